@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { compileRunbooks, type CompiledRulebook } from '../../core/classify/compile.js';
+import { loadRunbooksFromTexts, RunbookError, type RunbookLoadResult } from '../../core/runbook/validate.js';
+
+/** The repository root (two levels above lambdas/adapters/local). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Where the shipped runbooks live. */
+export const DEFAULT_RUNBOOK_DIR = join(REPO_ROOT, 'runbooks');
+/** The failure-class spec beside the repository (present in development and CI). */
+export const FAILURE_CLASSES_FILE = join(REPO_ROOT, '..', 'shared', 'spec', 'failure-classes.yaml');
+
+/** Failure-class ids from the shared spec, or undefined when the spec is not beside the repo. */
+export function readFailureClassIds(file = FAILURE_CLASSES_FILE): string[] | undefined {
+  if (!existsSync(file)) return undefined;
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { classes?: { id: string }[] };
+  return (doc.classes ?? []).map((c) => c.id);
+}
+
+/** Reads and validates every `<id>.yaml` in a directory (both passes). */
+export function loadRunbookDirectory(dir = DEFAULT_RUNBOOK_DIR, classIds?: readonly string[]): RunbookLoadResult {
+  if (!existsSync(dir)) {
+    return { runbooks: [], errors: [new RunbookError('*', '', `runbook directory ${dir} does not exist`)], warnings: [] };
+  }
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
+    .sort()
+    .map((f) => ({ id: f.slice(0, -'.yaml'.length), text: readFileSync(join(dir, f), 'utf8') }));
+  return loadRunbooksFromTexts(files, classIds);
+}
+
+/**
+ * Loads, validates and compiles the runbooks, failing loudly on any error: a pipeline must
+ * never classify with a half-loaded library.
+ */
+export function loadRulebook(dir = DEFAULT_RUNBOOK_DIR): CompiledRulebook {
+  const result = loadRunbookDirectory(dir);
+  if (result.errors.length > 0) {
+    throw new Error(`${result.errors.length} runbook error(s); run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
+  }
+  return compileRunbooks(result.runbooks);
+}

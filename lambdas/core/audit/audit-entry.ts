@@ -1,0 +1,94 @@
+/**
+ * The audit trail's record: one entry per thing that happened in an execution, chained by
+ * sha256 over a canonical JSON form so that editing, inserting or deleting any entry breaks
+ * every hash after it. Pure: hashing goes through the `hash` port so the core needs no crypto import.
+ */
+
+/** What kind of event an entry records. */
+export type AuditEventType =
+  | 'triggered' | 'deduplicated' | 'locked' | 'collected' | 'classified' | 'planned'
+  | 'approval-requested' | 'approval' | 'step' | 'verified' | 'escalated' | 'released' | 'completed';
+
+/** The final outcome of an execution (on `completed`). */
+export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+
+/** What a caller appends. */
+export interface AuditEntryInput {
+  readonly executionId: string;
+  readonly type: AuditEventType;
+  /** ISO-8601 time, from the Clock port. */
+  readonly at: string;
+  /** `alarm:<name>`, `user:<who>`, `system`. */
+  readonly actor: string;
+  readonly target?: string;
+  readonly runbookId?: string;
+  readonly outcome?: AuditOutcome;
+  /** Event details (evidence refs with sha256, matches with proving lines, plan, step results...). */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** A stored entry: the input plus its place in the chain. */
+export interface AuditEntry extends AuditEntryInput {
+  /** Position in the whole trail, from 1, gap-free. */
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** Query for `audit list`. */
+export interface AuditFilter {
+  readonly target?: string;
+  readonly runbookId?: string;
+  readonly outcome?: AuditOutcome;
+  readonly since?: string;
+  readonly limit?: number;
+}
+
+/** Result of walking the chain. */
+export interface ChainReport {
+  readonly ok: boolean;
+  readonly entries: number;
+  /** The first entry whose hash or link does not hold. */
+  readonly firstBroken?: { readonly seq: number; readonly executionId: string; readonly reason: string };
+}
+
+/** The hash of the empty trail, which the first entry links to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Deterministic JSON: object keys sorted at every depth, so the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** sha256 of a UTF-8 string, hex; provided by the adapter (node:crypto). */
+export type Sha256 = (text: string) => string;
+
+/** The hash an entry must carry: over its content, its seq and the previous hash. */
+export function entryHash(entry: Omit<AuditEntry, 'hash'>, sha256: Sha256): string {
+  const { ...content } = entry;
+  return sha256(canonicalJson(content));
+}
+
+/** Builds the next entry of the chain. */
+export function chainEntry(input: AuditEntryInput, previous: AuditEntry | undefined, sha256: Sha256): AuditEntry {
+  const base = { ...input, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+  return { ...base, hash: entryHash(base, sha256) };
+}
+
+/** Checks an ordered trail: seq without gaps, each link to the previous hash, each hash over its content. */
+export function verifyChain(entries: readonly AuditEntry[], sha256: Sha256): ChainReport {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const broken = (reason: string): ChainReport => ({ ok: false, entries: entries.length, firstBroken: { seq: e.seq, executionId: e.executionId, reason } });
+    if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq}: an entry was removed or inserted`);
+    if (e.prevHash !== prev) return broken('prevHash does not match the previous entry: the chain was cut or reordered');
+    const { hash, ...content } = e;
+    if (entryHash(content, sha256) !== hash) return broken('content does not match its hash: the entry was edited');
+    prev = hash;
+  }
+  return { ok: true, entries: entries.length };
+}

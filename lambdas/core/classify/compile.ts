@@ -1,0 +1,75 @@
+import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
+import { LiteralScanner } from './literal-scanner.js';
+import { requiredLiterals } from './required-literals.js';
+
+/** A pattern leaf ready to run. */
+export interface CompiledPattern {
+  readonly index: number;
+  readonly leaf: PatternMatch;
+  readonly regex: RegExp;
+  readonly unless: RegExp | null;
+  /** Literals one of which every matching line contains; null: test every line. */
+  readonly literals: readonly string[] | null;
+}
+
+/** Runbooks compiled once, reused for every bundle. */
+export interface CompiledRulebook {
+  readonly runbooks: readonly Runbook[];
+  readonly patterns: readonly CompiledPattern[];
+  readonly patternIndex: ReadonlyMap<PatternMatch, number>;
+  readonly scanner: LiteralScanner;
+  /** For each scanner literal, the patterns that own it. */
+  readonly literalOwners: readonly (readonly number[])[];
+  /** Patterns with no usable literal. */
+  readonly unfiltered: readonly number[];
+  readonly factKinds: ReadonlySet<FactKind>;
+}
+
+function visit(expression: MatchExpression, onPattern: (p: PatternMatch) => void, onFact: (k: FactKind) => void): void {
+  if ('pattern' in expression) onPattern(expression);
+  else if ('fact' in expression) onFact(expression.fact);
+  else if ('all' in expression) expression.all.forEach((e) => visit(e, onPattern, onFact));
+  else if ('any' in expression) expression.any.forEach((e) => visit(e, onPattern, onFact));
+  else visit(expression.absent, onPattern, onFact);
+}
+
+/** Every match expression a runbook holds: signals, exclusions and verification checks. */
+export function expressionsOf(runbook: Runbook): MatchExpression[] {
+  return [
+    ...runbook.signals.map((s) => s.match),
+    ...runbook.rulesOut.map((r) => r.match),
+    ...runbook.verify.checks.map((c) => c.match),
+  ];
+}
+
+/**
+ * Compiles validated runbooks: regexes built once, one literal automaton for all patterns.
+ * @example const rulebook = compileRunbooks(runbooks); classifyEvidence(rulebook, bundle)
+ */
+export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook {
+  const patterns: CompiledPattern[] = [];
+  const patternIndex = new Map<PatternMatch, number>();
+  const factKinds = new Set<FactKind>();
+  const literalIds = new Map<string, number>();
+  const literalOwners: number[][] = [];
+  const unfiltered: number[] = [];
+  for (const runbook of runbooks) {
+    for (const expression of expressionsOf(runbook)) {
+      visit(expression, (leaf) => {
+        if (patternIndex.has(leaf)) return;
+        const index = patterns.length;
+        const flags = leaf.caseSensitive ? '' : 'i';
+        const literals = requiredLiterals(leaf.pattern);
+        patterns.push({ index, leaf, regex: new RegExp(leaf.pattern, flags), unless: leaf.unless ? new RegExp(leaf.unless, 'i') : null, literals });
+        patternIndex.set(leaf, index);
+        if (!literals) { unfiltered.push(index); return; }
+        for (const literal of literals) {
+          let id = literalIds.get(literal);
+          if (id === undefined) { id = literalOwners.length; literalIds.set(literal, id); literalOwners.push([]); }
+          literalOwners[id]!.push(index);
+        }
+      }, (kind) => factKinds.add(kind));
+    }
+  }
+  return { runbooks, patterns, patternIndex, scanner: new LiteralScanner([...literalIds.keys()]), literalOwners, unfiltered, factKinds };
+}

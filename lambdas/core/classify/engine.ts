@@ -1,0 +1,186 @@
+import type { EvidenceBundle } from '../evidence/bundle.js';
+import type { FactKind, PatternMatch, Runbook } from '../runbook/model.js';
+import type { CompiledRulebook } from './compile.js';
+import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
+import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
+import { evaluateExpression } from './matchers/index.js';
+
+/** One runbook that the evidence supports (the spec's match shape). */
+export interface RunbookMatch {
+  readonly runbookId: string;
+  /** 0..1, rounded to 3 decimals. */
+  readonly confidence: number;
+  readonly evidence: readonly EvidenceLine[];
+}
+
+/** Why a runbook scored what it did: for explanations and "why not the runner-up". */
+export interface RunbookExplanation {
+  readonly runbookId: string;
+  readonly confidence: number;
+  readonly signals: readonly { id: string; weight: number; description: string }[];
+  readonly ruledOutBy: readonly { id: string; description: string; evidence: readonly EvidenceLine[] }[];
+  readonly supersededBy: string | null;
+  readonly passed: boolean;
+}
+
+/** The `classify` result: matches (spec shape) plus explanations of every runbook that scored. */
+export interface ClassificationResult {
+  readonly matches: readonly RunbookMatch[];
+  readonly explanations: readonly RunbookExplanation[];
+}
+
+/** Tuning of one classification. */
+export interface ClassifyOptions {
+  /** Minimum confidence of a match; default 0.5. */
+  readonly threshold?: number;
+  /** Proving lines kept per match; default 8. */
+  readonly maxEvidence?: number;
+}
+
+const MAX_HITS_PER_PATTERN = 64;
+const MAX_LINE_FOR_REGEX = 16_384;
+
+function lineAt(text: string, lineStart: number): string {
+  let end = text.indexOf('\n', lineStart);
+  if (end < 0) end = text.length;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  return text.slice(lineStart, Math.min(end, lineStart + MAX_LINE_FOR_REGEX));
+}
+
+function displayLine(line: string): string {
+  const trimmed = line.trim();
+  return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
+}
+
+/** Runs every pattern over every section it selects, in one literal scan per section. */
+function findPatternHits(rulebook: CompiledRulebook, bundle: EvidenceBundle): EvidenceLine[][] {
+  const hits: EvidenceLine[][] = rulebook.patterns.map(() => []);
+  const lastLine = new Int32Array(rulebook.patterns.length);
+  for (const [section, { output }] of Object.entries(bundle.sections)) {
+    if (!output) continue;
+    const applies = rulebook.patterns.map((p) => sectionSelected(p.leaf.sections, section));
+    if (!applies.some(Boolean)) continue;
+    lastLine.fill(0);
+    let cachedLine = 0;
+    let cachedText = '';
+    rulebook.scanner.scan(output, (hit) => {
+      for (const p of rulebook.literalOwners[hit.literal]!) {
+        if (!applies[p] || lastLine[p] === hit.line || hits[p]!.length >= MAX_HITS_PER_PATTERN) continue;
+        lastLine[p] = hit.line;
+        if (cachedLine !== hit.line) { cachedLine = hit.line; cachedText = lineAt(output, hit.lineStart); }
+        const pattern = rulebook.patterns[p]!;
+        if (pattern.regex.test(cachedText) && !(pattern.unless && pattern.unless.test(cachedText))) {
+          hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
+        }
+      }
+    });
+    const slow = rulebook.unfiltered.filter((p) => applies[p]);
+    if (slow.length > 0) {
+      forEachLine(output, (line, lineNo) => {
+        const text = line.length > MAX_LINE_FOR_REGEX ? line.slice(0, MAX_LINE_FOR_REGEX) : line;
+        for (const p of slow) {
+          const pattern = rulebook.patterns[p]!;
+          if (hits[p]!.length < MAX_HITS_PER_PATTERN && pattern.regex.test(text) && !(pattern.unless && pattern.unless.test(text))) {
+            hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
+          }
+        }
+      });
+    }
+  }
+  for (const list of hits) list.sort((a, b) => (a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1));
+  return hits;
+}
+
+function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle): EvaluationContext {
+  const hits = findPatternHits(rulebook, bundle);
+  const factCache = new Map<FactKind, Fact[]>();
+  const allFacts = (kind: FactKind): Fact[] => {
+    let facts = factCache.get(kind);
+    if (!facts) {
+      const extractor = FACT_EXTRACTORS[kind];
+      facts = [];
+      for (const [section, { output }] of Object.entries(bundle.sections)) {
+        if (output && extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
+      }
+      factCache.set(kind, facts);
+    }
+    return facts;
+  };
+  const sections = Object.keys(bundle.sections);
+  const context: EvaluationContext = {
+    patternHits: (leaf: PatternMatch) => hits[rulebook.patternIndex.get(leaf) ?? -1] ?? [],
+    facts: (kind, selectors) => allFacts(kind).filter((f) => sectionSelected(selectors, f.section)),
+    collected: (selectors) => sections.some((s) => sectionSelected(selectors, s)),
+    evaluate: (expression) => evaluateExpression(expression, context),
+  };
+  return context;
+}
+
+function dedupe(lines: readonly EvidenceLine[], max: number): EvidenceLine[] {
+  const seen = new Set<string>();
+  const out: EvidenceLine[] = [];
+  for (const l of lines) {
+    const key = `${l.section}\u0000${l.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(l);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+interface Scored { runbook: Runbook; confidence: number; evidence: EvidenceLine[]; explanation: RunbookExplanation }
+
+function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number): Scored | null {
+  const matched: { id: string; weight: number; description: string; evidence: readonly EvidenceLine[] }[] = [];
+  for (const signal of runbook.signals) {
+    const outcome = context.evaluate(signal.match);
+    if (outcome.matched) matched.push({ id: signal.id, weight: signal.weight, description: signal.description, evidence: outcome.evidence });
+  }
+  if (matched.length === 0) return null;
+  let confidence = 1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1);
+  const ruledOutBy: RunbookExplanation['ruledOutBy'][number][] = [];
+  for (const rule of runbook.rulesOut) {
+    const outcome = context.evaluate(rule.match);
+    if (outcome.matched) {
+      ruledOutBy.push({ id: rule.id, description: rule.description, evidence: outcome.evidence.slice(0, 3) });
+      confidence *= rule.penalty ?? 0;
+    }
+  }
+  matched.sort((a, b) => b.weight - a.weight);
+  const evidence = dedupe(matched.flatMap((s) => s.evidence), maxEvidence);
+  return {
+    runbook, confidence, evidence,
+    explanation: { runbookId: runbook.id, confidence, signals: matched.map(({ id, weight, description }) => ({ id, weight, description })), ruledOutBy, supersededBy: null, passed: false },
+  };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Classifies one evidence bundle. Pure: no I/O, no clock. Runs in time linear in the size of
+ * the evidence; the number of runbooks only grows the literal automaton.
+ * @example classifyEvidence(compileRunbooks(runbooks), bundle).matches[0]?.runbookId // 'disk-full'
+ */
+export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBundle, options: ClassifyOptions = {}): ClassificationResult {
+  const threshold = options.threshold ?? 0.5;
+  const maxEvidence = options.maxEvidence ?? 8;
+  const context = createContext(rulebook, bundle);
+  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence)).filter((s): s is Scored => s !== null);
+  const passing = new Map(scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]));
+  for (const s of scored) {
+    // A more specific diagnosis that also holds takes precedence; this one stays visible below it.
+    const winner = s.runbook.supersededBy.find((id) => (passing.get(id) ?? 0) > 0);
+    if (winner) {
+      s.confidence *= 0.5;
+      s.explanation = { ...s.explanation, supersededBy: winner };
+    }
+  }
+  const ranked = scored
+    .map((s) => ({ ...s, confidence: round(s.confidence) }))
+    .sort((a, b) => b.confidence - a.confidence || b.explanation.signals.length - a.explanation.signals.length || a.runbook.id.localeCompare(b.runbook.id));
+  return {
+    matches: ranked.filter((s) => s.confidence >= threshold).map((s) => ({ runbookId: s.runbook.id, confidence: s.confidence, evidence: s.evidence })),
+    explanations: ranked.map((s) => ({ ...s.explanation, confidence: s.confidence, passed: s.confidence >= threshold })),
+  };
+}

@@ -1,0 +1,27 @@
+import type { FactKind } from '../../runbook/model.js';
+import { containerState } from './container-state.js';
+import { diskUsage } from './disk-usage.js';
+import type { FactExtractor } from './fact.js';
+import { ioWriter } from './io-writer.js';
+import { loopDevices } from './loop-devices.js';
+import { netInterface } from './net-interface.js';
+import { netListener } from './net-listener.js';
+import { nodeCondition } from './node-condition.js';
+import { nodeTaint } from './node-taint.js';
+import { podContainer } from './pod-container.js';
+
+/** Every fact extractor, by the fact kind runbooks name. */
+export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
+  'disk.usage': diskUsage,
+  'net.listener': netListener,
+  'net.interface': netInterface,
+  'container.state': containerState,
+  'pod.container': podContainer,
+  'node.condition': nodeCondition,
+  'node.taint': nodeTaint,
+  'io.writer': ioWriter,
+  'loop.devices': loopDevices,
+};
+
+export type { Fact, FactExtractor, FactValue } from './fact.js';
+export { forEachLine } from './fact.js';

@@ -1,0 +1,50 @@
+import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from './fact.js';
+
+const CONDITION_TYPE = /^[A-Z][A-Za-z]+$/;
+const STATUS = new Set(['True', 'False', 'Unknown']);
+
+/**
+ * Node conditions from `kubectl describe node` (the Conditions table) and node JSON/YAML
+ * (`type` / `status` / `reason` / `message` keys). Fields: type, status, reason, message.
+ */
+export const nodeCondition: FactExtractor = {
+  kind: 'node.condition',
+  mayContain: (text) => /Conditions|conditions|MemoryPressure|DiskPressure|Ready/.test(text),
+  extract(section, text) {
+    const facts: Fact[] = [];
+    let inTable = false;
+    let record: { line: number; text: string; fields: Record<string, FactValue> } | null = null;
+    const flush = () => {
+      if (record && record.fields.status !== null) facts.push({ kind: 'node.condition', section, line: record.line, text: record.text, fields: record.fields });
+      record = null;
+    };
+    forEachLine(text, (line, lineNo) => {
+      if (/^\s*Conditions:\s*$/.test(line)) { inTable = true; return; }
+      if (inTable) {
+        const cols = line.trim().split(/\s*\t\s*|\s{2,}/).filter(Boolean);
+        if (cols[0] === 'Type' || /^-+$/.test(cols[0] ?? '')) return;
+        if (cols.length >= 2 && CONDITION_TYPE.test(cols[0]!) && STATUS.has(cols[1]!)) {
+          const reason = cols.length >= 6 ? cols[cols.length - 2]! : cols.find((c, i) => i > 1 && CONDITION_TYPE.test(c) && c.length > 4) ?? null;
+          const message = cols.length >= 6 ? cols[cols.length - 1]! : null;
+          facts.push({ kind: 'node.condition', section, line: lineNo, text: clip(line.trim()), fields: { type: cols[0]!, status: cols[1]!, reason, message } });
+          return;
+        }
+        if (line.trim() === '' || /^\S/.test(line)) inTable = false;
+      }
+      const type = /^\s*"?type"?:\s*"?([A-Z][A-Za-z]+)"?,?\s*$/.exec(line);
+      if (type) {
+        flush();
+        record = { line: lineNo, text: clip(line.trim()), fields: { type: type[1]!, status: null, reason: null, message: null } };
+        return;
+      }
+      if (!record) return;
+      const kv = /^\s*"?(status|reason|message)"?:\s*"?(.*?)"?,?\s*$/.exec(line);
+      if (kv) {
+        record.fields[kv[1]!] = kv[2]!;
+        if (kv[1] === 'status') { record.text = `${record.text} ${line.trim()}`; record.line = lineNo; }
+      } else if (/^\s*[}\]-]/.test(line)) flush();
+    });
+    flush();
+    return facts.filter((f) => f.fields.type !== 'Type');
+  },
+};

@@ -1,0 +1,73 @@
+import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from './fact.js';
+
+interface Block { line: number; text: string; indent: number; fields: Record<string, FactValue> }
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const unquote = (v: string) => v.trim().replace(/^["']|["'],?$/g, '').replace(/",?$/, '');
+
+/**
+ * Container states of pods, from `kubectl describe pod` (State / Last State blocks, Restart
+ * Count), pod YAML or JSON (waiting / terminated objects, restartCount) and `kubectl get pods`
+ * rows. Fields: state (waiting | terminated | running), last, reason, exitCode, restartCount.
+ */
+export const podContainer: FactExtractor = {
+  kind: 'pod.container',
+  mayContain: (text) => /Reason|reason|Restart|STATUS|exitCode|Exit Code/.test(text),
+  extract(section, text) {
+    const facts: Fact[] = [];
+    let block: Block | null = null;
+    let lastStateIndent = -1;
+    let statusColumn = -1;
+    let restartsColumn = -1;
+    const close = () => {
+      if (block && (block.fields.reason !== null || block.fields.exitCode !== null)) {
+        facts.push({ kind: 'pod.container', section, line: block.line, text: block.text, fields: block.fields });
+      }
+      block = null;
+    };
+    forEachLine(text, (line, lineNo) => {
+      const indent = indentOf(line);
+      if (block && line.trim() !== '' && indent <= block.indent) close();
+      // kubectl get pods table
+      if (/^NAME\s+READY\s+STATUS\s+RESTARTS/.test(line)) {
+        statusColumn = 2; restartsColumn = 3; return;
+      }
+      if (statusColumn >= 0) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length > restartsColumn && /^\d+\/\d+$/.test(cols[1] ?? '')) {
+          facts.push({ kind: 'pod.container', section, line: lineNo, text: clip(line), fields: {
+            name: cols[0]!, state: 'table', last: false, reason: cols[statusColumn]!, exitCode: null, restartCount: Number.parseInt(cols[restartsColumn]!, 10) || 0,
+          } });
+          return;
+        }
+        if (line.trim() === '') statusColumn = -1;
+      }
+      const describe = /^\s*(Last State|State):\s+(Waiting|Terminated|Running)\b/.exec(line);
+      if (describe) {
+        close();
+        block = { line: lineNo, text: clip(line.trim()), indent, fields: { state: describe[2]!.toLowerCase(), last: describe[1] === 'Last State', reason: null, exitCode: null, restartCount: null } };
+        return;
+      }
+      if (/^\s*"?lastState"?:/.test(line)) { lastStateIndent = indent; return; }
+      const structured = /^\s*"?(waiting|terminated|running)"?:\s*\{?\s*$/.exec(line);
+      if (structured) {
+        close();
+        block = { line: lineNo, text: clip(line.trim()), indent, fields: { state: structured[1]!, last: lastStateIndent >= 0 && indent > lastStateIndent, reason: null, exitCode: null, restartCount: null } };
+        return;
+      }
+      if (lastStateIndent >= 0 && line.trim() !== '' && indent <= lastStateIndent && !/lastState/.test(line)) lastStateIndent = -1;
+      const restart = /^\s*(?:Restart Count:|"?restartCount"?:)\s*(\d+)/.exec(line);
+      if (restart) {
+        facts.push({ kind: 'pod.container', section, line: lineNo, text: clip(line.trim()), fields: { state: null, last: false, reason: null, exitCode: null, restartCount: Number(restart[1]) } });
+        return;
+      }
+      if (!block) return;
+      const reason = /^\s*"?(?:Reason|reason)"?:\s*(.+)$/.exec(line);
+      if (reason) { block.fields.reason = unquote(reason[1]!); block.text = `${block.text} ${clip(line.trim(), 120)}`; return; }
+      const exit = /^\s*"?(?:Exit Code|exitCode)"?:\s*(-?\d+)/.exec(line);
+      if (exit) { block.fields.exitCode = Number(exit[1]); block.text = `${block.text} ${line.trim()}`; }
+    });
+    close();
+    return facts;
+  },
+};

@@ -1,0 +1,144 @@
+import * as z from 'zod/mini';
+
+/** Schema id every evidence bundle carries (shared/spec/evidence-bundle.md). */
+export const EVIDENCE_SCHEMA = 'paramedic.evidence/v1';
+
+/** Where the evidence came from: an EC2 Docker host or an EKS node/workload. */
+export type Platform = 'docker' | 'eks';
+
+/** What one probe printed. Only `output` is required. */
+export interface EvidenceSection {
+  readonly command?: string;
+  readonly exitCode?: number | null;
+  readonly output: string;
+  readonly truncated?: boolean;
+  /** Set by collectors when the probe could not run (tool missing, timed out). */
+  readonly error?: string;
+}
+
+/** The target the evidence describes. */
+export interface EvidenceTarget {
+  readonly platform: Platform;
+  readonly instanceId?: string | null;
+  readonly cluster?: string | null;
+  readonly node?: string | null;
+  readonly namespace?: string | null;
+  readonly pod?: string | null;
+  readonly container?: string | null;
+}
+
+/** One evidence bundle, v1. */
+export interface EvidenceBundle {
+  readonly schema: typeof EVIDENCE_SCHEMA;
+  readonly target: EvidenceTarget;
+  readonly collectedAt: string;
+  readonly sections: Readonly<Record<string, EvidenceSection>>;
+}
+
+/** A labelled case: the corpus format (`shared/corpus/dev/*.json`), a bundle plus its expected runbook. */
+export interface LabelledCase {
+  readonly id: string;
+  /** Expected top runbook id, or null when nothing should be classified. */
+  readonly label: string | null;
+  readonly bundle: EvidenceBundle;
+  readonly source?: string;
+  readonly note?: string;
+}
+
+/** Section names the collectors and the Kubernetes reader produce (the spec's canonical list). */
+export const CANONICAL_SECTIONS = [
+  'host.os', 'host.services',
+  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.system-df',
+  'disk.df', 'disk.inodes', 'disk.usage',
+  'net.sockets', 'net.addr', 'net.dns', 'net.proxy', 'net.probe',
+  'kernel.log', 'kernel.loop',
+  'security.selinux', 'security.groups',
+  'trace.syscalls', 'io.block',
+  'kubelet.journal', 'containerd.journal', 'crictl.ps',
+  'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services', 'k8s.cluster',
+] as const;
+
+const sectionSchema = z.object({
+  command: z.optional(z.nullable(z.string())),
+  exitCode: z.optional(z.nullable(z.number())),
+  output: z.string(),
+  truncated: z.optional(z.boolean()),
+  error: z.optional(z.nullable(z.string())),
+});
+
+const optionalName = z.optional(z.nullable(z.string()));
+const targetSchema = z.object({
+  platform: z.enum(['docker', 'eks']),
+  instanceId: optionalName,
+  cluster: optionalName,
+  node: optionalName,
+  namespace: optionalName,
+  pod: optionalName,
+  container: optionalName,
+});
+
+const sectionNameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'section names are lower-case words joined by . _ or -, e.g. docker.journal'));
+const sectionsSchema = z.record(sectionNameSchema, sectionSchema);
+
+const bundleSchema = z.object({
+  schema: z.literal(EVIDENCE_SCHEMA),
+  target: targetSchema,
+  collectedAt: z.string(),
+  sections: sectionsSchema,
+});
+
+const caseSchema = z.object({
+  id: z.optional(z.string()),
+  label: z.nullable(z.string()),
+  platform: z.optional(z.enum(['docker', 'eks'])),
+  source: z.optional(z.string()),
+  note: z.optional(z.string()),
+  sections: sectionsSchema,
+});
+
+/** Why a document is not an evidence bundle; `path` points into the document. */
+export class EvidenceFormatError extends Error {
+  constructor(message: string, readonly path: string) {
+    super(path ? `${message} at ${path}` : message);
+    this.name = 'EvidenceFormatError';
+  }
+}
+
+function describeIssue(error: z.core.$ZodError): EvidenceFormatError {
+  const issue = error.issues[0];
+  const path = issue ? issue.path.map(String).join('.') : '';
+  return new EvidenceFormatError(issue?.message ?? 'invalid evidence', path);
+}
+
+/**
+ * Validates a parsed JSON document as an evidence bundle or a labelled case.
+ * @example parseEvidenceDocument(JSON.parse(text), 'case-01')
+ * @throws EvidenceFormatError naming the first offending path.
+ */
+export function parseEvidenceDocument(doc: unknown, fallbackId = 'case'): { bundle: EvidenceBundle; labelled?: LabelledCase } {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new EvidenceFormatError('expected a JSON object with "sections" (an evidence bundle or a labelled case)', '');
+  }
+  const record = doc as Record<string, unknown>;
+  if ('label' in record) {
+    const parsed = caseSchema.safeParse(doc);
+    if (!parsed.success) throw describeIssue(parsed.error);
+    const c = parsed.data;
+    const bundle: EvidenceBundle = {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: c.platform ?? 'docker' },
+      collectedAt: '1970-01-01T00:00:00Z',
+      sections: c.sections as Record<string, EvidenceSection>,
+    };
+    return { bundle, labelled: { id: c.id ?? fallbackId, label: c.label, bundle, source: c.source, note: c.note } };
+  }
+  if (!('schema' in record)) {
+    throw new EvidenceFormatError(`missing "schema": expected "${EVIDENCE_SCHEMA}"`, '');
+  }
+  if (record.schema !== EVIDENCE_SCHEMA) {
+    throw new EvidenceFormatError(`unsupported schema ${JSON.stringify(record.schema)}: expected "${EVIDENCE_SCHEMA}"`, 'schema');
+  }
+  const parsed = bundleSchema.safeParse(doc);
+  if (!parsed.success) throw describeIssue(parsed.error);
+  return { bundle: parsed.data as EvidenceBundle };
+}

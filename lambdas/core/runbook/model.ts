@@ -1,0 +1,142 @@
+/**
+ * The runbook model: what `runbooks/<id>.yaml` declares once validated.
+ * A runbook says how to recognise one failure class from evidence (signals), what rules it out,
+ * what to do about it (typed steps from the action catalogue) and how to know it worked.
+ */
+
+/** Facts the classifier parses from known command outputs (see classify/facts/). */
+export const FACT_KINDS = [
+  'disk.usage', 'net.listener', 'net.interface', 'container.state', 'pod.container',
+  'node.condition', 'node.taint', 'io.writer', 'loop.devices',
+] as const;
+/** One of FACT_KINDS. */
+export type FactKind = (typeof FACT_KINDS)[number];
+
+/** A scalar, or a comparison, applied to one field of a fact. */
+export type Condition =
+  | string | number | boolean | null
+  | {
+      readonly eq?: string | number | boolean | null;
+      readonly ne?: string | number | boolean | null;
+      readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number;
+      readonly match?: string;
+      readonly notMatch?: string;
+      readonly in?: readonly (string | number | boolean)[];
+    };
+
+/** A regular expression over the lines of the selected sections. */
+export interface PatternMatch {
+  readonly pattern: string;
+  /** Section names, `prefix.*` or `*`; default all sections. */
+  readonly sections?: readonly string[];
+  /** The line does not count when it also matches this. */
+  readonly unless?: string;
+  readonly caseSensitive?: boolean;
+  /** Lines needed; default 1. */
+  readonly minCount?: number;
+}
+/** Facts of one kind whose fields satisfy every condition. */
+export interface FactMatch {
+  readonly fact: FactKind;
+  readonly where?: Readonly<Record<string, Condition>>;
+  readonly sections?: readonly string[];
+  readonly minCount?: number;
+}
+/** Every sub-expression matches. */
+export interface AllMatch { readonly all: readonly MatchExpression[] }
+/** At least one sub-expression matches. */
+export interface AnyMatch { readonly any: readonly MatchExpression[] }
+/** Holds when the inner expression finds nothing, and only if one of `in` was collected. */
+export interface AbsentMatch { readonly absent: MatchExpression; readonly in: readonly string[] }
+
+/** What a signal or an exclusion tests. */
+export type MatchExpression = PatternMatch | FactMatch | AllMatch | AnyMatch | AbsentMatch;
+
+/** Evidence that identifies the failure. Confidence combines matched weights (noisy-OR). */
+export interface Signal {
+  readonly id: string;
+  readonly description: string;
+  /** 0..1. Above the threshold (0.5) alone is enough; below it needs company. */
+  readonly weight: number;
+  readonly match: MatchExpression;
+}
+
+/** Evidence that this is a different failure; multiplies confidence by `penalty` (default 0). */
+export interface RuleOut {
+  readonly id: string;
+  readonly description: string;
+  readonly match: MatchExpression;
+  readonly penalty?: number;
+}
+
+/** How a runbook's remediation may run. */
+export type SafetyMode = 'automatic' | 'approval' | 'report-only';
+
+/** One typed step from the action catalogue. */
+export interface RemediationStep {
+  readonly action: string;
+  readonly description?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/** Limits the planner enforces before anything runs. */
+export interface RemediationGuards {
+  /** Minutes to wait before the same runbook may act on the same target again. */
+  readonly cooldownMinutes: number;
+  /** Most targets one execution may change. */
+  readonly maxTargets: number;
+  /** After this many failed remediations in 24 h on a target, only escalate. */
+  readonly maxFailuresPerDay: number;
+}
+
+/** What to do about the failure. */
+export interface Remediation {
+  readonly safety: SafetyMode;
+  readonly summary: string;
+  readonly steps: readonly RemediationStep[];
+  readonly guards: RemediationGuards;
+}
+
+/** A check run after remediation on freshly collected evidence. */
+export interface VerifyCheck {
+  readonly description: string;
+  readonly match: MatchExpression;
+  /** `absent`: the fix worked when this no longer matches. */
+  readonly expect: 'present' | 'absent';
+}
+
+/** How to know the fix worked. */
+export interface Verification {
+  readonly description: string;
+  /** Sections to collect again. */
+  readonly collect: readonly string[];
+  /** When true, the runbook must no longer classify the new evidence. */
+  readonly expectCleared: boolean;
+  readonly checks: readonly VerifyCheck[];
+}
+
+/** A validated runbook. */
+export interface Runbook {
+  readonly id: string;
+  readonly title: string;
+  readonly platform: 'docker' | 'eks' | 'any';
+  readonly summary: string;
+  readonly why: string;
+  readonly evidence: { readonly sections: readonly string[] };
+  readonly signals: readonly Signal[];
+  readonly rulesOut: readonly RuleOut[];
+  /** When one of these runbooks also matches, it is the more specific diagnosis; this one halves. */
+  readonly supersededBy: readonly string[];
+  readonly remediation: Remediation;
+  readonly verify: Verification;
+  readonly references: readonly string[];
+}
+
+/** True for a pattern leaf. */
+export function isPattern(m: MatchExpression): m is PatternMatch {
+  return 'pattern' in m;
+}
+/** True for a fact leaf. */
+export function isFact(m: MatchExpression): m is FactMatch {
+  return 'fact' in m;
+}

@@ -1,0 +1,3 @@
+declare module 'dynalite';
+declare module 'asl-validator';
+declare module 's3rver';
