@@ -1,8 +1,12 @@
 /**
  * Multi-literal search (Aho-Corasick) over ASCII-case-folded text, in one pass whatever the
- * number of literals. It also counts lines as it goes, so every hit knows its line number
- * and where the line starts. Characters outside ASCII fold to one class: a literal with such
- * characters may give false candidates, which the real regex then rejects.
+ * number of literals. Characters outside ASCII share one class: a literal with such characters
+ * may give false candidates, which the real regex then rejects.
+ *
+ * The hot loop is one table load per character: rows are padded to a power of two (a shift,
+ * not a multiply) and states that end a literal are stored negated, so the common path is a
+ * single sign test. Hits are buffered and their line numbers found afterwards with native
+ * indexOf('\n'), so the loop does not test for newlines either.
  */
 
 /** One occurrence of a literal: which literal, and the line it sits on. */
@@ -15,22 +19,30 @@ export interface LiteralHit {
   readonly end: number;
 }
 
+// Class 0: ASCII characters no literal uses, and '\n' (literals never span lines).
+// Class 1: every non-ASCII character.
+const OTHER = 0;
+const NON_ASCII = 1;
+
 /** A compiled automaton for a fixed set of lower-case literals. */
 export class LiteralScanner {
   private readonly alphabet: Uint8Array;
-  private readonly width: number;
+  /** Character class of every UTF-16 code unit, so the hot loop needs no range test. */
+  private readonly table: Uint8Array;
+  private hitBuffer = new Int32Array(1024);
+  private readonly shift: number;
   private readonly delta: Int32Array;
   private readonly outputStart: Int32Array;
   private readonly outputs: Int32Array;
 
   constructor(readonly literals: readonly string[]) {
-    // Alphabet: class 0 for every character no literal uses; ASCII letters fold to lower case.
     this.alphabet = new Uint8Array(128);
-    let classes = 1;
+    let classes = 2;
+    const classOf = (c: number) => (c < 128 ? this.alphabet[c]! : NON_ASCII);
     for (const lit of literals) {
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        if (c < 128 && this.alphabet[c] === 0) {
+        if (c < 128 && c !== 10 && this.alphabet[c] === OTHER) {
           this.alphabet[c] = classes;
           const upper = String.fromCharCode(c).toUpperCase().charCodeAt(0);
           if (upper !== c && upper < 128) this.alphabet[upper] = classes;
@@ -38,41 +50,47 @@ export class LiteralScanner {
         }
       }
     }
-    this.width = classes;
-    const goto: number[][] = [new Array<number>(classes).fill(-1)];
+    let shift = 0;
+    while (1 << shift < classes) shift++;
+    this.shift = shift;
+    this.table = new Uint8Array(65536).fill(NON_ASCII);
+    this.table.set(this.alphabet);
+    const width = 1 << shift;
+
+    const goto: Int32Array[] = [new Int32Array(width).fill(-1)];
     const out: number[][] = [[]];
     literals.forEach((lit, index) => {
       let s = 0;
       for (let i = 0; i < lit.length; i++) {
-        const c = lit.charCodeAt(i);
-        const k = c < 128 ? this.alphabet[c]! : 0;
+        const k = classOf(lit.charCodeAt(i));
         if (goto[s]![k] === -1) {
           goto[s]![k] = goto.length;
-          goto.push(new Array<number>(classes).fill(-1));
+          goto.push(new Int32Array(width).fill(-1));
           out.push([]);
         }
         s = goto[s]![k]!;
       }
       out[s]!.push(index);
     });
-    const fail = new Array<number>(goto.length).fill(0);
+    const fail = new Int32Array(goto.length);
     const queue: number[] = [];
-    for (let k = 0; k < classes; k++) {
+    for (let k = 0; k < width; k++) {
       const t = goto[0]![k]!;
-      if (t === -1) goto[0]![k] = 0;
-      else { fail[t] = 0; queue.push(t); }
+      if (t === -1 || k === OTHER) goto[0]![k] = 0;
+      else queue.push(t);
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
       out[s]!.push(...out[fail[s]!]!);
-      for (let k = 0; k < classes; k++) {
+      for (let k = 0; k < width; k++) {
         const t = goto[s]![k]!;
-        if (t === -1) goto[s]![k] = goto[fail[s]!]![k]!;
+        if (t === -1 || k === OTHER) goto[s]![k] = goto[fail[s]!]![k]!;
         else { fail[t] = goto[fail[s]!]![k]!; queue.push(t); }
       }
     }
-    this.delta = new Int32Array(goto.length * classes);
-    goto.forEach((row, s) => row.forEach((t, k) => { this.delta[s * classes + k] = t; }));
+    // Targets that end a literal are stored as ~target (negative).
+    this.delta = new Int32Array(goto.length * width);
+    goto.forEach((row, s) => row.forEach((t, k) => { this.delta[(s << shift) + k] = out[t]!.length > 0 ? ~t : t; }));
     this.outputStart = new Int32Array(goto.length + 1);
     let total = 0;
     out.forEach((o, s) => { this.outputStart[s] = total; total += o.length; });
@@ -87,19 +105,32 @@ export class LiteralScanner {
    * @returns the number of lines in the text.
    */
   scan(text: string, onHit: (hit: LiteralHit) => void): number {
-    const { alphabet, width, delta, outputStart, outputs } = this;
+    const { table, shift, delta } = this;
+    // Pass 1, the hot loop: one table load and one sign test per character; hits are buffered.
+    let hits = this.hitBuffer;
+    let count = 0;
     let state = 0;
-    let line = 1;
-    let lineStart = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) { line++; lineStart = i + 1; state = 0; continue; }
-      state = delta[state * width + (c < 128 ? alphabet[c]! : 0)]!;
-      const from = outputStart[state]!;
-      const to = outputStart[state + 1]!;
-      for (let o = from; o < to; o++) onHit({ literal: outputs[o]!, line, lineStart, end: i + 1 });
+      state = delta[(state << shift) + table[text.charCodeAt(i)]!]!;
+      if (state < 0) {
+        state = ~state;
+        if (count + 2 > hits.length) { const grown = new Int32Array(hits.length * 2); grown.set(hits); hits = grown; this.hitBuffer = grown; }
+        hits[count++] = i;
+        hits[count++] = state;
+      }
     }
+    // Pass 2: line numbers for the hits only, walking newlines forward with native indexOf.
+    let line = 1;
+    let lineStart = 0;
+    let nextNewline = text.indexOf('\n');
+    for (let h = 0; h < count; h += 2) {
+      const at = hits[h]!;
+      while (nextNewline !== -1 && nextNewline < at) { line++; lineStart = nextNewline + 1; nextNewline = text.indexOf('\n', lineStart); }
+      const s = hits[h + 1]!;
+      for (let o = this.outputStart[s]!; o < this.outputStart[s + 1]!; o++) onHit({ literal: this.outputs[o]!, line, lineStart, end: at + 1 });
+    }
+    while (nextNewline !== -1) { line++; nextNewline = text.indexOf('\n', nextNewline + 1); }
     return line;
   }
 }

@@ -59,7 +59,7 @@ function skipQuantifier(source: string, i: number): number {
 
 function branchLiterals(branch: string): string[] | null {
   const runs: string[] = [];
-  const requiredGroups: string[] = [];
+  const requiredGroups: string[][] = [];
   let run = '';
   const flush = () => { if (run.length > 0) runs.push(run); run = ''; };
   let i = 0;
@@ -93,7 +93,7 @@ function branchLiterals(branch: string): string[] | null {
       if (!lookaround && q !== 'optional') {
         inner = inner.replace(/^\?(:|<[A-Za-z_][A-Za-z0-9_]*>)/, '');
         const lits = requiredLiterals(inner);
-        if (lits) requiredGroups.push(...lits.map((l) => `\u0000${l}`));
+        if (lits) requiredGroups.push(lits);
       }
       i = skipQuantifier(branch, end);
       continue;
@@ -106,14 +106,15 @@ function branchLiterals(branch: string): string[] | null {
     i++;
   }
   flush();
+  // Candidates: the longest plain run, or the literal set of any one required group. Each alone
+  // is necessary; take the most selective (longest shortest literal, then fewest literals).
+  const candidates: string[][] = requiredGroups.slice();
   const longest = runs.reduce((best, r) => (r.length > best.length ? r : best), '');
-  if (longest.length >= MIN_LITERAL) return [longest];
-  // A required group whose every alternative has a literal also proves the line.
-  if (requiredGroups.length > 0) {
-    // The union of every required group's literals is still necessary: the line holds one of the first group's.
-    return requiredGroups.map((l) => l.slice(1));
-  }
-  return null;
+  if (longest.length >= MIN_LITERAL) candidates.push([longest]);
+  const usable = candidates.filter((c) => c.length > 0 && c.every((l) => l.length >= MIN_LITERAL));
+  if (usable.length === 0) return null;
+  const score = (c: string[]) => Math.min(...c.map((l) => l.length)) * 100 - c.length;
+  return usable.reduce((best, c) => (score(c) > score(best) ? c : best));
 }
 
 /** The literal alternatives a match needs, lower-cased, or null when there is no usable literal. */

@@ -1,4 +1,7 @@
 import * as z from 'zod/mini';
+// zod/mini ships without messages; English ones make errors say what is wrong ("Unrecognized key: colour").
+z.config(z.locales.en());
+
 import { FACT_KINDS, type MatchExpression, type Runbook } from './model.js';
 
 const id = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use a kebab-case id, e.g. disk-full'));

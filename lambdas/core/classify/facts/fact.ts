@@ -45,7 +45,7 @@ export function parseSize(token: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?i?b?)$/i.exec(token.trim());
   if (!m) return null;
   const unit = UNITS[m[2]!.toLowerCase()];
-  return unit === undefined ? null : Number(m[1]) * unit;
+  return unit === undefined ? null : Math.round(Number(m[1]) * unit);
 }
 
 /** Shortens a line for display as evidence. */

@@ -3,14 +3,14 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 /** Interfaces from `ip addr`: name, state, up, ipv4 / ipv6 address counts. */
 export const netInterface: FactExtractor = {
   kind: 'net.interface',
-  mayContain: (text) => text.includes('mtu'),
+  mayContain: (text) => text.includes('link/') && text.includes(' mtu '),
   extract(section, text) {
     const facts: { line: number; text: string; fields: Record<string, string | number | boolean | null> }[] = [];
     let current: (typeof facts)[number] | null = null;
     forEachLine(text, (line, lineNo) => {
-      const head = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>.*?(?:state\s+(\S+))?/.exec(line);
+      const head = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>/.exec(line);
       if (head) {
-        current = { line: lineNo, text: clip(line), fields: { name: head[1]!, flags: head[2]!, up: head[2]!.split(',').includes('UP'), state: head[3] ?? null, ipv4: 0, ipv6: 0 } };
+        current = { line: lineNo, text: clip(line), fields: { name: head[1]!, flags: head[2]!, up: head[2]!.split(',').includes('UP'), state: /\bstate\s+(\S+)/.exec(line)?.[1] ?? null, ipv4: 0, ipv6: 0 } };
         facts.push(current);
         return;
       }

@@ -2,6 +2,8 @@ import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from
 
 const CONDITION_TYPE = /^[A-Z][A-Za-z]+$/;
 const STATUS = new Set(['True', 'False', 'Unknown']);
+// Condition types only pods have: a table or object holding them describes a pod, not a node.
+const POD_ONLY = /\b(PodScheduled|Initialized|ContainersReady|PodReadyToStartContainers|DisruptionTarget)\b/;
 
 /**
  * Node conditions from `kubectl describe node` (the Conditions table) and node JSON/YAML
@@ -9,7 +11,8 @@ const STATUS = new Set(['True', 'False', 'Unknown']);
  */
 export const nodeCondition: FactExtractor = {
   kind: 'node.condition',
-  mayContain: (text) => /Conditions|conditions|MemoryPressure|DiskPressure|Ready/.test(text),
+  // Node conditions always carry a heartbeat time (describe table column, JSON/YAML key).
+  mayContain: (text) => text.includes('LastHeartbeatTime') || text.includes('lastHeartbeatTime'),
   extract(section, text) {
     const facts: Fact[] = [];
     let inTable = false;
@@ -22,7 +25,9 @@ export const nodeCondition: FactExtractor = {
       if (/^\s*Conditions:\s*$/.test(line)) { inTable = true; return; }
       if (inTable) {
         const cols = line.trim().split(/\s*\t\s*|\s{2,}/).filter(Boolean);
-        if (cols[0] === 'Type' || /^-+$/.test(cols[0] ?? '')) return;
+        // kubectl describe node's table has heartbeat columns; describe pod's (Type, Status) does not.
+        if (cols[0] === 'Type') { if (!/LastHeartbeatTime/.test(line)) inTable = false; return; }
+        if (/^-+$/.test(cols[0] ?? '')) return;
         if (cols.length >= 2 && CONDITION_TYPE.test(cols[0]!) && STATUS.has(cols[1]!)) {
           const reason = cols.length >= 6 ? cols[cols.length - 2]! : cols.find((c, i) => i > 1 && CONDITION_TYPE.test(c) && c.length > 4) ?? null;
           const message = cols.length >= 6 ? cols[cols.length - 1]! : null;
@@ -41,10 +46,11 @@ export const nodeCondition: FactExtractor = {
       const kv = /^\s*"?(status|reason|message)"?:\s*"?(.*?)"?,?\s*$/.exec(line);
       if (kv) {
         record.fields[kv[1]!] = kv[2]!;
-        if (kv[1] === 'status') { record.text = `${record.text} ${line.trim()}`; record.line = lineNo; }
+        if (kv[1] === 'status') { record.text = clip(line.trim()); record.line = lineNo; }
       } else if (/^\s*[}\]-]/.test(line)) flush();
     });
     flush();
-    return facts.filter((f) => f.fields.type !== 'Type');
+    const podObject = POD_ONLY.test(text);
+    return facts.filter((f) => f.fields.type !== 'Type' && !(podObject && !/LastHeartbeatTime|lastHeartbeatTime/.test(text)));
   },
 };

@@ -21,7 +21,7 @@ export const nodeTaint: FactExtractor = {
       if (key) { pendingKey = { key: key[1]!, line: lineNo, text: line.trim() }; return; }
       const effect = /^\s*"?effect"?:\s*"?(NoSchedule|PreferNoSchedule|NoExecute)"?,?\s*$/.exec(line);
       if (effect && pendingKey) {
-        facts.push({ kind: 'node.taint', section, line: pendingKey.line, text: clip(`${pendingKey.text} ${line.trim()}`), fields: { key: pendingKey.key, value: null, effect: effect[1]! } });
+        facts.push({ kind: 'node.taint', section, line: pendingKey.line, text: clip(pendingKey.text), fields: { key: pendingKey.key, value: null, effect: effect[1]! } });
         pendingKey = null;
       }
     });

@@ -12,7 +12,7 @@ const unquote = (v: string) => v.trim().replace(/^["']|["'],?$/g, '').replace(/"
  */
 export const podContainer: FactExtractor = {
   kind: 'pod.container',
-  mayContain: (text) => /Reason|reason|Restart|STATUS|exitCode|Exit Code/.test(text),
+  mayContain: (text) => text.includes('State:') || text.includes('lastState') || text.includes('containerStatuses') || text.includes('RESTARTS') || text.includes('Restart Count') || text.includes('restartCount') || text.includes('terminated'),
   extract(section, text) {
     const facts: Fact[] = [];
     let block: Block | null = null;
@@ -63,9 +63,10 @@ export const podContainer: FactExtractor = {
       }
       if (!block) return;
       const reason = /^\s*"?(?:Reason|reason)"?:\s*(.+)$/.exec(line);
-      if (reason) { block.fields.reason = unquote(reason[1]!); block.text = `${block.text} ${clip(line.trim(), 120)}`; return; }
+      // The reason line is the one that proves the state; point the evidence at it.
+      if (reason) { block.fields.reason = unquote(reason[1]!); block.line = lineNo; block.text = clip(line.trim()); return; }
       const exit = /^\s*"?(?:Exit Code|exitCode)"?:\s*(-?\d+)/.exec(line);
-      if (exit) { block.fields.exitCode = Number(exit[1]); block.text = `${block.text} ${line.trim()}`; }
+      if (exit) { block.fields.exitCode = Number(exit[1]); if (block.fields.reason === null) { block.line = lineNo; block.text = clip(line.trim()); } }
     });
     close();
     return facts;

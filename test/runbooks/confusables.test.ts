@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CompiledRulebook } from '../../lambdas/core/classify/compile.js';
+import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
+import { EVIDENCE_SCHEMA } from '../../lambdas/core/evidence/bundle.js';
+import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+
+let rulebook: CompiledRulebook;
+beforeAll(() => { rulebook = loadRulebook(); });
+const top = (sections: Record<string, string>) =>
+  classifyEvidence(rulebook, { schema: EVIDENCE_SCHEMA, target: { platform: 'eks' }, collectedAt: '2026-11-23T00:00:00Z', sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])) }).matches[0]?.runbookId ?? null;
+
+// Pairs the issue names as easy to confuse: each side must win on its own mechanism.
+describe('confusable classes are told apart', () => {
+  it('disk-full (ENOSPC) vs node-disk-pressure (kubelet eviction)', () => {
+    expect(top({ 'k8s.events': 'Error syncing pod: mkdir /var/lib/kubelet/pods/x: no space left on device' })).toBe('disk-full');
+    expect(top({ 'k8s.events': 'Warning Evicted pod/web The node was low on resource: ephemeral-storage.', 'kubelet.journal': 'write /var/log/x: no space left on device' })).toBe('node-disk-pressure');
+  });
+
+  it('registry-dns-failure vs dns-resolution-failure vs egress-proxy-misconfigured', () => {
+    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": dial tcp: lookup registry.example.invalid on 10.0.0.2:53: no such host' })).toBe('registry-dns-failure');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: no such host' })).toBe('dns-resolution-failure');
+    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: dial tcp: lookup proxy.corp.invalid on 10.0.0.2:53: no such host' })).toBe('egress-proxy-misconfigured');
+  });
+
+  it('image-not-found vs registry-auth-required', () => {
+    expect(top({ 'docker.cli': 'Error response from daemon: manifest for acme/api:9.9 not found: manifest unknown: manifest unknown' })).toBe('image-not-found');
+    expect(top({ 'docker.cli': 'Error response from daemon: Head "https://registry.example.invalid/v2/acme/api/manifests/1.0": unauthorized: authentication required' })).toBe('registry-auth-required');
+  });
+
+  it('oom-killed vs a crash loop that is not about memory', () => {
+    expect(top({ 'k8s.pods': '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137' })).toBe('oom-killed');
+    expect(top({ 'k8s.pods': '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    2', 'k8s.pod-logs': 'flag provided but not defined: -verbose' })).toBe('crashloop-config-error');
+    expect(top({ 'k8s.pods': '      Reason:       CrashLoopBackOff', 'k8s.pod-logs': "ModuleNotFoundError: No module named 'requests'" })).toBe('crashloop-missing-dependency');
+  });
+
+  it('a daemon that will not start for a specific reason is that reason, not docker-daemon-down', () => {
+    expect(top({ 'docker.cli': 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'docker.journal': 'docker.socket: Failed to resolve group docker: No such process\ndocker.socket: Control process exited, code=exited, status=216/GROUP' })).toBe('docker-group-missing');
+  });
+
+  it('probe-failure vs port-not-listening', () => {
+    expect(top({ 'k8s.events': 'Readiness probe failed: Get "http://10.0.3.4:8080/ready": dial tcp 10.0.3.4:8080: connect: connection refused' })).toBe('probe-failure');
+    expect(top({ 'net.probe': 'curl: (7) Failed to connect to 10.0.1.12 port 8080 after 0 ms: Couldn\'t connect to server' })).toBe('port-not-listening');
+  });
+
+  it('healthy output that mentions scary words is unclassified', () => {
+    expect(top({ 'docker.cli': 'WARNING: No oom kill disable support\nWARNING: No swap limit support' })).toBeNull();
+    expect(top({ 'k8s.cluster': 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' })).toBeNull();
+    expect(top({ 'k8s.services': 'Default backend:  default-http-backend:80 (<error: endpoints "default-http-backend" not found>)' })).toBeNull();
+    expect(top({ 'kubelet.journal': 'I1123 09:00:00 kubelet.go:2000] "SyncLoop (PLEG): event for pod" pod="default/web"' })).toBeNull();
+  });
+});
