@@ -1,5 +1,8 @@
 import { clip, forEachLine, parseSize, type Fact, type FactExtractor } from './fact.js';
 
+// iotop prints binary units with one letter: K/s, M/s, G/s.
+const IOTOP_UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
 const cellsOf = (line: string) => line.trim().split(/\s{2,}|\t+/);
 
 function readWrite(cell: string | undefined): [number | null, number | null] {
@@ -12,16 +15,25 @@ function readWrite(cell: string | undefined): [number | null, number | null] {
  * Who is doing block I/O: `docker stats` BLOCK I/O (cumulative read / write bytes since the
  * container started) and the collectors' `io.block` sample table
  * (`PID COMM CONTAINER READ_B/S WRITE_B/S`, rates over the sample window).
+ * `iotop` rows (`TID PRIO USER DISK READ DISK WRITE SWAPIN IO> COMMAND`) give rates too (no container).
  * Fields: name, container, pid, readBytes, writeBytes (cumulative) or readRate, writeRate (bytes/s).
  */
 export const ioWriter: FactExtractor = {
   kind: 'io.writer',
-  mayContain: (text) => text.includes('BLOCK I/O') || text.includes('WRITE_B/S'),
+  mayContain: (text) => text.includes('BLOCK I/O') || text.includes('WRITE_B/S') || text.includes('DISK WRITE'),
   extract(section, text) {
     const facts: Fact[] = [];
     let header: string[] | null = null;
     let mode: 'stats' | 'sample' = 'stats';
     forEachLine(text, (line, lineNo) => {
+      const iotop = /^\s*(\d+)\s+\S+\s+\S+\s+([\d.]+) ([BKMGT])\/s\s+([\d.]+) ([BKMGT])\/s\s+[\d.]+ %\s+[\d.]+ %\s+(.*)$/.exec(line);
+      if (iotop) {
+        const rate = (n: string, unit: string) => Math.round(Number(n) * (IOTOP_UNITS[unit] ?? 1));
+        facts.push({ kind: 'io.writer', section, line: lineNo, text: clip(line.trim()), fields: {
+          name: iotop[6]!.split(/\s+/)[0]!, container: null, pid: Number(iotop[1]), readRate: rate(iotop[2]!, iotop[3]!), writeRate: rate(iotop[4]!, iotop[5]!), readBytes: null, writeBytes: null,
+        } });
+        return;
+      }
       if (line.includes('BLOCK I/O')) { header = cellsOf(line); mode = 'stats'; return; }
       if (/\bWRITE_B\/S\b/.test(line)) { header = line.trim().split(/\s+/); mode = 'sample'; return; }
       if (!header) return;

@@ -1,9 +1,9 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
-/** Interfaces from `ip addr`: name, state, up, ipv4 / ipv6 address counts. */
+/** Interfaces from `ip addr` and both `ifconfig` formats (net-tools 1.x and 2.x): name, state, up, ipv4 / ipv6 address counts. */
 export const netInterface: FactExtractor = {
   kind: 'net.interface',
-  mayContain: (text) => text.includes('link/') && text.includes(' mtu '),
+  mayContain: (text) => (text.includes('link/') && text.includes(' mtu ')) || text.includes('Link encap') || /flags=\d+</.test(text),
   extract(section, text) {
     const facts: { line: number; text: string; fields: Record<string, string | number | boolean | null> }[] = [];
     let current: (typeof facts)[number] | null = null;
@@ -14,10 +14,20 @@ export const netInterface: FactExtractor = {
         facts.push(current);
         return;
       }
+      const ifconfig = /^([A-Za-z0-9_.@-]+?):?\s+(?:flags=\d+<([^>]*)>|Link encap)/.exec(line);
+      if (ifconfig) {
+        const flags = ifconfig[2] ?? '';
+        current = { line: lineNo, text: clip(line), fields: { name: ifconfig[1]!, flags, up: flags.split(',').includes('UP'), state: null, ipv4: 0, ipv6: 0 } };
+        facts.push(current);
+        return;
+      }
       if (!current) return;
+      if (!current.fields.flags && /^\s+UP\b/.test(line)) { current.fields.up = true; return; }
+      if (/^\s+inet (addr:)?\d/.test(line)) { current.fields.ipv4 = (current.fields.ipv4 as number) + 1; return; }
+      if (/^\s+inet6 (addr: ?)?[0-9a-f:]/i.test(line)) { current.fields.ipv6 = (current.fields.ipv6 as number) + 1; return; }
       if (/^\s+inet\s/.test(line)) current.fields.ipv4 = (current.fields.ipv4 as number) + 1;
       else if (/^\s+inet6\s/.test(line)) current.fields.ipv6 = (current.fields.ipv6 as number) + 1;
-      else if (!/^\s/.test(line)) current = null;
+      else if (line.trim() !== '' && !/^\s/.test(line)) current = null;
     });
     return facts.map((f): Fact => ({ kind: 'net.interface', section, line: f.line, text: f.text, fields: f.fields }));
   },

@@ -106,3 +106,24 @@ describe('io.writer and loop.devices', () => {
     expect(parseSize('n/a')).toBeNull();
   });
 });
+
+describe('ifconfig and iotop formats', () => {
+  it('reads net-tools 2.x ifconfig blocks', () => {
+    const text = 'docker0: flags=4099<UP,BROADCAST,MULTICAST>  mtu 1500\n        inet6 fe80::42:7fff:fe0a:1122  prefixlen 64  scopeid 0x20<link>\n        ether 02:42:7f:0a:11:22  txqueuelen 0  (Ethernet)\n\neth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 9001\n        inet 10.0.1.12  netmask 255.255.255.0  broadcast 10.0.1.255';
+    expect(extract('net.interface', text)).toEqual([
+      expect.objectContaining({ name: 'docker0', ipv4: 0, ipv6: 1, up: true }),
+      expect.objectContaining({ name: 'eth0', ipv4: 1 }),
+    ]);
+  });
+  it('reads net-tools 1.x ifconfig blocks', () => {
+    const text = 'docker0   Link encap:Ethernet  HWaddr 02:42:7f:0a:11:22\n          inet6 addr: fe80::42:7fff:fe0a:1122/64 Scope:Link\n          UP BROADCAST MULTICAST  MTU:1500  Metric:1\n\nlo        Link encap:Local Loopback\n          inet addr:127.0.0.1  Mask:255.0.0.0';
+    expect(extract('net.interface', text)).toEqual([
+      expect.objectContaining({ name: 'docker0', ipv4: 0, ipv6: 1, up: true }),
+      expect.objectContaining({ name: 'lo', ipv4: 1 }),
+    ]);
+  });
+  it('reads iotop rows as rates', () => {
+    const text = 'Total DISK READ :       0.00 B/s | Total DISK WRITE :     180.00 M/s\n  TID  PRIO  USER     DISK READ  DISK WRITE  SWAPIN     IO>    COMMAND\n12345 be/4 root        0.00 B/s  180.00 M/s  0.00 % 99.99 % dd if=/dev/zero of=/data/x bs=1M';
+    expect(extract('io.writer', text)[0]).toMatchObject({ pid: 12345, name: 'dd', writeRate: 180 * 1024 * 1024, container: null });
+  });
+});
