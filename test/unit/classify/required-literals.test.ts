@@ -7,7 +7,7 @@ describe('requiredLiterals', () => {
   });
 
   it('gives one literal per top-level alternative', () => {
-    expect(requiredLiterals('manifest unknown|MANIFEST_UNKNOWN|no matching manifest for').sort()).toEqual(['manifest unknown', 'manifest_unknown', 'no matching manifest for']);
+    expect(requiredLiterals('manifest unknown|MANIFEST_UNKNOWN|no matching manifest for')?.sort()).toEqual(['manifest unknown', 'manifest_unknown', 'no matching manifest for']);
   });
 
   it('drops characters made optional by a quantifier', () => {

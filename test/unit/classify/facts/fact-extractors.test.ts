@@ -83,7 +83,7 @@ describe('node.condition and node.taint', () => {
   });
   it('reads taints from describe node, including continuation lines', () => {
     const text = 'Taints:             node.kubernetes.io/disk-pressure:NoSchedule\n                    node.kubernetes.io/not-ready:NoExecute\nUnschedulable:      false';
-    expect(extract('node.taint', text).map((t) => t.key)).toEqual(['node.kubernetes.io/disk-pressure', 'node.kubernetes.io/not-ready']);
+    expect(extract('node.taint', text).map((t) => (t as Record<string, unknown>).key)).toEqual(['node.kubernetes.io/disk-pressure', 'node.kubernetes.io/not-ready']);
   });
 });
 

@@ -1,0 +1,36 @@
+/**
+ * Builds the Paramedic CDK app: config validated from context, the two stacks joined by typed
+ * props, and cdk-nag AwsSolutions checks as a validation plugin with every acknowledgement
+ * justified in cdk/nag-acknowledgements.ts.
+ */
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from './config.js';
+import { acknowledgeFindings } from './nag-acknowledgements.js';
+import { PipelineStack } from './stacks/pipeline-stack.js';
+import { StateStack } from './stacks/state-stack.js';
+
+/** The app and its stacks. */
+export interface ParamedicApp {
+  readonly app: App;
+  readonly state: StateStack;
+  readonly pipeline: PipelineStack;
+}
+
+/** Creates the app (used by bin/app.ts and by the tests). */
+export function createApp(props: AppProps = {}, options: { nag?: boolean } = {}): ParamedicApp {
+  // Explicit reference strength (CDK warns when it is left to its default).
+  const app = new App({ ...props, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context } });
+  const config = loadConfig(app.node);
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const state = new StateStack(app, 'ParamedicState', { env, config, description: 'Paramedic: evidence, audit trail and state (retained)' });
+  const pipeline = new PipelineStack(app, 'ParamedicPipeline', {
+    env, config, key: state.key, evidenceBucket: state.evidenceBucket, auditStore: state.auditStore,
+    description: 'Paramedic: alarm intake, SSM documents, workflow and functions',
+  });
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    acknowledgeFindings({ state, pipeline });
+  }
+  return { app, state, pipeline };
+}

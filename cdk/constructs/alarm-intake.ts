@@ -1,0 +1,52 @@
+/**
+ * EventBridge rule: CloudWatch alarm state changes into ALARM, for alarm names with one of the
+ * configured prefixes, filtered in the pattern (no invocation is paid for other alarms), starting
+ * the workflow directly, with a dead-letter queue for deliveries that fail.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** Props of the alarm intake. */
+export interface AlarmIntakeProps {
+  /** The workflow each matching alarm starts. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** Alarm name prefixes (at least one). */
+  readonly alarmNamePrefixes: readonly string[];
+  /** Key for the dead-letter queue. */
+  readonly encryptionKey: kms.IKey;
+}
+
+/** The EventBridge pattern for ALARM transitions of our alarms. */
+export function alarmEventPattern(prefixes: readonly string[]): events.EventPattern {
+  return {
+    source: ['aws.cloudwatch'],
+    detailType: ['CloudWatch Alarm State Change'],
+    detail: { state: { value: ['ALARM'] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
+  };
+}
+
+/** Rule + target + DLQ. */
+export class AlarmIntake extends Construct {
+  /** The rule. */
+  public readonly rule: events.Rule;
+  /** Deliveries EventBridge could not hand to Step Functions. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: AlarmIntakeProps) {
+    super(scope, id);
+    if (props.alarmNamePrefixes.length === 0) throw new Error('AlarmIntake: give at least one alarm name prefix; an empty filter would start the workflow for every alarm');
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey, enforceSSL: true,
+    });
+    this.rule = new events.Rule(this, 'AlarmStateChange', {
+      description: 'Paramedic: CloudWatch alarms entering ALARM',
+      eventPattern: alarmEventPattern(props.alarmNamePrefixes),
+      targets: [new targets.SfnStateMachine(props.stateMachine, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+    });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The project's SSM Command documents, built from lambdas/core/collection/collector-documents.ts:
+ * the evidence collectors and one document per host remediation action. Scripts are read from the
+ * repository at synth and made self-contained. Parameters are typed with allowedPattern; SSM
+ * rejects any other value before the host sees it, and the values reach the script only as
+ * environment variables assigned in single quotes (every pattern is checked at synth to refuse `'`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Arn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
+import { REPO_ROOT } from '../paths.js';
+
+const HEREDOC = 'PARAMEDIC_SCRIPT_END';
+const SHELL_BREAKERS = ["'", "a'", "'a", "1'", "a'b", 'a\nb'];
+
+/** A pattern would let a value break out of its single-quoted assignment. */
+export class UnsafeParameterPatternError extends Error {
+  constructor(doc: string, parameter: string, pattern: string) {
+    super(`${doc} parameter ${parameter}: allowedPattern ${pattern} accepts a single quote or a newline; tighten it in lambdas/core/collection/collector-documents.ts`);
+    this.name = 'UnsafeParameterPatternError';
+  }
+}
+
+/** The SSM document content (schema 2.2) of one command document. */
+export function documentContent(doc: CommandDocument, script: string): Record<string, unknown> {
+  for (const [name, p] of Object.entries(doc.parameters)) {
+    const re = new RegExp(p.allowedPattern);
+    if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s))) throw new UnsafeParameterPatternError(doc.documentName, name, p.allowedPattern);
+  }
+  if (script.split('\n').some((l) => l.trim() === HEREDOC)) throw new Error(`${doc.script} contains the line ${HEREDOC}, which ends the embedded script early`);
+  return {
+    schemaVersion: '2.2',
+    description: doc.description,
+    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', default: p.default, allowedPattern: p.allowedPattern, description: p.description }])),
+    mainSteps: [{
+      action: 'aws:runShellScript',
+      name: 'paramedic',
+      precondition: { StringEquals: ['platformType', 'Linux'] },
+      inputs: {
+        timeoutSeconds: String(doc.timeoutSeconds),
+        runCommand: [
+          ...Object.entries(doc.parameters).map(([name, p]) => `export ${p.env}='{{ ${name} }}'`),
+          // bash reads the script from a quoted heredoc: nothing in it is expanded by the outer shell.
+          `exec bash -s <<'${HEREDOC}'`,
+          ...script.split('\n'),
+          HEREDOC,
+        ],
+      },
+    }],
+  };
+}
+
+function readScript(doc: CommandDocument): string | undefined {
+  const path = join(REPO_ROOT, doc.script);
+  if (!existsSync(path)) return undefined;
+  return inlineIncludes(readFileSync(path, 'utf8'), (p) => readFileSync(join(REPO_ROOT, p), 'utf8'));
+}
+
+/** Props of a set of documents. */
+export interface CommandDocumentsProps {
+  readonly documents: readonly CommandDocument[];
+}
+
+/** ARN pattern of every EC2 instance of the stack's account and region (SendCommand targets). */
+export function instanceArnPattern(stack: Stack): string {
+  return Arn.format({ service: 'ec2', resource: 'instance', resourceName: '*' }, stack);
+}
+
+/** SSM Command documents, with a grant that names exactly them. */
+export class CommandDocuments extends Construct {
+  /** Document name -> CfnDocument. */
+  public readonly documents: ReadonlyMap<string, ssm.CfnDocument>;
+
+  constructor(scope: Construct, id: string, props: CommandDocumentsProps) {
+    super(scope, id);
+    const docs = new Map<string, ssm.CfnDocument>();
+    for (const doc of props.documents) {
+      let script = readScript(doc);
+      if (script === undefined) {
+        Annotations.of(this).addWarningV2(`paramedic:missing-script:${doc.documentName}`, `${doc.script} is missing: ${doc.documentName} is deployed as a script that fails, so the action escalates instead of running`);
+        script = `#!/usr/bin/env bash\necho "Paramedic: ${doc.script} was not present when this stack was synthesized" >&2\nexit 1`;
+      }
+      docs.set(doc.documentName, new ssm.CfnDocument(this, doc.documentName.replace(/[^A-Za-z0-9]/g, ''), {
+        name: doc.documentName, documentType: 'Command', documentFormat: 'JSON', updateMethod: 'NewVersion', content: documentContent(doc, script),
+      }));
+    }
+    this.documents = docs;
+  }
+
+  /** ARNs of these documents. */
+  get documentArns(): string[] {
+    return [...this.documents.keys()].map((name) => Arn.format({ service: 'ssm', resource: 'document', resourceName: name }, Stack.of(this)));
+  }
+
+  /** Lets `grantee` run these documents (and only these) on EC2 instances, and read the invocations. */
+  grantRun(grantee: iam.IGrantable): void {
+    const stack = Stack.of(this);
+    iam.Grant.addToPrincipal({
+      grantee, actions: ['ssm:SendCommand'],
+      resourceArns: [...this.documentArns, instanceArnPattern(stack)],
+    });
+    // Invocation reads are not resource-scoped in IAM (SSM has no ARN for a command).
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'], resourceArns: ['*'] });
+  }
+}
+
+/** The evidence collectors. */
+export class CollectorDocuments extends CommandDocuments {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { documents: COLLECTOR_DOCUMENTS });
+  }
+}
+
+/** One document per host remediation action of the catalogue. */
+export class ActionDocuments extends CommandDocuments {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { documents: ACTION_DOCUMENTS });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The Standard state machine running the workflow definition (cdk/workflow/), with full logging
+ * and X-Ray. The same definition renders locally through renderWorkflowAsl().
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+import { buildWorkflowDefinition } from '../workflow/workflow-definition.js';
+
+/** Props of the workflow. */
+export interface RemediationWorkflowProps {
+  /** The Lambda behind each Task state. */
+  readonly functions: Readonly<Record<WorkflowTaskName, IFunction>>;
+  /** @default 1 hour */
+  readonly approvalTimeout?: Duration;
+  /** @default 30 seconds */
+  readonly lockRetryInterval?: Duration;
+  /** @default 60 seconds */
+  readonly verifyDelay?: Duration;
+  /** @default 90 days */
+  readonly logRetention?: logs.RetentionDays;
+  readonly logKey?: kms.IKey;
+}
+
+/** Standard workflow with logging ALL and tracing. */
+export class RemediationWorkflow extends Construct {
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: RemediationWorkflowProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, ...(props.logKey ? { encryptionKey: props.logKey } : {}),
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(buildWorkflowDefinition(this, {
+        functions: props.functions,
+        ...(props.approvalTimeout ? { approvalTimeout: props.approvalTimeout } : {}),
+        ...(props.lockRetryInterval ? { lockRetryInterval: props.lockRetryInterval } : {}),
+        ...(props.verifyDelay ? { verifyDelay: props.verifyDelay } : {}),
+      })),
+      timeout: Duration.days(2),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The remediation workflow, one definition for alarms and manual runs, written with CDK constructs
+ * in JSONPath (not JSONata) so the very same ASL also runs locally under aws-local-stepfunctions.
+ *
+ * Intake -> IsDuplicate -> AcquireLock (LockBusyWait loop) -> Collect -> Classify -> Plan ->
+ * RouteByDecision: automatic -> RemediateStep loop | approval -> RequestApproval (waitForTaskToken)
+ * -> RecordApproval -> IsApproved | escalate -> Escalate | otherwise report -> ...
+ * RemediateStep loop -> VerifyWait -> Verify -> IsCleared (or Escalate) -> ReleaseLock -> Complete.
+ * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
+ * per-target lock is released and the failure recorded on every path.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+
+/** Tuning of the definition (all have defaults). */
+export interface WorkflowDefinitionProps {
+  /** The Lambda behind each Task state, by state name. */
+  readonly functions: Readonly<Record<WorkflowTaskName, IFunction>>;
+  /** How long an approval may wait. @default 1 hour */
+  readonly approvalTimeout?: Duration;
+  /** Pause between lock attempts on a busy target. @default 30 seconds */
+  readonly lockRetryInterval?: Duration;
+  /** Pause before verification collects again. @default 60 seconds */
+  readonly verifyDelay?: Duration;
+  /** Task timeout of the collecting steps (Collect, Verify, RemediateStep). @default 14 minutes */
+  readonly longTaskTimeout?: Duration;
+  /** Task timeout of the other steps. @default 1 minute */
+  readonly shortTaskTimeout?: Duration;
+}
+
+/** Where each Task's result lands in the execution state. */
+export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
+  Intake: '$.intake', AcquireLock: '$.lock', Collect: '$.collection', Classify: '$.classification', Plan: '$.plan',
+  RequestApproval: '$.approval', RecordApproval: '$.approval', RemediateStep: '$.remediation', Verify: '$.verification',
+  Escalate: '$.escalation', ReleaseLock: '$.release', Complete: '$.completion',
+};
+
+const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
+
+/** Builds the workflow's states in `scope` and returns the start of the chain. */
+export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
+  const longTimeout = props.longTaskTimeout ?? Duration.minutes(14);
+  const shortTimeout = props.shortTaskTimeout ?? Duration.minutes(1);
+  const payload = sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload });
+
+  const task = (name: WorkflowTaskName): tasks.LambdaInvoke =>
+    new tasks.LambdaInvoke(scope, name, {
+      lambdaFunction: props.functions[name],
+      payload,
+      payloadResponseOnly: true,
+      resultPath: RESULT_PATHS[name],
+      retryOnServiceExceptions: true,
+      taskTimeout: sfn.Timeout.duration(LONG_TASKS.has(name) ? longTimeout : shortTimeout),
+    });
+
+  const intake = task('Intake');
+  const acquireLock = task('AcquireLock');
+  const collect = task('Collect');
+  const classify = task('Classify');
+  const plan = task('Plan');
+  const requestApproval = new tasks.LambdaInvoke(scope, 'RequestApproval', {
+    lambdaFunction: props.functions.RequestApproval,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
+    resultPath: RESULT_PATHS.RequestApproval,
+    taskTimeout: sfn.Timeout.duration(props.approvalTimeout ?? Duration.hours(1)),
+  });
+  const recordApproval = task('RecordApproval');
+  const remediateStep = task('RemediateStep');
+  const verify = task('Verify');
+  const escalate = task('Escalate');
+  const releaseLock = task('ReleaseLock');
+  const complete = task('Complete');
+
+  // Every failure after intake still releases the lock and completes the audit record.
+  for (const t of [acquireLock, collect, classify, plan, recordApproval, remediateStep, verify, escalate]) {
+    t.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  }
+  requestApproval.addCatch(recordApproval, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.approvalTimeout' });
+  requestApproval.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  releaseLock.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
+  releaseLock.addCatch(complete, { errors: [sfn.Errors.ALL], resultPath: '$.releaseFailure' });
+  complete.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
+
+  const duplicate = new sfn.Succeed(scope, 'Duplicate', { comment: 'Another execution already handles this alarm' });
+  const lockBusyWait = new sfn.Wait(scope, 'LockBusyWait', { time: sfn.WaitTime.duration(props.lockRetryInterval ?? Duration.seconds(30)) });
+  const verifyWait = new sfn.Wait(scope, 'VerifyWait', { time: sfn.WaitTime.duration(props.verifyDelay ?? Duration.seconds(60)) });
+  const done = new sfn.Succeed(scope, 'Done');
+  const failed = new sfn.Fail(scope, 'Failed', { error: 'RemediationWorkflowFailed', cause: 'A step failed; the lock was released and the failure is in the audit record' });
+
+  const hasFailed = new sfn.Choice(scope, 'HasFailed')
+    .when(sfn.Condition.isPresent('$.failure'), failed)
+    .otherwise(done);
+  releaseLock.next(complete);
+  complete.next(hasFailed);
+  escalate.next(releaseLock);
+
+  const isCleared = new sfn.Choice(scope, 'IsCleared')
+    .when(sfn.Condition.booleanEquals('$.verification.cleared', true), releaseLock)
+    .otherwise(escalate);
+  verifyWait.next(verify);
+  verify.next(isCleared);
+
+  const stepsRemaining = new sfn.Choice(scope, 'StepsRemaining')
+    .when(sfn.Condition.booleanEquals('$.remediation.failed', true), escalate)
+    .when(sfn.Condition.booleanEquals('$.remediation.done', true), verifyWait)
+    .otherwise(remediateStep);
+  remediateStep.next(stepsRemaining);
+
+  const isApproved = new sfn.Choice(scope, 'IsApproved')
+    .when(sfn.Condition.booleanEquals('$.approval.approved', true), remediateStep)
+    .otherwise(releaseLock);
+  requestApproval.next(recordApproval);
+  recordApproval.next(isApproved);
+
+  const routeByDecision = new sfn.Choice(scope, 'RouteByDecision')
+    .when(sfn.Condition.stringEquals('$.plan.decision', 'automatic'), remediateStep)
+    .when(sfn.Condition.stringEquals('$.plan.decision', 'approval'), requestApproval)
+    .when(sfn.Condition.stringEquals('$.plan.decision', 'escalate'), escalate)
+    .otherwise(releaseLock);
+
+  const isLockAcquired = new sfn.Choice(scope, 'IsLockAcquired')
+    .when(sfn.Condition.booleanEquals('$.lock.acquired', true), collect)
+    .when(sfn.Condition.booleanEquals('$.lock.gaveUp', true), complete)
+    .otherwise(lockBusyWait);
+  lockBusyWait.next(acquireLock);
+  acquireLock.next(isLockAcquired);
+  collect.next(classify).next(plan).next(routeByDecision);
+
+  const isDuplicate = new sfn.Choice(scope, 'IsDuplicate')
+    .when(sfn.Condition.booleanEquals('$.intake.duplicate', true), duplicate)
+    .otherwise(acquireLock);
+  intake.next(isDuplicate);
+  return intake;
+}

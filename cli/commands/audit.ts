@@ -1,0 +1,123 @@
+import type { Command } from 'commander';
+import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
+import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
+import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/adapters/local/execution-summary.js';
+import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
+import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
+import { bold, complain, cyan, dim, green, red, yellow } from '../output.js';
+import { openAuditSource, type AwsAuditOptions } from './audit-source.js';
+
+const OUTCOMES: readonly AuditOutcome[] = ['remediated', 'dry-run', 'reported', 'rejected', 'timed-out', 'escalated', 'unclassified', 'skipped', 'failed'];
+
+interface CommonFlags extends AwsAuditOptions { dataDir?: string; aws?: boolean; json?: boolean }
+interface ListFlags extends CommonFlags { target?: string; runbook?: string; outcome?: string; since?: string; limit: string }
+
+function withSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
+    .option('--aws', "read the deployed stack's DynamoDB table and S3 bucket with your AWS credentials")
+    .option('--table <name>', 'with --aws: the audit table (default $PARAMEDIC_AUDIT_TABLE)')
+    .option('--bucket <name>', 'with --aws: the evidence bucket (default $PARAMEDIC_EVIDENCE_BUCKET)')
+    .option('--region <region>', 'with --aws: the AWS region');
+}
+
+/** Builds the filter of `audit list`, rejecting bad values with what would be right. */
+export function auditFilterFromFlags(flags: { target?: string; runbook?: string; outcome?: string; since?: string; limit?: string }): AuditFilter {
+  if (flags.outcome !== undefined && !OUTCOMES.includes(flags.outcome as AuditOutcome)) throw new Error(`--outcome must be one of ${OUTCOMES.join(', ')}, got "${flags.outcome}"`);
+  const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
+  return { target: flags.target, runbookId: flags.runbook, outcome: flags.outcome as AuditOutcome | undefined, since: flags.since ? parseSince(flags.since) : undefined, limit };
+}
+
+const outcomeColour = (o?: string) => (o === 'remediated' ? green : o === 'failed' || o === 'escalated' || o === 'rejected' ? red : yellow);
+
+/** One line of `audit show`'s timeline. */
+export function describeEntry(e: AuditEntry): string {
+  const d = e.data as Record<string, any>;
+  switch (e.type) {
+    case 'triggered': return `${d.summary ?? d.source} (${d.mode})`;
+    case 'deduplicated': return `duplicate of event ${d.eventId}`;
+    case 'locked': return d.acquired ? `lock taken on ${e.target}` : `lock held by ${d.holder ?? 'another execution'}`;
+    case 'collected': return d.skipped ? String(d.reason) : `${(d.sections ?? []).length} sections${d.evidence?.sha256 ? ` sha256 ${String(d.evidence.sha256).slice(0, 12)}…` : ''}${d.durationMs !== undefined ? ` in ${d.durationMs} ms` : ''}`;
+    case 'classified': return d.runbookId ? `${d.runbookId}${d.confidence !== null && d.confidence !== undefined ? ` ${Number(d.confidence).toFixed(2)}` : ''}${d.matches?.[0]?.evidence?.[0] ? ` — ${d.matches[0].evidence[0].section}:${d.matches[0].evidence[0].line} ${String(d.matches[0].evidence[0].text).slice(0, 80)}` : ''}` : 'unclassified';
+    case 'planned': return `${d.plan?.decision}: ${(d.plan?.steps ?? []).map((s: any) => s.action).join(', ') || 'no steps'}`;
+    case 'approval-requested': return `approval ${d.approvalId} requested: ${d.summary}`;
+    case 'approval': return `${d.status}${d.by ? ` by ${d.by} at ${d.at}` : ''}`;
+    case 'step': return `step ${d.index} ${d.action}: ${d.status}${d.exitCode !== null && d.exitCode !== undefined ? ` (exit ${d.exitCode})` : ''}`;
+    case 'verified': return d.cleared ? 'cleared' : 'still failing';
+    case 'escalated': return String(d.reason);
+    case 'released': return d.released ? 'lock released' : 'no lock to release';
+    case 'completed': return `outcome ${e.outcome} in ${d.durationMs ?? '?'} ms`;
+    default: return JSON.stringify(d).slice(0, 120);
+  }
+}
+
+/** `paramedic audit list|show|verify|export` */
+export function registerAuditCommand(program: Command): void {
+  const audit = program.command('audit').description('Review the audit trail: list executions, show one as a timeline, verify the hash chain, export JSON lines');
+
+  withSourceOptions(audit.command('list').description('Executions, newest first'))
+    .option('--target <id>', 'only executions on this target (instance id, node, local)')
+    .option('--runbook <id>', 'only executions of this runbook')
+    .option('--outcome <outcome>', `only this outcome: ${OUTCOMES.join(', ')}`)
+    .option('--since <when>', 'ISO time or a duration back from now (30m, 6h, 7d)')
+    .option('--limit <n>', 'at most this many executions', '50')
+    .option('--json', 'one JSON object per line')
+    .action(async (flags: ListFlags) => {
+      try {
+        const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
+        const rows = await listExecutions(source.audit, auditFilterFromFlags(flags));
+        if (flags.json) { for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`); return; }
+        if (rows.length === 0) { process.stdout.write(`no executions in ${source.where}${dim(' (run "npx paramedic triage --replay <bundle.json>" to make one)')}\n`); return; }
+        process.stdout.write(`${bold('EXECUTION'.padEnd(32))} ${bold('STARTED'.padEnd(20))} ${bold('TARGET'.padEnd(22))} ${bold('RUNBOOK'.padEnd(26))} ${bold('OUTCOME')}\n`);
+        for (const r of rows) {
+          process.stdout.write(`${cyan(r.executionId.padEnd(32))} ${r.startedAt.slice(0, 19).padEnd(20)} ${(r.target ?? '-').padEnd(22)} ${(r.runbookId ?? 'unclassified').padEnd(26)} ${outcomeColour(r.outcome)(r.outcome ?? '-')}\n`);
+        }
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+    });
+
+  withSourceOptions(audit.command('show').description('One execution as a timeline').argument('<executionId>'))
+    .option('--json', 'the entries as JSON')
+    .action(async (id: string, flags: CommonFlags) => {
+      try {
+        const dataDir = resolveDataDir(flags.dataDir);
+        const source = await openAuditSource({ ...flags, dataDir });
+        const entries = await source.audit.execution(id);
+        if (entries.length === 0) { complain(`no execution ${id} in ${source.where}; list them with "npx paramedic audit list"`); process.exitCode = 1; return; }
+        if (flags.json) { process.stdout.write(`${JSON.stringify(entries, null, 1)}\n`); return; }
+        const s = summarizeExecution(entries);
+        process.stdout.write(`${bold(id)}  ${s.target ?? ''}  ${s.runbookId ?? 'unclassified'}  ${outcomeColour(s.outcome)(s.outcome ?? '')}\n${dim(s.summary ?? '')}\n\n`);
+        const t0 = Date.parse(entries[0]!.at);
+        for (const e of entries) {
+          const offset = `+${((Date.parse(e.at) - t0) / 1000).toFixed(3)}s`;
+          process.stdout.write(`  ${dim(e.at.slice(11, 23))} ${dim(offset.padStart(9))}  ${String(e.seq).padStart(5)}  ${bold(e.type.padEnd(18))} ${e.actor.padEnd(24)} ${describeEntry(e)}\n`);
+        }
+        const record = source.kind === 'local' ? await new ExecutionRecords(dataDir).get(id) : undefined;
+        if (record) process.stdout.write(`\n  ${dim('path:')} ${record.path.map((p) => p.state).join(' → ')}\n`);
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+    });
+
+  withSourceOptions(audit.command('verify').description('Check the hash chain; reports the first broken record'))
+    .option('--json', 'the report as JSON')
+    .action(async (flags: CommonFlags) => {
+      try {
+        const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
+        const report = await source.audit.verify();
+        if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else if (report.ok) process.stdout.write(`${green('ok')}: ${report.entries} entries, chain intact (${source.where})\n`);
+        else process.stdout.write(`${red('BROKEN')}: record seq ${report.firstBroken!.seq} (execution ${report.firstBroken!.executionId}): ${report.firstBroken!.reason}\n${dim(`${report.entries} entries in ${source.where}; every record from seq ${report.firstBroken!.seq} on is untrusted`)}\n`);
+        if (!report.ok) process.exitCode = 1;
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+    });
+
+  withSourceOptions(audit.command('export').description('Every entry as JSON lines (in chain order), to stdout'))
+    .option('--since <when>', 'ISO time or a duration back from now (30m, 6h, 7d)')
+    .action(async (flags: CommonFlags & { since?: string }) => {
+      try {
+        const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
+        const since = flags.since ? parseSince(flags.since) : undefined;
+        const entries = source.audit instanceof LocalAuditStore ? await source.audit.all() : [...(await source.audit.list({ limit: 1_000_000 }))].reverse();
+        for (const e of entries) if (!since || Date.parse(e.at) >= Date.parse(since)) process.stdout.write(`${JSON.stringify(e)}\n`);
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+    });
+}

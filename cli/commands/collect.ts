@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { collectEvidence } from '../../lambdas/adapters/local/collect-evidence.js';
+import { LocalCommandRunner } from '../../lambdas/adapters/local/local-command-runner.js';
+import { complain, dim } from '../output.js';
+
+interface CollectFlags {
+  platform: string; container?: string; pid?: string; since?: string; straceSeconds?: string; probeHost?: string; output?: string;
+}
+
+/** `paramedic collect [--platform docker|eks] [--container NAME] [--pid N] [--since MIN] [--strace-seconds N] [-o bundle.json]` */
+export function registerCollectCommand(program: Command): void {
+  program
+    .command('collect')
+    .description('Run the evidence collector on this machine (the script SSM runs on a host) and print or save the bundle')
+    .option('--platform <platform>', 'docker (EC2 Docker host) or eks (EKS node)', 'docker')
+    .option('--container <name>', 'container to inspect closely and trace (docker)')
+    .option('--pid <n>', 'host pid to trace (with --strace-seconds)')
+    .option('--since <minutes>', 'journal window in minutes', '30')
+    .option('--strace-seconds <n>', 'strace sample length, 0-10 (0: no trace)', '0')
+    .option('--probe-host <name>', 'host name to resolve in net.dns')
+    .option('-o, --output <file>', 'write the bundle here instead of stdout')
+    .addHelpText('after', '\nExamples:\n  npx paramedic collect -o bundle.json\n  DOCKER_HOST=unix:///tmp/d.sock npx paramedic collect --container web --strace-seconds 3\n')
+    .action(async (flags: CollectFlags) => {
+      if (flags.platform !== 'docker' && flags.platform !== 'eks') {
+        complain(`--platform must be docker or eks, got "${flags.platform}"`); process.exitCode = 2; return;
+      }
+      if (flags.platform === 'eks' && flags.container) {
+        complain('--container applies to --platform docker only; on EKS pass --pid'); process.exitCode = 2; return;
+      }
+      const parameters: Record<string, string> = { sinceMinutes: flags.since ?? '30', straceSeconds: flags.straceSeconds ?? '0' };
+      if (flags.container) parameters.container = flags.container;
+      if (flags.pid) parameters.pid = flags.pid;
+      if (flags.probeHost) parameters.probeHost = flags.probeHost;
+      try {
+        const { bundle, result } = await collectEvidence({ platform: flags.platform, parameters, runner: new LocalCommandRunner() });
+        const text = `${JSON.stringify(bundle, null, 2)}\n`;
+        const summary = `${Object.keys(bundle.sections).length} sections, ${text.length} bytes, ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`;
+        if (flags.output) {
+          writeFileSync(flags.output, text);
+          process.stderr.write(`${dim(`collected ${summary} -> ${flags.output}`)}\n`);
+        } else {
+          process.stdout.write(text);
+          process.stderr.write(`${dim(`collected ${summary}`)}\n`);
+        }
+      } catch (error) {
+        complain((error as Error).message);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
+import { manualRun } from '../../lambdas/adapters/local/local-triage.js';
+import { parseTargetSpec } from '../../lambdas/adapters/local/remediation-preview.js';
+import { DEFAULT_RUNBOOK_DIR, loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+import { complain, dim } from '../output.js';
+import { approvalPolicyFromFlags } from './triage.js';
+import { formatTriageReport } from './triage-report.js';
+
+interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; workflow: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string }
+
+/** `paramedic run <runbookId> --target <local|instance id|node> [--execute]` */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run a runbook\'s remediation on a target by hand, through the same workflow; a dry run (showing which documents and commands would run on which targets) unless --execute')
+    .argument('<runbookId>', 'the runbook, e.g. disk-full')
+    .requiredOption('--target <target>', 'local, an instance id (i-0123456789abcdef0), a node name, or eks:<cluster>/<node>')
+    .option('--execute', 'really run it (only on target "local" here; other targets through the deployed stack)')
+    .option('--approve-as <who>', 'answer an approval request as approved by <who>')
+    .option('--reject-as <who>', 'answer an approval request as rejected by <who>')
+    .option('--wait-approval <seconds>', 'wait this long for an approve/reject from the console')
+    .option('--as <who>', 'who invokes the run (default: your user name)')
+    .option('--workflow <which>', 'auto | cdk | local', 'auto')
+    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
+    .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n')
+    .action(async (runbookId: string, flags: RunFlags) => {
+      try {
+        parseTargetSpec(flags.target);
+        if (!['auto', 'cdk', 'local'].includes(flags.workflow)) throw new Error(`--workflow must be auto, cdk or local, got "${flags.workflow}"`);
+        const approval = approvalPolicyFromFlags(flags);
+        const rulebook = loadRulebook(flags.runbooks);
+        const dataDir = resolveDataDir(flags.dataDir);
+        const actor = `user:${flags.as ?? userInfo().username}`;
+        const result = await manualRun(runbookId, flags.target, actor, {
+          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', workflow: flags.workflow as 'auto', print: (t) => process.stderr.write(`${dim(t)}\n`),
+        });
+        if (flags.json) process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
+        else process.stdout.write(formatTriageReport(result.entries, result.record, new Map(rulebook.runbooks.map((r) => [r.id, r])), dataDir));
+        if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;
+      } catch (error) {
+        complain((error as Error).message);
+        process.exitCode = 1;
+      }
+    });
+}

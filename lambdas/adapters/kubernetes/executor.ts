@@ -1,0 +1,68 @@
+import type { Clock } from '../../core/ports.js';
+import type { KubeAccess } from './kube-access.js';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EKSClient } from '@aws-sdk/client-eks';
+
+/** How an action ended. `blocked`: a guard refused before anything changed. */
+export type ExecutionStatus = 'changed' | 'unchanged' | 'failed' | 'blocked';
+
+/** What an executor did (or, in a dry run, would do). */
+export interface ExecutionResult {
+  readonly status: ExecutionStatus;
+  /** One line per change made (dry run: per change it would make). */
+  readonly changes: readonly string[];
+  /** Changes made and then undone because a later step failed. */
+  readonly undone: readonly string[];
+  /** A paragraph a person reads: what was found, done, refused, and what to do next. */
+  readonly report: string;
+  readonly dryRun: boolean;
+}
+
+/** Everything an executor needs besides its parameters. */
+export interface ExecutionContext {
+  readonly dryRun: boolean;
+  readonly clock: Clock;
+  /** Waits between retries; tests pass one that advances a fake clock. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly kube: KubeAccess;
+  /** For node-replace. */
+  readonly autoScaling?: Pick<AutoScalingClient, 'send'>;
+  /** For nodegroup-scale-up. */
+  readonly eks?: Pick<EKSClient, 'send'>;
+  /** EKS cluster name (nodegroup-scale-up). */
+  readonly clusterName?: string;
+  /** The incident target (fills parameters a runbook leaves to the target). */
+  readonly target?: { readonly node?: string; readonly namespace?: string; readonly pod?: string };
+}
+
+/** Parameters as the planner passes them (already validated against the catalogue's patterns). */
+export type ActionParams = Readonly<Record<string, string | number | undefined>>;
+
+/** One catalogue action, executable. */
+export interface ActionExecutor {
+  readonly actionId: string;
+  execute(params: ActionParams, ctx: ExecutionContext): Promise<ExecutionResult>;
+}
+
+/** A parameter is missing or malformed; the planner should have caught it. */
+export class ActionParameterError extends Error {
+  constructor(actionId: string, param: string, detail: string) {
+    super(`action ${actionId}: parameter ${param} ${detail}`);
+    this.name = 'ActionParameterError';
+  }
+}
+
+/** Reads a string parameter, falling back to the incident target. */
+export function stringParam(actionId: string, params: ActionParams, name: string, fallback?: string): string {
+  const v = params[name] ?? fallback;
+  if (typeof v !== 'string' || v === '') throw new ActionParameterError(actionId, name, 'is required (a name, e.g. from the incident target)');
+  return v;
+}
+
+/** Builds a result. */
+export function result(status: ExecutionStatus, report: string, dryRun: boolean, changes: readonly string[] = [], undone: readonly string[] = []): ExecutionResult {
+  return { status, changes, undone, report, dryRun };
+}
+
+/** The default sleep. */
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,182 @@
+import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { planDrain, type PodRef } from '../../core/kubernetes/drain-plan.js';
+import type { Node, Pod } from '../../core/kubernetes/types.js';
+import { statusOf } from './api-errors.js';
+import { realSleep, result, stringParam, type ActionExecutor, type ActionParams, type ExecutionContext, type ExecutionResult } from './executor.js';
+import type { KubeClients } from './kube-access.js';
+
+const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+/** Short text of a client-node failure: `HTTP 429 TooManyRequests: Cannot evict pod ...`. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ApiException) {
+    const s = statusOf(error.body);
+    return `HTTP ${error.code}${s?.reason ? ` ${s.reason}` : ''}: ${s?.message ?? 'no message'}`;
+  }
+  return (error as Error)?.message ?? String(error);
+}
+
+async function setUnschedulable(c: KubeClients, node: string, value: boolean): Promise<void> {
+  await c.core.patchNode({ name: node, body: { spec: { unschedulable: value ? true : null } } }, MERGE);
+}
+
+function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
+  const verb = want ? 'cordon' : 'uncordon';
+  return {
+    actionId,
+    async execute(params: ActionParams, ctx: ExecutionContext): Promise<ExecutionResult> {
+      const name = stringParam(actionId, params, 'node', ctx.target?.node);
+      const c = await ctx.kube.clients();
+      let node: Node;
+      try {
+        node = (await c.core.readNode({ name })) as unknown as Node;
+      } catch (error) {
+        return result('failed', `could not read node ${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+      }
+      if ((node.spec?.unschedulable === true) === want) {
+        return result('unchanged', `node ${name} is already ${want ? 'cordoned (unschedulable)' : 'schedulable'}; nothing to do`, ctx.dryRun);
+      }
+      const change = `node ${name}: spec.unschedulable ${!want} -> ${want}`;
+      if (ctx.dryRun) return result('changed', `dry run: would ${verb} node ${name}`, true, [change]);
+      try {
+        await setUnschedulable(c, name, want);
+      } catch (error) {
+        return result('failed', `${verb} of node ${name} failed (${describeFailure(error)}); nothing changed. Retry, or check the role's "patch nodes" permission`, false);
+      }
+      return result('changed', `${verb}ed node ${name}`, false, [change]);
+    },
+  };
+}
+
+/** k8s-cordon-node */
+export const cordonNode = cordonExecutor('k8s-cordon-node', true);
+/** k8s-uncordon-node */
+export const uncordonNode = cordonExecutor('k8s-uncordon-node', false);
+
+const podKey = (p: PodRef) => `${p.namespace}/${p.name}`;
+
+/** Outcome of evicting one pod. */
+type EvictionOutcome = { ok: true } | { ok: false; reason: string; pdb: boolean };
+
+async function evictWithRetry(c: KubeClients, ref: PodRef, deadline: number, ctx: ExecutionContext): Promise<EvictionOutcome> {
+  const sleep = ctx.sleep ?? realSleep;
+  let delay = 1000;
+  let serverErrors = 0;
+  let last = '';
+  let pdb = false;
+  for (;;) {
+    try {
+      await c.core.createNamespacedPodEviction({ name: ref.name, namespace: ref.namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: ref.name, namespace: ref.namespace } } });
+      return { ok: true };
+    } catch (error) {
+      const code = error instanceof ApiException ? error.code : undefined;
+      if (code === 404) return { ok: true }; // already gone
+      last = describeFailure(error);
+      if (code === 429) {
+        // 429 is either a PodDisruptionBudget refusal or API priority-and-fairness throttling; both mean "later".
+        pdb = /disruption budget/i.test(last);
+        const retryAfter = Number((error as ApiException<unknown>).headers?.['retry-after']);
+        if (Number.isFinite(retryAfter) && retryAfter > 0) delay = Math.max(delay, retryAfter * 1000);
+      } else if (code !== undefined && code >= 500 && serverErrors < 3) {
+        serverErrors++;
+      } else {
+        return { ok: false, reason: last, pdb: false };
+      }
+    }
+    if (ctx.clock.now().getTime() + delay > deadline) return { ok: false, reason: last, pdb };
+    await sleep(delay);
+    delay = Math.min(delay * 2, 30_000);
+  }
+}
+
+async function waitGone(c: KubeClients, refs: readonly PodRef[], deadline: number, ctx: ExecutionContext): Promise<PodRef[]> {
+  const sleep = ctx.sleep ?? realSleep;
+  let remaining = [...refs];
+  for (;;) {
+    const still: PodRef[] = [];
+    for (const r of remaining) {
+      try {
+        await c.core.readNamespacedPod({ name: r.name, namespace: r.namespace });
+        still.push(r);
+      } catch (error) {
+        if (!(error instanceof ApiException && error.code === 404)) still.push(r);
+      }
+    }
+    remaining = still;
+    if (remaining.length === 0 || ctx.clock.now().getTime() + 2000 > deadline) return remaining;
+    await sleep(2000);
+  }
+}
+
+/**
+ * k8s-drain-node: cordon (if needed), evict every evictable pod through the Eviction API
+ * (PodDisruptionBudgets honoured: 429 retried with backoff until the deadline, never deleted
+ * around), wait for them to go. On failure the node is uncordoned if this drain cordoned it.
+ */
+export const drainNode: ActionExecutor = {
+  actionId: 'k8s-drain-node',
+  async execute(params, ctx) {
+    const name = stringParam('k8s-drain-node', params, 'node', ctx.target?.node);
+    const timeoutSeconds = typeof params.timeoutSeconds === 'number' ? params.timeoutSeconds : 600;
+    const deadline = ctx.clock.now().getTime() + timeoutSeconds * 1000;
+    const c = await ctx.kube.clients();
+    let node: Node;
+    let pods: Pod[];
+    try {
+      node = (await c.core.readNode({ name })) as unknown as Node;
+      pods = ((await c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` })).items ?? []) as unknown as Pod[];
+    } catch (error) {
+      return result('failed', `could not read node ${name} or its pods (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+    }
+    const plan = planDrain(pods);
+    const skipped = plan.skip.map((s) => `${podKey(s)} (${s.reason})`);
+    if (plan.blockers.length > 0) {
+      return result('blocked', `drain of ${name} refused before any change: ${plan.blockers.map((b) => `${podKey(b)}: ${b.reason}`).join('; ')}. Move or delete these pods by hand, then drain again`, ctx.dryRun);
+    }
+    const wasCordoned = node.spec?.unschedulable === true;
+    const planned = [...(wasCordoned ? [] : [`node ${name}: spec.unschedulable false -> true`]), ...plan.evict.map((p) => `evict pod ${podKey(p)}`)];
+    if (plan.evict.length === 0 && wasCordoned) {
+      return result('unchanged', `node ${name} is cordoned and has no pods to evict (skipped: ${skipped.join(', ') || 'none'}); nothing to do`, ctx.dryRun);
+    }
+    if (ctx.dryRun) return result('changed', `dry run: would drain ${name}: ${planned.join('; ')}${skipped.length ? `; skip ${skipped.join(', ')}` : ''}`, true, planned);
+    const changes: string[] = [];
+    if (!wasCordoned) {
+      try {
+        await setUnschedulable(c, name, true);
+        changes.push(`node ${name}: spec.unschedulable false -> true`);
+      } catch (error) {
+        return result('failed', `could not cordon ${name} (${describeFailure(error)}); nothing changed`, false);
+      }
+    }
+    const failures: string[] = [];
+    const pdbBlocked: string[] = [];
+    const evicted: PodRef[] = [];
+    for (const ref of plan.evict) {
+      const out = await evictWithRetry(c, ref, deadline, ctx);
+      if (out.ok) { evicted.push(ref); changes.push(`evicted pod ${podKey(ref)}`); } else {
+        failures.push(`${podKey(ref)}: ${out.reason}`);
+        if (out.pdb) pdbBlocked.push(podKey(ref));
+      }
+    }
+    const lingering = failures.length === 0 ? await waitGone(c, evicted, deadline, ctx) : [];
+    if (failures.length === 0 && lingering.length === 0) {
+      return result('changed', `drained ${name}: evicted ${evicted.length} pod(s)${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`, false, changes);
+    }
+    const undone: string[] = [];
+    let undoNote = '';
+    if (!wasCordoned) {
+      try {
+        await setUnschedulable(c, name, false);
+        undone.push(`node ${name}: spec.unschedulable true -> false`);
+        undoNote = ` Node ${name} was uncordoned again (this drain had cordoned it).`;
+      } catch (error) {
+        undoNote = ` Could NOT uncordon ${name} (${describeFailure(error)}): run "kubectl uncordon ${name}".`;
+      }
+    }
+    const pdbNote = pdbBlocked.length > 0
+      ? ` PodDisruptionBudgets kept refusing the eviction of ${pdbBlocked.join(', ')} until the ${timeoutSeconds}s deadline; no pod was deleted around a budget. Scale up the workload or wait for its pods to become healthy, then drain again.`
+      : '';
+    const lingerNote = lingering.length > 0 ? ` Evicted pods still terminating at the deadline: ${lingering.map(podKey).join(', ')}.` : '';
+    return result('failed', `drain of ${name} did not finish: ${failures.join('; ') || 'pods did not terminate in time'}.${pdbNote}${lingerNote} ${evicted.length} pod(s) were evicted and cannot be put back.${undoNote}`, false, changes, undone);
+  },
+};

@@ -1,0 +1,52 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Clock, LockStore } from '../../core/ports.js';
+import { safeFileName } from './data-dir.js';
+import { withFileLock } from './file-lock.js';
+
+interface LockRecord { target: string; owner: string; expiresAt: string }
+
+/** Per-target locks as files under `<dataDir>/locks/`, with expiry so a crashed run cannot hold a host forever. */
+export class LocalLockStore implements LockStore {
+  private readonly dir: string;
+
+  constructor(dataDir: string, private readonly clock: Clock = { now: () => new Date() }) {
+    this.dir = resolve(dataDir, 'locks');
+  }
+
+  private file(target: string): string {
+    return join(this.dir, `${safeFileName(target)}.json`);
+  }
+
+  /** The current holder, if the lock is held and not expired. */
+  async holder(target: string): Promise<LockRecord | undefined> {
+    try {
+      const rec = JSON.parse(await readFile(this.file(target), 'utf8')) as LockRecord;
+      return Date.parse(rec.expiresAt) > this.clock.now().getTime() ? rec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** True when acquired (or already held by the same owner, whose expiry is then extended). */
+  async acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean> {
+    await mkdir(this.dir, { recursive: true });
+    return withFileLock(`${this.file(target)}.lock`, async () => {
+      const current = await this.holder(target);
+      if (current && current.owner !== owner) return false;
+      const rec: LockRecord = { target, owner, expiresAt: new Date(this.clock.now().getTime() + ttlSeconds * 1000).toISOString() };
+      await writeFile(this.file(target), JSON.stringify(rec));
+      return true;
+    });
+  }
+
+  /** Releases the lock if this owner holds it; another owner's lock is left alone. */
+  async release(target: string, owner: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await withFileLock(`${this.file(target)}.lock`, async () => {
+      const current = await this.holder(target);
+      if (current && current.owner !== owner) return;
+      await rm(this.file(target), { force: true });
+    });
+  }
+}

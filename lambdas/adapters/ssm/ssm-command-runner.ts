@@ -1,0 +1,257 @@
+/**
+ * CommandRunner over SSM Run Command: the project's own documents only, typed parameters, up to 50
+ * instances per SendCommand, polling with capped exponential backoff, full output from S3 (the API
+ * truncates StandardOutputContent at 24,000 characters and ListCommandInvocations' Output at 2,500).
+ *
+ * AWS quirks handled here:
+ * - GetCommandInvocation right after SendCommand throws InvocationDoesNotExist until the agent
+ *   registers the invocation: treated as "still pending".
+ *   https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html
+ * - SendCommand fails the whole batch with InvalidInstanceId when any instance is unmanaged or
+ *   stopped: the batch is bisected to find the culprits, the others still run.
+ * - ThrottlingException on any call: back off and retry; a batch that stays throttled is reported
+ *   as `Throttled` rather than thrown.
+ */
+import {
+  GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
+
+/** SSM's documented limit of instance ids per SendCommand. */
+export const MAX_TARGETS_PER_SEND = 50;
+/** Characters of stdout GetCommandInvocation returns at most. */
+export const SSM_OUTPUT_LIMIT = 24_000;
+
+/** Settings of the runner. */
+export interface SsmCommandRunnerOptions {
+  /** Bucket SSM writes full output to (OutputS3BucketName). Without it, output over 24,000 characters is cut. */
+  readonly outputBucket?: string;
+  /** @default 'ssm-output' */
+  readonly outputPrefix?: string;
+  /** Reads full output from the bucket. Required with `outputBucket`. */
+  readonly s3?: S3Client;
+  /** @default 50 */
+  readonly batchSize?: number;
+  /** First poll delay, ms; doubles up to `pollMaxMs`. @default 1000 */
+  readonly pollInitialMs?: number;
+  /** @default 15000 */
+  readonly pollMaxMs?: number;
+  /** Attempts of one throttled call. @default 6 */
+  readonly maxThrottleRetries?: number;
+  /** Extra wall time after the request's timeout before unfinished invocations count as TimedOut. @default 30000 */
+  readonly graceMs?: number;
+  /** Injected for tests and the benchmark. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  /** CloudWatch log group for command output (optional). */
+  readonly cloudWatchLogGroup?: string;
+}
+
+const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
+  Success: 'Success', Failed: 'Failed', AccessDenied: 'Failed', ExecutionTimedOut: 'TimedOut', DeliveryTimedOut: 'Undeliverable',
+  Undeliverable: 'Undeliverable', Terminated: 'Cancelled', Canceled: 'Cancelled', Cancelled: 'Cancelled', InvalidPlatform: 'InvalidTarget',
+};
+const TERMINAL_BY_STATUS: Readonly<Record<string, CommandStatus>> = { Success: 'Success', Failed: 'Failed', TimedOut: 'TimedOut', Cancelled: 'Cancelled' };
+
+/** Maps SSM's Status/StatusDetails to a terminal CommandStatus, or undefined while still running. */
+export function terminalStatus(status: string | undefined, details: string | undefined): CommandStatus | undefined {
+  if (details && TERMINAL_BY_DETAILS[details]) return TERMINAL_BY_DETAILS[details];
+  return status ? TERMINAL_BY_STATUS[status] : undefined;
+}
+
+const errorName = (e: unknown): string => (e as { name?: string })?.name ?? '';
+const isThrottle = (e: unknown): boolean => ['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'TooManyUpdates'].includes(errorName(e));
+
+/** `https://s3.<region>.amazonaws.com/<bucket>/<key>` or virtual-hosted form -> bucket and key. */
+export function parseS3OutputUrl(url: string): { bucket: string; key: string } | undefined {
+  try {
+    const u = new URL(url);
+    const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    if (/^s3[.-]/.test(u.hostname)) {
+      const [bucket, ...rest] = path.split('/');
+      return bucket && rest.length ? { bucket, key: rest.join('/') } : undefined;
+    }
+    const bucket = u.hostname.split('.s3')[0];
+    return bucket && path ? { bucket, key: path } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Pending {
+  readonly commandId: string;
+  readonly targets: readonly string[];
+  readonly sentAt: number;
+}
+
+/** Runs the project's documents through SSM. Never throws for a target's failure. */
+export class SsmCommandRunner implements CommandRunner {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly ssm: SSMClient, private readonly options: SsmCommandRunnerOptions = {}) {
+    if (options.outputBucket && !options.s3) throw new Error('SsmCommandRunner: outputBucket needs an s3 client to read full output back');
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Sends in batches, polls every command until each target is terminal or the deadline passes. */
+  async run(request: CommandRequest): Promise<readonly CommandResult[]> {
+    if (!request.document.startsWith('Paramedic-')) throw new Error(`refusing to run ${request.document}: only the project's Paramedic-* documents may run`);
+    const size = Math.min(this.options.batchSize ?? MAX_TARGETS_PER_SEND, MAX_TARGETS_PER_SEND);
+    const unique = [...new Set(request.targets)];
+    const results: CommandResult[] = [];
+    const pending: Pending[] = [];
+    for (let i = 0; i < unique.length; i += size) {
+      await this.send(request, unique.slice(i, i + size), pending, results);
+    }
+    const polled = await Promise.all(pending.map((p) => this.poll(request, p)));
+    results.push(...polled.flat());
+    const order = new Map(unique.map((t, i) => [t, i]));
+    return results.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+  }
+
+  private async withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
+    const max = this.options.maxThrottleRetries ?? 6;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isThrottle(error) || attempt >= max) throw error;
+        await this.sleep(Math.min(200 * 2 ** attempt, 10_000));
+      }
+    }
+  }
+
+  private async send(request: CommandRequest, batch: readonly string[], pending: Pending[], results: CommandResult[]): Promise<void> {
+    try {
+      const out = await this.withThrottleRetry(() => this.ssm.send(new SendCommandCommand({
+        DocumentName: request.document,
+        InstanceIds: [...batch],
+        Parameters: Object.fromEntries(Object.entries(request.parameters).map(([k, v]) => [k, [v]])),
+        TimeoutSeconds: Math.max(30, request.timeoutSeconds),
+        Comment: 'paramedic',
+        ...(this.options.outputBucket ? { OutputS3BucketName: this.options.outputBucket, OutputS3KeyPrefix: this.options.outputPrefix ?? 'ssm-output' } : {}),
+        ...(this.options.cloudWatchLogGroup ? { CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.options.cloudWatchLogGroup } } : {}),
+      })));
+      const commandId = out.Command?.CommandId;
+      if (!commandId) throw new Error('SendCommand returned no CommandId');
+      pending.push({ commandId, targets: batch, sentAt: this.now() });
+    } catch (error) {
+      if (errorName(error) === 'InvalidInstanceId' && batch.length > 1) {
+        // Bisect: one unmanaged instance must not keep the other 49 from running.
+        const half = Math.ceil(batch.length / 2);
+        await this.send(request, batch.slice(0, half), pending, results);
+        await this.send(request, batch.slice(half), pending, results);
+        return;
+      }
+      const status: CommandStatus = errorName(error) === 'InvalidInstanceId' ? 'InvalidTarget' : isThrottle(error) ? 'Throttled' : 'Failed';
+      for (const target of batch) results.push({ target, status, exitCode: null, stdout: '', stderr: `${errorName(error)}: ${(error as Error).message}` });
+    }
+  }
+
+  private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {
+    const deadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const done = new Map<string, CommandResult>();
+    let delay = this.options.pollInitialMs ?? 1000;
+    while (done.size < p.targets.length && this.now() < deadline) {
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
+      try {
+        if (p.targets.length === 1) await this.pollOne(p, p.targets[0]!, done);
+        else await this.pollMany(p, done);
+      } catch (error) {
+        if (!isThrottle(error)) throw error;
+        delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
+      }
+    }
+    for (const target of p.targets) {
+      if (!done.has(target)) done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status within ${request.timeoutSeconds}s`, commandId: p.commandId });
+    }
+    return [...done.values()];
+  }
+
+  /** One target: GetCommandInvocation gives status and up to 24,000 characters in one call. */
+  private async pollOne(p: Pending, target: string, done: Map<string, CommandResult>): Promise<void> {
+    let out: GetCommandInvocationCommandOutput;
+    try {
+      out = await this.ssm.send(new GetCommandInvocationCommand({ CommandId: p.commandId, InstanceId: target }));
+    } catch (error) {
+      if (errorName(error) === 'InvocationDoesNotExist') return; // not registered yet, right after SendCommand
+      throw error;
+    }
+    const status = terminalStatus(out.Status, out.StatusDetails);
+    if (!status) return;
+    const stdout = await this.fullOutput(out.StandardOutputContent ?? '', out.StandardOutputUrl);
+    const stderr = await this.fullOutput(out.StandardErrorContent ?? '', out.StandardErrorUrl);
+    done.set(target, this.result(target, status, out.ResponseCode, stdout, stderr, p.commandId, out.StandardOutputUrl));
+  }
+
+  /** Many targets: one paginated ListCommandInvocations per poll instead of one call per instance. */
+  private async pollMany(p: Pending, done: Map<string, CommandResult>): Promise<void> {
+    let token: string | undefined;
+    const finished: CommandInvocation[] = [];
+    do {
+      const out = await this.ssm.send(new ListCommandInvocationsCommand({ CommandId: p.commandId, Details: true, MaxResults: 50, ...(token ? { NextToken: token } : {}) }));
+      for (const inv of out.CommandInvocations ?? []) {
+        if (inv.InstanceId && !done.has(inv.InstanceId) && terminalStatus(inv.Status, inv.StatusDetails)) finished.push(inv);
+      }
+      token = out.NextToken;
+    } while (token);
+    for (const inv of finished) {
+      const target = inv.InstanceId!;
+      const status = terminalStatus(inv.Status, inv.StatusDetails)!;
+      const plugin = inv.CommandPlugins?.[0];
+      let stdout: string;
+      let stderr = '';
+      if (plugin?.StandardOutputUrl && this.options.s3) {
+        stdout = await this.readS3(plugin.StandardOutputUrl, plugin.Output ?? '');
+        stderr = plugin.StandardErrorUrl ? await this.readS3(plugin.StandardErrorUrl, '') : '';
+      } else {
+        // No bucket: GetCommandInvocation has up to 24,000 characters, Output only 2,500.
+        const full = await this.getInvocation(p.commandId, target);
+        stdout = full?.StandardOutputContent ?? plugin?.Output ?? '';
+        stderr = full?.StandardErrorContent ?? '';
+      }
+      done.set(target, this.result(target, status, plugin?.ResponseCode ?? null, stdout, stderr, p.commandId, plugin?.StandardOutputUrl));
+    }
+  }
+
+  private async getInvocation(commandId: string, target: string): Promise<GetCommandInvocationCommandOutput | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        return await this.withThrottleRetry(() => this.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target })));
+      } catch (error) {
+        if (errorName(error) !== 'InvocationDoesNotExist') throw error;
+        await this.sleep(500 * (attempt + 1));
+      }
+    }
+    return undefined;
+  }
+
+  private async fullOutput(inline: string, url: string | undefined): Promise<string> {
+    if (inline.length < SSM_OUTPUT_LIMIT || !url || !this.options.s3) return inline;
+    return this.readS3(url, inline);
+  }
+
+  private async readS3(url: string, fallback: string): Promise<string> {
+    const loc = parseS3OutputUrl(url);
+    if (!loc || !this.options.s3) return fallback;
+    try {
+      const out = await this.options.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+      return (await out.Body?.transformToString('utf-8')) ?? fallback;
+    } catch (error) {
+      if (errorName(error) === 'NoSuchKey') return fallback; // SSM writes no object for empty output
+      throw error;
+    }
+  }
+
+  private result(target: string, status: CommandStatus, code: number | null | undefined, stdout: string, stderr: string, commandId: string, url?: string): CommandResult {
+    const loc = url ? parseS3OutputUrl(url) : undefined;
+    return {
+      target, status, exitCode: typeof code === 'number' && code >= 0 ? code : null, stdout, stderr, commandId,
+      ...(loc ? { outputUri: `s3://${loc.bucket}/${loc.key}` } : {}),
+    };
+  }
+}

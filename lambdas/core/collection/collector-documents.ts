@@ -1,0 +1,216 @@
+/**
+ * The catalogue of Paramedic's command documents: the two evidence collectors and one document
+ * per host remediation action of the action catalogue. The AWS side builds SSM documents from
+ * these entries; the local runner executes the very same scripts. Pure: script texts are read by
+ * the caller and handed to {@link inlineIncludes}.
+ */
+import { listActions, type ActionParameter } from '../remediation/catalog.js';
+
+/** Where a document runs: an EC2 Docker host, an EKS node, or either. */
+export type DocumentPlatform = 'docker' | 'eks' | 'any';
+
+/** One typed document parameter, mirrored into the SSM document's `parameters`. */
+export interface DocumentParameter {
+  /** Always `String`: SSM validates strings against allowedPattern before the script sees them. */
+  readonly type: 'String';
+  /** Anchored pattern; the empty string must match when `default` is empty. */
+  readonly allowedPattern: string;
+  readonly default: string;
+  readonly description: string;
+  /** Environment variable the script reads (`PARAMEDIC_<UPPER_SNAKE_NAME>`). */
+  readonly env: string;
+  /** Inclusive bounds for integer parameters, checked again by the script. */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** A collector or action document. */
+export interface CommandDocument {
+  /** SSM document name, e.g. `Paramedic-CollectDockerHost`. */
+  readonly documentName: string;
+  readonly kind: 'collector' | 'action';
+  readonly description: string;
+  /** Script path relative to the repository root. */
+  readonly script: string;
+  readonly platform: DocumentPlatform;
+  readonly parameters: Readonly<Record<string, DocumentParameter>>;
+  /** Execution timeout the document declares (the collectors budget 30 s inside it). */
+  readonly timeoutSeconds: number;
+  /** For action documents: the catalogue action ids this document serves. */
+  readonly actions?: readonly string[];
+}
+
+/** Prefix of every Paramedic document name. */
+export const DOCUMENT_PREFIX = 'Paramedic-';
+
+/** Marker a script puts on its `. lib.sh` line; {@link inlineIncludes} swaps in the library. */
+export const INCLUDE_MARKER = '# paramedic:include ';
+
+/** `olderThanHours` -> `PARAMEDIC_OLDER_THAN_HOURS`. */
+export function envNameOf(parameter: string): string {
+  return `PARAMEDIC_${parameter.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+/** `DockerStartService` -> `docker-start-service`. */
+export function kebabOf(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function param(name: string, p: Omit<DocumentParameter, 'type' | 'env'>): [string, DocumentParameter] {
+  return [name, { type: 'String', env: envNameOf(name), ...p }];
+}
+
+const CONTAINER_PATTERN = '^$|^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$';
+const PID_PATTERN = '^$|^[1-9][0-9]{0,9}$';
+const SINCE_PATTERN = '^[1-9][0-9]{0,4}$';
+const STRACE_PATTERN = '^([0-9]|10)$';
+const HOST_PATTERN = '^$|^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$';
+
+const commonCollectorParameters = [
+  param('pid', { allowedPattern: PID_PATTERN, default: '', description: 'Host pid to trace with strace (with straceSeconds > 0)' }),
+  param('sinceMinutes', { allowedPattern: SINCE_PATTERN, default: '30', description: 'Journal window in minutes', min: 1, max: 99999 }),
+  param('straceSeconds', { allowedPattern: STRACE_PATTERN, default: '0', description: 'strace sample length in seconds; 0 disables tracing', min: 0, max: 10 }),
+  param('probeHost', { allowedPattern: HOST_PATTERN, default: '', description: 'Host name to resolve in net.dns, e.g. the registry; empty skips the lookup' }),
+];
+
+/** The evidence collectors, by platform. */
+export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
+  {
+    documentName: `${DOCUMENT_PREFIX}CollectDockerHost`,
+    kind: 'collector',
+    description: 'Collect a Paramedic evidence bundle on an EC2 host running Docker (read-only, ~30 s)',
+    script: 'runbooks/collectors/docker-host.sh',
+    platform: 'docker',
+    timeoutSeconds: 60,
+    parameters: Object.fromEntries([
+      param('container', { allowedPattern: CONTAINER_PATTERN, default: '', description: 'Container name or id to inspect closely and trace' }),
+      ...commonCollectorParameters,
+    ]),
+  },
+  {
+    documentName: `${DOCUMENT_PREFIX}CollectEksNode`,
+    kind: 'collector',
+    description: 'Collect a Paramedic evidence bundle on an EKS worker node (read-only, ~30 s)',
+    script: 'runbooks/collectors/eks-node.sh',
+    platform: 'eks',
+    timeoutSeconds: 60,
+    parameters: Object.fromEntries(commonCollectorParameters),
+  },
+];
+
+function fromActionParameter(name: string, p: ActionParameter): [string, DocumentParameter] {
+  if (p.type === 'integer') {
+    return param(name, {
+      allowedPattern: '^[0-9]{1,9}$', default: p.default === undefined ? '' : String(p.default),
+      description: p.description, min: p.min, max: p.max,
+    });
+  }
+  return param(name, { allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$', default: p.default === undefined ? '' : String(p.default), description: p.description });
+}
+
+function actionDocuments(): CommandDocument[] {
+  const byDocument = new Map<string, CommandDocument>();
+  for (const action of listActions()) {
+    if (!action.document || (action.target !== 'docker-host' && action.target !== 'eks-node')) continue;
+    const platform: DocumentPlatform = action.target === 'docker-host' ? 'docker' : 'eks';
+    const existing = byDocument.get(action.document);
+    if (existing) {
+      byDocument.set(action.document, {
+        ...existing,
+        platform: existing.platform === platform ? platform : 'any',
+        actions: [...(existing.actions ?? []), action.id],
+      });
+      continue;
+    }
+    byDocument.set(action.document, {
+      documentName: `${DOCUMENT_PREFIX}${action.document}`,
+      kind: 'action',
+      description: action.title,
+      script: `runbooks/actions/${kebabOf(action.document)}.sh`,
+      platform,
+      timeoutSeconds: 300,
+      actions: [action.id],
+      parameters: Object.fromEntries(Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p))),
+    });
+  }
+  return [...byDocument.values()];
+}
+
+/** One document per distinct `document` of the host actions in the action catalogue. */
+export const ACTION_DOCUMENTS: readonly CommandDocument[] = actionDocuments();
+
+/** Every command document: collectors first, then actions. */
+export function listCommandDocuments(): readonly CommandDocument[] {
+  return [...COLLECTOR_DOCUMENTS, ...ACTION_DOCUMENTS];
+}
+
+/** Looks a document up by its SSM name (`Paramedic-…`); undefined when unknown. */
+export function findCommandDocument(documentName: string): CommandDocument | undefined {
+  return listCommandDocuments().find((d) => d.documentName === documentName);
+}
+
+/** The collector document of a platform. */
+export function collectorDocumentFor(platform: 'docker' | 'eks'): CommandDocument {
+  return COLLECTOR_DOCUMENTS.find((d) => d.platform === platform)!;
+}
+
+/** A parameter value that the document refuses. */
+export class DocumentParameterError extends Error {
+  constructor(readonly documentName: string, readonly parameter: string, message: string) {
+    super(`${documentName} parameter ${parameter}: ${message}`);
+    this.name = 'DocumentParameterError';
+  }
+}
+
+/**
+ * Checks values against the document (unknown names, allowedPattern, integer bounds) and fills
+ * defaults. Returns the values keyed by parameter name.
+ * @example resolveDocumentParameters(doc, { container: 'web' }) // { container: 'web', sinceMinutes: '30', … }
+ * @throws DocumentParameterError naming the first offending parameter.
+ */
+export function resolveDocumentParameters(doc: CommandDocument, values: Readonly<Record<string, string>>): Record<string, string> {
+  for (const name of Object.keys(values)) {
+    if (!(name in doc.parameters)) {
+      const known = Object.keys(doc.parameters);
+      throw new DocumentParameterError(doc.documentName, name, `unknown parameter; expected one of ${known.length ? known.join(', ') : '(none)'}`);
+    }
+  }
+  const resolved: Record<string, string> = {};
+  for (const [name, p] of Object.entries(doc.parameters)) {
+    const value = values[name] ?? p.default;
+    if (value === '' && !new RegExp(p.allowedPattern).test('')) {
+      throw new DocumentParameterError(doc.documentName, name, `is required (${p.description})`);
+    }
+    if (value.includes('\n') || !new RegExp(p.allowedPattern).test(value)) {
+      throw new DocumentParameterError(doc.documentName, name, `${JSON.stringify(value)} does not match ${p.allowedPattern}`);
+    }
+    if (value !== '' && (p.min !== undefined || p.max !== undefined)) {
+      const n = Number(value);
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+        throw new DocumentParameterError(doc.documentName, name, `${value} is outside ${p.min ?? '-∞'}..${p.max ?? '∞'}`);
+      }
+    }
+    resolved[name] = value;
+  }
+  return resolved;
+}
+
+/** Maps resolved parameter values to the environment variables the script reads. */
+export function documentEnvironment(doc: CommandDocument, resolved: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default]));
+}
+
+/**
+ * Makes a script self-contained, as an SSM document needs it: each line carrying
+ * `# paramedic:include <repo path>` is replaced by that file's text (read through `read`).
+ * @example inlineIncludes(text, (path) => readFileSync(join(REPO_ROOT, path), 'utf8'))
+ */
+export function inlineIncludes(script: string, read: (repoPath: string) => string): string {
+  return script.split('\n').map((line) => {
+    const at = line.indexOf(INCLUDE_MARKER);
+    if (at < 0 || line.trimStart().startsWith('#')) return line;
+    const path = line.slice(at + INCLUDE_MARKER.length).trim();
+    const lib = read(path).replace(/^#!.*\n/, '');
+    return `# --- begin ${path} (inlined) ---\n${lib.trimEnd()}\n# --- end ${path} ---`;
+  }).join('\n');
+}

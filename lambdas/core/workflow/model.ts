@@ -1,0 +1,199 @@
+/**
+ * The data that flows through the remediation workflow (the Step Functions execution state).
+ * Every field is plain JSON and small: evidence travels as references, never inline, so the
+ * state stays far below the 256 KB limit even for many targets.
+ */
+import type { EvidenceRef } from '../ports.js';
+import type { ActionRisk, ActionTarget } from '../remediation/catalog.js';
+import type { AuditOutcome } from '../audit/audit-entry.js';
+import type { Platform } from '../evidence/bundle.js';
+
+/** One host or node the workflow acts on; `id` is the lock key and the command target. */
+export interface Target {
+  /** EC2 instance id (`i-…`), or `local` for this machine. */
+  readonly id: string;
+  readonly platform: Platform;
+  readonly instanceId?: string;
+  readonly cluster?: string;
+  readonly node?: string;
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly container?: string;
+}
+
+/** How the execution was started. */
+export type TriggerKind = 'alarm' | 'manual';
+
+/** Manual runs choose; alarm runs follow the configuration. */
+export type RunMode = 'alarm' | 'dry-run' | 'execute';
+
+/** What started the execution, as recorded in the audit trail. */
+export interface Trigger {
+  readonly kind: TriggerKind;
+  /** `alarm:<name>` or `user:<who>`. */
+  readonly actor: string;
+  readonly alarmName?: string;
+  readonly alarmReason?: string;
+  readonly at: string;
+}
+
+/** Result of the Intake step. */
+export interface IntakeResult {
+  readonly executionId: string;
+  readonly trigger: Trigger;
+  readonly mode: RunMode;
+  readonly targets: readonly Target[];
+  /** The runbook a manual run asked for; alarm runs learn it from classification. */
+  readonly runbookId?: string;
+  /** True when this delivery repeats one already being handled (the execution stops). */
+  readonly duplicate: boolean;
+  readonly dedupeKey: string;
+  readonly startedAt: string;
+}
+
+/** Result of AcquireLock. */
+export interface LockResult {
+  readonly acquired: boolean;
+  readonly attempts: number;
+  /** True when the lock stayed busy through every attempt: the execution ends as skipped. */
+  readonly gaveUp: boolean;
+  readonly owner: string;
+}
+
+/** One target's evidence after collection. */
+export interface CollectedEvidence {
+  readonly target: string;
+  readonly status: string;
+  readonly ref?: EvidenceRef;
+  readonly commandId?: string;
+  readonly error?: string;
+}
+
+/** Result of Collect (and of the collection half of Verify). */
+export interface CollectionResult {
+  readonly evidence: readonly CollectedEvidence[];
+  readonly collected: number;
+  readonly failed: number;
+}
+
+/** The top runbook for one target, with a few proving lines. */
+export interface TargetClassification {
+  readonly target: string;
+  readonly runbookId: string | null;
+  readonly confidence: number;
+  readonly evidence: readonly { readonly section: string; readonly line: number; readonly text: string }[];
+  /** Second-best runbook, to explain "why not the runner-up". */
+  readonly runnerUp?: { readonly runbookId: string; readonly confidence: number };
+}
+
+/** Result of Classify. */
+export interface ClassificationSummary {
+  /** The runbook the plan follows: the manual choice, or the one most targets matched. */
+  readonly runbookId: string | null;
+  readonly targets: readonly TargetClassification[];
+}
+
+/** What the planner decided. */
+export type PlanDecision = 'automatic' | 'approval' | 'report-only' | 'dry-run' | 'skip' | 'escalate' | 'unclassified';
+
+/** One invocation of a step on one target, with parameters already validated. */
+export interface StepInvocation {
+  readonly target: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** One catalogue action, ready to run. */
+export interface PlannedStep {
+  readonly index: number;
+  readonly action: string;
+  readonly title: string;
+  readonly actionTarget: ActionTarget;
+  readonly risk: ActionRisk;
+  readonly mutates: boolean;
+  /** Full SSM document name for host actions, e.g. `Paramedic-JournalVacuum`. */
+  readonly document?: string;
+  readonly invocations: readonly StepInvocation[];
+}
+
+/** The plan: what would run, where, and why it may (or may not). */
+export interface Plan {
+  readonly runbookId: string | null;
+  readonly decision: PlanDecision;
+  readonly reason: string;
+  readonly summary: string;
+  readonly targets: readonly string[];
+  /** Targets removed by a guard, with the guard's reason. */
+  readonly held: readonly { readonly target: string; readonly reason: string }[];
+  readonly steps: readonly PlannedStep[];
+}
+
+/** What an approver answered (or the timeout). */
+export interface ApprovalDecision {
+  readonly approved: boolean;
+  readonly approver: string;
+  readonly at: string;
+  readonly comment?: string;
+  readonly timedOut?: boolean;
+}
+
+/** Result of one step on one target. */
+export interface StepOutcome {
+  readonly step: number;
+  readonly action: string;
+  readonly target: string;
+  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly commandId?: string;
+  readonly outputUri?: string;
+  readonly detail?: string;
+  readonly durationMs?: number;
+}
+
+/** Progress of the step-by-step remediation loop. */
+export interface RemediationProgress {
+  readonly nextStep: number;
+  readonly done: boolean;
+  readonly failed: boolean;
+  readonly outcomes: readonly StepOutcome[];
+}
+
+/** Result of Verify. */
+export interface VerificationResult {
+  readonly cleared: boolean;
+  readonly reason: string;
+  readonly evidence: readonly CollectedEvidence[];
+  readonly stillMatching: readonly string[];
+  readonly alarmState?: string;
+}
+
+/** A caught error, as Step Functions puts it at ResultPath. */
+export interface CaughtError {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** The execution state: the original input plus one key per step that ran. */
+export interface WorkflowState {
+  readonly intake?: IntakeResult;
+  readonly lock?: LockResult;
+  readonly collection?: CollectionResult;
+  readonly classification?: ClassificationSummary;
+  readonly plan?: Plan;
+  readonly approvalTimeout?: CaughtError;
+  readonly approval?: ApprovalDecision;
+  readonly remediation?: RemediationProgress;
+  readonly verification?: VerificationResult;
+  readonly escalation?: { readonly reason: string };
+  readonly failure?: CaughtError;
+  readonly release?: { readonly released: readonly string[] };
+  readonly [raw: string]: unknown;
+}
+
+/** The final summary the Complete step returns (and records). */
+export interface CompletionSummary {
+  readonly executionId: string;
+  readonly outcome: AuditOutcome;
+  readonly runbookId: string | null;
+  readonly targets: readonly string[];
+  readonly durationMs: number;
+  readonly failed: boolean;
+}

@@ -1,0 +1,58 @@
+/**
+ * Did the remediation help? Decided from fresh evidence (the runbook must no longer classify it
+ * when the runbook says so) and from the alarm (it must have left ALARM, when the run came from one).
+ */
+import type { Runbook } from '../runbook/model.js';
+import type { TargetClassification } from './model.js';
+
+/** Inputs of the verification decision. */
+export interface VerificationInput {
+  readonly runbook: Runbook;
+  /** All matches per target on the new evidence (not only the top one). */
+  readonly matches: readonly { readonly target: string; readonly runbookIds: readonly string[] }[];
+  /** Targets whose evidence could not be collected again. */
+  readonly uncollected: readonly string[];
+  /** Current alarm state, when the run came from an alarm and the alarm could be read. */
+  readonly alarmState?: string;
+}
+
+/** The verdict and its reason. */
+export interface VerificationDecision {
+  readonly cleared: boolean;
+  readonly reason: string;
+  readonly stillMatching: readonly string[];
+}
+
+/** Decides whether the fix worked. */
+export function decideVerification(input: VerificationInput): VerificationDecision {
+  const stillMatching = input.matches.filter((m) => m.runbookIds.includes(input.runbook.id)).map((m) => m.target);
+  if (input.uncollected.length > 0) {
+    return { cleared: false, reason: `could not collect evidence again from ${input.uncollected.join(', ')}`, stillMatching };
+  }
+  if (input.runbook.verify.expectCleared && stillMatching.length > 0) {
+    return { cleared: false, reason: `${input.runbook.id} still matches the new evidence of ${stillMatching.join(', ')}`, stillMatching };
+  }
+  if (input.alarmState === 'ALARM') {
+    return { cleared: false, reason: 'the alarm is still in ALARM', stillMatching };
+  }
+  return { cleared: true, reason: input.runbook.verify.expectCleared ? `${input.runbook.id} no longer matches${input.alarmState ? `; alarm is ${input.alarmState}` : ''}` : 'remediation ran; the runbook does not require the failure to clear', stillMatching };
+}
+
+/** The runbook most targets matched (ties: highest confidence), or null. */
+export function dominantRunbook(targets: readonly TargetClassification[]): string | null {
+  const score = new Map<string, { count: number; confidence: number }>();
+  for (const t of targets) {
+    if (!t.runbookId) continue;
+    const s = score.get(t.runbookId) ?? { count: 0, confidence: 0 };
+    score.set(t.runbookId, { count: s.count + 1, confidence: Math.max(s.confidence, t.confidence) });
+  }
+  let best: string | null = null;
+  let bestScore = { count: 0, confidence: 0 };
+  for (const [id, s] of score) {
+    if (s.count > bestScore.count || (s.count === bestScore.count && s.confidence > bestScore.confidence)) {
+      best = id;
+      bestScore = s;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Paramedic host action library: typed parameters, dry runs, state checks. Sourced by the action
+# scripts and inlined into their SSM documents in place of the `# paramedic:include` line.
+# shellcheck shell=bash
+
+pa_fail() { printf 'paramedic action: %s\n' "$*" >&2; exit 1; }
+
+# pa_param NAME DEFAULT REGEX [MIN MAX]: reads PARAMEDIC_NAME, validates it, prints it.
+pa_param() {
+  local var="PARAMEDIC_$1" value
+  value=${!var:-$2}
+  case "$value" in *$'\n'*) pa_fail "invalid parameter $var: multi-line value" ;; esac
+  if ! printf '%s' "$value" | grep -Eq "$3"; then
+    printf 'paramedic action: invalid parameter %s=%s: must match %s\n' "$var" "$value" "$3" >&2
+    exit 2
+  fi
+  if [ $# -ge 5 ] && { [ "$value" -lt "$4" ] || [ "$value" -gt "$5" ]; }; then
+    printf 'paramedic action: invalid parameter %s=%s: must be within %s..%s\n' "$var" "$value" "$4" "$5" >&2
+    exit 2
+  fi
+  printf '%s' "$value"
+}
+
+PA_DRY_RUN=$(pa_param DRY_RUN 0 '^[01]$')
+
+pa_have() { command -v "$1" >/dev/null 2>&1; }
+
+# pa_do SECONDS CMD [ARGS...]: runs a change (or, in a dry run, says what it would run).
+pa_do() {
+  local secs=$1
+  shift
+  if [ "$PA_DRY_RUN" = 1 ]; then
+    printf 'dry run: would run: %s\n' "$*"
+    return 0
+  fi
+  printf 'running: %s\n' "$*"
+  timeout -k 5 "$secs" "$@"
+}
+
+pa_nothing() { printf 'nothing to do: %s\n' "$*"; exit 0; }
+
+pa_require() { pa_have "$1" || pa_fail "$1 is not installed on this host; cannot $2"; }
+
+pa_require_systemd() {
+  if ! pa_have systemctl || [ ! -d /run/systemd/system ]; then pa_fail "systemd is not running on this host; cannot $1"; fi
+}
+
+pa_active() { systemctl is-active --quiet "$1"; }
+
+# pa_verify_active UNIT...: after a change, every unit must be active (skipped in dry runs).
+pa_verify_active() {
+  local u
+  [ "$PA_DRY_RUN" = 1 ] && return 0
+  for u in "$@"; do
+    if pa_active "$u"; then printf 'verified: %s is active\n' "$u"; else
+      systemctl status "$u" --no-pager -l -n 20 2>&1 | tail -n 25
+      pa_fail "$u is not active after the change"
+    fi
+  done
+}
+
+pa_docker_ok() { timeout -k 2 10 docker version >/dev/null 2>&1 || pa_fail 'the Docker daemon is not reachable; start it first (Paramedic-DockerStartService)'; }

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
+import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
+import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js';
+import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { ClusterReader } from '../../../lambdas/adapters/kubernetes/cluster-reader.js';
+import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import { FakeApiServer, makeCertificates } from './fake-api-server.js';
+import { FIXTURES, loadScenario, scenarioIds, writeKubeconfig } from './scenario-loader.js';
+
+const TOKEN = 'k8s-aws-v1.test-token-for-the-fake-api-server';
+let dir: string;
+let certs: ReturnType<typeof makeCertificates>;
+let server: FakeApiServer;
+let rulebook: CompiledRulebook;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'paramedic-kube-'));
+  certs = makeCertificates();
+  server = new FakeApiServer(certs, TOKEN, loadScenario(scenarioIds()[0]!));
+  await server.start();
+  rulebook = loadRulebook();
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function collect(id: string): Promise<EvidenceBundle> {
+  const sc = loadScenario(id);
+  const kubeconfig = join(dir, `${id}.kubeconfig`);
+  if (sc.down) {
+    // A port that was just released: connections are refused.
+    const closed = new FakeApiServer(certs, TOKEN, sc);
+    await closed.start();
+    const url = closed.url;
+    await closed.stop();
+    writeKubeconfig(kubeconfig, url, certs.ca, TOKEN);
+  } else {
+    server.load(sc);
+    writeKubeconfig(kubeconfig, server.url, certs.ca, TOKEN);
+  }
+  const reader = new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) }, requestTimeoutMs: 5000 });
+  return reader.collect({ cluster: 'shop-prod', ...sc.target });
+}
+
+describe('cluster reader against a local HTTPS API server', () => {
+  it('renders every k8s.* section of a pod with kubectl wording', async () => {
+    const b = await collect('oom-killed-pod');
+    expect(b.target).toMatchObject({ platform: 'eks', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h', node: 'ip-10-0-1-23.eu-west-1.compute.internal' });
+    expect(Object.keys(b.sections)).toEqual(['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']);
+    const pods = b.sections['k8s.pods']!.output;
+    expect(pods).toContain('    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n');
+    expect(pods).toContain('    Restart Count:  7\n');
+    expect(b.sections['k8s.events']!.output).toMatch(/^LAST SEEN   TYPE      REASON    OBJECT\s+MESSAGE$/m);
+    expect(b.sections['k8s.events']!.output).toContain('Back-off restarting failed container reports in pod reports-6f5d4c3b2-k7j6h_shop');
+    expect(b.sections['k8s.pod-logs']!.output).toContain('--previous --tail=100\n2026-11-23T08:57:01Z INFO building monthly report');
+    expect(b.sections['k8s.cluster']!.output).toContain('readyz check passed');
+    expect(b.sections['k8s.cluster']!.error).toBeUndefined();
+  });
+
+  it('rejects a wrong bearer token with the API server\'s 401 in every section, not an exception', async () => {
+    const sc = loadScenario('oom-killed-pod');
+    server.load(sc);
+    const kubeconfig = join(dir, 'wrong.kubeconfig');
+    writeKubeconfig(kubeconfig, server.url, certs.ca, 'k8s-aws-v1.wrong');
+    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) } }).collect(sc.target);
+    expect(b.sections['k8s.pods']!.error).toMatch(/Unauthorized/);
+    expect(b.sections['k8s.cluster']!.error).toMatch(/Unauthorized/);
+  });
+
+  it('fails TLS verification against a CA that did not sign the server certificate', async () => {
+    const sc = loadScenario('oom-killed-pod');
+    server.load(sc);
+    const other = makeCertificates();
+    const kubeconfig = join(dir, 'badca.kubeconfig');
+    writeKubeconfig(kubeconfig, server.url, other.ca, TOKEN);
+    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) } }).collect({ node: 'ip-10-0-1-23.eu-west-1.compute.internal' });
+    expect(b.sections['k8s.node']!.output).toMatch(/Unable to connect to the server: .*(certificate|verify)/i);
+    expect(server.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(0);
+  });
+
+  it('records each failing read in its section when etcd is down and still renders the rest', async () => {
+    const b = await collect('control-plane-unavailable-etcd');
+    expect(b.sections['k8s.pods']!.output).toBe('Error from server: etcdserver: request timed out');
+    expect(b.sections['k8s.cluster']!.output).toContain('[-]etcd failed: reason withheld');
+    expect(b.sections['k8s.cluster']!.error).toMatch(/readyz returned HTTP 500/);
+  });
+
+  it('bounds log reads with tailLines and limitBytes', async () => {
+    await collect('probe-failure-liveness');
+    const logReads = server.requests.filter((r) => r.path.includes('/log?'));
+    expect(logReads.length).toBeGreaterThanOrEqual(2);
+    for (const r of logReads) expect(r.path).toMatch(/tailLines=\d+/);
+    expect(logReads.some((r) => r.path.includes('previous=true'))).toBe(true);
+  });
+});
+
+describe('collection + classification name the right runbook for every recorded Kubernetes state', () => {
+  const ids = scenarioIds();
+  it.each(ids)('%s', async (id) => {
+    const sc = loadScenario(id);
+    const bundle = await collect(id);
+    const labelled = { id, label: sc.label, platform: 'eks' as const, source: `paramedic kube collect against test/fixtures/kubernetes/scenarios/${id}.json`, sections: bundle.sections, note: sc.note ?? '' };
+    writeFileSync(join(FIXTURES, 'bundles', `${id}.json`), `${JSON.stringify(labelled, null, 1)}\n`);
+    expect(() => parseEvidenceDocument(labelled)).not.toThrow();
+    const result = classifyEvidence(rulebook, bundle);
+    const top = result.matches[0]?.runbookId ?? null;
+    expect({ id, top, all: result.matches.map((m) => `${m.runbookId}:${m.confidence.toFixed(2)}`) }).toMatchObject({ id, top: sc.label });
+  });
+});

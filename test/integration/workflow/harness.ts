@@ -1,0 +1,175 @@
+/**
+ * Runs the synthesized workflow ASL locally (aws-local-stepfunctions) with the real Task functions
+ * over real local infrastructure: DynamoDB stores on dynalite, evidence in S3 on s3rver. Only the
+ * hosts are simulated: a fleet whose collectors print recorded evidence bundles and whose action
+ * documents change the host's state (SSM cannot run here).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { renderWorkflowAsl } from '../../../cdk/workflow/render-workflow-asl.js';
+import { createWorkflowTasks, type ApprovalGate, type WorkflowConfig, type WorkflowPorts } from '../../../lambdas/handlers/workflow-tasks.js';
+import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
+import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
+import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
+import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/ports.js';
+import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** A fixture file parsed. */
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
+}
+
+/** One simulated host: the failure it shows (a fixture bundle name) and how its fixes behave. */
+export interface SimulatedHost {
+  fault: string | null;
+  /** `fails`: action documents exit 1; `no-effect`: they succeed but the fault stays. */
+  fix?: 'works' | 'fails' | 'no-effect';
+}
+
+/** A document run on one host, with its time span (to prove mutual exclusion). */
+export interface ActionRun {
+  readonly target: string;
+  readonly document: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** CommandRunner over simulated hosts: collectors print their evidence, action documents change them. */
+export class SimulatedFleet implements CommandRunner {
+  readonly hosts = new Map<string, SimulatedHost>();
+  readonly actions: ActionRun[] = [];
+  readonly requests: CommandRequest[] = [];
+  private seq = 0;
+
+  constructor(private readonly actionMs = 25) {}
+
+  async run(request: CommandRequest): Promise<readonly CommandResult[]> {
+    this.requests.push(request);
+    const commandId = `cmd-${++this.seq}`;
+    const collector = request.document.startsWith('Paramedic-Collect');
+    return Promise.all(request.targets.map(async (target): Promise<CommandResult> => {
+      const host = this.hosts.get(target);
+      if (!host) return { target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: 'InvalidInstanceId', commandId };
+      if (collector) {
+        const bundle = fixture<Record<string, unknown>>(`${host.fault ?? 'healthy-host'}.json`);
+        const stdout = JSON.stringify({ ...bundle, target: { platform: 'docker', instanceId: target } });
+        return { target, status: 'Success', exitCode: 0, stdout, stderr: '', commandId, outputUri: `s3://ssm-output/${commandId}/${target}/stdout` };
+      }
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, this.actionMs));
+      this.actions.push({ target, document: request.document, parameters: request.parameters, start, end: Date.now() });
+      if (host.fix === 'fails') return { target, status: 'Failed', exitCode: 1, stdout: '', stderr: 'systemctl: Job for docker.service failed', commandId };
+      if (host.fix !== 'no-effect') host.fault = null;
+      return { target, status: 'Success', exitCode: 0, stdout: 'done', stderr: '', commandId };
+    }));
+  }
+}
+
+/** Notifier that keeps messages in memory. */
+export class RecordingNotifier implements Notifier {
+  readonly messages: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }[] = [];
+  async notify(message: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }): Promise<void> {
+    this.messages.push(message);
+  }
+}
+
+/** Local infrastructure shared by a test file. */
+export interface LocalInfra {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly raw: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly rulebook: CompiledRulebook;
+  readonly asl: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite and s3rver on 127.0.0.1 (ephemeral ports) and loads the rulebook and the ASL. */
+export async function startInfra(): Promise<LocalInfra> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const ddbPort = (server.address() as { port: number }).port;
+  const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+  const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ddbPort}`, region: 'us-east-1', credentials });
+  const ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const dir = mkdtempSync(join(tmpdir(), 'paramedic-s3-'));
+  const bucket = 'paramedic-evidence';
+  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
+  const { port: s3Port } = await s3rver.run();
+  const s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    ddb, raw, s3, bucket, rulebook: loadRulebook(), asl: renderWorkflowAsl(),
+    async stop() {
+      raw.destroy();
+      s3.destroy();
+      await s3rver.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let tableSeq = 0;
+
+/** One scenario's world: fresh tables, a fleet, a notifier, the tasks. */
+export interface Scenario {
+  readonly fleet: SimulatedFleet;
+  readonly notifier: RecordingNotifier;
+  readonly audit: DynamoDbAuditStore;
+  readonly locks: DynamoDbLockStore;
+  readonly state: DynamoDbStateStore;
+  readonly ports: WorkflowPorts;
+  /** Runs one execution to its end; resolves with the output, or `{ error }` when it failed. */
+  execute(input: unknown, executionId?: string): Promise<{ output?: any; error?: Error; executionId: string }>;
+}
+
+/** Builds a scenario on fresh tables. */
+export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts> } = {}): Promise<Scenario> {
+  const n = ++tableSeq;
+  const auditTable = `audit-${n}`;
+  const stateTable = `state-${n}`;
+  await createAuditTable(infra.raw, auditTable);
+  await createStateTable(infra.raw, stateTable);
+  const clock = { now: () => new Date() };
+  const fleet = new SimulatedFleet();
+  const notifier = new RecordingNotifier();
+  const audit = new DynamoDbAuditStore(infra.ddb, auditTable);
+  const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
+  const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
+  const ports: WorkflowPorts = {
+    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), audit, locks, state, notifier, clock, rulebook: infra.rulebook,
+    config: { lockMaxAttempts: 200, ...options.config }, ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
+  };
+  const tasks = createWorkflowTasks(ports);
+  let executions = 0;
+  return {
+    fleet, notifier, audit, locks, state, ports,
+    async execute(input, executionId = `arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-${n}-${++executions}`) {
+      const machine = new StateMachine(infra.asl as never);
+      const run = machine.run(input as never, {
+        overrides: { taskResourceLocalHandlers: tasks as never, waitTimeOverrides: { LockBusyWait: 15, VerifyWait: 0 } },
+        context: { Execution: { Id: executionId }, Task: { Token: `token-${executionId}` } } as never,
+      });
+      try {
+        return { output: await run.result, executionId };
+      } catch (error) {
+        return { error: error as Error, executionId };
+      }
+    },
+  };
+}

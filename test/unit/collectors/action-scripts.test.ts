@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { ACTION_DOCUMENTS, DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pm-actions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function runAction(document: string, parameters: Record<string, string> = {}, env: Record<string, string> = {}) {
+  const [r] = await new LocalCommandRunner({ env }).run({ document, parameters, targets: ['local'], timeoutSeconds: 30 });
+  return r!;
+}
+
+describe('host action documents', () => {
+  it('disable-selinux-option: backs up, sets the key, keeps the rest, and is idempotent', async () => {
+    const config = join(dir, 'daemon.json');
+    writeFileSync(config, '{\n  "storage-driver": "overlay2",\n  "selinux-enabled": true\n}\n');
+    const first = await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config });
+    expect(first.status, first.stderr).toBe('Success');
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ 'storage-driver': 'overlay2', 'selinux-enabled': false });
+    expect(readdirSync(dir).filter((f) => f.startsWith('daemon.json.paramedic-'))).toHaveLength(1);
+    const second = await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config });
+    expect(second.stdout).toMatch(/^nothing to do: /);
+  });
+
+  it('disable-selinux-option: inserts the key into a config that lacks it', async () => {
+    const config = join(dir, 'other.json');
+    writeFileSync(config, '{\n  "log-driver": "json-file"\n}\n');
+    expect((await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config })).status).toBe('Success');
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ 'selinux-enabled': false, 'log-driver': 'json-file' });
+  });
+
+  it('a dry run says what it would do and changes nothing', async () => {
+    const config = join(dir, 'dry.json');
+    writeFileSync(config, '{"selinux-enabled": true}\n');
+    const r = await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config, PARAMEDIC_DRY_RUN: '1' });
+    expect(r.stdout).toMatch(/^dry run: would /);
+    expect(readFileSync(config, 'utf8')).toBe('{"selinux-enabled": true}\n');
+    const loops = await runAction('Paramedic-LoopDevicesCreate', { count: '256' }, { PARAMEDIC_DRY_RUN: '1' });
+    expect(loops.status).toBe('Success');
+    expect(loops.stdout).toMatch(/dry run: would run: mknod -m 0660 \/dev\/loop255 b 7 255/);
+  });
+
+  it('refuses out-of-range and malformed parameters in the runner and in the script', async () => {
+    await expect(runAction('Paramedic-LoopDevicesCreate', { count: '7' })).rejects.toBeInstanceOf(DocumentParameterError);
+    await expect(runAction('Paramedic-DockerStopContainer', { container: 'web;reboot' })).rejects.toBeInstanceOf(DocumentParameterError);
+    const bad = await runAction('Paramedic-LoopDevicesCreate', {}, { PARAMEDIC_DRY_RUN: 'yes' });
+    expect(bad.status).toBe('Failed');
+    expect(bad.exitCode).toBe(2);
+  });
+
+  it('every action document runs its dry run to a clear end (done, nothing to do, or why not)', async () => {
+    for (const doc of ACTION_DOCUMENTS) {
+      const parameters: Record<string, string> = 'container' in doc.parameters ? { container: 'pm-no-such-container' } : {};
+      const r = await runAction(doc.documentName, parameters, { PARAMEDIC_DRY_RUN: '1', DOCKER_HOST: 'unix:///nonexistent/pm.sock', PARAMEDIC_DOCKER_CONFIG_FILE: join(dir, 'absent.json') });
+      expect(['Success', 'Failed'], doc.documentName).toContain(r.status);
+      expect(`${r.stdout}${r.stderr}`.trim(), doc.documentName).toMatch(/^(dry run: |nothing to do: |paramedic action: |[\s\S]*dry run: )/);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDocumentScript } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import {
+  ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, DocumentParameterError, documentEnvironment, envNameOf, findCommandDocument,
+  inlineIncludes, listCommandDocuments, resolveDocumentParameters,
+} from '../../../lambdas/core/collection/collector-documents.js';
+import { listActions } from '../../../lambdas/core/remediation/catalog.js';
+
+describe('command documents', () => {
+  it('has one document per host action document of the catalogue, and both collectors', () => {
+    const wanted = new Set(listActions().filter((a) => a.document && (a.target === 'docker-host' || a.target === 'eks-node')).map((a) => `Paramedic-${a.document}`));
+    expect(new Set(ACTION_DOCUMENTS.map((d) => d.documentName))).toEqual(wanted);
+    expect(COLLECTOR_DOCUMENTS.map((d) => d.documentName)).toEqual(['Paramedic-CollectDockerHost', 'Paramedic-CollectEksNode']);
+    expect(findCommandDocument('Paramedic-JournalVacuum')?.platform).toBe('any');
+  });
+
+  for (const doc of listCommandDocuments()) {
+    it(`${doc.documentName}: script exists, defaults match their own patterns, env names are PARAMEDIC_*`, () => {
+      expect(existsSync(join(REPO_ROOT, doc.script)), doc.script).toBe(true);
+      for (const [name, p] of Object.entries(doc.parameters)) {
+        // An empty default on a pattern that refuses it marks a required parameter (SSM: no default).
+        if (p.default !== '') expect(new RegExp(p.allowedPattern).test(p.default), `${name} default`).toBe(true);
+        expect(p.env).toBe(envNameOf(name));
+        expect(readFileSync(join(REPO_ROOT, doc.script), 'utf8'), `${doc.script} reads ${p.env}`).toContain(p.env.replace(/^PARAMEDIC_/, ''));
+      }
+      const inlined = readDocumentScript(doc);
+      expect(inlined).not.toMatch(/^[^#\n]*# paramedic:include/m);
+      expect(inlined.length).toBeLessThan(64_000); // SSM document content limit is 64 KB
+    });
+  }
+
+  it('resolves defaults, refuses bad values, maps to environment variables', () => {
+    const doc = findCommandDocument('Paramedic-DockerPruneImages')!;
+    expect(resolveDocumentParameters(doc, {})).toEqual({ olderThanHours: '24' });
+    expect(() => resolveDocumentParameters(doc, { olderThanHours: '0' })).toThrow(DocumentParameterError);
+    expect(() => resolveDocumentParameters(doc, { olderThanHours: '24h' })).toThrow(/does not match/);
+    expect(documentEnvironment(doc, { olderThanHours: '48' })).toEqual({ PARAMEDIC_OLDER_THAN_HOURS: '48' });
+  });
+
+  it('inlines libraries in place of their include line, leaving comments alone', () => {
+    const text = '#!/bin/bash\n# paramedic:include lib.sh is explained here\n. ./lib.sh # paramedic:include lib.sh\necho done\n';
+    const out = inlineIncludes(text, (p) => (p === 'lib.sh' ? '#!/bin/bash\nf() { :; }\n' : ''));
+    expect(out).toBe('#!/bin/bash\n# paramedic:include lib.sh is explained here\n# --- begin lib.sh (inlined) ---\nf() { :; }\n# --- end lib.sh ---\necho done\n');
+  });
+});
