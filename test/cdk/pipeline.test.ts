@@ -117,7 +117,7 @@ describe('CDK app', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'by-target' }), Match.objectLike({ IndexName: 'by-outcome' }), Match.objectLike({ IndexName: 'by-runbook' }), Match.objectLike({ IndexName: 'by-time' })]),
+        GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'by-execution' }), Match.objectLike({ IndexName: 'by-target' }), Match.objectLike({ IndexName: 'by-runbook' }), Match.objectLike({ IndexName: 'by-outcome' }), Match.objectLike({ IndexName: 'by-time' })]),
       }),
     });
     state.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });

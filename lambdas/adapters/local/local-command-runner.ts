@@ -121,7 +121,8 @@ export class LocalCommandRunner implements CommandRunner {
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         LANG: 'C.UTF-8',
-        TMPDIR: '/tmp',
+        // The script's scratch files live in our temp dir, removed below even when it was killed.
+        TMPDIR: dir,
         ...this.env,
         ...documentEnvironment(doc, resolved),
       };

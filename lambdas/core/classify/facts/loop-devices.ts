@@ -27,7 +27,7 @@ export const loopDevices: FactExtractor = {
       }
       const dev = /^b\S+\s.*\s7,\s*\d+\s.*(\/dev\/loop\d+)\s*$/.exec(line.trim());
       if (dev) { devices.add(dev[1]!); listed = true; return; }
-      if (/could not find any free loop device|no free loop device|no more loop(back)? devices? available/i.test(line)) {
+      if (/could not find any free loop device|cannot find an unused loop device|no free loop device|no more loop(back)? devices? available/i.test(line)) {
         noFree = true; firstLine = lineNo; firstText = line.trim();
       }
     });
