@@ -26,7 +26,7 @@
  * - Wait states to override locally (ms): `LockBusyWait`, `VerifyWait`.
  */
 import type { CompiledRulebook } from '../core/classify/compile.js';
-import { classifyEvidence, type ClassificationResult } from '../core/classify/engine.js';
+import { classifyEvidence, evaluateVerifyChecks, type ClassificationResult, type VerifyCheckOutcome } from '../core/classify/engine.js';
 import { collectorDocumentFor, DOCUMENT_PREFIX, findCommandDocument, resolveDocumentParameters } from '../core/collection/collector-documents.js';
 import { canonicalJson, type AuditEntryInput, type AuditEventType } from '../core/audit/audit-entry.js';
 import { parseEvidenceDocument, type Platform } from '../core/evidence/bundle.js';
@@ -312,11 +312,12 @@ export function createWorkflowTasks(ports: WorkflowPorts): Record<WorkflowTaskNa
     return { evidence, collected: evidence.filter((e) => e.ref).length, failed: evidence.filter((e) => !e.ref).length };
   }
 
-  async function classifyAll(evidence: readonly CollectedEvidence[]): Promise<{ target: string; result: ClassificationResult }[]> {
-    const out: { target: string; result: ClassificationResult }[] = [];
+  async function classifyAll(evidence: readonly CollectedEvidence[], verifying?: Runbook): Promise<{ target: string; result: ClassificationResult; checks: VerifyCheckOutcome[] }[]> {
+    const out: { target: string; result: ClassificationResult; checks: VerifyCheckOutcome[] }[] = [];
     for (const e of evidence) {
       if (!e.ref) continue;
-      out.push({ target: e.target, result: classifyEvidence(ports.rulebook, await ports.evidence.get(e.ref)) });
+      const bundle = await ports.evidence.get(e.ref);
+      out.push({ target: e.target, result: classifyEvidence(ports.rulebook, bundle), checks: verifying ? evaluateVerifyChecks(ports.rulebook, bundle, verifying) : [] });
     }
     return out;
   }
@@ -487,13 +488,14 @@ export function createWorkflowTasks(ports: WorkflowPorts): Record<WorkflowTaskNa
       const runbook = plan.runbookId ? runbookById.get(plan.runbookId) : undefined;
       const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
       const collection = await collect(executionId, 'verify', targets);
-      const classified = await classifyAll(collection.evidence);
+      const classified = await classifyAll(collection.evidence, runbook);
       const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
       const decision = runbook
         ? decideVerification({
             runbook,
             matches: classified.map((c) => ({ target: c.target, runbookIds: c.result.matches.map((m) => m.runbookId) })),
             uncollected: collection.evidence.filter((e) => !e.ref).map((e) => e.target),
+            failedChecks: classified.flatMap((c) => c.checks.filter((k) => k.held === false).map((k) => ({ target: c.target, description: k.description }))),
             ...(alarmState ? { alarmState } : {}),
           })
         : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };

@@ -164,7 +164,7 @@ export class ClusterReader {
     const unhealthy = podItems.filter((p) => {
       const s = podStatusColumns(p, now);
       const [r, t] = s.ready.split('/');
-      return s.status !== 'Running' && s.status !== 'Completed' || r !== t;
+      return s.status !== 'Completed' && (s.status !== 'Running' || r !== t);
     }).slice(0, this.o.maxDescribedPods);
     const podEvents = await Promise.all(unhealthy.map((p) => this.read<{ items: Event[] }>(c, 'list pod events', () => c.core.listNamespacedEvent({
       namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`,

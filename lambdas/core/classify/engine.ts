@@ -184,3 +184,29 @@ export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBun
     explanations: ranked.map((s) => ({ ...s.explanation, confidence: s.confidence, passed: s.confidence >= threshold })),
   };
 }
+
+/** The outcome of one runbook verification check on fresh evidence. */
+export interface VerifyCheckOutcome {
+  readonly description: string;
+  readonly expect: 'present' | 'absent';
+  /** True when the evidence is as the check expects; null when the sections it needs were not collected. */
+  readonly held: boolean | null;
+  readonly evidence: readonly EvidenceLine[];
+}
+
+/**
+ * Evaluates a runbook's `verify.checks` on evidence collected after remediation.
+ * The runbook must belong to the compiled rulebook (its check patterns are compiled with it).
+ * @example evaluateVerifyChecks(rulebook, freshBundle, runbook).every((c) => c.held)
+ */
+export function evaluateVerifyChecks(rulebook: CompiledRulebook, bundle: EvidenceBundle, runbook: Runbook): VerifyCheckOutcome[] {
+  if (runbook.verify.checks.length === 0) return [];
+  const context = createContext(rulebook, bundle);
+  // Absence proves nothing about evidence that was never collected.
+  const collected = runbook.verify.collect.length === 0 || context.collected(runbook.verify.collect);
+  return runbook.verify.checks.map((check) => {
+    const outcome = context.evaluate(check.match);
+    const held = !collected ? null : check.expect === 'present' ? outcome.matched : !outcome.matched;
+    return { description: check.description, expect: check.expect, held, evidence: outcome.evidence.slice(0, 5) };
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * Did the remediation help? Decided from fresh evidence (the runbook must no longer classify it
- * when the runbook says so) and from the alarm (it must have left ALARM, when the run came from one).
+ * when the runbook says so, and its verify.checks must hold) and from the alarm (it must have left ALARM, when the run came from one).
  */
 import type { Runbook } from '../runbook/model.js';
 import type { TargetClassification } from './model.js';
@@ -14,6 +14,8 @@ export interface VerificationInput {
   readonly uncollected: readonly string[];
   /** Current alarm state, when the run came from an alarm and the alarm could be read. */
   readonly alarmState?: string;
+  /** The runbook's verify.checks that did not hold on a target's new evidence. */
+  readonly failedChecks?: readonly { readonly target: string; readonly description: string }[];
 }
 
 /** The verdict and its reason. */
@@ -31,6 +33,10 @@ export function decideVerification(input: VerificationInput): VerificationDecisi
   }
   if (input.runbook.verify.expectCleared && stillMatching.length > 0) {
     return { cleared: false, reason: `${input.runbook.id} still matches the new evidence of ${stillMatching.join(', ')}`, stillMatching };
+  }
+  const failed = input.failedChecks ?? [];
+  if (failed.length > 0) {
+    return { cleared: false, reason: `verification check failed: ${failed.map((f) => `${f.description} (${f.target})`).join('; ')}`, stillMatching };
   }
   if (input.alarmState === 'ALARM') {
     return { cleared: false, reason: 'the alarm is still in ALARM', stillMatching };

@@ -106,7 +106,9 @@ describe('collection + classification name the right runbook for every recorded 
     const sc = loadScenario(id);
     const bundle = await collect(id);
     const labelled = { id, label: sc.label, platform: 'eks' as const, source: `paramedic kube collect against test/fixtures/kubernetes/scenarios/${id}.json`, sections: bundle.sections, note: sc.note ?? '' };
-    writeFileSync(join(FIXTURES, 'bundles', `${id}.json`), `${JSON.stringify(labelled, null, 1)}\n`);
+    // The local server's random port would make every run rewrite the fixtures; show an EKS-style endpoint instead.
+    const stable = JSON.stringify(labelled, null, 1).replace(/(https:\/\/)?127\.0\.0\.1:\d+/g, (m) => (m.startsWith('https') ? 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com' : '0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com:443'));
+    writeFileSync(join(FIXTURES, 'bundles', `${id}.json`), `${stable}\n`);
     expect(() => parseEvidenceDocument(labelled)).not.toThrow();
     const result = classifyEvidence(rulebook, bundle);
     const top = result.matches[0]?.runbookId ?? null;

@@ -19,11 +19,21 @@ import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
-import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
 import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/ports.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+// Fault evidence is real: the shared corpus case `<fault>-d01`, read where it lives (never copied here).
+const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dev');
+
+/** The evidence a simulated host's collector prints: its fault's corpus case, or a healthy host. */
+function hostEvidence(fault: string | null): Record<string, unknown> {
+  if (!fault) return fixture('healthy-host.json');
+  return { ...readEvidenceFile(join(CORPUS, `${fault}-d01.json`)).bundle };
+}
 
 /** A fixture file parsed. */
 export function fixture<T = Record<string, unknown>>(name: string): T {
@@ -63,7 +73,7 @@ export class SimulatedFleet implements CommandRunner {
       const host = this.hosts.get(target);
       if (!host) return { target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: 'InvalidInstanceId', commandId };
       if (collector) {
-        const bundle = fixture<Record<string, unknown>>(`${host.fault ?? 'healthy-host'}.json`);
+        const bundle = hostEvidence(host.fault);
         const stdout = JSON.stringify({ ...bundle, target: { platform: 'docker', instanceId: target } });
         return { target, status: 'Success', exitCode: 0, stdout, stderr: '', commandId, outputUri: `s3://ssm-output/${commandId}/${target}/stdout` };
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
-import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
 
@@ -86,5 +86,20 @@ describe('classifyEvidence', () => {
     const result = classifyEvidence(rb, bundle({ j: `${noise}no space left\n${noise}${'no space left\n'.repeat(20)}` }), { maxEvidence: 3 });
     expect(result.matches[0]?.evidence).toHaveLength(3);
     expect(result.matches[0]?.evidence[0]?.line).toBe(50_001);
+  });
+});
+
+describe('evaluateVerifyChecks', () => {
+  it('reports whether each check holds on fresh evidence', () => {
+    const rb = runbook('node', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'NotReady' } }], {
+      verify: { description: 'v', collect: ['k8s.node'], expectCleared: true, checks: [
+        { description: 'Ready is True', expect: 'present', match: { pattern: 'Ready\\s+True' } },
+        { description: 'no pressure', expect: 'absent', match: { pattern: 'Pressure\\s+True' } },
+      ] },
+    });
+    const compiled = compileRunbooks([rb]);
+    expect(evaluateVerifyChecks(compiled, bundle({ 'k8s.node': 'Ready True\nDiskPressure False' }), rb).map((c) => c.held)).toEqual([true, true]);
+    expect(evaluateVerifyChecks(compiled, bundle({ 'k8s.node': 'Ready False\nDiskPressure True' }), rb).map((c) => c.held)).toEqual([false, false]);
+    expect(evaluateVerifyChecks(compiled, bundle({ 'docker.cli': 'Ready False' }), rb).map((c) => c.held)).toEqual([null, null]);
   });
 });

@@ -119,9 +119,9 @@ describe('kubectl get events', () => {
   it('prints LAST SEEN TYPE REASON OBJECT MESSAGE, oldest first', () => {
     const sched: Event = { involvedObject: { kind: 'Pod', name: 'big-1' }, type: 'Warning', reason: 'FailedScheduling', message: '0/3 nodes are available: 3 Insufficient cpu. ', firstTimestamp: ago(300), lastTimestamp: ago(300) };
     expect(renderGetEvents([backoff, sched], NOW)).toBe(
-      'LAST SEEN   TYPE      REASON             OBJECT          MESSAGE\n'
-      + '5m          Warning   FailedScheduling   pod/big-1       0/3 nodes are available: 3 Insufficient cpu.\n'
-      + '30s         Warning   BackOff            pod/api-1       Back-off restarting failed container api in pod api-1_shop(uid)\n');
+      'LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n'
+      + '5m          Warning   FailedScheduling   pod/big-1   0/3 nodes are available: 3 Insufficient cpu.\n'
+      + '30s         Warning   BackOff            pod/api-1   Back-off restarting failed container api in pod api-1_shop(uid)\n');
     expect(renderGetEvents([], NOW, 'shop')).toBe('No resources found in shop namespace.\n');
   });
 });

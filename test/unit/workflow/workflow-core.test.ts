@@ -131,6 +131,9 @@ describe('outcome and verification', () => {
     expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: ['disk-full'] }], uncollected: [] }).cleared).toBe(false);
     expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], alarmState: 'ALARM' }).reason).toMatch(/still in ALARM/);
     expect(decideVerification({ runbook: rb, matches: [], uncollected: ['a'] }).cleared).toBe(false);
+    // The failure no longer classifies, but a runbook verify check still fails: not cleared.
+    const failedCheck = decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], failedChecks: [{ target: 'a', description: 'no real filesystem at 90% or more' }] });
+    expect(failedCheck).toMatchObject({ cleared: false, reason: 'verification check failed: no real filesystem at 90% or more (a)' });
   });
 
   it('picks the runbook most targets matched', () => {

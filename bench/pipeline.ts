@@ -1,0 +1,162 @@
+/**
+ * Pipeline benchmark:
+ * 1. each workflow Lambda bundled as CDK bundles it (esbuild, ESM, minified, SDK bundled): size, and
+ *    cold module-load time in a fresh Node process (median of 5);
+ * 2. SSM API calls and simulated wall time to collect from 1,000 instances, batched (50 per
+ *    SendCommand, one paginated ListCommandInvocations per poll, output from S3) against the naive
+ *    one-call-per-instance approach, both through SsmCommandRunner with aws-sdk-client-mock, a
+ *    simulated per-call latency and SSM's per-API request rates, in virtual time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommandInvocationCommand, InvocationDoesNotExist, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SsmCommandRunner } from '../lambdas/adapters/ssm/ssm-command-runner.js';
+import { TASK_HANDLER_FILES } from '../lambdas/handlers/environment.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function bundles(): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'paramedic-bench-'));
+  try {
+    const files = [...Object.values(TASK_HANDLER_FILES), 'approve.ts'];
+    console.log('Lambda bundles (esbuild, ESM, minified, SDK bundled; load = fresh node process, median of 5):');
+    console.log('  handler                 size KiB   load ms');
+    for (const file of files) {
+      const outfile = join(out, file.replace(/\.ts$/, '.mjs'));
+      await build({
+        entryPoints: [join(ROOT, 'lambdas/handlers', file)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true,
+        mainFields: ['module', 'main'], logLevel: 'error',
+        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      });
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const text = execFileSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`], {
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'false' }, encoding: 'utf8',
+        });
+        times.push(Number(text.trim().split('\n').pop()));
+      }
+      console.log(`  ${file.padEnd(22)} ${(statSync(outfile).size / 1024).toFixed(1).padStart(9)} ${median(times).toFixed(1).padStart(9)}`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Discrete-event virtual clock: sleeps resolve in time order once every pending microtask settled. */
+class VirtualClock {
+  t = 0;
+  private timers: { at: number; seq: number; resolve: () => void }[] = [];
+  private seq = 0;
+  sleep = (ms: number): Promise<void> => new Promise((r) => this.timers.push({ at: this.t + Math.max(0, ms), seq: this.seq++, resolve: r }));
+  now = (): number => this.t;
+  async run<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    let value!: T;
+    let error: unknown;
+    work.then((v) => { done = true; value = v; }, (e) => { done = true; error = e; });
+    while (!done) {
+      await new Promise((r) => setImmediate(r));
+      if (done) break;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift();
+      if (!next) continue;
+      this.t = Math.max(this.t, next.at);
+      next.resolve();
+    }
+    if (error) throw error;
+    return value;
+  }
+}
+
+/** Per-API request rate (virtual time): each call waits for its slot, then the latency. */
+class RateLimiter {
+  private next = 0;
+  constructor(private readonly clock: VirtualClock, private readonly perSecond: number) {}
+  async call(latencyMs: number): Promise<void> {
+    const slot = Math.max(this.clock.t, this.next);
+    this.next = slot + 1000 / this.perSecond;
+    await this.clock.sleep(slot - this.clock.t + latencyMs);
+  }
+}
+
+const LATENCY_MS = 60;
+const RUN_MS = 20_000;
+const RATES = { send: 10, get: 20, list: 20 };
+
+async function triage(instances: number, mode: 'batched' | 'naive'): Promise<{ calls: Record<string, number>; s3Reads: number; wallMs: number }> {
+  const clock = new VirtualClock();
+  const ssm = mockClient(SSMClient);
+  const s3 = mockClient(S3Client);
+  const limit = { send: new RateLimiter(clock, RATES.send), get: new RateLimiter(clock, RATES.get), list: new RateLimiter(clock, RATES.list) };
+  const calls = { SendCommand: 0, ListCommandInvocations: 0, GetCommandInvocation: 0 };
+  const commands = new Map<string, { targets: string[]; at: number }>();
+  const status = (id: string) => {
+    const c = commands.get(id)!;
+    return clock.t - c.at >= RUN_MS ? 'Success' : 'InProgress';
+  };
+  ssm.on(SendCommandCommand).callsFake(async (input) => {
+    calls.SendCommand++;
+    await limit.send.call(LATENCY_MS);
+    const id = `c-${commands.size + 1}`;
+    commands.set(id, { targets: input.InstanceIds, at: clock.t });
+    return { Command: { CommandId: id } };
+  });
+  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => {
+    calls.GetCommandInvocation++;
+    await limit.get.call(LATENCY_MS);
+    if (clock.t - commands.get(input.CommandId)!.at < 500) throw new InvocationDoesNotExist({ message: 'not yet', $metadata: {} });
+    const s = status(input.CommandId);
+    return { Status: s, StatusDetails: s, ResponseCode: s === 'Success' ? 0 : -1, StandardOutputContent: s === 'Success' ? '{"schema":"paramedic.evidence/v1"}' : '' };
+  });
+  ssm.on(ListCommandInvocationsCommand).callsFake(async (input) => {
+    calls.ListCommandInvocations++;
+    await limit.list.call(LATENCY_MS);
+    const c = commands.get(input.CommandId)!;
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    const s = status(input.CommandId);
+    const page = c.targets.slice(start, start + 50).map((id) => ({
+      InstanceId: id, Status: s, StatusDetails: s,
+      CommandPlugins: [{ ResponseCode: 0, StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout` }],
+    }));
+    return { CommandInvocations: page, ...(start + 50 < c.targets.length ? { NextToken: String(start + 50) } : {}) };
+  });
+  let s3Reads = 0;
+  s3.on(GetObjectCommand).callsFake(async () => {
+    s3Reads++;
+    await clock.sleep(LATENCY_MS);
+    return { Body: { transformToString: async () => '{"schema":"paramedic.evidence/v1"}' } };
+  });
+  const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
+    sleep: clock.sleep, now: clock.now, batchSize: mode === 'batched' ? 50 : 1,
+    ...(mode === 'batched' ? { outputBucket: 'evidence', s3: new S3Client({ region: 'us-east-1' }) } : {}),
+  });
+  const targets = Array.from({ length: instances }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+  const results = await clock.run(runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets, timeoutSeconds: 600 }));
+  ssm.restore();
+  s3.restore();
+  if (results.filter((r) => r.status === 'Success').length !== instances) throw new Error(`${mode}: not every instance succeeded`);
+  return { calls, s3Reads, wallMs: clock.t };
+}
+
+/** Prints bundle sizes, cold load times and the 1,000-instance SSM comparison. */
+export async function run(): Promise<void> {
+  await bundles();
+  console.log(`\nTriage of an alarm covering 1,000 instances (simulated: ${LATENCY_MS} ms per call; SendCommand ${RATES.send}/s, Get ${RATES.get}/s, List ${RATES.list}/s; collector runs ${RUN_MS / 1000} s):`);
+  for (const mode of ['batched', 'naive'] as const) {
+    const r = await triage(1000, mode);
+    const total = Object.values(r.calls).reduce((a, b) => a + b, 0);
+    console.log(`  ${mode.padEnd(8)} SSM calls ${String(total).padStart(6)} (SendCommand ${r.calls.SendCommand}, ListCommandInvocations ${r.calls.ListCommandInvocations}, GetCommandInvocation ${r.calls.GetCommandInvocation}); S3 reads ${r.s3Reads}; simulated wall time ${(r.wallMs / 1000).toFixed(1)} s`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await run();
+}
