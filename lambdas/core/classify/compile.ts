@@ -1,4 +1,5 @@
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
+import { FACT_EXTRACTORS } from './facts/index.js';
 import { LiteralScanner } from './literal-scanner.js';
 import { requiredLiterals } from './required-literals.js';
 
@@ -20,6 +21,8 @@ export interface CompiledRulebook {
   readonly scanner: LiteralScanner;
   /** For each scanner literal, the patterns that own it. */
   readonly literalOwners: readonly (readonly number[])[];
+  /** For each scanner literal, the fact kinds whose format marker it is. */
+  readonly literalFacts: readonly (readonly FactKind[])[];
   /** Patterns with no usable literal. */
   readonly unfiltered: readonly number[];
   readonly factKinds: ReadonlySet<FactKind>;
@@ -71,5 +74,14 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
       }, (kind) => factKinds.add(kind));
     }
   }
-  return { runbooks, patterns, patternIndex, scanner: new LiteralScanner([...literalIds.keys()]), literalOwners, unfiltered, factKinds };
+  // Fact formats' markers ride on the same scan: a section is parsed for a fact only if it showed one.
+  const literalFacts: FactKind[][] = literalOwners.map(() => []);
+  for (const kind of factKinds) {
+    for (const marker of FACT_EXTRACTORS[kind].markers) {
+      let id = literalIds.get(marker);
+      if (id === undefined) { id = literalOwners.length; literalIds.set(marker, id); literalOwners.push([]); literalFacts.push([]); }
+      literalFacts[id]!.push(kind);
+    }
+  }
+  return { runbooks, patterns, patternIndex, scanner: new LiteralScanner([...literalIds.keys()]), literalOwners, literalFacts, unfiltered, factKinds };
 }

@@ -52,18 +52,26 @@ function displayLine(line: string): string {
   return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
 }
 
-/** Runs every pattern over every section it selects, in one literal scan per section. */
-function findPatternHits(rulebook: CompiledRulebook, bundle: EvidenceBundle): EvidenceLine[][] {
+/**
+ * Runs every pattern over every section it selects, in one literal scan per section. The same
+ * scan notes which sections show a fact format's marker, so only those are parsed for facts.
+ */
+function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
   const hits: EvidenceLine[][] = rulebook.patterns.map(() => []);
+  const factSections = new Map<FactKind, Set<string>>();
   const lastLine = new Int32Array(rulebook.patterns.length);
   for (const [section, { output }] of Object.entries(bundle.sections)) {
     if (!output) continue;
     const applies = rulebook.patterns.map((p) => sectionSelected(p.leaf.sections, section));
-    if (!applies.some(Boolean)) continue;
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
     rulebook.scanner.scan(output, (hit) => {
+      for (const kind of rulebook.literalFacts[hit.literal]!) {
+        let set = factSections.get(kind);
+        if (!set) { set = new Set(); factSections.set(kind, set); }
+        set.add(section);
+      }
       for (const p of rulebook.literalOwners[hit.literal]!) {
         if (!applies[p] || lastLine[p] === hit.line || hits[p]!.length >= MAX_HITS_PER_PATTERN) continue;
         lastLine[p] = hit.line;
@@ -88,19 +96,20 @@ function findPatternHits(rulebook: CompiledRulebook, bundle: EvidenceBundle): Ev
     }
   }
   for (const list of hits) list.sort((a, b) => (a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1));
-  return hits;
+  return { hits, factSections };
 }
 
 function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle): EvaluationContext {
-  const hits = findPatternHits(rulebook, bundle);
+  const { hits, factSections } = scanSections(rulebook, bundle);
   const factCache = new Map<FactKind, Fact[]>();
   const allFacts = (kind: FactKind): Fact[] => {
     let facts = factCache.get(kind);
     if (!facts) {
       const extractor = FACT_EXTRACTORS[kind];
       facts = [];
-      for (const [section, { output }] of Object.entries(bundle.sections)) {
-        if (output && extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
+      for (const section of factSections.get(kind) ?? []) {
+        const output = bundle.sections[section]!.output;
+        if (extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
       }
       factCache.set(kind, facts);
     }

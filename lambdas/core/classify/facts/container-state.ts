@@ -32,6 +32,7 @@ function fromInspectJson(section: string, text: string): Fact[] | null {
  */
 export const containerState: FactExtractor = {
   kind: 'container.state',
+  markers: ['oomkilled', 'exited (', 'restarting ('],
   mayContain: (text) => text.includes('OOMKilled') || text.includes('Exited (') || /oomkilled=/i.test(text),
   extract(section, text) {
     const facts: Fact[] = [];

@@ -3,6 +3,7 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 /** `df -P`, `df -h`, `df -i` rows: filesystem, mount, usePercent, kind (blocks | inodes). */
 export const diskUsage: FactExtractor = {
   kind: 'disk.usage',
+  markers: ['use%', 'capacity'],
   mayContain: (text) => text.includes('Use%') || text.includes('Capacity'),
   extract(section, text) {
     const facts: Fact[] = [];

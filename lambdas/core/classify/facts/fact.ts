@@ -16,7 +16,12 @@ export interface Fact {
 /** Parses one kind of fact out of a section's text. Pure; never throws on odd input. */
 export interface FactExtractor {
   readonly kind: FactKind;
-  /** Cheap test (e.g. a header word) so big unrelated sections are skipped in one indexOf. */
+  /**
+   * Lower-case literals, one of which every output in this format contains (a header word, a key).
+   * The engine adds them to its single literal scan, so only sections that show a marker are parsed.
+   */
+  readonly markers: readonly string[];
+  /** Exact test on a section that showed a marker (case, structure) before it is parsed line by line. */
   mayContain(text: string): boolean;
   extract(section: string, text: string): Fact[];
 }

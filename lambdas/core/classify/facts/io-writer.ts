@@ -20,6 +20,7 @@ function readWrite(cell: string | undefined): [number | null, number | null] {
  */
 export const ioWriter: FactExtractor = {
   kind: 'io.writer',
+  markers: ['block i/o', 'write_b/s', 'disk write'],
   mayContain: (text) => text.includes('BLOCK I/O') || text.includes('WRITE_B/S') || text.includes('DISK WRITE'),
   extract(section, text) {
     const facts: Fact[] = [];

@@ -9,6 +9,7 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
  */
 export const loopDevices: FactExtractor = {
   kind: 'loop.devices',
+  markers: ['/dev/loop', 'loop device'],
   mayContain: (text) => text.includes('/dev/loop') || text.includes('loop device'),
   extract(section, text) {
     const attached = new Set<string>();

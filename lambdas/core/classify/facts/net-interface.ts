@@ -3,6 +3,7 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 /** Interfaces from `ip addr` and both `ifconfig` formats (net-tools 1.x and 2.x): name, state, up, ipv4 / ipv6 address counts. */
 export const netInterface: FactExtractor = {
   kind: 'net.interface',
+  markers: ['link/', 'link encap', 'flags='],
   mayContain: (text) => (text.includes('link/') && text.includes(' mtu ')) || text.includes('Link encap') || /flags=\d+</.test(text),
   extract(section, text) {
     const facts: { line: number; text: string; fields: Record<string, string | number | boolean | null> }[] = [];

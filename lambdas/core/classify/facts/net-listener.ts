@@ -12,6 +12,7 @@ function splitHostPort(token: string): { address: string; port: number } | null 
  */
 export const netListener: FactExtractor = {
   kind: 'net.listener',
+  markers: ['listen'],
   mayContain: (text) => text.includes('LISTEN'),
   extract(section, text) {
     const facts: Fact[] = [];

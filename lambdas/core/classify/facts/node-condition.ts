@@ -12,6 +12,7 @@ const POD_ONLY = /\b(PodScheduled|Initialized|ContainersReady|PodReadyToStartCon
 export const nodeCondition: FactExtractor = {
   kind: 'node.condition',
   // Node conditions always carry a heartbeat time (describe table column, JSON/YAML key).
+  markers: ['lastheartbeattime'],
   mayContain: (text) => text.includes('LastHeartbeatTime') || text.includes('lastHeartbeatTime'),
   extract(section, text) {
     const facts: Fact[] = [];

@@ -3,6 +3,7 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 /** Node taints from `kubectl describe node` (Taints: key[=value]:Effect) and node JSON/YAML. */
 export const nodeTaint: FactExtractor = {
   kind: 'node.taint',
+  markers: ['taints'],
   mayContain: (text) => /Taints|taints/.test(text),
   extract(section, text) {
     const facts: Fact[] = [];

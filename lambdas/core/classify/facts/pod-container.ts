@@ -12,6 +12,7 @@ const unquote = (v: string) => v.trim().replace(/^["']|["'],?$/g, '').replace(/"
  */
 export const podContainer: FactExtractor = {
   kind: 'pod.container',
+  markers: ['state:', 'laststate', 'containerstatuses', 'restarts', 'restart count', 'restartcount', 'terminated'],
   mayContain: (text) => text.includes('State:') || text.includes('lastState') || text.includes('containerStatuses') || text.includes('RESTARTS') || text.includes('Restart Count') || text.includes('restartCount') || text.includes('terminated'),
   extract(section, text) {
     const facts: Fact[] = [];
