@@ -14,7 +14,7 @@ import type { AuditOutcome } from '../lambdas/core/audit/audit-entry.js';
 import type { AuditStore, EvidenceRef, EvidenceStore } from '../lambdas/core/ports.js';
 import type { CompiledRulebook } from '../lambdas/core/classify/compile.js';
 import { listActions } from '../lambdas/core/remediation/catalog.js';
-import { listExecutions, parseSince, viewExecution } from '../lambdas/adapters/local/execution-summary.js';
+import { listExecutions, parseSince, viewExecution } from '../lambdas/core/audit/execution-summary.js';
 import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import { ApprovalError, isValidActor, LocalApprovals } from '../lambdas/adapters/local/local-approvals.js';
 import { LocalAuditStore } from '../lambdas/adapters/local/local-audit-store.js';
@@ -22,7 +22,7 @@ import { LocalEvidenceStore } from '../lambdas/adapters/local/local-evidence-sto
 import { ExecutionRecords } from '../lambdas/adapters/local/local-pipeline.js';
 import { LOCAL_WORKFLOW_ASL } from '../lambdas/adapters/local/local-workflow.js';
 import { manualRun } from '../lambdas/adapters/local/local-triage.js';
-import { parseTargetSpec } from '../lambdas/adapters/local/remediation-preview.js';
+import { parseTargetSpec } from '../lambdas/core/remediation/remediation-preview.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 
@@ -192,7 +192,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       if (outcome && !OUTCOMES.includes(outcome)) throw new HttpError(400, `outcome must be one of ${OUTCOMES.join(', ')}`);
       const sinceRaw = queryValue(q, 'since', /^[0-9A-Za-z:.+-]{1,40}$/);
       let since: string | undefined;
-      try { since = sinceRaw ? parseSince(sinceRaw) : undefined; } catch (error) { throw new HttpError(400, (error as Error).message); }
+      try { since = sinceRaw ? parseSince(sinceRaw, new Date()) : undefined; } catch (error) { throw new HttpError(400, (error as Error).message); }
       const limitRaw = queryValue(q, 'limit', /^[0-9]{1,4}$/);
       const rows = await listExecutions(audit, { target: queryValue(q, 'target', FILTER_VALUE), runbookId: queryValue(q, 'runbook', RUNBOOK_ID), outcome: outcome as AuditOutcome | undefined, since, limit: limitRaw ? Number(limitRaw) : 200 });
       return json(res, 200, { executions: rows });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/adapters/local/execution-summary.js';
+import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { bold, complain, cyan, dim, green, red, yellow } from '../output.js';
@@ -26,7 +26,7 @@ export function auditFilterFromFlags(flags: { target?: string; runbook?: string;
   if (flags.outcome !== undefined && !OUTCOMES.includes(flags.outcome as AuditOutcome)) throw new Error(`--outcome must be one of ${OUTCOMES.join(', ')}, got "${flags.outcome}"`);
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
-  return { target: flags.target, runbookId: flags.runbook, outcome: flags.outcome as AuditOutcome | undefined, since: flags.since ? parseSince(flags.since) : undefined, limit };
+  return { target: flags.target, runbookId: flags.runbook, outcome: flags.outcome as AuditOutcome | undefined, since: flags.since ? parseSince(flags.since, new Date()) : undefined, limit };
 }
 
 const outcomeColour = (o?: string) => (o === 'remediated' ? green : o === 'failed' || o === 'escalated' || o === 'rejected' ? red : yellow);
@@ -115,7 +115,7 @@ export function registerAuditCommand(program: Command): void {
     .action(async (flags: CommonFlags & { since?: string }) => {
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
-        const since = flags.since ? parseSince(flags.since) : undefined;
+        const since = flags.since ? parseSince(flags.since, new Date()) : undefined;
         const entries = source.audit instanceof LocalAuditStore ? await source.audit.all() : [...(await source.audit.list({ limit: 1_000_000 }))].reverse();
         for (const e of entries) if (!since || Date.parse(e.at) >= Date.parse(since)) process.stdout.write(`${JSON.stringify(e)}\n`);
       } catch (error) { complain((error as Error).message); process.exitCode = 1; }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { manualRun } from '../../lambdas/adapters/local/local-triage.js';
-import { parseTargetSpec } from '../../lambdas/adapters/local/remediation-preview.js';
+import { parseTargetSpec } from '../../lambdas/core/remediation/remediation-preview.js';
 import { DEFAULT_RUNBOOK_DIR, loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { complain, dim } from '../output.js';
 import { approvalPolicyFromFlags } from './triage.js';

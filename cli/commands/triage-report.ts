@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { AuditEntry } from '../../lambdas/core/audit/audit-entry.js';
 import type { Runbook } from '../../lambdas/core/runbook/model.js';
 import type { ExecutionRecord } from '../../lambdas/adapters/local/local-pipeline.js';
-import { viewExecution } from '../../lambdas/adapters/local/execution-summary.js';
+import { viewExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { findCommandDocument } from '../../lambdas/core/collection/collector-documents.js';
 import { bold, cyan, dim, green, red, yellow } from '../output.js';
 

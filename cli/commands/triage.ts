@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import type { AuditEntry } from '../../lambdas/core/audit/audit-entry.js';
 import type { EvidenceRef } from '../../lambdas/core/ports.js';
-import { viewExecution } from '../../lambdas/adapters/local/execution-summary.js';
+import { viewExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';

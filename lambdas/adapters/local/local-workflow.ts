@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { alarmTarget, parseAlarmEvent, type AlarmSummary } from './alarm-event.js';
 import { sha256Hex } from './data-dir.js';
 import type { LocalPorts } from './local-ports.js';
-import { planRemediation, type PlanTarget, type RemediationPlan } from './remediation-preview.js';
+import { planRemediation, type PlanTarget, type RemediationPlan } from '../../core/remediation/remediation-preview.js';
 
 /** How approval tasks resolve locally (waitForTaskToken is not emulated). */
 export type ApprovalPolicy =
@@ -144,7 +144,7 @@ export function createLocalWorkflowTasks(ports: LocalPorts, options: LocalWorkfl
         const spec = String(state.target);
         const runbook = byId.get(state.runbookId);
         if (!runbook) throw new Error(`unknown runbook ${state.runbookId}; list them with "npx paramedic runbooks list"`);
-        const { parseTargetSpec } = await import('./remediation-preview.js');
+        const { parseTargetSpec } = await import('../../core/remediation/remediation-preview.js');
         target = parseTargetSpec(spec, runbook.platform === 'eks' ? 'eks' : 'docker');
         actor = state.actor;
         summary = `manual run of ${runbook.id} on ${spec} (${mode(state)})`;

@@ -8,7 +8,7 @@ import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook
 import { manualRun, triageAlarm, triageReplay } from '../../../lambdas/adapters/local/local-triage.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import { LocalApprovals } from '../../../lambdas/adapters/local/local-approvals.js';
-import { viewExecution } from '../../../lambdas/adapters/local/execution-summary.js';
+import { viewExecution } from '../../../lambdas/core/audit/execution-summary.js';
 import { replayAudit } from '../../../cli/commands/triage.js';
 import { FIXTURES, paramedic } from './cli-helper.js';
 

@@ -2,8 +2,8 @@
  * Execution-level views over audit entries (one execution = the entries sharing an executionId),
  * for `audit list/show` and the console. Works over any AuditStore (local files or DynamoDB).
  */
-import type { AuditEntry, AuditFilter, AuditOutcome } from '../../core/audit/audit-entry.js';
-import type { AuditStore } from '../../core/ports.js';
+import type { AuditEntry, AuditFilter, AuditOutcome } from './audit-entry.js';
+import type { AuditStore } from '../ports.js';
 
 /** One execution in a list. */
 export interface ExecutionSummary {
@@ -93,7 +93,7 @@ export async function listExecutions(store: AuditStore, filter: AuditFilter): Pr
 }
 
 /** Parses `--since`: an ISO time, or a duration back from now (`30m`, `6h`, `7d`). */
-export function parseSince(value: string, now = new Date()): string {
+export function parseSince(value: string, now: Date): string {
   const m = /^(\d+)([smhd])$/.exec(value);
   if (m) return new Date(now.getTime() - Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as 's' | 'm' | 'h' | 'd']).toISOString();
   const t = Date.parse(value);

@@ -1,6 +1,6 @@
-import { findAction, type ActionDefinition, type ActionTarget } from '../../core/remediation/catalog.js';
-import type { Runbook } from '../../core/runbook/model.js';
-import type { EvidenceTarget } from '../../core/evidence/bundle.js';
+import { findAction, type ActionDefinition, type ActionTarget } from './catalog.js';
+import type { Runbook } from '../runbook/model.js';
+import type { EvidenceTarget } from '../evidence/bundle.js';
 
 /** One step as it would run: the action, the document or API, its checked parameters and targets. */
 export interface PlannedStep {
