@@ -82,7 +82,7 @@ export class HouseFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         // Runbooks ship as files beside the bundle; the handler loads them with loadRulebook()
-        // (aws-ports.ts). Plain files keep the YAML reviewable in the deployed artifact.
+        // (ports/runbook-ports.ts). Plain files keep the YAML reviewable in the deployed artifact.
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -9,24 +9,32 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
-import { documentClient } from './aws-ports.js';
+import { documentClient, requiredEnvironment } from './aws-ports.js';
 import { ENV } from './environment.js';
-import { logger, tracer } from './task-handler.js';
+import { logger, tracer } from './powertools.js';
 import { executionName } from './workflow-tasks.js';
 
-/** The request is malformed or the approval is not pending. */
+/** The request is malformed, the approval is not pending, or Step Functions no longer knows its token. */
 export class ApprovalRequestError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ApprovalRequestError';
   }
 }
 
 const APPROVER = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,63}$/;
+const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment']);
+/** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
+const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
 /** Validates the operator's request. */
 export function parseApproveRequest(event: unknown): { executionId: string; approved: boolean; approver: string; comment?: string } {
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  // The token is never taken from the caller: it is read from the pending approval, so a caller
+  // cannot resume some other waiting task.
+  if ('taskToken' in e) throw new ApprovalRequestError('taskToken is not accepted: the token is read from the pending approval of executionId');
+  const unknown = Object.keys(e).filter((k) => !REQUEST_FIELDS.has(k));
+  if (unknown.length > 0) throw new ApprovalRequestError(`unknown field ${unknown[0]}; allowed fields are ${[...REQUEST_FIELDS].join(', ')}`);
   if (typeof e.executionId !== 'string' || !e.executionId) throw new ApprovalRequestError('executionId is required (the execution ARN)');
   if (typeof e.approved !== 'boolean') throw new ApprovalRequestError('approved must be true or false');
   if (typeof e.approver !== 'string' || !APPROVER.test(e.approver)) throw new ApprovalRequestError('approver is required: a user name of letters, digits and . _ @ : + -');
@@ -38,12 +46,19 @@ export function parseApproveRequest(event: unknown): { executionId: string; appr
 export const handler = middy(async (event: unknown) => {
   const request = parseApproveRequest(event);
   const clock = { now: () => new Date() };
-  const state = new DynamoDbStateStore(documentClient(), process.env[ENV.stateTable] ?? '', clock);
+  const state = new DynamoDbStateStore(documentClient(), requiredEnvironment(process.env, ENV.stateTable), clock);
   const pending = await state.get(`approval#${executionName(request.executionId)}`);
-  if (!pending || pending.status !== 'pending' || typeof pending.taskToken !== 'string') {
+  // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
+  if (!pending || pending.status !== 'pending' || typeof pending.taskToken !== 'string' || pending.executionId !== request.executionId) {
     throw new ApprovalRequestError(`no pending approval for ${request.executionId}; it may have been decided or timed out`);
   }
   const decision = { approved: request.approved, approver: request.approver, at: clock.now().toISOString(), ...(request.comment ? { comment: request.comment } : {}) };
-  await new StepFunctionsApprovalCallback(new SFNClient({})).decide(pending.taskToken, decision);
+  try {
+    await new StepFunctionsApprovalCallback(new SFNClient({})).decide(pending.taskToken, decision);
+  } catch (error) {
+    if (!DEAD_TOKEN_ERRORS.has((error as Error).name)) throw error;
+    throw new ApprovalRequestError(`Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`, { cause: error });
+  }
+  logger.info('approval decided', { executionId: request.executionId, ...decision });
   return decision;
 }).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger));

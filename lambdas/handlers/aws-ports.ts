@@ -1,40 +1,60 @@
 /**
- * Builds the workflow's ports from the AWS adapters, once per cold start, from the environment
- * CDK sets (see environment.ts). Runbooks are read from the `runbooks/` directory that the
- * bundling step copies beside the handler bundle (cdk/constructs/house-function.ts).
+ * Builds a workflow Lambda's ports, once per cold start, from the environment CDK sets (see
+ * environment.ts). Every function gets the DynamoDB ports (audit, locks, state), the clock and the
+ * settings; the other ports come from the factories its handler file imports (`ports/*.ts`: one SDK
+ * client each, or the runbooks with their YAML parser), so a bundle holds only what its step calls.
+ * A port the handler did not wire is a stub that fails with {@link PortNotWiredError}.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AutoScalingDirectory } from '../adapters/autoscaling/auto-scaling-directory.js';
-import { CloudWatchAlarmReader } from '../adapters/cloudwatch/cloudwatch-alarm-reader.js';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
-import { loadRulebook } from '../adapters/local/runbook-directory.js';
-import { S3EvidenceStore } from '../adapters/s3/s3-evidence-store.js';
-import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
-import { SsmCommandRunner } from '../adapters/ssm/ssm-command-runner.js';
-import { ENV } from './environment.js';
-import type { WorkflowConfig, WorkflowPorts } from './workflow-tasks.js';
+import { ENV, type HandlerPortName } from './environment.js';
+import type { CompiledRulebook } from '../core/classify/compile.js';
+import type { WorkflowConfig, WorkflowPorts, WorkflowTaskName } from './workflow-tasks.js';
 
-/** A required variable is missing: the stack and the handler disagree. */
+/** A required variable is missing or unusable: the stack and the handler disagree. */
 export class HandlerEnvironmentError extends Error {
-  constructor(name: string) {
-    super(`environment variable ${name} is not set; redeploy the pipeline stack (cdk deploy) so the function gets it`);
+  constructor(readonly variable: string, problem = 'is not set', options?: { cause?: unknown }) {
+    super(`environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets it`, options);
     this.name = 'HandlerEnvironmentError';
   }
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+/** A Task used a port its handler file does not wire: add the factory to the handler (and to TASK_PORTS). */
+export class PortNotWiredError extends Error {
+  constructor(readonly task: WorkflowTaskName, readonly port: HandlerPortName) {
+    super(`${task}: the ${port} port is not wired in its handler; add the factory that provides it to the handler file and ${port} to TASK_PORTS.${task} (lambdas/handlers/environment.ts)`);
+    this.name = 'PortNotWiredError';
+  }
+}
+
+/** Ports over one AWS service (or the runbooks), built from the environment; imported only by the handlers that need them. */
+export interface PortFactory {
+  /** The ports it fills in. */
+  readonly provides: readonly HandlerPortName[];
+  create(env: NodeJS.ProcessEnv): Partial<WorkflowPorts>;
+}
+
+/** The variable's value; throws {@link HandlerEnvironmentError} when it is missing or empty. */
+export function requiredEnvironment(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
   if (!v) throw new HandlerEnvironmentError(name);
   return v;
+}
+
+/** The deployment's settings from {@link ENV.config} (a JSON object; absent means the defaults). */
+export function workflowConfigFrom(env: NodeJS.ProcessEnv): Partial<WorkflowConfig> {
+  const text = env[ENV.config];
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HandlerEnvironmentError(ENV.config, `is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HandlerEnvironmentError(ENV.config, 'must be a JSON object of workflow settings');
+  return value as Partial<WorkflowConfig>;
 }
 
 /** The shared DynamoDB document client (also used by the idempotency layer). */
@@ -42,24 +62,39 @@ export function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** Ports over S3, DynamoDB, SSM, SNS, CloudWatch and Auto Scaling. */
-export function createAwsPorts(env: NodeJS.ProcessEnv = process.env, ddb: DynamoDBDocumentClient = documentClient()): WorkflowPorts {
+/** Every method of the port rejects with {@link PortNotWiredError} (every port method is async). */
+function notWired(task: WorkflowTaskName, port: HandlerPortName): never {
+  const fail = async (): Promise<never> => { throw new PortNotWiredError(task, port); };
+  return new Proxy({}, { get: (_target, key) => (key === 'then' ? undefined : fail) }) as never;
+}
+
+const OPTIONAL_PORTS = ['commands', 'evidence', 'notifier', 'targets', 'alarms'] as const satisfies readonly HandlerPortName[];
+
+/** No runbooks (createWorkflowTasks indexes them at construction); classifying with it is a PortNotWiredError. */
+function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {
+  return new Proxy({ runbooks: [] }, {
+    get: (target, key) => {
+      if (key === 'runbooks' || key === 'then') return (target as Record<PropertyKey, unknown>)[key];
+      throw new PortNotWiredError(task, 'rulebook');
+    },
+  }) as unknown as CompiledRulebook;
+}
+
+/**
+ * The ports of one Task's Lambda: DynamoDB, clock and settings, plus what `factories`
+ * provide; anything else is a stub naming the missing wiring.
+ * @example createAwsPorts('Collect', [ssmCommandPorts, s3EvidencePorts])
+ */
+export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortFactory[], env: NodeJS.ProcessEnv = process.env, ddb: DynamoDBDocumentClient = documentClient()): WorkflowPorts {
   const clock = { now: () => new Date() };
-  const bucket = required(env, ENV.evidenceBucket);
-  const s3 = new S3Client({});
-  const config = env[ENV.config] ? (JSON.parse(env[ENV.config]!) as Partial<WorkflowConfig>) : {};
-  const runbookDir = env[ENV.runbookDir] ?? join(dirname(fileURLToPath(import.meta.url)), 'runbooks');
-  return {
-    commands: new SsmCommandRunner(new SSMClient({}), { outputBucket: bucket, outputPrefix: 'ssm-output', s3 }),
-    evidence: new S3EvidenceStore(s3, bucket),
-    audit: new DynamoDbAuditStore(ddb, required(env, ENV.auditTable)),
-    locks: new DynamoDbLockStore(ddb, required(env, ENV.stateTable), clock),
-    state: new DynamoDbStateStore(ddb, required(env, ENV.stateTable), clock),
-    notifier: new SnsNotifier(new SNSClient({}), required(env, ENV.topicArn)),
+  const stateTable = requiredEnvironment(env, ENV.stateTable);
+  const base = {
+    audit: new DynamoDbAuditStore(ddb, requiredEnvironment(env, ENV.auditTable)),
+    locks: new DynamoDbLockStore(ddb, stateTable, clock),
+    state: new DynamoDbStateStore(ddb, stateTable, clock),
     clock,
-    rulebook: loadRulebook(runbookDir),
-    config,
-    targets: new AutoScalingDirectory(new AutoScalingClient({})),
-    alarms: new CloudWatchAlarmReader(new CloudWatchClient({})),
+    config: workflowConfigFrom(env),
   };
+  const stubs = { ...Object.fromEntries(OPTIONAL_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
+  return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;
 }

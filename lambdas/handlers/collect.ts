@@ -1,5 +1,10 @@
 /** Lambda for the workflow's Collect state: Runs the collector documents on the targets and stores each bundle in S3. */
+import { s3EvidencePorts } from './ports/s3-ports.js';
+import { ssmCommandPorts } from './ports/ssm-ports.js';
 import { createTaskHandler } from './task-handler.js';
 
+/** The ports beyond DynamoDB this step uses (TASK_PORTS.Collect); only their SDK clients are bundled. */
+export const portFactories = [ssmCommandPorts, s3EvidencePorts];
+
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Collect');
+export const handler = createTaskHandler('Collect', { portFactories });

@@ -26,3 +26,27 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
 
 /** Tasks whose retry must not repeat side effects (SendCommand, notifications): wrapped in Powertools idempotency. */
 export const IDEMPOTENT_TASKS: ReadonlySet<WorkflowTaskName> = new Set(['Collect', 'RemediateStep', 'Verify', 'Escalate', 'RequestApproval', 'Complete']);
+
+/** The ports a workflow Lambda wires per handler (every function has the DynamoDB ones, the clock and the settings). */
+export type HandlerPortName = 'commands' | 'evidence' | 'notifier' | 'targets' | 'alarms' | 'rulebook';
+
+/**
+ * The ports each Task's function uses, so each bundle carries only those SDK clients (and the YAML
+ * runbook loader only where runbooks are read). The
+ * handler files wire exactly these (a test checks); a port left out fails with PortNotWiredError.
+ */
+export const TASK_PORTS: Readonly<Record<WorkflowTaskName, readonly HandlerPortName[]>> = {
+  Intake: ['targets', 'rulebook'],
+  AcquireLock: [],
+  Collect: ['commands', 'evidence'],
+  Classify: ['evidence', 'rulebook'],
+  Plan: ['rulebook'],
+  RequestApproval: ['notifier'],
+  RecordApproval: [],
+  // `report` steps notify; host steps run documents.
+  RemediateStep: ['commands', 'notifier'],
+  Verify: ['commands', 'evidence', 'alarms', 'rulebook'],
+  Escalate: ['notifier'],
+  ReleaseLock: [],
+  Complete: ['notifier'],
+};

@@ -4,33 +4,38 @@
  * Task function from createWorkflowTasks. Handlers hold no business logic.
  */
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { Context } from 'aws-lambda';
-import { createAwsPorts, documentClient } from './aws-ports.js';
+import { createAwsPorts, documentClient, type PortFactory } from './aws-ports.js';
 import { ENV, IDEMPOTENT_TASKS } from './environment.js';
+import { logger, metrics, tracer } from './powertools.js';
 import { createWorkflowTasks, type WorkflowPorts, type WorkflowTaskName } from './workflow-tasks.js';
-
-/** Shared by every function (one service name, one namespace). */
-export const logger = new Logger({ serviceName: 'paramedic' });
-/** Shared metrics (namespace Paramedic). */
-export const metrics = new Metrics({ namespace: 'Paramedic', serviceName: 'paramedic' });
-/** Shared tracer. */
-export const tracer = new Tracer({ serviceName: 'paramedic' });
 
 /** Options of one handler. */
 export interface TaskHandlerOptions {
+  /** The ports this Task needs beyond DynamoDB (see TASK_PORTS); each brings its SDK client into the bundle. */
+  readonly portFactories?: readonly PortFactory[];
   /** Ports to use instead of the AWS ones (tests). */
   readonly ports?: WorkflowPorts;
   /** Skip the idempotency layer even for idempotent tasks (tests without a table). */
   readonly idempotency?: boolean;
+}
+
+/**
+ * The JMESPath of a task's idempotency key. JMESPath literals in backticks are JSON, so a string
+ * needs its quotes (`` `"Collect"` ``); a bare `` `Collect` `` fails to parse at the first call.
+ */
+export function idempotencyKeyPath(task: WorkflowTaskName): string {
+  const literal = (value: string): string => `\`${JSON.stringify(value)}\``;
+  if (task === 'RemediateStep') return '[executionId, state.remediation.nextStep]';
+  if (task === 'Verify') return `[executionId, state.remediation.nextStep, ${literal('verify')}]`;
+  return `[executionId, ${literal(task)}]`;
 }
 
 /** Builds the Lambda handler of one Task state. */
@@ -38,7 +43,7 @@ export function createTaskHandler(task: WorkflowTaskName, options: TaskHandlerOp
   let run: ((input: unknown) => Promise<unknown>) | undefined;
   const base = async (event: unknown, _context: Context): Promise<unknown> => {
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
-    run ??= createWorkflowTasks(options.ports ?? createAwsPorts())[task];
+    run ??= createWorkflowTasks(options.ports ?? createAwsPorts(task, options.portFactories ?? []))[task];
     const started = Date.now();
     const result = await run(event);
     metrics.addMetric(`${task}Duration`, MetricUnit.Milliseconds, Date.now() - started);
@@ -54,7 +59,7 @@ export function createTaskHandler(task: WorkflowTaskName, options: TaskHandlerOp
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: documentClient() }),
       config: new IdempotencyConfig({
         // A retry of the same Task in the same execution (and, in the loop, the same step) returns the first result.
-        eventKeyJmesPath: task === 'RemediateStep' ? '[executionId, state.remediation.nextStep]' : task === 'Verify' ? '[executionId, state.remediation.nextStep, `verify`]' : `[executionId, \`${task}\`]`,
+        eventKeyJmesPath: idempotencyKeyPath(task),
         expiresAfterSeconds: 24 * 3600,
         throwOnNoIdempotencyKey: false,
       }),

@@ -344,7 +344,9 @@ export function createWorkflowTasks(ports: WorkflowPorts): Record<WorkflowTaskNa
   const tasks: Record<WorkflowTaskName, (input: TaskInput) => Promise<unknown>> = {
     async Intake({ executionId, state }): Promise<IntakeResult> {
       const startedAt = now().toISOString();
-      if (isAlarmEvent(state)) {
+      // An EventBridge envelope that is not a usable alarm is a broken alarm, not a manual run:
+      // normalizeAlarmEvent names what is missing instead of parseManualInput rejecting "version".
+      if (isAlarmEvent(state) || (typeof state === 'object' && state !== null && 'detail-type' in state)) {
         const alarm = normalizeAlarmEvent(state);
         const targets = await expandAll(resolveAlarmTargets(alarm.dimensions, config.eksClusters));
         const dedupeKey = alarmDedupeKey(alarm);

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
+// Imported on its own: `z.locales.en` would make bundlers keep every locale (~250 KiB in each Lambda).
+import en from 'zod/v4/locales/en.js';
 // zod/mini ships without messages; English ones make errors say what is wrong ("Unrecognized key: colour").
-z.config(z.locales.en());
+z.config(en());
 
 import { FACT_KINDS, type MatchExpression, type Runbook } from './model.js';
 

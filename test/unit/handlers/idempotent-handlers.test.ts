@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
+import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
+
+const ssm = mockClient(SSMClient);
+const s3 = mockClient(S3Client);
+const sns = mockClient(SNSClient);
+const dynamo = new LocalDynamo();
+const healthyHost = readFileSync(join(import.meta.dirname, '..', '..', 'integration', 'workflow', 'fixtures', 'healthy-host.json'), 'utf8');
+let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
+let restore: () => void;
+
+beforeAll(() => dynamo.start());
+afterAll(() => dynamo.stop());
+beforeEach(async () => {
+  ssm.reset();
+  s3.reset();
+  sns.reset();
+  tables = await dynamo.tables();
+  restore = setEnvironment(deployedEnvironment(dynamo, tables));
+});
+afterEach(() => restore());
+
+function collectorSucceeds(): void {
+  ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-1' } });
+  ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: healthyHost, StandardErrorContent: '' });
+  s3.on(PutObjectCommand).resolves({});
+}
+
+describe('collect handler (idempotent on retry)', () => {
+  it('a retried invocation returns the stored result without sending the collector again', async () => {
+    // Prepare
+    collectorSucceeds();
+    const handler = await coldStart('collect.ts');
+    const input = event('collect-one-docker-host');
+
+    // Act: Step Functions retries the Task after, say, a Lambda timeout that came after the work finished.
+    const first = await handler(input, lambdaContext('paramedic-Collect', 'request-1'));
+    const retry = await handler(input, lambdaContext('paramedic-Collect', 'request-2'));
+
+    // Assess
+    expect(first).toMatchObject({ collected: 1, failed: 0, evidence: [{ target: 'i-0a1b2c3d4e5f60718', status: 'Success', commandId: 'c-1' }] });
+    expect(retry).toEqual(first);
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect((await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'collected')).toHaveLength(1);
+    const records = (await dynamo.doc.send(new ScanCommand({ TableName: tables.idempotency }))).Items ?? [];
+    expect(records).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+  });
+
+  it('sends the collector document to SSM with its output going to the evidence bucket', async () => {
+    collectorSucceeds();
+    const handler = await coldStart('collect.ts');
+
+    await handler(event('collect-one-docker-host'), lambdaContext('paramedic-Collect'));
+
+    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
+      DocumentName: 'Paramedic-CollectDockerHost', InstanceIds: ['i-0a1b2c3d4e5f60718'], OutputS3BucketName: 'paramedic-evidence-123456789012',
+    });
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'paramedic-evidence-123456789012', Key: 'executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json',
+    });
+  });
+
+  it('another execution on the same host is not a retry: it collects again', async () => {
+    collectorSucceeds();
+    const handler = await coldStart('collect.ts');
+    const input = event<{ executionId: string }>('collect-one-docker-host');
+
+    await handler(input, lambdaContext('paramedic-Collect', 'request-1'));
+    await handler({ ...input, executionId: `${input.executionId}-b` }, lambdaContext('paramedic-Collect', 'request-2'));
+
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(2);
+  });
+
+  it('a failed first attempt is not stored: the retry does the work', async () => {
+    // Prepare: the audit table is unavailable during the first attempt (the append fails after SendCommand).
+    collectorSucceeds();
+    const handler = await coldStart('collect.ts');
+    const input = event('collect-one-docker-host');
+    await dynamo.raw.send(new DeleteTableCommand({ TableName: tables.audit }));
+
+    // Act
+    const failure = await handler(input, lambdaContext('paramedic-Collect', 'request-1')).catch((e: Error) => e);
+    await createAuditTable(dynamo.raw, tables.audit);
+    const retry = await handler(input, lambdaContext('paramedic-Collect', 'request-2'));
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(retry).toMatchObject({ collected: 1 });
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(2);
+    expect((await dynamo.auditEntries(tables.audit)).map((e) => e.type)).toEqual(['collected']);
+  });
+});
+
+describe('request-approval handler (idempotent on retry)', () => {
+  it('notifies approvers once and keeps the task token for the approver', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const handler = await coldStart('request-approval.ts');
+    const input = event<{ taskToken: string }>('request-approval-disk-full');
+
+    // Act
+    const first = await handler(input, lambdaContext('paramedic-RequestApproval', 'request-1'));
+    const retry = await handler(input, lambdaContext('paramedic-RequestApproval', 'request-2'));
+
+    // Assess
+    expect(first).toEqual({ requested: true });
+    expect(retry).toEqual(first);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(published).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications', Subject: expect.stringContaining('approval needed: disk-full') });
+    expect(JSON.parse(published.Message!)).toMatchObject({ taskToken: input.taskToken, plan: { steps: [{ action: 'journal-vacuum' }] }, evidence: [{ target: 'i-0a1b2c3d4e5f60718' }] });
+    const state = (await dynamo.doc.send(new ScanCommand({ TableName: tables.state }))).Items ?? [];
+    expect(state).toEqual([expect.objectContaining({ pk: 'approval#manual-0001', value: expect.objectContaining({ status: 'pending', taskToken: input.taskToken }) })]);
+  });
+});

@@ -1,0 +1,110 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment, type LambdaHandler } from './lambda-harness.js';
+
+const autoscaling = mockClient(AutoScalingClient);
+const dynamo = new LocalDynamo();
+let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
+let restore: () => void;
+let handler: LambdaHandler;
+const context = lambdaContext('paramedic-Intake');
+
+beforeAll(() => dynamo.start());
+afterAll(() => dynamo.stop());
+beforeEach(async () => {
+  autoscaling.reset();
+  tables = await dynamo.tables();
+  restore = setEnvironment(deployedEnvironment(dynamo, tables));
+  handler = await coldStart('intake.ts');
+});
+afterEach(() => restore());
+
+describe('intake handler: manual runs', () => {
+  it('accepts a console start and records who triggered it in the audit trail', async () => {
+    // Prepare
+    const input = event('intake-manual-dry-run');
+
+    // Act
+    const result = await handler(input, context);
+
+    // Assess
+    expect(result).toMatchObject({
+      mode: 'dry-run', duplicate: false, runbookId: 'disk-full',
+      targets: [{ id: 'i-0a1b2c3d4e5f60718', platform: 'docker', instanceId: 'i-0a1b2c3d4e5f60718' }],
+      trigger: { kind: 'manual', actor: 'user:alice@example.com' },
+    });
+    const [entry] = await dynamo.auditEntries(tables.audit);
+    expect(entry).toMatchObject({ type: 'triggered', actor: 'user:alice@example.com', runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718' });
+  });
+
+  it.each([
+    ['intake-manual-bad-mode', /field "mode": must be "dry-run".*or "execute"; got "yolo"/],
+    ['intake-manual-unknown-runbook', /field "runbookId": no runbook "disk-ful"; known: .*disk-full/],
+    ['intake-manual-shell-target', /field "target"/],
+  ])('rejects %s with a ManualInputError naming the field', async (fixture, message) => {
+    const failure = handler(event(fixture), context);
+
+    await expect(failure).rejects.toMatchObject({ name: 'ManualInputError', message: expect.stringMatching(message) });
+    expect(await dynamo.auditEntries(tables.audit)).toEqual([]);
+  });
+
+  it('rejects a payload that did not come from the state machine (no executionId)', async () => {
+    await expect(handler(event('task-input-without-execution-id'), context)).rejects.toMatchObject({
+      name: 'TaskInputError', message: expect.stringContaining('Intake: missing executionId'),
+    });
+  });
+});
+
+describe('intake handler: alarm events', () => {
+  it('normalizes an instance alarm into one docker target', async () => {
+    const result = await handler(event('intake-alarm-instance'), context);
+
+    expect(result).toMatchObject({
+      mode: 'alarm', duplicate: false, targets: [{ id: 'i-0a1b2c3d4e5f60718', platform: 'docker' }],
+      trigger: { kind: 'alarm', alarmName: 'paramedic-docker-host-disk-used', actor: 'alarm:paramedic-docker-host-disk-used' },
+    });
+    expect(autoscaling.calls()).toHaveLength(0);
+  });
+
+  it('expands an Auto Scaling group alarm through DescribeAutoScalingGroups', async () => {
+    autoscaling.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['web-fleet'] }).resolves({
+      AutoScalingGroups: [{
+        AutoScalingGroupName: 'web-fleet', MinSize: 2, MaxSize: 2, DesiredCapacity: 2, DefaultCooldown: 300, AvailabilityZones: ['eu-west-1a'], HealthCheckType: 'EC2', CreatedTime: new Date(),
+        Instances: [
+          { InstanceId: 'i-0000000000000000a', LifecycleState: 'InService', AvailabilityZone: 'eu-west-1a', HealthStatus: 'Healthy', ProtectedFromScaleIn: false },
+          { InstanceId: 'i-0000000000000000b', LifecycleState: 'InService', AvailabilityZone: 'eu-west-1a', HealthStatus: 'Healthy', ProtectedFromScaleIn: false },
+        ],
+      }],
+    });
+
+    const result = await handler(event('intake-alarm-auto-scaling-group'), context) as { targets: { id: string }[] };
+
+    expect(result.targets.map((t) => t.id)).toEqual(['i-0000000000000000a', 'i-0000000000000000b']);
+  });
+
+  it('marks a redelivered event (same event id, another execution) as a duplicate', async () => {
+    const first = event<{ executionId: string }>('intake-alarm-instance');
+    const redelivery = { ...first, executionId: `${first.executionId}-redelivered` };
+
+    await handler(first, context);
+    const again = await handler(first, context);
+    const duplicate = await handler(redelivery, context);
+
+    expect(again).toMatchObject({ duplicate: false });
+    expect(duplicate).toMatchObject({ duplicate: true });
+    expect((await dynamo.auditEntries(tables.audit)).map((e) => e.type)).toEqual(['triggered', 'triggered', 'deduplicated']);
+  });
+
+  it('rejects an alarm event without detail.alarmName with an AlarmEventError', async () => {
+    await expect(handler(event('intake-alarm-missing-alarm-name'), context)).rejects.toMatchObject({
+      name: 'AlarmEventError', message: expect.stringContaining('detail.alarmName'),
+    });
+  });
+
+  it('rejects an EventBridge envelope whose detail is not an object as an alarm error, not a manual-input one', async () => {
+    await expect(handler(event('intake-alarm-detail-not-an-object'), context)).rejects.toMatchObject({
+      name: 'AlarmEventError', message: expect.stringContaining('CloudWatch Alarm State Change'),
+    });
+  });
+});

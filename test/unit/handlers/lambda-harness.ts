@@ -1,0 +1,137 @@
+/**
+ * Invokes the deployed Lambda entry points (`lambdas/handlers/*.ts`) the way Lambda does: a JSON
+ * event and a Context, with the environment CDK sets. DynamoDB is dynalite on 127.0.0.1 (the
+ * handlers find it through `AWS_ENDPOINT_URL_DYNAMODB`, so the SDK speaks the real wire protocol,
+ * conditional writes included); the other services are mocked per test with aws-sdk-client-mock.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { vi } from 'vitest';
+import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
+import { AUDIT_TABLE, IDEMPOTENCY_TABLE } from '../../../lambdas/adapters/dynamodb/table-layout.js';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { ENV } from '../../../lambdas/handlers/environment.js';
+
+const EVENTS = join(import.meta.dirname, '..', '..', 'fixtures', 'events');
+
+/** A fixture from test/fixtures/events/, parsed (a fresh copy each call). */
+export function event<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(EVENTS, `${name}.json`), 'utf8')) as T;
+}
+
+/** The Context Lambda passes (Powertools reads the name, request id and remaining time from it). */
+export function lambdaContext(functionName: string, requestId = 'c6af9ac6-7b61-11e6-9a41-93e812345678'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/23/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** What a Lambda entry point looks like from outside. */
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * Imports a handler file fresh (module state such as the cached ports and Powertools instances is
+ * per cold start, so each test gets its own), after the environment is in place.
+ */
+export async function coldStart(file: string): Promise<LambdaHandler> {
+  vi.resetModules();
+  const url = pathToFileURL(join(REPO_ROOT, 'lambdas', 'handlers', file)).href;
+  const mod = (await import(/* @vite-ignore */ url)) as { handler: LambdaHandler };
+  return mod.handler;
+}
+
+/** A dynalite server and the tables of one deployment. */
+export class LocalDynamo {
+  private server: any;
+  private n = 0;
+  raw!: DynamoDBClient;
+  doc!: DynamoDBDocumentClient;
+  endpoint = '';
+
+  async start(): Promise<void> {
+    this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.endpoint = `http://127.0.0.1:${this.server.address().port}`;
+    this.raw = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    this.doc = DynamoDBDocumentClient.from(this.raw);
+  }
+
+  async stop(): Promise<void> {
+    this.raw.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** Fresh audit, state and idempotency tables; returns their names. */
+  async tables(): Promise<{ audit: string; state: string; idempotency: string }> {
+    const i = ++this.n;
+    const names = { audit: `audit-${i}`, state: `state-${i}`, idempotency: `idempotency-${i}` };
+    await createAuditTable(this.raw, names.audit);
+    await createStateTable(this.raw, names.state);
+    await this.raw.send(new CreateTableCommand({
+      TableName: names.idempotency, BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+    }));
+    return names;
+  }
+
+  /** The audit trail's entries, in order. */
+  async auditEntries(table: string): Promise<Record<string, any>[]> {
+    const out = await this.doc.send(new QueryCommand({
+      TableName: table, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': AUDIT_TABLE.partitionKey }, ExpressionAttributeValues: { ':pk': 'audit' },
+    }));
+    return out.Items ?? [];
+  }
+}
+
+/** The environment the pipeline stack gives a workflow function (cdk/stacks/pipeline-stack.ts). */
+export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string; state: string; idempotency: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    [ENV.auditTable]: tables.audit,
+    [ENV.stateTable]: tables.state,
+    [ENV.idempotencyTable]: tables.idempotency,
+    [ENV.evidenceBucket]: 'paramedic-evidence-123456789012',
+    [ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
+    [ENV.config]: JSON.stringify({ collectTimeoutSeconds: 600, approvalTimeoutSeconds: 3600 }),
+    [ENV.runbookDir]: join(REPO_ROOT, 'runbooks'),
+    ...extra,
+  };
+}
+
+/** Sets variables for one test; `undefined` removes one. Returns the restore function. */
+export function setEnvironment(vars: Record<string, string | undefined>): () => void {
+  const saved = new Map(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}

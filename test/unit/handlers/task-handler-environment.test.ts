@@ -1,0 +1,102 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { search } from '@aws-lambda-powertools/jmespath';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { createAwsPorts, PortNotWiredError, type PortFactory } from '../../../lambdas/handlers/aws-ports.js';
+import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES, TASK_PORTS } from '../../../lambdas/handlers/environment.js';
+import type { WorkflowTaskName } from '../../../lambdas/handlers/workflow-tasks.js';
+import { idempotencyKeyPath } from '../../../lambdas/handlers/task-handler.js';
+import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
+
+const dynamo = new LocalDynamo();
+let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
+let restore: () => void = () => undefined;
+
+beforeAll(async () => {
+  await dynamo.start();
+  tables = await dynamo.tables();
+});
+afterAll(() => dynamo.stop());
+afterEach(() => restore());
+
+describe('workflow handlers with a misconfigured environment', () => {
+  it.each([
+    ['intake.ts', ENV.auditTable],
+    ['collect.ts', ENV.evidenceBucket],
+    ['classify.ts', ENV.evidenceBucket],
+    ['acquire-lock.ts', ENV.stateTable],
+    ['complete.ts', ENV.topicArn],
+  ])('%s without %s fails the invocation with a HandlerEnvironmentError naming the variable', async (file, variable) => {
+    // Prepare
+    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [variable]: undefined });
+    const handler = await coldStart(file);
+
+    // Act
+    const failure = handler(event('intake-manual-dry-run'), lambdaContext('paramedic-misconfigured'));
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({ name: 'HandlerEnvironmentError', message: `environment variable ${variable} is not set; redeploy the pipeline stack (cdk deploy) so the function gets it` });
+  });
+
+  it.each([
+    ['{"dryRun": true,', /is not JSON/],
+    ['[true]', /must be a JSON object/],
+  ])('PARAMEDIC_CONFIG=%s fails with a HandlerEnvironmentError, not a bare SyntaxError', async (config, message) => {
+    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.config]: config });
+    const handler = await coldStart('intake.ts');
+
+    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).rejects.toMatchObject({
+      name: 'HandlerEnvironmentError', message: expect.stringMatching(message),
+    });
+  });
+
+  it('a missing runbook directory fails with the path in the message', async () => {
+    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.runbookDir]: '/nonexistent/runbooks' });
+    const handler = await coldStart('plan.ts');
+
+    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Plan'))).rejects.toThrow('/nonexistent/runbooks');
+  });
+
+  it('once the environment is fixed, the next cold start works (nothing bad is cached across cold starts)', async () => {
+    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.stateTable]: undefined });
+    await expect((await coldStart('intake.ts'))(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).rejects.toThrow(ENV.stateTable);
+    restore();
+    restore = setEnvironment(deployedEnvironment(dynamo, tables));
+
+    await expect((await coldStart('intake.ts'))(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).resolves.toMatchObject({ mode: 'dry-run' });
+  });
+});
+
+describe('idempotency keys', () => {
+  const input = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:x', state: { remediation: { nextStep: 2 } } };
+
+  it.each([...IDEMPOTENT_TASKS])('the key path of %s parses and names the execution', (task) => {
+    const key = search(idempotencyKeyPath(task), input) as unknown[];
+
+    expect(key[0]).toBe(input.executionId);
+  });
+
+  it('keys the remediation loop per step, and Verify apart from RemediateStep', () => {
+    expect(search(idempotencyKeyPath('RemediateStep'), input)).toEqual([input.executionId, 2]);
+    expect(search(idempotencyKeyPath('Verify'), input)).toEqual([input.executionId, 2, 'verify']);
+    expect(search(idempotencyKeyPath('Collect'), input)).toEqual([input.executionId, 'Collect']);
+  });
+
+});
+
+describe('per-handler AWS ports', () => {
+  it.each(Object.entries(TASK_HANDLER_FILES))('%s (%s) wires exactly the ports TASK_PORTS declares', async (task, file) => {
+    const { portFactories } = (await import(/* @vite-ignore */ pathToFileURL(join(REPO_ROOT, 'lambdas', 'handlers', file)).href)) as { portFactories: readonly PortFactory[] };
+
+    expect(portFactories.flatMap((f) => f.provides).sort()).toEqual([...TASK_PORTS[task as WorkflowTaskName]].sort());
+  });
+
+  it('a port the handler did not wire fails with a PortNotWiredError that says where to add it', async () => {
+    restore = setEnvironment(deployedEnvironment(dynamo, tables));
+    const ports = createAwsPorts('Plan', []);
+
+    await expect(ports.notifier.notify({ kind: 'report', subject: 's', body: 'b' })).rejects.toThrow(PortNotWiredError);
+    await expect(ports.targets!.instancesOfGroup('web-fleet')).rejects.toThrow('Plan: the targets port is not wired in its handler; add the factory that provides it');
+  });
+});
