@@ -29,7 +29,7 @@ import type { CompiledRulebook } from '../core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks, type ClassificationResult, type VerifyCheckOutcome } from '../core/classify/engine.js';
 import { collectorDocumentFor, DOCUMENT_PREFIX, findCommandDocument, resolveDocumentParameters } from '../core/collection/collector-documents.js';
 import { canonicalJson, type AuditEntryInput, type AuditEventType } from '../core/audit/audit-entry.js';
-import { parseEvidenceDocument, type Platform } from '../core/evidence/bundle.js';
+import { parseEvidenceDocument, type EvidenceBundle, type Platform } from '../core/evidence/bundle.js';
 import type { AuditStore, Clock, CommandResult, CommandRunner, EvidenceStore, LockStore, Notifier, StateStore } from '../core/ports.js';
 import type { ActionTarget } from '../core/remediation/catalog.js';
 import { recentFailures, type TargetHistory } from '../core/remediation/guards.js';
@@ -300,13 +300,16 @@ export function createWorkflowTasks(ports: WorkflowPorts): Record<WorkflowTaskNa
           evidence.push({ ...base, error: tail(r.stderr || r.stdout || r.status, 400) });
           continue;
         }
+        let bundle: EvidenceBundle;
         try {
-          const { bundle } = parseEvidenceDocument(JSON.parse(r.stdout), r.target);
-          const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
-          evidence.push({ ...base, ref });
+          bundle = parseEvidenceDocument(JSON.parse(r.stdout), r.target).bundle;
         } catch (error) {
           evidence.push({ ...base, error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}` });
+          continue;
         }
+        // Outside the try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+        const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
+        evidence.push({ ...base, ref });
       }
     }
     return { evidence, collected: evidence.filter((e) => e.ref).length, failed: evidence.filter((e) => !e.ref).length };
