@@ -1,6 +1,6 @@
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { FactKind, PatternMatch, Runbook } from '../runbook/model.js';
-import type { CompiledRulebook } from './compile.js';
+import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
 import { evaluateExpression } from './matchers/index.js';
@@ -52,6 +52,28 @@ function displayLine(line: string): string {
   return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
 }
 
+function matchesLine(pattern: CompiledPattern, text: string): boolean {
+  return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
+}
+
+/**
+ * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
+ * candidate line fails, try it joined to the line before and after (with and without a space).
+ */
+function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: number, line: string): boolean {
+  let end = output.indexOf('\n', lineStart);
+  if (end < 0) end = output.length;
+  const nextEnd = end < output.length ? (output.indexOf('\n', end + 1) + 1 || output.length + 1) - 1 : -1;
+  const next = nextEnd > end ? output.slice(end + 1, Math.min(nextEnd, end + 1 + MAX_LINE_FOR_REGEX)).trim() : '';
+  const prevStart = lineStart > 0 ? output.lastIndexOf('\n', lineStart - 2) + 1 : -1;
+  const prev = prevStart >= 0 ? output.slice(Math.max(prevStart, lineStart - 1 - MAX_LINE_FOR_REGEX), lineStart - 1).trim() : '';
+  const here = line.trim();
+  for (const joined of [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`]) {
+    if (joined && matchesLine(pattern, joined)) return true;
+  }
+  return false;
+}
+
 /**
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
@@ -77,7 +99,7 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hit
         lastLine[p] = hit.line;
         if (cachedLine !== hit.line) { cachedLine = hit.line; cachedText = lineAt(output, hit.lineStart); }
         const pattern = rulebook.patterns[p]!;
-        if (pattern.regex.test(cachedText) && !(pattern.unless && pattern.unless.test(cachedText))) {
+        if (matchesLine(pattern, cachedText) || matchesWrapped(pattern, output, hit.lineStart, cachedText)) {
           hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
         }
       }
