@@ -56,22 +56,24 @@ function matchesLine(pattern: CompiledPattern, text: string): boolean {
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
 
+/** The line of `text` that starts at `start`, trimmed, or '' when `start` is outside the text. */
+function trimmedLineFrom(text: string, start: number): string {
+  if (start < 0 || start > text.length) return '';
+  const end = text.indexOf('\n', start);
+  return text.slice(start, Math.min(end < 0 ? text.length : end, start + MAX_LINE_FOR_REGEX)).trim();
+}
+
 /**
  * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
  * candidate line fails, try it joined to the line before and after (with and without a space).
  */
 function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: number, line: string): boolean {
-  let end = output.indexOf('\n', lineStart);
-  if (end < 0) end = output.length;
-  const nextEnd = end < output.length ? (output.indexOf('\n', end + 1) + 1 || output.length + 1) - 1 : -1;
-  const next = nextEnd > end ? output.slice(end + 1, Math.min(nextEnd, end + 1 + MAX_LINE_FOR_REGEX)).trim() : '';
-  const prevStart = lineStart > 0 ? output.lastIndexOf('\n', lineStart - 2) + 1 : -1;
-  const prev = prevStart >= 0 ? output.slice(Math.max(prevStart, lineStart - 1 - MAX_LINE_FOR_REGEX), lineStart - 1).trim() : '';
+  const lineEnd = output.indexOf('\n', lineStart);
+  const next = lineEnd < 0 ? '' : trimmedLineFrom(output, lineEnd + 1);
+  const prev = lineStart === 0 ? '' : trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1);
   const here = line.trim();
-  for (const joined of [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`]) {
-    if (joined && matchesLine(pattern, joined)) return true;
-  }
-  return false;
+  const joins = [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`];
+  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined));
 }
 
 /**
@@ -110,7 +112,7 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hit
         const text = line.length > MAX_LINE_FOR_REGEX ? line.slice(0, MAX_LINE_FOR_REGEX) : line;
         for (const p of slow) {
           const pattern = rulebook.patterns[p]!;
-          if (hits[p]!.length < MAX_HITS_PER_PATTERN && pattern.regex.test(text) && !(pattern.unless && pattern.unless.test(text))) {
+          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text)) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
           }
         }

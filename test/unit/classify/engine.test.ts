@@ -103,3 +103,12 @@ describe('evaluateVerifyChecks', () => {
     expect(evaluateVerifyChecks(compiled, bundle({ 'docker.cli': 'Ready False' }), rb).map((c) => c.held)).toEqual([null, null]);
   });
 });
+
+describe('hard-wrapped messages', () => {
+  it('matches a message a terminal cut mid-word or YAML folded onto the next line', () => {
+    const rb = compileRunbooks([runbook('tag', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'Tag \\S+ not found in repository' } }])]);
+    const folded = classifyEvidence(rb, bundle({ 'k8s.events': 'message: (Tag v2.0.0-bob\n    not found in repository quay.io/acme/api)' }));
+    expect(folded.matches[0]?.evidence[0]).toEqual({ section: 'k8s.events', line: 2, text: 'not found in repository quay.io/acme/api)' });
+    expect(classifyEvidence(rb, bundle({ x: 'Tag v1 was pushed\nnothing not found in repository' })).matches).toEqual([]);
+  });
+});
