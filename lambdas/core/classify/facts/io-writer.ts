@@ -15,7 +15,8 @@ function readWrite(cell: string | undefined): [number | null, number | null] {
  * Who is doing block I/O: `docker stats` BLOCK I/O (cumulative read / write bytes since the
  * container started) and the collectors' `io.block` sample table
  * (`PID COMM CONTAINER READ_B/S WRITE_B/S`, rates over the sample window).
- * `iotop` rows (`TID PRIO USER DISK READ DISK WRITE SWAPIN IO> COMMAND`) give rates too (no container).
+ * `iotop` rows (`TID PRIO USER DISK READ DISK WRITE SWAPIN IO> COMMAND`) give rates and the share of
+ * time the process waits on I/O (`ioWaitPercent`, the IO> column); they name no container.
  * Fields: name, container, pid, readBytes, writeBytes (cumulative) or readRate, writeRate (bytes/s).
  */
 export const ioWriter: FactExtractor = {
@@ -27,11 +28,11 @@ export const ioWriter: FactExtractor = {
     let header: string[] | null = null;
     let mode: 'stats' | 'sample' = 'stats';
     forEachLine(text, (line, lineNo) => {
-      const iotop = /^\s*(\d+)\s+\S+\s+\S+\s+([\d.]+) ([BKMGT])\/s\s+([\d.]+) ([BKMGT])\/s\s+[\d.]+ %\s+[\d.]+ %\s+(.*)$/.exec(line);
+      const iotop = /^\s*(\d+)\s+\S+\s+\S+\s+([\d.]+) ([BKMGT])\/s\s+([\d.]+) ([BKMGT])\/s\s+[\d.]+ %\s+([\d.]+) %\s+(.*)$/.exec(line);
       if (iotop) {
         const rate = (n: string, unit: string) => Math.round(Number(n) * (IOTOP_UNITS[unit] ?? 1));
         facts.push({ kind: 'io.writer', section, line: lineNo, text: clip(line.trim()), fields: {
-          name: iotop[6]!.split(/\s+/)[0]!, container: null, pid: Number(iotop[1]), readRate: rate(iotop[2]!, iotop[3]!), writeRate: rate(iotop[4]!, iotop[5]!), readBytes: null, writeBytes: null,
+          name: iotop[7]!.split(/\s+/)[0]!, container: null, pid: Number(iotop[1]), readRate: rate(iotop[2]!, iotop[3]!), writeRate: rate(iotop[4]!, iotop[5]!), ioWaitPercent: Number(iotop[6]), readBytes: null, writeBytes: null,
         } });
         return;
       }

@@ -124,6 +124,6 @@ describe('ifconfig and iotop formats', () => {
   });
   it('reads iotop rows as rates', () => {
     const text = 'Total DISK READ :       0.00 B/s | Total DISK WRITE :     180.00 M/s\n  TID  PRIO  USER     DISK READ  DISK WRITE  SWAPIN     IO>    COMMAND\n12345 be/4 root        0.00 B/s  180.00 M/s  0.00 % 99.99 % dd if=/dev/zero of=/data/x bs=1M';
-    expect(extract('io.writer', text)[0]).toMatchObject({ pid: 12345, name: 'dd', writeRate: 180 * 1024 * 1024, container: null });
+    expect(extract('io.writer', text)[0]).toMatchObject({ pid: 12345, name: 'dd', writeRate: 180 * 1024 * 1024, ioWaitPercent: 99.99, container: null });
   });
 });
