@@ -1,20 +1,18 @@
 import type { Command } from 'commander';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { DEFAULT_RUNBOOK_DIR, loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { startConsoleServer } from '../../console/server.js';
 import { complain } from '../output.js';
 import { openAuditSource } from './audit-source.js';
+import { withLocalStoreOptions } from '../options.js';
 
 interface ConsoleFlags { port: string; dataDir?: string; runbooks: string; allowExecute?: boolean; aws?: boolean; table?: string; bucket?: string; region?: string }
 
 /** `paramedic console [--port] [--data-dir]`: the web console on 127.0.0.1. */
 export function registerConsoleCommand(program: Command): void {
-  program
-    .command('console')
+  withLocalStoreOptions(program.command('console'))
     .description('Serve the web console on 127.0.0.1: executions, timelines, evidence, approvals, runbooks, manual runs')
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '7321')
-    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
-    .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
     .option('--allow-execute', 'let the manual-run form execute remediations (default: dry runs only)')
     .option('--aws', "show the deployed stack's audit trail (DynamoDB/S3) instead of the local one")
     .option('--table <name>', 'with --aws: the audit table (default $PARAMEDIC_AUDIT_TABLE)')

@@ -3,28 +3,23 @@ import { userInfo } from 'node:os';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { manualRun } from '../../lambdas/adapters/local/local-triage.js';
 import { parseTargetSpec } from '../../lambdas/core/remediation/remediation-preview.js';
-import { DEFAULT_RUNBOOK_DIR, loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { complain, dim } from '../output.js';
 import { approvalPolicyFromFlags } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
+import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
 interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; workflow: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string }
 
 /** `paramedic run <runbookId> --target <local|instance id|node> [--execute]` */
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  withLocalStoreOptions(withApprovalOptions(program.command('run')))
     .description('Run a runbook\'s remediation on a target by hand, through the same workflow; a dry run (showing which documents and commands would run on which targets) unless --execute')
     .argument('<runbookId>', 'the runbook, e.g. disk-full')
     .requiredOption('--target <target>', 'local, an instance id (i-0123456789abcdef0), a node name, or eks:<cluster>/<node>')
     .option('--execute', 'really run it (only on target "local" here; other targets through the deployed stack)')
-    .option('--approve-as <who>', 'answer an approval request as approved by <who>')
-    .option('--reject-as <who>', 'answer an approval request as rejected by <who>')
-    .option('--wait-approval <seconds>', 'wait this long for an approve/reject from the console')
     .option('--as <who>', 'who invokes the run (default: your user name)')
     .option('--workflow <which>', 'auto | cdk | local', 'auto')
-    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
-    .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n')
     .action(async (runbookId: string, flags: RunFlags) => {

@@ -10,9 +10,10 @@ import { LocalEvidenceStore } from '../../lambdas/adapters/local/local-evidence-
 import { triageAlarm, triageReplay, type TriageResult } from '../../lambdas/adapters/local/local-triage.js';
 import type { ApprovalPolicy } from '../../lambdas/adapters/local/local-workflow.js';
 import { isValidActor } from '../../lambdas/adapters/local/local-approvals.js';
-import { DEFAULT_RUNBOOK_DIR, loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, green, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
+import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
 interface TriageFlags {
   alarm?: string; replay?: string; replayAudit?: boolean; dataDir?: string; execute?: boolean;
@@ -72,19 +73,13 @@ function printResult(result: TriageResult, runbookDir: string, json: boolean): v
 
 /** `paramedic triage --alarm <event.json> | --replay <bundle.json> | --replay-audit` */
 export function registerTriageCommand(program: Command): void {
-  program
-    .command('triage')
+  withLocalStoreOptions(withApprovalOptions(program.command('triage'), ' (default: time out at once)'))
     .description('Run the whole pipeline locally: on a CloudWatch alarm event (collecting from this machine), on a recorded evidence bundle, or re-classify every audited incident')
     .option('--alarm <event.json>', 'a CloudWatch "Alarm State Change" event; evidence is collected from this machine')
     .option('--replay <bundle.json>', 'a recorded evidence bundle (or labelled case); always a dry run')
     .option('--replay-audit', 're-classify every audited incident with the current runbooks and show which classifications would change')
     .option('--execute', 'with --alarm: really run the remediation on this machine (default: dry run)')
-    .option('--approve-as <who>', 'answer an approval request as approved by <who>')
-    .option('--reject-as <who>', 'answer an approval request as rejected by <who>')
-    .option('--wait-approval <seconds>', 'wait this long for an approve/reject from the console (default: time out at once)')
     .option('--workflow <which>', 'auto | cdk | local: which workflow definition to run', 'auto')
-    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
-    .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
     .option('--fail-on-change', 'with --replay-audit: exit 1 when a classification would change')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic triage --replay test/integration/local/fixtures/disk-full-docker-host.json\n  npx paramedic triage --alarm test/fixtures/alarms/ec2-docker-host-status-check.json\n  npx paramedic triage --replay-audit\n')
