@@ -154,7 +154,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     const b = Buffer.from(token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  const staticFile = async (name: string, type: string) => readFile(join(STATIC_DIR, name));
+  const staticFile = async (name: string) => readFile(join(STATIC_DIR, name));
 
   type Definition = { StartAt: string; States: Record<string, any> };
   const definitionFor = async (id?: string): Promise<Definition> => {
@@ -180,11 +180,11 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     } else if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} not allowed`);
 
     if (method === 'GET' && (path === '/' || path === '/index.html')) {
-      const html = (await staticFile('index.html', 'text/html')).toString('utf8').replace('__PARAMEDIC_TOKEN__', token).replace('__PARAMEDIC_EXECUTE__', options.allowExecute ? 'true' : 'false');
+      const html = (await staticFile('index.html')).toString('utf8').replace('__PARAMEDIC_TOKEN__', token).replace('__PARAMEDIC_EXECUTE__', options.allowExecute ? 'true' : 'false');
       return send(res, 200, html, 'text/html; charset=utf-8');
     }
     if (method === 'GET' && (path === '/app.js' || path === '/style.css')) {
-      return send(res, 200, await staticFile(path.slice(1), ''), path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
+      return send(res, 200, await staticFile(path.slice(1)), path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
     }
     if (method === 'GET' && path === '/api/executions') {
       const q = url.searchParams;

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { search } from '@aws-lambda-powertools/jmespath';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
