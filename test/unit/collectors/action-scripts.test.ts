@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,20 @@ describe('host action documents', () => {
     writeFileSync(config, '{\n  "log-driver": "json-file"\n}\n');
     expect((await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config })).status).toBe('Success');
     expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ 'selinux-enabled': false, 'log-driver': 'json-file' });
+  });
+
+  it('create-group refuses to shadow a directory group when groups come from sssd/LDAP', () => {
+    // A private mount namespace where /etc/group has no docker group, as when the directory is unreachable.
+    const group = join(dir, 'group');
+    writeFileSync(group, readFileSync('/etc/group', 'utf8').split('\n').filter((l) => !l.startsWith('docker:')).join('\n'));
+    const nsswitch = join(dir, 'nsswitch.conf');
+    writeFileSync(nsswitch, 'passwd: files sss\ngroup:  files sss\n');
+    const script = join(process.cwd(), 'runbooks', 'actions', 'docker-create-group.sh');
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/group && exec bash "$1"', group, script], {
+      encoding: 'utf8', env: { ...process.env, PARAMEDIC_NSSWITCH_FILE: nsswitch, PARAMEDIC_DRY_RUN: '1' },
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('not creating a local docker group that would shadow it');
   });
 
   it('a dry run says what it would do and changes nothing', async () => {
