@@ -12,8 +12,9 @@ const POD_ONLY = /\b(PodScheduled|Initialized|ContainersReady|PodReadyToStartCon
 export const nodeCondition: FactExtractor = {
   kind: 'node.condition',
   // Node conditions always carry a heartbeat time (describe table column, JSON/YAML key).
-  markers: ['lastheartbeattime'],
-  mayContain: (text) => text.includes('LastHeartbeatTime') || text.includes('lastHeartbeatTime'),
+  // Heartbeat columns/keys, or the reasons kubelet and the node controller write on node conditions.
+  markers: ['lastheartbeattime', 'kubeletready', 'kubeletnotready', 'kubelethas', 'nodestatusunknown'],
+  mayContain: (text) => /LastHeartbeatTime|lastHeartbeatTime|KubeletReady|KubeletNotReady|KubeletHas|NodeStatusUnknown/.test(text),
   extract(section, text) {
     const facts: Fact[] = [];
     let inTable = false;
@@ -36,6 +37,12 @@ export const nodeCondition: FactExtractor = {
           return;
         }
         if (line.trim() === '' || /^\S/.test(line)) inTable = false;
+      }
+      // A describe-node row quoted without its table header: it still has its timestamps and reason.
+      const row = !inTable && /^\s*([A-Z][A-Za-z]+)\s+(True|False|Unknown)\s+.*\d\d:\d\d:\d\d.*\s(Kubelet\w+|NodeStatusUnknown)\b/.exec(line);
+      if (row) {
+        facts.push({ kind: 'node.condition', section, line: lineNo, text: clip(line.trim()), fields: { type: row[1]!, status: row[2]!, reason: row[3]!, message: null } });
+        return;
       }
       const type = /^\s*"?type"?:\s*"?([A-Z][A-Za-z]+)"?,?\s*$/.exec(line);
       if (type) {

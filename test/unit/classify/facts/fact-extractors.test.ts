@@ -127,3 +127,11 @@ describe('ifconfig and iotop formats', () => {
     expect(extract('io.writer', text)[0]).toMatchObject({ pid: 12345, name: 'dd', writeRate: 180 * 1024 * 1024, ioWaitPercent: 99.99, container: null });
   });
 });
+
+describe('node condition rows quoted without their header', () => {
+  it('reads a describe-node row by its timestamps and kubelet reason, but not a pod Conditions row', () => {
+    const node = '  DiskPressure     True    Mon, 23 Nov 2026 09:00:00 +0000   Mon, 23 Nov 2026 08:55:00 +0000   KubeletHasDiskPressure       kubelet has disk pressure';
+    expect(extract('node.condition', node)[0]).toMatchObject({ type: 'DiskPressure', status: 'True', reason: 'KubeletHasDiskPressure' });
+    expect(extract('node.condition', 'Conditions:\n  Type              Status\n  Ready             False\n  ContainersReady   False')).toEqual([]);
+  });
+});
