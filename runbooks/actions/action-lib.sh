@@ -60,3 +60,13 @@ pa_verify_active() {
 }
 
 pa_docker_ok() { timeout -k 2 10 docker version >/dev/null 2>&1 || pa_fail 'the Docker daemon is not reachable; start it first (Paramedic-DockerStartService)'; }
+
+# pa_container: reads and validates PARAMEDIC_CONTAINER (the catalogue's containerName pattern).
+pa_container() { pa_param CONTAINER '' '^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$'; }
+
+# pa_container_state NAME: prints the container's status (running, exited, ...); fails if it does not exist.
+pa_container_state() {
+  local state
+  state=$(timeout -k 2 10 docker inspect -f '{{.State.Status}}' "$1" 2>&1) || pa_fail "no such container $1: $state"
+  printf '%s\n' "$state"
+}

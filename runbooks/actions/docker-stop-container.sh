@@ -5,10 +5,10 @@ set -euo pipefail
 # shellcheck source=runbooks/actions/action-lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/action-lib.sh" # paramedic:include runbooks/actions/action-lib.sh
 
-CONTAINER=$(pa_param CONTAINER '' '^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$')
+CONTAINER=$(pa_container)
 pa_require docker 'stop a container'
 pa_docker_ok
-state=$(timeout -k 2 10 docker inspect -f '{{.State.Status}}' "$CONTAINER" 2>&1) || pa_fail "no such container $CONTAINER: $state"
+state=$(pa_container_state "$CONTAINER")
 case "$state" in running|restarting|paused) ;; *) pa_nothing "container $CONTAINER is $state" ;; esac
 pa_do 60 docker stop --time 10 "$CONTAINER"
-[ "$PA_DRY_RUN" = 1 ] || printf 'container %s is now %s\n' "$CONTAINER" "$(timeout -k 2 10 docker inspect -f '{{.State.Status}}' "$CONTAINER")"
+[ "$PA_DRY_RUN" = 1 ] || printf 'container %s is now %s\n' "$CONTAINER" "$(pa_container_state "$CONTAINER")"
