@@ -4,6 +4,7 @@ import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
 import { evaluateExpression } from './matchers/index.js';
+import { platformPrior } from './platform-prior.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -164,14 +165,14 @@ function dedupe(lines: readonly EvidenceLine[], max: number): EvidenceLine[] {
 
 interface Scored { runbook: Runbook; confidence: number; evidence: EvidenceLine[]; explanation: RunbookExplanation }
 
-function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number): Scored | null {
+function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, prior: number): Scored | null {
   const matched: { id: string; weight: number; description: string; evidence: readonly EvidenceLine[] }[] = [];
   for (const signal of runbook.signals) {
     const outcome = context.evaluate(signal.match);
     if (outcome.matched) matched.push({ id: signal.id, weight: signal.weight, description: signal.description, evidence: outcome.evidence });
   }
   if (matched.length === 0) return null;
-  let confidence = 1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1);
+  let confidence = (1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1)) * prior;
   const ruledOutBy: RunbookExplanation['ruledOutBy'][number][] = [];
   for (const rule of runbook.rulesOut) {
     const outcome = context.evaluate(rule.match);
@@ -199,7 +200,7 @@ export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBun
   const threshold = options.threshold ?? 0.5;
   const maxEvidence = options.maxEvidence ?? 8;
   const context = createContext(rulebook, bundle);
-  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence)).filter((s): s is Scored => s !== null);
+  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform))).filter((s): s is Scored => s !== null);
   const passing = new Map(scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]));
   for (const s of scored) {
     // A more specific diagnosis that also holds takes precedence; this one stays visible below it.

@@ -7,7 +7,7 @@
 /** Facts the classifier parses from known command outputs (see classify/facts/). */
 export const FACT_KINDS = [
   'disk.usage', 'net.listener', 'net.interface', 'container.state', 'pod.container',
-  'node.condition', 'node.taint', 'io.writer', 'loop.devices',
+  'node.condition', 'node.taint', 'io.writer', 'loop.devices', 'dns.lookup', 'proxy.setting', 'netpol.isolation',
 ] as const;
 /** One of FACT_KINDS. */
 export type FactKind = (typeof FACT_KINDS)[number];

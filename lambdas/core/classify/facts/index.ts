@@ -1,6 +1,7 @@
 import type { FactKind } from '../../runbook/model.js';
 import { containerState } from './container-state.js';
 import { diskUsage } from './disk-usage.js';
+import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { ioWriter } from './io-writer.js';
 import { loopDevices } from './loop-devices.js';
@@ -9,6 +10,8 @@ import { netListener } from './net-listener.js';
 import { nodeCondition } from './node-condition.js';
 import { nodeTaint } from './node-taint.js';
 import { podContainer } from './pod-container.js';
+import { policyIsolation } from './policy-isolation.js';
+import { proxySetting } from './proxy-setting.js';
 
 /** Every fact extractor, by the fact kind runbooks name. */
 export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
@@ -21,6 +24,9 @@ export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
   'node.taint': nodeTaint,
   'io.writer': ioWriter,
   'loop.devices': loopDevices,
+  'dns.lookup': dnsLookup,
+  'proxy.setting': proxySetting,
+  'netpol.isolation': policyIsolation,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -1,0 +1,46 @@
+import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
+
+// [form, host group, answer group]. NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver
+// works and the name does not exist. A timeout, SERVFAIL or refusal is the resolver itself failing.
+const FORMS: readonly [RegExp, number, number][] = [
+  [/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)$/, 1, 2],
+  [/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1],
+  [/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2],
+  [/Host ([^\s:]+?)\.? not found: \d\((\w+)\)/, 1, 2],
+  [/([^\s:"]+?)\.? could not be resolved \((\d+: [^)]*)\)/, 1, 2],
+];
+
+function answerOf(text: string): string {
+  if (/no such host|ENOTFOUND|NXDOMAIN|Host not found/i.test(text)) return 'nxdomain';
+  if (/misbehaving|SERVFAIL|Server failure/i.test(text)) return 'servfail';
+  if (/refused/i.test(text)) return 'refused';
+  return /timeout|timed out|EAI_AGAIN|Temporary failure/i.test(text) ? 'timeout' : 'unknown';
+}
+
+/** Whose name it is: the cluster's, an image registry's, a cloud provider API's, or anyone else's. */
+export function nameScope(host: string): string {
+  const h = host.toLowerCase();
+  if (/\.(svc|cluster\.local)$|\.svc\.|^kubernetes(\.default)?$|^[a-z0-9-]+$/.test(h)) return 'cluster';
+  if (/(^|\.)dkr\.ecr\.|(^|\.)(docker\.io|gcr\.io|pkg\.dev|azurecr\.io|quay\.io|ghcr\.io|public\.ecr\.aws)$/.test(h)) return 'registry';
+  return /\.(amazonaws\.com(\.cn)?|api\.aws|googleapis\.com|azure\.com|windows\.net)$/.test(h) ? 'provider' : 'other';
+}
+
+/** Failed name lookups (Go, Node, nslookup, host, nginx): the host, whose name it is, and how the resolver answered. */
+export const dnsLookup: FactExtractor = {
+  kind: 'dns.lookup',
+  markers: ['lookup ', 'getaddrinfo', "can't find", 'not found: ', 'could not be resolved'],
+  mayContain: (text) => /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved/.test(text),
+  extract(section, text) {
+    const facts: Fact[] = [];
+    forEachLine(text, (line, lineNo) => {
+      for (const [form, hostGroup, answerGroup] of FORMS) {
+        const m = form.exec(line);
+        if (!m) continue;
+        const host = m[hostGroup]!;
+        facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(line.trim()), fields: { host, scope: nameScope(host), answer: answerOf(m[answerGroup]!) } });
+        return;
+      }
+    });
+    return facts;
+  },
+};

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { dnsLookup, nameScope } from '../../../../lambdas/core/classify/facts/dns-lookup.js';
+
+const facts = (text: string) => dnsLookup.extract('k8s.pod-logs', text).map((f) => ({ line: f.line, ...f.fields }));
+
+describe('dns.lookup', () => {
+  it('reads a Go lookup that the resolver answered NXDOMAIN for a provider endpoint', () => {
+    expect(facts('Post "https://sts.us-east-5.amazonaws.com": dial tcp: lookup sts.us-east-5.amazonaws.com on 172.20.0.10:53: no such host'))
+      .toEqual([{ line: 1, host: 'sts.us-east-5.amazonaws.com', scope: 'provider', answer: 'nxdomain' }]);
+  });
+  it('tells a resolver that fails (timeout, SERVFAIL, refused) from one that answers', () => {
+    const text = [
+      'dial tcp: lookup kubernetes.default.svc : i/o timeout',
+      'dial tcp: lookup github.com on 10.96.0.10:53: server misbehaving',
+      'lookup registry-1.docker.io on [::1]:53: read udp [::1]:50843->[::1]:53: read: connection refused',
+      'getaddrinfo EAI_AGAIN metadata.google.internal:80',
+      'servicecontrol.googleapis.com could not be resolved (110: Operation timed out)',
+    ].join('\n');
+    expect(facts(text).map((f) => [f.host, f.answer])).toEqual([
+      ['kubernetes.default.svc', 'timeout'], ['github.com', 'servfail'], ['registry-1.docker.io', 'refused'],
+      ['metadata.google.internal', 'timeout'], ['servicecontrol.googleapis.com', 'timeout'],
+    ]);
+  });
+  it('reads nslookup, host and Node NXDOMAIN wordings', () => {
+    const text = "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
+    expect(facts(text).map((f) => f.answer)).toEqual(['nxdomain', 'nxdomain', 'nxdomain']);
+  });
+  it('ignores lines that are not failed lookups', () => {
+    expect(facts('Pulling image "nginx:1.25"\nlookup table rebuilt')).toEqual([]);
+  });
+});
+
+describe('nameScope', () => {
+  it('separates cluster names, registries, provider APIs and other names', () => {
+    expect(['my-svc.shop.svc.cluster.local', 'kubernetes.default', 'redis', '1234.dkr.ecr.eu-west-1.amazonaws.com', 'registry-1.docker.io',
+      'sts.amazonaws.com', 'ssm.ap-southeast-2.api.aws', 'servicecontrol.googleapis.com', 'github.com'].map(nameScope))
+      .toEqual(['cluster', 'cluster', 'cluster', 'registry', 'registry', 'provider', 'provider', 'provider', 'other']);
+  });
+});
