@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dnsLookup, nameScope } from '../../../../lambdas/core/classify/facts/dns-lookup.js';
 
-const facts = (text: string) => dnsLookup.extract('k8s.pod-logs', text).map((f) => ({ line: f.line, ...f.fields }));
+const facts = (text: string) => dnsLookup.extract('k8s.pod-logs', text).map((f) => ({ line: f.line, ...f.fields }) as Record<string, unknown>);
 
 describe('dns.lookup', () => {
   it('reads a Go lookup that the resolver answered NXDOMAIN for a provider endpoint', () => {
