@@ -42,6 +42,28 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'net.probe': 'curl: (7) Failed to connect to 10.0.1.12 port 8080 after 0 ms: Couldn\'t connect to server' })).toBe('port-not-listening');
   });
 
+  it('a proxy exported only in a shell vs the daemon\'s own DNS failing', () => {
+    const directLookup = 'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: no such host';
+    expect(top({ 'docker.cli': directLookup, 'net.proxy': 'export https_proxy=http://proxy.corp.invalid:3128' })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'docker.cli': directLookup, 'net.proxy': '# proxy variables of dockerd (credentials masked)\n(pid 812: none)' })).toBe('registry-dns-failure');
+    expect(top({ 'docker.cli': directLookup, 'net.proxy': 'export https_proxy=http://proxy.corp.invalid:3128\n# systemctl show --property Environment docker\nEnvironment=HTTPS_PROXY=http://proxy.corp.invalid:3128' })).toBe('registry-dns-failure');
+  });
+
+  it('a policy that drops traffic vs the probe that fails because of it (and a probe that fails on its own)', () => {
+    const denyEgress = 'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
+    const probeTimeout = 'Warning  Unhealthy  kubelet  Readiness probe failed: Get "http://10.0.3.4:8080/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+    expect(top({ 'k8s.networkpolicies': denyEgress, 'k8s.events': probeTimeout })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.events': probeTimeout })).toBe('probe-failure');
+    // The cluster reader evaluated the flows and allowed them all: the policy is not the cause.
+    expect(top({ 'k8s.networkpolicies': `${denyEgress}\nParamedic NetworkPolicy verdicts:\n  ALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api`, 'k8s.events': probeTimeout })).toBe('probe-failure');
+  });
+
+  it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
+    expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
+    expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving' })).toBe('dns-resolution-failure');
+  });
+
   it('healthy output that mentions scary words is unclassified', () => {
     expect(top({ 'docker.cli': 'WARNING: No oom kill disable support\nWARNING: No swap limit support' })).toBeNull();
     expect(top({ 'k8s.cluster': 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' })).toBeNull();

@@ -10,12 +10,10 @@ const FORMS: readonly [RegExp, number, number][] = [
   [/([^\s:"]+?)\.? could not be resolved \((\d+: [^)]*)\)/, 1, 2],
 ];
 
-function answerOf(text: string): string {
-  if (/no such host|ENOTFOUND|NXDOMAIN|Host not found/i.test(text)) return 'nxdomain';
-  if (/misbehaving|SERVFAIL|Server failure/i.test(text)) return 'servfail';
-  if (/refused/i.test(text)) return 'refused';
-  return /timeout|timed out|EAI_AGAIN|Temporary failure/i.test(text) ? 'timeout' : 'unknown';
-}
+const ANSWERS: readonly [RegExp, string][] = [
+  [/no such host|ENOTFOUND|NXDOMAIN|Host not found/i, 'nxdomain'], [/misbehaving|SERVFAIL|Server failure/i, 'servfail'],
+  [/refused/i, 'refused'], [/timeout|timed out|EAI_AGAIN|Temporary failure/i, 'timeout'],
+];
 
 /** Whose name it is: the cluster's, an image registry's, a cloud provider API's, or anyone else's. */
 export function nameScope(host: string): string {
@@ -36,8 +34,8 @@ export const dnsLookup: FactExtractor = {
       for (const [form, hostGroup, answerGroup] of FORMS) {
         const m = form.exec(line);
         if (!m) continue;
-        const host = m[hostGroup]!;
-        facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(line.trim()), fields: { host, scope: nameScope(host), answer: answerOf(m[answerGroup]!) } });
+        const answer = ANSWERS.find(([re]) => re.test(m[answerGroup]!))?.[1] ?? 'unknown';
+        facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(line.trim()), fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer } });
         return;
       }
     });
