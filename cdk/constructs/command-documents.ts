@@ -11,7 +11,7 @@ import { Annotations, Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
+import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, defaultsRejectedByPattern, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
 import { REPO_ROOT } from '../paths.js';
 
 const HEREDOC = 'PARAMEDIC_SCRIPT_END';
@@ -25,17 +25,27 @@ export class UnsafeParameterPatternError extends Error {
   }
 }
 
+/** A parameter's default is rejected by its own allowedPattern: SSM would refuse every command that relies on it. */
+export class ParameterDefaultError extends Error {
+  constructor(doc: string, parameter: string, value: string, pattern: string) {
+    super(`${doc} parameter ${parameter}: default ${JSON.stringify(value)} does not match its allowedPattern ${pattern}; give a matching default or none (required) in lambdas/core/remediation/catalog.ts or lambdas/core/collection/collector-documents.ts`);
+    this.name = 'ParameterDefaultError';
+  }
+}
+
 /** The SSM document content (schema 2.2) of one command document. */
 export function documentContent(doc: CommandDocument, script: string): Record<string, unknown> {
   for (const [name, p] of Object.entries(doc.parameters)) {
     const re = new RegExp(p.allowedPattern);
     if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s))) throw new UnsafeParameterPatternError(doc.documentName, name, p.allowedPattern);
   }
+  const [rejected] = defaultsRejectedByPattern([doc]);
+  if (rejected) throw new ParameterDefaultError(rejected[0], rejected[1], rejected[2], doc.parameters[rejected[1]]!.allowedPattern);
   if (script.split('\n').some((l) => l.trim() === HEREDOC)) throw new Error(`${doc.script} contains the line ${HEREDOC}, which ends the embedded script early`);
   return {
     schemaVersion: '2.2',
     description: doc.description,
-    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', default: p.default, allowedPattern: p.allowedPattern, description: p.description }])),
+    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', ...(p.default === undefined ? {} : { default: p.default }), allowedPattern: p.allowedPattern, description: p.description }])),
     mainSteps: [{
       action: 'aws:runShellScript',
       name: 'paramedic',
