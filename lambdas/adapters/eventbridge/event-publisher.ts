@@ -15,6 +15,8 @@ import type { ExecutionEventPublisher, ParamedicEvent, PublishReport } from '../
 
 /** IAM actions this adapter calls; CDK grants exactly these on the bus (cdk/constructs/event-bus.ts). */
 export const EVENT_PUBLISHER_IAM_ACTIONS = ['events:PutEvents'] as const;
+/** Environment variable CDK sets to the bus name on the functions that may publish. */
+export const EVENT_BUS_ENV = 'PARAMEDIC_EVENT_BUS';
 /** PutEvents accepts at most this many entries. */
 export const MAX_ENTRIES_PER_PUT = 10;
 /** The request's entries must total less than this many bytes. */
