@@ -20,8 +20,12 @@ export interface ParamedicApp {
 
 /** Creates the app (used by bin/app.ts and by the tests). */
 export function createApp(props: AppProps = {}, options: { nag?: boolean } = {}): ParamedicApp {
-  // Explicit reference strength (CDK warns when it is left to its default).
-  const app = new App({ ...props, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context } });
+  // Explicit reference strength (CDK warns when it is left to its default). Server access logs are
+  // allowed by a bucket policy rather than the legacy LogDeliveryWrite ACL (cfn-lint W3045).
+  const app = new App({
+    ...props,
+    context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...props.context },
+  });
   const config = loadConfig(app.node);
   const names = deploymentNames(config);
   // Only an explicit account/region pins the stacks: the CLI's CDK_DEFAULT_REGION falls back to
