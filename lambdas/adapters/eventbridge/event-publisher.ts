@@ -10,7 +10,7 @@
  *   is set; the request total must be under 256 KB:
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  */
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { ExecutionEventPublisher, ParamedicEvent, PublishReport } from '../../core/events/execution-events.js';
 
 /** IAM actions this adapter calls; CDK grants exactly these on the bus (cdk/constructs/event-bus.ts). */
@@ -123,4 +123,15 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
     }
     return { published, failed };
   }
+}
+
+/**
+ * The publisher of a deployed function: the bus CDK named in {@link EVENT_BUS_ENV}.
+ * @example const events = eventBridgePublisherFrom(process.env) // once per cold start
+ * @throws Error naming the variable and the fix when it is not set.
+ */
+export function eventBridgePublisherFrom(env: NodeJS.ProcessEnv, client: EventBridgeClient = new EventBridgeClient({})): EventBridgePublisher {
+  const bus = env[EVENT_BUS_ENV];
+  if (!bus) throw new Error(`environment variable ${EVENT_BUS_ENV} is not set; redeploy the pipeline stack (cdk deploy) so the function gets the bus name`);
+  return new EventBridgePublisher(client, bus);
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { batchEntries, entrySize, EventBridgePublisher, MAX_PUT_BYTES } from '../../../lambdas/adapters/eventbridge/event-publisher.js';
+import { batchEntries, entrySize, EVENT_BUS_ENV, EventBridgePublisher, eventBridgePublisherFrom, MAX_PUT_BYTES } from '../../../lambdas/adapters/eventbridge/event-publisher.js';
 import {
   EXECUTION_STATUS_CHANGE, executionStatusChange, MAX_LISTED_TARGETS, runbookRunRequested, RUN_REQUEST_SOURCE, RUNBOOK_RUN_REQUESTED,
   STATUS_EVENT_SOURCE, type ExecutionStatusChangeDetail,
@@ -97,5 +97,12 @@ describe('EventBridgePublisher', () => {
     const report = await new EventBridgePublisher(new EventBridgeClient({}), 'paramedic', noSleep).publish([status(1), status(2)]);
     expect(report.published).toBe(0);
     expect(report.failed.map((f) => f.errorCode)).toEqual(['AccessDeniedException', 'AccessDeniedException']);
+  });
+
+  it('is built from the bus name CDK sets, and says what to do when it is missing', async () => {
+    eventbridge.on(PutEventsCommand).callsFake(acceptAll);
+    await eventBridgePublisherFrom({ [EVENT_BUS_ENV]: 'paramedic-prod' }, new EventBridgeClient({})).publish([status(1)]);
+    expect(eventbridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.EventBusName).toBe('paramedic-prod');
+    expect(() => eventBridgePublisherFrom({})).toThrow(/PARAMEDIC_EVENT_BUS is not set; redeploy/);
   });
 });
