@@ -4,16 +4,15 @@
  * workflow execution whose input is the event's detail, the same input StartExecution takes, so
  * it goes through the same Intake. Failed deliveries land in a dead-letter queue.
  */
-import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EVENT_PUBLISHER_IAM_ACTIONS } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { runRequestPattern } from '../../lambdas/core/events/execution-events.js';
+import { workflowStartTarget } from './workflow-start-target.js';
 
 /** Props of the Paramedic bus. */
 export interface ParamedicEventBusProps {
@@ -41,17 +40,14 @@ export class ParamedicEventBus extends Construct {
     this.bus = props.importExisting
       ? events.EventBus.fromEventBusName(this, 'Bus', props.busName)
       : new events.EventBus(this, 'Bus', { eventBusName: props.busName, description: 'Paramedic execution events and run requests' });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey, enforceSSL: true,
-    });
+    const { target, deadLetterQueue } = workflowStartTarget(this, props.stateMachine, props.encryptionKey, events.RuleTargetInput.fromEventPath('$.detail'));
+    this.deadLetterQueue = deadLetterQueue;
     const pattern = runRequestPattern();
     this.runRequestRule = new events.Rule(this, 'RunRequested', {
       eventBus: this.bus,
       description: 'Paramedic: a manual run requested on the bus starts the workflow (same input as StartExecution)',
       eventPattern: { source: [...pattern.source], detailType: [...pattern.detailType] },
-      targets: [new targets.SfnStateMachine(props.stateMachine, {
-        input: events.RuleTargetInput.fromEventPath('$.detail'), deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(2),
-      })],
+      targets: [target],
     });
   }
 
