@@ -1,7 +1,8 @@
 /**
  * The stateless stack: one router pipeline for every runbook. Alarm intake (EventBridge), the
- * project's SSM documents, one thin Lambda per workflow step, the Standard workflow, the
- * notification topic and the approval callback Lambda.
+ * project's SSM documents (named per deployment, sent only to tagged instances), one thin Lambda
+ * per workflow step, the Standard workflow, the notification topic, the approval callback Lambda,
+ * the event bus with its run-request rule, the operational alarms and the stack outputs.
  */
 import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';

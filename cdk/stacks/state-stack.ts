@@ -1,6 +1,7 @@
 /**
  * The stateful stack: KMS key, evidence bucket (with its access-log bucket), audit, state and
- * idempotency tables. Retained on delete; the pipeline stack receives them through typed props.
+ * idempotency tables, and the policy managed hosts need to write SSM output. Retained on delete;
+ * the pipeline stack receives them through typed props; their names are exported stack outputs.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
