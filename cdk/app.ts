@@ -6,6 +6,7 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from './config.js';
+import { deploymentNames } from './deployment-names.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { StateStack } from './stacks/state-stack.js';
@@ -19,13 +20,21 @@ export interface ParamedicApp {
 
 /** Creates the app (used by bin/app.ts and by the tests). */
 export function createApp(props: AppProps = {}, options: { nag?: boolean } = {}): ParamedicApp {
-  // Explicit reference strength (CDK warns when it is left to its default).
-  const app = new App({ ...props, context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context } });
+  // Explicit reference strength (CDK warns when it is left to its default). Server access logs are
+  // allowed by a bucket policy rather than the legacy LogDeliveryWrite ACL (cfn-lint W3045).
+  const app = new App({
+    ...props,
+    context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true, ...props.context },
+  });
   const config = loadConfig(app.node);
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const state = new StateStack(app, 'ParamedicState', { env, config, description: 'Paramedic: evidence, audit trail and state (retained)' });
-  const pipeline = new PipelineStack(app, 'ParamedicPipeline', {
-    env, config, key: state.key, evidenceBucket: state.evidenceBucket, auditStore: state.auditStore,
+  const names = deploymentNames(config);
+  // Only an explicit account/region pins the stacks: the CLI's CDK_DEFAULT_REGION falls back to
+  // us-east-1 when no region is configured, which would bake the wrong region into every ARN.
+  // Without one the stacks are environment-agnostic and take the region of the deploy.
+  const env = config.account || config.region ? { ...(config.account ? { account: config.account } : {}), ...(config.region ? { region: config.region } : {}) } : undefined;
+  const state = new StateStack(app, names.stateStackId, { ...(env ? { env } : {}), config, exportPrefix: names.exportPrefix, description: 'Paramedic: evidence, audit trail and state (retained)' });
+  const pipeline = new PipelineStack(app, names.pipelineStackId, {
+    ...(env ? { env } : {}), config, names, key: state.key, evidenceBucket: state.evidenceBucket, auditStore: state.auditStore,
     description: 'Paramedic: alarm intake, SSM documents, workflow and functions',
   });
   if (options.nag ?? true) {

@@ -57,6 +57,7 @@ export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pi
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, nodegroupArnPattern(pipeline, cluster))}`), `nodegroup-scale-up acts on the node groups of configured cluster ${cluster}, whose names are read at run time`);
   }
   ack(pipeline.intake.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the alarm rule target');
+  ack(pipeline.events.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the run-request rule target');
   // State stack.
   ack(state.instanceOutputPolicy, IAM5(`Resource::${nagResource(state, state.evidenceBucket.arnForObjects('ssm-output/*'))}`), 'The SSM agent writes each command\'s output under ssm-output/<command>/<instance>/, unknown in advance');
   ack(state.accessLogBucket, 'AwsSolutions-S1', 'This is the access-log bucket; logging it into itself would loop');

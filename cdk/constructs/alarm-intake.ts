@@ -3,13 +3,12 @@
  * configured prefixes, filtered in the pattern (no invocation is paid for other alarms), starting
  * the workflow directly, with a dead-letter queue for deliveries that fail.
  */
-import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { workflowStartTarget } from './workflow-start-target.js';
 
 /** Props of the alarm intake. */
 export interface AlarmIntakeProps {
@@ -40,13 +39,12 @@ export class AlarmIntake extends Construct {
   constructor(scope: Construct, id: string, props: AlarmIntakeProps) {
     super(scope, id);
     if (props.alarmNamePrefixes.length === 0) throw new Error('AlarmIntake: give at least one alarm name prefix; an empty filter would start the workflow for every alarm');
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey, enforceSSL: true,
-    });
+    const { target, deadLetterQueue } = workflowStartTarget(this, props.stateMachine, props.encryptionKey);
+    this.deadLetterQueue = deadLetterQueue;
     this.rule = new events.Rule(this, 'AlarmStateChange', {
       description: 'Paramedic: CloudWatch alarms entering ALARM',
       eventPattern: alarmEventPattern(props.alarmNamePrefixes),
-      targets: [new targets.SfnStateMachine(props.stateMachine, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+      targets: [target],
     });
   }
 }

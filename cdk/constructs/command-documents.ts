@@ -11,7 +11,7 @@ import { Annotations, Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
+import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, defaultsRejectedByPattern, deployedDocumentName, DOCUMENT_PREFIX, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
 import { REPO_ROOT } from '../paths.js';
 
 const HEREDOC = 'PARAMEDIC_SCRIPT_END';
@@ -25,17 +25,27 @@ export class UnsafeParameterPatternError extends Error {
   }
 }
 
+/** A parameter's default is rejected by its own allowedPattern: SSM would refuse every command that relies on it. */
+export class ParameterDefaultError extends Error {
+  constructor(doc: string, parameter: string, value: string, pattern: string) {
+    super(`${doc} parameter ${parameter}: default ${JSON.stringify(value)} does not match its allowedPattern ${pattern}; give a matching default or none (required) in lambdas/core/remediation/catalog.ts or lambdas/core/collection/collector-documents.ts`);
+    this.name = 'ParameterDefaultError';
+  }
+}
+
 /** The SSM document content (schema 2.2) of one command document. */
 export function documentContent(doc: CommandDocument, script: string): Record<string, unknown> {
   for (const [name, p] of Object.entries(doc.parameters)) {
     const re = new RegExp(p.allowedPattern);
     if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s))) throw new UnsafeParameterPatternError(doc.documentName, name, p.allowedPattern);
   }
+  const [rejected] = defaultsRejectedByPattern([doc]);
+  if (rejected) throw new ParameterDefaultError(rejected[0], rejected[1], rejected[2], doc.parameters[rejected[1]]!.allowedPattern);
   if (script.split('\n').some((l) => l.trim() === HEREDOC)) throw new Error(`${doc.script} contains the line ${HEREDOC}, which ends the embedded script early`);
   return {
     schemaVersion: '2.2',
     description: doc.description,
-    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', default: p.default, allowedPattern: p.allowedPattern, description: p.description }])),
+    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', ...(p.default === undefined ? {} : { default: p.default }), allowedPattern: p.allowedPattern, description: p.description }])),
     mainSteps: [{
       action: 'aws:runShellScript',
       name: 'paramedic',
@@ -60,10 +70,23 @@ function readScript(doc: CommandDocument): string | undefined {
   return inlineIncludes(readFileSync(path, 'utf8'), (p) => readFileSync(join(REPO_ROOT, p), 'utf8'));
 }
 
+/** The tag an instance must carry before the workflow may send it a command. */
+export interface ManagedInstanceTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 /** Props of a set of documents. */
 export interface CommandDocumentsProps {
   readonly documents: readonly CommandDocument[];
+  /** The deployment's document-name prefix (cdk/deployment-names.ts). @default 'Paramedic-' */
+  readonly documentPrefix?: string;
+  /** Only instances with this tag may receive the documents (`ssm:resourceTag/<key>`). @default no condition */
+  readonly managedInstanceTag?: ManagedInstanceTag;
 }
+
+/** Props of the collector or action documents of a deployment. */
+export type DeploymentDocumentsProps = Omit<CommandDocumentsProps, 'documents'>;
 
 /** ARN pattern of every EC2 instance of the stack's account and region (SendCommand targets). */
 export function instanceArnPattern(stack: Stack): string {
@@ -72,11 +95,15 @@ export function instanceArnPattern(stack: Stack): string {
 
 /** SSM Command documents, with a grant that names exactly them. */
 export class CommandDocuments extends Construct {
-  /** Document name -> CfnDocument. */
+  /** Catalogue document name (`Paramedic-…`) -> CfnDocument (deployed under the deployment prefix). */
   public readonly documents: ReadonlyMap<string, ssm.CfnDocument>;
+  private readonly documentPrefix: string;
+  private readonly managedInstanceTag?: ManagedInstanceTag;
 
   constructor(scope: Construct, id: string, props: CommandDocumentsProps) {
     super(scope, id);
+    this.documentPrefix = props.documentPrefix ?? DOCUMENT_PREFIX;
+    if (props.managedInstanceTag) this.managedInstanceTag = props.managedInstanceTag;
     const docs = new Map<string, ssm.CfnDocument>();
     for (const doc of props.documents) {
       let script = readScript(doc);
@@ -85,24 +112,31 @@ export class CommandDocuments extends Construct {
         script = `#!/usr/bin/env bash\necho "Paramedic: ${doc.script} was not present when this stack was synthesized" >&2\nexit 1`;
       }
       docs.set(doc.documentName, new ssm.CfnDocument(this, doc.documentName.replace(/[^A-Za-z0-9]/g, ''), {
-        name: doc.documentName, documentType: 'Command', documentFormat: 'JSON', updateMethod: 'NewVersion', content: documentContent(doc, script),
+        name: deployedDocumentName(doc.documentName, this.documentPrefix), documentType: 'Command', documentFormat: 'JSON', updateMethod: 'NewVersion', content: documentContent(doc, script),
       }));
     }
     this.documents = docs;
   }
 
-  /** ARNs of these documents. */
+  /** ARNs of these documents, as deployed. */
   get documentArns(): string[] {
-    return [...this.documents.keys()].map((name) => Arn.format({ service: 'ssm', resource: 'document', resourceName: name }, Stack.of(this)));
+    return [...this.documents.keys()].map((name) => Arn.format({ service: 'ssm', resource: 'document', resourceName: deployedDocumentName(name, this.documentPrefix) }, Stack.of(this)));
   }
 
-  /** Lets `grantee` run these documents (and only these) on EC2 instances, and read the invocations. */
+  /**
+   * Lets `grantee` run these documents (and only these) on EC2 instances carrying the managed tag,
+   * and read the invocations. SendCommand is authorized once per resource (each document, each
+   * instance), so the tag condition sits on the instance statement only: documents carry no tag.
+   * https://docs.aws.amazon.com/systems-manager/latest/userguide/run-command-setting-up.html
+   */
   grantRun(grantee: iam.IGrantable): void {
     const stack = Stack.of(this);
-    iam.Grant.addToPrincipal({
-      grantee, actions: ['ssm:SendCommand'],
-      resourceArns: [...this.documentArns, instanceArnPattern(stack)],
-    });
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:SendCommand'], resourceArns: this.documentArns });
+    const tag = this.managedInstanceTag;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ssm:SendCommand'], resources: [instanceArnPattern(stack)],
+      ...(tag ? { conditions: { StringEquals: { [`ssm:resourceTag/${tag.key}`]: tag.value } } } : {}),
+    }));
     // Invocation reads are not resource-scoped in IAM (SSM has no ARN for a command).
     iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'], resourceArns: ['*'] });
   }
@@ -110,14 +144,14 @@ export class CommandDocuments extends Construct {
 
 /** The evidence collectors. */
 export class CollectorDocuments extends CommandDocuments {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { documents: COLLECTOR_DOCUMENTS });
+  constructor(scope: Construct, id: string, props: DeploymentDocumentsProps = {}) {
+    super(scope, id, { ...props, documents: COLLECTOR_DOCUMENTS });
   }
 }
 
 /** One document per host remediation action of the catalogue. */
 export class ActionDocuments extends CommandDocuments {
-  constructor(scope: Construct, id: string) {
-    super(scope, id, { documents: ACTION_DOCUMENTS });
+  constructor(scope: Construct, id: string, props: DeploymentDocumentsProps = {}) {
+    super(scope, id, { ...props, documents: ACTION_DOCUMENTS });
   }
 }

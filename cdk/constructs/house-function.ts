@@ -34,6 +34,8 @@ export interface HouseFunctionProps {
   readonly shipRunbooks?: boolean;
   /** Key that encrypts the log group. @default none */
   readonly logKey?: kms.IKey;
+  /** Concurrent executions reserved for (and capped at) this function. @default none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** NodejsFunction with Paramedic's defaults. */
@@ -62,6 +64,7 @@ export class HouseFunction extends NodejsFunction {
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {

@@ -1,7 +1,8 @@
 /**
  * The stateless stack: one router pipeline for every runbook. Alarm intake (EventBridge), the
- * project's SSM documents, one thin Lambda per workflow step, the Standard workflow, the
- * notification topic and the approval callback Lambda.
+ * project's SSM documents (named per deployment, sent only to tagged instances), one thin Lambda
+ * per workflow step, the Standard workflow, the notification topic, the approval callback Lambda,
+ * the event bus with its run-request rule, the operational alarms and the stack outputs.
  */
 import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,12 +12,18 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES } from '../../lambdas/handlers/environment.js';
+import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
+import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
+import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowConfig, type WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
 import type { ParamedicConfig } from '../config.js';
+import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
+import { ParamedicEventBus } from '../constructs/event-bus.js';
+import { OperationalAlarms } from '../constructs/operational-alarms.js';
+import { exportOutput } from '../constructs/stack-outputs.js';
 import { HouseFunction } from '../constructs/house-function.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
@@ -24,6 +31,8 @@ import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
 /** What the pipeline needs from the state stack. */
 export interface PipelineStackProps extends StackProps {
   readonly config: ParamedicConfig;
+  /** The deployment's names (cdk/deployment-names.ts). */
+  readonly names: DeploymentNames;
   readonly key: kms.IKey;
   readonly evidenceBucket: s3.IBucket;
   readonly auditStore: AuditStore;
@@ -47,6 +56,10 @@ export class PipelineStack extends Stack {
   public readonly workflow: RemediationWorkflow;
   public readonly intake: AlarmIntake;
   public readonly topic: sns.ITopic;
+  /** The bus of execution events and run requests. */
+  public readonly events: ParamedicEventBus;
+  /** Alarms on the pipeline itself. */
+  public readonly operationalAlarms: OperationalAlarms;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
 
@@ -59,8 +72,10 @@ export class PipelineStack extends Stack {
       : new sns.Topic(this, 'Notifications', { displayName: 'Paramedic', masterKey: props.key, enforceSSL: true });
     if (config.approvalEmail && this.topic instanceof sns.Topic) this.topic.addSubscription(new subscriptions.EmailSubscription(config.approvalEmail));
 
-    this.collectorDocuments = new CollectorDocuments(this, 'CollectorDocuments');
-    this.actionDocuments = new ActionDocuments(this, 'ActionDocuments');
+    const documentProps = { documentPrefix: props.names.documentPrefix, managedInstanceTag: config.managedInstanceTag };
+    this.collectorDocuments = new CollectorDocuments(this, 'CollectorDocuments', documentProps);
+    this.actionDocuments = new ActionDocuments(this, 'ActionDocuments', documentProps);
+    const reserved = config.reservedConcurrency === false ? {} : { reservedConcurrentExecutions: config.reservedConcurrency };
 
     const workflowConfig: Partial<WorkflowConfig> = {
       dryRun: config.dryRun, automaticRemediation: config.automaticRemediation, eksClusters: [...config.eksClusters],
@@ -73,7 +88,13 @@ export class PipelineStack extends Stack {
         timeout: LONG_TASKS.has(task) ? Duration.minutes(14) : Duration.minutes(1),
         environment: { [ENV.config]: JSON.stringify(workflowConfig) },
         logKey: props.key,
+        ...reserved,
       });
+      // The SSM runner sends catalogue documents under this deployment's names, rate-controlled.
+      if (TASK_PORTS[task].includes('commands')) {
+        fn.addEnvironment(SSM_RUNNER_ENV.documentPrefix, props.names.documentPrefix);
+        fn.addEnvironment(SSM_RUNNER_ENV.rateControl, JSON.stringify(config.ssmRateControl));
+      }
       // Every step appends to the trail and reads the state table; nothing may rewrite the trail.
       fn.addEnvironment(ENV.auditTable, tables.auditTable.tableName);
       tables.grantAppend(fn);
@@ -107,10 +128,34 @@ export class PipelineStack extends Stack {
       logKey: props.key,
     });
 
-    this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key });
+    this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key, ...reserved });
     this.approveFunction.bindTable(tables.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
 
     this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });
+
+    this.events = new ParamedicEventBus(this, 'Events', {
+      busName: config.eventBusName ?? props.names.createdEventBusName, importExisting: config.eventBusName !== undefined,
+      stateMachine: this.workflow.stateMachine, encryptionKey: props.key,
+    });
+    // Every step may report a milestone (started … failed) on the bus; the steps call the
+    // ExecutionEventPublisher port (lambdas/core/events/execution-events.ts).
+    for (const fn of Object.values(functions)) {
+      fn.addEnvironment(EVENT_BUS_ENV, this.events.bus.eventBusName);
+      this.events.grantPublish(fn);
+    }
+
+    const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
+    this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
+      stateMachine: this.workflow.stateMachine,
+      functions: { ...functions, Approve: this.approveFunction },
+      deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
+      topic: alarmTopic,
+    });
+
+    const prefix = props.names.exportPrefix;
+    exportOutput(this, prefix, 'StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'The remediation workflow (StartExecution, paramedic run --aws)');
+    exportOutput(this, prefix, 'EventBusName', this.events.bus.eventBusName, 'Execution status events are published here; put "Paramedic Runbook Run Requested" events here to start a run');
+    exportOutput(this, prefix, 'ApproveFunctionName', this.approveFunction.functionName, 'Invoke with {executionId, approved, approver} to answer a pending approval');
   }
 }

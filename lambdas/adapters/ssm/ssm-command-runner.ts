@@ -16,7 +16,14 @@ import {
   GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
+
+/** SendCommand's MaxConcurrency / MaxErrors: a count or a percentage, as SSM accepts them. */
+export interface SsmRateLimit {
+  readonly maxConcurrency: string;
+  readonly maxErrors: string;
+}
 
 /** SSM's documented limit of instance ids per SendCommand. */
 export const MAX_TARGETS_PER_SEND = 50;
@@ -46,6 +53,10 @@ export interface SsmCommandRunnerOptions {
   readonly now?: () => number;
   /** CloudWatch log group for command output (optional). */
   readonly cloudWatchLogGroup?: string;
+  /** The deployment's document prefix (`Paramedic-prod-`): catalogue names are sent under it. @default 'Paramedic-' */
+  readonly documentPrefix?: string;
+  /** Rate controls for collector documents and for action documents; unset leaves SSM's defaults. */
+  readonly rateControl?: { readonly collect?: SsmRateLimit; readonly remediate?: SsmRateLimit };
 }
 
 const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
@@ -124,10 +135,18 @@ export class SsmCommandRunner implements CommandRunner {
     }
   }
 
+  /** MaxConcurrency/MaxErrors for this document's kind (collectors are read-only, actions change hosts). */
+  private rateLimitOf(document: string): SsmRateLimit | undefined {
+    const kind = findCommandDocument(document)?.kind;
+    return kind === 'collector' ? this.options.rateControl?.collect : kind === 'action' ? this.options.rateControl?.remediate : undefined;
+  }
+
   private async send(request: CommandRequest, batch: readonly string[], pending: Pending[], results: CommandResult[]): Promise<void> {
+    const limit = this.rateLimitOf(request.document);
     try {
       const out = await this.withThrottleRetry(() => this.ssm.send(new SendCommandCommand({
-        DocumentName: request.document,
+        DocumentName: deployedDocumentName(request.document, this.options.documentPrefix ?? DOCUMENT_PREFIX),
+        ...(limit ? { MaxConcurrency: limit.maxConcurrency, MaxErrors: limit.maxErrors } : {}),
         InstanceIds: [...batch],
         Parameters: Object.fromEntries(Object.entries(request.parameters).map(([k, v]) => [k, [v]])),
         TimeoutSeconds: Math.max(30, request.timeoutSeconds),

@@ -13,9 +13,10 @@ export type DocumentPlatform = 'docker' | 'eks' | 'any';
 export interface DocumentParameter {
   /** Always `String`: SSM validates strings against allowedPattern before the script sees them. */
   readonly type: 'String';
-  /** Anchored pattern; the empty string must match when `default` is empty. */
+  /** Anchored pattern; `default`, when given, must match it (checked at synth). */
   readonly allowedPattern: string;
-  readonly default: string;
+  /** Absent: the parameter is required (SSM rejects a command without it). */
+  readonly default?: string;
   readonly description: string;
   /** Environment variable the script reads (`PARAMEDIC_<UPPER_SNAKE_NAME>`). */
   readonly env: string;
@@ -42,6 +43,25 @@ export interface CommandDocument {
 
 /** Prefix of every Paramedic document name. */
 export const DOCUMENT_PREFIX = 'Paramedic-';
+
+/**
+ * The document-name prefix of one deployment: `Paramedic-` alone, or `Paramedic-<deployment>-` so
+ * two deployments can coexist in one account and region (SSM document names are per region).
+ * @example documentPrefixOf('prod') // 'Paramedic-prod-'
+ */
+export function documentPrefixOf(deploymentName?: string): string {
+  return deploymentName ? `${DOCUMENT_PREFIX}${deploymentName}-` : DOCUMENT_PREFIX;
+}
+
+/**
+ * The deployed name of a catalogue document (`Paramedic-CollectDockerHost`) under a deployment's
+ * prefix; names already carrying that prefix are returned unchanged.
+ * @example deployedDocumentName('Paramedic-CollectDockerHost', 'Paramedic-prod-') // 'Paramedic-prod-CollectDockerHost'
+ */
+export function deployedDocumentName(documentName: string, prefix: string): string {
+  if (prefix === DOCUMENT_PREFIX || documentName.startsWith(prefix) || !documentName.startsWith(DOCUMENT_PREFIX)) return documentName;
+  return `${prefix}${documentName.slice(DOCUMENT_PREFIX.length)}`;
+}
 
 /** Marker a script puts on its `. lib.sh` line; {@link inlineIncludes} swaps in the library. */
 export const INCLUDE_MARKER = '# paramedic:include ';
@@ -98,14 +118,21 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
   },
 ];
 
+// An action parameter without a default is required: the document declares no default rather than
+// an empty one its own allowedPattern would reject (SSM refuses such a document's commands).
 function fromActionParameter(name: string, p: ActionParameter): [string, DocumentParameter] {
+  const fallback = p.default === undefined ? {} : { default: String(p.default) };
   if (p.type === 'integer') {
-    return param(name, {
-      allowedPattern: '^[0-9]{1,9}$', default: p.default === undefined ? '' : String(p.default),
-      description: p.description, min: p.min, max: p.max,
-    });
+    return param(name, { allowedPattern: '^[0-9]{1,9}$', ...fallback, description: p.description, min: p.min, max: p.max });
   }
-  return param(name, { allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$', default: p.default === undefined ? '' : String(p.default), description: p.description });
+  return param(name, { allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$', ...fallback, description: p.description });
+}
+
+/** Parameters whose declared default their own allowedPattern rejects: `[document, parameter, default]`. */
+export function defaultsRejectedByPattern(docs: readonly CommandDocument[]): Array<readonly [string, string, string]> {
+  return docs.flatMap((d) => Object.entries(d.parameters)
+    .filter(([, p]) => p.default !== undefined && !new RegExp(p.allowedPattern).test(p.default))
+    .map(([name, p]) => [d.documentName, name, p.default!] as const));
 }
 
 function actionDocuments(): CommandDocument[] {
@@ -177,7 +204,7 @@ export function resolveDocumentParameters(doc: CommandDocument, values: Readonly
   }
   const resolved: Record<string, string> = {};
   for (const [name, p] of Object.entries(doc.parameters)) {
-    const value = values[name] ?? p.default;
+    const value = values[name] ?? p.default ?? '';
     if (value === '' && !new RegExp(p.allowedPattern).test('')) {
       throw new DocumentParameterError(doc.documentName, name, `is required (${p.description})`);
     }
@@ -197,7 +224,7 @@ export function resolveDocumentParameters(doc: CommandDocument, values: Readonly
 
 /** Maps resolved parameter values to the environment variables the script reads. */
 export function documentEnvironment(doc: CommandDocument, resolved: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default]));
+  return Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']));
 }
 
 /**

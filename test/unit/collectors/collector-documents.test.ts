@@ -21,8 +21,8 @@ describe('command documents', () => {
     it(`${doc.documentName}: script exists, defaults match their own patterns, env names are PARAMEDIC_*`, () => {
       expect(existsSync(join(REPO_ROOT, doc.script)), doc.script).toBe(true);
       for (const [name, p] of Object.entries(doc.parameters)) {
-        // An empty default on a pattern that refuses it marks a required parameter (SSM: no default).
-        if (p.default !== '') expect(new RegExp(p.allowedPattern).test(p.default), `${name} default`).toBe(true);
+        // A required parameter declares no default; a declared one (even '') must pass its own pattern.
+        if (p.default !== undefined) expect(new RegExp(p.allowedPattern).test(p.default), `${name} default`).toBe(true);
         expect(p.env).toBe(envNameOf(name));
         expect(readFileSync(join(REPO_ROOT, doc.script), 'utf8'), `${doc.script} reads ${p.env}`).toContain(p.env.replace(/^PARAMEDIC_/, ''));
       }
