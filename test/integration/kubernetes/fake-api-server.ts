@@ -118,6 +118,8 @@ export class FakeApiServer {
   maxPageSize = 0;
   /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
   concurrentWrites = 0;
+  /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
+  acceptsToken: (token: string) => boolean = (t) => t === this.token;
   private server?: Server;
   private store: Record<string, Obj[]> = {};
   private resourceVersion = 1000;
@@ -236,7 +238,7 @@ export class FakeApiServer {
     const method = req.method ?? 'GET';
     const body = raw ? (() => { try { return JSON.parse(raw); } catch { return raw; } })() : undefined;
     this.requests.push({ method, path: `${url.pathname}${url.search}`, contentType: req.headers['content-type'], body });
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    if (!this.acceptsToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
