@@ -27,6 +27,8 @@ export interface ParamedicConfig {
   readonly lockRetrySeconds: number;
   /** Seconds to wait before verification collects again. */
   readonly verifyDelaySeconds: number;
+  /** Subnets and security groups for the functions that call private EKS endpoints (Collect, Verify, RemediateStep). */
+  readonly eksNetwork?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
 /** Defaults: safe (dry run), so a fresh deploy changes nothing until switched on. */
@@ -62,6 +64,10 @@ const schema = z.strictObject({
   approvalTimeoutMinutes: z.optional(z.number().check(z.int(), z.gte(5, 'at least 5 minutes'), z.lte(7 * 24 * 60, 'at most 7 days'))),
   lockRetrySeconds: z.optional(z.number().check(z.int(), z.gte(5), z.lte(600))),
   verifyDelaySeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(3600))),
+  eksNetwork: z.optional(z.strictObject({
+    subnetIds: z.array(z.string().check(z.regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-…)'))).check(z.minLength(1, 'at least one subnet')),
+    securityGroupIds: z.array(z.string().check(z.regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)'))).check(z.minLength(1, 'at least one security group')),
+  })),
 });
 
 /**
@@ -81,7 +87,7 @@ export function parseConfig(raw: unknown): ParamedicConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String).join('.') || '(root)';
-    throw new ConfigError(`${path}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${(issue as { keys?: string[] }).keys?.join(', ')}; known: ${Object.keys(DEFAULT_CONFIG).join(', ')}, approvalEmail, approvalTopicArn` : issue.message}`);
+    throw new ConfigError(`${path}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${(issue as { keys?: string[] }).keys?.join(', ')}; known: ${Object.keys(DEFAULT_CONFIG).join(', ')}, approvalEmail, approvalTopicArn, eksNetwork` : issue.message}`);
   }
   const config = { ...DEFAULT_CONFIG, ...parsed.data } as ParamedicConfig;
   if (config.approvalEmail && config.approvalTopicArn) throw new ConfigError('set approvalEmail or approvalTopicArn, not both (subscribe the email to your own topic)');

@@ -15,6 +15,7 @@ import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES } from '../../lambdas/handler
 import { WORKFLOW_TASK_NAMES, type WorkflowConfig, type WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
 import type { ParamedicConfig } from '../config.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
+import { ClusterAccess } from '../constructs/cluster-access.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { HouseFunction } from '../constructs/house-function.js';
@@ -49,6 +50,8 @@ export class PipelineStack extends Stack {
   public readonly topic: sns.ITopic;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
+  /** EKS access entries of the Collect, Verify and RemediateStep roles (none without clusters). */
+  public readonly clusterAccess?: ClusterAccess;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -98,6 +101,13 @@ export class PipelineStack extends Stack {
     for (const t of ['RequestApproval', 'Escalate', 'Complete'] as const) functions[t].bindTopic(this.topic, ENV.topicArn);
     functions.Verify.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern(this)] }));
     functions.Intake.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
+
+    if (config.eksClusters.length > 0) {
+      this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
+        clusters: config.eksClusters, collectionRoles: [functions.Collect.executionRole, functions.Verify.executionRole], remediationRole: functions.RemediateStep.executionRole,
+        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [functions.Collect, functions.Verify, functions.RemediateStep] } : {}),
+      });
+    }
 
     this.workflow = new RemediationWorkflow(this, 'Workflow', {
       functions,

@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubernetesActionExecutors, type ActionParams } from '../../../lambdas/adapters/kubernetes/index.js';
 import { EksKubeAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { findAction, listActions } from '../../../lambdas/core/remediation/catalog.js';
-import { FakeApiServer, makeCertificates, type RecordedRequest } from './fake-api-server.js';
+import { FakeApiServer, makeCertificates } from './fake-api-server.js';
+import { rbacOf } from './rbac-of.js';
 import { loadScenario } from './scenario-loader.js';
 
 const N1 = 'ip-10-0-1-23.eu-west-1.compute.internal';
@@ -23,16 +24,6 @@ const asg = mockClient(AutoScalingClient);
 const eks = mockClient(EKSClient);
 let server: FakeApiServer;
 let certs: ReturnType<typeof makeCertificates>;
-
-/** `verb resource` as RBAC names it, for one request to the API server. */
-function rbacOf(r: RecordedRequest): string {
-  const path = r.path.split('?')[0]!;
-  const m = /^\/(?:api\/v1|apis\/[a-z0-9.]+\/v1)(?:\/namespaces\/[^/]+)?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(path);
-  if (!m) return `${r.method} ${path}`;
-  const [, resource, name, sub] = m;
-  const verb = r.method === 'GET' ? (name ? 'get' : 'list') : ({ PATCH: 'patch', PUT: 'update', POST: 'create', DELETE: 'delete' } as Record<string, string>)[r.method]!;
-  return `${verb} ${sub ? `${resource}/${sub}` : resource}`;
-}
 
 /** `service:Action` for every AWS call recorded on the mocks. */
 function iamCalls(): string[] {

@@ -1,0 +1,47 @@
+/**
+ * The collection role's RBAC is rendered from COLLECTION_KUBERNETES_PERMISSIONS. This runs every
+ * reader (incident evidence for a node and for a pod, target lookup, Verify's state reader) against
+ * the local API server and checks the requests stay within that list and use all of it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KubernetesIncidentEvidence } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
+import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import { KubernetesStateReader } from '../../../lambdas/adapters/kubernetes/state-reader.js';
+import { KubernetesTargetLookup } from '../../../lambdas/adapters/kubernetes/target-lookup.js';
+import { COLLECTION_KUBERNETES_PERMISSIONS } from '../../../lambdas/core/kubernetes/read-permissions.js';
+import { FakeApiServer, makeCertificates } from './fake-api-server.js';
+import { rbacOf } from './rbac-of.js';
+import { loadScenario, writeKubeconfig } from './scenario-loader.js';
+
+const TOKEN = 'k8s-aws-v1.collection-permissions';
+const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
+let dir: string;
+let server: FakeApiServer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'paramedic-readperm-'));
+  const certs = makeCertificates();
+  server = new FakeApiServer(certs, TOKEN, loadScenario('oom-killed-pod'));
+  await server.start();
+  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
+});
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('the readers use exactly the declared collection verbs (plus the public /readyz and /version)', async () => {
+  const access = new KubeconfigAccess(join(dir, 'kc'));
+  const clock = { now: () => new Date('2026-11-23T09:00:00Z') };
+  const evidence = new KubernetesIncidentEvidence(() => access, { clock });
+  await evidence.collect({ cluster: 'shop-prod', node: NODE });
+  await evidence.collect({ cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' });
+  await new KubernetesTargetLookup(() => access).resolve([{ ClusterName: 'shop-prod', NodeName: NODE }, { ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'reports' }]);
+  await new KubernetesStateReader(() => access).verify({ cluster: 'shop-prod', node: NODE, namespace: 'shop', pod: 'reports-6f5d4c3b2-gone0' }, clock.now());
+  const used = new Set(server.requests.map(rbacOf));
+  expect([...used].filter((u) => u.startsWith('GET /')).sort()).toEqual(['GET /readyz', 'GET /version']);
+  expect([...used].filter((u) => !u.startsWith('GET /')).sort()).toEqual([...COLLECTION_KUBERNETES_PERMISSIONS].sort());
+});
