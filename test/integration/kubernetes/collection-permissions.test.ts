@@ -3,38 +3,30 @@
  * reader (incident evidence for a node and for a pod, target lookup, Verify's state reader) against
  * the local API server and checks the requests stay within that list and use all of it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KubernetesIncidentEvidence } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
-import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { KubernetesStateReader } from '../../../lambdas/adapters/kubernetes/state-reader.js';
 import { KubernetesTargetLookup } from '../../../lambdas/adapters/kubernetes/target-lookup.js';
 import { COLLECTION_KUBERNETES_PERMISSIONS } from '../../../lambdas/core/kubernetes/read-permissions.js';
-import { FakeApiServer, makeCertificates } from './fake-api-server.js';
+import type { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { rbacOf } from './rbac-of.js';
-import { loadScenario, writeKubeconfig } from './scenario-loader.js';
+import { loadScenario } from './scenario-loader.js';
 
 const TOKEN = 'k8s-aws-v1.collection-permissions';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
-let dir: string;
 let server: FakeApiServer;
 
+let cluster: LocalCluster;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paramedic-readperm-'));
-  const certs = makeCertificates();
-  server = new FakeApiServer(certs, TOKEN, loadScenario('oom-killed-pod'));
-  await server.start();
-  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
+  cluster = await startLocalCluster(loadScenario('oom-killed-pod'), TOKEN);
+  server = cluster.server;
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster.stop());
 
 it('the readers use exactly the declared collection verbs (plus the public /readyz and /version)', async () => {
-  const access = new KubeconfigAccess(join(dir, 'kc'));
+  const { access } = cluster;
   const clock = { now: () => new Date('2026-11-23T09:00:00Z') };
   const evidence = new KubernetesIncidentEvidence(() => access, { clock });
   await evidence.collect({ cluster: 'shop-prod', node: NODE });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesIncidentEvidence, type KubeAccessFor } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
@@ -8,14 +7,15 @@ import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
-import { FakeApiServer, makeCertificates } from './fake-api-server.js';
+import { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { FIXTURES, loadScenario, writeKubeconfig } from './scenario-loader.js';
 
 const TOKEN = 'k8s-aws-v1.incident-evidence';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
 const clock = { now: () => new Date('2026-11-23T09:00:05Z') };
 let dir: string;
-let certs: ReturnType<typeof makeCertificates>;
+let certs: LocalCluster['certs'];
 let server: FakeApiServer;
 let rulebook: CompiledRulebook;
 let access: KubeAccess;
@@ -23,19 +23,14 @@ let access: KubeAccess;
 const nodeEvidence = (): EvidenceBundle => JSON.parse(readFileSync(join(FIXTURES, 'node-evidence', 'node-disk-pressure-node.json'), 'utf8'));
 const collector = (accessFor: KubeAccessFor = () => access) => new KubernetesIncidentEvidence(accessFor, { clock, requestTimeoutMs: 5000 });
 
+let cluster: LocalCluster;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paramedic-incident-'));
-  certs = makeCertificates();
-  server = new FakeApiServer(certs, TOKEN, loadScenario('node-disk-pressure-node'));
-  await server.start();
-  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
-  access = new KubeconfigAccess(join(dir, 'kc'));
+  cluster = await startLocalCluster(loadScenario('node-disk-pressure-node'), TOKEN);
+  ({ server, access, certs, dir } = cluster);
   rulebook = loadRulebook();
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster.stop());
 beforeEach(() => server.load(loadScenario('node-disk-pressure-node')));
 
 describe('one incident bundle from the node (SSM) and the cluster (API)', () => {

@@ -1,34 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubernetesActionExecutors } from '../../../lambdas/adapters/kubernetes/index.js';
-import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import type { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { KubernetesStateReader } from '../../../lambdas/adapters/kubernetes/state-reader.js';
-import { FakeApiServer, makeCertificates } from './fake-api-server.js';
-import { loadScenario, writeKubeconfig } from './scenario-loader.js';
+import type { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { loadScenario } from './scenario-loader.js';
 
 const TOKEN = 'k8s-aws-v1.state-reader';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
 const since = new Date('2026-11-23T09:05:00Z');
-let dir: string;
 let server: FakeApiServer;
 let access: KubeconfigAccess;
 let reader: KubernetesStateReader;
 
+let cluster: LocalCluster;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paramedic-state-'));
-  const certs = makeCertificates();
-  server = new FakeApiServer(certs, TOKEN, loadScenario('node-disk-pressure-node'));
-  await server.start();
-  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
-  access = new KubeconfigAccess(join(dir, 'kc'));
+  cluster = await startLocalCluster(loadScenario('node-disk-pressure-node'), TOKEN);
+  ({ server, access } = cluster);
   reader = new KubernetesStateReader(() => access);
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster.stop());
 
 describe('Verify re-reads the node condition that proved node-disk-pressure', () => {
   it('fails while DiskPressure is True, passes once the kubelet reports it False', async () => {

@@ -1,38 +1,32 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { KubernetesTargetLookup } from '../../../lambdas/adapters/kubernetes/target-lookup.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
-import { FakeApiServer, makeCertificates } from './fake-api-server.js';
-import { loadScenario, writeKubeconfig } from './scenario-loader.js';
+import type { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { loadScenario } from './scenario-loader.js';
 
 const TOKEN = 'k8s-aws-v1.target-lookup';
 const N1 = 'ip-10-0-1-23.eu-west-1.compute.internal';
-let dir: string;
 let server: FakeApiServer;
 let lookup: KubernetesTargetLookup;
 
 const dimensionsOf = (file: string): Record<string, string>[] =>
   JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/alarms', file), 'utf8')).detail.configuration.metrics.map((m: { metricStat: { metric: { dimensions: Record<string, string> } } }) => m.metricStat.metric.dimensions);
 
+let cluster: LocalCluster;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paramedic-lookup-'));
-  const certs = makeCertificates();
-  server = new FakeApiServer(certs, TOKEN, loadScenario('oom-killed-pod'));
-  await server.start();
-  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
-  const access = new KubeconfigAccess(join(dir, 'kc'));
+  cluster = await startLocalCluster(loadScenario('oom-killed-pod'), TOKEN);
+  const { access } = cluster;
+  server = cluster.server;
   lookup = new KubernetesTargetLookup((cluster) => {
     if (cluster !== 'shop-prod') throw new Error(`no access to ${cluster}`);
     return access;
   });
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster.stop());
 beforeEach(() => server.load(loadScenario('oom-killed-pod')));
 
 it('resolves a workload-level pod alarm to the pod, its node and the node\'s instance (paged list)', async () => {

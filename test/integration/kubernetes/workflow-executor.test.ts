@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { kubernetesActionExecutors } from '../../../lambdas/adapters/kubernetes/index.js';
-import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import type { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { KubernetesStepExecutor } from '../../../lambdas/adapters/kubernetes/workflow-executor.js';
 import type { PlannedStep, StepOutcome, Target } from '../../../lambdas/core/workflow/model.js';
-import { FakeApiServer, makeCertificates } from './fake-api-server.js';
-import { loadScenario, writeKubeconfig } from './scenario-loader.js';
+import type { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { loadScenario } from './scenario-loader.js';
 
 const TOKEN = 'k8s-aws-v1.workflow-executor';
 const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
-let dir: string;
 let server: FakeApiServer;
 let access: KubeconfigAccess;
 
@@ -40,18 +37,13 @@ function webPod(name: string): Record<string, any> {
   };
 }
 
+let cluster: LocalCluster;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paramedic-wfexec-'));
-  const certs = makeCertificates();
-  server = new FakeApiServer(certs, TOKEN, loadScenario('node-disk-pressure-node'));
-  await server.start();
-  writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, TOKEN);
-  access = new KubeconfigAccess(join(dir, 'kc'));
+  cluster = await startLocalCluster(loadScenario('node-disk-pressure-node'), TOKEN);
+  ({ server, access } = cluster);
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cluster.stop());
 beforeEach(() => {
   server.load(loadScenario('node-disk-pressure-node'));
   server.objects('pods').push(webPod('web-6d5c4b3a2-aaaaa'), webPod('web-6d5c4b3a2-bbbbb'));
