@@ -3,7 +3,7 @@
  *
  * Per cluster, one EKS access entry per role (AWS::EKS::AccessEntry; the cluster's
  * authenticationMode must be API or API_AND_CONFIG_MAP):
- * - the collection roles (Collect, Verify): the read-only AmazonEKSViewPolicy at cluster scope,
+ * - the collection roles (Intake, Collect, Verify): the read-only AmazonEKSViewPolicy at cluster scope,
  *   plus the `paramedic-collection` group, whose ClusterRole adds the cluster-scoped reads the
  *   view policy does not promise (nodes) and nothing that writes;
  * - the remediation role (RemediateStep): no access policy at all. The policies are fixed and
@@ -35,7 +35,7 @@ export interface ClusterNetwork {
 export interface ClusterAccessProps {
   /** EKS cluster names (from config `eksClusters`). */
   readonly clusters: readonly string[];
-  /** Roles that read the cluster (Collect, Verify). */
+  /** Roles that read the cluster (Intake, Collect, Verify). */
   readonly collectionRoles: readonly iam.IRole[];
   /** The role that runs remediation actions (RemediateStep). */
   readonly remediationRole: iam.IRole;

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { COLLECTION_KUBERNETES_PERMISSIONS } from '../../lambdas/core/kubernetes/read-permissions.js';
 import { listActions } from '../../lambdas/core/remediation/catalog.js';
 
-/** The Kubernetes group of the collection roles (Collect, Verify). */
+/** The Kubernetes group of the collection roles (Intake, Collect, Verify). */
 export const COLLECTION_GROUP = 'paramedic-collection';
 /** The Kubernetes group of the remediation role (RemediateStep). */
 export const REMEDIATION_GROUP = 'paramedic-remediation';
@@ -60,7 +60,7 @@ export function remediationPermissions(): string[] {
 
 function roleAndBinding(name: string, group: string, rules: PolicyRule[], why: string): object[] {
   return [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' }, annotations: { 'paramedic.dev/why': why } }, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' }, annotations: { 'paramedic/why': why } }, rules },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' } }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }] },
   ];
 }
@@ -71,7 +71,7 @@ function roleAndBinding(name: string, group: string, rules: PolicyRule[], why: s
  */
 export function rbacManifest(): string {
   const docs = [
-    ...roleAndBinding(COLLECTION_GROUP, COLLECTION_GROUP, rulesFor(COLLECTION_KUBERNETES_PERMISSIONS), 'Reads of the Collect and Verify steps (lambdas/core/kubernetes/read-permissions.ts)'),
+    ...roleAndBinding(COLLECTION_GROUP, COLLECTION_GROUP, rulesFor(COLLECTION_KUBERNETES_PERMISSIONS), 'Reads of the Intake (target resolution), Collect and Verify steps (lambdas/core/kubernetes/read-permissions.ts)'),
     ...roleAndBinding(REMEDIATION_GROUP, REMEDIATION_GROUP, rulesFor(remediationPermissions()), 'Verbs the catalogue declares for the kubernetes and aws actions (lambdas/core/remediation/catalog.ts)'),
   ];
   const header = '# Generated from lambdas/core/remediation/catalog.ts and lambdas/core/kubernetes/read-permissions.ts by cdk/constructs/cluster-rbac.ts.\n# Apply once per cluster: kubectl apply -f docs/eks-rbac.yaml (test/cdk/cluster-access.test.ts keeps this file current).\n';

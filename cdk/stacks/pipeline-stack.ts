@@ -50,7 +50,7 @@ export class PipelineStack extends Stack {
   public readonly topic: sns.ITopic;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
-  /** EKS access entries of the Collect, Verify and RemediateStep roles (none without clusters). */
+  /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
   public readonly clusterAccess?: ClusterAccess;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
@@ -104,8 +104,9 @@ export class PipelineStack extends Stack {
 
     if (config.eksClusters.length > 0) {
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
-        clusters: config.eksClusters, collectionRoles: [functions.Collect.executionRole, functions.Verify.executionRole], remediationRole: functions.RemediateStep.executionRole,
-        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [functions.Collect, functions.Verify, functions.RemediateStep] } : {}),
+        // Intake resolves Container Insights node/pod alarms through the API (providerID, workload pods).
+        clusters: config.eksClusters, collectionRoles: [functions.Intake.executionRole, functions.Collect.executionRole, functions.Verify.executionRole], remediationRole: functions.RemediateStep.executionRole,
+        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [functions.Intake, functions.Collect, functions.Verify, functions.RemediateStep] } : {}),
       });
     }
 
