@@ -48,6 +48,8 @@ export interface ParamedicConfig {
   readonly operationalAlarmTopicArn?: string;
   /** Existing EventBridge bus to publish on and take run requests from; absent creates `paramedic[-<deploymentName>]`. */
   readonly eventBusName?: string;
+  /** Subnets and security groups for the functions that call private EKS endpoints (Collect, Verify, RemediateStep). */
+  readonly eksNetwork?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
 /** MaxConcurrency / MaxErrors of one kind of document. */
@@ -121,6 +123,10 @@ const schema = z.strictObject({
   reservedConcurrency: z.optional(z.union([z.literal(false), z.number().check(z.int(), z.gte(1, 'at least 1, or false to reserve none'), z.lte(1000))])),
   operationalAlarmTopicArn: z.optional(z.string().check(z.regex(SNS_TOPIC_ARN, 'an SNS topic ARN'))),
   eventBusName: z.optional(z.string().check(z.regex(/^[\w.\-/]{1,256}$/, 'an EventBridge bus name (not an ARN)'))),
+  eksNetwork: z.optional(z.strictObject({
+    subnetIds: z.array(z.string().check(z.regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-…)'))).check(z.minLength(1, 'at least one subnet')),
+    securityGroupIds: z.array(z.string().check(z.regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)'))).check(z.minLength(1, 'at least one security group')),
+  })),
 });
 
 const KNOWN_FIELDS = Object.keys(schema.shape);

@@ -19,6 +19,7 @@ import { WORKFLOW_TASK_NAMES, type WorkflowConfig, type WorkflowTaskName } from 
 import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
+import { ClusterAccess } from '../constructs/cluster-access.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { ParamedicEventBus } from '../constructs/event-bus.js';
@@ -62,6 +63,8 @@ export class PipelineStack extends Stack {
   public readonly operationalAlarms: OperationalAlarms;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
+  /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
+  public readonly clusterAccess?: ClusterAccess;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -119,6 +122,14 @@ export class PipelineStack extends Stack {
     for (const t of ['RequestApproval', 'Escalate', 'Complete'] as const) functions[t].bindTopic(this.topic, ENV.topicArn);
     functions.Verify.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern(this)] }));
     functions.Intake.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
+
+    if (config.eksClusters.length > 0) {
+      this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
+        // Intake resolves Container Insights node/pod alarms through the API (providerID, workload pods).
+        clusters: config.eksClusters, collectionRoles: [functions.Intake.executionRole, functions.Collect.executionRole, functions.Verify.executionRole], remediationRole: functions.RemediateStep.executionRole,
+        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [functions.Intake, functions.Collect, functions.Verify, functions.RemediateStep] } : {}),
+      });
+    }
 
     this.workflow = new RemediationWorkflow(this, 'Workflow', {
       functions,

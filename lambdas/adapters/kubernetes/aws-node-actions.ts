@@ -1,12 +1,13 @@
 import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeNodegroupCommand, UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
+import { instanceIdFromProviderId } from '../../core/kubernetes/alarm-targets.js';
 import type { Node } from '../../core/kubernetes/types.js';
 import { result, stringParam, type ActionExecutor } from './executor.js';
 import { describeFailure } from './node-actions.js';
 
 /** The EC2 instance id in a node's providerID (`aws:///eu-west-1a/i-0abc...`). */
 export function instanceIdOf(node: Node): string | undefined {
-  return /\/(i-[0-9a-f]+)$/.exec(node.spec?.providerID ?? '')?.[1];
+  return instanceIdFromProviderId(node.spec?.providerID);
 }
 
 const isReady = (n: Node) => (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');

@@ -12,6 +12,10 @@ import type { Endpoints, Event, Ingress, Namespace, NetworkPolicy, Node, Pod, Se
 import type { Clock } from '../../core/ports.js';
 import { toApiFailure, withTimeout } from './api-errors.js';
 import type { KubeAccess, KubeClients } from './kube-access.js';
+import { listAllPages, type ListBounds, type ListPage } from './paged-list.js';
+
+/** The clients of one collection, and the lists it had to cut short. */
+type Session = KubeClients & { readonly cut: string[] };
 
 /** What to collect about: a node, or a pod (its node is read too). */
 export interface ClusterTarget {
@@ -36,6 +40,8 @@ export interface ClusterReadOptions {
   readonly ingressFrom?: readonly { readonly namespace: string; readonly pod: string; readonly port?: number; readonly protocol?: string }[];
   /** Most unhealthy pods of a node described in full. Default 5. */
   readonly maxDescribedPods?: number;
+  /** Page size and caps of every list (a big cluster is read in pages, never unbounded). */
+  readonly listBounds?: ListBounds;
 }
 
 const DEFAULTS = { logTailLines: 100, logLimitBytes: 32 * 1024, maxSectionBytes: 64 * 1024, requestTimeoutMs: 10_000, maxDescribedPods: 5 };
@@ -70,18 +76,27 @@ const plain = <T>(v: unknown): Plain<T> => v as T;
 
 /** Reads one pod's or node's state from the Kubernetes API and renders the k8s.* sections. */
 export class ClusterReader {
-  private readonly o: Required<Omit<ClusterReadOptions, 'ingressFrom'>> & Pick<ClusterReadOptions, 'ingressFrom'>;
+  private readonly o: Required<Omit<ClusterReadOptions, 'ingressFrom' | 'listBounds'>> & Pick<ClusterReadOptions, 'ingressFrom' | 'listBounds'>;
 
   constructor(private readonly access: KubeAccess, options: ClusterReadOptions) {
     this.o = { ...DEFAULTS, ...options };
   }
 
-  private async read<T>(c: KubeClients, what: string, work: () => Promise<unknown>): Promise<ReadOutcome<T>> {
+  private async read<T>(c: Session, what: string, work: () => Promise<unknown>): Promise<ReadOutcome<T>> {
     try {
       return { ok: true, value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())) };
     } catch (error) {
       return { ok: false, failure: toApiFailure(error, c.server) };
     }
+  }
+
+  /** A list read through every page (bounded); a list cut short is noted for k8s.cluster. */
+  private readList<T>(c: Session, what: string, fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>): Promise<ReadOutcome<{ items: T[] }>> {
+    return this.read<{ items: T[] }>(c, what, async () => {
+      const list = await listAllPages(fetchPage as (page: { limit: number; _continue?: string }) => Promise<ListPage<T>>, this.o.listBounds);
+      if (list.cut) c.cut.push(`${what}: ${list.cut}`);
+      return { items: list.items };
+    });
   }
 
   private section(command: string, output: string, error?: string): EvidenceSection {
@@ -90,7 +105,7 @@ export class ClusterReader {
   }
 
   /** GET /readyz?verbose with the client's TLS settings and credentials. */
-  private readyz(c: KubeClients): Promise<ReadOutcome<{ status: number; body: string }>> {
+  private readyz(c: Session): Promise<ReadOutcome<{ status: number; body: string }>> {
     return this.read(c, 'GET /readyz', async () => {
       const url = new URL('/readyz?verbose', c.server);
       const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port || 443, path: `${url.pathname}${url.search}`, headers: {} };
@@ -112,7 +127,12 @@ export class ClusterReader {
   /** Collects every k8s.* section for the target; a failing read is recorded in its section, never thrown. */
   async collect(target: ClusterTarget): Promise<EvidenceBundle> {
     const now = this.o.clock.now();
-    const c = await this.access.clients();
+    let c: Session;
+    try {
+      c = { ...(await this.access.clients()), cut: [] };
+    } catch (error) {
+      return this.unreachable(target, now, error);
+    }
     const sections: Record<string, EvidenceSection> = {};
     const pod = target.pod && target.namespace
       ? await this.read<Pod>(c, 'read pod', () => c.core.readNamespacedPod({ name: target.pod!, namespace: target.namespace! }))
@@ -122,6 +142,10 @@ export class ClusterReader {
     const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections) : Promise.resolve([]);
     const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart) : Promise.resolve();
     await Promise.all([clusterPart, nodePart, podPart]);
+    if (c.cut.length > 0) {
+      const cluster = sections['k8s.cluster']!;
+      sections['k8s.cluster'] = { ...cluster, output: `${cluster.output}Paramedic: lists cut at their bound (read in pages; the rest was not read): ${c.cut.join('; ')}\n`, truncated: true };
+    }
     const ordered: Record<string, EvidenceSection> = {};
     for (const k of ['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']) if (sections[k]) ordered[k] = sections[k]!;
     return {
@@ -132,12 +156,27 @@ export class ClusterReader {
     };
   }
 
-  private async collectCluster(c: KubeClients, now: Date): Promise<EvidenceSection> {
+  /**
+   * No client at all (DescribeCluster refused, kubeconfig unusable): one k8s.cluster section that
+   * says so, with the error set, so the record shows the cluster was tried and why it failed.
+   */
+  private unreachable(target: ClusterTarget, now: Date, error: unknown): EvidenceBundle {
+    const message = (error as Error)?.message ?? String(error);
+    const output = `Unable to reach the Kubernetes API of cluster ${target.cluster ?? '(unknown)'}: ${message}\n`;
+    return {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: 'eks', cluster: target.cluster ?? null, node: target.node ?? null, namespace: target.namespace ?? null, pod: target.pod ?? null },
+      collectedAt: now.toISOString(),
+      sections: { 'k8s.cluster': this.section('kubectl cluster-info', output, `cluster access failed: ${message}`) },
+    };
+  }
+
+  private async collectCluster(c: Session, now: Date): Promise<EvidenceSection> {
     const [readyz, version, nodes, coreDns] = await Promise.all([
       this.readyz(c),
       this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
-      this.read<{ items: Node[] }>(c, 'list nodes', () => c.core.listNode({})),
-      this.read<{ items: Pod[] }>(c, 'list coredns pods', () => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' })),
+      this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
+      this.readList<Pod>(c, 'list coredns pods', (page) => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns', ...page })),
     ]);
     const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> => (r.ok ? { ok: true, value: r.value.items ?? [] } : r);
     const output = renderClusterStatus({ server: c.server, readyz, version, nodes: items(nodes), coreDns: items(coreDns) }, now);
@@ -148,11 +187,11 @@ export class ClusterReader {
   }
 
   /** Writes k8s.node (and, for a node target, k8s.pods and k8s.events); returns the node's events. */
-  private async collectNode(c: KubeClients, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>): Promise<Event[]> {
+  private async collectNode(c: Session, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>): Promise<Event[]> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
-      this.read<{ items: Pod[] }>(c, 'list pods on node', () => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` })),
-      this.read<{ items: Event[] }>(c, 'list node events', () => c.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` })),
+      this.readList<Pod>(c, 'list pods on node', (page) => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page })),
+      this.readList<Event>(c, 'list node events', (page) => c.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`, ...page })),
     ]);
     const podItems = pods.ok ? pods.value.items ?? [] : [];
     const eventItems = events.ok ? events.value.items ?? [] : [];
@@ -166,8 +205,8 @@ export class ClusterReader {
       const [r, t] = s.ready.split('/');
       return s.status !== 'Completed' && (s.status !== 'Running' || r !== t);
     }).slice(0, this.o.maxDescribedPods);
-    const podEvents = await Promise.all(unhealthy.map((p) => this.read<{ items: Event[] }>(c, 'list pod events', () => c.core.listNamespacedEvent({
-      namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`,
+    const podEvents = await Promise.all(unhealthy.map((p) => this.readList<Event>(c, 'list pod events', (page) => c.core.listNamespacedEvent({
+      namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`, ...page,
     }))));
     const allPodEvents = podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : []));
     const podsOut = pods.ok
@@ -180,15 +219,15 @@ export class ClusterReader {
     return eventItems;
   }
 
-  private async collectPod(c: KubeClients, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>): Promise<void> {
+  private async collectPod(c: Session, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>): Promise<void> {
     const [events, policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
-      this.read<{ items: Event[] }>(c, 'list events', () => c.core.listNamespacedEvent({ namespace })),
-      this.read<{ items: NetworkPolicy[] }>(c, 'list networkpolicies', () => c.networking.listNamespacedNetworkPolicy({ namespace })),
-      this.read<{ items: Namespace[] }>(c, 'list namespaces', () => c.core.listNamespace({})),
-      this.read<{ items: Pod[] }>(c, 'list pods', () => c.core.listNamespacedPod({ namespace })),
-      this.read<{ items: Service[] }>(c, 'list services', () => c.core.listNamespacedService({ namespace })),
-      this.read<{ items: Endpoints[] }>(c, 'list endpoints', () => c.core.listNamespacedEndpoints({ namespace })),
-      this.read<{ items: Ingress[] }>(c, 'list ingresses', () => c.networking.listNamespacedIngress({ namespace })),
+      this.readList<Event>(c, 'list events', (page) => c.core.listNamespacedEvent({ namespace, ...page })),
+      this.readList<NetworkPolicy>(c, 'list networkpolicies', (page) => c.networking.listNamespacedNetworkPolicy({ namespace, ...page })),
+      this.readList<Namespace>(c, 'list namespaces', (page) => c.core.listNamespace({ ...page })),
+      this.readList<Pod>(c, 'list pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
+      this.readList<Service>(c, 'list services', (page) => c.core.listNamespacedService({ namespace, ...page })),
+      this.readList<Endpoints>(c, 'list endpoints', (page) => c.core.listNamespacedEndpoints({ namespace, ...page })),
+      this.readList<Ingress>(c, 'list ingresses', (page) => c.networking.listNamespacedIngress({ namespace, ...page })),
     ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
     const nsEvents = events.ok ? events.value.items ?? [] : [];
@@ -286,7 +325,7 @@ export class ClusterReader {
     return this.section(command, renderNetworkPolicySection(`${ns}/${name}`, shown, flows, all.length));
   }
 
-  private async collectLogs(c: KubeClients, namespace: string, p: Pod | undefined): Promise<EvidenceSection> {
+  private async collectLogs(c: Session, namespace: string, p: Pod | undefined): Promise<EvidenceSection> {
     if (!p) return this.section(`kubectl logs -n ${namespace}`, 'pod could not be read; no logs\n', 'pod not read');
     const name = p.metadata?.name ?? '';
     const reads: { header: string; work: () => Promise<unknown> }[] = [];
@@ -302,7 +341,7 @@ export class ClusterReader {
     }
     // CoreDNS: a short tail of up to two pods, so a DNS failure shows both sides.
     if (namespace !== 'kube-system' || !/^coredns-/.test(name)) {
-      const dns = await this.read<{ items: Pod[] }>(c, 'list coredns pods', () => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' }));
+      const dns = await this.readList<Pod>(c, 'list coredns pods', (page) => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns', ...page }));
       for (const d of (dns.ok ? dns.value.items ?? [] : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
         reads.push({ header: `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`, work: () => c.core.readNamespacedPodLog({ name: dn, namespace: 'kube-system', container: 'coredns', tailLines: 20, limitBytes: 8 * 1024 }) });

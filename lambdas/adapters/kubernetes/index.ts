@@ -8,6 +8,11 @@ export * from './executor.js';
 export * from './eks-token.js';
 export * from './kube-access.js';
 export * from './cluster-reader.js';
+export * from './paged-list.js';
+export * from './incident-evidence.js';
+export * from './target-lookup.js';
+export * from './state-reader.js';
+export * from './workflow-executor.js';
 
 /** Executors by catalogue action id (lambdas/core/remediation/catalog.ts). */
 export const kubernetesActionExecutors: Readonly<Record<string, ActionExecutor>> = {

@@ -4,6 +4,10 @@ import type { Node, Pod } from '../../core/kubernetes/types.js';
 import { statusOf } from './api-errors.js';
 import { realSleep, result, stringParam, type ActionExecutor, type ActionParams, type ExecutionContext, type ExecutionResult } from './executor.js';
 import type { KubeClients } from './kube-access.js';
+import { listAllPages } from './paged-list.js';
+
+/** More pods than any kubelet runs (max-pods is at most a few hundred): a list this long is not one node's. */
+const MAX_PODS_PER_NODE = 1000;
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -16,8 +20,33 @@ export function describeFailure(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-async function setUnschedulable(c: KubeClients, node: string, value: boolean): Promise<void> {
-  await c.core.patchNode({ name: node, body: { spec: { unschedulable: value ? true : null } } }, MERGE);
+/** Attempts of a write that keeps meeting 409 Conflict (another writer between our read and our write). */
+export const CONFLICT_ATTEMPTS = 3;
+
+/** True for a 409 Conflict answer (stale resourceVersion). */
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
+/**
+ * Sets spec.unschedulable with the node's resourceVersion as a precondition. On 409 the node is
+ * read again: if another writer already set the wanted value nothing more is done (false),
+ * otherwise the patch is retried on the fresh version. Other errors are thrown.
+ * @returns whether this call changed the node.
+ */
+async function setUnschedulable(c: KubeClients, name: string, value: boolean, node: Node): Promise<boolean> {
+  let current = node;
+  for (let attempt = 1; ; attempt++) {
+    const resourceVersion = current.metadata?.resourceVersion;
+    try {
+      await c.core.patchNode({ name, body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { unschedulable: value ? true : null } } }, MERGE);
+      return true;
+    } catch (error) {
+      if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      current = (await c.core.readNode({ name })) as unknown as Node;
+      if ((current.spec?.unschedulable === true) === value) return false;
+    }
+  }
 }
 
 function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
@@ -39,7 +68,7 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
       const change = `node ${name}: spec.unschedulable ${!want} -> ${want}`;
       if (ctx.dryRun) return result('changed', `dry run: would ${verb} node ${name}`, true, [change]);
       try {
-        await setUnschedulable(c, name, want);
+        if (!(await setUnschedulable(c, name, want, node))) return result('unchanged', `node ${name} was ${want ? 'cordoned' : 'uncordoned'} by another writer while this action ran; nothing to do`, false);
       } catch (error) {
         return result('failed', `${verb} of node ${name} failed (${describeFailure(error)}); nothing changed. Retry, or check the role's "patch nodes" permission`, false);
       }
@@ -124,7 +153,9 @@ export const drainNode: ActionExecutor = {
     let pods: Pod[];
     try {
       node = (await c.core.readNode({ name })) as unknown as Node;
-      pods = ((await c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` })).items ?? []) as unknown as Pod[];
+      const listed = await listAllPages((page) => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }), { maxItems: MAX_PODS_PER_NODE });
+      if (listed.cut) return result('failed', `node ${name} lists ${listed.cut}; refusing to drain a node whose pods could not all be read`, ctx.dryRun);
+      pods = listed.items as unknown as Pod[];
     } catch (error) {
       return result('failed', `could not read node ${name} or its pods (${describeFailure(error)}); nothing changed`, ctx.dryRun);
     }
@@ -140,10 +171,11 @@ export const drainNode: ActionExecutor = {
     }
     if (ctx.dryRun) return result('changed', `dry run: would drain ${name}: ${planned.join('; ')}${skipped.length ? `; skip ${skipped.join(', ')}` : ''}`, true, planned);
     const changes: string[] = [];
+    let cordonedByOther = false;
     if (!wasCordoned) {
       try {
-        await setUnschedulable(c, name, true);
-        changes.push(`node ${name}: spec.unschedulable false -> true`);
+        if (await setUnschedulable(c, name, true, node)) changes.push(`node ${name}: spec.unschedulable false -> true`);
+        else cordonedByOther = true;
       } catch (error) {
         return result('failed', `could not cordon ${name} (${describeFailure(error)}); nothing changed`, false);
       }
@@ -164,9 +196,10 @@ export const drainNode: ActionExecutor = {
     }
     const undone: string[] = [];
     let undoNote = '';
-    if (!wasCordoned) {
+    if (!wasCordoned && !cordonedByOther) {
       try {
-        await setUnschedulable(c, name, false);
+        const fresh = (await c.core.readNode({ name })) as unknown as Node;
+        await setUnschedulable(c, name, false, fresh);
         undone.push(`node ${name}: spec.unschedulable true -> false`);
         undoNote = ` Node ${name} was uncordoned again (this drain had cordoned it).`;
       } catch (error) {

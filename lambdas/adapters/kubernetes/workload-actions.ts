@@ -1,7 +1,7 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Pod } from '../../core/kubernetes/types.js';
 import { result, stringParam, type ActionExecutor, type ActionParams, type ExecutionContext } from './executor.js';
-import { describeFailure } from './node-actions.js';
+import { CONFLICT_ATTEMPTS, describeFailure, isConflict } from './node-actions.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** The annotation `kubectl rollout restart` sets on the pod template. */
@@ -43,30 +43,36 @@ type WorkloadKind = 'Deployment' | 'DaemonSet' | 'StatefulSet';
 async function rolloutRestart(kind: WorkloadKind, namespace: string, name: string, ctx: ExecutionContext) {
   const c = await ctx.kube.clients();
   const read = { Deployment: () => c.apps.readNamespacedDeployment({ name, namespace }), DaemonSet: () => c.apps.readNamespacedDaemonSet({ name, namespace }), StatefulSet: () => c.apps.readNamespacedStatefulSet({ name, namespace }) }[kind];
-  let workload: { spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } } };
-  try {
-    workload = (await read()) as typeof workload;
-  } catch (error) {
-    return result('failed', `could not read ${kind} ${namespace}/${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+  // The patch carries the resourceVersion read: a 409 means another writer came between, so read
+  // again and decide again (it may have restarted the workload itself).
+  for (let attempt = 1; ; attempt++) {
+    let workload: { metadata?: { resourceVersion?: string }; spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } } };
+    try {
+      workload = (await read()) as typeof workload;
+    } catch (error) {
+      return result('failed', `could not read ${kind} ${namespace}/${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+    }
+    if (workload.spec?.paused) return result('blocked', `${kind} ${namespace}/${name} is paused; a restart would not roll out. Resume it first ("kubectl rollout resume")`, ctx.dryRun);
+    const now = ctx.clock.now();
+    const previous = workload.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+    if (previous && now.getTime() - new Date(previous).getTime() < RESTART_DEBOUNCE_MS && now.getTime() >= new Date(previous).getTime()) {
+      return result('unchanged', `${kind} ${namespace}/${name} was restarted at ${previous}, less than 2 minutes ago; not restarting again`, ctx.dryRun);
+    }
+    const stamp = now.toISOString();
+    const change = `${kind} ${namespace}/${name}: spec.template.metadata.annotations["${RESTARTED_AT}"] ${previous ?? '<unset>'} -> ${stamp}`;
+    if (ctx.dryRun) return result('changed', `dry run: would rollout-restart ${kind} ${namespace}/${name}`, true, [change]);
+    const resourceVersion = workload.metadata?.resourceVersion;
+    const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } } };
+    try {
+      if (kind === 'Deployment') await c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE);
+      else if (kind === 'DaemonSet') await c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE);
+      else await c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE);
+    } catch (error) {
+      if (isConflict(error) && attempt < CONFLICT_ATTEMPTS) continue;
+      return result('failed', `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`, false);
+    }
+    return result('changed', `rollout-restarted ${kind} ${namespace}/${name}${attempt > 1 ? ` (after ${attempt - 1} conflict(s) with another writer)` : ''}`, false, [change]);
   }
-  if (workload.spec?.paused) return result('blocked', `${kind} ${namespace}/${name} is paused; a restart would not roll out. Resume it first ("kubectl rollout resume")`, ctx.dryRun);
-  const now = ctx.clock.now();
-  const previous = workload.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
-  if (previous && now.getTime() - new Date(previous).getTime() < RESTART_DEBOUNCE_MS && now.getTime() >= new Date(previous).getTime()) {
-    return result('unchanged', `${kind} ${namespace}/${name} was restarted at ${previous}, less than 2 minutes ago; not restarting again`, ctx.dryRun);
-  }
-  const stamp = now.toISOString();
-  const change = `${kind} ${namespace}/${name}: spec.template.metadata.annotations["${RESTARTED_AT}"] ${previous ?? '<unset>'} -> ${stamp}`;
-  if (ctx.dryRun) return result('changed', `dry run: would rollout-restart ${kind} ${namespace}/${name}`, true, [change]);
-  const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } } };
-  try {
-    if (kind === 'Deployment') await c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE);
-    else if (kind === 'DaemonSet') await c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE);
-    else await c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE);
-  } catch (error) {
-    return result('failed', `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`, false);
-  }
-  return result('changed', `rollout-restarted ${kind} ${namespace}/${name}`, false, [change]);
 }
 
 /** k8s-rollout-restart: sets the restartedAt annotation on a Deployment, DaemonSet or StatefulSet template. */

@@ -15,6 +15,8 @@ export interface ObjectMeta {
   readonly name?: string;
   readonly namespace?: string;
   readonly uid?: string;
+  /** Optimistic-concurrency token: a write that carries it fails with 409 when the object changed since. */
+  readonly resourceVersion?: string;
   readonly labels?: StringMap;
   readonly annotations?: StringMap;
   readonly creationTimestamp?: Timestamp;

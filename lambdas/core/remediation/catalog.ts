@@ -160,7 +160,7 @@ export const ACTION_CATALOG = {
       node: nodeName,
       timeoutSeconds: { type: 'integer', description: 'Give up (and report) after this long', min: 30, max: 3600, default: 600 },
     },
-    permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get nodes', 'patch nodes', 'list pods', 'create pods/eviction'] },
+    permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get nodes', 'patch nodes', 'list pods', 'create pods/eviction', 'get pods'] },
   },
   'k8s-delete-pod': {
     id: 'k8s-delete-pod', title: 'Delete one pod so its controller recreates it', target: 'kubernetes', risk: 'risky', mutates: true,
@@ -173,7 +173,7 @@ export const ACTION_CATALOG = {
       kind: { type: 'string', description: 'Workload kind', allowedPattern: '^(Deployment|DaemonSet|StatefulSet)$' },
       name: { type: 'string', description: 'Workload name', allowedPattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' },
     },
-    permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get deployments', 'patch deployments', 'patch daemonsets', 'patch statefulsets'] },
+    permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get deployments', 'get daemonsets', 'get statefulsets', 'patch deployments', 'patch daemonsets', 'patch statefulsets'] },
   },
   'k8s-restart-coredns': {
     id: 'k8s-restart-coredns', title: 'Rollout-restart the CoreDNS deployment in kube-system', target: 'kubernetes', risk: 'risky', mutates: true,
@@ -182,12 +182,12 @@ export const ACTION_CATALOG = {
   'node-replace': {
     id: 'node-replace', title: 'Terminate a node through its Auto Scaling group so it is replaced (never the last Ready node)', target: 'aws', risk: 'risky', mutates: true,
     parameters: { node: nodeName },
-    permissions: { iam: ['autoscaling:TerminateInstanceInAutoScalingGroup', 'autoscaling:DescribeAutoScalingInstances', 'ec2:DescribeInstances'], kubernetes: ['get nodes'] },
+    permissions: { iam: ['eks:DescribeCluster', 'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:TerminateInstanceInAutoScalingGroup'], kubernetes: ['list nodes'] },
   },
   'nodegroup-scale-up': {
     id: 'nodegroup-scale-up', title: 'Raise the desired size of the node group by a step, within its maximum', target: 'aws', risk: 'risky', mutates: true,
     parameters: { step: { type: 'integer', description: 'Nodes to add', min: 1, max: 10, default: 1 } },
-    permissions: { iam: ['eks:DescribeNodegroup', 'eks:UpdateNodegroupConfig'], kubernetes: [] },
+    permissions: { iam: ['eks:DescribeCluster', 'eks:DescribeNodegroup', 'eks:UpdateNodegroupConfig'], kubernetes: ['get nodes'] },
   },
 } as const satisfies Record<string, ActionDefinition>;
 

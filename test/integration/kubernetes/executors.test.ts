@@ -32,6 +32,15 @@ function drainScenario(): Scenario {
   return sc;
 }
 
+/** A policy/v1 budget over the web pods, as the disruption controller last computed it. */
+function webBudget(disruptionsAllowed: number): Record<string, any> {
+  return {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'shop' },
+    spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
+    status: { disruptionsAllowed, currentHealthy: 2, desiredHealthy: 2 - disruptionsAllowed, expectedPods: 2, observedGeneration: 1 },
+  };
+}
+
 /** A clock that only moves when the executor sleeps: retries and deadlines run instantly. */
 function context(dryRun = false): ExecutionContext & { slept: number[] } {
   let t = Date.parse('2026-11-23T09:00:00Z');
@@ -68,7 +77,7 @@ describe('cordon / uncordon', () => {
     const first = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
     expect(first.status).toBe('changed');
     expect(node().spec.unschedulable).toBe(true);
-    expect(writes()).toEqual([expect.objectContaining({ method: 'PATCH', contentType: 'application/merge-patch+json', body: { spec: { unschedulable: true } } })]);
+    expect(writes()).toEqual([expect.objectContaining({ method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { resourceVersion: expect.any(String) }, spec: { unschedulable: true } } })]);
     const second = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
     expect(second).toMatchObject({ status: 'unchanged', changes: [] });
     expect(writes()).toHaveLength(1);
@@ -107,7 +116,8 @@ describe('drain through the Eviction API', () => {
   });
 
   it('under a blocking PDB ends at the deadline with a clear report, never deletes, and uncordons', async () => {
-    server.evictions.set('shop/web-6d5c4b3a2-bbbbb', Array(100).fill('429-pdb'));
+    // One disruption allowed: the first web pod is evicted, the budget is then spent and refuses the second.
+    server.objects('poddisruptionbudgets').push(webBudget(1));
     const ctx = context();
     const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 60 }, ctx);
     expect(r.status).toBe('failed');
@@ -118,6 +128,39 @@ describe('drain through the Eviction API', () => {
     expect(writes().some((w) => w.method === 'DELETE')).toBe(false);
     expect(ctx.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60_000);
     expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-bbbbb')).toBe(true);
+    expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-aaaaa')).toBe(false);
+    expect(r.report).toMatch(/HTTP 429 TooManyRequests: Cannot evict pod as it would violate the pod's disruption budget\./);
+    expect(server.objects('poddisruptionbudgets')[0]!.status.disruptionsAllowed).toBe(0);
+  });
+
+  it('drains once the budget allows it again (the workload became healthy mid-drain)', async () => {
+    const pdb = webBudget(0);
+    server.objects('poddisruptionbudgets').push(pdb);
+    const ctx = context();
+    // The PDB controller raises disruptionsAllowed again after the first backoff.
+    const sleep = ctx.sleep!;
+    const withRecovery: ExecutionContext = { ...ctx, sleep: async (ms) => { pdb.status.disruptionsAllowed = 2; await sleep(ms); } };
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 120 }, withRecovery);
+    expect(r.status).toBe('changed');
+    expect(ctx.slept[0]).toBe(1000);
+    expect(pdb.status.disruptionsAllowed).toBe(0);
+  });
+
+  it('cordons on a fresh resourceVersion after a 409 from a concurrent writer', async () => {
+    server.concurrentWrites = 1;
+    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    expect(r.status).toBe('changed');
+    expect(node().spec.unschedulable).toBe(true);
+    const patches = writes().filter((w) => w.method === 'PATCH');
+    expect(patches).toHaveLength(2);
+    expect(server.requests.filter((q) => q.method === 'GET' && q.path.endsWith(`/nodes/${NODE}`))).toHaveLength(2);
+  });
+
+  it('gives up after repeated 409s with the server\'s Conflict message', async () => {
+    server.concurrentWrites = 10;
+    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    expect(r.status).toBe('failed');
+    expect(r.report).toMatch(/HTTP 409 Conflict: Operation cannot be fulfilled on nodes ".*": the object has been modified/);
   });
 
   it('leaves a node it did not cordon cordoned when the drain fails', async () => {
@@ -152,8 +195,16 @@ describe('pods and workloads', () => {
     expect(r.status).toBe('changed');
     const patch = writes().find((w) => w.method === 'PATCH')!;
     expect(patch.path).toBe('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
-    expect(patch.body).toEqual({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-23T09:00:00.000Z' } } } } });
+    expect(patch.body).toEqual({ metadata: { resourceVersion: expect.any(String) }, spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-23T09:00:00.000Z' } } } } });
     expect((await exec.execute({}, context())).status).toBe('unchanged');
+  });
+
+  it('rollout restart re-reads and retries on a 409 Conflict', async () => {
+    server.concurrentWrites = 1;
+    const r = await kubernetesActionExecutors['k8s-restart-coredns']!.execute({}, context());
+    expect(r).toMatchObject({ status: 'changed' });
+    expect(r.report).toMatch(/after 1 conflict/);
+    expect(writes().filter((w) => w.method === 'PATCH')).toHaveLength(2);
   });
 
   it('reports a missing workload as failed without writing', async () => {

@@ -1,7 +1,11 @@
 /**
  * A local HTTPS Kubernetes API server for tests: serves recorded objects from a scenario,
- * checks the bearer token, and implements the writes the remediation actions use (PATCH node /
- * workloads, eviction POST with scripted 201 / 429 / 500 answers, DELETE pod).
+ * checks the bearer token, and behaves like kube-apiserver where the collectors and actions
+ * depend on it: PodDisruptionBudgets evaluated on eviction (429 with the real Status body,
+ * disruptionsAllowed decremented on success), list pagination with limit/continue (410 Expired
+ * for a token older than a compaction), 409 Conflict on a stale resourceVersion (PATCH/PUT),
+ * 403 Forbidden from a denied verb with RBAC's wording, 404 NotFound. Scripted throttling and
+ * 500 answers remain for fault injection.
  * The CA and server certificate are generated per run with the openssl CLI (SAN IP:127.0.0.1).
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +15,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { matchesLabelSelector } from '../../../lambdas/core/kubernetes/label-selector.js';
+import { conflict, continueExpired, disruptionBudgetRefusal, forbidden, multipleBudgets, notFound, statusBody as status } from './api-status.js';
 
 type Obj = Record<string, any>;
 
@@ -18,6 +24,7 @@ type Obj = Record<string, any>;
 export interface ScenarioObjects {
   nodes?: Obj[]; pods?: Obj[]; events?: Obj[]; namespaces?: Obj[]; networkpolicies?: Obj[]; services?: Obj[];
   endpoints?: Obj[]; ingresses?: Obj[]; deployments?: Obj[]; daemonsets?: Obj[]; statefulsets?: Obj[];
+  poddisruptionbudgets?: Obj[];
 }
 
 /** A recorded cluster state (test/fixtures/kubernetes/scenarios/*.json). */
@@ -41,12 +48,18 @@ export interface Scenario {
 /** One recorded request. */
 export interface RecordedRequest { method: string; path: string; contentType?: string; body?: unknown }
 
-/** A scripted eviction answer. */
-export type EvictionAnswer = 201 | '429-pdb' | '429-throttle' | 500;
+/**
+ * A scripted eviction answer (fault injection). PodDisruptionBudget refusals are not scripted:
+ * put a PodDisruptionBudget in the scenario and the server evaluates it.
+ */
+export type EvictionAnswer = 201 | '429-throttle' | 500;
 
-const RESOURCES = ['nodes', 'pods', 'events', 'namespaces', 'networkpolicies', 'services', 'endpoints', 'ingresses', 'deployments', 'daemonsets', 'statefulsets'] as const;
-const KIND: Record<string, string> = { nodes: 'NodeList', pods: 'PodList', events: 'EventList', namespaces: 'NamespaceList', networkpolicies: 'NetworkPolicyList', services: 'ServiceList', endpoints: 'EndpointsList', ingresses: 'IngressList', deployments: 'DeploymentList', daemonsets: 'DaemonSetList', statefulsets: 'StatefulSetList' };
-const SINGULAR: Record<string, string> = { nodes: 'nodes', pods: 'pods', deployments: 'deployments.apps', daemonsets: 'daemonsets.apps', statefulsets: 'statefulsets.apps' };
+const RESOURCES = ['nodes', 'pods', 'events', 'namespaces', 'networkpolicies', 'services', 'endpoints', 'ingresses', 'deployments', 'daemonsets', 'statefulsets', 'poddisruptionbudgets'] as const;
+/** A served resource. */
+export type Resource = (typeof RESOURCES)[number];
+const KIND: Record<string, string> = { nodes: 'NodeList', pods: 'PodList', events: 'EventList', namespaces: 'NamespaceList', networkpolicies: 'NetworkPolicyList', services: 'ServiceList', endpoints: 'EndpointsList', ingresses: 'IngressList', deployments: 'DeploymentList', daemonsets: 'DaemonSetList', statefulsets: 'StatefulSetList', poddisruptionbudgets: 'PodDisruptionBudgetList' };
+const GROUP: Record<string, string> = { deployments: 'apps', daemonsets: 'apps', statefulsets: 'apps', networkpolicies: 'networking.k8s.io', ingresses: 'networking.k8s.io', poddisruptionbudgets: 'policy' };
+const VERB: Record<string, string> = { GET: 'get', DELETE: 'delete', PATCH: 'patch', PUT: 'update', POST: 'create' };
 
 function getPath(obj: Obj, dotted: string): unknown {
   return dotted.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), obj);
@@ -61,7 +74,15 @@ function mergePatch(target: Obj, patch: Obj): Obj {
   return target;
 }
 
-const status = (code: number, reason: string, message: string, details?: Obj) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...(details ? { details } : {}) });
+/** A continue token: where the next page starts, and the compaction epoch it was issued in. */
+interface ContinueToken { readonly start: number; readonly epoch: number }
+const encodeContinue = (t: ContinueToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
+function decodeContinue(raw: string): ContinueToken | undefined {
+  try {
+    const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ContinueToken;
+    return Number.isInteger(t.start) && Number.isInteger(t.epoch) ? t : undefined;
+  } catch { return undefined; }
+}
 
 /** Makes a throwaway CA and a server certificate for 127.0.0.1 with openssl; returns PEMs. */
 export function makeCertificates(): { ca: string; cert: string; key: string } {
@@ -85,12 +106,24 @@ function require_ext(dir: string): void {
 /** The fake API server. */
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
-  /** Scripted eviction answers per `ns/pod`, consumed in order; default 201. */
+  /** Scripted eviction answers per `ns/pod`, consumed in order; default: evaluate the budgets and evict. */
   readonly evictions = new Map<string, EvictionAnswer[]>();
   /** Answer PATCH node with 500 this many times (tests undo paths). */
   failNodePatches = 0;
+  /** Verbs the caller's role lacks, as `verb resource` (`get nodes`, `create pods/eviction`): answered 403. */
+  readonly denied = new Set<string>();
+  /** The user name in 403 messages (what an EKS access entry maps the role to). */
+  user = 'arn:aws:sts::123456789012:assumed-role/paramedic-collect/paramedic';
+  /** Page size the server caps every list at, even without `limit` (0: no cap). */
+  maxPageSize = 0;
+  /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
+  concurrentWrites = 0;
+  /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
+  acceptsToken: (token: string) => boolean = (t) => t === this.token;
   private server?: Server;
   private store: Record<string, Obj[]> = {};
+  private resourceVersion = 1000;
+  private epoch = 0;
   port = 0;
 
   constructor(private readonly certs: { ca: string; cert: string; key: string }, public token: string, public scenario: Scenario) {
@@ -102,14 +135,23 @@ export class FakeApiServer {
     this.scenario = scenario;
     this.store = {};
     for (const r of RESOURCES) this.store[r] = structuredClone(scenario.objects[r] ?? []);
+    for (const r of RESOURCES) for (const o of this.store[r]!) { o.metadata ??= {}; o.metadata.resourceVersion ??= String(this.nextVersion()); }
     this.requests.length = 0;
     this.evictions.clear();
+    this.denied.clear();
     this.failNodePatches = 0;
+    this.maxPageSize = 0;
+    this.concurrentWrites = 0;
   }
 
-  /** Current objects of a resource (tests assert on writes). */
-  objects(resource: (typeof RESOURCES)[number]): Obj[] {
+  /** Current objects of a resource (tests assert on writes and add objects). */
+  objects(resource: Resource): Obj[] {
     return this.store[resource]!;
+  }
+
+  /** Simulates an etcd compaction: every continue token issued so far expires (410). */
+  compact(): void {
+    this.epoch++;
   }
 
   /** `https://127.0.0.1:PORT`. */
@@ -137,14 +179,58 @@ export class FakeApiServer {
     this.server = undefined;
   }
 
+  private nextVersion(): number {
+    return ++this.resourceVersion;
+  }
+
+  private bump(obj: Obj): void {
+    obj.metadata.resourceVersion = String(this.nextVersion());
+  }
+
   private send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', ...headers });
     res.end(text);
   }
 
-  private list(resource: string, items: Obj[], res: ServerResponse): void {
-    this.send(res, 200, { kind: KIND[resource], apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+  /** One page of a list: `limit` (capped by maxPageSize) and `continue` as kube-apiserver pages. */
+  private list(resource: string, items: Obj[], url: URL, res: ServerResponse): void {
+    const rawContinue = url.searchParams.get('continue');
+    let start = 0;
+    if (rawContinue) {
+      const token = decodeContinue(rawContinue);
+      if (!token) { this.send(res, 400, status(400, 'BadRequest', 'continue key is not valid: illegal base64 data at input byte 0')); return; }
+      if (token.epoch !== this.epoch) { this.send(res, 410, continueExpired()); return; }
+      start = token.start;
+    }
+    const asked = Number(url.searchParams.get('limit') ?? '0');
+    const limit = [asked, this.maxPageSize].filter((n) => n > 0).reduce((a, b) => Math.min(a, b), Infinity);
+    const page = items.slice(start, start + limit);
+    const next = start + page.length;
+    const metadata: Obj = { resourceVersion: String(this.resourceVersion) };
+    if (next < items.length) { metadata.continue = encodeContinue({ start: next, epoch: this.epoch }); metadata.remainingItemCount = items.length - next; }
+    this.send(res, 200, { kind: KIND[resource], apiVersion: GROUP[resource] ? `${GROUP[resource]}/v1` : 'v1', metadata, items: page });
+  }
+
+  /** Budgets in the pod's namespace whose selector matches the pod (an empty selector matches every pod in policy/v1). */
+  private budgetsFor(pod: Obj): Obj[] {
+    return this.store.poddisruptionbudgets!.filter((b) => b.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(b.spec?.selector ?? {}, pod.metadata?.labels));
+  }
+
+  /** eviction.go: finished pods skip the budgets; one budget is checked and decremented; more than one is an error. */
+  private evict(pod: Obj, idx: number, res: ServerResponse): void {
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const budgets = finished ? [] : this.budgetsFor(pod);
+    if (budgets.length > 1) { this.send(res, 500, multipleBudgets()); return; }
+    const pdb = budgets[0];
+    if (pdb) {
+      pdb.status ??= {};
+      if ((pdb.status.disruptionsAllowed ?? 0) <= 0) { this.send(res, 429, disruptionBudgetRefusal(pdb)); return; }
+      pdb.status.disruptionsAllowed--;
+      this.bump(pdb);
+    }
+    this.store.pods!.splice(idx, 1);
+    this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -152,7 +238,7 @@ export class FakeApiServer {
     const method = req.method ?? 'GET';
     const body = raw ? (() => { try { return JSON.parse(raw); } catch { return raw; } })() : undefined;
     this.requests.push({ method, path: `${url.pathname}${url.search}`, contentType: req.headers['content-type'], body });
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    if (!this.acceptsToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
@@ -175,9 +261,17 @@ export class FakeApiServer {
     if (!m) { this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource')); return; }
     const [, ns, resource, name, sub] = m;
     if (!resource || !this.store[resource]) { this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource')); return; }
+    const group = GROUP[resource] ?? '';
+    const verb = name ? VERB[method] ?? method.toLowerCase() : method === 'GET' ? 'list' : VERB[method] ?? method.toLowerCase();
+    const rbacResource = sub && sub !== 'log' ? `${resource}/${sub}` : sub === 'log' ? 'pods/log' : resource;
+    if (this.denied.has(`${verb} ${rbacResource}`)) {
+      const clusterScoped = resource === 'nodes' || resource === 'namespaces';
+      this.send(res, 403, forbidden(this.user, verb, rbacResource, group, name, clusterScoped ? undefined : ns));
+      return;
+    }
     if (resource === 'namespaces' && name && !sub) { // /api/v1/namespaces/{ns} is a namespace read
       const found = this.store.namespaces!.find((o) => o.metadata?.name === name);
-      if (found) this.send(res, 200, found); else this.send(res, 404, status(404, 'NotFound', `namespaces "${name}" not found`));
+      if (found) this.send(res, 200, found); else this.send(res, 404, notFound('namespaces', '', name));
       return;
     }
     const inNs = (o: Obj) => !ns || o.metadata?.namespace === ns;
@@ -187,14 +281,14 @@ export class FakeApiServer {
       if (fs) for (const term of fs.split(',')) { const [k, v] = term.split('='); items = items.filter((o) => String(getPath(o, k!) ?? '') === v); }
       const ls = url.searchParams.get('labelSelector');
       if (ls) for (const term of ls.split(',')) { const [k, v] = term.split('='); items = items.filter((o) => o.metadata?.labels?.[k!] === v); }
-      this.list(resource, items, res);
+      this.list(resource, items, url, res);
       return;
     }
     const idx = this.store[resource]!.findIndex((o) => inNs(o) && o.metadata?.name === name);
     const obj = idx >= 0 ? this.store[resource]![idx] : undefined;
-    const notFound = () => this.send(res, 404, status(404, 'NotFound', `${SINGULAR[resource] ?? resource} "${name}" not found`, { name, kind: resource }));
+    const missing = () => this.send(res, 404, notFound(resource, group, name));
     if (sub === 'log') {
-      if (!obj) { notFound(); return; }
+      if (!obj) { missing(); return; }
       const container = url.searchParams.get('container') ?? obj.spec?.containers?.[0]?.name;
       const logs = this.scenario.logs?.[`${ns}/${name}/${container}`];
       const previous = url.searchParams.get('previous') === 'true';
@@ -210,27 +304,23 @@ export class FakeApiServer {
       return;
     }
     if (sub === 'eviction' && method === 'POST') {
-      if (!obj) { notFound(); return; }
-      const key = `${ns}/${name}`;
-      const answer = this.evictions.get(key)?.shift() ?? 201;
-      if (answer === '429-pdb') {
-        this.send(res, 429, status(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget web-pdb needs 2 healthy pods and has 2 currently' }] }));
-      } else if (answer === '429-throttle') {
+      if (!obj) { missing(); return; }
+      const answer = this.evictions.get(`${ns}/${name}`)?.shift() ?? 201;
+      if (answer === '429-throttle') {
         this.send(res, 429, status(429, 'TooManyRequests', 'Too many requests, please try again later.'), { 'retry-after': '1' });
       } else if (answer === 500) {
         this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
       } else {
-        this.store[resource]!.splice(idx, 1);
-        this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+        this.evict(obj, idx, res);
       }
       return;
     }
-    if (!obj) { notFound(); return; }
+    if (!obj) { missing(); return; }
     if (method === 'GET') { this.send(res, 200, obj); return; }
     if (method === 'DELETE') { this.store[resource]!.splice(idx, 1); this.send(res, 200, obj); return; }
-    if (method === 'PATCH') {
+    if (method === 'PATCH' || method === 'PUT') {
       const ct = String(req.headers['content-type'] ?? '');
-      if (!/merge-patch\+json|strategic-merge-patch\+json/.test(ct)) {
+      if (method === 'PATCH' && !/merge-patch\+json|strategic-merge-patch\+json/.test(ct)) {
         this.send(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${ct}`));
         return;
       }
@@ -239,9 +329,15 @@ export class FakeApiServer {
         this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed'));
         return;
       }
-      mergePatch(obj, body as Obj);
-      obj.metadata.resourceVersion = String(Number(obj.metadata.resourceVersion ?? '1') + 1);
-      this.send(res, 200, obj);
+      if (this.concurrentWrites > 0) { this.concurrentWrites--; this.bump(obj); }
+      // A resourceVersion in the body is a precondition (optimistic concurrency): stale means 409.
+      const wanted = (body as Obj | undefined)?.metadata?.resourceVersion;
+      if (wanted !== undefined && wanted !== obj.metadata.resourceVersion) { this.send(res, 409, conflict(resource, group, name)); return; }
+      if (method === 'PUT') this.store[resource]![idx] = structuredClone(body as Obj);
+      else mergePatch(obj, body as Obj);
+      const stored = this.store[resource]![idx]!;
+      this.bump(stored);
+      this.send(res, 200, stored);
       return;
     }
     this.send(res, 405, status(405, 'MethodNotAllowed', `${method} is not supported`));

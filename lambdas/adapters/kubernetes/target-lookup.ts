@@ -1,0 +1,84 @@
+import {
+  instanceIdFromProviderId, kubernetesLookupsFor, resolveKubernetesAlarmTargets,
+  type KubernetesFacts, type KubernetesLookups, type KubernetesTargetResolution, type NodeFacts, type PodFacts,
+} from '../../core/kubernetes/alarm-targets.js';
+import type { Node, Pod } from '../../core/kubernetes/types.js';
+import { withTimeout } from './api-errors.js';
+import type { KubeAccessFor } from './incident-evidence.js';
+import { listAllPages } from './paged-list.js';
+
+/** Distinct nodes read for the pods of one resolution; beyond this pods keep their node name only. */
+const MAX_NODE_READS = 20;
+
+/** The facts resolution needs from a pod object. */
+export function podFacts(cluster: string, pod: Pod): PodFacts {
+  const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o.controller);
+  const statuses = pod.status?.containerStatuses ?? [];
+  return {
+    cluster, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '',
+    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    ...(owner ? { ownerName: owner.name, ownerKind: owner.kind } : {}),
+    ...(pod.status?.phase ? { phase: pod.status.phase } : {}),
+    ready: statuses.length > 0 && statuses.every((s) => s.ready),
+    restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+  };
+}
+
+/**
+ * Reads what alarm-target resolution needs from the clusters: node providerIDs (node name ->
+ * instance id) and the pods a pod-level alarm names. A read that fails leaves its fact out, and
+ * the resolution reports that target as unresolved with the reason; nothing here throws for an
+ * unreachable or forbidden cluster.
+ */
+export class KubernetesTargetLookup {
+  constructor(private readonly accessFor: KubeAccessFor, private readonly requestTimeoutMs = 10_000) {}
+
+  /** Reads one node; undefined when it does not exist or cannot be read. */
+  private async node(cluster: string, name: string): Promise<NodeFacts | undefined> {
+    try {
+      const c = await this.accessFor(cluster).clients();
+      const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, c.core.readNode({ name }))) as unknown as Node;
+      return { cluster, node: name, ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The pods of a namespace (paged); an empty list when they cannot be read. */
+  private async pods(cluster: string, namespace: string): Promise<PodFacts[]> {
+    try {
+      const c = await this.accessFor(cluster).clients();
+      const list = await withTimeout(`list pods in ${namespace}`, this.requestTimeoutMs, listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })));
+      return list.items.map((p) => podFacts(cluster, p as unknown as Pod));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Performs the lookups `kubernetesLookupsFor` asked for, plus the nodes of the pods found. */
+  async read(lookups: KubernetesLookups): Promise<KubernetesFacts> {
+    const namespaces = new Map<string, { cluster: string; namespace: string }>();
+    for (const p of lookups.pods) namespaces.set(`${p.cluster}/${p.namespace}`, p);
+    const pods = (await Promise.all([...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace)))).flat();
+    const nodeKeys = new Map<string, { cluster: string; node: string }>();
+    for (const n of lookups.nodes) nodeKeys.set(`${n.cluster}/${n.node}`, n);
+    for (const p of pods) if (p.nodeName && nodeKeys.size < lookups.nodes.length + MAX_NODE_READS) nodeKeys.set(`${p.cluster}/${p.nodeName}`, { cluster: p.cluster, node: p.nodeName });
+    const nodes = (await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node)))).filter((n): n is NodeFacts => n !== undefined);
+    return { nodes, pods };
+  }
+
+  /**
+   * The whole resolution for an alarm's dimension sets: decide what to read, read it, decide.
+   * @example await lookup.resolve(alarm.dimensions) // { targets: [{ kind: 'pod', cluster, namespace, pod, node, instanceId }], unresolved: [] }
+   */
+  async resolve(dimensions: readonly Readonly<Record<string, string>>[]): Promise<KubernetesTargetResolution> {
+    const lookups = kubernetesLookupsFor(dimensions);
+    const facts = lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups) : {};
+    return resolveKubernetesAlarmTargets(dimensions, facts);
+  }
+
+  /** The EC2 instance behind a node (the workflow's TargetDirectory.instanceOfNode shape). */
+  async instanceOfNode(cluster: string, node: string): Promise<string | undefined> {
+    return instanceIdFromProviderId((await this.node(cluster, node))?.providerID);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Where a Container Insights alarm points on a cluster. Pure: the dimensions come from the alarm,
+ * and what only the API knows (a node's providerID, which pods a workload-level PodName names)
+ * comes in as lookup results, so the decision is testable on alarm fixtures alone.
+ *
+ * Container Insights dimension sets (ContainerInsights namespace):
+ * - node metrics: ClusterName, NodeName, InstanceId (InstanceId may be missing, e.g. from
+ *   aggregated or OTel metrics: then the node's spec.providerID `aws:///<az>/<instance-id>` says it);
+ * - pod metrics: ClusterName, Namespace, PodName, where PodName is the *workload* name
+ *   (`reports` for pods `reports-6f5d4c3b2-k7j6h`) unless the agent runs with
+ *   prefer_full_pod_name, and FullPodName (enhanced observability) is the pod's own name.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
+ */
+
+/** Dimension values are untrusted text: only names of these shapes become targets. */
+const CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+/** `aws:///eu-west-1a/i-0abc…` (EC2); Fargate and other providers have no instance. */
+const AWS_PROVIDER_ID = /^aws:\/\/\/[a-z0-9-]{1,32}\/(i-[0-9a-f]{8,17})$/;
+
+/** Most pods one workload-level alarm turns into (the least healthy first). */
+export const MAX_PODS_PER_WORKLOAD_ALARM = 5;
+
+/** A node the alarm names. */
+export interface NodeAlarmTarget {
+  readonly kind: 'node';
+  readonly cluster: string;
+  readonly node: string;
+  readonly instanceId?: string;
+}
+
+/** A pod the alarm names, with the node it runs on when known (its node's evidence is collected too). */
+export interface PodAlarmTarget {
+  readonly kind: 'pod';
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly node?: string;
+  readonly instanceId?: string;
+}
+
+/** A target on a cluster. */
+export type KubernetesAlarmTarget = NodeAlarmTarget | PodAlarmTarget;
+
+/** What the resolver needs read from a cluster before it can decide. */
+export interface KubernetesLookups {
+  /** Nodes whose providerID (and so instance id) is needed, by cluster. */
+  readonly nodes: readonly { readonly cluster: string; readonly node: string }[];
+  /** Pods named by a pod alarm (exact or workload-level name), by cluster and namespace. */
+  readonly pods: readonly { readonly cluster: string; readonly namespace: string; readonly podName: string }[];
+}
+
+/** A node as read for resolution. */
+export interface NodeFacts {
+  readonly cluster: string;
+  readonly node: string;
+  readonly providerID?: string;
+}
+
+/** A pod as read for resolution (the candidates of one pod alarm). */
+export interface PodFacts {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeName?: string;
+  /** Name of the controlling owner (ReplicaSet `reports-6f5d4c3b2`, DaemonSet, StatefulSet…). */
+  readonly ownerName?: string;
+  readonly ownerKind?: string;
+  readonly phase?: string;
+  readonly ready?: boolean;
+  readonly restarts?: number;
+}
+
+/** Lookup results; a missing entry means it could not be read (the resolution says so). */
+export interface KubernetesFacts {
+  readonly nodes?: readonly NodeFacts[];
+  readonly pods?: readonly PodFacts[];
+}
+
+/** The decision: targets, and every dimension set that named nothing usable, with why. */
+export interface KubernetesTargetResolution {
+  readonly targets: readonly KubernetesAlarmTarget[];
+  readonly unresolved: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
+}
+
+type Dimensions = Readonly<Record<string, string>>;
+
+/** The EC2 instance id in a node's providerID, or undefined (Fargate, another provider, malformed). */
+export function instanceIdFromProviderId(providerID: string | undefined): string | undefined {
+  return providerID ? AWS_PROVIDER_ID.exec(providerID)?.[1] : undefined;
+}
+
+/** The names a dimension set carries, validated; `kind` says which Container Insights level it is. */
+function parse(d: Dimensions): { kind: 'node'; cluster: string; node: string; instanceId?: string } | { kind: 'pod'; cluster: string; namespace: string; podName: string; full: boolean } | { kind: 'none'; reason: string } {
+  const cluster = d.ClusterName;
+  if (!cluster) return { kind: 'none', reason: 'no ClusterName dimension' };
+  if (!CLUSTER.test(cluster)) return { kind: 'none', reason: 'ClusterName is not an EKS cluster name' };
+  const podName = d.FullPodName ?? d.PodName;
+  if (podName !== undefined || d.Namespace !== undefined) {
+    if (!d.Namespace || !DNS_LABEL.test(d.Namespace)) return { kind: 'none', reason: 'a pod dimension set without a valid Namespace' };
+    if (!podName || !DNS_SUBDOMAIN.test(podName)) return { kind: 'none', reason: 'Namespace without a valid PodName or FullPodName (namespace-level alarms name no pod)' };
+    return { kind: 'pod', cluster, namespace: d.Namespace, podName, full: d.FullPodName !== undefined };
+  }
+  if (d.NodeName !== undefined) {
+    if (!DNS_SUBDOMAIN.test(d.NodeName)) return { kind: 'none', reason: 'NodeName is not a Kubernetes node name' };
+    const instanceId = d.InstanceId && INSTANCE_ID.test(d.InstanceId) ? d.InstanceId : undefined;
+    return { kind: 'node', cluster, node: d.NodeName, ...(instanceId ? { instanceId } : {}) };
+  }
+  return { kind: 'none', reason: 'a cluster-level dimension set (ClusterName only) names no node or pod' };
+}
+
+/**
+ * What must be read from the clusters before `resolveKubernetesAlarmTargets` can decide: nodes
+ * without an InstanceId dimension, and the pods of every pod-level dimension set.
+ * @example kubernetesLookupsFor([{ ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' }]) // nodes: [{ cluster: 'prod', node: … }]
+ */
+export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): KubernetesLookups {
+  const nodes = new Map<string, { cluster: string; node: string }>();
+  const pods = new Map<string, { cluster: string; namespace: string; podName: string }>();
+  for (const d of dimensions) {
+    const p = parse(d);
+    if (p.kind === 'node' && !p.instanceId) nodes.set(`${p.cluster}/${p.node}`, { cluster: p.cluster, node: p.node });
+    if (p.kind === 'pod') pods.set(`${p.cluster}/${p.namespace}/${p.podName}`, { cluster: p.cluster, namespace: p.namespace, podName: p.podName });
+  }
+  return { nodes: [...nodes.values()], pods: [...pods.values()] };
+}
+
+/**
+ * True when `pod` belongs to the workload Container Insights calls `workload`: the owner's name
+ * is the workload (DaemonSet, StatefulSet, Job) or the workload plus a ReplicaSet hash (Deployment).
+ */
+export function podBelongsToWorkload(pod: PodFacts, workload: string): boolean {
+  const owner = pod.ownerName;
+  if (!owner) return false;
+  if (owner === workload) return true;
+  return pod.ownerKind === 'ReplicaSet' && owner.startsWith(`${workload}-`) && /^[a-z0-9]{5,10}$/.test(owner.slice(workload.length + 1));
+}
+
+/** Least healthy first: not running, then not ready, then most restarts. */
+function unhealthiness(p: PodFacts): number {
+  return (p.phase !== 'Running' ? 1_000_000 : 0) + (p.ready === false ? 100_000 : 0) + Math.min(p.restarts ?? 0, 99_999);
+}
+
+/**
+ * Turns an alarm's dimension sets into node and pod targets. Nodes get their instance id from the
+ * InstanceId dimension or else from the node's providerID; a pod alarm names the pod itself
+ * (FullPodName, or a PodName that is a pod) or the least healthy pods of the workload it names,
+ * each with its node. Anything that cannot be resolved is listed with the reason, never guessed.
+ * @example resolveKubernetesAlarmTargets([{ ClusterName: 'prod', Namespace: 'shop', PodName: 'reports' }], { pods })
+ */
+export function resolveKubernetesAlarmTargets(dimensions: readonly Dimensions[], facts: KubernetesFacts = {}): KubernetesTargetResolution {
+  const targets = new Map<string, KubernetesAlarmTarget>();
+  const unresolved: { dimensions: Dimensions; reason: string }[] = [];
+  const nodeFacts = new Map((facts.nodes ?? []).map((n) => [`${n.cluster}/${n.node}`, n]));
+  const instanceOf = (cluster: string, node: string | undefined) => (node ? instanceIdFromProviderId(nodeFacts.get(`${cluster}/${node}`)?.providerID) : undefined);
+  for (const d of dimensions) {
+    const p = parse(d);
+    if (p.kind === 'none') { unresolved.push({ dimensions: d, reason: p.reason }); continue; }
+    if (p.kind === 'node') {
+      const instanceId = p.instanceId ?? instanceOf(p.cluster, p.node);
+      if (!instanceId) {
+        const known = nodeFacts.get(`${p.cluster}/${p.node}`);
+        unresolved.push({ dimensions: d, reason: known ? `node ${p.node} has no EC2 providerID (${known.providerID ?? 'none'}): node-side (SSM) evidence and actions are not possible` : `node ${p.node} could not be read from cluster ${p.cluster}: its instance id is unknown` });
+      }
+      // The node is still a target: the Kubernetes API can read and act on it without an instance.
+      targets.set(`node:${p.cluster}/${p.node}`, { kind: 'node', cluster: p.cluster, node: p.node, ...(instanceId ? { instanceId } : {}) });
+      continue;
+    }
+    const candidates = (facts.pods ?? []).filter((x) => x.cluster === p.cluster && x.namespace === p.namespace);
+    const exact = candidates.find((x) => x.name === p.podName);
+    const chosen = exact ? [exact] : p.full ? [] : candidates.filter((x) => podBelongsToWorkload(x, p.podName)).sort((a, b) => unhealthiness(b) - unhealthiness(a) || a.name.localeCompare(b.name)).slice(0, MAX_PODS_PER_WORKLOAD_ALARM);
+    if (chosen.length === 0) {
+      unresolved.push({ dimensions: d, reason: `no pod ${p.full ? 'named' : 'named or owned by workload'} ${p.podName} in ${p.cluster}/${p.namespace} (gone, or not readable)` });
+      continue;
+    }
+    for (const pod of chosen) {
+      const instanceId = instanceOf(p.cluster, pod.nodeName);
+      targets.set(`pod:${p.cluster}/${p.namespace}/${pod.name}`, {
+        kind: 'pod', cluster: p.cluster, namespace: p.namespace, pod: pod.name, ...(pod.nodeName ? { node: pod.nodeName } : {}), ...(instanceId ? { instanceId } : {}),
+      });
+    }
+  }
+  return { targets: [...targets.values()], unresolved };
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { KubernetesTargetLookup } from '../../../lambdas/adapters/kubernetes/target-lookup.js';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import type { FakeApiServer } from './fake-api-server.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { loadScenario } from './scenario-loader.js';
+
+const TOKEN = 'k8s-aws-v1.target-lookup';
+const N1 = 'ip-10-0-1-23.eu-west-1.compute.internal';
+let server: FakeApiServer;
+let lookup: KubernetesTargetLookup;
+
+const dimensionsOf = (file: string): Record<string, string>[] =>
+  JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/alarms', file), 'utf8')).detail.configuration.metrics.map((m: { metricStat: { metric: { dimensions: Record<string, string> } } }) => m.metricStat.metric.dimensions);
+
+let cluster: LocalCluster;
+
+beforeAll(async () => {
+  cluster = await startLocalCluster(loadScenario('oom-killed-pod'), TOKEN);
+  const { access } = cluster;
+  server = cluster.server;
+  lookup = new KubernetesTargetLookup((cluster) => {
+    if (cluster !== 'shop-prod') throw new Error(`no access to ${cluster}`);
+    return access;
+  });
+});
+afterAll(() => cluster.stop());
+beforeEach(() => server.load(loadScenario('oom-killed-pod')));
+
+it('resolves a workload-level pod alarm to the pod, its node and the node\'s instance (paged list)', async () => {
+  server.maxPageSize = 2;
+  const r = await lookup.resolve(dimensionsOf('eks-pod-restarts-workload.json'));
+  expect(r.targets).toEqual([{ kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+  expect(r.unresolved).toEqual([]);
+});
+
+it('resolves a node alarm without InstanceId through the node\'s providerID', async () => {
+  const r = await lookup.resolve(dimensionsOf('eks-node-filesystem-no-instance.json'));
+  expect(r.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+  expect(await lookup.instanceOfNode('shop-prod', N1)).toBe('i-0a1b2c3d4e5f60701');
+  expect(await lookup.instanceOfNode('shop-prod', 'ip-10-9-9-9.eu-west-1.compute.internal')).toBeUndefined();
+});
+
+it('a forbidden read or an unknown cluster leaves the target unresolved with the reason, without throwing', async () => {
+  server.denied.add('get nodes').add('list pods');
+  const node = await lookup.resolve(dimensionsOf('eks-node-filesystem-no-instance.json'));
+  expect(node.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: N1 }]);
+  expect(node.unresolved[0]!.reason).toMatch(/could not be read/);
+  const pod = await lookup.resolve(dimensionsOf('eks-pod-restarts-workload.json'));
+  expect(pod.targets).toEqual([]);
+  const other = await lookup.resolve([{ ClusterName: 'other', NodeName: N1 }]);
+  expect(other.unresolved[0]!.reason).toMatch(/could not be read from cluster other/);
+});
