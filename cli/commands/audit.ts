@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
-import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
+import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { bold, complain, cyan, dim, green, red, yellow } from '../output.js';
 import { openAuditSource, type AwsAuditOptions } from './audit-source.js';

@@ -3,7 +3,8 @@
  * Every field is plain JSON and small: evidence travels as references, never inline, so the
  * state stays far below the 256 KB limit even for many targets.
  */
-import type { EvidenceRef } from '../ports.js';
+import type { EvidenceRef } from './ports.js';
+import type { ReplaySource } from './manual-input.js';
 import type { ActionRisk, ActionTarget } from '../remediation/catalog.js';
 import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { Platform } from '../evidence/bundle.js';
@@ -21,8 +22,8 @@ export interface Target {
   readonly container?: string;
 }
 
-/** How the execution was started. */
-export type TriggerKind = 'alarm' | 'manual';
+/** How the execution was started: an alarm, a manual run, or a replay of recorded evidence. */
+export type TriggerKind = 'alarm' | 'manual' | 'replay';
 
 /** Manual runs choose; alarm runs follow the configuration. */
 export type RunMode = 'alarm' | 'dry-run' | 'execute';
@@ -34,6 +35,8 @@ export interface Trigger {
   readonly actor: string;
   readonly alarmName?: string;
   readonly alarmReason?: string;
+  /** Replays: the recorded file the evidence came from. */
+  readonly origin?: string;
   readonly at: string;
 }
 
@@ -45,6 +48,8 @@ export interface IntakeResult {
   readonly targets: readonly Target[];
   /** The runbook a manual run asked for; alarm runs learn it from classification. */
   readonly runbookId?: string;
+  /** Replays: the stored evidence Collect records instead of running a collector. */
+  readonly replay?: ReplaySource;
   /** True when this delivery repeats one already being handled (the execution stops). */
   readonly duplicate: boolean;
   readonly dedupeKey: string;
@@ -67,6 +72,8 @@ export interface CollectedEvidence {
   readonly ref?: EvidenceRef;
   readonly commandId?: string;
   readonly error?: string;
+  /** Names of the bundle's sections (what was collected), when stored. */
+  readonly sectionNames?: readonly string[];
 }
 
 /** Result of Collect (and of the collection half of Verify). */
