@@ -126,7 +126,7 @@ export function viewExecution(entries: readonly AuditEntry[]): ExecutionView {
   const find = (t: string) => entries.find((e) => e.type === t);
   const col = data(find('collected'));
   const collected: ExecutionView['collected'] = Array.isArray(col.evidence)
-    ? col.evidence.map((e: any) => ({ target: e.target, status: e.status, ref: e.ref, error: e.error }))
+    ? col.evidence.map((e: any) => ({ target: e.target, status: e.status, ref: e.ref, error: e.error, sections: e.sectionNames, how: col.how }))
     : col.evidence?.uri ? [{ target: summary.target ?? 'local', status: 'Success', ref: col.evidence, sections: col.sections, how: col.how ?? col.document }]
     : col.skipped ? [] : [];
   const cls = data(find('classified'));
