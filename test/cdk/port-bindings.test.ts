@@ -56,8 +56,9 @@ describe('each workflow function gets exactly the environment and grants of the 
   });
 
   it('the targets port grants the Auto Scaling and EC2 lookups, the alarms port DescribeAlarms', () => {
+    expect(actionsOf('Intake')).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances']));
     for (const task of WORKFLOW_TASK_NAMES) {
-      expect(actionsOf(task).includes('ec2:DescribeInstances')).toBe(TASK_PORTS[task].targets !== undefined);
+      expect(actionsOf(task).includes('autoscaling:DescribeAutoScalingGroups')).toBe(TASK_PORTS[task].targets !== undefined);
       expect(actionsOf(task).includes('cloudwatch:DescribeAlarms')).toBe(TASK_PORTS[task].alarms !== undefined);
     }
   });
