@@ -5,13 +5,11 @@
  */
 
 import type {
-  ApprovalDecision, CaughtError, CollectedEvidence, CompletionSummary, Plan, PlanDecision, RunMode, StepOutcome, Target, Trigger, VerificationResult,
+  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, RunMode, StepOutcome, Target, Trigger, VerificationResult,
 } from '../workflow/model.js';
-import type { ManualInput } from '../workflow/manual-input.js';
 import type { RunbookMatch } from '../classify/engine.js';
 
-/** The final outcome of an execution (on `completed`). */
-export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+export type { AuditOutcome } from '../workflow/model.js';
 
 /** What each kind of entry records: one typed payload per step of the workflow. */
 export interface AuditPayloads {

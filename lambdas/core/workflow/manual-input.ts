@@ -6,27 +6,8 @@
  * field is wrong and what would be right.
  */
 import type { Platform } from '../evidence/bundle.js';
-import type { EvidenceRef } from './ports.js';
+import type { ManualInput, ReplaySource } from './model.js';
 import { parseTarget, TARGET_GRAMMAR, TargetGrammarError } from './targets.js';
-
-/** Recorded evidence to classify instead of running a collector. */
-export interface ReplaySource {
-  /** The bundle, already stored (the local root stores the file once; on AWS, an object in the evidence bucket). */
-  readonly evidence: EvidenceRef;
-  /** Where it was recorded from (a file name), for the audit trail. */
-  readonly origin?: string;
-}
-
-/** A validated manual request. */
-export interface ManualInput {
-  /** Absent only on a replay (the classification picks the runbook). */
-  readonly runbookId?: string;
-  readonly target: string;
-  readonly mode: 'dry-run' | 'execute';
-  readonly invokedBy: string;
-  readonly platform?: Platform;
-  readonly replay?: ReplaySource;
-}
 
 /** The manual input is unusable; the message names the field and the accepted forms. */
 export class ManualInputError extends Error {

@@ -3,11 +3,38 @@
  * Every field is plain JSON and small: evidence travels as references, never inline, so the
  * state stays far below the 256 KB limit even for many targets.
  */
-import type { EvidenceRef } from './ports.js';
-import type { ReplaySource } from './manual-input.js';
 import type { ActionRisk, ActionTarget } from '../remediation/catalog.js';
-import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { Platform } from '../evidence/bundle.js';
+
+/** A stored evidence bundle: where it is and what it hashes to. Evidence travels by reference. */
+export interface EvidenceRef {
+  /** `s3://bucket/key` on AWS, `file:///…` locally. */
+  readonly uri: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The final outcome of an execution (on the audit trail's `completed` entry). */
+export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+
+/** Recorded evidence to classify instead of running a collector. */
+export interface ReplaySource {
+  /** The bundle, already stored (the local root stores the file once; on AWS, an object in the evidence bucket). */
+  readonly evidence: EvidenceRef;
+  /** Where it was recorded from (a file name), for the audit trail. */
+  readonly origin?: string;
+}
+
+/** A validated manual request (manual-input.ts validates it). */
+export interface ManualInput {
+  /** Absent only on a replay (the classification picks the runbook). */
+  readonly runbookId?: string;
+  readonly target: string;
+  readonly mode: 'dry-run' | 'execute';
+  readonly invokedBy: string;
+  readonly platform?: Platform;
+  readonly replay?: ReplaySource;
+}
 
 /** One host or node the workflow acts on; `id` is the lock key and the command target. */
 export interface Target {

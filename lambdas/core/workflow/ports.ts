@@ -10,7 +10,7 @@ import type { CommandRunner } from '../collection/command-runner.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { ActionTarget } from '../remediation/catalog.js';
 import type { WorkflowConfig } from './config.js';
-import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, Plan, PlannedStep, StepOutcome, Target } from './model.js';
+import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
 
 export type { CommandRunner, CommandRequest, CommandResult, CommandStatus } from '../collection/command-runner.js';
 
@@ -19,13 +19,7 @@ export interface Clock {
   now(): Date;
 }
 
-/** A stored evidence bundle: where it is and what it hashes to. Evidence travels by reference. */
-export interface EvidenceRef {
-  /** `s3://bucket/key` on AWS, `file:///…` locally. */
-  readonly uri: string;
-  readonly sha256: string;
-  readonly bytes: number;
-}
+export type { EvidenceRef } from './model.js';
 
 /** Evidence bundles, stored once and read back by reference. */
 export interface EvidenceStore {
