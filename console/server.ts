@@ -22,7 +22,7 @@ import { LocalEvidenceStore } from '../lambdas/adapters/local/local-evidence-sto
 import { ExecutionRecords } from '../lambdas/local/execute-workflow.js';
 import { loadWorkflowDefinition } from '../lambdas/local/workflow-definition.js';
 import { manualRun } from '../lambdas/local/triage.js';
-import { parseTarget } from '../lambdas/core/workflow/targets.js';
+import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 
@@ -249,7 +249,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       const body = await readJsonBody(req);
       onlyKeys(body, ['runbookId', 'target', 'mode', 'by']);
       if (typeof body.runbookId !== 'string' || !runbooks.has(body.runbookId)) throw new HttpError(400, 'runbookId must name a runbook of the catalogue');
-      if (typeof body.target !== 'string' || body.target.length > 260) throw new HttpError(400, 'target must be local, an instance id, a node name or eks:<cluster>/<node>');
+      if (typeof body.target !== 'string' || body.target.length > 260) throw new HttpError(400, `target must be one of: ${TARGET_GRAMMAR}`);
       try { parseTarget(body.target); } catch (error) { throw new HttpError(400, (error as Error).message); }
       const mode = body.mode ?? 'dry-run';
       if (mode !== 'dry-run' && mode !== 'execute') throw new HttpError(400, 'mode must be "dry-run" or "execute"');
