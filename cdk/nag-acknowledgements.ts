@@ -7,10 +7,11 @@
  */
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { WORKFLOW_TASK_NAMES } from '../lambdas/handlers/workflow-tasks.js';
+import { WORKFLOW_TASK_NAMES } from '../lambdas/core/workflow/task-names.js';
 import { instanceArnPattern } from './constructs/command-documents.js';
 import { nodegroupArnPattern } from './constructs/remediation-permissions.js';
-import { alarmArnPattern, type PipelineStack } from './stacks/pipeline-stack.js';
+import { alarmArnPattern } from './constructs/port-bindings.js';
+import type { PipelineStack } from './stacks/pipeline-stack.js';
 import type { StateStack } from './stacks/state-stack.js';
 
 /** How cdk-nag prints a resource token inside a finding id. */

@@ -19,10 +19,10 @@ import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import { ApprovalError, isValidActor, LocalApprovals } from '../lambdas/adapters/local/local-approvals.js';
 import { LocalAuditStore } from '../lambdas/adapters/local/local-audit-store.js';
 import { LocalEvidenceStore } from '../lambdas/adapters/local/local-evidence-store.js';
-import { ExecutionRecords } from '../lambdas/adapters/local/local-pipeline.js';
-import { LOCAL_WORKFLOW_ASL } from '../lambdas/adapters/local/local-workflow.js';
-import { manualRun } from '../lambdas/adapters/local/local-triage.js';
-import { parseTargetSpec } from '../lambdas/core/remediation/remediation-preview.js';
+import { ExecutionRecords } from '../lambdas/local/execute-workflow.js';
+import { loadWorkflowDefinition } from '../lambdas/local/workflow-definition.js';
+import { manualRun } from '../lambdas/local/triage.js';
+import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 
@@ -40,7 +40,7 @@ export interface ConsoleOptions {
   /** Read the trail from here instead of the local data directory (`--aws`). */
   readonly audit?: AuditStore;
   readonly evidence?: EvidenceStore;
-  /** The definition the catalogue picture shows (default the local workflow). */
+  /** The definition the catalogue picture shows (default the one `triage` executes: lambdas/local/workflow.asl.json). */
   readonly workflowDefinition?: Record<string, any>;
   /** Fixed token (tests); default 32 random bytes. */
   readonly token?: string;
@@ -162,7 +162,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     const stored = rec ? await records.definition(rec.definitionSha256) : undefined;
     if (stored) return stored as Definition;
     const latest = options.workflowDefinition;
-    return (latest ?? LOCAL_WORKFLOW_ASL) as unknown as Definition;
+    return (latest ?? loadWorkflowDefinition()) as unknown as Definition;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -249,8 +249,8 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       const body = await readJsonBody(req);
       onlyKeys(body, ['runbookId', 'target', 'mode', 'by']);
       if (typeof body.runbookId !== 'string' || !runbooks.has(body.runbookId)) throw new HttpError(400, 'runbookId must name a runbook of the catalogue');
-      if (typeof body.target !== 'string' || body.target.length > 260) throw new HttpError(400, 'target must be local, an instance id, a node name or eks:<cluster>/<node>');
-      try { parseTargetSpec(body.target); } catch (error) { throw new HttpError(400, (error as Error).message); }
+      if (typeof body.target !== 'string' || body.target.length > 260) throw new HttpError(400, `target must be one of: ${TARGET_GRAMMAR}`);
+      try { parseTarget(body.target); } catch (error) { throw new HttpError(400, (error as Error).message); }
       const mode = body.mode ?? 'dry-run';
       if (mode !== 'dry-run' && mode !== 'execute') throw new HttpError(400, 'mode must be "dry-run" or "execute"');
       if (mode === 'execute' && !options.allowExecute) throw new HttpError(403, 'this console only starts dry runs; restart it with --allow-execute to run remediations');

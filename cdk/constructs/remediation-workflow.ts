@@ -8,7 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+import type { WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 import { buildWorkflowDefinition } from '../workflow/workflow-definition.js';
 
 /** Props of the workflow. */

@@ -4,18 +4,16 @@
  * per workflow step, the Standard workflow, the notification topic, the approval callback Lambda,
  * the event bus with its run-request rule, the operational alarms and the stack outputs.
  */
-import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
-import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
-import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
-import { WORKFLOW_TASK_NAMES, type WorkflowConfig, type WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+import type { WorkflowConfig } from '../../lambdas/core/workflow/config.js';
+import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
+import { ENV, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
 import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
@@ -26,6 +24,7 @@ import { ParamedicEventBus } from '../constructs/event-bus.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { exportOutput } from '../constructs/stack-outputs.js';
 import { HouseFunction } from '../constructs/house-function.js';
+import { bindPorts } from '../constructs/port-bindings.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
 
@@ -37,11 +36,6 @@ export interface PipelineStackProps extends StackProps {
   readonly key: kms.IKey;
   readonly evidenceBucket: s3.IBucket;
   readonly auditStore: AuditStore;
-}
-
-/** ARN pattern of every CloudWatch alarm of the stack's account and region. */
-export function alarmArnPattern(stack: Stack): string {
-  return Arn.format({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
 }
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
@@ -84,44 +78,27 @@ export class PipelineStack extends Stack {
       dryRun: config.dryRun, automaticRemediation: config.automaticRemediation, eksClusters: [...config.eksClusters],
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60, collectTimeoutSeconds: 600,
     };
-    const tables = props.auditStore;
+    const resources = {
+      auditStore: props.auditStore, evidenceBucket: props.evidenceBucket, topic: this.topic,
+      collectorDocuments: this.collectorDocuments, actionDocuments: this.actionDocuments,
+      remediationStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters }),
+      documentPrefix: props.names.documentPrefix, ssmRateControl: config.ssmRateControl,
+    };
+    // Least privilege per step: each function's variables and grants follow from the ports its handler wires.
     const make = (task: WorkflowTaskName): HouseFunction => {
       const fn = new HouseFunction(this, task, {
         entry: `lambdas/handlers/${TASK_HANDLER_FILES[task]}`,
         timeout: LONG_TASKS.has(task) ? Duration.minutes(14) : Duration.minutes(1),
         environment: { [ENV.config]: JSON.stringify(workflowConfig) },
+        shipRunbooks: TASK_PORTS[task].rulebook !== undefined,
         logKey: props.key,
         ...reserved,
       });
-      // The SSM runner sends catalogue documents under this deployment's names, rate-controlled.
-      if (TASK_PORTS[task].includes('commands')) {
-        fn.addEnvironment(SSM_RUNNER_ENV.documentPrefix, props.names.documentPrefix);
-        fn.addEnvironment(SSM_RUNNER_ENV.rateControl, JSON.stringify(config.ssmRateControl));
-      }
-      // Every step appends to the trail and reads the state table; nothing may rewrite the trail.
-      fn.addEnvironment(ENV.auditTable, tables.auditTable.tableName);
-      tables.grantAppend(fn);
-      fn.bindTable(tables.stateTable, ENV.stateTable);
-      fn.addEnvironment(ENV.evidenceBucket, props.evidenceBucket.bucketName);
-      fn.addEnvironment(ENV.topicArn, this.topic.topicArn);
-      if (IDEMPOTENT_TASKS.has(task)) fn.bindTable(tables.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable);
+      bindPorts(fn, TASK_PORTS[task], resources);
       return fn;
     };
     const functions = Object.fromEntries(WORKFLOW_TASK_NAMES.map((t) => [t, make(t)])) as Record<WorkflowTaskName, HouseFunction>;
     this.functions = functions;
-
-    // Least privilege per step.
-    for (const t of ['Collect', 'Verify'] as const) {
-      this.collectorDocuments.grantRun(functions[t]);
-      functions[t].bindBucket(props.evidenceBucket, ENV.evidenceBucket, 'readWrite');
-    }
-    this.actionDocuments.grantRun(functions.RemediateStep);
-    functions.RemediateStep.bindBucket(props.evidenceBucket, ENV.evidenceBucket, 'read');
-    for (const s of remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters })) functions.RemediateStep.addToRolePolicy(s);
-    functions.Classify.bindBucket(props.evidenceBucket, ENV.evidenceBucket, 'read');
-    for (const t of ['RequestApproval', 'Escalate', 'Complete'] as const) functions[t].bindTopic(this.topic, ENV.topicArn);
-    functions.Verify.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern(this)] }));
-    functions.Intake.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups'], resources: ['*'] }));
 
     if (config.eksClusters.length > 0) {
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
@@ -140,7 +117,7 @@ export class PipelineStack extends Stack {
     });
 
     this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key, ...reserved });
-    this.approveFunction.bindTable(tables.stateTable, ENV.stateTable, 'read');
+    this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
 
     this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });

@@ -7,7 +7,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 import { resolveCfn } from './resolve-cfn.js';
 import { buildWorkflowDefinition, type WorkflowDefinitionProps } from './workflow-definition.js';
 

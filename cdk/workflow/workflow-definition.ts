@@ -14,7 +14,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { WorkflowTaskName } from '../../lambdas/handlers/workflow-tasks.js';
+import type { WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 
 /** Tuning of the definition (all have defaults). */
 export interface WorkflowDefinitionProps {

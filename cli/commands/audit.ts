@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
-import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
+import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { bold, complain, cyan, dim, green, red, yellow } from '../output.js';
 import { openAuditSource, type AwsAuditOptions } from './audit-source.js';
@@ -33,22 +33,35 @@ const outcomeColour = (o?: string) => (o === 'remediated' ? green : o === 'faile
 
 /** One line of `audit show`'s timeline. */
 export function describeEntry(e: AuditEntry): string {
-  const d = e.data as Record<string, any>;
+  try {
+    return describeTyped(e);
+  } catch {
+    // Entries written before the payloads were typed (other fields): show them raw rather than fail.
+    return JSON.stringify(e.data).slice(0, 120);
+  }
+}
+
+function describeTyped(e: AuditEntry): string {
   switch (e.type) {
-    case 'triggered': return `${d.summary ?? d.source} (${d.mode})`;
-    case 'deduplicated': return `duplicate of event ${d.eventId}`;
-    case 'locked': return d.acquired ? `lock taken on ${e.target}` : `lock held by ${d.holder ?? 'another execution'}`;
-    case 'collected': return d.skipped ? String(d.reason) : `${(d.sections ?? []).length} sections${d.evidence?.sha256 ? ` sha256 ${String(d.evidence.sha256).slice(0, 12)}…` : ''}${d.durationMs !== undefined ? ` in ${d.durationMs} ms` : ''}`;
-    case 'classified': return d.runbookId ? `${d.runbookId}${d.confidence !== null && d.confidence !== undefined ? ` ${Number(d.confidence).toFixed(2)}` : ''}${d.matches?.[0]?.evidence?.[0] ? ` — ${d.matches[0].evidence[0].section}:${d.matches[0].evidence[0].line} ${String(d.matches[0].evidence[0].text).slice(0, 80)}` : ''}` : 'unclassified';
-    case 'planned': return `${d.plan?.decision}: ${(d.plan?.steps ?? []).map((s: any) => s.action).join(', ') || 'no steps'}`;
-    case 'approval-requested': return `approval ${d.approvalId} requested: ${d.summary}`;
-    case 'approval': return `${d.status}${d.by ? ` by ${d.by} at ${d.at}` : ''}`;
-    case 'step': return `step ${d.index} ${d.action}: ${d.status}${d.exitCode !== null && d.exitCode !== undefined ? ` (exit ${d.exitCode})` : ''}`;
-    case 'verified': return d.cleared ? 'cleared' : 'still failing';
-    case 'escalated': return String(d.reason);
-    case 'released': return d.released ? 'lock released' : 'no lock to release';
-    case 'completed': return `outcome ${e.outcome} in ${d.durationMs ?? '?'} ms`;
-    default: return JSON.stringify(d).slice(0, 120);
+    case 'triggered': return `${e.data.summary} (${e.data.mode}; targets ${e.data.targets.map((t) => t.id).join(', ') || 'none'})`;
+    case 'deduplicated': return `duplicate of event ${e.data.eventId ?? '?'}: ${e.data.summary}`;
+    case 'locked': return e.data.acquired ? `lock taken on ${(e.data.targets ?? []).join(', ')} (attempt ${e.data.attempts})` : `${e.data.busy ?? 'a target'} is held by another execution (attempt ${e.data.attempts})`;
+    case 'collected': return e.data.evidence.map((c) => c.ref
+      ? `${c.target}: ${c.sectionNames?.length ?? 0} sections sha256 ${c.ref.sha256.slice(0, 12)}… (${e.data.how})`
+      : `${c.target}: ${c.status}${c.error ? ` — ${c.error.split('\n')[0]!.slice(0, 80)}` : ''}`).join('; ') || 'no target';
+    case 'classified': {
+      const proof = e.data.targets.flatMap((t) => t.matches).find((m) => m.runbookId === e.data.runbookId)?.evidence[0];
+      if (!e.data.runbookId) return 'unclassified';
+      return `${e.data.runbookId}${e.data.confidence !== null ? ` ${e.data.confidence.toFixed(2)}` : ''}${e.data.forced ? ' (chosen by the operator)' : ''}${proof ? ` — ${proof.section}:${proof.line} ${proof.text.slice(0, 80)}` : ''}`;
+    }
+    case 'planned': return `${e.data.plan.decision}: ${e.data.plan.steps.map((s) => s.action).join(', ') || 'no steps'}`;
+    case 'approval-requested': return `approval requested for ${e.data.plan.steps.join(', ') || 'no steps'} (times out after ${e.data.timeoutSeconds} s)`;
+    case 'approval': return `${e.data.timedOut ? 'timed out' : e.data.approved ? 'approved' : 'rejected'} by ${e.data.approver} at ${e.data.at}`;
+    case 'step': return `step ${e.data.step + 1} ${e.data.action}: ${e.data.outcomes.map((o) => `${o.target} ${o.status}${o.durationMs !== undefined ? ` in ${o.durationMs} ms` : ''}`).join(', ')}`;
+    case 'verified': return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
+    case 'escalated': return e.data.reason;
+    case 'released': return `lock released on ${e.data.released.join(', ')}`;
+    case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
   }
 }
 

@@ -1,37 +1,35 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { manualRun } from '../../lambdas/adapters/local/local-triage.js';
-import { parseTargetSpec } from '../../lambdas/core/remediation/remediation-preview.js';
+import { manualRun } from '../../lambdas/local/triage.js';
+import { parseTarget, TARGET_GRAMMAR } from '../../lambdas/core/workflow/targets.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { complain, dim } from '../output.js';
 import { approvalPolicyFromFlags } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
-interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; workflow: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string }
+interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string }
 
 /** `paramedic run <runbookId> --target <local|instance id|node> [--execute]` */
 export function registerRunCommand(program: Command): void {
   withLocalStoreOptions(withApprovalOptions(program.command('run')))
     .description('Run a runbook\'s remediation on a target by hand, through the same workflow; a dry run (showing which documents and commands would run on which targets) unless --execute')
     .argument('<runbookId>', 'the runbook, e.g. disk-full')
-    .requiredOption('--target <target>', 'local, an instance id (i-0123456789abcdef0), a node name, or eks:<cluster>/<node>')
+    .requiredOption('--target <target>', TARGET_GRAMMAR)
     .option('--execute', 'really run it (only on target "local" here; other targets through the deployed stack)')
     .option('--as <who>', 'who invokes the run (default: your user name)')
-    .option('--workflow <which>', 'auto | cdk | local', 'auto')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n')
     .action(async (runbookId: string, flags: RunFlags) => {
       try {
-        parseTargetSpec(flags.target);
-        if (!['auto', 'cdk', 'local'].includes(flags.workflow)) throw new Error(`--workflow must be auto, cdk or local, got "${flags.workflow}"`);
+        parseTarget(flags.target);
         const approval = approvalPolicyFromFlags(flags);
         const rulebook = loadRulebook(flags.runbooks);
         const dataDir = resolveDataDir(flags.dataDir);
         const actor = `user:${flags.as ?? userInfo().username}`;
         const result = await manualRun(runbookId, flags.target, actor, {
-          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', workflow: flags.workflow as 'auto', print: (t) => process.stderr.write(`${dim(t)}\n`),
+          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', print: (t) => process.stderr.write(`${dim(t)}\n`),
         });
         if (flags.json) process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
         else process.stdout.write(formatTriageReport(result.entries, result.record, new Map(rulebook.runbooks.map((r) => [r.id, r])), dataDir));

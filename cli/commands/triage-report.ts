@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import type { AuditEntry } from '../../lambdas/core/audit/audit-entry.js';
 import type { Runbook } from '../../lambdas/core/runbook/model.js';
-import type { ExecutionRecord } from '../../lambdas/adapters/local/local-pipeline.js';
+import type { ExecutionRecord } from '../../lambdas/local/execute-workflow.js';
 import { viewExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { findCommandDocument } from '../../lambdas/core/collection/collector-documents.js';
 import { bold, cyan, dim, green, red, yellow } from '../output.js';
@@ -15,7 +15,7 @@ export function formatTriageReport(entries: readonly AuditEntry[], record: Execu
   const out: string[] = [];
   const v = viewExecution(entries);
   const s = v.summary;
-  out.push(`${bold('Paramedic triage')} ${cyan(s.executionId)}${record ? dim(`  (workflow: ${record.workflowSource === 'cdk' ? 'the definition CDK deploys' : 'the local workflow definition'}, ${record.status})`) : ''}`);
+  out.push(`${bold('Paramedic triage')} ${cyan(s.executionId)}${record ? dim(`  (workflow: the definition CDK deploys, ${record.status})`) : ''}`);
   out.push(`${label('Trigger')}${s.summary ?? s.source ?? '?'} ${dim(`(${s.trigger}${s.mode ? `, ${s.mode}` : ''})`)}`);
   out.push(`${label('Target')}${s.target ?? '?'}`);
   if (entries.some((e) => e.type === 'deduplicated')) out.push(`${label('Duplicate')}${yellow('this alarm is already being handled: stopped')}`);

@@ -4,11 +4,11 @@ import type { AuditEntry } from '../../lambdas/core/audit/audit-entry.js';
 import type { EvidenceRef } from '../../lambdas/core/ports.js';
 import { viewExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { ExecutionRecords } from '../../lambdas/adapters/local/local-pipeline.js';
+import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { LocalEvidenceStore } from '../../lambdas/adapters/local/local-evidence-store.js';
-import { triageAlarm, triageReplay, type TriageResult } from '../../lambdas/adapters/local/local-triage.js';
-import type { ApprovalPolicy } from '../../lambdas/adapters/local/local-workflow.js';
+import { triageAlarm, triageReplay, type TriageResult } from '../../lambdas/local/triage.js';
+import type { ApprovalPolicy } from '../../lambdas/adapters/local/local-approval-gate.js';
 import { isValidActor } from '../../lambdas/adapters/local/local-approvals.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, green, yellow } from '../output.js';
@@ -17,7 +17,7 @@ import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
 interface TriageFlags {
   alarm?: string; replay?: string; replayAudit?: boolean; dataDir?: string; execute?: boolean;
-  approveAs?: string; rejectAs?: string; waitApproval?: string; workflow: string; json?: boolean; runbooks: string; failOnChange?: boolean;
+  approveAs?: string; rejectAs?: string; waitApproval?: string; json?: boolean; runbooks: string; failOnChange?: boolean;
 }
 
 /** Reads the approval flags into a policy; throws on contradictions. */
@@ -64,7 +64,7 @@ export async function replayAudit(dataDir: string, runbookDir: string): Promise<
 
 function printResult(result: TriageResult, runbookDir: string, json: boolean): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, workflow: result.record.workflowSource, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
+    process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
     return;
   }
   const rulebook = loadRulebook(runbookDir);
@@ -79,14 +79,12 @@ export function registerTriageCommand(program: Command): void {
     .option('--replay <bundle.json>', 'a recorded evidence bundle (or labelled case); always a dry run')
     .option('--replay-audit', 're-classify every audited incident with the current runbooks and show which classifications would change')
     .option('--execute', 'with --alarm: really run the remediation on this machine (default: dry run)')
-    .option('--workflow <which>', 'auto | cdk | local: which workflow definition to run', 'auto')
     .option('--fail-on-change', 'with --replay-audit: exit 1 when a classification would change')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic triage --replay test/integration/local/fixtures/disk-full-docker-host.json\n  npx paramedic triage --alarm test/fixtures/alarms/ec2-docker-host-status-check.json\n  npx paramedic triage --replay-audit\n')
     .action(async (flags: TriageFlags) => {
       const modes = [flags.alarm, flags.replay, flags.replayAudit].filter(Boolean).length;
       if (modes !== 1) { complain('give exactly one of --alarm <event.json>, --replay <bundle.json>, --replay-audit'); process.exitCode = 2; return; }
-      if (!['auto', 'cdk', 'local'].includes(flags.workflow)) { complain(`--workflow must be auto, cdk or local, got "${flags.workflow}"`); process.exitCode = 2; return; }
       if (flags.execute && !flags.alarm) { complain('--execute only applies to --alarm (a replay never changes this machine)'); process.exitCode = 2; return; }
       const dataDir = resolveDataDir(flags.dataDir);
       try {
@@ -104,7 +102,7 @@ export function registerTriageCommand(program: Command): void {
         }
         const approval = approvalPolicyFromFlags(flags);
         const rulebook = loadRulebook(flags.runbooks);
-        const common = { dataDir, rulebook, approval, workflow: flags.workflow as 'auto' | 'cdk' | 'local', print: (t: string) => process.stderr.write(`${dim(t)}\n`) };
+        const common = { dataDir, rulebook, approval, print: (t: string) => process.stderr.write(`${dim(t)}\n`) };
         const result = flags.replay ? await triageReplay(flags.replay, common) : await triageAlarm(flags.alarm!, { ...common, mode: flags.execute ? 'execute' : 'dry-run' });
         printResult(result, flags.runbooks, Boolean(flags.json));
         if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;

@@ -9,10 +9,10 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
+import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './aws-ports.js';
 import { ENV } from './environment.js';
 import { logger, tracer } from './powertools.js';
-import { executionName } from './workflow-tasks.js';
 
 /** The request is malformed, the approval is not pending, or Step Functions no longer knows its token. */
 export class ApprovalRequestError extends Error {
@@ -47,7 +47,7 @@ export const handler = middy(async (event: unknown) => {
   const request = parseApproveRequest(event);
   const clock = { now: () => new Date() };
   const state = new DynamoDbStateStore(documentClient(), requiredEnvironment(process.env, ENV.stateTable), clock);
-  const pending = await state.get(`approval#${executionName(request.executionId)}`);
+  const pending = await state.get(approvalKey(request.executionId));
   // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
   if (!pending || pending.status !== 'pending' || typeof pending.taskToken !== 'string' || pending.executionId !== request.executionId) {
     throw new ApprovalRequestError(`no pending approval for ${request.executionId}; it may have been decided or timed out`);

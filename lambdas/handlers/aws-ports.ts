@@ -1,8 +1,8 @@
 /**
  * Builds a workflow Lambda's ports, once per cold start, from the environment CDK sets (see
- * environment.ts). Every function gets the DynamoDB ports (audit, locks, state), the clock and the
- * settings; the other ports come from the factories its handler file imports (`ports/*.ts`: one SDK
- * client each, or the runbooks with their YAML parser), so a bundle holds only what its step calls.
+ * environment.ts). Every function gets the DynamoDB ports (audit, locks, state) and the settings;
+ * the other ports come from the factories its handler file imports (`ports/*.ts`: one SDK client
+ * each, or the runbooks with their YAML parser), so a bundle holds only what its step calls.
  * A port the handler did not wire is a stub that fails with {@link PortNotWiredError}.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,7 +11,9 @@ import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { ENV, type HandlerPortName } from './environment.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
-import type { WorkflowConfig, WorkflowPorts, WorkflowTaskName } from './workflow-tasks.js';
+import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
+import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
+import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 
 /** A required variable is missing or unusable: the stack and the handler disagree. */
 export class HandlerEnvironmentError extends Error {
@@ -21,7 +23,7 @@ export class HandlerEnvironmentError extends Error {
   }
 }
 
-/** A Task used a port its handler file does not wire: add the factory to the handler (and to TASK_PORTS). */
+/** A Task used a port its handler file does not wire: add the factory to the handler and the port to TASK_PORTS. */
 export class PortNotWiredError extends Error {
   constructor(readonly task: WorkflowTaskName, readonly port: HandlerPortName) {
     super(`${task}: the ${port} port is not wired in its handler; add the factory that provides it to the handler file and ${port} to TASK_PORTS.${task} (lambdas/handlers/environment.ts)`);
@@ -68,9 +70,9 @@ function notWired(task: WorkflowTaskName, port: HandlerPortName): never {
   return new Proxy({}, { get: (_target, key) => (key === 'then' ? undefined : fail) }) as never;
 }
 
-const OPTIONAL_PORTS = ['commands', 'evidence', 'notifier', 'targets', 'alarms'] as const satisfies readonly HandlerPortName[];
+const FACTORY_PORTS = ['commands', 'evidence', 'notifier', 'targets', 'alarms'] as const satisfies readonly HandlerPortName[];
 
-/** No runbooks (createWorkflowTasks indexes them at construction); classifying with it is a PortNotWiredError. */
+/** No runbooks (Intake lists their ids); classifying with it is a PortNotWiredError. */
 function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {
   return new Proxy({ runbooks: [] }, {
     get: (target, key) => {
@@ -81,20 +83,18 @@ function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {
 }
 
 /**
- * The ports of one Task's Lambda: DynamoDB, clock and settings, plus what `factories`
- * provide; anything else is a stub naming the missing wiring.
+ * The ports of one Task's Lambda: DynamoDB and settings, plus what `factories` provide;
+ * anything else is a stub naming the missing wiring.
  * @example createAwsPorts('Collect', [ssmCommandPorts, s3EvidencePorts])
  */
-export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortFactory[], env: NodeJS.ProcessEnv = process.env, ddb: DynamoDBDocumentClient = documentClient()): WorkflowPorts {
-  const clock = { now: () => new Date() };
+export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortFactory[], env: NodeJS.ProcessEnv = process.env, ddb: DynamoDBDocumentClient = documentClient(), clock: Clock = { now: () => new Date() }): WorkflowPorts {
   const stateTable = requiredEnvironment(env, ENV.stateTable);
   const base = {
     audit: new DynamoDbAuditStore(ddb, requiredEnvironment(env, ENV.auditTable)),
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
-    clock,
-    config: workflowConfigFrom(env),
+    config: resolveWorkflowConfig(workflowConfigFrom(env)),
   };
-  const stubs = { ...Object.fromEntries(OPTIONAL_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
+  const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
   return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;
 }

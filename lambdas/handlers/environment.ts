@@ -1,8 +1,10 @@
 /**
- * The environment variables the workflow Lambdas read, and which handler file serves which Task
- * state. Shared with CDK (cdk/constructs/house-function.ts binds them) so names cannot drift.
+ * The one declaration of what each workflow Lambda wires: its handler file and the ports it uses,
+ * each with the access it needs. The handler wiring (aws-ports.ts) and CDK (the pipeline stack,
+ * through cdk/constructs/port-bindings.ts) both read {@link TASK_PORTS}, so a function's
+ * environment variables and IAM grants follow from its ports and cannot drift from them.
  */
-import type { WorkflowTaskName } from './workflow-tasks.js';
+import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 
 /** Environment variable names. */
 export const ENV = {
@@ -24,29 +26,61 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
   Verify: 'verify.ts', Escalate: 'escalate.ts', ReleaseLock: 'release-lock.ts', Complete: 'complete.ts',
 };
 
-/** Tasks whose retry must not repeat side effects (SendCommand, notifications): wrapped in Powertools idempotency. */
-export const IDEMPOTENT_TASKS: ReadonlySet<WorkflowTaskName> = new Set(['Collect', 'RemediateStep', 'Verify', 'Escalate', 'RequestApproval', 'Complete']);
-
-/** The ports a workflow Lambda wires per handler (every function has the DynamoDB ones, the clock and the settings). */
-export type HandlerPortName = 'commands' | 'evidence' | 'notifier' | 'targets' | 'alarms' | 'rulebook';
-
 /**
- * The ports each Task's function uses, so each bundle carries only those SDK clients (and the YAML
- * runbook loader only where runbooks are read). The
- * handler files wire exactly these (a test checks); a port left out fails with PortNotWiredError.
+ * Each port a workflow Lambda can wire, with the kinds of access it can be granted:
+ * `audit` (the trail, append only), `state` (locks, de-duplication, approvals), `idempotency`
+ * (Powertools' retry record: retries must not repeat SendCommand or notifications), `commands`
+ * (SSM: the collector documents or the action documents), `evidence` (the bucket), `notifier`
+ * (the topic), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
+ * runbooks shipped beside the bundle).
  */
-export const TASK_PORTS: Readonly<Record<WorkflowTaskName, readonly HandlerPortName[]>> = {
-  Intake: ['targets', 'rulebook'],
-  AcquireLock: [],
-  Collect: ['commands', 'evidence'],
-  Classify: ['evidence', 'rulebook'],
-  Plan: ['rulebook'],
-  RequestApproval: ['notifier'],
-  RecordApproval: [],
+export interface PortAccess {
+  readonly audit: 'append';
+  readonly state: 'readWrite';
+  readonly idempotency: 'readWrite';
+  readonly commands: 'collectors' | 'actions';
+  readonly evidence: 'read' | 'readWrite';
+  readonly notifier: 'publish';
+  readonly targets: 'describe';
+  readonly alarms: 'describe';
+  readonly rulebook: 'bundled';
+}
+/** A port's name. */
+export type PortName = keyof PortAccess;
+/** The ports of one Lambda, with their access. */
+export type PortList = { readonly [P in PortName]?: PortAccess[P] };
+/** Ports every workflow Lambda builds itself (DynamoDB); the others come from the factories its handler file imports. */
+export const BASE_PORTS = ['audit', 'state', 'idempotency'] as const satisfies readonly PortName[];
+/** A port a handler file wires through a factory (one SDK client, or the runbook loader). */
+export type HandlerPortName = Exclude<PortName, (typeof BASE_PORTS)[number]>;
+
+const CORE: PortList = { audit: 'append', state: 'readWrite' };
+/** Retried Tasks whose side effects must not repeat are wrapped in Powertools idempotency. */
+const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
+
+/** The ports each Task's Lambda wires, so each bundle carries only those SDK clients and each role only those grants. */
+export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
+  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled' },
+  AcquireLock: CORE,
+  Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite' },
+  Classify: { ...CORE, evidence: 'read', rulebook: 'bundled' },
+  Plan: { ...CORE, rulebook: 'bundled' },
+  RequestApproval: { ...ONCE, notifier: 'publish' },
+  RecordApproval: CORE,
   // `report` steps notify; host steps run documents.
-  RemediateStep: ['commands', 'notifier'],
-  Verify: ['commands', 'evidence', 'alarms', 'rulebook'],
-  Escalate: ['notifier'],
-  ReleaseLock: [],
-  Complete: ['notifier'],
+  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish' },
+  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled' },
+  Escalate: { ...ONCE, notifier: 'publish' },
+  ReleaseLock: CORE,
+  Complete: { ...ONCE, notifier: 'publish' },
 };
+
+/** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */
+export function handlerPorts(task: WorkflowTaskName): HandlerPortName[] {
+  return (Object.keys(TASK_PORTS[task]) as PortName[]).filter((p): p is HandlerPortName => !(BASE_PORTS as readonly string[]).includes(p));
+}
+
+/** True when the Task's retries are de-duplicated by the idempotency layer. */
+export function isIdempotentTask(task: WorkflowTaskName): boolean {
+  return TASK_PORTS[task].idempotency !== undefined;
+}

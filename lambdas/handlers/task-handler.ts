@@ -1,7 +1,7 @@
 /**
  * The one way a workflow Lambda is made: middy with Powertools logger, metrics and tracer, optional
  * idempotency (keyed on the execution, the task and, for the remediation loop, the step), and the
- * Task function from createWorkflowTasks. Handlers hold no business logic.
+ * Task's step from the core registry (lambdas/core/workflow/steps/). Handlers hold no business logic.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,9 +13,11 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { Context } from 'aws-lambda';
 import { createAwsPorts, documentClient, type PortFactory } from './aws-ports.js';
-import { ENV, IDEMPOTENT_TASKS } from './environment.js';
+import { runTask } from '../core/workflow/steps/index.js';
+import type { WorkflowPorts } from '../core/workflow/ports.js';
+import type { WorkflowTaskName } from '../core/workflow/task-names.js';
+import { ENV, isIdempotentTask } from './environment.js';
 import { logger, metrics, tracer } from './powertools.js';
-import { createWorkflowTasks, type WorkflowPorts, type WorkflowTaskName } from './workflow-tasks.js';
 
 /** Options of one handler. */
 export interface TaskHandlerOptions {
@@ -40,12 +42,13 @@ export function idempotencyKeyPath(task: WorkflowTaskName): string {
 
 /** Builds the Lambda handler of one Task state. */
 export function createTaskHandler(task: WorkflowTaskName, options: TaskHandlerOptions = {}) {
-  let run: ((input: unknown) => Promise<unknown>) | undefined;
+  const clock = { now: () => new Date() };
+  let ports: WorkflowPorts | undefined;
   const base = async (event: unknown, _context: Context): Promise<unknown> => {
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
-    run ??= createWorkflowTasks(options.ports ?? createAwsPorts(task, options.portFactories ?? []))[task];
+    ports ??= options.ports ?? createAwsPorts(task, options.portFactories ?? [], process.env, undefined, clock);
     const started = Date.now();
-    const result = await run(event);
+    const result = await runTask(task, event, ports, clock);
     metrics.addMetric(`${task}Duration`, MetricUnit.Milliseconds, Date.now() - started);
     return result;
   };
@@ -54,7 +57,7 @@ export function createTaskHandler(task: WorkflowTaskName, options: TaskHandlerOp
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics));
   const table = process.env[ENV.idempotencyTable];
-  if (IDEMPOTENT_TASKS.has(task) && options.idempotency !== false && table) {
+  if (isIdempotentTask(task) && options.idempotency !== false && table) {
     handler.use(makeHandlerIdempotent({
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: documentClient() }),
       config: new IdempotencyConfig({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
-import { manualRun, triageReplay } from '../../lambdas/adapters/local/local-triage.js';
+import { manualRun, triageReplay } from '../../lambdas/local/triage.js';
 import { LocalApprovals } from '../../lambdas/adapters/local/local-approvals.js';
 import { startConsoleServer, type ConsoleServer } from '../../console/server.js';
 import { renderWorkflowSvg } from '../../console/workflow-graph.js';

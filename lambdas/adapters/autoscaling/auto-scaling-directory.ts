@@ -1,14 +1,16 @@
 /**
- * Expands an alarm's AutoScalingGroupName into the group's InService instances. EKS node names
+ * Expands targets through the AWS APIs: an alarm's AutoScalingGroupName into the group's InService
+ * instances, an EC2 private DNS name (what EKS names its nodes) into its instance. EKS node names
  * resolve through the alarm's own InstanceId dimension (Container Insights sends it); without it
  * the node is addressed by name and host actions are not planned for it.
  */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { TargetDirectory } from '../../handlers/workflow-tasks.js';
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { TargetDirectory } from '../../core/workflow/ports.js';
 
-/** TargetDirectory over the Auto Scaling API. */
+/** TargetDirectory over the Auto Scaling and EC2 APIs. */
 export class AutoScalingDirectory implements TargetDirectory {
-  constructor(private readonly autoscaling: AutoScalingClient) {}
+  constructor(private readonly autoscaling: AutoScalingClient, private readonly ec2?: EC2Client) {}
 
   /** InService instances of the group (none when the group is unknown). */
   async instancesOfGroup(name: string): Promise<readonly string[]> {
@@ -21,5 +23,12 @@ export class AutoScalingDirectory implements TargetDirectory {
   /** Not resolvable through Auto Scaling alone; see the module comment. */
   async instanceOfNode(): Promise<string | undefined> {
     return undefined;
+  }
+
+  /** The running (or stopped) instance with this private DNS name. */
+  async instanceOfPrivateDnsName(name: string): Promise<string | undefined> {
+    if (!this.ec2) return undefined;
+    const out = await this.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }));
+    return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId && i.State?.Name !== 'terminated')?.InstanceId;
   }
 }

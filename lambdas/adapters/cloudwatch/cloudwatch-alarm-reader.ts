@@ -1,6 +1,6 @@
 /** Reads an alarm's current state, so verification can check that it left ALARM. */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { AlarmStateReader } from '../../handlers/workflow-tasks.js';
+import type { AlarmStateReader } from '../../core/workflow/ports.js';
 
 /** AlarmStateReader over CloudWatch DescribeAlarms (metric and composite alarms). */
 export class CloudWatchAlarmReader implements AlarmStateReader {

@@ -34,12 +34,13 @@ function toItem(e: AuditEntry): Item {
 }
 
 function fromItem(item: Item): AuditEntry {
+  // The payload's type follows `type`; the chain's hash (checked by verify) vouches for the stored text.
   return {
     executionId: item.executionId as string, type: item.type as AuditEntry['type'], at: item.at as string, actor: item.actor as string,
     ...(item.target !== undefined ? { target: item.target as string } : {}), ...(item.runbookId !== undefined ? { runbookId: item.runbookId as string } : {}),
     ...(item.outcome !== undefined ? { outcome: item.outcome as AuditEntry['outcome'] } : {}),
-    data: JSON.parse(item.data as string) as Record<string, unknown>, seq: Number(item.seq), prevHash: item.prevHash as string, hash: item.hash as string,
-  };
+    data: JSON.parse(item.data as string), seq: Number(item.seq), prevHash: item.prevHash as string, hash: item.hash as string,
+  } as AuditEntry;
 }
 
 /** AuditStore over one DynamoDB table (layout: {@link AUDIT_TABLE}). */

@@ -4,18 +4,48 @@
  * every hash after it. Pure: hashing goes through the `hash` port so the core needs no crypto import.
  */
 
+import type {
+  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, RunMode, StepOutcome, Target, Trigger, VerificationResult,
+} from '../workflow/model.js';
+import type { RunbookMatch } from '../classify/engine.js';
+
+export type { AuditOutcome } from '../workflow/model.js';
+
+/** What each kind of entry records: one typed payload per step of the workflow. */
+export interface AuditPayloads {
+  /** Intake accepted the run. `summary` is the one line people read (`alarm X went ALARM: …`). */
+  readonly triggered: {
+    readonly trigger: Trigger; readonly summary: string; readonly mode: RunMode; readonly targets: readonly Target[];
+    readonly eventId?: string; readonly state?: string; readonly previousState?: string | null;
+    readonly dimensions?: readonly Readonly<Record<string, string>>[]; readonly requested?: ManualInput;
+  };
+  /** A redelivery of an alarm already being handled. */
+  readonly deduplicated: AuditPayloads['triggered'];
+  readonly locked: { readonly acquired: boolean; readonly attempts: number; readonly targets?: readonly string[]; readonly busy?: string; readonly ttlSeconds?: number };
+  /** `how`: a collector document ran, or recorded evidence was replayed. */
+  readonly collected: { readonly phase: 'triage'; readonly how: 'collector' | 'replay'; readonly evidence: readonly CollectedEvidence[] };
+  readonly classified: {
+    readonly runbookId: string | null; readonly confidence: number | null; readonly forced: boolean;
+    readonly targets: readonly { readonly target: string; readonly matches: readonly RunbookMatch[]; readonly ref?: CollectedEvidence['ref'] }[];
+  };
+  readonly planned: { readonly plan: Plan };
+  readonly 'approval-requested': { readonly plan: { readonly decision: PlanDecision; readonly reason: string; readonly steps: readonly string[] }; readonly timeoutSeconds: number };
+  readonly approval: ApprovalDecision;
+  readonly step: { readonly step: number; readonly action: string; readonly document: string | null; readonly outcomes: readonly StepOutcome[] };
+  readonly verified: VerificationResult;
+  readonly escalated: { readonly reason: string };
+  readonly released: { readonly released: readonly string[] };
+  readonly completed: CompletionSummary & {
+    readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };
+  };
+}
+
 /** What kind of event an entry records. */
-export type AuditEventType =
-  | 'triggered' | 'deduplicated' | 'locked' | 'collected' | 'classified' | 'planned'
-  | 'approval-requested' | 'approval' | 'step' | 'verified' | 'escalated' | 'released' | 'completed';
+export type AuditEventType = keyof AuditPayloads;
 
-/** The final outcome of an execution (on `completed`). */
-export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
-
-/** What a caller appends. */
-export interface AuditEntryInput {
+/** The fields every entry has, whatever its type. */
+export interface AuditEntryBase {
   readonly executionId: string;
-  readonly type: AuditEventType;
   /** ISO-8601 time, from the Clock port. */
   readonly at: string;
   /** `alarm:<name>`, `user:<who>`, `system`. */
@@ -23,17 +53,21 @@ export interface AuditEntryInput {
   readonly target?: string;
   readonly runbookId?: string;
   readonly outcome?: AuditOutcome;
-  /** Event details (evidence refs with sha256, matches with proving lines, plan, step results...). */
-  readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** One entry of a given type, with that type's payload. */
+export type AuditEntryOf<T extends AuditEventType> = AuditEntryBase & { readonly type: T; readonly data: AuditPayloads[T] };
+
+/** What a caller appends: a discriminated union on `type`, each with its own typed `data`. */
+export type AuditEntryInput = { [T in AuditEventType]: AuditEntryOf<T> }[AuditEventType];
+
 /** A stored entry: the input plus its place in the chain. */
-export interface AuditEntry extends AuditEntryInput {
+export type AuditEntry = AuditEntryInput & {
   /** Position in the whole trail, from 1, gap-free. */
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
-}
+};
 
 /** Query for `audit list`. */
 export interface AuditFilter {

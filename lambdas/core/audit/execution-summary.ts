@@ -2,7 +2,7 @@
  * Execution-level views over audit entries (one execution = the entries sharing an executionId),
  * for `audit list/show` and the console. Works over any AuditStore (local files or DynamoDB).
  */
-import type { AuditEntry, AuditFilter, AuditOutcome } from './audit-entry.js';
+import type { AuditEntry, AuditEntryOf, AuditEventType, AuditFilter, AuditOutcome } from './audit-entry.js';
 import type { AuditStore } from '../ports.js';
 
 /** One execution in a list. */
@@ -24,44 +24,40 @@ export interface ExecutionSummary {
   readonly entries: number;
 }
 
-const data = (e: AuditEntry | undefined) => (e?.data ?? {}) as Record<string, any>;
-
-function topConfidence(c: Record<string, any>): number | null {
-  for (const t of c.targets ?? []) for (const m of t.matches ?? []) if (m.runbookId === c.runbookId) return m.confidence;
-  return null;
+/** The first entry of a type, typed by it. */
+function first<T extends AuditEventType>(entries: readonly AuditEntry[], type: T): AuditEntryOf<T> | undefined {
+  return entries.find((e): e is AuditEntry & AuditEntryOf<T> => e.type === type);
 }
 
-function triggerSummary(t: Record<string, any>): string | undefined {
-  const trig = t.trigger;
-  if (!trig) return undefined;
-  if (trig.kind === 'alarm') return `alarm ${trig.alarmName} went ${t.state ?? 'ALARM'}${trig.alarmReason ? `: ${trig.alarmReason}` : ''}`;
-  const req = t.requested;
-  return req ? `manual run of ${req.runbookId} on ${req.target} (${req.mode}) by ${req.invokedBy}` : `${trig.kind} run by ${trig.actor}`;
+/** The last entry of a type, typed by it. */
+function last<T extends AuditEventType>(entries: readonly AuditEntry[], type: T): AuditEntryOf<T> | undefined {
+  return [...entries].reverse().find((e): e is AuditEntry & AuditEntryOf<T> => e.type === type);
 }
 
-/** Summarizes the entries of one execution (in order). */
+/**
+ * Summarizes the entries of one execution (in order). Optional chaining on payload fields keeps
+ * `audit list` working over trails written before the payloads were typed.
+ */
 export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSummary {
-  const first = entries[0]!;
-  const last = entries[entries.length - 1]!;
-  const find = (type: string) => entries.find((e) => e.type === type);
-  const triggered = find('triggered') ?? find('deduplicated');
-  const classified = find('classified');
-  const planned = find('planned');
-  const completed = [...entries].reverse().find((e) => e.type === 'completed');
+  const start = entries[0]!;
+  const triggered = first(entries, 'triggered') ?? first(entries, 'deduplicated');
+  const classified = first(entries, 'classified');
+  const planned = first(entries, 'planned');
+  const completed = last(entries, 'completed');
   return {
-    executionId: first.executionId,
-    startedAt: first.at,
+    executionId: start.executionId,
+    startedAt: start.at,
     finishedAt: completed?.at,
-    durationMs: completed ? Date.parse(completed.at) - Date.parse(first.at) : undefined,
-    trigger: triggered?.actor ?? first.actor,
-    source: data(triggered).source ?? data(triggered).trigger?.kind,
-    mode: data(triggered).mode,
+    durationMs: completed ? Date.parse(completed.at) - Date.parse(start.at) : undefined,
+    trigger: triggered?.actor ?? start.actor,
+    source: triggered?.data.trigger?.kind,
+    mode: triggered?.data.mode,
     target: entries.find((e) => e.target)?.target,
     runbookId: completed?.runbookId ?? planned?.runbookId ?? classified?.runbookId ?? entries.find((e) => e.runbookId)?.runbookId,
-    confidence: data(classified).confidence ?? topConfidence(data(classified)),
-    decision: data(planned).plan?.decision,
-    outcome: completed?.outcome ?? (find('deduplicated') ? 'skipped' : last.type === 'completed' ? undefined : 'running'),
-    summary: data(triggered).summary ?? triggerSummary(data(triggered)),
+    confidence: classified?.data.confidence ?? null,
+    decision: planned?.data.plan?.decision,
+    outcome: completed?.outcome ?? (first(entries, 'deduplicated') ? 'skipped' : 'running'),
+    summary: triggered?.data.summary,
     entries: entries.length,
   };
 }
@@ -104,7 +100,7 @@ export function parseSince(value: string, now: Date): string {
 /** One proving line. */
 export interface ViewLine { readonly section: string; readonly line: number; readonly text: string }
 
-/** An execution normalized for reading, whichever workflow (CDK or local) recorded it. */
+/** An execution as people read it (the console, `triage` reports), from its typed audit entries. */
 export interface ExecutionView {
   readonly summary: ExecutionSummary;
   readonly collected: readonly { target: string; status: string; ref?: { uri: string; sha256: string; bytes?: number }; error?: string; sections?: readonly string[]; how?: string }[];
@@ -123,57 +119,46 @@ export interface ExecutionView {
 /** Reads the entries of one execution into an {@link ExecutionView}. */
 export function viewExecution(entries: readonly AuditEntry[]): ExecutionView {
   const summary = summarizeExecution(entries);
-  const find = (t: string) => entries.find((e) => e.type === t);
-  const col = data(find('collected'));
-  const collected: ExecutionView['collected'] = Array.isArray(col.evidence)
-    ? col.evidence.map((e: any) => ({ target: e.target, status: e.status, ref: e.ref, error: e.error }))
-    : col.evidence?.uri ? [{ target: summary.target ?? 'local', status: 'Success', ref: col.evidence, sections: col.sections, how: col.how ?? col.document }]
-    : col.skipped ? [] : [];
-  const cls = data(find('classified'));
+  const collectedEntry = first(entries, 'collected');
+  const collected: ExecutionView['collected'] = (collectedEntry?.data.evidence ?? []).map((e) => ({
+    target: e.target, status: e.status, ...(e.ref ? { ref: e.ref } : {}), ...(e.error ? { error: e.error } : {}),
+    ...(e.sectionNames ? { sections: e.sectionNames } : {}), how: collectedEntry!.data.how,
+  }));
+  const cls = first(entries, 'classified');
   let classification: ExecutionView['classification'] = null;
-  if (find('classified')) {
-    const top = Array.isArray(cls.targets) ? cls.targets.find((t: any) => t.matches?.[0]?.runbookId === cls.runbookId) ?? cls.targets[0] : undefined;
-    const matches: any[] = top?.matches ?? cls.matches ?? [];
-    const topMatch = matches.find((m) => m.runbookId === cls.runbookId) ?? matches[0];
-    const second = matches.find((m) => m.runbookId !== cls.runbookId);
+  if (cls) {
+    const { runbookId } = cls.data;
+    const top = cls.data.targets.find((t) => t.matches[0]?.runbookId === runbookId) ?? cls.data.targets[0];
+    const matches = top?.matches ?? [];
+    const topMatch = matches.find((m) => m.runbookId === runbookId) ?? matches[0];
+    const second = matches.find((m) => m.runbookId !== runbookId);
     classification = {
-      runbookId: cls.runbookId ?? null,
-      confidence: cls.confidence ?? topMatch?.confidence ?? null,
-      forced: Boolean(cls.forced) || (summary.source === undefined && data(find('triggered')).requested !== undefined),
-      evidence: topMatch?.evidence ?? [],
-      runnerUp: cls.runnerUp ?? (second ? { runbookId: second.runbookId, confidence: second.confidence } : null),
-      explanations: cls.explanations,
+      runbookId, confidence: cls.data.confidence, forced: cls.data.forced, evidence: topMatch?.evidence ?? [],
+      runnerUp: second ? { runbookId: second.runbookId, confidence: second.confidence } : null,
     };
   }
-  const p = data(find('planned')).plan;
-  const plan: ExecutionView['plan'] = p ? {
-    decision: p.decision, reason: p.reason,
-    steps: (p.steps ?? []).map((s: any, i: number) => ({
-      index: s.invocations ? (s.index ?? i) + 1 : s.index ?? i + 1, action: s.action, risk: s.risk, document: s.document,
-      call: s.call ?? (s.actionTarget === 'none' ? 'notify the operators (changes nothing)' : s.actionTarget === 'kubernetes' ? `Kubernetes API: ${s.title ?? s.action}` : s.actionTarget === 'aws' ? `AWS API: ${s.title ?? s.action}` : undefined),
-      parameters: s.parameters ?? s.invocations?.[0]?.parameters ?? {}, targets: s.targets ?? (s.invocations ?? []).map((v: any) => v.target),
+  const planned = first(entries, 'planned')?.data.plan;
+  const plan: ExecutionView['plan'] = planned ? {
+    decision: planned.decision, reason: planned.reason,
+    steps: planned.steps.map((s) => ({
+      index: s.index + 1, action: s.action, risk: s.risk, document: s.document,
+      call: s.actionTarget === 'none' ? 'notify the operators (changes nothing)' : s.actionTarget === 'kubernetes' ? `Kubernetes API: ${s.title}` : s.actionTarget === 'aws' ? `AWS API: ${s.title}` : undefined,
+      parameters: { ...s.invocations[0]?.parameters }, targets: s.invocations.map((v) => v.target),
     })),
-    skipped: p.skipped ?? [], held: (p.held ?? []).map((h: any) => `${h.target}: ${h.reason}`),
+    skipped: [], held: planned.held.map((h) => `${h.target}: ${h.reason}`),
   } : null;
-  const approvals = entries.filter((e) => e.type === 'approval').map((e) => {
-    const a = data(e);
-    const status = a.status ?? (a.timedOut ? 'timed-out' : a.approved ? 'approved' : 'rejected');
-    return { status, by: a.by ?? (a.timedOut ? null : a.approver ?? null), at: a.at ?? null, comment: a.comment ?? undefined };
-  });
-  const steps: ExecutionView['steps'][number][] = [];
-  for (const e of entries.filter((x) => x.type === 'step')) {
-    const s = data(e);
-    if (Array.isArray(s.outcomes)) for (const o of s.outcomes) steps.push({ index: (s.step ?? 0) + 1, action: s.action, target: o.target, status: o.status, detail: o.detail ?? '', outputUri: o.outputUri });
-    else steps.push({ index: s.index, action: s.action, status: s.status, exitCode: s.exitCode, detail: s.tail ?? '', outputUri: s.output?.uri });
-  }
-  const ver = find('verified');
-  const esc = find('escalated');
-  const done = data([...entries].reverse().find((e) => e.type === 'completed'));
-  const failure = done.failure ? `${done.failure.Error}: ${String(done.failure.Cause ?? '').slice(0, 300)}` : done.error ? `${done.error.Error ?? ''}: ${String(done.error.Cause ?? '').slice(0, 300)}` : null;
+  const approvals = entries.filter((e): e is AuditEntry & AuditEntryOf<'approval'> => e.type === 'approval').map(({ data: a }) => ({
+    status: a.timedOut ? 'timed-out' : a.approved ? 'approved' : 'rejected', by: a.timedOut ? null : a.approver, at: a.at, ...(a.comment ? { comment: a.comment } : {}),
+  }));
+  const steps = entries.filter((e): e is AuditEntry & AuditEntryOf<'step'> => e.type === 'step')
+    .flatMap(({ data: s }) => s.outcomes.map((o) => ({ index: s.step + 1, action: s.action, target: o.target, status: o.status, detail: o.detail ?? '', ...(o.outputUri ? { outputUri: o.outputUri } : {}) })));
+  const verified = first(entries, 'verified');
+  const escalated = first(entries, 'escalated');
+  const failure = last(entries, 'completed')?.data.failure;
   return {
     summary, collected, classification, plan, approvals, steps,
-    verification: ver ? { cleared: Boolean(data(ver).cleared), reason: data(ver).reason } : null,
-    escalation: esc ? { reason: String(data(esc).reason) } : null,
-    failure,
+    verification: verified ? { cleared: verified.data.cleared, reason: verified.data.reason } : null,
+    escalation: escalated ? { reason: escalated.data.reason } : null,
+    failure: failure ? `${failure.Error}: ${String(failure.Cause ?? '').slice(0, 300)}` : null,
   };
 }

@@ -9,7 +9,8 @@
  *   manual-run input of StartExecution (`{ runbookId, target, mode?, invokedBy?, platform? }`); a
  *   rule on the bus starts the workflow with it, so it goes through the same Intake.
  */
-import { parseManualInput, type ManualInput } from '../workflow/manual-input.js';
+import { parseManualInput } from '../workflow/manual-input.js';
+import type { ManualInput } from '../workflow/model.js';
 
 /** `source` of the status events Paramedic publishes. */
 export const STATUS_EVENT_SOURCE = 'paramedic';

@@ -3,10 +3,38 @@
  * Every field is plain JSON and small: evidence travels as references, never inline, so the
  * state stays far below the 256 KB limit even for many targets.
  */
-import type { EvidenceRef } from '../ports.js';
 import type { ActionRisk, ActionTarget } from '../remediation/catalog.js';
-import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { Platform } from '../evidence/bundle.js';
+
+/** A stored evidence bundle: where it is and what it hashes to. Evidence travels by reference. */
+export interface EvidenceRef {
+  /** `s3://bucket/key` on AWS, `file:///…` locally. */
+  readonly uri: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The final outcome of an execution (on the audit trail's `completed` entry). */
+export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+
+/** Recorded evidence to classify instead of running a collector. */
+export interface ReplaySource {
+  /** The bundle, already stored (the local root stores the file once; on AWS, an object in the evidence bucket). */
+  readonly evidence: EvidenceRef;
+  /** Where it was recorded from (a file name), for the audit trail. */
+  readonly origin?: string;
+}
+
+/** A validated manual request (manual-input.ts validates it). */
+export interface ManualInput {
+  /** Absent only on a replay (the classification picks the runbook). */
+  readonly runbookId?: string;
+  readonly target: string;
+  readonly mode: 'dry-run' | 'execute';
+  readonly invokedBy: string;
+  readonly platform?: Platform;
+  readonly replay?: ReplaySource;
+}
 
 /** One host or node the workflow acts on; `id` is the lock key and the command target. */
 export interface Target {
@@ -21,8 +49,8 @@ export interface Target {
   readonly container?: string;
 }
 
-/** How the execution was started. */
-export type TriggerKind = 'alarm' | 'manual';
+/** How the execution was started: an alarm, a manual run, or a replay of recorded evidence. */
+export type TriggerKind = 'alarm' | 'manual' | 'replay';
 
 /** Manual runs choose; alarm runs follow the configuration. */
 export type RunMode = 'alarm' | 'dry-run' | 'execute';
@@ -34,6 +62,8 @@ export interface Trigger {
   readonly actor: string;
   readonly alarmName?: string;
   readonly alarmReason?: string;
+  /** Replays: the recorded file the evidence came from. */
+  readonly origin?: string;
   readonly at: string;
 }
 
@@ -45,6 +75,8 @@ export interface IntakeResult {
   readonly targets: readonly Target[];
   /** The runbook a manual run asked for; alarm runs learn it from classification. */
   readonly runbookId?: string;
+  /** Replays: the stored evidence Collect records instead of running a collector. */
+  readonly replay?: ReplaySource;
   /** True when this delivery repeats one already being handled (the execution stops). */
   readonly duplicate: boolean;
   readonly dedupeKey: string;
@@ -67,6 +99,8 @@ export interface CollectedEvidence {
   readonly ref?: EvidenceRef;
   readonly commandId?: string;
   readonly error?: string;
+  /** Names of the bundle's sections (what was collected), when stored. */
+  readonly sectionNames?: readonly string[];
 }
 
 /** Result of Collect (and of the collection half of Verify). */

@@ -2,8 +2,7 @@
  * The outcome of an execution, decided from its state once every step has run. One place, so the
  * audit trail, the notification and the console agree.
  */
-import type { AuditOutcome } from '../audit/audit-entry.js';
-import type { WorkflowState } from './model.js';
+import type { AuditOutcome, WorkflowState } from './model.js';
 
 /** Maps the final execution state to its outcome. */
 export function decideOutcome(state: WorkflowState): AuditOutcome {

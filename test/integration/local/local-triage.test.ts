@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
-import { manualRun, triageAlarm, triageReplay } from '../../../lambdas/adapters/local/local-triage.js';
+import { manualRun, triageAlarm, triageReplay } from '../../../lambdas/local/triage.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import { LocalApprovals } from '../../../lambdas/adapters/local/local-approvals.js';
 import { viewExecution } from '../../../lambdas/core/audit/execution-summary.js';
@@ -185,7 +185,7 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     expect(missing.stderr).toContain('no such file');
     const target = await paramedic(['run', 'disk-full', '--target', 'Not A Target'], { PARAMEDIC_HOME: home });
     expect(target.code).toBe(1);
-    expect(target.stderr).toContain('is not "local", an instance id');
+    expect(target.stderr).toContain('is not one of: local, i-<instance id>, asg:<group>');
   });
 });
 
@@ -196,7 +196,7 @@ describe('local stores', () => {
       const a = new LocalAuditStore(dir);
       const b = new LocalAuditStore(dir);
       const at = new Date().toISOString();
-      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).append({ executionId: `e${i % 3}`, type: 'step', at, actor: 'system', data: { i } })));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).append({ executionId: `e${i % 3}`, type: 'step', at, actor: 'system', data: { i } as never })));
       const report = await a.verify();
       expect(report).toEqual({ ok: true, entries: 30 });
       expect((await a.all()).map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -204,7 +204,7 @@ describe('local stores', () => {
       expect(existsSync(join(dir, 'audit', 'trail.lock'))).toBe(false);
       // A damaged last line stops further appends instead of chaining onto garbage.
       writeFileSync(join(dir, 'audit', 'trail.jsonl'), `${readFileSync(join(dir, 'audit', 'trail.jsonl'), 'utf8')}{"seq":31,`);
-      await expect(a.append({ executionId: 'x', type: 'step', at, actor: 'system', data: {} })).rejects.toThrow(/damaged/);
+      await expect(a.append({ executionId: 'x', type: 'step', at, actor: 'system', data: {} as never })).rejects.toThrow(/damaged/);
       expect((await a.verify()).firstBroken?.seq).toBe(31);
       unlinkSync(join(dir, 'audit', 'trail.jsonl'));
     } finally {

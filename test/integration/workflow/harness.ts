@@ -14,14 +14,16 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { renderWorkflowAsl } from '../../../cdk/workflow/render-workflow-asl.js';
-import { createWorkflowTasks, type ApprovalGate, type WorkflowConfig, type WorkflowPorts } from '../../../lambdas/handlers/workflow-tasks.js';
+import { bindWorkflowSteps } from '../../../lambdas/core/workflow/steps/index.js';
+import { resolveWorkflowConfig, type WorkflowConfig } from '../../../lambdas/core/workflow/config.js';
+import type { ApprovalGate, WorkflowPorts } from '../../../lambdas/core/workflow/ports.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
 import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
-import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/ports.js';
+import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/workflow/ports.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -162,10 +164,10 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
-    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), audit, locks, state, notifier, clock, rulebook: infra.rulebook,
-    config: { lockMaxAttempts: 200, ...options.config }, ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
+    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
+    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
   };
-  const tasks = createWorkflowTasks(ports);
+  const tasks = bindWorkflowSteps(ports, clock);
   let executions = 0;
   return {
     fleet, notifier, audit, locks, state, ports,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { createAwsPorts, PortNotWiredError, type PortFactory } from '../../../lambdas/handlers/aws-ports.js';
-import { ENV, IDEMPOTENT_TASKS, TASK_HANDLER_FILES, TASK_PORTS } from '../../../lambdas/handlers/environment.js';
-import type { WorkflowTaskName } from '../../../lambdas/handlers/workflow-tasks.js';
+import { ENV, handlerPorts, isIdempotentTask, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
+import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../../lambdas/core/workflow/task-names.js';
 import { idempotencyKeyPath } from '../../../lambdas/handlers/task-handler.js';
 import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
 
@@ -71,7 +71,7 @@ describe('workflow handlers with a misconfigured environment', () => {
 describe('idempotency keys', () => {
   const input = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:x', state: { remediation: { nextStep: 2 } } };
 
-  it.each([...IDEMPOTENT_TASKS])('the key path of %s parses and names the execution', (task) => {
+  it.each(WORKFLOW_TASK_NAMES.filter(isIdempotentTask))('the key path of %s parses and names the execution', (task) => {
     const key = search(idempotencyKeyPath(task), input) as unknown[];
 
     expect(key[0]).toBe(input.executionId);
@@ -89,7 +89,7 @@ describe('per-handler AWS ports', () => {
   it.each(Object.entries(TASK_HANDLER_FILES))('%s (%s) wires exactly the ports TASK_PORTS declares', async (task, file) => {
     const { portFactories } = (await import(/* @vite-ignore */ pathToFileURL(join(REPO_ROOT, 'lambdas', 'handlers', file)).href)) as { portFactories: readonly PortFactory[] };
 
-    expect(portFactories.flatMap((f) => f.provides).sort()).toEqual([...TASK_PORTS[task as WorkflowTaskName]].sort());
+    expect(portFactories.flatMap((f) => f.provides).sort()).toEqual(handlerPorts(task as WorkflowTaskName).sort());
   });
 
   it('a port the handler did not wire fails with a PortNotWiredError that says where to add it', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeAlarmEvent, resolveAlarmTargets, AlarmEventError, isAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
+import { normalizeAlarmEvent, AlarmEventError, isAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
+import { resolveAlarmTargets } from '../../../lambdas/core/workflow/targets.js';
 import { parseManualInput, ManualInputError } from '../../../lambdas/core/workflow/manual-input.js';
 import { applyGuards } from '../../../lambdas/core/remediation/guards.js';
 import { planSteps, PlanningError } from '../../../lambdas/core/remediation/planner.js';

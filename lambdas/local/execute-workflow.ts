@@ -1,24 +1,20 @@
 /**
- * Runs the triage workflow on this machine: the ASL definition executed by aws-local-stepfunctions
- * (JSONPath only), every Task state overridden by name with a real handler over the local ports.
- * Records the path taken (state entered/exited times) beside the audit trail for the console.
+ * Runs the workflow on this machine: the state machine CDK synthesizes (workflow.asl.json),
+ * executed by aws-local-stepfunctions, every Task state overridden by name with its core step over
+ * the local ports. Records the path taken (state entered/exited times) beside the audit trail for the console.
  */
-import './polyfills.js';
+import '../adapters/local/polyfills.js';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { sha256Hex } from './data-dir.js';
-import { REPO_ROOT } from './runbook-directory.js';
+import { sha256Hex } from '../adapters/local/data-dir.js';
 
 /** A Task handler: state input in, result out (the integration's raw result shape). */
 export type TaskHandler = (input: any) => Promise<unknown> | unknown;
 
 /** A workflow ready to run locally. */
 export interface LocalWorkflow {
-  /** `cdk`: the definition CDK deploys; `local`: the local workflow (local-workflow.ts). */
-  readonly source: 'cdk' | 'local';
   readonly definition: Record<string, any>;
   readonly tasks: Readonly<Record<string, TaskHandler>>;
   /** Wait states shortened locally (milliseconds). */
@@ -37,6 +33,7 @@ export interface PathStep {
 /** What the local executor keeps of one execution (`<dataDir>/executions/<id>.json`). */
 export interface ExecutionRecord {
   readonly executionId: string;
+  /** Always `cdk` (the definition CDK deploys); records written before the local definition was removed may say `local`. */
   readonly workflowSource: 'cdk' | 'local';
   /** sha256 of the definition; the definition itself is in `<dataDir>/workflows/<sha>.json`. */
   readonly definitionSha256: string;
@@ -126,23 +123,6 @@ export class ExecutionRecords {
   }
 }
 
-/** Where the CDK workflow lives (issue 4's contract). */
-export const CDK_WORKFLOW_MODULES = {
-  definition: join(REPO_ROOT, 'cdk', 'workflow', 'render-workflow-asl.ts'),
-  tasks: join(REPO_ROOT, 'lambdas', 'handlers', 'workflow-tasks.ts'),
-} as const;
-
-/** True when both CDK workflow modules exist in this checkout. */
-export function cdkWorkflowAvailable(): boolean {
-  return existsSync(CDK_WORKFLOW_MODULES.definition) && existsSync(CDK_WORKFLOW_MODULES.tasks);
-}
-
-/** Imports a module by path at run time (so this file typechecks whether or not it exists yet). */
-export async function importOptional<T>(file: string): Promise<T | undefined> {
-  if (!existsSync(file)) return undefined;
-  return (await import(pathToFileURL(file).href)) as T;
-}
-
 /** Result of one local execution. */
 export interface LocalExecutionResult {
   readonly record: ExecutionRecord;
@@ -157,7 +137,7 @@ export async function executeLocally(workflow: LocalWorkflow, executionId: strin
   const missing = taskStateNames(workflow.definition).filter((n) => typeof workflow.tasks[n] !== 'function');
   if (missing.length > 0) throw new MissingTaskHandlerError(missing);
   const definitionSha256 = await records.saveDefinition(workflow.definition);
-  const record: ExecutionRecord = { executionId, workflowSource: workflow.source, definitionSha256, startedAt: new Date().toISOString(), status: 'RUNNING', path: [], input };
+  const record: ExecutionRecord = { executionId, workflowSource: 'cdk', definitionSha256, startedAt: new Date().toISOString(), status: 'RUNNING', path: [], input };
   await records.save(record);
   const machine = new StateMachine(workflow.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
   const handlers: Record<string, (i: any) => Promise<any>> = {};

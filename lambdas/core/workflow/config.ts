@@ -1,0 +1,45 @@
+/** The workflow's settings: a deployment's (CDK config, `PARAMEDIC_CONFIG`) or a local run's. */
+import { DOCUMENT_PREFIX } from '../collection/collector-documents.js';
+
+/** Settings of a deployment (CDK config) or of a local run. */
+export interface WorkflowConfig {
+  /** Never change anything; plans are recorded as dry runs. @default false */
+  readonly dryRun: boolean;
+  /** When false, even automatic runbooks wait for an approval on alarm runs. @default true */
+  readonly automaticRemediation: boolean;
+  /** Clusters whose nodes are EKS targets (an InstanceId with one of these ClusterName is an EKS node). */
+  readonly eksClusters: readonly string[];
+  /** Prefix of the project's SSM documents. @default 'Paramedic-' */
+  readonly documentPrefix: string;
+  /** Budget of one collection run, seconds. @default 120 */
+  readonly collectTimeoutSeconds: number;
+  /** Lock expiry, so a crashed execution cannot hold a host forever. @default 3600 */
+  readonly lockTtlSeconds: number;
+  /** Attempts (one per LockBusyWait) before giving up on a busy target. @default 10 */
+  readonly lockMaxAttempts: number;
+  /** How long an alarm stays claimed after its first delivery (redeliveries, flapping). @default 900 */
+  readonly dedupeWindowSeconds: number;
+  /** How long an approval request waits before the workflow times it out. @default 3600 */
+  readonly approvalTimeoutSeconds: number;
+  /** Most targets an alarm may expand to (an Auto Scaling group). @default 1000 */
+  readonly maxTargetsPerExecution: number;
+}
+
+/** The defaults of {@link WorkflowConfig}. */
+export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
+  dryRun: false,
+  automaticRemediation: true,
+  eksClusters: [],
+  documentPrefix: DOCUMENT_PREFIX,
+  collectTimeoutSeconds: 120,
+  lockTtlSeconds: 3600,
+  lockMaxAttempts: 10,
+  dedupeWindowSeconds: 900,
+  approvalTimeoutSeconds: 3600,
+  maxTargetsPerExecution: 1000,
+};
+
+/** The defaults overlaid with what a deployment or a run sets. */
+export function resolveWorkflowConfig(overrides: Partial<WorkflowConfig> = {}): WorkflowConfig {
+  return { ...DEFAULT_WORKFLOW_CONFIG, ...overrides };
+}

@@ -1,0 +1,114 @@
+/**
+ * Every port of the workflow, in one place: the abstract I/O its steps need. Lambda handlers fill
+ * them with AWS adapters (S3, DynamoDB, SSM, SNS, CloudWatch, Auto Scaling, EC2); the local
+ * composition root (lambdas/local/) fills them with local adapters (files under a data directory,
+ * the local command runner). The core never reads a clock or the environment itself.
+ */
+import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
+import type { CompiledRulebook } from '../classify/compile.js';
+import type { CommandRunner } from '../collection/command-runner.js';
+import type { EvidenceBundle } from '../evidence/bundle.js';
+import type { ActionTarget } from '../remediation/catalog.js';
+import type { WorkflowConfig } from './config.js';
+import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
+
+export type { CommandRunner, CommandRequest, CommandResult, CommandStatus } from '../collection/command-runner.js';
+
+/** Time, injected. */
+export interface Clock {
+  now(): Date;
+}
+
+export type { EvidenceRef } from './model.js';
+
+/** Evidence bundles, stored once and read back by reference. */
+export interface EvidenceStore {
+  put(key: string, bundle: EvidenceBundle): Promise<EvidenceRef>;
+  get(ref: EvidenceRef | string): Promise<EvidenceBundle>;
+}
+
+/** The append-only, hash-chained audit trail. */
+export interface AuditStore {
+  /** Appends atomically after the current head; retries internally on a concurrent append. */
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** Entries of one execution, in order. */
+  execution(executionId: string): Promise<readonly AuditEntry[]>;
+  /** Newest first; filter by target, runbook, outcome, time. */
+  list(filter: AuditFilter): Promise<readonly AuditEntry[]>;
+  /** Walks the whole chain; reports the first broken entry. */
+  verify(): Promise<ChainReport>;
+}
+
+/** Per-target mutual exclusion with expiry, so a crashed execution cannot hold a host forever. */
+export interface LockStore {
+  /** True when acquired (or already held by the same owner). */
+  acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean>;
+  release(target: string, owner: string): Promise<void>;
+}
+
+/** Key/value state with conditional insert: de-duplication of deliveries, cooldowns, failure counts. */
+export interface StateStore {
+  /** Inserts only if absent (or expired); false when the key already exists. */
+  putIfAbsent(key: string, value: Record<string, unknown>, ttlSeconds: number): Promise<boolean>;
+  get(key: string): Promise<Record<string, unknown> | undefined>;
+  put(key: string, value: Record<string, unknown>, ttlSeconds: number): Promise<void>;
+}
+
+/** Outbound messages: approval requests, escalations, reports. */
+export interface Notifier {
+  notify(message: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }): Promise<void>;
+}
+
+/** Runs one planned step on its targets; one executor per kind of action target. */
+export interface ActionExecutor {
+  execute(step: PlannedStep, targets: readonly Target[], context: { readonly executionId: string }): Promise<readonly StepOutcome[]>;
+}
+
+/** Expands target names the cloud knows into instances (Auto Scaling groups, EKS nodes, private DNS names). */
+export interface TargetDirectory {
+  instancesOfGroup(name: string): Promise<readonly string[]>;
+  /** The EC2 instance behind a node, or undefined when unknown. */
+  instanceOfNode(cluster: string, node: string): Promise<string | undefined>;
+  /** The EC2 instance with this private DNS name, or undefined when unknown. */
+  instanceOfPrivateDnsName?(name: string): Promise<string | undefined>;
+}
+
+/** Reads an alarm's current state (verification: did it leave ALARM?). */
+export interface AlarmStateReader {
+  stateOf(alarmName: string): Promise<string | undefined>;
+}
+
+/** An approval request, as notified and (locally) awaited. */
+export interface ApprovalRequest {
+  readonly executionId: string;
+  readonly taskToken?: string;
+  readonly plan: Plan;
+  readonly classification?: ClassificationSummary;
+  readonly evidence: readonly CollectedEvidence[];
+  readonly timeoutSeconds: number;
+  readonly summary: string;
+}
+
+/** Local stand-in for waitForTaskToken: resolves with the decision, rejects with name `States.Timeout`. */
+export interface ApprovalGate {
+  waitForDecision(request: ApprovalRequest): Promise<ApprovalDecision>;
+}
+
+/** Every port and setting the workflow's steps need (each step takes a narrow `Pick` of it). */
+export interface WorkflowPorts {
+  readonly commands: CommandRunner;
+  readonly evidence: EvidenceStore;
+  readonly audit: AuditStore;
+  readonly locks: LockStore;
+  readonly state: StateStore;
+  readonly notifier: Notifier;
+  readonly rulebook: CompiledRulebook;
+  /** The settings, with every default filled in (see resolveWorkflowConfig). */
+  readonly config: WorkflowConfig;
+  /** Executors by action target; docker-host / eks-node default to the SSM documents through `commands`, `none` to the notifier. */
+  readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
+  readonly targets?: TargetDirectory;
+  readonly alarms?: AlarmStateReader;
+  /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
+  readonly approvals?: ApprovalGate;
+}

@@ -1,0 +1,27 @@
+/**
+ * Collect: runs the platform's collector on every target and stores each bundle; on a replay, the
+ * recorded bundle (stored once before the execution started) is the evidence and no collector runs.
+ */
+import { appendAudit } from '../audit-writer.js';
+import { collectFromTargets, collectionResult } from '../evidence-collection.js';
+import type { CollectionResult } from '../model.js';
+import type { Clock, WorkflowPorts } from '../ports.js';
+import { requireState, type TaskInput } from '../task-input.js';
+
+/** What Collect uses. */
+export type CollectPorts = Pick<WorkflowPorts, 'audit' | 'commands' | 'evidence' | 'config'>;
+
+/** Collect: one stored bundle (or one error) per target. */
+export async function runCollect({ executionId, state }: TaskInput, ports: CollectPorts, clock: Clock): Promise<CollectionResult> {
+  const intake = requireState('Collect', state.intake, 'intake');
+  if (intake.replay) {
+    // Read back to record what it holds; the reference was checked against its sha256 when stored.
+    const bundle = await ports.evidence.get(intake.replay.evidence);
+    const result = collectionResult(intake.targets.map((t) => ({ target: t.id, status: 'Success', ref: intake.replay!.evidence, sectionNames: Object.keys(bundle.sections) })));
+    await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'replay', evidence: result.evidence });
+    return result;
+  }
+  const result = await collectFromTargets(ports, executionId, 'triage', intake.targets);
+  await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'collector', evidence: result.evidence });
+  return result;
+}

@@ -1,0 +1,68 @@
+/**
+ * Intake: reads what started the execution (a CloudWatch alarm event, a manual run, or a replay of
+ * recorded evidence), resolves its targets through the one target grammar, de-duplicates alarm
+ * deliveries, and records the trigger.
+ */
+import { isAlarmEvent, normalizeAlarmEvent } from '../alarm-event.js';
+import { appendAudit } from '../audit-writer.js';
+import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
+import { runbookOf } from '../evidence-collection.js';
+import { parseManualInput } from '../manual-input.js';
+import type { IntakeResult } from '../model.js';
+import type { Clock, WorkflowPorts } from '../ports.js';
+import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
+import type { TaskInput } from '../task-input.js';
+
+/** What Intake uses. */
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets'>;
+
+async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+  const startedAt = clock.now().toISOString();
+  const alarm = normalizeAlarmEvent(state);
+  const targets = await expandTargets(resolveAlarmTargets(alarm.dimensions, ports.config.eksClusters), ports.targets, ports.config.maxTargetsPerExecution);
+  const dedupeKey = alarmDedupeKey(alarm);
+  let duplicate = !(await ports.state.putIfAbsent(dedupeKey, { executionId, eventId: alarm.eventId, at: startedAt }, ports.config.dedupeWindowSeconds));
+  // A retried Intake finds its own claim: that is not a duplicate.
+  if (duplicate && (await ports.state.get(dedupeKey))?.executionId === executionId) duplicate = false;
+  const result: IntakeResult = {
+    executionId, mode: 'alarm', targets, duplicate, dedupeKey, startedAt,
+    trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
+  };
+  const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
+  await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
+    trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
+    dimensions: alarm.dimensions, targets, mode: result.mode,
+  }, duplicate ? { outcome: 'skipped' } : {});
+  return result;
+}
+
+async function manualIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+  const startedAt = clock.now().toISOString();
+  const manual = parseManualInput(state, ports.rulebook.runbooks.map((r) => r.id));
+  const runbook = runbookOf(ports.rulebook, manual.runbookId);
+  const platform = manual.platform ?? (runbook?.platform === 'eks' ? 'eks' : 'docker');
+  const targets = await expandTargets([parseTarget(manual.target, platform)], ports.targets, ports.config.maxTargetsPerExecution);
+  const actor = `user:${manual.invokedBy}`;
+  const result: IntakeResult = {
+    executionId, mode: manual.mode, targets, duplicate: false, dedupeKey: manualDedupeKey(executionId), startedAt,
+    ...(manual.runbookId ? { runbookId: manual.runbookId } : {}),
+    ...(manual.replay ? { replay: manual.replay } : {}),
+    trigger: manual.replay
+      ? { kind: 'replay', actor, at: startedAt, ...(manual.replay.origin ? { origin: manual.replay.origin } : {}) }
+      : { kind: 'manual', actor, at: startedAt },
+  };
+  const summary = manual.replay
+    ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${manual.invokedBy}`
+    : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${manual.invokedBy}`;
+  await appendAudit(ports, clock, executionId, result, 'triggered', { trigger: result.trigger, summary, targets, mode: manual.mode, requested: manual });
+  return result;
+}
+
+/** Intake: an alarm event, a manual run or a replay in; the execution's targets, trigger and mode out. */
+export async function runIntake(input: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+  // An EventBridge envelope that is not a usable alarm is a broken alarm, not a manual run:
+  // normalizeAlarmEvent names what is missing instead of parseManualInput rejecting "version".
+  const { state } = input;
+  if (isAlarmEvent(state) || 'detail-type' in state) return alarmIntake(input, ports, clock);
+  return manualIntake(input, ports, clock);
+}

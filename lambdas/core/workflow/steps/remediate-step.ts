@@ -1,0 +1,49 @@
+/**
+ * RemediateStep: one planned step per invocation (the state machine loops), run by the executor of
+ * its action target. A failure of the step is an outcome, never an exception: it stops the loop
+ * and counts towards the target's repeated-failure guard.
+ */
+import type { ActionTarget } from '../../remediation/catalog.js';
+import { documentExecutor, reportExecutor } from '../../remediation/document-executor.js';
+import { appendAudit, withRunbook } from '../audit-writer.js';
+import { cooldownKey } from '../dedupe.js';
+import { recordFailure } from '../failure-history.js';
+import type { RemediationProgress, StepOutcome, Target } from '../model.js';
+import type { ActionExecutor, Clock, WorkflowPorts } from '../ports.js';
+import { requireState, type TaskInput } from '../task-input.js';
+
+/** What RemediateStep uses. */
+export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'notifier' | 'executors'>;
+
+/** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
+const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
+
+function executorsOf(ports: RemediateStepPorts, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
+  return { 'docker-host': documentExecutor(ports.commands, clock), 'eks-node': documentExecutor(ports.commands, clock), none: reportExecutor(ports.notifier), ...ports.executors };
+}
+
+/** RemediateStep: runs `plan.steps[nextStep]` and returns the progress of the loop. */
+export async function runRemediateStep({ executionId, state }: TaskInput, ports: RemediateStepPorts, clock: Clock): Promise<RemediationProgress> {
+  const intake = requireState('RemediateStep', state.intake, 'intake');
+  const plan = requireState('RemediateStep', state.plan, 'plan');
+  const progress: RemediationProgress = state.remediation ?? { nextStep: 0, done: plan.steps.length === 0, failed: false, outcomes: [] };
+  const step = plan.steps[progress.nextStep];
+  if (!step || progress.failed) return { ...progress, done: true };
+  if (progress.nextStep === 0 && plan.runbookId) {
+    for (const t of plan.targets) await ports.state.put(cooldownKey(plan.runbookId, t), { at: clock.now().toISOString(), executionId }, COOLDOWN_RETENTION_SECONDS);
+  }
+  const targets = step.invocations.map((inv) => intake.targets.find((t) => t.id === inv.target)).filter((t): t is Target => t !== undefined);
+  const executor = executorsOf(ports, clock)[step.actionTarget];
+  const failedAll = (detail: string): StepOutcome[] => targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed', detail }));
+  let outcomes: readonly StepOutcome[];
+  try {
+    outcomes = executor ? await executor.execute(step, targets, { executionId }) : failedAll(`no executor for ${step.actionTarget} actions is configured`);
+  } catch (error) {
+    outcomes = failedAll(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 500));
+  }
+  const failed = outcomes.some((o) => o.status === 'failed');
+  for (const o of outcomes) if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
+  await appendAudit(ports, clock, executionId, intake, 'step', { step: step.index, action: step.action, document: step.document ?? null, outcomes }, withRunbook(plan.runbookId));
+  const nextStep = progress.nextStep + 1;
+  return { nextStep, done: failed || nextStep >= plan.steps.length, failed, outcomes: [...progress.outcomes, ...outcomes] };
+}

@@ -1,0 +1,32 @@
+/**
+ * RequestApproval: records the pending approval (with the task token, so the approve Lambda can
+ * resume the execution) and notifies. On AWS the state then waits for SendTaskSuccess; locally the
+ * ApprovalGate port answers in-process (rejecting with `States.Timeout` on a timeout).
+ */
+import { appendAudit, withRunbook } from '../audit-writer.js';
+import type { ApprovalDecision } from '../model.js';
+import type { ApprovalRequest, Clock, WorkflowPorts } from '../ports.js';
+import { approvalKey, requireState, type TaskInput } from '../task-input.js';
+
+/** What RequestApproval uses. */
+export type RequestApprovalPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'notifier' | 'config' | 'approvals'>;
+
+/** RequestApproval: `{ requested: true }` on AWS (the decision arrives through the task token), the decision locally. */
+export async function runRequestApproval({ executionId, state, taskToken }: TaskInput, ports: RequestApprovalPorts, clock: Clock): Promise<ApprovalDecision | { requested: true }> {
+  const intake = requireState('RequestApproval', state.intake, 'intake');
+  const plan = requireState('RequestApproval', state.plan, 'plan');
+  const timeoutSeconds = ports.config.approvalTimeoutSeconds;
+  const request: ApprovalRequest = {
+    executionId, plan, evidence: state.collection?.evidence ?? [], timeoutSeconds,
+    summary: `${plan.runbookId}: ${plan.summary} on ${plan.targets.join(', ')}`,
+    ...(taskToken ? { taskToken } : {}),
+    ...(state.classification ? { classification: state.classification } : {}),
+  };
+  await ports.state.put(approvalKey(executionId), { executionId, taskToken: taskToken ?? null, plan, requestedAt: clock.now().toISOString(), status: 'pending' }, timeoutSeconds + 3600);
+  await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify(request).slice(0, 200_000) });
+  await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
+    plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,
+  }, withRunbook(plan.runbookId));
+  if (ports.approvals) return ports.approvals.waitForDecision(request);
+  return { requested: true };
+}

@@ -1,0 +1,35 @@
+/** Verify: collects and classifies again, runs the runbook's verify checks and reads the alarm, to decide whether the fix worked. */
+import { appendAudit, withRunbook } from '../audit-writer.js';
+import { classifyStored, collectFromTargets, runbookOf } from '../evidence-collection.js';
+import { recordFailure } from '../failure-history.js';
+import type { VerificationResult } from '../model.js';
+import type { Clock, WorkflowPorts } from '../ports.js';
+import { requireState, type TaskInput } from '../task-input.js';
+import { decideVerification } from '../verification.js';
+
+/** What Verify uses. */
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms'>;
+
+/** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
+export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
+  const intake = requireState('Verify', state.intake, 'intake');
+  const plan = requireState('Verify', state.plan, 'plan');
+  const runbook = runbookOf(ports.rulebook, plan.runbookId);
+  const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
+  const collection = await collectFromTargets(ports, executionId, 'verify', targets);
+  const classified = await classifyStored(ports, collection.evidence, runbook);
+  const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
+  const decision = runbook
+    ? decideVerification({
+        runbook,
+        matches: classified.map((c) => ({ target: c.target, runbookIds: c.result.matches.map((m) => m.runbookId) })),
+        uncollected: collection.evidence.filter((e) => !e.ref).map((e) => e.target),
+        failedChecks: classified.flatMap((c) => c.checks.filter((k) => k.held === false).map((k) => ({ target: c.target, description: k.description }))),
+        ...(alarmState ? { alarmState } : {}),
+      })
+    : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };
+  if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
+  const result: VerificationResult = { ...decision, evidence: collection.evidence, ...(alarmState ? { alarmState } : {}) };
+  await appendAudit(ports, clock, executionId, intake, 'verified', { ...result }, withRunbook(plan.runbookId));
+  return result;
+}

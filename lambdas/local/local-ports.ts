@@ -1,0 +1,51 @@
+/**
+ * The one-machine composition: the workflow's ports filled with the local adapters (files under one
+ * data directory, the local command runner, the local approvals store).
+ */
+import type { CompiledRulebook } from '../core/classify/compile.js';
+import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
+import type { Clock, CommandRunner, WorkflowPorts } from '../core/workflow/ports.js';
+import { localApprovalGate, type ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
+import { LocalApprovals } from '../adapters/local/local-approvals.js';
+import { LocalAuditStore } from '../adapters/local/local-audit-store.js';
+import { LocalEvidenceStore } from '../adapters/local/local-evidence-store.js';
+import { LocalLockStore } from '../adapters/local/local-lock-store.js';
+import { LocalNotifier } from '../adapters/local/local-notifier.js';
+import { LocalStateStore } from '../adapters/local/local-state-store.js';
+
+/** The local adapters over one data directory. */
+export interface LocalAdapters {
+  readonly dataDir: string;
+  readonly evidence: LocalEvidenceStore;
+  readonly audit: LocalAuditStore;
+  readonly locks: LocalLockStore;
+  readonly state: LocalStateStore;
+  readonly notifier: LocalNotifier;
+  readonly approvals: LocalApprovals;
+  readonly clock: Clock;
+}
+
+/** Builds the local adapters over a data directory. */
+export function createLocalAdapters(dataDir: string, options: { clock?: Clock; print?: (text: string) => void } = {}): LocalAdapters {
+  const clock = options.clock ?? { now: () => new Date() };
+  return {
+    dataDir,
+    evidence: new LocalEvidenceStore(dataDir),
+    audit: new LocalAuditStore(dataDir),
+    locks: new LocalLockStore(dataDir, clock),
+    state: new LocalStateStore(dataDir, clock),
+    notifier: new LocalNotifier(dataDir, options.print, clock),
+    approvals: new LocalApprovals(dataDir, clock),
+    clock,
+  };
+}
+
+/** Wires the local adapters to every port of the workflow. */
+export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> }): WorkflowPorts {
+  const { evidence, audit, locks, state, notifier } = adapters;
+  return {
+    commands: wiring.commands, evidence, audit, locks, state, notifier, rulebook: wiring.rulebook,
+    approvals: localApprovalGate(adapters.approvals, wiring.approval),
+    config: resolveWorkflowConfig(wiring.config),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The three ways in, on one machine: an alarm event, a replayed evidence bundle, a manual run.
+ * Each builds the workflow's input, wires the local adapters to the core steps, and executes the
+ * state machine CDK synthesizes (workflow.asl.json) with aws-local-stepfunctions.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { AuditEntry } from '../core/audit/audit-entry.js';
+import type { CompiledRulebook } from '../core/classify/compile.js';
+import { parseEvidenceDocument, type EvidenceBundle } from '../core/evidence/bundle.js';
+import type { WorkflowConfig } from '../core/workflow/config.js';
+import type { CommandRunner } from '../core/workflow/ports.js';
+import { bindWorkflowSteps } from '../core/workflow/steps/index.js';
+import { alarmEventTargets, formatTarget, parseTarget, TargetGrammarError } from '../core/workflow/targets.js';
+import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
+import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
+import { ExecutionRecords, executeLocally, newExecutionId, type ExecutionRecord, type PathStep } from './execute-workflow.js';
+import { createLocalAdapters, localWorkflowPorts, type LocalAdapters } from './local-ports.js';
+import { loadWorkflowDefinition } from './workflow-definition.js';
+
+/** Options shared by every local run. */
+export interface TriageOptions {
+  readonly dataDir: string;
+  readonly rulebook: CompiledRulebook;
+  readonly approval?: ApprovalPolicy;
+  readonly print?: (text: string) => void;
+  readonly onState?: (step: PathStep) => void;
+  /** Runner for collection and host actions; default the local command runner. */
+  readonly runner?: CommandRunner;
+  readonly executionId?: string;
+}
+
+/** What one local run produced. */
+export interface TriageResult {
+  readonly executionId: string;
+  readonly record: ExecutionRecord;
+  readonly entries: readonly AuditEntry[];
+  readonly output: any;
+  readonly dataDir: string;
+}
+
+async function defaultRunner(): Promise<CommandRunner> {
+  const mod = await import('../adapters/local/local-command-runner.js');
+  return new mod.LocalCommandRunner();
+}
+
+/** Executes the synthesized state machine on `input` over the local adapters. */
+async function execute(input: unknown, executionId: string, adapters: LocalAdapters, options: TriageOptions, commands: CommandRunner, config: Partial<WorkflowConfig>): Promise<TriageResult> {
+  // Locally a busy target is retried a few times, quickly.
+  const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config } });
+  const workflow = { definition: loadWorkflowDefinition(), tasks: bindWorkflowSteps(ports, adapters.clock), waitOverrides: { LockBusyWait: 200, VerifyWait: 0 } };
+  const { record, output } = await executeLocally(workflow, executionId, input, new ExecutionRecords(adapters.dataDir), { onState: options.onState });
+  return { executionId, record, output, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+}
+
+/** The target string a recorded bundle names (its EKS node or instance), else `local`. */
+export function replayTargetOf(bundle: EvidenceBundle): string {
+  const t = bundle.target;
+  const candidates = [t.platform === 'eks' && t.cluster && t.node ? `eks:${t.cluster}/${t.node}` : undefined, t.instanceId];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      return formatTarget(parseTarget(c));
+    } catch (error) {
+      if (!(error instanceof TargetGrammarError)) throw error;
+    }
+  }
+  return 'local';
+}
+
+/** `triage --replay`: the workflow on a recorded bundle, read and stored once (always a dry run: nothing changes). */
+export async function triageReplay(file: string, options: TriageOptions & { invokedBy?: string }): Promise<TriageResult> {
+  const { bundle } = parseEvidenceDocument(JSON.parse(await readFile(file, 'utf8')), file);
+  const adapters = createLocalAdapters(options.dataDir, { print: options.print });
+  const executionId = options.executionId ?? newExecutionId();
+  const evidence = await adapters.evidence.put(`${executionId}/recorded`, bundle);
+  const input = {
+    target: replayTargetOf(bundle), mode: 'dry-run', platform: bundle.target.platform, invokedBy: options.invokedBy ?? 'cli',
+    replay: { evidence, origin: basename(file) },
+  };
+  // No command runs on a replay: Collect records the stored bundle and the plan is a dry run.
+  return execute(input, executionId, adapters, options, new LocalOnlyRunner(undefined), { dryRun: true });
+}
+
+/** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */
+export async function triageAlarm(file: string, options: TriageOptions & { mode: 'dry-run' | 'execute' }): Promise<TriageResult> {
+  const alarm = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  alarmEventTargets(alarm); // a broken event fails here, before anything is recorded
+  const adapters = createLocalAdapters(options.dataDir, { print: options.print });
+  const runner = new ThisMachineRunner(options.runner ?? (await defaultRunner()));
+  return execute(alarm, options.executionId ?? newExecutionId(), adapters, options, runner, { dryRun: options.mode === 'dry-run' });
+}
+
+/** `run <runbookId> --target`: a manual run (dry run unless `execute`); only `local` is in reach here. */
+export async function manualRun(runbookId: string, target: string, actor: string, options: TriageOptions & { mode: 'dry-run' | 'execute' }): Promise<TriageResult> {
+  if (!options.rulebook.runbooks.some((r) => r.id === runbookId)) throw new Error(`unknown runbook ${runbookId}; list them with "npx paramedic runbooks list"`);
+  parseTarget(target);
+  const adapters = createLocalAdapters(options.dataDir, { print: options.print });
+  const runner = new LocalOnlyRunner(options.runner ?? (options.mode === 'execute' ? await defaultRunner() : undefined));
+  const input = { runbookId, target, mode: options.mode, invokedBy: actor.replace(/^user:/, '') };
+  return execute(input, options.executionId ?? newExecutionId(), adapters, options, runner, {});
+}

@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { createApp, type ParamedicApp } from '../../cdk/app.js';
+import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
+import { ENV, TASK_PORTS, type PortName } from '../../lambdas/handlers/environment.js';
+
+const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'], eksClusters: ['prod'], dryRun: false, automaticRemediation: true } };
+
+/** The variables each port's adapter reads (what the binding must set, and nothing else). */
+const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
+  audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], commands: [ENV.evidenceBucket],
+  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], targets: [], alarms: [], rulebook: [],
+};
+const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
+
+let built: ParamedicApp;
+let template: Template;
+
+beforeAll(() => {
+  built = createApp({ context: CONTEXT });
+  template = Template.fromStack(built.pipeline);
+});
+
+/** The function resource of a Task, found through its construct (no hard-coded logical id). */
+function functionOf(task: WorkflowTaskName): Record<string, any> {
+  const id = built.pipeline.getLogicalId(built.pipeline.functions[task].node.defaultChild as CfnFunction);
+  return template.findResources('AWS::Lambda::Function')[id]!;
+}
+
+/** Every action granted to a Task's role. */
+function actionsOf(task: WorkflowTaskName): string[] {
+  const roleId = built.pipeline.getLogicalId(built.pipeline.functions[task].executionRole.node.defaultChild as never);
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+}
+
+describe('each workflow function gets exactly the environment and grants of the ports its handler wires', () => {
+  it.each(WORKFLOW_TASK_NAMES)('%s: its port variables are those of TASK_PORTS, no more', (task) => {
+    const variables = Object.keys(functionOf(task).Properties.Environment.Variables).filter((v) => ALL_PORT_VARIABLES.includes(v));
+    const expected = [...new Set((Object.keys(TASK_PORTS[task]) as PortName[]).flatMap((p) => PORT_VARIABLES[p]))];
+
+    expect(variables.sort()).toEqual(expected.sort());
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: may publish to the topic only when it wires the notifier', (task) => {
+    expect(actionsOf(task).includes('sns:Publish')).toBe(TASK_PORTS[task].notifier !== undefined);
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: may write evidence only when it wires the evidence port read/write', (task) => {
+    expect(actionsOf(task).some((a) => a.startsWith('s3:PutObject'))).toBe(TASK_PORTS[task].evidence === 'readWrite');
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: runs SSM documents only when it wires the commands port', (task) => {
+    expect(actionsOf(task).includes('ssm:SendCommand')).toBe(TASK_PORTS[task].commands !== undefined);
+  });
+
+  it('the targets port grants the Auto Scaling and EC2 lookups, the alarms port DescribeAlarms', () => {
+    expect(actionsOf('Intake')).toEqual(expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances']));
+    for (const task of WORKFLOW_TASK_NAMES) {
+      // Action documents bring the catalogue's own needs (node-replace reads its Auto Scaling group).
+      const byCatalogue = TASK_PORTS[task].commands === 'actions';
+      expect(actionsOf(task).includes('autoscaling:DescribeAutoScalingGroups')).toBe(TASK_PORTS[task].targets !== undefined || byCatalogue);
+      expect(actionsOf(task).includes('cloudwatch:DescribeAlarms')).toBe(TASK_PORTS[task].alarms !== undefined);
+    }
+  });
+
+  it('the idempotency table is bound to exactly the tasks that declare it', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.idempotencyTable]: Match.anyValue() }) } });
+    for (const task of WORKFLOW_TASK_NAMES) {
+      expect(ENV.idempotencyTable in functionOf(task).Properties.Environment.Variables).toBe(TASK_PORTS[task].idempotency !== undefined);
+    }
+  });
+});
