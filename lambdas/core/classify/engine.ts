@@ -54,8 +54,8 @@ function displayLine(line: string): string {
   return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
 }
 
-function matchesLine(pattern: CompiledPattern, text: string, budget: SectionBudget, line: number): boolean {
-  if (!budget.spend(pattern.unless ? 2 * text.length : text.length, line)) return false;
+function matchesLine(pattern: CompiledPattern, text: string, budget: SectionBudget, line: number, direct = true): boolean {
+  if (!budget.spend(pattern.unless ? 2 * text.length : text.length, line, direct)) return false;
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
 
@@ -79,7 +79,7 @@ function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: num
   const prev = lineStart === 0 ? '' : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
   const here = line.trim();
   const joins = [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`];
-  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo));
+  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false));
 }
 
 /**
@@ -116,7 +116,7 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
           hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
         }
       }
-    });
+    }, true);
     const slow = rulebook.unfiltered.filter((p) => applies[p]);
     if (slow.length > 0) {
       forEachLine(output, (line, lineNo) => {

@@ -16,7 +16,17 @@ export const LINE_CAP = 16_384;
  * Longest line that is retried joined to its neighbours. Hard-wrapped messages come from
  * terminals and YAML folding, whose pieces are at most a screen wide; a longer line was not wrapped.
  */
-export const WRAP_JOIN_MAX = 2_048;
+export const WRAP_JOIN_MAX = 1_024;
+
+/**
+ * Regex work one line may ask for, in characters: LINE_PASSES passes over it, at least
+ * LINE_WORK_FLOOR. An ordinary line is a candidate for one or two patterns; a line that carries the
+ * literals of every runbook would otherwise cost one pass per pattern. The patterns left untested
+ * on such a line are recorded (busyLines).
+ */
+export const LINE_PASSES = 1;
+/** The least regex work any line may ask for: a short line may be tested by every pattern. */
+export const LINE_WORK_FLOOR = 16_384;
 
 /** Regex budget of a section: a fixed allowance plus this many characters per character of output. */
 export const BUDGET_PER_CHAR = 48;
@@ -30,6 +40,8 @@ const MAX_RECORDED = 8;
 export interface ClassificationLimits {
   /** Lines longer than LINE_CAP: only their first LINE_CAP characters were tested. */
   readonly longLines?: { readonly count: number; readonly cap: number; readonly first: readonly { section: string; line: number; length: number }[] };
+  /** Lines that were candidates for more regex work than LINE_PASSES allow: later candidate patterns were not tested on them. */
+  readonly busyLines?: { readonly count: number; readonly first: readonly { section: string; line: number }[] };
   /** Sections whose regex budget ran out: candidate lines from `line` on were not tested. */
   readonly budgetExhausted?: readonly { section: string; line: number; budget: number }[];
 }
@@ -37,14 +49,29 @@ export interface ClassificationLimits {
 /** Spends one section's regex budget and notes where it ran out. */
 export class SectionBudget {
   private spent = 0;
+  private line = 0;
+  private lineSpent = 0;
   /** The first line that could not be tested, or 0 while the budget lasts. */
   exhaustedAt = 0;
+  /** Lines whose own work cap was reached, in order. */
+  readonly busyLines: number[] = [];
 
   constructor(readonly section: string, readonly budget: number) {}
 
-  /** Whether a test of `chars` characters on line `line` may run; charges it when it may. */
-  spend(chars: number, line: number): boolean {
+  /**
+   * Whether a test of `chars` characters on line `line` may run; charges it when it may.
+   * `direct`: the test is of the line itself (its own cap applies), not of a join with neighbours.
+   */
+  spend(chars: number, line: number, direct: boolean): boolean {
     if (this.exhaustedAt > 0) return false;
+    if (line !== this.line) { this.line = line; this.lineSpent = 0; }
+    if (direct) {
+      if (this.lineSpent + chars > Math.max(LINE_WORK_FLOOR, LINE_PASSES * chars)) {
+        if (this.busyLines[this.busyLines.length - 1] !== line) this.busyLines.push(line);
+        return false;
+      }
+      this.lineSpent += chars;
+    }
     if (this.spent + chars > this.budget) { this.exhaustedAt = line; return false; }
     this.spent += chars;
     return true;
@@ -91,8 +118,10 @@ export class LimitsRecorder {
   /** The record for the result, or undefined when no bound was hit. */
   result(): ClassificationLimits | undefined {
     const exhausted = this.budgets.filter((b) => b.exhaustedAt > 0).map((b) => ({ section: b.section, line: b.exhaustedAt, budget: b.budget }));
-    if (this.longLineCount === 0 && exhausted.length === 0) return undefined;
+    const busy = this.budgets.flatMap((b) => b.busyLines.map((line) => ({ section: b.section, line })));
+    if (this.longLineCount === 0 && exhausted.length === 0 && busy.length === 0) return undefined;
     return {
+      ...(busy.length > 0 ? { busyLines: { count: busy.length, first: busy.slice(0, MAX_RECORDED) } } : {}),
       ...(this.longLineCount > 0 ? { longLines: { count: this.longLineCount, cap: LINE_CAP, first: [...this.longLines].sort((a, b) => (a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1)) } } : {}),
       ...(exhausted.length > 0 ? { budgetExhausted: exhausted } : {}),
     };
