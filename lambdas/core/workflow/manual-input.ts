@@ -81,12 +81,12 @@ export function parseTargetString(target: string, platform: Platform = 'docker')
   if (target.startsWith('eks:')) {
     const [cluster, node, ...rest] = target.slice(4).split('/');
     if (rest.length === 0 && cluster && node && CLUSTER_NAME_PATTERN.test(cluster) && NODE_NAME_PATTERN.test(node)) return { kind: 'eks-node', cluster, node };
-    throw new ManualInputError('target', `"${target.slice(0, 80)}" is not eks:<cluster>/<node> with a valid cluster and node name`);
+    throw new ManualInputError('target', `${JSON.stringify(target.slice(0, 80))} is not eks:<cluster>/<node> with a valid cluster and node name`);
   }
   if (target.startsWith('asg:')) {
     const name = target.slice(4);
     if (ASG_NAME_PATTERN.test(name)) return { kind: 'auto-scaling-group', name, platform };
-    throw new ManualInputError('target', `"${target.slice(0, 80)}" is not a valid Auto Scaling group name`);
+    throw new ManualInputError('target', `${JSON.stringify(target.slice(0, 80))} is not a valid Auto Scaling group name`);
   }
-  throw new ManualInputError('target', `"${target.slice(0, 80)}" is not one of ${TARGET_FORMS}`);
+  throw new ManualInputError('target', `${JSON.stringify(target.slice(0, 80))} is not one of ${TARGET_FORMS}`);
 }
