@@ -14,6 +14,16 @@ export class AuditTrailError extends Error {
   }
 }
 
+/** A file's text, or undefined when it does not exist. */
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** True when an entry passes a filter (fields the entry lacks do not match). */
 export function entryMatches(entry: AuditEntry, filter: AuditFilter): boolean {
   if (filter.target !== undefined && entry.target !== filter.target) return false;
@@ -103,11 +113,8 @@ export class LocalAuditStore implements AuditStore {
   }
 
   private async readHead(): Promise<ChainHead | undefined> {
-    let text;
-    try { text = await readFile(this.headFile, 'utf8'); } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readIfPresent(this.headFile);
+    if (text === undefined) return undefined;
     try {
       const head = JSON.parse(text) as Partial<ChainHead>;
       if (Number.isInteger(head.seq) && typeof head.hash === 'string') return { seq: head.seq!, hash: head.hash };
@@ -123,12 +130,7 @@ export class LocalAuditStore implements AuditStore {
   }
 
   private async readText(): Promise<string> {
-    try {
-      return await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
+    return (await readIfPresent(this.file)) ?? '';
   }
 
   private async readAll(): Promise<AuditEntry[]> {
