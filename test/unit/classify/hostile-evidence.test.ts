@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adversarialLineFor, allLiteralsLine, apiserverUrlAttack, bundleOfLines } from '../../../bench/adversarial-evidence.js';
-import { fourAdversarialLines, interleavedBest, ORDINARY_BUNDLE_BYTES } from '../../../bench/adversarial.js';
+import { fourAdversarialLines, fourLiteralFloodLines, interleavedBest, ORDINARY_BUNDLE_BYTES } from '../../../bench/adversarial.js';
 import { generateEvidence } from '../../../bench/evidence-generator.js';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
@@ -36,8 +36,15 @@ describe('hostile evidence costs linear time', () => {
     const hostile = bundleOfLines(fourAdversarialLines(rulebook), ordinary);
     const [plain, attacked] = interleavedBest([() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, hostile)], 21);
     expect(attacked! / plain!).toBeLessThanOrEqual(1.5);
-    // The line that carries every literal asked for more work than a line may have: recorded.
-    expect(classifyEvidence(rulebook, hostile).limits?.busyLines?.count).toBeGreaterThan(0);
+  });
+
+  it('4 lines that carry every runbook literal are bounded too, and recorded as busy', () => {
+    const ordinary = generateEvidence(ORDINARY_BUNDLE_BYTES);
+    const flooded = bundleOfLines(fourLiteralFloodLines(rulebook), ordinary);
+    const [plain, attacked] = interleavedBest([() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, flooded)], 9);
+    // Each line costs one literal scan and one regex pass: about a third of the ordinary MiB.
+    expect(attacked! / plain!).toBeLessThan(3);
+    expect(classifyEvidence(rulebook, flooded).limits?.busyLines?.count).toBe(4);
   });
 
   it('a 1 MiB bundle of worst-case lines finishes well within the classify Lambda timeout, and says what it skipped', () => {
