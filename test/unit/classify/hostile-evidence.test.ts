@@ -5,7 +5,7 @@ import { generateEvidence } from '../../../bench/evidence-generator.js';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { compileLineRegex } from '../../../lambdas/core/classify/regex-engine.js';
-import { BUDGET_BASE, LINE_CAP } from '../../../lambdas/core/classify/scan-limits.js';
+import { BUDGET_BASE, BUDGET_PER_CHAR, LINE_CAP } from '../../../lambdas/core/classify/scan-limits.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -83,21 +83,16 @@ describe('limits are recorded, never silent', () => {
   });
 
   it('records where a section ran out of regex budget, and an absence check there is undecided, not held', () => {
-    // Candidate lines that never match: each costs its length; enough of them spend the budget.
-    const line = `disk quota ${'y'.repeat(1000)}`;
-    const lines = Array.from({ length: Math.ceil((BUDGET_BASE * 1.5) / line.length) }, () => line);
-    const runbook = oneRunbook('disk quota exceeded', [{ description: 'gone', expect: 'absent', match: { pattern: 'disk quota exceeded' } }]);
+    // Eight patterns share the literal "disk quota" and never match: every line costs each of them a
+    // test and four retries joined to its neighbours, about 72x its length, past the 48x allowance.
+    const signals = Array.from({ length: 8 }, (_, i) => ({ id: `q${i}`, description: 'd', weight: 0.1, match: { pattern: `disk quota\\d{${i + 1}}x` } }));
+    const runbook: Runbook = { ...oneRunbook('disk quota\\d{9}x', [{ description: 'gone', expect: 'absent', match: { pattern: 'disk quota\\d{9}x' } }]), signals };
     const rb = compileRunbooks([runbook]);
-    // Small per-character allowance: a section of short text still gets BUDGET_BASE; make the text itself long.
-    const bundle = bundleOf(lines.join('\n'));
-    const result = classifyEvidence(rb, bundle);
-    const limit = result.limits?.budgetExhausted?.[0];
-    if (!limit) {
-      // The budget scales with the section: a section of only such lines stays within it, as designed.
-      expect(result.limits).toBeUndefined();
-      return;
-    }
-    expect(limit.section).toBe('docker.logs');
+    const bundle = bundleOf(Array.from({ length: 400 }, () => `disk quota ${'y'.repeat(1000)}`).join('\n'));
+    const limit = classifyEvidence(rb, bundle).limits?.budgetExhausted?.[0];
+    expect(limit?.section).toBe('docker.logs');
+    expect(limit!.line).toBeGreaterThan(1);
+    expect(limit!.budget).toBe(BUDGET_BASE + BUDGET_PER_CHAR * bundle.sections['docker.logs']!.output.length);
     expect(evaluateVerifyChecks(rb, bundle, runbook)[0]?.held).toBeNull();
   });
 });
