@@ -7,8 +7,18 @@ import { bold, complain, cyan, dim, green, yellow } from '../output.js';
 
 interface ClassifyFlags { json?: boolean; threshold: string; runbooks: string; maxBytes: string; explain?: boolean }
 
+/** One line per bound the classifier hit: the operator must know what was not looked at. */
+function printLimits(limits: ReturnType<typeof classifyEvidence>['limits']): void {
+  if (!limits) return;
+  const where = (xs: readonly { section: string; line: number }[]) => xs.slice(0, 3).map((x) => `${x.section}:${x.line}`).join(', ');
+  if (limits.longLines) process.stdout.write(`  ${yellow('limit')}: ${limits.longLines.count} line(s) longer than ${limits.longLines.cap} characters were tested on their head only (${where(limits.longLines.first)})\n`);
+  if (limits.busyLines) process.stdout.write(`  ${yellow('limit')}: ${limits.busyLines.count} line(s) asked for more regex work than a line may have; some patterns were not tested on them (${where(limits.busyLines.first)})\n`);
+  for (const b of limits.budgetExhausted ?? []) process.stdout.write(`  ${yellow('limit')}: section ${b.section} spent its regex budget; candidate lines from ${b.line} on were not tested\n`);
+}
+
 function printHuman(file: string, result: ReturnType<typeof classifyEvidence>, runbooks: ReadonlyMap<string, Runbook>, explain: boolean): void {
   process.stdout.write(`${bold(file)}\n`);
+  printLimits(result.limits);
   if (result.matches.length === 0) {
     const closest = result.explanations[0];
     process.stdout.write(`  ${yellow('unclassified')}: no runbook reached the threshold${closest ? dim(` (closest: ${closest.runbookId} ${closest.confidence.toFixed(2)})`) : ''}\n\n`);
@@ -73,7 +83,8 @@ export function registerClassifyCommand(program: Command): void {
           continue;
         }
         const result = classifyEvidence(rulebook, bundle, { threshold });
-        if (flags.json) process.stdout.write(`${JSON.stringify({ file, matches: result.matches })}\n`);
+        // `limits` appears only when a bound was hit, so the line keeps the spec's shape otherwise.
+        if (flags.json) process.stdout.write(`${JSON.stringify({ file, matches: result.matches, ...(result.limits ? { limits: result.limits } : {}) })}\n`);
         else printHuman(file, result, byId, Boolean(flags.explain));
       }
       if (files.length === 0 && errors.length === 0) { complain('no *.json evidence files found in the given paths'); failed++; }

@@ -6,7 +6,9 @@ import { compileRunbooks } from '../../lambdas/core/classify/compile.js';
 import type { LabelledCase } from '../../lambdas/core/evidence/bundle.js';
 import { evaluateCases, UNCLASSIFIED } from '../../lambdas/core/runbook/case-evaluation.js';
 import { runbookJsonSchema } from '../../lambdas/core/runbook/json-schema.js';
+import { checkRegexSafety } from '../../lambdas/core/runbook/regex-safety.js';
 import { expandEvidencePaths, readEvidenceFile } from '../../lambdas/adapters/local/evidence-files.js';
+import { recheckRedosChecker } from '../../lambdas/adapters/local/recheck-redos-checker.js';
 import { DEFAULT_RUNBOOK_DIR, REPO_ROOT, loadRunbookDirectory, readFailureClassIds } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, green, red, yellow } from '../output.js';
 
@@ -49,7 +51,9 @@ export function registerRunbooksCommand(program: Command): void {
 
   runbooks.command('lint').description('Validate every runbook (structure, then cross references)').option(...dirOption)
     .action((flags: { dir: string }) => {
-      const result = loadRunbookDirectory(flags.dir, readFailureClassIds());
+      const loaded = loadRunbookDirectory(flags.dir, readFailureClassIds());
+      // Evidence must never cost more than linear time: see checkRegexSafety for which regexes need a proof.
+      const result = { ...loaded, errors: [...loaded.errors, ...checkRegexSafety(loaded.runbooks, recheckRedosChecker)] };
       for (const w of result.warnings) process.stdout.write(`${yellow('warning')} ${w.message}\n`);
       for (const e of result.errors) process.stdout.write(`${red('error')}   ${e.message}\n`);
       const compiled = result.errors.length === 0 ? compileRunbooks(result.runbooks) : undefined;

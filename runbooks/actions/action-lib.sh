@@ -6,6 +6,8 @@
 pa_fail() { printf 'paramedic action: %s\n' "$*" >&2; exit 1; }
 
 # pa_param NAME DEFAULT REGEX [MIN MAX]: reads PARAMEDIC_NAME, validates it, prints it.
+# With MIN and MAX it is an integer: decimal digits only, read in base 10 (bash arithmetic would
+# read 010 as octal 8 and fail on 09), and printed without leading zeros so later arithmetic agrees.
 pa_param() {
   local var="PARAMEDIC_$1" value
   value=${!var:-$2}
@@ -14,9 +16,16 @@ pa_param() {
     printf 'paramedic action: invalid parameter %s=%s: must match %s\n' "$var" "$value" "$3" >&2
     exit 2
   fi
-  if [ $# -ge 5 ] && { [ "$value" -lt "$4" ] || [ "$value" -gt "$5" ]; }; then
-    printf 'paramedic action: invalid parameter %s=%s: must be within %s..%s\n' "$var" "$value" "$4" "$5" >&2
-    exit 2
+  if [ $# -ge 5 ]; then
+    if ! [[ "$value" =~ ^[0-9]{1,9}$ ]]; then
+      printf 'paramedic action: invalid parameter %s=%s: must be a decimal integer within %s..%s\n' "$var" "$value" "$4" "$5" >&2
+      exit 2
+    fi
+    value=$((10#$value))
+    if [ "$value" -lt "$4" ] || [ "$value" -gt "$5" ]; then
+      printf 'paramedic action: invalid parameter %s=%s: must be within %s..%s\n' "$var" "${!var:-$2}" "$4" "$5" >&2
+      exit 2
+    fi
   fi
   printf '%s' "$value"
 }

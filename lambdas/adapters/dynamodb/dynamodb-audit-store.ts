@@ -1,12 +1,15 @@
 /**
  * The audit trail in DynamoDB: append-only, hash-chained (lambdas/core/audit/audit-entry.ts). Each
  * append reads the head of the chain and writes seq+1 with `attribute_not_exists`, so two
- * concurrent appends cannot both take the same place; the loser re-reads and retries.
+ * concurrent appends cannot both take the same place; the loser re-reads and retries. Then it
+ * moves the head anchor item (core/audit/chain-head.ts) forward with a condition that it only
+ * ever advances, so `verify` detects a cut tail or a replaced trail.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { chainEntry, verifyChain, type AuditEntry, type AuditEntryInput, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
+import { checkChainHead, headOf, type ChainHead } from '../../core/audit/chain-head.js';
 import type { AuditStore } from '../../core/ports.js';
 import { AUDIT_TABLE } from './table-layout.js';
 
@@ -22,6 +25,12 @@ export class AuditAppendError extends Error {
 }
 
 type Item = Record<string, unknown>;
+
+/**
+ * The head anchor's key: its own partition of the audit table, so chain queries never see it, and
+ * without `at` or `executionId`, so no index holds it.
+ */
+export const HEAD_KEY = { [AUDIT_TABLE.partitionKey]: `${AUDIT_TABLE.chainId}-head`, [AUDIT_TABLE.sortKey]: 0 } as const;
 
 function toItem(e: AuditEntry): Item {
   return {
@@ -68,6 +77,7 @@ export class DynamoDbAuditStore implements AuditStore {
       const entry = chainEntry(input, await this.head(), sha256Hex);
       try {
         await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(entry), ConditionExpression: 'attribute_not_exists(#s)', ExpressionAttributeNames: { '#s': AUDIT_TABLE.sortKey } }));
+        await this.advanceHead(headOf(entry));
         return entry;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -76,6 +86,27 @@ export class DynamoDbAuditStore implements AuditStore {
       }
     }
     throw new AuditAppendError(`could not append to the audit chain after ${attempts} attempts (constant contention); retry the step`, { cause: lastError });
+  }
+
+  /**
+   * Moves the anchor to `head` unless a later append already moved it further. A writer that stops
+   * between its entry and this leaves the anchor one behind, which verify accepts; the next append
+   * moves it on. (Two writes, not a transaction: PutItem is all the appending functions may do.)
+   */
+  private async advanceHead(head: ChainHead): Promise<void> {
+    try {
+      await this.client.send(new PutCommand({
+        TableName: this.tableName, Item: { ...HEAD_KEY, headSeq: head.seq, headHash: head.hash },
+        ConditionExpression: 'attribute_not_exists(headSeq) OR headSeq < :seq', ExpressionAttributeValues: { ':seq': head.seq },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async readHead(): Promise<ChainHead | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: HEAD_KEY, ConsistentRead: true }));
+    return out.Item ? { seq: Number(out.Item.headSeq), hash: String(out.Item.headHash) } : undefined;
   }
 
   private async queryAll(input: QueryCommandInput, limit = Infinity): Promise<Item[]> {
@@ -132,6 +163,7 @@ export class DynamoDbAuditStore implements AuditStore {
       TableName: this.tableName, KeyConditionExpression: '#c = :c', ExpressionAttributeNames: { '#c': AUDIT_TABLE.partitionKey },
       ExpressionAttributeValues: { ':c': AUDIT_TABLE.chainId }, ScanIndexForward: true, ConsistentRead: true,
     });
-    return verifyChain(items.map(fromItem), sha256Hex);
+    const entries = items.map(fromItem);
+    return checkChainHead(verifyChain(entries, sha256Hex), entries, await this.readHead());
   }
 }

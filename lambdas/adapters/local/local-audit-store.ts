@@ -1,6 +1,7 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chainEntry, verifyChain, type AuditEntry, type AuditEntryInput, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
+import { checkChainHead, headOf, type ChainHead } from '../../core/audit/chain-head.js';
 import type { AuditStore } from '../../core/ports.js';
 import { sha256Hex } from './data-dir.js';
 import { withFileLock } from './file-lock.js';
@@ -10,6 +11,16 @@ export class AuditTrailError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AuditTrailError';
+  }
+}
+
+/** A file's text, or undefined when it does not exist. */
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
@@ -30,12 +41,15 @@ export function entryMatches(entry: AuditEntry, filter: AuditFilter): boolean {
 export class LocalAuditStore implements AuditStore {
   /** The JSON-lines file. */
   readonly file: string;
+  /** The head anchor (latest seq and hash), rewritten under the lock after each append. */
+  readonly headFile: string;
   private readonly lockFile: string;
   private readonly dir: string;
 
   constructor(dataDir: string) {
     this.dir = resolve(dataDir, 'audit');
     this.file = join(this.dir, 'trail.jsonl');
+    this.headFile = join(this.dir, 'head.json');
     this.lockFile = join(this.dir, 'trail.lock');
   }
 
@@ -47,8 +61,14 @@ export class LocalAuditStore implements AuditStore {
     await mkdir(this.dir, { recursive: true });
     return withFileLock(this.lockFile, async () => {
       const previous = await this.readLast();
+      const head = await this.readHead();
+      // Never chain onto a cut trail: the anchor would move past the gap and hide it.
+      if (head && head.seq > (previous?.seq ?? 0)) {
+        throw new AuditTrailError(`${this.file} ends at seq ${previous?.seq ?? 0} but its head anchor ${this.headFile} says ${head.seq}: records were removed; run "paramedic audit verify" and restore the trail before appending`);
+      }
       const entry = chainEntry(input, previous, sha256Hex);
       await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+      await this.writeHead(headOf(entry));
       return entry;
     });
   }
@@ -84,17 +104,33 @@ export class LocalAuditStore implements AuditStore {
           return { ok: false, entries: lines.length, firstBroken: { seq: i + 1, executionId: '?', reason: `line ${i + 1} of ${this.file} is not valid JSON: the record was damaged or hand-edited` } };
         }
       }
-      return verifyChain(entries, sha256Hex);
+      let head;
+      try { head = await this.readHead(); } catch (error) {
+        return { ok: false, entries: entries.length, firstBroken: { seq: entries.length, executionId: '?', reason: (error as Error).message } };
+      }
+      return checkChainHead(verifyChain(entries, sha256Hex), entries, head);
     });
   }
 
-  private async readText(): Promise<string> {
+  private async readHead(): Promise<ChainHead | undefined> {
+    const text = await readIfPresent(this.headFile);
+    if (text === undefined) return undefined;
     try {
-      return await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
+      const head = JSON.parse(text) as Partial<ChainHead>;
+      if (Number.isInteger(head.seq) && typeof head.hash === 'string') return { seq: head.seq!, hash: head.hash };
+    } catch { /* reported below */ }
+    throw new AuditTrailError(`the head anchor ${this.headFile} is damaged; run "paramedic audit verify" on a copy and restore it from a backup`);
+  }
+
+  /** Written aside and renamed over, so a crash leaves the old anchor or the new one, never half of one. */
+  private async writeHead(head: ChainHead): Promise<void> {
+    const aside = `${this.headFile}.${process.pid}.tmp`;
+    await writeFile(aside, `${JSON.stringify(head)}\n`);
+    await rename(aside, this.headFile);
+  }
+
+  private async readText(): Promise<string> {
+    return (await readIfPresent(this.file)) ?? '';
   }
 
   private async readAll(): Promise<AuditEntry[]> {

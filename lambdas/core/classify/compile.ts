@@ -1,14 +1,16 @@
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
 import { FACT_EXTRACTORS } from './facts/index.js';
 import { LiteralScanner } from './literal-scanner.js';
+import { compileLineRegex, type LineRegex } from './regex-engine.js';
 import { requiredLiterals } from './required-literals.js';
 
 /** A pattern leaf ready to run. */
 export interface CompiledPattern {
   readonly index: number;
   readonly leaf: PatternMatch;
-  readonly regex: RegExp;
-  readonly unless: RegExp | null;
+  /** Linear-time (RE2) unless RE2 cannot express it; see regex-engine.ts. */
+  readonly regex: LineRegex;
+  readonly unless: LineRegex | null;
   /** Literals one of which every matching line contains; null: test every line. */
   readonly literals: readonly string[] | null;
 }
@@ -61,9 +63,8 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
       visit(expression, (leaf) => {
         if (patternIndex.has(leaf)) return;
         const index = patterns.length;
-        const flags = leaf.caseSensitive ? '' : 'i';
         const literals = requiredLiterals(leaf.pattern);
-        patterns.push({ index, leaf, regex: new RegExp(leaf.pattern, flags), unless: leaf.unless ? new RegExp(leaf.unless, 'i') : null, literals });
+        patterns.push({ index, leaf, regex: compileLineRegex(leaf.pattern, !leaf.caseSensitive), unless: leaf.unless ? compileLineRegex(leaf.unless, true) : null, literals });
         patternIndex.set(leaf, index);
         if (!literals) { unfiltered.push(index); return; }
         for (const literal of literals) {

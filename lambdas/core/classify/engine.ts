@@ -5,6 +5,7 @@ import { sectionSelected, type EvaluationContext, type EvidenceLine } from './ev
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
 import { evaluateExpression } from './matchers/index.js';
 import { platformPrior } from './platform-prior.js';
+import { LINE_CAP, LimitsRecorder, WRAP_JOIN_MAX, type ClassificationLimits, type SectionBudget } from './scan-limits.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -28,6 +29,8 @@ export interface RunbookExplanation {
 export interface ClassificationResult {
   readonly matches: readonly RunbookMatch[];
   readonly explanations: readonly RunbookExplanation[];
+  /** Present only when a bound was hit (a line cut, a section's regex budget spent): never silent. */
+  readonly limits?: ClassificationLimits;
 }
 
 /** Tuning of one classification. */
@@ -39,13 +42,12 @@ export interface ClassifyOptions {
 }
 
 const MAX_HITS_PER_PATTERN = 64;
-const MAX_LINE_FOR_REGEX = 16_384;
 
 function lineAt(text: string, lineStart: number): string {
   let end = text.indexOf('\n', lineStart);
   if (end < 0) end = text.length;
   if (text.charCodeAt(end - 1) === 13) end--;
-  return text.slice(lineStart, Math.min(end, lineStart + MAX_LINE_FOR_REGEX));
+  return text.slice(lineStart, Math.min(end, lineStart + LINE_CAP));
 }
 
 function displayLine(line: string): string {
@@ -53,7 +55,8 @@ function displayLine(line: string): string {
   return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
 }
 
-function matchesLine(pattern: CompiledPattern, text: string): boolean {
+function matchesLine(pattern: CompiledPattern, text: string, budget: SectionBudget, line: number, direct = true): boolean {
+  if (!budget.spend(pattern.unless ? 2 * text.length : text.length, line, direct)) return false;
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
 
@@ -61,33 +64,37 @@ function matchesLine(pattern: CompiledPattern, text: string): boolean {
 function trimmedLineFrom(text: string, start: number): string {
   if (start < 0 || start > text.length) return '';
   const end = text.indexOf('\n', start);
-  return text.slice(start, Math.min(end < 0 ? text.length : end, start + MAX_LINE_FOR_REGEX)).trim();
+  return text.slice(start, Math.min(end < 0 ? text.length : end, start + LINE_CAP)).trim();
 }
 
 /**
  * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
  * candidate line fails, try it joined to the line before and after (with and without a space).
  */
-function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: number, line: string): boolean {
+function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: number, line: string, budget: SectionBudget, lineNo: number): boolean {
+  // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
+  if (line.length > WRAP_JOIN_MAX) return false;
   const lineEnd = output.indexOf('\n', lineStart);
-  const next = lineEnd < 0 ? '' : trimmedLineFrom(output, lineEnd + 1);
-  const prev = lineStart === 0 ? '' : trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1);
+  const wrappable = (s: string) => (s.length > WRAP_JOIN_MAX ? '' : s);
+  const next = lineEnd < 0 ? '' : wrappable(trimmedLineFrom(output, lineEnd + 1));
+  const prev = lineStart === 0 ? '' : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
   const here = line.trim();
   const joins = [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`];
-  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined));
+  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false));
 }
 
 /**
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
  */
-function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
+function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
   const hits: EvidenceLine[][] = rulebook.patterns.map(() => []);
   const factSections = new Map<FactKind, Set<string>>();
   const lastLine = new Int32Array(rulebook.patterns.length);
   for (const [section, { output }] of Object.entries(bundle.sections)) {
     if (!output) continue;
     const applies = rulebook.patterns.map((p) => sectionSelected(p.leaf.sections, section));
+    const budget = limits.budgetFor(section, output.length);
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
@@ -100,20 +107,25 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hit
       for (const p of rulebook.literalOwners[hit.literal]!) {
         if (!applies[p] || lastLine[p] === hit.line || hits[p]!.length >= MAX_HITS_PER_PATTERN) continue;
         lastLine[p] = hit.line;
-        if (cachedLine !== hit.line) { cachedLine = hit.line; cachedText = lineAt(output, hit.lineStart); }
+        if (cachedLine !== hit.line) {
+          cachedLine = hit.line;
+          cachedText = lineAt(output, hit.lineStart);
+          if (cachedText.length === LINE_CAP) limits.noteIfLong(section, hit.line, output, hit.lineStart);
+        }
         const pattern = rulebook.patterns[p]!;
-        if (matchesLine(pattern, cachedText) || matchesWrapped(pattern, output, hit.lineStart, cachedText)) {
+        if (matchesLine(pattern, cachedText, budget, hit.line) || matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) {
           hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
         }
       }
-    });
+    }, true);
     const slow = rulebook.unfiltered.filter((p) => applies[p]);
     if (slow.length > 0) {
       forEachLine(output, (line, lineNo) => {
-        const text = line.length > MAX_LINE_FOR_REGEX ? line.slice(0, MAX_LINE_FOR_REGEX) : line;
+        if (line.length > LINE_CAP) limits.noteLongLine(section, lineNo, line.length);
+        const text = line.length > LINE_CAP ? line.slice(0, LINE_CAP) : line;
         for (const p of slow) {
           const pattern = rulebook.patterns[p]!;
-          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text)) {
+          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text, budget, lineNo)) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
           }
         }
@@ -124,8 +136,8 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle): { hit
   return { hits, factSections };
 }
 
-function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle): EvaluationContext {
-  const { hits, factSections } = scanSections(rulebook, bundle);
+function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder): EvaluationContext {
+  const { hits, factSections } = scanSections(rulebook, bundle, limits);
   const factCache = new Map<FactKind, Fact[]>();
   const allFacts = (kind: FactKind): Fact[] => {
     let facts = factCache.get(kind);
@@ -199,7 +211,8 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBundle, options: ClassifyOptions = {}): ClassificationResult {
   const threshold = options.threshold ?? 0.5;
   const maxEvidence = options.maxEvidence ?? 8;
-  const context = createContext(rulebook, bundle);
+  const limits = new LimitsRecorder();
+  const context = createContext(rulebook, bundle, limits);
   const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform))).filter((s): s is Scored => s !== null);
   const passing = new Map(scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]));
   for (const s of scored) {
@@ -216,6 +229,7 @@ export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBun
   return {
     matches: ranked.filter((s) => s.confidence >= threshold).map((s) => ({ runbookId: s.runbook.id, confidence: s.confidence, evidence: s.evidence })),
     explanations: ranked.map((s) => ({ ...s.explanation, confidence: s.confidence, passed: s.confidence >= threshold })),
+    ...limits.asResultField(),
   };
 }
 
@@ -235,12 +249,15 @@ export interface VerifyCheckOutcome {
  */
 export function evaluateVerifyChecks(rulebook: CompiledRulebook, bundle: EvidenceBundle, runbook: Runbook): VerifyCheckOutcome[] {
   if (runbook.verify.checks.length === 0) return [];
-  const context = createContext(rulebook, bundle);
+  const limits = new LimitsRecorder();
+  const context = createContext(rulebook, bundle, limits);
+  // A spent budget proves no absence: lines after it were never tested.
+  const untested = limits.result()?.budgetExhausted !== undefined;
   // Absence proves nothing about evidence that was never collected.
   const collected = runbook.verify.collect.length === 0 || context.collected(runbook.verify.collect);
   return runbook.verify.checks.map((check) => {
     const outcome = context.evaluate(check.match);
-    const held = !collected ? null : check.expect === 'present' ? outcome.matched : !outcome.matched;
+    const held = !collected ? null : check.expect === 'present' ? outcome.matched : outcome.matched ? false : untested ? null : true;
     return { description: check.description, expect: check.expect, held, evidence: outcome.evidence.slice(0, 5) };
   });
 }

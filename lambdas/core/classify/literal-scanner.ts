@@ -102,9 +102,11 @@ export class LiteralScanner {
 
   /**
    * Calls `onHit` for every literal occurrence, in text order.
+   * @param firstPerLine report only the first occurrence of each literal on each line: a line full
+   *   of literals (hostile evidence) then costs one callback per literal, not one per occurrence.
    * @returns the number of lines in the text.
    */
-  scan(text: string, onHit: (hit: LiteralHit) => void): number {
+  scan(text: string, onHit: (hit: LiteralHit) => void, firstPerLine = false): number {
     const { table, shift, delta } = this;
     // Pass 1, the hot loop: one table load and one sign test per character; hits are buffered.
     let hits = this.hitBuffer;
@@ -124,11 +126,19 @@ export class LiteralScanner {
     let line = 1;
     let lineStart = 0;
     let nextNewline = text.indexOf('\n');
+    const seenOnLine = firstPerLine ? new Int32Array(this.literals.length) : null;
+    // A state's outputs are the same each time it is reached: once reported on a line, skip it.
+    const stateSeenOnLine = firstPerLine ? new Int32Array(this.outputStart.length) : null;
     for (let h = 0; h < count; h += 2) {
       const at = hits[h]!;
       while (nextNewline !== -1 && nextNewline < at) { line++; lineStart = nextNewline + 1; nextNewline = text.indexOf('\n', lineStart); }
       const s = hits[h + 1]!;
-      for (let o = this.outputStart[s]!; o < this.outputStart[s + 1]!; o++) onHit({ literal: this.outputs[o]!, line, lineStart, end: at + 1 });
+      if (stateSeenOnLine) { if (stateSeenOnLine[s] === line) continue; stateSeenOnLine[s] = line; }
+      for (let o = this.outputStart[s]!; o < this.outputStart[s + 1]!; o++) {
+        const literal = this.outputs[o]!;
+        if (seenOnLine) { if (seenOnLine[literal] === line) continue; seenOnLine[literal] = line; }
+        onHit({ literal, line, lineStart, end: at + 1 });
+      }
     }
     while (nextNewline !== -1) { line++; nextNewline = text.indexOf('\n', nextNewline + 1); }
     return line;

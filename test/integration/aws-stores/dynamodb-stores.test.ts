@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
+import { DynamoDbAuditStore, HEAD_KEY, sha256Hex } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
-import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
+import { chainEntry, type AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 
 let server: any;
 let raw: DynamoDBClient;
@@ -65,6 +65,34 @@ describe('DynamoDbAuditStore over dynalite', () => {
     for (let i = 0; i < 4; i++) await store.append(entry(i));
     await ddb.send(new DeleteCommand({ TableName: table, Key: { chain: 'audit', seq: 2 } }));
     expect(await store.verify()).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: expect.stringContaining('removed') } });
+  });
+
+  it('detects a truncated tail through the head anchor item', async () => {
+    const { store, table } = await auditStore();
+    for (let i = 0; i < 4; i++) await store.append(entry(i));
+    await ddb.send(new DeleteCommand({ TableName: table, Key: { chain: 'audit', seq: 4 } }));
+    await ddb.send(new DeleteCommand({ TableName: table, Key: { chain: 'audit', seq: 3 } }));
+    expect(await store.verify()).toMatchObject({ ok: false, entries: 2, firstBroken: { seq: 3, reason: expect.stringContaining('removed from the end') } });
+  });
+
+  it('detects a wholesale rewrite: another valid chain written over the trail', async () => {
+    const { store, table } = await auditStore();
+    for (let i = 0; i < 3; i++) await store.append(entry(i));
+    let previous: ReturnType<typeof chainEntry> | undefined;
+    for (let i = 0; i < 3; i++) {
+      previous = chainEntry(entry(i, { actor: 'user:mallory' }), previous, sha256Hex);
+      await ddb.send(new PutCommand({ TableName: table, Item: { chain: 'audit', seq: previous.seq, executionId: previous.executionId, type: previous.type, at: previous.at, actor: previous.actor, target: previous.target, runbookId: previous.runbookId, data: JSON.stringify(previous.data), prevHash: previous.prevHash, hash: previous.hash } }));
+    }
+    expect(await store.verify()).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: expect.stringContaining('rewritten') } });
+  });
+
+  it('the head anchor only moves forward and stays out of every chain query', async () => {
+    const { store, table } = await auditStore();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(entry(i))));
+    const head = await ddb.send(new GetCommand({ TableName: table, Key: HEAD_KEY, ConsistentRead: true }));
+    const last = (await store.list({ limit: 1 }))[0]!;
+    expect(head.Item).toMatchObject({ headSeq: 8, headHash: last.hash });
+    expect(await store.verify()).toEqual({ ok: true, entries: 8 });
   });
 
   it('reads an execution in order and lists by target, runbook, outcome and time (newest first)', async () => {

@@ -1,11 +1,13 @@
 import type { Condition, FactMatch } from '../../runbook/model.js';
 import type { Matcher } from '../evaluation.js';
 import type { FactValue } from '../facts/index.js';
+import { compileLineRegex, type LineRegex } from '../regex-engine.js';
 
-const regexCache = new Map<string, RegExp>();
-function regexOf(source: string): RegExp {
+// Fact fields come from the evidence too: the same linear-time engine as patterns.
+const regexCache = new Map<string, LineRegex>();
+function regexOf(source: string): LineRegex {
   let re = regexCache.get(source);
-  if (!re) { re = new RegExp(source, 'i'); regexCache.set(source, re); }
+  if (!re) { re = compileLineRegex(source, true); regexCache.set(source, re); }
   return re;
 }
 
