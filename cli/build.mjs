@@ -19,14 +19,19 @@ const OUT_DIR = join(ROOT, 'dist', 'cli');
 const BUNDLED_PACKAGES = new Set(['commander', 'yaml', 'zod']);
 
 /** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
-const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Leaves every bare import external except the few small packages worth inlining. */
 const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('node:') || !BUNDLED_PACKAGES.has(packageName(args.path))) return { path: args.path, external: true };
+      if (args.path.startsWith('node:') || !BUNDLED_PACKAGES.has(packageName(args.path)))
+        return { path: args.path, external: true };
       return undefined;
     });
   },
@@ -49,13 +54,18 @@ export async function buildCli({ quiet = false } = {}) {
     sourcemap: 'linked',
     sourcesContent: false,
     // commander is CommonJS and require()s node built-ins; ESM output needs a real `require`.
-    banner: { js: "import { createRequire as __paramedicCreateRequire } from 'node:module'; const require = __paramedicCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __paramedicCreateRequire } from 'node:module'; const require = __paramedicCreateRequire(import.meta.url);",
+    },
     define: { 'process.env.PARAMEDIC_BUILD_VERSION': JSON.stringify(version) },
     plugins: [externalPackages],
     metafile: true,
     logLevel: 'warning',
   });
-  if (!quiet) process.stderr.write(`paramedic: compiled the command to ${OUT_DIR} in ${Math.round(performance.now() - started)} ms\n`);
+  if (!quiet)
+    process.stderr.write(
+      `paramedic: compiled the command to ${OUT_DIR} in ${Math.round(performance.now() - started)} ms\n`,
+    );
   return result.metafile;
 }
 

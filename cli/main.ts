@@ -35,13 +35,23 @@ function exitWithUsageCode(error: CommanderError): never {
 /** The `paramedic` command with the named sub-commands registered (all when none is named). */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('paramedic')
-    .description('Incident response for Docker hosts and EKS: collect evidence, classify it against runbooks, remediate, audit.')
+    .description(
+      'Incident response for Docker hosts and EKS: collect evidence, classify it against runbooks, remediate, audit.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError('(run "paramedic --help" for usage)')
     .exitOverride(exitWithUsageCode)
-    .addHelpText('after', '\nExit codes: 0 ok, 1 a failure or a finding (a check failed, a run did not succeed), 2 usage error.\n');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 a failure or a finding (a check failed, a run did not succeed), 2 usage error.\n',
+    );
   // `--version` needs no sub-command; `--help` and unknown names need them all.
-  const names = only && VERSION_FLAGS.has(only) ? [] : only && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  const names =
+    only && VERSION_FLAGS.has(only)
+      ? []
+      : only && only in COMMANDS
+        ? [only]
+        : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
   return program;
 }

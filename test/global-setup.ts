@@ -5,5 +5,7 @@ import { join } from 'node:path';
 
 /** Vitest global setup: builds dist/cli (about a second). */
 export default function setup(): void {
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'cli', 'build.mjs'), '--quiet'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'cli', 'build.mjs'), '--quiet'], {
+    stdio: 'inherit',
+  });
 }

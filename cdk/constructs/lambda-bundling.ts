@@ -19,10 +19,12 @@ import type { BuildOptions } from 'esbuild';
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
 /** Its stand-in, relative to the repository root (esbuild resolves aliases from its working directory). */
-export const ENVIRONMENT_CREDENTIALS_MODULE = './lambdas/handlers/bundling/environment-credentials.ts';
+export const ENVIRONMENT_CREDENTIALS_MODULE =
+  './lambdas/handlers/bundling/environment-credentials.ts';
 
 /** Some CommonJS dependencies call `require()` (X-Ray, cls-hooked); ESM output needs one. */
-export const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+export const REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** The Node target of the Lambda runtime (nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';

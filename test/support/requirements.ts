@@ -26,16 +26,24 @@ function isExecutableFile(file: string): boolean {
 
 /** The first executable `name` on PATH, or undefined. */
 export function findOnPath(name: string): string | undefined {
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)).find(isExecutableFile);
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find(isExecutableFile);
 }
 
-const missingTool = (name: string, apt: string) => (findOnPath(name) ? null : `${name} is not installed (apt-get install ${apt})`);
+const missingTool = (name: string, apt: string) =>
+  findOnPath(name) ? null : `${name} is not installed (apt-get install ${apt})`;
 
 /** Why each requirement is not met on this machine, or null when it is. */
 const CHECKS: Record<Requirement, () => string | null> = {
   root: () => (process.getuid?.() === 0 ? null : 'needs root'),
   docker: () => missingTool('dockerd', 'docker.io') ?? missingTool('docker', 'docker.io'),
-  chromium: () => (isExecutableFile(CHROMIUM_PATH) ? null : `${CHROMIUM_PATH} is not installed (apt-get install chromium)`),
+  chromium: () =>
+    isExecutableFile(CHROMIUM_PATH)
+      ? null
+      : `${CHROMIUM_PATH} is not installed (apt-get install chromium)`,
   shellcheck: () => missingTool('shellcheck', 'shellcheck'),
 };
 
@@ -57,7 +65,17 @@ export interface RequirementCheck {
  * describe.skipIf(browser.skip)(browser.title('console in a real browser'), () => { ... });
  */
 export function requires(...needed: readonly Requirement[]): RequirementCheck {
-  const reason = needed.map((r) => CHECKS[r]()).filter((m): m is string => m !== null).join('; ');
-  if (reason && process.env.CI) throw new Error(`CI=true and a test requirement is missing: ${reason}. .ci/run installs it; a CI run must not skip tests.`);
-  return { skip: reason !== '', reason, title: (title) => (reason ? `${title} [skipped: ${reason}]` : title) };
+  const reason = needed
+    .map((r) => CHECKS[r]())
+    .filter((m): m is string => m !== null)
+    .join('; ');
+  if (reason && process.env.CI)
+    throw new Error(
+      `CI=true and a test requirement is missing: ${reason}. .ci/run installs it; a CI run must not skip tests.`,
+    );
+  return {
+    skip: reason !== '',
+    reason,
+    title: (title) => (reason ? `${title} [skipped: ${reason}]` : title),
+  };
 }

@@ -20,7 +20,11 @@ export default class SkipSummaryReporter implements Reporter {
       }
     }
     if (groups.size === 0) return;
-    const lines = [...groups].map(([key, count]) => `  ${key} (${count} test${count === 1 ? '' : 's'})`);
-    process.stdout.write(`\nSkipped on this machine (bash .ci/run installs what they need; under CI=true they fail instead):\n${lines.join('\n')}\n`);
+    const lines = [...groups].map(
+      ([key, count]) => `  ${key} (${count} test${count === 1 ? '' : 's'})`,
+    );
+    process.stdout.write(
+      `\nSkipped on this machine (bash .ci/run installs what they need; under CI=true they fail instead):\n${lines.join('\n')}\n`,
+    );
   }
 }

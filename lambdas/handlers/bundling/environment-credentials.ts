@@ -28,7 +28,9 @@ export class EnvironmentCredentialsError extends Error {
   /** The SDK retries other providers only when this is false; there are none here. */
   readonly tryNextLink = false;
   constructor() {
-    super('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: this bundle reads credentials only from the environment, as Lambda provides them; run it in Lambda (or set them)');
+    super(
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: this bundle reads credentials only from the environment, as Lambda provides them; run it in Lambda (or set them)',
+    );
     this.name = 'EnvironmentCredentialsError';
   }
 }
@@ -45,7 +47,9 @@ export function defaultProvider(init: ProviderInit = {}): () => Promise<Environm
       accessKeyId,
       secretAccessKey,
       ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-      ...(env.AWS_CREDENTIAL_EXPIRATION ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) } : {}),
+      ...(env.AWS_CREDENTIAL_EXPIRATION
+        ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) }
+        : {}),
       ...(env.AWS_CREDENTIAL_SCOPE ? { credentialScope: env.AWS_CREDENTIAL_SCOPE } : {}),
       ...(env.AWS_ACCOUNT_ID ? { accountId: env.AWS_ACCOUNT_ID } : {}),
     };

@@ -5,39 +5,73 @@
  * warning when the audit chain is broken.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 
 const BIN = join(REPO_ROOT, 'cli', 'bin', 'paramedic.mjs');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 const RECORDED = join(REPO_ROOT, 'test', 'fixtures', 'recorded');
-const DISK_FULL = join(REPO_ROOT, 'test', 'integration', 'local', 'fixtures', 'disk-full-docker-host.json');
+const DISK_FULL = join(
+  REPO_ROOT,
+  'test',
+  'integration',
+  'local',
+  'fixtures',
+  'disk-full-docker-host.json',
+);
 
 /** Runs the command, reads its first stdout line, then closes the pipe (as `| head -1` does). */
-function firstLineThenClose(args: readonly string[]): Promise<{ line: string; code: number | null; stderr: string }> {
+function firstLineThenClose(
+  args: readonly string[],
+): Promise<{ line: string; code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let line = '';
     let stderr = '';
-    child.stderr.on('data', (c) => { stderr += c; });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
     child.stdout.on('data', (c) => {
       out += c;
-      if (!line && out.includes('\n')) { line = out.split('\n')[0]!; child.stdout.destroy(); }
+      if (!line && out.includes('\n')) {
+        line = out.split('\n')[0]!;
+        child.stdout.destroy();
+      }
     });
     child.on('close', (code) => resolve({ line, code, stderr }));
   });
 }
 
 let dataDir: string;
-beforeAll(() => { dataDir = mkdtempSync(join(tmpdir(), 'paramedic-cli-contract-')); });
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'paramedic-cli-contract-'));
+});
 
 describe('the paramedic entry point', () => {
   it('prints the package version with --version and -V', () => {
-    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
     for (const flag of ['--version', '-V']) {
       const r = run(flag);
       expect(r.status).toBe(0);
@@ -49,7 +83,11 @@ describe('the paramedic entry point', () => {
     const copy = mkdtempSync(join(tmpdir(), 'paramedic-unbuilt-'));
     mkdirSync(join(copy, 'cli', 'bin'), { recursive: true });
     copyFileSync(BIN, join(copy, 'cli', 'bin', 'paramedic.mjs'));
-    const r = spawnSync(process.execPath, [join(copy, 'cli', 'bin', 'paramedic.mjs'), '--version'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(copy, 'cli', 'bin', 'paramedic.mjs'), '--version'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not built .*npm run build/);
   });
@@ -85,7 +123,12 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
 
 describe('output', () => {
   it('stops quietly (exit 0, no stack trace) when the reader closes the pipe: classify --json | head -1', async () => {
-    const r = await firstLineThenClose(['classify', '--json', RECORDED, join(REPO_ROOT, 'test', 'runbooks', 'cases')]);
+    const r = await firstLineThenClose([
+      'classify',
+      '--json',
+      RECORDED,
+      join(REPO_ROOT, 'test', 'runbooks', 'cases'),
+    ]);
     expect(JSON.parse(r.line)).toHaveProperty('file');
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
     expect(r.code).toBe(0);
@@ -126,7 +169,11 @@ describe('output', () => {
     const first = JSON.parse(lines[0]!) as { actor: string; executionId: string };
     writeFileSync(trail, `${JSON.stringify({ ...first, actor: 'someone-else' })}\n`);
     appendFileSync(trail, `${lines.slice(1).join('\n')}\n`);
-    expect(run('audit', 'list', '--data-dir', dir).stderr).toMatch(/warning: the audit chain is broken at record seq 1/);
-    expect(run('audit', 'show', first.executionId, '--data-dir', dir).stderr).toMatch(/chain is broken/);
+    expect(run('audit', 'list', '--data-dir', dir).stderr).toMatch(
+      /warning: the audit chain is broken at record seq 1/,
+    );
+    expect(run('audit', 'show', first.executionId, '--data-dir', dir).stderr).toMatch(
+      /chain is broken/,
+    );
   });
 });
