@@ -1,7 +1,7 @@
 /**
  * Pipeline benchmark:
- * 1. each workflow Lambda bundled as CDK bundles it (esbuild, ESM, minified, SDK bundled): size, and
- *    cold module-load time in a fresh Node process (median of 5);
+ * 1. each workflow Lambda bundled as CDK bundles it (cdk/constructs/lambda-bundling.ts): size, cold
+ *    module-load time in a fresh Node process (median of 5), and what weighs most (esbuild metafile);
  * 2. SSM API calls and simulated wall time to collect from 1,000 instances, batched (50 per
  *    SendCommand, one paginated ListCommandInvocations per poll, output from S3) against the naive
  *    one-call-per-instance approach, both through SsmCommandRunner with aws-sdk-client-mock, a
@@ -12,29 +12,44 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCommandInvocationCommand, InvocationDoesNotExist, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner } from '../lambdas/adapters/ssm/ssm-command-runner.js';
 import { TASK_HANDLER_FILES } from '../lambdas/handlers/environment.js';
+import { lambdaEsbuildOptions } from '../cdk/constructs/lambda-bundling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Lambda targets (issue 14). */
+const BUNDLE_TARGET_KIB = 300;
+const LOAD_TARGET_MS = 40;
+
+/** Bytes in the bundle per package (or per source folder of ours), heaviest first. */
+function weights(metafile: Metafile): [string, number][] {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage].sort((a, b) => b[1] - a[1]);
+}
+
 async function bundles(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'paramedic-bench-'));
   try {
     const files = [...Object.values(TASK_HANDLER_FILES), 'approve.ts'];
-    console.log('Lambda bundles (esbuild, ESM, minified, SDK bundled; load = fresh node process, median of 5):');
-    console.log('  handler                 size KiB   load ms');
+    console.log(`Lambda bundles as CDK builds them (cdk/constructs/lambda-bundling.ts; load = import in a fresh node process, median of 5; targets ≤ ${BUNDLE_TARGET_KIB} KiB, ≤ ${LOAD_TARGET_MS} ms):`);
+    console.log(`  ${'handler'.padEnd(20)} ${'KiB'.padStart(7)} ${'load ms'.padStart(8)}  heaviest parts (KiB)`);
     for (const file of files) {
       const outfile = join(out, file.replace(/\.ts$/, '.mjs'));
-      await build({
-        entryPoints: [join(ROOT, 'lambdas/handlers', file)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true,
-        mainFields: ['module', 'main'], logLevel: 'error',
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      const { metafile } = await build({
+        ...lambdaEsbuildOptions(ROOT), entryPoints: [join(ROOT, 'lambdas/handlers', file)], outfile, metafile: true, logLevel: 'error',
       });
       const times: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -43,8 +58,19 @@ async function bundles(): Promise<void> {
         });
         times.push(Number(text.trim().split('\n').pop()));
       }
-      console.log(`  ${file.padEnd(22)} ${(statSync(outfile).size / 1024).toFixed(1).padStart(9)} ${median(times).toFixed(1).padStart(9)}`);
+      const kib = statSync(outfile).size / 1024;
+      const ms = median(times);
+      const top = weights(metafile!).slice(0, 6).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)}`).join(', ');
+      const flag = kib > BUNDLE_TARGET_KIB || ms > LOAD_TARGET_MS ? ' *' : '';
+      console.log(`  ${file.padEnd(20)} ${kib.toFixed(1).padStart(7)} ${ms.toFixed(1).padStart(8)}  ${top}${flag}`);
     }
+    // The targets are absolute; a busy machine inflates every load alike, so show how busy it was.
+    const nodeStart = Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      execFileSync(process.execPath, ['-e', '0']);
+      return performance.now() - t;
+    });
+    console.log(`  (* over a target; for scale, \`node -e 0\` took ${median(nodeStart).toFixed(0)} ms wall in this run)`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -7,8 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { AuditOutcome } from '../lambdas/core/audit/audit-entry.js';
 import type { AuditStore, EvidenceRef, EvidenceStore } from '../lambdas/core/ports.js';
@@ -23,11 +22,12 @@ import { ExecutionRecords } from '../lambdas/local/execute-workflow.js';
 import { loadWorkflowDefinition } from '../lambdas/local/workflow-definition.js';
 import { manualRun } from '../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js';
+import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 
-/** Where the static app lives. */
-export const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'static');
+/** Where the static app lives (from the repository root, so the compiled command finds it too). */
+export const STATIC_DIR = join(REPO_ROOT, 'console', 'static');
 
 /** Options of the console server. */
 export interface ConsoleOptions {

@@ -17,6 +17,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
+import { LAMBDA_ESBUILD_ARGS, LAMBDA_NODE_TARGET, REQUIRE_BANNER } from './lambda-bundling.js';
 
 /** Props of a house function. */
 export interface HouseFunctionProps {
@@ -73,17 +74,18 @@ export class HouseFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'paramedic',
         ...props.environment,
       },
+      // Bundling decisions (SDK bundled, ESM, credential chain) are explained in lambda-bundling.ts.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_NODE_TARGET,
         minify: true,
         sourceMap: true,
         // Maps without embedded sources: stack traces still map to files and lines, the asset stays small.
         sourcesContent: false,
-        // The SDK is bundled (tree-shaken): faster cold starts than resolving the runtime's copy.
         externalModules: [],
         mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: REQUIRE_BANNER,
+        esbuildArgs: { ...LAMBDA_ESBUILD_ARGS },
         // Runbooks ship as files beside the bundle; the handler loads them with loadRulebook()
         // (ports/runbook-ports.ts). Plain files keep the YAML reviewable in the deployed artifact.
         commandHooks: {

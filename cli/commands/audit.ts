@@ -4,8 +4,8 @@ import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
-import { bold, complain, cyan, dim, green, red, yellow } from '../output.js';
-import { openAuditSource, type AwsAuditOptions } from './audit-source.js';
+import { bold, complain, cyan, dim, green, red, usageError, yellow } from '../output.js';
+import { openAuditSource, type AuditSource, type AwsAuditOptions } from './audit-source.js';
 
 const OUTCOMES: readonly AuditOutcome[] = ['remediated', 'dry-run', 'reported', 'rejected', 'timed-out', 'escalated', 'unclassified', 'skipped', 'failed'];
 
@@ -27,6 +27,16 @@ export function auditFilterFromFlags(flags: { target?: string; runbook?: string;
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
   return { target: flags.target, runbookId: flags.runbook, outcome: flags.outcome as AuditOutcome | undefined, since: flags.since ? parseSince(flags.since, new Date()) : undefined, limit };
+}
+
+/**
+ * `audit list` and `show` read the trail as it is; a reader must not take an edited record at its
+ * word, so both warn (stderr, the listing still prints) when the hash chain is broken.
+ */
+async function warnIfChainBroken(source: AuditSource): Promise<void> {
+  const report = await source.audit.verify();
+  if (report.ok) return;
+  complain(`warning: the audit chain is broken at record seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); records from there on are untrusted. Run "npx paramedic audit verify"`);
 }
 
 const outcomeColour = (o?: string) => (o === 'remediated' ? green : o === 'failed' || o === 'escalated' || o === 'rejected' ? red : yellow);
@@ -77,9 +87,12 @@ export function registerAuditCommand(program: Command): void {
     .option('--limit <n>', 'at most this many executions', '50')
     .option('--json', 'one JSON object per line')
     .action(async (flags: ListFlags) => {
+      let filter: AuditFilter;
+      try { filter = auditFilterFromFlags(flags); } catch (error) { usageError((error as Error).message); return; }
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
-        const rows = await listExecutions(source.audit, auditFilterFromFlags(flags));
+        await warnIfChainBroken(source);
+        const rows = await listExecutions(source.audit, filter);
         if (flags.json) { for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`); return; }
         if (rows.length === 0) { process.stdout.write(`no executions in ${source.where}${dim(' (run "npx paramedic triage --replay <bundle.json>" to make one)')}\n`); return; }
         process.stdout.write(`${bold('EXECUTION'.padEnd(32))} ${bold('STARTED'.padEnd(20))} ${bold('TARGET'.padEnd(22))} ${bold('RUNBOOK'.padEnd(26))} ${bold('OUTCOME')}\n`);
@@ -95,6 +108,7 @@ export function registerAuditCommand(program: Command): void {
       try {
         const dataDir = resolveDataDir(flags.dataDir);
         const source = await openAuditSource({ ...flags, dataDir });
+        await warnIfChainBroken(source);
         const entries = await source.audit.execution(id);
         if (entries.length === 0) { complain(`no execution ${id} in ${source.where}; list them with "npx paramedic audit list"`); process.exitCode = 1; return; }
         if (flags.json) { process.stdout.write(`${JSON.stringify(entries, null, 1)}\n`); return; }

@@ -57,7 +57,7 @@ export function registerClassifyCommand(program: Command): void {
     .option('--threshold <n>', 'minimum confidence of a match', '0.5')
     .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
     .option('--max-bytes <n>', 'largest evidence file to read', String(DEFAULT_MAX_EVIDENCE_BYTES))
-    .addHelpText('after', '\nExample:\n  npx paramedic classify ../shared/corpus/dev --json\n')
+    .addHelpText('after', '\nExamples:\n  npx paramedic classify test/fixtures/recorded --json\n  npx paramedic classify test/integration/local/fixtures/disk-full-docker-host.json --explain\n')
     .action((paths: string[], flags: ClassifyFlags) => {
       const threshold = Number(flags.threshold);
       const maxBytes = Number(flags.maxBytes);

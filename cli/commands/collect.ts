@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { collectEvidence } from '../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../lambdas/adapters/local/local-command-runner.js';
-import { complain, dim } from '../output.js';
+import { complain, dim, progress } from '../output.js';
 
 interface CollectFlags {
   platform: string; container?: string; pid?: string; since?: string; straceSeconds?: string; probeHost?: string; output?: string;
@@ -33,6 +33,7 @@ export function registerCollectCommand(program: Command): void {
       if (flags.pid) parameters.pid = flags.pid;
       if (flags.probeHost) parameters.probeHost = flags.probeHost;
       try {
+        progress(`collecting ${flags.platform} evidence on this machine (every check runs under a timeout; 20-35 s)…`);
         const { bundle, result } = await collectEvidence({ platform: flags.platform, parameters, runner: new LocalCommandRunner() });
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
         const summary = `${Object.keys(bundle.sections).length} sections, ${text.length} bytes, ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`;

@@ -4,7 +4,7 @@ import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { manualRun } from '../../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../../lambdas/core/workflow/targets.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
-import { complain, dim } from '../output.js';
+import { complain, EXIT, progress, usageError } from '../output.js';
 import { approvalPolicyFromFlags } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
@@ -22,21 +22,24 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n')
     .action(async (runbookId: string, flags: RunFlags) => {
+      let approval;
       try {
         parseTarget(flags.target);
-        const approval = approvalPolicyFromFlags(flags);
+        approval = approvalPolicyFromFlags(flags);
+      } catch (error) { usageError((error as Error).message); return; }
+      try {
         const rulebook = loadRulebook(flags.runbooks);
         const dataDir = resolveDataDir(flags.dataDir);
         const actor = `user:${flags.as ?? userInfo().username}`;
         const result = await manualRun(runbookId, flags.target, actor, {
-          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', print: (t) => process.stderr.write(`${dim(t)}\n`),
+          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', print: progress,
         });
         if (flags.json) process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
-        else process.stdout.write(formatTriageReport(result.entries, result.record, new Map(rulebook.runbooks.map((r) => [r.id, r])), dataDir));
+        else process.stdout.write(formatTriageReport(result.entries, result.record, new Map(rulebook.runbooks.map((r) => [r.id, r])), dataDir, 'Paramedic run'));
         if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;
       } catch (error) {
         complain((error as Error).message);
-        process.exitCode = 1;
+        process.exitCode = EXIT.failure;
       }
     });
 }

@@ -10,17 +10,17 @@ import { checkRegexSafety } from '../../lambdas/core/runbook/regex-safety.js';
 import { expandEvidencePaths, readEvidenceFile } from '../../lambdas/adapters/local/evidence-files.js';
 import { recheckRedosChecker } from '../../lambdas/adapters/local/recheck-redos-checker.js';
 import { DEFAULT_RUNBOOK_DIR, REPO_ROOT, loadRunbookDirectory, readFailureClassIds } from '../../lambdas/adapters/local/runbook-directory.js';
-import { bold, complain, dim, green, red, yellow } from '../output.js';
+import { bold, complain, dim, EXIT, green, progress, red, yellow } from '../output.js';
 
-/** Where `runbooks test` looks when given no directory. */
-export const DEFAULT_CASE_DIRS = [join(REPO_ROOT, '..', 'shared', 'corpus', 'dev'), join(REPO_ROOT, 'test', 'runbooks', 'cases')];
+/** Where `runbooks test` looks when given no directory: the labelled cases kept in the repository. */
+export const DEFAULT_CASE_DIRS = [join(REPO_ROOT, 'test', 'runbooks', 'cases'), join(REPO_ROOT, 'test', 'fixtures', 'recorded')];
 
 function loadOrExit(dir: string) {
   const result = loadRunbookDirectory(dir, readFailureClassIds());
   if (result.errors.length > 0) {
     for (const e of result.errors) complain(e.message);
-    complain(`${result.errors.length} runbook error(s) in ${dir}`);
-    process.exitCode = 2;
+    complain(`${result.errors.length} runbook error(s) in ${dir}; run "npx paramedic runbooks lint"`);
+    process.exitCode = EXIT.failure;
     return undefined;
   }
   return result;
@@ -54,18 +54,19 @@ export function registerRunbooksCommand(program: Command): void {
       const loaded = loadRunbookDirectory(flags.dir, readFailureClassIds());
       // Evidence must never cost more than linear time: see checkRegexSafety for which regexes need a proof.
       const result = { ...loaded, errors: [...loaded.errors, ...checkRegexSafety(loaded.runbooks, recheckRedosChecker)] };
-      for (const w of result.warnings) process.stdout.write(`${yellow('warning')} ${w.message}\n`);
-      for (const e of result.errors) process.stdout.write(`${red('error')}   ${e.message}\n`);
       const compiled = result.errors.length === 0 ? compileRunbooks(result.runbooks) : undefined;
-      for (const p of compiled?.patterns.filter((x) => x.literals === null) ?? []) {
-        process.stdout.write(`${yellow('warning')} pattern /${p.leaf.pattern}/ has no literal of 3+ characters; it is tested on every line (slow on big evidence)\n`);
-      }
-      process.stdout.write(`${result.runbooks.length} runbooks, ${result.errors.length} errors, ${result.warnings.length} warnings\n`);
+      const warnings = [
+        ...result.warnings.map((w) => w.message),
+        ...(compiled?.patterns.filter((x) => x.literals === null) ?? []).map((p) => `pattern /${p.leaf.pattern}/ has no literal of 3+ characters; it is tested on every line (slow on big evidence)`),
+      ];
+      for (const w of warnings) process.stdout.write(`${yellow('warning')} ${w}\n`);
+      for (const e of result.errors) process.stdout.write(`${red('error')}   ${e.message}\n`);
+      process.stdout.write(`${result.runbooks.length} runbooks, ${result.errors.length} errors, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}\n`);
       if (result.errors.length > 0) process.exitCode = 1;
     });
 
   runbooks.command('test').description('Run labelled cases (corpus format); print per-class accuracy and confusions')
-    .argument('[dirs...]', 'case files or directories (default: ../shared/corpus/dev and test/runbooks/cases)')
+    .argument('[dirs...]', 'case files or directories (default: test/runbooks/cases and test/fixtures/recorded)')
     .option(...dirOption)
     .option('--min-accuracy <n>', 'exit non-zero below this top-1 accuracy', '1')
     .option('--json', 'print the report as JSON')
@@ -87,6 +88,7 @@ export function registerRunbooksCommand(program: Command): void {
           process.exitCode = 1;
         }
       }
+      progress(`classifying ${cases.length} labelled cases…`);
       const report = evaluateCases(rulebook, cases);
       if (flags.json) { process.stdout.write(`${JSON.stringify(report)}\n`); }
       else {

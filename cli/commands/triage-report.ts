@@ -11,11 +11,11 @@ const label = (s: string) => bold(s.padEnd(14));
 const indent = ' '.repeat(14);
 
 /** The report of one execution: what fired, what was collected, the classification and its proving lines, the plan, what ran, verification, outcome, where the record is. */
-export function formatTriageReport(entries: readonly AuditEntry[], record: ExecutionRecord | undefined, runbooks: ReadonlyMap<string, Runbook>, dataDir: string): string {
+export function formatTriageReport(entries: readonly AuditEntry[], record: ExecutionRecord | undefined, runbooks: ReadonlyMap<string, Runbook>, dataDir: string, heading = 'Paramedic triage'): string {
   const out: string[] = [];
   const v = viewExecution(entries);
   const s = v.summary;
-  out.push(`${bold('Paramedic triage')} ${cyan(s.executionId)}${record ? dim(`  (workflow: the definition CDK deploys, ${record.status})`) : ''}`);
+  out.push(`${bold(heading)} ${cyan(s.executionId)}${record ? dim(`  (workflow: the definition CDK deploys, ${record.status})`) : ''}`);
   out.push(`${label('Trigger')}${s.summary ?? s.source ?? '?'} ${dim(`(${s.trigger}${s.mode ? `, ${s.mode}` : ''})`)}`);
   out.push(`${label('Target')}${s.target ?? '?'}`);
   if (entries.some((e) => e.type === 'deduplicated')) out.push(`${label('Duplicate')}${yellow('this alarm is already being handled: stopped')}`);
@@ -23,6 +23,8 @@ export function formatTriageReport(entries: readonly AuditEntry[], record: Execu
   if (lock && !(lock.data as any).acquired) out.push(`${label('Lock')}${yellow('the target is busy with another execution: skipped')}`);
   for (const c of v.collected) {
     if (c.ref) out.push(`${label('Collected')}${c.target}: ${c.sections ? `${c.sections.length} sections ` : ''}${dim(`${c.ref.uri} sha256 ${c.ref.sha256.slice(0, 16)}…`)}`);
+    // A target this machine cannot reach is "not collected here", not a failure word in a dry run.
+    else if (c.status === 'InvalidTarget') out.push(`${label('Collected')}${c.target}: ${dim(`not collected here${c.error ? ` — ${c.error.split('\n')[0]}` : ''}`)}`);
     else out.push(`${label('Collected')}${c.target}: ${yellow(`${c.status}${c.error ? ` — ${c.error.split('\n')[0]}` : ''}`)}`);
   }
   const c = v.classification;

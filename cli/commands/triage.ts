@@ -11,7 +11,7 @@ import { triageAlarm, triageReplay, type TriageResult } from '../../lambdas/loca
 import type { ApprovalPolicy } from '../../lambdas/adapters/local/local-approval-gate.js';
 import { isValidActor } from '../../lambdas/adapters/local/local-approvals.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
-import { bold, complain, dim, green, yellow } from '../output.js';
+import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
@@ -81,11 +81,13 @@ export function registerTriageCommand(program: Command): void {
     .option('--execute', 'with --alarm: really run the remediation on this machine (default: dry run)')
     .option('--fail-on-change', 'with --replay-audit: exit 1 when a classification would change')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  npx paramedic triage --replay test/integration/local/fixtures/disk-full-docker-host.json\n  npx paramedic triage --alarm test/fixtures/alarms/ec2-docker-host-status-check.json\n  npx paramedic triage --replay-audit\n')
+    .addHelpText('after', '\nExamples:\n  npx paramedic triage --replay test/integration/local/fixtures/disk-full-docker-host.json\n  npx paramedic triage --alarm test/fixtures/alarms/ec2-status-check-failed.json\n  npx paramedic triage --replay-audit\n')
     .action(async (flags: TriageFlags) => {
       const modes = [flags.alarm, flags.replay, flags.replayAudit].filter(Boolean).length;
-      if (modes !== 1) { complain('give exactly one of --alarm <event.json>, --replay <bundle.json>, --replay-audit'); process.exitCode = 2; return; }
-      if (flags.execute && !flags.alarm) { complain('--execute only applies to --alarm (a replay never changes this machine)'); process.exitCode = 2; return; }
+      if (modes !== 1) { usageError('give exactly one of --alarm <event.json>, --replay <bundle.json>, --replay-audit'); return; }
+      if (flags.execute && !flags.alarm) { usageError('--execute only applies to --alarm (a replay never changes this machine)'); return; }
+      let approval: ApprovalPolicy;
+      try { approval = approvalPolicyFromFlags(flags); } catch (error) { usageError((error as Error).message); return; }
       const dataDir = resolveDataDir(flags.dataDir);
       try {
         if (flags.replayAudit) {
@@ -100,15 +102,18 @@ export function registerTriageCommand(program: Command): void {
           if (flags.failOnChange && rows.some((r) => r.changed)) process.exitCode = 1;
           return;
         }
-        const approval = approvalPolicyFromFlags(flags);
         const rulebook = loadRulebook(flags.runbooks);
-        const common = { dataDir, rulebook, approval, print: (t: string) => process.stderr.write(`${dim(t)}\n`) };
+        // Notifications and the states the workflow enters are progress: shown on a terminal only.
+        const common = { dataDir, rulebook, approval, print: progress, onState: (step: { state: string }) => progress(`  … ${step.state}`) };
+        if (flags.alarm) progress(`collecting evidence on this machine for ${flags.alarm} (the collector takes 20-35 s)…`);
         const result = flags.replay ? await triageReplay(flags.replay, common) : await triageAlarm(flags.alarm!, { ...common, mode: flags.execute ? 'execute' : 'dry-run' });
         printResult(result, flags.runbooks, Boolean(flags.json));
         if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;
       } catch (error) {
-        complain((error as Error).message);
-        process.exitCode = 1;
+        // JSON.parse names no file; the operator needs to know which input is broken.
+        const input = flags.replay ?? flags.alarm;
+        complain(error instanceof SyntaxError && input ? `${input}: not valid JSON (${error.message})` : (error as Error).message);
+        process.exitCode = EXIT.failure;
       }
     });
 }

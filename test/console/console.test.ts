@@ -10,6 +10,7 @@ import { LocalApprovals } from '../../lambdas/adapters/local/local-approvals.js'
 import { startConsoleServer, type ConsoleServer } from '../../console/server.js';
 import { renderWorkflowSvg } from '../../console/workflow-graph.js';
 import { FIXTURES } from '../integration/local/cli-helper.js';
+import { CHROMIUM_PATH, requires } from '../support/requirements.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Where the screenshots go (checked below; CI can keep them as artifacts). */
@@ -53,8 +54,6 @@ beforeAll(async () => {
   pendingExecution = (await manualRun('docker-bridge-no-ipv4', 'i-0123456789abcdef0', 'user:alice', { dataDir, rulebook, mode: 'dry-run', ...quiet })).executionId;
   await new LocalApprovals(dataDir).request({ id: 'pending-approval-1', executionId: pendingExecution, runbookId: 'docker-bridge-no-ipv4', target: 'i-0123456789abcdef0', summary: 'docker-bridge-no-ipv4: restart docker on i-0123456789abcdef0', timeoutSeconds: 3600 });
   server = await startConsoleServer({ dataDir, rulebook, port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 });
 
 afterAll(async () => {
@@ -121,7 +120,14 @@ describe('workflow picture', () => {
   });
 });
 
-describe('console in a real browser (Debian chromium)', () => {
+const browserAvailable = requires('chromium');
+
+describe.skipIf(browserAvailable.skip)(browserAvailable.title('console in a real browser (Debian chromium)'), () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+
   it('lists executions with filters and opens one: graph with the path, evidence highlighted, why not the runner-up, plan, timeline', async () => {
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready="/executions"]');

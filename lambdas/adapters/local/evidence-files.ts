@@ -52,7 +52,7 @@ export function readEvidenceFile(file: string, maxBytes = DEFAULT_MAX_EVIDENCE_B
   try {
     doc = JSON.parse(buffer.toString('utf8'));
   } catch (error) {
-    throw new EvidenceFileError(file, `not JSON (${(error as Error).message}); expected an evidence bundle, see shared/spec/evidence-bundle.md`);
+    throw new EvidenceFileError(file, `not JSON (${(error as Error).message}); expected an evidence bundle, see docs/evidence-bundle.md`);
   }
   try {
     return parseEvidenceDocument(doc, basename(file, '.json'));

@@ -2,17 +2,18 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { findRepoRoot } from './repo-root.js';
 import { compileRunbooks, type CompiledRulebook } from '../../core/classify/compile.js';
 import { loadRunbooksFromTexts, RunbookError, type RunbookLoadResult } from '../../core/runbook/validate.js';
 
-/** The repository root (two levels above lambdas/adapters/local). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository root (sources: three levels above this file; compiled command: found by walking up). */
+export const REPO_ROOT = findRepoRoot(import.meta.url, resolve(dirname(fileURLToPath(import.meta.url)), '../../..'));
 /** Where the shipped runbooks live. */
 export const DEFAULT_RUNBOOK_DIR = join(REPO_ROOT, 'runbooks');
-/** The failure-class spec beside the repository (present in development and CI). */
-export const FAILURE_CLASSES_FILE = join(REPO_ROOT, '..', 'shared', 'spec', 'failure-classes.yaml');
+/** The failure classes (one runbook each), kept in the repository beside the evidence format. */
+export const FAILURE_CLASSES_FILE = join(REPO_ROOT, 'docs', 'failure-classes.yaml');
 
-/** Failure-class ids from the shared spec, or undefined when the spec is not beside the repo. */
+/** Failure-class ids from docs/failure-classes.yaml, or undefined when the file is absent (a Lambda bundle). */
 export function readFailureClassIds(file = FAILURE_CLASSES_FILE): string[] | undefined {
   if (!existsSync(file)) return undefined;
   const doc = parseYaml(readFileSync(file, 'utf8')) as { classes?: { id: string }[] };

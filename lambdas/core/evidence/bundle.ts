@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** Schema id every evidence bundle carries (shared/spec/evidence-bundle.md). */
+/** Schema id every evidence bundle carries (docs/evidence-bundle.md). */
 export const EVIDENCE_SCHEMA = 'paramedic.evidence/v1';
 
 /** Where the evidence came from: an EC2 Docker host or an EKS node/workload. */

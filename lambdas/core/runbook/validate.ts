@@ -125,7 +125,7 @@ export function validateRunbooks(runbooks: readonly Runbook[], classIds?: readon
     });
     checkRemediation(runbook, errors);
     if (classIds && !classIds.includes(runbook.id)) {
-      errors.push(new RunbookError(runbook.id, 'id', 'not a failure class of shared/spec/failure-classes.yaml'));
+      errors.push(new RunbookError(runbook.id, 'id', 'not a failure class of docs/failure-classes.yaml'));
     }
     if (!runbook.signals.some((s) => s.weight >= 0.5)) {
       warnings.push(new RunbookError(runbook.id, 'signals', 'no signal reaches the 0.5 threshold alone; only combinations can classify'));

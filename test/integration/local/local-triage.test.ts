@@ -140,7 +140,7 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     const none = await paramedic(['audit', 'list', '--target', 'i-ffffffffffffffff0'], env);
     expect(none.stdout).toContain('no executions');
     const bad = await paramedic(['audit', 'list', '--outcome', 'sideways'], env);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // usage
     expect(bad.stderr).toContain('--outcome must be one of');
 
     const show = await paramedic(['audit', 'show', id], env);
@@ -184,7 +184,7 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
     const target = await paramedic(['run', 'disk-full', '--target', 'Not A Target'], { PARAMEDIC_HOME: home });
-    expect(target.code).toBe(1);
+    expect(target.code).toBe(2); // usage
     expect(target.stderr).toContain('is not one of: local, i-<instance id>, asg:<group>');
   });
 });

@@ -4,7 +4,7 @@
  * hosts are simulated: a fleet whose collectors print recorded evidence bundles and whose action
  * documents change the host's state (SSM cannot run here).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,13 +28,18 @@ import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-// Fault evidence is real: the shared corpus case `<fault>-d01`, read where it lives (never copied here).
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dev');
+// Fault evidence is real: bundles recorded from a real Docker engine (test/fixtures/recorded), in the
+// repository so a fresh clone runs these tests without the shared corpus beside it.
+const RECORDED = join(REPO_ROOT, 'test', 'fixtures', 'recorded');
 
-/** The evidence a simulated host's collector prints: its fault's corpus case, or a healthy host. */
+/** The evidence a simulated host's collector prints: the first recorded bundle labelled with its fault, or a healthy host. */
 function hostEvidence(fault: string | null): Record<string, unknown> {
   if (!fault) return fixture('healthy-host.json');
-  return { ...readEvidenceFile(join(CORPUS, `${fault}-d01.json`)).bundle };
+  for (const file of readdirSync(RECORDED).filter((f) => f.endsWith('.json')).sort()) {
+    const doc = readEvidenceFile(join(RECORDED, file));
+    if (doc.labelled?.label === fault) return { ...doc.bundle };
+  }
+  throw new Error(`no recorded bundle in ${RECORDED} is labelled ${fault}`);
 }
 
 /** A fixture file parsed. */

@@ -7,13 +7,14 @@ import { LocalCommandRunner, UnknownDocumentError } from '../../../lambdas/adapt
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { CANONICAL_SECTIONS } from '../../../lambdas/core/evidence/bundle.js';
 import { DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
+import { requires } from '../../support/requirements.js';
 
 const scriptsIn = (dir: string) => readdirSync(join(REPO_ROOT, dir)).filter((f) => f.endsWith('.sh')).map((f) => join(dir, f));
 const scripts = [...scriptsIn('runbooks/collectors'), ...scriptsIn('runbooks/actions')];
-const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck']).status === 0;
+const shellcheck = requires('shellcheck');
 
 describe('collector and action scripts', () => {
-  it.skipIf(!hasShellcheck && !process.env.CI)('pass shellcheck (every warning level)', () => {
+  it.skipIf(shellcheck.skip)(shellcheck.title('pass shellcheck (every warning level)'), () => {
     const r = spawnSync('shellcheck', ['-x', '-P', REPO_ROOT, ...scripts], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
