@@ -10,6 +10,12 @@ import { bootTimeOf, lineTime, type LineClock } from './line-time.js';
 /** Default lookback before the incident time, minutes (the collectors' default too). */
 export const DEFAULT_LOOKBACK_MINUTES = 15;
 
+/**
+ * dmesg stamps come from the kernel's scheduler clock, placed in time through /proc/uptime; the
+ * two drift apart by milliseconds over days of uptime, so a kernel line gets this much slack.
+ */
+const KERNEL_CLOCK_SLACK_MS = 1000;
+
 /** Places a section's lines in time and says whether they count. */
 export interface IncidentWindow {
   /** Start of the window in ms, or null when the bundle carries no usable time (labelled cases). */
@@ -56,7 +62,8 @@ export function incidentWindow(bundle: EvidenceBundle): IncidentWindow {
     counts(section, line) {
       if (from === null) return true;
       const t = timeOf(section, line);
-      return t === null || t >= from;
+      if (t === null) return true;
+      return t >= (line.trimStart().startsWith('[') ? from - KERNEL_CLOCK_SLACK_MS : from);
     },
   };
 }

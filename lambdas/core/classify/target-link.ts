@@ -12,12 +12,19 @@ export const CONTEXT_WEIGHT_FACTOR = 0.1;
 
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
 
-/** Whether `name` occurs in `text` as a whole name (not inside a longer one). */
+const HEX_ID = /^[0-9a-f]{12}$/;
+const HEX_CHAR = /[0-9a-f]/;
+
+/**
+ * Whether `name` occurs in `text` as a whole name (not inside a longer one). A 12-hex id prefix
+ * may run on into the rest of the id (`docker-<64 hex>.scope`), but must start where the id does.
+ */
 function containsName(text: string, name: string): boolean {
+  const id = HEX_ID.test(name);
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const before = at === 0 ? '' : text[at - 1]!;
     const after = text[at + name.length] ?? '';
-    if (!NAME_CHAR.test(before) && !NAME_CHAR.test(after)) return true;
+    if (id ? !HEX_CHAR.test(before) : !NAME_CHAR.test(before) && !NAME_CHAR.test(after)) return true;
   }
   return false;
 }

@@ -64,7 +64,7 @@ export interface LabelledCase {
 /** Section names the collectors and the Kubernetes reader produce (the spec's canonical list). */
 export const CANONICAL_SECTIONS = [
   'host.os', 'host.services',
-  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.system-df',
+  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.events', 'docker.system-df',
   'disk.df', 'disk.inodes', 'disk.usage',
   'net.sockets', 'net.addr', 'net.dns', 'net.proxy', 'net.probe',
   'kernel.log', 'kernel.loop',
