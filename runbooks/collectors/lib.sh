@@ -365,10 +365,12 @@ pm_probe_net_dns() {
 # pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the
 # uptime anchor printed first lets the classifier place them in time.
 pm_probe_kernel_log() {
-  local log="$PM_TMP/kernel.log" up now from
+  local log="$PM_TMP/kernel.log" up now now_epoch from
+  # Uptime and wall time read together: the anchor that turns dmesg seconds into times.
   read -r up _ </proc/uptime 2>/dev/null || up=0
   now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-  from=$(awk -v u="$up" -v n="$PM_NOW_EPOCH" -v f="$PM_FROM_EPOCH" 'BEGIN { printf "%d", u - (n - f) }')
+  now_epoch=$(date -u -d "$now" +%s)
+  from=$(awk -v u="$up" -v n="$now_epoch" -v f="$PM_FROM_EPOCH" 'BEGIN { printf "%d", u - (n - f) - 2 }')
   if pm_have dmesg && timeout -k 1 4 dmesg >"$PM_TMP/dmesg.raw" 2>/dev/null; then
     awk -v from="$from" '
       match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0; keep = (t >= from) }

@@ -19,6 +19,10 @@ export interface ClusterTarget {
   readonly node?: string;
   readonly namespace?: string;
   readonly pod?: string;
+  /** When the incident began (the alarm's state change, RFC 3339); default: the time of collection. */
+  readonly incidentTime?: string;
+  /** Events that last happened more than this long before the incident are left out; default 15. */
+  readonly lookbackMinutes?: number;
 }
 
 /** Bounds and knobs of one collection. */
@@ -63,6 +67,24 @@ export function normalizeNetworkPolicy(policy: NetworkPolicy): NetworkPolicy {
     return r.from === undefined && renamed !== undefined ? { ...r, from: renamed } : r;
   });
   return { ...policy, spec: { ...spec, ingress } };
+}
+
+/** Keeps the events of the incident's window. */
+type EventFilter = (events: readonly Event[]) => Event[];
+
+/**
+ * The incident window of a collection: events that last happened before it prove nothing about
+ * this incident (a BackOff of yesterday), so they are not rendered. Events without a time stay.
+ */
+function eventWindow(target: ClusterTarget, now: Date): { keep: EventFilter; incident: IncidentTime } {
+  const atMs = target.incidentTime ? Date.parse(target.incidentTime) : Number.NaN;
+  const at = Number.isFinite(atMs) ? new Date(atMs) : now;
+  const lookbackMinutes = target.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
+  const from = at.getTime() - lookbackMinutes * 60_000;
+  return {
+    keep: (events) => events.filter((e) => { const t = eventLastSeen(e); return !(t > 0) || t >= from; }),
+    incident: { at: at.toISOString(), lookbackMinutes },
+  };
 }
 
 type Plain<T> = T;
@@ -112,6 +134,7 @@ export class ClusterReader {
   /** Collects every k8s.* section for the target; a failing read is recorded in its section, never thrown. */
   async collect(target: ClusterTarget): Promise<EvidenceBundle> {
     const now = this.o.clock.now();
+    const window = eventWindow(target, now);
     const c = await this.access.clients();
     const sections: Record<string, EvidenceSection> = {};
     const pod = target.pod && target.namespace
@@ -119,8 +142,8 @@ export class ClusterReader {
       : undefined;
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
     const clusterPart = this.collectCluster(c, now).then((s) => { sections['k8s.cluster'] = s; });
-    const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections) : Promise.resolve([]);
-    const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart) : Promise.resolve();
+    const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections, window.keep) : Promise.resolve([]);
+    const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart, window.keep) : Promise.resolve();
     await Promise.all([clusterPart, nodePart, podPart]);
     const ordered: Record<string, EvidenceSection> = {};
     for (const k of ['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']) if (sections[k]) ordered[k] = sections[k]!;
@@ -128,6 +151,7 @@ export class ClusterReader {
       schema: EVIDENCE_SCHEMA,
       target: { platform: 'eks', cluster: target.cluster ?? c.clusterName, node: nodeName ?? null, namespace: target.namespace ?? null, pod: target.pod ?? null },
       collectedAt: now.toISOString(),
+      incident: window.incident,
       sections: ordered,
     };
   }
@@ -148,14 +172,14 @@ export class ClusterReader {
   }
 
   /** Writes k8s.node (and, for a node target, k8s.pods and k8s.events); returns the node's events. */
-  private async collectNode(c: KubeClients, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>): Promise<Event[]> {
+  private async collectNode(c: KubeClients, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>, keep: EventFilter): Promise<Event[]> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
       this.read<{ items: Pod[] }>(c, 'list pods on node', () => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` })),
       this.read<{ items: Event[] }>(c, 'list node events', () => c.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` })),
     ]);
     const podItems = pods.ok ? pods.value.items ?? [] : [];
-    const eventItems = events.ok ? events.value.items ?? [] : [];
+    const eventItems = keep(events.ok ? events.value.items ?? [] : []);
     const nodeOut = node.ok ? renderDescribeNode(node.value, podItems, eventItems, now) : formatApiFailure(node.failure);
     const nodeErr = [node, pods, events].filter((r) => !r.ok).map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
     sections['k8s.node'] = this.section(`kubectl describe node ${name}`, nodeOut, nodeErr.length ? nodeErr.join('; ') : undefined);
@@ -169,7 +193,7 @@ export class ClusterReader {
     const podEvents = await Promise.all(unhealthy.map((p) => this.read<{ items: Event[] }>(c, 'list pod events', () => c.core.listNamespacedEvent({
       namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`,
     }))));
-    const allPodEvents = podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : []));
+    const allPodEvents = keep(podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : [])));
     const podsOut = pods.ok
       ? [`$ kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, renderGetPods(podItems, now, { wide: true }).replace(/\n$/, ''),
         ...unhealthy.flatMap((p) => ['', `$ kubectl describe pod -n ${p.metadata?.namespace} ${p.metadata?.name}`, renderDescribePod(p, allPodEvents, now).replace(/\n$/, '')])].join('\n') + '\n'
@@ -180,7 +204,7 @@ export class ClusterReader {
     return eventItems;
   }
 
-  private async collectPod(c: KubeClients, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>): Promise<void> {
+  private async collectPod(c: KubeClients, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>, keep: EventFilter): Promise<void> {
     const [events, policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
       this.read<{ items: Event[] }>(c, 'list events', () => c.core.listNamespacedEvent({ namespace })),
       this.read<{ items: NetworkPolicy[] }>(c, 'list networkpolicies', () => c.networking.listNamespacedNetworkPolicy({ namespace })),
@@ -191,7 +215,7 @@ export class ClusterReader {
       this.read<{ items: Ingress[] }>(c, 'list ingresses', () => c.networking.listNamespacedIngress({ namespace })),
     ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
-    const nsEvents = events.ok ? events.value.items ?? [] : [];
+    const nsEvents = keep(events.ok ? events.value.items ?? [] : []);
 
     // k8s.pods
     sections['k8s.pods'] = pod.ok

@@ -322,9 +322,8 @@ describe.skipIf(skip)(`Docker engine real faults${skip ? ` (skipped: ${unavailab
 
     it('docker-group-missing: dockerd -G names a group that does not exist', async () => {
       const incidentTime = await lab.markIncident();
-      const d = await lab.startDaemon('badgroup', ['--bridge', 'none', '--iptables=false', '-G', 'pm-no-such-group']);
+      const d = await lab.startDaemon('badgroup', ['--bridge', 'none', '--iptables=false', '-G', 'pm-no-such-group'], { expectFailure: true });
       const bundle = await lab.collect(d, { incidentTime });
-      await lab.stopDaemon(d);
       expect(bundle.sections['docker.journal']?.output).toContain('pm-no-such-group');
       expectTop(bundle, 'docker-group-missing');
     });
