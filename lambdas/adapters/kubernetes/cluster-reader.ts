@@ -1,9 +1,11 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection } from '../../core/evidence/bundle.js';
+import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
+import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type IncidentTime } from '../../core/evidence/bundle.js';
 import { ingressServiceNames, resolveIngressBackends, servicesSelectingPod } from '../../core/kubernetes/ingress-backends.js';
 import { judgeFlow, policiesSelectingPod, type FlowJudgement } from '../../core/kubernetes/network-policy.js';
 import { formatApiFailure, renderClusterStatus, type ApiFailure, type ReadOutcome } from '../../core/kubernetes/render/cluster-status.js';
 import { renderNetworkPolicySection } from '../../core/kubernetes/render/describe-network.js';
+import { eventLastSeen } from '../../core/kubernetes/render/describe-common.js';
 import { renderDescribeNode } from '../../core/kubernetes/render/describe-node.js';
 import { renderDescribePod } from '../../core/kubernetes/render/describe-pod.js';
 import { renderBackendCheck, renderDescribeIngress, renderDescribeService } from '../../core/kubernetes/render/describe-service.js';

@@ -5,7 +5,7 @@ import { sectionSelected, type EvaluationContext, type EvidenceLine } from './ev
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
 import { incidentWindow, type IncidentWindow } from './incident-window.js';
 import { evaluateExpression } from './matchers/index.js';
-import { linkSignal, targetNamesOf } from './target-link.js';
+import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -169,7 +169,7 @@ function dedupe(lines: readonly EvidenceLine[], max: number): EvidenceLine[] {
 
 interface Scored { runbook: Runbook; confidence: number; evidence: EvidenceLine[]; explanation: RunbookExplanation }
 
-function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, targetNames: readonly string[]): Scored | null {
+function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, targetNames: TargetNames): Scored | null {
   const matched: { id: string; weight: number; description: string; evidence: readonly EvidenceLine[] }[] = [];
   for (const signal of runbook.signals) {
     const outcome = context.evaluate(signal.match);

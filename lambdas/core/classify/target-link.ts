@@ -29,22 +29,41 @@ function containsName(text: string, name: string): boolean {
   return false;
 }
 
-/** The names by which evidence may refer to the alarmed workload: container name, id (full and short), pod. */
-export function targetNamesOf(target: EvidenceTarget): string[] {
-  const names = [target.container, target.pod].filter((n): n is string => typeof n === 'string' && n !== '');
-  const id = target.containerId;
-  // A 64-hex id shows up whole in cgroup paths (oom-kill: task_memcg=/docker/<id>) and as 12 in docker ps.
-  if (id && /^[0-9a-f]{12,64}$/.test(id)) names.push(id.slice(0, 12));
-  return names;
+/** How evidence may refer to the alarmed workload. */
+export interface TargetNames {
+  /** Container name and id (12 hex), when the target is a container. */
+  readonly containers: readonly string[];
+  /** Pod name, when the target is a pod. */
+  readonly pods: readonly string[];
+  /** Sections collected for the target alone (`kubectl describe pod <target>`, its logs). */
+  readonly scopedSections: readonly string[];
 }
 
+/** The names by which evidence may refer to the alarmed workload: container name, id (short), pod. */
+export function targetNamesOf(target: EvidenceTarget): TargetNames {
+  const containers = [target.container].filter((n): n is string => typeof n === 'string' && n !== '');
+  const id = target.containerId;
+  // A 64-hex id shows up whole in cgroup paths (oom-kill: task_memcg=/docker/<id>) and as 12 in docker ps.
+  if (id && /^[0-9a-f]{12,64}$/.test(id)) containers.push(id.slice(0, 12));
+  const pods = [target.pod].filter((n): n is string => typeof n === 'string' && n !== '');
+  // The Kubernetes reader renders k8s.pods and k8s.pod-logs for a pod target only.
+  return { containers, pods, scopedSections: pods.length > 0 ? ['k8s.pods', 'k8s.pod-logs'] : [] };
+}
+
+const known = (t: TargetNames) => t.containers.length + t.pods.length > 0;
+
 /**
- * Whether a line is about the target: it names it, or it is a fact that names no workload
- * (the collectors scope such sections to the target, e.g. `kubectl describe pod <target>`).
+ * Whether a line is about the target: it sits in a section collected for the target alone, it
+ * names the target, or it is a fact about a container when the target is a pod (container names
+ * inside a pod cannot be told from the pod's).
  */
-export function aboutTarget(line: EvidenceLine, names: readonly string[]): boolean {
-  if (line.subject !== undefined) return names.some((n) => line.subject === n || line.subject!.startsWith(n) || containsName(line.subject!, n));
-  return names.some((n) => containsName(line.text, n));
+export function aboutTarget(line: EvidenceLine, t: TargetNames): boolean {
+  if (t.scopedSections.includes(line.section)) return true;
+  if (line.subject !== undefined) {
+    if (t.containers.length === 0) return true;
+    return t.containers.some((n) => line.subject === n || line.subject!.startsWith(n) || containsName(line.subject!, n));
+  }
+  return [...t.containers, ...t.pods].some((n) => containsName(line.text, n));
 }
 
 /** A signal's contribution once linked to the target: its weight, how it reads, its evidence. */
@@ -57,11 +76,11 @@ export interface LinkedSignal {
 /**
  * Links a matched signal to the alarmed target. Signals not marked `about: target`, and bundles
  * that name no target, keep their full weight. Evidence about the target comes first.
- * @example linkSignal(signal, evidence, ['web']).weight
+ * @example linkSignal(signal, evidence, targetNamesOf(bundle.target)).weight
  */
-export function linkSignal(signal: Signal, evidence: readonly EvidenceLine[], names: readonly string[]): LinkedSignal {
+export function linkSignal(signal: Signal, evidence: readonly EvidenceLine[], names: TargetNames): LinkedSignal {
   const plain = evidence.map(({ section, line, text }) => ({ section, line, text }));
-  if (signal.about !== 'target' || names.length === 0 || evidence.length === 0) return { weight: signal.weight, description: signal.description, evidence: plain };
+  if (signal.about !== 'target' || !known(names) || evidence.length === 0) return { weight: signal.weight, description: signal.description, evidence: plain };
   const ours = evidence.map((e, i) => (aboutTarget(e, names) ? i : -1)).filter((i) => i >= 0);
   if (ours.length > 0) {
     const first = ours.map((i) => plain[i]!);
@@ -69,7 +88,7 @@ export function linkSignal(signal: Signal, evidence: readonly EvidenceLine[], na
   }
   return {
     weight: signal.weight * CONTEXT_WEIGHT_FACTOR,
-    description: `${signal.description} (context only: about another workload than the alarmed ${names[0]})`,
+    description: `${signal.description} (context only: about another workload than the alarmed ${names.containers[0] ?? names.pods[0]})`,
     evidence: plain,
   };
 }
