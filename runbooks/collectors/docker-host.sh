@@ -99,10 +99,10 @@ list_containers() {
       --filter status=exited --filter status=restarting --filter status=dead --filter status=created 2>/dev/null || true
     timeout -k 1 5 docker ps -n 200 --no-trunc --format '{{.ID}} {{.Names}}' --filter health=unhealthy 2>/dev/null || true
   } | sed 's# /# #' | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
-  ids=$(timeout -k 1 5 docker ps -q --no-trunc 2>/dev/null | head -n "$MAX_NETNS" || true)
+  ids=$(timeout -k 1 10 docker ps -q --no-trunc 2>/dev/null | head -n "$MAX_NETNS" || true)
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # ids are docker's own hex ids
-    timeout -k 1 8 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
+    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
   fi
   DOCKER_ROOT=$(sed -n 's/^ *Docker Root Dir: *//p' "$INFO" | head -n 1)
   [ -n "$DOCKER_ROOT" ] || DOCKER_ROOT=/var/lib/docker

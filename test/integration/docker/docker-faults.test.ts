@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
+import { classifyEvidence, evaluateVerifyChecks, type RunbookMatch } from '../../../lambdas/core/classify/engine.js';
 import { decideVerification } from '../../../lambdas/core/workflow/verification.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
@@ -28,10 +28,19 @@ const skip = unavailable !== null && !process.env.CI;
 if (unavailable && process.env.CI) throw new Error(`docker fault tests cannot run in CI: ${unavailable}`);
 
 let rulebook: CompiledRulebook;
-function top(bundle: EvidenceBundle): { top: string | null; summary: string } {
-  const result = classifyEvidence(rulebook, bundle);
-  const summary = result.matches.map((m) => `${m.runbookId} ${m.confidence.toFixed(2)} [${m.evidence.map((e) => `${e.section}:${e.line} ${e.text.slice(0, 100)}`).join(' | ')}]`).join('\n') || 'unclassified';
-  return { top: result.matches[0]?.runbookId ?? null, summary };
+let labDir = '';
+/**
+ * Other labs may run on this machine at the same time (another checkout's test run): their small
+ * volumes, full on purpose, are real full filesystems here. A match that rests only on another
+ * lab's paths is theirs, not ours.
+ */
+function ours(match: RunbookMatch): boolean {
+  return !match.evidence.every((e) => /\/tmp\/pmdk-[^/\s]+/.test(e.text) && !e.text.includes(labDir));
+}
+function top(bundle: EvidenceBundle): { top: string | null; summary: string; matches: RunbookMatch[] } {
+  const matches = classifyEvidence(rulebook, bundle).matches.filter(ours);
+  const summary = matches.map((m) => `${m.runbookId} ${m.confidence.toFixed(2)} [${m.evidence.map((e) => `${e.section}:${e.line} ${e.text.slice(0, 100)}`).join(' | ')}]`).join('\n') || 'unclassified';
+  return { top: matches[0]?.runbookId ?? null, summary, matches };
 }
 function expectTop(bundle: EvidenceBundle, runbookId: string | null): void {
   const { top: got, summary } = top(bundle);
@@ -40,11 +49,10 @@ function expectTop(bundle: EvidenceBundle, runbookId: string | null): void {
 
 /** Verify as the workflow does it: the runbook no longer matches and its verify.checks hold; nothing else matches either. */
 function expectVerified(bundle: EvidenceBundle, runbookId: string): void {
-  const result = classifyEvidence(rulebook, bundle);
+  const { top: got, summary, matches } = top(bundle);
   const runbook = rulebook.runbooks.find((r) => r.id === runbookId)!;
   const failedChecks = evaluateVerifyChecks(rulebook, bundle, runbook).filter((c) => c.held === false).map((c) => ({ target: 'local', description: c.description }));
-  const decision = decideVerification({ runbook, matches: [{ target: 'local', runbookIds: result.matches.map((m) => m.runbookId) }], uncollected: [], failedChecks });
-  const { top: got, summary } = top(bundle);
+  const decision = decideVerification({ runbook, matches: [{ target: 'local', runbookIds: matches.map((m) => m.runbookId) }], uncollected: [], failedChecks });
   expect(decision.cleared, `${decision.reason}\nmatches:\n${summary}`).toBe(true);
   expect(got, `the fixed state must be unclassified; matches:\n${summary}`).toBeNull();
 }
@@ -56,7 +64,7 @@ function plantKernelOom(task: string, pid: number): void {
     `<4>${task} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`,
     `<6>oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=docker-${FAKE_ID}.scope,mems_allowed=0,oom_memcg=/system.slice/docker-${FAKE_ID}.scope,task_memcg=/system.slice/docker-${FAKE_ID}.scope,task=${task},pid=${pid},uid=0`,
     `<3>Memory cgroup out of memory: Killed process ${pid} (${task}) total-vm:2097152kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4096kB oom_score_adj:0`,
-  ]) appendFileSync('/dev/kmsg', line);
+  ]) appendFileSync('/dev/kmsg', `${line}\n`);  // without the newline the kernel holds the record open
 }
 
 /** Errors of every fault class, logged 40 minutes ago: an older incident the window must leave out. */
@@ -83,6 +91,7 @@ describe.skipIf(skip)(`Docker engine real faults${skip ? ` (skipped: ${unavailab
     rulebook = loadRulebook();
     // Noise before any incident: an unrelated OOM kill in the kernel log, stale errors in the daemon log.
     plantKernelOom('pm-noise-java', 31337);
+    labDir = lab.dir;
     await lab.setUp();
     // Mounted before dockerd starts: the host's mounts are private, so only mounts that exist
     // when the daemon's mount namespace is created are visible to it.
@@ -165,7 +174,7 @@ describe.skipIf(skip)(`Docker engine real faults${skip ? ` (skipped: ${unavailab
     expect(bundle.sections['disk.df']?.output).toMatch(new RegExp(`100% ${volume}`));
     expectTop(bundle, 'disk-full');
     // The loop-backed filesystem's df row is one of the proofs, not only the ENOSPC line.
-    expect(classifyEvidence(rulebook, bundle).matches[0]?.evidence.some((e) => e.section === 'disk.df')).toBe(true);
+    expect(top(bundle).matches[0]?.evidence.some((e) => e.section === 'disk.df' && e.text.includes(volume))).toBe(true);
     // Fix: the file that filled it is deleted.
     lab.removeContainers(daemon);
     const fixedAt = await lab.markIncident();

@@ -186,7 +186,7 @@ export class DockerLab {
       mkdirSync(join(rootfs, 'bin'), { recursive: true });
       mkdirSync(join(rootfs, 'tmp'), { recursive: true });
       must(['cp', '/bin/busybox', join(rootfs, 'bin', 'busybox')]);
-      for (const applet of ['sh', 'dd', 'sleep', 'httpd', 'cat', 'echo', 'ls', 'yes', 'true', 'head']) must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
+      for (const applet of ['sh', 'dd', 'sleep', 'httpd', 'cat', 'echo', 'ls', 'yes', 'true', 'head', 'rm']) must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
     }
     const r = run(['sh', '-c', `tar -C "$0" -c . | docker import -c 'ENV PATH=/bin' - pm/busybox:1`, rootfs], this.cliEnv(daemon));
     if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
