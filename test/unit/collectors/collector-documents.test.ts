@@ -59,7 +59,7 @@ describe('incident parameters of the collectors', () => {
   });
   it('refuse a time that is not RFC 3339 UTC, and a log path with shell characters', () => {
     expect(() => incidentParameters({ incidentTime: 'yesterday' })).toThrow(DocumentParameterError);
-    for (const bad of [{ incidentTime: '2026-12-02 12:00:00' }, { incidentTime: '2026-12-02T12:00:00+01:00' }, { daemonLog: 'var/log/docker.log' }, { daemonLog: '/var/log/$(id)' }]) {
+    for (const bad of [{ incidentTime: '2026-12-02 12:00:00' } as Record<string, string>, { incidentTime: '2026-12-02T12:00:00+01:00' }, { daemonLog: 'var/log/docker.log' }, { daemonLog: '/var/log/$(id)' }]) {
       expect(() => resolveDocumentParameters(docker, bad), JSON.stringify(bad)).toThrow(DocumentParameterError);
     }
   });
