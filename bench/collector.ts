@@ -1,8 +1,8 @@
 /**
  * Collector benchmark: wall time and output size of the Docker-host collector on this host,
  * against a healthy dockerd of our own with 20 running containers, beside the 5 s target and the
- * 40 s budget. The baseline, measured in the same run and interleaved with it, is the collector
- * of `main` (git show), so a loaded machine slows both alike and the ratio stays meaningful.
+ * 40 s budget. The baseline, measured in the same run and interleaved with it, is the collector as
+ * it was before issue 12 (git show), so a loaded machine slows both alike and the ratio stays meaningful.
  * Needs root, dockerd and busybox-static (the integration lab); says so and returns otherwise.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,8 @@ const TARGET_SECONDS = 5;
 const TARGET_BYTES = 1024 * 1024;
 const CONTAINERS = 20;
 const ROUNDS = 3;
+/** The last commit before the incident-window collector (sections one after another, JSON escaped per section). */
+const BASELINE_REF = '4460594';
 
 /** The collector scripts of `ref`, written to a temp dir; null when git cannot show them. */
 function scriptsAt(ref: string): string | null {
@@ -50,7 +52,7 @@ export async function run(): Promise<void> {
     console.log(`collector: skipped (${unavailable})`);
     return;
   }
-  const baselineDir = scriptsAt('main');
+  const baselineDir = scriptsAt(BASELINE_REF);
   const lab = new DockerLab('bench');
   try {
     await lab.setUp();
@@ -66,7 +68,7 @@ export async function run(): Promise<void> {
       if (baselineDir) {
         const b = timeScript(lab, daemon, join(baselineDir, 'docker-host.sh'));
         base.push(b);
-        console.log(`baseline (main) run ${round}: ${b.seconds.toFixed(2)} s, ${(b.bytes / 1024).toFixed(1)} KiB, ${b.sections} sections`);
+        console.log(`baseline (${BASELINE_REF}) run ${round}: ${b.seconds.toFixed(2)} s, ${(b.bytes / 1024).toFixed(1)} KiB, ${b.sections} sections`);
       }
       const c = timeScript(lab, daemon, join(REPO_ROOT, 'runbooks/collectors/docker-host.sh'));
       now.push(c);
