@@ -43,10 +43,9 @@ DOCKER_OK=0
 DOCKER_ROOT=/var/lib/docker
 FAILING="$PM_TMP/failing"      # "id name" of unhealthy/exited/restarting/dead containers
 RUNNING="$PM_TMP/running"      # "pid name id" of running containers
-IDMAP="$PM_TMP/idmap"          # "id name" of all containers
 INFO="$PM_TMP/docker-info"     # docker info, printed once and read by several sections
 TARGET_ID=''                   # full id of CONTAINER, when the daemon knows it
-: >"$FAILING"; : >"$RUNNING"; : >"$IDMAP"; : >"$INFO"
+: >"$FAILING"; : >"$RUNNING"; : >"$INFO"
 
 socket_path() {
   case "${DOCKER_HOST:-}" in
@@ -89,17 +88,19 @@ probe_docker_ps() {
 list_containers() {
   [ "$DOCKER_OK" -eq 1 ] || return 0
   local ids
-  timeout -k 1 5 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}}' >"$IDMAP" 2>/dev/null || true
   if [ -n "$CONTAINER" ]; then
     TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
   fi
+  # One listing of every container: failing ones (exited, restarting, dead, created, unhealthy)
+  # for inspect and logs, running ones for namespaces and probes. Each docker call is a second
+  # on a loaded host.
+  timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
   {
     [ -z "$TARGET_ID" ] || printf '%s %s\n' "$TARGET_ID" "$CONTAINER"
-    timeout -k 1 5 docker ps -a -n 200 --no-trunc --format '{{.ID}} {{.Names}}' \
-      --filter status=exited --filter status=restarting --filter status=dead --filter status=created 2>/dev/null || true
-    timeout -k 1 5 docker ps -n 200 --no-trunc --format '{{.ID}} {{.Names}}' --filter health=unhealthy 2>/dev/null || true
-  } | sed 's# /# #' | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
-  ids=$(timeout -k 1 10 docker ps -q --no-trunc 2>/dev/null | head -n "$MAX_NETNS" || true)
+    # Status, as every CLI version prints it: "Up 2 minutes (unhealthy)", "Exited (1) …", "Created".
+    awk '$3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/ { print $1, $2 }' "$PM_TMP/all"
+  } | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
+  ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # ids are docker's own hex ids
     timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
