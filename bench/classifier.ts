@@ -24,6 +24,7 @@ function patternsOf(runbooks: readonly Runbook[]): string[] {
     else if ('all' in m) m.all.forEach(walk);
     else if ('any' in m) m.any.forEach(walk);
     else if ('absent' in m) walk(m.absent);
+    else if ('unresolved' in m) { walk(m.unresolved); walk(m.resolvedBy); }
   };
   runbooks.forEach((r) => expressionsOf(r).forEach(walk));
   return out;

@@ -9,18 +9,20 @@ import { bold, complain, cyan, dim, green, yellow } from '../output.js';
 
 interface KubeFlags {
   kubeconfig: string; context?: string; node?: string; namespace?: string; pod?: string; output?: string;
-  ingressFrom?: string; json?: boolean; runbooks: string; tail: string; timeout: string;
+  ingressFrom?: string; json?: boolean; runbooks: string; tail: string; timeout: string; incidentTime?: string; since: string;
 }
 
 function target(flags: KubeFlags): ClusterTarget | string {
   if (flags.pod && !flags.namespace) return '--pod needs --namespace';
   if (!flags.node && !flags.pod) return 'give --node NODE, or --namespace NS --pod POD';
-  return { node: flags.node, namespace: flags.namespace, pod: flags.pod };
+  return { node: flags.node, namespace: flags.namespace, pod: flags.pod, incidentTime: flags.incidentTime, lookbackMinutes: Number(flags.since) };
 }
 
 async function collect(flags: KubeFlags): Promise<EvidenceBundle | undefined> {
   const t = target(flags);
   if (typeof t === 'string') { complain(t); process.exitCode = 2; return undefined; }
+  if (!(Number(flags.since) >= 0)) { complain(`--since must be a number of minutes, got "${flags.since}"`); process.exitCode = 2; return undefined; }
+  if (flags.incidentTime && !Number.isFinite(Date.parse(flags.incidentTime))) { complain(`--incident-time must be a time like 2026-12-02T12:00:00Z, got "${flags.incidentTime}"`); process.exitCode = 2; return undefined; }
   const tail = Number(flags.tail);
   const timeout = Number(flags.timeout);
   if (!(tail > 0 && tail <= 5000)) { complain(`--tail must be between 1 and 5000, got "${flags.tail}"`); process.exitCode = 2; return undefined; }
@@ -47,7 +49,9 @@ const common = (cmd: Command) => cmd
   .option('--pod <name>', 'collect about a pod (its node is read too)')
   .option('--ingress-from <ns/pod[:port]>', 'also judge NetworkPolicies for traffic from this pod to the target pod')
   .option('--tail <lines>', 'log lines per container (current and previous)', '100')
-  .option('--timeout <seconds>', 'per-request timeout', '10');
+  .option('--timeout <seconds>', 'per-request timeout', '10')
+  .option('--incident-time <time>', 'when the incident began, e.g. 2026-12-02T12:00:00Z (default: now); older events are left out')
+  .option('--since <minutes>', 'lookback before the incident time, minutes', '15');
 
 /** `paramedic kube collect|classify`: read a cluster with a kubeconfig and write or classify the evidence bundle. */
 export function registerKubeCommand(program: Command): void {

@@ -1,39 +1,51 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EC2 host running Docker. Prints one evidence bundle
 # (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); ~30 s budget. Works with the Docker daemon down.
+# bounded (tail kept); a few seconds, 40 s budget. Works with the Docker daemon down.
+# Every timestamped section (kernel log, daemon logs, docker events, container logs) is read from
+# the incident window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
 # Parameters (environment, validated before use):
 #   PARAMEDIC_CONTAINER       container name or id to look at closely (logs, inspect, strace)
 #   PARAMEDIC_PID             host pid to trace instead of the container's main process
-#   PARAMEDIC_SINCE_MINUTES   journal window, minutes (default 30)
+#   PARAMEDIC_INCIDENT_TIME   when the incident began, RFC 3339 UTC (default: now)
+#   PARAMEDIC_SINCE_MINUTES   lookback before the incident time, minutes (default 15)
+#   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
+#   PARAMEDIC_DAEMON_LOG      dockerd's log file, when it is neither in the journal nor a usual file
+#   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
-# Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE,
-#   PARAMEDIC_DOCKER_CONFIG_FILE, PARAMEDIC_IO_SAMPLE_SECONDS.
+# Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE (old name of
+#   DAEMON_LOG), PARAMEDIC_DOCKER_CONFIG_FILE, PARAMEDIC_IO_SAMPLE_SECONDS.
 set -euo pipefail
 # shellcheck source=runbooks/collectors/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" # paramedic:include runbooks/collectors/lib.sh
 
 CONTAINER=$(pm_param CONTAINER '' '^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$')
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
-SINCE=$(pm_param SINCE_MINUTES 30 '^[1-9][0-9]{0,4}$')
+INCIDENT_TIME=$(pm_param INCIDENT_TIME '' "$PM_TIME_PATTERN")
+SINCE=$(pm_param SINCE_MINUTES 15 '^[0-9]{1,5}$')
+REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
 IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
-DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' '^/[a-zA-Z0-9/_.-]{1,255}$')
+DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' "$PM_PATH_PATTERN")
+DAEMON_LOG=$(pm_param DAEMON_LOG "$DOCKER_LOG_FILE" "$PM_PATH_PATTERN")
+CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
 DOCKER_CONFIG_FILE=$(pm_param DOCKER_CONFIG_FILE /etc/docker/daemon.json '^/[a-zA-Z0-9/_.-]{1,255}$')
 MAX_INSPECT=10
 MAX_LOGS=5
 MAX_NETNS=30
 
 pm_init
+pm_window "$INCIDENT_TIME" "$SINCE"
 DOCKER_OK=0
 DOCKER_ROOT=/var/lib/docker
 FAILING="$PM_TMP/failing"      # "id name" of unhealthy/exited/restarting/dead containers
 RUNNING="$PM_TMP/running"      # "pid name id" of running containers
-IDMAP="$PM_TMP/idmap"          # "id name" of all containers
-: >"$FAILING"; : >"$RUNNING"; : >"$IDMAP"
+INFO="$PM_TMP/docker-info"     # docker info, printed once and read by several sections
+TARGET_ID=''                   # full id of CONTAINER, when the daemon knows it
+: >"$FAILING"; : >"$RUNNING"; : >"$INFO"
 
 socket_path() {
   case "${DOCKER_HOST:-}" in
@@ -54,7 +66,9 @@ probe_docker_cli() {
   printf '$ docker version\n'
   if pm_run 6 docker version 2>&1; then DOCKER_OK=1; fi
   if [ "$DOCKER_OK" -eq 1 ]; then
-    pm_cmd 8 docker info
+    printf '$ docker info\n'
+    pm_run 8 docker info >"$INFO" 2>&1 || true
+    cat "$INFO"
   else
     printf '# docker info skipped: the daemon did not answer docker version\n'
   fi
@@ -74,19 +88,25 @@ probe_docker_ps() {
 list_containers() {
   [ "$DOCKER_OK" -eq 1 ] || return 0
   local ids
-  timeout -k 1 5 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}}' >"$IDMAP" 2>/dev/null || true
+  if [ -n "$CONTAINER" ]; then
+    TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
+  fi
+  # One listing of every container: failing ones (exited, restarting, dead, created, unhealthy)
+  # for inspect and logs, running ones for namespaces and probes. Each docker call is a second
+  # on a loaded host.
+  timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
   {
-    [ -z "$CONTAINER" ] || timeout -k 1 5 docker inspect -f '{{.Id}} {{.Name}}' "$CONTAINER" 2>/dev/null || true
-    timeout -k 1 5 docker ps -a -n 200 --no-trunc --format '{{.ID}} {{.Names}}' \
-      --filter status=exited --filter status=restarting --filter status=dead --filter status=created 2>/dev/null || true
-    timeout -k 1 5 docker ps -n 200 --no-trunc --format '{{.ID}} {{.Names}}' --filter health=unhealthy 2>/dev/null || true
-  } | sed 's# /# #' | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
-  ids=$(timeout -k 1 5 docker ps -q --no-trunc 2>/dev/null | head -n "$MAX_NETNS" || true)
+    [ -z "$TARGET_ID" ] || printf '%s %s\n' "$TARGET_ID" "$CONTAINER"
+    # Status, as every CLI version prints it: "Up 2 minutes (unhealthy)", "Exited (1) …", "Created".
+    awk '$3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/ { print $1, $2 }' "$PM_TMP/all"
+  } | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
+  ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
   if [ -n "$ids" ]; then
     # shellcheck disable=SC2086 # ids are docker's own hex ids
-    timeout -k 1 8 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
+    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
   fi
-  DOCKER_ROOT=$(timeout -k 1 5 docker info -f '{{.DockerRootDir}}' 2>/dev/null || printf '/var/lib/docker')
+  DOCKER_ROOT=$(sed -n 's/^ *Docker Root Dir: *//p' "$INFO" | head -n 1)
+  [ -n "$DOCKER_ROOT" ] || DOCKER_ROOT=/var/lib/docker
 }
 
 probe_docker_inspect() {
@@ -106,8 +126,8 @@ probe_docker_logs() {
   while read -r id name; do
     n=$((n + 1))
     [ "$n" -le "$MAX_LOGS" ] || break
-    printf '# logs container=%s (last 60 lines)\n' "$name"
-    pm_run 5 docker logs --tail 60 --timestamps "$id" 2>&1 || true
+    printf '# logs container=%s (last 60 lines of the window)\n' "$name"
+    pm_run 5 docker logs --since "$PM_FROM_EPOCH" --tail 60 --timestamps "$id" 2>&1 || true
   done <"$FAILING"
 }
 
@@ -117,19 +137,15 @@ probe_system_df() {
 }
 
 probe_journal() {
-  local log=$DOCKER_LOG_FILE
-  if pm_probe_journal "$SINCE" docker docker.socket containerd; then return 0; fi
-  # Hosts without systemd (and local runs) log dockerd to a file.
-  for log in $log /var/log/docker /var/log/docker.log /var/log/upstart/docker.log; do
-    if [ -r "$log" ]; then
-      printf '# tail of %s\n' "$log"
-      tail -n 300 -- "$log"
-      PM_SECTION_ERROR=''
-      PM_SECTION_RC=0
-      return 0
-    fi
-  done
-  return 1
+  pm_probe_daemon_log "$DAEMON_LOG" '/var/log/docker.log /var/log/docker /var/log/upstart/docker.log' \
+    '(dockerd|docker)(\[[0-9]+\])?:' docker docker.socket containerd
+  if [ -n "$CONTAINERD_LOG" ] && [ -r "$CONTAINERD_LOG" ]; then pm_log_file "$CONTAINERD_LOG"; fi
+}
+
+# What the daemon did in the window: OOM, die (with exit codes), restarts, pulls.
+probe_events() {
+  [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
+  pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$(date +%s)" 2>&1 | tail -n 300
 }
 
 probe_daemon_config() {
@@ -160,41 +176,52 @@ probe_sockets() {
   printf '# host\n'
   pm_run 4 ss -tlnp 2>&1 || true
   [ "$DOCKER_OK" -eq 1 ] || { printf '# per-container namespaces skipped: the Docker daemon is not reachable\n'; return 0; }
-  while read -r pid name id; do
-    if [ -z "$pid" ] || [ "$pid" = 0 ]; then continue; fi
-    printf '# netns container=%s pid=%s\n' "$name" "$pid"
-    pm_run 3 nsenter -t "$pid" -n ss -tlnp 2>&1 || true
-  done <"$RUNNING"
+  # Each container's namespace from /proc/PID/net/tcp{,6}: ss -tln rows, headed by its name.
+  # shellcheck disable=SC2046 # pids are digits
+  pm_listeners $(awk '$1 > 0 { print $1 }' "$RUNNING") | awk -v map="$RUNNING" '
+    BEGIN { while ((getline l < map) > 0) { split(l, f, " "); name[f[1]] = f[2] } }
+    /^# pid / { printf "# netns container=%s pid=%s\n", name[$3], $3; next }
+    { print }'
 }
 
 # TCP connect to each exposed port of each running container, at the container's own address,
-# from the host side (what docker-proxy and peers do). Bounded: 40 probes, 2 s each.
+# from the host side (what docker-proxy and peers do). Bounded: 40 probes, 2 s each, all of them
+# in one bash run side by side, so a filtered port costs 2 s once, not per port.
 probe_ports() {
   [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-  local ids n=0 name addrs ports ip port
+  local ids
   ids=$(cut -d' ' -f3 "$RUNNING")
   if [ -z "$ids" ]; then printf '# no running containers\n'; return 0; fi
   # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
   timeout -k 1 8 docker inspect -f '{{.Name}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
     | sed 's#^/##' >"$PM_TMP/ports" || true
-  while IFS='|' read -r name addrs ports; do
-    for port in $ports; do
-      case "$port" in */tcp*) ;; *) continue ;; esac
-      for ip in $addrs; do
-        n=$((n + 1))
-        [ "$n" -le 40 ] || { printf '# more probes skipped (limit 40)\n'; return 0; }
-        printf '# probe container=%s port=%s\n' "$name" "$port"
-        # shellcheck disable=SC2016 # $0 and $1 are the inner shell's arguments
-        if timeout -k 1 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$ip" "${port%%/*}" 2>"$PM_TMP/probe.err"; then
-          printf 'connected to %s port %s (tcp)\n' "$ip" "${port%%/*}"
-        else
-          printf 'connect to %s port %s (tcp) failed: %s\n' "$ip" "${port%%/*}" \
-            "$(sed -e 's/^.*connect: //' -e 's/^bash: //' "$PM_TMP/probe.err" | head -n 1 | tr -d '\r')"
-        fi
+  # shellcheck disable=SC2016 # the inner script's own variables
+  timeout -k 1 10 bash -c '
+    n=0
+    while IFS="|" read -r name addrs ports; do
+      for port in $ports; do
+        case "$port" in */tcp*) ;; *) continue ;; esac
+        for ip in $addrs; do
+          n=$((n + 1))
+          [ "$n" -le 40 ] || { printf "# more probes skipped (limit 40)\n" >"$1/probe.zz"; break 3; }
+          (
+            p=${port%%/*}
+            out="# probe container=$name port=$port"$'\''\n'\''
+            if err=$(timeout -k 1 2 bash -c "exec 3<>/dev/tcp/\$0/\$1" "$ip" "$p" 2>&1); then
+              out+="connected to $ip port $p (tcp)"
+            else
+              err=${err%%$'\''\n'\''*}; err=${err##*connect: }; err=${err#bash: }
+              out+="connect to $ip port $p (tcp) failed: ${err:-timed out}"
+            fi
+            printf "%s\n" "$out" >"$1/probe.$(printf %04d "$n")"
+          ) &
+        done
       done
-    done
-  done <"$PM_TMP/ports"
-  [ "$n" -gt 0 ] || printf '# no exposed tcp ports on running containers\n'
+    done <"$1/ports"
+    wait
+    [ "$n" -gt 0 ] || printf "# no exposed tcp ports on running containers\n" >"$1/probe.zz"
+  ' probe "$PM_TMP"
+  cat "$PM_TMP"/probe.* 2>/dev/null || true
 }
 
 probe_proxy() {
@@ -205,7 +232,7 @@ probe_proxy() {
   done | sed -E 's#(://)[^/@]*@#\1****@#'
   if [ "$DOCKER_OK" -eq 1 ]; then
     printf '# docker info proxy settings\n'
-    timeout -k 1 5 docker info -f 'HTTPProxy={{.HTTPProxy}} HTTPSProxy={{.HTTPSProxy}} NoProxy={{.NoProxy}}' 2>&1 | sed -E 's#(://)[^/@]*@#\1****@#' || true
+    grep -E '^ *(HTTPS? Proxy|No Proxy):' "$INFO" | sed -E 's#(://)[^/@]*@#\1****@#' || printf '(none)\n'
   fi
 }
 
@@ -214,7 +241,7 @@ probe_selinux() {
   pm_cmd 2 sestatus
   if [ "$DOCKER_OK" -eq 1 ]; then
     printf '# docker security options\n'
-    timeout -k 1 5 docker info -f '{{.SecurityOptions}}' 2>&1 || true
+    sed -n '/^ *Security Options:/,/^ *[A-Z][A-Za-z ]*:[^:]*$/p' "$INFO" | head -n 12
   fi
 }
 
@@ -253,31 +280,43 @@ probe_io() {
 
 # --- the run ----------------------------------------------------------------------------------
 
-pm_begin docker "$CONTAINER"
+# Lanes run side by side: most of a collection is waiting (on the daemon, a sample, a timeout).
+lane_daemon() {
+  pm_section docker.ps 'docker ps -a' probe_docker_ps
+  pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
+  pm_section docker.logs 'docker logs --since <window> --tail 60 <failing containers>' probe_docker_logs
+  pm_section docker.events 'docker events --since <window> --until now' probe_events
+  pm_section docker.system-df 'docker system df' probe_system_df
+}
+lane_network() {
+  pm_section net.sockets 'ss -tlnp; /proc/<pid>/net/tcp{,6} LISTEN rows per running container' probe_sockets
+  pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
+  pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
+  pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
+  pm_section net.proxy 'proxy environment of dockerd' probe_proxy
+}
+lane_host() {
+  pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
+  pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' probe_services
+  pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" probe_daemon_config
+  pm_section disk.df 'df -P' pm_probe_disk_df
+  pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
+  pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
+}
+
 pm_section docker.cli 'docker version; docker info' probe_docker_cli
 list_containers
-pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
-pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' probe_services
-pm_section docker.journal "journalctl -u docker -u docker.socket -u containerd --since -${SINCE}min" probe_journal
-pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" probe_daemon_config
-pm_section docker.ps 'docker ps -a' probe_docker_ps
-pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
-pm_section docker.logs 'docker logs --tail 60 <failing containers>' probe_docker_logs
-pm_section disk.df 'df -P' pm_probe_disk_df
-pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
-pm_section net.sockets 'ss -tlnp; nsenter -t <pid> -n ss -tlnp per running container' probe_sockets
-pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
-pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
-pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
-pm_section net.proxy 'proxy environment of dockerd' probe_proxy
-pm_section kernel.log "dmesg (last ${SINCE} min) | tail" pm_probe_kernel_log "$SINCE"
+pm_begin docker "$CONTAINER" "$TARGET_ID"
+pm_lane pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
+pm_lane lane_daemon
+pm_lane lane_network
+pm_lane lane_host
+pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' probe_journal
+pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
 pm_section kernel.loop 'losetup -a; losetup -f; ls -l /dev/loop*' pm_probe_kernel_loop
 pm_section security.selinux 'getenforce; sestatus' probe_selinux
 pm_section security.groups 'getent group docker; ls -l <docker socket>' probe_groups
-pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
 if [ "$STRACE_SECONDS" -gt 0 ] && { [ -n "$TRACE_PID" ] || [ -n "$CONTAINER" ]; }; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace
 fi
-pm_section docker.system-df 'docker system df' probe_system_df
-pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
-pm_end
+pm_end "$SINCE" "$REMEDIATED_AT"

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EKS worker node (containerd + kubelet). Prints one evidence
 # bundle (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); ~30 s budget. Works with kubelet or containerd down.
+# bounded (tail kept); a few seconds, 40 s budget. Works with kubelet or containerd down.
+# Every timestamped section (kernel log, kubelet and containerd logs) is read from the incident
+# window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
 # Parameters (environment, validated before use):
-#   PARAMEDIC_SINCE_MINUTES   journal window, minutes (default 30)
+#   PARAMEDIC_INCIDENT_TIME   when the incident began, RFC 3339 UTC (default: now)
+#   PARAMEDIC_SINCE_MINUTES   lookback before the incident time, minutes (default 15)
+#   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
+#   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
+#   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
 #   PARAMEDIC_PID             host pid to trace (with PARAMEDIC_STRACE_SECONDS > 0)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
@@ -12,13 +18,18 @@ set -euo pipefail
 # shellcheck source=runbooks/collectors/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" # paramedic:include runbooks/collectors/lib.sh
 
-SINCE=$(pm_param SINCE_MINUTES 30 '^[1-9][0-9]{0,4}$')
+INCIDENT_TIME=$(pm_param INCIDENT_TIME '' "$PM_TIME_PATTERN")
+SINCE=$(pm_param SINCE_MINUTES 15 '^[0-9]{1,5}$')
+REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
+KUBELET_LOG=$(pm_param KUBELET_LOG '' "$PM_PATH_PATTERN")
+CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
 IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
 
 pm_init
+pm_window "$INCIDENT_TIME" "$SINCE"
 
 crictl_run() {
   local secs=$1
@@ -55,6 +66,14 @@ probe_sockets() {
   pm_run 4 ss -tlnp 2>&1 || true
 }
 
+probe_kubelet_log() {
+  pm_probe_daemon_log "$KUBELET_LOG" '/var/log/kubelet.log /var/log/kubelet/kubelet.log' 'kubelet(\[[0-9]+\])?:' kubelet
+}
+
+probe_containerd_log() {
+  pm_probe_daemon_log "$CONTAINERD_LOG" '/var/log/containerd.log /var/log/containerd/containerd.log' 'containerd(\[[0-9]+\])?:' containerd
+}
+
 probe_strace() { pm_probe_strace "$TRACE_PID" "$STRACE_SECONDS"; }
 
 probe_io() {
@@ -67,22 +86,30 @@ probe_io() {
   pm_probe_io_block "$IO_SECONDS" "$map"
 }
 
+# Lanes run side by side: most of a collection is waiting (on a daemon, a sample, a timeout).
+lane_runtime() {
+  pm_section crictl.ps 'crictl ps -a; crictl pods; crictl images; crictl stats' probe_crictl
+  pm_section kubelet.config 'cat kubelet-config.json /etc/eks/release containerd config.toml' probe_kubelet_config
+}
+lane_host() {
+  pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
+  pm_section host.services 'systemctl --failed; systemctl status kubelet containerd' probe_services
+  pm_section disk.df 'df -P' pm_probe_disk_df
+  pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
+  pm_section disk.usage 'du -x -k --max-depth=2 /var/lib/containerd /var/lib/kubelet /var/log' pm_probe_disk_usage /var/lib/containerd /var/lib/kubelet /var/log
+}
+
 pm_begin eks
-pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
-pm_section host.services 'systemctl --failed; systemctl status kubelet containerd' probe_services
-pm_section kubelet.journal "journalctl -u kubelet --since -${SINCE}min" pm_probe_journal "$SINCE" kubelet
-pm_section containerd.journal "journalctl -u containerd --since -${SINCE}min" pm_probe_journal "$SINCE" containerd
-pm_section crictl.ps 'crictl ps -a; crictl pods; crictl images; crictl stats' probe_crictl
-pm_section kubelet.config 'cat kubelet-config.json /etc/eks/release containerd config.toml' probe_kubelet_config
-pm_section disk.df 'df -P' pm_probe_disk_df
-pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
+pm_lane pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
+pm_lane lane_runtime
+pm_lane lane_host
+pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' probe_kubelet_log
+pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' probe_containerd_log
 pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
-pm_section kernel.log "dmesg (last ${SINCE} min) | tail" pm_probe_kernel_log "$SINCE"
-pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
+pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
 if [ "$STRACE_SECONDS" -gt 0 ] && [ -n "$TRACE_PID" ]; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace
 fi
-pm_section disk.usage 'du -x -k --max-depth=2 /var/lib/containerd /var/lib/kubelet /var/log' pm_probe_disk_usage /var/lib/containerd /var/lib/kubelet /var/log
-pm_end
+pm_end "$SINCE" "$REMEDIATED_AT"

@@ -5,19 +5,22 @@
 # shellcheck shell=bash
 
 # --- limits -------------------------------------------------------------------------------
-PM_BUDGET_SECONDS=${PM_BUDGET_SECONDS:-30}     # whole run; later sections are skipped past it
+PM_BUDGET_SECONDS=${PM_BUDGET_SECONDS:-40}     # whole run; later sections are skipped past it
 PM_SECTION_MAX_BYTES=${PM_SECTION_MAX_BYTES:-65536}
 PM_TOTAL_MAX_BYTES=${PM_TOTAL_MAX_BYTES:-1048576}
 PM_CMD_TIMEOUT=${PM_CMD_TIMEOUT:-5}            # default per command, seconds
+PM_LOG_READ_BYTES=4194304                      # how much of the end of a log file is read at most
 
 PM_START=$(date +%s)
 PM_TMP=''
-PM_FIRST_SECTION=1
 PM_EMITTED_BYTES=0
 PM_SECTION_ERROR=''
 PM_SECTION_RC=0
-PM_TAB=$(printf '\t')
-PM_CR=$(printf '\r')
+PM_HEAD=''
+# The incident window (pm_window): epoch seconds, and the same start as text for tools.
+PM_FROM_EPOCH=0
+PM_NOW_EPOCH=0
+PM_INCIDENT_ISO=''
 
 pm_cleanup() {
   # Refuse to delete anything but our own mktemp directory.
@@ -42,12 +45,33 @@ pm_die_param() {
 pm_param() {
   local var="PARAMEDIC_$1" value
   value=${!var:-$2}
-  if [ -n "$value" ] && ! printf '%s' "$value" | grep -Eq "$3"; then
+  if [ -n "$value" ] && ! [[ "$value" =~ $3 ]]; then
     pm_die_param "$var" "$value" "$3"
   fi
-  # A newline would slip past grep's per-line match.
+  # A newline would slip past a per-line match.
   case "$value" in *$'\n'*) pm_die_param "$var" '(multi-line)' "$3" ;; esac
   printf '%s' "$value"
+}
+
+# Incident and fix times: RFC 3339 in UTC, as CloudWatch stamps an alarm's state change.
+PM_TIME_PATTERN='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$'
+# shellcheck disable=SC2034 # used by the collectors that source this library
+PM_PATH_PATTERN='^/[a-zA-Z0-9/_.-]{1,255}$'
+
+# pm_window INCIDENT_TIME LOOKBACK_MINUTES: the window every timestamped section is read from:
+# LOOKBACK minutes before the incident (or before now, when no incident time was given).
+pm_window() {
+  local incident=$1 lookback=$2 at
+  PM_NOW_EPOCH=$(date -u +%s)
+  if [ -n "$incident" ]; then
+    # The value matched PM_TIME_PATTERN; date parses it, no shell sees it.
+    at=$(date -u -d "$incident" +%s 2>/dev/null) || pm_die_param INCIDENT_TIME "$incident" "$PM_TIME_PATTERN"
+    PM_INCIDENT_ISO=$incident
+  else
+    at=$PM_NOW_EPOCH
+    PM_INCIDENT_ISO=$(date -u -d "@$at" +%Y-%m-%dT%H:%M:%SZ)
+  fi
+  PM_FROM_EPOCH=$(( at - lookback * 60 ))
 }
 
 pm_have() { command -v "$1" >/dev/null 2>&1; }
@@ -103,72 +127,174 @@ pm_cat() {
   done
 }
 
-# pm_json_string: stdin -> one JSON string literal (quotes included), in pure sed/awk/tr.
-pm_json_string() {
-  LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' \
-    | LC_ALL=C sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/${PM_TAB}/\\\\t/g" -e "s/${PM_CR}/\\\\r/g" \
-    | LC_ALL=C awk 'BEGIN { printf "%s", "\"" } NR > 1 { printf "%s", "\\n" } { printf "%s", $0 } END { printf "%s", "\"" }'
-}
-
-pm_json_value() { printf '%s' "$1" | pm_json_string; }
-
-pm_json_or_null() { if [ -n "$1" ]; then pm_json_value "$1"; else printf 'null'; fi; }
-
-# pm_emit NAME COMMAND RC ERROR FILE: prints one section (with its leading comma when needed),
-# keeping only the tail of FILE beyond the section and total size bounds.
-pm_emit() {
-  local name=$1 command=$2 rc=$3 err=$4 file=$5 size limit truncated=false remaining
-  size=$(wc -c <"$file" | tr -d ' ')
-  limit=$PM_SECTION_MAX_BYTES
-  remaining=$(( PM_TOTAL_MAX_BYTES - PM_EMITTED_BYTES ))
-  [ "$remaining" -gt 4096 ] || remaining=4096
-  [ "$limit" -le "$remaining" ] || limit=$remaining
-  if [ "$size" -gt "$limit" ]; then
-    # Keep the tail; drop the first (likely partial) line.
-    tail -c "$limit" "$file" | tail -n +2 >"$file.cut"
-    mv -f "$file.cut" "$file"
-    truncated=true
-    size=$(wc -c <"$file" | tr -d ' ')
-  fi
-  PM_EMITTED_BYTES=$(( PM_EMITTED_BYTES + size ))
-  if [ "$PM_FIRST_SECTION" -eq 1 ]; then PM_FIRST_SECTION=0; else printf ','; fi
-  printf '\n    %s: {"command": %s, "exitCode": %s, "truncated": %s, "error": %s, "output": ' \
-    "$(pm_json_value "$name")" "$(pm_json_value "$command")" "$rc" "$truncated" "$(pm_json_or_null "$err")"
-  pm_json_string <"$file"
-  printf '}'
+# pm_json_into VAR TEXT: sets VAR to one JSON string literal of a short text of ours (names,
+# commands, errors), escaped with shell expansions only: no process, no subshell.
+pm_json_into() {
+  local s=$2
+  s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/\\t}; s=${s//$'\r'/}; s=${s//$'\n'/\\n}
+  printf -v "$1" '"%s"' "$s"
 }
 
 # pm_section NAME "COMMAND DESCRIPTION" FUNCTION [ARGS...]: runs FUNCTION with its output
-# captured and emits it as a section. Skipped (and said so) once the time budget is spent.
+# captured and files it as a section (bounded to its tail, control characters dropped) for
+# pm_end. Skipped (and said so) once the time budget is spent. Safe to call from a pm_lane.
 pm_section() {
-  local name=$1 command=$2 out
+  local name=$1 command=$2 raw="$PM_TMP/raw.$1" rc size truncated=false
   shift 2
-  out="$PM_TMP/section.out"
   PM_SECTION_ERROR=''
   PM_SECTION_RC=0
   if [ "$(pm_elapsed)" -ge "$PM_BUDGET_SECONDS" ]; then
-    printf 'skipped: the collector time budget of %ss was spent before this section\n' "$PM_BUDGET_SECONDS" >"$out"
-    pm_emit "$name" "$command" null "skipped: time budget spent" "$out"
-    return 0
-  fi
-  if "$@" >"$out" 2>&1; then :; else
-    local rc=$?
+    printf 'skipped: the collector time budget of %ss was spent before this section\n' "$PM_BUDGET_SECONDS" >"$raw"
+    PM_SECTION_RC=null
+    PM_SECTION_ERROR='skipped: time budget spent'
+  elif "$@" >"$raw" 2>&1; then :; else
+    rc=$?
     [ "$PM_SECTION_RC" -ne 0 ] || PM_SECTION_RC=$rc
   fi
-  pm_emit "$name" "$command" "$PM_SECTION_RC" "$PM_SECTION_ERROR" "$out"
+  size=$(wc -c <"$raw")
+  if [ "$size" -gt "$PM_SECTION_MAX_BYTES" ]; then
+    # Keep the tail; drop the first (likely partial) line.
+    tail -c "$PM_SECTION_MAX_BYTES" "$raw" | tail -n +2 | LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' >"$PM_TMP/out.$name"
+    truncated=true
+    size=$PM_SECTION_MAX_BYTES
+  else
+    LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' <"$raw" >"$PM_TMP/out.$name"
+  fi
+  printf '%s\n%s\n%s\n%s\n%s\n' "$size" "$PM_SECTION_RC" "$truncated" "$command" "$PM_SECTION_ERROR" >"$PM_TMP/meta.$name"
+  # Appends of one short line are atomic, so lanes running side by side keep whole names.
+  printf '%s\n' "$name" >>"$PM_TMP/order"
 }
 
-# pm_begin PLATFORM: prints the bundle head.
+# pm_lane FUNCTION [ARGS...]: runs a function of sections beside the main run (sections that
+# wait on a daemon, a sample or many small probes); pm_end waits for every lane.
+pm_lane() { ( "$@" ) & }
+
+# pm_begin PLATFORM [CONTAINER [CONTAINER_ID]]: notes the bundle head (printed by pm_end).
 pm_begin() {
-  local platform=$1 instance='' node='' container=${2:-}
+  local platform=$1 instance='' node='' container=${2:-} container_id=${3:-} p c i n
   if [ -r /var/lib/cloud/data/instance-id ]; then instance=$(head -c 64 /var/lib/cloud/data/instance-id | tr -cd 'a-zA-Z0-9-'); fi
   if [ "$platform" = eks ]; then node=$(hostname 2>/dev/null | tr -cd 'a-zA-Z0-9.-' || true); fi
-  printf '{\n  "schema": "paramedic.evidence/v1",\n  "target": {"platform": %s, "instanceId": %s, "node": %s, "container": %s},\n  "collectedAt": %s,\n  "sections": {' \
-    "$(pm_json_value "$platform")" "$(pm_json_or_null "$instance")" "$(pm_json_or_null "$node")" \
-    "$(pm_json_or_null "$container")" "$(pm_json_value "$(date -u +%Y-%m-%dT%H:%M:%SZ)")"
+  pm_json_into p "$platform"
+  i=null; n=null; c=null
+  [ -z "$instance" ] || pm_json_into i "$instance"
+  [ -z "$node" ] || pm_json_into n "$node"
+  [ -z "$container" ] || pm_json_into c "$container"
+  PM_HEAD="\"target\": {\"platform\": $p, \"instanceId\": $i, \"node\": $n, \"container\": $c"
+  if [ -n "$container_id" ]; then pm_json_into c "$container_id"; PM_HEAD="$PM_HEAD, \"containerId\": $c"; fi
+  PM_HEAD="$PM_HEAD}"
 }
 
-pm_end() { printf '\n  }\n}\n'; }
+# pm_end LOOKBACK REMEDIATED_AT: waits for the lanes, then prints the whole bundle in one pass:
+# the head, then every filed section, all outputs escaped as JSON strings by a single awk.
+pm_end() {
+  local lookback=$1 remediated=${2:-} name size rc truncated command err jn jc je at rem files=()
+  wait
+  pm_json_into at "$PM_INCIDENT_ISO"
+  rem=null
+  [ -z "$remediated" ] || pm_json_into rem "$remediated"
+  printf '{\n  "schema": "paramedic.evidence/v1",\n  %s,\n  "collectedAt": "%s",\n' "$PM_HEAD" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf '  "incident": {"at": %s, "lookbackMinutes": %s, "remediatedAt": %s},\n  "sections": {' "$at" "$lookback" "$rem"
+  [ -s "$PM_TMP/order" ] || { printf '\n  }\n}\n'; return 0; }
+  while read -r name; do
+    { read -r size; read -r rc; read -r truncated; IFS= read -r command; IFS= read -r err || true; } <"$PM_TMP/meta.$name"
+    if [ $((PM_EMITTED_BYTES + size)) -gt "$PM_TOTAL_MAX_BYTES" ]; then
+      # The whole bundle is bounded too: later sections keep a shorter tail (at least 4 KiB).
+      size=$((PM_TOTAL_MAX_BYTES - PM_EMITTED_BYTES))
+      [ "$size" -gt 4096 ] || size=4096
+      tail -c "$size" "$PM_TMP/out.$name" | tail -n +2 >"$PM_TMP/cut" && mv -f "$PM_TMP/cut" "$PM_TMP/out.$name"
+      truncated=true
+    fi
+    PM_EMITTED_BYTES=$((PM_EMITTED_BYTES + size))
+    pm_json_into jn "$name"; pm_json_into jc "$command"; je=null
+    [ -z "$err" ] || pm_json_into je "$err"
+    printf '%s: {"command": %s, "exitCode": %s, "truncated": %s, "error": %s, "output": \n' "$jn" "$jc" "$rc" "$truncated" "$je" >"$PM_TMP/head.$name"
+    files+=("$PM_TMP/head.$name" "$PM_TMP/out.$name")
+  done <"$PM_TMP/order"
+  LC_ALL=C awk '
+    # Escapes by split and join: gsub replacement strings treat backslashes differently in mawk,
+    # gawk and busybox awk.
+    function swap(s, from, to,   parts, n, i, out) {
+      n = split(s, parts, from); out = parts[1]
+      for (i = 2; i <= n; i++) out = out to parts[i]
+      return out
+    }
+    function esc(s) { return swap(swap(swap(swap(s, "\\", "\\\\"), "\"", "\\\""), "\t", "\\t"), "\r", "\\r") }
+    FNR == 1 { ishead = (FILENAME ~ /\/head\.[^\/]+$/) }
+    # A head is one line ending in `"output": `; the output (maybe an empty file) follows it.
+    ishead { if (sections++) printf "\"},"; sub(/ $/, ""); printf "\n    %s\"", $0; next }
+    { printf "%s%s", (FNR > 1 ? "\\n" : ""), esc($0) }
+    END { if (sections) printf "\"}" }
+  ' "${files[@]}"
+  printf '\n  }\n}\n'
+}
+
+# --- the incident window: logs read from where it starts ----------------------------------------
+
+# pm_window_filter [YEAR]: keeps log lines logged at or after the window start (ISO stamps,
+# dockerd time="…", syslog "Mon DD HH:MM:SS"); a line without a stamp goes with the line before.
+pm_window_filter() {
+  LC_ALL=C awk -v from="$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%S)" -v year="$(date -u +%Y)" '
+    BEGIN { n = split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i = 1; i <= n; i++) mon[m[i]] = sprintf("%02d", i); keep = 1 }
+    {
+      t = ""
+      if (match($0, /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) { t = substr($0, 1, 19); sub(/ /, "T", t) }
+      else if (match($0, /time="[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) t = substr($0, RSTART + 6, 19)
+      else if (match($0, /^[A-Z][a-z][a-z]  ?[0-9]?[0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && (substr($0, 1, 3) in mon)) {
+        split(substr($0, 4, RLENGTH - 3), p, " ")
+        t = year "-" mon[substr($0, 1, 3)] "-" sprintf("%02d", p[1]) "T" p[2]
+      }
+      if (t != "") keep = (t >= from)
+      if (keep) print
+    }'
+}
+
+# pm_log_file FILE [PROGRAM_REGEX]: the window of a log file (its last 4 MiB at most), only the
+# lines of PROGRAM when the file is shared (syslog, messages), the last 2000 lines of that.
+pm_log_file() {
+  local file=$1 programs=${2:-}
+  printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
+  if [ -n "$programs" ]; then
+    timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | { LC_ALL=C grep -E "$programs" || true; } | pm_window_filter | tail -n 2000
+  else
+    timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | pm_window_filter | tail -n 2000
+  fi
+}
+
+pm_have_journal() { pm_have journalctl && [ -d /run/systemd/journal ]; }
+
+# pm_probe_daemon_log GIVEN_PATH "DEDICATED FILES" PROGRAM_REGEX UNIT...: a daemon's log of the
+# window, wherever the host keeps it: the path given as a parameter, the systemd journal, the
+# daemon's own log file, else the lines of the daemon in the shared syslog files.
+pm_probe_daemon_log() {
+  local given=$1 dedicated=$2 programs=$3 found=0 f u args=()
+  shift 3
+  if [ -n "$given" ]; then
+    if [ -r "$given" ]; then pm_log_file "$given"; found=1
+    else printf '# log file %s (given): absent or not readable\n' "$given"; pm_note_error "given log $given unreadable"; fi
+  fi
+  if pm_have_journal; then
+    for u in "$@"; do args+=(-u "$u"); done
+    printf '# journalctl %s (since the window start)\n' "${args[*]}"
+    pm_run 8 journalctl "${args[@]}" --since "$(date -d "@$PM_FROM_EPOCH" '+%Y-%m-%d %H:%M:%S')" --no-pager -o short-iso -n 2000 && found=1
+  fi
+  if [ "$found" -eq 0 ]; then
+    for f in $dedicated; do
+      if [ -r "$f" ]; then pm_log_file "$f"; found=1; fi
+    done
+  fi
+  if [ "$found" -eq 0 ]; then
+    for f in /var/log/daemon.log /var/log/messages /var/log/syslog; do
+      if [ -r "$f" ]; then pm_log_file "$f" "$programs"; found=1; fi
+    done
+  fi
+  if [ "$found" -eq 0 ]; then
+    printf 'no log of %s found: no systemd journal, none of %s, no syslog file; pass the path as a parameter\n' "$*" "$dedicated"
+    pm_note_error 'no daemon log found'
+    return 1
+  fi
+  PM_SECTION_ERROR=''
+  PM_SECTION_RC=0
+}
 
 # --- probes shared by both collectors -------------------------------------------------------
 
@@ -191,6 +317,36 @@ pm_probe_disk_usage() {
   done
 }
 
+# pm_listeners PID...: the TCP listening sockets of each process's network namespace, read from
+# /proc/PID/net/tcp{,6} (one awk for all, no nsenter per container), as `ss -tln` rows.
+pm_listeners() {
+  local pid files=()
+  for pid in "$@"; do files+=("/proc/$pid/net/tcp" "/proc/$pid/net/tcp6"); done
+  [ "${#files[@]}" -gt 0 ] || return 0
+  LC_ALL=C awk '
+    function hex(h,   i, n) { n = 0; h = toupper(h); for (i = 1; i <= length(h); i++) n = n * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1; return n }
+    # The kernel prints each 32-bit word of an address in host (little-endian) byte order.
+    function v4(w) { return hex(substr(w, 7, 2)) "." hex(substr(w, 5, 2)) "." hex(substr(w, 3, 2)) "." hex(substr(w, 1, 2)) }
+    function v6(a,   i, w, g, out) {
+      if (a == "00000000000000000000000000000000") return "[::]"
+      if (a == "00000000000000000000000001000000") return "[::1]"
+      if (substr(a, 1, 24) == "0000000000000000FFFF0000") return "[::ffff:" v4(substr(a, 25, 8)) "]"
+      out = ""
+      for (i = 0; i < 4; i++) {
+        w = substr(a, i * 8 + 1, 8)
+        g = substr(w, 7, 2) substr(w, 5, 2) ":" substr(w, 3, 2) substr(w, 1, 2)
+        out = out (i ? ":" : "") tolower(g)
+      }
+      return "[" out "]"
+    }
+    FNR == 1 { split(FILENAME, p, "/"); if (p[3] != pid) { pid = p[3]; printf "%s\n", "# pid " pid } next }
+    $4 == "0A" {
+      split($2, la, ":")
+      addr = (length(la[1]) == 8) ? v4(la[1]) : v6(la[1])
+      printf "LISTEN 0 0 %s:%d %s\n", addr, hex(la[2]), (length(la[1]) == 8 ? "0.0.0.0:*" : "[::]:*")
+    }' "${files[@]}" 2>/dev/null
+}
+
 pm_probe_net_addr() {
   pm_cmd 3 ip addr
   pm_cmd 3 ip route
@@ -206,22 +362,28 @@ pm_probe_net_dns() {
   fi
 }
 
-# pm_probe_kernel_log SINCE_MIN: kernel lines of the window (by their monotonic timestamps).
+# pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the
+# uptime anchor printed first lets the classifier place them in time.
 pm_probe_kernel_log() {
-  local since=$1 log="$PM_TMP/kernel.log" now
-  now=$(cut -d' ' -f1 /proc/uptime 2>/dev/null || echo 0)
+  local log="$PM_TMP/kernel.log" up now now_epoch from
+  # Uptime and wall time read together: the anchor that turns dmesg seconds into times.
+  read -r up _ </proc/uptime 2>/dev/null || up=0
+  now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  now_epoch=$(date -u -d "$now" +%s)
+  from=$(awk -v u="$up" -v n="$now_epoch" -v f="$PM_FROM_EPOCH" 'BEGIN { printf "%d", u - (n - f) - 2 }')
   if pm_have dmesg && timeout -k 1 4 dmesg >"$PM_TMP/dmesg.raw" 2>/dev/null; then
-    awk -v from="$(awk -v n="$now" -v m="$since" 'BEGIN { printf "%d", n - m * 60 }')" '
+    awk -v from="$from" '
       match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0; keep = (t >= from) }
       keep' "$PM_TMP/dmesg.raw" >"$log"
-  elif pm_have journalctl && timeout -k 1 4 journalctl -k --since "-${since}min" -n 2000 --no-pager >"$log" 2>/dev/null; then :
+  elif pm_have_journal && timeout -k 1 4 journalctl -k --since "$(date -d "@$PM_FROM_EPOCH" '+%Y-%m-%d %H:%M:%S')" -n 2000 -o short-iso --no-pager >"$log" 2>/dev/null; then :
   else
     printf 'kernel log unreadable: neither dmesg nor journalctl -k worked\n'
     pm_note_error 'kernel log unreadable'
     PM_SECTION_RC=1
     return 0
   fi
-  printf '# kernel log of the last %s minutes (uptime %ss)\n' "$since" "$now"
+  printf '# uptime-anchor: %s s at %s\n' "$up" "$now"
+  printf '# kernel log since %s (uptime %ss and later)\n' "$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" "$from"
   printf '# lines about OOM kills, I/O errors and full filesystems (last 60)\n'
   grep -Ei 'out of memory|oom[-_ ]kill|killed process|i/o error|blk_update_request|no space left|ext4-fs error|xfs.*error|hung task|blocked for more than' "$log" | tail -n 60 || true
   printf '# last 80 lines\n'
@@ -234,20 +396,6 @@ pm_probe_kernel_loop() {
   printf '$ ls -l /dev/loop*\n'
   # shellcheck disable=SC2012
   ls -l /dev/loop* 2>&1 | head -n 300 || true
-}
-
-# pm_probe_journal SINCE_MIN UNIT...: journal tail of units, or a note that there is no journal.
-pm_probe_journal() {
-  local since=$1 u args=()
-  shift
-  for u in "$@"; do args+=(-u "$u"); done
-  if pm_have journalctl && [ -d /run/systemd/journal ] ; then
-    pm_run 8 journalctl "${args[@]}" --since "-${since}min" --no-pager -o short-iso -n 2000
-  else
-    printf 'journalctl: no systemd journal on this host (units: %s)\n' "$*"
-    pm_note_error 'no systemd journal'
-    return 1
-  fi
 }
 
 # pm_probe_io_block SAMPLE_SECONDS PIDMAP: per-process block I/O rates from /proc/PID/io deltas,

@@ -1,9 +1,11 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection } from '../../core/evidence/bundle.js';
+import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
+import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type IncidentTime } from '../../core/evidence/bundle.js';
 import { ingressServiceNames, resolveIngressBackends, servicesSelectingPod } from '../../core/kubernetes/ingress-backends.js';
 import { judgeFlow, policiesSelectingPod, type FlowJudgement } from '../../core/kubernetes/network-policy.js';
 import { formatApiFailure, renderClusterStatus, type ApiFailure, type ReadOutcome } from '../../core/kubernetes/render/cluster-status.js';
 import { renderNetworkPolicySection } from '../../core/kubernetes/render/describe-network.js';
+import { eventLastSeen } from '../../core/kubernetes/render/describe-common.js';
 import { renderDescribeNode } from '../../core/kubernetes/render/describe-node.js';
 import { renderDescribePod } from '../../core/kubernetes/render/describe-pod.js';
 import { renderBackendCheck, renderDescribeIngress, renderDescribeService } from '../../core/kubernetes/render/describe-service.js';
@@ -23,6 +25,10 @@ export interface ClusterTarget {
   readonly node?: string;
   readonly namespace?: string;
   readonly pod?: string;
+  /** When the incident began (the alarm's state change, RFC 3339); default: the time of collection. */
+  readonly incidentTime?: string;
+  /** Events that last happened more than this long before the incident are left out; default 15. */
+  readonly lookbackMinutes?: number;
 }
 
 /** Bounds and knobs of one collection. */
@@ -69,6 +75,24 @@ export function normalizeNetworkPolicy(policy: NetworkPolicy): NetworkPolicy {
     return r.from === undefined && renamed !== undefined ? { ...r, from: renamed } : r;
   });
   return { ...policy, spec: { ...spec, ingress } };
+}
+
+/** Keeps the events of the incident's window. */
+type EventFilter = (events: readonly Event[]) => Event[];
+
+/**
+ * The incident window of a collection: events that last happened before it prove nothing about
+ * this incident (a BackOff of yesterday), so they are not rendered. Events without a time stay.
+ */
+function eventWindow(target: ClusterTarget, now: Date): { keep: EventFilter; incident: IncidentTime } {
+  const atMs = target.incidentTime ? Date.parse(target.incidentTime) : Number.NaN;
+  const at = Number.isFinite(atMs) ? new Date(atMs) : now;
+  const lookbackMinutes = target.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
+  const from = at.getTime() - lookbackMinutes * 60_000;
+  return {
+    keep: (events) => events.filter((e) => { const t = eventLastSeen(e); return !(t > 0) || t >= from; }),
+    incident: { at: at.toISOString(), lookbackMinutes },
+  };
 }
 
 type Plain<T> = T;
@@ -133,14 +157,15 @@ export class ClusterReader {
     } catch (error) {
       return this.unreachable(target, now, error);
     }
+    const window = eventWindow(target, now);
     const sections: Record<string, EvidenceSection> = {};
     const pod = target.pod && target.namespace
       ? await this.read<Pod>(c, 'read pod', () => c.core.readNamespacedPod({ name: target.pod!, namespace: target.namespace! }))
       : undefined;
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
     const clusterPart = this.collectCluster(c, now).then((s) => { sections['k8s.cluster'] = s; });
-    const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections) : Promise.resolve([]);
-    const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart) : Promise.resolve();
+    const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections, window.keep) : Promise.resolve([]);
+    const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart, window.keep) : Promise.resolve();
     await Promise.all([clusterPart, nodePart, podPart]);
     if (c.cut.length > 0) {
       const cluster = sections['k8s.cluster']!;
@@ -152,6 +177,7 @@ export class ClusterReader {
       schema: EVIDENCE_SCHEMA,
       target: { platform: 'eks', cluster: target.cluster ?? c.clusterName, node: nodeName ?? null, namespace: target.namespace ?? null, pod: target.pod ?? null },
       collectedAt: now.toISOString(),
+      incident: window.incident,
       sections: ordered,
     };
   }
@@ -187,14 +213,14 @@ export class ClusterReader {
   }
 
   /** Writes k8s.node (and, for a node target, k8s.pods and k8s.events); returns the node's events. */
-  private async collectNode(c: Session, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>): Promise<Event[]> {
+  private async collectNode(c: Session, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>, keep: EventFilter): Promise<Event[]> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
       this.readList<Pod>(c, 'list pods on node', (page) => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page })),
       this.readList<Event>(c, 'list node events', (page) => c.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`, ...page })),
     ]);
     const podItems = pods.ok ? pods.value.items ?? [] : [];
-    const eventItems = events.ok ? events.value.items ?? [] : [];
+    const eventItems = keep(events.ok ? events.value.items ?? [] : []);
     const nodeOut = node.ok ? renderDescribeNode(node.value, podItems, eventItems, now) : formatApiFailure(node.failure);
     const nodeErr = [node, pods, events].filter((r) => !r.ok).map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
     sections['k8s.node'] = this.section(`kubectl describe node ${name}`, nodeOut, nodeErr.length ? nodeErr.join('; ') : undefined);
@@ -208,7 +234,7 @@ export class ClusterReader {
     const podEvents = await Promise.all(unhealthy.map((p) => this.readList<Event>(c, 'list pod events', (page) => c.core.listNamespacedEvent({
       namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`, ...page,
     }))));
-    const allPodEvents = podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : []));
+    const allPodEvents = keep(podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : [])));
     const podsOut = pods.ok
       ? [`$ kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, renderGetPods(podItems, now, { wide: true }).replace(/\n$/, ''),
         ...unhealthy.flatMap((p) => ['', `$ kubectl describe pod -n ${p.metadata?.namespace} ${p.metadata?.name}`, renderDescribePod(p, allPodEvents, now).replace(/\n$/, '')])].join('\n') + '\n'
@@ -219,7 +245,7 @@ export class ClusterReader {
     return eventItems;
   }
 
-  private async collectPod(c: Session, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>): Promise<void> {
+  private async collectPod(c: Session, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>, keep: EventFilter): Promise<void> {
     const [events, policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
       this.readList<Event>(c, 'list events', (page) => c.core.listNamespacedEvent({ namespace, ...page })),
       this.readList<NetworkPolicy>(c, 'list networkpolicies', (page) => c.networking.listNamespacedNetworkPolicy({ namespace, ...page })),
@@ -230,7 +256,7 @@ export class ClusterReader {
       this.readList<Ingress>(c, 'list ingresses', (page) => c.networking.listNamespacedIngress({ namespace, ...page })),
     ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
-    const nsEvents = events.ok ? events.value.items ?? [] : [];
+    const nsEvents = keep(events.ok ? events.value.items ?? [] : []);
 
     // k8s.pods
     sections['k8s.pods'] = pod.ok

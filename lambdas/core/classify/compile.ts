@@ -35,6 +35,7 @@ function visit(expression: MatchExpression, onPattern: (p: PatternMatch) => void
   else if ('fact' in expression) onFact(expression.fact);
   else if ('all' in expression) expression.all.forEach((e) => visit(e, onPattern, onFact));
   else if ('any' in expression) expression.any.forEach((e) => visit(e, onPattern, onFact));
+  else if ('unresolved' in expression) [expression.unresolved, expression.resolvedBy].forEach((e) => visit(e, onPattern, onFact));
   else visit(expression.absent, onPattern, onFact);
 }
 

@@ -3,9 +3,11 @@ import type { FactKind, PatternMatch, Runbook } from '../runbook/model.js';
 import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
+import { incidentWindow, type IncidentWindow } from './incident-window.js';
 import { evaluateExpression } from './matchers/index.js';
 import { platformPrior } from './platform-prior.js';
 import { LINE_CAP, LimitsRecorder, WRAP_JOIN_MAX, type ClassificationLimits, type SectionBudget } from './scan-limits.js';
+import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -87,7 +89,7 @@ function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: num
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
  */
-function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
+function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder, window: IncidentWindow): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
   const hits: EvidenceLine[][] = rulebook.patterns.map(() => []);
   const factSections = new Map<FactKind, Set<string>>();
   const lastLine = new Int32Array(rulebook.patterns.length);
@@ -113,7 +115,7 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
           if (cachedText.length === LINE_CAP) limits.noteIfLong(section, hit.line, output, hit.lineStart);
         }
         const pattern = rulebook.patterns[p]!;
-        if (matchesLine(pattern, cachedText, budget, hit.line) || matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) {
+        if ((matchesLine(pattern, cachedText, budget, hit.line) || matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) && window.counts(section, cachedText)) {
           hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
         }
       }
@@ -125,7 +127,7 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
         const text = line.length > LINE_CAP ? line.slice(0, LINE_CAP) : line;
         for (const p of slow) {
           const pattern = rulebook.patterns[p]!;
-          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text, budget, lineNo)) {
+          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text, budget, lineNo) && window.counts(section, text)) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
           }
         }
@@ -137,7 +139,9 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
 }
 
 function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder): EvaluationContext {
-  const { hits, factSections } = scanSections(rulebook, bundle, limits);
+  // Lines logged before the incident's window (or, on verification evidence, before the fix) prove nothing.
+  const window = incidentWindow(bundle);
+  const { hits, factSections } = scanSections(rulebook, bundle, limits, window);
   const factCache = new Map<FactKind, Fact[]>();
   const allFacts = (kind: FactKind): Fact[] => {
     let facts = factCache.get(kind);
@@ -157,6 +161,7 @@ function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle, limit
     patternHits: (leaf: PatternMatch) => hits[rulebook.patternIndex.get(leaf) ?? -1] ?? [],
     facts: (kind, selectors) => allFacts(kind).filter((f) => sectionSelected(selectors, f.section)),
     collected: (selectors) => sections.some((s) => sectionSelected(selectors, s)),
+    timeOf: (line) => window.timeOf(line.section, line.text),
     evaluate: (expression) => evaluateExpression(expression, context),
   };
   return context;
@@ -177,11 +182,11 @@ function dedupe(lines: readonly EvidenceLine[], max: number): EvidenceLine[] {
 
 interface Scored { runbook: Runbook; confidence: number; evidence: EvidenceLine[]; explanation: RunbookExplanation }
 
-function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, prior: number): Scored | null {
+function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, prior: number, targetNames: TargetNames): Scored | null {
   const matched: { id: string; weight: number; description: string; evidence: readonly EvidenceLine[] }[] = [];
   for (const signal of runbook.signals) {
     const outcome = context.evaluate(signal.match);
-    if (outcome.matched) matched.push({ id: signal.id, weight: signal.weight, description: signal.description, evidence: outcome.evidence });
+    if (outcome.matched) matched.push({ id: signal.id, ...linkSignal(signal, outcome.evidence, targetNames) });
   }
   if (matched.length === 0) return null;
   let confidence = (1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1)) * prior;
@@ -213,7 +218,8 @@ export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBun
   const maxEvidence = options.maxEvidence ?? 8;
   const limits = new LimitsRecorder();
   const context = createContext(rulebook, bundle, limits);
-  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform))).filter((s): s is Scored => s !== null);
+  const targetNames = targetNamesOf(bundle.target);
+  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform), targetNames)).filter((s): s is Scored => s !== null);
   const passing = new Map(scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]));
   for (const s of scored) {
     // A more specific diagnosis that also holds takes precedence; this one stays visible below it.

@@ -7,6 +7,8 @@ export interface EvidenceLine {
   /** 1-based line number within the section output. */
   readonly line: number;
   readonly text: string;
+  /** The workload a fact names (container or pod), for linking evidence to the alarmed target; never printed. */
+  readonly subject?: string;
 }
 
 /** What evaluating an expression found. */
@@ -23,6 +25,8 @@ export interface EvaluationContext {
   facts(kind: FactKind, selectors: readonly string[] | undefined): readonly Fact[];
   /** Whether any section passing the selectors was collected. */
   collected(selectors: readonly string[]): boolean;
+  /** When an evidence line was logged (ms since the epoch), or null when it shows no timestamp. */
+  timeOf(line: EvidenceLine): number | null;
   evaluate(expression: MatchExpression): MatchOutcome;
 }
 

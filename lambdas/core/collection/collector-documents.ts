@@ -82,13 +82,19 @@ function param(name: string, p: Omit<DocumentParameter, 'type' | 'env'>): [strin
 
 const CONTAINER_PATTERN = '^$|^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$';
 const PID_PATTERN = '^$|^[1-9][0-9]{0,9}$';
-const SINCE_PATTERN = '^[1-9][0-9]{0,4}$';
+const SINCE_PATTERN = '^[0-9]{1,5}$';
+/** RFC 3339 in UTC, as CloudWatch stamps an alarm's state change (`StateChangeTime`, `time`). */
+export const INCIDENT_TIME_PATTERN = '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
+const LOG_PATH_PATTERN = '^$|^/[a-zA-Z0-9/_.-]{1,255}$';
 const STRACE_PATTERN = '^([0-9]|10)$';
 const HOST_PATTERN = '^$|^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$';
 
 const commonCollectorParameters = [
   param('pid', { allowedPattern: PID_PATTERN, default: '', description: 'Host pid to trace with strace (with straceSeconds > 0)' }),
-  param('sinceMinutes', { allowedPattern: SINCE_PATTERN, default: '30', description: 'Journal window in minutes', min: 1, max: 99999 }),
+  param('incidentTime', { allowedPattern: INCIDENT_TIME_PATTERN, default: '', description: 'When the incident began (the alarm state change), RFC 3339 UTC, e.g. 2026-12-02T12:00:00Z; empty: now' }),
+  param('sinceMinutes', { allowedPattern: SINCE_PATTERN, default: '15', description: 'Lookback before the incident time, minutes: logs, events and the kernel log are read from there', min: 0, max: 99999 }),
+  param('remediatedAt', { allowedPattern: INCIDENT_TIME_PATTERN, default: '', description: 'On evidence collected to verify a fix: when the fix ran (RFC 3339 UTC); only later lines count' }),
+  param('containerdLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'containerd log file, when it is neither in the journal nor /var/log/containerd.log' }),
   param('straceSeconds', { allowedPattern: STRACE_PATTERN, default: '0', description: 'strace sample length in seconds; 0 disables tracing', min: 0, max: 10 }),
   param('probeHost', { allowedPattern: HOST_PATTERN, default: '', description: 'Host name to resolve in net.dns, e.g. the registry; empty skips the lookup' }),
 ];
@@ -105,6 +111,7 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
     parameters: Object.fromEntries([
       param('container', { allowedPattern: CONTAINER_PATTERN, default: '', description: 'Container name or id to inspect closely and trace' }),
       ...commonCollectorParameters,
+      param('daemonLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'dockerd log file, when it is neither in the journal nor /var/log/docker.log, daemon.log, messages or syslog' }),
     ]),
   },
   {
@@ -114,7 +121,10 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
     script: 'runbooks/collectors/eks-node.sh',
     platform: 'eks',
     timeoutSeconds: 60,
-    parameters: Object.fromEntries(commonCollectorParameters),
+    parameters: Object.fromEntries([
+      ...commonCollectorParameters,
+      param('kubeletLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'kubelet log file, when it is neither in the journal nor /var/log/kubelet.log, messages or syslog' }),
+    ]),
   },
 ];
 
@@ -174,6 +184,37 @@ export function listCommandDocuments(): readonly CommandDocument[] {
 /** Looks a document up by its SSM name (`Paramedic-…`); undefined when unknown. */
 export function findCommandDocument(documentName: string): CommandDocument | undefined {
   return listCommandDocuments().find((d) => d.documentName === documentName);
+}
+
+/** When the incident began and, on evidence that verifies a fix, when the fix ran. */
+export interface IncidentTiming {
+  /** The alarm's state-change time or the manual run's start (any form Date parses). */
+  readonly incidentTime?: string | Date | null;
+  /** When the remediation ran, for the re-collection that verifies it. */
+  readonly remediatedAt?: string | Date | null;
+  /** Lookback before the incident time, minutes (default 15). */
+  readonly lookbackMinutes?: number;
+}
+
+/** `2026-12-02T12:00:00.000Z`: a time as the collector parameters take it (UTC, RFC 3339). */
+function rfc3339(value: string | Date): string {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new DocumentParameterError(`${DOCUMENT_PREFIX}Collect*`, 'incidentTime', `${JSON.stringify(String(value))} is not a time; pass RFC 3339, e.g. 2026-12-02T12:00:00Z`);
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The collector parameters that anchor evidence to the incident: `incidentTime`, `sinceMinutes`
+ * and, for verification, `remediatedAt`. Merge them into the values given to
+ * {@link resolveDocumentParameters}.
+ * @example resolveDocumentParameters(doc, { container: 'web', ...incidentParameters({ incidentTime: alarm.time }) })
+ */
+export function incidentParameters(timing: IncidentTiming): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (timing.incidentTime) out.incidentTime = rfc3339(timing.incidentTime);
+  if (timing.remediatedAt) out.remediatedAt = rfc3339(timing.remediatedAt);
+  if (timing.lookbackMinutes !== undefined) out.sinceMinutes = String(Math.max(0, Math.round(timing.lookbackMinutes)));
+  return out;
 }
 
 /** The collector document of a platform. */

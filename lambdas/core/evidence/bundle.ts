@@ -25,6 +25,21 @@ export interface EvidenceTarget {
   readonly namespace?: string | null;
   readonly pod?: string | null;
   readonly container?: string | null;
+  /** Full id of the alarmed container, when the collector could resolve `container`. */
+  readonly containerId?: string | null;
+}
+
+/**
+ * When the incident happened, so that only evidence of its window proves it. Absent on recorded
+ * bundles and manual collects: they are windowed back from `collectedAt`.
+ */
+export interface IncidentTime {
+  /** The alarm's state-change time, or the start of a manual run (RFC 3339). */
+  readonly at: string;
+  /** How far before `at` evidence still counts; default 15. */
+  readonly lookbackMinutes?: number;
+  /** Set on evidence collected to verify a fix: only lines logged after it count. */
+  readonly remediatedAt?: string | null;
 }
 
 /** One evidence bundle, v1. */
@@ -32,6 +47,7 @@ export interface EvidenceBundle {
   readonly schema: typeof EVIDENCE_SCHEMA;
   readonly target: EvidenceTarget;
   readonly collectedAt: string;
+  readonly incident?: IncidentTime;
   readonly sections: Readonly<Record<string, EvidenceSection>>;
 }
 
@@ -48,7 +64,7 @@ export interface LabelledCase {
 /** Section names the collectors and the Kubernetes reader produce (the spec's canonical list). */
 export const CANONICAL_SECTIONS = [
   'host.os', 'host.services',
-  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.system-df',
+  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.events', 'docker.system-df',
   'disk.df', 'disk.inodes', 'disk.usage',
   'net.sockets', 'net.addr', 'net.dns', 'net.proxy', 'net.probe',
   'kernel.log', 'kernel.loop',
@@ -75,6 +91,13 @@ const targetSchema = z.object({
   namespace: optionalName,
   pod: optionalName,
   container: optionalName,
+  containerId: optionalName,
+});
+
+const incidentSchema = z.object({
+  at: z.string(),
+  lookbackMinutes: z.optional(z.number().check(z.gte(0))),
+  remediatedAt: z.optional(z.nullable(z.string())),
 });
 
 const sectionNameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'section names are lower-case words joined by . _ or -, e.g. docker.journal'));
@@ -84,6 +107,7 @@ const bundleSchema = z.object({
   schema: z.literal(EVIDENCE_SCHEMA),
   target: targetSchema,
   collectedAt: z.string(),
+  incident: z.optional(incidentSchema),
   sections: sectionsSchema,
 });
 

@@ -49,8 +49,16 @@ export interface AnyMatch { readonly any: readonly MatchExpression[] }
 /** Holds when the inner expression finds nothing, and only if one of `in` was collected. */
 export interface AbsentMatch { readonly absent: MatchExpression; readonly in: readonly string[] }
 
+/**
+ * Holds by the evidence of `unresolved` that no evidence of `resolvedBy` follows (later in time,
+ * or later in the same section): a pull that failed and then completed, a daemon that failed and
+ * then started, is a healthy signature, not a failure.
+ * @example { unresolved: { pattern: 'server gave HTTP response' }, resolvedBy: { pattern: 'Pull complete' } }
+ */
+export interface UnresolvedMatch { readonly unresolved: MatchExpression; readonly resolvedBy: MatchExpression }
+
 /** What a signal or an exclusion tests. */
-export type MatchExpression = PatternMatch | FactMatch | AllMatch | AnyMatch | AbsentMatch;
+export type MatchExpression = PatternMatch | FactMatch | AllMatch | AnyMatch | AbsentMatch | UnresolvedMatch;
 
 /** Evidence that identifies the failure. Confidence combines matched weights (noisy-OR). */
 export interface Signal {
@@ -59,6 +67,11 @@ export interface Signal {
   /** 0..1. Above the threshold (0.5) alone is enough; below it needs company. */
   readonly weight: number;
   readonly match: MatchExpression;
+  /**
+   * `target`: the evidence is about one workload (an OOM kill, an exit code, a restart). When the
+   * bundle names the alarmed container or pod, evidence about another one counts only as context.
+   */
+  readonly about?: 'target';
 }
 
 /** Evidence that this is a different failure; multiplies confidence by `penalty` (default 0). */

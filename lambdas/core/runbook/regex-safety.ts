@@ -30,7 +30,10 @@ function regexSites(expression: MatchExpression, path: string, out: RegexSite[])
     }
   } else if ('all' in expression) expression.all.forEach((e, i) => regexSites(e, `${path}.all[${i}]`, out));
   else if ('any' in expression) expression.any.forEach((e, i) => regexSites(e, `${path}.any[${i}]`, out));
-  else regexSites(expression.absent, `${path}.absent`, out);
+  else if ('unresolved' in expression) {
+    regexSites(expression.unresolved, `${path}.unresolved`, out);
+    regexSites(expression.resolvedBy, `${path}.resolvedBy`, out);
+  } else regexSites(expression.absent, `${path}.absent`, out);
 }
 
 /** Every regex of a runbook with its path in the document. */

@@ -49,14 +49,23 @@ const absentMatch = z.strictObject({
   },
   in: z.array(sectionSelector).check(z.minLength(1)),
 });
+const unresolvedMatch = z.strictObject({
+  get unresolved() {
+    return matchExpression;
+  },
+  get resolvedBy() {
+    return matchExpression;
+  },
+});
 /** A signal's or exclusion's test (see model.ts MatchExpression). */
-export const matchExpression: z.ZodMiniType<MatchExpression> = z.union([patternMatch, factMatch, allMatch, anyMatch, absentMatch]);
+export const matchExpression: z.ZodMiniType<MatchExpression> = z.union([patternMatch, factMatch, allMatch, anyMatch, absentMatch, unresolvedMatch]);
 
 const signal = z.strictObject({
   id,
   description: z.string().check(z.minLength(1)),
   weight: z.number().check(z.gt(0), z.lte(1)),
   match: matchExpression,
+  about: z.optional(z.literal('target')),
 });
 const ruleOut = z.strictObject({
   id,

@@ -65,7 +65,10 @@ function checkExpression(expression: MatchExpression, path: string, runbook: Run
     }
   } else if ('all' in expression) expression.all.forEach((e, i) => checkExpression(e, `${path}.all[${i}]`, runbook, errors));
   else if ('any' in expression) expression.any.forEach((e, i) => checkExpression(e, `${path}.any[${i}]`, runbook, errors));
-  else checkExpression(expression.absent, `${path}.absent`, runbook, errors);
+  else if ('unresolved' in expression) {
+    checkExpression(expression.unresolved, `${path}.unresolved`, runbook, errors);
+    checkExpression(expression.resolvedBy, `${path}.resolvedBy`, runbook, errors);
+  } else checkExpression(expression.absent, `${path}.absent`, runbook, errors);
 }
 
 const TARGETS_BY_PLATFORM: Record<Runbook['platform'], readonly string[]> = {

@@ -5,7 +5,7 @@
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks, type ClassificationResult, type VerifyCheckOutcome } from '../classify/engine.js';
-import { collectorDocumentFor, resolveDocumentParameters } from '../collection/collector-documents.js';
+import { collectorDocumentFor, incidentParameters, resolveDocumentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
 import { tail } from '../remediation/document-executor.js';
 import type { Runbook } from '../runbook/model.js';
@@ -26,15 +26,19 @@ export function collectionResult(evidence: readonly CollectedEvidence[]): Collec
   return { evidence, collected: evidence.filter((e) => e.ref).length, failed: evidence.filter((e) => !e.ref).length };
 }
 
-/** Runs the collector of each platform on its targets and stores every valid bundle under `executions/<name>/<phase>/`. */
-export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[]): Promise<CollectionResult> {
+/**
+ * Runs the collector of each platform on its targets and stores every valid bundle under
+ * `executions/<name>/<phase>/`. `timing` anchors the collectors' window to the incident (and, when
+ * verifying, to the fix), so stale lines and other tenants' old noise never prove the failure.
+ */
+export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[], timing: IncidentTiming = {}): Promise<CollectionResult> {
   const evidence: CollectedEvidence[] = [];
   for (const platform of ['docker', 'eks'] as const) {
     const group = targets.filter((t) => t.platform === platform);
     if (group.length === 0) continue;
     const doc = collectorDocumentFor(platform);
     const results = await ports.commands.run({
-      document: doc.documentName, parameters: resolveDocumentParameters(doc, {}), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
+      document: doc.documentName, parameters: resolveDocumentParameters(doc, incidentParameters(timing)), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
     });
     for (const r of results) {
       const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };

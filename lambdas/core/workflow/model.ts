@@ -188,6 +188,8 @@ export interface RemediationProgress {
   readonly done: boolean;
   readonly failed: boolean;
   readonly outcomes: readonly StepOutcome[];
+  /** When the last step ended (RFC 3339): Verify counts only evidence logged after it. */
+  readonly finishedAt?: string;
 }
 
 /** Result of Verify. */

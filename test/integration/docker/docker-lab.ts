@@ -6,7 +6,7 @@
  * host's daemon, bridge, iptables and DNS are never touched. Cleanup stops only our pids.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
@@ -126,16 +126,18 @@ export class DockerLab {
   }
 
   /**
-   * Starts dockerd inside the lab. `wait: false` returns once the process exits or the socket
-   * answers, whichever comes first (for daemons that are meant to fail).
+   * Starts dockerd inside the lab. `expectFailure` returns once the process exits or the socket
+   * answers, whichever comes first (for daemons that are meant to fail). `staleLog` is written
+   * to the daemon's log file first: lines of an older incident the window must leave out.
    */
-  async startDaemon(name: string, args: readonly string[] = [], opts: { expectFailure?: boolean; wrapper?: readonly string[] } = {}): Promise<Daemon> {
+  async startDaemon(name: string, args: readonly string[] = [], opts: { expectFailure?: boolean; wrapper?: readonly string[]; staleLog?: string } = {}): Promise<Daemon> {
     const base = join(this.dir, name);
     mkdirSync(base, { recursive: true });
     const daemon: Daemon = {
       name, socket: join(base, 'docker.sock'), dockerHost: `unix://${join(base, 'docker.sock')}`,
       logFile: join(base, 'dockerd.log'), dataRoot: join(base, 'data'), execRoot: join(base, 'exec'), pid: 0,
     };
+    if (opts.staleLog) appendFileSync(daemon.logFile, opts.staleLog);
     const fd = openSync(daemon.logFile, 'a');
     const wrapper = opts.wrapper ?? this.wrapper;
     const child = spawn(wrapper[0]!, [...wrapper.slice(1), 'dockerd',
@@ -184,7 +186,7 @@ export class DockerLab {
       mkdirSync(join(rootfs, 'bin'), { recursive: true });
       mkdirSync(join(rootfs, 'tmp'), { recursive: true });
       must(['cp', '/bin/busybox', join(rootfs, 'bin', 'busybox')]);
-      for (const applet of ['sh', 'dd', 'sleep', 'httpd', 'cat', 'echo', 'ls', 'yes', 'true', 'head']) must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
+      for (const applet of ['sh', 'dd', 'sleep', 'httpd', 'cat', 'echo', 'ls', 'yes', 'true', 'head', 'rm']) must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
     }
     const r = run(['sh', '-c', `tar -C "$0" -c . | docker import -c 'ENV PATH=/bin' - pm/busybox:1`, rootfs], this.cliEnv(daemon));
     if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
@@ -204,21 +206,30 @@ export class DockerLab {
     return mountpoint;
   }
 
-  /** Forgets earlier daemon log lines, as a journal window starting now would. */
-  startWindow(daemon: Daemon): void {
-    truncateSync(daemon.logFile, 0);
+  /**
+   * Marks the start of an incident: the collector's window begins here (lookback 0), so what the
+   * daemon and the kernel logged before (earlier cases, planted noise) proves nothing. The logs
+   * are never truncated: the window, not a clean file, must keep stale lines out.
+   */
+  async markIncident(): Promise<string> {
+    // Log stamps have sub-second precision; step past the second boundary so none falls on it twice.
+    await new Promise((r) => setTimeout(r, 20));
+    return new Date().toISOString();
   }
 
-  /** Runs the Docker-host collector inside the lab, through the LocalCommandRunner. */
+  /**
+   * Runs the Docker-host collector inside the lab, through the LocalCommandRunner. The daemon's
+   * log file is passed as the `daemonLog` document parameter, as on a host without systemd.
+   */
   async collect(daemon: Daemon, parameters: Record<string, string> = {}, env: Record<string, string> = {}, wrapper = this.wrapper): Promise<EvidenceBundle> {
     const runner = new LocalCommandRunner({
       wrapper,
       env: {
-        DOCKER_HOST: daemon.dockerHost, PARAMEDIC_DOCKER_LOG_FILE: daemon.logFile,
+        DOCKER_HOST: daemon.dockerHost,
         PARAMEDIC_DOCKER_CONFIG_FILE: join(this.dir, daemon.name, 'daemon.json'), PARAMEDIC_IO_SAMPLE_SECONDS: '1', ...env,
       },
     });
-    const { bundle } = await collectEvidence({ platform: 'docker', parameters: { sinceMinutes: '1', ...parameters }, runner });
+    const { bundle } = await collectEvidence({ platform: 'docker', parameters: { sinceMinutes: '0', daemonLog: daemon.logFile, ...parameters }, runner });
     const record = process.env.PARAMEDIC_RECORD_DIR;
     if (record) {
       mkdirSync(record, { recursive: true });

@@ -5,7 +5,7 @@ import { readDocumentScript } from '../../../lambdas/adapters/local/local-comman
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
   ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, DocumentParameterError, documentEnvironment, envNameOf, findCommandDocument,
-  inlineIncludes, listCommandDocuments, resolveDocumentParameters,
+  incidentParameters, inlineIncludes, listCommandDocuments, resolveDocumentParameters,
 } from '../../../lambdas/core/collection/collector-documents.js';
 import { listActions } from '../../../lambdas/core/remediation/catalog.js';
 
@@ -44,5 +44,23 @@ describe('command documents', () => {
     const text = '#!/bin/bash\n# paramedic:include lib.sh is explained here\n. ./lib.sh # paramedic:include lib.sh\necho done\n';
     const out = inlineIncludes(text, (p) => (p === 'lib.sh' ? '#!/bin/bash\nf() { :; }\n' : ''));
     expect(out).toBe('#!/bin/bash\n# paramedic:include lib.sh is explained here\n# --- begin lib.sh (inlined) ---\nf() { :; }\n# --- end lib.sh ---\necho done\n');
+  });
+});
+
+describe('incident parameters of the collectors', () => {
+  const docker = COLLECTOR_DOCUMENTS[0]!;
+  it('turn an alarm state-change time into incidentTime (UTC, RFC 3339) and a fix time into remediatedAt', () => {
+    const values = incidentParameters({ incidentTime: '2026-12-02T13:00:00.123+01:00', remediatedAt: new Date('2026-12-02T12:10:00Z'), lookbackMinutes: 30 });
+    expect(values).toEqual({ incidentTime: '2026-12-02T12:00:00.123Z', remediatedAt: '2026-12-02T12:10:00.000Z', sinceMinutes: '30' });
+    expect(resolveDocumentParameters(docker, { container: 'web', ...values })).toMatchObject({ incidentTime: '2026-12-02T12:00:00.123Z', sinceMinutes: '30' });
+  });
+  it('default to a 15-minute lookback from now and no fix time', () => {
+    expect(resolveDocumentParameters(docker, {})).toMatchObject({ incidentTime: '', sinceMinutes: '15', remediatedAt: '', daemonLog: '' });
+  });
+  it('refuse a time that is not RFC 3339 UTC, and a log path with shell characters', () => {
+    expect(() => incidentParameters({ incidentTime: 'yesterday' })).toThrow(DocumentParameterError);
+    for (const bad of [{ incidentTime: '2026-12-02 12:00:00' } as Record<string, string>, { incidentTime: '2026-12-02T12:00:00+01:00' }, { daemonLog: 'var/log/docker.log' }, { daemonLog: '/var/log/$(id)' }]) {
+      expect(() => resolveDocumentParameters(docker, bad), JSON.stringify(bad)).toThrow(DocumentParameterError);
+    }
   });
 });

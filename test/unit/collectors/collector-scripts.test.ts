@@ -73,7 +73,7 @@ describe('parameters', () => {
   const runner = new LocalCommandRunner();
   const bad: Record<string, string>[] = [
     { container: 'web; rm -rf /' }, { container: '$(id)' }, { container: '-rf' }, { pid: '12 13' }, { pid: '0' },
-    { sinceMinutes: '0' }, { straceSeconds: '11' }, { probeHost: 'a b.invalid' }, { probeHost: 'x\nid' }, { nope: '1' },
+    { sinceMinutes: '100000' }, { incidentTime: '2026-12-02 12:00:00' }, { incidentTime: '$(date)' }, { daemonLog: '/var/log/x;id' }, { straceSeconds: '11' }, { probeHost: 'a b.invalid' }, { probeHost: 'x\nid' }, { nope: '1' },
   ];
   for (const parameters of bad) {
     it(`refuses ${JSON.stringify(parameters)} before running anything`, async () => {

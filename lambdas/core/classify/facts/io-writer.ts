@@ -1,4 +1,5 @@
 import { clip, forEachLine, parseSize, type Fact, type FactExtractor } from './fact.js';
+import { pidstatRows } from './pidstat.js';
 
 // iotop prints binary units with one letter: K/s, M/s, G/s.
 const IOTOP_UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
@@ -17,14 +18,15 @@ function readWrite(cell: string | undefined): [number | null, number | null] {
  * (`PID COMM CONTAINER READ_B/S WRITE_B/S`, rates over the sample window).
  * `iotop` rows (`TID PRIO USER DISK READ DISK WRITE SWAPIN IO> COMMAND`) give rates and the share of
  * time the process waits on I/O (`ioWaitPercent`, the IO> column); they name no container.
+ * `pidstat -d` rows (see pidstat.ts) give rates per process too.
  * Fields: name, container, pid, readBytes, writeBytes (cumulative) or readRate, writeRate (bytes/s).
  */
 export const ioWriter: FactExtractor = {
   kind: 'io.writer',
-  markers: ['block i/o', 'write_b/s', 'disk write'],
-  mayContain: (text) => text.includes('BLOCK I/O') || text.includes('WRITE_B/S') || text.includes('DISK WRITE'),
+  markers: ['block i/o', 'write_b/s', 'disk write', 'kb_wr/s'],
+  mayContain: (text) => text.includes('BLOCK I/O') || text.includes('WRITE_B/S') || text.includes('DISK WRITE') || text.includes('kB_wr/s'),
   extract(section, text) {
-    const facts: Fact[] = [];
+    const facts: Fact[] = text.includes('kB_wr/s') ? pidstatRows(section, text) : [];
     let header: string[] | null = null;
     let mode: 'stats' | 'sample' = 'stats';
     forEachLine(text, (line, lineNo) => {

@@ -5,7 +5,8 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
  * snap packages are excluded from `attachedOther` because they are normal on Ubuntu),
  * `ls -l /dev/loop*` (devices that exist) and `losetup -f` ("could not find any free loop device").
  * Fields: attached, attachedOther, devices (null when not listed), free (null when unknown),
- * noFreeDevice (losetup -f said so).
+ * noFreeDevice (losetup -f said so), loopControl (`/dev/loop-control` is listed: the kernel
+ * hands out loop devices, so `devices: 0` beside it means no /dev/loopN node exists to attach).
  */
 export const loopDevices: FactExtractor = {
   kind: 'loop.devices',
@@ -17,6 +18,7 @@ export const loopDevices: FactExtractor = {
     const devices = new Set<string>();
     let listed = false;
     let noFree = false;
+    let control = false;
     let firstLine = 0;
     let firstText = '';
     forEachLine(text, (line, lineNo) => {
@@ -28,6 +30,11 @@ export const loopDevices: FactExtractor = {
       }
       const dev = /^b\S+\s.*\s7,\s*\d+\s.*(\/dev\/loop\d+)\s*$/.exec(line.trim());
       if (dev) { devices.add(dev[1]!); listed = true; return; }
+      if (/^c\S+\s.*\s10,\s*237\s.*\/dev\/loop-control\s*$/.test(line.trim())) {
+        control = true; listed = true;
+        if (!firstLine) { firstLine = lineNo; firstText = line.trim(); }
+        return;
+      }
       if (/could not find any free loop device|cannot find an unused loop device|no free loop device|no more loop(back)? devices? available/i.test(line)) {
         noFree = true; firstLine = lineNo; firstText = line.trim();
       }
@@ -36,7 +43,7 @@ export const loopDevices: FactExtractor = {
     const free = listed ? [...devices].filter((d) => !attached.has(d)).length : null;
     return [{
       kind: 'loop.devices', section, line: firstLine || 1, text: clip(firstText),
-      fields: { attached: attached.size, attachedOther, devices: listed ? devices.size : null, free, noFreeDevice: noFree },
+      fields: { attached: attached.size, attachedOther, devices: listed ? devices.size : null, free, noFreeDevice: noFree, loopControl: control },
     } satisfies Fact];
   },
 };

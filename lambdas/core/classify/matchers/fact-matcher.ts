@@ -33,6 +33,9 @@ export const factMatcher: Matcher<FactMatch> = (expression, context) => {
   const hits = context.facts(expression.fact, expression.sections).filter((f) => where.every(([k, c]) => satisfies(f.fields[k], c)));
   return {
     matched: hits.length >= (expression.minCount ?? 1),
-    evidence: hits.map((f) => ({ section: f.section, line: f.line, text: f.text })),
+    evidence: hits.map((f) => {
+      const subject = f.fields.name ?? f.fields.container ?? f.fields.pod;
+      return typeof subject === 'string' && subject !== '' ? { section: f.section, line: f.line, text: f.text, subject } : { section: f.section, line: f.line, text: f.text };
+    }),
   };
 };

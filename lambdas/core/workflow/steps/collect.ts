@@ -21,7 +21,7 @@ export async function runCollect({ executionId, state }: TaskInput, ports: Colle
     await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'replay', evidence: result.evidence });
     return result;
   }
-  const result = await collectFromTargets(ports, executionId, 'triage', intake.targets);
+  const result = await collectFromTargets(ports, executionId, 'triage', intake.targets, { incidentTime: intake.trigger.at });
   await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'collector', evidence: result.evidence });
   return result;
 }

@@ -45,5 +45,5 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   for (const o of outcomes) if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
   await appendAudit(ports, clock, executionId, intake, 'step', { step: step.index, action: step.action, document: step.document ?? null, outcomes }, withRunbook(plan.runbookId));
   const nextStep = progress.nextStep + 1;
-  return { nextStep, done: failed || nextStep >= plan.steps.length, failed, outcomes: [...progress.outcomes, ...outcomes] };
+  return { nextStep, done: failed || nextStep >= plan.steps.length, failed, outcomes: [...progress.outcomes, ...outcomes], finishedAt: clock.now().toISOString() };
 }

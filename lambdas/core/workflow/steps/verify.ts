@@ -16,7 +16,8 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const plan = requireState('Verify', state.plan, 'plan');
   const runbook = runbookOf(ports.rulebook, plan.runbookId);
   const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
-  const collection = await collectFromTargets(ports, executionId, 'verify', targets);
+  // Only what was logged after the fix may show that it did not hold.
+  const collection = await collectFromTargets(ports, executionId, 'verify', targets, { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null });
   const classified = await classifyStored(ports, collection.evidence, runbook);
   const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
   const decision = runbook

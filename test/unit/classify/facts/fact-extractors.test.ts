@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FACT_EXTRACTORS } from '../../../../lambdas/core/classify/facts/index.js';
 import { parseSize } from '../../../../lambdas/core/classify/facts/fact.js';
 
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/collectors');
 const extract = (kind: keyof typeof FACT_EXTRACTORS, text: string, section = 's') => FACT_EXTRACTORS[kind].extract(section, text).map((f) => ({ line: f.line, ...f.fields }));
 
 describe('disk.usage (df)', () => {
@@ -133,5 +136,33 @@ describe('node condition rows quoted without their header', () => {
     const node = '  DiskPressure     True    Mon, 23 Nov 2026 09:00:00 +0000   Mon, 23 Nov 2026 08:55:00 +0000   KubeletHasDiskPressure       kubelet has disk pressure';
     expect(extract('node.condition', node)[0]).toMatchObject({ type: 'DiskPressure', status: 'True', reason: 'KubeletHasDiskPressure' });
     expect(extract('node.condition', 'Conditions:\n  Type              Status\n  Ready             False\n  ContainersReady   False')).toEqual([]);
+  });
+});
+
+describe('io.writer from pidstat -d', () => {
+  it('reads per-process kB/s rows under the header, 12-hour and Average rows alike', () => {
+    const text = readFileSync(join(FIXTURES, 'pidstat-d-12h.txt'), 'utf8');
+    const facts = extract('io.writer', text);
+    expect(facts[0]).toMatchObject({ line: 4, name: 'dd', pid: 4242, writeRate: 184320 * 1024, readRate: 0, container: null });
+    expect(facts[1]).toMatchObject({ name: 'postgres', pid: 1200, writeRate: 8192 });
+    expect(facts[2]).toMatchObject({ line: 8, name: 'dd', writeRate: 184320 * 1024 });
+  });
+  it('reads 24-hour rows of a release without iodelay', () => {
+    const text = '12:00:01      UID       PID   kB_rd/s   kB_wr/s kB_ccwr/s  Command\n12:00:02        0       77    100.00      0.00      0.00  java -jar app.jar';
+    expect(extract('io.writer', text)).toEqual([expect.objectContaining({ name: 'java -jar app.jar', pid: 77, readRate: 102400, writeRate: 0 })]);
+  });
+  it('ignores rows that are not under a pidstat header', () => {
+    expect(extract('io.writer', '12:00:02 0 77 100.00 0.00 0.00 java kB_wr/s')).toEqual([]);
+  });
+});
+
+describe('loop.devices: loop-control without loop nodes', () => {
+  it('counts zero devices when only /dev/loop-control is listed', () => {
+    const text = '$ ls -l /dev/loop*\ncrw-rw---- 1 root disk 10, 237 Dec  2 12:00 /dev/loop-control';
+    expect(extract('loop.devices', text)[0]).toMatchObject({ loopControl: true, devices: 0, attached: 0 });
+  });
+  it('counts the nodes beside loop-control', () => {
+    const text = 'brw-rw---- 1 root disk 7, 0 Dec  2 12:00 /dev/loop0\ncrw-rw---- 1 root disk 10, 237 Dec  2 12:00 /dev/loop-control';
+    expect(extract('loop.devices', text)[0]).toMatchObject({ loopControl: true, devices: 1, free: 1 });
   });
 });

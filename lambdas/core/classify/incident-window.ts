@@ -1,0 +1,69 @@
+/**
+ * Which log lines may prove a failure: those logged inside the incident's window. A line from
+ * before the window proves nothing (an OOM kill an hour ago, an error fixed yesterday); on
+ * evidence re-collected after a fix, only lines from after the fix count (verification).
+ * Lines without a timestamp are kept: nothing says they are stale.
+ */
+import type { EvidenceBundle } from '../evidence/bundle.js';
+import { bootTimeOf, lineTime, type LineClock } from './line-time.js';
+
+/** Default lookback before the incident time, minutes (the collectors' default too). */
+export const DEFAULT_LOOKBACK_MINUTES = 15;
+
+/**
+ * dmesg stamps come from the kernel's scheduler clock, placed in time through /proc/uptime; the
+ * two drift apart by milliseconds over days of uptime, so a kernel line gets this much slack.
+ */
+const KERNEL_CLOCK_SLACK_MS = 1000;
+
+/** Places a section's lines in time and says whether they count. */
+export interface IncidentWindow {
+  /** Start of the window in ms, or null when the bundle carries no usable time (labelled cases). */
+  readonly from: number | null;
+  /** Whether a line of `section` lies in the window (true when it carries no timestamp). */
+  counts(section: string, line: string): boolean;
+  /** When a line of `section` was logged, in ms, or null when it shows no timestamp. */
+  timeOf(section: string, line: string): number | null;
+}
+
+const parseTime = (text: string | null | undefined): number | null => {
+  if (!text) return null;
+  const ms = Date.parse(text);
+  // The corpus's labelled cases carry the epoch as a placeholder collection time.
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+};
+
+/**
+ * The window of a bundle: from `remediatedAt` when the evidence verifies a fix, else from the
+ * incident time (or, without one, the collection time) minus the lookback.
+ * @example incidentWindow(bundle).counts('kernel.log', '[  12.5] Out of memory: Killed process 9 (java)')
+ */
+export function incidentWindow(bundle: EvidenceBundle): IncidentWindow {
+  const collectedAt = parseTime(bundle.collectedAt);
+  const incident = bundle.incident;
+  const at = parseTime(incident?.at) ?? collectedAt;
+  const lookback = incident?.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
+  const fixedAt = parseTime(incident?.remediatedAt);
+  const from = fixedAt ?? (at === null ? null : at - lookback * 60_000);
+  const reference = collectedAt ?? at ?? 0;
+  const clocks = new Map<string, LineClock>();
+  const clockOf = (section: string): LineClock => {
+    let clock = clocks.get(section);
+    if (!clock) {
+      clock = { reference, bootedAt: bootTimeOf(bundle.sections[section]?.output ?? '') };
+      clocks.set(section, clock);
+    }
+    return clock;
+  };
+  const timeOf = (section: string, line: string) => lineTime(line, clockOf(section));
+  return {
+    from,
+    timeOf,
+    counts(section, line) {
+      if (from === null) return true;
+      const t = timeOf(section, line);
+      if (t === null) return true;
+      return t >= (line.trimStart().startsWith('[') ? from - KERNEL_CLOCK_SLACK_MS : from);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { UnresolvedMatch } from '../../runbook/model.js';
+import { NO_MATCH, type EvaluationContext, type EvidenceLine, type Matcher } from '../evaluation.js';
+
+/** Whether `later` was logged after `earlier`: by time when both show one, else by line within one section. */
+function follows(later: EvidenceLine, earlier: EvidenceLine, context: EvaluationContext): boolean {
+  const a = context.timeOf(later);
+  const b = context.timeOf(earlier);
+  if (a !== null && b !== null) return a >= b;
+  return later.section === earlier.section && later.line > earlier.line;
+}
+
+/**
+ * Holds by the failure lines that no success line follows: an error the system recovered from
+ * (the pull completed, the daemon started) is a healthy signature and proves nothing.
+ */
+export const unresolvedMatcher: Matcher<UnresolvedMatch> = (expression, context) => {
+  const failure = context.evaluate(expression.unresolved);
+  if (!failure.matched) return NO_MATCH;
+  const success = context.evaluate(expression.resolvedBy);
+  if (!success.matched) return failure;
+  const open = failure.evidence.filter((f) => !success.evidence.some((s) => follows(s, f, context)));
+  return open.length > 0 ? { matched: true, evidence: open } : NO_MATCH;
+};
