@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 /**
  * Drift tests on one replayed execution: the console draws exactly the state machine `triage`
  * executed (the one CDK synthesizes), and `audit show` renders its trigger, sections, confidence
@@ -68,7 +69,7 @@ describe('audit show of a replayed execution', () => {
     } finally {
       write.mockRestore();
     }
-    const text = out.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    const text = stripVTControlCharacters(out.join(''));
 
     expect(text).toContain('replay of recorded evidence disk-full-docker-host.json on i-0a1b2c3d4e5f60718');
     expect(text).toMatch(/collected .*i-0a1b2c3d4e5f60718: 8 sections sha256 [0-9a-f]{12}… \(replay\)/);
