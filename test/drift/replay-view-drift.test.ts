@@ -1,4 +1,3 @@
-import { stripVTControlCharacters } from 'node:util';
 /**
  * Drift tests on one replayed execution: the console draws exactly the state machine `triage`
  * executed (the one CDK synthesizes), and `audit show` renders its trigger, sections, confidence
@@ -8,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { registerAuditCommand } from '../../cli/commands/audit.js';
