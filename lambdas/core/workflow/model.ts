@@ -190,6 +190,15 @@ export interface RemediationProgress {
   readonly outcomes: readonly StepOutcome[];
 }
 
+/** One verification check on one target: a runbook verify check, or a re-read Kubernetes state. */
+export interface VerificationCheck {
+  readonly target: string;
+  readonly description: string;
+  /** `unknown`: what it reads was not collected (or not readable); never counted as a pass. */
+  readonly status: 'passed' | 'failed' | 'unknown';
+  readonly observed: string;
+}
+
 /** Result of Verify. */
 export interface VerificationResult {
   readonly cleared: boolean;
@@ -197,6 +206,8 @@ export interface VerificationResult {
   readonly evidence: readonly CollectedEvidence[];
   readonly stillMatching: readonly string[];
   readonly alarmState?: string;
+  /** Every check and what it saw (runbook verify checks and the Kubernetes state re-read). */
+  readonly checks?: readonly VerificationCheck[];
 }
 
 /** A caught error, as Step Functions puts it at ResultPath. */
