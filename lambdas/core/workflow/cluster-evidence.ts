@@ -4,9 +4,8 @@
  * wired, API unreachable or forbidden) is an explicit error section beside the node's evidence,
  * never a crash and never an empty record.
  */
-import type { EvidenceBundle } from '../evidence/bundle.js';
-import { joinIncidentEvidence, type EvidencePart } from '../evidence/incident-bundle.js';
-import type { Target } from './model.js';
+import { joinIncidentEvidence, type EvidencePart, type IncidentBundle } from '../evidence/incident-bundle.js';
+import type { CollectedEvidence, Target } from './model.js';
 import type { ClusterLocation, ClusterPort } from './ports.js';
 
 /** Why a cluster view is missing when no cluster access is wired (what the operator does next). */
@@ -29,7 +28,7 @@ export function clusterLocationOf(target: Target & { readonly cluster: string })
  * The node's part joined with the cluster's view into one incident bundle.
  * @example await withClusterView(ports.cluster, target, { kind: 'ssm-command', bundle, reference: commandId }, clock.now())
  */
-export async function withClusterView(cluster: ClusterPort | undefined, target: Target & { readonly cluster: string }, node: EvidencePart, now: Date): Promise<EvidenceBundle> {
+export async function withClusterView(cluster: ClusterPort | undefined, target: Target & { readonly cluster: string }, node: EvidencePart, now: Date): Promise<IncidentBundle> {
   const location = clusterLocationOf(target);
   let view: EvidencePart;
   try {
@@ -39,4 +38,9 @@ export async function withClusterView(cluster: ClusterPort | undefined, target: 
     view = { kind: 'kubernetes-api', reference: `eks:${target.cluster}`, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}` };
   }
   return joinIncidentEvidence([node, view], now, location);
+}
+
+/** What the collection record keeps of an incident bundle's sources (the bundle store keeps the v1 sections only). */
+export function sourceSummary(bundle: IncidentBundle): NonNullable<CollectedEvidence['sources']> {
+  return bundle.sources.map((x) => ({ kind: x.kind, status: x.status, ...(x.error ? { error: x.error.slice(0, 400) } : {}), ...(x.errors.length ? { failedSections: x.errors.map((e) => e.section) } : {}) }));
 }

@@ -13,7 +13,7 @@ import { tail } from '../remediation/document-executor.js';
 import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
-import { isClusterTarget, withClusterView } from './cluster-evidence.js';
+import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
 import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
 import { executionName } from './task-input.js';
 
@@ -60,14 +60,15 @@ export async function collectFromTargets(ports: CollectionPorts, executionId: st
       const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
       const node = nodePart(r);
       const target = group.find((t) => t.id === r.target);
-      const bundle = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now()) : node.bundle;
+      const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now()) : undefined;
+      const bundle = incident ?? node.bundle;
       if (!bundle) {
         evidence.push({ ...base, error: node.error ?? r.status });
         continue;
       }
       // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
       const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
-      evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}) });
+      evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}), ...(incident ? { sources: sourceSummary(incident) } : {}) });
     }
   }
   return collectionResult(evidence);

@@ -101,6 +101,8 @@ export interface CollectedEvidence {
   readonly error?: string;
   /** Names of the bundle's sections (what was collected), when stored. */
   readonly sectionNames?: readonly string[];
+  /** EKS targets: each source of the incident bundle (the node's SSM collector, the Kubernetes API) and how it went. */
+  readonly sources?: readonly { readonly kind: 'ssm-command' | 'kubernetes-api'; readonly status: 'collected' | 'partial' | 'failed'; readonly error?: string; readonly failedSections?: readonly string[] }[];
 }
 
 /** Result of Collect (and of the collection half of Verify). */
