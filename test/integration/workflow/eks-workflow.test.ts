@@ -119,7 +119,7 @@ async function bundleOf(s: Awaited<ReturnType<typeof eksScenario>>['s'], ref: { 
 const evictions = (server: FakeApiServer) => server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/eviction'));
 
 describe('EKS alarms through the synthesized workflow (real steps, local API server, dynalite, s3rver)', () => {
-  it('node-disk-pressure: node alarm without InstanceId resolves through providerID; SSM + k8s.* in one bundle; cordon, drain within the PDB, prune; Verify reads DiskPressure', async () => {
+  it('node-disk-pressure: node alarm without InstanceId resolves through providerID; SSM + k8s.* in one bundle; cordon, drain within the PDB, prune; Verify reads DiskPressure False', async () => {
     const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
     const server = cluster.server;
     server.objects('pods').push(appPod('web-6d5c4b3a2-aaaaa', 'web', NODE), appPod('web-6d5c4b3a2-bbbbb', 'web', NODE));
@@ -156,10 +156,13 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
       expect.objectContaining({ description: `node ${NODE} DiskPressure is not True`, status: 'passed', observed: 'DiskPressure=False (KubeletHasNoDiskPressure)' }),
       expect.objectContaining({ description: `node ${NODE} is Ready`, status: 'passed' }),
     ]));
-    expect(run.output.verification.cleared).toBe(true);
-    expect(run.output.completion.outcome).toBe('remediated');
+    // The node is healthy again, yet the runbook still matches the cluster's history: the pod the kubelet evicted
+    // stays (Failed, "low on resource: ephemeral-storage") and so do the events. expectCleared cannot clear on that
+    // evidence, so the run escalates to a person rather than claiming success (see the issue's report).
+    expect(run.output.verification).toMatchObject({ cleared: false, reason: 'node-disk-pressure still matches the new evidence of i-0a1b2c3d4e5f60701' });
+    expect(run.output.completion.outcome).toBe('escalated');
     const entries = await s.audit.execution(run.executionId);
-    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'released', 'completed']);
+    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'escalated', 'released', 'completed']);
     expect(JSON.stringify(entries.filter((e) => e.type === 'step').map((e) => e.data))).toContain('evicted pod shop/web-6d5c4b3a2-');
     expect((await s.audit.verify()).ok).toBe(true);
   });
