@@ -1,5 +1,3 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { EKSClient } from '@aws-sdk/client-eks';
 import type { KubernetesTargetResolution } from '../../core/kubernetes/alarm-targets.js';
 import type { EvidencePart } from '../../core/evidence/incident-bundle.js';
 import type { DiagnosisBaseline, StateCheck } from '../../core/kubernetes/state-checks.js';
@@ -9,7 +7,7 @@ import type { Clock } from '../../core/ports.js';
 import { KubernetesIncidentEvidence, type KubeAccessFor } from './incident-evidence.js';
 import { KubernetesStateReader } from './state-reader.js';
 import { KubernetesTargetLookup } from './target-lookup.js';
-import { KubernetesStepExecutor } from './workflow-executor.js';
+import { KubernetesStepExecutor, type KubernetesStepExecutorOptions } from './workflow-executor.js';
 import { kubernetesActionExecutors } from './action-executors.js';
 
 /** How the cluster is reached and how long each request may take. */
@@ -51,16 +49,8 @@ export class KubernetesClusterPort implements ClusterPort {
   }
 }
 
-/** What the Kubernetes and AWS action executors need. */
-export interface ClusterExecutorOptions {
-  readonly accessFor: KubeAccessFor;
-  readonly clock: Clock;
-  /** Plan only (the deployment's dryRun): every executor reads and reports what it would change. */
-  readonly dryRun: boolean;
-  readonly autoScaling?: Pick<AutoScalingClient, 'send'>;
-  readonly eks?: Pick<EKSClient, 'send'>;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
+/** What the Kubernetes and AWS action executors need (the catalogue's executors are filled in). */
+export type ClusterExecutorOptions = Omit<KubernetesStepExecutorOptions, 'executors'>;
 
 /**
  * The workflow's executors for the catalogue's `kubernetes` and `aws` actions (cordon, drain,
