@@ -156,15 +156,26 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
       expect.objectContaining({ description: `node ${NODE} DiskPressure is not True`, status: 'passed', observed: 'DiskPressure=False (KubeletHasNoDiskPressure)' }),
       expect.objectContaining({ description: `node ${NODE} is Ready`, status: 'passed' }),
     ]));
-    // The node is healthy again, yet the runbook still matches the cluster's history: the pod the kubelet evicted
-    // stays (Failed, "low on resource: ephemeral-storage") and so do the events. expectCleared cannot clear on that
-    // evidence, so the run escalates to a person rather than claiming success (see the issue's report).
-    expect(run.output.verification).toMatchObject({ cleared: false, reason: 'node-disk-pressure still matches the new evidence of i-0a1b2c3d4e5f60701' });
-    expect(run.output.completion.outcome).toBe('escalated');
+    // The evicted pod and the events stay in the cluster's history; the runbook verifies on the node's current condition.
+    expect(run.output.verification.cleared).toBe(true);
+    expect(run.output.completion.outcome).toBe('remediated');
     const entries = await s.audit.execution(run.executionId);
-    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'escalated', 'released', 'completed']);
+    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'released', 'completed']);
     expect(JSON.stringify(entries.filter((e) => e.type === 'step').map((e) => e.data))).toContain('evicted pod shop/web-6d5c4b3a2-');
     expect((await s.audit.verify()).ok).toBe(true);
+  });
+
+  it('node-disk-pressure whose fix did not help: DiskPressure re-read True fails the check, the run escalates', async () => {
+    const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
+    const { s, fleet } = await eksScenario();
+    fleet.nodes.set('i-0a1b2c3d4e5f60701', { evidence: 'node-disk-pressure-node.json', healthy: false, repair: () => undefined });
+
+    const run = await s.execute(JSON.parse(readFileSync(join(ALARMS, 'eks-node-filesystem-no-instance.json'), 'utf8')));
+
+    expect(run.output.remediation.failed).toBe(false);
+    expect(run.output.verification.checks).toEqual(expect.arrayContaining([expect.objectContaining({ description: `node ${NODE} DiskPressure is not True`, status: 'failed', observed: expect.stringMatching(/^DiskPressure=True/) })]));
+    expect(run.output.verification.cleared).toBe(false);
+    expect(run.output.completion.outcome).toBe('escalated');
   });
 
   it('node-not-ready: node alarm resolves through providerID; cordon, drain, restart the runtime over SSM, uncordon; Verify reads Ready', async () => {
