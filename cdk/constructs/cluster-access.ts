@@ -13,7 +13,6 @@
  *   catalogue declares (patch nodes, create pods/eviction, delete pods, patch deployments, …).
  * Optionally the functions run in the VPC of private cluster endpoints.
  */
-import { Arn, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -69,7 +68,6 @@ export class ClusterAccess extends Construct {
     if (props.network && !props.networkFunctions?.length) throw new ClusterAccessError('network is set but networkFunctions is empty: name the functions that call the cluster API');
     if (props.network && (props.network.subnetIds.length === 0 || props.network.securityGroupIds.length === 0)) throw new ClusterAccessError('network needs at least one subnet id and one security group id');
     if (props.collectionRoles.includes(props.remediationRole)) throw new ClusterAccessError('the remediation role must not also be a collection role (one access entry per principal and cluster)');
-    const stack = Stack.of(this);
     const entries = new Map<string, eks.CfnAccessEntry[]>();
     props.clusters.forEach((cluster, ci) => {
       const list: eks.CfnAccessEntry[] = props.collectionRoles.map((role, ri) => new eks.CfnAccessEntry(this, `Collect${ci}x${ri}`, {
@@ -83,11 +81,7 @@ export class ClusterAccess extends Construct {
     });
     this.accessEntries = entries;
 
-    // Readers build their kubeconfig from DescribeCluster (endpoint + CA); the remediation role gets it from the catalogue.
-    const clusterArns = props.clusters.map((c) => Arn.format({ service: 'eks', resource: 'cluster', resourceName: c }, stack));
-    if (clusterArns.length > 0) {
-      for (const role of props.collectionRoles) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }));
-    }
+    // eks:DescribeCluster (endpoint + CA) is granted by the functions' `cluster` port (port-bindings.ts).
 
     if (props.network) {
       for (const fn of props.networkFunctions ?? []) {

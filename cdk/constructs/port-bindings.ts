@@ -21,8 +21,12 @@ export interface PortResources {
   readonly topic: sns.ITopic;
   readonly collectorDocuments: CollectorDocuments;
   readonly actionDocuments: ActionDocuments;
-  /** What the remediation actions need beyond their documents (derived from the action catalogue). */
+  /** What the host actions (SSM documents, reports) need beyond their documents (derived from the action catalogue). */
   readonly remediationStatements: readonly iam.PolicyStatement[];
+  /** What the Kubernetes and AWS node actions call (derived from the action catalogue). */
+  readonly clusterActionStatements: readonly iam.PolicyStatement[];
+  /** The configured EKS clusters (config eksClusters). */
+  readonly eksClusters: readonly string[];
   /** The deployment's document prefix (`Paramedic-` or `Paramedic-<name>-`) the SSM runner sends under. */
   readonly documentPrefix: string;
   /** SendCommand MaxConcurrency / MaxErrors per kind of document, as JSON-able config. */
@@ -65,6 +69,12 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
   alarms: (fn) => { fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern(Stack.of(fn))] })); },
   // Shipped as files beside the bundle (HouseFunction's shipRunbooks); nothing to grant.
   rulebook: () => undefined,
+  cluster: (fn, _access, r) => {
+    // Endpoint and CA for the kubeconfig; what the token may do in the cluster is the access entry's (ClusterAccess).
+    const clusterArns = r.eksClusters.map((c) => Arn.format({ service: 'eks', resource: 'cluster', resourceName: c }, Stack.of(fn)));
+    if (clusterArns.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }));
+  },
+  executors: (fn, _access, r) => { for (const s of r.clusterActionStatements) fn.addToRolePolicy(s); },
 };
 
 /** Sets the environment and grants of every port in `ports` on `fn`. */

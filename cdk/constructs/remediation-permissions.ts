@@ -6,12 +6,17 @@
 import { Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { listActions } from '../../lambdas/core/remediation/catalog.js';
+import { listActions, type ActionTarget } from '../../lambdas/core/remediation/catalog.js';
 
 /** Where the derived permissions may point. */
 export interface RemediationScope {
   readonly topicArn: string;
   readonly eksClusters: readonly string[];
+  /**
+   * Only the actions on these targets (SSM documents and reports vs the Kubernetes/AWS executors).
+   * @default - every action of the catalogue
+   */
+  readonly actionTargets?: readonly ActionTarget[];
 }
 
 /** An IAM action in the catalogue with no resource mapping here: add one, never fall back to `*` silently. */
@@ -43,7 +48,7 @@ export function remediationStatements(scope: Construct, target: RemediationScope
     return undefined;
   };
   const byResources = new Map<string, Set<string>>();
-  for (const action of listActions()) {
+  for (const action of listActions().filter((a) => !target.actionTargets || target.actionTargets.includes(a.target))) {
     for (const iamAction of action.permissions.iam) {
       const resources = resourcesOf(iamAction);
       if (resources === undefined) throw new UnmappedPermissionError(action.id, iamAction);

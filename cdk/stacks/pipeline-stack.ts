@@ -81,7 +81,9 @@ export class PipelineStack extends Stack {
     const resources = {
       auditStore: props.auditStore, evidenceBucket: props.evidenceBucket, topic: this.topic,
       collectorDocuments: this.collectorDocuments, actionDocuments: this.actionDocuments,
-      remediationStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters }),
+      remediationStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['docker-host', 'eks-node', 'none'] }),
+      clusterActionStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['kubernetes', 'aws'] }),
+      eksClusters: config.eksClusters,
       documentPrefix: props.names.documentPrefix, ssmRateControl: config.ssmRateControl,
     };
     // Least privilege per step: each function's variables and grants follow from the ports its handler wires.
@@ -101,10 +103,13 @@ export class PipelineStack extends Stack {
     this.functions = functions;
 
     if (config.eksClusters.length > 0) {
+      // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
+      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined).map((t) => functions[t]);
+      const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map((t) => functions[t]);
+      if (actors.length !== 1) throw new Error(`exactly one workflow function may wire the executors port (one EKS access entry per principal), found ${actors.length}; see TASK_PORTS`);
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
-        // Intake resolves Container Insights node/pod alarms through the API (providerID, workload pods).
-        clusters: config.eksClusters, collectionRoles: [functions.Intake.executionRole, functions.Collect.executionRole, functions.Verify.executionRole], remediationRole: functions.RemediateStep.executionRole,
-        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [functions.Intake, functions.Collect, functions.Verify, functions.RemediateStep] } : {}),
+        clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRole: actors[0]!.executionRole,
+        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [...readers, ...actors] } : {}),
       });
     }
 

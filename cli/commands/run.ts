@@ -5,11 +5,11 @@ import { manualRun } from '../../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../../lambdas/core/workflow/targets.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { complain, EXIT, progress, usageError } from '../output.js';
-import { approvalPolicyFromFlags } from './triage.js';
+import { approvalPolicyFromFlags, kubeconfigOf } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 
-interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string }
+interface RunFlags { target: string; execute?: boolean; dataDir?: string; runbooks: string; json?: boolean; approveAs?: string; rejectAs?: string; waitApproval?: string; as?: string; kubeconfig?: string; context?: string }
 
 /** `paramedic run <runbookId> --target <local|instance id|node> [--execute]` */
 export function registerRunCommand(program: Command): void {
@@ -19,6 +19,8 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--target <target>', TARGET_GRAMMAR)
     .option('--execute', 'really run it (only on target "local" here; other targets through the deployed stack)')
     .option('--as <who>', 'who invokes the run (default: your user name)')
+    .option('--kubeconfig <file>', 'EKS targets (eks:<cluster>/<node>): read and act on the cluster through this kubeconfig')
+    .option('--context <name>', 'with --kubeconfig: the context to use (default: current-context)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n')
     .action(async (runbookId: string, flags: RunFlags) => {
@@ -32,7 +34,7 @@ export function registerRunCommand(program: Command): void {
         const dataDir = resolveDataDir(flags.dataDir);
         const actor = `user:${flags.as ?? userInfo().username}`;
         const result = await manualRun(runbookId, flags.target, actor, {
-          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', print: progress,
+          dataDir, rulebook, approval, mode: flags.execute ? 'execute' : 'dry-run', print: progress, ...kubeconfigOf(flags),
         });
         if (flags.json) process.stdout.write(`${JSON.stringify({ executionId: result.executionId, status: result.record.status, path: result.record.path.map((p) => p.state), output: result.output, entries: result.entries })}\n`);
         else process.stdout.write(formatTriageReport(result.entries, result.record, new Map(rulebook.runbooks.map((r) => [r.id, r])), dataDir, 'Paramedic run'));

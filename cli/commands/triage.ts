@@ -18,6 +18,12 @@ import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
 interface TriageFlags {
   alarm?: string; replay?: string; replayAudit?: boolean; dataDir?: string; execute?: boolean;
   approveAs?: string; rejectAs?: string; waitApproval?: string; json?: boolean; runbooks: string; failOnChange?: boolean;
+  kubeconfig?: string; context?: string;
+}
+
+/** `{ kubeconfig }` for the local run when `--kubeconfig` was given (`--context` picks its context). */
+export function kubeconfigOf(flags: { kubeconfig?: string; context?: string }): { kubeconfig?: { file: string; context?: string } } {
+  return flags.kubeconfig ? { kubeconfig: { file: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) } } : {};
 }
 
 /** Reads the approval flags into a policy; throws on contradictions. */
@@ -80,6 +86,8 @@ export function registerTriageCommand(program: Command): void {
     .option('--replay-audit', 're-classify every audited incident with the current runbooks and show which classifications would change')
     .option('--execute', 'with --alarm: really run the remediation on this machine (default: dry run)')
     .option('--fail-on-change', 'with --replay-audit: exit 1 when a classification would change')
+    .option('--kubeconfig <file>', 'read and act on the cluster an EKS alarm names through this kubeconfig (the k8s.* view, cordon/drain, Verify\'s re-read)')
+    .option('--context <name>', 'with --kubeconfig: the context to use (default: current-context)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  npx paramedic triage --replay test/integration/local/fixtures/disk-full-docker-host.json\n  npx paramedic triage --alarm test/fixtures/alarms/ec2-status-check-failed.json\n  npx paramedic triage --replay-audit\n')
     .action(async (flags: TriageFlags) => {
@@ -104,7 +112,7 @@ export function registerTriageCommand(program: Command): void {
         }
         const rulebook = loadRulebook(flags.runbooks);
         // Notifications and the states the workflow enters are progress: shown on a terminal only.
-        const common = { dataDir, rulebook, approval, print: progress, onState: (step: { state: string }) => progress(`  … ${step.state}`) };
+        const common = { dataDir, rulebook, approval, print: progress, onState: (step: { state: string }) => progress(`  … ${step.state}`), ...kubeconfigOf(flags) };
         if (flags.alarm) progress(`collecting evidence on this machine for ${flags.alarm} (the collector takes 20-35 s)…`);
         const result = flags.replay ? await triageReplay(flags.replay, common) : await triageAlarm(flags.alarm!, { ...common, mode: flags.execute ? 'execute' : 'dry-run' });
         printResult(result, flags.runbooks, Boolean(flags.json));

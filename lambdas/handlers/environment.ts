@@ -32,7 +32,9 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
  * (Powertools' retry record: retries must not repeat SendCommand or notifications), `commands`
  * (SSM: the collector documents or the action documents), `evidence` (the bucket), `notifier`
  * (the topic), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
- * runbooks shipped beside the bundle).
+ * runbooks shipped beside the bundle), `cluster` (the configured EKS clusters' API, read-only:
+ * alarm resolution, the k8s.* view, Verify's re-read), `executors` (the catalogue's `kubernetes`
+ * and `aws` actions: cordon, drain, delete pod, … and node replacement through Auto Scaling).
  */
 export interface PortAccess {
   readonly audit: 'append';
@@ -44,6 +46,8 @@ export interface PortAccess {
   readonly targets: 'describe';
   readonly alarms: 'describe';
   readonly rulebook: 'bundled';
+  readonly cluster: 'read';
+  readonly executors: 'cluster-actions';
 }
 /** A port's name. */
 export type PortName = keyof PortAccess;
@@ -60,16 +64,17 @@ const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 
 /** The ports each Task's Lambda wires, so each bundle carries only those SDK clients and each role only those grants. */
 export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
-  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled' },
+  // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
+  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read' },
   AcquireLock: CORE,
-  Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite' },
+  Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled' },
   Plan: { ...CORE, rulebook: 'bundled' },
   RequestApproval: { ...ONCE, notifier: 'publish' },
   RecordApproval: CORE,
-  // `report` steps notify; host steps run documents.
-  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish' },
-  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled' },
+  // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
+  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions' },
+  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read' },
   Escalate: { ...ONCE, notifier: 'publish' },
   ReleaseLock: CORE,
   Complete: { ...ONCE, notifier: 'publish' },

@@ -41,10 +41,11 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
 }
 
 /** Wires the local adapters to every port of the workflow. */
-export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> }): WorkflowPorts {
+export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors'>): WorkflowPorts {
   const { evidence, audit, locks, state, notifier } = adapters;
   return {
     commands: wiring.commands, evidence, audit, locks, state, notifier, rulebook: wiring.rulebook,
+    ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),
   };

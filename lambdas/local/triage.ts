@@ -15,6 +15,7 @@ import { alarmEventTargets, formatTarget, parseTarget, TargetGrammarError } from
 import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
 import { ExecutionRecords, executeLocally, newExecutionId, type ExecutionRecord, type PathStep } from './execute-workflow.js';
+import { localClusterPorts, type LocalKubeconfig } from './local-cluster.js';
 import { createLocalAdapters, localWorkflowPorts, type LocalAdapters } from './local-ports.js';
 import { loadWorkflowDefinition } from './workflow-definition.js';
 
@@ -28,6 +29,8 @@ export interface TriageOptions {
   /** Runner for collection and host actions; default the local command runner. */
   readonly runner?: CommandRunner;
   readonly executionId?: string;
+  /** Read and act on a cluster through this kubeconfig (EKS targets); without it their records say the cluster was not read. */
+  readonly kubeconfig?: LocalKubeconfig;
 }
 
 /** What one local run produced. */
@@ -47,7 +50,8 @@ async function defaultRunner(): Promise<CommandRunner> {
 /** Executes the synthesized state machine on `input` over the local adapters. */
 async function execute(input: unknown, executionId: string, adapters: LocalAdapters, options: TriageOptions, commands: CommandRunner, config: Partial<WorkflowConfig>): Promise<TriageResult> {
   // Locally a busy target is retried a few times, quickly.
-  const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config } });
+  const cluster = localClusterPorts(options.kubeconfig, adapters.clock, config.dryRun ?? false);
+  const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config }, ...cluster });
   const workflow = { definition: loadWorkflowDefinition(), tasks: bindWorkflowSteps(ports, adapters.clock), waitOverrides: { LockBusyWait: 200, VerifyWait: 0 } };
   const { record, output } = await executeLocally(workflow, executionId, input, new ExecutionRecords(adapters.dataDir), { onState: options.onState });
   return { executionId, record, output, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };

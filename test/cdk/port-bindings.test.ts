@@ -10,7 +10,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
   audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], commands: [ENV.evidenceBucket],
-  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], targets: [], alarms: [], rulebook: [],
+  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], targets: [], alarms: [], rulebook: [], cluster: [], executors: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
 
@@ -63,6 +63,30 @@ describe('each workflow function gets exactly the environment and grants of the 
       expect(actionsOf(task).includes('autoscaling:DescribeAutoScalingGroups')).toBe(TASK_PORTS[task].targets !== undefined || byCatalogue);
       expect(actionsOf(task).includes('cloudwatch:DescribeAlarms')).toBe(TASK_PORTS[task].alarms !== undefined);
     }
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: may describe the configured clusters only when it wires the cluster or executors port', (task) => {
+    const roleId = built.pipeline.getLogicalId(built.pipeline.functions[task].executionRole.node.defaultChild as never);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
+    const describe = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().includes('eks:DescribeCluster'));
+
+    expect(describe.length > 0).toBe(TASK_PORTS[task].cluster !== undefined || TASK_PORTS[task].executors !== undefined);
+    for (const s of describe) expect(JSON.stringify(s.Resource)).toContain(':cluster/prod');
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: may call the Kubernetes/AWS node actions (node groups, Auto Scaling terminate) only when it wires the executors port', (task) => {
+    expect(actionsOf(task).includes('eks:UpdateNodegroupConfig')).toBe(TASK_PORTS[task].executors !== undefined);
+    expect(actionsOf(task).includes('autoscaling:TerminateInstanceInAutoScalingGroup')).toBe(TASK_PORTS[task].executors !== undefined);
+  });
+
+  it('the EKS access entries follow the ports: readers get the view policy, the one executor the remediation group', () => {
+    const entries = built.pipeline.clusterAccess!.accessEntries.get('prod')!;
+    const principals = entries.map((e) => JSON.stringify(built.pipeline.resolve(e.principalArn)));
+    const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined);
+    const roleArn = (t: WorkflowTaskName) => JSON.stringify(built.pipeline.resolve(built.pipeline.functions[t].executionRole.roleArn));
+
+    expect(principals.slice(0, -1).sort()).toEqual(readers.map(roleArn).sort());
+    expect(principals.at(-1)).toBe(roleArn('RemediateStep'));
   });
 
   it('the idempotency table is bound to exactly the tasks that declare it', () => {

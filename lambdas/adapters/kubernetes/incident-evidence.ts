@@ -13,6 +13,10 @@ export interface KubernetesIncidentTarget {
   readonly pod?: string;
   /** The EC2 instance behind the node, when known (recorded in the incident bundle's target). */
   readonly instanceId?: string;
+  /** When the incident began (RFC 3339): events from before its window are left out. */
+  readonly incidentTime?: string;
+  /** The window's lookback before the incident time, minutes. */
+  readonly lookbackMinutes?: number;
 }
 
 /** Gives the API access of a cluster by name (EKS: DescribeCluster + token; tests: a kubeconfig). */
@@ -53,7 +57,8 @@ export class KubernetesIncidentEvidence {
     const reference = `eks:${target.cluster}`;
     try {
       const reader = new ClusterReader(this.accessFor(target.cluster), this.options);
-      const bundle = await reader.collect({ cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}) });
+      const bundle = await reader.collect({ cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}),
+        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}), ...(target.lookbackMinutes !== undefined ? { lookbackMinutes: target.lookbackMinutes } : {}) });
       return { kind: 'kubernetes-api', bundle, reference };
     } catch (error) {
       return { kind: 'kubernetes-api', reference, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint` };

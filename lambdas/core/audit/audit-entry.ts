@@ -18,6 +18,8 @@ export interface AuditPayloads {
     readonly trigger: Trigger; readonly summary: string; readonly mode: RunMode; readonly targets: readonly Target[];
     readonly eventId?: string; readonly state?: string; readonly previousState?: string | null;
     readonly dimensions?: readonly Readonly<Record<string, string>>[]; readonly requested?: ManualInput;
+    /** Dimension sets that named no usable target (a pod that is gone, a cluster not readable), with why. */
+    readonly unresolved?: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];

@@ -158,7 +158,10 @@ export const ACTION_CATALOG = {
     id: 'k8s-drain-node', title: 'Evict the pods of a node through the Eviction API, honouring PodDisruptionBudgets', target: 'kubernetes', risk: 'risky', mutates: true,
     parameters: {
       node: nodeName,
-      timeoutSeconds: { type: 'integer', description: 'Give up (and report) after this long', min: 30, max: 3600, default: 600 },
+      // At most 12 minutes: the drain runs inside one RemediateStep invocation, whose Lambda timeout
+      // is 14 minutes (cdk/stacks/pipeline-stack.ts LONG_TASKS); the rest is for cordon, the undo and
+      // the audit write. A drain that needs longer gives up, reports, and the workflow escalates.
+      timeoutSeconds: { type: 'integer', description: 'Give up (and report) after this long', min: 30, max: 720, default: 600 },
     },
     permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get nodes', 'patch nodes', 'list pods', 'create pods/eviction', 'get pods'] },
   },

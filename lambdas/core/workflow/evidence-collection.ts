@@ -4,14 +4,17 @@
  * bundles are read back by reference to classify. Shared by Collect, Classify and Verify.
  */
 import type { CompiledRulebook } from '../classify/compile.js';
-import { classifyEvidence, evaluateVerifyChecks, type ClassificationResult, type VerifyCheckOutcome } from '../classify/engine.js';
+import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
+import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import { collectorDocumentFor, incidentParameters, resolveDocumentParameters, type IncidentTiming } from '../collection/collector-documents.js';
-import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
+import { parseEvidenceDocument } from '../evidence/bundle.js';
+import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
 import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
-import type { CommandRunner, EvidenceStore } from './ports.js';
+import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
+import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
 import { executionName } from './task-input.js';
 
 /** Ports of {@link collectFromTargets}. */
@@ -19,6 +22,8 @@ export interface CollectionPorts {
   readonly commands: CommandRunner;
   readonly evidence: EvidenceStore;
   readonly config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>;
+  /** The clusters' API: EKS targets get its `k8s.*` view joined to their node evidence. */
+  readonly cluster?: ClusterPort;
 }
 
 /** Counts of a list of collected evidence. */
@@ -26,36 +31,47 @@ export function collectionResult(evidence: readonly CollectedEvidence[]): Collec
   return { evidence, collected: evidence.filter((e) => e.ref).length, failed: evidence.filter((e) => !e.ref).length };
 }
 
+/** The node's evidence from one collector run: its bundle, or why there is none. */
+function nodePart(r: CommandResult): EvidencePart {
+  const reference = r.commandId ? { reference: r.commandId } : {};
+  if (r.status !== 'Success' && !r.stdout.trimStart().startsWith('{')) return { kind: 'ssm-command', ...reference, error: tail(r.stderr || r.stdout || r.status, 400) };
+  try {
+    return { kind: 'ssm-command', ...reference, bundle: parseEvidenceDocument(JSON.parse(r.stdout), r.target).bundle };
+  } catch (error) {
+    return { kind: 'ssm-command', ...reference, error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}` };
+  }
+}
+
 /**
  * Runs the collector of each platform on its targets and stores every valid bundle under
- * `executions/<name>/<phase>/`. `timing` anchors the collectors' window to the incident (and, when
- * verifying, to the fix), so stale lines and other tenants' old noise never prove the failure.
+ * `executions/<name>/<phase>/`. An EKS target's bundle is one incident bundle: the node's SSM
+ * evidence and the cluster's `k8s.*` view, so it is stored even when one of the two failed.
+ * `timing` anchors the collectors' window to the incident (and, when verifying, to the fix), so
+ * stale lines and other tenants' old noise never prove the failure.
  */
-export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[], timing: IncidentTiming = {}): Promise<CollectionResult> {
+export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[], clock: Clock, timing: IncidentTiming = {}): Promise<CollectionResult> {
   const evidence: CollectedEvidence[] = [];
+  const window = incidentParameters(timing);
   for (const platform of ['docker', 'eks'] as const) {
     const group = targets.filter((t) => t.platform === platform);
     if (group.length === 0) continue;
     const doc = collectorDocumentFor(platform);
     const results = await ports.commands.run({
-      document: doc.documentName, parameters: resolveDocumentParameters(doc, incidentParameters(timing)), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
+      document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
     });
     for (const r of results) {
       const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
-      if (r.status !== 'Success' && !r.stdout.trimStart().startsWith('{')) {
-        evidence.push({ ...base, error: tail(r.stderr || r.stdout || r.status, 400) });
+      const node = nodePart(r);
+      const target = group.find((t) => t.id === r.target);
+      const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window.incidentTime) : undefined;
+      const bundle = incident ?? node.bundle;
+      if (!bundle) {
+        evidence.push({ ...base, error: node.error ?? r.status });
         continue;
       }
-      let bundle: EvidenceBundle;
-      try {
-        bundle = parseEvidenceDocument(JSON.parse(r.stdout), r.target).bundle;
-      } catch (error) {
-        evidence.push({ ...base, error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}` });
-        continue;
-      }
-      // Outside the try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+      // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
       const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
-      evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections) });
+      evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}), ...(incident ? { sources: sourceSummary(incident) } : {}) });
     }
   }
   return collectionResult(evidence);
@@ -65,7 +81,8 @@ export async function collectFromTargets(ports: CollectionPorts, executionId: st
 export interface ClassifiedEvidence {
   readonly target: string;
   readonly result: ClassificationResult;
-  readonly checks: readonly VerifyCheckOutcome[];
+  /** The runbook's verify checks; `unknown` when a Kubernetes section they need was not collected. */
+  readonly checks: readonly CoveredCheck[];
 }
 
 /** Classifies every stored bundle (skipping targets whose collection failed). */
@@ -74,7 +91,7 @@ export async function classifyStored(ports: { readonly evidence: EvidenceStore; 
   for (const e of evidence) {
     if (!e.ref) continue;
     const bundle = await ports.evidence.get(e.ref);
-    out.push({ target: e.target, result: classifyEvidence(ports.rulebook, bundle), checks: verifying ? evaluateVerifyChecks(ports.rulebook, bundle, verifying) : [] });
+    out.push({ target: e.target, result: classifyEvidence(ports.rulebook, bundle), checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [] });
   }
   return out;
 }

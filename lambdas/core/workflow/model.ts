@@ -101,6 +101,8 @@ export interface CollectedEvidence {
   readonly error?: string;
   /** Names of the bundle's sections (what was collected), when stored. */
   readonly sectionNames?: readonly string[];
+  /** EKS targets: each source of the incident bundle (the node's SSM collector, the Kubernetes API) and how it went. */
+  readonly sources?: readonly { readonly kind: 'ssm-command' | 'kubernetes-api'; readonly status: 'collected' | 'partial' | 'failed'; readonly error?: string; readonly failedSections?: readonly string[] }[];
 }
 
 /** Result of Collect (and of the collection half of Verify). */
@@ -192,6 +194,15 @@ export interface RemediationProgress {
   readonly finishedAt?: string;
 }
 
+/** One verification check on one target: a runbook verify check, or a re-read Kubernetes state. */
+export interface VerificationCheck {
+  readonly target: string;
+  readonly description: string;
+  /** `unknown`: what it reads was not collected (or not readable); never counted as a pass. */
+  readonly status: 'passed' | 'failed' | 'unknown';
+  readonly observed: string;
+}
+
 /** Result of Verify. */
 export interface VerificationResult {
   readonly cleared: boolean;
@@ -199,6 +210,8 @@ export interface VerificationResult {
   readonly evidence: readonly CollectedEvidence[];
   readonly stillMatching: readonly string[];
   readonly alarmState?: string;
+  /** Every check and what it saw (runbook verify checks and the Kubernetes state re-read). */
+  readonly checks?: readonly VerificationCheck[];
 }
 
 /** A caught error, as Step Functions puts it at ResultPath. */

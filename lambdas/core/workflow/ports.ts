@@ -8,6 +8,9 @@ import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../a
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { CommandRunner } from '../collection/command-runner.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
+import type { EvidencePart } from '../evidence/incident-bundle.js';
+import type { KubernetesTargetResolution } from '../kubernetes/alarm-targets.js';
+import type { DiagnosisBaseline, StateCheck } from '../kubernetes/state-checks.js';
 import type { ActionTarget } from '../remediation/catalog.js';
 import type { WorkflowConfig } from './config.js';
 import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
@@ -73,6 +76,31 @@ export interface TargetDirectory {
   instanceOfPrivateDnsName?(name: string): Promise<string | undefined>;
 }
 
+/** Where on a cluster an EKS target points: its node and/or pod. */
+export interface ClusterLocation {
+  readonly cluster: string;
+  readonly node?: string;
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly instanceId?: string;
+  /** When the incident began (RFC 3339): the cluster's events are read from its window, like the node's logs. */
+  readonly incidentTime?: string;
+}
+
+/**
+ * The Kubernetes API of the configured EKS clusters (AWS: the EKS token of the function's role;
+ * locally: a kubeconfig). None of its methods throws for an unreachable or forbidden API server:
+ * the failure is part of the answer (an unresolved entry, an error section, an `unknown` check).
+ */
+export interface ClusterPort {
+  /** Container Insights dimension sets -> node and pod targets (providerID, workload pods). */
+  resolve(dimensions: readonly Readonly<Record<string, string>>[]): Promise<KubernetesTargetResolution>;
+  /** The cluster's `k8s.*` view of one target, to join with the node's SSM evidence. */
+  read(target: ClusterLocation): Promise<EvidencePart>;
+  /** Verify: re-reads the node condition / pod state the diagnosis rested on and judges it. */
+  verify(target: ClusterLocation, since: Date, baseline: DiagnosisBaseline): Promise<StateCheck[]>;
+}
+
 /** Reads an alarm's current state (verification: did it leave ALARM?). */
 export interface AlarmStateReader {
   stateOf(alarmName: string): Promise<string | undefined>;
@@ -108,6 +136,8 @@ export interface WorkflowPorts {
   /** Executors by action target; docker-host / eks-node default to the SSM documents through `commands`, `none` to the notifier. */
   readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
   readonly targets?: TargetDirectory;
+  /** EKS clusters' API; absent: EKS targets get an explicit "no cluster access" section and unknown checks. */
+  readonly cluster?: ClusterPort;
   readonly alarms?: AlarmStateReader;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;

@@ -16,6 +16,8 @@ export interface VerificationInput {
   readonly alarmState?: string;
   /** The runbook's verify.checks that did not hold on a target's new evidence. */
   readonly failedChecks?: readonly { readonly target: string; readonly description: string }[];
+  /** Checks that could not be decided (their evidence was not collected or not readable): not a pass. */
+  readonly unknownChecks?: readonly { readonly target: string; readonly description: string; readonly observed?: string }[];
 }
 
 /** The verdict and its reason. */
@@ -37,6 +39,10 @@ export function decideVerification(input: VerificationInput): VerificationDecisi
   const failed = input.failedChecks ?? [];
   if (failed.length > 0) {
     return { cleared: false, reason: `verification check failed: ${failed.map((f) => `${f.description} (${f.target})`).join('; ')}`, stillMatching };
+  }
+  const unknown = input.unknownChecks ?? [];
+  if (unknown.length > 0) {
+    return { cleared: false, reason: `could not verify: ${unknown.map((u) => `${u.description} (${u.target}${u.observed ? `: ${u.observed.slice(0, 200)}` : ''})`).join('; ')}`.slice(0, 2000), stillMatching };
   }
   if (input.alarmState === 'ALARM') {
     return { cleared: false, reason: 'the alarm is still in ALARM', stillMatching };

@@ -9,7 +9,7 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What Collect uses. */
-export type CollectPorts = Pick<WorkflowPorts, 'audit' | 'commands' | 'evidence' | 'config'>;
+export type CollectPorts = Pick<WorkflowPorts, 'audit' | 'commands' | 'evidence' | 'config' | 'cluster'>;
 
 /** Collect: one stored bundle (or one error) per target. */
 export async function runCollect({ executionId, state }: TaskInput, ports: CollectPorts, clock: Clock): Promise<CollectionResult> {
@@ -21,7 +21,7 @@ export async function runCollect({ executionId, state }: TaskInput, ports: Colle
     await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'replay', evidence: result.evidence });
     return result;
   }
-  const result = await collectFromTargets(ports, executionId, 'triage', intake.targets, { incidentTime: intake.trigger.at });
+  const result = await collectFromTargets(ports, executionId, 'triage', intake.targets, clock, { incidentTime: intake.trigger.at });
   await appendAudit(ports, clock, executionId, intake, 'collected', { phase: 'triage', how: 'collector', evidence: result.evidence });
   return result;
 }

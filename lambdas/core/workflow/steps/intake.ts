@@ -5,6 +5,7 @@
  */
 import { isAlarmEvent, normalizeAlarmEvent } from '../alarm-event.js';
 import { appendAudit } from '../audit-writer.js';
+import { resolveClusterDimensions } from '../cluster-targets.js';
 import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
 import { runbookOf } from '../evidence-collection.js';
 import { parseManualInput } from '../manual-input.js';
@@ -14,12 +15,16 @@ import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets'>;
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster'>;
 
 async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
   const alarm = normalizeAlarmEvent(state);
-  const targets = await expandTargets(resolveAlarmTargets(alarm.dimensions, ports.config.eksClusters), ports.targets, ports.config.maxTargetsPerExecution);
+  // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
+  const onCluster = await resolveClusterDimensions(alarm.dimensions, ports.cluster);
+  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters), ports.targets, ports.config.maxTargetsPerExecution);
+  const seen = new Set<string>(); // first wins: a pod target carries more than its node's
+  const targets = [...onCluster.targets, ...expanded].filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id))).slice(0, ports.config.maxTargetsPerExecution);
   const dedupeKey = alarmDedupeKey(alarm);
   let duplicate = !(await ports.state.putIfAbsent(dedupeKey, { executionId, eventId: alarm.eventId, at: startedAt }, ports.config.dedupeWindowSeconds));
   // A retried Intake finds its own claim: that is not a duplicate.
@@ -31,7 +36,7 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
   await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
     trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-    dimensions: alarm.dimensions, targets, mode: result.mode,
+    dimensions: alarm.dimensions, targets, mode: result.mode, ...(onCluster.unresolved.length ? { unresolved: onCluster.unresolved } : {}),
   }, duplicate ? { outcome: 'skipped' } : {});
   return result;
 }

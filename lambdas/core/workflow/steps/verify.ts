@@ -1,14 +1,19 @@
-/** Verify: collects and classifies again, runs the runbook's verify checks and reads the alarm, to decide whether the fix worked. */
+/**
+ * Verify: collects and classifies again, runs the runbook's verify checks (a check whose sections
+ * were not collected is unknown, not passed), re-reads the Kubernetes state of EKS targets and
+ * reads the alarm, to decide whether the fix worked.
+ */
 import { appendAudit, withRunbook } from '../audit-writer.js';
+import { verifyClusterState } from '../cluster-verification.js';
 import { classifyStored, collectFromTargets, runbookOf } from '../evidence-collection.js';
 import { recordFailure } from '../failure-history.js';
-import type { VerificationResult } from '../model.js';
+import type { VerificationCheck, VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { decideVerification } from '../verification.js';
 
 /** What Verify uses. */
-export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms'>;
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'cluster'>;
 
 /** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
 export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
@@ -17,20 +22,26 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const runbook = runbookOf(ports.rulebook, plan.runbookId);
   const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
   // Only what was logged after the fix may show that it did not hold.
-  const collection = await collectFromTargets(ports, executionId, 'verify', targets, { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null });
+  const collection = await collectFromTargets(ports, executionId, 'verify', targets, clock, { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null });
   const classified = await classifyStored(ports, collection.evidence, runbook);
+  const since = state.remediation?.finishedAt ? new Date(state.remediation.finishedAt) : clock.now();
+  const checks: VerificationCheck[] = [
+    ...classified.flatMap((c) => c.checks.map((k) => ({ target: c.target, ...k }))),
+    ...(await verifyClusterState(ports, targets, state.collection?.evidence ?? [], since)),
+  ];
   const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
   const decision = runbook
     ? decideVerification({
         runbook,
         matches: classified.map((c) => ({ target: c.target, runbookIds: c.result.matches.map((m) => m.runbookId) })),
         uncollected: collection.evidence.filter((e) => !e.ref).map((e) => e.target),
-        failedChecks: classified.flatMap((c) => c.checks.filter((k) => k.held === false).map((k) => ({ target: c.target, description: k.description }))),
+        failedChecks: checks.filter((k) => k.status === 'failed'),
+        unknownChecks: checks.filter((k) => k.status === 'unknown'),
         ...(alarmState ? { alarmState } : {}),
       })
     : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };
   if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
-  const result: VerificationResult = { ...decision, evidence: collection.evidence, ...(alarmState ? { alarmState } : {}) };
+  const result: VerificationResult = { ...decision, evidence: collection.evidence, ...(alarmState ? { alarmState } : {}), ...(checks.length ? { checks } : {}) };
   await appendAudit(ports, clock, executionId, intake, 'verified', { ...result }, withRunbook(plan.runbookId));
   return result;
 }

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeAccessError } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import { localClusterPorts } from '../../../lambdas/local/local-cluster.js';
+import { startLocalCluster, type LocalCluster } from './local-cluster.js';
+import { loadScenario } from './scenario-loader.js';
+
+const TOKEN = 'k8s-aws-v1.local-wiring';
+const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
+const clock = { now: () => new Date() };
+let cluster: LocalCluster;
+
+beforeAll(async () => {
+  cluster = await startLocalCluster(loadScenario('node-disk-pressure-node'), TOKEN);
+});
+afterAll(() => cluster.stop());
+
+describe('the local root wires the cluster through --kubeconfig (paramedic triage/run)', () => {
+  it('with a kubeconfig: the cluster port resolves a node alarm through providerID and the executors cover kubernetes and aws actions', async () => {
+    const ports = localClusterPorts({ file: join(cluster.dir, 'kc') }, clock, true);
+
+    const resolution = await ports.cluster!.resolve([{ ClusterName: 'shop-prod', NodeName: NODE }]);
+
+    expect(resolution.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+    expect(Object.keys(ports.executors!).sort()).toEqual(['aws', 'kubernetes']);
+    const [dry] = await ports.executors!.kubernetes!.execute({ index: 0, action: 'k8s-cordon-node', title: 'cordon', actionTarget: 'kubernetes', risk: 'safe', mutates: true, invocations: [{ target: 'i-0a1b2c3d4e5f60701', parameters: { node: NODE } }] }, [{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: 'shop-prod', node: NODE }], { executionId: 'e' });
+    expect(dry!.detail).toMatch(/dry run/);
+    expect(cluster.server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('without a kubeconfig nothing is wired (EKS records then say the cluster was not read); a missing context fails before anything runs', () => {
+    expect(localClusterPorts(undefined, clock, false)).toEqual({});
+    expect(() => localClusterPorts({ file: join(cluster.dir, 'kc'), context: 'nope' }, clock, false)).toThrow(KubeAccessError);
+  });
+});
