@@ -68,9 +68,11 @@ function setCondition(server: FakeApiServer, node: string, type: string, status:
   n.spec.taints = (n.spec.taints ?? []).filter((t: any) => t.key !== taint);
 }
 
-function alarmWith(file: string, dimensions: Record<string, string>): Record<string, any> {
+/** An alarm fixture with other dimensions and, when given, the time it went into ALARM (the incident's window starts there). */
+function alarmWith(file: string, dimensions: Record<string, string>, at?: string): Record<string, any> {
   const event = JSON.parse(readFileSync(join(ALARMS, file), 'utf8'));
   event.detail.configuration.metrics[0].metricStat.metric.dimensions = dimensions;
+  if (at) { event.time = at; event.detail.state.timestamp = at; }
   return event;
 }
 
@@ -217,7 +219,8 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
     const { s, fleet } = await eksScenario({ wrap });
     fleet.nodes.set('i-0a1b2c3d4e5f60701', { evidence: 'probe-failure-liveness.json', healthy: false, repair: () => undefined });
 
-    const run = await s.execute(alarmWith('eks-pod-restarts-workload.json', { ClusterName: CLUSTER, Namespace: 'shop', PodName: 'catalog' }));
+    // The alarm fired while the recorded probe failures happened (the scenario's clock), so its window holds their events.
+    const run = await s.execute(alarmWith('eks-pod-restarts-workload.json', { ClusterName: CLUSTER, Namespace: 'shop', PodName: 'catalog' }, loadScenario('probe-failure-liveness').now));
 
     expect(run.error).toBeUndefined();
     expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h' }]);
