@@ -23,6 +23,8 @@ export interface WorkflowConfig {
   readonly approvalTimeoutSeconds: number;
   /** Most targets an alarm may expand to (an Auto Scaling group). @default 1000 */
   readonly maxTargetsPerExecution: number;
+  /** The deployment's name, stamped on status events when deployments share a bus. @default none */
+  readonly deploymentName?: string;
 }
 
 /** The defaults of {@link WorkflowConfig}. */

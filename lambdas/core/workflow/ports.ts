@@ -5,6 +5,7 @@
  * the local command runner). The core never reads a clock or the environment itself.
  */
 import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
+import type { ExecutionEventPublisher } from '../events/execution-events.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { CommandRunner } from '../collection/command-runner.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
@@ -109,6 +110,8 @@ export interface WorkflowPorts {
   readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
   readonly targets?: TargetDirectory;
   readonly alarms?: AlarmStateReader;
+  /** Status events ("Paramedic Execution Status Change"): EventBridge on AWS, a file locally; absent publishes nothing. */
+  readonly events?: ExecutionEventPublisher;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
 }

@@ -10,11 +10,12 @@ import { runbookOf } from '../evidence-collection.js';
 import { parseManualInput } from '../manual-input.js';
 import type { IntakeResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets'>;
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'events'>;
 
 async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
@@ -33,6 +34,7 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
     trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
     dimensions: alarm.dimensions, targets, mode: result.mode,
   }, duplicate ? { outcome: 'skipped' } : {});
+  if (!duplicate) await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 
@@ -55,6 +57,7 @@ async function manualIntake({ executionId, state }: TaskInput, ports: IntakePort
     ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${manual.invokedBy}`
     : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${manual.invokedBy}`;
   await appendAudit(ports, clock, executionId, result, 'triggered', { trigger: result.trigger, summary, targets, mode: manual.mode, requested: manual });
+  await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 

@@ -10,10 +10,11 @@ import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
 import type { RemediationProgress, StepOutcome, Target } from '../model.js';
 import type { ActionExecutor, Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What RemediateStep uses. */
-export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'notifier' | 'executors'>;
+export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'notifier' | 'executors' | 'events' | 'config'>;
 
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
 const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -45,5 +46,7 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   for (const o of outcomes) if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
   await appendAudit(ports, clock, executionId, intake, 'step', { step: step.index, action: step.action, document: step.document ?? null, outcomes }, withRunbook(plan.runbookId));
   const nextStep = progress.nextStep + 1;
-  return { nextStep, done: failed || nextStep >= plan.steps.length, failed, outcomes: [...progress.outcomes, ...outcomes] };
+  const done = failed || nextStep >= plan.steps.length;
+  if (done && !failed) await publishStatus(ports, clock, executionId, intake, 'remediated', { runbookId: plan.runbookId, summary: `${plan.steps.map((s) => s.action).join(', ')} ran on ${plan.targets.join(', ')}` });
+  return { nextStep, done, failed, outcomes: [...progress.outcomes, ...outcomes] };
 }

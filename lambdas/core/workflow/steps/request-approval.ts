@@ -6,10 +6,11 @@
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { ApprovalDecision } from '../model.js';
 import type { ApprovalRequest, Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { approvalKey, requireState, type TaskInput } from '../task-input.js';
 
 /** What RequestApproval uses. */
-export type RequestApprovalPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'notifier' | 'config' | 'approvals'>;
+export type RequestApprovalPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'notifier' | 'config' | 'approvals' | 'events'>;
 
 /** RequestApproval: `{ requested: true }` on AWS (the decision arrives through the task token), the decision locally. */
 export async function runRequestApproval({ executionId, state, taskToken }: TaskInput, ports: RequestApprovalPorts, clock: Clock): Promise<ApprovalDecision | { requested: true }> {
@@ -27,6 +28,7 @@ export async function runRequestApproval({ executionId, state, taskToken }: Task
   await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
     plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,
   }, withRunbook(plan.runbookId));
+  await publishStatus(ports, clock, executionId, intake, 'awaiting-approval', { runbookId: plan.runbookId, summary: request.summary });
   if (ports.approvals) return ports.approvals.waitForDecision(request);
   return { requested: true };
 }

@@ -4,11 +4,12 @@ import { classifyStored, collectFromTargets, runbookOf } from '../evidence-colle
 import { recordFailure } from '../failure-history.js';
 import type { VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { decideVerification } from '../verification.js';
 
 /** What Verify uses. */
-export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms'>;
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'events'>;
 
 /** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
 export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
@@ -31,5 +32,7 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
   const result: VerificationResult = { ...decision, evidence: collection.evidence, ...(alarmState ? { alarmState } : {}) };
   await appendAudit(ports, clock, executionId, intake, 'verified', { ...result }, withRunbook(plan.runbookId));
+  // Not cleared goes to Escalate, which publishes `escalated`.
+  if (result.cleared) await publishStatus(ports, clock, executionId, intake, 'verified', { runbookId: plan.runbookId, summary: result.reason });
   return result;
 }
