@@ -188,6 +188,8 @@ export interface RemediationProgress {
   readonly done: boolean;
   readonly failed: boolean;
   readonly outcomes: readonly StepOutcome[];
+  /** ISO time the last step ended (verification waits for the alarm to re-evaluate from here). */
+  readonly finishedAt?: string;
 }
 
 /** Result of Verify. */

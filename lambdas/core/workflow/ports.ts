@@ -74,9 +74,18 @@ export interface TargetDirectory {
   instanceOfPrivateDnsName?(name: string): Promise<string | undefined>;
 }
 
+/** An alarm's state, with how long it needs to re-evaluate on new data. */
+export interface AlarmReading {
+  /** `OK`, `ALARM` or `INSUFFICIENT_DATA`. */
+  readonly state: string;
+  /** Period × EvaluationPeriods of a metric alarm, seconds; absent when unknown (composite alarms). */
+  readonly evaluationSeconds?: number;
+}
+
 /** Reads an alarm's current state (verification: did it leave ALARM?). */
 export interface AlarmStateReader {
-  stateOf(alarmName: string): Promise<string | undefined>;
+  /** The alarm's reading, or undefined when there is no such alarm. */
+  readAlarm(alarmName: string): Promise<AlarmReading | undefined>;
 }
 
 /** An approval request, as notified and (locally) awaited. */

@@ -48,5 +48,5 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   const nextStep = progress.nextStep + 1;
   const done = failed || nextStep >= plan.steps.length;
   if (done && !failed) await publishStatus(ports, clock, executionId, intake, 'remediated', { runbookId: plan.runbookId, summary: `${plan.steps.map((s) => s.action).join(', ')} ran on ${plan.targets.join(', ')}` });
-  return { nextStep, done, failed, outcomes: [...progress.outcomes, ...outcomes] };
+  return { nextStep, done, failed, outcomes: [...progress.outcomes, ...outcomes], ...(done ? { finishedAt: clock.now().toISOString() } : {}) };
 }

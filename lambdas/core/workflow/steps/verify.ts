@@ -6,7 +6,7 @@ import type { VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
-import { decideVerification } from '../verification.js';
+import { alarmHadTimeToReevaluate, decideVerification } from '../verification.js';
 
 /** What Verify uses. */
 export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'events'>;
@@ -19,14 +19,15 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
   const collection = await collectFromTargets(ports, executionId, 'verify', targets);
   const classified = await classifyStored(ports, collection.evidence, runbook);
-  const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
+  const reading = intake.trigger.alarmName && ports.alarms ? await ports.alarms.readAlarm(intake.trigger.alarmName) : undefined;
+  const alarmState = reading?.state;
   const decision = runbook
     ? decideVerification({
         runbook,
         matches: classified.map((c) => ({ target: c.target, runbookIds: c.result.matches.map((m) => m.runbookId) })),
         uncollected: collection.evidence.filter((e) => !e.ref).map((e) => e.target),
         failedChecks: classified.flatMap((c) => c.checks.filter((k) => k.held === false).map((k) => ({ target: c.target, description: k.description }))),
-        ...(alarmState ? { alarmState } : {}),
+        ...(alarmState ? { alarmState, alarmSettled: alarmHadTimeToReevaluate(reading?.evaluationSeconds, state.remediation?.finishedAt, clock.now()) } : {}),
       })
     : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };
   if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
