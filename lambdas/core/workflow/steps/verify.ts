@@ -4,12 +4,13 @@ import { classifyStored, collectFromTargets, runbookOf } from '../evidence-colle
 import { recordFailure } from '../failure-history.js';
 import type { VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { renewLocks } from '../lock-lease.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { alarmHadTimeToReevaluate, decideVerification } from '../verification.js';
 
 /** What Verify uses. */
-export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'events'>;
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'events'>;
 
 /** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
 export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
@@ -17,6 +18,7 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const plan = requireState('Verify', state.plan, 'plan');
   const runbook = runbookOf(ports.rulebook, plan.runbookId);
   const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
+  await renewLocks(ports, 'Verify', executionId, intake);
   const collection = await collectFromTargets(ports, executionId, 'verify', targets);
   const classified = await classifyStored(ports, collection.evidence, runbook);
   const reading = intake.trigger.alarmName && ports.alarms ? await ports.alarms.readAlarm(intake.trigger.alarmName) : undefined;
