@@ -132,6 +132,7 @@ export class PipelineStack extends Stack {
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
       functions: { ...functions, Approve: this.approveFunction },
+      escalateFunction: functions.Escalate,
       deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
       topic: alarmTopic,
     });

@@ -120,3 +120,19 @@ describe('status events published by the workflow steps', () => {
     }
   });
 });
+
+describe('handler errors on the synthesized workflow', () => {
+  it('a Collect that throws once is retried and the run completes', async () => {
+    const s = await scenario(infra);
+    s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
+    let calls = 0;
+    const flaky = { run: async (request: any) => { if (++calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }); return s.fleet.run(request); } };
+    const retried = await scenario(infra, { ports: { commands: flaky } });
+
+    const run = await retried.execute(alarm());
+
+    expect(run.error).toBeUndefined();
+    expect(run.output.completion.outcome).not.toBe('failed');
+    expect(calls).toBeGreaterThan(1);
+  });
+});

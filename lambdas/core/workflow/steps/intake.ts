@@ -30,10 +30,16 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
     trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
-  await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
-    trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-    dimensions: alarm.dimensions, targets, mode: result.mode,
-  }, duplicate ? { outcome: 'skipped' } : {});
+  try {
+    await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
+      trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
+      dimensions: alarm.dimensions, targets, mode: result.mode,
+    }, duplicate ? { outcome: 'skipped' } : {});
+  } catch (error) {
+    // A claim left behind would swallow the redelivery of this alarm for dedupeWindowSeconds: expire it now.
+    if (!duplicate) await ports.state.put(dedupeKey, { executionId, releasedAfter: (error as Error).name ?? 'Error' }, 0).catch(() => undefined);
+    throw error;
+  }
   if (!duplicate) await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
