@@ -24,7 +24,13 @@ export async function runRequestApproval({ executionId, state, taskToken }: Task
     ...(state.classification ? { classification: state.classification } : {}),
   };
   await ports.state.put(approvalKey(executionId), { executionId, taskToken: taskToken ?? null, plan, requestedAt: clock.now().toISOString(), status: 'pending' }, timeoutSeconds + 3600);
-  await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify(request).slice(0, 200_000) });
+  // The message names the execution and how to answer, never the task token: whoever reads a
+  // forwarded e-mail must not be able to resume the execution with it (the approve function reads
+  // the token from the pending approval).
+  const { taskToken: _token, ...notified } = request;
+  const invoke = (approved: boolean) => `aws lambda invoke --function-name <ApproveFunctionName stack output> --cli-binary-format raw-in-base64-out --payload '${JSON.stringify({ executionId, approved, approver: '<you>', comment: '<why>' })}' out.json`;
+  const answer = { approve: invoke(true), reject: invoke(false) };
+  await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify({ ...notified, answer }).slice(0, 200_000) });
   await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
     plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,
   }, withRunbook(plan.runbookId));
