@@ -2,32 +2,26 @@
  * The per-target lock through the synthesized workflow: it outlasts the approval wait, RemediateStep
  * renews it before acting, and a lock another execution took over is never acted under.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { fixture, scenario, startInfra, type LocalInfra, type Scenario } from './harness.js';
+import { fixture, scenario, sharedInfra, type Scenario } from './harness.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { STATE_TABLE } from '../../../lambdas/adapters/dynamodb/table-layout.js';
 
 const HOST = 'i-0123456789abcdef0';
 
-let infra: LocalInfra;
-beforeAll(async () => {
-  infra = await startInfra();
-});
-afterAll(async () => {
-  await infra.stop();
-});
+const infra = sharedInfra();
 
 async function lockItem(s: Scenario): Promise<Record<string, any> | undefined> {
   const table = (s.locks as unknown as { tableName: string }).tableName;
-  return (await infra.ddb.send(new GetCommand({ TableName: table, Key: { [STATE_TABLE.partitionKey]: lockKey(HOST) } }))).Item;
+  return (await infra().ddb.send(new GetCommand({ TableName: table, Key: { [STATE_TABLE.partitionKey]: lockKey(HOST) } }))).Item;
 }
 
 describe('the lock lasts through the approval and is renewed before remediation', () => {
   it('while the approval waits, the lock expires after the approval timeout, not before', async () => {
     let expiresIn = 0;
     let s: Scenario;
-    s = await scenario(infra, {
+    s = await scenario(infra(), {
       config: { approvalTimeoutSeconds: 3600 },
       approvals: {
         waitForDecision: async () => {
@@ -46,7 +40,7 @@ describe('the lock lasts through the approval and is renewed before remediation'
 
   it('a lock another execution took over during the approval: RemediateStep changes nothing and the run fails', async () => {
     let s: Scenario;
-    s = await scenario(infra, {
+    s = await scenario(infra(), {
       approvals: {
         waitForDecision: async () => {
           // The lock expired during a long approval and another execution took the host.

@@ -3,19 +3,13 @@
  * through the events port, in order, with the execution's facts; a publish that fails is recorded
  * on the audit trail and never fails the execution.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, scenario, startInfra, type LocalInfra } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, scenario, sharedInfra } from './harness.js';
 import type { ExecutionEventPublisher, ExecutionStatusChangeDetail, ParamedicEvent } from '../../../lambdas/core/events/execution-events.js';
 
 const HOST = 'i-0123456789abcdef0';
 
-let infra: LocalInfra;
-beforeAll(async () => {
-  infra = await startInfra();
-});
-afterAll(async () => {
-  await infra.stop();
-});
+const infra = sharedInfra();
 
 /** Publisher that keeps what it is given. */
 class RecordingPublisher implements ExecutionEventPublisher {
@@ -34,7 +28,7 @@ const alarm = () => fixture<any>('alarm-state-change-instance.json');
 describe('status events published by the workflow steps', () => {
   it('automatic fix: started, classified, remediated, verified, each about the execution and its target', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra, { ports: { events } });
+    const s = await scenario(infra(), { ports: { events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
     const run = await s.execute(alarm());
@@ -50,7 +44,7 @@ describe('status events published by the workflow steps', () => {
 
   it('approval: awaiting-approval comes between classified and remediated', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra, { ports: { events }, approvals: { waitForDecision: async () => ({ approved: true, approver: 'alice', at: '2026-11-23T09:05:00Z' }) } });
+    const s = await scenario(infra(), { ports: { events }, approvals: { waitForDecision: async () => ({ approved: true, approver: 'alice', at: '2026-11-23T09:05:00Z' }) } });
     s.fleet.hosts.set(HOST, { fault: 'docker-bridge-no-ipv4' });
 
     await s.execute(alarm());
@@ -60,7 +54,7 @@ describe('status events published by the workflow steps', () => {
 
   it('a fix that does not help: remediated, then escalated with the reason', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra, { ports: { events } });
+    const s = await scenario(infra(), { ports: { events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down', fix: 'no-effect' });
 
     await s.execute(alarm());
@@ -71,7 +65,7 @@ describe('status events published by the workflow steps', () => {
 
   it('a failing step: escalated, not remediated', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra, { ports: { events } });
+    const s = await scenario(infra(), { ports: { events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down', fix: 'fails' });
 
     await s.execute(alarm());
@@ -81,9 +75,9 @@ describe('status events published by the workflow steps', () => {
 
   it('a failed execution ends with failed, naming the error', async () => {
     const events = new RecordingPublisher();
-    const base = await scenario(infra);
+    const base = await scenario(infra());
     const unreadable = { put: base.ports.evidence.put.bind(base.ports.evidence), get: async () => { throw new Error('AccessDenied: evidence bucket'); } };
-    const s = await scenario(infra, { ports: { evidence: unreadable, events } });
+    const s = await scenario(infra(), { ports: { evidence: unreadable, events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
     const run = await s.execute(alarm());
@@ -95,7 +89,7 @@ describe('status events published by the workflow steps', () => {
 
   it('a manual dry run is published as manual and dry-run', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra, { ports: { events } });
+    const s = await scenario(infra(), { ports: { events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
     await s.execute({ runbookId: 'docker-daemon-down', target: HOST, mode: 'dry-run', invokedBy: 'carol' });
@@ -108,7 +102,7 @@ describe('status events published by the workflow steps', () => {
     const refusing: ExecutionEventPublisher = { publish: async (evs) => ({ published: 0, failed: evs.map((event) => ({ event, errorCode: 'AccessDeniedException', errorMessage: 'not authorized to perform events:PutEvents' })) }) };
     const throwing: ExecutionEventPublisher = { publish: async () => { throw new Error('socket hang up'); } };
     for (const events of [refusing, throwing]) {
-      const s = await scenario(infra, { ports: { events } });
+      const s = await scenario(infra(), { ports: { events } });
       s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
       const run = await s.execute(alarm());
@@ -123,11 +117,11 @@ describe('status events published by the workflow steps', () => {
 
 describe('handler errors on the synthesized workflow', () => {
   it('a Collect that throws once is retried and the run completes', async () => {
-    const s = await scenario(infra);
+    const s = await scenario(infra());
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
     let calls = 0;
     const flaky = { run: async (request: any) => { if (++calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }); return s.fleet.run(request); } };
-    const retried = await scenario(infra, { ports: { commands: flaky } });
+    const retried = await scenario(infra(), { ports: { commands: flaky } });
 
     const run = await retried.execute(alarm());
 
