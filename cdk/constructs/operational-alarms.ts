@@ -18,6 +18,13 @@ export interface OperationalAlarmsProps {
   readonly stateMachine: sfn.IStateMachine;
   /** Functions by a short name used in the alarm descriptions. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * The Escalate step's function: every invocation is an escalated run. Escalated executions end
+   * SUCCEEDED (the workflow did its job: a person was told), so they would never trip
+   * ExecutionsFailed; this alarm, and the `escalated` status event, are what an operator pages on.
+   * @default no escalation alarm
+   */
+  readonly escalateFunction?: lambda.IFunction;
   /** Dead-letter queues by a short name. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Where the alarms notify. @default no action (the alarms still show in the console) */
@@ -48,6 +55,7 @@ export class OperationalAlarms extends Construct {
       add(`${name}Errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), `the ${name} function raised errors; read its log group`);
       add(`${name}Throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), `the ${name} function was throttled; raise reservedConcurrency in the config`);
     }
+    if (props.escalateFunction) add('Escalations', props.escalateFunction.metricInvocations({ period: PERIOD, statistic: 'Sum' }), 'a remediation escalated (a fix failed, did not help, or the runbook asks for a person); read the escalation notification and the execution\'s audit trail');
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       add(`${name}DeadLetters`, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), `${name}: an event never reached the workflow; read the message in the dead-letter queue and start the run by hand`);
     }

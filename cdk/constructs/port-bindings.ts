@@ -8,10 +8,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import { ENV, type PortAccess, type PortList, type PortName } from '../../lambdas/handlers/environment.js';
 import type { AuditStore } from './audit-store.js';
 import type { ActionDocuments, CollectorDocuments } from './command-documents.js';
+import type { ParamedicEventBus } from './event-bus.js';
 import type { HouseFunction } from './house-function.js';
 
 /** The resources ports bind to. */
@@ -19,6 +21,8 @@ export interface PortResources {
   readonly auditStore: AuditStore;
   readonly evidenceBucket: s3.IBucket;
   readonly topic: sns.ITopic;
+  /** The bus status events go to. */
+  readonly eventBus: ParamedicEventBus;
   readonly collectorDocuments: CollectorDocuments;
   readonly actionDocuments: ActionDocuments;
   /** What the host actions (SSM documents, reports) need beyond their documents (derived from the action catalogue). */
@@ -62,6 +66,10 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
   },
   evidence: (fn, access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access); },
   notifier: (fn, _access, r) => { fn.bindTopic(r.topic, ENV.topicArn); },
+  events: (fn, _access, r) => {
+    fn.addEnvironment(EVENT_BUS_ENV, r.eventBus.bus.eventBusName);
+    r.eventBus.grantPublish(fn);
+  },
   targets: (fn) => {
     // Describe calls support no resource-level permissions.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], resources: ['*'] }));

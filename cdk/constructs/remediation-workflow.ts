@@ -26,6 +26,15 @@ export interface RemediationWorkflowProps {
   readonly logKey?: kms.IKey;
 }
 
+/**
+ * The execution timeout: never shorter than the approval it may wait for plus a day for every
+ * other step (lock waits, collection, remediation, verification), so `approvalTimeoutMinutes`
+ * (up to 7 days) can never outlast the execution that waits for it. @default 2 days at least
+ */
+export function executionTimeoutFor(approvalTimeout: Duration = Duration.hours(1)): Duration {
+  return Duration.minutes(Math.max(Duration.days(2).toMinutes(), approvalTimeout.toMinutes() + Duration.days(1).toMinutes()));
+}
+
 /** Standard workflow with logging ALL and tracing. */
 export class RemediationWorkflow extends Construct {
   /** The state machine. */
@@ -44,7 +53,7 @@ export class RemediationWorkflow extends Construct {
         ...(props.lockRetryInterval ? { lockRetryInterval: props.lockRetryInterval } : {}),
         ...(props.verifyDelay ? { verifyDelay: props.verifyDelay } : {}),
       })),
-      timeout: Duration.days(2),
+      timeout: executionTimeoutFor(props.approvalTimeout),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

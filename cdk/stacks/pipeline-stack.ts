@@ -10,7 +10,6 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import type { WorkflowConfig } from '../../lambdas/core/workflow/config.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 import { ENV, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
@@ -77,9 +76,14 @@ export class PipelineStack extends Stack {
     const workflowConfig: Partial<WorkflowConfig> = {
       dryRun: config.dryRun, automaticRemediation: config.automaticRemediation, eksClusters: [...config.eksClusters],
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60, collectTimeoutSeconds: 600,
+      ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
     };
+    // The bus first: the functions' `events` port binds to it; its run-request rule follows the workflow.
+    this.events = new ParamedicEventBus(this, 'Events', {
+      busName: config.eventBusName ?? props.names.createdEventBusName, importExisting: config.eventBusName !== undefined, encryptionKey: props.key,
+    });
     const resources = {
-      auditStore: props.auditStore, evidenceBucket: props.evidenceBucket, topic: this.topic,
+      auditStore: props.auditStore, evidenceBucket: props.evidenceBucket, topic: this.topic, eventBus: this.events,
       collectorDocuments: this.collectorDocuments, actionDocuments: this.actionDocuments,
       remediationStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['docker-host', 'eks-node', 'none'] }),
       clusterActionStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['kubernetes', 'aws'] }),
@@ -127,21 +131,13 @@ export class PipelineStack extends Stack {
 
     this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });
 
-    this.events = new ParamedicEventBus(this, 'Events', {
-      busName: config.eventBusName ?? props.names.createdEventBusName, importExisting: config.eventBusName !== undefined,
-      stateMachine: this.workflow.stateMachine, encryptionKey: props.key,
-    });
-    // Every step may report a milestone (started … failed) on the bus; the steps call the
-    // ExecutionEventPublisher port (lambdas/core/events/execution-events.ts).
-    for (const fn of Object.values(functions)) {
-      fn.addEnvironment(EVENT_BUS_ENV, this.events.bus.eventBusName);
-      this.events.grantPublish(fn);
-    }
+    this.events.startRunsOn(this.workflow.stateMachine);
 
     const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
       functions: { ...functions, Approve: this.approveFunction },
+      escalateFunction: functions.Escalate,
       deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
       topic: alarmTopic,
     });

@@ -41,14 +41,32 @@ export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
 
+/**
+ * Tasks whose handler errors are retried: a re-run changes nothing twice (Intake finds its own
+ * claim, AcquireLock re-acquires as the same owner, Collect/Verify only read hosts, Escalate is
+ * de-duplicated by the idempotency layer). Classify and Plan append to the trail and RemediateStep
+ * may have changed a host before it threw: they are not retried, their failure goes to ReleaseLock.
+ */
+const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>(['Intake', 'AcquireLock', 'Collect', 'Verify', 'Escalate']);
+/** Errors a retry cannot fix (bad input, a lost lock, a broken deployment, a task that ran out of time). */
+const NOT_RETRIED = ['TaskInputError', 'ManualInputError', 'AlarmEventError', 'TargetGrammarError', 'LockLostError', 'HandlerEnvironmentError', 'PortNotWiredError', sfn.Errors.TIMEOUT];
+
+/** Lambda throttling (and the service errors CDK's retryOnServiceExceptions omits) on every Task, then handler errors where safe. */
+function addRetries(name: WorkflowTaskName, t: tasks.LambdaInvoke): void {
+  t.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(1), maxAttempts: 8, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+  if (!RETRIED_ON_HANDLER_ERRORS.has(name)) return;
+  t.addRetry({ errors: NOT_RETRIED, maxAttempts: 0 });
+  t.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+}
+
 /** Builds the workflow's states in `scope` and returns the start of the chain. */
 export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
   const longTimeout = props.longTaskTimeout ?? Duration.minutes(14);
   const shortTimeout = props.shortTaskTimeout ?? Duration.minutes(1);
   const payload = sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload });
 
-  const task = (name: WorkflowTaskName): tasks.LambdaInvoke =>
-    new tasks.LambdaInvoke(scope, name, {
+  const task = (name: WorkflowTaskName): tasks.LambdaInvoke => {
+    const t = new tasks.LambdaInvoke(scope, name, {
       lambdaFunction: props.functions[name],
       payload,
       payloadResponseOnly: true,
@@ -56,6 +74,9 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
       retryOnServiceExceptions: true,
       taskTimeout: sfn.Timeout.duration(LONG_TASKS.has(name) ? longTimeout : shortTimeout),
     });
+    if (name !== 'ReleaseLock' && name !== 'Complete') addRetries(name, t);
+    return t;
+  };
 
   const intake = task('Intake');
   const acquireLock = task('AcquireLock');
@@ -69,6 +90,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     resultPath: RESULT_PATHS.RequestApproval,
     taskTimeout: sfn.Timeout.duration(props.approvalTimeout ?? Duration.hours(1)),
   });
+  addRetries('RequestApproval', requestApproval);
   const recordApproval = task('RecordApproval');
   const remediateStep = task('RemediateStep');
   const verify = task('Verify');

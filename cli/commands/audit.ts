@@ -71,6 +71,7 @@ function describeTyped(e: AuditEntry): string {
     case 'verified': return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
     case 'escalated': return e.data.reason;
     case 'released': return `lock released on ${e.data.released.join(', ')}`;
+    case 'event-unpublished': return `status event ${e.data.status} not published: ${e.data.errors.map((x) => `${x.errorCode} ${x.errorMessage}`).join('; ').slice(0, 160)}`;
     case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
   }
 }

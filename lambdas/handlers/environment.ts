@@ -31,7 +31,7 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
  * `audit` (the trail, append only), `state` (locks, de-duplication, approvals), `idempotency`
  * (Powertools' retry record: retries must not repeat SendCommand or notifications), `commands`
  * (SSM: the collector documents or the action documents), `evidence` (the bucket), `notifier`
- * (the topic), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
+ * (the topic), `events` (status events on the bus), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
  * runbooks shipped beside the bundle), `cluster` (the configured EKS clusters' API, read-only:
  * alarm resolution, the k8s.* view, Verify's re-read), `executors` (the catalogue's `kubernetes`
  * and `aws` actions: cordon, drain, delete pod, … and node replacement through Auto Scaling).
@@ -43,6 +43,7 @@ export interface PortAccess {
   readonly commands: 'collectors' | 'actions';
   readonly evidence: 'read' | 'readWrite';
   readonly notifier: 'publish';
+  readonly events: 'publish';
   readonly targets: 'describe';
   readonly alarms: 'describe';
   readonly rulebook: 'bundled';
@@ -65,19 +66,20 @@ const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 /** The ports each Task's Lambda wires, so each bundle carries only those SDK clients and each role only those grants. */
 export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
-  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read' },
+  // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
+  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
   AcquireLock: CORE,
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
-  Classify: { ...CORE, evidence: 'read', rulebook: 'bundled' },
+  Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
   Plan: { ...CORE, rulebook: 'bundled' },
-  RequestApproval: { ...ONCE, notifier: 'publish' },
+  RequestApproval: { ...ONCE, notifier: 'publish', events: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
-  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions' },
-  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read' },
-  Escalate: { ...ONCE, notifier: 'publish' },
+  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
+  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
+  Escalate: { ...ONCE, notifier: 'publish', events: 'publish' },
   ReleaseLock: CORE,
-  Complete: { ...ONCE, notifier: 'publish' },
+  Complete: { ...ONCE, notifier: 'publish', events: 'publish' },
 };
 
 /** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */

@@ -2,10 +2,11 @@
 import { autoScalingTargetPorts } from './ports/autoscaling-ports.js';
 import { eksClusterPorts } from './ports/eks-ports.js';
 import { runbookPorts } from './ports/runbook-ports.js';
+import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Intake); only their SDK clients are bundled. */
-export const portFactories = [autoScalingTargetPorts, runbookPorts, eksClusterPorts];
+export const portFactories = [autoScalingTargetPorts, runbookPorts, eksClusterPorts, eventBridgeEventPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('Intake', { portFactories });

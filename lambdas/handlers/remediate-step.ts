@@ -2,10 +2,11 @@
 import { eksActionPorts } from './ports/eks-ports.js';
 import { snsNotifierPorts } from './ports/sns-ports.js';
 import { ssmCommandPorts } from './ports/ssm-ports.js';
+import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.RemediateStep); only their SDK clients are bundled. */
-export const portFactories = [ssmCommandPorts, snsNotifierPorts, eksActionPorts];
+export const portFactories = [ssmCommandPorts, snsNotifierPorts, eksActionPorts, eventBridgeEventPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('RemediateStep', { portFactories });

@@ -8,6 +8,7 @@ import type { Clock, CommandRunner, WorkflowPorts } from '../core/workflow/ports
 import { localApprovalGate, type ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalApprovals } from '../adapters/local/local-approvals.js';
 import { LocalAuditStore } from '../adapters/local/local-audit-store.js';
+import { LocalEventPublisher } from '../adapters/local/local-event-publisher.js';
 import { LocalEvidenceStore } from '../adapters/local/local-evidence-store.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { LocalNotifier } from '../adapters/local/local-notifier.js';
@@ -22,6 +23,8 @@ export interface LocalAdapters {
   readonly state: LocalStateStore;
   readonly notifier: LocalNotifier;
   readonly approvals: LocalApprovals;
+  /** Status events, as the deployed workflow puts them on its bus. */
+  readonly events: LocalEventPublisher;
   readonly clock: Clock;
 }
 
@@ -36,15 +39,16 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
     state: new LocalStateStore(dataDir, clock),
     notifier: new LocalNotifier(dataDir, options.print, clock),
     approvals: new LocalApprovals(dataDir, clock),
+    events: new LocalEventPublisher(dataDir),
     clock,
   };
 }
 
 /** Wires the local adapters to every port of the workflow. */
 export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors'>): WorkflowPorts {
-  const { evidence, audit, locks, state, notifier } = adapters;
+  const { evidence, audit, locks, state, notifier, events } = adapters;
   return {
-    commands: wiring.commands, evidence, audit, locks, state, notifier, rulebook: wiring.rulebook,
+    commands: wiring.commands, evidence, audit, locks, state, notifier, events, rulebook: wiring.rulebook,
     ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),

@@ -123,6 +123,11 @@ describe('hardening (item 10)', () => {
     prodPipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
   });
 
+  it('escalated runs (which end SUCCEEDED) trip their own alarm: invocations of the Escalate function', () => {
+    const escalateId = byDefault.pipeline.getLogicalId(byDefault.pipeline.functions.Escalate.node.defaultChild as never);
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: { Ref: escalateId } }], Threshold: 1 });
+  });
+
   it('never bakes in the CLI\'s fallback region: stacks are environment-agnostic unless the config names one', () => {
     process.env.CDK_DEFAULT_REGION = 'us-east-1';
     const app = createApp({ context: DEFAULTS }, { nag: false });

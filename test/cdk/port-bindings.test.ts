@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { createApp, type ParamedicApp } from '../../cdk/app.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
+import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { ENV, TASK_PORTS, type PortName } from '../../lambdas/handlers/environment.js';
 
 const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'], eksClusters: ['prod'], dryRun: false, automaticRemediation: true } };
@@ -10,7 +11,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
   audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], commands: [ENV.evidenceBucket],
-  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], targets: [], alarms: [], rulebook: [], cluster: [], executors: [],
+  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
 
@@ -45,6 +46,10 @@ describe('each workflow function gets exactly the environment and grants of the 
 
   it.each(WORKFLOW_TASK_NAMES)('%s: may publish to the topic only when it wires the notifier', (task) => {
     expect(actionsOf(task).includes('sns:Publish')).toBe(TASK_PORTS[task].notifier !== undefined);
+  });
+
+  it.each(WORKFLOW_TASK_NAMES)('%s: may put events on the bus only when it wires the events port', (task) => {
+    expect(actionsOf(task).includes('events:PutEvents')).toBe(TASK_PORTS[task].events !== undefined);
   });
 
   it.each(WORKFLOW_TASK_NAMES)('%s: may write evidence only when it wires the evidence port read/write', (task) => {

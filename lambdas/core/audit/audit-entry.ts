@@ -37,6 +37,8 @@ export interface AuditPayloads {
   readonly verified: VerificationResult;
   readonly escalated: { readonly reason: string };
   readonly released: { readonly released: readonly string[] };
+  /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
+  readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };
   readonly completed: CompletionSummary & {
     readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };
   };

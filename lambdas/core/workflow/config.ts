@@ -1,5 +1,6 @@
 /** The workflow's settings: a deployment's (CDK config, `PARAMEDIC_CONFIG`) or a local run's. */
 import { DOCUMENT_PREFIX } from '../collection/collector-documents.js';
+import { lockTtlFor } from './lock-lease.js';
 
 /** Settings of a deployment (CDK config) or of a local run. */
 export interface WorkflowConfig {
@@ -13,7 +14,7 @@ export interface WorkflowConfig {
   readonly documentPrefix: string;
   /** Budget of one collection run, seconds. @default 120 */
   readonly collectTimeoutSeconds: number;
-  /** Lock expiry, so a crashed execution cannot hold a host forever. @default 3600 */
+  /** Lock expiry, so a crashed execution cannot hold a host forever. @default approvalTimeoutSeconds + 3600 (lock-lease.ts) */
   readonly lockTtlSeconds: number;
   /** Attempts (one per LockBusyWait) before giving up on a busy target. @default 10 */
   readonly lockMaxAttempts: number;
@@ -23,6 +24,8 @@ export interface WorkflowConfig {
   readonly approvalTimeoutSeconds: number;
   /** Most targets an alarm may expand to (an Auto Scaling group). @default 1000 */
   readonly maxTargetsPerExecution: number;
+  /** The deployment's name, stamped on status events when deployments share a bus. @default none */
+  readonly deploymentName?: string;
 }
 
 /** The defaults of {@link WorkflowConfig}. */
@@ -32,7 +35,7 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
   eksClusters: [],
   documentPrefix: DOCUMENT_PREFIX,
   collectTimeoutSeconds: 120,
-  lockTtlSeconds: 3600,
+  lockTtlSeconds: lockTtlFor(3600),
   lockMaxAttempts: 10,
   dedupeWindowSeconds: 900,
   approvalTimeoutSeconds: 3600,
@@ -41,5 +44,7 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
 
 /** The defaults overlaid with what a deployment or a run sets. */
 export function resolveWorkflowConfig(overrides: Partial<WorkflowConfig> = {}): WorkflowConfig {
-  return { ...DEFAULT_WORKFLOW_CONFIG, ...overrides };
+  // Unless set, the lock outlasts the approval wait (lock-lease.ts), whatever the approval timeout.
+  const approvalTimeoutSeconds = overrides.approvalTimeoutSeconds ?? DEFAULT_WORKFLOW_CONFIG.approvalTimeoutSeconds;
+  return { ...DEFAULT_WORKFLOW_CONFIG, lockTtlSeconds: lockTtlFor(approvalTimeoutSeconds), ...overrides };
 }

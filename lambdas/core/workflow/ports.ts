@@ -5,6 +5,7 @@
  * the local command runner). The core never reads a clock or the environment itself.
  */
 import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
+import type { ExecutionEventPublisher } from '../events/execution-events.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { CommandRunner } from '../collection/command-runner.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
@@ -101,9 +102,18 @@ export interface ClusterPort {
   verify(target: ClusterLocation, since: Date, baseline: DiagnosisBaseline): Promise<StateCheck[]>;
 }
 
+/** An alarm's state, with how long it needs to re-evaluate on new data. */
+export interface AlarmReading {
+  /** `OK`, `ALARM` or `INSUFFICIENT_DATA`. */
+  readonly state: string;
+  /** Period × EvaluationPeriods of a metric alarm, seconds; absent when unknown (composite alarms). */
+  readonly evaluationSeconds?: number;
+}
+
 /** Reads an alarm's current state (verification: did it leave ALARM?). */
 export interface AlarmStateReader {
-  stateOf(alarmName: string): Promise<string | undefined>;
+  /** The alarm's reading, or undefined when there is no such alarm. */
+  readAlarm(alarmName: string): Promise<AlarmReading | undefined>;
 }
 
 /** An approval request, as notified and (locally) awaited. */
@@ -139,6 +149,8 @@ export interface WorkflowPorts {
   /** EKS clusters' API; absent: EKS targets get an explicit "no cluster access" section and unknown checks. */
   readonly cluster?: ClusterPort;
   readonly alarms?: AlarmStateReader;
+  /** Status events ("Paramedic Execution Status Change"): EventBridge on AWS, a file locally; absent publishes nothing. */
+  readonly events?: ExecutionEventPublisher;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
 }

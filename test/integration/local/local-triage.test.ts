@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { manualRun, triageAlarm, triageReplay } from '../../../lambdas/local/triage.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
+import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
 import { LocalApprovals } from '../../../lambdas/adapters/local/local-approvals.js';
 import { viewExecution } from '../../../lambdas/core/audit/execution-summary.js';
 import { replayAudit } from '../../../cli/commands/triage.js';
@@ -36,6 +37,21 @@ describe('triage --replay: the CDK workflow on recorded evidence', () => {
     // The evidence is stored by reference, and the file hashes to what the audit trail says.
     const ref = view.collected[0]!.ref!;
     expect(createHash('sha256').update(readFileSync(fileURLToPath(ref.uri))).digest('hex')).toBe(ref.sha256);
+  });
+
+  it('publishes the same status events as the deployed workflow, to events.jsonl in the data directory', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'paramedic-events-'));
+    try {
+      const r = await triageReplay(FIXTURES.diskFull, { dataDir: own, rulebook, ...quiet });
+      const events = await new LocalEventPublisher(own).list();
+      expect(events.map((e) => e.detail)).toEqual([
+        expect.objectContaining({ status: 'started', executionId: r.executionId, trigger: 'manual', mode: 'dry-run', targets: ['i-0a1b2c3d4e5f60718'] }),
+        expect.objectContaining({ status: 'classified', runbookId: 'disk-full' }),
+      ]);
+      expect(events.every((e) => e.source === 'paramedic' && e['detail-type'] === 'Paramedic Execution Status Change')).toBe(true);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('two replays of the same bundle are two executions (replays are never de-duplicated)', async () => {

@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { afterAll, beforeAll } from 'vitest';
 import { renderWorkflowAsl } from '../../../cdk/workflow/render-workflow-asl.js';
 import { bindWorkflowSteps } from '../../../lambdas/core/workflow/steps/index.js';
 import { resolveWorkflowConfig, type WorkflowConfig } from '../../../lambdas/core/workflow/config.js';
@@ -138,6 +139,20 @@ export async function startInfra(): Promise<LocalInfra> {
       await new Promise<void>((r) => server.close(() => r()));
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Local infrastructure for one test file: started before its tests, stopped after them.
+ * @example const infra = sharedInfra(); … await scenario(infra(), …)
+ */
+export function sharedInfra(): () => LocalInfra {
+  let infra: LocalInfra | undefined;
+  beforeAll(async () => { infra = await startInfra(); });
+  afterAll(async () => { await infra?.stop(); });
+  return () => {
+    if (!infra) throw new Error('sharedInfra: the infrastructure starts in beforeAll; read it inside a test');
+    return infra;
   };
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment, type LambdaHandler } from './lambda-harness.js';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { acceptAllEvents, coldStart, deployedEnvironment, EVENT_BUS, eventBridge, event, lambdaContext, LocalDynamo, setEnvironment, type LambdaHandler } from './lambda-harness.js';
 
 const autoscaling = mockClient(AutoScalingClient);
 const dynamo = new LocalDynamo();
@@ -14,6 +15,7 @@ beforeAll(() => dynamo.start());
 afterAll(() => dynamo.stop());
 beforeEach(async () => {
   autoscaling.reset();
+  acceptAllEvents();
   tables = await dynamo.tables();
   restore = setEnvironment(deployedEnvironment(dynamo, tables));
   handler = await coldStart('intake.ts');
@@ -36,6 +38,26 @@ describe('intake handler: manual runs', () => {
     });
     const [entry] = await dynamo.auditEntries(tables.audit);
     expect(entry).toMatchObject({ type: 'triggered', actor: 'user:alice@example.com', runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718' });
+  });
+
+  it('publishes "started" on the bus CDK named, with the real event schema', async () => {
+    await handler(event('intake-manual-dry-run'), context);
+
+    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ EventBusName: EVENT_BUS, Source: 'paramedic', DetailType: 'Paramedic Execution Status Change' });
+    expect(JSON.parse(entries[0]!.Detail!)).toMatchObject({
+      schemaVersion: 1, status: 'started', trigger: 'manual', mode: 'dry-run', runbookId: 'disk-full', targets: ['i-0a1b2c3d4e5f60718'], targetCount: 1,
+    });
+  });
+
+  it('a refused PutEvents is recorded on the trail and the intake still succeeds', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'not authorized to perform events:PutEvents' }] });
+
+    const result = await handler(event('intake-manual-dry-run'), context);
+
+    expect(result).toMatchObject({ duplicate: false });
+    expect((await dynamo.auditEntries(tables.audit)).map((e: any) => e.type)).toEqual(['triggered', 'event-unpublished']);
   });
 
   it.each([

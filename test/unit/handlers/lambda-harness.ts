@@ -12,6 +12,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { vi } from 'vitest';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EVENT_BUS_ENV } from '../../../lambdas/adapters/eventbridge/event-publisher.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { AUDIT_TABLE, IDEMPOTENCY_TABLE } from '../../../lambdas/adapters/dynamodb/table-layout.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -100,6 +103,22 @@ export class LocalDynamo {
   }
 }
 
+/** The bus the deployed environment names. */
+export const EVENT_BUS = 'paramedic-test';
+
+/**
+ * EventBridge for every handler test (no test reaches AWS): PutEvents accepts every entry. A test
+ * reads `eventBridge.commandCalls(PutEventsCommand)` to see what was published.
+ */
+export const eventBridge = mockClient(EventBridgeClient);
+
+/** Resets the EventBridge mock to accept every entry. */
+export function acceptAllEvents(): void {
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })) }));
+}
+acceptAllEvents();
+
 /** The environment the pipeline stack gives a workflow function (cdk/stacks/pipeline-stack.ts). */
 export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string; state: string; idempotency: string }, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -115,6 +134,7 @@ export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string
     [ENV.idempotencyTable]: tables.idempotency,
     [ENV.evidenceBucket]: 'paramedic-evidence-123456789012',
     [ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
+    [EVENT_BUS_ENV]: EVENT_BUS,
     [ENV.config]: JSON.stringify({ collectTimeoutSeconds: 600, approvalTimeoutSeconds: 3600 }),
     [ENV.runbookDir]: join(REPO_ROOT, 'runbooks'),
     ...extra,

@@ -83,6 +83,14 @@ describe('idempotency keys', () => {
     expect(search(idempotencyKeyPath('Collect'), input)).toEqual([input.executionId, 'Collect']);
   });
 
+  it('keys RequestApproval on its task token: a retry waiting on a new token stores it instead of replaying the first result', () => {
+    const first = search(idempotencyKeyPath('RequestApproval'), { ...input, taskToken: 'token-1' });
+    const retry = search(idempotencyKeyPath('RequestApproval'), { ...input, taskToken: 'token-2' });
+
+    expect(first).toEqual([input.executionId, 'RequestApproval', 'token-1']);
+    expect(retry).not.toEqual(first);
+  });
+
 });
 
 describe('per-handler AWS ports', () => {

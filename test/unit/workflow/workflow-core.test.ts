@@ -8,7 +8,7 @@ import { applyGuards } from '../../../lambdas/core/remediation/guards.js';
 import { planSteps, PlanningError } from '../../../lambdas/core/remediation/planner.js';
 import { buildPlan } from '../../../lambdas/core/workflow/plan.js';
 import { decideOutcome } from '../../../lambdas/core/workflow/outcome.js';
-import { decideVerification, dominantRunbook } from '../../../lambdas/core/workflow/verification.js';
+import { alarmHadTimeToReevaluate, decideVerification, dominantRunbook } from '../../../lambdas/core/workflow/verification.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
 import type { Target } from '../../../lambdas/core/workflow/model.js';
 
@@ -130,11 +130,29 @@ describe('outcome and verification', () => {
     const rb = runbook('automatic', []);
     expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [] }).cleared).toBe(true);
     expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: ['disk-full'] }], uncollected: [] }).cleared).toBe(false);
-    expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], alarmState: 'ALARM' }).reason).toMatch(/still in ALARM/);
+    expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], alarmState: 'ALARM', alarmSettled: true }).reason).toMatch(/still in ALARM/);
     expect(decideVerification({ runbook: rb, matches: [], uncollected: ['a'] }).cleared).toBe(false);
     // The failure no longer classifies, but a runbook verify check still fails: not cleared.
     const failedCheck = decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], failedChecks: [{ target: 'a', description: 'no real filesystem at 90% or more' }] });
     expect(failedCheck).toMatchObject({ cleared: false, reason: 'verification check failed: no real filesystem at 90% or more (a)' });
+  });
+
+  it('verification: an alarm still in ALARM before a full evaluation window is advisory; the evidence decides', () => {
+    const rb = runbook('automatic', []);
+    const early = decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], alarmState: 'ALARM', alarmSettled: false });
+    expect(early).toMatchObject({ cleared: true, reason: expect.stringMatching(/still ALARM but has not had a full evaluation window.*advisory/) });
+    // Unknown window (a composite alarm): advisory too.
+    expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: [] }], uncollected: [], alarmState: 'ALARM' }).cleared).toBe(true);
+    // The evidence still decides against a fix that did not help, whatever the alarm says.
+    expect(decideVerification({ runbook: rb, matches: [{ target: 'a', runbookIds: ['disk-full'] }], uncollected: [], alarmState: 'OK', alarmSettled: true }).cleared).toBe(false);
+  });
+
+  it('the alarm has had time to re-evaluate only after Period × EvaluationPeriods since the last step', () => {
+    const end = '2026-11-23T09:00:00Z';
+    expect(alarmHadTimeToReevaluate(300, end, new Date('2026-11-23T09:01:00Z'))).toBe(false);
+    expect(alarmHadTimeToReevaluate(300, end, new Date('2026-11-23T09:05:00Z'))).toBe(true);
+    expect(alarmHadTimeToReevaluate(undefined, end, new Date('2026-11-23T10:00:00Z'))).toBe(false);
+    expect(alarmHadTimeToReevaluate(300, undefined, new Date('2026-11-23T10:00:00Z'))).toBe(false);
   });
 
   it('picks the runbook most targets matched', () => {

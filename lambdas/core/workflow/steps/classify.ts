@@ -3,11 +3,12 @@ import { appendAudit, withRunbook } from '../audit-writer.js';
 import { classifyStored, summarizeMatches } from '../evidence-collection.js';
 import type { ClassificationSummary } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { dominantRunbook } from '../verification.js';
 
 /** What Classify uses. */
-export type ClassifyPorts = Pick<WorkflowPorts, 'audit' | 'evidence' | 'rulebook'>;
+export type ClassifyPorts = Pick<WorkflowPorts, 'audit' | 'evidence' | 'rulebook' | 'events' | 'config'>;
 
 /** Classify: per-target top match and runner-up, and the execution's runbook. */
 export async function runClassify({ executionId, state }: TaskInput, ports: ClassifyPorts, clock: Clock): Promise<ClassificationSummary> {
@@ -23,5 +24,6 @@ export async function runClassify({ executionId, state }: TaskInput, ports: Clas
     forced: intake.runbookId !== undefined,
     targets: results.map((r) => ({ target: r.target, matches: r.result.matches, ref: collection.evidence.find((e) => e.target === r.target)?.ref })),
   }, withRunbook(runbookId));
+  await publishStatus(ports, clock, executionId, intake, 'classified', { runbookId, confidence: chosen?.confidence ?? null, summary: runbookId ? `classified as ${runbookId}` : 'unclassified' });
   return { runbookId, targets };
 }

@@ -3,10 +3,11 @@ import { appendAudit } from '../audit-writer.js';
 import type { CompletionSummary } from '../model.js';
 import { decideOutcome } from '../outcome.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What Complete uses. */
-export type CompletePorts = Pick<WorkflowPorts, 'audit' | 'notifier'>;
+export type CompletePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
 
 /** Complete: outcome, runbook, targets and duration. */
 export async function runComplete({ executionId, state }: TaskInput, ports: CompletePorts, clock: Clock): Promise<CompletionSummary> {
@@ -19,6 +20,7 @@ export async function runComplete({ executionId, state }: TaskInput, ports: Comp
     ...summary, decision: state.plan?.decision ?? null, reason: state.plan?.reason ?? null,
     ...(state.failure ? { failure: state.failure } : {}), ...(state.escalation ? { escalation: state.escalation } : {}),
   }, { outcome, ...(runbookId ? { runbookId } : {}) });
+  if (state.failure) await publishStatus(ports, clock, executionId, intake, 'failed', { runbookId, summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}` });
   await ports.notifier.notify({ kind: 'report', subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`, body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000) });
   return summary;
 }

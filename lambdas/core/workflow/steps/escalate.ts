@@ -2,10 +2,11 @@
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { WorkflowState } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What Escalate uses. */
-export type EscalatePorts = Pick<WorkflowPorts, 'audit' | 'notifier'>;
+export type EscalatePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
 
 /** The one-line reason of an escalation, from what the execution reached. */
 export function escalationReason(state: WorkflowState): string {
@@ -26,5 +27,6 @@ export async function runEscalate({ executionId, state }: TaskInput, ports: Esca
     body: JSON.stringify({ executionId, reason, plan, evidence: state.collection?.evidence ?? [], verification: state.verification ?? null }).slice(0, 200_000),
   });
   await appendAudit(ports, clock, executionId, intake, 'escalated', { reason }, withRunbook(plan?.runbookId));
+  await publishStatus(ports, clock, executionId, intake, 'escalated', { runbookId: plan?.runbookId ?? null, summary: reason });
   return { reason };
 }

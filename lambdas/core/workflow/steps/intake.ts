@@ -11,11 +11,12 @@ import { runbookOf } from '../evidence-collection.js';
 import { parseManualInput } from '../manual-input.js';
 import type { IntakeResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster'>;
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events'>;
 
 async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
@@ -34,10 +35,17 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
     trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
-  await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
-    trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-    dimensions: alarm.dimensions, targets, mode: result.mode, ...(onCluster.unresolved.length ? { unresolved: onCluster.unresolved } : {}),
-  }, duplicate ? { outcome: 'skipped' } : {});
+  try {
+    await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
+      trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
+      dimensions: alarm.dimensions, targets, mode: result.mode, ...(onCluster.unresolved.length ? { unresolved: onCluster.unresolved } : {}),
+    }, duplicate ? { outcome: 'skipped' } : {});
+  } catch (error) {
+    // A claim left behind would swallow the redelivery of this alarm for dedupeWindowSeconds: expire it now.
+    if (!duplicate) await ports.state.put(dedupeKey, { executionId, releasedAfter: (error as Error).name ?? 'Error' }, 0).catch(() => undefined);
+    throw error;
+  }
+  if (!duplicate) await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 
@@ -60,6 +68,7 @@ async function manualIntake({ executionId, state }: TaskInput, ports: IntakePort
     ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${manual.invokedBy}`
     : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${manual.invokedBy}`;
   await appendAudit(ports, clock, executionId, result, 'triggered', { trigger: result.trigger, summary, targets, mode: manual.mode, requested: manual });
+  await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 

@@ -10,10 +10,12 @@ import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
 import type { RemediationProgress, StepOutcome, Target } from '../model.js';
 import type { ActionExecutor, Clock, WorkflowPorts } from '../ports.js';
+import { renewLocks } from '../lock-lease.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What RemediateStep uses. */
-export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'notifier' | 'executors'>;
+export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks' | 'commands' | 'notifier' | 'executors' | 'events' | 'config'>;
 
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
 const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -29,6 +31,8 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   const progress: RemediationProgress = state.remediation ?? { nextStep: 0, done: plan.steps.length === 0, failed: false, outcomes: [] };
   const step = plan.steps[progress.nextStep];
   if (!step || progress.failed) return { ...progress, done: true };
+  // Before changing anything: the lock must still be ours, and it must last through this step.
+  await renewLocks(ports, 'RemediateStep', executionId, intake);
   if (progress.nextStep === 0 && plan.runbookId) {
     for (const t of plan.targets) await ports.state.put(cooldownKey(plan.runbookId, t), { at: clock.now().toISOString(), executionId }, COOLDOWN_RETENTION_SECONDS);
   }
@@ -45,5 +49,7 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   for (const o of outcomes) if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
   await appendAudit(ports, clock, executionId, intake, 'step', { step: step.index, action: step.action, document: step.document ?? null, outcomes }, withRunbook(plan.runbookId));
   const nextStep = progress.nextStep + 1;
-  return { nextStep, done: failed || nextStep >= plan.steps.length, failed, outcomes: [...progress.outcomes, ...outcomes], finishedAt: clock.now().toISOString() };
+  const done = failed || nextStep >= plan.steps.length;
+  if (done && !failed) await publishStatus(ports, clock, executionId, intake, 'remediated', { runbookId: plan.runbookId, summary: `${plan.steps.map((s) => s.action).join(', ')} ran on ${plan.targets.join(', ')}` });
+  return { nextStep, done, failed, outcomes: [...progress.outcomes, ...outcomes], ...(done ? { finishedAt: clock.now().toISOString() } : {}) };
 }

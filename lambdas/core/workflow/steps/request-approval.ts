@@ -6,10 +6,11 @@
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { ApprovalDecision } from '../model.js';
 import type { ApprovalRequest, Clock, WorkflowPorts } from '../ports.js';
+import { publishStatus } from '../status-events.js';
 import { approvalKey, requireState, type TaskInput } from '../task-input.js';
 
 /** What RequestApproval uses. */
-export type RequestApprovalPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'notifier' | 'config' | 'approvals'>;
+export type RequestApprovalPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'notifier' | 'config' | 'approvals' | 'events'>;
 
 /** RequestApproval: `{ requested: true }` on AWS (the decision arrives through the task token), the decision locally. */
 export async function runRequestApproval({ executionId, state, taskToken }: TaskInput, ports: RequestApprovalPorts, clock: Clock): Promise<ApprovalDecision | { requested: true }> {
@@ -23,10 +24,17 @@ export async function runRequestApproval({ executionId, state, taskToken }: Task
     ...(state.classification ? { classification: state.classification } : {}),
   };
   await ports.state.put(approvalKey(executionId), { executionId, taskToken: taskToken ?? null, plan, requestedAt: clock.now().toISOString(), status: 'pending' }, timeoutSeconds + 3600);
-  await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify(request).slice(0, 200_000) });
+  // The message names the execution and how to answer, never the task token: whoever reads a
+  // forwarded e-mail must not be able to resume the execution with it (the approve function reads
+  // the token from the pending approval).
+  const { taskToken: _token, ...notified } = request;
+  const invoke = (approved: boolean) => `aws lambda invoke --function-name <ApproveFunctionName stack output> --cli-binary-format raw-in-base64-out --payload '${JSON.stringify({ executionId, approved, approver: '<you>', comment: '<why>' })}' out.json`;
+  const answer = { approve: invoke(true), reject: invoke(false) };
+  await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify({ ...notified, answer }).slice(0, 200_000) });
   await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
     plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,
   }, withRunbook(plan.runbookId));
+  await publishStatus(ports, clock, executionId, intake, 'awaiting-approval', { runbookId: plan.runbookId, summary: request.summary });
   if (ports.approvals) return ports.approvals.waitForDecision(request);
   return { requested: true };
 }

@@ -9,11 +9,13 @@ import { classifyStored, collectFromTargets, runbookOf } from '../evidence-colle
 import { recordFailure } from '../failure-history.js';
 import type { VerificationCheck, VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { renewLocks } from '../lock-lease.js';
+import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
-import { decideVerification } from '../verification.js';
+import { alarmHadTimeToReevaluate, decideVerification } from '../verification.js';
 
 /** What Verify uses. */
-export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'cluster'>;
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'cluster' | 'events'>;
 
 /** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
 export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
@@ -21,6 +23,7 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const plan = requireState('Verify', state.plan, 'plan');
   const runbook = runbookOf(ports.rulebook, plan.runbookId);
   const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
+  await renewLocks(ports, 'Verify', executionId, intake);
   // Only what was logged after the fix may show that it did not hold.
   const collection = await collectFromTargets(ports, executionId, 'verify', targets, clock, { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null });
   const classified = await classifyStored(ports, collection.evidence, runbook);
@@ -29,7 +32,8 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
     ...classified.flatMap((c) => c.checks.map((k) => ({ target: c.target, ...k }))),
     ...(await verifyClusterState(ports, targets, state.collection?.evidence ?? [], since)),
   ];
-  const alarmState = intake.trigger.alarmName && ports.alarms ? await ports.alarms.stateOf(intake.trigger.alarmName) : undefined;
+  const reading = intake.trigger.alarmName && ports.alarms ? await ports.alarms.readAlarm(intake.trigger.alarmName) : undefined;
+  const alarmState = reading?.state;
   const decision = runbook
     ? decideVerification({
         runbook,
@@ -37,11 +41,13 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
         uncollected: collection.evidence.filter((e) => !e.ref).map((e) => e.target),
         failedChecks: checks.filter((k) => k.status === 'failed'),
         unknownChecks: checks.filter((k) => k.status === 'unknown'),
-        ...(alarmState ? { alarmState } : {}),
+        ...(alarmState ? { alarmState, alarmSettled: alarmHadTimeToReevaluate(reading?.evaluationSeconds, state.remediation?.finishedAt, clock.now()) } : {}),
       })
     : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };
   if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
   const result: VerificationResult = { ...decision, evidence: collection.evidence, ...(alarmState ? { alarmState } : {}), ...(checks.length ? { checks } : {}) };
   await appendAudit(ports, clock, executionId, intake, 'verified', { ...result }, withRunbook(plan.runbookId));
+  // Not cleared goes to Escalate, which publishes `escalated`.
+  if (result.cleared) await publishStatus(ports, clock, executionId, intake, 'verified', { runbookId: plan.runbookId, summary: result.reason });
   return result;
 }

@@ -1,0 +1,29 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchAlarmReader } from '../../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
+
+const cloudwatch = mockClient(CloudWatchClient);
+beforeEach(() => cloudwatch.reset());
+
+describe('CloudWatchAlarmReader', () => {
+  it('a metric alarm: its state and Period × EvaluationPeriods', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'paramedic-disk', StateValue: 'ALARM', Period: 60, EvaluationPeriods: 5 }] });
+
+    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('paramedic-disk')).toEqual({ state: 'ALARM', evaluationSeconds: 300 });
+  });
+
+  it('a metric-math or Metrics Insights alarm: the period of its queries', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'q', StateValue: 'ALARM', EvaluationPeriods: 3, Metrics: [{ Id: 'q1', Expression: 'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)', Period: 300 }] }] });
+
+    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('q')).toEqual({ state: 'ALARM', evaluationSeconds: 900 });
+  });
+
+  it('a composite alarm: its state, no evaluation window (verification keeps it advisory); no alarm: undefined', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolvesOnce({ CompositeAlarms: [{ AlarmName: 'c', StateValue: 'ALARM' }] }).resolvesOnce({});
+    const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));
+
+    expect(await reader.readAlarm('c')).toEqual({ state: 'ALARM' });
+    expect(await reader.readAlarm('gone')).toBeUndefined();
+  });
+});
