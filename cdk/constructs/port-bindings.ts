@@ -43,6 +43,8 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     r.auditStore.grantAppend(fn);
   },
   state: (fn, _access, r) => { fn.bindTable(r.auditStore.stateTable, ENV.stateTable); },
+  // Every Task reads results stored by reference and may store its own (state-by-reference.ts).
+  stateDocuments: (fn, _access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'readWrite'); },
   idempotency: (fn, _access, r) => { fn.bindTable(r.auditStore.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable); },
   commands: (fn, access, r) => {
     // SSM writes full command output to the evidence bucket; the runner reads it back.

@@ -9,7 +9,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
-  audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], commands: [ENV.evidenceBucket],
+  audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], stateDocuments: [ENV.evidenceBucket], commands: [ENV.evidenceBucket],
   evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], targets: [], alarms: [], rulebook: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];

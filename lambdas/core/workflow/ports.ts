@@ -10,6 +10,7 @@ import type { CommandRunner } from '../collection/command-runner.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { ActionTarget } from '../remediation/catalog.js';
 import type { WorkflowConfig } from './config.js';
+import type { StateDocumentStore } from './state-by-reference.js';
 import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
 
 export type { CommandRunner, CommandRequest, CommandResult, CommandStatus } from '../collection/command-runner.js';
@@ -20,6 +21,7 @@ export interface Clock {
 }
 
 export type { EvidenceRef } from './model.js';
+export type { StateDocumentStore } from './state-by-reference.js';
 
 /** Evidence bundles, stored once and read back by reference. */
 export interface EvidenceStore {
@@ -109,6 +111,8 @@ export interface WorkflowPorts {
   readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
   readonly targets?: TargetDirectory;
   readonly alarms?: AlarmStateReader;
+  /** Where results too large for the execution state are kept (state-by-reference.ts); absent keeps every result inline. */
+  readonly stateDocuments?: StateDocumentStore;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
 }

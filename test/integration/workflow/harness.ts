@@ -21,6 +21,7 @@ import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
+import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-documents.js';
 import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
 import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/workflow/ports.js';
@@ -169,7 +170,7 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
-    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
+    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
     config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
   };
   const tasks = bindWorkflowSteps(ports, clock);
