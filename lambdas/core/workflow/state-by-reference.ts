@@ -7,6 +7,7 @@
  * `runbookId`…), the length of each array (`counts`) and `stateRef`. Every Task reads the referenced
  * results back before its step runs, so the steps see the same state whatever its size.
  */
+import type { AuditStore } from './ports.js';
 import type { EvidenceRef, WorkflowState } from './model.js';
 
 /** Whole step results, stored once per content (S3 on AWS, files locally). */
@@ -67,4 +68,26 @@ export async function storeLargeResult(store: StateDocumentStore, execution: str
 export async function loadReferencedState(store: StateDocumentStore, state: WorkflowState): Promise<WorkflowState> {
   const entries = await Promise.all(Object.entries(state).map(async ([key, value]) => [key, isResultSummary(value) ? await store.get(value.stateRef) : value] as const));
   return Object.fromEntries(entries) as WorkflowState;
+}
+
+/** Audit payloads larger than this are stored by reference too (a DynamoDB item holds at most 400 KB). */
+export const INLINE_AUDIT_DATA_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The audit trail with large payloads by reference: an entry whose `data` exceeds
+ * {@link INLINE_AUDIT_DATA_LIMIT_BYTES} (the `collected` or `classified` entry of a large fleet) keeps
+ * its summary and `stateRef` in the chain; the chain hashes the reference, whose sha256 pins the payload.
+ */
+export function auditWithLargeDataByReference(audit: AuditStore, store: StateDocumentStore, execution: string): AuditStore {
+  return {
+    append: async (entry) => {
+      const data = (entry as { data?: unknown }).data;
+      if (typeof data !== 'object' || data === null || Array.isArray(data) || jsonBytes(data) <= INLINE_AUDIT_DATA_LIMIT_BYTES) return audit.append(entry);
+      const ref = await store.put(`executions/${execution}/audit/${entry.type}`, data);
+      return audit.append({ ...entry, data: summarizeResult(data as Record<string, unknown>, ref) } as unknown as typeof entry);
+    },
+    execution: (executionId) => audit.execution(executionId),
+    list: (filter) => audit.list(filter),
+    verify: () => audit.verify(),
+  };
 }

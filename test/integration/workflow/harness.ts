@@ -144,6 +144,18 @@ export async function startInfra(): Promise<LocalInfra> {
 
 let tableSeq = 0;
 
+/** Sees every Task's input and result (to measure the execution state at each transition). */
+export type TaskObserver = (task: string, input: unknown, output: unknown) => void;
+
+function observeTasks<T extends Record<string, (raw: unknown) => Promise<unknown>>>(tasks: T, onTask: TaskObserver | undefined): T {
+  if (!onTask) return tasks;
+  return Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, async (raw: unknown) => {
+    const output = await run(raw);
+    onTask(name, raw, output);
+    return output;
+  }])) as T;
+}
+
 /** One scenario's world: fresh tables, a fleet, a notifier, the tasks. */
 export interface Scenario {
   readonly fleet: SimulatedFleet;
@@ -157,7 +169,7 @@ export interface Scenario {
 }
 
 /** Builds a scenario on fresh tables. */
-export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts> } = {}): Promise<Scenario> {
+export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts>; onTask?: TaskObserver } = {}): Promise<Scenario> {
   const n = ++tableSeq;
   const auditTable = `audit-${n}`;
   const stateTable = `state-${n}`;
@@ -173,7 +185,7 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
     commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
     config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
   };
-  const tasks = bindWorkflowSteps(ports, clock);
+  const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
   let executions = 0;
   return {
     fleet, notifier, audit, locks, state, ports,

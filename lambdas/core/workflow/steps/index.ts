@@ -5,7 +5,7 @@
  * with a narrow ports type; {@link WorkflowPorts} satisfies all of them.
  */
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { loadReferencedState, storeLargeResult } from '../state-by-reference.js';
+import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from '../state-by-reference.js';
 import { executionName, parseTaskInput, type TaskInput } from '../task-input.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../task-names.js';
 import { runAcquireLock } from './acquire-lock.js';
@@ -33,14 +33,17 @@ export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = 
 
 /**
  * Runs one Task: validates the raw state-machine input, reads back the results stored by reference,
- * calls its step, and stores its result by reference when too large for the state.
+ * calls its step (large audit payloads by reference too), and stores its result by reference when
+ * too large for the state.
  */
 export async function runTask(task: WorkflowTaskName, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
   const input = parseTaskInput(task, raw);
   const store = ports.stateDocuments;
   if (!store) return WORKFLOW_STEPS[task](input, ports, clock);
-  const result = await WORKFLOW_STEPS[task]({ ...input, state: await loadReferencedState(store, input.state) }, ports, clock);
-  return storeLargeResult(store, executionName(input.executionId), task, result);
+  const execution = executionName(input.executionId);
+  const byReference = { ...ports, audit: auditWithLargeDataByReference(ports.audit, store, execution) };
+  const result = await WORKFLOW_STEPS[task]({ ...input, state: await loadReferencedState(store, input.state) }, byReference, clock);
+  return storeLargeResult(store, execution, task, result);
 }
 
 /**
