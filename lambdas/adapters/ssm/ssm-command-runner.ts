@@ -11,9 +11,12 @@
  *   stopped: the batch is bisected to find the culprits, the others still run.
  * - ThrottlingException on any call: back off and retry; a batch that stays throttled is reported
  *   as `Throttled` rather than thrown.
+ * - The runner stops polling at the earlier of the command's timeout (plus grace) and its caller's
+ *   `deadline` (the Lambda's remaining time: its timeout is the Task's): what is still running then is
+ *   cancelled (CancelCommand), so no host keeps acting after the workflow moved on.
  */
 import {
-  GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
+  CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
@@ -51,6 +54,8 @@ export interface SsmCommandRunnerOptions {
   /** Injected for tests and the benchmark. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Epoch ms by which run() must return (the caller's own deadline); unfinished invocations are then cancelled. */
+  readonly deadline?: () => number | undefined;
   /** CloudWatch log group for command output (optional). */
   readonly cloudWatchLogGroup?: string;
   /** The deployment's document prefix (`Paramedic-prod-`): catalogue names are sent under it. @default 'Paramedic-' */
@@ -171,11 +176,13 @@ export class SsmCommandRunner implements CommandRunner {
   }
 
   private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {
-    const deadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const ownDeadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const callerDeadline = this.options.deadline?.();
+    const deadline = callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
     const done = new Map<string, CommandResult>();
     let delay = this.options.pollInitialMs ?? 1000;
     while (done.size < p.targets.length && this.now() < deadline) {
-      await this.sleep(delay);
+      await this.sleep(Math.max(0, Math.min(delay, deadline - this.now())));
       delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       try {
         if (p.targets.length === 1) await this.pollOne(p, p.targets[0]!, done);
@@ -185,10 +192,24 @@ export class SsmCommandRunner implements CommandRunner {
         delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       }
     }
-    for (const target of p.targets) {
-      if (!done.has(target)) done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status within ${request.timeoutSeconds}s`, commandId: p.commandId });
+    const unfinished = p.targets.filter((t) => !done.has(t));
+    if (unfinished.length === 0) return [...done.values()];
+    const why = deadline < ownDeadline ? 'before the step\'s deadline (the Lambda/Task timeout)' : `within ${request.timeoutSeconds}s`;
+    const cancelled = await this.cancel(p.commandId, unfinished);
+    for (const target of unfinished) {
+      done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status ${why}; ${cancelled}`, commandId: p.commandId });
     }
     return [...done.values()];
+  }
+
+  /** Cancels what still runs of a command (best effort: the outcome is already TimedOut); says what happened. */
+  private async cancel(commandId: string, instances: readonly string[]): Promise<string> {
+    try {
+      await this.withThrottleRetry(() => this.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [...instances] })));
+      return 'CancelCommand sent';
+    } catch (error) {
+      return `CancelCommand failed (${errorName(error)}: ${(error as Error).message}); check the command ${commandId} in the SSM console`;
+    }
   }
 
   /** One target: GetCommandInvocation gives status and up to 24,000 characters in one call. */
