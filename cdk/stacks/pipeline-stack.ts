@@ -18,6 +18,7 @@ import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
 import { ClusterAccess } from '../constructs/cluster-access.js';
+import { CommandCompletion } from '../constructs/command-completion.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { ParamedicEventBus } from '../constructs/event-bus.js';
@@ -55,6 +56,8 @@ export class PipelineStack extends Stack {
   public readonly events: ParamedicEventBus;
   /** Alarms on the pipeline itself. */
   public readonly operationalAlarms: OperationalAlarms;
+  /** SSM completion by event: the rule on SSM's command status changes and its Lambda. */
+  public readonly commandCompletion: CommandCompletion;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
   /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
@@ -99,6 +102,7 @@ export class PipelineStack extends Stack {
     };
     const functions = Object.fromEntries(WORKFLOW_TASK_NAMES.map((t) => [t, make(t)])) as Record<WorkflowTaskName, HouseFunction>;
     this.functions = functions;
+    this.commandCompletion = new CommandCompletion(this, 'CommandCompletion', { documentPrefix: props.names.documentPrefix, resources, logKey: props.key, ...reserved });
 
     if (config.eksClusters.length > 0) {
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {

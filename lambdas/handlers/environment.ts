@@ -77,6 +77,12 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   Complete: { ...ONCE, notifier: 'publish' },
 };
 
+/** Lambdas outside the workflow's Tasks that CDK wires from this declaration too: handler file and ports. */
+export const EVENT_HANDLERS = {
+  /** SSM's command status-change events -> completion marks in the state table (handlers/command-completed.ts). */
+  CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite' } },
+} as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;
+
 /** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */
 export function handlerPorts(task: WorkflowTaskName): HandlerPortName[] {
   return (Object.keys(TASK_PORTS[task]) as PortName[]).filter((p): p is HandlerPortName => !(BASE_PORTS as readonly string[]).includes(p));

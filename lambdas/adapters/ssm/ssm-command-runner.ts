@@ -19,6 +19,7 @@ import {
   CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
 
@@ -56,6 +57,14 @@ export interface SsmCommandRunnerOptions {
   readonly now?: () => number;
   /** Epoch ms by which run() must return (the caller's own deadline); unfinished invocations are then cancelled. */
   readonly deadline?: () => number | undefined;
+  /**
+   * Completion by event: the runner waits for each command's terminal event (marked by the
+   * CommandCompleted Lambda) and then reads its invocations once, instead of polling SSM. A lost
+   * event costs one read at the deadline. Unset: polling with backoff.
+   */
+  readonly completions?: CommandCompletions;
+  /** How often the completion marks are checked (no SSM call), ms. @default 5000 */
+  readonly completionCheckMs?: number;
   /** CloudWatch log group for command output (optional). */
   readonly cloudWatchLogGroup?: string;
   /** The deployment's document prefix (`Paramedic-prod-`): catalogue names are sent under it. @default 'Paramedic-' */
@@ -180,10 +189,15 @@ export class SsmCommandRunner implements CommandRunner {
     const callerDeadline = this.options.deadline?.();
     const deadline = callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
     const done = new Map<string, CommandResult>();
-    let delay = this.options.pollInitialMs ?? 1000;
-    while (done.size < p.targets.length && this.now() < deadline) {
-      await this.sleep(Math.max(0, Math.min(delay, deadline - this.now())));
-      delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
+    const initialDelay = this.options.pollInitialMs ?? 1000;
+    if (this.options.completions) await this.waitForCompletion(this.options.completions, p.commandId, deadline);
+    // By event: read at once, and at least once even past the deadline (a lost event); then poll what is left.
+    let mustRead = this.options.completions !== undefined;
+    let delay = mustRead ? 0 : initialDelay;
+    while (done.size < p.targets.length && (mustRead || this.now() < deadline)) {
+      mustRead = false;
+      if (delay > 0) await this.sleep(Math.max(0, Math.min(delay, deadline - this.now())));
+      delay = delay === 0 ? initialDelay : Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       try {
         if (p.targets.length === 1) await this.pollOne(p, p.targets[0]!, done);
         else await this.pollMany(p, done);
@@ -200,6 +214,15 @@ export class SsmCommandRunner implements CommandRunner {
       done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status ${why}; ${cancelled}`, commandId: p.commandId });
     }
     return [...done.values()];
+  }
+
+  /** Waits (state-table reads, no SSM call) until the command's terminal event is marked, or the deadline. */
+  private async waitForCompletion(completions: CommandCompletions, commandId: string, deadline: number): Promise<void> {
+    const every = this.options.completionCheckMs ?? 5000;
+    while (this.now() < deadline) {
+      if (await completions.isDone(commandId)) return;
+      await this.sleep(Math.max(0, Math.min(every, deadline - this.now())));
+    }
   }
 
   /** Cancels what still runs of a command (best effort: the outcome is already TimedOut); says what happened. */
