@@ -140,7 +140,7 @@ export class PipelineStack extends Stack {
     const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
-      functions: { ...functions, Approve: this.approveFunction },
+      functions: { ...functions, Approve: this.approveFunction, CommandCompleted: this.commandCompletion.function },
       deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
       topic: alarmTopic,
     });
