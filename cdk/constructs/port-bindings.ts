@@ -52,6 +52,8 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     // The runner sends catalogue documents under this deployment's names, rate-controlled.
     fn.addEnvironment(SSM_RUNNER_ENV.documentPrefix, r.documentPrefix);
     fn.addEnvironment(SSM_RUNNER_ENV.rateControl, JSON.stringify(r.ssmRateControl));
+    // The stack's CommandCompletion rule marks finished commands: the runner waits for them (cdk/constructs/command-completion.ts).
+    fn.addEnvironment(SSM_RUNNER_ENV.completionByEvent, '1');
     if (access === 'collectors') r.collectorDocuments.grantRun(fn);
     else {
       r.actionDocuments.grantRun(fn);

@@ -52,3 +52,12 @@ describe('SSM completion by event', () => {
     }
   });
 });
+
+describe('the runners wait for the events the stack delivers', () => {
+  it('tells the functions that run documents that completion comes by event', () => {
+    for (const task of ['Collect', 'Verify', 'RemediateStep'] as const) {
+      const props = template.findResources('AWS::Lambda::Function')[built.pipeline.getLogicalId(built.pipeline.functions[task].node.defaultChild as CfnFunction)]!.Properties;
+      expect(props.Environment.Variables[SSM_RUNNER_ENV.completionByEvent]).toBe('1');
+    }
+  });
+});

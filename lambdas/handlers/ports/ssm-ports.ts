@@ -2,7 +2,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmCommandRunner } from '../../adapters/ssm/ssm-command-runner.js';
-import { ssmRunnerSettingsFrom } from '../../adapters/ssm/ssm-runner-environment.js';
+import { SSM_RUNNER_ENV, ssmRunnerSettingsFrom } from '../../adapters/ssm/ssm-runner-environment.js';
 import { DynamoDbStateStore } from '../../adapters/dynamodb/dynamodb-state-store.js';
 import { commandDoneKey, type CommandCompletions } from '../../core/collection/command-completion.js';
 import { documentClient, requiredEnvironment, type PortFactory } from '../aws-ports.js';
@@ -22,7 +22,9 @@ export const ssmCommandPorts: PortFactory = {
     const outputBucket = requiredEnvironment(env, ENV.evidenceBucket);
     return {
       commands: new SsmCommandRunner(new SSMClient({}), {
-        ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: new S3Client({}), deadline: invocationDeadline, completions: stateTableCompletions(env),
+        ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: new S3Client({}), deadline: invocationDeadline,
+        // Without the rule (a stack without it, a test) no event comes: poll instead of waiting for the deadline.
+        ...(env[SSM_RUNNER_ENV.completionByEvent] === '1' ? { completions: stateTableCompletions(env) } : {}),
       }),
     };
   },
