@@ -47,8 +47,8 @@ describe('each workflow function gets exactly the environment and grants of the 
     expect(actionsOf(task).includes('sns:Publish')).toBe(TASK_PORTS[task].notifier !== undefined);
   });
 
-  it.each(WORKFLOW_TASK_NAMES)('%s: may write evidence only when it wires the evidence port read/write', (task) => {
-    expect(actionsOf(task).some((a) => a.startsWith('s3:PutObject'))).toBe(TASK_PORTS[task].evidence === 'readWrite');
+  it.each(WORKFLOW_TASK_NAMES)('%s: may write to the bucket only when it wires evidence read/write or stateDocuments (results by reference)', (task) => {
+    expect(actionsOf(task).some((a) => a.startsWith('s3:PutObject'))).toBe(TASK_PORTS[task].evidence === 'readWrite' || TASK_PORTS[task].stateDocuments === 'readWrite');
   });
 
   it.each(WORKFLOW_TASK_NAMES)('%s: runs SSM documents only when it wires the commands port', (task) => {
