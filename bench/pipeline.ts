@@ -4,8 +4,10 @@
  *    module-load time in a fresh Node process (median of 5), and what weighs most (esbuild metafile);
  * 2. SSM API calls and simulated wall time to collect from 1,000 instances, batched (50 per
  *    SendCommand, one paginated ListCommandInvocations per poll, output from S3) against the naive
- *    one-call-per-instance approach, both through SsmCommandRunner with aws-sdk-client-mock, a
- *    simulated per-call latency and SSM's per-API request rates, in virtual time.
+ *    one-call-per-instance approach and against completion by event (the runner waits for the
+ *    CommandCompleted mark, fed SSM's documented status-change event, then reads each command once),
+ *    all through SsmCommandRunner with aws-sdk-client-mock, a simulated per-call latency and SSM's
+ *    per-API request rates, in virtual time. Hosts take 5 to 20 s each: the slowest bounds the wall time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +20,9 @@ import { GetCommandInvocationCommand, InvocationDoesNotExist, ListCommandInvocat
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner } from '../lambdas/adapters/ssm/ssm-command-runner.js';
 import { TASK_HANDLER_FILES } from '../lambdas/handlers/environment.js';
+import { markCommandCompleted } from '../lambdas/handlers/command-completed.js';
+import { COMMAND_STATUS_DETAIL_TYPE, commandDoneKey } from '../lambdas/core/collection/command-completion.js';
+import type { StateStore } from '../lambdas/core/workflow/ports.js';
 import { lambdaEsbuildOptions } from '../cdk/constructs/lambda-bundling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -116,22 +121,54 @@ class RateLimiter {
 const LATENCY_MS = 60;
 const RUN_MS = 20_000;
 const RATES = { send: 10, get: 20, list: 20 };
+/** EventBridge's delivery of SSM's event to the CommandCompleted Lambda, and the runner's check interval. */
+const EVENT_DELIVERY_MS = 1_000;
+const COMPLETION_CHECK_MS = 2_000;
 
-async function triage(instances: number, mode: 'batched' | 'naive'): Promise<{ calls: Record<string, number>; s3Reads: number; wallMs: number }> {
+/** How long the collector runs on one host: 5 to 20 s, spread over the fleet. */
+const hostRunMs = (target: string): number => 5_000 + ((parseInt(target.slice(2), 16) * 7919) % 1000) * 15;
+
+/** A state table in memory (the completion marks). */
+function memoryState(): StateStore {
+  const items = new Map<string, Record<string, unknown>>();
+  return {
+    async putIfAbsent(key, value) { if (items.has(key)) return false; items.set(key, value); return true; },
+    async get(key) { return items.get(key); },
+    async put(key, value) { items.set(key, value); },
+  };
+}
+
+type SsmMode = 'naive' | 'batched' | 'event';
+
+async function triage(instances: number, mode: SsmMode): Promise<{ calls: Record<string, number>; s3Reads: number; wallMs: number; slowestHostMs: number }> {
   const clock = new VirtualClock();
   const ssm = mockClient(SSMClient);
   const s3 = mockClient(S3Client);
   const limit = { send: new RateLimiter(clock, RATES.send), get: new RateLimiter(clock, RATES.get), list: new RateLimiter(clock, RATES.list) };
   const calls = { SendCommand: 0, ListCommandInvocations: 0, GetCommandInvocation: 0 };
   const commands = new Map<string, { targets: string[]; at: number }>();
-  const status = (id: string) => {
+  const finishedAt = (id: string) => { const c = commands.get(id)!; return c.at + Math.max(...c.targets.map(hostRunMs)); };
+  const status = (id: string, target?: string) => {
     const c = commands.get(id)!;
-    return clock.t - c.at >= RUN_MS ? 'Success' : 'InProgress';
+    return clock.t - c.at >= (target ? hostRunMs(target) : finishedAt(id) - c.at) ? 'Success' : 'InProgress';
+  };
+  // SSM's command-level event (documented shape), delivered EVENT_DELIVERY_MS after the slowest host of the command.
+  const state = memoryState();
+  const completions = {
+    isDone: async (commandId: string) => {
+      if (!(await state.get(commandDoneKey(commandId))) && clock.t >= finishedAt(commandId) + EVENT_DELIVERY_MS) {
+        await markCommandCompleted({
+          version: '0', source: 'aws.ssm', 'detail-type': COMMAND_STATUS_DETAIL_TYPE, resources: commands.get(commandId)!.targets.map((i) => `arn:aws:ec2:us-east-1:123456789012:instance/${i}`),
+          detail: { 'command-id': commandId, 'document-name': 'Paramedic-CollectDockerHost', 'expire-after': '', parameters: {}, 'requested-date-time': '', status: 'Success' },
+        }, state, 'Paramedic-');
+      }
+      return (await state.get(commandDoneKey(commandId))) !== undefined;
+    },
   };
   ssm.on(SendCommandCommand).callsFake(async (input) => {
     calls.SendCommand++;
     await limit.send.call(LATENCY_MS);
-    const id = `c-${commands.size + 1}`;
+    const id = `00000000-0000-4000-8000-${String(commands.size + 1).padStart(12, '0')}`;
     commands.set(id, { targets: input.InstanceIds, at: clock.t });
     return { Command: { CommandId: id } };
   });
@@ -139,7 +176,7 @@ async function triage(instances: number, mode: 'batched' | 'naive'): Promise<{ c
     calls.GetCommandInvocation++;
     await limit.get.call(LATENCY_MS);
     if (clock.t - commands.get(input.CommandId)!.at < 500) throw new InvocationDoesNotExist({ message: 'not yet', $metadata: {} });
-    const s = status(input.CommandId);
+    const s = status(input.CommandId, input.InstanceId);
     return { Status: s, StatusDetails: s, ResponseCode: s === 'Success' ? 0 : -1, StandardOutputContent: s === 'Success' ? '{"schema":"paramedic.evidence/v1"}' : '' };
   });
   ssm.on(ListCommandInvocationsCommand).callsFake(async (input) => {
@@ -147,9 +184,8 @@ async function triage(instances: number, mode: 'batched' | 'naive'): Promise<{ c
     await limit.list.call(LATENCY_MS);
     const c = commands.get(input.CommandId)!;
     const start = input.NextToken ? Number(input.NextToken) : 0;
-    const s = status(input.CommandId);
     const page = c.targets.slice(start, start + 50).map((id) => ({
-      InstanceId: id, Status: s, StatusDetails: s,
+      InstanceId: id, Status: status(input.CommandId, id), StatusDetails: status(input.CommandId, id),
       CommandPlugins: [{ ResponseCode: 0, StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout` }],
     }));
     return { CommandInvocations: page, ...(start + 50 < c.targets.length ? { NextToken: String(start + 50) } : {}) };
@@ -161,26 +197,31 @@ async function triage(instances: number, mode: 'batched' | 'naive'): Promise<{ c
     return { Body: { transformToString: async () => '{"schema":"paramedic.evidence/v1"}' } };
   });
   const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
-    sleep: clock.sleep, now: clock.now, batchSize: mode === 'batched' ? 50 : 1,
-    ...(mode === 'batched' ? { outputBucket: 'evidence', s3: new S3Client({ region: 'us-east-1' }) } : {}),
+    sleep: clock.sleep, now: clock.now, batchSize: mode === 'naive' ? 1 : 50,
+    ...(mode === 'naive' ? {} : { outputBucket: 'evidence', s3: new S3Client({ region: 'us-east-1' }) }),
+    ...(mode === 'event' ? { completions, completionCheckMs: COMPLETION_CHECK_MS } : {}),
   });
   const targets = Array.from({ length: instances }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
   const results = await clock.run(runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets, timeoutSeconds: 600 }));
   ssm.restore();
   s3.restore();
   if (results.filter((r) => r.status === 'Success').length !== instances) throw new Error(`${mode}: not every instance succeeded`);
-  return { calls, s3Reads, wallMs: clock.t };
+  return { calls, s3Reads, wallMs: clock.t, slowestHostMs: Math.max(...targets.map(hostRunMs)) };
 }
 
 /** Prints bundle sizes, cold load times and the 1,000-instance SSM comparison. */
 export async function run(): Promise<void> {
   await bundles();
-  console.log(`\nTriage of an alarm covering 1,000 instances (simulated: ${LATENCY_MS} ms per call; SendCommand ${RATES.send}/s, Get ${RATES.get}/s, List ${RATES.list}/s; collector runs ${RUN_MS / 1000} s):`);
-  for (const mode of ['batched', 'naive'] as const) {
+  console.log(`\nTriage of an alarm covering 1,000 instances (simulated: ${LATENCY_MS} ms per call; SendCommand ${RATES.send}/s, Get ${RATES.get}/s, List ${RATES.list}/s; collector runs 5-${RUN_MS / 1000} s per host; events delivered ${EVENT_DELIVERY_MS / 1000} s after a command ends):`);
+  const totals: Partial<Record<SsmMode, number>> = {};
+  for (const mode of ['naive', 'batched', 'event'] as const) {
     const r = await triage(1000, mode);
     const total = Object.values(r.calls).reduce((a, b) => a + b, 0);
-    console.log(`  ${mode.padEnd(8)} SSM calls ${String(total).padStart(6)} (SendCommand ${r.calls.SendCommand}, ListCommandInvocations ${r.calls.ListCommandInvocations}, GetCommandInvocation ${r.calls.GetCommandInvocation}); S3 reads ${r.s3Reads}; simulated wall time ${(r.wallMs / 1000).toFixed(1)} s`);
+    totals[mode] = total;
+    const label = mode === 'batched' ? 'polling' : mode === 'event' ? 'by event' : 'naive';
+    console.log(`  ${label.padEnd(8)} SSM calls ${String(total).padStart(6)} (SendCommand ${r.calls.SendCommand}, ListCommandInvocations ${r.calls.ListCommandInvocations}, GetCommandInvocation ${r.calls.GetCommandInvocation}); S3 reads ${r.s3Reads}; simulated wall time ${(r.wallMs / 1000).toFixed(1)} s (slowest host ${(r.slowestHostMs / 1000).toFixed(1)} s)`);
   }
+  console.log(`  by event / polling: ${(totals.event! / totals.batched!).toFixed(2)}x the SSM calls (issue 11 target: at most 40)`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -41,7 +41,7 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pipeline: PipelineStack }): void {
   // Stack-wide, Pipeline.
   ack(pipeline, 'AwsSolutions-L1', 'Node.js 22 is the runtime the toolchain and tests target (TOOLCHAIN.md); move to 24 with the dev toolchain');
-  ack(pipeline, IAM5('Resource::*'), 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource; ssm:GetCommandInvocation/ListCommandInvocations have no command ARN; autoscaling:Describe* and ec2:Describe* are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition; Step Functions log delivery needs "*"; functions placed in a VPC for private EKS endpoints manage their ENIs (ec2:*NetworkInterface*, as AWSLambdaVPCAccessExecutionRole)');
+  ack(pipeline, IAM5('Resource::*'), 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource; ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand have no command ARN; autoscaling:Describe* and ec2:Describe* are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition; Step Functions log delivery needs "*"; functions placed in a VPC for private EKS endpoints manage their ENIs (ec2:*NetworkInterface*, as AWSLambdaVPCAccessExecutionRole)');
   for (const a of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) ack(pipeline, IAM5(`Action::${a}`), 'CDK grant on the project CMK that encrypts the tables, bucket, topic and logs; limited to that one key');
   for (const a of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) ack(pipeline, IAM5(`Action::${a}`), 'CDK bucket grant (read / put) limited to the evidence bucket and its objects');
   ack(pipeline, IAM5(`Resource::${nagResource(pipeline, state.exportValue(state.evidenceBucket.bucketArn))}/*`), 'Evidence objects are keyed by execution and target, unknown at deploy time; limited to the evidence bucket');
@@ -53,7 +53,9 @@ export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pi
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionArn)}:*`), 'Step Functions invokes the workflow functions including their versions/aliases (LambdaInvoke grant)');
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
   }
-  ack(pipeline, IAM5(`Resource::${nagResource(pipeline, pipeline.approveFunction.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
+  for (const fn of [pipeline.approveFunction, pipeline.commandCompletion.function]) {
+    ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
+  }
   for (const cluster of pipeline.eksClusters) {
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, nodegroupArnPattern(pipeline, cluster))}`), `nodegroup-scale-up acts on the node groups of configured cluster ${cluster}, whose names are read at run time`);
   }

@@ -137,8 +137,8 @@ export class CommandDocuments extends Construct {
       actions: ['ssm:SendCommand'], resources: [instanceArnPattern(stack)],
       ...(tag ? { conditions: { StringEquals: { [`ssm:resourceTag/${tag.key}`]: tag.value } } } : {}),
     }));
-    // Invocation reads are not resource-scoped in IAM (SSM has no ARN for a command).
-    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'], resourceArns: ['*'] });
+    // Invocation reads and CancelCommand (what still runs at the step's deadline) are not resource-scoped in IAM (SSM has no ARN for a command).
+    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:CancelCommand'], resourceArns: ['*'] });
   }
 }
 

@@ -51,6 +51,8 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     r.auditStore.grantAppend(fn);
   },
   state: (fn, _access, r) => { fn.bindTable(r.auditStore.stateTable, ENV.stateTable); },
+  // Every Task reads results stored by reference and may store its own (state-by-reference.ts).
+  stateDocuments: (fn, _access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'readWrite'); },
   idempotency: (fn, _access, r) => { fn.bindTable(r.auditStore.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable); },
   commands: (fn, access, r) => {
     // SSM writes full command output to the evidence bucket; the runner reads it back.
@@ -58,6 +60,8 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     // The runner sends catalogue documents under this deployment's names, rate-controlled.
     fn.addEnvironment(SSM_RUNNER_ENV.documentPrefix, r.documentPrefix);
     fn.addEnvironment(SSM_RUNNER_ENV.rateControl, JSON.stringify(r.ssmRateControl));
+    // The stack's CommandCompletion rule marks finished commands: the runner waits for them (cdk/constructs/command-completion.ts).
+    fn.addEnvironment(SSM_RUNNER_ENV.completionByEvent, '1');
     if (access === 'collectors') r.collectorDocuments.grantRun(fn);
     else {
       r.actionDocuments.grantRun(fn);

@@ -17,6 +17,7 @@ import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
 import { ClusterAccess } from '../constructs/cluster-access.js';
+import { CommandCompletion } from '../constructs/command-completion.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { ParamedicEventBus } from '../constructs/event-bus.js';
@@ -54,6 +55,8 @@ export class PipelineStack extends Stack {
   public readonly events: ParamedicEventBus;
   /** Alarms on the pipeline itself. */
   public readonly operationalAlarms: OperationalAlarms;
+  /** SSM completion by event: the rule on SSM's command status changes and its Lambda. */
+  public readonly commandCompletion: CommandCompletion;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
   /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
@@ -105,6 +108,7 @@ export class PipelineStack extends Stack {
     };
     const functions = Object.fromEntries(WORKFLOW_TASK_NAMES.map((t) => [t, make(t)])) as Record<WorkflowTaskName, HouseFunction>;
     this.functions = functions;
+    this.commandCompletion = new CommandCompletion(this, 'CommandCompletion', { documentPrefix: props.names.documentPrefix, resources, logKey: props.key, ...reserved });
 
     if (config.eksClusters.length > 0) {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
@@ -136,7 +140,7 @@ export class PipelineStack extends Stack {
     const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
-      functions: { ...functions, Approve: this.approveFunction },
+      functions: { ...functions, Approve: this.approveFunction, CommandCompleted: this.commandCompletion.function },
       escalateFunction: functions.Escalate,
       deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
       topic: alarmTopic,

@@ -7,6 +7,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { ENV, type HandlerPortName } from './environment.js';
@@ -94,6 +96,7 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
+    stateDocuments: new S3StateDocuments(new S3Client({}), requiredEnvironment(env, ENV.evidenceBucket)),
   };
   const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
   return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;

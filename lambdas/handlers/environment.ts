@@ -29,7 +29,8 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
 /**
  * Each port a workflow Lambda can wire, with the kinds of access it can be granted:
  * `audit` (the trail, append only), `state` (locks, de-duplication, approvals), `idempotency`
- * (Powertools' retry record: retries must not repeat SendCommand or notifications), `commands`
+ * (Powertools' retry record: retries must not repeat SendCommand or notifications), `stateDocuments`
+ * (step results too large for the execution state, in the evidence bucket), `commands`
  * (SSM: the collector documents or the action documents), `evidence` (the bucket), `notifier`
  * (the topic), `events` (status events on the bus), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
  * runbooks shipped beside the bundle), `cluster` (the configured EKS clusters' API, read-only:
@@ -40,6 +41,7 @@ export interface PortAccess {
   readonly audit: 'append';
   readonly state: 'readWrite';
   readonly idempotency: 'readWrite';
+  readonly stateDocuments: 'readWrite';
   readonly commands: 'collectors' | 'actions';
   readonly evidence: 'read' | 'readWrite';
   readonly notifier: 'publish';
@@ -54,12 +56,12 @@ export interface PortAccess {
 export type PortName = keyof PortAccess;
 /** The ports of one Lambda, with their access. */
 export type PortList = { readonly [P in PortName]?: PortAccess[P] };
-/** Ports every workflow Lambda builds itself (DynamoDB); the others come from the factories its handler file imports. */
-export const BASE_PORTS = ['audit', 'state', 'idempotency'] as const satisfies readonly PortName[];
+/** Ports every workflow Lambda builds itself (DynamoDB, and S3 for results stored by reference); the others come from the factories its handler file imports. */
+export const BASE_PORTS = ['audit', 'state', 'idempotency', 'stateDocuments'] as const satisfies readonly PortName[];
 /** A port a handler file wires through a factory (one SDK client, or the runbook loader). */
 export type HandlerPortName = Exclude<PortName, (typeof BASE_PORTS)[number]>;
 
-const CORE: PortList = { audit: 'append', state: 'readWrite' };
+const CORE: PortList = { audit: 'append', state: 'readWrite', stateDocuments: 'readWrite' };
 /** Retried Tasks whose side effects must not repeat are wrapped in Powertools idempotency. */
 const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 
@@ -81,6 +83,12 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   ReleaseLock: CORE,
   Complete: { ...ONCE, notifier: 'publish', events: 'publish' },
 };
+
+/** Lambdas outside the workflow's Tasks that CDK wires from this declaration too: handler file and ports. */
+export const EVENT_HANDLERS = {
+  /** SSM's command status-change events -> completion marks in the state table (handlers/command-completed.ts). */
+  CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite' } },
+} as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;
 
 /** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */
 export function handlerPorts(task: WorkflowTaskName): HandlerPortName[] {

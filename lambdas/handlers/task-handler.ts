@@ -17,6 +17,7 @@ import { runTask } from '../core/workflow/steps/index.js';
 import type { WorkflowPorts } from '../core/workflow/ports.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 import { ENV, isIdempotentTask } from './environment.js';
+import { startInvocation } from './invocation-deadline.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 /** Options of one handler. */
@@ -46,7 +47,8 @@ export function idempotencyKeyPath(task: WorkflowTaskName): string {
 export function createTaskHandler(task: WorkflowTaskName, options: TaskHandlerOptions = {}) {
   const clock = { now: () => new Date() };
   let ports: WorkflowPorts | undefined;
-  const base = async (event: unknown, _context: Context): Promise<unknown> => {
+  const base = async (event: unknown, context: Context): Promise<unknown> => {
+    startInvocation(context);
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
     ports ??= options.ports ?? createAwsPorts(task, options.portFactories ?? [], process.env, undefined, clock);
     const started = Date.now();

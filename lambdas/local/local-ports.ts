@@ -13,6 +13,7 @@ import { LocalEvidenceStore } from '../adapters/local/local-evidence-store.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { LocalNotifier } from '../adapters/local/local-notifier.js';
 import { LocalStateStore } from '../adapters/local/local-state-store.js';
+import { LocalStateDocuments } from '../adapters/local/local-state-documents.js';
 
 /** The local adapters over one data directory. */
 export interface LocalAdapters {
@@ -21,6 +22,7 @@ export interface LocalAdapters {
   readonly audit: LocalAuditStore;
   readonly locks: LocalLockStore;
   readonly state: LocalStateStore;
+  readonly stateDocuments: LocalStateDocuments;
   readonly notifier: LocalNotifier;
   readonly approvals: LocalApprovals;
   /** Status events, as the deployed workflow puts them on its bus. */
@@ -37,6 +39,7 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
     audit: new LocalAuditStore(dataDir),
     locks: new LocalLockStore(dataDir, clock),
     state: new LocalStateStore(dataDir, clock),
+    stateDocuments: new LocalStateDocuments(dataDir),
     notifier: new LocalNotifier(dataDir, options.print, clock),
     approvals: new LocalApprovals(dataDir, clock),
     events: new LocalEventPublisher(dataDir),
@@ -46,9 +49,9 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
 
 /** Wires the local adapters to every port of the workflow. */
 export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors'>): WorkflowPorts {
-  const { evidence, audit, locks, state, notifier, events } = adapters;
+  const { evidence, audit, locks, state, stateDocuments, notifier, events } = adapters;
   return {
-    commands: wiring.commands, evidence, audit, locks, state, notifier, events, rulebook: wiring.rulebook,
+    commands: wiring.commands, evidence, audit, locks, state, stateDocuments, notifier, events, rulebook: wiring.rulebook,
     ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),

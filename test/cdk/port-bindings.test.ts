@@ -10,7 +10,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
-  audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], commands: [ENV.evidenceBucket],
+  audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], stateDocuments: [ENV.evidenceBucket], commands: [ENV.evidenceBucket],
   evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
@@ -52,8 +52,8 @@ describe('each workflow function gets exactly the environment and grants of the 
     expect(actionsOf(task).includes('events:PutEvents')).toBe(TASK_PORTS[task].events !== undefined);
   });
 
-  it.each(WORKFLOW_TASK_NAMES)('%s: may write evidence only when it wires the evidence port read/write', (task) => {
-    expect(actionsOf(task).some((a) => a.startsWith('s3:PutObject'))).toBe(TASK_PORTS[task].evidence === 'readWrite');
+  it.each(WORKFLOW_TASK_NAMES)('%s: may write to the bucket only when it wires evidence read/write or stateDocuments (results by reference)', (task) => {
+    expect(actionsOf(task).some((a) => a.startsWith('s3:PutObject'))).toBe(TASK_PORTS[task].evidence === 'readWrite' || TASK_PORTS[task].stateDocuments === 'readWrite');
   });
 
   it.each(WORKFLOW_TASK_NAMES)('%s: runs SSM documents only when it wires the commands port', (task) => {

@@ -11,11 +11,15 @@
  *   stopped: the batch is bisected to find the culprits, the others still run.
  * - ThrottlingException on any call: back off and retry; a batch that stays throttled is reported
  *   as `Throttled` rather than thrown.
+ * - The runner stops polling at the earlier of the command's timeout (plus grace) and its caller's
+ *   `deadline` (the Lambda's remaining time: its timeout is the Task's): what is still running then is
+ *   cancelled (CancelCommand), so no host keeps acting after the workflow moved on.
  */
 import {
-  GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
+  CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
 
@@ -51,6 +55,16 @@ export interface SsmCommandRunnerOptions {
   /** Injected for tests and the benchmark. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Epoch ms by which run() must return (the caller's own deadline); unfinished invocations are then cancelled. */
+  readonly deadline?: () => number | undefined;
+  /**
+   * Completion by event: the runner waits for each command's terminal event (marked by the
+   * CommandCompleted Lambda) and then reads its invocations once, instead of polling SSM. A lost
+   * event costs one read at the deadline. Unset: polling with backoff.
+   */
+  readonly completions?: CommandCompletions;
+  /** How often the completion marks are checked (no SSM call), ms. @default 5000 */
+  readonly completionCheckMs?: number;
   /** CloudWatch log group for command output (optional). */
   readonly cloudWatchLogGroup?: string;
   /** The deployment's document prefix (`Paramedic-prod-`): catalogue names are sent under it. @default 'Paramedic-' */
@@ -171,12 +185,19 @@ export class SsmCommandRunner implements CommandRunner {
   }
 
   private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {
-    const deadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const ownDeadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const callerDeadline = this.options.deadline?.();
+    const deadline = callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
     const done = new Map<string, CommandResult>();
-    let delay = this.options.pollInitialMs ?? 1000;
-    while (done.size < p.targets.length && this.now() < deadline) {
-      await this.sleep(delay);
-      delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
+    const initialDelay = this.options.pollInitialMs ?? 1000;
+    if (this.options.completions) await this.waitForCompletion(this.options.completions, p.commandId, deadline);
+    // By event: read at once, and at least once even past the deadline (a lost event); then poll what is left.
+    let mustRead = this.options.completions !== undefined;
+    let delay = mustRead ? 0 : initialDelay;
+    while (done.size < p.targets.length && (mustRead || this.now() < deadline)) {
+      mustRead = false;
+      if (delay > 0) await this.sleep(Math.max(0, Math.min(delay, deadline - this.now())));
+      delay = delay === 0 ? initialDelay : Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       try {
         if (p.targets.length === 1) await this.pollOne(p, p.targets[0]!, done);
         else await this.pollMany(p, done);
@@ -185,10 +206,33 @@ export class SsmCommandRunner implements CommandRunner {
         delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       }
     }
-    for (const target of p.targets) {
-      if (!done.has(target)) done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status within ${request.timeoutSeconds}s`, commandId: p.commandId });
+    const unfinished = p.targets.filter((t) => !done.has(t));
+    if (unfinished.length === 0) return [...done.values()];
+    const why = deadline < ownDeadline ? 'before the step\'s deadline (the Lambda/Task timeout)' : `within ${request.timeoutSeconds}s`;
+    const cancelled = await this.cancel(p.commandId, unfinished);
+    for (const target of unfinished) {
+      done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status ${why}; ${cancelled}`, commandId: p.commandId });
     }
     return [...done.values()];
+  }
+
+  /** Waits (state-table reads, no SSM call) until the command's terminal event is marked, or the deadline. */
+  private async waitForCompletion(completions: CommandCompletions, commandId: string, deadline: number): Promise<void> {
+    const every = this.options.completionCheckMs ?? 5000;
+    while (this.now() < deadline) {
+      if (await completions.isDone(commandId)) return;
+      await this.sleep(Math.max(0, Math.min(every, deadline - this.now())));
+    }
+  }
+
+  /** Cancels what still runs of a command (best effort: the outcome is already TimedOut); says what happened. */
+  private async cancel(commandId: string, instances: readonly string[]): Promise<string> {
+    try {
+      await this.withThrottleRetry(() => this.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [...instances] })));
+      return 'CancelCommand sent';
+    } catch (error) {
+      return `CancelCommand failed (${errorName(error)}: ${(error as Error).message}); check the command ${commandId} in the SSM console`;
+    }
   }
 
   /** One target: GetCommandInvocation gives status and up to 24,000 characters in one call. */

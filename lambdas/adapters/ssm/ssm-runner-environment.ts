@@ -12,6 +12,8 @@ export const SSM_RUNNER_ENV = {
   documentPrefix: 'PARAMEDIC_DOCUMENT_PREFIX',
   /** JSON `{ "collect": { "maxConcurrency", "maxErrors" }, "remediate": { … } }`. */
   rateControl: 'PARAMEDIC_SSM_RATE_CONTROL',
+  /** `1` when the stack delivers SSM's command status-change events (the CommandCompleted rule): wait for them instead of polling. */
+  completionByEvent: 'PARAMEDIC_SSM_COMPLETION_BY_EVENT',
 } as const;
 
 /** A runner setting in the environment is unusable. */

@@ -12,7 +12,11 @@ export function tail(text: string, max: number): string {
   return text.length > max ? `…${text.slice(-max)}` : text;
 }
 
-/** Executes host actions as the project's SSM documents through a CommandRunner (one call per distinct parameter set). */
+/**
+ * Executes host actions as the project's SSM documents through a CommandRunner (one call per distinct
+ * parameter set, all at once: the groups' targets are disjoint, and one after another they could add
+ * up past the Task's timeout).
+ */
 export function documentExecutor(commands: CommandRunner, clock: Clock, timeoutSeconds = 600): ActionExecutor {
   return {
     async execute(step, targets) {
@@ -26,10 +30,10 @@ export function documentExecutor(commands: CommandRunner, clock: Clock, timeoutS
         g.targets.push(inv.target);
         groups.set(key, g);
       }
+      const started = clock.now().getTime();
+      const runs = await Promise.all([...groups.values()].map((g) => commands.run({ document: step.document!, parameters: g.parameters, targets: g.targets, timeoutSeconds: doc?.timeoutSeconds ?? timeoutSeconds })));
       const outcomes: StepOutcome[] = [];
-      for (const g of groups.values()) {
-        const started = clock.now().getTime();
-        const results = await commands.run({ document: step.document, parameters: g.parameters, targets: g.targets, timeoutSeconds: doc?.timeoutSeconds ?? timeoutSeconds });
+      for (const results of runs) {
         for (const r of results) {
           outcomes.push({
             step: step.index, action: step.action, target: r.target, status: r.status === 'Success' ? 'succeeded' : 'failed',

@@ -14,6 +14,7 @@ import type { KubernetesTargetResolution } from '../kubernetes/alarm-targets.js'
 import type { DiagnosisBaseline, StateCheck } from '../kubernetes/state-checks.js';
 import type { ActionTarget } from '../remediation/catalog.js';
 import type { WorkflowConfig } from './config.js';
+import type { StateDocumentStore } from './state-by-reference.js';
 import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
 
 export type { CommandRunner, CommandRequest, CommandResult, CommandStatus } from '../collection/command-runner.js';
@@ -24,6 +25,7 @@ export interface Clock {
 }
 
 export type { EvidenceRef } from './model.js';
+export type { StateDocumentStore } from './state-by-reference.js';
 
 /** Evidence bundles, stored once and read back by reference. */
 export interface EvidenceStore {
@@ -151,6 +153,8 @@ export interface WorkflowPorts {
   readonly alarms?: AlarmStateReader;
   /** Status events ("Paramedic Execution Status Change"): EventBridge on AWS, a file locally; absent publishes nothing. */
   readonly events?: ExecutionEventPublisher;
+  /** Where results too large for the execution state are kept (state-by-reference.ts); absent keeps every result inline. */
+  readonly stateDocuments?: StateDocumentStore;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
 }

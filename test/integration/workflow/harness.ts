@@ -22,6 +22,7 @@ import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
+import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-documents.js';
 import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
 import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/workflow/ports.js';
@@ -158,6 +159,18 @@ export function sharedInfra(): () => LocalInfra {
 
 let tableSeq = 0;
 
+/** Sees every Task's input and result (to measure the execution state at each transition). */
+export type TaskObserver = (task: string, input: unknown, output: unknown) => void;
+
+function observeTasks<T extends Record<string, (raw: unknown) => Promise<unknown>>>(tasks: T, onTask: TaskObserver | undefined): T {
+  if (!onTask) return tasks;
+  return Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, async (raw: unknown) => {
+    const output = await run(raw);
+    onTask(name, raw, output);
+    return output;
+  }])) as T;
+}
+
 /** One scenario's world: fresh tables, a fleet, a notifier, the tasks. */
 export interface Scenario {
   readonly fleet: SimulatedFleet;
@@ -171,7 +184,7 @@ export interface Scenario {
 }
 
 /** Builds a scenario on fresh tables. */
-export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts> } = {}): Promise<Scenario> {
+export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts>; onTask?: TaskObserver } = {}): Promise<Scenario> {
   const n = ++tableSeq;
   const auditTable = `audit-${n}`;
   const stateTable = `state-${n}`;
@@ -184,10 +197,10 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
-    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
+    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
     config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
   };
-  const tasks = bindWorkflowSteps(ports, clock);
+  const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
   let executions = 0;
   return {
     fleet, notifier, audit, locks, state, ports,

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient, InvocationDoesNotExist, InvalidInstanceId } from '@aws-sdk/client-ssm';
+import { CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient, InvocationDoesNotExist, InvalidInstanceId } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner, parseS3OutputUrl, terminalStatus } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 
@@ -58,6 +58,32 @@ describe('SsmCommandRunner', () => {
     const runner = new SsmCommandRunner(new SSMClient({}), { ...fast, now: () => t, sleep: async (ms) => { t += ms + 10_000; }, graceMs: 0 });
     const [r] = await runner.run(request(['i-0123456789abcdef0']));
     expect(r!.status).toBe('TimedOut');
+  });
+
+  it('stops at the caller\'s deadline (the Lambda/Task timeout), not the document\'s, and cancels what still runs', async () => {
+    let t = 0;
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-dl' } });
+    ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: ids(3).map((id, i) => ({ InstanceId: id, Status: i === 0 ? 'Success' : 'InProgress', StatusDetails: i === 0 ? 'Success' : 'InProgress', CommandPlugins: [{ ResponseCode: 0, Output: 'ok' }] })) });
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: 'ok' });
+    ssm.on(CancelCommandCommand).resolves({});
+    // The document may run 600 s; the Lambda must return within 120 s.
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...fast, now: () => t, sleep: async (ms) => { t += ms + 5_000; }, deadline: () => 120_000 });
+    const results = await runner.run({ ...request(ids(3)), timeoutSeconds: 600 });
+    expect(t).toBeLessThan(130_000);
+    expect(results.map((r) => r.status)).toEqual(['Success', 'TimedOut', 'TimedOut']);
+    expect(results[1]!.stderr).toMatch(/deadline.*CancelCommand sent/);
+    expect(ssm.commandCalls(CancelCommandCommand).map((c) => c.args[0].input)).toEqual([{ CommandId: 'c-dl', InstanceIds: ids(3).slice(1) }]);
+  });
+
+  it('cancels unfinished invocations when the command\'s own timeout passes too, and reports a failed cancel', async () => {
+    let t = 0;
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-to' } });
+    ssm.on(GetCommandInvocationCommand).resolves({ Status: 'InProgress', StatusDetails: 'InProgress' });
+    ssm.on(CancelCommandCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...fast, now: () => t, sleep: async (ms) => { t += ms + 10_000; }, graceMs: 0 });
+    const [r] = await runner.run(request(['i-0123456789abcdef0']));
+    expect(r!.status).toBe('TimedOut');
+    expect(r!.stderr).toMatch(/within 60s; CancelCommand failed \(AccessDeniedException/);
   });
 
   it('retries a throttled SendCommand and a throttled poll', async () => {

@@ -5,7 +5,8 @@
  * with a narrow ports type; {@link WorkflowPorts} satisfies all of them.
  */
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { parseTaskInput, type TaskInput } from '../task-input.js';
+import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from '../state-by-reference.js';
+import { executionName, parseTaskInput, type TaskInput } from '../task-input.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../task-names.js';
 import { runAcquireLock } from './acquire-lock.js';
 import { runClassify } from './classify.js';
@@ -30,9 +31,19 @@ export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = 
   Verify: runVerify, Escalate: runEscalate, ReleaseLock: runReleaseLock, Complete: runComplete,
 };
 
-/** Runs one Task: validates the raw state-machine input, then calls its step. */
-export function runTask(task: WorkflowTaskName, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
-  return WORKFLOW_STEPS[task](parseTaskInput(task, raw), ports, clock);
+/**
+ * Runs one Task: validates the raw state-machine input, reads back the results stored by reference,
+ * calls its step (large audit payloads by reference too), and stores its result by reference when
+ * too large for the state.
+ */
+export async function runTask(task: WorkflowTaskName, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
+  const input = parseTaskInput(task, raw);
+  const store = ports.stateDocuments;
+  if (!store) return WORKFLOW_STEPS[task](input, ports, clock);
+  const execution = executionName(input.executionId);
+  const byReference = { ...ports, audit: auditWithLargeDataByReference(ports.audit, store, execution) };
+  const result = await WORKFLOW_STEPS[task]({ ...input, state: await loadReferencedState(store, input.state) }, byReference, clock);
+  return storeLargeResult(store, execution, task, result);
 }
 
 /**

@@ -1,0 +1,56 @@
+/**
+ * SSM completion by event: a rule on the default bus (SSM publishes nowhere else) for the terminal
+ * "EC2 Command Status-change Notification" of this deployment's documents, invoking the
+ * CommandCompleted Lambda, which marks the command done where the waiting runner looks.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
+import { COMMAND_STATUS_DETAIL_TYPE, TERMINAL_COMMAND_STATUSES } from '../../lambdas/core/collection/command-completion.js';
+import { EVENT_HANDLERS } from '../../lambdas/handlers/environment.js';
+import { HouseFunction } from './house-function.js';
+import { bindPorts, type PortResources } from './port-bindings.js';
+
+/** Props of {@link CommandCompletion}. */
+export interface CommandCompletionProps {
+  /** The deployment's document prefix (`Paramedic-` or `Paramedic-<name>-`): only its commands are marked. */
+  readonly documentPrefix: string;
+  /** What the Lambda's ports bind to (the state table). */
+  readonly resources: PortResources;
+  /** Key of the function's log group. */
+  readonly logKey: kms.IKey;
+  /** Reserved concurrency of the function. @default none */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/** The rule and the CommandCompleted Lambda. */
+export class CommandCompletion extends Construct {
+  /** Marks terminal commands in the state table. */
+  public readonly function: HouseFunction;
+  /** The rule on the default bus. */
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: CommandCompletionProps) {
+    super(scope, id);
+    const declared = EVENT_HANDLERS.CommandCompleted;
+    this.function = new HouseFunction(this, 'Function', {
+      entry: `lambdas/handlers/${declared.file}`, shipRunbooks: false, logKey: props.logKey,
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+    });
+    bindPorts(this.function, declared.ports, props.resources);
+    this.function.addEnvironment(SSM_RUNNER_ENV.documentPrefix, props.documentPrefix);
+    this.rule = new events.Rule(this, 'Rule', {
+      description: 'Terminal status of a Paramedic SSM command: mark it done for the waiting step',
+      eventPattern: {
+        source: ['aws.ssm'], detailType: [COMMAND_STATUS_DETAIL_TYPE],
+        detail: { 'document-name': events.Match.prefix(props.documentPrefix), status: [...TERMINAL_COMMAND_STATUSES] },
+      },
+      // A lost event costs the runner one read at its deadline, so retries are enough (no DLQ).
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
+    });
+  }
+}
