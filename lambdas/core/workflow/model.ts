@@ -149,6 +149,18 @@ export interface PlannedStep {
   readonly invocations: readonly StepInvocation[];
 }
 
+/** One runbook precondition on one target before one step: held, not met, or undecidable (null). */
+export interface PreconditionResult {
+  readonly id: string;
+  readonly description: string;
+  readonly step: number;
+  readonly action: string;
+  readonly target: string;
+  readonly held: boolean | null;
+  /** Lines that matched the precondition's expression. */
+  readonly evidence: readonly { readonly section: string; readonly line: number; readonly text: string }[];
+}
+
 /** The plan: what would run, where, and why it may (or may not). */
 export interface Plan {
   readonly runbookId: string | null;
@@ -159,6 +171,8 @@ export interface Plan {
   /** Targets removed by a guard, with the guard's reason. */
   readonly held: readonly { readonly target: string; readonly reason: string }[];
   readonly steps: readonly PlannedStep[];
+  /** The runbook's preconditions as evaluated before each step (absent when it declares none). */
+  readonly preconditions?: readonly PreconditionResult[];
 }
 
 /** What an approver answered (or the timeout). */
