@@ -71,7 +71,8 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `report` steps notify; host steps run documents.
   RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish' },
   Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled' },
-  Escalate: { ...ONCE, notifier: 'publish' },
+  // Escalate first rolls back the completed steps (their inverse action documents).
+  Escalate: { ...ONCE, commands: 'actions', notifier: 'publish' },
   ReleaseLock: CORE,
   Complete: { ...ONCE, notifier: 'publish' },
 };

@@ -1,9 +1,10 @@
 /** Lambda for the workflow's Escalate state: Tells people that remediation failed or did not help. */
 import { snsNotifierPorts } from './ports/sns-ports.js';
+import { ssmCommandPorts } from './ports/ssm-ports.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Escalate); only their SDK clients are bundled. */
-export const portFactories = [snsNotifierPorts];
+export const portFactories = [ssmCommandPorts, snsNotifierPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('Escalate', { portFactories });

@@ -5,7 +5,7 @@
  */
 
 import type {
-  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RunMode, StepOutcome, Target, Trigger, VerificationResult,
+  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RollbackRecord, RunMode, StepOutcome, Target, Trigger, VerificationResult,
 } from '../workflow/model.js';
 import type { RunbookMatch } from '../classify/engine.js';
 
@@ -35,7 +35,10 @@ export interface AuditPayloads {
   readonly approval: ApprovalDecision;
   readonly step: { readonly step: number; readonly action: string; readonly document: string | null; readonly outcomes: readonly StepOutcome[] };
   readonly verified: VerificationResult;
-  readonly escalated: { readonly reason: string };
+  /** `rolledBack`: the rollback's status when completed steps were undone first. */
+  readonly escalated: { readonly reason: string; readonly rolledBack?: RollbackRecord['status'] };
+  /** The completed steps undone, last first, with each undo's outcomes. */
+  readonly 'rolled-back': RollbackRecord;
   readonly released: { readonly released: readonly string[] };
   readonly completed: CompletionSummary & {
     readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };

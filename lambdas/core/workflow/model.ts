@@ -204,6 +204,14 @@ export interface RemediationProgress {
   readonly outcomes: readonly StepOutcome[];
 }
 
+/** What rollback undid after a failed step or a fix that did not help (Escalate records it). */
+export interface RollbackRecord {
+  /** `rolled-back`: every undo succeeded; `partial`: one failed (its outcomes say which). */
+  readonly status: 'rolled-back' | 'partial';
+  readonly reason: string;
+  readonly steps: readonly { readonly undoes: number; readonly action: string; readonly outcomes: readonly StepOutcome[] }[];
+}
+
 /** Result of Verify. */
 export interface VerificationResult {
   readonly cleared: boolean;
@@ -230,7 +238,7 @@ export interface WorkflowState {
   readonly approval?: ApprovalDecision;
   readonly remediation?: RemediationProgress;
   readonly verification?: VerificationResult;
-  readonly escalation?: { readonly reason: string };
+  readonly escalation?: { readonly reason: string; readonly rollback?: RollbackRecord };
   readonly failure?: CaughtError;
   readonly release?: { readonly released: readonly string[] };
   readonly [raw: string]: unknown;

@@ -18,7 +18,8 @@ export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'comman
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
 const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
 
-function executorsOf(ports: RemediateStepPorts, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
+/** The executor of each action target: SSM documents for hosts, the notifier for `report`, then the configured ones (Escalate's rollback uses it too). */
+export function executorsOf(ports: Pick<WorkflowPorts, 'commands' | 'notifier' | 'executors'>, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
   return { 'docker-host': documentExecutor(ports.commands, clock), 'eks-node': documentExecutor(ports.commands, clock), none: reportExecutor(ports.notifier), ...ports.executors };
 }
 
