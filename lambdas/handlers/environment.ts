@@ -64,8 +64,8 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   AcquireLock: CORE,
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled' },
-  // Preconditions read the triage evidence.
-  Plan: { ...CORE, evidence: 'read', rulebook: 'bundled' },
+  // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
+  Plan: { ...CORE, commands: 'actions', evidence: 'read', rulebook: 'bundled' },
   RequestApproval: { ...ONCE, notifier: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents.

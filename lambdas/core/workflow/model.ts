@@ -173,6 +173,8 @@ export interface Plan {
   readonly steps: readonly PlannedStep[];
   /** The runbook's preconditions as evaluated before each step (absent when it declares none). */
   readonly preconditions?: readonly PreconditionResult[];
+  /** Dry runs: each host step's own dry run on its targets, with what it printed it would change. */
+  readonly hostDryRun?: readonly StepOutcome[];
 }
 
 /** What an approver answered (or the timeout). */

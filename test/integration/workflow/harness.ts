@@ -69,6 +69,8 @@ export interface ActionRun {
 export class SimulatedFleet implements CommandRunner {
   readonly hosts = new Map<string, SimulatedHost>();
   readonly actions: ActionRun[] = [];
+  /** Action documents run with dryRun=1: like the real scripts, they print what they would run and change nothing. */
+  readonly dryRuns: CommandRequest[] = [];
   readonly requests: CommandRequest[] = [];
   private seq = 0;
 
@@ -86,6 +88,10 @@ export class SimulatedFleet implements CommandRunner {
         const bundle = host.sections && host.fault ? { ...recorded, sections: host.sections } : recorded;
         const stdout = JSON.stringify({ ...bundle, target: { platform: 'docker', instanceId: target } });
         return { target, status: 'Success', exitCode: 0, stdout, stderr: '', commandId, outputUri: `s3://ssm-output/${commandId}/${target}/stdout` };
+      }
+      if (request.parameters.dryRun === '1') {
+        this.dryRuns.push(request);
+        return { target, status: 'Success', exitCode: 0, stdout: `dry run: would run: ${request.document} on ${target}`, stderr: '', commandId };
       }
       const start = Date.now();
       await new Promise((r) => setTimeout(r, this.actionMs));

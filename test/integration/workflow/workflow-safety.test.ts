@@ -95,3 +95,20 @@ describe('safety you can undo: rollback in a local run of the synthesized workfl
     expect((await s.audit.verify()).ok).toBe(true);
   });
 });
+
+describe('host-side dry run', () => {
+  it('a dry run runs each host step with dryRun=1 on its targets and the plan records what they would change', async () => {
+    const s = await scenario(infra);
+    s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
+
+    const run = await s.execute({ runbookId: 'docker-daemon-down', target: HOST, mode: 'dry-run', invokedBy: 'carol' });
+
+    expect(run.output.completion.outcome).toBe('dry-run');
+    expect(s.fleet.dryRuns.map((r) => [r.document, r.parameters.dryRun, r.targets])).toEqual([['Paramedic-DockerStartService', '1', [HOST]]]);
+    expect(s.fleet.actions).toHaveLength(0);
+    expect(s.fleet.hosts.get(HOST)!.fault).toBe('docker-daemon-down');
+    expect(run.output.plan.hostDryRun).toEqual([expect.objectContaining({ step: 0, target: HOST, status: 'succeeded', detail: `dry run: would run: Paramedic-DockerStartService on ${HOST}` })]);
+    const planned = (await s.audit.execution(run.executionId)).find((e) => e.type === 'planned')!;
+    expect(JSON.stringify(planned.data)).toContain('dry run: would run: Paramedic-DockerStartService');
+  });
+});
