@@ -38,7 +38,8 @@ export interface PortAccess {
   readonly audit: 'append';
   readonly state: 'readWrite';
   readonly idempotency: 'readWrite';
-  readonly commands: 'collectors' | 'actions';
+  /** `action-dry-runs`: the action documents (run with dryRun=1), without the actions' other grants. */
+  readonly commands: 'collectors' | 'actions' | 'action-dry-runs';
   readonly evidence: 'read' | 'readWrite';
   readonly notifier: 'publish';
   readonly targets: 'describe';
@@ -65,7 +66,7 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled' },
   // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
-  Plan: { ...CORE, commands: 'actions', evidence: 'read', rulebook: 'bundled' },
+  Plan: { ...CORE, commands: 'action-dry-runs', evidence: 'read', rulebook: 'bundled' },
   RequestApproval: { ...ONCE, notifier: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents.

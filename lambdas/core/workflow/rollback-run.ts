@@ -1,9 +1,9 @@
 /** Runs a rollback: the undo steps of the completed remediation, last first, each through its executor, recorded in the audit. */
 import { rollbackSteps } from '../remediation/rollback.js';
 import { appendAudit, withRunbook } from './audit-writer.js';
-import type { IntakeResult, Plan, RemediationProgress, RollbackRecord, StepOutcome, Target } from './model.js';
+import type { IntakeResult, Plan, RemediationProgress, RollbackRecord, StepOutcome } from './model.js';
 import type { Clock, WorkflowPorts } from './ports.js';
-import { executorsOf } from './steps/remediate-step.js';
+import { executeStep, executorsOf } from './steps/remediate-step.js';
 
 /**
  * Undoes what the remediation changed; undefined when no completed step has an inverse. An undo that fails is recorded
@@ -19,15 +19,7 @@ export async function rollBack(
   const executors = executorsOf(ports, clock);
   const steps: { undoes: number; action: string; outcomes: readonly StepOutcome[] }[] = [];
   for (const { undoes, step } of undo) {
-    const targets = step.invocations.map((inv) => intake.targets.find((t) => t.id === inv.target)).filter((t): t is Target => t !== undefined);
-    const executor = executors[step.actionTarget];
-    const failedAll = (detail: string): StepOutcome[] => targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed', detail }));
-    let outcomes: readonly StepOutcome[];
-    try {
-      outcomes = executor ? await executor.execute(step, targets, { executionId }) : failedAll(`no executor for ${step.actionTarget} actions is configured`);
-    } catch (error) {
-      outcomes = failedAll(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 500));
-    }
+    const outcomes = await executeStep(step, intake.targets, executionId, executors);
     steps.push({ undoes, action: step.action, outcomes });
   }
   const status = steps.every((s) => s.outcomes.every((o) => o.status === 'succeeded')) ? 'rolled-back' : 'partial';
