@@ -65,7 +65,8 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     if (access === 'collectors') r.collectorDocuments.grantRun(fn);
     else {
       r.actionDocuments.grantRun(fn);
-      for (const s of r.remediationStatements) fn.addToRolePolicy(s);
+      // A host dry run only runs the documents; the API and Kubernetes actions' grants are for remediation.
+      if (access === 'actions') for (const s of r.remediationStatements) fn.addToRolePolicy(s);
     }
   },
   evidence: (fn, access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access); },

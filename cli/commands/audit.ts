@@ -69,7 +69,11 @@ function describeTyped(e: AuditEntry): string {
     case 'approval': return `${e.data.timedOut ? 'timed out' : e.data.approved ? 'approved' : 'rejected'} by ${e.data.approver} at ${e.data.at}`;
     case 'step': return `step ${e.data.step + 1} ${e.data.action}: ${e.data.outcomes.map((o) => `${o.target} ${o.status}${o.durationMs !== undefined ? ` in ${o.durationMs} ms` : ''}`).join(', ')}`;
     case 'verified': return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
-    case 'escalated': return e.data.reason;
+    case 'preconditions': return e.data.held.length
+      ? `held back: ${e.data.held.map((h) => `${h.target} (${h.reason})`).join('; ').slice(0, 200)}`
+      : `all ${e.data.results.length} precondition checks held`;
+    case 'escalated': return `${e.data.reason}${e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
+    case 'rolled-back': return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
     case 'released': return `lock released on ${e.data.released.join(', ')}`;
     case 'event-unpublished': return `status event ${e.data.status} not published: ${e.data.errors.map((x) => `${x.errorCode} ${x.errorMessage}`).join('; ').slice(0, 160)}`;
     case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;

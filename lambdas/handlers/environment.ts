@@ -42,7 +42,8 @@ export interface PortAccess {
   readonly state: 'readWrite';
   readonly idempotency: 'readWrite';
   readonly stateDocuments: 'readWrite';
-  readonly commands: 'collectors' | 'actions';
+  /** `action-dry-runs`: the action documents (run with dryRun=1), without the actions' other grants. */
+  readonly commands: 'collectors' | 'actions' | 'action-dry-runs';
   readonly evidence: 'read' | 'readWrite';
   readonly notifier: 'publish';
   readonly events: 'publish';
@@ -73,13 +74,15 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   AcquireLock: CORE,
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
-  Plan: { ...CORE, rulebook: 'bundled' },
+  // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
+  Plan: { ...CORE, commands: 'action-dry-runs', evidence: 'read', rulebook: 'bundled' },
   RequestApproval: { ...ONCE, notifier: 'publish', events: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
   RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
   Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
-  Escalate: { ...ONCE, notifier: 'publish', events: 'publish' },
+  // Escalate first rolls back the completed steps (their inverse actions: documents, or the cluster's for uncordon).
+  Escalate: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
   ReleaseLock: CORE,
   Complete: { ...ONCE, notifier: 'publish', events: 'publish' },
 };

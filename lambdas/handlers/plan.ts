@@ -1,9 +1,11 @@
 /** Lambda for the workflow's Plan state: Builds the plan: runbook remediation under its guards and the safety switches. */
 import { runbookPorts } from './ports/runbook-ports.js';
+import { s3EvidencePorts } from './ports/s3-ports.js';
+import { ssmCommandPorts } from './ports/ssm-ports.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Plan); only their SDK clients are bundled. */
-export const portFactories = [runbookPorts];
+export const portFactories = [ssmCommandPorts, s3EvidencePorts, runbookPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('Plan', { portFactories });

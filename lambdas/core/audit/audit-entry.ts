@@ -5,7 +5,7 @@
  */
 
 import type {
-  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, RunMode, StepOutcome, Target, Trigger, VerificationResult,
+  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RollbackRecord, RunMode, StepOutcome, Target, Trigger, VerificationResult,
 } from '../workflow/model.js';
 import type { RunbookMatch } from '../classify/engine.js';
 
@@ -31,11 +31,16 @@ export interface AuditPayloads {
     readonly targets: readonly { readonly target: string; readonly matches: readonly RunbookMatch[]; readonly ref?: CollectedEvidence['ref'] }[];
   };
   readonly planned: { readonly plan: Plan };
+  /** The runbook's preconditions before each step, and the targets they held out of the plan. */
+  readonly preconditions: { readonly results: readonly PreconditionResult[]; readonly held: readonly { readonly target: string; readonly reason: string }[] };
   readonly 'approval-requested': { readonly plan: { readonly decision: PlanDecision; readonly reason: string; readonly steps: readonly string[] }; readonly timeoutSeconds: number };
   readonly approval: ApprovalDecision;
   readonly step: { readonly step: number; readonly action: string; readonly document: string | null; readonly outcomes: readonly StepOutcome[] };
   readonly verified: VerificationResult;
-  readonly escalated: { readonly reason: string };
+  /** `rolledBack`: the rollback's status when completed steps were undone first. */
+  readonly escalated: { readonly reason: string; readonly rolledBack?: RollbackRecord['status'] };
+  /** The completed steps undone, last first, with each undo's outcomes. */
+  readonly 'rolled-back': RollbackRecord;
   readonly released: { readonly released: readonly string[] };
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
   readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };

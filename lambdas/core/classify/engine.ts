@@ -1,5 +1,5 @@
 import type { EvidenceBundle } from '../evidence/bundle.js';
-import type { FactKind, PatternMatch, Runbook } from '../runbook/model.js';
+import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
 import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
 import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
@@ -254,14 +254,26 @@ export interface VerifyCheckOutcome {
  * @example evaluateVerifyChecks(rulebook, freshBundle, runbook).every((c) => c.held)
  */
 export function evaluateVerifyChecks(rulebook: CompiledRulebook, bundle: EvidenceBundle, runbook: Runbook): VerifyCheckOutcome[] {
-  if (runbook.verify.checks.length === 0) return [];
+  return evaluateChecks(rulebook, bundle, runbook.verify.checks, runbook.verify.collect);
+}
+
+/**
+ * Evaluates `{ match, expect }` checks (verify checks, preconditions) on one bundle. `held` is null
+ * when the evidence cannot decide: none of `collect` was collected, or an absence after a spent budget.
+ * The checks' patterns must be compiled into the rulebook (compileRunbooks does it for a runbook's own).
+ */
+export function evaluateChecks(
+  rulebook: CompiledRulebook, bundle: EvidenceBundle,
+  checks: readonly { readonly description: string; readonly match: MatchExpression; readonly expect: 'present' | 'absent' }[], collect: readonly string[],
+): VerifyCheckOutcome[] {
+  if (checks.length === 0) return [];
   const limits = new LimitsRecorder();
   const context = createContext(rulebook, bundle, limits);
   // A spent budget proves no absence: lines after it were never tested.
   const untested = limits.result()?.budgetExhausted !== undefined;
   // Absence proves nothing about evidence that was never collected.
-  const collected = runbook.verify.collect.length === 0 || context.collected(runbook.verify.collect);
-  return runbook.verify.checks.map((check) => {
+  const collected = collect.length === 0 || context.collected(collect);
+  return checks.map((check) => {
     const outcome = context.evaluate(check.match);
     const held = !collected ? null : check.expect === 'present' ? outcome.matched : outcome.matched ? false : untested ? null : true;
     return { description: check.description, expect: check.expect, held, evidence: outcome.evidence.slice(0, 5) };

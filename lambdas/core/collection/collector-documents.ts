@@ -138,6 +138,10 @@ function fromActionParameter(name: string, p: ActionParameter): [string, Documen
   return param(name, { allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$', ...fallback, description: p.description });
 }
 
+/** Name of the parameter every action document takes: `1` runs the script's own dry run (PARAMEDIC_DRY_RUN, read by action-lib.sh). */
+export const DRY_RUN_PARAMETER_NAME = 'dryRun';
+const DRY_RUN_PARAMETER = param(DRY_RUN_PARAMETER_NAME, { allowedPattern: '^[01]$', default: '0', description: '1: print what the action would change and change nothing' });
+
 /** Parameters whose declared default their own allowedPattern rejects: `[document, parameter, default]`. */
 export function defaultsRejectedByPattern(docs: readonly CommandDocument[]): Array<readonly [string, string, string]> {
   return docs.flatMap((d) => Object.entries(d.parameters)
@@ -167,7 +171,7 @@ function actionDocuments(): CommandDocument[] {
       platform,
       timeoutSeconds: 300,
       actions: [action.id],
-      parameters: Object.fromEntries(Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p))),
+      parameters: Object.fromEntries([...Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p)), DRY_RUN_PARAMETER]),
     });
   }
   return [...byDocument.values()];

@@ -44,6 +44,8 @@ export interface ActionDefinition {
   readonly document?: string;
   readonly parameters: Readonly<Record<string, ActionParameter>>;
   readonly permissions: ActionPermissions;
+  /** The action that undoes this one on the same target with the same parameters (rollback runs it). */
+  readonly inverse?: string;
 }
 
 const containerName: ActionParameter = {
@@ -148,7 +150,7 @@ export const ACTION_CATALOG = {
   },
   'k8s-cordon-node': {
     id: 'k8s-cordon-node', title: 'Mark a node unschedulable', target: 'kubernetes', risk: 'safe', mutates: true,
-    parameters: { node: nodeName }, permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get nodes', 'patch nodes'] },
+    parameters: { node: nodeName }, permissions: { iam: ['eks:DescribeCluster'], kubernetes: ['get nodes', 'patch nodes'] }, inverse: 'k8s-uncordon-node',
   },
   'k8s-uncordon-node': {
     id: 'k8s-uncordon-node', title: 'Mark a node schedulable again', target: 'kubernetes', risk: 'safe', mutates: true,

@@ -3,7 +3,7 @@
  * CommandRunner (SSM on AWS, the local runner on one machine); `report` tells people and changes nothing.
  */
 import { canonicalJson } from '../audit/audit-entry.js';
-import { findCommandDocument, resolveDocumentParameters } from '../collection/collector-documents.js';
+import { DRY_RUN_PARAMETER_NAME, findCommandDocument, resolveDocumentParameters } from '../collection/collector-documents.js';
 import type { StepOutcome } from '../workflow/model.js';
 import type { ActionExecutor, Clock, CommandRunner, Notifier } from '../workflow/ports.js';
 
@@ -15,16 +15,18 @@ export function tail(text: string, max: number): string {
 /**
  * Executes host actions as the project's SSM documents through a CommandRunner (one call per distinct
  * parameter set, all at once: the groups' targets are disjoint, and one after another they could add
- * up past the Task's timeout).
+ * up past the Task's timeout). With `dryRun`, each document runs its script's own dry run on the
+ * host: it prints what it would change and changes nothing.
  */
-export function documentExecutor(commands: CommandRunner, clock: Clock, timeoutSeconds = 600): ActionExecutor {
+export function documentExecutor(commands: CommandRunner, clock: Clock, timeoutSeconds = 600, options: { readonly dryRun?: boolean } = {}): ActionExecutor {
   return {
     async execute(step, targets) {
       if (!step.document) return targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed' as const, detail: `action ${step.action} has no document` }));
       const doc = findCommandDocument(step.document);
       const groups = new Map<string, { parameters: Record<string, string>; targets: string[] }>();
       for (const inv of step.invocations) {
-        const parameters = doc ? resolveDocumentParameters(doc, inv.parameters) : { ...inv.parameters };
+        const wanted = options.dryRun ? { ...inv.parameters, [DRY_RUN_PARAMETER_NAME]: '1' } : inv.parameters;
+        const parameters = doc ? resolveDocumentParameters(doc, wanted) : { ...wanted };
         const key = canonicalJson(parameters);
         const g = groups.get(key) ?? { parameters, targets: [] };
         g.targets.push(inv.target);

@@ -102,12 +102,31 @@ export interface RemediationGuards {
   readonly maxFailuresPerDay: number;
 }
 
+/**
+ * A condition every target must meet before a step may change it, tested on the target's triage
+ * evidence with the signals' expression language. A target that fails one (or whose evidence
+ * cannot decide it) is held out of the plan.
+ * @example { id: not-protected, description: never a container labelled paramedic.io/protected=true,
+ *   match: { pattern: '"paramedic\\.io/protected":\\s*"true"', sections: [docker.inspect] }, expect: absent }
+ */
+export interface Precondition {
+  readonly id: string;
+  readonly description: string;
+  readonly match: MatchExpression;
+  /** `present`: the step may run only when this matches; `absent`: only when it does not. */
+  readonly expect: 'present' | 'absent';
+  /** Catalogue actions it guards; default every step that changes something. */
+  readonly actions?: readonly string[];
+}
+
 /** What to do about the failure. */
 export interface Remediation {
   readonly safety: SafetyMode;
   readonly summary: string;
   readonly steps: readonly RemediationStep[];
   readonly guards: RemediationGuards;
+  /** Absent in hand-built runbooks; the schema defaults it to none. */
+  readonly preconditions?: readonly Precondition[];
 }
 
 /** A check run after remediation on freshly collected evidence. */

@@ -42,6 +42,7 @@ function runbookRegexSites(runbook: Runbook): RegexSite[] {
   runbook.signals.forEach((s, i) => regexSites(s.match, `signals[${i}].match`, out));
   runbook.rulesOut.forEach((r, i) => regexSites(r.match, `rulesOut[${i}].match`, out));
   runbook.verify.checks.forEach((c, i) => regexSites(c.match, `verify.checks[${i}].match`, out));
+  (runbook.remediation.preconditions ?? []).forEach((p, i) => regexSites(p.match, `remediation.preconditions[${i}].match`, out));
   return out;
 }
 

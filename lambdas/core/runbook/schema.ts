@@ -79,6 +79,14 @@ const step = z.strictObject({
   params: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
 });
 
+const precondition = z.strictObject({
+  id,
+  description: z.string().check(z.minLength(1)),
+  match: matchExpression,
+  expect: z.enum(['present', 'absent']),
+  actions: z.optional(z.array(id).check(z.minLength(1))),
+});
+
 /** Structural schema of `runbooks/<id>.yaml`. Cross references are checked by validateRunbooks. */
 export const runbookSchema = z.strictObject({
   $schema: z.optional(z.string()),
@@ -103,6 +111,7 @@ export const runbookSchema = z.strictObject({
       }),
       { cooldownMinutes: 30, maxTargets: 10, maxFailuresPerDay: 3 },
     ),
+    preconditions: z._default(z.array(precondition), []),
   }),
   verify: z.strictObject({
     description: z.string().check(z.minLength(1)),

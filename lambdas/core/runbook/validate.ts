@@ -104,6 +104,20 @@ function checkRemediation(runbook: Runbook, errors: RunbookError[]): void {
   });
 }
 
+/** Preconditions: unique ids, valid expressions, and `actions` that the runbook's steps name. */
+function checkPreconditions(runbook: Runbook, errors: RunbookError[]): void {
+  const stepActions = new Set(runbook.remediation.steps.map((s) => s.action));
+  const seen = new Set<string>();
+  (runbook.remediation.preconditions ?? []).forEach((p, i) => {
+    if (seen.has(p.id)) errors.push(new RunbookError(runbook.id, `remediation.preconditions[${i}].id`, `duplicate precondition id "${p.id}"`));
+    seen.add(p.id);
+    checkExpression(p.match, `remediation.preconditions[${i}].match`, runbook, errors);
+    (p.actions ?? []).forEach((a, j) => {
+      if (!stepActions.has(a)) errors.push(new RunbookError(runbook.id, `remediation.preconditions[${i}].actions[${j}]`, `no step runs action "${a}"; name one of ${[...stepActions].join(', ')}`));
+    });
+  });
+}
+
 /**
  * Pass 2, cross references: regexes compile, ids are unique, actions exist in the catalogue
  * and suit the platform and safety mode, parameters are typed, superseding runbooks exist.
@@ -122,6 +136,7 @@ export function validateRunbooks(runbooks: readonly Runbook[], classIds?: readon
     });
     runbook.rulesOut.forEach((r, i) => checkExpression(r.match, `rulesOut[${i}].match`, runbook, errors));
     runbook.verify.checks.forEach((c, i) => checkExpression(c.match, `verify.checks[${i}].match`, runbook, errors));
+    checkPreconditions(runbook, errors);
     runbook.supersededBy.forEach((id, i) => {
       if (id === runbook.id) errors.push(new RunbookError(runbook.id, `supersededBy[${i}]`, 'a runbook cannot supersede itself'));
       else if (!ids.has(id)) errors.push(new RunbookError(runbook.id, `supersededBy[${i}]`, `no runbook "${id}"`));

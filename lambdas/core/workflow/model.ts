@@ -151,6 +151,18 @@ export interface PlannedStep {
   readonly invocations: readonly StepInvocation[];
 }
 
+/** One runbook precondition on one target before one step: held, not met, or undecidable (null). */
+export interface PreconditionResult {
+  readonly id: string;
+  readonly description: string;
+  readonly step: number;
+  readonly action: string;
+  readonly target: string;
+  readonly held: boolean | null;
+  /** Lines that matched the precondition's expression. */
+  readonly evidence: readonly { readonly section: string; readonly line: number; readonly text: string }[];
+}
+
 /** The plan: what would run, where, and why it may (or may not). */
 export interface Plan {
   readonly runbookId: string | null;
@@ -161,6 +173,10 @@ export interface Plan {
   /** Targets removed by a guard, with the guard's reason. */
   readonly held: readonly { readonly target: string; readonly reason: string }[];
   readonly steps: readonly PlannedStep[];
+  /** The runbook's preconditions as evaluated before each step (absent when it declares none). */
+  readonly preconditions?: readonly PreconditionResult[];
+  /** Dry runs: each host step's own dry run on its targets, with what it printed it would change. */
+  readonly hostDryRun?: readonly StepOutcome[];
 }
 
 /** What an approver answered (or the timeout). */
@@ -203,6 +219,14 @@ export interface VerificationCheck {
   readonly observed: string;
 }
 
+/** What rollback undid after a failed step or a fix that did not help (Escalate records it). */
+export interface RollbackRecord {
+  /** `rolled-back`: every undo succeeded; `partial`: one failed (its outcomes say which). */
+  readonly status: 'rolled-back' | 'partial';
+  readonly reason: string;
+  readonly steps: readonly { readonly undoes: number; readonly action: string; readonly outcomes: readonly StepOutcome[] }[];
+}
+
 /** Result of Verify. */
 export interface VerificationResult {
   readonly cleared: boolean;
@@ -231,7 +255,7 @@ export interface WorkflowState {
   readonly approval?: ApprovalDecision;
   readonly remediation?: RemediationProgress;
   readonly verification?: VerificationResult;
-  readonly escalation?: { readonly reason: string };
+  readonly escalation?: { readonly reason: string; readonly rollback?: RollbackRecord };
   readonly failure?: CaughtError;
   readonly release?: { readonly released: readonly string[] };
   readonly [raw: string]: unknown;

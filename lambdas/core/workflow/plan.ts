@@ -6,7 +6,8 @@
 import type { Runbook } from '../runbook/model.js';
 import { applyGuards, type TargetHistory } from '../remediation/guards.js';
 import { planSteps, PlanningError, DOCUMENT_PREFIX } from '../remediation/planner.js';
-import type { Plan, RunMode, Target } from './model.js';
+import { preconditionHold } from '../remediation/preconditions.js';
+import type { Plan, PlannedStep, PreconditionResult, RunMode, Target } from './model.js';
 
 /** Switches from the deployment configuration. */
 export interface PlanSwitches {
@@ -25,6 +26,8 @@ export interface PlanInput {
   readonly history: readonly TargetHistory[];
   readonly switches: PlanSwitches;
   readonly now: Date;
+  /** Evaluates the runbook's preconditions on planned steps (see remediation/preconditions.ts); none when absent. */
+  readonly preconditions?: (steps: readonly PlannedStep[]) => readonly PreconditionResult[];
 }
 
 /**
@@ -37,20 +40,41 @@ export function buildPlan(input: PlanInput): Plan {
   const base = { runbookId: runbook?.id ?? null, summary: runbook?.remediation.summary ?? '', targets: allTargets, held: [] as Plan['held'], steps: [] as Plan['steps'] };
   if (!runbook) return { ...base, decision: 'unclassified', reason: 'no runbook matched the evidence' };
   const guards = applyGuards(runbook.remediation.guards, allTargets, input.history, input.now);
-  const eligible = input.targets.filter((t) => guards.eligible.includes(t.id));
+  let eligible = input.targets.filter((t) => guards.eligible.includes(t.id));
+  const held = [...guards.held];
+  const prefix = switches.documentPrefix ?? DOCUMENT_PREFIX;
+  const dryRun = mode === 'dry-run' || switches.dryRun;
   let steps: Plan['steps'];
+  let preconditions: readonly PreconditionResult[] = [];
   try {
-    steps = planSteps(runbook.remediation.steps, guards.escalate ? input.targets : eligible, switches.documentPrefix ?? DOCUMENT_PREFIX);
+    steps = planSteps(runbook.remediation.steps, guards.escalate ? input.targets : eligible, prefix);
+    if (input.preconditions && (runbook.remediation.preconditions?.length ?? 0) > 0) {
+      preconditions = input.preconditions(steps);
+      const blocked = eligible.filter((t) => preconditionHold(preconditions, t.id) !== undefined);
+      for (const t of blocked) held.push({ target: t.id, reason: preconditionHold(preconditions, t.id)! });
+      // A dry run shows every step it was asked about, beside the preconditions that would refuse them.
+      if (blocked.length > 0 && !guards.escalate && !dryRun) {
+        eligible = eligible.filter((t) => !blocked.includes(t));
+        steps = planSteps(runbook.remediation.steps, eligible, prefix);
+      }
+    }
   } catch (error) {
     if (!(error instanceof PlanningError)) throw error;
-    return { ...base, held: guards.held, decision: 'report-only', reason: `runbook ${runbook.id} ${error.message}; reporting instead` };
+    return { ...base, held, decision: 'report-only', reason: `runbook ${runbook.id} ${error.message}; reporting instead` };
   }
-  const planned = { ...base, held: guards.held, steps, targets: (guards.escalate ? input.targets : eligible).map((t) => t.id) };
-  if (mode === 'dry-run') return { ...planned, decision: 'dry-run', reason: 'manual run in dry-run mode: the plan is shown, nothing runs' };
-  if (switches.dryRun) return { ...planned, decision: 'dry-run', reason: 'the deployment is in dry-run mode (config dryRun=true)' };
+  const planned = {
+    ...base, held, steps, targets: (guards.escalate ? input.targets : eligible).map((t) => t.id),
+    ...((runbook.remediation.preconditions?.length ?? 0) > 0 && input.preconditions ? { preconditions } : {}),
+  };
+  const preconditionHeld = held.filter((h) => h.reason.startsWith('precondition '));
+  const refusals = preconditionHeld.length > 0 ? `; preconditions would refuse ${preconditionHeld.map((h) => `${h.target}: ${h.reason}`).join('; ')}` : '';
+  if (mode === 'dry-run') return { ...planned, decision: 'dry-run', reason: `manual run in dry-run mode: the plan is shown, nothing runs${refusals}` };
+  if (switches.dryRun) return { ...planned, decision: 'dry-run', reason: `the deployment is in dry-run mode (config dryRun=true)${refusals}` };
   if (runbook.remediation.safety === 'report-only') return { ...planned, decision: 'report-only', reason: `runbook ${runbook.id} is report-only` };
   if (guards.escalate) return { ...planned, decision: 'escalate', reason: guards.escalate };
-  if (eligible.length === 0) return { ...planned, decision: 'skip', reason: guards.held.map((h) => `${h.target}: ${h.reason}`).join('; ') || 'no targets' };
+  // The failure is still there and a safety rule forbids the fix: a person must decide, not a silent skip.
+  if (eligible.length === 0 && preconditionHeld.length > 0) return { ...planned, decision: 'escalate', reason: `refused by preconditions: ${preconditionHeld.map((h) => `${h.target}: ${h.reason}`).join('; ')}` };
+  if (eligible.length === 0) return { ...planned, decision: 'skip', reason: held.map((h) => `${h.target}: ${h.reason}`).join('; ') || 'no targets' };
   if (steps.every((s) => !s.mutates)) return { ...planned, decision: 'automatic', reason: 'the steps change nothing' };
   if (runbook.remediation.safety === 'approval') return { ...planned, decision: 'approval', reason: `runbook ${runbook.id} requires an approval` };
   const risky = steps.filter((s) => s.risk === 'risky').map((s) => s.action);

@@ -54,6 +54,8 @@ export interface SimulatedHost {
   fault: string | null;
   /** `fails`: action documents exit 1; `no-effect`: they succeed but the fault stays. */
   fix?: 'works' | 'fails' | 'no-effect';
+  /** Sections the collector prints instead of the recorded bundle of `fault` (until a fix clears the fault). */
+  sections?: Record<string, { output: string }>;
 }
 
 /** A document run on one host, with its time span (to prove mutual exclusion). */
@@ -69,6 +71,8 @@ export interface ActionRun {
 export class SimulatedFleet implements CommandRunner {
   readonly hosts = new Map<string, SimulatedHost>();
   readonly actions: ActionRun[] = [];
+  /** Action documents run with dryRun=1: like the real scripts, they print what they would run and change nothing. */
+  readonly dryRuns: CommandRequest[] = [];
   readonly requests: CommandRequest[] = [];
   private seq = 0;
 
@@ -82,9 +86,14 @@ export class SimulatedFleet implements CommandRunner {
       const host = this.hosts.get(target);
       if (!host) return { target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: 'InvalidInstanceId', commandId };
       if (collector) {
-        const bundle = hostEvidence(host.fault);
+        const recorded = hostEvidence(host.fault);
+        const bundle = host.sections && host.fault ? { ...recorded, sections: host.sections } : recorded;
         const stdout = JSON.stringify({ ...bundle, target: { platform: 'docker', instanceId: target } });
         return { target, status: 'Success', exitCode: 0, stdout, stderr: '', commandId, outputUri: `s3://ssm-output/${commandId}/${target}/stdout` };
+      }
+      if (request.parameters.dryRun === '1') {
+        this.dryRuns.push(request);
+        return { target, status: 'Success', exitCode: 0, stdout: `dry run: would run: ${request.document} on ${target}`, stderr: '', commandId };
       }
       const start = Date.now();
       await new Promise((r) => setTimeout(r, this.actionMs));

@@ -34,10 +34,10 @@ describe('command documents', () => {
 
   it('resolves defaults, refuses bad values, maps to environment variables', () => {
     const doc = findCommandDocument('Paramedic-DockerPruneImages')!;
-    expect(resolveDocumentParameters(doc, {})).toEqual({ olderThanHours: '24' });
+    expect(resolveDocumentParameters(doc, {})).toEqual({ olderThanHours: '24', dryRun: '0' });
     expect(() => resolveDocumentParameters(doc, { olderThanHours: '0' })).toThrow(DocumentParameterError);
     expect(() => resolveDocumentParameters(doc, { olderThanHours: '24h' })).toThrow(/does not match/);
-    expect(documentEnvironment(doc, { olderThanHours: '48' })).toEqual({ PARAMEDIC_OLDER_THAN_HOURS: '48' });
+    expect(documentEnvironment(doc, { olderThanHours: '48' })).toEqual({ PARAMEDIC_OLDER_THAN_HOURS: '48', PARAMEDIC_DRY_RUN: '0' });
   });
 
   it('inlines libraries in place of their include line, leaving comments alone', () => {

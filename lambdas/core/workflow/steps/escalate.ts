@@ -1,12 +1,14 @@
 /** Escalate: tells people why the workflow gave up (a failed step, a fix that did not help, or the plan's own reason). */
 import { appendAudit, withRunbook } from '../audit-writer.js';
-import type { WorkflowState } from '../model.js';
+import type { RollbackRecord, WorkflowState } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
-/** What Escalate uses. */
-export type EscalatePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
+import { rollBack } from '../rollback-run.js';
+
+/** What Escalate uses (commands and executors: it undoes the completed steps before telling people). */
+export type EscalatePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config' | 'commands' | 'executors'>;
 
 /** The one-line reason of an escalation, from what the execution reached. */
 export function escalationReason(state: WorkflowState): string {
@@ -18,15 +20,16 @@ export function escalationReason(state: WorkflowState): string {
 }
 
 /** Escalate: notifies with the plan, evidence references and verification. */
-export async function runEscalate({ executionId, state }: TaskInput, ports: EscalatePorts, clock: Clock): Promise<{ reason: string }> {
+export async function runEscalate({ executionId, state }: TaskInput, ports: EscalatePorts, clock: Clock): Promise<{ reason: string; rollback?: RollbackRecord }> {
   const intake = requireState('Escalate', state.intake, 'intake');
   const plan = state.plan;
   const reason = escalationReason(state);
+  const rollback = plan && state.remediation ? await rollBack(executionId, intake, plan, state.remediation, reason, ports, clock) : undefined;
   await ports.notifier.notify({
     kind: 'escalation', subject: `[paramedic] escalation: ${plan?.runbookId ?? 'unclassified'} on ${intake.targets.slice(0, 5).map((t) => t.id).join(', ')}`,
-    body: JSON.stringify({ executionId, reason, plan, evidence: state.collection?.evidence ?? [], verification: state.verification ?? null }).slice(0, 200_000),
+    body: JSON.stringify({ executionId, reason, plan, evidence: state.collection?.evidence ?? [], verification: state.verification ?? null, rollback: rollback ?? null }).slice(0, 200_000),
   });
-  await appendAudit(ports, clock, executionId, intake, 'escalated', { reason }, withRunbook(plan?.runbookId));
+  await appendAudit(ports, clock, executionId, intake, 'escalated', { reason, ...(rollback ? { rolledBack: rollback.status } : {}) }, withRunbook(plan?.runbookId));
   await publishStatus(ports, clock, executionId, intake, 'escalated', { runbookId: plan?.runbookId ?? null, summary: reason });
-  return { reason };
+  return { reason, ...(rollback ? { rollback } : {}) };
 }

@@ -1,6 +1,9 @@
 /** Plan: the runbook's remediation on the eligible targets, with the decision of how (or whether) it may run. */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { runbookOf } from '../evidence-collection.js';
+import { evaluatePreconditions } from '../../remediation/preconditions.js';
+import { dryRunOnHosts } from '../../remediation/host-dry-run.js';
+import type { EvidenceBundle } from '../../evidence/bundle.js';
 import { historyOf } from '../failure-history.js';
 import type { Plan } from '../model.js';
 import { buildPlan } from '../plan.js';
@@ -8,7 +11,7 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What Plan uses. */
-export type PlanPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config'>;
+export type PlanPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'evidence' | 'commands'>;
 
 /** Plan: an alarm run acts only on the targets whose evidence shows the failure; a manual run on what was asked. */
 export async function runPlan({ executionId, state }: TaskInput, ports: PlanPorts, clock: Clock): Promise<Plan> {
@@ -19,7 +22,18 @@ export async function runPlan({ executionId, state }: TaskInput, ports: PlanPort
   const targets = intake.mode === 'alarm' ? intake.targets.filter((t) => matched.has(t.id)) : intake.targets;
   const history = runbook ? await historyOf(ports.state, runbook.id, targets.map((t) => t.id)) : [];
   const { dryRun, automaticRemediation, documentPrefix } = ports.config;
-  const plan = buildPlan({ runbook, mode: intake.mode, targets, history, switches: { dryRun, automaticRemediation, documentPrefix }, now: clock.now() });
+  // Preconditions read the triage evidence: only fetched when the runbook declares some.
+  const bundles = new Map<string, EvidenceBundle>();
+  if (runbook && (runbook.remediation.preconditions?.length ?? 0) > 0) {
+    for (const e of state.collection?.evidence ?? []) if (e.ref && targets.some((t) => t.id === e.target)) bundles.set(e.target, await ports.evidence.get(e.ref));
+  }
+  const built = buildPlan({
+    runbook, mode: intake.mode, targets, history, switches: { dryRun, automaticRemediation, documentPrefix }, now: clock.now(),
+    preconditions: (steps) => (runbook ? evaluatePreconditions(runbook, steps, bundles) : []),
+  });
+  // A dry run asks the hosts what they would change (each action script's own dry run); a replay has no hosts to ask.
+  const plan = built.decision === 'dry-run' && !intake.replay ? { ...built, hostDryRun: await dryRunOnHosts(built.steps, targets, ports.commands, clock) } : built;
   await appendAudit(ports, clock, executionId, intake, 'planned', { plan }, withRunbook(plan.runbookId));
+  if (plan.preconditions?.length) await appendAudit(ports, clock, executionId, intake, 'preconditions', { results: plan.preconditions, held: plan.held.filter((h) => h.reason.startsWith('precondition ')) }, withRunbook(plan.runbookId));
   return plan;
 }

@@ -8,7 +8,7 @@ import { documentExecutor, reportExecutor } from '../../remediation/document-exe
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
-import type { RemediationProgress, StepOutcome, Target } from '../model.js';
+import type { PlannedStep, RemediationProgress, StepOutcome, Target } from '../model.js';
 import type { ActionExecutor, Clock, WorkflowPorts } from '../ports.js';
 import { renewLocks } from '../lock-lease.js';
 import { publishStatus } from '../status-events.js';
@@ -20,8 +20,21 @@ export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks'
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
 const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
 
-function executorsOf(ports: RemediateStepPorts, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
+/** The executor of each action target: SSM documents for hosts, the notifier for `report`, then the configured ones (Escalate's rollback uses it too). */
+export function executorsOf(ports: Pick<WorkflowPorts, 'commands' | 'notifier' | 'executors'>, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
   return { 'docker-host': documentExecutor(ports.commands, clock), 'eks-node': documentExecutor(ports.commands, clock), none: reportExecutor(ports.notifier), ...ports.executors };
+}
+
+/** Runs one planned step through the executor of its action target; a missing executor or a thrown error is a failed outcome per target. */
+export async function executeStep(step: PlannedStep, known: readonly Target[], executionId: string, executors: Partial<Record<ActionTarget, ActionExecutor>>): Promise<readonly StepOutcome[]> {
+  const targets = step.invocations.map((inv) => known.find((t) => t.id === inv.target)).filter((t): t is Target => t !== undefined);
+  const executor = executors[step.actionTarget];
+  const failedAll = (detail: string): StepOutcome[] => targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed', detail }));
+  try {
+    return executor ? await executor.execute(step, targets, { executionId }) : failedAll(`no executor for ${step.actionTarget} actions is configured`);
+  } catch (error) {
+    return failedAll(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 500));
+  }
 }
 
 /** RemediateStep: runs `plan.steps[nextStep]` and returns the progress of the loop. */
@@ -36,15 +49,7 @@ export async function runRemediateStep({ executionId, state }: TaskInput, ports:
   if (progress.nextStep === 0 && plan.runbookId) {
     for (const t of plan.targets) await ports.state.put(cooldownKey(plan.runbookId, t), { at: clock.now().toISOString(), executionId }, COOLDOWN_RETENTION_SECONDS);
   }
-  const targets = step.invocations.map((inv) => intake.targets.find((t) => t.id === inv.target)).filter((t): t is Target => t !== undefined);
-  const executor = executorsOf(ports, clock)[step.actionTarget];
-  const failedAll = (detail: string): StepOutcome[] => targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed', detail }));
-  let outcomes: readonly StepOutcome[];
-  try {
-    outcomes = executor ? await executor.execute(step, targets, { executionId }) : failedAll(`no executor for ${step.actionTarget} actions is configured`);
-  } catch (error) {
-    outcomes = failedAll(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 500));
-  }
+  const outcomes = await executeStep(step, intake.targets, executionId, executorsOf(ports, clock));
   const failed = outcomes.some((o) => o.status === 'failed');
   for (const o of outcomes) if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
   await appendAudit(ports, clock, executionId, intake, 'step', { step: step.index, action: step.action, document: step.document ?? null, outcomes }, withRunbook(plan.runbookId));
