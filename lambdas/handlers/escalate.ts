@@ -1,9 +1,11 @@
 /** Lambda for the workflow's Escalate state: Tells people that remediation failed or did not help. */
 import { snsNotifierPorts } from './ports/sns-ports.js';
+import { runEscalate } from '../core/workflow/steps/escalate.js';
+import { idempotentRetries } from './idempotency.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Escalate); only their SDK clients are bundled. */
 export const portFactories = [snsNotifierPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Escalate', { portFactories });
+export const handler = createTaskHandler('Escalate', runEscalate, { portFactories, idempotency: idempotentRetries });

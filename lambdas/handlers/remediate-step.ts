@@ -1,10 +1,12 @@
 /** Lambda for the workflow's RemediateStep state: Runs the next step of the plan on its targets. */
 import { snsNotifierPorts } from './ports/sns-ports.js';
 import { ssmCommandPorts } from './ports/ssm-ports.js';
+import { runRemediateStep } from '../core/workflow/steps/remediate-step.js';
+import { idempotentRetries } from './idempotency.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.RemediateStep); only their SDK clients are bundled. */
 export const portFactories = [ssmCommandPorts, snsNotifierPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('RemediateStep', { portFactories });
+export const handler = createTaskHandler('RemediateStep', runRemediateStep, { portFactories, idempotency: idempotentRetries });
