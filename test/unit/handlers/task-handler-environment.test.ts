@@ -118,7 +118,7 @@ describe('handler wiring checks', () => {
   it('the catalogue rulebook (Intake, Plan) lists runbooks but refuses compiled patterns with the fix', async () => {
     const { runbookCatalogPorts } = await import('../../../lambdas/handlers/ports/runbook-ports.js');
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
-    const { rulebook } = runbookCatalogPorts.create(process.env) as { rulebook: { runbooks: { id: string }[]; patterns: unknown } };
+    const rulebook = runbookCatalogPorts.create(process.env).rulebook!;
 
     expect(rulebook.runbooks.map((r) => r.id)).toContain('disk-full');
     expect(() => rulebook.patterns).toThrow(/needs runbookPorts/);
