@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
@@ -94,6 +95,7 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
+    caller: startExecutionIdentity(),
   };
   const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
   return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;

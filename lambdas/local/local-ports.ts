@@ -12,6 +12,7 @@ import { LocalEvidenceStore } from '../adapters/local/local-evidence-store.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { LocalNotifier } from '../adapters/local/local-notifier.js';
 import { LocalStateStore } from '../adapters/local/local-state-store.js';
+import { osUserIdentity } from '../adapters/local/os-user-identity.js';
 
 /** The local adapters over one data directory. */
 export interface LocalAdapters {
@@ -47,5 +48,6 @@ export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: 
     commands: wiring.commands, evidence, audit, locks, state, notifier, rulebook: wiring.rulebook,
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),
+    caller: osUserIdentity(),
   };
 }

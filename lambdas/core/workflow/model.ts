@@ -58,8 +58,10 @@ export type RunMode = 'alarm' | 'dry-run' | 'execute';
 /** What started the execution, as recorded in the audit trail. */
 export interface Trigger {
   readonly kind: TriggerKind;
-  /** `alarm:<name>` or `user:<who>`. */
+  /** `alarm:<name>`, or the authenticated caller of a manual run (`user:<os user>` locally, `iam:…` on AWS). */
   readonly actor: string;
+  /** Manual runs: who the input claimed started it (`invokedBy`); a claim, never the actor. */
+  readonly requestedBy?: string;
   readonly alarmName?: string;
   readonly alarmReason?: string;
   /** Replays: the recorded file the evidence came from. */

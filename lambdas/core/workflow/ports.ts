@@ -4,6 +4,7 @@
  * composition root (lambdas/local/) fills them with local adapters (files under a data directory,
  * the local command runner). The core never reads a clock or the environment itself.
  */
+import type { CallerIdentity } from './caller-identity.js';
 import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { CommandRunner } from '../collection/command-runner.js';
@@ -111,4 +112,6 @@ export interface WorkflowPorts {
   readonly alarms?: AlarmStateReader;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
+  /** Who started a manual run, authenticated (core/workflow/caller-identity.ts); absent: recorded as unauthenticated. */
+  readonly caller?: CallerIdentity;
 }
