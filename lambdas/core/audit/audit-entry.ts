@@ -35,6 +35,8 @@ export interface AuditPayloads {
   readonly verified: VerificationResult;
   readonly escalated: { readonly reason: string };
   readonly released: { readonly released: readonly string[] };
+  /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
+  readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {
     readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };
   };
