@@ -72,6 +72,7 @@ function describeTyped(e: AuditEntry): string {
     case 'verified': return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
     case 'escalated': return e.data.reason;
     case 'released': return `lock released on ${e.data.released.join(', ')}`;
+    case 'interrupted': return `interrupted: ${e.data.reason} (started ${e.data.startedAt})`;
     case 'anchored': return `head anchor created at seq ${e.data.seq}: ${e.data.reason}`;
     case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
   }

@@ -15,6 +15,7 @@ import { alarmEventTargets, formatTarget, parseTarget, TargetGrammarError } from
 import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
 import { ExecutionRecords, executeLocally, newExecutionId, type ExecutionRecord, type PathStep } from './execute-workflow.js';
+import { closeInterruptedRuns } from './interrupted-runs.js';
 import { createLocalAdapters, localWorkflowPorts, type LocalAdapters } from './local-ports.js';
 import { loadWorkflowDefinition } from './workflow-definition.js';
 
@@ -46,6 +47,8 @@ async function defaultRunner(): Promise<CommandRunner> {
 
 /** Executes the synthesized state machine on `input` over the local adapters. */
 async function execute(input: unknown, executionId: string, adapters: LocalAdapters, options: TriageOptions, commands: CommandRunner, config: Partial<WorkflowConfig>): Promise<TriageResult> {
+  // Runs killed earlier (kill -9, a closed terminal) are closed before this one starts.
+  await closeInterruptedRuns(adapters.dataDir, adapters.audit, adapters.clock);
   // Locally a busy target is retried a few times, quickly.
   const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config } });
   const workflow = { definition: loadWorkflowDefinition(), tasks: bindWorkflowSteps(ports, adapters.clock), waitOverrides: { LockBusyWait: 200, VerifyWait: 0 } };

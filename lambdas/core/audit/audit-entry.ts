@@ -36,6 +36,8 @@ export interface AuditPayloads {
   readonly escalated: { readonly reason: string };
   readonly released: { readonly released: readonly string[] };
   /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
+  /** The execution stopped without finishing (its runner was killed; on AWS it ended without its outcome step). */
+  readonly interrupted: { readonly reason: string; readonly startedAt: string };
   readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {
     readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };

@@ -15,7 +15,7 @@ export interface EvidenceRef {
 }
 
 /** The final outcome of an execution (on the audit trail's `completed` entry). */
-export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed' | 'interrupted';
 
 /** Recorded evidence to classify instead of running a collector. */
 export interface ReplaySource {
