@@ -10,7 +10,7 @@
  * client, aws-local-stepfunctions), loaded only by the chunk of the command that needs it.
  */
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,6 +62,12 @@ export async function buildCli({ quiet = false } = {}) {
     metafile: true,
     logLevel: 'warning',
   });
+  // lambdas/local/workflow-definition.ts reads the generated ASL beside its own module; esbuild does not
+  // follow `new URL(..., import.meta.url)`, so ship it beside every place that module can land.
+  for (const dir of [OUT_DIR, join(OUT_DIR, 'chunks')]) {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(ROOT, 'lambdas', 'local', 'workflow.asl.json'), join(dir, 'workflow.asl.json'));
+  }
   if (!quiet)
     process.stderr.write(
       `paramedic: compiled the command to ${OUT_DIR} in ${Math.round(performance.now() - started)} ms\n`,

@@ -25,6 +25,7 @@ import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js
 import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
+import { closeInterruptedRuns } from '../lambdas/local/interrupted-runs.js';
 
 /** Where the static app lives (from the repository root, so the compiled command finds it too). */
 export const STATIC_DIR = join(REPO_ROOT, 'console', 'static');
@@ -145,6 +146,8 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
   const audit = options.audit ?? new LocalAuditStore(options.dataDir);
   const evidence = options.evidence ?? (options.audit ? undefined : new LocalEvidenceStore(options.dataDir));
   const records = new ExecutionRecords(options.dataDir);
+  // A local console closes runs killed earlier, as triage and run do (the --aws trail is not ours to close here).
+  if (!options.audit) await closeInterruptedRuns(options.dataDir, audit, { now: () => new Date() });
   const approvals = new LocalApprovals(options.dataDir);
   const runbooks = new Map(options.rulebook.runbooks.map((r) => [r.id, r]));
   let port = 0;

@@ -1,7 +1,7 @@
 /**
  * The one way Paramedic makes a Lambda: NodejsFunction with fixed defaults (ARM64, Node 22, ESM,
  * esbuild with minification and source maps, explicit log group with retention, an explicit role
- * so no managed policy is attached, X-Ray tracing) and the runbooks copied beside the bundle.
+ * so no managed policy is attached, X-Ray active tracing) and the runbooks compiled to JSON beside the bundle.
  * `bind*` methods set an environment variable and the matching grant in one call, so the two
  * cannot drift apart.
  */
@@ -18,6 +18,8 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { LAMBDA_ESBUILD_ARGS, LAMBDA_NODE_TARGET, REQUIRE_BANNER } from './lambda-bundling.js';
+import { writeRunbookJson } from '../../lambdas/adapters/local/runbook-json-writer.js';
+import { RUNBOOK_JSON_FILE } from '../../lambdas/core/runbook/runbook-json.js';
 
 /** Props of a house function. */
 export interface HouseFunctionProps {
@@ -31,7 +33,7 @@ export interface HouseFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** Extra environment variables. */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Copy runbooks/*.yaml beside the bundle (functions that classify or plan). @default true */
+  /** Ship `runbooks.json` (runbooks/*.yaml validated and compiled at bundling) beside the bundle (functions that classify or plan). @default true */
   readonly shipRunbooks?: boolean;
   /** Key that encrypts the log group. @default none */
   readonly logKey?: kms.IKey;
@@ -86,13 +88,14 @@ export class HouseFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: REQUIRE_BANNER,
         esbuildArgs: { ...LAMBDA_ESBUILD_ARGS },
-        // Runbooks ship as files beside the bundle; the handler loads them with loadRulebook()
-        // (ports/runbook-ports.ts). Plain files keep the YAML reviewable in the deployed artifact.
+        // Runbooks ship as one JSON file beside the bundle (ports/runbook-ports.ts reads it), compiled
+        // from runbooks/*.yaml here: validated at synth, so a broken runbook fails the synth, and the
+        // function parses JSON at cold start instead of bundling a YAML parser and the schema.
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => shipRunbooks
-            ? [`mkdir -p "${outputDir}/runbooks" && cp "${inputDir}"/runbooks/*.yaml "${outputDir}/runbooks/"`]
+          afterBundling: (_inputDir: string, outputDir: string) => shipRunbooks
+            ? [`cp "${writeRunbookJson(join(REPO_ROOT, 'runbooks'))}" "${outputDir}/${RUNBOOK_JSON_FILE}"`]
             : [],
         },
       },

@@ -7,7 +7,13 @@
  *   AWS's choosing that moves under us (today's code is tested against the pinned 3.11xx clients;
  *   a runtime copy can be older, and `@aws-sdk/lib-dynamodb` marshalling and Powertools'
  *   idempotency layer both care). A bundled, minified, tree-shaken SDK also loads faster than
- *   the runtime's many files.
+ *   the runtime's many files. Measured in one run (2-core machine, load = import in a fresh
+ *   process, ratio to `node -e 0` beside it): Collect bundled 581 KiB / 1.08×, with the SDK left
+ *   to the runtime 136 KiB / 3.72×; Verify 782 KiB / 1.79× vs 314 KiB / 4.84×; AcquireLock
+ *   263 KiB / 0.70× vs 62 KiB / 2.15×. Cold start is what an execution pays, the size only a
+ *   proxy for it, so the SDK stays bundled even where that keeps a multi-client function over
+ *   300 KiB: the SDK parts of Collect alone (@smithy/core 135, S3 98, SSM 79, @aws-sdk/core 33,
+ *   DynamoDB 31 KiB) are above it.
  * - ESM, `module` before `main`, so esbuild tree-shakes the SDK's dist-es builds.
  * - The SDK's default credential chain is replaced by the environment link alone (see
  *   lambdas/handlers/bundling/environment-credentials.ts): in Lambda it is the only link that can

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
@@ -76,6 +77,8 @@ function describeTyped(e: AuditEntry): string {
     case 'rolled-back': return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
     case 'released': return `lock released on ${e.data.released.join(', ')}`;
     case 'event-unpublished': return `status event ${e.data.status} not published: ${e.data.errors.map((x) => `${x.errorCode} ${x.errorMessage}`).join('; ').slice(0, 160)}`;
+    case 'interrupted': return `interrupted: ${e.data.reason} (started ${e.data.startedAt})`;
+    case 'anchored': return `head anchor created at seq ${e.data.seq}: ${e.data.reason}`;
     case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
   }
 }
@@ -139,6 +142,17 @@ export function registerAuditCommand(program: Command): void {
         else if (report.ok) process.stdout.write(`${green('ok')}: ${report.entries} entries, chain intact (${source.where})\n`);
         else process.stdout.write(`${red('BROKEN')}: record seq ${report.firstBroken!.seq} (execution ${report.firstBroken!.executionId}): ${report.firstBroken!.reason}\n${dim(`${report.entries} entries in ${source.where}; every record from seq ${report.firstBroken!.seq} on is untrusted`)}\n`);
         if (!report.ok) process.exitCode = 1;
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+    });
+
+  audit.command('anchor')
+    .description('Anchor a local trail written before head anchors existed ("no head anchor"): only an intact chain without an anchor; recorded in the trail')
+    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
+    .action(async (flags: { dataDir?: string }) => {
+      try {
+        const store = new LocalAuditStore(resolveDataDir(flags.dataDir));
+        const entry = await store.anchor(`user:${userInfo().username}`);
+        process.stdout.write(`${green('anchored')}: ${entry.data.reason}; the anchor now points at seq ${entry.seq} (this record)\n`);
       } catch (error) { complain((error as Error).message); process.exitCode = 1; }
     });
 

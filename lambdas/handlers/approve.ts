@@ -5,14 +5,13 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
 import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './aws-ports.js';
 import { ENV } from './environment.js';
-import { logger, tracer } from './powertools.js';
+import { logger } from './powertools.js';
 
 /** The request is malformed, the approval is not pending, or Step Functions no longer knows its token. */
 export class ApprovalRequestError extends Error {
@@ -61,4 +60,4 @@ export const handler = middy(async (event: unknown) => {
   }
   logger.info('approval decided', { executionId: request.executionId, ...decision });
   return decision;
-}).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger));
+}).use(injectLambdaContext(logger));

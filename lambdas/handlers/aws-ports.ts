@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
@@ -97,6 +98,7 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
     stateDocuments: new S3StateDocuments(new S3Client({}), requiredEnvironment(env, ENV.evidenceBucket)),
+    caller: startExecutionIdentity(),
   };
   const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
   return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;

@@ -15,8 +15,8 @@ export const ENV = {
   topicArn: 'PARAMEDIC_TOPIC_ARN',
   /** JSON of Partial<WorkflowConfig>. */
   config: 'PARAMEDIC_CONFIG',
-  /** Overrides where the runbook YAML files are (default: `runbooks/` beside the bundle). */
-  runbookDir: 'PARAMEDIC_RUNBOOK_DIR',
+  /** Overrides the compiled runbooks file (default: `runbooks.json` beside the bundle). */
+  runbooksJson: 'PARAMEDIC_RUNBOOKS_JSON',
 } as const;
 
 /** The handler file (under lambdas/handlers/) of each Task state. */

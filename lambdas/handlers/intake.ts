@@ -1,12 +1,13 @@
 /** Lambda for the workflow's Intake state: Normalizes the alarm or manual input, resolves targets, de-duplicates deliveries. */
 import { autoScalingTargetPorts } from './ports/autoscaling-ports.js';
 import { eksClusterPorts } from './ports/eks-ports.js';
-import { runbookPorts } from './ports/runbook-ports.js';
+import { runbookCatalogPorts } from './ports/runbook-ports.js';
 import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
+import { runIntake } from '../core/workflow/steps/intake.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Intake); only their SDK clients are bundled. */
-export const portFactories = [autoScalingTargetPorts, runbookPorts, eksClusterPorts, eventBridgeEventPorts];
+export const portFactories = [autoScalingTargetPorts, runbookCatalogPorts, eksClusterPorts, eventBridgeEventPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Intake', { portFactories });
+export const handler = createTaskHandler('Intake', runIntake, { portFactories });

@@ -2,10 +2,11 @@
 import { runbookPorts } from './ports/runbook-ports.js';
 import { s3EvidencePorts } from './ports/s3-ports.js';
 import { ssmCommandPorts } from './ports/ssm-ports.js';
+import { runPlan } from '../core/workflow/steps/plan.js';
 import { createTaskHandler } from './task-handler.js';
 
-/** The ports beyond DynamoDB this step uses (TASK_PORTS.Plan); only their SDK clients are bundled. */
+/** The ports beyond DynamoDB this step uses (TASK_PORTS.Plan); only their SDK clients are bundled. Preconditions evaluate expressions, so Plan loads the compiled runbooks, not the catalogue alone. */
 export const portFactories = [ssmCommandPorts, s3EvidencePorts, runbookPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Plan', { portFactories });
+export const handler = createTaskHandler('Plan', runPlan, { portFactories });

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { sha256Hex } from '../adapters/local/data-dir.js';
+import { hostname } from 'node:os';
+import type { ExecutionOwner } from '../core/workflow/interrupted-executions.js';
 
 /** A Task handler: state input in, result out (the integration's raw result shape). */
 export type TaskHandler = (input: any) => Promise<unknown> | unknown;
@@ -39,7 +41,9 @@ export interface ExecutionRecord {
   readonly definitionSha256: string;
   readonly startedAt: string;
   finishedAt?: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'INTERRUPTED';
+  /** The process running it, so the next start can tell a killed run from a busy one (interrupted-runs.ts). */
+  readonly owner?: ExecutionOwner;
   readonly path: PathStep[];
   readonly input: unknown;
   output?: unknown;
@@ -137,7 +141,7 @@ export async function executeLocally(workflow: LocalWorkflow, executionId: strin
   const missing = taskStateNames(workflow.definition).filter((n) => typeof workflow.tasks[n] !== 'function');
   if (missing.length > 0) throw new MissingTaskHandlerError(missing);
   const definitionSha256 = await records.saveDefinition(workflow.definition);
-  const record: ExecutionRecord = { executionId, workflowSource: 'cdk', definitionSha256, startedAt: new Date().toISOString(), status: 'RUNNING', path: [], input };
+  const record: ExecutionRecord = { executionId, workflowSource: 'cdk', definitionSha256, startedAt: new Date().toISOString(), status: 'RUNNING', owner: { pid: process.pid, host: hostname() }, path: [], input };
   await records.save(record);
   const machine = new StateMachine(workflow.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
   const handlers: Record<string, (i: any) => Promise<any>> = {};

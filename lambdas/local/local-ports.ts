@@ -14,6 +14,7 @@ import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { LocalNotifier } from '../adapters/local/local-notifier.js';
 import { LocalStateStore } from '../adapters/local/local-state-store.js';
 import { LocalStateDocuments } from '../adapters/local/local-state-documents.js';
+import { osUserIdentity } from '../adapters/local/os-user-identity.js';
 
 /** The local adapters over one data directory. */
 export interface LocalAdapters {
@@ -55,5 +56,6 @@ export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: 
     ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),
+    caller: osUserIdentity(),
   };
 }

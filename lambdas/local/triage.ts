@@ -16,6 +16,7 @@ import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
 import { ExecutionRecords, executeLocally, newExecutionId, type ExecutionRecord, type PathStep } from './execute-workflow.js';
 import { localClusterPorts, type LocalKubeconfig } from './local-cluster.js';
+import { closeInterruptedRuns } from './interrupted-runs.js';
 import { createLocalAdapters, localWorkflowPorts, type LocalAdapters } from './local-ports.js';
 import { loadWorkflowDefinition } from './workflow-definition.js';
 
@@ -49,6 +50,8 @@ async function defaultRunner(): Promise<CommandRunner> {
 
 /** Executes the synthesized state machine on `input` over the local adapters. */
 async function execute(input: unknown, executionId: string, adapters: LocalAdapters, options: TriageOptions, commands: CommandRunner, config: Partial<WorkflowConfig>): Promise<TriageResult> {
+  // Runs killed earlier (kill -9, a closed terminal) are closed before this one starts.
+  await closeInterruptedRuns(adapters.dataDir, adapters.audit, adapters.clock);
   // Locally a busy target is retried a few times, quickly.
   const cluster = localClusterPorts(options.kubeconfig, adapters.clock, config.dryRun ?? false);
   const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config }, ...cluster });

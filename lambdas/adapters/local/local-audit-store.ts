@@ -1,6 +1,6 @@
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chainEntry, verifyChain, type AuditEntry, type AuditEntryInput, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
+import { chainEntry, verifyChain, type AuditEntry, type AuditEntryInput, type AuditEntryOf, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
 import { checkChainHead, headOf, type ChainHead } from '../../core/audit/chain-head.js';
 import type { AuditStore } from '../../core/ports.js';
 import { sha256Hex } from './data-dir.js';
@@ -70,6 +70,29 @@ export class LocalAuditStore implements AuditStore {
       await appendFile(this.file, `${JSON.stringify(entry)}\n`);
       await this.writeHead(headOf(entry));
       return entry;
+    });
+  }
+
+  /**
+   * Anchors a trail that has none (written before head anchors existed, which `verify` reports as
+   * "no head anchor"): only when every link verifies, and by appending an `anchored` entry, so the
+   * re-anchoring is itself in the chain with who did it. A trail that has an anchor is refused:
+   * moving an existing anchor would hide a cut or a rewrite.
+   */
+  async anchor(actor: string): Promise<AuditEntryOf<'anchored'> & { seq: number }> {
+    await mkdir(this.dir, { recursive: true });
+    return withFileLock(this.lockFile, async () => {
+      if (await this.readHead()) throw new AuditTrailError(`${this.headFile} exists: the trail is anchored already; "paramedic audit verify" checks it`);
+      const entries = await this.readAll();
+      const report = verifyChain(entries, sha256Hex);
+      if (!report.ok) throw new AuditTrailError(`the chain is broken at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); only an intact chain can be anchored`);
+      if (entries.length === 0) throw new AuditTrailError(`${this.file} has no records: nothing to anchor (the first append creates the anchor)`);
+      const last = entries[entries.length - 1]!;
+      const input: AuditEntryInput = { executionId: 'audit', type: 'anchored', at: new Date().toISOString(), actor, data: { seq: last.seq, hash: last.hash, reason: `${entries.length} records written without a head anchor, chain intact up to seq ${last.seq}` } };
+      const entry = chainEntry(input, last, sha256Hex);
+      await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+      await this.writeHead(headOf(entry));
+      return entry as AuditEntryOf<'anchored'> & { seq: number };
     });
   }
 

@@ -44,6 +44,10 @@ export interface AuditPayloads {
   readonly released: { readonly released: readonly string[] };
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
   readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };
+  /** The execution stopped without finishing (its runner was killed; on AWS it ended without its outcome step). */
+  readonly interrupted: { readonly reason: string; readonly startedAt: string };
+  /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
+  readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {
     readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };
   };

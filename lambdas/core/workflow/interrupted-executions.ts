@@ -3,7 +3,7 @@
  * terminal) leaves its record "RUNNING" for ever, and on AWS a Step Functions execution can end
  * (aborted, timed out) without its last step writing the outcome. Pure: the caller supplies the
  * records, who is alive and what AWS says; it writes the closing record and audit entry.
- * Not yet wired: see the report of issue 13 (it depends on the workflow redesign of issue 9).
+ * Wired locally by lambdas/local/interrupted-runs.ts (every triage, run and console start).
  */
 
 /** Who runs a local execution: enough to tell a crashed runner from a busy one. */

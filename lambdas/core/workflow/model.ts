@@ -15,7 +15,7 @@ export interface EvidenceRef {
 }
 
 /** The final outcome of an execution (on the audit trail's `completed` entry). */
-export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed';
+export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed' | 'interrupted';
 
 /** Recorded evidence to classify instead of running a collector. */
 export interface ReplaySource {
@@ -58,8 +58,10 @@ export type RunMode = 'alarm' | 'dry-run' | 'execute';
 /** What started the execution, as recorded in the audit trail. */
 export interface Trigger {
   readonly kind: TriggerKind;
-  /** `alarm:<name>` or `user:<who>`. */
+  /** `alarm:<name>`, or the authenticated caller of a manual run (`user:<os user>` locally, `iam:…` on AWS). */
   readonly actor: string;
+  /** Manual runs: who the input claimed started it (`invokedBy`); a claim, never the actor. */
+  readonly requestedBy?: string;
   readonly alarmName?: string;
   readonly alarmReason?: string;
   /** Replays: the recorded file the evidence came from. */

@@ -4,6 +4,7 @@
  * composition root (lambdas/local/) fills them with local adapters (files under a data directory,
  * the local command runner). The core never reads a clock or the environment itself.
  */
+import type { CallerIdentity } from './caller-identity.js';
 import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
 import type { ExecutionEventPublisher } from '../events/execution-events.js';
 import type { CompiledRulebook } from '../classify/compile.js';
@@ -157,4 +158,6 @@ export interface WorkflowPorts {
   readonly stateDocuments?: StateDocumentStore;
   /** Local runs only: answers RequestApproval in-process (waitForTaskToken is not emulated locally). */
   readonly approvals?: ApprovalGate;
+  /** Who started a manual run, authenticated (core/workflow/caller-identity.ts); absent: recorded as unauthenticated. */
+  readonly caller?: CallerIdentity;
 }

@@ -103,3 +103,43 @@ describe('the lock file: stale means old and its owner gone', () => {
     expect(JSON.parse(readFileSync(lock(), 'utf8')).token).toBe('someone-else');
   });
 });
+
+describe('paramedic audit anchor: trails written before head anchors existed', () => {
+  it('an intact trail without an anchor fails verify, is anchored explicitly and recorded, then verifies', async () => {
+    const store = await trailOf(4);
+    rmSync(store.headFile);
+    expect((await store.verify()).firstBroken?.reason).toMatch(/no head anchor/);
+
+    const entry = await store.anchor('user:operator');
+
+    expect(entry).toMatchObject({ seq: 5, type: 'anchored', actor: 'user:operator', data: { seq: 4 } });
+    expect(await store.verify()).toEqual({ ok: true, entries: 5 });
+  });
+
+  it('refuses a trail that has an anchor (moving it would hide a cut or rewrite)', async () => {
+    const store = await trailOf(2);
+    await expect(store.anchor('user:operator')).rejects.toThrow(/anchored already/);
+  });
+
+  it('refuses a broken chain', async () => {
+    const store = await trailOf(3);
+    rmSync(store.headFile);
+    const lines = readFileSync(store.file, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('"i":1', '"i":9');
+    writeFileSync(store.file, lines.join('\n'));
+    await expect(store.anchor('user:operator')).rejects.toThrow(/broken at seq 2.*only an intact chain/);
+    expect(existsSync(store.headFile)).toBe(false);
+  });
+
+  it('the command anchors a trail and exits 0; a second run exits 1', async () => {
+    const store = await trailOf(2);
+    rmSync(store.headFile);
+    const run = () => spawnSync(process.execPath, ['cli/bin/paramedic.mjs', 'audit', 'anchor', '--data-dir', dir], { encoding: 'utf8' });
+
+    const first = run();
+
+    expect(first.stdout).toMatch(/anchored: 2 records written without a head anchor/);
+    expect(first.status).toBe(0);
+    expect(run().status).toBe(1);
+  });
+});

@@ -12,6 +12,7 @@ import { LocalApprovals } from '../../../lambdas/adapters/local/local-approvals.
 import { viewExecution } from '../../../lambdas/core/audit/execution-summary.js';
 import { replayAudit } from '../../../cli/commands/triage.js';
 import { FIXTURES, paramedic } from './cli-helper.js';
+import { userInfo } from 'node:os';
 
 const rulebook = loadRulebook();
 let dataDir: string;
@@ -90,7 +91,9 @@ describe('paramedic run: manual runs', () => {
   it('a dry run shows which documents would run on which target and runs nothing', async () => {
     const r = await manualRun('disk-full', 'i-0123456789abcdef0', 'user:alice', { dataDir, rulebook, mode: 'dry-run', ...quiet });
     const view = viewExecution(r.entries);
-    expect(view.summary.trigger).toBe('user:alice');
+    // `--as alice` is a claim; the actor is the OS user running the command.
+    expect(view.summary.trigger).toBe(`user:${userInfo().username}`);
+    expect(r.entries[0]!.data).toMatchObject({ trigger: { requestedBy: 'alice' } });
     expect(view.plan?.decision).toBe('dry-run');
     expect(view.plan?.steps[0]).toMatchObject({ document: 'Paramedic-DockerPruneContainers', targets: ['i-0123456789abcdef0'], parameters: { olderThanHours: '24' } });
     expect(view.steps).toHaveLength(0);

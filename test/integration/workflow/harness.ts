@@ -27,6 +27,7 @@ import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
 import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/workflow/ports.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
+import { startExecutionIdentity } from '../../../lambdas/adapters/stepfunctions/start-execution-identity.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -207,7 +208,7 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
     commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
-    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
+    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), caller: startExecutionIdentity(), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
   };
   const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
   let executions = 0;

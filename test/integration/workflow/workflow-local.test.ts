@@ -167,7 +167,9 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
     expect(s.fleet.actions).toHaveLength(0);
     expect(s.fleet.hosts.get(HOST)!.fault).toBe('docker-daemon-down');
     const [triggered] = await s.audit.execution(run.executionId);
-    expect(triggered!.actor).toBe('user:carol');
+    // invokedBy is the input's claim: the actor is what IAM authenticated (the account's StartExecution caller).
+    expect(triggered!.actor).toBe('iam:123456789012:StartExecution');
+    expect(triggered!.data).toMatchObject({ trigger: { requestedBy: 'carol' } });
   });
 
   it('a manual run with a bad input fails with a readable error', async () => {

@@ -22,6 +22,9 @@ beforeEach(async () => {
 });
 afterEach(() => restore());
 
+/** What IAM authenticated for an execution of account 123456789012 (adapters/stepfunctions/start-execution-identity.ts). */
+const AWS_ACTOR = 'iam:123456789012:StartExecution';
+
 describe('intake handler: manual runs', () => {
   it('accepts a console start and records who triggered it in the audit trail', async () => {
     // Prepare
@@ -34,10 +37,23 @@ describe('intake handler: manual runs', () => {
     expect(result).toMatchObject({
       mode: 'dry-run', duplicate: false, runbookId: 'disk-full',
       targets: [{ id: 'i-0a1b2c3d4e5f60718', platform: 'docker', instanceId: 'i-0a1b2c3d4e5f60718' }],
-      trigger: { kind: 'manual', actor: 'user:alice@example.com' },
+      trigger: { kind: 'manual', actor: AWS_ACTOR, requestedBy: 'alice@example.com' },
     });
     const [entry] = await dynamo.auditEntries(tables.audit);
-    expect(entry).toMatchObject({ type: 'triggered', actor: 'user:alice@example.com', runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718' });
+    expect(entry).toMatchObject({ type: 'triggered', actor: AWS_ACTOR, runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718' });
+  });
+
+  it('a forged invokedBy is recorded as a claim beside the authenticated actor, never as the actor', async () => {
+    const input = { ...event('intake-manual-dry-run'), executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:forged' } as { state: Record<string, unknown> };
+    input.state = { ...input.state, invokedBy: 'security-admin' };
+
+    const result = await handler(input, context) as { trigger: { actor: string; requestedBy: string } };
+
+    expect(result.trigger).toMatchObject({ actor: AWS_ACTOR, requestedBy: 'security-admin' });
+    const entries = await dynamo.auditEntries(tables.audit);
+    const forged = entries.find((e) => e.executionId === 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:forged');
+    expect(forged).toMatchObject({ actor: AWS_ACTOR });
+    expect(JSON.stringify(entries.map((e) => e.actor))).not.toContain('security-admin');
   });
 
   it('publishes "started" on the bus CDK named, with the real event schema', async () => {

@@ -18,7 +18,15 @@ import { EVENT_BUS_ENV } from '../../../lambdas/adapters/eventbridge/event-publi
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { AUDIT_TABLE, IDEMPOTENCY_TABLE } from '../../../lambdas/adapters/dynamodb/table-layout.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { writeRunbookJson } from '../../../lambdas/adapters/local/runbook-json-writer.js';
 import { ENV } from '../../../lambdas/handlers/environment.js';
+
+let runbooksJson: string | undefined;
+/** runbooks/*.yaml compiled the way the bundling step compiles them (once per test file). */
+function compiledRunbooks(): string {
+  runbooksJson ??= writeRunbookJson(join(REPO_ROOT, 'runbooks'));
+  return runbooksJson;
+}
 
 const EVENTS = join(import.meta.dirname, '..', '..', 'fixtures', 'events');
 
@@ -136,7 +144,7 @@ export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string
     [ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
     [EVENT_BUS_ENV]: EVENT_BUS,
     [ENV.config]: JSON.stringify({ collectTimeoutSeconds: 600, approvalTimeoutSeconds: 3600 }),
-    [ENV.runbookDir]: join(REPO_ROOT, 'runbooks'),
+    [ENV.runbooksJson]: compiledRunbooks(),
     ...extra,
   };
 }

@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js'
 import { createAwsPorts, PortNotWiredError, type PortFactory } from '../../../lambdas/handlers/aws-ports.js';
 import { ENV, handlerPorts, isIdempotentTask, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../../lambdas/core/workflow/task-names.js';
-import { idempotencyKeyPath } from '../../../lambdas/handlers/task-handler.js';
+import { idempotencyKeyPath } from '../../../lambdas/handlers/idempotency.js';
 import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
 
 const dynamo = new LocalDynamo();
@@ -51,11 +51,11 @@ describe('workflow handlers with a misconfigured environment', () => {
     });
   });
 
-  it('a missing runbook directory fails with the path in the message', async () => {
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.runbookDir]: '/nonexistent/runbooks' });
+  it('a missing runbooks.json fails with the path in the message', async () => {
+    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.runbooksJson]: '/nonexistent/runbooks.json' });
     const handler = await coldStart('plan.ts');
 
-    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Plan'))).rejects.toThrow('/nonexistent/runbooks');
+    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Plan'))).rejects.toThrow(/RunbookJsonError|\/nonexistent\/runbooks\.json: cannot be read/);
   });
 
   it('once the environment is fixed, the next cold start works (nothing bad is cached across cold starts)', async () => {
@@ -106,5 +106,29 @@ describe('per-handler AWS ports', () => {
 
     await expect(ports.notifier.notify({ kind: 'report', subject: 's', body: 'b' })).rejects.toThrow(PortNotWiredError);
     await expect(ports.targets!.instancesOfGroup('web-fleet')).rejects.toThrow('Plan: the targets port is not wired in its handler; add the factory that provides it');
+  });
+});
+
+describe('handler wiring checks', () => {
+  it('an idempotent Task built without the idempotency layer fails at cold start, naming the fix', async () => {
+    const { createTaskHandler } = await import('../../../lambdas/handlers/task-handler.js');
+    const { runCollect } = await import('../../../lambdas/core/workflow/steps/collect.js');
+    expect(() => createTaskHandler('Collect', runCollect, {})).toThrow(/idempotentRetries/);
+  });
+
+  it('a Task without the idempotency port cannot be given the layer', async () => {
+    const { createTaskHandler } = await import('../../../lambdas/handlers/task-handler.js');
+    const { idempotentRetries } = await import('../../../lambdas/handlers/idempotency.js');
+    const { runPlan } = await import('../../../lambdas/core/workflow/steps/plan.js');
+    expect(() => createTaskHandler('Plan', runPlan, { idempotency: idempotentRetries })).toThrow(/does not declare the idempotency port/);
+  });
+
+  it('the catalogue rulebook (Intake, Plan) lists runbooks but refuses compiled patterns with the fix', async () => {
+    const { runbookCatalogPorts } = await import('../../../lambdas/handlers/ports/runbook-ports.js');
+    restore = setEnvironment(deployedEnvironment(dynamo, tables));
+    const rulebook = runbookCatalogPorts.create(process.env).rulebook!;
+
+    expect(rulebook.runbooks.map((r) => r.id)).toContain('disk-full');
+    expect(() => rulebook.patterns).toThrow(/needs runbookPorts/);
   });
 });

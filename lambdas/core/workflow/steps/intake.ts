@@ -14,9 +14,10 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
+import { manualRunActor } from '../caller-identity.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events'>;
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller'>;
 
 async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
@@ -55,18 +56,19 @@ async function manualIntake({ executionId, state }: TaskInput, ports: IntakePort
   const runbook = runbookOf(ports.rulebook, manual.runbookId);
   const platform = manual.platform ?? (runbook?.platform === 'eks' ? 'eks' : 'docker');
   const targets = await expandTargets([parseTarget(manual.target, platform)], ports.targets, ports.config.maxTargetsPerExecution);
-  const actor = `user:${manual.invokedBy}`;
+  // The actor is the authenticated caller; the input's invokedBy is only a claim, kept as requestedBy.
+  const { actor, requestedBy } = await manualRunActor(ports.caller, executionId, manual.invokedBy);
   const result: IntakeResult = {
     executionId, mode: manual.mode, targets, duplicate: false, dedupeKey: manualDedupeKey(executionId), startedAt,
     ...(manual.runbookId ? { runbookId: manual.runbookId } : {}),
     ...(manual.replay ? { replay: manual.replay } : {}),
     trigger: manual.replay
-      ? { kind: 'replay', actor, at: startedAt, ...(manual.replay.origin ? { origin: manual.replay.origin } : {}) }
-      : { kind: 'manual', actor, at: startedAt },
+      ? { kind: 'replay', actor, requestedBy, at: startedAt, ...(manual.replay.origin ? { origin: manual.replay.origin } : {}) }
+      : { kind: 'manual', actor, requestedBy, at: startedAt },
   };
   const summary = manual.replay
-    ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${manual.invokedBy}`
-    : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${manual.invokedBy}`;
+    ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${actor} (requested as ${requestedBy})`
+    : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${actor} (requested as ${requestedBy})`;
   await appendAudit(ports, clock, executionId, result, 'triggered', { trigger: result.trigger, summary, targets, mode: manual.mode, requested: manual });
   await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
