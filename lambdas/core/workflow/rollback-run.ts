@@ -3,7 +3,7 @@ import { rollbackSteps } from '../remediation/rollback.js';
 import { appendAudit, withRunbook } from './audit-writer.js';
 import type { IntakeResult, Plan, RemediationProgress, RollbackRecord, StepOutcome } from './model.js';
 import type { Clock, WorkflowPorts } from './ports.js';
-import { executeStep, executorsOf } from './steps/remediate-step.js';
+import { executeStep, executorsOf } from './step-execution.js';
 
 /**
  * Undoes what the remediation changed; undefined when no completed step has an inverse. An undo that fails is recorded

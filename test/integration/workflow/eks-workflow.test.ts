@@ -162,7 +162,7 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
     expect(run.output.verification.cleared).toBe(true);
     expect(run.output.completion.outcome).toBe('remediated');
     const entries = await s.audit.execution(run.executionId);
-    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'released', 'completed']);
+    expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'preconditions', 'approval-requested', 'approval', 'step', 'step', 'step', 'step', 'step', 'verified', 'released', 'completed']);
     expect(JSON.stringify(entries.filter((e) => e.type === 'step').map((e) => e.data))).toContain('evicted pod shop/web-6d5c4b3a2-');
     expect((await s.audit.verify()).ok).toBe(true);
   });

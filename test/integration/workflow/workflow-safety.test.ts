@@ -82,15 +82,16 @@ describe('safety you can undo: rollback in a local run of the synthesized workfl
 
     const run = await s.execute({ runbookId: 'node-not-ready', target: `eks:prod/${NODE}`, mode: 'execute', invokedBy: 'erin' });
 
-    expect(run.output.plan.steps.map((st: any) => st.action)).toEqual(['k8s-cordon-node', 'node-restart-runtime', 'k8s-uncordon-node']);
+    expect(run.output.plan.steps.map((st: any) => st.action)).toEqual(['k8s-cordon-node', 'k8s-drain-node', 'node-restart-runtime', 'k8s-uncordon-node']);
     expect(run.output.remediation.failed).toBe(true);
-    expect(calls).toEqual([`k8s-cordon-node ${NODE}`, `k8s-uncordon-node ${NODE}`]);
+    // The drain has no inverse (evicted pods are rescheduled by their controllers); the cordon's is the uncordon.
+    expect(calls).toEqual([`k8s-cordon-node ${NODE}`, `k8s-drain-node ${NODE}`, `k8s-uncordon-node ${NODE}`]);
     expect(unschedulable.size).toBe(0);
     expect(run.output.escalation.rollback).toMatchObject({ status: 'rolled-back', steps: [{ undoes: 0, action: 'k8s-uncordon-node', outcomes: [{ status: 'succeeded' }] }] });
     expect(run.output.completion.outcome).toBe('escalated');
     const entries = await s.audit.execution(run.executionId);
     const types = entries.map((e) => e.type);
-    expect(types.slice(types.indexOf('planned'))).toEqual(['planned', 'preconditions', 'approval-requested', 'approval', 'step', 'step', 'rolled-back', 'escalated', 'released', 'completed']);
+    expect(types.slice(types.indexOf('planned'))).toEqual(['planned', 'preconditions', 'approval-requested', 'approval', 'step', 'step', 'step', 'rolled-back', 'escalated', 'released', 'completed']);
     expect(entries.find((e) => e.type === 'escalated')!.data).toMatchObject({ rolledBack: 'rolled-back', reason: expect.stringContaining('step failed: node-restart-runtime') });
     expect((await s.audit.verify()).ok).toBe(true);
   });

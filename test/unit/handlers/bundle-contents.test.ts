@@ -29,8 +29,8 @@ describe('Lambda bundle contents', () => {
     expect(has(inputs, 'yaml')).toBe(false);
     expect(has(inputs, 'aws-xray-sdk-core')).toBe(false);
     expect(has(inputs, '@aws-lambda-powertools/idempotency')).toBe(isIdempotentTask(task));
-    // The regex engine only where patterns run (Classify, Verify); Intake and Plan look runbooks up by id.
-    expect(has(inputs, 're2js')).toBe(task === 'Classify' || task === 'Verify');
+    // The regex engine only where patterns run (Classify, Verify, and Plan's preconditions); Intake looks runbooks up by id.
+    expect(has(inputs, 're2js')).toBe(task === 'Classify' || task === 'Verify' || task === 'Plan');
     if (TASK_PORTS[task].rulebook === undefined) expect(inputs.some((i) => i.includes('runbook-json'))).toBe(false);
   }, 30_000);
 

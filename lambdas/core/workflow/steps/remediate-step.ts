@@ -3,14 +3,13 @@
  * its action target. A failure of the step is an outcome, never an exception: it stops the loop
  * and counts towards the target's repeated-failure guard.
  */
-import type { ActionTarget } from '../../remediation/catalog.js';
-import { documentExecutor, reportExecutor } from '../../remediation/document-executor.js';
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
-import type { PlannedStep, RemediationProgress, StepOutcome, Target } from '../model.js';
-import type { ActionExecutor, Clock, WorkflowPorts } from '../ports.js';
+import type { RemediationProgress } from '../model.js';
+import type { Clock, WorkflowPorts } from '../ports.js';
 import { renewLocks } from '../lock-lease.js';
+import { executeStep, executorsOf } from '../step-execution.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
@@ -19,23 +18,6 @@ export type RemediateStepPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks'
 
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
 const COOLDOWN_RETENTION_SECONDS = 7 * 24 * 3600;
-
-/** The executor of each action target: SSM documents for hosts, the notifier for `report`, then the configured ones (Escalate's rollback uses it too). */
-export function executorsOf(ports: Pick<WorkflowPorts, 'commands' | 'notifier' | 'executors'>, clock: Clock): Partial<Record<ActionTarget, ActionExecutor>> {
-  return { 'docker-host': documentExecutor(ports.commands, clock), 'eks-node': documentExecutor(ports.commands, clock), none: reportExecutor(ports.notifier), ...ports.executors };
-}
-
-/** Runs one planned step through the executor of its action target; a missing executor or a thrown error is a failed outcome per target. */
-export async function executeStep(step: PlannedStep, known: readonly Target[], executionId: string, executors: Partial<Record<ActionTarget, ActionExecutor>>): Promise<readonly StepOutcome[]> {
-  const targets = step.invocations.map((inv) => known.find((t) => t.id === inv.target)).filter((t): t is Target => t !== undefined);
-  const executor = executors[step.actionTarget];
-  const failedAll = (detail: string): StepOutcome[] => targets.map((t) => ({ step: step.index, action: step.action, target: t.id, status: 'failed', detail }));
-  try {
-    return executor ? await executor.execute(step, targets, { executionId }) : failedAll(`no executor for ${step.actionTarget} actions is configured`);
-  } catch (error) {
-    return failedAll(`${(error as Error).name}: ${(error as Error).message}`.slice(0, 500));
-  }
-}
 
 /** RemediateStep: runs `plan.steps[nextStep]` and returns the progress of the loop. */
 export async function runRemediateStep({ executionId, state }: TaskInput, ports: RemediateStepPorts, clock: Clock): Promise<RemediationProgress> {
