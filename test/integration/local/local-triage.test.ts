@@ -164,16 +164,16 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
 
     const show = await paramedic(['audit', 'show', id], env);
     expect(show.code).toBe(0);
-    for (const type of ['triggered', 'locked', 'collected', 'classified', 'planned', 'released', 'completed']) expect(show.stdout).toContain(type);
+    for (const type of ['triggered', 'locked', 'collected', 'classified', 'planned', 'preconditions', 'released', 'completed']) expect(show.stdout).toContain(type);
     expect(show.stdout).toContain('path: Intake');
 
     const ok = await paramedic(['audit', 'verify'], env);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^ok: 7 entries/);
+    expect(ok.stdout).toMatch(/^ok: 8 entries/);
 
     const exported = await paramedic(['audit', 'export'], env);
     const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
 
     // Tamper: change the classification recorded in entry 4, leaving its hash as it was.
     const trail = join(home, 'audit', 'trail.jsonl');
