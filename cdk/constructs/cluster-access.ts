@@ -36,8 +36,8 @@ export interface ClusterAccessProps {
   readonly clusters: readonly string[];
   /** Roles that read the cluster (Intake, Collect, Verify). */
   readonly collectionRoles: readonly iam.IRole[];
-  /** The role that runs remediation actions (RemediateStep). */
-  readonly remediationRole: iam.IRole;
+  /** The roles that run remediation actions (RemediateStep, and Escalate's rollback through their inverses). */
+  readonly remediationRoles: readonly iam.IRole[];
   /**
    * Run these functions in the given subnets and security groups (private endpoints).
    * @default - none: the functions reach public endpoints from the Lambda service network
@@ -67,16 +67,17 @@ export class ClusterAccess extends Construct {
     super(scope, id);
     if (props.network && !props.networkFunctions?.length) throw new ClusterAccessError('network is set but networkFunctions is empty: name the functions that call the cluster API');
     if (props.network && (props.network.subnetIds.length === 0 || props.network.securityGroupIds.length === 0)) throw new ClusterAccessError('network needs at least one subnet id and one security group id');
-    if (props.collectionRoles.includes(props.remediationRole)) throw new ClusterAccessError('the remediation role must not also be a collection role (one access entry per principal and cluster)');
+    if (props.remediationRoles.length === 0) throw new ClusterAccessError('give at least one remediation role (the function that wires the executors port)');
+    if (props.remediationRoles.some((r) => props.collectionRoles.includes(r))) throw new ClusterAccessError('the remediation role must not also be a collection role (one access entry per principal and cluster)');
     const entries = new Map<string, eks.CfnAccessEntry[]>();
     props.clusters.forEach((cluster, ci) => {
       const list: eks.CfnAccessEntry[] = props.collectionRoles.map((role, ri) => new eks.CfnAccessEntry(this, `Collect${ci}x${ri}`, {
         clusterName: cluster, principalArn: role.roleArn, type: 'STANDARD', kubernetesGroups: [COLLECTION_GROUP],
         accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
       }));
-      list.push(new eks.CfnAccessEntry(this, `Remediate${ci}`, {
-        clusterName: cluster, principalArn: props.remediationRole.roleArn, type: 'STANDARD', kubernetesGroups: [REMEDIATION_GROUP],
-      }));
+      props.remediationRoles.forEach((role, ri) => list.push(new eks.CfnAccessEntry(this, ri === 0 ? `Remediate${ci}` : `Remediate${ci}x${ri}`, {
+        clusterName: cluster, principalArn: role.roleArn, type: 'STANDARD', kubernetesGroups: [REMEDIATION_GROUP],
+      })));
       entries.set(cluster, list);
     });
     this.accessEntries = entries;

@@ -114,9 +114,8 @@ export class PipelineStack extends Stack {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
       const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined).map((t) => functions[t]);
       const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map((t) => functions[t]);
-      if (actors.length !== 1) throw new Error(`exactly one workflow function may wire the executors port (one EKS access entry per principal), found ${actors.length}; see TASK_PORTS`);
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
-        clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRole: actors[0]!.executionRole,
+        clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRoles: actors.map((f) => f.executionRole),
         ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [...readers, ...actors] } : {}),
       });
     }

@@ -22,7 +22,7 @@ function fixture() {
 describe('ClusterAccess', () => {
   it('gives each collection role the view policy and the collection group, the remediation role only its RBAC group, per cluster', () => {
     const { stack, collect, verify, remediate } = fixture();
-    new ClusterAccess(stack, 'Access', { clusters: ['shop-prod', 'batch'], collectionRoles: [collect, verify], remediationRole: remediate });
+    new ClusterAccess(stack, 'Access', { clusters: ['shop-prod', 'batch'], collectionRoles: [collect, verify], remediationRoles: [remediate] });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::EKS::AccessEntry', 6);
     for (const cluster of ['shop-prod', 'batch']) {
@@ -45,7 +45,7 @@ describe('ClusterAccess', () => {
   it('places the named functions in the private-endpoint network, with ENI permissions', () => {
     const { stack, collect, verify, remediate, fn } = fixture();
     const f = fn('Collect');
-    new ClusterAccess(stack, 'Access', { clusters: ['shop-prod'], collectionRoles: [collect, verify], remediationRole: remediate, network: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] }, networkFunctions: [f] });
+    new ClusterAccess(stack, 'Access', { clusters: ['shop-prod'], collectionRoles: [collect, verify], remediationRoles: [remediate], network: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] }, networkFunctions: [f] });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: ['subnet-0a1b2c3d'], SecurityGroupIds: ['sg-0a1b2c3d'] } });
     t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface']), Resource: '*' })]) } });
@@ -53,21 +53,21 @@ describe('ClusterAccess', () => {
 
   it('rejects impossible combinations with what to change', () => {
     const { stack, collect, remediate } = fixture();
-    expect(() => new ClusterAccess(stack, 'A', { clusters: ['c'], collectionRoles: [collect], remediationRole: remediate, network: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] } })).toThrow(ClusterAccessError);
-    expect(() => new ClusterAccess(stack, 'B', { clusters: ['c'], collectionRoles: [collect], remediationRole: collect })).toThrow(/must not also be a collection role/);
+    expect(() => new ClusterAccess(stack, 'A', { clusters: ['c'], collectionRoles: [collect], remediationRoles: [remediate], network: { subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] } })).toThrow(ClusterAccessError);
+    expect(() => new ClusterAccess(stack, 'B', { clusters: ['c'], collectionRoles: [collect], remediationRoles: [collect] })).toThrow(/must not also be a collection role/);
   });
 });
 
 describe('the pipeline stack with clusters configured', () => {
-  it('creates access entries for Intake, Collect, Verify and RemediateStep and puts them in the configured network (cdk-nag clean)', () => {
+  it('creates access entries for Intake, Collect, Verify, RemediateStep and Escalate (rollback) and puts them in the configured network (cdk-nag clean)', () => {
     const built = createApp({ context: { 'aws:cdk:bundling-stacks': [], paramedic: { eksClusters: ['shop-prod'], eksNetwork: { subnetIds: ['subnet-0a1b2c3d4e5f6a7b8'], securityGroupIds: ['sg-0a1b2c3d4e5f6a7b8'] } } } });
     built.app.synth();
     const t = Template.fromStack(built.pipeline);
-    t.resourceCountIs('AWS::EKS::AccessEntry', 4);
-    for (const task of ['Intake', 'Collect', 'Verify', 'RemediateStep']) {
+    t.resourceCountIs('AWS::EKS::AccessEntry', 5);
+    for (const task of ['Intake', 'Collect', 'Verify', 'RemediateStep', 'Escalate']) {
       t.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'shop-prod', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${task}Role`), 'Arn'] } });
     }
-    expect(Object.values(t.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.VpcConfig).length).toBe(4);
+    expect(Object.values(t.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.VpcConfig).length).toBe(5);
   });
 
   it('without clusters creates no access entry; a malformed network is a config error', () => {

@@ -152,7 +152,7 @@ describe.skipIf(browserAvailable.skip)(browserAvailable.title('console in a real
     expect(hits.some((t) => t.includes('no space left on device'))).toBe(true);
     expect(await page.locator('#runner-up').textContent()).toMatch(/Runner-up|No other runbook/);
     expect(await page.locator('#plan').textContent()).toContain('Paramedic-DockerPruneImages');
-    expect(await page.locator('#entries li').count()).toBe(7);
+    expect(await page.locator('#entries li').count()).toBe(8); // … planned, preconditions, released, completed
     await screenshot('execution');
   });
 
@@ -185,7 +185,8 @@ describe.skipIf(browserAvailable.skip)(browserAvailable.title('console in a real
     await page.click('#start-run');
     await page.waitForSelector('#graph svg .node.visited', { timeout: 30_000 });
     expect(await page.locator('#plan').textContent()).toContain('i-0fedcba9876543210');
-    expect(await page.locator('.kv').textContent()).toContain('user:dave');
+    // The form's "by" is a claim, kept beside the authenticated actor (this machine's user), never in its place.
+    expect(await page.locator('.kv').textContent()).toContain('requested as dave');
     await screenshot('manual-run');
   });
 });
