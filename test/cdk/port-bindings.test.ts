@@ -84,14 +84,16 @@ describe('each workflow function gets exactly the environment and grants of the 
     expect(actionsOf(task).includes('autoscaling:TerminateInstanceInAutoScalingGroup')).toBe(TASK_PORTS[task].executors !== undefined);
   });
 
-  it('the EKS access entries follow the ports: readers get the view policy, the one executor the remediation group', () => {
+  it('the EKS access entries follow the ports: readers get the view policy, the executors (RemediateStep, Escalate) the remediation group', () => {
     const entries = built.pipeline.clusterAccess!.accessEntries.get('prod')!;
     const principals = entries.map((e) => JSON.stringify(built.pipeline.resolve(e.principalArn)));
     const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined);
     const roleArn = (t: WorkflowTaskName) => JSON.stringify(built.pipeline.resolve(built.pipeline.functions[t].executionRole.roleArn));
 
-    expect(principals.slice(0, -1).sort()).toEqual(readers.map(roleArn).sort());
-    expect(principals.at(-1)).toBe(roleArn('RemediateStep'));
+    const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined);
+    expect(actors).toEqual(['RemediateStep', 'Escalate']);
+    expect(principals.slice(0, readers.length).sort()).toEqual(readers.map(roleArn).sort());
+    expect(principals.slice(readers.length)).toEqual(actors.map(roleArn));
   });
 
   it('the idempotency table is bound to exactly the tasks that declare it', () => {
