@@ -1,4 +1,5 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
+import type { ClusterLocation } from '../../core/workflow/ports.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { joinIncidentEvidence, type EvidencePart, type IncidentBundle } from '../../core/evidence/incident-bundle.js';
 import type { Clock } from '../../core/ports.js';
@@ -6,18 +7,10 @@ import { ClusterReader, type ClusterReadOptions } from './cluster-reader.js';
 import { EksKubeAccess, type KubeAccess } from './kube-access.js';
 
 /** What an alarm names on a cluster: the node, and/or the pod (its namespace with it). */
-export interface KubernetesIncidentTarget {
-  readonly cluster: string;
-  readonly node?: string;
-  readonly namespace?: string;
-  readonly pod?: string;
-  /** The EC2 instance behind the node, when known (recorded in the incident bundle's target). */
-  readonly instanceId?: string;
-  /** When the incident began (RFC 3339): events from before its window are left out. */
-  readonly incidentTime?: string;
+export type KubernetesIncidentTarget = ClusterLocation & {
   /** The window's lookback before the incident time, minutes. */
   readonly lookbackMinutes?: number;
-}
+};
 
 /** Gives the API access of a cluster by name (EKS: DescribeCluster + token; tests: a kubeconfig). */
 export type KubeAccessFor = (cluster: string) => KubeAccess;
