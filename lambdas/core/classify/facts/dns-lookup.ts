@@ -1,3 +1,4 @@
+import { WRAP_JOIN_MAX } from '../scan-limits.js';
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
 // [form, host group, answer group]. NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver
@@ -23,6 +24,18 @@ export function nameScope(host: string): string {
   return /\.(amazonaws\.com(\.cn)?|api\.aws|googleapis\.com|azure\.com|windows\.net)$/.test(h) ? 'provider' : 'other';
 }
 
+/** Adds the lookup `line` shows, if it shows one; whether it did. Evidence quotes the first line as written. */
+function pushLookup(facts: Fact[], section: string, line: string, lineNo: number, shown = line): boolean {
+  for (const [form, hostGroup, answerGroup] of FORMS) {
+    const m = form.exec(line);
+    if (!m) continue;
+    const answer = ANSWERS.find(([re]) => re.test(m[answerGroup]!))?.[1] ?? 'unknown';
+    facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(shown.trim()), fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer } });
+    return true;
+  }
+  return false;
+}
+
 /** Failed name lookups (Go, Node, nslookup, host, nginx): the host, whose name it is, and how the resolver answered. */
 export const dnsLookup: FactExtractor = {
   kind: 'dns.lookup',
@@ -30,14 +43,14 @@ export const dnsLookup: FactExtractor = {
   mayContain: (text) => /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved/.test(text),
   extract(section, text) {
     const facts: Fact[] = [];
+    // A terminal or YAML wraps long messages: a lookup whose answer is on the next line is read
+    // joined to it (once per line, screen-wide pieces only, so the work stays linear).
+    let pending: { line: string; lineNo: number } | undefined;
     forEachLine(text, (line, lineNo) => {
-      for (const [form, hostGroup, answerGroup] of FORMS) {
-        const m = form.exec(line);
-        if (!m) continue;
-        const answer = ANSWERS.find(([re]) => re.test(m[answerGroup]!))?.[1] ?? 'unknown';
-        facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(line.trim()), fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer } });
-        return;
-      }
+      const held = pending;
+      pending = undefined;
+      if (held && line.length <= WRAP_JOIN_MAX && pushLookup(facts, section, `${held.line.trimEnd()} ${line.trim()}`, held.lineNo, held.line)) return;
+      if (!pushLookup(facts, section, line, lineNo) && line.length <= WRAP_JOIN_MAX && line.includes('lookup ')) pending = { line, lineNo };
     });
     return facts;
   },
