@@ -44,13 +44,15 @@ export const dnsLookup: FactExtractor = {
   extract(section, text) {
     const facts: Fact[] = [];
     // A terminal or YAML wraps long messages: a lookup whose answer is on the next line is read
-    // joined to it (once per line, screen-wide pieces only, so the work stays linear).
+    // joined to it (once per line, screen-wide pieces only, so the work stays linear). Neither piece
+    // reads alone, so a match in the join spans both.
     let pending: { line: string; lineNo: number } | undefined;
     forEachLine(text, (line, lineNo) => {
       const held = pending;
       pending = undefined;
+      if (pushLookup(facts, section, line, lineNo)) return;
       if (held && line.length <= WRAP_JOIN_MAX && pushLookup(facts, section, `${held.line.trimEnd()} ${line.trim()}`, held.lineNo, held.line)) return;
-      if (!pushLookup(facts, section, line, lineNo) && line.length <= WRAP_JOIN_MAX && line.includes('lookup ')) pending = { line, lineNo };
+      if (line.length <= WRAP_JOIN_MAX && line.includes('lookup ')) pending = { line, lineNo };
     });
     return facts;
   },

@@ -25,6 +25,16 @@ describe('dns.lookup', () => {
     const text = "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
     expect(facts(text).map((f) => f.answer)).toEqual(['nxdomain', 'nxdomain', 'nxdomain']);
   });
+  it('reads a lookup whose answer a terminal wrapped onto the next line, quoting the first line', () => {
+    const text = 'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host\nnext line';
+    const [fact] = dnsLookup.extract('kubelet.journal', text);
+    expect(fact?.fields).toEqual({ host: 'ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com', scope: 'provider', answer: 'nxdomain' });
+    expect([fact?.line, fact?.text]).toEqual([1, 'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com']);
+  });
+  it('joins a wrapped lookup to one following line only, and reads a complete next line on its own', () => {
+    const text = 'lookup a.example.com\nlookup b.example.com on 10.0.0.2:53: server misbehaving\nplain text';
+    expect(facts(text).map((f) => [f.line, f.host, f.answer])).toEqual([[2, 'b.example.com', 'servfail']]);
+  });
   it('ignores lines that are not failed lookups', () => {
     expect(facts('Pulling image "nginx:1.25"\nlookup table rebuilt')).toEqual([]);
   });
