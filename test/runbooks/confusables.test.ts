@@ -62,6 +62,19 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
     expect(top({ 'k8s.pod-logs': 'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving' })).toBe('dns-resolution-failure');
+    // A controller reports the same failed call as an event on the resource it manages.
+    expect(top({ 'k8s.events': 'Warning  CannotObserveExternalResource  managed/instance  request send failed, Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.96.0.10:53: no such host:' })).toBe('crashloop-config-error');
+  });
+
+  it('the docker CLI dialing its DOCKER_HOST (a dind service gone) vs a pod whose lookup fails', () => {
+    expect(top({ 'docker.cli': 'error during connect: Post "http://docker:2375/v1.24/auth": dial tcp: lookup docker on 10.0.0.2:53: no such host' })).toBe('docker-daemon-down');
+    expect(top({ 'docker.cli': 'error during connect: Get "http://dind.invalid:2375/v1.40/info": dial tcp 10.0.0.9:2375: connect: connection refused' })).toBe('docker-daemon-down');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup docker on 10.100.0.10:53: no such host' })).toBe('dns-resolution-failure');
+  });
+
+  it('a kubelet that cannot resolve its EKS API endpoint (wrapped line) vs cluster DNS', () => {
+    expect(top({ 'kubelet.journal': 'E1201 09:00:00 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host' })).toBe('node-not-ready');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup kubernetes.default.svc on 172.20.0.10:53: read udp 10.0.1.5:4242->172.20.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
   });
 
   it('healthy output that mentions scary words is unclassified', () => {
