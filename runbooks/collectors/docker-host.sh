@@ -95,13 +95,31 @@ probe_docker_ps() {
   pm_run 8 docker ps -a -n 200
 }
 
+# One listing of every container (failing ones, exited, restarting, dead, created, unhealthy, for
+# inspect and logs), then one inspect of the running ones (pids for namespaces and I/O, addresses
+# and ports for probes). Started first, in the background, beside docker version/info: each
+# docker call is a second on a loaded host.
+LISTING_PID=''
+start_listing() {
+  pm_have docker || return 0
+  (
+    local ids
+    timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
+    ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
+    [ -n "$ids" ] || exit 0
+    # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
+    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
+      | LC_ALL=C awk -F'|' -v running="$RUNNING" -v ports="$PORTS" '
+          { split($1, f, " "); sub(/^\//, "", f[2]); print f[1], f[2], f[3] >running; print f[2] "|" $2 "|" $3 >ports }' || true
+  ) &
+  LISTING_PID=$!
+}
+
+# list_containers: waits for the listing; the alarmed container's id and the failing ones.
 list_containers() {
-  [ "$DOCKER_OK" -eq 1 ] || return 0
-  local ids
-  # One listing of every container: failing ones (exited, restarting, dead, created, unhealthy)
-  # for inspect and logs, running ones for namespaces and probes. Each docker call is a second
-  # on a loaded host.
-  timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
+  [ -z "$LISTING_PID" ] || wait "$LISTING_PID" || true
+  if [ "$DOCKER_OK" -ne 1 ]; then : >"$RUNNING"; : >"$PORTS"; return 0; fi
+  touch "$PM_TMP/all"
   if [ -n "$CONTAINER" ]; then
     # Resolved as docker resolves a reference: full id, then name, then a unique id prefix.
     TARGET_ID=$(LC_ALL=C awk -v ref="$CONTAINER" '
@@ -116,14 +134,6 @@ list_containers() {
     BEGIN { if (target != "") { print target, name; seen[target] = 1; n = 1 } }
     # Status, as every CLI version prints it: "Up 2 minutes (unhealthy)", "Exited (1) …", "Created".
     ($3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/) && !seen[$1]++ && n++ < max { print $1, $2 }' "$PM_TMP/all" >"$FAILING"
-  ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
-  if [ -n "$ids" ]; then
-    # One inspect for every running container: its pid (namespaces, I/O), addresses and ports (probes).
-    # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
-    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
-      | LC_ALL=C awk -F'|' -v running="$RUNNING" -v ports="$PORTS" '
-          { split($1, f, " "); sub(/^\//, "", f[2]); print f[1], f[2], f[3] >running; print f[2] "|" $2 "|" $3 >ports }' || true
-  fi
 }
 
 probe_docker_inspect() {
@@ -322,14 +332,12 @@ probe_io() {
 
 # Lanes run side by side: most of a collection is waiting (on the daemon, a sample, a timeout).
 # Those that need nothing from the daemon start at once, beside docker version/info; those that
-# need its answer once it came; those about containers once they are listed. Seven at most, each
+# need its answer once it came; those about containers once they are listed. Eight at most, each
 # a few sections long, each section with its own budget: nothing is skipped for time.
 lane_host() {
   pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
   pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' probe_services
   pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" probe_daemon_config
-  pm_section disk.df 'df -P' pm_probe_disk_df
-  pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
 }
 lane_logs() {
   pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' probe_journal
@@ -340,24 +348,26 @@ lane_host_network() {
   pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
   pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
   pm_section security.groups 'getent group docker; ls -l <docker socket>' probe_groups
-}
-lane_failing() {
-  pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
-  pm_section docker.logs 'docker logs --since <window> --tail 60 <failing containers>' probe_docker_logs
+  pm_section disk.df 'df -P' pm_probe_disk_df
+  pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
 }
 lane_history() {
   pm_section docker.ps 'docker ps -a' probe_docker_ps
   pm_section docker.events 'docker events --since <window> --until now' probe_events
   pm_section docker.system-df 'docker system df' probe_system_df
-  pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
 }
-lane_network() {
-  pm_section net.sockets 'ss -tlnp; /proc/<pid>/net/tcp{,6} LISTEN rows per running container' probe_sockets
-  pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
+lane_daemon_settings() {
+  pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
   pm_section net.proxy 'proxy environment of dockerd' probe_proxy
+  pm_section security.selinux 'getenforce; sestatus' probe_selinux
+}
+lane_failing() {
+  pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
+  pm_section docker.logs 'docker logs --since <window> --tail 60 <failing containers>' probe_docker_logs
 }
 
 pm_io_sample_start "$IO_SECONDS"
+start_listing
 pm_lane lane_host
 pm_lane lane_logs
 pm_lane lane_host_network
@@ -365,11 +375,12 @@ pm_section docker.cli 'docker version; docker info' probe_docker_cli
 DOCKER_ROOT=$(sed -n 's/^ *Docker Root Dir: *//p' "$INFO" | head -n 1)
 [ -n "$DOCKER_ROOT" ] || DOCKER_ROOT=/var/lib/docker
 pm_lane lane_history
+pm_lane lane_daemon_settings
 list_containers
 pm_begin docker "$CONTAINER" "$TARGET_ID"
 pm_lane lane_failing
-pm_lane lane_network
-pm_section security.selinux 'getenforce; sestatus' probe_selinux
+pm_lane pm_section net.sockets 'ss -tlnp; /proc/<pid>/net/tcp{,6} LISTEN rows per running container' probe_sockets
+pm_lane pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
 if [ "$STRACE_SECONDS" -gt 0 ] && { [ -n "$TRACE_PID" ] || [ -n "$CONTAINER" ]; }; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace
 fi

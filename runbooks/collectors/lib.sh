@@ -17,7 +17,6 @@ PM_LOG_READ_BYTES=4194304                      # how much of the end of a log fi
 PM_START_MS=0
 PM_SECTION_DEADLINE=$PM_BUDGET_SECONDS         # in $SECONDS (the shell's own clock): no process to read it
 PM_TMP=''
-PM_EMITTED_BYTES=0
 PM_SECTION_ERROR=''
 PM_SECTION_RC=0
 PM_HEAD=''
@@ -159,9 +158,9 @@ pm_json_into() {
 }
 
 # pm_section NAME "COMMAND DESCRIPTION" FUNCTION [ARGS...]: runs FUNCTION with its output
-# captured (control characters dropped) and files it as a section for pm_end, with its exit
-# code, error and duration. Its commands share a budget of PM_SECTION_BUDGET_SECONDS (pm_run).
-# Safe to call from a pm_lane. The size bound is applied by pm_end, for all sections at once.
+# captured and files it as a section for pm_end, with its exit code, error and duration. Its
+# commands share a budget of PM_SECTION_BUDGET_SECONDS (pm_run). Safe to call from a pm_lane.
+# The size bound and the control-character filter are applied by pm_end, to all sections at once.
 pm_section() {
   local name=$1 command=$2 raw="$PM_TMP/raw.$1" rc started
   shift 2
@@ -174,7 +173,6 @@ pm_section() {
     rc=$?
     [ "$PM_SECTION_RC" -ne 0 ] || PM_SECTION_RC=$rc
   fi
-  LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' <"$raw" >"$PM_TMP/out.$name"
   pm_now_ms
   printf '%s\n%s\n%s\n%s\n' "$PM_SECTION_RC" "$((REPLY - started))" "$command" "$PM_SECTION_ERROR" >"$PM_TMP/meta.$name"
   [ -z "${PM_PROFILE:-}" ] || printf 'profile %s start=%s ms=%s\n' "$name" "$((started - PM_START_MS))" "$((REPLY - started))" >&2
@@ -202,9 +200,11 @@ pm_begin() {
 }
 
 # pm_end LOOKBACK REMEDIATED_AT: waits for the lanes, then prints the whole bundle in one pass:
-# the head, then every filed section, all outputs escaped as JSON strings by a single awk.
+# the head, then every filed section, all outputs through one tr (control characters dropped)
+# and one awk (escaped as JSON strings). Sections are told apart in that stream by a marker made
+# of a random UUID drawn now, after every output was written, so no output can forge one.
 pm_end() {
-  local lookback=$1 remediated=${2:-} name size rc truncated ms command err jn jc je at rem collected f files=()
+  local lookback=$1 remediated=${2:-} name size rc truncated ms command err jn jc je at rem collected f marker files=()
   local -A sizes=()
   wait
   if [ -n "${PM_PROFILE:-}" ]; then pm_now_ms; printf 'profile pm_end start=%s\n' "$((REPLY - PM_START_MS))" >&2; fi
@@ -216,32 +216,26 @@ pm_end() {
   printf '  "incident": {"at": %s, "lookbackMinutes": %s, "remediatedAt": %s},\n  "sections": {' "$at" "$lookback" "$rem"
   [ -s "$PM_TMP/order" ] || { printf '\n  }\n}\n'; return 0; }
   # Every section's size from one wc (names are ours: [a-z0-9._-], no blanks).
-  while read -r size f; do sizes[${f##*/out.}]=$size; done < <(LC_ALL=C wc -c -- "$PM_TMP"/out.* 2>/dev/null)
+  while read -r size f; do sizes[${f##*/raw.}]=$size; done < <(LC_ALL=C wc -c -- "$PM_TMP"/raw.* 2>/dev/null)
+  read -r marker </proc/sys/kernel/random/uuid 2>/dev/null || marker="$RANDOM$RANDOM$RANDOM$RANDOM$$"
+  marker="@paramedic-section-$marker"
   while read -r name; do
     { read -r rc; read -r ms; IFS= read -r command; IFS= read -r err || true; } <"$PM_TMP/meta.$name"
-    size=${sizes[$name]:-0}
     truncated=false
-    if [ "$size" -gt "$PM_SECTION_MAX_BYTES" ]; then
+    if [ "${sizes[$name]:-0}" -gt "$PM_SECTION_MAX_BYTES" ]; then
       # Keep the tail; drop the first (likely partial) line.
-      size=$PM_SECTION_MAX_BYTES
+      tail -c "$PM_SECTION_MAX_BYTES" "$PM_TMP/raw.$name" | tail -n +2 >"$PM_TMP/cut" && mv -f "$PM_TMP/cut" "$PM_TMP/raw.$name"
       truncated=true
     fi
-    if [ $((PM_EMITTED_BYTES + size)) -gt "$PM_TOTAL_MAX_BYTES" ]; then
-      # The whole bundle is bounded too: later sections keep a shorter tail (at least 4 KiB).
-      size=$((PM_TOTAL_MAX_BYTES - PM_EMITTED_BYTES))
-      [ "$size" -gt 4096 ] || size=4096
-      truncated=true
-    fi
-    if [ "$truncated" = true ]; then
-      tail -c "$size" "$PM_TMP/out.$name" | tail -n +2 >"$PM_TMP/cut" && mv -f "$PM_TMP/cut" "$PM_TMP/out.$name"
-    fi
-    PM_EMITTED_BYTES=$((PM_EMITTED_BYTES + size))
     pm_json_into jn "$name"; pm_json_into jc "$command"; je=null
     [ -z "$err" ] || pm_json_into je "$err"
-    printf '%s: {"command": %s, "exitCode": %s, "truncated": %s, "durationMs": %s, "error": %s, "output": \n' "$jn" "$jc" "$rc" "$truncated" "$ms" "$je" >"$PM_TMP/head.$name"
-    files+=("$PM_TMP/head.$name" "$PM_TMP/out.$name")
+    printf '%s %s: {"command": %s, "exitCode": %s, "truncated": %s, "durationMs": %s, "error": %s, "output": \n' "$marker" "$jn" "$jc" "$rc" "$truncated" "$ms" "$je" >"$PM_TMP/head.$name"
+    files+=("$PM_TMP/head.$name" "$PM_TMP/raw.$name")
   done <"$PM_TMP/order"
-  LC_ALL=C awk '
+  # The whole bundle is bounded as printed (escapes included): each section keeps the tail that
+  # fits what is left, less 2 KiB kept for each section after it.
+  cat -- "${files[@]}" | LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' \
+    | LC_ALL=C awk -v marker="$marker " -v budget="$((PM_TOTAL_MAX_BYTES - 1024))" -v left="$((${#files[@]} / 2))" '
     # Escapes by split and join: gsub replacement strings treat backslashes differently in mawk,
     # gawk and busybox awk.
     function swap(s, from, to,   parts, n, i, out) {
@@ -250,12 +244,34 @@ pm_end() {
       return out
     }
     function esc(s) { return swap(swap(swap(swap(s, "\\", "\\\\"), "\"", "\\\""), "\t", "\\t"), "\r", "\\r") }
-    FNR == 1 { ishead = (FILENAME ~ /\/head\.[^\/]+$/) }
-    # A head is one line ending in `"output": `; the output (maybe an empty file) follows it.
-    ishead { if (sections++) printf "\"},"; sub(/ $/, ""); printf "\n    %s\"", $0; next }
-    { printf "%s%s", (FNR > 1 ? "\\n" : ""), esc($0) }
-    END { if (sections) printf "\"}" }
-  ' "${files[@]}"
+    # Prints the section read so far: its head, then the longest tail of its lines that fits.
+    function flush(   allow, size, i, l, from) {
+      left--
+      allow = budget - left * 2048 - length(head) - 10
+      size = 0
+      for (i = n; i >= 1; i--) {
+        l = length(line[i]) + (i < n ? 2 : 0)
+        if (size + l > allow) break
+        size += l
+      }
+      from = i + 1
+      if (from > 1) sub(/"truncated": false/, "\"truncated\": true", head)
+      printf "%s\n    %s\"", (printed++ ? "\"}," : ""), head
+      for (i = from; i <= n; i++) printf "%s%s", (i > from ? "\\n" : ""), line[i]
+      budget -= size + length(head) + 10
+      n = 0
+    }
+    # A head is the marker and one line ending in `"output": `; the output (maybe empty) follows.
+    # An output without a final newline leaves the next marker at the end of its last line.
+    (at = index($0, marker)) {
+      if (at > 1) line[++n] = esc(substr($0, 1, at - 1))
+      if (sections++) flush()
+      head = substr($0, at + length(marker)); sub(/ $/, "", head)
+      next
+    }
+    sections { line[++n] = esc($0) }
+    END { if (sections) { flush(); printf "\"}" } }
+  '
   printf '\n  }\n}\n'
   if [ -n "${PM_PROFILE:-}" ]; then pm_now_ms; printf 'profile end at=%s\n' "$((REPLY - PM_START_MS))" >&2; fi
 }
