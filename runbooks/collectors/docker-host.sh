@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EC2 host running Docker. Prints one evidence bundle
 # (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); a few seconds, 40 s budget. Works with the Docker daemon down.
+# bounded (tail kept), the bundle under 1 MiB; a few seconds, 10 s budget per section, no section
+# skipped for time. Works with the Docker daemon down.
 # Every timestamped section (kernel log, daemon logs, docker events, container logs) is read from
 # the incident window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
@@ -119,7 +120,7 @@ start_listing() {
 list_containers() {
   [ -z "$LISTING_PID" ] || wait "$LISTING_PID" || true
   if [ "$DOCKER_OK" -ne 1 ]; then : >"$RUNNING"; : >"$PORTS"; return 0; fi
-  touch "$PM_TMP/all"
+  : >>"$PM_TMP/all"
   if [ -n "$CONTAINER" ]; then
     # Resolved as docker resolves a reference: full id, then name, then a unique id prefix.
     TARGET_ID=$(LC_ALL=C awk -v ref="$CONTAINER" '

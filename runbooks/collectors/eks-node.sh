@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EKS worker node (containerd + kubelet). Prints one evidence
 # bundle (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); a few seconds, 40 s budget. Works with kubelet or containerd down.
+# bounded (tail kept), the bundle under 1 MiB; a few seconds, 10 s budget per section, no section
+# skipped for time. Works with kubelet or containerd down.
 # Every timestamped section (kernel log, kubelet and containerd logs) is read from the incident
 # window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
