@@ -14,7 +14,7 @@ PM_TOTAL_MAX_BYTES=${PM_TOTAL_MAX_BYTES:-1048576}
 PM_CMD_TIMEOUT=${PM_CMD_TIMEOUT:-5}            # default per command, seconds
 PM_LOG_READ_BYTES=4194304                      # how much of the end of a log file is read at most
 
-PM_START_MS=0
+PM_START_MS=0          # PM_PROFILE=1 (local runs) prints each section's start and duration on stderr
 PM_SECTION_DEADLINE=$PM_BUDGET_SECONDS         # in $SECONDS (the shell's own clock): no process to read it
 PM_TMP=''
 PM_SECTION_ERROR=''
