@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EC2 host running Docker. Prints one evidence bundle
 # (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); a few seconds, 40 s budget. Works with the Docker daemon down.
+# bounded (tail kept), the bundle under 1 MiB; a few seconds, 10 s budget per section, no section
+# skipped for time. Works with the Docker daemon down.
 # Every timestamped section (kernel log, daemon logs, docker events, container logs) is read from
 # the incident window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
@@ -43,9 +44,10 @@ DOCKER_OK=0
 DOCKER_ROOT=/var/lib/docker
 FAILING="$PM_TMP/failing"      # "id name" of unhealthy/exited/restarting/dead containers
 RUNNING="$PM_TMP/running"      # "pid name id" of running containers
+PORTS="$PM_TMP/ports"          # "name|addresses|ports" of running containers (net.probe)
 INFO="$PM_TMP/docker-info"     # docker info, printed once and read by several sections
 TARGET_ID=''                   # full id of CONTAINER, when the daemon knows it
-: >"$FAILING"; : >"$RUNNING"; : >"$INFO"
+: >"$FAILING"; : >"$RUNNING"; : >"$PORTS"; : >"$INFO"
 
 socket_path() {
   case "${DOCKER_HOST:-}" in
@@ -63,14 +65,23 @@ probe_docker_cli() {
     pm_note_error 'docker CLI not installed'
     return 127
   fi
+  local info_pid info_rc=0
+  # docker info beside docker version: two round trips at once, on the path of every later section.
+  timeout -k 2 8 docker info >"$INFO" 2>&1 &
+  info_pid=$!
   printf '$ docker version\n'
   if pm_run 6 docker version 2>&1; then DOCKER_OK=1; fi
+  wait "$info_pid" || info_rc=$?
   if [ "$DOCKER_OK" -eq 1 ]; then
     printf '$ docker info\n'
-    pm_run 8 docker info >"$INFO" 2>&1 || true
     cat "$INFO"
+    if [ "$info_rc" -eq 124 ] || [ "$info_rc" -eq 137 ]; then
+      printf '(docker timed out after 8s)\n'
+      pm_note_error 'docker timed out after 8s'
+    fi
   else
-    printf '# docker info skipped: the daemon did not answer docker version\n'
+    : >"$INFO"
+    printf '# docker info not shown: the daemon did not answer docker version\n'
   fi
 }
 
@@ -85,28 +96,45 @@ probe_docker_ps() {
   pm_run 8 docker ps -a -n 200
 }
 
+# One listing of every container (failing ones, exited, restarting, dead, created, unhealthy, for
+# inspect and logs), then one inspect of the running ones (pids for namespaces and I/O, addresses
+# and ports for probes). Started first, in the background, beside docker version/info: each
+# docker call is a second on a loaded host.
+LISTING_PID=''
+start_listing() {
+  pm_have docker || return 0
+  (
+    local ids
+    timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
+    ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
+    [ -n "$ids" ] || exit 0
+    # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
+    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
+      | LC_ALL=C awk -F'|' -v running="$RUNNING" -v ports="$PORTS" '
+          { split($1, f, " "); sub(/^\//, "", f[2]); print f[1], f[2], f[3] >running; print f[2] "|" $2 "|" $3 >ports }' || true
+  ) &
+  LISTING_PID=$!
+}
+
+# list_containers: waits for the listing; the alarmed container's id and the failing ones.
 list_containers() {
-  [ "$DOCKER_OK" -eq 1 ] || return 0
-  local ids
+  [ -z "$LISTING_PID" ] || wait "$LISTING_PID" || true
+  if [ "$DOCKER_OK" -ne 1 ]; then : >"$RUNNING"; : >"$PORTS"; return 0; fi
+  : >>"$PM_TMP/all"
   if [ -n "$CONTAINER" ]; then
-    TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
+    # Resolved as docker resolves a reference: full id, then name, then a unique id prefix.
+    TARGET_ID=$(LC_ALL=C awk -v ref="$CONTAINER" '
+      $1 == ref { id = $1 } $2 == ref && !byname { byname = $1 } index($1, ref) == 1 { prefixed++; pre = $1 }
+      END { if (id == "") id = byname; if (id == "" && prefixed == 1) id = pre; print id }' "$PM_TMP/all")
+    if [ -z "$TARGET_ID" ]; then
+      # Beyond the 500 listed: ask the daemon.
+      TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
+    fi
   fi
-  # One listing of every container: failing ones (exited, restarting, dead, created, unhealthy)
-  # for inspect and logs, running ones for namespaces and probes. Each docker call is a second
-  # on a loaded host.
-  timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
-  {
-    [ -z "$TARGET_ID" ] || printf '%s %s\n' "$TARGET_ID" "$CONTAINER"
+  LC_ALL=C awk -v target="$TARGET_ID" -v name="$CONTAINER" -v max="$MAX_INSPECT" '
+    BEGIN { if (target != "") { print target, name; seen[target] = 1; n = 1 } }
     # Status, as every CLI version prints it: "Up 2 minutes (unhealthy)", "Exited (1) …", "Created".
-    awk '$3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/ { print $1, $2 }' "$PM_TMP/all"
-  } | awk '!seen[$1]++' | head -n "$MAX_INSPECT" >"$FAILING"
-  ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
-  if [ -n "$ids" ]; then
-    # shellcheck disable=SC2086 # ids are docker's own hex ids
-    timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}' $ids 2>/dev/null | sed 's# /# #' >"$RUNNING" || true
-  fi
-  DOCKER_ROOT=$(sed -n 's/^ *Docker Root Dir: *//p' "$INFO" | head -n 1)
-  [ -n "$DOCKER_ROOT" ] || DOCKER_ROOT=/var/lib/docker
+    ($3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/) && !seen[$1]++ && n++ < max { print $1, $2 }' "$PM_TMP/all" >"$FAILING"
 }
 
 probe_docker_inspect() {
@@ -121,14 +149,26 @@ probe_docker_inspect() {
 
 probe_docker_logs() {
   [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-  local id name n=0
+  local id name n=0 i rc pids=() names=()
   if [ ! -s "$FAILING" ]; then printf '# no unhealthy, exited or restarting containers\n'; return 0; fi
+  # Side by side (at most MAX_LOGS): each is a round trip to the daemon.
   while read -r id name; do
     n=$((n + 1))
     [ "$n" -le "$MAX_LOGS" ] || break
-    printf '# logs container=%s (last 60 lines of the window)\n' "$name"
-    pm_run 5 docker logs --since "$PM_FROM_EPOCH" --tail 60 --timestamps "$id" 2>&1 || true
+    timeout -k 1 5 docker logs --since "$PM_FROM_EPOCH" --tail 60 --timestamps "$id" >"$PM_TMP/logs.$n" 2>&1 &
+    pids+=("$!"); names+=("$name")
   done <"$FAILING"
+  for i in "${!pids[@]}"; do
+    rc=0
+    wait "${pids[$i]}" || rc=$?
+    printf '# logs container=%s (last 60 lines of the window)\n' "${names[$i]}"
+    cat -- "$PM_TMP/logs.$((i + 1))"
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+      printf '(docker timed out after 5s)\n'
+      pm_note_error 'docker timed out after 5s'
+    fi
+    [ "$rc" -eq 0 ] || [ "$PM_SECTION_RC" -ne 0 ] || PM_SECTION_RC=$rc
+  done
 }
 
 probe_system_df() {
@@ -145,7 +185,9 @@ probe_journal() {
 # What the daemon did in the window: OOM, die (with exit codes), restarts, pulls.
 probe_events() {
   [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-  pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$(date +%s)" 2>&1 | tail -n 300
+  local now
+  printf -v now '%(%s)T' -1
+  pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$now" 2>&1 | tail -n 300
 }
 
 probe_daemon_config() {
@@ -172,31 +214,29 @@ probe_services() {
 }
 
 probe_sockets() {
-  local pid name id
+  local pid name id pids=()
   printf '# host\n'
   pm_run 4 ss -tlnp 2>&1 || true
   [ "$DOCKER_OK" -eq 1 ] || { printf '# per-container namespaces skipped: the Docker daemon is not reachable\n'; return 0; }
   # Each container's namespace from /proc/PID/net/tcp{,6}: ss -tln rows, headed by its name.
-  # shellcheck disable=SC2046 # pids are digits
-  pm_listeners $(awk '$1 > 0 { print $1 }' "$RUNNING") | awk -v map="$RUNNING" '
+  while read -r pid name id; do
+    [[ "$pid" =~ ^[1-9][0-9]*$ ]] && pids+=("$pid")
+  done <"$RUNNING"
+  pm_listeners "${pids[@]}" | awk -v map="$RUNNING" '
     BEGIN { while ((getline l < map) > 0) { split(l, f, " "); name[f[1]] = f[2] } }
     /^# pid / { printf "# netns container=%s pid=%s\n", name[$3], $3; next }
     { print }'
 }
 
 # TCP connect to each exposed port of each running container, at the container's own address,
-# from the host side (what docker-proxy and peers do). Bounded: 40 probes, 2 s each, all of them
-# in one bash run side by side, so a filtered port costs 2 s once, not per port.
+# from the host side (what docker-proxy and peers do). Bounded: 40 probes, all of them side by
+# side in one bash (a fork each, no exec) under one 3 s timeout: a probe without an answer by
+# then is reported as timed out, so a filtered port costs 3 s once, not per port.
 probe_ports() {
   [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-  local ids
-  ids=$(cut -d' ' -f3 "$RUNNING")
-  if [ -z "$ids" ]; then printf '# no running containers\n'; return 0; fi
-  # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
-  timeout -k 1 8 docker inspect -f '{{.Name}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
-    | sed 's#^/##' >"$PM_TMP/ports" || true
+  if [ ! -s "$PORTS" ]; then printf '# no running containers\n'; return 0; fi
   # shellcheck disable=SC2016 # the inner script's own variables
-  timeout -k 1 10 bash -c '
+  timeout -k 1 3 bash -c '
     n=0
     while IFS="|" read -r name addrs ports; do
       for port in $ports; do
@@ -204,24 +244,34 @@ probe_ports() {
         for ip in $addrs; do
           n=$((n + 1))
           [ "$n" -le 40 ] || { printf "# more probes skipped (limit 40)\n" >"$1/probe.zz"; break 3; }
+          printf -v f "%s/probe.%04d" "$1" "$n"
+          # What to say if no answer comes in time, replaced by the answer when it does.
+          printf "%s|%s|%s|%s\n" "$name" "$port" "$ip" "${port%%/*}" >"$f.plan"
           (
             p=${port%%/*}
-            out="# probe container=$name port=$port"$'\''\n'\''
-            if err=$(timeout -k 1 2 bash -c "exec 3<>/dev/tcp/\$0/\$1" "$ip" "$p" 2>&1); then
-              out+="connected to $ip port $p (tcp)"
+            if exec 3<>"/dev/tcp/$ip/$p"; then
+              printf "connected to %s port %s (tcp)\n" "$ip" "$p" >"$f.done"
             else
-              err=${err%%$'\''\n'\''*}; err=${err##*connect: }; err=${err#bash: }
-              out+="connect to $ip port $p (tcp) failed: ${err:-timed out}"
+              IFS= read -r err <"$f.err" || true
+              err=${err##*connect: }; err=${err#bash: }
+              printf "connect to %s port %s (tcp) failed: %s\n" "$ip" "$p" "${err:-timed out}" >"$f.done"
             fi
-            printf "%s\n" "$out" >"$1/probe.$(printf %04d "$n")"
-          ) &
+          ) 2>"$f.err" &
         done
       done
     done <"$1/ports"
     wait
     [ "$n" -gt 0 ] || printf "# no exposed tcp ports on running containers\n" >"$1/probe.zz"
-  ' probe "$PM_TMP"
-  cat "$PM_TMP"/probe.* 2>/dev/null || true
+  ' probe "$PM_TMP" || true
+  local f name port ip p answer
+  for f in "$PM_TMP"/probe.*.plan; do
+    [ -e "$f" ] || continue
+    IFS='|' read -r name port ip p <"$f"
+    answer="connect to $ip port $p (tcp) failed: timed out"
+    [ ! -s "${f%.plan}.done" ] || IFS= read -r answer <"${f%.plan}.done" || true
+    printf '# probe container=%s port=%s\n%s\n' "$name" "$port" "$answer"
+  done
+  if [ -e "$PM_TMP/probe.zz" ]; then IFS= read -r answer <"$PM_TMP/probe.zz" || true; printf '%s\n' "$answer"; fi
 }
 
 probe_proxy() {
@@ -262,7 +312,8 @@ probe_strace() {
   local pid=$TRACE_PID
   if [ -z "$pid" ] && [ -n "$CONTAINER" ]; then
     [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-    pid=$(timeout -k 1 5 docker inspect -f '{{.State.Pid}}' "$CONTAINER" 2>/dev/null || true)
+    # The listing of running containers has the pid; a stopped target has none to trace.
+    pid=$(awk -v id="$TARGET_ID" 'id != "" && $3 == id { print $1; exit }' "$RUNNING")
     if [ -z "$pid" ] || [ "$pid" = 0 ]; then
       printf 'container %s has no running main process to trace\n' "$CONTAINER"
       pm_note_error 'container not running'
@@ -273,50 +324,67 @@ probe_strace() {
 }
 
 probe_io() {
-  local map="$PM_TMP/io.map"
-  awk '{ print $3, $2 }' "$RUNNING" >"$map"
-  pm_probe_io_block "$IO_SECONDS" "$map"
+  local map="$PM_TMP/io.map" pid name id
+  while read -r pid name id; do printf '%s %s\n' "$id" "$name"; done <"$RUNNING" >"$map"
+  pm_probe_io_block "$map"
 }
 
 # --- the run ----------------------------------------------------------------------------------
 
 # Lanes run side by side: most of a collection is waiting (on the daemon, a sample, a timeout).
-lane_daemon() {
-  pm_section docker.ps 'docker ps -a' probe_docker_ps
-  pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
-  pm_section docker.logs 'docker logs --since <window> --tail 60 <failing containers>' probe_docker_logs
-  pm_section docker.events 'docker events --since <window> --until now' probe_events
-  pm_section docker.system-df 'docker system df' probe_system_df
-}
-lane_network() {
-  pm_section net.sockets 'ss -tlnp; /proc/<pid>/net/tcp{,6} LISTEN rows per running container' probe_sockets
-  pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
-  pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
-  pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
-  pm_section net.proxy 'proxy environment of dockerd' probe_proxy
-}
+# Those that need nothing from the daemon start at once, beside docker version/info; those that
+# need its answer once it came; those about containers once they are listed. Eight at most, each
+# a few sections long, each section with its own budget: nothing is skipped for time.
 lane_host() {
   pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
   pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' probe_services
   pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" probe_daemon_config
+}
+lane_logs() {
+  pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' probe_journal
+  pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
+  pm_section kernel.loop 'losetup -a; losetup -f; ls -l /dev/loop*' pm_probe_kernel_loop
+}
+lane_host_network() {
+  pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
+  pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
+  pm_section security.groups 'getent group docker; ls -l <docker socket>' probe_groups
   pm_section disk.df 'df -P' pm_probe_disk_df
   pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
+}
+lane_history() {
+  pm_section docker.ps 'docker ps -a' probe_docker_ps
+  pm_section docker.events 'docker events --since <window> --until now' probe_events
+  pm_section docker.system-df 'docker system df' probe_system_df
+}
+lane_daemon_settings() {
   pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
+  pm_section net.proxy 'proxy environment of dockerd' probe_proxy
+  pm_section security.selinux 'getenforce; sestatus' probe_selinux
+}
+lane_failing() {
+  pm_section docker.inspect 'docker inspect <unhealthy|exited|restarting containers>' probe_docker_inspect
+  pm_section docker.logs 'docker logs --since <window> --tail 60 <failing containers>' probe_docker_logs
 }
 
+pm_io_sample_start "$IO_SECONDS"
+start_listing
+pm_lane lane_host
+pm_lane lane_logs
+pm_lane lane_host_network
 pm_section docker.cli 'docker version; docker info' probe_docker_cli
+DOCKER_ROOT=$(sed -n 's/^ *Docker Root Dir: *//p' "$INFO" | head -n 1)
+[ -n "$DOCKER_ROOT" ] || DOCKER_ROOT=/var/lib/docker
+pm_lane lane_history
+pm_lane lane_daemon_settings
 list_containers
 pm_begin docker "$CONTAINER" "$TARGET_ID"
-pm_lane pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
-pm_lane lane_daemon
-pm_lane lane_network
-pm_lane lane_host
-pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' probe_journal
-pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
-pm_section kernel.loop 'losetup -a; losetup -f; ls -l /dev/loop*' pm_probe_kernel_loop
-pm_section security.selinux 'getenforce; sestatus' probe_selinux
-pm_section security.groups 'getent group docker; ls -l <docker socket>' probe_groups
+pm_lane lane_failing
+pm_lane pm_section net.sockets 'ss -tlnp; /proc/<pid>/net/tcp{,6} LISTEN rows per running container' probe_sockets
+pm_lane pm_section net.probe 'tcp connect to exposed ports of running containers' probe_ports
 if [ "$STRACE_SECONDS" -gt 0 ] && { [ -n "$TRACE_PID" ] || [ -n "$CONTAINER" ]; }; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace
 fi
+# Last in this shell: it waits for the sample started first, which is its own child.
+pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s (sampled from the start); iostat -dxk" probe_io
 pm_end "$SINCE" "$REMEDIATED_AT"

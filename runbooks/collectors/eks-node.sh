@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic evidence collector for an EKS worker node (containerd + kubelet). Prints one evidence
 # bundle (paramedic.evidence/v1) on stdout; read-only; every command under timeout; each section
-# bounded (tail kept); a few seconds, 40 s budget. Works with kubelet or containerd down.
+# bounded (tail kept), the bundle under 1 MiB; a few seconds, 10 s budget per section, no section
+# skipped for time. Works with kubelet or containerd down.
 # Every timestamped section (kernel log, kubelet and containerd logs) is read from the incident
 # window: SINCE_MINUTES before INCIDENT_TIME (or before now).
 #
@@ -83,7 +84,7 @@ probe_io() {
     timeout -k 1 3 crictl inspect --output go-template --template '{{.status.id}} {{.status.metadata.name}}' "$id" 2>/dev/null || true
     printf '\n'
   done >"$map" || true
-  pm_probe_io_block "$IO_SECONDS" "$map"
+  pm_probe_io_block "$map"
 }
 
 # Lanes run side by side: most of a collection is waiting (on a daemon, a sample, a timeout).
@@ -100,7 +101,7 @@ lane_host() {
 }
 
 pm_begin eks
-pm_lane pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s; iostat -dxk" probe_io
+pm_io_sample_start "$IO_SECONDS"
 pm_lane lane_runtime
 pm_lane lane_host
 pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' probe_kubelet_log
@@ -112,4 +113,6 @@ pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
 if [ "$STRACE_SECONDS" -gt 0 ] && [ -n "$TRACE_PID" ]; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace
 fi
+# Last in this shell: it waits for the sample started first, which is its own child.
+pm_section io.block "/proc/PID/io deltas over ${IO_SECONDS}s (sampled from the start); iostat -dxk" probe_io
 pm_end "$SINCE" "$REMEDIATED_AT"

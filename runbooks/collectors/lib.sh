@@ -5,15 +5,18 @@
 # shellcheck shell=bash
 
 # --- limits -------------------------------------------------------------------------------
-PM_BUDGET_SECONDS=${PM_BUDGET_SECONDS:-40}     # whole run; later sections are skipped past it
+# Time is bounded per command and per section, never by skipping: a section's commands get what
+# is left of its own budget, and once the whole run is past its budget, 1 s each.
+PM_BUDGET_SECONDS=${PM_BUDGET_SECONDS:-40}     # whole run
+PM_SECTION_BUDGET_SECONDS=${PM_SECTION_BUDGET_SECONDS:-10}
 PM_SECTION_MAX_BYTES=${PM_SECTION_MAX_BYTES:-65536}
 PM_TOTAL_MAX_BYTES=${PM_TOTAL_MAX_BYTES:-1048576}
 PM_CMD_TIMEOUT=${PM_CMD_TIMEOUT:-5}            # default per command, seconds
 PM_LOG_READ_BYTES=4194304                      # how much of the end of a log file is read at most
 
-PM_START=$(date +%s)
+PM_START_MS=0          # PM_PROFILE=1 (local runs) prints each section's start and duration on stderr
+PM_SECTION_DEADLINE=$PM_BUDGET_SECONDS         # in $SECONDS (the shell's own clock): no process to read it
 PM_TMP=''
-PM_EMITTED_BYTES=0
 PM_SECTION_ERROR=''
 PM_SECTION_RC=0
 PM_HEAD=''
@@ -21,6 +24,8 @@ PM_HEAD=''
 PM_FROM_EPOCH=0
 PM_NOW_EPOCH=0
 PM_INCIDENT_ISO=''
+PM_FROM_ISO=''        # window start, UTC: 2026-12-02T15:00:00Z
+PM_FROM_LOCAL=''      # window start, local time, as journalctl --since reads it
 
 pm_cleanup() {
   # Refuse to delete anything but our own mktemp directory.
@@ -31,6 +36,7 @@ pm_cleanup() {
 }
 
 pm_init() {
+  pm_now_ms; PM_START_MS=$REPLY
   PM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/paramedic-collect.XXXXXX")
   trap pm_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -62,21 +68,35 @@ PM_PATH_PATTERN='^/[a-zA-Z0-9/_.-]{1,255}$'
 # LOOKBACK minutes before the incident (or before now, when no incident time was given).
 pm_window() {
   local incident=$1 lookback=$2 at
-  PM_NOW_EPOCH=$(date -u +%s)
+  printf -v PM_NOW_EPOCH '%(%s)T' -1
   if [ -n "$incident" ]; then
     # The value matched PM_TIME_PATTERN; date parses it, no shell sees it.
     at=$(date -u -d "$incident" +%s 2>/dev/null) || pm_die_param INCIDENT_TIME "$incident" "$PM_TIME_PATTERN"
     PM_INCIDENT_ISO=$incident
   else
     at=$PM_NOW_EPOCH
-    PM_INCIDENT_ISO=$(date -u -d "@$at" +%Y-%m-%dT%H:%M:%SZ)
+    pm_utc_iso PM_INCIDENT_ISO "$at"
   fi
   PM_FROM_EPOCH=$(( at - lookback * 60 ))
+  pm_utc_iso PM_FROM_ISO "$PM_FROM_EPOCH"
+  printf -v PM_FROM_LOCAL '%(%Y-%m-%d %H:%M:%S)T' "$PM_FROM_EPOCH"
 }
+
+# pm_utc_iso VAR EPOCH: sets VAR to EPOCH as RFC 3339 UTC, with bash's own strftime (no date process).
+pm_utc_iso() { TZ=UTC0 printf -v "$1" '%(%Y-%m-%dT%H:%M:%SZ)T' "$2"; }
 
 pm_have() { command -v "$1" >/dev/null 2>&1; }
 
-pm_elapsed() { echo $(( $(date +%s) - PM_START )); }
+
+# pm_now_ms: milliseconds since the epoch in REPLY; bash 5's clock needs no process, bash 4 forks date.
+pm_now_ms() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    local t=${EPOCHREALTIME/[.,]/}
+    REPLY=$((10#$t / 1000))
+  else
+    REPLY=$(($(date +%s%N) / 1000000))
+  fi
+}
 
 pm_note_error() {
   case "; $PM_SECTION_ERROR;" in *"; $1;"*) return 0 ;; esac
@@ -86,8 +106,10 @@ pm_note_error() {
 # pm_run SECONDS CMD [ARGS...]: runs a command under timeout; a missing tool or a timeout is
 # printed and noted as the section's error, never fatal. Returns the command's exit code.
 pm_run() {
-  local secs=$1 rc=0
+  local secs=$1 rc=0 left=$((PM_SECTION_DEADLINE - SECONDS))
   shift
+  # What is left of the section's budget, at least 1 s: a slow host shortens waits, skips nothing.
+  [ "$left" -ge "$secs" ] || secs=$((left > 1 ? left : 1))
   if ! pm_have "$1"; then
     printf '%s: command not found on this host\n' "$1"
     pm_note_error "$1 not installed"
@@ -136,31 +158,24 @@ pm_json_into() {
 }
 
 # pm_section NAME "COMMAND DESCRIPTION" FUNCTION [ARGS...]: runs FUNCTION with its output
-# captured and files it as a section (bounded to its tail, control characters dropped) for
-# pm_end. Skipped (and said so) once the time budget is spent. Safe to call from a pm_lane.
+# captured and files it as a section for pm_end, with its exit code, error and duration. Its
+# commands share a budget of PM_SECTION_BUDGET_SECONDS (pm_run). Safe to call from a pm_lane.
+# The size bound and the control-character filter are applied by pm_end, to all sections at once.
 pm_section() {
-  local name=$1 command=$2 raw="$PM_TMP/raw.$1" rc size truncated=false
+  local name=$1 command=$2 raw="$PM_TMP/raw.$1" rc started
   shift 2
+  pm_now_ms; started=$REPLY
   PM_SECTION_ERROR=''
   PM_SECTION_RC=0
-  if [ "$(pm_elapsed)" -ge "$PM_BUDGET_SECONDS" ]; then
-    printf 'skipped: the collector time budget of %ss was spent before this section\n' "$PM_BUDGET_SECONDS" >"$raw"
-    PM_SECTION_RC=null
-    PM_SECTION_ERROR='skipped: time budget spent'
-  elif "$@" >"$raw" 2>&1; then :; else
+  PM_SECTION_DEADLINE=$((SECONDS + PM_SECTION_BUDGET_SECONDS))
+  [ "$PM_SECTION_DEADLINE" -le "$PM_BUDGET_SECONDS" ] || PM_SECTION_DEADLINE=$PM_BUDGET_SECONDS
+  if "$@" >"$raw" 2>&1; then :; else
     rc=$?
     [ "$PM_SECTION_RC" -ne 0 ] || PM_SECTION_RC=$rc
   fi
-  size=$(wc -c <"$raw")
-  if [ "$size" -gt "$PM_SECTION_MAX_BYTES" ]; then
-    # Keep the tail; drop the first (likely partial) line.
-    tail -c "$PM_SECTION_MAX_BYTES" "$raw" | tail -n +2 | LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' >"$PM_TMP/out.$name"
-    truncated=true
-    size=$PM_SECTION_MAX_BYTES
-  else
-    LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' <"$raw" >"$PM_TMP/out.$name"
-  fi
-  printf '%s\n%s\n%s\n%s\n%s\n' "$size" "$PM_SECTION_RC" "$truncated" "$command" "$PM_SECTION_ERROR" >"$PM_TMP/meta.$name"
+  pm_now_ms
+  printf '%s\n%s\n%s\n%s\n' "$PM_SECTION_RC" "$((REPLY - started))" "$command" "$PM_SECTION_ERROR" >"$PM_TMP/meta.$name"
+  [ -z "${PM_PROFILE:-}" ] || printf 'profile %s start=%s ms=%s\n' "$name" "$((started - PM_START_MS))" "$((REPLY - started))" >&2
   # Appends of one short line are atomic, so lanes running side by side keep whole names.
   printf '%s\n' "$name" >>"$PM_TMP/order"
 }
@@ -185,32 +200,42 @@ pm_begin() {
 }
 
 # pm_end LOOKBACK REMEDIATED_AT: waits for the lanes, then prints the whole bundle in one pass:
-# the head, then every filed section, all outputs escaped as JSON strings by a single awk.
+# the head, then every filed section, all outputs through one tr (control characters dropped)
+# and one awk (escaped as JSON strings). Sections are told apart in that stream by a marker made
+# of a random UUID drawn now, after every output was written, so no output can forge one.
 pm_end() {
-  local lookback=$1 remediated=${2:-} name size rc truncated command err jn jc je at rem files=()
+  local lookback=$1 remediated=${2:-} name size rc truncated ms command err jn jc je at rem collected f marker files=()
+  local -A sizes=()
   wait
+  if [ -n "${PM_PROFILE:-}" ]; then pm_now_ms; printf 'profile pm_end start=%s\n' "$((REPLY - PM_START_MS))" >&2; fi
   pm_json_into at "$PM_INCIDENT_ISO"
   rem=null
   [ -z "$remediated" ] || pm_json_into rem "$remediated"
-  printf '{\n  "schema": "paramedic.evidence/v1",\n  %s,\n  "collectedAt": "%s",\n' "$PM_HEAD" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  pm_utc_iso collected -1
+  printf '{\n  "schema": "paramedic.evidence/v1",\n  %s,\n  "collectedAt": "%s",\n' "$PM_HEAD" "$collected"
   printf '  "incident": {"at": %s, "lookbackMinutes": %s, "remediatedAt": %s},\n  "sections": {' "$at" "$lookback" "$rem"
   [ -s "$PM_TMP/order" ] || { printf '\n  }\n}\n'; return 0; }
+  # Every section's size from one wc (names are ours: [a-z0-9._-], no blanks).
+  while read -r size f; do sizes[${f##*/raw.}]=$size; done < <(LC_ALL=C wc -c -- "$PM_TMP"/raw.* 2>/dev/null)
+  read -r marker </proc/sys/kernel/random/uuid 2>/dev/null || marker="$RANDOM$RANDOM$RANDOM$RANDOM$$"
+  marker="@paramedic-section-$marker"
   while read -r name; do
-    { read -r size; read -r rc; read -r truncated; IFS= read -r command; IFS= read -r err || true; } <"$PM_TMP/meta.$name"
-    if [ $((PM_EMITTED_BYTES + size)) -gt "$PM_TOTAL_MAX_BYTES" ]; then
-      # The whole bundle is bounded too: later sections keep a shorter tail (at least 4 KiB).
-      size=$((PM_TOTAL_MAX_BYTES - PM_EMITTED_BYTES))
-      [ "$size" -gt 4096 ] || size=4096
-      tail -c "$size" "$PM_TMP/out.$name" | tail -n +2 >"$PM_TMP/cut" && mv -f "$PM_TMP/cut" "$PM_TMP/out.$name"
+    { read -r rc; read -r ms; IFS= read -r command; IFS= read -r err || true; } <"$PM_TMP/meta.$name"
+    truncated=false
+    if [ "${sizes[$name]:-0}" -gt "$PM_SECTION_MAX_BYTES" ]; then
+      # Keep the tail; drop the first (likely partial) line.
+      tail -c "$PM_SECTION_MAX_BYTES" "$PM_TMP/raw.$name" | tail -n +2 >"$PM_TMP/cut" && mv -f "$PM_TMP/cut" "$PM_TMP/raw.$name"
       truncated=true
     fi
-    PM_EMITTED_BYTES=$((PM_EMITTED_BYTES + size))
     pm_json_into jn "$name"; pm_json_into jc "$command"; je=null
     [ -z "$err" ] || pm_json_into je "$err"
-    printf '%s: {"command": %s, "exitCode": %s, "truncated": %s, "error": %s, "output": \n' "$jn" "$jc" "$rc" "$truncated" "$je" >"$PM_TMP/head.$name"
-    files+=("$PM_TMP/head.$name" "$PM_TMP/out.$name")
+    printf '%s %s: {"command": %s, "exitCode": %s, "truncated": %s, "durationMs": %s, "error": %s, "output": \n' "$marker" "$jn" "$jc" "$rc" "$truncated" "$ms" "$je" >"$PM_TMP/head.$name"
+    files+=("$PM_TMP/head.$name" "$PM_TMP/raw.$name")
   done <"$PM_TMP/order"
-  LC_ALL=C awk '
+  # The whole bundle is bounded as printed (escapes included): each section keeps the tail that
+  # fits what is left, less 2 KiB kept for each section after it.
+  cat -- "${files[@]}" | LC_ALL=C tr -d '\000-\010\013\014\016-\037\177' \
+    | LC_ALL=C awk -v marker="$marker " -v budget="$((PM_TOTAL_MAX_BYTES - 1024))" -v left="$((${#files[@]} / 2))" '
     # Escapes by split and join: gsub replacement strings treat backslashes differently in mawk,
     # gawk and busybox awk.
     function swap(s, from, to,   parts, n, i, out) {
@@ -219,13 +244,36 @@ pm_end() {
       return out
     }
     function esc(s) { return swap(swap(swap(swap(s, "\\", "\\\\"), "\"", "\\\""), "\t", "\\t"), "\r", "\\r") }
-    FNR == 1 { ishead = (FILENAME ~ /\/head\.[^\/]+$/) }
-    # A head is one line ending in `"output": `; the output (maybe an empty file) follows it.
-    ishead { if (sections++) printf "\"},"; sub(/ $/, ""); printf "\n    %s\"", $0; next }
-    { printf "%s%s", (FNR > 1 ? "\\n" : ""), esc($0) }
-    END { if (sections) printf "\"}" }
-  ' "${files[@]}"
+    # Prints the section read so far: its head, then the longest tail of its lines that fits.
+    function flush(   allow, size, i, l, from) {
+      left--
+      allow = budget - left * 2048 - length(head) - 10
+      size = 0
+      for (i = n; i >= 1; i--) {
+        l = length(line[i]) + (i < n ? 2 : 0)
+        if (size + l > allow) break
+        size += l
+      }
+      from = i + 1
+      if (from > 1) sub(/"truncated": false/, "\"truncated\": true", head)
+      printf "%s\n    %s\"", (printed++ ? "\"}," : ""), head
+      for (i = from; i <= n; i++) printf "%s%s", (i > from ? "\\n" : ""), line[i]
+      budget -= size + length(head) + 10
+      n = 0
+    }
+    # A head is the marker and one line ending in `"output": `; the output (maybe empty) follows.
+    # An output without a final newline leaves the next marker at the end of its last line.
+    (at = index($0, marker)) {
+      if (at > 1) line[++n] = esc(substr($0, 1, at - 1))
+      if (sections++) flush()
+      head = substr($0, at + length(marker)); sub(/ $/, "", head)
+      next
+    }
+    sections { line[++n] = esc($0) }
+    END { if (sections) { flush(); printf "\"}" } }
+  '
   printf '\n  }\n}\n'
+  if [ -n "${PM_PROFILE:-}" ]; then pm_now_ms; printf 'profile end at=%s\n' "$((REPLY - PM_START_MS))" >&2; fi
 }
 
 # --- the incident window: logs read from where it starts ----------------------------------------
@@ -233,7 +281,9 @@ pm_end() {
 # pm_window_filter [YEAR]: keeps log lines logged at or after the window start (ISO stamps,
 # dockerd time="…", syslog "Mon DD HH:MM:SS"); a line without a stamp goes with the line before.
 pm_window_filter() {
-  LC_ALL=C awk -v from="$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%S)" -v year="$(date -u +%Y)" '
+  local year
+  TZ=UTC0 printf -v year '%(%Y)T' -1
+  LC_ALL=C awk -v from="${PM_FROM_ISO%Z}" -v year="$year" '
     BEGIN { n = split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i = 1; i <= n; i++) mon[m[i]] = sprintf("%02d", i); keep = 1 }
     {
       t = ""
@@ -252,7 +302,7 @@ pm_window_filter() {
 # lines of PROGRAM when the file is shared (syslog, messages), the last 2000 lines of that.
 pm_log_file() {
   local file=$1 programs=${2:-}
-  printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
+  printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$PM_FROM_ISO"
   if [ -n "$programs" ]; then
     timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | { LC_ALL=C grep -E "$programs" || true; } | pm_window_filter | tail -n 2000
   else
@@ -275,7 +325,7 @@ pm_probe_daemon_log() {
   if pm_have_journal; then
     for u in "$@"; do args+=(-u "$u"); done
     printf '# journalctl %s (since the window start)\n' "${args[*]}"
-    pm_run 8 journalctl "${args[@]}" --since "$(date -d "@$PM_FROM_EPOCH" '+%Y-%m-%d %H:%M:%S')" --no-pager -o short-iso -n 2000 && found=1
+    pm_run 8 journalctl "${args[@]}" --since "$PM_FROM_LOCAL" --no-pager -o short-iso -n 2000 && found=1
   fi
   if [ "$found" -eq 0 ]; then
     for f in $dedicated; do
@@ -365,17 +415,19 @@ pm_probe_net_dns() {
 # pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the
 # uptime anchor printed first lets the classifier place them in time.
 pm_probe_kernel_log() {
-  local log="$PM_TMP/kernel.log" up now now_epoch from
+  local log="$PM_TMP/kernel.log" up now now_ms from
   # Uptime and wall time read together: the anchor that turns dmesg seconds into times.
   read -r up _ </proc/uptime 2>/dev/null || up=0
-  now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-  now_epoch=$(date -u -d "$now" +%s)
-  from=$(awk -v u="$up" -v n="$now_epoch" -v f="$PM_FROM_EPOCH" 'BEGIN { printf "%d", u - (n - f) - 2 }')
+  pm_now_ms; now_ms=$REPLY
+  pm_utc_iso now $((now_ms / 1000))
+  printf -v now '%s.%03dZ' "${now%Z}" $((now_ms % 1000))
+  # The uptime at the window start (2 s early: dmesg and uptime round differently).
+  from=$(( ${up%.*} - (now_ms / 1000 - PM_FROM_EPOCH) - 2 ))
   if pm_have dmesg && timeout -k 1 4 dmesg >"$PM_TMP/dmesg.raw" 2>/dev/null; then
     awk -v from="$from" '
       match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0; keep = (t >= from) }
       keep' "$PM_TMP/dmesg.raw" >"$log"
-  elif pm_have_journal && timeout -k 1 4 journalctl -k --since "$(date -d "@$PM_FROM_EPOCH" '+%Y-%m-%d %H:%M:%S')" -n 2000 -o short-iso --no-pager >"$log" 2>/dev/null; then :
+  elif pm_have_journal && timeout -k 1 4 journalctl -k --since "$PM_FROM_LOCAL" -n 2000 -o short-iso --no-pager >"$log" 2>/dev/null; then :
   else
     printf 'kernel log unreadable: neither dmesg nor journalctl -k worked\n'
     pm_note_error 'kernel log unreadable'
@@ -383,7 +435,7 @@ pm_probe_kernel_log() {
     return 0
   fi
   printf '# uptime-anchor: %s s at %s\n' "$up" "$now"
-  printf '# kernel log since %s (uptime %ss and later)\n' "$(date -u -d "@$PM_FROM_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" "$from"
+  printf '# kernel log since %s (uptime %ss and later)\n' "$PM_FROM_ISO" "$from"
   printf '# lines about OOM kills, I/O errors and full filesystems (last 60)\n'
   grep -Ei 'out of memory|oom[-_ ]kill|killed process|i/o error|blk_update_request|no space left|ext4-fs error|xfs.*error|hung task|blocked for more than' "$log" | tail -n 60 || true
   printf '# last 80 lines\n'
@@ -398,24 +450,43 @@ pm_probe_kernel_loop() {
   ls -l /dev/loop* 2>&1 | head -n 300 || true
 }
 
-# pm_probe_io_block SAMPLE_SECONDS PIDMAP: per-process block I/O rates from /proc/PID/io deltas,
-# plus iostat when installed. PIDMAP is a file of "CONTAINER_ID NAME" lines (may be empty).
+# pm_io_sample_start SECONDS: starts the block I/O sample now, in the background: two snapshots
+# of /proc/PID/io SECONDS apart, and iostat beside them. The sample is the one wait of a
+# collection, so it runs beside everything else; pm_probe_io_block reads it.
+PM_IO_SAMPLER=''
+PM_IO_SECONDS=0
+pm_io_sample_start() {
+  local secs=$1
+  PM_IO_SECONDS=$secs
+  [ -r /proc/self/io ] || return 0
+  (
+    if pm_have iostat; then (timeout -k 1 $((secs + 2)) iostat -dxk "$secs" 2 >"$PM_TMP/iostat.out" 2>&1 || true) & fi
+    pm_now_ms; t0=$REPLY
+    grep -H -E '^(read|write)_bytes' /proc/[0-9]*/io >"$PM_TMP/io.a" 2>/dev/null || true
+    sleep "$secs"
+    pm_now_ms; t1=$REPLY
+    grep -H -E '^(read|write)_bytes' /proc/[0-9]*/io >"$PM_TMP/io.b" 2>/dev/null || true
+    printf '%s\n' "$((t1 - t0))" >"$PM_TMP/io.ms"
+    wait
+  ) &
+  PM_IO_SAMPLER=$!
+}
+
+# pm_probe_io_block PIDMAP: per-process block I/O rates from the sample pm_io_sample_start took
+# (waits for it), plus iostat when installed. PIDMAP is a file of "CONTAINER_ID NAME" lines (may
+# be empty). Runs in the shell that started the sample.
 pm_probe_io_block() {
-  local secs=$1 map=$2 a="$PM_TMP/io.a" b="$PM_TMP/io.b" t0 t1 iostat_out="$PM_TMP/iostat.out"
-  if [ ! -r /proc/self/io ]; then
+  local secs=$PM_IO_SECONDS map=$1 a="$PM_TMP/io.a" b="$PM_TMP/io.b" ms=1 iostat_out="$PM_TMP/iostat.out"
+  if [ ! -r /proc/self/io ] || [ -z "$PM_IO_SAMPLER" ]; then
     printf '/proc/PID/io is not available on this kernel\n'
     pm_note_error '/proc/PID/io unavailable'
     return 1
   fi
-  if pm_have iostat; then (timeout -k 1 $((secs + 2)) iostat -dxk "$secs" 2 >"$iostat_out" 2>&1 || true) & fi
-  t0=$(date +%s%N)
-  grep -H -E '^(read|write)_bytes' /proc/[0-9]*/io >"$a" 2>/dev/null || true
-  sleep "$secs"
-  t1=$(date +%s%N)
-  grep -H -E '^(read|write)_bytes' /proc/[0-9]*/io >"$b" 2>/dev/null || true
+  wait "$PM_IO_SAMPLER" || true
+  read -r ms <"$PM_TMP/io.ms" || ms=1
   printf '# block I/O per process over %ss from /proc/PID/io (bytes/s), top 20 by writes\n' "$secs"
   printf 'PID COMM CONTAINER READ_B/S WRITE_B/S\n'
-  LC_ALL=C awk -v ms="$(( (t1 - t0) / 1000000 ))" -v mapfile="$map" '
+  LC_ALL=C awk -v ms="$ms" -v mapfile="$map" '
     function pidof(path,   p) { split(path, p, "/"); return p[3] }
     BEGIN {
       if (ms <= 0) ms = 1
@@ -450,7 +521,6 @@ pm_probe_io_block() {
       }
     }' "$a" "$b" | sort -k5,5nr -k4,4nr | head -n 20
   printf '\n'
-  wait
   if [ -s "$iostat_out" ]; then
     printf '# iostat -dxk %s 2 (second report is the sample)\n' "$secs"
     tail -n 60 "$iostat_out"

@@ -9,7 +9,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Something a test can need from the machine. */
-export type Requirement = 'root' | 'docker' | 'chromium' | 'shellcheck';
+export type Requirement = 'root' | 'docker' | 'chromium' | 'shellcheck' | 'strace';
 
 /** Where the console tests find the browser (Debian's package). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -45,6 +45,7 @@ const CHECKS: Record<Requirement, () => string | null> = {
       ? null
       : `${CHROMIUM_PATH} is not installed (apt-get install chromium)`,
   shellcheck: () => missingTool('shellcheck', 'shellcheck'),
+  strace: () => missingTool('strace', 'strace'),
 };
 
 /** Whether tests needing some requirements run here, and if not why. */

@@ -35,7 +35,7 @@ export interface CommandDocument {
   readonly script: string;
   readonly platform: DocumentPlatform;
   readonly parameters: Readonly<Record<string, DocumentParameter>>;
-  /** Execution timeout the document declares (the collectors budget 30 s inside it). */
+  /** Execution timeout the document declares (inside it, each collector section has a 10 s budget and the whole run 40 s). */
   readonly timeoutSeconds: number;
   /** For action documents: the catalogue action ids this document serves. */
   readonly actions?: readonly string[];

@@ -14,6 +14,8 @@ export interface EvidenceSection {
   readonly truncated?: boolean;
   /** Set by collectors when the probe could not run (tool missing, timed out). */
   readonly error?: string;
+  /** How long the probe took, in ms (the collectors record it: where a collection spends its time). */
+  readonly durationMs?: number;
 }
 
 /** The target the evidence describes. */
@@ -80,6 +82,7 @@ const sectionSchema = z.object({
   output: z.string(),
   truncated: z.optional(z.boolean()),
   error: z.optional(z.nullable(z.string())),
+  durationMs: z.optional(z.number().check(z.gte(0))),
 });
 
 const optionalName = z.optional(z.nullable(z.string()));
