@@ -45,7 +45,11 @@ export interface AuditPayloads {
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
   readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };
   /** The execution stopped without finishing (its runner was killed; on AWS it ended without its outcome step). */
-  readonly interrupted: { readonly reason: string; readonly startedAt: string };
+  readonly interrupted: {
+    readonly reason: string; readonly startedAt: string;
+    /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held (released). */
+    readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly released?: readonly string[];
+  };
   /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
   readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {
