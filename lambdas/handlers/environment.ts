@@ -72,7 +72,8 @@ const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
   // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
-  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
+  // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
+  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish', alarms: 'describe' },
   AcquireLock: CORE,
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },

@@ -40,7 +40,7 @@ describe('CDK app', () => {
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { state: { value: ['ALARM'] }, alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }] },
+        detail: { state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] }, alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }] },
       },
       Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RoleArn: Match.anyValue() })],
     });

@@ -20,6 +20,8 @@ export interface AuditPayloads {
     readonly dimensions?: readonly Readonly<Record<string, string>>[]; readonly requested?: ManualInput;
     /** Dimension sets that named no usable target (a pod that is gone, a cluster not readable), with why. */
     readonly unresolved?: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
+    /** A composite alarm whose actions were suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): skipped at intake. */
+    readonly suppressed?: string;
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];
