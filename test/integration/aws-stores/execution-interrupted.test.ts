@@ -1,54 +1,44 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
-import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { handleExecutionStatusChange } from '../../../lambdas/handlers/execution-interrupted.js';
+import { LocalDynamo } from '../../unit/handlers/lambda-harness.js';
 
 // Step Functions' own status-change event, as documented (source aws.states, default bus).
 const EVENT = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/events/sfn-execution-status-change-aborted.json'), 'utf8'));
 const MACHINE = EVENT.detail.stateMachineArn as string;
 const clock = { now: () => new Date('2026-12-02T12:00:00Z') };
 
-let server: any;
-let raw: DynamoDBClient;
+const dynamo = new LocalDynamo();
 let ddb: DynamoDBDocumentClient;
-let n = 0;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${server.address().port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await dynamo.start();
+  ddb = DynamoDBDocumentClient.from(dynamo.raw, { marshallOptions: { removeUndefinedValues: true } });
 });
 afterAll(async () => {
-  raw.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
+  await dynamo.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** Fresh tables and event file: the ports the Lambda wires, over dynalite and the local bus file. */
 async function stores() {
-  const id = ++n;
-  await createAuditTable(raw, `audit-i${id}`);
-  await createStateTable(raw, `state-i${id}`);
+  const tables = await dynamo.tables();
   const dir = mkdtempSync(join(tmpdir(), 'paramedic-interrupted-'));
   dirs.push(dir);
   const events = new LocalEventPublisher(dir);
   const ports = {
-    audit: new DynamoDbAuditStore(ddb, `audit-i${id}`), locks: new DynamoDbLockStore(ddb, `state-i${id}`, clock),
-    state: new DynamoDbStateStore(ddb, `state-i${id}`, clock), events, config: resolveWorkflowConfig({ dryRun: false, deploymentName: 'prod' }),
+    audit: new DynamoDbAuditStore(ddb, tables.audit), locks: new DynamoDbLockStore(ddb, tables.state, clock),
+    state: new DynamoDbStateStore(ddb, tables.state, clock), events, config: resolveWorkflowConfig({ dryRun: false, deploymentName: 'prod' }),
   };
   return { ports, events };
 }
