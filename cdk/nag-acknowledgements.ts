@@ -53,7 +53,7 @@ export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pi
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionArn)}:*`), 'Step Functions invokes the workflow functions including their versions/aliases (LambdaInvoke grant)');
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
   }
-  for (const fn of [pipeline.approveFunction, pipeline.commandCompletion.function]) {
+  for (const fn of [pipeline.approveFunction, pipeline.commandCompletion.function, pipeline.interruptedExecutions.function]) {
     ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
   }
   for (const cluster of pipeline.eksClusters) {

@@ -260,7 +260,9 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       const by = body.by ?? userInfo().username;
       if (typeof by !== 'string' || !isValidActor(by)) throw new HttpError(400, 'by must be your user name');
       const result = await manualRun(body.runbookId, body.target, `user:${by}`, { dataDir: options.dataDir, rulebook: options.rulebook, mode, approval: { kind: 'wait', seconds: 0 }, print: () => undefined });
-      return json(res, 200, { executionId: result.executionId, status: result.record.status, outcome: result.output?.outcome?.outcome ?? null });
+      // The outcome Complete recorded: an escalated run ends FAILED (its `Escalated` state) and has no output.
+      const completed = result.entries.findLast((e) => e.type === 'completed');
+      return json(res, 200, { executionId: result.executionId, status: result.record.status, outcome: completed?.outcome ?? null });
     }
     if (method === 'GET' && path === '/api/verify') return json(res, 200, await audit.verify());
     throw new HttpError(404, `no route ${method} ${path}`);

@@ -25,7 +25,8 @@ export function alarmEventPattern(prefixes: readonly string[]): events.EventPatt
   return {
     source: ['aws.cloudwatch'],
     detailType: ['CloudWatch Alarm State Change'],
-    detail: { state: { value: ['ALARM'] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
+    // A composite alarm with suppressed actions (its suppressor in ALARM, or a wait/extension period) starts nothing; Intake checks again.
+    detail: { state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
   };
 }
 

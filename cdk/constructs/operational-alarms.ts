@@ -19,9 +19,10 @@ export interface OperationalAlarmsProps {
   /** Functions by a short name used in the alarm descriptions. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   /**
-   * The Escalate step's function: every invocation is an escalated run. Escalated executions end
-   * SUCCEEDED (the workflow did its job: a person was told), so they would never trip
-   * ExecutionsFailed; this alarm, and the `escalated` status event, are what an operator pages on.
+   * The Escalate step's function: every invocation is an escalated run. Escalated executions end in
+   * the `Escalated` Fail state (error RemediationEscalated), so they count in ExecutionsFailed too;
+   * this alarm fires as soon as escalation starts and says it is an incident for a person, not a
+   * broken pipeline (Step Functions' metrics carry no error name to tell the two apart).
    * @default no escalation alarm
    */
   readonly escalateFunction?: lambda.IFunction;
@@ -49,7 +50,7 @@ export class OperationalAlarms extends Construct {
       if (props.topic) alarm.addAlarmAction(new actions.SnsAction(props.topic));
       alarms.set(alarmId, alarm);
     };
-    add('ExecutionsFailed', props.stateMachine.metricFailed({ period: PERIOD, statistic: 'Sum' }), 'a workflow execution failed; open it in the Step Functions console and read the failing state\'s error');
+    add('ExecutionsFailed', props.stateMachine.metricFailed({ period: PERIOD, statistic: 'Sum' }), 'a workflow execution failed; open it in the Step Functions console: error RemediationEscalated is an incident a person must handle (the Escalations alarm fires too), any other error is a broken step to fix');
     add('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: PERIOD, statistic: 'Sum' }), 'a workflow execution timed out; its lock is released only when the lock expires');
     for (const [name, fn] of Object.entries(props.functions)) {
       add(`${name}Errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), `the ${name} function raised errors; read its log group`);

@@ -18,6 +18,7 @@ import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
 import { ClusterAccess } from '../constructs/cluster-access.js';
 import { CommandCompletion } from '../constructs/command-completion.js';
+import { InterruptedExecutions } from '../constructs/interrupted-executions.js';
 import type { AuditStore } from '../constructs/audit-store.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { ParamedicEventBus } from '../constructs/event-bus.js';
@@ -57,6 +58,8 @@ export class PipelineStack extends Stack {
   public readonly operationalAlarms: OperationalAlarms;
   /** SSM completion by event: the rule on SSM's command status changes and its Lambda. */
   public readonly commandCompletion: CommandCompletion;
+  /** Closes executions that ended (failed, timed out, aborted) without writing their outcome. */
+  public readonly interruptedExecutions: InterruptedExecutions;
   /** The EKS clusters the workflow may act on (from config). */
   public readonly eksClusters: readonly string[];
   /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
@@ -132,6 +135,10 @@ export class PipelineStack extends Stack {
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
 
+    this.interruptedExecutions = new InterruptedExecutions(this, 'InterruptedExecutions', {
+      stateMachine: this.workflow.stateMachine, resources, workflowConfig: JSON.stringify(workflowConfig), logKey: props.key, ...reserved,
+    });
+
     this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });
 
     this.events.startRunsOn(this.workflow.stateMachine);
@@ -139,7 +146,7 @@ export class PipelineStack extends Stack {
     const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
-      functions: { ...functions, Approve: this.approveFunction, CommandCompleted: this.commandCompletion.function },
+      functions: { ...functions, Approve: this.approveFunction, CommandCompleted: this.commandCompletion.function, ExecutionInterrupted: this.interruptedExecutions.function },
       escalateFunction: functions.Escalate,
       deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
       topic: alarmTopic,

@@ -5,7 +5,8 @@
  * Intake -> IsDuplicate -> AcquireLock (LockBusyWait loop) -> Collect -> Classify -> Plan ->
  * RouteByDecision: automatic -> RemediateStep loop | approval -> RequestApproval (waitForTaskToken)
  * -> RecordApproval -> IsApproved | escalate -> Escalate | otherwise report -> ...
- * RemediateStep loop -> VerifyWait -> Verify -> IsCleared (or Escalate) -> ReleaseLock -> Complete.
+ * RemediateStep loop -> VerifyWait -> Verify -> IsCleared (or Escalate) -> ReleaseLock -> Complete
+ * -> HasFailed: `Failed` (a step failed) | `Escalated` (a person must act) | `Done`.
  * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
  * per-target lock is released and the failure recorded on every path.
  */
@@ -14,6 +15,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { ESCALATED_CAUSE, REMEDIATION_ESCALATED_ERROR, WORKFLOW_FAILED_ERROR } from '../../lambdas/core/workflow/end-states.js';
 import type { WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 
 /** Tuning of the definition (all have defaults). */
@@ -112,10 +114,13 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   const lockBusyWait = new sfn.Wait(scope, 'LockBusyWait', { time: sfn.WaitTime.duration(props.lockRetryInterval ?? Duration.seconds(30)) });
   const verifyWait = new sfn.Wait(scope, 'VerifyWait', { time: sfn.WaitTime.duration(props.verifyDelay ?? Duration.seconds(60)) });
   const done = new sfn.Succeed(scope, 'Done');
-  const failed = new sfn.Fail(scope, 'Failed', { error: 'RemediationWorkflowFailed', cause: 'A step failed; the lock was released and the failure is in the audit record' });
+  const failed = new sfn.Fail(scope, 'Failed', { error: WORKFLOW_FAILED_ERROR, cause: 'A step failed; the lock was released and the failure is in the audit record' });
+  // An escalated run fails visibly (ExecutionsFailed, the console): it ended needing a person, after Complete recorded it.
+  const escalated = new sfn.Fail(scope, 'Escalated', { error: REMEDIATION_ESCALATED_ERROR, cause: ESCALATED_CAUSE });
 
   const hasFailed = new sfn.Choice(scope, 'HasFailed')
     .when(sfn.Condition.isPresent('$.failure'), failed)
+    .when(sfn.Condition.isPresent('$.escalation'), escalated)
     .otherwise(done);
   releaseLock.next(complete);
   complete.next(hasFailed);

@@ -17,6 +17,8 @@ export const ENV = {
   config: 'PARAMEDIC_CONFIG',
   /** Overrides the compiled runbooks file (default: `runbooks.json` beside the bundle). */
   runbooksJson: 'PARAMEDIC_RUNBOOKS_JSON',
+  /** The deployment's state machine: ExecutionInterrupted acts only on its executions. */
+  stateMachineArn: 'PARAMEDIC_STATE_MACHINE_ARN',
 } as const;
 
 /** The handler file (under lambdas/handlers/) of each Task state. */
@@ -70,7 +72,8 @@ const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
   // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
-  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
+  // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
+  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish', alarms: 'describe' },
   AcquireLock: CORE,
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
@@ -91,6 +94,8 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
 export const EVENT_HANDLERS = {
   /** SSM's command status-change events -> completion marks in the state table (handlers/command-completed.ts). */
   CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite' } },
+  /** Step Functions' status-change events (failed, timed out, aborted) -> an `interrupted` entry, locks released, a `failed` event (handlers/execution-interrupted.ts). */
+  ExecutionInterrupted: { file: 'execution-interrupted.ts', ports: { audit: 'append', state: 'readWrite', events: 'publish' } },
 } as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;
 
 /** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */

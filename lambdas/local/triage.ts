@@ -9,6 +9,7 @@ import type { AuditEntry } from '../core/audit/audit-entry.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../core/evidence/bundle.js';
 import type { WorkflowConfig } from '../core/workflow/config.js';
+import { endedInRecordedFailState } from '../core/workflow/end-states.js';
 import type { CommandRunner } from '../core/workflow/ports.js';
 import { bindWorkflowSteps } from '../core/workflow/steps/index.js';
 import { alarmEventTargets, formatTarget, parseTarget, TargetGrammarError } from '../core/workflow/targets.js';
@@ -56,8 +57,16 @@ async function execute(input: unknown, executionId: string, adapters: LocalAdapt
   const cluster = localClusterPorts(options.kubeconfig, adapters.clock, config.dryRun ?? false);
   const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config }, ...cluster });
   const workflow = { definition: loadWorkflowDefinition(), tasks: bindWorkflowSteps(ports, adapters.clock), waitOverrides: { LockBusyWait: 200, VerifyWait: 0 } };
-  const { record, output } = await executeLocally(workflow, executionId, input, new ExecutionRecords(adapters.dataDir), { onState: options.onState });
-  return { executionId, record, output, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+  const records = new ExecutionRecords(adapters.dataDir);
+  try {
+    const { record, output } = await executeLocally(workflow, executionId, input, records, { onState: options.onState });
+    return { executionId, record, output, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+  } catch (error) {
+    // `Failed` and `Escalated` come after Complete: the run is recorded (status FAILED), so it is reported, not thrown.
+    const record = endedInRecordedFailState(error) ? await records.get(executionId) : undefined;
+    if (!record) throw error;
+    return { executionId, record, output: undefined, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+  }
 }
 
 /** The target string a recorded bundle names (its EKS node or instance), else `local`. */

@@ -40,7 +40,7 @@ describe('CDK app', () => {
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { state: { value: ['ALARM'] }, alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }] },
+        detail: { state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] }, alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }] },
       },
       Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RoleArn: Match.anyValue() })],
     });
@@ -90,8 +90,8 @@ describe('CDK app', () => {
 
   it('functions are ARM64, Node 22, traced, with their own log group', () => {
     const fns = Object.values(pipeline.findResources('AWS::Lambda::Function'));
-    // 12 Tasks, Approve, CommandCompleted.
-    expect(fns.length).toBe(14);
+    // 12 Tasks, Approve, CommandCompleted, ExecutionInterrupted.
+    expect(fns.length).toBe(15);
     for (const f of fns as any[]) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Runtime).toBe('nodejs22.x');

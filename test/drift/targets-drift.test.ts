@@ -1,5 +1,7 @@
 /**
- * Drift tests: every way in resolves a target string, and every alarm fixture, to the same targets.
+ * Drift tests: every way in resolves a target string, and every alarm fixture, to the same targets
+ * (a composite alarm's children are read through CloudWatch: the Intake Lambda resolves them, a
+ * machine without AWS records them as unresolved).
  * The ways in: the CLI (`run --target`, `triage --alarm`), the console API (POST /api/runs), the
  * Intake Lambda (its deployed entry point on dynalite) and the local runner (the synthesized state
  * machine over the local adapters).
@@ -12,11 +14,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchAlarmReader } from '../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
+import { normalizeAlarmEvent } from '../../lambdas/core/workflow/alarm-event.js';
+import { compositeDimensions } from '../../lambdas/core/workflow/composite-alarm.js';
 import { Command } from 'commander';
 import { registerRunCommand } from '../../cli/commands/run.js';
 import { startConsoleServer, type ConsoleServer } from '../../console/server.js';
 import type { AuditEntryOf } from '../../lambdas/core/audit/audit-entry.js';
-import { alarmEventTargets, expandTargets, parseTarget } from '../../lambdas/core/workflow/targets.js';
+import { alarmEventTargets, expandTargets, parseTarget, resolveAlarmTargets } from '../../lambdas/core/workflow/targets.js';
 import { loadRulebook, REPO_ROOT } from '../../lambdas/adapters/local/runbook-directory.js';
 import type { CommandRunner } from '../../lambdas/core/workflow/ports.js';
 import { triageAlarm } from '../../lambdas/local/triage.js';
@@ -134,6 +140,16 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
   ];
   const dynamo = new LocalDynamo();
   const autoscaling = mockClient(AutoScalingClient);
+  // The children of the composite fixtures, as DescribeAlarms returns them (no local CloudWatch exists).
+  const cloudwatch = mockClient(CloudWatchClient);
+  const CHILDREN: Record<string, MetricAlarm> = {
+    'paramedic-docker-disk-child': { AlarmName: 'paramedic-docker-disk-child', StateValue: 'ALARM', Dimensions: [{ Name: 'InstanceId', Value: 'i-0bbbbbbbbbbbbbbb1' }, { Name: 'path', Value: '/' }] },
+    'paramedic-docker-health-child': { AlarmName: 'paramedic-docker-health-child', StateValue: 'OK', Dimensions: [{ Name: 'InstanceId', Value: 'i-0bbbbbbbbbbbbbbb2' }] },
+  };
+  const describeChildren = () => {
+    cloudwatch.reset();
+    cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input) => ({ MetricAlarms: (input.AlarmNames ?? []).flatMap((n: string) => (CHILDREN[n] ? [CHILDREN[n]] : [])), CompositeAlarms: [] }));
+  };
   let restore = () => undefined as void;
   beforeAll(() => dynamo.start());
   afterAll(() => dynamo.stop());
@@ -149,6 +165,11 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
     const alarm = 'executionId' in doc ? doc.state : doc;
     let specs;
     try { specs = alarmEventTargets(alarm, ['prod']); } catch { specs = undefined; }
+
+    // A composite alarm's children are read through CloudWatch: the Lambda can, a machine without AWS cannot.
+    describeChildren();
+    const rule = specs ? normalizeAlarmEvent(alarm).alarmRule : undefined;
+    const children = rule === undefined || normalizeAlarmEvent(alarm).actionsSuppressedBy ? [] : resolveAlarmTargets((await compositeDimensions(rule, new CloudWatchAlarmReader(new CloudWatchClient({ region: 'eu-west-1' })))).dimensions, ['prod']);
 
     const tables = await dynamo.tables();
     restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), PARAMEDIC_CONFIG: JSON.stringify({ eksClusters: ['prod'] }) });
@@ -170,7 +191,8 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
     // Groups expand through the cloud's directory; everything else is the same spec everywhere.
     const withFleet = specs.flatMap((s) => (s.kind === 'auto-scaling-group' ? FLEET : []));
     const direct = (await expandTargets(specs, undefined, 1000)).map((t) => t.id);
-    expect([...lambda as string[]].sort()).toEqual([...direct, ...withFleet].sort());
+    const viaChildren = (await expandTargets(children, undefined, 1000)).map((t) => t.id);
+    expect([...lambda as string[]].sort()).toEqual([...direct, ...withFleet, ...viaChildren].sort());
     expect(local).toEqual(direct);
   }, 60_000);
 });

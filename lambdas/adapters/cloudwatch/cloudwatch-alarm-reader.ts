@@ -1,5 +1,6 @@
-/** Reads an alarm's current state, so verification can check that it left ALARM. */
-import { DescribeAlarmsCommand, type CloudWatchClient, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+/** Reads an alarm's current state (verification: did it leave ALARM?) and what it watches (a composite's children). */
+import { DescribeAlarmsCommand, type CloudWatchClient, type Dimension, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { isMetricsInsightsQuery, queryDimensions } from '../../core/workflow/metrics-insights-query.js';
 import type { AlarmReading, AlarmStateReader } from '../../core/workflow/ports.js';
 
 /**
@@ -11,6 +12,22 @@ export function evaluationSecondsOf(alarm: MetricAlarm): number | undefined {
   return period > 0 && alarm.EvaluationPeriods ? period * alarm.EvaluationPeriods : undefined;
 }
 
+const asMap = (dims: readonly Dimension[] | undefined): Record<string, string> =>
+  Object.fromEntries((dims ?? []).filter((d) => d.Name && d.Value !== undefined).map((d) => [d.Name!, d.Value!]));
+
+/** The dimension sets a metric alarm watches: its metric, each metric of its math, each Metrics Insights WHERE. */
+export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
+  const sets = [asMap(alarm.Dimensions)];
+  for (const m of alarm.Metrics ?? []) {
+    if (m.MetricStat?.Metric) sets.push(asMap(m.MetricStat.Metric.Dimensions));
+    else if (isMetricsInsightsQuery(m.Expression)) {
+      const pinned = queryDimensions(m.Expression);
+      if ('dimensions' in pinned) sets.push({ ...pinned.dimensions });
+    }
+  }
+  return sets.filter((d) => Object.keys(d).length > 0);
+}
+
 /** AlarmStateReader over CloudWatch DescribeAlarms (metric and composite alarms). */
 export class CloudWatchAlarmReader implements AlarmStateReader {
   constructor(private readonly cloudwatch: CloudWatchClient) {}
@@ -20,9 +37,10 @@ export class CloudWatchAlarmReader implements AlarmStateReader {
     const metric = out.MetricAlarms?.[0];
     if (metric?.StateValue) {
       const evaluationSeconds = evaluationSecondsOf(metric);
-      return { state: metric.StateValue, ...(evaluationSeconds ? { evaluationSeconds } : {}) };
+      const dimensions = dimensionsOf(metric);
+      return { state: metric.StateValue, ...(evaluationSeconds ? { evaluationSeconds } : {}), ...(dimensions.length ? { dimensions } : {}) };
     }
-    const composite = out.CompositeAlarms?.[0]?.StateValue;
-    return composite ? { state: composite } : undefined;
+    const composite = out.CompositeAlarms?.[0];
+    return composite?.StateValue ? { state: composite.StateValue, ...(composite.AlarmRule ? { alarmRule: composite.AlarmRule } : {}) } : undefined;
   }
 }

@@ -20,6 +20,8 @@ export interface AuditPayloads {
     readonly dimensions?: readonly Readonly<Record<string, string>>[]; readonly requested?: ManualInput;
     /** Dimension sets that named no usable target (a pod that is gone, a cluster not readable), with why. */
     readonly unresolved?: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
+    /** A composite alarm whose actions were suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): skipped at intake. */
+    readonly suppressed?: string;
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];
@@ -45,7 +47,11 @@ export interface AuditPayloads {
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
   readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };
   /** The execution stopped without finishing (its runner was killed; on AWS it ended without its outcome step). */
-  readonly interrupted: { readonly reason: string; readonly startedAt: string };
+  readonly interrupted: {
+    readonly reason: string; readonly startedAt: string;
+    /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held (released). */
+    readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly released?: readonly string[];
+  };
   /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
   readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {

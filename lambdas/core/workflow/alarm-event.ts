@@ -5,6 +5,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
  */
 
+import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
+
 /** An alarm state change, reduced to what the workflow uses. */
 export interface NormalizedAlarm {
   /** EventBridge event id: identical on an at-least-once redelivery. */
@@ -17,8 +19,14 @@ export interface NormalizedAlarm {
   readonly time: string;
   readonly account: string;
   readonly region: string;
-  /** The dimension maps of every metric the alarm watches. */
+  /** The dimension maps of every metric the alarm watches (a Metrics Insights query: its WHERE equalities). */
   readonly dimensions: readonly Readonly<Record<string, string>>[];
+  /** Metrics Insights queries that pin no dimension, with why (recorded on the `triggered` entry). */
+  readonly unresolvedQueries: readonly { readonly query: string; readonly reason: string }[];
+  /** A composite alarm's rule (`ALARM("child") OR …`): its targets are its children's. */
+  readonly alarmRule?: string;
+  /** Set when a composite alarm's actions are suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): nothing should act on it. */
+  readonly actionsSuppressedBy?: string;
 }
 
 /** An event that is not an alarm state change the workflow can use. */
@@ -37,11 +45,18 @@ export function isAlarmEvent(input: unknown): boolean {
   return isRecord(input) && input['detail-type'] === 'CloudWatch Alarm State Change' && isRecord(input.detail);
 }
 
-function dimensionsOf(detail: Record<string, unknown>): Record<string, string>[] {
+function dimensionsOf(detail: Record<string, unknown>): Pick<NormalizedAlarm, 'dimensions' | 'unresolvedQueries'> {
   const configuration = isRecord(detail.configuration) ? detail.configuration : {};
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
   const out: Record<string, string>[] = [];
+  const unresolvedQueries: { query: string; reason: string }[] = [];
   for (const m of metrics) {
+    if (isRecord(m) && !isRecord(m.metricStat) && isMetricsInsightsQuery(m.expression)) {
+      const pinned = queryDimensions(m.expression);
+      if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0) out.push({ ...pinned.dimensions });
+      else unresolvedQueries.push({ query: m.expression.slice(0, 300), reason: 'reason' in pinned ? pinned.reason : 'no dimension' });
+      continue;
+    }
     const metric = isRecord(m) && isRecord(m.metricStat) && isRecord(m.metricStat.metric) ? m.metricStat.metric : undefined;
     const dims = metric && isRecord(metric.dimensions) ? metric.dimensions : undefined;
     if (!dims) continue;
@@ -49,7 +64,7 @@ function dimensionsOf(detail: Record<string, unknown>): Record<string, string>[]
     for (const [k, v] of Object.entries(dims)) if (typeof v === 'string') clean[k] = v;
     if (Object.keys(clean).length > 0) out.push(clean);
   }
-  return out;
+  return { dimensions: out, unresolvedQueries };
 }
 
 /**
@@ -64,6 +79,7 @@ export function normalizeAlarmEvent(event: unknown): NormalizedAlarm {
   const detail = e.detail as Record<string, unknown>;
   const state = isRecord(detail.state) ? detail.state : {};
   const previous = isRecord(detail.previousState) ? detail.previousState : {};
+  const configuration = isRecord(detail.configuration) ? detail.configuration : {};
   const alarmName = str(detail.alarmName);
   if (!alarmName) throw new AlarmEventError('alarm event without detail.alarmName');
   const resources = Array.isArray(e.resources) ? e.resources : [];
@@ -77,6 +93,8 @@ export function normalizeAlarmEvent(event: unknown): NormalizedAlarm {
     time: str(state.timestamp) ?? str(e.time) ?? '',
     account: str(e.account) ?? '',
     region: str(e.region) ?? '',
-    dimensions: dimensionsOf(detail),
+    ...dimensionsOf(detail),
+    ...(str(configuration.alarmRule) ? { alarmRule: str(configuration.alarmRule)! } : {}),
+    ...(str(state.actionsSuppressedBy) ? { actionsSuppressedBy: str(state.actionsSuppressedBy)! } : {}),
   };
 }

@@ -3,12 +3,15 @@ import type { AuditEntryBase, AuditEntryInput, AuditEventType, AuditPayloads } f
 import type { IntakeResult } from './model.js';
 import type { AuditStore, Clock } from './ports.js';
 
+/** What an entry is stamped from: the execution's intake, or the part of it its trail recorded. */
+export type AuditSubject = Pick<IntakeResult, 'trigger' | 'targets' | 'runbookId'>;
+
 /**
  * Appends one entry of type `type` with its payload; `extra` overrides actor, runbook or outcome.
  * @example await appendAudit({ audit }, clock, executionId, intake, 'planned', { plan }, { runbookId: plan.runbookId })
  */
 export async function appendAudit<T extends AuditEventType>(
-  ports: { readonly audit: AuditStore }, clock: Clock, executionId: string, intake: IntakeResult | undefined,
+  ports: { readonly audit: AuditStore }, clock: Clock, executionId: string, intake: AuditSubject | undefined,
   type: T, data: AuditPayloads[T], extra: Partial<Pick<AuditEntryBase, 'actor' | 'runbookId' | 'outcome' | 'target'>> = {},
 ): Promise<void> {
   await ports.audit.append({

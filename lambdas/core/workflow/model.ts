@@ -79,7 +79,7 @@ export interface IntakeResult {
   readonly runbookId?: string;
   /** Replays: the stored evidence Collect records instead of running a collector. */
   readonly replay?: ReplaySource;
-  /** True when this delivery repeats one already being handled (the execution stops). */
+  /** True when the execution stops at intake: this delivery repeats one already being handled, or the alarm's actions are suppressed. */
   readonly duplicate: boolean;
   readonly dedupeKey: string;
   readonly startedAt: string;

@@ -111,9 +111,13 @@ export interface AlarmReading {
   readonly state: string;
   /** Period × EvaluationPeriods of a metric alarm, seconds; absent when unknown (composite alarms). */
   readonly evaluationSeconds?: number;
+  /** A metric alarm's dimension sets (its metric, its metric-math metrics, its Metrics Insights WHERE): what a composite parent targets. */
+  readonly dimensions?: readonly Readonly<Record<string, string>>[];
+  /** A composite alarm's rule. */
+  readonly alarmRule?: string;
 }
 
-/** Reads an alarm's current state (verification: did it leave ALARM?). */
+/** Reads an alarm's current state (verification: did it leave ALARM?) and what it watches (a composite alarm's children). */
 export interface AlarmStateReader {
   /** The alarm's reading, or undefined when there is no such alarm. */
   readAlarm(alarmName: string): Promise<AlarmReading | undefined>;

@@ -18,8 +18,11 @@ export interface StatusDetails {
   readonly summary?: string;
 }
 
+/** What an event is built from: the execution's intake, or the part of it its trail recorded. */
+export type StatusSubject = Pick<IntakeResult, 'trigger' | 'mode' | 'targets' | 'runbookId'>;
+
 /** `dry-run` or `execute`: a manual run chose; an alarm run follows the deployment's `dryRun`. */
-export function eventMode(intake: IntakeResult, config: WorkflowPorts['config']): 'dry-run' | 'execute' {
+export function eventMode(intake: Pick<IntakeResult, 'mode'>, config: WorkflowPorts['config']): 'dry-run' | 'execute' {
   if (intake.mode === 'alarm') return config.dryRun ? 'dry-run' : 'execute';
   return intake.mode;
 }
@@ -28,7 +31,7 @@ export function eventMode(intake: IntakeResult, config: WorkflowPorts['config'])
  * Publishes one status event; never throws.
  * @example await publishStatus(ports, clock, executionId, intake, 'classified', { runbookId, confidence })
  */
-export async function publishStatus(ports: StatusEventPorts, clock: Clock, executionId: string, intake: IntakeResult, status: ExecutionStatus, details: StatusDetails = {}): Promise<void> {
+export async function publishStatus(ports: StatusEventPorts, clock: Clock, executionId: string, intake: StatusSubject, status: ExecutionStatus, details: StatusDetails = {}): Promise<void> {
   if (!ports.events) return;
   const event = executionStatusChange({
     executionId, status, at: clock.now().toISOString(),

@@ -189,8 +189,11 @@ export interface Scenario {
   readonly locks: DynamoDbLockStore;
   readonly state: DynamoDbStateStore;
   readonly ports: WorkflowPorts;
-  /** Runs one execution to its end; resolves with the output, or `{ error }` when it failed. */
-  execute(input: unknown, executionId?: string): Promise<{ output?: any; error?: Error; executionId: string }>;
+  /**
+   * Runs one execution to its end; resolves with the output, or `{ error }` when it failed. `state`
+   * is the final execution state either way: the output, or the input of the Fail state it ended in.
+   */
+  execute(input: unknown, executionId?: string): Promise<{ output?: any; error?: Error; state?: any; executionId: string }>;
 }
 
 /** Builds a scenario on fresh tables. */
@@ -220,10 +223,18 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
         overrides: { taskResourceLocalHandlers: tasks as never, waitTimeOverrides: { LockBusyWait: 15, VerifyWait: 0 } },
         context: { Execution: { Id: executionId }, Task: { Token: `token-${executionId}` } } as never,
       });
+      // The input of a Fail state the run entered: what the Step Functions console shows of a failed or escalated run.
+      let failState: any;
+      const consume = (async () => {
+        for await (const event of run.eventLogs) if (event.type === 'StateEntered' && (event as any).state?.type === 'Fail') failState = (event as any).state.input;
+      })();
       try {
-        return { output: await run.result, executionId };
+        const output = await run.result;
+        await consume.catch(() => undefined);
+        return { output, state: output, executionId };
       } catch (error) {
-        return { error: error as Error, executionId };
+        await consume.catch(() => undefined);
+        return { error: error as Error, ...(failState ? { state: failState } : {}), executionId };
       }
     },
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { fixture, scenario, startInfra, type LocalInfra, type Scenario } from './harness.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
+import { handleExecutionStatusChange } from '../../../lambdas/handlers/execution-interrupted.js';
 
 const HOST = 'i-0123456789abcdef0';
 
@@ -102,12 +103,18 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect(run.output.completion.outcome).toBe('escalated');
-    expect(run.output.escalation.reason).toContain('docker-start-service');
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.completion.outcome).toBe('escalated');
+    expect(run.state.escalation.reason).toContain('docker-start-service');
     expect(s.notifier.messages.some((m) => m.kind === 'escalation')).toBe(true);
     expect(await types(s, run.executionId)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'step', 'escalated', 'released', 'completed']);
     expect(await s.state.get(`failures#${HOST}`)).toMatchObject({ times: [expect.any(String)] });
     expect(await lockItem(s, HOST)).toBeUndefined();
+    // Step Functions reports the Escalated state as FAILED: the run recorded its completion, so it is not "interrupted".
+    const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:Paramedic';
+    const ended = { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { executionArn: run.executionId, stateMachineArn, status: 'FAILED', startDate: Date.now() - 1000, error: 'RemediationEscalated' } };
+    expect(await handleExecutionStatusChange(ended, stateMachineArn, s.ports, { now: () => new Date() })).toMatchObject({ closed: false, why: 'the run recorded its completion (outcome escalated)' });
+    expect(await types(s, run.executionId)).not.toContain('interrupted');
   });
 
   it('remediation that does not help is caught by verification and escalated', async () => {
@@ -116,9 +123,10 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect(run.output.verification.cleared).toBe(false);
-    expect(run.output.verification.reason).toContain('still matches');
-    expect(run.output.completion.outcome).toBe('escalated');
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.verification.cleared).toBe(false);
+    expect(run.state.verification.reason).toContain('still matches');
+    expect(run.state.completion.outcome).toBe('escalated');
   });
 
   it('a duplicate delivery of the same event produces one remediation', async () => {
@@ -144,15 +152,15 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
       s.execute(alarm({ id: 'event-b', alarmName: 'paramedic-docker-socket' })),
     ]);
 
-    expect(a.error).toBeUndefined();
-    expect(b.error).toBeUndefined();
-    expect(a.output.intake.duplicate || b.output.intake.duplicate).toBe(false);
+    // The one that remediated (in vain) ends in the Escalated state; the other, skipped, succeeds.
+    expect([a, b].map((r) => (r.error?.cause as Error | undefined)?.name ?? 'succeeded').sort()).toEqual(['RemediationEscalated', 'succeeded']);
+    expect(a.state.intake.duplicate || b.state.intake.duplicate).toBe(false);
     const runs = [...s.fleet.actions].sort((x, y) => x.start - y.start);
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.start).toBeGreaterThanOrEqual(runs[i - 1]!.end);
     // The second one found the runbook in cooldown: only one remediation at all.
     expect(runs).toHaveLength(1);
-    expect([a.output.completion.outcome, b.output.completion.outcome].sort()).toEqual(['escalated', 'skipped']);
-    expect(Math.max(a.output.lock.attempts, b.output.lock.attempts)).toBeGreaterThan(1);
+    expect([a.state.completion.outcome, b.state.completion.outcome].sort()).toEqual(['escalated', 'skipped']);
+    expect(Math.max(a.state.lock.attempts, b.state.lock.attempts)).toBeGreaterThan(1);
     expect(await lockItem(s, HOST)).toBeUndefined();
   });
 

@@ -24,13 +24,13 @@ describe('safety you can declare: preconditions in a local run of the synthesize
 
     const run = await s.execute({ runbookId: 'disk-full', target: HOST, mode: 'execute', invokedBy: 'dave' });
 
-    expect(run.error).toBeUndefined();
-    expect(run.output.plan.decision).toBe('escalate');
-    expect(run.output.plan.reason).toMatch(/^refused by preconditions: i-0123456789abcdef0: precondition space-is-low \(not met/);
-    expect(run.output.plan.targets).toEqual([]);
-    expect(run.output.plan.steps).toEqual([]);
-    expect(run.output.plan.preconditions.every((p: any) => p.id === 'space-is-low' && p.held === false)).toBe(true);
-    expect(run.output.completion.outcome).toBe('escalated');
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.plan.decision).toBe('escalate');
+    expect(run.state.plan.reason).toMatch(/^refused by preconditions: i-0123456789abcdef0: precondition space-is-low \(not met/);
+    expect(run.state.plan.targets).toEqual([]);
+    expect(run.state.plan.steps).toEqual([]);
+    expect(run.state.plan.preconditions.every((p: any) => p.id === 'space-is-low' && p.held === false)).toBe(true);
+    expect(run.state.completion.outcome).toBe('escalated');
     expect(s.fleet.actions).toEqual([]);
     const entries = await s.audit.execution(run.executionId);
     expect(entries.map((e) => e.type)).toEqual(['triggered', 'locked', 'collected', 'classified', 'planned', 'preconditions', 'escalated', 'released', 'completed']);
@@ -82,13 +82,14 @@ describe('safety you can undo: rollback in a local run of the synthesized workfl
 
     const run = await s.execute({ runbookId: 'node-not-ready', target: `eks:prod/${NODE}`, mode: 'execute', invokedBy: 'erin' });
 
-    expect(run.output.plan.steps.map((st: any) => st.action)).toEqual(['k8s-cordon-node', 'k8s-drain-node', 'node-restart-runtime', 'k8s-uncordon-node']);
-    expect(run.output.remediation.failed).toBe(true);
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.plan.steps.map((st: any) => st.action)).toEqual(['k8s-cordon-node', 'k8s-drain-node', 'node-restart-runtime', 'k8s-uncordon-node']);
+    expect(run.state.remediation.failed).toBe(true);
     // The drain has no inverse (evicted pods are rescheduled by their controllers); the cordon's is the uncordon.
     expect(calls).toEqual([`k8s-cordon-node ${NODE}`, `k8s-drain-node ${NODE}`, `k8s-uncordon-node ${NODE}`]);
     expect(unschedulable.size).toBe(0);
-    expect(run.output.escalation.rollback).toMatchObject({ status: 'rolled-back', steps: [{ undoes: 0, action: 'k8s-uncordon-node', outcomes: [{ status: 'succeeded' }] }] });
-    expect(run.output.completion.outcome).toBe('escalated');
+    expect(run.state.escalation.rollback).toMatchObject({ status: 'rolled-back', steps: [{ undoes: 0, action: 'k8s-uncordon-node', outcomes: [{ status: 'succeeded' }] }] });
+    expect(run.state.completion.outcome).toBe('escalated');
     const entries = await s.audit.execution(run.executionId);
     const types = entries.map((e) => e.type);
     expect(types.slice(types.indexOf('planned'))).toEqual(['planned', 'preconditions', 'approval-requested', 'approval', 'step', 'step', 'step', 'rolled-back', 'escalated', 'released', 'completed']);

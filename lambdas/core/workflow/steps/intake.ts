@@ -3,7 +3,8 @@
  * recorded evidence), resolves its targets through the one target grammar, de-duplicates alarm
  * deliveries, and records the trigger.
  */
-import { isAlarmEvent, normalizeAlarmEvent } from '../alarm-event.js';
+import { isAlarmEvent, normalizeAlarmEvent, type NormalizedAlarm } from '../alarm-event.js';
+import { compositeDimensions } from '../composite-alarm.js';
 import { appendAudit } from '../audit-writer.js';
 import { resolveClusterDimensions } from '../cluster-targets.js';
 import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
@@ -17,13 +18,36 @@ import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller'>;
+export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller' | 'alarms'>;
+
+/**
+ * A composite alarm whose actions are suppressed (its suppressor alarm is in ALARM, or the wait or
+ * extension period runs): recorded as skipped and stopped like a duplicate, without claiming the
+ * alarm, so its next unsuppressed change is handled. The EventBridge rule filters these too.
+ */
+async function suppressedAlarm(executionId: string, alarm: NormalizedAlarm, ports: IntakePorts, clock: Clock, startedAt: string): Promise<IntakeResult> {
+  const result: IntakeResult = {
+    executionId, mode: 'alarm', targets: [], duplicate: true, dedupeKey: alarmDedupeKey(alarm), startedAt,
+    trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
+  };
+  const summary = `alarm ${alarm.alarmName} went ${alarm.state} with its actions suppressed (${alarm.actionsSuppressedBy}): nothing to do`;
+  await appendAudit(ports, clock, executionId, result, 'triggered', {
+    trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
+    dimensions: alarm.dimensions, targets: [], mode: result.mode, suppressed: alarm.actionsSuppressedBy!,
+  }, { outcome: 'skipped' });
+  return result;
+}
 
 async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
   const alarm = normalizeAlarmEvent(state);
+  if (alarm.actionsSuppressedBy) return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
+  // A composite alarm's targets are its children's (read through the alarms port); a Metrics Insights query's, its WHERE equalities.
+  const composite = alarm.alarmRule !== undefined ? await compositeDimensions(alarm.alarmRule, ports.alarms) : { dimensions: [], unresolved: [] };
+  const dimensions = [...alarm.dimensions, ...composite.dimensions];
+  const notTargets = [...alarm.unresolvedQueries.map(({ query, reason }) => ({ dimensions: {}, reason: `${reason}: ${query}` })), ...composite.unresolved];
   // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
-  const onCluster = await resolveClusterDimensions(alarm.dimensions, ports.cluster);
+  const onCluster = await resolveClusterDimensions(dimensions, ports.cluster);
   const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters), ports.targets, ports.config.maxTargetsPerExecution);
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
   const targets = [...onCluster.targets, ...expanded].filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id))).slice(0, ports.config.maxTargetsPerExecution);
@@ -39,7 +63,7 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
   try {
     await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
       trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-      dimensions: alarm.dimensions, targets, mode: result.mode, ...(onCluster.unresolved.length ? { unresolved: onCluster.unresolved } : {}),
+      dimensions, targets, mode: result.mode, ...(notTargets.length + onCluster.unresolved.length ? { unresolved: [...notTargets, ...onCluster.unresolved] } : {}),
     }, duplicate ? { outcome: 'skipped' } : {});
   } catch (error) {
     // A claim left behind would swallow the redelivery of this alarm for dedupeWindowSeconds: expire it now.

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { endedInRecordedFailState, REMEDIATION_ESCALATED_ERROR, WORKFLOW_FAILED_ERROR } from '../../lambdas/core/workflow/end-states.js';
+
+// The generated ASL is the synthesized definition (generated-asl.test.ts fails when it is stale).
+const asl = JSON.parse(readFileSync(join(import.meta.dirname, '../../lambdas/local/workflow.asl.json'), 'utf8'));
+
+describe('how an execution ends after Complete', () => {
+  it('an escalated run ends in its own Fail state, so ExecutionsFailed and the console show it; a failure first, success otherwise', () => {
+    const complete = asl.States.Complete;
+    expect(complete.Next).toBe('HasFailed');
+    const hasFailed = asl.States.HasFailed;
+    expect(hasFailed.Choices).toEqual([
+      { Variable: '$.failure', IsPresent: true, Next: 'Failed' },
+      { Variable: '$.escalation', IsPresent: true, Next: 'Escalated' },
+    ]);
+    expect(hasFailed.Default).toBe('Done');
+    expect(asl.States.Failed).toMatchObject({ Type: 'Fail', Error: WORKFLOW_FAILED_ERROR });
+    expect(asl.States.Escalated).toMatchObject({ Type: 'Fail', Error: REMEDIATION_ESCALATED_ERROR, Cause: expect.stringContaining('a person must act') });
+    expect(asl.States.Done.Type).toBe('Succeed');
+    // A duplicate delivery is not an incident of its own: it still succeeds.
+    expect(asl.States.Duplicate.Type).toBe('Succeed');
+  });
+});
+
+describe('the local runner tells a recorded end from a crash', () => {
+  const failWith = async (states: Record<string, unknown>): Promise<unknown> => {
+    const machine = new StateMachine({ StartAt: 'First', States: states } as never, { validationOptions: { checkArn: false } });
+    try {
+      await machine.run({}, { overrides: { taskResourceLocalHandlers: { First: async () => { throw new Error('AccessDenied'); } } } }).result;
+    } catch (error) {
+      return error;
+    }
+    throw new Error('the execution did not fail');
+  };
+
+  it('the Escalated and Failed states are recorded ends (the CLI prints the report and exits 1)', async () => {
+    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: REMEDIATION_ESCALATED_ERROR, Cause: 'x' } }))).toBe(true);
+    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: WORKFLOW_FAILED_ERROR, Cause: 'x' } }))).toBe(true);
+  });
+
+  it('a step that throws uncaught, or any other Fail state, is not', async () => {
+    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:First', End: true } }))).toBe(false);
+    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: 'SomethingElse' } }))).toBe(false);
+    expect(endedInRecordedFailState(new Error('plain'))).toBe(false);
+    expect(endedInRecordedFailState(null)).toBe(false);
+  });
+});
