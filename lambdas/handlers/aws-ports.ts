@@ -40,10 +40,7 @@ export interface PortFactory {
  * so the S3 client loads (in its own chunk) only when one is read or written.
  */
 function s3StateDocuments(bucket: string): StateDocumentStore {
-  return lazyPort<StateDocumentStore>(async () => {
-    const [{ S3Client }, { S3StateDocuments }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/s3-state-documents.js')]);
-    return new S3StateDocuments(new S3Client({}), bucket);
-  });
+  return lazyPort<StateDocumentStore>(async () => (await import('./ports/s3-state-document-store.js')).s3StateDocumentStore(bucket));
 }
 
 /** Every method of the port rejects with {@link PortNotWiredError} (every port method is async). */

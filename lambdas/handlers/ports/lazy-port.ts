@@ -6,9 +6,9 @@
  * pay for it, once per container.
  */
 
-/** Methods of `T` that return promises: the only kind a lazy port can stand in for. */
+/** Methods of `T` that return promises (optional ones too): the only kind a lazy port can stand in for. */
 type AsyncMethods<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never;
+  [K in keyof T]: NonNullable<T[K]> extends (...args: never[]) => Promise<unknown> ? T[K] : never;
 };
 
 /**
