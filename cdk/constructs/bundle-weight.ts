@@ -21,7 +21,9 @@ export interface BundleWeight {
 
 /** The package of a metafile input (`@aws-sdk/client-s3`), or its first two folders for our own sources (`lambdas/core`). */
 export function packageOf(input: string): string {
-  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 3).join('/');
+  return (
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 3).join('/')
+  );
 }
 
 function inputsBy(outputs: readonly Metafile['outputs'][string][]): [string, number][] {
@@ -39,7 +41,8 @@ function inputsBy(outputs: readonly Metafile['outputs'][string][]): [string, num
 export function weighBundle(metafile: Metafile, entryFile: string): BundleWeight {
   const js = Object.entries(metafile.outputs).filter(([file]) => !file.endsWith('.map'));
   const entries = js.filter(([file]) => file === entryFile || file.endsWith(`/${entryFile}`));
-  if (entries.length !== 1) throw new Error(`expected one output named ${entryFile}, found ${entries.length}`);
+  if (entries.length !== 1)
+    throw new Error(`expected one output named ${entryFile}, found ${entries.length}`);
   const eager = new Set<string>();
   const pending = [entries[0]![0]];
   while (pending.length > 0) {
@@ -50,7 +53,8 @@ export function weighBundle(metafile: Metafile, entryFile: string): BundleWeight
       if (imported.kind === 'import-statement' && !imported.external) pending.push(imported.path);
     }
   }
-  const sum = (files: readonly (readonly [string, { bytes: number }])[]): number => files.reduce((n, [, o]) => n + o.bytes, 0);
+  const sum = (files: readonly (readonly [string, { bytes: number }])[]): number =>
+    files.reduce((n, [, o]) => n + o.bytes, 0);
   const eagerOutputs = js.filter(([file]) => eager.has(file));
   return {
     eagerBytes: sum(eagerOutputs),

@@ -31,7 +31,8 @@ import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
 /** Its stand-in, relative to the repository root. */
-export const ENVIRONMENT_CREDENTIALS_MODULE = 'lambdas/handlers/bundling/environment-credentials.ts';
+export const ENVIRONMENT_CREDENTIALS_MODULE =
+  'lambdas/handlers/bundling/environment-credentials.ts';
 
 /** Some CommonJS dependencies call `require()`; ESM output needs one (in every chunk). */
 export const REQUIRE_BANNER =
@@ -61,7 +62,11 @@ export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
 }
 
 /** The full build of one handler into `outdir`: `index.mjs`, its chunks and their source maps. */
-export function lambdaBuildOptions(repoRoot: string, entry: string, outdir: string): BuildOptions & { metafile: true } {
+export function lambdaBuildOptions(
+  repoRoot: string,
+  entry: string,
+  outdir: string,
+): BuildOptions & { metafile: true } {
   return {
     ...lambdaEsbuildOptions(repoRoot),
     entryPoints: { index: join(repoRoot, entry) },

@@ -11,8 +11,15 @@ import { ENV } from './environment.js';
 
 /** A required variable is missing or unusable: the stack and the handler disagree. */
 export class HandlerEnvironmentError extends Error {
-  constructor(readonly variable: string, problem = 'is not set', options?: { cause?: unknown }) {
-    super(`environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets it`, options);
+  constructor(
+    readonly variable: string,
+    problem = 'is not set',
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets it`,
+      options,
+    );
     this.name = 'HandlerEnvironmentError';
   }
 }
@@ -32,13 +39,18 @@ export function workflowConfigFrom(env: NodeJS.ProcessEnv): Partial<WorkflowConf
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HandlerEnvironmentError(ENV.config, `is not JSON (${(error as Error).message})`, { cause: error });
+    throw new HandlerEnvironmentError(ENV.config, `is not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HandlerEnvironmentError(ENV.config, 'must be a JSON object of workflow settings');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HandlerEnvironmentError(ENV.config, 'must be a JSON object of workflow settings');
   return value as Partial<WorkflowConfig>;
 }
 
 /** The shared DynamoDB document client (also used by the idempotency layer). */
 export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }

@@ -12,7 +12,11 @@ export class Ec2PrivateDnsDirectory implements PrivateDnsDirectory {
   constructor(private readonly ec2: Pick<EC2Client, 'send'>) {}
 
   async instanceOfPrivateDnsName(name: string): Promise<string | undefined> {
-    const out = await this.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }));
-    return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId && i.State?.Name !== 'terminated')?.InstanceId;
+    const out = await this.ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }),
+    );
+    return out.Reservations?.flatMap((r) => r.Instances ?? []).find(
+      (i) => i.InstanceId && i.State?.Name !== 'terminated',
+    )?.InstanceId;
   }
 }

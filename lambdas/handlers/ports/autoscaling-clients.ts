@@ -7,6 +7,8 @@ import { lazyPort } from './lazy-port.js';
 
 /** Groups through Auto Scaling; private DNS names through EC2, loaded on first use. */
 export function autoScalingDirectory(): TargetDirectory {
-  const privateDns = lazyPort<PrivateDnsDirectory>(async () => (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory());
+  const privateDns = lazyPort<PrivateDnsDirectory>(async () =>
+    (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory(),
+  );
   return new AutoScalingDirectory(new AutoScalingClient({}), privateDns);
 }

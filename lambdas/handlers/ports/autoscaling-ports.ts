@@ -11,5 +11,9 @@ import { lazyPort } from './lazy-port.js';
 /** Target directory over the Auto Scaling and EC2 APIs. */
 export const autoScalingTargetPorts: PortFactory = {
   provides: ['targets'],
-  create: () => ({ targets: lazyPort<TargetDirectory>(async () => (await import('./autoscaling-clients.js')).autoScalingDirectory()) }),
+  create: () => ({
+    targets: lazyPort<TargetDirectory>(async () =>
+      (await import('./autoscaling-clients.js')).autoScalingDirectory(),
+    ),
+  }),
 };

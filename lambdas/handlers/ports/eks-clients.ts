@@ -7,7 +7,10 @@
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { clusterActionExecutors, KubernetesClusterPort } from '../../adapters/kubernetes/cluster-port.js';
+import {
+  clusterActionExecutors,
+  KubernetesClusterPort,
+} from '../../adapters/kubernetes/cluster-port.js';
 import { eksAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
 import type { KubeAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
 import { KubeAccessError } from '../../adapters/kubernetes/kube-access.js';
@@ -24,10 +27,15 @@ function eksAccess(env: NodeJS.ProcessEnv): { accessFor: KubeAccessFor; eks: EKS
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const eks = new EKSClient(region ? { region } : {});
   if (!region) {
-    const error = new KubeAccessError('AWS_REGION is not set, so the EKS endpoint and token region are unknown; run in Lambda or set AWS_REGION');
+    const error = new KubeAccessError(
+      'AWS_REGION is not set, so the EKS endpoint and token region are unknown; run in Lambda or set AWS_REGION',
+    );
     return { eks, accessFor: () => ({ clients: () => Promise.reject(error) }) };
   }
-  return { eks, accessFor: eksAccessFor({ eks, region, credentials: eks.config.credentials, clock }) };
+  return {
+    eks,
+    accessFor: eksAccessFor({ eks, region, credentials: eks.config.credentials, clock }),
+  };
 }
 
 /** Read-only cluster access: alarm resolution, the incident view, Verify's state re-read. */
@@ -38,6 +46,12 @@ export function eksClusterPort(env: NodeJS.ProcessEnv): ClusterPort {
 /** The one executor of the catalogue's `kubernetes` and `aws` actions (dry run when the deployment is). */
 export function eksActionExecutor(env: NodeJS.ProcessEnv, dryRun: boolean): ActionExecutor {
   const { accessFor, eks } = eksAccess(env);
-  const executors = clusterActionExecutors({ accessFor, eks, autoScaling: new AutoScalingClient({}), clock, dryRun });
+  const executors = clusterActionExecutors({
+    accessFor,
+    eks,
+    autoScaling: new AutoScalingClient({}),
+    clock,
+    dryRun,
+  });
   return executors.kubernetes!;
 }

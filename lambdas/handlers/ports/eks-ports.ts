@@ -11,7 +11,11 @@ import { lazyPort } from './lazy-port.js';
 /** Read-only cluster access: alarm resolution, the incident view, Verify's state re-read. */
 export const eksClusterPorts: PortFactory = {
   provides: ['cluster'],
-  create: (env) => ({ cluster: lazyPort<ClusterPort>(async () => (await import('./eks-clients.js')).eksClusterPort(env)) }),
+  create: (env) => ({
+    cluster: lazyPort<ClusterPort>(async () =>
+      (await import('./eks-clients.js')).eksClusterPort(env),
+    ),
+  }),
 };
 
 /** The `kubernetes` and `aws` action executors (one instance for both; dry run when the deployment is). */
@@ -20,7 +24,9 @@ export const eksActionPorts: PortFactory = {
   create: (env) => {
     // Read now, so a malformed PARAMEDIC_CONFIG fails the cold start's port wiring as before.
     const dryRun = workflowConfigFrom(env).dryRun ?? false;
-    const executor = lazyPort<ActionExecutor>(async () => (await import('./eks-clients.js')).eksActionExecutor(env, dryRun));
+    const executor = lazyPort<ActionExecutor>(async () =>
+      (await import('./eks-clients.js')).eksActionExecutor(env, dryRun),
+    );
     return { executors: { kubernetes: executor, aws: executor } };
   },
 };

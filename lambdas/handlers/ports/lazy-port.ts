@@ -27,11 +27,15 @@ export function lazyPort<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
   };
   // `then` stays undefined so that awaiting the port itself does not call a method.
   return new Proxy({} as T, {
-    get: (_target, key) => key === 'then' ? undefined : async (...args: unknown[]) => {
-      const loaded = await port();
-      const method = loaded[key as keyof T] as unknown;
-      if (typeof method !== 'function') throw new TypeError(`the lazily loaded port has no method ${String(key)}`);
-      return (method as (...a: unknown[]) => Promise<unknown>).apply(loaded, args);
-    },
+    get: (_target, key) =>
+      key === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const loaded = await port();
+            const method = loaded[key as keyof T] as unknown;
+            if (typeof method !== 'function')
+              throw new TypeError(`the lazily loaded port has no method ${String(key)}`);
+            return (method as (...a: unknown[]) => Promise<unknown>).apply(loaded, args);
+          },
   });
 }
