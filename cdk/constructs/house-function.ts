@@ -1,23 +1,24 @@
 /**
- * The one way Paramedic makes a Lambda: NodejsFunction with fixed defaults (ARM64, Node 22, ESM,
- * esbuild with minification and source maps, explicit log group with retention, an explicit role
- * so no managed policy is attached, X-Ray active tracing) and the runbooks compiled to JSON beside the bundle.
+ * The one way Paramedic makes a Lambda: a Node 22 function with fixed defaults (ARM64, explicit log
+ * group with retention, an explicit role so no managed policy is attached, X-Ray active tracing),
+ * bundled at synth by lambda-bundling.ts (ESM with code splitting, which NodejsFunction's
+ * single-file esbuild run cannot do) and the runbooks compiled to JSON beside the bundle.
  * `bind*` methods set an environment variable and the matching grant in one call, so the two
  * cannot drift apart.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { copyFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
-import { LAMBDA_ESBUILD_ARGS, LAMBDA_NODE_TARGET, REQUIRE_BANNER } from './lambda-bundling.js';
+import { bundleLambda, LAMBDA_ENTRY_FILE } from './lambda-bundling.js';
 import { writeRunbookJson } from '../../lambdas/adapters/local/runbook-json-writer.js';
 import { RUNBOOK_JSON_FILE } from '../../lambdas/core/runbook/runbook-json.js';
 
@@ -41,8 +42,36 @@ export interface HouseFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
-/** NodejsFunction with Paramedic's defaults. */
-export class HouseFunction extends NodejsFunction {
+/**
+ * The function's code: `entry` bundled into the asset directory by {@link bundleLambda}, plus
+ * `runbooks.json` (compiled from runbooks/*.yaml here: validated at synth, so a broken runbook
+ * fails the synth, and the function parses JSON at cold start instead of bundling a YAML parser).
+ * CDK skips it for stacks outside `aws:cdk:bundling-stacks`, as it does NodejsFunction's.
+ */
+function bundledCode(entry: string, shipRunbooks: boolean): lambda.Code {
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    // Hash the bundle, not the repository (node_modules included) it is built from.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always answers (esbuild is a dependency of the project).
+      image: DockerImage.fromRegistry('paramedic-local-bundling-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          bundleLambda(REPO_ROOT, entry, outputDir);
+          if (shipRunbooks) {
+            const compiled = writeRunbookJson(join(REPO_ROOT, 'runbooks'));
+            copyFileSync(compiled, join(outputDir, RUNBOOK_JSON_FILE));
+            rmSync(dirname(compiled), { recursive: true, force: true });
+          }
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/** A Lambda function with Paramedic's defaults. */
+export class HouseFunction extends lambda.Function {
   /** The function's explicit role (its policies hold every grant). */
   public readonly executionRole: iam.Role;
   /** The function's log group. */
@@ -58,8 +87,8 @@ export class HouseFunction extends NodejsFunction {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
     const shipRunbooks = props.shipRunbooks ?? true;
     super(scope, id, {
-      entry: join(REPO_ROOT, props.entry),
-      handler: 'handler',
+      code: bundledCode(props.entry, shipRunbooks),
+      handler: `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.minutes(1),
@@ -68,36 +97,11 @@ export class HouseFunction extends NodejsFunction {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_SERVICE_NAME: 'paramedic',
         ...props.environment,
-      },
-      // Bundling decisions (SDK bundled, ESM, credential chain) are explained in lambda-bundling.ts.
-      bundling: {
-        format: OutputFormat.ESM,
-        target: LAMBDA_NODE_TARGET,
-        minify: true,
-        sourceMap: true,
-        // Maps without embedded sources: stack traces still map to files and lines, the asset stays small.
-        sourcesContent: false,
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        esbuildArgs: { ...LAMBDA_ESBUILD_ARGS },
-        // Runbooks ship as one JSON file beside the bundle (ports/runbook-ports.ts reads it), compiled
-        // from runbooks/*.yaml here: validated at synth, so a broken runbook fails the synth, and the
-        // function parses JSON at cold start instead of bundling a YAML parser and the schema.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => shipRunbooks
-            ? [`cp "${writeRunbookJson(join(REPO_ROOT, 'runbooks'))}" "${outputDir}/${RUNBOOK_JSON_FILE}"`]
-            : [],
-        },
       },
     });
     this.executionRole = role;

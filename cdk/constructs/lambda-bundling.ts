@@ -1,6 +1,7 @@
 /**
- * How every Lambda is bundled: one definition read by the house function (CDK's esbuild run) and
- * by the bench (`npm run bench`, which bundles the same way and weighs the result).
+ * How every Lambda is bundled: one esbuild build ({@link bundleLambda}) run by the house function
+ * at synth (CDK local bundling), by the bench (`npm run bench`) and by the bundle-size test, so
+ * what they weigh is what deploys.
  *
  * Decisions:
  * - The AWS SDK is bundled, not taken from the runtime. The nodejs22.x runtime ships an SDK v3 of
@@ -10,46 +11,80 @@
  *   the runtime's many files. Measured in one run (2-core machine, load = import in a fresh
  *   process, ratio to `node -e 0` beside it): Collect bundled 581 KiB / 1.08×, with the SDK left
  *   to the runtime 136 KiB / 3.72×; Verify 782 KiB / 1.79× vs 314 KiB / 4.84×; AcquireLock
- *   263 KiB / 0.70× vs 62 KiB / 2.15×. Cold start is what an execution pays, the size only a
- *   proxy for it, so the SDK stays bundled even where that keeps a multi-client function over
- *   300 KiB: the SDK parts of Collect alone (@smithy/core 135, S3 98, SSM 79, @aws-sdk/core 33,
- *   DynamoDB 31 KiB) are above it.
- * - ESM, `module` before `main`, so esbuild tree-shakes the SDK's dist-es builds.
+ *   263 KiB / 0.70× vs 62 KiB / 2.15×.
+ * - ESM with code splitting: a client needed on some paths only (the Kubernetes client for EKS
+ *   targets, EC2 for private DNS names, S3 for state kept by reference) is loaded with `import()`
+ *   (lambdas/handlers/ports/lazy-port.ts) into its own chunk, so the cold start loads the entry
+ *   and the chunks it imports statically, and an invocation that needs the rest loads it then.
+ *   Chunks sit beside `index.mjs` (not in a folder) so `import.meta.url` means the same directory
+ *   in every file (runbook-ports.ts finds `runbooks.json` through it).
+ * - `module` before `main`, so esbuild tree-shakes the SDK's dist-es builds; no legal comments.
  * - The SDK's default credential chain is replaced by the environment link alone (see
  *   lambdas/handlers/bundling/environment-credentials.ts): in Lambda it is the only link that can
  *   answer, and the others weigh ~95 KiB per function.
+ * - Linked source maps without embedded sources: stack traces map to files and lines
+ *   (`--enable-source-maps`), the asset stays small.
  */
 import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
-/** Its stand-in, relative to the repository root (esbuild resolves aliases from its working directory). */
+/** Its stand-in, relative to the repository root. */
 export const ENVIRONMENT_CREDENTIALS_MODULE =
-  './lambdas/handlers/bundling/environment-credentials.ts';
+  'lambdas/handlers/bundling/environment-credentials.ts';
 
-/** Some CommonJS dependencies call `require()` (X-Ray, cls-hooked); ESM output needs one. */
+/** Some CommonJS dependencies call `require()`; ESM output needs one (in every chunk). */
 export const REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** The Node target of the Lambda runtime (nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';
 
-/** Options for esbuild's JS API that reproduce the house function's bundle (the bench uses them). */
+/** The bundle's entry file in the asset (the function's handler is `index.handler`). */
+export const LAMBDA_ENTRY_FILE = 'index.mjs';
+
+/** esbuild options shared by every Lambda build (no entry, no output). */
 export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
   return {
+    absWorkingDir: repoRoot,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: LAMBDA_NODE_TARGET,
     minify: true,
+    treeShaking: true,
+    legalComments: 'none',
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     alias: { [CREDENTIAL_CHAIN_PACKAGE]: join(repoRoot, ENVIRONMENT_CREDENTIALS_MODULE) },
   };
 }
 
-/** The same alias as a CDK `esbuildArgs` entry (NodejsFunction runs esbuild in the project root). */
-export const LAMBDA_ESBUILD_ARGS: Readonly<Record<string, string>> = {
-  [`--alias:${CREDENTIAL_CHAIN_PACKAGE}`]: ENVIRONMENT_CREDENTIALS_MODULE,
-};
+/** The full build of one handler into `outdir`: `index.mjs`, its chunks and their source maps. */
+export function lambdaBuildOptions(
+  repoRoot: string,
+  entry: string,
+  outdir: string,
+): BuildOptions & { metafile: true } {
+  return {
+    ...lambdaEsbuildOptions(repoRoot),
+    entryPoints: { index: join(repoRoot, entry) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    sourcemap: true,
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'error',
+  };
+}
+
+/**
+ * Bundles one handler (`entry` relative to the repository root, e.g. `lambdas/handlers/collect.ts`)
+ * into `outdir`; synchronous because CDK's local bundling is. Returns esbuild's metafile.
+ */
+export function bundleLambda(repoRoot: string, entry: string, outdir: string): Metafile {
+  return buildSync(lambdaBuildOptions(repoRoot, entry, outdir)).metafile;
+}

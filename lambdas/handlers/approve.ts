@@ -9,7 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
 import { approvalKey } from '../core/workflow/task-input.js';
-import { documentClient, requiredEnvironment } from './aws-ports.js';
+import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
 import { logger } from './powertools.js';
 

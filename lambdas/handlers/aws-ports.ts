@@ -5,26 +5,19 @@
  * each, or the runbooks with their YAML parser), so a bundle holds only what its step calls.
  * A port the handler did not wire is a stub that fails with {@link PortNotWiredError}.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
+import { lazyPort } from './ports/lazy-port.js';
+import { documentClient, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
-import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
-import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
+import { resolveWorkflowConfig } from '../core/workflow/config.js';
+import type { Clock, StateDocumentStore, WorkflowPorts } from '../core/workflow/ports.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 
-/** A required variable is missing or unusable: the stack and the handler disagree. */
-export class HandlerEnvironmentError extends Error {
-  constructor(readonly variable: string, problem = 'is not set', options?: { cause?: unknown }) {
-    super(`environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets it`, options);
-    this.name = 'HandlerEnvironmentError';
-  }
-}
+export { documentClient, HandlerEnvironmentError, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
 
 /** A Task used a port its handler file does not wire: add the factory to the handler and the port to TASK_PORTS. */
 export class PortNotWiredError extends Error {
@@ -41,30 +34,13 @@ export interface PortFactory {
   create(env: NodeJS.ProcessEnv): Partial<WorkflowPorts>;
 }
 
-/** The variable's value; throws {@link HandlerEnvironmentError} when it is missing or empty. */
-export function requiredEnvironment(env: NodeJS.ProcessEnv, name: string): string {
-  const v = env[name];
-  if (!v) throw new HandlerEnvironmentError(name);
-  return v;
-}
 
-/** The deployment's settings from {@link ENV.config} (a JSON object; absent means the defaults). */
-export function workflowConfigFrom(env: NodeJS.ProcessEnv): Partial<WorkflowConfig> {
-  const text = env[ENV.config];
-  if (!text) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HandlerEnvironmentError(ENV.config, `is not JSON (${(error as Error).message})`, { cause: error });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HandlerEnvironmentError(ENV.config, 'must be a JSON object of workflow settings');
-  return value as Partial<WorkflowConfig>;
-}
-
-/** The shared DynamoDB document client (also used by the idempotency layer). */
-export function documentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+/**
+ * Results kept by reference in the evidence bucket. A lazy port: most invocations never hold one,
+ * so the S3 client loads (in its own chunk) only when one is read or written.
+ */
+function s3StateDocuments(bucket: string): StateDocumentStore {
+  return lazyPort<StateDocumentStore>(async () => (await import('./ports/s3-state-document-store.js')).s3StateDocumentStore(bucket));
 }
 
 /** Every method of the port rejects with {@link PortNotWiredError} (every port method is async). */
@@ -97,7 +73,7 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
-    stateDocuments: new S3StateDocuments(new S3Client({}), requiredEnvironment(env, ENV.evidenceBucket)),
+    stateDocuments: s3StateDocuments(requiredEnvironment(env, ENV.evidenceBucket)),
     caller: startExecutionIdentity(),
   };
   const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };

@@ -11,7 +11,7 @@ import { SSM_RUNNER_ENV } from '../adapters/ssm/ssm-runner-environment.js';
 import { COMMAND_DONE_TTL_SECONDS, commandDoneKey, parseCommandStatusEvent } from '../core/collection/command-completion.js';
 import { DOCUMENT_PREFIX } from '../core/collection/collector-documents.js';
 import type { StateStore } from '../core/workflow/ports.js';
-import { documentClient, requiredEnvironment } from './aws-ports.js';
+import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
 import { logger } from './powertools.js';
 

@@ -5,12 +5,13 @@
  * the node is addressed by name and host actions are not planned for it.
  */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { TargetDirectory } from '../../core/workflow/ports.js';
+import type { PrivateDnsDirectory } from '../ec2/ec2-private-dns.js';
 
 /** TargetDirectory over the Auto Scaling and EC2 APIs. */
 export class AutoScalingDirectory implements TargetDirectory {
-  constructor(private readonly autoscaling: AutoScalingClient, private readonly ec2?: EC2Client) {}
+  /** `privateDns` answers private DNS names (EC2; none: they stay unresolved). */
+  constructor(private readonly autoscaling: AutoScalingClient, private readonly privateDns?: PrivateDnsDirectory) {}
 
   /** InService instances of the group (none when the group is unknown). */
   async instancesOfGroup(name: string): Promise<readonly string[]> {
@@ -27,8 +28,6 @@ export class AutoScalingDirectory implements TargetDirectory {
 
   /** The running (or stopped) instance with this private DNS name. */
   async instanceOfPrivateDnsName(name: string): Promise<string | undefined> {
-    if (!this.ec2) return undefined;
-    const out = await this.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }));
-    return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId && i.State?.Name !== 'terminated')?.InstanceId;
+    return this.privateDns?.instanceOfPrivateDnsName(name);
   }
 }

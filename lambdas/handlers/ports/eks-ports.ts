@@ -1,44 +1,32 @@
 /**
- * The `cluster` and `executors` ports: the configured EKS clusters' API through the function's
- * role (eks:DescribeCluster for endpoint and CA, a k8s-aws-v1 token; the role's EKS access entry
- * maps it to its Kubernetes group), and the catalogue's Kubernetes and AWS node actions.
+ * The `cluster` and `executors` ports: the configured EKS clusters' API (eks-clients.ts). Both are
+ * lazy ports: @kubernetes/client-node and the EKS client load on the first call, in their own
+ * chunk, so an invocation with no Kubernetes target (a Docker host, an Auto Scaling group) never
+ * loads them and the function's cold start does not either.
  */
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { clusterActionExecutors, KubernetesClusterPort } from '../../adapters/kubernetes/cluster-port.js';
-import { eksAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
-import type { KubeAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
-import { KubeAccessError } from '../../adapters/kubernetes/kube-access.js';
+import type { ActionExecutor, ClusterPort } from '../../core/workflow/ports.js';
 import { workflowConfigFrom, type PortFactory } from '../aws-ports.js';
-
-const clock = { now: () => new Date() };
-
-/**
- * EKS access with the function's own credentials, in the function's region (AWS_REGION, which
- * Lambda sets). Without a region every cluster read fails with the reason, at the read, where
- * the workflow records it; the cold start itself never fails for it.
- */
-function eksAccess(env: NodeJS.ProcessEnv): { accessFor: KubeAccessFor; eks: EKSClient } {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const eks = new EKSClient(region ? { region } : {});
-  if (!region) {
-    const error = new KubeAccessError('AWS_REGION is not set, so the EKS endpoint and token region are unknown; run in Lambda or set AWS_REGION');
-    return { eks, accessFor: () => ({ clients: () => Promise.reject(error) }) };
-  }
-  return { eks, accessFor: eksAccessFor({ eks, region, credentials: eks.config.credentials, clock }) };
-}
+import { lazyPort } from './lazy-port.js';
 
 /** Read-only cluster access: alarm resolution, the incident view, Verify's state re-read. */
 export const eksClusterPorts: PortFactory = {
   provides: ['cluster'],
-  create: (env) => ({ cluster: new KubernetesClusterPort({ accessFor: eksAccess(env).accessFor, clock }) }),
+  create: (env) => ({
+    cluster: lazyPort<ClusterPort>(async () =>
+      (await import('./eks-clients.js')).eksClusterPort(env),
+    ),
+  }),
 };
 
-/** The `kubernetes` and `aws` action executors (dry run when the deployment is). */
+/** The `kubernetes` and `aws` action executors (one instance for both; dry run when the deployment is). */
 export const eksActionPorts: PortFactory = {
   provides: ['executors'],
   create: (env) => {
-    const { accessFor, eks } = eksAccess(env);
-    return { executors: clusterActionExecutors({ accessFor, eks, autoScaling: new AutoScalingClient({}), clock, dryRun: workflowConfigFrom(env).dryRun ?? false }) };
+    // Read now, so a malformed PARAMEDIC_CONFIG fails the cold start's port wiring as before.
+    const dryRun = workflowConfigFrom(env).dryRun ?? false;
+    const executor = lazyPort<ActionExecutor>(async () =>
+      (await import('./eks-clients.js')).eksActionExecutor(env, dryRun),
+    );
+    return { executors: { kubernetes: executor, aws: executor } };
   },
 };

@@ -1,0 +1,14 @@
+/** The Auto Scaling client behind the `targets` port, loaded with `import()` by autoscaling-ports.ts; EC2 loads later still, on the first private DNS name. */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingDirectory } from '../../adapters/autoscaling/auto-scaling-directory.js';
+import type { PrivateDnsDirectory } from '../../adapters/ec2/ec2-private-dns.js';
+import type { TargetDirectory } from '../../core/workflow/ports.js';
+import { lazyPort } from './lazy-port.js';
+
+/** Groups through Auto Scaling; private DNS names through EC2, loaded on first use. */
+export function autoScalingDirectory(): TargetDirectory {
+  const privateDns = lazyPort<PrivateDnsDirectory>(async () =>
+    (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory(),
+  );
+  return new AutoScalingDirectory(new AutoScalingClient({}), privateDns);
+}

@@ -1,0 +1,11 @@
+/** The EC2 client behind private DNS lookups, loaded with `import()` by autoscaling-clients.ts (see s3-state-document-store.ts for why a module of its own). */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  Ec2PrivateDnsDirectory,
+  type PrivateDnsDirectory,
+} from '../../adapters/ec2/ec2-private-dns.js';
+
+/** Private DNS names through EC2 with the function's credentials. */
+export function ec2PrivateDnsDirectory(): PrivateDnsDirectory {
+  return new Ec2PrivateDnsDirectory(new EC2Client({}));
+}
