@@ -12,7 +12,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { createAwsPorts, type PortFactory } from './aws-ports.js';
 import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
-import { parseTaskInput, type TaskInput } from '../core/workflow/task-input.js';
+import type { TaskInput } from '../core/workflow/task-input.js';
+import { runStep, type WorkflowStep } from '../core/workflow/steps/run-step.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 import { isIdempotentTask } from './environment.js';
 import { startInvocation } from './invocation-deadline.js';
@@ -59,7 +60,8 @@ export function createTaskHandler<P>(task: WorkflowTaskName, step: TaskStep<P>, 
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
     ports ??= options.ports ?? createAwsPorts(task, options.portFactories ?? [], process.env, undefined, clock);
     const started = Date.now();
-    const result = await step(parseTaskInput(task, event), ports as P, clock);
+    // The same runner as the local root: large results and audit payloads by reference (S3).
+    const result = await runStep(task, step as unknown as WorkflowStep, event, ports, clock);
     metrics.addMetric(`${task}Duration`, MetricUnit.Milliseconds, Date.now() - started);
     return result;
   };

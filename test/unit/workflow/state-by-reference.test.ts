@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import {
   INLINE_AUDIT_DATA_LIMIT_BYTES, INLINE_RESULT_LIMIT_BYTES, auditWithLargeDataByReference, isResultSummary, jsonBytes, loadReferencedState, storeLargeResult,
 } from '../../../lambdas/core/workflow/state-by-reference.js';
-import type { AuditStore, EvidenceRef, StateDocumentStore } from '../../../lambdas/core/workflow/ports.js';
+import type { AuditStore, EvidenceRef } from '../../../lambdas/core/workflow/ports.js';
+import { memoryDocuments } from '../../support/memory-state-documents.js';
 import { invocationDeadline, startInvocation } from '../../../lambdas/handlers/invocation-deadline.js';
-
-function memoryDocuments(): StateDocumentStore & { docs: Map<string, string> } {
-  const docs = new Map<string, string>();
-  return {
-    docs,
-    async put(prefix, value) {
-      const text = JSON.stringify(value);
-      const sha256 = createHash('sha256').update(text).digest('hex');
-      docs.set(`${prefix}/${sha256}`, text);
-      return { uri: `mem://${prefix}/${sha256}`, sha256, bytes: text.length };
-    },
-    async get(ref: EvidenceRef) { return JSON.parse(docs.get(ref.uri.slice('mem://'.length))!); },
-  };
-}
 
 const bigPlan = { decision: 'automatic', runbookId: 'disk-full', done: false, steps: Array.from({ length: 200 }, (_, i) => ({ index: i, action: 'journal-vacuum', target: `i-${i}` })), targets: ['a', 'b'] };
 

@@ -5,8 +5,6 @@
  * with a narrow ports type; {@link WorkflowPorts} satisfies all of them.
  */
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from '../state-by-reference.js';
-import { executionName, parseTaskInput, type TaskInput } from '../task-input.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../task-names.js';
 import { runAcquireLock } from './acquire-lock.js';
 import { runClassify } from './classify.js';
@@ -20,9 +18,9 @@ import { runReleaseLock } from './release-lock.js';
 import { runRemediateStep } from './remediate-step.js';
 import { runRequestApproval } from './request-approval.js';
 import { runVerify } from './verify.js';
+import { runStep, type WorkflowStep } from './run-step.js';
 
-/** A step over the full set of ports (the registry's view; each step declares a narrower one). */
-export type WorkflowStep = (input: TaskInput, ports: WorkflowPorts, clock: Clock) => Promise<unknown>;
+export type { WorkflowStep } from './run-step.js';
 
 /** Task state name -> step function. */
 export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = {
@@ -31,19 +29,9 @@ export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = 
   Verify: runVerify, Escalate: runEscalate, ReleaseLock: runReleaseLock, Complete: runComplete,
 };
 
-/**
- * Runs one Task: validates the raw state-machine input, reads back the results stored by reference,
- * calls its step (large audit payloads by reference too), and stores its result by reference when
- * too large for the state.
- */
+/** Runs one Task of the registry (see {@link runStep}: by-reference state, validated input). */
 export async function runTask(task: WorkflowTaskName, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
-  const input = parseTaskInput(task, raw);
-  const store = ports.stateDocuments;
-  if (!store) return WORKFLOW_STEPS[task](input, ports, clock);
-  const execution = executionName(input.executionId);
-  const byReference = { ...ports, audit: auditWithLargeDataByReference(ports.audit, store, execution) };
-  const result = await WORKFLOW_STEPS[task]({ ...input, state: await loadReferencedState(store, input.state) }, byReference, clock);
-  return storeLargeResult(store, execution, task, result);
+  return runStep(task, WORKFLOW_STEPS[task], raw, ports, clock);
 }
 
 /**
