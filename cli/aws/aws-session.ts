@@ -4,7 +4,7 @@
  * you are to IAM. Only this module and the ones it imports load the SDK, and only under `--aws`.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -20,8 +20,9 @@ export interface AwsLocation {
   readonly region?: string;
 }
 
-/** Client settings a test (or an unusual setup) adds: s3rver needs path-style addressing. */
+/** Client settings for the stores a test (or an unusual setup) points elsewhere: dynalite, s3rver (path-style). */
 export interface AwsClientOverrides {
+  readonly dynamodb?: Partial<DynamoDBClientConfig>;
   readonly s3?: Partial<S3ClientConfig>;
 }
 
@@ -51,7 +52,7 @@ export class AwsSession {
   get lambda(): LambdaClient { return this.client('lambda', () => new LambdaClient(this.base)); }
   /** The audit and state tables, with the pipeline's own marshalling options. */
   get documentClient(): DynamoDBDocumentClient {
-    return this.client('ddb', () => DynamoDBDocumentClient.from(new DynamoDBClient(this.base), { marshallOptions: { removeUndefinedValues: true } }));
+    return this.client('ddb', () => DynamoDBDocumentClient.from(new DynamoDBClient({ ...this.base, ...this.overrides.dynamodb }), { marshallOptions: { removeUndefinedValues: true } }));
   }
   /** The evidence bucket. */
   get s3(): S3Client { return this.client('s3', () => new S3Client({ ...this.base, ...this.overrides.s3 })); }
