@@ -22,8 +22,8 @@ import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js
 
 const cfn = mockClient(CloudFormationClient);
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-let ddbServer: { listen: Function; close: Function; address: () => { port: number } };
-let s3Server: S3rver;
+let ddbServer: { listen(port: number, host: string, cb: () => void): void; close(cb: () => void): void; address(): { port: number } };
+let s3Server: { run(): Promise<{ port: number }>; close(): Promise<void> };
 let s3Dir: string;
 let evidenceRef: Awaited<ReturnType<S3EvidenceStore['put']>>;
 let overrides: Parameters<typeof openAuditSource>[1];
