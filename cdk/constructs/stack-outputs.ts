@@ -4,9 +4,9 @@
  */
 import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { OutputName } from '../output-names.js';
+import type { OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
-export { OUTPUT_NAMES, type OutputName } from '../output-names.js';
+export { OUTPUT_NAMES, type OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
 /** Adds output `name` exported as `<exportPrefix>-<name>`. */
 export function exportOutput(scope: Construct, exportPrefix: string, name: OutputName, value: string, description: string): CfnOutput {

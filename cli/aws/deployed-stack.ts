@@ -4,8 +4,7 @@
  * Each stack is described at most once per command, and only when one of its outputs is asked for.
  */
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { deploymentNames } from '../../cdk/deployment-names.js';
-import { OUTPUT_STACK, type OutputName } from '../../cdk/output-names.js';
+import { OUTPUT_STACK, stackNamesOf, type OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
 /** The stack is missing, not finished, or lacks an output; the message says what to run or pass. */
 export class DeployedStackError extends Error {
@@ -47,7 +46,7 @@ export class DeployedStack {
 
   /** @param where for messages: the region the client talks to, when known. */
   constructor(private readonly cfn: Cfn, readonly deployment: string | undefined, private readonly where = 'the configured region') {
-    this.names = deploymentNames({ deploymentName: deployment });
+    this.names = stackNamesOf(deployment);
   }
 
   /** The CloudFormation name of the stack that holds `name`. */
