@@ -4,14 +4,11 @@
  * region; without it the names are the historical ones.
  */
 import { documentPrefixOf } from '../lambdas/core/collection/collector-documents.js';
+import { stackNamesOf, type StackNames } from '../lambdas/core/deployment/stack-names.js';
 import type { ParamedicConfig } from './config.js';
 
 /** Every name that must differ between two deployments of one account and region. */
-export interface DeploymentNames {
-  readonly stateStackId: string;
-  readonly pipelineStackId: string;
-  /** Prefix of the CloudFormation export names of the stack outputs (`<prefix>-StateMachineArn`). */
-  readonly exportPrefix: string;
+export interface DeploymentNames extends StackNames {
   /** `Paramedic-` or `Paramedic-<deployment>-`. */
   readonly documentPrefix: string;
   /** The bus created when the config names no existing one. */
@@ -24,12 +21,5 @@ export interface DeploymentNames {
  */
 export function deploymentNames(config: Pick<ParamedicConfig, 'deploymentName'>): DeploymentNames {
   const name = config.deploymentName;
-  const suffix = name ? `-${name}` : '';
-  return {
-    stateStackId: `ParamedicState${suffix}`,
-    pipelineStackId: `ParamedicPipeline${suffix}`,
-    exportPrefix: `Paramedic${suffix}`,
-    documentPrefix: documentPrefixOf(name),
-    createdEventBusName: `paramedic${suffix}`,
-  };
+  return { ...stackNamesOf(name), documentPrefix: documentPrefixOf(name), createdEventBusName: `paramedic${name ? `-${name}` : ''}` };
 }

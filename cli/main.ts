@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
   console: async () => (await import('./commands/console.js')).registerConsoleCommand,
   kube: async () => (await import('./commands/kube.js')).registerKubeCommand,
+  approve: async () => (await import('./commands/approve.js')).registerApproveCommand,
+  reject: async () => (await import('./commands/approve.js')).registerRejectCommand,
 };
 
 /** The version of the compiled command (set by cli/build.mjs), or `dev` from the sources. */

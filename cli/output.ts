@@ -50,3 +50,13 @@ export function exitQuietlyOnClosedPipe(): void {
   process.stdout.on('error', onError);
   process.stderr.on('error', onError);
 }
+
+/**
+ * Prints an error's message and sets the exit code: 2 for a usage error (an error carrying
+ * `usage: true`, or the core's ManualInputError), 1 for anything else.
+ */
+export function failWith(error: unknown): void {
+  const e = error as Error & { usage?: boolean };
+  complain(e.message ?? String(error));
+  process.exitCode = e.usage === true || e.name === 'ManualInputError' ? EXIT.usage : EXIT.failure;
+}

@@ -5,7 +5,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AUDIT_TABLE, IDEMPOTENCY_TABLE, STATE_TABLE } from '../../lambdas/adapters/dynamodb/table-layout.js';
@@ -56,9 +56,16 @@ export class AuditStore extends Construct {
     });
   }
 
-  /** Append and read the audit trail; no UpdateItem/DeleteItem: the trail is append-only. */
+  /**
+   * Append and read the audit trail; no DeleteItem, and UpdateItem only on the append count's
+   * partition (IAM `dynamodb:LeadingKeys`), so an appender can never edit an entry or an anchor.
+   */
   grantAppend(grantee: iam.IGrantable): void {
     this.auditTable.grant(grantee, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DescribeTable');
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:UpdateItem'], resources: [this.auditTable.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_TABLE.countKey] } },
+    }));
     this.auditTable.encryptionKey?.grantEncryptDecrypt(grantee);
   }
 }

@@ -4,13 +4,9 @@
  */
 import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
-/** The outputs Paramedic publishes, by output id. */
-export const OUTPUT_NAMES = [
-  'StateMachineArn', 'AuditTableName', 'StateTableName', 'EvidenceBucketName', 'EventBusName', 'InstanceOutputPolicyArn', 'ApproveFunctionName',
-] as const;
-/** One of {@link OUTPUT_NAMES}. */
-export type OutputName = (typeof OUTPUT_NAMES)[number];
+export { OUTPUT_NAMES, type OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
 /** Adds output `name` exported as `<exportPrefix>-<name>`. */
 export function exportOutput(scope: Construct, exportPrefix: string, name: OutputName, value: string, description: string): CfnOutput {

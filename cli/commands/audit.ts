@@ -5,8 +5,9 @@ import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
 import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
-import { bold, complain, cyan, dim, green, red, usageError, yellow } from '../output.js';
+import { bold, complain, cyan, dim, failWith, green, red, usageError, yellow } from '../output.js';
 import { openAuditSource, type AuditSource, type AwsAuditOptions } from './audit-source.js';
+import { withAwsTrailOptions } from '../options.js';
 
 const OUTCOMES: readonly AuditOutcome[] = ['remediated', 'dry-run', 'reported', 'rejected', 'timed-out', 'escalated', 'unclassified', 'skipped', 'failed'];
 
@@ -14,12 +15,7 @@ interface CommonFlags extends AwsAuditOptions { dataDir?: string; aws?: boolean;
 interface ListFlags extends CommonFlags { target?: string; runbook?: string; outcome?: string; since?: string; limit: string }
 
 function withSourceOptions(cmd: Command): Command {
-  return cmd
-    .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
-    .option('--aws', "read the deployed stack's DynamoDB table and S3 bucket with your AWS credentials")
-    .option('--table <name>', 'with --aws: the audit table (default $PARAMEDIC_AUDIT_TABLE)')
-    .option('--bucket <name>', 'with --aws: the evidence bucket (default $PARAMEDIC_EVIDENCE_BUCKET)')
-    .option('--region <region>', 'with --aws: the AWS region');
+  return withAwsTrailOptions(cmd.option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)'), "read the deployed stack's DynamoDB table and S3 bucket with your AWS credentials");
 }
 
 /** Builds the filter of `audit list`, rejecting bad values with what would be right. */
@@ -107,7 +103,7 @@ export function registerAuditCommand(program: Command): void {
         for (const r of rows) {
           process.stdout.write(`${cyan(r.executionId.padEnd(32))} ${r.startedAt.slice(0, 19).padEnd(20)} ${(r.target ?? '-').padEnd(22)} ${(r.runbookId ?? 'unclassified').padEnd(26)} ${outcomeColour(r.outcome)(r.outcome ?? '-')}\n`);
         }
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) { failWith(error); }
     });
 
   withSourceOptions(audit.command('show').description('One execution as a timeline').argument('<executionId>'))
@@ -129,7 +125,7 @@ export function registerAuditCommand(program: Command): void {
         }
         const record = source.kind === 'local' ? await new ExecutionRecords(dataDir).get(id) : undefined;
         if (record) process.stdout.write(`\n  ${dim('path:')} ${record.path.map((p) => p.state).join(' → ')}\n`);
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) { failWith(error); }
     });
 
   withSourceOptions(audit.command('verify').description('Check the hash chain; reports the first broken record'))
@@ -142,7 +138,7 @@ export function registerAuditCommand(program: Command): void {
         else if (report.ok) process.stdout.write(`${green('ok')}: ${report.entries} entries, chain intact (${source.where})\n`);
         else process.stdout.write(`${red('BROKEN')}: record seq ${report.firstBroken!.seq} (execution ${report.firstBroken!.executionId}): ${report.firstBroken!.reason}\n${dim(`${report.entries} entries in ${source.where}; every record from seq ${report.firstBroken!.seq} on is untrusted`)}\n`);
         if (!report.ok) process.exitCode = 1;
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) { failWith(error); }
     });
 
   audit.command('anchor')
@@ -153,7 +149,7 @@ export function registerAuditCommand(program: Command): void {
         const store = new LocalAuditStore(resolveDataDir(flags.dataDir));
         const entry = await store.anchor(`user:${userInfo().username}`);
         process.stdout.write(`${green('anchored')}: ${entry.data.reason}; the anchor now points at seq ${entry.seq} (this record)\n`);
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) { failWith(error); }
     });
 
   withSourceOptions(audit.command('export').description('Every entry as JSON lines (in chain order), to stdout'))
@@ -164,6 +160,6 @@ export function registerAuditCommand(program: Command): void {
         const since = flags.since ? parseSince(flags.since, new Date()) : undefined;
         const entries = source.audit instanceof LocalAuditStore ? await source.audit.all() : [...(await source.audit.list({ limit: 1_000_000 }))].reverse();
         for (const e of entries) if (!since || Date.parse(e.at) >= Date.parse(since)) process.stdout.write(`${JSON.stringify(e)}\n`);
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) { failWith(error); }
     });
 }

@@ -2,22 +2,18 @@ import type { Command } from 'commander';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { startConsoleServer } from '../../console/server.js';
-import { complain } from '../output.js';
+import { complain, failWith } from '../output.js';
 import { openAuditSource } from './audit-source.js';
-import { withLocalStoreOptions } from '../options.js';
+import { withAwsTrailOptions, withLocalStoreOptions } from '../options.js';
 
-interface ConsoleFlags { port: string; dataDir?: string; runbooks: string; allowExecute?: boolean; aws?: boolean; table?: string; bucket?: string; region?: string }
+interface ConsoleFlags { port: string; dataDir?: string; runbooks: string; allowExecute?: boolean; aws?: boolean; table?: string; bucket?: string; region?: string; stack?: string }
 
 /** `paramedic console [--port] [--data-dir]`: the web console on 127.0.0.1. */
 export function registerConsoleCommand(program: Command): void {
-  withLocalStoreOptions(program.command('console'))
+  withAwsTrailOptions(withLocalStoreOptions(program.command('console')), "show the deployed stack's audit trail (DynamoDB/S3) instead of the local one")
     .description('Serve the web console on 127.0.0.1: executions, timelines, evidence, approvals, runbooks, manual runs')
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', '7321')
     .option('--allow-execute', 'let the manual-run form execute remediations (default: dry runs only)')
-    .option('--aws', "show the deployed stack's audit trail (DynamoDB/S3) instead of the local one")
-    .option('--table <name>', 'with --aws: the audit table (default $PARAMEDIC_AUDIT_TABLE)')
-    .option('--bucket <name>', 'with --aws: the evidence bucket (default $PARAMEDIC_EVIDENCE_BUCKET)')
-    .option('--region <region>', 'with --aws: the AWS region')
     .action(async (flags: ConsoleFlags) => {
       const port = Number(flags.port);
       if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) { complain(`--port must be 0..65535, got "${flags.port}"`); process.exitCode = 2; return; }
@@ -33,8 +29,7 @@ export function registerConsoleCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       } catch (error) {
-        complain((error as Error).message);
-        process.exitCode = 1;
+        failWith(error);
       }
     });
 }

@@ -21,7 +21,9 @@ export class ApprovalRequestError extends Error {
   }
 }
 
-const APPROVER = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,63}$/;
+// `paramedic approve --aws` sends the caller's IAM ARN (STS GetCallerIdentity), e.g.
+// arn:aws:sts::123456789012:assumed-role/Ops/alice@example.com: up to about 170 characters.
+const APPROVER = /^[A-Za-z0-9][A-Za-z0-9._@:+=,\/-]{0,199}$/;
 const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment']);
 /** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
 const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
@@ -36,7 +38,7 @@ export function parseApproveRequest(event: unknown): { executionId: string; appr
   if (unknown.length > 0) throw new ApprovalRequestError(`unknown field ${unknown[0]}; allowed fields are ${[...REQUEST_FIELDS].join(', ')}`);
   if (typeof e.executionId !== 'string' || !e.executionId) throw new ApprovalRequestError('executionId is required (the execution ARN)');
   if (typeof e.approved !== 'boolean') throw new ApprovalRequestError('approved must be true or false');
-  if (typeof e.approver !== 'string' || !APPROVER.test(e.approver)) throw new ApprovalRequestError('approver is required: a user name of letters, digits and . _ @ : + -');
+  if (typeof e.approver !== 'string' || !APPROVER.test(e.approver)) throw new ApprovalRequestError('approver is required: a user name or IAM ARN of letters, digits and . _ @ : + = , / - (at most 200)');
   if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 500)) throw new ApprovalRequestError('comment must be a string of at most 500 characters');
   return { executionId: e.executionId, approved: e.approved, approver: e.approver, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}) };
 }

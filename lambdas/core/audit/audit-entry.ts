@@ -82,7 +82,7 @@ export type AuditEntryInput = { [T in AuditEventType]: AuditEntryOf<T> }[AuditEv
 
 /** A stored entry: the input plus its place in the chain. */
 export type AuditEntry = AuditEntryInput & {
-  /** Position in the whole trail, from 1, gap-free. */
+  /** Position in its chain, from 1, gap-free: the whole trail locally, the execution's chain on DynamoDB (core/audit/execution-chains.ts). */
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { vi } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -102,12 +102,13 @@ export class LocalDynamo {
     return names;
   }
 
-  /** The audit trail's entries, in order. */
+  /** The audit trail's entries (every execution's chain), in time order and chain order within an execution. */
   async auditEntries(table: string): Promise<Record<string, any>[]> {
-    const out = await this.doc.send(new QueryCommand({
-      TableName: table, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': AUDIT_TABLE.partitionKey }, ExpressionAttributeValues: { ':pk': 'audit' },
+    const out = await this.doc.send(new ScanCommand({
+      TableName: table, ConsistentRead: true, FilterExpression: 'begins_with(#pk, :prefix) AND #seq > :anchor',
+      ExpressionAttributeNames: { '#pk': AUDIT_TABLE.partitionKey, '#seq': AUDIT_TABLE.sortKey }, ExpressionAttributeValues: { ':prefix': AUDIT_TABLE.executionChainPrefix, ':anchor': 0 },
     }));
-    return out.Items ?? [];
+    return (out.Items ?? []).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
   }
 }
 

@@ -15,7 +15,7 @@ export async function runRecordApproval({ executionId, state }: TaskInput, ports
     ? { approved: false, approver: 'system', at: clock.now().toISOString(), timedOut: true, comment: 'no decision before the approval timeout' }
     : {
         approved: raw.approved === true,
-        approver: typeof raw.approver === 'string' ? raw.approver.slice(0, 128) : 'unknown',
+        approver: typeof raw.approver === 'string' ? raw.approver.slice(0, 200) : 'unknown',
         at: typeof raw.at === 'string' ? raw.at : clock.now().toISOString(),
         ...(typeof raw.comment === 'string' ? { comment: raw.comment.slice(0, 500) } : {}),
       };

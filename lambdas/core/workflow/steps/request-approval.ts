@@ -29,7 +29,8 @@ export async function runRequestApproval({ executionId, state, taskToken }: Task
   // the token from the pending approval).
   const { taskToken: _token, ...notified } = request;
   const invoke = (approved: boolean) => `aws lambda invoke --function-name <ApproveFunctionName stack output> --cli-binary-format raw-in-base64-out --payload '${JSON.stringify({ executionId, approved, approver: '<you>', comment: '<why>' })}' out.json`;
-  const answer = { approve: invoke(true), reject: invoke(false) };
+  // The CLI form reads the function name from the stack outputs and the approver from STS.
+  const answer = { approve: invoke(true), reject: invoke(false), cli: `npx paramedic approve|reject '${executionId}' --aws [--comment <why>]` };
   await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify({ ...notified, answer }).slice(0, 200_000) });
   await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
     plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,

@@ -1,0 +1,196 @@
+/**
+ * `paramedic run|approve|reject --aws` and the stack-output lookup behind every `--aws` command:
+ * CloudFormation, Step Functions, Lambda and STS through aws-sdk-client-mock (no local server
+ * exists for them), asserting the exact requests each sends and the one-line errors operators see.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerApprovalOnAws, executionArnOf } from '../../../cli/aws/approve-on-aws.js';
+import { AwsSession } from '../../../cli/aws/aws-session.js';
+import { DeployedStack, deploymentOfStackFlag } from '../../../cli/aws/deployed-stack.js';
+import { startRunOnAws } from '../../../cli/aws/run-on-aws.js';
+import { parseApproveRequest } from '../../../lambdas/handlers/approve.js';
+import { parseManualInput } from '../../../lambdas/core/workflow/manual-input.js';
+
+const cfn = mockClient(CloudFormationClient);
+const sfn = mockClient(SFNClient);
+const lambda = mockClient(LambdaClient);
+const sts = mockClient(STSClient);
+const all = [cfn, sfn, lambda, sts];
+
+const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:ParamedicWorkflow';
+const CALLER = 'arn:aws:sts::123456789012:assumed-role/Ops/alice@example.test';
+const PIPELINE_OUTPUTS = [
+  { OutputKey: 'StateMachineArn', OutputValue: MACHINE },
+  { OutputKey: 'ApproveFunctionName', OutputValue: 'ParamedicPipeline-Approve1A2B3C' },
+  { OutputKey: 'EventBusName', OutputValue: 'paramedic' },
+];
+
+function deployed(stacks: Record<string, { status?: string; outputs?: { OutputKey: string; OutputValue: string }[] }>): void {
+  cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => {
+    const s = stacks[input.StackName];
+    if (!s) throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: 'ValidationError' });
+    return { Stacks: [{ StackName: input.StackName, StackStatus: s.status ?? 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: s.outputs ?? [] }] };
+  });
+}
+
+const session = (stack?: string) => new AwsSession({ region: 'eu-west-1', ...(stack ? { stack } : {}) });
+const totalCalls = () => all.reduce((n, m) => n + m.calls().length, 0);
+
+beforeEach(() => {
+  for (const m of all) m.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Arn: CALLER, Account: '123456789012', UserId: 'AROAX:alice' });
+});
+afterAll(() => { for (const m of all) m.restore(); });
+
+describe('--stack names a deployment', () => {
+  it('takes a deployment name or either stack name; nothing means the unnamed deployment', () => {
+    expect(deploymentOfStackFlag(undefined)).toBeUndefined();
+    expect(deploymentOfStackFlag('ParamedicPipeline')).toBeUndefined();
+    expect(deploymentOfStackFlag('prod')).toBe('prod');
+    expect(deploymentOfStackFlag('ParamedicPipeline-prod')).toBe('prod');
+    expect(deploymentOfStackFlag('ParamedicState-prod')).toBe('prod');
+  });
+
+  it('rejects what no deployment can be called, as a usage error', () => {
+    expect(() => deploymentOfStackFlag('Prod_1')).toThrow(expect.objectContaining({ usage: true, message: expect.stringContaining('--stack must be a deployment name') }));
+  });
+});
+
+describe('DeployedStack: names from the stack outputs', () => {
+  it('describes only the stack holding the output, once, by its deployment-qualified name', async () => {
+    deployed({ 'ParamedicPipeline-prod': { outputs: PIPELINE_OUTPUTS } });
+    const stack = new DeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), 'prod');
+    expect(await stack.output('StateMachineArn')).toBe(MACHINE);
+    expect(await stack.output('ApproveFunctionName')).toBe('ParamedicPipeline-Approve1A2B3C');
+    expect(cfn.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: 'ParamedicPipeline-prod' }]);
+  });
+
+  it('a missing stack says to deploy, or which deployment and region to name', async () => {
+    deployed({});
+    const stack = new DeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), undefined, 'region eu-west-1');
+    const error = await stack.output('AuditTableName').catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'DeployedStackError', usage: false });
+    expect((error as Error).message).toBe('stack ParamedicState does not exist in region eu-west-1: deploy with "npx cdk deploy --all", or name your deployment with --stack <deploymentName> (or $PARAMEDIC_STACK) and the region with --region');
+  });
+
+  it('a missing output of a finished stack says to redeploy, or which flag overrides it', async () => {
+    deployed({ ParamedicState: { outputs: [{ OutputKey: 'AuditTableName', OutputValue: 'audit' }] } });
+    const stack = new DeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), undefined);
+    await expect(stack.output('EvidenceBucketName', '--bucket <name>')).rejects.toThrow('stack ParamedicState has no output EvidenceBucketName (status UPDATE_COMPLETE): it was deployed by an older Paramedic; redeploy with "npx cdk deploy --all", or pass --bucket <name>');
+  });
+
+  it('a stack still deploying or rolled back says to let it finish or fix it', async () => {
+    for (const status of ['CREATE_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE']) {
+      cfn.reset();
+      deployed({ ParamedicPipeline: { status } });
+      const stack = new DeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), undefined);
+      await expect(stack.output('StateMachineArn')).rejects.toThrow(`stack ParamedicPipeline has no output StateMachineArn (status ${status}): wait for its deployment to finish, or fix it and run "npx cdk deploy --all"`);
+    }
+  });
+
+  it('an error reaching CloudFormation says to check credentials and region', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException' }));
+    const stack = new DeployedStack(new CloudFormationClient({ region: 'eu-west-1' }), undefined, 'region eu-west-1');
+    await expect(stack.output('StateMachineArn')).rejects.toThrow('could not read stack ParamedicPipeline in region eu-west-1 (UnrecognizedClientException: The security token included in the request is invalid.); check your AWS credentials and region (--region)');
+  });
+});
+
+describe('paramedic run --aws', () => {
+  it('starts the deployed state machine with the manual input the Intake accepts, claimed by the IAM caller', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE.replace(':stateMachine:', ':execution:')}:abc`, startDate: new Date() });
+    const result = await startRunOnAws(session(), { runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'execute' });
+    expect(result).toEqual({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc', status: 'RUNNING' });
+    const [start] = sfn.commandCalls(StartExecutionCommand);
+    expect(start!.args[0].input).toEqual({ stateMachineArn: MACHINE, input: JSON.stringify({ runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'execute', invokedBy: CALLER }) });
+    // What the Intake Lambda will do with it: the same parser accepts it unchanged.
+    expect(parseManualInput(JSON.parse(start!.args[0].input.input!))).toEqual({ runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'execute', invokedBy: CALLER });
+  });
+
+  it('rejects bad input with the Intake parser\'s one-line message before any AWS call', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    const error = await startRunOnAws(session(), { runbookId: 'Disk Full', target: 'i-0a1b2c3d4e5f60718', mode: 'dry-run' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'ManualInputError' });
+    expect((error as Error).message).toMatch(/^manual run input, field "runbookId": required: a runbook id in kebab-case/);
+    expect((error as Error).message).not.toContain('\n');
+    await expect(startRunOnAws(session(), { runbookId: 'disk-full', target: '$(reboot)', mode: 'dry-run' })).rejects.toThrow(/field "target"/);
+    expect(totalCalls()).toBe(0);
+  });
+
+  it('with --wait polls DescribeExecution until the execution ends and reports its outcome', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc';
+    sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: new Date() });
+    sfn.on(DescribeExecutionCommand)
+      .resolvesOnce({ executionArn: arn, status: 'RUNNING', stateMachineArn: MACHINE, startDate: new Date() })
+      .resolvesOnce({ executionArn: arn, status: 'RUNNING', stateMachineArn: MACHINE, startDate: new Date() })
+      .resolves({ executionArn: arn, status: 'SUCCEEDED', stateMachineArn: MACHINE, startDate: new Date(), output: JSON.stringify({ completion: { outcome: 'dry-run', runbookId: 'disk-full' } }) });
+    const slept: number[] = [];
+    const result = await startRunOnAws(session(), { runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'dry-run' }, { pollMs: 5000, sleep: async (ms) => { slept.push(ms); } });
+    expect(result).toEqual({ executionArn: arn, status: 'SUCCEEDED', outcome: 'dry-run' });
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual(Array(3).fill({ executionArn: arn }));
+    expect(slept).toEqual([5000, 5000]);
+  });
+
+  it('with --wait reports a failed execution with its error', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc';
+    sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: new Date() });
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: arn, status: 'FAILED', stateMachineArn: MACHINE, startDate: new Date(), error: 'States.Timeout', cause: 'too slow' });
+    expect(await startRunOnAws(session(), { runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'dry-run' }, { pollMs: 1000, sleep: async () => {} }))
+      .toEqual({ executionArn: arn, status: 'FAILED', error: 'States.Timeout: too slow' });
+  });
+
+  it('a stack without the state machine output fails with the operator-actionable line, starting nothing', async () => {
+    deployed({ ParamedicPipeline: { outputs: [] } });
+    await expect(startRunOnAws(session(), { runbookId: 'disk-full', target: 'i-0a1b2c3d4e5f60718', mode: 'dry-run' })).rejects.toThrow('stack ParamedicPipeline has no output StateMachineArn');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
+describe('paramedic approve|reject --aws', () => {
+  it('invokes the approve function named by the stack outputs with the payload it accepts, as the STS caller', async () => {
+    deployed({ 'ParamedicPipeline-prod': { outputs: PIPELINE_OUTPUTS } });
+    const decision = { approved: true, approver: CALLER, at: '2026-12-02T15:00:00.000Z' };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(decision)) as never });
+    const answer = await answerApprovalOnAws(session('prod'), 'abc', true, 'disk checked');
+    expect(answer).toEqual(decision);
+    const [invoke] = lambda.commandCalls(InvokeCommand);
+    const payload = JSON.parse(new TextDecoder().decode(invoke!.args[0].input.Payload as Uint8Array));
+    expect(invoke!.args[0].input.FunctionName).toBe('ParamedicPipeline-Approve1A2B3C');
+    expect(payload).toEqual({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc', approved: true, approver: CALLER, comment: 'disk checked' });
+    // The approve Lambda's own validation accepts exactly this payload.
+    expect(parseApproveRequest(payload)).toEqual(payload);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+  });
+
+  it('reject sends approved:false; an execution ARN or an approval id names the execution', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"approved":false}') as never });
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:run-7';
+    await answerApprovalOnAws(session(), arn, false);
+    await answerApprovalOnAws(session(), 'approval#run-7', false);
+    const payloads = lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
+    expect(payloads).toEqual([{ executionId: arn, approved: false, approver: CALLER }, { executionId: arn, approved: false, approver: CALLER }]);
+    expect(executionArnOf('run-7', MACHINE)).toBe(arn);
+  });
+
+  it('the function\'s refusal comes back as one line', async () => {
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify({ errorType: 'ApprovalRequestError', errorMessage: 'no pending approval for arn:x; it may have been decided or timed out', trace: [] })) as never });
+    await expect(answerApprovalOnAws(session(), 'abc', true)).rejects.toThrow('the approve function ParamedicPipeline-Approve1A2B3C refused: no pending approval for arn:x; it may have been decided or timed out');
+  });
+
+  it('an id that names no execution is a usage error before any call; a stack without the function says so', async () => {
+    await expect(answerApprovalOnAws(session(), 'not an id', true)).rejects.toMatchObject({ usage: true, message: expect.stringContaining('is not an execution') });
+    expect(totalCalls()).toBe(0);
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS.filter((o) => o.OutputKey !== 'ApproveFunctionName') } });
+    await expect(answerApprovalOnAws(session(), 'abc', true)).rejects.toThrow('stack ParamedicPipeline has no output ApproveFunctionName');
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+});
