@@ -13,7 +13,7 @@ import type { Context } from 'aws-lambda';
 import { createAwsPorts, type PortFactory } from './aws-ports.js';
 import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
 import type { TaskInput } from '../core/workflow/task-input.js';
-import { runStep, type WorkflowStep } from '../core/workflow/steps/run-step.js';
+import { runStep, type WorkflowStep } from '../core/workflow/run-step.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 import { isIdempotentTask } from './environment.js';
 import { startInvocation } from './invocation-deadline.js';

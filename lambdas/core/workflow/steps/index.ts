@@ -18,9 +18,9 @@ import { runReleaseLock } from './release-lock.js';
 import { runRemediateStep } from './remediate-step.js';
 import { runRequestApproval } from './request-approval.js';
 import { runVerify } from './verify.js';
-import { runStep, type WorkflowStep } from './run-step.js';
+import { runStep, type WorkflowStep } from '../run-step.js';
 
-export type { WorkflowStep } from './run-step.js';
+export type { WorkflowStep } from '../run-step.js';
 
 /** Task state name -> step function. */
 export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = {

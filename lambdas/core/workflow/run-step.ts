@@ -5,10 +5,10 @@
  * handlers and the local runner cannot diverge (the handlers once called the step directly, and on
  * AWS large results then travelled inline into States.DataLimitExceeded).
  */
-import type { Clock, WorkflowPorts } from '../ports.js';
-import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from '../state-by-reference.js';
-import { executionName, parseTaskInput, type TaskInput } from '../task-input.js';
-import type { WorkflowTaskName } from '../task-names.js';
+import type { Clock, WorkflowPorts } from './ports.js';
+import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from './state-by-reference.js';
+import { executionName, parseTaskInput, type TaskInput } from './task-input.js';
+import type { WorkflowTaskName } from './task-names.js';
 
 /** A step over the full set of ports (each step declares a narrower one, which WorkflowPorts satisfies). */
 export type WorkflowStep = (input: TaskInput, ports: WorkflowPorts, clock: Clock) => Promise<unknown>;
