@@ -10,7 +10,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 import { unfinishedReason } from '../../../lambdas/core/collection/command-wait.js';
 import { collectFromWait } from '../../../lambdas/core/workflow/evidence-collection.js';
-import type { EvidenceStore, StateStore, Target } from '../../../lambdas/core/workflow/ports.js';
+import type { Target } from '../../../lambdas/core/workflow/model.js';
+import type { EvidenceStore, StateStore } from '../../../lambdas/core/workflow/ports.js';
 import { commandWaitsInState, readWaitedResults, sendAndRegister } from '../../../lambdas/core/workflow/waited-commands.js';
 
 const ssm = mockClient(SSMClient);
@@ -79,7 +80,7 @@ describe('reading after the wait', () => {
     const p = ports();
     const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
     const stored: string[] = [];
-    const evidence: EvidenceStore = { put: async (key) => { stored.push(key); return { uri: `mem://${key}`, sha256: '0'.repeat(64) }; }, get: async () => { throw new Error('not read here'); } };
+    const evidence: EvidenceStore = { put: async (key) => { stored.push(key); return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 }; }, get: async () => { throw new Error('not read here'); } };
     await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(120), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 });
 
     const result = await collectFromWait({ ...p, evidence, config: { collectTimeoutSeconds: 600 } }, EXECUTION, 'triage', targets, clock, {}, unfinishedReason({ Error: 'States.Timeout', Cause: 'timed out' }));

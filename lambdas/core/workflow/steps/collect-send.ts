@@ -5,17 +5,14 @@
  * then reads the outcomes and stores the bundles.
  */
 import { commandWaitSeconds } from '../../collection/command-wait.js';
+import { TRIAGE_PHASE } from '../collection-phases.js';
 import { collectorRequests } from '../evidence-collection.js';
-import type { Clock } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { sendAndRegister, type WaitedCommandPorts } from '../waited-commands.js';
-import type { WorkflowPorts } from '../ports.js';
+import type { Clock, WorkflowPorts } from '../ports.js';
 
 /** What CollectSend uses. */
 export type CollectSendPorts = WaitedCommandPorts & Pick<WorkflowPorts, 'config'>;
-
-/** The phase name of the triage collection (its wait key and evidence prefix). */
-export const TRIAGE_PHASE = 'triage';
 
 /** CollectSend: the commands sent and whether the step resumed the Task itself. */
 export async function runCollectSend({ executionId, state, taskToken }: TaskInput, ports: CollectSendPorts, clock: Clock): Promise<unknown> {

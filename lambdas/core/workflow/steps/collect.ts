@@ -7,7 +7,7 @@ import { appendAudit } from '../audit-writer.js';
 import { unfinishedReason } from '../../collection/command-wait.js';
 import { collectFromWait, collectionResult } from '../evidence-collection.js';
 import type { WaitedCommandPorts } from '../waited-commands.js';
-import { TRIAGE_PHASE } from './collect-send.js';
+import { TRIAGE_PHASE } from '../collection-phases.js';
 import type { CollectionResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';

@@ -8,7 +8,7 @@ import { verifyClusterState } from '../cluster-verification.js';
 import { unfinishedReason } from '../../collection/command-wait.js';
 import { classifyStored, collectFromWait, runbookOf } from '../evidence-collection.js';
 import type { WaitedCommandPorts } from '../waited-commands.js';
-import { VERIFY_PHASE, verifyCollection } from './verify-send.js';
+import { VERIFY_PHASE, verifyCollection } from '../collection-phases.js';
 import { recordFailure } from '../failure-history.js';
 import type { VerificationCheck, VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
