@@ -61,6 +61,22 @@ describe('sending without waiting', () => {
   });
 });
 
+describe('a runner that runs to completion (the local one)', () => {
+  it('the send Task resolves its own wait: its result is the outcome, and the read returns what ran', async () => {
+    const ran: string[][] = [];
+    const local = { run: async (r: { targets: readonly string[] }) => { ran.push([...r.targets]); return r.targets.map((target) => ({ target, status: 'Success' as const, exitCode: 0, stdout: '{}', stderr: '' })); } };
+    const state = memoryState();
+    const p = { commands: local, state };
+
+    const sent = await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(3), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 });
+    const [read] = await readWaitedResults(p, EXECUTION, 'triage', 'x');
+
+    expect(sent).toEqual({ phase: 'triage', commands: 0, resumedBy: 'sender' });
+    expect(ran).toEqual([ids(3)]);
+    expect(read!.results.map((r) => [r.target, r.status])).toEqual(ids(3).map((t) => [t, 'Success']));
+  });
+});
+
 describe('reading after the wait', () => {
   it('reads each command once and keeps every target in the order sent', async () => {
     fleet(new Set());
