@@ -7,10 +7,14 @@
  *    packages that weigh most in what a cold start loads (esbuild metafile);
  * 2. SSM API calls and simulated wall time to collect from 1,000 instances, batched (50 per
  *    SendCommand, one paginated ListCommandInvocations per poll, output from S3) against the naive
- *    one-call-per-instance approach and against completion by event (the runner waits for the
- *    CommandCompleted mark, fed SSM's documented status-change event, then reads each command once),
- *    all through SsmCommandRunner with aws-sdk-client-mock, a simulated per-call latency and SSM's
- *    per-API request rates, in virtual time. Hosts take 5 to 20 s each: the slowest bounds the wall time.
+ *    one-call-per-instance approach, against completion marks (wave 2: the Lambda stays up waiting
+ *    for the CommandCompleted mark, then reads each command once) and against the task-token
+ *    callback (CollectSend sends and registers the wait, returns; the real CommandCompleted logic,
+ *    fed SSM's documented status-change event, resumes on the last command; Collect reads each
+ *    command once), all through SsmCommandRunner with aws-sdk-client-mock, a simulated per-call
+ *    latency and SSM's per-API request rates, in virtual time. Hosts take 5 to 20 s each: the
+ *    slowest bounds the wall time. For each: the Lambda time billed and, for the callback, the
+ *    bytes the wait adds to the execution state and the size of the wait item in the state table.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +31,11 @@ import type { StateStore } from '../lambdas/core/workflow/ports.js';
 import { bundleLambda, LAMBDA_ENTRY_FILE } from '../cdk/constructs/lambda-bundling.js';
 import { weighBundle } from '../cdk/constructs/bundle-weight.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../lambdas/handlers/environment.js';
+import type { CommandResult } from '../lambdas/core/collection/command-runner.js';
+import { commandWaitKey, type TaskCallback } from '../lambdas/core/collection/command-wait.js';
+import { commandWaitsInState, readWaitedResults, sendAndRegister } from '../lambdas/core/workflow/waited-commands.js';
+import { jsonBytes } from '../lambdas/core/workflow/state-by-reference.js';
+import { lambdaEsbuildOptions } from '../cdk/constructs/lambda-bundling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -145,9 +154,17 @@ function memoryState(): StateStore {
   };
 }
 
-type SsmMode = 'naive' | 'batched' | 'event';
+type SsmMode = 'naive' | 'batched' | 'event' | 'callback';
 
-async function triage(instances: number, mode: SsmMode): Promise<{ calls: Record<string, number>; s3Reads: number; wallMs: number; slowestHostMs: number }> {
+/** SSM's command-level status-change event (documented shape, docs/design/ssm-completion-by-event.md). */
+const statusEvent = (commandId: string, targets: readonly string[]) => ({
+  version: '0', source: 'aws.ssm', 'detail-type': COMMAND_STATUS_DETAIL_TYPE, resources: targets.map((i) => `arn:aws:ec2:us-east-1:123456789012:instance/${i}`),
+  detail: { 'command-id': commandId, 'document-name': 'Paramedic-CollectDockerHost', 'expire-after': '', parameters: {}, 'requested-date-time': '', status: 'Success' },
+});
+
+interface TriageRun { calls: Record<string, number>; s3Reads: number; wallMs: number; slowestHostMs: number; lambdaMs: number; stateBytes?: number; waitItemBytes?: number }
+
+async function triage(instances: number, mode: SsmMode): Promise<TriageRun> {
   const clock = new VirtualClock();
   const ssm = mockClient(SSMClient);
   const s3 = mockClient(S3Client);
@@ -161,13 +178,15 @@ async function triage(instances: number, mode: SsmMode): Promise<{ calls: Record
   };
   // SSM's command-level event (documented shape), delivered EVENT_DELIVERY_MS after the slowest host of the command.
   const state = memoryState();
+  const waits = commandWaitsInState(state);
+  let resume: () => void = () => undefined;
+  const resumed = new Promise<void>((r) => { resume = r; });
+  const callback: TaskCallback = { succeed: async () => { resume(); return 'resumed'; } };
+  const completedPorts = { state, waits, callback };
   const completions = {
     isDone: async (commandId: string) => {
       if (!(await state.get(commandDoneKey(commandId))) && clock.t >= finishedAt(commandId) + EVENT_DELIVERY_MS) {
-        await markCommandCompleted({
-          version: '0', source: 'aws.ssm', 'detail-type': COMMAND_STATUS_DETAIL_TYPE, resources: commands.get(commandId)!.targets.map((i) => `arn:aws:ec2:us-east-1:123456789012:instance/${i}`),
-          detail: { 'command-id': commandId, 'document-name': 'Paramedic-CollectDockerHost', 'expire-after': '', parameters: {}, 'requested-date-time': '', status: 'Success' },
-        }, state, 'Paramedic-');
+        await markCommandCompleted(statusEvent(commandId, commands.get(commandId)!.targets), completedPorts, 'Paramedic-');
       }
       return (await state.get(commandDoneKey(commandId))) !== undefined;
     },
@@ -209,26 +228,56 @@ async function triage(instances: number, mode: SsmMode): Promise<{ calls: Record
     ...(mode === 'event' ? { completions, completionCheckMs: COMPLETION_CHECK_MS } : {}),
   });
   const targets = Array.from({ length: instances }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
-  const results = await clock.run(runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets, timeoutSeconds: 600 }));
+  const request = { document: 'Paramedic-CollectDockerHost', parameters: {}, targets, timeoutSeconds: 600 };
+  let lambdaMs = 0;
+  let stateBytes: number | undefined;
+  let waitItemBytes: number | undefined;
+  // The task-token callback: CollectSend's Lambda, then no Lambda until the last event, then Collect's.
+  const byCallback = async (): Promise<readonly CommandResult[]> => {
+    const ports = { commands: runner, deferredCommands: runner, commandWaits: waits, taskCallback: callback, state };
+    const execution = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:bench';
+    const sent = await sendAndRegister(ports, { now: () => new Date(clock.t) }, [request], { executionId: execution, phase: 'triage', taskToken: 'token', waitSeconds: 720 });
+    lambdaMs += clock.t;
+    for (const [id, c] of commands) {
+      void clock.sleep(finishedAt(id) + EVENT_DELIVERY_MS - clock.t).then(() => markCommandCompleted(statusEvent(id, c.targets), completedPorts, 'Paramedic-'));
+    }
+    if ('waiting' in sent) await resumed;
+    stateBytes = jsonBytes({ collectWait: { phase: 'triage', commands: commands.size, resumedBy: 'event' } });
+    waitItemBytes = jsonBytes(await state.get(commandWaitKey('bench', 'triage')));
+    const readFrom = clock.t;
+    const results = (await readWaitedResults(ports, execution, 'triage', 'bench')).flatMap((r) => r.results);
+    lambdaMs += clock.t - readFrom;
+    return results;
+  };
+  const results = await clock.run(mode === 'callback' ? byCallback() : runner.run(request));
+  if (mode !== 'callback') lambdaMs = clock.t;
   ssm.restore();
   s3.restore();
   if (results.filter((r) => r.status === 'Success').length !== instances) throw new Error(`${mode}: not every instance succeeded`);
-  return { calls, s3Reads, wallMs: clock.t, slowestHostMs: Math.max(...targets.map(hostRunMs)) };
+  return { calls, s3Reads, wallMs: clock.t, slowestHostMs: Math.max(...targets.map(hostRunMs)), lambdaMs, ...(stateBytes ? { stateBytes, waitItemBytes } : {}) };
 }
 
 /** Prints bundle sizes, cold load times and the 1,000-instance SSM comparison. */
 export async function run(): Promise<void> {
   await bundles();
+  await ssmComparison();
+}
+
+/** Prints the 1,000-instance SSM comparison: naive, polling, completion marks, task-token callback. */
+export async function ssmComparison(): Promise<void> {
   console.log(`\nTriage of an alarm covering 1,000 instances (simulated: ${LATENCY_MS} ms per call; SendCommand ${RATES.send}/s, Get ${RATES.get}/s, List ${RATES.list}/s; collector runs 5-${RUN_MS / 1000} s per host; events delivered ${EVENT_DELIVERY_MS / 1000} s after a command ends):`);
   const totals: Partial<Record<SsmMode, number>> = {};
-  for (const mode of ['naive', 'batched', 'event'] as const) {
+  const labels: Record<SsmMode, string> = { naive: 'naive', batched: 'polling', event: 'marks', callback: 'callback' };
+  const lambda: Partial<Record<SsmMode, number>> = {};
+  for (const mode of ['naive', 'batched', 'event', 'callback'] as const) {
     const r = await triage(1000, mode);
     const total = Object.values(r.calls).reduce((a, b) => a + b, 0);
     totals[mode] = total;
-    const label = mode === 'batched' ? 'polling' : mode === 'event' ? 'by event' : 'naive';
-    console.log(`  ${label.padEnd(8)} SSM calls ${String(total).padStart(6)} (SendCommand ${r.calls.SendCommand}, ListCommandInvocations ${r.calls.ListCommandInvocations}, GetCommandInvocation ${r.calls.GetCommandInvocation}); S3 reads ${r.s3Reads}; simulated wall time ${(r.wallMs / 1000).toFixed(1)} s (slowest host ${(r.slowestHostMs / 1000).toFixed(1)} s)`);
+    lambda[mode] = r.lambdaMs;
+    const state = r.stateBytes ? `; state +${r.stateBytes} B, wait item ${(r.waitItemBytes! / 1024).toFixed(1)} KiB` : '';
+    console.log(`  ${labels[mode].padEnd(8)} SSM calls ${String(total).padStart(6)} (SendCommand ${r.calls.SendCommand}, ListCommandInvocations ${r.calls.ListCommandInvocations}, GetCommandInvocation ${r.calls.GetCommandInvocation}); S3 reads ${r.s3Reads}; simulated wall time ${(r.wallMs / 1000).toFixed(1)} s (slowest host ${(r.slowestHostMs / 1000).toFixed(1)} s); Lambda time ${(r.lambdaMs / 1000).toFixed(1)} s${state}`);
   }
-  console.log(`  by event / polling: ${(totals.event! / totals.batched!).toFixed(2)}x the SSM calls (issue 11 target: at most 40)`);
+  console.log(`  callback / polling: ${(totals.callback! / totals.batched!).toFixed(2)}x the SSM calls (issue 11 target: at most 40 calls), ${(lambda.callback! / lambda.batched!).toFixed(2)}x the Lambda time`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

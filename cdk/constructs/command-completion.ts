@@ -1,7 +1,9 @@
 /**
  * SSM completion by event: a rule on the default bus (SSM publishes nowhere else) for the terminal
  * "EC2 Command Status-change Notification" of this deployment's documents, invoking the
- * CommandCompleted Lambda, which marks the command done where the waiting runner looks.
+ * CommandCompleted Lambda, which marks the command done and resumes the waiting CollectSend or
+ * VerifySend Task when it was the last one (SendTaskSuccess: granted by the pipeline stack once the
+ * state machine exists, grantTaskCallbacks).
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
  */
 import { Duration } from 'aws-cdk-lib';
@@ -49,7 +51,7 @@ export class CommandCompletion extends Construct {
         source: ['aws.ssm'], detailType: [COMMAND_STATUS_DETAIL_TYPE],
         detail: { 'document-name': events.Match.prefix(props.documentPrefix), status: [...TERMINAL_COMMAND_STATUSES] },
       },
-      // A lost event costs the runner one read at its deadline, so retries are enough (no DLQ).
+      // A lost event costs the wait its timeout, after which the read runs anyway: retries are enough (no DLQ).
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
     });
   }

@@ -8,6 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import { ENV, type PortAccess, type PortList, type PortName } from '../../lambdas/handlers/environment.js';
@@ -88,7 +90,24 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     if (clusterArns.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }));
   },
   executors: (fn, _access, r) => { for (const s of r.clusterActionStatements) fn.addToRolePolicy(s); },
+  // Granted on the state machine once it exists (grantTaskCallbacks): the machine refers to these functions.
+  taskCallback: () => undefined,
 };
+
+/**
+ * Grants `states:SendTaskSuccess` on the workflow to each function whose ports include
+ * `taskCallback`, in a policy of its own: in the role's default policy the grant would make the
+ * function depend on the state machine that depends on the function (a cycle CloudFormation refuses).
+ */
+export function grantTaskCallbacks(scope: Construct, stateMachine: sfn.IStateMachine, functions: ReadonlyArray<{ readonly fn: HouseFunction; readonly ports: PortList }>): void {
+  for (const { fn, ports } of functions) {
+    if (ports.taskCallback === undefined) continue;
+    new iam.Policy(scope, `${fn.node.id}TaskCallback`, {
+      roles: [fn.executionRole],
+      statements: [new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachine.stateMachineArn] })],
+    });
+  }
+}
 
 /** Sets the environment and grants of every port in `ports` on `fn`. */
 export function bindPorts(fn: HouseFunction, ports: PortList, resources: PortResources): void {

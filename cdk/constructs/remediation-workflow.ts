@@ -21,6 +21,8 @@ export interface RemediationWorkflowProps {
   readonly lockRetryInterval?: Duration;
   /** @default 60 seconds */
   readonly verifyDelay?: Duration;
+  /** How long CollectSend/VerifySend wait for SSM's completion events; shorter than the execution's timeout. @default 12 minutes */
+  readonly commandWaitTimeout?: Duration;
   /** @default 90 days */
   readonly logRetention?: logs.RetentionDays;
   readonly logKey?: kms.IKey;
@@ -42,6 +44,10 @@ export class RemediationWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: RemediationWorkflowProps) {
     super(scope, id);
+    const timeout = executionTimeoutFor(props.approvalTimeout);
+    if (props.commandWaitTimeout && props.commandWaitTimeout.toSeconds() >= timeout.toSeconds()) {
+      throw new Error(`commandWaitTimeout (${props.commandWaitTimeout.toSeconds()} s) must be shorter than the execution timeout (${timeout.toSeconds()} s): lower the collectors' timeout`);
+    }
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, ...(props.logKey ? { encryptionKey: props.logKey } : {}),
     });
@@ -52,8 +58,9 @@ export class RemediationWorkflow extends Construct {
         ...(props.approvalTimeout ? { approvalTimeout: props.approvalTimeout } : {}),
         ...(props.lockRetryInterval ? { lockRetryInterval: props.lockRetryInterval } : {}),
         ...(props.verifyDelay ? { verifyDelay: props.verifyDelay } : {}),
+        ...(props.commandWaitTimeout ? { commandWaitTimeout: props.commandWaitTimeout } : {}),
       })),
-      timeout: executionTimeoutFor(props.approvalTimeout),
+      timeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

@@ -12,7 +12,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { WorkflowConfig } from '../../lambdas/core/workflow/config.js';
 import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
-import { ENV, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
+import { commandWaitSeconds } from '../../lambdas/core/collection/command-wait.js';
+import { ENV, EVENT_HANDLERS, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
 import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
@@ -25,7 +26,7 @@ import { ParamedicEventBus } from '../constructs/event-bus.js';
 import { OperationalAlarms } from '../constructs/operational-alarms.js';
 import { exportOutput } from '../constructs/stack-outputs.js';
 import { HouseFunction } from '../constructs/house-function.js';
-import { bindPorts } from '../constructs/port-bindings.js';
+import { bindPorts, grantTaskCallbacks } from '../constructs/port-bindings.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
 
@@ -39,7 +40,8 @@ export interface PipelineStackProps extends StackProps {
   readonly auditStore: AuditStore;
 }
 
-const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
+// The send halves only send (≤ 50 targets per call) but may back off on throttling: the same ceiling.
+const LONG_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'Collect', 'VerifySend', 'Verify', 'RemediateStep']);
 
 /** Functions, documents, workflow, intake, notifications. */
 export class PipelineStack extends Stack {
@@ -128,8 +130,14 @@ export class PipelineStack extends Stack {
       approvalTimeout: Duration.minutes(config.approvalTimeoutMinutes),
       lockRetryInterval: Duration.seconds(config.lockRetrySeconds),
       verifyDelay: Duration.seconds(config.verifyDelaySeconds),
+      commandWaitTimeout: Duration.seconds(commandWaitSeconds(workflowConfig.collectTimeoutSeconds!)),
       logKey: props.key,
     });
+    // CollectSend/VerifySend resume themselves when nothing is pending; CommandCompleted resumes them on the last event.
+    grantTaskCallbacks(this, this.workflow.stateMachine, [
+      ...WORKFLOW_TASK_NAMES.map((t) => ({ fn: functions[t], ports: TASK_PORTS[t] })),
+      { fn: this.commandCompletion.function, ports: EVENT_HANDLERS.CommandCompleted.ports },
+    ]);
 
     this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key, ...reserved });
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');

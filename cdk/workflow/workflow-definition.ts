@@ -2,11 +2,14 @@
  * The remediation workflow, one definition for alarms and manual runs, written with CDK constructs
  * in JSONPath (not JSONata) so the very same ASL also runs locally under aws-local-stepfunctions.
  *
- * Intake -> IsDuplicate -> AcquireLock (LockBusyWait loop) -> Collect -> Classify -> Plan ->
+ * Intake -> IsDuplicate -> AcquireLock (LockBusyWait loop) -> CollectSend (waitForTaskToken) -> Collect -> Classify -> Plan ->
  * RouteByDecision: automatic -> RemediateStep loop | approval -> RequestApproval (waitForTaskToken)
  * -> RecordApproval -> IsApproved | escalate -> Escalate | otherwise report -> ...
- * RemediateStep loop -> VerifyWait -> Verify -> IsCleared (or Escalate) -> ReleaseLock -> Complete
- * -> HasFailed: `Failed` (a step failed) | `Escalated` (a person must act) | `Done`.
+ * RemediateStep loop -> VerifyWait -> VerifySend (waitForTaskToken) -> Verify -> IsCleared (or Escalate)
+ * -> ReleaseLock -> Complete -> HasFailed: `Failed` (a step failed) | `Escalated` (a person must act) | `Done`.
+ * CollectSend and VerifySend send the SSM collectors and return; the last command's completion event
+ * resumes them (lambdas/core/collection/command-wait.ts). On States.Timeout they go on to the read
+ * Task anyway, which reads what finished and cancels the rest: the wall time is the slowest host's.
  * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
  * per-target lock is released and the failure recorded on every path.
  */
@@ -30,14 +33,20 @@ export interface WorkflowDefinitionProps {
   readonly verifyDelay?: Duration;
   /** Task timeout of the collecting steps (Collect, Verify, RemediateStep). @default 14 minutes */
   readonly longTaskTimeout?: Duration;
+  /**
+   * How long CollectSend and VerifySend wait for the completion events before their read Task runs
+   * anyway: the collectors' timeout plus delivery grace (commandWaitSeconds). Must be shorter than the
+   * execution's timeout. @default 12 minutes
+   */
+  readonly commandWaitTimeout?: Duration;
   /** Task timeout of the other steps. @default 1 minute */
   readonly shortTaskTimeout?: Duration;
 }
 
 /** Where each Task's result lands in the execution state. */
 export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
-  Intake: '$.intake', AcquireLock: '$.lock', Collect: '$.collection', Classify: '$.classification', Plan: '$.plan',
-  RequestApproval: '$.approval', RecordApproval: '$.approval', RemediateStep: '$.remediation', Verify: '$.verification',
+  Intake: '$.intake', AcquireLock: '$.lock', CollectSend: '$.collectWait', Collect: '$.collection', Classify: '$.classification', Plan: '$.plan',
+  RequestApproval: '$.approval', RecordApproval: '$.approval', RemediateStep: '$.remediation', VerifySend: '$.verifyCollectWait', Verify: '$.verification',
   Escalate: '$.escalation', ReleaseLock: '$.release', Complete: '$.completion',
 };
 
@@ -49,7 +58,7 @@ const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateSte
  * de-duplicated by the idempotency layer). Classify and Plan append to the trail and RemediateStep
  * may have changed a host before it threw: they are not retried, their failure goes to ReleaseLock.
  */
-const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>(['Intake', 'AcquireLock', 'Collect', 'Verify', 'Escalate']);
+const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>(['Intake', 'AcquireLock', 'CollectSend', 'Collect', 'VerifySend', 'Verify', 'Escalate']);
 /** Errors a retry cannot fix (bad input, a lost lock, a broken deployment, a task that ran out of time). */
 const NOT_RETRIED = ['TaskInputError', 'ManualInputError', 'AlarmEventError', 'TargetGrammarError', 'LockLostError', 'HandlerEnvironmentError', 'PortNotWiredError', sfn.Errors.TIMEOUT];
 
@@ -80,8 +89,22 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     return t;
   };
 
+  // Send, then wait for the commands' completion events (no Lambda runs meanwhile); a timeout still reads what finished.
+  const sendTask = (name: 'CollectSend' | 'VerifySend'): tasks.LambdaInvoke => {
+    const t = new tasks.LambdaInvoke(scope, name, {
+      lambdaFunction: props.functions[name],
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
+      resultPath: RESULT_PATHS[name],
+      taskTimeout: sfn.Timeout.duration(props.commandWaitTimeout ?? Duration.minutes(12)),
+    });
+    addRetries(name, t);
+    return t;
+  };
+
   const intake = task('Intake');
   const acquireLock = task('AcquireLock');
+  const collectSend = sendTask('CollectSend');
   const collect = task('Collect');
   const classify = task('Classify');
   const plan = task('Plan');
@@ -95,6 +118,7 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   addRetries('RequestApproval', requestApproval);
   const recordApproval = task('RecordApproval');
   const remediateStep = task('RemediateStep');
+  const verifySend = sendTask('VerifySend');
   const verify = task('Verify');
   const escalate = task('Escalate');
   const releaseLock = task('ReleaseLock');
@@ -104,6 +128,10 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   for (const t of [acquireLock, collect, classify, plan, recordApproval, remediateStep, verify, escalate]) {
     t.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   }
+  collectSend.addCatch(collect, { errors: [sfn.Errors.TIMEOUT], resultPath: RESULT_PATHS.CollectSend });
+  collectSend.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  verifySend.addCatch(verify, { errors: [sfn.Errors.TIMEOUT], resultPath: RESULT_PATHS.VerifySend });
+  verifySend.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   requestApproval.addCatch(recordApproval, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.approvalTimeout' });
   requestApproval.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   releaseLock.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
@@ -129,7 +157,8 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   const isCleared = new sfn.Choice(scope, 'IsCleared')
     .when(sfn.Condition.booleanEquals('$.verification.cleared', true), releaseLock)
     .otherwise(escalate);
-  verifyWait.next(verify);
+  verifyWait.next(verifySend);
+  verifySend.next(verify);
   verify.next(isCleared);
 
   const stepsRemaining = new sfn.Choice(scope, 'StepsRemaining')
@@ -151,11 +180,12 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     .otherwise(releaseLock);
 
   const isLockAcquired = new sfn.Choice(scope, 'IsLockAcquired')
-    .when(sfn.Condition.booleanEquals('$.lock.acquired', true), collect)
+    .when(sfn.Condition.booleanEquals('$.lock.acquired', true), collectSend)
     .when(sfn.Condition.booleanEquals('$.lock.gaveUp', true), complete)
     .otherwise(lockBusyWait);
   lockBusyWait.next(acquireLock);
   acquireLock.next(isLockAcquired);
+  collectSend.next(collect);
   collect.next(classify).next(plan).next(routeByDecision);
 
   const isDuplicate = new sfn.Choice(scope, 'IsDuplicate')

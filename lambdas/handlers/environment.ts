@@ -23,9 +23,9 @@ export const ENV = {
 
 /** The handler file (under lambdas/handlers/) of each Task state. */
 export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
-  Intake: 'intake.ts', AcquireLock: 'acquire-lock.ts', Collect: 'collect.ts', Classify: 'classify.ts', Plan: 'plan.ts',
+  Intake: 'intake.ts', AcquireLock: 'acquire-lock.ts', CollectSend: 'collect-send.ts', Collect: 'collect.ts', Classify: 'classify.ts', Plan: 'plan.ts',
   RequestApproval: 'request-approval.ts', RecordApproval: 'record-approval.ts', RemediateStep: 'remediate-step.ts',
-  Verify: 'verify.ts', Escalate: 'escalate.ts', ReleaseLock: 'release-lock.ts', Complete: 'complete.ts',
+  VerifySend: 'verify-send.ts', Verify: 'verify.ts', Escalate: 'escalate.ts', ReleaseLock: 'release-lock.ts', Complete: 'complete.ts',
 };
 
 /**
@@ -37,7 +37,8 @@ export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
  * (the topic), `events` (status events on the bus), `targets` (Auto Scaling and EC2 lookups), `alarms` (CloudWatch), `rulebook` (the
  * runbooks shipped beside the bundle), `cluster` (the configured EKS clusters' API, read-only:
  * alarm resolution, the k8s.* view, Verify's re-read), `executors` (the catalogue's `kubernetes`
- * and `aws` actions: cordon, drain, delete pod, … and node replacement through Auto Scaling).
+ * and `aws` actions: cordon, drain, delete pod, … and node replacement through Auto Scaling),
+ * `taskCallback` (SendTaskSuccess on the workflow: resuming a Task that waits for SSM's completion events).
  */
 export interface PortAccess {
   readonly audit: 'append';
@@ -54,6 +55,7 @@ export interface PortAccess {
   readonly rulebook: 'bundled';
   readonly cluster: 'read';
   readonly executors: 'cluster-actions';
+  readonly taskCallback: 'respond';
 }
 /** A port's name. */
 export type PortName = keyof PortAccess;
@@ -75,6 +77,9 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
   Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish', alarms: 'describe' },
   AcquireLock: CORE,
+  // The send halves of Collect and Verify wait on a task token; they resume it themselves when nothing is left to wait for.
+  CollectSend: { ...ONCE, commands: 'collectors', taskCallback: 'respond' },
+  // `commands`: reads each command's outcome once (ListCommandInvocations, output from S3) and cancels what still runs.
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
   // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
@@ -83,6 +88,7 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
   RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
+  VerifySend: { ...ONCE, commands: 'collectors', taskCallback: 'respond' },
   Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
   // Escalate first rolls back the completed steps (their inverse actions: documents, or the cluster's for uncordon).
   Escalate: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
@@ -92,8 +98,8 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
 
 /** Lambdas outside the workflow's Tasks that CDK wires from this declaration too: handler file and ports. */
 export const EVENT_HANDLERS = {
-  /** SSM's command status-change events -> completion marks in the state table (handlers/command-completed.ts). */
-  CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite' } },
+  /** SSM's command status-change events -> completion marks and waits in the state table; the last one resumes the waiting Task (handlers/command-completed.ts). */
+  CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite', taskCallback: 'respond' } },
   /** Step Functions' status-change events (failed, timed out, aborted) -> an `interrupted` entry, locks released, a `failed` event (handlers/execution-interrupted.ts). */
   ExecutionInterrupted: { file: 'execution-interrupted.ts', ports: { audit: 'append', state: 'readWrite', events: 'publish' } },
 } as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;

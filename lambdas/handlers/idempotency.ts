@@ -19,8 +19,8 @@ export function idempotencyKeyPath(task: WorkflowTaskName): string {
   const literal = (value: string): string => `\`${JSON.stringify(value)}\``;
   if (task === 'RemediateStep') return '[executionId, state.remediation.nextStep]';
   if (task === 'Verify') return `[executionId, state.remediation.nextStep, ${literal('verify')}]`;
-  // A retried RequestApproval waits on a new task token: it must store that token, not replay the first result.
-  if (task === 'RequestApproval') return `[executionId, ${literal(task)}, taskToken]`;
+  // A retried waitForTaskToken Task waits on a new task token: it must store that token, not replay the first result.
+  if (task === 'RequestApproval' || task === 'CollectSend' || task === 'VerifySend') return `[executionId, ${literal(task)}, taskToken]`;
   return `[executionId, ${literal(task)}]`;
 }
 

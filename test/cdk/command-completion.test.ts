@@ -36,14 +36,14 @@ describe('SSM completion by event', () => {
     expect(Object.values(rules).every((r: any) => r.Properties.EventBusName === undefined)).toBe(true);
   });
 
-  it('CommandCompleted gets the state table and the document prefix, and may only write state', () => {
+  it('CommandCompleted gets the state table and the document prefix, and may only write state and resume the workflow', () => {
     const fn = built.pipeline.commandCompletion.function;
     const props = template.findResources('AWS::Lambda::Function')[built.pipeline.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties;
     expect(Object.keys(props.Environment.Variables)).toEqual(expect.arrayContaining([ENV.stateTable, SSM_RUNNER_ENV.documentPrefix]));
     expect(props.Environment.Variables[ENV.evidenceBucket]).toBeUndefined();
     const actions = actionsOfRole(fn.executionRole.node.defaultChild);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
-    expect(actions.filter((a) => a.startsWith('ssm:') || a.startsWith('states:') || a.startsWith('s3:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('ssm:') || a.startsWith('states:') || a.startsWith('s3:'))).toEqual(['states:SendTaskSuccess']);
   });
 
   it('the steps that run documents may cancel what still runs at their deadline', () => {

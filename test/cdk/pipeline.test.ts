@@ -92,8 +92,8 @@ describe('CDK app', () => {
 
   it('functions are ARM64, Node 22, traced, with their own log group', () => {
     const fns = Object.values(pipeline.findResources('AWS::Lambda::Function'));
-    // 12 Tasks, Approve, CommandCompleted, ExecutionInterrupted.
-    expect(fns.length).toBe(15);
+    // 14 Tasks (Collect and Verify each with their send half), Approve, CommandCompleted, ExecutionInterrupted.
+    expect(fns.length).toBe(17);
     for (const f of fns as any[]) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Runtime).toBe('nodejs22.x');

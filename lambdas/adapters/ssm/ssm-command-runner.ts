@@ -21,6 +21,7 @@ import {
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
+import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
 
 /** SendCommand's MaxConcurrency / MaxErrors: a count or a percentage, as SSM accepts them. */
@@ -111,7 +112,7 @@ interface Pending {
 }
 
 /** Runs the project's documents through SSM. Never throws for a target's failure. */
-export class SsmCommandRunner implements CommandRunner {
+export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -129,12 +130,46 @@ export class SsmCommandRunner implements CommandRunner {
     const results: CommandResult[] = [];
     const pending: Pending[] = [];
     for (let i = 0; i < unique.length; i += size) {
-      await this.send(request, unique.slice(i, i + size), pending, results);
+      await this.sendBatch(request, unique.slice(i, i + size), pending, results);
     }
     const polled = await Promise.all(pending.map((p) => this.poll(request, p)));
     results.push(...polled.flat());
     const order = new Map(unique.map((t, i) => [t, i]));
     return results.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+  }
+
+  /**
+   * Sends in batches and returns without waiting: the workflow waits for SSM's completion events
+   * on a task token, then calls {@link read}. No list or get call here.
+   */
+  async send(request: CommandRequest): Promise<SentCommands> {
+    if (!request.document.startsWith('Paramedic-')) throw new Error(`refusing to run ${request.document}: only the project's Paramedic-* documents may run`);
+    const size = Math.min(this.options.batchSize ?? MAX_TARGETS_PER_SEND, MAX_TARGETS_PER_SEND);
+    const unique = [...new Set(request.targets)];
+    const finished: CommandResult[] = [];
+    const pending: Pending[] = [];
+    for (let i = 0; i < unique.length; i += size) await this.sendBatch(request, unique.slice(i, i + size), pending, finished);
+    return { request: { ...request, targets: unique }, commands: pending.map((p) => ({ commandId: p.commandId, targets: [...p.targets], sentAt: p.sentAt })), finished };
+  }
+
+  /**
+   * Reads each sent command once (one ListCommandInvocations per 50 targets, output from S3), after
+   * its completion event or the wait's timeout: what has not finished is cancelled and reported as
+   * TimedOut, `why` saying why nobody waited longer.
+   */
+  async read(sent: SentCommands, why: string): Promise<readonly CommandResult[]> {
+    return (await Promise.all(sent.commands.map((c) => this.readOnce(c, why)))).flat();
+  }
+
+  private async readOnce(p: Pending, why: string): Promise<CommandResult[]> {
+    const done = new Map<string, CommandResult>();
+    await this.withThrottleRetry(() => (p.targets.length === 1 ? this.pollOne(p, p.targets[0]!, done) : this.pollMany(p, done)));
+    const unfinished = p.targets.filter((t) => !done.has(t));
+    if (unfinished.length > 0) {
+      const cancelled = await this.cancel(p.commandId, unfinished);
+      for (const target of unfinished) done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `${why}; ${cancelled}`, commandId: p.commandId });
+    }
+    return [...done.values()];
   }
 
   private async withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
@@ -155,7 +190,7 @@ export class SsmCommandRunner implements CommandRunner {
     return kind === 'collector' ? this.options.rateControl?.collect : kind === 'action' ? this.options.rateControl?.remediate : undefined;
   }
 
-  private async send(request: CommandRequest, batch: readonly string[], pending: Pending[], results: CommandResult[]): Promise<void> {
+  private async sendBatch(request: CommandRequest, batch: readonly string[], pending: Pending[], results: CommandResult[]): Promise<void> {
     const limit = this.rateLimitOf(request.document);
     try {
       const out = await this.withThrottleRetry(() => this.ssm.send(new SendCommandCommand({
@@ -175,8 +210,8 @@ export class SsmCommandRunner implements CommandRunner {
       if (errorName(error) === 'InvalidInstanceId' && batch.length > 1) {
         // Bisect: one unmanaged instance must not keep the other 49 from running.
         const half = Math.ceil(batch.length / 2);
-        await this.send(request, batch.slice(0, half), pending, results);
-        await this.send(request, batch.slice(half), pending, results);
+        await this.sendBatch(request, batch.slice(0, half), pending, results);
+        await this.sendBatch(request, batch.slice(half), pending, results);
         return;
       }
       const status: CommandStatus = errorName(error) === 'InvalidInstanceId' ? 'InvalidTarget' : isThrottle(error) ? 'Throttled' : 'Failed';

@@ -1,9 +1,10 @@
 /**
  * SSM completion by event: SSM reports "EC2 Command Status-change Notification" to EventBridge when
  * a command reaches a status; a rule on the terminal statuses of this deployment's documents invokes
- * the CommandCompleted Lambda, which marks the command done in the state table; the runner waiting
- * on it reads its invocations once (one ListCommandInvocations, 50 per page = one per command)
- * instead of polling SSM. Events are best effort: the runner polls once at its deadline regardless.
+ * the CommandCompleted Lambda, which marks the command done in the state table and counts it off
+ * the workflow's wait (command-wait.ts). The step that then reads the command's invocations does so
+ * once (one ListCommandInvocations, 50 per page = one per command) instead of polling SSM. Events
+ * are best effort: the wait times out and the read runs regardless.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-eventbridge-events.html
  */
 

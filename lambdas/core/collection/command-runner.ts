@@ -36,3 +36,42 @@ export interface CommandResult {
 export interface CommandRunner {
   run(request: CommandRequest): Promise<readonly CommandResult[]>;
 }
+
+/** One SendCommand that was accepted: its id and the targets it runs on. */
+export interface SentCommand {
+  readonly commandId: string;
+  readonly targets: readonly string[];
+  /** Epoch ms when SSM accepted it. */
+  readonly sentAt: number;
+}
+
+/** What {@link DeferredCommandRunner.send} started: JSON, stored while the workflow waits. */
+export interface SentCommands {
+  readonly request: CommandRequest;
+  /** Commands still running when send returned (none for a runner that runs synchronously). */
+  readonly commands: readonly SentCommand[];
+  /** Targets whose result was known at send time (rejected by SSM, or every target of a synchronous runner). */
+  readonly finished: readonly CommandResult[];
+}
+
+/**
+ * Runs documents without waiting for them: `send` starts the commands and returns, the caller
+ * waits for their completion elsewhere (SSM's status-change events resume the workflow), then
+ * `read` reads each command's outcome once, cancels what still runs and reports it as TimedOut.
+ */
+export interface DeferredCommandRunner {
+  send(request: CommandRequest): Promise<SentCommands>;
+  /** The results of `sent.commands` (not `sent.finished`); `why` says, for unfinished targets, why nobody waited longer. */
+  read(sent: SentCommands, why: string): Promise<readonly CommandResult[]>;
+}
+
+/**
+ * A synchronous runner seen as a deferred one (the local runner, `paramedic collect`'s runners):
+ * `send` runs to the end, so nothing is left to wait for or read.
+ */
+export function runToCompletion(runner: CommandRunner): DeferredCommandRunner {
+  return {
+    send: async (request) => ({ request, commands: [], finished: await runner.run(request) }),
+    read: async () => [],
+  };
+}

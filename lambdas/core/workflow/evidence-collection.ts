@@ -14,7 +14,8 @@ import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
 import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
-import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
+import type { Clock, ClusterPort, CommandRequest, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
+import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
 import { executionName } from './task-input.js';
 
 /** Ports of {@link collectFromTargets}. */
@@ -42,37 +43,74 @@ function nodePart(r: CommandResult): EvidencePart {
   }
 }
 
+/** One platform's collector request, with the targets it covers. */
+export interface CollectorRequest {
+  readonly group: readonly Target[];
+  readonly request: CommandRequest;
+}
+
+/** The collector request of each platform that has targets (docker first, then eks). */
+export function collectorRequests(config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>, targets: readonly Target[], timing: IncidentTiming = {}): CollectorRequest[] {
+  const window = incidentParameters(timing);
+  const out: CollectorRequest[] = [];
+  for (const platform of ['docker', 'eks'] as const) {
+    const group = targets.filter((t) => t.platform === platform);
+    if (group.length === 0) continue;
+    const doc = collectorDocumentFor(platform);
+    out.push({ group, request: { document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: config.collectTimeoutSeconds } });
+  }
+  return out;
+}
+
 /**
- * Runs the collector of each platform on its targets and stores every valid bundle under
- * `executions/<name>/<phase>/`. An EKS target's bundle is one incident bundle: the node's SSM
- * evidence and the cluster's `k8s.*` view, so it is stored even when one of the two failed.
+ * Stores every valid bundle of one collector run under `executions/<name>/<phase>/`. An EKS
+ * target's bundle is one incident bundle: the node's SSM evidence and the cluster's `k8s.*` view,
+ * so it is stored even when one of the two failed.
+ */
+async function storeCollected(ports: CollectionPorts, executionId: string, phase: string, group: readonly Target[], results: readonly CommandResult[], clock: Clock, timing: IncidentTiming): Promise<CollectedEvidence[]> {
+  const evidence: CollectedEvidence[] = [];
+  const window = incidentParameters(timing);
+  for (const r of results) {
+    const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
+    const node = nodePart(r);
+    const target = group.find((t) => t.id === r.target);
+    const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window.incidentTime) : undefined;
+    const bundle = incident ?? node.bundle;
+    if (!bundle) {
+      evidence.push({ ...base, error: node.error ?? r.status });
+      continue;
+    }
+    // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+    const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
+    evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}), ...(incident ? { sources: sourceSummary(incident) } : {}) });
+  }
+  return evidence;
+}
+
+/**
+ * Runs the collector of each platform on its targets, to the end, and stores every valid bundle.
  * `timing` anchors the collectors' window to the incident (and, when verifying, to the fix), so
  * stale lines and other tenants' old noise never prove the failure.
  */
 export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[], clock: Clock, timing: IncidentTiming = {}): Promise<CollectionResult> {
   const evidence: CollectedEvidence[] = [];
-  const window = incidentParameters(timing);
-  for (const platform of ['docker', 'eks'] as const) {
-    const group = targets.filter((t) => t.platform === platform);
-    if (group.length === 0) continue;
-    const doc = collectorDocumentFor(platform);
-    const results = await ports.commands.run({
-      document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
-    });
-    for (const r of results) {
-      const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
-      const node = nodePart(r);
-      const target = group.find((t) => t.id === r.target);
-      const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window.incidentTime) : undefined;
-      const bundle = incident ?? node.bundle;
-      if (!bundle) {
-        evidence.push({ ...base, error: node.error ?? r.status });
-        continue;
-      }
-      // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
-      const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
-      evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}), ...(incident ? { sources: sourceSummary(incident) } : {}) });
-    }
+  for (const { group, request } of collectorRequests(ports.config, targets, timing)) {
+    evidence.push(...(await storeCollected(ports, executionId, phase, group, await ports.commands.run(request), clock, timing)));
+  }
+  return collectionResult(evidence);
+}
+
+/**
+ * The same, for collectors sent earlier by the phase's send Task (waited-commands.ts): reads each
+ * command's outcome once (what still runs is cancelled and recorded as timed out, `why` saying so)
+ * and stores every valid bundle.
+ */
+export async function collectFromWait(ports: CollectionPorts & WaitedCommandPorts, executionId: string, phase: string, targets: readonly Target[], clock: Clock, timing: IncidentTiming, why: string): Promise<CollectionResult> {
+  const evidence: CollectedEvidence[] = [];
+  for (const { request, results } of await readWaitedResults(ports, executionId, phase, why)) {
+    const ids = new Set(request.targets);
+    const group = targets.filter((t) => ids.has(t.id));
+    evidence.push(...(await storeCollected(ports, executionId, phase, group, results, clock, timing)));
   }
   return collectionResult(evidence);
 }

@@ -8,7 +8,8 @@ import type { CallerIdentity } from './caller-identity.js';
 import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
 import type { ExecutionEventPublisher } from '../events/execution-events.js';
 import type { CompiledRulebook } from '../classify/compile.js';
-import type { CommandRunner } from '../collection/command-runner.js';
+import type { CommandRunner, DeferredCommandRunner } from '../collection/command-runner.js';
+import type { CommandWaitStore, TaskCallback } from '../collection/command-wait.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import type { KubernetesTargetResolution } from '../kubernetes/alarm-targets.js';
@@ -142,6 +143,12 @@ export interface ApprovalGate {
 /** Every port and setting the workflow's steps need (each step takes a narrow `Pick` of it). */
 export interface WorkflowPorts {
   readonly commands: CommandRunner;
+  /** Sends without waiting (SSM): the workflow waits for completion events on a task token. Unset: `commands` runs to completion. */
+  readonly deferredCommands?: DeferredCommandRunner;
+  /** Registered SSM waits (the state table). Unset: kept in `state` (a local run, where nothing waits). */
+  readonly commandWaits?: CommandWaitStore;
+  /** Resumes a waiting Task (SendTaskSuccess). Unset locally: the Task's result is what its step returns. */
+  readonly taskCallback?: TaskCallback;
   readonly evidence: EvidenceStore;
   readonly audit: AuditStore;
   readonly locks: LockStore;

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmCommandRunner } from '../../adapters/ssm/ssm-command-runner.js';
 import { SSM_RUNNER_ENV, ssmRunnerSettingsFrom } from '../../adapters/ssm/ssm-runner-environment.js';
+import { DynamoDbCommandWaits } from '../../adapters/dynamodb/dynamodb-command-waits.js';
 import { DynamoDbStateStore } from '../../adapters/dynamodb/dynamodb-state-store.js';
 import { commandDoneKey, type CommandCompletions } from '../../core/collection/command-completion.js';
 import { documentClient, requiredEnvironment, type PortFactory } from '../aws-ports.js';
@@ -15,17 +16,22 @@ function stateTableCompletions(env: NodeJS.ProcessEnv): CommandCompletions {
   return { isDone: async (commandId) => (await state.get(commandDoneKey(commandId))) !== undefined };
 }
 
-/** SSM Run Command (SSM + S3 clients): completion by event, bounded by the invocation's deadline. */
+/**
+ * SSM Run Command (SSM + S3 clients). `commands` runs to the end, waiting for completion marks
+ * (RemediateStep, Plan's dry runs, Escalate); `deferredCommands` and `commandWaits` send without
+ * waiting and register the wait that the completion events resume (CollectSend, VerifySend), then
+ * read the outcome once (Collect, Verify).
+ */
 export const ssmCommandPorts: PortFactory = {
   provides: ['commands'],
   create: (env) => {
     const outputBucket = requiredEnvironment(env, ENV.evidenceBucket);
-    return {
-      commands: new SsmCommandRunner(new SSMClient({}), {
+    const runner = new SsmCommandRunner(new SSMClient({}), {
         ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: new S3Client({}), deadline: invocationDeadline,
         // Without the rule (a stack without it, a test) no event comes: poll instead of waiting for the deadline.
         ...(env[SSM_RUNNER_ENV.completionByEvent] === '1' ? { completions: stateTableCompletions(env) } : {}),
-      }),
-    };
+    });
+    const waits = new DynamoDbCommandWaits(documentClient(), requiredEnvironment(env, ENV.stateTable), { now: () => new Date() });
+    return { commands: runner, deferredCommands: runner, commandWaits: waits };
   },
 };

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { markCommandCompleted } from '../../../lambdas/handlers/command-completed.js';
+import { commandWaitsInState } from '../../../lambdas/core/workflow/waited-commands.js';
 import { commandDoneKey, parseCommandStatusEvent } from '../../../lambdas/core/collection/command-completion.js';
 import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 import type { StateStore } from '../../../lambdas/core/workflow/ports.js';
@@ -18,11 +19,14 @@ function memoryState(): StateStore & { items: Map<string, Record<string, unknown
   return { items, putIfAbsent: async (k, v) => !items.has(k) && (items.set(k, v), true), get: async (k) => items.get(k), put: async (k, v) => { items.set(k, v); } };
 }
 
+/** The handler's ports over one in-memory state (no wait registered: the mark is all it writes); nothing may resume. */
+const portsOver = (state: StateStore) => ({ state, waits: commandWaitsInState(state), callback: { succeed: async (): Promise<never> => { throw new Error('nothing waits'); } } });
+
 describe('CommandCompleted: SSM status-change events mark commands done', () => {
   it('marks a terminal status of this deployment\'s document', async () => {
     const state = memoryState();
-    const result = await markCommandCompleted(EVENT, state, 'Paramedic-prod-', new Date('2026-11-23T09:06:31Z'));
-    expect(result).toEqual({ marked: true, commandId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b' });
+    const result = await markCommandCompleted(EVENT, portsOver(state), 'Paramedic-prod-', new Date('2026-11-23T09:06:31Z'));
+    expect(result).toEqual({ marked: true, commandId: 'e8d3c0e4-71f7-4491-898f-c9b35bee5f3b', wait: 'unregistered' });
     expect(state.items.get(commandDoneKey('e8d3c0e4-71f7-4491-898f-c9b35bee5f3b'))).toEqual({ status: 'Success', document: 'Paramedic-prod-CollectDockerHost', at: '2026-11-23T09:06:31.000Z' });
   });
 
@@ -35,7 +39,7 @@ describe('CommandCompleted: SSM status-change events mark commands done', () => 
     ['another source', with_({}, { source: 'aws.ec2' })],
   ])('ignores %s', async (_what, event) => {
     const state = memoryState();
-    expect(await markCommandCompleted(event, state, 'Paramedic-prod-')).toEqual({ marked: false });
+    expect(await markCommandCompleted(event, portsOver(state), 'Paramedic-prod-')).toEqual({ marked: false });
     expect(state.items.size).toBe(0);
   });
 

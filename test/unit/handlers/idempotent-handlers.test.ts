@@ -35,12 +35,45 @@ function collectorSucceeds(): void {
   s3.on(PutObjectCommand).resolves({});
 }
 
+/** CollectSend's invocation by Step Functions (waitForTaskToken): the payload carries the task token. */
+async function sendCollector(input: Record<string, unknown>, taskToken = 'token-1'): Promise<unknown> {
+  const send = await coldStart('collect-send.ts');
+  return send({ ...input, taskToken }, lambdaContext('paramedic-CollectSend', `send-${taskToken}`));
+}
+
+describe('collect-send handler (idempotent on retry of the same token)', () => {
+  it('sends the collector document to SSM with its output going to the evidence bucket, registers the wait and returns', async () => {
+    collectorSucceeds();
+    const result = await sendCollector(event('collect-one-docker-host'));
+
+    expect(result).toEqual({ waiting: true, commands: 1 });
+    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
+      DocumentName: 'Paramedic-CollectDockerHost', InstanceIds: ['i-0a1b2c3d4e5f60718'], OutputS3BucketName: 'paramedic-evidence-123456789012',
+    });
+    // Nothing is read while the Task waits.
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(0);
+    const state = (await dynamo.doc.send(new ScanCommand({ TableName: tables.state }))).Items ?? [];
+    expect(state.map((i) => i.pk).sort()).toEqual(['ssm-cmd#c-1', 'ssm-wait#alarm-0001#triage']);
+  });
+
+  it('a retry with the same token does not send again; a new token (a retried Task) does', async () => {
+    collectorSucceeds();
+    const input = event('collect-one-docker-host');
+    await sendCollector(input, 'token-1');
+    await sendCollector(input, 'token-1');
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    await sendCollector(input, 'token-2');
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(2);
+  });
+});
+
 describe('collect handler (idempotent on retry)', () => {
-  it('a retried invocation returns the stored result without sending the collector again', async () => {
+  it('a retried invocation returns the stored result without reading the commands again', async () => {
     // Prepare
     collectorSucceeds();
-    const handler = await coldStart('collect.ts');
     const input = event('collect-one-docker-host');
+    await sendCollector(input);
+    const handler = await coldStart('collect.ts');
 
     // Act: Step Functions retries the Task after, say, a Lambda timeout that came after the work finished.
     const first = await handler(input, lambdaContext('paramedic-Collect', 'request-1'));
@@ -50,21 +83,21 @@ describe('collect handler (idempotent on retry)', () => {
     expect(first).toMatchObject({ collected: 1, failed: 0, evidence: [{ target: 'i-0a1b2c3d4e5f60718', status: 'Success', commandId: 'c-1' }] });
     expect(retry).toEqual(first);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(1);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect((await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'collected')).toHaveLength(1);
     const records = (await dynamo.doc.send(new ScanCommand({ TableName: tables.idempotency }))).Items ?? [];
-    expect(records).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+    // One record for CollectSend, one for Collect: both completed.
+    expect(records.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
   });
 
-  it('sends the collector document to SSM with its output going to the evidence bucket', async () => {
+  it('stores the bundle it read under the execution\'s triage prefix', async () => {
     collectorSucceeds();
+    await sendCollector(event('collect-one-docker-host'));
     const handler = await coldStart('collect.ts');
 
     await handler(event('collect-one-docker-host'), lambdaContext('paramedic-Collect'));
 
-    expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
-      DocumentName: 'Paramedic-CollectDockerHost', InstanceIds: ['i-0a1b2c3d4e5f60718'], OutputS3BucketName: 'paramedic-evidence-123456789012',
-    });
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'paramedic-evidence-123456789012', Key: 'executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json',
     });
@@ -72,20 +105,25 @@ describe('collect handler (idempotent on retry)', () => {
 
   it('another execution on the same host is not a retry: it collects again', async () => {
     collectorSucceeds();
-    const handler = await coldStart('collect.ts');
     const input = event<{ executionId: string }>('collect-one-docker-host');
+    const other = { ...input, executionId: `${input.executionId}-b` };
+    await sendCollector(input);
+    await sendCollector(other);
+    const handler = await coldStart('collect.ts');
 
     await handler(input, lambdaContext('paramedic-Collect', 'request-1'));
-    await handler({ ...input, executionId: `${input.executionId}-b` }, lambdaContext('paramedic-Collect', 'request-2'));
+    await handler(other, lambdaContext('paramedic-Collect', 'request-2'));
 
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(2);
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(2);
   });
 
   it('a failed first attempt is not stored: the retry does the work', async () => {
-    // Prepare: the audit table is unavailable during the first attempt (the append fails after SendCommand).
+    // Prepare: the audit table is unavailable during the first attempt (the append fails after the read).
     collectorSucceeds();
-    const handler = await coldStart('collect.ts');
     const input = event('collect-one-docker-host');
+    await sendCollector(input);
+    const handler = await coldStart('collect.ts');
     await dynamo.raw.send(new DeleteTableCommand({ TableName: tables.audit }));
 
     // Act
@@ -96,7 +134,8 @@ describe('collect handler (idempotent on retry)', () => {
     // Assess
     expect(failure).toMatchObject({ name: 'ResourceNotFoundException' });
     expect(retry).toMatchObject({ collected: 1 });
-    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(2);
+    expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
+    expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(2);
     expect((await dynamo.auditEntries(tables.audit)).map((e) => e.type)).toEqual(['collected']);
   });
 });

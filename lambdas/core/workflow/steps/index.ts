@@ -9,6 +9,7 @@ import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../task-names.js';
 import { runAcquireLock } from './acquire-lock.js';
 import { runClassify } from './classify.js';
 import { runCollect } from './collect.js';
+import { runCollectSend } from './collect-send.js';
 import { runComplete } from './complete.js';
 import { runEscalate } from './escalate.js';
 import { runIntake } from './intake.js';
@@ -19,14 +20,15 @@ import { runRemediateStep } from './remediate-step.js';
 import { runRequestApproval } from './request-approval.js';
 import { runVerify } from './verify.js';
 import { runStep, type WorkflowStep } from '../run-step.js';
+import { runVerifySend } from './verify-send.js';
 
 export type { WorkflowStep } from '../run-step.js';
 
 /** Task state name -> step function. */
 export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = {
-  Intake: runIntake, AcquireLock: runAcquireLock, Collect: runCollect, Classify: runClassify, Plan: runPlan,
+  Intake: runIntake, AcquireLock: runAcquireLock, CollectSend: runCollectSend, Collect: runCollect, Classify: runClassify, Plan: runPlan,
   RequestApproval: runRequestApproval, RecordApproval: runRecordApproval, RemediateStep: runRemediateStep,
-  Verify: runVerify, Escalate: runEscalate, ReleaseLock: runReleaseLock, Complete: runComplete,
+  VerifySend: runVerifySend, Verify: runVerify, Escalate: runEscalate, ReleaseLock: runReleaseLock, Complete: runComplete,
 };
 
 /** Runs one Task of the registry (see {@link runStep}: by-reference state, validated input). */

@@ -1,11 +1,14 @@
 /**
- * Verify: collects and classifies again, runs the runbook's verify checks (a check whose sections
+ * Verify: reads the collectors VerifySend sent, classifies again, runs the runbook's verify checks (a check whose sections
  * were not collected is unknown, not passed), re-reads the Kubernetes state of EKS targets and
  * reads the alarm, to decide whether the fix worked.
  */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { verifyClusterState } from '../cluster-verification.js';
-import { classifyStored, collectFromTargets, runbookOf } from '../evidence-collection.js';
+import { unfinishedReason } from '../../collection/command-wait.js';
+import { classifyStored, collectFromWait, runbookOf } from '../evidence-collection.js';
+import type { WaitedCommandPorts } from '../waited-commands.js';
+import { VERIFY_PHASE, verifyCollection } from '../collection-phases.js';
 import { recordFailure } from '../failure-history.js';
 import type { VerificationCheck, VerificationResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
@@ -15,17 +18,16 @@ import { requireState, type TaskInput } from '../task-input.js';
 import { alarmHadTimeToReevaluate, decideVerification } from '../verification.js';
 
 /** What Verify uses. */
-export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks' | 'commands' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'cluster' | 'events'>;
+export type VerifyPorts = Pick<WorkflowPorts, 'audit' | 'state' | 'locks' | 'evidence' | 'rulebook' | 'config' | 'alarms' | 'cluster' | 'events'> & WaitedCommandPorts;
 
 /** Verify: cleared, or why not (a target not cleared counts towards its repeated-failure guard). */
 export async function runVerify({ executionId, state }: TaskInput, ports: VerifyPorts, clock: Clock): Promise<VerificationResult> {
   const intake = requireState('Verify', state.intake, 'intake');
   const plan = requireState('Verify', state.plan, 'plan');
   const runbook = runbookOf(ports.rulebook, plan.runbookId);
-  const targets = intake.targets.filter((t) => plan.targets.includes(t.id));
+  const { targets, timing } = verifyCollection('Verify', state);
   await renewLocks(ports, 'Verify', executionId, intake);
-  // Only what was logged after the fix may show that it did not hold.
-  const collection = await collectFromTargets(ports, executionId, 'verify', targets, clock, { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null });
+  const collection = await collectFromWait(ports, executionId, VERIFY_PHASE, targets, clock, timing, unfinishedReason(state.verifyCollectWait));
   const classified = await classifyStored(ports, collection.evidence, runbook);
   const since = state.remediation?.finishedAt ? new Date(state.remediation.finishedAt) : clock.now();
   const checks: VerificationCheck[] = [

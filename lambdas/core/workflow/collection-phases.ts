@@ -1,0 +1,21 @@
+/**
+ * The two collections of an execution, each a send Task and a read Task (waited-commands.ts): the
+ * phase names (their wait key and evidence prefix) and what Verify collects. Shared by the send and
+ * read steps without one step file importing another (each Lambda bundles its own step only).
+ */
+import type { IncidentTiming } from '../collection/collector-documents.js';
+import type { Target, WorkflowState } from './model.js';
+import { requireState } from './task-input.js';
+
+/** The phase of the triage collection (CollectSend, Collect). */
+export const TRIAGE_PHASE = 'triage';
+/** The phase of the verification collection (VerifySend, Verify). */
+export const VERIFY_PHASE = 'verify';
+
+/** The targets Verify collects from (the plan's) and the window: only what was logged after the fix may show that it did not hold. */
+export function verifyCollection(task: string, state: WorkflowState): { readonly targets: readonly Target[]; readonly timing: IncidentTiming } {
+  const intake = requireState(task, state.intake, 'intake');
+  const plan = requireState(task, state.plan, 'plan');
+  const planned = new Set(plan.targets);
+  return { targets: intake.targets.filter((t) => planned.has(t.id)), timing: { incidentTime: intake.trigger.at, remediatedAt: state.remediation?.finishedAt ?? null } };
+}
