@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
   console: async () => (await import('./commands/console.js')).registerConsoleCommand,
   kube: async () => (await import('./commands/kube.js')).registerKubeCommand,
+  coverage: async () => (await import('./commands/coverage.js')).registerCoverageCommand,
 };
 
 /** The version of the compiled command (set by cli/build.mjs), or `dev` from the sources. */
