@@ -24,6 +24,8 @@ import { manualRun } from '../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js';
 import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
 import { renderTimelineSvg } from './timeline-svg.js';
+import { renderOutcomesSvg } from './outcomes-chart.js';
+import { outcomeStats } from '../lambdas/core/audit/outcome-stats.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 import { closeInterruptedRuns } from '../lambdas/local/interrupted-runs.js';
 
@@ -218,6 +220,13 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         return send(res, 200, renderTimelineSvg(spans, marks), 'image/svg+xml; charset=utf-8');
       }
       return json(res, 200, await executionDetail(id, audit, evidence, records, approvals, options.rulebook));
+    }
+    if (method === 'GET' && (path === '/api/outcomes' || path === '/api/outcomes.svg')) {
+      const sinceRaw = queryValue(url.searchParams, 'since', /^[0-9A-Za-z:.+-]{1,40}$/);
+      let since: string | undefined;
+      try { since = sinceRaw ? parseSince(sinceRaw, new Date()) : undefined; } catch (error) { throw new HttpError(400, (error as Error).message); }
+      const stats = outcomeStats(await audit.list({ limit: 1_000_000 }), since);
+      return path.endsWith('.svg') ? send(res, 200, renderOutcomesSvg(stats), 'image/svg+xml; charset=utf-8') : json(res, 200, stats);
     }
     if (method === 'GET' && path === '/api/workflow.svg') return send(res, 200, renderWorkflowSvg(await definitionFor()), 'image/svg+xml; charset=utf-8');
     if (method === 'GET' && path === '/api/approvals') {
