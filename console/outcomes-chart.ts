@@ -34,11 +34,11 @@ export function renderOutcomesSvg(stats: OutcomeStats): string {
   if (rows.length === 0) return '<svg xmlns="http://www.w3.org/2000/svg" class="outcomes" width="400" height="30" role="img" aria-label="no executions"><text x="10" y="20" font-size="12">no executions in this period</text></svg>';
   const slowest = Math.max(1, ...rows.map((r) => r.timeToVerified?.medianMs ?? 0));
   const groupH = OUTCOME_BARS.length * (BAR_H + 3) + GROUP_GAP;
-  const width = LABEL_W + PLOT_W + 110;
+  const width = LABEL_W + PLOT_W + 160;
   const height = 34 + rows.length * groupH;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="outcomes" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="outcomes per runbook">`];
   // Legend, then a 0/50/100% scale for the rate bars.
-  OUTCOME_BARS.forEach((b, i) => parts.push(`<rect x="${LABEL_W + i * 120}" y="4" width="10" height="10" fill="${b.colour}"/><text x="${LABEL_W + i * 120 + 14}" y="13" font-size="11" fill="#4a5468">${b.label}</text>`));
+  for (const [i, b] of OUTCOME_BARS.entries()) parts.push(`<rect x="${LABEL_W + i * 115}" y="4" width="10" height="10" fill="${b.colour}"/><text x="${LABEL_W + i * 115 + 14}" y="13" font-size="11" fill="#4a5468">${b.label}</text>`);
   for (const f of [0, 0.5, 1]) parts.push(`<line x1="${LABEL_W + f * PLOT_W}" y1="22" x2="${LABEL_W + f * PLOT_W}" y2="${height - 6}" stroke="#e3e7ee"/>`);
   rows.forEach((r, i) => {
     const y0 = 28 + i * groupH;

@@ -16,7 +16,7 @@ import { OUTCOME_RUNS, runEntries } from '../../support/outcome-trail.js';
 import { paramedic } from './cli-helper.js';
 
 let dataDir: string;
-let server: any;
+let server: ReturnType<typeof dynalite>;
 let raw: DynamoDBClient;
 let endpoint: string;
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   for (const e of OUTCOME_RUNS.flatMap(runEntries)) await local.append(e);
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${server.address().port}`;
+  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   raw = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   await createAuditTable(raw, 'paramedic-audit');
   const dynamo = new DynamoDbAuditStore(DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), 'paramedic-audit');
