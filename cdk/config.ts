@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import type { Node } from 'constructs';
+import { DEFAULT_ALARM_NAME_PREFIXES } from '../lambdas/core/workflow/intake-filter.js';
 
 /** What a deployment may set. */
 export interface ParamedicConfig {
@@ -66,7 +67,7 @@ export interface SsmRateControlConfig {
 
 /** Defaults: safe (dry run), so a fresh deploy changes nothing until switched on. */
 export const DEFAULT_CONFIG: ParamedicConfig = {
-  alarmNamePrefixes: ['paramedic-'],
+  alarmNamePrefixes: DEFAULT_ALARM_NAME_PREFIXES,
   eksClusters: [],
   automaticRemediation: false,
   dryRun: true,

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   kube: async () => (await import('./commands/kube.js')).registerKubeCommand,
   approve: async () => (await import('./commands/approve.js')).registerApproveCommand,
   reject: async () => (await import('./commands/approve.js')).registerRejectCommand,
+  coverage: async () => (await import('./commands/coverage.js')).registerCoverageCommand,
 };
 
 /** The version of the compiled command (set by cli/build.mjs), or `dev` from the sources. */

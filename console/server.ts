@@ -24,6 +24,8 @@ import { manualRun } from '../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../lambdas/core/workflow/targets.js';
 import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
 import { renderTimelineSvg } from './timeline-svg.js';
+import { renderOutcomesSvg } from './outcomes-chart.js';
+import { outcomeStats } from '../lambdas/core/audit/outcome-stats.js';
 import { renderWorkflowSvg } from './workflow-graph.js';
 import { closeInterruptedRuns } from '../lambdas/local/interrupted-runs.js';
 
@@ -110,6 +112,12 @@ function queryValue(params: URLSearchParams, name: string, pattern: RegExp): str
   return v;
 }
 
+/** `?since=` as an ISO time (a duration back from now, or a time), or undefined; 400 when it is neither. */
+function sinceQuery(params: URLSearchParams): string | undefined {
+  const raw = queryValue(params, 'since', /^[0-9A-Za-z:.+-]{1,40}$/);
+  try { return raw ? parseSince(raw, new Date()) : undefined; } catch (error) { throw new HttpError(400, (error as Error).message); }
+}
+
 /** Everything the execution page shows, from the trail, the evidence store and the local record. */
 async function executionDetail(id: string, audit: AuditStore, evidence: EvidenceStore | undefined, records: ExecutionRecords, approvals: LocalApprovals, rulebook: CompiledRulebook) {
   const entries = await audit.execution(id);
@@ -193,9 +201,7 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
       const q = url.searchParams;
       const outcome = q.get('outcome') || undefined;
       if (outcome && !OUTCOMES.includes(outcome)) throw new HttpError(400, `outcome must be one of ${OUTCOMES.join(', ')}`);
-      const sinceRaw = queryValue(q, 'since', /^[0-9A-Za-z:.+-]{1,40}$/);
-      let since: string | undefined;
-      try { since = sinceRaw ? parseSince(sinceRaw, new Date()) : undefined; } catch (error) { throw new HttpError(400, (error as Error).message); }
+      const since = sinceQuery(q);
       const limitRaw = queryValue(q, 'limit', /^[0-9]{1,4}$/);
       const rows = await listExecutions(audit, { target: queryValue(q, 'target', FILTER_VALUE), runbookId: queryValue(q, 'runbook', RUNBOOK_ID), outcome: outcome as AuditOutcome | undefined, since, limit: limitRaw ? Number(limitRaw) : 200 });
       return json(res, 200, { executions: rows });
@@ -218,6 +224,11 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         return send(res, 200, renderTimelineSvg(spans, marks), 'image/svg+xml; charset=utf-8');
       }
       return json(res, 200, await executionDetail(id, audit, evidence, records, approvals, options.rulebook));
+    }
+    if (method === 'GET' && (path === '/api/outcomes' || path === '/api/outcomes.svg')) {
+      const since = sinceQuery(url.searchParams);
+      const stats = outcomeStats(await audit.list({ limit: 1_000_000 }), since);
+      return path.endsWith('.svg') ? send(res, 200, renderOutcomesSvg(stats), 'image/svg+xml; charset=utf-8') : json(res, 200, stats);
     }
     if (method === 'GET' && path === '/api/workflow.svg') return send(res, 200, renderWorkflowSvg(await definitionFor()), 'image/svg+xml; charset=utf-8');
     if (method === 'GET' && path === '/api/approvals') {

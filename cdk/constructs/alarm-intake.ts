@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ALARM_STATE_CHANGE, INTAKE_STATES } from '../../lambdas/core/workflow/intake-filter.js';
 import { workflowStartTarget } from './workflow-start-target.js';
 
 /** Props of the alarm intake. */
@@ -20,13 +21,13 @@ export interface AlarmIntakeProps {
   readonly encryptionKey: kms.IKey;
 }
 
-/** The EventBridge pattern for ALARM transitions of our alarms. */
+/** The EventBridge pattern for ALARM transitions of our alarms (the core's intake filter, intake-filter.ts). */
 export function alarmEventPattern(prefixes: readonly string[]): events.EventPattern {
   return {
-    source: ['aws.cloudwatch'],
-    detailType: ['CloudWatch Alarm State Change'],
+    source: [ALARM_STATE_CHANGE.source],
+    detailType: [ALARM_STATE_CHANGE.detailType],
     // A composite alarm with suppressed actions (its suppressor in ALARM, or a wait/extension period) starts nothing; Intake checks again.
-    detail: { state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
+    detail: { state: { value: [...INTAKE_STATES], actionsSuppressedBy: [{ exists: false }] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
+import { formatDuration, formatRate, outcomeStats, type OutcomeStats } from '../../lambdas/core/audit/outcome-stats.js';
 import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { bold, complain, cyan, dim, failWith, green, red, usageError, yellow } from '../output.js';
@@ -79,9 +80,22 @@ function describeTyped(e: AuditEntry): string {
   }
 }
 
-/** `paramedic audit list|show|verify|export` */
+/** The table of `audit stats`. */
+function printOutcomeStats(stats: OutcomeStats, where: string): void {
+  if (stats.total.runs === 0) { process.stdout.write(`no executions in ${where}${stats.since ? ` since ${stats.since}` : ''}\n`); return; }
+  const head = ['RUNBOOK'.padEnd(30), 'RUNS'.padStart(5), 'DONE'.padStart(5), 'VERIFIED'.padStart(9), 'TO VERIFIED (median/p90)'.padStart(26), 'AUTO-FIX'.padStart(9), 'ESCALATED'.padStart(10), 'ROLLED BACK'.padStart(12)];
+  process.stdout.write(`${head.map(bold).join(' ')}\n`);
+  for (const r of [...stats.runbooks, stats.total]) {
+    const time = r.timeToVerified ? `${formatDuration(r.timeToVerified.medianMs)} / ${formatDuration(r.timeToVerified.p90Ms)}` : '–';
+    const row = [r.runbookId.padEnd(30), String(r.runs).padStart(5), String(r.finished).padStart(5), String(r.verified).padStart(9), time.padStart(26), formatRate(r.autoFixRate).padStart(9), formatRate(r.escalationRate).padStart(10), formatRate(r.rollbackRate).padStart(12)];
+    process.stdout.write(`${r === stats.total ? dim(row.join(' ')) : row.join(' ')}\n`);
+  }
+  process.stdout.write(dim(`\nrates are over finished runs; time from the alarm (or the start of a manual run) to the verification that cleared it; ${where}\n`));
+}
+
+/** `paramedic audit list|show|verify|export|stats` */
 export function registerAuditCommand(program: Command): void {
-  const audit = program.command('audit').description('Review the audit trail: list executions, show one as a timeline, verify the hash chain, export JSON lines');
+  const audit = program.command('audit').description('Review the audit trail: list executions, show one as a timeline, verify the hash chain, export JSON lines, outcome figures per runbook');
 
   withSourceOptions(audit.command('list').description('Executions, newest first'))
     .option('--target <id>', 'only executions on this target (instance id, node, local)')
@@ -150,6 +164,21 @@ export function registerAuditCommand(program: Command): void {
         const entry = await store.anchor(`user:${userInfo().username}`);
         process.stdout.write(`${green('anchored')}: ${entry.data.reason}; the anchor now points at seq ${entry.seq} (this record)\n`);
       } catch (error) { failWith(error); }
+    });
+
+  withSourceOptions(audit.command('stats').description('Per runbook: runs, time from alarm to verified, auto-fix, escalation and rollback rates'))
+    .option('--since <when>', 'only executions started since: ISO time or a duration back from now (30m, 6h, 7d)')
+    .option('--json', 'the figures as JSON')
+    .action(async (flags: CommonFlags & { since?: string }) => {
+      let since: string | undefined;
+      try { since = flags.since ? parseSince(flags.since, new Date()) : undefined; } catch (error) { usageError((error as Error).message); return; }
+      try {
+        const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
+        await warnIfChainBroken(source);
+        const stats = outcomeStats(await source.audit.list({ limit: 1_000_000 }), since);
+        if (flags.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
+        else printOutcomeStats(stats, source.where);
+      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
     });
 
   withSourceOptions(audit.command('export').description('Every entry as JSON lines (in chain order), to stdout'))

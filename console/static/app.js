@@ -173,6 +173,27 @@ async function showApprovals(flash) {
           el('td', {}, a.status === 'pending' ? [el('button', { class: 'approve', onclick: () => decide(a.id, 'approve') }, 'Approve'), ' ', el('button', { class: 'danger reject', onclick: () => decide(a.id, 'reject') }, 'Reject')] : ''))))));
 }
 
+// ---- outcomes per runbook ----
+const percent = (rate) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
+const duration = (ms) => (ms < 1000 ? `${ms} ms` : ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : ms < 3600000 ? `${(ms / 60000).toFixed(1)} min` : `${(ms / 3600000).toFixed(1)} h`);
+async function showOutcomes(params) {
+  setNav('outcomes');
+  const since = params.get('since') || '';
+  const q = since ? `?since=${encodeURIComponent(since)}` : '';
+  const form = el('form', { class: 'filters', id: 'outcome-filters', onsubmit: (e) => { e.preventDefault(); const v = new FormData(form).get('since'); location.hash = v ? `#/outcomes?since=${encodeURIComponent(v)}` : '#/outcomes'; } },
+    el('input', { name: 'since', placeholder: 'since (30d, ISO time)', value: since }), el('button', { type: 'submit' }, 'Show'));
+  const stats = await api(`/api/outcomes${q}`);
+  const chart = el('div', { class: 'picture', id: 'outcomes-chart' });
+  view.replaceChildren(el('h1', {}, 'Outcomes per runbook'), form,
+    el('p', { class: 'muted' }, 'From the audit trail. Rates are over finished runs; time runs from the alarm (or the start of a manual run) to the verification that cleared it.'),
+    stats.runbooks.length === 0 ? el('p', { class: 'muted', id: 'empty' }, 'No executions in this period.') : chart,
+    el('table', { id: 'outcomes' }, el('thead', {}, el('tr', {}, ...['Runbook', 'Runs', 'Finished', 'Verified', 'Median / p90 to verified', 'Auto-fix', 'Escalated', 'Rolled back'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, [...stats.runbooks, stats.total].map((r) => el('tr', { 'data-runbook': r.runbookId }, el('td', {}, r.runbookId), el('td', {}, r.runs), el('td', {}, r.finished), el('td', {}, r.verified),
+        el('td', {}, r.timeToVerified ? `${duration(r.timeToVerified.medianMs)} / ${duration(r.timeToVerified.p90Ms)}` : '—'),
+        el('td', {}, percent(r.autoFixRate)), el('td', {}, percent(r.escalationRate)), el('td', {}, percent(r.rollbackRate)))))));
+  if (stats.runbooks.length) await svgInto(chart, `/api/outcomes.svg${q}`);
+}
+
 // ---- runbooks ----
 async function showRunbooks() {
   setNav('runbooks');
@@ -216,6 +237,7 @@ async function route() {
     if (m) await showExecution(decodeURIComponent(m[1]));
     else if (path === '/approvals') await showApprovals();
     else if (path === '/runbooks') await showRunbooks();
+    else if (path === '/outcomes') await showOutcomes(params);
     else if (path === '/run') await showRun();
     else await showExecutions(params);
     document.body.dataset.ready = path;

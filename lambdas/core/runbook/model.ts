@@ -162,6 +162,17 @@ export interface Runbook {
   readonly remediation: Remediation;
   readonly verify: Verification;
   readonly references: readonly string[];
+  /** The CloudWatch metrics whose alarms this failure class can explain (`paramedic coverage`); absent: none declared. */
+  readonly explains?: readonly MetricPattern[];
+}
+
+/**
+ * A CloudWatch metric namespace and name, each literal with `*` for any run of characters.
+ * @example { namespace: 'CWAgent', metric: 'disk_*' }
+ */
+export interface MetricPattern {
+  readonly namespace: string;
+  readonly metric: string;
 }
 
 /** True for a pattern leaf. */

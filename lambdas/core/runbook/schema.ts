@@ -123,6 +123,11 @@ export const runbookSchema = z.strictObject({
     ),
   }),
   references: z._default(z.array(z.string()), []),
+  // CloudWatch names are letters, digits and . - _ / # : (namespaces also spaces); `*` is the only wildcard.
+  explains: z.optional(z.array(z.strictObject({
+    namespace: z.string().check(z.regex(/^[A-Za-z0-9_.\/#: *-]{1,255}$/, 'a CloudWatch namespace, `*` for any characters (e.g. CWAgent, AWS/EC2, ContainerInsights)')),
+    metric: z.string().check(z.regex(/^[A-Za-z0-9_.\/#:%*-]{1,255}$/, 'a CloudWatch metric name, `*` for any characters (e.g. disk_used_percent, node_filesystem_*)')),
+  })).check(z.minLength(1))),
 });
 
 /** The parsed shape before cross-reference validation. */
