@@ -10,6 +10,8 @@ import type { ParamedicConfig } from './config.js';
 export interface DeploymentNames {
   readonly stateStackId: string;
   readonly pipelineStackId: string;
+  /** The spoke stack (cdk/stacks/spoke-stack.ts), deployed to each spoke account/region. */
+  readonly spokeStackId: string;
   /** Prefix of the CloudFormation export names of the stack outputs (`<prefix>-StateMachineArn`). */
   readonly exportPrefix: string;
   /** `Paramedic-` or `Paramedic-<deployment>-`. */
@@ -28,6 +30,7 @@ export function deploymentNames(config: Pick<ParamedicConfig, 'deploymentName'>)
   return {
     stateStackId: `ParamedicState${suffix}`,
     pipelineStackId: `ParamedicPipeline${suffix}`,
+    spokeStackId: `ParamedicSpoke${suffix}`,
     exportPrefix: `Paramedic${suffix}`,
     documentPrefix: documentPrefixOf(name),
     createdEventBusName: `paramedic${suffix}`,

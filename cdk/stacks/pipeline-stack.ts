@@ -27,6 +27,7 @@ import { HouseFunction } from '../constructs/house-function.js';
 import { bindPorts } from '../constructs/port-bindings.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
+import { SpokeAccess } from '../constructs/spoke-access.js';
 
 /** What the pipeline needs from the state stack. */
 export interface PipelineStackProps extends StackProps {
@@ -37,6 +38,9 @@ export interface PipelineStackProps extends StackProps {
   readonly evidenceBucket: s3.IBucket;
   readonly auditStore: AuditStore;
 }
+
+/** Ports whose adapters act on targets, in a spoke account when the target is there. */
+const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors'] as const;
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
 
@@ -61,6 +65,8 @@ export class PipelineStack extends Stack {
   public readonly eksClusters: readonly string[];
   /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
   public readonly clusterAccess?: ClusterAccess;
+  /** Many accounts: the bus policy admitting the spokes and the functions' spoke-role grants (with `spokes`). */
+  public readonly spokeAccess?: SpokeAccess;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -132,7 +138,15 @@ export class PipelineStack extends Stack {
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
 
-    this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });
+    if (config.spokes) {
+      this.spokeAccess = new SpokeAccess(this, 'SpokeAccess', { spokes: config.spokes, bus: this.events.bus, ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}) });
+      // The functions whose adapters reach targets: they assume the spoke role for targets in a spoke account.
+      for (const t of WORKFLOW_TASK_NAMES.filter((t) => SPOKE_PORTS.some((p) => TASK_PORTS[t][p] !== undefined))) this.spokeAccess.grantAssume(functions[t]);
+    }
+    this.intake = new AlarmIntake(this, 'AlarmIntake', {
+      stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key,
+      ...(config.spokes ? { forwardedTo: this.events.bus } : {}),
+    });
 
     this.events.startRunsOn(this.workflow.stateMachine);
 
