@@ -6,15 +6,22 @@
  */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { TargetDirectory } from '../../core/workflow/ports.js';
+import type { TargetDirectory, TargetLocation } from '../../core/workflow/ports.js';
 
-/** TargetDirectory over the Auto Scaling and EC2 APIs. */
+/** A client, or one per account and region (core/workflow/target-location.ts; adapters/sts/spoke-credentials.ts). */
+export type ClientIn<C> = C | { for(location?: TargetLocation): C };
+
+function clientIn<C extends object>(clients: ClientIn<C>, location?: TargetLocation): C {
+  return 'for' in clients && typeof clients.for === 'function' ? (clients as { for(l?: TargetLocation): C }).for(location) : (clients as C);
+}
+
+/** TargetDirectory over the Auto Scaling and EC2 APIs (of the target's account and region when it has one). */
 export class AutoScalingDirectory implements TargetDirectory {
-  constructor(private readonly autoscaling: AutoScalingClient, private readonly ec2?: EC2Client) {}
+  constructor(private readonly autoscaling: ClientIn<AutoScalingClient>, private readonly ec2?: ClientIn<EC2Client>) {}
 
   /** InService instances of the group (none when the group is unknown). */
-  async instancesOfGroup(name: string): Promise<readonly string[]> {
-    const out = await this.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  async instancesOfGroup(name: string, location?: TargetLocation): Promise<readonly string[]> {
+    const out = await clientIn(this.autoscaling, location).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
     return (out.AutoScalingGroups?.[0]?.Instances ?? [])
       .filter((i) => i.LifecycleState === 'InService' && i.InstanceId)
       .map((i) => i.InstanceId!);
@@ -26,9 +33,9 @@ export class AutoScalingDirectory implements TargetDirectory {
   }
 
   /** The running (or stopped) instance with this private DNS name. */
-  async instanceOfPrivateDnsName(name: string): Promise<string | undefined> {
+  async instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined> {
     if (!this.ec2) return undefined;
-    const out = await this.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }));
+    const out = await clientIn(this.ec2, location).send(new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }));
     return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId && i.State?.Name !== 'terminated')?.InstanceId;
   }
 }

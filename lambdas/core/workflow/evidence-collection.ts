@@ -3,6 +3,7 @@
  * through the CommandRunner port, each printed bundle is validated and stored once, and stored
  * bundles are read back by reference to classify. Shared by Collect, Classify and Verify.
  */
+import { commandLocations } from './target-location.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
@@ -56,8 +57,10 @@ export async function collectFromTargets(ports: CollectionPorts, executionId: st
     const group = targets.filter((t) => t.platform === platform);
     if (group.length === 0) continue;
     const doc = collectorDocumentFor(platform);
+    const locations = commandLocations(group);
     const results = await ports.commands.run({
       document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: ports.config.collectTimeoutSeconds,
+      ...(locations ? { locations } : {}),
     });
     for (const r of results) {
       const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };

@@ -47,6 +47,10 @@ export interface Target {
   readonly namespace?: string;
   readonly pod?: string;
   readonly container?: string;
+  /** The account the target lives in, when the alarm or the target string says (a spoke of a hub; absent: the hub's own). */
+  readonly account?: string;
+  /** The region the target lives in (with `account`). */
+  readonly region?: string;
 }
 
 /** How the execution was started: an alarm, a manual run, or a replay of recorded evidence. */

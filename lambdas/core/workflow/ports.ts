@@ -71,13 +71,22 @@ export interface ActionExecutor {
   execute(step: PlannedStep, targets: readonly Target[], context: { readonly executionId: string }): Promise<readonly StepOutcome[]>;
 }
 
-/** Expands target names the cloud knows into instances (Auto Scaling groups, EKS nodes, private DNS names). */
+/** An account and region a target lives in (a spoke of a hub deployment; see targets.ts). */
+export interface TargetLocation {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * Expands target names the cloud knows into instances (Auto Scaling groups, EKS nodes, private DNS
+ * names); `location` is where the name lives when it is not the deployment's own account and region.
+ */
 export interface TargetDirectory {
-  instancesOfGroup(name: string): Promise<readonly string[]>;
+  instancesOfGroup(name: string, location?: TargetLocation): Promise<readonly string[]>;
   /** The EC2 instance behind a node, or undefined when unknown. */
-  instanceOfNode(cluster: string, node: string): Promise<string | undefined>;
+  instanceOfNode(cluster: string, node: string, location?: TargetLocation): Promise<string | undefined>;
   /** The EC2 instance with this private DNS name, or undefined when unknown. */
-  instanceOfPrivateDnsName?(name: string): Promise<string | undefined>;
+  instanceOfPrivateDnsName?(name: string, location?: TargetLocation): Promise<string | undefined>;
 }
 
 /** Where on a cluster an EKS target points: its node and/or pod. */
