@@ -5,7 +5,7 @@
  * from the spoke's own output bucket), and the results come back as one list.
  */
 import type { CommandRequest, CommandResult, CommandRunner } from '../../core/ports.js';
-import type { AccountRegion } from '../sts/spoke-role.js';
+import type { TargetLocation as AccountRegion } from '../../core/workflow/ports.js';
 
 /** Makes the runner of one account and region (undefined: the function's own). */
 export type RunnerFor = (location: AccountRegion | undefined) => CommandRunner;
