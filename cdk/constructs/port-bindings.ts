@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
+import { GROUP_MEMBERSHIP_IAM_ACTIONS } from '../../lambdas/adapters/autoscaling/auto-scaling-group-membership.js';
 import { ENV, type PortAccess, type PortList, type PortName } from '../../lambdas/handlers/environment.js';
 import type { AuditStore } from './audit-store.js';
 import type { ActionDocuments, CollectorDocuments } from './command-documents.js';
@@ -88,6 +89,11 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     if (clusterArns.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }));
   },
   executors: (fn, _access, r) => { for (const s of r.clusterActionStatements) fn.addToRolePolicy(s); },
+  groups: (fn, _access, r) => {
+    // Describe calls support no resource-level permissions; node groups are read through the cluster (its access entry).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...GROUP_MEMBERSHIP_IAM_ACTIONS], resources: ['*'] }));
+    BINDERS.cluster(fn, 'read', r);
+  },
 };
 
 /** Sets the environment and grants of every port in `ports` on `fn`. */

@@ -40,7 +40,7 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /** Ports whose adapters act on targets, in a spoke account when the target is there. */
-const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors'] as const;
+const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups'] as const;
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
 
@@ -118,7 +118,7 @@ export class PipelineStack extends Stack {
 
     if (config.eksClusters.length > 0) {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
-      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined).map((t) => functions[t]);
+      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined).map((t) => functions[t]);
       const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map((t) => functions[t]);
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
         clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRoles: actors.map((f) => f.executionRole),

@@ -11,7 +11,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
   audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], stateDocuments: [ENV.evidenceBucket], commands: [ENV.evidenceBucket],
-  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [],
+  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [], groups: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
 

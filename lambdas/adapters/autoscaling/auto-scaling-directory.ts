@@ -11,7 +11,8 @@ import type { TargetDirectory, TargetLocation } from '../../core/workflow/ports.
 /** A client, or one per account and region (core/workflow/target-location.ts; adapters/sts/spoke-credentials.ts). */
 export type ClientIn<C> = C | { for(location?: TargetLocation): C };
 
-function clientIn<C extends object>(clients: ClientIn<C>, location?: TargetLocation): C {
+/** The client of a location from a located set (or the one client). */
+export function clientIn<C extends object>(clients: ClientIn<C>, location?: TargetLocation): C {
   return 'for' in clients && typeof clients.for === 'function' ? (clients as { for(l?: TargetLocation): C }).for(location) : (clients as C);
 }
 
