@@ -16,24 +16,18 @@
  * the step is about to take it out. Pure: the group and the lease holders come in.
  */
 import type { EvidenceSection } from '../evidence/bundle.js';
-import type { Target } from '../workflow/model.js';
+import type { Target, TargetGroupShare } from '../workflow/model.js';
 import type { GroupMembership, TargetGroup } from '../workflow/ports.js';
 
 /** The section the group facts are written to. */
 export const GROUP_SECTION = 'paramedic.group';
 
-/** What a precondition can read about a target's group. */
-export interface GroupShare {
-  readonly kind: TargetGroup['kind'] | 'none';
-  readonly name: string;
-  readonly size: number;
-  /** Members out of service or being remediated by another execution, the target included. */
-  readonly affected: number;
-  /** `affected` as a percentage of `size`, floored to two decimals (one of 3 is 33.33, so `< 34` allows one of 3, not two). */
-  readonly affectedPercent: number;
-  /** Why each affected member counts. */
-  readonly reasons: Readonly<Record<string, string>>;
-}
+/**
+ * What a precondition can read about a target's group: `affected` counts members out of service or
+ * being remediated by another execution, the target included; `affectedPercent` is it as a
+ * percentage of `size`, floored to two decimals (one of 3 is 33.33, so `< 34` allows one of 3, not two).
+ */
+export type GroupShare = Omit<TargetGroupShare, 'target'>;
 
 /**
  * The share of the target's group that would be out of service with it.
