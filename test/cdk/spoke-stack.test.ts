@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('spoke stack', () => {
     // No Lambda, no asset: a StackSet deploys the template as is.
     expect(Object.keys(spoke.findResources('AWS::Lambda::Function'))).toEqual([]);
     expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds|AssetParameters|aws:asset/);
-    const manifest = JSON.parse(require('node:fs').readFileSync(join(outDir, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
     const artifact = manifest.artifacts.ParamedicSpoke;
     expect(artifact.environment).toBe('aws://unknown-account/unknown-region');
     expect(readdirSync(outDir).filter((f) => f.startsWith('asset.'))).toEqual([]);

@@ -57,6 +57,7 @@ describe('precondition: never more than a third of a group at once', () => {
 
   it('lets it run when the rest of the group is in service and free, and a lease it holds itself does not count', async () => {
     const s = await scenario(infra, { approvals: approve, ports: { groups: webGroup() } });
+    // A lease the run holds itself (its own target) never counts against it.
     s.fleet.hosts.set(HOST, { fault: 'disk-full' });
 
     const run = await s.execute({ runbookId: 'docker-bridge-no-ipv4', target: HOST, mode: 'execute', invokedBy: 'erin' });
@@ -68,7 +69,7 @@ describe('precondition: never more than a third of a group at once', () => {
   });
 
   it('without a groups port the precondition cannot decide, so the target is held', async () => {
-    const s = await scenario(infra, { approvals: approve });
+    const s = await scenario(infra, { approvals: approve, ports: { groups: undefined } });
     s.fleet.hosts.set(HOST, { fault: 'disk-full' });
 
     const run = await s.execute({ runbookId: 'docker-bridge-no-ipv4', target: HOST, mode: 'execute', invokedBy: 'erin' });
