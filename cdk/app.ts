@@ -9,6 +9,7 @@ import { loadConfig } from './config.js';
 import { deploymentNames } from './deployment-names.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
+import { SpokeStack } from './stacks/spoke-stack.js';
 import { StateStack } from './stacks/state-stack.js';
 
 /** The app and its stacks. */
@@ -16,6 +17,8 @@ export interface ParamedicApp {
   readonly app: App;
   readonly state: StateStack;
   readonly pipeline: PipelineStack;
+  /** The spoke stack, when `spokes` is configured (deployed to each spoke account/region, not to the hub). */
+  readonly spoke?: SpokeStack;
 }
 
 /** Creates the app (used by bin/app.ts and by the tests). */
@@ -37,9 +40,11 @@ export function createApp(props: AppProps = {}, options: { nag?: boolean } = {})
     ...(env ? { env } : {}), config, names, key: state.key, evidenceBucket: state.evidenceBucket, auditStore: state.auditStore,
     description: 'Paramedic: alarm intake, SSM documents, workflow and functions',
   });
+  // Environment-agnostic on purpose: one template for every spoke account and region (StackSets).
+  const spoke = config.spokes ? new SpokeStack(app, names.spokeStackId, { config, names, description: 'Paramedic spoke: the role the hub assumes, SSM documents, alarm forwarding to the hub' }) : undefined;
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    acknowledgeFindings({ state, pipeline });
+    acknowledgeFindings({ state, pipeline, ...(spoke ? { spoke } : {}) });
   }
-  return { app, state, pipeline };
+  return { app, state, pipeline, ...(spoke ? { spoke } : {}) };
 }

@@ -51,6 +51,24 @@ export interface ParamedicConfig {
   readonly eventBusName?: string;
   /** Subnets and security groups for the functions that call private EKS endpoints (Collect, Verify, RemediateStep). */
   readonly eksNetwork?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
+  /**
+   * Many accounts: this deployment is the hub; the spoke stack (cdk/stacks/spoke-stack.ts) goes to
+   * each listed account/region (or each account of the organization, through StackSets).
+   * @default none: one account, one region
+   */
+  readonly spokes?: SpokesConfig;
+}
+
+/** The spoke accounts a hub admits, and the secret-less handshake of its role assumption. */
+export interface SpokesConfig {
+  /** Spoke account ids whose alarms the hub's bus admits and whose spoke role the hub may assume. */
+  readonly accounts: readonly string[];
+  /** An AWS Organization id (`o-…`): every account of it is admitted (StackSets with service-managed permissions). */
+  readonly organizationId?: string;
+  /** The ExternalId the hub passes to sts:AssumeRole and the spoke role requires (a confused-deputy guard, not a password). */
+  readonly externalId: string;
+  /** EKS clusters of the spoke accounts the hub may act on (each gets an access entry for the spoke role). @default none */
+  readonly eksClusters: readonly string[];
 }
 
 /** MaxConcurrency / MaxErrors of one kind of document. */
@@ -128,6 +146,12 @@ const schema = z.strictObject({
     subnetIds: z.array(z.string().check(z.regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-…)'))).check(z.minLength(1, 'at least one subnet')),
     securityGroupIds: z.array(z.string().check(z.regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-…)'))).check(z.minLength(1, 'at least one security group')),
   })),
+  spokes: z.optional(z.strictObject({
+    accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')))),
+    organizationId: z.optional(z.string().check(z.regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organization id (o-…)'))),
+    externalId: z.string().check(z.regex(/^[\w+=,.@:\/-]{16,1224}$/, 'an ExternalId of 16-1224 characters of letters, digits and +=,.@:/-_')),
+    eksClusters: z.optional(z.array(z.string().check(z.regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name')))),
+  })),
 });
 
 const KNOWN_FIELDS = Object.keys(schema.shape);
@@ -156,6 +180,10 @@ export function parseConfig(raw: unknown): ParamedicConfig {
     ...DEFAULT_CONFIG, ...data,
     ssmRateControl: { ...DEFAULT_CONFIG.ssmRateControl, ...data.ssmRateControl },
   } as ParamedicConfig;
+  if (data.spokes) {
+    if (!data.spokes.accounts?.length && !data.spokes.organizationId) throw new ConfigError('spokes: give accounts (spoke account ids) or organizationId, or the hub\'s bus would admit nobody');
+    (config as { spokes?: SpokesConfig }).spokes = { accounts: data.spokes.accounts ?? [], externalId: data.spokes.externalId, eksClusters: data.spokes.eksClusters ?? [], ...(data.spokes.organizationId ? { organizationId: data.spokes.organizationId } : {}) };
+  }
   if (config.approvalEmail && config.approvalTopicArn) throw new ConfigError('set approvalEmail or approvalTopicArn, not both (subscribe the email to your own topic)');
   return config;
 }

@@ -9,6 +9,8 @@ import type { ParamedicConfig } from './config.js';
 
 /** Every name that must differ between two deployments of one account and region. */
 export interface DeploymentNames extends StackNames {
+  /** The spoke stack (cdk/stacks/spoke-stack.ts), deployed to each spoke account/region. */
+  readonly spokeStackId: string;
   /** `Paramedic-` or `Paramedic-<deployment>-`. */
   readonly documentPrefix: string;
   /** The bus created when the config names no existing one. */
@@ -21,5 +23,6 @@ export interface DeploymentNames extends StackNames {
  */
 export function deploymentNames(config: Pick<ParamedicConfig, 'deploymentName'>): DeploymentNames {
   const name = config.deploymentName;
-  return { ...stackNamesOf(name), documentPrefix: documentPrefixOf(name), createdEventBusName: `paramedic${name ? `-${name}` : ''}` };
+  const names = stackNamesOf(name);
+  return { ...names, spokeStackId: `ParamedicSpoke${name ? `-${name}` : ''}`, documentPrefix: documentPrefixOf(name), createdEventBusName: `paramedic${name ? `-${name}` : ''}` };
 }

@@ -12,6 +12,7 @@ import { instanceArnPattern } from './constructs/command-documents.js';
 import { nodegroupArnPattern } from './constructs/remediation-permissions.js';
 import { alarmArnPattern } from './constructs/port-bindings.js';
 import type { PipelineStack } from './stacks/pipeline-stack.js';
+import type { SpokeStack } from './stacks/spoke-stack.js';
 import type { StateStack } from './stacks/state-stack.js';
 
 /** How cdk-nag prints a resource token inside a finding id. */
@@ -38,7 +39,9 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** Acknowledges the findings we accept, with reasons. */
-export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pipeline: PipelineStack }): void {
+export function acknowledgeFindings({ state, pipeline, spoke }: { state: StateStack; pipeline: PipelineStack; spoke?: SpokeStack }): void {
+  if (spoke) acknowledgeSpokeFindings(spoke);
+  for (const role of pipeline.spokeAccess?.assumableRoleArns ?? []) ack(pipeline, IAM5(`Resource::${nagResource(pipeline, role)}`), 'The spoke role exists once per region of a spoke account (paramedic-spoke-<region>); the role itself trusts only these functions, with the ExternalId');
   // Stack-wide, Pipeline.
   ack(pipeline, 'AwsSolutions-L1', 'Node.js 22 is the runtime the toolchain and tests target (TOOLCHAIN.md); move to 24 with the dev toolchain');
   ack(pipeline, IAM5('Resource::*'), 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource; ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand have no command ARN; autoscaling:Describe* and ec2:Describe* are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition; Step Functions log delivery needs "*"; functions placed in a VPC for private EKS endpoints manage their ENIs (ec2:*NetworkInterface*, as AWSLambdaVPCAccessExecutionRole)');
@@ -64,4 +67,14 @@ export function acknowledgeFindings({ state, pipeline }: { state: StateStack; pi
   // State stack.
   ack(state.instanceOutputPolicy, IAM5(`Resource::${nagResource(state, state.evidenceBucket.arnForObjects('ssm-output/*'))}`), 'The SSM agent writes each command\'s output under ssm-output/<command>/<instance>/, unknown in advance');
   ack(state.accessLogBucket, 'AwsSolutions-S1', 'This is the access-log bucket; logging it into itself would loop');
+}
+
+/** The spoke stack's accepted findings. */
+function acknowledgeSpokeFindings(spoke: SpokeStack): void {
+  ack(spoke, IAM5('Resource::*'), 'autoscaling:Describe*, ec2:DescribeInstances and ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition');
+  ack(spoke, IAM5(`Resource::${nagResource(spoke, instanceArnPattern(spoke))}`), 'ssm:SendCommand targets any managed instance an alarm names; only the tagged ones, and only the documents named in the same grant');
+  ack(spoke, IAM5(`Resource::${nagResource(spoke, spoke.outputBucket.arnForObjects('ssm-output/*'))}`), 'The SSM agent writes each command\'s output under ssm-output/<command>/<instance>/, unknown in advance; the hub reads it back');
+  for (const cluster of spoke.eksClusters) ack(spoke, IAM5(`Resource::${nagResource(spoke, nodegroupArnPattern(spoke, cluster))}`), `nodegroup-scale-up acts on the node groups of spoke cluster ${cluster}, whose names are read at run time`);
+  ack(spoke.outputBucket, 'AwsSolutions-S1', 'Raw SSM output, copied into the hub\'s evidence bundles and expired after the retention; the hub\'s evidence bucket keeps the access logs that matter');
+  ack(spoke.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the forwarding rule target');
 }

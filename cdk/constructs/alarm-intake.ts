@@ -19,6 +19,11 @@ export interface AlarmIntakeProps {
   readonly alarmNamePrefixes: readonly string[];
   /** Key for the dead-letter queue. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * Also start the workflow for the alarms spoke accounts forward to this bus (cdk/stacks/spoke-stack.ts).
+   * @default none: only this account's default bus
+   */
+  readonly forwardedTo?: events.IEventBus;
 }
 
 /** The EventBridge pattern for ALARM transitions of our alarms (the core's intake filter, intake-filter.ts). */
@@ -35,6 +40,8 @@ export function alarmEventPattern(prefixes: readonly string[]): events.EventPatt
 export class AlarmIntake extends Construct {
   /** The rule. */
   public readonly rule: events.Rule;
+  /** The rule on the hub's bus for the spokes' forwarded alarms (with `forwardedTo`). */
+  public readonly forwardedRule?: events.Rule;
   /** Deliveries EventBridge could not hand to Step Functions. */
   public readonly deadLetterQueue: sqs.Queue;
 
@@ -48,5 +55,13 @@ export class AlarmIntake extends Construct {
       eventPattern: alarmEventPattern(props.alarmNamePrefixes),
       targets: [target],
     });
+    if (props.forwardedTo) {
+      this.forwardedRule = new events.Rule(this, 'ForwardedAlarmStateChange', {
+        eventBus: props.forwardedTo,
+        description: 'Paramedic: CloudWatch alarms of spoke accounts entering ALARM, forwarded to this bus',
+        eventPattern: alarmEventPattern(props.alarmNamePrefixes),
+        targets: [target],
+      });
+    }
   }
 }

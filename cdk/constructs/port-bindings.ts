@@ -12,6 +12,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
+import { GROUP_MEMBERSHIP_IAM_ACTIONS } from '../../lambdas/adapters/autoscaling/auto-scaling-group-membership.js';
 import { ENV, type PortAccess, type PortList, type PortName } from '../../lambdas/handlers/environment.js';
 import type { AuditStore } from './audit-store.js';
 import type { ActionDocuments, CollectorDocuments } from './command-documents.js';
@@ -92,6 +93,11 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
   executors: (fn, _access, r) => { for (const s of r.clusterActionStatements) fn.addToRolePolicy(s); },
   // Granted on the state machine once it exists (grantTaskCallbacks): the machine refers to these functions.
   taskCallback: () => undefined,
+  groups: (fn, _access, r) => {
+    // Describe calls support no resource-level permissions; node groups are read through the cluster (its access entry).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...GROUP_MEMBERSHIP_IAM_ACTIONS], resources: ['*'] }));
+    BINDERS.cluster(fn, 'read', r);
+  },
 };
 
 /**

@@ -29,6 +29,7 @@ import { HouseFunction } from '../constructs/house-function.js';
 import { bindPorts, grantTaskCallbacks } from '../constructs/port-bindings.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
+import { SpokeAccess } from '../constructs/spoke-access.js';
 
 /** What the pipeline needs from the state stack. */
 export interface PipelineStackProps extends StackProps {
@@ -39,6 +40,9 @@ export interface PipelineStackProps extends StackProps {
   readonly evidenceBucket: s3.IBucket;
   readonly auditStore: AuditStore;
 }
+
+/** Ports whose adapters act on targets, in a spoke account when the target is there. */
+const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups'] as const;
 
 // The send halves only send (≤ 50 targets per call) but may back off on throttling: the same ceiling.
 const LONG_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'Collect', 'VerifySend', 'Verify', 'RemediateStep']);
@@ -66,6 +70,8 @@ export class PipelineStack extends Stack {
   public readonly eksClusters: readonly string[];
   /** EKS access entries of the Intake, Collect, Verify and RemediateStep roles (none without clusters). */
   public readonly clusterAccess?: ClusterAccess;
+  /** Many accounts: the bus policy admitting the spokes and the functions' spoke-role grants (with `spokes`). */
+  public readonly spokeAccess?: SpokeAccess;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -117,7 +123,7 @@ export class PipelineStack extends Stack {
 
     if (config.eksClusters.length > 0) {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
-      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined).map((t) => functions[t]);
+      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined).map((t) => functions[t]);
       const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map((t) => functions[t]);
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
         clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRoles: actors.map((f) => f.executionRole),
@@ -147,7 +153,15 @@ export class PipelineStack extends Stack {
       stateMachine: this.workflow.stateMachine, resources, workflowConfig: JSON.stringify(workflowConfig), logKey: props.key, ...reserved,
     });
 
-    this.intake = new AlarmIntake(this, 'AlarmIntake', { stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key });
+    if (config.spokes) {
+      this.spokeAccess = new SpokeAccess(this, 'SpokeAccess', { spokes: config.spokes, bus: this.events.bus, ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}) });
+      // The functions whose adapters reach targets: they assume the spoke role for targets in a spoke account.
+      for (const t of WORKFLOW_TASK_NAMES.filter((t) => SPOKE_PORTS.some((p) => TASK_PORTS[t][p] !== undefined))) this.spokeAccess.grantAssume(functions[t]);
+    }
+    this.intake = new AlarmIntake(this, 'AlarmIntake', {
+      stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key,
+      ...(config.spokes ? { forwardedTo: this.events.bus } : {}),
+    });
 
     this.events.startRunsOn(this.workflow.stateMachine);
 

@@ -49,7 +49,7 @@ function notWired(task: WorkflowTaskName, port: HandlerPortName): never {
   return new Proxy({}, { get: (_target, key) => (key === 'then' ? undefined : fail) }) as never;
 }
 
-const FACTORY_PORTS = ['commands', 'evidence', 'notifier', 'events', 'targets', 'alarms'] as const satisfies readonly HandlerPortName[];
+const FACTORY_PORTS = ['commands', 'evidence', 'notifier', 'events', 'targets', 'alarms', 'groups'] as const satisfies readonly HandlerPortName[];
 
 /** No runbooks (Intake lists their ids); classifying with it is a PortNotWiredError. */
 function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {

@@ -56,6 +56,8 @@ export interface PortAccess {
   readonly cluster: 'read';
   readonly executors: 'cluster-actions';
   readonly taskCallback: 'respond';
+  /** The group of a target (Auto Scaling, EKS node groups through the cluster), read-only: the group share precondition. */
+  readonly groups: 'describe';
 }
 /** A port's name. */
 export type PortName = keyof PortAccess;
@@ -83,7 +85,8 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   Collect: { ...ONCE, commands: 'collectors', evidence: 'readWrite', cluster: 'read' },
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
   // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
-  Plan: { ...CORE, commands: 'action-dry-runs', evidence: 'read', rulebook: 'bundled' },
+  // `groups`: "never more than N% of a group at once" reads the target's group before planning.
+  Plan: { ...CORE, commands: 'action-dry-runs', evidence: 'read', rulebook: 'bundled', groups: 'describe' },
   RequestApproval: { ...ONCE, notifier: 'publish', events: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.

@@ -6,6 +6,7 @@
  */
 import { clusterActionExecutors, KubernetesClusterPort } from '../adapters/kubernetes/cluster-port.js';
 import { KubeconfigAccess } from '../adapters/kubernetes/kube-access.js';
+import { NodeGroupMembership } from '../adapters/kubernetes/node-group-membership.js';
 import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
 
 /** A kubeconfig file and, optionally, the context to use (default: its current-context). */
@@ -18,10 +19,10 @@ export interface LocalKubeconfig {
  * The cluster and executors ports over a kubeconfig; nothing without one.
  * @throws KubeAccessError when the file cannot be read or has no such context (before anything runs).
  */
-export function localClusterPorts(kubeconfig: LocalKubeconfig | undefined, clock: Clock, dryRun: boolean): Pick<WorkflowPorts, 'cluster' | 'executors'> {
+export function localClusterPorts(kubeconfig: LocalKubeconfig | undefined, clock: Clock, dryRun: boolean): Pick<WorkflowPorts, 'cluster' | 'executors' | 'groups'> {
   if (!kubeconfig) return {};
   const access = new KubeconfigAccess(kubeconfig.file, kubeconfig.context);
   // One kubeconfig, one cluster: every cluster name an alarm gives is read through its context.
   const accessFor = () => access;
-  return { cluster: new KubernetesClusterPort({ accessFor, clock }), executors: clusterActionExecutors({ accessFor, clock, dryRun }) };
+  return { cluster: new KubernetesClusterPort({ accessFor, clock }), executors: clusterActionExecutors({ accessFor, clock, dryRun }), groups: new NodeGroupMembership(accessFor) };
 }

@@ -3,6 +3,7 @@
  * data directory, the local command runner, the local approvals store).
  */
 import type { CompiledRulebook } from '../core/classify/compile.js';
+import { firstGroupOf } from '../core/remediation/group-share.js';
 import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
 import type { Clock, CommandRunner, WorkflowPorts } from '../core/workflow/ports.js';
 import { localApprovalGate, type ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
@@ -10,6 +11,7 @@ import { LocalApprovals } from '../adapters/local/local-approvals.js';
 import { LocalAuditStore } from '../adapters/local/local-audit-store.js';
 import { LocalEventPublisher } from '../adapters/local/local-event-publisher.js';
 import { LocalEvidenceStore } from '../adapters/local/local-evidence-store.js';
+import { LocalGroupMembership } from '../adapters/local/local-group-membership.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { LocalNotifier } from '../adapters/local/local-notifier.js';
 import { LocalStateStore } from '../adapters/local/local-state-store.js';
@@ -49,10 +51,12 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
 }
 
 /** Wires the local adapters to every port of the workflow. */
-export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors'>): WorkflowPorts {
+export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors' | 'groups'>): WorkflowPorts {
   const { evidence, audit, locks, state, stateDocuments, notifier, events } = adapters;
+  // The groups file of the data directory, then (with a kubeconfig) the cluster's node groups.
+  const groups = firstGroupOf([new LocalGroupMembership(adapters.dataDir), ...(wiring.groups ? [wiring.groups] : [])]);
   return {
-    commands: wiring.commands, evidence, audit, locks, state, stateDocuments, notifier, events, rulebook: wiring.rulebook,
+    commands: wiring.commands, evidence, audit, locks, state, stateDocuments, notifier, events, rulebook: wiring.rulebook, groups,
     ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),

@@ -59,15 +59,15 @@ describe('ClusterAccess', () => {
 });
 
 describe('the pipeline stack with clusters configured', () => {
-  it('creates access entries for Intake, Collect, Verify, RemediateStep and Escalate (rollback) and puts them in the configured network (cdk-nag clean)', () => {
+  it('creates access entries for Intake, Collect, Plan (node groups), Verify, RemediateStep and Escalate (rollback) and puts them in the configured network (cdk-nag clean)', () => {
     const built = createApp({ context: { 'aws:cdk:bundling-stacks': [], paramedic: { eksClusters: ['shop-prod'], eksNetwork: { subnetIds: ['subnet-0a1b2c3d4e5f6a7b8'], securityGroupIds: ['sg-0a1b2c3d4e5f6a7b8'] } } } });
     built.app.synth();
     const t = Template.fromStack(built.pipeline);
-    t.resourceCountIs('AWS::EKS::AccessEntry', 5);
-    for (const task of ['Intake', 'Collect', 'Verify', 'RemediateStep', 'Escalate']) {
+    t.resourceCountIs('AWS::EKS::AccessEntry', 6);
+    for (const task of ['Intake', 'Collect', 'Plan', 'Verify', 'RemediateStep', 'Escalate']) {
       t.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'shop-prod', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${task}Role`), 'Arn'] } });
     }
-    expect(Object.values(t.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.VpcConfig).length).toBe(5);
+    expect(Object.values(t.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.VpcConfig).length).toBe(6);
   });
 
   it('without clusters creates no access entry; a malformed network is a config error', () => {

@@ -11,7 +11,7 @@ const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes:
 /** The variables each port's adapter reads (what the binding must set, and nothing else). */
 const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
   audit: [ENV.auditTable], state: [ENV.stateTable], idempotency: [ENV.idempotencyTable], stateDocuments: [ENV.evidenceBucket], commands: [ENV.evidenceBucket],
-  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [], taskCallback: [],
+  evidence: [ENV.evidenceBucket], notifier: [ENV.topicArn], events: [EVENT_BUS_ENV], targets: [], alarms: [], rulebook: [], cluster: [], executors: [], taskCallback: [], groups: [],
 };
 const ALL_PORT_VARIABLES = [...new Set(Object.values(PORT_VARIABLES).flat())];
 
@@ -65,17 +65,18 @@ describe('each workflow function gets exactly the environment and grants of the 
     for (const task of WORKFLOW_TASK_NAMES) {
       // Action documents bring the catalogue's own needs (node-replace reads its Auto Scaling group).
       const byCatalogue = TASK_PORTS[task].commands === 'actions';
-      expect(actionsOf(task).includes('autoscaling:DescribeAutoScalingGroups')).toBe(TASK_PORTS[task].targets !== undefined || byCatalogue);
+      // The groups port (Plan) reads a target's group too.
+      expect(actionsOf(task).includes('autoscaling:DescribeAutoScalingGroups')).toBe(TASK_PORTS[task].targets !== undefined || TASK_PORTS[task].groups !== undefined || byCatalogue);
       expect(actionsOf(task).includes('cloudwatch:DescribeAlarms')).toBe(TASK_PORTS[task].alarms !== undefined);
     }
   });
 
-  it.each(WORKFLOW_TASK_NAMES)('%s: may describe the configured clusters only when it wires the cluster or executors port', (task) => {
+  it.each(WORKFLOW_TASK_NAMES)('%s: may describe the configured clusters only when it wires the cluster, executors or groups port', (task) => {
     const roleId = built.pipeline.getLogicalId(built.pipeline.functions[task].executionRole.node.defaultChild as never);
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
     const describe = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().includes('eks:DescribeCluster'));
 
-    expect(describe.length > 0).toBe(TASK_PORTS[task].cluster !== undefined || TASK_PORTS[task].executors !== undefined);
+    expect(describe.length > 0).toBe(TASK_PORTS[task].cluster !== undefined || TASK_PORTS[task].executors !== undefined || TASK_PORTS[task].groups !== undefined);
     for (const s of describe) expect(JSON.stringify(s.Resource)).toContain(':cluster/prod');
   });
 
@@ -87,7 +88,8 @@ describe('each workflow function gets exactly the environment and grants of the 
   it('the EKS access entries follow the ports: readers get the view policy, the executors (RemediateStep, Escalate) the remediation group', () => {
     const entries = built.pipeline.clusterAccess!.accessEntries.get('prod')!;
     const principals = entries.map((e) => JSON.stringify(built.pipeline.resolve(e.principalArn)));
-    const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined);
+    // Plan reads node groups through the cluster (groups port): a reader too.
+    const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined);
     const roleArn = (t: WorkflowTaskName) => JSON.stringify(built.pipeline.resolve(built.pipeline.functions[t].executionRole.roleArn));
 
     const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined);

@@ -64,6 +64,13 @@ export class DynamoDbLockStore implements LockStore {
     }
   }
 
+  /** The owner of the target's live lease (an expired one is free even before DynamoDB's TTL deletes it). */
+  async leaseOwner(target: string): Promise<string | undefined> {
+    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [STATE_TABLE.partitionKey]: target }, ConsistentRead: true }));
+    if (!item || typeof item.owner !== 'string' || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now())) return undefined;
+    return item.owner;
+  }
+
   /** Releases the lock if this owner holds it; someone else's lock is left alone. */
   async release(target: string, owner: string): Promise<void> {
     try {

@@ -28,6 +28,11 @@ export class LocalLockStore implements LockStore {
     }
   }
 
+  /** The owner of the target's live lease, if any. */
+  async leaseOwner(target: string): Promise<string | undefined> {
+    return (await this.holder(target))?.owner;
+  }
+
   /** True when acquired (or already held by the same owner, whose expiry is then extended). */
   async acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean> {
     await mkdir(this.dir, { recursive: true });

@@ -5,7 +5,7 @@
  */
 
 import type {
-  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RollbackRecord, RunMode, StepOutcome, Target, Trigger, VerificationResult,
+  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RollbackRecord, RunMode, StepOutcome, Target, TargetGroupShare, Trigger, VerificationResult,
 } from '../workflow/model.js';
 import type { RunbookMatch } from '../classify/engine.js';
 
@@ -34,7 +34,7 @@ export interface AuditPayloads {
   };
   readonly planned: { readonly plan: Plan };
   /** The runbook's preconditions before each step, and the targets they held out of the plan. */
-  readonly preconditions: { readonly results: readonly PreconditionResult[]; readonly held: readonly { readonly target: string; readonly reason: string }[] };
+  readonly preconditions: { readonly results: readonly PreconditionResult[]; readonly held: readonly { readonly target: string; readonly reason: string }[]; readonly groups?: readonly TargetGroupShare[] };
   readonly 'approval-requested': { readonly plan: { readonly decision: PlanDecision; readonly reason: string; readonly steps: readonly string[] }; readonly timeoutSeconds: number };
   readonly approval: ApprovalDecision;
   readonly step: { readonly step: number; readonly action: string; readonly document: string | null; readonly outcomes: readonly StepOutcome[] };

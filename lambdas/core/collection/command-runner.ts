@@ -15,6 +15,8 @@ export interface CommandRequest {
   readonly parameters: Readonly<Record<string, string>>;
   /** Instance ids (SSM) or `local`. */
   readonly targets: readonly string[];
+  /** Where targets of another account or region live (a hub's spokes), by target; absent: the runner's own. */
+  readonly locations?: Readonly<Record<string, { readonly account: string; readonly region: string }>>;
   readonly timeoutSeconds: number;
 }
 

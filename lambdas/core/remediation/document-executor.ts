@@ -5,6 +5,7 @@
 import { canonicalJson } from '../audit/audit-entry.js';
 import { DRY_RUN_PARAMETER_NAME, findCommandDocument, resolveDocumentParameters } from '../collection/collector-documents.js';
 import type { StepOutcome } from '../workflow/model.js';
+import { commandLocations } from '../workflow/target-location.js';
 import type { ActionExecutor, Clock, CommandRunner, Notifier } from '../workflow/ports.js';
 
 /** The last `max` characters of a text, marked when cut. */
@@ -33,7 +34,8 @@ export function documentExecutor(commands: CommandRunner, clock: Clock, timeoutS
         groups.set(key, g);
       }
       const started = clock.now().getTime();
-      const runs = await Promise.all([...groups.values()].map((g) => commands.run({ document: step.document!, parameters: g.parameters, targets: g.targets, timeoutSeconds: doc?.timeoutSeconds ?? timeoutSeconds })));
+      const locations = commandLocations(targets);
+      const runs = await Promise.all([...groups.values()].map((g) => commands.run({ document: step.document!, parameters: g.parameters, targets: g.targets, timeoutSeconds: doc?.timeoutSeconds ?? timeoutSeconds, ...(locations ? { locations } : {}) })));
       const outcomes: StepOutcome[] = [];
       for (const results of runs) {
         for (const r of results) {

@@ -8,6 +8,7 @@
 export const FACT_KINDS = [
   'disk.usage', 'net.listener', 'net.interface', 'container.state', 'pod.container',
   'node.condition', 'node.taint', 'io.writer', 'loop.devices', 'dns.lookup', 'proxy.setting', 'netpol.isolation',
+  'group.share',
 ] as const;
 /** One of FACT_KINDS. */
 export type FactKind = (typeof FACT_KINDS)[number];

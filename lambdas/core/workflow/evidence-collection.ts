@@ -3,6 +3,7 @@
  * through the CommandRunner port, each printed bundle is validated and stored once, and stored
  * bundles are read back by reference to classify. Shared by Collect, Classify and Verify.
  */
+import { commandLocations } from './target-location.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
@@ -57,7 +58,9 @@ export function collectorRequests(config: Pick<WorkflowConfig, 'collectTimeoutSe
     const group = targets.filter((t) => t.platform === platform);
     if (group.length === 0) continue;
     const doc = collectorDocumentFor(platform);
-    out.push({ group, request: { document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: config.collectTimeoutSeconds } });
+    // Targets in a spoke account/region carry where they are; the runner sends there.
+    const locations = commandLocations(group);
+    out.push({ group, request: { document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: config.collectTimeoutSeconds, ...(locations ? { locations } : {}) } });
   }
   return out;
 }

@@ -47,6 +47,10 @@ export interface Target {
   readonly namespace?: string;
   readonly pod?: string;
   readonly container?: string;
+  /** The account the target lives in, when the alarm or the target string says (a spoke of a hub; absent: the hub's own). */
+  readonly account?: string;
+  /** The region the target lives in (with `account`). */
+  readonly region?: string;
 }
 
 /** How the execution was started: an alarm, a manual run, or a replay of recorded evidence. */
@@ -179,6 +183,20 @@ export interface Plan {
   readonly preconditions?: readonly PreconditionResult[];
   /** Dry runs: each host step's own dry run on its targets, with what it printed it would change. */
   readonly hostDryRun?: readonly StepOutcome[];
+  /** Each target's group as the group share preconditions read it (absent when none reads it). */
+  readonly groups?: readonly TargetGroupShare[];
+}
+
+/** A target's group share, as Plan read it (core/remediation/group-share.ts). */
+export interface TargetGroupShare {
+  readonly target: string;
+  readonly kind: 'auto-scaling-group' | 'node-group' | 'none';
+  readonly name: string;
+  readonly size: number;
+  readonly affected: number;
+  readonly affectedPercent: number;
+  /** Why each affected member counts (`Standby`, `cordoned`, `being remediated by <execution>`, `this remediation`). */
+  readonly reasons: Readonly<Record<string, string>>;
 }
 
 /** What an approver answered (or the timeout). */

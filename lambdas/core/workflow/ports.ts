@@ -52,6 +52,8 @@ export interface LockStore {
   /** True when acquired (or already held by the same owner). */
   acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean>;
   release(target: string, owner: string): Promise<void>;
+  /** The owner of the target's live lease, or undefined when it is free (read-only). */
+  leaseOwner?(target: string): Promise<string | undefined>;
 }
 
 /** Key/value state with conditional insert: de-duplication of deliveries, cooldowns, failure counts. */
@@ -72,13 +74,41 @@ export interface ActionExecutor {
   execute(step: PlannedStep, targets: readonly Target[], context: { readonly executionId: string }): Promise<readonly StepOutcome[]>;
 }
 
-/** Expands target names the cloud knows into instances (Auto Scaling groups, EKS nodes, private DNS names). */
+/** An account and region a target lives in (a spoke of a hub deployment; see targets.ts). */
+export interface TargetLocation {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * Expands target names the cloud knows into instances (Auto Scaling groups, EKS nodes, private DNS
+ * names); `location` is where the name lives when it is not the deployment's own account and region.
+ */
 export interface TargetDirectory {
-  instancesOfGroup(name: string): Promise<readonly string[]>;
+  instancesOfGroup(name: string, location?: TargetLocation): Promise<readonly string[]>;
   /** The EC2 instance behind a node, or undefined when unknown. */
-  instanceOfNode(cluster: string, node: string): Promise<string | undefined>;
+  instanceOfNode(cluster: string, node: string, location?: TargetLocation): Promise<string | undefined>;
   /** The EC2 instance with this private DNS name, or undefined when unknown. */
-  instanceOfPrivateDnsName?(name: string): Promise<string | undefined>;
+  instanceOfPrivateDnsName?(name: string, location?: TargetLocation): Promise<string | undefined>;
+}
+
+/** An Auto Scaling group or EKS node group a target belongs to, as it is now. */
+export interface TargetGroup {
+  readonly kind: 'auto-scaling-group' | 'node-group';
+  readonly name: string;
+  /** Every member, as target ids (instance ids; node names for nodes whose instance is unknown). */
+  readonly members: readonly string[];
+  /** Members out of service now, with why (`Standby`, `Terminating`, `cordoned`, `NotReady`). */
+  readonly outOfService: Readonly<Record<string, string>>;
+}
+
+/**
+ * Read-only: the group a target belongs to (AWS: Auto Scaling, and the cluster's nodes by their
+ * `eks.amazonaws.com/nodegroup` label; locally: the groups file of the data directory), for the
+ * "never more than N% of a group at once" precondition. Undefined when the target is in no group.
+ */
+export interface GroupMembership {
+  groupOf(target: Target): Promise<TargetGroup | undefined>;
 }
 
 /** Where on a cluster an EKS target points: its node and/or pod. */
@@ -163,6 +193,8 @@ export interface WorkflowPorts {
   /** EKS clusters' API; absent: EKS targets get an explicit "no cluster access" section and unknown checks. */
   readonly cluster?: ClusterPort;
   readonly alarms?: AlarmStateReader;
+  /** Groups of targets (Plan's group share precondition); absent: that precondition cannot decide, so it holds the target. */
+  readonly groups?: GroupMembership;
   /** Status events ("Paramedic Execution Status Change"): EventBridge on AWS, a file locally; absent publishes nothing. */
   readonly events?: ExecutionEventPublisher;
   /** Where results too large for the execution state are kept (state-by-reference.ts); absent keeps every result inline. */

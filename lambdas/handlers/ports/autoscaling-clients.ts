@@ -2,13 +2,16 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { AutoScalingDirectory } from '../../adapters/autoscaling/auto-scaling-directory.js';
 import type { PrivateDnsDirectory } from '../../adapters/ec2/ec2-private-dns.js';
+import { LocatedClients } from '../../adapters/sts/spoke-credentials.js';
 import type { TargetDirectory } from '../../core/workflow/ports.js';
 import { lazyPort } from './lazy-port.js';
+import { credentialsProviderFrom } from './spoke-credentials.js';
 
-/** Groups through Auto Scaling; private DNS names through EC2, loaded on first use. */
-export function autoScalingDirectory(): TargetDirectory {
+/** Groups through Auto Scaling; private DNS names through EC2, loaded on first use; both in the target's account (spoke role) when it has one. */
+export function autoScalingDirectory(env: NodeJS.ProcessEnv): TargetDirectory {
+  const credentials = credentialsProviderFrom(env);
   const privateDns = lazyPort<PrivateDnsDirectory>(async () =>
-    (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory(),
+    (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory(credentials),
   );
-  return new AutoScalingDirectory(new AutoScalingClient({}), privateDns);
+  return new AutoScalingDirectory(new LocatedClients(credentials, (c) => new AutoScalingClient(c)), privateDns);
 }

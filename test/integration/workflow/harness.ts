@@ -211,7 +211,10 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
     commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
-    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), caller: startExecutionIdentity(), ...(options.approvals ? { approvals: options.approvals } : {}), ...options.ports,
+    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), caller: startExecutionIdentity(), ...(options.approvals ? { approvals: options.approvals } : {}),
+    // The simulated hosts are in no Auto Scaling or node group unless a test says so (group share preconditions pass).
+    groups: { groupOf: async () => undefined },
+    ...options.ports,
   };
   const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
   let executions = 0;

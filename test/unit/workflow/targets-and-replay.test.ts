@@ -17,7 +17,7 @@ describe('the target grammar', () => {
 
   it.each(['web-1', 'i-XYZ', 'asg:', 'eks:prod', 'node:prod/n1', '$(reboot)', 'ip-10-0-1-23.example.test', ''])('rejects %j with one line naming the grammar', (text) => {
     expect(() => parseTarget(text)).toThrow(TargetGrammarError);
-    expect(() => parseTarget(text)).toThrow(/^target ".*" is not one of: local, i-<instance id>, asg:<group>, eks:<cluster>\/<node>, or an EC2 private DNS name \(ip-10-0-1-23\.ec2\.internal\)$/);
+    expect(() => parseTarget(text)).toThrow(/^target ".*" is not one of: local, i-<instance id>, asg:<group>, eks:<cluster>\/<node>, or an EC2 private DNS name \(ip-10-0-1-23\.ec2\.internal\), each but local optionally after aws:\/\/<account>\/<region>\/$/);
   });
 });
 

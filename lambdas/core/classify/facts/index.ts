@@ -3,6 +3,7 @@ import { containerState } from './container-state.js';
 import { diskUsage } from './disk-usage.js';
 import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
+import { groupShare } from './group-share.js';
 import { ioWriter } from './io-writer.js';
 import { loopDevices } from './loop-devices.js';
 import { netInterface } from './net-interface.js';
@@ -27,6 +28,7 @@ export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
   'dns.lookup': dnsLookup,
   'proxy.setting': proxySetting,
   'netpol.isolation': policyIsolation,
+  'group.share': groupShare,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -13,6 +13,7 @@ import { parseManualInput } from '../manual-input.js';
 import type { IntakeResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
+import { locationOf } from '../target-location.js';
 import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
@@ -48,7 +49,8 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
   const notTargets = [...alarm.unresolvedQueries.map(({ query, reason }) => ({ dimensions: {}, reason: `${reason}: ${query}` })), ...composite.unresolved];
   // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
   const onCluster = await resolveClusterDimensions(dimensions, ports.cluster);
-  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters), ports.targets, ports.config.maxTargetsPerExecution);
+  // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
+  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, locationOf(alarm.account, alarm.region)), ports.targets, ports.config.maxTargetsPerExecution);
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
   const targets = [...onCluster.targets, ...expanded].filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id))).slice(0, ports.config.maxTargetsPerExecution);
   const dedupeKey = alarmDedupeKey(alarm);
