@@ -12,9 +12,10 @@ import { resolveWorkflowConfig } from '../core/workflow/config.js';
 import { closeInterruptedExecution, type CloseInterruptedPorts, type CloseInterruptedResult } from '../core/workflow/close-interrupted-execution.js';
 import { isEndedExecution, parseEndedExecution } from '../core/workflow/execution-status-event.js';
 import type { Clock } from '../core/workflow/ports.js';
-import { documentClient, requiredEnvironment, workflowConfigFrom } from './aws-ports.js';
+import type { ExecutionEventPublisher } from '../core/events/execution-events.js';
+import { documentClient, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
 import { ENV } from './environment.js';
-import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
+import { lazyPort } from './ports/lazy-port.js';
 import { logger } from './powertools.js';
 
 /** What one event led to: ignored (with why) or the close result. */
@@ -36,7 +37,8 @@ export function executionInterruptedPorts(env: NodeJS.ProcessEnv, clock: Clock):
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
-    events: eventBridgeEventPorts.create(env).events,
+    // Published only when a run is closed (rare): the EventBridge client loads then, not at cold start.
+    events: lazyPort<ExecutionEventPublisher>(async () => (await import('./ports/eventbridge-ports.js')).eventBridgeEventPorts.create(env).events!),
   };
 }
 

@@ -1,10 +1,16 @@
-/** The `alarms` port: an alarm's current state, for verification. */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchAlarmReader } from '../../adapters/cloudwatch/cloudwatch-alarm-reader.js';
+/**
+ * The `alarms` port: an alarm's current reading (Verify), a composite alarm's children (Intake).
+ * A lazy port in its own chunk: Intake needs it only for composite alarms, so an ordinary alarm's
+ * cold start does not load the CloudWatch client.
+ */
+import type { AlarmStateReader } from '../../core/workflow/ports.js';
 import type { PortFactory } from '../aws-ports.js';
+import { lazyPort } from './lazy-port.js';
 
 /** Alarm state over CloudWatch DescribeAlarms. */
 export const cloudWatchAlarmPorts: PortFactory = {
   provides: ['alarms'],
-  create: () => ({ alarms: new CloudWatchAlarmReader(new CloudWatchClient({})) }),
+  create: () => ({
+    alarms: lazyPort<AlarmStateReader>(async () => (await import('./cloudwatch-alarm-reader-client.js')).cloudWatchAlarmReader()),
+  }),
 };
