@@ -102,7 +102,7 @@ describe('hub side', () => {
   it('the functions that reach targets may assume the spoke role and know the ExternalId; the others may not', () => {
     const fns = pipeline.findResources('AWS::Lambda::Function');
     const withSpoke = Object.entries(fns).filter(([, f]: any) => f.Properties.Environment?.Variables?.PARAMEDIC_SPOKE_EXTERNAL_ID === SPOKES.externalId).map(([id]) => id.replace(/[A-F0-9]{8}$/, ''));
-    expect(withSpoke.sort()).toEqual(['Collect', 'Escalate', 'Intake', 'Plan', 'RemediateStep', 'Verify']);
+    expect(withSpoke.sort()).toEqual(['Collect', 'CollectSend', 'Escalate', 'Intake', 'Plan', 'RemediateStep', 'Verify', 'VerifySend']);
     expect(statementsOf(pipeline, 'AWS::IAM::Policy')).toContainEqual(expect.objectContaining({
       Action: 'sts:AssumeRole',
       Resource: SPOKES.accounts.map((a) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${a}:role/paramedic-spoke-*`]] })),

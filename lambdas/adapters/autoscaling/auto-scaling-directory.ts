@@ -6,7 +6,12 @@
  */
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { TargetDirectory, TargetLocation } from '../../core/workflow/ports.js';
-import type { PrivateDnsDirectory } from '../ec2/ec2-private-dns.js';
+
+/** Resolves an EC2 private DNS name to its instance (adapters/ec2/ec2-private-dns.ts over EC2). */
+export interface PrivateDnsDirectory {
+  /** The running (or stopped) instance with this private DNS name (in the target's account and region); undefined when there is none. */
+  instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined>;
+}
 
 /** A client, or one per account and region (core/workflow/target-location.ts; adapters/sts/spoke-credentials.ts). */
 export type ClientIn<C> = C | { for(location?: TargetLocation): C };

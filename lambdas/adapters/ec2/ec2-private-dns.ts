@@ -1,20 +1,17 @@
 /** EC2 private DNS names (what EKS names its nodes) resolved to instance ids through DescribeInstances. */
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { TargetLocation } from '../../core/workflow/ports.js';
-import { clientIn, type ClientIn } from '../autoscaling/auto-scaling-directory.js';
 
-/** Resolves an EC2 private DNS name to its instance. */
-export interface PrivateDnsDirectory {
-  /** The running (or stopped) instance with this private DNS name (in the target's account and region); undefined when there is none. */
-  instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined>;
-}
-
-/** {@link PrivateDnsDirectory} over the EC2 API, of the hub or of the target's spoke. */
-export class Ec2PrivateDnsDirectory implements PrivateDnsDirectory {
-  constructor(private readonly ec2: ClientIn<Pick<EC2Client, 'send'>>) {}
+/**
+ * Private DNS names over the EC2 API, of the hub or of the target's spoke. Structurally the
+ * PrivateDnsDirectory the Auto Scaling directory takes (adapters of two media do not import each other).
+ */
+export class Ec2PrivateDnsDirectory {
+  /** `ec2For` gives the client of a location (the hub's own when absent). */
+  constructor(private readonly ec2For: (location?: TargetLocation) => Pick<EC2Client, 'send'>) {}
 
   async instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined> {
-    const out = await clientIn(this.ec2, location).send(
+    const out = await this.ec2For(location).send(
       new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }),
     );
     return out.Reservations?.flatMap((r) => r.Instances ?? []).find(

@@ -1,7 +1,7 @@
 /** The Auto Scaling client behind the `targets` port, loaded with `import()` by autoscaling-ports.ts; EC2 loads later still, on the first private DNS name. */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { AutoScalingDirectory } from '../../adapters/autoscaling/auto-scaling-directory.js';
-import type { PrivateDnsDirectory } from '../../adapters/ec2/ec2-private-dns.js';
+import type { PrivateDnsDirectory } from '../../adapters/autoscaling/auto-scaling-directory.js';
 import { LocatedClients } from '../../adapters/sts/spoke-credentials.js';
 import type { TargetDirectory } from '../../core/workflow/ports.js';
 import { lazyPort } from './lazy-port.js';

@@ -1,31 +1,16 @@
 /**
  * The `groups` port: the Auto Scaling group or EKS node group of a target (read-only), for the
- * group share precondition. Node targets are read through the cluster (their node group label, who
- * is cordoned or not Ready), then Auto Scaling; in the target's spoke account when it is in one.
+ * group share precondition. A lazy port: the Kubernetes, EKS and Auto Scaling clients load on the
+ * first group read (a runbook with a group precondition), in their own chunk (group-clients.ts).
  */
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { AutoScalingGroupMembership } from '../../adapters/autoscaling/auto-scaling-group-membership.js';
-import { eksAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
-import { NodeGroupMembership } from '../../adapters/kubernetes/node-group-membership.js';
-import { LocatedClients } from '../../adapters/sts/spoke-credentials.js';
-import { firstGroupOf } from '../../core/remediation/group-share.js';
 import type { GroupMembership } from '../../core/workflow/ports.js';
 import type { PortFactory } from '../aws-ports.js';
-import { credentialsProviderFrom } from './spoke-credentials.js';
+import { lazyPort } from './lazy-port.js';
 
 /** Group membership over the cluster's nodes and the Auto Scaling API. */
 export const groupMembershipPorts: PortFactory = {
   provides: ['groups'],
-  create: (env) => {
-    const credentials = credentialsProviderFrom(env);
-    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    const sources: GroupMembership[] = [];
-    if (region) {
-      const eks = new EKSClient({ region });
-      sources.push(new NodeGroupMembership(eksAccessFor({ eks, region, credentials: eks.config.credentials, clock: { now: () => new Date() } })));
-    }
-    sources.push(new AutoScalingGroupMembership(new LocatedClients(credentials, (c) => new AutoScalingClient(c))));
-    return { groups: firstGroupOf(sources) };
-  },
+  create: (env) => ({
+    groups: lazyPort<GroupMembership>(async () => (await import('./group-clients.js')).groupMembership(env)),
+  }),
 };

@@ -50,7 +50,7 @@ afterEach(() => {
 });
 
 const hubEnv = (): NodeJS.ProcessEnv => ({
-  ...process.env, [ENV.evidenceBucket]: 'hub-evidence', [SPOKE_ENV.hubAccount]: HUB, [SPOKE_ENV.externalId]: EXTERNAL_ID, [SPOKE_ENV.deployment]: '',
+  ...process.env, [ENV.evidenceBucket]: 'hub-evidence', [ENV.stateTable]: 'hub-state', [SPOKE_ENV.hubAccount]: HUB, [SPOKE_ENV.externalId]: EXTERNAL_ID, [SPOKE_ENV.deployment]: '',
 });
 
 async function identityOf(client: { config: { credentials: () => Promise<{ accessKeyId: string; sessionToken?: string }>; region: () => Promise<string> } }) {
@@ -87,7 +87,7 @@ describe('commands on a spoke account run with the spoke role\'s credentials, in
   });
 
   it('without spokes configured, every client is the function\'s own (no STS call)', async () => {
-    const env = { ...process.env, [ENV.evidenceBucket]: 'hub-evidence' };
+    const env = { ...process.env, [ENV.evidenceBucket]: 'hub-evidence', [ENV.stateTable]: 'hub-state' };
     const { commands } = ssmCommandPorts.create(env);
     await commands!.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ['i-0aaaaaaaaaaaaaaa1'], timeoutSeconds: 60 });
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
