@@ -32,9 +32,16 @@ export async function openAuditSource(options: { aws?: boolean; dataDir: string 
   ]);
   const session = new AwsSession(options, overrides);
   const table = options.table ?? process.env.PARAMEDIC_AUDIT_TABLE ?? (await session.stack.output('AuditTableName', '--table <name>'));
-  const bucket = options.bucket ?? process.env.PARAMEDIC_EVIDENCE_BUCKET ?? (await session.stack.output('EvidenceBucketName', '--bucket <name>'));
+  // The bucket is looked up only when evidence is read: `audit list/stats/verify` need the table alone.
+  const named = options.bucket ?? process.env.PARAMEDIC_EVIDENCE_BUCKET;
+  let store: Promise<InstanceType<typeof S3EvidenceStore>> | undefined;
+  const s3Evidence = () => (store ??= (async () => new S3EvidenceStore(session.s3, named ?? (await session.stack.output('EvidenceBucketName', '--bucket <name>'))))());
+  const evidence: EvidenceStore = {
+    put: async (key, bundle) => (await s3Evidence()).put(key, bundle),
+    get: async (ref) => (await s3Evidence()).get(ref),
+  };
   return {
-    kind: 'aws', audit: new DynamoDbAuditStore(session.documentClient, table), evidence: new S3EvidenceStore(session.s3, bucket),
-    where: `DynamoDB table ${table}, S3 bucket ${bucket}`,
+    kind: 'aws', audit: new DynamoDbAuditStore(session.documentClient, table), evidence,
+    where: `DynamoDB table ${table}, S3 bucket ${named ?? '(from the stack outputs)'}`,
   };
 }

@@ -38,20 +38,21 @@ describe('precondition: never more than a third of a group at once', () => {
 
     const run = await s.execute({ runbookId: 'docker-bridge-no-ipv4', target: HOST, mode: 'execute', invokedBy: 'erin' });
 
-    expect(run.error).toBeUndefined();
-    expect(run.output.plan.decision).toBe('escalate');
-    expect(run.output.plan.reason).toMatch(/^refused by preconditions: i-0123456789abcdef0: precondition at-most-a-third-of-the-group \(not met/);
-    expect(run.output.plan.steps).toEqual([]);
-    const result = run.output.plan.preconditions.find((p: { id: string }) => p.id === 'at-most-a-third-of-the-group');
+    // Refused by a precondition: the plan escalates and the run ends in the Escalated Fail state.
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.plan.decision).toBe('escalate');
+    expect(run.state.plan.reason).toMatch(/^refused by preconditions: i-0123456789abcdef0: precondition at-most-a-third-of-the-group \(not met/);
+    expect(run.state.plan.steps).toEqual([]);
+    const result = run.state.plan.preconditions.find((p: { id: string }) => p.id === 'at-most-a-third-of-the-group');
     expect(result).toMatchObject({ held: false, target: HOST });
     expect(s.fleet.actions).toEqual([]);
     const entries = await s.audit.execution(run.executionId);
     const recorded = entries.find((e) => e.type === 'preconditions')!;
     // Why, in the plan and the trail: the group as Plan read it, with the reason each member counts.
     const why = { target: HOST, kind: 'auto-scaling-group', name: 'web', size: 3, affected: 3, affectedPercent: 100, reasons: { [HOST]: 'this remediation', [SIBLING]: 'Standby', [OTHER]: 'being remediated by arn:aws:states:us-east-1:123456789012:execution:Paramedic:other' } };
-    expect(run.output.plan.groups).toEqual([why]);
+    expect(run.state.plan.groups).toEqual([why]);
     expect(recorded.data).toMatchObject({ held: [{ target: HOST, reason: expect.stringContaining('at-most-a-third-of-the-group') }], groups: [why] });
-    expect(run.output.completion.outcome).toBe('escalated');
+    expect(run.state.completion.outcome).toBe('escalated');
     expect((await s.audit.verify()).ok).toBe(true);
   });
 
@@ -74,7 +75,8 @@ describe('precondition: never more than a third of a group at once', () => {
 
     const run = await s.execute({ runbookId: 'docker-bridge-no-ipv4', target: HOST, mode: 'execute', invokedBy: 'erin' });
 
-    expect(run.output.plan.decision).toBe('escalate');
-    expect(run.output.plan.reason).toContain('at-most-a-third-of-the-group (evidence cannot decide');
+    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect(run.state.plan.decision).toBe('escalate');
+    expect(run.state.plan.reason).toContain('at-most-a-third-of-the-group (evidence cannot decide');
   });
 });
