@@ -117,13 +117,13 @@ describe('approve handler', () => {
     await approvalIsPending();
 
     // Act: alice signs a body claiming to be bob.
-    const forged = answered(await approve(viaUrl({ ...event('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
+    const forged = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
 
     // Assess: refused before anything is resumed; a body repeating the signer is accepted.
     expect(forged.status).toBe(403);
     expect(forged.body.error).toContain(`approver "bob@example.com" is not the signer of this request (${ALICE})`);
     expect(sfn.calls()).toHaveLength(0);
-    const honest = answered(await approve(viaUrl({ ...event('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
+    const honest = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
     expect(honest).toMatchObject({ status: 200, body: { approver: ALICE } });
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     await (await coldStart('record-approval.ts'))({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
@@ -134,7 +134,7 @@ describe('approve handler', () => {
   it('refuses a direct Invoke (no requestContext: nobody authenticated), whatever approver it names', async () => {
     await approvalIsPending();
 
-    for (const direct of [event('approve-approved'), { ...event('approve-approved'), approver: 'alice@example.com' }]) {
+    for (const direct of [event('approve-approved'), { ...event<Record<string, unknown>>('approve-approved'), approver: 'alice@example.com' }]) {
       await expect(approve(direct, lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
         name: 'ApprovalRequestError', message: expect.stringMatching(/only through its function URL \(stack output ApproveUrl\).*paramedic approve\|reject <execution> --aws/),
       });
