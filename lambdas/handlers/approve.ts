@@ -65,7 +65,7 @@ export const handler = middy(async (event: unknown) => {
   // Known limit: a principal allowed to call lambda:InvokeFunction on this function WITHOUT the
   // condition lambda:InvokedViaFunctionUrl could hand-craft a payload with a requestContext; Lambda
   // gives the code no way to tell it from a URL call. Grant approvers InvokeFunction only with that
-  // condition (README "Approving"); such unrestricted Invoke rights can change the code anyway.
+  // condition and treat an unconditional grant as the power to approve (README "Approving").
   let call: ReturnType<typeof functionUrlCall>;
   try {
     call = functionUrlCall(event);
