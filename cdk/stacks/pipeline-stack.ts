@@ -7,6 +7,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -53,6 +54,8 @@ export class PipelineStack extends Stack {
   public readonly functions: Readonly<Record<WorkflowTaskName, HouseFunction>>;
   /** Answers pending approvals (SendTaskSuccess). */
   public readonly approveFunction: HouseFunction;
+  /** The approve function's IAM-authenticated URL (output `ApproveUrl`). */
+  public readonly approveUrl: lambda.FunctionUrl;
   public readonly collectorDocuments: CollectorDocuments;
   public readonly actionDocuments: ActionDocuments;
   public readonly workflow: RemediationWorkflow;
@@ -148,6 +151,10 @@ export class PipelineStack extends Stack {
     this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key, ...reserved });
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
+    // Approvals arrive only through this URL: Lambda checks the SigV4 signature and hands the
+    // function the signer's ARN, which is recorded as the approver (who may approve = who holds
+    // lambda:InvokeFunctionUrl + lambda:InvokeFunction on it; README "Approving").
+    this.approveUrl = this.approveFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 
     this.interruptedExecutions = new InterruptedExecutions(this, 'InterruptedExecutions', {
       stateMachine: this.workflow.stateMachine, resources, workflowConfig: JSON.stringify(workflowConfig), logKey: props.key, ...reserved,
@@ -177,6 +184,7 @@ export class PipelineStack extends Stack {
     const prefix = props.names.exportPrefix;
     exportOutput(this, prefix, 'StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'The remediation workflow (StartExecution, paramedic run --aws)');
     exportOutput(this, prefix, 'EventBusName', this.events.bus.eventBusName, 'Execution status events are published here; put "Paramedic Runbook Run Requested" events here to start a run');
-    exportOutput(this, prefix, 'ApproveFunctionName', this.approveFunction.functionName, 'Invoke with {executionId, approved, approver} to answer a pending approval');
+    exportOutput(this, prefix, 'ApproveFunctionName', this.approveFunction.functionName, 'The approve function (its logs); answer approvals through ApproveUrl');
+    exportOutput(this, prefix, 'ApproveUrl', this.approveUrl.url, 'SigV4-signed POST {executionId, approved, comment?} answers a pending approval as the signer (paramedic approve|reject --aws)');
   }
 }

@@ -1,10 +1,11 @@
 /**
- * `paramedic approve|reject <execution> --aws`: invokes the deployed approve function (its name
- * from the stack outputs) with the payload it accepts, `{ executionId, approved, approver, comment? }`.
- * The approver is your IAM principal as STS reports it, never a name typed on the command line.
+ * `paramedic approve|reject <execution> --aws`: POSTs `{ executionId, approved, comment? }` to the
+ * deployed approve function's URL (stack output `ApproveUrl`, `AuthType: AWS_IAM`), signed with
+ * SigV4 by your credential chain. Lambda authenticates the signature and the function records the
+ * signer as the approver: the CLI sends no approver at all, so none can be forged.
  */
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { AwsSession } from './aws-session.js';
+import { postSignedJson, regionOfFunctionUrl } from './signed-post.js';
 
 /** The id given on the command line names no execution, or the function refused the decision. */
 export class AwsApprovalError extends Error {
@@ -44,22 +45,20 @@ export interface ApprovalAnswer {
   readonly at: string;
 }
 
-/** Approves or rejects the pending approval of `id` as the caller's IAM principal. */
+/** Approves or rejects the pending approval of `id`; the function records the request's signer as the approver. */
 export async function answerApprovalOnAws(session: AwsSession, id: string, approved: boolean, comment?: string): Promise<ApprovalAnswer> {
   checkApprovalId(id);
   if (comment !== undefined && comment.length > 500) throw new AwsApprovalError('--comment must be at most 500 characters', true);
   const executionId = id.startsWith('arn:') ? id : executionArnOf(id, await session.stack.output('StateMachineArn'));
-  const functionName = await session.stack.output('ApproveFunctionName');
-  const payload = { executionId, approved, approver: await session.callerArn(), ...(comment ? { comment } : {}) };
-  const out = await session.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
-  const body = out.Payload ? new TextDecoder().decode(out.Payload) : '';
-  if (out.FunctionError) {
-    let message = body.slice(0, 300);
-    try {
-      const e = JSON.parse(body) as { errorType?: string; errorMessage?: string };
-      message = e.errorType === 'ApprovalRequestError' ? String(e.errorMessage) : `${e.errorType}: ${e.errorMessage}`;
-    } catch { /* keep the raw text */ }
-    throw new AwsApprovalError(`the approve function ${functionName} refused: ${message}`);
-  }
-  return JSON.parse(body) as ApprovalAnswer;
+  const url = new URL(await session.stack.output('ApproveUrl'));
+  // The signing region is the URL's own (a URL names its region), else the session's.
+  const region = regionOfFunctionUrl(url) ?? await session.lambda.config.region();
+  const { status, text } = await postSignedJson(url, { executionId, approved, ...(comment ? { comment } : {}) }, { credentials: session.lambda.config.credentials, region });
+  let answer: Record<string, unknown> = {};
+  try { answer = JSON.parse(text) as Record<string, unknown>; } catch { /* a non-JSON answer is reported by status below */ }
+  if (status === 200 && typeof answer.approver === 'string') return answer as unknown as ApprovalAnswer;
+  // 403 with {Message} is Lambda's own refusal of the signature or the permission; {error} is the function's.
+  if (typeof answer.error === 'string') throw new AwsApprovalError(`the approve function refused: ${answer.error}`);
+  if (status === 403) throw new AwsApprovalError(`the approve URL refused your credentials (HTTP 403${typeof answer.Message === 'string' ? `: ${answer.Message}` : ''}): approvers need lambda:InvokeFunctionUrl and lambda:InvokeFunction on the approve function (README "Approving")`);
+  throw new AwsApprovalError(`the approve function failed (HTTP ${status}): ${text.slice(0, 300) || 'no answer'}; see its log group`);
 }

@@ -48,7 +48,7 @@ export class AwsSession {
 
   /** Step Functions (StartExecution, DescribeExecution). */
   get stepFunctions(): SFNClient { return this.client('sfn', () => new SFNClient(this.base)); }
-  /** Lambda (Invoke of the approve function). */
+  /** Lambda (its resolved region and credentials sign the approve URL request). */
   get lambda(): LambdaClient { return this.client('lambda', () => new LambdaClient(this.base)); }
   /** The audit and state tables, with the pipeline's own marshalling options. */
   get documentClient(): DynamoDBDocumentClient {

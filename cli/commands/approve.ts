@@ -1,6 +1,7 @@
 /**
  * `paramedic approve|reject <execution> --aws [--comment <why>]`: answers a pending approval of the
- * deployed workflow through its approve function, as your IAM principal (STS), never as a typed name.
+ * deployed workflow through its approve function's IAM-authenticated URL: the approver recorded is the
+ * principal whose credentials signed the request, never a typed name.
  * Local runs are answered with `--approve-as`/`--reject-as` or from the console.
  */
 import type { Command } from 'commander';

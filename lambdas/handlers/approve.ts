@@ -1,7 +1,9 @@
 /**
- * Lambda that answers a pending approval: `{ executionId, approved, approver, comment? }`. It looks
+ * Lambda that answers a pending approval, called through its Function URL (`AuthType: AWS_IAM`,
+ * stack output `ApproveUrl`) with a SigV4-signed `POST { executionId, approved, comment? }`. It looks
  * the task token up in the state table (written by RequestApproval) and calls SendTaskSuccess.
- * Invoked by an operator (`aws lambda invoke`, the console with `--aws`); never by the alarm path.
+ * The approver is the IAM principal Lambda authenticated from the signature, never a name in the body.
+ * Called by an operator (`paramedic approve|reject --aws`); never by the alarm path.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,26 +13,33 @@ import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approva
 import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
+import { functionUrlCall, FunctionUrlCallError } from './function-url-call.js';
 import { logger } from './powertools.js';
 
-/** The request is malformed, the approval is not pending, or Step Functions no longer knows its token. */
+/** The request is malformed, names someone else as approver, the approval is not pending, or Step Functions no longer knows its token. */
 export class ApprovalRequestError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The HTTP status the Function URL answers with. */
+  readonly statusCode: number;
+  constructor(message: string, options?: { cause?: unknown; statusCode?: number }) {
     super(message, options);
     this.name = 'ApprovalRequestError';
+    this.statusCode = options?.statusCode ?? 400;
   }
 }
 
-// `paramedic approve --aws` sends the caller's IAM ARN (STS GetCallerIdentity), e.g.
-// arn:aws:sts::123456789012:assumed-role/Ops/alice@example.com: up to about 170 characters.
-const APPROVER = /^[A-Za-z0-9][A-Za-z0-9._@:+=,\/-]{0,199}$/;
+/**
+ * Why a direct `Invoke` is refused rather than recorded: a direct Invoke carries no authenticated
+ * caller (Lambda passes only the payload), so whatever approver it named would be the caller's word.
+ * The approval e-mail and the README send operators to the CLI / the URL instead.
+ */
+const DIRECT_INVOKE_REFUSED = 'this function is answered only through its function URL (stack output ApproveUrl), which records your IAM principal as the approver: run "paramedic approve|reject <execution> --aws"';
 const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment']);
 /** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
 const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
-/** Validates the operator's request. */
-export function parseApproveRequest(event: unknown): { executionId: string; approved: boolean; approver: string; comment?: string } {
-  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+/** Validates the operator's request body; the approver is `authenticatedApprover`, the URL's IAM principal. */
+export function parseApproveRequest(body: unknown, authenticatedApprover: string): { executionId: string; approved: boolean; approver: string; comment?: string } {
+  const e = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   // The token is never taken from the caller: it is read from the pending approval, so a caller
   // cannot resume some other waiting task.
   if ('taskToken' in e) throw new ApprovalRequestError('taskToken is not accepted: the token is read from the pending approval of executionId');
@@ -38,28 +47,58 @@ export function parseApproveRequest(event: unknown): { executionId: string; appr
   if (unknown.length > 0) throw new ApprovalRequestError(`unknown field ${unknown[0]}; allowed fields are ${[...REQUEST_FIELDS].join(', ')}`);
   if (typeof e.executionId !== 'string' || !e.executionId) throw new ApprovalRequestError('executionId is required (the execution ARN)');
   if (typeof e.approved !== 'boolean') throw new ApprovalRequestError('approved must be true or false');
-  if (typeof e.approver !== 'string' || !APPROVER.test(e.approver)) throw new ApprovalRequestError('approver is required: a user name or IAM ARN of letters, digits and . _ @ : + = , / - (at most 200)');
+  // A body may repeat the approver (older scripts did) but never name someone else.
+  if (e.approver !== undefined && e.approver !== authenticatedApprover) {
+    throw new ApprovalRequestError(`approver "${String(e.approver).slice(0, 200)}" is not the signer of this request (${authenticatedApprover}): the approver is always the authenticated IAM principal; leave approver out`, { statusCode: 403 });
+  }
   if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 500)) throw new ApprovalRequestError('comment must be a string of at most 500 characters');
-  return { executionId: e.executionId, approved: e.approved, approver: e.approver, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}) };
+  return { executionId: e.executionId, approved: e.approved, approver: authenticatedApprover, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}) };
 }
 
-/** Entry point. */
+/** The Function URL response: JSON with the status of the outcome. */
+function respond(statusCode: number, body: unknown): { statusCode: number; headers: Record<string, string>; body: string } {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** Entry point: the Function URL's HTTP answer; a direct Invoke is refused with an error. */
 export const handler = middy(async (event: unknown) => {
-  const request = parseApproveRequest(event);
+  // Known limit: a principal allowed to call lambda:InvokeFunction on this function WITHOUT the
+  // condition lambda:InvokedViaFunctionUrl could hand-craft a payload with a requestContext; Lambda
+  // gives the code no way to tell it from a URL call. Grant approvers InvokeFunction only with that
+  // condition and treat an unconditional grant as the power to approve (README "Approving").
+  let call: ReturnType<typeof functionUrlCall>;
+  try {
+    call = functionUrlCall(event);
+  } catch (error) {
+    if (error instanceof FunctionUrlCallError) return respond(error.statusCode, { error: error.message });
+    throw error;
+  }
+  if (!call) throw new ApprovalRequestError(DIRECT_INVOKE_REFUSED, { statusCode: 403 });
+  if (call.method !== 'POST') return respond(405, { error: `use POST with { executionId, approved, comment? }, not ${call.method}` });
+  try {
+    return respond(200, await decide(parseApproveRequest(call.body, call.callerArn)));
+  } catch (error) {
+    if (error instanceof ApprovalRequestError) return respond(error.statusCode, { error: error.message });
+    throw error;
+  }
+}).use(injectLambdaContext(logger));
+
+/** Resumes the waiting execution with the decision; returns what was recorded. */
+async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<{ executionId: string; approved: boolean; approver: string; at: string; comment?: string }> {
   const clock = { now: () => new Date() };
   const state = new DynamoDbStateStore(documentClient(), requiredEnvironment(process.env, ENV.stateTable), clock);
   const pending = await state.get(approvalKey(request.executionId));
   // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
   if (!pending || pending.status !== 'pending' || typeof pending.taskToken !== 'string' || pending.executionId !== request.executionId) {
-    throw new ApprovalRequestError(`no pending approval for ${request.executionId}; it may have been decided or timed out`);
+    throw new ApprovalRequestError(`no pending approval for ${request.executionId}; it may have been decided or timed out`, { statusCode: 409 });
   }
   const decision = { approved: request.approved, approver: request.approver, at: clock.now().toISOString(), ...(request.comment ? { comment: request.comment } : {}) };
   try {
     await new StepFunctionsApprovalCallback(new SFNClient({})).decide(pending.taskToken, decision);
   } catch (error) {
     if (!DEAD_TOKEN_ERRORS.has((error as Error).name)) throw error;
-    throw new ApprovalRequestError(`Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`, { cause: error });
+    throw new ApprovalRequestError(`Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`, { cause: error, statusCode: 409 });
   }
   logger.info('approval decided', { executionId: request.executionId, ...decision });
-  return decision;
-}).use(injectLambdaContext(logger));
+  return { executionId: request.executionId, ...decision };
+}

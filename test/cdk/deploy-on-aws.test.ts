@@ -184,6 +184,18 @@ describe('SSM action documents (item 11)', () => {
   });
 });
 
+describe('approve function URL (item 9; issue 13: the approver is authenticated)', () => {
+  it('gives the approve function a URL with AuthType AWS_IAM, exported as ApproveUrl, and grants nobody public access', () => {
+    const approveFn = Object.entries(pipeline.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Approve'))![0];
+    const urls = pipeline.findResources('AWS::Lambda::Url');
+    expect(Object.values(urls)).toEqual([expect.objectContaining({ Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': [approveFn, 'Arn'] } } })]);
+    pipeline.hasOutput('ApproveUrl', { Export: { Name: 'Paramedic-ApproveUrl' }, Value: { 'Fn::GetAtt': [Object.keys(urls)[0], 'FunctionUrl'] } });
+    prodPipeline.hasOutput('ApproveUrl', { Export: { Name: 'Paramedic-prod-ApproveUrl' } });
+    // Who may approve is decided by the approvers' own IAM policies: the stack adds no resource policy to the URL.
+    expect(Object.values(pipeline.findResources('AWS::Lambda::Permission')).filter((p: any) => p.Properties.FunctionUrlAuthType !== undefined || p.Properties.Principal === '*')).toEqual([]);
+  });
+});
+
 describe('stack outputs and events (item 12)', () => {
   it('exports every name the CLI needs, under stable export names', () => {
     const outputs = { ...state.toJSON().Outputs, ...pipeline.toJSON().Outputs } as Record<string, any>;

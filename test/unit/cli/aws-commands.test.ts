@@ -1,15 +1,22 @@
 /**
  * `paramedic run|approve|reject --aws` and the stack-output lookup behind every `--aws` command:
  * CloudFormation, Step Functions, Lambda and STS through aws-sdk-client-mock (no local server
- * exists for them), asserting the exact requests each sends and the one-line errors operators see.
+ * exists for them); the approve URL as a local HTTP server on 127.0.0.1 that checks the SigV4
+ * signature. Asserts the exact requests each sends and the one-line errors operators see.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerApprovalOnAws, executionArnOf } from '../../../cli/aws/approve-on-aws.js';
+import { regionOfFunctionUrl } from '../../../cli/aws/signed-post.js';
 import { AwsSession } from '../../../cli/aws/aws-session.js';
 import { DeployedStack, deploymentOfStackFlag } from '../../../cli/aws/deployed-stack.js';
 import { startRunOnAws } from '../../../cli/aws/run-on-aws.js';
@@ -154,43 +161,110 @@ describe('paramedic run --aws', () => {
 });
 
 describe('paramedic approve|reject --aws', () => {
-  it('invokes the approve function named by the stack outputs with the payload it accepts, as the STS caller', async () => {
-    deployed({ 'ParamedicPipeline-prod': { outputs: PIPELINE_OUTPUTS } });
-    const decision = { approved: true, approver: CALLER, at: '2026-12-02T15:00:00.000Z' };
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(decision)) as never });
+  // The approve function URL, played by a local server: it records each request and answers as told.
+  const KEY = { accessKeyId: 'AKIDPARAMEDICTEST', secretAccessKey: 'paramedic-test-secret' };
+  const received: { headers: IncomingMessage['headers']; method: string; url: string; body: string }[] = [];
+  let reply: { status: number; body: string } = { status: 200, body: '{}' };
+  let server: Server;
+  let approveUrl: string;
+  const savedEnv = { ...process.env };
+  const outputs = () => [...PIPELINE_OUTPUTS, { OutputKey: 'ApproveUrl', OutputValue: approveUrl }];
+
+  beforeAll(async () => {
+    // The default credential chain reads the environment first: no profile, no AWS call.
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      req.on('end', () => {
+        received.push({ headers: req.headers, method: req.method ?? '', url: req.url ?? '', body });
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    approveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => { received.length = 0; });
+
+  /** Recomputes the SigV4 signature of a received request with the test key, as Lambda does for AuthType AWS_IAM. */
+  async function expectedAuthorization(r: (typeof received)[number]): Promise<string> {
+    const signedNames = /SignedHeaders=([^,]+)/.exec(String(r.headers.authorization))![1]!.split(';');
+    const headers = Object.fromEntries(signedNames.map((h) => [h, String(r.headers[h])]));
+    const amzDate = String(r.headers['x-amz-date']);
+    const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    const url = new URL(approveUrl);
+    const request = new HttpRequest({ method: r.method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: r.url, headers, body: r.body });
+    const signed = await new SignatureV4({ service: 'lambda', region: 'eu-west-1', credentials: KEY, sha256: Hash.bind(null, 'sha256') }).sign(request, { signingDate });
+    return String(signed.headers.authorization);
+  }
+
+  it('POSTs {executionId, approved, comment} to the ApproveUrl output, SigV4-signed for service lambda, and sends no approver', async () => {
+    // Prepare
+    deployed({ 'ParamedicPipeline-prod': { outputs: outputs() } });
+    const decision = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc', approved: true, approver: CALLER, at: '2026-12-02T15:00:00.000Z', comment: 'disk checked' };
+    reply = { status: 200, body: JSON.stringify(decision) };
+
+    // Act
     const answer = await answerApprovalOnAws(session('prod'), 'abc', true, 'disk checked');
+
+    // Assess
     expect(answer).toEqual(decision);
-    const [invoke] = lambda.commandCalls(InvokeCommand);
-    const payload = JSON.parse(new TextDecoder().decode(invoke!.args[0].input.Payload as Uint8Array));
-    expect(invoke!.args[0].input.FunctionName).toBe('ParamedicPipeline-Approve1A2B3C');
-    expect(payload).toEqual({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc', approved: true, approver: CALLER, comment: 'disk checked' });
-    // The approve Lambda's own validation accepts exactly this payload.
-    expect(parseApproveRequest(payload)).toEqual(payload);
-    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+    const [request] = received;
+    expect(received).toHaveLength(1);
+    expect(request!.method).toBe('POST');
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDPARAMEDICTEST\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*\bhost\b[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+    // The signature verifies over what actually arrived (host with its port, body), as Lambda checks it.
+    expect(request!.headers.authorization).toBe(await expectedAuthorization(request!));
+    const body = JSON.parse(request!.body);
+    expect(body).toEqual({ executionId: decision.executionId, approved: true, comment: 'disk checked' });
+    // The approve function's own validation accepts exactly this body and takes the approver from the signer.
+    expect(parseApproveRequest(body, CALLER)).toEqual({ ...body, approver: CALLER });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it('reject sends approved:false; an execution ARN or an approval id names the execution', async () => {
-    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('{"approved":false}') as never });
+    deployed({ ParamedicPipeline: { outputs: outputs() } });
+    reply = { status: 200, body: JSON.stringify({ approved: false, approver: CALLER, at: '2026-12-02T15:00:00.000Z' }) };
     const arn = 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:run-7';
+
     await answerApprovalOnAws(session(), arn, false);
     await answerApprovalOnAws(session(), 'approval#run-7', false);
-    const payloads = lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)));
-    expect(payloads).toEqual([{ executionId: arn, approved: false, approver: CALLER }, { executionId: arn, approved: false, approver: CALLER }]);
+
+    expect(received.map((r) => JSON.parse(r.body))).toEqual([{ executionId: arn, approved: false }, { executionId: arn, approved: false }]);
     expect(executionArnOf('run-7', MACHINE)).toBe(arn);
   });
 
-  it('the function\'s refusal comes back as one line', async () => {
-    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify({ errorType: 'ApprovalRequestError', errorMessage: 'no pending approval for arn:x; it may have been decided or timed out', trace: [] })) as never });
-    await expect(answerApprovalOnAws(session(), 'abc', true)).rejects.toThrow('the approve function ParamedicPipeline-Approve1A2B3C refused: no pending approval for arn:x; it may have been decided or timed out');
+  it.each([
+    [409, '{"error":"no pending approval for arn:x; it may have been decided or timed out"}', 'the approve function refused: no pending approval for arn:x; it may have been decided or timed out'],
+    [403, '{"Message":"Forbidden"}', 'the approve URL refused your credentials (HTTP 403: Forbidden): approvers need lambda:InvokeFunctionUrl and lambda:InvokeFunction'],
+    [502, 'Internal Server Error', 'the approve function failed (HTTP 502): Internal Server Error; see its log group'],
+  ])('an HTTP %i answer comes back as one line, a failure (exit 1), not a usage error', async (status, body, message) => {
+    deployed({ ParamedicPipeline: { outputs: outputs() } });
+    reply = { status, body };
+
+    const error = await answerApprovalOnAws(session(), 'abc', true).catch((e: Error) => e);
+
+    expect(error).toMatchObject({ name: 'AwsApprovalError', usage: false, message: expect.stringContaining(message) });
   });
 
-  it('an id that names no execution is a usage error before any call; a stack without the function says so', async () => {
+  it('an id that names no execution is a usage error before any call; a stack without the URL says so', async () => {
     await expect(answerApprovalOnAws(session(), 'not an id', true)).rejects.toMatchObject({ usage: true, message: expect.stringContaining('is not an execution') });
     expect(totalCalls()).toBe(0);
-    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS.filter((o) => o.OutputKey !== 'ApproveFunctionName') } });
-    await expect(answerApprovalOnAws(session(), 'abc', true)).rejects.toThrow('stack ParamedicPipeline has no output ApproveFunctionName');
-    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    deployed({ ParamedicPipeline: { outputs: PIPELINE_OUTPUTS } });
+    await expect(answerApprovalOnAws(session(), 'abc', true)).rejects.toThrow('stack ParamedicPipeline has no output ApproveUrl');
+    expect(received).toHaveLength(0);
+  });
+
+  it('signs for the region the function URL names', () => {
+    expect(regionOfFunctionUrl(new URL('https://abcdefghij0123456789klmnopqrstuv.lambda-url.ap-southeast-2.on.aws/'))).toBe('ap-southeast-2');
+    expect(regionOfFunctionUrl(new URL('http://127.0.0.1:8080/'))).toBeUndefined();
   });
 });

@@ -15,6 +15,26 @@ let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void;
 let approve: LambdaHandler;
 
+/** A Function URL request (payload format 2.0, AuthType AWS_IAM) as Lambda delivers it, from the recorded fixture. */
+const URL_EVENT = event<{ body: string; requestContext: { authorizer: { iam: { userArn: string } } } }>('approve-function-url');
+const ALICE = URL_EVENT.requestContext.authorizer.iam.userArn;
+const BOB = 'arn:aws:iam::123456789012:user/bob';
+
+/** `body` POSTed to the approve URL, signed by `signer` (Lambda put the signer's ARN in requestContext). */
+function viaUrl(body: unknown, signer = ALICE): Record<string, unknown> {
+  const e = structuredClone(URL_EVENT) as unknown as Record<string, any>;
+  e.body = JSON.stringify(body);
+  e.requestContext.authorizer.iam.userArn = signer;
+  return e;
+}
+
+/** The Function URL answer: status and parsed JSON body. */
+function answered(response: unknown): { status: number; body: Record<string, unknown> } {
+  const r = response as { statusCode: number; body: string; headers: Record<string, string> };
+  expect(r.headers['content-type']).toBe('application/json');
+  return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+}
+
 /** RequestApproval runs first, as in the workflow: it stores the pending approval with its task token. */
 async function approvalIsPending(): Promise<void> {
   const requestApproval = await coldStart('request-approval.ts');
@@ -39,34 +59,46 @@ afterEach(() => {
 });
 
 describe('approve handler', () => {
-  it('resumes the waiting execution with SendTaskSuccess on its stored token, carrying who approved and when', async () => {
+  it('records the IAM principal Lambda authenticated for the URL request as the approver', async () => {
     // Prepare
     await approvalIsPending();
 
-    // Act
-    const decision = await approve(event('approve-approved'), lambdaContext('paramedic-Approve'));
+    // Act: the fixture exactly as a Function URL delivers it.
+    const { status, body } = answered(await approve(URL_EVENT, lambdaContext('paramedic-Approve')));
 
     // Assess
-    expect(decision).toEqual({ approved: true, approver: 'alice@example.com', at: DECIDED_AT.toISOString(), comment: 'disk cleanup is fine during business hours' });
+    expect(status).toBe(200);
+    expect(body).toEqual({ executionId: request.executionId, approved: true, approver: 'arn:aws:sts::123456789012:assumed-role/Ops/alice', at: DECIDED_AT.toISOString() });
     const [call] = sfn.commandCalls(SendTaskSuccessCommand);
     expect(call!.args[0].input.taskToken).toBe(request.taskToken);
-    expect(JSON.parse(call!.args[0].input.output!)).toEqual(decision);
+    expect(JSON.parse(call!.args[0].input.output!)).toEqual({ approved: true, approver: ALICE, at: DECIDED_AT.toISOString() });
+  });
+
+  it('resumes the waiting execution with SendTaskSuccess on its stored token, carrying the comment', async () => {
+    await approvalIsPending();
+
+    const { status, body } = answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ executionId: request.executionId, approved: true, approver: ALICE, at: DECIDED_AT.toISOString(), comment: 'disk cleanup is fine during business hours' });
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approver: ALICE, comment: 'disk cleanup is fine during business hours' });
   });
 
   it('sends a rejection as the decision (approved: false), which RecordApproval records; never SendTaskFailure', async () => {
     await approvalIsPending();
 
-    const decision = await approve(event('approve-rejected'), lambdaContext('paramedic-Approve'));
+    const { body } = answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')));
 
-    expect(decision).toMatchObject({ approved: false, approver: 'bob@example.com', at: DECIDED_AT.toISOString() });
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approved: false, approver: 'bob@example.com' });
+    expect(body).toMatchObject({ approved: false, approver: BOB, at: DECIDED_AT.toISOString() });
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approved: false, approver: BOB });
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
   });
 
-  it('the decision, fed to RecordApproval as the task output, is recorded with who and when', async () => {
+  it('the decision, fed to RecordApproval as the task output, is recorded with the authenticated approver and when', async () => {
     // Prepare
     await approvalIsPending();
-    const decision = await approve(event('approve-rejected'), lambdaContext('paramedic-Approve'));
+    expect(answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve'))).status).toBe(200);
+    const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
 
     // Act: the state machine stores the SendTaskSuccess output at $.approval and runs RecordApproval.
@@ -74,18 +106,69 @@ describe('approve handler', () => {
 
     // Assess
     const item = await dynamo.doc.send(new GetCommand({ TableName: tables.state, Key: { pk: 'approval#manual-0001' } }));
-    expect(item.Item?.value).toMatchObject({ status: 'rejected', decidedBy: 'bob@example.com', decidedAt: DECIDED_AT.toISOString() });
+    expect(item.Item?.value).toMatchObject({ status: 'rejected', decidedBy: BOB, decidedAt: DECIDED_AT.toISOString() });
     const entry = (await dynamo.auditEntries(tables.audit)).find((e) => e.type === 'approval');
-    expect(entry).toMatchObject({ actor: 'user:bob@example.com', at: DECIDED_AT.toISOString() });
-    expect(JSON.parse(entry!.data)).toMatchObject({ approved: false, approver: 'bob@example.com', comment: 'not during the release freeze' });
+    expect(entry).toMatchObject({ actor: `user:${BOB}`, at: DECIDED_AT.toISOString() });
+    expect(JSON.parse(entry!.data)).toMatchObject({ approved: false, approver: BOB, comment: 'not during the release freeze' });
+  });
+
+  it('refuses a body that names another approver than the signer; the audit then shows only the signer', async () => {
+    // Prepare
+    await approvalIsPending();
+
+    // Act: alice signs a body claiming to be bob.
+    const forged = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
+
+    // Assess: refused before anything is resumed; a body repeating the signer is accepted.
+    expect(forged.status).toBe(403);
+    expect(forged.body.error).toContain(`approver "bob@example.com" is not the signer of this request (${ALICE})`);
+    expect(sfn.calls()).toHaveLength(0);
+    const honest = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
+    expect(honest).toMatchObject({ status: 200, body: { approver: ALICE } });
+    const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
+    await (await coldStart('record-approval.ts'))({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
+    const actors = (await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'approval').map((e) => e.actor);
+    expect(actors).toEqual([`user:${ALICE}`]);
+  });
+
+  it('refuses a direct Invoke (no requestContext: nobody authenticated), whatever approver it names', async () => {
+    await approvalIsPending();
+
+    for (const direct of [event('approve-approved'), { ...event<Record<string, unknown>>('approve-approved'), approver: 'alice@example.com' }]) {
+      await expect(approve(direct, lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
+        name: 'ApprovalRequestError', message: expect.stringMatching(/only through its function URL \(stack output ApproveUrl\).*paramedic approve\|reject <execution> --aws/),
+      });
+    }
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('refuses a URL request without an IAM principal (AuthType NONE), a GET, and a body that is not JSON', async () => {
+    await approvalIsPending();
+    const unauthenticated = viaUrl(event('approve-approved')) as Record<string, any>;
+    delete unauthenticated.requestContext.authorizer;
+    const get = viaUrl(event('approve-approved')) as Record<string, any>;
+    get.requestContext.http.method = 'GET';
+
+    expect(answered(await approve(unauthenticated, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 403, body: { error: expect.stringContaining('must use AuthType AWS_IAM') } });
+    expect(answered(await approve(get, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 405 });
+    expect(answered(await approve({ ...viaUrl({}), body: '{"executionId":' }, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 400, body: { error: 'the request body is not JSON' } });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('reads a base64-encoded body as Function URLs may deliver it', async () => {
+    await approvalIsPending();
+    const encoded = { ...viaUrl(event('approve-approved')), isBase64Encoded: true, body: Buffer.from(JSON.stringify(event('approve-approved'))).toString('base64') };
+
+    expect(answered(await approve(encoded, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 200, body: { approver: ALICE } });
   });
 
   it('refuses a token supplied by the caller: only the stored token is ever used', async () => {
     await approvalIsPending();
 
-    await expect(approve(event('approve-with-forged-token'), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-      name: 'ApprovalRequestError', message: expect.stringContaining('taskToken is not accepted'),
-    });
+    const { status, body } = answered(await approve(viaUrl(event('approve-with-forged-token')), lambdaContext('paramedic-Approve')));
+
+    expect(status).toBe(400);
+    expect(body.error).toContain('taskToken is not accepted');
     expect(sfn.calls()).toHaveLength(0);
   });
 
@@ -95,44 +178,44 @@ describe('approve handler', () => {
   ])('refuses %s (%s): there is no pending token for it', async (fixture) => {
     await approvalIsPending();
 
-    await expect(approve(event(fixture), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-      name: 'ApprovalRequestError', message: expect.stringContaining('no pending approval for'),
-    });
+    const { status, body } = answered(await approve(viaUrl(event(fixture)), lambdaContext('paramedic-Approve')));
+
+    expect(status).toBe(409);
+    expect(body.error).toContain('no pending approval for');
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('refuses a second decision once RecordApproval has closed the request', async () => {
     await approvalIsPending();
-    const decision = await approve(event('approve-approved'), lambdaContext('paramedic-Approve'));
+    answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
     await recordApproval({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
     approve = await coldStart('approve.ts');
 
-    await expect(approve(event('approve-rejected'), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({ name: 'ApprovalRequestError' });
+    expect(answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')))).toMatchObject({ status: 409 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 
   it.each([
     ['InvalidToken', new InvalidToken({ message: 'Invalid Token', $metadata: {} })],
     ['TaskTimedOut', new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} })],
-  ])('turns Step Functions %s for the stored token into a readable ApprovalRequestError', async (name, error) => {
+  ])('turns Step Functions %s for the stored token into a readable refusal', async (name, error) => {
     await approvalIsPending();
     sfn.on(SendTaskSuccessCommand).rejects(error);
 
-    const failure = await approve(event('approve-approved'), lambdaContext('paramedic-Approve')).catch((e: Error) => e);
+    const { status, body } = answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
 
-    expect(failure).toMatchObject({ name: 'ApprovalRequestError', message: expect.stringContaining(`no longer waits on the approval of ${request.executionId} (${name})`) });
-    expect((failure as Error).cause).toBe(error);
+    expect(status).toBe(409);
+    expect(body.error).toContain(`no longer waits on the approval of ${request.executionId} (${name})`);
   });
 
   it('rejects a malformed request before reading anything', async () => {
     approve = await coldStart('approve.ts');
 
-    await expect(approve(event('approve-approved-as-string'), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-      name: 'ApprovalRequestError', message: 'approved must be true or false',
-    });
-    await expect(approve({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }, lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-      message: expect.stringContaining('unknown field aproved'),
+    expect(answered(await approve(viaUrl(event('approve-approved-as-string')), lambdaContext('paramedic-Approve')))).toEqual({ status: 400, body: { error: 'approved must be true or false' } });
+    expect(answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }), lambdaContext('paramedic-Approve')))).toMatchObject({
+      status: 400, body: { error: expect.stringContaining('unknown field aproved') },
     });
   });
 
@@ -141,7 +224,7 @@ describe('approve handler', () => {
     restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.stateTable]: undefined });
     approve = await coldStart('approve.ts');
 
-    await expect(approve(event('approve-approved'), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
+    await expect(approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
       name: 'HandlerEnvironmentError', message: expect.stringContaining(`${ENV.stateTable} is not set; redeploy the pipeline stack`),
     });
   });

@@ -157,7 +157,7 @@ describe('request-approval handler (idempotent on retry)', () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(published).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications', Subject: expect.stringContaining('approval needed: disk-full') });
-    expect(JSON.parse(published.Message!)).toMatchObject({ executionId: expect.any(String), answer: { approve: expect.stringMatching(/^aws lambda invoke --function-name <ApproveFunctionName stack output> .*"approved":true/) }, plan: { steps: [{ action: 'journal-vacuum' }] }, evidence: [{ target: 'i-0a1b2c3d4e5f60718' }] });
+    expect(JSON.parse(published.Message!)).toMatchObject({ executionId: expect.any(String), answer: { approve: expect.stringMatching(/^npx paramedic approve '.+' --aws /), reject: expect.stringMatching(/^npx paramedic reject '.+' --aws /) }, plan: { steps: [{ action: 'journal-vacuum' }] }, evidence: [{ target: 'i-0a1b2c3d4e5f60718' }] });
     // The e-mail never carries the task token (it stays in the pending approval only).
     expect(published.Message).not.toContain(input.taskToken);
     const state = (await dynamo.doc.send(new ScanCommand({ TableName: tables.state }))).Items ?? [];

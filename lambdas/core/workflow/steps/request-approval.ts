@@ -28,9 +28,10 @@ export async function runRequestApproval({ executionId, state, taskToken }: Task
   // forwarded e-mail must not be able to resume the execution with it (the approve function reads
   // the token from the pending approval).
   const { taskToken: _token, ...notified } = request;
-  const invoke = (approved: boolean) => `aws lambda invoke --function-name <ApproveFunctionName stack output> --cli-binary-format raw-in-base64-out --payload '${JSON.stringify({ executionId, approved, approver: '<you>', comment: '<why>' })}' out.json`;
-  // The CLI form reads the function name from the stack outputs and the approver from STS.
-  const answer = { approve: invoke(true), reject: invoke(false), cli: `npx paramedic approve|reject '${executionId}' --aws [--comment <why>]` };
+  // The CLI signs the answer with your AWS credentials; the approve function records the signer
+  // (its URL authenticates IAM), so the answer carries no approver field to fill in.
+  const cli = (verb: 'approve' | 'reject') => `npx paramedic ${verb} '${executionId}' --aws --comment '<why>'`;
+  const answer = { approve: cli('approve'), reject: cli('reject'), url: 'or POST {"executionId","approved","comment"} signed with SigV4 (service lambda) to the ApproveUrl stack output' };
   await ports.notifier.notify({ kind: 'approval', subject: `[paramedic] approval needed: ${plan.runbookId} on ${plan.targets.slice(0, 5).join(', ')}`, body: JSON.stringify({ ...notified, answer }).slice(0, 200_000) });
   await appendAudit(ports, clock, executionId, intake, 'approval-requested', {
     plan: { decision: plan.decision, reason: plan.reason, steps: plan.steps.map((s) => s.action) }, timeoutSeconds,
