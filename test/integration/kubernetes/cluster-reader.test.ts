@@ -117,7 +117,7 @@ describe('a read that verifies a fix keeps only the events that happened after i
     const b = await collect('probe-failure-liveness', {
       remediatedAt: FIXED, now: '2026-11-23T09:10:00Z',
       change: (sc) => {
-        const [liveness, readiness, killing] = sc.objects.events as Record<string, any>[];
+        const [liveness, readiness, killing] = sc.objects.events as Record<string, unknown>[];
         Object.assign(liveness!, { lastTimestamp: '2026-11-23T09:08:00Z', count: 19 });
         // events.k8s.io style: first seen long before, the series last observed after the fix.
         Object.assign(killing!, { eventTime: '2026-11-23T08:35:00.000000Z', series: { count: 7, lastObservedTime: '2026-11-23T09:07:30.000000Z' } });
