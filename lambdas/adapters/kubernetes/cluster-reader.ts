@@ -29,6 +29,8 @@ export interface ClusterTarget {
   readonly incidentTime?: string;
   /** Events that last happened more than this long before the incident are left out; default 15. */
   readonly lookbackMinutes?: number;
+  /** On a read that verifies a fix (RFC 3339): events last seen before it are left out; one that recurred after it stays. */
+  readonly remediatedAt?: string;
 }
 
 /** Bounds and knobs of one collection. */
@@ -82,16 +84,22 @@ type EventFilter = (events: readonly Event[]) => Event[];
 
 /**
  * The incident window of a collection: events that last happened before it prove nothing about
- * this incident (a BackOff of yesterday), so they are not rendered. Events without a time stay.
+ * this incident (a BackOff of yesterday), so they are not rendered. On a read that verifies a fix
+ * the window starts at the fix, as the classifier's does (incident-window.ts): an event whose last
+ * occurrence (series, lastTimestamp, eventTime) is before it is gone, one that recurred after it
+ * stays. The rendered LAST SEEN column is relative ("9d"), so this is the one place the event's
+ * own time can be judged. Events without a time stay.
  */
 function eventWindow(target: ClusterTarget, now: Date): { keep: EventFilter; incident: IncidentTime } {
   const atMs = target.incidentTime ? Date.parse(target.incidentTime) : Number.NaN;
   const at = Number.isFinite(atMs) ? new Date(atMs) : now;
   const lookbackMinutes = target.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
-  const from = at.getTime() - lookbackMinutes * 60_000;
+  const fixedMs = target.remediatedAt ? Date.parse(target.remediatedAt) : Number.NaN;
+  const fixed = Number.isFinite(fixedMs) ? fixedMs : null;
+  const from = fixed ?? at.getTime() - lookbackMinutes * 60_000;
   return {
     keep: (events) => events.filter((e) => { const t = eventLastSeen(e); return !(t > 0) || t >= from; }),
-    incident: { at: at.toISOString(), lookbackMinutes },
+    incident: { at: at.toISOString(), lookbackMinutes, ...(fixed !== null ? { remediatedAt: new Date(fixed).toISOString() } : {}) },
   };
 }
 

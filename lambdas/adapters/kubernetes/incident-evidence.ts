@@ -51,7 +51,7 @@ export class KubernetesIncidentEvidence {
     try {
       const reader = new ClusterReader(this.accessFor(target.cluster), this.options);
       const bundle = await reader.collect({ cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}),
-        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}), ...(target.lookbackMinutes !== undefined ? { lookbackMinutes: target.lookbackMinutes } : {}) });
+        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}), ...(target.remediatedAt ? { remediatedAt: target.remediatedAt } : {}), ...(target.lookbackMinutes !== undefined ? { lookbackMinutes: target.lookbackMinutes } : {}) });
       return { kind: 'kubernetes-api', bundle, reference };
     } catch (error) {
       return { kind: 'kubernetes-api', reference, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint` };

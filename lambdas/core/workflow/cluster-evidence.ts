@@ -28,8 +28,9 @@ export function clusterLocationOf(target: Target & { readonly cluster: string })
  * The node's part joined with the cluster's view into one incident bundle.
  * @example await withClusterView(ports.cluster, target, { kind: 'ssm-command', bundle, reference: commandId }, clock.now())
  */
-export async function withClusterView(cluster: ClusterPort | undefined, target: Target & { readonly cluster: string }, node: EvidencePart, now: Date, incidentTime?: string): Promise<IncidentBundle> {
-  const location = { ...clusterLocationOf(target), ...(incidentTime ? { incidentTime } : {}) };
+export async function withClusterView(cluster: ClusterPort | undefined, target: Target & { readonly cluster: string }, node: EvidencePart, now: Date, window: Pick<ClusterLocation, 'incidentTime' | 'remediatedAt'> = {}): Promise<IncidentBundle> {
+  const { incidentTime, remediatedAt } = window;
+  const location = { ...clusterLocationOf(target), ...(incidentTime ? { incidentTime } : {}), ...(remediatedAt ? { remediatedAt } : {}) };
   let view: EvidencePart;
   try {
     view = cluster ? await cluster.read(location) : { kind: 'kubernetes-api', reference: `eks:${target.cluster}`, error: NO_CLUSTER_ACCESS };

@@ -8,7 +8,7 @@ import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import { collectorDocumentFor, incidentParameters, resolveDocumentParameters, type IncidentTiming } from '../collection/collector-documents.js';
-import { parseEvidenceDocument } from '../evidence/bundle.js';
+import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
 import type { Runbook } from '../runbook/model.js';
@@ -77,7 +77,7 @@ async function storeCollected(ports: CollectionPorts, executionId: string, phase
     const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
     const node = nodePart(r);
     const target = group.find((t) => t.id === r.target);
-    const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window.incidentTime) : undefined;
+    const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window) : undefined;
     const bundle = incident ?? node.bundle;
     if (!bundle) {
       evidence.push({ ...base, error: node.error ?? r.status });
@@ -126,12 +126,27 @@ export interface ClassifiedEvidence {
   readonly checks: readonly CoveredCheck[];
 }
 
-/** Classifies every stored bundle (skipping targets whose collection failed). */
-export async function classifyStored(ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook }, evidence: readonly CollectedEvidence[], verifying?: Runbook): Promise<ClassifiedEvidence[]> {
+/**
+ * The bundle as Verify judges it: its window starts at the fix, whatever the collector stamped (a
+ * recorded bundle carries no incident, and joining an EKS node's bundle with the cluster's view
+ * keeps neither's), so a line logged before the fix proves nothing and only a recurrence after it
+ * keeps the failure matching. Lines with no timestamp still count, as in triage: nothing says they
+ * are stale, and dropping them would let a fix that did not hold pass on untimed output.
+ */
+export function windowedFromFix(bundle: EvidenceBundle, fixedAt: string): EvidenceBundle {
+  return { ...bundle, incident: { at: bundle.incident?.at ?? fixedAt, ...bundle.incident, remediatedAt: fixedAt } };
+}
+
+/**
+ * Classifies every stored bundle (skipping targets whose collection failed). `fixedAt`, when
+ * verifying, is when the fix ran: only evidence from after it counts ({@link windowedFromFix}).
+ */
+export async function classifyStored(ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook }, evidence: readonly CollectedEvidence[], verifying?: Runbook, fixedAt?: string | null): Promise<ClassifiedEvidence[]> {
   const out: ClassifiedEvidence[] = [];
   for (const e of evidence) {
     if (!e.ref) continue;
-    const bundle = await ports.evidence.get(e.ref);
+    const stored = await ports.evidence.get(e.ref);
+    const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
     out.push({ target: e.target, result: classifyEvidence(ports.rulebook, bundle), checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [] });
   }
   return out;

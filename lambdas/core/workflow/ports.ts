@@ -120,6 +120,8 @@ export interface ClusterLocation {
   readonly instanceId?: string;
   /** When the incident began (RFC 3339): the cluster's events are read from its window, like the node's logs. */
   readonly incidentTime?: string;
+  /** Set when the read verifies a fix (RFC 3339): events last seen before it are left out, so only a recurrence counts. */
+  readonly remediatedAt?: string;
 }
 
 /**

@@ -30,8 +30,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function collect(id: string): Promise<EvidenceBundle> {
+async function collect(id: string, verifying?: { readonly remediatedAt: string; readonly now: string; change(sc: ReturnType<typeof loadScenario>): void }): Promise<EvidenceBundle> {
   const sc = loadScenario(id);
+  verifying?.change(sc);
   const kubeconfig = join(dir, `${id}.kubeconfig`);
   if (sc.down) {
     // A port that was just released: connections are refused.
@@ -44,8 +45,8 @@ async function collect(id: string): Promise<EvidenceBundle> {
     server.load(sc);
     writeKubeconfig(kubeconfig, server.url, certs.ca, TOKEN);
   }
-  const reader = new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) }, requestTimeoutMs: 5000 });
-  return reader.collect({ cluster: 'shop-prod', ...sc.target });
+  const reader = new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(verifying?.now ?? sc.now) }, requestTimeoutMs: 5000 });
+  return reader.collect({ cluster: 'shop-prod', ...sc.target, ...(verifying ? { incidentTime: sc.now, remediatedAt: verifying.remediatedAt } : {}) });
 }
 
 describe('cluster reader against a local HTTPS API server', () => {
@@ -97,6 +98,36 @@ describe('cluster reader against a local HTTPS API server', () => {
     expect(logReads.length).toBeGreaterThanOrEqual(2);
     for (const r of logReads) expect(r.path).toMatch(/tailLines=\d+/);
     expect(logReads.some((r) => r.path.includes('previous=true'))).toBe(true);
+  });
+});
+
+describe('a read that verifies a fix keeps only the events that happened after it', () => {
+  // The probe-failure scenario's events last happened at 08:57-08:59; the pod was deleted at 09:05.
+  const FIXED = '2026-11-23T09:05:00Z';
+  const events = (b: EvidenceBundle) => b.sections['k8s.events']!.output;
+
+  it('an event whose last occurrence is before the fix is left out, however often it happened before', async () => {
+    const b = await collect('probe-failure-liveness', { remediatedAt: FIXED, now: '2026-11-23T09:10:00Z', change: () => undefined });
+    expect(events(b)).not.toMatch(/probe failed/i);
+    expect(b.incident).toMatchObject({ at: '2026-11-23T09:00:00.000Z', remediatedAt: '2026-11-23T09:05:00.000Z' });
+    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).not.toContain('probe-failure');
+  });
+
+  it('one that recurred after the fix (lastTimestamp and count moved on, or a series observed later) stays', async () => {
+    const b = await collect('probe-failure-liveness', {
+      remediatedAt: FIXED, now: '2026-11-23T09:10:00Z',
+      change: (sc) => {
+        const [liveness, readiness, killing] = sc.objects.events as Record<string, unknown>[];
+        Object.assign(liveness!, { lastTimestamp: '2026-11-23T09:08:00Z', count: 19 });
+        // events.k8s.io style: first seen long before, the series last observed after the fix.
+        Object.assign(killing!, { eventTime: '2026-11-23T08:35:00.000000Z', series: { count: 7, lastObservedTime: '2026-11-23T09:07:30.000000Z' } });
+        expect(readiness!.lastTimestamp).toBe('2026-11-23T08:59:00Z');
+      },
+    });
+    expect(events(b)).toContain('Liveness probe failed: HTTP probe failed with statuscode: 500');
+    expect(events(b)).toContain('Container catalog failed liveness probe, will be restarted');
+    expect(events(b)).not.toContain('Readiness probe failed');
+    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).toContain('probe-failure');
   });
 });
 

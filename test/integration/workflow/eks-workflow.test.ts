@@ -223,23 +223,25 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
     // The alarm fired while the recorded probe failures happened (the scenario's clock), so its window holds their events.
     const run = await s.execute(alarmWith('eks-pod-restarts-workload.json', { ClusterName: CLUSTER, Namespace: 'shop', PodName: 'catalog' }, loadScenario('probe-failure-liveness').now));
 
-    // KNOWN DEFECT, made visible by escalations ending in their own Fail state (this run used to end
-    // SUCCEEDED unnoticed): Verify's cluster checks pass on the replacement, but re-classifying the new
-    // evidence still matches probe-failure (the window's probe events are from before the delete),
-    // so the run escalates. Verify should judge a pod replacement by its checks; see the branch notes.
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
-    expect(run.state.escalation.reason).toMatch(/^remediation did not help: probe-failure still matches/);
-    expect(run.state.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h' }]);
-    const bundle = await bundleOf(s, run.state.collection.evidence[0].ref);
+    expect(run.error).toBeUndefined();
+    expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h' }]);
+    const bundle = await bundleOf(s, run.output.collection.evidence[0].ref);
     expect(bundle.sections['kubelet.journal']!.output).toContain('"Probe failed" probeType="Liveness"');
     expect(bundle.sections['k8s.events']!.output).toContain('Liveness probe failed');
     expect(bundle.target).toMatchObject({ cluster: CLUSTER, namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h', instanceId: 'i-0a1b2c3d4e5f60701' });
-    expect(run.state.classification.runbookId).toBe('probe-failure');
-    expect(run.state.remediation.outcomes.map((o: any) => [o.action, o.status])).toEqual([['report', 'succeeded'], ['k8s-delete-pod', 'succeeded']]);
+    expect(run.output.classification.runbookId).toBe('probe-failure');
+    expect(run.output.remediation.outcomes.map((o: any) => [o.action, o.status])).toEqual([['report', 'succeeded'], ['k8s-delete-pod', 'succeeded']]);
     expect(server.objects('pods').some((p) => p.metadata.name === 'catalog-8b7a6c5d4-f3g4h')).toBe(false);
-    expect(run.state.verification.checks).toEqual(expect.arrayContaining([
+    // Re-read after the delete, the node still returns the kubelet's probe lines and the API its probe
+    // events, all from before the fix: they prove nothing now (the events are left out, the lines ignored).
+    const verifyBundle = await bundleOf(s, run.output.verification.evidence[0].ref);
+    expect(verifyBundle.sections['kubelet.journal']!.output).toContain('"Probe failed" probeType="Liveness"');
+    expect(verifyBundle.sections['k8s.events']!.output).not.toMatch(/probe failed/i);
+    expect(run.output.verification).toMatchObject({ cleared: true, stillMatching: [] });
+    expect(run.output.verification.checks).toEqual(expect.arrayContaining([
       expect.objectContaining({ description: 'pod shop/catalog-8b7a6c5d4-f3g4h (or its replacement) is Running and Ready', status: 'passed', observed: expect.stringContaining('catalog-8b7a6c5d4-k2m9p: Running, ready 1/1') }),
     ]));
+    expect(run.output.completion.outcome).toBe('remediated');
     expect((await s.audit.execution(run.executionId)).map((e) => e.type)).toContain('verified');
   });
 

@@ -28,7 +28,8 @@ export async function runVerify({ executionId, state }: TaskInput, ports: Verify
   const { targets, timing } = verifyCollection('Verify', state);
   await renewLocks(ports, 'Verify', executionId, intake);
   const collection = await collectFromWait(ports, executionId, VERIFY_PHASE, targets, clock, timing, unfinishedReason(state.verifyCollectWait));
-  const classified = await classifyStored(ports, collection.evidence, runbook);
+  // Judged from the fix on: the evidence before it is what the fix was for.
+  const classified = await classifyStored(ports, collection.evidence, runbook, timing.remediatedAt);
   const since = state.remediation?.finishedAt ? new Date(state.remediation.finishedAt) : clock.now();
   const checks: VerificationCheck[] = [
     ...classified.flatMap((c) => c.checks.map((k) => ({ target: c.target, ...k }))),
