@@ -71,7 +71,8 @@ describe('audit --aws reads the deployed trail by the stack outputs', () => {
   it('takes the audit table and evidence bucket from the state stack of the named deployment', async () => {
     stateStack({ AuditTableName: TABLE, EvidenceBucketName: BUCKET });
     const source = await openAuditSource({ aws: true, dataDir: '/nonexistent', stack: 'prod', region: 'eu-west-1' }, overrides);
-    expect(source).toMatchObject({ kind: 'aws', where: `DynamoDB table ${TABLE}, S3 bucket ${BUCKET}` });
+    // The bucket is looked up when evidence is first read (audit list/stats/verify need the table alone).
+    expect(source).toMatchObject({ kind: 'aws', where: `DynamoDB table ${TABLE}, S3 bucket (from the stack outputs)` });
     expect(cfn.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: 'ParamedicState-prod' }]);
     expect(await source.audit.verify()).toEqual({ ok: true, entries: 2 });
     expect((await source.audit.execution('arn:aws:states:eu-west-1:123456789012:execution:Wf:run-1')).map((e) => e.type)).toEqual(['triggered', 'completed']);
@@ -89,6 +90,8 @@ describe('audit --aws reads the deployed trail by the stack outputs', () => {
   it('a missing stack or output fails with what to deploy or pass', async () => {
     stateStack({ AuditTableName: TABLE });
     await expect(openAuditSource({ aws: true, dataDir: '/x', region: 'eu-west-1' }, overrides)).rejects.toThrow('stack ParamedicState does not exist in region eu-west-1: deploy with "npx cdk deploy --all", or name your deployment with --stack <deploymentName> (or $PARAMEDIC_STACK) and the region with --region');
-    await expect(openAuditSource({ aws: true, dataDir: '/x', stack: 'prod', region: 'eu-west-1' }, overrides)).rejects.toThrow('stack ParamedicState-prod has no output EvidenceBucketName (status CREATE_COMPLETE): it was deployed by an older Paramedic; redeploy with "npx cdk deploy --all", or pass --bucket <name>');
+    // The trail opens on the table alone; reading evidence asks for the bucket and says what to do.
+    const source = await openAuditSource({ aws: true, dataDir: '/x', stack: 'prod', region: 'eu-west-1' }, overrides);
+    await expect(source.evidence!.get(evidenceRef)).rejects.toThrow('stack ParamedicState-prod has no output EvidenceBucketName (status CREATE_COMPLETE): it was deployed by an older Paramedic; redeploy with "npx cdk deploy --all", or pass --bucket <name>');
   });
 });
