@@ -442,9 +442,32 @@ pm_probe_kernel_log() {
   tail -n 80 "$log"
 }
 
+# pm_loop_free_device: what `losetup -f` would answer, read from sysfs. losetup -f opens
+# /dev/loop-control read-write and asks the kernel for a free device, and the kernel creates one
+# when every device is attached: a collector changes nothing on the host it diagnoses.
+# A device is free when its node exists and sysfs shows no backing file. When none is free and
+# there is no loop-control to add one, prints losetup's own message, so the same signals read both.
+pm_loop_free_device() {
+  local dev name
+  printf '$ free loop device (losetup -f, read from /sys/block without creating one)\n'
+  for dev in /sys/block/loop[0-9]*; do
+    [ -d "$dev" ] || continue
+    name=${dev##*/}
+    [ -b "/dev/$name" ] || continue
+    [ -e "$dev/loop/backing_file" ] && continue
+    printf '/dev/%s\n' "$name"
+    return 0
+  done
+  if [ -c /dev/loop-control ]; then
+    printf '# no free /dev/loopN node; /dev/loop-control can add one\n'
+  else
+    printf 'losetup: could not find any free loop device\n'
+  fi
+}
+
 pm_probe_kernel_loop() {
   pm_cmd 3 losetup -a
-  pm_cmd 3 losetup -f
+  pm_loop_free_device
   printf '$ ls -l /dev/loop*\n'
   # shellcheck disable=SC2012
   ls -l /dev/loop* 2>&1 | head -n 300 || true
