@@ -4,7 +4,7 @@
  * k8s.* sections). Classification and the audit record want one record with both views, each
  * section traceable to its source, and a failed source recorded, never silently missing.
  */
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type EvidenceTarget } from './bundle.js';
+import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type EvidenceTarget, type IncidentTime } from './bundle.js';
 
 /** Where part of the evidence came from. */
 export type EvidenceSourceKind = 'ssm-command' | 'kubernetes-api';
@@ -65,9 +65,11 @@ function mergeTargets(targets: readonly { readonly kind: EvidenceSourceKind; rea
  * names; when both sources produced the same name, the owner keeps it and the other copy is kept
  * as `<name>.node` / `<name>.api`. A source with no bundle leaves a section holding its error
  * (`k8s.cluster` for the API, `collector.ssm` for the node) so "not collected" is never silent.
+ * The incident window is the node's (its collector was told the alarm time), else the API's, else
+ * `incident`: without it the classifier would window back from `collectedAt` and lose the incident.
  * @example joinIncidentEvidence([{ kind: 'ssm-command', bundle: node }, { kind: 'kubernetes-api', bundle: k8s }], now)
  */
-export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt: Date, fallbackTarget: Partial<EvidenceTarget> = {}): IncidentBundle {
+export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt: Date, fallbackTarget: Partial<EvidenceTarget> = {}, incident?: IncidentTime): IncidentBundle {
   const sections: Record<string, EvidenceSection> = {};
   const sources: EvidenceSource[] = [];
   const targets: { kind: EvidenceSourceKind; target: EvidenceTarget }[] = [];
@@ -106,5 +108,6 @@ export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt
       ...(part.reference ? { reference: part.reference } : {}), ...(part.error ? { error: part.error } : {}),
     });
   }
-  return { schema: EVIDENCE_SCHEMA, target: mergeTargets(targets, fallbackTarget), collectedAt: collectedAt.toISOString(), sections, sources };
+  const window = [...parts].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'ssm-command' ? -1 : 1)).find((p) => p.bundle?.incident)?.bundle?.incident ?? incident;
+  return { schema: EVIDENCE_SCHEMA, target: mergeTargets(targets, fallbackTarget), collectedAt: collectedAt.toISOString(), ...(window ? { incident: window } : {}), sections, sources };
 }

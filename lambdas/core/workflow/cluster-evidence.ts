@@ -38,7 +38,7 @@ export async function withClusterView(cluster: ClusterPort | undefined, target: 
     // The adapter promises not to throw; if it does, the record still says why the view is missing.
     view = { kind: 'kubernetes-api', reference: `eks:${target.cluster}`, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}` };
   }
-  return joinIncidentEvidence([node, view], now, location);
+  return joinIncidentEvidence([node, view], now, location, incidentTime ? { at: incidentTime, ...(remediatedAt ? { remediatedAt } : {}) } : undefined);
 }
 
 /** What the collection record keeps of an incident bundle's sources (the bundle store keeps the v1 sections only). */

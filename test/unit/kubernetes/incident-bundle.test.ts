@@ -33,6 +33,18 @@ describe('joinIncidentEvidence', () => {
     expect(b.collectedAt).toBe('2026-11-23T09:00:05.000Z');
   });
 
+  it("keeps the incident window: the node's first, else the API's, else the one given (the classifier windows back from collectedAt without it)", () => {
+    const incident = { at: '2026-11-23T08:20:00Z', lookbackMinutes: 15 };
+    const fromNode = joinIncidentEvidence([{ kind: 'kubernetes-api', bundle: { ...api, incident: { at: '2026-11-23T08:00:00Z' } } }, { kind: 'ssm-command', bundle: { ...node, incident } }], at);
+    expect(fromNode.incident).toEqual(incident);
+    const fromApi = joinIncidentEvidence([{ kind: 'ssm-command', error: 'Undeliverable' }, { kind: 'kubernetes-api', bundle: { ...api, incident } }], at);
+    expect(fromApi.incident).toEqual(incident);
+    const given = joinIncidentEvidence([{ kind: 'ssm-command', error: 'Undeliverable' }, { kind: 'kubernetes-api', error: 'no access' }], at, {}, { at: '2026-11-23T08:20:00Z', remediatedAt: '2026-11-23T08:50:00Z' });
+    expect(given.incident).toEqual({ at: '2026-11-23T08:20:00Z', remediatedAt: '2026-11-23T08:50:00Z' });
+    expect(parseEvidenceDocument(given).bundle.incident?.at).toBe('2026-11-23T08:20:00Z');
+    expect(joinIncidentEvidence([{ kind: 'ssm-command', bundle: node }], at).incident).toBeUndefined();
+  });
+
   it('a source with no bundle leaves a section with its error; the result is a valid v1 bundle', () => {
     const b = joinIncidentEvidence([{ kind: 'ssm-command', error: 'Undeliverable' }, { kind: 'kubernetes-api', error: 'no access' }], at, { cluster: 'shop-prod', node: 'n1' });
     expect(b.sections).toEqual({

@@ -53,6 +53,12 @@ describe('Collect: one incident bundle per EKS target', () => {
     expect(b.target).toMatchObject({ cluster: 'shop-prod', node: NODE, instanceId: node.instanceId });
   });
 
+  it('the joined bundle keeps the incident window when the node produced nothing (the alarm time, not the collection time)', async () => {
+    const b = await withClusterView(undefined, node as Target & { cluster: string }, { kind: 'ssm-command', error: 'Undeliverable' }, new Date('2026-11-23T09:40:00Z'), { incidentTime: '2026-11-23T09:00:00Z', remediatedAt: '2026-11-23T09:30:00Z' });
+
+    expect(b.incident).toEqual({ at: '2026-11-23T09:00:00Z', remediatedAt: '2026-11-23T09:30:00Z' });
+  });
+
   it('a cluster port that throws still leaves a record saying why', async () => {
     const cluster = { read: async () => { throw new Error('boom'); } } as unknown as ClusterPort;
     const b = await withClusterView(cluster, node as Target & { cluster: string }, { kind: 'ssm-command', error: 'InvalidInstanceId' }, new Date());
