@@ -1,8 +1,7 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { ClusterLocation } from '../../core/workflow/ports.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { joinIncidentEvidence, type EvidencePart, type IncidentBundle } from '../../core/evidence/incident-bundle.js';
-import type { Clock } from '../../core/ports.js';
+import type { EvidencePart } from '../../core/evidence/incident-bundle.js';
 import { ClusterReader, type ClusterReadOptions } from './cluster-reader.js';
 import { EksKubeAccess, type KubeAccess } from './kube-access.js';
 
@@ -56,18 +55,5 @@ export class KubernetesIncidentEvidence {
     } catch (error) {
       return { kind: 'kubernetes-api', reference, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint` };
     }
-  }
-
-  /**
-   * The Collect step for an EKS target: the node's SSM evidence (already collected by the
-   * caller) joined with the cluster's view into one incident bundle.
-   * @example const bundle = await k8sEvidence.collectIncident({ kind: 'ssm-command', bundle: nodeBundle, reference: commandId }, { cluster, node }, clock)
-   */
-  async collectIncident(node: EvidencePart, target: KubernetesIncidentTarget, clock: Clock): Promise<IncidentBundle> {
-    const cluster = await this.collect(target);
-    return joinIncidentEvidence([node, cluster], clock.now(), {
-      cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}),
-      ...(target.pod ? { pod: target.pod } : {}), ...(target.instanceId ? { instanceId: target.instanceId } : {}),
-    });
   }
 }

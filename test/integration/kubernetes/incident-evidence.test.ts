@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KubernetesClusterPort } from '../../../lambdas/adapters/kubernetes/cluster-port.js';
 import { KubernetesIncidentEvidence, type KubeAccessFor } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
 import { KubeconfigAccess, type KubeAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
+import type { EvidencePart } from '../../../lambdas/core/evidence/incident-bundle.js';
+import { withClusterView } from '../../../lambdas/core/workflow/cluster-evidence.js';
 import { FakeApiServer } from './fake-api-server.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { FIXTURES, loadScenario, writeKubeconfig } from './scenario-loader.js';
@@ -22,6 +25,9 @@ let access: KubeAccess;
 
 const nodeEvidence = (): EvidenceBundle => JSON.parse(readFileSync(join(FIXTURES, 'node-evidence', 'node-disk-pressure-node.json'), 'utf8'));
 const collector = (accessFor: KubeAccessFor = () => access) => new KubernetesIncidentEvidence(accessFor, { clock, requestTimeoutMs: 5000 });
+/** The Collect step's join, as the workflow runs it: the node's part and the cluster port's view. */
+const collectIncident = (node: EvidencePart, instanceId = 'i-0a1b2c3d4e5f60701', accessFor: KubeAccessFor = () => access) =>
+  withClusterView(new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }), { id: instanceId, platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId }, node, clock.now());
 
 let cluster: LocalCluster;
 
@@ -35,7 +41,7 @@ beforeEach(() => server.load(loadScenario('node-disk-pressure-node')));
 
 describe('one incident bundle from the node (SSM) and the cluster (API)', () => {
   it('joins node sections with k8s.* sections, records both sources, and classifies the node', async () => {
-    const bundle = await collector().collectIncident({ kind: 'ssm-command', bundle: nodeEvidence(), reference: 'cmd-0f1e2d3c' }, { cluster: 'shop-prod', node: NODE }, clock);
+    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence(), reference: 'cmd-0f1e2d3c' });
     expect(Object.keys(bundle.sections)).toEqual(expect.arrayContaining(['host.os', 'disk.df', 'kubelet.journal', 'k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events']));
     expect(bundle.target).toMatchObject({ platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' });
     expect(bundle.sources.map((s) => [s.kind, s.status, s.reference])).toEqual([['ssm-command', 'partial', 'cmd-0f1e2d3c'], ['kubernetes-api', 'collected', 'eks:shop-prod']]);
@@ -75,7 +81,7 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
 describe('a forbidden or unreachable API server is recorded, never a crash or an empty record', () => {
   it('keeps the node evidence and puts RBAC\'s 403 wording in every section it denied', async () => {
     server.denied.add('get nodes').add('list pods').add('list events');
-    const bundle = await collector().collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, { cluster: 'shop-prod', node: NODE }, clock);
+    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() });
     expect(bundle.sections['kubelet.journal']!.output).toContain('Eviction manager');
     const node = bundle.sections['k8s.node']!;
     expect(node.output).toBe(`Error from server (Forbidden): nodes "${NODE}" is forbidden: User "${server.user}" cannot get resource "nodes" in API group "" at the cluster scope`);
@@ -93,7 +99,7 @@ describe('a forbidden or unreachable API server is recorded, never a crash or an
     await closed.stop();
     writeKubeconfig(join(dir, 'refused'), url, certs.ca, TOKEN);
     const refused = new KubeconfigAccess(join(dir, 'refused'));
-    const bundle = await collector(() => refused).collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, { cluster: 'shop-prod', node: NODE }, clock);
+    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, undefined, () => refused);
     expect(bundle.sections['disk.df']!.output).toContain('96% /');
     for (const s of ['k8s.cluster', 'k8s.node']) expect(bundle.sections[s]!.error).toMatch(/refused/);
     expect(bundle.sections['k8s.node']!.output).toMatch(/^The connection to the server 127\.0\.0\.1:\d+ was refused/);
@@ -101,14 +107,14 @@ describe('a forbidden or unreachable API server is recorded, never a crash or an
 
   it('turns cluster access that cannot be built (DescribeCluster denied) into an explicit k8s.cluster error', async () => {
     const denied: KubeAccess = { clients: async () => { throw new Error('User: arn:aws:sts::123456789012:assumed-role/paramedic-collect/x is not authorized to perform: eks:DescribeCluster'); } };
-    const bundle = await collector(() => denied).collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, { cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' }, clock);
+    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, 'i-0a1b2c3d4e5f60701', () => denied);
     expect(bundle.sections['k8s.cluster']!.error).toMatch(/not authorized to perform: eks:DescribeCluster/);
     expect(bundle.sections['k8s.cluster']!.output).toMatch(/^Unable to reach the Kubernetes API of cluster shop-prod/);
     expect(bundle.sections['kubelet.journal']).toBeDefined();
   });
 
   it('keeps the cluster view and records the SSM failure when the node could not be reached', async () => {
-    const bundle = await collector().collectIncident({ kind: 'ssm-command', error: 'SSM command Undeliverable: the instance is not connected to Systems Manager', reference: 'cmd-1' }, { cluster: 'shop-prod', node: NODE }, clock);
+    const bundle = await collectIncident({ kind: 'ssm-command', error: 'SSM command Undeliverable: the instance is not connected to Systems Manager', reference: 'cmd-1' });
     expect(bundle.sections['collector.ssm']).toMatchObject({ error: 'SSM command Undeliverable: the instance is not connected to Systems Manager' });
     expect(bundle.sections['k8s.node']!.error).toBeUndefined();
     expect(bundle.sources[0]).toMatchObject({ kind: 'ssm-command', status: 'failed' });
