@@ -1,10 +1,13 @@
 /**
  * `paramedic approve|reject <execution> --aws`: POSTs `{ executionId, approved, comment? }` to the
  * deployed approve function's URL (stack output `ApproveUrl`, `AuthType: AWS_IAM`), signed with
- * SigV4 by your credential chain. Lambda authenticates the signature and the function records the
- * signer as the approver: the CLI sends no approver at all, so none can be forged.
+ * SigV4 by your credential chain, with an identity proof (a presigned STS GetCallerIdentity bound to
+ * this decision). The function records the principal STS names, which must be the URL's signer: the
+ * CLI sends no approver at all, so none can be forged.
  */
 import type { AwsSession } from './aws-session.js';
+import { approvalBinding } from '../../lambdas/core/workflow/approval-identity.js';
+import { presignCallerIdentity } from './caller-identity-proof.js';
 import { postSignedJson, regionOfFunctionUrl } from './signed-post.js';
 
 /** The id given on the command line names no execution, or the function refused the decision. */
@@ -53,7 +56,9 @@ export async function answerApprovalOnAws(session: AwsSession, id: string, appro
   const url = new URL(await session.stack.output('ApproveUrl'));
   // The signing region is the URL's own (a URL names its region), else the session's.
   const region = regionOfFunctionUrl(url) ?? await session.lambda.config.region();
-  const { status, text } = await postSignedJson(url, { executionId, approved, ...(comment ? { comment } : {}) }, { credentials: session.lambda.config.credentials, region });
+  const signer = { credentials: session.lambda.config.credentials, region };
+  const identityProof = await presignCallerIdentity(signer, approvalBinding({ executionId, approved }));
+  const { status, text } = await postSignedJson(url, { executionId, approved, ...(comment ? { comment } : {}), identityProof }, signer);
   let answer: Record<string, unknown> = {};
   try { answer = JSON.parse(text) as Record<string, unknown>; } catch { /* a non-JSON answer is reported by status below */ }
   if (status === 200 && typeof answer.approver === 'string') return answer as unknown as ApprovalAnswer;

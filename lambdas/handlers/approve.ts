@@ -10,6 +10,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
+import { IdentityProofError, verifyCallerIdentityProof } from '../adapters/sts/caller-identity-proof.js';
+import { approvalBinding } from '../core/workflow/approval-identity.js';
 import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
@@ -33,12 +35,12 @@ export class ApprovalRequestError extends Error {
  * The approval e-mail and the README send operators to the CLI / the URL instead.
  */
 const DIRECT_INVOKE_REFUSED = 'this function is answered only through its function URL (stack output ApproveUrl), which records your IAM principal as the approver: run "paramedic approve|reject <execution> --aws"';
-const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment']);
+const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment', 'identityProof']);
 /** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
 const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
 /** Validates the operator's request body; the approver is `authenticatedApprover`, the URL's IAM principal. */
-export function parseApproveRequest(body: unknown, authenticatedApprover: string): { executionId: string; approved: boolean; approver: string; comment?: string } {
+export function parseApproveRequest(body: unknown, authenticatedApprover: string): { executionId: string; approved: boolean; approver: string; comment?: string; identityProof?: unknown } {
   const e = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   // The token is never taken from the caller: it is read from the pending approval, so a caller
   // cannot resume some other waiting task.
@@ -52,7 +54,7 @@ export function parseApproveRequest(body: unknown, authenticatedApprover: string
     throw new ApprovalRequestError(`approver "${String(e.approver).slice(0, 200)}" is not the signer of this request (${authenticatedApprover}): the approver is always the authenticated IAM principal; leave approver out`, { statusCode: 403 });
   }
   if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 500)) throw new ApprovalRequestError('comment must be a string of at most 500 characters');
-  return { executionId: e.executionId, approved: e.approved, approver: authenticatedApprover, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}) };
+  return { executionId: e.executionId, approved: e.approved, approver: authenticatedApprover, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}), ...(e.identityProof !== undefined ? { identityProof: e.identityProof } : {}) };
 }
 
 /** The Function URL response: JSON with the status of the outcome. */
@@ -62,10 +64,8 @@ function respond(statusCode: number, body: unknown): { statusCode: number; heade
 
 /** Entry point: the Function URL's HTTP answer; a direct Invoke is refused with an error. */
 export const handler = middy(async (event: unknown) => {
-  // Known limit: a principal allowed to call lambda:InvokeFunction on this function WITHOUT the
-  // condition lambda:InvokedViaFunctionUrl could hand-craft a payload with a requestContext; Lambda
-  // gives the code no way to tell it from a URL call. Grant approvers InvokeFunction only with that
-  // condition and treat an unconditional grant as the power to approve (README "Approving").
+  // A principal allowed lambda:InvokeFunction can hand-craft a payload with a requestContext, and
+  // Lambda gives the code no way to tell it from a URL call: so the approver is also proven to STS.
   let call: ReturnType<typeof functionUrlCall>;
   try {
     call = functionUrlCall(event);
@@ -76,12 +76,23 @@ export const handler = middy(async (event: unknown) => {
   if (!call) throw new ApprovalRequestError(DIRECT_INVOKE_REFUSED, { statusCode: 403 });
   if (call.method !== 'POST') return respond(405, { error: `use POST with { executionId, approved, comment? }, not ${call.method}` });
   try {
-    return respond(200, await decide(parseApproveRequest(call.body, call.callerArn)));
+    const request = parseApproveRequest(call.body, call.callerArn);
+    await proveApprover(request);
+    return respond(200, await decide(request));
   } catch (error) {
     if (error instanceof ApprovalRequestError) return respond(error.statusCode, { error: error.message });
+    if (error instanceof IdentityProofError) return respond(403, { error: error.message });
     throw error;
   }
 }).use(injectLambdaContext(logger));
+
+/** Asks STS who made the identity proof for this decision; it must be the URL request's signer. */
+async function proveApprover(request: ReturnType<typeof parseApproveRequest>): Promise<void> {
+  const proven = await verifyCallerIdentityProof(request.identityProof, approvalBinding(request), { region: requiredEnvironment(process.env, 'AWS_REGION'), now: new Date() });
+  if (proven !== request.approver) {
+    throw new ApprovalRequestError(`the identity proof was made by ${proven.slice(0, 200)}, not by the signer of this request (${request.approver.slice(0, 200)}): sign both with the same credentials`, { statusCode: 403 });
+  }
+}
 
 /** Resumes the waiting execution with the decision; returns what was recorded. */
 async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<{ executionId: string; approved: boolean; approver: string; at: string; comment?: string }> {

@@ -21,6 +21,9 @@ import { AwsSession } from '../../../cli/aws/aws-session.js';
 import { DeployedStack, deploymentOfStackFlag } from '../../../cli/aws/deployed-stack.js';
 import { startRunOnAws } from '../../../cli/aws/run-on-aws.js';
 import { parseApproveRequest } from '../../../lambdas/handlers/approve.js';
+import { verifyCallerIdentityProof } from '../../../lambdas/adapters/sts/caller-identity-proof.js';
+import { approvalBinding } from '../../../lambdas/core/workflow/approval-identity.js';
+import { startFakeSts } from '../../support/fake-sts.js';
 import { parseManualInput } from '../../../lambdas/core/workflow/manual-input.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -204,7 +207,7 @@ describe('paramedic approve|reject --aws', () => {
     return String(signed.headers.authorization);
   }
 
-  it('POSTs {executionId, approved, comment} to the ApproveUrl output, SigV4-signed for service lambda, and sends no approver', async () => {
+  it('POSTs {executionId, approved, comment, identityProof} to the ApproveUrl output, SigV4-signed for service lambda, and sends no approver', async () => {
     // Prepare
     deployed({ 'ParamedicPipeline-prod': { outputs: outputs() } });
     const decision = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:ParamedicWorkflow:abc', approved: true, approver: CALLER, at: '2026-12-02T15:00:00.000Z', comment: 'disk checked' };
@@ -222,10 +225,17 @@ describe('paramedic approve|reject --aws', () => {
     expect(request!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDPARAMEDICTEST\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*\bhost\b[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
     // The signature verifies over what actually arrived (host with its port, body), as Lambda checks it.
     expect(request!.headers.authorization).toBe(await expectedAuthorization(request!));
-    const body = JSON.parse(request!.body);
+    const { identityProof, ...body } = JSON.parse(request!.body);
     expect(body).toEqual({ executionId: decision.executionId, approved: true, comment: 'disk checked' });
     // The approve function's own validation accepts exactly this body and takes the approver from the signer.
-    expect(parseApproveRequest(body, CALLER)).toEqual({ ...body, approver: CALLER });
+    expect(parseApproveRequest({ ...body, identityProof }, CALLER)).toEqual({ ...body, identityProof, approver: CALLER });
+    // The identity proof is the same credentials' presigned GetCallerIdentity, bound to this decision: STS names the caller.
+    const fakeSts = await startFakeSts([{ ...KEY, arn: CALLER }]);
+    try {
+      await expect(verifyCallerIdentityProof(identityProof, approvalBinding(body), { region: 'eu-west-1', now: new Date(), fetch: fakeSts.fetch })).resolves.toBe(CALLER);
+    } finally {
+      await fakeSts.stop();
+    }
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
@@ -238,7 +248,7 @@ describe('paramedic approve|reject --aws', () => {
     await answerApprovalOnAws(session(), arn, false);
     await answerApprovalOnAws(session(), 'approval#run-7', false);
 
-    expect(received.map((r) => JSON.parse(r.body))).toEqual([{ executionId: arn, approved: false }, { executionId: arn, approved: false }]);
+    expect(received.map((r) => JSON.parse(r.body))).toEqual([{ executionId: arn, approved: false, identityProof: expect.stringMatching(/^https:\/\/sts\.eu-west-1\.amazonaws\.com\/\?/) }, { executionId: arn, approved: false, identityProof: expect.any(String) }]);
     expect(executionArnOf('run-7', MACHINE)).toBe(arn);
   });
 

@@ -3,7 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { presignCallerIdentity } from '../../../cli/aws/caller-identity-proof.js';
+import { approvalBinding } from '../../../lambdas/core/workflow/approval-identity.js';
 import { ENV } from '../../../lambdas/handlers/environment.js';
+import { startFakeSts, type FakePrincipal, type FakeSts } from '../../support/fake-sts.js';
 import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment, type LambdaHandler } from './lambda-harness.js';
 
 const sfn = mockClient(SFNClient);
@@ -16,14 +19,32 @@ let restore: () => void;
 let approve: LambdaHandler;
 
 /** A Function URL request (payload format 2.0, AuthType AWS_IAM) as Lambda delivers it, from the recorded fixture. */
-const URL_EVENT = event<{ body: string; requestContext: { authorizer: { iam: { userArn: string } } } }>('approve-function-url');
+const URL_EVENT = event<{ body: string; requestContext: { authorizer: { iam: { userArn: string; accessKey: string } } } }>('approve-function-url');
 const ALICE = URL_EVENT.requestContext.authorizer.iam.userArn;
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 
-/** `body` POSTed to the approve URL, signed by `signer` (Lambda put the signer's ARN in requestContext). */
-function viaUrl(body: unknown, signer = ALICE): Record<string, unknown> {
+/** The principals STS knows: their keys sign the identity proof. */
+const PRINCIPALS: Record<string, FakePrincipal> = {
+  [ALICE]: { accessKeyId: URL_EVENT.requestContext.authorizer.iam.accessKey, secretAccessKey: 'alice-secret', sessionToken: 'alice-session', arn: ALICE },
+  [BOB]: { accessKeyId: 'AKIABOBEXAMPLE', secretAccessKey: 'bob-secret', arn: BOB },
+};
+let sts: FakeSts;
+
+/** An identity proof as the CLI makes it: `by`'s keys presign GetCallerIdentity for the body's decision. */
+async function proofFor(body: Record<string, unknown>, by: string): Promise<string> {
+  const binding = approvalBinding({ executionId: String(body.executionId), approved: body.approved === true });
+  return presignCallerIdentity({ credentials: PRINCIPALS[by]!, region: 'eu-west-1' }, binding);
+}
+
+/**
+ * `body` POSTed to the approve URL, signed by `signer` (Lambda put the signer's ARN in requestContext),
+ * with the identity proof the CLI adds (made by `proofBy`, the signer unless said; none when null).
+ */
+async function viaUrl(body: unknown, signer = ALICE, proofBy: string | null = signer): Promise<Record<string, unknown>> {
   const e = structuredClone(URL_EVENT) as unknown as Record<string, any>;
-  e.body = JSON.stringify(body);
+  const b = body as Record<string, unknown>;
+  const decision = typeof b === 'object' && b !== null && typeof b.executionId === 'string' && proofBy ? { ...b, identityProof: await proofFor(b, proofBy) } : b;
+  e.body = JSON.stringify(decision);
   e.requestContext.authorizer.iam.userArn = signer;
   return e;
 }
@@ -42,8 +63,14 @@ async function approvalIsPending(): Promise<void> {
   approve = await coldStart('approve.ts');
 }
 
-beforeAll(() => dynamo.start());
-afterAll(() => dynamo.stop());
+beforeAll(async () => {
+  await dynamo.start();
+  sts = await startFakeSts(Object.values(PRINCIPALS));
+});
+afterAll(async () => {
+  await dynamo.stop();
+  await sts.stop();
+});
 beforeEach(async () => {
   sfn.reset();
   sns.reset();
@@ -52,8 +79,11 @@ beforeEach(async () => {
   tables = await dynamo.tables();
   restore = setEnvironment(deployedEnvironment(dynamo, tables));
   vi.useFakeTimers({ toFake: ['Date'], now: DECIDED_AT });
+  // The function checks the identity proof with STS over fetch: routed to the local STS.
+  vi.stubGlobal('fetch', sts.fetch);
 });
 afterEach(() => {
+  vi.unstubAllGlobals();
   vi.useRealTimers();
   restore();
 });
@@ -63,8 +93,9 @@ describe('approve handler', () => {
     // Prepare
     await approvalIsPending();
 
-    // Act: the fixture exactly as a Function URL delivers it.
-    const { status, body } = answered(await approve(URL_EVENT, lambdaContext('paramedic-Approve')));
+    // Act: the fixture as a Function URL delivers it, its body carrying the CLI's identity proof.
+    const delivered = { ...URL_EVENT, body: JSON.stringify({ ...JSON.parse(URL_EVENT.body), identityProof: await proofFor(JSON.parse(URL_EVENT.body), ALICE) }) };
+    const { status, body } = answered(await approve(delivered, lambdaContext('paramedic-Approve')));
 
     // Assess
     expect(status).toBe(200);
@@ -77,7 +108,7 @@ describe('approve handler', () => {
   it('resumes the waiting execution with SendTaskSuccess on its stored token, carrying the comment', async () => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
 
     expect(status).toBe(200);
     expect(body).toEqual({ executionId: request.executionId, approved: true, approver: ALICE, at: DECIDED_AT.toISOString(), comment: 'disk cleanup is fine during business hours' });
@@ -87,7 +118,7 @@ describe('approve handler', () => {
   it('sends a rejection as the decision (approved: false), which RecordApproval records; never SendTaskFailure', async () => {
     await approvalIsPending();
 
-    const { body } = answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')));
+    const { body } = answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')));
 
     expect(body).toMatchObject({ approved: false, approver: BOB, at: DECIDED_AT.toISOString() });
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approved: false, approver: BOB });
@@ -97,7 +128,7 @@ describe('approve handler', () => {
   it('the decision, fed to RecordApproval as the task output, is recorded with the authenticated approver and when', async () => {
     // Prepare
     await approvalIsPending();
-    expect(answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve'))).status).toBe(200);
+    expect(answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve'))).status).toBe(200);
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
 
@@ -117,18 +148,37 @@ describe('approve handler', () => {
     await approvalIsPending();
 
     // Act: alice signs a body claiming to be bob.
-    const forged = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
+    const forged = answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
 
     // Assess: refused before anything is resumed; a body repeating the signer is accepted.
     expect(forged.status).toBe(403);
     expect(forged.body.error).toContain(`approver "bob@example.com" is not the signer of this request (${ALICE})`);
     expect(sfn.calls()).toHaveLength(0);
-    const honest = answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
+    const honest = answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
     expect(honest).toMatchObject({ status: 200, body: { approver: ALICE } });
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     await (await coldStart('record-approval.ts'))({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
     const actors = (await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'approval').map((e) => e.actor);
     expect(actors).toEqual([`user:${ALICE}`]);
+  });
+
+  it('a hand-crafted URL event (a direct Invoke) cannot approve as someone else: STS names who made the proof', async () => {
+    await approvalIsPending();
+
+    // Act: alice (allowed lambda:InvokeFunction) invokes with a URL-shaped event that says bob signed it.
+    const asBob = answered(await approve(await viaUrl(event('approve-approved'), BOB, ALICE), lambdaContext('paramedic-Approve')));
+    const noProof = answered(await approve(await viaUrl(event('approve-approved'), BOB, null), lambdaContext('paramedic-Approve')));
+    // A proof alice made to reject is replayed to approve.
+    const replayed = await viaUrl(event('approve-approved'));
+    const body = JSON.parse(replayed.body as string);
+    replayed.body = JSON.stringify({ ...body, identityProof: await proofFor({ ...body, approved: false }, ALICE) });
+    const flipped = answered(await approve(replayed, lambdaContext('paramedic-Approve')));
+
+    // Assess: nothing resumed; each refusal says why.
+    expect(asBob).toMatchObject({ status: 403, body: { error: expect.stringContaining(`the identity proof was made by ${ALICE}, not by the signer of this request (${BOB})`) } });
+    expect(noProof).toMatchObject({ status: 403, body: { error: expect.stringContaining('identityProof is required') } });
+    expect(flipped).toMatchObject({ status: 403, body: { error: expect.stringContaining('STS did not accept the identity proof (HTTP 403, SignatureDoesNotMatch)') } });
+    expect(sfn.calls()).toHaveLength(0);
   });
 
   it('refuses a direct Invoke (no requestContext: nobody authenticated), whatever approver it names', async () => {
@@ -144,20 +194,21 @@ describe('approve handler', () => {
 
   it('refuses a URL request without an IAM principal (AuthType NONE), a GET, and a body that is not JSON', async () => {
     await approvalIsPending();
-    const unauthenticated = viaUrl(event('approve-approved')) as Record<string, any>;
+    const unauthenticated = await viaUrl(event('approve-approved')) as Record<string, any>;
     delete unauthenticated.requestContext.authorizer;
-    const get = viaUrl(event('approve-approved')) as Record<string, any>;
+    const get = await viaUrl(event('approve-approved')) as Record<string, any>;
     get.requestContext.http.method = 'GET';
 
     expect(answered(await approve(unauthenticated, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 403, body: { error: expect.stringContaining('must use AuthType AWS_IAM') } });
     expect(answered(await approve(get, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 405 });
-    expect(answered(await approve({ ...viaUrl({}), body: '{"executionId":' }, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 400, body: { error: 'the request body is not JSON' } });
+    expect(answered(await approve({ ...(await viaUrl({})), body: '{"executionId":' }, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 400, body: { error: 'the request body is not JSON' } });
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('reads a base64-encoded body as Function URLs may deliver it', async () => {
     await approvalIsPending();
-    const encoded = { ...viaUrl(event('approve-approved')), isBase64Encoded: true, body: Buffer.from(JSON.stringify(event('approve-approved'))).toString('base64') };
+    const plain = await viaUrl(event('approve-approved'));
+    const encoded = { ...plain, isBase64Encoded: true, body: Buffer.from(plain.body as string).toString('base64') };
 
     expect(answered(await approve(encoded, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 200, body: { approver: ALICE } });
   });
@@ -165,7 +216,7 @@ describe('approve handler', () => {
   it('refuses a token supplied by the caller: only the stored token is ever used', async () => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(viaUrl(event('approve-with-forged-token')), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(await approve(await viaUrl(event('approve-with-forged-token')), lambdaContext('paramedic-Approve')));
 
     expect(status).toBe(400);
     expect(body.error).toContain('taskToken is not accepted');
@@ -178,7 +229,7 @@ describe('approve handler', () => {
   ])('refuses %s (%s): there is no pending token for it', async (fixture) => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(viaUrl(event(fixture)), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(await approve(await viaUrl(event(fixture)), lambdaContext('paramedic-Approve')));
 
     expect(status).toBe(409);
     expect(body.error).toContain('no pending approval for');
@@ -187,13 +238,13 @@ describe('approve handler', () => {
 
   it('refuses a second decision once RecordApproval has closed the request', async () => {
     await approvalIsPending();
-    answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
     await recordApproval({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
     approve = await coldStart('approve.ts');
 
-    expect(answered(await approve(viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')))).toMatchObject({ status: 409 });
+    expect(answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')))).toMatchObject({ status: 409 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 
@@ -204,7 +255,7 @@ describe('approve handler', () => {
     await approvalIsPending();
     sfn.on(SendTaskSuccessCommand).rejects(error);
 
-    const { status, body } = answered(await approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
 
     expect(status).toBe(409);
     expect(body.error).toContain(`no longer waits on the approval of ${request.executionId} (${name})`);
@@ -213,8 +264,8 @@ describe('approve handler', () => {
   it('rejects a malformed request before reading anything', async () => {
     approve = await coldStart('approve.ts');
 
-    expect(answered(await approve(viaUrl(event('approve-approved-as-string')), lambdaContext('paramedic-Approve')))).toEqual({ status: 400, body: { error: 'approved must be true or false' } });
-    expect(answered(await approve(viaUrl({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }), lambdaContext('paramedic-Approve')))).toMatchObject({
+    expect(answered(await approve(await viaUrl(event('approve-approved-as-string')), lambdaContext('paramedic-Approve')))).toEqual({ status: 400, body: { error: 'approved must be true or false' } });
+    expect(answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }), lambdaContext('paramedic-Approve')))).toMatchObject({
       status: 400, body: { error: expect.stringContaining('unknown field aproved') },
     });
   });
@@ -224,7 +275,7 @@ describe('approve handler', () => {
     restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.stateTable]: undefined });
     approve = await coldStart('approve.ts');
 
-    await expect(approve(viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
+    await expect(approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
       name: 'HandlerEnvironmentError', message: expect.stringContaining(`${ENV.stateTable} is not set; redeploy the pipeline stack`),
     });
   });
