@@ -8,14 +8,12 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import { COMMAND_STATUS_DETAIL_TYPE, TERMINAL_COMMAND_STATUSES } from '../../lambdas/core/collection/command-completion.js';
-import { EVENT_HANDLERS } from '../../lambdas/handlers/environment.js';
-import { HouseFunction } from './house-function.js';
-import { bindPorts, type PortResources } from './port-bindings.js';
+import { DefaultBusEventHandler } from './default-bus-event-handler.js';
+import type { PortResources } from './port-bindings.js';
 
 /** Props of {@link CommandCompletion}. */
 export interface CommandCompletionProps {
@@ -30,29 +28,19 @@ export interface CommandCompletionProps {
 }
 
 /** The rule and the CommandCompleted Lambda. */
-export class CommandCompletion extends Construct {
-  /** Marks terminal commands in the state table. */
-  public readonly function: HouseFunction;
-  /** The rule on the default bus. */
-  public readonly rule: events.Rule;
-
+export class CommandCompletion extends DefaultBusEventHandler {
   constructor(scope: Construct, id: string, props: CommandCompletionProps) {
-    super(scope, id);
-    const declared = EVENT_HANDLERS.CommandCompleted;
-    this.function = new HouseFunction(this, 'Function', {
-      entry: `lambdas/handlers/${declared.file}`, shipRunbooks: false, logKey: props.logKey,
+    super(scope, id, {
+      handler: 'CommandCompleted', resources: props.resources, logKey: props.logKey,
       ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
-    });
-    bindPorts(this.function, declared.ports, props.resources);
-    this.function.addEnvironment(SSM_RUNNER_ENV.documentPrefix, props.documentPrefix);
-    this.rule = new events.Rule(this, 'Rule', {
+      functionSettings: { environment: { [SSM_RUNNER_ENV.documentPrefix]: props.documentPrefix } },
       description: 'Terminal status of a Paramedic SSM command: mark it done for the waiting step',
       eventPattern: {
         source: ['aws.ssm'], detailType: [COMMAND_STATUS_DETAIL_TYPE],
         detail: { 'document-name': events.Match.prefix(props.documentPrefix), status: [...TERMINAL_COMMAND_STATUSES] },
       },
       // A lost event costs the wait its timeout, after which the read runs anyway: retries are enough (no DLQ).
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
+      maxEventAge: Duration.hours(1),
     });
   }
 }
