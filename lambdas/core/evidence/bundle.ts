@@ -120,6 +120,9 @@ const caseSchema = z.object({
   platform: z.optional(z.enum(['docker', 'eks'])),
   source: z.optional(z.string()),
   note: z.optional(z.string()),
+  // A case taken from a live host keeps its times, so its stale lines are judged as the host's would be.
+  collectedAt: z.optional(z.string()),
+  incident: z.optional(incidentSchema),
   sections: sectionsSchema,
 });
 
@@ -154,7 +157,9 @@ export function parseEvidenceDocument(doc: unknown, fallbackId = 'case'): { bund
     const bundle: EvidenceBundle = {
       schema: EVIDENCE_SCHEMA,
       target: { platform: c.platform ?? 'docker' },
-      collectedAt: '1970-01-01T00:00:00Z',
+      // Without a collection time a case is not windowed: the epoch is the "no time" placeholder.
+      collectedAt: c.collectedAt ?? '1970-01-01T00:00:00Z',
+      ...(c.incident ? { incident: c.incident as IncidentTime } : {}),
       sections: c.sections as Record<string, EvidenceSection>,
     };
     return { bundle, labelled: { id: c.id ?? fallbackId, label: c.label, bundle, source: c.source, note: c.note } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type IncidentTime } from '../../../lambdas/core/evidence/bundle.js';
+import { EVIDENCE_SCHEMA, parseEvidenceDocument, type EvidenceBundle, type IncidentTime } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
 
 function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
@@ -43,6 +43,15 @@ describe('the incident window', () => {
     expect(classifyEvidence(oom, bundle({ 'docker.cli': 'Killed process 9 (java)' })).matches).toHaveLength(1);
     const labelled = bundle({ 'docker.journal': 'Mar  1 10:00:00 h kernel: Killed process 9 (java)' }, { collectedAt: '1970-01-01T00:00:00Z' });
     expect(classifyEvidence(oom, labelled).matches).toHaveLength(1);
+  });
+  it('a labelled case taken from a live host keeps its collection and incident times, so its stale lines are judged like the host\'s', () => {
+    const sections = { 'docker.journal': { output: 'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"\n' } };
+    const timed = parseEvidenceDocument({ label: null, collectedAt: '2026-12-02T12:30:00Z', sections }).bundle;
+    const atIncident = parseEvidenceDocument({ label: 'oom-killed', collectedAt: '2026-12-02T12:30:00Z', incident: { at: '2026-12-02T12:05:00Z' }, sections }).bundle;
+    const untimed = parseEvidenceDocument({ label: 'oom-killed', sections }).bundle;
+    expect(classifyEvidence(oom, timed).matches).toEqual([]);
+    expect(classifyEvidence(oom, atIncident).matches).toHaveLength(1);
+    expect(classifyEvidence(oom, untimed).matches).toHaveLength(1);
   });
   it('on verification evidence only lines after the fix count, for matches and for verify checks', () => {
     const rb = runbook('registry-auth-required', [{ id: 'unauth', description: 'd', weight: 0.9, match: { pattern: 'unauthorized: authentication required' } }], {
