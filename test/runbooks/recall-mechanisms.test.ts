@@ -115,6 +115,8 @@ describe('recall mechanisms: each wording family is read, and only as that mecha
     const evicted =
       'NAME                   READY   STATUS    RESTARTS   AGE\nweb-7c9f8d-2kq4x       0/1     Evicted   0          3h\nweb-7c9f8d-8hz1m       0/1     Evicted   0          2h\nweb-7c9f8d-x7p2c       1/1     Running   0          1h';
     expect(top({ 'k8s.pods': evicted })).toBe('node-disk-pressure');
+    // Evicted pods left over from an old incident (every one days old) prove nothing about now.
+    expect(top({ 'k8s.pods': evicted.replace(' 3h', '38d').replace(' 2h', '5d7h') })).toBeNull();
     expect(
       top({
         'k8s.pods': evicted,
