@@ -58,6 +58,34 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.networkpolicies': `${denyEgress}\nParamedic NetworkPolicy verdicts:\n  ALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api`, 'k8s.events': probeTimeout })).toBe('probe-failure');
   });
 
+  it('a policy that drops a connection vs an egress path that is missing (and no policy evidence at all)', () => {
+    const egressRules = '  - ports:\n    - port: 443\n      protocol: TCP\n    to:\n    - namespaceSelector: {}';
+    const apiTimeout = 'dial tcp 172.20.0.1:443: i/o timeout';
+    const stsTimeout = 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp 54.239.29.25:443: i/o timeout';
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': apiTimeout })).toBe('network-policy-blocked');
+    // A ClusterIP timing out with no policy in evidence: a policy, kube-proxy or a security group; no confident answer.
+    expect(top({ 'k8s.pod-logs': apiTimeout })).toBeNull();
+    expect(top({ 'k8s.pod-logs': stsTimeout })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe('network-policy-blocked');
+  });
+
+  it('a policy that drops DNS vs cluster DNS failing', () => {
+    const noServers = '/ # nslookup web\n;; connection timed out; no servers could be reached';
+    const denyEgress = 'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
+    expect(top({ 'net.dns': noServers })).toBe('dns-resolution-failure');
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout', 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    // The resolver answered (the name does not exist): DNS traffic got through the policy.
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving', 'k8s.networkpolicies': denyEgress })).toBe('dns-resolution-failure');
+  });
+
+  it('an ingress policy on the backend vs an upstream timeout with no policy in evidence', () => {
+    const upstream = '2022/08/22 23:28:40 [error] 450#450: *7 upstream timed out (110: Connection timed out) while connecting to upstream, client: 192.0.2.7, server: shop.test, request: "GET / HTTP/1.1", upstream: "http://10.42.3.8:8080/", host: "shop.test"';
+    const ingressPolicy = 'kind: NetworkPolicy\nmetadata:\n  name: allow-same-namespace\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}';
+    expect(top({ 'k8s.pod-logs': upstream, 'k8s.networkpolicies': ingressPolicy })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.pod-logs': upstream })).toBeNull();
+  });
+
   it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
