@@ -86,6 +86,15 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.pod-logs': upstream })).toBeNull();
   });
 
+  it('a proxy that refuses the CONNECT vs a registry that answers with an error itself', () => {
+    // Go's transport reports a refused CONNECT as the bare status text after the URL.
+    expect(top({ 'docker.cli': 'Error response from daemon: Get https://registry-1.docker.io/v2/: Service Unavailable' })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.cluster': 'Error: Kubernetes cluster unreachable: Get "https://192.168.30.5:6443/version?timeout=32s": Forbidden' })).toBe('egress-proxy-misconfigured');
+    // The registry itself answered: a status code, a body; no proxy involved.
+    expect(top({ 'docker.cli': 'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable' })).toBeNull();
+    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": Forbidden: access denied by policy' })).not.toBe('egress-proxy-misconfigured');
+  });
+
   it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
