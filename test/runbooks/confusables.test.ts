@@ -95,6 +95,16 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": Forbidden: access denied by policy' })).not.toBe('egress-proxy-misconfigured');
   });
 
+  it('readiness holding traffic back while a container starts vs a probe that keeps failing', () => {
+    const started = '  Normal   Started    72s   kubelet  Started container web';
+    const once = '  Warning  Unhealthy  65s   kubelet  Readiness probe failed: Get "http://10.1.0.103:80/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+    expect(top({ 'k8s.events': `${started}\n${once}` })).toBeNull();
+    expect(top({ 'k8s.events': `${started}\n${once.replace('65s  ', '5s (x12 over 65s)')}` })).toBe('probe-failure');
+    expect(top({ 'k8s.events': `${started}\n${once.replace('Readiness', 'Liveness')}` })).toBe('probe-failure');
+    // Without the start-up events nothing says the failure was a start-up one.
+    expect(top({ 'k8s.events': once })).toBe('probe-failure');
+  });
+
   it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
