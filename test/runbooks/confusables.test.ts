@@ -65,6 +65,7 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': apiTimeout })).toBe('network-policy-blocked');
     // A ClusterIP timing out with no policy in evidence: a policy, kube-proxy or a security group; no confident answer.
     expect(top({ 'k8s.pod-logs': apiTimeout })).toBeNull();
+    expect(top({ 'k8s.pod-logs': 'time="2026-11-23T00:00:00Z" level=error msg="transport: Error while dialing dial tcp 10.100.0.1:443: i/o timeout"' })).toBeNull();
     expect(top({ 'k8s.pod-logs': stsTimeout })).toBe('egress-proxy-misconfigured');
     expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe('network-policy-blocked');
   });
