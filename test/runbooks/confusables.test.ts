@@ -76,6 +76,10 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'net.dns': noServers })).toBe('dns-resolution-failure');
     expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
     expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout', 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    // The cluster reader's own rendering (kubectl describe networkpolicy): egress allowed to kube-dns only.
+    const described = 'Name:         allow-kube-dns\nNamespace:    shop\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system\n  Policy Types: Egress';
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described })).toBe('network-policy-blocked');
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described.replace('Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system', 'Allowing ingress traffic:\n    <none> (Selected pods are isolated for ingress connectivity)\n  Not affecting egress traffic') })).toBe('dns-resolution-failure');
     // The resolver answered (the name does not exist): DNS traffic got through the policy.
     expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving', 'k8s.networkpolicies': denyEgress })).toBe('dns-resolution-failure');
   });
