@@ -68,6 +68,9 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.pod-logs': 'time="2026-11-23T00:00:00Z" level=error msg="transport: Error while dialing dial tcp 10.100.0.1:443: i/o timeout"' })).toBeNull();
     expect(top({ 'k8s.pod-logs': stsTimeout })).toBe('egress-proxy-misconfigured');
     expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe('network-policy-blocked');
+    // An SDK's connect timeout names the endpoint it dialled in another field of the same record.
+    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"secretsmanager.eu-west-1.amazonaws.com"}' })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"orders.shop.svc.cluster.local"}' })).toBeNull();
   });
 
   it('a policy that drops DNS vs cluster DNS failing', () => {
