@@ -58,6 +58,61 @@ describe('confusable classes are told apart', () => {
     expect(top({ 'k8s.networkpolicies': `${denyEgress}\nParamedic NetworkPolicy verdicts:\n  ALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api`, 'k8s.events': probeTimeout })).toBe('probe-failure');
   });
 
+  it('a policy that drops a connection vs an egress path that is missing (and no policy evidence at all)', () => {
+    const egressRules = '  - ports:\n    - port: 443\n      protocol: TCP\n    to:\n    - namespaceSelector: {}';
+    const apiTimeout = 'dial tcp 172.20.0.1:443: i/o timeout';
+    const stsTimeout = 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp 54.239.29.25:443: i/o timeout';
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': apiTimeout })).toBe('network-policy-blocked');
+    // A ClusterIP timing out with no policy in evidence: a policy, kube-proxy or a security group; no confident answer.
+    expect(top({ 'k8s.pod-logs': apiTimeout })).toBeNull();
+    expect(top({ 'k8s.pod-logs': 'time="2026-11-23T00:00:00Z" level=error msg="transport: Error while dialing dial tcp 10.100.0.1:443: i/o timeout"' })).toBeNull();
+    expect(top({ 'k8s.pod-logs': stsTimeout })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe('network-policy-blocked');
+    // An SDK's connect timeout names the endpoint it dialled in another field of the same record.
+    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"secretsmanager.eu-west-1.amazonaws.com"}' })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"orders.shop.svc.cluster.local"}' })).toBeNull();
+  });
+
+  it('a policy that drops DNS vs cluster DNS failing', () => {
+    const noServers = '/ # nslookup web\n;; connection timed out; no servers could be reached';
+    const denyEgress = 'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
+    expect(top({ 'net.dns': noServers })).toBe('dns-resolution-failure');
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout', 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    // The cluster reader's own rendering (kubectl describe networkpolicy): egress allowed to kube-dns only.
+    const described = 'Name:         allow-kube-dns\nNamespace:    shop\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system\n  Policy Types: Egress';
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described })).toBe('network-policy-blocked');
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described.replace('Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system', 'Allowing ingress traffic:\n    <none> (Selected pods are isolated for ingress connectivity)\n  Not affecting egress traffic') })).toBe('dns-resolution-failure');
+    // The resolver answered (the name does not exist): DNS traffic got through the policy.
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving', 'k8s.networkpolicies': denyEgress })).toBe('dns-resolution-failure');
+  });
+
+  it('an ingress policy on the backend vs an upstream timeout with no policy in evidence', () => {
+    const upstream = '2022/08/22 23:28:40 [error] 450#450: *7 upstream timed out (110: Connection timed out) while connecting to upstream, client: 192.0.2.7, server: shop.test, request: "GET / HTTP/1.1", upstream: "http://10.42.3.8:8080/", host: "shop.test"';
+    const ingressPolicy = 'kind: NetworkPolicy\nmetadata:\n  name: allow-same-namespace\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}';
+    expect(top({ 'k8s.pod-logs': upstream, 'k8s.networkpolicies': ingressPolicy })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.pod-logs': upstream })).toBeNull();
+  });
+
+  it('a proxy that refuses the CONNECT vs a registry that answers with an error itself', () => {
+    // Go's transport reports a refused CONNECT as the bare status text after the URL.
+    expect(top({ 'docker.cli': 'Error response from daemon: Get https://registry-1.docker.io/v2/: Service Unavailable' })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.cluster': 'Error: Kubernetes cluster unreachable: Get "https://192.168.30.5:6443/version?timeout=32s": Forbidden' })).toBe('egress-proxy-misconfigured');
+    // The registry itself answered: a status code, a body; no proxy involved.
+    expect(top({ 'docker.cli': 'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable' })).toBeNull();
+    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": Forbidden: access denied by policy' })).not.toBe('egress-proxy-misconfigured');
+  });
+
+  it('readiness holding traffic back while a container starts vs a probe that keeps failing', () => {
+    const started = '  Normal   Started    72s   kubelet  Started container web';
+    const once = '  Warning  Unhealthy  65s   kubelet  Readiness probe failed: Get "http://10.1.0.103:80/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+    expect(top({ 'k8s.events': `${started}\n${once}` })).toBeNull();
+    expect(top({ 'k8s.events': `${started}\n${once.replace('65s  ', '5s (x12 over 65s)')}` })).toBe('probe-failure');
+    expect(top({ 'k8s.events': `${started}\n${once.replace('Readiness', 'Liveness')}` })).toBe('probe-failure');
+    // Without the start-up events nothing says the failure was a start-up one.
+    expect(top({ 'k8s.events': once })).toBe('probe-failure');
+  });
+
   it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
     expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');

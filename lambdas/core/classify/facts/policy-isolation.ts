@@ -6,13 +6,15 @@ interface Policy { name: string | null; line: number; text: string; types: Set<D
 /**
  * Which NetworkPolicies isolate pods, per direction, and whether any rule lets traffic through:
  * from YAML/JSON manifests (policyTypes, ingress/egress keys; without policyTypes Ingress is implied),
- * `kubectl describe networkpolicy` ("isolated for egress connectivity") and Cilium rules (toEndpoints…).
+ * `kubectl describe networkpolicy` ("isolated for egress connectivity"), Cilium rules (toEndpoints…)
+ * and bare rule lists cut out of a manifest (`- to:` / `- from:` peers): a policy with egress rules
+ * isolates egress even when its policyTypes was not shown (Kubernetes adds Egress for it).
  * Fields: policy, direction, denyAll (isolated with no rule that allows anything).
  */
 export const policyIsolation: FactExtractor = {
   kind: 'netpol.isolation',
-  markers: ['policytypes', 'allowing ingress', 'allowing egress', 'toendpoints', 'fromendpoints', 'toentities', 'tocidr', 'tofqdns'],
-  mayContain: (text) => /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b/.test(text),
+  markers: ['policytypes', 'allowing ingress', 'allowing egress', 'toendpoints', 'fromendpoints', 'toentities', 'tocidr', 'tofqdns', 'namespaceselector', 'podselector', 'ipblock'],
+  mayContain: (text) => /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b|^\s*(-\s*)?(to|from):\s*$/m.test(text),
   extract(section, text) {
     const facts: Fact[] = [];
     let p: Policy | null = null;
@@ -36,6 +38,9 @@ export const policyIsolation: FactExtractor = {
       if (key) { const d = key[1] as Direction; open(lineNo, line); if (/Allowing/.test(line)) p!.types.add(d); p!.rules.set(d, !key[2]); }
       const isolated = /isolated for (ingress|egress) connectivity/.exec(line);
       if (isolated && p) p.rules.set(isolated[1] as Direction, false);
+      // A rule's peer list: `to` only exists in egress rules, `from` only in ingress ones.
+      const peers = /^\s*(?:-\s*)?(to|from):\s*$/.exec(line);
+      if (peers) { const d: Direction = peers[1] === 'to' ? 'egress' : 'ingress'; open(lineNo, line).types.add(d); p!.rules.set(d, true); }
       const cilium = /\b(to|from)(Endpoints|Entities|CIDR|CIDRSet|FQDNs|Ports|Services)\b/.exec(line);
       if (cilium) { const d: Direction = cilium[1] === 'to' ? 'egress' : 'ingress'; open(lineNo, line).types.add(d); p!.rules.set(d, true); }
     });

@@ -27,4 +27,12 @@ describe('netpol.isolation', () => {
     expect(facts("[{'toEndpoints': [{'matchLabels': {'app.kubernetes.io/name': 'hubble-relay'}}],\n  'toPorts': [{'ports': [{'port': '443', 'protocol': 'TCP'}]}]}]"))
       .toEqual([{ policy: null, direction: 'egress', denyAll: false }]);
   });
+  it('reads a bare list of egress rules (policyTypes not shown) as egress isolation with rules', () => {
+    const rules = '  - ports:\n    - port: 443\n      protocol: TCP\n    to:\n    - namespaceSelector: {}\n  - ports:\n    - port: 53\n      protocol: UDP\n    to:\n    - ipBlock:\n        cidr: 10.0.0.0/8';
+    expect(facts(rules)).toEqual([{ policy: null, direction: 'egress', denyAll: false }]);
+    expect(policyIsolation.mayContain(rules)).toBe(true);
+  });
+  it('does not read a from/to key inside other text as a policy rule', () => {
+    expect(policyIsolation.mayContain('copying from: /tmp/a to: /tmp/b')).toBe(false);
+  });
 });
