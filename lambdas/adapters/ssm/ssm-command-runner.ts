@@ -18,11 +18,11 @@
 import {
   CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
+import type { S3Objects } from '../s3/s3-objects.js';
 
 /** SendCommand's MaxConcurrency / MaxErrors: a count or a percentage, as SSM accepts them. */
 export interface SsmRateLimit {
@@ -42,7 +42,7 @@ export interface SsmCommandRunnerOptions {
   /** @default 'ssm-output' */
   readonly outputPrefix?: string;
   /** Reads full output from the bucket. Required with `outputBucket`. */
-  readonly s3?: S3Client;
+  readonly s3?: Pick<S3Objects, 'getText'>;
   /** @default 50 */
   readonly batchSize?: number;
   /** First poll delay, ms; doubles up to `pollMaxMs`. @default 1000 */
@@ -336,13 +336,8 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   private async readS3(url: string, fallback: string): Promise<string> {
     const loc = parseS3OutputUrl(url);
     if (!loc || !this.options.s3) return fallback;
-    try {
-      const out = await this.options.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      return (await out.Body?.transformToString('utf-8')) ?? fallback;
-    } catch (error) {
-      if (errorName(error) === 'NoSuchKey') return fallback; // SSM writes no object for empty output
-      throw error;
-    }
+    // SSM writes no object for empty output: a missing key is the fallback.
+    return (await this.options.s3.getText(loc.bucket, loc.key)) ?? fallback;
   }
 
   private result(target: string, status: CommandStatus, code: number | null | undefined, stdout: string, stderr: string, commandId: string, url?: string): CommandResult {
