@@ -10,11 +10,22 @@ import type { LocatedClientConfig } from '../../adapters/sts/spoke-credentials.j
 import { defaultProvider } from '../bundling/environment-credentials.js';
 import { HandlerEnvironmentError } from '../handler-environment.js';
 
-/** The client for the function's own buckets, or for `config`'s account and region (a spoke's). */
+let shared: { readonly env: NodeJS.ProcessEnv; readonly client: S3ObjectClient } | undefined;
+
+/**
+ * The client for the function's own buckets (one per cold start, shared by the ports so they share
+ * its kept-alive connections), or a new one for `config`'s account and region (a spoke's).
+ */
 export function s3ObjectsFrom(
   env: NodeJS.ProcessEnv,
-  config: LocatedClientConfig = {},
+  config?: LocatedClientConfig,
 ): S3ObjectClient {
+  if (config) return s3ObjectClient(env, config);
+  if (shared?.env !== env) shared = { env, client: s3ObjectClient(env, {}) };
+  return shared.client;
+}
+
+function s3ObjectClient(env: NodeJS.ProcessEnv, config: LocatedClientConfig): S3ObjectClient {
   const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);

@@ -19,20 +19,21 @@ const TARGET_KIB = 300;
  * client (~78 KiB plus its JSON protocol) in the functions that send or read commands, re2js (147:
  * the runbooks' patterns) in Classify, Plan and Verify, idempotency (37), SNS and EventBridge in
  * RequestApproval and Complete; EventBridge and zod in Intake. Lowered on 2026-12-02 when the SDK
- * S3 client (~115 KiB with its XML protocol) gave way to lambdas/adapters/s3/s3-object-client.ts
- * and STS (~22 KiB) became a chunk loaded on the first spoke target.
+ * S3 client (~115 KiB with its XML protocol) gave way to lambdas/adapters/s3/s3-object-client.ts,
+ * STS (~22 KiB) became a chunk loaded on the first spoke target, and SSM one loaded on the first
+ * command in Plan, RemediateStep and Escalate (lazy-ssm-ports.ts).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'intake.ts': 360,
   'collect-send.ts': 465,
   'collect.ts': 460,
   'classify.ts': 495,
-  'plan.ts': 600,
+  'plan.ts': 510,
   'request-approval.ts': 370,
-  'remediate-step.ts': 480,
+  'remediate-step.ts': 390,
   'verify-send.ts': 465,
   'verify.ts': 675,
-  'escalate.ts': 480,
+  'escalate.ts': 390,
   'complete.ts': 370,
 };
 
@@ -95,8 +96,9 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     // STS loads on the first spoke target only (lambdas/handlers/ports/spoke-credentials.ts).
     const withSts = [...sizes].filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-sts')).map(([file]) => file);
     expect(withSts).toEqual([]);
-    const collect = sizes.get('collect.ts')!;
-    expect(collect.total - collect.eager).toBeGreaterThan(1500);
+    // SSM in the steps that run documents on some paths only.
+    for (const file of ['plan.ts', 'remediate-step.ts', 'escalate.ts'])
+      expect(sizes.get(file)!.eagerPackages, file).not.toContain('@aws-sdk/client-ssm');
   });
 
   it('no function bundles the SDK S3 client: S3 objects go through lambdas/adapters/s3/s3-object-client.ts', () => {
