@@ -22,7 +22,6 @@ import type { CommandCompletions } from '../../core/collection/command-completio
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
 import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
-import type { S3Objects } from '../s3/s3-objects.js';
 
 /** SendCommand's MaxConcurrency / MaxErrors: a count or a percentage, as SSM accepts them. */
 export interface SsmRateLimit {
@@ -35,6 +34,12 @@ export const MAX_TARGETS_PER_SEND = 50;
 /** Characters of stdout GetCommandInvocation returns at most. */
 export const SSM_OUTPUT_LIMIT = 24_000;
 
+/** Reads SSM's full output from its bucket (lambdas/adapters/s3/s3-object-client.ts fills it in). */
+export interface SsmOutputReader {
+  /** The object's text; undefined when there is none (SSM writes no object for empty output). */
+  getText(bucket: string, key: string): Promise<string | undefined>;
+}
+
 /** Settings of the runner. */
 export interface SsmCommandRunnerOptions {
   /** Bucket SSM writes full output to (OutputS3BucketName). Without it, output over 24,000 characters is cut. */
@@ -42,7 +47,7 @@ export interface SsmCommandRunnerOptions {
   /** @default 'ssm-output' */
   readonly outputPrefix?: string;
   /** Reads full output from the bucket. Required with `outputBucket`. */
-  readonly s3?: Pick<S3Objects, 'getText'>;
+  readonly s3?: SsmOutputReader;
   /** @default 50 */
   readonly batchSize?: number;
   /** First poll delay, ms; doubles up to `pollMaxMs`. @default 1000 */
