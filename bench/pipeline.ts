@@ -23,7 +23,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCommandInvocationCommand, InvocationDoesNotExist, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner } from '../lambdas/adapters/ssm/ssm-command-runner.js';
 import { markCommandCompleted } from '../lambdas/handlers/command-completed.js';
 import { COMMAND_STATUS_DETAIL_TYPE, commandDoneKey } from '../lambdas/core/collection/command-completion.js';
@@ -167,7 +166,6 @@ interface TriageRun { calls: Record<string, number>; s3Reads: number; wallMs: nu
 async function triage(instances: number, mode: SsmMode): Promise<TriageRun> {
   const clock = new VirtualClock();
   const ssm = mockClient(SSMClient);
-  const s3 = mockClient(S3Client);
   const limit = { send: new RateLimiter(clock, RATES.send), get: new RateLimiter(clock, RATES.get), list: new RateLimiter(clock, RATES.list) };
   const calls = { SendCommand: 0, ListCommandInvocations: 0, GetCommandInvocation: 0 };
   const commands = new Map<string, { targets: string[]; at: number }>();
@@ -217,14 +215,16 @@ async function triage(instances: number, mode: SsmMode): Promise<TriageRun> {
     return { CommandInvocations: page, ...(start + 50 < c.targets.length ? { NextToken: String(start + 50) } : {}) };
   });
   let s3Reads = 0;
-  s3.on(GetObjectCommand).callsFake(async () => {
-    s3Reads++;
-    await clock.sleep(LATENCY_MS);
-    return { Body: { transformToString: async () => '{"schema":"paramedic.evidence/v1"}' } };
-  });
+  const s3 = {
+    getText: async () => {
+      s3Reads++;
+      await clock.sleep(LATENCY_MS);
+      return '{"schema":"paramedic.evidence/v1"}';
+    },
+  };
   const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
     sleep: clock.sleep, now: clock.now, batchSize: mode === 'naive' ? 1 : 50,
-    ...(mode === 'naive' ? {} : { outputBucket: 'evidence', s3: new S3Client({ region: 'us-east-1' }) }),
+    ...(mode === 'naive' ? {} : { outputBucket: 'evidence', s3 }),
     ...(mode === 'event' ? { completions, completionCheckMs: COMPLETION_CHECK_MS } : {}),
   });
   const targets = Array.from({ length: instances }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
@@ -252,7 +252,6 @@ async function triage(instances: number, mode: SsmMode): Promise<TriageRun> {
   const results = await clock.run(mode === 'callback' ? byCallback() : runner.run(request));
   if (mode !== 'callback') lambdaMs = clock.t;
   ssm.restore();
-  s3.restore();
   if (results.filter((r) => r.status === 'Success').length !== instances) throw new Error(`${mode}: not every instance succeeded`);
   return { calls, s3Reads, wallMs: clock.t, slowestHostMs: Math.max(...targets.map(hostRunMs)), lambdaMs, ...(stateBytes ? { stateBytes, waitItemBytes } : {}) };
 }

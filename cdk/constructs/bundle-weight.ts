@@ -19,7 +19,7 @@ export interface BundleWeight {
   readonly totalInputs: readonly (readonly [string, number])[];
 }
 
-/** The package of a metafile input (`@aws-sdk/client-s3`), or its first two folders for our own sources (`lambdas/core`). */
+/** The package of a metafile input (`@aws-sdk/client-ssm`), or its first two folders for our own sources (`lambdas/core`). */
 export function packageOf(input: string): string {
   return (
     /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 3).join('/')

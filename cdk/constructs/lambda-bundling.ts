@@ -13,7 +13,7 @@
  *   to the runtime 136 KiB / 3.72×; Verify 782 KiB / 1.79× vs 314 KiB / 4.84×; AcquireLock
  *   263 KiB / 0.70× vs 62 KiB / 2.15×.
  * - ESM with code splitting: a client needed on some paths only (the Kubernetes client for EKS
- *   targets, EC2 for private DNS names, S3 for state kept by reference) is loaded with `import()`
+ *   targets, EC2 for private DNS names, STS for spoke targets) is loaded with `import()`
  *   (lambdas/handlers/ports/lazy-port.ts) into its own chunk, so the cold start loads the entry
  *   and the chunks it imports statically, and an invocation that needs the rest loads it then.
  *   Chunks sit beside `index.mjs` (not in a folder) so `import.meta.url` means the same directory

@@ -6,10 +6,10 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3ObjectClient, type S3ObjectClientOptions } from '../../lambdas/adapters/s3/s3-object-client.js';
 import { DeployedStack, deploymentOfStackFlag } from './deployed-stack.js';
 
 /** `--stack`, `--region` and the environment defaults they fall back to. */
@@ -23,7 +23,7 @@ export interface AwsLocation {
 /** Client settings for the stores a test (or an unusual setup) points elsewhere: dynalite, s3rver (path-style). */
 export interface AwsClientOverrides {
   readonly dynamodb?: Partial<DynamoDBClientConfig>;
-  readonly s3?: Partial<S3ClientConfig>;
+  readonly s3?: Partial<S3ObjectClientOptions>;
 }
 
 /** The clients and names of one `--aws` command. */
@@ -55,7 +55,13 @@ export class AwsSession {
     return this.client('ddb', () => DynamoDBDocumentClient.from(new DynamoDBClient({ ...this.base, ...this.overrides.dynamodb }), { marshallOptions: { removeUndefinedValues: true } }));
   }
   /** The evidence bucket. */
-  get s3(): S3Client { return this.client('s3', () => new S3Client({ ...this.base, ...this.overrides.s3 })); }
+  get s3(): S3ObjectClient {
+    return this.client('s3', () => {
+      // Signed as your usual chain resolves it (the same identity approve-on-aws signs with).
+      const { region, credentials } = this.lambda.config;
+      return new S3ObjectClient({ region, credentials, ...this.overrides.s3 });
+    });
+  }
 
   /** The deployed stack's outputs. */
   get stack(): DeployedStack {

@@ -8,13 +8,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
-import { lazyPort } from './ports/lazy-port.js';
+import { s3ObjectsFrom } from './ports/s3-objects.js';
 import { documentClient, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { resolveWorkflowConfig } from '../core/workflow/config.js';
-import type { Clock, StateDocumentStore, WorkflowPorts } from '../core/workflow/ports.js';
+import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 
 export { documentClient, HandlerEnvironmentError, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
@@ -34,14 +35,6 @@ export interface PortFactory {
   create(env: NodeJS.ProcessEnv): Partial<WorkflowPorts>;
 }
 
-
-/**
- * Results kept by reference in the evidence bucket. A lazy port: most invocations never hold one,
- * so the S3 client loads (in its own chunk) only when one is read or written.
- */
-function s3StateDocuments(bucket: string): StateDocumentStore {
-  return lazyPort<StateDocumentStore>(async () => (await import('./ports/s3-state-document-store.js')).s3StateDocumentStore(bucket));
-}
 
 /** Every method of the port rejects with {@link PortNotWiredError} (every port method is async). */
 function notWired(task: WorkflowTaskName, port: HandlerPortName): never {
@@ -73,7 +66,8 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
-    stateDocuments: s3StateDocuments(requiredEnvironment(env, ENV.evidenceBucket)),
+    // Results kept by reference; the S3 client is a few KiB over what DynamoDB's already loads.
+    stateDocuments: new S3StateDocuments(s3ObjectsFrom(env), requiredEnvironment(env, ENV.evidenceBucket)),
     caller: startExecutionIdentity(),
   };
   const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };

@@ -1,7 +1,7 @@
 /** JSON objects in S3 addressed by `s3://bucket/key` and checked against their sha256 on read. */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EvidenceRef } from '../../core/ports.js';
+import type { S3Objects } from './s3-objects.js';
 
 /** A stored object does not hash to its reference, or the reference is not ours. */
 export class EvidenceReferenceError extends Error {
@@ -24,18 +24,18 @@ export function sha256Of(text: string): string {
 }
 
 /** Writes `body` (JSON text) under `key`; the reference carries its sha256 and size. */
-export async function putJsonText(s3: S3Client, bucket: string, key: string, body: string): Promise<EvidenceRef> {
+export async function putJsonText(s3: S3Objects, bucket: string, key: string, body: string): Promise<EvidenceRef> {
   const sha256 = sha256Of(body);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', Metadata: { sha256 } }));
+  await s3.putText(bucket, key, body, { contentType: 'application/json', metadata: { sha256 } });
   return { uri: `s3://${bucket}/${key}`, sha256, bytes: Buffer.byteLength(body) };
 }
 
 /** Reads an object's text back; with a full reference, its sha256 must match. */
-export async function getJsonText(s3: S3Client, ref: EvidenceRef | string, what = 'evidence'): Promise<string> {
+export async function getJsonText(s3: S3Objects, ref: EvidenceRef | string, what = 'evidence'): Promise<string> {
   const uri = typeof ref === 'string' ? ref : ref.uri;
   const { bucket, key } = parseS3Uri(uri);
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const body = (await out.Body?.transformToString('utf-8')) ?? '';
+  const body = await s3.getText(bucket, key);
+  if (body === undefined) throw new EvidenceReferenceError(`${what} ${uri} does not exist: it was deleted, or the reference names a bucket or key this deployment did not write`);
   if (typeof ref !== 'string') {
     const sha = sha256Of(body);
     if (sha !== ref.sha256) throw new EvidenceReferenceError(`${what} ${uri} hashes to ${sha}, the record says ${ref.sha256}: it was changed after it was stored`);

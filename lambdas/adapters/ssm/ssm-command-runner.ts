@@ -18,7 +18,6 @@
 import {
   CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
@@ -35,6 +34,12 @@ export const MAX_TARGETS_PER_SEND = 50;
 /** Characters of stdout GetCommandInvocation returns at most. */
 export const SSM_OUTPUT_LIMIT = 24_000;
 
+/** Reads SSM's full output from its bucket (lambdas/adapters/s3/s3-object-client.ts fills it in). */
+export interface SsmOutputReader {
+  /** The object's text; undefined when there is none (SSM writes no object for empty output). */
+  getText(bucket: string, key: string): Promise<string | undefined>;
+}
+
 /** Settings of the runner. */
 export interface SsmCommandRunnerOptions {
   /** Bucket SSM writes full output to (OutputS3BucketName). Without it, output over 24,000 characters is cut. */
@@ -42,7 +47,7 @@ export interface SsmCommandRunnerOptions {
   /** @default 'ssm-output' */
   readonly outputPrefix?: string;
   /** Reads full output from the bucket. Required with `outputBucket`. */
-  readonly s3?: S3Client;
+  readonly s3?: SsmOutputReader;
   /** @default 50 */
   readonly batchSize?: number;
   /** First poll delay, ms; doubles up to `pollMaxMs`. @default 1000 */
@@ -336,13 +341,8 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   private async readS3(url: string, fallback: string): Promise<string> {
     const loc = parseS3OutputUrl(url);
     if (!loc || !this.options.s3) return fallback;
-    try {
-      const out = await this.options.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      return (await out.Body?.transformToString('utf-8')) ?? fallback;
-    } catch (error) {
-      if (errorName(error) === 'NoSuchKey') return fallback; // SSM writes no object for empty output
-      throw error;
-    }
+    // SSM writes no object for empty output: a missing key is the fallback.
+    return (await this.options.s3.getText(loc.bucket, loc.key)) ?? fallback;
   }
 
   private result(target: string, status: CommandStatus, code: number | null | undefined, stdout: string, stderr: string, commandId: string, url?: string): CommandResult {

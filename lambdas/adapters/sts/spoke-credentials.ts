@@ -3,8 +3,9 @@
  * hub's own account and region gets the function's own credentials; a target in a spoke gets the
  * spoke role's (sts:AssumeRole with the ExternalId), cached per account and region until five
  * minutes before they expire, one AssumeRole in flight per spoke however many calls wait on it.
+ * STS itself is behind {@link RoleAssumer} (sts-role-assumer.ts), so the handlers can load its
+ * client only when a spoke target needs it.
  */
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { spokeRoleArn, type AccountRegion } from './spoke-role.js';
 
@@ -22,9 +23,22 @@ export interface CredentialsProvider {
   isHub(location?: AccountRegion): boolean;
 }
 
+/** One sts:AssumeRole call. */
+export interface AssumeRoleRequest {
+  readonly roleArn: string;
+  readonly externalId: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+}
+
+/** Assumes a role (sts:AssumeRole); rejects with STS's error. */
+export interface RoleAssumer {
+  assumeRole(request: AssumeRoleRequest): Promise<AwsCredentialIdentity>;
+}
+
 /** The hub's own account and region and the spoke handshake (from SPOKE_ENV). */
 export interface SpokeCredentialsOptions {
-  readonly sts: STSClient;
+  readonly roles: RoleAssumer;
   readonly hubAccount: string;
   /** The function's region (AWS_REGION). */
   readonly hubRegion?: string;
@@ -81,13 +95,9 @@ export class SpokeCredentials implements CredentialsProvider {
 
   private assume(key: string, location: AccountRegion): Promise<AwsCredentialIdentity> {
     const roleArn = spokeRoleArn(location, this.options.deploymentName, this.options.partition);
-    const pending = this.options.sts.send(new AssumeRoleCommand({
-      RoleArn: roleArn, ExternalId: this.options.externalId, RoleSessionName: (this.options.sessionName ?? 'paramedic').slice(0, 64), DurationSeconds: 3600,
-    })).then((out) => {
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
-    }, (error: unknown) => {
+    const pending = this.options.roles.assumeRole({
+      roleArn, externalId: this.options.externalId, sessionName: (this.options.sessionName ?? 'paramedic').slice(0, 64), durationSeconds: 3600,
+    }).catch((error: unknown) => {
       throw new SpokeRoleError(roleArn, { cause: error });
     });
     this.cache.set(key, pending);

@@ -1,4 +1,4 @@
-/** The EC2 client behind private DNS lookups, loaded with `import()` by autoscaling-clients.ts (see s3-state-document-store.ts for why a module of its own). */
+/** The EC2 client behind private DNS lookups, loaded with `import()` by autoscaling-clients.ts (see lazy-port.ts for why a module of its own). */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { PrivateDnsDirectory } from '../../adapters/autoscaling/auto-scaling-directory.js';
 import { Ec2PrivateDnsDirectory } from '../../adapters/ec2/ec2-private-dns.js';

@@ -2,8 +2,11 @@
  * A port whose adapter (and SDK or Kubernetes client) is loaded with `import()` the first time a
  * method is called. The Lambda bundles are split (cdk/constructs/lambda-bundling.ts), so what a
  * port loads this way sits in its own chunk: a cold start does not load it, and only the
- * invocations that use the port (an EKS target, a private DNS name, a result kept by reference)
- * pay for it, once per container.
+ * invocations that use the port (an EKS target, a private DNS name, a spoke target, a command in
+ * a step that runs one on some paths only) pay for it, once per container.
+ *
+ * What `load` imports is a module of our own that imports the client's classes by name, not
+ * `import('@aws-sdk/client-…')`: a namespace import keeps every command of the client.
  */
 
 /** Methods of `T` that return promises (optional ones too): the only kind a lazy port can stand in for. */

@@ -1,11 +1,12 @@
 /**
  * The credentials provider the AWS port factories share in one function: the spoke role's
  * credentials for targets in spoke accounts when the stack configured spokes (SPOKE_ENV, set by
- * cdk/constructs/spoke-access.ts), the function's own otherwise.
+ * cdk/constructs/spoke-access.ts), the function's own otherwise. The STS client is a lazy port
+ * in its own chunk: it loads on the first spoke target, never for a hub-only deployment.
  */
-import { STSClient } from '@aws-sdk/client-sts';
-import { OWN_CREDENTIALS, SpokeCredentials, type CredentialsProvider } from '../../adapters/sts/spoke-credentials.js';
+import { OWN_CREDENTIALS, SpokeCredentials, type CredentialsProvider, type RoleAssumer } from '../../adapters/sts/spoke-credentials.js';
 import { SPOKE_ENV } from '../../adapters/sts/spoke-role.js';
+import { lazyPort } from './lazy-port.js';
 
 let shared: { readonly env: NodeJS.ProcessEnv; readonly provider: CredentialsProvider } | undefined;
 
@@ -17,7 +18,8 @@ export function credentialsProviderFrom(env: NodeJS.ProcessEnv): CredentialsProv
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const provider = externalId && hubAccount
     ? new SpokeCredentials({
-        sts: new STSClient(region ? { region } : {}), hubAccount, externalId,
+        roles: lazyPort<RoleAssumer>(async () => (await import('./sts-role-assumer-client.js')).stsRoleAssumer(region)),
+        hubAccount, externalId,
         ...(region ? { hubRegion: region } : {}),
         ...(env[SPOKE_ENV.deployment] ? { deploymentName: env[SPOKE_ENV.deployment] } : {}),
         ...(env.AWS_LAMBDA_FUNCTION_NAME ? { sessionName: env.AWS_LAMBDA_FUNCTION_NAME } : {}),

@@ -1,5 +1,4 @@
 /** The `commands` port: the project's SSM documents, full output read back from the evidence bucket. */
-import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { LocatedCommandRunner } from '../../adapters/ssm/located-command-runner.js';
 import { SsmCommandRunner } from '../../adapters/ssm/ssm-command-runner.js';
@@ -13,6 +12,7 @@ import { commandDoneKey, type CommandCompletions } from '../../core/collection/c
 import { documentClient, requiredEnvironment, type PortFactory } from '../aws-ports.js';
 import { ENV } from '../environment.js';
 import { invocationDeadline } from '../invocation-deadline.js';
+import { s3ObjectsFrom } from './s3-objects.js';
 
 /** Completion marks the CommandCompleted Lambda writes to the state table (lambdas/handlers/command-completed.ts). */
 function stateTableCompletions(env: NodeJS.ProcessEnv): CommandCompletions {
@@ -26,7 +26,7 @@ function stateTableCompletions(env: NodeJS.ProcessEnv): CommandCompletions {
  */
 function spokeRunner(env: NodeJS.ProcessEnv, config: LocatedClientConfig, location: AccountRegion): SsmCommandRunner {
   const outputBucket = spokeOutputBucketName(env[SPOKE_ENV.deployment] || undefined, location.account, location.region);
-  return new SsmCommandRunner(new SSMClient(config), { ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: new S3Client(config), deadline: invocationDeadline });
+  return new SsmCommandRunner(new SSMClient(config), { ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: s3ObjectsFrom(env, config), deadline: invocationDeadline });
 }
 
 /**
@@ -42,7 +42,7 @@ export const ssmCommandPorts: PortFactory = {
   create: (env) => {
     const outputBucket = requiredEnvironment(env, ENV.evidenceBucket);
     const own = new SsmCommandRunner(new SSMClient({}), {
-      ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: new S3Client({}), deadline: invocationDeadline,
+      ...ssmRunnerSettingsFrom(env), outputBucket, outputPrefix: 'ssm-output', s3: s3ObjectsFrom(env), deadline: invocationDeadline,
       // Without the rule (a stack without it, a test) no event comes: poll instead of waiting for the deadline.
       ...(env[SSM_RUNNER_ENV.completionByEvent] === '1' ? { completions: stateTableCompletions(env) } : {}),
     });

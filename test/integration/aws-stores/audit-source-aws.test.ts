@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
@@ -18,6 +17,7 @@ import { openAuditSource } from '../../../cli/commands/audit-source.js';
 import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
+import { S3ObjectClient } from '../../../lambdas/adapters/s3/s3-object-client.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const { port: s3Port } = await s3Server.run();
   overrides = {
     dynamodb: { endpoint: `http://127.0.0.1:${ddbServer.address().port}`, credentials },
-    s3: { endpoint: `http://127.0.0.1:${s3Port}`, forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' },
+    s3: { endpoint: `http://127.0.0.1:${s3Port}`, credentials },
   };
   const raw = new DynamoDBClient({ region: 'eu-west-1', ...overrides.dynamodb });
   await createAuditTable(raw, TABLE);
@@ -47,7 +47,7 @@ beforeAll(async () => {
   for (const [i, type] of (['triggered', 'completed'] as const).entries()) {
     await store.append({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Wf:run-1', type, at: `2026-12-02T10:00:0${i}Z`, actor: 'iam:123456789012:StartExecution', target: 'i-0a1b2c3d4e5f60718', data: { n: i } } as unknown as AuditEntryInput);
   }
-  evidenceRef = await new S3EvidenceStore(new S3Client({ region: 'eu-west-1', ...overrides.s3 }), BUCKET).put('evidence/run-1.json', BUNDLE);
+  evidenceRef = await new S3EvidenceStore(new S3ObjectClient({ region: 'eu-west-1', credentials, endpoint: overrides!.s3!.endpoint! }), BUCKET).put('evidence/run-1.json', BUNDLE);
 });
 afterAll(async () => {
   cfn.restore();

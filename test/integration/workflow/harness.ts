@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -22,6 +21,7 @@ import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-
 import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
+import { S3ObjectClient } from '../../../lambdas/adapters/s3/s3-object-client.js';
 import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-documents.js';
 import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
@@ -118,7 +118,7 @@ export class RecordingNotifier implements Notifier {
 export interface LocalInfra {
   readonly ddb: DynamoDBDocumentClient;
   readonly raw: DynamoDBClient;
-  readonly s3: S3Client;
+  readonly s3: S3ObjectClient;
   readonly bucket: string;
   readonly rulebook: CompiledRulebook;
   readonly asl: Record<string, unknown>;
@@ -137,10 +137,7 @@ export async function startInfra(): Promise<LocalInfra> {
   const bucket = 'paramedic-evidence';
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
   const { port: s3Port } = await s3rver.run();
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = new S3ObjectClient({ endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   return {
     ddb, raw, s3, bucket, rulebook: loadRulebook(), asl: renderWorkflowAsl(),
     async stop() {

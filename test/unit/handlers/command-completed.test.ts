@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { markCommandCompleted } from '../../../lambdas/handlers/command-completed.js';
 import { commandWaitsInState } from '../../../lambdas/core/workflow/waited-commands.js';
 import { commandDoneKey, parseCommandStatusEvent } from '../../../lambdas/core/collection/command-completion.js';
@@ -50,8 +49,9 @@ describe('CommandCompleted: SSM status-change events mark commands done', () => 
 
 describe('SsmCommandRunner with completion by event', () => {
   const ssm = mockClient(SSMClient);
-  const s3 = mockClient(S3Client);
-  beforeEach(() => { ssm.reset(); s3.reset(); });
+  // Every command's full output, as SSM writes it to the bucket.
+  const s3 = { getText: async () => '{}' };
+  beforeEach(() => { ssm.reset(); });
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(17, '0')}`);
 
   function fleet(doneAfterMs: number) {
@@ -63,7 +63,6 @@ describe('SsmCommandRunner with completion by event', () => {
       const s = t - sentAt.get(input.CommandId)! >= doneAfterMs ? 'Success' : 'InProgress';
       return { CommandInvocations: ids(120).slice(0, 50).map((id) => ({ InstanceId: id, Status: s, StatusDetails: s, CommandPlugins: [{ ResponseCode: 0, StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout` }] })) };
     });
-    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => '{}' } as never });
     ssm.on(CancelCommandCommand).resolves({});
     return { now: () => t, sleep: async (ms: number) => { t += ms; }, sentAt };
   }
@@ -72,7 +71,7 @@ describe('SsmCommandRunner with completion by event', () => {
     const sim = fleet(20_000);
     // The event arrives 1 s after the command ends.
     const completions = { isDone: async (id: string) => sim.now() - sim.sentAt.get(id)! >= 21_000 };
-    const runner = new SsmCommandRunner(new SSMClient({}), { ...sim, outputBucket: 'evidence', s3: new S3Client({}), completions, completionCheckMs: 2_000 });
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...sim, outputBucket: 'evidence', s3, completions, completionCheckMs: 2_000 });
     const results = await runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(50), timeoutSeconds: 600 });
     expect(results.every((r) => r.status === 'Success')).toBe(true);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
@@ -84,7 +83,7 @@ describe('SsmCommandRunner with completion by event', () => {
 
   it('a lost event costs one read at the deadline, then cancels what still runs', async () => {
     const sim = fleet(Number.POSITIVE_INFINITY);
-    const runner = new SsmCommandRunner(new SSMClient({}), { ...sim, outputBucket: 'evidence', s3: new S3Client({}), completions: { isDone: async () => false }, graceMs: 0, deadline: () => 90_000 });
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...sim, outputBucket: 'evidence', s3, completions: { isDone: async () => false }, graceMs: 0, deadline: () => 90_000 });
     const results = await runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(50), timeoutSeconds: 600 });
     expect(sim.now()).toBe(90_000);
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(1);

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDbCommandWaits } from '../../../lambdas/adapters/dynamodb/dynamodb-command-waits.js';
 import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
@@ -61,7 +60,7 @@ afterEach(() => restore());
 
 /** CollectSend's half on AWS: 120 targets = 3 SendCommands of ≤ 50, then the wait registered. */
 async function send() {
-  const runner = new SsmCommandRunner(new SSMClient({ region: 'eu-west-1' }), { outputBucket: 'evidence', s3: new S3Client({ region: 'eu-west-1' }), documentPrefix: 'Paramedic-prod-' });
+  const runner = new SsmCommandRunner(new SSMClient({ region: 'eu-west-1' }), { outputBucket: 'evidence', s3: { getText: async () => undefined }, documentPrefix: 'Paramedic-prod-' });
   return sendAndRegister(
     { ...ports, commands: runner, deferredCommands: runner, taskCallback: new StepFunctionsTaskCallback(new SFNClient({ region: 'eu-west-1' })) },
     { now: () => new Date() },

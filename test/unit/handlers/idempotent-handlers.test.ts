@@ -3,36 +3,34 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
-import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
+import { coldStart, deployedEnvironment, event, EVIDENCE_BUCKET, lambdaContext, LocalDynamo, LocalS3, setEnvironment } from './lambda-harness.js';
 
 const ssm = mockClient(SSMClient);
-const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 const dynamo = new LocalDynamo();
+const s3 = new LocalS3();
 const healthyHost = readFileSync(join(import.meta.dirname, '..', '..', 'integration', 'workflow', 'fixtures', 'healthy-host.json'), 'utf8');
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void;
 
-beforeAll(() => dynamo.start());
-afterAll(() => dynamo.stop());
+beforeAll(() => Promise.all([dynamo.start(), s3.start()]));
+afterAll(() => Promise.all([dynamo.stop(), s3.stop()]));
 beforeEach(async () => {
   ssm.reset();
-  s3.reset();
+  s3.puts.length = 0;
   sns.reset();
   tables = await dynamo.tables();
-  restore = setEnvironment(deployedEnvironment(dynamo, tables));
+  restore = setEnvironment(deployedEnvironment(dynamo, tables, s3.environment()));
 });
 afterEach(() => restore());
 
 function collectorSucceeds(): void {
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-1' } });
   ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: healthyHost, StandardErrorContent: '' });
-  s3.on(PutObjectCommand).resolves({});
 }
 
 /** CollectSend's invocation by Step Functions (waitForTaskToken): the payload carries the task token. */
@@ -84,7 +82,7 @@ describe('collect handler (idempotent on retry)', () => {
     expect(retry).toEqual(first);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
     expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(1);
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(s3.puts.filter((key) => key.startsWith('executions/'))).toHaveLength(1);
     expect((await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'collected')).toHaveLength(1);
     const records = (await dynamo.doc.send(new ScanCommand({ TableName: tables.idempotency }))).Items ?? [];
     // One record for CollectSend, one for Collect: both completed.
@@ -98,9 +96,9 @@ describe('collect handler (idempotent on retry)', () => {
 
     await handler(event('collect-one-docker-host'), lambdaContext('paramedic-Collect'));
 
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
-      Bucket: 'paramedic-evidence-123456789012', Key: 'executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json',
-    });
+    expect(s3.puts).toContain('executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json');
+    const stored = await fetch(`${s3.endpoint}/${EVIDENCE_BUCKET}/executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json`);
+    expect(await stored.json()).toMatchObject({ schema: 'paramedic.evidence/v1' });
   });
 
   it('another execution on the same host is not a retry: it collects again', async () => {

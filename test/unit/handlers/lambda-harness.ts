@@ -2,15 +2,19 @@
  * Invokes the deployed Lambda entry points (`lambdas/handlers/*.ts`) the way Lambda does: a JSON
  * event and a Context, with the environment CDK sets. DynamoDB is dynalite on 127.0.0.1 (the
  * handlers find it through `AWS_ENDPOINT_URL_DYNAMODB`, so the SDK speaks the real wire protocol,
- * conditional writes included); the other services are mocked per test with aws-sdk-client-mock.
+ * conditional writes included). S3 is s3rver on 127.0.0.1 where a test starts {@link LocalS3} (the
+ * handlers find it through `AWS_ENDPOINT_URL_S3`); the other services are mocked per test with
+ * aws-sdk-client-mock.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import S3rver from 's3rver';
 import { vi } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -112,6 +116,37 @@ export class LocalDynamo {
   }
 }
 
+/** The evidence bucket the deployed environment names. */
+export const EVIDENCE_BUCKET = 'paramedic-evidence-123456789012';
+
+/** An s3rver with the evidence bucket; counts the objects written, as S3's event notifications do. */
+export class LocalS3 {
+  private server?: InstanceType<typeof S3rver>;
+  private dir = '';
+  endpoint = '';
+  /** Keys written (every PUT, rewrites too), in order. */
+  readonly puts: string[] = [];
+
+  async start(): Promise<void> {
+    this.dir = mkdtempSync(join(tmpdir(), 'paramedic-handler-s3-'));
+    this.server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: this.dir, configureBuckets: [{ name: EVIDENCE_BUCKET, configs: [] }] });
+    this.server.on('event', (e: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+      for (const r of e.Records) if (r.eventName.startsWith('ObjectCreated')) this.puts.push(decodeURIComponent(r.s3.object.key));
+    });
+    this.endpoint = `http://127.0.0.1:${(await this.server.run()).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Variables that point a handler's S3 client here (s3rver knows one access key, S3RVER). */
+  environment(): Record<string, string> {
+    return { AWS_ENDPOINT_URL_S3: this.endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+  }
+}
+
 /** The bus the deployed environment names. */
 export const EVENT_BUS = 'paramedic-test';
 
@@ -141,7 +176,7 @@ export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string
     [ENV.auditTable]: tables.audit,
     [ENV.stateTable]: tables.state,
     [ENV.idempotencyTable]: tables.idempotency,
-    [ENV.evidenceBucket]: 'paramedic-evidence-123456789012',
+    [ENV.evidenceBucket]: EVIDENCE_BUCKET,
     [ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
     [EVENT_BUS_ENV]: EVENT_BUS,
     [ENV.config]: JSON.stringify({ collectTimeoutSeconds: 600, approvalTimeoutSeconds: 3600 }),

@@ -9,8 +9,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SpokeCredentials, SpokeRoleError } from '../../../lambdas/adapters/sts/spoke-credentials.js';
+import { StsRoleAssumer } from '../../../lambdas/adapters/sts/sts-role-assumer.js';
 import { SPOKE_ENV } from '../../../lambdas/adapters/sts/spoke-role.js';
 import { ssmCommandPorts } from '../../../lambdas/handlers/ports/ssm-ports.js';
 import { autoScalingTargetPorts } from '../../../lambdas/handlers/ports/autoscaling-ports.js';
@@ -27,7 +27,6 @@ const EXTERNAL_ID = 'paramedic-test-external-id';
 const sts = mockClient(STSClient);
 const ssm = mockClient(SSMClient);
 const autoscaling = mockClient(AutoScalingClient);
-mockClient(S3Client);
 
 // The functions' provider reads the real clock; SpokeCredentials' own tests move this one.
 let now = Date.now();
@@ -96,7 +95,7 @@ describe('commands on a spoke account run with the spoke role\'s credentials, in
 });
 
 describe('SpokeCredentials', () => {
-  const provider = () => new SpokeCredentials({ sts: new STSClient({ region: 'eu-west-1' }), hubAccount: HUB, hubRegion: 'eu-west-1', externalId: EXTERNAL_ID, deploymentName: 'prod', now: () => now });
+  const provider = () => new SpokeCredentials({ roles: new StsRoleAssumer(new STSClient({ region: 'eu-west-1' })), hubAccount: HUB, hubRegion: 'eu-west-1', externalId: EXTERNAL_ID, deploymentName: 'prod', now: () => now });
 
   it('assumes once per account and region, shares a pending call, and renews five minutes before expiry', async () => {
     const p = provider();

@@ -1,12 +1,11 @@
 /**
- * The send and read halves of a waited step over the SSM runner (SSM and S3 mocked): sending costs
+ * The send and read halves of a waited step over the SSM runner (SSM mocked, SSM's output objects in memory): sending costs
  * one SendCommand per 50 targets and no list or get; reading costs one ListCommandInvocations per
  * command; what has not finished when the wait timed out is cancelled and its evidence says so.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 import { unfinishedReason } from '../../../lambdas/core/collection/command-wait.js';
 import { collectFromWait } from '../../../lambdas/core/workflow/evidence-collection.js';
@@ -15,7 +14,8 @@ import type { EvidenceStore, StateStore } from '../../../lambdas/core/workflow/p
 import { commandWaitsInState, readWaitedResults, sendAndRegister } from '../../../lambdas/core/workflow/waited-commands.js';
 
 const ssm = mockClient(SSMClient);
-const s3 = mockClient(S3Client);
+/** Every command's full output, as SSM writes it to the bucket. */
+const s3 = { getText: async () => '{}' };
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(17, '0')}`);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-7';
 const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
@@ -36,14 +36,13 @@ function fleet(running: ReadonlySet<string>) {
       return { InstanceId: id, Status: s, StatusDetails: s, CommandPlugins: [{ ResponseCode: 0, StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout` }] };
     }),
   }));
-  s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => '{}' } as never });
   ssm.on(CancelCommandCommand).resolves({});
 }
 
-beforeEach(() => { ssm.reset(); s3.reset(); });
+beforeEach(() => { ssm.reset(); });
 
 function ports() {
-  const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), { outputBucket: 'evidence', s3: new S3Client({ region: 'us-east-1' }) });
+  const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), { outputBucket: 'evidence', s3 });
   const state = memoryState();
   return { commands: runner, deferredCommands: runner, commandWaits: commandWaitsInState(state), state };
 }
