@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KubernetesIncidentEvidence, type KubeAccessFor } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
+import { KubernetesIncidentEvidence } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
+import type { KubeAccessFor } from '../../../lambdas/adapters/kubernetes/eks-access-for.js';
 import { KubeconfigAccess, type KubeAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
