@@ -50,7 +50,11 @@ export function eksAccessFor(options: EksAccessForOptions): KubeAccessFor {
         // Not cached: the read that asked fails with the reason, where the workflow records it.
         return { clients: () => Promise.reject(error) };
       }
-      access = new EksKubeAccess({ clusterName: cluster, ...site, ...(options.clock ? { clock: options.clock } : {}) });
+      access = new EksKubeAccess({
+        clusterName: cluster,
+        ...site,
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
       cache.set(key, access);
     }
     return access;

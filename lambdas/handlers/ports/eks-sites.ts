@@ -35,7 +35,10 @@ export function eksClusterAccess(env: NodeJS.ProcessEnv): EksClusterAccess {
     siteOf: (location) => {
       const config = credentials.clientConfigFor(location);
       const region = config.region ?? functionRegion;
-      if (!region) throw new KubeAccessError('AWS_REGION is not set, so the EKS endpoint and token region are unknown; run in Lambda or set AWS_REGION');
+      if (!region)
+        throw new KubeAccessError(
+          'AWS_REGION is not set, so the EKS endpoint and token region are unknown; run in Lambda or set AWS_REGION',
+        );
       const client = eks.for(location);
       // A spoke's token is signed by the spoke role (its access entry), a hub cluster's by the function's role.
       return { eks: client, region, credentials: config.credentials ?? client.config.credentials };
@@ -43,7 +46,8 @@ export function eksClusterAccess(env: NodeJS.ProcessEnv): EksClusterAccess {
   });
   return {
     // One cache entry per cluster at the hub, whether its targets name the hub's account or nothing.
-    accessFor: (cluster, location) => located(cluster, credentials.isHub(location) ? undefined : location),
+    accessFor: (cluster, location) =>
+      located(cluster, credentials.isHub(location) ? undefined : location),
     eksIn: (location) => eks.for(location),
     credentials,
   };
