@@ -7,6 +7,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp, type ParamedicApp } from '../../cdk/app.js';
 import { ConfigError, parseConfig } from '../../cdk/config.js';
 import { findOnPath } from '../support/requirements.js';
+import { WORKFLOW_TASK_NAMES } from '../../lambdas/core/workflow/task-names.js';
+import { TASK_PORTS } from '../../lambdas/handlers/environment.js';
 
 const SPOKES = { accounts: ['111111111111', '222222222222'], externalId: 'paramedic-test-external-id', eksClusters: ['shop'] };
 const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'], account: '123456789012', region: 'eu-west-1', spokes: SPOKES } };
@@ -107,6 +109,21 @@ describe('hub side', () => {
       Action: 'sts:AssumeRole',
       Resource: SPOKES.accounts.map((a) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${a}:role/paramedic-spoke-*`]] })),
     }));
+  });
+
+  it('every function that reads or acts on a cluster may assume the spoke role from its own role (spoke EKS targets are reached through it)', () => {
+    const clusterTasks = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined || TASK_PORTS[t].executors !== undefined);
+    expect([...clusterTasks].sort()).toEqual(['Collect', 'Escalate', 'Intake', 'Plan', 'RemediateStep', 'Verify']);
+    const fns = Object.entries(pipeline.findResources('AWS::Lambda::Function'));
+    const policies = Object.values(pipeline.findResources('AWS::IAM::Policy'));
+    for (const task of clusterTasks) {
+      const [, fn] = fns.find(([id]) => id.replace(/[A-F0-9]{8}$/, '') === task)!;
+      const role = (fn as any).Properties.Role['Fn::GetAtt'][0];
+      const statements = policies.filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      // DescribeCluster and the token of a spoke cluster are the spoke role's (its policy and access entry), not the function's.
+      const assume = statements.filter((x: any) => [x.Action].flat().includes('sts:AssumeRole'));
+      expect(JSON.stringify(assume), task).toContain(':role/paramedic-spoke-*');
+    }
   });
 
   it('config rejects spokes that admit nobody, and a short ExternalId', () => {

@@ -1,10 +1,11 @@
 import type { KubernetesTargetResolution } from '../../core/kubernetes/alarm-targets.js';
 import type { EvidencePart } from '../../core/evidence/incident-bundle.js';
 import type { DiagnosisBaseline, StateCheck } from '../../core/kubernetes/state-checks.js';
-import type { ActionExecutor, ClusterLocation, ClusterPort } from '../../core/workflow/ports.js';
+import type { ActionExecutor, ClusterLocation, ClusterPort, TargetLocation } from '../../core/workflow/ports.js';
 import type { ActionTarget } from '../../core/remediation/catalog.js';
 import type { Clock } from '../../core/ports.js';
-import { KubernetesIncidentEvidence, type KubeAccessFor } from './incident-evidence.js';
+import type { KubeAccessFor } from './eks-access-for.js';
+import { KubernetesIncidentEvidence } from './incident-evidence.js';
 import { KubernetesStateReader } from './state-reader.js';
 import { KubernetesTargetLookup } from './target-lookup.js';
 import { KubernetesStepExecutor, type KubernetesStepExecutorOptions } from './workflow-executor.js';
@@ -22,7 +23,7 @@ export interface KubernetesClusterPortOptions {
  * The workflow's ClusterPort over @kubernetes/client-node: alarm-target resolution, the `k8s.*`
  * incident view and Verify's state re-read, all through one KubeAccessFor (EKS token on AWS, a
  * kubeconfig locally). None of the three throws for an unreachable or forbidden API server.
- * @example ports.cluster = new KubernetesClusterPort({ accessFor: eksAccessFor({ eks, region, credentials }), clock })
+ * @example ports.cluster = new KubernetesClusterPort({ accessFor: eksAccessFor({ siteOf: () => ({ eks, region, credentials }) }), clock })
  */
 export class KubernetesClusterPort implements ClusterPort {
   private readonly lookup: KubernetesTargetLookup;
@@ -36,8 +37,8 @@ export class KubernetesClusterPort implements ClusterPort {
     this.state = new KubernetesStateReader(options.accessFor, timeout);
   }
 
-  resolve(dimensions: readonly Readonly<Record<string, string>>[]): Promise<KubernetesTargetResolution> {
-    return this.lookup.resolve(dimensions);
+  resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution> {
+    return this.lookup.resolve(dimensions, location);
   }
 
   read(target: ClusterLocation): Promise<EvidencePart> {
@@ -55,7 +56,7 @@ export type ClusterExecutorOptions = Omit<KubernetesStepExecutorOptions, 'execut
 /**
  * The workflow's executors for the catalogue's `kubernetes` and `aws` actions (cordon, drain,
  * delete pod, rollout restart, node replacement, node-group scale), one instance for both.
- * @example ports.executors = clusterActionExecutors({ accessFor, clock, dryRun: config.dryRun, autoScaling, eks })
+ * @example ports.executors = clusterActionExecutors({ accessFor, clock, dryRun: config.dryRun, autoScalingIn: () => autoScaling, eksIn: () => eks })
  */
 export function clusterActionExecutors(options: ClusterExecutorOptions): Partial<Record<ActionTarget, ActionExecutor>> {
   const executor = new KubernetesStepExecutor({ executors: kubernetesActionExecutors, ...options });

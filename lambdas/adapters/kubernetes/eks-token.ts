@@ -9,14 +9,17 @@ export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 export const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
 /** EKS accepts a token for 15 minutes after its X-Amz-Date. */
 export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-/** aws-iam-authenticator reports tokens as expiring after 14 minutes; refresh one minute before that. */
-export const TOKEN_REFRESH_AFTER_MS = 13 * 60 * 1000;
+/** A token is re-signed this long before it expires (aws-iam-authenticator reports 14 of the 15 minutes; one more of margin). */
+export const TOKEN_REFRESH_BEFORE_MS = 2 * 60 * 1000;
 
 /** A bearer token and when it was signed. */
 export interface EksToken {
   readonly token: string;
   readonly signedAt: Date;
-  /** When EKS stops accepting it (signedAt + 15 min). */
+  /**
+   * When EKS stops accepting it: signedAt + 15 min, or earlier when the credentials that signed it
+   * expire first (an assumed role's session: STS refuses a presigned call once they have expired).
+   */
   readonly expiresAt: Date;
 }
 
@@ -37,7 +40,9 @@ export interface EksTokenOptions {
  */
 export async function createEksToken(options: EksTokenOptions): Promise<EksToken> {
   const hostname = `sts.${options.region}.amazonaws.com`;
-  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'sts', sha256: Hash.bind(null, 'sha256') });
+  // Resolved here rather than by the signer: the token may live no longer than these credentials.
+  const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+  const signer = new SignatureV4({ credentials, region: options.region, service: 'sts', sha256: Hash.bind(null, 'sha256') });
   const signedAt = options.now ?? new Date();
   const signed = await signer.presign(new HttpRequest({
     method: 'GET', protocol: 'https:', hostname, path: '/',
@@ -47,19 +52,21 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
   const query = Object.entries(signed.query as Record<string, string>)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   const token = EKS_TOKEN_PREFIX + Buffer.from(`https://${hostname}/?${query}`).toString('base64url');
-  return { token, signedAt, expiresAt: new Date(signedAt.getTime() + TOKEN_LIFETIME_MS) };
+  const lifetimeEnd = signedAt.getTime() + TOKEN_LIFETIME_MS;
+  const expiresAt = new Date(Math.min(lifetimeEnd, credentials.expiration?.getTime() ?? lifetimeEnd));
+  return { token, signedAt, expiresAt };
 }
 
-/** Hands out a token, re-signing it once it is older than TOKEN_REFRESH_AFTER_MS. */
+/** Hands out a token, re-signing it TOKEN_REFRESH_BEFORE_MS before it (or the credentials that signed it) expires. */
 export class EksTokenSource {
   private current?: EksToken;
 
   constructor(private readonly options: Omit<EksTokenOptions, 'now'>, private readonly clock: { now(): Date } = { now: () => new Date() }) {}
 
-  /** A token valid for at least two more minutes. */
+  /** A token valid for at least two more minutes (unless the credentials provider hands out credentials closer to expiry). */
   async get(): Promise<EksToken> {
     const now = this.clock.now();
-    if (!this.current || now.getTime() - this.current.signedAt.getTime() >= TOKEN_REFRESH_AFTER_MS) {
+    if (!this.current || now.getTime() >= this.current.expiresAt.getTime() - TOKEN_REFRESH_BEFORE_MS) {
       this.current = await createEksToken({ ...this.options, now });
     }
     return this.current;

@@ -4,6 +4,7 @@ export * from './eks-token.js';
 export * from './kube-access.js';
 export * from './cluster-reader.js';
 export * from './paged-list.js';
+export * from './eks-access-for.js';
 export * from './incident-evidence.js';
 export * from './target-lookup.js';
 export * from './state-reader.js';

@@ -8,7 +8,8 @@ import type { V1Node } from '@kubernetes/client-node';
 import { instanceIdFromProviderId } from '../../core/kubernetes/alarm-targets.js';
 import type { Target } from '../../core/workflow/model.js';
 import type { GroupMembership, TargetGroup } from '../../core/workflow/ports.js';
-import type { KubeAccessFor } from './incident-evidence.js';
+import { targetLocation } from '../../core/workflow/target-location.js';
+import type { KubeAccessFor } from './eks-access-for.js';
 import { listAllPages } from './paged-list.js';
 
 /** The label EKS managed node groups put on their nodes. */
@@ -29,7 +30,7 @@ export class NodeGroupMembership implements GroupMembership {
   /** The node group of the target's node; a read that fails throws (the precondition then cannot decide). */
   async groupOf(target: Target): Promise<TargetGroup | undefined> {
     if (!target.cluster || !target.node) return undefined;
-    const c = await this.accessFor(target.cluster).clients();
+    const c = await this.accessFor(target.cluster, targetLocation(target)).clients();
     const node = await c.core.readNode({ name: target.node });
     const nodegroup = node.metadata?.labels?.[NODEGROUP_LABEL];
     if (!nodegroup) return undefined;

@@ -4,15 +4,18 @@ import {
   checkKubernetesState, type DiagnosisBaseline, type Observation, type ObservedKubernetesState, type ObservedNode, type ObservedPod, type StateCheck,
 } from '../../core/kubernetes/state-checks.js';
 import type { Node, Pod, Timestamp } from '../../core/kubernetes/types.js';
+import { locationOf } from '../../core/workflow/target-location.js';
 import { httpStatusOf, toApiFailure, withTimeout } from './api-errors.js';
-import type { KubeAccessFor } from './incident-evidence.js';
+import type { KubeAccessFor } from './eks-access-for.js';
 import type { KubeClients } from './kube-access.js';
 import { listAllPages } from './paged-list.js';
 import { podFacts } from './target-lookup.js';
 
-/** What Verify re-reads: the target's node and/or pod on its cluster. */
+/** What Verify re-reads: the target's node and/or pod on its cluster (in its account and region when given). */
 export interface VerifyTarget {
   readonly cluster: string;
+  readonly account?: string;
+  readonly region?: string;
   readonly node?: string;
   readonly namespace?: string;
   readonly pod?: string;
@@ -53,7 +56,7 @@ export class KubernetesStateReader {
   async observe(target: VerifyTarget): Promise<ObservedKubernetesState> {
     let c: KubeClients | undefined;
     try {
-      c = await this.accessFor(target.cluster).clients();
+      c = await this.accessFor(target.cluster, locationOf(target.account, target.region)).clients();
     } catch (error) {
       const f = this.failed(error, undefined);
       return { ...(target.node ? { node: f } : {}), ...(target.pod ? { pods: f } : {}) };

@@ -3,8 +3,9 @@ import {
   type KubernetesFacts, type KubernetesLookups, type KubernetesTargetResolution, type NodeFacts, type PodFacts,
 } from '../../core/kubernetes/alarm-targets.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
+import type { TargetLocation } from '../../core/workflow/ports.js';
 import { withTimeout } from './api-errors.js';
-import type { KubeAccessFor } from './incident-evidence.js';
+import type { KubeAccessFor } from './eks-access-for.js';
 import { listAllPages } from './paged-list.js';
 
 /** Distinct nodes read for the pods of one resolution; beyond this pods keep their node name only. */
@@ -34,9 +35,9 @@ export class KubernetesTargetLookup {
   constructor(private readonly accessFor: KubeAccessFor, private readonly requestTimeoutMs = 10_000) {}
 
   /** Reads one node; undefined when it does not exist or cannot be read. */
-  private async node(cluster: string, name: string): Promise<NodeFacts | undefined> {
+  private async node(cluster: string, name: string, location?: TargetLocation): Promise<NodeFacts | undefined> {
     try {
-      const c = await this.accessFor(cluster).clients();
+      const c = await this.accessFor(cluster, location).clients();
       const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, c.core.readNode({ name }))) as unknown as Node;
       return { cluster, node: name, ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}) };
     } catch {
@@ -45,9 +46,9 @@ export class KubernetesTargetLookup {
   }
 
   /** The pods of a namespace (paged); an empty list when they cannot be read. */
-  private async pods(cluster: string, namespace: string): Promise<PodFacts[]> {
+  private async pods(cluster: string, namespace: string, location?: TargetLocation): Promise<PodFacts[]> {
     try {
-      const c = await this.accessFor(cluster).clients();
+      const c = await this.accessFor(cluster, location).clients();
       const list = await withTimeout(`list pods in ${namespace}`, this.requestTimeoutMs, listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })));
       return list.items.map((p) => podFacts(cluster, p as unknown as Pod));
     } catch {
@@ -55,30 +56,31 @@ export class KubernetesTargetLookup {
     }
   }
 
-  /** Performs the lookups `kubernetesLookupsFor` asked for, plus the nodes of the pods found. */
-  async read(lookups: KubernetesLookups): Promise<KubernetesFacts> {
+  /** Performs the lookups `kubernetesLookupsFor` asked for, plus the nodes of the pods found, on the clusters of `location`. */
+  async read(lookups: KubernetesLookups, location?: TargetLocation): Promise<KubernetesFacts> {
     const namespaces = new Map<string, { cluster: string; namespace: string }>();
     for (const p of lookups.pods) namespaces.set(`${p.cluster}/${p.namespace}`, p);
-    const pods = (await Promise.all([...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace)))).flat();
+    const pods = (await Promise.all([...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace, location)))).flat();
     const nodeKeys = new Map<string, { cluster: string; node: string }>();
     for (const n of lookups.nodes) nodeKeys.set(`${n.cluster}/${n.node}`, n);
     for (const p of pods) if (p.nodeName && nodeKeys.size < lookups.nodes.length + MAX_NODE_READS) nodeKeys.set(`${p.cluster}/${p.nodeName}`, { cluster: p.cluster, node: p.nodeName });
-    const nodes = (await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node)))).filter((n): n is NodeFacts => n !== undefined);
+    const nodes = (await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))).filter((n): n is NodeFacts => n !== undefined);
     return { nodes, pods };
   }
 
   /**
-   * The whole resolution for an alarm's dimension sets: decide what to read, read it, decide.
+   * The whole resolution for an alarm's dimension sets: decide what to read, read it (on the
+   * clusters of the alarm's account and region), decide.
    * @example await lookup.resolve(alarm.dimensions) // { targets: [{ kind: 'pod', cluster, namespace, pod, node, instanceId }], unresolved: [] }
    */
-  async resolve(dimensions: readonly Readonly<Record<string, string>>[]): Promise<KubernetesTargetResolution> {
+  async resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution> {
     const lookups = kubernetesLookupsFor(dimensions);
-    const facts = lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups) : {};
+    const facts = lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups, location) : {};
     return resolveKubernetesAlarmTargets(dimensions, facts);
   }
 
   /** The EC2 instance behind a node (the workflow's TargetDirectory.instanceOfNode shape). */
-  async instanceOfNode(cluster: string, node: string): Promise<string | undefined> {
-    return instanceIdFromProviderId((await this.node(cluster, node))?.providerID);
+  async instanceOfNode(cluster: string, node: string, location?: TargetLocation): Promise<string | undefined> {
+    return instanceIdFromProviderId((await this.node(cluster, node, location))?.providerID);
   }
 }

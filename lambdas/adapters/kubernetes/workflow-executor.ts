@@ -2,8 +2,10 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import { findAction } from '../../core/remediation/catalog.js';
 import type { Clock } from '../../core/ports.js';
+import type { TargetLocation } from '../../core/workflow/ports.js';
+import { locationOf } from '../../core/workflow/target-location.js';
 import type { ActionExecutor, ActionParams, ExecutionResult } from './executor.js';
-import type { KubeAccessFor } from './incident-evidence.js';
+import type { KubeAccessFor } from './eks-access-for.js';
 
 /**
  * The workflow's executor port, restated structurally (core/workflow owns it; adapters must not
@@ -23,6 +25,9 @@ export interface WorkflowStep {
 /** The fields of a workflow target this executor reads. */
 export interface WorkflowTarget {
   readonly id: string;
+  /** The account and region of the target's cluster (a spoke's), when it has them. */
+  readonly account?: string;
+  readonly region?: string;
   readonly cluster?: string;
   readonly node?: string;
   readonly namespace?: string;
@@ -49,8 +54,10 @@ export interface KubernetesStepExecutorOptions {
   readonly clock: Clock;
   /** Plan only: every executor reads and reports what it would change. */
   readonly dryRun: boolean;
-  readonly autoScaling?: Pick<AutoScalingClient, 'send'>;
-  readonly eks?: Pick<EKSClient, 'send'>;
+  /** The Auto Scaling client of a target's account and region (node-replace); absent location: the function's own. */
+  readonly autoScalingIn?: (location?: TargetLocation) => Pick<AutoScalingClient, 'send'>;
+  /** The EKS client of a target's account and region (nodegroup-scale-up). */
+  readonly eksIn?: (location?: TargetLocation) => Pick<EKSClient, 'send'>;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -103,13 +110,15 @@ export class KubernetesStepExecutor implements WorkflowStepExecutor {
     if (!executor) return { ...base, status: 'failed', detail: `no Kubernetes or AWS executor for action ${step.action}; it is not a kubernetes/aws catalogue action` };
     if (!target.cluster) return { ...base, status: 'failed', detail: `target ${target.id} names no EKS cluster; ${step.action} needs one (the alarm's ClusterName)` };
     const invocation = step.invocations.find((i) => i.target === target.id);
+    // A target in a spoke account is acted on there: its cluster's API and AWS clients of its account and region.
+    const location = locationOf(target.account, target.region);
     try {
       const result = await executor.execute(typedParameters(step.action, invocation?.parameters ?? {}), {
-        dryRun: this.options.dryRun, clock: this.options.clock, kube: this.options.accessFor(target.cluster), clusterName: target.cluster,
+        dryRun: this.options.dryRun, clock: this.options.clock, kube: this.options.accessFor(target.cluster, location), clusterName: target.cluster,
         target: { ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}) },
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        ...(this.options.autoScaling ? { autoScaling: this.options.autoScaling } : {}),
-        ...(this.options.eks ? { eks: this.options.eks } : {}),
+        ...(this.options.autoScalingIn ? { autoScaling: this.options.autoScalingIn(location) } : {}),
+        ...(this.options.eksIn ? { eks: this.options.eksIn(location) } : {}),
       });
       const changes = [...result.changes, ...result.undone.map((u) => `undone: ${u}`)];
       return { ...base, status: statusOf(result), detail: clip(`${result.status}${result.dryRun ? ' (dry run)' : ''}: ${result.report}`), durationMs: this.options.clock.now().getTime() - started, ...(changes.length ? { changes } : {}) };

@@ -7,6 +7,7 @@
 import { joinIncidentEvidence, type EvidencePart, type IncidentBundle } from '../evidence/incident-bundle.js';
 import type { CollectedEvidence, Target } from './model.js';
 import type { ClusterLocation, ClusterPort } from './ports.js';
+import { targetLocation } from './target-location.js';
 
 /** Why a cluster view is missing when no cluster access is wired (what the operator does next). */
 export const NO_CLUSTER_ACCESS = 'no Kubernetes API access is configured for this run: deploy with config eksClusters (EKS access entries), or pass --kubeconfig locally';
@@ -16,10 +17,11 @@ export function isClusterTarget(target: Target): target is Target & { readonly c
   return target.platform === 'eks' && typeof target.cluster === 'string';
 }
 
-/** Where a target points on its cluster. */
+/** Where a target points on its cluster (with the cluster's account and region when the target is located). */
 export function clusterLocationOf(target: Target & { readonly cluster: string }): ClusterLocation {
+  const location = targetLocation(target);
   return {
-    cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}),
+    cluster: target.cluster, ...(location ? { account: location.account, region: location.region } : {}), ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}),
     ...(target.pod ? { pod: target.pod } : {}), ...(target.instanceId ? { instanceId: target.instanceId } : {}),
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { KubernetesAlarmTarget } from '../kubernetes/alarm-targets.js';
 import type { Target } from './model.js';
-import type { ClusterPort } from './ports.js';
+import type { ClusterPort, TargetLocation } from './ports.js';
 
 type Dimensions = Readonly<Record<string, string>>;
 
@@ -31,23 +31,25 @@ export function isClusterDimensionSet(d: Dimensions): boolean {
 
 /**
  * A resolved node or pod as a workflow target. The id is the node's instance (SSM collects and
- * acts there, and the lock covers the node), else the node name, else the pod.
+ * acts there, and the lock covers the node), else the node name, else the pod. `location` is the
+ * alarm's account and region: the target carries it, so every later read and action goes there.
  * @example workflowTargetOf({ kind: 'node', cluster: 'prod', node: 'ip-10-0-1-23.ec2.internal', instanceId: 'i-0abc12345678' }) // { id: 'i-0abc12345678', platform: 'eks', … }
  */
-export function workflowTargetOf(t: KubernetesAlarmTarget): Target {
+export function workflowTargetOf(t: KubernetesAlarmTarget, location?: TargetLocation): Target {
   const id = t.instanceId ?? t.node ?? (t.kind === 'pod' ? `${t.namespace}/${t.pod}` : t.cluster);
   return {
-    id, platform: 'eks', cluster: t.cluster, ...(t.node ? { node: t.node } : {}), ...(t.instanceId ? { instanceId: t.instanceId } : {}),
+    id, platform: 'eks', cluster: t.cluster, ...(location ? { account: location.account, region: location.region } : {}), ...(t.node ? { node: t.node } : {}), ...(t.instanceId ? { instanceId: t.instanceId } : {}),
     ...(t.kind === 'pod' ? { namespace: t.namespace, pod: t.pod } : {}),
   };
 }
 
 /**
  * Splits an alarm's dimension sets: the Container Insights ones are resolved through `cluster`
- * (when wired), the others are returned in `rest` for the target grammar. Without `cluster`, node
- * sets go to `rest` (resolved through the target directory) and pod sets are unresolved.
+ * (when wired) on the clusters of `location` (the alarm's account and region), the others are
+ * returned in `rest` for the target grammar. Without `cluster`, node sets go to `rest` (resolved
+ * through the target directory) and pod sets are unresolved.
  */
-export async function resolveClusterDimensions(dimensions: readonly Dimensions[], cluster: ClusterPort | undefined): Promise<ClusterResolution> {
+export async function resolveClusterDimensions(dimensions: readonly Dimensions[], cluster: ClusterPort | undefined, location?: TargetLocation): Promise<ClusterResolution> {
   const onCluster = dimensions.filter(isClusterDimensionSet);
   const others = dimensions.filter((d) => !isClusterDimensionSet(d));
   if (onCluster.length === 0) return { targets: [], unresolved: [], rest: others };
@@ -58,6 +60,6 @@ export async function resolveClusterDimensions(dimensions: readonly Dimensions[]
       unresolved: pods.map((d) => ({ dimensions: d, reason: 'a pod-level alarm needs the cluster API to find its pods, and no cluster access is configured (config eksClusters; locally --kubeconfig)' })),
     };
   }
-  const resolution = await cluster.resolve(onCluster);
-  return { targets: resolution.targets.map(workflowTargetOf), unresolved: resolution.unresolved, rest: others };
+  const resolution = await cluster.resolve(onCluster, location);
+  return { targets: resolution.targets.map((t) => workflowTargetOf(t, location)), unresolved: resolution.unresolved, rest: others };
 }

@@ -111,9 +111,13 @@ export interface GroupMembership {
   groupOf(target: Target): Promise<TargetGroup | undefined>;
 }
 
-/** Where on a cluster an EKS target points: its node and/or pod. */
+/** Where on a cluster an EKS target points: its node and/or pod, and the account and region of the cluster when the target has them. */
 export interface ClusterLocation {
   readonly cluster: string;
+  /** The cluster's account (a spoke's: read through the spoke role); absent: the deployment's own. */
+  readonly account?: string;
+  /** The cluster's region (with `account`). */
+  readonly region?: string;
   readonly node?: string;
   readonly namespace?: string;
   readonly pod?: string;
@@ -125,13 +129,13 @@ export interface ClusterLocation {
 }
 
 /**
- * The Kubernetes API of the configured EKS clusters (AWS: the EKS token of the function's role;
- * locally: a kubeconfig). None of its methods throws for an unreachable or forbidden API server:
+ * The Kubernetes API of the configured EKS clusters (AWS: the EKS token of the function's role, or
+ * of the spoke role for a cluster in a spoke account; locally: a kubeconfig). None of its methods throws for an unreachable or forbidden API server:
  * the failure is part of the answer (an unresolved entry, an error section, an `unknown` check).
  */
 export interface ClusterPort {
-  /** Container Insights dimension sets -> node and pod targets (providerID, workload pods). */
-  resolve(dimensions: readonly Readonly<Record<string, string>>[]): Promise<KubernetesTargetResolution>;
+  /** Container Insights dimension sets -> node and pod targets (providerID, workload pods), on the clusters of `location` (absent: the deployment's own). */
+  resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution>;
   /** The cluster's `k8s.*` view of one target, to join with the node's SSM evidence. */
   read(target: ClusterLocation): Promise<EvidencePart>;
   /** Verify: re-reads the node condition / pod state the diagnosis rested on and judges it. */

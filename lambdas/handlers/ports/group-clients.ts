@@ -4,24 +4,18 @@
  * Scaling; in the target's spoke account when it is in one.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EKSClient } from '@aws-sdk/client-eks';
 import { AutoScalingGroupMembership } from '../../adapters/autoscaling/auto-scaling-group-membership.js';
-import { eksAccessFor } from '../../adapters/kubernetes/incident-evidence.js';
 import { NodeGroupMembership } from '../../adapters/kubernetes/node-group-membership.js';
 import { LocatedClients } from '../../adapters/sts/spoke-credentials.js';
 import { firstGroupOf } from '../../core/remediation/group-share.js';
 import type { GroupMembership } from '../../core/workflow/ports.js';
-import { credentialsProviderFrom } from './spoke-credentials.js';
+import { eksClusterAccess } from './eks-sites.js';
 
-/** Group membership over the cluster's nodes and the Auto Scaling API. */
+/** Group membership over the cluster's nodes (of the target's account) and the Auto Scaling API. */
 export function groupMembership(env: NodeJS.ProcessEnv): GroupMembership {
-  const credentials = credentialsProviderFrom(env);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const { accessFor, credentials } = eksClusterAccess(env);
   const sources: GroupMembership[] = [];
-  if (region) {
-    const eks = new EKSClient({ region });
-    sources.push(new NodeGroupMembership(eksAccessFor({ eks, region, credentials: eks.config.credentials, clock: { now: () => new Date() } })));
-  }
+  if (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) sources.push(new NodeGroupMembership(accessFor));
   sources.push(new AutoScalingGroupMembership(new LocatedClients(credentials, (c) => new AutoScalingClient(c))));
   return firstGroupOf(sources);
 }

@@ -1,9 +1,9 @@
-import { createHash, createHmac } from 'node:crypto';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createEksToken, EKS_TOKEN_PREFIX, EksTokenSource } from '../../../lambdas/adapters/kubernetes/eks-token.js';
 import { EksKubeAccess, KubeAccessError } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import { presignedGetSignature } from '../../support/sigv4.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const AT = new Date('2026-11-23T09:00:00Z');
@@ -17,21 +17,8 @@ function decode(token: string): URL {
   return new URL(Buffer.from(payload, 'base64url').toString('utf8'));
 }
 
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** SigV4 recomputed from the spec with node:crypto, independent of @smithy/signature-v4. */
-function expectedSignature(url: URL, clusterName: string, secret: string): string {
-  const q = [...url.searchParams.entries()].filter(([k]) => k !== 'X-Amz-Signature')
-    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
-  const canonical = ['GET', '/', q, `host:${url.host}`, `x-k8s-aws-id:${clusterName}`, '', 'host;x-k8s-aws-id', createHash('sha256').update('').digest('hex')].join('\n');
-  const amzDate = url.searchParams.get('X-Amz-Date')!;
-  const scope = url.searchParams.get('X-Amz-Credential')!.split('/').slice(1).join('/');
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  const [date, region, service] = scope.split('/');
-  let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(date!).digest();
-  for (const part of [region!, service!, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  return createHmac('sha256', key).update(toSign).digest('hex');
-}
+/** The signature STS would expect for the token's URL with `x-k8s-aws-id: <clusterName>`. */
+const expectedSignature = (url: URL, clusterName: string, secret: string): string => presignedGetSignature(url, { 'x-k8s-aws-id': clusterName }, secret);
 
 describe('EKS token (aws-iam-authenticator v1 format)', () => {
   it('is a presigned regional STS GetCallerIdentity URL that binds the cluster name', async () => {
@@ -74,6 +61,36 @@ describe('EKS token (aws-iam-authenticator v1 format)', () => {
     const second = await source.get();
     expect(second.token).not.toBe(first.token);
     expect(second.signedAt.getTime()).toBe(now);
+  });
+});
+
+describe('EKS token and the credentials that sign it', () => {
+  it('expires no later than the assumed-role credentials that signed it', async () => {
+    const expiration = new Date(AT.getTime() + 6 * 60_000);
+    const { expiresAt } = await createEksToken({ clusterName: 'c', region: 'us-east-2', credentials: async () => ({ ...creds, sessionToken: 's', expiration }), now: AT });
+    expect(expiresAt).toEqual(expiration);
+  });
+
+  it('is re-signed, with the credentials the provider gives then, two minutes before its credentials expire', async () => {
+    let now = AT.getTime();
+    const issued: string[] = [];
+    // A provider like the spoke role's: renews its credentials five minutes before they expire.
+    let current = { ...creds, accessKeyId: 'ASIAFIRST', sessionToken: 's1', expiration: new Date(now + 10 * 60_000) };
+    const provider = async () => {
+      if (current.expiration.getTime() - 5 * 60_000 <= now) current = { ...creds, accessKeyId: `ASIARENEWED${issued.length}`, sessionToken: 's2', expiration: new Date(now + 60 * 60_000) };
+      issued.push(current.accessKeyId);
+      return current;
+    };
+    const source = new EksTokenSource({ clusterName: 'c', region: 'us-east-2', credentials: provider }, { now: () => new Date(now) });
+    const first = await source.get();
+    expect(first.expiresAt.getTime()).toBe(AT.getTime() + 10 * 60_000);
+    now += 7 * 60_000; // 3 minutes left on the credentials: the token is still good
+    expect((await source.get()).token).toBe(first.token);
+    now += 60_000 + 1; // under 2 minutes left: re-signed, by renewed credentials
+    const second = await source.get();
+    expect(second.token).not.toBe(first.token);
+    expect(decode(second.token).searchParams.get('X-Amz-Credential')).toMatch(/^ASIARENEWED/);
+    expect(second.expiresAt.getTime()).toBe(now + 15 * 60_000);
   });
 });
 

@@ -93,3 +93,33 @@ describe('Verify: what was not read is unknown, and unknown is not a pass', () =
     expect(d).toMatchObject({ cleared: false, reason: `could not verify: Ready is True (${node.id}: k8s.node not collected)` });
   });
 });
+
+describe('a cluster in a spoke account: every cluster call carries the target\'s account and region', () => {
+  const where = { account: '222222222222', region: 'us-east-2' };
+  const spokeNode: Target = { ...node, ...where };
+
+  it('Intake resolves a spoke alarm\'s Container Insights sets on the spoke\'s clusters, and its targets say where they are', async () => {
+    const asked: unknown[] = [];
+    const cluster = { resolve: async (...args: unknown[]) => { asked.push(args); return { targets: [{ kind: 'node' as const, cluster: 'shop-prod', node: NODE, instanceId: node.instanceId }], unresolved: [] }; } } as unknown as ClusterPort;
+
+    const r = await resolveClusterDimensions([{ ClusterName: 'shop-prod', NodeName: NODE }], cluster, where);
+
+    expect(asked).toEqual([[[{ ClusterName: 'shop-prod', NodeName: NODE }], where]]);
+    expect(r.targets).toEqual([{ id: node.instanceId, platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId: node.instanceId, ...where }]);
+  });
+
+  it('Collect and Verify ask the cluster port with the target\'s account and region', async () => {
+    const reads: unknown[] = [];
+    const verifies: unknown[] = [];
+    const cluster = {
+      read: async (l: unknown) => { reads.push(l); return { kind: 'kubernetes-api', error: 'unused' }; },
+      verify: async (l: unknown) => { verifies.push(l); return []; },
+    } as unknown as ClusterPort;
+
+    await withClusterView(cluster, spokeNode as Target & { cluster: string }, { kind: 'ssm-command', bundle: nodeBundle }, new Date());
+    await verifyClusterState({ evidence: noStore, cluster }, [spokeNode], [], new Date());
+
+    expect(reads).toEqual([expect.objectContaining({ cluster: 'shop-prod', node: NODE, ...where })]);
+    expect(verifies).toEqual([expect.objectContaining({ cluster: 'shop-prod', node: NODE, ...where })]);
+  });
+});

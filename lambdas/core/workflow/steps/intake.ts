@@ -47,10 +47,11 @@ async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts
   const composite = alarm.alarmRule !== undefined ? await compositeDimensions(alarm.alarmRule, ports.alarms) : { dimensions: [], unresolved: [] };
   const dimensions = [...alarm.dimensions, ...composite.dimensions];
   const notTargets = [...alarm.unresolvedQueries.map(({ query, reason }) => ({ dimensions: {}, reason: `${reason}: ${query}` })), ...composite.unresolved];
-  // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
-  const onCluster = await resolveClusterDimensions(dimensions, ports.cluster);
   // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
-  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, locationOf(alarm.account, alarm.region)), ports.targets, ports.config.maxTargetsPerExecution);
+  const location = locationOf(alarm.account, alarm.region);
+  // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
+  const onCluster = await resolveClusterDimensions(dimensions, ports.cluster, location);
+  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, location), ports.targets, ports.config.maxTargetsPerExecution);
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
   const targets = [...onCluster.targets, ...expanded].filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id))).slice(0, ports.config.maxTargetsPerExecution);
   const dedupeKey = alarmDedupeKey(alarm);
