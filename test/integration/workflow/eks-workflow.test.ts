@@ -137,7 +137,8 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
     const run = await s.execute(JSON.parse(readFileSync(join(ALARMS, 'eks-node-filesystem-no-instance.json'), 'utf8')));
 
     expect(run.error).toBeUndefined();
-    expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+    // The alarm's account and region travel with the target (the hub's own here: read with the function's role).
+    expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', account: '123456789012', region: 'eu-west-1' }]);
     const bundle = await bundleOf(s, run.output.collection.evidence[0].ref);
     expect(Object.keys(bundle.sections)).toEqual(expect.arrayContaining(['kubelet.journal', 'disk.df', 'k8s.node', 'k8s.pods', 'k8s.events']));
     // The recorded node had no iostat: that section's error is kept beside the successes.
@@ -224,7 +225,7 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
     const run = await s.execute(alarmWith('eks-pod-restarts-workload.json', { ClusterName: CLUSTER, Namespace: 'shop', PodName: 'catalog' }, loadScenario('probe-failure-liveness').now));
 
     expect(run.error).toBeUndefined();
-    expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h' }]);
+    expect(run.output.intake.targets).toEqual([{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: CLUSTER, node: NODE, instanceId: 'i-0a1b2c3d4e5f60701', namespace: 'shop', pod: 'catalog-8b7a6c5d4-f3g4h', account: '123456789012', region: 'eu-west-1' }]);
     const bundle = await bundleOf(s, run.output.collection.evidence[0].ref);
     expect(bundle.sections['kubelet.journal']!.output).toContain('"Probe failed" probeType="Liveness"');
     expect(bundle.sections['k8s.events']!.output).toContain('Liveness probe failed');
