@@ -12,7 +12,19 @@ export const ADVERSARIAL_LINE = 16 * 1024;
 export function skeletonOf(source: string): string {
   let out = '';
   let i = 0;
-  const sample: Record<string, string> = { d: '7', D: 'x', w: 'a', W: ' ', s: ' ', S: 'x', b: '', B: '', n: '', r: '', t: '\t' };
+  const sample: Record<string, string> = {
+    d: '7',
+    D: 'x',
+    w: 'a',
+    W: ' ',
+    s: ' ',
+    S: 'x',
+    b: '',
+    B: '',
+    n: '',
+    r: '',
+    t: '\t',
+  };
   while (i < source.length) {
     const ch = source[i]!;
     if (ch === '\\') {
@@ -23,33 +35,73 @@ export function skeletonOf(source: string): string {
       let j = i + 1;
       const negated = source[j] === '^';
       if (negated) j++;
-      let first = source[j] === '\\' ? (sample[source[j + 1] ?? ''] ?? source[j + 1] ?? 'x') : (source[j] ?? 'x');
-      while (j < source.length && source[j] !== ']') { if (source[j] === '\\') j++; j++; }
+      let first =
+        source[j] === '\\'
+          ? (sample[source[j + 1] ?? ''] ?? source[j + 1] ?? 'x')
+          : (source[j] ?? 'x');
+      while (j < source.length && source[j] !== ']') {
+        if (source[j] === '\\') j++;
+        j++;
+      }
       if (negated) first = first === 'x' ? 'y' : 'x';
       out += first;
       i = j + 1;
     } else if (ch === '(') {
       // Keep the first branch of the group: skip from the first top-level '|' to the closing ')'.
-      if (source.startsWith('(?', i)) { const m = /^\(\?(:|<[A-Za-z_]\w*>|[=!]|<[=!])/.exec(source.slice(i)); i += m ? m[0].length : 2; } else i++;
+      if (source.startsWith('(?', i)) {
+        const m = /^\(\?(:|<[A-Za-z_]\w*>|[=!]|<[=!])/.exec(source.slice(i));
+        i += m ? m[0].length : 2;
+      } else i++;
       let depth = 0;
       for (let j = i; j < source.length; j++) {
         const c = source[j];
-        if (c === '\\') { j++; continue; }
-        if (c === '[') { while (j < source.length && source[j] !== ']') { if (source[j] === '\\') j++; j++; } continue; }
+        if (c === '\\') {
+          j++;
+          continue;
+        }
+        if (c === '[') {
+          while (j < source.length && source[j] !== ']') {
+            if (source[j] === '\\') j++;
+            j++;
+          }
+          continue;
+        }
         if (c === '(') depth++;
-        else if (c === ')') { if (depth === 0) break; depth--; }
-        else if (c === '|' && depth === 0) {
-          let k = j; let d = 0;
-          for (; k < source.length; k++) { const e = source[k]; if (e === '\\') { k++; continue; } if (e === '(') d++; else if (e === ')') { if (d === 0) break; d--; } }
+        else if (c === ')') {
+          if (depth === 0) break;
+          depth--;
+        } else if (c === '|' && depth === 0) {
+          let k = j;
+          let d = 0;
+          for (; k < source.length; k++) {
+            const e = source[k];
+            if (e === '\\') {
+              k++;
+              continue;
+            }
+            if (e === '(') d++;
+            else if (e === ')') {
+              if (d === 0) break;
+              d--;
+            }
+          }
           source = source.slice(0, j) + source.slice(k);
           break;
         }
       }
-    } else if (ch === ')' || ch === '^' || ch === '$' || ch === '?' || ch === '*' || ch === '+') i++;
+    } else if (ch === ')' || ch === '^' || ch === '$' || ch === '?' || ch === '*' || ch === '+')
+      i++;
     else if (ch === '|') break;
-    else if (ch === '{') { const close = source.indexOf('}', i); i = close < 0 ? i + 1 : close + 1; }
-    else if (ch === '.') { out += 'x'; i++; }
-    else { out += ch; i++; }
+    else if (ch === '{') {
+      const close = source.indexOf('}', i);
+      i = close < 0 ? i + 1 : close + 1;
+    } else if (ch === '.') {
+      out += 'x';
+      i++;
+    } else {
+      out += ch;
+      i++;
+    }
   }
   return out;
 }
@@ -88,5 +140,10 @@ export function bundleOfLines(lines: readonly string[], base?: EvidenceBundle): 
   const sections = { ...(base?.sections ?? {}) };
   const before = sections['docker.logs']?.output;
   sections['docker.logs'] = { output: [...(before ? [before] : []), ...lines].join('\n') };
-  return { schema: EVIDENCE_SCHEMA, target: base?.target ?? { platform: 'docker', instanceId: 'i-0adversary' }, collectedAt: base?.collectedAt ?? '2026-11-23T09:00:00Z', sections };
+  return {
+    schema: EVIDENCE_SCHEMA,
+    target: base?.target ?? { platform: 'docker', instanceId: 'i-0adversary' },
+    collectedAt: base?.collectedAt ?? '2026-11-23T09:00:00Z',
+    sections,
+  };
 }

@@ -1,9 +1,18 @@
-import { compileRunbooks, type CompiledPattern, type CompiledRulebook } from '../lambdas/core/classify/compile.js';
+import {
+  compileRunbooks,
+  type CompiledPattern,
+  type CompiledRulebook,
+} from '../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import type { LineRegex } from '../lambdas/core/classify/regex-engine.js';
 import type { EvidenceBundle } from '../lambdas/core/evidence/bundle.js';
 import { loadRunbookDirectory } from '../lambdas/adapters/local/runbook-directory.js';
-import { adversarialLineFor, allLiteralsLine, apiserverUrlAttack, bundleOfLines } from './adversarial-evidence.js';
+import {
+  adversarialLineFor,
+  allLiteralsLine,
+  apiserverUrlAttack,
+  bundleOfLines,
+} from './adversarial-evidence.js';
 import { generateEvidence } from './evidence-generator.js';
 
 /**
@@ -30,7 +39,11 @@ export function withBacktrackingEngine(rulebook: CompiledRulebook): CompiledRule
     const re = new RegExp(source, caseInsensitive ? 'i' : '');
     return { source, engine: 'backtracking', test: (text) => re.test(text) };
   };
-  const patterns: CompiledPattern[] = rulebook.patterns.map((p) => ({ ...p, regex: v8(p.leaf.pattern, !p.leaf.caseSensitive), unless: p.leaf.unless ? v8(p.leaf.unless, true) : null }));
+  const patterns: CompiledPattern[] = rulebook.patterns.map((p) => ({
+    ...p,
+    regex: v8(p.leaf.pattern, !p.leaf.caseSensitive),
+    unless: p.leaf.unless ? v8(p.leaf.unless, true) : null,
+  }));
   return { ...rulebook, patterns };
 }
 
@@ -40,8 +53,15 @@ export function withBacktrackingEngine(rulebook: CompiledRulebook): CompiledRule
  * found slowest on them (registry API paths, NetworkPolicy wording, probe failures).
  */
 export function fourAdversarialLines(rulebook: CompiledRulebook): string[] {
-  const find = (test: RegExp) => (rulebook.patterns.find((p) => test.test(p.leaf.pattern)) ?? rulebook.patterns[0]!).leaf.pattern;
-  return [apiserverUrlAttack(), adversarialLineFor(find(/\/v2\//)), adversarialLineFor(find(/podSelector/i)), adversarialLineFor(find(/probe failed/i))];
+  const find = (test: RegExp) =>
+    (rulebook.patterns.find((p) => test.test(p.leaf.pattern)) ?? rulebook.patterns[0]!).leaf
+      .pattern;
+  return [
+    apiserverUrlAttack(),
+    adversarialLineFor(find(/\/v2\//)),
+    adversarialLineFor(find(/podSelector/i)),
+    adversarialLineFor(find(/probe failed/i)),
+  ];
 }
 
 /** Four lines that carry every literal of the rulebook: the most regex work lines can ask for. */
@@ -63,24 +83,59 @@ export async function run(): Promise<void> {
   const flooded = bundleOfLines(fourLiteralFloodLines(linear), ordinary);
   const sameSizeOrdinary = generateEvidence(lines.reduce((n, l) => n + l.length + 1, 0));
   const aloneHostile = bundleOfLines(lines);
-  const classify = (rulebook: CompiledRulebook, bundle: EvidenceBundle) => () => { classifyEvidence(rulebook, bundle); };
+  const classify = (rulebook: CompiledRulebook, bundle: EvidenceBundle) => () => {
+    classifyEvidence(rulebook, bundle);
+  };
 
-  const [ord, host, flood, ordSmall, hostAlone] = interleavedBest([classify(linear, ordinary), classify(linear, hostile), classify(linear, flooded), classify(linear, sameSizeOrdinary), classify(linear, aloneHostile)], 15);
+  const [ord, host, flood, ordSmall, hostAlone] = interleavedBest(
+    [
+      classify(linear, ordinary),
+      classify(linear, hostile),
+      classify(linear, flooded),
+      classify(linear, sameSizeOrdinary),
+      classify(linear, aloneHostile),
+    ],
+    15,
+  );
   process.stdout.write(`${'case'.padEnd(58)}${'CPU ms'.padStart(9)}${'ratio'.padStart(8)}\n`);
-  process.stdout.write(`${'ordinary 1 MiB bundle'.padEnd(58)}${ord!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`);
-  process.stdout.write(`${'same + 4 adversarial 16 KB lines (must be <= 1.5)'.padEnd(58)}${host!.toFixed(2).padStart(9)}${(host! / ord!).toFixed(2).padStart(8)}\n`);
-  process.stdout.write(`${'same + 4 lines carrying every literal (recorded as busy)'.padEnd(58)}${flood!.toFixed(2).padStart(9)}${(flood! / ord!).toFixed(2).padStart(8)}\n`);
-  process.stdout.write(`${'ordinary 64 KB'.padEnd(58)}${ordSmall!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`);
-  process.stdout.write(`${'4 adversarial 16 KB lines alone (same size)'.padEnd(58)}${hostAlone!.toFixed(2).padStart(9)}${(hostAlone! / ordSmall!).toFixed(2).padStart(8)}\n`);
+  process.stdout.write(
+    `${'ordinary 1 MiB bundle'.padEnd(58)}${ord!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'same + 4 adversarial 16 KB lines (must be <= 1.5)'.padEnd(58)}${host!.toFixed(2).padStart(9)}${(host! / ord!).toFixed(2).padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'same + 4 lines carrying every literal (recorded as busy)'.padEnd(58)}${flood!.toFixed(2).padStart(9)}${(flood! / ord!).toFixed(2).padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'ordinary 64 KB'.padEnd(58)}${ordSmall!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'4 adversarial 16 KB lines alone (same size)'.padEnd(58)}${hostAlone!.toFixed(2).padStart(9)}${(hostAlone! / ordSmall!).toFixed(2).padStart(8)}\n`,
+  );
 
-  const [newOrd, oldOrd] = interleavedBest([classify(linear, ordinary), classify(backtracking, ordinary)], 7);
-  process.stdout.write(`${'ordinary 1 MiB: backtracking engine (before)'.padEnd(58)}${oldOrd!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`);
-  process.stdout.write(`${'ordinary 1 MiB: linear engine (now)'.padEnd(58)}${newOrd!.toFixed(2).padStart(9)}${(newOrd! / oldOrd!).toFixed(2).padStart(8)}\n`);
+  const [newOrd, oldOrd] = interleavedBest(
+    [classify(linear, ordinary), classify(backtracking, ordinary)],
+    7,
+  );
+  process.stdout.write(
+    `${'ordinary 1 MiB: backtracking engine (before)'.padEnd(58)}${oldOrd!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'ordinary 1 MiB: linear engine (now)'.padEnd(58)}${newOrd!.toFixed(2).padStart(9)}${(newOrd! / oldOrd!).toFixed(2).padStart(8)}\n`,
+  );
   // One red-team line only, cut to 4 KB: at 16 KB the backtracking engine takes seconds per line.
   const attack = bundleOfLines([apiserverUrlAttack(4096)]);
-  const [newAtk, oldAtk] = interleavedBest([classify(linear, attack), classify(backtracking, attack)], 3);
-  process.stdout.write(`${'one 4 KB red-team line: backtracking engine (before)'.padEnd(58)}${oldAtk!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`);
-  process.stdout.write(`${'one 4 KB red-team line: linear engine (now)'.padEnd(58)}${newAtk!.toFixed(2).padStart(9)}${(newAtk! / oldAtk!).toFixed(4).padStart(8)}\n`);
+  const [newAtk, oldAtk] = interleavedBest(
+    [classify(linear, attack), classify(backtracking, attack)],
+    3,
+  );
+  process.stdout.write(
+    `${'one 4 KB red-team line: backtracking engine (before)'.padEnd(58)}${oldAtk!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`,
+  );
+  process.stdout.write(
+    `${'one 4 KB red-team line: linear engine (now)'.padEnd(58)}${newAtk!.toFixed(2).padStart(9)}${(newAtk! / oldAtk!).toFixed(4).padStart(8)}\n`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

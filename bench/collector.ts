@@ -9,7 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
-import { DockerLab, labUnavailableReason, run as runArgv, type Daemon } from '../test/integration/docker/docker-lab.js';
+import {
+  DockerLab,
+  labUnavailableReason,
+  run as runArgv,
+  type Daemon,
+} from '../test/integration/docker/docker-lab.js';
 
 const BUDGET_SECONDS = 40;
 const TARGET_SECONDS = 5;
@@ -23,24 +28,48 @@ const BASELINE_REF = '4460594';
 function scriptsAt(ref: string): string | null {
   const dir = mkdtempSync('/tmp/pm-bench-baseline-');
   for (const file of ['docker-host.sh', 'lib.sh']) {
-    const shown = spawnSync('git', ['-C', REPO_ROOT, 'show', `${ref}:runbooks/collectors/${file}`], { encoding: 'utf8' });
-    if (shown.status !== 0) { rmSync(dir, { recursive: true, force: true }); return null; }
+    const shown = spawnSync(
+      'git',
+      ['-C', REPO_ROOT, 'show', `${ref}:runbooks/collectors/${file}`],
+      { encoding: 'utf8' },
+    );
+    if (shown.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      return null;
+    }
     writeFileSync(join(dir, file), shown.stdout);
   }
   return dir;
 }
 
 /** Runs a collector script in the lab as the local runner would; seconds and bytes of its bundle. */
-function timeScript(lab: DockerLab, daemon: Daemon, script: string): { seconds: number; bytes: number; sections: number } {
+function timeScript(
+  lab: DockerLab,
+  daemon: Daemon,
+  script: string,
+): { seconds: number; bytes: number; sections: number } {
   const started = performance.now();
-  const r = runArgv([...lab.wrapper, 'bash', script], {
-    ...process.env, DOCKER_HOST: daemon.dockerHost, PARAMEDIC_DOCKER_LOG_FILE: daemon.logFile, PARAMEDIC_IO_SAMPLE_SECONDS: '2',
-  }, 90_000);
+  const r = runArgv(
+    [...lab.wrapper, 'bash', script],
+    {
+      ...process.env,
+      DOCKER_HOST: daemon.dockerHost,
+      PARAMEDIC_DOCKER_LOG_FILE: daemon.logFile,
+      PARAMEDIC_IO_SAMPLE_SECONDS: '2',
+    },
+    90_000,
+  );
   const seconds = (performance.now() - started) / 1000;
   const bundle = JSON.parse(r.stdout) as { sections: Record<string, { error?: string | null }> };
-  const skipped = Object.entries(bundle.sections).filter(([, s]) => s.error?.startsWith('skipped')).map(([n]) => n);
+  const skipped = Object.entries(bundle.sections)
+    .filter(([, s]) => s.error?.startsWith('skipped'))
+    .map(([n]) => n);
   if (skipped.length) console.log(`  ${script}: sections skipped for time: ${skipped.join(', ')}`);
-  return { seconds, bytes: Buffer.byteLength(r.stdout), sections: Object.keys(bundle.sections).length };
+  return {
+    seconds,
+    bytes: Buffer.byteLength(r.stdout),
+    sections: Object.keys(bundle.sections).length,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -59,7 +88,19 @@ export async function run(): Promise<void> {
     const daemon = await lab.startDaemon('bench');
     lab.importBusybox(daemon);
     for (let i = 0; i < CONTAINERS; i++) {
-      const r = lab.docker(daemon, ['run', '-d', '--name', `bench-${i}`, '--expose', '8080', 'pm/busybox:1', 'httpd', '-f', '-p', '8080']);
+      const r = lab.docker(daemon, [
+        'run',
+        '-d',
+        '--name',
+        `bench-${i}`,
+        '--expose',
+        '8080',
+        'pm/busybox:1',
+        'httpd',
+        '-f',
+        '-p',
+        '8080',
+      ]);
       if (r.code !== 0) throw new Error(`docker run bench-${i}: ${r.stderr}`);
     }
     const now: { seconds: number; bytes: number }[] = [];
@@ -68,17 +109,25 @@ export async function run(): Promise<void> {
       if (baselineDir) {
         const b = timeScript(lab, daemon, join(baselineDir, 'docker-host.sh'));
         base.push(b);
-        console.log(`baseline (${BASELINE_REF}) run ${round}: ${b.seconds.toFixed(2)} s, ${(b.bytes / 1024).toFixed(1)} KiB, ${b.sections} sections`);
+        console.log(
+          `baseline (${BASELINE_REF}) run ${round}: ${b.seconds.toFixed(2)} s, ${(b.bytes / 1024).toFixed(1)} KiB, ${b.sections} sections`,
+        );
       }
       const c = timeScript(lab, daemon, join(REPO_ROOT, 'runbooks/collectors/docker-host.sh'));
       now.push(c);
-      console.log(`collector (docker host, ${CONTAINERS} containers) run ${round}: ${c.seconds.toFixed(2)} s, ${(c.bytes / 1024).toFixed(1)} KiB, ${c.sections} sections`);
+      console.log(
+        `collector (docker host, ${CONTAINERS} containers) run ${round}: ${c.seconds.toFixed(2)} s, ${(c.bytes / 1024).toFixed(1)} KiB, ${c.sections} sections`,
+      );
     }
     const m = median(now.map((r) => r.seconds));
     const size = median(now.map((r) => r.bytes));
-    const ratio = base.length ? ` = ${(m / median(base.map((r) => r.seconds))).toFixed(2)}x the baseline's ${median(base.map((r) => r.seconds)).toFixed(2)} s` : '';
-    console.log(`collector median: ${m.toFixed(2)} s${ratio} (target ${TARGET_SECONDS} s, budget ${BUDGET_SECONDS} s; includes a 2 s io sample), ` +
-      `size ${(size / 1024).toFixed(1)} KiB (bound ${TARGET_BYTES / 1024} KiB); load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+    const ratio = base.length
+      ? ` = ${(m / median(base.map((r) => r.seconds))).toFixed(2)}x the baseline's ${median(base.map((r) => r.seconds)).toFixed(2)} s`
+      : '';
+    console.log(
+      `collector median: ${m.toFixed(2)} s${ratio} (target ${TARGET_SECONDS} s, budget ${BUDGET_SECONDS} s; includes a 2 s io sample), ` +
+        `size ${(size / 1024).toFixed(1)} KiB (bound ${TARGET_BYTES / 1024} KiB); load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+    );
   } finally {
     await lab.tearDown();
     if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });

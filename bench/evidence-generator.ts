@@ -31,15 +31,24 @@ const NOISE: Record<string, string[]> = {
 
 // Failure lines sprinkled into the haystack (each is a real wording of some class).
 const NEEDLES: [string, string][] = [
-  ['docker.journal', 'Nov 23 09:10:00 ip-10-0-1-12 dockerd[1242]: failed to register layer: Error processing tar file(exit status 1): write /usr/lib/x86_64-linux-gnu/libLLVM.so.15: no space left on device'],
-  ['kernel.log', '[2204.118431] Memory cgroup out of memory: Killed process 23101 (python3) total-vm:65432kB, anon-rss:31800kB, file-rss:1200kB'],
+  [
+    'docker.journal',
+    'Nov 23 09:10:00 ip-10-0-1-12 dockerd[1242]: failed to register layer: Error processing tar file(exit status 1): write /usr/lib/x86_64-linux-gnu/libLLVM.so.15: no space left on device',
+  ],
+  [
+    'kernel.log',
+    '[2204.118431] Memory cgroup out of memory: Killed process 23101 (python3) total-vm:65432kB, anon-rss:31800kB, file-rss:1200kB',
+  ],
   ['k8s.pod-logs', "ModuleNotFoundError: No module named 'flask'"],
 ];
 
 /** A bundle of about `bytes` characters: realistic noise with a few failure lines in it. */
 export function generateEvidence(bytes: number, seed = 7): EvidenceBundle {
   let state = seed;
-  const rnd = () => { state = (state * 1103515245 + 12345) & 0x7fffffff; return state / 0x7fffffff; };
+  const rnd = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
   const names = Object.keys(NOISE);
   const perSection = Math.ceil(bytes / names.length);
   const sections: Record<string, { output: string }> = {};
@@ -52,8 +61,14 @@ export function generateEvidence(bytes: number, seed = 7): EvidenceBundle {
       parts.push(line);
       size += line.length + 1;
     }
-    for (const [section, needle] of NEEDLES) if (section === name) parts.splice(Math.floor(rnd() * parts.length), 0, needle);
+    for (const [section, needle] of NEEDLES)
+      if (section === name) parts.splice(Math.floor(rnd() * parts.length), 0, needle);
     sections[name] = { output: parts.join('\n') };
   }
-  return { schema: EVIDENCE_SCHEMA, target: { platform: 'docker', instanceId: 'i-0bench' }, collectedAt: '2026-11-23T09:00:00Z', sections };
+  return {
+    schema: EVIDENCE_SCHEMA,
+    target: { platform: 'docker', instanceId: 'i-0bench' },
+    collectedAt: '2026-11-23T09:00:00Z',
+    sections,
+  };
 }

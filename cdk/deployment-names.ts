@@ -24,5 +24,10 @@ export interface DeploymentNames extends StackNames {
 export function deploymentNames(config: Pick<ParamedicConfig, 'deploymentName'>): DeploymentNames {
   const name = config.deploymentName;
   const names = stackNamesOf(name);
-  return { ...names, spokeStackId: `ParamedicSpoke${name ? `-${name}` : ''}`, documentPrefix: documentPrefixOf(name), createdEventBusName: `paramedic${name ? `-${name}` : ''}` };
+  return {
+    ...names,
+    spokeStackId: `ParamedicSpoke${name ? `-${name}` : ''}`,
+    documentPrefix: documentPrefixOf(name),
+    createdEventBusName: `paramedic${name ? `-${name}` : ''}`,
+  };
 }

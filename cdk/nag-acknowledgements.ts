@@ -39,42 +39,152 @@ function ack(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** Acknowledges the findings we accept, with reasons. */
-export function acknowledgeFindings({ state, pipeline, spoke }: { state: StateStack; pipeline: PipelineStack; spoke?: SpokeStack }): void {
+export function acknowledgeFindings({
+  state,
+  pipeline,
+  spoke,
+}: {
+  state: StateStack;
+  pipeline: PipelineStack;
+  spoke?: SpokeStack;
+}): void {
   if (spoke) acknowledgeSpokeFindings(spoke);
-  for (const role of pipeline.spokeAccess?.assumableRoleArns ?? []) ack(pipeline, IAM5(`Resource::${nagResource(pipeline, role)}`), 'The spoke role exists once per region of a spoke account (paramedic-spoke-<region>); the role itself trusts only these functions, with the ExternalId');
+  for (const role of pipeline.spokeAccess?.assumableRoleArns ?? [])
+    ack(
+      pipeline,
+      IAM5(`Resource::${nagResource(pipeline, role)}`),
+      'The spoke role exists once per region of a spoke account (paramedic-spoke-<region>); the role itself trusts only these functions, with the ExternalId',
+    );
   // Stack-wide, Pipeline.
-  ack(pipeline, 'AwsSolutions-L1', 'Node.js 22 is the runtime the toolchain and tests target (TOOLCHAIN.md); move to 24 with the dev toolchain');
-  ack(pipeline, IAM5('Resource::*'), 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource; ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand have no command ARN; autoscaling:Describe* and ec2:Describe* are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition; Step Functions log delivery needs "*"; functions placed in a VPC for private EKS endpoints manage their ENIs (ec2:*NetworkInterface*, as AWSLambdaVPCAccessExecutionRole)');
-  for (const a of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) ack(pipeline, IAM5(`Action::${a}`), 'CDK grant on the project CMK that encrypts the tables, bucket, topic and logs; limited to that one key');
-  for (const a of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) ack(pipeline, IAM5(`Action::${a}`), 'CDK bucket grant (read / put) limited to the evidence bucket and its objects');
-  ack(pipeline, IAM5(`Resource::${nagResource(pipeline, state.exportValue(state.evidenceBucket.bucketArn))}/*`), 'Evidence objects are keyed by execution and target, unknown at deploy time; limited to the evidence bucket');
-  ack(pipeline, IAM5(`Resource::${nagResource(pipeline, state.exportValue(state.auditStore.auditTable.tableArn))}/index/*`), 'Queries on the audit GSIs (by execution, target, runbook, outcome, time)');
-  ack(pipeline, IAM5(`Resource::${nagResource(pipeline, instanceArnPattern(pipeline))}`), 'ssm:SendCommand targets any managed instance an alarm names; what may run is limited by the document ARNs in the same statement');
-  ack(pipeline, IAM5(`Resource::${nagResource(pipeline, alarmArnPattern(pipeline))}`), 'Verification reads the state of whichever alarm started the execution (read-only DescribeAlarms)');
+  ack(
+    pipeline,
+    'AwsSolutions-L1',
+    'Node.js 22 is the runtime the toolchain and tests target (TOOLCHAIN.md); move to 24 with the dev toolchain',
+  );
+  ack(
+    pipeline,
+    IAM5('Resource::*'),
+    'X-Ray PutTraceSegments/PutTelemetryRecords have no resource; ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand have no command ARN; autoscaling:Describe* and ec2:Describe* are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition; Step Functions log delivery needs "*"; functions placed in a VPC for private EKS endpoints manage their ENIs (ec2:*NetworkInterface*, as AWSLambdaVPCAccessExecutionRole)',
+  );
+  for (const a of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+    ack(
+      pipeline,
+      IAM5(`Action::${a}`),
+      'CDK grant on the project CMK that encrypts the tables, bucket, topic and logs; limited to that one key',
+    );
+  for (const a of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'])
+    ack(
+      pipeline,
+      IAM5(`Action::${a}`),
+      'CDK bucket grant (read / put) limited to the evidence bucket and its objects',
+    );
+  ack(
+    pipeline,
+    IAM5(`Resource::${nagResource(pipeline, state.exportValue(state.evidenceBucket.bucketArn))}/*`),
+    'Evidence objects are keyed by execution and target, unknown at deploy time; limited to the evidence bucket',
+  );
+  ack(
+    pipeline,
+    IAM5(
+      `Resource::${nagResource(pipeline, state.exportValue(state.auditStore.auditTable.tableArn))}/index/*`,
+    ),
+    'Queries on the audit GSIs (by execution, target, runbook, outcome, time)',
+  );
+  ack(
+    pipeline,
+    IAM5(`Resource::${nagResource(pipeline, instanceArnPattern(pipeline))}`),
+    'ssm:SendCommand targets any managed instance an alarm names; what may run is limited by the document ARNs in the same statement',
+  );
+  ack(
+    pipeline,
+    IAM5(`Resource::${nagResource(pipeline, alarmArnPattern(pipeline))}`),
+    'Verification reads the state of whichever alarm started the execution (read-only DescribeAlarms)',
+  );
   for (const task of WORKFLOW_TASK_NAMES) {
     const fn = pipeline.functions[task];
-    ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionArn)}:*`), 'Step Functions invokes the workflow functions including their versions/aliases (LambdaInvoke grant)');
-    ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
+    ack(
+      pipeline,
+      IAM5(`Resource::${nagResource(pipeline, fn.functionArn)}:*`),
+      'Step Functions invokes the workflow functions including their versions/aliases (LambdaInvoke grant)',
+    );
+    ack(
+      pipeline,
+      IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`),
+      "Log streams of the function's own log group",
+    );
   }
-  for (const fn of [pipeline.approveFunction, pipeline.commandCompletion.function, pipeline.interruptedExecutions.function]) {
-    ack(pipeline, IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`), 'Log streams of the function\'s own log group');
+  for (const fn of [
+    pipeline.approveFunction,
+    pipeline.commandCompletion.function,
+    pipeline.interruptedExecutions.function,
+  ]) {
+    ack(
+      pipeline,
+      IAM5(`Resource::${nagResource(pipeline, fn.functionLogGroup.logGroupArn)}:*`),
+      "Log streams of the function's own log group",
+    );
   }
   for (const cluster of pipeline.eksClusters) {
-    ack(pipeline, IAM5(`Resource::${nagResource(pipeline, nodegroupArnPattern(pipeline, cluster))}`), `nodegroup-scale-up acts on the node groups of configured cluster ${cluster}, whose names are read at run time`);
+    ack(
+      pipeline,
+      IAM5(`Resource::${nagResource(pipeline, nodegroupArnPattern(pipeline, cluster))}`),
+      `nodegroup-scale-up acts on the node groups of configured cluster ${cluster}, whose names are read at run time`,
+    );
   }
-  ack(pipeline.intake.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the alarm rule target');
-  ack(pipeline.events.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the run-request rule target');
+  ack(
+    pipeline.intake.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the alarm rule target',
+  );
+  ack(
+    pipeline.events.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the run-request rule target',
+  );
   // State stack.
-  ack(state.instanceOutputPolicy, IAM5(`Resource::${nagResource(state, state.evidenceBucket.arnForObjects('ssm-output/*'))}`), 'The SSM agent writes each command\'s output under ssm-output/<command>/<instance>/, unknown in advance');
-  ack(state.accessLogBucket, 'AwsSolutions-S1', 'This is the access-log bucket; logging it into itself would loop');
+  ack(
+    state.instanceOutputPolicy,
+    IAM5(`Resource::${nagResource(state, state.evidenceBucket.arnForObjects('ssm-output/*'))}`),
+    "The SSM agent writes each command's output under ssm-output/<command>/<instance>/, unknown in advance",
+  );
+  ack(
+    state.accessLogBucket,
+    'AwsSolutions-S1',
+    'This is the access-log bucket; logging it into itself would loop',
+  );
 }
 
 /** The spoke stack's accepted findings. */
 function acknowledgeSpokeFindings(spoke: SpokeStack): void {
-  ack(spoke, IAM5('Resource::*'), 'autoscaling:Describe*, ec2:DescribeInstances and ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition');
-  ack(spoke, IAM5(`Resource::${nagResource(spoke, instanceArnPattern(spoke))}`), 'ssm:SendCommand targets any managed instance an alarm names; only the tagged ones, and only the documents named in the same grant');
-  ack(spoke, IAM5(`Resource::${nagResource(spoke, spoke.outputBucket.arnForObjects('ssm-output/*'))}`), 'The SSM agent writes each command\'s output under ssm-output/<command>/<instance>/, unknown in advance; the hub reads it back');
-  for (const cluster of spoke.eksClusters) ack(spoke, IAM5(`Resource::${nagResource(spoke, nodegroupArnPattern(spoke, cluster))}`), `nodegroup-scale-up acts on the node groups of spoke cluster ${cluster}, whose names are read at run time`);
-  ack(spoke.outputBucket, 'AwsSolutions-S1', 'Raw SSM output, copied into the hub\'s evidence bundles and expired after the retention; the hub\'s evidence bucket keeps the access logs that matter');
-  ack(spoke.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the forwarding rule target');
+  ack(
+    spoke,
+    IAM5('Resource::*'),
+    'autoscaling:Describe*, ec2:DescribeInstances and ssm:GetCommandInvocation/ListCommandInvocations/CancelCommand are not resource-scoped; autoscaling:TerminateInstanceInAutoScalingGroup is limited by a resource-tag condition',
+  );
+  ack(
+    spoke,
+    IAM5(`Resource::${nagResource(spoke, instanceArnPattern(spoke))}`),
+    'ssm:SendCommand targets any managed instance an alarm names; only the tagged ones, and only the documents named in the same grant',
+  );
+  ack(
+    spoke,
+    IAM5(`Resource::${nagResource(spoke, spoke.outputBucket.arnForObjects('ssm-output/*'))}`),
+    "The SSM agent writes each command's output under ssm-output/<command>/<instance>/, unknown in advance; the hub reads it back",
+  );
+  for (const cluster of spoke.eksClusters)
+    ack(
+      spoke,
+      IAM5(`Resource::${nagResource(spoke, nodegroupArnPattern(spoke, cluster))}`),
+      `nodegroup-scale-up acts on the node groups of spoke cluster ${cluster}, whose names are read at run time`,
+    );
+  ack(
+    spoke.outputBucket,
+    'AwsSolutions-S1',
+    "Raw SSM output, copied into the hub's evidence bundles and expired after the retention; the hub's evidence bucket keeps the access logs that matter",
+  );
+  ack(
+    spoke.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the forwarding rule target',
+  );
 }

@@ -66,7 +66,10 @@ export async function buildCli({ quiet = false } = {}) {
   // follow `new URL(..., import.meta.url)`, so ship it beside every place that module can land.
   for (const dir of [OUT_DIR, join(OUT_DIR, 'chunks')]) {
     mkdirSync(dir, { recursive: true });
-    copyFileSync(join(ROOT, 'lambdas', 'local', 'workflow.asl.json'), join(dir, 'workflow.asl.json'));
+    copyFileSync(
+      join(ROOT, 'lambdas', 'local', 'workflow.asl.json'),
+      join(dir, 'workflow.asl.json'),
+    );
   }
   if (!quiet)
     process.stderr.write(

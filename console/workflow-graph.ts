@@ -6,11 +6,29 @@
 import { escapeXml } from './svg.js';
 
 /** A state as a box. */
-export interface GraphNode { readonly id: string; readonly type: string; readonly layer: number; readonly x: number; readonly y: number; readonly w: number; readonly h: number }
+export interface GraphNode {
+  readonly id: string;
+  readonly type: string;
+  readonly layer: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
 /** A transition. */
-export interface GraphEdge { readonly from: string; readonly to: string; readonly kind: 'next' | 'choice' | 'default' | 'catch'; readonly label?: string }
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'next' | 'choice' | 'default' | 'catch';
+  readonly label?: string;
+}
 /** A laid-out graph. */
-export interface WorkflowGraph { readonly nodes: readonly GraphNode[]; readonly edges: readonly GraphEdge[]; readonly width: number; readonly height: number }
+export interface WorkflowGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  readonly width: number;
+  readonly height: number;
+}
 
 const NODE_W = 150;
 const NODE_H = 34;
@@ -23,7 +41,10 @@ function choiceLabel(rule: Record<string, any>): string {
   const variable = String(rule.Variable ?? '').replace(/^\$\./, '');
   if (!op) return '';
   const value = rule[op];
-  return `${variable.split('.').pop()}=${typeof value === 'object' ? '…' : String(value)}`.slice(0, 28);
+  return `${variable.split('.').pop()}=${typeof value === 'object' ? '…' : String(value)}`.slice(
+    0,
+    28,
+  );
 }
 
 /** The transitions of a definition's top-level states. */
@@ -31,15 +52,20 @@ export function workflowEdges(states: Record<string, any>): GraphEdge[] {
   const edges: GraphEdge[] = [];
   for (const [id, s] of Object.entries(states)) {
     if (s.Next) edges.push({ from: id, to: s.Next, kind: 'next' });
-    for (const c of s.Choices ?? []) if (c.Next) edges.push({ from: id, to: c.Next, kind: 'choice', label: choiceLabel(c) });
+    for (const c of s.Choices ?? [])
+      if (c.Next) edges.push({ from: id, to: c.Next, kind: 'choice', label: choiceLabel(c) });
     if (s.Default) edges.push({ from: id, to: s.Default, kind: 'default', label: 'default' });
-    for (const c of s.Catch ?? []) if (c.Next) edges.push({ from: id, to: c.Next, kind: 'catch', label: 'catch' });
+    for (const c of s.Catch ?? [])
+      if (c.Next) edges.push({ from: id, to: c.Next, kind: 'catch', label: 'catch' });
   }
   return edges.filter((e) => e.to in states);
 }
 
 /** Lays the states out in layers (longest path from StartAt, back edges ignored). */
-export function layoutWorkflow(definition: { StartAt: string; States: Record<string, any> }): WorkflowGraph {
+export function layoutWorkflow(definition: {
+  StartAt: string;
+  States: Record<string, any>;
+}): WorkflowGraph {
   const states = definition.States;
   const edges = workflowEdges(states);
   const out = new Map<string, string[]>();
@@ -68,20 +94,36 @@ export function layoutWorkflow(definition: { StartAt: string; States: Record<str
     }
   }
   const rows = new Map<number, string[]>();
-  for (const id of Object.keys(states)) rows.set(layer.get(id) ?? 0, [...(rows.get(layer.get(id) ?? 0) ?? []), id]);
+  for (const id of Object.keys(states))
+    rows.set(layer.get(id) ?? 0, [...(rows.get(layer.get(id) ?? 0) ?? []), id]);
   const widest = Math.max(...[...rows.values()].map((r) => r.length));
   const width = MARGIN * 2 + widest * NODE_W + (widest - 1) * GAP_X;
   const nodes: GraphNode[] = [];
   for (const [l, ids] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
     const rowWidth = ids.length * NODE_W + (ids.length - 1) * GAP_X;
-    ids.forEach((id, i) => nodes.push({ id, type: String(states[id].Type), layer: l, x: (width - rowWidth) / 2 + i * (NODE_W + GAP_X), y: MARGIN + l * (NODE_H + GAP_Y), w: NODE_W, h: NODE_H }));
+    ids.forEach((id, i) =>
+      nodes.push({
+        id,
+        type: String(states[id].Type),
+        layer: l,
+        x: (width - rowWidth) / 2 + i * (NODE_W + GAP_X),
+        y: MARGIN + l * (NODE_H + GAP_Y),
+        w: NODE_W,
+        h: NODE_H,
+      }),
+    );
   }
-  const height = MARGIN * 2 + (Math.max(...nodes.map((n) => n.layer)) + 1) * (NODE_H + GAP_Y) - GAP_Y;
+  const height =
+    MARGIN * 2 + (Math.max(...nodes.map((n) => n.layer)) + 1) * (NODE_H + GAP_Y) - GAP_Y;
   return { nodes, edges, width, height };
 }
 
 /** Renders the graph as SVG; `path` is the ordered list of states the execution entered. */
-export function renderWorkflowSvg(definition: { StartAt: string; States: Record<string, any> }, path: readonly string[] = [], options: { failedStates?: readonly string[] } = {}): string {
+export function renderWorkflowSvg(
+  definition: { StartAt: string; States: Record<string, any> },
+  path: readonly string[] = [],
+  options: { failedStates?: readonly string[] } = {},
+): string {
   const g = layoutWorkflow(definition);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const visited = new Set(path);
@@ -89,8 +131,12 @@ export function renderWorkflowSvg(definition: { StartAt: string; States: Record<
   for (let i = 1; i < path.length; i++) taken.add(`${path[i - 1]}\u0000${path[i]}`);
   const failed = new Set(options.failedStates ?? []);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="workflow-graph" viewBox="0 0 ${g.width} ${g.height}" width="${g.width}" height="${g.height}" role="img" aria-label="workflow graph">`);
-  parts.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8a94a6"/></marker><marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f8a4c"/></marker></defs>');
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="workflow-graph" viewBox="0 0 ${g.width} ${g.height}" width="${g.width}" height="${g.height}" role="img" aria-label="workflow graph">`,
+  );
+  parts.push(
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8a94a6"/></marker><marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f8a4c"/></marker></defs>',
+  );
   for (const e of g.edges) {
     const a = byId.get(e.from)!;
     const b = byId.get(e.to)!;
@@ -107,9 +153,13 @@ export function renderWorkflowSvg(definition: { StartAt: string; States: Record<
       d = `M${a.x + a.w},${a.y + a.h / 2} C${side},${a.y + a.h / 2} ${side},${b.y + b.h / 2} ${b.x + b.w},${b.y + b.h / 2}`;
     }
     const cls = `edge edge-${e.kind}${isTaken ? ' taken' : ''}`;
-    parts.push(`<path class="${cls}" d="${d}" fill="none" stroke="${isTaken ? '#1f8a4c' : e.kind === 'catch' ? '#d08770' : '#b6bdc9'}" stroke-width="${isTaken ? 2.6 : 1.2}"${e.kind === 'catch' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#${isTaken ? 'arrow-taken' : 'arrow'})"><title>${escapeXml(`${e.from} → ${e.to}${e.label ? ` (${e.label})` : ''}`)}</title></path>`);
+    parts.push(
+      `<path class="${cls}" d="${d}" fill="none" stroke="${isTaken ? '#1f8a4c' : e.kind === 'catch' ? '#d08770' : '#b6bdc9'}" stroke-width="${isTaken ? 2.6 : 1.2}"${e.kind === 'catch' ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#${isTaken ? 'arrow-taken' : 'arrow'})"><title>${escapeXml(`${e.from} → ${e.to}${e.label ? ` (${e.label})` : ''}`)}</title></path>`,
+    );
     if (e.label && e.kind === 'choice') {
-      parts.push(`<text class="edge-label" x="${(x1 + x2) / 2 + 4}" y="${(y1 + y2) / 2}" font-size="9" fill="${isTaken ? '#1f8a4c' : '#6b7385'}">${escapeXml(e.label)}</text>`);
+      parts.push(
+        `<text class="edge-label" x="${(x1 + x2) / 2 + 4}" y="${(y1 + y2) / 2}" font-size="9" fill="${isTaken ? '#1f8a4c' : '#6b7385'}">${escapeXml(e.label)}</text>`,
+      );
     }
   }
   for (const n of g.nodes) {
@@ -119,10 +169,18 @@ export function renderWorkflowSvg(definition: { StartAt: string; States: Record<
     const stroke = isFailed ? '#c0392b' : isVisited ? '#1f8a4c' : '#c5cbd6';
     const rx = n.type === 'Choice' ? 17 : n.type === 'Succeed' || n.type === 'Fail' ? 17 : 5;
     const order = path.indexOf(n.id);
-    parts.push(`<g class="node node-${escapeXml(n.type.toLowerCase())}${isVisited ? ' visited' : ''}${isFailed ? ' failed' : ''}" data-state="${escapeXml(n.id)}">`);
-    parts.push(`<rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${isVisited ? 2 : 1}"/>`);
-    parts.push(`<text x="${n.x + n.w / 2}" y="${n.y + 15}" text-anchor="middle" font-size="12" font-weight="${isVisited ? 600 : 400}" fill="#1d2433">${escapeXml(n.id.length > 22 ? `${n.id.slice(0, 21)}…` : n.id)}</text>`);
-    parts.push(`<text x="${n.x + n.w / 2}" y="${n.y + 28}" text-anchor="middle" font-size="9" fill="#6b7385">${escapeXml(n.type)}${order >= 0 ? ` · #${order + 1}` : ''}</text>`);
+    parts.push(
+      `<g class="node node-${escapeXml(n.type.toLowerCase())}${isVisited ? ' visited' : ''}${isFailed ? ' failed' : ''}" data-state="${escapeXml(n.id)}">`,
+    );
+    parts.push(
+      `<rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${isVisited ? 2 : 1}"/>`,
+    );
+    parts.push(
+      `<text x="${n.x + n.w / 2}" y="${n.y + 15}" text-anchor="middle" font-size="12" font-weight="${isVisited ? 600 : 400}" fill="#1d2433">${escapeXml(n.id.length > 22 ? `${n.id.slice(0, 21)}…` : n.id)}</text>`,
+    );
+    parts.push(
+      `<text x="${n.x + n.w / 2}" y="${n.y + 28}" text-anchor="middle" font-size="9" fill="#6b7385">${escapeXml(n.type)}${order >= 0 ? ` · #${order + 1}` : ''}</text>`,
+    );
     parts.push(`<title>${escapeXml(n.id)} (${escapeXml(n.type)})</title></g>`);
   }
   parts.push('</svg>');

@@ -32,7 +32,10 @@ export function alarmEventPattern(prefixes: readonly string[]): events.EventPatt
     source: [ALARM_STATE_CHANGE.source],
     detailType: [ALARM_STATE_CHANGE.detailType],
     // A composite alarm with suppressed actions (its suppressor in ALARM, or a wait/extension period) starts nothing; Intake checks again.
-    detail: { state: { value: [...INTAKE_STATES], actionsSuppressedBy: [{ exists: false }] }, alarmName: prefixes.map((prefix) => ({ prefix })) },
+    detail: {
+      state: { value: [...INTAKE_STATES], actionsSuppressedBy: [{ exists: false }] },
+      alarmName: prefixes.map((prefix) => ({ prefix })),
+    },
   };
 }
 
@@ -47,8 +50,15 @@ export class AlarmIntake extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmIntakeProps) {
     super(scope, id);
-    if (props.alarmNamePrefixes.length === 0) throw new Error('AlarmIntake: give at least one alarm name prefix; an empty filter would start the workflow for every alarm');
-    const { target, deadLetterQueue } = workflowStartTarget(this, props.stateMachine, props.encryptionKey);
+    if (props.alarmNamePrefixes.length === 0)
+      throw new Error(
+        'AlarmIntake: give at least one alarm name prefix; an empty filter would start the workflow for every alarm',
+      );
+    const { target, deadLetterQueue } = workflowStartTarget(
+      this,
+      props.stateMachine,
+      props.encryptionKey,
+    );
     this.deadLetterQueue = deadLetterQueue;
     this.rule = new events.Rule(this, 'AlarmStateChange', {
       description: 'Paramedic: CloudWatch alarms entering ALARM',
@@ -58,7 +68,8 @@ export class AlarmIntake extends Construct {
     if (props.forwardedTo) {
       this.forwardedRule = new events.Rule(this, 'ForwardedAlarmStateChange', {
         eventBus: props.forwardedTo,
-        description: 'Paramedic: CloudWatch alarms of spoke accounts entering ALARM, forwarded to this bus',
+        description:
+          'Paramedic: CloudWatch alarms of spoke accounts entering ALARM, forwarded to this bus',
         eventPattern: alarmEventPattern(props.alarmNamePrefixes),
         targets: [target],
       });

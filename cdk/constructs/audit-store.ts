@@ -8,14 +8,19 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AUDIT_TABLE, IDEMPOTENCY_TABLE, STATE_TABLE } from '../../lambdas/adapters/dynamodb/table-layout.js';
+import {
+  AUDIT_TABLE,
+  IDEMPOTENCY_TABLE,
+  STATE_TABLE,
+} from '../../lambdas/adapters/dynamodb/table-layout.js';
 
 /** Props of the audit store. */
 export interface AuditStoreProps {
   readonly encryptionKey: kms.IKey;
 }
 
-const type = (t: 'S' | 'N'): dynamodb.AttributeType => (t === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER);
+const type = (t: 'S' | 'N'): dynamodb.AttributeType =>
+  t === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
 
 /** Audit, state and idempotency tables. */
 export class AuditStore extends Construct {
@@ -49,10 +54,15 @@ export class AuditStore extends Construct {
       });
     }
     this.stateTable = new dynamodb.Table(this, 'State', {
-      ...common, partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING }, timeToLiveAttribute: STATE_TABLE.ttlAttribute,
+      ...common,
+      partitionKey: { name: STATE_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: STATE_TABLE.ttlAttribute,
     });
     this.idempotencyTable = new dynamodb.Table(this, 'Idempotency', {
-      ...common, removalPolicy: RemovalPolicy.DESTROY, partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING }, timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      ...common,
+      removalPolicy: RemovalPolicy.DESTROY,
+      partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
     });
   }
 
@@ -61,11 +71,22 @@ export class AuditStore extends Construct {
    * partition (IAM `dynamodb:LeadingKeys`), so an appender can never edit an entry or an anchor.
    */
   grantAppend(grantee: iam.IGrantable): void {
-    this.auditTable.grant(grantee, 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DescribeTable');
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['dynamodb:UpdateItem'], resources: [this.auditTable.tableArn],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_TABLE.countKey] } },
-    }));
+    this.auditTable.grant(
+      grantee,
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:DescribeTable',
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.auditTable.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_TABLE.countKey] },
+        },
+      }),
+    );
     this.auditTable.encryptionKey?.grantEncryptDecrypt(grantee);
   }
 }

@@ -65,19 +65,47 @@ export class ClusterAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
-    if (props.network && !props.networkFunctions?.length) throw new ClusterAccessError('network is set but networkFunctions is empty: name the functions that call the cluster API');
-    if (props.network && (props.network.subnetIds.length === 0 || props.network.securityGroupIds.length === 0)) throw new ClusterAccessError('network needs at least one subnet id and one security group id');
-    if (props.remediationRoles.length === 0) throw new ClusterAccessError('give at least one remediation role (the function that wires the executors port)');
-    if (props.remediationRoles.some((r) => props.collectionRoles.includes(r))) throw new ClusterAccessError('the remediation role must not also be a collection role (one access entry per principal and cluster)');
+    if (props.network && !props.networkFunctions?.length)
+      throw new ClusterAccessError(
+        'network is set but networkFunctions is empty: name the functions that call the cluster API',
+      );
+    if (
+      props.network &&
+      (props.network.subnetIds.length === 0 || props.network.securityGroupIds.length === 0)
+    )
+      throw new ClusterAccessError(
+        'network needs at least one subnet id and one security group id',
+      );
+    if (props.remediationRoles.length === 0)
+      throw new ClusterAccessError(
+        'give at least one remediation role (the function that wires the executors port)',
+      );
+    if (props.remediationRoles.some((r) => props.collectionRoles.includes(r)))
+      throw new ClusterAccessError(
+        'the remediation role must not also be a collection role (one access entry per principal and cluster)',
+      );
     const entries = new Map<string, eks.CfnAccessEntry[]>();
     props.clusters.forEach((cluster, ci) => {
-      const list: eks.CfnAccessEntry[] = props.collectionRoles.map((role, ri) => new eks.CfnAccessEntry(this, `Collect${ci}x${ri}`, {
-        clusterName: cluster, principalArn: role.roleArn, type: 'STANDARD', kubernetesGroups: [COLLECTION_GROUP],
-        accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
-      }));
-      props.remediationRoles.forEach((role, ri) => list.push(new eks.CfnAccessEntry(this, ri === 0 ? `Remediate${ci}` : `Remediate${ci}x${ri}`, {
-        clusterName: cluster, principalArn: role.roleArn, type: 'STANDARD', kubernetesGroups: [REMEDIATION_GROUP],
-      })));
+      const list: eks.CfnAccessEntry[] = props.collectionRoles.map(
+        (role, ri) =>
+          new eks.CfnAccessEntry(this, `Collect${ci}x${ri}`, {
+            clusterName: cluster,
+            principalArn: role.roleArn,
+            type: 'STANDARD',
+            kubernetesGroups: [COLLECTION_GROUP],
+            accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
+          }),
+      );
+      props.remediationRoles.forEach((role, ri) =>
+        list.push(
+          new eks.CfnAccessEntry(this, ri === 0 ? `Remediate${ci}` : `Remediate${ci}x${ri}`, {
+            clusterName: cluster,
+            principalArn: role.roleArn,
+            type: 'STANDARD',
+            kubernetesGroups: [REMEDIATION_GROUP],
+          }),
+        ),
+      );
       entries.set(cluster, list);
     });
     this.accessEntries = entries;
@@ -87,12 +115,23 @@ export class ClusterAccess extends Construct {
     if (props.network) {
       for (const fn of props.networkFunctions ?? []) {
         const cfn = fn.node.defaultChild as lambda.CfnFunction;
-        cfn.vpcConfig = { subnetIds: [...props.network.subnetIds], securityGroupIds: [...props.network.securityGroupIds] };
+        cfn.vpcConfig = {
+          subnetIds: [...props.network.subnetIds],
+          securityGroupIds: [...props.network.securityGroupIds],
+        };
         // What AWSLambdaVPCAccessExecutionRole grants, inline: Lambda manages the function's ENIs.
-        fn.role?.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-          resources: ['*'],
-        }));
+        fn.role?.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: [
+              'ec2:CreateNetworkInterface',
+              'ec2:DescribeNetworkInterfaces',
+              'ec2:DeleteNetworkInterface',
+              'ec2:AssignPrivateIpAddresses',
+              'ec2:UnassignPrivateIpAddresses',
+            ],
+            resources: ['*'],
+          }),
+        );
       }
     }
   }

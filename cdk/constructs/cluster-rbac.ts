@@ -15,14 +15,27 @@ export const REMEDIATION_GROUP = 'paramedic-remediation';
 
 /** API group of each resource the permissions name ('' is the core group). */
 const API_GROUP: Readonly<Record<string, string>> = {
-  nodes: '', pods: '', 'pods/log': '', 'pods/eviction': '', events: '', namespaces: '', services: '', endpoints: '',
-  deployments: 'apps', daemonsets: 'apps', statefulsets: 'apps', ingresses: 'networking.k8s.io', networkpolicies: 'networking.k8s.io',
+  nodes: '',
+  pods: '',
+  'pods/log': '',
+  'pods/eviction': '',
+  events: '',
+  namespaces: '',
+  services: '',
+  endpoints: '',
+  deployments: 'apps',
+  daemonsets: 'apps',
+  statefulsets: 'apps',
+  ingresses: 'networking.k8s.io',
+  networkpolicies: 'networking.k8s.io',
 };
 
 /** A permission names a resource with no known API group: add it to API_GROUP. */
 export class UnknownKubernetesResourceError extends Error {
   constructor(permission: string) {
-    super(`kubernetes permission "${permission}" names a resource cdk/constructs/cluster-rbac.ts does not know the API group of; add it to API_GROUP`);
+    super(
+      `kubernetes permission "${permission}" names a resource cdk/constructs/cluster-rbac.ts does not know the API group of; add it to API_GROUP`,
+    );
     this.name = 'UnknownKubernetesResourceError';
   }
 }
@@ -39,7 +52,8 @@ export function rulesFor(permissions: Iterable<string>): PolicyRule[] {
   const verbsByResource = new Map<string, Set<string>>();
   for (const p of permissions) {
     const [verb, resource] = p.split(' ');
-    if (!verb || !resource || API_GROUP[resource] === undefined) throw new UnknownKubernetesResourceError(p);
+    if (!verb || !resource || API_GROUP[resource] === undefined)
+      throw new UnknownKubernetesResourceError(p);
     verbsByResource.set(resource, (verbsByResource.get(resource) ?? new Set()).add(verb));
   }
   const rules = new Map<string, { apiGroups: string[]; resources: string[]; verbs: string[] }>();
@@ -50,7 +64,9 @@ export function rulesFor(permissions: Iterable<string>): PolicyRule[] {
     rule.resources.push(resource);
     rules.set(key, rule);
   }
-  return [...rules.values()].sort((a, b) => `${a.apiGroups[0]}|${a.resources[0]}`.localeCompare(`${b.apiGroups[0]}|${b.resources[0]}`));
+  return [...rules.values()].sort((a, b) =>
+    `${a.apiGroups[0]}|${a.resources[0]}`.localeCompare(`${b.apiGroups[0]}|${b.resources[0]}`),
+  );
 }
 
 /** The verbs the remediation role needs: the union of every kubernetes/aws action's declaration. */
@@ -60,8 +76,23 @@ export function remediationPermissions(): string[] {
 
 function roleAndBinding(name: string, group: string, rules: PolicyRule[], why: string): object[] {
   return [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' }, annotations: { 'paramedic/why': why } }, rules },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' } }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: {
+        name,
+        labels: { 'app.kubernetes.io/part-of': 'paramedic' },
+        annotations: { 'paramedic/why': why },
+      },
+      rules,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels: { 'app.kubernetes.io/part-of': 'paramedic' } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+    },
   ];
 }
 
@@ -71,9 +102,20 @@ function roleAndBinding(name: string, group: string, rules: PolicyRule[], why: s
  */
 export function rbacManifest(): string {
   const docs = [
-    ...roleAndBinding(COLLECTION_GROUP, COLLECTION_GROUP, rulesFor(COLLECTION_KUBERNETES_PERMISSIONS), 'Reads of the Intake (target resolution), Collect and Verify steps (lambdas/core/kubernetes/read-permissions.ts)'),
-    ...roleAndBinding(REMEDIATION_GROUP, REMEDIATION_GROUP, rulesFor(remediationPermissions()), 'Verbs the catalogue declares for the kubernetes and aws actions (lambdas/core/remediation/catalog.ts)'),
+    ...roleAndBinding(
+      COLLECTION_GROUP,
+      COLLECTION_GROUP,
+      rulesFor(COLLECTION_KUBERNETES_PERMISSIONS),
+      'Reads of the Intake (target resolution), Collect and Verify steps (lambdas/core/kubernetes/read-permissions.ts)',
+    ),
+    ...roleAndBinding(
+      REMEDIATION_GROUP,
+      REMEDIATION_GROUP,
+      rulesFor(remediationPermissions()),
+      'Verbs the catalogue declares for the kubernetes and aws actions (lambdas/core/remediation/catalog.ts)',
+    ),
   ];
-  const header = '# Generated from lambdas/core/remediation/catalog.ts and lambdas/core/kubernetes/read-permissions.ts by cdk/constructs/cluster-rbac.ts.\n# Apply once per cluster: kubectl apply -f docs/eks-rbac.yaml (test/cdk/cluster-access.test.ts keeps this file current).\n';
+  const header =
+    '# Generated from lambdas/core/remediation/catalog.ts and lambdas/core/kubernetes/read-permissions.ts by cdk/constructs/cluster-rbac.ts.\n# Apply once per cluster: kubectl apply -f docs/eks-rbac.yaml (test/cdk/cluster-access.test.ts keeps this file current).\n';
   return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }

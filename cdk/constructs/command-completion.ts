@@ -11,7 +11,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
-import { COMMAND_STATUS_DETAIL_TYPE, TERMINAL_COMMAND_STATUSES } from '../../lambdas/core/collection/command-completion.js';
+import {
+  COMMAND_STATUS_DETAIL_TYPE,
+  TERMINAL_COMMAND_STATUSES,
+} from '../../lambdas/core/collection/command-completion.js';
 import { DefaultBusEventHandler } from './default-bus-event-handler.js';
 import type { PortResources } from './port-bindings.js';
 
@@ -31,13 +34,21 @@ export interface CommandCompletionProps {
 export class CommandCompletion extends DefaultBusEventHandler {
   constructor(scope: Construct, id: string, props: CommandCompletionProps) {
     super(scope, id, {
-      handler: 'CommandCompleted', resources: props.resources, logKey: props.logKey,
-      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      handler: 'CommandCompleted',
+      resources: props.resources,
+      logKey: props.logKey,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       functionSettings: { environment: { [SSM_RUNNER_ENV.documentPrefix]: props.documentPrefix } },
       description: 'Terminal status of a Paramedic SSM command: mark it done for the waiting step',
       eventPattern: {
-        source: ['aws.ssm'], detailType: [COMMAND_STATUS_DETAIL_TYPE],
-        detail: { 'document-name': events.Match.prefix(props.documentPrefix), status: [...TERMINAL_COMMAND_STATUSES] },
+        source: ['aws.ssm'],
+        detailType: [COMMAND_STATUS_DETAIL_TYPE],
+        detail: {
+          'document-name': events.Match.prefix(props.documentPrefix),
+          status: [...TERMINAL_COMMAND_STATUSES],
+        },
       },
       // A lost event costs the wait its timeout, after which the read runs anyway: retries are enough (no DLQ).
       maxEventAge: Duration.hours(1),

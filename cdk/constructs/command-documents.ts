@@ -11,7 +11,15 @@ import { Annotations, Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS, defaultsRejectedByPattern, deployedDocumentName, DOCUMENT_PREFIX, inlineIncludes, type CommandDocument } from '../../lambdas/core/collection/collector-documents.js';
+import {
+  ACTION_DOCUMENTS,
+  COLLECTOR_DOCUMENTS,
+  defaultsRejectedByPattern,
+  deployedDocumentName,
+  DOCUMENT_PREFIX,
+  inlineIncludes,
+  type CommandDocument,
+} from '../../lambdas/core/collection/collector-documents.js';
 import { REPO_ROOT } from '../paths.js';
 
 const HEREDOC = 'PARAMEDIC_SCRIPT_END';
@@ -20,7 +28,9 @@ const SHELL_BREAKERS = ["'", "a'", "'a", "1'", "a'b", 'a\nb'];
 /** A pattern would let a value break out of its single-quoted assignment. */
 export class UnsafeParameterPatternError extends Error {
   constructor(doc: string, parameter: string, pattern: string) {
-    super(`${doc} parameter ${parameter}: allowedPattern ${pattern} accepts a single quote or a newline; tighten it in lambdas/core/collection/collector-documents.ts`);
+    super(
+      `${doc} parameter ${parameter}: allowedPattern ${pattern} accepts a single quote or a newline; tighten it in lambdas/core/collection/collector-documents.ts`,
+    );
     this.name = 'UnsafeParameterPatternError';
   }
 }
@@ -28,7 +38,9 @@ export class UnsafeParameterPatternError extends Error {
 /** A parameter's default is rejected by its own allowedPattern: SSM would refuse every command that relies on it. */
 export class ParameterDefaultError extends Error {
   constructor(doc: string, parameter: string, value: string, pattern: string) {
-    super(`${doc} parameter ${parameter}: default ${JSON.stringify(value)} does not match its allowedPattern ${pattern}; give a matching default or none (required) in lambdas/core/remediation/catalog.ts or lambdas/core/collection/collector-documents.ts`);
+    super(
+      `${doc} parameter ${parameter}: default ${JSON.stringify(value)} does not match its allowedPattern ${pattern}; give a matching default or none (required) in lambdas/core/remediation/catalog.ts or lambdas/core/collection/collector-documents.ts`,
+    );
     this.name = 'ParameterDefaultError';
   }
 }
@@ -37,37 +49,61 @@ export class ParameterDefaultError extends Error {
 export function documentContent(doc: CommandDocument, script: string): Record<string, unknown> {
   for (const [name, p] of Object.entries(doc.parameters)) {
     const re = new RegExp(p.allowedPattern);
-    if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s))) throw new UnsafeParameterPatternError(doc.documentName, name, p.allowedPattern);
+    if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s)))
+      throw new UnsafeParameterPatternError(doc.documentName, name, p.allowedPattern);
   }
   const [rejected] = defaultsRejectedByPattern([doc]);
-  if (rejected) throw new ParameterDefaultError(rejected[0], rejected[1], rejected[2], doc.parameters[rejected[1]]!.allowedPattern);
-  if (script.split('\n').some((l) => l.trim() === HEREDOC)) throw new Error(`${doc.script} contains the line ${HEREDOC}, which ends the embedded script early`);
+  if (rejected)
+    throw new ParameterDefaultError(
+      rejected[0],
+      rejected[1],
+      rejected[2],
+      doc.parameters[rejected[1]]!.allowedPattern,
+    );
+  if (script.split('\n').some((l) => l.trim() === HEREDOC))
+    throw new Error(
+      `${doc.script} contains the line ${HEREDOC}, which ends the embedded script early`,
+    );
   return {
     schemaVersion: '2.2',
     description: doc.description,
-    parameters: Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [name, { type: 'String', ...(p.default === undefined ? {} : { default: p.default }), allowedPattern: p.allowedPattern, description: p.description }])),
-    mainSteps: [{
-      action: 'aws:runShellScript',
-      name: 'paramedic',
-      precondition: { StringEquals: ['platformType', 'Linux'] },
-      inputs: {
-        timeoutSeconds: String(doc.timeoutSeconds),
-        runCommand: [
-          ...Object.entries(doc.parameters).map(([name, p]) => `export ${p.env}='{{ ${name} }}'`),
-          // bash reads the script from a quoted heredoc: nothing in it is expanded by the outer shell.
-          `exec bash -s <<'${HEREDOC}'`,
-          ...script.split('\n'),
-          HEREDOC,
-        ],
+    parameters: Object.fromEntries(
+      Object.entries(doc.parameters).map(([name, p]) => [
+        name,
+        {
+          type: 'String',
+          ...(p.default === undefined ? {} : { default: p.default }),
+          allowedPattern: p.allowedPattern,
+          description: p.description,
+        },
+      ]),
+    ),
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        name: 'paramedic',
+        precondition: { StringEquals: ['platformType', 'Linux'] },
+        inputs: {
+          timeoutSeconds: String(doc.timeoutSeconds),
+          runCommand: [
+            ...Object.entries(doc.parameters).map(([name, p]) => `export ${p.env}='{{ ${name} }}'`),
+            // bash reads the script from a quoted heredoc: nothing in it is expanded by the outer shell.
+            `exec bash -s <<'${HEREDOC}'`,
+            ...script.split('\n'),
+            HEREDOC,
+          ],
+        },
       },
-    }],
+    ],
   };
 }
 
 function readScript(doc: CommandDocument): string | undefined {
   const path = join(REPO_ROOT, doc.script);
   if (!existsSync(path)) return undefined;
-  return inlineIncludes(readFileSync(path, 'utf8'), (p) => readFileSync(join(REPO_ROOT, p), 'utf8'));
+  return inlineIncludes(readFileSync(path, 'utf8'), (p) =>
+    readFileSync(join(REPO_ROOT, p), 'utf8'),
+  );
 }
 
 /** The tag an instance must carry before the workflow may send it a command. */
@@ -108,19 +144,38 @@ export class CommandDocuments extends Construct {
     for (const doc of props.documents) {
       let script = readScript(doc);
       if (script === undefined) {
-        Annotations.of(this).addWarningV2(`paramedic:missing-script:${doc.documentName}`, `${doc.script} is missing: ${doc.documentName} is deployed as a script that fails, so the action escalates instead of running`);
+        Annotations.of(this).addWarningV2(
+          `paramedic:missing-script:${doc.documentName}`,
+          `${doc.script} is missing: ${doc.documentName} is deployed as a script that fails, so the action escalates instead of running`,
+        );
         script = `#!/usr/bin/env bash\necho "Paramedic: ${doc.script} was not present when this stack was synthesized" >&2\nexit 1`;
       }
-      docs.set(doc.documentName, new ssm.CfnDocument(this, doc.documentName.replace(/[^A-Za-z0-9]/g, ''), {
-        name: deployedDocumentName(doc.documentName, this.documentPrefix), documentType: 'Command', documentFormat: 'JSON', updateMethod: 'NewVersion', content: documentContent(doc, script),
-      }));
+      docs.set(
+        doc.documentName,
+        new ssm.CfnDocument(this, doc.documentName.replace(/[^A-Za-z0-9]/g, ''), {
+          name: deployedDocumentName(doc.documentName, this.documentPrefix),
+          documentType: 'Command',
+          documentFormat: 'JSON',
+          updateMethod: 'NewVersion',
+          content: documentContent(doc, script),
+        }),
+      );
     }
     this.documents = docs;
   }
 
   /** ARNs of these documents, as deployed. */
   get documentArns(): string[] {
-    return [...this.documents.keys()].map((name) => Arn.format({ service: 'ssm', resource: 'document', resourceName: deployedDocumentName(name, this.documentPrefix) }, Stack.of(this)));
+    return [...this.documents.keys()].map((name) =>
+      Arn.format(
+        {
+          service: 'ssm',
+          resource: 'document',
+          resourceName: deployedDocumentName(name, this.documentPrefix),
+        },
+        Stack.of(this),
+      ),
+    );
   }
 
   /**
@@ -131,14 +186,27 @@ export class CommandDocuments extends Construct {
    */
   grantRun(grantee: iam.IGrantable): void {
     const stack = Stack.of(this);
-    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:SendCommand'], resourceArns: this.documentArns });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:SendCommand'],
+      resourceArns: this.documentArns,
+    });
     const tag = this.managedInstanceTag;
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ssm:SendCommand'], resources: [instanceArnPattern(stack)],
-      ...(tag ? { conditions: { StringEquals: { [`ssm:resourceTag/${tag.key}`]: tag.value } } } : {}),
-    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [instanceArnPattern(stack)],
+        ...(tag
+          ? { conditions: { StringEquals: { [`ssm:resourceTag/${tag.key}`]: tag.value } } }
+          : {}),
+      }),
+    );
     // Invocation reads and CancelCommand (what still runs at the step's deadline) are not resource-scoped in IAM (SSM has no ARN for a command).
-    iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:CancelCommand'], resourceArns: ['*'] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:CancelCommand'],
+      resourceArns: ['*'],
+    });
   }
 }
 

@@ -42,13 +42,24 @@ export class DefaultBusEventHandler extends Construct {
     super(scope, id);
     const declared = EVENT_HANDLERS[props.handler];
     this.function = new HouseFunction(this, 'Function', {
-      entry: `lambdas/handlers/${declared.file}`, shipRunbooks: false, logKey: props.logKey, ...props.functionSettings,
-      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      entry: `lambdas/handlers/${declared.file}`,
+      shipRunbooks: false,
+      logKey: props.logKey,
+      ...props.functionSettings,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
     });
     bindPorts(this.function, declared.ports, props.resources);
     this.rule = new events.Rule(this, 'Rule', {
-      description: props.description, eventPattern: props.eventPattern,
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 8, maxEventAge: props.maxEventAge })],
+      description: props.description,
+      eventPattern: props.eventPattern,
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          retryAttempts: 8,
+          maxEventAge: props.maxEventAge,
+        }),
+      ],
     });
   }
 }

@@ -39,17 +39,29 @@ export class ParamedicEventBus extends Construct {
     this.encryptionKey = props.encryptionKey;
     this.bus = props.importExisting
       ? events.EventBus.fromEventBusName(this, 'Bus', props.busName)
-      : new events.EventBus(this, 'Bus', { eventBusName: props.busName, description: 'Paramedic execution events and run requests' });
+      : new events.EventBus(this, 'Bus', {
+          eventBusName: props.busName,
+          description: 'Paramedic execution events and run requests',
+        });
   }
 
   /** Adds the rule that starts `stateMachine` on each "Paramedic Runbook Run Requested" event (once). */
   startRunsOn(stateMachine: sfn.IStateMachine): void {
-    if (this.runRequests) throw new Error('ParamedicEventBus: the run-request rule already starts a workflow; call startRunsOn once');
-    const { target, deadLetterQueue } = workflowStartTarget(this, stateMachine, this.encryptionKey, events.RuleTargetInput.fromEventPath('$.detail'));
+    if (this.runRequests)
+      throw new Error(
+        'ParamedicEventBus: the run-request rule already starts a workflow; call startRunsOn once',
+      );
+    const { target, deadLetterQueue } = workflowStartTarget(
+      this,
+      stateMachine,
+      this.encryptionKey,
+      events.RuleTargetInput.fromEventPath('$.detail'),
+    );
     const pattern = runRequestPattern();
     const rule = new events.Rule(this, 'RunRequested', {
       eventBus: this.bus,
-      description: 'Paramedic: a manual run requested on the bus starts the workflow (same input as StartExecution)',
+      description:
+        'Paramedic: a manual run requested on the bus starts the workflow (same input as StartExecution)',
       eventPattern: { source: [...pattern.source], detailType: [...pattern.detailType] },
       targets: [target],
     });
@@ -67,12 +79,19 @@ export class ParamedicEventBus extends Construct {
   }
 
   private requireRunRequests(): NonNullable<ParamedicEventBus['runRequests']> {
-    if (!this.runRequests) throw new Error('ParamedicEventBus: call startRunsOn(stateMachine) before reading the run-request rule');
+    if (!this.runRequests)
+      throw new Error(
+        'ParamedicEventBus: call startRunsOn(stateMachine) before reading the run-request rule',
+      );
     return this.runRequests;
   }
 
   /** Lets `grantee` publish on the bus: exactly the actions the publisher adapter calls. */
   grantPublish(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({ grantee, actions: [...EVENT_PUBLISHER_IAM_ACTIONS], resourceArns: [this.bus.eventBusArn] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...EVENT_PUBLISHER_IAM_ACTIONS],
+      resourceArns: [this.bus.eventBusArn],
+    });
   }
 }

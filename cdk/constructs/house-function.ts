@@ -83,8 +83,15 @@ export class HouseFunction extends lambda.Function {
       removalPolicy: RemovalPolicy.DESTROY,
       ...(props.logKey ? { encryptionKey: props.logKey } : {}),
     });
-    const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+    );
     const shipRunbooks = props.shipRunbooks ?? true;
     super(scope, id, {
       code: bundledCode(props.entry, shipRunbooks),
@@ -96,7 +103,9 @@ export class HouseFunction extends lambda.Function {
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -109,7 +118,11 @@ export class HouseFunction extends lambda.Function {
   }
 
   /** Sets `envName` to the table name and grants `access`. */
-  bindTable(table: dynamodb.ITable, envName: string, access: 'read' | 'readWrite' = 'readWrite'): this {
+  bindTable(
+    table: dynamodb.ITable,
+    envName: string,
+    access: 'read' | 'readWrite' = 'readWrite',
+  ): this {
     this.addEnvironment(envName, table.tableName);
     if (access === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
@@ -117,7 +130,11 @@ export class HouseFunction extends lambda.Function {
   }
 
   /** Sets `envName` to the bucket name and grants read or read/write (objects only). */
-  bindBucket(bucket: s3.IBucket, envName: string, access: 'read' | 'readWrite' = 'readWrite'): this {
+  bindBucket(
+    bucket: s3.IBucket,
+    envName: string,
+    access: 'read' | 'readWrite' = 'readWrite',
+  ): this {
     this.addEnvironment(envName, bucket.bucketName);
     if (access === 'read') bucket.grantRead(this);
     else {

@@ -10,7 +10,11 @@ import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENDED_UNFINISHED_STATUSES, SFN_EVENT_SOURCE, SFN_STATUS_DETAIL_TYPE } from '../../lambdas/core/workflow/execution-status-event.js';
+import {
+  ENDED_UNFINISHED_STATUSES,
+  SFN_EVENT_SOURCE,
+  SFN_STATUS_DETAIL_TYPE,
+} from '../../lambdas/core/workflow/execution-status-event.js';
 import { ENV } from '../../lambdas/handlers/environment.js';
 import { DefaultBusEventHandler } from './default-bus-event-handler.js';
 import type { PortResources } from './port-bindings.js';
@@ -33,17 +37,29 @@ export interface InterruptedExecutionsProps {
 export class InterruptedExecutions extends DefaultBusEventHandler {
   constructor(scope: Construct, id: string, props: InterruptedExecutionsProps) {
     super(scope, id, {
-      handler: 'ExecutionInterrupted', resources: props.resources, logKey: props.logKey,
-      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      handler: 'ExecutionInterrupted',
+      resources: props.resources,
+      logKey: props.logKey,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       functionSettings: {
         // Shorter than the closing claim (CLOSING_CLAIM_SECONDS), so a crashed attempt's claim is gone by Lambda's first retry.
         timeout: Duration.seconds(30),
-        environment: { [ENV.config]: props.workflowConfig, [ENV.stateMachineArn]: props.stateMachine.stateMachineArn },
+        environment: {
+          [ENV.config]: props.workflowConfig,
+          [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        },
       },
-      description: 'A Paramedic execution ended without succeeding: close it as interrupted if it wrote no outcome',
+      description:
+        'A Paramedic execution ended without succeeding: close it as interrupted if it wrote no outcome',
       eventPattern: {
-        source: [SFN_EVENT_SOURCE], detailType: [SFN_STATUS_DETAIL_TYPE],
-        detail: { stateMachineArn: [props.stateMachine.stateMachineArn], status: [...ENDED_UNFINISHED_STATUSES] },
+        source: [SFN_EVENT_SOURCE],
+        detailType: [SFN_STATUS_DETAIL_TYPE],
+        detail: {
+          stateMachineArn: [props.stateMachine.stateMachineArn],
+          status: [...ENDED_UNFINISHED_STATUSES],
+        },
       },
       // Step Functions delivers these best effort; a lost one leaves the run open on the trail (see the README).
       maxEventAge: Duration.hours(6),

@@ -44,21 +44,50 @@ export class OperationalAlarms extends Construct {
     const alarms = new Map<string, cloudwatch.Alarm>();
     const add = (alarmId: string, metric: cloudwatch.IMetric, description: string): void => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
-        metric, threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, alarmDescription: `Paramedic: ${description}`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Paramedic: ${description}`,
       });
       if (props.topic) alarm.addAlarmAction(new actions.SnsAction(props.topic));
       alarms.set(alarmId, alarm);
     };
-    add('ExecutionsFailed', props.stateMachine.metricFailed({ period: PERIOD, statistic: 'Sum' }), 'a workflow execution failed; open it in the Step Functions console: error RemediationEscalated is an incident a person must handle (the Escalations alarm fires too), any other error is a broken step to fix');
-    add('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period: PERIOD, statistic: 'Sum' }), 'a workflow execution timed out; its lock is released only when the lock expires');
+    add(
+      'ExecutionsFailed',
+      props.stateMachine.metricFailed({ period: PERIOD, statistic: 'Sum' }),
+      'a workflow execution failed; open it in the Step Functions console: error RemediationEscalated is an incident a person must handle (the Escalations alarm fires too), any other error is a broken step to fix',
+    );
+    add(
+      'ExecutionsTimedOut',
+      props.stateMachine.metricTimedOut({ period: PERIOD, statistic: 'Sum' }),
+      'a workflow execution timed out; its lock is released only when the lock expires',
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
-      add(`${name}Errors`, fn.metricErrors({ period: PERIOD, statistic: 'Sum' }), `the ${name} function raised errors; read its log group`);
-      add(`${name}Throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), `the ${name} function was throttled; raise reservedConcurrency in the config`);
+      add(
+        `${name}Errors`,
+        fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        `the ${name} function raised errors; read its log group`,
+      );
+      add(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        `the ${name} function was throttled; raise reservedConcurrency in the config`,
+      );
     }
-    if (props.escalateFunction) add('Escalations', props.escalateFunction.metricInvocations({ period: PERIOD, statistic: 'Sum' }), 'a remediation escalated (a fix failed, did not help, or the runbook asks for a person); read the escalation notification and the execution\'s audit trail');
+    if (props.escalateFunction)
+      add(
+        'Escalations',
+        props.escalateFunction.metricInvocations({ period: PERIOD, statistic: 'Sum' }),
+        "a remediation escalated (a fix failed, did not help, or the runbook asks for a person); read the escalation notification and the execution's audit trail",
+      );
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      add(`${name}DeadLetters`, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), `${name}: an event never reached the workflow; read the message in the dead-letter queue and start the run by hand`);
+      add(
+        `${name}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+        `${name}: an event never reached the workflow; read the message in the dead-letter queue and start the run by hand`,
+      );
     }
     this.alarms = alarms;
   }

@@ -13,7 +13,12 @@ import type { Construct } from 'constructs';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import { GROUP_MEMBERSHIP_IAM_ACTIONS } from '../../lambdas/adapters/autoscaling/auto-scaling-group-membership.js';
-import { ENV, type PortAccess, type PortList, type PortName } from '../../lambdas/handlers/environment.js';
+import {
+  ENV,
+  type PortAccess,
+  type PortList,
+  type PortName,
+} from '../../lambdas/handlers/environment.js';
 import type { AuditStore } from './audit-store.js';
 import type { ActionDocuments, CollectorDocuments } from './command-documents.js';
 import type { ParamedicEventBus } from './event-bus.js';
@@ -42,10 +47,22 @@ export interface PortResources {
 
 /** ARN pattern of every CloudWatch alarm of the stack's account and region. */
 export function alarmArnPattern(stack: Stack): string {
-  return Arn.format({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+  return Arn.format(
+    {
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    stack,
+  );
 }
 
-type Binder<P extends PortName> = (fn: HouseFunction, access: PortAccess[P], r: PortResources) => void;
+type Binder<P extends PortName> = (
+  fn: HouseFunction,
+  access: PortAccess[P],
+  r: PortResources,
+) => void;
 
 const BINDERS: { readonly [P in PortName]: Binder<P> } = {
   audit: (fn, _access, r) => {
@@ -53,10 +70,16 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     fn.addEnvironment(ENV.auditTable, r.auditStore.auditTable.tableName);
     r.auditStore.grantAppend(fn);
   },
-  state: (fn, _access, r) => { fn.bindTable(r.auditStore.stateTable, ENV.stateTable); },
+  state: (fn, _access, r) => {
+    fn.bindTable(r.auditStore.stateTable, ENV.stateTable);
+  },
   // Every Task reads results stored by reference and may store its own (state-by-reference.ts).
-  stateDocuments: (fn, _access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'readWrite'); },
-  idempotency: (fn, _access, r) => { fn.bindTable(r.auditStore.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable); },
+  stateDocuments: (fn, _access, r) => {
+    fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'readWrite');
+  },
+  idempotency: (fn, _access, r) => {
+    fn.bindTable(r.auditStore.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable);
+  },
   commands: (fn, access, r) => {
     // SSM writes full command output to the evidence bucket; the runner reads it back.
     fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'read');
@@ -72,30 +95,55 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
       if (access === 'actions') for (const s of r.remediationStatements) fn.addToRolePolicy(s);
     }
   },
-  evidence: (fn, access, r) => { fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access); },
-  notifier: (fn, _access, r) => { fn.bindTopic(r.topic, ENV.topicArn); },
+  evidence: (fn, access, r) => {
+    fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access);
+  },
+  notifier: (fn, _access, r) => {
+    fn.bindTopic(r.topic, ENV.topicArn);
+  },
   events: (fn, _access, r) => {
     fn.addEnvironment(EVENT_BUS_ENV, r.eventBus.bus.eventBusName);
     r.eventBus.grantPublish(fn);
   },
   targets: (fn) => {
     // Describe calls support no resource-level permissions.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], resources: ['*'] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'],
+        resources: ['*'],
+      }),
+    );
   },
-  alarms: (fn) => { fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArnPattern(Stack.of(fn))] })); },
+  alarms: (fn) => {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [alarmArnPattern(Stack.of(fn))],
+      }),
+    );
+  },
   // Shipped as files beside the bundle (HouseFunction's shipRunbooks); nothing to grant.
   rulebook: () => undefined,
   cluster: (fn, _access, r) => {
     // Endpoint and CA for the kubeconfig; what the token may do in the cluster is the access entry's (ClusterAccess).
-    const clusterArns = r.eksClusters.map((c) => Arn.format({ service: 'eks', resource: 'cluster', resourceName: c }, Stack.of(fn)));
-    if (clusterArns.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }));
+    const clusterArns = r.eksClusters.map((c) =>
+      Arn.format({ service: 'eks', resource: 'cluster', resourceName: c }, Stack.of(fn)),
+    );
+    if (clusterArns.length > 0)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: clusterArns }),
+      );
   },
-  executors: (fn, _access, r) => { for (const s of r.clusterActionStatements) fn.addToRolePolicy(s); },
+  executors: (fn, _access, r) => {
+    for (const s of r.clusterActionStatements) fn.addToRolePolicy(s);
+  },
   // Granted on the state machine once it exists (grantTaskCallbacks): the machine refers to these functions.
   taskCallback: () => undefined,
   groups: (fn, _access, r) => {
     // Describe calls support no resource-level permissions; node groups are read through the cluster (its access entry).
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...GROUP_MEMBERSHIP_IAM_ACTIONS], resources: ['*'] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...GROUP_MEMBERSHIP_IAM_ACTIONS], resources: ['*'] }),
+    );
     BINDERS.cluster(fn, 'read', r);
   },
 };
@@ -105,17 +153,27 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
  * `taskCallback`, in a policy of its own: in the role's default policy the grant would make the
  * function depend on the state machine that depends on the function (a cycle CloudFormation refuses).
  */
-export function grantTaskCallbacks(scope: Construct, stateMachine: sfn.IStateMachine, functions: ReadonlyArray<{ readonly fn: HouseFunction; readonly ports: PortList }>): void {
+export function grantTaskCallbacks(
+  scope: Construct,
+  stateMachine: sfn.IStateMachine,
+  functions: ReadonlyArray<{ readonly fn: HouseFunction; readonly ports: PortList }>,
+): void {
   for (const { fn, ports } of functions) {
     if (ports.taskCallback === undefined) continue;
     new iam.Policy(scope, `${fn.node.id}TaskCallback`, {
       roles: [fn.executionRole],
-      statements: [new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachine.stateMachineArn] })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      ],
     });
   }
 }
 
 /** Sets the environment and grants of every port in `ports` on `fn`. */
 export function bindPorts(fn: HouseFunction, ports: PortList, resources: PortResources): void {
-  for (const port of Object.keys(ports) as PortName[]) (BINDERS[port] as Binder<PortName>)(fn, ports[port] as never, resources);
+  for (const port of Object.keys(ports) as PortName[])
+    (BINDERS[port] as Binder<PortName>)(fn, ports[port] as never, resources);
 }

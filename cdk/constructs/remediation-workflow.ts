@@ -34,7 +34,12 @@ export interface RemediationWorkflowProps {
  * (up to 7 days) can never outlast the execution that waits for it. @default 2 days at least
  */
 export function executionTimeoutFor(approvalTimeout: Duration = Duration.hours(1)): Duration {
-  return Duration.minutes(Math.max(Duration.days(2).toMinutes(), approvalTimeout.toMinutes() + Duration.days(1).toMinutes()));
+  return Duration.minutes(
+    Math.max(
+      Duration.days(2).toMinutes(),
+      approvalTimeout.toMinutes() + Duration.days(1).toMinutes(),
+    ),
+  );
 }
 
 /** Standard workflow with logging ALL and tracing. */
@@ -46,20 +51,26 @@ export class RemediationWorkflow extends Construct {
     super(scope, id);
     const timeout = executionTimeoutFor(props.approvalTimeout);
     if (props.commandWaitTimeout && props.commandWaitTimeout.toSeconds() >= timeout.toSeconds()) {
-      throw new Error(`commandWaitTimeout (${props.commandWaitTimeout.toSeconds()} s) must be shorter than the execution timeout (${timeout.toSeconds()} s): lower the collectors' timeout`);
+      throw new Error(
+        `commandWaitTimeout (${props.commandWaitTimeout.toSeconds()} s) must be shorter than the execution timeout (${timeout.toSeconds()} s): lower the collectors' timeout`,
+      );
     }
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY, ...(props.logKey ? { encryptionKey: props.logKey } : {}),
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.logKey ? { encryptionKey: props.logKey } : {}),
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(buildWorkflowDefinition(this, {
-        functions: props.functions,
-        ...(props.approvalTimeout ? { approvalTimeout: props.approvalTimeout } : {}),
-        ...(props.lockRetryInterval ? { lockRetryInterval: props.lockRetryInterval } : {}),
-        ...(props.verifyDelay ? { verifyDelay: props.verifyDelay } : {}),
-        ...(props.commandWaitTimeout ? { commandWaitTimeout: props.commandWaitTimeout } : {}),
-      })),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildWorkflowDefinition(this, {
+          functions: props.functions,
+          ...(props.approvalTimeout ? { approvalTimeout: props.approvalTimeout } : {}),
+          ...(props.lockRetryInterval ? { lockRetryInterval: props.lockRetryInterval } : {}),
+          ...(props.verifyDelay ? { verifyDelay: props.verifyDelay } : {}),
+          ...(props.commandWaitTimeout ? { commandWaitTimeout: props.commandWaitTimeout } : {}),
+        }),
+      ),
       timeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },

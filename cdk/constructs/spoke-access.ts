@@ -34,16 +34,40 @@ export class SpokeAccess extends Construct {
     const onlyAlarms = { StringEquals: { 'events:source': 'aws.cloudwatch' } };
     const policies: events.CfnEventBusPolicy[] = [];
     if (spokes.accounts.length > 0) {
-      policies.push(new events.CfnEventBusPolicy(this, 'AdmitAccounts', {
-        eventBusName: bus.eventBusName, statementId: 'ParamedicSpokeAccounts',
-        statement: { Effect: 'Allow', Action: 'events:PutEvents', Resource: bus.eventBusArn, Principal: { AWS: spokes.accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) }, Condition: onlyAlarms },
-      }));
+      policies.push(
+        new events.CfnEventBusPolicy(this, 'AdmitAccounts', {
+          eventBusName: bus.eventBusName,
+          statementId: 'ParamedicSpokeAccounts',
+          statement: {
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: bus.eventBusArn,
+            Principal: { AWS: spokes.accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:root`) },
+            Condition: onlyAlarms,
+          },
+        }),
+      );
     }
     if (spokes.organizationId) {
-      policies.push(new events.CfnEventBusPolicy(this, 'AdmitOrganization', {
-        eventBusName: bus.eventBusName, statementId: 'ParamedicSpokeOrganization',
-        statement: { Effect: 'Allow', Action: 'events:PutEvents', Resource: bus.eventBusArn, Principal: '*', Condition: { ...onlyAlarms, StringEquals: { ...onlyAlarms.StringEquals, 'aws:PrincipalOrgID': spokes.organizationId } } },
-      }));
+      policies.push(
+        new events.CfnEventBusPolicy(this, 'AdmitOrganization', {
+          eventBusName: bus.eventBusName,
+          statementId: 'ParamedicSpokeOrganization',
+          statement: {
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: bus.eventBusArn,
+            Principal: '*',
+            Condition: {
+              ...onlyAlarms,
+              StringEquals: {
+                ...onlyAlarms.StringEquals,
+                'aws:PrincipalOrgID': spokes.organizationId,
+              },
+            },
+          },
+        }),
+      );
     }
     this.busPolicies = policies;
   }
@@ -51,17 +75,30 @@ export class SpokeAccess extends Construct {
   /** ARN patterns of the spoke roles the functions may assume (every region of each account; any account of the organization). */
   get assumableRoleArns(): string[] {
     const { spokes, deploymentName } = this.props;
-    const roleIn = (account: string): string => `arn:${Aws.PARTITION}:iam::${account}:role/${spokeRoleName(deploymentName, '*')}`;
+    const roleIn = (account: string): string =>
+      `arn:${Aws.PARTITION}:iam::${account}:role/${spokeRoleName(deploymentName, '*')}`;
     return [...spokes.accounts.map(roleIn), ...(spokes.organizationId ? [roleIn('*')] : [])];
   }
 
   /** Lets `fn` assume the spoke role in the spoke accounts (any region), and tells it how. */
   grantAssume(fn: HouseFunction): void {
     const { spokes, deploymentName } = this.props;
-    const [byAccount, byOrganization] = [this.assumableRoleArns.slice(0, spokes.accounts.length), this.assumableRoleArns.slice(spokes.accounts.length)];
-    if (byAccount.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: byAccount }));
+    const [byAccount, byOrganization] = [
+      this.assumableRoleArns.slice(0, spokes.accounts.length),
+      this.assumableRoleArns.slice(spokes.accounts.length),
+    ];
+    if (byAccount.length > 0)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: byAccount }),
+      );
     if (byOrganization.length > 0) {
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: byOrganization, conditions: { StringEquals: { 'aws:ResourceOrgID': spokes.organizationId } } }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: byOrganization,
+          conditions: { StringEquals: { 'aws:ResourceOrgID': spokes.organizationId } },
+        }),
+      );
     }
     fn.addEnvironment(SPOKE_ENV.hubAccount, Aws.ACCOUNT_ID);
     fn.addEnvironment(SPOKE_ENV.deployment, deploymentName ?? '');

@@ -9,6 +9,12 @@ import type { OutputName } from '../../lambdas/core/deployment/stack-names.js';
 export { OUTPUT_NAMES, type OutputName } from '../../lambdas/core/deployment/stack-names.js';
 
 /** Adds output `name` exported as `<exportPrefix>-<name>`. */
-export function exportOutput(scope: Construct, exportPrefix: string, name: OutputName, value: string, description: string): CfnOutput {
+export function exportOutput(
+  scope: Construct,
+  exportPrefix: string,
+  name: OutputName,
+  value: string,
+  description: string,
+): CfnOutput {
   return new CfnOutput(scope, name, { value, description, exportName: `${exportPrefix}-${name}` });
 }

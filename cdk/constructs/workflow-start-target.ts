@@ -21,10 +21,23 @@ export interface WorkflowStartTarget {
  * Creates the dead-letter queue `DeadLetters` under `scope` and the target using it.
  * @param input what the execution receives. @default the whole event
  */
-export function workflowStartTarget(scope: Construct, stateMachine: sfn.IStateMachine, encryptionKey: kms.IKey, input?: events.RuleTargetInput): WorkflowStartTarget {
+export function workflowStartTarget(
+  scope: Construct,
+  stateMachine: sfn.IStateMachine,
+  encryptionKey: kms.IKey,
+  input?: events.RuleTargetInput,
+): WorkflowStartTarget {
   const deadLetterQueue = new sqs.Queue(scope, 'DeadLetters', {
-    retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey, enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: encryptionKey,
+    enforceSSL: true,
   });
-  const target = new targets.SfnStateMachine(stateMachine, { ...(input ? { input } : {}), deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(2) });
+  const target = new targets.SfnStateMachine(stateMachine, {
+    ...(input ? { input } : {}),
+    deadLetterQueue,
+    retryAttempts: 8,
+    maxEventAge: Duration.hours(2),
+  });
   return { target, deadLetterQueue };
 }

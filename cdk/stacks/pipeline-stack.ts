@@ -12,9 +12,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { WorkflowConfig } from '../../lambdas/core/workflow/config.js';
-import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
+import {
+  WORKFLOW_TASK_NAMES,
+  type WorkflowTaskName,
+} from '../../lambdas/core/workflow/task-names.js';
 import { commandWaitSeconds } from '../../lambdas/core/collection/command-wait.js';
-import { ENV, EVENT_HANDLERS, TASK_HANDLER_FILES, TASK_PORTS } from '../../lambdas/handlers/environment.js';
+import {
+  ENV,
+  EVENT_HANDLERS,
+  TASK_HANDLER_FILES,
+  TASK_PORTS,
+} from '../../lambdas/handlers/environment.js';
 import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
@@ -46,7 +54,13 @@ export interface PipelineStackProps extends StackProps {
 const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups'] as const;
 
 // The send halves only send (≤ 50 targets per call) but may back off on throttling: the same ceiling.
-const LONG_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'Collect', 'VerifySend', 'Verify', 'RemediateStep']);
+const LONG_TASKS = new Set<WorkflowTaskName>([
+  'CollectSend',
+  'Collect',
+  'VerifySend',
+  'Verify',
+  'RemediateStep',
+]);
 
 /** Functions, documents, workflow, intake, notifications. */
 export class PipelineStack extends Stack {
@@ -82,30 +96,59 @@ export class PipelineStack extends Stack {
     this.eksClusters = config.eksClusters;
     this.topic = config.approvalTopicArn
       ? sns.Topic.fromTopicArn(this, 'Notifications', config.approvalTopicArn)
-      : new sns.Topic(this, 'Notifications', { displayName: 'Paramedic', masterKey: props.key, enforceSSL: true });
-    if (config.approvalEmail && this.topic instanceof sns.Topic) this.topic.addSubscription(new subscriptions.EmailSubscription(config.approvalEmail));
+      : new sns.Topic(this, 'Notifications', {
+          displayName: 'Paramedic',
+          masterKey: props.key,
+          enforceSSL: true,
+        });
+    if (config.approvalEmail && this.topic instanceof sns.Topic)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(config.approvalEmail));
 
-    const documentProps = { documentPrefix: props.names.documentPrefix, managedInstanceTag: config.managedInstanceTag };
+    const documentProps = {
+      documentPrefix: props.names.documentPrefix,
+      managedInstanceTag: config.managedInstanceTag,
+    };
     this.collectorDocuments = new CollectorDocuments(this, 'CollectorDocuments', documentProps);
     this.actionDocuments = new ActionDocuments(this, 'ActionDocuments', documentProps);
-    const reserved = config.reservedConcurrency === false ? {} : { reservedConcurrentExecutions: config.reservedConcurrency };
+    const reserved =
+      config.reservedConcurrency === false
+        ? {}
+        : { reservedConcurrentExecutions: config.reservedConcurrency };
 
     const workflowConfig: Partial<WorkflowConfig> = {
-      dryRun: config.dryRun, automaticRemediation: config.automaticRemediation, eksClusters: [...config.eksClusters],
-      approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60, collectTimeoutSeconds: 600,
+      dryRun: config.dryRun,
+      automaticRemediation: config.automaticRemediation,
+      eksClusters: [...config.eksClusters],
+      approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60,
+      collectTimeoutSeconds: 600,
       ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
     };
     // The bus first: the functions' `events` port binds to it; its run-request rule follows the workflow.
     this.events = new ParamedicEventBus(this, 'Events', {
-      busName: config.eventBusName ?? props.names.createdEventBusName, importExisting: config.eventBusName !== undefined, encryptionKey: props.key,
+      busName: config.eventBusName ?? props.names.createdEventBusName,
+      importExisting: config.eventBusName !== undefined,
+      encryptionKey: props.key,
     });
     const resources = {
-      auditStore: props.auditStore, evidenceBucket: props.evidenceBucket, topic: this.topic, eventBus: this.events,
-      collectorDocuments: this.collectorDocuments, actionDocuments: this.actionDocuments,
-      remediationStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['docker-host', 'eks-node', 'none'] }),
-      clusterActionStatements: remediationStatements(this, { topicArn: this.topic.topicArn, eksClusters: config.eksClusters, actionTargets: ['kubernetes', 'aws'] }),
+      auditStore: props.auditStore,
+      evidenceBucket: props.evidenceBucket,
+      topic: this.topic,
+      eventBus: this.events,
+      collectorDocuments: this.collectorDocuments,
+      actionDocuments: this.actionDocuments,
+      remediationStatements: remediationStatements(this, {
+        topicArn: this.topic.topicArn,
+        eksClusters: config.eksClusters,
+        actionTargets: ['docker-host', 'eks-node', 'none'],
+      }),
+      clusterActionStatements: remediationStatements(this, {
+        topicArn: this.topic.topicArn,
+        eksClusters: config.eksClusters,
+        actionTargets: ['kubernetes', 'aws'],
+      }),
       eksClusters: config.eksClusters,
-      documentPrefix: props.names.documentPrefix, ssmRateControl: config.ssmRateControl,
+      documentPrefix: props.names.documentPrefix,
+      ssmRateControl: config.ssmRateControl,
     };
     // Least privilege per step: each function's variables and grants follow from the ports its handler wires.
     const make = (task: WorkflowTaskName): HouseFunction => {
@@ -120,17 +163,33 @@ export class PipelineStack extends Stack {
       bindPorts(fn, TASK_PORTS[task], resources);
       return fn;
     };
-    const functions = Object.fromEntries(WORKFLOW_TASK_NAMES.map((t) => [t, make(t)])) as Record<WorkflowTaskName, HouseFunction>;
+    const functions = Object.fromEntries(WORKFLOW_TASK_NAMES.map((t) => [t, make(t)])) as Record<
+      WorkflowTaskName,
+      HouseFunction
+    >;
     this.functions = functions;
-    this.commandCompletion = new CommandCompletion(this, 'CommandCompletion', { documentPrefix: props.names.documentPrefix, resources, logKey: props.key, ...reserved });
+    this.commandCompletion = new CommandCompletion(this, 'CommandCompletion', {
+      documentPrefix: props.names.documentPrefix,
+      resources,
+      logKey: props.key,
+      ...reserved,
+    });
 
     if (config.eksClusters.length > 0) {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
-      const readers = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined).map((t) => functions[t]);
-      const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map((t) => functions[t]);
+      const readers = WORKFLOW_TASK_NAMES.filter(
+        (t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined,
+      ).map((t) => functions[t]);
+      const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map(
+        (t) => functions[t],
+      );
       this.clusterAccess = new ClusterAccess(this, 'ClusterAccess', {
-        clusters: config.eksClusters, collectionRoles: readers.map((f) => f.executionRole), remediationRoles: actors.map((f) => f.executionRole),
-        ...(config.eksNetwork ? { network: config.eksNetwork, networkFunctions: [...readers, ...actors] } : {}),
+        clusters: config.eksClusters,
+        collectionRoles: readers.map((f) => f.executionRole),
+        remediationRoles: actors.map((f) => f.executionRole),
+        ...(config.eksNetwork
+          ? { network: config.eksNetwork, networkFunctions: [...readers, ...actors] }
+          : {}),
       });
     }
 
@@ -139,7 +198,9 @@ export class PipelineStack extends Stack {
       approvalTimeout: Duration.minutes(config.approvalTimeoutMinutes),
       lockRetryInterval: Duration.seconds(config.lockRetrySeconds),
       verifyDelay: Duration.seconds(config.verifyDelaySeconds),
-      commandWaitTimeout: Duration.seconds(commandWaitSeconds(workflowConfig.collectTimeoutSeconds!)),
+      commandWaitTimeout: Duration.seconds(
+        commandWaitSeconds(workflowConfig.collectTimeoutSeconds!),
+      ),
       logKey: props.key,
     });
     // CollectSend/VerifySend resume themselves when nothing is pending; CommandCompleted resumes them on the last event.
@@ -148,43 +209,97 @@ export class PipelineStack extends Stack {
       { fn: this.commandCompletion.function, ports: EVENT_HANDLERS.CommandCompleted.ports },
     ]);
 
-    this.approveFunction = new HouseFunction(this, 'Approve', { entry: 'lambdas/handlers/approve.ts', shipRunbooks: false, logKey: props.key, ...reserved });
+    this.approveFunction = new HouseFunction(this, 'Approve', {
+      entry: 'lambdas/handlers/approve.ts',
+      shipRunbooks: false,
+      logKey: props.key,
+      ...reserved,
+    });
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
     // Approvals arrive only through this URL: Lambda checks the SigV4 signature and hands the
     // function the signer's ARN, which is recorded as the approver (who may approve = who holds
     // lambda:InvokeFunctionUrl + lambda:InvokeFunction on it; README "Approving").
-    this.approveUrl = this.approveFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    this.approveUrl = this.approveFunction.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.AWS_IAM,
+    });
 
     this.interruptedExecutions = new InterruptedExecutions(this, 'InterruptedExecutions', {
-      stateMachine: this.workflow.stateMachine, resources, workflowConfig: JSON.stringify(workflowConfig), logKey: props.key, ...reserved,
+      stateMachine: this.workflow.stateMachine,
+      resources,
+      workflowConfig: JSON.stringify(workflowConfig),
+      logKey: props.key,
+      ...reserved,
     });
 
     if (config.spokes) {
-      this.spokeAccess = new SpokeAccess(this, 'SpokeAccess', { spokes: config.spokes, bus: this.events.bus, ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}) });
+      this.spokeAccess = new SpokeAccess(this, 'SpokeAccess', {
+        spokes: config.spokes,
+        bus: this.events.bus,
+        ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
+      });
       // The functions whose adapters reach targets: they assume the spoke role for targets in a spoke account.
-      for (const t of WORKFLOW_TASK_NAMES.filter((t) => SPOKE_PORTS.some((p) => TASK_PORTS[t][p] !== undefined))) this.spokeAccess.grantAssume(functions[t]);
+      for (const t of WORKFLOW_TASK_NAMES.filter((t) =>
+        SPOKE_PORTS.some((p) => TASK_PORTS[t][p] !== undefined),
+      ))
+        this.spokeAccess.grantAssume(functions[t]);
     }
     this.intake = new AlarmIntake(this, 'AlarmIntake', {
-      stateMachine: this.workflow.stateMachine, alarmNamePrefixes: config.alarmNamePrefixes, encryptionKey: props.key,
+      stateMachine: this.workflow.stateMachine,
+      alarmNamePrefixes: config.alarmNamePrefixes,
+      encryptionKey: props.key,
       ...(config.spokes ? { forwardedTo: this.events.bus } : {}),
     });
 
     this.events.startRunsOn(this.workflow.stateMachine);
 
-    const alarmTopic = config.operationalAlarmTopicArn ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn) : this.topic;
+    const alarmTopic = config.operationalAlarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'OperationalAlarmTopic', config.operationalAlarmTopicArn)
+      : this.topic;
     this.operationalAlarms = new OperationalAlarms(this, 'OperationalAlarms', {
       stateMachine: this.workflow.stateMachine,
-      functions: { ...functions, Approve: this.approveFunction, CommandCompleted: this.commandCompletion.function, ExecutionInterrupted: this.interruptedExecutions.function },
+      functions: {
+        ...functions,
+        Approve: this.approveFunction,
+        CommandCompleted: this.commandCompletion.function,
+        ExecutionInterrupted: this.interruptedExecutions.function,
+      },
       escalateFunction: functions.Escalate,
-      deadLetterQueues: { AlarmIntake: this.intake.deadLetterQueue, RunRequests: this.events.deadLetterQueue },
+      deadLetterQueues: {
+        AlarmIntake: this.intake.deadLetterQueue,
+        RunRequests: this.events.deadLetterQueue,
+      },
       topic: alarmTopic,
     });
 
     const prefix = props.names.exportPrefix;
-    exportOutput(this, prefix, 'StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'The remediation workflow (StartExecution, paramedic run --aws)');
-    exportOutput(this, prefix, 'EventBusName', this.events.bus.eventBusName, 'Execution status events are published here; put "Paramedic Runbook Run Requested" events here to start a run');
-    exportOutput(this, prefix, 'ApproveFunctionName', this.approveFunction.functionName, 'The approve function (its logs); answer approvals through ApproveUrl');
-    exportOutput(this, prefix, 'ApproveUrl', this.approveUrl.url, 'SigV4-signed POST {executionId, approved, comment?} answers a pending approval as the signer (paramedic approve|reject --aws)');
+    exportOutput(
+      this,
+      prefix,
+      'StateMachineArn',
+      this.workflow.stateMachine.stateMachineArn,
+      'The remediation workflow (StartExecution, paramedic run --aws)',
+    );
+    exportOutput(
+      this,
+      prefix,
+      'EventBusName',
+      this.events.bus.eventBusName,
+      'Execution status events are published here; put "Paramedic Runbook Run Requested" events here to start a run',
+    );
+    exportOutput(
+      this,
+      prefix,
+      'ApproveFunctionName',
+      this.approveFunction.functionName,
+      'The approve function (its logs); answer approvals through ApproveUrl',
+    );
+    exportOutput(
+      this,
+      prefix,
+      'ApproveUrl',
+      this.approveUrl.url,
+      'SigV4-signed POST {executionId, approved, comment?} answers a pending approval as the signer (paramedic approve|reject --aws)',
+    );
   }
 }

@@ -9,7 +9,17 @@
  * lookups, and what differs per organization (hub account, hub bus, ExternalId) is a
  * CloudFormation parameter, so one synthesized template deploys everywhere unchanged.
  */
-import { Aws, BootstraplessSynthesizer, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Aws,
+  BootstraplessSynthesizer,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -54,24 +64,37 @@ export class SpokeStack extends Stack {
     const { config, names } = props;
     const spokes = config.spokes;
     const hubAccount = new CfnParameter(this, 'HubAccountId', {
-      type: 'String', allowedPattern: '^\\d{12}$', description: 'The account that runs the Paramedic workflow (the hub)',
+      type: 'String',
+      allowedPattern: '^\\d{12}$',
+      description: 'The account that runs the Paramedic workflow (the hub)',
       ...(config.account ? { default: config.account } : {}),
     });
     const hubBusArn = new CfnParameter(this, 'HubEventBusArn', {
-      type: 'String', allowedPattern: '^arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[\\w.\\-/]{1,256}$',
-      description: 'The hub\'s Paramedic bus (stack output EventBusName of the hub, as an ARN)',
-      ...(config.account && config.region ? { default: `arn:aws:events:${config.region}:${config.account}:event-bus/${config.eventBusName ?? names.createdEventBusName}` } : {}),
+      type: 'String',
+      allowedPattern: '^arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[\\w.\\-/]{1,256}$',
+      description: "The hub's Paramedic bus (stack output EventBusName of the hub, as an ARN)",
+      ...(config.account && config.region
+        ? {
+            default: `arn:aws:events:${config.region}:${config.account}:event-bus/${config.eventBusName ?? names.createdEventBusName}`,
+          }
+        : {}),
     });
     const externalId = new CfnParameter(this, 'ExternalId', {
-      type: 'String', noEcho: true, allowedPattern: '^[\\w+=,.@:\\/-]{16,1224}$', minLength: 16,
+      type: 'String',
+      noEcho: true,
+      allowedPattern: '^[\\w+=,.@:\\/-]{16,1224}$',
+      minLength: 16,
       description: 'The ExternalId the hub passes to sts:AssumeRole (config spokes.externalId)',
       ...(spokes ? { default: spokes.externalId } : {}),
     });
     // Only the hub's pipeline functions (their roles are named after the pipeline stack), and only with the ExternalId.
-    const hubRoles = Fn.sub(`arn:\${AWS::Partition}:iam::\${HubAccountId}:role/${names.pipelineStackId}-*`);
+    const hubRoles = Fn.sub(
+      `arn:\${AWS::Partition}:iam::\${HubAccountId}:role/${names.pipelineStackId}-*`,
+    );
     this.role = new iam.Role(this, 'HubAccessRole', {
       roleName: spokeRoleName(config.deploymentName, Aws.REGION),
-      description: 'Assumed by the Paramedic hub to collect evidence and remediate in this account and region',
+      description:
+        'Assumed by the Paramedic hub to collect evidence and remediate in this account and region',
       assumedBy: new iam.AccountPrincipal(hubAccount.valueAsString).withConditions({
         StringEquals: { 'sts:ExternalId': externalId.valueAsString },
         ArnLike: { 'aws:PrincipalArn': hubRoles },
@@ -79,7 +102,10 @@ export class SpokeStack extends Stack {
       maxSessionDuration: Duration.hours(1),
     });
 
-    const documentProps = { documentPrefix: names.documentPrefix, managedInstanceTag: config.managedInstanceTag };
+    const documentProps = {
+      documentPrefix: names.documentPrefix,
+      managedInstanceTag: config.managedInstanceTag,
+    };
     this.collectorDocuments = new CollectorDocuments(this, 'CollectorDocuments', documentProps);
     this.actionDocuments = new ActionDocuments(this, 'ActionDocuments', documentProps);
     this.collectorDocuments.grantRun(this.role);
@@ -87,44 +113,100 @@ export class SpokeStack extends Stack {
 
     this.outputBucket = new s3.Bucket(this, 'CommandOutput', {
       bucketName: spokeOutputBucketName(config.deploymentName, Aws.ACCOUNT_ID, Aws.REGION),
-      encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
       // Raw output is copied into the hub's evidence bundles: it is kept only as long as the hub's raw output.
       lifecycleRules: [{ expiration: Duration.days(config.retentionDays) }],
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.outputBucket.arnForObjects('ssm-output/*')] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.outputBucket.arnForObjects('ssm-output/*')],
+      }),
+    );
     this.instanceOutputPolicy = new iam.ManagedPolicy(this, 'InstanceOutputPolicy', {
-      description: 'Lets the SSM agent on a Paramedic-managed host of this spoke write command output to the spoke bucket',
+      description:
+        'Lets the SSM agent on a Paramedic-managed host of this spoke write command output to the spoke bucket',
       statements: [
-        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.outputBucket.arnForObjects('ssm-output/*')] }),
-        new iam.PolicyStatement({ actions: ['s3:GetEncryptionConfiguration'], resources: [this.outputBucket.bucketArn] }),
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [this.outputBucket.arnForObjects('ssm-output/*')],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetEncryptionConfiguration'],
+          resources: [this.outputBucket.bucketArn],
+        }),
       ],
-      roles: config.instanceRoleNames.map((name, i) => iam.Role.fromRoleName(this, `InstanceRole${i}`, name)),
+      roles: config.instanceRoleNames.map((name, i) =>
+        iam.Role.fromRoleName(this, `InstanceRole${i}`, name),
+      ),
     });
 
     // What the hub's adapters call here: the target directory, the cluster reader, the node actions.
     const clusters = spokes?.eksClusters ?? [];
     this.eksClusters = clusters;
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances', 'ec2:DescribeInstances'], resources: ['*'] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'autoscaling:DescribeAutoScalingGroups',
+          'autoscaling:DescribeAutoScalingInstances',
+          'ec2:DescribeInstances',
+        ],
+        resources: ['*'],
+      }),
+    );
     // Reports notify from the hub: no topic in the spoke, so the `none` actions are left out.
-    for (const s of remediationStatements(this, { topicArn: '', eksClusters: clusters, actionTargets: ['kubernetes', 'aws'] })) this.role.addToPolicy(s);
-    clusters.forEach((cluster, i) => new eks.CfnAccessEntry(this, `ClusterAccess${i}`, {
-      clusterName: cluster, principalArn: this.role.roleArn, type: 'STANDARD', kubernetesGroups: [COLLECTION_GROUP, REMEDIATION_GROUP],
-      accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
-    }));
+    for (const s of remediationStatements(this, {
+      topicArn: '',
+      eksClusters: clusters,
+      actionTargets: ['kubernetes', 'aws'],
+    }))
+      this.role.addToPolicy(s);
+    clusters.forEach(
+      (cluster, i) =>
+        new eks.CfnAccessEntry(this, `ClusterAccess${i}`, {
+          clusterName: cluster,
+          principalArn: this.role.roleArn,
+          type: 'STANDARD',
+          kubernetesGroups: [COLLECTION_GROUP, REMEDIATION_GROUP],
+          accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
+        }),
+    );
 
     // Alarms of this account and region go to the hub's bus, filtered here so only ours travel.
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn.valueAsString);
-    const forwardRole = new iam.Role(this, 'ForwardRole', { assumedBy: new iam.ServicePrincipal('events.amazonaws.com'), description: 'Puts this account\'s alarm state changes on the Paramedic hub bus' });
-    forwardRole.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [hubBusArn.valueAsString] }));
-    this.deadLetterQueue = new sqs.Queue(this, 'ForwardDeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const forwardRole = new iam.Role(this, 'ForwardRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: "Puts this account's alarm state changes on the Paramedic hub bus",
+    });
+    forwardRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [hubBusArn.valueAsString],
+      }),
+    );
+    this.deadLetterQueue = new sqs.Queue(this, 'ForwardDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
     this.forwardRule = new events.Rule(this, 'ForwardAlarms', {
       description: 'Paramedic spoke: CloudWatch alarms entering ALARM, forwarded to the hub',
       eventPattern: alarmEventPattern(config.alarmNamePrefixes),
-      targets: [new targets.EventBus(hubBus, { role: forwardRole, deadLetterQueue: this.deadLetterQueue })],
+      targets: [
+        new targets.EventBus(hubBus, { role: forwardRole, deadLetterQueue: this.deadLetterQueue }),
+      ],
     });
 
-    new CfnOutput(this, 'SpokeRoleArn', { value: this.role.roleArn, description: 'The role the hub assumes here' });
-    new CfnOutput(this, 'InstanceOutputPolicyArn', { value: this.instanceOutputPolicy.managedPolicyArn, description: 'Attach to the instance profile role of every managed host of this spoke' });
+    new CfnOutput(this, 'SpokeRoleArn', {
+      value: this.role.roleArn,
+      description: 'The role the hub assumes here',
+    });
+    new CfnOutput(this, 'InstanceOutputPolicyArn', {
+      value: this.instanceOutputPolicy.managedPolicyArn,
+      description: 'Attach to the instance profile role of every managed host of this spoke',
+    });
   }
 }

@@ -5,7 +5,12 @@
  */
 
 /** Account, region and partition substituted for pseudo parameters. */
-export const LOCAL_PSEUDO = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' } as const;
+export const LOCAL_PSEUDO = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::URLSuffix': 'amazonaws.com',
+} as const;
 
 /** Resolves Fn::Join / Fn::GetAtt / Ref recursively. Lambda ARNs become `arn:aws:lambda:…:function:<logicalId>`. */
 export function resolveCfn(value: unknown): unknown {
@@ -18,7 +23,9 @@ export function resolveCfn(value: unknown): unknown {
   }
   if ('Fn::GetAtt' in v) {
     const [id, attr] = v['Fn::GetAtt'] as [string, string];
-    return attr === 'Arn' ? `arn:aws:lambda:${LOCAL_PSEUDO['AWS::Region']}:${LOCAL_PSEUDO['AWS::AccountId']}:function:${id}` : `${id}.${attr}`;
+    return attr === 'Arn'
+      ? `arn:aws:lambda:${LOCAL_PSEUDO['AWS::Region']}:${LOCAL_PSEUDO['AWS::AccountId']}:function:${id}`
+      : `${id}.${attr}`;
   }
   if ('Ref' in v) return (LOCAL_PSEUDO as Record<string, string>)[v.Ref as string] ?? v.Ref;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveCfn(x)]));

@@ -18,7 +18,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ESCALATED_CAUSE, REMEDIATION_ESCALATED_ERROR, WORKFLOW_FAILED_ERROR } from '../../lambdas/core/workflow/end-states.js';
+import {
+  ESCALATED_CAUSE,
+  REMEDIATION_ESCALATED_ERROR,
+  WORKFLOW_FAILED_ERROR,
+} from '../../lambdas/core/workflow/end-states.js';
 import type { WorkflowTaskName } from '../../lambdas/core/workflow/task-names.js';
 
 /** Tuning of the definition (all have defaults). */
@@ -45,9 +49,20 @@ export interface WorkflowDefinitionProps {
 
 /** Where each Task's result lands in the execution state. */
 export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
-  Intake: '$.intake', AcquireLock: '$.lock', CollectSend: '$.collectWait', Collect: '$.collection', Classify: '$.classification', Plan: '$.plan',
-  RequestApproval: '$.approval', RecordApproval: '$.approval', RemediateStep: '$.remediation', VerifySend: '$.verifyCollectWait', Verify: '$.verification',
-  Escalate: '$.escalation', ReleaseLock: '$.release', Complete: '$.completion',
+  Intake: '$.intake',
+  AcquireLock: '$.lock',
+  CollectSend: '$.collectWait',
+  Collect: '$.collection',
+  Classify: '$.classification',
+  Plan: '$.plan',
+  RequestApproval: '$.approval',
+  RecordApproval: '$.approval',
+  RemediateStep: '$.remediation',
+  VerifySend: '$.verifyCollectWait',
+  Verify: '$.verification',
+  Escalate: '$.escalation',
+  ReleaseLock: '$.release',
+  Complete: '$.completion',
 };
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
@@ -58,23 +73,59 @@ const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateSte
  * de-duplicated by the idempotency layer). Classify and Plan append to the trail and RemediateStep
  * may have changed a host before it threw: they are not retried, their failure goes to ReleaseLock.
  */
-const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>(['Intake', 'AcquireLock', 'CollectSend', 'Collect', 'VerifySend', 'Verify', 'Escalate']);
+const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>([
+  'Intake',
+  'AcquireLock',
+  'CollectSend',
+  'Collect',
+  'VerifySend',
+  'Verify',
+  'Escalate',
+]);
 /** Errors a retry cannot fix (bad input, a lost lock, a broken deployment, a task that ran out of time). */
-const NOT_RETRIED = ['TaskInputError', 'ManualInputError', 'AlarmEventError', 'TargetGrammarError', 'LockLostError', 'HandlerEnvironmentError', 'PortNotWiredError', sfn.Errors.TIMEOUT];
+const NOT_RETRIED = [
+  'TaskInputError',
+  'ManualInputError',
+  'AlarmEventError',
+  'TargetGrammarError',
+  'LockLostError',
+  'HandlerEnvironmentError',
+  'PortNotWiredError',
+  sfn.Errors.TIMEOUT,
+];
 
 /** Lambda throttling (and the service errors CDK's retryOnServiceExceptions omits) on every Task, then handler errors where safe. */
 function addRetries(name: WorkflowTaskName, t: tasks.LambdaInvoke): void {
-  t.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(1), maxAttempts: 8, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+  t.addRetry({
+    errors: ['Lambda.TooManyRequestsException'],
+    interval: Duration.seconds(1),
+    maxAttempts: 8,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
   if (!RETRIED_ON_HANDLER_ERRORS.has(name)) return;
   t.addRetry({ errors: NOT_RETRIED, maxAttempts: 0 });
-  t.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+  t.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(2),
+    maxAttempts: 3,
+    backoffRate: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }
 
 /** Builds the workflow's states in `scope` and returns the start of the chain. */
-export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinitionProps): sfn.IChainable {
+export function buildWorkflowDefinition(
+  scope: Construct,
+  props: WorkflowDefinitionProps,
+): sfn.IChainable {
   const longTimeout = props.longTaskTimeout ?? Duration.minutes(14);
   const shortTimeout = props.shortTaskTimeout ?? Duration.minutes(1);
-  const payload = sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload });
+  const payload = sfn.TaskInput.fromObject({
+    executionId: sfn.JsonPath.executionId,
+    state: sfn.JsonPath.entirePayload,
+  });
 
   const task = (name: WorkflowTaskName): tasks.LambdaInvoke => {
     const t = new tasks.LambdaInvoke(scope, name, {
@@ -94,7 +145,11 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
     const t = new tasks.LambdaInvoke(scope, name, {
       lambdaFunction: props.functions[name],
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
+      payload: sfn.TaskInput.fromObject({
+        executionId: sfn.JsonPath.executionId,
+        state: sfn.JsonPath.entirePayload,
+        taskToken: sfn.JsonPath.taskToken,
+      }),
       resultPath: RESULT_PATHS[name],
       taskTimeout: sfn.Timeout.duration(props.commandWaitTimeout ?? Duration.minutes(12)),
     });
@@ -111,7 +166,11 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   const requestApproval = new tasks.LambdaInvoke(scope, 'RequestApproval', {
     lambdaFunction: props.functions.RequestApproval,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ executionId: sfn.JsonPath.executionId, state: sfn.JsonPath.entirePayload, taskToken: sfn.JsonPath.taskToken }),
+    payload: sfn.TaskInput.fromObject({
+      executionId: sfn.JsonPath.executionId,
+      state: sfn.JsonPath.entirePayload,
+      taskToken: sfn.JsonPath.taskToken,
+    }),
     resultPath: RESULT_PATHS.RequestApproval,
     taskTimeout: sfn.Timeout.duration(props.approvalTimeout ?? Duration.hours(1)),
   });
@@ -125,26 +184,66 @@ export function buildWorkflowDefinition(scope: Construct, props: WorkflowDefinit
   const complete = task('Complete');
 
   // Every failure after intake still releases the lock and completes the audit record.
-  for (const t of [acquireLock, collect, classify, plan, recordApproval, remediateStep, verify, escalate]) {
+  for (const t of [
+    acquireLock,
+    collect,
+    classify,
+    plan,
+    recordApproval,
+    remediateStep,
+    verify,
+    escalate,
+  ]) {
     t.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   }
-  collectSend.addCatch(collect, { errors: [sfn.Errors.TIMEOUT], resultPath: RESULT_PATHS.CollectSend });
+  collectSend.addCatch(collect, {
+    errors: [sfn.Errors.TIMEOUT],
+    resultPath: RESULT_PATHS.CollectSend,
+  });
   collectSend.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
-  verifySend.addCatch(verify, { errors: [sfn.Errors.TIMEOUT], resultPath: RESULT_PATHS.VerifySend });
+  verifySend.addCatch(verify, {
+    errors: [sfn.Errors.TIMEOUT],
+    resultPath: RESULT_PATHS.VerifySend,
+  });
   verifySend.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
-  requestApproval.addCatch(recordApproval, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.approvalTimeout' });
+  requestApproval.addCatch(recordApproval, {
+    errors: [sfn.Errors.TIMEOUT],
+    resultPath: '$.approvalTimeout',
+  });
   requestApproval.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
-  releaseLock.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
+  releaseLock.addRetry({
+    errors: [sfn.Errors.ALL],
+    maxAttempts: 3,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+  });
   releaseLock.addCatch(complete, { errors: [sfn.Errors.ALL], resultPath: '$.releaseFailure' });
-  complete.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
+  complete.addRetry({
+    errors: [sfn.Errors.ALL],
+    maxAttempts: 3,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+  });
 
-  const duplicate = new sfn.Succeed(scope, 'Duplicate', { comment: 'Another execution already handles this alarm' });
-  const lockBusyWait = new sfn.Wait(scope, 'LockBusyWait', { time: sfn.WaitTime.duration(props.lockRetryInterval ?? Duration.seconds(30)) });
-  const verifyWait = new sfn.Wait(scope, 'VerifyWait', { time: sfn.WaitTime.duration(props.verifyDelay ?? Duration.seconds(60)) });
+  const duplicate = new sfn.Succeed(scope, 'Duplicate', {
+    comment: 'Another execution already handles this alarm',
+  });
+  const lockBusyWait = new sfn.Wait(scope, 'LockBusyWait', {
+    time: sfn.WaitTime.duration(props.lockRetryInterval ?? Duration.seconds(30)),
+  });
+  const verifyWait = new sfn.Wait(scope, 'VerifyWait', {
+    time: sfn.WaitTime.duration(props.verifyDelay ?? Duration.seconds(60)),
+  });
   const done = new sfn.Succeed(scope, 'Done');
-  const failed = new sfn.Fail(scope, 'Failed', { error: WORKFLOW_FAILED_ERROR, cause: 'A step failed; the lock was released and the failure is in the audit record' });
+  const failed = new sfn.Fail(scope, 'Failed', {
+    error: WORKFLOW_FAILED_ERROR,
+    cause: 'A step failed; the lock was released and the failure is in the audit record',
+  });
   // An escalated run fails visibly (ExecutionsFailed, the console): it ended needing a person, after Complete recorded it.
-  const escalated = new sfn.Fail(scope, 'Escalated', { error: REMEDIATION_ESCALATED_ERROR, cause: ESCALATED_CAUSE });
+  const escalated = new sfn.Fail(scope, 'Escalated', {
+    error: REMEDIATION_ESCALATED_ERROR,
+    cause: ESCALATED_CAUSE,
+  });
 
   const hasFailed = new sfn.Choice(scope, 'HasFailed')
     .when(sfn.Condition.isPresent('$.failure'), failed)

@@ -12,13 +12,17 @@ import { postSignedJson, regionOfFunctionUrl } from './signed-post.js';
 
 /** The id given on the command line names no execution, or the function refused the decision. */
 export class AwsApprovalError extends Error {
-  constructor(message: string, readonly usage = false) {
+  constructor(
+    message: string,
+    readonly usage = false,
+  ) {
     super(message);
     this.name = 'AwsApprovalError';
   }
 }
 
-const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9._-]{1,80}:[A-Za-z0-9._-]{1,80}$/;
+const EXECUTION_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9._-]{1,80}:[A-Za-z0-9._-]{1,80}$/;
 const EXECUTION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$/;
 
 /**
@@ -30,7 +34,10 @@ export function executionArnOf(id: string, stateMachineArn: string): string {
   if (EXECUTION_ARN.test(id)) return id;
   const name = id.startsWith('approval#') ? id.slice('approval#'.length) : id;
   if (!EXECUTION_NAME.test(name)) {
-    throw new AwsApprovalError(`"${id.slice(0, 100)}" is not an execution: give its ARN (arn:aws:states:…:execution:…), its name, or the approval id approval#<name> from the approval request`, true);
+    throw new AwsApprovalError(
+      `"${id.slice(0, 100)}" is not an execution: give its ARN (arn:aws:states:…:execution:…), its name, or the approval id approval#<name> from the approval request`,
+      true,
+    );
   }
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
@@ -49,21 +56,47 @@ export interface ApprovalAnswer {
 }
 
 /** Approves or rejects the pending approval of `id`; the function records the request's signer as the approver. */
-export async function answerApprovalOnAws(session: AwsSession, id: string, approved: boolean, comment?: string): Promise<ApprovalAnswer> {
+export async function answerApprovalOnAws(
+  session: AwsSession,
+  id: string,
+  approved: boolean,
+  comment?: string,
+): Promise<ApprovalAnswer> {
   checkApprovalId(id);
-  if (comment !== undefined && comment.length > 500) throw new AwsApprovalError('--comment must be at most 500 characters', true);
-  const executionId = id.startsWith('arn:') ? id : executionArnOf(id, await session.stack.output('StateMachineArn'));
+  if (comment !== undefined && comment.length > 500)
+    throw new AwsApprovalError('--comment must be at most 500 characters', true);
+  const executionId = id.startsWith('arn:')
+    ? id
+    : executionArnOf(id, await session.stack.output('StateMachineArn'));
   const url = new URL(await session.stack.output('ApproveUrl'));
   // The signing region is the URL's own (a URL names its region), else the session's.
-  const region = regionOfFunctionUrl(url) ?? await session.lambda.config.region();
+  const region = regionOfFunctionUrl(url) ?? (await session.lambda.config.region());
   const signer = { credentials: session.lambda.config.credentials, region };
-  const identityProof = await presignCallerIdentity(signer, approvalBinding({ executionId, approved }));
-  const { status, text } = await postSignedJson(url, { executionId, approved, ...(comment ? { comment } : {}), identityProof }, signer);
+  const identityProof = await presignCallerIdentity(
+    signer,
+    approvalBinding({ executionId, approved }),
+  );
+  const { status, text } = await postSignedJson(
+    url,
+    { executionId, approved, ...(comment ? { comment } : {}), identityProof },
+    signer,
+  );
   let answer: Record<string, unknown> = {};
-  try { answer = JSON.parse(text) as Record<string, unknown>; } catch { /* a non-JSON answer is reported by status below */ }
-  if (status === 200 && typeof answer.approver === 'string') return answer as unknown as ApprovalAnswer;
+  try {
+    answer = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    /* a non-JSON answer is reported by status below */
+  }
+  if (status === 200 && typeof answer.approver === 'string')
+    return answer as unknown as ApprovalAnswer;
   // 403 with {Message} is Lambda's own refusal of the signature or the permission; {error} is the function's.
-  if (typeof answer.error === 'string') throw new AwsApprovalError(`the approve function refused: ${answer.error}`);
-  if (status === 403) throw new AwsApprovalError(`the approve URL refused your credentials (HTTP 403${typeof answer.Message === 'string' ? `: ${answer.Message}` : ''}): approvers need lambda:InvokeFunctionUrl and lambda:InvokeFunction on the approve function (README "Approving")`);
-  throw new AwsApprovalError(`the approve function failed (HTTP ${status}): ${text.slice(0, 300) || 'no answer'}; see its log group`);
+  if (typeof answer.error === 'string')
+    throw new AwsApprovalError(`the approve function refused: ${answer.error}`);
+  if (status === 403)
+    throw new AwsApprovalError(
+      `the approve URL refused your credentials (HTTP 403${typeof answer.Message === 'string' ? `: ${answer.Message}` : ''}): approvers need lambda:InvokeFunctionUrl and lambda:InvokeFunction on the approve function (README "Approving")`,
+    );
+  throw new AwsApprovalError(
+    `the approve function failed (HTTP ${status}): ${text.slice(0, 300) || 'no answer'}; see its log group`,
+  );
 }

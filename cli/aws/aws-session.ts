@@ -9,7 +9,10 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3ObjectClient, type S3ObjectClientOptions } from '../../lambdas/adapters/s3/s3-object-client.js';
+import {
+  S3ObjectClient,
+  type S3ObjectClientOptions,
+} from '../../lambdas/adapters/s3/s3-object-client.js';
 import { DeployedStack, deploymentOfStackFlag } from './deployed-stack.js';
 
 /** `--stack`, `--region` and the environment defaults they fall back to. */
@@ -36,7 +39,10 @@ export class AwsSession {
   private caller?: Promise<string>;
 
   /** @throws DeployedStackError when `--stack` names no possible deployment (a usage error). */
-  constructor(location: AwsLocation, private readonly overrides: AwsClientOverrides = {}) {
+  constructor(
+    location: AwsLocation,
+    private readonly overrides: AwsClientOverrides = {},
+  ) {
     this.deployment = deploymentOfStackFlag(location.stack ?? process.env.PARAMEDIC_STACK);
     this.base = location.region ? { region: location.region } : {};
   }
@@ -47,12 +53,21 @@ export class AwsSession {
   }
 
   /** Step Functions (StartExecution, DescribeExecution). */
-  get stepFunctions(): SFNClient { return this.client('sfn', () => new SFNClient(this.base)); }
+  get stepFunctions(): SFNClient {
+    return this.client('sfn', () => new SFNClient(this.base));
+  }
   /** Lambda (its resolved region and credentials sign the approve URL request). */
-  get lambda(): LambdaClient { return this.client('lambda', () => new LambdaClient(this.base)); }
+  get lambda(): LambdaClient {
+    return this.client('lambda', () => new LambdaClient(this.base));
+  }
   /** The audit and state tables, with the pipeline's own marshalling options. */
   get documentClient(): DynamoDBDocumentClient {
-    return this.client('ddb', () => DynamoDBDocumentClient.from(new DynamoDBClient({ ...this.base, ...this.overrides.dynamodb }), { marshallOptions: { removeUndefinedValues: true } }));
+    return this.client('ddb', () =>
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ ...this.base, ...this.overrides.dynamodb }),
+        { marshallOptions: { removeUndefinedValues: true } },
+      ),
+    );
   }
   /** The evidence bucket. */
   get s3(): S3ObjectClient {
@@ -65,14 +80,19 @@ export class AwsSession {
 
   /** The deployed stack's outputs. */
   get stack(): DeployedStack {
-    this.stackOutputs ??= new DeployedStack(new CloudFormationClient(this.base), this.deployment, this.base.region ? `region ${this.base.region}` : 'the configured region');
+    this.stackOutputs ??= new DeployedStack(
+      new CloudFormationClient(this.base),
+      this.deployment,
+      this.base.region ? `region ${this.base.region}` : 'the configured region',
+    );
     return this.stackOutputs;
   }
 
   /** Your IAM principal's ARN (STS GetCallerIdentity): the identity approvals and runs are recorded under. */
   callerArn(): Promise<string> {
     this.caller ??= new STSClient(this.base).send(new GetCallerIdentityCommand({})).then((out) => {
-      if (!out.Arn) throw new Error('STS GetCallerIdentity returned no ARN; check your AWS credentials');
+      if (!out.Arn)
+        throw new Error('STS GetCallerIdentity returned no ARN; check your AWS credentials');
       return out.Arn;
     });
     return this.caller;

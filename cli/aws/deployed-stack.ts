@@ -4,7 +4,11 @@
  * Each stack is described at most once per command, and only when one of its outputs is asked for.
  */
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { OUTPUT_STACK, stackNamesOf, type OutputName } from '../../lambdas/core/deployment/stack-names.js';
+import {
+  OUTPUT_STACK,
+  stackNamesOf,
+  type OutputName,
+} from '../../lambdas/core/deployment/stack-names.js';
 
 /** The stack is missing, not finished, or lacks an output; the message says what to run or pass. */
 export class DeployedStackError extends Error {
@@ -32,7 +36,10 @@ export function deploymentOfStackFlag(value: string | undefined): string | undef
   const deployment = prefixed ? prefixed[1] : value;
   if (deployment === undefined) return undefined;
   if (!DEPLOYMENT.test(deployment)) {
-    throw new DeployedStackError(`--stack must be a deployment name (1-16 lower-case letters and digits, as in "cdk deploy -c deploymentName=prod") or a stack name like ParamedicPipeline-prod; got ${JSON.stringify(value.slice(0, 80))}`, { usage: true });
+    throw new DeployedStackError(
+      `--stack must be a deployment name (1-16 lower-case letters and digits, as in "cdk deploy -c deploymentName=prod") or a stack name like ParamedicPipeline-prod; got ${JSON.stringify(value.slice(0, 80))}`,
+      { usage: true },
+    );
   }
   return deployment;
 }
@@ -41,11 +48,18 @@ type Cfn = Pick<CloudFormationClient, 'send'>;
 
 /** One deployment's outputs, looked up on demand. */
 export class DeployedStack {
-  private readonly described = new Map<'state' | 'pipeline', Promise<ReadonlyMap<string, string>>>();
+  private readonly described = new Map<
+    'state' | 'pipeline',
+    Promise<ReadonlyMap<string, string>>
+  >();
   private readonly names;
 
   /** @param where for messages: the region the client talks to, when known. */
-  constructor(private readonly cfn: Cfn, readonly deployment: string | undefined, private readonly where = 'the configured region') {
+  constructor(
+    private readonly cfn: Cfn,
+    readonly deployment: string | undefined,
+    private readonly where = 'the configured region',
+  ) {
     this.names = stackNamesOf(deployment);
   }
 
@@ -65,23 +79,37 @@ export class DeployedStack {
     const value = (await outputs).get(name);
     if (value) return value;
     const status = (await outputs).get('@status');
-    throw new DeployedStackError(`stack ${this.stackOf(name)} has no output ${name} (status ${status}): ${status?.endsWith('_COMPLETE') && !status.includes('ROLLBACK') ? 'it was deployed by an older Paramedic; redeploy with "npx cdk deploy --all"' : 'wait for its deployment to finish, or fix it and run "npx cdk deploy --all"'}${flag ? `, or pass ${flag}` : ''}`);
+    throw new DeployedStackError(
+      `stack ${this.stackOf(name)} has no output ${name} (status ${status}): ${status?.endsWith('_COMPLETE') && !status.includes('ROLLBACK') ? 'it was deployed by an older Paramedic; redeploy with "npx cdk deploy --all"' : 'wait for its deployment to finish, or fix it and run "npx cdk deploy --all"'}${flag ? `, or pass ${flag}` : ''}`,
+    );
   }
 
   private async describe(stackName: string): Promise<ReadonlyMap<string, string>> {
     let stack;
     try {
-      stack = (await this.cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+      stack = (await this.cfn.send(new DescribeStacksCommand({ StackName: stackName })))
+        .Stacks?.[0];
     } catch (error) {
       // CloudFormation answers a missing stack with a ValidationError "Stack with id X does not exist".
-      if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) stack = undefined;
-      else throw new DeployedStackError(`could not read stack ${stackName} in ${this.where} (${(error as Error).name}: ${(error as Error).message.split('\n')[0]}); check your AWS credentials and region (--region)`, { cause: error });
+      if (
+        (error as Error).name === 'ValidationError' &&
+        /does not exist/.test((error as Error).message)
+      )
+        stack = undefined;
+      else
+        throw new DeployedStackError(
+          `could not read stack ${stackName} in ${this.where} (${(error as Error).name}: ${(error as Error).message.split('\n')[0]}); check your AWS credentials and region (--region)`,
+          { cause: error },
+        );
     }
     if (!stack) {
-      throw new DeployedStackError(`stack ${stackName} does not exist in ${this.where}: deploy with "npx cdk deploy --all"${this.deployment ? '' : ', or name your deployment with --stack <deploymentName> (or $PARAMEDIC_STACK)'} and the region with --region`);
+      throw new DeployedStackError(
+        `stack ${stackName} does not exist in ${this.where}: deploy with "npx cdk deploy --all"${this.deployment ? '' : ', or name your deployment with --stack <deploymentName> (or $PARAMEDIC_STACK)'} and the region with --region`,
+      );
     }
     const outputs = new Map<string, string>([['@status', String(stack.StackStatus)]]);
-    for (const o of stack.Outputs ?? []) if (o.OutputKey && o.OutputValue) outputs.set(o.OutputKey, o.OutputValue);
+    for (const o of stack.Outputs ?? [])
+      if (o.OutputKey && o.OutputValue) outputs.set(o.OutputKey, o.OutputValue);
     return outputs;
   }
 }

@@ -39,7 +39,12 @@ export interface WaitOptions {
  * @throws ManualInputError naming the wrong field (the one-line message the Intake would give).
  */
 export function awsRunInput(request: AwsRunRequest, invokedBy = 'cli'): ManualInput {
-  return parseManualInput({ runbookId: request.runbookId, target: request.target, mode: request.mode, invokedBy: invokedBy.slice(0, 128) });
+  return parseManualInput({
+    runbookId: request.runbookId,
+    target: request.target,
+    mode: request.mode,
+    invokedBy: invokedBy.slice(0, 128),
+  });
 }
 
 const outcomeOf = (output: string | undefined): string | undefined => {
@@ -52,11 +57,17 @@ const outcomeOf = (output: string | undefined): string | undefined => {
 };
 
 /** Starts the run; with `wait`, polls DescribeExecution until it leaves RUNNING. */
-export async function startRunOnAws(session: AwsSession, request: AwsRunRequest, wait?: WaitOptions): Promise<AwsRunResult> {
+export async function startRunOnAws(
+  session: AwsSession,
+  request: AwsRunRequest,
+  wait?: WaitOptions,
+): Promise<AwsRunResult> {
   awsRunInput(request); // reject bad input before any call
   const stateMachineArn = await session.stack.output('StateMachineArn');
   const input = awsRunInput(request, await session.callerArn());
-  const started = await session.stepFunctions.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+  const started = await session.stepFunctions.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
   const executionArn = started.executionArn!;
   if (!wait) return { executionArn, status: 'RUNNING' };
   const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -64,7 +75,12 @@ export async function startRunOnAws(session: AwsSession, request: AwsRunRequest,
     const d = await session.stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
     if (d.status !== 'RUNNING') {
       const outcome = outcomeOf(d.output);
-      return { executionArn, status: String(d.status), ...(outcome ? { outcome } : {}), ...(d.error ? { error: `${d.error}${d.cause ? `: ${d.cause.slice(0, 300)}` : ''}` } : {}) };
+      return {
+        executionArn,
+        status: String(d.status),
+        ...(outcome ? { outcome } : {}),
+        ...(d.error ? { error: `${d.error}${d.cause ? `: ${d.cause.slice(0, 300)}` : ''}` } : {}),
+      };
     }
     wait.print?.(`still running (${executionArn.split(':').pop()})`);
     await sleep(wait.pollMs);

@@ -19,17 +19,35 @@ export function regionOfFunctionUrl(url: URL): string | undefined {
 }
 
 /** Sends `body` as a signed `POST` to `url`; the answer's status and text (never throws on a non-2xx status). */
-export async function postSignedJson(url: URL, body: unknown, signer: SigningIdentity): Promise<{ status: number; text: string }> {
+export async function postSignedJson(
+  url: URL,
+  body: unknown,
+  signer: SigningIdentity,
+): Promise<{ status: number; text: string }> {
   const payload = JSON.stringify(body);
   const request = new HttpRequest({
-    method: 'POST', protocol: url.protocol, hostname: url.hostname, path: url.pathname || '/',
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    path: url.pathname || '/',
     ...(url.port ? { port: Number(url.port) } : {}),
     // The host header must be the one the client sends (with a non-default port), or the signature fails.
     headers: { 'content-type': 'application/json', host: url.host },
     body: payload,
   });
-  const signed = await new SignatureV4({ service: 'lambda', region: signer.region, credentials: signer.credentials, sha256: Hash.bind(null, 'sha256') }).sign(request);
+  const signed = await new SignatureV4({
+    service: 'lambda',
+    region: signer.region,
+    credentials: signer.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+  }).sign(request);
   const { host: _host, ...headers } = signed.headers;
-  const response = await fetch(url, { method: 'POST', headers, body: payload, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: payload,
+    redirect: 'error',
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: response.status, text: await response.text() };
 }

@@ -1,30 +1,80 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { AuditEntry, AuditFilter, AuditOutcome } from '../../lambdas/core/audit/audit-entry.js';
+import type {
+  AuditEntry,
+  AuditFilter,
+  AuditOutcome,
+} from '../../lambdas/core/audit/audit-entry.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { listExecutions, parseSince, summarizeExecution } from '../../lambdas/core/audit/execution-summary.js';
-import { formatDuration, formatRate, outcomeStats, type OutcomeStats } from '../../lambdas/core/audit/outcome-stats.js';
+import {
+  listExecutions,
+  parseSince,
+  summarizeExecution,
+} from '../../lambdas/core/audit/execution-summary.js';
+import {
+  formatDuration,
+  formatRate,
+  outcomeStats,
+  type OutcomeStats,
+} from '../../lambdas/core/audit/outcome-stats.js';
 import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { bold, complain, cyan, dim, failWith, green, red, usageError, yellow } from '../output.js';
 import { openAuditSource, type AuditSource, type AwsAuditOptions } from './audit-source.js';
 import { withAwsTrailOptions } from '../options.js';
 
-const OUTCOMES: readonly AuditOutcome[] = ['remediated', 'dry-run', 'reported', 'rejected', 'timed-out', 'escalated', 'unclassified', 'skipped', 'failed'];
+const OUTCOMES: readonly AuditOutcome[] = [
+  'remediated',
+  'dry-run',
+  'reported',
+  'rejected',
+  'timed-out',
+  'escalated',
+  'unclassified',
+  'skipped',
+  'failed',
+];
 
-interface CommonFlags extends AwsAuditOptions { dataDir?: string; aws?: boolean; json?: boolean }
-interface ListFlags extends CommonFlags { target?: string; runbook?: string; outcome?: string; since?: string; limit: string }
+interface CommonFlags extends AwsAuditOptions {
+  dataDir?: string;
+  aws?: boolean;
+  json?: boolean;
+}
+interface ListFlags extends CommonFlags {
+  target?: string;
+  runbook?: string;
+  outcome?: string;
+  since?: string;
+  limit: string;
+}
 
 function withSourceOptions(cmd: Command): Command {
-  return withAwsTrailOptions(cmd.option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)'), "read the deployed stack's DynamoDB table and S3 bucket with your AWS credentials");
+  return withAwsTrailOptions(
+    cmd.option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)'),
+    "read the deployed stack's DynamoDB table and S3 bucket with your AWS credentials",
+  );
 }
 
 /** Builds the filter of `audit list`, rejecting bad values with what would be right. */
-export function auditFilterFromFlags(flags: { target?: string; runbook?: string; outcome?: string; since?: string; limit?: string }): AuditFilter {
-  if (flags.outcome !== undefined && !OUTCOMES.includes(flags.outcome as AuditOutcome)) throw new Error(`--outcome must be one of ${OUTCOMES.join(', ')}, got "${flags.outcome}"`);
+export function auditFilterFromFlags(flags: {
+  target?: string;
+  runbook?: string;
+  outcome?: string;
+  since?: string;
+  limit?: string;
+}): AuditFilter {
+  if (flags.outcome !== undefined && !OUTCOMES.includes(flags.outcome as AuditOutcome))
+    throw new Error(`--outcome must be one of ${OUTCOMES.join(', ')}, got "${flags.outcome}"`);
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
-  return { target: flags.target, runbookId: flags.runbook, outcome: flags.outcome as AuditOutcome | undefined, since: flags.since ? parseSince(flags.since, new Date()) : undefined, limit };
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+    throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
+  return {
+    target: flags.target,
+    runbookId: flags.runbook,
+    outcome: flags.outcome as AuditOutcome | undefined,
+    since: flags.since ? parseSince(flags.since, new Date()) : undefined,
+    limit,
+  };
 }
 
 /**
@@ -34,10 +84,17 @@ export function auditFilterFromFlags(flags: { target?: string; runbook?: string;
 async function warnIfChainBroken(source: AuditSource): Promise<void> {
   const report = await source.audit.verify();
   if (report.ok) return;
-  complain(`warning: the audit chain is broken at record seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); records from there on are untrusted. Run "npx paramedic audit verify"`);
+  complain(
+    `warning: the audit chain is broken at record seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); records from there on are untrusted. Run "npx paramedic audit verify"`,
+  );
 }
 
-const outcomeColour = (o?: string) => (o === 'remediated' ? green : o === 'failed' || o === 'escalated' || o === 'rejected' ? red : yellow);
+const outcomeColour = (o?: string) =>
+  o === 'remediated'
+    ? green
+    : o === 'failed' || o === 'escalated' || o === 'rejected'
+      ? red
+      : yellow;
 
 /** One line of `audit show`'s timeline. */
 export function describeEntry(e: AuditEntry): string {
@@ -51,51 +108,117 @@ export function describeEntry(e: AuditEntry): string {
 
 function describeTyped(e: AuditEntry): string {
   switch (e.type) {
-    case 'triggered': return `${e.data.summary} (${e.data.mode}; targets ${e.data.targets.map((t) => t.id).join(', ') || 'none'})`;
-    case 'deduplicated': return `duplicate of event ${e.data.eventId ?? '?'}: ${e.data.summary}`;
-    case 'locked': return e.data.acquired ? `lock taken on ${(e.data.targets ?? []).join(', ')} (attempt ${e.data.attempts})` : `${e.data.busy ?? 'a target'} is held by another execution (attempt ${e.data.attempts})`;
-    case 'collected': return e.data.evidence.map((c) => c.ref
-      ? `${c.target}: ${c.sectionNames?.length ?? 0} sections sha256 ${c.ref.sha256.slice(0, 12)}… (${e.data.how})`
-      : `${c.target}: ${c.status}${c.error ? ` — ${c.error.split('\n')[0]!.slice(0, 80)}` : ''}`).join('; ') || 'no target';
+    case 'triggered':
+      return `${e.data.summary} (${e.data.mode}; targets ${e.data.targets.map((t) => t.id).join(', ') || 'none'})`;
+    case 'deduplicated':
+      return `duplicate of event ${e.data.eventId ?? '?'}: ${e.data.summary}`;
+    case 'locked':
+      return e.data.acquired
+        ? `lock taken on ${(e.data.targets ?? []).join(', ')} (attempt ${e.data.attempts})`
+        : `${e.data.busy ?? 'a target'} is held by another execution (attempt ${e.data.attempts})`;
+    case 'collected':
+      return (
+        e.data.evidence
+          .map((c) =>
+            c.ref
+              ? `${c.target}: ${c.sectionNames?.length ?? 0} sections sha256 ${c.ref.sha256.slice(0, 12)}… (${e.data.how})`
+              : `${c.target}: ${c.status}${c.error ? ` — ${c.error.split('\n')[0]!.slice(0, 80)}` : ''}`,
+          )
+          .join('; ') || 'no target'
+      );
     case 'classified': {
-      const proof = e.data.targets.flatMap((t) => t.matches).find((m) => m.runbookId === e.data.runbookId)?.evidence[0];
+      const proof = e.data.targets
+        .flatMap((t) => t.matches)
+        .find((m) => m.runbookId === e.data.runbookId)?.evidence[0];
       if (!e.data.runbookId) return 'unclassified';
       return `${e.data.runbookId}${e.data.confidence !== null ? ` ${e.data.confidence.toFixed(2)}` : ''}${e.data.forced ? ' (chosen by the operator)' : ''}${proof ? ` — ${proof.section}:${proof.line} ${proof.text.slice(0, 80)}` : ''}`;
     }
-    case 'planned': return `${e.data.plan.decision}: ${e.data.plan.steps.map((s) => s.action).join(', ') || 'no steps'}`;
-    case 'approval-requested': return `approval requested for ${e.data.plan.steps.join(', ') || 'no steps'} (times out after ${e.data.timeoutSeconds} s)`;
-    case 'approval': return `${e.data.timedOut ? 'timed out' : e.data.approved ? 'approved' : 'rejected'} by ${e.data.approver} at ${e.data.at}`;
-    case 'step': return `step ${e.data.step + 1} ${e.data.action}: ${e.data.outcomes.map((o) => `${o.target} ${o.status}${o.durationMs !== undefined ? ` in ${o.durationMs} ms` : ''}`).join(', ')}`;
-    case 'verified': return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
-    case 'preconditions': return e.data.held.length
-      ? `held back: ${e.data.held.map((h) => `${h.target} (${h.reason})`).join('; ').slice(0, 200)}`
-      : `all ${e.data.results.length} precondition checks held`;
-    case 'escalated': return `${e.data.reason}${e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
-    case 'rolled-back': return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
-    case 'released': return `lock released on ${e.data.released.join(', ')}`;
-    case 'event-unpublished': return `status event ${e.data.status} not published: ${e.data.errors.map((x) => `${x.errorCode} ${x.errorMessage}`).join('; ').slice(0, 160)}`;
-    case 'interrupted': return `interrupted: ${e.data.reason} (started ${e.data.startedAt})`;
-    case 'anchored': return `head anchor created at seq ${e.data.seq}: ${e.data.reason}`;
-    case 'completed': return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
+    case 'planned':
+      return `${e.data.plan.decision}: ${e.data.plan.steps.map((s) => s.action).join(', ') || 'no steps'}`;
+    case 'approval-requested':
+      return `approval requested for ${e.data.plan.steps.join(', ') || 'no steps'} (times out after ${e.data.timeoutSeconds} s)`;
+    case 'approval':
+      return `${e.data.timedOut ? 'timed out' : e.data.approved ? 'approved' : 'rejected'} by ${e.data.approver} at ${e.data.at}`;
+    case 'step':
+      return `step ${e.data.step + 1} ${e.data.action}: ${e.data.outcomes.map((o) => `${o.target} ${o.status}${o.durationMs !== undefined ? ` in ${o.durationMs} ms` : ''}`).join(', ')}`;
+    case 'verified':
+      return e.data.cleared ? `cleared: ${e.data.reason}` : `still failing: ${e.data.reason}`;
+    case 'preconditions':
+      return e.data.held.length
+        ? `held back: ${e.data.held
+            .map((h) => `${h.target} (${h.reason})`)
+            .join('; ')
+            .slice(0, 200)}`
+        : `all ${e.data.results.length} precondition checks held`;
+    case 'escalated':
+      return `${e.data.reason}${e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
+    case 'rolled-back':
+      return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
+    case 'released':
+      return `lock released on ${e.data.released.join(', ')}`;
+    case 'event-unpublished':
+      return `status event ${e.data.status} not published: ${e.data.errors
+        .map((x) => `${x.errorCode} ${x.errorMessage}`)
+        .join('; ')
+        .slice(0, 160)}`;
+    case 'interrupted':
+      return `interrupted: ${e.data.reason} (started ${e.data.startedAt})`;
+    case 'anchored':
+      return `head anchor created at seq ${e.data.seq}: ${e.data.reason}`;
+    case 'completed':
+      return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
   }
 }
 
 /** The table of `audit stats`. */
 function printOutcomeStats(stats: OutcomeStats, where: string): void {
-  if (stats.total.runs === 0) { process.stdout.write(`no executions in ${where}${stats.since ? ` since ${stats.since}` : ''}\n`); return; }
-  const head = ['RUNBOOK'.padEnd(30), 'RUNS'.padStart(5), 'DONE'.padStart(5), 'VERIFIED'.padStart(9), 'TO VERIFIED (median/p90)'.padStart(26), 'AUTO-FIX'.padStart(9), 'ESCALATED'.padStart(10), 'ROLLED BACK'.padStart(12)];
+  if (stats.total.runs === 0) {
+    process.stdout.write(
+      `no executions in ${where}${stats.since ? ` since ${stats.since}` : ''}\n`,
+    );
+    return;
+  }
+  const head = [
+    'RUNBOOK'.padEnd(30),
+    'RUNS'.padStart(5),
+    'DONE'.padStart(5),
+    'VERIFIED'.padStart(9),
+    'TO VERIFIED (median/p90)'.padStart(26),
+    'AUTO-FIX'.padStart(9),
+    'ESCALATED'.padStart(10),
+    'ROLLED BACK'.padStart(12),
+  ];
   process.stdout.write(`${head.map(bold).join(' ')}\n`);
   for (const r of [...stats.runbooks, stats.total]) {
-    const time = r.timeToVerified ? `${formatDuration(r.timeToVerified.medianMs)} / ${formatDuration(r.timeToVerified.p90Ms)}` : '–';
-    const row = [r.runbookId.padEnd(30), String(r.runs).padStart(5), String(r.finished).padStart(5), String(r.verified).padStart(9), time.padStart(26), formatRate(r.autoFixRate).padStart(9), formatRate(r.escalationRate).padStart(10), formatRate(r.rollbackRate).padStart(12)];
+    const time = r.timeToVerified
+      ? `${formatDuration(r.timeToVerified.medianMs)} / ${formatDuration(r.timeToVerified.p90Ms)}`
+      : '–';
+    const row = [
+      r.runbookId.padEnd(30),
+      String(r.runs).padStart(5),
+      String(r.finished).padStart(5),
+      String(r.verified).padStart(9),
+      time.padStart(26),
+      formatRate(r.autoFixRate).padStart(9),
+      formatRate(r.escalationRate).padStart(10),
+      formatRate(r.rollbackRate).padStart(12),
+    ];
     process.stdout.write(`${r === stats.total ? dim(row.join(' ')) : row.join(' ')}\n`);
   }
-  process.stdout.write(dim(`\nrates are over finished runs; time from the alarm (or the start of a manual run) to the verification that cleared it; ${where}\n`));
+  process.stdout.write(
+    dim(
+      `\nrates are over finished runs; time from the alarm (or the start of a manual run) to the verification that cleared it; ${where}\n`,
+    ),
+  );
 }
 
 /** `paramedic audit list|show|verify|export|stats` */
 export function registerAuditCommand(program: Command): void {
-  const audit = program.command('audit').description('Review the audit trail: list executions, show one as a timeline, verify the hash chain, export JSON lines, outcome figures per runbook');
+  const audit = program
+    .command('audit')
+    .description(
+      'Review the audit trail: list executions, show one as a timeline, verify the hash chain, export JSON lines, outcome figures per runbook',
+    );
 
   withSourceOptions(audit.command('list').description('Executions, newest first'))
     .option('--target <id>', 'only executions on this target (instance id, node, local)')
@@ -106,21 +229,42 @@ export function registerAuditCommand(program: Command): void {
     .option('--json', 'one JSON object per line')
     .action(async (flags: ListFlags) => {
       let filter: AuditFilter;
-      try { filter = auditFilterFromFlags(flags); } catch (error) { usageError((error as Error).message); return; }
+      try {
+        filter = auditFilterFromFlags(flags);
+      } catch (error) {
+        usageError((error as Error).message);
+        return;
+      }
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
         await warnIfChainBroken(source);
         const rows = await listExecutions(source.audit, filter);
-        if (flags.json) { for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`); return; }
-        if (rows.length === 0) { process.stdout.write(`no executions in ${source.where}${dim(' (run "npx paramedic triage --replay <bundle.json>" to make one)')}\n`); return; }
-        process.stdout.write(`${bold('EXECUTION'.padEnd(32))} ${bold('STARTED'.padEnd(20))} ${bold('TARGET'.padEnd(22))} ${bold('RUNBOOK'.padEnd(26))} ${bold('OUTCOME')}\n`);
-        for (const r of rows) {
-          process.stdout.write(`${cyan(r.executionId.padEnd(32))} ${r.startedAt.slice(0, 19).padEnd(20)} ${(r.target ?? '-').padEnd(22)} ${(r.runbookId ?? 'unclassified').padEnd(26)} ${outcomeColour(r.outcome)(r.outcome ?? '-')}\n`);
+        if (flags.json) {
+          for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+          return;
         }
-      } catch (error) { failWith(error); }
+        if (rows.length === 0) {
+          process.stdout.write(
+            `no executions in ${source.where}${dim(' (run "npx paramedic triage --replay <bundle.json>" to make one)')}\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          `${bold('EXECUTION'.padEnd(32))} ${bold('STARTED'.padEnd(20))} ${bold('TARGET'.padEnd(22))} ${bold('RUNBOOK'.padEnd(26))} ${bold('OUTCOME')}\n`,
+        );
+        for (const r of rows) {
+          process.stdout.write(
+            `${cyan(r.executionId.padEnd(32))} ${r.startedAt.slice(0, 19).padEnd(20)} ${(r.target ?? '-').padEnd(22)} ${(r.runbookId ?? 'unclassified').padEnd(26)} ${outcomeColour(r.outcome)(r.outcome ?? '-')}\n`,
+          );
+        }
+      } catch (error) {
+        failWith(error);
+      }
     });
 
-  withSourceOptions(audit.command('show').description('One execution as a timeline').argument('<executionId>'))
+  withSourceOptions(
+    audit.command('show').description('One execution as a timeline').argument('<executionId>'),
+  )
     .option('--json', 'the entries as JSON')
     .action(async (id: string, flags: CommonFlags) => {
       try {
@@ -128,67 +272,129 @@ export function registerAuditCommand(program: Command): void {
         const source = await openAuditSource({ ...flags, dataDir });
         await warnIfChainBroken(source);
         const entries = await source.audit.execution(id);
-        if (entries.length === 0) { complain(`no execution ${id} in ${source.where}; list them with "npx paramedic audit list"`); process.exitCode = 1; return; }
-        if (flags.json) { process.stdout.write(`${JSON.stringify(entries, null, 1)}\n`); return; }
+        if (entries.length === 0) {
+          complain(
+            `no execution ${id} in ${source.where}; list them with "npx paramedic audit list"`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(entries, null, 1)}\n`);
+          return;
+        }
         const s = summarizeExecution(entries);
-        process.stdout.write(`${bold(id)}  ${s.target ?? ''}  ${s.runbookId ?? 'unclassified'}  ${outcomeColour(s.outcome)(s.outcome ?? '')}\n${dim(s.summary ?? '')}\n\n`);
+        process.stdout.write(
+          `${bold(id)}  ${s.target ?? ''}  ${s.runbookId ?? 'unclassified'}  ${outcomeColour(s.outcome)(s.outcome ?? '')}\n${dim(s.summary ?? '')}\n\n`,
+        );
         const t0 = Date.parse(entries[0]!.at);
         for (const e of entries) {
           const offset = `+${((Date.parse(e.at) - t0) / 1000).toFixed(3)}s`;
-          process.stdout.write(`  ${dim(e.at.slice(11, 23))} ${dim(offset.padStart(9))}  ${String(e.seq).padStart(5)}  ${bold(e.type.padEnd(18))} ${e.actor.padEnd(24)} ${describeEntry(e)}\n`);
+          process.stdout.write(
+            `  ${dim(e.at.slice(11, 23))} ${dim(offset.padStart(9))}  ${String(e.seq).padStart(5)}  ${bold(e.type.padEnd(18))} ${e.actor.padEnd(24)} ${describeEntry(e)}\n`,
+          );
         }
-        const record = source.kind === 'local' ? await new ExecutionRecords(dataDir).get(id) : undefined;
-        if (record) process.stdout.write(`\n  ${dim('path:')} ${record.path.map((p) => p.state).join(' → ')}\n`);
-      } catch (error) { failWith(error); }
+        const record =
+          source.kind === 'local' ? await new ExecutionRecords(dataDir).get(id) : undefined;
+        if (record)
+          process.stdout.write(
+            `\n  ${dim('path:')} ${record.path.map((p) => p.state).join(' → ')}\n`,
+          );
+      } catch (error) {
+        failWith(error);
+      }
     });
 
-  withSourceOptions(audit.command('verify').description('Check the hash chain; reports the first broken record'))
+  withSourceOptions(
+    audit.command('verify').description('Check the hash chain; reports the first broken record'),
+  )
     .option('--json', 'the report as JSON')
     .action(async (flags: CommonFlags) => {
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
         const report = await source.audit.verify();
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-        else if (report.ok) process.stdout.write(`${green('ok')}: ${report.entries} entries, chain intact (${source.where})\n`);
-        else process.stdout.write(`${red('BROKEN')}: record seq ${report.firstBroken!.seq} (execution ${report.firstBroken!.executionId}): ${report.firstBroken!.reason}\n${dim(`${report.entries} entries in ${source.where}; every record from seq ${report.firstBroken!.seq} on is untrusted`)}\n`);
+        else if (report.ok)
+          process.stdout.write(
+            `${green('ok')}: ${report.entries} entries, chain intact (${source.where})\n`,
+          );
+        else
+          process.stdout.write(
+            `${red('BROKEN')}: record seq ${report.firstBroken!.seq} (execution ${report.firstBroken!.executionId}): ${report.firstBroken!.reason}\n${dim(`${report.entries} entries in ${source.where}; every record from seq ${report.firstBroken!.seq} on is untrusted`)}\n`,
+          );
         if (!report.ok) process.exitCode = 1;
-      } catch (error) { failWith(error); }
+      } catch (error) {
+        failWith(error);
+      }
     });
 
-  audit.command('anchor')
-    .description('Anchor a local trail written before head anchors existed ("no head anchor"): only an intact chain without an anchor; recorded in the trail')
+  audit
+    .command('anchor')
+    .description(
+      'Anchor a local trail written before head anchors existed ("no head anchor"): only an intact chain without an anchor; recorded in the trail',
+    )
     .option('--data-dir <dir>', 'data directory (default $PARAMEDIC_HOME or ./.paramedic)')
     .action(async (flags: { dataDir?: string }) => {
       try {
         const store = new LocalAuditStore(resolveDataDir(flags.dataDir));
         const entry = await store.anchor(`user:${userInfo().username}`);
-        process.stdout.write(`${green('anchored')}: ${entry.data.reason}; the anchor now points at seq ${entry.seq} (this record)\n`);
-      } catch (error) { failWith(error); }
+        process.stdout.write(
+          `${green('anchored')}: ${entry.data.reason}; the anchor now points at seq ${entry.seq} (this record)\n`,
+        );
+      } catch (error) {
+        failWith(error);
+      }
     });
 
-  withSourceOptions(audit.command('stats').description('Per runbook: runs, time from alarm to verified, auto-fix, escalation and rollback rates'))
-    .option('--since <when>', 'only executions started since: ISO time or a duration back from now (30m, 6h, 7d)')
+  withSourceOptions(
+    audit
+      .command('stats')
+      .description(
+        'Per runbook: runs, time from alarm to verified, auto-fix, escalation and rollback rates',
+      ),
+  )
+    .option(
+      '--since <when>',
+      'only executions started since: ISO time or a duration back from now (30m, 6h, 7d)',
+    )
     .option('--json', 'the figures as JSON')
     .action(async (flags: CommonFlags & { since?: string }) => {
       let since: string | undefined;
-      try { since = flags.since ? parseSince(flags.since, new Date()) : undefined; } catch (error) { usageError((error as Error).message); return; }
+      try {
+        since = flags.since ? parseSince(flags.since, new Date()) : undefined;
+      } catch (error) {
+        usageError((error as Error).message);
+        return;
+      }
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
         await warnIfChainBroken(source);
         const stats = outcomeStats(await source.audit.list({ limit: 1_000_000 }), since);
         if (flags.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
         else printOutcomeStats(stats, source.where);
-      } catch (error) { complain((error as Error).message); process.exitCode = 1; }
+      } catch (error) {
+        complain((error as Error).message);
+        process.exitCode = 1;
+      }
     });
 
-  withSourceOptions(audit.command('export').description('Every entry as JSON lines (in chain order), to stdout'))
+  withSourceOptions(
+    audit.command('export').description('Every entry as JSON lines (in chain order), to stdout'),
+  )
     .option('--since <when>', 'ISO time or a duration back from now (30m, 6h, 7d)')
     .action(async (flags: CommonFlags & { since?: string }) => {
       try {
         const source = await openAuditSource({ ...flags, dataDir: resolveDataDir(flags.dataDir) });
         const since = flags.since ? parseSince(flags.since, new Date()) : undefined;
-        const entries = source.audit instanceof LocalAuditStore ? await source.audit.all() : [...(await source.audit.list({ limit: 1_000_000 }))].reverse();
-        for (const e of entries) if (!since || Date.parse(e.at) >= Date.parse(since)) process.stdout.write(`${JSON.stringify(e)}\n`);
-      } catch (error) { failWith(error); }
+        const entries =
+          source.audit instanceof LocalAuditStore
+            ? await source.audit.all()
+            : [...(await source.audit.list({ limit: 1_000_000 }))].reverse();
+        for (const e of entries)
+          if (!since || Date.parse(e.at) >= Date.parse(since))
+            process.stdout.write(`${JSON.stringify(e)}\n`);
+      } catch (error) {
+        failWith(error);
+      }
     });
 }

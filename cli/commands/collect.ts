@@ -6,8 +6,18 @@ import { incidentParameters } from '../../lambdas/core/collection/collector-docu
 import { complain, dim, progress } from '../output.js';
 
 interface CollectFlags {
-  platform: string; container?: string; pid?: string; since?: string; straceSeconds?: string; probeHost?: string; output?: string;
-  incidentTime?: string; remediatedAt?: string; daemonLog?: string; containerdLog?: string; kubeletLog?: string;
+  platform: string;
+  container?: string;
+  pid?: string;
+  since?: string;
+  straceSeconds?: string;
+  probeHost?: string;
+  output?: string;
+  incidentTime?: string;
+  remediatedAt?: string;
+  daemonLog?: string;
+  containerdLog?: string;
+  kubeletLog?: string;
 }
 
 /**
@@ -17,38 +27,75 @@ interface CollectFlags {
 export function registerCollectCommand(program: Command): void {
   program
     .command('collect')
-    .description('Run the evidence collector on this machine (the script SSM runs on a host) and print or save the bundle')
+    .description(
+      'Run the evidence collector on this machine (the script SSM runs on a host) and print or save the bundle',
+    )
     .option('--platform <platform>', 'docker (EC2 Docker host) or eks (EKS node)', 'docker')
     .option('--container <name>', 'container to inspect closely and trace (docker)')
     .option('--pid <n>', 'host pid to trace (with --strace-seconds)')
-    .option('--incident-time <time>', 'when the incident began, e.g. 2026-12-02T12:00:00Z (default: now)')
-    .option('--since <minutes>', 'lookback before the incident time, minutes: logs, events and the kernel log are read from there', '15')
-    .option('--remediated-at <time>', 'evidence to verify a fix: when the fix ran; only later lines count')
-    .option('--daemon-log <file>', 'dockerd log file, when it is neither in the journal nor a usual /var/log file (docker)')
+    .option(
+      '--incident-time <time>',
+      'when the incident began, e.g. 2026-12-02T12:00:00Z (default: now)',
+    )
+    .option(
+      '--since <minutes>',
+      'lookback before the incident time, minutes: logs, events and the kernel log are read from there',
+      '15',
+    )
+    .option(
+      '--remediated-at <time>',
+      'evidence to verify a fix: when the fix ran; only later lines count',
+    )
+    .option(
+      '--daemon-log <file>',
+      'dockerd log file, when it is neither in the journal nor a usual /var/log file (docker)',
+    )
     .option('--containerd-log <file>', 'containerd log file, likewise')
     .option('--kubelet-log <file>', 'kubelet log file, likewise (eks)')
     .option('--strace-seconds <n>', 'strace sample length, 0-10 (0: no trace)', '0')
     .option('--probe-host <name>', 'host name to resolve in net.dns')
     .option('-o, --output <file>', 'write the bundle here instead of stdout')
-    .addHelpText('after', '\nExamples:\n  npx paramedic collect -o bundle.json\n  npx paramedic collect --container web --incident-time 2026-12-02T12:00:00Z --since 30\n  DOCKER_HOST=unix:///tmp/d.sock npx paramedic collect --daemon-log /tmp/dockerd.log --strace-seconds 3\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npx paramedic collect -o bundle.json\n  npx paramedic collect --container web --incident-time 2026-12-02T12:00:00Z --since 30\n  DOCKER_HOST=unix:///tmp/d.sock npx paramedic collect --daemon-log /tmp/dockerd.log --strace-seconds 3\n',
+    )
     .action(async (flags: CollectFlags) => {
       if (flags.platform !== 'docker' && flags.platform !== 'eks') {
-        complain(`--platform must be docker or eks, got "${flags.platform}"`); process.exitCode = 2; return;
+        complain(`--platform must be docker or eks, got "${flags.platform}"`);
+        process.exitCode = 2;
+        return;
       }
       if (flags.platform === 'eks' && flags.container) {
-        complain('--container applies to --platform docker only; on EKS pass --pid'); process.exitCode = 2; return;
+        complain('--container applies to --platform docker only; on EKS pass --pid');
+        process.exitCode = 2;
+        return;
       }
       if (flags.platform === 'eks' && flags.daemonLog) {
-        complain('--daemon-log applies to --platform docker only; on EKS pass --kubelet-log or --containerd-log'); process.exitCode = 2; return;
+        complain(
+          '--daemon-log applies to --platform docker only; on EKS pass --kubelet-log or --containerd-log',
+        );
+        process.exitCode = 2;
+        return;
       }
       if (flags.platform === 'docker' && flags.kubeletLog) {
-        complain('--kubelet-log applies to --platform eks only'); process.exitCode = 2; return;
+        complain('--kubelet-log applies to --platform eks only');
+        process.exitCode = 2;
+        return;
       }
       let parameters: Record<string, string>;
       try {
-        parameters = { sinceMinutes: flags.since ?? '15', straceSeconds: flags.straceSeconds ?? '0', ...incidentParameters({ incidentTime: flags.incidentTime, remediatedAt: flags.remediatedAt }) };
+        parameters = {
+          sinceMinutes: flags.since ?? '15',
+          straceSeconds: flags.straceSeconds ?? '0',
+          ...incidentParameters({
+            incidentTime: flags.incidentTime,
+            remediatedAt: flags.remediatedAt,
+          }),
+        };
       } catch (error) {
-        complain((error as Error).message); process.exitCode = 2; return;
+        complain((error as Error).message);
+        process.exitCode = 2;
+        return;
       }
       if (flags.container) parameters.container = flags.container;
       if (flags.daemonLog) parameters.daemonLog = flags.daemonLog;
@@ -57,8 +104,14 @@ export function registerCollectCommand(program: Command): void {
       if (flags.pid) parameters.pid = flags.pid;
       if (flags.probeHost) parameters.probeHost = flags.probeHost;
       try {
-        progress(`collecting ${flags.platform} evidence on this machine (every check runs under a timeout; 20-35 s)…`);
-        const { bundle, result } = await collectEvidence({ platform: flags.platform, parameters, runner: new LocalCommandRunner() });
+        progress(
+          `collecting ${flags.platform} evidence on this machine (every check runs under a timeout; 20-35 s)…`,
+        );
+        const { bundle, result } = await collectEvidence({
+          platform: flags.platform,
+          parameters,
+          runner: new LocalCommandRunner(),
+        });
         const text = `${JSON.stringify(bundle, null, 2)}\n`;
         const summary = `${Object.keys(bundle.sections).length} sections, ${text.length} bytes, ${((result.durationMs ?? 0) / 1000).toFixed(1)} s`;
         if (flags.output) {

@@ -7,35 +7,69 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { alarmDefinitions } from '../../lambdas/core/coverage/described-alarm.js';
-import { coverageReport, type AlarmCoverage, type CoverageReport } from '../../lambdas/core/coverage/coverage-report.js';
+import {
+  coverageReport,
+  type AlarmCoverage,
+  type CoverageReport,
+} from '../../lambdas/core/coverage/coverage-report.js';
 import { DEFAULT_ALARM_NAME_PREFIXES } from '../../lambdas/core/workflow/intake-filter.js';
-import { expandEvidencePaths, readEvidenceFile } from '../../lambdas/adapters/local/evidence-files.js';
-import { DEFAULT_RUNBOOK_DIR, REPO_ROOT, loadRunbookDirectory, readFailureClassIds } from '../../lambdas/adapters/local/runbook-directory.js';
+import {
+  expandEvidencePaths,
+  readEvidenceFile,
+} from '../../lambdas/adapters/local/evidence-files.js';
+import {
+  DEFAULT_RUNBOOK_DIR,
+  REPO_ROOT,
+  loadRunbookDirectory,
+  readFailureClassIds,
+} from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, EXIT, green, red, usageError } from '../output.js';
 
 /** Where the labelled cases are: the repository's, and the shared corpus when it is beside the repository. */
 export const COVERAGE_CASE_DIRS = [
-  join(REPO_ROOT, 'test', 'runbooks', 'cases'), join(REPO_ROOT, 'test', 'fixtures', 'recorded'),
-  join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'bundles'), join(REPO_ROOT, '..', 'shared', 'corpus', 'dev'),
+  join(REPO_ROOT, 'test', 'runbooks', 'cases'),
+  join(REPO_ROOT, 'test', 'fixtures', 'recorded'),
+  join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'bundles'),
+  join(REPO_ROOT, '..', 'shared', 'corpus', 'dev'),
 ];
 
-interface CoverageFlags { aws?: boolean; file?: string; region?: string; prefix?: string[]; eksCluster?: string[]; config: string; runbooks: string; cases?: string[]; json?: boolean }
+interface CoverageFlags {
+  aws?: boolean;
+  file?: string;
+  region?: string;
+  prefix?: string[];
+  eksCluster?: string[];
+  config: string;
+  runbooks: string;
+  cases?: string[];
+  json?: boolean;
+}
 
 /** The intake settings of the deployment (`cdk.json` → `context.paramedic`), as far as coverage needs them. */
-function deploymentSettings(file: string): { alarmNamePrefixes?: string[]; eksClusters?: string[] } {
+function deploymentSettings(file: string): {
+  alarmNamePrefixes?: string[];
+  eksClusters?: string[];
+} {
   if (!existsSync(file)) return {};
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { context?: { paramedic?: unknown } };
   let settings = doc.context?.paramedic ?? {};
   if (typeof settings === 'string') settings = JSON.parse(settings);
-  const { alarmNamePrefixes, eksClusters } = settings as { alarmNamePrefixes?: unknown; eksClusters?: unknown };
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  const { alarmNamePrefixes, eksClusters } = settings as {
+    alarmNamePrefixes?: unknown;
+    eksClusters?: unknown;
+  };
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   return { alarmNamePrefixes: strings(alarmNamePrefixes), eksClusters: strings(eksClusters) };
 }
 
 async function readAlarms(flags: CoverageFlags): Promise<unknown> {
   if (flags.file) return JSON.parse(readFileSync(flags.file, 'utf8'));
   // Loaded only with --aws, so a file report never pays for the SDK.
-  const [{ CloudWatchClient }, { describeAllAlarms }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('../../lambdas/adapters/cloudwatch/cloudwatch-alarm-lister.js')]);
+  const [{ CloudWatchClient }, { describeAllAlarms }] = await Promise.all([
+    import('@aws-sdk/client-cloudwatch'),
+    import('../../lambdas/adapters/cloudwatch/cloudwatch-alarm-lister.js'),
+  ]);
   return describeAllAlarms(new CloudWatchClient(flags.region ? { region: flags.region } : {}));
 }
 
@@ -46,60 +80,115 @@ function caseLabels(dirs: readonly string[]): (string | null)[] {
     try {
       const labelled = readEvidenceFile(file).labelled;
       if (labelled) labels.push(labelled.label);
-    } catch (error) { complain(`${(error as Error).message} (not counted)`); }
+    } catch (error) {
+      complain(`${(error as Error).message} (not counted)`);
+    }
   }
   return labels;
 }
 
 /** What an alarm watches, in a few words: its metrics, else its kind. */
-const watched = (a: AlarmCoverage) => a.metrics.join(' ') || (a.kind === 'composite' ? '(composite alarm)' : '(query without a metric)');
-const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+const watched = (a: AlarmCoverage) =>
+  a.metrics.join(' ') ||
+  (a.kind === 'composite' ? '(composite alarm)' : '(query without a metric)');
+const cell = (text: string, width: number) =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 
 function printAlarm(a: AlarmCoverage): void {
   const reach = [...a.targets, ...a.atAlarmTime].join(' ') || red('none');
-  const runbooks = a.kind === 'composite' ? dim('(composite)') : a.explainedBy.join(' ') || red('none');
-  process.stdout.write(`${cell(a.alarmName, 40)} ${cell(watched(a), 44)} ${cell(reach, 30)} ${runbooks}\n`);
+  const runbooks =
+    a.kind === 'composite' ? dim('(composite)') : a.explainedBy.join(' ') || red('none');
+  process.stdout.write(
+    `${cell(a.alarmName, 40)} ${cell(watched(a), 44)} ${cell(reach, 30)} ${runbooks}\n`,
+  );
 }
 
 function printReport(r: CoverageReport): void {
-  process.stdout.write(`${bold('Alarms')}: ${r.alarmsRead} read, ${r.alarms.length} start the workflow (name prefixes ${r.filter.alarmNamePrefixes.join(', ')})\n`);
+  process.stdout.write(
+    `${bold('Alarms')}: ${r.alarmsRead} read, ${r.alarms.length} start the workflow (name prefixes ${r.filter.alarmNamePrefixes.join(', ')})\n`,
+  );
   if (r.alarms.length) {
-    process.stdout.write(`${bold(cell('ALARM', 40))} ${bold(cell('METRIC', 44))} ${bold(cell('TARGETS', 30))} ${bold('RUNBOOKS')}\n`);
+    process.stdout.write(
+      `${bold(cell('ALARM', 40))} ${bold(cell('METRIC', 44))} ${bold(cell('TARGETS', 30))} ${bold('RUNBOOKS')}\n`,
+    );
     for (const a of r.alarms) printAlarm(a);
   }
-  process.stdout.write(`\n${bold('Failure classes')}: ${r.classes.length}, ${r.classes.length - r.untested.length} with a labelled case\n`);
+  process.stdout.write(
+    `\n${bold('Failure classes')}: ${r.classes.length}, ${r.classes.length - r.untested.length} with a labelled case\n`,
+  );
   const section = (title: string, lines: string[]) => {
     process.stdout.write(`\n${lines.length ? red(title) : green(title)} (${lines.length})\n`);
     for (const line of lines) process.stdout.write(`  ${line}\n`);
   };
-  section('reach no target', r.noTarget.map((a) => `${a.alarmName}: ${a.targetProblems.join('; ')}`));
-  section('watch a metric no runbook explains', r.noRunbook.map((a) => `${a.alarmName}: ${watched(a)} ${dim('(declare it in a runbook\'s explains:)')}`));
-  section('failure classes without a test case', r.untested.map((c) => `${c} ${dim('(add a labelled case under test/runbooks/cases)')}`));
-  process.stdout.write(`\n${r.covered ? green('covered') : red('UNCOVERED')}: ${r.noTarget.length} alarm(s) without a target, ${r.noRunbook.length} without a runbook, ${r.untested.length} class(es) without a case\n`);
+  section(
+    'reach no target',
+    r.noTarget.map((a) => `${a.alarmName}: ${a.targetProblems.join('; ')}`),
+  );
+  section(
+    'watch a metric no runbook explains',
+    r.noRunbook.map(
+      (a) => `${a.alarmName}: ${watched(a)} ${dim("(declare it in a runbook's explains:)")}`,
+    ),
+  );
+  section(
+    'failure classes without a test case',
+    r.untested.map((c) => `${c} ${dim('(add a labelled case under test/runbooks/cases)')}`),
+  );
+  process.stdout.write(
+    `\n${r.covered ? green('covered') : red('UNCOVERED')}: ${r.noTarget.length} alarm(s) without a target, ${r.noRunbook.length} without a runbook, ${r.untested.length} class(es) without a case\n`,
+  );
 }
 
 /** `paramedic coverage (--aws | --file <describe-alarms.json>)` */
 export function registerCoverageCommand(program: Command): void {
-  program.command('coverage')
-    .description('Which alarms of the intake filter reach no target or no runbook, and which failure classes have no test case (exit 1 when anything is uncovered)')
+  program
+    .command('coverage')
+    .description(
+      'Which alarms of the intake filter reach no target or no runbook, and which failure classes have no test case (exit 1 when anything is uncovered)',
+    )
     .option('--aws', 'read the alarms with DescribeAlarms (your AWS credentials)')
-    .option('--file <describe-alarms.json>', 'read the alarms from "aws cloudwatch describe-alarms" output')
+    .option(
+      '--file <describe-alarms.json>',
+      'read the alarms from "aws cloudwatch describe-alarms" output',
+    )
     .option('--region <region>', 'with --aws: the AWS region')
-    .option('--prefix <prefix...>', 'alarm name prefixes of the intake filter (default: cdk.json context.paramedic.alarmNamePrefixes)')
-    .option('--eks-cluster <name...>', 'configured EKS clusters (default: cdk.json context.paramedic.eksClusters)')
-    .option('--config <cdk.json>', 'the CDK app file holding context.paramedic', join(REPO_ROOT, 'cdk.json'))
+    .option(
+      '--prefix <prefix...>',
+      'alarm name prefixes of the intake filter (default: cdk.json context.paramedic.alarmNamePrefixes)',
+    )
+    .option(
+      '--eks-cluster <name...>',
+      'configured EKS clusters (default: cdk.json context.paramedic.eksClusters)',
+    )
+    .option(
+      '--config <cdk.json>',
+      'the CDK app file holding context.paramedic',
+      join(REPO_ROOT, 'cdk.json'),
+    )
     .option('--runbooks <dir>', 'runbook directory', DEFAULT_RUNBOOK_DIR)
-    .option('--cases <dir...>', 'labelled case files or directories (default: the repository\'s cases and the shared corpus)')
+    .option(
+      '--cases <dir...>',
+      "labelled case files or directories (default: the repository's cases and the shared corpus)",
+    )
     .option('--json', 'the report as JSON')
     .action(async (flags: CoverageFlags) => {
-      if (Boolean(flags.aws) === Boolean(flags.file)) { usageError('give exactly one of --aws (DescribeAlarms) or --file <describe-alarms.json>'); return; }
+      if (Boolean(flags.aws) === Boolean(flags.file)) {
+        usageError('give exactly one of --aws (DescribeAlarms) or --file <describe-alarms.json>');
+        return;
+      }
       try {
         const settings = deploymentSettings(flags.config);
         const loaded = loadRunbookDirectory(flags.runbooks, readFailureClassIds());
-        if (loaded.errors.length) throw new Error(`${loaded.errors.length} runbook error(s) in ${flags.runbooks}, first: ${loaded.errors[0]!.message}; run "npx paramedic runbooks lint"`);
+        if (loaded.errors.length)
+          throw new Error(
+            `${loaded.errors.length} runbook error(s) in ${flags.runbooks}, first: ${loaded.errors[0]!.message}; run "npx paramedic runbooks lint"`,
+          );
         const report = coverageReport({
           alarms: alarmDefinitions(await readAlarms(flags)),
-          filter: { alarmNamePrefixes: flags.prefix ?? settings.alarmNamePrefixes ?? DEFAULT_ALARM_NAME_PREFIXES },
+          filter: {
+            alarmNamePrefixes:
+              flags.prefix ?? settings.alarmNamePrefixes ?? DEFAULT_ALARM_NAME_PREFIXES,
+          },
           eksClusters: flags.eksCluster ?? settings.eksClusters ?? [],
           runbooks: loaded.runbooks,
           failureClasses: [...loaded.runbooks.map((r) => r.id), ...(readFailureClassIds() ?? [])],

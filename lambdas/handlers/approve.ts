@@ -10,7 +10,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { StepFunctionsApprovalCallback } from '../adapters/stepfunctions/approval-callback.js';
-import { IdentityProofError, verifyCallerIdentityProof } from '../adapters/sts/caller-identity-proof.js';
+import {
+  IdentityProofError,
+  verifyCallerIdentityProof,
+} from '../adapters/sts/caller-identity-proof.js';
 import { approvalBinding } from '../core/workflow/approval-identity.js';
 import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './handler-environment.js';
@@ -34,32 +37,67 @@ export class ApprovalRequestError extends Error {
  * caller (Lambda passes only the payload), so whatever approver it named would be the caller's word.
  * The approval e-mail and the README send operators to the CLI / the URL instead.
  */
-const DIRECT_INVOKE_REFUSED = 'this function is answered only through its function URL (stack output ApproveUrl), which records your IAM principal as the approver: run "paramedic approve|reject <execution> --aws"';
+const DIRECT_INVOKE_REFUSED =
+  'this function is answered only through its function URL (stack output ApproveUrl), which records your IAM principal as the approver: run "paramedic approve|reject <execution> --aws"';
 const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment', 'identityProof']);
 /** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
 const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
 /** Validates the operator's request body; the approver is `authenticatedApprover`, the URL's IAM principal. */
-export function parseApproveRequest(body: unknown, authenticatedApprover: string): { executionId: string; approved: boolean; approver: string; comment?: string; identityProof?: unknown } {
+export function parseApproveRequest(
+  body: unknown,
+  authenticatedApprover: string,
+): {
+  executionId: string;
+  approved: boolean;
+  approver: string;
+  comment?: string;
+  identityProof?: unknown;
+} {
   const e = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   // The token is never taken from the caller: it is read from the pending approval, so a caller
   // cannot resume some other waiting task.
-  if ('taskToken' in e) throw new ApprovalRequestError('taskToken is not accepted: the token is read from the pending approval of executionId');
+  if ('taskToken' in e)
+    throw new ApprovalRequestError(
+      'taskToken is not accepted: the token is read from the pending approval of executionId',
+    );
   const unknown = Object.keys(e).filter((k) => !REQUEST_FIELDS.has(k));
-  if (unknown.length > 0) throw new ApprovalRequestError(`unknown field ${unknown[0]}; allowed fields are ${[...REQUEST_FIELDS].join(', ')}`);
-  if (typeof e.executionId !== 'string' || !e.executionId) throw new ApprovalRequestError('executionId is required (the execution ARN)');
-  if (typeof e.approved !== 'boolean') throw new ApprovalRequestError('approved must be true or false');
+  if (unknown.length > 0)
+    throw new ApprovalRequestError(
+      `unknown field ${unknown[0]}; allowed fields are ${[...REQUEST_FIELDS].join(', ')}`,
+    );
+  if (typeof e.executionId !== 'string' || !e.executionId)
+    throw new ApprovalRequestError('executionId is required (the execution ARN)');
+  if (typeof e.approved !== 'boolean')
+    throw new ApprovalRequestError('approved must be true or false');
   // A body may repeat the approver (older scripts did) but never name someone else.
   if (e.approver !== undefined && e.approver !== authenticatedApprover) {
-    throw new ApprovalRequestError(`approver "${String(e.approver).slice(0, 200)}" is not the signer of this request (${authenticatedApprover}): the approver is always the authenticated IAM principal; leave approver out`, { statusCode: 403 });
+    throw new ApprovalRequestError(
+      `approver "${String(e.approver).slice(0, 200)}" is not the signer of this request (${authenticatedApprover}): the approver is always the authenticated IAM principal; leave approver out`,
+      { statusCode: 403 },
+    );
   }
-  if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 500)) throw new ApprovalRequestError('comment must be a string of at most 500 characters');
-  return { executionId: e.executionId, approved: e.approved, approver: authenticatedApprover, ...(typeof e.comment === 'string' ? { comment: e.comment } : {}), ...(e.identityProof !== undefined ? { identityProof: e.identityProof } : {}) };
+  if (e.comment !== undefined && (typeof e.comment !== 'string' || e.comment.length > 500))
+    throw new ApprovalRequestError('comment must be a string of at most 500 characters');
+  return {
+    executionId: e.executionId,
+    approved: e.approved,
+    approver: authenticatedApprover,
+    ...(typeof e.comment === 'string' ? { comment: e.comment } : {}),
+    ...(e.identityProof !== undefined ? { identityProof: e.identityProof } : {}),
+  };
 }
 
 /** The Function URL response: JSON with the status of the outcome. */
-function respond(statusCode: number, body: unknown): { statusCode: number; headers: Record<string, string>; body: string } {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+function respond(
+  statusCode: number,
+  body: unknown,
+): { statusCode: number; headers: Record<string, string>; body: string } {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
 }
 
 /** Entry point: the Function URL's HTTP answer; a direct Invoke is refused with an error. */
@@ -70,17 +108,22 @@ export const handler = middy(async (event: unknown) => {
   try {
     call = functionUrlCall(event);
   } catch (error) {
-    if (error instanceof FunctionUrlCallError) return respond(error.statusCode, { error: error.message });
+    if (error instanceof FunctionUrlCallError)
+      return respond(error.statusCode, { error: error.message });
     throw error;
   }
   if (!call) throw new ApprovalRequestError(DIRECT_INVOKE_REFUSED, { statusCode: 403 });
-  if (call.method !== 'POST') return respond(405, { error: `use POST with { executionId, approved, comment? }, not ${call.method}` });
+  if (call.method !== 'POST')
+    return respond(405, {
+      error: `use POST with { executionId, approved, comment? }, not ${call.method}`,
+    });
   try {
     const request = parseApproveRequest(call.body, call.callerArn);
     await proveApprover(request);
     return respond(200, await decide(request));
   } catch (error) {
-    if (error instanceof ApprovalRequestError) return respond(error.statusCode, { error: error.message });
+    if (error instanceof ApprovalRequestError)
+      return respond(error.statusCode, { error: error.message });
     if (error instanceof IdentityProofError) return respond(403, { error: error.message });
     throw error;
   }
@@ -88,27 +131,59 @@ export const handler = middy(async (event: unknown) => {
 
 /** Asks STS who made the identity proof for this decision; it must be the URL request's signer. */
 async function proveApprover(request: ReturnType<typeof parseApproveRequest>): Promise<void> {
-  const proven = await verifyCallerIdentityProof(request.identityProof, approvalBinding(request), { region: requiredEnvironment(process.env, 'AWS_REGION'), now: new Date() });
+  const proven = await verifyCallerIdentityProof(request.identityProof, approvalBinding(request), {
+    region: requiredEnvironment(process.env, 'AWS_REGION'),
+    now: new Date(),
+  });
   if (proven !== request.approver) {
-    throw new ApprovalRequestError(`the identity proof was made by ${proven.slice(0, 200)}, not by the signer of this request (${request.approver.slice(0, 200)}): sign both with the same credentials`, { statusCode: 403 });
+    throw new ApprovalRequestError(
+      `the identity proof was made by ${proven.slice(0, 200)}, not by the signer of this request (${request.approver.slice(0, 200)}): sign both with the same credentials`,
+      { statusCode: 403 },
+    );
   }
 }
 
 /** Resumes the waiting execution with the decision; returns what was recorded. */
-async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<{ executionId: string; approved: boolean; approver: string; at: string; comment?: string }> {
+async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<{
+  executionId: string;
+  approved: boolean;
+  approver: string;
+  at: string;
+  comment?: string;
+}> {
   const clock = { now: () => new Date() };
-  const state = new DynamoDbStateStore(documentClient(), requiredEnvironment(process.env, ENV.stateTable), clock);
+  const state = new DynamoDbStateStore(
+    documentClient(),
+    requiredEnvironment(process.env, ENV.stateTable),
+    clock,
+  );
   const pending = await state.get(approvalKey(request.executionId));
   // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
-  if (!pending || pending.status !== 'pending' || typeof pending.taskToken !== 'string' || pending.executionId !== request.executionId) {
-    throw new ApprovalRequestError(`no pending approval for ${request.executionId}; it may have been decided or timed out`, { statusCode: 409 });
+  if (
+    !pending ||
+    pending.status !== 'pending' ||
+    typeof pending.taskToken !== 'string' ||
+    pending.executionId !== request.executionId
+  ) {
+    throw new ApprovalRequestError(
+      `no pending approval for ${request.executionId}; it may have been decided or timed out`,
+      { statusCode: 409 },
+    );
   }
-  const decision = { approved: request.approved, approver: request.approver, at: clock.now().toISOString(), ...(request.comment ? { comment: request.comment } : {}) };
+  const decision = {
+    approved: request.approved,
+    approver: request.approver,
+    at: clock.now().toISOString(),
+    ...(request.comment ? { comment: request.comment } : {}),
+  };
   try {
     await new StepFunctionsApprovalCallback(new SFNClient({})).decide(pending.taskToken, decision);
   } catch (error) {
     if (!DEAD_TOKEN_ERRORS.has((error as Error).name)) throw error;
-    throw new ApprovalRequestError(`Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`, { cause: error, statusCode: 409 });
+    throw new ApprovalRequestError(
+      `Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`,
+      { cause: error, statusCode: 409 },
+    );
   }
   logger.info('approval decided', { executionId: request.executionId, ...decision });
   return { executionId: request.executionId, ...decision };

@@ -7,7 +7,10 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
-import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import {
+  DynamoDbLockStore,
+  DynamoDbStateStore,
+} from '../adapters/dynamodb/dynamodb-state-store.js';
 import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
@@ -18,12 +21,22 @@ import { resolveWorkflowConfig } from '../core/workflow/config.js';
 import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
 
-export { documentClient, HandlerEnvironmentError, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
+export {
+  documentClient,
+  HandlerEnvironmentError,
+  requiredEnvironment,
+  workflowConfigFrom,
+} from './handler-environment.js';
 
 /** A Task used a port its handler file does not wire: add the factory to the handler and the port to TASK_PORTS. */
 export class PortNotWiredError extends Error {
-  constructor(readonly task: WorkflowTaskName, readonly port: HandlerPortName) {
-    super(`${task}: the ${port} port is not wired in its handler; add the factory that provides it to the handler file and ${port} to TASK_PORTS.${task} (lambdas/handlers/environment.ts)`);
+  constructor(
+    readonly task: WorkflowTaskName,
+    readonly port: HandlerPortName,
+  ) {
+    super(
+      `${task}: the ${port} port is not wired in its handler; add the factory that provides it to the handler file and ${port} to TASK_PORTS.${task} (lambdas/handlers/environment.ts)`,
+    );
     this.name = 'PortNotWiredError';
   }
 }
@@ -35,23 +48,36 @@ export interface PortFactory {
   create(env: NodeJS.ProcessEnv): Partial<WorkflowPorts>;
 }
 
-
 /** Every method of the port rejects with {@link PortNotWiredError} (every port method is async). */
 function notWired(task: WorkflowTaskName, port: HandlerPortName): never {
-  const fail = async (): Promise<never> => { throw new PortNotWiredError(task, port); };
+  const fail = async (): Promise<never> => {
+    throw new PortNotWiredError(task, port);
+  };
   return new Proxy({}, { get: (_target, key) => (key === 'then' ? undefined : fail) }) as never;
 }
 
-const FACTORY_PORTS = ['commands', 'evidence', 'notifier', 'events', 'targets', 'alarms', 'groups'] as const satisfies readonly HandlerPortName[];
+const FACTORY_PORTS = [
+  'commands',
+  'evidence',
+  'notifier',
+  'events',
+  'targets',
+  'alarms',
+  'groups',
+] as const satisfies readonly HandlerPortName[];
 
 /** No runbooks (Intake lists their ids); classifying with it is a PortNotWiredError. */
 function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {
-  return new Proxy({ runbooks: [] }, {
-    get: (target, key) => {
-      if (key === 'runbooks' || key === 'then') return (target as Record<PropertyKey, unknown>)[key];
-      throw new PortNotWiredError(task, 'rulebook');
+  return new Proxy(
+    { runbooks: [] },
+    {
+      get: (target, key) => {
+        if (key === 'runbooks' || key === 'then')
+          return (target as Record<PropertyKey, unknown>)[key];
+        throw new PortNotWiredError(task, 'rulebook');
+      },
     },
-  }) as unknown as CompiledRulebook;
+  ) as unknown as CompiledRulebook;
 }
 
 /**
@@ -59,7 +85,13 @@ function rulebookNotWired(task: WorkflowTaskName): CompiledRulebook {
  * anything else is a stub naming the missing wiring.
  * @example createAwsPorts('Collect', [ssmCommandPorts, s3EvidencePorts])
  */
-export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortFactory[], env: NodeJS.ProcessEnv = process.env, ddb: DynamoDBDocumentClient = documentClient(), clock: Clock = { now: () => new Date() }): WorkflowPorts {
+export function createAwsPorts(
+  task: WorkflowTaskName,
+  factories: readonly PortFactory[],
+  env: NodeJS.ProcessEnv = process.env,
+  ddb: DynamoDBDocumentClient = documentClient(),
+  clock: Clock = { now: () => new Date() },
+): WorkflowPorts {
   const stateTable = requiredEnvironment(env, ENV.stateTable);
   const base = {
     audit: new DynamoDbAuditStore(ddb, requiredEnvironment(env, ENV.auditTable)),
@@ -67,9 +99,15 @@ export function createAwsPorts(task: WorkflowTaskName, factories: readonly PortF
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
     // Results kept by reference; the S3 client is a few KiB over what DynamoDB's already loads.
-    stateDocuments: new S3StateDocuments(s3ObjectsFrom(env), requiredEnvironment(env, ENV.evidenceBucket)),
+    stateDocuments: new S3StateDocuments(
+      s3ObjectsFrom(env),
+      requiredEnvironment(env, ENV.evidenceBucket),
+    ),
     caller: startExecutionIdentity(),
   };
-  const stubs = { ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])), rulebook: rulebookNotWired(task) };
+  const stubs = {
+    ...Object.fromEntries(FACTORY_PORTS.map((port) => [port, notWired(task, port)])),
+    rulebook: rulebookNotWired(task),
+  };
   return Object.assign(stubs, base, ...factories.map((f) => f.create(env))) as WorkflowPorts;
 }

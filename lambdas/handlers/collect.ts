@@ -10,4 +10,7 @@ import { createTaskHandler } from './task-handler.js';
 export const portFactories = [ssmCommandPorts, s3EvidencePorts, eksClusterPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Collect', runCollect, { portFactories, idempotency: idempotentRetries });
+export const handler = createTaskHandler('Collect', runCollect, {
+  portFactories,
+  idempotency: idempotentRetries,
+});

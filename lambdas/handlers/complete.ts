@@ -9,4 +9,7 @@ import { createTaskHandler } from './task-handler.js';
 export const portFactories = [snsNotifierPorts, eventBridgeEventPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Complete', runComplete, { portFactories, idempotency: idempotentRetries });
+export const handler = createTaskHandler('Complete', runComplete, {
+  portFactories,
+  idempotency: idempotentRetries,
+});

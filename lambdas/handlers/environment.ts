@@ -23,9 +23,20 @@ export const ENV = {
 
 /** The handler file (under lambdas/handlers/) of each Task state. */
 export const TASK_HANDLER_FILES: Readonly<Record<WorkflowTaskName, string>> = {
-  Intake: 'intake.ts', AcquireLock: 'acquire-lock.ts', CollectSend: 'collect-send.ts', Collect: 'collect.ts', Classify: 'classify.ts', Plan: 'plan.ts',
-  RequestApproval: 'request-approval.ts', RecordApproval: 'record-approval.ts', RemediateStep: 'remediate-step.ts',
-  VerifySend: 'verify-send.ts', Verify: 'verify.ts', Escalate: 'escalate.ts', ReleaseLock: 'release-lock.ts', Complete: 'complete.ts',
+  Intake: 'intake.ts',
+  AcquireLock: 'acquire-lock.ts',
+  CollectSend: 'collect-send.ts',
+  Collect: 'collect.ts',
+  Classify: 'classify.ts',
+  Plan: 'plan.ts',
+  RequestApproval: 'request-approval.ts',
+  RecordApproval: 'record-approval.ts',
+  RemediateStep: 'remediate-step.ts',
+  VerifySend: 'verify-send.ts',
+  Verify: 'verify.ts',
+  Escalate: 'escalate.ts',
+  ReleaseLock: 'release-lock.ts',
+  Complete: 'complete.ts',
 };
 
 /**
@@ -64,7 +75,12 @@ export type PortName = keyof PortAccess;
 /** The ports of one Lambda, with their access. */
 export type PortList = { readonly [P in PortName]?: PortAccess[P] };
 /** Ports every workflow Lambda builds itself (DynamoDB, and S3 for results stored by reference); the others come from the factories its handler file imports. */
-export const BASE_PORTS = ['audit', 'state', 'idempotency', 'stateDocuments'] as const satisfies readonly PortName[];
+export const BASE_PORTS = [
+  'audit',
+  'state',
+  'idempotency',
+  'stateDocuments',
+] as const satisfies readonly PortName[];
 /** A port a handler file wires through a factory (one SDK client, or the runbook loader). */
 export type HandlerPortName = Exclude<PortName, (typeof BASE_PORTS)[number]>;
 
@@ -77,7 +93,14 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
   // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
   // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
-  Intake: { ...CORE, targets: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish', alarms: 'describe' },
+  Intake: {
+    ...CORE,
+    targets: 'describe',
+    rulebook: 'bundled',
+    cluster: 'read',
+    events: 'publish',
+    alarms: 'describe',
+  },
   AcquireLock: CORE,
   // The send halves of Collect and Verify wait on a task token; they resume it themselves when nothing is left to wait for.
   CollectSend: { ...ONCE, commands: 'collectors', taskCallback: 'respond' },
@@ -86,15 +109,41 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   Classify: { ...CORE, evidence: 'read', rulebook: 'bundled', events: 'publish' },
   // Preconditions read the triage evidence; a dry run runs the action documents with dryRun=1.
   // `groups`: "never more than N% of a group at once" reads the target's group before planning.
-  Plan: { ...CORE, commands: 'action-dry-runs', evidence: 'read', rulebook: 'bundled', groups: 'describe' },
+  Plan: {
+    ...CORE,
+    commands: 'action-dry-runs',
+    evidence: 'read',
+    rulebook: 'bundled',
+    groups: 'describe',
+  },
   RequestApproval: { ...ONCE, notifier: 'publish', events: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
-  RemediateStep: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
+  RemediateStep: {
+    ...ONCE,
+    commands: 'actions',
+    notifier: 'publish',
+    executors: 'cluster-actions',
+    events: 'publish',
+  },
   VerifySend: { ...ONCE, commands: 'collectors', taskCallback: 'respond' },
-  Verify: { ...ONCE, commands: 'collectors', evidence: 'readWrite', alarms: 'describe', rulebook: 'bundled', cluster: 'read', events: 'publish' },
+  Verify: {
+    ...ONCE,
+    commands: 'collectors',
+    evidence: 'readWrite',
+    alarms: 'describe',
+    rulebook: 'bundled',
+    cluster: 'read',
+    events: 'publish',
+  },
   // Escalate first rolls back the completed steps (their inverse actions: documents, or the cluster's for uncordon).
-  Escalate: { ...ONCE, commands: 'actions', notifier: 'publish', executors: 'cluster-actions', events: 'publish' },
+  Escalate: {
+    ...ONCE,
+    commands: 'actions',
+    notifier: 'publish',
+    executors: 'cluster-actions',
+    events: 'publish',
+  },
   ReleaseLock: CORE,
   Complete: { ...ONCE, notifier: 'publish', events: 'publish' },
 };
@@ -102,14 +151,22 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
 /** Lambdas outside the workflow's Tasks that CDK wires from this declaration too: handler file and ports. */
 export const EVENT_HANDLERS = {
   /** SSM's command status-change events -> completion marks and waits in the state table; the last one resumes the waiting Task (handlers/command-completed.ts). */
-  CommandCompleted: { file: 'command-completed.ts', ports: { state: 'readWrite', taskCallback: 'respond' } },
+  CommandCompleted: {
+    file: 'command-completed.ts',
+    ports: { state: 'readWrite', taskCallback: 'respond' },
+  },
   /** Step Functions' status-change events (failed, timed out, aborted) -> an `interrupted` entry, locks released, a `failed` event (handlers/execution-interrupted.ts). */
-  ExecutionInterrupted: { file: 'execution-interrupted.ts', ports: { audit: 'append', state: 'readWrite', events: 'publish' } },
+  ExecutionInterrupted: {
+    file: 'execution-interrupted.ts',
+    ports: { audit: 'append', state: 'readWrite', events: 'publish' },
+  },
 } as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;
 
 /** The ports a handler file must wire through factories (TASK_PORTS without the base ports). */
 export function handlerPorts(task: WorkflowTaskName): HandlerPortName[] {
-  return (Object.keys(TASK_PORTS[task]) as PortName[]).filter((p): p is HandlerPortName => !(BASE_PORTS as readonly string[]).includes(p));
+  return (Object.keys(TASK_PORTS[task]) as PortName[]).filter(
+    (p): p is HandlerPortName => !(BASE_PORTS as readonly string[]).includes(p),
+  );
 }
 
 /** True when the Task's retries are de-duplicated by the idempotency layer. */

@@ -7,9 +7,16 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
-import { DynamoDbLockStore, DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import {
+  DynamoDbLockStore,
+  DynamoDbStateStore,
+} from '../adapters/dynamodb/dynamodb-state-store.js';
 import { resolveWorkflowConfig } from '../core/workflow/config.js';
-import { closeInterruptedExecution, type CloseInterruptedPorts, type CloseInterruptedResult } from '../core/workflow/close-interrupted-execution.js';
+import {
+  closeInterruptedExecution,
+  type CloseInterruptedPorts,
+  type CloseInterruptedResult,
+} from '../core/workflow/close-interrupted-execution.js';
 import { isEndedExecution, parseEndedExecution } from '../core/workflow/execution-status-event.js';
 import type { Clock } from '../core/workflow/ports.js';
 import type { ExecutionEventPublisher } from '../core/events/execution-events.js';
@@ -22,14 +29,22 @@ import { logger } from './powertools.js';
 export type ExecutionInterruptedResult = { readonly ignored: string } | CloseInterruptedResult;
 
 /** Parses the event and closes the execution it reports; the ports are the handler's (or a test's). */
-export async function handleExecutionStatusChange(event: unknown, stateMachineArn: string, ports: CloseInterruptedPorts, clock: Clock): Promise<ExecutionInterruptedResult> {
+export async function handleExecutionStatusChange(
+  event: unknown,
+  stateMachineArn: string,
+  ports: CloseInterruptedPorts,
+  clock: Clock,
+): Promise<ExecutionInterruptedResult> {
   const ended = parseEndedExecution(event, stateMachineArn);
   if (!isEndedExecution(ended)) return { ignored: ended.rejected };
   return closeInterruptedExecution(ended, ports, clock);
 }
 
 /** The ports from the environment CDK sets (EVENT_HANDLERS.ExecutionInterrupted). */
-export function executionInterruptedPorts(env: NodeJS.ProcessEnv, clock: Clock): CloseInterruptedPorts {
+export function executionInterruptedPorts(
+  env: NodeJS.ProcessEnv,
+  clock: Clock,
+): CloseInterruptedPorts {
   const ddb = documentClient();
   const stateTable = requiredEnvironment(env, ENV.stateTable);
   return {
@@ -38,7 +53,10 @@ export function executionInterruptedPorts(env: NodeJS.ProcessEnv, clock: Clock):
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
     // Published only when a run is closed (rare): the EventBridge client loads then, not at cold start.
-    events: lazyPort<ExecutionEventPublisher>(async () => (await import('./ports/eventbridge-ports.js')).eventBridgeEventPorts.create(env).events!),
+    events: lazyPort<ExecutionEventPublisher>(
+      async () =>
+        (await import('./ports/eventbridge-ports.js')).eventBridgeEventPorts.create(env).events!,
+    ),
   };
 }
 
@@ -48,9 +66,20 @@ let ports: CloseInterruptedPorts | undefined;
 /** The Lambda handler. */
 export const handler = middy(async (event: unknown) => {
   ports ??= executionInterruptedPorts(process.env, clock);
-  const result = await handleExecutionStatusChange(event, requiredEnvironment(process.env, ENV.stateMachineArn), ports, clock);
+  const result = await handleExecutionStatusChange(
+    event,
+    requiredEnvironment(process.env, ENV.stateMachineArn),
+    ports,
+    clock,
+  );
   if ('ignored' in result) logger.warn(`ignored an event: ${result.ignored}`);
-  else if (result.closed) logger.info('closed an interrupted execution', { executionId: result.executionId, reason: result.reason, released: result.released.length });
-  else logger.info('execution needs no closing', { executionId: result.executionId, why: result.why });
+  else if (result.closed)
+    logger.info('closed an interrupted execution', {
+      executionId: result.executionId,
+      reason: result.reason,
+      released: result.released.length,
+    });
+  else
+    logger.info('execution needs no closing', { executionId: result.executionId, why: result.why });
   return result;
 }).use(injectLambdaContext(logger, { clearState: true }));

@@ -14,13 +14,19 @@ export interface FunctionUrlCall {
 
 /** The event is not a signed Function URL request, or its body is not JSON. */
 export class FunctionUrlCallError extends Error {
-  constructor(message: string, readonly statusCode = 400) {
+  constructor(
+    message: string,
+    readonly statusCode = 400,
+  ) {
     super(message);
     this.name = 'FunctionUrlCallError';
   }
 }
 
-const record = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const record = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 
 /**
  * The authenticated caller and body of a Function URL event, or undefined when the event has no
@@ -33,9 +39,18 @@ export function functionUrlCall(event: unknown): FunctionUrlCall | undefined {
   if (!e || !context) return undefined;
   const callerArn = record(record(context.authorizer)?.iam)?.userArn;
   // AuthType NONE (a misconfigured URL) yields no iam block: nobody was authenticated.
-  if (typeof callerArn !== 'string' || !callerArn) throw new FunctionUrlCallError('the request carries no IAM principal: the function URL must use AuthType AWS_IAM; redeploy the pipeline stack', 403);
+  if (typeof callerArn !== 'string' || !callerArn)
+    throw new FunctionUrlCallError(
+      'the request carries no IAM principal: the function URL must use AuthType AWS_IAM; redeploy the pipeline stack',
+      403,
+    );
   const method = String(record(context.http)?.method ?? '');
-  const raw = typeof e.body === 'string' ? (e.isBase64Encoded === true ? Buffer.from(e.body, 'base64').toString('utf8') : e.body) : '';
+  const raw =
+    typeof e.body === 'string'
+      ? e.isBase64Encoded === true
+        ? Buffer.from(e.body, 'base64').toString('utf8')
+        : e.body
+      : '';
   if (!raw) return { callerArn, method, body: undefined };
   try {
     return { callerArn, method, body: JSON.parse(raw) as unknown };

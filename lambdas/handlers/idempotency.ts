@@ -20,7 +20,8 @@ export function idempotencyKeyPath(task: WorkflowTaskName): string {
   if (task === 'RemediateStep') return '[executionId, state.remediation.nextStep]';
   if (task === 'Verify') return `[executionId, state.remediation.nextStep, ${literal('verify')}]`;
   // A retried waitForTaskToken Task waits on a new task token: it must store that token, not replay the first result.
-  if (task === 'RequestApproval' || task === 'CollectSend' || task === 'VerifySend') return `[executionId, ${literal(task)}, taskToken]`;
+  if (task === 'RequestApproval' || task === 'CollectSend' || task === 'VerifySend')
+    return `[executionId, ${literal(task)}, taskToken]`;
   return `[executionId, ${literal(task)}]`;
 }
 
@@ -29,7 +30,10 @@ export const idempotentRetries: IdempotencyLayer = (task) => {
   const table = process.env[ENV.idempotencyTable];
   if (!table) return undefined;
   return makeHandlerIdempotent({
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: documentClient() }),
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: table,
+      awsSdkV3Client: documentClient(),
+    }),
     config: new IdempotencyConfig({
       eventKeyJmesPath: idempotencyKeyPath(task),
       expiresAfterSeconds: 24 * 3600,

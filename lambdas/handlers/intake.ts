@@ -8,7 +8,13 @@ import { runIntake } from '../core/workflow/steps/intake.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Intake); only their SDK clients are bundled. */
-export const portFactories = [autoScalingTargetPorts, runbookCatalogPorts, eksClusterPorts, eventBridgeEventPorts, cloudWatchAlarmPorts];
+export const portFactories = [
+  autoScalingTargetPorts,
+  runbookCatalogPorts,
+  eksClusterPorts,
+  eventBridgeEventPorts,
+  cloudWatchAlarmPorts,
+];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('Intake', runIntake, { portFactories });

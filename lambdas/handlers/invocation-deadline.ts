@@ -10,8 +10,14 @@ export const DEADLINE_MARGIN_MS = 30_000;
 let deadlineMs: number | undefined;
 
 /** Called by the task handler at the start of each invocation. */
-export function startInvocation(context: { getRemainingTimeInMillis(): number } | undefined, now: number = Date.now()): void {
-  deadlineMs = context && typeof context.getRemainingTimeInMillis === 'function' ? now + Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS) : undefined;
+export function startInvocation(
+  context: { getRemainingTimeInMillis(): number } | undefined,
+  now: number = Date.now(),
+): void {
+  deadlineMs =
+    context && typeof context.getRemainingTimeInMillis === 'function'
+      ? now + Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS)
+      : undefined;
 }
 
 /** Epoch ms by which the current invocation must wrap up, or undefined outside a Lambda invocation. */

@@ -7,7 +7,12 @@ import { runPlan } from '../core/workflow/steps/plan.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Plan); only their SDK clients are bundled. Preconditions evaluate expressions, so Plan loads the compiled runbooks, not the catalogue alone. */
-export const portFactories = [lazySsmCommandPorts, s3EvidencePorts, runbookPorts, groupMembershipPorts];
+export const portFactories = [
+  lazySsmCommandPorts,
+  s3EvidencePorts,
+  runbookPorts,
+  groupMembershipPorts,
+];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
 export const handler = createTaskHandler('Plan', runPlan, { portFactories });

@@ -8,7 +8,15 @@ import { idempotentRetries } from './idempotency.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.RemediateStep); only their SDK clients are bundled. */
-export const portFactories = [lazySsmCommandPorts, snsNotifierPorts, eksActionPorts, eventBridgeEventPorts];
+export const portFactories = [
+  lazySsmCommandPorts,
+  snsNotifierPorts,
+  eksActionPorts,
+  eventBridgeEventPorts,
+];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('RemediateStep', runRemediateStep, { portFactories, idempotency: idempotentRetries });
+export const handler = createTaskHandler('RemediateStep', runRemediateStep, {
+  portFactories,
+  idempotency: idempotentRetries,
+});

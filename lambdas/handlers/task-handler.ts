@@ -47,18 +47,26 @@ export class TaskWiringError extends Error {
  * Builds the Lambda handler of one Task state.
  * @example export const handler = createTaskHandler('Collect', runCollect, { portFactories, idempotency: idempotentRetries })
  */
-export function createTaskHandler<P>(task: WorkflowTaskName, step: TaskStep<P>, options: TaskHandlerOptions = {}) {
+export function createTaskHandler<P>(
+  task: WorkflowTaskName,
+  step: TaskStep<P>,
+  options: TaskHandlerOptions = {},
+) {
   if (isIdempotentTask(task) !== (options.idempotency !== undefined)) {
-    throw new TaskWiringError(isIdempotentTask(task)
-      ? `${task} declares the idempotency port (TASK_PORTS) but its handler file does not pass idempotency: idempotentRetries (lambdas/handlers/idempotency.ts)`
-      : `${task} does not declare the idempotency port (TASK_PORTS) but its handler file passes an idempotency layer; remove it or declare the port`);
+    throw new TaskWiringError(
+      isIdempotentTask(task)
+        ? `${task} declares the idempotency port (TASK_PORTS) but its handler file does not pass idempotency: idempotentRetries (lambdas/handlers/idempotency.ts)`
+        : `${task} does not declare the idempotency port (TASK_PORTS) but its handler file passes an idempotency layer; remove it or declare the port`,
+    );
   }
   const clock = { now: () => new Date() };
   let ports: WorkflowPorts | undefined;
   const base = async (event: unknown, context: Context): Promise<unknown> => {
     startInvocation(context);
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
-    ports ??= options.ports ?? createAwsPorts(task, options.portFactories ?? [], process.env, undefined, clock);
+    ports ??=
+      options.ports ??
+      createAwsPorts(task, options.portFactories ?? [], process.env, undefined, clock);
     const started = Date.now();
     // The same runner as the local root: large results and audit payloads by reference (S3).
     const result = await runStep(task, step as unknown as WorkflowStep, event, ports, clock);

@@ -9,4 +9,7 @@ import { createTaskHandler } from './task-handler.js';
 export const portFactories = [ssmCommandPorts, taskCallbackPorts];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('VerifySend', runVerifySend, { portFactories, idempotency: idempotentRetries });
+export const handler = createTaskHandler('VerifySend', runVerifySend, {
+  portFactories,
+  idempotency: idempotentRetries,
+});

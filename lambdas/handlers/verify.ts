@@ -10,7 +10,17 @@ import { idempotentRetries } from './idempotency.js';
 import { createTaskHandler } from './task-handler.js';
 
 /** The ports beyond DynamoDB this step uses (TASK_PORTS.Verify); only their SDK clients are bundled. */
-export const portFactories = [ssmCommandPorts, s3EvidencePorts, cloudWatchAlarmPorts, runbookPorts, eksClusterPorts, eventBridgeEventPorts];
+export const portFactories = [
+  ssmCommandPorts,
+  s3EvidencePorts,
+  cloudWatchAlarmPorts,
+  runbookPorts,
+  eksClusterPorts,
+  eventBridgeEventPorts,
+];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */
-export const handler = createTaskHandler('Verify', runVerify, { portFactories, idempotency: idempotentRetries });
+export const handler = createTaskHandler('Verify', runVerify, {
+  portFactories,
+  idempotency: idempotentRetries,
+});

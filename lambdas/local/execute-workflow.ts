@@ -53,7 +53,9 @@ export interface ExecutionRecord {
 /** A Task state of the definition has no local handler. */
 export class MissingTaskHandlerError extends Error {
   constructor(readonly states: readonly string[]) {
-    super(`no local handler for Task state(s) ${states.join(', ')}: every Task must be overridden locally, or it would call real AWS`);
+    super(
+      `no local handler for Task state(s) ${states.join(', ')}: every Task must be overridden locally, or it would call real AWS`,
+    );
     this.name = 'MissingTaskHandlerError';
   }
 }
@@ -74,7 +76,9 @@ export function taskStateNames(definition: Record<string, any>): string[] {
 
 /** Names of states with a Retry (their back-off is skipped locally). */
 export function retryableStates(definition: Record<string, any>): string[] {
-  return Object.entries(definition.States ?? {}).filter(([, s]: [string, any]) => Array.isArray(s.Retry) && s.Retry.length > 0).map(([n]) => n);
+  return Object.entries(definition.States ?? {})
+    .filter(([, s]: [string, any]) => Array.isArray(s.Retry) && s.Retry.length > 0)
+    .map(([n]) => n);
 }
 
 /** Persists execution records and the definitions they ran. */
@@ -88,7 +92,8 @@ export class ExecutionRecords {
   }
 
   private file(id: string): string {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(id)) throw new Error(`execution id ${JSON.stringify(id)} is invalid`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(id))
+      throw new Error(`execution id ${JSON.stringify(id)} is invalid`);
     return join(this.dir, `${id}.json`);
   }
 
@@ -113,17 +118,31 @@ export class ExecutionRecords {
   /** A definition by hash. */
   async definition(sha: string): Promise<Record<string, any> | undefined> {
     if (!/^[0-9a-f]{64}$/.test(sha)) return undefined;
-    try { return JSON.parse(await readFile(join(this.workflowsDir, `${sha}.json`), 'utf8')); } catch { return undefined; }
+    try {
+      return JSON.parse(await readFile(join(this.workflowsDir, `${sha}.json`), 'utf8'));
+    } catch {
+      return undefined;
+    }
   }
 
   /** One record. */
   async get(id: string): Promise<ExecutionRecord | undefined> {
-    try { return JSON.parse(await readFile(this.file(id), 'utf8')) as ExecutionRecord; } catch { return undefined; }
+    try {
+      return JSON.parse(await readFile(this.file(id), 'utf8')) as ExecutionRecord;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Every record id. */
   async ids(): Promise<string[]> {
-    try { return (await readdir(this.dir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)); } catch { return []; }
+    try {
+      return (await readdir(this.dir))
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -5));
+    } catch {
+      return [];
+    }
   }
 }
 
@@ -137,32 +156,70 @@ export interface LocalExecutionResult {
  * Executes a workflow with aws-local-stepfunctions, every Task overridden by state name.
  * @throws MissingTaskHandlerError before running when a Task has no handler.
  */
-export async function executeLocally(workflow: LocalWorkflow, executionId: string, input: unknown, records: ExecutionRecords, options: { onState?: (step: PathStep) => void } = {}): Promise<LocalExecutionResult> {
-  const missing = taskStateNames(workflow.definition).filter((n) => typeof workflow.tasks[n] !== 'function');
+export async function executeLocally(
+  workflow: LocalWorkflow,
+  executionId: string,
+  input: unknown,
+  records: ExecutionRecords,
+  options: { onState?: (step: PathStep) => void } = {},
+): Promise<LocalExecutionResult> {
+  const missing = taskStateNames(workflow.definition).filter(
+    (n) => typeof workflow.tasks[n] !== 'function',
+  );
   if (missing.length > 0) throw new MissingTaskHandlerError(missing);
   const definitionSha256 = await records.saveDefinition(workflow.definition);
-  const record: ExecutionRecord = { executionId, workflowSource: 'cdk', definitionSha256, startedAt: new Date().toISOString(), status: 'RUNNING', owner: { pid: process.pid, host: hostname() }, path: [], input };
+  const record: ExecutionRecord = {
+    executionId,
+    workflowSource: 'cdk',
+    definitionSha256,
+    startedAt: new Date().toISOString(),
+    status: 'RUNNING',
+    owner: { pid: process.pid, host: hostname() },
+    path: [],
+    input,
+  };
   await records.save(record);
-  const machine = new StateMachine(workflow.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(workflow.definition as StateMachineDefinition, {
+    validationOptions: { checkArn: false },
+  });
   const handlers: Record<string, (i: any) => Promise<any>> = {};
-  for (const name of taskStateNames(workflow.definition)) handlers[name] = async (i: any) => (await workflow.tasks[name]!(i)) as any;
+  for (const name of taskStateNames(workflow.definition))
+    handlers[name] = async (i: any) => (await workflow.tasks[name]!(i)) as any;
   const execution = machine.run(input as any, {
-    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: { ...workflow.waitOverrides }, retryIntervalOverrides: Object.fromEntries(retryableStates(workflow.definition).map((n) => [n, 0])) },
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      waitTimeOverrides: { ...workflow.waitOverrides },
+      retryIntervalOverrides: Object.fromEntries(
+        retryableStates(workflow.definition).map((n) => [n, 0]),
+      ),
+    },
     // waitForTaskToken is not emulated: the token only has to exist for the Parameters to resolve.
-    context: { Execution: { Id: executionId, Name: executionId, StartTime: record.startedAt }, Task: { Token: `local-token-${executionId}` } } as any,
+    context: {
+      Execution: { Id: executionId, Name: executionId, StartTime: record.startedAt },
+      Task: { Token: `local-token-${executionId}` },
+    } as any,
   });
   const open = new Map<string, PathStep>();
   const consume = (async () => {
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') {
-        const step: PathStep = { state: event.state.name, type: event.state.type, enteredAt: new Date(event.timestamp).toISOString() };
+        const step: PathStep = {
+          state: event.state.name,
+          type: event.state.type,
+          enteredAt: new Date(event.timestamp).toISOString(),
+        };
         record.path.push(step);
         open.set(event.state.name, step);
-      } else if (event.type === 'StateExited' || event.type === 'StateFailed' || event.type === 'StateCaught') {
+      } else if (
+        event.type === 'StateExited' ||
+        event.type === 'StateFailed' ||
+        event.type === 'StateCaught'
+      ) {
         const step = open.get(event.state.name);
         if (step) {
           step.exitedAt ??= new Date(event.timestamp).toISOString();
-          if (event.type !== 'StateExited') step.error ??= `${(event as any).Error}: ${String((event as any).Cause ?? '').slice(0, 300)}`;
+          if (event.type !== 'StateExited')
+            step.error ??= `${(event as any).Error}: ${String((event as any).Cause ?? '').slice(0, 300)}`;
           if (event.type === 'StateExited') options.onState?.(step);
         }
       }
@@ -187,5 +244,8 @@ export async function executeLocally(workflow: LocalWorkflow, executionId: strin
 
 /** A new local execution id: `local-<utc time>-<random>`. */
 export function newExecutionId(now = new Date()): string {
-  return `local-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${sha256Hex(`${Math.random()}${process.pid}`).slice(0, 6)}`;
+  return `local-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${sha256Hex(`${Math.random()}${process.pid}`).slice(0, 6)}`;
 }

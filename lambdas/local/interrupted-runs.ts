@@ -5,7 +5,11 @@
  * audit entry. Who is interrupted is decided by core/workflow/interrupted-executions.ts.
  */
 import { hostname } from 'node:os';
-import { findInterruptedLocal, type InterruptedExecution, type RunningExecution } from '../core/workflow/interrupted-executions.js';
+import {
+  findInterruptedLocal,
+  type InterruptedExecution,
+  type RunningExecution,
+} from '../core/workflow/interrupted-executions.js';
 import type { AuditStore, Clock } from '../core/workflow/ports.js';
 import { ExecutionRecords } from './execute-workflow.js';
 
@@ -23,18 +27,39 @@ export function processIsAlive(pid: number): boolean {
  * Finds this data directory's interrupted executions, marks each record INTERRUPTED and appends an
  * `interrupted` entry (actor `system`) to its audit trail. Returns what it closed.
  */
-export async function closeInterruptedRuns(dataDir: string, audit: AuditStore, clock: Clock, isAlive: (pid: number) => boolean = processIsAlive): Promise<InterruptedExecution[]> {
+export async function closeInterruptedRuns(
+  dataDir: string,
+  audit: AuditStore,
+  clock: Clock,
+  isAlive: (pid: number) => boolean = processIsAlive,
+): Promise<InterruptedExecution[]> {
   const records = new ExecutionRecords(dataDir);
   const running: RunningExecution[] = [];
   for (const id of await records.ids()) {
     const record = await records.get(id);
-    if (record?.status === 'RUNNING') running.push({ executionId: record.executionId, startedAt: record.startedAt, ...(record.owner ? { owner: record.owner } : {}) });
+    if (record?.status === 'RUNNING')
+      running.push({
+        executionId: record.executionId,
+        startedAt: record.startedAt,
+        ...(record.owner ? { owner: record.owner } : {}),
+      });
   }
-  const interrupted = findInterruptedLocal(running, { host: hostname(), now: clock.now(), isAlive });
+  const interrupted = findInterruptedLocal(running, {
+    host: hostname(),
+    now: clock.now(),
+    isAlive,
+  });
   for (const { executionId, reason } of interrupted) {
     const record = await records.get(executionId);
     if (!record || record.status !== 'RUNNING') continue; // closed meanwhile by another start
-    await audit.append({ executionId, type: 'interrupted', at: clock.now().toISOString(), actor: 'system', outcome: 'interrupted', data: { reason, startedAt: record.startedAt } });
+    await audit.append({
+      executionId,
+      type: 'interrupted',
+      at: clock.now().toISOString(),
+      actor: 'system',
+      outcome: 'interrupted',
+      data: { reason, startedAt: record.startedAt },
+    });
     record.status = 'INTERRUPTED';
     record.finishedAt = clock.now().toISOString();
     record.error = `interrupted: ${reason}`;

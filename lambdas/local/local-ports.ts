@@ -34,7 +34,10 @@ export interface LocalAdapters {
 }
 
 /** Builds the local adapters over a data directory. */
-export function createLocalAdapters(dataDir: string, options: { clock?: Clock; print?: (text: string) => void } = {}): LocalAdapters {
+export function createLocalAdapters(
+  dataDir: string,
+  options: { clock?: Clock; print?: (text: string) => void } = {},
+): LocalAdapters {
   const clock = options.clock ?? { now: () => new Date() };
   return {
     dataDir,
@@ -51,13 +54,34 @@ export function createLocalAdapters(dataDir: string, options: { clock?: Clock; p
 }
 
 /** Wires the local adapters to every port of the workflow. */
-export function localWorkflowPorts(adapters: LocalAdapters, wiring: { commands: CommandRunner; rulebook: CompiledRulebook; approval: ApprovalPolicy; config: Partial<WorkflowConfig> } & Pick<WorkflowPorts, 'cluster' | 'executors' | 'groups'>): WorkflowPorts {
+export function localWorkflowPorts(
+  adapters: LocalAdapters,
+  wiring: {
+    commands: CommandRunner;
+    rulebook: CompiledRulebook;
+    approval: ApprovalPolicy;
+    config: Partial<WorkflowConfig>;
+  } & Pick<WorkflowPorts, 'cluster' | 'executors' | 'groups'>,
+): WorkflowPorts {
   const { evidence, audit, locks, state, stateDocuments, notifier, events } = adapters;
   // The groups file of the data directory, then (with a kubeconfig) the cluster's node groups.
-  const groups = firstGroupOf([new LocalGroupMembership(adapters.dataDir), ...(wiring.groups ? [wiring.groups] : [])]);
+  const groups = firstGroupOf([
+    new LocalGroupMembership(adapters.dataDir),
+    ...(wiring.groups ? [wiring.groups] : []),
+  ]);
   return {
-    commands: wiring.commands, evidence, audit, locks, state, stateDocuments, notifier, events, rulebook: wiring.rulebook, groups,
-    ...(wiring.cluster ? { cluster: wiring.cluster } : {}), ...(wiring.executors ? { executors: wiring.executors } : {}),
+    commands: wiring.commands,
+    evidence,
+    audit,
+    locks,
+    state,
+    stateDocuments,
+    notifier,
+    events,
+    rulebook: wiring.rulebook,
+    groups,
+    ...(wiring.cluster ? { cluster: wiring.cluster } : {}),
+    ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),
     caller: osUserIdentity(),

@@ -12,10 +12,21 @@ import type { WorkflowConfig } from '../core/workflow/config.js';
 import { endedInRecordedFailState } from '../core/workflow/end-states.js';
 import type { CommandRunner } from '../core/workflow/ports.js';
 import { bindWorkflowSteps } from '../core/workflow/steps/index.js';
-import { alarmEventTargets, formatTarget, parseTarget, TargetGrammarError } from '../core/workflow/targets.js';
+import {
+  alarmEventTargets,
+  formatTarget,
+  parseTarget,
+  TargetGrammarError,
+} from '../core/workflow/targets.js';
 import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
-import { ExecutionRecords, executeLocally, newExecutionId, type ExecutionRecord, type PathStep } from './execute-workflow.js';
+import {
+  ExecutionRecords,
+  executeLocally,
+  newExecutionId,
+  type ExecutionRecord,
+  type PathStep,
+} from './execute-workflow.js';
 import { localClusterPorts, type LocalKubeconfig } from './local-cluster.js';
 import { closeInterruptedRuns } from './interrupted-runs.js';
 import { createLocalAdapters, localWorkflowPorts, type LocalAdapters } from './local-ports.js';
@@ -50,29 +61,63 @@ async function defaultRunner(): Promise<CommandRunner> {
 }
 
 /** Executes the synthesized state machine on `input` over the local adapters. */
-async function execute(input: unknown, executionId: string, adapters: LocalAdapters, options: TriageOptions, commands: CommandRunner, config: Partial<WorkflowConfig>): Promise<TriageResult> {
+async function execute(
+  input: unknown,
+  executionId: string,
+  adapters: LocalAdapters,
+  options: TriageOptions,
+  commands: CommandRunner,
+  config: Partial<WorkflowConfig>,
+): Promise<TriageResult> {
   // Runs killed earlier (kill -9, a closed terminal) are closed before this one starts.
   await closeInterruptedRuns(adapters.dataDir, adapters.audit, adapters.clock);
   // Locally a busy target is retried a few times, quickly.
   const cluster = localClusterPorts(options.kubeconfig, adapters.clock, config.dryRun ?? false);
-  const ports = localWorkflowPorts(adapters, { commands, rulebook: options.rulebook, approval: options.approval ?? { kind: 'none' }, config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config }, ...cluster });
-  const workflow = { definition: loadWorkflowDefinition(), tasks: bindWorkflowSteps(ports, adapters.clock), waitOverrides: { LockBusyWait: 200, VerifyWait: 0 } };
+  const ports = localWorkflowPorts(adapters, {
+    commands,
+    rulebook: options.rulebook,
+    approval: options.approval ?? { kind: 'none' },
+    config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config },
+    ...cluster,
+  });
+  const workflow = {
+    definition: loadWorkflowDefinition(),
+    tasks: bindWorkflowSteps(ports, adapters.clock),
+    waitOverrides: { LockBusyWait: 200, VerifyWait: 0 },
+  };
   const records = new ExecutionRecords(adapters.dataDir);
   try {
-    const { record, output } = await executeLocally(workflow, executionId, input, records, { onState: options.onState });
-    return { executionId, record, output, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+    const { record, output } = await executeLocally(workflow, executionId, input, records, {
+      onState: options.onState,
+    });
+    return {
+      executionId,
+      record,
+      output,
+      entries: await adapters.audit.execution(executionId),
+      dataDir: adapters.dataDir,
+    };
   } catch (error) {
     // `Failed` and `Escalated` come after Complete: the run is recorded (status FAILED), so it is reported, not thrown.
     const record = endedInRecordedFailState(error) ? await records.get(executionId) : undefined;
     if (!record) throw error;
-    return { executionId, record, output: undefined, entries: await adapters.audit.execution(executionId), dataDir: adapters.dataDir };
+    return {
+      executionId,
+      record,
+      output: undefined,
+      entries: await adapters.audit.execution(executionId),
+      dataDir: adapters.dataDir,
+    };
   }
 }
 
 /** The target string a recorded bundle names (its EKS node or instance), else `local`. */
 export function replayTargetOf(bundle: EvidenceBundle): string {
   const t = bundle.target;
-  const candidates = [t.platform === 'eks' && t.cluster && t.node ? `eks:${t.cluster}/${t.node}` : undefined, t.instanceId];
+  const candidates = [
+    t.platform === 'eks' && t.cluster && t.node ? `eks:${t.cluster}/${t.node}` : undefined,
+    t.instanceId,
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -85,34 +130,55 @@ export function replayTargetOf(bundle: EvidenceBundle): string {
 }
 
 /** `triage --replay`: the workflow on a recorded bundle, read and stored once (always a dry run: nothing changes). */
-export async function triageReplay(file: string, options: TriageOptions & { invokedBy?: string }): Promise<TriageResult> {
+export async function triageReplay(
+  file: string,
+  options: TriageOptions & { invokedBy?: string },
+): Promise<TriageResult> {
   const { bundle } = parseEvidenceDocument(JSON.parse(await readFile(file, 'utf8')), file);
   const adapters = createLocalAdapters(options.dataDir, { print: options.print });
   const executionId = options.executionId ?? newExecutionId();
   const evidence = await adapters.evidence.put(`${executionId}/recorded`, bundle);
   const input = {
-    target: replayTargetOf(bundle), mode: 'dry-run', platform: bundle.target.platform, invokedBy: options.invokedBy ?? 'cli',
+    target: replayTargetOf(bundle),
+    mode: 'dry-run',
+    platform: bundle.target.platform,
+    invokedBy: options.invokedBy ?? 'cli',
     replay: { evidence, origin: basename(file) },
   };
   // No command runs on a replay: Collect records the stored bundle and the plan is a dry run.
-  return execute(input, executionId, adapters, options, new LocalOnlyRunner(undefined), { dryRun: true });
+  return execute(input, executionId, adapters, options, new LocalOnlyRunner(undefined), {
+    dryRun: true,
+  });
 }
 
 /** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */
-export async function triageAlarm(file: string, options: TriageOptions & { mode: 'dry-run' | 'execute' }): Promise<TriageResult> {
+export async function triageAlarm(
+  file: string,
+  options: TriageOptions & { mode: 'dry-run' | 'execute' },
+): Promise<TriageResult> {
   const alarm = JSON.parse(await readFile(file, 'utf8')) as unknown;
   alarmEventTargets(alarm); // a broken event fails here, before anything is recorded
   const adapters = createLocalAdapters(options.dataDir, { print: options.print });
   const runner = new ThisMachineRunner(options.runner ?? (await defaultRunner()));
-  return execute(alarm, options.executionId ?? newExecutionId(), adapters, options, runner, { dryRun: options.mode === 'dry-run' });
+  return execute(alarm, options.executionId ?? newExecutionId(), adapters, options, runner, {
+    dryRun: options.mode === 'dry-run',
+  });
 }
 
 /** `run <runbookId> --target`: a manual run (dry run unless `execute`); only `local` is in reach here. */
-export async function manualRun(runbookId: string, target: string, actor: string, options: TriageOptions & { mode: 'dry-run' | 'execute' }): Promise<TriageResult> {
-  if (!options.rulebook.runbooks.some((r) => r.id === runbookId)) throw new Error(`unknown runbook ${runbookId}; list them with "npx paramedic runbooks list"`);
+export async function manualRun(
+  runbookId: string,
+  target: string,
+  actor: string,
+  options: TriageOptions & { mode: 'dry-run' | 'execute' },
+): Promise<TriageResult> {
+  if (!options.rulebook.runbooks.some((r) => r.id === runbookId))
+    throw new Error(`unknown runbook ${runbookId}; list them with "npx paramedic runbooks list"`);
   parseTarget(target);
   const adapters = createLocalAdapters(options.dataDir, { print: options.print });
-  const runner = new LocalOnlyRunner(options.runner ?? (options.mode === 'execute' ? await defaultRunner() : undefined));
+  const runner = new LocalOnlyRunner(
+    options.runner ?? (options.mode === 'execute' ? await defaultRunner() : undefined),
+  );
   const input = { runbookId, target, mode: options.mode, invokedBy: actor.replace(/^user:/, '') };
   return execute(input, options.executionId ?? newExecutionId(), adapters, options, runner, {});
 }

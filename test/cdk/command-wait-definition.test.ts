@@ -13,14 +13,25 @@ let built: ParamedicApp;
 let template: Template;
 let definition: any;
 beforeAll(() => {
-  built = createApp({ context: { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'] } } });
+  built = createApp({
+    context: { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'] } },
+  });
   template = Template.fromStack(built.pipeline);
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
+  const [machine] = Object.values(
+    template.findResources('AWS::StepFunctions::StateMachine'),
+  ) as any[];
   // An Fn::Join of strings and references (function ARNs inside JSON strings): join with a placeholder.
-  definition = JSON.parse(machine.Properties.DefinitionString['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : 'ref')).join(''));
+  definition = JSON.parse(
+    machine.Properties.DefinitionString['Fn::Join'][1]
+      .map((part: unknown) => (typeof part === 'string' ? part : 'ref'))
+      .join(''),
+  );
 });
 
-describe.each([['CollectSend', 'Collect', '$.collectWait'], ['VerifySend', 'Verify', '$.verifyCollectWait']])('%s', (send, read, resultPath) => {
+describe.each([
+  ['CollectSend', 'Collect', '$.collectWait'],
+  ['VerifySend', 'Verify', '$.verifyCollectWait'],
+])('%s', (send, read, resultPath) => {
   it('is a waitForTaskToken Task that passes its token and goes on to the read Task', () => {
     const state = definition.States[send];
     expect(state.Type).toBe('Task');
@@ -30,32 +41,64 @@ describe.each([['CollectSend', 'Collect', '$.collectWait'], ['VerifySend', 'Veri
     expect(state.Next).toBe(read);
   });
 
-  it('waits the collectors\' timeout plus grace, within the execution\'s timeout', () => {
+  it("waits the collectors' timeout plus grace, within the execution's timeout", () => {
     const state = definition.States[send];
     expect(state.TimeoutSeconds).toBe(commandWaitSeconds(600));
     expect(state.TimeoutSeconds).toBeLessThan(definition.TimeoutSeconds);
   });
 
   it('on States.Timeout still reads what finished; any other failure releases the lock', () => {
-    const catches = definition.States[send].Catch as { ErrorEquals: string[]; Next: string; ResultPath: string }[];
-    expect(catches[0]).toEqual({ ErrorEquals: ['States.Timeout'], Next: read, ResultPath: resultPath });
-    expect(catches[1]).toEqual({ ErrorEquals: ['States.ALL'], Next: 'ReleaseLock', ResultPath: '$.failure' });
+    const catches = definition.States[send].Catch as {
+      ErrorEquals: string[];
+      Next: string;
+      ResultPath: string;
+    }[];
+    expect(catches[0]).toEqual({
+      ErrorEquals: ['States.Timeout'],
+      Next: read,
+      ResultPath: resultPath,
+    });
+    expect(catches[1]).toEqual({
+      ErrorEquals: ['States.ALL'],
+      Next: 'ReleaseLock',
+      ResultPath: '$.failure',
+    });
   });
 });
 
 describe('who may resume the waits', () => {
   it('CollectSend, VerifySend and CommandCompleted may call SendTaskSuccess on the workflow only, each in a policy of its own (no dependency cycle)', () => {
-    const machineId = built.pipeline.getLogicalId(built.pipeline.workflow.stateMachine.node.defaultChild as never);
-    const fns = [built.pipeline.functions.CollectSend, built.pipeline.functions.VerifySend, built.pipeline.commandCompletion.function];
+    const machineId = built.pipeline.getLogicalId(
+      built.pipeline.workflow.stateMachine.node.defaultChild as never,
+    );
+    const fns = [
+      built.pipeline.functions.CollectSend,
+      built.pipeline.functions.VerifySend,
+      built.pipeline.commandCompletion.function,
+    ];
     for (const fn of fns) {
       const roleId = built.pipeline.getLogicalId(fn.executionRole.node.defaultChild as never);
-      const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } })) as any[];
-      const grants = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => [s.Action].flat().includes('states:SendTaskSuccess'));
-      expect(grants).toEqual([expect.objectContaining({ Action: 'states:SendTaskSuccess', Resource: { Ref: machineId } })]);
+      const policies = Object.values(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+        }),
+      ) as any[];
+      const grants = policies
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s: any) => [s.Action].flat().includes('states:SendTaskSuccess'));
+      expect(grants).toEqual([
+        expect.objectContaining({ Action: 'states:SendTaskSuccess', Resource: { Ref: machineId } }),
+      ]);
     }
     // The read Tasks and the rest never resume anything.
-    const collectRole = built.pipeline.getLogicalId(built.pipeline.functions.Collect.executionRole.node.defaultChild as never);
-    const collectPolicies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: collectRole }]) } })) as any[];
+    const collectRole = built.pipeline.getLogicalId(
+      built.pipeline.functions.Collect.executionRole.node.defaultChild as never,
+    );
+    const collectPolicies = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: Match.arrayWith([{ Ref: collectRole }]) },
+      }),
+    ) as any[];
     expect(JSON.stringify(collectPolicies)).not.toContain('states:SendTaskSuccess');
   });
 });

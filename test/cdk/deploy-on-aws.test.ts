@@ -7,17 +7,30 @@ import { OUTPUT_NAMES } from '../../cdk/constructs/stack-outputs.js';
 import { ParameterDefaultError, documentContent } from '../../cdk/constructs/command-documents.js';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
-import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS } from '../../lambdas/core/collection/collector-documents.js';
-import { EXECUTION_STATUS_CHANGE, RUNBOOK_RUN_REQUESTED, RUN_REQUEST_SOURCE } from '../../lambdas/core/events/execution-events.js';
+import {
+  ACTION_DOCUMENTS,
+  COLLECTOR_DOCUMENTS,
+} from '../../lambdas/core/collection/collector-documents.js';
+import {
+  EXECUTION_STATUS_CHANGE,
+  RUNBOOK_RUN_REQUESTED,
+  RUN_REQUEST_SOURCE,
+} from '../../lambdas/core/events/execution-events.js';
 
 const BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const DEFAULTS = { ...BUNDLING, paramedic: { alarmNamePrefixes: ['paramedic-'] } };
 const PROD = {
   ...BUNDLING,
   paramedic: {
-    alarmNamePrefixes: ['prod-'], deploymentName: 'prod', region: 'eu-west-1', account: '123456789012',
-    instanceRoleNames: ['docker-hosts', 'eks-nodes'], managedInstanceTag: { key: 'team:oncall', value: 'payments' },
-    reservedConcurrency: false, eventBusName: 'shared-ops', operationalAlarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
+    alarmNamePrefixes: ['prod-'],
+    deploymentName: 'prod',
+    region: 'eu-west-1',
+    account: '123456789012',
+    instanceRoleNames: ['docker-hosts', 'eks-nodes'],
+    managedInstanceTag: { key: 'team:oncall', value: 'payments' },
+    reservedConcurrency: false,
+    eventBusName: 'shared-ops',
+    operationalAlarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
     ssmRateControl: { remediate: { maxConcurrency: '2', maxErrors: '1' } },
   },
 };
@@ -48,20 +61,34 @@ afterEach(() => {
 
 /** Every statement of every inline policy of the stack. */
 function statements(t: Template): any[] {
-  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    (p: any) => p.Properties.PolicyDocument.Statement,
+  );
 }
 const actionsOf = (s: any): string[] => [s.Action].flat();
 
 describe('instance output policy (item 1)', () => {
   it('lets the SSM agent read the bucket encryption, and is exported as a stack output', () => {
     state.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetEncryptionConfiguration', Resource: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith(['Arn']) }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetEncryptionConfiguration',
+            Resource: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith(['Arn']) }),
+          }),
+        ]),
+      },
     });
-    state.hasOutput('InstanceOutputPolicyArn', { Export: { Name: 'Paramedic-InstanceOutputPolicyArn' }, Value: { Ref: Match.stringLikeRegexp('InstanceOutputPolicy') } });
+    state.hasOutput('InstanceOutputPolicyArn', {
+      Export: { Name: 'Paramedic-InstanceOutputPolicyArn' },
+      Value: { Ref: Match.stringLikeRegexp('InstanceOutputPolicy') },
+    });
   });
 
   it('attaches to the instance roles the config names', () => {
-    prodState.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: ['docker-hosts', 'eks-nodes'] });
+    prodState.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: ['docker-hosts', 'eks-nodes'],
+    });
     expect(JSON.stringify(state.findResources('AWS::IAM::ManagedPolicy'))).not.toContain('"Roles"');
   });
 });
@@ -70,7 +97,14 @@ describe('dead-letter queues can receive (item 5)', () => {
   it('the key that encrypts the DLQs lets events.amazonaws.com generate and decrypt data keys', () => {
     const principals = new Capture();
     state.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: principals }, Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey']) })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: principals },
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey']),
+          }),
+        ]),
+      },
     });
     expect(principals.asArray()).toContain('events.amazonaws.com');
     const queueKeys = new Capture();
@@ -84,35 +118,61 @@ describe('hardening (item 10)', () => {
     const send = statements(pipeline).filter((s) => actionsOf(s).includes('ssm:SendCommand'));
     const onInstances = send.filter((s) => JSON.stringify(s.Resource).includes(':instance/*'));
     expect(onInstances.length).toBeGreaterThanOrEqual(2); // Collect/Verify and RemediateStep
-    for (const s of onInstances) expect(s.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/paramedic:managed': 'true' } });
+    for (const s of onInstances)
+      expect(s.Condition).toEqual({
+        StringEquals: { 'ssm:resourceTag/paramedic:managed': 'true' },
+      });
     const onDocuments = send.filter((s) => JSON.stringify(s.Resource).includes(':document/'));
     expect(onDocuments.length).toBeGreaterThanOrEqual(2);
     for (const s of onDocuments) {
       expect(s.Condition).toBeUndefined();
       expect(JSON.stringify(s.Resource)).not.toContain(':instance/');
     }
-    const prodInstances = statements(prodPipeline).filter((s) => actionsOf(s).includes('ssm:SendCommand') && JSON.stringify(s.Resource).includes(':instance/*'));
-    for (const s of prodInstances) expect(s.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/team:oncall': 'payments' } });
+    const prodInstances = statements(prodPipeline).filter(
+      (s) =>
+        actionsOf(s).includes('ssm:SendCommand') &&
+        JSON.stringify(s.Resource).includes(':instance/*'),
+    );
+    for (const s of prodInstances)
+      expect(s.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/team:oncall': 'payments' } });
   });
 
   it('hands the SSM rate controls and document prefix to the functions that send commands', () => {
     const env = new Capture();
-    prodPipeline.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [SSM_RUNNER_ENV.rateControl]: env }) } });
-    expect(JSON.parse(env.asString())).toEqual({ collect: { maxConcurrency: '50', maxErrors: '100%' }, remediate: { maxConcurrency: '2', maxErrors: '1' } });
-    prodPipeline.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [SSM_RUNNER_ENV.documentPrefix]: 'Paramedic-prod-' }) } });
+    prodPipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [SSM_RUNNER_ENV.rateControl]: env }) },
+    });
+    expect(JSON.parse(env.asString())).toEqual({
+      collect: { maxConcurrency: '50', maxErrors: '100%' },
+      remediate: { maxConcurrency: '2', maxErrors: '1' },
+    });
+    prodPipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [SSM_RUNNER_ENV.documentPrefix]: 'Paramedic-prod-' }),
+      },
+    });
   });
 
   it('reserves concurrency on every function by default, none when the config says false', () => {
     const fns = Object.values(pipeline.findResources('AWS::Lambda::Function')) as any[];
     expect(fns.length).toBeGreaterThan(0);
     for (const f of fns) expect(f.Properties.ReservedConcurrentExecutions).toBe(20);
-    for (const f of Object.values(prodPipeline.findResources('AWS::Lambda::Function')) as any[]) expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    for (const f of Object.values(prodPipeline.findResources('AWS::Lambda::Function')) as any[])
+      expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('alarms on failed and timed-out executions, Lambda errors and throttles, and DLQ depth, notifying a topic', () => {
     const alarms = Object.values(pipeline.findResources('AWS::CloudWatch::Alarm')) as any[];
     const metrics = alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
-    expect(metrics).toEqual(expect.arrayContaining(['AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible']));
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'AWS/States/ExecutionsFailed',
+        'AWS/States/ExecutionsTimedOut',
+        'AWS/Lambda/Errors',
+        'AWS/Lambda/Throttles',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      ]),
+    );
     const fnCount = Object.keys(pipeline.findResources('AWS::Lambda::Function')).length;
     expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(fnCount);
     expect(metrics.filter((m) => m.endsWith('ApproximateNumberOfMessagesVisible'))).toHaveLength(2);
@@ -120,15 +180,25 @@ describe('hardening (item 10)', () => {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Notifications/) }]);
       expect(a.Properties.TreatMissingData).toBe('notBreaching');
     }
-    prodPipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
+    prodPipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'],
+    });
   });
 
   it('escalated runs trip their own alarm (invocations of the Escalate function), apart from ExecutionsFailed which counts them too', () => {
-    const escalateId = byDefault.pipeline.getLogicalId(byDefault.pipeline.functions.Escalate.node.defaultChild as never);
-    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: [{ Name: 'FunctionName', Value: { Ref: escalateId } }], Threshold: 1 });
+    const escalateId = byDefault.pipeline.getLogicalId(
+      byDefault.pipeline.functions.Escalate.node.defaultChild as never,
+    );
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: escalateId } }],
+      Threshold: 1,
+    });
   });
 
-  it('never bakes in the CLI\'s fallback region: stacks are environment-agnostic unless the config names one', () => {
+  it("never bakes in the CLI's fallback region: stacks are environment-agnostic unless the config names one", () => {
     process.env.CDK_DEFAULT_REGION = 'us-east-1';
     const app = createApp({ context: DEFAULTS }, { nag: false });
     expect(Token.isUnresolved(app.pipeline.region)).toBe(true);
@@ -139,16 +209,30 @@ describe('hardening (item 10)', () => {
   });
 
   it('two deployments coexist: stack names, SSM document names, export names and the bus differ', () => {
-    expect([byDefault.state.stackName, byDefault.pipeline.stackName]).toEqual(['ParamedicState', 'ParamedicPipeline']);
-    expect([prod.state.stackName, prod.pipeline.stackName]).toEqual(['ParamedicState-prod', 'ParamedicPipeline-prod']);
-    const names = (t: Template) => Object.values(t.findResources('AWS::SSM::Document')).map((d: any) => d.Properties.Name as string);
+    expect([byDefault.state.stackName, byDefault.pipeline.stackName]).toEqual([
+      'ParamedicState',
+      'ParamedicPipeline',
+    ]);
+    expect([prod.state.stackName, prod.pipeline.stackName]).toEqual([
+      'ParamedicState-prod',
+      'ParamedicPipeline-prod',
+    ]);
+    const names = (t: Template) =>
+      Object.values(t.findResources('AWS::SSM::Document')).map(
+        (d: any) => d.Properties.Name as string,
+      );
     const canonical = [...COLLECTOR_DOCUMENTS, ...ACTION_DOCUMENTS].map((d) => d.documentName);
     expect(names(pipeline).sort()).toEqual([...canonical].sort());
-    expect(names(prodPipeline).sort()).toEqual(canonical.map((n) => n.replace(/^Paramedic-/, 'Paramedic-prod-')).sort());
+    expect(names(prodPipeline).sort()).toEqual(
+      canonical.map((n) => n.replace(/^Paramedic-/, 'Paramedic-prod-')).sort(),
+    );
     const send = statements(prodPipeline).filter((s) => actionsOf(s).includes('ssm:SendCommand'));
     expect(JSON.stringify(send)).toContain('document/Paramedic-prod-CollectDockerHost');
     expect(JSON.stringify(send)).not.toContain('document/Paramedic-CollectDockerHost');
-    const exports = (t: Template) => Object.values(t.toJSON().Outputs ?? {}).map((o: any) => o.Export?.Name).filter((n) => typeof n === 'string' && !n.includes(':'));
+    const exports = (t: Template) =>
+      Object.values(t.toJSON().Outputs ?? {})
+        .map((o: any) => o.Export?.Name)
+        .filter((n) => typeof n === 'string' && !n.includes(':'));
     const a = [...exports(state), ...exports(pipeline)];
     const b = [...exports(prodState), ...exports(prodPipeline)];
     expect(a.filter((n) => b.includes(n))).toEqual([]);
@@ -156,9 +240,13 @@ describe('hardening (item 10)', () => {
 
   it('keeps evidence the audit trail points at: only raw SSM output and overwritten versions expire', () => {
     const rules = new Capture();
-    state.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' }, LifecycleConfiguration: { Rules: rules } });
+    state.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: rules },
+    });
     const list = rules.asArray() as any[];
-    for (const r of list.filter((x) => x.ExpirationInDays !== undefined)) expect(r.Prefix).toBe('ssm-output/');
+    for (const r of list.filter((x) => x.ExpirationInDays !== undefined))
+      expect(r.Prefix).toBe('ssm-output/');
     expect(list.some((r) => r.NoncurrentVersionExpiration)).toBe(true);
   });
 });
@@ -168,17 +256,39 @@ describe('SSM action documents (item 11)', () => {
     const docs = Object.values(pipeline.findResources('AWS::SSM::Document')) as any[];
     let required = 0;
     for (const d of docs) {
-      for (const [name, p] of Object.entries(d.Properties.Content.parameters) as Array<[string, any]>) {
+      for (const [name, p] of Object.entries(d.Properties.Content.parameters) as Array<
+        [string, any]
+      >) {
         if (p.default === undefined) required++;
-        else expect(new RegExp(p.allowedPattern).test(p.default), `${d.Properties.Name} ${name} default ${JSON.stringify(p.default)}`).toBe(true);
+        else
+          expect(
+            new RegExp(p.allowedPattern).test(p.default),
+            `${d.Properties.Name} ${name} default ${JSON.stringify(p.default)}`,
+          ).toBe(true);
       }
     }
     expect(required).toBeGreaterThanOrEqual(2); // DockerRestartContainer and DockerStopContainer: container
-    pipeline.hasResourceProperties('AWS::SSM::Document', { Name: 'Paramedic-DockerStopContainer', Content: Match.objectLike({ parameters: { container: Match.objectLike({ default: Match.absent() }) } }) });
+    pipeline.hasResourceProperties('AWS::SSM::Document', {
+      Name: 'Paramedic-DockerStopContainer',
+      Content: Match.objectLike({
+        parameters: { container: Match.objectLike({ default: Match.absent() }) },
+      }),
+    });
   });
 
   it('fails the synth when a default would be refused by its pattern', () => {
-    const doc = { ...ACTION_DOCUMENTS[0]!, parameters: { container: { type: 'String' as const, allowedPattern: '^[a-z]{1,8}$', default: '', description: 'x', env: 'PARAMEDIC_CONTAINER' } } };
+    const doc = {
+      ...ACTION_DOCUMENTS[0]!,
+      parameters: {
+        container: {
+          type: 'String' as const,
+          allowedPattern: '^[a-z]{1,8}$',
+          default: '',
+          description: 'x',
+          env: 'PARAMEDIC_CONTAINER',
+        },
+      },
+    };
     expect(() => documentContent(doc, 'echo hi')).toThrow(ParameterDefaultError);
     expect(() => documentContent(doc, 'echo hi')).toThrow(/container: default "" does not match/);
   });
@@ -186,34 +296,66 @@ describe('SSM action documents (item 11)', () => {
 
 describe('approve function URL (item 9; issue 13: the approver is authenticated)', () => {
   it('gives the approve function a URL with AuthType AWS_IAM, exported as ApproveUrl, and grants nobody public access', () => {
-    const approveFn = Object.entries(pipeline.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Approve'))![0];
+    const approveFn = Object.entries(pipeline.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('Approve'),
+    )![0];
     const urls = pipeline.findResources('AWS::Lambda::Url');
-    expect(Object.values(urls)).toEqual([expect.objectContaining({ Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': [approveFn, 'Arn'] } } })]);
-    pipeline.hasOutput('ApproveUrl', { Export: { Name: 'Paramedic-ApproveUrl' }, Value: { 'Fn::GetAtt': [Object.keys(urls)[0], 'FunctionUrl'] } });
+    expect(Object.values(urls)).toEqual([
+      expect.objectContaining({
+        Properties: {
+          AuthType: 'AWS_IAM',
+          TargetFunctionArn: { 'Fn::GetAtt': [approveFn, 'Arn'] },
+        },
+      }),
+    ]);
+    pipeline.hasOutput('ApproveUrl', {
+      Export: { Name: 'Paramedic-ApproveUrl' },
+      Value: { 'Fn::GetAtt': [Object.keys(urls)[0], 'FunctionUrl'] },
+    });
     prodPipeline.hasOutput('ApproveUrl', { Export: { Name: 'Paramedic-prod-ApproveUrl' } });
     // Who may approve is decided by the approvers' own IAM policies: the stack adds no resource policy to the URL.
-    expect(Object.values(pipeline.findResources('AWS::Lambda::Permission')).filter((p: any) => p.Properties.FunctionUrlAuthType !== undefined || p.Properties.Principal === '*')).toEqual([]);
+    expect(
+      Object.values(pipeline.findResources('AWS::Lambda::Permission')).filter(
+        (p: any) =>
+          p.Properties.FunctionUrlAuthType !== undefined || p.Properties.Principal === '*',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('stack outputs and events (item 12)', () => {
   it('exports every name the CLI needs, under stable export names', () => {
-    const outputs = { ...state.toJSON().Outputs, ...pipeline.toJSON().Outputs } as Record<string, any>;
-    for (const name of OUTPUT_NAMES) expect(outputs[name]?.Export?.Name, name).toBe(`Paramedic-${name}`);
-    prodPipeline.hasOutput('StateMachineArn', { Export: { Name: 'Paramedic-prod-StateMachineArn' } });
+    const outputs = { ...state.toJSON().Outputs, ...pipeline.toJSON().Outputs } as Record<
+      string,
+      any
+    >;
+    for (const name of OUTPUT_NAMES)
+      expect(outputs[name]?.Export?.Name, name).toBe(`Paramedic-${name}`);
+    prodPipeline.hasOutput('StateMachineArn', {
+      Export: { Name: 'Paramedic-prod-StateMachineArn' },
+    });
   });
 
-  it('creates the bus, and a rule on it that starts the workflow with the run request\'s detail as input', () => {
+  it("creates the bus, and a rule on it that starts the workflow with the run request's detail as input", () => {
     pipeline.hasResourceProperties('AWS::Events::EventBus', { Name: 'paramedic' });
     const busRef = new Capture();
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: busRef },
       EventPattern: { source: [RUN_REQUEST_SOURCE], 'detail-type': [RUNBOOK_RUN_REQUESTED] },
-      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('StateMachine') }, InputPath: '$.detail', DeadLetterConfig: { Arn: Match.anyValue() }, RoleArn: Match.anyValue() })],
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('StateMachine') },
+          InputPath: '$.detail',
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RoleArn: Match.anyValue(),
+        }),
+      ],
     });
     expect(busRef.asString()).toMatch(/^EventsBus/);
     // The run-request rule never matches Paramedic's own status events.
-    expect(JSON.stringify(pipeline.findResources('AWS::Events::Rule'))).not.toContain(EXECUTION_STATUS_CHANGE);
+    expect(JSON.stringify(pipeline.findResources('AWS::Events::Rule'))).not.toContain(
+      EXECUTION_STATUS_CHANGE,
+    );
   });
 
   it('grants exactly PutEvents on the bus to the functions, and tells them its name', () => {
@@ -223,12 +365,21 @@ describe('stack outputs and events (item 12)', () => {
       expect(actionsOf(s)).toEqual(['events:PutEvents']);
       expect(JSON.stringify(s.Resource)).toMatch(/EventsBus/);
     }
-    pipeline.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [EVENT_BUS_ENV]: { Ref: Match.stringLikeRegexp('^EventsBus') } }) } });
+    pipeline.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [EVENT_BUS_ENV]: { Ref: Match.stringLikeRegexp('^EventsBus') },
+        }),
+      },
+    });
   });
 
   it('imports an existing bus by name instead of creating one', () => {
     prodPipeline.resourceCountIs('AWS::Events::EventBus', 0);
-    prodPipeline.hasResourceProperties('AWS::Events::Rule', { EventBusName: 'shared-ops', EventPattern: Match.objectLike({ source: [RUN_REQUEST_SOURCE] }) });
+    prodPipeline.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'shared-ops',
+      EventPattern: Match.objectLike({ source: [RUN_REQUEST_SOURCE] }),
+    });
     prodPipeline.hasOutput('EventBusName', { Value: 'shared-ops' });
   });
 });
@@ -237,10 +388,19 @@ describe('config of a deployment', () => {
   it.each([
     [{ deploymentName: 'Prod_1' }, /deploymentName: a deployment name/],
     [{ region: 'mars' }, /region: an AWS region/],
-    [{ instanceRoleNames: ['arn:aws:iam::123456789012:role/x'] }, /instanceRoleNames\.0: an IAM role name/],
-    [{ ssmRateControl: { collect: { maxConcurrency: '0', maxErrors: '1' } } }, /maxConcurrency: a count from 1/],
+    [
+      { instanceRoleNames: ['arn:aws:iam::123456789012:role/x'] },
+      /instanceRoleNames\.0: an IAM role name/,
+    ],
+    [
+      { ssmRateControl: { collect: { maxConcurrency: '0', maxErrors: '1' } } },
+      /maxConcurrency: a count from 1/,
+    ],
     [{ reservedConcurrency: 0 }, /at least 1, or false/],
-    [{ eventBusName: 'arn:aws:events:eu-west-1:123456789012:event-bus/x' }, /eventBusName: an EventBridge bus name/],
+    [
+      { eventBusName: 'arn:aws:events:eu-west-1:123456789012:event-bus/x' },
+      /eventBusName: an EventBridge bus name/,
+    ],
   ])('rejects %j', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);

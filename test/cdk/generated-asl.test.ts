@@ -5,7 +5,10 @@ import { loadWorkflowDefinition } from '../../lambdas/local/workflow-definition.
 
 describe('lambdas/local/workflow.asl.json', () => {
   it('is the state machine CDK synthesizes today (else run: npm run generate:asl)', () => {
-    expect(readFileSync(GENERATED_ASL_FILE, 'utf8'), 'stale: run npm run generate:asl and commit lambdas/local/workflow.asl.json').toBe(generatedAslText());
+    expect(
+      readFileSync(GENERATED_ASL_FILE, 'utf8'),
+      'stale: run npm run generate:asl and commit lambdas/local/workflow.asl.json',
+    ).toBe(generatedAslText());
   });
 
   it('is what the local runner loads', () => {

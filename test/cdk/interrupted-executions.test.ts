@@ -5,7 +5,10 @@ import { createApp, type ParamedicApp } from '../../cdk/app.js';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { ENV } from '../../lambdas/handlers/environment.js';
 
-const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-'], dryRun: false, automaticRemediation: true } };
+const CONTEXT = {
+  'aws:cdk:bundling-stacks': [],
+  paramedic: { alarmNamePrefixes: ['prod-'], dryRun: false, automaticRemediation: true },
+};
 
 let built: ParamedicApp;
 let template: Template;
@@ -17,39 +20,81 @@ beforeAll(() => {
 const logicalId = (construct: unknown): string => built.pipeline.getLogicalId(construct as never);
 
 describe('interrupted executions on AWS', () => {
-  it('a rule on the default bus sends this state machine\'s failed, timed-out and aborted executions to ExecutionInterrupted', () => {
+  it("a rule on the default bus sends this state machine's failed, timed-out and aborted executions to ExecutionInterrupted", () => {
     const fn = built.pipeline.interruptedExecutions?.function;
     expect(fn, 'the pipeline stack has no InterruptedExecutions construct').toBeDefined();
     const fnId = logicalId(fn!.node.defaultChild as CfnFunction);
     const machineId = logicalId(built.pipeline.workflow.stateMachine.node.defaultChild);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [{ Ref: machineId }],
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
       },
-      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })]),
+      Targets: Match.arrayWith([
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ]),
     });
-    const rules = template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } });
+    const rules = template.findResources('AWS::Events::Rule', {
+      Properties: { EventPattern: { source: ['aws.states'] } },
+    });
     expect(Object.keys(rules)).toHaveLength(1);
     // The default bus: Step Functions publishes nowhere else.
-    expect(Object.values(rules).every((r: any) => r.Properties.EventBusName === undefined)).toBe(true);
+    expect(Object.values(rules).every((r: any) => r.Properties.EventBusName === undefined)).toBe(
+      true,
+    );
   });
 
   it('ExecutionInterrupted gets its ports from EVENT_HANDLERS: audit, state, the bus, and the state machine it acts for', () => {
     const fn = built.pipeline.interruptedExecutions.function;
-    const props = template.findResources('AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties;
-    expect(Object.keys(props.Environment.Variables)).toEqual(expect.arrayContaining([ENV.auditTable, ENV.stateTable, EVENT_BUS_ENV, ENV.config, ENV.stateMachineArn]));
-    expect(props.Environment.Variables[ENV.stateMachineArn]).toEqual({ Ref: logicalId(built.pipeline.workflow.stateMachine.node.defaultChild) });
+    const props =
+      template.findResources('AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties;
+    expect(Object.keys(props.Environment.Variables)).toEqual(
+      expect.arrayContaining([
+        ENV.auditTable,
+        ENV.stateTable,
+        EVENT_BUS_ENV,
+        ENV.config,
+        ENV.stateMachineArn,
+      ]),
+    );
+    expect(props.Environment.Variables[ENV.stateMachineArn]).toEqual({
+      Ref: logicalId(built.pipeline.workflow.stateMachine.node.defaultChild),
+    });
     const roleId = logicalId(fn.executionRole.node.defaultChild);
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
-    const actions = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'events:PutEvents']));
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+    });
+    const actions = Object.values(policies).flatMap((p: any) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:DeleteItem',
+        'events:PutEvents',
+      ]),
+    );
     // It closes runs; it never starts, stops or acts on hosts.
-    expect(actions.filter((a: string) => a.startsWith('ssm:') || a.startsWith('states:') || a.startsWith('s3:'))).toEqual([]);
+    expect(
+      actions.filter(
+        (a: string) => a.startsWith('ssm:') || a.startsWith('states:') || a.startsWith('s3:'),
+      ),
+    ).toEqual([]);
   });
 
-  it('its errors and throttles are alarmed like every other function\'s', () => {
+  it("its errors and throttles are alarmed like every other function's", () => {
     const fnId = logicalId(built.pipeline.interruptedExecutions.function.node.defaultChild);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: Match.arrayWith([{ Name: 'FunctionName', Value: { Ref: fnId } }]) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: Match.arrayWith([{ Name: 'FunctionName', Value: { Ref: fnId } }]),
+    });
   });
 });

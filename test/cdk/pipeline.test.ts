@@ -3,10 +3,21 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp, type ParamedicApp } from '../../cdk/app.js';
 import { ConfigError, parseConfig } from '../../cdk/config.js';
 import { renderWorkflowAsl } from '../../cdk/workflow/render-workflow-asl.js';
-import { ACTION_DOCUMENTS, COLLECTOR_DOCUMENTS } from '../../lambdas/core/collection/collector-documents.js';
+import {
+  ACTION_DOCUMENTS,
+  COLLECTOR_DOCUMENTS,
+} from '../../lambdas/core/collection/collector-documents.js';
 import { documentContent } from '../../cdk/constructs/command-documents.js';
 
-const CONTEXT = { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['prod-', 'paramedic-'], eksClusters: ['prod'], dryRun: false, automaticRemediation: true } };
+const CONTEXT = {
+  'aws:cdk:bundling-stacks': [],
+  paramedic: {
+    alarmNamePrefixes: ['prod-', 'paramedic-'],
+    eksClusters: ['prod'],
+    dryRun: false,
+    automaticRemediation: true,
+  },
+};
 
 let built: ParamedicApp;
 let pipeline: Template;
@@ -28,7 +39,11 @@ function statementsOfRole(prefix: string): any[] {
 }
 
 function sendCommandResources(prefix: string): string {
-  return JSON.stringify(statementsOfRole(prefix).filter((s) => [s.Action].flat().includes('ssm:SendCommand')).map((s) => s.Resource));
+  return JSON.stringify(
+    statementsOfRole(prefix)
+      .filter((s) => [s.Action].flat().includes('ssm:SendCommand'))
+      .map((s) => s.Resource),
+  );
 }
 
 describe('CDK app', () => {
@@ -39,26 +54,55 @@ describe('CDK app', () => {
   it('filters alarms in the EventBridge pattern (ALARM state, name prefixes) and has a dead-letter queue', () => {
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] }, alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }] },
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: {
+          state: { value: ['ALARM'], actionsSuppressedBy: [{ exists: false }] },
+          alarmName: [{ prefix: 'prod-' }, { prefix: 'paramedic-' }],
+        },
       },
-      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RoleArn: Match.anyValue() })],
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RoleArn: Match.anyValue(),
+        }),
+      ],
     });
   });
 
   it('creates one SSM document per collector and per host action, typed with allowedPattern', () => {
     const docs = pipeline.findResources('AWS::SSM::Document');
-    const names = Object.values(docs).map((d: any) => d.Properties.Name).sort();
-    expect(names).toEqual([...COLLECTOR_DOCUMENTS, ...ACTION_DOCUMENTS].map((d) => d.documentName).sort());
+    const names = Object.values(docs)
+      .map((d: any) => d.Properties.Name)
+      .sort();
+    expect(names).toEqual(
+      [...COLLECTOR_DOCUMENTS, ...ACTION_DOCUMENTS].map((d) => d.documentName).sort(),
+    );
     const content = new Capture();
-    pipeline.hasResourceProperties('AWS::SSM::Document', { Name: 'Paramedic-CollectDockerHost', Content: content });
+    pipeline.hasResourceProperties('AWS::SSM::Document', {
+      Name: 'Paramedic-CollectDockerHost',
+      Content: content,
+    });
     const c = content.asObject() as any;
     expect(c.parameters.container.allowedPattern).toMatch(/^\^/);
-    expect(c.mainSteps[0].inputs.runCommand[0]).toBe("export PARAMEDIC_CONTAINER='{{ container }}'");
+    expect(c.mainSteps[0].inputs.runCommand[0]).toBe(
+      "export PARAMEDIC_CONTAINER='{{ container }}'",
+    );
   });
 
   it('refuses a parameter pattern that would let a value break out of its quotes', () => {
-    const doc = { ...COLLECTOR_DOCUMENTS[0]!, parameters: { bad: { type: 'String' as const, allowedPattern: '^.*$', default: '', description: 'x', env: 'PARAMEDIC_BAD' } } };
+    const doc = {
+      ...COLLECTOR_DOCUMENTS[0]!,
+      parameters: {
+        bad: {
+          type: 'String' as const,
+          allowedPattern: '^.*$',
+          default: '',
+          description: 'x',
+          env: 'PARAMEDIC_BAD',
+        },
+      },
+    };
     expect(() => documentContent(doc, 'echo hi')).toThrow(/accepts a single quote/);
   });
 
@@ -76,18 +120,29 @@ describe('CDK app', () => {
     const statements = statementsOfRole('RemediateStepRole');
     const describe = statements.find((s) => [s.Action].flat().includes('eks:DescribeCluster'));
     expect(JSON.stringify(describe.Resource)).toContain('cluster/prod');
-    const terminate = statements.find((s) => [s.Action].flat().includes('autoscaling:TerminateInstanceInAutoScalingGroup'));
-    expect(terminate.Condition).toEqual({ StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': ['prod'] } });
+    const terminate = statements.find((s) =>
+      [s.Action].flat().includes('autoscaling:TerminateInstanceInAutoScalingGroup'),
+    );
+    expect(terminate.Condition).toEqual({
+      StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': ['prod'] },
+    });
     expect(JSON.stringify(statementsOfRole('CollectRole'))).not.toContain('autoscaling:Terminate');
   });
 
   it('the audit trail is append-only for the functions (no DeleteItem; UpdateItem only on the append count)', () => {
     const all = JSON.stringify(statementsOfRole('CompleteRole'));
     expect(all).toContain('dynamodb:PutItem');
-    const auditStatements = statementsOfRole('CompleteRole').filter((s) => JSON.stringify(s.Resource).includes('AuditTrail'));
+    const auditStatements = statementsOfRole('CompleteRole').filter((s) =>
+      JSON.stringify(s.Resource).includes('AuditTrail'),
+    );
     expect(JSON.stringify(auditStatements)).not.toMatch(/DeleteItem|BatchWriteItem/);
     const updates = auditStatements.filter((s) => JSON.stringify(s.Action).includes('UpdateItem'));
-    expect(updates).toEqual([expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['appends'] } } })]);
+    expect(updates).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['appends'] } },
+      }),
+    ]);
   });
 
   it('functions are ARM64, Node 22, traced, with their own log group', () => {
@@ -104,7 +159,9 @@ describe('CDK app', () => {
 
   it('deploys a Standard workflow whose definition is the locally rendered ASL', () => {
     pipeline.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
     });
     const sm: any = Object.values(pipeline.findResources('AWS::StepFunctions::StateMachine'))[0];
     const text = JSON.stringify(sm.Properties.DefinitionString);
@@ -120,25 +177,43 @@ describe('CDK app', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'by-execution' }), Match.objectLike({ IndexName: 'by-target' }), Match.objectLike({ IndexName: 'by-runbook' }), Match.objectLike({ IndexName: 'by-outcome' }), Match.objectLike({ IndexName: 'by-time' })]),
+        GlobalSecondaryIndexes: Match.arrayWith([
+          Match.objectLike({ IndexName: 'by-execution' }),
+          Match.objectLike({ IndexName: 'by-target' }),
+          Match.objectLike({ IndexName: 'by-runbook' }),
+          Match.objectLike({ IndexName: 'by-outcome' }),
+          Match.objectLike({ IndexName: 'by-time' }),
+        ]),
       }),
     });
-    state.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
-    state.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ VersioningConfiguration: { Status: 'Enabled' } }) });
+    state.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    state.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ VersioningConfiguration: { Status: 'Enabled' } }),
+    });
     expect(Object.keys(pipeline.findResources('AWS::DynamoDB::Table'))).toHaveLength(0);
   });
 });
 
 describe('config validation', () => {
   it('fills safe defaults (dry run, no automatic remediation)', () => {
-    expect(parseConfig(undefined)).toMatchObject({ dryRun: true, automaticRemediation: false, alarmNamePrefixes: ['paramedic-'] });
+    expect(parseConfig(undefined)).toMatchObject({
+      dryRun: true,
+      automaticRemediation: false,
+      alarmNamePrefixes: ['paramedic-'],
+    });
   });
 
   it.each([
     [{ alarmNamePrefixes: [] }, /alarmNamePrefixes: give at least one prefix/],
     [{ retentionDays: 10 }, /retentionDays: one of 1, 3, 5/],
     [{ dryrun: true }, /unknown field\(s\) dryrun/],
-    [{ approvalEmail: 'a@b.test', approvalTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' }, /not both/],
+    [
+      { approvalEmail: 'a@b.test', approvalTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' },
+      /not both/,
+    ],
     ['{not json', /not valid JSON/],
   ])('rejects %j with a clear error', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
@@ -146,6 +221,11 @@ describe('config validation', () => {
   });
 
   it('fails the synth with the config error', () => {
-    expect(() => createApp({ context: { 'aws:cdk:bundling-stacks': [], paramedic: { eksClusters: ['bad name!'] } } }, { nag: false })).toThrow(/eksClusters\.0: an EKS cluster name/);
+    expect(() =>
+      createApp(
+        { context: { 'aws:cdk:bundling-stacks': [], paramedic: { eksClusters: ['bad name!'] } } },
+        { nag: false },
+      ),
+    ).toThrow(/eksClusters\.0: an EKS cluster name/);
   });
 });

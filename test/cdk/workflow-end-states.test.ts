@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { endedInRecordedFailState, REMEDIATION_ESCALATED_ERROR, WORKFLOW_FAILED_ERROR } from '../../lambdas/core/workflow/end-states.js';
+import {
+  endedInRecordedFailState,
+  REMEDIATION_ESCALATED_ERROR,
+  WORKFLOW_FAILED_ERROR,
+} from '../../lambdas/core/workflow/end-states.js';
 
 // The generated ASL is the synthesized definition (generated-asl.test.ts fails when it is stale).
-const asl = JSON.parse(readFileSync(join(import.meta.dirname, '../../lambdas/local/workflow.asl.json'), 'utf8'));
+const asl = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../lambdas/local/workflow.asl.json'), 'utf8'),
+);
 
 describe('how an execution ends after Complete', () => {
   it('an escalated run ends in its own Fail state, so ExecutionsFailed and the console show it; a failure first, success otherwise', () => {
@@ -18,7 +24,11 @@ describe('how an execution ends after Complete', () => {
     ]);
     expect(hasFailed.Default).toBe('Done');
     expect(asl.States.Failed).toMatchObject({ Type: 'Fail', Error: WORKFLOW_FAILED_ERROR });
-    expect(asl.States.Escalated).toMatchObject({ Type: 'Fail', Error: REMEDIATION_ESCALATED_ERROR, Cause: expect.stringContaining('a person must act') });
+    expect(asl.States.Escalated).toMatchObject({
+      Type: 'Fail',
+      Error: REMEDIATION_ESCALATED_ERROR,
+      Cause: expect.stringContaining('a person must act'),
+    });
     expect(asl.States.Done.Type).toBe('Succeed');
     // A duplicate delivery is not an incident of its own: it still succeeds.
     expect(asl.States.Duplicate.Type).toBe('Succeed');
@@ -27,9 +37,22 @@ describe('how an execution ends after Complete', () => {
 
 describe('the local runner tells a recorded end from a crash', () => {
   const failWith = async (states: Record<string, unknown>): Promise<unknown> => {
-    const machine = new StateMachine({ StartAt: 'First', States: states } as never, { validationOptions: { checkArn: false } });
+    const machine = new StateMachine({ StartAt: 'First', States: states } as never, {
+      validationOptions: { checkArn: false },
+    });
     try {
-      await machine.run({}, { overrides: { taskResourceLocalHandlers: { First: async () => { throw new Error('AccessDenied'); } } } }).result;
+      await machine.run(
+        {},
+        {
+          overrides: {
+            taskResourceLocalHandlers: {
+              First: async () => {
+                throw new Error('AccessDenied');
+              },
+            },
+          },
+        },
+      ).result;
     } catch (error) {
       return error;
     }
@@ -37,13 +60,33 @@ describe('the local runner tells a recorded end from a crash', () => {
   };
 
   it('the Escalated and Failed states are recorded ends (the CLI prints the report and exits 1)', async () => {
-    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: REMEDIATION_ESCALATED_ERROR, Cause: 'x' } }))).toBe(true);
-    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: WORKFLOW_FAILED_ERROR, Cause: 'x' } }))).toBe(true);
+    expect(
+      endedInRecordedFailState(
+        await failWith({ First: { Type: 'Fail', Error: REMEDIATION_ESCALATED_ERROR, Cause: 'x' } }),
+      ),
+    ).toBe(true);
+    expect(
+      endedInRecordedFailState(
+        await failWith({ First: { Type: 'Fail', Error: WORKFLOW_FAILED_ERROR, Cause: 'x' } }),
+      ),
+    ).toBe(true);
   });
 
   it('a step that throws uncaught, or any other Fail state, is not', async () => {
-    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:First', End: true } }))).toBe(false);
-    expect(endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: 'SomethingElse' } }))).toBe(false);
+    expect(
+      endedInRecordedFailState(
+        await failWith({
+          First: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:123456789012:function:First',
+            End: true,
+          },
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      endedInRecordedFailState(await failWith({ First: { Type: 'Fail', Error: 'SomethingElse' } })),
+    ).toBe(false);
     expect(endedInRecordedFailState(new Error('plain'))).toBe(false);
     expect(endedInRecordedFailState(null)).toBe(false);
   });

@@ -7,16 +7,34 @@ import { resolveWorkflowConfig } from '../../lambdas/core/workflow/config.js';
 const WEEK_MINUTES = 7 * 24 * 60;
 
 /** The state machine's own TimeoutSeconds and the workflow config every function gets. */
-function synth(approvalTimeoutMinutes?: number): { executionTimeout: number; approvalTimeout: number; lockTtl: number } {
-  const { pipeline } = createApp({ context: { 'aws:cdk:bundling-stacks': [], paramedic: { alarmNamePrefixes: ['paramedic-'], ...(approvalTimeoutMinutes ? { approvalTimeoutMinutes } : {}) } } });
+function synth(approvalTimeoutMinutes?: number): {
+  executionTimeout: number;
+  approvalTimeout: number;
+  lockTtl: number;
+} {
+  const { pipeline } = createApp({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      paramedic: {
+        alarmNamePrefixes: ['paramedic-'],
+        ...(approvalTimeoutMinutes ? { approvalTimeoutMinutes } : {}),
+      },
+    },
+  });
   const template = Template.fromStack(pipeline);
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
+  const [machine] = Object.values(
+    template.findResources('AWS::StepFunctions::StateMachine'),
+  ) as any[];
   // The definition is an Fn::Join of strings and references (function ARNs, inside JSON strings): join with a placeholder.
-  const body = machine.Properties.DefinitionString['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : 'ref')).join('');
+  const body = machine.Properties.DefinitionString['Fn::Join'][1]
+    .map((part: unknown) => (typeof part === 'string' ? part : 'ref'))
+    .join('');
   const definition = JSON.parse(body);
   const executionTimeout = definition.TimeoutSeconds as number;
   const approvalTimeout = definition.States.RequestApproval.TimeoutSeconds as number;
-  const fn = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).find((f) => f.Properties.Environment?.Variables?.[ENV.config]);
+  const fn = (Object.values(template.findResources('AWS::Lambda::Function')) as any[]).find(
+    (f) => f.Properties.Environment?.Variables?.[ENV.config],
+  );
   const config = resolveWorkflowConfig(JSON.parse(fn.Properties.Environment.Variables[ENV.config]));
   return { executionTimeout, approvalTimeout, lockTtl: config.lockTtlSeconds };
 }
@@ -38,7 +56,9 @@ describe('timeouts follow the approval timeout, so they cannot contradict each o
   });
 
   it('an explicit lock TTL is kept as set', () => {
-    expect(resolveWorkflowConfig({ approvalTimeoutSeconds: 600, lockTtlSeconds: 900 }).lockTtlSeconds).toBe(900);
+    expect(
+      resolveWorkflowConfig({ approvalTimeoutSeconds: 600, lockTtlSeconds: 900 }).lockTtlSeconds,
+    ).toBe(900);
     expect(resolveWorkflowConfig({ approvalTimeoutSeconds: 600 }).lockTtlSeconds).toBe(4200);
   });
 });

@@ -24,7 +24,11 @@ let result: TriageResult;
 let server: ConsoleServer;
 
 beforeAll(async () => {
-  result = await triageReplay(FIXTURES.diskFull, { dataDir, rulebook: loadRulebook(), print: () => undefined });
+  result = await triageReplay(FIXTURES.diskFull, {
+    dataDir,
+    rulebook: loadRulebook(),
+    print: () => undefined,
+  });
   server = await startConsoleServer({ dataDir, rulebook: loadRulebook(), token: 't' });
 });
 afterAll(async () => {
@@ -34,11 +38,18 @@ afterAll(async () => {
 
 function get(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port: server.port, path, headers: { host: `127.0.0.1:${server.port}` } }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve(text));
-    }).on('error', reject).end();
+    request(
+      { host: '127.0.0.1', port: server.port, path, headers: { host: `127.0.0.1:${server.port}` } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve(text));
+      },
+    )
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -53,7 +64,9 @@ describe('the console draws the state machine triage executes', () => {
     const definition = JSON.parse(generatedAslText());
     const path = result.record.path.map((p) => p.state);
 
-    expect(await get(`/api/executions/${result.executionId}/graph.svg`)).toBe(renderWorkflowSvg(definition, path, { failedStates: [] }));
+    expect(await get(`/api/executions/${result.executionId}/graph.svg`)).toBe(
+      renderWorkflowSvg(definition, path, { failedStates: [] }),
+    );
     expect(await get('/api/workflow.svg')).toBe(renderWorkflowSvg(definition));
   });
 });
@@ -63,16 +76,25 @@ describe('audit show of a replayed execution', () => {
     const program = new Command('paramedic').exitOverride();
     registerAuditCommand(program);
     const out: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
     try {
-      await program.parseAsync(['audit', 'show', result.executionId, '--data-dir', dataDir], { from: 'user' });
+      await program.parseAsync(['audit', 'show', result.executionId, '--data-dir', dataDir], {
+        from: 'user',
+      });
     } finally {
       write.mockRestore();
     }
     const text = stripVTControlCharacters(out.join(''));
 
-    expect(text).toContain('replay of recorded evidence disk-full-docker-host.json on i-0a1b2c3d4e5f60718');
-    expect(text).toMatch(/collected .*i-0a1b2c3d4e5f60718: 8 sections sha256 [0-9a-f]{12}… \(replay\)/);
+    expect(text).toContain(
+      'replay of recorded evidence disk-full-docker-host.json on i-0a1b2c3d4e5f60718',
+    );
+    expect(text).toMatch(
+      /collected .*i-0a1b2c3d4e5f60718: 8 sections sha256 [0-9a-f]{12}… \(replay\)/,
+    );
     expect(text).toMatch(/classified .*disk-full 0\.\d\d — /);
     expect(text).toMatch(/\+0\.\d{3}s .*completed .*outcome dry-run in \d+ ms/);
     expect(text).not.toContain('undefined');

@@ -21,7 +21,13 @@ export function cpuMs(): number {
 /** What a fuzzed entry point may throw: its own error types, each one line, no stack trace in the message. */
 export type Expected = readonly (abstract new (...args: never[]) => Error)[];
 
-interface Tally { inputs: number; rejected: number; crashes: number; hangs: number; firstCrash?: string }
+interface Tally {
+  inputs: number;
+  rejected: number;
+  crashes: number;
+  hangs: number;
+  firstCrash?: string;
+}
 
 /** Counts across one test file; printed as one summary line when the file ends. */
 export function fuzzTally(suite: string): {
@@ -31,40 +37,86 @@ export function fuzzTally(suite: string): {
 } {
   const tally: Tally = { inputs: 0, rejected: 0, crashes: 0, hangs: 0 };
   afterAll(() => {
-    process.stdout.write(`fuzz ${suite}: inputs ${tally.inputs}, rejected ${tally.rejected}, crashes ${tally.crashes}, hangs ${tally.hangs} (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)\n`);
+    process.stdout.write(
+      `fuzz ${suite}: inputs ${tally.inputs}, rejected ${tally.rejected}, crashes ${tally.crashes}, hangs ${tally.hangs} (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)\n`,
+    );
   });
   const judge = (error: unknown, expected: Expected, input: unknown) => {
-    const ok = expected.some((E) => error instanceof E) && error instanceof Error && !error.message.includes('\n') && !/\n?\s+at .+:\d+:\d+/.test(error.message);
-    if (ok) { tally.rejected++; return; }
+    const ok =
+      expected.some((E) => error instanceof E) &&
+      error instanceof Error &&
+      !error.message.includes('\n') &&
+      !/\n?\s+at .+:\d+:\d+/.test(error.message);
+    if (ok) {
+      tally.rejected++;
+      return;
+    }
     tally.crashes++;
     tally.firstCrash ??= `${(error as Error)?.stack ?? String(error)} for ${JSON.stringify(input)?.slice(0, 300)}`;
     throw error;
   };
-  const timed = (started: number) => { if (cpuMs() - started > HANG_MS) tally.hangs++; };
+  const timed = (started: number) => {
+    if (cpuMs() - started > HANG_MS) tally.hangs++;
+  };
   // Async entry points wait on loopback I/O, which CPU time does not see: wall time, with room for a busy machine.
-  const timedAsync = (started: number) => { if (performance.now() - started > HANG_MS * 5) tally.hangs++; };
+  const timedAsync = (started: number) => {
+    if (performance.now() - started > HANG_MS * 5) tally.hangs++;
+  };
   return {
     tally,
     check(input, body, expected) {
       tally.inputs++;
       const started = cpuMs();
-      try { body(input); } catch (error) { judge(error, expected, input); } finally { timed(started); }
+      try {
+        body(input);
+      } catch (error) {
+        judge(error, expected, input);
+      } finally {
+        timed(started);
+      }
     },
     async checkAsync(input, body, expected) {
       tally.inputs++;
       const started = performance.now();
-      try { await body(input); } catch (error) { judge(error, expected, input); } finally { timedAsync(started); }
+      try {
+        await body(input);
+      } catch (error) {
+        judge(error, expected, input);
+      } finally {
+        timedAsync(started);
+      }
     },
   };
 }
 
 /** fast-check parameters shared by every property. */
-export const fuzzParameters = (runs = FUZZ_RUNS): fc.Parameters<unknown> => ({ numRuns: runs, seed: FUZZ_SEED, endOnFailure: true });
+export const fuzzParameters = (runs = FUZZ_RUNS): fc.Parameters<unknown> => ({
+  numRuns: runs,
+  seed: FUZZ_SEED,
+  endOnFailure: true,
+});
 
 /** Strings an attacker would write: control characters, quotes, shell and HTML metacharacters, long runs, unicode. */
-export const hostileString = (maxLength = 200): fc.Arbitrary<string> => fc.oneof(
-  fc.string({ maxLength }),
-  fc.string({ unit: 'binary', maxLength }),
-  fc.constantFrom('', ' ', '\n', '\u0000', '$(id)', '`id`', "'; rm -rf / #", '<script>alert(1)</script>', '../../etc/passwd', '%00', '\u202e', 'i-0123456789abcdef0', 'eks:prod/ip-10-0-0-1.ec2.internal', 'disk-full', 'A'.repeat(5000)),
-  fc.tuple(fc.string({ maxLength: 8 }), fc.nat({ max: 2000 })).map(([s, n]) => s.repeat(n)),
-);
+export const hostileString = (maxLength = 200): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: 'binary', maxLength }),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\n',
+      '\u0000',
+      '$(id)',
+      '`id`',
+      "'; rm -rf / #",
+      '<script>alert(1)</script>',
+      '../../etc/passwd',
+      '%00',
+      '\u202e',
+      'i-0123456789abcdef0',
+      'eks:prod/ip-10-0-0-1.ec2.internal',
+      'disk-full',
+      'A'.repeat(5000),
+    ),
+    fc.tuple(fc.string({ maxLength: 8 }), fc.nat({ max: 2000 })).map(([s, n]) => s.repeat(n)),
+  );

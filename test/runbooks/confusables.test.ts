@@ -5,137 +5,372 @@ import { EVIDENCE_SCHEMA } from '../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 
 let rulebook: CompiledRulebook;
-beforeAll(() => { rulebook = loadRulebook(); });
+beforeAll(() => {
+  rulebook = loadRulebook();
+});
 const top = (sections: Record<string, string>) =>
-  classifyEvidence(rulebook, { schema: EVIDENCE_SCHEMA, target: { platform: 'eks' }, collectedAt: '2026-11-23T00:00:00Z', sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])) }).matches[0]?.runbookId ?? null;
+  classifyEvidence(rulebook, {
+    schema: EVIDENCE_SCHEMA,
+    target: { platform: 'eks' },
+    collectedAt: '2026-11-23T00:00:00Z',
+    sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
+  }).matches[0]?.runbookId ?? null;
 
 // Pairs the issue names as easy to confuse: each side must win on its own mechanism.
 describe('confusable classes are told apart', () => {
   it('disk-full (ENOSPC) vs node-disk-pressure (kubelet eviction)', () => {
-    expect(top({ 'k8s.events': 'Error syncing pod: mkdir /var/lib/kubelet/pods/x: no space left on device' })).toBe('disk-full');
-    expect(top({ 'k8s.events': 'Warning Evicted pod/web The node was low on resource: ephemeral-storage.', 'kubelet.journal': 'write /var/log/x: no space left on device' })).toBe('node-disk-pressure');
+    expect(
+      top({
+        'k8s.events': 'Error syncing pod: mkdir /var/lib/kubelet/pods/x: no space left on device',
+      }),
+    ).toBe('disk-full');
+    expect(
+      top({
+        'k8s.events': 'Warning Evicted pod/web The node was low on resource: ephemeral-storage.',
+        'kubelet.journal': 'write /var/log/x: no space left on device',
+      }),
+    ).toBe('node-disk-pressure');
   });
 
   it('registry-dns-failure vs dns-resolution-failure vs egress-proxy-misconfigured', () => {
-    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": dial tcp: lookup registry.example.invalid on 10.0.0.2:53: no such host' })).toBe('registry-dns-failure');
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: no such host' })).toBe('dns-resolution-failure');
-    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: dial tcp: lookup proxy.corp.invalid on 10.0.0.2:53: no such host' })).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: Get "https://registry.example.invalid/v2/": dial tcp: lookup registry.example.invalid on 10.0.0.2:53: no such host',
+      }),
+    ).toBe('registry-dns-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: no such host',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: dial tcp: lookup proxy.corp.invalid on 10.0.0.2:53: no such host',
+      }),
+    ).toBe('egress-proxy-misconfigured');
   });
 
   it('image-not-found vs registry-auth-required', () => {
-    expect(top({ 'docker.cli': 'Error response from daemon: manifest for acme/api:9.9 not found: manifest unknown: manifest unknown' })).toBe('image-not-found');
-    expect(top({ 'docker.cli': 'Error response from daemon: Head "https://registry.example.invalid/v2/acme/api/manifests/1.0": unauthorized: authentication required' })).toBe('registry-auth-required');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: manifest for acme/api:9.9 not found: manifest unknown: manifest unknown',
+      }),
+    ).toBe('image-not-found');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: Head "https://registry.example.invalid/v2/acme/api/manifests/1.0": unauthorized: authentication required',
+      }),
+    ).toBe('registry-auth-required');
   });
 
   it('oom-killed vs a crash loop that is not about memory', () => {
-    expect(top({ 'k8s.pods': '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137' })).toBe('oom-killed');
-    expect(top({ 'k8s.pods': '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    2', 'k8s.pod-logs': 'flag provided but not defined: -verbose' })).toBe('crashloop-config-error');
-    expect(top({ 'k8s.pods': '      Reason:       CrashLoopBackOff', 'k8s.pod-logs': "ModuleNotFoundError: No module named 'requests'" })).toBe('crashloop-missing-dependency');
+    expect(
+      top({
+        'k8s.pods':
+          '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137',
+      }),
+    ).toBe('oom-killed');
+    expect(
+      top({
+        'k8s.pods':
+          '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    2',
+        'k8s.pod-logs': 'flag provided but not defined: -verbose',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pods': '      Reason:       CrashLoopBackOff',
+        'k8s.pod-logs': "ModuleNotFoundError: No module named 'requests'",
+      }),
+    ).toBe('crashloop-missing-dependency');
   });
 
   it('a daemon that will not start for a specific reason is that reason, not docker-daemon-down', () => {
-    expect(top({ 'docker.cli': 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'docker.journal': 'docker.socket: Failed to resolve group docker: No such process\ndocker.socket: Control process exited, code=exited, status=216/GROUP' })).toBe('docker-group-missing');
+    expect(
+      top({
+        'docker.cli':
+          'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        'docker.journal':
+          'docker.socket: Failed to resolve group docker: No such process\ndocker.socket: Control process exited, code=exited, status=216/GROUP',
+      }),
+    ).toBe('docker-group-missing');
   });
 
   it('probe-failure vs port-not-listening', () => {
-    expect(top({ 'k8s.events': 'Readiness probe failed: Get "http://10.0.3.4:8080/ready": dial tcp 10.0.3.4:8080: connect: connection refused' })).toBe('probe-failure');
-    expect(top({ 'net.probe': 'curl: (7) Failed to connect to 10.0.1.12 port 8080 after 0 ms: Couldn\'t connect to server' })).toBe('port-not-listening');
+    expect(
+      top({
+        'k8s.events':
+          'Readiness probe failed: Get "http://10.0.3.4:8080/ready": dial tcp 10.0.3.4:8080: connect: connection refused',
+      }),
+    ).toBe('probe-failure');
+    expect(
+      top({
+        'net.probe':
+          "curl: (7) Failed to connect to 10.0.1.12 port 8080 after 0 ms: Couldn't connect to server",
+      }),
+    ).toBe('port-not-listening');
   });
 
-  it('a proxy exported only in a shell vs the daemon\'s own DNS failing', () => {
-    const directLookup = 'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: no such host';
-    expect(top({ 'docker.cli': directLookup, 'net.proxy': 'export https_proxy=http://proxy.corp.invalid:3128' })).toBe('egress-proxy-misconfigured');
-    expect(top({ 'docker.cli': directLookup, 'net.proxy': '# proxy variables of dockerd (credentials masked)\n(pid 812: none)' })).toBe('registry-dns-failure');
-    expect(top({ 'docker.cli': directLookup, 'net.proxy': 'export https_proxy=http://proxy.corp.invalid:3128\n# systemctl show --property Environment docker\nEnvironment=HTTPS_PROXY=http://proxy.corp.invalid:3128' })).toBe('registry-dns-failure');
+  it("a proxy exported only in a shell vs the daemon's own DNS failing", () => {
+    const directLookup =
+      'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: no such host';
+    expect(
+      top({
+        'docker.cli': directLookup,
+        'net.proxy': 'export https_proxy=http://proxy.corp.invalid:3128',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'docker.cli': directLookup,
+        'net.proxy': '# proxy variables of dockerd (credentials masked)\n(pid 812: none)',
+      }),
+    ).toBe('registry-dns-failure');
+    expect(
+      top({
+        'docker.cli': directLookup,
+        'net.proxy':
+          'export https_proxy=http://proxy.corp.invalid:3128\n# systemctl show --property Environment docker\nEnvironment=HTTPS_PROXY=http://proxy.corp.invalid:3128',
+      }),
+    ).toBe('registry-dns-failure');
   });
 
   it('a policy that drops traffic vs the probe that fails because of it (and a probe that fails on its own)', () => {
-    const denyEgress = 'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
-    const probeTimeout = 'Warning  Unhealthy  kubelet  Readiness probe failed: Get "http://10.0.3.4:8080/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
-    expect(top({ 'k8s.networkpolicies': denyEgress, 'k8s.events': probeTimeout })).toBe('network-policy-blocked');
+    const denyEgress =
+      'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
+    const probeTimeout =
+      'Warning  Unhealthy  kubelet  Readiness probe failed: Get "http://10.0.3.4:8080/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+    expect(top({ 'k8s.networkpolicies': denyEgress, 'k8s.events': probeTimeout })).toBe(
+      'network-policy-blocked',
+    );
     expect(top({ 'k8s.events': probeTimeout })).toBe('probe-failure');
     // The cluster reader evaluated the flows and allowed them all: the policy is not the cause.
-    expect(top({ 'k8s.networkpolicies': `${denyEgress}\nParamedic NetworkPolicy verdicts:\n  ALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api`, 'k8s.events': probeTimeout })).toBe('probe-failure');
+    expect(
+      top({
+        'k8s.networkpolicies': `${denyEgress}\nParamedic NetworkPolicy verdicts:\n  ALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api`,
+        'k8s.events': probeTimeout,
+      }),
+    ).toBe('probe-failure');
   });
 
   it('a policy that drops a connection vs an egress path that is missing (and no policy evidence at all)', () => {
-    const egressRules = '  - ports:\n    - port: 443\n      protocol: TCP\n    to:\n    - namespaceSelector: {}';
+    const egressRules =
+      '  - ports:\n    - port: 443\n      protocol: TCP\n    to:\n    - namespaceSelector: {}';
     const apiTimeout = 'dial tcp 172.20.0.1:443: i/o timeout';
-    const stsTimeout = 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp 54.239.29.25:443: i/o timeout';
-    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': apiTimeout })).toBe('network-policy-blocked');
+    const stsTimeout =
+      'Post "https://sts.us-east-1.amazonaws.com/": dial tcp 54.239.29.25:443: i/o timeout';
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': apiTimeout })).toBe(
+      'network-policy-blocked',
+    );
     // A ClusterIP timing out with no policy in evidence: a policy, kube-proxy or a security group; no confident answer.
     expect(top({ 'k8s.pod-logs': apiTimeout })).toBeNull();
-    expect(top({ 'k8s.pod-logs': 'time="2026-11-23T00:00:00Z" level=error msg="transport: Error while dialing dial tcp 10.100.0.1:443: i/o timeout"' })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-23T00:00:00Z" level=error msg="transport: Error while dialing dial tcp 10.100.0.1:443: i/o timeout"',
+      }),
+    ).toBeNull();
     expect(top({ 'k8s.pod-logs': stsTimeout })).toBe('egress-proxy-misconfigured');
-    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe('network-policy-blocked');
+    expect(top({ 'k8s.networkpolicies': egressRules, 'k8s.pod-logs': stsTimeout })).toBe(
+      'network-policy-blocked',
+    );
     // An SDK's connect timeout names the endpoint it dialled in another field of the same record.
-    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"secretsmanager.eu-west-1.amazonaws.com"}' })).toBe('egress-proxy-misconfigured');
-    expect(top({ 'k8s.pod-logs': '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"orders.shop.svc.cluster.local"}' })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"secretsmanager.eu-west-1.amazonaws.com"}',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"message":"connect ETIMEDOUT 10.1.11.241:443","code":"NetworkingError","hostname":"orders.shop.svc.cluster.local"}',
+      }),
+    ).toBeNull();
   });
 
   it('a policy that drops DNS vs cluster DNS failing', () => {
     const noServers = '/ # nslookup web\n;; connection timed out; no servers could be reached';
-    const denyEgress = 'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
+    const denyEgress =
+      'kind: NetworkPolicy\nmetadata:\n  name: default-deny-egress\nspec:\n  podSelector: {}\n  policyTypes:\n  - Egress';
     expect(top({ 'net.dns': noServers })).toBe('dns-resolution-failure');
-    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout', 'k8s.networkpolicies': denyEgress })).toBe('network-policy-blocked');
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': denyEgress })).toBe(
+      'network-policy-blocked',
+    );
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout',
+        'k8s.networkpolicies': denyEgress,
+      }),
+    ).toBe('network-policy-blocked');
     // The cluster reader's own rendering (kubectl describe networkpolicy): egress allowed to kube-dns only.
-    const described = 'Name:         allow-kube-dns\nNamespace:    shop\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system\n  Policy Types: Egress';
-    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described })).toBe('network-policy-blocked');
-    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described.replace('Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system', 'Allowing ingress traffic:\n    <none> (Selected pods are isolated for ingress connectivity)\n  Not affecting egress traffic') })).toBe('dns-resolution-failure');
+    const described =
+      'Name:         allow-kube-dns\nNamespace:    shop\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system\n  Policy Types: Egress';
+    expect(top({ 'net.dns': noServers, 'k8s.networkpolicies': described })).toBe(
+      'network-policy-blocked',
+    );
+    expect(
+      top({
+        'net.dns': noServers,
+        'k8s.networkpolicies': described.replace(
+          'Not affecting ingress traffic\n  Allowing egress traffic:\n    To Port: 53/UDP\n    To:\n      NamespaceSelector: kubernetes.io/metadata.name=kube-system',
+          'Allowing ingress traffic:\n    <none> (Selected pods are isolated for ingress connectivity)\n  Not affecting egress traffic',
+        ),
+      }),
+    ).toBe('dns-resolution-failure');
     // The resolver answered (the name does not exist): DNS traffic got through the policy.
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving', 'k8s.networkpolicies': denyEgress })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup web.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving',
+        'k8s.networkpolicies': denyEgress,
+      }),
+    ).toBe('dns-resolution-failure');
   });
 
   it('an ingress policy on the backend vs an upstream timeout with no policy in evidence', () => {
-    const upstream = '2022/08/22 23:28:40 [error] 450#450: *7 upstream timed out (110: Connection timed out) while connecting to upstream, client: 192.0.2.7, server: shop.test, request: "GET / HTTP/1.1", upstream: "http://10.42.3.8:8080/", host: "shop.test"';
-    const ingressPolicy = 'kind: NetworkPolicy\nmetadata:\n  name: allow-same-namespace\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}';
-    expect(top({ 'k8s.pod-logs': upstream, 'k8s.networkpolicies': ingressPolicy })).toBe('network-policy-blocked');
+    const upstream =
+      '2022/08/22 23:28:40 [error] 450#450: *7 upstream timed out (110: Connection timed out) while connecting to upstream, client: 192.0.2.7, server: shop.test, request: "GET / HTTP/1.1", upstream: "http://10.42.3.8:8080/", host: "shop.test"';
+    const ingressPolicy =
+      'kind: NetworkPolicy\nmetadata:\n  name: allow-same-namespace\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}';
+    expect(top({ 'k8s.pod-logs': upstream, 'k8s.networkpolicies': ingressPolicy })).toBe(
+      'network-policy-blocked',
+    );
     expect(top({ 'k8s.pod-logs': upstream })).toBeNull();
   });
 
   it('a proxy that refuses the CONNECT vs a registry that answers with an error itself', () => {
     // Go's transport reports a refused CONNECT as the bare status text after the URL.
-    expect(top({ 'docker.cli': 'Error response from daemon: Get https://registry-1.docker.io/v2/: Service Unavailable' })).toBe('egress-proxy-misconfigured');
-    expect(top({ 'k8s.cluster': 'Error: Kubernetes cluster unreachable: Get "https://192.168.30.5:6443/version?timeout=32s": Forbidden' })).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: Get https://registry-1.docker.io/v2/: Service Unavailable',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'k8s.cluster':
+          'Error: Kubernetes cluster unreachable: Get "https://192.168.30.5:6443/version?timeout=32s": Forbidden',
+      }),
+    ).toBe('egress-proxy-misconfigured');
     // The registry itself answered: a status code, a body; no proxy involved.
-    expect(top({ 'docker.cli': 'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable' })).toBeNull();
-    expect(top({ 'docker.cli': 'Error response from daemon: Get "https://registry.example.invalid/v2/": Forbidden: access denied by policy' })).not.toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'docker.cli':
+          'Error response from daemon: Get "https://registry.example.invalid/v2/": Forbidden: access denied by policy',
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
   });
 
   it('readiness holding traffic back while a container starts vs a probe that keeps failing', () => {
     const started = '  Normal   Started    72s   kubelet  Started container web';
-    const once = '  Warning  Unhealthy  65s   kubelet  Readiness probe failed: Get "http://10.1.0.103:80/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+    const once =
+      '  Warning  Unhealthy  65s   kubelet  Readiness probe failed: Get "http://10.1.0.103:80/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
     expect(top({ 'k8s.events': `${started}\n${once}` })).toBeNull();
-    expect(top({ 'k8s.events': `${started}\n${once.replace('65s  ', '5s (x12 over 65s)')}` })).toBe('probe-failure');
-    expect(top({ 'k8s.events': `${started}\n${once.replace('Readiness', 'Liveness')}` })).toBe('probe-failure');
+    expect(top({ 'k8s.events': `${started}\n${once.replace('65s  ', '5s (x12 over 65s)')}` })).toBe(
+      'probe-failure',
+    );
+    expect(top({ 'k8s.events': `${started}\n${once.replace('Readiness', 'Liveness')}` })).toBe(
+      'probe-failure',
+    );
     // Without the start-up events nothing says the failure was a start-up one.
     expect(top({ 'k8s.events': once })).toBe('probe-failure');
   });
 
   it('a cloud endpoint name that does not exist vs cluster DNS failing', () => {
-    expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host' })).toBe('crashloop-config-error');
-    expect(top({ 'k8s.pod-logs': 'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving' })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.100.0.10:53: no such host',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 10.100.0.10:53: read udp 10.0.1.5:4242->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: server misbehaving',
+      }),
+    ).toBe('dns-resolution-failure');
     // A controller reports the same failed call as an event on the resource it manages.
-    expect(top({ 'k8s.events': 'Warning  CannotObserveExternalResource  managed/instance  request send failed, Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.96.0.10:53: no such host:' })).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.events':
+          'Warning  CannotObserveExternalResource  managed/instance  request send failed, Post "https://sts.us-esat-1.amazonaws.com/": dial tcp: lookup sts.us-esat-1.amazonaws.com on 10.96.0.10:53: no such host:',
+      }),
+    ).toBe('crashloop-config-error');
   });
 
   it('the docker CLI dialing its DOCKER_HOST (a dind service gone) vs a pod whose lookup fails', () => {
-    expect(top({ 'docker.cli': 'error during connect: Post "http://docker:2375/v1.24/auth": dial tcp: lookup docker on 10.0.0.2:53: no such host' })).toBe('docker-daemon-down');
-    expect(top({ 'docker.cli': 'error during connect: Get "http://dind.invalid:2375/v1.40/info": dial tcp 10.0.0.9:2375: connect: connection refused' })).toBe('docker-daemon-down');
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup docker on 10.100.0.10:53: no such host' })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'docker.cli':
+          'error during connect: Post "http://docker:2375/v1.24/auth": dial tcp: lookup docker on 10.0.0.2:53: no such host',
+      }),
+    ).toBe('docker-daemon-down');
+    expect(
+      top({
+        'docker.cli':
+          'error during connect: Get "http://dind.invalid:2375/v1.40/info": dial tcp 10.0.0.9:2375: connect: connection refused',
+      }),
+    ).toBe('docker-daemon-down');
+    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup docker on 10.100.0.10:53: no such host' })).toBe(
+      'dns-resolution-failure',
+    );
   });
 
   it('a kubelet that cannot resolve its EKS API endpoint (wrapped line) vs cluster DNS', () => {
-    expect(top({ 'kubelet.journal': 'E1201 09:00:00 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host' })).toBe('node-not-ready');
-    expect(top({ 'k8s.pod-logs': 'dial tcp: lookup kubernetes.default.svc on 172.20.0.10:53: read udp 10.0.1.5:4242->172.20.0.10:53: i/o timeout' })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'kubelet.journal':
+          'E1201 09:00:00 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup kubernetes.default.svc on 172.20.0.10:53: read udp 10.0.1.5:4242->172.20.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
   });
 
   it('healthy output that mentions scary words is unclassified', () => {
-    expect(top({ 'docker.cli': 'WARNING: No oom kill disable support\nWARNING: No swap limit support' })).toBeNull();
-    expect(top({ 'k8s.cluster': 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' })).toBeNull();
-    expect(top({ 'k8s.services': 'Default backend:  default-http-backend:80 (<error: endpoints "default-http-backend" not found>)' })).toBeNull();
-    expect(top({ 'kubelet.journal': 'I1123 09:00:00 kubelet.go:2000] "SyncLoop (PLEG): event for pod" pod="default/web"' })).toBeNull();
+    expect(
+      top({ 'docker.cli': 'WARNING: No oom kill disable support\nWARNING: No swap limit support' }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.cluster':
+          'The connection to the server localhost:8080 was refused - did you specify the right host or port?',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.services':
+          'Default backend:  default-http-backend:80 (<error: endpoints "default-http-backend" not found>)',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'kubelet.journal':
+          'I1123 09:00:00 kubelet.go:2000] "SyncLoop (PLEG): event for pod" pod="default/web"',
+      }),
+    ).toBeNull();
   });
 });

@@ -5,21 +5,36 @@ import type { CompiledRulebook } from '../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import type { LabelledCase } from '../../lambdas/core/evidence/bundle.js';
 import { evaluateCases } from '../../lambdas/core/runbook/case-evaluation.js';
-import { expandEvidencePaths, readEvidenceFile } from '../../lambdas/adapters/local/evidence-files.js';
-import { REPO_ROOT, loadRulebook, readFailureClassIds } from '../../lambdas/adapters/local/runbook-directory.js';
+import {
+  expandEvidencePaths,
+  readEvidenceFile,
+} from '../../lambdas/adapters/local/evidence-files.js';
+import {
+  REPO_ROOT,
+  loadRulebook,
+  readFailureClassIds,
+} from '../../lambdas/adapters/local/runbook-directory.js';
 
 // The shared corpus, when it is beside the repository, is read where it lives (never copied here).
 const CORPUS_DIR = join(REPO_ROOT, '..', 'shared', 'corpus', 'dev');
 // Cases written here from the real output of real tools, in the corpus format.
-const CASE_DIRS = [join(REPO_ROOT, 'test', 'runbooks', 'cases'), join(REPO_ROOT, 'test', 'fixtures', 'recorded'), join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'bundles')];
+const CASE_DIRS = [
+  join(REPO_ROOT, 'test', 'runbooks', 'cases'),
+  join(REPO_ROOT, 'test', 'fixtures', 'recorded'),
+  join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'bundles'),
+];
 
 function loadCases(dirs: string[]): LabelledCase[] {
   const { files } = expandEvidencePaths(dirs.filter((d) => existsSync(d)));
-  return files.map((f) => readEvidenceFile(f).labelled).filter((c): c is LabelledCase => c !== undefined);
+  return files
+    .map((f) => readEvidenceFile(f).labelled)
+    .filter((c): c is LabelledCase => c !== undefined);
 }
 
 let rulebook: CompiledRulebook;
-beforeAll(() => { rulebook = loadRulebook(); });
+beforeAll(() => {
+  rulebook = loadRulebook();
+});
 
 // Optional: a clone without the shared folder beside it still tests every runbook with the cases below.
 const corpusPresent = existsSync(CORPUS_DIR);
@@ -53,7 +68,11 @@ describe('cases written from real tool output (test/runbooks/cases, recorded fix
 
   it('give every runbook at least one passing case, counting the shared corpus', () => {
     const all = [...loadCases([CORPUS_DIR]), ...loadCases(CASE_DIRS)];
-    const passing = new Set(all.filter((c) => classifyEvidence(rulebook, c.bundle).matches[0]?.runbookId === c.label).map((c) => c.label));
+    const passing = new Set(
+      all
+        .filter((c) => classifyEvidence(rulebook, c.bundle).matches[0]?.runbookId === c.label)
+        .map((c) => c.label),
+    );
     const missing = (readFailureClassIds() ?? []).filter((id) => !passing.has(id));
     expect(missing).toEqual([]);
   });
@@ -63,7 +82,12 @@ const SPEC_DIR = join(REPO_ROOT, '..', 'shared', 'spec');
 const specPresent = existsSync(SPEC_DIR);
 
 describe(`the contracts kept in docs/ match the shared spec${specPresent ? '' : ` [skipped: ${SPEC_DIR} is not beside the repository]`}`, () => {
-  it.skipIf(!specPresent).each(['failure-classes.yaml', 'evidence-bundle.md'])('docs/%s', (name) => {
-    expect(readFileSync(join(REPO_ROOT, 'docs', name), 'utf8')).toBe(readFileSync(join(SPEC_DIR, name), 'utf8'));
-  });
+  it.skipIf(!specPresent).each(['failure-classes.yaml', 'evidence-bundle.md'])(
+    'docs/%s',
+    (name) => {
+      expect(readFileSync(join(REPO_ROOT, 'docs', name), 'utf8')).toBe(
+        readFileSync(join(SPEC_DIR, name), 'utf8'),
+      );
+    },
+  );
 });

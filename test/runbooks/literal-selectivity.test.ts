@@ -17,7 +17,12 @@ describe('runbook literals are selective', () => {
       });
     }
     // The generator plants a handful of real failure lines; everything else is healthy noise.
-    const noisy = [...perLiteral.entries()].filter(([, count]) => count > 20).map(([literal, count]) => `"${literal}" x${count}`);
-    expect(noisy, 'rewrite these patterns so their literal is the failure wording (split the alternation)').toEqual([]);
+    const noisy = [...perLiteral.entries()]
+      .filter(([, count]) => count > 20)
+      .map(([literal, count]) => `"${literal}" x${count}`);
+    expect(
+      noisy,
+      'rewrite these patterns so their literal is the failure wording (split the alternation)',
+    ).toEqual([]);
   });
 });

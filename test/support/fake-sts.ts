@@ -29,7 +29,8 @@ export interface FakeSts {
 }
 
 const STS_HOST = /^sts\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
-const xmlError = (code: string, message: string) => `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`;
+const xmlError = (code: string, message: string) =>
+  `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`;
 
 function amzDate(value: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)!;
@@ -37,41 +38,95 @@ function amzDate(value: string): Date {
 }
 
 /** STS's answer to one request: status and body. */
-async function answer(req: IncomingMessage, principals: readonly FakePrincipal[], now: () => Date): Promise<{ status: number; body: string }> {
+async function answer(
+  req: IncomingMessage,
+  principals: readonly FakePrincipal[],
+  now: () => Date,
+): Promise<{ status: number; body: string }> {
   const host = String(req.headers['x-fake-sts-host'] ?? '');
   const url = new URL(req.url ?? '/', `https://${host}`);
   const q = url.searchParams;
   const [accessKeyId, , region] = (q.get('X-Amz-Credential') ?? '').split('/');
   const principal = principals.find((p) => p.accessKeyId === accessKeyId);
-  if (!principal) return { status: 403, body: xmlError('InvalidClientTokenId', 'The security token included in the request is invalid.') };
+  if (!principal)
+    return {
+      status: 403,
+      body: xmlError(
+        'InvalidClientTokenId',
+        'The security token included in the request is invalid.',
+      ),
+    };
   const signingDate = amzDate(q.get('X-Amz-Date') ?? '');
   const expiresIn = Number(q.get('X-Amz-Expires'));
-  if (signingDate.getTime() + expiresIn * 1000 < now().getTime()) return { status: 403, body: xmlError('ExpiredToken', 'The security token included in the request is expired') };
+  if (signingDate.getTime() + expiresIn * 1000 < now().getTime())
+    return {
+      status: 403,
+      body: xmlError('ExpiredToken', 'The security token included in the request is expired'),
+    };
   // Recompute the signature over what arrived: the unsigned query parameters and the signed headers' received values.
   const signedHeaders = (q.get('X-Amz-SignedHeaders') ?? '').split(';');
   const headers: Record<string, string> = { host };
-  for (const name of signedHeaders) if (name !== 'host') headers[name] = String(req.headers[name] ?? '');
+  for (const name of signedHeaders)
+    if (name !== 'host') headers[name] = String(req.headers[name] ?? '');
   const query: Record<string, string> = {};
   for (const [k, v] of q) if (!k.startsWith('X-Amz-')) query[k] = v;
   const expected = await new SignatureV4({
-    service: 'sts', region: region!, sha256: Hash.bind(null, 'sha256'),
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}) },
-  }).presign(new HttpRequest({ method: 'GET', protocol: 'https:', hostname: host, path: '/', query, headers }), { expiresIn, signingDate });
+    service: 'sts',
+    region: region!,
+    sha256: Hash.bind(null, 'sha256'),
+    credentials: {
+      accessKeyId: principal.accessKeyId,
+      secretAccessKey: principal.secretAccessKey,
+      ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}),
+    },
+  }).presign(
+    new HttpRequest({
+      method: 'GET',
+      protocol: 'https:',
+      hostname: host,
+      path: '/',
+      query,
+      headers,
+    }),
+    { expiresIn, signingDate },
+  );
   if (expected.query?.['X-Amz-Signature'] !== q.get('X-Amz-Signature')) {
-    return { status: 403, body: xmlError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.') };
+    return {
+      status: 403,
+      body: xmlError(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      ),
+    };
   }
   const account = principal.arn.split(':')[4];
-  return { status: 200, body: JSON.stringify({ GetCallerIdentityResponse: { GetCallerIdentityResult: { Account: account, Arn: principal.arn, UserId: 'AIDAFAKE' }, ResponseMetadata: { RequestId: 'fake' } } }) };
+  return {
+    status: 200,
+    body: JSON.stringify({
+      GetCallerIdentityResponse: {
+        GetCallerIdentityResult: { Account: account, Arn: principal.arn, UserId: 'AIDAFAKE' },
+        ResponseMetadata: { RequestId: 'fake' },
+      },
+    }),
+  };
 }
 
 /** Starts the fake on 127.0.0.1 with the principals it knows; `now` is STS's clock. */
-export async function startFakeSts(principals: readonly FakePrincipal[], now: () => Date = () => new Date()): Promise<FakeSts> {
+export async function startFakeSts(
+  principals: readonly FakePrincipal[],
+  now: () => Date = () => new Date(),
+): Promise<FakeSts> {
   const calls: FakeSts['calls'] = [];
   const server: Server = createServer((req, res) => {
-    answer(req, principals, now).then(({ status, body }) => {
-      calls.push({ binding: req.headers['x-paramedic-approval'] as string | undefined, status });
-      res.writeHead(status, { 'content-type': status === 200 ? 'application/json' : 'text/xml' }).end(body);
-    }, (error: Error) => res.writeHead(500).end(error.message));
+    answer(req, principals, now).then(
+      ({ status, body }) => {
+        calls.push({ binding: req.headers['x-paramedic-approval'] as string | undefined, status });
+        res
+          .writeHead(status, { 'content-type': status === 200 ? 'application/json' : 'text/xml' })
+          .end(body);
+      },
+      (error: Error) => res.writeHead(500).end(error.message),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -83,5 +138,9 @@ export async function startFakeSts(principals: readonly FakePrincipal[], now: ()
     headers.set('x-fake-sts-host', url.hostname);
     return realFetch(`http://127.0.0.1:${port}${url.pathname}${url.search}`, { ...init, headers });
   };
-  return { fetch: routed, calls, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    fetch: routed,
+    calls,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

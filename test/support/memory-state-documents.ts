@@ -13,6 +13,8 @@ export function memoryDocuments(): StateDocumentStore & { docs: Map<string, stri
       docs.set(`${prefix}/${sha256}`, text);
       return { uri: `mem://${prefix}/${sha256}`, sha256, bytes: text.length };
     },
-    async get(ref: EvidenceRef) { return JSON.parse(docs.get(ref.uri.slice('mem://'.length))!); },
+    async get(ref: EvidenceRef) {
+      return JSON.parse(docs.get(ref.uri.slice('mem://'.length))!);
+    },
   };
 }

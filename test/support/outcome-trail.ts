@@ -30,24 +30,120 @@ const TARGET = 'i-0a1b2c3d4e5f60718';
 export function runEntries(run: RunSpec): AuditEntryInput[] {
   const t0 = Date.parse(run.alarmAt);
   const at = (ms: number) => new Date(t0 + ms).toISOString();
-  const base = { executionId: run.executionId, actor: `alarm:paramedic-${run.runbookId ?? 'unknown'}`, target: TARGET, ...(run.runbookId ? { runbookId: run.runbookId } : {}) };
-  const trigger = { kind: 'alarm' as const, actor: base.actor, alarmName: `paramedic-${run.runbookId ?? 'unknown'}`, at: run.alarmAt };
-  const triggered = { trigger, summary: `alarm ${trigger.alarmName} went ALARM`, mode: 'alarm' as const, targets: [{ id: TARGET, platform: 'docker' as const, instanceId: TARGET }] };
-  if (run.duplicate) return [{ ...base, type: 'deduplicated', at: at(2_000), outcome: 'skipped', data: triggered }];
+  const base = {
+    executionId: run.executionId,
+    actor: `alarm:paramedic-${run.runbookId ?? 'unknown'}`,
+    target: TARGET,
+    ...(run.runbookId ? { runbookId: run.runbookId } : {}),
+  };
+  const trigger = {
+    kind: 'alarm' as const,
+    actor: base.actor,
+    alarmName: `paramedic-${run.runbookId ?? 'unknown'}`,
+    at: run.alarmAt,
+  };
+  const triggered = {
+    trigger,
+    summary: `alarm ${trigger.alarmName} went ALARM`,
+    mode: 'alarm' as const,
+    targets: [{ id: TARGET, platform: 'docker' as const, instanceId: TARGET }],
+  };
+  if (run.duplicate)
+    return [{ ...base, type: 'deduplicated', at: at(2_000), outcome: 'skipped', data: triggered }];
   const out: AuditEntryInput[] = [
     { ...base, type: 'triggered', at: at(2_000), data: triggered },
-    { ...base, type: 'classified', at: at(20_000), data: { runbookId: run.runbookId, confidence: run.runbookId ? 0.9 : null, forced: false, targets: [] } },
+    {
+      ...base,
+      type: 'classified',
+      at: at(20_000),
+      data: {
+        runbookId: run.runbookId,
+        confidence: run.runbookId ? 0.9 : null,
+        forced: false,
+        targets: [],
+      },
+    },
   ];
-  if (run.approvedBy) out.push({ ...base, type: 'approval', at: at(40_000), data: { approved: true, approver: run.approvedBy, at: at(40_000) } });
+  if (run.approvedBy)
+    out.push({
+      ...base,
+      type: 'approval',
+      at: at(40_000),
+      data: { approved: true, approver: run.approvedBy, at: at(40_000) },
+    });
   const stepped = run.verifiedAfterMs !== undefined || run.escalated;
-  if (stepped) out.push({ ...base, type: 'step', at: at(60_000), data: { step: 0, action: 'docker-prune-images', document: 'Paramedic-DockerPruneImages', outcomes: [{ step: 0, action: 'docker-prune-images', target: TARGET, status: 'succeeded', durationMs: 900 }] } });
+  if (stepped)
+    out.push({
+      ...base,
+      type: 'step',
+      at: at(60_000),
+      data: {
+        step: 0,
+        action: 'docker-prune-images',
+        document: 'Paramedic-DockerPruneImages',
+        outcomes: [
+          {
+            step: 0,
+            action: 'docker-prune-images',
+            target: TARGET,
+            status: 'succeeded',
+            durationMs: 900,
+          },
+        ],
+      },
+    });
   const verifiedAt = run.verifiedAfterMs ?? 120_000;
-  if (stepped) out.push({ ...base, type: 'verified', at: at(verifiedAt), data: { cleared: run.verifiedAfterMs !== undefined, reason: run.verifiedAfterMs !== undefined ? 'no real filesystem at 90% or more' : 'still failing: / at 99%', evidence: [], stillMatching: run.verifiedAfterMs !== undefined ? [] : ['disk-full'] } });
-  if (run.rolledBack) out.push({ ...base, type: 'rolled-back', at: at(verifiedAt + 5_000), data: { status: 'rolled-back', reason: 'verification regressed', steps: [{ undoes: 0, action: 'docker-prune-images-undo', outcomes: [] }] } });
-  if (run.escalated) out.push({ ...base, type: 'escalated', at: at(verifiedAt + 10_000), data: { reason: 'verification found the failure still there', ...(run.rolledBack ? { rolledBack: 'rolled-back' as const } : {}) } });
+  if (stepped)
+    out.push({
+      ...base,
+      type: 'verified',
+      at: at(verifiedAt),
+      data: {
+        cleared: run.verifiedAfterMs !== undefined,
+        reason:
+          run.verifiedAfterMs !== undefined
+            ? 'no real filesystem at 90% or more'
+            : 'still failing: / at 99%',
+        evidence: [],
+        stillMatching: run.verifiedAfterMs !== undefined ? [] : ['disk-full'],
+      },
+    });
+  if (run.rolledBack)
+    out.push({
+      ...base,
+      type: 'rolled-back',
+      at: at(verifiedAt + 5_000),
+      data: {
+        status: 'rolled-back',
+        reason: 'verification regressed',
+        steps: [{ undoes: 0, action: 'docker-prune-images-undo', outcomes: [] }],
+      },
+    });
+  if (run.escalated)
+    out.push({
+      ...base,
+      type: 'escalated',
+      at: at(verifiedAt + 10_000),
+      data: {
+        reason: 'verification found the failure still there',
+        ...(run.rolledBack ? { rolledBack: 'rolled-back' as const } : {}),
+      },
+    });
   out.push({
-    ...base, type: 'completed', at: at(verifiedAt + 15_000), outcome: run.outcome,
-    data: { executionId: run.executionId, outcome: run.outcome, runbookId: run.runbookId, targets: [TARGET], durationMs: verifiedAt + 13_000, failed: run.outcome === 'failed', decision: null, reason: null },
+    ...base,
+    type: 'completed',
+    at: at(verifiedAt + 15_000),
+    outcome: run.outcome,
+    data: {
+      executionId: run.executionId,
+      outcome: run.outcome,
+      runbookId: run.runbookId,
+      targets: [TARGET],
+      durationMs: verifiedAt + 13_000,
+      failed: run.outcome === 'failed',
+      decision: null,
+      reason: null,
+    },
   });
   return out;
 }
@@ -58,12 +154,62 @@ export function runEntries(run: RunSpec): AuditEntryInput[] {
  * node-not-ready rolled back and escalated; one unclassified. All on 2026-11-2x.
  */
 export const OUTCOME_RUNS: readonly RunSpec[] = [
-  { executionId: 'run-disk-1', runbookId: 'disk-full', alarmAt: '2026-11-20T09:00:00.000Z', outcome: 'remediated', verifiedAfterMs: 240_000 },
-  { executionId: 'run-disk-2', runbookId: 'disk-full', alarmAt: '2026-11-21T09:00:00.000Z', outcome: 'remediated', verifiedAfterMs: 600_000, approvedBy: 'alice' },
-  { executionId: 'run-disk-3', runbookId: 'disk-full', alarmAt: '2026-11-22T09:00:00.000Z', outcome: 'escalated', escalated: true },
-  { executionId: 'run-oom-1', runbookId: 'oom-killed', alarmAt: '2026-11-23T09:00:00.000Z', outcome: 'escalated', escalated: true, rolledBack: true },
-  { executionId: 'run-oom-2', runbookId: 'oom-killed', alarmAt: '2026-11-24T09:00:00.000Z', outcome: 'remediated', verifiedAfterMs: 120_000 },
-  { executionId: 'run-node-1', runbookId: 'node-not-ready', alarmAt: '2026-11-25T09:00:00.000Z', outcome: 'escalated', escalated: true, rolledBack: true },
-  { executionId: 'run-none-1', runbookId: null, alarmAt: '2026-11-26T09:00:00.000Z', outcome: 'unclassified' },
-  { executionId: 'run-disk-1-again', runbookId: 'disk-full', alarmAt: '2026-11-20T09:00:00.000Z', outcome: 'skipped', duplicate: true },
+  {
+    executionId: 'run-disk-1',
+    runbookId: 'disk-full',
+    alarmAt: '2026-11-20T09:00:00.000Z',
+    outcome: 'remediated',
+    verifiedAfterMs: 240_000,
+  },
+  {
+    executionId: 'run-disk-2',
+    runbookId: 'disk-full',
+    alarmAt: '2026-11-21T09:00:00.000Z',
+    outcome: 'remediated',
+    verifiedAfterMs: 600_000,
+    approvedBy: 'alice',
+  },
+  {
+    executionId: 'run-disk-3',
+    runbookId: 'disk-full',
+    alarmAt: '2026-11-22T09:00:00.000Z',
+    outcome: 'escalated',
+    escalated: true,
+  },
+  {
+    executionId: 'run-oom-1',
+    runbookId: 'oom-killed',
+    alarmAt: '2026-11-23T09:00:00.000Z',
+    outcome: 'escalated',
+    escalated: true,
+    rolledBack: true,
+  },
+  {
+    executionId: 'run-oom-2',
+    runbookId: 'oom-killed',
+    alarmAt: '2026-11-24T09:00:00.000Z',
+    outcome: 'remediated',
+    verifiedAfterMs: 120_000,
+  },
+  {
+    executionId: 'run-node-1',
+    runbookId: 'node-not-ready',
+    alarmAt: '2026-11-25T09:00:00.000Z',
+    outcome: 'escalated',
+    escalated: true,
+    rolledBack: true,
+  },
+  {
+    executionId: 'run-none-1',
+    runbookId: null,
+    alarmAt: '2026-11-26T09:00:00.000Z',
+    outcome: 'unclassified',
+  },
+  {
+    executionId: 'run-disk-1-again',
+    runbookId: 'disk-full',
+    alarmAt: '2026-11-20T09:00:00.000Z',
+    outcome: 'skipped',
+    duplicate: true,
+  },
 ];

@@ -4,7 +4,10 @@
  * resolve through the alarm's own InstanceId dimension (Container Insights sends it); without it
  * the node is addressed by name and host actions are not planned for it.
  */
-import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
 import type { TargetDirectory, TargetLocation } from '../../core/workflow/ports.js';
 
 /** Resolves an EC2 private DNS name to its instance (adapters/ec2/ec2-private-dns.ts over EC2). */
@@ -18,17 +21,24 @@ export type ClientIn<C> = C | { for(location?: TargetLocation): C };
 
 /** The client of a location from a located set (or the one client). */
 export function clientIn<C extends object>(clients: ClientIn<C>, location?: TargetLocation): C {
-  return 'for' in clients && typeof clients.for === 'function' ? (clients as { for(l?: TargetLocation): C }).for(location) : (clients as C);
+  return 'for' in clients && typeof clients.for === 'function'
+    ? (clients as { for(l?: TargetLocation): C }).for(location)
+    : (clients as C);
 }
 
 /** TargetDirectory over the Auto Scaling and EC2 APIs (of the target's account and region when it has one). */
 export class AutoScalingDirectory implements TargetDirectory {
   /** `privateDns` answers private DNS names (EC2; none: they stay unresolved). */
-  constructor(private readonly autoscaling: ClientIn<AutoScalingClient>, private readonly privateDns?: PrivateDnsDirectory) {}
+  constructor(
+    private readonly autoscaling: ClientIn<AutoScalingClient>,
+    private readonly privateDns?: PrivateDnsDirectory,
+  ) {}
 
   /** InService instances of the group (none when the group is unknown). */
   async instancesOfGroup(name: string, location?: TargetLocation): Promise<readonly string[]> {
-    const out = await clientIn(this.autoscaling, location).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    const out = await clientIn(this.autoscaling, location).send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
+    );
     return (out.AutoScalingGroups?.[0]?.Instances ?? [])
       .filter((i) => i.LifecycleState === 'InService' && i.InstanceId)
       .map((i) => i.InstanceId!);
@@ -40,7 +50,10 @@ export class AutoScalingDirectory implements TargetDirectory {
   }
 
   /** The running (or stopped) instance with this private DNS name. */
-  async instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined> {
+  async instanceOfPrivateDnsName(
+    name: string,
+    location?: TargetLocation,
+  ): Promise<string | undefined> {
     return this.privateDns?.instanceOfPrivateDnsName(name, location);
   }
 }

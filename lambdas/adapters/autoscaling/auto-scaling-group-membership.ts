@@ -4,14 +4,21 @@
  * with their lifecycle state; a member not InService (Pending, Standby, Terminating, …) is out of
  * service. In the target's account and region when it has one.
  */
-import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
 import type { Target } from '../../core/workflow/model.js';
 import type { GroupMembership, TargetGroup } from '../../core/workflow/ports.js';
 import { targetLocation } from '../../core/workflow/target-location.js';
 import { clientIn, type ClientIn } from './auto-scaling-directory.js';
 
 /** The IAM actions this adapter calls (CDK grants exactly these). */
-export const GROUP_MEMBERSHIP_IAM_ACTIONS = ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'] as const;
+export const GROUP_MEMBERSHIP_IAM_ACTIONS = [
+  'autoscaling:DescribeAutoScalingInstances',
+  'autoscaling:DescribeAutoScalingGroups',
+] as const;
 
 /** {@link GroupMembership} over the Auto Scaling API. */
 export class AutoScalingGroupMembership implements GroupMembership {
@@ -21,14 +28,24 @@ export class AutoScalingGroupMembership implements GroupMembership {
   async groupOf(target: Target): Promise<TargetGroup | undefined> {
     if (!target.instanceId) return undefined;
     const client = clientIn(this.autoscaling, targetLocation(target));
-    const found = await client.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [target.instanceId] }));
+    const found = await client.send(
+      new DescribeAutoScalingInstancesCommand({ InstanceIds: [target.instanceId] }),
+    );
     const name = found.AutoScalingInstances?.[0]?.AutoScalingGroupName;
     if (!name) return undefined;
-    const out = await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    const out = await client.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
+    );
     const instances = (out.AutoScalingGroups?.[0]?.Instances ?? []).filter((i) => i.InstanceId);
     return {
-      kind: 'auto-scaling-group', name, members: instances.map((i) => i.InstanceId!),
-      outOfService: Object.fromEntries(instances.filter((i) => i.LifecycleState !== 'InService').map((i) => [i.InstanceId!, String(i.LifecycleState ?? 'unknown')])),
+      kind: 'auto-scaling-group',
+      name,
+      members: instances.map((i) => i.InstanceId!),
+      outOfService: Object.fromEntries(
+        instances
+          .filter((i) => i.LifecycleState !== 'InService')
+          .map((i) => [i.InstanceId!, String(i.LifecycleState ?? 'unknown')]),
+      ),
     };
   }
 }

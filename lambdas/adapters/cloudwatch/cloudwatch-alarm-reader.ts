@@ -1,6 +1,14 @@
 /** Reads an alarm's current state (verification: did it leave ALARM?) and what it watches (a composite's children). */
-import { DescribeAlarmsCommand, type CloudWatchClient, type Dimension, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { isMetricsInsightsQuery, queryDimensions } from '../../core/workflow/metrics-insights-query.js';
+import {
+  DescribeAlarmsCommand,
+  type CloudWatchClient,
+  type Dimension,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  isMetricsInsightsQuery,
+  queryDimensions,
+} from '../../core/workflow/metrics-insights-query.js';
 import type { AlarmReading, AlarmStateReader } from '../../core/workflow/ports.js';
 
 /**
@@ -8,12 +16,16 @@ import type { AlarmReading, AlarmStateReader } from '../../core/workflow/ports.j
  * ALARM. Metric-math and Metrics Insights alarms carry their period on the query (`Metrics[]`).
  */
 export function evaluationSecondsOf(alarm: MetricAlarm): number | undefined {
-  const period = alarm.Period ?? Math.max(0, ...(alarm.Metrics ?? []).map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
+  const period =
+    alarm.Period ??
+    Math.max(0, ...(alarm.Metrics ?? []).map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
   return period > 0 && alarm.EvaluationPeriods ? period * alarm.EvaluationPeriods : undefined;
 }
 
 const asMap = (dims: readonly Dimension[] | undefined): Record<string, string> =>
-  Object.fromEntries((dims ?? []).filter((d) => d.Name && d.Value !== undefined).map((d) => [d.Name!, d.Value!]));
+  Object.fromEntries(
+    (dims ?? []).filter((d) => d.Name && d.Value !== undefined).map((d) => [d.Name!, d.Value!]),
+  );
 
 /** The dimension sets a metric alarm watches: its metric, each metric of its math, each Metrics Insights WHERE. */
 export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
@@ -33,14 +45,28 @@ export class CloudWatchAlarmReader implements AlarmStateReader {
   constructor(private readonly cloudwatch: CloudWatchClient) {}
 
   async readAlarm(alarmName: string): Promise<AlarmReading | undefined> {
-    const out = await this.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
+    const out = await this.cloudwatch.send(
+      new DescribeAlarmsCommand({
+        AlarmNames: [alarmName],
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      }),
+    );
     const metric = out.MetricAlarms?.[0];
     if (metric?.StateValue) {
       const evaluationSeconds = evaluationSecondsOf(metric);
       const dimensions = dimensionsOf(metric);
-      return { state: metric.StateValue, ...(evaluationSeconds ? { evaluationSeconds } : {}), ...(dimensions.length ? { dimensions } : {}) };
+      return {
+        state: metric.StateValue,
+        ...(evaluationSeconds ? { evaluationSeconds } : {}),
+        ...(dimensions.length ? { dimensions } : {}),
+      };
     }
     const composite = out.CompositeAlarms?.[0];
-    return composite?.StateValue ? { state: composite.StateValue, ...(composite.AlarmRule ? { alarmRule: composite.AlarmRule } : {}) } : undefined;
+    return composite?.StateValue
+      ? {
+          state: composite.StateValue,
+          ...(composite.AlarmRule ? { alarmRule: composite.AlarmRule } : {}),
+        }
+      : undefined;
   }
 }

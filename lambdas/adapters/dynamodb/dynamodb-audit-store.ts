@@ -9,13 +9,38 @@
  * Tables written with the single-chain layout stay readable: their chain is verified as before.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chainEntry, type AuditEntry, type AuditEntryInput, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
+import {
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  chainEntry,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditFilter,
+  type ChainReport,
+} from '../../core/audit/audit-entry.js';
 import { headOf, type ChainHead } from '../../core/audit/chain-head.js';
 import { verifyExecutionChains } from '../../core/audit/execution-chains.js';
 import type { AuditStore } from '../../core/ports.js';
-import { AuditAppendError, fromItem, isUnfiltered, jitterSleep, listEntries, newestFirst, queryAll, sha256Hex, toItem, type Item } from './audit-items.js';
-import { SinglePartitionAuditStore, type AuditStoreOptions } from './single-partition-audit-store.js';
+import {
+  AuditAppendError,
+  fromItem,
+  isUnfiltered,
+  jitterSleep,
+  listEntries,
+  newestFirst,
+  queryAll,
+  sha256Hex,
+  toItem,
+  type Item,
+} from './audit-items.js';
+import {
+  SinglePartitionAuditStore,
+  type AuditStoreOptions,
+} from './single-partition-audit-store.js';
 import { AUDIT_TABLE } from './table-layout.js';
 
 export { AuditAppendError, sha256Hex } from './audit-items.js';
@@ -24,7 +49,8 @@ export type { AuditStoreOptions } from './single-partition-audit-store.js';
 const { partitionKey: PK, sortKey: SK } = AUDIT_TABLE;
 
 /** The partition of an execution's chain. */
-export const chainKeyOf = (executionId: string): string => `${AUDIT_TABLE.executionChainPrefix}${executionId}`;
+export const chainKeyOf = (executionId: string): string =>
+  `${AUDIT_TABLE.executionChainPrefix}${executionId}`;
 /** The key of the trail's append count. */
 export const COUNT_KEY = { [PK]: AUDIT_TABLE.countKey, [SK]: 0 } as const;
 
@@ -32,15 +58,28 @@ export const COUNT_KEY = { [PK]: AUDIT_TABLE.countKey, [SK]: 0 } as const;
 export class DynamoDbAuditStore implements AuditStore {
   private readonly legacy: SinglePartitionAuditStore;
 
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string, private readonly options: AuditStoreOptions = {}) {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: AuditStoreOptions = {},
+  ) {
     this.legacy = new SinglePartitionAuditStore(client, tableName);
   }
 
   private async last(executionId: string): Promise<AuditEntry | undefined> {
-    const [item] = await queryAll(this.client, {
-      TableName: this.tableName, KeyConditionExpression: '#c = :c AND #s > :anchor', ExpressionAttributeNames: { '#c': PK, '#s': SK },
-      ExpressionAttributeValues: { ':c': chainKeyOf(executionId), ':anchor': 0 }, ScanIndexForward: false, Limit: 1, ConsistentRead: true,
-    }, 1);
+    const [item] = await queryAll(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#c = :c AND #s > :anchor',
+        ExpressionAttributeNames: { '#c': PK, '#s': SK },
+        ExpressionAttributeValues: { ':c': chainKeyOf(executionId), ':anchor': 0 },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      },
+      1,
+    );
     return item ? fromItem(item) : undefined;
   }
 
@@ -53,10 +92,14 @@ export class DynamoDbAuditStore implements AuditStore {
       const entry = chainEntry(input, await this.last(input.executionId), sha256Hex);
       try {
         this.options.onAttempt?.();
-        await this.client.send(new PutCommand({
-          TableName: this.tableName, Item: toItem(entry, { [PK]: chain, [AUDIT_TABLE.trailAttribute]: AUDIT_TABLE.trailId }),
-          ConditionExpression: 'attribute_not_exists(#s)', ExpressionAttributeNames: { '#s': SK },
-        }));
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(entry, { [PK]: chain, [AUDIT_TABLE.trailAttribute]: AUDIT_TABLE.trailId }),
+            ConditionExpression: 'attribute_not_exists(#s)',
+            ExpressionAttributeNames: { '#s': SK },
+          }),
+        );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         lastError = error;
@@ -65,10 +108,20 @@ export class DynamoDbAuditStore implements AuditStore {
       }
       await this.advanceHead(chain, headOf(entry));
       // Counted after the entry is written: a writer stopped in between leaves the count behind, which verify accepts.
-      await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: COUNT_KEY, UpdateExpression: 'ADD appended :one', ExpressionAttributeValues: { ':one': 1 } }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: COUNT_KEY,
+          UpdateExpression: 'ADD appended :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
       return entry;
     }
-    throw new AuditAppendError(`could not append to the audit chain of ${input.executionId} after ${attempts} attempts (writers of one execution contending); retry the step`, { cause: lastError });
+    throw new AuditAppendError(
+      `could not append to the audit chain of ${input.executionId} after ${attempts} attempts (writers of one execution contending); retry the step`,
+      { cause: lastError },
+    );
   }
 
   /**
@@ -77,10 +130,14 @@ export class DynamoDbAuditStore implements AuditStore {
    */
   private async advanceHead(chain: string, head: ChainHead): Promise<void> {
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName, Item: { [PK]: chain, [SK]: 0, headSeq: head.seq, headHash: head.hash },
-        ConditionExpression: 'attribute_not_exists(headSeq) OR headSeq < :seq', ExpressionAttributeValues: { ':seq': head.seq },
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: chain, [SK]: 0, headSeq: head.seq, headHash: head.hash },
+          ConditionExpression: 'attribute_not_exists(headSeq) OR headSeq < :seq',
+          ExpressionAttributeValues: { ':seq': head.seq },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -89,8 +146,11 @@ export class DynamoDbAuditStore implements AuditStore {
   /** Entries of one execution, in chain order (strongly consistent); an execution of the single-chain layout through its index. */
   async execution(executionId: string): Promise<readonly AuditEntry[]> {
     const items = await queryAll(this.client, {
-      TableName: this.tableName, KeyConditionExpression: '#c = :c AND #s > :anchor', ExpressionAttributeNames: { '#c': PK, '#s': SK },
-      ExpressionAttributeValues: { ':c': chainKeyOf(executionId), ':anchor': 0 }, ConsistentRead: true,
+      TableName: this.tableName,
+      KeyConditionExpression: '#c = :c AND #s > :anchor',
+      ExpressionAttributeNames: { '#c': PK, '#s': SK },
+      ExpressionAttributeValues: { ':c': chainKeyOf(executionId), ':anchor': 0 },
+      ConsistentRead: true,
     });
     if (items.length > 0) return items.map(fromItem);
     return this.legacy.execution(executionId);
@@ -98,7 +158,10 @@ export class DynamoDbAuditStore implements AuditStore {
 
   /** Newest first; a list of everything also reads the single-chain layout's time index. */
   async list(filter: AuditFilter): Promise<readonly AuditEntry[]> {
-    const current = await listEntries(this.client, this.tableName, filter, [AUDIT_TABLE.indexes.byTrail, AUDIT_TABLE.trailId]);
+    const current = await listEntries(this.client, this.tableName, filter, [
+      AUDIT_TABLE.indexes.byTrail,
+      AUDIT_TABLE.trailId,
+    ]);
     if (!isUnfiltered(filter)) return current;
     return newestFirst([...current, ...(await this.legacy.list(filter))], filter.limit ?? 100);
   }
@@ -110,13 +173,20 @@ export class DynamoDbAuditStore implements AuditStore {
     let counted: number | undefined;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
       for (const item of (out.Items ?? []) as Item[]) {
         const key = String(item[PK]);
         if (key === AUDIT_TABLE.countKey) counted = Number(item.appended);
         if (!key.startsWith(AUDIT_TABLE.executionChainPrefix)) continue;
         const executionId = key.slice(AUDIT_TABLE.executionChainPrefix.length);
-        if (Number(item[SK]) === 0) heads.set(executionId, { seq: Number(item.headSeq), hash: String(item.headHash) });
+        if (Number(item[SK]) === 0)
+          heads.set(executionId, { seq: Number(item.headSeq), hash: String(item.headHash) });
         else {
           const chain = chains.get(executionId) ?? [];
           chain.push(fromItem(item));
@@ -125,9 +195,16 @@ export class DynamoDbAuditStore implements AuditStore {
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    const current = verifyExecutionChains({ chains, heads, ...(counted !== undefined ? { counted } : {}) }, sha256Hex);
+    const current = verifyExecutionChains(
+      { chains, heads, ...(counted !== undefined ? { counted } : {}) },
+      sha256Hex,
+    );
     if (!(await this.legacy.present())) return current;
     const old = await this.legacy.verify();
-    return { ...(old.ok ? current : old), ok: old.ok && current.ok, entries: old.entries + current.entries };
+    return {
+      ...(old.ok ? current : old),
+      ok: old.ok && current.ok,
+      entries: old.entries + current.entries,
+    };
   }
 }

@@ -4,7 +4,12 @@
  * days later), so every read and condition also treats `expiresAt < now` as absent.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clock, LockStore, StateStore } from '../../core/ports.js';
 import { STATE_TABLE } from './table-layout.js';
 
@@ -13,16 +18,33 @@ const names = { '#pk': STATE_TABLE.partitionKey, '#exp': STATE_TABLE.ttlAttribut
 
 /** StateStore over the state table (layout: {@link STATE_TABLE}). */
 export class DynamoDbStateStore implements StateStore {
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string, private readonly clock: Clock) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
 
   /** Inserts only when the key is absent or expired. */
-  async putIfAbsent(key: string, value: Record<string, unknown>, ttlSeconds: number): Promise<boolean> {
+  async putIfAbsent(
+    key: string,
+    value: Record<string, unknown>,
+    ttlSeconds: number,
+  ): Promise<boolean> {
     const now = epoch(this.clock.now());
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName, Item: { [STATE_TABLE.partitionKey]: key, value, [STATE_TABLE.ttlAttribute]: now + ttlSeconds },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':now': now },
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [STATE_TABLE.partitionKey]: key,
+            value,
+            [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -32,31 +54,60 @@ export class DynamoDbStateStore implements StateStore {
 
   /** The value, or undefined when absent or expired. */
   async get(key: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [STATE_TABLE.partitionKey]: key }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [STATE_TABLE.partitionKey]: key },
+        ConsistentRead: true,
+      }),
+    );
     const item = out.Item;
-    if (!item || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now())) return undefined;
+    if (!item || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now()))
+      return undefined;
     return item.value as Record<string, unknown>;
   }
 
   /** Overwrites the key. */
   async put(key: string, value: Record<string, unknown>, ttlSeconds: number): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { [STATE_TABLE.partitionKey]: key, value, [STATE_TABLE.ttlAttribute]: epoch(this.clock.now()) + ttlSeconds } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [STATE_TABLE.partitionKey]: key,
+          value,
+          [STATE_TABLE.ttlAttribute]: epoch(this.clock.now()) + ttlSeconds,
+        },
+      }),
+    );
   }
 }
 
 /** LockStore over the state table: one item per locked target, owned by an execution. */
 export class DynamoDbLockStore implements LockStore {
-  constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string, private readonly clock: Clock) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
 
   /** Takes the lock when free, expired, or already ours (a retried step). */
   async acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean> {
     const now = epoch(this.clock.now());
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName, Item: { [STATE_TABLE.partitionKey]: target, owner, [STATE_TABLE.ttlAttribute]: now + ttlSeconds, acquiredAt: this.clock.now().toISOString() },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner',
-        ExpressionAttributeNames: { ...names, '#owner': 'owner' }, ExpressionAttributeValues: { ':now': now, ':owner': owner },
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [STATE_TABLE.partitionKey]: target,
+            owner,
+            [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
+            acquiredAt: this.clock.now().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner',
+          ExpressionAttributeNames: { ...names, '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now, ':owner': owner },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -66,18 +117,34 @@ export class DynamoDbLockStore implements LockStore {
 
   /** The owner of the target's live lease (an expired one is free even before DynamoDB's TTL deletes it). */
   async leaseOwner(target: string): Promise<string | undefined> {
-    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [STATE_TABLE.partitionKey]: target }, ConsistentRead: true }));
-    if (!item || typeof item.owner !== 'string' || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now())) return undefined;
+    const { Item: item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [STATE_TABLE.partitionKey]: target },
+        ConsistentRead: true,
+      }),
+    );
+    if (
+      !item ||
+      typeof item.owner !== 'string' ||
+      Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now())
+    )
+      return undefined;
     return item.owner;
   }
 
   /** Releases the lock if this owner holds it; someone else's lock is left alone. */
   async release(target: string, owner: string): Promise<void> {
     try {
-      await this.client.send(new DeleteCommand({
-        TableName: this.tableName, Key: { [STATE_TABLE.partitionKey]: target },
-        ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner },
-      }));
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { [STATE_TABLE.partitionKey]: target },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }

@@ -22,7 +22,12 @@ export const AUDIT_TABLE = {
   trailId: 'audit',
   indexes: {
     byTrail: { name: 'by-trail', partitionKey: 'trail', sortKey: 'at', sortType: 'S' },
-    byExecution: { name: 'by-execution', partitionKey: 'executionId', sortKey: 'seq', sortType: 'N' },
+    byExecution: {
+      name: 'by-execution',
+      partitionKey: 'executionId',
+      sortKey: 'seq',
+      sortType: 'N',
+    },
     byTarget: { name: 'by-target', partitionKey: 'target', sortKey: 'at', sortType: 'S' },
     byRunbook: { name: 'by-runbook', partitionKey: 'runbookId', sortKey: 'at', sortType: 'S' },
     byOutcome: { name: 'by-outcome', partitionKey: 'outcome', sortKey: 'at', sortType: 'S' },

@@ -10,7 +10,10 @@ export class Ec2PrivateDnsDirectory {
   /** `ec2For` gives the client of a location (the hub's own when absent). */
   constructor(private readonly ec2For: (location?: TargetLocation) => Pick<EC2Client, 'send'>) {}
 
-  async instanceOfPrivateDnsName(name: string, location?: TargetLocation): Promise<string | undefined> {
+  async instanceOfPrivateDnsName(
+    name: string,
+    location?: TargetLocation,
+  ): Promise<string | undefined> {
     const out = await this.ec2For(location).send(
       new DescribeInstancesCommand({ Filters: [{ Name: 'private-dns-name', Values: [name] }] }),
     );

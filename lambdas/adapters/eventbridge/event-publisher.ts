@@ -10,8 +10,16 @@
  *   is set; the request total must be under 256 KB:
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { ExecutionEventPublisher, ParamedicEvent, PublishReport } from '../../core/events/execution-events.js';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type {
+  ExecutionEventPublisher,
+  ParamedicEvent,
+  PublishReport,
+} from '../../core/events/execution-events.js';
 
 /** IAM actions this adapter calls; CDK grants exactly these on the bus (cdk/constructs/event-bus.ts). */
 export const EVENT_PUBLISHER_IAM_ACTIONS = ['events:PutEvents'] as const;
@@ -23,7 +31,12 @@ export const MAX_ENTRIES_PER_PUT = 10;
 export const MAX_PUT_BYTES = 256 * 1024;
 
 // Entry-level error codes worth another attempt; the rest (MalformedDetail, AccessDenied, …) will not change.
-const RETRIABLE = new Set(['ThrottlingException', 'InternalFailure', 'InternalException', 'ServiceUnavailable']);
+const RETRIABLE = new Set([
+  'ThrottlingException',
+  'InternalFailure',
+  'InternalException',
+  'ServiceUnavailable',
+]);
 
 /** Settings of the publisher. */
 export interface EventBridgePublisherOptions {
@@ -35,12 +48,21 @@ export interface EventBridgePublisherOptions {
 
 /** Bytes EventBridge counts for one entry against the 256 KB limit. */
 export function entrySize(entry: PutEventsRequestEntry): number {
-  const bytes = (s: string | undefined): number => (s === undefined ? 0 : Buffer.byteLength(s, 'utf8'));
-  return (entry.Time ? 14 : 0) + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + (entry.Resources ?? []).reduce((n, r) => n + bytes(r), 0);
+  const bytes = (s: string | undefined): number =>
+    s === undefined ? 0 : Buffer.byteLength(s, 'utf8');
+  return (
+    (entry.Time ? 14 : 0) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((n, r) => n + bytes(r), 0)
+  );
 }
 
 /** Splits entries (in order) into PutEvents requests of ≤ 10 entries and < 256 KB. Entries too large alone are returned apart. */
-export function batchEntries<T extends PutEventsRequestEntry>(entries: readonly T[]): { batches: T[][]; tooLarge: T[] } {
+export function batchEntries<T extends PutEventsRequestEntry>(
+  entries: readonly T[],
+): { batches: T[][]; tooLarge: T[] } {
   const batches: T[][] = [];
   const tooLarge: T[] = [];
   let current: T[] = [];
@@ -69,14 +91,21 @@ type Pending = { readonly event: ParamedicEvent; readonly entry: PutEventsReques
 export class EventBridgePublisher implements ExecutionEventPublisher {
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly client: EventBridgeClient, private readonly busName: string, private readonly options: EventBridgePublisherOptions = {}) {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    private readonly options: EventBridgePublisherOptions = {},
+  ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   /** The PutEvents entry of an event on this bus. */
   toEntry(event: ParamedicEvent): PutEventsRequestEntry {
     return {
-      EventBusName: this.busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail),
+      EventBusName: this.busName,
+      Source: event.source,
+      DetailType: event.detailType,
+      Detail: JSON.stringify(event.detail),
       ...(event.resources?.length ? { Resources: [...event.resources] } : {}),
       ...(event.time ? { Time: new Date(event.time) } : {}),
     };
@@ -85,11 +114,20 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
   /** Sends every event; reports those EventBridge refused after retries. */
   async publish(events: readonly ParamedicEvent[]): Promise<PublishReport> {
     const failed: Array<PublishReport['failed'][number]> = [];
-    const { batches, tooLarge } = batchEntries(events.map((event) => ({ ...this.toEntry(event), event })));
-    for (const t of tooLarge) failed.push({ event: t.event, errorCode: 'EntryTooLarge', errorMessage: `entry is ${entrySize(t)} bytes; PutEvents takes under ${MAX_PUT_BYTES}` });
+    const { batches, tooLarge } = batchEntries(
+      events.map((event) => ({ ...this.toEntry(event), event })),
+    );
+    for (const t of tooLarge)
+      failed.push({
+        event: t.event,
+        errorCode: 'EntryTooLarge',
+        errorMessage: `entry is ${entrySize(t)} bytes; PutEvents takes under ${MAX_PUT_BYTES}`,
+      });
     let published = 0;
     for (const batch of batches) {
-      const result = await this.putWithRetry(batch.map(({ event, ...entry }) => ({ event, entry })));
+      const result = await this.putWithRetry(
+        batch.map(({ event, ...entry }) => ({ event, entry })),
+      );
       published += result.published;
       failed.push(...result.failed);
     }
@@ -104,11 +142,18 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
     for (let attempt = 1; pending.length > 0; attempt++) {
       let entries;
       try {
-        ({ Entries: entries } = await this.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) })));
+        ({ Entries: entries } = await this.client.send(
+          new PutEventsCommand({ Entries: pending.map((p) => p.entry) }),
+        ));
       } catch (error) {
         // The SDK already retried the call itself; a call that still fails fails the whole batch.
         const e = error as { name?: string; message?: string };
-        for (const p of pending) failed.push({ event: p.event, errorCode: e.name ?? 'Error', errorMessage: e.message ?? String(error) });
+        for (const p of pending)
+          failed.push({
+            event: p.event,
+            errorCode: e.name ?? 'Error',
+            errorMessage: e.message ?? String(error),
+          });
         return { published, failed };
       }
       const retry: Pending[] = [];
@@ -116,7 +161,12 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
         const r = entries?.[i];
         if (r?.EventId && !r.ErrorCode) published++;
         else if (r?.ErrorCode && RETRIABLE.has(r.ErrorCode) && attempt < maxAttempts) retry.push(p);
-        else failed.push({ event: p.event, errorCode: r?.ErrorCode ?? 'NoResult', errorMessage: r?.ErrorMessage ?? 'PutEvents returned no result for this entry' });
+        else
+          failed.push({
+            event: p.event,
+            errorCode: r?.ErrorCode ?? 'NoResult',
+            errorMessage: r?.ErrorMessage ?? 'PutEvents returned no result for this entry',
+          });
       });
       pending = retry;
       if (pending.length) await this.sleep(Math.min(100 * 2 ** attempt, 2000));
@@ -130,8 +180,14 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
  * @example const events = eventBridgePublisherFrom(process.env) // once per cold start
  * @throws Error naming the variable and the fix when it is not set.
  */
-export function eventBridgePublisherFrom(env: NodeJS.ProcessEnv, client: EventBridgeClient = new EventBridgeClient({})): EventBridgePublisher {
+export function eventBridgePublisherFrom(
+  env: NodeJS.ProcessEnv,
+  client: EventBridgeClient = new EventBridgeClient({}),
+): EventBridgePublisher {
   const bus = env[EVENT_BUS_ENV];
-  if (!bus) throw new Error(`environment variable ${EVENT_BUS_ENV} is not set; redeploy the pipeline stack (cdk deploy) so the function gets the bus name`);
+  if (!bus)
+    throw new Error(
+      `environment variable ${EVENT_BUS_ENV} is not set; redeploy the pipeline stack (cdk deploy) so the function gets the bus name`,
+    );
   return new EventBridgePublisher(client, bus);
 }

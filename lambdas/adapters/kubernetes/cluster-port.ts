@@ -1,7 +1,12 @@
 import type { KubernetesTargetResolution } from '../../core/kubernetes/alarm-targets.js';
 import type { EvidencePart } from '../../core/evidence/incident-bundle.js';
 import type { DiagnosisBaseline, StateCheck } from '../../core/kubernetes/state-checks.js';
-import type { ActionExecutor, ClusterLocation, ClusterPort, TargetLocation } from '../../core/workflow/ports.js';
+import type {
+  ActionExecutor,
+  ClusterLocation,
+  ClusterPort,
+  TargetLocation,
+} from '../../core/workflow/ports.js';
 import type { ActionTarget } from '../../core/remediation/catalog.js';
 import type { Clock } from '../../core/ports.js';
 import type { KubeAccessFor } from './eks-access-for.js';
@@ -33,11 +38,17 @@ export class KubernetesClusterPort implements ClusterPort {
   constructor(options: KubernetesClusterPortOptions) {
     const timeout = options.requestTimeoutMs ?? 10_000;
     this.lookup = new KubernetesTargetLookup(options.accessFor, timeout);
-    this.incident = new KubernetesIncidentEvidence(options.accessFor, { clock: options.clock, requestTimeoutMs: timeout });
+    this.incident = new KubernetesIncidentEvidence(options.accessFor, {
+      clock: options.clock,
+      requestTimeoutMs: timeout,
+    });
     this.state = new KubernetesStateReader(options.accessFor, timeout);
   }
 
-  resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution> {
+  resolve(
+    dimensions: readonly Readonly<Record<string, string>>[],
+    location?: TargetLocation,
+  ): Promise<KubernetesTargetResolution> {
     return this.lookup.resolve(dimensions, location);
   }
 
@@ -58,7 +69,9 @@ export type ClusterExecutorOptions = Omit<KubernetesStepExecutorOptions, 'execut
  * delete pod, rollout restart, node replacement, node-group scale), one instance for both.
  * @example ports.executors = clusterActionExecutors({ accessFor, clock, dryRun: config.dryRun, autoScalingIn: () => autoScaling, eksIn: () => eks })
  */
-export function clusterActionExecutors(options: ClusterExecutorOptions): Partial<Record<ActionTarget, ActionExecutor>> {
+export function clusterActionExecutors(
+  options: ClusterExecutorOptions,
+): Partial<Record<ActionTarget, ActionExecutor>> {
   const executor = new KubernetesStepExecutor({ executors: kubernetesActionExecutors, ...options });
   return { kubernetes: executor, aws: executor };
 }

@@ -1,16 +1,51 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type IncidentTime } from '../../core/evidence/bundle.js';
-import { ingressServiceNames, resolveIngressBackends, servicesSelectingPod } from '../../core/kubernetes/ingress-backends.js';
-import { judgeFlow, policiesSelectingPod, type FlowJudgement } from '../../core/kubernetes/network-policy.js';
-import { formatApiFailure, renderClusterStatus, type ApiFailure, type ReadOutcome } from '../../core/kubernetes/render/cluster-status.js';
+import {
+  EVIDENCE_SCHEMA,
+  type EvidenceBundle,
+  type EvidenceSection,
+  type IncidentTime,
+} from '../../core/evidence/bundle.js';
+import {
+  ingressServiceNames,
+  resolveIngressBackends,
+  servicesSelectingPod,
+} from '../../core/kubernetes/ingress-backends.js';
+import {
+  judgeFlow,
+  policiesSelectingPod,
+  type FlowJudgement,
+} from '../../core/kubernetes/network-policy.js';
+import {
+  formatApiFailure,
+  renderClusterStatus,
+  type ApiFailure,
+  type ReadOutcome,
+} from '../../core/kubernetes/render/cluster-status.js';
 import { renderNetworkPolicySection } from '../../core/kubernetes/render/describe-network.js';
 import { eventLastSeen } from '../../core/kubernetes/render/describe-common.js';
 import { renderDescribeNode } from '../../core/kubernetes/render/describe-node.js';
 import { renderDescribePod } from '../../core/kubernetes/render/describe-pod.js';
-import { renderBackendCheck, renderDescribeIngress, renderDescribeService } from '../../core/kubernetes/render/describe-service.js';
-import { podStatusColumns, renderGetEvents, renderGetPods } from '../../core/kubernetes/render/get-tables.js';
-import type { Endpoints, Event, Ingress, Namespace, NetworkPolicy, Node, Pod, Service } from '../../core/kubernetes/types.js';
+import {
+  renderBackendCheck,
+  renderDescribeIngress,
+  renderDescribeService,
+} from '../../core/kubernetes/render/describe-service.js';
+import {
+  podStatusColumns,
+  renderGetEvents,
+  renderGetPods,
+} from '../../core/kubernetes/render/get-tables.js';
+import type {
+  Endpoints,
+  Event,
+  Ingress,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Service,
+} from '../../core/kubernetes/types.js';
 import type { Clock } from '../../core/ports.js';
 import { toApiFailure, withTimeout } from './api-errors.js';
 import type { KubeAccess, KubeClients } from './kube-access.js';
@@ -45,17 +80,31 @@ export interface ClusterReadOptions {
   /** Per-request timeout. Default 10 s. */
   readonly requestTimeoutMs?: number;
   /** Extra flows to judge against NetworkPolicies: ingress to the target pod from these pods (`ns/name`). */
-  readonly ingressFrom?: readonly { readonly namespace: string; readonly pod: string; readonly port?: number; readonly protocol?: string }[];
+  readonly ingressFrom?: readonly {
+    readonly namespace: string;
+    readonly pod: string;
+    readonly port?: number;
+    readonly protocol?: string;
+  }[];
   /** Most unhealthy pods of a node described in full. Default 5. */
   readonly maxDescribedPods?: number;
   /** Page size and caps of every list (a big cluster is read in pages, never unbounded). */
   readonly listBounds?: ListBounds;
 }
 
-const DEFAULTS = { logTailLines: 100, logLimitBytes: 32 * 1024, maxSectionBytes: 64 * 1024, requestTimeoutMs: 10_000, maxDescribedPods: 5 };
+const DEFAULTS = {
+  logTailLines: 100,
+  logLimitBytes: 32 * 1024,
+  maxSectionBytes: 64 * 1024,
+  requestTimeoutMs: 10_000,
+  maxDescribedPods: 5,
+};
 
 /** Keeps the tail of an output within `maxBytes` (the evidence-bundle convention: head dropped). */
-export function boundOutput(output: string, maxBytes: number): { output: string; truncated: boolean } {
+export function boundOutput(
+  output: string,
+  maxBytes: number,
+): { output: string; truncated: boolean } {
   const bytes = Buffer.byteLength(output);
   if (bytes <= maxBytes) return { output, truncated: false };
   const buf = Buffer.from(output);
@@ -90,7 +139,10 @@ type EventFilter = (events: readonly Event[]) => Event[];
  * stays. The rendered LAST SEEN column is relative ("9d"), so this is the one place the event's
  * own time can be judged. Events without a time stay.
  */
-function eventWindow(target: ClusterTarget, now: Date): { keep: EventFilter; incident: IncidentTime } {
+function eventWindow(
+  target: ClusterTarget,
+  now: Date,
+): { keep: EventFilter; incident: IncidentTime } {
   const atMs = target.incidentTime ? Date.parse(target.incidentTime) : Number.NaN;
   const at = Number.isFinite(atMs) ? new Date(atMs) : now;
   const lookbackMinutes = target.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
@@ -98,8 +150,16 @@ function eventWindow(target: ClusterTarget, now: Date): { keep: EventFilter; inc
   const fixed = Number.isFinite(fixedMs) ? fixedMs : null;
   const from = fixed ?? at.getTime() - lookbackMinutes * 60_000;
   return {
-    keep: (events) => events.filter((e) => { const t = eventLastSeen(e); return !(t > 0) || t >= from; }),
-    incident: { at: at.toISOString(), lookbackMinutes, ...(fixed !== null ? { remediatedAt: new Date(fixed).toISOString() } : {}) },
+    keep: (events) =>
+      events.filter((e) => {
+        const t = eventLastSeen(e);
+        return !(t > 0) || t >= from;
+      }),
+    incident: {
+      at: at.toISOString(),
+      lookbackMinutes,
+      ...(fixed !== null ? { remediatedAt: new Date(fixed).toISOString() } : {}),
+    },
   };
 }
 
@@ -108,24 +168,42 @@ const plain = <T>(v: unknown): Plain<T> => v as T;
 
 /** Reads one pod's or node's state from the Kubernetes API and renders the k8s.* sections. */
 export class ClusterReader {
-  private readonly o: Required<Omit<ClusterReadOptions, 'ingressFrom' | 'listBounds'>> & Pick<ClusterReadOptions, 'ingressFrom' | 'listBounds'>;
+  private readonly o: Required<Omit<ClusterReadOptions, 'ingressFrom' | 'listBounds'>> &
+    Pick<ClusterReadOptions, 'ingressFrom' | 'listBounds'>;
 
-  constructor(private readonly access: KubeAccess, options: ClusterReadOptions) {
+  constructor(
+    private readonly access: KubeAccess,
+    options: ClusterReadOptions,
+  ) {
     this.o = { ...DEFAULTS, ...options };
   }
 
-  private async read<T>(c: Session, what: string, work: () => Promise<unknown>): Promise<ReadOutcome<T>> {
+  private async read<T>(
+    c: Session,
+    what: string,
+    work: () => Promise<unknown>,
+  ): Promise<ReadOutcome<T>> {
     try {
-      return { ok: true, value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())) };
+      return {
+        ok: true,
+        value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())),
+      };
     } catch (error) {
       return { ok: false, failure: toApiFailure(error, c.server) };
     }
   }
 
   /** A list read through every page (bounded); a list cut short is noted for k8s.cluster. */
-  private readList<T>(c: Session, what: string, fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>): Promise<ReadOutcome<{ items: T[] }>> {
+  private readList<T>(
+    c: Session,
+    what: string,
+    fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
+  ): Promise<ReadOutcome<{ items: T[] }>> {
     return this.read<{ items: T[] }>(c, what, async () => {
-      const list = await listAllPages(fetchPage as (page: { limit: number; _continue?: string }) => Promise<ListPage<T>>, this.o.listBounds);
+      const list = await listAllPages(
+        fetchPage as (page: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+        this.o.listBounds,
+      );
       if (list.cut) c.cut.push(`${what}: ${list.cut}`);
       return { items: list.items };
     });
@@ -133,24 +211,40 @@ export class ClusterReader {
 
   private section(command: string, output: string, error?: string): EvidenceSection {
     const b = boundOutput(output, this.o.maxSectionBytes);
-    return { command, output: b.output, truncated: b.truncated, exitCode: error ? 1 : 0, ...(error ? { error } : {}) };
+    return {
+      command,
+      output: b.output,
+      truncated: b.truncated,
+      exitCode: error ? 1 : 0,
+      ...(error ? { error } : {}),
+    };
   }
 
   /** GET /readyz?verbose with the client's TLS settings and credentials. */
   private readyz(c: Session): Promise<ReadOutcome<{ status: number; body: string }>> {
     return this.read(c, 'GET /readyz', async () => {
       const url = new URL('/readyz?verbose', c.server);
-      const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port || 443, path: `${url.pathname}${url.search}`, headers: {} };
+      const opts: RequestOptions = {
+        method: 'GET',
+        hostname: url.hostname,
+        port: url.port || 443,
+        path: `${url.pathname}${url.search}`,
+        headers: {},
+      };
       await c.kubeConfig.applyToHTTPSOptions(opts);
       return await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpsRequest(opts, (res) => {
           let body = '';
           res.setEncoding('utf8');
-          res.on('data', (d: string) => { if (body.length < 16 * 1024) body += d; });
+          res.on('data', (d: string) => {
+            if (body.length < 16 * 1024) body += d;
+          });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         });
         req.on('error', reject);
-        req.setTimeout(this.o.requestTimeoutMs, () => req.destroy(Object.assign(new Error('GET /readyz timed out'), { code: 'ETIMEDOUT' })));
+        req.setTimeout(this.o.requestTimeoutMs, () =>
+          req.destroy(Object.assign(new Error('GET /readyz timed out'), { code: 'ETIMEDOUT' })),
+        );
         req.end();
       });
     });
@@ -167,23 +261,60 @@ export class ClusterReader {
     }
     const window = eventWindow(target, now);
     const sections: Record<string, EvidenceSection> = {};
-    const pod = target.pod && target.namespace
-      ? await this.read<Pod>(c, 'read pod', () => c.core.readNamespacedPod({ name: target.pod!, namespace: target.namespace! }))
-      : undefined;
+    const pod =
+      target.pod && target.namespace
+        ? await this.read<Pod>(c, 'read pod', () =>
+            c.core.readNamespacedPod({ name: target.pod!, namespace: target.namespace! }),
+          )
+        : undefined;
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
-    const clusterPart = this.collectCluster(c, now).then((s) => { sections['k8s.cluster'] = s; });
-    const nodePart = nodeName ? this.collectNode(c, nodeName, now, !pod, sections, window.keep) : Promise.resolve([]);
-    const podPart = pod ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart, window.keep) : Promise.resolve();
+    const clusterPart = this.collectCluster(c, now).then((s) => {
+      sections['k8s.cluster'] = s;
+    });
+    const nodePart = nodeName
+      ? this.collectNode(c, nodeName, now, !pod, sections, window.keep)
+      : Promise.resolve([]);
+    const podPart = pod
+      ? this.collectPod(
+          c,
+          target.namespace!,
+          target.pod!,
+          pod,
+          now,
+          sections,
+          nodePart,
+          window.keep,
+        )
+      : Promise.resolve();
     await Promise.all([clusterPart, nodePart, podPart]);
     if (c.cut.length > 0) {
       const cluster = sections['k8s.cluster']!;
-      sections['k8s.cluster'] = { ...cluster, output: `${cluster.output}Paramedic: lists cut at their bound (read in pages; the rest was not read): ${c.cut.join('; ')}\n`, truncated: true };
+      sections['k8s.cluster'] = {
+        ...cluster,
+        output: `${cluster.output}Paramedic: lists cut at their bound (read in pages; the rest was not read): ${c.cut.join('; ')}\n`,
+        truncated: true,
+      };
     }
     const ordered: Record<string, EvidenceSection> = {};
-    for (const k of ['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']) if (sections[k]) ordered[k] = sections[k]!;
+    for (const k of [
+      'k8s.cluster',
+      'k8s.node',
+      'k8s.pods',
+      'k8s.events',
+      'k8s.pod-logs',
+      'k8s.networkpolicies',
+      'k8s.services',
+    ])
+      if (sections[k]) ordered[k] = sections[k]!;
     return {
       schema: EVIDENCE_SCHEMA,
-      target: { platform: 'eks', cluster: target.cluster ?? c.clusterName, node: nodeName ?? null, namespace: target.namespace ?? null, pod: target.pod ?? null },
+      target: {
+        platform: 'eks',
+        cluster: target.cluster ?? c.clusterName,
+        node: nodeName ?? null,
+        namespace: target.namespace ?? null,
+        pod: target.pod ?? null,
+      },
       collectedAt: now.toISOString(),
       incident: window.incident,
       sections: ordered,
@@ -199,9 +330,21 @@ export class ClusterReader {
     const output = `Unable to reach the Kubernetes API of cluster ${target.cluster ?? '(unknown)'}: ${message}\n`;
     return {
       schema: EVIDENCE_SCHEMA,
-      target: { platform: 'eks', cluster: target.cluster ?? null, node: target.node ?? null, namespace: target.namespace ?? null, pod: target.pod ?? null },
+      target: {
+        platform: 'eks',
+        cluster: target.cluster ?? null,
+        node: target.node ?? null,
+        namespace: target.namespace ?? null,
+        pod: target.pod ?? null,
+      },
       collectedAt: now.toISOString(),
-      sections: { 'k8s.cluster': this.section('kubectl cluster-info', output, `cluster access failed: ${message}`) },
+      sections: {
+        'k8s.cluster': this.section(
+          'kubectl cluster-info',
+          output,
+          `cluster access failed: ${message}`,
+        ),
+      },
     };
   }
 
@@ -210,84 +353,195 @@ export class ClusterReader {
       this.readyz(c),
       this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
       this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
-      this.readList<Pod>(c, 'list coredns pods', (page) => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns', ...page })),
+      this.readList<Pod>(c, 'list coredns pods', (page) =>
+        c.core.listNamespacedPod({
+          namespace: 'kube-system',
+          labelSelector: 'k8s-app=kube-dns',
+          ...page,
+        }),
+      ),
     ]);
-    const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> => (r.ok ? { ok: true, value: r.value.items ?? [] } : r);
-    const output = renderClusterStatus({ server: c.server, readyz, version, nodes: items(nodes), coreDns: items(coreDns) }, now);
-    const failures = [readyz, version, nodes, coreDns].filter((r): r is { ok: false; failure: ApiFailure } => !r.ok).map((r) => formatApiFailure(r.failure));
-    const notReady = readyz.ok && readyz.value.status !== 200 ? [`/readyz returned HTTP ${readyz.value.status}`] : [];
+    const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> =>
+      r.ok ? { ok: true, value: r.value.items ?? [] } : r;
+    const output = renderClusterStatus(
+      { server: c.server, readyz, version, nodes: items(nodes), coreDns: items(coreDns) },
+      now,
+    );
+    const failures = [readyz, version, nodes, coreDns]
+      .filter((r): r is { ok: false; failure: ApiFailure } => !r.ok)
+      .map((r) => formatApiFailure(r.failure));
+    const notReady =
+      readyz.ok && readyz.value.status !== 200
+        ? [`/readyz returned HTTP ${readyz.value.status}`]
+        : [];
     const errors = [...failures, ...notReady];
-    return this.section("kubectl cluster-info; kubectl version; kubectl get --raw '/readyz?verbose'; kubectl get nodes", output, errors.length ? errors.join('; ') : undefined);
+    return this.section(
+      "kubectl cluster-info; kubectl version; kubectl get --raw '/readyz?verbose'; kubectl get nodes",
+      output,
+      errors.length ? errors.join('; ') : undefined,
+    );
   }
 
   /** Writes k8s.node (and, for a node target, k8s.pods and k8s.events); returns the node's events. */
-  private async collectNode(c: Session, name: string, now: Date, nodeIsTarget: boolean, sections: Record<string, EvidenceSection>, keep: EventFilter): Promise<Event[]> {
+  private async collectNode(
+    c: Session,
+    name: string,
+    now: Date,
+    nodeIsTarget: boolean,
+    sections: Record<string, EvidenceSection>,
+    keep: EventFilter,
+  ): Promise<Event[]> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
-      this.readList<Pod>(c, 'list pods on node', (page) => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page })),
-      this.readList<Event>(c, 'list node events', (page) => c.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`, ...page })),
+      this.readList<Pod>(c, 'list pods on node', (page) =>
+        c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+      ),
+      this.readList<Event>(c, 'list node events', (page) =>
+        c.core.listEventForAllNamespaces({
+          fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
+          ...page,
+        }),
+      ),
     ]);
-    const podItems = pods.ok ? pods.value.items ?? [] : [];
-    const eventItems = keep(events.ok ? events.value.items ?? [] : []);
-    const nodeOut = node.ok ? renderDescribeNode(node.value, podItems, eventItems, now) : formatApiFailure(node.failure);
-    const nodeErr = [node, pods, events].filter((r) => !r.ok).map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
-    sections['k8s.node'] = this.section(`kubectl describe node ${name}`, nodeOut, nodeErr.length ? nodeErr.join('; ') : undefined);
+    const podItems = pods.ok ? (pods.value.items ?? []) : [];
+    const eventItems = keep(events.ok ? (events.value.items ?? []) : []);
+    const nodeOut = node.ok
+      ? renderDescribeNode(node.value, podItems, eventItems, now)
+      : formatApiFailure(node.failure);
+    const nodeErr = [node, pods, events]
+      .filter((r) => !r.ok)
+      .map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
+    sections['k8s.node'] = this.section(
+      `kubectl describe node ${name}`,
+      nodeOut,
+      nodeErr.length ? nodeErr.join('; ') : undefined,
+    );
     // For a pod target the node's events join the pod's in k8s.events (collectPod).
     if (!nodeIsTarget) return eventItems;
-    const unhealthy = podItems.filter((p) => {
-      const s = podStatusColumns(p, now);
-      const [r, t] = s.ready.split('/');
-      return s.status !== 'Completed' && (s.status !== 'Running' || r !== t);
-    }).slice(0, this.o.maxDescribedPods);
-    const podEvents = await Promise.all(unhealthy.map((p) => this.readList<Event>(c, 'list pod events', (page) => c.core.listNamespacedEvent({
-      namespace: p.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${p.metadata?.name}`, ...page,
-    }))));
-    const allPodEvents = keep(podEvents.flatMap((r) => (r.ok ? r.value.items ?? [] : [])));
+    const unhealthy = podItems
+      .filter((p) => {
+        const s = podStatusColumns(p, now);
+        const [r, t] = s.ready.split('/');
+        return s.status !== 'Completed' && (s.status !== 'Running' || r !== t);
+      })
+      .slice(0, this.o.maxDescribedPods);
+    const podEvents = await Promise.all(
+      unhealthy.map((p) =>
+        this.readList<Event>(c, 'list pod events', (page) =>
+          c.core.listNamespacedEvent({
+            namespace: p.metadata?.namespace ?? 'default',
+            fieldSelector: `involvedObject.name=${p.metadata?.name}`,
+            ...page,
+          }),
+        ),
+      ),
+    );
+    const allPodEvents = keep(podEvents.flatMap((r) => (r.ok ? (r.value.items ?? []) : [])));
     const podsOut = pods.ok
-      ? [`$ kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, renderGetPods(podItems, now, { wide: true }).replace(/\n$/, ''),
-        ...unhealthy.flatMap((p) => ['', `$ kubectl describe pod -n ${p.metadata?.namespace} ${p.metadata?.name}`, renderDescribePod(p, allPodEvents, now).replace(/\n$/, '')])].join('\n') + '\n'
+      ? [
+          `$ kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`,
+          renderGetPods(podItems, now, { wide: true }).replace(/\n$/, ''),
+          ...unhealthy.flatMap((p) => [
+            '',
+            `$ kubectl describe pod -n ${p.metadata?.namespace} ${p.metadata?.name}`,
+            renderDescribePod(p, allPodEvents, now).replace(/\n$/, ''),
+          ]),
+        ].join('\n') + '\n'
       : formatApiFailure(pods.failure);
-    sections['k8s.pods'] = this.section(`kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`, podsOut, pods.ok ? undefined : formatApiFailure(pods.failure));
-    const evErr = [events, ...podEvents].filter((r) => !r.ok).map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
-    sections['k8s.events'] = this.section(`kubectl get events -A --field-selector involvedObject.name=${name}`, renderGetEvents([...eventItems, ...allPodEvents], now), evErr.length ? evErr.join('; ') : undefined);
+    sections['k8s.pods'] = this.section(
+      `kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`,
+      podsOut,
+      pods.ok ? undefined : formatApiFailure(pods.failure),
+    );
+    const evErr = [events, ...podEvents]
+      .filter((r) => !r.ok)
+      .map((r) => formatApiFailure((r as { failure: ApiFailure }).failure));
+    sections['k8s.events'] = this.section(
+      `kubectl get events -A --field-selector involvedObject.name=${name}`,
+      renderGetEvents([...eventItems, ...allPodEvents], now),
+      evErr.length ? evErr.join('; ') : undefined,
+    );
     return eventItems;
   }
 
-  private async collectPod(c: Session, namespace: string, name: string, pod: ReadOutcome<Pod>, now: Date, sections: Record<string, EvidenceSection>, nodeEventsPromise: Promise<Event[]>, keep: EventFilter): Promise<void> {
-    const [events, policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
-      this.readList<Event>(c, 'list events', (page) => c.core.listNamespacedEvent({ namespace, ...page })),
-      this.readList<NetworkPolicy>(c, 'list networkpolicies', (page) => c.networking.listNamespacedNetworkPolicy({ namespace, ...page })),
-      this.readList<Namespace>(c, 'list namespaces', (page) => c.core.listNamespace({ ...page })),
-      this.readList<Pod>(c, 'list pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
-      this.readList<Service>(c, 'list services', (page) => c.core.listNamespacedService({ namespace, ...page })),
-      this.readList<Endpoints>(c, 'list endpoints', (page) => c.core.listNamespacedEndpoints({ namespace, ...page })),
-      this.readList<Ingress>(c, 'list ingresses', (page) => c.networking.listNamespacedIngress({ namespace, ...page })),
-    ]);
+  private async collectPod(
+    c: Session,
+    namespace: string,
+    name: string,
+    pod: ReadOutcome<Pod>,
+    now: Date,
+    sections: Record<string, EvidenceSection>,
+    nodeEventsPromise: Promise<Event[]>,
+    keep: EventFilter,
+  ): Promise<void> {
+    const [events, policies, namespaces, nsPods, services, endpoints, ingresses] =
+      await Promise.all([
+        this.readList<Event>(c, 'list events', (page) =>
+          c.core.listNamespacedEvent({ namespace, ...page }),
+        ),
+        this.readList<NetworkPolicy>(c, 'list networkpolicies', (page) =>
+          c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
+        ),
+        this.readList<Namespace>(c, 'list namespaces', (page) => c.core.listNamespace({ ...page })),
+        this.readList<Pod>(c, 'list pods', (page) =>
+          c.core.listNamespacedPod({ namespace, ...page }),
+        ),
+        this.readList<Service>(c, 'list services', (page) =>
+          c.core.listNamespacedService({ namespace, ...page }),
+        ),
+        this.readList<Endpoints>(c, 'list endpoints', (page) =>
+          c.core.listNamespacedEndpoints({ namespace, ...page }),
+        ),
+        this.readList<Ingress>(c, 'list ingresses', (page) =>
+          c.networking.listNamespacedIngress({ namespace, ...page }),
+        ),
+      ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
-    const nsEvents = keep(events.ok ? events.value.items ?? [] : []);
+    const nsEvents = keep(events.ok ? (events.value.items ?? []) : []);
 
     // k8s.pods
     sections['k8s.pods'] = pod.ok
-      ? this.section(`kubectl describe pod -n ${namespace} ${name}`, renderDescribePod(pod.value, nsEvents, now), err(events))
-      : this.section(`kubectl describe pod -n ${namespace} ${name}`, formatApiFailure(pod.failure), formatApiFailure(pod.failure));
+      ? this.section(
+          `kubectl describe pod -n ${namespace} ${name}`,
+          renderDescribePod(pod.value, nsEvents, now),
+          err(events),
+        )
+      : this.section(
+          `kubectl describe pod -n ${namespace} ${name}`,
+          formatApiFailure(pod.failure),
+          formatApiFailure(pod.failure),
+        );
 
     // k8s.events: the pod, its owners, services and ingresses in front of it, and its node.
     const p = pod.ok ? pod.value : undefined;
-    const related = new Set<string>([name, ...(p?.metadata?.ownerReferences ?? []).map((o) => o.name)]);
-    for (const o of p?.metadata?.ownerReferences ?? []) if (o.kind === 'ReplicaSet') related.add(o.name.replace(/-[a-z0-9]{5,10}$/, ''));
+    const related = new Set<string>([
+      name,
+      ...(p?.metadata?.ownerReferences ?? []).map((o) => o.name),
+    ]);
+    for (const o of p?.metadata?.ownerReferences ?? [])
+      if (o.kind === 'ReplicaSet') related.add(o.name.replace(/-[a-z0-9]{5,10}$/, ''));
     const podServices = p && services.ok ? servicesSelectingPod(services.value.items ?? [], p) : [];
     for (const s of podServices) related.add(s.metadata?.name ?? '');
-    const ingressList = ingresses.ok ? ingresses.value.items ?? [] : [];
+    const ingressList = ingresses.ok ? (ingresses.value.items ?? []) : [];
     const svcNames = new Set(podServices.map((s) => s.metadata?.name ?? ''));
-    const svcList = services.ok ? services.value.items ?? [] : [];
-    const epList = endpoints.ok ? endpoints.value.items ?? [] : [];
+    const svcList = services.ok ? (services.value.items ?? []) : [];
+    const epList = endpoints.ok ? (endpoints.value.items ?? []) : [];
     // Ingresses in front of the pod's services, and any ingress of the namespace with a broken backend (missing service or port, no ready endpoints).
-    const podIngresses = ingressList.filter((i) => ingressServiceNames(i).some((n) => svcNames.has(n))
-      || resolveIngressBackends(i, svcList, epList).some((r) => r.status !== 'ok' && r.status !== 'resource-backend'));
+    const podIngresses = ingressList.filter(
+      (i) =>
+        ingressServiceNames(i).some((n) => svcNames.has(n)) ||
+        resolveIngressBackends(i, svcList, epList).some(
+          (r) => r.status !== 'ok' && r.status !== 'resource-backend',
+        ),
+    );
     for (const i of podIngresses) related.add(i.metadata?.name ?? '');
     const nodeEvents = await nodeEventsPromise;
     const podEvents = nsEvents.filter((e) => related.has(e.involvedObject.name ?? ''));
-    sections['k8s.events'] = this.section(`kubectl get events -n ${namespace} (pod ${name}, its owners, services, ingresses and node)`, renderGetEvents([...podEvents, ...nodeEvents], now, namespace), err(events));
+    sections['k8s.events'] = this.section(
+      `kubectl get events -n ${namespace} (pod ${name}, its owners, services, ingresses and node)`,
+      renderGetEvents([...podEvents, ...nodeEvents], now, namespace),
+      err(events),
+    );
 
     const [logs, netpol] = await Promise.all([
       this.collectLogs(c, namespace, p),
@@ -297,46 +551,97 @@ export class ClusterReader {
     sections['k8s.networkpolicies'] = netpol;
 
     // k8s.services: services selecting the pod, ingresses routing to them (or to services that do not exist).
-    const svcItems = services.ok ? services.value.items ?? [] : [];
-    const epItems = endpoints.ok ? endpoints.value.items ?? [] : [];
+    const svcItems = services.ok ? (services.value.items ?? []) : [];
+    const epItems = endpoints.ok ? (endpoints.value.items ?? []) : [];
     const parts: string[] = [];
-    const ingressServices = svcItems.filter((s) => podIngresses.some((i) => ingressServiceNames(i).includes(s.metadata?.name ?? '')) && !podServices.includes(s));
-    for (const s of [...podServices, ...ingressServices]) parts.push(`$ kubectl describe service -n ${namespace} ${s.metadata?.name}`, renderDescribeService(s, epItems.find((e) => e.metadata?.name === s.metadata?.name), nsEvents, now));
-    if (podServices.length === 0 && services.ok) parts.push(`No service in namespace ${namespace} selects pod ${name}.\n`);
-    for (const i of podIngresses) parts.push(`$ kubectl describe ingress -n ${namespace} ${i.metadata?.name}`, renderDescribeIngress(i, svcItems, epItems, nsEvents, now));
+    const ingressServices = svcItems.filter(
+      (s) =>
+        podIngresses.some((i) => ingressServiceNames(i).includes(s.metadata?.name ?? '')) &&
+        !podServices.includes(s),
+    );
+    for (const s of [...podServices, ...ingressServices])
+      parts.push(
+        `$ kubectl describe service -n ${namespace} ${s.metadata?.name}`,
+        renderDescribeService(
+          s,
+          epItems.find((e) => e.metadata?.name === s.metadata?.name),
+          nsEvents,
+          now,
+        ),
+      );
+    if (podServices.length === 0 && services.ok)
+      parts.push(`No service in namespace ${namespace} selects pod ${name}.\n`);
+    for (const i of podIngresses)
+      parts.push(
+        `$ kubectl describe ingress -n ${namespace} ${i.metadata?.name}`,
+        renderDescribeIngress(i, svcItems, epItems, nsEvents, now),
+      );
     const resolutions = podIngresses.flatMap((i) => resolveIngressBackends(i, svcItems, epItems));
     const check = renderBackendCheck(resolutions);
     if (check) parts.push(check);
     for (const s of podServices) {
       const ep = epItems.find((e) => e.metadata?.name === s.metadata?.name);
       const ready = (ep?.subsets ?? []).reduce((n, ss) => n + (ss.addresses ?? []).length, 0);
-      if (ready === 0) parts.push(`Paramedic service check: service "${s.metadata?.name}" has no ready endpoints\n`);
+      if (ready === 0)
+        parts.push(
+          `Paramedic service check: service "${s.metadata?.name}" has no ready endpoints\n`,
+        );
     }
     const svcErr = [services, endpoints, ingresses].map(err).filter(Boolean) as string[];
     for (const e of svcErr) parts.push(`${e}\n`);
-    sections['k8s.services'] = this.section(`kubectl describe services,ingresses -n ${namespace} (routing to pod ${name})`, parts.join('\n'), svcErr.length ? svcErr.join('; ') : undefined);
+    sections['k8s.services'] = this.section(
+      `kubectl describe services,ingresses -n ${namespace} (routing to pod ${name})`,
+      parts.join('\n'),
+      svcErr.length ? svcErr.join('; ') : undefined,
+    );
   }
 
-  private renderPolicies(p: Pod | undefined, name: string, policies: ReadOutcome<{ items: NetworkPolicy[] }>, namespaces: ReadOutcome<{ items: Namespace[] }>, nsPods: ReadOutcome<{ items: Pod[] }>): EvidenceSection {
+  private renderPolicies(
+    p: Pod | undefined,
+    name: string,
+    policies: ReadOutcome<{ items: NetworkPolicy[] }>,
+    namespaces: ReadOutcome<{ items: Namespace[] }>,
+    nsPods: ReadOutcome<{ items: Pod[] }>,
+  ): EvidenceSection {
     const command = `kubectl describe networkpolicy -n ${p?.metadata?.namespace ?? ''}`;
-    if (!policies.ok) return this.section(command, formatApiFailure(policies.failure), formatApiFailure(policies.failure));
-    if (!p) return this.section(command, `pod ${name} could not be read; policies not evaluated\n`, 'pod not read');
+    if (!policies.ok)
+      return this.section(
+        command,
+        formatApiFailure(policies.failure),
+        formatApiFailure(policies.failure),
+      );
+    if (!p)
+      return this.section(
+        command,
+        `pod ${name} could not be read; policies not evaluated\n`,
+        'pod not read',
+      );
     const all = (policies.value.items ?? []).map(normalizeNetworkPolicy);
-    const nsLabels = (ns: string) => (namespaces.ok ? (namespaces.value.items ?? []).find((n) => n.metadata?.name === ns)?.metadata?.labels : undefined) ?? { 'kubernetes.io/metadata.name': ns };
+    const nsLabels = (ns: string) =>
+      (namespaces.ok
+        ? (namespaces.value.items ?? []).find((n) => n.metadata?.name === ns)?.metadata?.labels
+        : undefined) ?? { 'kubernetes.io/metadata.name': ns };
     const ns = p.metadata?.namespace ?? 'default';
     const self = { pod: p, namespaceLabels: nsLabels(ns) };
     // Peers: one pod per distinct label set in the namespace (bounded), plus explicit ones.
     const seen = new Set<string>();
     const peers: Pod[] = [];
-    for (const q of nsPods.ok ? nsPods.value.items ?? [] : []) {
+    for (const q of nsPods.ok ? (nsPods.value.items ?? []) : []) {
       if (q.metadata?.name === p.metadata?.name) continue;
-      const key = JSON.stringify(Object.entries(q.metadata?.labels ?? {}).filter(([k]) => k !== 'pod-template-hash').sort());
+      const key = JSON.stringify(
+        Object.entries(q.metadata?.labels ?? {})
+          .filter(([k]) => k !== 'pod-template-hash')
+          .sort(),
+      );
       if (seen.has(key) || peers.length >= 8) continue;
       seen.add(key);
       peers.push(q);
     }
     const flows: FlowJudgement[] = [];
-    const portsOf = (q: Pod) => (q.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((pt) => ({ port: pt.containerPort, protocol: pt.protocol ?? 'TCP' })));
+    const portsOf = (q: Pod) =>
+      (q.spec?.containers ?? []).flatMap((c) =>
+        (c.ports ?? []).map((pt) => ({ port: pt.containerPort, protocol: pt.protocol ?? 'TCP' })),
+      );
     const isolated = all.length > 0;
     if (isolated) {
       for (const q of peers) {
@@ -345,40 +650,102 @@ export class ClusterReader {
         for (const pt of portsOf(q)) flows.push(judgeFlow(all, self, peer, pt.port, pt.protocol));
       }
       for (const f of this.o.ingressFrom ?? []) {
-        const q = (nsPods.ok ? nsPods.value.items ?? [] : []).find((x) => x.metadata?.name === f.pod && x.metadata?.namespace === f.namespace);
-        const peer = q ? { pod: q, namespaceLabels: nsLabels(f.namespace) } : { pod: { metadata: { name: f.pod, namespace: f.namespace } } as Pod, namespaceLabels: nsLabels(f.namespace) };
-        for (const port of f.port !== undefined ? [f.port] : portsOf(p).map((x) => x.port)) flows.push(judgeFlow(all, peer, self, port, f.protocol ?? 'TCP'));
+        const q = (nsPods.ok ? (nsPods.value.items ?? []) : []).find(
+          (x) => x.metadata?.name === f.pod && x.metadata?.namespace === f.namespace,
+        );
+        const peer = q
+          ? { pod: q, namespaceLabels: nsLabels(f.namespace) }
+          : {
+              pod: { metadata: { name: f.pod, namespace: f.namespace } } as Pod,
+              namespaceLabels: nsLabels(f.namespace),
+            };
+        for (const port of f.port !== undefined ? [f.port] : portsOf(p).map((x) => x.port))
+          flows.push(judgeFlow(all, peer, self, port, f.protocol ?? 'TCP'));
       }
       // DNS: egress to CoreDNS on 53/UDP (only the sender's egress can be judged from this namespace's policies).
-      const dns: Pod = { metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] } };
-      flows.push(judgeFlow(all, self, { pod: dns, namespaceLabels: nsLabels('kube-system') }, 53, 'UDP'));
+      const dns: Pod = {
+        metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+        spec: {
+          containers: [
+            { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
+          ],
+        },
+      };
+      flows.push(
+        judgeFlow(all, self, { pod: dns, namespaceLabels: nsLabels('kube-system') }, 53, 'UDP'),
+      );
     }
     const deniedPeers = new Set(flows.filter((f) => !f.allowed).flatMap((f) => [f.from, f.to]));
-    const shownPods = [p, ...peers.filter((q) => deniedPeers.has(`${q.metadata?.namespace}/${q.metadata?.name}`))];
-    const shown = all.filter((pol) => shownPods.some((q) => policiesSelectingPod([pol], q).length > 0));
-    return this.section(command, renderNetworkPolicySection(`${ns}/${name}`, shown, flows, all.length));
+    const shownPods = [
+      p,
+      ...peers.filter((q) => deniedPeers.has(`${q.metadata?.namespace}/${q.metadata?.name}`)),
+    ];
+    const shown = all.filter((pol) =>
+      shownPods.some((q) => policiesSelectingPod([pol], q).length > 0),
+    );
+    return this.section(
+      command,
+      renderNetworkPolicySection(`${ns}/${name}`, shown, flows, all.length),
+    );
   }
 
-  private async collectLogs(c: Session, namespace: string, p: Pod | undefined): Promise<EvidenceSection> {
-    if (!p) return this.section(`kubectl logs -n ${namespace}`, 'pod could not be read; no logs\n', 'pod not read');
+  private async collectLogs(
+    c: Session,
+    namespace: string,
+    p: Pod | undefined,
+  ): Promise<EvidenceSection> {
+    if (!p)
+      return this.section(
+        `kubectl logs -n ${namespace}`,
+        'pod could not be read; no logs\n',
+        'pod not read',
+      );
     const name = p.metadata?.name ?? '';
     const reads: { header: string; work: () => Promise<unknown> }[] = [];
     for (const cont of p.spec?.containers ?? []) {
       const status = (p.status?.containerStatuses ?? []).find((s) => s.name === cont.name);
-      const base = { name, namespace, container: cont.name, tailLines: this.o.logTailLines, limitBytes: this.o.logLimitBytes };
+      const base = {
+        name,
+        namespace,
+        container: cont.name,
+        tailLines: this.o.logTailLines,
+        limitBytes: this.o.logLimitBytes,
+      };
       if (status?.state?.running || status?.state?.terminated || status?.lastState?.terminated) {
-        reads.push({ header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`, work: () => c.core.readNamespacedPodLog(base) });
+        reads.push({
+          header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`,
+          work: () => c.core.readNamespacedPodLog(base),
+        });
       }
       if ((status?.restartCount ?? 0) > 0 || status?.lastState?.terminated) {
-        reads.push({ header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`, work: () => c.core.readNamespacedPodLog({ ...base, previous: true }) });
+        reads.push({
+          header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`,
+          work: () => c.core.readNamespacedPodLog({ ...base, previous: true }),
+        });
       }
     }
     // CoreDNS: a short tail of up to two pods, so a DNS failure shows both sides.
     if (namespace !== 'kube-system' || !/^coredns-/.test(name)) {
-      const dns = await this.readList<Pod>(c, 'list coredns pods', (page) => c.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns', ...page }));
-      for (const d of (dns.ok ? dns.value.items ?? [] : []).slice(0, 2)) {
+      const dns = await this.readList<Pod>(c, 'list coredns pods', (page) =>
+        c.core.listNamespacedPod({
+          namespace: 'kube-system',
+          labelSelector: 'k8s-app=kube-dns',
+          ...page,
+        }),
+      );
+      for (const d of (dns.ok ? (dns.value.items ?? []) : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
-        reads.push({ header: `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`, work: () => c.core.readNamespacedPodLog({ name: dn, namespace: 'kube-system', container: 'coredns', tailLines: 20, limitBytes: 8 * 1024 }) });
+        reads.push({
+          header: `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`,
+          work: () =>
+            c.core.readNamespacedPodLog({
+              name: dn,
+              namespace: 'kube-system',
+              container: 'coredns',
+              tailLines: 20,
+              limitBytes: 8 * 1024,
+            }),
+        });
       }
     }
     const results = await Promise.all(reads.map((r) => this.read<string>(c, r.header, r.work)));
@@ -388,9 +755,17 @@ export class ClusterReader {
       const res = results[i]!;
       parts.push(r.header);
       if (res.ok) parts.push(String(res.value ?? '').replace(/\n$/, ''));
-      else { const e = formatApiFailure(res.failure); parts.push(e); errors.push(e); }
+      else {
+        const e = formatApiFailure(res.failure);
+        parts.push(e);
+        errors.push(e);
+      }
     });
     if (reads.length === 0) parts.push(`(no container of pod ${name} has started yet: no logs)`);
-    return this.section(`kubectl logs -n ${namespace} ${name} --all-containers (current and --previous, --tail=${this.o.logTailLines})`, `${parts.join('\n')}\n`, errors.length ? errors.join('; ') : undefined);
+    return this.section(
+      `kubectl logs -n ${namespace} ${name} --all-containers (current and --previous, --tail=${this.o.logTailLines})`,
+      `${parts.join('\n')}\n`,
+      errors.length ? errors.join('; ') : undefined,
+    );
   }
 }

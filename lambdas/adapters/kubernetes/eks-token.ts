@@ -41,19 +41,35 @@ export interface EksTokenOptions {
 export async function createEksToken(options: EksTokenOptions): Promise<EksToken> {
   const hostname = `sts.${options.region}.amazonaws.com`;
   // Resolved here rather than by the signer: the token may live no longer than these credentials.
-  const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
-  const signer = new SignatureV4({ credentials, region: options.region, service: 'sts', sha256: Hash.bind(null, 'sha256') });
+  const credentials =
+    typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+  const signer = new SignatureV4({
+    credentials,
+    region: options.region,
+    service: 'sts',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signedAt = options.now ?? new Date();
-  const signed = await signer.presign(new HttpRequest({
-    method: 'GET', protocol: 'https:', hostname, path: '/',
-    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { host: hostname, [CLUSTER_ID_HEADER]: options.clusterName },
-  }), { expiresIn: 60, signingDate: signedAt });
+  const signed = await signer.presign(
+    new HttpRequest({
+      method: 'GET',
+      protocol: 'https:',
+      hostname,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: hostname, [CLUSTER_ID_HEADER]: options.clusterName },
+    }),
+    { expiresIn: 60, signingDate: signedAt },
+  );
   const query = Object.entries(signed.query as Record<string, string>)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-  const token = EKS_TOKEN_PREFIX + Buffer.from(`https://${hostname}/?${query}`).toString('base64url');
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  const token =
+    EKS_TOKEN_PREFIX + Buffer.from(`https://${hostname}/?${query}`).toString('base64url');
   const lifetimeEnd = signedAt.getTime() + TOKEN_LIFETIME_MS;
-  const expiresAt = new Date(Math.min(lifetimeEnd, credentials.expiration?.getTime() ?? lifetimeEnd));
+  const expiresAt = new Date(
+    Math.min(lifetimeEnd, credentials.expiration?.getTime() ?? lifetimeEnd),
+  );
   return { token, signedAt, expiresAt };
 }
 
@@ -61,12 +77,18 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
 export class EksTokenSource {
   private current?: EksToken;
 
-  constructor(private readonly options: Omit<EksTokenOptions, 'now'>, private readonly clock: { now(): Date } = { now: () => new Date() }) {}
+  constructor(
+    private readonly options: Omit<EksTokenOptions, 'now'>,
+    private readonly clock: { now(): Date } = { now: () => new Date() },
+  ) {}
 
   /** A token valid for at least two more minutes (unless the credentials provider hands out credentials closer to expiry). */
   async get(): Promise<EksToken> {
     const now = this.clock.now();
-    if (!this.current || now.getTime() >= this.current.expiresAt.getTime() - TOKEN_REFRESH_BEFORE_MS) {
+    if (
+      !this.current ||
+      now.getTime() >= this.current.expiresAt.getTime() - TOKEN_REFRESH_BEFORE_MS
+    ) {
       this.current = await createEksToken({ ...this.options, now });
     }
     return this.current;

@@ -53,14 +53,30 @@ export class ActionParameterError extends Error {
 }
 
 /** Reads a string parameter, falling back to the incident target. */
-export function stringParam(actionId: string, params: ActionParams, name: string, fallback?: string): string {
+export function stringParam(
+  actionId: string,
+  params: ActionParams,
+  name: string,
+  fallback?: string,
+): string {
   const v = params[name] ?? fallback;
-  if (typeof v !== 'string' || v === '') throw new ActionParameterError(actionId, name, 'is required (a name, e.g. from the incident target)');
+  if (typeof v !== 'string' || v === '')
+    throw new ActionParameterError(
+      actionId,
+      name,
+      'is required (a name, e.g. from the incident target)',
+    );
   return v;
 }
 
 /** Builds a result. */
-export function result(status: ExecutionStatus, report: string, dryRun: boolean, changes: readonly string[] = [], undone: readonly string[] = []): ExecutionResult {
+export function result(
+  status: ExecutionStatus,
+  report: string,
+  dryRun: boolean,
+  changes: readonly string[] = [],
+  undone: readonly string[] = [],
+): ExecutionResult {
   return { status, changes, undone, report, dryRun };
 }
 

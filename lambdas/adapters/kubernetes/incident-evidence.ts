@@ -17,18 +17,37 @@ export type KubernetesIncidentTarget = ClusterLocation & {
  * per-section errors), or as a part with no bundle and the reason.
  */
 export class KubernetesIncidentEvidence {
-  constructor(private readonly accessFor: KubeAccessFor, private readonly options: ClusterReadOptions) {}
+  constructor(
+    private readonly accessFor: KubeAccessFor,
+    private readonly options: ClusterReadOptions,
+  ) {}
 
   /** Reads the cluster's view of the target. */
   async collect(target: KubernetesIncidentTarget): Promise<EvidencePart> {
     const reference = `eks:${target.cluster}`;
     try {
-      const reader = new ClusterReader(this.accessFor(target.cluster, locationOf(target.account, target.region)), this.options);
-      const bundle = await reader.collect({ cluster: target.cluster, ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}),
-        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}), ...(target.remediatedAt ? { remediatedAt: target.remediatedAt } : {}), ...(target.lookbackMinutes !== undefined ? { lookbackMinutes: target.lookbackMinutes } : {}) });
+      const reader = new ClusterReader(
+        this.accessFor(target.cluster, locationOf(target.account, target.region)),
+        this.options,
+      );
+      const bundle = await reader.collect({
+        cluster: target.cluster,
+        ...(target.node ? { node: target.node } : {}),
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+        ...(target.pod ? { pod: target.pod } : {}),
+        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}),
+        ...(target.remediatedAt ? { remediatedAt: target.remediatedAt } : {}),
+        ...(target.lookbackMinutes !== undefined
+          ? { lookbackMinutes: target.lookbackMinutes }
+          : {}),
+      });
       return { kind: 'kubernetes-api', bundle, reference };
     } catch (error) {
-      return { kind: 'kubernetes-api', reference, error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint` };
+      return {
+        kind: 'kubernetes-api',
+        reference,
+        error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint`,
+      };
     }
   }
 }

@@ -1,5 +1,11 @@
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
-import { AppsV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  VersionApi,
+} from '@kubernetes/client-node';
 import { EksTokenSource, type EksTokenOptions } from './eks-token.js';
 
 /** The typed API clients one read or action needs, bound to one KubeConfig. */
@@ -31,14 +37,23 @@ export class KubeAccessError extends Error {
 function clientsFor(kc: KubeConfig, clusterName: string): KubeClients {
   const server = kc.getCurrentCluster()?.server ?? '';
   return {
-    kubeConfig: kc, server, clusterName,
-    core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api),
-    networking: kc.makeApiClient(NetworkingV1Api), version: kc.makeApiClient(VersionApi),
+    kubeConfig: kc,
+    server,
+    clusterName,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    networking: kc.makeApiClient(NetworkingV1Api),
+    version: kc.makeApiClient(VersionApi),
   };
 }
 
 /** Builds a KubeConfig for a bearer token against an endpoint with a base64 PEM CA (as EKS returns it). */
-export function tokenKubeConfig(clusterName: string, server: string, caData: string, token: string): KubeConfig {
+export function tokenKubeConfig(
+  clusterName: string,
+  server: string,
+  caData: string,
+  token: string,
+): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: clusterName, server, caData, skipTLSVerify: false }],
@@ -71,17 +86,32 @@ export class EksKubeAccess implements KubeAccess {
 
   async clients(): Promise<KubeClients> {
     if (!this.cluster) {
-      const out = await this.options.eks.send(new DescribeClusterCommand({ name: this.options.clusterName }));
+      const out = await this.options.eks.send(
+        new DescribeClusterCommand({ name: this.options.clusterName }),
+      );
       const endpoint = out.cluster?.endpoint;
       const caData = out.cluster?.certificateAuthority?.data;
       if (!endpoint || !caData) {
-        throw new KubeAccessError(`EKS cluster ${this.options.clusterName} has no endpoint or CA yet (status ${out.cluster?.status ?? 'unknown'}); wait until it is ACTIVE`);
+        throw new KubeAccessError(
+          `EKS cluster ${this.options.clusterName} has no endpoint or CA yet (status ${out.cluster?.status ?? 'unknown'}); wait until it is ACTIVE`,
+        );
       }
       this.cluster = { endpoint, caData };
     }
     const token = await this.tokens.get();
     if (this.cached?.token !== token.token) {
-      this.cached = { token: token.token, clients: clientsFor(tokenKubeConfig(this.options.clusterName, this.cluster.endpoint, this.cluster.caData, token.token), this.options.clusterName) };
+      this.cached = {
+        token: token.token,
+        clients: clientsFor(
+          tokenKubeConfig(
+            this.options.clusterName,
+            this.cluster.endpoint,
+            this.cluster.caData,
+            token.token,
+          ),
+          this.options.clusterName,
+        ),
+      };
     }
     return this.cached.clients;
   }
@@ -96,15 +126,27 @@ export class KubeconfigAccess implements KubeAccess {
     try {
       this.kc.loadFromFile(file);
     } catch (cause) {
-      throw new KubeAccessError(`cannot read kubeconfig ${file}: ${(cause as Error).message}`, { cause });
+      throw new KubeAccessError(`cannot read kubeconfig ${file}: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     if (context) {
       if (!this.kc.getContexts().some((c) => c.name === context)) {
-        throw new KubeAccessError(`kubeconfig ${file} has no context "${context}"; it has: ${this.kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+        throw new KubeAccessError(
+          `kubeconfig ${file} has no context "${context}"; it has: ${
+            this.kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          }`,
+        );
       }
       this.kc.setCurrentContext(context);
     }
-    if (!this.kc.getCurrentCluster()) throw new KubeAccessError(`kubeconfig ${file}: current context has no cluster; pass --context`);
+    if (!this.kc.getCurrentCluster())
+      throw new KubeAccessError(
+        `kubeconfig ${file}: current context has no cluster; pass --context`,
+      );
   }
 
   async clients(): Promise<KubeClients> {

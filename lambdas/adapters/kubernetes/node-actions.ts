@@ -2,7 +2,15 @@ import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/clien
 import { planDrain, type PodRef } from '../../core/kubernetes/drain-plan.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import { statusOf } from './api-errors.js';
-import { realSleep, result, stringParam, type ActionExecutor, type ActionParams, type ExecutionContext, type ExecutionResult } from './executor.js';
+import {
+  realSleep,
+  result,
+  stringParam,
+  type ActionExecutor,
+  type ActionParams,
+  type ExecutionContext,
+  type ExecutionResult,
+} from './executor.js';
 import type { KubeClients } from './kube-access.js';
 import { listAllPages } from './paged-list.js';
 
@@ -34,12 +42,26 @@ export function isConflict(error: unknown): boolean {
  * otherwise the patch is retried on the fresh version. Other errors are thrown.
  * @returns whether this call changed the node.
  */
-async function setUnschedulable(c: KubeClients, name: string, value: boolean, node: Node): Promise<boolean> {
+async function setUnschedulable(
+  c: KubeClients,
+  name: string,
+  value: boolean,
+  node: Node,
+): Promise<boolean> {
   let current = node;
   for (let attempt = 1; ; attempt++) {
     const resourceVersion = current.metadata?.resourceVersion;
     try {
-      await c.core.patchNode({ name, body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { unschedulable: value ? true : null } } }, MERGE);
+      await c.core.patchNode(
+        {
+          name,
+          body: {
+            ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
+            spec: { unschedulable: value ? true : null },
+          },
+        },
+        MERGE,
+      );
       return true;
     } catch (error) {
       if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
@@ -60,17 +82,35 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
       try {
         node = (await c.core.readNode({ name })) as unknown as Node;
       } catch (error) {
-        return result('failed', `could not read node ${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+        return result(
+          'failed',
+          `could not read node ${name} (${describeFailure(error)}); nothing changed`,
+          ctx.dryRun,
+        );
       }
       if ((node.spec?.unschedulable === true) === want) {
-        return result('unchanged', `node ${name} is already ${want ? 'cordoned (unschedulable)' : 'schedulable'}; nothing to do`, ctx.dryRun);
+        return result(
+          'unchanged',
+          `node ${name} is already ${want ? 'cordoned (unschedulable)' : 'schedulable'}; nothing to do`,
+          ctx.dryRun,
+        );
       }
       const change = `node ${name}: spec.unschedulable ${!want} -> ${want}`;
-      if (ctx.dryRun) return result('changed', `dry run: would ${verb} node ${name}`, true, [change]);
+      if (ctx.dryRun)
+        return result('changed', `dry run: would ${verb} node ${name}`, true, [change]);
       try {
-        if (!(await setUnschedulable(c, name, want, node))) return result('unchanged', `node ${name} was ${want ? 'cordoned' : 'uncordoned'} by another writer while this action ran; nothing to do`, false);
+        if (!(await setUnschedulable(c, name, want, node)))
+          return result(
+            'unchanged',
+            `node ${name} was ${want ? 'cordoned' : 'uncordoned'} by another writer while this action ran; nothing to do`,
+            false,
+          );
       } catch (error) {
-        return result('failed', `${verb} of node ${name} failed (${describeFailure(error)}); nothing changed. Retry, or check the role's "patch nodes" permission`, false);
+        return result(
+          'failed',
+          `${verb} of node ${name} failed (${describeFailure(error)}); nothing changed. Retry, or check the role's "patch nodes" permission`,
+          false,
+        );
       }
       return result('changed', `${verb}ed node ${name}`, false, [change]);
     },
@@ -87,7 +127,12 @@ const podKey = (p: PodRef) => `${p.namespace}/${p.name}`;
 /** Outcome of evicting one pod. */
 type EvictionOutcome = { ok: true } | { ok: false; reason: string; pdb: boolean };
 
-async function evictWithRetry(c: KubeClients, ref: PodRef, deadline: number, ctx: ExecutionContext): Promise<EvictionOutcome> {
+async function evictWithRetry(
+  c: KubeClients,
+  ref: PodRef,
+  deadline: number,
+  ctx: ExecutionContext,
+): Promise<EvictionOutcome> {
   const sleep = ctx.sleep ?? realSleep;
   let delay = 1000;
   let serverErrors = 0;
@@ -95,7 +140,15 @@ async function evictWithRetry(c: KubeClients, ref: PodRef, deadline: number, ctx
   let pdb = false;
   for (;;) {
     try {
-      await c.core.createNamespacedPodEviction({ name: ref.name, namespace: ref.namespace, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: ref.name, namespace: ref.namespace } } });
+      await c.core.createNamespacedPodEviction({
+        name: ref.name,
+        namespace: ref.namespace,
+        body: {
+          apiVersion: 'policy/v1',
+          kind: 'Eviction',
+          metadata: { name: ref.name, namespace: ref.namespace },
+        },
+      });
       return { ok: true };
     } catch (error) {
       const code = error instanceof ApiException ? error.code : undefined;
@@ -105,7 +158,8 @@ async function evictWithRetry(c: KubeClients, ref: PodRef, deadline: number, ctx
         // 429 is either a PodDisruptionBudget refusal or API priority-and-fairness throttling; both mean "later".
         pdb = /disruption budget/i.test(last);
         const retryAfter = Number((error as ApiException<unknown>).headers?.['retry-after']);
-        if (Number.isFinite(retryAfter) && retryAfter > 0) delay = Math.max(delay, retryAfter * 1000);
+        if (Number.isFinite(retryAfter) && retryAfter > 0)
+          delay = Math.max(delay, retryAfter * 1000);
       } else if (code !== undefined && code >= 500 && serverErrors < 3) {
         serverErrors++;
       } else {
@@ -118,7 +172,12 @@ async function evictWithRetry(c: KubeClients, ref: PodRef, deadline: number, ctx
   }
 }
 
-async function waitGone(c: KubeClients, refs: readonly PodRef[], deadline: number, ctx: ExecutionContext): Promise<PodRef[]> {
+async function waitGone(
+  c: KubeClients,
+  refs: readonly PodRef[],
+  deadline: number,
+  ctx: ExecutionContext,
+): Promise<PodRef[]> {
   const sleep = ctx.sleep ?? realSleep;
   let remaining = [...refs];
   for (;;) {
@@ -153,31 +212,66 @@ export const drainNode: ActionExecutor = {
     let pods: Pod[];
     try {
       node = (await c.core.readNode({ name })) as unknown as Node;
-      const listed = await listAllPages((page) => c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }), { maxItems: MAX_PODS_PER_NODE });
-      if (listed.cut) return result('failed', `node ${name} lists ${listed.cut}; refusing to drain a node whose pods could not all be read`, ctx.dryRun);
+      const listed = await listAllPages(
+        (page) =>
+          c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+        { maxItems: MAX_PODS_PER_NODE },
+      );
+      if (listed.cut)
+        return result(
+          'failed',
+          `node ${name} lists ${listed.cut}; refusing to drain a node whose pods could not all be read`,
+          ctx.dryRun,
+        );
       pods = listed.items as unknown as Pod[];
     } catch (error) {
-      return result('failed', `could not read node ${name} or its pods (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+      return result(
+        'failed',
+        `could not read node ${name} or its pods (${describeFailure(error)}); nothing changed`,
+        ctx.dryRun,
+      );
     }
     const plan = planDrain(pods);
     const skipped = plan.skip.map((s) => `${podKey(s)} (${s.reason})`);
     if (plan.blockers.length > 0) {
-      return result('blocked', `drain of ${name} refused before any change: ${plan.blockers.map((b) => `${podKey(b)}: ${b.reason}`).join('; ')}. Move or delete these pods by hand, then drain again`, ctx.dryRun);
+      return result(
+        'blocked',
+        `drain of ${name} refused before any change: ${plan.blockers.map((b) => `${podKey(b)}: ${b.reason}`).join('; ')}. Move or delete these pods by hand, then drain again`,
+        ctx.dryRun,
+      );
     }
     const wasCordoned = node.spec?.unschedulable === true;
-    const planned = [...(wasCordoned ? [] : [`node ${name}: spec.unschedulable false -> true`]), ...plan.evict.map((p) => `evict pod ${podKey(p)}`)];
+    const planned = [
+      ...(wasCordoned ? [] : [`node ${name}: spec.unschedulable false -> true`]),
+      ...plan.evict.map((p) => `evict pod ${podKey(p)}`),
+    ];
     if (plan.evict.length === 0 && wasCordoned) {
-      return result('unchanged', `node ${name} is cordoned and has no pods to evict (skipped: ${skipped.join(', ') || 'none'}); nothing to do`, ctx.dryRun);
+      return result(
+        'unchanged',
+        `node ${name} is cordoned and has no pods to evict (skipped: ${skipped.join(', ') || 'none'}); nothing to do`,
+        ctx.dryRun,
+      );
     }
-    if (ctx.dryRun) return result('changed', `dry run: would drain ${name}: ${planned.join('; ')}${skipped.length ? `; skip ${skipped.join(', ')}` : ''}`, true, planned);
+    if (ctx.dryRun)
+      return result(
+        'changed',
+        `dry run: would drain ${name}: ${planned.join('; ')}${skipped.length ? `; skip ${skipped.join(', ')}` : ''}`,
+        true,
+        planned,
+      );
     const changes: string[] = [];
     let cordonedByOther = false;
     if (!wasCordoned) {
       try {
-        if (await setUnschedulable(c, name, true, node)) changes.push(`node ${name}: spec.unschedulable false -> true`);
+        if (await setUnschedulable(c, name, true, node))
+          changes.push(`node ${name}: spec.unschedulable false -> true`);
         else cordonedByOther = true;
       } catch (error) {
-        return result('failed', `could not cordon ${name} (${describeFailure(error)}); nothing changed`, false);
+        return result(
+          'failed',
+          `could not cordon ${name} (${describeFailure(error)}); nothing changed`,
+          false,
+        );
       }
     }
     const failures: string[] = [];
@@ -185,14 +279,22 @@ export const drainNode: ActionExecutor = {
     const evicted: PodRef[] = [];
     for (const ref of plan.evict) {
       const out = await evictWithRetry(c, ref, deadline, ctx);
-      if (out.ok) { evicted.push(ref); changes.push(`evicted pod ${podKey(ref)}`); } else {
+      if (out.ok) {
+        evicted.push(ref);
+        changes.push(`evicted pod ${podKey(ref)}`);
+      } else {
         failures.push(`${podKey(ref)}: ${out.reason}`);
         if (out.pdb) pdbBlocked.push(podKey(ref));
       }
     }
     const lingering = failures.length === 0 ? await waitGone(c, evicted, deadline, ctx) : [];
     if (failures.length === 0 && lingering.length === 0) {
-      return result('changed', `drained ${name}: evicted ${evicted.length} pod(s)${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`, false, changes);
+      return result(
+        'changed',
+        `drained ${name}: evicted ${evicted.length} pod(s)${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
+        false,
+        changes,
+      );
     }
     const undone: string[] = [];
     let undoNote = '';
@@ -206,10 +308,20 @@ export const drainNode: ActionExecutor = {
         undoNote = ` Could NOT uncordon ${name} (${describeFailure(error)}): run "kubectl uncordon ${name}".`;
       }
     }
-    const pdbNote = pdbBlocked.length > 0
-      ? ` PodDisruptionBudgets kept refusing the eviction of ${pdbBlocked.join(', ')} until the ${timeoutSeconds}s deadline; no pod was deleted around a budget. Scale up the workload or wait for its pods to become healthy, then drain again.`
-      : '';
-    const lingerNote = lingering.length > 0 ? ` Evicted pods still terminating at the deadline: ${lingering.map(podKey).join(', ')}.` : '';
-    return result('failed', `drain of ${name} did not finish: ${failures.join('; ') || 'pods did not terminate in time'}.${pdbNote}${lingerNote} ${evicted.length} pod(s) were evicted and cannot be put back.${undoNote}`, false, changes, undone);
+    const pdbNote =
+      pdbBlocked.length > 0
+        ? ` PodDisruptionBudgets kept refusing the eviction of ${pdbBlocked.join(', ')} until the ${timeoutSeconds}s deadline; no pod was deleted around a budget. Scale up the workload or wait for its pods to become healthy, then drain again.`
+        : '';
+    const lingerNote =
+      lingering.length > 0
+        ? ` Evicted pods still terminating at the deadline: ${lingering.map(podKey).join(', ')}.`
+        : '';
+    return result(
+      'failed',
+      `drain of ${name} did not finish: ${failures.join('; ') || 'pods did not terminate in time'}.${pdbNote}${lingerNote} ${evicted.length} pod(s) were evicted and cannot be put back.${undoNote}`,
+      false,
+      changes,
+      undone,
+    );
   },
 };

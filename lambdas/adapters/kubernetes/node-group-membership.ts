@@ -15,7 +15,8 @@ import { listAllPages } from './paged-list.js';
 /** The label EKS managed node groups put on their nodes. */
 export const NODEGROUP_LABEL = 'eks.amazonaws.com/nodegroup';
 
-const memberId = (node: V1Node): string => instanceIdFromProviderId(node.spec?.providerID) ?? node.metadata?.name ?? '';
+const memberId = (node: V1Node): string =>
+  instanceIdFromProviderId(node.spec?.providerID) ?? node.metadata?.name ?? '';
 
 function outOfService(node: V1Node): string | undefined {
   if (node.spec?.unschedulable) return 'cordoned';
@@ -34,11 +35,23 @@ export class NodeGroupMembership implements GroupMembership {
     const node = await c.core.readNode({ name: target.node });
     const nodegroup = node.metadata?.labels?.[NODEGROUP_LABEL];
     if (!nodegroup) return undefined;
-    const list = await listAllPages<V1Node>((page) => c.core.listNode({ labelSelector: `${NODEGROUP_LABEL}=${nodegroup}`, ...page }));
+    const list = await listAllPages<V1Node>((page) =>
+      c.core.listNode({ labelSelector: `${NODEGROUP_LABEL}=${nodegroup}`, ...page }),
+    );
     // A cut list would understate the group's share out of service: better undecided than wrong.
     if (list.cut) throw new Error(`node group ${nodegroup} of ${target.cluster}: ${list.cut}`);
     const members = list.items.map(memberId).filter(Boolean);
-    const out = Object.fromEntries(list.items.flatMap((n) => { const why = outOfService(n); return why ? [[memberId(n), why]] : []; }));
-    return { kind: 'node-group', name: `${target.cluster}/${nodegroup}`, members, outOfService: out };
+    const out = Object.fromEntries(
+      list.items.flatMap((n) => {
+        const why = outOfService(n);
+        return why ? [[memberId(n), why]] : [];
+      }),
+    );
+    return {
+      kind: 'node-group',
+      name: `${target.cluster}/${nodegroup}`,
+      members,
+      outOfService: out,
+    };
   }
 }

@@ -20,7 +20,11 @@ export interface PagedList<T> {
 /** One page as client-node returns it. */
 export interface ListPage<T> {
   readonly items?: T[];
-  readonly metadata?: { readonly _continue?: string; readonly continue?: string; readonly remainingItemCount?: number };
+  readonly metadata?: {
+    readonly _continue?: string;
+    readonly continue?: string;
+    readonly remainingItemCount?: number;
+  };
 }
 
 const DEFAULTS: Required<ListBounds> = { pageSize: 250, maxPages: 20, maxItems: 2000 };
@@ -30,7 +34,10 @@ const DEFAULTS: Required<ListBounds> = { pageSize: 250, maxPages: 20, maxItems: 
  * outlived an etcd compaction) restarts the list once from the beginning, as the API asks for a
  * consistent list; other errors are thrown to the caller, which records them in its section.
  */
-export async function listAllPages<T>(fetchPage: (options: { limit: number; _continue?: string }) => Promise<ListPage<T>>, bounds: ListBounds = {}): Promise<PagedList<T>> {
+export async function listAllPages<T>(
+  fetchPage: (options: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  bounds: ListBounds = {},
+): Promise<PagedList<T>> {
   const b = { ...DEFAULTS, ...bounds };
   let restarted = false;
   for (;;) {
@@ -39,19 +46,29 @@ export async function listAllPages<T>(fetchPage: (options: { limit: number; _con
     let pages = 0;
     try {
       do {
-        const page = await fetchPage({ limit: Math.min(b.pageSize, b.maxItems - items.length), ...(token ? { _continue: token } : {}) });
+        const page = await fetchPage({
+          limit: Math.min(b.pageSize, b.maxItems - items.length),
+          ...(token ? { _continue: token } : {}),
+        });
         pages++;
         items.push(...(page.items ?? []));
         token = page.metadata?._continue ?? page.metadata?.continue ?? undefined;
         if (token && items.length >= b.maxItems) {
           const more = page.metadata?.remainingItemCount;
-          return { items: items.slice(0, b.maxItems), cut: `more than ${b.maxItems} items${more !== undefined ? ` (${more} not read)` : ''}` };
+          return {
+            items: items.slice(0, b.maxItems),
+            cut: `more than ${b.maxItems} items${more !== undefined ? ` (${more} not read)` : ''}`,
+          };
         }
-        if (token && pages >= b.maxPages) return { items, cut: `more than ${b.maxPages} pages of ${b.pageSize}` };
+        if (token && pages >= b.maxPages)
+          return { items, cut: `more than ${b.maxPages} pages of ${b.pageSize}` };
       } while (token);
       return { items };
     } catch (error) {
-      if (httpStatusOf(error) === 410 && token && !restarted) { restarted = true; continue; }
+      if (httpStatusOf(error) === 410 && token && !restarted) {
+        restarted = true;
+        continue;
+      }
       throw error;
     }
   }

@@ -1,7 +1,13 @@
 import { podBelongsToWorkload } from '../../core/kubernetes/alarm-targets.js';
 import { formatApiFailure } from '../../core/kubernetes/render/cluster-status.js';
 import {
-  checkKubernetesState, type DiagnosisBaseline, type Observation, type ObservedKubernetesState, type ObservedNode, type ObservedPod, type StateCheck,
+  checkKubernetesState,
+  type DiagnosisBaseline,
+  type Observation,
+  type ObservedKubernetesState,
+  type ObservedNode,
+  type ObservedPod,
+  type StateCheck,
 } from '../../core/kubernetes/state-checks.js';
 import type { Node, Pod, Timestamp } from '../../core/kubernetes/types.js';
 import { locationOf } from '../../core/workflow/target-location.js';
@@ -21,15 +27,24 @@ export interface VerifyTarget {
   readonly pod?: string;
 }
 
-const iso = (t: Timestamp | undefined) => (t === undefined ? undefined : t instanceof Date ? t.toISOString() : t);
+const iso = (t: Timestamp | undefined) =>
+  t === undefined ? undefined : t instanceof Date ? t.toISOString() : t;
 
 /** The fields verification reads from a pod. */
 export function observePod(pod: Pod): ObservedPod {
   return {
-    namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', ...(pod.status?.phase ? { phase: pod.status.phase } : {}),
+    namespace: pod.metadata?.namespace ?? 'default',
+    name: pod.metadata?.name ?? '',
+    ...(pod.status?.phase ? { phase: pod.status.phase } : {}),
     containers: (pod.status?.containerStatuses ?? []).map((s) => {
       const finished = iso(s.lastState?.terminated?.finishedAt);
-      return { name: s.name, ready: s.ready, restartCount: s.restartCount, ...(s.state?.waiting?.reason ? { waitingReason: s.state.waiting.reason } : {}), ...(finished ? { lastTerminatedAt: finished } : {}) };
+      return {
+        name: s.name,
+        ready: s.ready,
+        restartCount: s.restartCount,
+        ...(s.state?.waiting?.reason ? { waitingReason: s.state.waiting.reason } : {}),
+        ...(finished ? { lastTerminatedAt: finished } : {}),
+      };
     }),
   };
 }
@@ -46,10 +61,18 @@ function workloadOfPodName(name: string): string | undefined {
  * answer (Forbidden, refused, timeout), never passes.
  */
 export class KubernetesStateReader {
-  constructor(private readonly accessFor: KubeAccessFor, private readonly requestTimeoutMs = 10_000) {}
+  constructor(
+    private readonly accessFor: KubeAccessFor,
+    private readonly requestTimeoutMs = 10_000,
+  ) {}
 
   private failed(error: unknown, c: KubeClients | undefined): { read: false; reason: string } {
-    return { read: false, reason: c ? formatApiFailure(toApiFailure(error, c.server)) : `cluster access failed: ${(error as Error)?.message ?? String(error)}` };
+    return {
+      read: false,
+      reason: c
+        ? formatApiFailure(toApiFailure(error, c.server))
+        : `cluster access failed: ${(error as Error)?.message ?? String(error)}`,
+    };
   }
 
   /** The target's node and pods as they are now. */
@@ -63,23 +86,47 @@ export class KubernetesStateReader {
     }
     const [node, pods] = await Promise.all([
       target.node ? this.node(c, target.node) : Promise.resolve(undefined),
-      target.pod ? this.pods(c, target.namespace ?? 'default', target.pod) : Promise.resolve(undefined),
+      target.pod
+        ? this.pods(c, target.namespace ?? 'default', target.pod)
+        : Promise.resolve(undefined),
     ]);
     return { ...(node ? { node } : {}), ...(pods ? { pods } : {}) };
   }
 
   private async node(c: KubeClients, name: string): Promise<Observation<ObservedNode>> {
     try {
-      const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, c.core.readNode({ name }))) as unknown as Node;
-      return { read: true, value: { name, conditions: (node.status?.conditions ?? []).map((x) => ({ type: x.type, status: x.status, ...(x.reason ? { reason: x.reason } : {}) })) } };
+      const node = (await withTimeout(
+        `read node ${name}`,
+        this.requestTimeoutMs,
+        c.core.readNode({ name }),
+      )) as unknown as Node;
+      return {
+        read: true,
+        value: {
+          name,
+          conditions: (node.status?.conditions ?? []).map((x) => ({
+            type: x.type,
+            status: x.status,
+            ...(x.reason ? { reason: x.reason } : {}),
+          })),
+        },
+      };
     } catch (error) {
       return this.failed(error, c);
     }
   }
 
-  private async pods(c: KubeClients, namespace: string, name: string): Promise<Observation<readonly ObservedPod[]>> {
+  private async pods(
+    c: KubeClients,
+    namespace: string,
+    name: string,
+  ): Promise<Observation<readonly ObservedPod[]>> {
     try {
-      const pod = (await withTimeout(`read pod ${name}`, this.requestTimeoutMs, c.core.readNamespacedPod({ name, namespace }))) as unknown as Pod;
+      const pod = (await withTimeout(
+        `read pod ${name}`,
+        this.requestTimeoutMs,
+        c.core.readNamespacedPod({ name, namespace }),
+      )) as unknown as Pod;
       return { read: true, value: [observePod(pod)] };
     } catch (error) {
       if (httpStatusOf(error) !== 404) return this.failed(error, c);
@@ -88,8 +135,14 @@ export class KubernetesStateReader {
     const workload = workloadOfPodName(name);
     if (!workload) return { read: true, value: [] };
     try {
-      const list = await withTimeout(`list pods in ${namespace}`, this.requestTimeoutMs, listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })));
-      const pods = (list.items as unknown as Pod[]).filter((p) => podBelongsToWorkload(podFacts('', p), workload) && !p.metadata?.deletionTimestamp);
+      const list = await withTimeout(
+        `list pods in ${namespace}`,
+        this.requestTimeoutMs,
+        listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })),
+      );
+      const pods = (list.items as unknown as Pod[]).filter(
+        (p) => podBelongsToWorkload(podFacts('', p), workload) && !p.metadata?.deletionTimestamp,
+      );
       return { read: true, value: pods.map(observePod) };
     } catch (error) {
       return this.failed(error, c);
@@ -100,7 +153,11 @@ export class KubernetesStateReader {
    * Verify's Kubernetes checks for one target: re-read, then judge against the diagnosis.
    * @example await reader.verify({ cluster, node }, remediationEndedAt, baselineFromBundle(diagnosisBundle))
    */
-  async verify(target: VerifyTarget, since: Date, baseline: DiagnosisBaseline = {}): Promise<StateCheck[]> {
+  async verify(
+    target: VerifyTarget,
+    since: Date,
+    baseline: DiagnosisBaseline = {},
+  ): Promise<StateCheck[]> {
     return checkKubernetesState(target, await this.observe(target), since, baseline);
   }
 }

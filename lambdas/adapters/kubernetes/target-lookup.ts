@@ -1,6 +1,12 @@
 import {
-  instanceIdFromProviderId, kubernetesLookupsFor, resolveKubernetesAlarmTargets,
-  type KubernetesFacts, type KubernetesLookups, type KubernetesTargetResolution, type NodeFacts, type PodFacts,
+  instanceIdFromProviderId,
+  kubernetesLookupsFor,
+  resolveKubernetesAlarmTargets,
+  type KubernetesFacts,
+  type KubernetesLookups,
+  type KubernetesTargetResolution,
+  type NodeFacts,
+  type PodFacts,
 } from '../../core/kubernetes/alarm-targets.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import type { TargetLocation } from '../../core/workflow/ports.js';
@@ -16,7 +22,9 @@ export function podFacts(cluster: string, pod: Pod): PodFacts {
   const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o.controller);
   const statuses = pod.status?.containerStatuses ?? [];
   return {
-    cluster, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '',
+    cluster,
+    namespace: pod.metadata?.namespace ?? 'default',
+    name: pod.metadata?.name ?? '',
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     ...(owner ? { ownerName: owner.name, ownerKind: owner.kind } : {}),
     ...(pod.status?.phase ? { phase: pod.status.phase } : {}),
@@ -32,24 +40,47 @@ export function podFacts(cluster: string, pod: Pod): PodFacts {
  * unreachable or forbidden cluster.
  */
 export class KubernetesTargetLookup {
-  constructor(private readonly accessFor: KubeAccessFor, private readonly requestTimeoutMs = 10_000) {}
+  constructor(
+    private readonly accessFor: KubeAccessFor,
+    private readonly requestTimeoutMs = 10_000,
+  ) {}
 
   /** Reads one node; undefined when it does not exist or cannot be read. */
-  private async node(cluster: string, name: string, location?: TargetLocation): Promise<NodeFacts | undefined> {
+  private async node(
+    cluster: string,
+    name: string,
+    location?: TargetLocation,
+  ): Promise<NodeFacts | undefined> {
     try {
       const c = await this.accessFor(cluster, location).clients();
-      const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, c.core.readNode({ name }))) as unknown as Node;
-      return { cluster, node: name, ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}) };
+      const node = (await withTimeout(
+        `read node ${name}`,
+        this.requestTimeoutMs,
+        c.core.readNode({ name }),
+      )) as unknown as Node;
+      return {
+        cluster,
+        node: name,
+        ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
+      };
     } catch {
       return undefined;
     }
   }
 
   /** The pods of a namespace (paged); an empty list when they cannot be read. */
-  private async pods(cluster: string, namespace: string, location?: TargetLocation): Promise<PodFacts[]> {
+  private async pods(
+    cluster: string,
+    namespace: string,
+    location?: TargetLocation,
+  ): Promise<PodFacts[]> {
     try {
       const c = await this.accessFor(cluster, location).clients();
-      const list = await withTimeout(`list pods in ${namespace}`, this.requestTimeoutMs, listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })));
+      const list = await withTimeout(
+        `list pods in ${namespace}`,
+        this.requestTimeoutMs,
+        listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })),
+      );
       return list.items.map((p) => podFacts(cluster, p as unknown as Pod));
     } catch {
       return [];
@@ -60,11 +91,19 @@ export class KubernetesTargetLookup {
   async read(lookups: KubernetesLookups, location?: TargetLocation): Promise<KubernetesFacts> {
     const namespaces = new Map<string, { cluster: string; namespace: string }>();
     for (const p of lookups.pods) namespaces.set(`${p.cluster}/${p.namespace}`, p);
-    const pods = (await Promise.all([...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace, location)))).flat();
+    const pods = (
+      await Promise.all(
+        [...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace, location)),
+      )
+    ).flat();
     const nodeKeys = new Map<string, { cluster: string; node: string }>();
     for (const n of lookups.nodes) nodeKeys.set(`${n.cluster}/${n.node}`, n);
-    for (const p of pods) if (p.nodeName && nodeKeys.size < lookups.nodes.length + MAX_NODE_READS) nodeKeys.set(`${p.cluster}/${p.nodeName}`, { cluster: p.cluster, node: p.nodeName });
-    const nodes = (await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))).filter((n): n is NodeFacts => n !== undefined);
+    for (const p of pods)
+      if (p.nodeName && nodeKeys.size < lookups.nodes.length + MAX_NODE_READS)
+        nodeKeys.set(`${p.cluster}/${p.nodeName}`, { cluster: p.cluster, node: p.nodeName });
+    const nodes = (
+      await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))
+    ).filter((n): n is NodeFacts => n !== undefined);
     return { nodes, pods };
   }
 
@@ -73,14 +112,22 @@ export class KubernetesTargetLookup {
    * clusters of the alarm's account and region), decide.
    * @example await lookup.resolve(alarm.dimensions) // { targets: [{ kind: 'pod', cluster, namespace, pod, node, instanceId }], unresolved: [] }
    */
-  async resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution> {
+  async resolve(
+    dimensions: readonly Readonly<Record<string, string>>[],
+    location?: TargetLocation,
+  ): Promise<KubernetesTargetResolution> {
     const lookups = kubernetesLookupsFor(dimensions);
-    const facts = lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups, location) : {};
+    const facts =
+      lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups, location) : {};
     return resolveKubernetesAlarmTargets(dimensions, facts);
   }
 
   /** The EC2 instance behind a node (the workflow's TargetDirectory.instanceOfNode shape). */
-  async instanceOfNode(cluster: string, node: string, location?: TargetLocation): Promise<string | undefined> {
+  async instanceOfNode(
+    cluster: string,
+    node: string,
+    location?: TargetLocation,
+  ): Promise<string | undefined> {
     return instanceIdFromProviderId((await this.node(cluster, node, location))?.providerID);
   }
 }

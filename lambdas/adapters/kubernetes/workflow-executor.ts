@@ -12,14 +12,21 @@ import type { KubeAccessFor } from './eks-access-for.js';
  * import handlers): one planned step, the targets it runs on, the execution it belongs to.
  */
 export interface WorkflowStepExecutor {
-  execute(step: WorkflowStep, targets: readonly WorkflowTarget[], context: { readonly executionId: string }): Promise<readonly WorkflowStepOutcome[]>;
+  execute(
+    step: WorkflowStep,
+    targets: readonly WorkflowTarget[],
+    context: { readonly executionId: string },
+  ): Promise<readonly WorkflowStepOutcome[]>;
 }
 
 /** The fields of a planned step this executor reads. */
 export interface WorkflowStep {
   readonly index: number;
   readonly action: string;
-  readonly invocations: readonly { readonly target: string; readonly parameters: Readonly<Record<string, string>> }[];
+  readonly invocations: readonly {
+    readonly target: string;
+    readonly parameters: Readonly<Record<string, string>>;
+  }[];
 }
 
 /** The fields of a workflow target this executor reads. */
@@ -73,11 +80,17 @@ function statusOf(result: ExecutionResult): WorkflowStepOutcome['status'] {
 }
 
 /** Integer parameters arrive as text in the plan; the executors take numbers for them. */
-function typedParameters(action: string, parameters: Readonly<Record<string, string>>): ActionParams {
+function typedParameters(
+  action: string,
+  parameters: Readonly<Record<string, string>>,
+): ActionParams {
   const definition = findAction(action);
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(parameters)) {
-    out[name] = definition?.parameters[name]?.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+    out[name] =
+      definition?.parameters[name]?.type === 'integer' && /^-?\d+$/.test(value)
+        ? Number(value)
+        : value;
   }
   return out;
 }
@@ -97,7 +110,10 @@ function clip(text: string): string {
 export class KubernetesStepExecutor implements WorkflowStepExecutor {
   constructor(private readonly options: KubernetesStepExecutorOptions) {}
 
-  async execute(step: WorkflowStep, targets: readonly WorkflowTarget[]): Promise<readonly WorkflowStepOutcome[]> {
+  async execute(
+    step: WorkflowStep,
+    targets: readonly WorkflowTarget[],
+  ): Promise<readonly WorkflowStepOutcome[]> {
     const outcomes: WorkflowStepOutcome[] = [];
     for (const target of targets) outcomes.push(await this.runOne(step, target));
     return outcomes;
@@ -107,24 +123,59 @@ export class KubernetesStepExecutor implements WorkflowStepExecutor {
     const base = { step: step.index, action: step.action, target: target.id };
     const started = this.options.clock.now().getTime();
     const executor = this.options.executors[step.action];
-    if (!executor) return { ...base, status: 'failed', detail: `no Kubernetes or AWS executor for action ${step.action}; it is not a kubernetes/aws catalogue action` };
-    if (!target.cluster) return { ...base, status: 'failed', detail: `target ${target.id} names no EKS cluster; ${step.action} needs one (the alarm's ClusterName)` };
+    if (!executor)
+      return {
+        ...base,
+        status: 'failed',
+        detail: `no Kubernetes or AWS executor for action ${step.action}; it is not a kubernetes/aws catalogue action`,
+      };
+    if (!target.cluster)
+      return {
+        ...base,
+        status: 'failed',
+        detail: `target ${target.id} names no EKS cluster; ${step.action} needs one (the alarm's ClusterName)`,
+      };
     const invocation = step.invocations.find((i) => i.target === target.id);
     // A target in a spoke account is acted on there: its cluster's API and AWS clients of its account and region.
     const location = locationOf(target.account, target.region);
     try {
-      const result = await executor.execute(typedParameters(step.action, invocation?.parameters ?? {}), {
-        dryRun: this.options.dryRun, clock: this.options.clock, kube: this.options.accessFor(target.cluster, location), clusterName: target.cluster,
-        target: { ...(target.node ? { node: target.node } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.pod ? { pod: target.pod } : {}) },
-        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-        ...(this.options.autoScalingIn ? { autoScaling: this.options.autoScalingIn(location) } : {}),
-        ...(this.options.eksIn ? { eks: this.options.eksIn(location) } : {}),
-      });
+      const result = await executor.execute(
+        typedParameters(step.action, invocation?.parameters ?? {}),
+        {
+          dryRun: this.options.dryRun,
+          clock: this.options.clock,
+          kube: this.options.accessFor(target.cluster, location),
+          clusterName: target.cluster,
+          target: {
+            ...(target.node ? { node: target.node } : {}),
+            ...(target.namespace ? { namespace: target.namespace } : {}),
+            ...(target.pod ? { pod: target.pod } : {}),
+          },
+          ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+          ...(this.options.autoScalingIn
+            ? { autoScaling: this.options.autoScalingIn(location) }
+            : {}),
+          ...(this.options.eksIn ? { eks: this.options.eksIn(location) } : {}),
+        },
+      );
       const changes = [...result.changes, ...result.undone.map((u) => `undone: ${u}`)];
-      return { ...base, status: statusOf(result), detail: clip(`${result.status}${result.dryRun ? ' (dry run)' : ''}: ${result.report}`), durationMs: this.options.clock.now().getTime() - started, ...(changes.length ? { changes } : {}) };
+      return {
+        ...base,
+        status: statusOf(result),
+        detail: clip(`${result.status}${result.dryRun ? ' (dry run)' : ''}: ${result.report}`),
+        durationMs: this.options.clock.now().getTime() - started,
+        ...(changes.length ? { changes } : {}),
+      };
     } catch (error) {
       // Parameter errors (the planner let a bad value through) and access failures land here.
-      return { ...base, status: 'failed', detail: clip(`${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`), durationMs: this.options.clock.now().getTime() - started };
+      return {
+        ...base,
+        status: 'failed',
+        detail: clip(
+          `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`,
+        ),
+        durationMs: this.options.clock.now().getTime() - started,
+      };
     }
   }
 }

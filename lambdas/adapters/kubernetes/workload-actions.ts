@@ -1,6 +1,12 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Pod } from '../../core/kubernetes/types.js';
-import { result, stringParam, type ActionExecutor, type ActionParams, type ExecutionContext } from './executor.js';
+import {
+  result,
+  stringParam,
+  type ActionExecutor,
+  type ActionParams,
+  type ExecutionContext,
+} from './executor.js';
 import { CONFLICT_ATTEMPTS, describeFailure, isConflict } from './node-actions.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -20,19 +26,48 @@ export const deletePod: ActionExecutor = {
     try {
       pod = (await c.core.readNamespacedPod({ name, namespace })) as unknown as Pod;
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return result('unchanged', `pod ${namespace}/${name} does not exist (already deleted); nothing to do`, ctx.dryRun);
-      return result('failed', `could not read pod ${namespace}/${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+      if (error instanceof ApiException && error.code === 404)
+        return result(
+          'unchanged',
+          `pod ${namespace}/${name} does not exist (already deleted); nothing to do`,
+          ctx.dryRun,
+        );
+      return result(
+        'failed',
+        `could not read pod ${namespace}/${name} (${describeFailure(error)}); nothing changed`,
+        ctx.dryRun,
+      );
     }
-    if (pod.metadata?.deletionTimestamp) return result('unchanged', `pod ${namespace}/${name} is already terminating; nothing to do`, ctx.dryRun);
+    if (pod.metadata?.deletionTimestamp)
+      return result(
+        'unchanged',
+        `pod ${namespace}/${name} is already terminating; nothing to do`,
+        ctx.dryRun,
+      );
     const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o.controller);
-    if (!owner) return result('blocked', `pod ${namespace}/${name} has no controller: deleting it would lose it for good. Recreate it by hand if that is intended`, ctx.dryRun);
+    if (!owner)
+      return result(
+        'blocked',
+        `pod ${namespace}/${name} has no controller: deleting it would lose it for good. Recreate it by hand if that is intended`,
+        ctx.dryRun,
+      );
     const change = `deleted pod ${namespace}/${name} (${owner.kind}/${owner.name} recreates it)`;
-    if (ctx.dryRun) return result('changed', `dry run: would delete pod ${namespace}/${name}`, true, [change]);
+    if (ctx.dryRun)
+      return result('changed', `dry run: would delete pod ${namespace}/${name}`, true, [change]);
     try {
       await c.core.deleteNamespacedPod({ name, namespace });
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return result('unchanged', `pod ${namespace}/${name} disappeared before the delete; nothing to do`, false);
-      return result('failed', `delete of pod ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`, false);
+      if (error instanceof ApiException && error.code === 404)
+        return result(
+          'unchanged',
+          `pod ${namespace}/${name} disappeared before the delete; nothing to do`,
+          false,
+        );
+      return result(
+        'failed',
+        `delete of pod ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`,
+        false,
+      );
     }
     return result('changed', change, false, [change]);
   },
@@ -40,38 +75,90 @@ export const deletePod: ActionExecutor = {
 
 type WorkloadKind = 'Deployment' | 'DaemonSet' | 'StatefulSet';
 
-async function rolloutRestart(kind: WorkloadKind, namespace: string, name: string, ctx: ExecutionContext) {
+async function rolloutRestart(
+  kind: WorkloadKind,
+  namespace: string,
+  name: string,
+  ctx: ExecutionContext,
+) {
   const c = await ctx.kube.clients();
-  const read = { Deployment: () => c.apps.readNamespacedDeployment({ name, namespace }), DaemonSet: () => c.apps.readNamespacedDaemonSet({ name, namespace }), StatefulSet: () => c.apps.readNamespacedStatefulSet({ name, namespace }) }[kind];
+  const read = {
+    Deployment: () => c.apps.readNamespacedDeployment({ name, namespace }),
+    DaemonSet: () => c.apps.readNamespacedDaemonSet({ name, namespace }),
+    StatefulSet: () => c.apps.readNamespacedStatefulSet({ name, namespace }),
+  }[kind];
   // The patch carries the resourceVersion read: a 409 means another writer came between, so read
   // again and decide again (it may have restarted the workload itself).
   for (let attempt = 1; ; attempt++) {
-    let workload: { metadata?: { resourceVersion?: string }; spec?: { paused?: boolean; template?: { metadata?: { annotations?: Record<string, string> } } } };
+    let workload: {
+      metadata?: { resourceVersion?: string };
+      spec?: {
+        paused?: boolean;
+        template?: { metadata?: { annotations?: Record<string, string> } };
+      };
+    };
     try {
       workload = (await read()) as typeof workload;
     } catch (error) {
-      return result('failed', `could not read ${kind} ${namespace}/${name} (${describeFailure(error)}); nothing changed`, ctx.dryRun);
+      return result(
+        'failed',
+        `could not read ${kind} ${namespace}/${name} (${describeFailure(error)}); nothing changed`,
+        ctx.dryRun,
+      );
     }
-    if (workload.spec?.paused) return result('blocked', `${kind} ${namespace}/${name} is paused; a restart would not roll out. Resume it first ("kubectl rollout resume")`, ctx.dryRun);
+    if (workload.spec?.paused)
+      return result(
+        'blocked',
+        `${kind} ${namespace}/${name} is paused; a restart would not roll out. Resume it first ("kubectl rollout resume")`,
+        ctx.dryRun,
+      );
     const now = ctx.clock.now();
     const previous = workload.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
-    if (previous && now.getTime() - new Date(previous).getTime() < RESTART_DEBOUNCE_MS && now.getTime() >= new Date(previous).getTime()) {
-      return result('unchanged', `${kind} ${namespace}/${name} was restarted at ${previous}, less than 2 minutes ago; not restarting again`, ctx.dryRun);
+    if (
+      previous &&
+      now.getTime() - new Date(previous).getTime() < RESTART_DEBOUNCE_MS &&
+      now.getTime() >= new Date(previous).getTime()
+    ) {
+      return result(
+        'unchanged',
+        `${kind} ${namespace}/${name} was restarted at ${previous}, less than 2 minutes ago; not restarting again`,
+        ctx.dryRun,
+      );
     }
     const stamp = now.toISOString();
     const change = `${kind} ${namespace}/${name}: spec.template.metadata.annotations["${RESTARTED_AT}"] ${previous ?? '<unset>'} -> ${stamp}`;
-    if (ctx.dryRun) return result('changed', `dry run: would rollout-restart ${kind} ${namespace}/${name}`, true, [change]);
+    if (ctx.dryRun)
+      return result(
+        'changed',
+        `dry run: would rollout-restart ${kind} ${namespace}/${name}`,
+        true,
+        [change],
+      );
     const resourceVersion = workload.metadata?.resourceVersion;
-    const body = { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } } };
+    const body = {
+      ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
+      spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } },
+    };
     try {
-      if (kind === 'Deployment') await c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE);
-      else if (kind === 'DaemonSet') await c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE);
+      if (kind === 'Deployment')
+        await c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE);
+      else if (kind === 'DaemonSet')
+        await c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE);
       else await c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE);
     } catch (error) {
       if (isConflict(error) && attempt < CONFLICT_ATTEMPTS) continue;
-      return result('failed', `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`, false);
+      return result(
+        'failed',
+        `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`,
+        false,
+      );
     }
-    return result('changed', `rollout-restarted ${kind} ${namespace}/${name}${attempt > 1 ? ` (after ${attempt - 1} conflict(s) with another writer)` : ''}`, false, [change]);
+    return result(
+      'changed',
+      `rollout-restarted ${kind} ${namespace}/${name}${attempt > 1 ? ` (after ${attempt - 1} conflict(s) with another writer)` : ''}`,
+      false,
+      [change],
+    );
   }
 }
 
@@ -81,9 +168,18 @@ export const rolloutRestartWorkload: ActionExecutor = {
   async execute(params: ActionParams, ctx: ExecutionContext) {
     const kind = stringParam('k8s-rollout-restart', params, 'kind');
     if (kind !== 'Deployment' && kind !== 'DaemonSet' && kind !== 'StatefulSet') {
-      return result('failed', `kind ${kind} cannot be rollout-restarted; use Deployment, DaemonSet or StatefulSet`, ctx.dryRun);
+      return result(
+        'failed',
+        `kind ${kind} cannot be rollout-restarted; use Deployment, DaemonSet or StatefulSet`,
+        ctx.dryRun,
+      );
     }
-    return rolloutRestart(kind, stringParam('k8s-rollout-restart', params, 'namespace', ctx.target?.namespace), stringParam('k8s-rollout-restart', params, 'name'), ctx);
+    return rolloutRestart(
+      kind,
+      stringParam('k8s-rollout-restart', params, 'namespace', ctx.target?.namespace),
+      stringParam('k8s-rollout-restart', params, 'name'),
+      ctx,
+    );
   },
 };
 

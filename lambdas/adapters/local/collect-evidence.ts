@@ -4,7 +4,11 @@ import { parseEvidenceDocument, type EvidenceBundle } from '../../core/evidence/
 
 /** Collection did not yield a valid evidence bundle; `result` holds what the runner returned. */
 export class CollectError extends Error {
-  constructor(message: string, readonly result?: CommandResult, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly result?: CommandResult,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'CollectError';
   }
@@ -33,26 +37,41 @@ function tailOf(text: string, lines = 3): string {
  * @example const { bundle } = await collectEvidence({ platform: 'docker', runner: new LocalCommandRunner() })
  * @throws CollectError when the document failed or printed something that is not a bundle.
  */
-export async function collectEvidence(request: CollectRequest): Promise<{ bundle: EvidenceBundle; result: CommandResult }> {
+export async function collectEvidence(
+  request: CollectRequest,
+): Promise<{ bundle: EvidenceBundle; result: CommandResult }> {
   const doc = collectorDocumentFor(request.platform);
   const target = request.target ?? 'local';
   const [result] = await request.runner.run({
-    document: doc.documentName, parameters: request.parameters ?? {}, targets: [target],
+    document: doc.documentName,
+    parameters: request.parameters ?? {},
+    targets: [target],
     timeoutSeconds: request.timeoutSeconds ?? doc.timeoutSeconds,
   });
   if (!result) throw new CollectError(`${doc.documentName} returned no result for ${target}`);
   if (result.status !== 'Success') {
-    throw new CollectError(`${doc.documentName} on ${target} ended ${result.status} (exit ${result.exitCode ?? 'none'}): ${tailOf(result.stderr) || 'no stderr'}`, result);
+    throw new CollectError(
+      `${doc.documentName} on ${target} ended ${result.status} (exit ${result.exitCode ?? 'none'}): ${tailOf(result.stderr) || 'no stderr'}`,
+      result,
+    );
   }
   let doc2: unknown;
   try {
     doc2 = JSON.parse(result.stdout);
   } catch (error) {
-    throw new CollectError(`${doc.documentName} on ${target} printed invalid JSON (${(error as Error).message}); rerun the script by hand to see its output`, result, { cause: error });
+    throw new CollectError(
+      `${doc.documentName} on ${target} printed invalid JSON (${(error as Error).message}); rerun the script by hand to see its output`,
+      result,
+      { cause: error },
+    );
   }
   try {
     return { bundle: parseEvidenceDocument(doc2).bundle, result };
   } catch (error) {
-    throw new CollectError(`${doc.documentName} on ${target} printed JSON that is not an evidence bundle: ${(error as Error).message}`, result, { cause: error });
+    throw new CollectError(
+      `${doc.documentName} on ${target} printed JSON that is not an evidence bundle: ${(error as Error).message}`,
+      result,
+      { cause: error },
+    );
   }
 }

@@ -5,8 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A lock file stayed held past the wait limit. */
 export class FileLockTimeoutError extends Error {
-  constructor(readonly lockPath: string, waitedMs: number) {
-    super(`could not take ${lockPath} within ${waitedMs} ms: another paramedic process holds it; wait for it to finish, or delete the file if no paramedic process is running`);
+  constructor(
+    readonly lockPath: string,
+    waitedMs: number,
+  ) {
+    super(
+      `could not take ${lockPath} within ${waitedMs} ms: another paramedic process holds it; wait for it to finish, or delete the file if no paramedic process is running`,
+    );
     this.name = 'FileLockTimeoutError';
   }
 }
@@ -20,7 +25,11 @@ export interface FileLockOptions {
 }
 
 /** What a lock file holds: who took it, so a waiter can tell a crashed owner from a busy one. */
-interface LockOwner { readonly pid: number; readonly host: string; readonly token: string }
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly token: string;
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -53,7 +62,11 @@ async function staleInode(lockPath: string, staleMs: number): Promise<number | n
     throw error;
   }
   let owner: Partial<LockOwner> = {};
-  try { owner = JSON.parse(text) as Partial<LockOwner>; } catch { /* unnamed owner */ }
+  try {
+    owner = JSON.parse(text) as Partial<LockOwner>;
+  } catch {
+    /* unnamed owner */
+  }
   if (owner.host === undefined || owner.pid === undefined) return st.ino;
   if (owner.host !== hostname()) return null;
   return Number.isInteger(owner.pid) && owner.pid > 0 && !processAlive(owner.pid) ? st.ino : null;
@@ -67,7 +80,12 @@ async function staleInode(lockPath: string, staleMs: number): Promise<number | n
  */
 async function removeStale(lockPath: string, ino: number): Promise<void> {
   const aside = `${lockPath}.stale-${process.pid}-${randomUUID()}`;
-  try { await rename(lockPath, aside); } catch (error) { if (isMissing(error)) return; throw error; }
+  try {
+    await rename(lockPath, aside);
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
   try {
     if ((await stat(aside)).ino !== ino) await link(aside, lockPath).catch(() => undefined);
   } finally {
@@ -90,7 +108,11 @@ async function release(lockPath: string, token: string): Promise<void> {
  * never interleave their read-modify-write of the same store.
  * @example await withFileLock(join(dir, 'trail.lock'), () => appendEntry())
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 5_000;
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID() };
@@ -99,13 +121,21 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   for (;;) {
     try {
       const fh = await open(lockPath, 'wx');
-      try { await fh.writeFile(JSON.stringify(owner)); } finally { await fh.close(); }
+      try {
+        await fh.writeFile(JSON.stringify(owner));
+      } finally {
+        await fh.close();
+      }
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const ino = await staleInode(lockPath, staleMs);
-      if (ino !== null) { await removeStale(lockPath, ino); continue; }
-      if (Date.now() - started > timeoutMs) throw new FileLockTimeoutError(lockPath, Date.now() - started);
+      if (ino !== null) {
+        await removeStale(lockPath, ino);
+        continue;
+      }
+      if (Date.now() - started > timeoutMs)
+        throw new FileLockTimeoutError(lockPath, Date.now() - started);
       // Locks are held for one read-modify-write (a few ms): poll often, with jitter so waiters spread out.
       await sleep(delay + Math.random() * delay);
       delay = Math.min(delay * 2, 8);

@@ -28,15 +28,39 @@ export function localApprovalGate(approvals: LocalApprovals, policy: ApprovalPol
     async waitForDecision(request: ApprovalRequest): Promise<ApprovalDecision> {
       const id = approvalIdOf(request.executionId);
       const timeoutSeconds = policy.kind === 'wait' ? policy.seconds : request.timeoutSeconds;
-      await approvals.request({ id, executionId: request.executionId, runbookId: request.plan.runbookId ?? undefined, target: request.plan.targets.join(', '), summary: request.summary, plan: request.plan, timeoutSeconds });
+      await approvals.request({
+        id,
+        executionId: request.executionId,
+        runbookId: request.plan.runbookId ?? undefined,
+        target: request.plan.targets.join(', '),
+        summary: request.summary,
+        plan: request.plan,
+        timeoutSeconds,
+      });
       let rec;
-      if (policy.kind === 'approve' || policy.kind === 'reject') rec = await approvals.decide(id, { approved: policy.kind === 'approve', by: policy.by, comment: 'decided on the command line' });
-      else if (policy.kind === 'wait') rec = await approvals.awaitDecision(id, policy.seconds * 1000);
+      if (policy.kind === 'approve' || policy.kind === 'reject')
+        rec = await approvals.decide(id, {
+          approved: policy.kind === 'approve',
+          by: policy.by,
+          comment: 'decided on the command line',
+        });
+      else if (policy.kind === 'wait')
+        rec = await approvals.awaitDecision(id, policy.seconds * 1000);
       if (rec && (rec.status === 'approved' || rec.status === 'rejected')) {
-        return { approved: rec.status === 'approved', approver: rec.decidedBy ?? 'unknown', at: rec.decidedAt ?? new Date().toISOString(), ...(rec.comment ? { comment: rec.comment } : {}) };
+        return {
+          approved: rec.status === 'approved',
+          approver: rec.decidedBy ?? 'unknown',
+          at: rec.decidedAt ?? new Date().toISOString(),
+          ...(rec.comment ? { comment: rec.comment } : {}),
+        };
       }
       await approvals.timeOut(id);
-      throw Object.assign(new Error(`approval ${id} got no decision in ${policy.kind === 'wait' ? policy.seconds : 0} s`), { name: 'States.Timeout' });
+      throw Object.assign(
+        new Error(
+          `approval ${id} got no decision in ${policy.kind === 'wait' ? policy.seconds : 0} s`,
+        ),
+        { name: 'States.Timeout' },
+      );
     },
   };
 }

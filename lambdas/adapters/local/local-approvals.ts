@@ -27,7 +27,10 @@ export interface ApprovalRecord {
 
 /** An approval decision was refused (unknown id, already decided, bad input). */
 export class ApprovalError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'already-decided' | 'invalid') {
+  constructor(
+    message: string,
+    readonly code: 'not-found' | 'already-decided' | 'invalid',
+  ) {
     super(message);
     this.name = 'ApprovalError';
   }
@@ -48,12 +51,16 @@ export function isValidActor(name: string): boolean {
 export class LocalApprovals {
   private readonly dir: string;
 
-  constructor(dataDir: string, private readonly clock: Clock = { now: () => new Date() }) {
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock = { now: () => new Date() },
+  ) {
     this.dir = resolve(dataDir, 'approvals');
   }
 
   private file(id: string): string {
-    if (!ID_PATTERN.test(id)) throw new ApprovalError(`approval id ${JSON.stringify(id)} is invalid`, 'invalid');
+    if (!ID_PATTERN.test(id))
+      throw new ApprovalError(`approval id ${JSON.stringify(id)} is invalid`, 'invalid');
     return join(this.dir, `${id}.json`);
   }
 
@@ -65,11 +72,26 @@ export class LocalApprovals {
   }
 
   /** Records a new pending request. */
-  async request(input: { id: string; executionId: string; runbookId?: string; target?: string; summary: string; plan?: unknown; timeoutSeconds: number }): Promise<ApprovalRecord> {
+  async request(input: {
+    id: string;
+    executionId: string;
+    runbookId?: string;
+    target?: string;
+    summary: string;
+    plan?: unknown;
+    timeoutSeconds: number;
+  }): Promise<ApprovalRecord> {
     const now = this.clock.now();
     const rec: ApprovalRecord = {
-      id: input.id, executionId: input.executionId, runbookId: input.runbookId, target: input.target, summary: input.summary, plan: input.plan,
-      requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(), status: 'pending',
+      id: input.id,
+      executionId: input.executionId,
+      runbookId: input.runbookId,
+      target: input.target,
+      summary: input.summary,
+      plan: input.plan,
+      requestedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
+      status: 'pending',
     };
     await this.write(rec);
     return rec;
@@ -86,13 +108,21 @@ export class LocalApprovals {
   }
 
   private expire(rec: ApprovalRecord): ApprovalRecord {
-    return rec.status === 'pending' && Date.parse(rec.expiresAt) <= this.clock.now().getTime() ? { ...rec, status: 'timed-out' } : rec;
+    return rec.status === 'pending' && Date.parse(rec.expiresAt) <= this.clock.now().getTime()
+      ? { ...rec, status: 'timed-out' }
+      : rec;
   }
 
   /** Every record (optionally of one status, or of one execution), newest request first. */
-  async list(filter: { status?: ApprovalStatus; executionId?: string } = {}): Promise<ApprovalRecord[]> {
+  async list(
+    filter: { status?: ApprovalStatus; executionId?: string } = {},
+  ): Promise<ApprovalRecord[]> {
     let names: string[];
-    try { names = await readdir(this.dir); } catch { return []; }
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
     const out: ApprovalRecord[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const rec = await this.get(name.slice(0, -5)).catch(() => undefined);
@@ -101,19 +131,43 @@ export class LocalApprovals {
       if (filter.executionId && rec.executionId !== filter.executionId) continue;
       out.push(rec);
     }
-    return out.sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0));
+    return out.sort((a, b) =>
+      a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0,
+    );
   }
 
   /** Approves or rejects a pending request, recording who and when. */
-  async decide(id: string, decision: { approved: boolean; by: string; comment?: string }): Promise<ApprovalRecord> {
-    if (!isValidActor(decision.by)) throw new ApprovalError(`approver ${JSON.stringify(decision.by)} is invalid: use a user name (letters, digits, . _ @ : + -)`, 'invalid');
-    if (decision.comment !== undefined && decision.comment.length > 500) throw new ApprovalError('comment is longer than 500 characters', 'invalid');
+  async decide(
+    id: string,
+    decision: { approved: boolean; by: string; comment?: string },
+  ): Promise<ApprovalRecord> {
+    if (!isValidActor(decision.by))
+      throw new ApprovalError(
+        `approver ${JSON.stringify(decision.by)} is invalid: use a user name (letters, digits, . _ @ : + -)`,
+        'invalid',
+      );
+    if (decision.comment !== undefined && decision.comment.length > 500)
+      throw new ApprovalError('comment is longer than 500 characters', 'invalid');
     await mkdir(this.dir, { recursive: true });
     return withFileLock(`${this.file(id)}.lock`, async () => {
       const rec = await this.get(id);
-      if (!rec) throw new ApprovalError(`no approval ${id}; list pending ones with the console or "paramedic audit list"`, 'not-found');
-      if (rec.status !== 'pending') throw new ApprovalError(`approval ${id} is already ${rec.status}${rec.decidedBy ? ` (by ${rec.decidedBy} at ${rec.decidedAt})` : ''}`, 'already-decided');
-      const decided: ApprovalRecord = { ...rec, status: decision.approved ? 'approved' : 'rejected', decidedBy: decision.by, decidedAt: this.clock.now().toISOString(), comment: decision.comment };
+      if (!rec)
+        throw new ApprovalError(
+          `no approval ${id}; list pending ones with the console or "paramedic audit list"`,
+          'not-found',
+        );
+      if (rec.status !== 'pending')
+        throw new ApprovalError(
+          `approval ${id} is already ${rec.status}${rec.decidedBy ? ` (by ${rec.decidedBy} at ${rec.decidedAt})` : ''}`,
+          'already-decided',
+        );
+      const decided: ApprovalRecord = {
+        ...rec,
+        status: decision.approved ? 'approved' : 'rejected',
+        decidedBy: decision.by,
+        decidedAt: this.clock.now().toISOString(),
+        comment: decision.comment,
+      };
       await this.write(decided);
       return decided;
     });
@@ -124,14 +178,23 @@ export class LocalApprovals {
     return withFileLock(`${this.file(id)}.lock`, async () => {
       const rec = await this.get(id);
       if (!rec || (rec.status !== 'pending' && rec.status !== 'timed-out')) return rec;
-      const out: ApprovalRecord = { ...rec, status: 'timed-out', decidedBy: 'system', decidedAt: this.clock.now().toISOString() };
+      const out: ApprovalRecord = {
+        ...rec,
+        status: 'timed-out',
+        decidedBy: 'system',
+        decidedAt: this.clock.now().toISOString(),
+      };
       await this.write(out);
       return out;
     });
   }
 
   /** Polls until the request is decided or `waitMs` passes; returns the record as it then stands. */
-  async awaitDecision(id: string, waitMs: number, pollMs = 250): Promise<ApprovalRecord | undefined> {
+  async awaitDecision(
+    id: string,
+    waitMs: number,
+    pollMs = 250,
+  ): Promise<ApprovalRecord | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const rec = await this.get(id);

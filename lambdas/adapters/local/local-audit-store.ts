@@ -1,6 +1,14 @@
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chainEntry, verifyChain, type AuditEntry, type AuditEntryInput, type AuditEntryOf, type AuditFilter, type ChainReport } from '../../core/audit/audit-entry.js';
+import {
+  chainEntry,
+  verifyChain,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditEntryOf,
+  type AuditFilter,
+  type ChainReport,
+} from '../../core/audit/audit-entry.js';
 import { checkChainHead, headOf, type ChainHead } from '../../core/audit/chain-head.js';
 import type { AuditStore } from '../../core/ports.js';
 import { sha256Hex } from './data-dir.js';
@@ -56,7 +64,9 @@ export class LocalAuditStore implements AuditStore {
   /** Appends after the current head, under the lock. */
   async append(input: AuditEntryInput): Promise<AuditEntry> {
     if (!input.executionId || !input.type || Number.isNaN(Date.parse(input.at))) {
-      throw new AuditTrailError(`audit entry needs executionId, type and an ISO time "at"; got ${JSON.stringify({ executionId: input.executionId, type: input.type, at: input.at })}`);
+      throw new AuditTrailError(
+        `audit entry needs executionId, type and an ISO time "at"; got ${JSON.stringify({ executionId: input.executionId, type: input.type, at: input.at })}`,
+      );
     }
     await mkdir(this.dir, { recursive: true });
     return withFileLock(this.lockFile, async () => {
@@ -64,7 +74,9 @@ export class LocalAuditStore implements AuditStore {
       const head = await this.readHead();
       // Never chain onto a cut trail: the anchor would move past the gap and hide it.
       if (head && head.seq > (previous?.seq ?? 0)) {
-        throw new AuditTrailError(`${this.file} ends at seq ${previous?.seq ?? 0} but its head anchor ${this.headFile} says ${head.seq}: records were removed; run "paramedic audit verify" and restore the trail before appending`);
+        throw new AuditTrailError(
+          `${this.file} ends at seq ${previous?.seq ?? 0} but its head anchor ${this.headFile} says ${head.seq}: records were removed; run "paramedic audit verify" and restore the trail before appending`,
+        );
       }
       const entry = chainEntry(input, previous, sha256Hex);
       await appendFile(this.file, `${JSON.stringify(entry)}\n`);
@@ -82,13 +94,32 @@ export class LocalAuditStore implements AuditStore {
   async anchor(actor: string): Promise<AuditEntryOf<'anchored'> & { seq: number }> {
     await mkdir(this.dir, { recursive: true });
     return withFileLock(this.lockFile, async () => {
-      if (await this.readHead()) throw new AuditTrailError(`${this.headFile} exists: the trail is anchored already; "paramedic audit verify" checks it`);
+      if (await this.readHead())
+        throw new AuditTrailError(
+          `${this.headFile} exists: the trail is anchored already; "paramedic audit verify" checks it`,
+        );
       const entries = await this.readAll();
       const report = verifyChain(entries, sha256Hex);
-      if (!report.ok) throw new AuditTrailError(`the chain is broken at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); only an intact chain can be anchored`);
-      if (entries.length === 0) throw new AuditTrailError(`${this.file} has no records: nothing to anchor (the first append creates the anchor)`);
+      if (!report.ok)
+        throw new AuditTrailError(
+          `the chain is broken at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); only an intact chain can be anchored`,
+        );
+      if (entries.length === 0)
+        throw new AuditTrailError(
+          `${this.file} has no records: nothing to anchor (the first append creates the anchor)`,
+        );
       const last = entries[entries.length - 1]!;
-      const input: AuditEntryInput = { executionId: 'audit', type: 'anchored', at: new Date().toISOString(), actor, data: { seq: last.seq, hash: last.hash, reason: `${entries.length} records written without a head anchor, chain intact up to seq ${last.seq}` } };
+      const input: AuditEntryInput = {
+        executionId: 'audit',
+        type: 'anchored',
+        at: new Date().toISOString(),
+        actor,
+        data: {
+          seq: last.seq,
+          hash: last.hash,
+          reason: `${entries.length} records written without a head anchor, chain intact up to seq ${last.seq}`,
+        },
+      };
       const entry = chainEntry(input, last, sha256Hex);
       await appendFile(this.file, `${JSON.stringify(entry)}\n`);
       await this.writeHead(headOf(entry));
@@ -124,12 +155,26 @@ export class LocalAuditStore implements AuditStore {
         } catch {
           const partial = verifyChain(entries, sha256Hex);
           if (!partial.ok) return { ...partial, entries: lines.length };
-          return { ok: false, entries: lines.length, firstBroken: { seq: i + 1, executionId: '?', reason: `line ${i + 1} of ${this.file} is not valid JSON: the record was damaged or hand-edited` } };
+          return {
+            ok: false,
+            entries: lines.length,
+            firstBroken: {
+              seq: i + 1,
+              executionId: '?',
+              reason: `line ${i + 1} of ${this.file} is not valid JSON: the record was damaged or hand-edited`,
+            },
+          };
         }
       }
       let head;
-      try { head = await this.readHead(); } catch (error) {
-        return { ok: false, entries: entries.length, firstBroken: { seq: entries.length, executionId: '?', reason: (error as Error).message } };
+      try {
+        head = await this.readHead();
+      } catch (error) {
+        return {
+          ok: false,
+          entries: entries.length,
+          firstBroken: { seq: entries.length, executionId: '?', reason: (error as Error).message },
+        };
       }
       return checkChainHead(verifyChain(entries, sha256Hex), entries, head);
     });
@@ -140,9 +185,14 @@ export class LocalAuditStore implements AuditStore {
     if (text === undefined) return undefined;
     try {
       const head = JSON.parse(text) as Partial<ChainHead>;
-      if (Number.isInteger(head.seq) && typeof head.hash === 'string') return { seq: head.seq!, hash: head.hash };
-    } catch { /* reported below */ }
-    throw new AuditTrailError(`the head anchor ${this.headFile} is damaged; run "paramedic audit verify" on a copy and restore it from a backup`);
+      if (Number.isInteger(head.seq) && typeof head.hash === 'string')
+        return { seq: head.seq!, hash: head.hash };
+    } catch {
+      /* reported below */
+    }
+    throw new AuditTrailError(
+      `the head anchor ${this.headFile} is damaged; run "paramedic audit verify" on a copy and restore it from a backup`,
+    );
   }
 
   /** Written aside and renamed over, so a crash leaves the old anchor or the new one, never half of one. */
@@ -160,7 +210,11 @@ export class LocalAuditStore implements AuditStore {
     const out: AuditEntry[] = [];
     for (const line of (await this.readText()).split('\n')) {
       if (!line.trim()) continue;
-      try { out.push(JSON.parse(line) as AuditEntry); } catch { /* reported by verify */ }
+      try {
+        out.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        /* reported by verify */
+      }
     }
     return out;
   }
@@ -168,7 +222,9 @@ export class LocalAuditStore implements AuditStore {
   /** The last record, reading only the file's tail (growing the window until a whole line fits). */
   private async readLast(): Promise<AuditEntry | undefined> {
     let fh;
-    try { fh = await open(this.file, 'r'); } catch (error) {
+    try {
+      fh = await open(this.file, 'r');
+    } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
@@ -186,7 +242,9 @@ export class LocalAuditStore implements AuditStore {
         try {
           return JSON.parse(line) as AuditEntry;
         } catch {
-          throw new AuditTrailError(`the last record of ${this.file} is damaged; run "paramedic audit verify" and repair the file before appending`);
+          throw new AuditTrailError(
+            `the last record of ${this.file} is damaged; run "paramedic audit verify" and repair the file before appending`,
+          );
         }
       }
     } finally {

@@ -3,10 +3,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  documentEnvironment, findCommandDocument, inlineIncludes, listCommandDocuments, resolveDocumentParameters,
+  documentEnvironment,
+  findCommandDocument,
+  inlineIncludes,
+  listCommandDocuments,
+  resolveDocumentParameters,
   type CommandDocument,
 } from '../../core/collection/collector-documents.js';
-import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/collection/command-runner.js';
+import type {
+  CommandRequest,
+  CommandResult,
+  CommandRunner,
+  CommandStatus,
+} from '../../core/collection/command-runner.js';
 import { REPO_ROOT } from './runbook-directory.js';
 
 /** Options of the local runner. */
@@ -27,7 +36,11 @@ export interface LocalCommandRunnerOptions {
 /** A document name that is not in the catalogue. */
 export class UnknownDocumentError extends Error {
   constructor(readonly documentName: string) {
-    super(`unknown document ${documentName}; expected one of ${listCommandDocuments().map((d) => d.documentName).join(', ')}`);
+    super(
+      `unknown document ${documentName}; expected one of ${listCommandDocuments()
+        .map((d) => d.documentName)
+        .join(', ')}`,
+    );
     this.name = 'UnknownDocumentError';
   }
 }
@@ -38,12 +51,28 @@ export function readDocumentScript(doc: CommandDocument, repoRoot = REPO_ROOT): 
   return inlineIncludes(read(doc.script), read);
 }
 
-interface Captured { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean; ms: number }
+interface Captured {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
 
-function execute(argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number, maxBytes: number): Promise<Captured> {
+function execute(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<Captured> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -53,17 +82,33 @@ function execute(argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: num
       while (size > maxBytes && chunks.length > 1) size -= chunks.shift()!.length;
       return size;
     };
-    child.stdout.on('data', (c: Buffer) => { outBytes = keep(out, c, outBytes + c.length); });
-    child.stderr.on('data', (c: Buffer) => { err.push(c); });
+    child.stdout.on('data', (c: Buffer) => {
+      outBytes = keep(out, c, outBytes + c.length);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err.push(c);
+    });
     // The script's whole process group goes on timeout, as the SSM agent kills the document.
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, timeoutMs);
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
       clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8') + (spawnError ? `${spawnError.message}\n` : '');
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr, timedOut, ms: Date.now() - started });
+      const stderr =
+        Buffer.concat(err).toString('utf8') + (spawnError ? `${spawnError.message}\n` : '');
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr,
+        timedOut,
+        ms: Date.now() - started,
+      });
     };
     child.on('error', (e) => finish(null, null, e));
     child.on('close', (code, signal) => finish(code, signal));
@@ -89,7 +134,10 @@ export class LocalCommandRunner implements CommandRunner {
 
   constructor(options: LocalCommandRunnerOptions = {}) {
     this.repoRoot = options.repoRoot ?? REPO_ROOT;
-    this.env = { ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}), ...options.env };
+    this.env = {
+      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+      ...options.env,
+    };
     this.wrapper = options.wrapper ?? [];
     this.maxOutputBytes = options.maxOutputBytes ?? 16 * 1024 * 1024;
   }
@@ -105,7 +153,13 @@ export class LocalCommandRunner implements CommandRunner {
     const results: CommandResult[] = [];
     for (const target of request.targets) {
       if (target !== 'local') {
-        results.push({ target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: `the local runner only runs on target "local", not ${target}` });
+        results.push({
+          target,
+          status: 'InvalidTarget',
+          exitCode: null,
+          stdout: '',
+          stderr: `the local runner only runs on target "local", not ${target}`,
+        });
         continue;
       }
       results.push(await this.runLocal(doc, resolved, request.timeoutSeconds));
@@ -113,7 +167,11 @@ export class LocalCommandRunner implements CommandRunner {
     return results;
   }
 
-  private async runLocal(doc: CommandDocument, resolved: Record<string, string>, timeoutSeconds: number): Promise<CommandResult> {
+  private async runLocal(
+    doc: CommandDocument,
+    resolved: Record<string, string>,
+    timeoutSeconds: number,
+  ): Promise<CommandResult> {
     const dir = mkdtempSync(join(tmpdir(), 'paramedic-doc-'));
     const file = join(dir, `${doc.documentName}.sh`);
     try {
@@ -126,10 +184,19 @@ export class LocalCommandRunner implements CommandRunner {
         ...this.env,
         ...documentEnvironment(doc, resolved),
       };
-      const captured = await execute([...this.wrapper, 'bash', file], env, timeoutSeconds * 1000, this.maxOutputBytes);
+      const captured = await execute(
+        [...this.wrapper, 'bash', file],
+        env,
+        timeoutSeconds * 1000,
+        this.maxOutputBytes,
+      );
       return {
-        target: 'local', status: statusOf(captured), exitCode: captured.timedOut ? null : captured.code,
-        stdout: captured.stdout, stderr: captured.stderr, durationMs: captured.ms,
+        target: 'local',
+        status: statusOf(captured),
+        exitCode: captured.timedOut ? null : captured.code,
+        stdout: captured.stdout,
+        stderr: captured.stderr,
+        durationMs: captured.ms,
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });

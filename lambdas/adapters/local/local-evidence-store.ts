@@ -30,7 +30,9 @@ export class LocalEvidenceStore implements EvidenceStore {
   /** Stores a bundle under a key (`a/b-c`); rewriting the same key replaces it. */
   async put(key: string, bundle: EvidenceBundle): Promise<EvidenceRef> {
     if (!KEY_PATTERN.test(key) || key.includes('..')) {
-      throw new EvidenceIntegrityError(`evidence key ${JSON.stringify(key)} is invalid: use letters, digits, . _ : - and / between parts`);
+      throw new EvidenceIntegrityError(
+        `evidence key ${JSON.stringify(key)} is invalid: use letters, digits, . _ : - and / between parts`,
+      );
     }
     const file = join(this.root, key.endsWith('.json') ? key : `${key}.json`);
     const text = `${JSON.stringify(bundle, null, 1)}\n`;
@@ -38,20 +40,30 @@ export class LocalEvidenceStore implements EvidenceStore {
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, text);
     await rename(tmp, file);
-    return { uri: pathToFileURL(file).href, sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
+    return {
+      uri: pathToFileURL(file).href,
+      sha256: sha256Hex(text),
+      bytes: Buffer.byteLength(text),
+    };
   }
 
   /** Reads a bundle by reference (hash checked) or by `file://` URI or key (not checked). */
   async get(ref: EvidenceRef | string): Promise<EvidenceBundle> {
     const uri = typeof ref === 'string' ? ref : ref.uri;
-    const file = uri.startsWith('file://') ? fileURLToPath(uri) : join(this.root, uri.endsWith('.json') ? uri : `${uri}.json`);
+    const file = uri.startsWith('file://')
+      ? fileURLToPath(uri)
+      : join(this.root, uri.endsWith('.json') ? uri : `${uri}.json`);
     const rel = relative(this.root, file);
     if (rel.startsWith('..') || rel.startsWith(sep) || resolve(this.root, rel) !== file) {
-      throw new EvidenceIntegrityError(`evidence ${uri} is outside the store ${this.root}; pass a reference this store returned`);
+      throw new EvidenceIntegrityError(
+        `evidence ${uri} is outside the store ${this.root}; pass a reference this store returned`,
+      );
     }
     const bytes = await readFile(file);
     if (typeof ref !== 'string' && sha256Hex(bytes) !== ref.sha256) {
-      throw new EvidenceIntegrityError(`evidence ${uri} does not match its recorded sha256 ${ref.sha256}: the file was modified after it was stored`);
+      throw new EvidenceIntegrityError(
+        `evidence ${uri} does not match its recorded sha256 ${ref.sha256}: the file was modified after it was stored`,
+      );
     }
     return parseEvidenceDocument(JSON.parse(bytes.toString('utf8'))).bundle;
   }

@@ -12,7 +12,9 @@ import type { GroupMembership, TargetGroup } from '../../core/workflow/ports.js'
 /** The groups file is not what it should be; the message says which field. */
 export class GroupsFileError extends Error {
   constructor(file: string, problem: string) {
-    super(`${file}: ${problem}; expected {"groups":[{"kind":"auto-scaling-group"|"node-group","name":"…","members":["i-…"],"outOfService":{"i-…":"why"}}]}`);
+    super(
+      `${file}: ${problem}; expected {"groups":[{"kind":"auto-scaling-group"|"node-group","name":"…","members":["i-…"],"outOfService":{"i-…":"why"}}]}`,
+    );
     this.name = 'GroupsFileError';
   }
 }
@@ -26,10 +28,21 @@ function parseGroups(file: string, text: string): TargetGroup[] {
   }
   if (!Array.isArray(value.groups)) throw new GroupsFileError(file, '"groups" is not a list');
   return value.groups.map((g: Record<string, unknown>, i) => {
-    if (g.kind !== 'auto-scaling-group' && g.kind !== 'node-group') throw new GroupsFileError(file, `groups[${i}].kind is not auto-scaling-group or node-group`);
-    if (typeof g.name !== 'string' || !Array.isArray(g.members) || !g.members.every((m) => typeof m === 'string')) throw new GroupsFileError(file, `groups[${i}] needs a name and members (target ids)`);
+    if (g.kind !== 'auto-scaling-group' && g.kind !== 'node-group')
+      throw new GroupsFileError(file, `groups[${i}].kind is not auto-scaling-group or node-group`);
+    if (
+      typeof g.name !== 'string' ||
+      !Array.isArray(g.members) ||
+      !g.members.every((m) => typeof m === 'string')
+    )
+      throw new GroupsFileError(file, `groups[${i}] needs a name and members (target ids)`);
     const out = (g.outOfService ?? {}) as Record<string, unknown>;
-    return { kind: g.kind, name: g.name, members: g.members as string[], outOfService: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)])) };
+    return {
+      kind: g.kind,
+      name: g.name,
+      members: g.members as string[],
+      outOfService: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, String(v)])),
+    };
   });
 }
 

@@ -4,13 +4,20 @@ import type { Clock, LockStore } from '../../core/ports.js';
 import { safeFileName } from './data-dir.js';
 import { withFileLock } from './file-lock.js';
 
-interface LockRecord { target: string; owner: string; expiresAt: string }
+interface LockRecord {
+  target: string;
+  owner: string;
+  expiresAt: string;
+}
 
 /** Per-target locks as files under `<dataDir>/locks/`, with expiry so a crashed run cannot hold a host forever. */
 export class LocalLockStore implements LockStore {
   private readonly dir: string;
 
-  constructor(dataDir: string, private readonly clock: Clock = { now: () => new Date() }) {
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock = { now: () => new Date() },
+  ) {
     this.dir = resolve(dataDir, 'locks');
   }
 
@@ -39,7 +46,11 @@ export class LocalLockStore implements LockStore {
     return withFileLock(`${this.file(target)}.lock`, async () => {
       const current = await this.holder(target);
       if (current && current.owner !== owner) return false;
-      const rec: LockRecord = { target, owner, expiresAt: new Date(this.clock.now().getTime() + ttlSeconds * 1000).toISOString() };
+      const rec: LockRecord = {
+        target,
+        owner,
+        expiresAt: new Date(this.clock.now().getTime() + ttlSeconds * 1000).toISOString(),
+      };
       await writeFile(this.file(target), JSON.stringify(rec));
       return true;
     });

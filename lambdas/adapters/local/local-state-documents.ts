@@ -19,7 +19,11 @@ export class LocalStateDocuments implements StateDocumentStore {
   async put(prefix: string, value: unknown): Promise<EvidenceRef> {
     const text = JSON.stringify(value);
     const sha256 = sha256Hex(text);
-    const file = join(this.root, ...prefix.split('/').map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')), `${sha256}.json`);
+    const file = join(
+      this.root,
+      ...prefix.split('/').map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')),
+      `${sha256}.json`,
+    );
     await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, text);
@@ -31,9 +35,15 @@ export class LocalStateDocuments implements StateDocumentStore {
   async get(ref: EvidenceRef): Promise<unknown> {
     const file = fileURLToPath(ref.uri);
     const rel = relative(this.root, file);
-    if (rel.startsWith('..') || rel.startsWith(sep)) throw new EvidenceIntegrityError(`state document ${ref.uri} is outside the store ${this.root}`);
+    if (rel.startsWith('..') || rel.startsWith(sep))
+      throw new EvidenceIntegrityError(
+        `state document ${ref.uri} is outside the store ${this.root}`,
+      );
     const bytes = await readFile(file);
-    if (sha256Hex(bytes) !== ref.sha256) throw new EvidenceIntegrityError(`state document ${ref.uri} does not match its recorded sha256 ${ref.sha256}: it was modified after it was stored`);
+    if (sha256Hex(bytes) !== ref.sha256)
+      throw new EvidenceIntegrityError(
+        `state document ${ref.uri} does not match its recorded sha256 ${ref.sha256}: it was modified after it was stored`,
+      );
     return JSON.parse(bytes.toString('utf8'));
   }
 }

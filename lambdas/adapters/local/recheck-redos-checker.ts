@@ -10,10 +10,17 @@ const CHECK_TIMEOUT_MS = 20_000;
  * random seed makes the fuzzing, and so the lint verdict, the same on every run.
  */
 export const recheckRedosChecker: RedosChecker = (source, caseInsensitive) => {
-  const diagnostics = checkSync(source, caseInsensitive ? 'i' : '', { timeout: CHECK_TIMEOUT_MS, randomSeed: 13 });
+  const diagnostics = checkSync(source, caseInsensitive ? 'i' : '', {
+    timeout: CHECK_TIMEOUT_MS,
+    randomSeed: 13,
+  });
   if (diagnostics.status === 'safe') return { status: 'safe' };
   if (diagnostics.status === 'vulnerable') {
-    return { status: 'vulnerable', complexity: diagnostics.complexity.summary, attack: diagnostics.attack.pattern };
+    return {
+      status: 'vulnerable',
+      complexity: diagnostics.complexity.summary,
+      attack: diagnostics.attack.pattern,
+    };
   }
   return { status: 'unknown', reason: diagnostics.error.kind };
 };

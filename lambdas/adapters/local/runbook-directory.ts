@@ -4,10 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { findRepoRoot } from './repo-root.js';
 import { compileRunbooks, type CompiledRulebook } from '../../core/classify/compile.js';
-import { loadRunbooksFromTexts, RunbookError, type RunbookLoadResult } from '../../core/runbook/validate.js';
+import {
+  loadRunbooksFromTexts,
+  RunbookError,
+  type RunbookLoadResult,
+} from '../../core/runbook/validate.js';
 
 /** The repository root (sources: three levels above this file; compiled command: found by walking up). */
-export const REPO_ROOT = findRepoRoot(import.meta.url, resolve(dirname(fileURLToPath(import.meta.url)), '../../..'));
+export const REPO_ROOT = findRepoRoot(
+  import.meta.url,
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../..'),
+);
 /** Where the shipped runbooks live. */
 export const DEFAULT_RUNBOOK_DIR = join(REPO_ROOT, 'runbooks');
 /** The failure classes (one runbook each), kept in the repository beside the evidence format. */
@@ -21,9 +28,16 @@ export function readFailureClassIds(file = FAILURE_CLASSES_FILE): string[] | und
 }
 
 /** Reads and validates every `<id>.yaml` in a directory (both passes). */
-export function loadRunbookDirectory(dir = DEFAULT_RUNBOOK_DIR, classIds?: readonly string[]): RunbookLoadResult {
+export function loadRunbookDirectory(
+  dir = DEFAULT_RUNBOOK_DIR,
+  classIds?: readonly string[],
+): RunbookLoadResult {
   if (!existsSync(dir)) {
-    return { runbooks: [], errors: [new RunbookError('*', '', `runbook directory ${dir} does not exist`)], warnings: [] };
+    return {
+      runbooks: [],
+      errors: [new RunbookError('*', '', `runbook directory ${dir} does not exist`)],
+      warnings: [],
+    };
   }
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
@@ -39,7 +53,9 @@ export function loadRunbookDirectory(dir = DEFAULT_RUNBOOK_DIR, classIds?: reado
 export function loadRulebook(dir = DEFAULT_RUNBOOK_DIR): CompiledRulebook {
   const result = loadRunbookDirectory(dir);
   if (result.errors.length > 0) {
-    throw new Error(`${result.errors.length} runbook error(s); run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
+    throw new Error(
+      `${result.errors.length} runbook error(s); run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`,
+    );
   }
   return compileRunbooks(result.runbooks);
 }

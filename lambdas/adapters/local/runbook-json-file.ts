@@ -9,7 +9,10 @@ export function readRunbookJsonFile(file: string): Runbook[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RunbookJsonError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new RunbookJsonError(
+      file,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return runbooksFromJson(text, file);
 }

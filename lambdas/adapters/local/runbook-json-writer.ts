@@ -6,7 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUNBOOK_JSON_FILE, runbooksToJson } from '../../core/runbook/runbook-json.js';
-import { DEFAULT_RUNBOOK_DIR, loadRunbookDirectory, readFailureClassIds } from './runbook-directory.js';
+import {
+  DEFAULT_RUNBOOK_DIR,
+  loadRunbookDirectory,
+  readFailureClassIds,
+} from './runbook-directory.js';
 
 /**
  * Validates the runbooks of `dir` (both passes, against docs/failure-classes.yaml when present) and
@@ -16,7 +20,9 @@ import { DEFAULT_RUNBOOK_DIR, loadRunbookDirectory, readFailureClassIds } from '
 export function writeRunbookJson(dir = DEFAULT_RUNBOOK_DIR): string {
   const result = loadRunbookDirectory(dir, readFailureClassIds());
   if (result.errors.length > 0) {
-    throw new Error(`${result.errors.length} runbook error(s) in ${dir}; run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
+    throw new Error(
+      `${result.errors.length} runbook error(s) in ${dir}; run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`,
+    );
   }
   const file = join(mkdtempSync(join(tmpdir(), 'paramedic-runbooks-')), RUNBOOK_JSON_FILE);
   writeFileSync(file, runbooksToJson(result.runbooks));

@@ -11,7 +11,10 @@ export class ThisMachineRunner implements CommandRunner {
   /** Runs once on `local` and answers for every requested target. */
   async run(request: CommandRequest): Promise<readonly CommandResult[]> {
     const [result] = await this.inner.run({ ...request, targets: ['local'] });
-    return request.targets.map((target) => ({ ...(result ?? { status: 'Failed', exitCode: null, stdout: '', stderr: 'no result' }), target }));
+    return request.targets.map((target) => ({
+      ...(result ?? { status: 'Failed', exitCode: null, stdout: '', stderr: 'no result' }),
+      target,
+    }));
   }
 }
 
@@ -22,10 +25,20 @@ export class LocalOnlyRunner implements CommandRunner {
   /** Runs `local` targets; answers InvalidTarget for the others. */
   async run(request: CommandRequest): Promise<readonly CommandResult[]> {
     const local = request.targets.filter((t) => t === 'local');
-    const results: CommandResult[] = local.length && this.inner ? [...(await this.inner.run({ ...request, targets: local }))] : [];
+    const results: CommandResult[] =
+      local.length && this.inner ? [...(await this.inner.run({ ...request, targets: local }))] : [];
     for (const target of request.targets) {
       if (target === 'local' && this.inner) continue;
-      results.push({ target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: target === 'local' ? 'no local runner in a dry run' : `${target} is not this machine: run it through the deployed stack (Step Functions) or use --target local` });
+      results.push({
+        target,
+        status: 'InvalidTarget',
+        exitCode: null,
+        stdout: '',
+        stderr:
+          target === 'local'
+            ? 'no local runner in a dry run'
+            : `${target} is not this machine: run it through the deployed stack (Step Functions) or use --target local`,
+      });
     }
     return results;
   }

@@ -11,7 +11,10 @@ export { EvidenceReferenceError, parseS3Uri } from './s3-json-objects.js';
 
 /** EvidenceStore over one bucket (SSE-KMS is the bucket's default). */
 export class S3EvidenceStore implements EvidenceStore {
-  constructor(private readonly s3: S3Objects, private readonly bucket: string) {}
+  constructor(
+    private readonly s3: S3Objects,
+    private readonly bucket: string,
+  ) {}
 
   /** Stores the bundle as JSON; the reference carries its sha256 and size. */
   async put(key: string, bundle: EvidenceBundle): Promise<EvidenceRef> {

@@ -24,21 +24,36 @@ export function sha256Of(text: string): string {
 }
 
 /** Writes `body` (JSON text) under `key`; the reference carries its sha256 and size. */
-export async function putJsonText(s3: S3Objects, bucket: string, key: string, body: string): Promise<EvidenceRef> {
+export async function putJsonText(
+  s3: S3Objects,
+  bucket: string,
+  key: string,
+  body: string,
+): Promise<EvidenceRef> {
   const sha256 = sha256Of(body);
   await s3.putText(bucket, key, body, { contentType: 'application/json', metadata: { sha256 } });
   return { uri: `s3://${bucket}/${key}`, sha256, bytes: Buffer.byteLength(body) };
 }
 
 /** Reads an object's text back; with a full reference, its sha256 must match. */
-export async function getJsonText(s3: S3Objects, ref: EvidenceRef | string, what = 'evidence'): Promise<string> {
+export async function getJsonText(
+  s3: S3Objects,
+  ref: EvidenceRef | string,
+  what = 'evidence',
+): Promise<string> {
   const uri = typeof ref === 'string' ? ref : ref.uri;
   const { bucket, key } = parseS3Uri(uri);
   const body = await s3.getText(bucket, key);
-  if (body === undefined) throw new EvidenceReferenceError(`${what} ${uri} does not exist: it was deleted, or the reference names a bucket or key this deployment did not write`);
+  if (body === undefined)
+    throw new EvidenceReferenceError(
+      `${what} ${uri} does not exist: it was deleted, or the reference names a bucket or key this deployment did not write`,
+    );
   if (typeof ref !== 'string') {
     const sha = sha256Of(body);
-    if (sha !== ref.sha256) throw new EvidenceReferenceError(`${what} ${uri} hashes to ${sha}, the record says ${ref.sha256}: it was changed after it was stored`);
+    if (sha !== ref.sha256)
+      throw new EvidenceReferenceError(
+        `${what} ${uri} hashes to ${sha}, the record says ${ref.sha256}: it was changed after it was stored`,
+      );
   }
   return body;
 }

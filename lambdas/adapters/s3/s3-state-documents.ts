@@ -5,7 +5,10 @@ import { getJsonText, putJsonText, sha256Of } from './s3-json-objects.js';
 
 /** StateDocumentStore over one bucket: `<prefix>/<sha256>.json`, so a retried Task rewrites the same object. */
 export class S3StateDocuments implements StateDocumentStore {
-  constructor(private readonly s3: S3Objects, private readonly bucket: string) {}
+  constructor(
+    private readonly s3: S3Objects,
+    private readonly bucket: string,
+  ) {}
 
   /** Stores `value` as JSON under `prefix`. */
   async put(prefix: string, value: unknown): Promise<EvidenceRef> {

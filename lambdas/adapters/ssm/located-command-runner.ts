@@ -27,7 +27,11 @@ export class LocatedCommandRunner implements CommandRunner {
       parts.set(key, part);
     }
     const { locations: _dispatched, ...rest } = request;
-    const results = await Promise.all([...parts].map(([key, part]) => this.runner(key, part.location).run({ ...rest, targets: part.targets })));
+    const results = await Promise.all(
+      [...parts].map(([key, part]) =>
+        this.runner(key, part.location).run({ ...rest, targets: part.targets }),
+      ),
+    );
     return results.flat();
   }
 

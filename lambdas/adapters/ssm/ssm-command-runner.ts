@@ -16,12 +16,27 @@
  *   cancelled (CancelCommand), so no host keeps acting after the workflow moved on.
  */
 import {
-  CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, type CommandInvocation, type GetCommandInvocationCommandOutput, type SSMClient,
+  CancelCommandCommand,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  type CommandInvocation,
+  type GetCommandInvocationCommandOutput,
+  type SSMClient,
 } from '@aws-sdk/client-ssm';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
-import { deployedDocumentName, DOCUMENT_PREFIX, findCommandDocument } from '../../core/collection/collector-documents.js';
+import {
+  deployedDocumentName,
+  DOCUMENT_PREFIX,
+  findCommandDocument,
+} from '../../core/collection/collector-documents.js';
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
-import type { CommandRequest, CommandResult, CommandRunner, CommandStatus } from '../../core/ports.js';
+import type {
+  CommandRequest,
+  CommandResult,
+  CommandRunner,
+  CommandStatus,
+} from '../../core/ports.js';
 
 /** SendCommand's MaxConcurrency / MaxErrors: a count or a percentage, as SSM accepts them. */
 export interface SsmRateLimit {
@@ -80,19 +95,41 @@ export interface SsmCommandRunnerOptions {
 }
 
 const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
-  Success: 'Success', Failed: 'Failed', AccessDenied: 'Failed', ExecutionTimedOut: 'TimedOut', DeliveryTimedOut: 'Undeliverable',
-  Undeliverable: 'Undeliverable', Terminated: 'Cancelled', Canceled: 'Cancelled', Cancelled: 'Cancelled', InvalidPlatform: 'InvalidTarget',
+  Success: 'Success',
+  Failed: 'Failed',
+  AccessDenied: 'Failed',
+  ExecutionTimedOut: 'TimedOut',
+  DeliveryTimedOut: 'Undeliverable',
+  Undeliverable: 'Undeliverable',
+  Terminated: 'Cancelled',
+  Canceled: 'Cancelled',
+  Cancelled: 'Cancelled',
+  InvalidPlatform: 'InvalidTarget',
 };
-const TERMINAL_BY_STATUS: Readonly<Record<string, CommandStatus>> = { Success: 'Success', Failed: 'Failed', TimedOut: 'TimedOut', Cancelled: 'Cancelled' };
+const TERMINAL_BY_STATUS: Readonly<Record<string, CommandStatus>> = {
+  Success: 'Success',
+  Failed: 'Failed',
+  TimedOut: 'TimedOut',
+  Cancelled: 'Cancelled',
+};
 
 /** Maps SSM's Status/StatusDetails to a terminal CommandStatus, or undefined while still running. */
-export function terminalStatus(status: string | undefined, details: string | undefined): CommandStatus | undefined {
+export function terminalStatus(
+  status: string | undefined,
+  details: string | undefined,
+): CommandStatus | undefined {
   if (details && TERMINAL_BY_DETAILS[details]) return TERMINAL_BY_DETAILS[details];
   return status ? TERMINAL_BY_STATUS[status] : undefined;
 }
 
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? '';
-const isThrottle = (e: unknown): boolean => ['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'TooManyUpdates'].includes(errorName(e));
+const isThrottle = (e: unknown): boolean =>
+  [
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'TooManyUpdates',
+  ].includes(errorName(e));
 
 /** `https://s3.<region>.amazonaws.com/<bucket>/<key>` or virtual-hosted form -> bucket and key. */
 export function parseS3OutputUrl(url: string): { bucket: string; key: string } | undefined {
@@ -121,15 +158,22 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
-  constructor(private readonly ssm: SSMClient, private readonly options: SsmCommandRunnerOptions = {}) {
-    if (options.outputBucket && !options.s3) throw new Error('SsmCommandRunner: outputBucket needs an s3 client to read full output back');
+  constructor(
+    private readonly ssm: SSMClient,
+    private readonly options: SsmCommandRunnerOptions = {},
+  ) {
+    if (options.outputBucket && !options.s3)
+      throw new Error('SsmCommandRunner: outputBucket needs an s3 client to read full output back');
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = options.now ?? Date.now;
   }
 
   /** Sends in batches, polls every command until each target is terminal or the deadline passes. */
   async run(request: CommandRequest): Promise<readonly CommandResult[]> {
-    if (!request.document.startsWith('Paramedic-')) throw new Error(`refusing to run ${request.document}: only the project's Paramedic-* documents may run`);
+    if (!request.document.startsWith('Paramedic-'))
+      throw new Error(
+        `refusing to run ${request.document}: only the project's Paramedic-* documents may run`,
+      );
     const size = Math.min(this.options.batchSize ?? MAX_TARGETS_PER_SEND, MAX_TARGETS_PER_SEND);
     const unique = [...new Set(request.targets)];
     const results: CommandResult[] = [];
@@ -148,13 +192,25 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
    * on a task token, then calls {@link read}. No list or get call here.
    */
   async send(request: CommandRequest): Promise<SentCommands> {
-    if (!request.document.startsWith('Paramedic-')) throw new Error(`refusing to run ${request.document}: only the project's Paramedic-* documents may run`);
+    if (!request.document.startsWith('Paramedic-'))
+      throw new Error(
+        `refusing to run ${request.document}: only the project's Paramedic-* documents may run`,
+      );
     const size = Math.min(this.options.batchSize ?? MAX_TARGETS_PER_SEND, MAX_TARGETS_PER_SEND);
     const unique = [...new Set(request.targets)];
     const finished: CommandResult[] = [];
     const pending: Pending[] = [];
-    for (let i = 0; i < unique.length; i += size) await this.sendBatch(request, unique.slice(i, i + size), pending, finished);
-    return { request: { ...request, targets: unique }, commands: pending.map((p) => ({ commandId: p.commandId, targets: [...p.targets], sentAt: p.sentAt })), finished };
+    for (let i = 0; i < unique.length; i += size)
+      await this.sendBatch(request, unique.slice(i, i + size), pending, finished);
+    return {
+      request: { ...request, targets: unique },
+      commands: pending.map((p) => ({
+        commandId: p.commandId,
+        targets: [...p.targets],
+        sentAt: p.sentAt,
+      })),
+      finished,
+    };
   }
 
   /**
@@ -168,11 +224,21 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
 
   private async readOnce(p: Pending, why: string): Promise<CommandResult[]> {
     const done = new Map<string, CommandResult>();
-    await this.withThrottleRetry(() => (p.targets.length === 1 ? this.pollOne(p, p.targets[0]!, done) : this.pollMany(p, done)));
+    await this.withThrottleRetry(() =>
+      p.targets.length === 1 ? this.pollOne(p, p.targets[0]!, done) : this.pollMany(p, done),
+    );
     const unfinished = p.targets.filter((t) => !done.has(t));
     if (unfinished.length > 0) {
       const cancelled = await this.cancel(p.commandId, unfinished);
-      for (const target of unfinished) done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `${why}; ${cancelled}`, commandId: p.commandId });
+      for (const target of unfinished)
+        done.set(target, {
+          target,
+          status: 'TimedOut',
+          exitCode: null,
+          stdout: '',
+          stderr: `${why}; ${cancelled}`,
+          commandId: p.commandId,
+        });
     }
     return [...done.values()];
   }
@@ -192,22 +258,52 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   /** MaxConcurrency/MaxErrors for this document's kind (collectors are read-only, actions change hosts). */
   private rateLimitOf(document: string): SsmRateLimit | undefined {
     const kind = findCommandDocument(document)?.kind;
-    return kind === 'collector' ? this.options.rateControl?.collect : kind === 'action' ? this.options.rateControl?.remediate : undefined;
+    return kind === 'collector'
+      ? this.options.rateControl?.collect
+      : kind === 'action'
+        ? this.options.rateControl?.remediate
+        : undefined;
   }
 
-  private async sendBatch(request: CommandRequest, batch: readonly string[], pending: Pending[], results: CommandResult[]): Promise<void> {
+  private async sendBatch(
+    request: CommandRequest,
+    batch: readonly string[],
+    pending: Pending[],
+    results: CommandResult[],
+  ): Promise<void> {
     const limit = this.rateLimitOf(request.document);
     try {
-      const out = await this.withThrottleRetry(() => this.ssm.send(new SendCommandCommand({
-        DocumentName: deployedDocumentName(request.document, this.options.documentPrefix ?? DOCUMENT_PREFIX),
-        ...(limit ? { MaxConcurrency: limit.maxConcurrency, MaxErrors: limit.maxErrors } : {}),
-        InstanceIds: [...batch],
-        Parameters: Object.fromEntries(Object.entries(request.parameters).map(([k, v]) => [k, [v]])),
-        TimeoutSeconds: Math.max(30, request.timeoutSeconds),
-        Comment: 'paramedic',
-        ...(this.options.outputBucket ? { OutputS3BucketName: this.options.outputBucket, OutputS3KeyPrefix: this.options.outputPrefix ?? 'ssm-output' } : {}),
-        ...(this.options.cloudWatchLogGroup ? { CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: this.options.cloudWatchLogGroup } } : {}),
-      })));
+      const out = await this.withThrottleRetry(() =>
+        this.ssm.send(
+          new SendCommandCommand({
+            DocumentName: deployedDocumentName(
+              request.document,
+              this.options.documentPrefix ?? DOCUMENT_PREFIX,
+            ),
+            ...(limit ? { MaxConcurrency: limit.maxConcurrency, MaxErrors: limit.maxErrors } : {}),
+            InstanceIds: [...batch],
+            Parameters: Object.fromEntries(
+              Object.entries(request.parameters).map(([k, v]) => [k, [v]]),
+            ),
+            TimeoutSeconds: Math.max(30, request.timeoutSeconds),
+            Comment: 'paramedic',
+            ...(this.options.outputBucket
+              ? {
+                  OutputS3BucketName: this.options.outputBucket,
+                  OutputS3KeyPrefix: this.options.outputPrefix ?? 'ssm-output',
+                }
+              : {}),
+            ...(this.options.cloudWatchLogGroup
+              ? {
+                  CloudWatchOutputConfig: {
+                    CloudWatchOutputEnabled: true,
+                    CloudWatchLogGroupName: this.options.cloudWatchLogGroup,
+                  },
+                }
+              : {}),
+          }),
+        ),
+      );
       const commandId = out.Command?.CommandId;
       if (!commandId) throw new Error('SendCommand returned no CommandId');
       pending.push({ commandId, targets: batch, sentAt: this.now() });
@@ -219,18 +315,32 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
         await this.sendBatch(request, batch.slice(half), pending, results);
         return;
       }
-      const status: CommandStatus = errorName(error) === 'InvalidInstanceId' ? 'InvalidTarget' : isThrottle(error) ? 'Throttled' : 'Failed';
-      for (const target of batch) results.push({ target, status, exitCode: null, stdout: '', stderr: `${errorName(error)}: ${(error as Error).message}` });
+      const status: CommandStatus =
+        errorName(error) === 'InvalidInstanceId'
+          ? 'InvalidTarget'
+          : isThrottle(error)
+            ? 'Throttled'
+            : 'Failed';
+      for (const target of batch)
+        results.push({
+          target,
+          status,
+          exitCode: null,
+          stdout: '',
+          stderr: `${errorName(error)}: ${(error as Error).message}`,
+        });
     }
   }
 
   private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {
     const ownDeadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
     const callerDeadline = this.options.deadline?.();
-    const deadline = callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
+    const deadline =
+      callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
     const done = new Map<string, CommandResult>();
     const initialDelay = this.options.pollInitialMs ?? 1000;
-    if (this.options.completions) await this.waitForCompletion(this.options.completions, p.commandId, deadline);
+    if (this.options.completions)
+      await this.waitForCompletion(this.options.completions, p.commandId, deadline);
     // By event: read at once, and at least once even past the deadline (a lost event); then poll what is left.
     let mustRead = this.options.completions !== undefined;
     let delay = mustRead ? 0 : initialDelay;
@@ -248,16 +358,30 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     }
     const unfinished = p.targets.filter((t) => !done.has(t));
     if (unfinished.length === 0) return [...done.values()];
-    const why = deadline < ownDeadline ? 'before the step\'s deadline (the Lambda/Task timeout)' : `within ${request.timeoutSeconds}s`;
+    const why =
+      deadline < ownDeadline
+        ? "before the step's deadline (the Lambda/Task timeout)"
+        : `within ${request.timeoutSeconds}s`;
     const cancelled = await this.cancel(p.commandId, unfinished);
     for (const target of unfinished) {
-      done.set(target, { target, status: 'TimedOut', exitCode: null, stdout: '', stderr: `no terminal status ${why}; ${cancelled}`, commandId: p.commandId });
+      done.set(target, {
+        target,
+        status: 'TimedOut',
+        exitCode: null,
+        stdout: '',
+        stderr: `no terminal status ${why}; ${cancelled}`,
+        commandId: p.commandId,
+      });
     }
     return [...done.values()];
   }
 
   /** Waits (state-table reads, no SSM call) until the command's terminal event is marked, or the deadline. */
-  private async waitForCompletion(completions: CommandCompletions, commandId: string, deadline: number): Promise<void> {
+  private async waitForCompletion(
+    completions: CommandCompletions,
+    commandId: string,
+    deadline: number,
+  ): Promise<void> {
     const every = this.options.completionCheckMs ?? 5000;
     while (this.now() < deadline) {
       if (await completions.isDone(commandId)) return;
@@ -268,7 +392,11 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   /** Cancels what still runs of a command (best effort: the outcome is already TimedOut); says what happened. */
   private async cancel(commandId: string, instances: readonly string[]): Promise<string> {
     try {
-      await this.withThrottleRetry(() => this.ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [...instances] })));
+      await this.withThrottleRetry(() =>
+        this.ssm.send(
+          new CancelCommandCommand({ CommandId: commandId, InstanceIds: [...instances] }),
+        ),
+      );
       return 'CancelCommand sent';
     } catch (error) {
       return `CancelCommand failed (${errorName(error)}: ${(error as Error).message}); check the command ${commandId} in the SSM console`;
@@ -276,10 +404,16 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   }
 
   /** One target: GetCommandInvocation gives status and up to 24,000 characters in one call. */
-  private async pollOne(p: Pending, target: string, done: Map<string, CommandResult>): Promise<void> {
+  private async pollOne(
+    p: Pending,
+    target: string,
+    done: Map<string, CommandResult>,
+  ): Promise<void> {
     let out: GetCommandInvocationCommandOutput;
     try {
-      out = await this.ssm.send(new GetCommandInvocationCommand({ CommandId: p.commandId, InstanceId: target }));
+      out = await this.ssm.send(
+        new GetCommandInvocationCommand({ CommandId: p.commandId, InstanceId: target }),
+      );
     } catch (error) {
       if (errorName(error) === 'InvocationDoesNotExist') return; // not registered yet, right after SendCommand
       throw error;
@@ -288,7 +422,18 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     if (!status) return;
     const stdout = await this.fullOutput(out.StandardOutputContent ?? '', out.StandardOutputUrl);
     const stderr = await this.fullOutput(out.StandardErrorContent ?? '', out.StandardErrorUrl);
-    done.set(target, this.result(target, status, out.ResponseCode, stdout, stderr, p.commandId, out.StandardOutputUrl));
+    done.set(
+      target,
+      this.result(
+        target,
+        status,
+        out.ResponseCode,
+        stdout,
+        stderr,
+        p.commandId,
+        out.StandardOutputUrl,
+      ),
+    );
   }
 
   /** Many targets: one paginated ListCommandInvocations per poll instead of one call per instance. */
@@ -296,9 +441,21 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     let token: string | undefined;
     const finished: CommandInvocation[] = [];
     do {
-      const out = await this.ssm.send(new ListCommandInvocationsCommand({ CommandId: p.commandId, Details: true, MaxResults: 50, ...(token ? { NextToken: token } : {}) }));
+      const out = await this.ssm.send(
+        new ListCommandInvocationsCommand({
+          CommandId: p.commandId,
+          Details: true,
+          MaxResults: 50,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      );
       for (const inv of out.CommandInvocations ?? []) {
-        if (inv.InstanceId && !done.has(inv.InstanceId) && terminalStatus(inv.Status, inv.StatusDetails)) finished.push(inv);
+        if (
+          inv.InstanceId &&
+          !done.has(inv.InstanceId) &&
+          terminalStatus(inv.Status, inv.StatusDetails)
+        )
+          finished.push(inv);
       }
       token = out.NextToken;
     } while (token);
@@ -317,14 +474,32 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
         stdout = full?.StandardOutputContent ?? plugin?.Output ?? '';
         stderr = full?.StandardErrorContent ?? '';
       }
-      done.set(target, this.result(target, status, plugin?.ResponseCode ?? null, stdout, stderr, p.commandId, plugin?.StandardOutputUrl));
+      done.set(
+        target,
+        this.result(
+          target,
+          status,
+          plugin?.ResponseCode ?? null,
+          stdout,
+          stderr,
+          p.commandId,
+          plugin?.StandardOutputUrl,
+        ),
+      );
     }
   }
 
-  private async getInvocation(commandId: string, target: string): Promise<GetCommandInvocationCommandOutput | undefined> {
+  private async getInvocation(
+    commandId: string,
+    target: string,
+  ): Promise<GetCommandInvocationCommandOutput | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        return await this.withThrottleRetry(() => this.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target })));
+        return await this.withThrottleRetry(() =>
+          this.ssm.send(
+            new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target }),
+          ),
+        );
       } catch (error) {
         if (errorName(error) !== 'InvocationDoesNotExist') throw error;
         await this.sleep(500 * (attempt + 1));
@@ -345,10 +520,23 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     return (await this.options.s3.getText(loc.bucket, loc.key)) ?? fallback;
   }
 
-  private result(target: string, status: CommandStatus, code: number | null | undefined, stdout: string, stderr: string, commandId: string, url?: string): CommandResult {
+  private result(
+    target: string,
+    status: CommandStatus,
+    code: number | null | undefined,
+    stdout: string,
+    stderr: string,
+    commandId: string,
+    url?: string,
+  ): CommandResult {
     const loc = url ? parseS3OutputUrl(url) : undefined;
     return {
-      target, status, exitCode: typeof code === 'number' && code >= 0 ? code : null, stdout, stderr, commandId,
+      target,
+      status,
+      exitCode: typeof code === 'number' && code >= 0 ? code : null,
+      stdout,
+      stderr,
+      commandId,
       ...(loc ? { outputUri: `s3://${loc.bucket}/${loc.key}` } : {}),
     };
   }

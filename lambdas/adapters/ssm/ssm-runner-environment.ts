@@ -19,7 +19,9 @@ export const SSM_RUNNER_ENV = {
 /** A runner setting in the environment is unusable. */
 export class SsmRunnerEnvironmentError extends Error {
   constructor(variable: string, problem: string) {
-    super(`environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets a valid value`);
+    super(
+      `environment variable ${variable} ${problem}; redeploy the pipeline stack (cdk deploy) so the function gets a valid value`,
+    );
     this.name = 'SsmRunnerEnvironmentError';
   }
 }
@@ -29,9 +31,18 @@ const COUNT_OR_PERCENT = /^(\d{1,9}|\d{1,2}%|100%)$/;
 function rateLimitOf(value: unknown, where: string): SsmRateLimit | undefined {
   if (value === undefined) return undefined;
   const v = value as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null || typeof v.maxConcurrency !== 'string' || typeof v.maxErrors !== 'string'
-    || !COUNT_OR_PERCENT.test(v.maxConcurrency) || !COUNT_OR_PERCENT.test(v.maxErrors)) {
-    throw new SsmRunnerEnvironmentError(SSM_RUNNER_ENV.rateControl, `has an invalid ${where} entry (want maxConcurrency and maxErrors as a count or a percentage)`);
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.maxConcurrency !== 'string' ||
+    typeof v.maxErrors !== 'string' ||
+    !COUNT_OR_PERCENT.test(v.maxConcurrency) ||
+    !COUNT_OR_PERCENT.test(v.maxErrors)
+  ) {
+    throw new SsmRunnerEnvironmentError(
+      SSM_RUNNER_ENV.rateControl,
+      `has an invalid ${where} entry (want maxConcurrency and maxErrors as a count or a percentage)`,
+    );
   }
   return { maxConcurrency: v.maxConcurrency, maxErrors: v.maxErrors };
 }
@@ -40,10 +51,15 @@ function rateLimitOf(value: unknown, where: string): SsmRateLimit | undefined {
  * The runner options the environment sets (absent variables leave the runner's defaults).
  * @example new SsmCommandRunner(ssm, { ...ssmRunnerSettingsFrom(process.env), outputBucket, s3 })
  */
-export function ssmRunnerSettingsFrom(env: NodeJS.ProcessEnv): Pick<SsmCommandRunnerOptions, 'documentPrefix' | 'rateControl'> {
+export function ssmRunnerSettingsFrom(
+  env: NodeJS.ProcessEnv,
+): Pick<SsmCommandRunnerOptions, 'documentPrefix' | 'rateControl'> {
   const prefix = env[SSM_RUNNER_ENV.documentPrefix];
   if (prefix !== undefined && !/^Paramedic-([a-z][a-z0-9]{0,15}-)?$/.test(prefix)) {
-    throw new SsmRunnerEnvironmentError(SSM_RUNNER_ENV.documentPrefix, `is ${JSON.stringify(prefix)}, not ${DOCUMENT_PREFIX} or ${DOCUMENT_PREFIX}<deployment>-`);
+    throw new SsmRunnerEnvironmentError(
+      SSM_RUNNER_ENV.documentPrefix,
+      `is ${JSON.stringify(prefix)}, not ${DOCUMENT_PREFIX} or ${DOCUMENT_PREFIX}<deployment>-`,
+    );
   }
   const text = env[SSM_RUNNER_ENV.rateControl];
   let rateControl: SsmCommandRunnerOptions['rateControl'];

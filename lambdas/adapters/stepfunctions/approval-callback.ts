@@ -12,6 +12,8 @@ export class StepFunctionsApprovalCallback {
 
   /** Resumes the execution waiting on `taskToken` with the decision. */
   async decide(taskToken: string, decision: ApprovalDecision): Promise<void> {
-    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }));
+    await this.sfn.send(
+      new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(decision) }),
+    );
   }
 }

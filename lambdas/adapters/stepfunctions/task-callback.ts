@@ -9,7 +9,11 @@ import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskCallback } from '../../core/collection/command-wait.js';
 
 /** What SendTaskSuccess answers for a token that can no longer be resumed. */
-export const CLOSED_TOKEN_ERRORS: ReadonlySet<string> = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
+export const CLOSED_TOKEN_ERRORS: ReadonlySet<string> = new Set([
+  'InvalidToken',
+  'TaskDoesNotExist',
+  'TaskTimedOut',
+]);
 
 /** TaskCallback over Step Functions. */
 export class StepFunctionsTaskCallback implements TaskCallback {
@@ -18,7 +22,9 @@ export class StepFunctionsTaskCallback implements TaskCallback {
   /** SendTaskSuccess with `output` as the Task's result. */
   async succeed(taskToken: string, output: unknown): Promise<'resumed' | 'gone'> {
     try {
-      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      await this.sfn.send(
+        new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }),
+      );
       return 'resumed';
     } catch (error) {
       if (CLOSED_TOKEN_ERRORS.has((error as Error).name)) return 'gone';

@@ -53,8 +53,14 @@ export interface SpokeCredentialsOptions {
 
 /** A spoke role could not be assumed: the spoke stack is missing there, or the ExternalId or trust disagrees. */
 export class SpokeRoleError extends Error {
-  constructor(readonly roleArn: string, options: { cause: unknown }) {
-    super(`could not assume ${roleArn} (${(options.cause as Error)?.message ?? options.cause}); deploy the spoke stack (ParamedicSpoke) to that account and region with the hub's account id and the ExternalId of config spokes.externalId`, options);
+  constructor(
+    readonly roleArn: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `could not assume ${roleArn} (${(options.cause as Error)?.message ?? options.cause}); deploy the spoke stack (ParamedicSpoke) to that account and region with the hub's account id and the ExternalId of config spokes.externalId`,
+      options,
+    );
     this.name = 'SpokeRoleError';
   }
 }
@@ -73,12 +79,17 @@ export class SpokeCredentials implements CredentialsProvider {
 
   /** True for the hub's own account and region: every other account or region is a spoke (its own spoke stack). */
   isHub(location?: AccountRegion): boolean {
-    return !location || (location.account === this.options.hubAccount && (this.options.hubRegion === undefined || location.region === this.options.hubRegion));
+    return (
+      !location ||
+      (location.account === this.options.hubAccount &&
+        (this.options.hubRegion === undefined || location.region === this.options.hubRegion))
+    );
   }
 
   /** The function's own settings at the hub; the spoke role's elsewhere. */
   clientConfigFor(location?: AccountRegion): LocatedClientConfig {
-    if (!location || this.isHub(location)) return this.options.hubRegion ? { region: this.options.hubRegion } : {};
+    if (!location || this.isHub(location))
+      return this.options.hubRegion ? { region: this.options.hubRegion } : {};
     return { region: location.region, credentials: () => this.credentialsOf(location) };
   }
 
@@ -87,7 +98,11 @@ export class SpokeCredentials implements CredentialsProvider {
     const cached = this.cache.get(key);
     if (cached) {
       // A rejected or nearly expired entry is replaced; a pending one is shared.
-      const fresh = cached.then((c) => (c.expiration && c.expiration.getTime() - REFRESH_BEFORE_MS > this.now() ? c : undefined), () => undefined);
+      const fresh = cached.then(
+        (c) =>
+          c.expiration && c.expiration.getTime() - REFRESH_BEFORE_MS > this.now() ? c : undefined,
+        () => undefined,
+      );
       return fresh.then((c) => c ?? this.assume(key, location));
     }
     return this.assume(key, location);
@@ -95,11 +110,16 @@ export class SpokeCredentials implements CredentialsProvider {
 
   private assume(key: string, location: AccountRegion): Promise<AwsCredentialIdentity> {
     const roleArn = spokeRoleArn(location, this.options.deploymentName, this.options.partition);
-    const pending = this.options.roles.assumeRole({
-      roleArn, externalId: this.options.externalId, sessionName: (this.options.sessionName ?? 'paramedic').slice(0, 64), durationSeconds: 3600,
-    }).catch((error: unknown) => {
-      throw new SpokeRoleError(roleArn, { cause: error });
-    });
+    const pending = this.options.roles
+      .assumeRole({
+        roleArn,
+        externalId: this.options.externalId,
+        sessionName: (this.options.sessionName ?? 'paramedic').slice(0, 64),
+        durationSeconds: 3600,
+      })
+      .catch((error: unknown) => {
+        throw new SpokeRoleError(roleArn, { cause: error });
+      });
     this.cache.set(key, pending);
     return pending;
   }
@@ -118,11 +138,15 @@ export const OWN_CREDENTIALS: CredentialsProvider = {
 export class LocatedClients<C> {
   private readonly clients = new Map<string, C>();
 
-  constructor(private readonly provider: CredentialsProvider, private readonly create: (config: LocatedClientConfig) => C) {}
+  constructor(
+    private readonly provider: CredentialsProvider,
+    private readonly create: (config: LocatedClientConfig) => C,
+  ) {}
 
   /** The client for `location` (the function's own when absent or the hub's). */
   for(location?: AccountRegion): C {
-    const key = location && !this.provider.isHub(location) ? `${location.account}/${location.region}` : '';
+    const key =
+      location && !this.provider.isHub(location) ? `${location.account}/${location.region}` : '';
     let client = this.clients.get(key);
     if (!client) {
       client = this.create(this.provider.clientConfigFor(location));

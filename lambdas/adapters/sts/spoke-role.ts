@@ -31,7 +31,11 @@ export function spokeRoleName(deploymentName: string | undefined, region: string
 }
 
 /** The spoke role's ARN (partition `aws` unless given). */
-export function spokeRoleArn(location: AccountRegion, deploymentName: string | undefined, partition = 'aws'): string {
+export function spokeRoleArn(
+  location: AccountRegion,
+  deploymentName: string | undefined,
+  partition = 'aws',
+): string {
   return `arn:${partition}:iam::${location.account}:role/${spokeRoleName(deploymentName, location.region)}`;
 }
 
@@ -40,6 +44,10 @@ export function spokeRoleArn(location: AccountRegion, deploymentName: string | u
  * deployment name and region).
  * @example spokeOutputBucketName(undefined, '111111111111', 'eu-west-1') // 'paramedic-ssm-111111111111-eu-west-1'
  */
-export function spokeOutputBucketName(deploymentName: string | undefined, account: string, region: string): string {
+export function spokeOutputBucketName(
+  deploymentName: string | undefined,
+  account: string,
+  region: string,
+): string {
   return `paramedic${deploymentName ? `-${deploymentName}` : ''}-ssm-${account}-${region}`;
 }

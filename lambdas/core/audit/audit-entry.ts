@@ -5,7 +5,22 @@
  */
 
 import type {
-  ApprovalDecision, AuditOutcome, CaughtError, CollectedEvidence, CompletionSummary, ManualInput, Plan, PlanDecision, PreconditionResult, RollbackRecord, RunMode, StepOutcome, Target, TargetGroupShare, Trigger, VerificationResult,
+  ApprovalDecision,
+  AuditOutcome,
+  CaughtError,
+  CollectedEvidence,
+  CompletionSummary,
+  ManualInput,
+  Plan,
+  PlanDecision,
+  PreconditionResult,
+  RollbackRecord,
+  RunMode,
+  StepOutcome,
+  Target,
+  TargetGroupShare,
+  Trigger,
+  VerificationResult,
 } from '../workflow/model.js';
 import type { RunbookMatch } from '../classify/engine.js';
 
@@ -15,29 +30,70 @@ export type { AuditOutcome } from '../workflow/model.js';
 export interface AuditPayloads {
   /** Intake accepted the run. `summary` is the one line people read (`alarm X went ALARM: …`). */
   readonly triggered: {
-    readonly trigger: Trigger; readonly summary: string; readonly mode: RunMode; readonly targets: readonly Target[];
-    readonly eventId?: string; readonly state?: string; readonly previousState?: string | null;
-    readonly dimensions?: readonly Readonly<Record<string, string>>[]; readonly requested?: ManualInput;
+    readonly trigger: Trigger;
+    readonly summary: string;
+    readonly mode: RunMode;
+    readonly targets: readonly Target[];
+    readonly eventId?: string;
+    readonly state?: string;
+    readonly previousState?: string | null;
+    readonly dimensions?: readonly Readonly<Record<string, string>>[];
+    readonly requested?: ManualInput;
     /** Dimension sets that named no usable target (a pod that is gone, a cluster not readable), with why. */
-    readonly unresolved?: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
+    readonly unresolved?: readonly {
+      readonly dimensions: Readonly<Record<string, string>>;
+      readonly reason: string;
+    }[];
     /** A composite alarm whose actions were suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): skipped at intake. */
     readonly suppressed?: string;
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];
-  readonly locked: { readonly acquired: boolean; readonly attempts: number; readonly targets?: readonly string[]; readonly busy?: string; readonly ttlSeconds?: number };
+  readonly locked: {
+    readonly acquired: boolean;
+    readonly attempts: number;
+    readonly targets?: readonly string[];
+    readonly busy?: string;
+    readonly ttlSeconds?: number;
+  };
   /** `how`: a collector document ran, or recorded evidence was replayed. */
-  readonly collected: { readonly phase: 'triage'; readonly how: 'collector' | 'replay'; readonly evidence: readonly CollectedEvidence[] };
+  readonly collected: {
+    readonly phase: 'triage';
+    readonly how: 'collector' | 'replay';
+    readonly evidence: readonly CollectedEvidence[];
+  };
   readonly classified: {
-    readonly runbookId: string | null; readonly confidence: number | null; readonly forced: boolean;
-    readonly targets: readonly { readonly target: string; readonly matches: readonly RunbookMatch[]; readonly ref?: CollectedEvidence['ref'] }[];
+    readonly runbookId: string | null;
+    readonly confidence: number | null;
+    readonly forced: boolean;
+    readonly targets: readonly {
+      readonly target: string;
+      readonly matches: readonly RunbookMatch[];
+      readonly ref?: CollectedEvidence['ref'];
+    }[];
   };
   readonly planned: { readonly plan: Plan };
   /** The runbook's preconditions before each step, and the targets they held out of the plan. */
-  readonly preconditions: { readonly results: readonly PreconditionResult[]; readonly held: readonly { readonly target: string; readonly reason: string }[]; readonly groups?: readonly TargetGroupShare[] };
-  readonly 'approval-requested': { readonly plan: { readonly decision: PlanDecision; readonly reason: string; readonly steps: readonly string[] }; readonly timeoutSeconds: number };
+  readonly preconditions: {
+    readonly results: readonly PreconditionResult[];
+    readonly held: readonly { readonly target: string; readonly reason: string }[];
+    readonly groups?: readonly TargetGroupShare[];
+  };
+  readonly 'approval-requested': {
+    readonly plan: {
+      readonly decision: PlanDecision;
+      readonly reason: string;
+      readonly steps: readonly string[];
+    };
+    readonly timeoutSeconds: number;
+  };
   readonly approval: ApprovalDecision;
-  readonly step: { readonly step: number; readonly action: string; readonly document: string | null; readonly outcomes: readonly StepOutcome[] };
+  readonly step: {
+    readonly step: number;
+    readonly action: string;
+    readonly document: string | null;
+    readonly outcomes: readonly StepOutcome[];
+  };
   readonly verified: VerificationResult;
   /** `rolledBack`: the rollback's status when completed steps were undone first. */
   readonly escalated: { readonly reason: string; readonly rolledBack?: RollbackRecord['status'] };
@@ -45,17 +101,25 @@ export interface AuditPayloads {
   readonly 'rolled-back': RollbackRecord;
   readonly released: { readonly released: readonly string[] };
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
-  readonly 'event-unpublished': { readonly status: string; readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[] };
+  readonly 'event-unpublished': {
+    readonly status: string;
+    readonly errors: readonly { readonly errorCode: string; readonly errorMessage: string }[];
+  };
   /** The execution stopped without finishing (its runner was killed; on AWS it ended without its outcome step). */
   readonly interrupted: {
-    readonly reason: string; readonly startedAt: string;
+    readonly reason: string;
+    readonly startedAt: string;
     /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held (released). */
-    readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; readonly released?: readonly string[];
+    readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+    readonly released?: readonly string[];
   };
   /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
   readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
   readonly completed: CompletionSummary & {
-    readonly decision: PlanDecision | null; readonly reason: string | null; readonly failure?: CaughtError; readonly escalation?: { readonly reason: string };
+    readonly decision: PlanDecision | null;
+    readonly reason: string | null;
+    readonly failure?: CaughtError;
+    readonly escalation?: { readonly reason: string };
   };
 }
 
@@ -75,7 +139,10 @@ export interface AuditEntryBase {
 }
 
 /** One entry of a given type, with that type's payload. */
-export type AuditEntryOf<T extends AuditEventType> = AuditEntryBase & { readonly type: T; readonly data: AuditPayloads[T] };
+export type AuditEntryOf<T extends AuditEventType> = AuditEntryBase & {
+  readonly type: T;
+  readonly data: AuditPayloads[T];
+};
 
 /** What a caller appends: a discriminated union on `type`, each with its own typed `data`. */
 export type AuditEntryInput = { [T in AuditEventType]: AuditEntryOf<T> }[AuditEventType];
@@ -102,7 +169,11 @@ export interface ChainReport {
   readonly ok: boolean;
   readonly entries: number;
   /** The first entry whose hash or link does not hold. */
-  readonly firstBroken?: { readonly seq: number; readonly executionId: string; readonly reason: string };
+  readonly firstBroken?: {
+    readonly seq: number;
+    readonly executionId: string;
+    readonly reason: string;
+  };
 }
 
 /** The hash of the empty trail, which the first entry links to. */
@@ -112,7 +183,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
@@ -126,8 +199,16 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>, sha256: Sha256): stri
 }
 
 /** Builds the next entry of the chain. */
-export function chainEntry(input: AuditEntryInput, previous: AuditEntry | undefined, sha256: Sha256): AuditEntry {
-  const base = { ...input, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+export function chainEntry(
+  input: AuditEntryInput,
+  previous: AuditEntry | undefined,
+  sha256: Sha256,
+): AuditEntry {
+  const base = {
+    ...input,
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? GENESIS_HASH,
+  };
   return { ...base, hash: entryHash(base, sha256) };
 }
 
@@ -136,11 +217,18 @@ export function verifyChain(entries: readonly AuditEntry[], sha256: Sha256): Cha
   let prev = GENESIS_HASH;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const broken = (reason: string): ChainReport => ({ ok: false, entries: entries.length, firstBroken: { seq: e.seq, executionId: e.executionId, reason } });
-    if (e.seq !== i + 1) return broken(`expected seq ${i + 1}, found ${e.seq}: an entry was removed or inserted`);
-    if (e.prevHash !== prev) return broken('prevHash does not match the previous entry: the chain was cut or reordered');
+    const broken = (reason: string): ChainReport => ({
+      ok: false,
+      entries: entries.length,
+      firstBroken: { seq: e.seq, executionId: e.executionId, reason },
+    });
+    if (e.seq !== i + 1)
+      return broken(`expected seq ${i + 1}, found ${e.seq}: an entry was removed or inserted`);
+    if (e.prevHash !== prev)
+      return broken('prevHash does not match the previous entry: the chain was cut or reordered');
     const { hash, ...content } = e;
-    if (entryHash(content, sha256) !== hash) return broken('content does not match its hash: the entry was edited');
+    if (entryHash(content, sha256) !== hash)
+      return broken('content does not match its hash: the entry was edited');
     prev = hash;
   }
   return { ok: true, entries: entries.length };

@@ -24,19 +24,47 @@ export function headOf(last: Pick<AuditEntry, 'seq' | 'hash'>): ChainHead {
  * never point past the end, or at an entry with another hash.
  * @example checkChainHead(verifyChain(entries, sha256), entries, head)
  */
-export function checkChainHead(report: ChainReport, entries: readonly Pick<AuditEntry, 'seq' | 'hash' | 'executionId'>[], head: ChainHead | undefined): ChainReport {
+export function checkChainHead(
+  report: ChainReport,
+  entries: readonly Pick<AuditEntry, 'seq' | 'hash' | 'executionId'>[],
+  head: ChainHead | undefined,
+): ChainReport {
   if (!report.ok) return report;
   if (head === undefined) {
     if (entries.length === 0) return report;
-    return { ok: false, entries: entries.length, firstBroken: { seq: 1, executionId: entries[0]!.executionId, reason: 'the chain has no head anchor: the trail was replaced or its anchor deleted' } };
+    return {
+      ok: false,
+      entries: entries.length,
+      firstBroken: {
+        seq: 1,
+        executionId: entries[0]!.executionId,
+        reason: 'the chain has no head anchor: the trail was replaced or its anchor deleted',
+      },
+    };
   }
   if (head.seq > entries.length) {
-    return { ok: false, entries: entries.length, firstBroken: { seq: entries.length + 1, executionId: '?', reason: `the trail ends at seq ${entries.length} but its head anchor says ${head.seq}: records were removed from the end` } };
+    return {
+      ok: false,
+      entries: entries.length,
+      firstBroken: {
+        seq: entries.length + 1,
+        executionId: '?',
+        reason: `the trail ends at seq ${entries.length} but its head anchor says ${head.seq}: records were removed from the end`,
+      },
+    };
   }
   if (head.seq === 0) return report;
   const anchored = entries[head.seq - 1]!;
   if (anchored.hash !== head.hash) {
-    return { ok: false, entries: entries.length, firstBroken: { seq: head.seq, executionId: anchored.executionId, reason: 'the hash differs from the head anchor: the trail was rewritten' } };
+    return {
+      ok: false,
+      entries: entries.length,
+      firstBroken: {
+        seq: head.seq,
+        executionId: anchored.executionId,
+        reason: 'the hash differs from the head anchor: the trail was rewritten',
+      },
+    };
   }
   return report;
 }

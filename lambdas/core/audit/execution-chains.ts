@@ -17,7 +17,8 @@ export interface ExecutionChains {
   readonly counted?: number;
 }
 
-const first = (entries: readonly AuditEntry[]): string => entries.reduce((min, e) => (e.at < min ? e.at : min), entries[0]?.at ?? '');
+const first = (entries: readonly AuditEntry[]): string =>
+  entries.reduce((min, e) => (e.at < min ? e.at : min), entries[0]?.at ?? '');
 
 /**
  * Verifies every chain and the count. Chains are checked oldest first, so the first break reported
@@ -27,20 +28,58 @@ const first = (entries: readonly AuditEntry[]): string => entries.reduce((min, e
  */
 export function verifyExecutionChains(trail: ExecutionChains, sha256: Sha256): ChainReport {
   const total = [...trail.chains.values()].reduce((n, c) => n + c.length, 0);
-  const ordered = [...trail.chains.entries()].sort(([, a], [, b]) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
+  const ordered = [...trail.chains.entries()].sort(([, a], [, b]) =>
+    first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0,
+  );
   for (const [id, unsorted] of ordered) {
     const entries = [...unsorted].sort((a, b) => a.seq - b.seq);
     const report = checkChainHead(verifyChain(entries, sha256), entries, trail.heads.get(id));
-    if (!report.ok) return { ok: false, entries: total, firstBroken: { ...report.firstBroken!, executionId: report.firstBroken!.executionId === '?' ? entries[0]?.executionId ?? id : report.firstBroken!.executionId } };
+    if (!report.ok)
+      return {
+        ok: false,
+        entries: total,
+        firstBroken: {
+          ...report.firstBroken!,
+          executionId:
+            report.firstBroken!.executionId === '?'
+              ? (entries[0]?.executionId ?? id)
+              : report.firstBroken!.executionId,
+        },
+      };
   }
   for (const [id, head] of trail.heads) {
-    if (!trail.chains.has(id) && head.seq > 0) return { ok: false, entries: total, firstBroken: { seq: 1, executionId: id, reason: `chain ${id} has a head anchor at seq ${head.seq} but no entries: the chain was removed` } };
+    if (!trail.chains.has(id) && head.seq > 0)
+      return {
+        ok: false,
+        entries: total,
+        firstBroken: {
+          seq: 1,
+          executionId: id,
+          reason: `chain ${id} has a head anchor at seq ${head.seq} but no entries: the chain was removed`,
+        },
+      };
   }
   if (trail.counted !== undefined && trail.counted > total) {
-    return { ok: false, entries: total, firstBroken: { seq: 1, executionId: '?', reason: `the trail counted ${trail.counted} appends but holds ${total} entries: whole chains were removed with their anchors` } };
+    return {
+      ok: false,
+      entries: total,
+      firstBroken: {
+        seq: 1,
+        executionId: '?',
+        reason: `the trail counted ${trail.counted} appends but holds ${total} entries: whole chains were removed with their anchors`,
+      },
+    };
   }
   if (trail.counted === undefined && total > 0) {
-    return { ok: false, entries: total, firstBroken: { seq: 1, executionId: '?', reason: 'the trail has no append count: it was replaced or its count deleted' } };
+    return {
+      ok: false,
+      entries: total,
+      firstBroken: {
+        seq: 1,
+        executionId: '?',
+        reason: 'the trail has no append count: it was replaced or its count deleted',
+      },
+    };
   }
   return { ok: true, entries: total };
 }

@@ -57,16 +57,24 @@ interface RunFacts {
   readonly rolledBack: boolean;
 }
 
-const has = (entries: readonly AuditEntry[], type: AuditEventType) => entries.some((e) => e.type === type);
+const has = (entries: readonly AuditEntry[], type: AuditEventType) =>
+  entries.some((e) => e.type === type);
 
 function runFacts(entries: readonly AuditEntry[]): RunFacts | undefined {
   const summary = summarizeExecution(entries);
   if (summary.outcome === 'skipped' && has(entries, 'deduplicated')) return undefined;
-  const triggered = entries.find((e): e is AuditEntry & AuditEntryOf<'triggered'> => e.type === 'triggered');
+  const triggered = entries.find(
+    (e): e is AuditEntry & AuditEntryOf<'triggered'> => e.type === 'triggered',
+  );
   // From the alarm's own state change when there was one: the time operators lived with the failure.
   const startedAt = Date.parse(triggered?.data.trigger?.at ?? summary.startedAt);
-  const cleared = entries.find((e): e is AuditEntry & AuditEntryOf<'verified'> => e.type === 'verified' && e.data.cleared === true);
-  const approvedByPerson = entries.some((e) => e.type === 'approval' && e.data.approved === true && !e.data.timedOut);
+  const cleared = entries.find(
+    (e): e is AuditEntry & AuditEntryOf<'verified'> =>
+      e.type === 'verified' && e.data.cleared === true,
+  );
+  const approvedByPerson = entries.some(
+    (e) => e.type === 'approval' && e.data.approved === true && !e.data.timedOut,
+  );
   return {
     runbookId: summary.runbookId ?? UNCLASSIFIED_RUNBOOK,
     startedAt,
@@ -104,8 +112,11 @@ function durations(values: readonly number[]): DurationFigures | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return {
-    count: sorted.length, medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9),
-    meanMs: Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length), maxMs: sorted[sorted.length - 1]!,
+    count: sorted.length,
+    medianMs: quantile(sorted, 0.5),
+    p90Ms: quantile(sorted, 0.9),
+    meanMs: Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    maxMs: sorted[sorted.length - 1]!,
   };
 }
 
@@ -119,9 +130,18 @@ function figures(runbookId: string, runs: readonly RunFacts[]): RunbookOutcomes 
   const escalated = finished.filter((r) => r.escalated).length;
   const rolledBack = finished.filter((r) => r.rolledBack).length;
   return {
-    runbookId, runs: runs.length, finished: finished.length, verified: verified.length, autoFixed, escalated, rolledBack, outcomes,
+    runbookId,
+    runs: runs.length,
+    finished: finished.length,
+    verified: verified.length,
+    autoFixed,
+    escalated,
+    rolledBack,
+    outcomes,
     timeToVerified: durations(verified.map((r) => r.verifiedAfterMs!)),
-    autoFixRate: rate(autoFixed), escalationRate: rate(escalated), rollbackRate: rate(rolledBack),
+    autoFixRate: rate(autoFixed),
+    escalationRate: rate(escalated),
+    rollbackRate: rate(rolledBack),
   };
 }
 
@@ -150,7 +170,8 @@ export function outcomeStats(entries: readonly AuditEntry[], since?: string): Ou
     list.push(r);
     byRunbook.set(r.runbookId, list);
   }
-  const runbooks = [...byRunbook.entries()].map(([id, list]) => figures(id, list))
+  const runbooks = [...byRunbook.entries()]
+    .map(([id, list]) => figures(id, list))
     .sort((a, b) => b.runs - a.runs || a.runbookId.localeCompare(b.runbookId));
   return { ...(since !== undefined ? { since } : {}), runbooks, total: figures('(all)', runs) };
 }

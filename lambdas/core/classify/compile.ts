@@ -30,12 +30,17 @@ export interface CompiledRulebook {
   readonly factKinds: ReadonlySet<FactKind>;
 }
 
-function visit(expression: MatchExpression, onPattern: (p: PatternMatch) => void, onFact: (k: FactKind) => void): void {
+function visit(
+  expression: MatchExpression,
+  onPattern: (p: PatternMatch) => void,
+  onFact: (k: FactKind) => void,
+): void {
   if ('pattern' in expression) onPattern(expression);
   else if ('fact' in expression) onFact(expression.fact);
   else if ('all' in expression) expression.all.forEach((e) => visit(e, onPattern, onFact));
   else if ('any' in expression) expression.any.forEach((e) => visit(e, onPattern, onFact));
-  else if ('unresolved' in expression) [expression.unresolved, expression.resolvedBy].forEach((e) => visit(e, onPattern, onFact));
+  else if ('unresolved' in expression)
+    [expression.unresolved, expression.resolvedBy].forEach((e) => visit(e, onPattern, onFact));
   else visit(expression.absent, onPattern, onFact);
 }
 
@@ -61,19 +66,36 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
   const unfiltered: number[] = [];
   for (const runbook of runbooks) {
     for (const expression of expressionsOf(runbook)) {
-      visit(expression, (leaf) => {
-        if (patternIndex.has(leaf)) return;
-        const index = patterns.length;
-        const literals = requiredLiterals(leaf.pattern);
-        patterns.push({ index, leaf, regex: compileLineRegex(leaf.pattern, !leaf.caseSensitive), unless: leaf.unless ? compileLineRegex(leaf.unless, true) : null, literals });
-        patternIndex.set(leaf, index);
-        if (!literals) { unfiltered.push(index); return; }
-        for (const literal of literals) {
-          let id = literalIds.get(literal);
-          if (id === undefined) { id = literalOwners.length; literalIds.set(literal, id); literalOwners.push([]); }
-          literalOwners[id]!.push(index);
-        }
-      }, (kind) => factKinds.add(kind));
+      visit(
+        expression,
+        (leaf) => {
+          if (patternIndex.has(leaf)) return;
+          const index = patterns.length;
+          const literals = requiredLiterals(leaf.pattern);
+          patterns.push({
+            index,
+            leaf,
+            regex: compileLineRegex(leaf.pattern, !leaf.caseSensitive),
+            unless: leaf.unless ? compileLineRegex(leaf.unless, true) : null,
+            literals,
+          });
+          patternIndex.set(leaf, index);
+          if (!literals) {
+            unfiltered.push(index);
+            return;
+          }
+          for (const literal of literals) {
+            let id = literalIds.get(literal);
+            if (id === undefined) {
+              id = literalOwners.length;
+              literalIds.set(literal, id);
+              literalOwners.push([]);
+            }
+            literalOwners[id]!.push(index);
+          }
+        },
+        (kind) => factKinds.add(kind),
+      );
     }
   }
   // Fact formats' markers ride on the same scan: a section is parsed for a fact only if it showed one.
@@ -81,9 +103,23 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
   for (const kind of factKinds) {
     for (const marker of FACT_EXTRACTORS[kind].markers) {
       let id = literalIds.get(marker);
-      if (id === undefined) { id = literalOwners.length; literalIds.set(marker, id); literalOwners.push([]); literalFacts.push([]); }
+      if (id === undefined) {
+        id = literalOwners.length;
+        literalIds.set(marker, id);
+        literalOwners.push([]);
+        literalFacts.push([]);
+      }
       literalFacts[id]!.push(kind);
     }
   }
-  return { runbooks, patterns, patternIndex, scanner: new LiteralScanner([...literalIds.keys()]), literalOwners, literalFacts, unfiltered, factKinds };
+  return {
+    runbooks,
+    patterns,
+    patternIndex,
+    scanner: new LiteralScanner([...literalIds.keys()]),
+    literalOwners,
+    literalFacts,
+    unfiltered,
+    factKinds,
+  };
 }

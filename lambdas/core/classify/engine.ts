@@ -6,7 +6,13 @@ import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
 import { incidentWindow, type IncidentWindow } from './incident-window.js';
 import { evaluateExpression } from './matchers/index.js';
 import { platformPrior } from './platform-prior.js';
-import { LINE_CAP, LimitsRecorder, WRAP_JOIN_MAX, type ClassificationLimits, type SectionBudget } from './scan-limits.js';
+import {
+  LINE_CAP,
+  LimitsRecorder,
+  WRAP_JOIN_MAX,
+  type ClassificationLimits,
+  type SectionBudget,
+} from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
@@ -22,7 +28,11 @@ export interface RunbookExplanation {
   readonly runbookId: string;
   readonly confidence: number;
   readonly signals: readonly { id: string; weight: number; description: string }[];
-  readonly ruledOutBy: readonly { id: string; description: string; evidence: readonly EvidenceLine[] }[];
+  readonly ruledOutBy: readonly {
+    id: string;
+    description: string;
+    evidence: readonly EvidenceLine[];
+  }[];
   readonly supersededBy: string | null;
   readonly passed: boolean;
 }
@@ -57,7 +67,13 @@ function displayLine(line: string): string {
   return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
 }
 
-function matchesLine(pattern: CompiledPattern, text: string, budget: SectionBudget, line: number, direct = true): boolean {
+function matchesLine(
+  pattern: CompiledPattern,
+  text: string,
+  budget: SectionBudget,
+  line: number,
+  direct = true,
+): boolean {
   if (!budget.spend(pattern.unless ? 2 * text.length : text.length, line, direct)) return false;
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
@@ -73,23 +89,45 @@ function trimmedLineFrom(text: string, start: number): string {
  * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
  * candidate line fails, try it joined to the line before and after (with and without a space).
  */
-function matchesWrapped(pattern: CompiledPattern, output: string, lineStart: number, line: string, budget: SectionBudget, lineNo: number): boolean {
+function matchesWrapped(
+  pattern: CompiledPattern,
+  output: string,
+  lineStart: number,
+  line: string,
+  budget: SectionBudget,
+  lineNo: number,
+): boolean {
   // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
   if (line.length > WRAP_JOIN_MAX) return false;
   const lineEnd = output.indexOf('\n', lineStart);
   const wrappable = (s: string) => (s.length > WRAP_JOIN_MAX ? '' : s);
   const next = lineEnd < 0 ? '' : wrappable(trimmedLineFrom(output, lineEnd + 1));
-  const prev = lineStart === 0 ? '' : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
+  const prev =
+    lineStart === 0
+      ? ''
+      : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
   const here = line.trim();
-  const joins = [next && `${here} ${next}`, next && `${here}${next}`, prev && `${prev} ${here}`, prev && `${prev}${here}`];
-  return joins.some((joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false));
+  const joins = [
+    next && `${here} ${next}`,
+    next && `${here}${next}`,
+    prev && `${prev} ${here}`,
+    prev && `${prev}${here}`,
+  ];
+  return joins.some(
+    (joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false),
+  );
 }
 
 /**
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
  */
-function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder, window: IncidentWindow): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
+function scanSections(
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  limits: LimitsRecorder,
+  window: IncidentWindow,
+): { hits: EvidenceLine[][]; factSections: Map<FactKind, Set<string>> } {
   const hits: EvidenceLine[][] = rulebook.patterns.map(() => []);
   const factSections = new Map<FactKind, Set<string>>();
   const lastLine = new Int32Array(rulebook.patterns.length);
@@ -100,26 +138,39 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
-    rulebook.scanner.scan(output, (hit) => {
-      for (const kind of rulebook.literalFacts[hit.literal]!) {
-        let set = factSections.get(kind);
-        if (!set) { set = new Set(); factSections.set(kind, set); }
-        set.add(section);
-      }
-      for (const p of rulebook.literalOwners[hit.literal]!) {
-        if (!applies[p] || lastLine[p] === hit.line || hits[p]!.length >= MAX_HITS_PER_PATTERN) continue;
-        lastLine[p] = hit.line;
-        if (cachedLine !== hit.line) {
-          cachedLine = hit.line;
-          cachedText = lineAt(output, hit.lineStart);
-          if (cachedText.length === LINE_CAP) limits.noteIfLong(section, hit.line, output, hit.lineStart);
+    rulebook.scanner.scan(
+      output,
+      (hit) => {
+        for (const kind of rulebook.literalFacts[hit.literal]!) {
+          let set = factSections.get(kind);
+          if (!set) {
+            set = new Set();
+            factSections.set(kind, set);
+          }
+          set.add(section);
         }
-        const pattern = rulebook.patterns[p]!;
-        if ((matchesLine(pattern, cachedText, budget, hit.line) || matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) && window.counts(section, cachedText)) {
-          hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
+        for (const p of rulebook.literalOwners[hit.literal]!) {
+          if (!applies[p] || lastLine[p] === hit.line || hits[p]!.length >= MAX_HITS_PER_PATTERN)
+            continue;
+          lastLine[p] = hit.line;
+          if (cachedLine !== hit.line) {
+            cachedLine = hit.line;
+            cachedText = lineAt(output, hit.lineStart);
+            if (cachedText.length === LINE_CAP)
+              limits.noteIfLong(section, hit.line, output, hit.lineStart);
+          }
+          const pattern = rulebook.patterns[p]!;
+          if (
+            (matchesLine(pattern, cachedText, budget, hit.line) ||
+              matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) &&
+            window.counts(section, cachedText)
+          ) {
+            hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
+          }
         }
-      }
-    }, true);
+      },
+      true,
+    );
     const slow = rulebook.unfiltered.filter((p) => applies[p]);
     if (slow.length > 0) {
       forEachLine(output, (line, lineNo) => {
@@ -127,18 +178,29 @@ function scanSections(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits
         const text = line.length > LINE_CAP ? line.slice(0, LINE_CAP) : line;
         for (const p of slow) {
           const pattern = rulebook.patterns[p]!;
-          if (hits[p]!.length < MAX_HITS_PER_PATTERN && matchesLine(pattern, text, budget, lineNo) && window.counts(section, text)) {
+          if (
+            hits[p]!.length < MAX_HITS_PER_PATTERN &&
+            matchesLine(pattern, text, budget, lineNo) &&
+            window.counts(section, text)
+          ) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
           }
         }
       });
     }
   }
-  for (const list of hits) list.sort((a, b) => (a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1));
+  for (const list of hits)
+    list.sort((a, b) =>
+      a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1,
+    );
   return { hits, factSections };
 }
 
-function createContext(rulebook: CompiledRulebook, bundle: EvidenceBundle, limits: LimitsRecorder): EvaluationContext {
+function createContext(
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  limits: LimitsRecorder,
+): EvaluationContext {
   // Lines logged before the incident's window (or, on verification evidence, before the fix) prove nothing.
   const window = incidentWindow(bundle);
   const { hits, factSections } = scanSections(rulebook, bundle, limits, window);
@@ -180,13 +242,30 @@ function dedupe(lines: readonly EvidenceLine[], max: number): EvidenceLine[] {
   return out;
 }
 
-interface Scored { runbook: Runbook; confidence: number; evidence: EvidenceLine[]; explanation: RunbookExplanation }
+interface Scored {
+  runbook: Runbook;
+  confidence: number;
+  evidence: EvidenceLine[];
+  explanation: RunbookExplanation;
+}
 
-function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence: number, prior: number, targetNames: TargetNames): Scored | null {
-  const matched: { id: string; weight: number; description: string; evidence: readonly EvidenceLine[] }[] = [];
+function scoreRunbook(
+  runbook: Runbook,
+  context: EvaluationContext,
+  maxEvidence: number,
+  prior: number,
+  targetNames: TargetNames,
+): Scored | null {
+  const matched: {
+    id: string;
+    weight: number;
+    description: string;
+    evidence: readonly EvidenceLine[];
+  }[] = [];
   for (const signal of runbook.signals) {
     const outcome = context.evaluate(signal.match);
-    if (outcome.matched) matched.push({ id: signal.id, ...linkSignal(signal, outcome.evidence, targetNames) });
+    if (outcome.matched)
+      matched.push({ id: signal.id, ...linkSignal(signal, outcome.evidence, targetNames) });
   }
   if (matched.length === 0) return null;
   let confidence = (1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1)) * prior;
@@ -194,15 +273,31 @@ function scoreRunbook(runbook: Runbook, context: EvaluationContext, maxEvidence:
   for (const rule of runbook.rulesOut) {
     const outcome = context.evaluate(rule.match);
     if (outcome.matched) {
-      ruledOutBy.push({ id: rule.id, description: rule.description, evidence: outcome.evidence.slice(0, 3) });
+      ruledOutBy.push({
+        id: rule.id,
+        description: rule.description,
+        evidence: outcome.evidence.slice(0, 3),
+      });
       confidence *= rule.penalty ?? 0;
     }
   }
   matched.sort((a, b) => b.weight - a.weight);
-  const evidence = dedupe(matched.flatMap((s) => s.evidence), maxEvidence);
+  const evidence = dedupe(
+    matched.flatMap((s) => s.evidence),
+    maxEvidence,
+  );
   return {
-    runbook, confidence, evidence,
-    explanation: { runbookId: runbook.id, confidence, signals: matched.map(({ id, weight, description }) => ({ id, weight, description })), ruledOutBy, supersededBy: null, passed: false },
+    runbook,
+    confidence,
+    evidence,
+    explanation: {
+      runbookId: runbook.id,
+      confidence,
+      signals: matched.map(({ id, weight, description }) => ({ id, weight, description })),
+      ruledOutBy,
+      supersededBy: null,
+      passed: false,
+    },
   };
 }
 
@@ -213,14 +308,24 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  * the evidence; the number of runbooks only grows the literal automaton.
  * @example classifyEvidence(compileRunbooks(runbooks), bundle).matches[0]?.runbookId // 'disk-full'
  */
-export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBundle, options: ClassifyOptions = {}): ClassificationResult {
+export function classifyEvidence(
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  options: ClassifyOptions = {},
+): ClassificationResult {
   const threshold = options.threshold ?? 0.5;
   const maxEvidence = options.maxEvidence ?? 8;
   const limits = new LimitsRecorder();
   const context = createContext(rulebook, bundle, limits);
   const targetNames = targetNamesOf(bundle.target);
-  const scored = rulebook.runbooks.map((r) => scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform), targetNames)).filter((s): s is Scored => s !== null);
-  const passing = new Map(scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]));
+  const scored = rulebook.runbooks
+    .map((r) =>
+      scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform), targetNames),
+    )
+    .filter((s): s is Scored => s !== null);
+  const passing = new Map(
+    scored.filter((s) => s.confidence >= threshold).map((s) => [s.runbook.id, s.confidence]),
+  );
   for (const s of scored) {
     // A more specific diagnosis that also holds takes precedence; this one stays visible below it.
     const winner = s.runbook.supersededBy.find((id) => (passing.get(id) ?? 0) > 0);
@@ -231,10 +336,21 @@ export function classifyEvidence(rulebook: CompiledRulebook, bundle: EvidenceBun
   }
   const ranked = scored
     .map((s) => ({ ...s, confidence: round(s.confidence) }))
-    .sort((a, b) => b.confidence - a.confidence || b.explanation.signals.length - a.explanation.signals.length || a.runbook.id.localeCompare(b.runbook.id));
+    .sort(
+      (a, b) =>
+        b.confidence - a.confidence ||
+        b.explanation.signals.length - a.explanation.signals.length ||
+        a.runbook.id.localeCompare(b.runbook.id),
+    );
   return {
-    matches: ranked.filter((s) => s.confidence >= threshold).map((s) => ({ runbookId: s.runbook.id, confidence: s.confidence, evidence: s.evidence })),
-    explanations: ranked.map((s) => ({ ...s.explanation, confidence: s.confidence, passed: s.confidence >= threshold })),
+    matches: ranked
+      .filter((s) => s.confidence >= threshold)
+      .map((s) => ({ runbookId: s.runbook.id, confidence: s.confidence, evidence: s.evidence })),
+    explanations: ranked.map((s) => ({
+      ...s.explanation,
+      confidence: s.confidence,
+      passed: s.confidence >= threshold,
+    })),
     ...limits.asResultField(),
   };
 }
@@ -253,7 +369,11 @@ export interface VerifyCheckOutcome {
  * The runbook must belong to the compiled rulebook (its check patterns are compiled with it).
  * @example evaluateVerifyChecks(rulebook, freshBundle, runbook).every((c) => c.held)
  */
-export function evaluateVerifyChecks(rulebook: CompiledRulebook, bundle: EvidenceBundle, runbook: Runbook): VerifyCheckOutcome[] {
+export function evaluateVerifyChecks(
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  runbook: Runbook,
+): VerifyCheckOutcome[] {
   return evaluateChecks(rulebook, bundle, runbook.verify.checks, runbook.verify.collect);
 }
 
@@ -263,8 +383,14 @@ export function evaluateVerifyChecks(rulebook: CompiledRulebook, bundle: Evidenc
  * The checks' patterns must be compiled into the rulebook (compileRunbooks does it for a runbook's own).
  */
 export function evaluateChecks(
-  rulebook: CompiledRulebook, bundle: EvidenceBundle,
-  checks: readonly { readonly description: string; readonly match: MatchExpression; readonly expect: 'present' | 'absent' }[], collect: readonly string[],
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  checks: readonly {
+    readonly description: string;
+    readonly match: MatchExpression;
+    readonly expect: 'present' | 'absent';
+  }[],
+  collect: readonly string[],
 ): VerifyCheckOutcome[] {
   if (checks.length === 0) return [];
   const limits = new LimitsRecorder();
@@ -275,7 +401,20 @@ export function evaluateChecks(
   const collected = collect.length === 0 || context.collected(collect);
   return checks.map((check) => {
     const outcome = context.evaluate(check.match);
-    const held = !collected ? null : check.expect === 'present' ? outcome.matched : outcome.matched ? false : untested ? null : true;
-    return { description: check.description, expect: check.expect, held, evidence: outcome.evidence.slice(0, 5) };
+    const held = !collected
+      ? null
+      : check.expect === 'present'
+        ? outcome.matched
+        : outcome.matched
+          ? false
+          : untested
+            ? null
+            : true;
+    return {
+      description: check.description,
+      expect: check.expect,
+      held,
+      evidence: outcome.evidence.slice(0, 5),
+    };
   });
 }

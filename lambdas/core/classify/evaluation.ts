@@ -31,7 +31,10 @@ export interface EvaluationContext {
 }
 
 /** Evaluates one kind of match expression. */
-export type Matcher<T extends MatchExpression> = (expression: T, context: EvaluationContext) => MatchOutcome;
+export type Matcher<T extends MatchExpression> = (
+  expression: T,
+  context: EvaluationContext,
+) => MatchOutcome;
 
 /** Whether a section name passes a selector: exact name, `prefix.*`, or `*`. */
 export function selectorAccepts(selector: string, section: string): boolean {
@@ -41,7 +44,10 @@ export function selectorAccepts(selector: string, section: string): boolean {
 }
 
 /** Whether a section passes any of the selectors (all sections when there are none). */
-export function sectionSelected(selectors: readonly string[] | undefined, section: string): boolean {
+export function sectionSelected(
+  selectors: readonly string[] | undefined,
+  section: string,
+): boolean {
   return !selectors || selectors.length === 0 || selectors.some((s) => selectorAccepts(s, section));
 }
 

@@ -5,14 +5,26 @@
  */
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
 };
 
 /** Lines longer than this are only searched for a timestamp in their head. */
 const HEAD = 200;
 
 // 2026-12-02T12:00:00.123456789Z, 2026-12-02T12:00:00+0000 (journald short-iso), 2026-12-02 12:00:00,123
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 // dockerd's logrus fields: time="2026-12-02T12:00:00.123456789Z"
 const LOGRUS = /\btime="(\d{4}-\d{2}-\d{2}T[^"]{8,40})"/;
 // syslog / journald short: "Dec  2 12:00:00 host unit[pid]: ..."
@@ -46,7 +58,15 @@ function isoMillis(text: string): number | null {
  * (a December line read in January belongs to the year before). Such stamps are read as UTC,
  * which is what EC2 and EKS AMIs log in.
  */
-function yearless(reference: number, month: number, day: number, h: number, min: number, s: number, ms: number): number {
+function yearless(
+  reference: number,
+  month: number,
+  day: number,
+  h: number,
+  min: number,
+  s: number,
+  ms: number,
+): number {
   const year = new Date(reference).getUTCFullYear();
   const at = Date.UTC(year, month, day, h, min, s, ms);
   return at > reference + 86_400_000 ? Date.UTC(year - 1, month, day, h, min, s, ms) : at;
@@ -70,15 +90,35 @@ export function lineTime(line: string, clock: LineClock): number | null {
   if (c >= 48 && c <= 57) return isoMillis(head);
   if (c === 91) {
     const m = DMESG.exec(head);
-    return m && clock.bootedAt !== null ? clock.bootedAt + Number(m[1]) * 1000 + fraction(m[2]) : null;
+    return m && clock.bootedAt !== null
+      ? clock.bootedAt + Number(m[1]) * 1000 + fraction(m[2])
+      : null;
   }
   const syslog = SYSLOG.exec(head);
   if (syslog) {
     const month = MONTHS[syslog[1]!.toLowerCase()];
-    if (month !== undefined) return yearless(clock.reference, month, +syslog[2]!, +syslog[3]!, +syslog[4]!, +syslog[5]!, fraction(syslog[6]));
+    if (month !== undefined)
+      return yearless(
+        clock.reference,
+        month,
+        +syslog[2]!,
+        +syslog[3]!,
+        +syslog[4]!,
+        +syslog[5]!,
+        fraction(syslog[6]),
+      );
   }
   const klog = KLOG.exec(head);
-  if (klog) return yearless(clock.reference, +klog[1]! - 1, +klog[2]!, +klog[3]!, +klog[4]!, +klog[5]!, fraction(klog[6]));
+  if (klog)
+    return yearless(
+      clock.reference,
+      +klog[1]! - 1,
+      +klog[2]!,
+      +klog[3]!,
+      +klog[4]!,
+      +klog[5]!,
+      fraction(klog[6]),
+    );
   const logrus = LOGRUS.exec(head);
   return logrus ? isoMillis(logrus[1]!) : null;
 }

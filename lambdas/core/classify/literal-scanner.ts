@@ -85,15 +85,25 @@ export class LiteralScanner {
       for (let k = 0; k < width; k++) {
         const t = goto[s]![k]!;
         if (t === -1 || k === OTHER) goto[s]![k] = goto[fail[s]!]![k]!;
-        else { fail[t] = goto[fail[s]!]![k]!; queue.push(t); }
+        else {
+          fail[t] = goto[fail[s]!]![k]!;
+          queue.push(t);
+        }
       }
     }
     // Targets that end a literal are stored as ~target (negative).
     this.delta = new Int32Array(goto.length * width);
-    goto.forEach((row, s) => row.forEach((t, k) => { this.delta[(s << shift) + k] = out[t]!.length > 0 ? ~t : t; }));
+    goto.forEach((row, s) =>
+      row.forEach((t, k) => {
+        this.delta[(s << shift) + k] = out[t]!.length > 0 ? ~t : t;
+      }),
+    );
     this.outputStart = new Int32Array(goto.length + 1);
     let total = 0;
-    out.forEach((o, s) => { this.outputStart[s] = total; total += o.length; });
+    out.forEach((o, s) => {
+      this.outputStart[s] = total;
+      total += o.length;
+    });
     this.outputStart[goto.length] = total;
     this.outputs = new Int32Array(total);
     let w = 0;
@@ -117,7 +127,12 @@ export class LiteralScanner {
       state = delta[(state << shift) + table[text.charCodeAt(i)]!]!;
       if (state < 0) {
         state = ~state;
-        if (count + 2 > hits.length) { const grown = new Int32Array(hits.length * 2); grown.set(hits); hits = grown; this.hitBuffer = grown; }
+        if (count + 2 > hits.length) {
+          const grown = new Int32Array(hits.length * 2);
+          grown.set(hits);
+          hits = grown;
+          this.hitBuffer = grown;
+        }
         hits[count++] = i;
         hits[count++] = state;
       }
@@ -131,16 +146,29 @@ export class LiteralScanner {
     const stateSeenOnLine = firstPerLine ? new Int32Array(this.outputStart.length) : null;
     for (let h = 0; h < count; h += 2) {
       const at = hits[h]!;
-      while (nextNewline !== -1 && nextNewline < at) { line++; lineStart = nextNewline + 1; nextNewline = text.indexOf('\n', lineStart); }
+      while (nextNewline !== -1 && nextNewline < at) {
+        line++;
+        lineStart = nextNewline + 1;
+        nextNewline = text.indexOf('\n', lineStart);
+      }
       const s = hits[h + 1]!;
-      if (stateSeenOnLine) { if (stateSeenOnLine[s] === line) continue; stateSeenOnLine[s] = line; }
+      if (stateSeenOnLine) {
+        if (stateSeenOnLine[s] === line) continue;
+        stateSeenOnLine[s] = line;
+      }
       for (let o = this.outputStart[s]!; o < this.outputStart[s + 1]!; o++) {
         const literal = this.outputs[o]!;
-        if (seenOnLine) { if (seenOnLine[literal] === line) continue; seenOnLine[literal] = line; }
+        if (seenOnLine) {
+          if (seenOnLine[literal] === line) continue;
+          seenOnLine[literal] = line;
+        }
         onHit({ literal, line, lineStart, end: at + 1 });
       }
     }
-    while (nextNewline !== -1) { line++; nextNewline = text.indexOf('\n', nextNewline + 1); }
+    while (nextNewline !== -1) {
+      line++;
+      nextNewline = text.indexOf('\n', nextNewline + 1);
+    }
     return line;
   }
 }

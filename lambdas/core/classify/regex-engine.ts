@@ -23,7 +23,10 @@ export const BACKTRACKING_LINE_CAP = 2048;
 /** The RE2 translation of a JavaScript regex source, or null when RE2 cannot express it. */
 function compileLinear(source: string, caseInsensitive: boolean): RE2JS | null {
   try {
-    return RE2JS.compile(RE2JS.translateRegExp(source), caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+    return RE2JS.compile(
+      RE2JS.translateRegExp(source),
+      caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0,
+    );
   } catch {
     return null;
   }
@@ -47,6 +50,9 @@ export function compileLineRegex(source: string, caseInsensitive: boolean): Line
   return {
     source,
     engine: 'backtracking',
-    test: (text) => backtracking.test(text.length > BACKTRACKING_LINE_CAP ? text.slice(0, BACKTRACKING_LINE_CAP) : text),
+    test: (text) =>
+      backtracking.test(
+        text.length > BACKTRACKING_LINE_CAP ? text.slice(0, BACKTRACKING_LINE_CAP) : text,
+      ),
   };
 }

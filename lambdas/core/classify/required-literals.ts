@@ -7,7 +7,28 @@
  */
 export const MIN_LITERAL = 3;
 
-const CLASS_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B', 'k', 'p', 'P', 'u', 'x', 'c', 'n', 'r', 't', 'f', 'v', '0']);
+const CLASS_ESCAPES = new Set([
+  'd',
+  'D',
+  'w',
+  'W',
+  's',
+  'S',
+  'b',
+  'B',
+  'k',
+  'p',
+  'P',
+  'u',
+  'x',
+  'c',
+  'n',
+  'r',
+  't',
+  'f',
+  'v',
+  '0',
+]);
 
 function splitTopLevel(source: string): string[] {
   const branches: string[] = [];
@@ -16,12 +37,21 @@ function splitTopLevel(source: string): string[] {
   let start = 0;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
-    if (ch === '\\') { i++; continue; }
-    if (inClass) { if (ch === ']') inClass = false; continue; }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
     if (ch === '[') inClass = true;
     else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) { branches.push(source.slice(start, i)); start = i + 1; }
+    else if (ch === '|' && depth === 0) {
+      branches.push(source.slice(start, i));
+      start = i + 1;
+    }
   }
   branches.push(source.slice(start));
   return branches;
@@ -33,11 +63,20 @@ function groupEnd(source: string, open: number): number {
   let inClass = false;
   for (let i = open; i < source.length; i++) {
     const ch = source[i];
-    if (ch === '\\') { i++; continue; }
-    if (inClass) { if (ch === ']') inClass = false; continue; }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
     if (ch === '[') inClass = true;
     else if (ch === '(') depth++;
-    else if (ch === ')') { depth--; if (depth === 0) return i + 1; }
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
   }
   return source.length;
 }
@@ -51,8 +90,10 @@ function quantifierAt(source: string, i: number): 'optional' | 'required' | 'non
 }
 
 function skipQuantifier(source: string, i: number): number {
-  if (source[i] === '{') { const close = source.indexOf('}', i); i = close < 0 ? source.length : close + 1; }
-  else if ('?*+'.includes(source[i] ?? '')) i++;
+  if (source[i] === '{') {
+    const close = source.indexOf('}', i);
+    i = close < 0 ? source.length : close + 1;
+  } else if ('?*+'.includes(source[i] ?? '')) i++;
   if (source[i] === '?') i++; // lazy
   return i;
 }
@@ -61,17 +102,32 @@ function branchLiterals(branch: string): string[] | null {
   const runs: string[] = [];
   const requiredGroups: string[][] = [];
   let run = '';
-  const flush = () => { if (run.length > 0) runs.push(run); run = ''; };
+  const flush = () => {
+    if (run.length > 0) runs.push(run);
+    run = '';
+  };
   let i = 0;
   while (i < branch.length) {
     const ch = branch[i]!;
     if (ch === '\\') {
       const next = branch[i + 1] ?? '';
-      if (CLASS_ESCAPES.has(next) || /[1-9]/.test(next)) { flush(); i = skipQuantifier(branch, i + 2); continue; }
+      if (CLASS_ESCAPES.has(next) || /[1-9]/.test(next)) {
+        flush();
+        i = skipQuantifier(branch, i + 2);
+        continue;
+      }
       const q = quantifierAt(branch, i + 2);
-      if (q === 'optional') { flush(); i = skipQuantifier(branch, i + 2); continue; }
+      if (q === 'optional') {
+        flush();
+        i = skipQuantifier(branch, i + 2);
+        continue;
+      }
       run += next.toLowerCase();
-      if (q === 'required') { flush(); i = skipQuantifier(branch, i + 2); continue; }
+      if (q === 'required') {
+        flush();
+        i = skipQuantifier(branch, i + 2);
+        continue;
+      }
       i += 2;
       continue;
     }
@@ -80,7 +136,10 @@ function branchLiterals(branch: string): string[] | null {
       let j = i + 1;
       if (branch[j] === '^') j++;
       if (branch[j] === ']') j++;
-      while (j < branch.length && branch[j] !== ']') { if (branch[j] === '\\') j++; j++; }
+      while (j < branch.length && branch[j] !== ']') {
+        if (branch[j] === '\\') j++;
+        j++;
+      }
       i = skipQuantifier(branch, j + 1);
       continue;
     }
@@ -98,11 +157,23 @@ function branchLiterals(branch: string): string[] | null {
       i = skipQuantifier(branch, end);
       continue;
     }
-    if ('.^$'.includes(ch)) { flush(); i = skipQuantifier(branch, i + 1); continue; }
+    if ('.^$'.includes(ch)) {
+      flush();
+      i = skipQuantifier(branch, i + 1);
+      continue;
+    }
     const q = quantifierAt(branch, i + 1);
-    if (q === 'optional') { flush(); i = skipQuantifier(branch, i + 1); continue; }
+    if (q === 'optional') {
+      flush();
+      i = skipQuantifier(branch, i + 1);
+      continue;
+    }
     run += ch.toLowerCase();
-    if (q === 'required') { flush(); i = skipQuantifier(branch, i + 1); continue; }
+    if (q === 'required') {
+      flush();
+      i = skipQuantifier(branch, i + 1);
+      continue;
+    }
     i++;
   }
   flush();

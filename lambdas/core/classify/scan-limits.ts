@@ -39,9 +39,16 @@ const MAX_RECORDED = 8;
 /** A bound that was hit while classifying, as the classify result reports it. */
 export interface ClassificationLimits {
   /** Lines longer than LINE_CAP: only their first LINE_CAP characters were tested. */
-  readonly longLines?: { readonly count: number; readonly cap: number; readonly first: readonly { section: string; line: number; length: number }[] };
+  readonly longLines?: {
+    readonly count: number;
+    readonly cap: number;
+    readonly first: readonly { section: string; line: number; length: number }[];
+  };
   /** Lines that were candidates for more regex work than LINE_PASSES allow: later candidate patterns were not tested on them. */
-  readonly busyLines?: { readonly count: number; readonly first: readonly { section: string; line: number }[] };
+  readonly busyLines?: {
+    readonly count: number;
+    readonly first: readonly { section: string; line: number }[];
+  };
   /** Sections whose regex budget ran out: candidate lines from `line` on were not tested. */
   readonly budgetExhausted?: readonly { section: string; line: number; budget: number }[];
 }
@@ -56,7 +63,10 @@ export class SectionBudget {
   /** Lines whose own work cap was reached, in order. */
   readonly busyLines: number[] = [];
 
-  constructor(readonly section: string, readonly budget: number) {}
+  constructor(
+    readonly section: string,
+    readonly budget: number,
+  ) {}
 
   /**
    * Whether a test of `chars` characters on line `line` may run; charges it when it may.
@@ -64,7 +74,10 @@ export class SectionBudget {
    */
   spend(chars: number, line: number, direct: boolean): boolean {
     if (this.exhaustedAt > 0) return false;
-    if (line !== this.line) { this.line = line; this.lineSpent = 0; }
+    if (line !== this.line) {
+      this.line = line;
+      this.lineSpent = 0;
+    }
     if (direct) {
       if (this.lineSpent + chars > Math.max(LINE_WORK_FLOOR, LINE_PASSES * chars)) {
         if (this.busyLines[this.busyLines.length - 1] !== line) this.busyLines.push(line);
@@ -72,7 +85,10 @@ export class SectionBudget {
       }
       this.lineSpent += chars;
     }
-    if (this.spent + chars > this.budget) { this.exhaustedAt = line; return false; }
+    if (this.spent + chars > this.budget) {
+      this.exhaustedAt = line;
+      return false;
+    }
     this.spent += chars;
     return true;
   }
@@ -117,12 +133,28 @@ export class LimitsRecorder {
 
   /** The record for the result, or undefined when no bound was hit. */
   result(): ClassificationLimits | undefined {
-    const exhausted = this.budgets.filter((b) => b.exhaustedAt > 0).map((b) => ({ section: b.section, line: b.exhaustedAt, budget: b.budget }));
-    const busy = this.budgets.flatMap((b) => b.busyLines.map((line) => ({ section: b.section, line })));
+    const exhausted = this.budgets
+      .filter((b) => b.exhaustedAt > 0)
+      .map((b) => ({ section: b.section, line: b.exhaustedAt, budget: b.budget }));
+    const busy = this.budgets.flatMap((b) =>
+      b.busyLines.map((line) => ({ section: b.section, line })),
+    );
     if (this.longLineCount === 0 && exhausted.length === 0 && busy.length === 0) return undefined;
     return {
-      ...(busy.length > 0 ? { busyLines: { count: busy.length, first: busy.slice(0, MAX_RECORDED) } } : {}),
-      ...(this.longLineCount > 0 ? { longLines: { count: this.longLineCount, cap: LINE_CAP, first: [...this.longLines].sort((a, b) => (a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1)) } } : {}),
+      ...(busy.length > 0
+        ? { busyLines: { count: busy.length, first: busy.slice(0, MAX_RECORDED) } }
+        : {}),
+      ...(this.longLineCount > 0
+        ? {
+            longLines: {
+              count: this.longLineCount,
+              cap: LINE_CAP,
+              first: [...this.longLines].sort((a, b) =>
+                a.section === b.section ? a.line - b.line : a.section < b.section ? -1 : 1,
+              ),
+            },
+          }
+        : {}),
       ...(exhausted.length > 0 ? { budgetExhausted: exhausted } : {}),
     };
   }

@@ -24,7 +24,8 @@ function containsName(text: string, name: string): boolean {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const before = at === 0 ? '' : text[at - 1]!;
     const after = text[at + name.length] ?? '';
-    if (id ? !HEX_CHAR.test(before) : !NAME_CHAR.test(before) && !NAME_CHAR.test(after)) return true;
+    if (id ? !HEX_CHAR.test(before) : !NAME_CHAR.test(before) && !NAME_CHAR.test(after))
+      return true;
   }
   return false;
 }
@@ -41,7 +42,9 @@ export interface TargetNames {
 
 /** The names by which evidence may refer to the alarmed workload: container name, id (short), pod. */
 export function targetNamesOf(target: EvidenceTarget): TargetNames {
-  const containers = [target.container].filter((n): n is string => typeof n === 'string' && n !== '');
+  const containers = [target.container].filter(
+    (n): n is string => typeof n === 'string' && n !== '',
+  );
   const id = target.containerId;
   // A 64-hex id shows up whole in cgroup paths (oom-kill: task_memcg=/docker/<id>) and as 12 in docker ps.
   if (id && /^[0-9a-f]{12,64}$/.test(id)) containers.push(id.slice(0, 12));
@@ -61,7 +64,9 @@ export function aboutTarget(line: EvidenceLine, t: TargetNames): boolean {
   if (t.scopedSections.includes(line.section)) return true;
   if (line.subject !== undefined) {
     if (t.containers.length === 0) return true;
-    return t.containers.some((n) => line.subject === n || line.subject!.startsWith(n) || containsName(line.subject!, n));
+    return t.containers.some(
+      (n) => line.subject === n || line.subject!.startsWith(n) || containsName(line.subject!, n),
+    );
   }
   return [...t.containers, ...t.pods].some((n) => containsName(line.text, n));
 }
@@ -78,13 +83,22 @@ export interface LinkedSignal {
  * that name no target, keep their full weight. Evidence about the target comes first.
  * @example linkSignal(signal, evidence, targetNamesOf(bundle.target)).weight
  */
-export function linkSignal(signal: Signal, evidence: readonly EvidenceLine[], names: TargetNames): LinkedSignal {
+export function linkSignal(
+  signal: Signal,
+  evidence: readonly EvidenceLine[],
+  names: TargetNames,
+): LinkedSignal {
   const plain = evidence.map(({ section, line, text }) => ({ section, line, text }));
-  if (signal.about !== 'target' || !known(names) || evidence.length === 0) return { weight: signal.weight, description: signal.description, evidence: plain };
+  if (signal.about !== 'target' || !known(names) || evidence.length === 0)
+    return { weight: signal.weight, description: signal.description, evidence: plain };
   const ours = evidence.map((e, i) => (aboutTarget(e, names) ? i : -1)).filter((i) => i >= 0);
   if (ours.length > 0) {
     const first = ours.map((i) => plain[i]!);
-    return { weight: signal.weight, description: signal.description, evidence: [...first, ...plain.filter((_, i) => !ours.includes(i))] };
+    return {
+      weight: signal.weight,
+      description: signal.description,
+      evidence: [...first, ...plain.filter((_, i) => !ours.includes(i))],
+    };
   }
   return {
     weight: signal.weight * CONTEXT_WEIGHT_FACTOR,

@@ -21,13 +21,28 @@ export interface CoveredCheck {
 
 /** The `k8s.*` selectors of verify.collect that no clean section of the bundle satisfies. */
 export function missingKubernetesSections(bundle: EvidenceBundle, runbook: Runbook): string[] {
-  const clean = Object.entries(bundle.sections).filter(([, s]) => !s.error).map(([name]) => name);
-  return runbook.verify.collect.filter((sel) => sel.startsWith('k8s.') && !clean.some((name) => selectorAccepts(sel, name)));
+  const clean = Object.entries(bundle.sections)
+    .filter(([, s]) => !s.error)
+    .map(([name]) => name);
+  return runbook.verify.collect.filter(
+    (sel) => sel.startsWith('k8s.') && !clean.some((name) => selectorAccepts(sel, name)),
+  );
 }
 
 function fromOutcome(o: VerifyCheckOutcome): CoveredCheck {
-  if (o.held === null) return { description: o.description, status: 'unknown', observed: 'none of the sections it reads was collected' };
-  return { description: o.description, status: o.held ? 'passed' : 'failed', observed: o.evidence.map((e) => `${e.section}:${e.line}: ${e.text}`).join('\n') || (o.expect === 'absent' ? 'not found, as expected' : 'not found') };
+  if (o.held === null)
+    return {
+      description: o.description,
+      status: 'unknown',
+      observed: 'none of the sections it reads was collected',
+    };
+  return {
+    description: o.description,
+    status: o.held ? 'passed' : 'failed',
+    observed:
+      o.evidence.map((e) => `${e.section}:${e.line}: ${e.text}`).join('\n') ||
+      (o.expect === 'absent' ? 'not found, as expected' : 'not found'),
+  };
 }
 
 /**
@@ -35,9 +50,17 @@ function fromOutcome(o: VerifyCheckOutcome): CoveredCheck {
  * Kubernetes section the runbook names was not collected (or carries a collector error).
  * @example verifyChecksWithCoverage(rulebook, freshBundle, runbook).filter((c) => c.status !== 'passed')
  */
-export function verifyChecksWithCoverage(rulebook: CompiledRulebook, bundle: EvidenceBundle, runbook: Runbook): CoveredCheck[] {
+export function verifyChecksWithCoverage(
+  rulebook: CompiledRulebook,
+  bundle: EvidenceBundle,
+  runbook: Runbook,
+): CoveredCheck[] {
   const outcomes = evaluateVerifyChecks(rulebook, bundle, runbook);
   const missing = missingKubernetesSections(bundle, runbook);
   if (missing.length === 0) return outcomes.map(fromOutcome);
-  return outcomes.map((o) => ({ description: o.description, status: 'unknown', observed: `${missing.join(', ')} not collected (or read with an error): the Kubernetes API's view is needed to decide` }));
+  return outcomes.map((o) => ({
+    description: o.description,
+    status: 'unknown',
+    observed: `${missing.join(', ')} not collected (or read with an error): the Kubernetes API's view is needed to decide`,
+  }));
 }

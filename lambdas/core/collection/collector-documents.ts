@@ -59,7 +59,12 @@ export function documentPrefixOf(deploymentName?: string): string {
  * @example deployedDocumentName('Paramedic-CollectDockerHost', 'Paramedic-prod-') // 'Paramedic-prod-CollectDockerHost'
  */
 export function deployedDocumentName(documentName: string, prefix: string): string {
-  if (prefix === DOCUMENT_PREFIX || documentName.startsWith(prefix) || !documentName.startsWith(DOCUMENT_PREFIX)) return documentName;
+  if (
+    prefix === DOCUMENT_PREFIX ||
+    documentName.startsWith(prefix) ||
+    !documentName.startsWith(DOCUMENT_PREFIX)
+  )
+    return documentName;
   return `${prefix}${documentName.slice(DOCUMENT_PREFIX.length)}`;
 }
 
@@ -76,7 +81,10 @@ export function kebabOf(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
-function param(name: string, p: Omit<DocumentParameter, 'type' | 'env'>): [string, DocumentParameter] {
+function param(
+  name: string,
+  p: Omit<DocumentParameter, 'type' | 'env'>,
+): [string, DocumentParameter] {
   return [name, { type: 'String', env: envNameOf(name), ...p }];
 }
 
@@ -84,19 +92,56 @@ const CONTAINER_PATTERN = '^$|^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$';
 const PID_PATTERN = '^$|^[1-9][0-9]{0,9}$';
 const SINCE_PATTERN = '^[0-9]{1,5}$';
 /** RFC 3339 in UTC, as CloudWatch stamps an alarm's state change (`StateChangeTime`, `time`). */
-export const INCIDENT_TIME_PATTERN = '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
+export const INCIDENT_TIME_PATTERN =
+  '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
 const LOG_PATH_PATTERN = '^$|^/[a-zA-Z0-9/_.-]{1,255}$';
 const STRACE_PATTERN = '^([0-9]|10)$';
 const HOST_PATTERN = '^$|^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$';
 
 const commonCollectorParameters = [
-  param('pid', { allowedPattern: PID_PATTERN, default: '', description: 'Host pid to trace with strace (with straceSeconds > 0)' }),
-  param('incidentTime', { allowedPattern: INCIDENT_TIME_PATTERN, default: '', description: 'When the incident began (the alarm state change), RFC 3339 UTC, e.g. 2026-12-02T12:00:00Z; empty: now' }),
-  param('sinceMinutes', { allowedPattern: SINCE_PATTERN, default: '15', description: 'Lookback before the incident time, minutes: logs, events and the kernel log are read from there', min: 0, max: 99999 }),
-  param('remediatedAt', { allowedPattern: INCIDENT_TIME_PATTERN, default: '', description: 'On evidence collected to verify a fix: when the fix ran (RFC 3339 UTC); only later lines count' }),
-  param('containerdLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'containerd log file, when it is neither in the journal nor /var/log/containerd.log' }),
-  param('straceSeconds', { allowedPattern: STRACE_PATTERN, default: '0', description: 'strace sample length in seconds; 0 disables tracing', min: 0, max: 10 }),
-  param('probeHost', { allowedPattern: HOST_PATTERN, default: '', description: 'Host name to resolve in net.dns, e.g. the registry; empty skips the lookup' }),
+  param('pid', {
+    allowedPattern: PID_PATTERN,
+    default: '',
+    description: 'Host pid to trace with strace (with straceSeconds > 0)',
+  }),
+  param('incidentTime', {
+    allowedPattern: INCIDENT_TIME_PATTERN,
+    default: '',
+    description:
+      'When the incident began (the alarm state change), RFC 3339 UTC, e.g. 2026-12-02T12:00:00Z; empty: now',
+  }),
+  param('sinceMinutes', {
+    allowedPattern: SINCE_PATTERN,
+    default: '15',
+    description:
+      'Lookback before the incident time, minutes: logs, events and the kernel log are read from there',
+    min: 0,
+    max: 99999,
+  }),
+  param('remediatedAt', {
+    allowedPattern: INCIDENT_TIME_PATTERN,
+    default: '',
+    description:
+      'On evidence collected to verify a fix: when the fix ran (RFC 3339 UTC); only later lines count',
+  }),
+  param('containerdLog', {
+    allowedPattern: LOG_PATH_PATTERN,
+    default: '',
+    description:
+      'containerd log file, when it is neither in the journal nor /var/log/containerd.log',
+  }),
+  param('straceSeconds', {
+    allowedPattern: STRACE_PATTERN,
+    default: '0',
+    description: 'strace sample length in seconds; 0 disables tracing',
+    min: 0,
+    max: 10,
+  }),
+  param('probeHost', {
+    allowedPattern: HOST_PATTERN,
+    default: '',
+    description: 'Host name to resolve in net.dns, e.g. the registry; empty skips the lookup',
+  }),
 ];
 
 /** The evidence collectors, by platform. */
@@ -104,14 +149,24 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
   {
     documentName: `${DOCUMENT_PREFIX}CollectDockerHost`,
     kind: 'collector',
-    description: 'Collect a Paramedic evidence bundle on an EC2 host running Docker (read-only, ~30 s)',
+    description:
+      'Collect a Paramedic evidence bundle on an EC2 host running Docker (read-only, ~30 s)',
     script: 'runbooks/collectors/docker-host.sh',
     platform: 'docker',
     timeoutSeconds: 60,
     parameters: Object.fromEntries([
-      param('container', { allowedPattern: CONTAINER_PATTERN, default: '', description: 'Container name or id to inspect closely and trace' }),
+      param('container', {
+        allowedPattern: CONTAINER_PATTERN,
+        default: '',
+        description: 'Container name or id to inspect closely and trace',
+      }),
       ...commonCollectorParameters,
-      param('daemonLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'dockerd log file, when it is neither in the journal nor /var/log/docker.log, daemon.log, messages or syslog' }),
+      param('daemonLog', {
+        allowedPattern: LOG_PATH_PATTERN,
+        default: '',
+        description:
+          'dockerd log file, when it is neither in the journal nor /var/log/docker.log, daemon.log, messages or syslog',
+      }),
     ]),
   },
   {
@@ -123,7 +178,12 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
     timeoutSeconds: 60,
     parameters: Object.fromEntries([
       ...commonCollectorParameters,
-      param('kubeletLog', { allowedPattern: LOG_PATH_PATTERN, default: '', description: 'kubelet log file, when it is neither in the journal nor /var/log/kubelet.log, messages or syslog' }),
+      param('kubeletLog', {
+        allowedPattern: LOG_PATH_PATTERN,
+        default: '',
+        description:
+          'kubelet log file, when it is neither in the journal nor /var/log/kubelet.log, messages or syslog',
+      }),
     ]),
   },
 ];
@@ -133,26 +193,45 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
 function fromActionParameter(name: string, p: ActionParameter): [string, DocumentParameter] {
   const fallback = p.default === undefined ? {} : { default: String(p.default) };
   if (p.type === 'integer') {
-    return param(name, { allowedPattern: '^[0-9]{1,9}$', ...fallback, description: p.description, min: p.min, max: p.max });
+    return param(name, {
+      allowedPattern: '^[0-9]{1,9}$',
+      ...fallback,
+      description: p.description,
+      min: p.min,
+      max: p.max,
+    });
   }
-  return param(name, { allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$', ...fallback, description: p.description });
+  return param(name, {
+    allowedPattern: p.allowedPattern ?? '^[a-zA-Z0-9_.-]{1,128}$',
+    ...fallback,
+    description: p.description,
+  });
 }
 
 /** Name of the parameter every action document takes: `1` runs the script's own dry run (PARAMEDIC_DRY_RUN, read by action-lib.sh). */
 export const DRY_RUN_PARAMETER_NAME = 'dryRun';
-const DRY_RUN_PARAMETER = param(DRY_RUN_PARAMETER_NAME, { allowedPattern: '^[01]$', default: '0', description: '1: print what the action would change and change nothing' });
+const DRY_RUN_PARAMETER = param(DRY_RUN_PARAMETER_NAME, {
+  allowedPattern: '^[01]$',
+  default: '0',
+  description: '1: print what the action would change and change nothing',
+});
 
 /** Parameters whose declared default their own allowedPattern rejects: `[document, parameter, default]`. */
-export function defaultsRejectedByPattern(docs: readonly CommandDocument[]): Array<readonly [string, string, string]> {
-  return docs.flatMap((d) => Object.entries(d.parameters)
-    .filter(([, p]) => p.default !== undefined && !new RegExp(p.allowedPattern).test(p.default))
-    .map(([name, p]) => [d.documentName, name, p.default!] as const));
+export function defaultsRejectedByPattern(
+  docs: readonly CommandDocument[],
+): Array<readonly [string, string, string]> {
+  return docs.flatMap((d) =>
+    Object.entries(d.parameters)
+      .filter(([, p]) => p.default !== undefined && !new RegExp(p.allowedPattern).test(p.default))
+      .map(([name, p]) => [d.documentName, name, p.default!] as const),
+  );
 }
 
 function actionDocuments(): CommandDocument[] {
   const byDocument = new Map<string, CommandDocument>();
   for (const action of listActions()) {
-    if (!action.document || (action.target !== 'docker-host' && action.target !== 'eks-node')) continue;
+    if (!action.document || (action.target !== 'docker-host' && action.target !== 'eks-node'))
+      continue;
     const platform: DocumentPlatform = action.target === 'docker-host' ? 'docker' : 'eks';
     const existing = byDocument.get(action.document);
     if (existing) {
@@ -171,7 +250,10 @@ function actionDocuments(): CommandDocument[] {
       platform,
       timeoutSeconds: 300,
       actions: [action.id],
-      parameters: Object.fromEntries([...Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p)), DRY_RUN_PARAMETER]),
+      parameters: Object.fromEntries([
+        ...Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p)),
+        DRY_RUN_PARAMETER,
+      ]),
     });
   }
   return [...byDocument.values()];
@@ -203,7 +285,12 @@ export interface IncidentTiming {
 /** `2026-12-02T12:00:00.000Z`: a time as the collector parameters take it (UTC, RFC 3339). */
 function rfc3339(value: string | Date): string {
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new DocumentParameterError(`${DOCUMENT_PREFIX}Collect*`, 'incidentTime', `${JSON.stringify(String(value))} is not a time; pass RFC 3339, e.g. 2026-12-02T12:00:00Z`);
+  if (!Number.isFinite(ms))
+    throw new DocumentParameterError(
+      `${DOCUMENT_PREFIX}Collect*`,
+      'incidentTime',
+      `${JSON.stringify(String(value))} is not a time; pass RFC 3339, e.g. 2026-12-02T12:00:00Z`,
+    );
   return new Date(ms).toISOString();
 }
 
@@ -217,7 +304,8 @@ export function incidentParameters(timing: IncidentTiming): Record<string, strin
   const out: Record<string, string> = {};
   if (timing.incidentTime) out.incidentTime = rfc3339(timing.incidentTime);
   if (timing.remediatedAt) out.remediatedAt = rfc3339(timing.remediatedAt);
-  if (timing.lookbackMinutes !== undefined) out.sinceMinutes = String(Math.max(0, Math.round(timing.lookbackMinutes)));
+  if (timing.lookbackMinutes !== undefined)
+    out.sinceMinutes = String(Math.max(0, Math.round(timing.lookbackMinutes)));
   return out;
 }
 
@@ -228,7 +316,11 @@ export function collectorDocumentFor(platform: 'docker' | 'eks'): CommandDocumen
 
 /** A parameter value that the document refuses. */
 export class DocumentParameterError extends Error {
-  constructor(readonly documentName: string, readonly parameter: string, message: string) {
+  constructor(
+    readonly documentName: string,
+    readonly parameter: string,
+    message: string,
+  ) {
     super(`${documentName} parameter ${parameter}: ${message}`);
     this.name = 'DocumentParameterError';
   }
@@ -240,11 +332,18 @@ export class DocumentParameterError extends Error {
  * @example resolveDocumentParameters(doc, { container: 'web' }) // { container: 'web', sinceMinutes: '30', … }
  * @throws DocumentParameterError naming the first offending parameter.
  */
-export function resolveDocumentParameters(doc: CommandDocument, values: Readonly<Record<string, string>>): Record<string, string> {
+export function resolveDocumentParameters(
+  doc: CommandDocument,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
   for (const name of Object.keys(values)) {
     if (!(name in doc.parameters)) {
       const known = Object.keys(doc.parameters);
-      throw new DocumentParameterError(doc.documentName, name, `unknown parameter; expected one of ${known.length ? known.join(', ') : '(none)'}`);
+      throw new DocumentParameterError(
+        doc.documentName,
+        name,
+        `unknown parameter; expected one of ${known.length ? known.join(', ') : '(none)'}`,
+      );
     }
   }
   const resolved: Record<string, string> = {};
@@ -254,12 +353,20 @@ export function resolveDocumentParameters(doc: CommandDocument, values: Readonly
       throw new DocumentParameterError(doc.documentName, name, `is required (${p.description})`);
     }
     if (value.includes('\n') || !new RegExp(p.allowedPattern).test(value)) {
-      throw new DocumentParameterError(doc.documentName, name, `${JSON.stringify(value)} does not match ${p.allowedPattern}`);
+      throw new DocumentParameterError(
+        doc.documentName,
+        name,
+        `${JSON.stringify(value)} does not match ${p.allowedPattern}`,
+      );
     }
     if (value !== '' && (p.min !== undefined || p.max !== undefined)) {
       const n = Number(value);
       if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        throw new DocumentParameterError(doc.documentName, name, `${value} is outside ${p.min ?? '-∞'}..${p.max ?? '∞'}`);
+        throw new DocumentParameterError(
+          doc.documentName,
+          name,
+          `${value} is outside ${p.min ?? '-∞'}..${p.max ?? '∞'}`,
+        );
       }
     }
     resolved[name] = value;
@@ -268,8 +375,13 @@ export function resolveDocumentParameters(doc: CommandDocument, values: Readonly
 }
 
 /** Maps resolved parameter values to the environment variables the script reads. */
-export function documentEnvironment(doc: CommandDocument, resolved: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']));
+export function documentEnvironment(
+  doc: CommandDocument,
+  resolved: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']),
+  );
 }
 
 /**
@@ -278,11 +390,14 @@ export function documentEnvironment(doc: CommandDocument, resolved: Readonly<Rec
  * @example inlineIncludes(text, (path) => readFileSync(join(REPO_ROOT, path), 'utf8'))
  */
 export function inlineIncludes(script: string, read: (repoPath: string) => string): string {
-  return script.split('\n').map((line) => {
-    const at = line.indexOf(INCLUDE_MARKER);
-    if (at < 0 || line.trimStart().startsWith('#')) return line;
-    const path = line.slice(at + INCLUDE_MARKER.length).trim();
-    const lib = read(path).replace(/^#!.*\n/, '');
-    return `# --- begin ${path} (inlined) ---\n${lib.trimEnd()}\n# --- end ${path} ---`;
-  }).join('\n');
+  return script
+    .split('\n')
+    .map((line) => {
+      const at = line.indexOf(INCLUDE_MARKER);
+      if (at < 0 || line.trimStart().startsWith('#')) return line;
+      const path = line.slice(at + INCLUDE_MARKER.length).trim();
+      const lib = read(path).replace(/^#!.*\n/, '');
+      return `# --- begin ${path} (inlined) ---\n${lib.trimEnd()}\n# --- end ${path} ---`;
+    })
+    .join('\n');
 }

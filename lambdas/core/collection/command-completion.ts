@@ -37,15 +37,29 @@ export interface CommandCompletions {
  * The completion an event reports, or undefined when it is not a terminal status of one of this
  * deployment's documents (`documentPrefix`, e.g. `Paramedic-prod-`): the rule filters the same, this is the second line.
  */
-export function parseCommandStatusEvent(event: unknown, documentPrefix: string): CommandCompletion | undefined {
+export function parseCommandStatusEvent(
+  event: unknown,
+  documentPrefix: string,
+): CommandCompletion | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
-  const e = event as { source?: unknown; 'detail-type'?: unknown; detail?: Record<string, unknown> };
-  if (e.source !== 'aws.ssm' || e['detail-type'] !== COMMAND_STATUS_DETAIL_TYPE || typeof e.detail !== 'object' || e.detail === null) return undefined;
+  const e = event as {
+    source?: unknown;
+    'detail-type'?: unknown;
+    detail?: Record<string, unknown>;
+  };
+  if (
+    e.source !== 'aws.ssm' ||
+    e['detail-type'] !== COMMAND_STATUS_DETAIL_TYPE ||
+    typeof e.detail !== 'object' ||
+    e.detail === null
+  )
+    return undefined;
   const commandId = e.detail['command-id'];
   const status = e.detail.status;
   const documentName = e.detail['document-name'];
   if (typeof commandId !== 'string' || !/^[0-9a-f-]{36}$/i.test(commandId)) return undefined;
-  if (typeof documentName !== 'string' || !documentName.startsWith(documentPrefix)) return undefined;
+  if (typeof documentName !== 'string' || !documentName.startsWith(documentPrefix))
+    return undefined;
   if (!(TERMINAL_COMMAND_STATUSES as readonly unknown[]).includes(status)) return undefined;
   return { commandId, status: status as CommandCompletion['status'], documentName };
 }

@@ -5,7 +5,14 @@
  */
 
 /** A terminal status, as SSM reports it (the local runner maps onto the same set). */
-export type CommandStatus = 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Undeliverable' | 'InvalidTarget' | 'Throttled';
+export type CommandStatus =
+  | 'Success'
+  | 'Failed'
+  | 'TimedOut'
+  | 'Cancelled'
+  | 'Undeliverable'
+  | 'InvalidTarget'
+  | 'Throttled';
 
 /** Run one of the project's documents, with typed parameters, on some targets. */
 export interface CommandRequest {
@@ -16,7 +23,9 @@ export interface CommandRequest {
   /** Instance ids (SSM) or `local`. */
   readonly targets: readonly string[];
   /** Where targets of another account or region live (a hub's spokes), by target; absent: the runner's own. */
-  readonly locations?: Readonly<Record<string, { readonly account: string; readonly region: string }>>;
+  readonly locations?: Readonly<
+    Record<string, { readonly account: string; readonly region: string }>
+  >;
   readonly timeoutSeconds: number;
 }
 

@@ -89,7 +89,10 @@ export function commandWaitSeconds(collectTimeoutSeconds: number): number {
  * Task's Catch put `{ Error: 'States.Timeout' }` at its result path), or the events said done.
  */
 export function unfinishedReason(waitResult: unknown): string {
-  const error = typeof waitResult === 'object' && waitResult !== null ? (waitResult as { Error?: unknown }).Error : undefined;
+  const error =
+    typeof waitResult === 'object' && waitResult !== null
+      ? (waitResult as { Error?: unknown }).Error
+      : undefined;
   return error === 'States.Timeout'
     ? 'no completion event before the wait timed out (the host did not finish, or its event was lost)'
     : 'not finished when the completion events resumed the workflow';

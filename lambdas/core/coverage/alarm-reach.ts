@@ -17,16 +17,32 @@ export interface AlarmReach {
   readonly problems: readonly string[];
 }
 
-const describeDimensions = (d: Readonly<Record<string, string>>) => Object.keys(d).sort().join(', ');
+const describeDimensions = (d: Readonly<Record<string, string>>) =>
+  Object.keys(d).sort().join(', ');
 
 /**
  * Resolves an alarm definition as Intake would resolve its event (without calling any cluster).
  * @example alarmReach(metricAlarmDefinition({ AlarmName: 'a', Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'InstanceId', Value: 'i-0abc12345678' }] }), []).targets // ['i-0abc12345678']
  */
 export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[]): AlarmReach {
-  if (alarm.kind === 'composite') return { targets: [], atAlarmTime: [], problems: ['a composite alarm carries no metric dimensions, so Intake finds no target: point an alarm on a host or node metric at Paramedic instead'] };
+  if (alarm.kind === 'composite')
+    return {
+      targets: [],
+      atAlarmTime: [],
+      problems: [
+        'a composite alarm carries no metric dimensions, so Intake finds no target: point an alarm on a host or node metric at Paramedic instead',
+      ],
+    };
   if (alarm.dimensions.length === 0) {
-    return { targets: [], atAlarmTime: [], problems: [alarm.expressions.length ? 'a metric math or Metrics Insights query names no dimensions, so Intake finds no target' : 'the metric has no dimensions, so Intake finds no target'] };
+    return {
+      targets: [],
+      atAlarmTime: [],
+      problems: [
+        alarm.expressions.length
+          ? 'a metric math or Metrics Insights query names no dimensions, so Intake finds no target'
+          : 'the metric has no dimensions, so Intake finds no target',
+      ],
+    };
   }
   const targets = new Set<string>();
   const atAlarmTime: string[] = [];
@@ -35,12 +51,22 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
     if (isClusterDimensionSet(d) && d.NodeName === undefined) {
       const pods = `${d.Namespace ?? '*'}/${d.FullPodName ?? d.PodName ?? '*'} on cluster ${d.ClusterName}`;
       if (eksClusters.includes(d.ClusterName!)) atAlarmTime.push(`pods ${pods}`);
-      else problems.push(`pod-level dimensions (${pods}) need cluster access, and ${d.ClusterName} is not in eksClusters`);
+      else
+        problems.push(
+          `pod-level dimensions (${pods}) need cluster access, and ${d.ClusterName} is not in eksClusters`,
+        );
       continue;
     }
     const resolved = resolveAlarmTargets([d], eksClusters).map(formatTarget);
     for (const t of resolved) targets.add(t);
-    if (resolved.length === 0) problems.push(`dimensions ${describeDimensions(d)} name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)`);
+    if (resolved.length === 0)
+      problems.push(
+        `dimensions ${describeDimensions(d)} name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)`,
+      );
   }
-  return { targets: [...targets], atAlarmTime, problems: targets.size || atAlarmTime.length ? [] : problems };
+  return {
+    targets: [...targets],
+    atAlarmTime,
+    problems: targets.size || atAlarmTime.length ? [] : problems,
+  };
 }

@@ -60,23 +60,41 @@ export interface CoverageInput {
 
 /** Judges every alarm of the intake filter and every failure class. */
 export function coverageReport(input: CoverageInput): CoverageReport {
-  const alarms = input.alarms.filter((a) => alarmMatchesIntake(a.alarmName, input.filter)).map((a): AlarmCoverage => {
-    const reach = alarmReach(a, input.eksClusters);
-    const explainedBy = [...new Set(a.metrics.flatMap((m) => runbooksExplaining(m, input.runbooks)))];
-    return {
-      alarmName: a.alarmName, kind: a.kind, metrics: [...new Set(a.metrics.map((m) => `${m.namespace}/${m.name}`))],
-      targets: reach.targets, atAlarmTime: reach.atAlarmTime, targetProblems: reach.problems, explainedBy,
-    };
-  });
+  const alarms = input.alarms
+    .filter((a) => alarmMatchesIntake(a.alarmName, input.filter))
+    .map((a): AlarmCoverage => {
+      const reach = alarmReach(a, input.eksClusters);
+      const explainedBy = [
+        ...new Set(a.metrics.flatMap((m) => runbooksExplaining(m, input.runbooks))),
+      ];
+      return {
+        alarmName: a.alarmName,
+        kind: a.kind,
+        metrics: [...new Set(a.metrics.map((m) => `${m.namespace}/${m.name}`))],
+        targets: reach.targets,
+        atAlarmTime: reach.atAlarmTime,
+        targetProblems: reach.problems,
+        explainedBy,
+      };
+    });
   const counts = new Map<string, number>();
-  for (const label of input.caseLabels) if (label !== null) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const classes = [...new Set(input.failureClasses)].sort().map((failureClass) => ({ failureClass, cases: counts.get(failureClass) ?? 0 }));
+  for (const label of input.caseLabels)
+    if (label !== null) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const classes = [...new Set(input.failureClasses)]
+    .sort()
+    .map((failureClass) => ({ failureClass, cases: counts.get(failureClass) ?? 0 }));
   const noTarget = alarms.filter((a) => a.targetProblems.length > 0);
   // A composite alarm has no metric of its own: it is reported once, as reaching no target.
   const noRunbook = alarms.filter((a) => a.kind === 'metric' && a.explainedBy.length === 0);
   const untested = classes.filter((c) => c.cases === 0).map((c) => c.failureClass);
   return {
-    filter: input.filter, alarmsRead: input.alarms.length, alarms, noTarget, noRunbook, classes, untested,
+    filter: input.filter,
+    alarmsRead: input.alarms.length,
+    alarms,
+    noTarget,
+    noRunbook,
+    classes,
+    untested,
     covered: noTarget.length === 0 && noRunbook.length === 0 && untested.length === 0,
   };
 }

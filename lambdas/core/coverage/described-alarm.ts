@@ -20,7 +20,11 @@ export interface DescribedMetricAlarm extends DescribedMetric {
   readonly AlarmArn?: string;
   readonly StateValue?: string;
   /** Metric math and Metrics Insights alarms: their queries instead of one metric. */
-  readonly Metrics?: readonly { readonly Id?: string; readonly MetricStat?: { readonly Metric?: DescribedMetric }; readonly Expression?: string }[];
+  readonly Metrics?: readonly {
+    readonly Id?: string;
+    readonly MetricStat?: { readonly Metric?: DescribedMetric };
+    readonly Expression?: string;
+  }[];
 }
 
 /** A CompositeAlarm of DescribeAlarms. */
@@ -45,7 +49,8 @@ export interface AlarmMetric {
 }
 
 /** An alarm definition in the alarm event's shape, plus what kind of alarm it is and its metrics. */
-export interface AlarmDefinition extends Pick<NormalizedAlarm, 'alarmName' | 'alarmArn' | 'dimensions'> {
+export interface AlarmDefinition
+  extends Pick<NormalizedAlarm, 'alarmName' | 'alarmArn' | 'dimensions'> {
   readonly kind: 'metric' | 'composite';
   readonly state?: string;
   readonly metrics: readonly AlarmMetric[];
@@ -64,43 +69,68 @@ export class DescribeAlarmsFormatError extends Error {
 function metricOf(m: DescribedMetric | undefined): AlarmMetric | undefined {
   if (!m?.Namespace || !m.MetricName) return undefined;
   const dimensions: Record<string, string> = {};
-  for (const d of m.Dimensions ?? []) if (typeof d.Name === 'string' && typeof d.Value === 'string') dimensions[d.Name] = d.Value;
+  for (const d of m.Dimensions ?? [])
+    if (typeof d.Name === 'string' && typeof d.Value === 'string') dimensions[d.Name] = d.Value;
   return { namespace: m.Namespace, name: m.MetricName, dimensions };
 }
 
 /** A MetricAlarm as the alarm event would carry it: its metric, or each metric of its queries. */
 export function metricAlarmDefinition(alarm: DescribedMetricAlarm): AlarmDefinition {
   const single = metricOf(alarm);
-  const queried = (alarm.Metrics ?? []).map((q) => metricOf(q.MetricStat?.Metric)).filter((m): m is AlarmMetric => m !== undefined);
+  const queried = (alarm.Metrics ?? [])
+    .map((q) => metricOf(q.MetricStat?.Metric))
+    .filter((m): m is AlarmMetric => m !== undefined);
   const metrics = single ? [single, ...queried] : queried;
   return {
-    kind: 'metric', alarmName: alarm.AlarmName ?? '', alarmArn: alarm.AlarmArn ?? '', ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
+    kind: 'metric',
+    alarmName: alarm.AlarmName ?? '',
+    alarmArn: alarm.AlarmArn ?? '',
+    ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
     metrics,
     // The event carries a dimension map per metric that has dimensions (alarm-event.ts dimensionsOf).
     dimensions: metrics.map((m) => m.dimensions).filter((d) => Object.keys(d).length > 0),
-    expressions: (alarm.Metrics ?? []).flatMap((q) => (typeof q.Expression === 'string' ? [q.Expression] : [])),
+    expressions: (alarm.Metrics ?? []).flatMap((q) =>
+      typeof q.Expression === 'string' ? [q.Expression] : [],
+    ),
   };
 }
 
 /** A CompositeAlarm: no metric, no dimensions (its rule names other alarms). */
 export function compositeAlarmDefinition(alarm: DescribedCompositeAlarm): AlarmDefinition {
   return {
-    kind: 'composite', alarmName: alarm.AlarmName ?? '', alarmArn: alarm.AlarmArn ?? '', ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
-    metrics: [], dimensions: [], expressions: alarm.AlarmRule ? [alarm.AlarmRule] : [],
+    kind: 'composite',
+    alarmName: alarm.AlarmName ?? '',
+    alarmArn: alarm.AlarmArn ?? '',
+    ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
+    metrics: [],
+    dimensions: [],
+    expressions: alarm.AlarmRule ? [alarm.AlarmRule] : [],
   };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Every alarm of a DescribeAlarms document (metric alarms first, then composite ones).
  * @throws DescribeAlarmsFormatError when the document has neither MetricAlarms nor CompositeAlarms arrays.
  */
 export function alarmDefinitions(output: unknown): AlarmDefinition[] {
-  if (!isRecord(output) || (!Array.isArray(output.MetricAlarms) && !Array.isArray(output.CompositeAlarms))) {
-    throw new DescribeAlarmsFormatError('not a DescribeAlarms output: expected {"MetricAlarms": [...], "CompositeAlarms": [...]} as "aws cloudwatch describe-alarms" prints it');
+  if (
+    !isRecord(output) ||
+    (!Array.isArray(output.MetricAlarms) && !Array.isArray(output.CompositeAlarms))
+  ) {
+    throw new DescribeAlarmsFormatError(
+      'not a DescribeAlarms output: expected {"MetricAlarms": [...], "CompositeAlarms": [...]} as "aws cloudwatch describe-alarms" prints it',
+    );
   }
-  const metric = (Array.isArray(output.MetricAlarms) ? output.MetricAlarms : []).filter(isRecord) as DescribedMetricAlarm[];
-  const composite = (Array.isArray(output.CompositeAlarms) ? output.CompositeAlarms : []).filter(isRecord) as DescribedCompositeAlarm[];
-  return [...metric.map(metricAlarmDefinition), ...composite.map(compositeAlarmDefinition)].filter((a) => a.alarmName !== '');
+  const metric = (Array.isArray(output.MetricAlarms) ? output.MetricAlarms : []).filter(
+    isRecord,
+  ) as DescribedMetricAlarm[];
+  const composite = (Array.isArray(output.CompositeAlarms) ? output.CompositeAlarms : []).filter(
+    isRecord,
+  ) as DescribedCompositeAlarm[];
+  return [...metric.map(metricAlarmDefinition), ...composite.map(compositeAlarmDefinition)].filter(
+    (a) => a.alarmName !== '',
+  );
 }

@@ -15,7 +15,8 @@ export function globMatches(pattern: string, text: string): boolean {
   if (parts.length === 1) return pattern === text;
   const head = parts[0]!;
   const tail = parts[parts.length - 1]!;
-  if (text.length < head.length + tail.length || !text.startsWith(head) || !text.endsWith(tail)) return false;
+  if (text.length < head.length + tail.length || !text.startsWith(head) || !text.endsWith(tail))
+    return false;
   // Leftmost placement of each middle part is optimal when the only wildcard is `*`.
   let at = head.length;
   const end = text.length - tail.length;
@@ -28,11 +29,21 @@ export function globMatches(pattern: string, text: string): boolean {
 }
 
 /** True when a runbook's pattern covers a metric. */
-export function patternCovers(pattern: MetricPattern, metric: Pick<AlarmMetric, 'namespace' | 'name'>): boolean {
-  return globMatches(pattern.namespace, metric.namespace) && globMatches(pattern.metric, metric.name);
+export function patternCovers(
+  pattern: MetricPattern,
+  metric: Pick<AlarmMetric, 'namespace' | 'name'>,
+): boolean {
+  return (
+    globMatches(pattern.namespace, metric.namespace) && globMatches(pattern.metric, metric.name)
+  );
 }
 
 /** The ids of the runbooks whose `explains:` covers a metric, in runbook order. */
-export function runbooksExplaining(metric: Pick<AlarmMetric, 'namespace' | 'name'>, runbooks: readonly Pick<Runbook, 'id' | 'explains'>[]): string[] {
-  return runbooks.filter((r) => (r.explains ?? []).some((p) => patternCovers(p, metric))).map((r) => r.id);
+export function runbooksExplaining(
+  metric: Pick<AlarmMetric, 'namespace' | 'name'>,
+  runbooks: readonly Pick<Runbook, 'id' | 'explains'>[],
+): string[] {
+  return runbooks
+    .filter((r) => (r.explains ?? []).some((p) => patternCovers(p, metric)))
+    .map((r) => r.id);
 }

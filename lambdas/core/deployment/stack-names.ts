@@ -6,15 +6,28 @@
 
 /** The outputs Paramedic publishes, by output id. */
 export const OUTPUT_NAMES = [
-  'StateMachineArn', 'AuditTableName', 'StateTableName', 'EvidenceBucketName', 'EventBusName', 'InstanceOutputPolicyArn', 'ApproveFunctionName', 'ApproveUrl',
+  'StateMachineArn',
+  'AuditTableName',
+  'StateTableName',
+  'EvidenceBucketName',
+  'EventBusName',
+  'InstanceOutputPolicyArn',
+  'ApproveFunctionName',
+  'ApproveUrl',
 ] as const;
 /** One of {@link OUTPUT_NAMES}. */
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /** Which stack publishes each output: stateful resources in the state stack, the rest in the pipeline stack. */
 export const OUTPUT_STACK: Readonly<Record<OutputName, 'state' | 'pipeline'>> = {
-  StateMachineArn: 'pipeline', EventBusName: 'pipeline', ApproveFunctionName: 'pipeline', ApproveUrl: 'pipeline',
-  AuditTableName: 'state', StateTableName: 'state', EvidenceBucketName: 'state', InstanceOutputPolicyArn: 'state',
+  StateMachineArn: 'pipeline',
+  EventBusName: 'pipeline',
+  ApproveFunctionName: 'pipeline',
+  ApproveUrl: 'pipeline',
+  AuditTableName: 'state',
+  StateTableName: 'state',
+  EvidenceBucketName: 'state',
+  InstanceOutputPolicyArn: 'state',
 };
 
 /** The stacks and export prefix of a deployment. */
@@ -31,5 +44,9 @@ export interface StackNames {
  */
 export function stackNamesOf(deploymentName: string | undefined): StackNames {
   const suffix = deploymentName ? `-${deploymentName}` : '';
-  return { stateStackId: `ParamedicState${suffix}`, pipelineStackId: `ParamedicPipeline${suffix}`, exportPrefix: `Paramedic${suffix}` };
+  return {
+    stateStackId: `ParamedicState${suffix}`,
+    pipelineStackId: `ParamedicPipeline${suffix}`,
+    exportPrefix: `Paramedic${suffix}`,
+  };
 }

@@ -22,7 +22,15 @@ export const EXECUTION_STATUS_CHANGE = 'Paramedic Execution Status Change';
 export const RUNBOOK_RUN_REQUESTED = 'Paramedic Runbook Run Requested';
 
 /** The milestones of an execution, in the order they can happen. */
-export const EXECUTION_STATUSES = ['started', 'classified', 'awaiting-approval', 'remediated', 'verified', 'escalated', 'failed'] as const;
+export const EXECUTION_STATUSES = [
+  'started',
+  'classified',
+  'awaiting-approval',
+  'remediated',
+  'verified',
+  'escalated',
+  'failed',
+] as const;
 /** One of {@link EXECUTION_STATUSES}. */
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
@@ -59,7 +67,8 @@ export interface ExecutionStatusChangeDetail {
 }
 
 /** The `detail` of a {@link RUNBOOK_RUN_REQUESTED} event: the manual StartExecution input. */
-export type RunbookRunRequestedDetail = Pick<ManualInput, 'runbookId' | 'target'> & Partial<Pick<ManualInput, 'mode' | 'invokedBy' | 'platform'>>;
+export type RunbookRunRequestedDetail = Pick<ManualInput, 'runbookId' | 'target'> &
+  Partial<Pick<ManualInput, 'mode' | 'invokedBy' | 'platform'>>;
 
 /** An event as the port publishes it (the adapter adds the bus name). */
 export interface ParamedicEvent {
@@ -75,7 +84,11 @@ export interface ParamedicEvent {
 /** What publishing achieved: events EventBridge refused after retries are results, not exceptions. */
 export interface PublishReport {
   readonly published: number;
-  readonly failed: ReadonlyArray<{ readonly event: ParamedicEvent; readonly errorCode: string; readonly errorMessage: string }>;
+  readonly failed: ReadonlyArray<{
+    readonly event: ParamedicEvent;
+    readonly errorCode: string;
+    readonly errorMessage: string;
+  }>;
 }
 
 /**
@@ -117,13 +130,25 @@ export function executionStatusChange(input: StatusChangeInput): ParamedicEvent 
     ...(input.deployment ? { deployment: input.deployment } : {}),
     ...(input.alarmName ? { alarmName: input.alarmName } : {}),
     ...(input.runbookId ? { runbookId: input.runbookId } : {}),
-    ...(input.confidence !== undefined ? { confidence: Math.round(input.confidence * 1000) / 1000 } : {}),
+    ...(input.confidence !== undefined
+      ? { confidence: Math.round(input.confidence * 1000) / 1000 }
+      : {}),
     targets: input.targets.slice(0, MAX_LISTED_TARGETS),
     targetCount: input.targets.length,
-    ...(input.summary ? { summary: input.summary.length > MAX_SUMMARY_CHARS ? `${input.summary.slice(0, MAX_SUMMARY_CHARS - 1)}…` : input.summary } : {}),
+    ...(input.summary
+      ? {
+          summary:
+            input.summary.length > MAX_SUMMARY_CHARS
+              ? `${input.summary.slice(0, MAX_SUMMARY_CHARS - 1)}…`
+              : input.summary,
+        }
+      : {}),
   };
   return {
-    source: STATUS_EVENT_SOURCE, detailType: EXECUTION_STATUS_CHANGE, detail, time: input.at,
+    source: STATUS_EVENT_SOURCE,
+    detailType: EXECUTION_STATUS_CHANGE,
+    detail,
+    time: input.at,
     ...(input.executionId.startsWith('arn:') ? { resources: [input.executionId] } : {}),
   };
 }
@@ -142,6 +167,9 @@ export function runbookRunRequested(detail: RunbookRunRequestedDetail): Paramedi
  * The EventBridge pattern of run requests: the rule that starts the workflow matches only these
  * (never Paramedic's own status events).
  */
-export function runRequestPattern(): { readonly source: readonly string[]; readonly detailType: readonly string[] } {
+export function runRequestPattern(): {
+  readonly source: readonly string[];
+  readonly detailType: readonly string[];
+} {
   return { source: [RUN_REQUEST_SOURCE], detailType: [RUNBOOK_RUN_REQUESTED] };
 }

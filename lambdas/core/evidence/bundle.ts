@@ -65,15 +65,40 @@ export interface LabelledCase {
 
 /** Section names the collectors and the Kubernetes reader produce (the spec's canonical list). */
 export const CANONICAL_SECTIONS = [
-  'host.os', 'host.services',
-  'docker.cli', 'docker.journal', 'docker.daemon-config', 'docker.ps', 'docker.inspect', 'docker.logs', 'docker.events', 'docker.system-df',
-  'disk.df', 'disk.inodes', 'disk.usage',
-  'net.sockets', 'net.addr', 'net.dns', 'net.proxy', 'net.probe',
-  'kernel.log', 'kernel.loop',
-  'security.selinux', 'security.groups',
-  'trace.syscalls', 'io.block',
-  'kubelet.journal', 'containerd.journal', 'crictl.ps',
-  'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services', 'k8s.cluster',
+  'host.os',
+  'host.services',
+  'docker.cli',
+  'docker.journal',
+  'docker.daemon-config',
+  'docker.ps',
+  'docker.inspect',
+  'docker.logs',
+  'docker.events',
+  'docker.system-df',
+  'disk.df',
+  'disk.inodes',
+  'disk.usage',
+  'net.sockets',
+  'net.addr',
+  'net.dns',
+  'net.proxy',
+  'net.probe',
+  'kernel.log',
+  'kernel.loop',
+  'security.selinux',
+  'security.groups',
+  'trace.syscalls',
+  'io.block',
+  'kubelet.journal',
+  'containerd.journal',
+  'crictl.ps',
+  'k8s.node',
+  'k8s.pods',
+  'k8s.events',
+  'k8s.pod-logs',
+  'k8s.networkpolicies',
+  'k8s.services',
+  'k8s.cluster',
 ] as const;
 
 const sectionSchema = z.object({
@@ -103,7 +128,14 @@ const incidentSchema = z.object({
   remediatedAt: z.optional(z.nullable(z.string())),
 });
 
-const sectionNameSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'section names are lower-case words joined by . _ or -, e.g. docker.journal'));
+const sectionNameSchema = z
+  .string()
+  .check(
+    z.regex(
+      /^[a-z0-9][a-z0-9._-]{0,63}$/,
+      'section names are lower-case words joined by . _ or -, e.g. docker.journal',
+    ),
+  );
 const sectionsSchema = z.record(sectionNameSchema, sectionSchema);
 
 const bundleSchema = z.object({
@@ -128,7 +160,10 @@ const caseSchema = z.object({
 
 /** Why a document is not an evidence bundle; `path` points into the document. */
 export class EvidenceFormatError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(path ? `${message} at ${path}` : message);
     this.name = 'EvidenceFormatError';
   }
@@ -145,9 +180,15 @@ function describeIssue(error: z.core.$ZodError): EvidenceFormatError {
  * @example parseEvidenceDocument(JSON.parse(text), 'case-01')
  * @throws EvidenceFormatError naming the first offending path.
  */
-export function parseEvidenceDocument(doc: unknown, fallbackId = 'case'): { bundle: EvidenceBundle; labelled?: LabelledCase } {
+export function parseEvidenceDocument(
+  doc: unknown,
+  fallbackId = 'case',
+): { bundle: EvidenceBundle; labelled?: LabelledCase } {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new EvidenceFormatError('expected a JSON object with "sections" (an evidence bundle or a labelled case)', '');
+    throw new EvidenceFormatError(
+      'expected a JSON object with "sections" (an evidence bundle or a labelled case)',
+      '',
+    );
   }
   const record = doc as Record<string, unknown>;
   if ('label' in record) {
@@ -162,13 +203,19 @@ export function parseEvidenceDocument(doc: unknown, fallbackId = 'case'): { bund
       ...(c.incident ? { incident: c.incident as IncidentTime } : {}),
       sections: c.sections as Record<string, EvidenceSection>,
     };
-    return { bundle, labelled: { id: c.id ?? fallbackId, label: c.label, bundle, source: c.source, note: c.note } };
+    return {
+      bundle,
+      labelled: { id: c.id ?? fallbackId, label: c.label, bundle, source: c.source, note: c.note },
+    };
   }
   if (!('schema' in record)) {
     throw new EvidenceFormatError(`missing "schema": expected "${EVIDENCE_SCHEMA}"`, '');
   }
   if (record.schema !== EVIDENCE_SCHEMA) {
-    throw new EvidenceFormatError(`unsupported schema ${JSON.stringify(record.schema)}: expected "${EVIDENCE_SCHEMA}"`, 'schema');
+    throw new EvidenceFormatError(
+      `unsupported schema ${JSON.stringify(record.schema)}: expected "${EVIDENCE_SCHEMA}"`,
+      'schema',
+    );
   }
   const parsed = bundleSchema.safeParse(doc);
   if (!parsed.success) throw describeIssue(parsed.error);

@@ -4,7 +4,13 @@
  * k8s.* sections). Classification and the audit record want one record with both views, each
  * section traceable to its source, and a failed source recorded, never silently missing.
  */
-import { EVIDENCE_SCHEMA, type EvidenceBundle, type EvidenceSection, type EvidenceTarget, type IncidentTime } from './bundle.js';
+import {
+  EVIDENCE_SCHEMA,
+  type EvidenceBundle,
+  type EvidenceSection,
+  type EvidenceTarget,
+  type IncidentTime,
+} from './bundle.js';
 
 /** Where part of the evidence came from. */
 export type EvidenceSourceKind = 'ssm-command' | 'kubernetes-api';
@@ -48,16 +54,33 @@ function owner(section: string): EvidenceSourceKind {
   return section.startsWith('k8s.') ? 'kubernetes-api' : 'ssm-command';
 }
 
-const SUFFIX: Record<EvidenceSourceKind, string> = { 'ssm-command': 'node', 'kubernetes-api': 'api' };
+const SUFFIX: Record<EvidenceSourceKind, string> = {
+  'ssm-command': 'node',
+  'kubernetes-api': 'api',
+};
 
 /** The node knows its instance id; the API knows the Kubernetes names (a hostname is not always the node name). */
-function mergeTargets(targets: readonly { readonly kind: EvidenceSourceKind; readonly target: EvidenceTarget }[], fallback: Partial<EvidenceTarget>): EvidenceTarget {
+function mergeTargets(
+  targets: readonly { readonly kind: EvidenceSourceKind; readonly target: EvidenceTarget }[],
+  fallback: Partial<EvidenceTarget>,
+): EvidenceTarget {
   const pick = <K extends keyof EvidenceTarget>(key: K, first: EvidenceSourceKind) => {
-    const ordered = [...targets.filter((t) => t.kind === first), ...targets.filter((t) => t.kind !== first)].map((t) => t.target[key]);
+    const ordered = [
+      ...targets.filter((t) => t.kind === first),
+      ...targets.filter((t) => t.kind !== first),
+    ].map((t) => t.target[key]);
     return [...ordered, fallback[key]].find((v) => v !== undefined && v !== null) ?? null;
   };
   const api = 'kubernetes-api';
-  return { platform: 'eks', instanceId: pick('instanceId', 'ssm-command'), cluster: pick('cluster', api), node: pick('node', api), namespace: pick('namespace', api), pod: pick('pod', api), container: pick('container', api) };
+  return {
+    platform: 'eks',
+    instanceId: pick('instanceId', 'ssm-command'),
+    cluster: pick('cluster', api),
+    node: pick('node', api),
+    namespace: pick('namespace', api),
+    pod: pick('pod', api),
+    container: pick('container', api),
+  };
 }
 
 /**
@@ -69,7 +92,12 @@ function mergeTargets(targets: readonly { readonly kind: EvidenceSourceKind; rea
  * `incident`: without it the classifier would window back from `collectedAt` and lose the incident.
  * @example joinIncidentEvidence([{ kind: 'ssm-command', bundle: node }, { kind: 'kubernetes-api', bundle: k8s }], now)
  */
-export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt: Date, fallbackTarget: Partial<EvidenceTarget> = {}, incident?: IncidentTime): IncidentBundle {
+export function joinIncidentEvidence(
+  parts: readonly EvidencePart[],
+  collectedAt: Date,
+  fallbackTarget: Partial<EvidenceTarget> = {},
+  incident?: IncidentTime,
+): IncidentBundle {
   const sections: Record<string, EvidenceSection> = {};
   const sources: EvidenceSource[] = [];
   const targets: { kind: EvidenceSourceKind; target: EvidenceTarget }[] = [];
@@ -78,8 +106,22 @@ export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt
       const name = failedSourceSection(part.kind);
       const error = part.error ?? 'the collector produced no evidence';
       // An API section the reader did write wins over this placeholder; the placeholder never hides it.
-      if (!sections[name]) sections[name] = { command: part.kind === 'ssm-command' ? 'ssm send-command (node collector)' : 'kubernetes api', output: `${error}\n`, exitCode: 1, error };
-      sources.push({ kind: part.kind, status: 'failed', sections: [name], errors: [{ section: name, error }], ...(part.reference ? { reference: part.reference } : {}), error });
+      if (!sections[name])
+        sections[name] = {
+          command:
+            part.kind === 'ssm-command' ? 'ssm send-command (node collector)' : 'kubernetes api',
+          output: `${error}\n`,
+          exitCode: 1,
+          error,
+        };
+      sources.push({
+        kind: part.kind,
+        status: 'failed',
+        sections: [name],
+        errors: [{ section: name, error }],
+        ...(part.reference ? { reference: part.reference } : {}),
+        error,
+      });
       continue;
     }
     targets.push({ kind: part.kind, target: part.bundle.target });
@@ -104,10 +146,24 @@ export function joinIncidentEvidence(parts: readonly EvidencePart[], collectedAt
       if (value.error) errors.push({ section: name, error: value.error });
     }
     sources.push({
-      kind: part.kind, status: errors.length > 0 ? 'partial' : 'collected', sections: names, errors,
-      ...(part.reference ? { reference: part.reference } : {}), ...(part.error ? { error: part.error } : {}),
+      kind: part.kind,
+      status: errors.length > 0 ? 'partial' : 'collected',
+      sections: names,
+      errors,
+      ...(part.reference ? { reference: part.reference } : {}),
+      ...(part.error ? { error: part.error } : {}),
     });
   }
-  const window = [...parts].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'ssm-command' ? -1 : 1)).find((p) => p.bundle?.incident)?.bundle?.incident ?? incident;
-  return { schema: EVIDENCE_SCHEMA, target: mergeTargets(targets, fallbackTarget), collectedAt: collectedAt.toISOString(), ...(window ? { incident: window } : {}), sections, sources };
+  const window =
+    [...parts]
+      .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'ssm-command' ? -1 : 1))
+      .find((p) => p.bundle?.incident)?.bundle?.incident ?? incident;
+  return {
+    schema: EVIDENCE_SCHEMA,
+    target: mergeTargets(targets, fallbackTarget),
+    collectedAt: collectedAt.toISOString(),
+    ...(window ? { incident: window } : {}),
+    sections,
+    sources,
+  };
 }

@@ -49,7 +49,11 @@ export interface KubernetesLookups {
   /** Nodes whose providerID (and so instance id) is needed, by cluster. */
   readonly nodes: readonly { readonly cluster: string; readonly node: string }[];
   /** Pods named by a pod alarm (exact or workload-level name), by cluster and namespace. */
-  readonly pods: readonly { readonly cluster: string; readonly namespace: string; readonly podName: string }[];
+  readonly pods: readonly {
+    readonly cluster: string;
+    readonly namespace: string;
+    readonly podName: string;
+  }[];
 }
 
 /** A node as read for resolution. */
@@ -82,7 +86,10 @@ export interface KubernetesFacts {
 /** The decision: targets, and every dimension set that named nothing usable, with why. */
 export interface KubernetesTargetResolution {
   readonly targets: readonly KubernetesAlarmTarget[];
-  readonly unresolved: readonly { readonly dimensions: Readonly<Record<string, string>>; readonly reason: string }[];
+  readonly unresolved: readonly {
+    readonly dimensions: Readonly<Record<string, string>>;
+    readonly reason: string;
+  }[];
 }
 
 type Dimensions = Readonly<Record<string, string>>;
@@ -93,22 +100,44 @@ export function instanceIdFromProviderId(providerID: string | undefined): string
 }
 
 /** The names a dimension set carries, validated; `kind` says which Container Insights level it is. */
-function parse(d: Dimensions): { kind: 'node'; cluster: string; node: string; instanceId?: string } | { kind: 'pod'; cluster: string; namespace: string; podName: string; full: boolean } | { kind: 'none'; reason: string } {
+function parse(
+  d: Dimensions,
+):
+  | { kind: 'node'; cluster: string; node: string; instanceId?: string }
+  | { kind: 'pod'; cluster: string; namespace: string; podName: string; full: boolean }
+  | { kind: 'none'; reason: string } {
   const cluster = d.ClusterName;
   if (!cluster) return { kind: 'none', reason: 'no ClusterName dimension' };
-  if (!CLUSTER.test(cluster)) return { kind: 'none', reason: 'ClusterName is not an EKS cluster name' };
+  if (!CLUSTER.test(cluster))
+    return { kind: 'none', reason: 'ClusterName is not an EKS cluster name' };
   const podName = d.FullPodName ?? d.PodName;
   if (podName !== undefined || d.Namespace !== undefined) {
-    if (!d.Namespace || !DNS_LABEL.test(d.Namespace)) return { kind: 'none', reason: 'a pod dimension set without a valid Namespace' };
-    if (!podName || !DNS_SUBDOMAIN.test(podName)) return { kind: 'none', reason: 'Namespace without a valid PodName or FullPodName (namespace-level alarms name no pod)' };
-    return { kind: 'pod', cluster, namespace: d.Namespace, podName, full: d.FullPodName !== undefined };
+    if (!d.Namespace || !DNS_LABEL.test(d.Namespace))
+      return { kind: 'none', reason: 'a pod dimension set without a valid Namespace' };
+    if (!podName || !DNS_SUBDOMAIN.test(podName))
+      return {
+        kind: 'none',
+        reason:
+          'Namespace without a valid PodName or FullPodName (namespace-level alarms name no pod)',
+      };
+    return {
+      kind: 'pod',
+      cluster,
+      namespace: d.Namespace,
+      podName,
+      full: d.FullPodName !== undefined,
+    };
   }
   if (d.NodeName !== undefined) {
-    if (!DNS_SUBDOMAIN.test(d.NodeName)) return { kind: 'none', reason: 'NodeName is not a Kubernetes node name' };
+    if (!DNS_SUBDOMAIN.test(d.NodeName))
+      return { kind: 'none', reason: 'NodeName is not a Kubernetes node name' };
     const instanceId = d.InstanceId && INSTANCE_ID.test(d.InstanceId) ? d.InstanceId : undefined;
     return { kind: 'node', cluster, node: d.NodeName, ...(instanceId ? { instanceId } : {}) };
   }
-  return { kind: 'none', reason: 'a cluster-level dimension set (ClusterName only) names no node or pod' };
+  return {
+    kind: 'none',
+    reason: 'a cluster-level dimension set (ClusterName only) names no node or pod',
+  };
 }
 
 /**
@@ -121,8 +150,14 @@ export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): Kuberne
   const pods = new Map<string, { cluster: string; namespace: string; podName: string }>();
   for (const d of dimensions) {
     const p = parse(d);
-    if (p.kind === 'node' && !p.instanceId) nodes.set(`${p.cluster}/${p.node}`, { cluster: p.cluster, node: p.node });
-    if (p.kind === 'pod') pods.set(`${p.cluster}/${p.namespace}/${p.podName}`, { cluster: p.cluster, namespace: p.namespace, podName: p.podName });
+    if (p.kind === 'node' && !p.instanceId)
+      nodes.set(`${p.cluster}/${p.node}`, { cluster: p.cluster, node: p.node });
+    if (p.kind === 'pod')
+      pods.set(`${p.cluster}/${p.namespace}/${p.podName}`, {
+        cluster: p.cluster,
+        namespace: p.namespace,
+        podName: p.podName,
+      });
   }
   return { nodes: [...nodes.values()], pods: [...pods.values()] };
 }
@@ -135,12 +170,20 @@ export function podBelongsToWorkload(pod: PodFacts, workload: string): boolean {
   const owner = pod.ownerName;
   if (!owner) return false;
   if (owner === workload) return true;
-  return pod.ownerKind === 'ReplicaSet' && owner.startsWith(`${workload}-`) && /^[a-z0-9]{5,10}$/.test(owner.slice(workload.length + 1));
+  return (
+    pod.ownerKind === 'ReplicaSet' &&
+    owner.startsWith(`${workload}-`) &&
+    /^[a-z0-9]{5,10}$/.test(owner.slice(workload.length + 1))
+  );
 }
 
 /** Least healthy first: not running, then not ready, then most restarts. */
 function unhealthiness(p: PodFacts): number {
-  return (p.phase !== 'Running' ? 1_000_000 : 0) + (p.ready === false ? 100_000 : 0) + Math.min(p.restarts ?? 0, 99_999);
+  return (
+    (p.phase !== 'Running' ? 1_000_000 : 0) +
+    (p.ready === false ? 100_000 : 0) +
+    Math.min(p.restarts ?? 0, 99_999)
+  );
 }
 
 /**
@@ -150,35 +193,69 @@ function unhealthiness(p: PodFacts): number {
  * each with its node. Anything that cannot be resolved is listed with the reason, never guessed.
  * @example resolveKubernetesAlarmTargets([{ ClusterName: 'prod', Namespace: 'shop', PodName: 'reports' }], { pods })
  */
-export function resolveKubernetesAlarmTargets(dimensions: readonly Dimensions[], facts: KubernetesFacts = {}): KubernetesTargetResolution {
+export function resolveKubernetesAlarmTargets(
+  dimensions: readonly Dimensions[],
+  facts: KubernetesFacts = {},
+): KubernetesTargetResolution {
   const targets = new Map<string, KubernetesAlarmTarget>();
   const unresolved: { dimensions: Dimensions; reason: string }[] = [];
   const nodeFacts = new Map((facts.nodes ?? []).map((n) => [`${n.cluster}/${n.node}`, n]));
-  const instanceOf = (cluster: string, node: string | undefined) => (node ? instanceIdFromProviderId(nodeFacts.get(`${cluster}/${node}`)?.providerID) : undefined);
+  const instanceOf = (cluster: string, node: string | undefined) =>
+    node ? instanceIdFromProviderId(nodeFacts.get(`${cluster}/${node}`)?.providerID) : undefined;
   for (const d of dimensions) {
     const p = parse(d);
-    if (p.kind === 'none') { unresolved.push({ dimensions: d, reason: p.reason }); continue; }
+    if (p.kind === 'none') {
+      unresolved.push({ dimensions: d, reason: p.reason });
+      continue;
+    }
     if (p.kind === 'node') {
       const instanceId = p.instanceId ?? instanceOf(p.cluster, p.node);
       if (!instanceId) {
         const known = nodeFacts.get(`${p.cluster}/${p.node}`);
-        unresolved.push({ dimensions: d, reason: known ? `node ${p.node} has no EC2 providerID (${known.providerID ?? 'none'}): node-side (SSM) evidence and actions are not possible` : `node ${p.node} could not be read from cluster ${p.cluster}: its instance id is unknown` });
+        unresolved.push({
+          dimensions: d,
+          reason: known
+            ? `node ${p.node} has no EC2 providerID (${known.providerID ?? 'none'}): node-side (SSM) evidence and actions are not possible`
+            : `node ${p.node} could not be read from cluster ${p.cluster}: its instance id is unknown`,
+        });
       }
       // The node is still a target: the Kubernetes API can read and act on it without an instance.
-      targets.set(`node:${p.cluster}/${p.node}`, { kind: 'node', cluster: p.cluster, node: p.node, ...(instanceId ? { instanceId } : {}) });
+      targets.set(`node:${p.cluster}/${p.node}`, {
+        kind: 'node',
+        cluster: p.cluster,
+        node: p.node,
+        ...(instanceId ? { instanceId } : {}),
+      });
       continue;
     }
-    const candidates = (facts.pods ?? []).filter((x) => x.cluster === p.cluster && x.namespace === p.namespace);
+    const candidates = (facts.pods ?? []).filter(
+      (x) => x.cluster === p.cluster && x.namespace === p.namespace,
+    );
     const exact = candidates.find((x) => x.name === p.podName);
-    const chosen = exact ? [exact] : p.full ? [] : candidates.filter((x) => podBelongsToWorkload(x, p.podName)).sort((a, b) => unhealthiness(b) - unhealthiness(a) || a.name.localeCompare(b.name)).slice(0, MAX_PODS_PER_WORKLOAD_ALARM);
+    const chosen = exact
+      ? [exact]
+      : p.full
+        ? []
+        : candidates
+            .filter((x) => podBelongsToWorkload(x, p.podName))
+            .sort((a, b) => unhealthiness(b) - unhealthiness(a) || a.name.localeCompare(b.name))
+            .slice(0, MAX_PODS_PER_WORKLOAD_ALARM);
     if (chosen.length === 0) {
-      unresolved.push({ dimensions: d, reason: `no pod ${p.full ? 'named' : 'named or owned by workload'} ${p.podName} in ${p.cluster}/${p.namespace} (gone, or not readable)` });
+      unresolved.push({
+        dimensions: d,
+        reason: `no pod ${p.full ? 'named' : 'named or owned by workload'} ${p.podName} in ${p.cluster}/${p.namespace} (gone, or not readable)`,
+      });
       continue;
     }
     for (const pod of chosen) {
       const instanceId = instanceOf(p.cluster, pod.nodeName);
       targets.set(`pod:${p.cluster}/${p.namespace}/${pod.name}`, {
-        kind: 'pod', cluster: p.cluster, namespace: p.namespace, pod: pod.name, ...(pod.nodeName ? { node: pod.nodeName } : {}), ...(instanceId ? { instanceId } : {}),
+        kind: 'pod',
+        cluster: p.cluster,
+        namespace: p.namespace,
+        pod: pod.name,
+        ...(pod.nodeName ? { node: pod.nodeName } : {}),
+        ...(instanceId ? { instanceId } : {}),
       });
     }
   }

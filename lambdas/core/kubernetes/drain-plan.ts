@@ -27,7 +27,10 @@ export interface DrainPlanOptions {
 const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
 
 function refOf(pod: Pod): PodRef {
-  return { namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '<unnamed>' };
+  return {
+    namespace: pod.metadata?.namespace ?? 'default',
+    name: pod.metadata?.name ?? '<unnamed>',
+  };
 }
 
 /**
@@ -41,15 +44,45 @@ export function planDrain(pods: readonly Pod[], options: DrainPlanOptions = {}):
   const blockers: (PodRef & { reason: string })[] = [];
   for (const pod of pods) {
     const ref = refOf(pod);
-    const controller = (pod.metadata?.ownerReferences ?? []).find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
-    if (pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined) { skip.push({ ...ref, reason: 'mirror (static) pod, managed by the kubelet' }); continue; }
-    if (pod.metadata?.deletionTimestamp) { skip.push({ ...ref, reason: 'already terminating' }); continue; }
+    const controller =
+      (pod.metadata?.ownerReferences ?? []).find((o) => o.controller) ??
+      pod.metadata?.ownerReferences?.[0];
+    if (pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined) {
+      skip.push({ ...ref, reason: 'mirror (static) pod, managed by the kubelet' });
+      continue;
+    }
+    if (pod.metadata?.deletionTimestamp) {
+      skip.push({ ...ref, reason: 'already terminating' });
+      continue;
+    }
     const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') { skip.push({ ...ref, reason: `finished (${phase})` }); continue; }
-    if (controller?.kind === 'DaemonSet') { skip.push({ ...ref, reason: `DaemonSet-managed (${controller.name})` }); continue; }
-    if (!controller && !options.force) { blockers.push({ ...ref, reason: 'not managed by a controller: evicting it loses it for good (kubectl drain needs --force)' }); continue; }
-    const emptyDir = (pod.spec?.volumes ?? []).some((v) => 'emptyDir' in v && v.emptyDir !== undefined && v.emptyDir !== null);
-    if (emptyDir && options.deleteEmptyDirData === false) { blockers.push({ ...ref, reason: 'uses emptyDir data that eviction deletes (kubectl drain needs --delete-emptydir-data)' }); continue; }
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      skip.push({ ...ref, reason: `finished (${phase})` });
+      continue;
+    }
+    if (controller?.kind === 'DaemonSet') {
+      skip.push({ ...ref, reason: `DaemonSet-managed (${controller.name})` });
+      continue;
+    }
+    if (!controller && !options.force) {
+      blockers.push({
+        ...ref,
+        reason:
+          'not managed by a controller: evicting it loses it for good (kubectl drain needs --force)',
+      });
+      continue;
+    }
+    const emptyDir = (pod.spec?.volumes ?? []).some(
+      (v) => 'emptyDir' in v && v.emptyDir !== undefined && v.emptyDir !== null,
+    );
+    if (emptyDir && options.deleteEmptyDirData === false) {
+      blockers.push({
+        ...ref,
+        reason:
+          'uses emptyDir data that eviction deletes (kubectl drain needs --delete-emptydir-data)',
+      });
+      continue;
+    }
     evict.push(ref);
   }
   return { evict, skip, blockers };

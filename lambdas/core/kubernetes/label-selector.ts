@@ -14,7 +14,10 @@ export class LabelSelectorError extends Error {
  * everything; callers decide what a missing (null) selector means.
  * @example matchesLabelSelector({ matchLabels: { app: 'web' } }, { app: 'web', tier: 'fe' }) // true
  */
-export function matchesLabelSelector(selector: LabelSelector, labels: StringMap | undefined): boolean {
+export function matchesLabelSelector(
+  selector: LabelSelector,
+  labels: StringMap | undefined,
+): boolean {
   const have = labels ?? {};
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     if (have[key] !== value) return false;
@@ -24,11 +27,17 @@ export function matchesLabelSelector(selector: LabelSelector, labels: StringMap 
     const values = req.values ?? [];
     switch (req.operator) {
       case 'In':
-        if (values.length === 0) throw new LabelSelectorError(`selector key ${req.key}: operator In needs at least one value`);
+        if (values.length === 0)
+          throw new LabelSelectorError(
+            `selector key ${req.key}: operator In needs at least one value`,
+          );
         if (!present || !values.includes(have[req.key]!)) return false;
         break;
       case 'NotIn':
-        if (values.length === 0) throw new LabelSelectorError(`selector key ${req.key}: operator NotIn needs at least one value`);
+        if (values.length === 0)
+          throw new LabelSelectorError(
+            `selector key ${req.key}: operator NotIn needs at least one value`,
+          );
         // NotIn also matches objects without the key (apimachinery labels.Requirement.Matches).
         if (present && values.includes(have[req.key]!)) return false;
         break;
@@ -39,7 +48,9 @@ export function matchesLabelSelector(selector: LabelSelector, labels: StringMap 
         if (present) return false;
         break;
       default:
-        throw new LabelSelectorError(`selector key ${req.key}: unknown operator ${JSON.stringify(req.operator)}; use In, NotIn, Exists or DoesNotExist`);
+        throw new LabelSelectorError(
+          `selector key ${req.key}: unknown operator ${JSON.stringify(req.operator)}; use In, NotIn, Exists or DoesNotExist`,
+        );
     }
   }
   return true;
@@ -47,7 +58,11 @@ export function matchesLabelSelector(selector: LabelSelector, labels: StringMap 
 
 /** True for `{}` (or undefined fields): selects every object. */
 export function isEmptySelector(selector: LabelSelector | undefined): boolean {
-  return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+  return (
+    !selector ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 &&
+      (selector.matchExpressions ?? []).length === 0)
+  );
 }
 
 /**
@@ -58,14 +73,20 @@ export function isEmptySelector(selector: LabelSelector | undefined): boolean {
 export function formatLabelSelector(selector: LabelSelector | undefined): string {
   if (!selector) return '<none>';
   const reqs: { key: string; text: string }[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) reqs.push({ key, text: `${key}=${value}` });
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    reqs.push({ key, text: `${key}=${value}` });
   for (const r of selector.matchExpressions ?? []) {
     const values = [...(r.values ?? [])].sort().join(',');
-    const text = r.operator === 'In' ? `${r.key} in (${values})`
-      : r.operator === 'NotIn' ? `${r.key} notin (${values})`
-      : r.operator === 'Exists' ? r.key
-      : r.operator === 'DoesNotExist' ? `!${r.key}`
-      : '<error>';
+    const text =
+      r.operator === 'In'
+        ? `${r.key} in (${values})`
+        : r.operator === 'NotIn'
+          ? `${r.key} notin (${values})`
+          : r.operator === 'Exists'
+            ? r.key
+            : r.operator === 'DoesNotExist'
+              ? `!${r.key}`
+              : '<error>';
     if (text === '<error>') return '<error>';
     reqs.push({ key: r.key, text });
   }

@@ -1,5 +1,11 @@
 import { isEmptySelector, matchesLabelSelector } from './label-selector.js';
-import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Pod, StringMap } from './types.js';
+import type {
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  Pod,
+  StringMap,
+} from './types.js';
 
 /** Traffic direction, seen from the pod under investigation. */
 export type TrafficDirection = 'ingress' | 'egress';
@@ -46,7 +52,10 @@ export interface PolicyVerdict {
 /** The policy types in force: explicit `policyTypes`, else the API server's defaulting (Ingress, plus Egress when egress rules exist). */
 export function effectivePolicyTypes(policy: NetworkPolicy): ReadonlySet<'Ingress' | 'Egress'> {
   const declared = policy.spec?.policyTypes;
-  if (declared && declared.length > 0) return new Set(declared.filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress'));
+  if (declared && declared.length > 0)
+    return new Set(
+      declared.filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress'),
+    );
   const types = new Set<'Ingress' | 'Egress'>(['Ingress']);
   if ((policy.spec?.egress ?? []).length > 0) types.add('Egress');
   return types;
@@ -62,7 +71,10 @@ export function policySelectsPod(policy: NetworkPolicy, pod: Pod): boolean {
 }
 
 /** The policies that select a pod, in input order. */
-export function policiesSelectingPod(policies: readonly NetworkPolicy[], pod: Pod): NetworkPolicy[] {
+export function policiesSelectingPod(
+  policies: readonly NetworkPolicy[],
+  pod: Pod,
+): NetworkPolicy[] {
   return policies.filter((p) => policySelectsPod(p, pod));
 }
 
@@ -85,13 +97,18 @@ export function ipInCidr(ip: string, cidr: string): boolean {
   const addr = ipv4ToInt(ip);
   const net = ipv4ToInt(base ?? '');
   const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (addr === null || net === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  if (addr === null || net === null || !Number.isInteger(bits) || bits < 0 || bits > 32)
+    return false;
   if (bits === 0) return true;
   const size = 2 ** (32 - bits);
   return Math.floor(addr / size) === Math.floor(net / size);
 }
 
-function peerMatches(rulePeer: NetworkPolicyPeer, policyNamespace: string, peer: TrafficPeer): boolean {
+function peerMatches(
+  rulePeer: NetworkPolicyPeer,
+  policyNamespace: string,
+  peer: TrafficPeer,
+): boolean {
   if (rulePeer.ipBlock) {
     if (!peer.ip || !ipInCidr(peer.ip, rulePeer.ipBlock.cidr)) return false;
     return !(rulePeer.ipBlock.except ?? []).some((c) => ipInCidr(peer.ip!, c));
@@ -106,7 +123,11 @@ function peerMatches(rulePeer: NetworkPolicyPeer, policyNamespace: string, peer:
   return rulePeer.namespaceSelector !== undefined;
 }
 
-function portMatches(rulePort: NetworkPolicyPort, traffic: Traffic, destinationNamedPorts: Readonly<Record<string, number>>): boolean {
+function portMatches(
+  rulePort: NetworkPolicyPort,
+  traffic: Traffic,
+  destinationNamedPorts: Readonly<Record<string, number>>,
+): boolean {
   if ((rulePort.protocol ?? 'TCP') !== (traffic.protocol ?? 'TCP')) return false;
   if (rulePort.port === undefined) return true;
   if (traffic.port === undefined) return false;
@@ -121,7 +142,8 @@ function portMatches(rulePort: NetworkPolicyPort, traffic: Traffic, destinationN
 /** Named container ports of a pod (`http` -> 8080). */
 export function namedPortsOf(pod: Pod): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name) out[p.name] = p.containerPort;
+  for (const c of pod.spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.name) out[p.name] = p.containerPort;
   return out;
 }
 
@@ -130,32 +152,61 @@ export function namedPortsOf(pod: Pod): Record<string, number> {
  * a pod selected by no policy of a direction is not isolated (everything allowed); once any
  * selecting policy applies to the direction, only flows some rule of those policies allows pass.
  */
-export function evaluateTraffic(policies: readonly NetworkPolicy[], pod: Pod, traffic: Traffic): PolicyVerdict {
+export function evaluateTraffic(
+  policies: readonly NetworkPolicy[],
+  pod: Pod,
+  traffic: Traffic,
+): PolicyVerdict {
   const type = traffic.direction === 'ingress' ? 'Ingress' : 'Egress';
-  const applying = policiesSelectingPod(policies, pod).filter((p) => effectivePolicyTypes(p).has(type));
+  const applying = policiesSelectingPod(policies, pod).filter((p) =>
+    effectivePolicyTypes(p).has(type),
+  );
   const names = applying.map((p) => p.metadata?.name ?? '<unnamed>');
   if (applying.length === 0) {
-    return { allowed: true, isolated: false, isolatingPolicies: [], allowedBy: [], reason: `allowed: no NetworkPolicy selecting the pod applies to ${traffic.direction}` };
+    return {
+      allowed: true,
+      isolated: false,
+      isolatingPolicies: [],
+      allowedBy: [],
+      reason: `allowed: no NetworkPolicy selecting the pod applies to ${traffic.direction}`,
+    };
   }
-  const destinationPorts = traffic.direction === 'ingress' ? namedPortsOf(pod) : traffic.peer.namedPorts ?? {};
+  const destinationPorts =
+    traffic.direction === 'ingress' ? namedPortsOf(pod) : (traffic.peer.namedPorts ?? {});
   const allowedBy: string[] = [];
   for (const policy of applying) {
     const ns = policy.metadata?.namespace ?? 'default';
-    const rules = traffic.direction === 'ingress'
-      ? (policy.spec?.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
-      : (policy.spec?.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    const rules =
+      traffic.direction === 'ingress'
+        ? (policy.spec?.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
+        : (policy.spec?.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
     const allows = rules.some((rule) => {
-      const peerOk = !rule.peers || rule.peers.length === 0 || rule.peers.some((p) => peerMatches(p, ns, traffic.peer));
-      const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((p) => portMatches(p, traffic, destinationPorts));
+      const peerOk =
+        !rule.peers ||
+        rule.peers.length === 0 ||
+        rule.peers.some((p) => peerMatches(p, ns, traffic.peer));
+      const portOk =
+        !rule.ports ||
+        rule.ports.length === 0 ||
+        rule.ports.some((p) => portMatches(p, traffic, destinationPorts));
       return peerOk && portOk;
     });
     if (allows) allowedBy.push(policy.metadata?.name ?? '<unnamed>');
   }
   if (allowedBy.length > 0) {
-    return { allowed: true, isolated: true, isolatingPolicies: names, allowedBy, reason: `allowed by ${allowedBy.join(', ')}` };
+    return {
+      allowed: true,
+      isolated: true,
+      isolatingPolicies: names,
+      allowedBy,
+      reason: `allowed by ${allowedBy.join(', ')}`,
+    };
   }
   return {
-    allowed: false, isolated: true, isolatingPolicies: names, allowedBy: [],
+    allowed: false,
+    isolated: true,
+    isolatingPolicies: names,
+    allowedBy: [],
     reason: `denied by NetworkPolicy: the pod is isolated for ${traffic.direction} by ${names.join(', ')} and no NetworkPolicy allows this traffic`,
   };
 }
@@ -183,8 +234,12 @@ const podId = (p: Pod) => `${p.metadata?.namespace ?? 'default'}/${p.metadata?.n
 
 function asPeer(end: FlowEnd): TrafficPeer {
   return {
-    namespace: end.pod.metadata?.namespace ?? 'default', labels: end.pod.metadata?.labels, namespaceLabels: end.namespaceLabels,
-    ip: end.pod.status?.podIP, namedPorts: namedPortsOf(end.pod), description: `pod ${podId(end.pod)}`,
+    namespace: end.pod.metadata?.namespace ?? 'default',
+    labels: end.pod.metadata?.labels,
+    namespaceLabels: end.namespaceLabels,
+    ip: end.pod.status?.podIP,
+    namedPorts: namedPortsOf(end.pod),
+    description: `pod ${podId(end.pod)}`,
   };
 }
 
@@ -192,17 +247,52 @@ function asPeer(end: FlowEnd): TrafficPeer {
  * Judges traffic from one pod to another on a port: allowed only if the sender's egress
  * policies and the receiver's ingress policies both allow it (policies of both namespaces).
  */
-export function judgeFlow(policies: readonly NetworkPolicy[], from: FlowEnd, to: FlowEnd, port: number | undefined, protocol = 'TCP'): FlowJudgement {
-  const egress = evaluateTraffic(policies, from.pod, { direction: 'egress', peer: asPeer(to), port, protocol });
-  const ingress = evaluateTraffic(policies, to.pod, { direction: 'ingress', peer: asPeer(from), port, protocol });
+export function judgeFlow(
+  policies: readonly NetworkPolicy[],
+  from: FlowEnd,
+  to: FlowEnd,
+  port: number | undefined,
+  protocol = 'TCP',
+): FlowJudgement {
+  const egress = evaluateTraffic(policies, from.pod, {
+    direction: 'egress',
+    peer: asPeer(to),
+    port,
+    protocol,
+  });
+  const ingress = evaluateTraffic(policies, to.pod, {
+    direction: 'ingress',
+    peer: asPeer(from),
+    port,
+    protocol,
+  });
   const allowed = egress.allowed && ingress.allowed;
   const reasons: string[] = [];
   if (!egress.allowed) reasons.push(`egress of ${podId(from.pod)} ${egress.reason}`);
   if (!ingress.allowed) reasons.push(`ingress of ${podId(to.pod)} ${ingress.reason}`);
-  if (allowed) reasons.push(egress.isolated || ingress.isolated ? [egress.isolated ? `egress ${egress.reason}` : '', ingress.isolated ? `ingress ${ingress.reason}` : ''].filter(Boolean).join('; ') : 'no NetworkPolicy restricts it');
+  if (allowed)
+    reasons.push(
+      egress.isolated || ingress.isolated
+        ? [
+            egress.isolated ? `egress ${egress.reason}` : '',
+            ingress.isolated ? `ingress ${ingress.reason}` : '',
+          ]
+            .filter(Boolean)
+            .join('; ')
+        : 'no NetworkPolicy restricts it',
+    );
   return {
-    from: podId(from.pod), to: podId(to.pod), port, protocol, allowed,
-    policies: [...new Set([...(egress.allowed ? [] : egress.isolatingPolicies), ...(ingress.allowed ? [] : ingress.isolatingPolicies)])],
+    from: podId(from.pod),
+    to: podId(to.pod),
+    port,
+    protocol,
+    allowed,
+    policies: [
+      ...new Set([
+        ...(egress.allowed ? [] : egress.isolatingPolicies),
+        ...(ingress.allowed ? [] : ingress.isolatingPolicies),
+      ]),
+    ],
     reason: reasons.join('; '),
   };
 }

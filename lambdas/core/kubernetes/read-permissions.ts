@@ -5,10 +5,15 @@
  * checks they stay within it, and that nothing here is unused.
  */
 export const COLLECTION_KUBERNETES_PERMISSIONS = [
-  'get nodes', 'list nodes',
-  'get pods', 'list pods', 'get pods/log',
+  'get nodes',
+  'list nodes',
+  'get pods',
+  'list pods',
+  'get pods/log',
   'list events',
   'list namespaces',
-  'list services', 'list endpoints',
-  'list ingresses', 'list networkpolicies',
+  'list services',
+  'list endpoints',
+  'list ingresses',
+  'list networkpolicies',
 ] as const;

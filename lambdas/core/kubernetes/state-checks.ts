@@ -19,12 +19,18 @@ export interface StateCheck {
 }
 
 /** A read that worked, or why it did not (forbidden, unreachable, not found). */
-export type Observation<T> = { readonly read: true; readonly value: T } | { readonly read: false; readonly reason: string };
+export type Observation<T> =
+  | { readonly read: true; readonly value: T }
+  | { readonly read: false; readonly reason: string };
 
 /** A node as re-read. */
 export interface ObservedNode {
   readonly name: string;
-  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string }[];
+  readonly conditions: readonly {
+    readonly type: string;
+    readonly status: string;
+    readonly reason?: string;
+  }[];
 }
 
 /** A container of a re-read pod. */
@@ -59,7 +65,12 @@ export interface DiagnosisBaseline {
 }
 
 /** Conditions a healthy node reports False. */
-export const PRESSURE_CONDITIONS = ['DiskPressure', 'MemoryPressure', 'PIDPressure', 'NetworkUnavailable'] as const;
+export const PRESSURE_CONDITIONS = [
+  'DiskPressure',
+  'MemoryPressure',
+  'PIDPressure',
+  'NetworkUnavailable',
+] as const;
 
 /**
  * The node conditions that were True in a diagnosis bundle's k8s.node section (parsed with the
@@ -69,45 +80,104 @@ export function baselineFromBundle(bundle: EvidenceBundle): DiagnosisBaseline {
   const section = bundle.sections['k8s.node'];
   if (!section || section.error) return {};
   const facts = nodeCondition.extract('k8s.node', section.output);
-  const trueTypes = [...new Set(facts.filter((f) => f.fields.status === 'True' && f.fields.type !== 'Ready').map((f) => String(f.fields.type)))];
+  const trueTypes = [
+    ...new Set(
+      facts
+        .filter((f) => f.fields.status === 'True' && f.fields.type !== 'Ready')
+        .map((f) => String(f.fields.type)),
+    ),
+  ];
   return facts.length > 0 ? { nodeConditionsTrue: trueTypes } : {};
 }
 
-function nodeChecks(name: string, node: Observation<ObservedNode> | undefined, baseline: DiagnosisBaseline): StateCheck[] {
+function nodeChecks(
+  name: string,
+  node: Observation<ObservedNode> | undefined,
+  baseline: DiagnosisBaseline,
+): StateCheck[] {
   const watched = (baseline.nodeConditionsTrue ?? PRESSURE_CONDITIONS).filter((t) => t !== 'Ready');
-  const descriptions = [`node ${name} is Ready`, ...watched.map((t) => `node ${name} ${t} is not True`)];
-  if (!node || !node.read) return descriptions.map((description) => ({ description, status: 'unknown', observed: node ? node.reason : 'the node was not read' }));
+  const descriptions = [
+    `node ${name} is Ready`,
+    ...watched.map((t) => `node ${name} ${t} is not True`),
+  ];
+  if (!node || !node.read)
+    return descriptions.map((description) => ({
+      description,
+      status: 'unknown',
+      observed: node ? node.reason : 'the node was not read',
+    }));
   const find = (type: string) => node.value.conditions.find((c) => c.type === type);
   const ready = find('Ready');
-  const checks: StateCheck[] = [{
-    description: descriptions[0]!,
-    status: !ready ? 'unknown' : ready.status === 'True' ? 'passed' : 'failed',
-    observed: ready ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}` : 'the node reports no Ready condition',
-  }];
+  const checks: StateCheck[] = [
+    {
+      description: descriptions[0]!,
+      status: !ready ? 'unknown' : ready.status === 'True' ? 'passed' : 'failed',
+      observed: ready
+        ? `Ready=${ready.status}${ready.reason ? ` (${ready.reason})` : ''}`
+        : 'the node reports no Ready condition',
+    },
+  ];
   for (const type of watched) {
     const c = find(type);
     checks.push({
       description: `node ${name} ${type} is not True`,
       status: !c ? 'unknown' : c.status === 'False' ? 'passed' : 'failed',
-      observed: c ? `${type}=${c.status}${c.reason ? ` (${c.reason})` : ''}` : `the node reports no ${type} condition`,
+      observed: c
+        ? `${type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`
+        : `the node reports no ${type} condition`,
     });
   }
   return checks;
 }
 
-function podChecks(label: string, pods: Observation<readonly ObservedPod[]> | undefined, since: Date): StateCheck[] {
+function podChecks(
+  label: string,
+  pods: Observation<readonly ObservedPod[]> | undefined,
+  since: Date,
+): StateCheck[] {
   const healthy = `pod ${label} (or its replacement) is Running and Ready`;
   const calm = `no container of pod ${label} (or its replacement) restarted after ${since.toISOString()}`;
-  if (!pods || !pods.read) return [healthy, calm].map((description) => ({ description, status: 'unknown' as const, observed: pods ? pods.reason : 'the pod was not read' }));
-  if (pods.value.length === 0) return [{ description: healthy, status: 'failed', observed: 'no pod of it exists now' }, { description: calm, status: 'unknown', observed: 'no pod to look at' }];
-  const notReady = pods.value.filter((p) => p.phase !== 'Running' || p.containers.length === 0 || p.containers.some((c) => !c.ready));
-  const restarted = pods.value.flatMap((p) => p.containers
-    .filter((c) => c.waitingReason === 'CrashLoopBackOff' || (c.lastTerminatedAt !== undefined && Date.parse(c.lastTerminatedAt) > since.getTime()))
-    .map((c) => `${p.name}/${c.name} (restarts ${c.restartCount}${c.waitingReason ? `, ${c.waitingReason}` : ''}${c.lastTerminatedAt ? `, last ended ${c.lastTerminatedAt}` : ''})`));
-  const describe = (p: ObservedPod) => `${p.name}: ${p.phase ?? 'no phase'}, ready ${p.containers.filter((c) => c.ready).length}/${p.containers.length}`;
+  if (!pods || !pods.read)
+    return [healthy, calm].map((description) => ({
+      description,
+      status: 'unknown' as const,
+      observed: pods ? pods.reason : 'the pod was not read',
+    }));
+  if (pods.value.length === 0)
+    return [
+      { description: healthy, status: 'failed', observed: 'no pod of it exists now' },
+      { description: calm, status: 'unknown', observed: 'no pod to look at' },
+    ];
+  const notReady = pods.value.filter(
+    (p) => p.phase !== 'Running' || p.containers.length === 0 || p.containers.some((c) => !c.ready),
+  );
+  const restarted = pods.value.flatMap((p) =>
+    p.containers
+      .filter(
+        (c) =>
+          c.waitingReason === 'CrashLoopBackOff' ||
+          (c.lastTerminatedAt !== undefined && Date.parse(c.lastTerminatedAt) > since.getTime()),
+      )
+      .map(
+        (c) =>
+          `${p.name}/${c.name} (restarts ${c.restartCount}${c.waitingReason ? `, ${c.waitingReason}` : ''}${c.lastTerminatedAt ? `, last ended ${c.lastTerminatedAt}` : ''})`,
+      ),
+  );
+  const describe = (p: ObservedPod) =>
+    `${p.name}: ${p.phase ?? 'no phase'}, ready ${p.containers.filter((c) => c.ready).length}/${p.containers.length}`;
   return [
-    { description: healthy, status: notReady.length === 0 ? 'passed' : 'failed', observed: pods.value.map(describe).join('; ') },
-    { description: calm, status: restarted.length === 0 ? 'passed' : 'failed', observed: restarted.length ? restarted.join('; ') : `restart counts ${pods.value.flatMap((p) => p.containers.map((c) => c.restartCount)).join(', ')}` },
+    {
+      description: healthy,
+      status: notReady.length === 0 ? 'passed' : 'failed',
+      observed: pods.value.map(describe).join('; '),
+    },
+    {
+      description: calm,
+      status: restarted.length === 0 ? 'passed' : 'failed',
+      observed: restarted.length
+        ? restarted.join('; ')
+        : `restart counts ${pods.value.flatMap((p) => p.containers.map((c) => c.restartCount)).join(', ')}`,
+    },
   ];
 }
 
@@ -118,11 +188,20 @@ function podChecks(label: string, pods: Observation<readonly ObservedPod[]> | un
  * restarted since the remediation ended.
  * @example checkKubernetesState({ node: 'ip-10-0-1-23…' }, observed, since, baselineFromBundle(diagnosis))
  */
-export function checkKubernetesState(target: { readonly node?: string; readonly namespace?: string; readonly pod?: string }, observed: ObservedKubernetesState, since: Date, baseline: DiagnosisBaseline = {}): StateCheck[] {
+export function checkKubernetesState(
+  target: { readonly node?: string; readonly namespace?: string; readonly pod?: string },
+  observed: ObservedKubernetesState,
+  since: Date,
+  baseline: DiagnosisBaseline = {},
+): StateCheck[] {
   const checks: StateCheck[] = [];
-  if (target.pod) checks.push(...podChecks(`${target.namespace ?? 'default'}/${target.pod}`, observed.pods, since));
+  if (target.pod)
+    checks.push(
+      ...podChecks(`${target.namespace ?? 'default'}/${target.pod}`, observed.pods, since),
+    );
   // A pod target's node is checked only for what the diagnosis showed wrong with it.
-  if (target.node && (!target.pod || (baseline.nodeConditionsTrue?.length ?? 0) > 0)) checks.push(...nodeChecks(target.node, observed.node, baseline));
+  if (target.node && (!target.pod || (baseline.nodeConditionsTrue?.length ?? 0) > 0))
+    checks.push(...nodeChecks(target.node, observed.node, baseline));
   return checks;
 }
 

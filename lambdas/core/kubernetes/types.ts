@@ -21,7 +21,12 @@ export interface ObjectMeta {
   readonly annotations?: StringMap;
   readonly creationTimestamp?: Timestamp;
   readonly deletionTimestamp?: Timestamp;
-  readonly ownerReferences?: readonly { readonly kind: string; readonly name: string; readonly controller?: boolean; readonly apiVersion?: string }[];
+  readonly ownerReferences?: readonly {
+    readonly kind: string;
+    readonly name: string;
+    readonly controller?: boolean;
+    readonly apiVersion?: string;
+  }[];
 }
 
 /** One requirement of a label selector. */
@@ -43,7 +48,12 @@ export type IntOrString = number | string;
 /** Container probe. */
 export interface Probe {
   readonly exec?: { readonly command?: readonly string[] };
-  readonly httpGet?: { readonly path?: string; readonly port: IntOrString; readonly host?: string; readonly scheme?: string };
+  readonly httpGet?: {
+    readonly path?: string;
+    readonly port: IntOrString;
+    readonly host?: string;
+    readonly scheme?: string;
+  };
   readonly tcpSocket?: { readonly port: IntOrString; readonly host?: string };
   readonly grpc?: { readonly port: number; readonly service?: string };
   readonly initialDelaySeconds?: number;
@@ -64,8 +74,16 @@ export interface EnvVar {
   readonly name: string;
   readonly value?: string;
   readonly valueFrom?: {
-    readonly secretKeyRef?: { readonly name?: string; readonly key: string; readonly optional?: boolean };
-    readonly configMapKeyRef?: { readonly name?: string; readonly key: string; readonly optional?: boolean };
+    readonly secretKeyRef?: {
+      readonly name?: string;
+      readonly key: string;
+      readonly optional?: boolean;
+    };
+    readonly configMapKeyRef?: {
+      readonly name?: string;
+      readonly key: string;
+      readonly optional?: boolean;
+    };
     readonly fieldRef?: { readonly fieldPath: string; readonly apiVersion?: string };
     readonly resourceFieldRef?: { readonly resource: string; readonly containerName?: string };
   };
@@ -77,13 +95,23 @@ export interface Container {
   readonly image?: string;
   readonly command?: readonly string[];
   readonly args?: readonly string[];
-  readonly ports?: readonly { readonly name?: string; readonly containerPort: number; readonly hostPort?: number; readonly protocol?: string }[];
+  readonly ports?: readonly {
+    readonly name?: string;
+    readonly containerPort: number;
+    readonly hostPort?: number;
+    readonly protocol?: string;
+  }[];
   readonly env?: readonly EnvVar[];
   readonly resources?: ResourceRequirements;
   readonly livenessProbe?: Probe;
   readonly readinessProbe?: Probe;
   readonly startupProbe?: Probe;
-  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean; readonly subPath?: string }[];
+  readonly volumeMounts?: readonly {
+    readonly name: string;
+    readonly mountPath: string;
+    readonly readOnly?: boolean;
+    readonly subPath?: string;
+  }[];
 }
 
 /** One state of a container. */
@@ -91,8 +119,12 @@ export interface ContainerState {
   readonly running?: { readonly startedAt?: Timestamp };
   readonly waiting?: { readonly reason?: string; readonly message?: string };
   readonly terminated?: {
-    readonly exitCode: number; readonly signal?: number; readonly reason?: string; readonly message?: string;
-    readonly startedAt?: Timestamp; readonly finishedAt?: Timestamp;
+    readonly exitCode: number;
+    readonly signal?: number;
+    readonly reason?: string;
+    readonly message?: string;
+    readonly startedAt?: Timestamp;
+    readonly finishedAt?: Timestamp;
   };
 }
 
@@ -171,16 +203,29 @@ export interface Taint {
 /** A node. */
 export interface Node {
   readonly metadata?: ObjectMeta;
-  readonly spec?: { readonly unschedulable?: boolean; readonly taints?: readonly Taint[]; readonly providerID?: string; readonly podCIDR?: string; readonly podCIDRs?: readonly string[] };
+  readonly spec?: {
+    readonly unschedulable?: boolean;
+    readonly taints?: readonly Taint[];
+    readonly providerID?: string;
+    readonly podCIDR?: string;
+    readonly podCIDRs?: readonly string[];
+  };
   readonly status?: {
     readonly conditions?: readonly Condition[];
     readonly addresses?: readonly { readonly type: string; readonly address: string }[];
     readonly capacity?: StringMap;
     readonly allocatable?: StringMap;
     readonly nodeInfo?: {
-      readonly machineID?: string; readonly systemUUID?: string; readonly bootID?: string; readonly kernelVersion?: string;
-      readonly osImage?: string; readonly operatingSystem?: string; readonly architecture?: string;
-      readonly containerRuntimeVersion?: string; readonly kubeletVersion?: string; readonly kubeProxyVersion?: string;
+      readonly machineID?: string;
+      readonly systemUUID?: string;
+      readonly bootID?: string;
+      readonly kernelVersion?: string;
+      readonly osImage?: string;
+      readonly operatingSystem?: string;
+      readonly architecture?: string;
+      readonly containerRuntimeVersion?: string;
+      readonly kubeletVersion?: string;
+      readonly kubeProxyVersion?: string;
     };
   };
 }
@@ -188,7 +233,13 @@ export interface Node {
 /** A core/v1 Event. */
 export interface Event {
   readonly metadata?: ObjectMeta;
-  readonly involvedObject: { readonly kind?: string; readonly name?: string; readonly namespace?: string; readonly fieldPath?: string; readonly uid?: string };
+  readonly involvedObject: {
+    readonly kind?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly fieldPath?: string;
+    readonly uid?: string;
+  };
   readonly reason?: string;
   readonly message?: string;
   readonly type?: string;
@@ -221,8 +272,14 @@ export interface NetworkPolicy {
   readonly spec?: {
     readonly podSelector?: LabelSelector;
     readonly policyTypes?: readonly string[];
-    readonly ingress?: readonly { readonly from?: readonly NetworkPolicyPeer[]; readonly ports?: readonly NetworkPolicyPort[] }[];
-    readonly egress?: readonly { readonly to?: readonly NetworkPolicyPeer[]; readonly ports?: readonly NetworkPolicyPort[] }[];
+    readonly ingress?: readonly {
+      readonly from?: readonly NetworkPolicyPeer[];
+      readonly ports?: readonly NetworkPolicyPort[];
+    }[];
+    readonly egress?: readonly {
+      readonly to?: readonly NetworkPolicyPeer[];
+      readonly ports?: readonly NetworkPolicyPort[];
+    }[];
   };
 }
 
@@ -257,7 +314,11 @@ export interface Service {
 export interface EndpointAddress {
   readonly ip: string;
   readonly nodeName?: string;
-  readonly targetRef?: { readonly kind?: string; readonly name?: string; readonly namespace?: string };
+  readonly targetRef?: {
+    readonly kind?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+  };
 }
 
 /** A core/v1 Endpoints object. */
@@ -266,13 +327,20 @@ export interface Endpoints {
   readonly subsets?: readonly {
     readonly addresses?: readonly EndpointAddress[];
     readonly notReadyAddresses?: readonly EndpointAddress[];
-    readonly ports?: readonly { readonly name?: string; readonly port: number; readonly protocol?: string }[];
+    readonly ports?: readonly {
+      readonly name?: string;
+      readonly port: number;
+      readonly protocol?: string;
+    }[];
   }[];
 }
 
 /** The backend of an Ingress rule path. */
 export interface IngressBackend {
-  readonly service?: { readonly name: string; readonly port?: { readonly number?: number; readonly name?: string } };
+  readonly service?: {
+    readonly name: string;
+    readonly port?: { readonly number?: number; readonly name?: string };
+  };
   readonly resource?: { readonly kind: string; readonly name: string; readonly apiGroup?: string };
 }
 
@@ -285,10 +353,20 @@ export interface Ingress {
     readonly tls?: readonly { readonly hosts?: readonly string[]; readonly secretName?: string }[];
     readonly rules?: readonly {
       readonly host?: string;
-      readonly http?: { readonly paths: readonly { readonly path?: string; readonly pathType?: string; readonly backend: IngressBackend }[] };
+      readonly http?: {
+        readonly paths: readonly {
+          readonly path?: string;
+          readonly pathType?: string;
+          readonly backend: IngressBackend;
+        }[];
+      };
     }[];
   };
-  readonly status?: { readonly loadBalancer?: { readonly ingress?: readonly { readonly ip?: string; readonly hostname?: string }[] } };
+  readonly status?: {
+    readonly loadBalancer?: {
+      readonly ingress?: readonly { readonly ip?: string; readonly hostname?: string }[];
+    };
+  };
 }
 
 /** A core/v1 Namespace (only its labels matter for policy evaluation). */

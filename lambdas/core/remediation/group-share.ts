@@ -34,8 +34,14 @@ export type GroupShare = Omit<TargetGroupShare, 'target'>;
  * @param holders the owner of each member's live lease (members absent from it are free).
  * @example groupShare(target, { kind: 'auto-scaling-group', name: 'web', members: ['i-1', 'i-2', 'i-3'], outOfService: {} }, new Map(), 'exec-1').affectedPercent // 33.33
  */
-export function groupShare(target: Target, group: TargetGroup | undefined, holders: ReadonlyMap<string, string>, executionId: string): GroupShare {
-  if (!group) return { kind: 'none', name: '-', size: 1, affected: 1, affectedPercent: 0, reasons: {} };
+export function groupShare(
+  target: Target,
+  group: TargetGroup | undefined,
+  holders: ReadonlyMap<string, string>,
+  executionId: string,
+): GroupShare {
+  if (!group)
+    return { kind: 'none', name: '-', size: 1, affected: 1, affectedPercent: 0, reasons: {} };
   const reasons: Record<string, string> = {};
   for (const member of group.members) {
     const owner = holders.get(member);
@@ -46,14 +52,27 @@ export function groupShare(target: Target, group: TargetGroup | undefined, holde
   if (!reasons[target.id]) reasons[target.id] = 'this remediation';
   const size = Math.max(group.members.length, 1);
   const affected = Object.keys(reasons).length;
-  return { kind: group.kind, name: group.name, size, affected, affectedPercent: Math.floor((affected * 10_000) / size) / 100, reasons };
+  return {
+    kind: group.kind,
+    name: group.name,
+    size,
+    affected,
+    affectedPercent: Math.floor((affected * 10_000) / size) / 100,
+    reasons,
+  };
 }
 
 /** One line per fact and one per affected member, for people and for the `group.share` fact. */
 export function groupSection(target: Target, share: GroupShare): EvidenceSection {
   const head = `group kind=${share.kind} name=${share.name} size=${share.size} affected=${share.affected} affectedPercent=${share.affectedPercent} target=${target.id}`;
-  const members = Object.entries(share.reasons).map(([member, why]) => `  affected ${member}: ${why}`);
-  return { command: 'paramedic group-membership', exitCode: 0, output: [head, ...members].join('\n') };
+  const members = Object.entries(share.reasons).map(
+    ([member, why]) => `  affected ${member}: ${why}`,
+  );
+  return {
+    command: 'paramedic group-membership',
+    exitCode: 0,
+    output: [head, ...members].join('\n'),
+  };
 }
 
 /** True when a runbook's preconditions read the group share (only then does Plan look the groups up). */

@@ -33,7 +33,12 @@ export function recentFailures(failures: readonly string[], now: Date): string[]
  * Applies cooldown, repeated-failure and max-target guards.
  * @example applyGuards(runbook.remediation.guards, ['i-1'], [], new Date())
  */
-export function applyGuards(guards: RemediationGuards, targets: readonly string[], history: readonly TargetHistory[], now: Date): GuardVerdict {
+export function applyGuards(
+  guards: RemediationGuards,
+  targets: readonly string[],
+  history: readonly TargetHistory[],
+  now: Date,
+): GuardVerdict {
   const byTarget = new Map(history.map((h) => [h.target, h]));
   const held: { target: string; reason: string }[] = [];
   const eligible: string[] = [];
@@ -43,23 +48,37 @@ export function applyGuards(guards: RemediationGuards, targets: readonly string[
     const failures = recentFailures(h?.failures ?? [], now);
     if (failures.length >= guards.maxFailuresPerDay) {
       failing.push(target);
-      held.push({ target, reason: `${failures.length} failed remediations in 24 h (cap ${guards.maxFailuresPerDay})` });
+      held.push({
+        target,
+        reason: `${failures.length} failed remediations in 24 h (cap ${guards.maxFailuresPerDay})`,
+      });
       continue;
     }
     if (h?.lastRemediatedAt) {
       const ageMin = (now.getTime() - Date.parse(h.lastRemediatedAt)) / 60_000;
       if (ageMin < guards.cooldownMinutes) {
-        held.push({ target, reason: `in cooldown: remediated ${Math.floor(ageMin)} min ago (cooldown ${guards.cooldownMinutes} min)` });
+        held.push({
+          target,
+          reason: `in cooldown: remediated ${Math.floor(ageMin)} min ago (cooldown ${guards.cooldownMinutes} min)`,
+        });
         continue;
       }
     }
     eligible.push(target);
   }
   if (failing.length > 0) {
-    return { eligible: [], held, escalate: `repeated-failure cap reached on ${failing.join(', ')}: a person must look` };
+    return {
+      eligible: [],
+      held,
+      escalate: `repeated-failure cap reached on ${failing.join(', ')}: a person must look`,
+    };
   }
   if (eligible.length > guards.maxTargets) {
-    return { eligible: [], held, escalate: `${eligible.length} targets exceed maxTargets ${guards.maxTargets}: a person must decide` };
+    return {
+      eligible: [],
+      held,
+      escalate: `${eligible.length} targets exceed maxTargets ${guards.maxTargets}: a person must decide`,
+    };
   }
   return { eligible, held };
 }

@@ -8,7 +8,12 @@ import { documentExecutor } from './document-executor.js';
  * would change. Steps without a document (Kubernetes, AWS API, report) have no host to ask.
  * @example await dryRunOnHosts(plan.steps, targets, commands, clock)
  */
-export async function dryRunOnHosts(steps: readonly PlannedStep[], targets: readonly Target[], commands: CommandRunner, clock: Clock): Promise<StepOutcome[]> {
+export async function dryRunOnHosts(
+  steps: readonly PlannedStep[],
+  targets: readonly Target[],
+  commands: CommandRunner,
+  clock: Clock,
+): Promise<StepOutcome[]> {
   const executor = documentExecutor(commands, clock, 600, { dryRun: true });
   const outcomes: StepOutcome[] = [];
   for (const step of steps.filter((s) => s.document)) {

@@ -10,8 +10,13 @@ import type { Precondition, Runbook } from '../runbook/model.js';
 import type { PlannedStep, PreconditionResult } from '../workflow/model.js';
 
 /** The preconditions that guard a step: those naming its action, or all of them for a step that changes something. */
-export function preconditionsOf(runbook: Runbook, step: Pick<PlannedStep, 'action' | 'mutates'>): readonly Precondition[] {
-  return (runbook.remediation.preconditions ?? []).filter((p) => (p.actions ? p.actions.includes(step.action) : step.mutates));
+export function preconditionsOf(
+  runbook: Runbook,
+  step: Pick<PlannedStep, 'action' | 'mutates'>,
+): readonly Precondition[] {
+  return (runbook.remediation.preconditions ?? []).filter((p) =>
+    p.actions ? p.actions.includes(step.action) : step.mutates,
+  );
 }
 
 /** The sections a precondition's expression reads (what must have been collected for it to decide). */
@@ -26,15 +31,25 @@ function sectionsOf(runbook: Runbook, p: Precondition): readonly string[] {
  * healthy clusters print all day), since they are evaluated once per plan, not per classification.
  */
 function compilePreconditions(runbook: Runbook): CompiledRulebook {
-  const checks = (runbook.remediation.preconditions ?? []).map((p) => ({ description: p.id, match: p.match, expect: p.expect }));
-  return compileRunbooks([{ ...runbook, signals: [], rulesOut: [], verify: { ...runbook.verify, checks } }]);
+  const checks = (runbook.remediation.preconditions ?? []).map((p) => ({
+    description: p.id,
+    match: p.match,
+    expect: p.expect,
+  }));
+  return compileRunbooks([
+    { ...runbook, signals: [], rulesOut: [], verify: { ...runbook.verify, checks } },
+  ]);
 }
 
 /**
  * One result per (step, target, precondition). A target without evidence gets `held: null`.
  * @example evaluatePreconditions(runbook, plan.steps, new Map([['i-1', bundle]]))
  */
-export function evaluatePreconditions(runbook: Runbook, steps: readonly PlannedStep[], bundles: ReadonlyMap<string, EvidenceBundle>): PreconditionResult[] {
+export function evaluatePreconditions(
+  runbook: Runbook,
+  steps: readonly PlannedStep[],
+  bundles: ReadonlyMap<string, EvidenceBundle>,
+): PreconditionResult[] {
   const results: PreconditionResult[] = [];
   if ((runbook.remediation.preconditions?.length ?? 0) === 0) return results;
   const rulebook = compilePreconditions(runbook);
@@ -43,12 +58,19 @@ export function evaluatePreconditions(runbook: Runbook, steps: readonly PlannedS
     if (guarding.length === 0) continue;
     for (const inv of step.invocations) {
       const bundle = bundles.get(inv.target);
-      const outcomes = bundle ? guarding.map((p) => evaluateChecks(rulebook, bundle, [p], sectionsOf(runbook, p))[0]!) : [];
+      const outcomes = bundle
+        ? guarding.map((p) => evaluateChecks(rulebook, bundle, [p], sectionsOf(runbook, p))[0]!)
+        : [];
       guarding.forEach((p, i) => {
         const o = outcomes[i];
         results.push({
-          id: p.id, description: p.description, step: step.index, action: step.action, target: inv.target,
-          held: o ? o.held : null, evidence: o ? o.evidence.slice(0, 3) : [],
+          id: p.id,
+          description: p.description,
+          step: step.index,
+          action: step.action,
+          target: inv.target,
+          held: o ? o.held : null,
+          evidence: o ? o.evidence.slice(0, 3) : [],
         });
       });
     }
@@ -57,9 +79,19 @@ export function evaluatePreconditions(runbook: Runbook, steps: readonly PlannedS
 }
 
 /** Why a target is held by its failed preconditions, or undefined when every one held. */
-export function preconditionHold(results: readonly PreconditionResult[], target: string): string | undefined {
+export function preconditionHold(
+  results: readonly PreconditionResult[],
+  target: string,
+): string | undefined {
   const failed = results.filter((r) => r.target === target && r.held !== true);
   if (failed.length === 0) return undefined;
-  const ids = [...new Set(failed.map((r) => `${r.id} (${r.held === null ? 'evidence cannot decide' : 'not met'}: ${r.description})`))];
+  const ids = [
+    ...new Set(
+      failed.map(
+        (r) =>
+          `${r.id} (${r.held === null ? 'evidence cannot decide' : 'not met'}: ${r.description})`,
+      ),
+    ),
+  ];
   return `precondition ${ids.join('; ')}`;
 }

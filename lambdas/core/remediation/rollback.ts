@@ -16,7 +16,9 @@ export interface UndoStep {
 /** The deployment's document prefix, read back from a planned host step (the default otherwise). */
 function documentPrefixOf(step: PlannedStep): string | undefined {
   const forward = findAction(step.action)?.document;
-  return step.document && forward && step.document.endsWith(forward) ? step.document.slice(0, -forward.length) : undefined;
+  return step.document && forward && step.document.endsWith(forward)
+    ? step.document.slice(0, -forward.length)
+    : undefined;
 }
 
 /**
@@ -25,24 +27,47 @@ function documentPrefixOf(step: PlannedStep): string | undefined {
  * completed step already ran that inverse on the target (cordon ... uncordon needs no undo).
  * @example rollbackSteps(plan.steps, remediation.outcomes)
  */
-export function rollbackSteps(steps: readonly PlannedStep[], outcomes: readonly StepOutcome[]): UndoStep[] {
+export function rollbackSteps(
+  steps: readonly PlannedStep[],
+  outcomes: readonly StepOutcome[],
+): UndoStep[] {
   const undo: UndoStep[] = [];
-  const succeeded = (index: number, target: string) => outcomes.some((o) => o.step === index && o.target === target && o.status === 'succeeded');
+  const succeeded = (index: number, target: string) =>
+    outcomes.some((o) => o.step === index && o.target === target && o.status === 'succeeded');
   for (const step of [...steps].reverse()) {
     const inverse = findAction(step.action)?.inverse;
     const inverseAction = inverse ? findAction(inverse) : undefined;
     if (!inverseAction) continue;
-    const undone = (target: string) => steps.some((later) => later.index > step.index && later.action === inverseAction.id && succeeded(later.index, target));
-    const invocations = step.invocations.filter((inv) => succeeded(step.index, inv.target) && !undone(inv.target));
+    const undone = (target: string) =>
+      steps.some(
+        (later) =>
+          later.index > step.index &&
+          later.action === inverseAction.id &&
+          succeeded(later.index, target),
+      );
+    const invocations = step.invocations.filter(
+      (inv) => succeeded(step.index, inv.target) && !undone(inv.target),
+    );
     if (invocations.length === 0) continue;
     undo.push({
       undoes: step.index,
       step: {
-        index: step.index, action: inverseAction.id, title: `undo step ${step.index} (${step.action}): ${inverseAction.title}`,
-        actionTarget: inverseAction.target, risk: inverseAction.risk, mutates: inverseAction.mutates,
-        ...(inverseAction.document ? { document: documentNameOf(inverseAction, documentPrefixOf(step)) } : {}),
+        index: step.index,
+        action: inverseAction.id,
+        title: `undo step ${step.index} (${step.action}): ${inverseAction.title}`,
+        actionTarget: inverseAction.target,
+        risk: inverseAction.risk,
+        mutates: inverseAction.mutates,
+        ...(inverseAction.document
+          ? { document: documentNameOf(inverseAction, documentPrefixOf(step)) }
+          : {}),
         // The inverse takes the parameters it declares, from the forward invocation (same node, same container).
-        invocations: invocations.map((inv) => ({ target: inv.target, parameters: Object.fromEntries(Object.entries(inv.parameters).filter(([k]) => k in inverseAction.parameters)) })),
+        invocations: invocations.map((inv) => ({
+          target: inv.target,
+          parameters: Object.fromEntries(
+            Object.entries(inv.parameters).filter(([k]) => k in inverseAction.parameters),
+          ),
+        })),
       },
     });
   }

@@ -18,7 +18,12 @@ export interface CaseReport {
   readonly passed: number;
   readonly accuracy: number;
   readonly perClass: readonly { label: string; total: number; passed: number }[];
-  readonly confusions: readonly { expected: string; actual: string; count: number; cases: readonly string[] }[];
+  readonly confusions: readonly {
+    expected: string;
+    actual: string;
+    count: number;
+    cases: readonly string[];
+  }[];
 }
 
 /** Name used for "nothing should match" in reports. */
@@ -28,14 +33,27 @@ export const UNCLASSIFIED = '(unclassified)';
  * Classifies every labelled case and compares the top match with its label.
  * @example evaluateCases(rulebook, cases).accuracy // 0.97
  */
-export function evaluateCases(rulebook: CompiledRulebook, cases: readonly LabelledCase[], options?: ClassifyOptions): CaseReport {
+export function evaluateCases(
+  rulebook: CompiledRulebook,
+  cases: readonly LabelledCase[],
+  options?: ClassifyOptions,
+): CaseReport {
   const outcomes = cases.map((c): CaseOutcome => {
     const top = classifyEvidence(rulebook, c.bundle, options).matches[0];
     const actual = top?.runbookId ?? null;
-    return { id: c.id, expected: c.label, actual, confidence: top?.confidence ?? null, passed: actual === c.label };
+    return {
+      id: c.id,
+      expected: c.label,
+      actual,
+      confidence: top?.confidence ?? null,
+      passed: actual === c.label,
+    };
   });
   const byClass = new Map<string, { total: number; passed: number }>();
-  const confusions = new Map<string, { expected: string; actual: string; count: number; cases: string[] }>();
+  const confusions = new Map<
+    string,
+    { expected: string; actual: string; count: number; cases: string[] }
+  >();
   for (const o of outcomes) {
     const label = o.expected ?? UNCLASSIFIED;
     const entry = byClass.get(label) ?? { total: 0, passed: 0 };
@@ -57,7 +75,9 @@ export function evaluateCases(rulebook: CompiledRulebook, cases: readonly Labell
     total: outcomes.length,
     passed,
     accuracy: outcomes.length === 0 ? 0 : passed / outcomes.length,
-    perClass: [...byClass.entries()].map(([label, v]) => ({ label, ...v })).sort((a, b) => a.label.localeCompare(b.label)),
+    perClass: [...byClass.entries()]
+      .map(([label, v]) => ({ label, ...v }))
+      .sort((a, b) => a.label.localeCompare(b.label)),
     confusions: [...confusions.values()].sort((a, b) => b.count - a.count),
   };
 }

@@ -6,8 +6,18 @@
 
 /** Facts the classifier parses from known command outputs (see classify/facts/). */
 export const FACT_KINDS = [
-  'disk.usage', 'net.listener', 'net.interface', 'container.state', 'pod.container',
-  'node.condition', 'node.taint', 'io.writer', 'loop.devices', 'dns.lookup', 'proxy.setting', 'netpol.isolation',
+  'disk.usage',
+  'net.listener',
+  'net.interface',
+  'container.state',
+  'pod.container',
+  'node.condition',
+  'node.taint',
+  'io.writer',
+  'loop.devices',
+  'dns.lookup',
+  'proxy.setting',
+  'netpol.isolation',
   'group.share',
 ] as const;
 /** One of FACT_KINDS. */
@@ -15,11 +25,17 @@ export type FactKind = (typeof FACT_KINDS)[number];
 
 /** A scalar, or a comparison, applied to one field of a fact. */
 export type Condition =
-  | string | number | boolean | null
+  | string
+  | number
+  | boolean
+  | null
   | {
       readonly eq?: string | number | boolean | null;
       readonly ne?: string | number | boolean | null;
-      readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number;
+      readonly gt?: number;
+      readonly gte?: number;
+      readonly lt?: number;
+      readonly lte?: number;
       readonly match?: string;
       readonly notMatch?: string;
       readonly in?: readonly (string | number | boolean)[];
@@ -44,11 +60,18 @@ export interface FactMatch {
   readonly minCount?: number;
 }
 /** Every sub-expression matches. */
-export interface AllMatch { readonly all: readonly MatchExpression[] }
+export interface AllMatch {
+  readonly all: readonly MatchExpression[];
+}
 /** At least one sub-expression matches. */
-export interface AnyMatch { readonly any: readonly MatchExpression[] }
+export interface AnyMatch {
+  readonly any: readonly MatchExpression[];
+}
 /** Holds when the inner expression finds nothing, and only if one of `in` was collected. */
-export interface AbsentMatch { readonly absent: MatchExpression; readonly in: readonly string[] }
+export interface AbsentMatch {
+  readonly absent: MatchExpression;
+  readonly in: readonly string[];
+}
 
 /**
  * Holds by the evidence of `unresolved` that no evidence of `resolvedBy` follows (later in time,
@@ -56,10 +79,19 @@ export interface AbsentMatch { readonly absent: MatchExpression; readonly in: re
  * then started, is a healthy signature, not a failure.
  * @example { unresolved: { pattern: 'server gave HTTP response' }, resolvedBy: { pattern: 'Pull complete' } }
  */
-export interface UnresolvedMatch { readonly unresolved: MatchExpression; readonly resolvedBy: MatchExpression }
+export interface UnresolvedMatch {
+  readonly unresolved: MatchExpression;
+  readonly resolvedBy: MatchExpression;
+}
 
 /** What a signal or an exclusion tests. */
-export type MatchExpression = PatternMatch | FactMatch | AllMatch | AnyMatch | AbsentMatch | UnresolvedMatch;
+export type MatchExpression =
+  | PatternMatch
+  | FactMatch
+  | AllMatch
+  | AnyMatch
+  | AbsentMatch
+  | UnresolvedMatch;
 
 /** Evidence that identifies the failure. Confidence combines matched weights (noisy-OR). */
 export interface Signal {

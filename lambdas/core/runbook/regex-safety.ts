@@ -16,20 +16,41 @@ export interface RedosVerdict {
 /** The port to a static ReDoS checker (case-insensitive unless told); the lint command supplies one. */
 export type RedosChecker = (source: string, caseInsensitive: boolean) => RedosVerdict;
 
-interface RegexSite { readonly path: string; readonly source: string; readonly caseInsensitive: boolean }
+interface RegexSite {
+  readonly path: string;
+  readonly source: string;
+  readonly caseInsensitive: boolean;
+}
 
 function regexSites(expression: MatchExpression, path: string, out: RegexSite[]): void {
   if ('pattern' in expression) {
-    out.push({ path: `${path}.pattern`, source: expression.pattern, caseInsensitive: !expression.caseSensitive });
-    if (expression.unless) out.push({ path: `${path}.unless`, source: expression.unless, caseInsensitive: true });
+    out.push({
+      path: `${path}.pattern`,
+      source: expression.pattern,
+      caseInsensitive: !expression.caseSensitive,
+    });
+    if (expression.unless)
+      out.push({ path: `${path}.unless`, source: expression.unless, caseInsensitive: true });
   } else if ('fact' in expression) {
     for (const [field, condition] of Object.entries(expression.where ?? {})) {
       if (!condition || typeof condition !== 'object') continue;
-      if (condition.match !== undefined) out.push({ path: `${path}.where.${field}.match`, source: condition.match, caseInsensitive: true });
-      if (condition.notMatch !== undefined) out.push({ path: `${path}.where.${field}.notMatch`, source: condition.notMatch, caseInsensitive: true });
+      if (condition.match !== undefined)
+        out.push({
+          path: `${path}.where.${field}.match`,
+          source: condition.match,
+          caseInsensitive: true,
+        });
+      if (condition.notMatch !== undefined)
+        out.push({
+          path: `${path}.where.${field}.notMatch`,
+          source: condition.notMatch,
+          caseInsensitive: true,
+        });
     }
-  } else if ('all' in expression) expression.all.forEach((e, i) => regexSites(e, `${path}.all[${i}]`, out));
-  else if ('any' in expression) expression.any.forEach((e, i) => regexSites(e, `${path}.any[${i}]`, out));
+  } else if ('all' in expression)
+    expression.all.forEach((e, i) => regexSites(e, `${path}.all[${i}]`, out));
+  else if ('any' in expression)
+    expression.any.forEach((e, i) => regexSites(e, `${path}.any[${i}]`, out));
   else if ('unresolved' in expression) {
     regexSites(expression.unresolved, `${path}.unresolved`, out);
     regexSites(expression.resolvedBy, `${path}.resolvedBy`, out);
@@ -42,7 +63,9 @@ function runbookRegexSites(runbook: Runbook): RegexSite[] {
   runbook.signals.forEach((s, i) => regexSites(s.match, `signals[${i}].match`, out));
   runbook.rulesOut.forEach((r, i) => regexSites(r.match, `rulesOut[${i}].match`, out));
   runbook.verify.checks.forEach((c, i) => regexSites(c.match, `verify.checks[${i}].match`, out));
-  (runbook.remediation.preconditions ?? []).forEach((p, i) => regexSites(p.match, `remediation.preconditions[${i}].match`, out));
+  (runbook.remediation.preconditions ?? []).forEach((p, i) =>
+    regexSites(p.match, `remediation.preconditions[${i}].match`, out),
+  );
   return out;
 }
 
@@ -55,17 +78,27 @@ function runbookRegexSites(runbook: Runbook): RegexSite[] {
  * checker cannot decide is rejected too (not proven is not safe).
  * @example checkRegexSafety(runbooks, recheckRedosChecker) // [] when every regex is linear
  */
-export function checkRegexSafety(runbooks: readonly Runbook[], checker: RedosChecker): RunbookError[] {
+export function checkRegexSafety(
+  runbooks: readonly Runbook[],
+  checker: RedosChecker,
+): RunbookError[] {
   const errors: RunbookError[] = [];
   for (const runbook of runbooks) {
     for (const site of runbookRegexSites(runbook)) {
       if (linearEngineAccepts(site.source)) continue;
       const verdict = checker(site.source, site.caseInsensitive);
       if (verdict.status === 'safe') continue;
-      const fix = 'the linear engine cannot run it (backreference or lookaround): rewrite it without them, or use a fact';
-      errors.push(new RunbookError(runbook.id, site.path, verdict.status === 'vulnerable'
-        ? `super-linear regex (${verdict.complexity ?? 'polynomial'} backtracking), attack string: ${verdict.attack ?? '(not given)'}; ${fix}`
-        : `could not prove the regex linear (${verdict.reason ?? 'checker undecided'}); ${fix}`));
+      const fix =
+        'the linear engine cannot run it (backreference or lookaround): rewrite it without them, or use a fact';
+      errors.push(
+        new RunbookError(
+          runbook.id,
+          site.path,
+          verdict.status === 'vulnerable'
+            ? `super-linear regex (${verdict.complexity ?? 'polynomial'} backtracking), attack string: ${verdict.attack ?? '(not given)'}; ${fix}`
+            : `could not prove the regex linear (${verdict.reason ?? 'checker undecided'}); ${fix}`,
+        ),
+      );
     }
   }
   return errors;

@@ -13,7 +13,9 @@ export const RUNBOOK_JSON_FILE = 'runbooks.json';
 /** The compiled runbooks are not the document the bundling step writes. */
 export class RunbookJsonError extends Error {
   constructor(source: string, problem: string) {
-    super(`${source}: ${problem}; rebuild it from runbooks/*.yaml (cdk synth bundles it beside the function)`);
+    super(
+      `${source}: ${problem}; rebuild it from runbooks/*.yaml (cdk synth bundles it beside the function)`,
+    );
     this.name = 'RunbookJsonError';
   }
 }
@@ -36,11 +38,20 @@ export function runbooksFromJson(text: string, source: string): Runbook[] {
   } catch (error) {
     throw new RunbookJsonError(source, `not JSON (${(error as Error).message})`);
   }
-  const envelope = (typeof doc === 'object' && doc !== null ? doc : {}) as { format?: unknown; runbooks?: unknown };
-  if (envelope.format !== RUNBOOK_JSON_FORMAT) throw new RunbookJsonError(source, `format is ${JSON.stringify(envelope.format)}, expected ${RUNBOOK_JSON_FORMAT}`);
-  if (!Array.isArray(envelope.runbooks)) throw new RunbookJsonError(source, 'runbooks is not a list');
+  const envelope = (typeof doc === 'object' && doc !== null ? doc : {}) as {
+    format?: unknown;
+    runbooks?: unknown;
+  };
+  if (envelope.format !== RUNBOOK_JSON_FORMAT)
+    throw new RunbookJsonError(
+      source,
+      `format is ${JSON.stringify(envelope.format)}, expected ${RUNBOOK_JSON_FORMAT}`,
+    );
+  if (!Array.isArray(envelope.runbooks))
+    throw new RunbookJsonError(source, 'runbooks is not a list');
   envelope.runbooks.forEach((r: unknown, i) => {
-    if (typeof r !== 'object' || r === null || typeof (r as { id?: unknown }).id !== 'string') throw new RunbookJsonError(source, `runbooks[${i}] has no id`);
+    if (typeof r !== 'object' || r === null || typeof (r as { id?: unknown }).id !== 'string')
+      throw new RunbookJsonError(source, `runbooks[${i}] has no id`);
   });
   return envelope.runbooks as Runbook[];
 }

@@ -6,14 +6,22 @@ z.config(en());
 
 import { FACT_KINDS, type MatchExpression, type Runbook } from './model.js';
 
-const id = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use a kebab-case id, e.g. disk-full'));
-const sectionSelector = z.string().check(z.regex(/^(\*|[a-z0-9][a-z0-9._-]*(\.\*)?)$/, 'use a section name, "prefix.*" or "*"'));
+const id = z
+  .string()
+  .check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use a kebab-case id, e.g. disk-full'));
+const sectionSelector = z
+  .string()
+  .check(z.regex(/^(\*|[a-z0-9][a-z0-9._-]*(\.\*)?)$/, 'use a section name, "prefix.*" or "*"'));
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const condition = z.union([
   scalar,
   z.strictObject({
-    eq: z.optional(scalar), ne: z.optional(scalar),
-    gt: z.optional(z.number()), gte: z.optional(z.number()), lt: z.optional(z.number()), lte: z.optional(z.number()),
+    eq: z.optional(scalar),
+    ne: z.optional(scalar),
+    gt: z.optional(z.number()),
+    gte: z.optional(z.number()),
+    lt: z.optional(z.number()),
+    lte: z.optional(z.number()),
     match: z.optional(z.string()),
     notMatch: z.optional(z.string()),
     in: z.optional(z.array(z.union([z.string(), z.number(), z.boolean()]))),
@@ -58,7 +66,14 @@ const unresolvedMatch = z.strictObject({
   },
 });
 /** A signal's or exclusion's test (see model.ts MatchExpression). */
-export const matchExpression: z.ZodMiniType<MatchExpression> = z.union([patternMatch, factMatch, allMatch, anyMatch, absentMatch, unresolvedMatch]);
+export const matchExpression: z.ZodMiniType<MatchExpression> = z.union([
+  patternMatch,
+  factMatch,
+  allMatch,
+  anyMatch,
+  absentMatch,
+  unresolvedMatch,
+]);
 
 const signal = z.strictObject({
   id,
@@ -118,16 +133,42 @@ export const runbookSchema = z.strictObject({
     collect: z.array(sectionSelector),
     expectCleared: z._default(z.boolean(), true),
     checks: z._default(
-      z.array(z.strictObject({ description: z.string(), match: matchExpression, expect: z.enum(['present', 'absent']) })),
+      z.array(
+        z.strictObject({
+          description: z.string(),
+          match: matchExpression,
+          expect: z.enum(['present', 'absent']),
+        }),
+      ),
       [],
     ),
   }),
   references: z._default(z.array(z.string()), []),
   // CloudWatch names are letters, digits and . - _ / # : (namespaces also spaces); `*` is the only wildcard.
-  explains: z.optional(z.array(z.strictObject({
-    namespace: z.string().check(z.regex(/^[A-Za-z0-9_.\/#: *-]{1,255}$/, 'a CloudWatch namespace, `*` for any characters (e.g. CWAgent, AWS/EC2, ContainerInsights)')),
-    metric: z.string().check(z.regex(/^[A-Za-z0-9_.\/#:%*-]{1,255}$/, 'a CloudWatch metric name, `*` for any characters (e.g. disk_used_percent, node_filesystem_*)')),
-  })).check(z.minLength(1))),
+  explains: z.optional(
+    z
+      .array(
+        z.strictObject({
+          namespace: z
+            .string()
+            .check(
+              z.regex(
+                /^[A-Za-z0-9_.\/#: *-]{1,255}$/,
+                'a CloudWatch namespace, `*` for any characters (e.g. CWAgent, AWS/EC2, ContainerInsights)',
+              ),
+            ),
+          metric: z
+            .string()
+            .check(
+              z.regex(
+                /^[A-Za-z0-9_.\/#:%*-]{1,255}$/,
+                'a CloudWatch metric name, `*` for any characters (e.g. disk_used_percent, node_filesystem_*)',
+              ),
+            ),
+        }),
+      )
+      .check(z.minLength(1)),
+  ),
 });
 
 /** The parsed shape before cross-reference validation. */

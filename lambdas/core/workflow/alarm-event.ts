@@ -37,15 +37,22 @@ export class AlarmEventError extends Error {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** True when the input looks like an EventBridge alarm event (rather than a manual run). */
 export function isAlarmEvent(input: unknown): boolean {
-  return isRecord(input) && input['detail-type'] === 'CloudWatch Alarm State Change' && isRecord(input.detail);
+  return (
+    isRecord(input) &&
+    input['detail-type'] === 'CloudWatch Alarm State Change' &&
+    isRecord(input.detail)
+  );
 }
 
-function dimensionsOf(detail: Record<string, unknown>): Pick<NormalizedAlarm, 'dimensions' | 'unresolvedQueries'> {
+function dimensionsOf(
+  detail: Record<string, unknown>,
+): Pick<NormalizedAlarm, 'dimensions' | 'unresolvedQueries'> {
   const configuration = isRecord(detail.configuration) ? detail.configuration : {};
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
   const out: Record<string, string>[] = [];
@@ -53,11 +60,19 @@ function dimensionsOf(detail: Record<string, unknown>): Pick<NormalizedAlarm, 'd
   for (const m of metrics) {
     if (isRecord(m) && !isRecord(m.metricStat) && isMetricsInsightsQuery(m.expression)) {
       const pinned = queryDimensions(m.expression);
-      if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0) out.push({ ...pinned.dimensions });
-      else unresolvedQueries.push({ query: m.expression.slice(0, 300), reason: 'reason' in pinned ? pinned.reason : 'no dimension' });
+      if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0)
+        out.push({ ...pinned.dimensions });
+      else
+        unresolvedQueries.push({
+          query: m.expression.slice(0, 300),
+          reason: 'reason' in pinned ? pinned.reason : 'no dimension',
+        });
       continue;
     }
-    const metric = isRecord(m) && isRecord(m.metricStat) && isRecord(m.metricStat.metric) ? m.metricStat.metric : undefined;
+    const metric =
+      isRecord(m) && isRecord(m.metricStat) && isRecord(m.metricStat.metric)
+        ? m.metricStat.metric
+        : undefined;
     const dims = metric && isRecord(metric.dimensions) ? metric.dimensions : undefined;
     if (!dims) continue;
     const clean: Record<string, string> = {};
@@ -73,7 +88,9 @@ function dimensionsOf(detail: Record<string, unknown>): Pick<NormalizedAlarm, 'd
  */
 export function normalizeAlarmEvent(event: unknown): NormalizedAlarm {
   if (!isAlarmEvent(event)) {
-    throw new AlarmEventError('not a "CloudWatch Alarm State Change" event: expected detail-type and detail (or start a manual run with {"runbookId","target","mode"})');
+    throw new AlarmEventError(
+      'not a "CloudWatch Alarm State Change" event: expected detail-type and detail (or start a manual run with {"runbookId","target","mode"})',
+    );
   }
   const e = event as Record<string, unknown>;
   const detail = e.detail as Record<string, unknown>;
@@ -95,6 +112,8 @@ export function normalizeAlarmEvent(event: unknown): NormalizedAlarm {
     region: str(e.region) ?? '',
     ...dimensionsOf(detail),
     ...(str(configuration.alarmRule) ? { alarmRule: str(configuration.alarmRule)! } : {}),
-    ...(str(state.actionsSuppressedBy) ? { actionsSuppressedBy: str(state.actionsSuppressedBy)! } : {}),
+    ...(str(state.actionsSuppressedBy)
+      ? { actionsSuppressedBy: str(state.actionsSuppressedBy)! }
+      : {}),
   };
 }

@@ -16,7 +16,10 @@ export const IDENTITY_PROOF_MAX_AGE_SECONDS = 120;
  * The value of the binding header for one decision.
  * @example approvalBinding({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Wf:abc', approved: true }) // 'approve arn:aws:states:…:abc'
  */
-export function approvalBinding(decision: { readonly executionId: string; readonly approved: boolean }): string {
+export function approvalBinding(decision: {
+  readonly executionId: string;
+  readonly approved: boolean;
+}): string {
   return `${decision.approved ? 'approve' : 'reject'} ${decision.executionId}`;
 }
 

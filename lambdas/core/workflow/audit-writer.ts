@@ -1,5 +1,10 @@
 /** Appends a step's typed audit entry, stamped with the execution's actor, first target and runbook. */
-import type { AuditEntryBase, AuditEntryInput, AuditEventType, AuditPayloads } from '../audit/audit-entry.js';
+import type {
+  AuditEntryBase,
+  AuditEntryInput,
+  AuditEventType,
+  AuditPayloads,
+} from '../audit/audit-entry.js';
 import type { IntakeResult } from './model.js';
 import type { AuditStore, Clock } from './ports.js';
 
@@ -11,14 +16,23 @@ export type AuditSubject = Pick<IntakeResult, 'trigger' | 'targets' | 'runbookId
  * @example await appendAudit({ audit }, clock, executionId, intake, 'planned', { plan }, { runbookId: plan.runbookId })
  */
 export async function appendAudit<T extends AuditEventType>(
-  ports: { readonly audit: AuditStore }, clock: Clock, executionId: string, intake: AuditSubject | undefined,
-  type: T, data: AuditPayloads[T], extra: Partial<Pick<AuditEntryBase, 'actor' | 'runbookId' | 'outcome' | 'target'>> = {},
+  ports: { readonly audit: AuditStore },
+  clock: Clock,
+  executionId: string,
+  intake: AuditSubject | undefined,
+  type: T,
+  data: AuditPayloads[T],
+  extra: Partial<Pick<AuditEntryBase, 'actor' | 'runbookId' | 'outcome' | 'target'>> = {},
 ): Promise<void> {
   await ports.audit.append({
-    executionId, type, at: clock.now().toISOString(), actor: extra.actor ?? intake?.trigger.actor ?? 'system',
+    executionId,
+    type,
+    at: clock.now().toISOString(),
+    actor: extra.actor ?? intake?.trigger.actor ?? 'system',
     ...(intake?.targets.length ? { target: intake.targets[0]!.id } : {}),
     ...(intake?.runbookId ? { runbookId: intake.runbookId } : {}),
-    ...extra, data,
+    ...extra,
+    data,
   } as AuditEntryInput);
 }
 

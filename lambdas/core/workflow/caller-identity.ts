@@ -15,7 +15,11 @@ export interface CallerIdentity {
 export const UNAUTHENTICATED_ACTOR = 'unauthenticated';
 
 /** The audit actor of a manual run, and the input's claim when it says someone else. */
-export async function manualRunActor(caller: CallerIdentity | undefined, executionId: string, claim: string): Promise<{ actor: string; requestedBy: string }> {
+export async function manualRunActor(
+  caller: CallerIdentity | undefined,
+  executionId: string,
+  claim: string,
+): Promise<{ actor: string; requestedBy: string }> {
   const actor = caller ? await caller.authenticatedActor(executionId) : UNAUTHENTICATED_ACTOR;
   return { actor, requestedBy: claim };
 }

@@ -14,20 +14,31 @@ import type { Clock, WorkflowPorts } from './ports.js';
 import { publishStatus, type StatusSubject } from './status-events.js';
 
 /** What closing uses: the trail, the locks, the state table (a claim against concurrent deliveries) and the bus. */
-export type CloseInterruptedPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'state' | 'events' | 'config'>;
+export type CloseInterruptedPorts = Pick<
+  WorkflowPorts,
+  'audit' | 'locks' | 'state' | 'events' | 'config'
+>;
 
 /** How long one delivery's claim on closing an execution lasts: longer than the function runs, shorter than Lambda's first retry. */
 export const CLOSING_CLAIM_SECONDS = 45;
 
 /** What closing did. */
 export type CloseInterruptedResult =
-  | { readonly closed: true; readonly executionId: string; readonly reason: string; readonly released: readonly string[]; readonly published: boolean }
+  | {
+      readonly closed: true;
+      readonly executionId: string;
+      readonly reason: string;
+      readonly released: readonly string[];
+      readonly published: boolean;
+    }
   | { readonly closed: false; readonly executionId: string; readonly why: string };
 
 /** Another delivery of the same event is closing this execution right now: retry later (it will find the entry). */
 export class ExecutionBeingClosedError extends Error {
   constructor(readonly executionId: string) {
-    super(`${executionId}: another delivery is closing this execution as interrupted; the retry will find its audit entry`);
+    super(
+      `${executionId}: another delivery is closing this execution as interrupted; the retry will find its audit entry`,
+    );
     this.name = 'ExecutionBeingClosedError';
   }
 }
@@ -40,7 +51,8 @@ export function closingKey(executionId: string): string {
 /** Why the trail needs nothing more, or undefined when the run is still open on it. */
 export function alreadyClosed(entries: readonly AuditEntry[]): string | undefined {
   for (const e of entries) {
-    if (e.type === 'completed') return `the run recorded its completion (outcome ${e.data.outcome})`;
+    if (e.type === 'completed')
+      return `the run recorded its completion (outcome ${e.data.outcome})`;
     if (e.type === 'interrupted') return 'the run is already closed as interrupted';
   }
   return undefined;
@@ -49,10 +61,16 @@ export function alreadyClosed(entries: readonly AuditEntry[]): string | undefine
 /** What Intake recorded about the run (its trigger, mode and targets), or undefined when Intake recorded nothing. */
 export function subjectFromTrail(entries: readonly AuditEntry[]): StatusSubject | undefined {
   const triggered = entries.find((e) => e.type === 'triggered' || e.type === 'deduplicated');
-  if (!triggered || (triggered.type !== 'triggered' && triggered.type !== 'deduplicated')) return undefined;
+  if (!triggered || (triggered.type !== 'triggered' && triggered.type !== 'deduplicated'))
+    return undefined;
   const { data } = triggered;
   const runbookId = data.requested?.runbookId;
-  return { trigger: data.trigger, mode: data.mode, targets: data.targets, ...(runbookId ? { runbookId } : {}) };
+  return {
+    trigger: data.trigger,
+    mode: data.mode,
+    targets: data.targets,
+    ...(runbookId ? { runbookId } : {}),
+  };
 }
 
 /** Targets whose locks the run took (AcquireLock's entry) and did not give back (no ReleaseLock entry). */
@@ -68,12 +86,22 @@ export function locksStillHeld(entries: readonly AuditEntry[]): string[] {
  * @example await closeInterruptedExecution(ended, ports, { now: () => new Date() })
  * @throws ExecutionBeingClosedError while a concurrent delivery holds the claim.
  */
-export async function closeInterruptedExecution(ended: EndedExecution, ports: CloseInterruptedPorts, clock: Clock): Promise<CloseInterruptedResult> {
+export async function closeInterruptedExecution(
+  ended: EndedExecution,
+  ports: CloseInterruptedPorts,
+  clock: Clock,
+): Promise<CloseInterruptedResult> {
   const executionId = ended.executionArn;
   let entries = await ports.audit.execution(executionId);
   const closed = alreadyClosed(entries);
   if (closed) return { closed: false, executionId, why: closed };
-  if (!(await ports.state.putIfAbsent(closingKey(executionId), { status: ended.status, at: clock.now().toISOString() }, CLOSING_CLAIM_SECONDS))) {
+  if (
+    !(await ports.state.putIfAbsent(
+      closingKey(executionId),
+      { status: ended.status, at: clock.now().toISOString() },
+      CLOSING_CLAIM_SECONDS,
+    ))
+  ) {
     const meanwhile = alreadyClosed(await ports.audit.execution(executionId));
     if (meanwhile) return { closed: false, executionId, why: meanwhile };
     throw new ExecutionBeingClosedError(executionId);
@@ -89,8 +117,30 @@ export async function closeInterruptedExecution(ended: EndedExecution, ports: Cl
   // Conditional on the owner: a lock that expired and was taken by another execution is left alone.
   const released = locksStillHeld(entries);
   for (const id of released) await ports.locks.release(lockKey(id), executionId);
-  await appendAudit(ports, clock, executionId, subject, 'interrupted', { reason, startedAt: ended.startedAt, status: ended.status, ...(released.length ? { released } : {}) }, { actor: 'system', outcome: 'interrupted' });
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    subject,
+    'interrupted',
+    {
+      reason,
+      startedAt: ended.startedAt,
+      status: ended.status,
+      ...(released.length ? { released } : {}),
+    },
+    { actor: 'system', outcome: 'interrupted' },
+  );
   // A status event needs the trigger and mode Intake recorded; without them the trail entry is the record.
-  if (subject) await publishStatus(ports, clock, executionId, subject, 'failed', { summary: `interrupted: ${reason}` });
-  return { closed: true, executionId, reason, released, published: Boolean(subject && ports.events) };
+  if (subject)
+    await publishStatus(ports, clock, executionId, subject, 'failed', {
+      summary: `interrupted: ${reason}`,
+    });
+  return {
+    closed: true,
+    executionId,
+    reason,
+    released,
+    published: Boolean(subject && ports.events),
+  };
 }

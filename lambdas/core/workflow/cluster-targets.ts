@@ -26,7 +26,13 @@ export interface ClusterResolution {
 
 /** True for a Container Insights node or pod dimension set (a cluster and something on it). */
 export function isClusterDimensionSet(d: Dimensions): boolean {
-  return d.ClusterName !== undefined && (d.NodeName !== undefined || d.PodName !== undefined || d.FullPodName !== undefined || d.Namespace !== undefined);
+  return (
+    d.ClusterName !== undefined &&
+    (d.NodeName !== undefined ||
+      d.PodName !== undefined ||
+      d.FullPodName !== undefined ||
+      d.Namespace !== undefined)
+  );
 }
 
 /**
@@ -38,7 +44,12 @@ export function isClusterDimensionSet(d: Dimensions): boolean {
 export function workflowTargetOf(t: KubernetesAlarmTarget, location?: TargetLocation): Target {
   const id = t.instanceId ?? t.node ?? (t.kind === 'pod' ? `${t.namespace}/${t.pod}` : t.cluster);
   return {
-    id, platform: 'eks', cluster: t.cluster, ...(location ? { account: location.account, region: location.region } : {}), ...(t.node ? { node: t.node } : {}), ...(t.instanceId ? { instanceId: t.instanceId } : {}),
+    id,
+    platform: 'eks',
+    cluster: t.cluster,
+    ...(location ? { account: location.account, region: location.region } : {}),
+    ...(t.node ? { node: t.node } : {}),
+    ...(t.instanceId ? { instanceId: t.instanceId } : {}),
     ...(t.kind === 'pod' ? { namespace: t.namespace, pod: t.pod } : {}),
   };
 }
@@ -49,17 +60,30 @@ export function workflowTargetOf(t: KubernetesAlarmTarget, location?: TargetLoca
  * returned in `rest` for the target grammar. Without `cluster`, node sets go to `rest` (resolved
  * through the target directory) and pod sets are unresolved.
  */
-export async function resolveClusterDimensions(dimensions: readonly Dimensions[], cluster: ClusterPort | undefined, location?: TargetLocation): Promise<ClusterResolution> {
+export async function resolveClusterDimensions(
+  dimensions: readonly Dimensions[],
+  cluster: ClusterPort | undefined,
+  location?: TargetLocation,
+): Promise<ClusterResolution> {
   const onCluster = dimensions.filter(isClusterDimensionSet);
   const others = dimensions.filter((d) => !isClusterDimensionSet(d));
   if (onCluster.length === 0) return { targets: [], unresolved: [], rest: others };
   if (!cluster) {
     const pods = onCluster.filter((d) => d.NodeName === undefined);
     return {
-      targets: [], rest: [...others, ...onCluster.filter((d) => d.NodeName !== undefined)],
-      unresolved: pods.map((d) => ({ dimensions: d, reason: 'a pod-level alarm needs the cluster API to find its pods, and no cluster access is configured (config eksClusters; locally --kubeconfig)' })),
+      targets: [],
+      rest: [...others, ...onCluster.filter((d) => d.NodeName !== undefined)],
+      unresolved: pods.map((d) => ({
+        dimensions: d,
+        reason:
+          'a pod-level alarm needs the cluster API to find its pods, and no cluster access is configured (config eksClusters; locally --kubeconfig)',
+      })),
     };
   }
   const resolution = await cluster.resolve(onCluster, location);
-  return { targets: resolution.targets.map((t) => workflowTargetOf(t, location)), unresolved: resolution.unresolved, rest: others };
+  return {
+    targets: resolution.targets.map((t) => workflowTargetOf(t, location)),
+    unresolved: resolution.unresolved,
+    rest: others,
+  };
 }

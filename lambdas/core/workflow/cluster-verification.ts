@@ -15,7 +15,11 @@ export interface ClusterVerificationPorts {
   readonly cluster?: ClusterPort;
 }
 
-async function baselineOf(ports: ClusterVerificationPorts, diagnosis: readonly CollectedEvidence[], target: string): Promise<DiagnosisBaseline> {
+async function baselineOf(
+  ports: ClusterVerificationPorts,
+  diagnosis: readonly CollectedEvidence[],
+  target: string,
+): Promise<DiagnosisBaseline> {
   const ref = diagnosis.find((e) => e.target === target)?.ref;
   return ref ? baselineFromBundle(await ports.evidence.get(ref)) : {};
 }
@@ -24,15 +28,29 @@ async function baselineOf(ports: ClusterVerificationPorts, diagnosis: readonly C
  * The Kubernetes state checks of every EKS target, judged against its diagnosis bundle.
  * @example await verifyClusterState(ports, targets, state.collection.evidence, remediationEndedAt)
  */
-export async function verifyClusterState(ports: ClusterVerificationPorts, targets: readonly Target[], diagnosis: readonly CollectedEvidence[], since: Date): Promise<VerificationCheck[]> {
+export async function verifyClusterState(
+  ports: ClusterVerificationPorts,
+  targets: readonly Target[],
+  diagnosis: readonly CollectedEvidence[],
+  since: Date,
+): Promise<VerificationCheck[]> {
   const out: VerificationCheck[] = [];
   for (const target of targets) {
     if (!isClusterTarget(target)) continue;
     if (!ports.cluster) {
-      out.push({ target: target.id, description: `the Kubernetes state of ${target.node ?? target.pod ?? target.id} is as the fix intends`, status: 'unknown', observed: NO_CLUSTER_ACCESS });
+      out.push({
+        target: target.id,
+        description: `the Kubernetes state of ${target.node ?? target.pod ?? target.id} is as the fix intends`,
+        status: 'unknown',
+        observed: NO_CLUSTER_ACCESS,
+      });
       continue;
     }
-    const checks = await ports.cluster.verify(clusterLocationOf(target), since, await baselineOf(ports, diagnosis, target.id));
+    const checks = await ports.cluster.verify(
+      clusterLocationOf(target),
+      since,
+      await baselineOf(ports, diagnosis, target.id),
+    );
     out.push(...checks.map((c) => ({ target: target.id, ...c })));
   }
   return out;

@@ -23,9 +23,18 @@ export function fixTime(state: WorkflowState): string | null {
 }
 
 /** The targets Verify collects from (the plan's) and the window: only what was logged after the fix may show that it did not hold. */
-export function verifyCollection(task: string, state: WorkflowState): { readonly targets: readonly Target[]; readonly timing: IncidentTiming & { readonly remediatedAt: string | null } } {
+export function verifyCollection(
+  task: string,
+  state: WorkflowState,
+): {
+  readonly targets: readonly Target[];
+  readonly timing: IncidentTiming & { readonly remediatedAt: string | null };
+} {
   const intake = requireState(task, state.intake, 'intake');
   const plan = requireState(task, state.plan, 'plan');
   const planned = new Set(plan.targets);
-  return { targets: intake.targets.filter((t) => planned.has(t.id)), timing: { incidentTime: intake.trigger.at, remediatedAt: fixTime(state) } };
+  return {
+    targets: intake.targets.filter((t) => planned.has(t.id)),
+    timing: { incidentTime: intake.trigger.at, remediatedAt: fixTime(state) },
+  };
 }

@@ -72,9 +72,21 @@ export interface CompositeResolution {
  * Without an alarms port (a machine without CloudWatch) the rule is recorded as unresolved.
  * @example await compositeDimensions('ALARM(disk-high)', alarms) // { dimensions: [{ InstanceId: 'i-0…' }], unresolved: [] }
  */
-export async function compositeDimensions(rule: string, alarms: AlarmStateReader | undefined): Promise<CompositeResolution> {
+export async function compositeDimensions(
+  rule: string,
+  alarms: AlarmStateReader | undefined,
+): Promise<CompositeResolution> {
   const unresolved: { dimensions: Dimensions; reason: string }[] = [];
-  if (!alarms) return { dimensions: [], unresolved: [{ dimensions: {}, reason: `composite alarm (${rule.slice(0, 200)}): its child alarms cannot be read here (no CloudWatch access); name the target by hand (paramedic run --target)` }] };
+  if (!alarms)
+    return {
+      dimensions: [],
+      unresolved: [
+        {
+          dimensions: {},
+          reason: `composite alarm (${rule.slice(0, 200)}): its child alarms cannot be read here (no CloudWatch access); name the target by hand (paramedic run --target)`,
+        },
+      ],
+    };
   const dimensions: Dimensions[] = [];
   const seen = new Set<string>();
   let pending = alarmsInRule(rule).map((name) => ({ name, depth: 1 }));
@@ -83,19 +95,44 @@ export async function compositeDimensions(rule: string, alarms: AlarmStateReader
     const readings = [];
     for (const child of pending) {
       if (seen.has(child.name)) continue;
-      if (seen.size >= MAX_CHILD_ALARMS) { unresolved.push({ dimensions: {}, reason: `composite alarm: more than ${MAX_CHILD_ALARMS} child alarms; ${child.name} and the rest were not read` }); break; }
+      if (seen.size >= MAX_CHILD_ALARMS) {
+        unresolved.push({
+          dimensions: {},
+          reason: `composite alarm: more than ${MAX_CHILD_ALARMS} child alarms; ${child.name} and the rest were not read`,
+        });
+        break;
+      }
       seen.add(child.name);
       readings.push({ child, reading: await alarms.readAlarm(child.name) });
     }
     const inAlarm = readings.filter((r) => r.reading?.state === 'ALARM');
     for (const { child, reading } of inAlarm.length > 0 ? inAlarm : readings) {
-      if (!reading) { unresolved.push({ dimensions: {}, reason: `composite alarm: child alarm ${child.name} does not exist` }); continue; }
-      if (reading.alarmRule !== undefined) {
-        if (child.depth >= MAX_COMPOSITE_DEPTH) unresolved.push({ dimensions: {}, reason: `composite alarm: ${child.name} nests composites deeper than ${MAX_COMPOSITE_DEPTH} levels; not followed` });
-        else next.push(...alarmsInRule(reading.alarmRule).map((name) => ({ name, depth: child.depth + 1 })));
+      if (!reading) {
+        unresolved.push({
+          dimensions: {},
+          reason: `composite alarm: child alarm ${child.name} does not exist`,
+        });
         continue;
       }
-      if (!reading.dimensions?.length) { unresolved.push({ dimensions: {}, reason: `composite alarm: child alarm ${child.name} watches no dimension that names a target` }); continue; }
+      if (reading.alarmRule !== undefined) {
+        if (child.depth >= MAX_COMPOSITE_DEPTH)
+          unresolved.push({
+            dimensions: {},
+            reason: `composite alarm: ${child.name} nests composites deeper than ${MAX_COMPOSITE_DEPTH} levels; not followed`,
+          });
+        else
+          next.push(
+            ...alarmsInRule(reading.alarmRule).map((name) => ({ name, depth: child.depth + 1 })),
+          );
+        continue;
+      }
+      if (!reading.dimensions?.length) {
+        unresolved.push({
+          dimensions: {},
+          reason: `composite alarm: child alarm ${child.name} watches no dimension that names a target`,
+        });
+        continue;
+      }
       dimensions.push(...reading.dimensions);
     }
     pending = next;

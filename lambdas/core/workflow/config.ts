@@ -45,6 +45,11 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
 /** The defaults overlaid with what a deployment or a run sets. */
 export function resolveWorkflowConfig(overrides: Partial<WorkflowConfig> = {}): WorkflowConfig {
   // Unless set, the lock outlasts the approval wait (lock-lease.ts), whatever the approval timeout.
-  const approvalTimeoutSeconds = overrides.approvalTimeoutSeconds ?? DEFAULT_WORKFLOW_CONFIG.approvalTimeoutSeconds;
-  return { ...DEFAULT_WORKFLOW_CONFIG, lockTtlSeconds: lockTtlFor(approvalTimeoutSeconds), ...overrides };
+  const approvalTimeoutSeconds =
+    overrides.approvalTimeoutSeconds ?? DEFAULT_WORKFLOW_CONFIG.approvalTimeoutSeconds;
+  return {
+    ...DEFAULT_WORKFLOW_CONFIG,
+    lockTtlSeconds: lockTtlFor(approvalTimeoutSeconds),
+    ...overrides,
+  };
 }

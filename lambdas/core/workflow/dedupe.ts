@@ -6,7 +6,9 @@
 import type { NormalizedAlarm } from './alarm-event.js';
 
 /** The state-store key that claims an alarm for a window. */
-export function alarmDedupeKey(alarm: Pick<NormalizedAlarm, 'account' | 'region' | 'alarmName'>): string {
+export function alarmDedupeKey(
+  alarm: Pick<NormalizedAlarm, 'account' | 'region' | 'alarmName'>,
+): string {
   return `dedupe#alarm#${alarm.account}#${alarm.region}#${alarm.alarmName}`;
 }
 

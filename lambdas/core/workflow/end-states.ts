@@ -11,10 +11,14 @@ export const WORKFLOW_FAILED_ERROR = 'RemediationWorkflowFailed';
 export const REMEDIATION_ESCALATED_ERROR = 'RemediationEscalated';
 
 /** The errors of the workflow's own Fail states: each comes after Complete, so the run's outcome is recorded. */
-export const RECORDED_END_ERRORS: readonly string[] = [WORKFLOW_FAILED_ERROR, REMEDIATION_ESCALATED_ERROR];
+export const RECORDED_END_ERRORS: readonly string[] = [
+  WORKFLOW_FAILED_ERROR,
+  REMEDIATION_ESCALATED_ERROR,
+];
 
 /** The `Escalated` state's cause: what to do, since the console shows it first. */
-export const ESCALATED_CAUSE = 'Remediation was escalated: a person must act on this incident. The escalation notification and the execution\'s audit trail (paramedic audit show <execution ARN> --aws) say why and what was rolled back';
+export const ESCALATED_CAUSE =
+  "Remediation was escalated: a person must act on this incident. The escalation notification and the execution's audit trail (paramedic audit show <execution ARN> --aws) say why and what was rolled back";
 
 /**
  * True when an error thrown by a local execution is one of the workflow's own Fail states (the

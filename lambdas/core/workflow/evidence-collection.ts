@@ -7,7 +7,12 @@ import { commandLocations } from './target-location.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
-import { collectorDocumentFor, incidentParameters, resolveDocumentParameters, type IncidentTiming } from '../collection/collector-documents.js';
+import {
+  collectorDocumentFor,
+  incidentParameters,
+  resolveDocumentParameters,
+  type IncidentTiming,
+} from '../collection/collector-documents.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
@@ -15,7 +20,14 @@ import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
 import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
-import type { Clock, ClusterPort, CommandRequest, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
+import type {
+  Clock,
+  ClusterPort,
+  CommandRequest,
+  CommandResult,
+  CommandRunner,
+  EvidenceStore,
+} from './ports.js';
 import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
 import { executionName } from './task-input.js';
 
@@ -30,17 +42,34 @@ export interface CollectionPorts {
 
 /** Counts of a list of collected evidence. */
 export function collectionResult(evidence: readonly CollectedEvidence[]): CollectionResult {
-  return { evidence, collected: evidence.filter((e) => e.ref).length, failed: evidence.filter((e) => !e.ref).length };
+  return {
+    evidence,
+    collected: evidence.filter((e) => e.ref).length,
+    failed: evidence.filter((e) => !e.ref).length,
+  };
 }
 
 /** The node's evidence from one collector run: its bundle, or why there is none. */
 function nodePart(r: CommandResult): EvidencePart {
   const reference = r.commandId ? { reference: r.commandId } : {};
-  if (r.status !== 'Success' && !r.stdout.trimStart().startsWith('{')) return { kind: 'ssm-command', ...reference, error: tail(r.stderr || r.stdout || r.status, 400) };
+  if (r.status !== 'Success' && !r.stdout.trimStart().startsWith('{'))
+    return {
+      kind: 'ssm-command',
+      ...reference,
+      error: tail(r.stderr || r.stdout || r.status, 400),
+    };
   try {
-    return { kind: 'ssm-command', ...reference, bundle: parseEvidenceDocument(JSON.parse(r.stdout), r.target).bundle };
+    return {
+      kind: 'ssm-command',
+      ...reference,
+      bundle: parseEvidenceDocument(JSON.parse(r.stdout), r.target).bundle,
+    };
   } catch (error) {
-    return { kind: 'ssm-command', ...reference, error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}` };
+    return {
+      kind: 'ssm-command',
+      ...reference,
+      error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}`,
+    };
   }
 }
 
@@ -51,7 +80,11 @@ export interface CollectorRequest {
 }
 
 /** The collector request of each platform that has targets (docker first, then eks). */
-export function collectorRequests(config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>, targets: readonly Target[], timing: IncidentTiming = {}): CollectorRequest[] {
+export function collectorRequests(
+  config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>,
+  targets: readonly Target[],
+  timing: IncidentTiming = {},
+): CollectorRequest[] {
   const window = incidentParameters(timing);
   const out: CollectorRequest[] = [];
   for (const platform of ['docker', 'eks'] as const) {
@@ -60,7 +93,16 @@ export function collectorRequests(config: Pick<WorkflowConfig, 'collectTimeoutSe
     const doc = collectorDocumentFor(platform);
     // Targets in a spoke account/region carry where they are; the runner sends there.
     const locations = commandLocations(group);
-    out.push({ group, request: { document: doc.documentName, parameters: resolveDocumentParameters(doc, window), targets: group.map((t) => t.id), timeoutSeconds: config.collectTimeoutSeconds, ...(locations ? { locations } : {}) } });
+    out.push({
+      group,
+      request: {
+        document: doc.documentName,
+        parameters: resolveDocumentParameters(doc, window),
+        targets: group.map((t) => t.id),
+        timeoutSeconds: config.collectTimeoutSeconds,
+        ...(locations ? { locations } : {}),
+      },
+    });
   }
   return out;
 }
@@ -70,22 +112,46 @@ export function collectorRequests(config: Pick<WorkflowConfig, 'collectTimeoutSe
  * target's bundle is one incident bundle: the node's SSM evidence and the cluster's `k8s.*` view,
  * so it is stored even when one of the two failed.
  */
-async function storeCollected(ports: CollectionPorts, executionId: string, phase: string, group: readonly Target[], results: readonly CommandResult[], clock: Clock, timing: IncidentTiming): Promise<CollectedEvidence[]> {
+async function storeCollected(
+  ports: CollectionPorts,
+  executionId: string,
+  phase: string,
+  group: readonly Target[],
+  results: readonly CommandResult[],
+  clock: Clock,
+  timing: IncidentTiming,
+): Promise<CollectedEvidence[]> {
   const evidence: CollectedEvidence[] = [];
   const window = incidentParameters(timing);
   for (const r of results) {
-    const base = { target: r.target, status: r.status, ...(r.commandId ? { commandId: r.commandId } : {}) };
+    const base = {
+      target: r.target,
+      status: r.status,
+      ...(r.commandId ? { commandId: r.commandId } : {}),
+    };
     const node = nodePart(r);
     const target = group.find((t) => t.id === r.target);
-    const incident = target && isClusterTarget(target) ? await withClusterView(ports.cluster, target, node, clock.now(), window) : undefined;
+    const incident =
+      target && isClusterTarget(target)
+        ? await withClusterView(ports.cluster, target, node, clock.now(), window)
+        : undefined;
     const bundle = incident ?? node.bundle;
     if (!bundle) {
       evidence.push({ ...base, error: node.error ?? r.status });
       continue;
     }
     // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
-    const ref = await ports.evidence.put(`executions/${executionName(executionId)}/${phase}/${r.target}.json`, bundle);
-    evidence.push({ ...base, ref, sectionNames: Object.keys(bundle.sections), ...(node.error ? { error: node.error } : {}), ...(incident ? { sources: sourceSummary(incident) } : {}) });
+    const ref = await ports.evidence.put(
+      `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
+      bundle,
+    );
+    evidence.push({
+      ...base,
+      ref,
+      sectionNames: Object.keys(bundle.sections),
+      ...(node.error ? { error: node.error } : {}),
+      ...(incident ? { sources: sourceSummary(incident) } : {}),
+    });
   }
   return evidence;
 }
@@ -95,10 +161,27 @@ async function storeCollected(ports: CollectionPorts, executionId: string, phase
  * `timing` anchors the collectors' window to the incident (and, when verifying, to the fix), so
  * stale lines and other tenants' old noise never prove the failure.
  */
-export async function collectFromTargets(ports: CollectionPorts, executionId: string, phase: string, targets: readonly Target[], clock: Clock, timing: IncidentTiming = {}): Promise<CollectionResult> {
+export async function collectFromTargets(
+  ports: CollectionPorts,
+  executionId: string,
+  phase: string,
+  targets: readonly Target[],
+  clock: Clock,
+  timing: IncidentTiming = {},
+): Promise<CollectionResult> {
   const evidence: CollectedEvidence[] = [];
   for (const { group, request } of collectorRequests(ports.config, targets, timing)) {
-    evidence.push(...(await storeCollected(ports, executionId, phase, group, await ports.commands.run(request), clock, timing)));
+    evidence.push(
+      ...(await storeCollected(
+        ports,
+        executionId,
+        phase,
+        group,
+        await ports.commands.run(request),
+        clock,
+        timing,
+      )),
+    );
   }
   return collectionResult(evidence);
 }
@@ -108,12 +191,22 @@ export async function collectFromTargets(ports: CollectionPorts, executionId: st
  * command's outcome once (what still runs is cancelled and recorded as timed out, `why` saying so)
  * and stores every valid bundle.
  */
-export async function collectFromWait(ports: CollectionPorts & WaitedCommandPorts, executionId: string, phase: string, targets: readonly Target[], clock: Clock, timing: IncidentTiming, why: string): Promise<CollectionResult> {
+export async function collectFromWait(
+  ports: CollectionPorts & WaitedCommandPorts,
+  executionId: string,
+  phase: string,
+  targets: readonly Target[],
+  clock: Clock,
+  timing: IncidentTiming,
+  why: string,
+): Promise<CollectionResult> {
   const evidence: CollectedEvidence[] = [];
   for (const { request, results } of await readWaitedResults(ports, executionId, phase, why)) {
     const ids = new Set(request.targets);
     const group = targets.filter((t) => ids.has(t.id));
-    evidence.push(...(await storeCollected(ports, executionId, phase, group, results, clock, timing)));
+    evidence.push(
+      ...(await storeCollected(ports, executionId, phase, group, results, clock, timing)),
+    );
   }
   return collectionResult(evidence);
 }
@@ -134,26 +227,41 @@ export interface ClassifiedEvidence {
  * are stale, and dropping them would let a fix that did not hold pass on untimed output.
  */
 export function windowedFromFix(bundle: EvidenceBundle, fixedAt: string): EvidenceBundle {
-  return { ...bundle, incident: { at: bundle.incident?.at ?? fixedAt, ...bundle.incident, remediatedAt: fixedAt } };
+  return {
+    ...bundle,
+    incident: { at: bundle.incident?.at ?? fixedAt, ...bundle.incident, remediatedAt: fixedAt },
+  };
 }
 
 /**
  * Classifies every stored bundle (skipping targets whose collection failed). `fixedAt`, when
  * verifying, is when the fix ran: only evidence from after it counts ({@link windowedFromFix}).
  */
-export async function classifyStored(ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook }, evidence: readonly CollectedEvidence[], verifying?: Runbook, fixedAt?: string | null): Promise<ClassifiedEvidence[]> {
+export async function classifyStored(
+  ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook },
+  evidence: readonly CollectedEvidence[],
+  verifying?: Runbook,
+  fixedAt?: string | null,
+): Promise<ClassifiedEvidence[]> {
   const out: ClassifiedEvidence[] = [];
   for (const e of evidence) {
     if (!e.ref) continue;
     const stored = await ports.evidence.get(e.ref);
     const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
-    out.push({ target: e.target, result: classifyEvidence(ports.rulebook, bundle), checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [] });
+    out.push({
+      target: e.target,
+      result: classifyEvidence(ports.rulebook, bundle),
+      checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [],
+    });
   }
   return out;
 }
 
 /** The top runbook of one target's result, with a few proving lines and the runner-up. */
-export function summarizeMatches(result: ClassificationResult, target: string): TargetClassification {
+export function summarizeMatches(
+  result: ClassificationResult,
+  target: string,
+): TargetClassification {
   const [top, second] = result.matches;
   return {
     target,
@@ -165,6 +273,9 @@ export function summarizeMatches(result: ClassificationResult, target: string): 
 }
 
 /** A runbook by id (the rulebook is small: a scan is cheaper than keeping an index in sync). */
-export function runbookOf(rulebook: CompiledRulebook, id: string | null | undefined): Runbook | undefined {
+export function runbookOf(
+  rulebook: CompiledRulebook,
+  id: string | null | undefined,
+): Runbook | undefined {
   return id ? rulebook.runbooks.find((r) => r.id === id) : undefined;
 }

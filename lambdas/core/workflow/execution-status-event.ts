@@ -13,7 +13,11 @@ export const SFN_EVENT_SOURCE = 'aws.states';
 /** The event's `detail-type`. */
 export const SFN_STATUS_DETAIL_TYPE = 'Step Functions Execution Status Change';
 /** Statuses after which the execution's own steps can no longer write its outcome. */
-export const ENDED_UNFINISHED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const satisfies readonly SfnExecutionStatus[];
+export const ENDED_UNFINISHED_STATUSES = [
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+] as const satisfies readonly SfnExecutionStatus[];
 
 /** An execution that ended without succeeding, as its status-change event reports it. */
 export interface EndedExecution {
@@ -32,7 +36,8 @@ export interface EndedExecution {
 // A Step Functions ARN: partition, region, account, then `stateMachine:<name>` or `execution:<machine>:<name>`.
 // Names exclude whitespace, brackets, wildcards and `" # % \ ^ | ~ ` $ & , ; : /` (StartExecution's rules); the
 // `:`-separated parts cannot overlap, so matching is linear.
-const ARN = /^arn:[a-z-]{2,20}:states:[a-z0-9-]{1,30}:\d{12}:[A-Za-z]{1,20}(?::[^\s:/"#%\\^|~`$&,;<>{}[\]?*]{1,80}){1,2}$/;
+const ARN =
+  /^arn:[a-z-]{2,20}:states:[a-z0-9-]{1,30}:\d{12}:[A-Za-z]{1,20}(?::[^\s:/"#%\\^|~`$&,;<>{}[\]?*]{1,80}){1,2}$/;
 const epochMs = z.number().check(z.gte(0));
 const optionalText = z.optional(z.nullable(z.string()));
 
@@ -55,24 +60,34 @@ export interface RejectedEvent {
   readonly rejected: string;
 }
 
-const cut = (text: string | null | undefined): string | undefined => (text ? text.slice(0, 500) : undefined);
+const cut = (text: string | null | undefined): string | undefined =>
+  text ? text.slice(0, 500) : undefined;
 
 /**
  * The ended execution an event reports, or why it is not one of this state machine's.
  * @example parseEndedExecution(event, 'arn:aws:states:eu-west-1:123456789012:stateMachine:Paramedic')
  */
-export function parseEndedExecution(event: unknown, stateMachineArn: string): EndedExecution | RejectedEvent {
+export function parseEndedExecution(
+  event: unknown,
+  stateMachineArn: string,
+): EndedExecution | RejectedEvent {
   const parsed = EVENT.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { rejected: `not an ended execution's status change (${issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : 'invalid'})` };
+    return {
+      rejected: `not an ended execution's status change (${issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : 'invalid'})`,
+    };
   }
   const d = parsed.data.detail;
-  if (d.stateMachineArn !== stateMachineArn) return { rejected: `an execution of another state machine (${d.stateMachineArn})` };
+  if (d.stateMachineArn !== stateMachineArn)
+    return { rejected: `an execution of another state machine (${d.stateMachineArn})` };
   // The execution ARN names its state machine: `...:execution:<machine>:<name>` under `...:stateMachine:<machine>`.
-  if (!d.executionArn.startsWith(`${stateMachineArn.replace(':stateMachine:', ':execution:')}:`)) return { rejected: 'the execution ARN does not belong to the state machine it names' };
+  if (!d.executionArn.startsWith(`${stateMachineArn.replace(':stateMachine:', ':execution:')}:`))
+    return { rejected: 'the execution ARN does not belong to the state machine it names' };
   return {
-    executionArn: d.executionArn, stateMachineArn: d.stateMachineArn, status: d.status,
+    executionArn: d.executionArn,
+    stateMachineArn: d.stateMachineArn,
+    status: d.status,
     startedAt: new Date(d.startDate).toISOString(),
     ...(typeof d.stopDate === 'number' ? { stoppedAt: new Date(d.stopDate).toISOString() } : {}),
     ...(cut(d.error) ? { error: cut(d.error)! } : {}),

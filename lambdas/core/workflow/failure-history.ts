@@ -7,22 +7,35 @@ import type { Clock, StateStore } from './ports.js';
 const FAILURE_RETENTION_SECONDS = 24 * 3600;
 
 /** The history of each target for one runbook. */
-export async function historyOf(state: StateStore, runbookId: string, targets: readonly string[]): Promise<TargetHistory[]> {
-  return Promise.all(targets.map(async (target) => {
-    const cooldown = await state.get(cooldownKey(runbookId, target));
-    const failures = await state.get(failuresKey(target));
-    return {
-      target,
-      ...(typeof cooldown?.at === 'string' ? { lastRemediatedAt: cooldown.at } : {}),
-      failures: Array.isArray(failures?.times) ? (failures.times as string[]) : [],
-    };
-  }));
+export async function historyOf(
+  state: StateStore,
+  runbookId: string,
+  targets: readonly string[],
+): Promise<TargetHistory[]> {
+  return Promise.all(
+    targets.map(async (target) => {
+      const cooldown = await state.get(cooldownKey(runbookId, target));
+      const failures = await state.get(failuresKey(target));
+      return {
+        target,
+        ...(typeof cooldown?.at === 'string' ? { lastRemediatedAt: cooldown.at } : {}),
+        failures: Array.isArray(failures?.times) ? (failures.times as string[]) : [],
+      };
+    }),
+  );
 }
 
 /** Records one failed remediation (or verification) on a target, dropping failures outside the window. */
-export async function recordFailure(state: StateStore, clock: Clock, target: string): Promise<void> {
+export async function recordFailure(
+  state: StateStore,
+  clock: Clock,
+  target: string,
+): Promise<void> {
   const key = failuresKey(target);
   const current = await state.get(key);
-  const times = recentFailures(Array.isArray(current?.times) ? (current.times as string[]) : [], clock.now());
+  const times = recentFailures(
+    Array.isArray(current?.times) ? (current.times as string[]) : [],
+    clock.now(),
+  );
   await state.put(key, { times: [...times, clock.now().toISOString()] }, FAILURE_RETENTION_SECONDS);
 }

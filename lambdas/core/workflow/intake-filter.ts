@@ -5,7 +5,10 @@
  */
 
 /** The EventBridge source and detail type of CloudWatch alarm state changes. */
-export const ALARM_STATE_CHANGE = { source: 'aws.cloudwatch', detailType: 'CloudWatch Alarm State Change' } as const;
+export const ALARM_STATE_CHANGE = {
+  source: 'aws.cloudwatch',
+  detailType: 'CloudWatch Alarm State Change',
+} as const;
 
 /** The alarm states whose transitions start a run (only entering ALARM). */
 export const INTAKE_STATES: readonly string[] = ['ALARM'];

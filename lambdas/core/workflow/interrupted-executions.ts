@@ -42,38 +42,64 @@ const DAY_MS = 24 * 3600 * 1000;
  * and older than a day. An owner on another host is never judged from here (its pid means nothing).
  * @example findInterruptedLocal(records, { host: hostname(), now: new Date(), isAlive })
  */
-export function findInterruptedLocal(running: readonly RunningExecution[], probe: LivenessProbe): InterruptedExecution[] {
+export function findInterruptedLocal(
+  running: readonly RunningExecution[],
+  probe: LivenessProbe,
+): InterruptedExecution[] {
   const out: InterruptedExecution[] = [];
   for (const execution of running) {
     const { owner } = execution;
     if (owner) {
       if (owner.host === probe.host && !probe.isAlive(owner.pid)) {
-        out.push({ executionId: execution.executionId, reason: `its runner (pid ${owner.pid} on ${owner.host}) is gone` });
+        out.push({
+          executionId: execution.executionId,
+          reason: `its runner (pid ${owner.pid} on ${owner.host}) is gone`,
+        });
       }
       continue;
     }
     const age = probe.now.getTime() - Date.parse(execution.startedAt);
     if (Number.isFinite(age) && age > (probe.ownerlessAfterMs ?? DAY_MS)) {
-      out.push({ executionId: execution.executionId, reason: `no runner recorded and started ${Math.floor(age / 3600_000)} h ago` });
+      out.push({
+        executionId: execution.executionId,
+        reason: `no runner recorded and started ${Math.floor(age / 3600_000)} h ago`,
+      });
     }
   }
   return out;
 }
 
 /** Step Functions execution statuses (DescribeExecution `status`). */
-export type SfnExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type SfnExecutionStatus =
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'ABORTED'
+  | 'PENDING_REDRIVE';
 
 /**
  * On AWS: an execution whose record is still running but whose Step Functions execution has
  * ended was interrupted (its outcome step never ran). Running or succeeded ones are left alone.
  * @example interruptedOnAws('exec-1', 'ABORTED') // { executionId: 'exec-1', reason: 'the Step Functions execution was aborted' }
  */
-export function interruptedOnAws(executionId: string, status: SfnExecutionStatus): InterruptedExecution | undefined {
+export function interruptedOnAws(
+  executionId: string,
+  status: SfnExecutionStatus,
+): InterruptedExecution | undefined {
   switch (status) {
-    case 'ABORTED': return { executionId, reason: 'the Step Functions execution was aborted' };
-    case 'TIMED_OUT': return { executionId, reason: 'the Step Functions execution timed out' };
-    case 'FAILED': return { executionId, reason: 'the Step Functions execution failed before recording an outcome' };
-    case 'PENDING_REDRIVE': return { executionId, reason: 'the Step Functions execution failed and waits for a redrive' };
-    default: return undefined;
+    case 'ABORTED':
+      return { executionId, reason: 'the Step Functions execution was aborted' };
+    case 'TIMED_OUT':
+      return { executionId, reason: 'the Step Functions execution timed out' };
+    case 'FAILED':
+      return {
+        executionId,
+        reason: 'the Step Functions execution failed before recording an outcome',
+      };
+    case 'PENDING_REDRIVE':
+      return { executionId, reason: 'the Step Functions execution failed and waits for a redrive' };
+    default:
+      return undefined;
   }
 }

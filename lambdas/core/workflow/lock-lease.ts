@@ -20,15 +20,26 @@ export function lockTtlFor(approvalTimeoutSeconds: number): number {
 
 /** The execution lost a target's lock (it expired and another execution holds it): nothing was changed. */
 export class LockLostError extends Error {
-  constructor(readonly task: string, readonly target: string) {
-    super(`${task}: the lock on ${target} expired and another execution holds it; nothing was changed by this step. Check that execution's audit trail, then run again if still needed`);
+  constructor(
+    readonly task: string,
+    readonly target: string,
+  ) {
+    super(
+      `${task}: the lock on ${target} expired and another execution holds it; nothing was changed by this step. Check that execution's audit trail, then run again if still needed`,
+    );
     this.name = 'LockLostError';
   }
 }
 
 /** Extends every target's lock by the configured TTL; throws {@link LockLostError} when one is held by another execution. */
-export async function renewLocks(ports: Pick<WorkflowPorts, 'locks' | 'config'>, task: string, executionId: string, intake: IntakeResult): Promise<void> {
+export async function renewLocks(
+  ports: Pick<WorkflowPorts, 'locks' | 'config'>,
+  task: string,
+  executionId: string,
+  intake: IntakeResult,
+): Promise<void> {
   for (const id of intake.targets.map((t) => t.id).sort()) {
-    if (!(await ports.locks.acquire(lockKey(id), executionId, ports.config.lockTtlSeconds))) throw new LockLostError(task, id);
+    if (!(await ports.locks.acquire(lockKey(id), executionId, ports.config.lockTtlSeconds)))
+      throw new LockLostError(task, id);
   }
 }

@@ -8,7 +8,9 @@
  */
 
 /** What a query pins: the dimension equalities of its WHERE clause, or why it pins nothing. */
-export type QueryDimensions = { readonly dimensions: Readonly<Record<string, string>> } | { readonly reason: string };
+export type QueryDimensions =
+  | { readonly dimensions: Readonly<Record<string, string>> }
+  | { readonly reason: string };
 
 /** Longest query read (CloudWatch allows 2,048 characters in an alarm's expression). */
 export const MAX_QUERY_CHARS = 2048;
@@ -26,19 +28,26 @@ function tokenize(query: string): Token[] | undefined {
   let i = 0;
   while (i < query.length) {
     const c = query[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    if (c === '\'' || c === '"') {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
       // '' inside a string is a quote (SQL); the closing quote is the first single one.
       let text = '';
       let j = i + 1;
       for (;;) {
         if (j >= query.length) return undefined;
-        if (query[j] === c && query[j + 1] === c) { text += c; j += 2; continue; }
+        if (query[j] === c && query[j + 1] === c) {
+          text += c;
+          j += 2;
+          continue;
+        }
         if (query[j] === c) break;
         text += query[j];
         j++;
       }
-      tokens.push({ kind: c === '\'' ? 'string' : 'word', text });
+      tokens.push({ kind: c === "'" ? 'string' : 'word', text });
       i = j + 1;
       continue;
     }
@@ -50,7 +59,11 @@ function tokenize(query: string): Token[] | undefined {
       continue;
     }
     const two = query.slice(i, i + 2);
-    if (two === '!=' || two === '<>' || two === '<=' || two === '>=') { tokens.push({ kind: 'op', text: two }); i += 2; continue; }
+    if (two === '!=' || two === '<>' || two === '<=' || two === '>=') {
+      tokens.push({ kind: 'op', text: two });
+      i += 2;
+      continue;
+    }
     tokens.push({ kind: 'op', text: c });
     i++;
   }
@@ -65,7 +78,10 @@ const CLAUSE_END = new Set(['GROUP', 'ORDER', 'LIMIT']);
  * @example queryDimensions("SELECT MAX(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) WHERE InstanceId = 'i-0123456789abcdef0'") // { dimensions: { InstanceId: 'i-0123456789abcdef0' } }
  */
 export function queryDimensions(query: string): QueryDimensions {
-  if (query.length > MAX_QUERY_CHARS) return { reason: `a Metrics Insights query longer than ${MAX_QUERY_CHARS} characters is not read` };
+  if (query.length > MAX_QUERY_CHARS)
+    return {
+      reason: `a Metrics Insights query longer than ${MAX_QUERY_CHARS} characters is not read`,
+    };
   const tokens = tokenize(query);
   if (!tokens) return { reason: 'a Metrics Insights query with an unterminated quote' };
   const where = tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'WHERE');
@@ -77,12 +93,18 @@ export function queryDimensions(query: string): QueryDimensions {
   for (;;) {
     const [name, op, value, next] = [tokens[i], tokens[i + 1], tokens[i + 2], tokens[i + 3]];
     if (name?.kind !== 'word' || op?.kind !== 'op' || op.text !== '=' || value?.kind !== 'string') {
-      return { reason: 'a Metrics Insights query whose WHERE clause is not Dimension = \'value\' terms joined by AND names no single target' };
+      return {
+        reason:
+          "a Metrics Insights query whose WHERE clause is not Dimension = 'value' terms joined by AND names no single target",
+      };
     }
     dimensions[name.text] = value.text;
     if (!next || (next.kind === 'word' && CLAUSE_END.has(next.text.toUpperCase()))) break;
     if (next.kind !== 'word' || next.text.toUpperCase() !== 'AND') {
-      return { reason: 'a Metrics Insights query whose WHERE clause is not Dimension = \'value\' terms joined by AND names no single target' };
+      return {
+        reason:
+          "a Metrics Insights query whose WHERE clause is not Dimension = 'value' terms joined by AND names no single target",
+      };
     }
     i += 4;
   }

@@ -15,7 +15,17 @@ export interface EvidenceRef {
 }
 
 /** The final outcome of an execution (on the audit trail's `completed` entry). */
-export type AuditOutcome = 'remediated' | 'dry-run' | 'reported' | 'rejected' | 'timed-out' | 'escalated' | 'unclassified' | 'skipped' | 'failed' | 'interrupted';
+export type AuditOutcome =
+  | 'remediated'
+  | 'dry-run'
+  | 'reported'
+  | 'rejected'
+  | 'timed-out'
+  | 'escalated'
+  | 'unclassified'
+  | 'skipped'
+  | 'failed'
+  | 'interrupted';
 
 /** Recorded evidence to classify instead of running a collector. */
 export interface ReplaySource {
@@ -108,7 +118,12 @@ export interface CollectedEvidence {
   /** Names of the bundle's sections (what was collected), when stored. */
   readonly sectionNames?: readonly string[];
   /** EKS targets: each source of the incident bundle (the node's SSM collector, the Kubernetes API) and how it went. */
-  readonly sources?: readonly { readonly kind: 'ssm-command' | 'kubernetes-api'; readonly status: 'collected' | 'partial' | 'failed'; readonly error?: string; readonly failedSections?: readonly string[] }[];
+  readonly sources?: readonly {
+    readonly kind: 'ssm-command' | 'kubernetes-api';
+    readonly status: 'collected' | 'partial' | 'failed';
+    readonly error?: string;
+    readonly failedSections?: readonly string[];
+  }[];
 }
 
 /** Result of Collect (and of the collection half of Verify). */
@@ -123,7 +138,11 @@ export interface TargetClassification {
   readonly target: string;
   readonly runbookId: string | null;
   readonly confidence: number;
-  readonly evidence: readonly { readonly section: string; readonly line: number; readonly text: string }[];
+  readonly evidence: readonly {
+    readonly section: string;
+    readonly line: number;
+    readonly text: string;
+  }[];
   /** Second-best runbook, to explain "why not the runner-up". */
   readonly runnerUp?: { readonly runbookId: string; readonly confidence: number };
 }
@@ -136,7 +155,14 @@ export interface ClassificationSummary {
 }
 
 /** What the planner decided. */
-export type PlanDecision = 'automatic' | 'approval' | 'report-only' | 'dry-run' | 'skip' | 'escalate' | 'unclassified';
+export type PlanDecision =
+  | 'automatic'
+  | 'approval'
+  | 'report-only'
+  | 'dry-run'
+  | 'skip'
+  | 'escalate'
+  | 'unclassified';
 
 /** One invocation of a step on one target, with parameters already validated. */
 export interface StepInvocation {
@@ -166,7 +192,11 @@ export interface PreconditionResult {
   readonly target: string;
   readonly held: boolean | null;
   /** Lines that matched the precondition's expression. */
-  readonly evidence: readonly { readonly section: string; readonly line: number; readonly text: string }[];
+  readonly evidence: readonly {
+    readonly section: string;
+    readonly line: number;
+    readonly text: string;
+  }[];
 }
 
 /** The plan: what would run, where, and why it may (or may not). */
@@ -244,7 +274,11 @@ export interface RollbackRecord {
   /** `rolled-back`: every undo succeeded; `partial`: one failed (its outcomes say which). */
   readonly status: 'rolled-back' | 'partial';
   readonly reason: string;
-  readonly steps: readonly { readonly undoes: number; readonly action: string; readonly outcomes: readonly StepOutcome[] }[];
+  readonly steps: readonly {
+    readonly undoes: number;
+    readonly action: string;
+    readonly outcomes: readonly StepOutcome[];
+  }[];
 }
 
 /** Result of Verify. */

@@ -11,12 +11,18 @@ export function decideOutcome(state: WorkflowState): AuditOutcome {
   const plan = state.plan;
   if (!plan) return 'failed';
   switch (plan.decision) {
-    case 'unclassified': return 'unclassified';
-    case 'dry-run': return 'dry-run';
-    case 'report-only': return 'reported';
-    case 'skip': return 'skipped';
-    case 'escalate': return 'escalated';
-    default: break;
+    case 'unclassified':
+      return 'unclassified';
+    case 'dry-run':
+      return 'dry-run';
+    case 'report-only':
+      return 'reported';
+    case 'skip':
+      return 'skipped';
+    case 'escalate':
+      return 'escalated';
+    default:
+      break;
   }
   if (plan.decision === 'approval') {
     if (!state.approval) return 'failed';

@@ -5,7 +5,12 @@
  * the local command runner). The core never reads a clock or the environment itself.
  */
 import type { CallerIdentity } from './caller-identity.js';
-import type { AuditEntry, AuditEntryInput, AuditFilter, ChainReport } from '../audit/audit-entry.js';
+import type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditFilter,
+  ChainReport,
+} from '../audit/audit-entry.js';
 import type { ExecutionEventPublisher } from '../events/execution-events.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { CommandRunner, DeferredCommandRunner } from '../collection/command-runner.js';
@@ -17,9 +22,23 @@ import type { DiagnosisBaseline, StateCheck } from '../kubernetes/state-checks.j
 import type { ActionTarget } from '../remediation/catalog.js';
 import type { WorkflowConfig } from './config.js';
 import type { StateDocumentStore } from './state-by-reference.js';
-import type { ApprovalDecision, ClassificationSummary, CollectedEvidence, EvidenceRef, Plan, PlannedStep, StepOutcome, Target } from './model.js';
+import type {
+  ApprovalDecision,
+  ClassificationSummary,
+  CollectedEvidence,
+  EvidenceRef,
+  Plan,
+  PlannedStep,
+  StepOutcome,
+  Target,
+} from './model.js';
 
-export type { CommandRunner, CommandRequest, CommandResult, CommandStatus } from '../collection/command-runner.js';
+export type {
+  CommandRunner,
+  CommandRequest,
+  CommandResult,
+  CommandStatus,
+} from '../collection/command-runner.js';
 
 /** Time, injected. */
 export interface Clock {
@@ -66,12 +85,20 @@ export interface StateStore {
 
 /** Outbound messages: approval requests, escalations, reports. */
 export interface Notifier {
-  notify(message: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }): Promise<void>;
+  notify(message: {
+    subject: string;
+    body: string;
+    kind: 'approval' | 'escalation' | 'report';
+  }): Promise<void>;
 }
 
 /** Runs one planned step on its targets; one executor per kind of action target. */
 export interface ActionExecutor {
-  execute(step: PlannedStep, targets: readonly Target[], context: { readonly executionId: string }): Promise<readonly StepOutcome[]>;
+  execute(
+    step: PlannedStep,
+    targets: readonly Target[],
+    context: { readonly executionId: string },
+  ): Promise<readonly StepOutcome[]>;
 }
 
 /** An account and region a target lives in (a spoke of a hub deployment; see targets.ts). */
@@ -87,7 +114,11 @@ export interface TargetLocation {
 export interface TargetDirectory {
   instancesOfGroup(name: string, location?: TargetLocation): Promise<readonly string[]>;
   /** The EC2 instance behind a node, or undefined when unknown. */
-  instanceOfNode(cluster: string, node: string, location?: TargetLocation): Promise<string | undefined>;
+  instanceOfNode(
+    cluster: string,
+    node: string,
+    location?: TargetLocation,
+  ): Promise<string | undefined>;
   /** The EC2 instance with this private DNS name, or undefined when unknown. */
   instanceOfPrivateDnsName?(name: string, location?: TargetLocation): Promise<string | undefined>;
 }
@@ -135,7 +166,10 @@ export interface ClusterLocation {
  */
 export interface ClusterPort {
   /** Container Insights dimension sets -> node and pod targets (providerID, workload pods), on the clusters of `location` (absent: the deployment's own). */
-  resolve(dimensions: readonly Readonly<Record<string, string>>[], location?: TargetLocation): Promise<KubernetesTargetResolution>;
+  resolve(
+    dimensions: readonly Readonly<Record<string, string>>[],
+    location?: TargetLocation,
+  ): Promise<KubernetesTargetResolution>;
   /** The cluster's `k8s.*` view of one target, to join with the node's SSM evidence. */
   read(target: ClusterLocation): Promise<EvidencePart>;
   /** Verify: re-reads the node condition / pod state the diagnosis rested on and judges it. */

@@ -6,23 +6,44 @@
  * AWS large results then travelled inline into States.DataLimitExceeded).
  */
 import type { Clock, WorkflowPorts } from './ports.js';
-import { auditWithLargeDataByReference, loadReferencedState, storeLargeResult } from './state-by-reference.js';
+import {
+  auditWithLargeDataByReference,
+  loadReferencedState,
+  storeLargeResult,
+} from './state-by-reference.js';
 import { executionName, parseTaskInput, type TaskInput } from './task-input.js';
 import type { WorkflowTaskName } from './task-names.js';
 
 /** A step over the full set of ports (each step declares a narrower one, which WorkflowPorts satisfies). */
-export type WorkflowStep = (input: TaskInput, ports: WorkflowPorts, clock: Clock) => Promise<unknown>;
+export type WorkflowStep = (
+  input: TaskInput,
+  ports: WorkflowPorts,
+  clock: Clock,
+) => Promise<unknown>;
 
 /**
  * Runs `step` as Task `task` on the raw input Step Functions (or the local runner) passed.
  * @example await runStep('Plan', runPlan, { executionId, state }, ports, clock)
  */
-export async function runStep(task: WorkflowTaskName, step: WorkflowStep, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
+export async function runStep(
+  task: WorkflowTaskName,
+  step: WorkflowStep,
+  raw: unknown,
+  ports: WorkflowPorts,
+  clock: Clock,
+): Promise<unknown> {
   const input = parseTaskInput(task, raw);
   const store = ports.stateDocuments;
   if (!store) return step(input, ports, clock);
   const execution = executionName(input.executionId);
-  const byReference = { ...ports, audit: auditWithLargeDataByReference(ports.audit, store, execution) };
-  const result = await step({ ...input, state: await loadReferencedState(store, input.state) }, byReference, clock);
+  const byReference = {
+    ...ports,
+    audit: auditWithLargeDataByReference(ports.audit, store, execution),
+  };
+  const result = await step(
+    { ...input, state: await loadReferencedState(store, input.state) },
+    byReference,
+    clock,
+  );
   return storeLargeResult(store, execution, task, result);
 }

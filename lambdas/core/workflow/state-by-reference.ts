@@ -33,7 +33,12 @@ export interface ResultSummary {
 export function isResultSummary(value: unknown): value is ResultSummary {
   if (typeof value !== 'object' || value === null) return false;
   const ref = (value as { stateRef?: unknown }).stateRef;
-  return typeof ref === 'object' && ref !== null && typeof (ref as EvidenceRef).uri === 'string' && typeof (ref as EvidenceRef).sha256 === 'string';
+  return (
+    typeof ref === 'object' &&
+    ref !== null &&
+    typeof (ref as EvidenceRef).uri === 'string' &&
+    typeof (ref as EvidenceRef).sha256 === 'string'
+  );
 }
 
 /** Size of a value as the state machine counts it (UTF-8 JSON). */
@@ -42,13 +47,17 @@ export function jsonBytes(value: unknown): number {
 }
 
 /** The summary of a result: its scalar fields (strings cut to 256 characters), array lengths, the reference. */
-export function summarizeResult(result: Record<string, unknown>, stateRef: EvidenceRef): ResultSummary {
+export function summarizeResult(
+  result: Record<string, unknown>,
+  stateRef: EvidenceRef,
+): ResultSummary {
   const scalars: Record<string, unknown> = {};
   const counts: Record<string, number> = {};
   for (const [key, value] of Object.entries(result)) {
     if (Array.isArray(value)) counts[key] = value.length;
     else if (typeof value === 'string') scalars[key] = value.slice(0, 256);
-    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) scalars[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+      scalars[key] = value;
   }
   return { ...scalars, counts, stateRef };
 }
@@ -58,15 +67,34 @@ export function summarizeResult(result: Record<string, unknown>, stateRef: Evide
  * `executions/<execution>/state/<task>/`).
  * @example await storeLargeResult(store, 'run-1', 'Classify', classification)
  */
-export async function storeLargeResult(store: StateDocumentStore, execution: string, task: string, result: unknown): Promise<unknown> {
-  if (typeof result !== 'object' || result === null || Array.isArray(result) || jsonBytes(result) <= INLINE_RESULT_LIMIT_BYTES) return result;
+export async function storeLargeResult(
+  store: StateDocumentStore,
+  execution: string,
+  task: string,
+  result: unknown,
+): Promise<unknown> {
+  if (
+    typeof result !== 'object' ||
+    result === null ||
+    Array.isArray(result) ||
+    jsonBytes(result) <= INLINE_RESULT_LIMIT_BYTES
+  )
+    return result;
   const ref = await store.put(`executions/${execution}/state/${task}`, result);
   return summarizeResult(result as Record<string, unknown>, ref);
 }
 
 /** The state with every stored result read back in place of its summary. */
-export async function loadReferencedState(store: StateDocumentStore, state: WorkflowState): Promise<WorkflowState> {
-  const entries = await Promise.all(Object.entries(state).map(async ([key, value]) => [key, isResultSummary(value) ? await store.get(value.stateRef) : value] as const));
+export async function loadReferencedState(
+  store: StateDocumentStore,
+  state: WorkflowState,
+): Promise<WorkflowState> {
+  const entries = await Promise.all(
+    Object.entries(state).map(
+      async ([key, value]) =>
+        [key, isResultSummary(value) ? await store.get(value.stateRef) : value] as const,
+    ),
+  );
   return Object.fromEntries(entries) as WorkflowState;
 }
 
@@ -78,13 +106,26 @@ export const INLINE_AUDIT_DATA_LIMIT_BYTES = 64 * 1024;
  * {@link INLINE_AUDIT_DATA_LIMIT_BYTES} (the `collected` or `classified` entry of a large fleet) keeps
  * its summary and `stateRef` in the chain; the chain hashes the reference, whose sha256 pins the payload.
  */
-export function auditWithLargeDataByReference(audit: AuditStore, store: StateDocumentStore, execution: string): AuditStore {
+export function auditWithLargeDataByReference(
+  audit: AuditStore,
+  store: StateDocumentStore,
+  execution: string,
+): AuditStore {
   return {
     append: async (entry) => {
       const data = (entry as { data?: unknown }).data;
-      if (typeof data !== 'object' || data === null || Array.isArray(data) || jsonBytes(data) <= INLINE_AUDIT_DATA_LIMIT_BYTES) return audit.append(entry);
+      if (
+        typeof data !== 'object' ||
+        data === null ||
+        Array.isArray(data) ||
+        jsonBytes(data) <= INLINE_AUDIT_DATA_LIMIT_BYTES
+      )
+        return audit.append(entry);
       const ref = await store.put(`executions/${execution}/audit/${entry.type}`, data);
-      return audit.append({ ...entry, data: summarizeResult(data as Record<string, unknown>, ref) } as unknown as typeof entry);
+      return audit.append({
+        ...entry,
+        data: summarizeResult(data as Record<string, unknown>, ref),
+      } as unknown as typeof entry);
     },
     execution: (executionId) => audit.execution(executionId),
     list: (filter) => audit.list(filter),

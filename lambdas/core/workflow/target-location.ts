@@ -13,15 +13,23 @@ export const ACCOUNT_PATTERN = /^\d{12}$/;
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The location of a well-formed account and region, or undefined (an alarm without them, a malformed value). */
-export function locationOf(account: string | undefined, region: string | undefined): TargetLocation | undefined {
-  return account && region && ACCOUNT_PATTERN.test(account) && REGION_PATTERN.test(region) ? { account, region } : undefined;
+export function locationOf(
+  account: string | undefined,
+  region: string | undefined,
+): TargetLocation | undefined {
+  return account && region && ACCOUNT_PATTERN.test(account) && REGION_PATTERN.test(region)
+    ? { account, region }
+    : undefined;
 }
 
 /**
  * Splits `aws://<account>/<region>/<rest>` into its location and the rest; other strings are returned whole.
  * @example splitLocation('aws://111111111111/eu-west-1/i-0abc12345678') // { location: {…}, rest: 'i-0abc12345678' }
  */
-export function splitLocation(target: string): { readonly location?: TargetLocation; readonly rest: string } {
+export function splitLocation(target: string): {
+  readonly location?: TargetLocation;
+  readonly rest: string;
+} {
   const m = /^aws:\/\/(\d{12})\/([a-z0-9-]+)\/(.+)$/.exec(target);
   const location = m ? locationOf(m[1], m[2]) : undefined;
   return location ? { location, rest: m![3]! } : { rest: target };
@@ -33,12 +41,16 @@ export function locationPrefix(location: TargetLocation | undefined): string {
 }
 
 /** The location of a target, when it has one. */
-export function targetLocation(target: Pick<Target, 'account' | 'region'>): TargetLocation | undefined {
+export function targetLocation(
+  target: Pick<Target, 'account' | 'region'>,
+): TargetLocation | undefined {
   return locationOf(target.account, target.region);
 }
 
 /** The `locations` of a command request: each located target's account and region (undefined when none is located). */
-export function commandLocations(targets: readonly Target[]): Record<string, TargetLocation> | undefined {
+export function commandLocations(
+  targets: readonly Target[],
+): Record<string, TargetLocation> | undefined {
   const located = targets.flatMap((t) => {
     const l = targetLocation(t);
     return l ? [[t.id, l] as const] : [];

@@ -24,7 +24,12 @@ export type TargetSpec = (
   | { readonly kind: 'local'; readonly platform: Platform }
   | { readonly kind: 'instance'; readonly instanceId: string; readonly platform: Platform }
   | { readonly kind: 'auto-scaling-group'; readonly name: string; readonly platform: Platform }
-  | { readonly kind: 'eks-node'; readonly cluster: string; readonly node: string; readonly instanceId?: string }
+  | {
+      readonly kind: 'eks-node';
+      readonly cluster: string;
+      readonly node: string;
+      readonly instanceId?: string;
+    }
   | { readonly kind: 'private-dns'; readonly name: string; readonly platform: Platform }
 ) & { readonly location?: TargetLocation };
 
@@ -37,10 +42,12 @@ export const CLUSTER_NAME_PATTERN = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 /** Auto Scaling group names as we accept them (API data only, never a shell). */
 export const ASG_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@+=/-]{0,254}$/;
 /** EC2 private DNS names: `ip-10-0-1-23.ec2.internal` (us-east-1) or `ip-10-0-1-23.<region>.compute.internal`. */
-export const PRIVATE_DNS_PATTERN = /^ip-(\d{1,3}-){3}\d{1,3}\.(ec2|[a-z]{2}(-[a-z]+)+-\d\.compute)\.internal$/;
+export const PRIVATE_DNS_PATTERN =
+  /^ip-(\d{1,3}-){3}\d{1,3}\.(ec2|[a-z]{2}(-[a-z]+)+-\d\.compute)\.internal$/;
 
 /** The accepted forms, for error messages and help texts. */
-export const TARGET_GRAMMAR = 'local, i-<instance id>, asg:<group>, eks:<cluster>/<node>, or an EC2 private DNS name (ip-10-0-1-23.ec2.internal), each but local optionally after aws://<account>/<region>/';
+export const TARGET_GRAMMAR =
+  'local, i-<instance id>, asg:<group>, eks:<cluster>/<node>, or an EC2 private DNS name (ip-10-0-1-23.ec2.internal), each but local optionally after aws://<account>/<region>/';
 
 /** A target string outside the grammar; the message is one line naming the grammar. */
 export class TargetGrammarError extends Error {
@@ -73,7 +80,14 @@ function parseLocalTarget(target: string, platform: Platform): TargetSpec {
   }
   if (target.startsWith('eks:')) {
     const [cluster, node, ...rest] = target.slice(4).split('/');
-    if (rest.length === 0 && cluster && node && CLUSTER_NAME_PATTERN.test(cluster) && NODE_NAME_PATTERN.test(node)) return { kind: 'eks-node', cluster, node };
+    if (
+      rest.length === 0 &&
+      cluster &&
+      node &&
+      CLUSTER_NAME_PATTERN.test(cluster) &&
+      NODE_NAME_PATTERN.test(node)
+    )
+      return { kind: 'eks-node', cluster, node };
   }
   throw new TargetGrammarError(target);
 }
@@ -85,11 +99,16 @@ export function formatTarget(spec: TargetSpec): string {
 
 function formatLocalTarget(spec: TargetSpec): string {
   switch (spec.kind) {
-    case 'local': return 'local';
-    case 'instance': return spec.instanceId;
-    case 'auto-scaling-group': return `asg:${spec.name}`;
-    case 'eks-node': return `eks:${spec.cluster}/${spec.node}`;
-    case 'private-dns': return spec.name;
+    case 'local':
+      return 'local';
+    case 'instance':
+      return spec.instanceId;
+    case 'auto-scaling-group':
+      return `asg:${spec.name}`;
+    case 'eks-node':
+      return `eks:${spec.cluster}/${spec.node}`;
+    case 'private-dns':
+      return spec.name;
   }
 }
 
@@ -99,7 +118,11 @@ function formatLocalTarget(spec: TargetSpec): string {
  * cluster. Values that do not match the strict patterns are dropped; duplicates collapse.
  * @example resolveAlarmTargets([{ InstanceId: 'i-0abc12345678' }]) // [{ kind: 'instance', ... }]
  */
-export function resolveAlarmTargets(dimensions: readonly Readonly<Record<string, string>>[], eksClusters: readonly string[] = [], location?: TargetLocation): TargetSpec[] {
+export function resolveAlarmTargets(
+  dimensions: readonly Readonly<Record<string, string>>[],
+  eksClusters: readonly string[] = [],
+  location?: TargetLocation,
+): TargetSpec[] {
   const out = new Map<string, TargetSpec>();
   const add = (spec: TargetSpec): void => {
     const located = location ? { ...spec, location } : spec;
@@ -109,7 +132,8 @@ export function resolveAlarmTargets(dimensions: readonly Readonly<Record<string,
   for (const d of dimensions) {
     const cluster = d.ClusterName;
     const node = d.NodeName;
-    const instanceId = d.InstanceId && INSTANCE_ID_PATTERN.test(d.InstanceId) ? d.InstanceId : undefined;
+    const instanceId =
+      d.InstanceId && INSTANCE_ID_PATTERN.test(d.InstanceId) ? d.InstanceId : undefined;
     if (cluster && node && CLUSTER_NAME_PATTERN.test(cluster) && NODE_NAME_PATTERN.test(node)) {
       add({ kind: 'eks-node', cluster, node, ...(instanceId ? { instanceId } : {}) });
       continue;
@@ -126,39 +150,72 @@ export function resolveAlarmTargets(dimensions: readonly Readonly<Record<string,
  * The targets a CloudWatch alarm event names (what Intake resolves, before expansion).
  * @throws AlarmEventError when the event is not a usable alarm state change.
  */
-export function alarmEventTargets(event: unknown, eksClusters: readonly string[] = []): TargetSpec[] {
+export function alarmEventTargets(
+  event: unknown,
+  eksClusters: readonly string[] = [],
+): TargetSpec[] {
   return resolveAlarmTargets(normalizeAlarmEvent(event).dimensions, eksClusters);
 }
 
-async function expandOne(spec: TargetSpec, directory: TargetDirectory | undefined): Promise<Target[]> {
+async function expandOne(
+  spec: TargetSpec,
+  directory: TargetDirectory | undefined,
+): Promise<Target[]> {
   const { location } = spec;
   switch (spec.kind) {
-    case 'local': return [{ id: 'local', platform: spec.platform }];
-    case 'instance': return [{ id: spec.instanceId, platform: spec.platform, instanceId: spec.instanceId }];
+    case 'local':
+      return [{ id: 'local', platform: spec.platform }];
+    case 'instance':
+      return [{ id: spec.instanceId, platform: spec.platform, instanceId: spec.instanceId }];
     case 'auto-scaling-group': {
       const ids = directory ? await directory.instancesOfGroup(spec.name, location) : [];
       return ids.map((id) => ({ id, platform: spec.platform, instanceId: id }));
     }
     case 'eks-node': {
-      const instanceId = spec.instanceId ?? (await directory?.instanceOfNode(spec.cluster, spec.node, location));
-      return [{ id: instanceId ?? spec.node, platform: 'eks', cluster: spec.cluster, node: spec.node, ...(instanceId ? { instanceId } : {}) }];
+      const instanceId =
+        spec.instanceId ?? (await directory?.instanceOfNode(spec.cluster, spec.node, location));
+      return [
+        {
+          id: instanceId ?? spec.node,
+          platform: 'eks',
+          cluster: spec.cluster,
+          node: spec.node,
+          ...(instanceId ? { instanceId } : {}),
+        },
+      ];
     }
     case 'private-dns': {
       const instanceId = await directory?.instanceOfPrivateDnsName?.(spec.name, location);
-      return [{ id: instanceId ?? spec.name, platform: spec.platform, ...(instanceId ? { instanceId } : {}) }];
+      return [
+        {
+          id: instanceId ?? spec.name,
+          platform: spec.platform,
+          ...(instanceId ? { instanceId } : {}),
+        },
+      ];
     }
   }
 }
 
 /** The targets of a spec, carrying its location (a spoke account's targets say where they are). */
-async function expandLocated(spec: TargetSpec, directory: TargetDirectory | undefined): Promise<Target[]> {
+async function expandLocated(
+  spec: TargetSpec,
+  directory: TargetDirectory | undefined,
+): Promise<Target[]> {
   const targets = await expandOne(spec, directory);
-  return spec.location ? targets.map((t) => ({ ...t, account: spec.location!.account, region: spec.location!.region })) : targets;
+  return spec.location
+    ? targets.map((t) => ({ ...t, account: spec.location!.account, region: spec.location!.region }))
+    : targets;
 }
 
 /** Expands specs into targets (groups into instances, names into their instances), de-duplicated, at most `max`. */
-export async function expandTargets(specs: readonly TargetSpec[], directory: TargetDirectory | undefined, max: number): Promise<Target[]> {
+export async function expandTargets(
+  specs: readonly TargetSpec[],
+  directory: TargetDirectory | undefined,
+  max: number,
+): Promise<Target[]> {
   const out = new Map<string, Target>();
-  for (const spec of specs) for (const t of await expandLocated(spec, directory)) if (!out.has(t.id)) out.set(t.id, t);
+  for (const spec of specs)
+    for (const t of await expandLocated(spec, directory)) if (!out.has(t.id)) out.set(t.id, t);
   return [...out.values()].slice(0, max);
 }

@@ -27,17 +27,34 @@ export class TaskInputError extends Error {
  * @throws TaskInputError naming what is missing.
  */
 export function parseTaskInput(task: string, raw: unknown): TaskInput {
-  const input = typeof raw === 'object' && raw !== null && 'Payload' in raw && 'FunctionName' in raw ? (raw as { Payload: unknown }).Payload : raw;
-  if (typeof input !== 'object' || input === null) throw new TaskInputError(task, 'expected {"executionId","state"} from the state machine');
+  const input =
+    typeof raw === 'object' && raw !== null && 'Payload' in raw && 'FunctionName' in raw
+      ? (raw as { Payload: unknown }).Payload
+      : raw;
+  if (typeof input !== 'object' || input === null)
+    throw new TaskInputError(task, 'expected {"executionId","state"} from the state machine');
   const o = input as Record<string, unknown>;
-  if (typeof o.executionId !== 'string' || o.executionId.length === 0) throw new TaskInputError(task, 'missing executionId ($$.Execution.Id); locally pass context.Execution.Id to run()');
-  if (typeof o.state !== 'object' || o.state === null) throw new TaskInputError(task, 'missing state ($)');
-  return { executionId: o.executionId, state: o.state as WorkflowState, ...(typeof o.taskToken === 'string' ? { taskToken: o.taskToken } : {}) };
+  if (typeof o.executionId !== 'string' || o.executionId.length === 0)
+    throw new TaskInputError(
+      task,
+      'missing executionId ($$.Execution.Id); locally pass context.Execution.Id to run()',
+    );
+  if (typeof o.state !== 'object' || o.state === null)
+    throw new TaskInputError(task, 'missing state ($)');
+  return {
+    executionId: o.executionId,
+    state: o.state as WorkflowState,
+    ...(typeof o.taskToken === 'string' ? { taskToken: o.taskToken } : {}),
+  };
 }
 
 /** A field an earlier step must have put in the state; its absence means the definition and the steps disagree. */
 export function requireState<T>(task: string, value: T | undefined, what: string): T {
-  if (value === undefined) throw new TaskInputError(task, `state has no ${what}: the state machine definition and the steps disagree`);
+  if (value === undefined)
+    throw new TaskInputError(
+      task,
+      `state has no ${what}: the state machine definition and the steps disagree`,
+    );
   return value;
 }
 

@@ -2,8 +2,20 @@
 
 /** Names of the Task states, which are also the keys of the step registry (steps/index.ts). */
 export const WORKFLOW_TASK_NAMES = [
-  'Intake', 'AcquireLock', 'CollectSend', 'Collect', 'Classify', 'Plan', 'RequestApproval', 'RecordApproval',
-  'RemediateStep', 'VerifySend', 'Verify', 'Escalate', 'ReleaseLock', 'Complete',
+  'Intake',
+  'AcquireLock',
+  'CollectSend',
+  'Collect',
+  'Classify',
+  'Plan',
+  'RequestApproval',
+  'RecordApproval',
+  'RemediateStep',
+  'VerifySend',
+  'Verify',
+  'Escalate',
+  'ReleaseLock',
+  'Complete',
 ] as const;
 /** One of {@link WORKFLOW_TASK_NAMES}. */
 export type WorkflowTaskName = (typeof WORKFLOW_TASK_NAMES)[number];

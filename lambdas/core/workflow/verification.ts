@@ -26,7 +26,11 @@ export interface VerificationInput {
   /** The runbook's verify.checks that did not hold on a target's new evidence. */
   readonly failedChecks?: readonly { readonly target: string; readonly description: string }[];
   /** Checks that could not be decided (their evidence was not collected or not readable): not a pass. */
-  readonly unknownChecks?: readonly { readonly target: string; readonly description: string; readonly observed?: string }[];
+  readonly unknownChecks?: readonly {
+    readonly target: string;
+    readonly description: string;
+    readonly observed?: string;
+  }[];
 }
 
 /** The verdict and its reason. */
@@ -38,28 +42,60 @@ export interface VerificationDecision {
 
 /** Decides whether the fix worked. */
 export function decideVerification(input: VerificationInput): VerificationDecision {
-  const stillMatching = input.matches.filter((m) => m.runbookIds.includes(input.runbook.id)).map((m) => m.target);
+  const stillMatching = input.matches
+    .filter((m) => m.runbookIds.includes(input.runbook.id))
+    .map((m) => m.target);
   if (input.uncollected.length > 0) {
-    return { cleared: false, reason: `could not collect evidence again from ${input.uncollected.join(', ')}`, stillMatching };
+    return {
+      cleared: false,
+      reason: `could not collect evidence again from ${input.uncollected.join(', ')}`,
+      stillMatching,
+    };
   }
   if (input.runbook.verify.expectCleared && stillMatching.length > 0) {
-    return { cleared: false, reason: `${input.runbook.id} still matches the new evidence of ${stillMatching.join(', ')}`, stillMatching };
+    return {
+      cleared: false,
+      reason: `${input.runbook.id} still matches the new evidence of ${stillMatching.join(', ')}`,
+      stillMatching,
+    };
   }
   const failed = input.failedChecks ?? [];
   if (failed.length > 0) {
-    return { cleared: false, reason: `verification check failed: ${failed.map((f) => `${f.description} (${f.target})`).join('; ')}`, stillMatching };
+    return {
+      cleared: false,
+      reason: `verification check failed: ${failed.map((f) => `${f.description} (${f.target})`).join('; ')}`,
+      stillMatching,
+    };
   }
   const unknown = input.unknownChecks ?? [];
   if (unknown.length > 0) {
-    return { cleared: false, reason: `could not verify: ${unknown.map((u) => `${u.description} (${u.target}${u.observed ? `: ${u.observed.slice(0, 200)}` : ''})`).join('; ')}`.slice(0, 2000), stillMatching };
+    return {
+      cleared: false,
+      reason:
+        `could not verify: ${unknown.map((u) => `${u.description} (${u.target}${u.observed ? `: ${u.observed.slice(0, 200)}` : ''})`).join('; ')}`.slice(
+          0,
+          2000,
+        ),
+      stillMatching,
+    };
   }
   if (input.alarmState === 'ALARM' && input.alarmSettled === true) {
-    return { cleared: false, reason: 'the alarm is still in ALARM after a full evaluation window since the remediation', stillMatching };
+    return {
+      cleared: false,
+      reason: 'the alarm is still in ALARM after a full evaluation window since the remediation',
+      stillMatching,
+    };
   }
-  const alarmNote = !input.alarmState ? ''
-    : input.alarmState === 'ALARM' ? '; the alarm is still ALARM but has not had a full evaluation window since the remediation (advisory)'
+  const alarmNote = !input.alarmState
+    ? ''
+    : input.alarmState === 'ALARM'
+      ? '; the alarm is still ALARM but has not had a full evaluation window since the remediation (advisory)'
       : `; alarm is ${input.alarmState}`;
-  return { cleared: true, reason: `${input.runbook.verify.expectCleared ? `${input.runbook.id} no longer matches` : 'remediation ran; the runbook does not require the failure to clear'}${alarmNote}`, stillMatching };
+  return {
+    cleared: true,
+    reason: `${input.runbook.verify.expectCleared ? `${input.runbook.id} no longer matches` : 'remediation ran; the runbook does not require the failure to clear'}${alarmNote}`,
+    stillMatching,
+  };
 }
 
 /**
@@ -67,7 +103,11 @@ export function decideVerification(input: VerificationInput): VerificationDecisi
  * (unknown window or unknown end: false, the reading stays advisory).
  * @example alarmHadTimeToReevaluate(300, '2026-11-23T09:00:00Z', new Date('2026-11-23T09:06:00Z')) // true
  */
-export function alarmHadTimeToReevaluate(evaluationSeconds: number | undefined, remediatedAt: string | undefined, now: Date): boolean {
+export function alarmHadTimeToReevaluate(
+  evaluationSeconds: number | undefined,
+  remediatedAt: string | undefined,
+  now: Date,
+): boolean {
   if (!evaluationSeconds || !remediatedAt) return false;
   const since = (now.getTime() - Date.parse(remediatedAt)) / 1000;
   return Number.isFinite(since) && since >= evaluationSeconds;
@@ -79,12 +119,18 @@ export function dominantRunbook(targets: readonly TargetClassification[]): strin
   for (const t of targets) {
     if (!t.runbookId) continue;
     const s = score.get(t.runbookId) ?? { count: 0, confidence: 0 };
-    score.set(t.runbookId, { count: s.count + 1, confidence: Math.max(s.confidence, t.confidence) });
+    score.set(t.runbookId, {
+      count: s.count + 1,
+      confidence: Math.max(s.confidence, t.confidence),
+    });
   }
   let best: string | null = null;
   let bestScore = { count: 0, confidence: 0 };
   for (const [id, s] of score) {
-    if (s.count > bestScore.count || (s.count === bestScore.count && s.confidence > bestScore.confidence)) {
+    if (
+      s.count > bestScore.count ||
+      (s.count === bestScore.count && s.confidence > bestScore.confidence)
+    ) {
       best = id;
       bestScore = s;
     }

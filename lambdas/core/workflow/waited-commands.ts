@@ -5,16 +5,31 @@
  * Task after it: read each command's outcome once, cancel what still runs).
  */
 import { commandDoneKey } from '../collection/command-completion.js';
-import { runToCompletion, type CommandRequest, type CommandResult, type DeferredCommandRunner, type SentCommands } from '../collection/command-runner.js';
 import {
-  COMMAND_WAIT_TTL_SECONDS, commandPointerKey, commandWaitKey, type CommandWaitOutcome, type CommandWaitRecord, type CommandWaitStore, type CompletionCount,
+  runToCompletion,
+  type CommandRequest,
+  type CommandResult,
+  type DeferredCommandRunner,
+  type SentCommands,
+} from '../collection/command-runner.js';
+import {
+  COMMAND_WAIT_TTL_SECONDS,
+  commandPointerKey,
+  commandWaitKey,
+  type CommandWaitOutcome,
+  type CommandWaitRecord,
+  type CommandWaitStore,
+  type CompletionCount,
 } from '../collection/command-wait.js';
 import type { Clock, StateStore, WorkflowPorts } from './ports.js';
 import { jsonBytes } from './state-by-reference.js';
 import { executionName } from './task-input.js';
 
 /** What sending and reading use. */
-export type WaitedCommandPorts = Pick<WorkflowPorts, 'commands' | 'deferredCommands' | 'commandWaits' | 'taskCallback' | 'state' | 'stateDocuments'>;
+export type WaitedCommandPorts = Pick<
+  WorkflowPorts,
+  'commands' | 'deferredCommands' | 'commandWaits' | 'taskCallback' | 'state' | 'stateDocuments'
+>;
 
 /** The sent commands are kept inline in the wait up to this size, else by reference (a DynamoDB item holds 400 KB). */
 const INLINE_SENT_LIMIT_BYTES = 32 * 1024;
@@ -25,11 +40,13 @@ const INLINE_SENT_LIMIT_BYTES = 32 * 1024;
  * writes without a condition.
  */
 export function commandWaitsInState(state: StateStore): CommandWaitStore {
-  const pendingOf = async (key: string): Promise<string[]> => ((await state.get(key))?.pending as string[] | undefined) ?? [];
+  const pendingOf = async (key: string): Promise<string[]> =>
+    ((await state.get(key))?.pending as string[] | undefined) ?? [];
   return {
     register: async (key, record, ttl) => {
       await state.put(key, { record, pending: [...record.commandIds] }, ttl);
-      for (const id of record.commandIds) await state.put(commandPointerKey(id), { wait: key }, ttl);
+      for (const id of record.commandIds)
+        await state.put(commandPointerKey(id), { wait: key }, ttl);
     },
     get: async (key) => (await state.get(key))?.record as CommandWaitRecord | undefined,
     waitOf: async (id) => (await state.get(commandPointerKey(id)))?.wait as string | undefined,
@@ -44,8 +61,10 @@ export function commandWaitsInState(state: StateStore): CommandWaitStore {
   };
 }
 
-const runnerOf = (ports: WaitedCommandPorts): DeferredCommandRunner => ports.deferredCommands ?? runToCompletion(ports.commands);
-const waitsOf = (ports: WaitedCommandPorts): CommandWaitStore => ports.commandWaits ?? commandWaitsInState(ports.state);
+const runnerOf = (ports: WaitedCommandPorts): DeferredCommandRunner =>
+  ports.deferredCommands ?? runToCompletion(ports.commands);
+const waitsOf = (ports: WaitedCommandPorts): CommandWaitStore =>
+  ports.commandWaits ?? commandWaitsInState(ports.state);
 
 /** Settings of one send. */
 export interface SendOptions {
@@ -63,7 +82,12 @@ export interface SendOptions {
  * (their marks). Resumes the Task itself when nothing is pending; otherwise the last event will.
  * Returns the outcome it resumed with, or `{ waiting: true }` (the Task's result comes from the event).
  */
-export async function sendAndRegister(ports: WaitedCommandPorts, clock: Clock, requests: readonly CommandRequest[], options: SendOptions): Promise<CommandWaitOutcome | { readonly waiting: true; readonly commands: number }> {
+export async function sendAndRegister(
+  ports: WaitedCommandPorts,
+  clock: Clock,
+  requests: readonly CommandRequest[],
+  options: SendOptions,
+): Promise<CommandWaitOutcome | { readonly waiting: true; readonly commands: number }> {
   const runner = runnerOf(ports);
   const sent: SentCommands[] = [];
   for (const request of requests) sent.push(await runner.send(request));
@@ -71,9 +95,20 @@ export async function sendAndRegister(ports: WaitedCommandPorts, clock: Clock, r
   const key = commandWaitKey(executionName(options.executionId), options.phase);
   const inline = ports.stateDocuments === undefined || jsonBytes(sent) <= INLINE_SENT_LIMIT_BYTES;
   const record: CommandWaitRecord = {
-    executionId: options.executionId, phase: options.phase, taskToken: options.taskToken ?? null, commandIds,
-    ...(inline ? { sent } : { sentRef: await ports.stateDocuments!.put(`executions/${executionName(options.executionId)}/commands/${options.phase}`, sent) }),
-    registeredAt: clock.now().toISOString(), deadline: clock.now().getTime() + options.waitSeconds * 1000,
+    executionId: options.executionId,
+    phase: options.phase,
+    taskToken: options.taskToken ?? null,
+    commandIds,
+    ...(inline
+      ? { sent }
+      : {
+          sentRef: await ports.stateDocuments!.put(
+            `executions/${executionName(options.executionId)}/commands/${options.phase}`,
+            sent,
+          ),
+        }),
+    registeredAt: clock.now().toISOString(),
+    deadline: clock.now().getTime() + options.waitSeconds * 1000,
   };
   const waits = waitsOf(ports);
   await waits.register(key, record, COMMAND_WAIT_TTL_SECONDS);
@@ -84,8 +119,13 @@ export async function sendAndRegister(ports: WaitedCommandPorts, clock: Clock, r
     if ((await waits.complete(key, id)) === 'last') emptied = true;
   }
   if (!emptied) return { waiting: true, commands: commandIds.length };
-  const outcome: CommandWaitOutcome = { phase: options.phase, commands: commandIds.length, resumedBy: 'sender' };
-  if (options.taskToken && ports.taskCallback) await ports.taskCallback.succeed(options.taskToken, outcome);
+  const outcome: CommandWaitOutcome = {
+    phase: options.phase,
+    commands: commandIds.length,
+    resumedBy: 'sender',
+  };
+  if (options.taskToken && ports.taskCallback)
+    await ports.taskCallback.succeed(options.taskToken, outcome);
   return outcome;
 }
 
@@ -98,7 +138,9 @@ export interface WaitedResults {
 /** No wait was registered for the phase: the Task before this one did not run. */
 export class CommandWaitMissingError extends Error {
   constructor(phase: string, executionId: string) {
-    super(`no commands were registered for the ${phase} phase of ${executionId}: the send Task before this one did not run; check the execution's history`);
+    super(
+      `no commands were registered for the ${phase} phase of ${executionId}: the send Task before this one did not run; check the execution's history`,
+    );
     this.name = 'CommandWaitMissingError';
   }
 }
@@ -107,16 +149,24 @@ export class CommandWaitMissingError extends Error {
  * Reads the outcome of every command of the wait once (results of targets known at send time are
  * kept as they were); what has not finished is cancelled and reported as TimedOut with `why`.
  */
-export async function readWaitedResults(ports: WaitedCommandPorts, executionId: string, phase: string, why: string): Promise<WaitedResults[]> {
+export async function readWaitedResults(
+  ports: WaitedCommandPorts,
+  executionId: string,
+  phase: string,
+  why: string,
+): Promise<WaitedResults[]> {
   const record = await waitsOf(ports).get(commandWaitKey(executionName(executionId), phase));
   if (!record) throw new CommandWaitMissingError(phase, executionId);
-  const sent = record.sent ?? ((await ports.stateDocuments!.get(record.sentRef!)) as SentCommands[]);
+  const sent =
+    record.sent ?? ((await ports.stateDocuments!.get(record.sentRef!)) as SentCommands[]);
   const runner = runnerOf(ports);
   const out: WaitedResults[] = [];
   for (const s of sent) {
     const read = s.commands.length > 0 ? await runner.read(s, why) : [];
     const order = new Map(s.request.targets.map((t, i) => [t, i]));
-    const results = [...s.finished, ...read].sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
+    const results = [...s.finished, ...read].sort(
+      (a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0),
+    );
     out.push({ request: s.request, results });
   }
   return out;

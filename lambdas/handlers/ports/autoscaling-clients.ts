@@ -13,5 +13,8 @@ export function autoScalingDirectory(env: NodeJS.ProcessEnv): TargetDirectory {
   const privateDns = lazyPort<PrivateDnsDirectory>(async () =>
     (await import('./ec2-private-dns-directory.js')).ec2PrivateDnsDirectory(credentials),
   );
-  return new AutoScalingDirectory(new LocatedClients(credentials, (c) => new AutoScalingClient(c)), privateDns);
+  return new AutoScalingDirectory(
+    new LocatedClients(credentials, (c) => new AutoScalingClient(c)),
+    privateDns,
+  );
 }

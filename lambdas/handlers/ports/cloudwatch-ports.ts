@@ -11,6 +11,8 @@ import { lazyPort } from './lazy-port.js';
 export const cloudWatchAlarmPorts: PortFactory = {
   provides: ['alarms'],
   create: () => ({
-    alarms: lazyPort<AlarmStateReader>(async () => (await import('./cloudwatch-alarm-reader-client.js')).cloudWatchAlarmReader()),
+    alarms: lazyPort<AlarmStateReader>(async () =>
+      (await import('./cloudwatch-alarm-reader-client.js')).cloudWatchAlarmReader(),
+    ),
   }),
 };

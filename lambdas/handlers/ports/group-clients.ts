@@ -16,6 +16,10 @@ export function groupMembership(env: NodeJS.ProcessEnv): GroupMembership {
   const { accessFor, credentials } = eksClusterAccess(env);
   const sources: GroupMembership[] = [];
   if (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) sources.push(new NodeGroupMembership(accessFor));
-  sources.push(new AutoScalingGroupMembership(new LocatedClients(credentials, (c) => new AutoScalingClient(c))));
+  sources.push(
+    new AutoScalingGroupMembership(
+      new LocatedClients(credentials, (c) => new AutoScalingClient(c)),
+    ),
+  );
   return firstGroupOf(sources);
 }

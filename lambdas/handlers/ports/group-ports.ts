@@ -11,6 +11,8 @@ import { lazyPort } from './lazy-port.js';
 export const groupMembershipPorts: PortFactory = {
   provides: ['groups'],
   create: (env) => ({
-    groups: lazyPort<GroupMembership>(async () => (await import('./group-clients.js')).groupMembership(env)),
+    groups: lazyPort<GroupMembership>(async () =>
+      (await import('./group-clients.js')).groupMembership(env),
+    ),
   }),
 };

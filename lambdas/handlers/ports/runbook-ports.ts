@@ -13,7 +13,9 @@ import { ENV } from '../environment.js';
 
 /** {@link ENV.runbooksJson}, else `runbooks.json` beside the bundle (cdk/constructs/house-function.ts writes it). */
 function runbooksOf(env: NodeJS.ProcessEnv): Runbook[] {
-  return readRunbookJsonFile(env[ENV.runbooksJson] ?? join(dirname(fileURLToPath(import.meta.url)), RUNBOOK_JSON_FILE));
+  return readRunbookJsonFile(
+    env[ENV.runbooksJson] ?? join(dirname(fileURLToPath(import.meta.url)), RUNBOOK_JSON_FILE),
+  );
 }
 
 /** The runbooks with their patterns compiled (regex engine, literal scanner): for steps that classify. */
@@ -25,7 +27,9 @@ export const runbookPorts: PortFactory = {
 /** A step that only looks runbooks up by id used the compiled patterns: wire runbookPorts instead. */
 export class RunbookPatternsNotWiredError extends Error {
   constructor(field: string) {
-    super(`the rulebook's ${String(field)} are not compiled in this function (it wires runbookCatalogPorts); a step that classifies needs runbookPorts in its handler file`);
+    super(
+      `the rulebook's ${String(field)} are not compiled in this function (it wires runbookCatalogPorts); a step that classifies needs runbookPorts in its handler file`,
+    );
     this.name = 'RunbookPatternsNotWiredError';
   }
 }
@@ -40,7 +44,8 @@ export const runbookCatalogPorts: PortFactory = {
     const catalogue = { runbooks: runbooksOf(env) };
     const rulebook = new Proxy(catalogue, {
       get: (target, key) => {
-        if (key === 'runbooks' || key === 'then' || typeof key === 'symbol') return (target as Record<PropertyKey, unknown>)[key];
+        if (key === 'runbooks' || key === 'then' || typeof key === 'symbol')
+          return (target as Record<PropertyKey, unknown>)[key];
         throw new RunbookPatternsNotWiredError(key);
       },
     });

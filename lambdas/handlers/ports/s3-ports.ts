@@ -7,5 +7,7 @@ import { s3ObjectsFrom } from './s3-objects.js';
 /** Evidence store over S3. */
 export const s3EvidencePorts: PortFactory = {
   provides: ['evidence'],
-  create: (env) => ({ evidence: new S3EvidenceStore(s3ObjectsFrom(env), requiredEnvironment(env, ENV.evidenceBucket)) }),
+  create: (env) => ({
+    evidence: new S3EvidenceStore(s3ObjectsFrom(env), requiredEnvironment(env, ENV.evidenceBucket)),
+  }),
 };

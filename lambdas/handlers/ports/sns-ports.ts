@@ -7,5 +7,7 @@ import { ENV } from '../environment.js';
 /** Notifier over SNS. */
 export const snsNotifierPorts: PortFactory = {
   provides: ['notifier'],
-  create: (env) => ({ notifier: new SnsNotifier(new SNSClient({}), requiredEnvironment(env, ENV.topicArn)) }),
+  create: (env) => ({
+    notifier: new SnsNotifier(new SNSClient({}), requiredEnvironment(env, ENV.topicArn)),
+  }),
 };

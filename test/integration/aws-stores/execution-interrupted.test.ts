@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
-import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import {
+  DynamoDbLockStore,
+  DynamoDbStateStore,
+} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
@@ -13,7 +16,12 @@ import { handleExecutionStatusChange } from '../../../lambdas/handlers/execution
 import { LocalDynamo } from '../../unit/handlers/lambda-harness.js';
 
 // Step Functions' own status-change event, as documented (source aws.states, default bus).
-const EVENT = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/events/sfn-execution-status-change-aborted.json'), 'utf8'));
+const EVENT = JSON.parse(
+  readFileSync(
+    join(import.meta.dirname, '../../fixtures/events/sfn-execution-status-change-aborted.json'),
+    'utf8',
+  ),
+);
 const MACHINE = EVENT.detail.stateMachineArn as string;
 const clock = { now: () => new Date('2026-12-02T12:00:00Z') };
 
@@ -23,7 +31,9 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   await dynamo.start();
-  ddb = DynamoDBDocumentClient.from(dynamo.raw, { marshallOptions: { removeUndefinedValues: true } });
+  ddb = DynamoDBDocumentClient.from(dynamo.raw, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 });
 afterAll(async () => {
   await dynamo.stop();
@@ -37,22 +47,46 @@ async function stores() {
   dirs.push(dir);
   const events = new LocalEventPublisher(dir);
   const ports = {
-    audit: new DynamoDbAuditStore(ddb, tables.audit), locks: new DynamoDbLockStore(ddb, tables.state, clock),
-    state: new DynamoDbStateStore(ddb, tables.state, clock), events, config: resolveWorkflowConfig({ dryRun: false, deploymentName: 'prod' }),
+    audit: new DynamoDbAuditStore(ddb, tables.audit),
+    locks: new DynamoDbLockStore(ddb, tables.state, clock),
+    state: new DynamoDbStateStore(ddb, tables.state, clock),
+    events,
+    config: resolveWorkflowConfig({ dryRun: false, deploymentName: 'prod' }),
   };
   return { ports, events };
 }
 
 const at = '2026-12-02T11:30:00.000Z';
-const targets = [{ id: 'i-0aaaaaaaaaaaaaaa1', platform: 'docker' as const }, { id: 'i-0aaaaaaaaaaaaaaa2', platform: 'docker' as const }];
+const targets = [
+  { id: 'i-0aaaaaaaaaaaaaaa1', platform: 'docker' as const },
+  { id: 'i-0aaaaaaaaaaaaaaa2', platform: 'docker' as const },
+];
 const trigger = { kind: 'alarm' as const, actor: 'alarm:prod-disk', alarmName: 'prod-disk', at };
-const exec = (status: string, detail: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({ ...EVENT, ...top, detail: { ...EVENT.detail, status, ...detail } });
+const exec = (
+  status: string,
+  detail: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+) => ({ ...EVENT, ...top, detail: { ...EVENT.detail, status, ...detail } });
 
 /** The trail of a run that took its locks and was stopped in Collect. */
 function startedRun(executionId: string): AuditEntryInput[] {
   return [
-    { executionId, type: 'triggered', at, actor: trigger.actor, target: targets[0]!.id, data: { trigger, summary: 'alarm prod-disk went ALARM', mode: 'alarm', targets } },
-    { executionId, type: 'locked', at, actor: trigger.actor, target: targets[0]!.id, data: { acquired: true, attempts: 1, targets: targets.map((t) => t.id), ttlSeconds: 7200 } },
+    {
+      executionId,
+      type: 'triggered',
+      at,
+      actor: trigger.actor,
+      target: targets[0]!.id,
+      data: { trigger, summary: 'alarm prod-disk went ALARM', mode: 'alarm', targets },
+    },
+    {
+      executionId,
+      type: 'locked',
+      at,
+      actor: trigger.actor,
+      target: targets[0]!.id,
+      data: { acquired: true, attempts: 1, targets: targets.map((t) => t.id), ttlSeconds: 7200 },
+    },
   ];
 }
 
@@ -67,15 +101,44 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
 
     const result = await handleExecutionStatusChange(EVENT, MACHINE, ports, clock);
 
-    expect(result).toMatchObject({ closed: true, executionId, released: targets.map((t) => t.id), published: true });
+    expect(result).toMatchObject({
+      closed: true,
+      executionId,
+      released: targets.map((t) => t.id),
+      published: true,
+    });
     const trail = await ports.audit.execution(executionId);
     expect(trail.map((e) => e.type)).toEqual(['triggered', 'locked', 'interrupted']);
-    expect(trail[2]).toMatchObject({ actor: 'system', outcome: 'interrupted', target: targets[0]!.id, data: { status: 'ABORTED', startedAt: '2025-12-02T11:30:00.000Z', reason: expect.stringContaining('aborted') } });
+    expect(trail[2]).toMatchObject({
+      actor: 'system',
+      outcome: 'interrupted',
+      target: targets[0]!.id,
+      data: {
+        status: 'ABORTED',
+        startedAt: '2025-12-02T11:30:00.000Z',
+        reason: expect.stringContaining('aborted'),
+      },
+    });
     expect(await ports.locks.acquire(lockKey(targets[0]!.id), 'arn:next-execution', 60)).toBe(true);
-    expect(await ports.locks.acquire(lockKey(targets[1]!.id), 'arn:next-execution', 60)).toBe(false);
+    expect(await ports.locks.acquire(lockKey(targets[1]!.id), 'arn:next-execution', 60)).toBe(
+      false,
+    );
     const published = await events.list();
     expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({ 'detail-type': 'Paramedic Execution Status Change', resources: [executionId], detail: { status: 'failed', executionId, trigger: 'alarm', mode: 'execute', alarmName: 'prod-disk', deployment: 'prod', targetCount: 2, summary: expect.stringContaining('interrupted') } });
+    expect(published[0]).toMatchObject({
+      'detail-type': 'Paramedic Execution Status Change',
+      resources: [executionId],
+      detail: {
+        status: 'failed',
+        executionId,
+        trigger: 'alarm',
+        mode: 'execute',
+        alarmName: 'prod-disk',
+        deployment: 'prod',
+        targetCount: 2,
+        summary: expect.stringContaining('interrupted'),
+      },
+    });
     expect(await ports.audit.verify()).toMatchObject({ ok: true });
   });
 
@@ -83,48 +146,123 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
     const { ports, events } = await stores();
     const executionId = EVENT.detail.executionArn as string;
     for (const e of startedRun(executionId)) await ports.audit.append(e);
-    const concurrent = await Promise.allSettled([0, 1, 2].map(() => handleExecutionStatusChange(EVENT, MACHINE, ports, clock)));
+    const concurrent = await Promise.allSettled(
+      [0, 1, 2].map(() => handleExecutionStatusChange(EVENT, MACHINE, ports, clock)),
+    );
     const again = await handleExecutionStatusChange(EVENT, MACHINE, ports, clock);
-    expect(again).toEqual({ closed: false, executionId, why: 'the run is already closed as interrupted' });
+    expect(again).toEqual({
+      closed: false,
+      executionId,
+      why: 'the run is already closed as interrupted',
+    });
     // A delivery that lost the race either saw the entry or failed to be retried later (never a second entry).
-    for (const r of concurrent) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('ExecutionBeingClosedError');
-    expect(concurrent.filter((r) => r.status === 'fulfilled' && 'closed' in r.value && r.value.closed)).toHaveLength(1);
-    expect((await ports.audit.execution(executionId)).filter((e) => e.type === 'interrupted')).toHaveLength(1);
+    for (const r of concurrent)
+      if (r.status === 'rejected')
+        expect((r.reason as Error).name).toBe('ExecutionBeingClosedError');
+    expect(
+      concurrent.filter((r) => r.status === 'fulfilled' && 'closed' in r.value && r.value.closed),
+    ).toHaveLength(1);
+    expect(
+      (await ports.audit.execution(executionId)).filter((e) => e.type === 'interrupted'),
+    ).toHaveLength(1);
     expect(await events.list()).toHaveLength(1);
   });
 
-  it('leaves a run that recorded its completion alone (the workflow\'s own Failed state comes after Complete)', async () => {
+  it("leaves a run that recorded its completion alone (the workflow's own Failed state comes after Complete)", async () => {
     const { ports, events } = await stores();
     const executionId = EVENT.detail.executionArn as string;
     for (const e of startedRun(executionId)) await ports.audit.append(e);
-    await ports.audit.append({ executionId, type: 'released', at, actor: trigger.actor, data: { released: targets.map((t) => t.id) } });
     await ports.audit.append({
-      executionId, type: 'completed', at, actor: trigger.actor, outcome: 'failed',
-      data: { executionId, outcome: 'failed', runbookId: null, targets: targets.map((t) => t.id), durationMs: 1, failed: true, decision: null, reason: null, failure: { Error: 'States.TaskFailed', Cause: 'boom' } },
+      executionId,
+      type: 'released',
+      at,
+      actor: trigger.actor,
+      data: { released: targets.map((t) => t.id) },
     });
-    const result = await handleExecutionStatusChange(exec('FAILED', { error: 'RemediationWorkflowFailed', cause: 'A step failed' }), MACHINE, ports, clock);
-    expect(result).toEqual({ closed: false, executionId, why: 'the run recorded its completion (outcome failed)' });
-    expect((await ports.audit.execution(executionId)).map((e) => e.type)).toEqual(['triggered', 'locked', 'released', 'completed']);
+    await ports.audit.append({
+      executionId,
+      type: 'completed',
+      at,
+      actor: trigger.actor,
+      outcome: 'failed',
+      data: {
+        executionId,
+        outcome: 'failed',
+        runbookId: null,
+        targets: targets.map((t) => t.id),
+        durationMs: 1,
+        failed: true,
+        decision: null,
+        reason: null,
+        failure: { Error: 'States.TaskFailed', Cause: 'boom' },
+      },
+    });
+    const result = await handleExecutionStatusChange(
+      exec('FAILED', { error: 'RemediationWorkflowFailed', cause: 'A step failed' }),
+      MACHINE,
+      ports,
+      clock,
+    );
+    expect(result).toEqual({
+      closed: false,
+      executionId,
+      why: 'the run recorded its completion (outcome failed)',
+    });
+    expect((await ports.audit.execution(executionId)).map((e) => e.type)).toEqual([
+      'triggered',
+      'locked',
+      'released',
+      'completed',
+    ]);
     expect(await events.list()).toEqual([]);
   });
 
-  it('records a run Intake never recorded (it failed first), with Step Functions\' error, and publishes nothing it cannot fill in', async () => {
+  it("records a run Intake never recorded (it failed first), with Step Functions' error, and publishes nothing it cannot fill in", async () => {
     const { ports, events } = await stores();
-    const result = await handleExecutionStatusChange(exec('FAILED', { error: 'AlarmEventError', cause: 'detail is not an object' }), MACHINE, ports, clock);
+    const result = await handleExecutionStatusChange(
+      exec('FAILED', { error: 'AlarmEventError', cause: 'detail is not an object' }),
+      MACHINE,
+      ports,
+      clock,
+    );
     expect(result).toMatchObject({ closed: true, released: [], published: false });
     const [entry] = await ports.audit.execution(EVENT.detail.executionArn);
-    expect(entry).toMatchObject({ type: 'interrupted', actor: 'system', outcome: 'interrupted', data: { status: 'FAILED', reason: expect.stringMatching(/failed before recording an outcome \(AlarmEventError: detail is not an object\); Intake recorded nothing/) } });
+    expect(entry).toMatchObject({
+      type: 'interrupted',
+      actor: 'system',
+      outcome: 'interrupted',
+      data: {
+        status: 'FAILED',
+        reason: expect.stringMatching(
+          /failed before recording an outcome \(AlarmEventError: detail is not an object\); Intake recorded nothing/,
+        ),
+      },
+    });
     expect(await events.list()).toEqual([]);
   });
 
   it.each([
     ['a succeeded execution', exec('SUCCEEDED')],
     ['a running one', exec('RUNNING')],
-    ['another state machine\'s', exec('ABORTED', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:SomeoneElse', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:SomeoneElse:x' })],
-    ['an execution ARN outside the state machine it names', exec('ABORTED', { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:SomeoneElse:x' })],
+    [
+      "another state machine's",
+      exec('ABORTED', {
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:SomeoneElse',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:SomeoneElse:x',
+      }),
+    ],
+    [
+      'an execution ARN outside the state machine it names',
+      exec('ABORTED', {
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:SomeoneElse:x',
+      }),
+    ],
     ['another source', exec('ABORTED', {}, { source: 'aws.ec2' })],
     ['a date that is not epoch milliseconds', exec('ABORTED', { startDate: '2026-12-02' })],
-    ['an ARN with a shell metacharacter', exec('ABORTED', { executionArn: `${EVENT.detail.executionArn};rm` })],
+    [
+      'an ARN with a shell metacharacter',
+      exec('ABORTED', { executionArn: `${EVENT.detail.executionArn};rm` }),
+    ],
     ['null', null],
     ['a string', 'ABORTED'],
     ['an array', [EVENT]],

@@ -6,7 +6,17 @@
  * host's daemon, bridge, iptables and DNS are never touched. Cleanup stops only our pids.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
@@ -14,20 +24,46 @@ import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 
 /** Why the lab cannot run here, or null when it can. In CI a reason is a failure, not a skip. */
 export function labUnavailableReason(): string | null {
-  if (process.getuid?.() !== 0) return 'the Docker fault tests need root (they start their own dockerd)';
-  for (const tool of ['dockerd', 'docker', 'ip', 'nsenter', 'unshare', 'busybox', 'docker-registry', 'dnsmasq', 'htpasswd', 'mkfs.ext4', 'losetup']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (Debian: docker.io busybox-static docker-registry dnsmasq-base apache2-utils e2fsprogs util-linux)`;
+  if (process.getuid?.() !== 0)
+    return 'the Docker fault tests need root (they start their own dockerd)';
+  for (const tool of [
+    'dockerd',
+    'docker',
+    'ip',
+    'nsenter',
+    'unshare',
+    'busybox',
+    'docker-registry',
+    'dnsmasq',
+    'htpasswd',
+    'mkfs.ext4',
+    'losetup',
+  ]) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (Debian: docker.io busybox-static docker-registry dnsmasq-base apache2-utils e2fsprogs util-linux)`;
   }
   return null;
 }
 
 /** Result of a command. */
-export interface Run { code: number | null; stdout: string; stderr: string }
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a command synchronously, never throwing. */
 export function run(argv: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs = 120_000): Run {
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: env ?? process.env, encoding: 'utf8', timeout: timeoutMs });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    env: env ?? process.env,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return {
+    code: r.status,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''),
+  };
 }
 
 function must(argv: readonly string[], env?: NodeJS.ProcessEnv): string {
@@ -36,7 +72,14 @@ function must(argv: readonly string[], env?: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
@@ -49,9 +92,19 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
 
 async function killPid(pid: number, graceMs = 8000): Promise<void> {
   if (!alive(pid)) return;
-  try { process.kill(pid, 'SIGTERM'); } catch { return; }
-  try { await waitFor(() => !alive(pid), graceMs, `pid ${pid} to exit`); } catch {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  try {
+    await waitFor(() => !alive(pid), graceMs, `pid ${pid} to exit`);
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -89,8 +142,19 @@ export class DockerLab {
 
   /** The lab prefix, with more files bound over host files in the private mount namespace. */
   wrapperWith(binds: readonly (readonly [source: string, target: string])[]): string[] {
-    const mounts = [[this.resolvConf, '/etc/resolv.conf'], ...binds].map(([s, t]) => `mount --bind '${s}' '${t}'`).join(' && ');
-    return ['unshare', '-m', '--propagation', 'slave', 'sh', '-c', `${mounts} && exec nsenter --net=/run/netns/${this.ns} "$@"`, 'lab'];
+    const mounts = [[this.resolvConf, '/etc/resolv.conf'], ...binds]
+      .map(([s, t]) => `mount --bind '${s}' '${t}'`)
+      .join(' && ');
+    return [
+      'unshare',
+      '-m',
+      '--propagation',
+      'slave',
+      'sh',
+      '-c',
+      `${mounts} && exec nsenter --net=/run/netns/${this.ns} "$@"`,
+      'lab',
+    ];
   }
 
   /** Creates the namespace, its addresses and its resolver. */
@@ -101,8 +165,19 @@ export class DockerLab {
     must(['ip', 'netns', 'exec', this.ns, 'ip', 'addr', 'add', '10.77.0.2/32', 'dev', 'lo']);
     writeFileSync(this.resolvConf, 'nameserver 10.77.0.1\noptions timeout:1 attempts:1\n');
     // Answers at once: NXDOMAIN for anything under .invalid, nothing forwarded anywhere.
-    this.background('dnsmasq', [...this.wrapper, 'dnsmasq', '--keep-in-foreground', '--no-resolv', '--no-hosts',
-      '--listen-address=10.77.0.1', '--bind-interfaces', '--local=/invalid/', '--user=root', '--log-facility=-', `--pid-file=${join(this.dir, 'dnsmasq.pid')}`]);
+    this.background('dnsmasq', [
+      ...this.wrapper,
+      'dnsmasq',
+      '--keep-in-foreground',
+      '--no-resolv',
+      '--no-hosts',
+      '--listen-address=10.77.0.1',
+      '--bind-interfaces',
+      '--local=/invalid/',
+      '--user=root',
+      '--log-facility=-',
+      `--pid-file=${join(this.dir, 'dnsmasq.pid')}`,
+    ]);
   }
 
   /** Starts a long-running process of the lab with output to <dir>/<name>.log; returns its pid. */
@@ -117,7 +192,12 @@ export class DockerLab {
 
   /** The environment for the docker CLI aimed at a daemon. */
   cliEnv(daemon: Daemon, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return { ...process.env, DOCKER_HOST: daemon.dockerHost, DOCKER_CONFIG: join(this.dir, 'docker-config'), ...extra };
+    return {
+      ...process.env,
+      DOCKER_HOST: daemon.dockerHost,
+      DOCKER_CONFIG: join(this.dir, 'docker-config'),
+      ...extra,
+    };
   }
 
   /** Runs the docker CLI against a daemon. */
@@ -130,19 +210,42 @@ export class DockerLab {
    * answers, whichever comes first (for daemons that are meant to fail). `staleLog` is written
    * to the daemon's log file first: lines of an older incident the window must leave out.
    */
-  async startDaemon(name: string, args: readonly string[] = [], opts: { expectFailure?: boolean; wrapper?: readonly string[]; staleLog?: string } = {}): Promise<Daemon> {
+  async startDaemon(
+    name: string,
+    args: readonly string[] = [],
+    opts: { expectFailure?: boolean; wrapper?: readonly string[]; staleLog?: string } = {},
+  ): Promise<Daemon> {
     const base = join(this.dir, name);
     mkdirSync(base, { recursive: true });
     const daemon: Daemon = {
-      name, socket: join(base, 'docker.sock'), dockerHost: `unix://${join(base, 'docker.sock')}`,
-      logFile: join(base, 'dockerd.log'), dataRoot: join(base, 'data'), execRoot: join(base, 'exec'), pid: 0,
+      name,
+      socket: join(base, 'docker.sock'),
+      dockerHost: `unix://${join(base, 'docker.sock')}`,
+      logFile: join(base, 'dockerd.log'),
+      dataRoot: join(base, 'data'),
+      execRoot: join(base, 'exec'),
+      pid: 0,
     };
     if (opts.staleLog) appendFileSync(daemon.logFile, opts.staleLog);
     const fd = openSync(daemon.logFile, 'a');
     const wrapper = opts.wrapper ?? this.wrapper;
-    const child = spawn(wrapper[0]!, [...wrapper.slice(1), 'dockerd',
-      '--data-root', daemon.dataRoot, '--exec-root', daemon.execRoot, '-H', daemon.dockerHost,
-      '--pidfile', join(base, 'docker.pid'), ...args], { stdio: ['ignore', fd, fd], detached: true });
+    const child = spawn(
+      wrapper[0]!,
+      [
+        ...wrapper.slice(1),
+        'dockerd',
+        '--data-root',
+        daemon.dataRoot,
+        '--exec-root',
+        daemon.execRoot,
+        '-H',
+        daemon.dockerHost,
+        '--pidfile',
+        join(base, 'docker.pid'),
+        ...args,
+      ],
+      { stdio: ['ignore', fd, fd], detached: true },
+    );
     closeSync(fd);
     child.unref();
     const started: Daemon = { ...daemon, pid: child.pid! };
@@ -153,7 +256,10 @@ export class DockerLab {
       await waitFor(() => !alive(started.pid) || answers(), 30_000, `dockerd ${name} to fail`);
     } else {
       await waitFor(() => answers() || !alive(started.pid), 45_000, `dockerd ${name} to answer`);
-      if (!answers()) throw new Error(`dockerd ${name} exited: ${readFileSync(daemon.logFile, 'utf8').slice(-800)}`);
+      if (!answers())
+        throw new Error(
+          `dockerd ${name} exited: ${readFileSync(daemon.logFile, 'utf8').slice(-800)}`,
+        );
     }
     return started;
   }
@@ -167,9 +273,13 @@ export class DockerLab {
   /** Kills a daemon hard (its socket file stays) together with the containerd it started. */
   async killDaemon(daemon: Daemon, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const containerdPidFile = join(daemon.execRoot, 'containerd', 'containerd.pid');
-    const containerd = existsSync(containerdPidFile) ? Number(readFileSync(containerdPidFile, 'utf8').trim()) : 0;
+    const containerd = existsSync(containerdPidFile)
+      ? Number(readFileSync(containerdPidFile, 'utf8').trim())
+      : 0;
     if (alive(daemon.pid)) process.kill(daemon.pid, signal);
-    await waitFor(() => !alive(daemon.pid), 15_000, `dockerd ${daemon.name} to exit`).catch(() => undefined);
+    await waitFor(() => !alive(daemon.pid), 15_000, `dockerd ${daemon.name} to exit`).catch(
+      () => undefined,
+    );
     if (containerd > 0) await killPid(containerd);
   }
 
@@ -186,9 +296,25 @@ export class DockerLab {
       mkdirSync(join(rootfs, 'bin'), { recursive: true });
       mkdirSync(join(rootfs, 'tmp'), { recursive: true });
       must(['cp', '/bin/busybox', join(rootfs, 'bin', 'busybox')]);
-      for (const applet of ['sh', 'dd', 'sleep', 'httpd', 'cat', 'echo', 'ls', 'yes', 'true', 'head', 'rm']) must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
+      for (const applet of [
+        'sh',
+        'dd',
+        'sleep',
+        'httpd',
+        'cat',
+        'echo',
+        'ls',
+        'yes',
+        'true',
+        'head',
+        'rm',
+      ])
+        must(['ln', '-sf', 'busybox', join(rootfs, 'bin', applet)]);
     }
-    const r = run(['sh', '-c', `tar -C "$0" -c . | docker import -c 'ENV PATH=/bin' - pm/busybox:1`, rootfs], this.cliEnv(daemon));
+    const r = run(
+      ['sh', '-c', `tar -C "$0" -c . | docker import -c 'ENV PATH=/bin' - pm/busybox:1`, rootfs],
+      this.cliEnv(daemon),
+    );
     if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
   }
 
@@ -221,19 +347,33 @@ export class DockerLab {
    * Runs the Docker-host collector inside the lab, through the LocalCommandRunner. The daemon's
    * log file is passed as the `daemonLog` document parameter, as on a host without systemd.
    */
-  async collect(daemon: Daemon, parameters: Record<string, string> = {}, env: Record<string, string> = {}, wrapper = this.wrapper): Promise<EvidenceBundle> {
+  async collect(
+    daemon: Daemon,
+    parameters: Record<string, string> = {},
+    env: Record<string, string> = {},
+    wrapper = this.wrapper,
+  ): Promise<EvidenceBundle> {
     const runner = new LocalCommandRunner({
       wrapper,
       env: {
         DOCKER_HOST: daemon.dockerHost,
-        PARAMEDIC_DOCKER_CONFIG_FILE: join(this.dir, daemon.name, 'daemon.json'), PARAMEDIC_IO_SAMPLE_SECONDS: '1', ...env,
+        PARAMEDIC_DOCKER_CONFIG_FILE: join(this.dir, daemon.name, 'daemon.json'),
+        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        ...env,
       },
     });
-    const { bundle } = await collectEvidence({ platform: 'docker', parameters: { sinceMinutes: '0', daemonLog: daemon.logFile, ...parameters }, runner });
+    const { bundle } = await collectEvidence({
+      platform: 'docker',
+      parameters: { sinceMinutes: '0', daemonLog: daemon.logFile, ...parameters },
+      runner,
+    });
     const record = process.env.PARAMEDIC_RECORD_DIR;
     if (record) {
       mkdirSync(record, { recursive: true });
-      writeFileSync(join(record, `${daemon.name}-${Date.now()}.json`), `${JSON.stringify(bundle, null, 2)}\n`);
+      writeFileSync(
+        join(record, `${daemon.name}-${Date.now()}.json`),
+        `${JSON.stringify(bundle, null, 2)}\n`,
+      );
     }
     return bundle;
   }

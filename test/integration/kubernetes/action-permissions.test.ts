@@ -8,11 +8,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeClusterCommand,
+  DescribeNodegroupCommand,
+  EKSClient,
+  UpdateNodegroupConfigCommand,
+} from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubernetesActionExecutors, type ActionParams } from '../../../lambdas/adapters/kubernetes/index.js';
+import {
+  kubernetesActionExecutors,
+  type ActionParams,
+} from '../../../lambdas/adapters/kubernetes/index.js';
 import { EksKubeAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { findAction, listActions } from '../../../lambdas/core/remediation/catalog.js';
 import { FakeApiServer, makeCertificates } from './fake-api-server.js';
@@ -36,7 +49,14 @@ function iamCalls(): string[] {
 /** Runs that together take every code path of an action that needs a permission. */
 const CASES: Record<string, readonly { params: ActionParams; arrange?: () => void }[]> = {
   'k8s-cordon-node': [{ params: { node: N1 } }],
-  'k8s-uncordon-node': [{ params: { node: N1 }, arrange: () => { server.objects('nodes').find((n) => n.metadata.name === N1)!.spec.unschedulable = true; } }],
+  'k8s-uncordon-node': [
+    {
+      params: { node: N1 },
+      arrange: () => {
+        server.objects('nodes').find((n) => n.metadata.name === N1)!.spec.unschedulable = true;
+      },
+    },
+  ],
   'k8s-drain-node': [{ params: { node: N1, timeoutSeconds: 60 } }],
   'k8s-delete-pod': [{ params: { namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' } }],
   'k8s-rollout-restart': [
@@ -52,7 +72,9 @@ const CASES: Record<string, readonly { params: ActionParams; arrange?: () => voi
 beforeAll(async () => {
   certs = makeCertificates();
   server = new FakeApiServer(certs, 'unused', loadScenario('oom-killed-pod'));
-  server.acceptsToken = (t) => t.startsWith('k8s-aws-v1.') && Buffer.from(t.slice(11), 'base64url').toString().includes('Action=GetCallerIdentity');
+  server.acceptsToken = (t) =>
+    t.startsWith('k8s-aws-v1.') &&
+    Buffer.from(t.slice(11), 'base64url').toString().includes('Action=GetCallerIdentity');
   await server.start();
 });
 afterAll(async () => {
@@ -61,33 +83,89 @@ afterAll(async () => {
 
 function arrangeCluster(): void {
   server.load(loadScenario('oom-killed-pod'));
-  const workload = (kind: string, name: string) => ({ apiVersion: 'apps/v1', kind, metadata: { name, namespace: 'shop', resourceVersion: '7' }, spec: { template: { metadata: {} } } });
+  const workload = (kind: string, name: string) => ({
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, namespace: 'shop', resourceVersion: '7' },
+    spec: { template: { metadata: {} } },
+  });
   server.objects('deployments').push(workload('Deployment', 'reports'));
   server.objects('daemonsets').push(workload('DaemonSet', 'log-shipper'));
   server.objects('statefulsets').push(workload('StatefulSet', 'queue'));
   asg.reset();
   eks.reset();
-  eks.on(DescribeClusterCommand).resolves({ cluster: { name: 'shop-prod', status: 'ACTIVE', endpoint: server.url, certificateAuthority: { data: Buffer.from(certs.ca).toString('base64') } } });
-  eks.on(DescribeNodegroupCommand).resolves({ nodegroup: { scalingConfig: { minSize: 2, maxSize: 5, desiredSize: 3 } } });
+  eks.on(DescribeClusterCommand).resolves({
+    cluster: {
+      name: 'shop-prod',
+      status: 'ACTIVE',
+      endpoint: server.url,
+      certificateAuthority: { data: Buffer.from(certs.ca).toString('base64') },
+    },
+  });
+  eks
+    .on(DescribeNodegroupCommand)
+    .resolves({ nodegroup: { scalingConfig: { minSize: 2, maxSize: 5, desiredSize: 3 } } });
   eks.on(UpdateNodegroupConfigCommand).resolves({});
-  asg.on(DescribeAutoScalingInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({ AutoScalingInstances: [{ InstanceId: input.InstanceIds[0], AutoScalingGroupName: 'eks-shop-ng-1-8ec9', LifecycleState: 'InService' }] }));
-  asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'eks-shop-ng-1-8ec9', Instances: ['i-0a1b2c3d4e5f60701', 'i-0a1b2c3d4e5f60702', 'i-0a1b2c3d4e5f60703'].map((InstanceId) => ({ InstanceId })) } as never] });
+  asg.on(DescribeAutoScalingInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({
+    AutoScalingInstances: [
+      {
+        InstanceId: input.InstanceIds[0],
+        AutoScalingGroupName: 'eks-shop-ng-1-8ec9',
+        LifecycleState: 'InService',
+      },
+    ],
+  }));
+  asg.on(DescribeAutoScalingGroupsCommand).resolves({
+    AutoScalingGroups: [
+      {
+        AutoScalingGroupName: 'eks-shop-ng-1-8ec9',
+        Instances: ['i-0a1b2c3d4e5f60701', 'i-0a1b2c3d4e5f60702', 'i-0a1b2c3d4e5f60703'].map(
+          (InstanceId) => ({ InstanceId }),
+        ),
+      } as never,
+    ],
+  });
   asg.on(TerminateInstanceInAutoScalingGroupCommand).resolves({});
 }
 
-async function run(actionId: string, params: ActionParams): Promise<{ iam: string[]; kubernetes: string[]; status: string }> {
+async function run(
+  actionId: string,
+  params: ActionParams,
+): Promise<{ iam: string[]; kubernetes: string[]; status: string }> {
   let t = Date.parse('2026-11-23T09:00:00Z');
   const eksClient = new EKSClient({ region: 'eu-west-1' });
-  const kube = new EksKubeAccess({ clusterName: 'shop-prod', region: 'eu-west-1', eks: eksClient, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' } });
-  const r = await kubernetesActionExecutors[actionId]!.execute(params, {
-    dryRun: false, kube, clusterName: 'shop-prod', clock: { now: () => new Date(t) }, sleep: async (ms) => { t += ms; },
-    autoScaling: new AutoScalingClient({ region: 'eu-west-1' }), eks: eksClient, target: { node: N1 },
+  const kube = new EksKubeAccess({
+    clusterName: 'shop-prod',
+    region: 'eu-west-1',
+    eks: eksClient,
+    credentials: {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    },
   });
-  return { iam: [...new Set(iamCalls())].sort(), kubernetes: [...new Set(server.requests.map(rbacOf))].sort(), status: r.status };
+  const r = await kubernetesActionExecutors[actionId]!.execute(params, {
+    dryRun: false,
+    kube,
+    clusterName: 'shop-prod',
+    clock: { now: () => new Date(t) },
+    sleep: async (ms) => {
+      t += ms;
+    },
+    autoScaling: new AutoScalingClient({ region: 'eu-west-1' }),
+    eks: eksClient,
+    target: { node: N1 },
+  });
+  return {
+    iam: [...new Set(iamCalls())].sort(),
+    kubernetes: [...new Set(server.requests.map(rbacOf))].sort(),
+    status: r.status,
+  };
 }
 
 describe('every kubernetes and aws action calls exactly what the catalogue declares', () => {
-  const ids = listActions().filter((a) => a.target === 'kubernetes' || a.target === 'aws').map((a) => a.id);
+  const ids = listActions()
+    .filter((a) => a.target === 'kubernetes' || a.target === 'aws')
+    .map((a) => a.id);
 
   it('has an exercising case for each such action', () => {
     expect(Object.keys(CASES).sort()).toEqual([...ids].sort());
@@ -105,6 +183,10 @@ describe('every kubernetes and aws action calls exactly what the catalogue decla
       called.kubernetes.forEach((v) => kubernetes.add(v));
     }
     const declared = findAction(id)!.permissions;
-    expect({ id, iam: [...iam].sort(), kubernetes: [...kubernetes].sort() }).toEqual({ id, iam: [...declared.iam].sort(), kubernetes: [...declared.kubernetes].sort() });
+    expect({ id, iam: [...iam].sort(), kubernetes: [...kubernetes].sort() }).toEqual({
+      id,
+      iam: [...declared.iam].sort(),
+      kubernetes: [...declared.kubernetes].sort(),
+    });
   });
 });

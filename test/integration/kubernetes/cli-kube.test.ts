@@ -27,19 +27,60 @@ afterAll(async () => {
 
 it('paramedic kube classify collects from the cluster and names the runbook; -o writes the bundle', async () => {
   const out = join(dir, 'bundle.json');
-  const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'cli/bin/paramedic.mjs'), 'kube', 'classify', '--kubeconfig', join(dir, 'kc'), '--context', 'fake-ctx',
-    // The scenario was recorded at 09:00 on 23 Nov: the incident is then, not now (older events are left out).
-    '--namespace', 'shop', '--pod', 'analytics-7b6a5c4d3-x1y2z', '--incident-time', '2026-11-23T09:00:00Z', '--json', '-o', out], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
-  const parsed = JSON.parse(stdout.trim()) as { target: { pod: string }; matches: { runbookId: string }[] };
+  const { stdout } = await run(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'cli/bin/paramedic.mjs'),
+      'kube',
+      'classify',
+      '--kubeconfig',
+      join(dir, 'kc'),
+      '--context',
+      'fake-ctx',
+      // The scenario was recorded at 09:00 on 23 Nov: the incident is then, not now (older events are left out).
+      '--namespace',
+      'shop',
+      '--pod',
+      'analytics-7b6a5c4d3-x1y2z',
+      '--incident-time',
+      '2026-11-23T09:00:00Z',
+      '--json',
+      '-o',
+      out,
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } },
+  );
+  const parsed = JSON.parse(stdout.trim()) as {
+    target: { pod: string };
+    matches: { runbookId: string }[];
+  };
   expect(parsed.target.pod).toBe('analytics-7b6a5c4d3-x1y2z');
   expect(parsed.matches[0]?.runbookId).toBe('insufficient-resources');
   const bundle = JSON.parse(readFileSync(out, 'utf8'));
-  expect(bundle.sections['k8s.events'].output).toContain('0/3 nodes are available: 3 Insufficient cpu.');
+  expect(bundle.sections['k8s.events'].output).toContain(
+    '0/3 nodes are available: 3 Insufficient cpu.',
+  );
 });
 
 it('paramedic kube collect refuses a context the kubeconfig does not have', async () => {
-  const failed = await run(process.execPath, [join(REPO_ROOT, 'cli/bin/paramedic.mjs'), 'kube', 'collect', '--kubeconfig', join(dir, 'kc'), '--context', 'nope', '--node', 'x'], { cwd: REPO_ROOT })
-    .then(() => undefined, (e: { code: number; stderr: string }) => e);
+  const failed = await run(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'cli/bin/paramedic.mjs'),
+      'kube',
+      'collect',
+      '--kubeconfig',
+      join(dir, 'kc'),
+      '--context',
+      'nope',
+      '--node',
+      'x',
+    ],
+    { cwd: REPO_ROOT },
+  ).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
   expect(failed?.code).toBe(2);
   expect(failed?.stderr).toMatch(/has no context "nope"; it has: fake-ctx/);
 });

@@ -30,7 +30,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function collect(id: string, verifying?: { readonly remediatedAt: string; readonly now: string; change(sc: ReturnType<typeof loadScenario>): void }): Promise<EvidenceBundle> {
+async function collect(
+  id: string,
+  verifying?: {
+    readonly remediatedAt: string;
+    readonly now: string;
+    change(sc: ReturnType<typeof loadScenario>): void;
+  },
+): Promise<EvidenceBundle> {
   const sc = loadScenario(id);
   verifying?.change(sc);
   const kubeconfig = join(dir, `${id}.kubeconfig`);
@@ -45,31 +52,62 @@ async function collect(id: string, verifying?: { readonly remediatedAt: string; 
     server.load(sc);
     writeKubeconfig(kubeconfig, server.url, certs.ca, TOKEN);
   }
-  const reader = new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(verifying?.now ?? sc.now) }, requestTimeoutMs: 5000 });
-  return reader.collect({ cluster: 'shop-prod', ...sc.target, ...(verifying ? { incidentTime: sc.now, remediatedAt: verifying.remediatedAt } : {}) });
+  const reader = new ClusterReader(new KubeconfigAccess(kubeconfig), {
+    clock: { now: () => new Date(verifying?.now ?? sc.now) },
+    requestTimeoutMs: 5000,
+  });
+  return reader.collect({
+    cluster: 'shop-prod',
+    ...sc.target,
+    ...(verifying ? { incidentTime: sc.now, remediatedAt: verifying.remediatedAt } : {}),
+  });
 }
 
 describe('cluster reader against a local HTTPS API server', () => {
   it('renders every k8s.* section of a pod with kubectl wording', async () => {
     const b = await collect('oom-killed-pod');
-    expect(b.target).toMatchObject({ platform: 'eks', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h', node: 'ip-10-0-1-23.eu-west-1.compute.internal' });
-    expect(Object.keys(b.sections)).toEqual(['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']);
+    expect(b.target).toMatchObject({
+      platform: 'eks',
+      cluster: 'shop-prod',
+      namespace: 'shop',
+      pod: 'reports-6f5d4c3b2-k7j6h',
+      node: 'ip-10-0-1-23.eu-west-1.compute.internal',
+    });
+    expect(Object.keys(b.sections)).toEqual([
+      'k8s.cluster',
+      'k8s.node',
+      'k8s.pods',
+      'k8s.events',
+      'k8s.pod-logs',
+      'k8s.networkpolicies',
+      'k8s.services',
+    ]);
     const pods = b.sections['k8s.pods']!.output;
-    expect(pods).toContain('    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n');
+    expect(pods).toContain(
+      '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n',
+    );
     expect(pods).toContain('    Restart Count:  7\n');
-    expect(b.sections['k8s.events']!.output).toMatch(/^LAST SEEN   TYPE      REASON    OBJECT\s+MESSAGE$/m);
-    expect(b.sections['k8s.events']!.output).toContain('Back-off restarting failed container reports in pod reports-6f5d4c3b2-k7j6h_shop');
-    expect(b.sections['k8s.pod-logs']!.output).toContain('--previous --tail=100\n2026-11-23T08:57:01Z INFO building monthly report');
+    expect(b.sections['k8s.events']!.output).toMatch(
+      /^LAST SEEN   TYPE      REASON    OBJECT\s+MESSAGE$/m,
+    );
+    expect(b.sections['k8s.events']!.output).toContain(
+      'Back-off restarting failed container reports in pod reports-6f5d4c3b2-k7j6h_shop',
+    );
+    expect(b.sections['k8s.pod-logs']!.output).toContain(
+      '--previous --tail=100\n2026-11-23T08:57:01Z INFO building monthly report',
+    );
     expect(b.sections['k8s.cluster']!.output).toContain('readyz check passed');
     expect(b.sections['k8s.cluster']!.error).toBeUndefined();
   });
 
-  it('rejects a wrong bearer token with the API server\'s 401 in every section, not an exception', async () => {
+  it("rejects a wrong bearer token with the API server's 401 in every section, not an exception", async () => {
     const sc = loadScenario('oom-killed-pod');
     server.load(sc);
     const kubeconfig = join(dir, 'wrong.kubeconfig');
     writeKubeconfig(kubeconfig, server.url, certs.ca, 'k8s-aws-v1.wrong');
-    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) } }).collect(sc.target);
+    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), {
+      clock: { now: () => new Date(sc.now) },
+    }).collect(sc.target);
     expect(b.sections['k8s.pods']!.error).toMatch(/Unauthorized/);
     expect(b.sections['k8s.cluster']!.error).toMatch(/Unauthorized/);
   });
@@ -80,8 +118,12 @@ describe('cluster reader against a local HTTPS API server', () => {
     const other = makeCertificates();
     const kubeconfig = join(dir, 'badca.kubeconfig');
     writeKubeconfig(kubeconfig, server.url, other.ca, TOKEN);
-    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), { clock: { now: () => new Date(sc.now) } }).collect({ node: 'ip-10-0-1-23.eu-west-1.compute.internal' });
-    expect(b.sections['k8s.node']!.output).toMatch(/Unable to connect to the server: .*(certificate|verify)/i);
+    const b = await new ClusterReader(new KubeconfigAccess(kubeconfig), {
+      clock: { now: () => new Date(sc.now) },
+    }).collect({ node: 'ip-10-0-1-23.eu-west-1.compute.internal' });
+    expect(b.sections['k8s.node']!.output).toMatch(
+      /Unable to connect to the server: .*(certificate|verify)/i,
+    );
     expect(server.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(0);
   });
 
@@ -107,27 +149,42 @@ describe('a read that verifies a fix keeps only the events that happened after i
   const events = (b: EvidenceBundle) => b.sections['k8s.events']!.output;
 
   it('an event whose last occurrence is before the fix is left out, however often it happened before', async () => {
-    const b = await collect('probe-failure-liveness', { remediatedAt: FIXED, now: '2026-11-23T09:10:00Z', change: () => undefined });
+    const b = await collect('probe-failure-liveness', {
+      remediatedAt: FIXED,
+      now: '2026-11-23T09:10:00Z',
+      change: () => undefined,
+    });
     expect(events(b)).not.toMatch(/probe failed/i);
-    expect(b.incident).toMatchObject({ at: '2026-11-23T09:00:00.000Z', remediatedAt: '2026-11-23T09:05:00.000Z' });
-    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).not.toContain('probe-failure');
+    expect(b.incident).toMatchObject({
+      at: '2026-11-23T09:00:00.000Z',
+      remediatedAt: '2026-11-23T09:05:00.000Z',
+    });
+    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).not.toContain(
+      'probe-failure',
+    );
   });
 
   it('one that recurred after the fix (lastTimestamp and count moved on, or a series observed later) stays', async () => {
     const b = await collect('probe-failure-liveness', {
-      remediatedAt: FIXED, now: '2026-11-23T09:10:00Z',
+      remediatedAt: FIXED,
+      now: '2026-11-23T09:10:00Z',
       change: (sc) => {
         const [liveness, readiness, killing] = sc.objects.events as Record<string, unknown>[];
         Object.assign(liveness!, { lastTimestamp: '2026-11-23T09:08:00Z', count: 19 });
         // events.k8s.io style: first seen long before, the series last observed after the fix.
-        Object.assign(killing!, { eventTime: '2026-11-23T08:35:00.000000Z', series: { count: 7, lastObservedTime: '2026-11-23T09:07:30.000000Z' } });
+        Object.assign(killing!, {
+          eventTime: '2026-11-23T08:35:00.000000Z',
+          series: { count: 7, lastObservedTime: '2026-11-23T09:07:30.000000Z' },
+        });
         expect(readiness!.lastTimestamp).toBe('2026-11-23T08:59:00Z');
       },
     });
     expect(events(b)).toContain('Liveness probe failed: HTTP probe failed with statuscode: 500');
     expect(events(b)).toContain('Container catalog failed liveness probe, will be restarted');
     expect(events(b)).not.toContain('Readiness probe failed');
-    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).toContain('probe-failure');
+    expect(classifyEvidence(rulebook, b).matches.map((m) => m.runbookId)).toContain(
+      'probe-failure',
+    );
   });
 });
 
@@ -136,13 +193,30 @@ describe('collection + classification name the right runbook for every recorded 
   it.each(ids)('%s', async (id) => {
     const sc = loadScenario(id);
     const bundle = await collect(id);
-    const labelled = { id, label: sc.label, platform: 'eks' as const, source: `paramedic kube collect against test/fixtures/kubernetes/scenarios/${id}.json`, sections: bundle.sections, note: sc.note ?? '' };
+    const labelled = {
+      id,
+      label: sc.label,
+      platform: 'eks' as const,
+      source: `paramedic kube collect against test/fixtures/kubernetes/scenarios/${id}.json`,
+      sections: bundle.sections,
+      note: sc.note ?? '',
+    };
     // The local server's random port would make every run rewrite the fixtures; show an EKS-style endpoint instead.
-    const stable = JSON.stringify(labelled, null, 1).replace(/(https:\/\/)?127\.0\.0\.1:\d+/g, (m) => (m.startsWith('https') ? 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com' : '0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com:443'));
+    const stable = JSON.stringify(labelled, null, 1).replace(
+      /(https:\/\/)?127\.0\.0\.1:\d+/g,
+      (m) =>
+        m.startsWith('https')
+          ? 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com'
+          : '0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com:443',
+    );
     writeFileSync(join(FIXTURES, 'bundles', `${id}.json`), `${stable}\n`);
     expect(() => parseEvidenceDocument(labelled)).not.toThrow();
     const result = classifyEvidence(rulebook, bundle);
     const top = result.matches[0]?.runbookId ?? null;
-    expect({ id, top, all: result.matches.map((m) => `${m.runbookId}:${m.confidence.toFixed(2)}`) }).toMatchObject({ id, top: sc.label });
+    expect({
+      id,
+      top,
+      all: result.matches.map((m) => `${m.runbookId}:${m.confidence.toFixed(2)}`),
+    }).toMatchObject({ id, top: sc.label });
   });
 });

@@ -30,10 +30,25 @@ it('the readers use exactly the declared collection verbs (plus the public /read
   const clock = { now: () => new Date('2026-11-23T09:00:00Z') };
   const evidence = new KubernetesIncidentEvidence(() => access, { clock });
   await evidence.collect({ cluster: 'shop-prod', node: NODE });
-  await evidence.collect({ cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' });
-  await new KubernetesTargetLookup(() => access).resolve([{ ClusterName: 'shop-prod', NodeName: NODE }, { ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'reports' }]);
-  await new KubernetesStateReader(() => access).verify({ cluster: 'shop-prod', node: NODE, namespace: 'shop', pod: 'reports-6f5d4c3b2-gone0' }, clock.now());
+  await evidence.collect({
+    cluster: 'shop-prod',
+    namespace: 'shop',
+    pod: 'reports-6f5d4c3b2-k7j6h',
+  });
+  await new KubernetesTargetLookup(() => access).resolve([
+    { ClusterName: 'shop-prod', NodeName: NODE },
+    { ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'reports' },
+  ]);
+  await new KubernetesStateReader(() => access).verify(
+    { cluster: 'shop-prod', node: NODE, namespace: 'shop', pod: 'reports-6f5d4c3b2-gone0' },
+    clock.now(),
+  );
   const used = new Set(server.requests.map(rbacOf));
-  expect([...used].filter((u) => u.startsWith('GET /')).sort()).toEqual(['GET /readyz', 'GET /version']);
-  expect([...used].filter((u) => !u.startsWith('GET /')).sort()).toEqual([...COLLECTION_KUBERNETES_PERMISSIONS].sort());
+  expect([...used].filter((u) => u.startsWith('GET /')).sort()).toEqual([
+    'GET /readyz',
+    'GET /version',
+  ]);
+  expect([...used].filter((u) => !u.startsWith('GET /')).sort()).toEqual(
+    [...COLLECTION_KUBERNETES_PERMISSIONS].sort(),
+  );
 });

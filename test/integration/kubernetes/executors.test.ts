@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kubernetesActionExecutors, type ExecutionContext } from '../../../lambdas/adapters/kubernetes/index.js';
+import {
+  kubernetesActionExecutors,
+  type ExecutionContext,
+} from '../../../lambdas/adapters/kubernetes/index.js';
 import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { ACTION_CATALOG } from '../../../lambdas/core/remediation/catalog.js';
 import { FakeApiServer, makeCertificates, type Scenario } from './fake-api-server.js';
@@ -16,18 +19,45 @@ let access: KubeconfigAccess;
 
 function workloadPod(name: string, extra: Record<string, unknown> = {}): Record<string, any> {
   return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name, namespace: 'shop', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-6d5c4b3a2', uid: 'u1', controller: true }], ...extra },
-    spec: { nodeName: NODE, containers: [{ name: 'web', image: 'web:1' }] }, status: { phase: 'Running' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'shop',
+      labels: { app: 'web' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'web-6d5c4b3a2',
+          uid: 'u1',
+          controller: true,
+        },
+      ],
+      ...extra,
+    },
+    spec: { nodeName: NODE, containers: [{ name: 'web', image: 'web:1' }] },
+    status: { phase: 'Running' },
   };
 }
 
 function drainScenario(): Scenario {
   const sc = loadScenario('oom-killed-pod');
   sc.objects.pods = [
-    ...(sc.objects.pods ?? []).filter((p) => p.spec?.nodeName !== NODE || p.metadata?.ownerReferences?.[0]?.kind === 'DaemonSet'),
-    workloadPod('web-6d5c4b3a2-aaaaa'), workloadPod('web-6d5c4b3a2-bbbbb'),
-    { ...workloadPod('kube-proxy-static'), metadata: { name: 'kube-proxy-static', namespace: 'kube-system', annotations: { 'kubernetes.io/config.mirror': 'abc' }, ownerReferences: [{ kind: 'Node', name: NODE, controller: true }] } },
+    ...(sc.objects.pods ?? []).filter(
+      (p) => p.spec?.nodeName !== NODE || p.metadata?.ownerReferences?.[0]?.kind === 'DaemonSet',
+    ),
+    workloadPod('web-6d5c4b3a2-aaaaa'),
+    workloadPod('web-6d5c4b3a2-bbbbb'),
+    {
+      ...workloadPod('kube-proxy-static'),
+      metadata: {
+        name: 'kube-proxy-static',
+        namespace: 'kube-system',
+        annotations: { 'kubernetes.io/config.mirror': 'abc' },
+        ownerReferences: [{ kind: 'Node', name: NODE, controller: true }],
+      },
+    },
   ];
   return sc;
 }
@@ -35,9 +65,17 @@ function drainScenario(): Scenario {
 /** A policy/v1 budget over the web pods, as the disruption controller last computed it. */
 function webBudget(disruptionsAllowed: number): Record<string, any> {
   return {
-    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-pdb', namespace: 'shop' },
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'web-pdb', namespace: 'shop' },
     spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
-    status: { disruptionsAllowed, currentHealthy: 2, desiredHealthy: 2 - disruptionsAllowed, expectedPods: 2, observedGeneration: 1 },
+    status: {
+      disruptionsAllowed,
+      currentHealthy: 2,
+      desiredHealthy: 2 - disruptionsAllowed,
+      expectedPods: 2,
+      observedGeneration: 1,
+    },
   };
 }
 
@@ -45,7 +83,17 @@ function webBudget(disruptionsAllowed: number): Record<string, any> {
 function context(dryRun = false): ExecutionContext & { slept: number[] } {
   let t = Date.parse('2026-11-23T09:00:00Z');
   const slept: number[] = [];
-  return { dryRun, kube: access, clock: { now: () => new Date(t) }, sleep: async (ms) => { slept.push(ms); t += ms; }, slept, target: { node: NODE } };
+  return {
+    dryRun,
+    kube: access,
+    clock: { now: () => new Date(t) },
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+    slept,
+    target: { node: NODE },
+  };
 }
 
 const writes = () => server.requests.filter((r) => r.method !== 'GET');
@@ -67,40 +115,69 @@ beforeEach(() => server.load(drainScenario()));
 
 describe('executor map', () => {
   it('covers every kubernetes and aws action of the catalogue', () => {
-    const ids = Object.values(ACTION_CATALOG).filter((a) => a.target === 'kubernetes' || a.target === 'aws').map((a) => a.id).sort();
+    const ids = Object.values(ACTION_CATALOG)
+      .filter((a) => a.target === 'kubernetes' || a.target === 'aws')
+      .map((a) => a.id)
+      .sort();
     expect(Object.keys(kubernetesActionExecutors).sort()).toEqual(ids);
   });
 });
 
 describe('cordon / uncordon', () => {
   it('cordons with a merge patch, then reports nothing to do the second time', async () => {
-    const first = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    const first = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(),
+    );
     expect(first.status).toBe('changed');
     expect(node().spec.unschedulable).toBe(true);
-    expect(writes()).toEqual([expect.objectContaining({ method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { resourceVersion: expect.any(String) }, spec: { unschedulable: true } } })]);
-    const second = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    expect(writes()).toEqual([
+      expect.objectContaining({
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { resourceVersion: expect.any(String) }, spec: { unschedulable: true } },
+      }),
+    ]);
+    const second = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(),
+    );
     expect(second).toMatchObject({ status: 'unchanged', changes: [] });
     expect(writes()).toHaveLength(1);
   });
 
   it('dry run reads but writes nothing', async () => {
-    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context(true));
+    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(true),
+    );
     expect(r).toMatchObject({ status: 'changed', dryRun: true });
     expect(writes()).toHaveLength(0);
   });
 
   it('uncordon of a schedulable node changes nothing', async () => {
-    const r = await kubernetesActionExecutors['k8s-uncordon-node']!.execute({ node: NODE }, context());
+    const r = await kubernetesActionExecutors['k8s-uncordon-node']!.execute(
+      { node: NODE },
+      context(),
+    );
     expect(r.status).toBe('unchanged');
   });
 });
 
 describe('drain through the Eviction API', () => {
   it('cordons, evicts workload pods, skips DaemonSet and mirror pods', async () => {
-    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 120 }, context());
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 120 },
+      context(),
+    );
     expect(r.status).toBe('changed');
-    const evictions = writes().filter((w) => w.path.endsWith('/eviction')).map((w) => w.path);
-    expect(evictions).toEqual(['/api/v1/namespaces/shop/pods/web-6d5c4b3a2-aaaaa/eviction', '/api/v1/namespaces/shop/pods/web-6d5c4b3a2-bbbbb/eviction']);
+    const evictions = writes()
+      .filter((w) => w.path.endsWith('/eviction'))
+      .map((w) => w.path);
+    expect(evictions).toEqual([
+      '/api/v1/namespaces/shop/pods/web-6d5c4b3a2-aaaaa/eviction',
+      '/api/v1/namespaces/shop/pods/web-6d5c4b3a2-bbbbb/eviction',
+    ]);
     expect(r.report).toMatch(/skipped .*aws-node-b7x2k \(DaemonSet-managed/);
     expect(r.report).toMatch(/kube-proxy-static \(mirror/);
     expect(node().spec.unschedulable).toBe(true);
@@ -110,7 +187,10 @@ describe('drain through the Eviction API', () => {
   it('retries 429 throttling and 500 with backoff, then succeeds', async () => {
     server.evictions.set('shop/web-6d5c4b3a2-aaaaa', ['429-throttle', 500, '429-throttle']);
     const ctx = context();
-    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 120 }, ctx);
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 120 },
+      ctx,
+    );
     expect(r.status).toBe('changed');
     expect(ctx.slept.slice(0, 3)).toEqual([1000, 2000, 4000]);
   });
@@ -119,17 +199,28 @@ describe('drain through the Eviction API', () => {
     // One disruption allowed: the first web pod is evicted, the budget is then spent and refuses the second.
     server.objects('poddisruptionbudgets').push(webBudget(1));
     const ctx = context();
-    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 60 }, ctx);
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 60 },
+      ctx,
+    );
     expect(r.status).toBe('failed');
-    expect(r.report).toMatch(/PodDisruptionBudgets kept refusing the eviction of shop\/web-6d5c4b3a2-bbbbb until the 60s deadline; no pod was deleted/);
+    expect(r.report).toMatch(
+      /PodDisruptionBudgets kept refusing the eviction of shop\/web-6d5c4b3a2-bbbbb until the 60s deadline; no pod was deleted/,
+    );
     expect(r.report).toMatch(/uncordoned again/);
     expect(r.undone).toEqual([`node ${NODE}: spec.unschedulable true -> false`]);
     expect(node().spec.unschedulable).toBeUndefined();
     expect(writes().some((w) => w.method === 'DELETE')).toBe(false);
     expect(ctx.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60_000);
-    expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-bbbbb')).toBe(true);
-    expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-aaaaa')).toBe(false);
-    expect(r.report).toMatch(/HTTP 429 TooManyRequests: Cannot evict pod as it would violate the pod's disruption budget\./);
+    expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-bbbbb')).toBe(
+      true,
+    );
+    expect(server.objects('pods').some((p) => p.metadata.name === 'web-6d5c4b3a2-aaaaa')).toBe(
+      false,
+    );
+    expect(r.report).toMatch(
+      /HTTP 429 TooManyRequests: Cannot evict pod as it would violate the pod's disruption budget\./,
+    );
     expect(server.objects('poddisruptionbudgets')[0]!.status.disruptionsAllowed).toBe(0);
   });
 
@@ -139,8 +230,17 @@ describe('drain through the Eviction API', () => {
     const ctx = context();
     // The PDB controller raises disruptionsAllowed again after the first backoff.
     const sleep = ctx.sleep!;
-    const withRecovery: ExecutionContext = { ...ctx, sleep: async (ms) => { pdb.status.disruptionsAllowed = 2; await sleep(ms); } };
-    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 120 }, withRecovery);
+    const withRecovery: ExecutionContext = {
+      ...ctx,
+      sleep: async (ms) => {
+        pdb.status.disruptionsAllowed = 2;
+        await sleep(ms);
+      },
+    };
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 120 },
+      withRecovery,
+    );
     expect(r.status).toBe('changed');
     expect(ctx.slept[0]).toBe(1000);
     expect(pdb.status.disruptionsAllowed).toBe(0);
@@ -148,25 +248,38 @@ describe('drain through the Eviction API', () => {
 
   it('cordons on a fresh resourceVersion after a 409 from a concurrent writer', async () => {
     server.concurrentWrites = 1;
-    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(),
+    );
     expect(r.status).toBe('changed');
     expect(node().spec.unschedulable).toBe(true);
     const patches = writes().filter((w) => w.method === 'PATCH');
     expect(patches).toHaveLength(2);
-    expect(server.requests.filter((q) => q.method === 'GET' && q.path.endsWith(`/nodes/${NODE}`))).toHaveLength(2);
+    expect(
+      server.requests.filter((q) => q.method === 'GET' && q.path.endsWith(`/nodes/${NODE}`)),
+    ).toHaveLength(2);
   });
 
-  it('gives up after repeated 409s with the server\'s Conflict message', async () => {
+  it("gives up after repeated 409s with the server's Conflict message", async () => {
     server.concurrentWrites = 10;
-    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute({ node: NODE }, context());
+    const r = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(),
+    );
     expect(r.status).toBe('failed');
-    expect(r.report).toMatch(/HTTP 409 Conflict: Operation cannot be fulfilled on nodes ".*": the object has been modified/);
+    expect(r.report).toMatch(
+      /HTTP 409 Conflict: Operation cannot be fulfilled on nodes ".*": the object has been modified/,
+    );
   });
 
   it('leaves a node it did not cordon cordoned when the drain fails', async () => {
     node().spec.unschedulable = true;
     server.evictions.set('shop/web-6d5c4b3a2-aaaaa', [500, 500, 500, 500]);
-    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE, timeoutSeconds: 60 }, context());
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 60 },
+      context(),
+    );
     expect(r.status).toBe('failed');
     expect(r.report).toMatch(/HTTP 500 InternalError/);
     expect(r.undone).toEqual([]);
@@ -174,7 +287,10 @@ describe('drain through the Eviction API', () => {
   });
 
   it('refuses before any change when an unmanaged pod is on the node', async () => {
-    server.objects('pods').push({ ...workloadPod('debug-shell'), metadata: { name: 'debug-shell', namespace: 'shop' } });
+    server.objects('pods').push({
+      ...workloadPod('debug-shell'),
+      metadata: { name: 'debug-shell', namespace: 'shop' },
+    });
     const r = await kubernetesActionExecutors['k8s-drain-node']!.execute({ node: NODE }, context());
     expect(r.status).toBe('blocked');
     expect(r.report).toMatch(/shop\/debug-shell: not managed by a controller/);
@@ -185,8 +301,12 @@ describe('drain through the Eviction API', () => {
 describe('pods and workloads', () => {
   it('deletes a managed pod, and finds nothing to do once it is gone', async () => {
     const exec = kubernetesActionExecutors['k8s-delete-pod']!;
-    expect((await exec.execute({ namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa' }, context())).status).toBe('changed');
-    expect((await exec.execute({ namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa' }, context())).status).toBe('unchanged');
+    expect(
+      (await exec.execute({ namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa' }, context())).status,
+    ).toBe('changed');
+    expect(
+      (await exec.execute({ namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa' }, context())).status,
+    ).toBe('unchanged');
   });
 
   it('rollout-restarts CoreDNS with the restartedAt annotation, once', async () => {
@@ -195,7 +315,16 @@ describe('pods and workloads', () => {
     expect(r.status).toBe('changed');
     const patch = writes().find((w) => w.method === 'PATCH')!;
     expect(patch.path).toBe('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
-    expect(patch.body).toEqual({ metadata: { resourceVersion: expect.any(String) }, spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-23T09:00:00.000Z' } } } } });
+    expect(patch.body).toEqual({
+      metadata: { resourceVersion: expect.any(String) },
+      spec: {
+        template: {
+          metadata: {
+            annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-23T09:00:00.000Z' },
+          },
+        },
+      },
+    });
     expect((await exec.execute({}, context())).status).toBe('unchanged');
   });
 
@@ -208,7 +337,10 @@ describe('pods and workloads', () => {
   });
 
   it('reports a missing workload as failed without writing', async () => {
-    const r = await kubernetesActionExecutors['k8s-rollout-restart']!.execute({ namespace: 'shop', kind: 'Deployment', name: 'nope' }, context());
+    const r = await kubernetesActionExecutors['k8s-rollout-restart']!.execute(
+      { namespace: 'shop', kind: 'Deployment', name: 'nope' },
+      context(),
+    );
     expect(r.status).toBe('failed');
     expect(r.report).toMatch(/HTTP 404 NotFound: deployments.apps "nope" not found/);
     expect(writes()).toHaveLength(0);

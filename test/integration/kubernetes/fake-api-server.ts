@@ -16,14 +16,31 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchesLabelSelector } from '../../../lambdas/core/kubernetes/label-selector.js';
-import { conflict, continueExpired, disruptionBudgetRefusal, forbidden, multipleBudgets, notFound, statusBody as status } from './api-status.js';
+import {
+  conflict,
+  continueExpired,
+  disruptionBudgetRefusal,
+  forbidden,
+  multipleBudgets,
+  notFound,
+  statusBody as status,
+} from './api-status.js';
 
 type Obj = Record<string, any>;
 
 /** The objects a scenario serves, by plural resource name. */
 export interface ScenarioObjects {
-  nodes?: Obj[]; pods?: Obj[]; events?: Obj[]; namespaces?: Obj[]; networkpolicies?: Obj[]; services?: Obj[];
-  endpoints?: Obj[]; ingresses?: Obj[]; deployments?: Obj[]; daemonsets?: Obj[]; statefulsets?: Obj[];
+  nodes?: Obj[];
+  pods?: Obj[];
+  events?: Obj[];
+  namespaces?: Obj[];
+  networkpolicies?: Obj[];
+  services?: Obj[];
+  endpoints?: Obj[];
+  ingresses?: Obj[];
+  deployments?: Obj[];
+  daemonsets?: Obj[];
+  statefulsets?: Obj[];
   poddisruptionbudgets?: Obj[];
 }
 
@@ -46,7 +63,12 @@ export interface Scenario {
 }
 
 /** One recorded request. */
-export interface RecordedRequest { method: string; path: string; contentType?: string; body?: unknown }
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  contentType?: string;
+  body?: unknown;
+}
 
 /**
  * A scripted eviction answer (fault injection). PodDisruptionBudget refusals are not scripted:
@@ -54,12 +76,51 @@ export interface RecordedRequest { method: string; path: string; contentType?: s
  */
 export type EvictionAnswer = 201 | '429-throttle' | 500;
 
-const RESOURCES = ['nodes', 'pods', 'events', 'namespaces', 'networkpolicies', 'services', 'endpoints', 'ingresses', 'deployments', 'daemonsets', 'statefulsets', 'poddisruptionbudgets'] as const;
+const RESOURCES = [
+  'nodes',
+  'pods',
+  'events',
+  'namespaces',
+  'networkpolicies',
+  'services',
+  'endpoints',
+  'ingresses',
+  'deployments',
+  'daemonsets',
+  'statefulsets',
+  'poddisruptionbudgets',
+] as const;
 /** A served resource. */
 export type Resource = (typeof RESOURCES)[number];
-const KIND: Record<string, string> = { nodes: 'NodeList', pods: 'PodList', events: 'EventList', namespaces: 'NamespaceList', networkpolicies: 'NetworkPolicyList', services: 'ServiceList', endpoints: 'EndpointsList', ingresses: 'IngressList', deployments: 'DeploymentList', daemonsets: 'DaemonSetList', statefulsets: 'StatefulSetList', poddisruptionbudgets: 'PodDisruptionBudgetList' };
-const GROUP: Record<string, string> = { deployments: 'apps', daemonsets: 'apps', statefulsets: 'apps', networkpolicies: 'networking.k8s.io', ingresses: 'networking.k8s.io', poddisruptionbudgets: 'policy' };
-const VERB: Record<string, string> = { GET: 'get', DELETE: 'delete', PATCH: 'patch', PUT: 'update', POST: 'create' };
+const KIND: Record<string, string> = {
+  nodes: 'NodeList',
+  pods: 'PodList',
+  events: 'EventList',
+  namespaces: 'NamespaceList',
+  networkpolicies: 'NetworkPolicyList',
+  services: 'ServiceList',
+  endpoints: 'EndpointsList',
+  ingresses: 'IngressList',
+  deployments: 'DeploymentList',
+  daemonsets: 'DaemonSetList',
+  statefulsets: 'StatefulSetList',
+  poddisruptionbudgets: 'PodDisruptionBudgetList',
+};
+const GROUP: Record<string, string> = {
+  deployments: 'apps',
+  daemonsets: 'apps',
+  statefulsets: 'apps',
+  networkpolicies: 'networking.k8s.io',
+  ingresses: 'networking.k8s.io',
+  poddisruptionbudgets: 'policy',
+};
+const VERB: Record<string, string> = {
+  GET: 'get',
+  DELETE: 'delete',
+  PATCH: 'patch',
+  PUT: 'update',
+  POST: 'create',
+};
 
 function getPath(obj: Obj, dotted: string): unknown {
   return dotted.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), obj);
@@ -68,20 +129,32 @@ function getPath(obj: Obj, dotted: string): unknown {
 function mergePatch(target: Obj, patch: Obj): Obj {
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete target[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && typeof target[k] === 'object' && target[k] !== null && !Array.isArray(target[k])) mergePatch(target[k], v);
+    else if (
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      typeof target[k] === 'object' &&
+      target[k] !== null &&
+      !Array.isArray(target[k])
+    )
+      mergePatch(target[k], v);
     else target[k] = structuredClone(v);
   }
   return target;
 }
 
 /** A continue token: where the next page starts, and the compaction epoch it was issued in. */
-interface ContinueToken { readonly start: number; readonly epoch: number }
+interface ContinueToken {
+  readonly start: number;
+  readonly epoch: number;
+}
 const encodeContinue = (t: ContinueToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
 function decodeContinue(raw: string): ContinueToken | undefined {
   try {
     const t = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ContinueToken;
     return Number.isInteger(t.start) && Number.isInteger(t.epoch) ? t : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Makes a throwaway CA and a server certificate for 127.0.0.1 with openssl; returns PEMs. */
@@ -89,18 +162,67 @@ export function makeCertificates(): { ca: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'paramedic-k8s-'));
   try {
     const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=paramedic-test-ca']);
-    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+    run([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=paramedic-test-ca',
+    ]);
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
     require_ext(dir);
-    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'ext.cnf']);
-    return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), cert: readFileSync(join(dir, 'server.crt'), 'utf8'), key: readFileSync(join(dir, 'server.key'), 'utf8') };
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'ext.cnf',
+    ]);
+    return {
+      ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+      cert: readFileSync(join(dir, 'server.crt'), 'utf8'),
+      key: readFileSync(join(dir, 'server.key'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 function require_ext(dir: string): void {
-  execFileSync('sh', ['-c', 'printf "subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n" > ext.cnf'], { cwd: dir });
+  execFileSync(
+    'sh',
+    ['-c', 'printf "subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n" > ext.cnf'],
+    { cwd: dir },
+  );
 }
 
 /** The fake API server. */
@@ -126,7 +248,11 @@ export class FakeApiServer {
   private epoch = 0;
   port = 0;
 
-  constructor(private readonly certs: { ca: string; cert: string; key: string }, public token: string, public scenario: Scenario) {
+  constructor(
+    private readonly certs: { ca: string; cert: string; key: string },
+    public token: string,
+    public scenario: Scenario,
+  ) {
     this.load(scenario);
   }
 
@@ -135,7 +261,11 @@ export class FakeApiServer {
     this.scenario = scenario;
     this.store = {};
     for (const r of RESOURCES) this.store[r] = structuredClone(scenario.objects[r] ?? []);
-    for (const r of RESOURCES) for (const o of this.store[r]!) { o.metadata ??= {}; o.metadata.resourceVersion ??= String(this.nextVersion()); }
+    for (const r of RESOURCES)
+      for (const o of this.store[r]!) {
+        o.metadata ??= {};
+        o.metadata.resourceVersion ??= String(this.nextVersion());
+      }
     this.requests.length = 0;
     this.evictions.clear();
     this.denied.clear();
@@ -163,9 +293,15 @@ export class FakeApiServer {
     this.server = createServer({ cert: this.certs.cert, key: this.certs.key }, (req, res) => {
       let raw = '';
       req.setEncoding('utf8');
-      req.on('data', (d: string) => { raw += d; });
+      req.on('data', (d: string) => {
+        raw += d;
+      });
       req.on('end', () => {
-        try { this.handle(req, res, raw); } catch (e) { this.send(res, 500, status(500, 'InternalError', String(e))); }
+        try {
+          this.handle(req, res, raw);
+        } catch (e) {
+          this.send(res, 500, status(500, 'InternalError', String(e)));
+        }
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
@@ -187,9 +323,17 @@ export class FakeApiServer {
     obj.metadata.resourceVersion = String(this.nextVersion());
   }
 
-  private send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  private send(
+    res: ServerResponse,
+    code: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', ...headers });
+    res.writeHead(code, {
+      'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -199,88 +343,193 @@ export class FakeApiServer {
     let start = 0;
     if (rawContinue) {
       const token = decodeContinue(rawContinue);
-      if (!token) { this.send(res, 400, status(400, 'BadRequest', 'continue key is not valid: illegal base64 data at input byte 0')); return; }
-      if (token.epoch !== this.epoch) { this.send(res, 410, continueExpired()); return; }
+      if (!token) {
+        this.send(
+          res,
+          400,
+          status(
+            400,
+            'BadRequest',
+            'continue key is not valid: illegal base64 data at input byte 0',
+          ),
+        );
+        return;
+      }
+      if (token.epoch !== this.epoch) {
+        this.send(res, 410, continueExpired());
+        return;
+      }
       start = token.start;
     }
     const asked = Number(url.searchParams.get('limit') ?? '0');
-    const limit = [asked, this.maxPageSize].filter((n) => n > 0).reduce((a, b) => Math.min(a, b), Infinity);
+    const limit = [asked, this.maxPageSize]
+      .filter((n) => n > 0)
+      .reduce((a, b) => Math.min(a, b), Infinity);
     const page = items.slice(start, start + limit);
     const next = start + page.length;
     const metadata: Obj = { resourceVersion: String(this.resourceVersion) };
-    if (next < items.length) { metadata.continue = encodeContinue({ start: next, epoch: this.epoch }); metadata.remainingItemCount = items.length - next; }
-    this.send(res, 200, { kind: KIND[resource], apiVersion: GROUP[resource] ? `${GROUP[resource]}/v1` : 'v1', metadata, items: page });
+    if (next < items.length) {
+      metadata.continue = encodeContinue({ start: next, epoch: this.epoch });
+      metadata.remainingItemCount = items.length - next;
+    }
+    this.send(res, 200, {
+      kind: KIND[resource],
+      apiVersion: GROUP[resource] ? `${GROUP[resource]}/v1` : 'v1',
+      metadata,
+      items: page,
+    });
   }
 
   /** Budgets in the pod's namespace whose selector matches the pod (an empty selector matches every pod in policy/v1). */
   private budgetsFor(pod: Obj): Obj[] {
-    return this.store.poddisruptionbudgets!.filter((b) => b.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(b.spec?.selector ?? {}, pod.metadata?.labels));
+    return this.store.poddisruptionbudgets!.filter(
+      (b) =>
+        b.metadata?.namespace === pod.metadata?.namespace &&
+        matchesLabelSelector(b.spec?.selector ?? {}, pod.metadata?.labels),
+    );
   }
 
   /** eviction.go: finished pods skip the budgets; one budget is checked and decremented; more than one is an error. */
   private evict(pod: Obj, idx: number, res: ServerResponse): void {
     const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     const budgets = finished ? [] : this.budgetsFor(pod);
-    if (budgets.length > 1) { this.send(res, 500, multipleBudgets()); return; }
+    if (budgets.length > 1) {
+      this.send(res, 500, multipleBudgets());
+      return;
+    }
     const pdb = budgets[0];
     if (pdb) {
       pdb.status ??= {};
-      if ((pdb.status.disruptionsAllowed ?? 0) <= 0) { this.send(res, 429, disruptionBudgetRefusal(pdb)); return; }
+      if ((pdb.status.disruptionsAllowed ?? 0) <= 0) {
+        this.send(res, 429, disruptionBudgetRefusal(pdb));
+        return;
+      }
       pdb.status.disruptionsAllowed--;
       this.bump(pdb);
     }
     this.store.pods!.splice(idx, 1);
-    this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    this.send(res, 201, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      code: 201,
+    });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = req.method ?? 'GET';
-    const body = raw ? (() => { try { return JSON.parse(raw); } catch { return raw; } })() : undefined;
-    this.requests.push({ method, path: `${url.pathname}${url.search}`, contentType: req.headers['content-type'], body });
+    const body = raw
+      ? (() => {
+          try {
+            return JSON.parse(raw);
+          } catch {
+            return raw;
+          }
+        })()
+      : undefined;
+    this.requests.push({
+      method,
+      path: `${url.pathname}${url.search}`,
+      contentType: req.headers['content-type'],
+      body,
+    });
     if (!this.acceptsToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
     const p = url.pathname;
     if (p === '/readyz') {
-      const r = this.scenario.readyz ?? { status: 200, body: '[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]informer-sync ok\n[+]poststarthook/start-apiextensions-controllers ok\nreadyz check passed\n' };
+      const r = this.scenario.readyz ?? {
+        status: 200,
+        body: '[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]informer-sync ok\n[+]poststarthook/start-apiextensions-controllers ok\nreadyz check passed\n',
+      };
       this.send(res, r.status, r.body);
       return;
     }
     if (p === '/version') {
-      this.send(res, 200, { major: '1', minor: '30', gitVersion: 'v1.30.4-eks-a737599', platform: 'linux/amd64' });
+      this.send(res, 200, {
+        major: '1',
+        minor: '30',
+        gitVersion: 'v1.30.4-eks-a737599',
+        platform: 'linux/amd64',
+      });
       return;
     }
     if (this.scenario.failReads && method === 'GET') {
       const f = this.scenario.failReads;
-      this.send(res, f.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: f.message, ...(f.reason ? { reason: f.reason } : {}), code: f.code });
+      this.send(res, f.code, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: f.message,
+        ...(f.reason ? { reason: f.reason } : {}),
+        code: f.code,
+      });
       return;
     }
-    const m = /^\/(?:api\/v1|apis\/[a-z0-9.]+\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(p);
-    if (!m) { this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource')); return; }
+    const m =
+      /^\/(?:api\/v1|apis\/[a-z0-9.]+\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(
+        p,
+      );
+    if (!m) {
+      this.send(
+        res,
+        404,
+        status(404, 'NotFound', 'the server could not find the requested resource'),
+      );
+      return;
+    }
     const [, ns, resource, name, sub] = m;
-    if (!resource || !this.store[resource]) { this.send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource')); return; }
+    if (!resource || !this.store[resource]) {
+      this.send(
+        res,
+        404,
+        status(404, 'NotFound', 'the server could not find the requested resource'),
+      );
+      return;
+    }
     const group = GROUP[resource] ?? '';
-    const verb = name ? VERB[method] ?? method.toLowerCase() : method === 'GET' ? 'list' : VERB[method] ?? method.toLowerCase();
-    const rbacResource = sub && sub !== 'log' ? `${resource}/${sub}` : sub === 'log' ? 'pods/log' : resource;
+    const verb = name
+      ? (VERB[method] ?? method.toLowerCase())
+      : method === 'GET'
+        ? 'list'
+        : (VERB[method] ?? method.toLowerCase());
+    const rbacResource =
+      sub && sub !== 'log' ? `${resource}/${sub}` : sub === 'log' ? 'pods/log' : resource;
     if (this.denied.has(`${verb} ${rbacResource}`)) {
       const clusterScoped = resource === 'nodes' || resource === 'namespaces';
-      this.send(res, 403, forbidden(this.user, verb, rbacResource, group, name, clusterScoped ? undefined : ns));
+      this.send(
+        res,
+        403,
+        forbidden(this.user, verb, rbacResource, group, name, clusterScoped ? undefined : ns),
+      );
       return;
     }
-    if (resource === 'namespaces' && name && !sub) { // /api/v1/namespaces/{ns} is a namespace read
+    if (resource === 'namespaces' && name && !sub) {
+      // /api/v1/namespaces/{ns} is a namespace read
       const found = this.store.namespaces!.find((o) => o.metadata?.name === name);
-      if (found) this.send(res, 200, found); else this.send(res, 404, notFound('namespaces', '', name));
+      if (found) this.send(res, 200, found);
+      else this.send(res, 404, notFound('namespaces', '', name));
       return;
     }
     const inNs = (o: Obj) => !ns || o.metadata?.namespace === ns;
     if (!name) {
       let items = this.store[resource]!.filter(inNs);
       const fs = url.searchParams.get('fieldSelector');
-      if (fs) for (const term of fs.split(',')) { const [k, v] = term.split('='); items = items.filter((o) => String(getPath(o, k!) ?? '') === v); }
+      if (fs)
+        for (const term of fs.split(',')) {
+          const [k, v] = term.split('=');
+          items = items.filter((o) => String(getPath(o, k!) ?? '') === v);
+        }
       const ls = url.searchParams.get('labelSelector');
-      if (ls) for (const term of ls.split(',')) { const [k, v] = term.split('='); items = items.filter((o) => o.metadata?.labels?.[k!] === v); }
+      if (ls)
+        for (const term of ls.split(',')) {
+          const [k, v] = term.split('=');
+          items = items.filter((o) => o.metadata?.labels?.[k!] === v);
+        }
       this.list(resource, items, url, res);
       return;
     }
@@ -288,14 +537,31 @@ export class FakeApiServer {
     const obj = idx >= 0 ? this.store[resource]![idx] : undefined;
     const missing = () => this.send(res, 404, notFound(resource, group, name));
     if (sub === 'log') {
-      if (!obj) { missing(); return; }
+      if (!obj) {
+        missing();
+        return;
+      }
       const container = url.searchParams.get('container') ?? obj.spec?.containers?.[0]?.name;
       const logs = this.scenario.logs?.[`${ns}/${name}/${container}`];
       const previous = url.searchParams.get('previous') === 'true';
-      const running = (obj.status?.containerStatuses ?? []).some((cs: Obj) => cs.name === container && (cs.state?.running || cs.state?.terminated || cs.lastState?.terminated));
-      const text = previous ? logs?.previous : logs?.current ?? (running ? '' : undefined);
+      const running = (obj.status?.containerStatuses ?? []).some(
+        (cs: Obj) =>
+          cs.name === container &&
+          (cs.state?.running || cs.state?.terminated || cs.lastState?.terminated),
+      );
+      const text = previous ? logs?.previous : (logs?.current ?? (running ? '' : undefined));
       if (text === undefined) {
-        this.send(res, 400, status(400, 'BadRequest', previous ? `previous terminated container "${container}" in pod "${name}" not found` : `container "${container}" in pod "${name}" is waiting to start: trying and failing to pull image`));
+        this.send(
+          res,
+          400,
+          status(
+            400,
+            'BadRequest',
+            previous
+              ? `previous terminated container "${container}" in pod "${name}" not found`
+              : `container "${container}" in pod "${name}" is waiting to start: trying and failing to pull image`,
+          ),
+        );
         return;
       }
       const tail = Number(url.searchParams.get('tailLines') ?? '0');
@@ -304,35 +570,75 @@ export class FakeApiServer {
       return;
     }
     if (sub === 'eviction' && method === 'POST') {
-      if (!obj) { missing(); return; }
+      if (!obj) {
+        missing();
+        return;
+      }
       const answer = this.evictions.get(`${ns}/${name}`)?.shift() ?? 201;
       if (answer === '429-throttle') {
-        this.send(res, 429, status(429, 'TooManyRequests', 'Too many requests, please try again later.'), { 'retry-after': '1' });
+        this.send(
+          res,
+          429,
+          status(429, 'TooManyRequests', 'Too many requests, please try again later.'),
+          { 'retry-after': '1' },
+        );
       } else if (answer === 500) {
-        this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'));
+        this.send(
+          res,
+          500,
+          status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'),
+        );
       } else {
         this.evict(obj, idx, res);
       }
       return;
     }
-    if (!obj) { missing(); return; }
-    if (method === 'GET') { this.send(res, 200, obj); return; }
-    if (method === 'DELETE') { this.store[resource]!.splice(idx, 1); this.send(res, 200, obj); return; }
+    if (!obj) {
+      missing();
+      return;
+    }
+    if (method === 'GET') {
+      this.send(res, 200, obj);
+      return;
+    }
+    if (method === 'DELETE') {
+      this.store[resource]!.splice(idx, 1);
+      this.send(res, 200, obj);
+      return;
+    }
     if (method === 'PATCH' || method === 'PUT') {
       const ct = String(req.headers['content-type'] ?? '');
       if (method === 'PATCH' && !/merge-patch\+json|strategic-merge-patch\+json/.test(ct)) {
-        this.send(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${ct}`));
+        this.send(
+          res,
+          415,
+          status(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${ct}`,
+          ),
+        );
         return;
       }
       if (resource === 'nodes' && this.failNodePatches > 0) {
         this.failNodePatches--;
-        this.send(res, 500, status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed'));
+        this.send(
+          res,
+          500,
+          status(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed'),
+        );
         return;
       }
-      if (this.concurrentWrites > 0) { this.concurrentWrites--; this.bump(obj); }
+      if (this.concurrentWrites > 0) {
+        this.concurrentWrites--;
+        this.bump(obj);
+      }
       // A resourceVersion in the body is a precondition (optimistic concurrency): stale means 409.
       const wanted = (body as Obj | undefined)?.metadata?.resourceVersion;
-      if (wanted !== undefined && wanted !== obj.metadata.resourceVersion) { this.send(res, 409, conflict(resource, group, name)); return; }
+      if (wanted !== undefined && wanted !== obj.metadata.resourceVersion) {
+        this.send(res, 409, conflict(resource, group, name));
+        return;
+      }
       if (method === 'PUT') this.store[resource]![idx] = structuredClone(body as Obj);
       else mergePatch(obj, body as Obj);
       const stored = this.store[resource]![idx]!;

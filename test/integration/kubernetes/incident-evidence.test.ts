@@ -4,11 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesClusterPort } from '../../../lambdas/adapters/kubernetes/cluster-port.js';
 import { KubernetesIncidentEvidence } from '../../../lambdas/adapters/kubernetes/incident-evidence.js';
 import type { KubeAccessFor } from '../../../lambdas/adapters/kubernetes/eks-access-for.js';
-import { KubeconfigAccess, type KubeAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import {
+  KubeconfigAccess,
+  type KubeAccess,
+} from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
-import { parseEvidenceDocument, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
+import {
+  parseEvidenceDocument,
+  type EvidenceBundle,
+} from '../../../lambdas/core/evidence/bundle.js';
 import type { EvidencePart } from '../../../lambdas/core/evidence/incident-bundle.js';
 import { withClusterView } from '../../../lambdas/core/workflow/cluster-evidence.js';
 import { FakeApiServer } from './fake-api-server.js';
@@ -24,11 +30,22 @@ let server: FakeApiServer;
 let rulebook: CompiledRulebook;
 let access: KubeAccess;
 
-const nodeEvidence = (): EvidenceBundle => JSON.parse(readFileSync(join(FIXTURES, 'node-evidence', 'node-disk-pressure-node.json'), 'utf8'));
-const collector = (accessFor: KubeAccessFor = () => access) => new KubernetesIncidentEvidence(accessFor, { clock, requestTimeoutMs: 5000 });
+const nodeEvidence = (): EvidenceBundle =>
+  JSON.parse(readFileSync(join(FIXTURES, 'node-evidence', 'node-disk-pressure-node.json'), 'utf8'));
+const collector = (accessFor: KubeAccessFor = () => access) =>
+  new KubernetesIncidentEvidence(accessFor, { clock, requestTimeoutMs: 5000 });
 /** The Collect step's join, as the workflow runs it: the node's part and the cluster port's view. */
-const collectIncident = (node: EvidencePart, instanceId = 'i-0a1b2c3d4e5f60701', accessFor: KubeAccessFor = () => access) =>
-  withClusterView(new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }), { id: instanceId, platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId }, node, clock.now());
+const collectIncident = (
+  node: EvidencePart,
+  instanceId = 'i-0a1b2c3d4e5f60701',
+  accessFor: KubeAccessFor = () => access,
+) =>
+  withClusterView(
+    new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }),
+    { id: instanceId, platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId },
+    node,
+    clock.now(),
+  );
 
 let cluster: LocalCluster;
 
@@ -42,11 +59,35 @@ beforeEach(() => server.load(loadScenario('node-disk-pressure-node')));
 
 describe('one incident bundle from the node (SSM) and the cluster (API)', () => {
   it('joins node sections with k8s.* sections, records both sources, and classifies the node', async () => {
-    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence(), reference: 'cmd-0f1e2d3c' });
-    expect(Object.keys(bundle.sections)).toEqual(expect.arrayContaining(['host.os', 'disk.df', 'kubelet.journal', 'k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events']));
-    expect(bundle.target).toMatchObject({ platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' });
-    expect(bundle.sources.map((s) => [s.kind, s.status, s.reference])).toEqual([['ssm-command', 'partial', 'cmd-0f1e2d3c'], ['kubernetes-api', 'collected', 'eks:shop-prod']]);
-    expect(bundle.sources[0]!.errors).toEqual([{ section: 'io.block', error: 'iostat not installed' }]);
+    const bundle = await collectIncident({
+      kind: 'ssm-command',
+      bundle: nodeEvidence(),
+      reference: 'cmd-0f1e2d3c',
+    });
+    expect(Object.keys(bundle.sections)).toEqual(
+      expect.arrayContaining([
+        'host.os',
+        'disk.df',
+        'kubelet.journal',
+        'k8s.cluster',
+        'k8s.node',
+        'k8s.pods',
+        'k8s.events',
+      ]),
+    );
+    expect(bundle.target).toMatchObject({
+      platform: 'eks',
+      cluster: 'shop-prod',
+      node: NODE,
+      instanceId: 'i-0a1b2c3d4e5f60701',
+    });
+    expect(bundle.sources.map((s) => [s.kind, s.status, s.reference])).toEqual([
+      ['ssm-command', 'partial', 'cmd-0f1e2d3c'],
+      ['kubernetes-api', 'collected', 'eks:shop-prod'],
+    ]);
+    expect(bundle.sources[0]!.errors).toEqual([
+      { section: 'io.block', error: 'iostat not installed' },
+    ]);
     expect(bundle.sections['k8s.node']!.output).toMatch(/DiskPressure\s+True/);
     expect(() => parseEvidenceDocument(bundle)).not.toThrow();
     expect(classifyEvidence(rulebook, bundle).matches[0]?.runbookId).toBe('node-disk-pressure');
@@ -55,9 +96,25 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
   it('reads a pod-level target: the pod, its namespace and its node', async () => {
     server.load(loadScenario('probe-failure-liveness'));
     const sc = loadScenario('probe-failure-liveness');
-    const part = await collector().collect({ cluster: 'shop-prod', namespace: sc.target.namespace!, pod: sc.target.pod! });
-    expect(part.bundle!.target).toMatchObject({ namespace: sc.target.namespace, pod: sc.target.pod, node: expect.stringMatching(/compute\.internal$/) });
-    expect(Object.keys(part.bundle!.sections)).toEqual(['k8s.cluster', 'k8s.node', 'k8s.pods', 'k8s.events', 'k8s.pod-logs', 'k8s.networkpolicies', 'k8s.services']);
+    const part = await collector().collect({
+      cluster: 'shop-prod',
+      namespace: sc.target.namespace!,
+      pod: sc.target.pod!,
+    });
+    expect(part.bundle!.target).toMatchObject({
+      namespace: sc.target.namespace,
+      pod: sc.target.pod,
+      node: expect.stringMatching(/compute\.internal$/),
+    });
+    expect(Object.keys(part.bundle!.sections)).toEqual([
+      'k8s.cluster',
+      'k8s.node',
+      'k8s.pods',
+      'k8s.events',
+      'k8s.pod-logs',
+      'k8s.networkpolicies',
+      'k8s.services',
+    ]);
     expect(classifyEvidence(rulebook, part.bundle!).matches[0]?.runbookId).toBe('probe-failure');
   });
 
@@ -65,32 +122,50 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     server.maxPageSize = 1;
     const part = await collector().collect({ cluster: 'shop-prod', node: NODE });
     const pods = part.bundle!.sections['k8s.pods']!.output;
-    const expected = server.objects('pods').filter((p) => p.spec?.nodeName === NODE).map((p) => p.metadata.name as string);
+    const expected = server
+      .objects('pods')
+      .filter((p) => p.spec?.nodeName === NODE)
+      .map((p) => p.metadata.name as string);
     expect(expected.length).toBeGreaterThan(1);
     for (const name of expected) expect(pods).toContain(name);
-    expect(server.requests.filter((r) => r.path.startsWith('/api/v1/pods?') && r.path.includes('continue=')).length).toBe(expected.length - 1);
+    expect(
+      server.requests.filter(
+        (r) => r.path.startsWith('/api/v1/pods?') && r.path.includes('continue='),
+      ).length,
+    ).toBe(expected.length - 1);
   });
 
   it('says when a list was cut at its bound instead of pretending it is complete', async () => {
-    const part = await new KubernetesIncidentEvidence(() => access, { clock, listBounds: { pageSize: 1, maxItems: 1 } }).collect({ cluster: 'shop-prod', node: NODE });
+    const part = await new KubernetesIncidentEvidence(() => access, {
+      clock,
+      listBounds: { pageSize: 1, maxItems: 1 },
+    }).collect({ cluster: 'shop-prod', node: NODE });
     const cluster = part.bundle!.sections['k8s.cluster']!;
     expect(cluster.truncated).toBe(true);
-    expect(cluster.output).toMatch(/lists cut at their bound .*list nodes: more than 1 items \(2 not read\)/);
+    expect(cluster.output).toMatch(
+      /lists cut at their bound .*list nodes: more than 1 items \(2 not read\)/,
+    );
   });
 });
 
 describe('a forbidden or unreachable API server is recorded, never a crash or an empty record', () => {
-  it('keeps the node evidence and puts RBAC\'s 403 wording in every section it denied', async () => {
+  it("keeps the node evidence and puts RBAC's 403 wording in every section it denied", async () => {
     server.denied.add('get nodes').add('list pods').add('list events');
     const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() });
     expect(bundle.sections['kubelet.journal']!.output).toContain('Eviction manager');
     const node = bundle.sections['k8s.node']!;
-    expect(node.output).toBe(`Error from server (Forbidden): nodes "${NODE}" is forbidden: User "${server.user}" cannot get resource "nodes" in API group "" at the cluster scope`);
+    expect(node.output).toBe(
+      `Error from server (Forbidden): nodes "${NODE}" is forbidden: User "${server.user}" cannot get resource "nodes" in API group "" at the cluster scope`,
+    );
     expect(node.error).toMatch(/Forbidden/);
-    expect(bundle.sections['k8s.pods']!.error).toMatch(/pods is forbidden: User ".*" cannot list resource "pods" in API group "" at the cluster scope/);
+    expect(bundle.sections['k8s.pods']!.error).toMatch(
+      /pods is forbidden: User ".*" cannot list resource "pods" in API group "" at the cluster scope/,
+    );
     const api = bundle.sources.find((s) => s.kind === 'kubernetes-api')!;
     expect(api.status).toBe('partial');
-    expect(api.errors.map((e) => e.section)).toEqual(expect.arrayContaining(['k8s.node', 'k8s.pods', 'k8s.events']));
+    expect(api.errors.map((e) => e.section)).toEqual(
+      expect.arrayContaining(['k8s.node', 'k8s.pods', 'k8s.events']),
+    );
   });
 
   it('records a refused connection in each k8s section beside the node evidence', async () => {
@@ -100,23 +175,50 @@ describe('a forbidden or unreachable API server is recorded, never a crash or an
     await closed.stop();
     writeKubeconfig(join(dir, 'refused'), url, certs.ca, TOKEN);
     const refused = new KubeconfigAccess(join(dir, 'refused'));
-    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, undefined, () => refused);
+    const bundle = await collectIncident(
+      { kind: 'ssm-command', bundle: nodeEvidence() },
+      undefined,
+      () => refused,
+    );
     expect(bundle.sections['disk.df']!.output).toContain('96% /');
-    for (const s of ['k8s.cluster', 'k8s.node']) expect(bundle.sections[s]!.error).toMatch(/refused/);
-    expect(bundle.sections['k8s.node']!.output).toMatch(/^The connection to the server 127\.0\.0\.1:\d+ was refused/);
+    for (const s of ['k8s.cluster', 'k8s.node'])
+      expect(bundle.sections[s]!.error).toMatch(/refused/);
+    expect(bundle.sections['k8s.node']!.output).toMatch(
+      /^The connection to the server 127\.0\.0\.1:\d+ was refused/,
+    );
   });
 
   it('turns cluster access that cannot be built (DescribeCluster denied) into an explicit k8s.cluster error', async () => {
-    const denied: KubeAccess = { clients: async () => { throw new Error('User: arn:aws:sts::123456789012:assumed-role/paramedic-collect/x is not authorized to perform: eks:DescribeCluster'); } };
-    const bundle = await collectIncident({ kind: 'ssm-command', bundle: nodeEvidence() }, 'i-0a1b2c3d4e5f60701', () => denied);
-    expect(bundle.sections['k8s.cluster']!.error).toMatch(/not authorized to perform: eks:DescribeCluster/);
-    expect(bundle.sections['k8s.cluster']!.output).toMatch(/^Unable to reach the Kubernetes API of cluster shop-prod/);
+    const denied: KubeAccess = {
+      clients: async () => {
+        throw new Error(
+          'User: arn:aws:sts::123456789012:assumed-role/paramedic-collect/x is not authorized to perform: eks:DescribeCluster',
+        );
+      },
+    };
+    const bundle = await collectIncident(
+      { kind: 'ssm-command', bundle: nodeEvidence() },
+      'i-0a1b2c3d4e5f60701',
+      () => denied,
+    );
+    expect(bundle.sections['k8s.cluster']!.error).toMatch(
+      /not authorized to perform: eks:DescribeCluster/,
+    );
+    expect(bundle.sections['k8s.cluster']!.output).toMatch(
+      /^Unable to reach the Kubernetes API of cluster shop-prod/,
+    );
     expect(bundle.sections['kubelet.journal']).toBeDefined();
   });
 
   it('keeps the cluster view and records the SSM failure when the node could not be reached', async () => {
-    const bundle = await collectIncident({ kind: 'ssm-command', error: 'SSM command Undeliverable: the instance is not connected to Systems Manager', reference: 'cmd-1' });
-    expect(bundle.sections['collector.ssm']).toMatchObject({ error: 'SSM command Undeliverable: the instance is not connected to Systems Manager' });
+    const bundle = await collectIncident({
+      kind: 'ssm-command',
+      error: 'SSM command Undeliverable: the instance is not connected to Systems Manager',
+      reference: 'cmd-1',
+    });
+    expect(bundle.sections['collector.ssm']).toMatchObject({
+      error: 'SSM command Undeliverable: the instance is not connected to Systems Manager',
+    });
     expect(bundle.sections['k8s.node']!.error).toBeUndefined();
     expect(bundle.sources[0]).toMatchObject({ kind: 'ssm-command', status: 'failed' });
     expect(classifyEvidence(rulebook, bundle).matches[0]?.runbookId).toBe('node-disk-pressure');

@@ -21,15 +21,31 @@ describe('the local root wires the cluster through --kubeconfig (paramedic triag
 
     const resolution = await ports.cluster!.resolve([{ ClusterName: 'shop-prod', NodeName: NODE }]);
 
-    expect(resolution.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+    expect(resolution.targets).toEqual([
+      { kind: 'node', cluster: 'shop-prod', node: NODE, instanceId: 'i-0a1b2c3d4e5f60701' },
+    ]);
     expect(Object.keys(ports.executors!).sort()).toEqual(['aws', 'kubernetes']);
-    const [dry] = await ports.executors!.kubernetes!.execute({ index: 0, action: 'k8s-cordon-node', title: 'cordon', actionTarget: 'kubernetes', risk: 'safe', mutates: true, invocations: [{ target: 'i-0a1b2c3d4e5f60701', parameters: { node: NODE } }] }, [{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: 'shop-prod', node: NODE }], { executionId: 'e' });
+    const [dry] = await ports.executors!.kubernetes!.execute(
+      {
+        index: 0,
+        action: 'k8s-cordon-node',
+        title: 'cordon',
+        actionTarget: 'kubernetes',
+        risk: 'safe',
+        mutates: true,
+        invocations: [{ target: 'i-0a1b2c3d4e5f60701', parameters: { node: NODE } }],
+      },
+      [{ id: 'i-0a1b2c3d4e5f60701', platform: 'eks', cluster: 'shop-prod', node: NODE }],
+      { executionId: 'e' },
+    );
     expect(dry!.detail).toMatch(/dry run/);
     expect(cluster.server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
   it('without a kubeconfig nothing is wired (EKS records then say the cluster was not read); a missing context fails before anything runs', () => {
     expect(localClusterPorts(undefined, clock, false)).toEqual({});
-    expect(() => localClusterPorts({ file: join(cluster.dir, 'kc'), context: 'nope' }, clock, false)).toThrow(KubeAccessError);
+    expect(() =>
+      localClusterPorts({ file: join(cluster.dir, 'kc'), context: 'nope' }, clock, false),
+    ).toThrow(KubeAccessError);
   });
 });

@@ -23,7 +23,10 @@ export async function startLocalCluster(scenario: Scenario, token: string): Prom
   await server.start();
   writeKubeconfig(join(dir, 'kc'), server.url, certs.ca, token);
   return {
-    server, certs, dir, access: new KubeconfigAccess(join(dir, 'kc')),
+    server,
+    certs,
+    dir,
+    access: new KubeconfigAccess(join(dir, 'kc')),
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -25,24 +25,43 @@ afterAll(() => cluster.stop());
 describe('Verify re-reads the node condition that proved node-disk-pressure', () => {
   it('fails while DiskPressure is True, passes once the kubelet reports it False', async () => {
     server.load(loadScenario('node-disk-pressure-node'));
-    const before = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, { nodeConditionsTrue: ['DiskPressure'] });
+    const before = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, {
+      nodeConditionsTrue: ['DiskPressure'],
+    });
     expect(before.map((c) => c.status)).toEqual(['passed', 'failed']);
-    const disk = server.objects('nodes').find((n) => n.metadata.name === NODE)!.status.conditions.find((c: { type: string }) => c.type === 'DiskPressure');
+    const disk = server
+      .objects('nodes')
+      .find((n) => n.metadata.name === NODE)!
+      .status.conditions.find((c: { type: string }) => c.type === 'DiskPressure');
     Object.assign(disk, { status: 'False', reason: 'KubeletHasNoDiskPressure' });
-    const after = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, { nodeConditionsTrue: ['DiskPressure'] });
+    const after = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, {
+      nodeConditionsTrue: ['DiskPressure'],
+    });
     expect(after).toEqual([
-      { description: `node ${NODE} is Ready`, status: 'passed', observed: expect.stringMatching(/^Ready=True/) },
-      { description: `node ${NODE} DiskPressure is not True`, status: 'passed', observed: 'DiskPressure=False (KubeletHasNoDiskPressure)' },
+      {
+        description: `node ${NODE} is Ready`,
+        status: 'passed',
+        observed: expect.stringMatching(/^Ready=True/),
+      },
+      {
+        description: `node ${NODE} DiskPressure is not True`,
+        status: 'passed',
+        observed: 'DiskPressure=False (KubeletHasNoDiskPressure)',
+      },
     ]);
     expect(server.requests.some((r) => r.path === `/api/v1/nodes/${NODE}`)).toBe(true);
   });
 
-  it('a forbidden read is unknown with the API\'s answer', async () => {
+  it("a forbidden read is unknown with the API's answer", async () => {
     server.load(loadScenario('node-disk-pressure-node'));
     server.denied.add('get nodes');
-    const checks = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, { nodeConditionsTrue: ['DiskPressure'] });
+    const checks = await reader.verify({ cluster: 'shop-prod', node: NODE }, since, {
+      nodeConditionsTrue: ['DiskPressure'],
+    });
     expect(checks.map((c) => c.status)).toEqual(['unknown', 'unknown']);
-    expect(checks[0]!.observed).toMatch(/^Error from server \(Forbidden\): nodes ".*" is forbidden/);
+    expect(checks[0]!.observed).toMatch(
+      /^Error from server \(Forbidden\): nodes ".*" is forbidden/,
+    );
   });
 });
 
@@ -51,14 +70,41 @@ describe('Verify follows a deleted pod to its replacement', () => {
     server.load(loadScenario('oom-killed-pod'));
     const name = 'reports-6f5d4c3b2-k7j6h';
     const ctx = { dryRun: false, kube: access, clock: { now: () => since } };
-    expect((await kubernetesActionExecutors['k8s-delete-pod']!.execute({ namespace: 'shop', pod: name }, ctx)).status).toBe('changed');
+    expect(
+      (
+        await kubernetesActionExecutors['k8s-delete-pod']!.execute(
+          { namespace: 'shop', pod: name },
+          ctx,
+        )
+      ).status,
+    ).toBe('changed');
     // The ReplicaSet's replacement, Running and Ready with no restarts.
     server.objects('pods').push({
-      metadata: { name: 'reports-6f5d4c3b2-q9w8e', namespace: 'shop', ownerReferences: [{ kind: 'ReplicaSet', name: 'reports-6f5d4c3b2', controller: true }] },
+      metadata: {
+        name: 'reports-6f5d4c3b2-q9w8e',
+        namespace: 'shop',
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'reports-6f5d4c3b2', controller: true }],
+      },
       spec: { nodeName: NODE, containers: [{ name: 'reports' }] },
-      status: { phase: 'Running', containerStatuses: [{ name: 'reports', ready: true, restartCount: 0, state: { running: { startedAt: '2026-11-23T09:06:00Z' } } }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'reports',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: '2026-11-23T09:06:00Z' } },
+          },
+        ],
+      },
     });
-    const checks = await reader.verify({ cluster: 'shop-prod', namespace: 'shop', pod: name }, since);
-    expect(checks.map((c) => [c.status, c.observed])).toEqual([['passed', 'reports-6f5d4c3b2-q9w8e: Running, ready 1/1'], ['passed', 'restart counts 0']]);
+    const checks = await reader.verify(
+      { cluster: 'shop-prod', namespace: 'shop', pod: name },
+      since,
+    );
+    expect(checks.map((c) => [c.status, c.observed])).toEqual([
+      ['passed', 'reports-6f5d4c3b2-q9w8e: Running, ready 1/1'],
+      ['passed', 'restart counts 0'],
+    ]);
   });
 });

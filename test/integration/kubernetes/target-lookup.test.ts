@@ -13,7 +13,12 @@ let server: FakeApiServer;
 let lookup: KubernetesTargetLookup;
 
 const dimensionsOf = (file: string): Record<string, string>[] =>
-  JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/alarms', file), 'utf8')).detail.configuration.metrics.map((m: { metricStat: { metric: { dimensions: Record<string, string> } } }) => m.metricStat.metric.dimensions);
+  JSON.parse(
+    readFileSync(join(REPO_ROOT, 'test/fixtures/alarms', file), 'utf8'),
+  ).detail.configuration.metrics.map(
+    (m: { metricStat: { metric: { dimensions: Record<string, string> } } }) =>
+      m.metricStat.metric.dimensions,
+  );
 
 let cluster: LocalCluster;
 
@@ -29,18 +34,31 @@ beforeAll(async () => {
 afterAll(() => cluster.stop());
 beforeEach(() => server.load(loadScenario('oom-killed-pod')));
 
-it('resolves a workload-level pod alarm to the pod, its node and the node\'s instance (paged list)', async () => {
+it("resolves a workload-level pod alarm to the pod, its node and the node's instance (paged list)", async () => {
   server.maxPageSize = 2;
   const r = await lookup.resolve(dimensionsOf('eks-pod-restarts-workload.json'));
-  expect(r.targets).toEqual([{ kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+  expect(r.targets).toEqual([
+    {
+      kind: 'pod',
+      cluster: 'shop-prod',
+      namespace: 'shop',
+      pod: 'reports-6f5d4c3b2-k7j6h',
+      node: N1,
+      instanceId: 'i-0a1b2c3d4e5f60701',
+    },
+  ]);
   expect(r.unresolved).toEqual([]);
 });
 
-it('resolves a node alarm without InstanceId through the node\'s providerID', async () => {
+it("resolves a node alarm without InstanceId through the node's providerID", async () => {
   const r = await lookup.resolve(dimensionsOf('eks-node-filesystem-no-instance.json'));
-  expect(r.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+  expect(r.targets).toEqual([
+    { kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' },
+  ]);
   expect(await lookup.instanceOfNode('shop-prod', N1)).toBe('i-0a1b2c3d4e5f60701');
-  expect(await lookup.instanceOfNode('shop-prod', 'ip-10-9-9-9.eu-west-1.compute.internal')).toBeUndefined();
+  expect(
+    await lookup.instanceOfNode('shop-prod', 'ip-10-9-9-9.eu-west-1.compute.internal'),
+  ).toBeUndefined();
 });
 
 it('a forbidden read or an unknown cluster leaves the target unresolved with the reason, without throwing', async () => {

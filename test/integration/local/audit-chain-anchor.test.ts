@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  existsSync,
+  copyFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,9 +15,18 @@ import { withFileLock } from '../../../lambdas/adapters/local/file-lock.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 
-const input = (i: number): AuditEntryInput => ({ executionId: `e${i % 2}`, type: 'step', at: '2026-11-23T09:00:00Z', actor: 'system', data: { i } } as never);
+const input = (i: number): AuditEntryInput =>
+  ({
+    executionId: `e${i % 2}`,
+    type: 'step',
+    at: '2026-11-23T09:00:00Z',
+    actor: 'system',
+    data: { i },
+  }) as never;
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'paramedic-anchor-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'paramedic-anchor-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function trailOf(n: number, at = dir): Promise<LocalAuditStore> {
@@ -30,14 +47,23 @@ describe('the head anchor of the local audit trail', () => {
     const store = await trailOf(5);
     const lines = readFileSync(store.file, 'utf8').trim().split('\n');
     writeFileSync(store.file, `${lines.slice(0, 3).join('\n')}\n`);
-    expect(await store.verify()).toMatchObject({ ok: false, entries: 3, firstBroken: { seq: 4, reason: expect.stringContaining('removed from the end') } });
-    await expect(store.append(input(9))).rejects.toThrow(/head anchor .* says 5: records were removed/);
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      entries: 3,
+      firstBroken: { seq: 4, reason: expect.stringContaining('removed from the end') },
+    });
+    await expect(store.append(input(9))).rejects.toThrow(
+      /head anchor .* says 5: records were removed/,
+    );
   });
 
   it('detects a deleted trail', async () => {
     const store = await trailOf(2);
     rmSync(store.file);
-    expect(await store.verify()).toMatchObject({ ok: false, firstBroken: { reason: expect.stringContaining('ends at seq 0 but its head anchor says 2') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBroken: { reason: expect.stringContaining('ends at seq 0 but its head anchor says 2') },
+    });
   });
 
   it('detects a wholesale rewrite: another valid chain of the same length', async () => {
@@ -48,14 +74,22 @@ describe('the head anchor of the local audit trail', () => {
       for (let i = 0; i < 4; i++) await forged.append({ ...input(i), actor: 'user:mallory' });
       expect((await forged.verify()).ok).toBe(true);
       copyFileSync(forged.file, store.file);
-    } finally { rmSync(other, { recursive: true, force: true }); }
-    expect(await store.verify()).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: expect.stringContaining('rewritten') } });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 4, reason: expect.stringContaining('rewritten') },
+    });
   });
 
   it('detects a trail whose anchor was deleted', async () => {
     const store = await trailOf(2);
     rmSync(store.headFile);
-    expect(await store.verify()).toMatchObject({ ok: false, firstBroken: { reason: expect.stringContaining('no head anchor') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBroken: { reason: expect.stringContaining('no head anchor') },
+    });
   });
 
   it('accepts an anchor one behind (an append stopped between the entry and the anchor)', async () => {
@@ -69,8 +103,14 @@ describe('the head anchor of the local audit trail', () => {
 
 describe('the lock file: stale means old and its owner gone', () => {
   const lock = () => join(dir, 'trail.lock');
-  const deadPid = (): number => { const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']); return Number(r.stdout.toString()); };
-  const age = (seconds: number) => { const t = Date.now() / 1000 - seconds; utimesSync(lock(), t, t); };
+  const deadPid = (): number => {
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    return Number(r.stdout.toString());
+  };
+  const age = (seconds: number) => {
+    const t = Date.now() / 1000 - seconds;
+    utimesSync(lock(), t, t);
+  };
 
   it('takes over an old lock whose owner process is gone', async () => {
     writeFileSync(lock(), JSON.stringify({ pid: deadPid(), host: hostname(), token: 'crashed' }));
@@ -81,24 +121,36 @@ describe('the lock file: stale means old and its owner gone', () => {
 
   it('does not take over a young lock even when its owner is gone', async () => {
     writeFileSync(lock(), JSON.stringify({ pid: deadPid(), host: hostname(), token: 'crashed' }));
-    await expect(withFileLock(lock(), async () => 'ran', { timeoutMs: 300, staleMs: 60_000 })).rejects.toThrow(/could not take/);
+    await expect(
+      withFileLock(lock(), async () => 'ran', { timeoutMs: 300, staleMs: 60_000 }),
+    ).rejects.toThrow(/could not take/);
   });
 
   it('does not take over an old lock whose owner is alive', async () => {
     writeFileSync(lock(), JSON.stringify({ pid: process.pid, host: hostname(), token: 'busy' }));
     age(60);
-    await expect(withFileLock(lock(), async () => 'ran', { timeoutMs: 300 })).rejects.toThrow(/could not take/);
+    await expect(withFileLock(lock(), async () => 'ran', { timeoutMs: 300 })).rejects.toThrow(
+      /could not take/,
+    );
   });
 
   it('does not judge an owner on another host, whose pid means nothing here', async () => {
-    writeFileSync(lock(), JSON.stringify({ pid: deadPid(), host: 'elsewhere.invalid', token: 'remote' }));
+    writeFileSync(
+      lock(),
+      JSON.stringify({ pid: deadPid(), host: 'elsewhere.invalid', token: 'remote' }),
+    );
     age(60);
-    await expect(withFileLock(lock(), async () => 'ran', { timeoutMs: 300 })).rejects.toThrow(/could not take/);
+    await expect(withFileLock(lock(), async () => 'ran', { timeoutMs: 300 })).rejects.toThrow(
+      /could not take/,
+    );
   });
 
-  it('a holder whose lock was taken over does not delete the new holder\'s lock on release', async () => {
+  it("a holder whose lock was taken over does not delete the new holder's lock on release", async () => {
     await withFileLock(lock(), async () => {
-      writeFileSync(lock(), JSON.stringify({ pid: process.pid, host: hostname(), token: 'someone-else' }));
+      writeFileSync(
+        lock(),
+        JSON.stringify({ pid: process.pid, host: hostname(), token: 'someone-else' }),
+      );
     });
     expect(JSON.parse(readFileSync(lock(), 'utf8')).token).toBe('someone-else');
   });
@@ -112,7 +164,12 @@ describe('paramedic audit anchor: trails written before head anchors existed', (
 
     const entry = await store.anchor('user:operator');
 
-    expect(entry).toMatchObject({ seq: 5, type: 'anchored', actor: 'user:operator', data: { seq: 4 } });
+    expect(entry).toMatchObject({
+      seq: 5,
+      type: 'anchored',
+      actor: 'user:operator',
+      data: { seq: 4 },
+    });
     expect(await store.verify()).toEqual({ ok: true, entries: 5 });
   });
 
@@ -127,14 +184,19 @@ describe('paramedic audit anchor: trails written before head anchors existed', (
     const lines = readFileSync(store.file, 'utf8').split('\n');
     lines[1] = lines[1]!.replace('"i":1', '"i":9');
     writeFileSync(store.file, lines.join('\n'));
-    await expect(store.anchor('user:operator')).rejects.toThrow(/broken at seq 2.*only an intact chain/);
+    await expect(store.anchor('user:operator')).rejects.toThrow(
+      /broken at seq 2.*only an intact chain/,
+    );
     expect(existsSync(store.headFile)).toBe(false);
   });
 
   it('the command anchors a trail and exits 0; a second run exits 1', async () => {
     const store = await trailOf(2);
     rmSync(store.headFile);
-    const run = () => spawnSync(process.execPath, ['cli/bin/paramedic.mjs', 'audit', 'anchor', '--data-dir', dir], { encoding: 'utf8' });
+    const run = () =>
+      spawnSync(process.execPath, ['cli/bin/paramedic.mjs', 'audit', 'anchor', '--data-dir', dir], {
+        encoding: 'utf8',
+      });
 
     const first = run();
 

@@ -28,18 +28,31 @@ let children: ChildProcess[] = [];
 
 function nextMessage(child: ChildProcess): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`appender process exited with ${code}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`appender process exited with ${code}`));
     child.once('exit', onExit);
-    child.once('message', (m) => { child.off('exit', onExit); resolve(m); });
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m);
+    });
   });
 }
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'paramedic-fork-'));
   // The real store, bundled once so plain node child processes can load it fast.
-  await build({ entryPoints: [join(REPO_ROOT, 'lambdas/adapters/local/local-audit-store.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(work, 'store.mjs'), logLevel: 'silent' });
+  await build({
+    entryPoints: [join(REPO_ROOT, 'lambdas/adapters/local/local-audit-store.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(work, 'store.mjs'),
+    logLevel: 'silent',
+  });
   writeFileSync(join(work, 'child.mjs'), CHILD);
-  children = Array.from({ length: PROCESSES }, () => fork(join(work, 'child.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  children = Array.from({ length: PROCESSES }, () =>
+    fork(join(work, 'child.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   await Promise.all(children.map(nextMessage));
 }, 60_000);
 
@@ -60,13 +73,20 @@ describe('the local audit chain under concurrent appenders', () => {
       const seqs = (await Promise.all(replies)).flat() as (number | string)[];
       const report = await new LocalAuditStore(dir).verify();
       const distinct = new Set(seqs).size;
-      if (!report.ok || report.entries !== PROCESSES * PER_PROCESS || distinct !== seqs.length || seqs.some((s) => typeof s !== 'number')) {
+      if (
+        !report.ok ||
+        report.entries !== PROCESSES * PER_PROCESS ||
+        distinct !== seqs.length ||
+        seqs.some((s) => typeof s !== 'number')
+      ) {
         forks++;
         failures.push(`run ${run}: ${JSON.stringify(report)} seqs ${JSON.stringify(seqs)}`);
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    process.stdout.write(`audit chain concurrency: ${RUNS} runs x ${PROCESSES * PER_PROCESS} appenders, ${forks} forks, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `audit chain concurrency: ${RUNS} runs x ${PROCESSES * PER_PROCESS} appenders, ${forks} forks, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     expect(failures.slice(0, 3)).toEqual([]);
     expect(forks).toBe(0);
   }, 600_000);

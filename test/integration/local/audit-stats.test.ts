@@ -27,9 +27,16 @@ beforeAll(async () => {
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  raw = new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  raw = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   await createAuditTable(raw, 'paramedic-audit');
-  const dynamo = new DynamoDbAuditStore(DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), 'paramedic-audit');
+  const dynamo = new DynamoDbAuditStore(
+    DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    'paramedic-audit',
+  );
   for (const e of OUTCOME_RUNS.flatMap(runEntries)) await dynamo.append(e);
 });
 
@@ -49,10 +56,20 @@ describe('paramedic audit stats', () => {
   });
 
   it('--json and --since: only the executions started since then', async () => {
-    const r = await paramedic(['audit', 'stats', '--data-dir', dataDir, '--since', '2026-11-23T00:00:00Z', '--json']);
+    const r = await paramedic([
+      'audit',
+      'stats',
+      '--data-dir',
+      dataDir,
+      '--since',
+      '2026-11-23T00:00:00Z',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const stats = JSON.parse(r.stdout);
-    expect(stats.runbooks.map((x: { runbookId: string }) => x.runbookId)).not.toContain('disk-full');
+    expect(stats.runbooks.map((x: { runbookId: string }) => x.runbookId)).not.toContain(
+      'disk-full',
+    );
     expect(stats.total.runs).toBe(4);
   });
 
@@ -63,7 +80,12 @@ describe('paramedic audit stats', () => {
   });
 
   it('--aws reads the DynamoDB audit table and gives the same figures as the local trail', async () => {
-    const env = { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-west-1' };
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'eu-west-1',
+    };
     const [aws, local] = await Promise.all([
       paramedic(['audit', 'stats', '--aws', '--table', 'paramedic-audit', '--json'], env),
       paramedic(['audit', 'stats', '--data-dir', dataDir, '--json']),

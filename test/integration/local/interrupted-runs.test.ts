@@ -12,20 +12,40 @@ import { ExecutionRecords } from '../../../lambdas/local/execute-workflow.js';
 import { closeInterruptedRuns } from '../../../lambdas/local/interrupted-runs.js';
 
 const REPLAY = 'test/integration/local/fixtures/disk-full-docker-host.json';
-const paramedic = (dataDir: string, ...args: string[]) => ['cli/bin/paramedic.mjs', ...args, '--data-dir', dataDir];
+const paramedic = (dataDir: string, ...args: string[]) => [
+  'cli/bin/paramedic.mjs',
+  ...args,
+  '--data-dir',
+  dataDir,
+];
 let dataDir: string;
-beforeEach(() => { dataDir = mkdtempSync(join(tmpdir(), 'paramedic-interrupted-')); });
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'paramedic-interrupted-'));
+});
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const recordsIn = (dir: string) => {
   const d = join(dir, 'executions');
-  return existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => { try { return JSON.parse(readFileSync(join(d, f), 'utf8')); } catch { return undefined; } }).filter(Boolean) : [];
+  return existsSync(d)
+    ? readdirSync(d)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => {
+          try {
+            return JSON.parse(readFileSync(join(d, f), 'utf8'));
+          } catch {
+            return undefined;
+          }
+        })
+        .filter(Boolean)
+    : [];
 };
 
 describe('interrupted local executions', () => {
   it('a triage killed with SIGKILL is closed as interrupted by the next triage, with an audit entry; the trail verifies', async () => {
     // Prepare: start a triage and kill it as soon as its record says RUNNING.
-    const child = spawn(process.execPath, paramedic(dataDir, 'triage', '--replay', REPLAY), { stdio: 'ignore' });
+    const child = spawn(process.execPath, paramedic(dataDir, 'triage', '--replay', REPLAY), {
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     let killed: { executionId: string; owner: { pid: number } } | undefined;
     while (!killed && child.exitCode === null) {
@@ -39,7 +59,9 @@ describe('interrupted local executions', () => {
     expect((await new ExecutionRecords(dataDir).get(killed!.executionId))!.status).toBe('RUNNING');
 
     // Act: the next start.
-    const next = spawnSync(process.execPath, paramedic(dataDir, 'triage', '--replay', REPLAY), { encoding: 'utf8' });
+    const next = spawnSync(process.execPath, paramedic(dataDir, 'triage', '--replay', REPLAY), {
+      encoding: 'utf8',
+    });
 
     // Assess
     expect(next.status, next.stderr).toBe(0);
@@ -47,18 +69,46 @@ describe('interrupted local executions', () => {
     expect(closed.status).toBe('INTERRUPTED');
     expect(closed.error).toMatch(`its runner (pid ${child.pid} on ${hostname()}) is gone`);
     const entries = await new LocalAuditStore(dataDir).execution(killed!.executionId);
-    expect(entries.at(-1)).toMatchObject({ type: 'interrupted', outcome: 'interrupted', actor: 'system' });
-    expect(spawnSync(process.execPath, paramedic(dataDir, 'audit', 'verify'), { encoding: 'utf8' }).status).toBe(0);
+    expect(entries.at(-1)).toMatchObject({
+      type: 'interrupted',
+      outcome: 'interrupted',
+      actor: 'system',
+    });
+    expect(
+      spawnSync(process.execPath, paramedic(dataDir, 'audit', 'verify'), { encoding: 'utf8' })
+        .status,
+    ).toBe(0);
   }, 120_000);
 
   it('a run whose owner is alive is left alone; one without an owner only when older than a day', async () => {
     const records = new ExecutionRecords(dataDir);
-    const base = { workflowSource: 'cdk' as const, definitionSha256: '0'.repeat(64), status: 'RUNNING' as const, path: [], input: {} };
-    await records.save({ ...base, executionId: 'alive', startedAt: new Date().toISOString(), owner: { pid: process.pid, host: hostname() } });
-    await records.save({ ...base, executionId: 'legacy-recent', startedAt: new Date().toISOString() });
-    await records.save({ ...base, executionId: 'legacy-old', startedAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+    const base = {
+      workflowSource: 'cdk' as const,
+      definitionSha256: '0'.repeat(64),
+      status: 'RUNNING' as const,
+      path: [],
+      input: {},
+    };
+    await records.save({
+      ...base,
+      executionId: 'alive',
+      startedAt: new Date().toISOString(),
+      owner: { pid: process.pid, host: hostname() },
+    });
+    await records.save({
+      ...base,
+      executionId: 'legacy-recent',
+      startedAt: new Date().toISOString(),
+    });
+    await records.save({
+      ...base,
+      executionId: 'legacy-old',
+      startedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    });
 
-    const closed = await closeInterruptedRuns(dataDir, new LocalAuditStore(dataDir), { now: () => new Date() });
+    const closed = await closeInterruptedRuns(dataDir, new LocalAuditStore(dataDir), {
+      now: () => new Date(),
+    });
 
     expect(closed.map((c) => c.executionId)).toEqual(['legacy-old']);
     expect((await records.get('alive'))!.status).toBe('RUNNING');

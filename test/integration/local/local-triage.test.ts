@@ -1,4 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,18 +26,34 @@ const rulebook = loadRulebook();
 let dataDir: string;
 const quiet = { print: () => undefined };
 
-beforeAll(() => { dataDir = mkdtempSync(join(tmpdir(), 'paramedic-local-')); });
-afterAll(() => { rmSync(dataDir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'paramedic-local-'));
+});
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('triage --replay: the CDK workflow on recorded evidence', () => {
   it('runs the deployed definition with the real handlers, classifies disk-full and plans a dry run', async () => {
     const r = await triageReplay(FIXTURES.diskFull, { dataDir, rulebook, ...quiet });
     expect(r.record.workflowSource).toBe('cdk');
     expect(r.record.status).toBe('SUCCEEDED');
-    expect(r.record.path.map((p) => p.state)).toEqual(expect.arrayContaining(['Intake', 'AcquireLock', 'Collect', 'Classify', 'Plan', 'ReleaseLock', 'Complete']));
+    expect(r.record.path.map((p) => p.state)).toEqual(
+      expect.arrayContaining([
+        'Intake',
+        'AcquireLock',
+        'Collect',
+        'Classify',
+        'Plan',
+        'ReleaseLock',
+        'Complete',
+      ]),
+    );
     const view = viewExecution(r.entries);
     expect(view.classification?.runbookId).toBe('disk-full');
-    expect(view.classification?.evidence.some((l) => l.text.includes('no space left on device'))).toBe(true);
+    expect(
+      view.classification?.evidence.some((l) => l.text.includes('no space left on device')),
+    ).toBe(true);
     expect(view.plan?.decision).toBe('dry-run');
     expect(view.plan?.steps.map((s) => s.document)).toContain('Paramedic-DockerPruneImages');
     expect(view.steps).toHaveLength(0);
@@ -37,7 +61,11 @@ describe('triage --replay: the CDK workflow on recorded evidence', () => {
     expect(view.summary.target).toBe('i-0a1b2c3d4e5f60718');
     // The evidence is stored by reference, and the file hashes to what the audit trail says.
     const ref = view.collected[0]!.ref!;
-    expect(createHash('sha256').update(readFileSync(fileURLToPath(ref.uri))).digest('hex')).toBe(ref.sha256);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(fileURLToPath(ref.uri)))
+        .digest('hex'),
+    ).toBe(ref.sha256);
   });
 
   it('publishes the same status events as the deployed workflow, to events.jsonl in the data directory', async () => {
@@ -46,10 +74,21 @@ describe('triage --replay: the CDK workflow on recorded evidence', () => {
       const r = await triageReplay(FIXTURES.diskFull, { dataDir: own, rulebook, ...quiet });
       const events = await new LocalEventPublisher(own).list();
       expect(events.map((e) => e.detail)).toEqual([
-        expect.objectContaining({ status: 'started', executionId: r.executionId, trigger: 'manual', mode: 'dry-run', targets: ['i-0a1b2c3d4e5f60718'] }),
+        expect.objectContaining({
+          status: 'started',
+          executionId: r.executionId,
+          trigger: 'manual',
+          mode: 'dry-run',
+          targets: ['i-0a1b2c3d4e5f60718'],
+        }),
         expect.objectContaining({ status: 'classified', runbookId: 'disk-full' }),
       ]);
-      expect(events.every((e) => e.source === 'paramedic' && e['detail-type'] === 'Paramedic Execution Status Change')).toBe(true);
+      expect(
+        events.every(
+          (e) =>
+            e.source === 'paramedic' && e['detail-type'] === 'Paramedic Execution Status Change',
+        ),
+      ).toBe(true);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
@@ -59,14 +98,20 @@ describe('triage --replay: the CDK workflow on recorded evidence', () => {
     const a = await triageReplay(FIXTURES.oomKilled, { dataDir, rulebook, ...quiet });
     const b = await triageReplay(FIXTURES.oomKilled, { dataDir, rulebook, ...quiet });
     expect(a.executionId).not.toBe(b.executionId);
-    for (const r of [a, b]) expect(viewExecution(r.entries).classification?.runbookId).toBe('oom-killed');
+    for (const r of [a, b])
+      expect(viewExecution(r.entries).classification?.runbookId).toBe('oom-killed');
     expect((await new LocalAuditStore(dataDir).verify()).ok).toBe(true);
   });
 });
 
 describe('triage --alarm: collects from this machine', () => {
   it('normalizes the alarm, runs the real collector through the local command runner and records the evidence', async () => {
-    const r = await triageAlarm(FIXTURES.alarmDiskUsed, { dataDir, rulebook, mode: 'dry-run', ...quiet });
+    const r = await triageAlarm(FIXTURES.alarmDiskUsed, {
+      dataDir,
+      rulebook,
+      mode: 'dry-run',
+      ...quiet,
+    });
     expect(r.record.status).toBe('SUCCEEDED');
     const view = viewExecution(r.entries);
     expect(view.summary.trigger).toBe('alarm:paramedic-docker-host-disk-used-i-0a1b2c3d4e5f60718');
@@ -81,7 +126,12 @@ describe('triage --alarm: collects from this machine', () => {
   });
 
   it('a second delivery of the same alarm is de-duplicated', async () => {
-    const r = await triageAlarm(FIXTURES.alarmDiskUsed, { dataDir, rulebook, mode: 'dry-run', ...quiet });
+    const r = await triageAlarm(FIXTURES.alarmDiskUsed, {
+      dataDir,
+      rulebook,
+      mode: 'dry-run',
+      ...quiet,
+    });
     expect(r.entries.map((e) => e.type)).toContain('deduplicated');
     expect(r.record.path.map((p) => p.state)).toContain('Duplicate');
   });
@@ -89,18 +139,33 @@ describe('triage --alarm: collects from this machine', () => {
 
 describe('paramedic run: manual runs', () => {
   it('a dry run shows which documents would run on which target and runs nothing', async () => {
-    const r = await manualRun('disk-full', 'i-0123456789abcdef0', 'user:alice', { dataDir, rulebook, mode: 'dry-run', ...quiet });
+    const r = await manualRun('disk-full', 'i-0123456789abcdef0', 'user:alice', {
+      dataDir,
+      rulebook,
+      mode: 'dry-run',
+      ...quiet,
+    });
     const view = viewExecution(r.entries);
     // `--as alice` is a claim; the actor is the OS user running the command.
     expect(view.summary.trigger).toBe(`user:${userInfo().username}`);
     expect(r.entries[0]!.data).toMatchObject({ trigger: { requestedBy: 'alice' } });
     expect(view.plan?.decision).toBe('dry-run');
-    expect(view.plan?.steps[0]).toMatchObject({ document: 'Paramedic-DockerPruneContainers', targets: ['i-0123456789abcdef0'], parameters: { olderThanHours: '24' } });
+    expect(view.plan?.steps[0]).toMatchObject({
+      document: 'Paramedic-DockerPruneContainers',
+      targets: ['i-0123456789abcdef0'],
+      parameters: { olderThanHours: '24' },
+    });
     expect(view.steps).toHaveLength(0);
   });
 
   it('an approval rejected on the command line records who and when, and nothing runs', async () => {
-    const r = await manualRun('docker-bridge-no-ipv4', 'local', 'user:alice', { dataDir, rulebook, mode: 'execute', approval: { kind: 'reject', by: 'bob' }, ...quiet });
+    const r = await manualRun('docker-bridge-no-ipv4', 'local', 'user:alice', {
+      dataDir,
+      rulebook,
+      mode: 'execute',
+      approval: { kind: 'reject', by: 'bob' },
+      ...quiet,
+    });
     const view = viewExecution(r.entries);
     expect(view.plan?.decision).toBe('approval');
     expect(view.approvals[0]).toMatchObject({ status: 'rejected', by: 'bob' });
@@ -111,10 +176,18 @@ describe('paramedic run: manual runs', () => {
     expect(Date.parse(rec.decidedAt!)).toBeGreaterThan(Date.parse(rec.requestedAt) - 1);
   });
 
-  it('an approval nobody answers times out through the workflow\'s States.Timeout catch', async () => {
-    const r = await manualRun('docker-bridge-no-ipv4', 'local', 'user:alice', { dataDir, rulebook, mode: 'execute', approval: { kind: 'none' }, ...quiet });
+  it("an approval nobody answers times out through the workflow's States.Timeout catch", async () => {
+    const r = await manualRun('docker-bridge-no-ipv4', 'local', 'user:alice', {
+      dataDir,
+      rulebook,
+      mode: 'execute',
+      approval: { kind: 'none' },
+      ...quiet,
+    });
     expect(viewExecution(r.entries).summary.outcome).toBe('timed-out');
-    expect(r.record.path.map((p) => p.state)).toEqual(expect.arrayContaining(['RequestApproval', 'RecordApproval', 'IsApproved']));
+    expect(r.record.path.map((p) => p.state)).toEqual(
+      expect.arrayContaining(['RequestApproval', 'RecordApproval', 'IsApproved']),
+    );
   });
 });
 
@@ -122,7 +195,11 @@ describe('triage --replay-audit', () => {
   it('re-classifies every audited incident and shows which classifications would change', async () => {
     const unchanged = await replayAudit(dataDir, join(REPO_ROOT, 'runbooks'));
     expect(unchanged.length).toBeGreaterThanOrEqual(3);
-    expect(unchanged.filter((r) => r.before === 'disk-full' || r.before === 'oom-killed').every((r) => !r.changed)).toBe(true);
+    expect(
+      unchanged
+        .filter((r) => r.before === 'disk-full' || r.before === 'oom-killed')
+        .every((r) => !r.changed),
+    ).toBe(true);
     // Without the oom-killed runbook, the OOM incidents would now be classified differently.
     const dir = mkdtempSync(join(tmpdir(), 'paramedic-runbooks-'));
     try {
@@ -142,18 +219,36 @@ describe('triage --replay-audit', () => {
 
 describe('the paramedic command end to end: triage, audit list/show/verify/export, tampering', () => {
   let home: string;
-  beforeAll(() => { home = mkdtempSync(join(tmpdir(), 'paramedic-cli-')); });
-  afterAll(() => { rmSync(home, { recursive: true, force: true }); });
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'paramedic-cli-'));
+  });
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('prints a readable triage report and leaves a verifiable record', async () => {
     const env = { PARAMEDIC_HOME: home };
     const triage = await paramedic(['triage', '--replay', FIXTURES.diskFull], env);
     expect(triage.stderr).not.toMatch(/paramedic: /);
     expect(triage.code).toBe(0);
-    for (const word of ['Trigger', 'Collected', 'Classified    disk-full', 'docker.cli:4', 'Plan          dry-run', 'Paramedic-DockerPruneImages', 'Outcome       dry-run', 'Path', 'Record']) expect(triage.stdout).toContain(word);
+    for (const word of [
+      'Trigger',
+      'Collected',
+      'Classified    disk-full',
+      'docker.cli:4',
+      'Plan          dry-run',
+      'Paramedic-DockerPruneImages',
+      'Outcome       dry-run',
+      'Path',
+      'Record',
+    ])
+      expect(triage.stdout).toContain(word);
     const id = /Paramedic triage (\S+)/.exec(triage.stdout)![1]!;
 
-    const list = await paramedic(['audit', 'list', '--runbook', 'disk-full', '--outcome', 'dry-run', '--since', '1h'], env);
+    const list = await paramedic(
+      ['audit', 'list', '--runbook', 'disk-full', '--outcome', 'dry-run', '--since', '1h'],
+      env,
+    );
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(id);
     const none = await paramedic(['audit', 'list', '--target', 'i-ffffffffffffffff0'], env);
@@ -164,7 +259,17 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
 
     const show = await paramedic(['audit', 'show', id], env);
     expect(show.code).toBe(0);
-    for (const type of ['triggered', 'locked', 'collected', 'classified', 'planned', 'preconditions', 'released', 'completed']) expect(show.stdout).toContain(type);
+    for (const type of [
+      'triggered',
+      'locked',
+      'collected',
+      'classified',
+      'planned',
+      'preconditions',
+      'released',
+      'completed',
+    ])
+      expect(show.stdout).toContain(type);
     expect(show.stdout).toContain('path: Intake');
 
     const ok = await paramedic(['audit', 'verify'], env);
@@ -172,7 +277,10 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     expect(ok.stdout).toMatch(/^ok: 8 entries/);
 
     const exported = await paramedic(['audit', 'export'], env);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
 
     // Tamper: change the classification recorded in entry 4, leaving its hash as it was.
@@ -199,10 +307,14 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     const none = await paramedic(['triage'], { PARAMEDIC_HOME: home });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('give exactly one of --alarm');
-    const missing = await paramedic(['triage', '--replay', join(home, 'nope.json')], { PARAMEDIC_HOME: home });
+    const missing = await paramedic(['triage', '--replay', join(home, 'nope.json')], {
+      PARAMEDIC_HOME: home,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
-    const target = await paramedic(['run', 'disk-full', '--target', 'Not A Target'], { PARAMEDIC_HOME: home });
+    const target = await paramedic(['run', 'disk-full', '--target', 'Not A Target'], {
+      PARAMEDIC_HOME: home,
+    });
     expect(target.code).toBe(2); // usage
     expect(target.stderr).toContain('is not one of: local, i-<instance id>, asg:<group>');
   });
@@ -215,15 +327,32 @@ describe('local stores', () => {
       const a = new LocalAuditStore(dir);
       const b = new LocalAuditStore(dir);
       const at = new Date().toISOString();
-      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).append({ executionId: `e${i % 3}`, type: 'step', at, actor: 'system', data: { i } as never })));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? a : b).append({
+            executionId: `e${i % 3}`,
+            type: 'step',
+            at,
+            actor: 'system',
+            data: { i } as never,
+          }),
+        ),
+      );
       const report = await a.verify();
       expect(report).toEqual({ ok: true, entries: 30 });
-      expect((await a.all()).map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect((await a.all()).map((e) => e.seq)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
       expect((await b.execution('e1')).length).toBe(10);
       expect(existsSync(join(dir, 'audit', 'trail.lock'))).toBe(false);
       // A damaged last line stops further appends instead of chaining onto garbage.
-      writeFileSync(join(dir, 'audit', 'trail.jsonl'), `${readFileSync(join(dir, 'audit', 'trail.jsonl'), 'utf8')}{"seq":31,`);
-      await expect(a.append({ executionId: 'x', type: 'step', at, actor: 'system', data: {} as never })).rejects.toThrow(/damaged/);
+      writeFileSync(
+        join(dir, 'audit', 'trail.jsonl'),
+        `${readFileSync(join(dir, 'audit', 'trail.jsonl'), 'utf8')}{"seq":31,`,
+      );
+      await expect(
+        a.append({ executionId: 'x', type: 'step', at, actor: 'system', data: {} as never }),
+      ).rejects.toThrow(/damaged/);
       expect((await a.verify()).firstBroken?.seq).toBe(31);
       unlinkSync(join(dir, 'audit', 'trail.jsonl'));
     } finally {

@@ -15,17 +15,31 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll } from 'vitest';
 import { renderWorkflowAsl } from '../../../cdk/workflow/render-workflow-asl.js';
 import { bindWorkflowSteps } from '../../../lambdas/core/workflow/steps/index.js';
-import { resolveWorkflowConfig, type WorkflowConfig } from '../../../lambdas/core/workflow/config.js';
+import {
+  resolveWorkflowConfig,
+  type WorkflowConfig,
+} from '../../../lambdas/core/workflow/config.js';
 import type { ApprovalGate, WorkflowPorts } from '../../../lambdas/core/workflow/ports.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
-import { DynamoDbLockStore, DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
-import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
+import {
+  DynamoDbLockStore,
+  DynamoDbStateStore,
+} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import {
+  createAuditTable,
+  createStateTable,
+} from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { S3EvidenceStore } from '../../../lambdas/adapters/s3/s3-evidence-store.js';
 import { S3ObjectClient } from '../../../lambdas/adapters/s3/s3-object-client.js';
 import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-documents.js';
 import { REPO_ROOT, loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { readEvidenceFile } from '../../../lambdas/adapters/local/evidence-files.js';
-import type { CommandRequest, CommandResult, CommandRunner, Notifier } from '../../../lambdas/core/workflow/ports.js';
+import type {
+  CommandRequest,
+  CommandResult,
+  CommandRunner,
+  Notifier,
+} from '../../../lambdas/core/workflow/ports.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import { startExecutionIdentity } from '../../../lambdas/adapters/stepfunctions/start-execution-identity.js';
 
@@ -38,7 +52,9 @@ const RECORDED = join(REPO_ROOT, 'test', 'fixtures', 'recorded');
 /** The evidence a simulated host's collector prints: the first recorded bundle labelled with its fault, or a healthy host. */
 function hostEvidence(fault: string | null): Record<string, unknown> {
   if (!fault) return fixture('healthy-host.json');
-  for (const file of readdirSync(RECORDED).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(RECORDED)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const doc = readEvidenceFile(join(RECORDED, file));
     if (doc.labelled?.label === fault) return { ...doc.bundle };
   }
@@ -83,33 +99,84 @@ export class SimulatedFleet implements CommandRunner {
     this.requests.push(request);
     const commandId = `cmd-${++this.seq}`;
     const collector = request.document.startsWith('Paramedic-Collect');
-    return Promise.all(request.targets.map(async (target): Promise<CommandResult> => {
-      const host = this.hosts.get(target);
-      if (!host) return { target, status: 'InvalidTarget', exitCode: null, stdout: '', stderr: 'InvalidInstanceId', commandId };
-      if (collector) {
-        const recorded = hostEvidence(host.fault);
-        const bundle = host.sections && host.fault ? { ...recorded, sections: host.sections } : recorded;
-        const stdout = JSON.stringify({ ...bundle, target: { platform: 'docker', instanceId: target } });
-        return { target, status: 'Success', exitCode: 0, stdout, stderr: '', commandId, outputUri: `s3://ssm-output/${commandId}/${target}/stdout` };
-      }
-      if (request.parameters.dryRun === '1') {
-        this.dryRuns.push(request);
-        return { target, status: 'Success', exitCode: 0, stdout: `dry run: would run: ${request.document} on ${target}`, stderr: '', commandId };
-      }
-      const start = Date.now();
-      await new Promise((r) => setTimeout(r, this.actionMs));
-      this.actions.push({ target, document: request.document, parameters: request.parameters, start, end: Date.now() });
-      if (host.fix === 'fails') return { target, status: 'Failed', exitCode: 1, stdout: '', stderr: 'systemctl: Job for docker.service failed', commandId };
-      if (host.fix !== 'no-effect') host.fault = null;
-      return { target, status: 'Success', exitCode: 0, stdout: 'done', stderr: '', commandId };
-    }));
+    return Promise.all(
+      request.targets.map(async (target): Promise<CommandResult> => {
+        const host = this.hosts.get(target);
+        if (!host)
+          return {
+            target,
+            status: 'InvalidTarget',
+            exitCode: null,
+            stdout: '',
+            stderr: 'InvalidInstanceId',
+            commandId,
+          };
+        if (collector) {
+          const recorded = hostEvidence(host.fault);
+          const bundle =
+            host.sections && host.fault ? { ...recorded, sections: host.sections } : recorded;
+          const stdout = JSON.stringify({
+            ...bundle,
+            target: { platform: 'docker', instanceId: target },
+          });
+          return {
+            target,
+            status: 'Success',
+            exitCode: 0,
+            stdout,
+            stderr: '',
+            commandId,
+            outputUri: `s3://ssm-output/${commandId}/${target}/stdout`,
+          };
+        }
+        if (request.parameters.dryRun === '1') {
+          this.dryRuns.push(request);
+          return {
+            target,
+            status: 'Success',
+            exitCode: 0,
+            stdout: `dry run: would run: ${request.document} on ${target}`,
+            stderr: '',
+            commandId,
+          };
+        }
+        const start = Date.now();
+        await new Promise((r) => setTimeout(r, this.actionMs));
+        this.actions.push({
+          target,
+          document: request.document,
+          parameters: request.parameters,
+          start,
+          end: Date.now(),
+        });
+        if (host.fix === 'fails')
+          return {
+            target,
+            status: 'Failed',
+            exitCode: 1,
+            stdout: '',
+            stderr: 'systemctl: Job for docker.service failed',
+            commandId,
+          };
+        if (host.fix !== 'no-effect') host.fault = null;
+        return { target, status: 'Success', exitCode: 0, stdout: 'done', stderr: '', commandId };
+      }),
+    );
   }
 }
 
 /** Notifier that keeps messages in memory. */
 export class RecordingNotifier implements Notifier {
-  readonly messages: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }[] = [];
-  async notify(message: { subject: string; body: string; kind: 'approval' | 'escalation' | 'report' }): Promise<void> {
+  readonly messages: {
+    subject: string;
+    body: string;
+    kind: 'approval' | 'escalation' | 'report';
+  }[] = [];
+  async notify(message: {
+    subject: string;
+    body: string;
+    kind: 'approval' | 'escalation' | 'report';
+  }): Promise<void> {
     this.messages.push(message);
   }
 }
@@ -131,15 +198,36 @@ export async function startInfra(): Promise<LocalInfra> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const ddbPort = (server.address() as { port: number }).port;
   const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
-  const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ddbPort}`, region: 'us-east-1', credentials });
-  const ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const raw = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${ddbPort}`,
+    region: 'us-east-1',
+    credentials,
+  });
+  const ddb = DynamoDBDocumentClient.from(raw, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'paramedic-s3-'));
   const bucket = 'paramedic-evidence';
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
+  const s3rver = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const { port: s3Port } = await s3rver.run();
-  const s3 = new S3ObjectClient({ endpoint: `http://127.0.0.1:${s3Port}`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const s3 = new S3ObjectClient({
+    endpoint: `http://127.0.0.1:${s3Port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   return {
-    ddb, raw, s3, bucket, rulebook: loadRulebook(), asl: renderWorkflowAsl(),
+    ddb,
+    raw,
+    s3,
+    bucket,
+    rulebook: loadRulebook(),
+    asl: renderWorkflowAsl(),
     async stop() {
       raw.destroy();
       s3.destroy();
@@ -156,10 +244,15 @@ export async function startInfra(): Promise<LocalInfra> {
  */
 export function sharedInfra(): () => LocalInfra {
   let infra: LocalInfra | undefined;
-  beforeAll(async () => { infra = await startInfra(); });
-  afterAll(async () => { await infra?.stop(); });
+  beforeAll(async () => {
+    infra = await startInfra();
+  });
+  afterAll(async () => {
+    await infra?.stop();
+  });
   return () => {
-    if (!infra) throw new Error('sharedInfra: the infrastructure starts in beforeAll; read it inside a test');
+    if (!infra)
+      throw new Error('sharedInfra: the infrastructure starts in beforeAll; read it inside a test');
     return infra;
   };
 }
@@ -169,13 +262,21 @@ let tableSeq = 0;
 /** Sees every Task's input and result (to measure the execution state at each transition). */
 export type TaskObserver = (task: string, input: unknown, output: unknown) => void;
 
-function observeTasks<T extends Record<string, (raw: unknown) => Promise<unknown>>>(tasks: T, onTask: TaskObserver | undefined): T {
+function observeTasks<T extends Record<string, (raw: unknown) => Promise<unknown>>>(
+  tasks: T,
+  onTask: TaskObserver | undefined,
+): T {
   if (!onTask) return tasks;
-  return Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, async (raw: unknown) => {
-    const output = await run(raw);
-    onTask(name, raw, output);
-    return output;
-  }])) as T;
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, run]) => [
+      name,
+      async (raw: unknown) => {
+        const output = await run(raw);
+        onTask(name, raw, output);
+        return output;
+      },
+    ]),
+  ) as T;
 }
 
 /** One scenario's world: fresh tables, a fleet, a notifier, the tasks. */
@@ -190,11 +291,22 @@ export interface Scenario {
    * Runs one execution to its end; resolves with the output, or `{ error }` when it failed. `state`
    * is the final execution state either way: the output, or the input of the Fail state it ended in.
    */
-  execute(input: unknown, executionId?: string): Promise<{ output?: any; error?: Error; state?: any; executionId: string }>;
+  execute(
+    input: unknown,
+    executionId?: string,
+  ): Promise<{ output?: any; error?: Error; state?: any; executionId: string }>;
 }
 
 /** Builds a scenario on fresh tables. */
-export async function scenario(infra: LocalInfra, options: { config?: Partial<WorkflowConfig>; approvals?: ApprovalGate; ports?: Partial<WorkflowPorts>; onTask?: TaskObserver } = {}): Promise<Scenario> {
+export async function scenario(
+  infra: LocalInfra,
+  options: {
+    config?: Partial<WorkflowConfig>;
+    approvals?: ApprovalGate;
+    ports?: Partial<WorkflowPorts>;
+    onTask?: TaskObserver;
+  } = {},
+): Promise<Scenario> {
   const n = ++tableSeq;
   const auditTable = `audit-${n}`;
   const stateTable = `state-${n}`;
@@ -207,8 +319,17 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
   const ports: WorkflowPorts = {
-    commands: fleet, evidence: new S3EvidenceStore(infra.s3, infra.bucket), stateDocuments: new S3StateDocuments(infra.s3, infra.bucket), audit, locks, state, notifier, rulebook: infra.rulebook,
-    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }), caller: startExecutionIdentity(), ...(options.approvals ? { approvals: options.approvals } : {}),
+    commands: fleet,
+    evidence: new S3EvidenceStore(infra.s3, infra.bucket),
+    stateDocuments: new S3StateDocuments(infra.s3, infra.bucket),
+    audit,
+    locks,
+    state,
+    notifier,
+    rulebook: infra.rulebook,
+    config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }),
+    caller: startExecutionIdentity(),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     // The simulated hosts are in no Auto Scaling or node group unless a test says so (group share preconditions pass).
     groups: { groupOf: async () => undefined },
     ...options.ports,
@@ -216,17 +337,33 @@ export async function scenario(infra: LocalInfra, options: { config?: Partial<Wo
   const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
   let executions = 0;
   return {
-    fleet, notifier, audit, locks, state, ports,
-    async execute(input, executionId = `arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-${n}-${++executions}`) {
+    fleet,
+    notifier,
+    audit,
+    locks,
+    state,
+    ports,
+    async execute(
+      input,
+      executionId = `arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-${n}-${++executions}`,
+    ) {
       const machine = new StateMachine(infra.asl as never);
       const run = machine.run(input as never, {
-        overrides: { taskResourceLocalHandlers: tasks as never, waitTimeOverrides: { LockBusyWait: 15, VerifyWait: 0 } },
-        context: { Execution: { Id: executionId }, Task: { Token: `token-${executionId}` } } as never,
+        overrides: {
+          taskResourceLocalHandlers: tasks as never,
+          waitTimeOverrides: { LockBusyWait: 15, VerifyWait: 0 },
+        },
+        context: {
+          Execution: { Id: executionId },
+          Task: { Token: `token-${executionId}` },
+        } as never,
       });
       // The input of a Fail state the run entered: what the Step Functions console shows of a failed or escalated run.
       let failState: any;
       const consume = (async () => {
-        for await (const event of run.eventLogs) if (event.type === 'StateEntered' && (event as any).state?.type === 'Fail') failState = (event as any).state.input;
+        for await (const event of run.eventLogs)
+          if (event.type === 'StateEntered' && (event as any).state?.type === 'Fail')
+            failState = (event as any).state.input;
       })();
       try {
         const output = await run.result;

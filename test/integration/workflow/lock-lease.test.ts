@@ -14,7 +14,11 @@ const infra = sharedInfra();
 
 async function lockItem(s: Scenario): Promise<Record<string, any> | undefined> {
   const table = (s.locks as unknown as { tableName: string }).tableName;
-  return (await infra().ddb.send(new GetCommand({ TableName: table, Key: { [STATE_TABLE.partitionKey]: lockKey(HOST) } }))).Item;
+  return (
+    await infra().ddb.send(
+      new GetCommand({ TableName: table, Key: { [STATE_TABLE.partitionKey]: lockKey(HOST) } }),
+    )
+  ).Item;
 }
 
 describe('the lock lasts through the approval and is renewed before remediation', () => {
@@ -45,7 +49,13 @@ describe('the lock lasts through the approval and is renewed before remediation'
         waitForDecision: async () => {
           // The lock expired during a long approval and another execution took the host.
           await s.locks.release(lockKey(HOST), (await lockItem(s))!.owner);
-          expect(await s.locks.acquire(lockKey(HOST), 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:other', 3600)).toBe(true);
+          expect(
+            await s.locks.acquire(
+              lockKey(HOST),
+              'arn:aws:states:us-east-1:123456789012:execution:Paramedic:other',
+              3600,
+            ),
+          ).toBe(true);
           return { approved: true, approver: 'alice', at: new Date().toISOString() };
         },
       },
@@ -57,7 +67,11 @@ describe('the lock lasts through the approval and is renewed before remediation'
     expect(s.fleet.actions).toEqual([]);
     expect((run.error?.cause as Error).name).toBe('RemediationWorkflowFailed');
     const completed = (await s.audit.execution(run.executionId)).at(-1)!;
-    expect(completed).toMatchObject({ type: 'completed', outcome: 'failed', data: { failure: { Error: 'LockLostError' } } });
+    expect(completed).toMatchObject({
+      type: 'completed',
+      outcome: 'failed',
+      data: { failure: { Error: 'LockLostError' } },
+    });
     // The other execution's lock is left alone.
     expect((await lockItem(s))!.owner).toMatch(/:other$/);
   });

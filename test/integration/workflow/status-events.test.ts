@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixture, scenario, sharedInfra } from './harness.js';
-import type { ExecutionEventPublisher, ExecutionStatusChangeDetail, ParamedicEvent } from '../../../lambdas/core/events/execution-events.js';
+import type {
+  ExecutionEventPublisher,
+  ExecutionStatusChangeDetail,
+  ParamedicEvent,
+} from '../../../lambdas/core/events/execution-events.js';
 
 const HOST = 'i-0123456789abcdef0';
 
@@ -36,20 +40,50 @@ describe('status events published by the workflow steps', () => {
     expect(run.output.completion.outcome).toBe('remediated');
     expect(events.statuses()).toEqual(['started', 'classified', 'remediated', 'verified']);
     for (const e of events.events) {
-      expect(e).toMatchObject({ source: 'paramedic', detailType: 'Paramedic Execution Status Change', resources: [run.executionId] });
-      expect(e.detail).toMatchObject({ schemaVersion: 1, executionId: run.executionId, trigger: 'alarm', mode: 'execute', alarmName: alarm().detail.alarmName, targets: [HOST], targetCount: 1 });
+      expect(e).toMatchObject({
+        source: 'paramedic',
+        detailType: 'Paramedic Execution Status Change',
+        resources: [run.executionId],
+      });
+      expect(e.detail).toMatchObject({
+        schemaVersion: 1,
+        executionId: run.executionId,
+        trigger: 'alarm',
+        mode: 'execute',
+        alarmName: alarm().detail.alarmName,
+        targets: [HOST],
+        targetCount: 1,
+      });
     }
-    expect(events.events[1]!.detail).toMatchObject({ runbookId: 'docker-daemon-down', confidence: expect.any(Number) });
+    expect(events.events[1]!.detail).toMatchObject({
+      runbookId: 'docker-daemon-down',
+      confidence: expect.any(Number),
+    });
   });
 
   it('approval: awaiting-approval comes between classified and remediated', async () => {
     const events = new RecordingPublisher();
-    const s = await scenario(infra(), { ports: { events }, approvals: { waitForDecision: async () => ({ approved: true, approver: 'alice', at: '2026-11-23T09:05:00Z' }) } });
+    const s = await scenario(infra(), {
+      ports: { events },
+      approvals: {
+        waitForDecision: async () => ({
+          approved: true,
+          approver: 'alice',
+          at: '2026-11-23T09:05:00Z',
+        }),
+      },
+    });
     s.fleet.hosts.set(HOST, { fault: 'docker-bridge-no-ipv4' });
 
     await s.execute(alarm());
 
-    expect(events.statuses()).toEqual(['started', 'classified', 'awaiting-approval', 'remediated', 'verified']);
+    expect(events.statuses()).toEqual([
+      'started',
+      'classified',
+      'awaiting-approval',
+      'remediated',
+      'verified',
+    ]);
   });
 
   it('a fix that does not help: remediated, then escalated with the reason', async () => {
@@ -60,7 +94,9 @@ describe('status events published by the workflow steps', () => {
     await s.execute(alarm());
 
     expect(events.statuses()).toEqual(['started', 'classified', 'remediated', 'escalated']);
-    expect((events.events.at(-1)!.detail as ExecutionStatusChangeDetail).summary).toMatch(/^remediation did not help/);
+    expect((events.events.at(-1)!.detail as ExecutionStatusChangeDetail).summary).toMatch(
+      /^remediation did not help/,
+    );
   });
 
   it('a failing step: escalated, not remediated', async () => {
@@ -76,7 +112,12 @@ describe('status events published by the workflow steps', () => {
   it('a failed execution ends with failed, naming the error', async () => {
     const events = new RecordingPublisher();
     const base = await scenario(infra());
-    const unreadable = { put: base.ports.evidence.put.bind(base.ports.evidence), get: async () => { throw new Error('AccessDenied: evidence bucket'); } };
+    const unreadable = {
+      put: base.ports.evidence.put.bind(base.ports.evidence),
+      get: async () => {
+        throw new Error('AccessDenied: evidence bucket');
+      },
+    };
     const s = await scenario(infra(), { ports: { evidence: unreadable, events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
@@ -84,7 +125,9 @@ describe('status events published by the workflow steps', () => {
 
     expect(run.error).toBeDefined();
     expect(events.statuses()).toEqual(['started', 'failed']);
-    expect((events.events[1]!.detail as ExecutionStatusChangeDetail).summary).toContain('AccessDenied');
+    expect((events.events[1]!.detail as ExecutionStatusChangeDetail).summary).toContain(
+      'AccessDenied',
+    );
   });
 
   it('a manual dry run is published as manual and dry-run', async () => {
@@ -92,15 +135,37 @@ describe('status events published by the workflow steps', () => {
     const s = await scenario(infra(), { ports: { events } });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
-    await s.execute({ runbookId: 'docker-daemon-down', target: HOST, mode: 'dry-run', invokedBy: 'carol' });
+    await s.execute({
+      runbookId: 'docker-daemon-down',
+      target: HOST,
+      mode: 'dry-run',
+      invokedBy: 'carol',
+    });
 
     expect(events.statuses()).toEqual(['started', 'classified']);
-    expect(events.events[0]!.detail).toMatchObject({ trigger: 'manual', mode: 'dry-run', runbookId: 'docker-daemon-down' });
+    expect(events.events[0]!.detail).toMatchObject({
+      trigger: 'manual',
+      mode: 'dry-run',
+      runbookId: 'docker-daemon-down',
+    });
   });
 
   it('a bus that refuses or throws never fails the execution; the trail records what was not published', async () => {
-    const refusing: ExecutionEventPublisher = { publish: async (evs) => ({ published: 0, failed: evs.map((event) => ({ event, errorCode: 'AccessDeniedException', errorMessage: 'not authorized to perform events:PutEvents' })) }) };
-    const throwing: ExecutionEventPublisher = { publish: async () => { throw new Error('socket hang up'); } };
+    const refusing: ExecutionEventPublisher = {
+      publish: async (evs) => ({
+        published: 0,
+        failed: evs.map((event) => ({
+          event,
+          errorCode: 'AccessDeniedException',
+          errorMessage: 'not authorized to perform events:PutEvents',
+        })),
+      }),
+    };
+    const throwing: ExecutionEventPublisher = {
+      publish: async () => {
+        throw new Error('socket hang up');
+      },
+    };
     for (const events of [refusing, throwing]) {
       const s = await scenario(infra(), { ports: { events } });
       s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
@@ -108,8 +173,15 @@ describe('status events published by the workflow steps', () => {
       const run = await s.execute(alarm());
 
       expect(run.output.completion.outcome).toBe('remediated');
-      const unpublished = (await s.audit.execution(run.executionId)).filter((e) => e.type === 'event-unpublished');
-      expect(unpublished.map((e) => (e.data as { status: string }).status)).toEqual(['started', 'classified', 'remediated', 'verified']);
+      const unpublished = (await s.audit.execution(run.executionId)).filter(
+        (e) => e.type === 'event-unpublished',
+      );
+      expect(unpublished.map((e) => (e.data as { status: string }).status)).toEqual([
+        'started',
+        'classified',
+        'remediated',
+        'verified',
+      ]);
       expect((await s.audit.verify()).ok).toBe(true);
     }
   });
@@ -120,7 +192,13 @@ describe('handler errors on the synthesized workflow', () => {
     const s = await scenario(infra());
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
     let calls = 0;
-    const flaky = { run: async (request: any) => { if (++calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }); return s.fleet.run(request); } };
+    const flaky = {
+      run: async (request: any) => {
+        if (++calls === 1)
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return s.fleet.run(request);
+      },
+    };
     const retried = await scenario(infra(), { ports: { commands: flaky } });
 
     const run = await retried.execute(alarm());

@@ -11,22 +11,32 @@ const HOST = 'i-0123456789abcdef0';
 
 const infra = sharedInfra();
 
-const stuckInAlarm = (reading: AlarmReading): AlarmStateReader => ({ readAlarm: async () => reading });
+const stuckInAlarm = (reading: AlarmReading): AlarmStateReader => ({
+  readAlarm: async () => reading,
+});
 
 describe('Verify reads the alarm only as far as it can have re-evaluated', () => {
   it('a working fix is remediated although the 5-minute alarm still reads ALARM right after it', async () => {
-    const s = await scenario(infra(), { ports: { alarms: stuckInAlarm({ state: 'ALARM', evaluationSeconds: 300 }) } });
+    const s = await scenario(infra(), {
+      ports: { alarms: stuckInAlarm({ state: 'ALARM', evaluationSeconds: 300 }) },
+    });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
     const run = await s.execute(fixture<any>('alarm-state-change-instance.json'));
 
     expect(run.output.completion.outcome).toBe('remediated');
-    expect(run.output.verification).toMatchObject({ cleared: true, alarmState: 'ALARM', reason: expect.stringContaining('advisory') });
+    expect(run.output.verification).toMatchObject({
+      cleared: true,
+      alarmState: 'ALARM',
+      reason: expect.stringContaining('advisory'),
+    });
   });
 
   it('an alarm whose evaluation window has passed since the fix still decides: ALARM escalates', async () => {
     // A zero-second window has always passed.
-    const s = await scenario(infra(), { ports: { alarms: stuckInAlarm({ state: 'ALARM', evaluationSeconds: 0.001 }) } });
+    const s = await scenario(infra(), {
+      ports: { alarms: stuckInAlarm({ state: 'ALARM', evaluationSeconds: 0.001 }) },
+    });
     s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
 
     const run = await s.execute(fixture<any>('alarm-state-change-instance.json'));

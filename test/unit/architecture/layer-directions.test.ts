@@ -14,14 +14,30 @@ function sources(dir: string): string[] {
 
 /** The repository-relative files a source imports (relative specifiers only). */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*,?\s*\)/g)].map((m) => m[1]!);
-  return specs.filter((s) => s.startsWith('.')).map((s) => relative(REPO_ROOT, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm),
+    ...text.matchAll(/import\(\s*'([^']+)'\s*,?\s*\)/g),
+  ].map((m) => m[1]!);
+  return specs
+    .filter((s) => s.startsWith('.'))
+    .map((s) => relative(REPO_ROOT, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
 /** The layer of a repository-relative path. */
 function layerOf(path: string): string {
-  for (const layer of ['lambdas/core', 'lambdas/adapters', 'lambdas/handlers', 'lambdas/local', 'cdk', 'cli', 'console']) if (path.startsWith(`${layer}/`)) return layer;
+  for (const layer of [
+    'lambdas/core',
+    'lambdas/adapters',
+    'lambdas/handlers',
+    'lambdas/local',
+    'cdk',
+    'cli',
+    'console',
+  ])
+    if (path.startsWith(`${layer}/`)) return layer;
   return 'other';
 }
 
@@ -35,28 +51,50 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   console: ['lambdas/core', 'lambdas/adapters', 'lambdas/local', 'console'],
 };
 
-const files = ['lambdas', 'cdk', 'cli', 'console'].flatMap((d) => sources(join(REPO_ROOT, d))).map((f) => relative(REPO_ROOT, f));
+const files = ['lambdas', 'cdk', 'cli', 'console']
+  .flatMap((d) => sources(join(REPO_ROOT, d)))
+  .map((f) => relative(REPO_ROOT, f));
 
 describe('imports point inwards', () => {
   it('has files in every layer', () => {
-    for (const layer of Object.keys(ALLOWED)) expect(files.some((f) => layerOf(f) === layer), layer).toBe(true);
+    for (const layer of Object.keys(ALLOWED))
+      expect(
+        files.some((f) => layerOf(f) === layer),
+        layer,
+      ).toBe(true);
   });
 
   it.each(files.map((f) => [f]))('%s imports only layers it may', (file) => {
     const allowed = ALLOWED[layerOf(file)] ?? [];
-    const wrong = importsOf(join(REPO_ROOT, file)).filter((target) => !allowed.includes(layerOf(target)));
+    const wrong = importsOf(join(REPO_ROOT, file)).filter(
+      (target) => !allowed.includes(layerOf(target)),
+    );
     expect(wrong, `${file} imports outside ${allowed.join(', ')}`).toEqual([]);
   });
 
   it('an adapter imports another medium only for shared local-file plumbing', () => {
     const medium = (f: string) => f.split('/')[2];
-    const crossing = files.filter((f) => layerOf(f) === 'lambdas/adapters').flatMap((f) => importsOf(join(REPO_ROOT, f))
-      .filter((t) => layerOf(t) === 'lambdas/adapters' && medium(t) !== medium(f)).map((t) => `${f} -> ${t}`));
-    expect(crossing.every((c) => c.endsWith('lambdas/adapters/local/runbook-directory.ts') || c.endsWith('lambdas/adapters/local/data-dir.ts')), crossing.join('\n')).toBe(true);
+    const crossing = files
+      .filter((f) => layerOf(f) === 'lambdas/adapters')
+      .flatMap((f) =>
+        importsOf(join(REPO_ROOT, f))
+          .filter((t) => layerOf(t) === 'lambdas/adapters' && medium(t) !== medium(f))
+          .map((t) => `${f} -> ${t}`),
+      );
+    expect(
+      crossing.every(
+        (c) =>
+          c.endsWith('lambdas/adapters/local/runbook-directory.ts') ||
+          c.endsWith('lambdas/adapters/local/data-dir.ts'),
+      ),
+      crossing.join('\n'),
+    ).toBe(true);
   });
 
   it('no state machine is written by hand outside cdk/: the local root runs the generated one', () => {
-    const handWritten = files.filter((f) => !f.startsWith('cdk/')).filter((f) => /StartAt['"]?\s*:\s*['"]/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
+    const handWritten = files
+      .filter((f) => !f.startsWith('cdk/'))
+      .filter((f) => /StartAt['"]?\s*:\s*['"]/.test(readFileSync(join(REPO_ROOT, f), 'utf8')));
     expect(handWritten).toEqual([]);
   });
 });

@@ -6,84 +6,218 @@ import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
 
 function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
   return {
-    id, title: id, platform: 'any', summary: 's', why: 'w', evidence: { sections: ['*'] }, signals, rulesOut: [], supersededBy: [],
-    remediation: { safety: 'report-only', summary: 'r', steps: [{ action: 'report' }], guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 } },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] }, references: [], ...extra,
+    id,
+    title: id,
+    platform: 'any',
+    summary: 's',
+    why: 'w',
+    evidence: { sections: ['*'] },
+    signals,
+    rulesOut: [],
+    supersededBy: [],
+    remediation: {
+      safety: 'report-only',
+      summary: 'r',
+      steps: [{ action: 'report' }],
+      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
+    },
+    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
+    references: [],
+    ...extra,
   };
 }
 const bundle = (sections: Record<string, string>): EvidenceBundle => ({
-  schema: EVIDENCE_SCHEMA, target: { platform: 'docker' }, collectedAt: '2026-11-23T09:00:00Z',
+  schema: EVIDENCE_SCHEMA,
+  target: { platform: 'docker' },
+  collectedAt: '2026-11-23T09:00:00Z',
   sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
 });
 
 describe('classifyEvidence', () => {
   it('returns the proving lines with section and 1-based line number', () => {
-    const rb = compileRunbooks([runbook('disk-full', [{ id: 'enospc', description: 'd', weight: 0.9, match: { pattern: 'no space left on device' } }])]);
-    const result = classifyEvidence(rb, bundle({ 'docker.journal': 'ok\nwrite /x: No space left on device\n' }));
-    expect(result.matches).toEqual([{ runbookId: 'disk-full', confidence: 0.9, evidence: [{ section: 'docker.journal', line: 2, text: 'write /x: No space left on device' }] }]);
+    const rb = compileRunbooks([
+      runbook('disk-full', [
+        {
+          id: 'enospc',
+          description: 'd',
+          weight: 0.9,
+          match: { pattern: 'no space left on device' },
+        },
+      ]),
+    ]);
+    const result = classifyEvidence(
+      rb,
+      bundle({ 'docker.journal': 'ok\nwrite /x: No space left on device\n' }),
+    );
+    expect(result.matches).toEqual([
+      {
+        runbookId: 'disk-full',
+        confidence: 0.9,
+        evidence: [
+          { section: 'docker.journal', line: 2, text: 'write /x: No space left on device' },
+        ],
+      },
+    ]);
   });
 
   it('is unclassified (empty matches) when nothing passes the threshold', () => {
-    const rb = compileRunbooks([runbook('a', [{ id: 'weak', description: 'd', weight: 0.3, match: { pattern: 'warning' } }])]);
+    const rb = compileRunbooks([
+      runbook('a', [{ id: 'weak', description: 'd', weight: 0.3, match: { pattern: 'warning' } }]),
+    ]);
     const result = classifyEvidence(rb, bundle({ x: 'warning: something' }));
     expect(result.matches).toEqual([]);
-    expect(result.explanations[0]).toMatchObject({ runbookId: 'a', confidence: 0.3, passed: false });
+    expect(result.explanations[0]).toMatchObject({
+      runbookId: 'a',
+      confidence: 0.3,
+      passed: false,
+    });
   });
 
   it('combines weak signals with noisy-OR so that together they pass', () => {
-    const rb = compileRunbooks([runbook('np', [
-      { id: 'policy', description: 'd', weight: 0.35, match: { pattern: 'kind: NetworkPolicy' } },
-      { id: 'timeout', description: 'd', weight: 0.35, match: { pattern: 'timed out' } },
-    ])]);
-    expect(classifyEvidence(rb, bundle({ a: 'kind: NetworkPolicy', b: 'curl: (28) Connection timed out' })).matches[0]?.confidence).toBeCloseTo(0.5775, 2);
+    const rb = compileRunbooks([
+      runbook('np', [
+        { id: 'policy', description: 'd', weight: 0.35, match: { pattern: 'kind: NetworkPolicy' } },
+        { id: 'timeout', description: 'd', weight: 0.35, match: { pattern: 'timed out' } },
+      ]),
+    ]);
+    expect(
+      classifyEvidence(
+        rb,
+        bundle({ a: 'kind: NetworkPolicy', b: 'curl: (28) Connection timed out' }),
+      ).matches[0]?.confidence,
+    ).toBeCloseTo(0.5775, 2);
     expect(classifyEvidence(rb, bundle({ a: 'kind: NetworkPolicy' })).matches).toEqual([]);
   });
 
   it('restricts a pattern to the sections it names, with prefix selectors', () => {
-    const rb = compileRunbooks([runbook('k', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'NotReady', sections: ['k8s.*'] } }])]);
+    const rb = compileRunbooks([
+      runbook('k', [
+        {
+          id: 's',
+          description: 'd',
+          weight: 0.9,
+          match: { pattern: 'NotReady', sections: ['k8s.*'] },
+        },
+      ]),
+    ]);
     expect(classifyEvidence(rb, bundle({ 'docker.cli': 'NotReady' })).matches).toEqual([]);
     expect(classifyEvidence(rb, bundle({ 'k8s.node': 'NotReady' })).matches).toHaveLength(1);
   });
 
-  it('ignores a line that also matches the pattern\'s unless', () => {
-    const rb = compileRunbooks([runbook('disk', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'no space left on device', unless: 'inotify' } }])]);
-    expect(classifyEvidence(rb, bundle({ x: 'inotify_add_watch: no space left on device' })).matches).toEqual([]);
+  it("ignores a line that also matches the pattern's unless", () => {
+    const rb = compileRunbooks([
+      runbook('disk', [
+        {
+          id: 's',
+          description: 'd',
+          weight: 0.9,
+          match: { pattern: 'no space left on device', unless: 'inotify' },
+        },
+      ]),
+    ]);
+    expect(
+      classifyEvidence(rb, bundle({ x: 'inotify_add_watch: no space left on device' })).matches,
+    ).toEqual([]);
   });
 
   it('zeroes a runbook that an exclusion rules out, and keeps the reason', () => {
-    const rb = compileRunbooks([runbook('reg-dns', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'lookup \\S+: no such host' } }], {
-      rulesOut: [{ id: 'proxy', description: 'proxy', match: { pattern: 'proxyconnect' } }],
-    })]);
-    const result = classifyEvidence(rb, bundle({ x: 'proxyconnect tcp: dial tcp: lookup proxy.invalid: no such host' }));
+    const rb = compileRunbooks([
+      runbook(
+        'reg-dns',
+        [
+          {
+            id: 's',
+            description: 'd',
+            weight: 0.9,
+            match: { pattern: 'lookup \\S+: no such host' },
+          },
+        ],
+        {
+          rulesOut: [{ id: 'proxy', description: 'proxy', match: { pattern: 'proxyconnect' } }],
+        },
+      ),
+    ]);
+    const result = classifyEvidence(
+      rb,
+      bundle({ x: 'proxyconnect tcp: dial tcp: lookup proxy.invalid: no such host' }),
+    );
     expect(result.matches).toEqual([]);
     expect(result.explanations[0]?.ruledOutBy[0]?.id).toBe('proxy');
   });
 
   it('ranks the more specific runbook first when a general one is superseded', () => {
     const rb = compileRunbooks([
-      runbook('daemon-down', [{ id: 's', description: 'd', weight: 0.95, match: { pattern: 'Failed to start Docker' } }], { supersededBy: ['group-missing'] }),
-      runbook('group-missing', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'status=216/GROUP' } }]),
+      runbook(
+        'daemon-down',
+        [{ id: 's', description: 'd', weight: 0.95, match: { pattern: 'Failed to start Docker' } }],
+        { supersededBy: ['group-missing'] },
+      ),
+      runbook('group-missing', [
+        { id: 's', description: 'd', weight: 0.9, match: { pattern: 'status=216/GROUP' } },
+      ]),
     ]);
-    const result = classifyEvidence(rb, bundle({ j: 'docker.socket: status=216/GROUP\nFailed to start Docker Application Container Engine.' }));
+    const result = classifyEvidence(
+      rb,
+      bundle({
+        j: 'docker.socket: status=216/GROUP\nFailed to start Docker Application Container Engine.',
+      }),
+    );
     expect(result.matches.map((m) => m.runbookId)).toEqual(['group-missing']);
-    expect(result.explanations.find((e) => e.runbookId === 'daemon-down')?.supersededBy).toBe('group-missing');
+    expect(result.explanations.find((e) => e.runbookId === 'daemon-down')?.supersededBy).toBe(
+      'group-missing',
+    );
   });
 
   it('matches facts with comparisons and absence only in collected sections', () => {
     const rb = compileRunbooks([
-      runbook('full', [{ id: 'df', description: 'd', weight: 0.85, match: { fact: 'disk.usage', where: { usePercent: { gte: 97 }, mount: { notMatch: '^/snap' } } } }]),
-      runbook('nogroup', [{ id: 'a', description: 'd', weight: 0.6, match: { absent: { pattern: '^docker:' }, in: ['security.groups'] } }]),
+      runbook('full', [
+        {
+          id: 'df',
+          description: 'd',
+          weight: 0.85,
+          match: {
+            fact: 'disk.usage',
+            where: { usePercent: { gte: 97 }, mount: { notMatch: '^/snap' } },
+          },
+        },
+      ]),
+      runbook('nogroup', [
+        {
+          id: 'a',
+          description: 'd',
+          weight: 0.6,
+          match: { absent: { pattern: '^docker:' }, in: ['security.groups'] },
+        },
+      ]),
     ]);
-    const df = 'Filesystem 1K-blocks Used Available Use% Mounted on\n/dev/loop0 10 10 0 100% /snap/core\n/dev/xvda1 10 10 0 98% /';
-    expect(classifyEvidence(rb, bundle({ 'disk.df': df })).matches.map((m) => [m.runbookId, m.evidence[0]?.line])).toEqual([['full', 3]]);
-    expect(classifyEvidence(rb, bundle({ 'security.groups': '' })).matches.map((m) => m.runbookId)).toEqual(['nogroup']);
-    expect(classifyEvidence(rb, bundle({ 'security.groups': 'docker:x:999:' })).matches).toEqual([]);
+    const df =
+      'Filesystem 1K-blocks Used Available Use% Mounted on\n/dev/loop0 10 10 0 100% /snap/core\n/dev/xvda1 10 10 0 98% /';
+    expect(
+      classifyEvidence(rb, bundle({ 'disk.df': df })).matches.map((m) => [
+        m.runbookId,
+        m.evidence[0]?.line,
+      ]),
+    ).toEqual([['full', 3]]);
+    expect(
+      classifyEvidence(rb, bundle({ 'security.groups': '' })).matches.map((m) => m.runbookId),
+    ).toEqual(['nogroup']);
+    expect(classifyEvidence(rb, bundle({ 'security.groups': 'docker:x:999:' })).matches).toEqual(
+      [],
+    );
   });
 
   it('finds a needle in a large haystack and caps evidence lines', () => {
-    const rb = compileRunbooks([runbook('disk', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'no space left' } }])]);
+    const rb = compileRunbooks([
+      runbook('disk', [
+        { id: 's', description: 'd', weight: 0.9, match: { pattern: 'no space left' } },
+      ]),
+    ]);
     const noise = 'level=info msg="healthy"\n'.repeat(50_000);
-    const result = classifyEvidence(rb, bundle({ j: `${noise}no space left\n${noise}${'no space left\n'.repeat(20)}` }), { maxEvidence: 3 });
+    const result = classifyEvidence(
+      rb,
+      bundle({ j: `${noise}no space left\n${noise}${'no space left\n'.repeat(20)}` }),
+      { maxEvidence: 3 },
+    );
     expect(result.matches[0]?.evidence).toHaveLength(3);
     expect(result.matches[0]?.evidence[0]?.line).toBe(50_001);
   });
@@ -91,24 +225,78 @@ describe('classifyEvidence', () => {
 
 describe('evaluateVerifyChecks', () => {
   it('reports whether each check holds on fresh evidence', () => {
-    const rb = runbook('node', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'NotReady' } }], {
-      verify: { description: 'v', collect: ['k8s.node'], expectCleared: true, checks: [
-        { description: 'Ready is True', expect: 'present', match: { pattern: 'Ready\\s+True' } },
-        { description: 'no pressure', expect: 'absent', match: { pattern: 'Pressure\\s+True' } },
-      ] },
-    });
+    const rb = runbook(
+      'node',
+      [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'NotReady' } }],
+      {
+        verify: {
+          description: 'v',
+          collect: ['k8s.node'],
+          expectCleared: true,
+          checks: [
+            {
+              description: 'Ready is True',
+              expect: 'present',
+              match: { pattern: 'Ready\\s+True' },
+            },
+            {
+              description: 'no pressure',
+              expect: 'absent',
+              match: { pattern: 'Pressure\\s+True' },
+            },
+          ],
+        },
+      },
+    );
     const compiled = compileRunbooks([rb]);
-    expect(evaluateVerifyChecks(compiled, bundle({ 'k8s.node': 'Ready True\nDiskPressure False' }), rb).map((c) => c.held)).toEqual([true, true]);
-    expect(evaluateVerifyChecks(compiled, bundle({ 'k8s.node': 'Ready False\nDiskPressure True' }), rb).map((c) => c.held)).toEqual([false, false]);
-    expect(evaluateVerifyChecks(compiled, bundle({ 'docker.cli': 'Ready False' }), rb).map((c) => c.held)).toEqual([null, null]);
+    expect(
+      evaluateVerifyChecks(
+        compiled,
+        bundle({ 'k8s.node': 'Ready True\nDiskPressure False' }),
+        rb,
+      ).map((c) => c.held),
+    ).toEqual([true, true]);
+    expect(
+      evaluateVerifyChecks(
+        compiled,
+        bundle({ 'k8s.node': 'Ready False\nDiskPressure True' }),
+        rb,
+      ).map((c) => c.held),
+    ).toEqual([false, false]);
+    expect(
+      evaluateVerifyChecks(compiled, bundle({ 'docker.cli': 'Ready False' }), rb).map(
+        (c) => c.held,
+      ),
+    ).toEqual([null, null]);
   });
 });
 
 describe('hard-wrapped messages', () => {
   it('matches a message a terminal cut mid-word or YAML folded onto the next line', () => {
-    const rb = compileRunbooks([runbook('tag', [{ id: 's', description: 'd', weight: 0.9, match: { pattern: 'Tag \\S+ not found in repository' } }])]);
-    const folded = classifyEvidence(rb, bundle({ 'k8s.events': 'message: (Tag v2.0.0-bob\n    not found in repository quay.io/acme/api)' }));
-    expect(folded.matches[0]?.evidence[0]).toEqual({ section: 'k8s.events', line: 2, text: 'not found in repository quay.io/acme/api)' });
-    expect(classifyEvidence(rb, bundle({ x: 'Tag v1 was pushed\nnothing not found in repository' })).matches).toEqual([]);
+    const rb = compileRunbooks([
+      runbook('tag', [
+        {
+          id: 's',
+          description: 'd',
+          weight: 0.9,
+          match: { pattern: 'Tag \\S+ not found in repository' },
+        },
+      ]),
+    ]);
+    const folded = classifyEvidence(
+      rb,
+      bundle({
+        'k8s.events': 'message: (Tag v2.0.0-bob\n    not found in repository quay.io/acme/api)',
+      }),
+    );
+    expect(folded.matches[0]?.evidence[0]).toEqual({
+      section: 'k8s.events',
+      line: 2,
+      text: 'not found in repository quay.io/acme/api)',
+    });
+    expect(
+      classifyEvidence(rb, bundle({ x: 'Tag v1 was pushed\nnothing not found in repository' }))
+        .matches,
+    ).toEqual([]);
   });
 });

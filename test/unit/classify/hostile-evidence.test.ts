@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { adversarialLineFor, allLiteralsLine, apiserverUrlAttack, bundleOfLines } from '../../../bench/adversarial-evidence.js';
-import { fourAdversarialLines, fourLiteralFloodLines, interleavedBest, ORDINARY_BUNDLE_BYTES } from '../../../bench/adversarial.js';
+import {
+  adversarialLineFor,
+  allLiteralsLine,
+  apiserverUrlAttack,
+  bundleOfLines,
+} from '../../../bench/adversarial-evidence.js';
+import {
+  fourAdversarialLines,
+  fourLiteralFloodLines,
+  interleavedBest,
+  ORDINARY_BUNDLE_BYTES,
+} from '../../../bench/adversarial.js';
 import { generateEvidence } from '../../../bench/evidence-generator.js';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { compileLineRegex } from '../../../lambdas/core/classify/regex-engine.js';
-import { BUDGET_BASE, BUDGET_PER_CHAR, LINE_CAP } from '../../../lambdas/core/classify/scan-limits.js';
+import {
+  BUDGET_BASE,
+  BUDGET_PER_CHAR,
+  LINE_CAP,
+} from '../../../lambdas/core/classify/scan-limits.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -19,14 +33,27 @@ const rulebook = loadRulebook();
 
 describe('hostile evidence costs linear time', () => {
   it('runs every runbook regex on the linear engine except those RE2 cannot express', () => {
-    const backtracking = rulebook.patterns.filter((p) => p.regex.engine !== 'linear').map((p) => p.leaf.pattern);
-    expect(backtracking.every((source) => /\\[1-9]|\(\?<?[=!]/.test(source)), backtracking.join('\n')).toBe(true);
-    expect(rulebook.patterns.filter((p) => p.regex.engine === 'linear').length).toBeGreaterThan(rulebook.patterns.length - 3);
+    const backtracking = rulebook.patterns
+      .filter((p) => p.regex.engine !== 'linear')
+      .map((p) => p.leaf.pattern);
+    expect(
+      backtracking.every((source) => /\\[1-9]|\(\?<?[=!]/.test(source)),
+      backtracking.join('\n'),
+    ).toBe(true);
+    expect(rulebook.patterns.filter((p) => p.regex.engine === 'linear').length).toBeGreaterThan(
+      rulebook.patterns.length - 3,
+    );
   });
 
   it('tests the red team line in linear time (the backtracking engine is cubic on it)', () => {
-    const regex = compileLineRegex('https://\\S+/apis?/v1\\S*"?: dial tcp \\S+: (i/o timeout|connect: (connection refused|no route to host))', true);
-    const [short, long] = interleavedBest([() => regex.test(apiserverUrlAttack(4096)), () => regex.test(apiserverUrlAttack(16384))], 5);
+    const regex = compileLineRegex(
+      'https://\\S+/apis?/v1\\S*"?: dial tcp \\S+: (i/o timeout|connect: (connection refused|no route to host))',
+      true,
+    );
+    const [short, long] = interleavedBest(
+      [() => regex.test(apiserverUrlAttack(4096)), () => regex.test(apiserverUrlAttack(16384))],
+      5,
+    );
     // 4x the text: a cubic engine takes 64x as long; a linear one about 4x (allow noise).
     expect(long! / Math.max(short!, 0.05)).toBeLessThan(12);
   });
@@ -34,14 +61,20 @@ describe('hostile evidence costs linear time', () => {
   it('4 adversarial 16 KB lines cost at most 1.5x an ordinary bundle (measured in one run)', () => {
     const ordinary = generateEvidence(ORDINARY_BUNDLE_BYTES);
     const hostile = bundleOfLines(fourAdversarialLines(rulebook), ordinary);
-    const [plain, attacked] = interleavedBest([() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, hostile)], 21);
+    const [plain, attacked] = interleavedBest(
+      [() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, hostile)],
+      21,
+    );
     expect(attacked! / plain!).toBeLessThanOrEqual(1.5);
   });
 
   it('4 lines that carry every runbook literal are bounded too, and recorded as busy', () => {
     const ordinary = generateEvidence(ORDINARY_BUNDLE_BYTES);
     const flooded = bundleOfLines(fourLiteralFloodLines(rulebook), ordinary);
-    const [plain, attacked] = interleavedBest([() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, flooded)], 9);
+    const [plain, attacked] = interleavedBest(
+      [() => classifyEvidence(rulebook, ordinary), () => classifyEvidence(rulebook, flooded)],
+      9,
+    );
     // Each line costs one literal scan and one regex pass: about a third of the ordinary MiB.
     expect(attacked! / plain!).toBeLessThan(3);
     expect(classifyEvidence(rulebook, flooded).limits?.busyLines?.count).toBe(4);
@@ -49,7 +82,9 @@ describe('hostile evidence costs linear time', () => {
 
   it('a 1 MiB bundle of worst-case lines finishes well within the classify Lambda timeout, and says what it skipped', () => {
     const pumped = rulebook.patterns.map((p) => adversarialLineFor(p.leaf.pattern));
-    const lines = Array.from({ length: 64 }, (_, i) => (i % 2 === 0 ? allLiteralsLine(rulebook) : pumped[i % pumped.length]!));
+    const lines = Array.from({ length: 64 }, (_, i) =>
+      i % 2 === 0 ? allLiteralsLine(rulebook) : pumped[i % pumped.length]!,
+    );
     const bundle = bundleOfLines(lines);
     expect(bundle.sections['docker.logs']!.output.length).toBeGreaterThanOrEqual(1024 * 1024);
     const started = performance.now();
@@ -65,13 +100,31 @@ describe('hostile evidence costs linear time', () => {
 
 function oneRunbook(pattern: string, checks: Runbook['verify']['checks'] = []): Runbook {
   return {
-    id: 'x', title: 'x', platform: 'any', summary: 's', why: 'w', evidence: { sections: ['*'] },
-    signals: [{ id: 's', description: 'd', weight: 0.9, match: { pattern } }], rulesOut: [], supersededBy: [],
-    remediation: { safety: 'report-only', summary: 'r', steps: [{ action: 'report' }], guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 } },
-    verify: { description: 'v', collect: [], expectCleared: true, checks }, references: [],
+    id: 'x',
+    title: 'x',
+    platform: 'any',
+    summary: 's',
+    why: 'w',
+    evidence: { sections: ['*'] },
+    signals: [{ id: 's', description: 'd', weight: 0.9, match: { pattern } }],
+    rulesOut: [],
+    supersededBy: [],
+    remediation: {
+      safety: 'report-only',
+      summary: 'r',
+      steps: [{ action: 'report' }],
+      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
+    },
+    verify: { description: 'v', collect: [], expectCleared: true, checks },
+    references: [],
   };
 }
-const bundleOf = (output: string): EvidenceBundle => ({ schema: EVIDENCE_SCHEMA, target: { platform: 'docker' }, collectedAt: '2026-11-23T09:00:00Z', sections: { 'docker.logs': { output } } });
+const bundleOf = (output: string): EvidenceBundle => ({
+  schema: EVIDENCE_SCHEMA,
+  target: { platform: 'docker' },
+  collectedAt: '2026-11-23T09:00:00Z',
+  sections: { 'docker.logs': { output } },
+});
 
 describe('limits are recorded, never silent', () => {
   it('records a line longer than the cap, with its length, and still matches its head', () => {
@@ -79,20 +132,38 @@ describe('limits are recorded, never silent', () => {
     const long = `write: no space left on device ${'x'.repeat(LINE_CAP * 2)}`;
     const result = classifyEvidence(rb, bundleOf(`ok\n${long}`));
     expect(result.matches[0]?.runbookId).toBe('x');
-    expect(result.limits?.longLines).toEqual({ count: 1, cap: LINE_CAP, first: [{ section: 'docker.logs', line: 2, length: long.length }] });
+    expect(result.limits?.longLines).toEqual({
+      count: 1,
+      cap: LINE_CAP,
+      first: [{ section: 'docker.logs', line: 2, length: long.length }],
+    });
   });
 
   it('records where a section ran out of regex budget, and an absence check there is undecided, not held', () => {
     // Eight patterns share the literal "disk quota" and never match: every line costs each of them a
     // test and four retries joined to its neighbours, about 72x its length, past the 48x allowance.
-    const signals = Array.from({ length: 8 }, (_, i) => ({ id: `q${i}`, description: 'd', weight: 0.1, match: { pattern: `disk quota\\d{${i + 1}}x` } }));
-    const runbook: Runbook = { ...oneRunbook('disk quota\\d{9}x', [{ description: 'gone', expect: 'absent', match: { pattern: 'disk quota\\d{9}x' } }]), signals };
+    const signals = Array.from({ length: 8 }, (_, i) => ({
+      id: `q${i}`,
+      description: 'd',
+      weight: 0.1,
+      match: { pattern: `disk quota\\d{${i + 1}}x` },
+    }));
+    const runbook: Runbook = {
+      ...oneRunbook('disk quota\\d{9}x', [
+        { description: 'gone', expect: 'absent', match: { pattern: 'disk quota\\d{9}x' } },
+      ]),
+      signals,
+    };
     const rb = compileRunbooks([runbook]);
-    const bundle = bundleOf(Array.from({ length: 400 }, () => `disk quota ${'y'.repeat(1000)}`).join('\n'));
+    const bundle = bundleOf(
+      Array.from({ length: 400 }, () => `disk quota ${'y'.repeat(1000)}`).join('\n'),
+    );
     const limit = classifyEvidence(rb, bundle).limits?.budgetExhausted?.[0];
     expect(limit?.section).toBe('docker.logs');
     expect(limit!.line).toBeGreaterThan(1);
-    expect(limit!.budget).toBe(BUDGET_BASE + BUDGET_PER_CHAR * bundle.sections['docker.logs']!.output.length);
+    expect(limit!.budget).toBe(
+      BUDGET_BASE + BUDGET_PER_CHAR * bundle.sections['docker.logs']!.output.length,
+    );
     expect(evaluateVerifyChecks(rb, bundle, runbook)[0]?.held).toBeNull();
   });
 });

@@ -1,66 +1,156 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
-import { EVIDENCE_SCHEMA, parseEvidenceDocument, type EvidenceBundle, type IncidentTime } from '../../../lambdas/core/evidence/bundle.js';
+import {
+  EVIDENCE_SCHEMA,
+  parseEvidenceDocument,
+  type EvidenceBundle,
+  type IncidentTime,
+} from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
 
 function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
   return {
-    id, title: id, platform: 'any', summary: 's', why: 'w', evidence: { sections: ['*'] }, signals, rulesOut: [], supersededBy: [],
-    remediation: { safety: 'report-only', summary: 'r', steps: [{ action: 'report' }], guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 } },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] }, references: [], ...extra,
+    id,
+    title: id,
+    platform: 'any',
+    summary: 's',
+    why: 'w',
+    evidence: { sections: ['*'] },
+    signals,
+    rulesOut: [],
+    supersededBy: [],
+    remediation: {
+      safety: 'report-only',
+      summary: 'r',
+      steps: [{ action: 'report' }],
+      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
+    },
+    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
+    references: [],
+    ...extra,
   };
 }
-function bundle(sections: Record<string, string>, extra: { incident?: IncidentTime; target?: EvidenceBundle['target']; collectedAt?: string } = {}): EvidenceBundle {
+function bundle(
+  sections: Record<string, string>,
+  extra: { incident?: IncidentTime; target?: EvidenceBundle['target']; collectedAt?: string } = {},
+): EvidenceBundle {
   return {
-    schema: EVIDENCE_SCHEMA, target: extra.target ?? { platform: 'docker' }, collectedAt: extra.collectedAt ?? '2026-12-02T12:30:00Z',
+    schema: EVIDENCE_SCHEMA,
+    target: extra.target ?? { platform: 'docker' },
+    collectedAt: extra.collectedAt ?? '2026-12-02T12:30:00Z',
     ...(extra.incident ? { incident: extra.incident } : {}),
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   };
 }
-const oom = compileRunbooks([runbook('oom-killed', [
-  { id: 'kernel-oom', description: 'The kernel killed a process', weight: 0.95, about: 'target', match: { pattern: 'Killed process \\d+|oom-kill:constraint=' } },
-])]);
-const ANCHOR = '# uptime-anchor: 7200.000 s at 2026-12-02T12:30:00.000Z';  // booted 10:30
+const oom = compileRunbooks([
+  runbook('oom-killed', [
+    {
+      id: 'kernel-oom',
+      description: 'The kernel killed a process',
+      weight: 0.95,
+      about: 'target',
+      match: { pattern: 'Killed process \\d+|oom-kill:constraint=' },
+    },
+  ]),
+]);
+const ANCHOR = '# uptime-anchor: 7200.000 s at 2026-12-02T12:30:00.000Z'; // booted 10:30
 
 describe('the incident window', () => {
   it('an OOM kill from before the window proves nothing', () => {
     // uptime 1800 s = 11:00, the incident at 12:25 with 15 minutes of lookback starts at 12:10.
-    const b = bundle({ 'kernel.log': `${ANCHOR}\n[ 1800.000000] Memory cgroup out of memory: Killed process 9 (java)` }, { incident: { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 } });
+    const b = bundle(
+      {
+        'kernel.log': `${ANCHOR}\n[ 1800.000000] Memory cgroup out of memory: Killed process 9 (java)`,
+      },
+      { incident: { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 } },
+    );
     expect(classifyEvidence(oom, b).matches).toEqual([]);
   });
   it('an OOM kill inside the window proves it', () => {
-    const b = bundle({ 'kernel.log': `${ANCHOR}\n[ 6600.000000] Memory cgroup out of memory: Killed process 9 (java)` }, { incident: { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 } });
+    const b = bundle(
+      {
+        'kernel.log': `${ANCHOR}\n[ 6600.000000] Memory cgroup out of memory: Killed process 9 (java)`,
+      },
+      { incident: { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 } },
+    );
     expect(classifyEvidence(oom, b).matches[0]?.runbookId).toBe('oom-killed');
   });
   it('without an incident time, the window reaches back 15 minutes from the collection time', () => {
-    const old = bundle({ 'docker.journal': 'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"' });
-    const recent = bundle({ 'docker.journal': 'time="2026-12-02T12:20:00Z" level=error msg="Killed process 9 (java)"' });
+    const old = bundle({
+      'docker.journal': 'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"',
+    });
+    const recent = bundle({
+      'docker.journal': 'time="2026-12-02T12:20:00Z" level=error msg="Killed process 9 (java)"',
+    });
     expect(classifyEvidence(oom, old).matches).toEqual([]);
     expect(classifyEvidence(oom, recent).matches).toHaveLength(1);
   });
   it('keeps lines without a timestamp, and labelled cases (epoch collection time) whole', () => {
-    expect(classifyEvidence(oom, bundle({ 'docker.cli': 'Killed process 9 (java)' })).matches).toHaveLength(1);
-    const labelled = bundle({ 'docker.journal': 'Mar  1 10:00:00 h kernel: Killed process 9 (java)' }, { collectedAt: '1970-01-01T00:00:00Z' });
+    expect(
+      classifyEvidence(oom, bundle({ 'docker.cli': 'Killed process 9 (java)' })).matches,
+    ).toHaveLength(1);
+    const labelled = bundle(
+      { 'docker.journal': 'Mar  1 10:00:00 h kernel: Killed process 9 (java)' },
+      { collectedAt: '1970-01-01T00:00:00Z' },
+    );
     expect(classifyEvidence(oom, labelled).matches).toHaveLength(1);
   });
-  it('a labelled case taken from a live host keeps its collection and incident times, so its stale lines are judged like the host\'s', () => {
-    const sections = { 'docker.journal': { output: 'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"\n' } };
-    const timed = parseEvidenceDocument({ label: null, collectedAt: '2026-12-02T12:30:00Z', sections }).bundle;
-    const atIncident = parseEvidenceDocument({ label: 'oom-killed', collectedAt: '2026-12-02T12:30:00Z', incident: { at: '2026-12-02T12:05:00Z' }, sections }).bundle;
+  it("a labelled case taken from a live host keeps its collection and incident times, so its stale lines are judged like the host's", () => {
+    const sections = {
+      'docker.journal': {
+        output: 'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"\n',
+      },
+    };
+    const timed = parseEvidenceDocument({
+      label: null,
+      collectedAt: '2026-12-02T12:30:00Z',
+      sections,
+    }).bundle;
+    const atIncident = parseEvidenceDocument({
+      label: 'oom-killed',
+      collectedAt: '2026-12-02T12:30:00Z',
+      incident: { at: '2026-12-02T12:05:00Z' },
+      sections,
+    }).bundle;
     const untimed = parseEvidenceDocument({ label: 'oom-killed', sections }).bundle;
     expect(classifyEvidence(oom, timed).matches).toEqual([]);
     expect(classifyEvidence(oom, atIncident).matches).toHaveLength(1);
     expect(classifyEvidence(oom, untimed).matches).toHaveLength(1);
   });
   it('on verification evidence only lines after the fix count, for matches and for verify checks', () => {
-    const rb = runbook('registry-auth-required', [{ id: 'unauth', description: 'd', weight: 0.9, match: { pattern: 'unauthorized: authentication required' } }], {
-      verify: { description: 'v', collect: ['docker.journal'], expectCleared: true, checks: [{ description: 'no auth error', expect: 'absent', match: { pattern: 'unauthorized' } }] },
-    });
+    const rb = runbook(
+      'registry-auth-required',
+      [
+        {
+          id: 'unauth',
+          description: 'd',
+          weight: 0.9,
+          match: { pattern: 'unauthorized: authentication required' },
+        },
+      ],
+      {
+        verify: {
+          description: 'v',
+          collect: ['docker.journal'],
+          expectCleared: true,
+          checks: [
+            { description: 'no auth error', expect: 'absent', match: { pattern: 'unauthorized' } },
+          ],
+        },
+      },
+    );
     const compiled = compileRunbooks([rb]);
-    const journal = 'time="2026-12-02T12:20:00Z" level=error msg="unauthorized: authentication required"\ntime="2026-12-02T12:26:00Z" level=info msg="pull done"';
-    const before = bundle({ 'docker.journal': journal }, { incident: { at: '2026-12-02T12:20:00Z' } });
-    const after = bundle({ 'docker.journal': journal }, { incident: { at: '2026-12-02T12:20:00Z', remediatedAt: '2026-12-02T12:25:00Z' } });
+    const journal =
+      'time="2026-12-02T12:20:00Z" level=error msg="unauthorized: authentication required"\ntime="2026-12-02T12:26:00Z" level=info msg="pull done"';
+    const before = bundle(
+      { 'docker.journal': journal },
+      { incident: { at: '2026-12-02T12:20:00Z' } },
+    );
+    const after = bundle(
+      { 'docker.journal': journal },
+      { incident: { at: '2026-12-02T12:20:00Z', remediatedAt: '2026-12-02T12:25:00Z' } },
+    );
     expect(classifyEvidence(compiled, before).matches).toHaveLength(1);
     expect(classifyEvidence(compiled, after).matches).toEqual([]);
     expect(evaluateVerifyChecks(compiled, after, rb)[0]?.held).toBe(true);
@@ -71,43 +161,103 @@ describe('the incident window', () => {
 describe('target linking', () => {
   const ours = 'a'.repeat(64);
   const theirs = 'b'.repeat(64);
-  const kernel = (id: string) => `oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/system.slice/docker-${id}.scope,task=java,pid=9\nMemory cgroup out of memory: Killed process 9 (java)`;
+  const kernel = (id: string) =>
+    `oom-kill:constraint=CONSTRAINT_MEMCG,task_memcg=/system.slice/docker-${id}.scope,task=java,pid=9\nMemory cgroup out of memory: Killed process 9 (java)`;
   it('an OOM kill of the alarmed container proves it at full weight', () => {
-    const b = bundle({ 'kernel.log': kernel(ours) }, { target: { platform: 'docker', container: 'web', containerId: ours } });
-    expect(classifyEvidence(oom, b).matches[0]).toMatchObject({ runbookId: 'oom-killed', confidence: 0.95 });
+    const b = bundle(
+      { 'kernel.log': kernel(ours) },
+      { target: { platform: 'docker', container: 'web', containerId: ours } },
+    );
+    expect(classifyEvidence(oom, b).matches[0]).toMatchObject({
+      runbookId: 'oom-killed',
+      confidence: 0.95,
+    });
   });
   it("another process's OOM kill is context only, and the explanation says so", () => {
-    const b = bundle({ 'kernel.log': kernel(theirs) }, { target: { platform: 'docker', container: 'web', containerId: ours } });
+    const b = bundle(
+      { 'kernel.log': kernel(theirs) },
+      { target: { platform: 'docker', container: 'web', containerId: ours } },
+    );
     const result = classifyEvidence(oom, b);
     expect(result.matches).toEqual([]);
     expect(result.explanations[0]?.signals[0]).toMatchObject({ weight: 0.095 });
-    expect(result.explanations[0]?.signals[0]?.description).toContain('context only: about another workload than the alarmed web');
+    expect(result.explanations[0]?.signals[0]?.description).toContain(
+      'context only: about another workload than the alarmed web',
+    );
   });
   it('a container fact names its container; a bundle without a target keeps full weight', () => {
-    const rb = compileRunbooks([runbook('oom-killed', [{ id: 'state', description: 'd', weight: 0.95, about: 'target', match: { fact: 'container.state', where: { oomKilled: true } } }])]);
+    const rb = compileRunbooks([
+      runbook('oom-killed', [
+        {
+          id: 'state',
+          description: 'd',
+          weight: 0.95,
+          about: 'target',
+          match: { fact: 'container.state', where: { oomKilled: true } },
+        },
+      ]),
+    ]);
     const ps = 'name=batch oomkilled=true exitcode=137';
-    expect(classifyEvidence(rb, bundle({ 'docker.inspect': ps }, { target: { platform: 'docker', container: 'web' } })).matches).toEqual([]);
-    expect(classifyEvidence(rb, bundle({ 'docker.inspect': ps }, { target: { platform: 'docker', container: 'batch' } })).matches).toHaveLength(1);
+    expect(
+      classifyEvidence(
+        rb,
+        bundle({ 'docker.inspect': ps }, { target: { platform: 'docker', container: 'web' } }),
+      ).matches,
+    ).toEqual([]);
+    expect(
+      classifyEvidence(
+        rb,
+        bundle({ 'docker.inspect': ps }, { target: { platform: 'docker', container: 'batch' } }),
+      ).matches,
+    ).toHaveLength(1);
     expect(classifyEvidence(rb, bundle({ 'docker.inspect': ps })).matches).toHaveLength(1);
   });
 });
 
 describe('unresolved / resolvedBy', () => {
-  const rb = compileRunbooks([runbook('registry-insecure-http', [{
-    id: 'fallback', description: 'd', weight: 0.75,
-    match: { unresolved: { pattern: 'server gave HTTP response to HTTPS client' }, resolvedBy: { pattern: '\\bimage pull \\S+' } },
-  }])]);
-  const refused = 'time="2026-12-02T12:20:00Z" level=info msg="Attempting next endpoint for pull after error: http: server gave HTTP response to HTTPS client"';
+  const rb = compileRunbooks([
+    runbook('registry-insecure-http', [
+      {
+        id: 'fallback',
+        description: 'd',
+        weight: 0.75,
+        match: {
+          unresolved: { pattern: 'server gave HTTP response to HTTPS client' },
+          resolvedBy: { pattern: '\\bimage pull \\S+' },
+        },
+      },
+    ]),
+  ]);
+  const refused =
+    'time="2026-12-02T12:20:00Z" level=info msg="Attempting next endpoint for pull after error: http: server gave HTTP response to HTTPS client"';
   it('a refusal that a completed pull follows is a healthy signature', () => {
-    const b = bundle({ 'docker.journal': refused, 'docker.events': '2026-12-02T12:20:01.000000000Z image pull 10.0.0.2:5000/app:1 (name=10.0.0.2:5000/app:1)' });
+    const b = bundle({
+      'docker.journal': refused,
+      'docker.events':
+        '2026-12-02T12:20:01.000000000Z image pull 10.0.0.2:5000/app:1 (name=10.0.0.2:5000/app:1)',
+    });
     expect(classifyEvidence(rb, b).matches).toEqual([]);
   });
   it('a refusal with no completed pull after it holds', () => {
-    const b = bundle({ 'docker.journal': refused, 'docker.events': '2026-12-02T12:19:00.000000000Z image pull 10.0.0.2:5000/app:1 (name=10.0.0.2:5000/app:1)' });
+    const b = bundle({
+      'docker.journal': refused,
+      'docker.events':
+        '2026-12-02T12:19:00.000000000Z image pull 10.0.0.2:5000/app:1 (name=10.0.0.2:5000/app:1)',
+    });
     expect(classifyEvidence(rb, b).matches[0]?.runbookId).toBe('registry-insecure-http');
   });
   it('without timestamps, order within one section decides', () => {
-    expect(classifyEvidence(rb, bundle({ 'docker.cli': 'server gave HTTP response to HTTPS client\nimage pull x:1' })).matches).toEqual([]);
-    expect(classifyEvidence(rb, bundle({ 'docker.cli': 'image pull x:1\nserver gave HTTP response to HTTPS client' })).matches).toHaveLength(1);
+    expect(
+      classifyEvidence(
+        rb,
+        bundle({ 'docker.cli': 'server gave HTTP response to HTTPS client\nimage pull x:1' }),
+      ).matches,
+    ).toEqual([]);
+    expect(
+      classifyEvidence(
+        rb,
+        bundle({ 'docker.cli': 'image pull x:1\nserver gave HTTP response to HTTPS client' }),
+      ).matches,
+    ).toHaveLength(1);
   });
 });

@@ -8,7 +8,10 @@ function naiveHits(text: string, literals: string[]): string[] {
     const lower = line.toLowerCase();
     literals.forEach((lit, li) => {
       let from = 0;
-      for (let at = lower.indexOf(lit, from); at >= 0; at = lower.indexOf(lit, from)) { out.push(`${li}@${i + 1}:${at + lit.length}`); from = at + 1; }
+      for (let at = lower.indexOf(lit, from); at >= 0; at = lower.indexOf(lit, from)) {
+        out.push(`${li}@${i + 1}:${at + lit.length}`);
+        from = at + 1;
+      }
     });
   });
   return out.sort();
@@ -18,7 +21,9 @@ describe('LiteralScanner', () => {
   it('finds every occurrence case-insensitively with its 1-based line number', () => {
     const scanner = new LiteralScanner(['no space', 'space left']);
     const hits: string[] = [];
-    const lines = scanner.scan('ok\nwrite: No Space Left on device\n', (h) => hits.push(`${h.literal}@${h.line}`));
+    const lines = scanner.scan('ok\nwrite: No Space Left on device\n', (h) =>
+      hits.push(`${h.literal}@${h.line}`),
+    );
     expect(hits).toEqual(['0@2', '1@2']);
     expect(lines).toBe(3);
   });
@@ -27,7 +32,9 @@ describe('LiteralScanner', () => {
     const scanner = new LiteralScanner(['oomkilled']);
     const text = 'first\nsecond\n  Reason: OOMKilled\n';
     let start = -1;
-    scanner.scan(text, (h) => { start = h.lineStart; });
+    scanner.scan(text, (h) => {
+      start = h.lineStart;
+    });
     expect(text.slice(start, text.indexOf('\n', start))).toBe('  Reason: OOMKilled');
   });
 
@@ -35,7 +42,10 @@ describe('LiteralScanner', () => {
     const literals = ['abc', 'bca', 'cab', 'aaa', 'b c', 'ab', 'a\u00e9b'];
     const alphabet = 'abcABC \n\u00e9';
     let seed = 42;
-    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     for (let round = 0; round < 50; round++) {
       let text = '';
       for (let i = 0; i < 400; i++) text += alphabet[Math.floor(rnd() * alphabet.length)];

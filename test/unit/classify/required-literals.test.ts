@@ -7,7 +7,9 @@ describe('requiredLiterals', () => {
   });
 
   it('gives one literal per top-level alternative', () => {
-    expect(requiredLiterals('manifest unknown|MANIFEST_UNKNOWN|no matching manifest for')?.sort()).toEqual(['manifest unknown', 'manifest_unknown', 'no matching manifest for']);
+    expect(
+      requiredLiterals('manifest unknown|MANIFEST_UNKNOWN|no matching manifest for')?.sort(),
+    ).toEqual(['manifest unknown', 'manifest_unknown', 'no matching manifest for']);
   });
 
   it('drops characters made optional by a quantifier', () => {
@@ -19,7 +21,10 @@ describe('requiredLiterals', () => {
   });
 
   it('falls back to the literals of a required group when the branch has no run of its own', () => {
-    expect(requiredLiterals('\\d+ (Insufficient|Exceeded)')?.sort()).toEqual(['exceeded', 'insufficient']);
+    expect(requiredLiterals('\\d+ (Insufficient|Exceeded)')?.sort()).toEqual([
+      'exceeded',
+      'insufficient',
+    ]);
   });
 
   it('returns null when an alternative has no usable literal, so the pattern is tested on every line', () => {
@@ -28,8 +33,16 @@ describe('requiredLiterals', () => {
   });
 
   it('never misses a line the regex matches (literal is a substring of every match)', () => {
-    const patterns = ['exec: \\\\*"?[^ ]+\\\\*"?: stat \\S+: no such file', 'Insufficient (cpu|memory)', 'lookup \\S+ on \\S+:53: (no such host|i/o timeout)'];
-    const lines = ['exec: \\"./user\\": stat ./user: no such file or directory', '0/3 nodes are available: 3 Insufficient cpu', 'lookup x on 10.0.0.2:53: no such host'];
+    const patterns = [
+      'exec: \\\\*"?[^ ]+\\\\*"?: stat \\S+: no such file',
+      'Insufficient (cpu|memory)',
+      'lookup \\S+ on \\S+:53: (no such host|i/o timeout)',
+    ];
+    const lines = [
+      'exec: \\"./user\\": stat ./user: no such file or directory',
+      '0/3 nodes are available: 3 Insufficient cpu',
+      'lookup x on 10.0.0.2:53: no such host',
+    ];
     patterns.forEach((p, i) => {
       const lits = requiredLiterals(p)!;
       expect(new RegExp(p, 'i').test(lines[i]!)).toBe(true);

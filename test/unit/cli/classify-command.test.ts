@@ -6,37 +6,95 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 
 const BIN = join(REPO_ROOT, 'cli', 'bin', 'paramedic.mjs');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'paramedic-cli-'));
-  const bundle = (output: string) => JSON.stringify({ schema: 'paramedic.evidence/v1', target: { platform: 'docker', instanceId: 'i-0abc' }, collectedAt: '2026-11-23T09:00:00Z', sections: { 'docker.journal': { command: 'journalctl -u docker', exitCode: 0, output, truncated: false } } });
-  writeFileSync(join(dir, 'a-disk.json'), bundle('level=info msg="ok"\nfailed to register layer: write /usr/lib/x: no space left on device'));
-  writeFileSync(join(dir, 'b-healthy.json'), bundle('level=info msg="API listen on /run/docker.sock"'));
+  const bundle = (output: string) =>
+    JSON.stringify({
+      schema: 'paramedic.evidence/v1',
+      target: { platform: 'docker', instanceId: 'i-0abc' },
+      collectedAt: '2026-11-23T09:00:00Z',
+      sections: {
+        'docker.journal': {
+          command: 'journalctl -u docker',
+          exitCode: 0,
+          output,
+          truncated: false,
+        },
+      },
+    });
+  writeFileSync(
+    join(dir, 'a-disk.json'),
+    bundle(
+      'level=info msg="ok"\nfailed to register layer: write /usr/lib/x: no space left on device',
+    ),
+  );
+  writeFileSync(
+    join(dir, 'b-healthy.json'),
+    bundle('level=info msg="API listen on /run/docker.sock"'),
+  );
   writeFileSync(join(dir, 'c-not-json.json'), '{"schema": "paramedic.evidence/v1", ');
   writeFileSync(join(dir, 'd-binary.json'), Buffer.from([0x7b, 0x00, 0xff, 0x10]));
-  writeFileSync(join(dir, 'e-wrong-schema.json'), JSON.stringify({ schema: 'other/v9', sections: {} }));
-  writeFileSync(join(dir, 'f-bad-section.json'), JSON.stringify({ schema: 'paramedic.evidence/v1', target: { platform: 'docker' }, collectedAt: 'x', sections: { 'docker.cli': 42 } }));
+  writeFileSync(
+    join(dir, 'e-wrong-schema.json'),
+    JSON.stringify({ schema: 'other/v9', sections: {} }),
+  );
+  writeFileSync(
+    join(dir, 'f-bad-section.json'),
+    JSON.stringify({
+      schema: 'paramedic.evidence/v1',
+      target: { platform: 'docker' },
+      collectedAt: 'x',
+      sections: { 'docker.cli': 42 },
+    }),
+  );
 });
 
 describe('paramedic classify', () => {
   it('prints one JSON line per file with the spec match shape, and keeps going past bad files', () => {
     const result = run('classify', dir, join(dir, 'missing.json'), '--json');
     expect(result.status).toBe(1);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; matches?: unknown[]; error?: string });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; matches?: unknown[]; error?: string });
     expect(lines).toHaveLength(7);
     const disk = lines.find((l) => l.file.endsWith('a-disk.json'))!;
-    expect(disk.matches).toEqual([{ runbookId: 'disk-full', confidence: expect.any(Number), evidence: [{ section: 'docker.journal', line: 2, text: 'failed to register layer: write /usr/lib/x: no space left on device' }] }]);
+    expect(disk.matches).toEqual([
+      {
+        runbookId: 'disk-full',
+        confidence: expect.any(Number),
+        evidence: [
+          {
+            section: 'docker.journal',
+            line: 2,
+            text: 'failed to register layer: write /usr/lib/x: no space left on device',
+          },
+        ],
+      },
+    ]);
     expect(lines.find((l) => l.file.endsWith('b-healthy.json'))!.matches).toEqual([]);
     expect(lines.filter((l) => l.error).map((l) => l.error!.replace(`${dir}/`, ''))).toEqual([
       'missing.json: no such file or directory',
       expect.stringMatching(/^c-not-json\.json: not JSON/),
       expect.stringMatching(/^d-binary\.json: binary data/),
       'e-wrong-schema.json: not an evidence bundle: unsupported schema "other/v9": expected "paramedic.evidence/v1" at schema',
-      expect.stringMatching(/^f-bad-section\.json: not an evidence bundle: .* at sections\.docker\.cli$/),
+      expect.stringMatching(
+        /^f-bad-section\.json: not an evidence bundle: .* at sections\.docker\.cli$/,
+      ),
     ]);
-    for (const line of result.stderr.trim().split('\n').filter((l) => l.startsWith('paramedic:'))) expect(line.split('\n')).toHaveLength(1);
+    for (const line of result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('paramedic:')))
+      expect(line.split('\n')).toHaveLength(1);
   });
 
   it('shows the match, its confidence, the proving lines and the remediation to a person', () => {

@@ -4,13 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
-import { ACTION_DOCUMENTS, DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
+import {
+  ACTION_DOCUMENTS,
+  DocumentParameterError,
+} from '../../../lambdas/core/collection/collector-documents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pm-actions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runAction(document: string, parameters: Record<string, string> = {}, env: Record<string, string> = {}) {
-  const [r] = await new LocalCommandRunner({ env }).run({ document, parameters, targets: ['local'], timeoutSeconds: 30 });
+async function runAction(
+  document: string,
+  parameters: Record<string, string> = {},
+  env: Record<string, string> = {},
+) {
+  const [r] = await new LocalCommandRunner({ env }).run({
+    document,
+    parameters,
+    targets: ['local'],
+    timeoutSeconds: 30,
+  });
   return r!;
 }
 
@@ -18,31 +30,64 @@ describe('host action documents', () => {
   it('disable-selinux-option: backs up, sets the key, keeps the rest, and is idempotent', async () => {
     const config = join(dir, 'daemon.json');
     writeFileSync(config, '{\n  "storage-driver": "overlay2",\n  "selinux-enabled": true\n}\n');
-    const first = await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config });
+    const first = await runAction(
+      'Paramedic-DockerDisableSelinuxOption',
+      {},
+      { PARAMEDIC_DOCKER_CONFIG_FILE: config },
+    );
     expect(first.status, first.stderr).toBe('Success');
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ 'storage-driver': 'overlay2', 'selinux-enabled': false });
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      'storage-driver': 'overlay2',
+      'selinux-enabled': false,
+    });
     expect(readdirSync(dir).filter((f) => f.startsWith('daemon.json.paramedic-'))).toHaveLength(1);
-    const second = await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config });
+    const second = await runAction(
+      'Paramedic-DockerDisableSelinuxOption',
+      {},
+      { PARAMEDIC_DOCKER_CONFIG_FILE: config },
+    );
     expect(second.stdout).toMatch(/^nothing to do: /);
   });
 
   it('disable-selinux-option: inserts the key into a config that lacks it', async () => {
     const config = join(dir, 'other.json');
     writeFileSync(config, '{\n  "log-driver": "json-file"\n}\n');
-    expect((await runAction('Paramedic-DockerDisableSelinuxOption', {}, { PARAMEDIC_DOCKER_CONFIG_FILE: config })).status).toBe('Success');
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ 'selinux-enabled': false, 'log-driver': 'json-file' });
+    expect(
+      (
+        await runAction(
+          'Paramedic-DockerDisableSelinuxOption',
+          {},
+          { PARAMEDIC_DOCKER_CONFIG_FILE: config },
+        )
+      ).status,
+    ).toBe('Success');
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      'selinux-enabled': false,
+      'log-driver': 'json-file',
+    });
   });
 
   it('create-group refuses to shadow a directory group when groups come from sssd/LDAP', () => {
     // A private mount namespace where /etc/group has no docker group, as when the directory is unreachable.
     const group = join(dir, 'group');
-    writeFileSync(group, readFileSync('/etc/group', 'utf8').split('\n').filter((l) => !l.startsWith('docker:')).join('\n'));
+    writeFileSync(
+      group,
+      readFileSync('/etc/group', 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('docker:'))
+        .join('\n'),
+    );
     const nsswitch = join(dir, 'nsswitch.conf');
     writeFileSync(nsswitch, 'passwd: files sss\ngroup:  files sss\n');
     const script = join(process.cwd(), 'runbooks', 'actions', 'docker-create-group.sh');
-    const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/group && exec bash "$1"', group, script], {
-      encoding: 'utf8', env: { ...process.env, PARAMEDIC_NSSWITCH_FILE: nsswitch, PARAMEDIC_DRY_RUN: '1' },
-    });
+    const r = spawnSync(
+      'unshare',
+      ['-m', 'sh', '-c', 'mount --bind "$0" /etc/group && exec bash "$1"', group, script],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PARAMEDIC_NSSWITCH_FILE: nsswitch, PARAMEDIC_DRY_RUN: '1' },
+      },
+    );
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain('not creating a local docker group that would shadow it');
   });
@@ -50,7 +95,11 @@ describe('host action documents', () => {
   it('a dry run says what it would do and changes nothing', async () => {
     const config = join(dir, 'dry.json');
     writeFileSync(config, '{"selinux-enabled": true}\n');
-    const r = await runAction('Paramedic-DockerDisableSelinuxOption', { dryRun: '1' }, { PARAMEDIC_DOCKER_CONFIG_FILE: config });
+    const r = await runAction(
+      'Paramedic-DockerDisableSelinuxOption',
+      { dryRun: '1' },
+      { PARAMEDIC_DOCKER_CONFIG_FILE: config },
+    );
     expect(r.stdout).toMatch(/^dry run: would /);
     expect(readFileSync(config, 'utf8')).toBe('{"selinux-enabled": true}\n');
     const loops = await runAction('Paramedic-LoopDevicesCreate', { count: '256', dryRun: '1' });
@@ -59,18 +108,32 @@ describe('host action documents', () => {
   });
 
   it('refuses out-of-range and malformed parameters in the runner and in the script', async () => {
-    await expect(runAction('Paramedic-LoopDevicesCreate', { count: '7' })).rejects.toBeInstanceOf(DocumentParameterError);
-    await expect(runAction('Paramedic-DockerStopContainer', { container: 'web;reboot' })).rejects.toBeInstanceOf(DocumentParameterError);
+    await expect(runAction('Paramedic-LoopDevicesCreate', { count: '7' })).rejects.toBeInstanceOf(
+      DocumentParameterError,
+    );
+    await expect(
+      runAction('Paramedic-DockerStopContainer', { container: 'web;reboot' }),
+    ).rejects.toBeInstanceOf(DocumentParameterError);
     // The dry-run switch is a document parameter: the runner (and SSM's allowedPattern) refuse anything but 0 or 1.
-    await expect(runAction('Paramedic-LoopDevicesCreate', { dryRun: 'yes' })).rejects.toBeInstanceOf(DocumentParameterError);
+    await expect(
+      runAction('Paramedic-LoopDevicesCreate', { dryRun: 'yes' }),
+    ).rejects.toBeInstanceOf(DocumentParameterError);
   });
 
   it('every action document runs its dry run to a clear end (done, nothing to do, or why not)', async () => {
     for (const doc of ACTION_DOCUMENTS) {
-      const parameters: Record<string, string> = { dryRun: '1', ...('container' in doc.parameters ? { container: 'pm-no-such-container' } : {}) };
-      const r = await runAction(doc.documentName, parameters, { DOCKER_HOST: 'unix:///nonexistent/pm.sock', PARAMEDIC_DOCKER_CONFIG_FILE: join(dir, 'absent.json') });
+      const parameters: Record<string, string> = {
+        dryRun: '1',
+        ...('container' in doc.parameters ? { container: 'pm-no-such-container' } : {}),
+      };
+      const r = await runAction(doc.documentName, parameters, {
+        DOCKER_HOST: 'unix:///nonexistent/pm.sock',
+        PARAMEDIC_DOCKER_CONFIG_FILE: join(dir, 'absent.json'),
+      });
       expect(['Success', 'Failed'], doc.documentName).toContain(r.status);
-      expect(`${r.stdout}${r.stderr}`.trim(), doc.documentName).toMatch(/^(dry run: |nothing to do: |paramedic action: |[\s\S]*dry run: )/);
+      expect(`${r.stdout}${r.stderr}`.trim(), doc.documentName).toMatch(
+        /^(dry run: |nothing to do: |paramedic action: |[\s\S]*dry run: )/,
+      );
     }
   });
 });

@@ -8,7 +8,9 @@ import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js'
 
 const LIB = join(REPO_ROOT, 'runbooks/collectors/lib.sh');
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** Runs a script that sources the collector library with TMPDIR in a fresh dir; stdout, stderr, that dir. */
 function runWithLibrary(body: string, env: Record<string, string> = {}) {
@@ -16,7 +18,12 @@ function runWithLibrary(body: string, env: Record<string, string> = {}) {
   dirs.push(tmp);
   const script = `set -euo pipefail\n. ${JSON.stringify(LIB)}\npm_init\npm_window '' 15\npm_begin docker\n${body}\npm_end 15 ''\n`;
   // stdin not a socket: bash would read ~/.bashrc, taking itself for a remote shell.
-  const r = spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, TMPDIR: tmp, ...env }, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('bash', ['-c', script], {
+    env: { PATH: process.env.PATH, TMPDIR: tmp, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { ...r, tmp };
 }
 
@@ -37,8 +44,16 @@ pm_section s.failing 'failing' failing`);
     expect(status).toBe(0);
     const bundle = parseEvidenceDocument(JSON.parse(stdout)).bundle;
     const out = (name: string) => bundle.sections[name]!.output;
-    expect(Object.keys(bundle.sections).sort()).toEqual(['s.blank', 's.empty', 's.failing', 's.nasty', 's.no-newline']);
-    expect(out('s.nasty')).toBe('abc[31md\t"q"\\ \r\n@paramedic-section-00000000-0000-0000-0000-000000000000 "x": {"output": "forged');
+    expect(Object.keys(bundle.sections).sort()).toEqual([
+      's.blank',
+      's.empty',
+      's.failing',
+      's.nasty',
+      's.no-newline',
+    ]);
+    expect(out('s.nasty')).toBe(
+      'abc[31md\t"q"\\ \r\n@paramedic-section-00000000-0000-0000-0000-000000000000 "x": {"output": "forged',
+    );
     expect(out('s.no-newline')).toBe('last line without newline');
     expect(out('s.empty')).toBe('');
     expect(out('s.blank')).toBe('one\n\n\nfour');
@@ -48,14 +63,17 @@ pm_section s.failing 'failing' failing`);
   });
 
   it('bounds each section and the whole bundle, keeping tails and saying so', () => {
-    const { stdout, status } = runWithLibrary(`
+    const { stdout, status } = runWithLibrary(
+      `
 big() { local i; for ((i = 0; i < 4000; i++)); do printf 'line %05d of a long output\\n' "$i"; done; }
 pm_section a.big 'big' big
 pm_section b.big 'big' big
 pm_section c.small 'small' printf 'small\\n'
 # Every byte doubles when escaped: the bound holds for the bundle as printed.
 quotes() { local i; for ((i = 0; i < 400; i++)); do printf '%s\\n' '"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"'; done; }
-pm_section d.quotes 'quotes' quotes`, { PM_SECTION_MAX_BYTES: '20000', PM_TOTAL_MAX_BYTES: '30000' });
+pm_section d.quotes 'quotes' quotes`,
+      { PM_SECTION_MAX_BYTES: '20000', PM_TOTAL_MAX_BYTES: '30000' },
+    );
     expect(status).toBe(0);
     expect(Buffer.byteLength(stdout)).toBeLessThanOrEqual(30000);
     const bundle = parseEvidenceDocument(JSON.parse(stdout)).bundle;
@@ -75,10 +93,13 @@ pm_section d.quotes 'quotes' quotes`, { PM_SECTION_MAX_BYTES: '20000', PM_TOTAL_
   });
 
   it('spends a per-section budget: a slow section is cut short, the ones after it still run', () => {
-    const { stdout, status } = runWithLibrary(`
+    const { stdout, status } = runWithLibrary(
+      `
 slow() { pm_run 30 sleep 30; pm_run 30 sleep 30; }
 pm_section a.slow 'slow' slow
-pm_section b.after 'after' printf 'ran\\n'`, { PM_SECTION_BUDGET_SECONDS: '2', PM_BUDGET_SECONDS: '3' });
+pm_section b.after 'after' printf 'ran\\n'`,
+      { PM_SECTION_BUDGET_SECONDS: '2', PM_BUDGET_SECONDS: '3' },
+    );
     expect(status).toBe(0);
     const bundle = parseEvidenceDocument(JSON.parse(stdout)).bundle;
     const slow = bundle.sections['a.slow']!;

@@ -3,19 +3,28 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectEvidence, CollectError } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner, UnknownDocumentError } from '../../../lambdas/adapters/local/local-command-runner.js';
+import {
+  LocalCommandRunner,
+  UnknownDocumentError,
+} from '../../../lambdas/adapters/local/local-command-runner.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { CANONICAL_SECTIONS } from '../../../lambdas/core/evidence/bundle.js';
 import { DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
 import { requires } from '../../support/requirements.js';
 
-const scriptsIn = (dir: string) => readdirSync(join(REPO_ROOT, dir)).filter((f) => f.endsWith('.sh')).map((f) => join(dir, f));
+const scriptsIn = (dir: string) =>
+  readdirSync(join(REPO_ROOT, dir))
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => join(dir, f));
 const scripts = [...scriptsIn('runbooks/collectors'), ...scriptsIn('runbooks/actions')];
 const shellcheck = requires('shellcheck');
 
 describe('collector and action scripts', () => {
   it.skipIf(shellcheck.skip)(shellcheck.title('pass shellcheck (every warning level)'), () => {
-    const r = spawnSync('shellcheck', ['-x', '-P', REPO_ROOT, ...scripts], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const r = spawnSync('shellcheck', ['-x', '-P', REPO_ROOT, ...scripts], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -30,16 +39,37 @@ describe('collector and action scripts', () => {
 
 describe('local collection, without a Docker daemon', () => {
   // Points the CLI at a socket nobody serves: the collector must still produce a valid bundle.
-  const runner = new LocalCommandRunner({ env: { DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock', PARAMEDIC_IO_SAMPLE_SECONDS: '1' } });
+  const runner = new LocalCommandRunner({
+    env: {
+      DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock',
+      PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+    },
+  });
 
   it('the Docker-host collector prints a valid bundle within its budget and names the unreachable daemon', async () => {
-    const { bundle, result } = await collectEvidence({ platform: 'docker', runner, parameters: { sinceMinutes: '5' } });
+    const { bundle, result } = await collectEvidence({
+      platform: 'docker',
+      runner,
+      parameters: { sinceMinutes: '5' },
+    });
     expect(result.durationMs).toBeLessThan(30_000);
     expect(bundle.target.platform).toBe('docker');
-    for (const name of ['docker.cli', 'docker.ps', 'disk.df', 'disk.inodes', 'net.addr', 'net.sockets', 'kernel.loop', 'io.block', 'security.groups']) {
+    for (const name of [
+      'docker.cli',
+      'docker.ps',
+      'disk.df',
+      'disk.inodes',
+      'net.addr',
+      'net.sockets',
+      'kernel.loop',
+      'io.block',
+      'security.groups',
+    ]) {
       expect(bundle.sections[name], name).toBeDefined();
     }
-    expect(bundle.sections['docker.cli']!.output).toMatch(/Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/paramedic-test\.sock|docker: command not found/);
+    expect(bundle.sections['docker.cli']!.output).toMatch(
+      /Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/paramedic-test\.sock|docker: command not found/,
+    );
     expect(bundle.sections['docker.ps']!.error).toBe('docker daemon not reachable');
     expect(bundle.sections['disk.df']!.output).toMatch(/Use%|Capacity/);
     expect(bundle.sections['io.block']!.output).toContain('PID COMM CONTAINER READ_B/S WRITE_B/S');
@@ -60,9 +90,16 @@ describe('local collection, without a Docker daemon', () => {
   });
 
   it('bounds every section and marks a cut one truncated, keeping the tail', async () => {
-    const small = new LocalCommandRunner({ env: { DOCKER_HOST: 'unix:///nonexistent/x.sock', PARAMEDIC_IO_SAMPLE_SECONDS: '1', PM_SECTION_MAX_BYTES: '300' } });
+    const small = new LocalCommandRunner({
+      env: {
+        DOCKER_HOST: 'unix:///nonexistent/x.sock',
+        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        PM_SECTION_MAX_BYTES: '300',
+      },
+    });
     const { bundle } = await collectEvidence({ platform: 'docker', runner: small });
-    for (const [name, section] of Object.entries(bundle.sections)) expect(section.output.length, name).toBeLessThanOrEqual(300);
+    for (const [name, section] of Object.entries(bundle.sections))
+      expect(section.output.length, name).toBeLessThanOrEqual(300);
     const cut = bundle.sections['net.addr']!;
     expect(cut.truncated).toBe(true);
     expect(cut.output).toMatch(/ip route|default|dev /);
@@ -72,34 +109,83 @@ describe('local collection, without a Docker daemon', () => {
 describe('parameters', () => {
   const runner = new LocalCommandRunner();
   const bad: Record<string, string>[] = [
-    { container: 'web; rm -rf /' }, { container: '$(id)' }, { container: '-rf' }, { pid: '12 13' }, { pid: '0' },
-    { sinceMinutes: '100000' }, { incidentTime: '2026-12-02 12:00:00' }, { incidentTime: '$(date)' }, { daemonLog: '/var/log/x;id' }, { straceSeconds: '11' }, { probeHost: 'a b.invalid' }, { probeHost: 'x\nid' }, { nope: '1' },
+    { container: 'web; rm -rf /' },
+    { container: '$(id)' },
+    { container: '-rf' },
+    { pid: '12 13' },
+    { pid: '0' },
+    { sinceMinutes: '100000' },
+    { incidentTime: '2026-12-02 12:00:00' },
+    { incidentTime: '$(date)' },
+    { daemonLog: '/var/log/x;id' },
+    { straceSeconds: '11' },
+    { probeHost: 'a b.invalid' },
+    { probeHost: 'x\nid' },
+    { nope: '1' },
   ];
   for (const parameters of bad) {
     it(`refuses ${JSON.stringify(parameters)} before running anything`, async () => {
-      await expect(runner.run({ document: 'Paramedic-CollectDockerHost', parameters, targets: ['local'], timeoutSeconds: 5 })).rejects.toBeInstanceOf(DocumentParameterError);
+      await expect(
+        runner.run({
+          document: 'Paramedic-CollectDockerHost',
+          parameters,
+          targets: ['local'],
+          timeoutSeconds: 5,
+        }),
+      ).rejects.toBeInstanceOf(DocumentParameterError);
     });
   }
 
   it('the script itself refuses a value that bypassed the runner (exit 2, nothing on stdout)', () => {
-    const r = spawnSync('bash', [join(REPO_ROOT, 'runbooks/collectors/docker-host.sh')], { env: { PATH: process.env.PATH, PARAMEDIC_CONTAINER: 'a;b' }, encoding: 'utf8' });
+    const r = spawnSync('bash', [join(REPO_ROOT, 'runbooks/collectors/docker-host.sh')], {
+      env: { PATH: process.env.PATH, PARAMEDIC_CONTAINER: 'a;b' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('invalid parameter PARAMEDIC_CONTAINER');
   });
 
   it('rejects unknown documents and reports non-local targets as InvalidTarget', async () => {
-    await expect(runner.run({ document: 'Paramedic-Nope', parameters: {}, targets: ['local'], timeoutSeconds: 5 })).rejects.toBeInstanceOf(UnknownDocumentError);
-    const [r] = await runner.run({ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ['i-0123456789abcdef0'], timeoutSeconds: 5 });
+    await expect(
+      runner.run({
+        document: 'Paramedic-Nope',
+        parameters: {},
+        targets: ['local'],
+        timeoutSeconds: 5,
+      }),
+    ).rejects.toBeInstanceOf(UnknownDocumentError);
+    const [r] = await runner.run({
+      document: 'Paramedic-CollectDockerHost',
+      parameters: {},
+      targets: ['i-0123456789abcdef0'],
+      timeoutSeconds: 5,
+    });
     expect(r!.status).toBe('InvalidTarget');
   });
 
   it('maps a timeout to TimedOut and a failed collection to CollectError', async () => {
-    const [r] = await new LocalCommandRunner({ env: { PARAMEDIC_IO_SAMPLE_SECONDS: '5' } })
-      .run({ document: 'Paramedic-CollectEksNode', parameters: {}, targets: ['local'], timeoutSeconds: 1 });
+    const [r] = await new LocalCommandRunner({ env: { PARAMEDIC_IO_SAMPLE_SECONDS: '5' } }).run({
+      document: 'Paramedic-CollectEksNode',
+      parameters: {},
+      targets: ['local'],
+      timeoutSeconds: 1,
+    });
     expect(r!.status).toBe('TimedOut');
     expect(r!.exitCode).toBeNull();
-    const failing = { run: async () => [{ target: 'local', status: 'Failed' as const, exitCode: 2, stdout: '', stderr: 'invalid parameter' }] };
-    await expect(collectEvidence({ platform: 'docker', runner: failing })).rejects.toBeInstanceOf(CollectError);
+    const failing = {
+      run: async () => [
+        {
+          target: 'local',
+          status: 'Failed' as const,
+          exitCode: 2,
+          stdout: '',
+          stderr: 'invalid parameter',
+        },
+      ],
+    };
+    await expect(collectEvidence({ platform: 'docker', runner: failing })).rejects.toBeInstanceOf(
+      CollectError,
+    );
   });
 });

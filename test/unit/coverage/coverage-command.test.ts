@@ -13,15 +13,27 @@ import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js'
 import { registerCoverageCommand } from '../../../cli/commands/coverage.js';
 import { paramedic } from '../../integration/local/cli-helper.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'cloudwatch', 'describe-alarms-mixed-coverage.json');
+const FIXTURE = join(
+  REPO_ROOT,
+  'test',
+  'fixtures',
+  'cloudwatch',
+  'describe-alarms-mixed-coverage.json',
+);
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8'));
 const cloudwatch = mockClient(CloudWatchClient);
 
 /** The fixture served as three pages: metric alarms split in two, the composite alarm on the last. */
 function servePages(): void {
-  cloudwatch.on(DescribeAlarmsCommand, { NextToken: undefined }).resolves({ MetricAlarms: fixture.MetricAlarms.slice(0, 6), NextToken: 'page-2' });
-  cloudwatch.on(DescribeAlarmsCommand, { NextToken: 'page-2' }).resolves({ MetricAlarms: fixture.MetricAlarms.slice(6), NextToken: 'page-3' });
-  cloudwatch.on(DescribeAlarmsCommand, { NextToken: 'page-3' }).resolves({ CompositeAlarms: fixture.CompositeAlarms });
+  cloudwatch
+    .on(DescribeAlarmsCommand, { NextToken: undefined })
+    .resolves({ MetricAlarms: fixture.MetricAlarms.slice(0, 6), NextToken: 'page-2' });
+  cloudwatch
+    .on(DescribeAlarmsCommand, { NextToken: 'page-2' })
+    .resolves({ MetricAlarms: fixture.MetricAlarms.slice(6), NextToken: 'page-3' });
+  cloudwatch
+    .on(DescribeAlarmsCommand, { NextToken: 'page-3' })
+    .resolves({ CompositeAlarms: fixture.CompositeAlarms });
 }
 
 beforeEach(() => cloudwatch.reset());
@@ -34,12 +46,18 @@ describe('describeAllAlarms', () => {
     expect(out.CompositeAlarms?.map((a) => a.AlarmName)).toEqual(['paramedic-shop-degraded']);
     const calls = cloudwatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.NextToken)).toEqual([undefined, 'page-2', 'page-3']);
-    expect(calls.every((c) => c.AlarmTypes?.join() === 'MetricAlarm,CompositeAlarm' && c.MaxRecords === 100)).toBe(true);
+    expect(
+      calls.every(
+        (c) => c.AlarmTypes?.join() === 'MetricAlarm,CompositeAlarm' && c.MaxRecords === 100,
+      ),
+    ).toBe(true);
   });
 
   it('stops with an error when the service never stops paging', async () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], NextToken: 'again' });
-    await expect(describeAllAlarms(new CloudWatchClient({ region: 'eu-west-1' }))).rejects.toThrow(/NextToken after 1000 pages/);
+    await expect(describeAllAlarms(new CloudWatchClient({ region: 'eu-west-1' }))).rejects.toThrow(
+      /NextToken after 1000 pages/,
+    );
   });
 });
 
@@ -48,28 +66,61 @@ describe('paramedic coverage --aws (in process, DescribeAlarms mocked)', () => {
   beforeEach(() => {
     out = '';
     process.exitCode = undefined;
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out += String(chunk); return true; });
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
-  afterEach(() => { vi.restoreAllMocks(); process.exitCode = undefined; });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
 
   it('reports the alarms of every page, as JSON, and exits 1 for what is uncovered', async () => {
     servePages();
     const program = new Command('paramedic').exitOverride();
     registerCoverageCommand(program);
-    await program.parseAsync(['coverage', '--aws', '--region', 'eu-west-1', '--prefix', 'paramedic-', '--eks-cluster', 'shop-prod', '--json'], { from: 'user' });
+    await program.parseAsync(
+      [
+        'coverage',
+        '--aws',
+        '--region',
+        'eu-west-1',
+        '--prefix',
+        'paramedic-',
+        '--eks-cluster',
+        'shop-prod',
+        '--json',
+      ],
+      { from: 'user' },
+    );
     const report = JSON.parse(out);
     expect(process.exitCode).toBe(1);
     expect(report.alarmsRead).toBe(12);
-    expect(report.noTarget.map((a: { alarmName: string }) => a.alarmName)).toContain('paramedic-shop-degraded');
-    expect(report.noRunbook.map((a: { alarmName: string }) => a.alarmName).sort()).toEqual(['paramedic-build-host-cpu', 'paramedic-fleet-cpu-insights', 'paramedic-orders-lambda-errors']);
+    expect(report.noTarget.map((a: { alarmName: string }) => a.alarmName)).toContain(
+      'paramedic-shop-degraded',
+    );
+    expect(report.noRunbook.map((a: { alarmName: string }) => a.alarmName).sort()).toEqual([
+      'paramedic-build-host-cpu',
+      'paramedic-fleet-cpu-insights',
+      'paramedic-orders-lambda-errors',
+    ]);
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(3);
   });
 });
 
 describe('paramedic coverage (compiled command)', () => {
   it('prints the table and exits 1 when something is uncovered', async () => {
-    const r = await paramedic(['coverage', '--file', FIXTURE, '--prefix', 'paramedic-', '--eks-cluster', 'shop-prod']);
+    const r = await paramedic([
+      'coverage',
+      '--file',
+      FIXTURE,
+      '--prefix',
+      'paramedic-',
+      '--eks-cluster',
+      'shop-prod',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/reach no target \(5\)/);
     expect(r.stdout).toMatch(/watch a metric no runbook explains \(3\)/);
@@ -78,28 +129,52 @@ describe('paramedic coverage (compiled command)', () => {
   });
 
   it('exits 0 when every alarm of the filter is covered and every class has a case', async () => {
-    const r = await paramedic(['coverage', '--file', FIXTURE, '--prefix', 'paramedic-web-fleet-', 'paramedic-docker-host-', '--json']);
+    const r = await paramedic([
+      'coverage',
+      '--file',
+      FIXTURE,
+      '--prefix',
+      'paramedic-web-fleet-',
+      'paramedic-docker-host-',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ covered: true, untested: [] });
   });
 
   it('lists the failure classes without a case among the cases given', async () => {
-    const r = await paramedic(['coverage', '--file', FIXTURE, '--prefix', 'paramedic-web-fleet-', '--cases', join(REPO_ROOT, 'test', 'runbooks', 'cases', 'disk-full-inodes.json'), '--json']);
+    const r = await paramedic([
+      'coverage',
+      '--file',
+      FIXTURE,
+      '--prefix',
+      'paramedic-web-fleet-',
+      '--cases',
+      join(REPO_ROOT, 'test', 'runbooks', 'cases', 'disk-full-inodes.json'),
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.untested).not.toContain('disk-full');
     expect(report.untested).toContain('oom-killed');
   });
 
-  it.each([[[]], [['--aws', '--file', FIXTURE]]])('exits 2 without exactly one source (%j)', async (args) => {
-    const r = await paramedic(['coverage', ...args]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/exactly one of --aws .* or --file/);
-  });
+  it.each([[[]], [['--aws', '--file', FIXTURE]]])(
+    'exits 2 without exactly one source (%j)',
+    async (args) => {
+      const r = await paramedic(['coverage', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/exactly one of --aws .* or --file/);
+    },
+  );
 
   it('exits 1 naming the problem when the file is not a DescribeAlarms output', async () => {
-    const r = await paramedic(['coverage', '--file', join(REPO_ROOT, 'test', 'fixtures', 'alarms', 'ec2-docker-host-disk-used.json')]);
+    const r = await paramedic([
+      'coverage',
+      '--file',
+      join(REPO_ROOT, 'test', 'fixtures', 'alarms', 'ec2-docker-host-disk-used.json'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a DescribeAlarms output/);
   });

@@ -2,19 +2,39 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alarmEventPattern } from '../../../cdk/constructs/alarm-intake.js';
-import { coverageReport, type CoverageInput } from '../../../lambdas/core/coverage/coverage-report.js';
-import { alarmDefinitions, DescribeAlarmsFormatError, metricAlarmDefinition } from '../../../lambdas/core/coverage/described-alarm.js';
+import {
+  coverageReport,
+  type CoverageInput,
+} from '../../../lambdas/core/coverage/coverage-report.js';
+import {
+  alarmDefinitions,
+  DescribeAlarmsFormatError,
+  metricAlarmDefinition,
+} from '../../../lambdas/core/coverage/described-alarm.js';
 import { globMatches, runbooksExplaining } from '../../../lambdas/core/coverage/metric-patterns.js';
 import { normalizeAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
 import { alarmMatchesIntake } from '../../../lambdas/core/workflow/intake-filter.js';
-import { REPO_ROOT, loadRunbookDirectory } from '../../../lambdas/adapters/local/runbook-directory.js';
+import {
+  REPO_ROOT,
+  loadRunbookDirectory,
+} from '../../../lambdas/adapters/local/runbook-directory.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'cloudwatch', 'describe-alarms-mixed-coverage.json');
+const FIXTURE = join(
+  REPO_ROOT,
+  'test',
+  'fixtures',
+  'cloudwatch',
+  'describe-alarms-mixed-coverage.json',
+);
 const { runbooks } = loadRunbookDirectory();
 const input = (overrides: Partial<CoverageInput> = {}): CoverageInput => ({
   alarms: alarmDefinitions(JSON.parse(readFileSync(FIXTURE, 'utf8'))),
-  filter: { alarmNamePrefixes: ['paramedic-'] }, eksClusters: ['shop-prod'], runbooks,
-  failureClasses: runbooks.map((r) => r.id), caseLabels: runbooks.map((r) => r.id), ...overrides,
+  filter: { alarmNamePrefixes: ['paramedic-'] },
+  eksClusters: ['shop-prod'],
+  runbooks,
+  failureClasses: runbooks.map((r) => r.id),
+  caseLabels: runbooks.map((r) => r.id),
+  ...overrides,
 });
 const names = (alarms: readonly { alarmName: string }[]) => alarms.map((a) => a.alarmName).sort();
 
@@ -29,18 +49,34 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
 
   it('resolves instance, Auto Scaling group, EKS node and metric-math alarms through the one target grammar', () => {
     const targets = Object.fromEntries(report.alarms.map((a) => [a.alarmName, a.targets]));
-    expect(targets['paramedic-docker-host-disk-used-i-0a1b2c3d4e5f60718']).toEqual(['i-0a1b2c3d4e5f60718']);
+    expect(targets['paramedic-docker-host-disk-used-i-0a1b2c3d4e5f60718']).toEqual([
+      'i-0a1b2c3d4e5f60718',
+    ]);
     expect(targets['paramedic-web-fleet-memory']).toEqual(['asg:web-fleet']);
-    expect(targets['paramedic-shop-prod-node-not-ready']).toEqual(['eks:shop-prod/ip-10-0-1-23.eu-west-1.compute.internal']);
+    expect(targets['paramedic-shop-prod-node-not-ready']).toEqual([
+      'eks:shop-prod/ip-10-0-1-23.eu-west-1.compute.internal',
+    ]);
     expect(targets['paramedic-fleet-disk-max']).toEqual(['i-0b2c3d4e5f6071829']);
-    expect(report.alarms.find((a) => a.alarmName === 'paramedic-shop-web-restarts')?.atAlarmTime).toEqual(['pods shop/web on cluster shop-prod']);
+    expect(
+      report.alarms.find((a) => a.alarmName === 'paramedic-shop-web-restarts')?.atAlarmTime,
+    ).toEqual(['pods shop/web on cluster shop-prod']);
   });
 
   it('lists the alarms that reach no target, each with why', () => {
-    expect(names(report.noTarget)).toEqual(['paramedic-fleet-cpu-insights', 'paramedic-orders-lambda-errors', 'paramedic-shop-alb-unhealthy-targets', 'paramedic-shop-degraded', 'paramedic-staging-api-restarts']);
-    const why = Object.fromEntries(report.noTarget.map((a) => [a.alarmName, a.targetProblems.join(' ')]));
+    expect(names(report.noTarget)).toEqual([
+      'paramedic-fleet-cpu-insights',
+      'paramedic-orders-lambda-errors',
+      'paramedic-shop-alb-unhealthy-targets',
+      'paramedic-shop-degraded',
+      'paramedic-staging-api-restarts',
+    ]);
+    const why = Object.fromEntries(
+      report.noTarget.map((a) => [a.alarmName, a.targetProblems.join(' ')]),
+    );
     expect(why['paramedic-staging-api-restarts']).toMatch(/staging is not in eksClusters/);
-    expect(why['paramedic-shop-alb-unhealthy-targets']).toMatch(/LoadBalancer, TargetGroup name no instance/);
+    expect(why['paramedic-shop-alb-unhealthy-targets']).toMatch(
+      /LoadBalancer, TargetGroup name no instance/,
+    );
     expect(why['paramedic-shop-degraded']).toMatch(/composite alarm/);
     expect(why['paramedic-fleet-cpu-insights']).toMatch(/Metrics Insights/);
   });
@@ -51,7 +87,11 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
   });
 
   it('lists the metric alarms whose metric no runbook explains (composite alarms only once, as targetless)', () => {
-    expect(names(report.noRunbook)).toEqual(['paramedic-build-host-cpu', 'paramedic-fleet-cpu-insights', 'paramedic-orders-lambda-errors']);
+    expect(names(report.noRunbook)).toEqual([
+      'paramedic-build-host-cpu',
+      'paramedic-fleet-cpu-insights',
+      'paramedic-orders-lambda-errors',
+    ]);
     const by = Object.fromEntries(report.alarms.map((a) => [a.alarmName, a.explainedBy]));
     expect(by['paramedic-docker-host-disk-used-i-0a1b2c3d4e5f60718']).toEqual(['disk-full']);
     expect(by['paramedic-shop-alb-unhealthy-targets']).toEqual(['port-not-listening']);
@@ -59,7 +99,9 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
   });
 
   it('lists failure classes without a labelled case (negatives count for none)', () => {
-    const partial = coverageReport(input({ caseLabels: ['disk-full', 'disk-full', null, 'oom-killed'] }));
+    const partial = coverageReport(
+      input({ caseLabels: ['disk-full', 'disk-full', null, 'oom-killed'] }),
+    );
     expect(partial.classes.find((c) => c.failureClass === 'disk-full')?.cases).toBe(2);
     expect(partial.untested).toHaveLength(runbooks.length - 2);
     expect(partial.untested).not.toContain('oom-killed');
@@ -68,18 +110,34 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
 
   it('is covered only when nothing is uncovered', () => {
     expect(report.covered).toBe(false);
-    const covered = coverageReport(input({ alarms: input().alarms.filter((a) => ['paramedic-web-fleet-memory', 'paramedic-fleet-disk-max'].includes(a.alarmName)) }));
+    const covered = coverageReport(
+      input({
+        alarms: input().alarms.filter((a) =>
+          ['paramedic-web-fleet-memory', 'paramedic-fleet-disk-max'].includes(a.alarmName),
+        ),
+      }),
+    );
     expect(covered).toMatchObject({ covered: true, noTarget: [], noRunbook: [], untested: [] });
   });
 });
 
 describe('a DescribeAlarms metric alarm has the dimensions its alarm event would carry', () => {
   it('the same dimension maps as normalizeAlarmEvent reads from the event of that alarm', () => {
-    const event = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', 'ec2-docker-host-disk-used.json'), 'utf8'));
+    const event = JSON.parse(
+      readFileSync(
+        join(REPO_ROOT, 'test', 'fixtures', 'alarms', 'ec2-docker-host-disk-used.json'),
+        'utf8',
+      ),
+    );
     const metric = event.detail.configuration.metrics[0].metricStat.metric;
     const described = metricAlarmDefinition({
-      AlarmName: event.detail.alarmName, Namespace: metric.namespace, MetricName: metric.name,
-      Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value: String(Value) })),
+      AlarmName: event.detail.alarmName,
+      Namespace: metric.namespace,
+      MetricName: metric.name,
+      Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({
+        Name,
+        Value: String(Value),
+      })),
     });
     expect(described.dimensions).toEqual(normalizeAlarmEvent(event).dimensions);
   });
@@ -93,11 +151,15 @@ describe('a DescribeAlarms metric alarm has the dimensions its alarm event would
 describe('the intake filter is one description shared with CDK', () => {
   it('the EventBridge pattern carries exactly the prefixes the predicate tests', () => {
     const prefixes = ['prod-', 'paramedic-'];
-    const pattern = alarmEventPattern(prefixes) as { detail: { alarmName: { prefix: string }[]; state: { value: string[] } } };
+    const pattern = alarmEventPattern(prefixes) as {
+      detail: { alarmName: { prefix: string }[]; state: { value: string[] } };
+    };
     expect(pattern.detail.alarmName.map((p) => p.prefix)).toEqual(prefixes);
     expect(pattern.detail.state.value).toEqual(['ALARM']);
     for (const name of ['prod-disk', 'paramedic-x', 'Prod-disk', 'staging-prod-disk']) {
-      expect(alarmMatchesIntake(name, { alarmNamePrefixes: prefixes })).toBe(pattern.detail.alarmName.some((p) => name.startsWith(p.prefix)));
+      expect(alarmMatchesIntake(name, { alarmNamePrefixes: prefixes })).toBe(
+        pattern.detail.alarmName.some((p) => name.startsWith(p.prefix)),
+      );
     }
     expect(alarmMatchesIntake('Prod-disk', { alarmNamePrefixes: prefixes })).toBe(false);
   });
@@ -105,10 +167,18 @@ describe('the intake filter is one description shared with CDK', () => {
 
 describe('metric patterns', () => {
   it.each([
-    ['disk_*', 'disk_used_percent', true], ['disk_*', 'diskio_io_time', false], ['*memory_utilization*', 'pod_memory_utilization_over_pod_limit', true],
-    ['node_*_reserved_capacity', 'node_cpu_reserved_capacity', true], ['node_*_reserved_capacity', 'node_cpu_utilization', false],
-    ['StatusCheckFailed*', 'StatusCheckFailed', true], ['a*a', 'a', false], ['EBSIOBalance%', 'EBSIOBalance%', true], ['x', 'X', false],
-  ])('%s matches %s: %s', (pattern, text, expected) => expect(globMatches(pattern, text)).toBe(expected));
+    ['disk_*', 'disk_used_percent', true],
+    ['disk_*', 'diskio_io_time', false],
+    ['*memory_utilization*', 'pod_memory_utilization_over_pod_limit', true],
+    ['node_*_reserved_capacity', 'node_cpu_reserved_capacity', true],
+    ['node_*_reserved_capacity', 'node_cpu_utilization', false],
+    ['StatusCheckFailed*', 'StatusCheckFailed', true],
+    ['a*a', 'a', false],
+    ['EBSIOBalance%', 'EBSIOBalance%', true],
+    ['x', 'X', false],
+  ])('%s matches %s: %s', (pattern, text, expected) =>
+    expect(globMatches(pattern, text)).toBe(expected),
+  );
 
   it('costs linear time on a hostile metric name', () => {
     const started = process.cpuUsage();
@@ -118,7 +188,9 @@ describe('metric patterns', () => {
   });
 
   it('an EKS control-plane metric is explained by control-plane-unavailable alone, a Lambda metric by none', () => {
-    expect(runbooksExplaining({ namespace: 'AWS/EKS', name: 'apiserver_request_total_5XX' }, runbooks)).toEqual(['control-plane-unavailable']);
+    expect(
+      runbooksExplaining({ namespace: 'AWS/EKS', name: 'apiserver_request_total_5XX' }, runbooks),
+    ).toEqual(['control-plane-unavailable']);
     expect(runbooksExplaining({ namespace: 'AWS/Lambda', name: 'Errors' }, runbooks)).toEqual([]);
   });
 });

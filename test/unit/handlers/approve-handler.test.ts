@@ -1,38 +1,65 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { InvalidToken, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  InvalidToken,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { presignCallerIdentity } from '../../../cli/aws/caller-identity-proof.js';
 import { approvalBinding } from '../../../lambdas/core/workflow/approval-identity.js';
 import { ENV } from '../../../lambdas/handlers/environment.js';
 import { startFakeSts, type FakePrincipal, type FakeSts } from '../../support/fake-sts.js';
-import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment, type LambdaHandler } from './lambda-harness.js';
+import {
+  coldStart,
+  deployedEnvironment,
+  event,
+  lambdaContext,
+  LocalDynamo,
+  setEnvironment,
+  type LambdaHandler,
+} from './lambda-harness.js';
 
 const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
 const dynamo = new LocalDynamo();
 const DECIDED_AT = new Date('2026-11-23T09:30:00.000Z');
-const request = event<{ executionId: string; taskToken: string; state: Record<string, unknown> }>('request-approval-disk-full');
+const request = event<{ executionId: string; taskToken: string; state: Record<string, unknown> }>(
+  'request-approval-disk-full',
+);
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void;
 let approve: LambdaHandler;
 
 /** A Function URL request (payload format 2.0, AuthType AWS_IAM) as Lambda delivers it, from the recorded fixture. */
-const URL_EVENT = event<{ body: string; requestContext: { authorizer: { iam: { userArn: string; accessKey: string } } } }>('approve-function-url');
+const URL_EVENT = event<{
+  body: string;
+  requestContext: { authorizer: { iam: { userArn: string; accessKey: string } } };
+}>('approve-function-url');
 const ALICE = URL_EVENT.requestContext.authorizer.iam.userArn;
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 
 /** The principals STS knows: their keys sign the identity proof. */
 const PRINCIPALS: Record<string, FakePrincipal> = {
-  [ALICE]: { accessKeyId: URL_EVENT.requestContext.authorizer.iam.accessKey, secretAccessKey: 'alice-secret', sessionToken: 'alice-session', arn: ALICE },
+  [ALICE]: {
+    accessKeyId: URL_EVENT.requestContext.authorizer.iam.accessKey,
+    secretAccessKey: 'alice-secret',
+    sessionToken: 'alice-session',
+    arn: ALICE,
+  },
   [BOB]: { accessKeyId: 'AKIABOBEXAMPLE', secretAccessKey: 'bob-secret', arn: BOB },
 };
 let sts: FakeSts;
 
 /** An identity proof as the CLI makes it: `by`'s keys presign GetCallerIdentity for the body's decision. */
 async function proofFor(body: Record<string, unknown>, by: string): Promise<string> {
-  const binding = approvalBinding({ executionId: String(body.executionId), approved: body.approved === true });
+  const binding = approvalBinding({
+    executionId: String(body.executionId),
+    approved: body.approved === true,
+  });
   return presignCallerIdentity({ credentials: PRINCIPALS[by]!, region: 'eu-west-1' }, binding);
 }
 
@@ -40,10 +67,17 @@ async function proofFor(body: Record<string, unknown>, by: string): Promise<stri
  * `body` POSTed to the approve URL, signed by `signer` (Lambda put the signer's ARN in requestContext),
  * with the identity proof the CLI adds (made by `proofBy`, the signer unless said; none when null).
  */
-async function viaUrl(body: unknown, signer = ALICE, proofBy: string | null = signer): Promise<Record<string, unknown>> {
+async function viaUrl(
+  body: unknown,
+  signer = ALICE,
+  proofBy: string | null = signer,
+): Promise<Record<string, unknown>> {
   const e = structuredClone(URL_EVENT) as unknown as Record<string, any>;
   const b = body as Record<string, unknown>;
-  const decision = typeof b === 'object' && b !== null && typeof b.executionId === 'string' && proofBy ? { ...b, identityProof: await proofFor(b, proofBy) } : b;
+  const decision =
+    typeof b === 'object' && b !== null && typeof b.executionId === 'string' && proofBy
+      ? { ...b, identityProof: await proofFor(b, proofBy) }
+      : b;
   e.body = JSON.stringify(decision);
   e.requestContext.authorizer.iam.userArn = signer;
   return e;
@@ -94,53 +128,105 @@ describe('approve handler', () => {
     await approvalIsPending();
 
     // Act: the fixture as a Function URL delivers it, its body carrying the CLI's identity proof.
-    const delivered = { ...URL_EVENT, body: JSON.stringify({ ...JSON.parse(URL_EVENT.body), identityProof: await proofFor(JSON.parse(URL_EVENT.body), ALICE) }) };
+    const delivered = {
+      ...URL_EVENT,
+      body: JSON.stringify({
+        ...JSON.parse(URL_EVENT.body),
+        identityProof: await proofFor(JSON.parse(URL_EVENT.body), ALICE),
+      }),
+    };
     const { status, body } = answered(await approve(delivered, lambdaContext('paramedic-Approve')));
 
     // Assess
     expect(status).toBe(200);
-    expect(body).toEqual({ executionId: request.executionId, approved: true, approver: 'arn:aws:sts::123456789012:assumed-role/Ops/alice', at: DECIDED_AT.toISOString() });
+    expect(body).toEqual({
+      executionId: request.executionId,
+      approved: true,
+      approver: 'arn:aws:sts::123456789012:assumed-role/Ops/alice',
+      at: DECIDED_AT.toISOString(),
+    });
     const [call] = sfn.commandCalls(SendTaskSuccessCommand);
     expect(call!.args[0].input.taskToken).toBe(request.taskToken);
-    expect(JSON.parse(call!.args[0].input.output!)).toEqual({ approved: true, approver: ALICE, at: DECIDED_AT.toISOString() });
+    expect(JSON.parse(call!.args[0].input.output!)).toEqual({
+      approved: true,
+      approver: ALICE,
+      at: DECIDED_AT.toISOString(),
+    });
   });
 
   it('resumes the waiting execution with SendTaskSuccess on its stored token, carrying the comment', async () => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(
+      await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+    );
 
     expect(status).toBe(200);
-    expect(body).toEqual({ executionId: request.executionId, approved: true, approver: ALICE, at: DECIDED_AT.toISOString(), comment: 'disk cleanup is fine during business hours' });
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approver: ALICE, comment: 'disk cleanup is fine during business hours' });
+    expect(body).toEqual({
+      executionId: request.executionId,
+      approved: true,
+      approver: ALICE,
+      at: DECIDED_AT.toISOString(),
+      comment: 'disk cleanup is fine during business hours',
+    });
+    expect(
+      JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!),
+    ).toMatchObject({ approver: ALICE, comment: 'disk cleanup is fine during business hours' });
   });
 
   it('sends a rejection as the decision (approved: false), which RecordApproval records; never SendTaskFailure', async () => {
     await approvalIsPending();
 
-    const { body } = answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')));
+    const { body } = answered(
+      await approve(
+        await viaUrl(event('approve-rejected'), BOB),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
 
     expect(body).toMatchObject({ approved: false, approver: BOB, at: DECIDED_AT.toISOString() });
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ approved: false, approver: BOB });
+    expect(
+      JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!),
+    ).toMatchObject({ approved: false, approver: BOB });
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
   });
 
   it('the decision, fed to RecordApproval as the task output, is recorded with the authenticated approver and when', async () => {
     // Prepare
     await approvalIsPending();
-    expect(answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve'))).status).toBe(200);
+    expect(
+      answered(
+        await approve(
+          await viaUrl(event('approve-rejected'), BOB),
+          lambdaContext('paramedic-Approve'),
+        ),
+      ).status,
+    ).toBe(200);
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
 
     // Act: the state machine stores the SendTaskSuccess output at $.approval and runs RecordApproval.
-    await recordApproval({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
+    await recordApproval(
+      { executionId: request.executionId, state: { ...request.state, approval: decision } },
+      lambdaContext('paramedic-RecordApproval'),
+    );
 
     // Assess
-    const item = await dynamo.doc.send(new GetCommand({ TableName: tables.state, Key: { pk: 'approval#manual-0001' } }));
-    expect(item.Item?.value).toMatchObject({ status: 'rejected', decidedBy: BOB, decidedAt: DECIDED_AT.toISOString() });
+    const item = await dynamo.doc.send(
+      new GetCommand({ TableName: tables.state, Key: { pk: 'approval#manual-0001' } }),
+    );
+    expect(item.Item?.value).toMatchObject({
+      status: 'rejected',
+      decidedBy: BOB,
+      decidedAt: DECIDED_AT.toISOString(),
+    });
     const entry = (await dynamo.auditEntries(tables.audit)).find((e) => e.type === 'approval');
     expect(entry).toMatchObject({ actor: `user:${BOB}`, at: DECIDED_AT.toISOString() });
-    expect(JSON.parse(entry!.data)).toMatchObject({ approved: false, approver: BOB, comment: 'not during the release freeze' });
+    expect(JSON.parse(entry!.data)).toMatchObject({
+      approved: false,
+      approver: BOB,
+      comment: 'not during the release freeze',
+    });
   });
 
   it('refuses a body that names another approver than the signer; the audit then shows only the signer', async () => {
@@ -148,17 +234,37 @@ describe('approve handler', () => {
     await approvalIsPending();
 
     // Act: alice signs a body claiming to be bob.
-    const forged = answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: 'bob@example.com' }), lambdaContext('paramedic-Approve')));
+    const forged = answered(
+      await approve(
+        await viaUrl({
+          ...event<Record<string, unknown>>('approve-approved'),
+          approver: 'bob@example.com',
+        }),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
 
     // Assess: refused before anything is resumed; a body repeating the signer is accepted.
     expect(forged.status).toBe(403);
-    expect(forged.body.error).toContain(`approver "bob@example.com" is not the signer of this request (${ALICE})`);
+    expect(forged.body.error).toContain(
+      `approver "bob@example.com" is not the signer of this request (${ALICE})`,
+    );
     expect(sfn.calls()).toHaveLength(0);
-    const honest = answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }), lambdaContext('paramedic-Approve')));
+    const honest = answered(
+      await approve(
+        await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), approver: ALICE }),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
     expect(honest).toMatchObject({ status: 200, body: { approver: ALICE } });
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
-    await (await coldStart('record-approval.ts'))({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
-    const actors = (await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'approval').map((e) => e.actor);
+    await (await coldStart('record-approval.ts'))(
+      { executionId: request.executionId, state: { ...request.state, approval: decision } },
+      lambdaContext('paramedic-RecordApproval'),
+    );
+    const actors = (await dynamo.auditEntries(tables.audit))
+      .filter((e) => e.type === 'approval')
+      .map((e) => e.actor);
     expect(actors).toEqual([`user:${ALICE}`]);
   });
 
@@ -166,27 +272,63 @@ describe('approve handler', () => {
     await approvalIsPending();
 
     // Act: alice (allowed lambda:InvokeFunction) invokes with a URL-shaped event that says bob signed it.
-    const asBob = answered(await approve(await viaUrl(event('approve-approved'), BOB, ALICE), lambdaContext('paramedic-Approve')));
-    const noProof = answered(await approve(await viaUrl(event('approve-approved'), BOB, null), lambdaContext('paramedic-Approve')));
+    const asBob = answered(
+      await approve(
+        await viaUrl(event('approve-approved'), BOB, ALICE),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
+    const noProof = answered(
+      await approve(
+        await viaUrl(event('approve-approved'), BOB, null),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
     // A proof alice made to reject is replayed to approve.
     const replayed = await viaUrl(event('approve-approved'));
     const body = JSON.parse(replayed.body as string);
-    replayed.body = JSON.stringify({ ...body, identityProof: await proofFor({ ...body, approved: false }, ALICE) });
+    replayed.body = JSON.stringify({
+      ...body,
+      identityProof: await proofFor({ ...body, approved: false }, ALICE),
+    });
     const flipped = answered(await approve(replayed, lambdaContext('paramedic-Approve')));
 
     // Assess: nothing resumed; each refusal says why.
-    expect(asBob).toMatchObject({ status: 403, body: { error: expect.stringContaining(`the identity proof was made by ${ALICE}, not by the signer of this request (${BOB})`) } });
-    expect(noProof).toMatchObject({ status: 403, body: { error: expect.stringContaining('identityProof is required') } });
-    expect(flipped).toMatchObject({ status: 403, body: { error: expect.stringContaining('STS did not accept the identity proof (HTTP 403, SignatureDoesNotMatch)') } });
+    expect(asBob).toMatchObject({
+      status: 403,
+      body: {
+        error: expect.stringContaining(
+          `the identity proof was made by ${ALICE}, not by the signer of this request (${BOB})`,
+        ),
+      },
+    });
+    expect(noProof).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining('identityProof is required') },
+    });
+    expect(flipped).toMatchObject({
+      status: 403,
+      body: {
+        error: expect.stringContaining(
+          'STS did not accept the identity proof (HTTP 403, SignatureDoesNotMatch)',
+        ),
+      },
+    });
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('refuses a direct Invoke (no requestContext: nobody authenticated), whatever approver it names', async () => {
     await approvalIsPending();
 
-    for (const direct of [event('approve-approved'), { ...event<Record<string, unknown>>('approve-approved'), approver: 'alice@example.com' }]) {
+    for (const direct of [
+      event('approve-approved'),
+      { ...event<Record<string, unknown>>('approve-approved'), approver: 'alice@example.com' },
+    ]) {
       await expect(approve(direct, lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-        name: 'ApprovalRequestError', message: expect.stringMatching(/only through its function URL \(stack output ApproveUrl\).*paramedic approve\|reject <execution> --aws/),
+        name: 'ApprovalRequestError',
+        message: expect.stringMatching(
+          /only through its function URL \(stack output ApproveUrl\).*paramedic approve\|reject <execution> --aws/,
+        ),
       });
     }
     expect(sfn.calls()).toHaveLength(0);
@@ -194,29 +336,55 @@ describe('approve handler', () => {
 
   it('refuses a URL request without an IAM principal (AuthType NONE), a GET, and a body that is not JSON', async () => {
     await approvalIsPending();
-    const unauthenticated = await viaUrl(event('approve-approved')) as Record<string, any>;
+    const unauthenticated = (await viaUrl(event('approve-approved'))) as Record<string, any>;
     delete unauthenticated.requestContext.authorizer;
-    const get = await viaUrl(event('approve-approved')) as Record<string, any>;
+    const get = (await viaUrl(event('approve-approved'))) as Record<string, any>;
     get.requestContext.http.method = 'GET';
 
-    expect(answered(await approve(unauthenticated, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 403, body: { error: expect.stringContaining('must use AuthType AWS_IAM') } });
-    expect(answered(await approve(get, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 405 });
-    expect(answered(await approve({ ...(await viaUrl({})), body: '{"executionId":' }, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 400, body: { error: 'the request body is not JSON' } });
+    expect(
+      answered(await approve(unauthenticated, lambdaContext('paramedic-Approve'))),
+    ).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining('must use AuthType AWS_IAM') },
+    });
+    expect(answered(await approve(get, lambdaContext('paramedic-Approve')))).toMatchObject({
+      status: 405,
+    });
+    expect(
+      answered(
+        await approve(
+          { ...(await viaUrl({})), body: '{"executionId":' },
+          lambdaContext('paramedic-Approve'),
+        ),
+      ),
+    ).toMatchObject({ status: 400, body: { error: 'the request body is not JSON' } });
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('reads a base64-encoded body as Function URLs may deliver it', async () => {
     await approvalIsPending();
     const plain = await viaUrl(event('approve-approved'));
-    const encoded = { ...plain, isBase64Encoded: true, body: Buffer.from(plain.body as string).toString('base64') };
+    const encoded = {
+      ...plain,
+      isBase64Encoded: true,
+      body: Buffer.from(plain.body as string).toString('base64'),
+    };
 
-    expect(answered(await approve(encoded, lambdaContext('paramedic-Approve')))).toMatchObject({ status: 200, body: { approver: ALICE } });
+    expect(answered(await approve(encoded, lambdaContext('paramedic-Approve')))).toMatchObject({
+      status: 200,
+      body: { approver: ALICE },
+    });
   });
 
   it('refuses a token supplied by the caller: only the stored token is ever used', async () => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(await viaUrl(event('approve-with-forged-token')), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(
+      await approve(
+        await viaUrl(event('approve-with-forged-token')),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
 
     expect(status).toBe(400);
     expect(body.error).toContain('taskToken is not accepted');
@@ -229,7 +397,9 @@ describe('approve handler', () => {
   ])('refuses %s (%s): there is no pending token for it', async (fixture) => {
     await approvalIsPending();
 
-    const { status, body } = answered(await approve(await viaUrl(event(fixture)), lambdaContext('paramedic-Approve')));
+    const { status, body } = answered(
+      await approve(await viaUrl(event(fixture)), lambdaContext('paramedic-Approve')),
+    );
 
     expect(status).toBe(409);
     expect(body.error).toContain('no pending approval for');
@@ -238,45 +408,85 @@ describe('approve handler', () => {
 
   it('refuses a second decision once RecordApproval has closed the request', async () => {
     await approvalIsPending();
-    answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+    answered(
+      await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+    );
     const decision = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!);
     const recordApproval = await coldStart('record-approval.ts');
-    await recordApproval({ executionId: request.executionId, state: { ...request.state, approval: decision } }, lambdaContext('paramedic-RecordApproval'));
+    await recordApproval(
+      { executionId: request.executionId, state: { ...request.state, approval: decision } },
+      lambdaContext('paramedic-RecordApproval'),
+    );
     approve = await coldStart('approve.ts');
 
-    expect(answered(await approve(await viaUrl(event('approve-rejected'), BOB), lambdaContext('paramedic-Approve')))).toMatchObject({ status: 409 });
+    expect(
+      answered(
+        await approve(
+          await viaUrl(event('approve-rejected'), BOB),
+          lambdaContext('paramedic-Approve'),
+        ),
+      ),
+    ).toMatchObject({ status: 409 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 
   it.each([
     ['InvalidToken', new InvalidToken({ message: 'Invalid Token', $metadata: {} })],
     ['TaskTimedOut', new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} })],
-  ])('turns Step Functions %s for the stored token into a readable refusal', async (name, error) => {
-    await approvalIsPending();
-    sfn.on(SendTaskSuccessCommand).rejects(error);
+  ])(
+    'turns Step Functions %s for the stored token into a readable refusal',
+    async (name, error) => {
+      await approvalIsPending();
+      sfn.on(SendTaskSuccessCommand).rejects(error);
 
-    const { status, body } = answered(await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')));
+      const { status, body } = answered(
+        await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+      );
 
-    expect(status).toBe(409);
-    expect(body.error).toContain(`no longer waits on the approval of ${request.executionId} (${name})`);
-  });
+      expect(status).toBe(409);
+      expect(body.error).toContain(
+        `no longer waits on the approval of ${request.executionId} (${name})`,
+      );
+    },
+  );
 
   it('rejects a malformed request before reading anything', async () => {
     approve = await coldStart('approve.ts');
 
-    expect(answered(await approve(await viaUrl(event('approve-approved-as-string')), lambdaContext('paramedic-Approve')))).toEqual({ status: 400, body: { error: 'approved must be true or false' } });
-    expect(answered(await approve(await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }), lambdaContext('paramedic-Approve')))).toMatchObject({
-      status: 400, body: { error: expect.stringContaining('unknown field aproved') },
+    expect(
+      answered(
+        await approve(
+          await viaUrl(event('approve-approved-as-string')),
+          lambdaContext('paramedic-Approve'),
+        ),
+      ),
+    ).toEqual({ status: 400, body: { error: 'approved must be true or false' } });
+    expect(
+      answered(
+        await approve(
+          await viaUrl({ ...event<Record<string, unknown>>('approve-approved'), aproved: true }),
+          lambdaContext('paramedic-Approve'),
+        ),
+      ),
+    ).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('unknown field aproved') },
     });
   });
 
   it('fails with a HandlerEnvironmentError when the state table is not configured', async () => {
     restore();
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.stateTable]: undefined });
+    restore = setEnvironment({
+      ...deployedEnvironment(dynamo, tables),
+      [ENV.stateTable]: undefined,
+    });
     approve = await coldStart('approve.ts');
 
-    await expect(approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve'))).rejects.toMatchObject({
-      name: 'HandlerEnvironmentError', message: expect.stringContaining(`${ENV.stateTable} is not set; redeploy the pipeline stack`),
+    await expect(
+      approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+    ).rejects.toMatchObject({
+      name: 'HandlerEnvironmentError',
+      message: expect.stringContaining(`${ENV.stateTable} is not set; redeploy the pipeline stack`),
     });
   });
 });

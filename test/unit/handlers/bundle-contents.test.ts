@@ -8,31 +8,54 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { lambdaEsbuildOptions } from '../../../cdk/constructs/lambda-bundling.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
-import { isIdempotentTask, TASK_HANDLER_FILES, TASK_PORTS } from '../../../lambdas/handlers/environment.js';
+import {
+  isIdempotentTask,
+  TASK_HANDLER_FILES,
+  TASK_PORTS,
+} from '../../../lambdas/handlers/environment.js';
 import { WORKFLOW_TASK_NAMES } from '../../../lambdas/core/workflow/task-names.js';
 
 async function inputsOf(file: string): Promise<string[]> {
   const { metafile } = await build({
-    ...lambdaEsbuildOptions(REPO_ROOT), entryPoints: [join(REPO_ROOT, 'lambdas/handlers', file)], write: false, outfile: 'out.mjs', metafile: true, logLevel: 'error',
+    ...lambdaEsbuildOptions(REPO_ROOT),
+    entryPoints: [join(REPO_ROOT, 'lambdas/handlers', file)],
+    write: false,
+    outfile: 'out.mjs',
+    metafile: true,
+    logLevel: 'error',
   });
   // metafile.inputs also lists modules resolved then tree-shaken away; the output's inputs hold what ships.
-  return Object.values(metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k));
+  return Object.values(metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs)
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([k]) => k),
+  );
 }
-const has = (inputs: string[], pkg: string): boolean => inputs.some((i) => i.includes(`node_modules/${pkg}/`));
+const has = (inputs: string[], pkg: string): boolean =>
+  inputs.some((i) => i.includes(`node_modules/${pkg}/`));
 
 describe('Lambda bundle contents', () => {
-  it.each(WORKFLOW_TASK_NAMES)('%s bundles its own step only, no YAML parser, no X-Ray SDK, idempotency only if declared', async (task) => {
-    const inputs = await inputsOf(TASK_HANDLER_FILES[task]);
-    const steps = inputs.filter((i) => i.includes('lambdas/core/workflow/steps/')).map((i) => i.split('/').pop());
+  it.each(WORKFLOW_TASK_NAMES)(
+    '%s bundles its own step only, no YAML parser, no X-Ray SDK, idempotency only if declared',
+    async (task) => {
+      const inputs = await inputsOf(TASK_HANDLER_FILES[task]);
+      const steps = inputs
+        .filter((i) => i.includes('lambdas/core/workflow/steps/'))
+        .map((i) => i.split('/').pop());
 
-    expect(steps).toEqual([TASK_HANDLER_FILES[task]]);
-    expect(has(inputs, 'yaml')).toBe(false);
-    expect(has(inputs, 'aws-xray-sdk-core')).toBe(false);
-    expect(has(inputs, '@aws-lambda-powertools/idempotency')).toBe(isIdempotentTask(task));
-    // The regex engine only where patterns run (Classify, Verify, and Plan's preconditions); Intake looks runbooks up by id.
-    expect(has(inputs, 're2js')).toBe(task === 'Classify' || task === 'Verify' || task === 'Plan');
-    if (TASK_PORTS[task].rulebook === undefined) expect(inputs.some((i) => i.includes('runbook-json'))).toBe(false);
-  }, 30_000);
+      expect(steps).toEqual([TASK_HANDLER_FILES[task]]);
+      expect(has(inputs, 'yaml')).toBe(false);
+      expect(has(inputs, 'aws-xray-sdk-core')).toBe(false);
+      expect(has(inputs, '@aws-lambda-powertools/idempotency')).toBe(isIdempotentTask(task));
+      // The regex engine only where patterns run (Classify, Verify, and Plan's preconditions); Intake looks runbooks up by id.
+      expect(has(inputs, 're2js')).toBe(
+        task === 'Classify' || task === 'Verify' || task === 'Plan',
+      );
+      if (TASK_PORTS[task].rulebook === undefined)
+        expect(inputs.some((i) => i.includes('runbook-json'))).toBe(false);
+    },
+    30_000,
+  );
 
   it('approve.ts bundles no workflow step and no tracer', async () => {
     const inputs = await inputsOf('approve.ts');

@@ -56,7 +56,11 @@ async function eagerKib(file: string): Promise<Size> {
     write: false,
   });
   const weight = weighBundle(metafile, LAMBDA_ENTRY_FILE);
-  return { eager: weight.eagerBytes / 1024, total: weight.totalBytes / 1024, eagerPackages: weight.eagerInputs.map(([name]) => name) };
+  return {
+    eager: weight.eagerBytes / 1024,
+    total: weight.totalBytes / 1024,
+    eagerPackages: weight.eagerInputs.map(([name]) => name),
+  };
 }
 
 // One build per handler for the whole file; generous because the machine may be busy (about 10 s when quiet).
@@ -94,7 +98,9 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     // Intake's EC2, Auto Scaling, EKS and Kubernetes clients.
     expect(intake.total - intake.eager).toBeGreaterThan(1500);
     // STS loads on the first spoke target only (lambdas/handlers/ports/spoke-credentials.ts).
-    const withSts = [...sizes].filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-sts')).map(([file]) => file);
+    const withSts = [...sizes]
+      .filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-sts'))
+      .map(([file]) => file);
     expect(withSts).toEqual([]);
     // SSM in the steps that run documents on some paths only.
     for (const file of ['plan.ts', 'remediate-step.ts', 'escalate.ts'])
@@ -102,6 +108,10 @@ describe('Lambda bundle size (what a cold start loads)', () => {
   });
 
   it('no function bundles the SDK S3 client: S3 objects go through lambdas/adapters/s3/s3-object-client.ts', () => {
-    expect([...sizes].filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-s3')).map(([file]) => file)).toEqual([]);
+    expect(
+      [...sizes]
+        .filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-s3'))
+        .map(([file]) => file),
+    ).toEqual([]);
   });
 });

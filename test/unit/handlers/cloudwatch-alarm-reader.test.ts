@@ -8,38 +8,105 @@ beforeEach(() => cloudwatch.reset());
 
 describe('CloudWatchAlarmReader', () => {
   it('a metric alarm: its state and Period × EvaluationPeriods', async () => {
-    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'paramedic-disk', StateValue: 'ALARM', Period: 60, EvaluationPeriods: 5 }] });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: 'paramedic-disk', StateValue: 'ALARM', Period: 60, EvaluationPeriods: 5 },
+      ],
+    });
 
-    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('paramedic-disk')).toEqual({ state: 'ALARM', evaluationSeconds: 300 });
+    expect(
+      await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('paramedic-disk'),
+    ).toEqual({ state: 'ALARM', evaluationSeconds: 300 });
   });
 
   it('a metric-math or Metrics Insights alarm: the period of its queries', async () => {
-    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'q', StateValue: 'ALARM', EvaluationPeriods: 3, Metrics: [{ Id: 'q1', Expression: 'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)', Period: 300 }] }] });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        {
+          AlarmName: 'q',
+          StateValue: 'ALARM',
+          EvaluationPeriods: 3,
+          Metrics: [
+            {
+              Id: 'q1',
+              Expression: 'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)',
+              Period: 300,
+            },
+          ],
+        },
+      ],
+    });
 
-    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('q')).toEqual({ state: 'ALARM', evaluationSeconds: 900 });
+    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('q')).toEqual({
+      state: 'ALARM',
+      evaluationSeconds: 900,
+    });
   });
 
   it('a composite alarm: its state, no evaluation window (verification keeps it advisory); no alarm: undefined', async () => {
-    cloudwatch.on(DescribeAlarmsCommand).resolvesOnce({ CompositeAlarms: [{ AlarmName: 'c', StateValue: 'ALARM' }] }).resolvesOnce({});
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({ CompositeAlarms: [{ AlarmName: 'c', StateValue: 'ALARM' }] })
+      .resolvesOnce({});
     const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));
 
     expect(await reader.readAlarm('c')).toEqual({ state: 'ALARM' });
     expect(await reader.readAlarm('gone')).toBeUndefined();
   });
 
-  it('what a composite parent targets: a metric alarm\'s dimensions, its math metrics\' and its Metrics Insights WHERE; a composite\'s rule', async () => {
-    cloudwatch.on(DescribeAlarmsCommand)
-      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'm', StateValue: 'ALARM', Dimensions: [{ Name: 'InstanceId', Value: 'i-0a1b2c3d4e5f60718' }] }] })
-      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'q', StateValue: 'ALARM', Metrics: [
-        { Id: 'a', MetricStat: { Metric: { Namespace: 'CWAgent', MetricName: 'disk_used_percent', Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web' }] }, Period: 60, Stat: 'Maximum' } },
-        { Id: 'b', Expression: "SELECT MAX(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) WHERE InstanceId = 'i-0a1b2c3d4e5f60719'" },
-        { Id: 'c', Expression: 'a * 2' },
-      ] }] })
-      .resolvesOnce({ CompositeAlarms: [{ AlarmName: 'c', StateValue: 'OK', AlarmRule: 'ALARM(m) OR ALARM(q)' }] });
+  it("what a composite parent targets: a metric alarm's dimensions, its math metrics' and its Metrics Insights WHERE; a composite's rule", async () => {
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [
+          {
+            AlarmName: 'm',
+            StateValue: 'ALARM',
+            Dimensions: [{ Name: 'InstanceId', Value: 'i-0a1b2c3d4e5f60718' }],
+          },
+        ],
+      })
+      .resolvesOnce({
+        MetricAlarms: [
+          {
+            AlarmName: 'q',
+            StateValue: 'ALARM',
+            Metrics: [
+              {
+                Id: 'a',
+                MetricStat: {
+                  Metric: {
+                    Namespace: 'CWAgent',
+                    MetricName: 'disk_used_percent',
+                    Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'web' }],
+                  },
+                  Period: 60,
+                  Stat: 'Maximum',
+                },
+              },
+              {
+                Id: 'b',
+                Expression:
+                  'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId) WHERE InstanceId = \'i-0a1b2c3d4e5f60719\'',
+              },
+              { Id: 'c', Expression: 'a * 2' },
+            ],
+          },
+        ],
+      })
+      .resolvesOnce({
+        CompositeAlarms: [{ AlarmName: 'c', StateValue: 'OK', AlarmRule: 'ALARM(m) OR ALARM(q)' }],
+      });
     const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));
 
-    expect(await reader.readAlarm('m')).toEqual({ state: 'ALARM', dimensions: [{ InstanceId: 'i-0a1b2c3d4e5f60718' }] });
-    expect(await reader.readAlarm('q')).toEqual({ state: 'ALARM', dimensions: [{ AutoScalingGroupName: 'web' }, { InstanceId: 'i-0a1b2c3d4e5f60719' }] });
+    expect(await reader.readAlarm('m')).toEqual({
+      state: 'ALARM',
+      dimensions: [{ InstanceId: 'i-0a1b2c3d4e5f60718' }],
+    });
+    expect(await reader.readAlarm('q')).toEqual({
+      state: 'ALARM',
+      dimensions: [{ AutoScalingGroupName: 'web' }, { InstanceId: 'i-0a1b2c3d4e5f60719' }],
+    });
     expect(await reader.readAlarm('c')).toEqual({ state: 'OK', alarmRule: 'ALARM(m) OR ALARM(q)' });
   });
 });

@@ -50,7 +50,8 @@ describe('the Lambda bundles credential provider (environment only)', () => {
   });
 
   it('is the alias of the one Lambda build (CDK, the bench and the size test run it)', () => {
-    const alias = lambdaBuildOptions(REPO_ROOT, 'lambdas/handlers/acquire-lock.ts', '/unused').alias![CREDENTIAL_CHAIN_PACKAGE]!;
+    const alias = lambdaBuildOptions(REPO_ROOT, 'lambdas/handlers/acquire-lock.ts', '/unused')
+      .alias![CREDENTIAL_CHAIN_PACKAGE]!;
     expect(alias).toBe(`${REPO_ROOT}/${ENVIRONMENT_CREDENTIALS_MODULE}`);
   });
 });

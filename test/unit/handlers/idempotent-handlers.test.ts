@@ -7,13 +7,25 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
-import { coldStart, deployedEnvironment, event, EVIDENCE_BUCKET, lambdaContext, LocalDynamo, LocalS3, setEnvironment } from './lambda-harness.js';
+import {
+  coldStart,
+  deployedEnvironment,
+  event,
+  EVIDENCE_BUCKET,
+  lambdaContext,
+  LocalDynamo,
+  LocalS3,
+  setEnvironment,
+} from './lambda-harness.js';
 
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);
 const dynamo = new LocalDynamo();
 const s3 = new LocalS3();
-const healthyHost = readFileSync(join(import.meta.dirname, '..', '..', 'integration', 'workflow', 'fixtures', 'healthy-host.json'), 'utf8');
+const healthyHost = readFileSync(
+  join(import.meta.dirname, '..', '..', 'integration', 'workflow', 'fixtures', 'healthy-host.json'),
+  'utf8',
+);
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void;
 
@@ -30,11 +42,20 @@ afterEach(() => restore());
 
 function collectorSucceeds(): void {
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-1' } });
-  ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StatusDetails: 'Success', ResponseCode: 0, StandardOutputContent: healthyHost, StandardErrorContent: '' });
+  ssm.on(GetCommandInvocationCommand).resolves({
+    Status: 'Success',
+    StatusDetails: 'Success',
+    ResponseCode: 0,
+    StandardOutputContent: healthyHost,
+    StandardErrorContent: '',
+  });
 }
 
 /** CollectSend's invocation by Step Functions (waitForTaskToken): the payload carries the task token. */
-async function sendCollector(input: Record<string, unknown>, taskToken = 'token-1'): Promise<unknown> {
+async function sendCollector(
+  input: Record<string, unknown>,
+  taskToken = 'token-1',
+): Promise<unknown> {
   const send = await coldStart('collect-send.ts');
   return send({ ...input, taskToken }, lambdaContext('paramedic-CollectSend', `send-${taskToken}`));
 }
@@ -46,7 +67,9 @@ describe('collect-send handler (idempotent on retry of the same token)', () => {
 
     expect(result).toEqual({ waiting: true, commands: 1 });
     expect(ssm.commandCalls(SendCommandCommand)[0]!.args[0].input).toMatchObject({
-      DocumentName: 'Paramedic-CollectDockerHost', InstanceIds: ['i-0a1b2c3d4e5f60718'], OutputS3BucketName: 'paramedic-evidence-123456789012',
+      DocumentName: 'Paramedic-CollectDockerHost',
+      InstanceIds: ['i-0a1b2c3d4e5f60718'],
+      OutputS3BucketName: 'paramedic-evidence-123456789012',
     });
     // Nothing is read while the Task waits.
     expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(0);
@@ -78,18 +101,25 @@ describe('collect handler (idempotent on retry)', () => {
     const retry = await handler(input, lambdaContext('paramedic-Collect', 'request-2'));
 
     // Assess
-    expect(first).toMatchObject({ collected: 1, failed: 0, evidence: [{ target: 'i-0a1b2c3d4e5f60718', status: 'Success', commandId: 'c-1' }] });
+    expect(first).toMatchObject({
+      collected: 1,
+      failed: 0,
+      evidence: [{ target: 'i-0a1b2c3d4e5f60718', status: 'Success', commandId: 'c-1' }],
+    });
     expect(retry).toEqual(first);
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(1);
     expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(1);
     expect(s3.puts.filter((key) => key.startsWith('executions/'))).toHaveLength(1);
-    expect((await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'collected')).toHaveLength(1);
-    const records = (await dynamo.doc.send(new ScanCommand({ TableName: tables.idempotency }))).Items ?? [];
+    expect(
+      (await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'collected'),
+    ).toHaveLength(1);
+    const records =
+      (await dynamo.doc.send(new ScanCommand({ TableName: tables.idempotency }))).Items ?? [];
     // One record for CollectSend, one for Collect: both completed.
     expect(records.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
   });
 
-  it('stores the bundle it read under the execution\'s triage prefix', async () => {
+  it("stores the bundle it read under the execution's triage prefix", async () => {
     collectorSucceeds();
     await sendCollector(event('collect-one-docker-host'));
     const handler = await coldStart('collect.ts');
@@ -97,7 +127,9 @@ describe('collect handler (idempotent on retry)', () => {
     await handler(event('collect-one-docker-host'), lambdaContext('paramedic-Collect'));
 
     expect(s3.puts).toContain('executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json');
-    const stored = await fetch(`${s3.endpoint}/${EVIDENCE_BUCKET}/executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json`);
+    const stored = await fetch(
+      `${s3.endpoint}/${EVIDENCE_BUCKET}/executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json`,
+    );
     expect(await stored.json()).toMatchObject({ schema: 'paramedic.evidence/v1' });
   });
 
@@ -125,7 +157,9 @@ describe('collect handler (idempotent on retry)', () => {
     await dynamo.raw.send(new DeleteTableCommand({ TableName: tables.audit }));
 
     // Act
-    const failure = await handler(input, lambdaContext('paramedic-Collect', 'request-1')).catch((e: Error) => e);
+    const failure = await handler(input, lambdaContext('paramedic-Collect', 'request-1')).catch(
+      (e: Error) => e,
+    );
     await createAuditTable(dynamo.raw, tables.audit);
     const retry = await handler(input, lambdaContext('paramedic-Collect', 'request-2'));
 
@@ -154,11 +188,27 @@ describe('request-approval handler (idempotent on retry)', () => {
     expect(retry).toEqual(first);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
-    expect(published).toMatchObject({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications', Subject: expect.stringContaining('approval needed: disk-full') });
-    expect(JSON.parse(published.Message!)).toMatchObject({ executionId: expect.any(String), answer: { approve: expect.stringMatching(/^npx paramedic approve '.+' --aws /), reject: expect.stringMatching(/^npx paramedic reject '.+' --aws /) }, plan: { steps: [{ action: 'journal-vacuum' }] }, evidence: [{ target: 'i-0a1b2c3d4e5f60718' }] });
+    expect(published).toMatchObject({
+      TopicArn: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
+      Subject: expect.stringContaining('approval needed: disk-full'),
+    });
+    expect(JSON.parse(published.Message!)).toMatchObject({
+      executionId: expect.any(String),
+      answer: {
+        approve: expect.stringMatching(/^npx paramedic approve '.+' --aws /),
+        reject: expect.stringMatching(/^npx paramedic reject '.+' --aws /),
+      },
+      plan: { steps: [{ action: 'journal-vacuum' }] },
+      evidence: [{ target: 'i-0a1b2c3d4e5f60718' }],
+    });
     // The e-mail never carries the task token (it stays in the pending approval only).
     expect(published.Message).not.toContain(input.taskToken);
     const state = (await dynamo.doc.send(new ScanCommand({ TableName: tables.state }))).Items ?? [];
-    expect(state).toEqual([expect.objectContaining({ pk: 'approval#manual-0001', value: expect.objectContaining({ status: 'pending', taskToken: input.taskToken }) })]);
+    expect(state).toEqual([
+      expect.objectContaining({
+        pk: 'approval#manual-0001',
+        value: expect.objectContaining({ status: 'pending', taskToken: input.taskToken }),
+      }),
+    ]);
   });
 });

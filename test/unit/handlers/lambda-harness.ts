@@ -19,7 +19,10 @@ import { vi } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EVENT_BUS_ENV } from '../../../lambdas/adapters/eventbridge/event-publisher.js';
-import { createAuditTable, createStateTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
+import {
+  createAuditTable,
+  createStateTable,
+} from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { AUDIT_TABLE, IDEMPOTENCY_TABLE } from '../../../lambdas/adapters/dynamodb/table-layout.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { writeRunbookJson } from '../../../lambdas/adapters/local/runbook-json-writer.js';
@@ -40,7 +43,10 @@ export function event<T = Record<string, unknown>>(name: string): T {
 }
 
 /** The Context Lambda passes (Powertools reads the name, request id and remaining time from it). */
-export function lambdaContext(functionName: string, requestId = 'c6af9ac6-7b61-11e6-9a41-93e812345678'): Context {
+export function lambdaContext(
+  functionName: string,
+  requestId = 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -83,7 +89,11 @@ export class LocalDynamo {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.endpoint = `http://127.0.0.1:${this.server.address().port}`;
-    this.raw = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    this.raw = new DynamoDBClient({
+      endpoint: this.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     this.doc = DynamoDBDocumentClient.from(this.raw);
   }
 
@@ -98,20 +108,30 @@ export class LocalDynamo {
     const names = { audit: `audit-${i}`, state: `state-${i}`, idempotency: `idempotency-${i}` };
     await createAuditTable(this.raw, names.audit);
     await createStateTable(this.raw, names.state);
-    await this.raw.send(new CreateTableCommand({
-      TableName: names.idempotency, BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
-    }));
+    await this.raw.send(
+      new CreateTableCommand({
+        TableName: names.idempotency,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+      }),
+    );
     return names;
   }
 
   /** The audit trail's entries (every execution's chain), in time order and chain order within an execution. */
   async auditEntries(table: string): Promise<Record<string, any>[]> {
-    const out = await this.doc.send(new ScanCommand({
-      TableName: table, ConsistentRead: true, FilterExpression: 'begins_with(#pk, :prefix) AND #seq > :anchor',
-      ExpressionAttributeNames: { '#pk': AUDIT_TABLE.partitionKey, '#seq': AUDIT_TABLE.sortKey }, ExpressionAttributeValues: { ':prefix': AUDIT_TABLE.executionChainPrefix, ':anchor': 0 },
-    }));
+    const out = await this.doc.send(
+      new ScanCommand({
+        TableName: table,
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(#pk, :prefix) AND #seq > :anchor',
+        ExpressionAttributeNames: { '#pk': AUDIT_TABLE.partitionKey, '#seq': AUDIT_TABLE.sortKey },
+        ExpressionAttributeValues: { ':prefix': AUDIT_TABLE.executionChainPrefix, ':anchor': 0 },
+      }),
+    );
     return (out.Items ?? []).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
   }
 }
@@ -129,10 +149,21 @@ export class LocalS3 {
 
   async start(): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), 'paramedic-handler-s3-'));
-    this.server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: this.dir, configureBuckets: [{ name: EVIDENCE_BUCKET, configs: [] }] });
-    this.server.on('event', (e: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
-      for (const r of e.Records) if (r.eventName.startsWith('ObjectCreated')) this.puts.push(decodeURIComponent(r.s3.object.key));
+    this.server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: this.dir,
+      configureBuckets: [{ name: EVIDENCE_BUCKET, configs: [] }],
     });
+    this.server.on(
+      'event',
+      (e: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+        for (const r of e.Records)
+          if (r.eventName.startsWith('ObjectCreated'))
+            this.puts.push(decodeURIComponent(r.s3.object.key));
+      },
+    );
     this.endpoint = `http://127.0.0.1:${(await this.server.run()).port}`;
   }
 
@@ -143,7 +174,11 @@ export class LocalS3 {
 
   /** Variables that point a handler's S3 client here (s3rver knows one access key, S3RVER). */
   environment(): Record<string, string> {
-    return { AWS_ENDPOINT_URL_S3: this.endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+    return {
+      AWS_ENDPOINT_URL_S3: this.endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    };
   }
 }
 
@@ -159,12 +194,19 @@ export const eventBridge = mockClient(EventBridgeClient);
 /** Resets the EventBridge mock to accept every entry. */
 export function acceptAllEvents(): void {
   eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })) }));
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })),
+  }));
 }
 acceptAllEvents();
 
 /** The environment the pipeline stack gives a workflow function (cdk/stacks/pipeline-stack.ts). */
-export function deployedEnvironment(dynamo: LocalDynamo, tables: { audit: string; state: string; idempotency: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function deployedEnvironment(
+  dynamo: LocalDynamo,
+  tables: { audit: string; state: string; idempotency: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'test',

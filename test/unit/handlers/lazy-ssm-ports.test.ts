@@ -23,15 +23,13 @@ const env = (): NodeJS.ProcessEnv => ({
 beforeEach(() => {
   ssm.reset();
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-1' } });
-  ssm
-    .on(GetCommandInvocationCommand)
-    .resolves({
-      Status: 'Success',
-      StatusDetails: 'Success',
-      ResponseCode: 0,
-      StandardOutputContent: 'restarted',
-      StandardErrorContent: '',
-    });
+  ssm.on(GetCommandInvocationCommand).resolves({
+    Status: 'Success',
+    StatusDetails: 'Success',
+    ResponseCode: 0,
+    StandardOutputContent: 'restarted',
+    StandardErrorContent: '',
+  });
 });
 
 describe('lazySsmCommandPorts', () => {

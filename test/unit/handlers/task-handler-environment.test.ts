@@ -3,11 +3,30 @@ import { search } from '@aws-lambda-powertools/jmespath';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
-import { createAwsPorts, PortNotWiredError, type PortFactory } from '../../../lambdas/handlers/aws-ports.js';
-import { ENV, handlerPorts, isIdempotentTask, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
-import { WORKFLOW_TASK_NAMES, type WorkflowTaskName } from '../../../lambdas/core/workflow/task-names.js';
+import {
+  createAwsPorts,
+  PortNotWiredError,
+  type PortFactory,
+} from '../../../lambdas/handlers/aws-ports.js';
+import {
+  ENV,
+  handlerPorts,
+  isIdempotentTask,
+  TASK_HANDLER_FILES,
+} from '../../../lambdas/handlers/environment.js';
+import {
+  WORKFLOW_TASK_NAMES,
+  type WorkflowTaskName,
+} from '../../../lambdas/core/workflow/task-names.js';
 import { idempotencyKeyPath } from '../../../lambdas/handlers/idempotency.js';
-import { coldStart, deployedEnvironment, event, lambdaContext, LocalDynamo, setEnvironment } from './lambda-harness.js';
+import {
+  coldStart,
+  deployedEnvironment,
+  event,
+  lambdaContext,
+  LocalDynamo,
+  setEnvironment,
+} from './lambda-harness.js';
 
 const dynamo = new LocalDynamo();
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
@@ -27,55 +46,94 @@ describe('workflow handlers with a misconfigured environment', () => {
     ['classify.ts', ENV.evidenceBucket],
     ['acquire-lock.ts', ENV.stateTable],
     ['complete.ts', ENV.topicArn],
-  ])('%s without %s fails the invocation with a HandlerEnvironmentError naming the variable', async (file, variable) => {
-    // Prepare
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [variable]: undefined });
-    const handler = await coldStart(file);
+  ])(
+    '%s without %s fails the invocation with a HandlerEnvironmentError naming the variable',
+    async (file, variable) => {
+      // Prepare
+      restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [variable]: undefined });
+      const handler = await coldStart(file);
 
-    // Act
-    const failure = handler(event('intake-manual-dry-run'), lambdaContext('paramedic-misconfigured'));
+      // Act
+      const failure = handler(
+        event('intake-manual-dry-run'),
+        lambdaContext('paramedic-misconfigured'),
+      );
 
-    // Assess
-    await expect(failure).rejects.toMatchObject({ name: 'HandlerEnvironmentError', message: `environment variable ${variable} is not set; redeploy the pipeline stack (cdk deploy) so the function gets it` });
-  });
+      // Assess
+      await expect(failure).rejects.toMatchObject({
+        name: 'HandlerEnvironmentError',
+        message: `environment variable ${variable} is not set; redeploy the pipeline stack (cdk deploy) so the function gets it`,
+      });
+    },
+  );
 
   it.each([
     ['{"dryRun": true,', /is not JSON/],
     ['[true]', /must be a JSON object/],
-  ])('PARAMEDIC_CONFIG=%s fails with a HandlerEnvironmentError, not a bare SyntaxError', async (config, message) => {
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.config]: config });
-    const handler = await coldStart('intake.ts');
+  ])(
+    'PARAMEDIC_CONFIG=%s fails with a HandlerEnvironmentError, not a bare SyntaxError',
+    async (config, message) => {
+      restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.config]: config });
+      const handler = await coldStart('intake.ts');
 
-    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).rejects.toMatchObject({
-      name: 'HandlerEnvironmentError', message: expect.stringMatching(message),
-    });
-  });
+      await expect(
+        handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake')),
+      ).rejects.toMatchObject({
+        name: 'HandlerEnvironmentError',
+        message: expect.stringMatching(message),
+      });
+    },
+  );
 
   it('a missing runbooks.json fails with the path in the message', async () => {
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.runbooksJson]: '/nonexistent/runbooks.json' });
+    restore = setEnvironment({
+      ...deployedEnvironment(dynamo, tables),
+      [ENV.runbooksJson]: '/nonexistent/runbooks.json',
+    });
     const handler = await coldStart('plan.ts');
 
-    await expect(handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Plan'))).rejects.toThrow(/RunbookJsonError|\/nonexistent\/runbooks\.json: cannot be read/);
+    await expect(
+      handler(event('intake-manual-dry-run'), lambdaContext('paramedic-Plan')),
+    ).rejects.toThrow(/RunbookJsonError|\/nonexistent\/runbooks\.json: cannot be read/);
   });
 
   it('once the environment is fixed, the next cold start works (nothing bad is cached across cold starts)', async () => {
-    restore = setEnvironment({ ...deployedEnvironment(dynamo, tables), [ENV.stateTable]: undefined });
-    await expect((await coldStart('intake.ts'))(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).rejects.toThrow(ENV.stateTable);
+    restore = setEnvironment({
+      ...deployedEnvironment(dynamo, tables),
+      [ENV.stateTable]: undefined,
+    });
+    await expect(
+      (await coldStart('intake.ts'))(
+        event('intake-manual-dry-run'),
+        lambdaContext('paramedic-Intake'),
+      ),
+    ).rejects.toThrow(ENV.stateTable);
     restore();
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
 
-    await expect((await coldStart('intake.ts'))(event('intake-manual-dry-run'), lambdaContext('paramedic-Intake'))).resolves.toMatchObject({ mode: 'dry-run' });
+    await expect(
+      (await coldStart('intake.ts'))(
+        event('intake-manual-dry-run'),
+        lambdaContext('paramedic-Intake'),
+      ),
+    ).resolves.toMatchObject({ mode: 'dry-run' });
   });
 });
 
 describe('idempotency keys', () => {
-  const input = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:x', state: { remediation: { nextStep: 2 } } };
+  const input = {
+    executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:x',
+    state: { remediation: { nextStep: 2 } },
+  };
 
-  it.each(WORKFLOW_TASK_NAMES.filter(isIdempotentTask))('the key path of %s parses and names the execution', (task) => {
-    const key = search(idempotencyKeyPath(task), input) as unknown[];
+  it.each(WORKFLOW_TASK_NAMES.filter(isIdempotentTask))(
+    'the key path of %s parses and names the execution',
+    (task) => {
+      const key = search(idempotencyKeyPath(task), input) as unknown[];
 
-    expect(key[0]).toBe(input.executionId);
-  });
+      expect(key[0]).toBe(input.executionId);
+    },
+  );
 
   it('keys the remediation loop per step, and Verify apart from RemediateStep', () => {
     expect(search(idempotencyKeyPath('RemediateStep'), input)).toEqual([input.executionId, 2]);
@@ -90,22 +148,32 @@ describe('idempotency keys', () => {
     expect(first).toEqual([input.executionId, 'RequestApproval', 'token-1']);
     expect(retry).not.toEqual(first);
   });
-
 });
 
 describe('per-handler AWS ports', () => {
-  it.each(Object.entries(TASK_HANDLER_FILES))('%s (%s) wires exactly the ports TASK_PORTS declares', async (task, file) => {
-    const { portFactories } = (await import(/* @vite-ignore */ pathToFileURL(join(REPO_ROOT, 'lambdas', 'handlers', file)).href)) as { portFactories: readonly PortFactory[] };
+  it.each(Object.entries(TASK_HANDLER_FILES))(
+    '%s (%s) wires exactly the ports TASK_PORTS declares',
+    async (task, file) => {
+      const { portFactories } = (await import(
+        /* @vite-ignore */ pathToFileURL(join(REPO_ROOT, 'lambdas', 'handlers', file)).href
+      )) as { portFactories: readonly PortFactory[] };
 
-    expect(portFactories.flatMap((f) => f.provides).sort()).toEqual(handlerPorts(task as WorkflowTaskName).sort());
-  });
+      expect(portFactories.flatMap((f) => f.provides).sort()).toEqual(
+        handlerPorts(task as WorkflowTaskName).sort(),
+      );
+    },
+  );
 
   it('a port the handler did not wire fails with a PortNotWiredError that says where to add it', async () => {
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
     const ports = createAwsPorts('Plan', []);
 
-    await expect(ports.notifier.notify({ kind: 'report', subject: 's', body: 'b' })).rejects.toThrow(PortNotWiredError);
-    await expect(ports.targets!.instancesOfGroup('web-fleet')).rejects.toThrow('Plan: the targets port is not wired in its handler; add the factory that provides it');
+    await expect(
+      ports.notifier.notify({ kind: 'report', subject: 's', body: 'b' }),
+    ).rejects.toThrow(PortNotWiredError);
+    await expect(ports.targets!.instancesOfGroup('web-fleet')).rejects.toThrow(
+      'Plan: the targets port is not wired in its handler; add the factory that provides it',
+    );
   });
 });
 
@@ -120,11 +188,15 @@ describe('handler wiring checks', () => {
     const { createTaskHandler } = await import('../../../lambdas/handlers/task-handler.js');
     const { idempotentRetries } = await import('../../../lambdas/handlers/idempotency.js');
     const { runPlan } = await import('../../../lambdas/core/workflow/steps/plan.js');
-    expect(() => createTaskHandler('Plan', runPlan, { idempotency: idempotentRetries })).toThrow(/does not declare the idempotency port/);
+    expect(() => createTaskHandler('Plan', runPlan, { idempotency: idempotentRetries })).toThrow(
+      /does not declare the idempotency port/,
+    );
   });
 
   it('the catalogue rulebook (Intake, Plan) lists runbooks but refuses compiled patterns with the fix', async () => {
-    const { runbookCatalogPorts } = await import('../../../lambdas/handlers/ports/runbook-ports.js');
+    const { runbookCatalogPorts } = await import(
+      '../../../lambdas/handlers/ports/runbook-ports.js'
+    );
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
     const rulebook = runbookCatalogPorts.create(process.env).rulebook!;
 

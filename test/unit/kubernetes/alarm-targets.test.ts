@@ -3,26 +3,48 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
-  instanceIdFromProviderId, kubernetesLookupsFor, podBelongsToWorkload, resolveKubernetesAlarmTargets, type PodFacts,
+  instanceIdFromProviderId,
+  kubernetesLookupsFor,
+  podBelongsToWorkload,
+  resolveKubernetesAlarmTargets,
+  type PodFacts,
 } from '../../../lambdas/core/kubernetes/alarm-targets.js';
 
 /** The dimension maps of an alarm fixture, as EventBridge delivers them. */
 function dimensionsOf(file: string): Record<string, string>[] {
   const event = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/alarms', file), 'utf8'));
-  return event.detail.configuration.metrics.map((m: { metricStat: { metric: { dimensions: Record<string, string> } } }) => m.metricStat.metric.dimensions);
+  return event.detail.configuration.metrics.map(
+    (m: { metricStat: { metric: { dimensions: Record<string, string> } } }) =>
+      m.metricStat.metric.dimensions,
+  );
 }
 
 const N1 = 'ip-10-0-1-23.eu-west-1.compute.internal';
 const N2 = 'ip-10-0-2-45.eu-west-1.compute.internal';
 const pod = (name: string, extra: Partial<PodFacts> = {}): PodFacts => ({
-  cluster: 'shop-prod', namespace: 'shop', name, nodeName: N1, ownerKind: 'ReplicaSet', ownerName: name.replace(/-[a-z0-9]{5}$/, ''), phase: 'Running', ready: true, restarts: 0, ...extra,
+  cluster: 'shop-prod',
+  namespace: 'shop',
+  name,
+  nodeName: N1,
+  ownerKind: 'ReplicaSet',
+  ownerName: name.replace(/-[a-z0-9]{5}$/, ''),
+  phase: 'Running',
+  ready: true,
+  restarts: 0,
+  ...extra,
 });
 
 describe('providerID', () => {
   it('reads the instance of an EC2 node and nothing else', () => {
-    expect(instanceIdFromProviderId('aws:///eu-west-1a/i-0a1b2c3d4e5f60701')).toBe('i-0a1b2c3d4e5f60701');
-    expect(instanceIdFromProviderId('aws:///eu-west-1a/fargate-ip-10-0-1-9.eu-west-1.compute.internal')).toBeUndefined();
-    expect(instanceIdFromProviderId('aws:///eu-west-1a/i-0a1b2c3d4e5f60701; reboot')).toBeUndefined();
+    expect(instanceIdFromProviderId('aws:///eu-west-1a/i-0a1b2c3d4e5f60701')).toBe(
+      'i-0a1b2c3d4e5f60701',
+    );
+    expect(
+      instanceIdFromProviderId('aws:///eu-west-1a/fargate-ip-10-0-1-9.eu-west-1.compute.internal'),
+    ).toBeUndefined();
+    expect(
+      instanceIdFromProviderId('aws:///eu-west-1a/i-0a1b2c3d4e5f60701; reboot'),
+    ).toBeUndefined();
     expect(instanceIdFromProviderId('gce://project/zone/vm')).toBeUndefined();
     expect(instanceIdFromProviderId(undefined)).toBeUndefined();
   });
@@ -32,22 +54,50 @@ describe('node alarms', () => {
   it('takes the InstanceId dimension when Container Insights sends it (no lookup needed)', () => {
     const dims = dimensionsOf('eks-node-not-ready.json');
     expect(kubernetesLookupsFor(dims)).toEqual({ nodes: [], pods: [] });
-    expect(resolveKubernetesAlarmTargets(dims).targets).toEqual([{ kind: 'node', cluster: 'prod-eu', node: 'ip-10-0-12-34.eu-west-1.compute.internal', instanceId: 'i-03c4d5e6f7a8b9c0d' }]);
+    expect(resolveKubernetesAlarmTargets(dims).targets).toEqual([
+      {
+        kind: 'node',
+        cluster: 'prod-eu',
+        node: 'ip-10-0-12-34.eu-west-1.compute.internal',
+        instanceId: 'i-03c4d5e6f7a8b9c0d',
+      },
+    ]);
   });
 
   it('without InstanceId, asks for the node and resolves it through spec.providerID', () => {
     const dims = dimensionsOf('eks-node-filesystem-no-instance.json');
-    expect(kubernetesLookupsFor(dims)).toEqual({ nodes: [{ cluster: 'shop-prod', node: N1 }], pods: [] });
-    const r = resolveKubernetesAlarmTargets(dims, { nodes: [{ cluster: 'shop-prod', node: N1, providerID: 'aws:///eu-west-1a/i-0a1b2c3d4e5f60701' }] });
-    expect(r).toEqual({ targets: [{ kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }], unresolved: [] });
+    expect(kubernetesLookupsFor(dims)).toEqual({
+      nodes: [{ cluster: 'shop-prod', node: N1 }],
+      pods: [],
+    });
+    const r = resolveKubernetesAlarmTargets(dims, {
+      nodes: [
+        { cluster: 'shop-prod', node: N1, providerID: 'aws:///eu-west-1a/i-0a1b2c3d4e5f60701' },
+      ],
+    });
+    expect(r).toEqual({
+      targets: [
+        { kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' },
+      ],
+      unresolved: [],
+    });
   });
 
   it('keeps a node it could not read as an API-only target and says why it has no instance', () => {
-    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-node-filesystem-no-instance.json'), { nodes: [] });
+    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-node-filesystem-no-instance.json'), {
+      nodes: [],
+    });
     expect(r.targets).toEqual([{ kind: 'node', cluster: 'shop-prod', node: N1 }]);
-    expect(r.unresolved[0]!.reason).toMatch(/could not be read from cluster shop-prod: its instance id is unknown/);
-    const fargate = resolveKubernetesAlarmTargets(dimensionsOf('eks-node-filesystem-no-instance.json'), { nodes: [{ cluster: 'shop-prod', node: N1, providerID: 'aws:///eu-west-1a/fargate-x' }] });
-    expect(fargate.unresolved[0]!.reason).toMatch(/has no EC2 providerID \(aws:\/\/\/eu-west-1a\/fargate-x\)/);
+    expect(r.unresolved[0]!.reason).toMatch(
+      /could not be read from cluster shop-prod: its instance id is unknown/,
+    );
+    const fargate = resolveKubernetesAlarmTargets(
+      dimensionsOf('eks-node-filesystem-no-instance.json'),
+      { nodes: [{ cluster: 'shop-prod', node: N1, providerID: 'aws:///eu-west-1a/fargate-x' }] },
+    );
+    expect(fargate.unresolved[0]!.reason).toMatch(
+      /has no EC2 providerID \(aws:\/\/\/eu-west-1a\/fargate-x\)/,
+    );
   });
 });
 
@@ -65,40 +115,102 @@ describe('pod alarms', () => {
 
   it('a workload-level PodName resolves to its pods (least healthy first), each with its node and instance', () => {
     const dims = dimensionsOf('eks-pod-restarts-workload.json');
-    expect(kubernetesLookupsFor(dims)).toEqual({ nodes: [], pods: [{ cluster: 'shop-prod', namespace: 'shop', podName: 'reports' }] });
+    expect(kubernetesLookupsFor(dims)).toEqual({
+      nodes: [],
+      pods: [{ cluster: 'shop-prod', namespace: 'shop', podName: 'reports' }],
+    });
     const r = resolveKubernetesAlarmTargets(dims, { pods, nodes });
     expect(r.targets).toEqual([
-      { kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' },
-      { kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-a1b2c', node: N2, instanceId: 'i-0a1b2c3d4e5f60702' },
+      {
+        kind: 'pod',
+        cluster: 'shop-prod',
+        namespace: 'shop',
+        pod: 'reports-6f5d4c3b2-k7j6h',
+        node: N1,
+        instanceId: 'i-0a1b2c3d4e5f60701',
+      },
+      {
+        kind: 'pod',
+        cluster: 'shop-prod',
+        namespace: 'shop',
+        pod: 'reports-6f5d4c3b2-a1b2c',
+        node: N2,
+        instanceId: 'i-0a1b2c3d4e5f60702',
+      },
     ]);
   });
 
   it('FullPodName names exactly one pod', () => {
-    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-full-pod-name-restarts.json'), { pods, nodes });
-    expect(r.targets).toEqual([{ kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' }]);
+    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-full-pod-name-restarts.json'), {
+      pods,
+      nodes,
+    });
+    expect(r.targets).toEqual([
+      {
+        kind: 'pod',
+        cluster: 'shop-prod',
+        namespace: 'shop',
+        pod: 'web-6d5c4b3a2-aaaaa',
+        node: N1,
+        instanceId: 'i-0a1b2c3d4e5f60701',
+      },
+    ]);
   });
 
   it('a PodName that is a pod name (prefer_full_pod_name) is taken as is', () => {
-    const r = resolveKubernetesAlarmTargets([{ ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'web-6d5c4b3a2-aaaaa' }], { pods });
-    expect(r.targets).toEqual([{ kind: 'pod', cluster: 'shop-prod', namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa', node: N1 }]);
+    const r = resolveKubernetesAlarmTargets(
+      [{ ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'web-6d5c4b3a2-aaaaa' }],
+      { pods },
+    );
+    expect(r.targets).toEqual([
+      {
+        kind: 'pod',
+        cluster: 'shop-prod',
+        namespace: 'shop',
+        pod: 'web-6d5c4b3a2-aaaaa',
+        node: N1,
+      },
+    ]);
   });
 
   it('caps a big workload at the least healthy five', () => {
-    const many = Array.from({ length: 12 }, (_, i) => pod(`batch-7d6c5b4a3-p${String(i).padStart(4, '0')}`, { restarts: i }));
-    const r = resolveKubernetesAlarmTargets([{ ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'batch' }], { pods: many });
-    expect(r.targets.map((t) => (t.kind === 'pod' ? t.pod : '')).map((n) => n.slice(-2))).toEqual(['11', '10', '09', '08', '07']);
+    const many = Array.from({ length: 12 }, (_, i) =>
+      pod(`batch-7d6c5b4a3-p${String(i).padStart(4, '0')}`, { restarts: i }),
+    );
+    const r = resolveKubernetesAlarmTargets(
+      [{ ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'batch' }],
+      { pods: many },
+    );
+    expect(r.targets.map((t) => (t.kind === 'pod' ? t.pod : '')).map((n) => n.slice(-2))).toEqual([
+      '11',
+      '10',
+      '09',
+      '08',
+      '07',
+    ]);
   });
 
   it('reports a pod alarm whose pods are gone or unreadable, never a guess', () => {
-    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-pod-restarts-workload.json'), { pods: [] });
+    const r = resolveKubernetesAlarmTargets(dimensionsOf('eks-pod-restarts-workload.json'), {
+      pods: [],
+    });
     expect(r.targets).toEqual([]);
-    expect(r.unresolved[0]!.reason).toBe('no pod named or owned by workload reports in shop-prod/shop (gone, or not readable)');
+    expect(r.unresolved[0]!.reason).toBe(
+      'no pod named or owned by workload reports in shop-prod/shop (gone, or not readable)',
+    );
   });
 
   it('workload ownership: DaemonSet by name, ReplicaSet by name plus hash, never a longer workload name', () => {
-    expect(podBelongsToWorkload(pod('aws-node-b7x2k', { ownerKind: 'DaemonSet', ownerName: 'aws-node' }), 'aws-node')).toBe(true);
+    expect(
+      podBelongsToWorkload(
+        pod('aws-node-b7x2k', { ownerKind: 'DaemonSet', ownerName: 'aws-node' }),
+        'aws-node',
+      ),
+    ).toBe(true);
     expect(podBelongsToWorkload(pod('reports-api-7c8d9e0f1-zz9yy'), 'reports')).toBe(false);
-    expect(podBelongsToWorkload(pod('x', { ownerKind: undefined, ownerName: undefined }), 'x')).toBe(false);
+    expect(
+      podBelongsToWorkload(pod('x', { ownerKind: undefined, ownerName: undefined }), 'x'),
+    ).toBe(false);
   });
 });
 
@@ -124,7 +236,10 @@ describe('untrusted and unusable dimension sets', () => {
   it('stays linear on a long hostile value', () => {
     const long = `${'a-'.repeat(50_000)}!`;
     const started = performance.now();
-    resolveKubernetesAlarmTargets([{ ClusterName: 'prod', NodeName: long }, { ClusterName: 'prod', Namespace: 'shop', PodName: long }]);
+    resolveKubernetesAlarmTargets([
+      { ClusterName: 'prod', NodeName: long },
+      { ClusterName: 'prod', Namespace: 'shop', PodName: long },
+    ]);
     expect(performance.now() - started).toBeLessThan(200);
   });
 });

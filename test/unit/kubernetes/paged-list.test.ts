@@ -13,9 +13,15 @@ function pager(n: number, options: { expireOnce?: boolean; alwaysExpire?: boolea
       throw new ApiException(410, 'Expired', { kind: 'Status', reason: 'Expired', code: 410 }, {});
     }
     const start = o._continue ? Number(o._continue) : 0;
-    const items = Array.from({ length: Math.max(0, Math.min(o.limit, n - start)) }, (_, i) => start + i);
+    const items = Array.from(
+      { length: Math.max(0, Math.min(o.limit, n - start)) },
+      (_, i) => start + i,
+    );
     const next = start + items.length;
-    return { items, metadata: next < n ? { _continue: String(next), remainingItemCount: n - next } : {} };
+    return {
+      items,
+      metadata: next < n ? { _continue: String(next), remainingItemCount: n - next } : {},
+    };
   };
   return { calls, fetchPage };
 }
@@ -25,7 +31,11 @@ describe('listAllPages', () => {
     const p = pager(7);
     const list = await listAllPages(p.fetchPage, { pageSize: 3 });
     expect(list).toEqual({ items: [0, 1, 2, 3, 4, 5, 6] });
-    expect(p.calls).toEqual([{ limit: 3 }, { limit: 3, _continue: '3' }, { limit: 3, _continue: '6' }]);
+    expect(p.calls).toEqual([
+      { limit: 3 },
+      { limit: 3, _continue: '3' },
+      { limit: 3, _continue: '6' },
+    ]);
   });
 
   it('stops at maxItems and says how many were not read', async () => {
@@ -46,6 +56,8 @@ describe('listAllPages', () => {
   });
 
   it('gives up with the error when the token keeps expiring', async () => {
-    await expect(listAllPages(pager(5, { alwaysExpire: true }).fetchPage, { pageSize: 2 })).rejects.toMatchObject({ code: 410 });
+    await expect(
+      listAllPages(pager(5, { alwaysExpire: true }).fetchPage, { pageSize: 2 }),
+    ).rejects.toMatchObject({ code: 410 });
   });
 });

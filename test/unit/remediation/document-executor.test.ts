@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { documentExecutor } from '../../../lambdas/core/remediation/document-executor.js';
-import type { CommandRequest, CommandResult, CommandRunner } from '../../../lambdas/core/workflow/ports.js';
+import type {
+  CommandRequest,
+  CommandResult,
+  CommandRunner,
+} from '../../../lambdas/core/workflow/ports.js';
 import type { PlannedStep } from '../../../lambdas/core/workflow/model.js';
 
 const clock = { now: () => new Date() };
 
 /** A runner whose every command takes `ms` of real time, recording how many ran at once. */
-function slowRunner(ms: number): CommandRunner & { maxConcurrent: number; requests: CommandRequest[] } {
+function slowRunner(
+  ms: number,
+): CommandRunner & { maxConcurrent: number; requests: CommandRequest[] } {
   let running = 0;
   const runner = {
     maxConcurrent: 0,
@@ -17,7 +23,14 @@ function slowRunner(ms: number): CommandRunner & { maxConcurrent: number; reques
       runner.maxConcurrent = Math.max(runner.maxConcurrent, running);
       await new Promise((r) => setTimeout(r, ms));
       running--;
-      return request.targets.map((target) => ({ target, status: 'Success' as const, exitCode: 0, stdout: 'done', stderr: '', commandId: `c-${request.parameters.olderThanHours}` }));
+      return request.targets.map((target) => ({
+        target,
+        status: 'Success' as const,
+        exitCode: 0,
+        stdout: 'done',
+        stderr: '',
+        commandId: `c-${request.parameters.olderThanHours}`,
+      }));
     },
   };
   return runner;
@@ -26,7 +39,13 @@ function slowRunner(ms: number): CommandRunner & { maxConcurrent: number; reques
 describe('documentExecutor', () => {
   it('sends the parameter groups of a step all at once, so their waits overlap instead of adding up past the Task timeout', async () => {
     const step: PlannedStep = {
-      index: 0, action: 'docker-prune-images', title: 'prune', actionTarget: 'docker-host', risk: 'safe', mutates: true, document: 'Paramedic-DockerPruneImages',
+      index: 0,
+      action: 'docker-prune-images',
+      title: 'prune',
+      actionTarget: 'docker-host',
+      risk: 'safe',
+      mutates: true,
+      document: 'Paramedic-DockerPruneImages',
       invocations: [
         { target: 'i-1', parameters: { olderThanHours: '24' } },
         { target: 'i-2', parameters: { olderThanHours: '48' } },
@@ -40,6 +59,11 @@ describe('documentExecutor', () => {
 
     expect(runner.requests).toHaveLength(3);
     expect(runner.maxConcurrent).toBe(3);
-    expect(outcomes.map((o) => [o.target, o.status, o.commandId])).toEqual([['i-1', 'succeeded', 'c-24'], ['i-3', 'succeeded', 'c-24'], ['i-2', 'succeeded', 'c-48'], ['i-4', 'succeeded', 'c-72']]);
+    expect(outcomes.map((o) => [o.target, o.status, o.commandId])).toEqual([
+      ['i-1', 'succeeded', 'c-24'],
+      ['i-3', 'succeeded', 'c-24'],
+      ['i-2', 'succeeded', 'c-48'],
+      ['i-4', 'succeeded', 'c-72'],
+    ]);
   });
 });

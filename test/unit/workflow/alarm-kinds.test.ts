@@ -6,7 +6,12 @@ import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-sto
 import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { normalizeAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
-import { alarmsInRule, compositeDimensions, MAX_CHILD_ALARMS, MAX_COMPOSITE_DEPTH } from '../../../lambdas/core/workflow/composite-alarm.js';
+import {
+  alarmsInRule,
+  compositeDimensions,
+  MAX_CHILD_ALARMS,
+  MAX_COMPOSITE_DEPTH,
+} from '../../../lambdas/core/workflow/composite-alarm.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
 import { alarmDedupeKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { queryDimensions } from '../../../lambdas/core/workflow/metrics-insights-query.js';
@@ -14,34 +19,76 @@ import type { AlarmReading, AlarmStateReader } from '../../../lambdas/core/workf
 import { runIntake } from '../../../lambdas/core/workflow/steps/intake.js';
 import { alarmEventTargets } from '../../../lambdas/core/workflow/targets.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** CloudWatch as DescribeAlarms would answer, by alarm name (the adapter is tested over the SDK elsewhere). */
-const describing = (alarms: Record<string, AlarmReading>): AlarmStateReader & { reads: string[] } => {
+const describing = (
+  alarms: Record<string, AlarmReading>,
+): AlarmStateReader & { reads: string[] } => {
   const reads: string[] = [];
-  return { reads, readAlarm: async (name) => { reads.push(name); return alarms[name]; } };
+  return {
+    reads,
+    readAlarm: async (name) => {
+      reads.push(name);
+      return alarms[name];
+    },
+  };
 };
 
 describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
-  it('an alarm on one instance\'s query names that instance', () => {
-    expect(alarmEventTargets(fixture('ec2-metrics-insights-instance.json'))).toEqual([{ kind: 'instance', instanceId: 'i-0a1b2c3d4e5f60718', platform: 'docker' }]);
+  it("an alarm on one instance's query names that instance", () => {
+    expect(alarmEventTargets(fixture('ec2-metrics-insights-instance.json'))).toEqual([
+      { kind: 'instance', instanceId: 'i-0a1b2c3d4e5f60718', platform: 'docker' },
+    ]);
   });
 
   it('a GROUP BY alarm over the fleet names no target, and says so', () => {
     const alarm = normalizeAlarmEvent(fixture('ec2-metrics-insights-group-by.json'));
     expect(alarm.dimensions).toEqual([]);
-    expect(alarm.unresolvedQueries).toEqual([{ query: expect.stringContaining('GROUP BY InstanceId'), reason: expect.stringMatching(/GROUP BY.*names no single target/) }]);
+    expect(alarm.unresolvedQueries).toEqual([
+      {
+        query: expect.stringContaining('GROUP BY InstanceId'),
+        reason: expect.stringMatching(/GROUP BY.*names no single target/),
+      },
+    ]);
   });
 
   it.each([
-    ['AND-joined equalities', "SELECT AVG(node_cpu_utilization) FROM SCHEMA(ContainerInsights, ClusterName, NodeName) WHERE ClusterName = 'prod' AND NodeName = 'ip-10-0-1-23.ec2.internal' GROUP BY NodeName", { dimensions: { ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' } }],
-    ['a quoted dimension name and a doubled quote', "SELECT MAX(x) FROM y WHERE \"AutoScalingGroupName\" = 'web''s'", { dimensions: { AutoScalingGroupName: "web's" } }],
-    ['OR', "SELECT MAX(x) FROM y WHERE InstanceId = 'i-0a1b2c3d4e5f60718' OR InstanceId = 'i-0a1b2c3d4e5f60719'", { reason: expect.stringContaining('joined by AND') }],
-    ['!=', "SELECT MAX(x) FROM y WHERE InstanceId != 'i-0a1b2c3d4e5f60718'", { reason: expect.stringContaining('joined by AND') }],
-    ['an unterminated quote', "SELECT MAX(x) FROM y WHERE InstanceId = 'i-0a1b", { reason: expect.stringContaining('unterminated') }],
-    ['no WHERE', 'SELECT MAX(x) FROM y', { reason: expect.stringContaining('names no single target') }],
+    [
+      'AND-joined equalities',
+      "SELECT AVG(node_cpu_utilization) FROM SCHEMA(ContainerInsights, ClusterName, NodeName) WHERE ClusterName = 'prod' AND NodeName = 'ip-10-0-1-23.ec2.internal' GROUP BY NodeName",
+      { dimensions: { ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' } },
+    ],
+    [
+      'a quoted dimension name and a doubled quote',
+      "SELECT MAX(x) FROM y WHERE \"AutoScalingGroupName\" = 'web''s'",
+      { dimensions: { AutoScalingGroupName: "web's" } },
+    ],
+    [
+      'OR',
+      "SELECT MAX(x) FROM y WHERE InstanceId = 'i-0a1b2c3d4e5f60718' OR InstanceId = 'i-0a1b2c3d4e5f60719'",
+      { reason: expect.stringContaining('joined by AND') },
+    ],
+    [
+      '!=',
+      "SELECT MAX(x) FROM y WHERE InstanceId != 'i-0a1b2c3d4e5f60718'",
+      { reason: expect.stringContaining('joined by AND') },
+    ],
+    [
+      'an unterminated quote',
+      "SELECT MAX(x) FROM y WHERE InstanceId = 'i-0a1b",
+      { reason: expect.stringContaining('unterminated') },
+    ],
+    [
+      'no WHERE',
+      'SELECT MAX(x) FROM y',
+      { reason: expect.stringContaining('names no single target') },
+    ],
   ])('%s', (_what, query, expected) => {
     expect(queryDimensions(query)).toEqual(expected);
   });
@@ -50,47 +97,94 @@ describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
     const hostile = `SELECT MAX(x) FROM y WHERE ${"a = 'b' AND ".repeat(180)}`;
     const start = process.cpuUsage();
     for (let i = 0; i < 200; i++) queryDimensions(hostile);
-    expect((process.cpuUsage(start).user) / 1000).toBeLessThan(2000);
+    expect(process.cpuUsage(start).user / 1000).toBeLessThan(2000);
   });
 });
 
 describe('composite alarms: targets from the children the rule waits on in ALARM', () => {
   it('reads the ALARM(...) arguments: quoted names, ARNs; OK(...) and names ending in ALARM are not children', () => {
-    expect(alarmsInRule('ALARM("disk high") OR ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high) AND NOT OK(maint) OR MY_ALARM(x) OR INSUFFICIENT_DATA(y) OR ALARM( spaced )'))
-      .toEqual(['disk high', 'cpu-high', 'spaced']);
-    expect(alarmsInRule(fixture('ec2-docker-hosts-composite.json').detail.configuration.alarmRule)).toEqual(['paramedic-docker-disk-child', 'paramedic-docker-health-child']);
+    expect(
+      alarmsInRule(
+        'ALARM("disk high") OR ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high) AND NOT OK(maint) OR MY_ALARM(x) OR INSUFFICIENT_DATA(y) OR ALARM( spaced )',
+      ),
+    ).toEqual(['disk high', 'cpu-high', 'spaced']);
+    expect(
+      alarmsInRule(fixture('ec2-docker-hosts-composite.json').detail.configuration.alarmRule),
+    ).toEqual(['paramedic-docker-disk-child', 'paramedic-docker-health-child']);
   });
 
   it('reads a hostile rule in linear time', () => {
     const hostile = 'ALARM('.repeat(1700) + ')';
     const start = process.cpuUsage();
     for (let i = 0; i < 200; i++) alarmsInRule(hostile);
-    expect((process.cpuUsage(start).user) / 1000).toBeLessThan(2000);
+    expect(process.cpuUsage(start).user / 1000).toBeLessThan(2000);
   });
 
   it('takes the dimensions of the children in ALARM', async () => {
-    const alarms = describing({ a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] }, b: { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] } });
-    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms)).toEqual({ dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }], unresolved: [] });
+    const alarms = describing({
+      a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
+      b: { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] },
+    });
+    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms)).toEqual({
+      dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }],
+      unresolved: [],
+    });
   });
 
   it('follows nested composites to a bounded depth, says which child is missing and stops at the child limit', async () => {
     const leaf = { state: 'ALARM', dimensions: [{ InstanceId: 'i-0ccccccccccccccc1' }] };
     expect(MAX_COMPOSITE_DEPTH).toBe(3);
     // Three levels (two composites, then the metric alarm) are followed.
-    expect((await compositeDimensions('ALARM(top)', describing({ top: { state: 'ALARM', alarmRule: 'ALARM(mid)' }, mid: { state: 'ALARM', alarmRule: 'ALARM(leaf)' }, leaf }))).dimensions).toEqual(leaf.dimensions);
+    expect(
+      (
+        await compositeDimensions(
+          'ALARM(top)',
+          describing({
+            top: { state: 'ALARM', alarmRule: 'ALARM(mid)' },
+            mid: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
+            leaf,
+          }),
+        )
+      ).dimensions,
+    ).toEqual(leaf.dimensions);
     // A fourth is not.
-    const deep = await compositeDimensions('ALARM(top)', describing({ top: { state: 'ALARM', alarmRule: 'ALARM(mid)' }, mid: { state: 'ALARM', alarmRule: 'ALARM(low)' }, low: { state: 'ALARM', alarmRule: 'ALARM(leaf)' }, leaf }));
+    const deep = await compositeDimensions(
+      'ALARM(top)',
+      describing({
+        top: { state: 'ALARM', alarmRule: 'ALARM(mid)' },
+        mid: { state: 'ALARM', alarmRule: 'ALARM(low)' },
+        low: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
+        leaf,
+      }),
+    );
     expect(deep.dimensions).toEqual([]);
-    expect(deep.unresolved).toEqual([{ dimensions: {}, reason: expect.stringContaining('low nests composites deeper than 3') }]);
-    expect(await compositeDimensions('ALARM(gone)', describing({}))).toEqual({ dimensions: [], unresolved: [{ dimensions: {}, reason: 'composite alarm: child alarm gone does not exist' }] });
+    expect(deep.unresolved).toEqual([
+      { dimensions: {}, reason: expect.stringContaining('low nests composites deeper than 3') },
+    ]);
+    expect(await compositeDimensions('ALARM(gone)', describing({}))).toEqual({
+      dimensions: [],
+      unresolved: [{ dimensions: {}, reason: 'composite alarm: child alarm gone does not exist' }],
+    });
     const many = describing({});
-    const wide = await compositeDimensions(Array.from({ length: 50 }, (_, i) => `ALARM(c${i})`).join(' OR '), many);
+    const wide = await compositeDimensions(
+      Array.from({ length: 50 }, (_, i) => `ALARM(c${i})`).join(' OR '),
+      many,
+    );
     expect(many.reads).toHaveLength(MAX_CHILD_ALARMS);
-    expect(wide.unresolved.filter((u) => u.reason.includes(`more than ${MAX_CHILD_ALARMS} child alarms; c20 and the rest were not read`))).toHaveLength(1);
+    expect(
+      wide.unresolved.filter((u) =>
+        u.reason.includes(
+          `more than ${MAX_CHILD_ALARMS} child alarms; c20 and the rest were not read`,
+        ),
+      ),
+    ).toHaveLength(1);
   });
 
   it('without CloudWatch access (a local run) the rule is recorded as unresolved, not guessed', async () => {
-    expect(await compositeDimensions('ALARM(a)', undefined)).toEqual({ dimensions: [], unresolved: [{ dimensions: {}, reason: expect.stringContaining('cannot be read here') }] });
+    expect(await compositeDimensions('ALARM(a)', undefined)).toEqual({
+      dimensions: [],
+      unresolved: [{ dimensions: {}, reason: expect.stringContaining('cannot be read here') }],
+    });
   });
 });
 
@@ -99,27 +193,62 @@ describe('Intake with composite and suppressed alarms', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paramedic-alarm-kinds-'));
     dirs.push(dir);
     const clock = { now: () => new Date('2026-11-23T09:08:00Z') };
-    return { clock, audit: new LocalAuditStore(dir), state: new LocalStateStore(dir, clock), rulebook: { runbooks: [] } as never, config: resolveWorkflowConfig() };
+    return {
+      clock,
+      audit: new LocalAuditStore(dir),
+      state: new LocalStateStore(dir, clock),
+      rulebook: { runbooks: [] } as never,
+      config: resolveWorkflowConfig(),
+    };
   };
 
   it('a composite alarm targets its children in ALARM through the alarms port', async () => {
     const p = ports();
-    const alarms = describing({ 'paramedic-docker-disk-child': { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] }, 'paramedic-docker-health-child': { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] } });
-    const result = await runIntake({ executionId: 'exec-c', state: fixture('ec2-docker-hosts-composite.json') }, { ...p, alarms }, p.clock);
+    const alarms = describing({
+      'paramedic-docker-disk-child': {
+        state: 'ALARM',
+        dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }],
+      },
+      'paramedic-docker-health-child': {
+        state: 'OK',
+        dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }],
+      },
+    });
+    const result = await runIntake(
+      { executionId: 'exec-c', state: fixture('ec2-docker-hosts-composite.json') },
+      { ...p, alarms },
+      p.clock,
+    );
     expect(result.targets.map((t) => t.id)).toEqual(['i-0bbbbbbbbbbbbbbb1']);
     const [triggered] = await p.audit.execution('exec-c');
-    expect(triggered).toMatchObject({ type: 'triggered', data: { dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] } });
+    expect(triggered).toMatchObject({
+      type: 'triggered',
+      data: { dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
+    });
   });
 
   it('a suppressed composite alarm is recorded as skipped and stops, without claiming the alarm', async () => {
     const p = ports();
     const event = fixture('ec2-docker-hosts-composite-suppressed.json');
     const alarms = describing({});
-    const result = await runIntake({ executionId: 'exec-s', state: event }, { ...p, alarms }, p.clock);
+    const result = await runIntake(
+      { executionId: 'exec-s', state: event },
+      { ...p, alarms },
+      p.clock,
+    );
     expect(result).toMatchObject({ duplicate: true, targets: [] });
     expect(alarms.reads).toEqual([]);
     const trail = await p.audit.execution('exec-s');
-    expect(trail).toEqual([expect.objectContaining({ type: 'triggered', outcome: 'skipped', data: expect.objectContaining({ suppressed: 'WaitPeriod', summary: expect.stringContaining('actions suppressed (WaitPeriod)') }) })]);
+    expect(trail).toEqual([
+      expect.objectContaining({
+        type: 'triggered',
+        outcome: 'skipped',
+        data: expect.objectContaining({
+          suppressed: 'WaitPeriod',
+          summary: expect.stringContaining('actions suppressed (WaitPeriod)'),
+        }),
+      }),
+    ]);
     expect(await p.state.get(alarmDedupeKey(normalizeAlarmEvent(event)))).toBeUndefined();
   });
 });

@@ -11,9 +11,23 @@ import { normalizeAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const alarm = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'integration', 'workflow', 'fixtures', 'alarm-state-change-instance.json'), 'utf8'));
+const alarm = JSON.parse(
+  readFileSync(
+    join(
+      REPO_ROOT,
+      'test',
+      'integration',
+      'workflow',
+      'fixtures',
+      'alarm-state-change-instance.json',
+    ),
+    'utf8',
+  ),
+);
 
 describe('Intake that fails after claiming the alarm', () => {
   it('releases the claim, so the redelivered alarm is handled instead of being taken for a duplicate', async () => {
@@ -21,10 +35,23 @@ describe('Intake that fails after claiming the alarm', () => {
     dirs.push(dir);
     const clock = { now: () => new Date() };
     const state = new LocalStateStore(dir, clock);
-    const failingAudit = { append: async () => { throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }); } } as never;
-    const ports = { audit: failingAudit, state, rulebook: { runbooks: [] } as never, config: resolveWorkflowConfig() };
+    const failingAudit = {
+      append: async () => {
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      },
+    } as never;
+    const ports = {
+      audit: failingAudit,
+      state,
+      rulebook: { runbooks: [] } as never,
+      config: resolveWorkflowConfig(),
+    };
 
-    await expect(runIntake({ executionId: 'exec-1', state: alarm } as never, ports, clock)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    await expect(
+      runIntake({ executionId: 'exec-1', state: alarm } as never, ports, clock),
+    ).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
 
     expect(await state.get(alarmDedupeKey(normalizeAlarmEvent(alarm)))).toBeUndefined();
   });

@@ -5,13 +5,23 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CancelCommandCommand, GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  CancelCommandCommand,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 import { unfinishedReason } from '../../../lambdas/core/collection/command-wait.js';
 import { collectFromWait } from '../../../lambdas/core/workflow/evidence-collection.js';
 import type { Target } from '../../../lambdas/core/workflow/model.js';
 import type { EvidenceStore, StateStore } from '../../../lambdas/core/workflow/ports.js';
-import { commandWaitsInState, readWaitedResults, sendAndRegister } from '../../../lambdas/core/workflow/waited-commands.js';
+import {
+  commandWaitsInState,
+  readWaitedResults,
+  sendAndRegister,
+} from '../../../lambdas/core/workflow/waited-commands.js';
 
 const ssm = mockClient(SSMClient);
 /** Every command's full output, as SSM writes it to the bucket. */
@@ -22,36 +32,82 @@ const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
 
 function memoryState(): StateStore {
   const items = new Map<string, Record<string, unknown>>();
-  return { putIfAbsent: async (k, v) => { if (items.has(k)) return false; items.set(k, v); return true; }, get: async (k) => items.get(k), put: async (k, v) => { items.set(k, v); } };
+  return {
+    putIfAbsent: async (k, v) => {
+      if (items.has(k)) return false;
+      items.set(k, v);
+      return true;
+    },
+    get: async (k) => items.get(k),
+    put: async (k, v) => {
+      items.set(k, v);
+    },
+  };
 }
 
 /** Every host has finished except `running`. */
 function fleet(running: ReadonlySet<string>) {
   let seq = 0;
   const sent = new Map<string, string[]>();
-  ssm.on(SendCommandCommand).callsFake(async (input) => { const id = `c-${++seq}`; sent.set(id, input.InstanceIds); return { Command: { CommandId: id } }; });
+  ssm.on(SendCommandCommand).callsFake(async (input) => {
+    const id = `c-${++seq}`;
+    sent.set(id, input.InstanceIds);
+    return { Command: { CommandId: id } };
+  });
   ssm.on(ListCommandInvocationsCommand).callsFake(async (input) => ({
     CommandInvocations: sent.get(input.CommandId)!.map((id) => {
       const s = running.has(id) ? 'InProgress' : 'Success';
-      return { InstanceId: id, Status: s, StatusDetails: s, CommandPlugins: [{ ResponseCode: 0, StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout` }] };
+      return {
+        InstanceId: id,
+        Status: s,
+        StatusDetails: s,
+        CommandPlugins: [
+          {
+            ResponseCode: 0,
+            StandardOutputUrl: `https://s3.us-east-1.amazonaws.com/evidence/ssm-output/${input.CommandId}/${id}/stdout`,
+          },
+        ],
+      };
     }),
   }));
   ssm.on(CancelCommandCommand).resolves({});
 }
 
-beforeEach(() => { ssm.reset(); });
+beforeEach(() => {
+  ssm.reset();
+});
 
 function ports() {
-  const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), { outputBucket: 'evidence', s3 });
+  const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
+    outputBucket: 'evidence',
+    s3,
+  });
   const state = memoryState();
-  return { commands: runner, deferredCommands: runner, commandWaits: commandWaitsInState(state), state };
+  return {
+    commands: runner,
+    deferredCommands: runner,
+    commandWaits: commandWaitsInState(state),
+    state,
+  };
 }
 
 describe('sending without waiting', () => {
   it('costs one SendCommand per 50 targets and no list or get; the Task keeps waiting', async () => {
     fleet(new Set());
     const p = ports();
-    const sent = await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(120), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 });
+    const sent = await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(120),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 },
+    );
 
     expect(sent).toEqual({ waiting: true, commands: 3 });
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(3);
@@ -63,16 +119,41 @@ describe('sending without waiting', () => {
 describe('a runner that runs to completion (the local one)', () => {
   it('the send Task resolves its own wait: its result is the outcome, and the read returns what ran', async () => {
     const ran: string[][] = [];
-    const local = { run: async (r: { targets: readonly string[] }) => { ran.push([...r.targets]); return r.targets.map((target) => ({ target, status: 'Success' as const, exitCode: 0, stdout: '{}', stderr: '' })); } };
+    const local = {
+      run: async (r: { targets: readonly string[] }) => {
+        ran.push([...r.targets]);
+        return r.targets.map((target) => ({
+          target,
+          status: 'Success' as const,
+          exitCode: 0,
+          stdout: '{}',
+          stderr: '',
+        }));
+      },
+    };
     const state = memoryState();
     const p = { commands: local, state };
 
-    const sent = await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(3), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 });
+    const sent = await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(3),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 },
+    );
     const [read] = await readWaitedResults(p, EXECUTION, 'triage', 'x');
 
     expect(sent).toEqual({ phase: 'triage', commands: 0, resumedBy: 'sender' });
     expect(ran).toEqual([ids(3)]);
-    expect(read!.results.map((r) => [r.target, r.status])).toEqual(ids(3).map((t) => [t, 'Success']));
+    expect(read!.results.map((r) => [r.target, r.status])).toEqual(
+      ids(3).map((t) => [t, 'Success']),
+    );
   });
 });
 
@@ -80,8 +161,25 @@ describe('reading after the wait', () => {
   it('reads each command once and keeps every target in the order sent', async () => {
     fleet(new Set());
     const p = ports();
-    await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(120), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 });
-    const [read] = await readWaitedResults(p, EXECUTION, 'triage', unfinishedReason({ phase: 'triage' }));
+    await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(120),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
+    );
+    const [read] = await readWaitedResults(
+      p,
+      EXECUTION,
+      'triage',
+      unfinishedReason({ phase: 'triage' }),
+    );
 
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(3);
     expect(read!.results.map((r) => r.target)).toEqual(ids(120));
@@ -95,20 +193,51 @@ describe('reading after the wait', () => {
     const p = ports();
     const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
     const stored: string[] = [];
-    const evidence: EvidenceStore = { put: async (key) => { stored.push(key); return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 }; }, get: async () => { throw new Error('not read here'); } };
-    await sendAndRegister(p, clock, [{ document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(120), timeoutSeconds: 600 }], { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 });
+    const evidence: EvidenceStore = {
+      put: async (key) => {
+        stored.push(key);
+        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
+      },
+      get: async () => {
+        throw new Error('not read here');
+      },
+    };
+    await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(120),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 },
+    );
 
-    const result = await collectFromWait({ ...p, evidence, config: { collectTimeoutSeconds: 600 } }, EXECUTION, 'triage', targets, clock, {}, unfinishedReason({ Error: 'States.Timeout', Cause: 'timed out' }));
+    const result = await collectFromWait(
+      { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
+      EXECUTION,
+      'triage',
+      targets,
+      clock,
+      {},
+      unfinishedReason({ Error: 'States.Timeout', Cause: 'timed out' }),
+    );
 
     const cancels = ssm.commandCalls(CancelCommandCommand).map((c) => c.args[0].input);
     expect(cancels).toEqual([{ CommandId: 'c-3', InstanceIds: [...stuck] }]);
     const timedOut = result.evidence.filter((e) => e.status === 'TimedOut');
     expect(timedOut.map((e) => e.target)).toEqual([...stuck]);
-    for (const e of timedOut) expect(e.error).toMatch(/no completion event before the wait timed out.*CancelCommand sent/);
+    for (const e of timedOut)
+      expect(e.error).toMatch(/no completion event before the wait timed out.*CancelCommand sent/);
     expect(result.evidence).toHaveLength(120);
   });
 
   it('a phase whose send Task never ran is an error that says so', async () => {
-    await expect(readWaitedResults(ports(), EXECUTION, 'verify', 'x')).rejects.toThrow(/no commands were registered for the verify phase/);
+    await expect(readWaitedResults(ports(), EXECUTION, 'verify', 'x')).rejects.toThrow(
+      /no commands were registered for the verify phase/,
+    );
   });
 });

@@ -17,17 +17,32 @@ export const diskUsage: FactExtractor = {
       }
       if (!kind) return;
       const tokens = line.trim().split(/\s+/).filter(Boolean);
-      if (tokens.length === 0) { kind = null; return; }
+      if (tokens.length === 0) {
+        kind = null;
+        return;
+      }
       // df without -P wraps a long device name onto its own line.
-      if (tokens.length === 1 && !tokens[0]!.endsWith('%')) { pendingName = tokens[0]!; return; }
+      if (tokens.length === 1 && !tokens[0]!.endsWith('%')) {
+        pendingName = tokens[0]!;
+        return;
+      }
       const pct = tokens.findIndex((t) => /^\d{1,3}%$/.test(t));
       if (pct < 1) return;
       const usePercent = Number(tokens[pct]!.slice(0, -1));
       const filesystem = pendingName ?? tokens[0]!;
       pendingName = null;
       facts.push({
-        kind: 'disk.usage', section, line: lineNo, text: clip(line),
-        fields: { filesystem, mount: tokens.slice(pct + 1).join(' ') || null, usePercent, type: kind, avail: tokens[pct - 1] ?? null },
+        kind: 'disk.usage',
+        section,
+        line: lineNo,
+        text: clip(line),
+        fields: {
+          filesystem,
+          mount: tokens.slice(pct + 1).join(' ') || null,
+          usePercent,
+          type: kind,
+          avail: tokens[pct - 1] ?? null,
+        },
       });
     });
     return facts;

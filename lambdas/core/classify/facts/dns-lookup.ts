@@ -12,25 +12,47 @@ const FORMS: readonly [RegExp, number, number][] = [
 ];
 
 const ANSWERS: readonly [RegExp, string][] = [
-  [/no such host|ENOTFOUND|NXDOMAIN|Host not found/i, 'nxdomain'], [/misbehaving|SERVFAIL|Server failure/i, 'servfail'],
-  [/refused/i, 'refused'], [/timeout|timed out|EAI_AGAIN|Temporary failure/i, 'timeout'],
+  [/no such host|ENOTFOUND|NXDOMAIN|Host not found/i, 'nxdomain'],
+  [/misbehaving|SERVFAIL|Server failure/i, 'servfail'],
+  [/refused/i, 'refused'],
+  [/timeout|timed out|EAI_AGAIN|Temporary failure/i, 'timeout'],
 ];
 
 /** Whose name it is: the cluster's, an image registry's, a cloud provider API's, or anyone else's. */
 export function nameScope(host: string): string {
   const h = host.toLowerCase();
-  if (/\.(svc|cluster\.local)$|\.svc\.|^kubernetes(\.default)?$|^[a-z0-9-]+$/.test(h)) return 'cluster';
-  if (/(^|\.)dkr\.ecr\.|(^|\.)(docker\.io|gcr\.io|pkg\.dev|azurecr\.io|quay\.io|ghcr\.io|public\.ecr\.aws)$/.test(h)) return 'registry';
-  return /\.(amazonaws\.com(\.cn)?|api\.aws|googleapis\.com|azure\.com|windows\.net)$/.test(h) ? 'provider' : 'other';
+  if (/\.(svc|cluster\.local)$|\.svc\.|^kubernetes(\.default)?$|^[a-z0-9-]+$/.test(h))
+    return 'cluster';
+  if (
+    /(^|\.)dkr\.ecr\.|(^|\.)(docker\.io|gcr\.io|pkg\.dev|azurecr\.io|quay\.io|ghcr\.io|public\.ecr\.aws)$/.test(
+      h,
+    )
+  )
+    return 'registry';
+  return /\.(amazonaws\.com(\.cn)?|api\.aws|googleapis\.com|azure\.com|windows\.net)$/.test(h)
+    ? 'provider'
+    : 'other';
 }
 
 /** Adds the lookup `line` shows, if it shows one; whether it did. Evidence quotes the first line as written. */
-function pushLookup(facts: Fact[], section: string, line: string, lineNo: number, shown = line): boolean {
+function pushLookup(
+  facts: Fact[],
+  section: string,
+  line: string,
+  lineNo: number,
+  shown = line,
+): boolean {
   for (const [form, hostGroup, answerGroup] of FORMS) {
     const m = form.exec(line);
     if (!m) continue;
     const answer = ANSWERS.find(([re]) => re.test(m[answerGroup]!))?.[1] ?? 'unknown';
-    facts.push({ kind: 'dns.lookup', section, line: lineNo, text: clip(shown.trim()), fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer } });
+    facts.push({
+      kind: 'dns.lookup',
+      section,
+      line: lineNo,
+      text: clip(shown.trim()),
+      fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer },
+    });
     return true;
   }
   return false;
@@ -40,7 +62,8 @@ function pushLookup(facts: Fact[], section: string, line: string, lineNo: number
 export const dnsLookup: FactExtractor = {
   kind: 'dns.lookup',
   markers: ['lookup ', 'getaddrinfo', "can't find", 'not found: ', 'could not be resolved'],
-  mayContain: (text) => /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved/.test(text),
+  mayContain: (text) =>
+    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved/.test(text),
   extract(section, text) {
     const facts: Fact[] = [];
     // A terminal or YAML wraps long messages: a lookup whose answer is on the next line is read
@@ -51,7 +74,12 @@ export const dnsLookup: FactExtractor = {
       const held = pending;
       pending = undefined;
       if (pushLookup(facts, section, line, lineNo)) return;
-      if (held && line.length <= WRAP_JOIN_MAX && pushLookup(facts, section, `${held.line.trimEnd()} ${line.trim()}`, held.lineNo, held.line)) return;
+      if (
+        held &&
+        line.length <= WRAP_JOIN_MAX &&
+        pushLookup(facts, section, `${held.line.trimEnd()} ${line.trim()}`, held.lineNo, held.line)
+      )
+        return;
       if (line.length <= WRAP_JOIN_MAX && line.includes('lookup ')) pending = { line, lineNo };
     });
     return facts;

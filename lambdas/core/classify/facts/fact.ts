@@ -27,13 +27,17 @@ export interface FactExtractor {
 }
 
 /** Calls `visit` for each line with its 1-based number; stops early when it returns false. */
-export function forEachLine(text: string, visit: (line: string, lineNo: number) => boolean | void): void {
+export function forEachLine(
+  text: string,
+  visit: (line: string, lineNo: number) => boolean | void,
+): void {
   let start = 0;
   let lineNo = 1;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const line =
+      text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
     if (visit(line, lineNo) === false) return;
     start = end + 1;
     lineNo++;
@@ -41,8 +45,23 @@ export function forEachLine(text: string, visit: (line: string, lineNo: number) 
 }
 
 const UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3,
-  t: 1e12, tb: 1e12, tib: 1024 ** 4, p: 1e15, pb: 1e15, pib: 1024 ** 5,
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  tib: 1024 ** 4,
+  p: 1e15,
+  pb: 1e15,
+  pib: 1024 ** 5,
 };
 
 /** Parses sizes as docker and df print them ("8.71TB", "406kB", "5.4G", "0B"); null if not a size. */

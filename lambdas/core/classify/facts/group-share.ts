@@ -1,6 +1,7 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
-const HEAD = /^group kind=(auto-scaling-group|node-group|none) name=(\S+) size=(\d{1,9}) affected=(\d{1,9}) affectedPercent=(\d{1,3}(?:\.\d{1,2})?) target=\S+$/;
+const HEAD =
+  /^group kind=(auto-scaling-group|node-group|none) name=(\S+) size=(\d{1,9}) affected=(\d{1,9}) affectedPercent=(\d{1,3}(?:\.\d{1,2})?) target=\S+$/;
 
 /**
  * The target's group as Plan writes it (core/remediation/group-share.ts, section `paramedic.group`).
@@ -15,7 +16,19 @@ export const groupShare: FactExtractor = {
     forEachLine(text, (line, lineNo) => {
       const m = HEAD.exec(line);
       if (!m) return;
-      facts.push({ kind: 'group.share', section, line: lineNo, text: clip(line), fields: { kind: m[1]!, name: m[2]!, size: Number(m[3]), affected: Number(m[4]), affectedPercent: Number(m[5]) } });
+      facts.push({
+        kind: 'group.share',
+        section,
+        line: lineNo,
+        text: clip(line),
+        fields: {
+          kind: m[1]!,
+          name: m[2]!,
+          size: Number(m[3]),
+          affected: Number(m[4]),
+          affectedPercent: Number(m[5]),
+        },
+      });
     });
     return facts;
   },

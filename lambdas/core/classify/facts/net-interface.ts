@@ -4,32 +4,78 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 export const netInterface: FactExtractor = {
   kind: 'net.interface',
   markers: ['link/', 'link encap', 'flags='],
-  mayContain: (text) => (text.includes('link/') && text.includes(' mtu ')) || text.includes('Link encap') || /flags=\d+</.test(text),
+  mayContain: (text) =>
+    (text.includes('link/') && text.includes(' mtu ')) ||
+    text.includes('Link encap') ||
+    /flags=\d+</.test(text),
   extract(section, text) {
-    const facts: { line: number; text: string; fields: Record<string, string | number | boolean | null> }[] = [];
+    const facts: {
+      line: number;
+      text: string;
+      fields: Record<string, string | number | boolean | null>;
+    }[] = [];
     let current: (typeof facts)[number] | null = null;
     forEachLine(text, (line, lineNo) => {
       const head = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>/.exec(line);
       if (head) {
-        current = { line: lineNo, text: clip(line), fields: { name: head[1]!, flags: head[2]!, up: head[2]!.split(',').includes('UP'), state: /\bstate\s+(\S+)/.exec(line)?.[1] ?? null, ipv4: 0, ipv6: 0 } };
+        current = {
+          line: lineNo,
+          text: clip(line),
+          fields: {
+            name: head[1]!,
+            flags: head[2]!,
+            up: head[2]!.split(',').includes('UP'),
+            state: /\bstate\s+(\S+)/.exec(line)?.[1] ?? null,
+            ipv4: 0,
+            ipv6: 0,
+          },
+        };
         facts.push(current);
         return;
       }
       const ifconfig = /^([A-Za-z0-9_.@-]+?):?\s+(?:flags=\d+<([^>]*)>|Link encap)/.exec(line);
       if (ifconfig) {
         const flags = ifconfig[2] ?? '';
-        current = { line: lineNo, text: clip(line), fields: { name: ifconfig[1]!, flags, up: flags.split(',').includes('UP'), state: null, ipv4: 0, ipv6: 0 } };
+        current = {
+          line: lineNo,
+          text: clip(line),
+          fields: {
+            name: ifconfig[1]!,
+            flags,
+            up: flags.split(',').includes('UP'),
+            state: null,
+            ipv4: 0,
+            ipv6: 0,
+          },
+        };
         facts.push(current);
         return;
       }
       if (!current) return;
-      if (!current.fields.flags && /^\s+UP\b/.test(line)) { current.fields.up = true; return; }
-      if (/^\s+inet (addr:)?\d/.test(line)) { current.fields.ipv4 = (current.fields.ipv4 as number) + 1; return; }
-      if (/^\s+inet6 (addr: ?)?[0-9a-f:]/i.test(line)) { current.fields.ipv6 = (current.fields.ipv6 as number) + 1; return; }
+      if (!current.fields.flags && /^\s+UP\b/.test(line)) {
+        current.fields.up = true;
+        return;
+      }
+      if (/^\s+inet (addr:)?\d/.test(line)) {
+        current.fields.ipv4 = (current.fields.ipv4 as number) + 1;
+        return;
+      }
+      if (/^\s+inet6 (addr: ?)?[0-9a-f:]/i.test(line)) {
+        current.fields.ipv6 = (current.fields.ipv6 as number) + 1;
+        return;
+      }
       if (/^\s+inet\s/.test(line)) current.fields.ipv4 = (current.fields.ipv4 as number) + 1;
       else if (/^\s+inet6\s/.test(line)) current.fields.ipv6 = (current.fields.ipv6 as number) + 1;
       else if (line.trim() !== '' && !/^\s/.test(line)) current = null;
     });
-    return facts.map((f): Fact => ({ kind: 'net.interface', section, line: f.line, text: f.text, fields: f.fields }));
+    return facts.map(
+      (f): Fact => ({
+        kind: 'net.interface',
+        section,
+        line: f.line,
+        text: f.text,
+        fields: f.fields,
+      }),
+    );
   },
 };

@@ -19,18 +19,32 @@ export const netListener: FactExtractor = {
     let scope = 'host';
     forEachLine(text, (line, lineNo) => {
       const heading = /^#+\s*(.+?)\s*#*$/.exec(line);
-      if (heading) { scope = heading[1]!; return; }
+      if (heading) {
+        scope = heading[1]!;
+        return;
+      }
       if (!/\bLISTEN\b/.test(line)) return;
       const tokens = line.trim().split(/\s+/);
       const state = tokens.indexOf('LISTEN');
       // ss: State Recv-Q Send-Q Local Peer [Process]; ss -t without -l: Netid State ...; netstat: Proto Recv-Q Send-Q Local Foreign State PID/Program
       let local: string | undefined;
       let process: string | null = null;
-      if (state <= 1) { local = tokens[state + 3]; process = tokens.slice(state + 5).join(' ') || null; }
-      else { local = tokens[3]; process = tokens[state + 1] ?? null; }
+      if (state <= 1) {
+        local = tokens[state + 3];
+        process = tokens.slice(state + 5).join(' ') || null;
+      } else {
+        local = tokens[3];
+        process = tokens[state + 1] ?? null;
+      }
       const hp = local ? splitHostPort(local) : null;
       if (!hp) return;
-      facts.push({ kind: 'net.listener', section, line: lineNo, text: clip(line), fields: { address: hp.address, port: hp.port, process, scope } });
+      facts.push({
+        kind: 'net.listener',
+        section,
+        line: lineNo,
+        text: clip(line),
+        fields: { address: hp.address, port: hp.port, process, scope },
+      });
     });
     return facts;
   },

@@ -18,21 +18,40 @@ export function pidstatRows(section: string, text: string): Fact[] {
     let at = 0;
     if (/^\d{1,2}:\d{2}:\d{2}$/.test(cells[0] ?? '')) at = /^(AM|PM)$/.test(cells[1] ?? '') ? 2 : 1;
     else if (cells[0] === 'Average:') at = 1;
-    else { if (cells.length === 0 || cells[0] === '') columns = null; return; }
+    else {
+      if (cells.length === 0 || cells[0] === '') columns = null;
+      return;
+    }
     const row = cells.slice(at);
-    if (row.includes('kB_wr/s')) { columns = row; return; }
+    if (row.includes('kB_wr/s')) {
+      columns = row;
+      return;
+    }
     if (!columns) return;
-    const get = (name: string) => { const i = columns!.indexOf(name); return i < 0 ? undefined : row[i]; };
+    const get = (name: string) => {
+      const i = columns!.indexOf(name);
+      return i < 0 ? undefined : row[i];
+    };
     const writeRate = Number(get('kB_wr/s'));
     const readRate = Number(get('kB_rd/s'));
     const pid = Number(get('PID'));
     if (!Number.isFinite(writeRate) || !Number.isInteger(pid)) return;
     const command = columns.indexOf('Command');
-    facts.push({ kind: 'io.writer', section, line: lineNo, text: clip(line.trim()), fields: {
-      name: command >= 0 ? row.slice(command).join(' ') || null : null, container: null, pid,
-      readRate: Number.isFinite(readRate) ? Math.round(readRate * KIB) : null, writeRate: Math.round(writeRate * KIB),
-      readBytes: null, writeBytes: null,
-    } });
+    facts.push({
+      kind: 'io.writer',
+      section,
+      line: lineNo,
+      text: clip(line.trim()),
+      fields: {
+        name: command >= 0 ? row.slice(command).join(' ') || null : null,
+        container: null,
+        pid,
+        readRate: Number.isFinite(readRate) ? Math.round(readRate * KIB) : null,
+        writeRate: Math.round(writeRate * KIB),
+        readBytes: null,
+        writeBytes: null,
+      },
+    });
   });
   return facts;
 }

@@ -1,9 +1,18 @@
 import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from './fact.js';
 
-interface Block { line: number; text: string; indent: number; fields: Record<string, FactValue> }
+interface Block {
+  line: number;
+  text: string;
+  indent: number;
+  fields: Record<string, FactValue>;
+}
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
-const unquote = (v: string) => v.trim().replace(/^["']|["'],?$/g, '').replace(/",?$/, '');
+const unquote = (v: string) =>
+  v
+    .trim()
+    .replace(/^["']|["'],?$/g, '')
+    .replace(/",?$/, '');
 
 /**
  * Container states of pods, from `kubectl describe pod` (State / Last State blocks, Restart
@@ -12,8 +21,23 @@ const unquote = (v: string) => v.trim().replace(/^["']|["'],?$/g, '').replace(/"
  */
 export const podContainer: FactExtractor = {
   kind: 'pod.container',
-  markers: ['state:', 'laststate', 'containerstatuses', 'restarts', 'restart count', 'restartcount', 'terminated'],
-  mayContain: (text) => text.includes('State:') || text.includes('lastState') || text.includes('containerStatuses') || text.includes('RESTARTS') || text.includes('Restart Count') || text.includes('restartCount') || text.includes('terminated'),
+  markers: [
+    'state:',
+    'laststate',
+    'containerstatuses',
+    'restarts',
+    'restart count',
+    'restartcount',
+    'terminated',
+  ],
+  mayContain: (text) =>
+    text.includes('State:') ||
+    text.includes('lastState') ||
+    text.includes('containerStatuses') ||
+    text.includes('RESTARTS') ||
+    text.includes('Restart Count') ||
+    text.includes('restartCount') ||
+    text.includes('terminated'),
   extract(section, text) {
     const facts: Fact[] = [];
     let block: Block | null = null;
@@ -22,7 +46,13 @@ export const podContainer: FactExtractor = {
     let restartsColumn = -1;
     const close = () => {
       if (block && (block.fields.reason !== null || block.fields.exitCode !== null)) {
-        facts.push({ kind: 'pod.container', section, line: block.line, text: block.text, fields: block.fields });
+        facts.push({
+          kind: 'pod.container',
+          section,
+          line: block.line,
+          text: block.text,
+          fields: block.fields,
+        });
       }
       block = null;
     };
@@ -31,14 +61,27 @@ export const podContainer: FactExtractor = {
       if (block && line.trim() !== '' && indent <= block.indent) close();
       // kubectl get pods table
       if (/^NAME\s+READY\s+STATUS\s+RESTARTS/.test(line)) {
-        statusColumn = 2; restartsColumn = 3; return;
+        statusColumn = 2;
+        restartsColumn = 3;
+        return;
       }
       if (statusColumn >= 0) {
         const cols = line.trim().split(/\s+/);
         if (cols.length > restartsColumn && /^\d+\/\d+$/.test(cols[1] ?? '')) {
-          facts.push({ kind: 'pod.container', section, line: lineNo, text: clip(line), fields: {
-            name: cols[0]!, state: 'table', last: false, reason: cols[statusColumn]!, exitCode: null, restartCount: Number.parseInt(cols[restartsColumn]!, 10) || 0,
-          } });
+          facts.push({
+            kind: 'pod.container',
+            section,
+            line: lineNo,
+            text: clip(line),
+            fields: {
+              name: cols[0]!,
+              state: 'table',
+              last: false,
+              reason: cols[statusColumn]!,
+              exitCode: null,
+              restartCount: Number.parseInt(cols[restartsColumn]!, 10) || 0,
+            },
+          });
           return;
         }
         if (line.trim() === '') statusColumn = -1;
@@ -46,28 +89,82 @@ export const podContainer: FactExtractor = {
       const describe = /^\s*(Last State|State):\s+(Waiting|Terminated|Running)\b/.exec(line);
       if (describe) {
         close();
-        block = { line: lineNo, text: clip(line.trim()), indent, fields: { state: describe[2]!.toLowerCase(), last: describe[1] === 'Last State', reason: null, exitCode: null, restartCount: null } };
+        block = {
+          line: lineNo,
+          text: clip(line.trim()),
+          indent,
+          fields: {
+            state: describe[2]!.toLowerCase(),
+            last: describe[1] === 'Last State',
+            reason: null,
+            exitCode: null,
+            restartCount: null,
+          },
+        };
         return;
       }
-      if (/^\s*"?lastState"?:/.test(line)) { lastStateIndent = indent; return; }
+      if (/^\s*"?lastState"?:/.test(line)) {
+        lastStateIndent = indent;
+        return;
+      }
       const structured = /^\s*"?(waiting|terminated|running)"?:\s*\{?\s*$/.exec(line);
       if (structured) {
         close();
-        block = { line: lineNo, text: clip(line.trim()), indent, fields: { state: structured[1]!, last: lastStateIndent >= 0 && indent > lastStateIndent, reason: null, exitCode: null, restartCount: null } };
+        block = {
+          line: lineNo,
+          text: clip(line.trim()),
+          indent,
+          fields: {
+            state: structured[1]!,
+            last: lastStateIndent >= 0 && indent > lastStateIndent,
+            reason: null,
+            exitCode: null,
+            restartCount: null,
+          },
+        };
         return;
       }
-      if (lastStateIndent >= 0 && line.trim() !== '' && indent <= lastStateIndent && !/lastState/.test(line)) lastStateIndent = -1;
+      if (
+        lastStateIndent >= 0 &&
+        line.trim() !== '' &&
+        indent <= lastStateIndent &&
+        !/lastState/.test(line)
+      )
+        lastStateIndent = -1;
       const restart = /^\s*(?:Restart Count:|"?restartCount"?:)\s*(\d+)/.exec(line);
       if (restart) {
-        facts.push({ kind: 'pod.container', section, line: lineNo, text: clip(line.trim()), fields: { state: null, last: false, reason: null, exitCode: null, restartCount: Number(restart[1]) } });
+        facts.push({
+          kind: 'pod.container',
+          section,
+          line: lineNo,
+          text: clip(line.trim()),
+          fields: {
+            state: null,
+            last: false,
+            reason: null,
+            exitCode: null,
+            restartCount: Number(restart[1]),
+          },
+        });
         return;
       }
       if (!block) return;
       const reason = /^\s*"?(?:Reason|reason)"?:\s*(.+)$/.exec(line);
       // The reason line is the one that proves the state; point the evidence at it.
-      if (reason) { block.fields.reason = unquote(reason[1]!); block.line = lineNo; block.text = clip(line.trim()); return; }
+      if (reason) {
+        block.fields.reason = unquote(reason[1]!);
+        block.line = lineNo;
+        block.text = clip(line.trim());
+        return;
+      }
       const exit = /^\s*"?(?:Exit Code|exitCode)"?:\s*(-?\d+)/.exec(line);
-      if (exit) { block.fields.exitCode = Number(exit[1]); if (block.fields.reason === null) { block.line = lineNo; block.text = clip(line.trim()); } }
+      if (exit) {
+        block.fields.exitCode = Number(exit[1]);
+        if (block.fields.reason === null) {
+          block.line = lineNo;
+          block.text = clip(line.trim());
+        }
+      }
     });
     close();
     return facts;

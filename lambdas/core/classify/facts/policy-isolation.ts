@@ -1,7 +1,13 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
 type Direction = 'ingress' | 'egress';
-interface Policy { name: string | null; line: number; text: string; types: Set<Direction>; rules: Map<Direction, boolean> }
+interface Policy {
+  name: string | null;
+  line: number;
+  text: string;
+  types: Set<Direction>;
+  rules: Map<Direction, boolean>;
+}
 
 /**
  * Which NetworkPolicies isolate pods, per direction, and whether any rule lets traffic through:
@@ -13,36 +19,89 @@ interface Policy { name: string | null; line: number; text: string; types: Set<D
  */
 export const policyIsolation: FactExtractor = {
   kind: 'netpol.isolation',
-  markers: ['policytypes', 'allowing ingress', 'allowing egress', 'toendpoints', 'fromendpoints', 'toentities', 'tocidr', 'tofqdns', 'namespaceselector', 'podselector', 'ipblock'],
-  mayContain: (text) => /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b|^\s*(-\s*)?(to|from):\s*$/m.test(text),
+  markers: [
+    'policytypes',
+    'allowing ingress',
+    'allowing egress',
+    'toendpoints',
+    'fromendpoints',
+    'toentities',
+    'tocidr',
+    'tofqdns',
+    'namespaceselector',
+    'podselector',
+    'ipblock',
+  ],
+  mayContain: (text) =>
+    /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b|^\s*(-\s*)?(to|from):\s*$/m.test(
+      text,
+    ),
   extract(section, text) {
     const facts: Fact[] = [];
     let p: Policy | null = null;
     const flush = () => {
       if (p && p.types.size === 0 && (p.rules.size > 0 || p.name)) p.types.add('ingress');
-      for (const d of p?.types ?? []) facts.push({ kind: 'netpol.isolation', section, line: p!.line, text: clip(p!.text), fields: { policy: p!.name, direction: d, denyAll: !(p!.rules.get(d) ?? false) } });
+      for (const d of p?.types ?? [])
+        facts.push({
+          kind: 'netpol.isolation',
+          section,
+          line: p!.line,
+          text: clip(p!.text),
+          fields: { policy: p!.name, direction: d, denyAll: !(p!.rules.get(d) ?? false) },
+        });
       p = null;
     };
-    const open = (lineNo: number, line: string) => (p ??= { name: null, line: lineNo, text: line.trim(), types: new Set(), rules: new Map() });
+    const open = (lineNo: number, line: string) =>
+      (p ??= { name: null, line: lineNo, text: line.trim(), types: new Set(), rules: new Map() });
     let inTypes = false;
     forEachLine(text, (line, lineNo) => {
-      if (/^(---|Name:\s)|^\s*kind:\s*"?(Cilium)?NetworkPolicy/.test(line) && p && (p.name || p.types.size || p.rules.size)) flush();
+      if (
+        /^(---|Name:\s)|^\s*kind:\s*"?(Cilium)?NetworkPolicy/.test(line) &&
+        p &&
+        (p.name || p.types.size || p.rules.size)
+      )
+        flush();
       const name = /^(?:Name:|\s+"?name"?:)\s*"?([\w.-]+)/.exec(line);
       if (name && !p?.name) open(lineNo, line).name = name[1]!;
       const types = /policyTypes"?:\s*(.*)$/.exec(line);
-      if (types) { inTypes = !/\w/.test(types[1]!); for (const t of types[1]!.matchAll(/Ingress|Egress/g)) open(lineNo, line).types.add(t[0].toLowerCase() as Direction); return; }
+      if (types) {
+        inTypes = !/\w/.test(types[1]!);
+        for (const t of types[1]!.matchAll(/Ingress|Egress/g))
+          open(lineNo, line).types.add(t[0].toLowerCase() as Direction);
+        return;
+      }
       const item = inTypes ? /^\s*-\s*"?(Ingress|Egress)"?\s*$/.exec(line) : null;
-      if (item) { open(lineNo, line).types.add(item[1]!.toLowerCase() as Direction); return; }
+      if (item) {
+        open(lineNo, line).types.add(item[1]!.toLowerCase() as Direction);
+        return;
+      }
       inTypes = false;
-      const key = /^\s*"?(ingress|egress)"?:\s*(\[\s*\])?/.exec(line) ?? /Allowing (ingress|egress) traffic:()/.exec(line);
-      if (key) { const d = key[1] as Direction; open(lineNo, line); if (/Allowing/.test(line)) p!.types.add(d); p!.rules.set(d, !key[2]); }
+      const key =
+        /^\s*"?(ingress|egress)"?:\s*(\[\s*\])?/.exec(line) ??
+        /Allowing (ingress|egress) traffic:()/.exec(line);
+      if (key) {
+        const d = key[1] as Direction;
+        open(lineNo, line);
+        if (/Allowing/.test(line)) p!.types.add(d);
+        p!.rules.set(d, !key[2]);
+      }
       const isolated = /isolated for (ingress|egress) connectivity/.exec(line);
       if (isolated && p) p.rules.set(isolated[1] as Direction, false);
       // A rule's peer list: `to` only exists in egress rules, `from` only in ingress ones.
       const peers = /^\s*(?:-\s*)?(to|from):\s*$/.exec(line);
-      if (peers) { const d: Direction = peers[1] === 'to' ? 'egress' : 'ingress'; open(lineNo, line).types.add(d); p!.rules.set(d, true); }
-      const cilium = /\b(to|from)(Endpoints|Entities|CIDR|CIDRSet|FQDNs|Ports|Services)\b/.exec(line);
-      if (cilium) { const d: Direction = cilium[1] === 'to' ? 'egress' : 'ingress'; open(lineNo, line).types.add(d); p!.rules.set(d, true); }
+      if (peers) {
+        const d: Direction = peers[1] === 'to' ? 'egress' : 'ingress';
+        open(lineNo, line).types.add(d);
+        p!.rules.set(d, true);
+      }
+      const cilium = /\b(to|from)(Endpoints|Entities|CIDR|CIDRSet|FQDNs|Ports|Services)\b/.exec(
+        line,
+      );
+      if (cilium) {
+        const d: Direction = cilium[1] === 'to' ? 'egress' : 'ingress';
+        open(lineNo, line).types.add(d);
+        p!.rules.set(d, true);
+      }
     });
     flush();
     return facts;

@@ -4,11 +4,13 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 // collector's /proc/<pid>/environ dump, `docker info`, daemon.json); an `export` in a shell reaches
 // the CLI, which does not pull. So the command or heading a line sits under decides whose setting it is.
 const PROMPT = /^\s*(#|\$|➜|\[?[\w.-]+@\S+[\]:#$]|(sudo|cat|systemctl)\s)/;
-const DAEMON_CONTEXT = /systemctl|\.service|environ|dockerd|containerd|docker info|daemon\.json|\/etc\/(default|sysconfig)\/docker/i;
+const DAEMON_CONTEXT =
+  /systemctl|\.service|environ|dockerd|containerd|docker info|daemon\.json|\/etc\/(default|sysconfig)\/docker/i;
 const DAEMON_LINE = /^\s*(Environment=|"?(https?|no)-?proxy"?\s*:|(HTTPS?|No) ?Proxy\s*[:=])/i;
 const CONTAINER_LINE = /^\s*(ENV|ARG)\s|^\s*-\s*name:|--build-arg|\s-e\s+\w*proxy/i;
 // The value may be empty (`HTTPProxy= HTTPSProxy=`): never read the next variable as a value.
-const VARIABLE = /\b(https?|all|no)[_ -]?proxy"?\s*[:=][ \t]*"?(?![\w-]*proxy"?\s*[:=])([^\s"',}]*)/gi;
+const VARIABLE =
+  /\b(https?|all|no)[_ -]?proxy"?\s*[:=][ \t]*"?(?![\w-]*proxy"?\s*[:=])([^\s"',}]*)/gi;
 
 /** Proxy settings and whose they are (`daemon`, `container` or `shell`): fields variable, value, set, scope. */
 export const proxySetting: FactExtractor = {
@@ -22,9 +24,21 @@ export const proxySetting: FactExtractor = {
       const exported = /^\s*(#\s*|\$\s*)?export\s/.test(line);
       if (!exported && PROMPT.test(line)) daemonContext = DAEMON_CONTEXT.test(line);
       if (!exported && /^\s*#/.test(line)) return; // a heading, a prompt, or a commented-out setting
-      const scope = exported ? 'shell' : DAEMON_LINE.test(line) || daemonContext ? 'daemon' : CONTAINER_LINE.test(line) ? 'container' : 'shell';
+      const scope = exported
+        ? 'shell'
+        : DAEMON_LINE.test(line) || daemonContext
+          ? 'daemon'
+          : CONTAINER_LINE.test(line)
+            ? 'container'
+            : 'shell';
       const fact = (variable: string | null, value: string) =>
-        facts.push({ kind: 'proxy.setting', section, line: lineNo, text: clip(line.trim()), fields: { variable, value, set: value.length > 0, scope } });
+        facts.push({
+          kind: 'proxy.setting',
+          section,
+          line: lineNo,
+          text: clip(line.trim()),
+          fields: { variable, value, set: value.length > 0, scope },
+        });
       for (const m of line.matchAll(VARIABLE)) fact(`${m[1]!.toLowerCase()}_proxy`, m[2]!);
       if (daemonContext && /\(pid \d+: none\)/.test(line)) fact(null, '');
     });

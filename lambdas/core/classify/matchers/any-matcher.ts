@@ -7,7 +7,10 @@ export const anyMatcher: Matcher<AnyMatch> = (expression, context) => {
   let matched = false;
   for (const sub of expression.any) {
     const outcome = context.evaluate(sub);
-    if (outcome.matched) { matched = true; evidence.push(...outcome.evidence); }
+    if (outcome.matched) {
+      matched = true;
+      evidence.push(...outcome.evidence);
+    }
   }
   return { matched, evidence };
 };

@@ -7,7 +7,10 @@ import { compileLineRegex, type LineRegex } from '../regex-engine.js';
 const regexCache = new Map<string, LineRegex>();
 function regexOf(source: string): LineRegex {
   let re = regexCache.get(source);
-  if (!re) { re = compileLineRegex(source, true); regexCache.set(source, re); }
+  if (!re) {
+    re = compileLineRegex(source, true);
+    regexCache.set(source, re);
+  }
   return re;
 }
 
@@ -21,8 +24,10 @@ export function satisfies(value: FactValue | undefined, condition: Condition): b
   if (condition.gte !== undefined && !(typeof v === 'number' && v >= condition.gte)) return false;
   if (condition.lt !== undefined && !(typeof v === 'number' && v < condition.lt)) return false;
   if (condition.lte !== undefined && !(typeof v === 'number' && v <= condition.lte)) return false;
-  if (condition.match !== undefined && !(v !== null && regexOf(condition.match).test(String(v)))) return false;
-  if (condition.notMatch !== undefined && v !== null && regexOf(condition.notMatch).test(String(v))) return false;
+  if (condition.match !== undefined && !(v !== null && regexOf(condition.match).test(String(v))))
+    return false;
+  if (condition.notMatch !== undefined && v !== null && regexOf(condition.notMatch).test(String(v)))
+    return false;
   if (condition.in !== undefined && !(v !== null && condition.in.includes(v))) return false;
   return true;
 }
@@ -30,12 +35,16 @@ export function satisfies(value: FactValue | undefined, condition: Condition): b
 /** A fact match holds when at least `minCount` facts of the kind satisfy every `where` condition. */
 export const factMatcher: Matcher<FactMatch> = (expression, context) => {
   const where = Object.entries(expression.where ?? {});
-  const hits = context.facts(expression.fact, expression.sections).filter((f) => where.every(([k, c]) => satisfies(f.fields[k], c)));
+  const hits = context
+    .facts(expression.fact, expression.sections)
+    .filter((f) => where.every(([k, c]) => satisfies(f.fields[k], c)));
   return {
     matched: hits.length >= (expression.minCount ?? 1),
     evidence: hits.map((f) => {
       const subject = f.fields.name ?? f.fields.container ?? f.fields.pod;
-      return typeof subject === 'string' && subject !== '' ? { section: f.section, line: f.line, text: f.text, subject } : { section: f.section, line: f.line, text: f.text };
+      return typeof subject === 'string' && subject !== ''
+        ? { section: f.section, line: f.line, text: f.text, subject }
+        : { section: f.section, line: f.line, text: f.text };
     }),
   };
 };

@@ -1,5 +1,10 @@
 import type { UnresolvedMatch } from '../../runbook/model.js';
-import { NO_MATCH, type EvaluationContext, type EvidenceLine, type Matcher } from '../evaluation.js';
+import {
+  NO_MATCH,
+  type EvaluationContext,
+  type EvidenceLine,
+  type Matcher,
+} from '../evaluation.js';
 
 /** Whether `later` was logged after `earlier`: by time when both show one, else by line within one section. */
 function follows(later: EvidenceLine, earlier: EvidenceLine, context: EvaluationContext): boolean {
@@ -18,6 +23,8 @@ export const unresolvedMatcher: Matcher<UnresolvedMatch> = (expression, context)
   if (!failure.matched) return NO_MATCH;
   const success = context.evaluate(expression.resolvedBy);
   if (!success.matched) return failure;
-  const open = failure.evidence.filter((f) => !success.evidence.some((s) => follows(s, f, context)));
+  const open = failure.evidence.filter(
+    (f) => !success.evidence.some((s) => follows(s, f, context)),
+  );
   return open.length > 0 ? { matched: true, evidence: open } : NO_MATCH;
 };

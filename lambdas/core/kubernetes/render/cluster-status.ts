@@ -34,16 +34,26 @@ export function formatApiFailure(f: ApiFailure): string {
 
 function statusReason(status: number | undefined): string {
   switch (status) {
-    case 400: return 'BadRequest';
-    case 401: return 'Unauthorized';
-    case 403: return 'Forbidden';
-    case 404: return 'NotFound';
-    case 409: return 'Conflict';
-    case 429: return 'TooManyRequests';
-    case 500: return 'InternalError';
-    case 503: return 'ServiceUnavailable';
-    case 504: return 'Timeout';
-    default: return 'Unknown';
+    case 400:
+      return 'BadRequest';
+    case 401:
+      return 'Unauthorized';
+    case 403:
+      return 'Forbidden';
+    case 404:
+      return 'NotFound';
+    case 409:
+      return 'Conflict';
+    case 429:
+      return 'TooManyRequests';
+    case 500:
+      return 'InternalError';
+    case 503:
+      return 'ServiceUnavailable';
+    case 504:
+      return 'Timeout';
+    default:
+      return 'Unknown';
   }
 }
 
@@ -59,14 +69,20 @@ export function nodeStatusColumn(node: Node): string {
 export function renderGetNodes(nodes: readonly Node[], now: Date): string {
   if (nodes.length === 0) return 'No resources found\n';
   const rows = nodes.map((n) => {
-    const roles = Object.keys(n.metadata?.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]).filter(Boolean).sort();
+    const roles = Object.keys(n.metadata?.labels ?? {})
+      .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+      .map((k) => k.split('/')[1])
+      .filter(Boolean)
+      .sort();
     return `${n.metadata?.name ?? ''}\t${nodeStatusColumn(n)}\t${roles.length ? roles.join(',') : '<none>'}\t${since(n.metadata?.creationTimestamp, now)}\t${n.status?.nodeInfo?.kubeletVersion ?? ''}`;
   });
   return formatTabbed(`NAME\tSTATUS\tROLES\tAGE\tVERSION\n${rows.join('\n')}\n`, GET_TABS);
 }
 
 /** The result of one API read: its value, or how it failed. */
-export type ReadOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ApiFailure };
+export type ReadOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly failure: ApiFailure };
 
 /** What the cluster reader learned about the control plane and cluster add-ons. */
 export interface ClusterStatus {
@@ -86,23 +102,40 @@ export function renderClusterStatus(s: ClusterStatus, now: Date): string {
     out.push(formatApiFailure(s.version.failure));
   } else {
     out.push(`Kubernetes control plane is running at ${s.server}`);
-    if (s.coreDns.ok && s.coreDns.value.length > 0) out.push(`CoreDNS is running at ${s.server}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy`);
+    if (s.coreDns.ok && s.coreDns.value.length > 0)
+      out.push(
+        `CoreDNS is running at ${s.server}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy`,
+      );
   }
   out.push('', '$ kubectl version');
-  out.push(!s.version.ok ? formatApiFailure(s.version.failure) : `Server Version: ${s.version.value.gitVersion}`);
+  out.push(
+    !s.version.ok
+      ? formatApiFailure(s.version.failure)
+      : `Server Version: ${s.version.value.gitVersion}`,
+  );
   out.push('', "$ kubectl get --raw '/readyz?verbose'");
   if (!s.readyz.ok) out.push(formatApiFailure(s.readyz.failure));
   else {
     const body = s.readyz.value.body.replace(/\n+$/, '');
     if (s.readyz.value.status >= 200 && s.readyz.value.status < 300) out.push(body);
-    else out.push(`Error from server (InternalError): an error on the server ("${body.replace(/\n/g, '\\n')}") has prevented the request from succeeding`, body);
+    else
+      out.push(
+        `Error from server (InternalError): an error on the server ("${body.replace(/\n/g, '\\n')}") has prevented the request from succeeding`,
+        body,
+      );
   }
   out.push('', '$ kubectl get nodes');
-  out.push(!s.nodes.ok ? formatApiFailure(s.nodes.failure) : renderGetNodes(s.nodes.value, now).replace(/\n$/, ''));
+  out.push(
+    !s.nodes.ok
+      ? formatApiFailure(s.nodes.failure)
+      : renderGetNodes(s.nodes.value, now).replace(/\n$/, ''),
+  );
   out.push('', '$ kubectl -n kube-system get pods -l k8s-app=kube-dns');
   if (!s.coreDns.ok) out.push(formatApiFailure(s.coreDns.failure));
   else {
-    const ready = s.coreDns.value.filter((p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    const ready = s.coreDns.value.filter((p) =>
+      (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
     out.push(`CoreDNS: ${ready}/${s.coreDns.value.length} pods ready`);
   }
   return `${out.join('\n')}\n`;

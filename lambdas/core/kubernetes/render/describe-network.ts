@@ -5,17 +5,35 @@ import { printAnnotationsMultiline, printLabelsMultiline } from './describe-comm
 import { PrefixWriter } from './tab-writer.js';
 import { goTimeString } from './time-format.js';
 
-function printPorts(w: PrefixWriter, indent: string, ports: readonly NetworkPolicyPort[] | undefined): void {
-  if (!ports || ports.length === 0) { w.write(0, `${indent}To Port: <any> (traffic allowed to all ports)\n`); return; }
+function printPorts(
+  w: PrefixWriter,
+  indent: string,
+  ports: readonly NetworkPolicyPort[] | undefined,
+): void {
+  if (!ports || ports.length === 0) {
+    w.write(0, `${indent}To Port: <any> (traffic allowed to all ports)\n`);
+    return;
+  }
   for (const p of ports) {
     const port = p.port === undefined ? '<nil>' : String(p.port);
-    w.write(0, `${indent}To Port: ${port}${p.endPort ? `-${p.endPort}` : ''}/${p.protocol ?? 'TCP'}\n`);
+    w.write(
+      0,
+      `${indent}To Port: ${port}${p.endPort ? `-${p.endPort}` : ''}/${p.protocol ?? 'TCP'}\n`,
+    );
   }
 }
 
-function printPeers(w: PrefixWriter, indent: string, label: 'From' | 'To', peers: readonly NetworkPolicyPeer[] | undefined): void {
+function printPeers(
+  w: PrefixWriter,
+  indent: string,
+  label: 'From' | 'To',
+  peers: readonly NetworkPolicyPeer[] | undefined,
+): void {
   if (!peers || peers.length === 0) {
-    w.write(0, `${indent}${label}: <any> (traffic not restricted by ${label === 'From' ? 'source' : 'destination'})\n`);
+    w.write(
+      0,
+      `${indent}${label}: <any> (traffic not restricted by ${label === 'From' ? 'source' : 'destination'})\n`,
+    );
     return;
   }
   for (const peer of peers) {
@@ -47,7 +65,10 @@ export function renderDescribeNetworkPolicy(policy: NetworkPolicy): string {
   w.write(0, 'Spec:\n');
   w.write(1, 'PodSelector: ');
   const sel = spec.podSelector ?? {};
-  if (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0) {
+  if (
+    Object.keys(sel.matchLabels ?? {}).length === 0 &&
+    (sel.matchExpressions ?? []).length === 0
+  ) {
     w.write(2, '<none> (Allowing the specific traffic to all pods in this namespace)\n');
   } else {
     w.write(2, `${formatLabelSelector(sel)}\n`);
@@ -57,7 +78,8 @@ export function renderDescribeNetworkPolicy(policy: NetworkPolicy): string {
   if (types.has('Ingress')) {
     w.write(1, 'Allowing ingress traffic:\n');
     const rules = spec.ingress ?? [];
-    if (rules.length === 0) w.write(0, '    <none> (Selected pods are isolated for ingress connectivity)\n');
+    if (rules.length === 0)
+      w.write(0, '    <none> (Selected pods are isolated for ingress connectivity)\n');
     rules.forEach((r, i) => {
       printPorts(w, '    ', r.ports);
       printPeers(w, '    ', 'From', r.from);
@@ -69,7 +91,8 @@ export function renderDescribeNetworkPolicy(policy: NetworkPolicy): string {
   if (types.has('Egress')) {
     w.write(1, 'Allowing egress traffic:\n');
     const rules = spec.egress ?? [];
-    if (rules.length === 0) w.write(0, '    <none> (Selected pods are isolated for egress connectivity)\n');
+    if (rules.length === 0)
+      w.write(0, '    <none> (Selected pods are isolated for egress connectivity)\n');
     rules.forEach((r, i) => {
       printPorts(w, '    ', r.ports);
       printPeers(w, '    ', 'To', r.to);
@@ -78,7 +101,8 @@ export function renderDescribeNetworkPolicy(policy: NetworkPolicy): string {
   } else {
     w.write(1, 'Not affecting egress traffic\n');
   }
-  const declared = spec.policyTypes && spec.policyTypes.length > 0 ? [...spec.policyTypes] : [...types];
+  const declared =
+    spec.policyTypes && spec.policyTypes.length > 0 ? [...spec.policyTypes] : [...types];
   w.write(1, `Policy Types: ${declared.join(', ')}\n`);
   return w.toString();
 }
@@ -88,21 +112,35 @@ export function renderDescribeNetworkPolicy(policy: NetworkPolicy): string {
  * them), then Paramedic's verdict for each flow, e.g.
  * `DENIED shop/web -> shop/api 8080/TCP: ingress of shop/api denied: ...`.
  */
-export function renderNetworkPolicySection(podName: string, shown: readonly NetworkPolicy[], flows: readonly FlowJudgement[], totalPolicies: number): string {
+export function renderNetworkPolicySection(
+  podName: string,
+  shown: readonly NetworkPolicy[],
+  flows: readonly FlowJudgement[],
+  totalPolicies: number,
+): string {
   const parts: string[] = [];
-  parts.push(`$ kubectl describe networkpolicy (${shown.length} of ${totalPolicies} policies: those selecting pod ${podName} or its peers)`);
-  if (shown.length === 0) parts.push(`No NetworkPolicy selects pod ${podName} or its peers: their traffic is not restricted by policy.`);
+  parts.push(
+    `$ kubectl describe networkpolicy (${shown.length} of ${totalPolicies} policies: those selecting pod ${podName} or its peers)`,
+  );
+  if (shown.length === 0)
+    parts.push(
+      `No NetworkPolicy selects pod ${podName} or its peers: their traffic is not restricted by policy.`,
+    );
   for (const p of shown) parts.push(renderDescribeNetworkPolicy(p).replace(/\n$/, ''), '');
   if (flows.length > 0) {
     parts.push('Paramedic NetworkPolicy verdicts:');
     for (const f of flows) {
       const port = f.port === undefined ? `any/${f.protocol}` : `${f.port}/${f.protocol}`;
-      parts.push(`  ${f.allowed ? 'ALLOWED' : 'DENIED '} ${f.from} -> ${f.to} ${port}: ${f.reason}`);
+      parts.push(
+        `  ${f.allowed ? 'ALLOWED' : 'DENIED '} ${f.from} -> ${f.to} ${port}: ${f.reason}`,
+      );
     }
     const denied = flows.filter((f) => !f.allowed);
     if (denied.length > 0) {
       const names = [...new Set(denied.flatMap((f) => f.policies))];
-      parts.push(`NetworkPolicy blocks traffic: ${denied.length} of ${flows.length} flows denied (policies ${names.join(', ')})`);
+      parts.push(
+        `NetworkPolicy blocks traffic: ${denied.length} of ${flows.length} flows denied (policies ${names.join(', ')})`,
+      );
     }
   }
   return `${parts.join('\n')}\n`;

@@ -1,16 +1,29 @@
 import type { Event, Node, Pod } from '../types.js';
-import { describeEvents, eventsFor, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline } from './describe-common.js';
+import {
+  describeEvents,
+  eventsFor,
+  printAnnotationsMultiline,
+  printLabelsMultiline,
+  printTaintsMultiline,
+} from './describe-common.js';
 import { formatQuantity, parseQuantity, sumQuantities, type Quantity } from './quantity.js';
 import { PrefixWriter } from './tab-writer.js';
 import { rfc1123z, since } from './time-format.js';
 
 /** resourcehelper.PodRequestsAndLimits: containers summed, each init container as a floor. */
-export function podRequestsAndLimits(pod: Pod): { requests: Record<string, Quantity>; limits: Record<string, Quantity> } {
+export function podRequestsAndLimits(pod: Pod): {
+  requests: Record<string, Quantity>;
+  limits: Record<string, Quantity>;
+} {
   const collect = (which: 'requests' | 'limits') => {
     const out: Record<string, Quantity> = {};
     const names = new Set<string>();
-    for (const c of pod.spec?.containers ?? []) for (const k of Object.keys(c.resources?.[which] ?? {})) names.add(k);
-    for (const name of names) out[name] = sumQuantities((pod.spec?.containers ?? []).map((c) => c.resources?.[which]?.[name]));
+    for (const c of pod.spec?.containers ?? [])
+      for (const k of Object.keys(c.resources?.[which] ?? {})) names.add(k);
+    for (const name of names)
+      out[name] = sumQuantities(
+        (pod.spec?.containers ?? []).map((c) => c.resources?.[which]?.[name]),
+      );
     for (const init of pod.spec?.initContainers ?? []) {
       for (const [name, text] of Object.entries(init.resources?.[which] ?? {})) {
         const q = parseQuantity(text);
@@ -27,7 +40,12 @@ const pct = (part: number, whole: number) => (whole > 0 ? Math.trunc((part / who
 
 /** Pods that count against a node: on the node and not Succeeded/Failed. */
 export function nonTerminatedPods(pods: readonly Pod[], nodeName: string): Pod[] {
-  return pods.filter((p) => p.spec?.nodeName === nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+  return pods.filter(
+    (p) =>
+      p.spec?.nodeName === nodeName &&
+      p.status?.phase !== 'Succeeded' &&
+      p.status?.phase !== 'Failed',
+  );
 }
 
 /**
@@ -35,12 +53,21 @@ export function nonTerminatedPods(pods: readonly Pod[], nodeName: string): Pod[]
  * addresses, capacity/allocatable, system info, non-terminated pods with their requests and
  * limits, allocated resources and the node's events.
  */
-export function renderDescribeNode(node: Node, pods: readonly Pod[], events: readonly Event[], now: Date): string {
+export function renderDescribeNode(
+  node: Node,
+  pods: readonly Pod[],
+  events: readonly Event[],
+  now: Date,
+): string {
   const w = new PrefixWriter();
   const meta = node.metadata ?? {};
   const name = meta.name ?? '';
   const labels = meta.labels ?? {};
-  const roles = Object.keys(labels).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length)).filter(Boolean).sort();
+  const roles = Object.keys(labels)
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .filter(Boolean)
+    .sort();
   w.write(0, `Name:\t${name}\n`);
   w.write(0, `Roles:\t${roles.length > 0 ? roles.join(',') : '<none>'}\n`);
   printLabelsMultiline(w, 'Labels', meta.labels);
@@ -50,10 +77,16 @@ export function renderDescribeNode(node: Node, pods: readonly Pod[], events: rea
   w.write(0, `Unschedulable:\t${node.spec?.unschedulable === true}\n`);
   const conditions = node.status?.conditions ?? [];
   if (conditions.length > 0) {
-    w.write(0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');
+    w.write(
+      0,
+      'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n',
+    );
     w.write(1, '----\t------\t-----------------\t------------------\t------\t-------\n');
     for (const c of conditions) {
-      w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ''} \t${c.message ?? ''}\n`);
+      w.write(
+        1,
+        `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason ?? ''} \t${c.message ?? ''}\n`,
+      );
     }
   }
   w.write(0, 'Addresses:\n');
@@ -78,42 +111,66 @@ export function renderDescribeNode(node: Node, pods: readonly Pod[], events: rea
   w.write(0, `  Kubelet Version:\t${info.kubeletVersion ?? ''}\n`);
   w.write(0, `  Kube-Proxy Version:\t${info.kubeProxyVersion ?? ''}\n`);
   if (node.spec?.podCIDR) w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`);
-  if ((node.spec?.podCIDRs ?? []).length > 0) w.write(0, `PodCIDRs:\t${node.spec!.podCIDRs!.join(',')}\n`);
+  if ((node.spec?.podCIDRs ?? []).length > 0)
+    w.write(0, `PodCIDRs:\t${node.spec!.podCIDRs!.join(',')}\n`);
   if (node.spec?.providerID) w.write(0, `ProviderID:\t${node.spec.providerID}\n`);
 
   const running = nonTerminatedPods(pods, name);
-  const allocatable = node.status?.allocatable && Object.keys(node.status.allocatable).length > 0 ? node.status.allocatable : node.status?.capacity ?? {};
+  const allocatable =
+    node.status?.allocatable && Object.keys(node.status.allocatable).length > 0
+      ? node.status.allocatable
+      : (node.status?.capacity ?? {});
   const allocCpu = parseQuantity(allocatable.cpu)?.value ?? 0;
   const allocMem = parseQuantity(allocatable.memory)?.value ?? 0;
   const allocEph = parseQuantity(allocatable['ephemeral-storage'])?.value ?? 0;
   w.write(0, `Non-terminated Pods:\t(${running.length} in total)\n`);
   w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
   w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
-  const totals = { requests: {} as Record<string, Quantity[]>, limits: {} as Record<string, Quantity[]> };
+  const totals = {
+    requests: {} as Record<string, Quantity[]>,
+    limits: {} as Record<string, Quantity[]>,
+  };
   for (const pod of running) {
     const { requests, limits } = podRequestsAndLimits(pod);
     for (const [k, q] of Object.entries(requests)) (totals.requests[k] ??= []).push(q);
     for (const [k, q] of Object.entries(limits)) (totals.limits[k] ??= []).push(q);
-    const cpuReq = requests.cpu ?? ZERO; const cpuLim = limits.cpu ?? ZERO;
-    const memReq = requests.memory ?? ZERO; const memLim = limits.memory ?? ZERO;
-    w.write(1, `${pod.metadata?.namespace ?? ''}\t${pod.metadata?.name ?? ''}\t\t${formatQuantity(cpuReq)} (${pct(cpuReq.value, allocCpu)}%)\t${formatQuantity(cpuLim)} (${pct(cpuLim.value, allocCpu)}%)\t${formatQuantity(memReq)} (${pct(memReq.value, allocMem)}%)\t${formatQuantity(memLim)} (${pct(memLim.value, allocMem)}%)\t${since(pod.metadata?.creationTimestamp, now)}\n`);
+    const cpuReq = requests.cpu ?? ZERO;
+    const cpuLim = limits.cpu ?? ZERO;
+    const memReq = requests.memory ?? ZERO;
+    const memLim = limits.memory ?? ZERO;
+    w.write(
+      1,
+      `${pod.metadata?.namespace ?? ''}\t${pod.metadata?.name ?? ''}\t\t${formatQuantity(cpuReq)} (${pct(cpuReq.value, allocCpu)}%)\t${formatQuantity(cpuLim)} (${pct(cpuLim.value, allocCpu)}%)\t${formatQuantity(memReq)} (${pct(memReq.value, allocMem)}%)\t${formatQuantity(memLim)} (${pct(memLim.value, allocMem)}%)\t${since(pod.metadata?.creationTimestamp, now)}\n`,
+    );
   }
   const total = (list: Quantity[] | undefined): Quantity => {
     if (!list || list.length === 0) return ZERO;
     return { value: list.reduce((s, q) => s + q.value, 0), format: list[0]!.format };
   };
-  w.write(0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n');
+  w.write(
+    0,
+    'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n',
+  );
   w.write(1, 'Resource\tRequests\tLimits\n');
   w.write(1, '--------\t--------\t------\n');
   const row = (res: string, whole: number) => {
-    const r = total(totals.requests[res]); const l = total(totals.limits[res]);
-    w.write(1, `${res}\t${formatQuantity(r)} (${pct(r.value, whole)}%)\t${formatQuantity(l)} (${pct(l.value, whole)}%)\n`);
+    const r = total(totals.requests[res]);
+    const l = total(totals.limits[res]);
+    w.write(
+      1,
+      `${res}\t${formatQuantity(r)} (${pct(r.value, whole)}%)\t${formatQuantity(l)} (${pct(l.value, whole)}%)\n`,
+    );
   };
   row('cpu', allocCpu);
   row('memory', allocMem);
   row('ephemeral-storage', allocEph);
-  for (const res of Object.keys(allocatable).filter((k) => k.startsWith('hugepages-') || k.includes('/')).sort()) {
-    w.write(1, `${res}\t${formatQuantity(total(totals.requests[res]))}\t${formatQuantity(total(totals.limits[res]))}\n`);
+  for (const res of Object.keys(allocatable)
+    .filter((k) => k.startsWith('hugepages-') || k.includes('/'))
+    .sort()) {
+    w.write(
+      1,
+      `${res}\t${formatQuantity(total(totals.requests[res]))}\t${formatQuantity(total(totals.limits[res]))}\n`,
+    );
   }
   describeEvents(w, eventsFor(events, 'Node', name), now);
   return w.toString();

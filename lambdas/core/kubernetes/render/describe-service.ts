@@ -1,11 +1,19 @@
 import type { BackendResolution } from '../ingress-backends.js';
 import { formatLabelMap } from '../label-selector.js';
 import type { Endpoints, Event, Ingress, IngressBackend, Service } from '../types.js';
-import { describeEvents, eventsFor, printAnnotationsMultiline, printLabelsMultiline } from './describe-common.js';
+import {
+  describeEvents,
+  eventsFor,
+  printAnnotationsMultiline,
+  printLabelsMultiline,
+} from './describe-common.js';
 import { PrefixWriter } from './tab-writer.js';
 
 /** kubectl's formatEndpoints: up to 3 `ip:port`, then ` + N more...`; `<none>` when empty. */
-export function formatEndpoints(endpoints: Endpoints | undefined, portNames?: ReadonlySet<string>): string {
+export function formatEndpoints(
+  endpoints: Endpoints | undefined,
+  portNames?: ReadonlySet<string>,
+): string {
   const list: string[] = [];
   let count = 0;
   for (const ss of endpoints?.subsets ?? []) {
@@ -26,7 +34,12 @@ export function formatEndpoints(endpoints: Endpoints | undefined, portNames?: Re
 }
 
 /** Renders a Service as `kubectl describe service` prints it (Endpoints from the Endpoints object). */
-export function renderDescribeService(service: Service, endpoints: Endpoints | undefined, events: readonly Event[], now: Date): string {
+export function renderDescribeService(
+  service: Service,
+  endpoints: Endpoints | undefined,
+  events: readonly Event[],
+  now: Date,
+): string {
   const w = new PrefixWriter();
   const spec = service.spec ?? {};
   w.write(0, `Name:\t${service.metadata?.name ?? ''}\n`);
@@ -36,7 +49,10 @@ export function renderDescribeService(service: Service, endpoints: Endpoints | u
   w.write(0, `Selector:\t${formatLabelMap(spec.selector)}\n`);
   w.write(0, `Type:\t${spec.type ?? 'ClusterIP'}\n`);
   if (spec.ipFamilyPolicy) w.write(0, `IP Family Policy:\t${spec.ipFamilyPolicy}\n`);
-  w.write(0, `IP Families:\t${(spec.ipFamilies ?? []).length > 0 ? spec.ipFamilies!.join(',') : '<none>'}\n`);
+  w.write(
+    0,
+    `IP Families:\t${(spec.ipFamilies ?? []).length > 0 ? spec.ipFamilies!.join(',') : '<none>'}\n`,
+  );
   w.write(0, `IP:\t${spec.clusterIP ?? ''}\n`);
   if ((spec.clusterIPs ?? []).length > 0) w.write(0, `IPs:\t${spec.clusterIPs!.join(',')}\n`);
   if (spec.type === 'ExternalName') w.write(0, `External Name:\t${spec.externalName ?? ''}\n`);
@@ -49,20 +65,35 @@ export function renderDescribeService(service: Service, endpoints: Endpoints | u
     w.write(0, `Endpoints:\t${formatEndpoints(endpoints, new Set([sp.name ?? '']))}\n`);
   }
   w.write(0, `Session Affinity:\t${spec.sessionAffinity ?? 'None'}\n`);
-  if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
-  if (spec.internalTrafficPolicy) w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
-  describeEvents(w, eventsFor(events, 'Service', service.metadata?.name ?? '', service.metadata?.namespace), now);
+  if (spec.externalTrafficPolicy)
+    w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
+  if (spec.internalTrafficPolicy)
+    w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
+  describeEvents(
+    w,
+    eventsFor(events, 'Service', service.metadata?.name ?? '', service.metadata?.namespace),
+    now,
+  );
   return w.toString();
 }
 
-function describeBackend(ns: string, backend: IngressBackend, services: readonly Service[], endpoints: readonly Endpoints[]): string {
+function describeBackend(
+  ns: string,
+  backend: IngressBackend,
+  services: readonly Service[],
+  endpoints: readonly Endpoints[],
+): string {
   if (backend.service) {
     const b = backend.service;
-    const sb = `${b.name}:${b.port?.number ? b.port.number : b.port?.name ?? ''}`;
+    const sb = `${b.name}:${b.port?.number ? b.port.number : (b.port?.name ?? '')}`;
     // kubectl reads the Endpoints object first, so a missing service shows as missing endpoints.
-    const ep = endpoints.find((e) => e.metadata?.name === b.name && (e.metadata?.namespace ?? ns) === ns);
+    const ep = endpoints.find(
+      (e) => e.metadata?.name === b.name && (e.metadata?.namespace ?? ns) === ns,
+    );
     if (!ep) return `${sb} (<error: endpoints "${b.name}" not found>)`;
-    const svc = services.find((s) => s.metadata?.name === b.name && (s.metadata?.namespace ?? ns) === ns);
+    const svc = services.find(
+      (s) => s.metadata?.name === b.name && (s.metadata?.namespace ?? ns) === ns,
+    );
     if (!svc) return `${sb}(<error: services "${b.name}" not found>)`;
     let spName = '';
     for (const sp of svc.spec?.ports ?? []) {
@@ -71,22 +102,34 @@ function describeBackend(ns: string, backend: IngressBackend, services: readonly
     }
     return `${sb} (${formatEndpoints(ep, new Set([spName]))})`;
   }
-  if (backend.resource) return `APIGroup: ${backend.resource.apiGroup ?? '<none>'}, Kind: ${backend.resource.kind}, Name: ${backend.resource.name}`;
+  if (backend.resource)
+    return `APIGroup: ${backend.resource.apiGroup ?? '<none>'}, Kind: ${backend.resource.kind}, Name: ${backend.resource.name}`;
   return '';
 }
 
 /** Renders an Ingress as `kubectl describe ingress` prints it, resolving backends against the given services and endpoints. */
-export function renderDescribeIngress(ingress: Ingress, services: readonly Service[], endpoints: readonly Endpoints[], events: readonly Event[], now: Date): string {
+export function renderDescribeIngress(
+  ingress: Ingress,
+  services: readonly Service[],
+  endpoints: readonly Endpoints[],
+  events: readonly Event[],
+  now: Date,
+): string {
   const w = new PrefixWriter();
   const ns = ingress.metadata?.namespace ?? 'default';
   const spec = ingress.spec ?? {};
   w.write(0, `Name:\t${ingress.metadata?.name ?? ''}\n`);
   printLabelsMultiline(w, 'Labels', ingress.metadata?.labels);
   w.write(0, `Namespace:\t${ns}\n`);
-  const address = (ingress.status?.loadBalancer?.ingress ?? []).map((i) => i.ip || i.hostname || '').filter(Boolean).join(',');
+  const address = (ingress.status?.loadBalancer?.ingress ?? [])
+    .map((i) => i.ip || i.hostname || '')
+    .filter(Boolean)
+    .join(',');
   w.write(0, `Address:\t${address}\n`);
   w.write(0, `Ingress Class:\t${spec.ingressClassName ?? '<none>'}\n`);
-  const def = spec.defaultBackend ? describeBackend(ns, spec.defaultBackend, services, endpoints) : '<default>';
+  const def = spec.defaultBackend
+    ? describeBackend(ns, spec.defaultBackend, services, endpoints)
+    : '<default>';
   w.write(0, `Default backend:\t${def}\n`);
   if ((spec.tls ?? []).length > 0) {
     w.write(0, 'TLS:\n');
@@ -102,7 +145,8 @@ export function renderDescribeIngress(ingress: Ingress, services: readonly Servi
     if (!rule.http) continue;
     count++;
     w.write(1, `${rule.host || '*'}\t\n`);
-    for (const p of rule.http.paths) w.write(2, `\t${p.path ?? ''} \t${describeBackend(ns, p.backend, services, endpoints)}\n`);
+    for (const p of rule.http.paths)
+      w.write(2, `\t${p.path ?? ''} \t${describeBackend(ns, p.backend, services, endpoints)}\n`);
   }
   if (count === 0) w.write(1, `*\t*\t${def}\n`);
   printAnnotationsMultiline(w, 'Annotations', ingress.metadata?.annotations);
@@ -115,8 +159,11 @@ export function renderBackendCheck(resolutions: readonly BackendResolution[]): s
   if (resolutions.length === 0) return '';
   const lines = ['Paramedic backend check:'];
   for (const r of resolutions) {
-    const where = r.host === '<default>' ? 'default backend' : `host ${r.host} path ${r.path || '/'}`;
-    lines.push(`  ${r.status === 'ok' ? 'OK     ' : 'BROKEN '} ingress ${r.namespace}/${r.ingress} ${where}: ${r.message}`);
+    const where =
+      r.host === '<default>' ? 'default backend' : `host ${r.host} path ${r.path || '/'}`;
+    lines.push(
+      `  ${r.status === 'ok' ? 'OK     ' : 'BROKEN '} ingress ${r.namespace}/${r.ingress} ${where}: ${r.message}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

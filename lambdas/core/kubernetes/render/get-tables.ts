@@ -8,20 +8,28 @@ import { since, toDate } from './time-format.js';
  * `kubectl events` and `--sort-by=.lastTimestamp` order them; `No resources found` when empty.
  */
 export function renderGetEvents(events: readonly Event[], now: Date, namespace?: string): string {
-  if (events.length === 0) return `No resources found${namespace ? ` in ${namespace} namespace` : ''}.\n`;
-  const rows = [...events].sort((a, b) => eventLastSeen(a) - eventLastSeen(b)).map((e) => {
-    const first = toDate(e.firstTimestamp) ? since(e.firstTimestamp, now) : since(e.eventTime, now);
-    let last = toDate(e.lastTimestamp) ? since(e.lastTimestamp, now) : first;
-    if (e.series) last = since(e.series.lastObservedTime, now);
-    const kind = (e.involvedObject.kind ?? '').toLowerCase();
-    const target = e.involvedObject.name ? `${kind}/${e.involvedObject.name}` : kind;
-    return `${last}\t${e.type ?? ''}\t${e.reason ?? ''}\t${target}\t${(e.message ?? '').trim()}`;
-  });
+  if (events.length === 0)
+    return `No resources found${namespace ? ` in ${namespace} namespace` : ''}.\n`;
+  const rows = [...events]
+    .sort((a, b) => eventLastSeen(a) - eventLastSeen(b))
+    .map((e) => {
+      const first = toDate(e.firstTimestamp)
+        ? since(e.firstTimestamp, now)
+        : since(e.eventTime, now);
+      let last = toDate(e.lastTimestamp) ? since(e.lastTimestamp, now) : first;
+      if (e.series) last = since(e.series.lastObservedTime, now);
+      const kind = (e.involvedObject.kind ?? '').toLowerCase();
+      const target = e.involvedObject.name ? `${kind}/${e.involvedObject.name}` : kind;
+      return `${last}\t${e.type ?? ''}\t${e.reason ?? ''}\t${target}\t${(e.message ?? '').trim()}`;
+    });
   return formatTabbed(`LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n${rows.join('\n')}\n`, GET_TABS);
 }
 
 /** The STATUS, READY and RESTARTS columns of `kubectl get pods` (printPod's reason logic). */
-export function podStatusColumns(pod: Pod, now: Date): { ready: string; status: string; restarts: string } {
+export function podStatusColumns(
+  pod: Pod,
+  now: Date,
+): { ready: string; status: string; restarts: string } {
   const status = pod.status ?? {};
   let reason = status.reason || status.phase || '';
   let restarts = 0;
@@ -34,13 +42,21 @@ export function podStatusColumns(pod: Pod, now: Date): { ready: string; status: 
     restarts += c.restartCount ?? 0;
     const t = c.state?.terminated;
     if (t && t.exitCode === 0) continue;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
-    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+    if (t)
+      reason = t.reason
+        ? `Init:${t.reason}`
+        : t.signal
+          ? `Init:Signal:${t.signal}`
+          : `Init:ExitCode:${t.exitCode}`;
+    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing')
+      reason = `Init:${c.state.waiting.reason}`;
     else reason = `Init:${i}/${(pod.spec?.initContainers ?? []).length}`;
     initializing = true;
     break;
   }
-  const initialized = (status.conditions ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
+  const initialized = (status.conditions ?? []).some(
+    (c) => c.type === 'Initialized' && c.status === 'True',
+  );
   if (!initializing || initialized) {
     restarts = 0;
     let hasRunning = false;
@@ -52,27 +68,56 @@ export function podStatusColumns(pod: Pod, now: Date): { ready: string; status: 
       if (finished && finished.getTime() > lastRestart) lastRestart = finished.getTime();
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
-      else if (c.ready && c.state?.running) { hasRunning = true; readyCount++; }
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal
+          ? `Signal:${c.state.terminated.signal}`
+          : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.ready && c.state?.running) {
+        hasRunning = true;
+        readyCount++;
+      }
     }
     if (reason === 'Completed' && hasRunning) {
-      reason = (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+      reason = (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')
+        ? 'Running'
+        : 'NotReady';
     }
   }
   if (pod.metadata?.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
-  else if (pod.metadata?.deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed') reason = 'Terminating';
-  const restartText = restarts !== 0 && lastRestart > 0 ? `${restarts} (${since(new Date(lastRestart), now)} ago)` : String(restarts);
-  return { ready: `${readyCount}/${(pod.spec?.containers ?? []).length}`, status: reason, restarts: restartText };
+  else if (
+    pod.metadata?.deletionTimestamp &&
+    status.phase !== 'Succeeded' &&
+    status.phase !== 'Failed'
+  )
+    reason = 'Terminating';
+  const restartText =
+    restarts !== 0 && lastRestart > 0
+      ? `${restarts} (${since(new Date(lastRestart), now)} ago)`
+      : String(restarts);
+  return {
+    ready: `${readyCount}/${(pod.spec?.containers ?? []).length}`,
+    status: reason,
+    restarts: restartText,
+  };
 }
 
 /** `kubectl get pods -o wide` (NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES). */
-export function renderGetPods(pods: readonly Pod[], now: Date, options: { wide?: boolean; namespace?: string } = {}): string {
-  if (pods.length === 0) return `No resources found${options.namespace ? ` in ${options.namespace} namespace` : ''}.\n`;
-  const header = options.wide ? 'NAME\tREADY\tSTATUS\tRESTARTS\tAGE\tIP\tNODE\tNOMINATED NODE\tREADINESS GATES' : 'NAME\tREADY\tSTATUS\tRESTARTS\tAGE';
+export function renderGetPods(
+  pods: readonly Pod[],
+  now: Date,
+  options: { wide?: boolean; namespace?: string } = {},
+): string {
+  if (pods.length === 0)
+    return `No resources found${options.namespace ? ` in ${options.namespace} namespace` : ''}.\n`;
+  const header = options.wide
+    ? 'NAME\tREADY\tSTATUS\tRESTARTS\tAGE\tIP\tNODE\tNOMINATED NODE\tREADINESS GATES'
+    : 'NAME\tREADY\tSTATUS\tRESTARTS\tAGE';
   const rows = pods.map((p) => {
     const c = podStatusColumns(p, now);
     const base = `${p.metadata?.name ?? ''}\t${c.ready}\t${c.status}\t${c.restarts}\t${since(p.metadata?.creationTimestamp, now)}`;
-    return options.wide ? `${base}\t${p.status?.podIP || '<none>'}\t${p.spec?.nodeName || '<none>'}\t${p.status?.nominatedNodeName || '<none>'}\t<none>` : base;
+    return options.wide
+      ? `${base}\t${p.status?.podIP || '<none>'}\t${p.spec?.nodeName || '<none>'}\t${p.status?.nominatedNodeName || '<none>'}\t<none>`
+      : base;
   });
   return formatTabbed(`${header}\n${rows.join('\n')}\n`, GET_TABS);
 }

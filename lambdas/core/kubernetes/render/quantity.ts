@@ -9,18 +9,39 @@ export interface Quantity {
   readonly format: 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 }
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 /** Parses a quantity string; undefined when it is not one. */
 export function parseQuantity(text: string | undefined): Quantity | undefined {
   if (text === undefined) return undefined;
-  const m = /^([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.exec(text.trim());
+  const m = /^([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.exec(
+    text.trim(),
+  );
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2] ?? '';
   if (suffix in BINARY) return { value: n * BINARY[suffix]!, format: 'BinarySI' };
-  if (/^[eE]/.test(suffix)) return { value: n * 10 ** Number(suffix.slice(1)), format: 'DecimalExponent' };
+  if (/^[eE]/.test(suffix))
+    return { value: n * 10 ** Number(suffix.slice(1)), format: 'DecimalExponent' };
   return { value: n * DECIMAL[suffix]!, format: 'DecimalSI' };
 }
 

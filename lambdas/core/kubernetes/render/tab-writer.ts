@@ -34,7 +34,8 @@ export function formatTabbed(text: string, options: TabWriterOptions = DESCRIBE_
       let s = '';
       cells.forEach((cell, j) => {
         s += cell;
-        if (j < widths.length && j < cells.length - 1) s += ' '.repeat(Math.max(0, widths[j]! - width(cell)));
+        if (j < widths.length && j < cells.length - 1)
+          s += ' '.repeat(Math.max(0, widths[j]! - width(cell)));
       });
       out.push(s);
     }

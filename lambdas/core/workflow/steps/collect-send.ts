@@ -15,11 +15,22 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 export type CollectSendPorts = WaitedCommandPorts & Pick<WorkflowPorts, 'config'>;
 
 /** CollectSend: the commands sent and whether the step resumed the Task itself. */
-export async function runCollectSend({ executionId, state, taskToken }: TaskInput, ports: CollectSendPorts, clock: Clock): Promise<unknown> {
+export async function runCollectSend(
+  { executionId, state, taskToken }: TaskInput,
+  ports: CollectSendPorts,
+  clock: Clock,
+): Promise<unknown> {
   const intake = requireState('CollectSend', state.intake, 'intake');
   // A replay's evidence was recorded before the execution started: nothing to run.
-  const requests = intake.replay ? [] : collectorRequests(ports.config, intake.targets, { incidentTime: intake.trigger.at }).map((r) => r.request);
+  const requests = intake.replay
+    ? []
+    : collectorRequests(ports.config, intake.targets, { incidentTime: intake.trigger.at }).map(
+        (r) => r.request,
+      );
   return sendAndRegister(ports, clock, requests, {
-    executionId, phase: TRIAGE_PHASE, waitSeconds: commandWaitSeconds(ports.config.collectTimeoutSeconds), ...(taskToken ? { taskToken } : {}),
+    executionId,
+    phase: TRIAGE_PHASE,
+    waitSeconds: commandWaitSeconds(ports.config.collectTimeoutSeconds),
+    ...(taskToken ? { taskToken } : {}),
   });
 }

@@ -10,17 +10,48 @@ import { requireState, type TaskInput } from '../task-input.js';
 export type CompletePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
 
 /** Complete: outcome, runbook, targets and duration. */
-export async function runComplete({ executionId, state }: TaskInput, ports: CompletePorts, clock: Clock): Promise<CompletionSummary> {
+export async function runComplete(
+  { executionId, state }: TaskInput,
+  ports: CompletePorts,
+  clock: Clock,
+): Promise<CompletionSummary> {
   const intake = requireState('Complete', state.intake, 'intake');
   const outcome = decideOutcome(state);
-  const runbookId = state.plan?.runbookId ?? state.classification?.runbookId ?? intake.runbookId ?? null;
+  const runbookId =
+    state.plan?.runbookId ?? state.classification?.runbookId ?? intake.runbookId ?? null;
   const durationMs = Math.max(0, clock.now().getTime() - Date.parse(intake.startedAt));
-  const summary: CompletionSummary = { executionId, outcome, runbookId, targets: intake.targets.map((t) => t.id), durationMs, failed: Boolean(state.failure) };
-  await appendAudit(ports, clock, executionId, intake, 'completed', {
-    ...summary, decision: state.plan?.decision ?? null, reason: state.plan?.reason ?? null,
-    ...(state.failure ? { failure: state.failure } : {}), ...(state.escalation ? { escalation: state.escalation } : {}),
-  }, { outcome, ...(runbookId ? { runbookId } : {}) });
-  if (state.failure) await publishStatus(ports, clock, executionId, intake, 'failed', { runbookId, summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}` });
-  await ports.notifier.notify({ kind: 'report', subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`, body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000) });
+  const summary: CompletionSummary = {
+    executionId,
+    outcome,
+    runbookId,
+    targets: intake.targets.map((t) => t.id),
+    durationMs,
+    failed: Boolean(state.failure),
+  };
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    intake,
+    'completed',
+    {
+      ...summary,
+      decision: state.plan?.decision ?? null,
+      reason: state.plan?.reason ?? null,
+      ...(state.failure ? { failure: state.failure } : {}),
+      ...(state.escalation ? { escalation: state.escalation } : {}),
+    },
+    { outcome, ...(runbookId ? { runbookId } : {}) },
+  );
+  if (state.failure)
+    await publishStatus(ports, clock, executionId, intake, 'failed', {
+      runbookId,
+      summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}`,
+    });
+  await ports.notifier.notify({
+    kind: 'report',
+    subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
+    body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000),
+  });
   return summary;
 }

@@ -26,13 +26,29 @@ export type { WorkflowStep } from '../run-step.js';
 
 /** Task state name -> step function. */
 export const WORKFLOW_STEPS: Readonly<Record<WorkflowTaskName, WorkflowStep>> = {
-  Intake: runIntake, AcquireLock: runAcquireLock, CollectSend: runCollectSend, Collect: runCollect, Classify: runClassify, Plan: runPlan,
-  RequestApproval: runRequestApproval, RecordApproval: runRecordApproval, RemediateStep: runRemediateStep,
-  VerifySend: runVerifySend, Verify: runVerify, Escalate: runEscalate, ReleaseLock: runReleaseLock, Complete: runComplete,
+  Intake: runIntake,
+  AcquireLock: runAcquireLock,
+  CollectSend: runCollectSend,
+  Collect: runCollect,
+  Classify: runClassify,
+  Plan: runPlan,
+  RequestApproval: runRequestApproval,
+  RecordApproval: runRecordApproval,
+  RemediateStep: runRemediateStep,
+  VerifySend: runVerifySend,
+  Verify: runVerify,
+  Escalate: runEscalate,
+  ReleaseLock: runReleaseLock,
+  Complete: runComplete,
 };
 
 /** Runs one Task of the registry (see {@link runStep}: by-reference state, validated input). */
-export async function runTask(task: WorkflowTaskName, raw: unknown, ports: WorkflowPorts, clock: Clock): Promise<unknown> {
+export async function runTask(
+  task: WorkflowTaskName,
+  raw: unknown,
+  ports: WorkflowPorts,
+  clock: Clock,
+): Promise<unknown> {
   return runStep(task, WORKFLOW_STEPS[task], raw, ports, clock);
 }
 
@@ -40,6 +56,11 @@ export async function runTask(task: WorkflowTaskName, raw: unknown, ports: Workf
  * Every Task as `(raw input) => result` over one set of ports: the local runner's Task overrides.
  * @example const tasks = bindWorkflowSteps(ports, clock); await tasks.Intake({ executionId, state: alarmEvent })
  */
-export function bindWorkflowSteps(ports: WorkflowPorts, clock: Clock): Record<WorkflowTaskName, (raw: unknown) => Promise<unknown>> {
-  return Object.fromEntries(WORKFLOW_TASK_NAMES.map((name) => [name, (raw: unknown) => runTask(name, raw, ports, clock)])) as Record<WorkflowTaskName, (raw: unknown) => Promise<unknown>>;
+export function bindWorkflowSteps(
+  ports: WorkflowPorts,
+  clock: Clock,
+): Record<WorkflowTaskName, (raw: unknown) => Promise<unknown>> {
+  return Object.fromEntries(
+    WORKFLOW_TASK_NAMES.map((name) => [name, (raw: unknown) => runTask(name, raw, ports, clock)]),
+  ) as Record<WorkflowTaskName, (raw: unknown) => Promise<unknown>>;
 }

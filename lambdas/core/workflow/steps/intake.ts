@@ -19,90 +19,213 @@ import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
 
 /** What Intake uses. */
-export type IntakePorts = Pick<WorkflowPorts, 'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller' | 'alarms'>;
+export type IntakePorts = Pick<
+  WorkflowPorts,
+  'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller' | 'alarms'
+>;
 
 /**
  * A composite alarm whose actions are suppressed (its suppressor alarm is in ALARM, or the wait or
  * extension period runs): recorded as skipped and stopped like a duplicate, without claiming the
  * alarm, so its next unsuppressed change is handled. The EventBridge rule filters these too.
  */
-async function suppressedAlarm(executionId: string, alarm: NormalizedAlarm, ports: IntakePorts, clock: Clock, startedAt: string): Promise<IntakeResult> {
+async function suppressedAlarm(
+  executionId: string,
+  alarm: NormalizedAlarm,
+  ports: IntakePorts,
+  clock: Clock,
+  startedAt: string,
+): Promise<IntakeResult> {
   const result: IntakeResult = {
-    executionId, mode: 'alarm', targets: [], duplicate: true, dedupeKey: alarmDedupeKey(alarm), startedAt,
-    trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
+    executionId,
+    mode: 'alarm',
+    targets: [],
+    duplicate: true,
+    dedupeKey: alarmDedupeKey(alarm),
+    startedAt,
+    trigger: {
+      kind: 'alarm',
+      actor: `alarm:${alarm.alarmName}`,
+      alarmName: alarm.alarmName,
+      alarmReason: alarm.reason.slice(0, 1000),
+      at: alarm.time || startedAt,
+    },
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state} with its actions suppressed (${alarm.actionsSuppressedBy}): nothing to do`;
-  await appendAudit(ports, clock, executionId, result, 'triggered', {
-    trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-    dimensions: alarm.dimensions, targets: [], mode: result.mode, suppressed: alarm.actionsSuppressedBy!,
-  }, { outcome: 'skipped' });
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    result,
+    'triggered',
+    {
+      trigger: result.trigger,
+      summary,
+      eventId: alarm.eventId,
+      state: alarm.state,
+      previousState: alarm.previousState ?? null,
+      dimensions: alarm.dimensions,
+      targets: [],
+      mode: result.mode,
+      suppressed: alarm.actionsSuppressedBy!,
+    },
+    { outcome: 'skipped' },
+  );
   return result;
 }
 
-async function alarmIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+async function alarmIntake(
+  { executionId, state }: TaskInput,
+  ports: IntakePorts,
+  clock: Clock,
+): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
   const alarm = normalizeAlarmEvent(state);
-  if (alarm.actionsSuppressedBy) return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
+  if (alarm.actionsSuppressedBy)
+    return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
   // A composite alarm's targets are its children's (read through the alarms port); a Metrics Insights query's, its WHERE equalities.
-  const composite = alarm.alarmRule !== undefined ? await compositeDimensions(alarm.alarmRule, ports.alarms) : { dimensions: [], unresolved: [] };
+  const composite =
+    alarm.alarmRule !== undefined
+      ? await compositeDimensions(alarm.alarmRule, ports.alarms)
+      : { dimensions: [], unresolved: [] };
   const dimensions = [...alarm.dimensions, ...composite.dimensions];
-  const notTargets = [...alarm.unresolvedQueries.map(({ query, reason }) => ({ dimensions: {}, reason: `${reason}: ${query}` })), ...composite.unresolved];
+  const notTargets = [
+    ...alarm.unresolvedQueries.map(({ query, reason }) => ({
+      dimensions: {},
+      reason: `${reason}: ${query}`,
+    })),
+    ...composite.unresolved,
+  ];
   // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
   const location = locationOf(alarm.account, alarm.region);
   // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
   const onCluster = await resolveClusterDimensions(dimensions, ports.cluster, location);
-  const expanded = await expandTargets(resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, location), ports.targets, ports.config.maxTargetsPerExecution);
+  const expanded = await expandTargets(
+    resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, location),
+    ports.targets,
+    ports.config.maxTargetsPerExecution,
+  );
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
-  const targets = [...onCluster.targets, ...expanded].filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id))).slice(0, ports.config.maxTargetsPerExecution);
+  const targets = [...onCluster.targets, ...expanded]
+    .filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id)))
+    .slice(0, ports.config.maxTargetsPerExecution);
   const dedupeKey = alarmDedupeKey(alarm);
-  let duplicate = !(await ports.state.putIfAbsent(dedupeKey, { executionId, eventId: alarm.eventId, at: startedAt }, ports.config.dedupeWindowSeconds));
+  let duplicate = !(await ports.state.putIfAbsent(
+    dedupeKey,
+    { executionId, eventId: alarm.eventId, at: startedAt },
+    ports.config.dedupeWindowSeconds,
+  ));
   // A retried Intake finds its own claim: that is not a duplicate.
-  if (duplicate && (await ports.state.get(dedupeKey))?.executionId === executionId) duplicate = false;
+  if (duplicate && (await ports.state.get(dedupeKey))?.executionId === executionId)
+    duplicate = false;
   const result: IntakeResult = {
-    executionId, mode: 'alarm', targets, duplicate, dedupeKey, startedAt,
-    trigger: { kind: 'alarm', actor: `alarm:${alarm.alarmName}`, alarmName: alarm.alarmName, alarmReason: alarm.reason.slice(0, 1000), at: alarm.time || startedAt },
+    executionId,
+    mode: 'alarm',
+    targets,
+    duplicate,
+    dedupeKey,
+    startedAt,
+    trigger: {
+      kind: 'alarm',
+      actor: `alarm:${alarm.alarmName}`,
+      alarmName: alarm.alarmName,
+      alarmReason: alarm.reason.slice(0, 1000),
+      at: alarm.time || startedAt,
+    },
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
   try {
-    await appendAudit(ports, clock, executionId, result, duplicate ? 'deduplicated' : 'triggered', {
-      trigger: result.trigger, summary, eventId: alarm.eventId, state: alarm.state, previousState: alarm.previousState ?? null,
-      dimensions, targets, mode: result.mode, ...(notTargets.length + onCluster.unresolved.length ? { unresolved: [...notTargets, ...onCluster.unresolved] } : {}),
-    }, duplicate ? { outcome: 'skipped' } : {});
+    await appendAudit(
+      ports,
+      clock,
+      executionId,
+      result,
+      duplicate ? 'deduplicated' : 'triggered',
+      {
+        trigger: result.trigger,
+        summary,
+        eventId: alarm.eventId,
+        state: alarm.state,
+        previousState: alarm.previousState ?? null,
+        dimensions,
+        targets,
+        mode: result.mode,
+        ...(notTargets.length + onCluster.unresolved.length
+          ? { unresolved: [...notTargets, ...onCluster.unresolved] }
+          : {}),
+      },
+      duplicate ? { outcome: 'skipped' } : {},
+    );
   } catch (error) {
     // A claim left behind would swallow the redelivery of this alarm for dedupeWindowSeconds: expire it now.
-    if (!duplicate) await ports.state.put(dedupeKey, { executionId, releasedAfter: (error as Error).name ?? 'Error' }, 0).catch(() => undefined);
+    if (!duplicate)
+      await ports.state
+        .put(dedupeKey, { executionId, releasedAfter: (error as Error).name ?? 'Error' }, 0)
+        .catch(() => undefined);
     throw error;
   }
   if (!duplicate) await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 
-async function manualIntake({ executionId, state }: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+async function manualIntake(
+  { executionId, state }: TaskInput,
+  ports: IntakePorts,
+  clock: Clock,
+): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
-  const manual = parseManualInput(state, ports.rulebook.runbooks.map((r) => r.id));
+  const manual = parseManualInput(
+    state,
+    ports.rulebook.runbooks.map((r) => r.id),
+  );
   const runbook = runbookOf(ports.rulebook, manual.runbookId);
   const platform = manual.platform ?? (runbook?.platform === 'eks' ? 'eks' : 'docker');
-  const targets = await expandTargets([parseTarget(manual.target, platform)], ports.targets, ports.config.maxTargetsPerExecution);
+  const targets = await expandTargets(
+    [parseTarget(manual.target, platform)],
+    ports.targets,
+    ports.config.maxTargetsPerExecution,
+  );
   // The actor is the authenticated caller; the input's invokedBy is only a claim, kept as requestedBy.
   const { actor, requestedBy } = await manualRunActor(ports.caller, executionId, manual.invokedBy);
   const result: IntakeResult = {
-    executionId, mode: manual.mode, targets, duplicate: false, dedupeKey: manualDedupeKey(executionId), startedAt,
+    executionId,
+    mode: manual.mode,
+    targets,
+    duplicate: false,
+    dedupeKey: manualDedupeKey(executionId),
+    startedAt,
     ...(manual.runbookId ? { runbookId: manual.runbookId } : {}),
     ...(manual.replay ? { replay: manual.replay } : {}),
     trigger: manual.replay
-      ? { kind: 'replay', actor, requestedBy, at: startedAt, ...(manual.replay.origin ? { origin: manual.replay.origin } : {}) }
+      ? {
+          kind: 'replay',
+          actor,
+          requestedBy,
+          at: startedAt,
+          ...(manual.replay.origin ? { origin: manual.replay.origin } : {}),
+        }
       : { kind: 'manual', actor, requestedBy, at: startedAt },
   };
   const summary = manual.replay
     ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${actor} (requested as ${requestedBy})`
     : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${actor} (requested as ${requestedBy})`;
-  await appendAudit(ports, clock, executionId, result, 'triggered', { trigger: result.trigger, summary, targets, mode: manual.mode, requested: manual });
+  await appendAudit(ports, clock, executionId, result, 'triggered', {
+    trigger: result.trigger,
+    summary,
+    targets,
+    mode: manual.mode,
+    requested: manual,
+  });
   await publishStatus(ports, clock, executionId, result, 'started', { summary });
   return result;
 }
 
 /** Intake: an alarm event, a manual run or a replay in; the execution's targets, trigger and mode out. */
-export async function runIntake(input: TaskInput, ports: IntakePorts, clock: Clock): Promise<IntakeResult> {
+export async function runIntake(
+  input: TaskInput,
+  ports: IntakePorts,
+  clock: Clock,
+): Promise<IntakeResult> {
   // An EventBridge envelope that is not a usable alarm is a broken alarm, not a manual run:
   // normalizeAlarmEvent names what is missing instead of parseManualInput rejecting "version".
   const { state } = input;

@@ -8,7 +8,11 @@ import { requireState, type TaskInput } from '../task-input.js';
 export type ReleaseLockPorts = Pick<WorkflowPorts, 'audit' | 'locks'>;
 
 /** ReleaseLock: the released target ids (none when the lock was never taken). */
-export async function runReleaseLock({ executionId, state }: TaskInput, ports: ReleaseLockPorts, clock: Clock): Promise<{ released: string[] }> {
+export async function runReleaseLock(
+  { executionId, state }: TaskInput,
+  ports: ReleaseLockPorts,
+  clock: Clock,
+): Promise<{ released: string[] }> {
   const intake = requireState('ReleaseLock', state.intake, 'intake');
   const released: string[] = [];
   if (!state.lock?.acquired) return { released };

@@ -15,11 +15,23 @@ import { sendAndRegister, type WaitedCommandPorts } from '../waited-commands.js'
 export type VerifySendPorts = WaitedCommandPorts & Pick<WorkflowPorts, 'config' | 'locks'>;
 
 /** VerifySend: the commands sent and whether the step resumed the Task itself. */
-export async function runVerifySend({ executionId, state, taskToken }: TaskInput, ports: VerifySendPorts, clock: Clock): Promise<unknown> {
+export async function runVerifySend(
+  { executionId, state, taskToken }: TaskInput,
+  ports: VerifySendPorts,
+  clock: Clock,
+): Promise<unknown> {
   const intake = requireState('VerifySend', state.intake, 'intake');
   const { targets, timing } = verifyCollection('VerifySend', state);
   await renewLocks(ports, 'VerifySend', executionId, intake);
-  return sendAndRegister(ports, clock, collectorRequests(ports.config, targets, timing).map((r) => r.request), {
-    executionId, phase: VERIFY_PHASE, waitSeconds: commandWaitSeconds(ports.config.collectTimeoutSeconds), ...(taskToken ? { taskToken } : {}),
-  });
+  return sendAndRegister(
+    ports,
+    clock,
+    collectorRequests(ports.config, targets, timing).map((r) => r.request),
+    {
+      executionId,
+      phase: VERIFY_PHASE,
+      waitSeconds: commandWaitSeconds(ports.config.collectTimeoutSeconds),
+      ...(taskToken ? { taskToken } : {}),
+    },
+  );
 }

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { dnsLookup, nameScope } from '../../../../lambdas/core/classify/facts/dns-lookup.js';
 
-const facts = (text: string) => dnsLookup.extract('k8s.pod-logs', text).map((f) => ({ line: f.line, ...f.fields }) as Record<string, unknown>);
+const facts = (text: string) =>
+  dnsLookup
+    .extract('k8s.pod-logs', text)
+    .map((f) => ({ line: f.line, ...f.fields }) as Record<string, unknown>);
 
 describe('dns.lookup', () => {
   it('reads a Go lookup that the resolver answered NXDOMAIN for a provider endpoint', () => {
-    expect(facts('Post "https://sts.us-east-5.amazonaws.com": dial tcp: lookup sts.us-east-5.amazonaws.com on 172.20.0.10:53: no such host'))
-      .toEqual([{ line: 1, host: 'sts.us-east-5.amazonaws.com', scope: 'provider', answer: 'nxdomain' }]);
+    expect(
+      facts(
+        'Post "https://sts.us-east-5.amazonaws.com": dial tcp: lookup sts.us-east-5.amazonaws.com on 172.20.0.10:53: no such host',
+      ),
+    ).toEqual([
+      { line: 1, host: 'sts.us-east-5.amazonaws.com', scope: 'provider', answer: 'nxdomain' },
+    ]);
   });
   it('tells a resolver that fails (timeout, SERVFAIL, refused) from one that answers', () => {
     const text = [
@@ -17,23 +25,38 @@ describe('dns.lookup', () => {
       'servicecontrol.googleapis.com could not be resolved (110: Operation timed out)',
     ].join('\n');
     expect(facts(text).map((f) => [f.host, f.answer])).toEqual([
-      ['kubernetes.default.svc', 'timeout'], ['github.com', 'servfail'], ['registry-1.docker.io', 'refused'],
-      ['metadata.google.internal', 'timeout'], ['servicecontrol.googleapis.com', 'timeout'],
+      ['kubernetes.default.svc', 'timeout'],
+      ['github.com', 'servfail'],
+      ['registry-1.docker.io', 'refused'],
+      ['metadata.google.internal', 'timeout'],
+      ['servicecontrol.googleapis.com', 'timeout'],
     ]);
   });
   it('reads nslookup, host and Node NXDOMAIN wordings', () => {
-    const text = "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
+    const text =
+      "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
     expect(facts(text).map((f) => f.answer)).toEqual(['nxdomain', 'nxdomain', 'nxdomain']);
   });
   it('reads a lookup whose answer a terminal wrapped onto the next line, quoting the first line', () => {
-    const text = 'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host\nnext line';
+    const text =
+      'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host\nnext line';
     const [fact] = dnsLookup.extract('kubelet.journal', text);
-    expect(fact?.fields).toEqual({ host: 'ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com', scope: 'provider', answer: 'nxdomain' });
-    expect([fact?.line, fact?.text]).toEqual([1, 'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com']);
+    expect(fact?.fields).toEqual({
+      host: 'ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com',
+      scope: 'provider',
+      answer: 'nxdomain',
+    });
+    expect([fact?.line, fact?.text]).toEqual([
+      1,
+      'E1201 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com',
+    ]);
   });
   it('joins a wrapped lookup to one following line only, and reads a complete next line on its own', () => {
-    const text = 'lookup a.example.com\nlookup b.example.com on 10.0.0.2:53: server misbehaving\nplain text';
-    expect(facts(text).map((f) => [f.line, f.host, f.answer])).toEqual([[2, 'b.example.com', 'servfail']]);
+    const text =
+      'lookup a.example.com\nlookup b.example.com on 10.0.0.2:53: server misbehaving\nplain text';
+    expect(facts(text).map((f) => [f.line, f.host, f.answer])).toEqual([
+      [2, 'b.example.com', 'servfail'],
+    ]);
   });
   it('ignores lines that are not failed lookups', () => {
     expect(facts('Pulling image "nginx:1.25"\nlookup table rebuilt')).toEqual([]);
@@ -42,8 +65,28 @@ describe('dns.lookup', () => {
 
 describe('nameScope', () => {
   it('separates cluster names, registries, provider APIs and other names', () => {
-    expect(['my-svc.shop.svc.cluster.local', 'kubernetes.default', 'redis', '1234.dkr.ecr.eu-west-1.amazonaws.com', 'registry-1.docker.io',
-      'sts.amazonaws.com', 'ssm.ap-southeast-2.api.aws', 'servicecontrol.googleapis.com', 'github.com'].map(nameScope))
-      .toEqual(['cluster', 'cluster', 'cluster', 'registry', 'registry', 'provider', 'provider', 'provider', 'other']);
+    expect(
+      [
+        'my-svc.shop.svc.cluster.local',
+        'kubernetes.default',
+        'redis',
+        '1234.dkr.ecr.eu-west-1.amazonaws.com',
+        'registry-1.docker.io',
+        'sts.amazonaws.com',
+        'ssm.ap-southeast-2.api.aws',
+        'servicecontrol.googleapis.com',
+        'github.com',
+      ].map(nameScope),
+    ).toEqual([
+      'cluster',
+      'cluster',
+      'cluster',
+      'registry',
+      'registry',
+      'provider',
+      'provider',
+      'provider',
+      'other',
+    ]);
   });
 });

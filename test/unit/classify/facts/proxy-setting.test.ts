@@ -1,26 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { proxySetting } from '../../../../lambdas/core/classify/facts/proxy-setting.js';
 
-const facts = (text: string) => proxySetting.extract('net.proxy', text).map((f) => ({ ...f.fields }));
+const facts = (text: string) =>
+  proxySetting.extract('net.proxy', text).map((f) => ({ ...f.fields }));
 
 describe('proxy.setting', () => {
-  it('reads proxies exported in a shell as the shell\'s', () => {
-    expect(facts('export http_proxy=http://abc.com:8080\nexport https_proxy=https://abc.com:8080')).toEqual([
+  it("reads proxies exported in a shell as the shell's", () => {
+    expect(
+      facts('export http_proxy=http://abc.com:8080\nexport https_proxy=https://abc.com:8080'),
+    ).toEqual([
       { variable: 'http_proxy', value: 'http://abc.com:8080', set: true, scope: 'shell' },
       { variable: 'https_proxy', value: 'https://abc.com:8080', set: true, scope: 'shell' },
     ]);
   });
-  it('reads a systemd drop-in and `systemctl show` as the daemon\'s', () => {
-    const text = '# systemctl show --property Environment docker\nEnvironment=HTTP_PROXY=http://192.168.42.174:1235/ HTTPS_PROXY=https://192.168.42.174:1235/';
-    expect(facts(text).map((f) => [f.variable, f.scope])).toEqual([['http_proxy', 'daemon'], ['https_proxy', 'daemon']]);
+  it("reads a systemd drop-in and `systemctl show` as the daemon's", () => {
+    const text =
+      '# systemctl show --property Environment docker\nEnvironment=HTTP_PROXY=http://192.168.42.174:1235/ HTTPS_PROXY=https://192.168.42.174:1235/';
+    expect(facts(text).map((f) => [f.variable, f.scope])).toEqual([
+      ['http_proxy', 'daemon'],
+      ['https_proxy', 'daemon'],
+    ]);
   });
-  it('reads the collector\'s dockerd environment and docker info, empty values as unset', () => {
-    const text = '# proxy variables of dockerd (credentials masked)\n(pid 812: none)\n# docker info proxy settings\nHTTPProxy= HTTPSProxy= NoProxy=';
+  it("reads the collector's dockerd environment and docker info, empty values as unset", () => {
+    const text =
+      '# proxy variables of dockerd (credentials masked)\n(pid 812: none)\n# docker info proxy settings\nHTTPProxy= HTTPSProxy= NoProxy=';
     expect(facts(text).every((f) => f.scope === 'daemon' && f.set === false)).toBe(true);
     expect(facts(text)).toHaveLength(4);
   });
-  it('reads Dockerfile ENV and pod env entries as the container\'s', () => {
-    expect(facts('ENV HTTP_PROXY=http://proxy:8080/')[0]).toMatchObject({ scope: 'container', set: true });
+  it("reads Dockerfile ENV and pod env entries as the container's", () => {
+    expect(facts('ENV HTTP_PROXY=http://proxy:8080/')[0]).toMatchObject({
+      scope: 'container',
+      set: true,
+    });
   });
   it('skips a commented-out setting', () => {
     expect(facts('#Environment="HTTPS_PROXY=http://xxx:8080/"')).toEqual([]);
