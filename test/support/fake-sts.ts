@@ -1,15 +1,13 @@
 /**
  * STS's GetCallerIdentity as the approve function meets it, on 127.0.0.1: it checks a presigned
- * request's SigV4 signature the way STS does (recomputed from the secret key, over the query and
- * every signed header as received), refuses expired or unknown-key requests with STS's XML errors,
+ * request's SigV4 signature the way STS does (recomputed from the secret key with test/support/sigv4.ts,
+ * over the query and every signed header as received), refuses expired or unknown-key requests with STS's XML errors,
  * and answers the signer's ARN in STS's JSON. `fetch` routes `https://sts.<region>.amazonaws.com/`
  * to it; every other URL goes to the real fetch.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { presignedGetSignature } from './sigv4.js';
 
 /** A principal STS knows: its keys and the ARN GetCallerIdentity answers with. */
 export interface FakePrincipal {
@@ -46,7 +44,7 @@ async function answer(
   const host = String(req.headers['x-fake-sts-host'] ?? '');
   const url = new URL(req.url ?? '/', `https://${host}`);
   const q = url.searchParams;
-  const [accessKeyId, , region] = (q.get('X-Amz-Credential') ?? '').split('/');
+  const [accessKeyId] = (q.get('X-Amz-Credential') ?? '').split('/');
   const principal = principals.find((p) => p.accessKeyId === accessKeyId);
   if (!principal)
     return {
@@ -63,34 +61,12 @@ async function answer(
       status: 403,
       body: xmlError('ExpiredToken', 'The security token included in the request is expired'),
     };
-  // Recompute the signature over what arrived: the unsigned query parameters and the signed headers' received values.
-  const signedHeaders = (q.get('X-Amz-SignedHeaders') ?? '').split(';');
-  const headers: Record<string, string> = { host };
-  for (const name of signedHeaders)
-    if (name !== 'host') headers[name] = String(req.headers[name] ?? '');
-  const query: Record<string, string> = {};
-  for (const [k, v] of q) if (!k.startsWith('X-Amz-')) query[k] = v;
-  const expected = await new SignatureV4({
-    service: 'sts',
-    region: region!,
-    sha256: Hash.bind(null, 'sha256'),
-    credentials: {
-      accessKeyId: principal.accessKeyId,
-      secretAccessKey: principal.secretAccessKey,
-      ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}),
-    },
-  }).presign(
-    new HttpRequest({
-      method: 'GET',
-      protocol: 'https:',
-      hostname: host,
-      path: '/',
-      query,
-      headers,
-    }),
-    { expiresIn, signingDate },
-  );
-  if (expected.query?.['X-Amz-Signature'] !== q.get('X-Amz-Signature')) {
+  // Recompute the signature over what arrived (independently of the signer under test): the query
+  // and the received values of the signed headers, for the host STS would have seen.
+  const headers: Record<string, string> = {};
+  for (const name of (q.get('X-Amz-SignedHeaders') ?? '').split(';'))
+    headers[name] = String(req.headers[name] ?? '');
+  if (presignedGetSignature(url, headers, principal.secretAccessKey) !== q.get('X-Amz-Signature')) {
     return {
       status: 403,
       body: xmlError(

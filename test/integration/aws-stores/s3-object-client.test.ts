@@ -6,7 +6,7 @@
  * written here from the SigV4 specification, not with the signer under test) and answers as a
  * throttled or failing S3 does.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { sha256Hex, sigv4Signature } from '../../support/sigv4.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -110,10 +110,6 @@ describe('S3ObjectClient on s3rver', () => {
   });
 });
 
-const hmac = (key: string | Buffer, text: string) =>
-  createHmac('sha256', key).update(text, 'utf8').digest();
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
 /** Why a request's SigV4 signature (secret `S3RVER`) is not S3's, or undefined when it is. */
 function signatureProblem(req: IncomingMessage, body: Buffer): string | undefined {
   const auth =
@@ -123,31 +119,22 @@ function signatureProblem(req: IncomingMessage, body: Buffer): string | undefine
   if (!auth) return `not a SigV4 authorization header: ${req.headers.authorization}`;
   const [, , date, region, signedHeaders, signature] = auth;
   const payloadHash = req.headers['x-amz-content-sha256'];
-  if (payloadHash !== sha256(body)) return "x-amz-content-sha256 is not the body's";
+  if (payloadHash !== sha256Hex(body)) return "x-amz-content-sha256 is not the body's";
   const names = signedHeaders!.split(';');
   if (!names.includes('host') || !names.includes('x-amz-date'))
     return 'host or x-amz-date unsigned';
   const [path, query = ''] = (req.url ?? '').split('?');
-  const canonical = [
-    req.method,
-    path,
-    query,
-    ...names.map((n) => `${n}:${String(req.headers[n]).trim()}`),
-    '',
-    signedHeaders,
+  const expected = sigv4Signature({
+    method: req.method!,
+    path: path!,
+    query: [...new URLSearchParams(query).entries()],
+    headers: names.map((n) => [n, String(req.headers[n])] as const),
     payloadHash,
-  ].join('\n');
-  const scope = `${date}/${region}/s3/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', req.headers['x-amz-date'], scope, sha256(canonical)].join(
-    '\n',
-  );
-  const key = ['aws4_request'].reduce(
-    (k, part) => hmac(k, part),
-    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date!), region!), 's3'),
-  );
-  return hmac(key, toSign).toString('hex') === signature
-    ? undefined
-    : `signature mismatch for canonical request:\n${canonical}`;
+    amzDate: String(req.headers['x-amz-date']),
+    scope: `${date}/${region}/s3/aws4_request`,
+    secret: credentials.secretAccessKey,
+  });
+  return expected === signature ? undefined : `signature mismatch for ${req.method} ${req.url}`;
 }
 
 describe('S3ObjectClient signs as S3 checks and retries like the SDK standard mode', () => {
