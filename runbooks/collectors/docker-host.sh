@@ -185,9 +185,12 @@ probe_journal() {
 # What the daemon did in the window: OOM, die (with exit codes), restarts, pulls.
 probe_events() {
   [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
-  local now
-  printf -v now '%(%s)T' -1
-  pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$now" 2>&1 | tail -n 300
+  local now_ms until
+  # Millisecond precision: a whole-second --until drops every event of the current second, such as
+  # the pull that just completed and proves a fix.
+  pm_now_ms; now_ms=$REPLY
+  printf -v until '%d.%03d000000' $((now_ms / 1000)) $((now_ms % 1000))
+  pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$until" 2>&1 | tail -n 300
 }
 
 probe_daemon_config() {
