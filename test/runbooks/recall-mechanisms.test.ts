@@ -131,4 +131,20 @@ describe('recall mechanisms: each wording family is read, and only as that mecha
       }),
     ).toBeNull();
   });
+  it("a workload's probe of :6443 is the workload's (aggregated API servers serve there); the API server's own probe names it", () => {
+    const matched = (pod: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'eks' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: {
+          'k8s.events': {
+            output: `LAST SEEN   TYPE      REASON      OBJECT     MESSAGE\n2m   Warning   Unhealthy   pod/${pod}   Liveness probe failed: Get "https://10.0.3.7:6443/healthz": dial tcp 10.0.3.7:6443: connect: connection refused`,
+          },
+        },
+      }).matches.map((m) => m.runbookId);
+    expect(matched('prometheus-adapter-7d9f8-x2x4q')).not.toContain('control-plane-unavailable');
+    expect(matched('prometheus-adapter-7d9f8-x2x4q')[0]).toBe('probe-failure');
+    expect(matched('kube-apiserver-cp-1')).toContain('control-plane-unavailable');
+  });
 });
