@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { AuditOutcome } from '../lambdas/core/audit/audit-entry.js';
+import { AUDIT_OUTCOMES } from '../lambdas/core/workflow/model.js';
 import type { AuditStore, EvidenceRef, EvidenceStore } from '../lambdas/core/ports.js';
 import type { CompiledRulebook } from '../lambdas/core/classify/compile.js';
 import { listActions } from '../lambdas/core/remediation/catalog.js';
@@ -76,17 +77,6 @@ class HttpError extends Error {
   }
 }
 
-const OUTCOMES: readonly string[] = [
-  'remediated',
-  'dry-run',
-  'reported',
-  'rejected',
-  'timed-out',
-  'escalated',
-  'unclassified',
-  'skipped',
-  'failed',
-];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const RUNBOOK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const FILTER_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,252}$/;
@@ -283,8 +273,8 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
     if (method === 'GET' && path === '/api/executions') {
       const q = url.searchParams;
       const outcome = q.get('outcome') || undefined;
-      if (outcome && !OUTCOMES.includes(outcome))
-        throw new HttpError(400, `outcome must be one of ${OUTCOMES.join(', ')}`);
+      if (outcome && !(AUDIT_OUTCOMES as readonly string[]).includes(outcome))
+        throw new HttpError(400, `outcome must be one of ${AUDIT_OUTCOMES.join(', ')}`);
       const since = sinceQuery(q);
       const limitRaw = queryValue(q, 'limit', /^[0-9]{1,4}$/);
       const rows = await listExecutions(audit, {
@@ -294,7 +284,8 @@ export async function startConsoleServer(options: ConsoleOptions): Promise<Conso
         since,
         limit: limitRaw ? Number(limitRaw) : 200,
       });
-      return json(res, 200, { executions: rows });
+      // The browser builds its outcome filter from this list: one list, here and in the core.
+      return json(res, 200, { executions: rows, outcomes: AUDIT_OUTCOMES });
     }
     let m = /^\/api\/executions\/([^/]+)(\/graph\.svg|\/timeline\.svg)?$/.exec(path);
     if (method === 'GET' && m) {

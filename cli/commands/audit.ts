@@ -5,6 +5,7 @@ import type {
   AuditFilter,
   AuditOutcome,
 } from '../../lambdas/core/audit/audit-entry.js';
+import { AUDIT_OUTCOMES } from '../../lambdas/core/workflow/model.js';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import {
   listExecutions,
@@ -22,18 +23,6 @@ import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.
 import { bold, complain, cyan, dim, failWith, green, red, usageError, yellow } from '../output.js';
 import { openAuditSource, type AuditSource, type AwsAuditOptions } from './audit-source.js';
 import { withAwsTrailOptions } from '../options.js';
-
-const OUTCOMES: readonly AuditOutcome[] = [
-  'remediated',
-  'dry-run',
-  'reported',
-  'rejected',
-  'timed-out',
-  'escalated',
-  'unclassified',
-  'skipped',
-  'failed',
-];
 
 interface CommonFlags extends AwsAuditOptions {
   dataDir?: string;
@@ -63,8 +52,10 @@ export function auditFilterFromFlags(flags: {
   since?: string;
   limit?: string;
 }): AuditFilter {
-  if (flags.outcome !== undefined && !OUTCOMES.includes(flags.outcome as AuditOutcome))
-    throw new Error(`--outcome must be one of ${OUTCOMES.join(', ')}, got "${flags.outcome}"`);
+  if (flags.outcome !== undefined && !(AUDIT_OUTCOMES as readonly string[]).includes(flags.outcome))
+    throw new Error(
+      `--outcome must be one of ${AUDIT_OUTCOMES.join(', ')}, got "${flags.outcome}"`,
+    );
   const limit = flags.limit === undefined ? undefined : Number(flags.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
     throw new Error(`--limit must be a positive whole number, got "${flags.limit}"`);
@@ -223,7 +214,7 @@ export function registerAuditCommand(program: Command): void {
   withSourceOptions(audit.command('list').description('Executions, newest first'))
     .option('--target <id>', 'only executions on this target (instance id, node, local)')
     .option('--runbook <id>', 'only executions of this runbook')
-    .option('--outcome <outcome>', `only this outcome: ${OUTCOMES.join(', ')}`)
+    .option('--outcome <outcome>', `only this outcome: ${AUDIT_OUTCOMES.join(', ')}`)
     .option('--since <when>', 'ISO time or a duration back from now (30m, 6h, 7d)')
     .option('--limit <n>', 'at most this many executions', '50')
     .option('--json', 'one JSON object per line')

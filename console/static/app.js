@@ -71,6 +71,11 @@ async function refreshHeader() {
 // ---- executions list ----
 async function showExecutions(params) {
   setNav('executions');
+  const q = new URLSearchParams();
+  for (const k of ['target', 'runbook', 'outcome', 'since'])
+    if (params.get(k)) q.set(k, params.get(k));
+  // The outcome filter offers the server's list (the core's AUDIT_OUTCOMES).
+  const { executions, outcomes } = await api(`/api/executions?${q}`);
   const form = el(
     'form',
     {
@@ -89,17 +94,7 @@ async function showExecutions(params) {
       'select',
       { name: 'outcome' },
       el('option', { value: '' }, 'any outcome'),
-      ...[
-        'remediated',
-        'dry-run',
-        'reported',
-        'rejected',
-        'timed-out',
-        'escalated',
-        'unclassified',
-        'skipped',
-        'failed',
-      ].map((o) => el('option', { value: o, selected: params.get('outcome') === o }, o)),
+      ...outcomes.map((o) => el('option', { value: o, selected: params.get('outcome') === o }, o)),
     ),
     el('input', {
       name: 'since',
@@ -108,10 +103,6 @@ async function showExecutions(params) {
     }),
     el('button', { type: 'submit' }, 'Filter'),
   );
-  const q = new URLSearchParams();
-  for (const k of ['target', 'runbook', 'outcome', 'since'])
-    if (params.get(k)) q.set(k, params.get(k));
-  const { executions } = await api(`/api/executions?${q}`);
   const rows = executions.map((x) =>
     el(
       'tr',

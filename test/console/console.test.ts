@@ -157,6 +157,10 @@ describe('console API: loopback only, validated, CSRF-safe', () => {
         body: JSON.stringify(value),
       });
     expect((await raw('/api/executions?outcome=sideways')).status).toBe(400);
+    // Runs closed as interrupted can be filtered for; the browser's filter offers the server's list.
+    const interrupted = await raw('/api/executions?outcome=interrupted');
+    expect(interrupted.status).toBe(200);
+    expect(JSON.parse(interrupted.body).outcomes).toContain('interrupted');
     expect((await raw('/api/executions?target=%3Cscript%3E')).status).toBe(400);
     expect((await raw('/api/executions/..%2F..%2Fetc')).status).toBe(400);
     expect((await raw('/api/executions/nope-123')).status).toBe(404);

@@ -14,18 +14,25 @@ export interface EvidenceRef {
   readonly bytes: number;
 }
 
-/** The final outcome of an execution (on the audit trail's `completed` entry). */
-export type AuditOutcome =
-  | 'remediated'
-  | 'dry-run'
-  | 'reported'
-  | 'rejected'
-  | 'timed-out'
-  | 'escalated'
-  | 'unclassified'
-  | 'skipped'
-  | 'failed'
-  | 'interrupted';
+/**
+ * Every final outcome an execution can have (on the audit trail's `completed` entry, or
+ * `interrupted` when the run ended without writing one): the one list filters validate against.
+ */
+export const AUDIT_OUTCOMES = [
+  'remediated',
+  'dry-run',
+  'reported',
+  'rejected',
+  'timed-out',
+  'escalated',
+  'unclassified',
+  'skipped',
+  'failed',
+  'interrupted',
+] as const;
+
+/** The final outcome of an execution. */
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** Recorded evidence to classify instead of running a collector. */
 export interface ReplaySource {

@@ -253,6 +253,9 @@ describe('the paramedic command end to end: triage, audit list/show/verify/expor
     expect(list.stdout).toContain(id);
     const none = await paramedic(['audit', 'list', '--target', 'i-ffffffffffffffff0'], env);
     expect(none.stdout).toContain('no executions');
+    // Every outcome the trail can hold is a filter, including runs closed as interrupted.
+    const interrupted = await paramedic(['audit', 'list', '--outcome', 'interrupted'], env);
+    expect(interrupted.code, interrupted.stderr).toBe(0);
     const bad = await paramedic(['audit', 'list', '--outcome', 'sideways'], env);
     expect(bad.code).toBe(2); // usage
     expect(bad.stderr).toContain('--outcome must be one of');
