@@ -1,7 +1,7 @@
 /** Lambda for the workflow's Intake state: Normalizes the alarm or manual input, resolves targets, de-duplicates deliveries. */
 import { autoScalingTargetPorts } from './ports/autoscaling-ports.js';
 import { eksClusterPorts } from './ports/eks-ports.js';
-import { runbookCatalogPorts } from './ports/runbook-ports.js';
+import { runbookCatalogPorts } from './ports/runbook-catalog-ports.js';
 import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
 import { cloudWatchAlarmPorts } from './ports/cloudwatch-ports.js';
 import { runIntake } from '../core/workflow/steps/intake.js';

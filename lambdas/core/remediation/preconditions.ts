@@ -77,21 +77,3 @@ export function evaluatePreconditions(
   }
   return results;
 }
-
-/** Why a target is held by its failed preconditions, or undefined when every one held. */
-export function preconditionHold(
-  results: readonly PreconditionResult[],
-  target: string,
-): string | undefined {
-  const failed = results.filter((r) => r.target === target && r.held !== true);
-  if (failed.length === 0) return undefined;
-  const ids = [
-    ...new Set(
-      failed.map(
-        (r) =>
-          `${r.id} (${r.held === null ? 'evidence cannot decide' : 'not met'}: ${r.description})`,
-      ),
-    ),
-  ];
-  return `precondition ${ids.join('; ')}`;
-}

@@ -271,11 +271,3 @@ export function summarizeMatches(
     ...(second ? { runnerUp: { runbookId: second.runbookId, confidence: second.confidence } } : {}),
   };
 }
-
-/** A runbook by id (the rulebook is small: a scan is cheaper than keeping an index in sync). */
-export function runbookOf(
-  rulebook: CompiledRulebook,
-  id: string | null | undefined,
-): Runbook | undefined {
-  return id ? rulebook.runbooks.find((r) => r.id === id) : undefined;
-}

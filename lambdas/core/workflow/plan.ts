@@ -6,7 +6,7 @@
 import type { Runbook } from '../runbook/model.js';
 import { applyGuards, type TargetHistory } from '../remediation/guards.js';
 import { planSteps, PlanningError, DOCUMENT_PREFIX } from '../remediation/planner.js';
-import { preconditionHold } from '../remediation/preconditions.js';
+import { preconditionHold } from '../remediation/precondition-hold.js';
 import type { Plan, PlannedStep, PreconditionResult, RunMode, Target } from './model.js';
 
 /** Switches from the deployment configuration. */

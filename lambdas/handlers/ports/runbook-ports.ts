@@ -1,54 +1,14 @@
 /**
  * The `rulebook` port: the runbooks compiled to JSON beside the bundle (validated when the function
  * was bundled; see lambdas/core/runbook/runbook-json.ts). No YAML is parsed at cold start.
+ * Steps that only look a runbook up by id wire runbook-catalog-ports.ts instead.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readRunbookJsonFile } from '../../adapters/local/runbook-json-file.js';
-import { compileRunbooks, type CompiledRulebook } from '../../core/classify/compile.js';
-import type { Runbook } from '../../core/runbook/model.js';
-import { RUNBOOK_JSON_FILE } from '../../core/runbook/runbook-json.js';
+import { compileRunbooks } from '../../core/classify/compile.js';
 import type { PortFactory } from '../aws-ports.js';
-import { ENV } from '../environment.js';
-
-/** {@link ENV.runbooksJson}, else `runbooks.json` beside the bundle (cdk/constructs/house-function.ts writes it). */
-function runbooksOf(env: NodeJS.ProcessEnv): Runbook[] {
-  return readRunbookJsonFile(
-    env[ENV.runbooksJson] ?? join(dirname(fileURLToPath(import.meta.url)), RUNBOOK_JSON_FILE),
-  );
-}
+import { runbooksOf } from './runbook-catalog-ports.js';
 
 /** The runbooks with their patterns compiled (regex engine, literal scanner): for steps that classify. */
 export const runbookPorts: PortFactory = {
   provides: ['rulebook'],
   create: (env) => ({ rulebook: compileRunbooks(runbooksOf(env)) }),
-};
-
-/** A step that only looks runbooks up by id used the compiled patterns: wire runbookPorts instead. */
-export class RunbookPatternsNotWiredError extends Error {
-  constructor(field: string) {
-    super(
-      `the rulebook's ${String(field)} are not compiled in this function (it wires runbookCatalogPorts); a step that classifies needs runbookPorts in its handler file`,
-    );
-    this.name = 'RunbookPatternsNotWiredError';
-  }
-}
-
-/**
- * The runbooks without compiled patterns, for steps that only look a runbook up by id (Intake, Plan):
- * their bundles then carry no regex engine. Reading a compiled field throws {@link RunbookPatternsNotWiredError}.
- */
-export const runbookCatalogPorts: PortFactory = {
-  provides: ['rulebook'],
-  create: (env) => {
-    const catalogue = { runbooks: runbooksOf(env) };
-    const rulebook = new Proxy(catalogue, {
-      get: (target, key) => {
-        if (key === 'runbooks' || key === 'then' || typeof key === 'symbol')
-          return (target as Record<PropertyKey, unknown>)[key];
-        throw new RunbookPatternsNotWiredError(key);
-      },
-    });
-    return { rulebook: rulebook as unknown as CompiledRulebook };
-  },
 };

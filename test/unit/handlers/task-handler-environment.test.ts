@@ -195,7 +195,7 @@ describe('handler wiring checks', () => {
 
   it('the catalogue rulebook (Intake, Plan) lists runbooks but refuses compiled patterns with the fix', async () => {
     const { runbookCatalogPorts } = await import(
-      '../../../lambdas/handlers/ports/runbook-ports.js'
+      '../../../lambdas/handlers/ports/runbook-catalog-ports.js'
     );
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
     const rulebook = runbookCatalogPorts.create(process.env).rulebook!;

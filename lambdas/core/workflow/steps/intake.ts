@@ -8,7 +8,7 @@ import { compositeDimensions } from '../composite-alarm.js';
 import { appendAudit } from '../audit-writer.js';
 import { resolveClusterDimensions } from '../cluster-targets.js';
 import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
-import { runbookOf } from '../evidence-collection.js';
+import { runbookOf } from '../runbook-lookup.js';
 import { parseManualInput } from '../manual-input.js';
 import type { IntakeResult } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';

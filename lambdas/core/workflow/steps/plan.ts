@@ -1,7 +1,6 @@
 /** Plan: the runbook's remediation on the eligible targets, with the decision of how (or whether) it may run. */
 import { appendAudit, withRunbook } from '../audit-writer.js';
-import { runbookOf } from '../evidence-collection.js';
-import { evaluatePreconditions } from '../../remediation/preconditions.js';
+import { runbookOf } from '../runbook-lookup.js';
 import { dryRunOnHosts } from '../../remediation/host-dry-run.js';
 import type { EvidenceBundle, EvidenceSection } from '../../evidence/bundle.js';
 import { historyOf } from '../failure-history.js';
@@ -16,6 +15,10 @@ import type { Plan, Target, TargetGroupShare } from '../model.js';
 import { buildPlan } from '../plan.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
+
+/** evaluatePreconditions of remediation/preconditions.ts, loaded with `import()` when a runbook declares preconditions. */
+type PreconditionEvaluator =
+  typeof import('../../remediation/preconditions.js').evaluatePreconditions;
 
 /** What Plan uses. */
 export type PlanPorts = Pick<
@@ -94,7 +97,11 @@ export async function runPlan(
   // Preconditions read the triage evidence: only fetched when the runbook declares some.
   const bundles = new Map<string, EvidenceBundle>();
   const groups: TargetGroupShare[] = [];
+  let evaluatePreconditions: PreconditionEvaluator | undefined;
   if (runbook && (runbook.remediation.preconditions?.length ?? 0) > 0) {
+    // Preconditions compile their patterns (the classifier and its RE2 engine, ~180 KiB bundled):
+    // loaded for a runbook that declares some, so Plan's cold start for the others does not load them.
+    ({ evaluatePreconditions } = await import('../../remediation/preconditions.js'));
     for (const e of state.collection?.evidence ?? [])
       if (e.ref && targets.some((t) => t.id === e.target))
         bundles.set(e.target, await ports.evidence.get(e.ref));
@@ -108,7 +115,8 @@ export async function runPlan(
     history,
     switches: { dryRun, automaticRemediation, documentPrefix },
     now: clock.now(),
-    preconditions: (steps) => (runbook ? evaluatePreconditions(runbook, steps, bundles) : []),
+    preconditions: (steps) =>
+      runbook && evaluatePreconditions ? evaluatePreconditions(runbook, steps, bundles) : [],
   });
   // A dry run asks the hosts what they would change (each action script's own dry run); a replay has no hosts to ask.
   const withGroups = groups.length > 0 ? { ...built, groups } : built;
