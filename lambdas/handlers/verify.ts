@@ -4,7 +4,7 @@ import { eksClusterPorts } from './ports/eks-ports.js';
 import { runbookPorts } from './ports/runbook-ports.js';
 import { s3EvidencePorts } from './ports/s3-ports.js';
 import { ssmCommandPorts } from './ports/ssm-ports.js';
-import { eventBridgeEventPorts } from './ports/eventbridge-ports.js';
+import { lazyEventBridgeEventPorts } from './ports/lazy-eventbridge-ports.js';
 import { runVerify } from '../core/workflow/steps/verify.js';
 import { idempotentRetries } from './idempotency.js';
 import { createTaskHandler } from './task-handler.js';
@@ -16,7 +16,7 @@ export const portFactories = [
   cloudWatchAlarmPorts,
   runbookPorts,
   eksClusterPorts,
-  eventBridgeEventPorts,
+  lazyEventBridgeEventPorts,
 ];
 
 /** Entry point (middy + Powertools; see task-handler.ts). */

@@ -20,11 +20,12 @@ import type {
   ParamedicEvent,
   PublishReport,
 } from '../../core/events/execution-events.js';
+import { eventBusNameFrom } from './event-bus-name.js';
+
+export { EVENT_BUS_ENV } from './event-bus-name.js';
 
 /** IAM actions this adapter calls; CDK grants exactly these on the bus (cdk/constructs/event-bus.ts). */
 export const EVENT_PUBLISHER_IAM_ACTIONS = ['events:PutEvents'] as const;
-/** Environment variable CDK sets to the bus name on the functions that may publish. */
-export const EVENT_BUS_ENV = 'PARAMEDIC_EVENT_BUS';
 /** PutEvents accepts at most this many entries. */
 export const MAX_ENTRIES_PER_PUT = 10;
 /** The request's entries must total less than this many bytes. */
@@ -184,10 +185,5 @@ export function eventBridgePublisherFrom(
   env: NodeJS.ProcessEnv,
   client: EventBridgeClient = new EventBridgeClient({}),
 ): EventBridgePublisher {
-  const bus = env[EVENT_BUS_ENV];
-  if (!bus)
-    throw new Error(
-      `environment variable ${EVENT_BUS_ENV} is not set; redeploy the pipeline stack (cdk deploy) so the function gets the bus name`,
-    );
-  return new EventBridgePublisher(client, bus);
+  return new EventBridgePublisher(client, eventBusNameFrom(env));
 }
