@@ -2,7 +2,13 @@ import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
 import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
-import { FACT_EXTRACTORS, FACT_JOINS, forEachLine, isJoinedKind, type Fact } from './facts/index.js';
+import {
+  FACT_EXTRACTORS,
+  FACT_JOINS,
+  forEachLine,
+  isJoinedKind,
+  type Fact,
+} from './facts/index.js';
 import { incidentWindow, type IncidentWindow } from './incident-window.js';
 import { evaluateExpression } from './matchers/index.js';
 import { platformPrior } from './platform-prior.js';

@@ -48,7 +48,11 @@ function fromPsRow(
   if (NOT_RUNNING.test(line)) return; // docker ps keeps a stopped container's ports only as text
   const container = nameColumn(line, namesColumn);
   const at = { section, line: lineNo, text: clip(line) };
-  for (let i = line.indexOf('->'); i >= 0 && out.length < MAX_BINDINGS; i = line.indexOf('->', i + 2)) {
+  for (
+    let i = line.indexOf('->');
+    i >= 0 && out.length < MAX_BINDINGS;
+    i = line.indexOf('->', i + 2)
+  ) {
     const host = HOST_SIDE.exec(line.slice(Math.max(0, i - 64), i));
     const inner = CONTAINER_SIDE.exec(line.slice(i + 2, i + 32));
     if (!host || !inner) continue;

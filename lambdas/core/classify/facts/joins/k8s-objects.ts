@@ -150,8 +150,10 @@ function fromYaml(section: string, text: string, out: K8sObject[]): void {
       o.selector ??= new Map();
       o.selector.set(key, value);
       o.at = { section, line: lineNo, text: clip(line) };
-    } else if (parent === 'spec' && key === 'selector' && kind === 'Service') o.selector ??= new Map();
-    else if (parent === 'spec.ports' && (key === 'port' || key === 'name') && value) o.ports.push(value);
+    } else if (parent === 'spec' && key === 'selector' && kind === 'Service')
+      o.selector ??= new Map();
+    else if (parent === 'spec.ports' && (key === 'port' || key === 'name') && value)
+      o.ports.push(value);
     else if (parent === 'status' && key === 'phase') o.phase = value || null;
     if (value === '' || value === '|' || value === '>') path.push({ indent, key });
   });

@@ -18,7 +18,12 @@ const CONTAINER_HEADING = /^#.*\bcontainer=([\w.-]{1,128})/;
 /** Whether an announced address is loopback only: nothing outside the network namespace reaches it. */
 export function isLoopback(address: string): boolean {
   const a = address.replace(/^\[|\]$/g, '').toLowerCase();
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || a === '::1' || a === 'localhost' || a === '::ffff:127.0.0.1';
+  return (
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) ||
+    a === '::1' ||
+    a === 'localhost' ||
+    a === '::ffff:127.0.0.1'
+  );
 }
 
 /**

@@ -35,7 +35,10 @@ function namespaceListings(sections: JoinInput['sections']): Map<string, Listing
     forEachLine(output, (line, lineNo) => {
       const m = line.length <= 512 ? NETNS_HEADING.exec(line) : null;
       if (m && !listings.has(m[1]!))
-        listings.set(m[1]!, { heading: { section: name, line: lineNo, text: clip(line) }, rows: [] });
+        listings.set(m[1]!, {
+          heading: { section: name, line: lineNo, text: clip(line) },
+          rows: [],
+        });
     });
   return listings;
 }
@@ -83,7 +86,16 @@ function judge(
 export const portPublished: FactJoin = {
   kind: 'port.published',
   inputs: ['net.listener'],
-  markers: ['/tcp', 'container=', 'listening', 'listens', 'running on', 'serving', 'bound to', 'server started'],
+  markers: [
+    '/tcp',
+    'container=',
+    'listening',
+    'listens',
+    'running on',
+    'serving',
+    'bound to',
+    'server started',
+  ],
   join(input) {
     const ports: PublishedPort[] = [];
     const announced: ListenAnnouncement[] = [];
@@ -109,7 +121,8 @@ export const portPublished: FactJoin = {
     // A listing, a log or a ps row without a name joins a named one only when one container publishes.
     const publishers = new Set(tcp.map((p) => p.container));
     const single = publishers.size === 1;
-    const same = (a: string | null, b: string | null) => a === b || ((a === null || b === null) && single);
+    const same = (a: string | null, b: string | null) =>
+      a === b || ((a === null || b === null) && single);
     const facts: Fact[] = [];
     const seen = new Set<string>();
     for (const port of tcp) {

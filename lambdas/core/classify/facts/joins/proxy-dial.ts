@@ -25,9 +25,10 @@ const DIAL_FAILED = compileLineRegex(
 
 /** host and port of a proxy URL (`http://user:pw@proxy.test:3128/`), or null when it names no host. */
 function endpointOf(value: string): { host: string; port: string | null } | null {
-  const m = /^(?:[a-z][\w+.-]{0,15}:\/\/)?(?:[^@/\s]{0,256}@)?(\[[0-9a-f:]{2,45}\]|[\w.-]{1,253})(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(
-    value.trim(),
-  );
+  const m =
+    /^(?:[a-z][\w+.-]{0,15}:\/\/)?(?:[^@/\s]{0,256}@)?(\[[0-9a-f:]{2,45}\]|[\w.-]{1,253})(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(
+      value.trim(),
+    );
   return m ? { host: m[1]!.toLowerCase(), port: m[2] ?? null } : null;
 }
 

@@ -12,8 +12,10 @@ const UPSTREAM_FAILED = compileLineRegex(
   true,
 );
 // `kubectl describe ingress` backends: `/path  service:port (endpoints)`.
-const DESCRIBED_BACKEND = /^\s+(?:\S{1,253}\s+)?\/\S{0,512}\s+([a-z0-9][a-z0-9.-]{0,252}):([\w-]{1,15})\s+\(/;
-const YAML_BACKEND = /^\s*(?:-\s+)?(?:serviceName|name):\s+["']?([a-z0-9][a-z0-9.-]{0,252})["']?\s*$/;
+const DESCRIBED_BACKEND =
+  /^\s+(?:\S{1,253}\s+)?\/\S{0,512}\s+([a-z0-9][a-z0-9.-]{0,252}):([\w-]{1,15})\s+\(/;
+const YAML_BACKEND =
+  /^\s*(?:-\s+)?(?:serviceName|name):\s+["']?([a-z0-9][a-z0-9.-]{0,252})["']?\s*$/;
 
 const selects = (selector: ReadonlyMap<string, string>, labels: ReadonlyMap<string, string>) =>
   selector.size > 0 && [...selector].every(([k, v]) => labels.get(k) === v);
@@ -93,7 +95,9 @@ export const serviceSelection: FactJoin = {
   markers: [],
   join(input) {
     const objects = input.sections.flatMap(({ name, output }) => k8sObjects(name, output));
-    const services = objects.filter((o) => o.kind === 'Service' && o.selector && o.selector.size > 0);
+    const services = objects.filter(
+      (o) => o.kind === 'Service' && o.selector && o.selector.size > 0,
+    );
     if (services.length === 0) return [];
     const pods = objects.filter((o) => o.kind !== 'Service' && live(o));
     const backends = ingressBackends(input.sections);
@@ -126,7 +130,10 @@ export const serviceSelection: FactJoin = {
           ingressBackend: upstream !== undefined || (s.name !== null && backends.has(s.name)),
           upstreamFailing: upstream !== undefined,
         },
-        joined: [...(upstream ? [upstream] : []), ...backendUnselected.slice(0, 2).map((p) => p.at)],
+        joined: [
+          ...(upstream ? [upstream] : []),
+          ...backendUnselected.slice(0, 2).map((p) => p.at),
+        ],
       });
     }
     return facts;
