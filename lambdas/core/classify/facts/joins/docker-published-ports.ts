@@ -18,7 +18,7 @@ const MAX_RANGE = 16;
 const MAX_BINDINGS = 256;
 
 // Each `->` is read in a bounded window around it, so a line full of arrows costs linear time.
-const HOST_SIDE = /(?:^|[\s,])(\[?[0-9a-fA-F.:]{0,45}\]?):(\d{1,5})(?:-(\d{1,5}))?$/;
+const HOST_SIDE = /^(\[?[0-9a-fA-F.:]{0,45}\]?):(\d{1,5})(?:-(\d{1,5}))?$/;
 const CONTAINER_SIDE = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp)\b/;
 const NOT_RUNNING = /\b(Exited|Created|Dead)\b/;
 const INSPECT_NAME = /^\s*"Name":\s*"\/?([\w.-]{1,128})"/;
@@ -53,12 +53,16 @@ function fromPsRow(
     i >= 0 && out.length < MAX_BINDINGS;
     i = line.indexOf('->', i + 2)
   ) {
-    const host = HOST_SIDE.exec(line.slice(Math.max(0, i - 64), i));
+    // The host side is the token before the arrow (after a space, a comma or an earlier arrow).
+    const before = line.slice(Math.max(0, i - 64), i);
+    const host = HOST_SIDE.exec(
+      before.slice(Math.max(...[' ', '\t', ',', '>'].map((c) => before.lastIndexOf(c))) + 1),
+    );
     const inner = CONTAINER_SIDE.exec(line.slice(i + 2, i + 32));
     if (!host || !inner) continue;
     const hostPorts = [...expand(Number(host[2]), host[3] ? Number(host[3]) : undefined)];
     const innerPorts = [...expand(Number(inner[1]), inner[2] ? Number(inner[2]) : undefined)];
-    innerPorts.forEach((containerPort, k) =>
+    for (const [k, containerPort] of innerPorts.entries())
       out.push({
         container,
         hostIp: host[1]!.replace(/^\[|\]$/g, '') || '0.0.0.0',
@@ -66,8 +70,7 @@ function fromPsRow(
         containerPort,
         protocol: inner[3]!,
         at,
-      }),
-    );
+      });
   }
 }
 
@@ -110,7 +113,8 @@ export function publishedPorts(section: string, text: string): PublishedPort[] {
           at: { section, line: portKey.line, text: portKey.text },
         });
       }
-      if (/\]\s*,?\s*$/.test(line)) portKey = null;
+      const end = line.trimEnd();
+      if (end.endsWith(']') || end.endsWith('],')) portKey = null;
       return;
     }
     if (line.includes('->')) fromPsRow(section, line, lineNo, namesColumn, out);

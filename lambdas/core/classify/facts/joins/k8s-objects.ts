@@ -47,7 +47,9 @@ function fromDescribe(section: string, text: string, out: K8sObject[]): void {
     const line = raw.length > LINE_CAP ? raw.slice(0, LINE_CAP) : raw;
     const key = /^([A-Z][A-Za-z ]{0,30}):(?:\s+(.*))?$/.exec(line);
     if (!key) {
-      if (inLabels && current && /^\s{2,}\S+=\S*\s*$/.test(line)) addPairs(current.labels, line);
+      const pair = line.trim();
+      if (inLabels && current && /^\s\s/.test(line) && pair.includes('=') && !/\s/.test(pair))
+        addPairs(current.labels, pair);
       else if (!/^\s/.test(line)) inLabels = false;
       return;
     }
@@ -112,11 +114,11 @@ function fromYaml(section: string, text: string, out: K8sObject[]): void {
       path.length = 0;
       return;
     }
-    const m = /^(\s*)(-\s+)?([\w./-]{1,253}):(?:\s+(.*?))?\s*$/.exec(line);
+    const m = /^(\s*)(-\s+)?([\w./-]{1,253}):(?:\s+(.*))?$/.exec(line);
     if (!m) return;
     const indent = m[1]!.length + (m[2]?.length ?? 0);
     const key = m[3]!;
-    const value = (m[4] ?? '').replace(/^["']|["']$/g, '');
+    const value = (m[4] ?? '').trimEnd().replace(/^["']|["']$/g, '');
     if (indent === 0 && (key === 'apiVersion' || (key === 'kind' && doc?.name))) {
       close();
       doc = null;

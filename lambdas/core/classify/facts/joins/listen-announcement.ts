@@ -10,9 +10,31 @@ export interface ListenAnnouncement {
   readonly at: FactLine;
 }
 
-// The verb, then at most 40 characters, then the address: bounded from each start, so linear per line.
-const ANNOUNCEMENT =
-  /\b(?:listening|listens|running|serving|bound|started server|server started)\b.{0,40}?\b(?:on|at|to)\b:?[ \t]{1,8}(?:(?:https?|tcp|grpc):\/\/)?(\[[0-9a-fA-F:]{2,45}\]|[\w.-]{1,253}):(\d{1,5})\b/i;
+// A verb, then within a few words a preposition, then the address token. Scanned with a global
+// regex that only advances, each verb looked at in a bounded window: linear in the line.
+const VERB = /\b(?:listening|listens|running|serving|bound|started)\b/gi;
+const PREPOSITION = /^(?:on|at|to):?$/i;
+const ADDRESS =
+  /^(?:(?:https?|tcp|grpc):\/\/)?(\[[0-9a-fA-F:]{2,45}\]|[\w.-]{1,253}):(\d{1,5})(?:$|[^\d])/;
+/** Words looked at after a verb for the preposition; the address is the word after it. */
+const WINDOW_WORDS = 6;
+
+/** The address a line announces (`Server listening on 127.0.0.1:9700`), or null. */
+function announcedAddress(line: string): { address: string; port: number } | null {
+  VERB.lastIndex = 0;
+  for (let verb = VERB.exec(line); verb; verb = VERB.exec(line)) {
+    const words = line
+      .slice(VERB.lastIndex, VERB.lastIndex + 320)
+      .trim()
+      .split(/[ \t]+/, WINDOW_WORDS + 1);
+    const at = words.findIndex((w) => PREPOSITION.test(w));
+    const token = at >= 0 ? words[at + 1] : undefined;
+    const m = token ? ADDRESS.exec(token) : null;
+    if (m) return { address: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  }
+  return null;
+}
+
 const CONTAINER_HEADING = /^#.*\bcontainer=([\w.-]{1,128})/;
 
 /** Whether an announced address is loopback only: nothing outside the network namespace reaches it. */
@@ -44,14 +66,9 @@ export function listenAnnouncements(
       container = heading[1]!;
       return;
     }
-    const m = ANNOUNCEMENT.exec(line);
-    if (!m || !counts(section, line)) return;
-    out.push({
-      container,
-      address: m[1]!.replace(/^\[|\]$/g, ''),
-      port: Number(m[2]),
-      at: { section, line: lineNo, text: clip(line.trim()) },
-    });
+    const announced = announcedAddress(line);
+    if (!announced || !counts(section, line)) return;
+    out.push({ container, ...announced, at: { section, line: lineNo, text: clip(line.trim()) } });
   });
   return out;
 }

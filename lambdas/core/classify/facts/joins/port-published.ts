@@ -17,7 +17,8 @@ interface SeenListener {
 /** One container namespace's listing: the collector's heading and the LISTEN rows under it. */
 interface Listing {
   readonly heading: FactLine;
-  readonly rows: SeenListener[];
+  /** LISTEN rows by port. */
+  readonly rows: Map<number, SeenListener[]>;
 }
 
 const NETNS_HEADING = /^#+\s*netns\b.*\bcontainer=([\w.-]{1,128})/;
@@ -37,7 +38,7 @@ function namespaceListings(sections: JoinInput['sections']): Map<string, Listing
       if (m && !listings.has(m[1]!))
         listings.set(m[1]!, {
           heading: { section: name, line: lineNo, text: clip(line) },
-          rows: [],
+          rows: new Map(),
         });
     });
   return listings;
@@ -50,22 +51,25 @@ function namespaceListings(sections: JoinInput['sections']): Map<string, Listing
  */
 function judge(
   port: PublishedPort,
-  listings: ReadonlyMap<string, Listing>,
-  announced: readonly ListenAnnouncement[],
+  listing: Listing | undefined,
+  announced: ReadonlyMap<number, readonly ListenAnnouncement[]>,
   same: (a: string | null, b: string | null) => boolean,
 ): { listener: Listener; address: string | null; joined: FactLine[] } {
-  for (const [container, listing] of listings) {
-    if (!same(container, port.container)) continue;
-    const onPort = listing.rows.filter((r) => r.port === port.containerPort);
+  if (listing) {
+    const onPort = listing.rows.get(port.containerPort) ?? [];
     const open = onPort.find((r) => !isLoopback(r.address));
     if (open) return { listener: 'reachable', address: open.address, joined: [open.at] };
     if (onPort.length > 0)
-      return { listener: 'loopback', address: onPort[0]!.address, joined: onPort.map((r) => r.at) };
+      return {
+        listener: 'loopback',
+        address: onPort[0]!.address,
+        joined: onPort.slice(0, 2).map((r) => r.at),
+      };
     return { listener: 'none', address: null, joined: [listing.heading] };
   }
   let last: ListenAnnouncement | undefined;
-  for (const a of announced)
-    if (a.port === port.containerPort && same(a.container, port.container)) last = a;
+  for (const a of announced.get(port.containerPort) ?? [])
+    if (same(a.container, port.container)) last = a;
   if (last)
     return {
       listener: isLoopback(last.address) ? 'loopback' : 'reachable',
@@ -98,10 +102,14 @@ export const portPublished: FactJoin = {
   ],
   join(input) {
     const ports: PublishedPort[] = [];
-    const announced: ListenAnnouncement[] = [];
+    const announced = new Map<number, ListenAnnouncement[]>();
     for (const { name, output } of input.sections) {
       ports.push(...publishedPorts(name, output));
-      announced.push(...listenAnnouncements(name, output, input.counts));
+      for (const a of listenAnnouncements(name, output, input.counts)) {
+        const onPort = announced.get(a.port) ?? [];
+        onPort.push(a);
+        announced.set(a.port, onPort);
+      }
     }
     const tcp = ports.filter((p) => p.protocol === 'tcp');
     if (tcp.length === 0) return [];
@@ -111,12 +119,15 @@ export const portPublished: FactJoin = {
       const container = containerOfScope(f.fields.scope);
       const listing = container === null ? undefined : listings.get(container);
       if (!listing) continue;
-      listing.rows.push({
+      const port = Number(f.fields.port);
+      const onPort = listing.rows.get(port) ?? [];
+      onPort.push({
         container,
         address: String(f.fields.address),
-        port: Number(f.fields.port),
+        port,
         at: { section: f.section, line: f.line, text: f.text },
       });
+      listing.rows.set(port, onPort);
     }
     // A listing, a log or a ps row without a name joins a named one only when one container publishes.
     const publishers = new Set(tcp.map((p) => p.container));
@@ -129,7 +140,14 @@ export const portPublished: FactJoin = {
       const key = `${port.container}\u0000${port.containerPort}`;
       if (seen.has(key)) continue; // 0.0.0.0 and :: rows of one binding
       seen.add(key);
-      const { listener, address, joined } = judge(port, listings, announced, same);
+      // A ps row without a name takes the one container listing there is, never a guess among several.
+      const listing =
+        port.container !== null
+          ? listings.get(port.container)
+          : single && listings.size === 1
+            ? [...listings.values()][0]
+            : undefined;
+      const { listener, address, joined } = judge(port, listing, announced, same);
       facts.push({
         kind: 'port.published',
         section: port.at.section,

@@ -82,12 +82,13 @@ export const proxyDial: FactJoin = {
         // The literal must be the whole name: `proxy:8080` in `myproxy:80801` is another endpoint.
         if (start > 0 && HOST_CHAR.test(output[start - 1]!)) return;
         if (hit.end < output.length && /[\w]/.test(output[hit.end]!)) return;
+        // One test per line, whatever the number of hits on it: linear in the section.
+        lastLine = hit.line;
         if (settingLines.has(`${name}\u0000${hit.line}`)) return;
         let end = output.indexOf('\n', hit.lineStart);
         if (end < 0) end = output.length;
         const line = output.slice(hit.lineStart, Math.min(end, hit.lineStart + LINE_CAP));
         if (!DIAL_FAILED.test(line) || !input.counts(name, line)) return;
-        lastLine = hit.line;
         facts.push({
           kind: 'proxy.dial',
           section: name,

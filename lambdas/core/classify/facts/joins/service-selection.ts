@@ -66,16 +66,26 @@ function failingUpstreams(
   const failing = new Map<K8sObject, FactLine>();
   if (literals.length === 0) return failing;
   const scanner = new LiteralScanner(literals);
-  for (const { name, output } of sections)
+  for (const { name, output } of sections) {
+    // One regex test per line, whatever the number of upstream names on it: linear in the section.
+    let testedLine = 0;
+    let failed: FactLine | null = null;
     scanner.scan(output, (hit) => {
       const owner = owners[hit.literal]!;
       if (failing.has(owner)) return;
-      let end = output.indexOf('\n', hit.lineStart);
-      if (end < 0) end = output.length;
-      const line = output.slice(hit.lineStart, Math.min(end, hit.lineStart + LINE_CAP));
-      if (UPSTREAM_FAILED.test(line) && counts(name, line))
-        failing.set(owner, { section: name, line: hit.line, text: clip(line.trim()) });
+      if (hit.line !== testedLine) {
+        testedLine = hit.line;
+        let end = output.indexOf('\n', hit.lineStart);
+        if (end < 0) end = output.length;
+        const line = output.slice(hit.lineStart, Math.min(end, hit.lineStart + LINE_CAP));
+        failed =
+          UPSTREAM_FAILED.test(line) && counts(name, line)
+            ? { section: name, line: hit.line, text: clip(line.trim()) }
+            : null;
+      }
+      if (failed) failing.set(owner, failed);
     });
+  }
   return failing;
 }
 
