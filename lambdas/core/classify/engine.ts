@@ -218,12 +218,12 @@ function createContext(
     if (!facts) {
       const marked = [...(factSections.get(kind) ?? [])];
       if (isJoinedKind(kind)) {
-        const join = FACT_JOINS[kind];
-        // A join without markers reads every section (it picks its lines itself, linearly).
-        const read = join.markers.length === 0 ? withOutput : marked;
-        facts = join.join({
+        const read = (names: readonly string[]) =>
+          names.map((name) => ({ name, output: bundle.sections[name]!.output }));
+        facts = FACT_JOINS[kind].join({
           facts: allFacts,
-          sections: read.map((name) => ({ name, output: bundle.sections[name]!.output })),
+          sections: read(marked),
+          allSections: read(withOutput),
           counts: window.counts,
         });
       } else {

@@ -6,12 +6,20 @@ import {
 } from '../../../runbook/model.js';
 import type { Fact } from '../fact.js';
 
+/** One section's name and text. */
+export interface JoinSection {
+  readonly name: string;
+  readonly output: string;
+}
+
 /** What a join may read: its input facts, the sections that showed its markers, the incident window. */
 export interface JoinInput {
   /** Facts of one input kind, from every section that showed the kind's marker. */
   facts(kind: ParsedFactKind): readonly Fact[];
   /** Sections that showed one of the join's own markers, in bundle order. */
-  readonly sections: readonly { readonly name: string; readonly output: string }[];
+  readonly sections: readonly JoinSection[];
+  /** Every section with output: where a join looks for names its marked sections gave it (an upstream in any log). */
+  readonly allSections: readonly JoinSection[];
   /** Whether a line of a section lies in the incident window (true when it shows no time). */
   counts(section: string, line: string): boolean;
 }
@@ -25,8 +33,8 @@ export interface FactJoin {
   /** Parsed fact kinds it reads; the engine parses them even when no runbook names them. */
   readonly inputs: readonly ParsedFactKind[];
   /**
-   * Lower-case literals of the lines it reads itself; only sections showing one are handed to it.
-   * Empty: every section (for a join whose literals come from the evidence, like a proxy's host:port).
+   * Lower-case literals of the sections it starts from (a Service's `selector:`); with none of them
+   * in the bundle the join costs nothing, so its markers must be rare in healthy evidence.
    */
   readonly markers: readonly string[];
   join(input: JoinInput): Fact[];

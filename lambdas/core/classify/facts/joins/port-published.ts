@@ -90,15 +90,21 @@ function judge(
 export const portPublished: FactJoin = {
   kind: 'port.published',
   inputs: ['net.listener'],
+  // Selective on healthy hosts: docker ps's header (not its rows, which every host prints), inspect's
+  // binding key, the collector's namespace headings, and servers' announcements.
   markers: [
-    '/tcp',
-    'container=',
+    'container id',
+    '"hostport"',
+    'netns container=',
     'listening',
-    'listens',
+    'listens on',
     'running on',
-    'serving',
+    'running at',
+    'serving on',
+    'serving at',
     'bound to',
-    'server started',
+    'started on',
+    'started at',
   ],
   join(input) {
     const ports: PublishedPort[] = [];

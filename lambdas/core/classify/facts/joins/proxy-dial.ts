@@ -64,8 +64,9 @@ const HOST_CHAR = /[\w.-]/;
 export const proxyDial: FactJoin = {
   kind: 'proxy.dial',
   inputs: ['proxy.setting'],
-  // Every section: the proxies' own host:port literals pick the lines, in one scan per section.
-  markers: [],
+  // Sections that set a proxy; the failing lines are then looked for everywhere by the proxies'
+  // own host:port literals, in one scan per section.
+  markers: ['proxy'],
   join(input) {
     const settings = input.facts('proxy.setting');
     const proxies = endpoints(settings);
@@ -73,7 +74,7 @@ export const proxyDial: FactJoin = {
     const settingLines = new Set(settings.map((f) => `${f.section}\u0000${f.line}`));
     const scanner = new LiteralScanner(proxies.map((p) => p.literal));
     const facts: Fact[] = [];
-    for (const { name, output } of input.sections) {
+    for (const { name, output } of input.allSections) {
       let lastLine = 0;
       scanner.scan(output, (hit) => {
         if (facts.length >= MAX_JOINED_FACTS || hit.line === lastLine) return;

@@ -101,17 +101,19 @@ function failingUpstreams(
 export const serviceSelection: FactJoin = {
   kind: 'service.selection',
   inputs: [],
-  // Every section: the controller's log names the upstream wherever the logs were put.
-  markers: [],
+  // Sections with a Service's selector; pods, ingresses and the controller's log are then read
+  // from every section, wherever the collector or the report put them.
+  markers: ['selector:'],
   join(input) {
-    const objects = input.sections.flatMap(({ name, output }) => k8sObjects(name, output));
+    if (input.sections.length === 0) return [];
+    const objects = input.allSections.flatMap(({ name, output }) => k8sObjects(name, output));
     const services = objects.filter(
       (o) => o.kind === 'Service' && o.selector && o.selector.size > 0,
     );
     if (services.length === 0) return [];
     const pods = objects.filter((o) => o.kind !== 'Service' && live(o));
-    const backends = ingressBackends(input.sections);
-    const failing = failingUpstreams(services, input.sections, input.counts);
+    const backends = ingressBackends(input.allSections);
+    const failing = failingUpstreams(services, input.allSections, input.counts);
     const facts: Fact[] = [];
     for (const s of services.slice(0, MAX_JOINED_FACTS)) {
       const selector = s.selector!;

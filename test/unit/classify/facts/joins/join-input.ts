@@ -17,6 +17,7 @@ export function joinInput(
         FACT_EXTRACTORS[kind].mayContain(output) ? FACT_EXTRACTORS[kind].extract(name, output) : [],
       ),
     sections: list,
+    allSections: list,
     counts,
   };
 }
