@@ -64,6 +64,35 @@ describe('cross-section joins classify with the runbook library', () => {
     ).not.toBe('ingress-backend-misconfigured');
   });
 
+  it('negative: a selector key the Service does not carry narrowing out a pod of the same app stays healthy', () => {
+    const services = [
+      '$ kubectl describe service -n shop web',
+      'Name:                     web',
+      'Namespace:                shop',
+      'Labels:                   app=web',
+      'Selector:                 app=web,tier=frontend',
+      'Port:                     http  80/TCP',
+      'Endpoints:                10.0.3.7:8080',
+      '',
+      '$ kubectl describe ingress -n shop web',
+      'Name:             web',
+      'Namespace:        shop',
+      'Rules:',
+      '  Host               Path  Backends',
+      '  shop.example.test',
+      '                     /      web:80 (10.0.3.7:8080)',
+    ].join('\n');
+    const pods = [
+      'Name:             web-worker-5d8f7c6b9-x2x2x',
+      'Namespace:        shop',
+      'Node:             ip-10-0-1-23.eu-west-1.compute.internal/10.0.1.23',
+      'Labels:           app=web',
+      '                  tier=backend',
+      'Status:           Running',
+    ].join('\n');
+    expect(top('eks', { 'k8s.services': services, 'k8s.pods': pods })).toBeNull();
+  });
+
   it("a lookup failing for the proxy's own host:port is egress-proxy-misconfigured; another host's is not", () => {
     const proxy = 'ENV HTTPS_PROXY=http://egress.corp.test:3128/';
     expect(

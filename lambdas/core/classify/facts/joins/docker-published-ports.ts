@@ -9,6 +9,8 @@ export interface PublishedPort {
   readonly hostPort: number;
   readonly containerPort: number;
   readonly protocol: string;
+  /** Up for seconds only, or its health check still starting: a server may not have bound yet. */
+  readonly starting: boolean;
   readonly at: FactLine;
 }
 
@@ -21,6 +23,7 @@ const MAX_BINDINGS = 256;
 const HOST_SIDE = /^(\[?[0-9a-fA-F.:]{0,45}\]?):(\d{1,5})(?:-(\d{1,5}))?$/;
 const CONTAINER_SIDE = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp)\b/;
 const NOT_RUNNING = /\b(Exited|Created|Dead)\b/;
+const STARTING = /\bUp (Less than a second|\d{1,2} seconds?)\b|\(health: starting\)/;
 const INSPECT_NAME = /^\s*"Name":\s*"\/?([\w.-]{1,128})"/;
 const INSPECT_PORT_KEY = /^\s*"(\d{1,5})\/(tcp|udp|sctp)":\s*(\[|null|\{)/;
 const INSPECT_HOST_IP = /"HostIp":\s*"([0-9a-fA-F.:]{0,45})"/;
@@ -47,6 +50,7 @@ function fromPsRow(
 ): void {
   if (NOT_RUNNING.test(line)) return; // docker ps keeps a stopped container's ports only as text
   const container = nameColumn(line, namesColumn);
+  const starting = STARTING.test(line);
   const at = { section, line: lineNo, text: clip(line) };
   for (
     let i = line.indexOf('->');
@@ -69,6 +73,7 @@ function fromPsRow(
         hostPort: hostPorts[Math.min(k, hostPorts.length - 1)]!,
         containerPort,
         protocol: inner[3]!,
+        starting,
         at,
       });
   }
@@ -110,6 +115,7 @@ export function publishedPorts(section: string, text: string): PublishedPort[] {
           hostPort: Number(hostPort[1]),
           containerPort: portKey.port,
           protocol: portKey.protocol,
+          starting: false,
           at: { section, line: portKey.line, text: portKey.text },
         });
       }

@@ -85,7 +85,7 @@ function judge(
  * there, or nothing on the port, leaves the published port dead while everything "runs". A
  * loopback listener on a port nobody publishes (gunicorn behind nginx) is no fact at all.
  * Fields: container, hostIp, hostPort, containerPort, listener (`reachable`, `loopback`, `none`,
- * `unknown`), listenerAddress.
+ * `unknown`), listenerAddress, starting (up for seconds only: the server may not have bound yet).
  */
 export const portPublished: FactJoin = {
   kind: 'port.published',
@@ -166,6 +166,7 @@ export const portPublished: FactJoin = {
           containerPort: port.containerPort,
           listener,
           listenerAddress: address,
+          starting: port.starting,
         },
         joined,
       });

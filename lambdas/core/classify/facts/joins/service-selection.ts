@@ -122,7 +122,10 @@ export const serviceSelection: FactJoin = {
       const nearby = pods.filter((p) => sameNamespace(p, s));
       const selected = nearby.filter((p) => selects(selector, p.labels));
       const backendUnselected = nearby.filter(
-        (p) => own.some((k) => p.labels.get(k) === s.labels.get(k)) && !selects(selector, p.labels),
+        (p) =>
+          own.length > 0 &&
+          own.every((k) => p.labels.get(k) === s.labels.get(k)) &&
+          !selects(selector, p.labels),
       );
       const upstream = failing.get(s);
       facts.push({

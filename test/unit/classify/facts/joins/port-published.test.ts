@@ -30,6 +30,7 @@ describe('port.published (docker published ports joined with the container liste
         containerPort: 80,
         listener: 'loopback',
         listenerAddress: '127.0.0.1',
+        starting: false,
       },
     ]);
   });
@@ -48,6 +49,14 @@ describe('port.published (docker published ports joined with the container liste
       'net.sockets': sockets('# netns container=web pid=4242'),
     });
     expect(facts).toMatchObject([{ listener: 'none' }]);
+  });
+
+  it('marks a container up for seconds only (the server may not have bound yet)', () => {
+    const facts = joined(portPublished, {
+      'docker.ps': ps(WEB_ROW.replace('Up 2 minutes', 'Up 4 seconds')),
+      'net.sockets': sockets('# netns container=web pid=4242'),
+    });
+    expect(facts).toMatchObject([{ listener: 'none', starting: true }]);
   });
 
   it('a listener on all addresses (or the container address) is reachable', () => {
@@ -132,6 +141,7 @@ describe('port.published (docker published ports joined with the container liste
         containerPort: 5000,
         listener: 'loopback',
         listenerAddress: '::1',
+        starting: false,
       },
     ]);
   });
