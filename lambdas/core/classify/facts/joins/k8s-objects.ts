@@ -30,6 +30,26 @@ function addPairs(into: Map<string, string>, text: string): void {
   }
 }
 
+/** An object seen from its first line on: a pod until its fields say otherwise. */
+function objectAt(
+  section: string,
+  lineNo: number,
+  line: string,
+  name: string | null = null,
+): K8sObject {
+  return {
+    kind: 'Pod',
+    name,
+    namespace: null,
+    labels: new Map(),
+    selector: null,
+    ports: [],
+    endpoints: null,
+    phase: null,
+    at: { section, line: lineNo, text: clip(line) },
+  };
+}
+
 const describeKind = (kinds: Set<string>): K8sObject['kind'] | null =>
   kinds.has('Selector') ? 'Service' : kinds.has('Containers') || kinds.has('Node') ? 'Pod' : null;
 
@@ -58,17 +78,7 @@ function fromDescribe(section: string, text: string, out: K8sObject[]): void {
     if (name === 'Name') {
       close();
       keys = new Set();
-      current = {
-        kind: 'Pod',
-        name: value.trim() || null,
-        namespace: null,
-        labels: new Map(),
-        selector: null,
-        ports: [],
-        endpoints: null,
-        phase: null,
-        at: { section, line: lineNo, text: clip(line) },
-      };
+      current = objectAt(section, lineNo, line, value.trim() || null);
       return;
     }
     if (!current) return;
@@ -127,17 +137,7 @@ function fromYaml(section: string, text: string, out: K8sObject[]): void {
       if (indent !== 0) return;
       kind = '';
       path.length = 0;
-      doc = {
-        kind: 'Pod',
-        name: null,
-        namespace: null,
-        labels: new Map(),
-        selector: null,
-        ports: [],
-        endpoints: null,
-        phase: null,
-        at: { section, line: lineNo, text: clip(line) },
-      };
+      doc = objectAt(section, lineNo, line);
     }
     while (path.length > 0 && path[path.length - 1]!.indent >= indent) path.pop();
     const parent = path.map((p) => p.key).join('.');
@@ -180,15 +180,10 @@ function fromLabelColumn(section: string, text: string, out: K8sObject[]): void 
     addPairs(labels, tokens[tokens.length - 1]!.replace(/,/g, ' '));
     if (labels.size === 0) return;
     out.push({
-      kind: 'Pod',
-      name: tokens[namespaced ? 1 : 0] ?? null,
+      ...objectAt(section, lineNo, line, tokens[namespaced ? 1 : 0] ?? null),
       namespace: namespaced ? tokens[0]! : null,
       labels,
-      selector: null,
-      ports: [],
-      endpoints: null,
       phase: tokens[status] ?? null,
-      at: { section, line: lineNo, text: clip(line) },
     });
   });
 }
