@@ -24,7 +24,8 @@ const HOST_SIDE = /^(\[?[0-9a-fA-F.:]{0,45}\]?):(\d{1,5})(?:-(\d{1,5}))?$/;
 const CONTAINER_SIDE = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp)\b/;
 const NOT_RUNNING = /\b(Exited|Created|Dead)\b/;
 const STARTING = /\bUp (Less than a second|\d{1,2} seconds?)\b|\(health: starting\)/;
-const INSPECT_NAME = /^\s*"Name":\s*"\/?([\w.-]{1,128})"/;
+// A container's own Name starts with a slash; GraphDriver's and others' ("overlay2") do not.
+const INSPECT_NAME = /^\s*"Name":\s*"\/([\w.-]{1,128})"/;
 const INSPECT_PORT_KEY = /^\s*"(\d{1,5})\/(tcp|udp|sctp)":\s*(\[|null|\{)/;
 const INSPECT_HOST_IP = /"HostIp":\s*"([0-9a-fA-F.:]{0,45})"/;
 const INSPECT_HOST_PORT = /"HostPort":\s*"(\d{1,5})"/;

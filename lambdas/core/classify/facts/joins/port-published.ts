@@ -44,6 +44,15 @@ function namespaceListings(sections: JoinInput['sections']): Map<string, Listing
   return listings;
 }
 
+/** What listens behind one published port, with the lines that show it. */
+interface Judgement {
+  readonly listener: Listener;
+  readonly address: string | null;
+  /** With no listener on the port: how many other ports the namespace serves beyond loopback. */
+  readonly otherPorts?: number;
+  readonly joined: FactLine[];
+}
+
 /**
  * Judges one published port: a listing of the container's own namespace decides (a listener on a
  * non-loopback address: reachable; loopback only: loopback; none on the port: none); without one,
@@ -54,7 +63,7 @@ function judge(
   listing: Listing | undefined,
   announced: ReadonlyMap<number, readonly ListenAnnouncement[]>,
   same: (a: string | null, b: string | null) => boolean,
-): { listener: Listener; address: string | null; joined: FactLine[] } {
+): Judgement {
   if (listing) {
     const onPort = listing.rows.get(port.containerPort) ?? [];
     const open = onPort.find((r) => !isLoopback(r.address));
@@ -65,7 +74,16 @@ function judge(
         address: onPort[0]!.address,
         joined: onPort.slice(0, 2).map((r) => r.at),
       };
-    return { listener: 'none', address: null, joined: [listing.heading] };
+    // The ports it does serve show where the server went (8081 while 8080 is published).
+    const served = [...listing.rows.values()].flatMap((rows) =>
+      rows.filter((r) => !isLoopback(r.address)).slice(0, 1),
+    );
+    return {
+      listener: 'none',
+      address: null,
+      otherPorts: served.length,
+      joined: [listing.heading, ...served.slice(0, 2).map((r) => r.at)],
+    };
   }
   let last: ListenAnnouncement | undefined;
   for (const a of announced.get(port.containerPort) ?? [])
@@ -85,7 +103,8 @@ function judge(
  * there, or nothing on the port, leaves the published port dead while everything "runs". A
  * loopback listener on a port nobody publishes (gunicorn behind nginx) is no fact at all.
  * Fields: container, hostIp, hostPort, containerPort, listener (`reachable`, `loopback`, `none`,
- * `unknown`), listenerAddress, starting (up for seconds only: the server may not have bound yet).
+ * `unknown`), listenerAddress, starting (up for seconds only: the server may not have bound yet),
+ * otherPorts (with no listener: the ports the namespace does serve, so its server has bound elsewhere).
  */
 export const portPublished: FactJoin = {
   kind: 'port.published',
@@ -153,7 +172,7 @@ export const portPublished: FactJoin = {
           : single && listings.size === 1
             ? [...listings.values()][0]
             : undefined;
-      const { listener, address, joined } = judge(port, listing, announced, same);
+      const { listener, address, otherPorts, joined } = judge(port, listing, announced, same);
       facts.push({
         kind: 'port.published',
         section: port.at.section,
@@ -167,6 +186,7 @@ export const portPublished: FactJoin = {
           listener,
           listenerAddress: address,
           starting: port.starting,
+          otherPorts: otherPorts ?? null,
         },
         joined,
       });

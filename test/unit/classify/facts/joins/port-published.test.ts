@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { joined } from './join-input.js';
@@ -31,6 +33,7 @@ describe('port.published (docker published ports joined with the container liste
         listener: 'loopback',
         listenerAddress: '127.0.0.1',
         starting: false,
+        otherPorts: null,
       },
     ]);
   });
@@ -56,7 +59,28 @@ describe('port.published (docker published ports joined with the container liste
       'docker.ps': ps(WEB_ROW.replace('Up 2 minutes', 'Up 4 seconds')),
       'net.sockets': sockets('# netns container=web pid=4242'),
     });
-    expect(facts).toMatchObject([{ listener: 'none', starting: true }]);
+    expect(facts).toMatchObject([{ listener: 'none', starting: true, otherPorts: 0 }]);
+  });
+
+  it("joins the collector's own output: httpd bound 8081 while docker publishes 8080 (recorded fault)", () => {
+    const bundle = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../../fixtures/recorded/docker-port-not-listening.json'),
+        'utf8',
+      ),
+    ) as { sections: Record<string, { output?: string }> };
+    const sections = Object.fromEntries(
+      Object.entries(bundle.sections).map(([k, v]) => [k, v.output ?? '']),
+    );
+    // docker ps and inspect (whose GraphDriver also has a Name) agree on one container and port.
+    expect(joined(portPublished, sections)).toEqual([
+      expect.objectContaining({
+        container: 'pm-web',
+        containerPort: 8080,
+        listener: 'none',
+        otherPorts: 1,
+      }),
+    ]);
   });
 
   it('a listener on all addresses (or the container address) is reachable', () => {
@@ -142,6 +166,7 @@ describe('port.published (docker published ports joined with the container liste
         listener: 'loopback',
         listenerAddress: '::1',
         starting: false,
+        otherPorts: null,
       },
     ]);
   });
