@@ -19,7 +19,7 @@ const MAX_ENDPOINTS = 16;
 // A dial or a lookup that failed, in the words of libc, Go, curl, Node, Java and Python clients.
 // Linear engine: the line is evidence written by the failing program.
 const DIAL_FAILED = compileLineRegex(
-  String.raw`temporarily unavailable|temporary failure in name resolution|name or service not known|no such host|could not resolve|unknown host|getaddrinfo|EAI_AGAIN|ENOTFOUND|connection refused|ECONNREFUSED|connect: |timed? ?out|ETIMEDOUT|no route to host|host is unreachable|network is unreachable|EHOSTUNREACH|connection reset|ECONNRESET|proxyconnect|failed to connect|unable to connect|cannot connect|could not connect|couldn't connect|dial tcp|authentication ?required|\b407\b`,
+  String.raw`temporarily unavailable|temporary failure in name resolution|name or service not known|no such host|could not resolve|unknown host|getaddrinfo|EAI_AGAIN|ENOTFOUND|connection refused|ECONNREFUSED|connect: |timed out|i/o timeout|connect timeout|connection timeout|ETIMEDOUT|no route to host|host is unreachable|network is unreachable|EHOSTUNREACH|connection reset|ECONNRESET|proxyconnect|failed to connect|unable to connect|cannot connect|could not connect|couldn't connect|dial tcp|authentication ?required|\b407\b`,
   true,
 );
 

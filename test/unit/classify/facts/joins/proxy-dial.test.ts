@@ -39,7 +39,7 @@ describe('proxy.dial (a failing dial or lookup naming the configured proxy)', ()
     const facts = joined(proxyDial, {
       'net.proxy': 'HTTPS_PROXY=http://proxy.corp.test:3128 (connect: via env)',
       'docker.journal':
-        'level=info msg="using proxy proxy.corp.test:3128 for registry-1.docker.io"',
+        'level=info msg="using proxy proxy.corp.test:3128 for registry-1.docker.io (timeout=30s)"',
     });
     expect(facts).toEqual([]);
   });
