@@ -6,9 +6,8 @@ import { isLoopback, listenAnnouncements, type ListenAnnouncement } from './list
 /** What listens behind a published port, as far as the evidence shows. */
 type Listener = 'reachable' | 'loopback' | 'none' | 'unknown';
 
-/** A listener seen in one container's namespace (a net.listener row) or announced in its log. */
+/** A LISTEN row of one container's namespace (a net.listener fact under its heading). */
 interface SeenListener {
-  readonly container: string | null;
   readonly address: string;
   readonly port: number;
   readonly at: FactLine;
@@ -147,7 +146,6 @@ export const portPublished: FactJoin = {
       const port = Number(f.fields.port);
       const onPort = listing.rows.get(port) ?? [];
       onPort.push({
-        container,
         address: String(f.fields.address),
         port,
         at: { section: f.section, line: f.line, text: f.text },

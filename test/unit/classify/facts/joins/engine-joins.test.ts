@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../../../../lambdas/core/classify/engine.js';
-import { EVIDENCE_SCHEMA } from '../../../../../lambdas/core/evidence/bundle.js';
+import {
+  EVIDENCE_SCHEMA,
+  type EvidenceBundle,
+} from '../../../../../lambdas/core/evidence/bundle.js';
 import type { FactMatch, Runbook } from '../../../../../lambdas/core/runbook/model.js';
 
 const onlyFact = (match: FactMatch): Runbook => ({
@@ -54,9 +57,9 @@ describe('the engine runs joins', () => {
     const rulebook = compileRunbooks([
       onlyFact({ fact: 'service.selection', where: { selectorConflict: true } }),
     ]);
-    const bundle = (services: string) => ({
+    const bundle = (services: string): EvidenceBundle => ({
       schema: EVIDENCE_SCHEMA,
-      target: { platform: 'eks' as const },
+      target: { platform: 'eks' },
       collectedAt: '2026-12-02T10:05:00Z',
       sections: { 'k8s.services': { output: services } },
     });
