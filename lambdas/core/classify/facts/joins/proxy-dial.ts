@@ -19,10 +19,8 @@ const MAX_ENDPOINTS = 16;
 // Literal alternatives only (no quantifier to backtrack into), so the JavaScript engine is linear
 // on a line the failing program wrote, and the facts stay free of the RE2 engine: handlers that
 // only read facts (Intake, Collect) do not bundle it.
-const DIAL_FAILED = new RegExp(
-  String.raw`temporarily unavailable|temporary failure in name resolution|name or service not known|no such host|could not resolve|unknown host|getaddrinfo|EAI_AGAIN|ENOTFOUND|connection refused|ECONNREFUSED|connect: |timed out|i/o timeout|connect timeout|connection timeout|ETIMEDOUT|no route to host|host is unreachable|network is unreachable|EHOSTUNREACH|connection reset|ECONNRESET|proxyconnect|failed to connect|unable to connect|cannot connect|could not connect|couldn't connect|dial tcp|authentication ?required|\b407\b`,
-  'i',
-);
+const DIAL_FAILED =
+  /temporarily unavailable|temporary failure in name resolution|name or service not known|no such host|could not resolve|unknown host|getaddrinfo|EAI_AGAIN|ENOTFOUND|connection refused|ECONNREFUSED|connect: |timed out|i\/o timeout|connect timeout|connection timeout|ETIMEDOUT|no route to host|host is unreachable|network is unreachable|EHOSTUNREACH|connection reset|ECONNRESET|proxyconnect|failed to connect|unable to connect|cannot connect|could not connect|couldn't connect|dial tcp|authentication ?required|\b407\b/i;
 
 /** host and port of a proxy URL (`http://user:pw@proxy.test:3128/`), or null when it names no host. */
 function endpointOf(value: string): { host: string; port: string | null } | null {

@@ -7,10 +7,8 @@ import { k8sObjects, type K8sObject } from './k8s-objects.js';
 // An ingress controller's line that the upstream failed: nginx's connect()/timeout errors, or an
 // access-log line whose status is a gateway error. Literals and one digit run before a fixed
 // space: linear on the JavaScript engine, which keeps RE2 out of the facts.
-const UPSTREAM_FAILED = new RegExp(
-  String.raw`connect\(\) failed|upstream timed out|no live upstreams|upstream prematurely closed|" (502|503|504) \d+ `,
-  'i',
-);
+const UPSTREAM_FAILED =
+  /connect\(\) failed|upstream timed out|no live upstreams|upstream prematurely closed|" (502|503|504) \d+ /i;
 // `kubectl describe ingress` backends: `/path  service:port (endpoints)`.
 const DESCRIBED_BACKEND =
   /^\s+(?:\S{1,253}\s+)?\/\S{0,512}\s+([a-z0-9][a-z0-9.-]{0,252}):([\w-]{1,15})\s+\(/;
