@@ -1,5 +1,5 @@
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
-import { FACT_EXTRACTORS } from './facts/index.js';
+import { FACT_EXTRACTORS, FACT_JOINS, isJoinedKind } from './facts/index.js';
 import { LiteralScanner } from './literal-scanner.js';
 import { compileLineRegex, type LineRegex } from './regex-engine.js';
 import { requiredLiterals } from './required-literals.js';
@@ -98,10 +98,14 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
       );
     }
   }
+  // A join reads its input facts: they are parsed whether or not a runbook names them.
+  for (const kind of [...factKinds])
+    if (isJoinedKind(kind)) for (const input of FACT_JOINS[kind].inputs) factKinds.add(input);
   // Fact formats' markers ride on the same scan: a section is parsed for a fact only if it showed one.
   const literalFacts: FactKind[][] = literalOwners.map(() => []);
   for (const kind of factKinds) {
-    for (const marker of FACT_EXTRACTORS[kind].markers) {
+    const markers = isJoinedKind(kind) ? FACT_JOINS[kind].markers : FACT_EXTRACTORS[kind].markers;
+    for (const marker of markers) {
       let id = literalIds.get(marker);
       if (id === undefined) {
         id = literalOwners.length;

@@ -2,7 +2,13 @@ import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
 import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
-import { FACT_EXTRACTORS, forEachLine, type Fact } from './facts/index.js';
+import {
+  FACT_EXTRACTORS,
+  FACT_JOINS,
+  forEachLine,
+  isJoinedKind,
+  type Fact,
+} from './facts/index.js';
 import { incidentWindow, type IncidentWindow } from './incident-window.js';
 import { evaluateExpression } from './matchers/index.js';
 import { platformPrior } from './platform-prior.js';
@@ -204,21 +210,34 @@ function createContext(
   // Lines logged before the incident's window (or, on verification evidence, before the fix) prove nothing.
   const window = incidentWindow(bundle);
   const { hits, factSections } = scanSections(rulebook, bundle, limits, window);
+  const sections = Object.keys(bundle.sections);
+  const withOutput = sections.filter((s) => bundle.sections[s]!.output);
   const factCache = new Map<FactKind, Fact[]>();
   const allFacts = (kind: FactKind): Fact[] => {
     let facts = factCache.get(kind);
     if (!facts) {
-      const extractor = FACT_EXTRACTORS[kind];
-      facts = [];
-      for (const section of factSections.get(kind) ?? []) {
-        const output = bundle.sections[section]!.output;
-        if (extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
+      const marked = [...(factSections.get(kind) ?? [])];
+      if (isJoinedKind(kind)) {
+        const read = (names: readonly string[]) =>
+          names.map((name) => ({ name, output: bundle.sections[name]!.output }));
+        facts = FACT_JOINS[kind].join({
+          facts: allFacts,
+          sections: read(marked),
+          allSections: read(withOutput),
+          counts: window.counts,
+        });
+      } else {
+        const extractor = FACT_EXTRACTORS[kind];
+        facts = [];
+        for (const section of marked) {
+          const output = bundle.sections[section]!.output;
+          if (extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
+        }
       }
       factCache.set(kind, facts);
     }
     return facts;
   };
-  const sections = Object.keys(bundle.sections);
   const context: EvaluationContext = {
     patternHits: (leaf: PatternMatch) => hits[rulebook.patternIndex.get(leaf) ?? -1] ?? [],
     facts: (kind, selectors) => allFacts(kind).filter((f) => sectionSelected(selectors, f.section)),

@@ -5,7 +5,7 @@
  */
 
 /** Facts the classifier parses from known command outputs (see classify/facts/). */
-export const FACT_KINDS = [
+export const PARSED_FACT_KINDS = [
   'disk.usage',
   'net.listener',
   'net.interface',
@@ -20,6 +20,17 @@ export const FACT_KINDS = [
   'netpol.isolation',
   'group.share',
 ] as const;
+/** One of PARSED_FACT_KINDS: read from one section's text. */
+export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
+/**
+ * Facts joined across sections (see classify/facts/joins): a published port with its listener,
+ * a Service's selector with the pods' labels, a configured proxy with the dial that failed.
+ */
+export const JOINED_FACT_KINDS = ['port.published', 'service.selection', 'proxy.dial'] as const;
+/** One of JOINED_FACT_KINDS. */
+export type JoinedFactKind = (typeof JOINED_FACT_KINDS)[number];
+/** Every fact kind a runbook may name. */
+export const FACT_KINDS = [...PARSED_FACT_KINDS, ...JOINED_FACT_KINDS] as const;
 /** One of FACT_KINDS. */
 export type FactKind = (typeof FACT_KINDS)[number];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
-import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
+import type { FactMatch, Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
 
 function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
   return {
@@ -298,5 +298,36 @@ describe('hard-wrapped messages', () => {
       classifyEvidence(rb, bundle({ x: 'Tag v1 was pushed\nnothing not found in repository' }))
         .matches,
     ).toEqual([]);
+  });
+});
+
+describe('the engine runs joins', () => {
+  const onlyFact = (match: FactMatch) =>
+    compileRunbooks([runbook('joined', [{ id: 's', description: 'd', weight: 0.9, match }])]);
+
+  it("parses a join's input facts though no runbook names them, and shows both halves", () => {
+    const rulebook = onlyFact({ fact: 'port.published', where: { listener: 'loopback' } });
+    expect(rulebook.factKinds.has('net.listener')).toBe(true);
+    const result = classifyEvidence(
+      rulebook,
+      bundle({
+        'docker.ps':
+          'CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS         PORTS                  NAMES\nabc   web   "node ."   1 hour ago   Up 1 hour   0.0.0.0:80->3000/tcp   web',
+        'net.sockets': '# netns container=web pid=9\nLISTEN 0 511 127.0.0.1:3000 0.0.0.0:*',
+      }),
+    );
+    expect(result.matches[0]?.evidence.map((e) => [e.section, e.line])).toEqual([
+      ['docker.ps', 2],
+      ['net.sockets', 2],
+    ]);
+  });
+
+  it('hands a join only sections that showed its markers: no Service selector, no service facts', () => {
+    const rulebook = onlyFact({ fact: 'service.selection', where: { selectorConflict: true } });
+    const yaml =
+      'kind: Service\nmetadata:\n  name: a\n  labels:\n    app: a\nspec:\n  selector:\n    app: b';
+    expect(classifyEvidence(rulebook, bundle({ 'k8s.services': yaml })).matches).toHaveLength(1);
+    const noSelector = yaml.replace('selector:', 'matchLabels:');
+    expect(classifyEvidence(rulebook, bundle({ 'k8s.services': noSelector })).matches).toEqual([]);
   });
 });

@@ -11,6 +11,16 @@ export interface Fact {
   readonly line: number;
   readonly text: string;
   readonly fields: Readonly<Record<string, FactValue>>;
+  /** A joined fact's other halves (the listener beside the published port): shown as evidence too. */
+  readonly joined?: readonly FactLine[];
+}
+
+/** One line a fact rests on. */
+export interface FactLine {
+  readonly section: string;
+  /** 1-based line within the section output. */
+  readonly line: number;
+  readonly text: string;
 }
 
 /** Parses one kind of fact out of a section's text. Pure; never throws on odd input. */

@@ -1,9 +1,13 @@
-import type { FactKind } from '../../runbook/model.js';
+import type { JoinedFactKind, ParsedFactKind } from '../../runbook/model.js';
 import { containerState } from './container-state.js';
 import { diskUsage } from './disk-usage.js';
 import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { groupShare } from './group-share.js';
+import type { FactJoin } from './joins/fact-join.js';
+import { portPublished } from './joins/port-published.js';
+import { proxyDial } from './joins/proxy-dial.js';
+import { serviceSelection } from './joins/service-selection.js';
 import { ioWriter } from './io-writer.js';
 import { loopDevices } from './loop-devices.js';
 import { netInterface } from './net-interface.js';
@@ -15,7 +19,7 @@ import { policyIsolation } from './policy-isolation.js';
 import { proxySetting } from './proxy-setting.js';
 
 /** Every fact extractor, by the fact kind runbooks name. */
-export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
+export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = {
   'disk.usage': diskUsage,
   'net.listener': netListener,
   'net.interface': netInterface,
@@ -31,5 +35,13 @@ export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
   'group.share': groupShare,
 };
 
+/** Every cross-section join, by the fact kind runbooks name. */
+export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
+  'port.published': portPublished,
+  'service.selection': serviceSelection,
+  'proxy.dial': proxyDial,
+};
+
 export type { Fact, FactExtractor, FactValue } from './fact.js';
+export { isJoinedKind } from './joins/fact-join.js';
 export { forEachLine } from './fact.js';

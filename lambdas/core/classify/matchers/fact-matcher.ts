@@ -40,11 +40,12 @@ export const factMatcher: Matcher<FactMatch> = (expression, context) => {
     .filter((f) => where.every(([k, c]) => satisfies(f.fields[k], c)));
   return {
     matched: hits.length >= (expression.minCount ?? 1),
-    evidence: hits.map((f) => {
+    evidence: hits.flatMap((f) => {
       const subject = f.fields.name ?? f.fields.container ?? f.fields.pod;
+      const lines = [{ section: f.section, line: f.line, text: f.text }, ...(f.joined ?? [])];
       return typeof subject === 'string' && subject !== ''
-        ? { section: f.section, line: f.line, text: f.text, subject }
-        : { section: f.section, line: f.line, text: f.text };
+        ? lines.map((l) => ({ ...l, subject }))
+        : lines;
     }),
   };
 };

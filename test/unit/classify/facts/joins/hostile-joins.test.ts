@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { interleavedBest } from '../../../../../bench/adversarial.js';
+import type { FactJoin } from '../../../../../lambdas/core/classify/facts/joins/fact-join.js';
+import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
+import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
+import { serviceSelection } from '../../../../../lambdas/core/classify/facts/joins/service-selection.js';
+import { joinInput } from './join-input.js';
+
+/** `unit` repeated into 16 KB lines, `kib` KiB in all. */
+const lines = (unit: string, kib: number) => {
+  const line = unit.repeat(Math.ceil(16_384 / unit.length)).slice(0, 16_000);
+  return Array.from({ length: Math.ceil((kib * 1024) / line.length) }, () => line).join('\n');
+};
+
+// Each join on 4x the hostile text must cost about 4x (CPU time, best of several interleaved runs):
+// a quadratic scan would cost 16x.
+const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
+  [
+    'port.published: arrows, announcements and headings',
+    portPublished,
+    (kib) => ({
+      'docker.ps': `PORTS   NAMES\n${lines('1:1->', kib)}\n${lines('0.0.0.0:80->80/tcp, ', kib / 4)}`,
+      'docker.logs': lines('listening on on on ', kib),
+      'net.sockets': `# netns container=x pid=1\n${lines('] ', kib / 4)}x`,
+    }),
+  ],
+  [
+    'proxy.dial: the proxy named all along a failing line',
+    proxyDial,
+    (kib) => ({
+      'net.proxy': 'ENV HTTPS_PROXY=http://p:1/',
+      'k8s.pod-logs': `${lines('(p:1) ', kib)} connection refused\n${lines('xp:1 ', kib)}`,
+    }),
+  ],
+  [
+    'service.selection: upstream names, label continuations and YAML values',
+    serviceSelection,
+    (kib) => ({
+      'k8s.services': `Name: s\nNamespace: n\nLabels: app=s\n  ${lines('a=', kib / 4)} x\nSelector: app=t\nPort: http 80/TCP\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${lines('v ', kib / 4)}x`,
+      'k8s.pod-logs': lines('[n-s-80][n-s-http] ', kib),
+    }),
+  ],
+];
+
+describe('joins cost linear time on hostile evidence', () => {
+  for (const [name, join, sections] of HOSTILE) {
+    it(name, () => {
+      const small = joinInput(sections(64));
+      const large = joinInput(sections(256));
+      const [short, long] = interleavedBest([() => join.join(small), () => join.join(large)], 5);
+      expect(long! / Math.max(short!, 0.5)).toBeLessThan(9);
+    });
+  }
+});
