@@ -69,3 +69,45 @@ describe("dockerd's missing docker group", () => {
     expect(r.matches[0]?.runbookId).toBe('docker-group-missing');
   });
 });
+
+// The same words for two causes: never a confident answer, both candidates kept.
+describe("Docker Hub's 'pull access denied ... does not exist or may require docker login'", () => {
+  const denied = (name: string) =>
+    `Error response from daemon: pull access denied for ${name}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`;
+
+  it('alone, for a namespaced repository, decides neither missing nor private', () => {
+    for (const platform of ['docker', 'eks'] as const) {
+      const r = classify({ 'docker.cli': denied('acme/billing-api') }, platform);
+      expect(r.matches).toEqual([]);
+      expect(score(r, 'registry-auth-required')).toBeGreaterThan(0.3);
+      expect(score(r, 'image-not-found')).toBeGreaterThan(0.3);
+    }
+  });
+
+  it('for an official image name (no slash, all public) is a missing image', () => {
+    const r = classify({
+      'docker.cli': `Unable to find image 'nosuchimage:latest' locally\n${denied('nosuchimage')}`,
+    });
+    expect(r.matches[0]?.runbookId).toBe('image-not-found');
+    expect(score(r, 'registry-auth-required')).toBeLessThan(0.5);
+  });
+
+  it('with the registry saying authentication is required is registry-auth-required', () => {
+    const r = classify({
+      'docker.cli': `${denied('acme/billing-api')}\nError response from daemon: Head "https://registry.example.invalid/v2/acme/billing-api/manifests/1.0": unauthorized: authentication required`,
+    });
+    expect(r.matches[0]?.runbookId).toBe('registry-auth-required');
+  });
+
+  it('with the registry saying the manifest is unknown is image-not-found', () => {
+    const r = classify({
+      'docker.cli': `${denied('acme/billing-api')}\nmanifest for acme/billing-api:9.9 not found: manifest unknown: manifest unknown`,
+    });
+    expect(r.matches[0]?.runbookId).toBe('image-not-found');
+  });
+
+  it('a host-qualified name is not an official image', () => {
+    const r = classify({ 'docker.cli': denied('registry.example.invalid/team/app') });
+    expect(r.matches).toEqual([]);
+  });
+});

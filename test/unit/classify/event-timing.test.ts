@@ -294,3 +294,36 @@ describe('events placed against the incident window', () => {
     );
   });
 });
+
+describe('facts are windowed like pattern hits', () => {
+  const dns = compileRunbooks([
+    {
+      ...probe,
+      id: 'dns-resolution-failure',
+      signals: [
+        {
+          id: 'lookup-failed',
+          description: 'a lookup failed',
+          weight: 0.9,
+          match: { fact: 'dns.lookup', where: { answer: 'nxdomain' } },
+        },
+      ],
+    },
+  ]);
+  const journal = (stamp: string) =>
+    classifyEvidence(dns, {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: 'docker' },
+      collectedAt: COLLECTED,
+      sections: {
+        'docker.journal': {
+          output: `${stamp} dockerd[812]: dial tcp: lookup registry.example.invalid on 10.0.0.2:53: no such host`,
+        },
+      },
+    }).matches;
+
+  it('a lookup failure logged an hour before the window proves nothing; one inside it does', () => {
+    expect(journal('2026-12-02T11:20:00+0000 host')).toEqual([]);
+    expect(journal('2026-12-02T12:25:00+0000 host')).toHaveLength(1);
+  });
+});
