@@ -111,3 +111,50 @@ describe("Docker Hub's 'pull access denied ... does not exist or may require doc
     expect(r.matches).toEqual([]);
   });
 });
+
+// Event counts and ages as the API records them (kubectl get events -o yaml).
+describe('probe events read as Event objects', () => {
+  const events = (count: number, last: string) =>
+    [
+      'apiVersion: v1',
+      'items:',
+      '- involvedObject:',
+      '    kind: Pod',
+      '    name: web-1',
+      '  count: 1',
+      '  lastTimestamp: "2026-11-22T23:57:00Z"',
+      '  message: Started container web',
+      '  reason: Started',
+      '  type: Normal',
+      '- involvedObject:',
+      '    kind: Pod',
+      '    name: web-1',
+      `  count: ${count}`,
+      '  firstTimestamp: "2026-11-22T23:57:05Z"',
+      `  lastTimestamp: "${last}"`,
+      '  message: "Readiness probe failed: Get \\"http://10.0.0.7:8080/ready\\": connect: connection refused"',
+      '  reason: Unhealthy',
+      '  type: Warning',
+    ].join('\n');
+
+  it('one readiness failure right after the start is the probe holding traffic back', () => {
+    const r = classify({ 'k8s.events': events(1, '2026-11-22T23:57:05Z') }, 'eks');
+    expect(r.matches).toEqual([]);
+    expect(
+      r.explanations.find((e) => e.runbookId === 'probe-failure')?.ruledOutBy.map((x) => x.id),
+    ).toEqual(['one-readiness-failure-at-start']);
+  });
+
+  it('the same failure counted 40 times and still current is a failing probe', () => {
+    const r = classify({ 'k8s.events': events(40, '2026-11-22T23:59:30Z') }, 'eks');
+    expect(r.matches[0]?.runbookId).toBe('probe-failure');
+  });
+
+  it('the same 40 failures last seen an hour before the collection prove nothing', () => {
+    const r = classify(
+      { 'k8s.events': events(40, '2026-11-22T22:59:30Z').replace('23:57:00Z', '22:57:00Z') },
+      'eks',
+    );
+    expect(r.matches).toEqual([]);
+  });
+});

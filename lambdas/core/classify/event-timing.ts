@@ -17,12 +17,17 @@ export interface EventTiming {
   readonly lastSeenAt: number | null;
   /** When it first happened, ms since the epoch (API objects only). */
   readonly firstSeenAt: number | null;
-  /** How many times it happened (1 when the row shows no count). */
-  readonly count: number;
+  /**
+   * How many times it happened: describe omits `(xN over …)` for one occurrence, so its bare rows are 1;
+   * `kubectl get events` shows no count at all, so its bare rows are null (unknown).
+   */
+  readonly count: number | null;
   /** `Normal` or `Warning`, when shown. */
   readonly type: string | null;
   /** The event's reason (`Unhealthy`, `BackOff`), when shown. */
   readonly reason: string | null;
+  /** What follows the reason on a table row (source or object, then the message); an object's message. */
+  readonly detail: string | null;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -55,10 +60,10 @@ const TYPE = '(Normal|Warning)';
 // A k9s or tmux frame around the row.
 const FRAME = /^[\s│|]+/;
 // describe's Events table (Type Reason Age From Message); `kubectl events` puts LAST SEEN first.
-const DESCRIBE_ROW = new RegExp(String.raw`^${TYPE}\s+(\S+)\s+${AGE}${REPEAT}\s`);
-const GET_ROW = new RegExp(String.raw`^${AGE}${REPEAT}\s+${TYPE}\s+(\S+)\s`);
+const DESCRIBE_ROW = new RegExp(String.raw`^${TYPE}\s+(\S+)\s+${AGE}${REPEAT}\s+(.*)$`);
+const GET_ROW = new RegExp(String.raw`^${AGE}${REPEAT}\s+${TYPE}\s+(\S+)\s+(.*)$`);
 // kubectl before 1.14 (get events: LASTSEEN FIRSTSEEN COUNT ...; describe: FirstSeen LastSeen Count ...).
-const OLD_ROW = new RegExp(String.raw`^${AGE}\s+${AGE}\s+(\d{1,9})\s.*?\s${TYPE}\s+(\S+)`);
+const OLD_ROW = new RegExp(String.raw`^${AGE}\s+${AGE}\s+(\d{1,9})\s.*?\s${TYPE}\s+(\S+)\s*(.*)$`);
 
 /**
  * The timing of one row of an events table (describe's Events, `kubectl get events`,
@@ -66,13 +71,21 @@ const OLD_ROW = new RegExp(String.raw`^${AGE}\s+${AGE}\s+(\d{1,9})\s.*?\s${TYPE}
  * @example eventRowTiming('  Warning  Unhealthy  49m (x4 over 49m)  kubelet  Readiness probe failed')
  */
 export function eventRowTiming(line: string): EventTiming | null {
-  const row = line.length > 400 ? line.slice(0, 400) : line;
+  const row = line.length > 2000 ? line.slice(0, 2000) : line;
   const text = row.replace(FRAME, '');
   const describe = DESCRIBE_ROW.exec(text);
   if (describe)
-    return rowTiming(describe[3]!, describe[4], describe[5], describe[1]!, describe[2]!);
+    return rowTiming(
+      describe[3]!,
+      describe[4],
+      describe[5],
+      describe[1]!,
+      describe[2]!,
+      describe[6]!,
+      1,
+    );
   const get = GET_ROW.exec(text);
-  if (get) return rowTiming(get[1]!, get[2], get[3], get[4]!, get[5]!);
+  if (get) return rowTiming(get[1]!, get[2], get[3], get[4]!, get[5]!, get[6]!, null);
   const old = OLD_ROW.exec(text);
   if (old) {
     const a = parseKubectlAge(old[1]!);
@@ -87,6 +100,7 @@ export function eventRowTiming(line: string): EventTiming | null {
       count: Number(old[3]),
       type: old[4]!,
       reason: old[5]!,
+      detail: cleanDetail(old[6]!),
     };
   }
   return null;
@@ -98,6 +112,8 @@ function rowTiming(
   first: string | undefined,
   type: string,
   reason: string,
+  detail: string,
+  unrepeated: number | null,
 ): EventTiming | null {
   const last = parseKubectlAge(age);
   if (last === null) return null;
@@ -106,11 +122,15 @@ function rowTiming(
     firstSeenAgoMs: first === undefined ? null : parseKubectlAge(first),
     lastSeenAt: null,
     firstSeenAt: null,
-    count: count === undefined ? 1 : Number(count),
+    count: count === undefined ? unrepeated : Number(count),
     type,
     reason,
+    detail: cleanDetail(detail),
   };
 }
+
+// A k9s frame closes the row too.
+const cleanDetail = (rest: string) => rest.replace(/[\s│|]+$/, '');
 
 /** One Event object of a YAML or JSON listing, with the lines it spans. */
 export interface EventRecord extends EventTiming {
@@ -258,5 +278,6 @@ function finish(r: Mutable & { lastLine: number }): EventRecord {
     count: r.seriesCount ?? r.count ?? 1,
     type: r.type,
     reason: r.reason,
+    detail: r.message,
   };
 }

@@ -19,6 +19,7 @@ export const FACT_KINDS = [
   'proxy.setting',
   'netpol.isolation',
   'group.share',
+  'k8s.event',
 ] as const;
 /** One of FACT_KINDS. */
 export type FactKind = (typeof FACT_KINDS)[number];

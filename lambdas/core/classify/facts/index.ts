@@ -5,6 +5,7 @@ import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { groupShare } from './group-share.js';
 import { ioWriter } from './io-writer.js';
+import { k8sEvent } from './k8s-event.js';
 import { loopDevices } from './loop-devices.js';
 import { netInterface } from './net-interface.js';
 import { netListener } from './net-listener.js';
@@ -29,6 +30,7 @@ export const FACT_EXTRACTORS: Readonly<Record<FactKind, FactExtractor>> = {
   'proxy.setting': proxySetting,
   'netpol.isolation': policyIsolation,
   'group.share': groupShare,
+  'k8s.event': k8sEvent,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';
