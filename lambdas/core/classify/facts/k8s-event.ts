@@ -33,7 +33,8 @@ function fields(t: EventTiming): Fact['fields'] {
  */
 export const k8sEvent: FactExtractor = {
   kind: 'k8s.event',
-  markers: ['normal', 'warning', 'involvedobject'],
+  // kubectl pads its columns with two spaces or more (or tabs); a bare "warning" is in every log.
+  markers: ['normal  ', 'warning  ', 'normal\t', 'warning\t', 'involvedobject'],
   mayContain: (text) => /\b(Normal|Warning)\b|involvedObject/.test(text),
   extract(section, text) {
     if (!section.startsWith('k8s.')) return [];
