@@ -10,7 +10,7 @@ import { incidentWindow } from '../../../lambdas/core/classify/incident-window.j
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import { humanDuration } from '../../../lambdas/core/kubernetes/render/time-format.js';
 import { renderGetEvents } from '../../../lambdas/core/kubernetes/render/get-tables.js';
-import type { Runbook } from '../../../lambdas/core/runbook/model.js';
+import { minimalRunbook } from '../../support/minimal-runbook.js';
 
 const MIN = 60_000;
 
@@ -180,32 +180,14 @@ function bundle(output: string, collectedAt: string, section = 'k8s.events'): Ev
   };
 }
 
-const probe: Runbook = {
-  id: 'probe-failure',
-  title: 'probe',
-  platform: 'any',
-  summary: 's',
-  why: 'w',
-  evidence: { sections: ['*'] },
-  signals: [
-    {
-      id: 'probe-failed',
-      description: 'probe failed',
-      weight: 0.95,
-      match: { pattern: '(Liveness|Readiness) probe failed' },
-    },
-  ],
-  rulesOut: [],
-  supersededBy: [],
-  remediation: {
-    safety: 'report-only',
-    summary: 'r',
-    steps: [{ action: 'report' }],
-    guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
+const probe = minimalRunbook('probe-failure', [
+  {
+    id: 'probe-failed',
+    description: 'probe failed',
+    weight: 0.95,
+    match: { pattern: '(Liveness|Readiness) probe failed' },
   },
-  verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
-  references: [],
-};
+]);
 const rulebook = compileRunbooks([probe]);
 const STALE_BURST =
   'Events:\n  Type     Reason     Age                From     Message\n  ----     ------     ----               ----     -------\n  Warning  Unhealthy  49m (x4 over 49m)  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 503';
@@ -297,18 +279,14 @@ describe('events placed against the incident window', () => {
 
 describe('facts are windowed like pattern hits', () => {
   const dns = compileRunbooks([
-    {
-      ...probe,
-      id: 'dns-resolution-failure',
-      signals: [
-        {
-          id: 'lookup-failed',
-          description: 'a lookup failed',
-          weight: 0.9,
-          match: { fact: 'dns.lookup', where: { answer: 'nxdomain' } },
-        },
-      ],
-    },
+    minimalRunbook('dns-resolution-failure', [
+      {
+        id: 'lookup-failed',
+        description: 'a lookup failed',
+        weight: 0.9,
+        match: { fact: 'dns.lookup', where: { answer: 'nxdomain' } },
+      },
+    ]),
   ]);
   const journal = (stamp: string) =>
     classifyEvidence(dns, {
