@@ -130,7 +130,14 @@ function rowTiming(
 }
 
 // A k9s frame closes the row too.
-const cleanDetail = (rest: string) => rest.replace(/[\s│|]+$/, '');
+const cleanDetail = (rest: string) => trimEnd(rest, ' \t│|');
+
+/** `text` without the trailing characters of `set`; a loop, since /[…]+$/ is quadratic on long runs. */
+function trimEnd(text: string, set: string): string {
+  let end = text.length;
+  while (end > 0 && set.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
 
 /** One Event object of a YAML or JSON listing, with the lines it spans. */
 export interface EventRecord extends EventTiming {
@@ -143,7 +150,8 @@ export interface EventRecord extends EventTiming {
 }
 
 // A key of an Event object in YAML (`key: value`, `- key: value`) or JSON (`"key": value`).
-const KEY = /^(\s*)(- +)?"?([A-Za-z]+)"?\s*:\s*(.*?)\s*,?\s*$/;
+// The value is trimmed by hand: a lazy value before optional trailing blanks is quadratic.
+const KEY = /^(\s*)(- +)?"?([A-Za-z]+)"?\s*:(.*)$/;
 const RECORD_KEYS = new Set([
   'lastTimestamp',
   'firstTimestamp',
@@ -201,7 +209,7 @@ export function eventRecords(text: string): EventRecord[] {
     previous = lineNo;
     if (!m) return;
     const key = m[3]!;
-    const value = m[4]!;
+    const value = trimEnd(trimEnd(m[4]!, ' \t'), ',').trim();
     if (at === indent) {
       inSeries = key === 'series';
       if (!open || (key === 'involvedObject' && open.sawObject) || (m[2] && open.sawAny))

@@ -305,3 +305,20 @@ describe('facts are windowed like pattern hits', () => {
     expect(journal('2026-12-02T12:25:00+0000 host')).toHaveLength(1);
   });
 });
+
+describe('hostile event text', () => {
+  it('long blank runs inside keys, values and rows cost linear time', () => {
+    const blanks = ' '.repeat(1900);
+    const object = `- involvedObject:\n    kind: Pod\n  message: a${blanks}b${blanks}\n  reason: x${blanks},${blanks}y\n`;
+    const row = `  Warning  Unhealthy  1m  kubelet  Readiness probe failed${blanks}x${blanks}│\n`;
+    const output = (object + row).repeat(400);
+    const before = process.cpuUsage();
+    const records = eventRecords(output);
+    for (const line of output.split('\n')) eventRowTiming(line);
+    const spent = process.cpuUsage(before);
+    const cpuMs = (spent.user + spent.system) / 1000;
+    expect(records).toHaveLength(400);
+    // About 3 MB of text: linear work is milliseconds; the quadratic regexes took seconds.
+    expect(cpuMs).toBeLessThan(1500);
+  });
+});
