@@ -1,7 +1,11 @@
 import type { Runbook, Signal } from '../../lambdas/core/runbook/model.js';
 
-/** A runbook with only the given signals and the least of everything else (report-only, no checks). */
-export function minimalRunbook(id: string, signals: Signal[]): Runbook {
+/** A runbook with only the given signals and the least of everything else (report-only, no checks), or `extra`. */
+export function minimalRunbook(
+  id: string,
+  signals: Signal[],
+  extra: Partial<Runbook> = {},
+): Runbook {
   return {
     id,
     title: id,
@@ -20,5 +24,6 @@ export function minimalRunbook(id: string, signals: Signal[]): Runbook {
     },
     verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
     references: [],
+    ...extra,
   };
 }
