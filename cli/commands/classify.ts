@@ -42,6 +42,9 @@ function printLimits(limits: ReturnType<typeof classifyEvidence>['limits']): voi
     );
 }
 
+/** Candidates this close to the closest one are named beside it when nothing is decided. */
+const CANDIDATE_MARGIN = 0.1;
+
 function printHuman(
   file: string,
   result: ReturnType<typeof classifyEvidence>,
@@ -51,9 +54,15 @@ function printHuman(
   process.stdout.write(`${bold(file)}\n`);
   printLimits(result.limits);
   if (result.matches.length === 0) {
-    const closest = result.explanations[0];
+    // Near ties are the reason nothing was decided (words shared by two causes): name every candidate.
+    const top = result.explanations[0]?.confidence ?? 0;
+    const closest = result.explanations
+      .filter((e) => e.confidence > 0 && top - e.confidence <= CANDIDATE_MARGIN)
+      .slice(0, 3)
+      .map((e) => `${e.runbookId} ${e.confidence.toFixed(2)}`)
+      .join(', ');
     process.stdout.write(
-      `  ${yellow('unclassified')}: no runbook reached the threshold${closest ? dim(` (closest: ${closest.runbookId} ${closest.confidence.toFixed(2)})`) : ''}\n\n`,
+      `  ${yellow('unclassified')}: no runbook reached the threshold${closest ? dim(` (closest: ${closest})`) : ''}\n\n`,
     );
     return;
   }

@@ -339,7 +339,7 @@ describe('confusable classes are told apart', () => {
     expect(
       top({
         'kubelet.journal':
-          'E1201 09:00:00 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host',
+          'E1122 23:55:00 kubelet.go:2412] lookup ABCDEF0123.gr7.eu-west-1.eks.amazonaws.com\n  on 172.18.0.2:53: no such host',
       }),
     ).toBe('node-not-ready');
     expect(

@@ -169,7 +169,7 @@ function scanSections(
           if (
             (matchesLine(pattern, cachedText, budget, hit.line) ||
               matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) &&
-            window.counts(section, cachedText)
+            window.counts(section, cachedText, hit.line)
           ) {
             hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });
           }
@@ -187,7 +187,7 @@ function scanSections(
           if (
             hits[p]!.length < MAX_HITS_PER_PATTERN &&
             matchesLine(pattern, text, budget, lineNo) &&
-            window.counts(section, text)
+            window.counts(section, text, lineNo)
           ) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
           }
@@ -231,7 +231,10 @@ function createContext(
         facts = [];
         for (const section of marked) {
           const output = bundle.sections[section]!.output;
-          if (extractor.mayContain(output)) facts.push(...extractor.extract(section, output));
+          // A fact read from a line before the window (an event last seen an hour ago) proves nothing either.
+          if (extractor.mayContain(output))
+            for (const f of extractor.extract(section, output))
+              if (window.counts(f.section, f.text, f.line)) facts.push(f);
         }
       }
       factCache.set(kind, facts);

@@ -5,6 +5,7 @@
  * Lines without a timestamp are kept: nothing says they are stale.
  */
 import type { EvidenceBundle } from '../evidence/bundle.js';
+import { eventRecords, eventRowTiming } from './event-timing.js';
 import { bootTimeOf, lineTime, type LineClock } from './line-time.js';
 
 /** Default lookback before the incident time, minutes (the collectors' default too). */
@@ -20,8 +21,11 @@ const KERNEL_CLOCK_SLACK_MS = 1000;
 export interface IncidentWindow {
   /** Start of the window in ms, or null when the bundle carries no usable time (labelled cases). */
   readonly from: number | null;
-  /** Whether a line of `section` lies in the window (true when it carries no timestamp). */
-  counts(section: string, line: string): boolean;
+  /**
+   * Whether a line of `section` lies in the window (true when it carries no timestamp). `lineNo`
+   * (1-based) places a line inside a Kubernetes Event object by the object's own timestamps.
+   */
+  counts(section: string, line: string, lineNo?: number): boolean;
   /** When a line of `section` was logged, in ms, or null when it shows no timestamp. */
   timeOf(section: string, line: string): number | null;
 }
@@ -55,15 +59,51 @@ export function incidentWindow(bundle: EvidenceBundle): IncidentWindow {
     }
     return clock;
   };
-  const timeOf = (section: string, line: string) => lineTime(line, clockOf(section));
+  // Kubernetes events: a table row's age is relative to the collection, an API object's times absolute.
+  const records = new Map<string, Map<number, number>>();
+  const recordTimeOf = (section: string, lineNo: number): number | null => {
+    let byLine = records.get(section);
+    if (!byLine) {
+      byLine = new Map();
+      for (const r of eventRecords(bundle.sections[section]?.output ?? ''))
+        if (r.lastSeenAt !== null)
+          for (let l = r.firstLine; l <= r.lastLine; l++) byLine.set(l, r.lastSeenAt);
+      records.set(section, byLine);
+    }
+    return byLine.get(lineNo) ?? null;
+  };
+  const ageOf = (section: string, line: string): number | null =>
+    isKubernetesSection(section) ? (eventRowTiming(line)?.lastSeenAgoMs ?? null) : null;
+  // How far before the collection the window starts. A pasted report carries no collection time:
+  // how long after the incident it was pasted is unknown, so its ages (like its other timestamps)
+  // place nothing, exactly as `from` is null for it.
+  const windowSpan = collectedAt !== null && from !== null ? collectedAt - from : null;
+  const timeOf = (section: string, line: string) => {
+    const t = lineTime(line, clockOf(section));
+    if (t !== null || collectedAt === null) return t;
+    const age = ageOf(section, line);
+    return age === null ? null : collectedAt - age;
+  };
   return {
     from,
     timeOf,
-    counts(section, line) {
+    counts(section, line, lineNo) {
+      const age = ageOf(section, line);
+      // kubectl truncates ages, so the real one is at least this old: stale only when surely so.
+      if (age !== null) return windowSpan === null || age <= windowSpan;
       if (from === null) return true;
-      const t = timeOf(section, line);
+      const t =
+        timeOf(section, line) ??
+        (lineNo !== undefined && isKubernetesSection(section)
+          ? recordTimeOf(section, lineNo)
+          : null);
       if (t === null) return true;
       return t >= (line.trimStart().startsWith('[') ? from - KERNEL_CLOCK_SLACK_MS : from);
     },
   };
+}
+
+/** Sections the cluster reader (or kubectl) writes: events tables and Event objects live there. */
+function isKubernetesSection(section: string): boolean {
+  return section.startsWith('k8s.');
 }

@@ -19,6 +19,7 @@ export const PARSED_FACT_KINDS = [
   'proxy.setting',
   'netpol.isolation',
   'group.share',
+  'k8s.event',
 ] as const;
 /** One of PARSED_FACT_KINDS: read from one section's text. */
 export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];

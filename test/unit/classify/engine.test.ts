@@ -3,29 +3,8 @@ import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import type { FactMatch, Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
+import { minimalRunbook as runbook } from '../../support/minimal-runbook.js';
 
-function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
-  return {
-    id,
-    title: id,
-    platform: 'any',
-    summary: 's',
-    why: 'w',
-    evidence: { sections: ['*'] },
-    signals,
-    rulesOut: [],
-    supersededBy: [],
-    remediation: {
-      safety: 'report-only',
-      summary: 'r',
-      steps: [{ action: 'report' }],
-      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
-    },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
-    references: [],
-    ...extra,
-  };
-}
 const bundle = (sections: Record<string, string>): EvidenceBundle => ({
   schema: EVIDENCE_SCHEMA,
   target: { platform: 'docker' },

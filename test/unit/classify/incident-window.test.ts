@@ -7,30 +7,8 @@ import {
   type EvidenceBundle,
   type IncidentTime,
 } from '../../../lambdas/core/evidence/bundle.js';
-import type { Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
+import { minimalRunbook as runbook } from '../../support/minimal-runbook.js';
 
-function runbook(id: string, signals: Signal[], extra: Partial<Runbook> = {}): Runbook {
-  return {
-    id,
-    title: id,
-    platform: 'any',
-    summary: 's',
-    why: 'w',
-    evidence: { sections: ['*'] },
-    signals,
-    rulesOut: [],
-    supersededBy: [],
-    remediation: {
-      safety: 'report-only',
-      summary: 'r',
-      steps: [{ action: 'report' }],
-      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
-    },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
-    references: [],
-    ...extra,
-  };
-}
 function bundle(
   sections: Record<string, string>,
   extra: { incident?: IncidentTime; target?: EvidenceBundle['target']; collectedAt?: string } = {},

@@ -9,6 +9,7 @@ import { portPublished } from './joins/port-published.js';
 import { proxyDial } from './joins/proxy-dial.js';
 import { serviceSelection } from './joins/service-selection.js';
 import { ioWriter } from './io-writer.js';
+import { k8sEvent } from './k8s-event.js';
 import { loopDevices } from './loop-devices.js';
 import { netInterface } from './net-interface.js';
 import { netListener } from './net-listener.js';
@@ -33,6 +34,7 @@ export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = 
   'proxy.setting': proxySetting,
   'netpol.isolation': policyIsolation,
   'group.share': groupShare,
+  'k8s.event': k8sEvent,
 };
 
 /** Every cross-section join, by the fact kind runbooks name. */
