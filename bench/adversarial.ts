@@ -21,16 +21,35 @@ import { generateEvidence } from './evidence-generator.js';
  * 2-core machine then cost nothing here; and the minimum, since what noise is left only adds.
  */
 export function interleavedBest(fns: readonly (() => void)[], runs: number): number[] {
+  const repetitions = fns.map(repetitionsFor);
   const samples = fns.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) {
     fns.forEach((fn, i) => {
-      const before = process.cpuUsage();
-      fn();
-      const used = process.cpuUsage(before);
-      samples[i]!.push((used.user + used.system) / 1000);
+      samples[i]!.push(cpuMs(fn, repetitions[i]!) / repetitions[i]!);
     });
   }
   return samples.map((xs) => Math.min(...xs));
+}
+
+/**
+ * The shortest sample worth timing. The kernel accounts CPU time in scheduler ticks, so a call of
+ * ~3 ms (classifying an ordinary MiB) read alone is off by a tick or more whenever the machine is
+ * busy, which was enough to break a 3x ratio now and then; a call this short is repeated instead.
+ */
+const MIN_SAMPLE_MS = 30;
+
+/** How many back-to-back calls of `fn` make one sample of at least {@link MIN_SAMPLE_MS} (also warms it up). */
+function repetitionsFor(fn: () => void): number {
+  const once = cpuMs(fn, 1);
+  return Math.min(1000, Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(once, 0.05))));
+}
+
+/** CPU time (user + system) of `times` back-to-back calls of `fn`, in ms. */
+function cpuMs(fn: () => void, times: number): number {
+  const before = process.cpuUsage();
+  for (let i = 0; i < times; i++) fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
 }
 
 /** The rulebook as it ran before the linear engine: every regex on the JavaScript backtracking engine. */
