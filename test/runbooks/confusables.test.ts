@@ -42,7 +42,7 @@ describe('confusable classes are told apart', () => {
     expect(
       top({
         'k8s.pod-logs':
-          'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: no such host',
+          'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: server misbehaving',
       }),
     ).toBe('dns-resolution-failure');
     expect(
@@ -51,6 +51,48 @@ describe('confusable classes are told apart', () => {
           'Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: dial tcp: lookup proxy.corp.invalid on 10.0.0.2:53: no such host',
       }),
     ).toBe('egress-proxy-misconfigured');
+  });
+
+  it('a namespace-qualified Service name the cluster DNS answers NXDOMAIN for vs cluster DNS failing', () => {
+    // The name is fully qualified and the server answered: the Service (or its namespace) in the
+    // configuration does not exist.
+    const nxdomain =
+      'Get http://orders.shop.svc.cluster.local/items: dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: no such host';
+    expect(top({ 'k8s.pod-logs': nxdomain })).toBe('crashloop-config-error');
+    // Any lookup that timed out or failed beside it: DNS itself is failing.
+    expect(
+      top({
+        'k8s.pod-logs': `${nxdomain}\ndial tcp: lookup api.example.invalid on 172.20.0.10:53: read udp 10.0.1.5:4242->172.20.0.10:53: i/o timeout`,
+      }),
+    ).toBe('dns-resolution-failure');
+    // kubernetes.default always exists: NXDOMAIN for it is DNS failing, not configuration.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup kubernetes.default.svc.cluster.local on 172.20.0.10:53: no such host',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+
+  it('CoreDNS timing out on the API Service address vs the API server down', () => {
+    // CoreDNS's reflectors time out on the kubernetes Service VIP: the pod network drops the packets
+    // and cluster names go unanswered; an API server down behind the VIP would refuse.
+    const corednsTimeout =
+      'reflector.go:125] pkg/mod/k8s.io/client-go/tools/cache/reflector.go:98: Failed to list *v1.Namespace: Get https://10.152.183.1:443/api/v1/namespaces?limit=500&resourceVersion=0: dial tcp 10.152.183.1:443: i/o timeout';
+    expect(top({ 'k8s.pod-logs': corednsTimeout })).toBe('dns-resolution-failure');
+    // The endpoint itself (by name, or the API server's own port) timing out is the control plane.
+    expect(
+      top({
+        'k8s.cluster':
+          'Get "https://ABCD.gr7.us-east-1.eks.amazonaws.com/api/v1/nodes": dial tcp 52.28.177.141:443: i/o timeout',
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'kubelet.journal':
+          'Failed to list *v1.Node: Get https://10.0.0.5:6443/api/v1/nodes?limit=500: dial tcp 10.0.0.5:6443: connect: connection refused',
+      }),
+    ).toBe('control-plane-unavailable');
   });
 
   it('image-not-found vs registry-auth-required', () => {
