@@ -95,6 +95,45 @@ describe('confusable classes are told apart', () => {
     ).toBe('control-plane-unavailable');
   });
 
+  it("an operator's resource status with a provider name timing out vs the name not existing", () => {
+    // EAI_AGAIN is the resolver failing for a correct name; ENOTFOUND for a provider name is a typo.
+    expect(
+      top({
+        'k8s.externalsecrets':
+          'db-password   11m   ERROR, getaddrinfo EAI_AGAIN ssm.us-west-2.amazonaws.com   6d6h',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.externalsecrets':
+          'db-password   11m   ERROR, getaddrinfo ENOTFOUND ssm.us-wset-2.amazonaws.com   6d6h',
+      }),
+    ).not.toBe('dns-resolution-failure');
+  });
+
+  it('a proxy only in a shell with pods in ErrImagePull vs the registry answering', () => {
+    const shellOnly = 'export HTTPS_PROXY=http://proxy.corp.invalid:3128';
+    const pods =
+      'NAME   READY   STATUS         RESTARTS   AGE\nweb    0/1     ErrImagePull   0          74s';
+    expect(top({ 'net.proxy': shellOnly, 'k8s.pods': pods })).toBe('egress-proxy-misconfigured');
+    // The daemon has the proxy too: the shell is not the difference.
+    expect(
+      top({
+        'net.proxy': `${shellOnly}\n# systemctl show containerd --property=Environment\nEnvironment=HTTPS_PROXY=http://proxy.corp.invalid:3128`,
+        'k8s.pods': pods,
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+    // The registry answered: the image is missing, whatever the shell says.
+    expect(
+      top({
+        'net.proxy': shellOnly,
+        'k8s.pods': pods,
+        'k8s.events':
+          'Failed to pull image "acme/web:9.9": rpc error: code = NotFound desc = failed to resolve reference "docker.io/acme/web:9.9": docker.io/acme/web:9.9: not found',
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
+
   it('image-not-found vs registry-auth-required', () => {
     expect(
       top({
