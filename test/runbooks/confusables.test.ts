@@ -134,6 +134,20 @@ describe('confusable classes are told apart', () => {
     ).not.toBe('egress-proxy-misconfigured');
   });
 
+  it("etcd's disk too slow with the control plane losing its leases vs a slow sync alone", () => {
+    const slowSync =
+      '{"level":"warn","caller":"wal/wal.go:806","msg":"slow fdatasync","took":"7.454439372s","expected-duration":"1s"}';
+    const leaseLost =
+      'E0125 leaderelection.go:325] error retrieving resource lock kube-system/kube-controller-manager: Get "https://10.0.0.5:6444/api/v1/namespaces/kube-system/endpoints/kube-controller-manager?timeout=10s": net/http: request canceled (Client.Timeout exceeded while awaiting headers)';
+    expect(top({ 'k3s.journal': `${slowSync}\n${leaseLost}` })).toBe('control-plane-unavailable');
+    // Seconds-long syncs with the leases held: a warning, not an outage.
+    expect(top({ 'k3s.journal': slowSync })).toBeNull();
+    // Sub-second syncs are busy-disk noise even beside a lease error.
+    expect(
+      top({ 'k3s.journal': `${slowSync.replace('7.454439372s', '680.98ms')}\n${leaseLost}` }),
+    ).toBeNull();
+  });
+
   it('image-not-found vs registry-auth-required', () => {
     expect(
       top({
