@@ -148,6 +148,18 @@ describe('confusable classes are told apart', () => {
     ).toBeNull();
   });
 
+  it("a cloud SDK with no region configured is the app's configuration", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'F1127 aws_manager.go:122] Failed to create AWS Manager: cannot autodiscover ASGs: MissingRegion: could not find region configuration',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({ 'k8s.pod-logs': 'botocore.exceptions.NoRegionError: You must specify a region.' }),
+    ).toBe('crashloop-config-error');
+  });
+
   it('image-not-found vs registry-auth-required', () => {
     expect(
       top({
