@@ -37,6 +37,23 @@ describe('cross-section joins classify with the runbook library', () => {
     expect(result.matches[0]!.evidence.map((e) => e.section)).toEqual(['docker.ps', 'net.sockets']);
   });
 
+  it("a structured log's address key announcing localhost on the published port is port-not-listening", () => {
+    const ready =
+      'time=2026-12-02T10:01:00.000Z level=INFO msg="Ready to serve requests" addr=http://localhost:3000';
+    expect(top('docker', { 'docker.ps': PS, 'docker.logs': ready })).toBe('port-not-listening');
+    // The same record announcing every address is a reachable listener.
+    expect(
+      top('docker', { 'docker.ps': PS, 'docker.logs': ready.replace('localhost', '0.0.0.0') }),
+    ).toBeNull();
+    // An address key without a verb of serving (a client's dial target) announces nothing.
+    expect(
+      top('docker', {
+        'docker.ps': PS,
+        'docker.logs': 'level=INFO msg="cache configured" addr=localhost:3000',
+      }),
+    ).toBeNull();
+  });
+
   it('negative: a loopback listener on an unpublished port stays unclassified', () => {
     expect(
       top('docker', {

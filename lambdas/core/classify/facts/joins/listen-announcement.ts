@@ -19,8 +19,27 @@ const ADDRESS =
 /** Words looked at after a verb for the preposition; the address is the word after it. */
 const WINDOW_WORDS = 6;
 
-/** The address a line announces (`Server listening on 127.0.0.1:9700`), or null. */
+// Structured loggers (slog, logfmt, zap) put the address in a key of the same record:
+// `msg="Ready to serve requests" addr=http://localhost:6001`. Only with a verb of serving in the line.
+const KV_VERB = /\b(?:listening|listens|listen|running|serving|serve|bound|started|ready)\b/i;
+const KV_KEY = /\b(?:addr|address|listen_?addr|bind_?addr|bind)=["']?/gi;
+
+/** The address a structured record names in an address key beside a verb of serving, or null. */
+function keyedAddress(line: string): { address: string; port: number } | null {
+  if (!KV_VERB.test(line)) return null;
+  KV_KEY.lastIndex = 0;
+  for (let key = KV_KEY.exec(line); key; key = KV_KEY.exec(line)) {
+    const token = line.slice(KV_KEY.lastIndex, KV_KEY.lastIndex + 320).split(/[\s"',]/, 1)[0];
+    const m = token ? ADDRESS.exec(token) : null;
+    if (m) return { address: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  }
+  return null;
+}
+
+/** The address a line announces (`Server listening on 127.0.0.1:9700`, `addr=localhost:6001`), or null. */
 function announcedAddress(line: string): { address: string; port: number } | null {
+  const keyed = keyedAddress(line);
+  if (keyed) return keyed;
   VERB.lastIndex = 0;
   for (let verb = VERB.exec(line); verb; verb = VERB.exec(line)) {
     const words = line

@@ -123,6 +123,8 @@ export const portPublished: FactJoin = {
     'bound to',
     'started on',
     'started at',
+    'addr=',
+    'address=',
   ],
   join(input) {
     const ports: PublishedPort[] = [];
