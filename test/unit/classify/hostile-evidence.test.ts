@@ -23,6 +23,7 @@ import {
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { minimalRunbook } from '../../support/minimal-runbook.js';
 
 // The classify Lambda's timeout (cdk/stacks/pipeline-stack.ts: every task but Collect, Verify and
 // RemediateStep gets Duration.minutes(1)) at 512 MB, which buys about a third of one of these cores.
@@ -99,25 +100,9 @@ describe('hostile evidence costs linear time', () => {
 });
 
 function oneRunbook(pattern: string, checks: Runbook['verify']['checks'] = []): Runbook {
-  return {
-    id: 'x',
-    title: 'x',
-    platform: 'any',
-    summary: 's',
-    why: 'w',
-    evidence: { sections: ['*'] },
-    signals: [{ id: 's', description: 'd', weight: 0.9, match: { pattern } }],
-    rulesOut: [],
-    supersededBy: [],
-    remediation: {
-      safety: 'report-only',
-      summary: 'r',
-      steps: [{ action: 'report' }],
-      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
-    },
+  return minimalRunbook('x', [{ id: 's', description: 'd', weight: 0.9, match: { pattern } }], {
     verify: { description: 'v', collect: [], expectCleared: true, checks },
-    references: [],
-  };
+  });
 }
 const bundleOf = (output: string): EvidenceBundle => ({
   schema: EVIDENCE_SCHEMA,

@@ -11,27 +11,14 @@ import {
   type Platform,
 } from '../../../lambdas/core/evidence/bundle.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
+import { minimalRunbook } from '../../support/minimal-runbook.js';
 
 function runbook(id: string, platform: Runbook['platform'], weight: number): Runbook {
-  return {
+  return minimalRunbook(
     id,
-    title: id,
-    platform,
-    summary: 's',
-    why: 'w',
-    evidence: { sections: ['*'] },
-    rulesOut: [],
-    supersededBy: [],
-    signals: [{ id: 'hit', description: 'd', weight, match: { pattern: 'connection timed out' } }],
-    remediation: {
-      safety: 'report-only',
-      summary: 'r',
-      steps: [{ action: 'report' }],
-      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
-    },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
-    references: [],
-  };
+    [{ id: 'hit', description: 'd', weight, match: { pattern: 'connection timed out' } }],
+    { platform },
+  );
 }
 const bundle = (platform: Platform): EvidenceBundle => ({
   schema: EVIDENCE_SCHEMA,

@@ -2,34 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { checkRegexSafety, type RedosChecker } from '../../../lambdas/core/runbook/regex-safety.js';
 import type { Runbook } from '../../../lambdas/core/runbook/model.js';
 import { recheckRedosChecker } from '../../../lambdas/adapters/local/recheck-redos-checker.js';
+import { minimalRunbook } from '../../support/minimal-runbook.js';
 
 function runbookWith(pattern: string): Runbook {
-  return {
-    id: 'hostile',
-    title: 't',
-    platform: 'any',
-    summary: 's',
-    why: 'w',
-    evidence: { sections: ['*'] },
-    signals: [
-      {
-        id: 's',
-        description: 'd',
-        weight: 0.9,
-        match: { any: [{ pattern: 'fine' }, { pattern }] },
-      },
-    ],
-    rulesOut: [],
-    supersededBy: [],
-    remediation: {
-      safety: 'report-only',
-      summary: 'r',
-      steps: [{ action: 'report' }],
-      guards: { cooldownMinutes: 1, maxTargets: 1, maxFailuresPerDay: 1 },
+  return minimalRunbook('hostile', [
+    {
+      id: 's',
+      description: 'd',
+      weight: 0.9,
+      match: { any: [{ pattern: 'fine' }, { pattern }] },
     },
-    verify: { description: 'v', collect: [], expectCleared: true, checks: [] },
-    references: [],
-  };
+  ]);
 }
 
 describe('runbooks lint: regexes must run in linear time', () => {
