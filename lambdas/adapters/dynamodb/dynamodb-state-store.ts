@@ -9,12 +9,45 @@ import {
   GetCommand,
   PutCommand,
   type DynamoDBDocumentClient,
+  type PutCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock, LockStore, StateStore } from '../../core/ports.js';
 import { STATE_TABLE } from './table-layout.js';
 
 const epoch = (d: Date): number => Math.floor(d.getTime() / 1000);
 const names = { '#pk': STATE_TABLE.partitionKey, '#exp': STATE_TABLE.ttlAttribute };
+
+/** A put whose condition decides: true when written, false when the condition refused it. */
+async function conditionalPut(
+  client: DynamoDBDocumentClient,
+  input: PutCommandInput,
+): Promise<boolean> {
+  try {
+    await client.send(new PutCommand(input));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The item under `key` if it has not expired (DynamoDB's TTL deletes lazily, so expiry is checked here). */
+async function liveItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
+  now: Date,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item: item } = await client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { [STATE_TABLE.partitionKey]: key },
+      ConsistentRead: true,
+    }),
+  );
+  if (!item || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(now)) return undefined;
+  return item;
+}
 
 /** StateStore over the state table (layout: {@link STATE_TABLE}). */
 export class DynamoDbStateStore implements StateStore {
@@ -31,40 +64,23 @@ export class DynamoDbStateStore implements StateStore {
     ttlSeconds: number,
   ): Promise<boolean> {
     const now = epoch(this.clock.now());
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [STATE_TABLE.partitionKey]: key,
-            value,
-            [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, {
+      TableName: this.tableName,
+      Item: {
+        [STATE_TABLE.partitionKey]: key,
+        value,
+        [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
+      },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':now': now },
+    });
   }
 
   /** The value, or undefined when absent or expired. */
   async get(key: string): Promise<Record<string, unknown> | undefined> {
-    const out = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [STATE_TABLE.partitionKey]: key },
-        ConsistentRead: true,
-      }),
-    );
-    const item = out.Item;
-    if (!item || Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now()))
-      return undefined;
-    return item.value as Record<string, unknown>;
+    const item = await liveItem(this.client, this.tableName, key, this.clock.now());
+    return item?.value as Record<string, unknown> | undefined;
   }
 
   /** Overwrites the key. */
@@ -93,44 +109,24 @@ export class DynamoDbLockStore implements LockStore {
   /** Takes the lock when free, expired, or already ours (a retried step). */
   async acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean> {
     const now = epoch(this.clock.now());
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [STATE_TABLE.partitionKey]: target,
-            owner,
-            [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
-            acquiredAt: this.clock.now().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner',
-          ExpressionAttributeNames: { ...names, '#owner': 'owner' },
-          ExpressionAttributeValues: { ':now': now, ':owner': owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, {
+      TableName: this.tableName,
+      Item: {
+        [STATE_TABLE.partitionKey]: target,
+        owner,
+        [STATE_TABLE.ttlAttribute]: now + ttlSeconds,
+        acquiredAt: this.clock.now().toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner',
+      ExpressionAttributeNames: { ...names, '#owner': 'owner' },
+      ExpressionAttributeValues: { ':now': now, ':owner': owner },
+    });
   }
 
   /** The owner of the target's live lease (an expired one is free even before DynamoDB's TTL deletes it). */
   async leaseOwner(target: string): Promise<string | undefined> {
-    const { Item: item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [STATE_TABLE.partitionKey]: target },
-        ConsistentRead: true,
-      }),
-    );
-    if (
-      !item ||
-      typeof item.owner !== 'string' ||
-      Number(item[STATE_TABLE.ttlAttribute]) <= epoch(this.clock.now())
-    )
-      return undefined;
-    return item.owner;
+    const item = await liveItem(this.client, this.tableName, target, this.clock.now());
+    return typeof item?.owner === 'string' ? item.owner : undefined;
   }
 
   /** Releases the lock if this owner holds it; someone else's lock is left alone. */
