@@ -480,4 +480,30 @@ describe('confusable classes are told apart', () => {
       }),
     ).toBeNull();
   });
+
+  it("CoreDNS halted by its loop plugin (every release's wording) vs a healthy CoreDNS that loads the plugin", () => {
+    // log.Fatalf in the loop plugin: CoreDNS exits, so cluster DNS is down whatever the wording.
+    for (const line of [
+      '[FATAL] plugin/loop: Seen "HINFO IN 4849932600568443392.1730530029506169038." more than twice, loop detected',
+      '[FATAL] plugin/loop: Forwarding loop detected in "." zone. Exiting. See https://coredns.io/plugins/loop#troubleshooting. Probe query: "HINFO 5577006791947779410.8674665223082153551."',
+      '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."',
+    ]) {
+      expect(top({ 'k8s.pod-logs': `.:53\n[INFO] CoreDNS-1.2.2\n${line}` })).toBe(
+        'dns-resolution-failure',
+      );
+    }
+    // A CoreDNS that starts with the loop plugin in its Corefile and finds no loop is healthy, and
+    // another program's "loop detected" (a redirect loop) is not CoreDNS halting.
+    expect(
+      top({
+        'k8s.pod-logs':
+          '.:53\n[INFO] plugin/reload: Running configuration MD5 = afbaa991cc09b91b885a205d9b1a451b\nCoreDNS-1.8.0\nlinux/amd64, go1.15.3, 054c9ae',
+        'k8s.services':
+          'Corefile: |\n  .:53 {\n      errors\n      loop\n      forward . /etc/resolv.conf\n  }',
+      }),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'WARN redirect loop detected for /login, serving 508 Loop Detected' }),
+    ).toBeNull();
+  });
 });
