@@ -506,4 +506,39 @@ describe('confusable classes are told apart', () => {
       top({ 'k8s.pod-logs': 'WARN redirect loop detected for /login, serving 508 Loop Detected' }),
     ).toBeNull();
   });
+
+  it('a process exiting on a setting it rejects vs a running server validating a request', () => {
+    // Fatal level: the process exits on its own configuration (logrus JSON, zap console, nginx emerg).
+    for (const line of [
+      '{"level":"fatal","msg":"invalid log level set: <nil>","time":"2026-11-22T23:58:00Z"}',
+      '2026-11-22T23:58:00.000Z\tFATAL\tserver/main.go:41\tinvalid listen address "0.0.0.0:tcp://10.0.0.7:8080"',
+      'nginx: [emerg] invalid port in "0.0.0.0:http" of the "listen" directive in /etc/nginx/conf.d/default.conf:2',
+    ]) {
+      expect(top({ 'k8s.pod-logs': line })).toBe('crashloop-config-error');
+    }
+    // Below fatal level it decides only with the container exiting.
+    const warned =
+      ' warn --- invalid address - http://0.0.0.0:tcp://10.0.0.7:4873, we expect a port (e.g. "4873")';
+    const crashing =
+      'NAME    READY   STATUS             RESTARTS   AGE\nregistry-7d9   0/1     CrashLoopBackOff   4          2m';
+    expect(top({ 'k8s.pod-logs': warned, 'k8s.pods': crashing })).toBe('crashloop-config-error');
+    // The same words from a server that keeps running are a request it rejected.
+    const running =
+      'NAME    READY   STATUS    RESTARTS   AGE\nregistry-7d9   1/1     Running   0          2d';
+    expect(top({ 'k8s.pod-logs': warned, 'k8s.pods': running })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"level":"info","msg":"invalid value for field \\"email\\"","status":400,"path":"/signup"}\n{"level":"warn","msg":"invalid address in request","remote":"10.0.3.4:51234"}',
+      }),
+    ).toBeNull();
+    // A Go nil dereference is a bug in the program, not a setting, even as the container crashes.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=fatal msg="panic: runtime error: invalid memory address or nil pointer dereference"\npanic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x8f6c2a]',
+        'k8s.pods': crashing,
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
 });
