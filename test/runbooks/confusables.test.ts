@@ -541,4 +541,38 @@ describe('confusable classes are told apart', () => {
       }),
     ).not.toBe('crashloop-config-error');
   });
+
+  it("the API server's etcd handshake failing on an expired certificate vs other workloads' expired certificates", () => {
+    const expired =
+      'x509: certificate has expired or is not yet valid: current time 2026-11-22T23:58:01Z is after 2026-11-20T03:37:19Z';
+    // The gRPC line names etcd's client port, or sits beside the API server's storage failing.
+    expect(
+      top({
+        'k8s.pod-logs': `W1122 23:58:01.426019 1 logging.go:59] [core] [Channel #4 SubChannel #5] grpc: addrConn.createTransport failed to connect to {Addr: "127.0.0.1:2379", ServerName: "127.0.0.1", }. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'k8s.pod-logs': `}. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"\nF1122 23:58:11.000000 1 instance.go:290] Error creating leases: error creating storage factory: context deadline exceeded`,
+      }),
+    ).toBe('control-plane-unavailable');
+    // A mesh sidecar's gRPC handshake with its control server is that workload's certificate.
+    expect(
+      top({
+        'k8s.pod-logs': `2026-11-22T23:58:01.000000Z\twarning\tenvoy config\tStreamAggregatedResources gRPC config stream to istiod.istio-system.svc:15012 closed: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBeNull();
+    // The same handshake with no sign of whose client it is decides nothing.
+    expect(
+      top({
+        'k8s.pod-logs': `}. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBeNull();
+    // An admission webhook's expired serving certificate is an HTTP call the API server makes, not etcd.
+    expect(
+      top({
+        'k8s.events': `Error creating: Internal error occurred: failed calling webhook "validate.example.test": failed to call webhook: Post "https://webhook.ops.svc:443/validate?timeout=10s": ${expired}`,
+      }),
+    ).not.toBe('control-plane-unavailable');
+  });
 });
