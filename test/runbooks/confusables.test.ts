@@ -575,4 +575,47 @@ describe('confusable classes are told apart', () => {
       }),
     ).not.toBe('control-plane-unavailable');
   });
+
+  it("a policy agent denying the replies of the pod's own connections vs a deny that is the policy doing its job", () => {
+    // Server port -> ephemeral port: the reply of a connection the pod opened. NetworkPolicy is
+    // stateful, so no policy means to drop it; both of the agent's formats say the same.
+    for (const reply of [
+      'Node: ip-10-0-64-172.ec2.internal;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY',
+      '{"level":"info","logger":"ebpf-client","msg":"Flow Info:  ","Src IP":"10.1.12.220","Src Port":443,"Dest IP":"10.1.202.70","Dest Port":39644,"Proto":"TCP","Verdict":"DENY"}',
+    ]) {
+      expect(top({ 'host.logs': reply })).toBe('network-policy-blocked');
+    }
+    // A new connection denied (client's ephemeral port -> a service port), with no policy shown and
+    // nothing failing: a scanner or a forbidden client the policy is there to stop.
+    const inbound =
+      'Node: ip-10-0-64-172.ec2.internal;SIP: 10.0.9.14;SPORT: 51234;DIP: 10.0.74.123;DPORT: 6379;PROTOCOL: TCP;PolicyVerdict: DENY';
+    expect(top({ 'host.logs': inbound })).toBeNull();
+    expect(
+      top({
+        'host.logs':
+          '{"msg":"Flow Info:  ","Src IP":"10.0.9.14","Src Port":51234,"Dest IP":"10.0.74.123","Dest Port":6379,"Proto":"TCP","Verdict":"DENY"}',
+      }),
+    ).toBeNull();
+    // The same deny beside a policy that selects the pod, or a client timing out: the workload's traffic.
+    expect(
+      top({
+        'host.logs': inbound,
+        'k8s.networkpolicies':
+          'spec:\n  podSelector:\n    matchLabels:\n      app: cache\n  policyTypes: [Ingress]',
+      }),
+    ).toBe('network-policy-blocked');
+    expect(
+      top({
+        'host.logs': inbound,
+        'k8s.pod-logs': 'Error: connect ETIMEDOUT 10.0.74.123:6379',
+      }),
+    ).toBe('network-policy-blocked');
+    // Accepted flows are no evidence at all.
+    expect(
+      top({
+        'host.logs':
+          'Node: n;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: ACCEPT',
+      }),
+    ).toBeNull();
+  });
 });
