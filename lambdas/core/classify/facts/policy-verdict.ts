@@ -5,7 +5,7 @@ import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from
 //   "Src IP":"…","Src Port":443,"Dest IP":"…","Dest Port":40114,"Proto":"TCP","Verdict":"DENY"
 // - the same agent's text form (its node log file and CloudWatch):
 //   Node: …;SIP: …;SPORT: 4000;DIP: …;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY
-// - Calico flow logs (JSON): "action":"deny", "source_port", "dest_port", "proto"
+// - Calico Enterprise/Cloud flow logs (JSON, as exported): "action":"deny", "source_port", "dest_port", "proto"
 const FORMATS: readonly {
   verdict: RegExp;
   srcIp: RegExp;
