@@ -480,4 +480,142 @@ describe('confusable classes are told apart', () => {
       }),
     ).toBeNull();
   });
+
+  it("CoreDNS halted by its loop plugin (every release's wording) vs a healthy CoreDNS that loads the plugin", () => {
+    // log.Fatalf in the loop plugin: CoreDNS exits, so cluster DNS is down whatever the wording.
+    for (const line of [
+      '[FATAL] plugin/loop: Seen "HINFO IN 4849932600568443392.1730530029506169038." more than twice, loop detected',
+      '[FATAL] plugin/loop: Forwarding loop detected in "." zone. Exiting. See https://coredns.io/plugins/loop#troubleshooting. Probe query: "HINFO 5577006791947779410.8674665223082153551."',
+      '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."',
+    ]) {
+      expect(top({ 'k8s.pod-logs': `.:53\n[INFO] CoreDNS-1.2.2\n${line}` })).toBe(
+        'dns-resolution-failure',
+      );
+    }
+    // A CoreDNS that starts with the loop plugin in its Corefile and finds no loop is healthy, and
+    // another program's "loop detected" (a redirect loop) is not CoreDNS halting.
+    expect(
+      top({
+        'k8s.pod-logs':
+          '.:53\n[INFO] plugin/reload: Running configuration MD5 = afbaa991cc09b91b885a205d9b1a451b\nCoreDNS-1.8.0\nlinux/amd64, go1.15.3, 054c9ae',
+        'k8s.services':
+          'Corefile: |\n  .:53 {\n      errors\n      loop\n      forward . /etc/resolv.conf\n  }',
+      }),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'WARN redirect loop detected for /login, serving 508 Loop Detected' }),
+    ).toBeNull();
+  });
+
+  it('a process exiting on a setting it rejects vs a running server validating a request', () => {
+    // Fatal level: the process exits on its own configuration (logrus JSON, zap console, nginx emerg).
+    for (const line of [
+      '{"level":"fatal","msg":"invalid log level set: <nil>","time":"2026-11-22T23:58:00Z"}',
+      '2026-11-22T23:58:00.000Z\tFATAL\tserver/main.go:41\tinvalid listen address "0.0.0.0:tcp://10.0.0.7:8080"',
+      'nginx: [emerg] invalid port in "0.0.0.0:http" of the "listen" directive in /etc/nginx/conf.d/default.conf:2',
+    ]) {
+      expect(top({ 'k8s.pod-logs': line })).toBe('crashloop-config-error');
+    }
+    // Below fatal level it decides only with the container exiting.
+    const warned =
+      ' warn --- invalid address - http://0.0.0.0:tcp://10.0.0.7:4873, we expect a port (e.g. "4873")';
+    const crashing =
+      'NAME    READY   STATUS             RESTARTS   AGE\nregistry-7d9   0/1     CrashLoopBackOff   4          2m';
+    expect(top({ 'k8s.pod-logs': warned, 'k8s.pods': crashing })).toBe('crashloop-config-error');
+    // The same words from a server that keeps running are a request it rejected.
+    const running =
+      'NAME    READY   STATUS    RESTARTS   AGE\nregistry-7d9   1/1     Running   0          2d';
+    expect(top({ 'k8s.pod-logs': warned, 'k8s.pods': running })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"level":"info","msg":"invalid value for field \\"email\\"","status":400,"path":"/signup"}\n{"level":"warn","msg":"invalid address in request","remote":"10.0.3.4:51234"}',
+      }),
+    ).toBeNull();
+    // A Go nil dereference is a bug in the program, not a setting, even as the container crashes.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=fatal msg="panic: runtime error: invalid memory address or nil pointer dereference"\npanic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x8f6c2a]',
+        'k8s.pods': crashing,
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
+
+  it("the API server's etcd handshake failing on an expired certificate vs other workloads' expired certificates", () => {
+    const expired =
+      'x509: certificate has expired or is not yet valid: current time 2026-11-22T23:58:01Z is after 2026-11-20T03:37:19Z';
+    // The gRPC line names etcd's client port, or sits beside the API server's storage failing.
+    expect(
+      top({
+        'k8s.pod-logs': `W1122 23:58:01.426019 1 logging.go:59] [core] [Channel #4 SubChannel #5] grpc: addrConn.createTransport failed to connect to {Addr: "127.0.0.1:2379", ServerName: "127.0.0.1", }. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'k8s.pod-logs': `}. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"\nF1122 23:58:11.000000 1 instance.go:290] Error creating leases: error creating storage factory: context deadline exceeded`,
+      }),
+    ).toBe('control-plane-unavailable');
+    // A mesh sidecar's gRPC handshake with its control server is that workload's certificate.
+    expect(
+      top({
+        'k8s.pod-logs': `2026-11-22T23:58:01.000000Z\twarning\tenvoy config\tStreamAggregatedResources gRPC config stream to istiod.istio-system.svc:15012 closed: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBeNull();
+    // The same handshake with no sign of whose client it is decides nothing.
+    expect(
+      top({
+        'k8s.pod-logs': `}. Err: connection error: desc = "transport: authentication handshake failed: ${expired}"`,
+      }),
+    ).toBeNull();
+    // An admission webhook's expired serving certificate is an HTTP call the API server makes, not etcd.
+    expect(
+      top({
+        'k8s.events': `Error creating: Internal error occurred: failed calling webhook "validate.example.test": failed to call webhook: Post "https://webhook.ops.svc:443/validate?timeout=10s": ${expired}`,
+      }),
+    ).not.toBe('control-plane-unavailable');
+  });
+
+  it("a policy agent denying the replies of the pod's own connections vs a deny that is the policy doing its job", () => {
+    // Server port -> ephemeral port: the reply of a connection the pod opened. NetworkPolicy is
+    // stateful, so no policy means to drop it; both of the agent's formats say the same.
+    for (const reply of [
+      'Node: ip-10-0-64-172.ec2.internal;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY',
+      '{"level":"info","logger":"ebpf-client","msg":"Flow Info:  ","Src IP":"10.1.12.220","Src Port":443,"Dest IP":"10.1.202.70","Dest Port":39644,"Proto":"TCP","Verdict":"DENY"}',
+    ]) {
+      expect(top({ 'host.logs': reply })).toBe('network-policy-blocked');
+    }
+    // A new connection denied (client's ephemeral port -> a service port), with no policy shown and
+    // nothing failing: a scanner or a forbidden client the policy is there to stop.
+    const inbound =
+      'Node: ip-10-0-64-172.ec2.internal;SIP: 10.0.9.14;SPORT: 51234;DIP: 10.0.74.123;DPORT: 6379;PROTOCOL: TCP;PolicyVerdict: DENY';
+    expect(top({ 'host.logs': inbound })).toBeNull();
+    expect(
+      top({
+        'host.logs':
+          '{"msg":"Flow Info:  ","Src IP":"10.0.9.14","Src Port":51234,"Dest IP":"10.0.74.123","Dest Port":6379,"Proto":"TCP","Verdict":"DENY"}',
+      }),
+    ).toBeNull();
+    // The same deny beside a policy that selects the pod, or a client timing out: the workload's traffic.
+    expect(
+      top({
+        'host.logs': inbound,
+        'k8s.networkpolicies':
+          'spec:\n  podSelector:\n    matchLabels:\n      app: cache\n  policyTypes: [Ingress]',
+      }),
+    ).toBe('network-policy-blocked');
+    expect(
+      top({
+        'host.logs': inbound,
+        'k8s.pod-logs': 'Error: connect ETIMEDOUT 10.0.74.123:6379',
+      }),
+    ).toBe('network-policy-blocked');
+    // Accepted flows are no evidence at all.
+    expect(
+      top({
+        'host.logs':
+          'Node: n;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: ACCEPT',
+      }),
+    ).toBeNull();
+  });
 });

@@ -18,6 +18,7 @@ export const PARSED_FACT_KINDS = [
   'dns.lookup',
   'proxy.setting',
   'netpol.isolation',
+  'netpol.verdict',
   'group.share',
   'k8s.event',
 ] as const;

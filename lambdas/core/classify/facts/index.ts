@@ -17,6 +17,7 @@ import { nodeCondition } from './node-condition.js';
 import { nodeTaint } from './node-taint.js';
 import { podContainer } from './pod-container.js';
 import { policyIsolation } from './policy-isolation.js';
+import { policyVerdict } from './policy-verdict.js';
 import { proxySetting } from './proxy-setting.js';
 
 /** Every fact extractor, by the fact kind runbooks name. */
@@ -33,6 +34,7 @@ export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = 
   'dns.lookup': dnsLookup,
   'proxy.setting': proxySetting,
   'netpol.isolation': policyIsolation,
+  'netpol.verdict': policyVerdict,
   'group.share': groupShare,
   'k8s.event': k8sEvent,
 };

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { policyVerdict } from '../../../../lambdas/core/classify/facts/policy-verdict.js';
+
+const facts = (text: string) =>
+  policyVerdict.extract('host.logs', text).map((f) => ({ ...f.fields }));
+
+describe('netpol.verdict', () => {
+  it("reads the EKS network policy agent's JSON flow line", () => {
+    const line =
+      '{"level":"info","ts":"2026-11-22T23:58:04.484Z","logger":"ebpf-client","msg":"Flow Info:  ","Src IP":"10.1.12.220","Src Port":443,"Dest IP":"10.1.202.70","Dest Port":39644,"Proto":"TCP","Verdict":"DENY"}';
+    expect(facts(line)).toEqual([
+      {
+        verdict: 'deny',
+        srcIp: '10.1.12.220',
+        srcPort: 443,
+        dstIp: '10.1.202.70',
+        dstPort: 39644,
+        proto: 'TCP',
+      },
+    ]);
+  });
+  it("reads the agent's text flow line (node log file, CloudWatch) and its other verdicts", () => {
+    const text =
+      'Node: ip-10-0-64-172.ec2.internal;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY\nNode: ip-10-0-64-172.ec2.internal;SIP: 10.0.74.123;SPORT: 39816;DIP: 10.0.68.172;DPORT: 4000;PROTOCOL: TCP;PolicyVerdict: ACCEPT\nNode: n;SIP: 10.0.74.123;SPORT: 39816;DIP: 10.0.68.172;DPORT: 4000;PROTOCOL: TCP;PolicyVerdict: EXPIRED/DELETED';
+    expect(facts(text).map((f) => [f.verdict, f.srcPort, f.dstPort])).toEqual([
+      ['deny', 4000, 39816],
+      ['allow', 39816, 4000],
+      ['expired/deleted', 39816, 4000],
+    ]);
+  });
+  it('reads Calico flow logs, with ports the aggregation dropped as null', () => {
+    const text =
+      '{"start_time":1795392000,"end_time":1795392300,"source_ip":"10.2.0.9","source_port":null,"dest_ip":"10.2.1.4","dest_port":6379,"proto":"tcp","action":"deny","reporter":"dst"}';
+    expect(facts(text)).toEqual([
+      {
+        verdict: 'deny',
+        srcIp: '10.2.0.9',
+        srcPort: null,
+        dstIp: '10.2.1.4',
+        dstPort: 6379,
+        proto: 'tcp',
+      },
+    ]);
+  });
+  it('reads nothing from lines that only mention a verdict', () => {
+    expect(facts('level=info msg="policy verdict cache warmed" entries=42')).toEqual([]);
+  });
+});
