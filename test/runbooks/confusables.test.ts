@@ -208,6 +208,43 @@ describe('confusable classes are told apart', () => {
     ).toBe('docker-group-missing');
   });
 
+  it('a second dockerd refused because one is running vs a daemon that will not start', () => {
+    // dockerd refuses on the pid file only when its PID is a live process, and bolt's lock on the
+    // volume database times out only while another daemon holds it: a daemon is up.
+    expect(
+      top({
+        'docker.cli':
+          'Error starting daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\nError starting daemon: error while opening volume store metadata database: timeout',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'docker.cli':
+          'failed to start daemon, ensure docker is not running or delete /var/run/docker.pid: process with PID 812 is still running',
+      }),
+    ).toBeNull();
+    // A pid file dockerd cannot read is no live daemon: it will not start.
+    expect(
+      top({
+        'docker.journal':
+          'failed to start daemon, ensure docker is not running or delete /var/run/docker.pid: invalid PID specified ()',
+      }),
+    ).toBe('docker-daemon-down');
+    // The service's own daemon refused on a recycled PID: systemd says the service failed.
+    expect(
+      top({
+        'docker.journal':
+          'dockerd-current[1900]: Error starting daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\nsystemd[1]: Failed to start Docker Application Container Engine.',
+      }),
+    ).toBe('docker-daemon-down');
+    expect(
+      top({
+        'docker.journal':
+          "dockerd[4021]: unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string",
+      }),
+    ).toBe('docker-daemon-down');
+  });
+
   it('probe-failure vs port-not-listening', () => {
     expect(
       top({
