@@ -197,6 +197,47 @@ describe('confusable classes are told apart', () => {
     ).toBe('crashloop-missing-dependency');
   });
 
+  it('a SIGKILL under a memory limit with no other sender vs the kubelet, preemption or eviction killing it', () => {
+    const describe = (reason: string, limits: string, events = '') =>
+      `Containers:\n  api:\n    State:          Running\n    Last State:     Terminated\n${reason}      Exit Code:    137\n    Restart Count:  3\n${limits}    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3\nEvents:\n  Type     Reason     Age   From     Message\n${events}`;
+    const memory = '    Limits:\n      memory:  250Mi\n    Requests:\n      memory:  190Mi\n';
+    const oom = (s: Record<string, string>) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'eks' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: Object.fromEntries(Object.entries(s).map(([k, output]) => [k, { output }])),
+      }).matches.find((m) => m.runbookId === 'oom-killed')?.confidence ?? 0;
+    // The OOM killer is the usual sender: oom-killed, but below the kernel's own OOMKilled.
+    const bare = oom({ 'k8s.pods': describe('', memory) });
+    expect(top({ 'k8s.pods': describe('', memory) })).toBe('oom-killed');
+    expect(bare).toBeGreaterThanOrEqual(0.5);
+    expect(bare).toBeLessThan(
+      oom({ 'k8s.pods': describe('      Reason:       OOMKilled\n', memory) }),
+    );
+    expect(top({ 'k8s.pods': describe('      Reason:       Error\n', memory) })).toBe('oom-killed');
+    // No memory limit: 137 is any SIGKILL.
+    expect(top({ 'k8s.pods': describe('', '    Limits:\n      cpu:  500m\n') })).toBeNull();
+    // Another sender in evidence.
+    const probe =
+      '  Warning  Unhealthy  2m (x3 over 3m)  kubelet  Liveness probe failed: Get "http://10.0.1.5:8080/healthz": context deadline exceeded\n  Normal   Killing    2m               kubelet  Container api failed liveness probe, will be restarted\n';
+    expect(top({ 'k8s.pods': describe('      Reason:       Error\n', memory, probe) })).toBe(
+      'probe-failure',
+    );
+    for (const events of [
+      '  Normal   Killing    1m    kubelet  Stopping container api\n',
+      '  Normal   Preempted  1m    default-scheduler  Preempted by pod 7c1e/batch-high on node ip-10-0-1-5\n',
+      '  Warning  Evicted    1m    kubelet  The node was low on resource: ephemeral-storage.\n',
+    ])
+      expect(
+        oom({ 'k8s.pods': describe('      Reason:       Error\n', memory, events) }),
+      ).toBeLessThan(0.5);
+    // The kubelet's own 137 for a container it lost.
+    expect(
+      oom({ 'k8s.pods': describe('      Reason:       ContainerStatusUnknown\n', memory) }),
+    ).toBeLessThan(0.5);
+  });
+
   it('a daemon that will not start for a specific reason is that reason, not docker-daemon-down', () => {
     expect(
       top({

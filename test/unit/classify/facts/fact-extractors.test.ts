@@ -113,6 +113,38 @@ describe('pod.container (kubectl describe pod, pod JSON)', () => {
       expect.objectContaining({ restartCount: 4 }),
     ]);
   });
+  it("tags each described container's states with its own memory limit", () => {
+    const text = [
+      'Containers:',
+      '  api:',
+      '    Last State:     Terminated',
+      '      Exit Code:    137',
+      '    Limits:',
+      '      cpu:     500m',
+      '      memory:  250Mi',
+      '    Requests:',
+      '      memory:  190Mi',
+      '  sidecar:',
+      '    Last State:     Terminated',
+      '      Reason:       Error',
+      '      Exit Code:    137',
+      '    Requests:',
+      '      memory:  64Mi',
+      '  worker:',
+      '    Last State:     Terminated',
+      '      Exit Code:    1',
+      '    Limits:',
+      '      memory:  2G',
+      'Conditions:',
+    ].join('\n');
+    const facts = extract('pod.container', text);
+    expect(facts).toHaveLength(3);
+    expect(facts[0]).toMatchObject({ exitCode: 137, memoryLimit: 250 * 2 ** 20 });
+    // A request is no limit, and the sidecar does not inherit its neighbour's.
+    expect(facts[1]).toMatchObject({ exitCode: 137, reason: 'Error' });
+    expect(facts[1]).not.toHaveProperty('memoryLimit');
+    expect(facts[2]).toMatchObject({ exitCode: 1, memoryLimit: 2e9 });
+  });
   it('reads terminated objects from pod JSON', () => {
     const text =
       '"lastState": {\n  "terminated": {\n    "exitCode": 1,\n    "reason": "Error"\n  }\n}';
