@@ -286,6 +286,26 @@ describe('confusable classes are told apart', () => {
     ).toBe('docker-daemon-down');
   });
 
+  it('docker0 without IPv4 in ip -br addr vs a bridge that is merely down, or a link listing', () => {
+    const sections = (output: string) => ({ 'net.addr': output });
+    expect(
+      top(sections('lo  UNKNOWN  127.0.0.1/8 ::1/128\ndocker0          DOWN           ')),
+    ).toBe('docker-bridge-no-ipv4');
+    expect(top(sections('docker0          UP             fe80::42:5dff:fe8b:1/64 '))).toBe(
+      'docker-bridge-no-ipv4',
+    );
+    // A bridge with no containers is DOWN and keeps its address: healthy.
+    expect(top(sections('docker0          DOWN           172.17.0.1/16 '))).toBeNull();
+    // ip -br link shows a MAC, not addresses: it says nothing either way.
+    expect(
+      top(
+        sections(
+          'docker0          DOWN           02:42:ac:11:00:02 <NO-CARRIER,BROADCAST,MULTICAST,UP>',
+        ),
+      ),
+    ).toBeNull();
+  });
+
   it('probe-failure vs port-not-listening', () => {
     expect(
       top({
