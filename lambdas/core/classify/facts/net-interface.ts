@@ -13,7 +13,8 @@ const BRIEF_ANYWHERE = new RegExp(BRIEF.source, 'm');
  */
 export const netInterface: FactExtractor = {
   kind: 'net.interface',
-  markers: ['link/', 'link encap', 'flags=', ' up', ' down', ' unknown', ' dormant'],
+  // Brief rows pad the name to 16 columns and the state to 14: a state word beside two spaces.
+  markers: ['link/', 'link encap', 'flags=', '  down', '  unknown', 'up  ', '  dormant'],
   mayContain: (text) =>
     (text.includes('link/') && text.includes(' mtu ')) ||
     text.includes('Link encap') ||
