@@ -8,13 +8,14 @@ let rulebook: CompiledRulebook;
 beforeAll(() => {
   rulebook = loadRulebook();
 });
-const top = (sections: Record<string, string>) =>
+const classify = (sections: Record<string, string>) =>
   classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
     target: { platform: 'eks' },
     collectedAt: '2026-11-23T00:00:00Z',
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
-  }).matches[0]?.runbookId ?? null;
+  });
+const top = (sections: Record<string, string>) => classify(sections).matches[0]?.runbookId ?? null;
 
 // Pairs the issue names as easy to confuse: each side must win on its own mechanism.
 describe('confusable classes are told apart', () => {
@@ -201,13 +202,8 @@ describe('confusable classes are told apart', () => {
     const describe = (reason: string, limits: string, events = '') =>
       `Containers:\n  api:\n    State:          Running\n    Last State:     Terminated\n${reason}      Exit Code:    137\n    Restart Count:  3\n${limits}    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3\nEvents:\n  Type     Reason     Age   From     Message\n${events}`;
     const memory = '    Limits:\n      memory:  250Mi\n    Requests:\n      memory:  190Mi\n';
-    const oom = (s: Record<string, string>) =>
-      classifyEvidence(rulebook, {
-        schema: EVIDENCE_SCHEMA,
-        target: { platform: 'eks' },
-        collectedAt: '2026-11-23T00:00:00Z',
-        sections: Object.fromEntries(Object.entries(s).map(([k, output]) => [k, { output }])),
-      }).matches.find((m) => m.runbookId === 'oom-killed')?.confidence ?? 0;
+    const oom = (sections: Record<string, string>) =>
+      classify(sections).matches.find((m) => m.runbookId === 'oom-killed')?.confidence ?? 0;
     // The OOM killer is the usual sender: oom-killed, but below the kernel's own OOMKilled.
     const bare = oom({ 'k8s.pods': describe('', memory) });
     expect(top({ 'k8s.pods': describe('', memory) })).toBe('oom-killed');
