@@ -8,13 +8,14 @@ let rulebook: CompiledRulebook;
 beforeAll(() => {
   rulebook = loadRulebook();
 });
-const top = (sections: Record<string, string>) =>
+const classify = (sections: Record<string, string>) =>
   classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
     target: { platform: 'eks' },
     collectedAt: '2026-11-23T00:00:00Z',
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
-  }).matches[0]?.runbookId ?? null;
+  });
+const top = (sections: Record<string, string>) => classify(sections).matches[0]?.runbookId ?? null;
 
 // Pairs the issue names as easy to confuse: each side must win on its own mechanism.
 describe('confusable classes are told apart', () => {
@@ -197,6 +198,42 @@ describe('confusable classes are told apart', () => {
     ).toBe('crashloop-missing-dependency');
   });
 
+  it('a SIGKILL under a memory limit with no other sender vs the kubelet, preemption or eviction killing it', () => {
+    const describe = (reason: string, limits: string, events = '') =>
+      `Containers:\n  api:\n    State:          Running\n    Last State:     Terminated\n${reason}      Exit Code:    137\n    Restart Count:  3\n${limits}    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3\nEvents:\n  Type     Reason     Age   From     Message\n${events}`;
+    const memory = '    Limits:\n      memory:  250Mi\n    Requests:\n      memory:  190Mi\n';
+    const oom = (sections: Record<string, string>) =>
+      classify(sections).matches.find((m) => m.runbookId === 'oom-killed')?.confidence ?? 0;
+    // The OOM killer is the usual sender: oom-killed, but below the kernel's own OOMKilled.
+    const bare = oom({ 'k8s.pods': describe('', memory) });
+    expect(top({ 'k8s.pods': describe('', memory) })).toBe('oom-killed');
+    expect(bare).toBeGreaterThanOrEqual(0.5);
+    expect(bare).toBeLessThan(
+      oom({ 'k8s.pods': describe('      Reason:       OOMKilled\n', memory) }),
+    );
+    expect(top({ 'k8s.pods': describe('      Reason:       Error\n', memory) })).toBe('oom-killed');
+    // No memory limit: 137 is any SIGKILL.
+    expect(top({ 'k8s.pods': describe('', '    Limits:\n      cpu:  500m\n') })).toBeNull();
+    // Another sender in evidence.
+    const probe =
+      '  Warning  Unhealthy  2m (x3 over 3m)  kubelet  Liveness probe failed: Get "http://10.0.1.5:8080/healthz": context deadline exceeded\n  Normal   Killing    2m               kubelet  Container api failed liveness probe, will be restarted\n';
+    expect(top({ 'k8s.pods': describe('      Reason:       Error\n', memory, probe) })).toBe(
+      'probe-failure',
+    );
+    for (const events of [
+      '  Normal   Killing    1m    kubelet  Stopping container api\n',
+      '  Normal   Preempted  1m    default-scheduler  Preempted by pod 7c1e/batch-high on node ip-10-0-1-5\n',
+      '  Warning  Evicted    1m    kubelet  The node was low on resource: ephemeral-storage.\n',
+    ])
+      expect(
+        oom({ 'k8s.pods': describe('      Reason:       Error\n', memory, events) }),
+      ).toBeLessThan(0.5);
+    // The kubelet's own 137 for a container it lost.
+    expect(
+      oom({ 'k8s.pods': describe('      Reason:       ContainerStatusUnknown\n', memory) }),
+    ).toBeLessThan(0.5);
+  });
+
   it('a daemon that will not start for a specific reason is that reason, not docker-daemon-down', () => {
     expect(
       top({
@@ -206,6 +243,63 @@ describe('confusable classes are told apart', () => {
           'docker.socket: Failed to resolve group docker: No such process\ndocker.socket: Control process exited, code=exited, status=216/GROUP',
       }),
     ).toBe('docker-group-missing');
+  });
+
+  it('a second dockerd refused because one is running vs a daemon that will not start', () => {
+    // dockerd refuses on the pid file only when its PID is a live process, and bolt's lock on the
+    // volume database times out only while another daemon holds it: a daemon is up.
+    expect(
+      top({
+        'docker.cli':
+          'Error starting daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\nError starting daemon: error while opening volume store metadata database: timeout',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'docker.cli':
+          'failed to start daemon, ensure docker is not running or delete /var/run/docker.pid: process with PID 812 is still running',
+      }),
+    ).toBeNull();
+    // A pid file dockerd cannot read is no live daemon: it will not start.
+    expect(
+      top({
+        'docker.journal':
+          'failed to start daemon, ensure docker is not running or delete /var/run/docker.pid: invalid PID specified ()',
+      }),
+    ).toBe('docker-daemon-down');
+    // The service's own daemon refused on a recycled PID: systemd says the service failed.
+    expect(
+      top({
+        'docker.journal':
+          'dockerd-current[1900]: Error starting daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\nsystemd[1]: Failed to start Docker Application Container Engine.',
+      }),
+    ).toBe('docker-daemon-down');
+    expect(
+      top({
+        'docker.journal':
+          "dockerd[4021]: unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string",
+      }),
+    ).toBe('docker-daemon-down');
+  });
+
+  it('docker0 without IPv4 in ip -br addr vs a bridge that is merely down, or a link listing', () => {
+    const sections = (output: string) => ({ 'net.addr': output });
+    expect(
+      top(sections('lo  UNKNOWN  127.0.0.1/8 ::1/128\ndocker0          DOWN           ')),
+    ).toBe('docker-bridge-no-ipv4');
+    expect(top(sections('docker0          UP             fe80::42:5dff:fe8b:1/64 '))).toBe(
+      'docker-bridge-no-ipv4',
+    );
+    // A bridge with no containers is DOWN and keeps its address: healthy.
+    expect(top(sections('docker0          DOWN           172.17.0.1/16 '))).toBeNull();
+    // ip -br link shows a MAC, not addresses: it says nothing either way.
+    expect(
+      top(
+        sections(
+          'docker0          DOWN           02:42:ac:11:00:02 <NO-CARRIER,BROADCAST,MULTICAST,UP>',
+        ),
+      ),
+    ).toBeNull();
   });
 
   it('probe-failure vs port-not-listening', () => {

@@ -1,3 +1,4 @@
+import { parseQuantity } from '../../kubernetes/render/quantity.js';
 import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from './fact.js';
 
 interface Block {
@@ -17,7 +18,8 @@ const unquote = (v: string) =>
 /**
  * Container states of pods, from `kubectl describe pod` (State / Last State blocks, Restart
  * Count), pod YAML or JSON (waiting / terminated objects, restartCount) and `kubectl get pods`
- * rows. Fields: state (waiting | terminated | running), last, reason, exitCode, restartCount.
+ * rows. Fields: state (waiting | terminated | running), last, reason, exitCode, restartCount;
+ * memoryLimit (bytes) on the facts of a described container whose Limits name memory.
  */
 export const podContainer: FactExtractor = {
   kind: 'pod.container',
@@ -44,9 +46,18 @@ export const podContainer: FactExtractor = {
     let lastStateIndent = -1;
     let statusColumn = -1;
     let restartsColumn = -1;
+    // kubectl describe prints a container's Limits after its states: the facts since the last
+    // container heading (or the start of a pasted block) wait here until its Limits are read.
+    let listIndent = -1;
+    let limitsIndent = -1;
+    let described: Record<string, FactValue>[] = [];
+    const push = (fact: Fact) => {
+      facts.push(fact);
+      described.push(fact.fields as Record<string, FactValue>);
+    };
     const close = () => {
       if (block && (block.fields.reason !== null || block.fields.exitCode !== null)) {
-        facts.push({
+        push({
           kind: 'pod.container',
           section,
           line: block.line,
@@ -59,6 +70,31 @@ export const podContainer: FactExtractor = {
     forEachLine(text, (line, lineNo) => {
       const indent = indentOf(line);
       if (block && line.trim() !== '' && indent <= block.indent) close();
+      if (limitsIndent >= 0 && line.trim() !== '') {
+        if (indent > limitsIndent) {
+          const memory = /^\s*memory:\s*(\S+)\s*$/.exec(line);
+          const bytes = memory ? parseQuantity(memory[1])?.value : undefined;
+          if (bytes !== undefined && bytes > 0) {
+            for (const f of described) f.memoryLimit = bytes;
+            described = []; // once per container: a repeated line costs nothing more
+          }
+          return;
+        }
+        limitsIndent = -1;
+      }
+      if (listIndent >= 0 && line.trim() !== '') {
+        if (indent <= listIndent) listIndent = -1;
+        else if (indent === listIndent + 2 && /^\s*[^\s:][^:]*:\s*$/.test(line)) described = [];
+      }
+      if (/^\s*(Init Containers|Containers|Ephemeral Containers):\s*$/.test(line)) {
+        listIndent = indent;
+        described = [];
+        return;
+      }
+      if (/^\s*Limits:\s*$/.test(line)) {
+        limitsIndent = indent;
+        return;
+      }
       // kubectl get pods table
       if (/^NAME\s+READY\s+STATUS\s+RESTARTS/.test(line)) {
         statusColumn = 2;
@@ -133,7 +169,7 @@ export const podContainer: FactExtractor = {
         lastStateIndent = -1;
       const restart = /^\s*(?:Restart Count:|"?restartCount"?:)\s*(\d+)/.exec(line);
       if (restart) {
-        facts.push({
+        push({
           kind: 'pod.container',
           section,
           line: lineNo,

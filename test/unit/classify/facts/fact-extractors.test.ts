@@ -76,6 +76,28 @@ describe('net.interface (ip addr)', () => {
       expect.objectContaining({ name: 'eth0', ipv4: 1, ipv6: 0 }),
     ]);
   });
+  it('reads ip -br addr rows: the state column, then every address', () => {
+    const text = [
+      'lo               UNKNOWN        127.0.0.1/8 ::1/128 ',
+      'eth0@if12        UP             10.0.0.5/24 fe80::5054:ff:fe12:3456/64 ',
+      'docker0          DOWN           ',
+      'br-3f1a2b4c5d6e  UP             fe80::42:5dff:fe8b:1/64 ',
+    ].join('\n');
+    expect(extract('net.interface', text)).toEqual([
+      expect.objectContaining({ name: 'lo', state: 'UNKNOWN', ipv4: 1, ipv6: 1 }),
+      expect.objectContaining({ name: 'eth0', state: 'UP', up: true, ipv4: 1, ipv6: 1 }),
+      expect.objectContaining({ name: 'docker0', state: 'DOWN', ipv4: 0, ipv6: 0 }),
+      expect.objectContaining({ name: 'br-3f1a2b4c5d6e', ipv4: 0, ipv6: 1 }),
+    ]);
+  });
+  it('reads nothing about addresses from ip -br link or prose', () => {
+    expect(
+      extract(
+        'net.interface',
+        'docker0          DOWN           02:42:ac:11:00:02 <NO-CARRIER,BROADCAST,MULTICAST,UP>\nThe service is UP since 3 days',
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('container.state (docker inspect, docker ps)', () => {
@@ -112,6 +134,38 @@ describe('pod.container (kubectl describe pod, pod JSON)', () => {
       }),
       expect.objectContaining({ restartCount: 4 }),
     ]);
+  });
+  it("tags each described container's states with its own memory limit", () => {
+    const text = [
+      'Containers:',
+      '  api:',
+      '    Last State:     Terminated',
+      '      Exit Code:    137',
+      '    Limits:',
+      '      cpu:     500m',
+      '      memory:  250Mi',
+      '    Requests:',
+      '      memory:  190Mi',
+      '  sidecar:',
+      '    Last State:     Terminated',
+      '      Reason:       Error',
+      '      Exit Code:    137',
+      '    Requests:',
+      '      memory:  64Mi',
+      '  worker:',
+      '    Last State:     Terminated',
+      '      Exit Code:    1',
+      '    Limits:',
+      '      memory:  2G',
+      'Conditions:',
+    ].join('\n');
+    const facts = extract('pod.container', text);
+    expect(facts).toHaveLength(3);
+    expect(facts[0]).toMatchObject({ exitCode: 137, memoryLimit: 250 * 2 ** 20 });
+    // A request is no limit, and the sidecar does not inherit its neighbour's.
+    expect(facts[1]).toMatchObject({ exitCode: 137, reason: 'Error' });
+    expect(facts[1]).not.toHaveProperty('memoryLimit');
+    expect(facts[2]).toMatchObject({ exitCode: 1, memoryLimit: 2e9 });
   });
   it('reads terminated objects from pod JSON', () => {
     const text =
