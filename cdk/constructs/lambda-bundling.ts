@@ -25,8 +25,11 @@
  * - Linked source maps without embedded sources: stack traces map to files and lines
  *   (`--enable-source-maps`), the asset stays small.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { sdkBarrelImports } from './sdk-barrel-imports.js';
 
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
@@ -58,6 +61,7 @@ export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     alias: { [CREDENTIAL_CHAIN_PACKAGE]: join(repoRoot, ENVIRONMENT_CREDENTIALS_MODULE) },
+    plugins: [sdkBarrelImports()],
   };
 }
 
@@ -81,10 +85,41 @@ export function lambdaBuildOptions(
   };
 }
 
+/** Bundles one handler (`entry` relative to the repository root) into `outdir`; returns esbuild's metafile. */
+export async function buildLambda(
+  repoRoot: string,
+  entry: string,
+  outdir: string,
+): Promise<Metafile> {
+  return (await build(lambdaBuildOptions(repoRoot, entry, outdir))).metafile;
+}
+
+/** The script that runs {@link buildLambda} in a child process for {@link bundleLambda}. */
+const BUILD_PROCESS_SCRIPT = fileURLToPath(new URL('./lambda-build-process.ts', import.meta.url));
+
 /**
- * Bundles one handler (`entry` relative to the repository root, e.g. `lambdas/handlers/collect.ts`)
- * into `outdir`; synchronous because CDK's local bundling is. Returns esbuild's metafile.
+ * {@link buildLambda}, synchronously, because CDK's local bundling is: esbuild's plugins need its
+ * async API, so the build runs in a child node process (tsx loads the TypeScript), which prints
+ * the metafile. A failed build throws with esbuild's messages.
  */
 export function bundleLambda(repoRoot: string, entry: string, outdir: string): Metafile {
-  return buildSync(lambdaBuildOptions(repoRoot, entry, outdir)).metafile;
+  try {
+    const stdout = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', BUILD_PROCESS_SCRIPT, JSON.stringify({ repoRoot, entry, outdir })],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return JSON.parse(stdout) as Metafile;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(
+      `bundling ${entry} failed${stderr ? `:\n${stderr}` : ` (${(error as Error).message})`}\n` +
+        'Fix the error above in the handler or its imports, then run the synth again.',
+    );
+  }
 }
