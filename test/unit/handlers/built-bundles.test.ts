@@ -108,13 +108,17 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-/** A Task input after Plan: request-approval-disk-full.json without the task token. */
-function afterPlan(): { executionId: string; state: Record<string, any> } {
-  const { taskToken: _token, ...input } = event<{
-    executionId: string;
-    taskToken: string;
-    state: Record<string, any>;
-  }>('request-approval-disk-full');
+/** A Task input after Plan (its state has a plan with steps). */
+interface AfterPlan {
+  readonly executionId: string;
+  readonly state: { plan: { steps: unknown[] } } & Record<string, unknown>;
+}
+
+/** request-approval-disk-full.json without the task token. */
+function afterPlan(): AfterPlan {
+  const { taskToken: _token, ...input } = event<AfterPlan & { taskToken: string }>(
+    'request-approval-disk-full',
+  );
   return input;
 }
 
