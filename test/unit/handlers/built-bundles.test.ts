@@ -19,11 +19,13 @@ import { buildLambda, LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-b
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
 import {
+  afterPlanInput,
   deployedEnvironment,
-  event,
   type LambdaHandler,
   lambdaContext,
   LocalDynamo,
+  REPORT_STEP_DONE,
+  reportStepInput,
   setEnvironment,
 } from './lambda-harness.js';
 
@@ -108,20 +110,6 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-/** A Task input after Plan (its state has a plan with steps). */
-interface AfterPlan {
-  readonly executionId: string;
-  readonly state: { plan: { steps: unknown[] } } & Record<string, unknown>;
-}
-
-/** request-approval-disk-full.json without the task token. */
-function afterPlan(): AfterPlan {
-  const { taskToken: _token, ...input } = event<AfterPlan & { taskToken: string }>(
-    'request-approval-disk-full',
-  );
-  return input;
-}
-
 async function importBundle(file: string): Promise<LambdaHandler> {
   const mod = (await import(/* @vite-ignore */ pathToFileURL(bundleOf(file)).href)) as {
     handler: LambdaHandler;
@@ -151,7 +139,7 @@ describe('built Lambda bundles', () => {
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
     const handler = await importBundle('acquire-lock.ts');
 
-    const result = await handler(afterPlan(), lambdaContext('paramedic-AcquireLock'));
+    const result = await handler(afterPlanInput(), lambdaContext('paramedic-AcquireLock'));
 
     expect(result).toMatchObject({ acquired: true, attempts: 1, gaveUp: false });
     const entries = await dynamo.auditEntries(tables.audit);
@@ -165,27 +153,11 @@ describe('built Lambda bundles', () => {
         AWS_ENDPOINT_URL_EVENTBRIDGE: servicesUrl,
       }),
     );
-    const input = afterPlan();
-    input.state.plan.steps = [
-      {
-        index: 0,
-        action: 'report',
-        title: 'Report the finding and the evidence; change nothing',
-        actionTarget: 'none',
-        risk: 'safe',
-        mutates: false,
-        invocations: [{ target: 'i-0a1b2c3d4e5f60718', parameters: {} }],
-      },
-    ];
     const handler = await importBundle('remediate-step.ts');
 
-    const progress = await handler(input, lambdaContext('paramedic-RemediateStep'));
+    const progress = await handler(reportStepInput(), lambdaContext('paramedic-RemediateStep'));
 
-    expect(progress).toMatchObject({
-      done: true,
-      failed: false,
-      outcomes: [{ action: 'report', status: 'succeeded', detail: 'reported' }],
-    });
+    expect(progress).toMatchObject(REPORT_STEP_DONE);
     expect(received.map((r) => r.api)).toEqual(['Publish', 'PutEvents']);
     const publish = new URLSearchParams(received[0]!.body);
     expect(publish.get('TopicArn')).toBe(
