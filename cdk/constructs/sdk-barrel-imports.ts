@@ -79,8 +79,8 @@ export function namedClause(head: string): NamedClause | undefined {
   return { kind: match[1] as 'import' | 'export', names };
 }
 
-/** A package.json's `sideEffects`: false (none), a list of files or globs, or true (every file). */
-type SideEffects = boolean | readonly string[];
+/** A package.json's `sideEffects`: false (none), its list of files or globs (compiled), or true (every file). */
+type SideEffects = boolean | readonly RegExp[];
 
 function globToRegExp(glob: string): RegExp {
   const body = glob
@@ -111,7 +111,9 @@ export function sdkBarrelImports(): Plugin {
             const value = json.sideEffects;
             found = {
               root: dir,
-              sideEffects: Array.isArray(value) ? value : value !== false,
+              sideEffects: Array.isArray(value)
+                ? value.map(String).map(globToRegExp)
+                : value !== false,
             };
           }
         } catch {
@@ -128,7 +130,7 @@ export function sdkBarrelImports(): Plugin {
         const declared = pkg.sideEffects;
         if (typeof declared === 'boolean') return declared;
         const path = relative(pkg.root, file).split('\\').join('/');
-        return declared.some((glob) => globToRegExp(glob).test(path));
+        return declared.some((glob) => glob.test(path));
       }
 
       /** The file esbuild would load for `specifier` imported from `importer`, or undefined. */
