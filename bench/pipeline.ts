@@ -1,6 +1,6 @@
 /**
  * Pipeline benchmark:
- * 1. each Lambda bundled as CDK bundles it (bundleLambda, cdk/constructs/lambda-bundling.ts): the
+ * 1. each Lambda bundled as CDK bundles it (buildLambda, cdk/constructs/lambda-bundling.ts): the
  *    entry with the chunks it imports statically (what a cold start loads) and the total with the
  *    chunks loaded by `import()`, the cold module-load time of the entry in a fresh Node process
  *    (median of 5) and its ratio to `node -e 0` measured interleaved with it, and the three
@@ -36,7 +36,7 @@ import {
   commandDoneKey,
 } from '../lambdas/core/collection/command-completion.js';
 import type { StateStore } from '../lambdas/core/workflow/ports.js';
-import { bundleLambda, LAMBDA_ENTRY_FILE } from '../cdk/constructs/lambda-bundling.js';
+import { buildLambda, LAMBDA_ENTRY_FILE } from '../cdk/constructs/lambda-bundling.js';
 import { weighBundle } from '../cdk/constructs/bundle-weight.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../lambdas/handlers/environment.js';
 import type { CommandResult } from '../lambdas/core/collection/command-runner.js';
@@ -100,7 +100,7 @@ async function bundles(): Promise<void> {
       ...Object.values(EVENT_HANDLERS).map((h) => h.file),
     ];
     console.log(
-      'Lambda bundles as CDK builds them (bundleLambda, cdk/constructs/lambda-bundling.ts: ESM, split). eager = index.mjs and the chunks',
+      'Lambda bundles as CDK builds them (buildLambda, cdk/constructs/lambda-bundling.ts: ESM, split). eager = index.mjs and the chunks',
     );
     console.log(
       'it imports statically (a cold start loads these); total = with the chunks loaded by import() on the paths that need them.',
@@ -117,7 +117,7 @@ async function bundles(): Promise<void> {
     for (const file of files) {
       const outdir = join(out, file.replace(/\.ts$/, ''));
       const weight = weighBundle(
-        bundleLambda(ROOT, `lambdas/handlers/${file}`, outdir),
+        await buildLambda(ROOT, `lambdas/handlers/${file}`, outdir),
         LAMBDA_ENTRY_FILE,
       );
       const loads: number[] = [];

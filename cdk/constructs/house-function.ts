@@ -6,7 +6,13 @@
  * `bind*` methods set an environment variable and the matching grant in one call, so the two
  * cannot drift apart.
  */
-import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+} from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -43,10 +49,36 @@ export interface HouseFunctionProps {
 }
 
 /**
- * The function's code: `entry` bundled into the asset directory by {@link bundleLambda}, plus
- * `runbooks.json` (compiled from runbooks/*.yaml here: validated at synth, so a broken runbook
+ * Local bundling of one function: `entry` bundled into the asset directory by {@link bundleLambda},
+ * plus `runbooks.json` (compiled from runbooks/*.yaml here: validated at synth, so a broken runbook
  * fails the synth, and the function parses JSON at cold start instead of bundling a YAML parser).
- * CDK skips it for stacks outside `aws:cdk:bundling-stacks`, as it does NodejsFunction's.
+ *
+ * A class with the entry as data, not an object literal with only `tryBundle`: CDK reuses a staged
+ * asset for the same cache key, the JSON of the bundling options, where a function leaves no trace.
+ * With only a function every HouseFunction had one key and got the first function's bundle.
+ */
+class HouseLocalBundling implements ILocalBundling {
+  constructor(
+    /** Handler file, relative to the repository root. */
+    readonly entry: string,
+    /** Whether `runbooks.json` ships beside the bundle. */
+    readonly shipRunbooks: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleLambda(REPO_ROOT, this.entry, outputDir);
+    if (this.shipRunbooks) {
+      const compiled = writeRunbookJson(join(REPO_ROOT, 'runbooks'));
+      copyFileSync(compiled, join(outputDir, RUNBOOK_JSON_FILE));
+      rmSync(dirname(compiled), { recursive: true, force: true });
+    }
+    return true;
+  }
+}
+
+/**
+ * The function's code, bundled by {@link HouseLocalBundling}. CDK skips it for stacks outside
+ * `aws:cdk:bundling-stacks`, as it does NodejsFunction's.
  */
 function bundledCode(entry: string, shipRunbooks: boolean): lambda.Code {
   return lambda.Code.fromAsset(REPO_ROOT, {
@@ -55,17 +87,7 @@ function bundledCode(entry: string, shipRunbooks: boolean): lambda.Code {
     bundling: {
       // Never pulled: local bundling always answers (esbuild is a dependency of the project).
       image: DockerImage.fromRegistry('paramedic-local-bundling-only'),
-      local: {
-        tryBundle(outputDir: string): boolean {
-          bundleLambda(REPO_ROOT, entry, outputDir);
-          if (shipRunbooks) {
-            const compiled = writeRunbookJson(join(REPO_ROOT, 'runbooks'));
-            copyFileSync(compiled, join(outputDir, RUNBOOK_JSON_FILE));
-            rmSync(dirname(compiled), { recursive: true, force: true });
-          }
-          return true;
-        },
-      },
+      local: new HouseLocalBundling(entry, shipRunbooks),
     },
   });
 }

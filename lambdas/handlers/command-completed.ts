@@ -16,7 +16,7 @@ import {
   commandDoneKey,
   parseCommandStatusEvent,
 } from '../core/collection/command-completion.js';
-import { DOCUMENT_PREFIX } from '../core/collection/collector-documents.js';
+import { DOCUMENT_PREFIX } from '../core/collection/document-names.js';
 import type {
   CommandWaitOutcome,
   CommandWaitStore,

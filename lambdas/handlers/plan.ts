@@ -1,7 +1,7 @@
 /** Lambda for the workflow's Plan state: Builds the plan: runbook remediation under its guards and the safety switches. */
 import { groupMembershipPorts } from './ports/group-ports.js';
 import { runbookCatalogPorts } from './ports/runbook-catalog-ports.js';
-import { s3EvidencePorts } from './ports/s3-ports.js';
+import { lazyS3EvidencePorts } from './ports/lazy-s3-evidence-ports.js';
 import { lazySsmCommandPorts } from './ports/lazy-ssm-ports.js';
 import { runPlan } from '../core/workflow/steps/plan.js';
 import { createTaskHandler } from './task-handler.js';
@@ -9,11 +9,12 @@ import { createTaskHandler } from './task-handler.js';
 /**
  * The ports beyond DynamoDB this step uses (TASK_PORTS.Plan); only their SDK clients are bundled.
  * Plan looks its runbook up by id (the catalogue); a runbook's preconditions are compiled on their
- * own, in a chunk loaded only when the runbook declares some (steps/plan.ts).
+ * own, in a chunk loaded only when the runbook declares some (steps/plan.ts), and so is the
+ * evidence store they read.
  */
 export const portFactories = [
   lazySsmCommandPorts,
-  s3EvidencePorts,
+  lazyS3EvidencePorts,
   runbookCatalogPorts,
   groupMembershipPorts,
 ];

@@ -3,7 +3,7 @@
  * (cdk/stacks/pipeline-stack.ts) and the Lambda reads back: the deployment's document prefix and
  * the SendCommand rate controls. One module owns the names so the two sides cannot drift apart.
  */
-import { DOCUMENT_PREFIX } from '../../core/collection/collector-documents.js';
+import { DOCUMENT_PREFIX } from '../../core/collection/document-names.js';
 import type { SsmCommandRunnerOptions, SsmRateLimit } from './ssm-command-runner.js';
 
 /** Environment variable names of the runner settings. */

@@ -5,6 +5,7 @@
  * the caller and handed to {@link inlineIncludes}.
  */
 import { listActions, type ActionParameter } from '../remediation/catalog.js';
+import { DOCUMENT_PREFIX } from './document-names.js';
 
 /** Where a document runs: an EC2 Docker host, an EKS node, or either. */
 export type DocumentPlatform = 'docker' | 'eks' | 'any';
@@ -41,32 +42,7 @@ export interface CommandDocument {
   readonly actions?: readonly string[];
 }
 
-/** Prefix of every Paramedic document name. */
-export const DOCUMENT_PREFIX = 'Paramedic-';
-
-/**
- * The document-name prefix of one deployment: `Paramedic-` alone, or `Paramedic-<deployment>-` so
- * two deployments can coexist in one account and region (SSM document names are per region).
- * @example documentPrefixOf('prod') // 'Paramedic-prod-'
- */
-export function documentPrefixOf(deploymentName?: string): string {
-  return deploymentName ? `${DOCUMENT_PREFIX}${deploymentName}-` : DOCUMENT_PREFIX;
-}
-
-/**
- * The deployed name of a catalogue document (`Paramedic-CollectDockerHost`) under a deployment's
- * prefix; names already carrying that prefix are returned unchanged.
- * @example deployedDocumentName('Paramedic-CollectDockerHost', 'Paramedic-prod-') // 'Paramedic-prod-CollectDockerHost'
- */
-export function deployedDocumentName(documentName: string, prefix: string): string {
-  if (
-    prefix === DOCUMENT_PREFIX ||
-    documentName.startsWith(prefix) ||
-    !documentName.startsWith(DOCUMENT_PREFIX)
-  )
-    return documentName;
-  return `${prefix}${documentName.slice(DOCUMENT_PREFIX.length)}`;
-}
+export { DOCUMENT_PREFIX, deployedDocumentName, documentPrefixOf } from './document-names.js';
 
 /** Marker a script puts on its `. lib.sh` line; {@link inlineIncludes} swaps in the library. */
 export const INCLUDE_MARKER = '# paramedic:include ';

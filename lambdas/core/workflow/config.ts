@@ -1,5 +1,5 @@
 /** The workflow's settings: a deployment's (CDK config, `PARAMEDIC_CONFIG`) or a local run's. */
-import { DOCUMENT_PREFIX } from '../collection/collector-documents.js';
+import { DOCUMENT_PREFIX } from '../collection/document-names.js';
 import { lockTtlFor } from './lock-lease.js';
 
 /** Settings of a deployment (CDK config) or of a local run. */

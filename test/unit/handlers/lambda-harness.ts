@@ -241,3 +241,37 @@ export function setEnvironment(vars: Record<string, string | undefined>): () => 
     }
   };
 }
+
+/** A Task input after Plan: request-approval-disk-full.json without the task token. */
+export function afterPlanInput(): { executionId: string; state: Record<string, any> } {
+  const { taskToken: _token, ...input } = event<{
+    executionId: string;
+    taskToken: string;
+    state: Record<string, any>;
+  }>('request-approval-disk-full');
+  return input;
+}
+
+/** RemediateStep's input on a plan of one report step (changes nothing; notifies, and as the last step publishes remediated). */
+export function reportStepInput(): { executionId: string; state: Record<string, any> } {
+  const input = afterPlanInput();
+  input.state.plan.steps = [
+    {
+      index: 0,
+      action: 'report',
+      title: 'Report the finding and the evidence; change nothing',
+      actionTarget: 'none',
+      risk: 'safe',
+      mutates: false,
+      invocations: [{ target: 'i-0a1b2c3d4e5f60718', parameters: {} }],
+    },
+  ];
+  return input;
+}
+
+/** What RemediateStep returns after {@link reportStepInput}'s step. */
+export const REPORT_STEP_DONE = {
+  done: true,
+  failed: false,
+  outcomes: [{ action: 'report', status: 'succeeded', detail: 'reported' }],
+};

@@ -16,12 +16,14 @@ import { lazySnsNotifierPorts } from '../../../lambdas/handlers/ports/lazy-sns-p
 import { ENV } from '../../../lambdas/handlers/environment.js';
 import {
   acceptAllEvents,
+  afterPlanInput,
   coldStart,
   deployedEnvironment,
-  event,
   eventBridge,
   lambdaContext,
   LocalDynamo,
+  REPORT_STEP_DONE,
+  reportStepInput,
   setEnvironment,
 } from './lambda-harness.js';
 
@@ -41,17 +43,6 @@ beforeEach(async () => {
 });
 afterEach(() => restore());
 
-type State = Record<string, any>;
-/** A Task input after Plan: request-approval-disk-full.json without the task token. */
-function afterPlan(): { executionId: string; state: State } {
-  const { taskToken: _token, ...input } = event<{
-    executionId: string;
-    taskToken: string;
-    state: State;
-  }>('request-approval-disk-full');
-  return input;
-}
-
 /** The `status` of each execution event published on the bus. */
 function publishedStatuses(): string[] {
   return eventBridge
@@ -62,27 +53,11 @@ function publishedStatuses(): string[] {
 
 describe('RemediateStep: SNS and EventBridge loaded on the paths that publish', () => {
   it('a report step (action target none) notifies on SNS; the last step done publishes remediated', async () => {
-    const input = afterPlan();
-    input.state.plan.steps = [
-      {
-        index: 0,
-        action: 'report',
-        title: 'Report the finding and the evidence; change nothing',
-        actionTarget: 'none',
-        risk: 'safe',
-        mutates: false,
-        invocations: [{ target: 'i-0a1b2c3d4e5f60718', parameters: {} }],
-      },
-    ];
     const handler = await coldStart('remediate-step.ts');
 
-    const progress = await handler(input, lambdaContext('paramedic-RemediateStep'));
+    const progress = await handler(reportStepInput(), lambdaContext('paramedic-RemediateStep'));
 
-    expect(progress).toMatchObject({
-      done: true,
-      failed: false,
-      outcomes: [{ action: 'report', status: 'succeeded', detail: 'reported' }],
-    });
+    expect(progress).toMatchObject(REPORT_STEP_DONE);
     expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input)).toEqual([
       expect.objectContaining({
         TopicArn: 'arn:aws:sns:eu-west-1:123456789012:paramedic-notifications',
@@ -95,7 +70,7 @@ describe('RemediateStep: SNS and EventBridge loaded on the paths that publish', 
 
 describe('Complete: EventBridge loaded on the path that publishes (a failed execution)', () => {
   it('a failed execution publishes failed and sends the report', async () => {
-    const input = afterPlan();
+    const input = afterPlanInput();
     input.state.failure = { Error: 'States.TaskFailed', Cause: 'Collect timed out' };
     const handler = await coldStart('complete.ts');
 
@@ -108,7 +83,7 @@ describe('Complete: EventBridge loaded on the path that publishes (a failed exec
   it('an execution that did not fail publishes no event and still sends the report', async () => {
     const handler = await coldStart('complete.ts');
 
-    await handler(afterPlan(), lambdaContext('paramedic-Complete'));
+    await handler(afterPlanInput(), lambdaContext('paramedic-Complete'));
 
     expect(publishedStatuses()).toEqual([]);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);

@@ -1,0 +1,289 @@
+/**
+ * An esbuild plugin that points the AWS SDK's imports from its barrel modules (`@smithy/core`,
+ * `@smithy/core/<sub>`, `@aws-sdk/core`, `@aws-sdk/core/<sub>`) at the files that define each
+ * imported name.
+ *
+ * Why: esbuild assigns a file to chunks by *file* reachability. A barrel lists every protocol of
+ * the SDK (AwsQuery, XML, RestJson, SigV4A, checksums...), so once the entry imports one name
+ * from it, every file it lists is reachable from the entry, and the code that only a lazily loaded
+ * client uses lands in the eager shared chunk: 17–37 KiB per function that a cold start loads and
+ * never runs. Pointing each import at its defining file leaves the barrel out of the graph.
+ *
+ * When it is allowed: the same rule as webpack's `sideEffects` optimisation. A module is skipped
+ * only when its package.json declares it free of side effects; a file the package declares
+ * side-effectful that the skipped barrel re-exports from keeps a bare `import` in its place, so it
+ * still runs. Anything it cannot follow (a namespace or default import, an ambiguous `export *`, a
+ * specifier esbuild cannot resolve, a cycle) is left as written: the bundle is then bigger, never
+ * different in behaviour.
+ *
+ * Cost: es-module-lexer reads each file once (linear in its size); the export table of every
+ * module it follows, each resolution and each package.json are cached for the build.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { init, parse } from 'es-module-lexer';
+import type { Plugin, PluginBuild } from 'esbuild';
+
+/** The barrel modules whose imports the plugin rewrites. */
+export const SDK_BARREL_SPECIFIER = /^@(?:smithy|aws-sdk)\/core(?:\/[\w-]+)?$/;
+
+/** The SDK files whose imports it reads (their ESM builds). */
+const SDK_ESM_FILE = /[\\/]node_modules[\\/]@(?:smithy|aws-sdk)[\\/].*[\\/]dist-es[\\/].*\.js$/;
+
+/** Where a name is defined: the module and the name it exports it under. */
+interface Binding {
+  readonly file: string;
+  readonly name: string;
+}
+
+/** What a module exports, each name followed through re-exports as far as allowed. */
+interface ExportTable {
+  /** `null`: exported by two `export *` with different bindings (ESM hides it), or by a star we could not read. */
+  readonly names: ReadonlyMap<string, Binding | null>;
+  /** Side-effectful files among those the table's bindings skip over: they keep a bare import. */
+  readonly keep: readonly string[];
+}
+
+/** The names of `import { a, b as c } from ` or `export { a, b as c } from `, or undefined for any other form. */
+interface NamedClause {
+  readonly kind: 'import' | 'export';
+  /** `[name in the source module, name in this module]`. */
+  readonly names: readonly (readonly [string, string])[];
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Reads the clause of one static import or export statement, given the text from the statement's
+ * start to its specifier (es-module-lexer has found both, so comments and strings are already
+ * behind us). Any form other than plain named bindings is undefined.
+ */
+export function namedClause(head: string): NamedClause | undefined {
+  const match = /^(import|export)\s*\{([^{}]*)\}\s*from\s*$/.exec(head);
+  if (!match) return undefined;
+  const names: [string, string][] = [];
+  for (const part of match[2]!.split(',')) {
+    const words = part.trim().split(/\s+/);
+    if (words.length === 1 && words[0] === '') continue; // trailing comma
+    const [source, as, target] = words;
+    if (words.length === 1 && IDENTIFIER.test(source!)) names.push([source!, source!]);
+    else if (
+      words.length === 3 &&
+      as === 'as' &&
+      IDENTIFIER.test(source!) &&
+      IDENTIFIER.test(target!)
+    )
+      names.push([source!, target!]);
+    else return undefined;
+  }
+  return { kind: match[1] as 'import' | 'export', names };
+}
+
+/** A package.json's `sideEffects`: false (none), its list of files or globs (compiled), or true (every file). */
+type SideEffects = boolean | readonly RegExp[];
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/^\.\//, '')
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*\/?|\*|\?/g, (m) => (m === '?' ? '[^/]' : m === '*' ? '[^/]*' : '(?:.*/)?'));
+  // An entry without a slash matches a file name in any folder (webpack's rule).
+  return new RegExp(glob.includes('/') ? `^${body}$` : `(?:^|/)${body}$`);
+}
+
+/** The esbuild plugin; one instance per build (its caches live as long as the build). */
+export function sdkBarrelImports(): Plugin {
+  return {
+    name: 'sdk-barrel-imports',
+    setup(build: PluginBuild) {
+      const packages = new Map<string, { root: string; sideEffects: SideEffects } | null>();
+      const resolved = new Map<string, Promise<string | undefined>>();
+      const tables = new Map<string, ExportTable>();
+
+      /** The nearest package.json with a name (nested ones that only set `type` don't count). */
+      function packageOf(dir: string): { root: string; sideEffects: SideEffects } | null {
+        const cached = packages.get(dir);
+        if (cached !== undefined) return cached;
+        let found: { root: string; sideEffects: SideEffects } | null = null;
+        try {
+          const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+          if (typeof json.name === 'string') {
+            const value = json.sideEffects;
+            found = {
+              root: dir,
+              sideEffects: Array.isArray(value)
+                ? value.map(String).map(globToRegExp)
+                : value !== false,
+            };
+          }
+        } catch {
+          // no package.json here
+        }
+        if (!found && dirname(dir) !== dir) found = packageOf(dirname(dir));
+        packages.set(dir, found);
+        return found;
+      }
+
+      function hasSideEffects(file: string): boolean {
+        const pkg = packageOf(dirname(file));
+        if (!pkg) return true;
+        const declared = pkg.sideEffects;
+        if (typeof declared === 'boolean') return declared;
+        const path = relative(pkg.root, file).split('\\').join('/');
+        return declared.some((glob) => glob.test(path));
+      }
+
+      /** The file esbuild would load for `specifier` imported from `importer`, or undefined. */
+      function resolveFrom(importer: string, specifier: string): Promise<string | undefined> {
+        const key = `${dirname(importer)}\0${specifier}`;
+        let hit = resolved.get(key);
+        if (!hit) {
+          hit = build
+            .resolve(specifier, {
+              kind: 'import-statement',
+              importer,
+              resolveDir: dirname(importer),
+            })
+            .then((r) =>
+              r.errors.length === 0 && !r.external && r.namespace === 'file' ? r.path : undefined,
+            );
+          resolved.set(key, hit);
+        }
+        return hit;
+      }
+
+      /**
+       * The export table of `file`. `visiting` guards against re-export cycles (a name caught in
+       * one stays bound to the module that exports it, which is always right).
+       */
+      async function tableOf(file: string, visiting: ReadonlySet<string>): Promise<ExportTable> {
+        const cached = tables.get(file);
+        if (cached) return cached;
+        const own = (names: readonly string[]): ExportTable => ({
+          names: new Map(names.map((name) => [name, { file, name }])),
+          keep: [],
+        });
+        const source = readFileSync(file, 'utf8');
+        const [imports, exports] = parse(source, file);
+        const exportedNames = exports.map((e) => e.n);
+        if (visiting.has(file) || hasSideEffects(file)) {
+          // Importers must load this file itself: bind every name here.
+          const table = own(exportedNames);
+          if (!visiting.has(file)) tables.set(file, table);
+          return table;
+        }
+        const inside = new Set(visiting).add(file);
+        const names = new Map<string, Binding | null>();
+        const keep = new Set<string>();
+        const follow = async (
+          specifier: string,
+          name: string,
+        ): Promise<Binding | null | undefined> => {
+          const target = await resolveFrom(file, specifier);
+          if (!target) return undefined;
+          const table = await tableOf(target, inside);
+          if (hasSideEffects(target)) keep.add(target);
+          for (const k of table.keep) keep.add(k);
+          return table.names.get(name);
+        };
+        // Local bindings that came from an import: `import { x } from './y'; export { x };`.
+        const importedAs = new Map<string, readonly [string, string]>();
+        const stars: string[] = [];
+        for (const statement of imports) {
+          if (statement.t !== 1 || statement.n === undefined) continue;
+          const head = source.slice(statement.ss, statement.s - 1);
+          if (/^export\s*\*\s*from\s*$/.test(head)) {
+            stars.push(statement.n);
+            continue;
+          }
+          const clause = namedClause(head);
+          if (!clause) continue;
+          for (const [from, as] of clause.names) {
+            if (clause.kind === 'import') importedAs.set(as, [statement.n, from]);
+            else names.set(as, (await follow(statement.n, from)) ?? { file, name: as });
+          }
+        }
+        for (const e of exports) {
+          if (names.has(e.n)) continue;
+          const via = e.ln === undefined ? undefined : importedAs.get(e.ln);
+          names.set(e.n, (via && (await follow(via[0], via[1]))) || { file, name: e.n });
+        }
+        // `export *` adds the names not exported explicitly; two different bindings hide a name.
+        const fromStars = new Map<string, Binding | null>();
+        for (const specifier of stars) {
+          const target = await resolveFrom(file, specifier);
+          if (!target) {
+            // A star we cannot read: its names are unknown, so none of them is pointed past this file.
+            const table = own(exportedNames);
+            tables.set(file, table);
+            return table;
+          }
+          const table = await tableOf(target, inside);
+          if (hasSideEffects(target)) keep.add(target);
+          for (const k of table.keep) keep.add(k);
+          for (const [name, binding] of table.names) {
+            if (name === 'default' || names.has(name)) continue;
+            const seen = fromStars.get(name);
+            const same =
+              seen && binding && seen.file === binding.file && seen.name === binding.name;
+            fromStars.set(name, seen === undefined ? binding : same ? seen : null);
+          }
+        }
+        for (const [name, binding] of fromStars) names.set(name, binding);
+        const table = { names, keep: [...keep] };
+        tables.set(file, table);
+        return table;
+      }
+
+      build.onStart(() => init);
+
+      build.onLoad({ filter: SDK_ESM_FILE }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('@smithy/core') && !source.includes('@aws-sdk/core')) return undefined;
+        const [imports] = parse(source, args.path);
+        const edits: { start: number; end: number; text: string }[] = [];
+        for (const statement of imports) {
+          if (statement.t !== 1 || !statement.n || !SDK_BARREL_SPECIFIER.test(statement.n))
+            continue;
+          const clause = namedClause(source.slice(statement.ss, statement.s - 1));
+          if (!clause) continue;
+          const barrel = await resolveFrom(args.path, statement.n);
+          if (!barrel) continue;
+          const table = await tableOf(barrel, new Set());
+          const bindings = clause.names.map(([from]) => table.names.get(from));
+          if (bindings.some((b) => !b)) continue;
+          const byFile = new Map<string, string[]>();
+          clause.names.forEach(([, as], i) => {
+            const { file, name } = bindings[i]!;
+            byFile.set(file, [...(byFile.get(file) ?? []), `${name} as ${as}`]);
+          });
+          const kept = table.keep.filter((file) => !byFile.has(file));
+          const original = source.slice(statement.ss, statement.se);
+          const text = [
+            ...kept.map((file) => `import ${JSON.stringify(file)}`),
+            ...[...byFile].map(
+              ([file, list]) =>
+                `${clause.kind} { ${list.join(', ')} } from ${JSON.stringify(file)}`,
+            ),
+          ].join('; ');
+          // Same number of lines, so source maps and stack traces still point at the right line.
+          const newlines = original.split('\n').length - 1;
+          edits.push({
+            start: statement.ss,
+            end: statement.se,
+            text: text + '\n'.repeat(newlines),
+          });
+        }
+        if (edits.length === 0) return undefined;
+        let contents = '';
+        let at = 0;
+        for (const edit of edits) {
+          contents += source.slice(at, edit.start) + edit.text;
+          at = edit.end;
+        }
+        contents += source.slice(at);
+        return { contents, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
