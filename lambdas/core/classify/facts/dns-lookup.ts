@@ -1,14 +1,40 @@
 import { WRAP_JOIN_MAX } from '../scan-limits.js';
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
-// [form, host group, answer group]. NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver
-// works and the name does not exist. A timeout, SERVFAIL or refusal is the resolver itself failing.
-const FORMS: readonly [RegExp, number, number][] = [
-  [/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)$/, 1, 2],
-  [/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1],
-  [/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2],
-  [/Host ([^\s:]+?)\.? not found: \d\((\w+)\)/, 1, 2],
-  [/([^\s:"]+?)\.? could not be resolved \((\d+: [^)]*)\)/, 1, 2],
+/** One wording of a failed lookup: the host and the resolver's answer as written, or null. */
+type LookupForm = (line: string) => { host: string; answer: string } | null;
+
+const regexForm =
+  (form: RegExp, hostGroup: number, answerGroup: number): LookupForm =>
+  (line) => {
+    const m = form.exec(line);
+    return m ? { host: m[hostGroup]!, answer: m[answerGroup]! } : null;
+  };
+
+// nginx's `<host> could not be resolved (3: Host not found)`. The host is the token before the
+// literal: a regex starting with the host's character class would be tried at every position of a
+// long run without spaces (quadratic in the line), so the literal is found first.
+const UNRESOLVED = ' could not be resolved (';
+const UNRESOLVED_ANSWER = /^(\d+: [^)]*)\)/;
+
+const unresolvedForm: LookupForm = (line) => {
+  const at = line.indexOf(UNRESOLVED);
+  if (at < 0) return null;
+  const answer = UNRESOLVED_ANSWER.exec(line.slice(at + UNRESOLVED.length));
+  let start = at;
+  while (start > 0 && !/[\s:"]/.test(line[start - 1]!)) start--;
+  const host = line.slice(start, at).replace(/\.$/, '');
+  return answer && host !== '' ? { host, answer: answer[1]! } : null;
+};
+
+// NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver works and the name does not
+// exist. A timeout, SERVFAIL or refusal is the resolver itself failing.
+const FORMS: readonly LookupForm[] = [
+  regexForm(/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)$/, 1, 2),
+  regexForm(/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1),
+  regexForm(/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2),
+  regexForm(/Host ([^\s:]+?)\.? not found: \d\((\w+)\)/, 1, 2),
+  unresolvedForm,
 ];
 
 const ANSWERS: readonly [RegExp, string][] = [
@@ -42,16 +68,16 @@ function pushLookup(
   lineNo: number,
   shown = line,
 ): boolean {
-  for (const [form, hostGroup, answerGroup] of FORMS) {
-    const m = form.exec(line);
+  for (const form of FORMS) {
+    const m = form(line);
     if (!m) continue;
-    const answer = ANSWERS.find(([re]) => re.test(m[answerGroup]!))?.[1] ?? 'unknown';
+    const answer = ANSWERS.find(([re]) => re.test(m.answer))?.[1] ?? 'unknown';
     facts.push({
       kind: 'dns.lookup',
       section,
       line: lineNo,
       text: clip(shown.trim()),
-      fields: { host: m[hostGroup]!, scope: nameScope(m[hostGroup]!), answer },
+      fields: { host: m.host, scope: nameScope(m.host), answer },
     });
     return true;
   }

@@ -89,4 +89,16 @@ describe('nameScope', () => {
       'other',
     ]);
   });
+  it("reads nginx's unresolved host in time linear in the line (a long run without spaces)", () => {
+    const run = 'a'.repeat(256 * 1024);
+    const started = process.cpuUsage();
+    const found = facts(`${run}.example.test could not be resolved (3: Host not found)\n${run}`);
+    const spent = process.cpuUsage(started);
+    expect(found.map((f) => [String(f.host).length, f.answer])).toEqual([
+      [run.length + 13, 'nxdomain'],
+    ]);
+    // A pattern beginning with the host's character class is tried at every position of the run:
+    // about 3e10 steps here (minutes); finding the literal first is milliseconds.
+    expect((spent.user + spent.system) / 1000).toBeLessThan(1000);
+  });
 });
