@@ -8,14 +8,17 @@ let rulebook: CompiledRulebook;
 beforeAll(() => {
   rulebook = loadRulebook();
 });
-const classify = (sections: Record<string, string>) =>
+const classify = (sections: Record<string, string>, platform: 'eks' | 'docker' = 'eks') =>
   classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
-    target: { platform: 'eks' },
+    target: { platform },
     collectedAt: '2026-11-23T00:00:00Z',
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   });
 const top = (sections: Record<string, string>) => classify(sections).matches[0]?.runbookId ?? null;
+/** The top match for a Docker host's evidence (runbooks for docker get the platform's prior). */
+const topOnDocker = (sections: Record<string, string>) =>
+  classify(sections, 'docker').matches[0]?.runbookId ?? null;
 
 // Pairs the issue names as easy to confuse: each side must win on its own mechanism.
 describe('confusable classes are told apart', () => {
@@ -711,5 +714,46 @@ describe('confusable classes are told apart', () => {
           'Node: n;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: ACCEPT',
       }),
     ).toBeNull();
+  });
+
+  it('TLS refused by the proxy (proxyconnect) vs TLS refused by the registry', () => {
+    // Go starting TLS to a plain-HTTP proxy (HTTPS_PROXY=https://...) words it as the registry case
+    // does, behind "proxyconnect tcp:": the proxy setting is what is wrong.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get https://registry-1.docker.io/v2/: proxyconnect tcp: tls: first record does not look like a TLS handshake',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      topOnDocker({
+        'docker.journal':
+          'level=error msg="Handler for POST /images/create returned error: Get https://reg.test:5000/v2/: proxyconnect tcp: tls: first record does not look like a TLS handshake"',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    // The proxy's other failures keep going to the proxy.
+    for (const failure of [
+      'dial tcp 10.0.0.5:3128: i/o timeout',
+      'dial tcp 10.0.0.5:3128: connect: connection refused',
+    ]) {
+      expect(
+        topOnDocker({
+          'docker.cli': `Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: ${failure}`,
+        }),
+      ).toBe('egress-proxy-misconfigured');
+    }
+    // The registry itself answering TLS in plain HTTP, with no proxy in the path.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get https://reg.test:5000/v2/: tls: first record does not look like a TLS handshake',
+      }),
+    ).toBe('registry-insecure-http');
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get "https://reg.test:5000/v2/": http: server gave HTTP response to HTTPS client',
+      }),
+    ).toBe('registry-insecure-http');
   });
 });
