@@ -756,4 +756,48 @@ describe('confusable classes are told apart', () => {
       }),
     ).toBe('registry-insecure-http');
   });
+
+  it('a probe answered 4xx (server up, probe wrong) vs a probe failing once while the app starts', () => {
+    // One startup-probe 404 while the app logs it is listening: the probe asks the wrong path.
+    expect(
+      top({
+        'k8s.pod-logs': 'INFO HTTP server listening on http://0.0.0.0:6001',
+        'k8s.events': 'Startup probe failed: HTTP probe failed with statuscode: 404',
+      }),
+    ).toBe('probe-failure');
+    const started = [
+      'Normal   Pulled     12s   kubelet  Container image "web:1" already present on machine',
+      'Normal   Created    12s   kubelet  Created container web',
+      'Normal   Started    11s   kubelet  Started container web',
+    ];
+    // A single readiness 401 right after start counts too: an answer, not a boot.
+    expect(
+      top({
+        'k8s.events': [
+          ...started,
+          'Warning  Unhealthy  8s    kubelet  Readiness probe failed: HTTP probe failed with statuscode: 401',
+        ].join('\n'),
+      }),
+    ).toBe('probe-failure');
+    // The same single failure refused or answered 503 is an app still booting: nothing to report.
+    for (const failure of [
+      'HTTP probe failed with statuscode: 503',
+      'Get "http://10.0.1.7:8080/ready": dial tcp 10.0.1.7:8080: connect: connection refused',
+    ]) {
+      expect(
+        top({
+          'k8s.events': [
+            ...started,
+            `Warning  Unhealthy  8s    kubelet  Readiness probe failed: ${failure}`,
+          ].join('\n'),
+        }),
+      ).toBeNull();
+    }
+    expect(
+      top({
+        'k8s.events':
+          'Startup probe failed: Get "http://10.0.1.7:8080/up": dial tcp 10.0.1.7:8080: connect: connection refused',
+      }),
+    ).toBeNull();
+  });
 });
