@@ -610,6 +610,10 @@ describe('confusable classes are told apart', () => {
       '{"level":"fatal","msg":"invalid log level set: <nil>","time":"2026-11-22T23:58:00Z"}',
       '2026-11-22T23:58:00.000Z\tFATAL\tserver/main.go:41\tinvalid listen address "0.0.0.0:tcp://10.0.0.7:8080"',
       'nginx: [emerg] invalid port in "0.0.0.0:http" of the "listen" directive in /etc/nginx/conf.d/default.conf:2',
+      // The same rejection worded as validation, "not a valid" or "failed to parse" (logrus text).
+      'level=fatal msg="Config validation failed: failed to parse fluentd log level: not a valid Fluentd log Level: \\"\\""',
+      'level=fatal msg="failed to parse listen address: missing port in address"',
+      '{"level":"fatal","msg":"configuration validation failed: 2 errors"}',
     ]) {
       expect(top({ 'k8s.pod-logs': line })).toBe('crashloop-config-error');
     }
@@ -628,6 +632,17 @@ describe('confusable classes are told apart', () => {
         'k8s.pod-logs':
           '{"level":"info","msg":"invalid value for field \\"email\\"","status":400,"path":"/signup"}\n{"level":"warn","msg":"invalid address in request","remote":"10.0.3.4:51234"}',
       }),
+    ).toBeNull();
+    // Validation and parse failures below fatal level are a request being checked; a fatal parse of
+    // a response is not a setting.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=info msg="config validation failed for tenant request: not a valid log level: \\"loud\\"" status=400\nlevel=error msg="failed to parse duration in request body"',
+      }),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'level=fatal msg="failed to parse response body: unexpected EOF"' }),
     ).toBeNull();
     // A Go nil dereference is a bug in the program, not a setting, even as the container crashes.
     expect(
