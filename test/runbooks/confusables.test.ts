@@ -815,4 +815,19 @@ describe('confusable classes are told apart', () => {
       }),
     ).toBeNull();
   });
+
+  it('peer rules cut out of a policy with an in-cluster connection timing out vs refused, or no policy', () => {
+    const peers = '    - namespaceSelector:\n        matchLabels:\n          name: kube-system';
+    const nc = (outcome: string) =>
+      `nc: connect to 10.56.134.27 port 8080 (tcp) failed: ${outcome}`;
+    expect(top({ 'k8s.networkpolicies': peers, 'k8s.pod-logs': nc('Connection timed out') })).toBe(
+      'network-policy-blocked',
+    );
+    // A refusal came back from the pod: the packet got through.
+    expect(
+      top({ 'k8s.networkpolicies': peers, 'k8s.pod-logs': nc('Connection refused') }),
+    ).not.toBe('network-policy-blocked');
+    // No policy shown: a timeout alone says nothing about policies.
+    expect(top({ 'k8s.pod-logs': nc('Connection timed out') })).not.toBe('network-policy-blocked');
+  });
 });
