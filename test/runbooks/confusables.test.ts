@@ -830,4 +830,29 @@ describe('confusable classes are told apart', () => {
     // No policy shown: a timeout alone says nothing about policies.
     expect(top({ 'k8s.pod-logs': nc('Connection timed out') })).not.toBe('network-policy-blocked');
   });
+
+  it('an insecure registry under a key dockerd does not read vs the right key, or no failure', () => {
+    const daemonJson = (key: string) => `{\n  "${key}": [\n    "reg.test:8080"\n  ]\n}`;
+    const failed = 'Error response from daemon: Get https://reg.test:8080/v1/_ping: EOF';
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registry'),
+        'docker.cli': failed,
+      }),
+    ).toBe('registry-insecure-http');
+    // Listed under the key dockerd reads, the registry is already insecure: EOF is something else.
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registries'),
+        'docker.cli': failed,
+      }),
+    ).toBeNull();
+    // The misspelt key with pulls that work is no failure.
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registry'),
+        'docker.cli': 'Status: Downloaded newer image for reg.test:8080/app:1',
+      }),
+    ).toBeNull();
+  });
 });
