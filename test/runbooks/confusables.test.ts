@@ -8,14 +8,17 @@ let rulebook: CompiledRulebook;
 beforeAll(() => {
   rulebook = loadRulebook();
 });
-const classify = (sections: Record<string, string>) =>
+const classify = (sections: Record<string, string>, platform: 'eks' | 'docker' = 'eks') =>
   classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
-    target: { platform: 'eks' },
+    target: { platform },
     collectedAt: '2026-11-23T00:00:00Z',
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   });
 const top = (sections: Record<string, string>) => classify(sections).matches[0]?.runbookId ?? null;
+/** The top match for a Docker host's evidence (runbooks for docker get the platform's prior). */
+const topOnDocker = (sections: Record<string, string>) =>
+  classify(sections, 'docker').matches[0]?.runbookId ?? null;
 
 // Pairs the issue names as easy to confuse: each side must win on its own mechanism.
 describe('confusable classes are told apart', () => {
@@ -607,6 +610,10 @@ describe('confusable classes are told apart', () => {
       '{"level":"fatal","msg":"invalid log level set: <nil>","time":"2026-11-22T23:58:00Z"}',
       '2026-11-22T23:58:00.000Z\tFATAL\tserver/main.go:41\tinvalid listen address "0.0.0.0:tcp://10.0.0.7:8080"',
       'nginx: [emerg] invalid port in "0.0.0.0:http" of the "listen" directive in /etc/nginx/conf.d/default.conf:2',
+      // The same rejection worded as validation, "not a valid" or "failed to parse" (logrus text).
+      'level=fatal msg="Config validation failed: failed to parse fluentd log level: not a valid Fluentd log Level: \\"\\""',
+      'level=fatal msg="failed to parse listen address: missing port in address"',
+      '{"level":"fatal","msg":"configuration validation failed: 2 errors"}',
     ]) {
       expect(top({ 'k8s.pod-logs': line })).toBe('crashloop-config-error');
     }
@@ -625,6 +632,17 @@ describe('confusable classes are told apart', () => {
         'k8s.pod-logs':
           '{"level":"info","msg":"invalid value for field \\"email\\"","status":400,"path":"/signup"}\n{"level":"warn","msg":"invalid address in request","remote":"10.0.3.4:51234"}',
       }),
+    ).toBeNull();
+    // Validation and parse failures below fatal level are a request being checked; a fatal parse of
+    // a response is not a setting.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=info msg="config validation failed for tenant request: not a valid log level: \\"loud\\"" status=400\nlevel=error msg="failed to parse duration in request body"',
+      }),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'level=fatal msg="failed to parse response body: unexpected EOF"' }),
     ).toBeNull();
     // A Go nil dereference is a bug in the program, not a setting, even as the container crashes.
     expect(
@@ -709,6 +727,131 @@ describe('confusable classes are told apart', () => {
       top({
         'host.logs':
           'Node: n;SIP: 10.0.68.172;SPORT: 4000;DIP: 10.0.74.123;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: ACCEPT',
+      }),
+    ).toBeNull();
+  });
+
+  it('TLS refused by the proxy (proxyconnect) vs TLS refused by the registry', () => {
+    // Go starting TLS to a plain-HTTP proxy (HTTPS_PROXY=https://...) words it as the registry case
+    // does, behind "proxyconnect tcp:": the proxy setting is what is wrong.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get https://registry-1.docker.io/v2/: proxyconnect tcp: tls: first record does not look like a TLS handshake',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      topOnDocker({
+        'docker.journal':
+          'level=error msg="Handler for POST /images/create returned error: Get https://reg.test:5000/v2/: proxyconnect tcp: tls: first record does not look like a TLS handshake"',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    // The proxy's other failures keep going to the proxy.
+    for (const failure of [
+      'dial tcp 10.0.0.5:3128: i/o timeout',
+      'dial tcp 10.0.0.5:3128: connect: connection refused',
+    ]) {
+      expect(
+        topOnDocker({
+          'docker.cli': `Error response from daemon: Get "https://registry-1.docker.io/v2/": proxyconnect tcp: ${failure}`,
+        }),
+      ).toBe('egress-proxy-misconfigured');
+    }
+    // The registry itself answering TLS in plain HTTP, with no proxy in the path.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get https://reg.test:5000/v2/: tls: first record does not look like a TLS handshake',
+      }),
+    ).toBe('registry-insecure-http');
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get "https://reg.test:5000/v2/": http: server gave HTTP response to HTTPS client',
+      }),
+    ).toBe('registry-insecure-http');
+  });
+
+  it('a probe answered 4xx (server up, probe wrong) vs a probe failing once while the app starts', () => {
+    // One startup-probe 404 while the app logs it is listening: the probe asks the wrong path.
+    expect(
+      top({
+        'k8s.pod-logs': 'INFO HTTP server listening on http://0.0.0.0:6001',
+        'k8s.events': 'Startup probe failed: HTTP probe failed with statuscode: 404',
+      }),
+    ).toBe('probe-failure');
+    const started = [
+      'Normal   Pulled     12s   kubelet  Container image "web:1" already present on machine',
+      'Normal   Created    12s   kubelet  Created container web',
+      'Normal   Started    11s   kubelet  Started container web',
+    ];
+    // A single readiness 401 right after start counts too: an answer, not a boot.
+    expect(
+      top({
+        'k8s.events': [
+          ...started,
+          'Warning  Unhealthy  8s    kubelet  Readiness probe failed: HTTP probe failed with statuscode: 401',
+        ].join('\n'),
+      }),
+    ).toBe('probe-failure');
+    // The same single failure refused or answered 503 is an app still booting: nothing to report.
+    for (const failure of [
+      'HTTP probe failed with statuscode: 503',
+      'Get "http://10.0.1.7:8080/ready": dial tcp 10.0.1.7:8080: connect: connection refused',
+    ]) {
+      expect(
+        top({
+          'k8s.events': [
+            ...started,
+            `Warning  Unhealthy  8s    kubelet  Readiness probe failed: ${failure}`,
+          ].join('\n'),
+        }),
+      ).toBeNull();
+    }
+    expect(
+      top({
+        'k8s.events':
+          'Startup probe failed: Get "http://10.0.1.7:8080/up": dial tcp 10.0.1.7:8080: connect: connection refused',
+      }),
+    ).toBeNull();
+  });
+
+  it('peer rules cut out of a policy with an in-cluster connection timing out vs refused, or no policy', () => {
+    const peers = '    - namespaceSelector:\n        matchLabels:\n          name: kube-system';
+    const nc = (outcome: string) =>
+      `nc: connect to 10.56.134.27 port 8080 (tcp) failed: ${outcome}`;
+    expect(top({ 'k8s.networkpolicies': peers, 'k8s.pod-logs': nc('Connection timed out') })).toBe(
+      'network-policy-blocked',
+    );
+    // A refusal came back from the pod: the packet got through.
+    expect(
+      top({ 'k8s.networkpolicies': peers, 'k8s.pod-logs': nc('Connection refused') }),
+    ).not.toBe('network-policy-blocked');
+    // No policy shown: a timeout alone says nothing about policies.
+    expect(top({ 'k8s.pod-logs': nc('Connection timed out') })).not.toBe('network-policy-blocked');
+  });
+
+  it('an insecure registry under a key dockerd does not read vs the right key, or no failure', () => {
+    const daemonJson = (key: string) => `{\n  "${key}": [\n    "reg.test:8080"\n  ]\n}`;
+    const failed = 'Error response from daemon: Get https://reg.test:8080/v1/_ping: EOF';
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registry'),
+        'docker.cli': failed,
+      }),
+    ).toBe('registry-insecure-http');
+    // Listed under the key dockerd reads, the registry is already insecure: EOF is something else.
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registries'),
+        'docker.cli': failed,
+      }),
+    ).toBeNull();
+    // The misspelt key with pulls that work is no failure.
+    expect(
+      topOnDocker({
+        'docker.daemon-config': daemonJson('insecure-registry'),
+        'docker.cli': 'Status: Downloaded newer image for reg.test:8080/app:1',
       }),
     ).toBeNull();
   });

@@ -7,6 +7,8 @@ interface Policy {
   text: string;
   types: Set<Direction>;
   rules: Map<Direction, boolean>;
+  /** Peer list items (`- namespaceSelector:`) seen with no `from:`/`to:` or ingress/egress key above them. */
+  barePeers: boolean;
 }
 
 /**
@@ -15,7 +17,9 @@ interface Policy {
  * `kubectl describe networkpolicy` ("isolated for egress connectivity"), Cilium rules (toEndpoints…)
  * and bare rule lists cut out of a manifest (`- to:` / `- from:` peers): a policy with egress rules
  * isolates egress even when its policyTypes was not shown (Kubernetes adds Egress for it).
- * Fields: policy, direction, denyAll (isolated with no rule that allows anything).
+ * A fragment of peers alone (`- namespaceSelector:` list items, which exist only in a rule's
+ * from/to list) shows a policy with rules but not their direction: direction `unknown`.
+ * Fields: policy, direction (ingress, egress or unknown), denyAll (isolated with no rule that allows anything).
  */
 export const policyIsolation: FactExtractor = {
   kind: 'netpol.isolation',
@@ -33,7 +37,7 @@ export const policyIsolation: FactExtractor = {
     'ipblock',
   ],
   mayContain: (text) =>
-    /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b|^\s*(-\s*)?(to|from):\s*$/m.test(
+    /policyTypes|Allowing (ingress|egress) traffic|\b(to|from)(Endpoints|Entities|CIDR|FQDNs)\b|^\s*(-\s*)?(to|from):\s*$|^\s*-\s*(namespaceSelector|podSelector|ipBlock):/m.test(
       text,
     ),
   extract(section, text) {
@@ -41,6 +45,14 @@ export const policyIsolation: FactExtractor = {
     let p: Policy | null = null;
     const flush = () => {
       if (p && p.types.size === 0 && (p.rules.size > 0 || p.name)) p.types.add('ingress');
+      if (p && p.types.size === 0 && p.barePeers)
+        facts.push({
+          kind: 'netpol.isolation',
+          section,
+          line: p.line,
+          text: clip(p.text),
+          fields: { policy: p.name, direction: 'unknown', denyAll: false },
+        });
       for (const d of p?.types ?? [])
         facts.push({
           kind: 'netpol.isolation',
@@ -52,17 +64,31 @@ export const policyIsolation: FactExtractor = {
       p = null;
     };
     const open = (lineNo: number, line: string) =>
-      (p ??= { name: null, line: lineNo, text: line.trim(), types: new Set(), rules: new Map() });
+      (p ??= {
+        name: null,
+        line: lineNo,
+        text: line.trim(),
+        types: new Set(),
+        rules: new Map(),
+        barePeers: false,
+      });
     let inTypes = false;
+    // Indentation of an open matchLabels/labels map: a `name:` label inside it (a namespace's
+    // `name: kube-system`) is a selector, not the policy's own name.
+    let labelsIndent: number | null = null;
     forEachLine(text, (line, lineNo) => {
+      const indent = /^\s*/.exec(line)![0].length;
+      const inLabels = labelsIndent !== null && indent > labelsIndent;
+      if (!inLabels)
+        labelsIndent = /^\s*"?(matchLabels|labels)"?:\s*\{?\s*$/.test(line) ? indent : null;
       if (
         /^(---|Name:\s)|^\s*kind:\s*"?(Cilium)?NetworkPolicy/.test(line) &&
         p &&
-        (p.name || p.types.size || p.rules.size)
+        (p.name || p.types.size || p.rules.size || p.barePeers)
       )
         flush();
       const name = /^(?:Name:|\s+"?name"?:)\s*"?([\w.-]+)/.exec(line);
-      if (name && !p?.name) open(lineNo, line).name = name[1]!;
+      if (name && !inLabels && !p?.name) open(lineNo, line).name = name[1]!;
       const types = /policyTypes"?:\s*(.*)$/.exec(line);
       if (types) {
         inTypes = !/\w/.test(types[1]!);
@@ -94,6 +120,8 @@ export const policyIsolation: FactExtractor = {
         open(lineNo, line).types.add(d);
         p!.rules.set(d, true);
       }
+      if (/^\s*-\s*(namespaceSelector|podSelector|ipBlock):/.test(line) && !p?.rules.size)
+        open(lineNo, line).barePeers = true;
       const cilium = /\b(to|from)(Endpoints|Entities|CIDR|CIDRSet|FQDNs|Ports|Services)\b/.exec(
         line,
       );

@@ -42,6 +42,23 @@ describe('netpol.isolation', () => {
     expect(facts(rules)).toEqual([{ policy: null, direction: 'egress', denyAll: false }]);
     expect(policyIsolation.mayContain(rules)).toBe(true);
   });
+  it('reads peers cut out of a rule (no from/to shown) as a policy with rules of unknown direction', () => {
+    const peers = '    - namespaceSelector:\n        matchLabels:\n          name: kube-system';
+    expect(policyIsolation.mayContain(peers)).toBe(true);
+    expect(facts(peers)).toEqual([{ policy: null, direction: 'unknown', denyAll: false }]);
+    // The same peers under a from: are an ingress rule, not a second, unknown one.
+    expect(facts(`  - from:\n${peers}`)).toEqual([
+      { policy: null, direction: 'ingress', denyAll: false },
+    ]);
+    // A `name` label in a selector is not the policy's name.
+    expect(
+      facts(
+        'metadata:\n  name: allow-system\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          name: kube-system',
+      ),
+    ).toEqual([{ policy: 'allow-system', direction: 'ingress', denyAll: false }]);
+    // A policy's own spec.podSelector is a key, not a list item: no rule at all.
+    expect(facts('spec:\n  podSelector:\n    matchLabels:\n      app: web')).toEqual([]);
+  });
   it('does not read a from/to key inside other text as a policy rule', () => {
     expect(policyIsolation.mayContain('copying from: /tmp/a to: /tmp/b')).toBe(false);
   });
