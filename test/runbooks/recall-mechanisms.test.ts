@@ -341,4 +341,53 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       ),
     ).toBe('docker-selinux-overlay2');
   });
+
+  it("frameworks' own settings failures (Django, Rails, Spring Boot) are config errors", () => {
+    for (const line of [
+      'django.core.exceptions.ImproperlyConfigured: Set the DATABASE_URL environment variable',
+      "Missing `secret_key_base` for 'staging' environment, set this string with `bin/rails credentials:edit` (ArgumentError)",
+      "Failed to configure a DataSource: 'url' attribute is not specified and no embedded datasource could be configured.",
+      "Failed to bind properties under 'server.port' to java.lang.Integer:",
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+  });
+
+  it('a database role the server does not know is a config error', () => {
+    expect(top({ 'k8s.pod-logs': 'FATAL:  role "reporting" does not exist' })).toBe(
+      'crashloop-config-error',
+    );
+  });
+
+  it("Java's native library missing from java.library.path is a missing dependency", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Exception in thread "main" java.lang.UnsatisfiedLinkError: no rocksdbjni in java.library.path',
+      }),
+    ).toBe('crashloop-missing-dependency');
+  });
+
+  it('an API server that cannot answer in the time allotted is the control plane', () => {
+    expect(
+      top({
+        'k8s.cluster':
+          'Error from server (Timeout): the server was unable to return a response in the time allotted, but may still be processing the request (get deployments.apps)',
+      }),
+    ).toBe('control-plane-unavailable');
+  });
+
+  it('musl\'s "Try again" and glibc\'s EAI_NODATA are failed lookups; a generic try-again is not', () => {
+    expect(top({ 'k8s.pod-logs': 'socket.gaierror: [Errno -3] Try again' })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(top({ 'k8s.pod-logs': 'java.net.UnknownHostException: cache: Try again' })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(
+      top({ 'k8s.pod-logs': 'socket.gaierror: [Errno -5] No address associated with hostname' }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({ 'k8s.pod-logs': 'write /data/out: resource temporarily unavailable: try again later' }),
+    ).toBeNull();
+  });
 });
