@@ -390,4 +390,37 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       top({ 'k8s.pod-logs': 'write /data/out: resource temporarily unavailable: try again later' }),
     ).toBeNull();
   });
+
+  it('etcd out of space (its NOSPACE alarm) is the control plane', () => {
+    expect(
+      top({ 'k8s.cluster': 'Error from server: etcdserver: mvcc: database space exceeded' }),
+    ).toBe('control-plane-unavailable');
+  });
+
+  it("Envoy's delayed connect error 111 is nothing listening on the upstream port", () => {
+    expect(
+      top(
+        {
+          'docker.logs':
+            'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111',
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
+  });
+
+  it('a volume mounted onto a path of the other type is a config error; a missing source is not this rule', () => {
+    expect(
+      top({
+        'k8s.events':
+          'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/var/lib/kubelet/pods/ab12/volume-subpaths/settings/web/1" to rootfs at "/srv/settings.ini": mount src=/var/lib/kubelet/pods/ab12/volume-subpaths/settings/web/1, dst=/srv/settings.ini, flags=MS_BIND|MS_REC: not a directory: unknown',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.events':
+          'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/data/missing" to rootfs at "/data": stat /data/missing: no such file or directory: unknown',
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
 });
