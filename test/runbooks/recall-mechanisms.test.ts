@@ -423,4 +423,52 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       }),
     ).not.toBe('crashloop-config-error');
   });
+
+  it('a binary or module built for another libc or runtime is a missing dependency', () => {
+    for (const line of [
+      "/usr/local/bin/worker: /lib64/libc.so.6: version `GLIBC_2.32' not found (required by /usr/local/bin/worker)",
+      'Error relocating /usr/lib/node_modules/bcrypt/lib/binding/bcrypt_lib.node: __strcpy_chk: symbol not found',
+      'java.lang.UnsupportedClassVersionError: org/acme/App has been compiled by a more recent version of the Java Runtime (class file version 61.0), this version of the Java Runtime only recognizes class file versions up to 55.0',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-missing-dependency');
+  });
+
+  it("Elasticsearch's flood stage is a full disk; its high watermark is only a warning", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'flood stage disk watermark [95%] exceeded on [data-2][/usr/share/elasticsearch/data] free: 800mb[2.9%], all indices on this node will be marked read-only',
+      }),
+    ).toBe('disk-full');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'high disk watermark [90%] exceeded on [data-2][/usr/share/elasticsearch/data] free: 2.5gb[9.1%], shards will be relocated away from this node',
+      }),
+    ).toBeNull();
+  });
+
+  it(".NET's EAI_AGAIN (SocketException 11) is a failed lookup", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'System.Net.Http.HttpRequestException: Resource temporarily unavailable (billing:8080)\n ---> System.Net.Sockets.SocketException (11): Resource temporarily unavailable',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+
+  it("a program's own config file missing (Go, Python, Java) is a config error; a missing data file is not", () => {
+    for (const line of [
+      'panic: open /srv/conf/app.toml: no such file or directory',
+      "FileNotFoundError: [Errno 2] No such file or directory: '/run/secrets/db.env'",
+      'java.io.FileNotFoundException: /opt/app/conf/app.yml (No such file or directory)',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          "FileNotFoundError: [Errno 2] No such file or directory: '/data/exports/2026-11-20.csv'",
+      }),
+    ).toBeNull();
+  });
 });
