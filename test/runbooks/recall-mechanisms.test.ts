@@ -471,4 +471,19 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       }),
     ).toBeNull();
   });
+
+  it("ingress-nginx's balancer with no live upstream is the ingress backend; plain nginx's is not", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          '2026/11/22 23:58:02 [error] 40#40: *88 no live upstreams while connecting to upstream, client: 10.0.9.1, server: app.example.test, request: "GET /api HTTP/1.1", upstream: "http://upstream_balancer/api", host: "app.example.test"',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs':
+          '2026/11/22 23:58:02 [error] 40#40: *88 no live upstreams while connecting to upstream, client: 10.0.9.1, server: app.example.test, request: "GET /api HTTP/1.1", upstream: "http://app_servers/api", host: "app.example.test"',
+      }),
+    ).not.toBe('ingress-backend-misconfigured');
+  });
 });
