@@ -40,7 +40,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { sdkBarrelImports } from './sdk-barrel-imports.js';
-import { sdkOperationErrors } from './sdk-operation-errors.js';
+import { chainTransforms, sdkOperationErrors } from './sdk-operation-errors.js';
+import { sdkPackageVersion } from './sdk-package-version.js';
 
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
@@ -72,7 +73,7 @@ export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     alias: { [CREDENTIAL_CHAIN_PACKAGE]: join(repoRoot, ENVIRONMENT_CREDENTIALS_MODULE) },
-    plugins: [sdkBarrelImports(sdkOperationErrors())],
+    plugins: [sdkBarrelImports(chainTransforms(sdkOperationErrors(), sdkPackageVersion()))],
   };
 }
 

@@ -134,6 +134,15 @@ export function registrationCode(
 /** Rewrites one SDK source file: (path, its text) to the new text, or undefined to leave it as written. */
 export type SourceTransform = (path: string, source: string) => string | undefined;
 
+/** The transforms applied in turn, each to the previous one's text. */
+export function chainTransforms(...transforms: readonly SourceTransform[]): SourceTransform {
+  return (path, source) => {
+    let changed: string | undefined;
+    for (const transform of transforms) changed = transform(path, changed ?? source) ?? changed;
+    return changed;
+  };
+}
+
 /**
  * The transform, applied by the SDK barrel plugin to each SDK file it loads (one esbuild `onLoad`
  * per file: two plugins could not both rewrite a schemas file). One instance per build: it caches

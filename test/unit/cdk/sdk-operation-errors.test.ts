@@ -1,11 +1,12 @@
 /**
  * cdk/constructs/sdk-operation-errors.ts: the schemas file loses its modelled errors'
  * registrations (and keeps its lines), trait keys become plain strings, a command registers the
- * errors its declaration lists; and, end to end, the SDK clients bundled as the Lambdas are
+ * errors its declaration lists; a client's runtime config imports only its package's version
+ * (sdk-package-version.ts); and, end to end, the SDK clients bundled as the Lambdas are
  * send the same requests and read the same answers as the unbundled SDK, on every wire shape the
  * handler tests do not reach (EC2 query, REST-JSON, AwsQuery, JSON 1.0), errors included.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaEsbuildOptions } from '../../../cdk/constructs/lambda-bundling.js';
+import { sdkPackageVersion } from '../../../cdk/constructs/sdk-package-version.js';
 import {
+  chainTransforms,
   declaredErrors,
   inlineTraitKeys,
   registrationCode,
@@ -82,6 +85,42 @@ describe('the schemas and commands as written for the bundle', () => {
         '__reg0.registerError(__schema0, __error0);',
       ].join('\n'),
     );
+  });
+});
+
+describe("a client's runtime config and its package.json", () => {
+  const path = '/n/node_modules/@aws-sdk/client-x/dist-es/runtimeConfig.js';
+  const config = [
+    'import packageInfo from "../package.json";',
+    'export const get = () => ({',
+    '  ua: ua({ clientVersion: packageInfo.version }),',
+    '});',
+  ].join('\n');
+
+  it('imports the version alone, line for line', () => {
+    expect(sdkPackageVersion()(path, config)).toBe(
+      [
+        'import { version as __packageInfoVersion } from "../package.json";',
+        'export const get = () => ({',
+        '  ua: ua({ clientVersion: __packageInfoVersion }),',
+        '});',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves a file that reads anything else of the package, or is not a runtime config', () => {
+    expect(
+      sdkPackageVersion()(path, `${config}\nexport const n = packageInfo.name;`),
+    ).toBeUndefined();
+    expect(sdkPackageVersion()(path, `${config}\nexport const p = packageInfo;`)).toBeUndefined();
+    expect(sdkPackageVersion()(path.replace('runtimeConfig', 'other'), config)).toBeUndefined();
+  });
+
+  it('transforms chain: each gets the text the previous one wrote; none changed is undefined', () => {
+    const upper = (_: string, s: string) => s.toUpperCase();
+    const none = () => undefined;
+    expect(chainTransforms(none, upper, (_, s) => `${s}!`)('p', 'a')).toBe('A!');
+    expect(chainTransforms(none, none)('p', 'a')).toBeUndefined();
   });
 });
 
@@ -168,6 +207,8 @@ const ANSWERS: Record<string, [number, Record<string, string>, string][]> = {
 
 /** What the server received, one line per request (signatures and dates left out: they differ). */
 let requests: string[] = [];
+/** The x-amz-user-agent of each request: it carries the client's version. */
+let agents: string[] = [];
 let server: Server;
 let endpoint = '';
 const out = mkdtempSync(join(tmpdir(), 'paramedic-sdk-wire-'));
@@ -189,6 +230,7 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
     requests.push(
       `${operation} ${request.method} ${request.url} ${request.headers['content-type'] ?? ''} ${body}`,
     );
+    agents.push(String(request.headers['x-amz-user-agent']));
     const [status, headers, text] = ANSWERS[operation]?.[seen] ?? [500, {}, 'no answer'];
     response.writeHead(status, { 'x-amzn-requestid': 'r', ...headers });
     response.end(text);
@@ -208,10 +250,11 @@ afterAll(async () => {
 
 async function run(
   probeOf: () => Promise<typeof probe>,
-): Promise<{ outcomes: Outcome[]; sent: string[] }> {
+): Promise<{ outcomes: Outcome[]; sent: string[]; agents: string[] }> {
   requests = [];
+  agents = [];
   const outcomes = await (await probeOf())(endpoint);
-  return { outcomes, sent: requests };
+  return { outcomes, sent: requests, agents };
 }
 
 describe('SDK clients bundled as the Lambdas are', () => {
@@ -233,6 +276,17 @@ describe('SDK clients bundled as the Lambdas are', () => {
 
     expect(bundled.sent).toEqual(unbundled.sent);
     expect(bundled.sent).toHaveLength(11);
+    // The version each package.json gives (the unbundled SDK's CommonJS build carries its own copy).
+    const version = (client: string) =>
+      `aws-sdk-js/${JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@aws-sdk', client, 'package.json'), 'utf8')).version}`;
+    expect(bundled.agents).toEqual(
+      [
+        ...Array(2).fill('client-ec2'),
+        ...Array(3).fill('client-eks'),
+        ...Array(3).fill('client-sts'),
+        ...Array(3).fill('client-sfn'),
+      ].map(version),
+    );
     // Every answer was read alike, but for the one error no call of its command models.
     const unmodelled = [4, 7, 10];
     for (const [i, got] of bundled.outcomes.entries())

@@ -38,20 +38,21 @@ const TARGET_KIB = 300;
  * Lowered again on 2026-12-03: each SDK command registers only the errors its operation models,
  * and the schemas' trait keys are plain strings, so the error classes and schemas of operations a
  * function never calls leave its bundle (cdk/constructs/sdk-operation-errors.ts; SSM 78 -> 17,
- * DynamoDB 30 -> 22). Collect 435 -> 366, CollectSend 447 -> 366, VerifySend 448 -> 367, Verify
- * 648 -> 579, Classify 511 -> 499, Escalate 377 -> 357, RequestApproval 354 -> 335, Complete
- * 335 -> 320, RemediateStep 321 -> 312; the DynamoDB-only functions 250-262 -> 230-254.
+ * DynamoDB 30 -> 22), and a client's runtime config imports only the version of its package.json
+ * (sdk-package-version.ts, ~2 per client). Collect 435 -> 362, CollectSend 447 -> 360, VerifySend
+ * 448 -> 361, Verify 648 -> 575, Classify 511 -> 495, Escalate 377 -> 351, RequestApproval
+ * 354 -> 329, Complete 335 -> 315, RemediateStep 321 -> 310; the other eight 250-299 -> 226-283.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'collect-send.ts': 371,
-  'collect.ts': 371,
-  'classify.ts': 504,
-  'request-approval.ts': 340,
-  'remediate-step.ts': 317,
-  'verify-send.ts': 372,
-  'verify.ts': 584,
-  'escalate.ts': 362,
-  'complete.ts': 325,
+  'collect-send.ts': 365,
+  'collect.ts': 367,
+  'classify.ts': 500,
+  'request-approval.ts': 334,
+  'remediate-step.ts': 315,
+  'verify-send.ts': 366,
+  'verify.ts': 580,
+  'escalate.ts': 356,
+  'complete.ts': 320,
 };
 
 const HANDLERS = [
