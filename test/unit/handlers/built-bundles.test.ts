@@ -76,33 +76,34 @@ const COLLECTOR_OUTPUT = readFileSync(
  * GetCommandInvocation finds c-1 finished and c-2 not registered yet; CancelCommand succeeds.
  */
 function answerSsm(operation: string, body: string, response: ServerResponse): void {
-  const json = (status: number, payload: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-    response.end(JSON.stringify(payload));
-  };
   const sends = received.filter((r) => r.api === 'SendCommand').length;
-  if (operation === 'SendCommand' && sends === 1)
-    return json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
-  if (operation === 'SendCommand')
-    return json(200, { Command: { CommandId: `c-${sends - 1}`, Status: 'Pending' } });
   const { CommandId, InstanceId } = JSON.parse(body) as Record<string, string>;
-  if (operation === 'GetCommandInvocation' && CommandId === 'c-1')
-    return json(200, {
-      CommandId,
-      InstanceId,
-      Status: 'Success',
-      StatusDetails: 'Success',
-      ResponseCode: 0,
-      StandardOutputContent: COLLECTOR_OUTPUT,
-      StandardErrorContent: '',
-    });
-  if (operation === 'GetCommandInvocation')
-    return json(400, {
-      __type: 'com.amazonaws.ssm#InvocationDoesNotExist',
-      message: 'not registered yet',
-    });
-  if (operation === 'CancelCommand') return json(200, {});
-  json(400, { __type: 'ValidationException', message: `unexpected ${operation}` });
+  const answer = (): [number, unknown] => {
+    if (operation === 'SendCommand')
+      return sends === 1
+        ? [400, { __type: 'ThrottlingException', message: 'Rate exceeded' }]
+        : [200, { Command: { CommandId: `c-${sends - 1}`, Status: 'Pending' } }];
+    if (operation === 'GetCommandInvocation' && CommandId === 'c-1')
+      return [
+        200,
+        {
+          CommandId,
+          InstanceId,
+          Status: 'Success',
+          StatusDetails: 'Success',
+          ResponseCode: 0,
+          StandardOutputContent: COLLECTOR_OUTPUT,
+          StandardErrorContent: '',
+        },
+      ];
+    if (operation === 'GetCommandInvocation')
+      return [400, { __type: 'com.amazonaws.ssm#InvocationDoesNotExist', message: 'not yet' }];
+    if (operation === 'CancelCommand') return [200, {}];
+    return [400, { __type: 'ValidationException', message: `unexpected ${operation}` }];
+  };
+  const [status, payload] = answer();
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  response.end(JSON.stringify(payload));
 }
 
 /** SNS Publish (AwsQuery, XML answer), EventBridge PutEvents and SSM (JSON 1.1), as the services answer them. */
