@@ -42,14 +42,17 @@ const TARGET_KIB = 300;
  * (sdk-package-version.ts, ~2 per client). Collect 435 -> 362, CollectSend 447 -> 360, VerifySend
  * 448 -> 361, Verify 648 -> 575, Classify 511 -> 495, Escalate 377 -> 351, RequestApproval
  * 354 -> 329, Complete 335 -> 315, RemediateStep 321 -> 310; the other eight 250-299 -> 226-283.
+ * Then CollectSend 360 -> 338 and VerifySend 361 -> 339: they read collectorRequests from
+ * collector-requests.ts, not from evidence-collection.ts, whose evidence schemas (zod) are built
+ * when it loads.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'collect-send.ts': 365,
+  'collect-send.ts': 343,
   'collect.ts': 367,
   'classify.ts': 500,
   'request-approval.ts': 334,
   'remediate-step.ts': 315,
-  'verify-send.ts': 366,
+  'verify-send.ts': 344,
   'verify.ts': 580,
   'escalate.ts': 356,
   'complete.ts': 320,
@@ -123,6 +126,9 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     // SSM in the steps that run documents on some paths only.
     for (const file of ['plan.ts', 'remediate-step.ts', 'escalate.ts'])
       expect(sizes.get(file)!.eagerPackages, file).not.toContain('@aws-sdk/client-ssm');
+    // The sending steps parse no evidence (the schemas are built when evidence-collection.ts loads).
+    for (const file of ['collect-send.ts', 'verify-send.ts'])
+      expect(sizes.get(file)!.eagerPackages, file).not.toContain('zod');
     // The classifier's regex engine in Plan, and the evidence parser: only for a runbook with preconditions.
     expect(sizes.get('plan.ts')!.eagerPackages).not.toContain('re2js');
     expect(sizes.get('plan.ts')!.eagerPackages).not.toContain('zod');
