@@ -1,6 +1,7 @@
 /**
- * A source transform (run by the SDK barrel plugin, sdk-barrel-imports.ts) that registers each AWS SDK client's modelled errors with the commands that
- * can throw them, instead of all at once when the client's schemas load.
+ * A source transform (run by the SDK barrel plugin, sdk-barrel-imports.ts) that registers each
+ * AWS SDK client's modelled errors with the commands that can throw them, instead of all at once
+ * when the client's schemas load, and writes the schemas' trait keys as plain strings.
  *
  * Why: a schema-serde client (`@aws-sdk/client-*` 3.9xx+) ends its `schemas/schemas_0.js` with one
  * `n0_registry.registerError(X$, X)` per error of the whole service: 141 for SSM, 36 for DynamoDB.
@@ -17,10 +18,12 @@
  *
  * What changes at run time: nothing for an error the operation models. An error the model does not
  * list for any bundled command (a service can always answer with one) is built as the client's
- * base exception, with the same `name`, `message`, `$fault`, `$metadata` and the body's fields
- * (ProtocolLib.getErrorSchemaOrThrowBaseException); only `instanceof` on its specific class would
- * differ. Paramedic tests SDK errors by `name`, or by `instanceof` on an error the operation
- * models (ConditionalCheckFailedException on PutItem/UpdateItem).
+ * base exception, named by the wire's error code, with its `message`, `$fault`, `$metadata` and
+ * the body's fields (ProtocolLib.getErrorSchemaOrThrowBaseException): `instanceof` its specific
+ * class is false, and in AwsQuery services whose codes differ from the class names the `name` is
+ * the code (`IDPCommunicationError`, not `IDPCommunicationErrorException`). Paramedic tests SDK
+ * errors by the names its operations model, or by `instanceof` on an error the operation models
+ * (ConditionalCheckFailedException on PutItem/UpdateItem/DeleteItem, Powertools too).
  *
  * Cost: each schemas file and declaration is read once per build (linear); lines are preserved
  * in the schemas file and only appended in command files, so source maps still point right.
