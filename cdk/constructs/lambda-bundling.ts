@@ -29,6 +29,13 @@
  *   SDK reachable from the entry, so code only a lazy chunk runs sat in the eager one. Measured
  *   2026-12-03, eager KiB: Plan 328 -> 305, Intake 333 -> 310, RemediateStep 343 -> 321, Collect
  *   456 -> 433, Verify 667 -> 644 (17-37 per function; the DynamoDB-only ones lose ~1).
+ * - Each SDK command registers the errors its operation models, and the schemas' trait keys are
+ *   plain strings (sdk-operation-errors.ts); a client's runtime config imports only its package's
+ *   version (sdk-package-version.ts). Both run inside the barrel plugin's `onLoad`. The clients
+ *   registered every error of their service at load and wrote traits with computed keys, so the
+ *   error classes and schemas of operations a function never calls stayed. Measured 2026-12-03,
+ *   eager KiB: Collect 435 -> 362 (SSM 78 -> 15), Verify 648 -> 575, Escalate 377 -> 351,
+ *   AcquireLock 250 -> 239.
  * - That plugin needs esbuild's async API, and CDK's local bundling is synchronous: the synth
  *   runs {@link buildLambda} in a child node process ({@link bundleLambda},
  *   lambda-build-process.ts), while the bench and the tests call {@link buildLambda} or
@@ -40,6 +47,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { sdkBarrelImports } from './sdk-barrel-imports.js';
+import { chainTransforms, sdkOperationErrors } from './sdk-operation-errors.js';
+import { sdkPackageVersion } from './sdk-package-version.js';
 
 /** The package whose default credential chain the bundles replace. */
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
@@ -71,7 +80,7 @@ export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     alias: { [CREDENTIAL_CHAIN_PACKAGE]: join(repoRoot, ENVIRONMENT_CREDENTIALS_MODULE) },
-    plugins: [sdkBarrelImports()],
+    plugins: [sdkBarrelImports(chainTransforms(sdkOperationErrors(), sdkPackageVersion()))],
   };
 }
 

@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import type { Plugin, PluginBuild } from 'esbuild';
+import type { SourceTransform } from './sdk-operation-errors.js';
 
 /** The barrel modules whose imports the plugin rewrites. */
 export const SDK_BARREL_SPECIFIER = /^@(?:smithy|aws-sdk)\/core(?:\/[\w-]+)?$/;
@@ -91,8 +92,12 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(glob.includes('/') ? `^${body}$` : `(?:^|/)${body}$`);
 }
 
-/** The esbuild plugin; one instance per build (its caches live as long as the build). */
-export function sdkBarrelImports(): Plugin {
+/**
+ * The esbuild plugin; one instance per build (its caches live as long as the build).
+ * `transform` rewrites an SDK file before the barrel imports are read (sdk-operation-errors.ts):
+ * esbuild gives each file to one `onLoad` only, so SDK rewrites share this one.
+ */
+export function sdkBarrelImports(transform?: SourceTransform): Plugin {
   return {
     name: 'sdk-barrel-imports',
     setup(build: PluginBuild) {
@@ -238,8 +243,14 @@ export function sdkBarrelImports(): Plugin {
       build.onStart(() => init);
 
       build.onLoad({ filter: SDK_ESM_FILE }, async (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes('@smithy/core') && !source.includes('@aws-sdk/core')) return undefined;
+        const raw = readFileSync(args.path, 'utf8');
+        const transformed = transform?.(args.path, raw);
+        const source = transformed ?? raw;
+        const asIs =
+          transformed === undefined
+            ? undefined
+            : { contents: source, loader: 'js' as const, resolveDir: dirname(args.path) };
+        if (!source.includes('@smithy/core') && !source.includes('@aws-sdk/core')) return asIs;
         const [imports] = parse(source, args.path);
         const edits: { start: number; end: number; text: string }[] = [];
         for (const statement of imports) {
@@ -274,7 +285,7 @@ export function sdkBarrelImports(): Plugin {
             text: text + '\n'.repeat(newlines),
           });
         }
-        if (edits.length === 0) return undefined;
+        if (edits.length === 0) return asIs;
         let contents = '';
         let at = 0;
         for (const edit of edits) {

@@ -3,16 +3,10 @@
  * through the CommandRunner port, each printed bundle is validated and stored once, and stored
  * bundles are read back by reference to classify. Shared by Collect, Classify and Verify.
  */
-import { commandLocations } from './target-location.js';
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
-import {
-  collectorDocumentFor,
-  incidentParameters,
-  resolveDocumentParameters,
-  type IncidentTiming,
-} from '../collection/collector-documents.js';
+import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
@@ -20,16 +14,12 @@ import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
 import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
-import type {
-  Clock,
-  ClusterPort,
-  CommandRequest,
-  CommandResult,
-  CommandRunner,
-  EvidenceStore,
-} from './ports.js';
+import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
 import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
 import { executionName } from './task-input.js';
+import { collectorRequests } from './collector-requests.js';
+
+export { type CollectorRequest, collectorRequests } from './collector-requests.js';
 
 /** Ports of {@link collectFromTargets}. */
 export interface CollectionPorts {
@@ -71,40 +61,6 @@ function nodePart(r: CommandResult): EvidencePart {
       error: `collector output is not an evidence bundle: ${(error as Error).message.slice(0, 300)}`,
     };
   }
-}
-
-/** One platform's collector request, with the targets it covers. */
-export interface CollectorRequest {
-  readonly group: readonly Target[];
-  readonly request: CommandRequest;
-}
-
-/** The collector request of each platform that has targets (docker first, then eks). */
-export function collectorRequests(
-  config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>,
-  targets: readonly Target[],
-  timing: IncidentTiming = {},
-): CollectorRequest[] {
-  const window = incidentParameters(timing);
-  const out: CollectorRequest[] = [];
-  for (const platform of ['docker', 'eks'] as const) {
-    const group = targets.filter((t) => t.platform === platform);
-    if (group.length === 0) continue;
-    const doc = collectorDocumentFor(platform);
-    // Targets in a spoke account/region carry where they are; the runner sends there.
-    const locations = commandLocations(group);
-    out.push({
-      group,
-      request: {
-        document: doc.documentName,
-        parameters: resolveDocumentParameters(doc, window),
-        targets: group.map((t) => t.id),
-        timeoutSeconds: config.collectTimeoutSeconds,
-        ...(locations ? { locations } : {}),
-      },
-    });
-  }
-  return out;
 }
 
 /**

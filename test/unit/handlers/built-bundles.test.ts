@@ -5,11 +5,17 @@
  * - AcquireLock's bundle (DynamoDB only) takes the lock in dynalite;
  * - RemediateStep's bundle, on a report step, loads its SNS chunk (the AwsQuery/XML protocol the
  *   plugin moved out of the eager chunk) and its EventBridge chunk (JSON 1.1), and both speak
- *   their wire protocol to a loopback server that answers as the services do.
+ *   their wire protocol to a loopback server that answers as the services do;
+ * - CollectSend's and Collect's bundles speak SSM's JSON 1.1 to a loopback server, where each
+ *   command registers only the errors its operation models (sdk-operation-errors.ts): an error
+ *   SendCommand does not model (ThrottlingException) is still retried by name, one
+ *   GetCommandInvocation models (InvocationDoesNotExist) is still recognised, and Powertools'
+ *   idempotency still knows DynamoDB's ConditionalCheckFailedException (by `instanceof`) on a
+ *   retried Task in dynalite.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,9 +27,11 @@ import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../../../lambdas/handlers/en
 import {
   afterPlanInput,
   deployedEnvironment,
+  event,
   type LambdaHandler,
   lambdaContext,
   LocalDynamo,
+  LocalS3,
   REPORT_STEP_DONE,
   reportStepInput,
   setEnvironment,
@@ -37,6 +45,7 @@ const HANDLERS = [
 
 const out = mkdtempSync(join(tmpdir(), 'paramedic-built-bundles-'));
 const dynamo = new LocalDynamo();
+const s3 = new LocalS3();
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void = () => undefined;
 
@@ -56,11 +65,58 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** SNS Publish (AwsQuery, XML answer) and EventBridge PutEvents (JSON 1.1), as the services answer them. */
+/** What the collector printed (a bundle of a healthy host), as GetCommandInvocation returns it. */
+const COLLECTOR_OUTPUT = readFileSync(
+  join(REPO_ROOT, 'test/integration/workflow/fixtures/healthy-host.json'),
+  'utf8',
+);
+
+/**
+ * SSM as the service answers (JSON 1.1): SendCommand is throttled once, then gives c-1, c-2...;
+ * GetCommandInvocation finds c-1 finished and c-2 not registered yet; CancelCommand succeeds.
+ */
+function answerSsm(operation: string, body: string, response: ServerResponse): void {
+  const sends = received.filter((r) => r.api === 'SendCommand').length;
+  const { CommandId, InstanceId } = JSON.parse(body) as Record<string, string>;
+  const answer = (): [number, unknown] => {
+    if (operation === 'SendCommand')
+      return sends === 1
+        ? [400, { __type: 'ThrottlingException', message: 'Rate exceeded' }]
+        : [200, { Command: { CommandId: `c-${sends - 1}`, Status: 'Pending' } }];
+    if (operation === 'GetCommandInvocation' && CommandId === 'c-1')
+      return [
+        200,
+        {
+          CommandId,
+          InstanceId,
+          Status: 'Success',
+          StatusDetails: 'Success',
+          ResponseCode: 0,
+          StandardOutputContent: COLLECTOR_OUTPUT,
+          StandardErrorContent: '',
+        },
+      ];
+    if (operation === 'GetCommandInvocation')
+      return [400, { __type: 'com.amazonaws.ssm#InvocationDoesNotExist', message: 'not yet' }];
+    if (operation === 'CancelCommand') return [200, {}];
+    return [400, { __type: 'ValidationException', message: `unexpected ${operation}` }];
+  };
+  const [status, payload] = answer();
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+  response.end(JSON.stringify(payload));
+}
+
+/** SNS Publish (AwsQuery, XML answer), EventBridge PutEvents and SSM (JSON 1.1), as the services answer them. */
 function startServices(): Promise<void> {
   services = createServer(async (request, response) => {
     const body = await readBody(request);
     const target = request.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('AmazonSSM.')) {
+      const operation = target.slice('AmazonSSM.'.length);
+      received.push({ api: operation, body });
+      answerSsm(operation, body, response);
+      return;
+    }
     if (target === 'AWSEvents.PutEvents') {
       received.push({ api: 'PutEvents', body });
       const entries = (JSON.parse(body) as { Entries: unknown[] }).Entries;
@@ -101,12 +157,15 @@ const SETUP_TIMEOUT_MS = 600_000;
 beforeAll(async () => {
   for (const file of HANDLERS)
     await buildLambda(REPO_ROOT, `lambdas/handlers/${file}`, join(bundleOf(file), '..'));
-  await Promise.all([dynamo.start(), startServices()]);
+  await Promise.all([dynamo.start(), s3.start(), startServices()]);
   tables = await dynamo.tables();
 }, SETUP_TIMEOUT_MS);
-afterEach(() => restore());
+afterEach(() => {
+  restore();
+  received.length = 0;
+});
 afterAll(async () => {
-  await Promise.all([dynamo.stop(), new Promise((r) => services.close(r))]);
+  await Promise.all([dynamo.stop(), s3.stop(), new Promise((r) => services.close(r))]);
   rmSync(out, { recursive: true, force: true });
 });
 
@@ -165,5 +224,60 @@ describe('built Lambda bundles', () => {
     );
     const entry = JSON.parse(received[1]!.body).Entries[0];
     expect(JSON.parse(entry.Detail).status).toBe('remediated');
+  });
+
+  it('CollectSend and Collect speak SSM; modelled and unmodelled errors and a retried Task behave as before', async () => {
+    restore = setEnvironment(
+      deployedEnvironment(dynamo, tables, {
+        ...s3.environment(),
+        AWS_ENDPOINT_URL_SSM: servicesUrl,
+      }),
+    );
+    const send = await importBundle('collect-send.ts');
+    const collect = await importBundle('collect.ts');
+    const first = event('collect-one-docker-host');
+    const second = JSON.parse(JSON.stringify(first).replaceAll('alarm-0001', 'alarm-0002'));
+    const sendFor = (input: unknown) =>
+      send({ ...(input as object), taskToken: 'token-1' }, lambdaContext('paramedic-CollectSend'));
+
+    // SendCommand is throttled once (an error its operation does not model): the SDK retries it.
+    const sent = await sendFor(first);
+    // The same token again: Powertools finds its record through ConditionalCheckFailedException.
+    const again = await sendFor(first);
+    const collected = await collect(first, lambdaContext('paramedic-Collect'));
+    // The second execution's command is not registered yet (InvocationDoesNotExist, modelled).
+    await sendFor(second);
+    const unfinished = await collect(second, lambdaContext('paramedic-Collect'));
+
+    expect(sent).toEqual({ waiting: true, commands: 1 });
+    expect(again).toEqual(sent);
+    expect(received.map((r) => r.api)).toEqual([
+      'SendCommand',
+      'SendCommand',
+      'GetCommandInvocation',
+      'SendCommand',
+      'GetCommandInvocation',
+      'CancelCommand',
+    ]);
+    expect(JSON.parse(received[1]!.body)).toMatchObject({
+      DocumentName: 'Paramedic-CollectDockerHost',
+      InstanceIds: ['i-0a1b2c3d4e5f60718'],
+    });
+    expect(collected).toMatchObject({
+      collected: 1,
+      failed: 0,
+      evidence: [{ target: 'i-0a1b2c3d4e5f60718', status: 'Success', commandId: 'c-1' }],
+    });
+    expect(s3.puts).toContain('executions/alarm-0001/triage/i-0a1b2c3d4e5f60718.json');
+    expect(unfinished).toMatchObject({
+      collected: 0,
+      evidence: [
+        {
+          status: 'TimedOut',
+          commandId: 'c-2',
+          error: expect.stringContaining('CancelCommand sent'),
+        },
+      ],
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { commandWaitSeconds } from '../../collection/command-wait.js';
 import { TRIAGE_PHASE } from '../collection-phases.js';
-import { collectorRequests } from '../evidence-collection.js';
+import { collectorRequests } from '../collector-requests.js';
 import { requireState, type TaskInput } from '../task-input.js';
 import { sendAndRegister, type WaitedCommandPorts } from '../waited-commands.js';
 import type { Clock, WorkflowPorts } from '../ports.js';

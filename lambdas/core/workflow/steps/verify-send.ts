@@ -5,7 +5,7 @@
  */
 import { commandWaitSeconds } from '../../collection/command-wait.js';
 import { VERIFY_PHASE, verifyCollection } from '../collection-phases.js';
-import { collectorRequests } from '../evidence-collection.js';
+import { collectorRequests } from '../collector-requests.js';
 import { renewLocks } from '../lock-lease.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
