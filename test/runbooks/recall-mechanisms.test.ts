@@ -148,3 +148,279 @@ describe('recall mechanisms: each wording family is read, and only as that mecha
     expect(matched('kube-apiserver-cp-1')).toContain('control-plane-unavailable');
   });
 });
+
+// Wordings taken from the upstream source that prints them (test/runbooks/cases/upstream): each rule
+// that reads one, with the same program's other-cause or healthy output beside it.
+describe('upstream wordings: each is read as its mechanism, and its near misses are not', () => {
+  const crashing =
+    '    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1';
+  const matchedIds = (sections: Record<string, string>) =>
+    classifyEvidence(rulebook, {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: 'eks' },
+      collectedAt: '2026-11-23T00:00:00Z',
+      sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
+    }).matches.map((m) => m.runbookId);
+  const journal = (lines: string[]) =>
+    lines.map((l) => `Nov 22 23:58:00 ip-10-0-1-23 dockerd[2211]: ${l}`).join('\n');
+
+  it('a required setting by its library wording (envconfig, Spring placeholder) is a config error', () => {
+    expect(top({ 'k8s.pod-logs': '2026/11/22 23:58:02 required key DB_DSN missing value' })).toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Caused by: java.lang.IllegalArgumentException: Could not resolve placeholder \'queue.url\' in value "${queue.url}"',
+      }),
+    ).toBe('crashloop-config-error');
+  });
+
+  it("Python's os.environ frame is a missing variable; a KeyError from a dict is not", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Traceback (most recent call last):\n  File "/srv/run.py", line 2, in <module>\n    key = os.environ["API_TOKEN"]\n  File "/usr/local/lib/python3.9/os.py", line 679, in __getitem__\n    raise KeyError(key) from None\nKeyError: \'API_TOKEN\'',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Traceback (most recent call last):\n  File "/srv/handlers.py", line 40, in handle\n    user = cache["u-17"]\nKeyError: \'u-17\'',
+      }),
+    ).toBeNull();
+  });
+
+  it("pydantic's missing field is a rejected setting only when the container exits on it", () => {
+    const logs =
+      'pydantic_core._pydantic_core.ValidationError: 1 validation error for AppConfig\nredis_url\n  Field required [type=missing, input_value={}, input_type=dict]';
+    expect(top({ 'k8s.pod-logs': logs, 'k8s.pods': crashing })).toBe('crashloop-config-error');
+    // A running API validating a request body logs the same words.
+    expect(top({ 'k8s.pod-logs': logs })).toBeNull();
+  });
+
+  it('nginx rejecting its config file (a file position) is a config error; a runtime [emerg] is not', () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'nginx: [emerg] "location" directive is not allowed here in /etc/nginx/nginx.conf:31',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)\nnginx: [emerg] still could not bind()',
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
+
+  it('a database name the server does not know (PostgreSQL, MySQL) is a config error', () => {
+    expect(top({ 'k8s.pod-logs': 'FATAL:  database "orders_prod" does not exist' })).toBe(
+      'crashloop-config-error',
+    );
+    expect(top({ 'k8s.pod-logs': "ERROR 1049 (42000): Unknown database 'orders_prod'" })).toBe(
+      'crashloop-config-error',
+    );
+  });
+
+  it('a fatal "failed to parse" of what a peer answered is not a setting; of a setting it is', () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-22T23:58:02Z" level=fatal msg="failed to parse response from host 10.0.4.2: unexpected EOF"',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-22T23:58:02Z" level=fatal msg="failed to parse listen address: missing port in address"',
+      }),
+    ).toBe('crashloop-config-error');
+  });
+
+  it("busybox's bad address is a failed lookup", () => {
+    expect(top({ 'k8s.pod-logs': "nc: bad address 'cache.shop.svc.cluster.local'" })).toBe(
+      'dns-resolution-failure',
+    );
+  });
+
+  it("a proxy's 407 in Java's tunnel wording is the proxy's, not a registry's credentials", () => {
+    const matched = matchedIds({
+      'k8s.pod-logs':
+        'Caused by: java.io.IOException: Unable to tunnel through proxy. Proxy returns "HTTP/1.1 407 Proxy Authentication Required"',
+    });
+    expect(matched[0]).toBe('egress-proxy-misconfigured');
+    expect(matched).not.toContain('registry-auth-required');
+    // The same tunnel refused for another reason is still the proxy.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'java.io.IOException: Unable to tunnel through proxy. Proxy returns "HTTP/1.1 503 Service Unavailable"',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+  });
+
+  it('a refused request to a Kubernetes API group path is the control plane, a registry path is egress', () => {
+    const apiGroupRefused = {
+      'kubelet.journal':
+        'E1122 23:58:02.123456 3021 reflector.go:147] Failed to watch *v1.CSIDriver: Get "https://10.100.0.1:443/apis/storage.k8s.io/v1/csidrivers?limit=500": dial tcp 10.100.0.1:443: connect: connection refused',
+    };
+    const matched = matchedIds(apiGroupRefused);
+    expect(matched).not.toContain('egress-proxy-misconfigured');
+    expect(top(apiGroupRefused)).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "quay.io/acme/api:1": failed to do request: Head "https://quay.io/v2/acme/api/manifests/1": dial tcp 44.1.2.3:443: connect: connection refused',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+  });
+
+  it("mount's loop setup failure is loop devices exhausted", () => {
+    expect(
+      top(
+        {
+          'docker.cli': 'mount: /srv/img: failed to setup loop device for /var/tmp/rootfs.img.',
+        },
+        'docker',
+      ),
+    ).toBe('docker-loopback-exhausted');
+  });
+
+  it("kubelet's image GC over its high threshold is node disk pressure", () => {
+    expect(
+      top({
+        'kubelet.journal':
+          'I1122 23:58:02.123456 3021 image_gc_manager.go:310] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=88 highThreshold=85 amountToFree=912345678 lowThreshold=80',
+      }),
+    ).toBe('node-disk-pressure');
+  });
+
+  it('ENOSPC in a shared memory segment (/dev/shm) is not the disk', () => {
+    expect(
+      top(
+        {
+          'docker.logs':
+            'ERROR:  could not resize shared memory segment "/PostgreSQL.77" to 8388608 bytes: No space left on device',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.logs': 'ERROR:  could not extend file "base/16384/2619": No space left on device',
+        },
+        'docker',
+      ),
+    ).toBe('disk-full');
+  });
+
+  it('dockerd warning SELinux is unsupported and then starting is healthy; failing on it is not', () => {
+    const warned =
+      'time="2026-11-22T23:58:00Z" level=warning msg="SELinux is not supported with the overlay2 graph driver on this kernel"';
+    expect(
+      top(
+        {
+          'docker.journal': journal([
+            warned,
+            'time="2026-11-22T23:58:01Z" level=info msg="API listen on /run/docker.sock"',
+          ]),
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.journal': journal([
+            'Error starting daemon: SELinux is not supported with the overlay2 graph driver on this kernel. Either boot into a newer kernel or disable selinux in docker (--selinux-enabled=false)',
+          ]),
+        },
+        'docker',
+      ),
+    ).toBe('docker-selinux-overlay2');
+  });
+
+  it("frameworks' own settings failures (Django, Rails, Spring Boot) are config errors", () => {
+    for (const line of [
+      'django.core.exceptions.ImproperlyConfigured: Set the DATABASE_URL environment variable',
+      "Missing `secret_key_base` for 'staging' environment, set this string with `bin/rails credentials:edit` (ArgumentError)",
+      "Failed to configure a DataSource: 'url' attribute is not specified and no embedded datasource could be configured.",
+      "Failed to bind properties under 'server.port' to java.lang.Integer:",
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+  });
+
+  it('a database role the server does not know is a config error', () => {
+    expect(top({ 'k8s.pod-logs': 'FATAL:  role "reporting" does not exist' })).toBe(
+      'crashloop-config-error',
+    );
+  });
+
+  it("Java's native library missing from java.library.path is a missing dependency", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Exception in thread "main" java.lang.UnsatisfiedLinkError: no rocksdbjni in java.library.path',
+      }),
+    ).toBe('crashloop-missing-dependency');
+  });
+
+  it('an API server that cannot answer in the time allotted is the control plane', () => {
+    expect(
+      top({
+        'k8s.cluster':
+          'Error from server (Timeout): the server was unable to return a response in the time allotted, but may still be processing the request (get deployments.apps)',
+      }),
+    ).toBe('control-plane-unavailable');
+  });
+
+  it('musl\'s "Try again" and glibc\'s EAI_NODATA are failed lookups; a generic try-again is not', () => {
+    expect(top({ 'k8s.pod-logs': 'socket.gaierror: [Errno -3] Try again' })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(top({ 'k8s.pod-logs': 'java.net.UnknownHostException: cache: Try again' })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(
+      top({ 'k8s.pod-logs': 'socket.gaierror: [Errno -5] No address associated with hostname' }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({ 'k8s.pod-logs': 'write /data/out: resource temporarily unavailable: try again later' }),
+    ).toBeNull();
+  });
+
+  it('etcd out of space (its NOSPACE alarm) is the control plane', () => {
+    expect(
+      top({ 'k8s.cluster': 'Error from server: etcdserver: mvcc: database space exceeded' }),
+    ).toBe('control-plane-unavailable');
+  });
+
+  it("Envoy's delayed connect error 111 is nothing listening on the upstream port", () => {
+    expect(
+      top(
+        {
+          'docker.logs':
+            'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111',
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
+  });
+
+  it('a volume mounted onto a path of the other type is a config error; a missing source is not this rule', () => {
+    expect(
+      top({
+        'k8s.events':
+          'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/var/lib/kubelet/pods/ab12/volume-subpaths/settings/web/1" to rootfs at "/srv/settings.ini": mount src=/var/lib/kubelet/pods/ab12/volume-subpaths/settings/web/1, dst=/srv/settings.ini, flags=MS_BIND|MS_REC: not a directory: unknown',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.events':
+          'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/data/missing" to rootfs at "/data": stat /data/missing: no such file or directory: unknown',
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
+});

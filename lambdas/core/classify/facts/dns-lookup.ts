@@ -41,7 +41,8 @@ const ANSWERS: readonly [RegExp, string][] = [
   [/no such host|ENOTFOUND|NXDOMAIN|Host not found/i, 'nxdomain'],
   [/misbehaving|SERVFAIL|Server failure/i, 'servfail'],
   [/refused/i, 'refused'],
-  [/timeout|timed out|EAI_AGAIN|Temporary failure/i, 'timeout'],
+  // musl's gai_strerror(EAI_AGAIN) is "Try again".
+  [/timeout|timed out|EAI_AGAIN|Temporary failure|Try again/i, 'timeout'],
 ];
 
 /** Whose name it is: the cluster's, an image registry's, a cloud provider API's, or anyone else's. */

@@ -32,6 +32,11 @@ describe('dns.lookup', () => {
       ['servicecontrol.googleapis.com', 'timeout'],
     ]);
   });
+  it('reads musl\'s EAI_AGAIN ("Try again", Go\'s cgo resolver on Alpine) as the resolver timing out', () => {
+    expect(
+      facts('dial tcp: lookup orders.shop.svc.cluster.local: Try again').map((f) => f.answer),
+    ).toEqual(['timeout']);
+  });
   it('reads nslookup, host and Node NXDOMAIN wordings', () => {
     const text =
       "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
