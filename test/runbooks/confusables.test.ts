@@ -932,6 +932,13 @@ describe('round 15: a node that came back, bare registry refusals, proxies syste
     ).toBeNull();
   });
 
+  it("containerd's denied docker.io/library/<name> is a missing image (official names are public); another namespace stays undecided", () => {
+    const denied = (ref: string) =>
+      `Failed to pull image "x": rpc error: code = Unknown desc = failed to resolve reference "${ref}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+    expect(top({ 'k8s.events': denied('docker.io/library/ckad:blue') })).toBe('image-not-found');
+    expect(top({ 'k8s.events': denied('docker.io/acme/ckad:blue') })).toBeNull();
+  });
+
   it('a daemon proxy assignment systemd ignored (unresolvable % specifier) is egress; an escaped %% is not', () => {
     expect(
       topOnDocker({
