@@ -939,6 +939,19 @@ describe('round 15: a node that came back, bare registry refusals, proxies syste
     expect(top({ 'k8s.events': denied('docker.io/acme/ckad:blue') })).toBeNull();
   });
 
+  it('an ingress routing to a Service the namespace listing does not hold is misrouted; a listed one is not', () => {
+    const rule = (service: string) =>
+      `  - host: search.example.test\n    http:\n      paths:\n      - backend:\n          service:\n            name: ${service}\n            port:\n              number: 8080\n        path: /`;
+    const listing =
+      'NAME      TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)    AGE\nsearch    ClusterIP   10.43.164.243   <none>        8080/TCP   122m';
+    expect(top({ 'k8s.services': `${rule('search-search-search')}\n${listing}` })).toBe(
+      'ingress-backend-misconfigured',
+    );
+    expect(top({ 'k8s.services': `${rule('search')}\n${listing}` })).toBeNull();
+    // No listing shown: the backend name alone proves nothing.
+    expect(top({ 'k8s.services': rule('search-search-search') })).toBeNull();
+  });
+
   it('a daemon proxy assignment systemd ignored (unresolvable % specifier) is egress; an escaped %% is not', () => {
     expect(
       topOnDocker({
