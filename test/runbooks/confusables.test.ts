@@ -952,6 +952,24 @@ describe('round 15: a node that came back, bare registry refusals, proxies syste
     expect(top({ 'k8s.services': rule('search-search-search') })).toBeNull();
   });
 
+  it("a Service name without its namespace (<name>.svc.cluster.local) answered NXDOMAIN is a config error, in MongoDB's wording too", () => {
+    const mongo = (answer: string) =>
+      `connection attempt failed: HostNotFound: Could not find address for db-headless.svc.cluster.local:27017: SocketException: ${answer} :`;
+    expect(top({ 'k8s.pod-logs': mongo('Host not found (authoritative)') })).toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup db-headless.svc.cluster.local on 10.100.0.10:53: no such host',
+      }),
+    ).toBe('crashloop-config-error');
+    // The resolver failing (a temporary failure) is not a wrong name.
+    expect(top({ 'k8s.pod-logs': mongo('Temporary failure in name resolution') })).not.toBe(
+      'crashloop-config-error',
+    );
+  });
+
   it('a daemon proxy assignment systemd ignored (unresolvable % specifier) is egress; an escaped %% is not', () => {
     expect(
       topOnDocker({
