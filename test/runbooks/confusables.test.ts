@@ -886,6 +886,13 @@ describe('round 15: a node that came back, bare registry refusals, proxies syste
       top({ 'k8s.events': events(['Normal   Starting      20m    kube-proxy', notReady]) }),
     ).toBe('node-not-ready');
     expect(top({ 'k8s.events': events([shutdown, notReady]) })).toBe('node-not-ready');
+    // A cluster-wide listing: another node becoming Ready later says nothing about this one.
+    expect(
+      top({
+        'k8s.events':
+          'LAST SEEN   TYPE     REASON         OBJECT     MESSAGE\n9m          Normal   NodeNotReady   node/n3    Node n3 status is now: NodeNotReady\n2m          Normal   NodeReady      node/n4    Node n4 status is now: NodeReady',
+      }),
+    ).toBe('node-not-ready');
   });
 
   it("a registry's bare UNAUTHORIZED after a /v2/ request is missing credentials; a missing tag is not", () => {
