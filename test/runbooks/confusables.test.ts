@@ -856,3 +856,173 @@ describe('confusable classes are told apart', () => {
     ).toBeNull();
   });
 });
+
+// Round 15's mechanisms: each rule with the near miss that must not borrow it.
+describe('round 15: a node that came back, bare registry refusals, proxies systemd dropped', () => {
+  const events = (rows: string[]) =>
+    `Type     Reason        Age    From             Message\n----     ------        ----   ----             -------\n${rows.join('\n')}`;
+
+  it('a NodeNotReady the node started again after is a reboot, not a NotReady node', () => {
+    const notReady =
+      'Normal   NodeNotReady  9m7s   kubelet          Node n3 status is now: NodeNotReady';
+    const shutdown =
+      'Normal   Shutdown      9m7s   kubelet          Shutdown manager detected shutdown event';
+    // kube-proxy (or the kubelet) starting later than the NotReady: the node runs again.
+    expect(
+      top({
+        'k8s.events': events(['Normal   Starting      6m9s   kube-proxy', shutdown, notReady]),
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.events': events([
+          notReady,
+          'Normal   NodeReady     5m     kubelet          Node n3 status is now: NodeReady',
+        ]),
+      }),
+    ).toBeNull();
+    // Near misses: the start came before the NotReady, or nothing started again.
+    expect(
+      top({ 'k8s.events': events(['Normal   Starting      20m    kube-proxy', notReady]) }),
+    ).toBe('node-not-ready');
+    expect(top({ 'k8s.events': events([shutdown, notReady]) })).toBe('node-not-ready');
+    // A cluster-wide listing: another node becoming Ready later says nothing about this one.
+    expect(
+      top({
+        'k8s.events':
+          'LAST SEEN   TYPE     REASON         OBJECT     MESSAGE\n9m          Normal   NodeNotReady   node/n3    Node n3 status is now: NodeNotReady\n2m          Normal   NodeReady      node/n4    Node n4 status is now: NodeReady',
+      }),
+    ).toBe('node-not-ready');
+  });
+
+  it("a registry's bare UNAUTHORIZED after a /v2/ request is missing credentials; a missing tag is not", () => {
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Head "https://ghcr.io/v2/acme/tool/manifests/latest": unauthorized',
+      }),
+    ).toBe('registry-auth-required');
+    expect(
+      top({
+        'k8s.pods':
+          'Failed to pull image "ghcr.io/acme/fwd:latest" Error response from daemon: Get https://ghcr.io/v2/acme/fwd/manifests/latest: unauthorized',
+      }),
+    ).toBe('registry-auth-required');
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Head "https://ghcr.io/v2/acme/tool/manifests/latest": not found',
+      }),
+    ).not.toBe('registry-auth-required');
+    // A proxy refusing the request is the proxy's business.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Error response from daemon: Get "https://reg.test/v2/": proxyconnect tcp: proxy said: unauthorized',
+      }),
+    ).not.toBe('registry-auth-required');
+  });
+
+  it("GHCR's permission_denied: read_package decides pull access denied for registry auth", () => {
+    expect(
+      topOnDocker({
+        'docker.cli':
+          "Error response from daemon: pull access denied for ghcr.io/acme/dex, repository does not exist or may require 'docker login': denied: permission_denied: read_package",
+      }),
+    ).toBe('registry-auth-required');
+    // Without the permission named, pull access denied alone still cannot decide.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          "Error response from daemon: pull access denied for ghcr.io/acme/dex, repository does not exist or may require 'docker login': denied",
+      }),
+    ).toBeNull();
+  });
+
+  it("containerd's denied docker.io/library/<name> is a missing image (official names are public); another namespace stays undecided", () => {
+    const denied = (ref: string) =>
+      `Failed to pull image "x": rpc error: code = Unknown desc = failed to resolve reference "${ref}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+    expect(top({ 'k8s.events': denied('docker.io/library/ckad:blue') })).toBe('image-not-found');
+    expect(top({ 'k8s.events': denied('docker.io/acme/ckad:blue') })).toBeNull();
+  });
+
+  it('an ingress routing to a Service the namespace listing does not hold is misrouted; a listed one is not', () => {
+    const rule = (service: string) =>
+      `  - host: search.example.test\n    http:\n      paths:\n      - backend:\n          service:\n            name: ${service}\n            port:\n              number: 8080\n        path: /`;
+    const listing =
+      'NAME      TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)    AGE\nsearch    ClusterIP   10.43.164.243   <none>        8080/TCP   122m';
+    expect(top({ 'k8s.services': `${rule('search-search-search')}\n${listing}` })).toBe(
+      'ingress-backend-misconfigured',
+    );
+    expect(top({ 'k8s.services': `${rule('search')}\n${listing}` })).toBeNull();
+    // No listing shown: the backend name alone proves nothing.
+    expect(top({ 'k8s.services': rule('search-search-search') })).toBeNull();
+  });
+
+  it("a Service name without its namespace (<name>.svc.cluster.local) answered NXDOMAIN is a config error, in MongoDB's wording too", () => {
+    const mongo = (answer: string) =>
+      `connection attempt failed: HostNotFound: Could not find address for db-headless.svc.cluster.local:27017: SocketException: ${answer} :`;
+    expect(top({ 'k8s.pod-logs': mongo('Host not found (authoritative)') })).toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup db-headless.svc.cluster.local on 10.100.0.10:53: no such host',
+      }),
+    ).toBe('crashloop-config-error');
+    // The resolver failing (a temporary failure) is not a wrong name.
+    expect(top({ 'k8s.pod-logs': mongo('Temporary failure in name resolution') })).not.toBe(
+      'crashloop-config-error',
+    );
+  });
+
+  it('a daemon proxy assignment systemd ignored (unresolvable % specifier) is egress; an escaped %% is not', () => {
+    expect(
+      topOnDocker({
+        'docker.journal':
+          'systemd[1]: /etc/systemd/system/docker.service.d/http-proxy.conf:3: Failed to resolve specifiers, ignoring: https_proxy=http://user:abc%G4g@proxy.test:8080/',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      topOnDocker({
+        'docker.journal':
+          'systemd[1]: /etc/systemd/system/app.service:7: Failed to resolve specifiers, ignoring: ExecStart=/usr/bin/app %G',
+      }),
+    ).toBeNull();
+    expect(
+      topOnDocker({
+        'net.proxy':
+          "[Service]\nEnvironment='HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/'\n# systemctl show --property=Environment docker\nEnvironment=",
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      topOnDocker({
+        'net.proxy':
+          "[Service]\nEnvironment='HTTPS_PROXY=http://sa:p%%5Fword@proxy.test:3128/'\n# systemctl show --property=Environment docker\nEnvironment=HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/",
+      }),
+    ).toBeNull();
+    // The unescaped value alone, with the daemon's environment not shown, decides nothing.
+    expect(
+      topOnDocker({
+        'net.proxy': "[Service]\nEnvironment='HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/'",
+      }),
+    ).toBeNull();
+  });
+
+  it("an operator's status naming a namespaced Service that does not exist is a config error", () => {
+    expect(
+      top({
+        'k8s.pods':
+          'Message: Failed to prepare connection: Get http://ops-svc.data.svc.cluster.local:8080/api: dial tcp: lookup ops-svc.data.svc.cluster.local: no such host',
+      }),
+    ).toBe('crashloop-config-error');
+    // The same lookup timing out is DNS failing, not a wrong name.
+    expect(
+      top({
+        'k8s.pods':
+          'Message: Failed to prepare connection: Get http://ops-svc.data.svc.cluster.local:8080/api: dial tcp: lookup ops-svc.data.svc.cluster.local on 10.100.0.10:53: read udp 10.0.1.5:40000->10.100.0.10:53: i/o timeout',
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
+});

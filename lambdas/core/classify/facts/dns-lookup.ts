@@ -34,6 +34,8 @@ const FORMS: readonly LookupForm[] = [
   regexForm(/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1),
   regexForm(/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2),
   regexForm(/Host ([^\s:]+?)\.? not found: \d\((\w+)\)/, 1, 2),
+  // MongoDB's drivers and shell: `Could not find address for <host>:<port>: SocketException: Host not found (authoritative)`.
+  regexForm(/Could not find address for ([^\s:"]+?)\.?(?::\d+)?: (.*)$/, 1, 2),
   unresolvedForm,
 ];
 
@@ -88,9 +90,18 @@ function pushLookup(
 /** Failed name lookups (Go, Node, nslookup, host, nginx): the host, whose name it is, and how the resolver answered. */
 export const dnsLookup: FactExtractor = {
   kind: 'dns.lookup',
-  markers: ['lookup ', 'getaddrinfo', "can't find", 'not found: ', 'could not be resolved'],
+  markers: [
+    'lookup ',
+    'getaddrinfo',
+    "can't find",
+    'not found: ',
+    'could not be resolved',
+    'find address for',
+  ],
   mayContain: (text) =>
-    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved/.test(text),
+    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved|find address for/.test(
+      text,
+    ),
   extract(section, text) {
     const facts: Fact[] = [];
     // A terminal or YAML wraps long messages: a lookup whose answer is on the next line is read

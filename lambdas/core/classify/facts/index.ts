@@ -5,6 +5,7 @@ import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { groupShare } from './group-share.js';
 import type { FactJoin } from './joins/fact-join.js';
+import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
 import { proxyDial } from './joins/proxy-dial.js';
 import { serviceSelection } from './joins/service-selection.js';
@@ -44,6 +45,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'port.published': portPublished,
   'service.selection': serviceSelection,
   'proxy.dial': proxyDial,
+  'ingress.backend': ingressBackend,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

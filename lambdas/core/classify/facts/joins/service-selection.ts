@@ -24,20 +24,28 @@ const sameNamespace = (a: K8sObject, b: K8sObject) =>
 /** A pod the evidence shows as live (not Succeeded, Failed or Completed). */
 const live = (p: K8sObject) => !/^(Succeeded|Failed|Completed|Error|Evicted)$/i.test(p.phase ?? '');
 
-/** Names an ingress routes to: `kubectl describe ingress` backends and manifests' `service: name:` / `serviceName:`. */
-function ingressBackends(sections: readonly { name: string; output: string }[]): Set<string> {
-  const names = new Set<string>();
-  for (const { output } of sections) {
+/**
+ * Names an ingress routes to, each with the first line naming it: `kubectl describe ingress`
+ * backends and manifests' `service: name:` / `serviceName:`.
+ */
+export function ingressBackends(
+  sections: readonly { name: string; output: string }[],
+): Map<string, FactLine> {
+  const names = new Map<string, FactLine>();
+  const add = (name: string, section: string, line: number, text: string) => {
+    if (!names.has(name)) names.set(name, { section, line, text: clip(text.trim()) });
+  };
+  for (const { name: section, output } of sections) {
     if (!/Backends|serviceName|backend:/.test(output)) continue;
     let inBackend = false;
-    forEachLine(output, (raw) => {
+    forEachLine(output, (raw, lineNo) => {
       const line = raw.length > 1024 ? '' : raw;
       const d = DESCRIBED_BACKEND.exec(line);
-      if (d) names.add(d[1]!);
+      if (d) add(d[1]!, section, lineNo, line);
       if (/^\s*(?:-\s+)?(?:backend|defaultBackend|service):\s*$/.test(line)) inBackend = true;
       else if (/^\s*(?:-\s+)?(?:path|host|http|paths|rules):/.test(line)) inBackend = false;
       const y = YAML_BACKEND.exec(line);
-      if (y && (inBackend || line.includes('serviceName'))) names.add(y[1]!);
+      if (y && (inBackend || line.includes('serviceName'))) add(y[1]!, section, lineNo, line);
       if (names.size > 256) return false;
     });
   }

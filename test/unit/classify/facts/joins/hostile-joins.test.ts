@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interleavedBest } from '../../../../../bench/adversarial.js';
 import type { FactJoin } from '../../../../../lambdas/core/classify/facts/joins/fact-join.js';
+import { ingressBackend } from '../../../../../lambdas/core/classify/facts/joins/ingress-backend.js';
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
 import { serviceSelection } from '../../../../../lambdas/core/classify/facts/joins/service-selection.js';
@@ -38,6 +39,14 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
     (kib) => ({
       'k8s.services': `Name: s\nNamespace: n\nLabels: app=s\n  ${lines('a=', kib / 4)} x\nSelector: app=t\nPort: http 80/TCP\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${lines('v ', kib / 4)}x`,
       'k8s.pod-logs': lines('[n-s-80][n-s-http] ', kib),
+    }),
+  ],
+  [
+    'ingress.backend: listing headers, rows of one long name and backend values',
+    ingressBackend,
+    (kib) => ({
+      'k8s.services': `NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S)\n${lines('a ClusterIP ', kib / 2)}\n${lines('NAME ', kib / 4)}`,
+      'k8s.ingress': `backend:\n  service:\n${lines('    name: x', kib / 4)}`,
     }),
   ],
 ];
