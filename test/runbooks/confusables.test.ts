@@ -1026,3 +1026,95 @@ describe('round 15: a node that came back, bare registry refusals, proxies syste
     ).not.toBe('crashloop-config-error');
   });
 });
+
+describe('round 16: an unpack that is not a missing image, a reference refused, a prior driver failing, a placeholder unresolved', () => {
+  const pull = (tail: string) =>
+    `Failed to pull image "registry.example.test/team/api:2.1": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.test/team/api:2.1": ${tail}`;
+
+  it("containerd's NotFound while unpacking a fetched layer from its own content store is no missing image; an unresolved reference or a blob the registry lacks is", () => {
+    // The reference resolved and the layer was fetched: the image exists.
+    expect(
+      top({
+        'k8s.events': pull(
+          'failed to unpack image on snapshotter overlayfs: failed to extract layer sha256:1111: failed to get reader from content store: content digest sha256:2222: not found',
+        ),
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.events': pull(
+          'failed to resolve reference "registry.example.test/team/api:2.1": registry.example.test/team/api:2.1: not found',
+        ),
+      }),
+    ).toBe('image-not-found');
+    expect(
+      top({
+        'k8s.events': pull(
+          'failed to copy: httpReadSeeker: failed open: content at https://registry.example.test/v2/team/api/manifests/sha256:3333 not found: not found',
+        ),
+      }),
+    ).toBe('image-not-found');
+  });
+
+  it("containerd's resolver answered 401/403 for a reference (wrapped, URL elided) is a credential refusal; an app's own 401 is not", () => {
+    const refused = (status: string) =>
+      `Failed to pull image "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:latest":\nrpc error: code = Unknown\ndesc = failed to pull and unpack image:\nfailed to resolve reference "...":\nunexpected status code ${status}`;
+    expect(top({ 'k8s.pods': refused('401 Unauthorized') })).toBe('registry-auth-required');
+    expect(top({ 'k8s.pods': refused('403 Forbidden') })).toBe('registry-auth-required');
+    expect(top({ 'k8s.pods': refused('404 Not Found') })).not.toBe('registry-auth-required');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'failed to resolve reference to user 42: upstream answered 401 Unauthorized',
+      }),
+    ).toBeNull();
+  });
+
+  it('dockerd failing on its prior storage driver did not start; using the prior driver, or a start that followed, is up', () => {
+    const failed =
+      'level=error msg="[graphdriver] prior storage driver \\"devicemapper\\" failed: devmapper: Base device /dev/mapper/docker-253:0-1-base does not exist."';
+    expect(topOnDocker({ 'docker.journal': failed })).toBe('docker-daemon-down');
+    expect(
+      topOnDocker({
+        'docker.journal': 'level=info msg="[graphdriver] using prior storage driver: overlay2"',
+      }),
+    ).toBeNull();
+    expect(
+      topOnDocker({
+        'docker.journal': `${failed}\nlevel=info msg="API listen on /var/run/docker.sock"`,
+      }),
+    ).toBeNull();
+  });
+
+  it('a property placeholder the program cannot replace, with the container crash-looping, is configuration; the same line from a running pod is not', () => {
+    // `${name}` as the program prints it, built here so no plain string holds a template's curly.
+    const placeholder = (name: string) => `\${${name}}`;
+    const pods = (status: string, restarts: number) =>
+      `NAME READY STATUS RESTARTS AGE\napi-0 0/1 ${status} ${restarts} (1m ago) 1h`;
+    expect(
+      top({
+        'k8s.pod-logs': `${placeholder('db.url')} can't be replaced`,
+        'k8s.pods': pods('CrashLoopBackOff', 12),
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs': `Error: ${placeholder('FEATURE_FLAGS')} could not be resolved`,
+        'k8s.pods': pods('CrashLoopBackOff', 4),
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs': `${placeholder('db.url')} can't be replaced`,
+        'k8s.pods': 'NAME READY STATUS RESTARTS AGE\napi-0 1/1 Running 0 1h',
+      }),
+    ).toBeNull();
+    // A placeholder with no unresolved-placeholder wording is no setting.
+    expect(
+      top({
+        'k8s.pod-logs': `rendering template ${placeholder('user.name')} for request 17`,
+        'k8s.pods': pods('CrashLoopBackOff', 12),
+      }),
+    ).not.toBe('crashloop-config-error');
+  });
+});
