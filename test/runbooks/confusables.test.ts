@@ -1118,3 +1118,48 @@ describe('round 16: an unpack that is not a missing image, a reference refused, 
     ).not.toBe('crashloop-config-error');
   });
 });
+
+describe('round 17: busybox nslookup artefacts on a working cluster DNS', () => {
+  it("busybox 1.28's \"can't resolve '(null)'\" for its server is no failed lookup; the same line with the name unresolved is", () => {
+    const nullServer = "nslookup: can't resolve '(null)': Name does not resolve";
+    expect(
+      top({
+        'net.dns': `${nullServer}\n\nName:      api.shop.svc.cluster.local\nAddress 1: 10.0.0.7 api.shop.svc.cluster.local`,
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'net.dns': `${nullServer}\n\nnslookup: can't resolve 'example.test': Name does not resolve`,
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(top({ 'net.dns': "nslookup: can't resolve 'api.shop': Try again" })).toBe(
+      'dns-resolution-failure',
+    );
+  });
+
+  it("busybox 1.29+'s NXDOMAIN for a bare cluster name (no search list) is no outage; for a full name, or with a timeout, it is", () => {
+    const busybox = (name: string) =>
+      `Server:\t\t10.0.0.10\nAddress:\t10.0.0.10:53\n\n** server can't find ${name}: NXDOMAIN\n\n*** Can't find ${name}: No answer`;
+    expect(top({ 'net.dns': busybox('kubernetes.default') })).toBeNull();
+    expect(top({ 'net.dns': busybox('api') })).toBeNull();
+    // A fully qualified name is asked as written by every nslookup: NXDOMAIN there is the answer.
+    expect(top({ 'net.dns': busybox('kubernetes.default.svc.cluster.local') })).toBe(
+      'dns-resolution-failure',
+    );
+    // bind's nslookup (no "*** Can't find" line) applies the search list.
+    expect(
+      top({
+        'net.dns': "Server:\t\t10.0.0.10\n\n** server can't find kubernetes.default: NXDOMAIN",
+      }),
+    ).toBe('dns-resolution-failure');
+    // Another lookup timing out is the resolver failing.
+    expect(
+      top({
+        'net.dns': `${busybox('kubernetes.default')}\n;; connection timed out; no servers could be reached`,
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({ 'net.dns': busybox('kubernetes.default').replace(': NXDOMAIN', ': SERVFAIL') }),
+    ).toBe('dns-resolution-failure');
+  });
+});
