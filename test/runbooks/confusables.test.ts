@@ -1162,4 +1162,30 @@ describe('round 17: busybox nslookup artefacts on a working cluster DNS', () => 
       top({ 'net.dns': busybox('kubernetes.default').replace(': NXDOMAIN', ': SERVFAIL') }),
     ).toBe('dns-resolution-failure');
   });
+  it('CoreDNS with no nameserver to forward to does not start; a forward upstream merely slow is no such setup error', () => {
+    expect(top({ 'k8s.pod-logs': 'plugin/forward: no nameservers found' })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(
+      top({
+        'k8s.pod-logs': '[INFO] plugin/forward: using 2 nameservers found in /etc/resolv.conf',
+      }),
+    ).toBeNull();
+  });
+
+  it('etcd logging at its critical level exits, so the control plane is down; its errors and warnings are not', () => {
+    const critical =
+      "2026-11-22 23:58:51.520022 C | etcdserver: recovering backend from snapshot error: database snapshot file path error: snap: snapshot file doesn't exist";
+    expect(top({ 'k8s.pod-logs': critical })).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"level":"fatal","ts":"2026-11-22T23:58:00Z","caller":"etcdmain/etcd.go:204","msg":"discovery failed"}',
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(top({ 'k8s.pod-logs': critical.replace(' C | ', ' W | ') })).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': '2026-11-22 23:58:51.520022 C | myapp: config file missing' }),
+    ).toBeNull();
+  });
 });
