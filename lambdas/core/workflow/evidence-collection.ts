@@ -19,8 +19,6 @@ import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js
 import { executionName } from './task-input.js';
 import { collectorRequests } from './collector-requests.js';
 
-export { type CollectorRequest, collectorRequests } from './collector-requests.js';
-
 /** Ports of {@link collectFromTargets}. */
 export interface CollectionPorts {
   readonly commands: CommandRunner;
