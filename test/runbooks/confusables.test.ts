@@ -1189,3 +1189,30 @@ describe('round 17: busybox nslookup artefacts on a working cluster DNS', () => 
     ).toBeNull();
   });
 });
+
+// Mechanisms the held-out round 20 missed, each with the near misses that must keep their answer.
+describe('round 20: etcd quota, a daemon the linker stops, DNS cut off from the API, a node-wide proxy', () => {
+  it("etcd's NOSPACE error is the control plane refusing writes whatever prefix relays it; a full disk and etcd's harmless errors are not", () => {
+    for (const line of [
+      'Error from server: etcdserver: mvcc: database space exceeded',
+      'failed to update node lease, error: etcdserver: mvcc: database space exceeded',
+      'rpc error: code = ResourceExhausted desc = etcdserver: mvcc: database space exceeded',
+      'error, code 500, msg: etcdserver: mcc: database space exceeded',
+      'W | etcdserver: failed to apply request "header:<ID:1 > lease_grant:<ttl:20-second id:6ce6 >" with response "" took (2.78µs) to execute, err is etcdserver: no space',
+    ])
+      expect(top({ 'k8s.cluster': line }), line).toBe('control-plane-unavailable');
+    // etcd on a full disk is disk-full's; a watch outliving compaction is routine.
+    expect(
+      top({
+        'k8s.cluster':
+          'etcdserver: failed to write snapshot: write /var/lib/etcd/member/snap/db: no space left on device',
+      }),
+    ).toBe('disk-full');
+    expect(
+      top({ 'k8s.cluster': 'etcdserver: mvcc: required revision has been compacted' }),
+    ).toBeNull();
+    expect(top({ 'k8s.cluster': 'pq: could not extend file: No space left on device' })).not.toBe(
+      'control-plane-unavailable',
+    );
+  });
+});
