@@ -1216,3 +1216,49 @@ describe('round 20: etcd quota, a daemon the linker stops, DNS cut off from the 
     );
   });
 });
+
+describe('round 20: the dynamic linker stopping the daemon', () => {
+  const relocation =
+    '/usr/bin/docker: relocation error: /usr/bin/docker: symbol dm_task_get_info_with_deferred_remove, version Base not defined in file libdevmapper.so.1.02 with link time reference';
+  it("the daemon's own log shows ld.so stopping dockerd, docker -d or containerd: the daemon is down", () => {
+    for (const line of [
+      `time="2026-11-22T23:50:19Z" level="info" msg="Listening for HTTP on unix (/var/run/docker.sock)"\n${relocation}`,
+      'Nov 22 23:50:19 host dockerd[812]: /usr/bin/dockerd: error while loading shared libraries: libsystemd.so.0: cannot open shared object file: No such file or directory',
+      'Nov 22 23:50:19 host dockerd[812]: /usr/bin/dockerd: symbol lookup error: /usr/bin/dockerd: undefined symbol: seccomp_notify_fd',
+      'Error relocating /usr/bin/containerd: seccomp_api_get: symbol not found',
+    ])
+      expect(topOnDocker({ 'docker.journal': line }), line).toBe('docker-daemon-down');
+    expect(
+      topOnDocker({
+        'host.services':
+          '● docker.service - Docker Application Container Engine\n   Active: activating (auto-restart)\nNov 22 23:50:19 host dockerd[812]: dockerd: error while loading shared libraries: libdevmapper.so.1.02: cannot open shared object file: No such file or directory',
+      }),
+    ).toBe('docker-daemon-down');
+  });
+  it('a daemon that then started is up; a broken client and an application container missing a library are not the daemon', () => {
+    expect(
+      topOnDocker({
+        'docker.journal': `${relocation}\ntime="2026-11-22T23:51:02Z" level=info msg="API listen on /var/run/docker.sock"`,
+      }),
+    ).toBeNull();
+    // The docker client mounted into a CI container without its libraries: the daemon is untouched.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'docker: error while loading shared libraries: libltdl.so.7: cannot open shared object file: No such file or directory',
+      }),
+    ).toBe('crashloop-missing-dependency');
+    for (const line of [
+      '/app/server: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory',
+      'docker: error while loading shared libraries: libltdl.so.7: cannot open shared object file: No such file or directory',
+    ])
+      expect(topOnDocker({ 'docker.logs': line }), line).toBe('crashloop-missing-dependency');
+    // runc or docker-proxy failing to load breaks containers, not the daemon.
+    expect(
+      topOnDocker({
+        'docker.journal':
+          'runc: error while loading shared libraries: libseccomp.so.2: cannot open shared object file: No such file or directory',
+      }),
+    ).not.toBe('docker-daemon-down');
+  });
+});
