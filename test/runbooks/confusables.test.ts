@@ -1262,3 +1262,37 @@ describe('round 20: the dynamic linker stopping the daemon', () => {
     ).not.toBe('docker-daemon-down');
   });
 });
+
+describe('round 20: the cluster DNS server cut off from the API Service', () => {
+  const kubeDns = (error: string) =>
+    `k8s.io/dns/pkg/dns/dns.go:147: Failed to list *v1.Endpoints: Get https://10.152.183.1:443/api/v1/endpoints?resourceVersion=0: dial tcp 10.152.183.1:443: ${error}`;
+  it("kube-dns's or CoreDNS's own reflector with no route to the API Service (or timing out) is cluster DNS failing", () => {
+    expect(top({ 'k8s.pod-logs': kubeDns('getsockopt: no route to host') })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(top({ 'k8s.pod-logs': kubeDns('connect: no route to host') })).toBe(
+      'dns-resolution-failure',
+    );
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:55:00.000000       1 reflector.go:205] github.com/coredns/coredns/plugin/kubernetes/controller.go:315: Failed to list *v1.Service: Get https://10.96.0.1:443/api/v1/services?limit=500&resourceVersion=0: dial tcp 10.96.0.1:443: connect: no route to host',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+  it('the API server refusing behind the VIP is the control plane; another controller cut off is not DNS', () => {
+    expect(top({ 'k8s.pod-logs': kubeDns('getsockopt: connection refused') })).toBe(
+      'control-plane-unavailable',
+    );
+    expect(top({ 'k8s.pod-logs': kubeDns('connect: connection refused') })).toBe(
+      'control-plane-unavailable',
+    );
+    // ingress-nginx's reflector (the same client-go line, its own source) with no route to the VIP.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:55:00.000000       7 reflector.go:205] k8s.io/ingress-nginx/internal/ingress/controller/store/store.go:178: Failed to list *v1.Endpoints: Get https://10.96.0.1:443/api/v1/endpoints?resourceVersion=0: dial tcp 10.96.0.1:443: getsockopt: no route to host',
+      }),
+    ).not.toBe('dns-resolution-failure');
+  });
+});
