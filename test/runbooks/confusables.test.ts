@@ -1296,3 +1296,45 @@ describe('round 20: the cluster DNS server cut off from the API Service', () => 
     ).not.toBe('dns-resolution-failure');
   });
 });
+
+describe('round 20: a node-wide proxy that takes cluster traffic', () => {
+  const defaultEnvironment =
+    '$ cat /etc/systemd/system.conf\n[Manager]\nDefaultEnvironment="http_proxy=http://proxy.example.test:3128"';
+  const probeAtProxy =
+    '1499844148.511    998 10.133.0.10 TCP_MISS_ABORTED/000 0 GET http://10.254.73.2:10254/healthz - HIER_DIRECT/10.254.73.2 -';
+  it("systemd's DefaultEnvironment proxy with the proxy failing requests for pod addresses is the proxy setting", () => {
+    const result = classify({ 'net.proxy': defaultEnvironment, 'proxy.access-log': probeAtProxy });
+    expect(result.matches[0]).toMatchObject({ runbookId: 'egress-proxy-misconfigured' });
+    expect(result.matches[0]!.confidence).toBeGreaterThanOrEqual(0.9);
+    // The access log alone: some client's NO_PROXY misses internal hosts, said with less weight.
+    expect(top({ 'proxy.access-log': probeAtProxy })).toBe('egress-proxy-misconfigured');
+  });
+  it("requests the proxy answered, or external ones it failed, prove nothing; a proxy in a shell is not the daemons'", () => {
+    expect(
+      top({
+        'net.proxy': defaultEnvironment,
+        'proxy.access-log': probeAtProxy.replace('TCP_MISS_ABORTED/000 0', 'TCP_MISS/200 2'),
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'net.proxy': defaultEnvironment,
+        'proxy.access-log': probeAtProxy.replace('http://10.254.73.2:10254', 'http://example.test'),
+      }),
+    ).toBeNull();
+    // A proxy in a shell with the daemons' environment (DefaultEnvironment) holding it too: the shell
+    // is not the difference, so a registry lookup failing is not the shell-only proxy.
+    const lookupFailing =
+      'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.2:53: no such host';
+    const shellOnly = 'export HTTPS_PROXY=http://proxy.example.test:3128';
+    expect(topOnDocker({ 'net.proxy': shellOnly, 'docker.cli': lookupFailing })).toBe(
+      'egress-proxy-misconfigured',
+    );
+    expect(
+      topOnDocker({
+        'net.proxy': `${shellOnly}\n${defaultEnvironment.replace('http_proxy', 'HTTPS_PROXY')}`,
+        'docker.cli': lookupFailing,
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
+});
