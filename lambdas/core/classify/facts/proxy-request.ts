@@ -5,8 +5,9 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 // target in absolute form (`"GET http://host/path HTTP/1.1" 503`, `"CONNECT host:443 HTTP/1.1"`),
 // which clients send only to a proxy: a web server's own log shows origin-form targets (`/path`).
 const SQUID = /^\s*\d{9,10}\.\d{3}\s+\d+\s+(\S+)\s+([A-Z_]+)\/(\d{3})\s+\d+\s+([A-Z]+)\s+(\S+)/;
+// Neither token may cross a quote, so every start's scan ends at the next `"`: linear in the line.
 const COMMON =
-  /"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT) ((?:https?:\/\/)?[^\s/"]+)\S* HTTP\/[\d.]+" (\d{3})/;
+  /"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT) ((?:https?:\/\/)?[^\s/"]+)(?:\/[^\s"]*)? HTTP\/[\d.]{1,5}" (\d{3})/;
 
 /**
  * Whose address the request asked the proxy to reach: loopback, link-local, a private network
@@ -55,7 +56,9 @@ export const proxyRequest: FactExtractor = {
     '"options http',
     '"connect ',
   ],
-  mayContain: (text) => /[A-Z_]+\/\d{3}\s|"[A-Z]+ \S+ HTTP\/[\d.]+" \d{3}/.test(text),
+  // Bounded runs, each starting at a literal: linear over the whole section.
+  mayContain: (text) =>
+    /\b(?:TCP|UDP|NONE|TAG_NONE)[A-Z_]{0,40}\/\d{3}\b|HTTP\/[\d.]{1,5}" \d{3}/.test(text),
   extract(section, text) {
     const facts: Fact[] = [];
     forEachLine(text, (line, lineNo) => {

@@ -84,3 +84,22 @@ describe('proxy.request', () => {
     ]);
   });
 });
+
+describe('proxy.request on hostile text', () => {
+  it('stays linear on long runs without spaces or quotes', () => {
+    const runs = [
+      `"GET /${'a'.repeat(16_000)}`,
+      `"GET http://${'a'.repeat(16_000)}`,
+      '"GET /x'.repeat(2_000),
+      'TCP'.repeat(5_000),
+      `1499844148.511 1 ${'a'.repeat(16_000)}`,
+    ].join('\n');
+    const started = process.cpuUsage();
+    for (let i = 0; i < 20; i++) {
+      proxyRequest.mayContain(runs);
+      proxyRequest.extract('s', runs);
+    }
+    const { user, system } = process.cpuUsage(started);
+    expect((user + system) / 1000).toBeLessThan(1000);
+  });
+});
