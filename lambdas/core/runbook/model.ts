@@ -17,6 +17,7 @@ export const PARSED_FACT_KINDS = [
   'loop.devices',
   'dns.lookup',
   'proxy.setting',
+  'proxy.request',
   'netpol.isolation',
   'netpol.verdict',
   'group.share',

@@ -19,6 +19,7 @@ import { nodeTaint } from './node-taint.js';
 import { podContainer } from './pod-container.js';
 import { policyIsolation } from './policy-isolation.js';
 import { policyVerdict } from './policy-verdict.js';
+import { proxyRequest } from './proxy-request.js';
 import { proxySetting } from './proxy-setting.js';
 
 /** Every fact extractor, by the fact kind runbooks name. */
@@ -34,6 +35,7 @@ export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = 
   'loop.devices': loopDevices,
   'dns.lookup': dnsLookup,
   'proxy.setting': proxySetting,
+  'proxy.request': proxyRequest,
   'netpol.isolation': policyIsolation,
   'netpol.verdict': policyVerdict,
   'group.share': groupShare,

@@ -3,10 +3,14 @@ import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 // dockerd and containerd take proxies only from their own environment (a systemd drop-in, the
 // collector's /proc/<pid>/environ dump, `docker info`, daemon.json); an `export` in a shell reaches
 // the CLI, which does not pull. So the command or heading a line sits under decides whose setting it is.
+// systemd's `[Manager] DefaultEnvironment=` (system.conf, system.conf.d) is every unit's environment,
+// the daemons' and the kubelet's included. /etc/environment is read by PAM for login sessions only,
+// like a shell's profile: `environ` must be the word, /proc/<pid>/environ.
 const PROMPT = /^\s*(#|\$|➜|\[?[\w.-]+@\S+[\]:#$]|(sudo|cat|systemctl)\s)/;
 const DAEMON_CONTEXT =
-  /systemctl|\.service|environ|dockerd|containerd|docker info|daemon\.json|\/etc\/(default|sysconfig)\/docker/i;
-const DAEMON_LINE = /^\s*(Environment=|"?(https?|no)-?proxy"?\s*:|(HTTPS?|No) ?Proxy\s*[:=])/i;
+  /systemctl|\.service|environ\b|dockerd|containerd|docker info|daemon\.json|\/etc\/(default|sysconfig)\/docker|\/etc\/systemd\/system\.conf/i;
+const DAEMON_LINE =
+  /^\s*((Default)?Environment=|"?(https?|no)-?proxy"?\s*:|(HTTPS?|No) ?Proxy\s*[:=])/i;
 const CONTAINER_LINE = /^\s*(ENV|ARG)\s|^\s*-\s*name:|--build-arg|\s-e\s+\w*proxy/i;
 // The value may be empty (`HTTPProxy= HTTPSProxy=`): never read the next variable as a value.
 const VARIABLE =

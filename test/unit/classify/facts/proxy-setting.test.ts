@@ -33,6 +33,22 @@ describe('proxy.setting', () => {
       set: true,
     });
   });
+  it("reads systemd's DefaultEnvironment (every unit's) as the daemon's, /etc/environment (login sessions) as the shell's", () => {
+    expect(
+      facts(
+        '$ cat /etc/systemd/system.conf\n[Manager]\nDefaultEnvironment="http_proxy=http://proxy.example.test:3128" "no_proxy=10.0.0.0/8"',
+      ).map((f) => [f.variable, f.scope]),
+    ).toEqual([
+      ['http_proxy', 'daemon'],
+      ['no_proxy', 'daemon'],
+    ]);
+    expect(
+      facts('DefaultEnvironment="https_proxy=http://proxy.example.test:3128"')[0],
+    ).toMatchObject({ scope: 'daemon', set: true });
+    expect(
+      facts('$ cat /etc/environment\nhttp_proxy=http://proxy.example.test:3128')[0],
+    ).toMatchObject({ scope: 'shell', set: true });
+  });
   it('skips a commented-out setting', () => {
     expect(facts('#Environment="HTTPS_PROXY=http://xxx:8080/"')).toEqual([]);
   });
