@@ -15,11 +15,11 @@ import { platformPrior } from './platform-prior.js';
 import {
   LINE_CAP,
   LimitsRecorder,
-  WRAP_JOIN_MAX,
   type ClassificationLimits,
   type SectionBudget,
 } from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
+import { wrappedJoins } from './wrapped-joins.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -84,43 +84,19 @@ function matchesLine(
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
 
-/** The line of `text` that starts at `start`, trimmed, or '' when `start` is outside the text. */
-function trimmedLineFrom(text: string, start: number): string {
-  if (start < 0 || start > text.length) return '';
-  const end = text.indexOf('\n', start);
-  return text.slice(start, Math.min(end < 0 ? text.length : end, start + LINE_CAP)).trim();
-}
-
 /**
- * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
- * candidate line fails, try it joined to the line before and after (with and without a space).
+ * Whether a hard-wrapped candidate line matches joined to its continuation lines (wrapped-joins.ts).
+ * Each join is charged to the section's budget; `joins` is read only while budget is left.
  */
 function matchesWrapped(
   pattern: CompiledPattern,
-  output: string,
-  lineStart: number,
-  line: string,
+  joins: () => readonly string[],
   budget: SectionBudget,
   lineNo: number,
 ): boolean {
-  // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
-  if (line.length > WRAP_JOIN_MAX) return false;
-  const lineEnd = output.indexOf('\n', lineStart);
-  const wrappable = (s: string) => (s.length > WRAP_JOIN_MAX ? '' : s);
-  const next = lineEnd < 0 ? '' : wrappable(trimmedLineFrom(output, lineEnd + 1));
-  const prev =
-    lineStart === 0
-      ? ''
-      : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
-  const here = line.trim();
-  const joins = [
-    next && `${here} ${next}`,
-    next && `${here}${next}`,
-    prev && `${prev} ${here}`,
-    prev && `${prev}${here}`,
-  ];
-  return joins.some(
-    (joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false),
+  return (
+    budget.exhaustedAt === 0 &&
+    joins().some((joined) => matchesLine(pattern, joined, budget, lineNo, false))
   );
 }
 
@@ -144,6 +120,8 @@ function scanSections(
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
+    // The joins of a wrapped candidate line, read once per line and only when a direct test fails.
+    let cachedJoins: readonly string[] | null = null;
     rulebook.scanner.scan(
       output,
       (hit) => {
@@ -162,13 +140,19 @@ function scanSections(
           if (cachedLine !== hit.line) {
             cachedLine = hit.line;
             cachedText = lineAt(output, hit.lineStart);
+            cachedJoins = null;
             if (cachedText.length === LINE_CAP)
               limits.noteIfLong(section, hit.line, output, hit.lineStart);
           }
           const pattern = rulebook.patterns[p]!;
           if (
             (matchesLine(pattern, cachedText, budget, hit.line) ||
-              matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) &&
+              matchesWrapped(
+                pattern,
+                () => (cachedJoins ??= wrappedJoins(output, hit.lineStart, cachedText)),
+                budget,
+                hit.line,
+              )) &&
             window.counts(section, cachedText, hit.line)
           ) {
             hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });

@@ -180,7 +180,11 @@ function branchLiterals(branch: string): string[] | null {
   // Candidates: the longest plain run, or the literal set of any one required group. Each alone
   // is necessary; take the most selective (longest shortest literal, then fewest literals).
   const candidates: string[][] = requiredGroups.slice();
-  const longest = runs.reduce((best, r) => (r.length > best.length ? r : best), '');
+  // Spaces at a run's ends are where a hard-wrapped message is cut (`failed to resolve reference`
+  // ends one line, the reference starts the next): drop them so the cut line stays a candidate.
+  const longest = runs
+    .map((r) => r.replace(/^ +| +$/g, ''))
+    .reduce((best, r) => (r.length > best.length ? r : best), '');
   if (longest.length >= MIN_LITERAL) candidates.push([longest]);
   const usable = candidates.filter((c) => c.length > 0 && c.every((l) => l.length >= MIN_LITERAL));
   if (usable.length === 0) return null;
