@@ -20,7 +20,9 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals('failed to resolve reference .*not found')).toEqual([
       'failed to resolve reference',
     ]);
-    expect(requiredLiterals('Tag \\S+ not found in repository')).toEqual(['not found in repository']);
+    expect(requiredLiterals('Tag \\S+ not found in repository')).toEqual([
+      'not found in repository',
+    ]);
   });
 
   it('keeps escaped punctuation as literal text', () => {
