@@ -23,7 +23,7 @@ const LOG_PREFIX = new RegExp(
     // a bare clock: 01:48:11 ...
     String.raw`\d\d:\d\d:\d\d\b`,
     // logfmt and logrus text: time="..." level=error, ERRO[0001]
-    String.raw`(?:time|ts|level|lvl)=`,
+    '(?:time|ts|level|lvl)=',
     String.raw`(?:INFO|WARN|ERRO|DEBU|FATA|PANI|TRAC)\[`,
   ].join('|'),
   'y',

@@ -16,7 +16,9 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals('overlay2? graph driver')).toEqual(['graph driver']);
   });
 
-  it('drops spaces at the ends of a run, where a hard-wrapped message is cut', () => {
+  it('drops spaces at the ends of a long literal, where a hard-wrapped message is cut; a short word keeps them', () => {
+    expect(requiredLiterals('ab? driver')).toEqual([' driver']);
+    expect(requiredLiterals('\\binvalid (\\S+ )?port')).toEqual(['invalid ']);
     expect(requiredLiterals('failed to resolve reference .*not found')).toEqual([
       'failed to resolve reference',
     ]);
