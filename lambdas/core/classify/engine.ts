@@ -19,7 +19,8 @@ import {
   type SectionBudget,
 } from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
-import { wrappedJoins } from './wrapped-joins.js';
+import { WrapRetries } from './wrap-retries.js';
+import { wrappedJoins, type WrappedJoin } from './wrapped-joins.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -85,22 +86,6 @@ function matchesLine(
 }
 
 /**
- * Whether a hard-wrapped candidate line matches joined to its continuation lines (wrapped-joins.ts).
- * Each join is charged to the section's budget; `joins` is read only while budget is left.
- */
-function matchesWrapped(
-  pattern: CompiledPattern,
-  joins: () => readonly string[],
-  budget: SectionBudget,
-  lineNo: number,
-): boolean {
-  return (
-    budget.exhaustedAt === 0 &&
-    joins().some((joined) => matchesLine(pattern, joined, budget, lineNo, false))
-  );
-}
-
-/**
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
  */
@@ -121,7 +106,8 @@ function scanSections(
     let cachedLine = 0;
     let cachedText = '';
     // The joins of a wrapped candidate line, read once per line and only when a direct test fails.
-    let cachedJoins: readonly string[] | null = null;
+    let cachedJoins: readonly WrappedJoin[] | null = null;
+    const retries = new WrapRetries(rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
       (hit) => {
@@ -147,12 +133,14 @@ function scanSections(
           const pattern = rulebook.patterns[p]!;
           if (
             (matchesLine(pattern, cachedText, budget, hit.line) ||
-              matchesWrapped(
-                pattern,
-                () => (cachedJoins ??= wrappedJoins(output, hit.lineStart, cachedText)),
-                budget,
-                hit.line,
-              )) &&
+              // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
+              (budget.exhaustedAt === 0 &&
+                retries.matches(
+                  p,
+                  hit.line,
+                  (cachedJoins ??= wrappedJoins(output, hit.lineStart, cachedText)),
+                  (joined) => matchesLine(pattern, joined, budget, hit.line, false),
+                ))) &&
             window.counts(section, cachedText, hit.line)
           ) {
             hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });

@@ -14,6 +14,17 @@
 import { indentOf, startsRecord } from './record-start.js';
 import { WRAP_JOIN_MAX, WRAP_WINDOW_LINES, WRAP_WINDOW_MAX } from './scan-limits.js';
 
+/** One text to retry a candidate line as, and the lines it joins (offsets from the candidate's). */
+export interface WrappedJoin {
+  readonly text: string;
+  /** Offset of the first joined line from the candidate's: -3..0. */
+  readonly first: number;
+  /** Offset of the last joined line from the candidate's: 0..3. */
+  readonly last: number;
+  /** Joined with spaces, or without (a terminal's mid-word cut). */
+  readonly spaced: boolean;
+}
+
 /** A neighbouring line: its raw text, and where the line beyond it starts (-1: none). */
 interface Neighbour {
   readonly text: string;
@@ -82,16 +93,16 @@ function continuationRun(
 }
 
 /**
- * The joined texts to retry the candidate line `line` (starting at offset `lineStart` of `output`)
- * as; empty when the line is too long to have been wrapped or no neighbour continues it.
- * @example wrappedJoins('message: Tag v2\n    not found', 16, '    not found') // ['message: Tag v2 not found', 'message: Tag v2not found']
+ * The joins to retry the candidate line `line` (starting at offset `lineStart` of `output`) as;
+ * empty when the line is too long to have been wrapped or no neighbour continues it.
+ * @example wrappedJoins('message: Tag v2\n    not found', 16, '    not found').map((j) => j.text) // ['message: Tag v2 not found', 'message: Tag v2not found']
  */
-export function wrappedJoins(output: string, lineStart: number, line: string): string[] {
+export function wrappedJoins(output: string, lineStart: number, line: string): WrappedJoin[] {
   // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
   if (line.length > WRAP_JOIN_MAX) return [];
   const { pieces, candidate } = continuationRun(output, lineStart, line);
   if (pieces.length === 1) return [];
-  const joins: string[] = [];
+  const joins: WrappedJoin[] = [];
   const lengthOf = (from: number, to: number) => {
     let n = to - from;
     for (let i = from; i <= to; i++) n += pieces[i]!.length;
@@ -104,10 +115,13 @@ export function wrappedJoins(output: string, lineStart: number, line: string): s
     // A window that ends where the previous (wider) one ended lies inside it; the candidate alone was tested.
     if (to <= lastEnd || to === from || lengthOf(from, to) > WRAP_WINDOW_MAX) continue;
     lastEnd = to;
-    joins.push(pieces.slice(from, to + 1).join(' '));
+    const text = pieces.slice(from, to + 1).join(' ');
+    joins.push({ text, first: from - candidate, last: to - candidate, spaced: true });
   }
   const here = pieces[candidate]!;
-  if (candidate > 0) joins.push(`${pieces[candidate - 1]}${here}`);
-  if (candidate < pieces.length - 1) joins.push(`${here}${pieces[candidate + 1]}`);
+  if (candidate > 0)
+    joins.push({ text: `${pieces[candidate - 1]}${here}`, first: -1, last: 0, spaced: false });
+  if (candidate < pieces.length - 1)
+    joins.push({ text: `${here}${pieces[candidate + 1]}`, first: 0, last: 1, spaced: false });
   return joins;
 }

@@ -11,7 +11,7 @@ function joinsOf(output: string, lineNo: number): string[] {
   const lines = output.split('\n');
   let start = 0;
   for (let i = 0; i < lineNo - 1; i++) start += lines[i]!.length + 1;
-  return wrappedJoins(output, start, lines[lineNo - 1]!.replace(/\r$/, ''));
+  return wrappedJoins(output, start, lines[lineNo - 1]!.replace(/\r$/, '')).map((j) => j.text);
 }
 
 describe('wrappedJoins', () => {
@@ -90,6 +90,20 @@ describe('wrappedJoins', () => {
       'p5p6',
     ]);
     expect(WRAP_WINDOW_LINES).toBe(4);
+  });
+
+  it('names each join by the lines it joins, relative to the candidate', () => {
+    const spans = wrappedJoins('p1\np2\np3\np4\np5', 6, 'p3').map(({ first, last, spaced }) => [
+      first,
+      last,
+      spaced,
+    ]);
+    expect(spans).toEqual([
+      [-2, 1, true],
+      [-1, 2, true],
+      [-1, 0, false],
+      [0, 1, false],
+    ]);
   });
 
   it('tests only the widest window when the record is short', () => {
