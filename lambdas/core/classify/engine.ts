@@ -107,6 +107,10 @@ function scanSections(
     let cachedText = '';
     // The joins of a wrapped candidate line, read once per line and only when a direct test fails.
     let cachedJoins: readonly WrappedJoin[] | null = null;
+    const joinsOfLine = (lineStart: number): readonly WrappedJoin[] => {
+      cachedJoins ??= wrappedJoins(output, lineStart, cachedText);
+      return cachedJoins;
+    };
     const retries = new WrapRetries(rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
@@ -135,11 +139,8 @@ function scanSections(
             (matchesLine(pattern, cachedText, budget, hit.line) ||
               // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
               (budget.exhaustedAt === 0 &&
-                retries.matches(
-                  p,
-                  hit.line,
-                  (cachedJoins ??= wrappedJoins(output, hit.lineStart, cachedText)),
-                  (joined) => matchesLine(pattern, joined, budget, hit.line, false),
+                retries.matches(p, hit.line, joinsOfLine(hit.lineStart), (joined) =>
+                  matchesLine(pattern, joined, budget, hit.line, false),
                 ))) &&
             window.counts(section, cachedText, hit.line)
           ) {
