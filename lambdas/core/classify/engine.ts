@@ -15,11 +15,12 @@ import { platformPrior } from './platform-prior.js';
 import {
   LINE_CAP,
   LimitsRecorder,
-  WRAP_JOIN_MAX,
   type ClassificationLimits,
   type SectionBudget,
 } from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
+import { WrapRetries } from './wrap-retries.js';
+import { wrappedJoins, type WrappedJoin } from './wrapped-joins.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -84,46 +85,6 @@ function matchesLine(
   return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
 }
 
-/** The line of `text` that starts at `start`, trimmed, or '' when `start` is outside the text. */
-function trimmedLineFrom(text: string, start: number): string {
-  if (start < 0 || start > text.length) return '';
-  const end = text.indexOf('\n', start);
-  return text.slice(start, Math.min(end < 0 ? text.length : end, start + LINE_CAP)).trim();
-}
-
-/**
- * Messages are often hard-wrapped: a terminal cuts mid-word, YAML folds a long `message:`. When a
- * candidate line fails, try it joined to the line before and after (with and without a space).
- */
-function matchesWrapped(
-  pattern: CompiledPattern,
-  output: string,
-  lineStart: number,
-  line: string,
-  budget: SectionBudget,
-  lineNo: number,
-): boolean {
-  // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
-  if (line.length > WRAP_JOIN_MAX) return false;
-  const lineEnd = output.indexOf('\n', lineStart);
-  const wrappable = (s: string) => (s.length > WRAP_JOIN_MAX ? '' : s);
-  const next = lineEnd < 0 ? '' : wrappable(trimmedLineFrom(output, lineEnd + 1));
-  const prev =
-    lineStart === 0
-      ? ''
-      : wrappable(trimmedLineFrom(output, output.lastIndexOf('\n', lineStart - 2) + 1));
-  const here = line.trim();
-  const joins = [
-    next && `${here} ${next}`,
-    next && `${here}${next}`,
-    prev && `${prev} ${here}`,
-    prev && `${prev}${here}`,
-  ];
-  return joins.some(
-    (joined) => joined !== '' && matchesLine(pattern, joined, budget, lineNo, false),
-  );
-}
-
 /**
  * Runs every pattern over every section it selects, in one literal scan per section. The same
  * scan notes which sections show a fact format's marker, so only those are parsed for facts.
@@ -144,6 +105,13 @@ function scanSections(
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
+    // The joins of a wrapped candidate line, read once per line and only when a direct test fails.
+    let cachedJoins: readonly WrappedJoin[] | null = null;
+    const joinsOfLine = (lineStart: number): readonly WrappedJoin[] => {
+      cachedJoins ??= wrappedJoins(output, lineStart, cachedText);
+      return cachedJoins;
+    };
+    const retries = new WrapRetries(rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
       (hit) => {
@@ -162,13 +130,18 @@ function scanSections(
           if (cachedLine !== hit.line) {
             cachedLine = hit.line;
             cachedText = lineAt(output, hit.lineStart);
+            cachedJoins = null;
             if (cachedText.length === LINE_CAP)
               limits.noteIfLong(section, hit.line, output, hit.lineStart);
           }
           const pattern = rulebook.patterns[p]!;
           if (
             (matchesLine(pattern, cachedText, budget, hit.line) ||
-              matchesWrapped(pattern, output, hit.lineStart, cachedText, budget, hit.line)) &&
+              // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
+              (budget.exhaustedAt === 0 &&
+                retries.matches(p, hit.line, joinsOfLine(hit.lineStart), (joined) =>
+                  matchesLine(pattern, joined, budget, hit.line, false),
+                ))) &&
             window.counts(section, cachedText, hit.line)
           ) {
             hits[p]!.push({ section, line: hit.line, text: displayLine(cachedText) });

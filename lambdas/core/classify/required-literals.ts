@@ -7,6 +7,19 @@
  */
 export const MIN_LITERAL = 3;
 
+/**
+ * A literal at least this long (without its edge spaces) is scanned without them. A hard-wrapped
+ * message is cut at a space (`failed to resolve reference` ends one line, the reference starts the
+ * next), so a literal's edge space would keep the cut line from being a candidate. A shorter word
+ * keeps its spaces: `invalid ` is far more selective than `invalid` (`InvalidImageName`, `invalidate`).
+ */
+export const EDGE_TRIM_MIN = 10;
+
+function withoutEdgeSpaces(literal: string): string {
+  const trimmed = literal.replace(/^ +| +$/g, '');
+  return trimmed.length >= EDGE_TRIM_MIN ? trimmed : literal;
+}
+
 const CLASS_ESCAPES = new Set([
   'd',
   'D',
@@ -185,7 +198,7 @@ function branchLiterals(branch: string): string[] | null {
   const usable = candidates.filter((c) => c.length > 0 && c.every((l) => l.length >= MIN_LITERAL));
   if (usable.length === 0) return null;
   const score = (c: string[]) => Math.min(...c.map((l) => l.length)) * 100 - c.length;
-  return usable.reduce((best, c) => (score(c) > score(best) ? c : best));
+  return usable.reduce((best, c) => (score(c) > score(best) ? c : best)).map(withoutEdgeSpaces);
 }
 
 /** The literal alternatives a match needs, lower-cased, or null when there is no usable literal. */

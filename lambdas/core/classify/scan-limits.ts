@@ -19,6 +19,16 @@ export const LINE_CAP = 16_384;
 export const WRAP_JOIN_MAX = 1_024;
 
 /**
+ * Most lines one retry of a wrapped message joins: the candidate and up to three continuation lines
+ * before and/or after it. `kubectl get -o yaml` folds a containerd pull error over three to five
+ * lines; a wider window would mostly join what no single message says.
+ */
+export const WRAP_WINDOW_LINES = 4;
+
+/** Longest joined text one retry tests: what two pieces of WRAP_JOIN_MAX joined to before windows grew. */
+export const WRAP_WINDOW_MAX = 2 * WRAP_JOIN_MAX;
+
+/**
  * Regex work one line may ask for, in characters: LINE_PASSES passes over it, at least
  * LINE_WORK_FLOOR. An ordinary line is a candidate for one or two patterns; a line that carries the
  * literals of every runbook would otherwise cost one pass per pattern. The patterns left untested

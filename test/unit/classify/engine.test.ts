@@ -278,6 +278,92 @@ describe('hard-wrapped messages', () => {
         .matches,
     ).toEqual([]);
   });
+
+  const notFound = compileRunbooks([
+    runbook('image-not-found', [
+      {
+        id: 'reference-not-found',
+        description: 'd',
+        weight: 0.95,
+        match: { pattern: 'failed to resolve reference .*not found' },
+      },
+    ]),
+  ]);
+  const event = (lastTimestamp: string) =>
+    [
+      '- involvedObject:',
+      '    kind: Pod',
+      '    name: api-1',
+      `  lastTimestamp: "${lastTimestamp}"`,
+      '  message: Failed to pull image "x": rpc error: code = NotFound desc = failed to',
+      '    pull and unpack image "docker.io/library/x:latest": failed to resolve reference',
+      '    "docker.io/library/x:latest": docker.io/library/x:latest:',
+      '    not found',
+      '  reason: Failed',
+    ].join('\n');
+
+  it('matches a message kubectl -o yaml folded over four lines; the evidence is the candidate line', () => {
+    const result = classifyEvidence(
+      notFound,
+      bundle({ 'k8s.events': event('2026-11-23T08:58:00Z') }),
+    );
+    expect(result.matches[0]?.evidence).toEqual([
+      {
+        section: 'k8s.events',
+        line: 6,
+        text: 'pull and unpack image "docker.io/library/x:latest": failed to resolve reference',
+      },
+    ]);
+  });
+
+  it("places a folded line in time by its own line (the event object's), not by the joined text", () => {
+    // The event was last seen two hours before the collection: outside the 15-minute window.
+    expect(
+      classifyEvidence(notFound, bundle({ 'k8s.events': event('2026-11-23T07:00:00Z') })).matches,
+    ).toEqual([]);
+  });
+
+  it('matches a pull error a blog re-wrapped over four lines of a describe event', () => {
+    const describe = [
+      'Events:',
+      'Type Reason Age From Message',
+      '---- ------ ---- ---- -------',
+      'Warning Failed 44s (x4 over 2m14s) kubelet Failed to pull image "x":',
+      'rpc error: code = NotFound desc =',
+      'failed to resolve reference',
+      '"docker.io/library/x:latest":',
+      'docker.io/library/x:latest:',
+      'not found',
+    ].join('\n');
+    expect(
+      classifyEvidence(notFound, bundle({ 'k8s.events': describe })).matches[0]?.evidence,
+    ).toEqual([{ section: 'k8s.events', line: 6, text: 'failed to resolve reference' }]);
+  });
+
+  it('does not join klog lines or timestamped log lines into a match no single line makes', () => {
+    const klog = [
+      'E1123 08:58:11.204118    2231 pod_workers.go:1298] "Error syncing pod" err="failed to resolve reference"',
+      'E1123 08:58:11.304118    2231 prober.go:1] "Probe failed" err="HTTP probe: 404 not found"',
+    ].join('\n');
+    const logs = [
+      '2026-11-23T08:58:11Z failed to resolve reference "docker.io/library/x:latest": 429',
+      '2026-11-23T08:58:12Z GET /healthz 404 not found',
+    ].join('\n');
+    expect(classifyEvidence(notFound, bundle({ 'kubelet.journal': klog })).matches).toEqual([]);
+    expect(classifyEvidence(notFound, bundle({ 'docker.logs': logs })).matches).toEqual([]);
+  });
+
+  it('does not join across a YAML key of the enclosing object', () => {
+    const message =
+      '  message: failed to resolve reference "docker.io/library/x:latest": 429 Too Many';
+    for (const yaml of [
+      [message, '  note: not found'],
+      [message, '    Requests', '  note: not found'],
+    ])
+      expect(classifyEvidence(notFound, bundle({ 'k8s.events': yaml.join('\n') })).matches).toEqual(
+        [],
+      );
+  });
 });
 
 describe('the engine runs joins', () => {

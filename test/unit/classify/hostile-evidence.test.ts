@@ -125,9 +125,10 @@ describe('limits are recorded, never silent', () => {
   });
 
   it('records where a section ran out of regex budget, and an absence check there is undecided, not held', () => {
-    // Eight patterns share the literal "disk quota" and never match: every line costs each of them a
-    // test and four retries joined to its neighbours, about 72x its length, past the 48x allowance.
-    const signals = Array.from({ length: 8 }, (_, i) => ({
+    // Twelve patterns share the literal "disk quota" and never match: every line costs each of them a
+    // test and its retries joined to its neighbours (a new two-line window and an unspaced pair: the
+    // windows it shares with the line before were tested there), about 60x its length, past the 48x allowance.
+    const signals = Array.from({ length: 12 }, (_, i) => ({
       id: `q${i}`,
       description: 'd',
       weight: 0.1,

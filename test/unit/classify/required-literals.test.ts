@@ -13,7 +13,18 @@ describe('requiredLiterals', () => {
   });
 
   it('drops characters made optional by a quantifier', () => {
-    expect(requiredLiterals('overlay2? graph driver')).toEqual([' graph driver']);
+    expect(requiredLiterals('overlay2? graph driver')).toEqual(['graph driver']);
+  });
+
+  it('drops spaces at the ends of a long literal, where a hard-wrapped message is cut; a short word keeps them', () => {
+    expect(requiredLiterals('ab? driver')).toEqual([' driver']);
+    expect(requiredLiterals('\\binvalid (\\S+ )?port')).toEqual(['invalid ']);
+    expect(requiredLiterals('failed to resolve reference .*not found')).toEqual([
+      'failed to resolve reference',
+    ]);
+    expect(requiredLiterals('Tag \\S+ not found in repository')).toEqual([
+      'not found in repository',
+    ]);
   });
 
   it('keeps escaped punctuation as literal text', () => {
