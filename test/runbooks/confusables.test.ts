@@ -1189,3 +1189,77 @@ describe('round 17: busybox nslookup artefacts on a working cluster DNS', () => 
     ).toBeNull();
   });
 });
+
+describe('round 22: a client that raced the daemon, a controller rendering a missing backend, an ECS OOM stop', () => {
+  const dial =
+    '2026-11-22T23:50:14Z [ERROR] dial unix /var/run/docker.sock: connect: no such file or directory';
+  const started = (at: string, msg: string) =>
+    `time="2026-11-22T23:${at}Z" level=info msg="${msg}"`;
+
+  it('a socket dial that failed before dockerd came up is history once the daemon starts or answers', () => {
+    // No start and no answer: the daemon is down.
+    expect(topOnDocker({ 'ecs.init-log': dial })).toBe('docker-daemon-down');
+    // dockerd 1.11-17.x and 18.09+ spawning containerd after the failure: the socket exists from then.
+    for (const msg of [
+      'libcontainerd: new containerd process, pid: 2766',
+      'started new containerd process',
+      'API listen on /var/run/docker.sock',
+      'Daemon has completed initialization',
+    ])
+      expect(
+        topOnDocker({ 'ecs.init-log': dial, 'docker.journal': started('50:15.3', msg) }),
+      ).toBeNull();
+    // The collector's own `docker ps` / `docker info` answered: the daemon is up now.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.ps':
+          'CONTAINER ID        IMAGE               COMMAND             CREATED             STATUS              PORTS               NAMES',
+      }),
+    ).toBeNull();
+    expect(
+      topOnDocker({
+        'docker.cli': `Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`,
+        'docker.journal': started('50:10', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    expect(
+      topOnDocker({
+        'kubelet.journal': dial,
+        'docker.cli': 'Server:\n Containers: 0\n Server Version: 20.10.25',
+      }),
+    ).toBeNull();
+  });
+
+  it('a daemon that started before the failure, or died again after starting, is still down', () => {
+    // The start is older than the failure.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.journal': started('49:00', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    // Started, then the dial fails again.
+    expect(
+      topOnDocker({
+        'ecs.init-log': `${dial}\n${dial.replace('23:50:14', '23:52:40')}`,
+        'docker.journal': started('50:15', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    // A `docker ps` printed into a container's log is no answer of the daemon now.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.logs': 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES',
+      }),
+    ).toBe('docker-daemon-down');
+    // A daemon whose own `docker ps` at collection fails with the same words is down now.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        'docker.ps': 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES',
+      }),
+    ).toBe('docker-daemon-down');
+  });
+});
