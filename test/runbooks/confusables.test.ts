@@ -1231,6 +1231,22 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
     ).toBeNull();
   });
 
+  it("the AWS Load Balancer Controller's fixed 503 for a missing backend Service is a misrouted ingress; a user's own fixed response is not", () => {
+    const rule = (body: string) =>
+      `          "actions": [\n            {\n              "type": "fixed-response",\n              "fixedResponseConfig": {\n                "contentType": "text/plain",\n                "messageBody": "${body}",\n                "statusCode": "503"\n              }\n            }\n          ],`;
+    expect(top({ 'k8s.pod-logs': rule('Backend service does not exist') })).toBe(
+      'ingress-backend-misconfigured',
+    );
+    // The body the ALB answers with, as curl prints it.
+    expect(
+      top({
+        'net.probe':
+          'HTTP/2 503\ncontent-type: text/plain; charset=utf-8\n\nBackend service does not exist',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(top({ 'k8s.pod-logs': rule('Down for maintenance') })).toBeNull();
+  });
+
   it('a daemon that started before the failure, or died again after starting, is still down', () => {
     // The start is older than the failure.
     expect(
