@@ -1247,6 +1247,29 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
     expect(top({ 'k8s.pod-logs': rule('Down for maintenance') })).toBeNull();
   });
 
+  it("ECS's OutOfMemoryError stop reason is an OOM kill of the task's container; Java's OutOfMemoryError is not, and another container's is context", () => {
+    const reason = 'OutOfMemoryError: Container killed due to memory usage';
+    expect(topOnDocker({ 'docker.inspect': `Status reason\t${reason} Exit Code\t137` })).toBe(
+      'oom-killed',
+    );
+    expect(
+      topOnDocker({
+        'docker.logs':
+          'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat java.util.Arrays.copyOf(Arrays.java:3332)',
+      }),
+    ).toBeNull();
+    // `aws ecs describe-tasks --query 'tasks[].containers[].[name,exitCode,reason]' --output text`
+    const onTarget = (container: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker', container },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'docker.inspect': { output: `web\t137\t${reason}` } },
+      }).matches[0]?.runbookId ?? null;
+    expect(onTarget('web')).toBe('oom-killed');
+    expect(onTarget('billing')).toBeNull();
+  });
+
   it('a daemon that started before the failure, or died again after starting, is still down', () => {
     // The start is older than the failure.
     expect(
