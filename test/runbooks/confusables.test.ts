@@ -1270,6 +1270,30 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
     expect(onTarget('billing')).toBeNull();
   });
 
+  it('a kubelet that cannot find its own Node and never registers leaves it NotReady; one that then registered is a normal start', () => {
+    const notFound = (at: string) =>
+      `Nov 22 23:${at} ip-10-0-1-5.ec2.internal kubelet[1849]: E1122 23:${at}.562891    1849 kubelet.go:2451] "Error getting node" err="node \\"ip-10-0-1-5.ec2.internal\\" not found"`;
+    const registered =
+      'Nov 22 23:50:31 ip-10-0-1-5.ec2.internal kubelet[1849]: I1122 23:50:31.101010    1849 kubelet_node_status.go:76] "Successfully registered node" node="ip-10-0-1-5.ec2.internal"';
+    expect(top({ 'kubelet.journal': `${notFound('50:27')}\n${notFound('50:28')}` })).toBe(
+      'node-not-ready',
+    );
+    // Older kubelets' unstructured wording.
+    expect(
+      top({
+        'kubelet.journal':
+          'Nov 22 23:50:27 ip-10-0-1-5 kubelet[1849]: E1122 23:50:27.562891    1849 kubelet.go:2268] node "ip-10-0-1-5.ec2.internal" not found',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({ 'kubelet.journal': `${notFound('50:27')}\n${notFound('50:28')}\n${registered}` }),
+    ).toBeNull();
+    // Registered earlier, then lost again (the Node was deleted): not registered now.
+    expect(top({ 'kubelet.journal': `${registered}\n${notFound('52:27')}` })).toBe(
+      'node-not-ready',
+    );
+  });
+
   it('a daemon that started before the failure, or died again after starting, is still down', () => {
     // The start is older than the failure.
     expect(
