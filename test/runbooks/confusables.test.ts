@@ -1338,3 +1338,140 @@ describe('round 20: a node-wide proxy that takes cluster traffic', () => {
     ).not.toBe('egress-proxy-misconfigured');
   });
 });
+
+describe('round 22: a client that raced the daemon, a controller rendering a missing backend, an ECS OOM stop', () => {
+  const dial =
+    '2026-11-22T23:50:14Z [ERROR] dial unix /var/run/docker.sock: connect: no such file or directory';
+  const started = (at: string, msg: string) =>
+    `time="2026-11-22T23:${at}Z" level=info msg="${msg}"`;
+
+  it('a socket dial that failed before dockerd came up is history once the daemon starts or answers', () => {
+    // No start and no answer: the daemon is down.
+    expect(topOnDocker({ 'ecs.init-log': dial })).toBe('docker-daemon-down');
+    // dockerd 1.11-17.x and 18.09+ spawning containerd after the failure: the socket exists from then.
+    for (const msg of [
+      'libcontainerd: new containerd process, pid: 2766',
+      'started new containerd process',
+      'API listen on /var/run/docker.sock',
+      'Daemon has completed initialization',
+    ])
+      expect(
+        topOnDocker({ 'ecs.init-log': dial, 'docker.journal': started('50:15.3', msg) }),
+      ).toBeNull();
+    // The collector's own `docker ps` / `docker info` answered: the daemon is up now.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.ps':
+          'CONTAINER ID        IMAGE               COMMAND             CREATED             STATUS              PORTS               NAMES',
+      }),
+    ).toBeNull();
+    expect(
+      topOnDocker({
+        'docker.cli': `Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`,
+        'docker.journal': started('50:10', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    expect(
+      topOnDocker({
+        'kubelet.journal': dial,
+        'docker.cli': 'Server:\n Containers: 0\n Server Version: 20.10.25',
+      }),
+    ).toBeNull();
+  });
+
+  it("the AWS Load Balancer Controller's fixed 503 for a missing backend Service is a misrouted ingress; a user's own fixed response is not", () => {
+    const rule = (body: string) =>
+      `          "actions": [\n            {\n              "type": "fixed-response",\n              "fixedResponseConfig": {\n                "contentType": "text/plain",\n                "messageBody": "${body}",\n                "statusCode": "503"\n              }\n            }\n          ],`;
+    expect(top({ 'k8s.pod-logs': rule('Backend service does not exist') })).toBe(
+      'ingress-backend-misconfigured',
+    );
+    // The body the ALB answers with, as curl prints it.
+    expect(
+      top({
+        'net.probe':
+          'HTTP/2 503\ncontent-type: text/plain; charset=utf-8\n\nBackend service does not exist',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(top({ 'k8s.pod-logs': rule('Down for maintenance') })).toBeNull();
+  });
+
+  it("ECS's OutOfMemoryError stop reason is an OOM kill of the task's container; Java's OutOfMemoryError is not, and another container's is context", () => {
+    const reason = 'OutOfMemoryError: Container killed due to memory usage';
+    expect(topOnDocker({ 'docker.inspect': `Status reason\t${reason} Exit Code\t137` })).toBe(
+      'oom-killed',
+    );
+    expect(
+      topOnDocker({
+        'docker.logs':
+          'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat java.util.Arrays.copyOf(Arrays.java:3332)',
+      }),
+    ).toBeNull();
+    // `aws ecs describe-tasks --query 'tasks[].containers[].[name,exitCode,reason]' --output text`
+    const onTarget = (container: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker', container },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'docker.inspect': { output: `web\t137\t${reason}` } },
+      }).matches[0]?.runbookId ?? null;
+    expect(onTarget('web')).toBe('oom-killed');
+    expect(onTarget('billing')).toBeNull();
+  });
+
+  it('a kubelet that cannot find its own Node and never registers leaves it NotReady; one that then registered is a normal start', () => {
+    const notFound = (at: string) =>
+      `Nov 22 23:${at} ip-10-0-1-5.ec2.internal kubelet[1849]: E1122 23:${at}.562891    1849 kubelet.go:2451] "Error getting node" err="node \\"ip-10-0-1-5.ec2.internal\\" not found"`;
+    const registered =
+      'Nov 22 23:50:31 ip-10-0-1-5.ec2.internal kubelet[1849]: I1122 23:50:31.101010    1849 kubelet_node_status.go:76] "Successfully registered node" node="ip-10-0-1-5.ec2.internal"';
+    expect(top({ 'kubelet.journal': `${notFound('50:27')}\n${notFound('50:28')}` })).toBe(
+      'node-not-ready',
+    );
+    // Older kubelets' unstructured wording.
+    expect(
+      top({
+        'kubelet.journal':
+          'Nov 22 23:50:27 ip-10-0-1-5 kubelet[1849]: E1122 23:50:27.562891    1849 kubelet.go:2268] node "ip-10-0-1-5.ec2.internal" not found',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({ 'kubelet.journal': `${notFound('50:27')}\n${notFound('50:28')}\n${registered}` }),
+    ).toBeNull();
+    // Registered earlier, then lost again (the Node was deleted): not registered now.
+    expect(top({ 'kubelet.journal': `${registered}\n${notFound('52:27')}` })).toBe(
+      'node-not-ready',
+    );
+  });
+
+  it('a daemon that started before the failure, or died again after starting, is still down', () => {
+    // The start is older than the failure.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.journal': started('49:00', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    // Started, then the dial fails again.
+    expect(
+      topOnDocker({
+        'ecs.init-log': `${dial}\n${dial.replace('23:50:14', '23:52:40')}`,
+        'docker.journal': started('50:15', 'API listen on /var/run/docker.sock'),
+      }),
+    ).toBe('docker-daemon-down');
+    // A `docker ps` printed into a container's log is no answer of the daemon now.
+    expect(
+      topOnDocker({
+        'ecs.init-log': dial,
+        'docker.logs': 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES',
+      }),
+    ).toBe('docker-daemon-down');
+    // A daemon whose own `docker ps` at collection fails with the same words is down now.
+    expect(
+      topOnDocker({
+        'docker.cli':
+          'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        'docker.ps': 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES',
+      }),
+    ).toBe('docker-daemon-down');
+  });
+});

@@ -5,13 +5,24 @@ import {
   type EvidenceLine,
   type Matcher,
 } from '../evaluation.js';
+import { isCollectionTimeSection } from '../collection-time.js';
 
-/** Whether `later` was logged after `earlier`: by time when both show one, else by line within one section. */
+/**
+ * Whether `later` happened after `earlier`: by time when both show one; a stamp-less line the
+ * collector's own command printed (a `docker ps` table, `docker info`) is "now", after every
+ * logged line; else by line within one section.
+ */
 function follows(later: EvidenceLine, earlier: EvidenceLine, context: EvaluationContext): boolean {
   const a = context.timeOf(later);
   const b = context.timeOf(earlier);
   if (a !== null && b !== null) return a >= b;
+  if (a === null && isNow(later) && (b !== null || !isNow(earlier))) return true;
   return later.section === earlier.section && later.line > earlier.line;
+}
+
+/** A line printed at collection time: stamp-less (checked by the caller) in a collection-time section. */
+function isNow(line: EvidenceLine): boolean {
+  return isCollectionTimeSection(line.section);
 }
 
 /**
