@@ -33,12 +33,20 @@ function dfAmount(token: unknown, blockBytes: unknown): number | null {
   return n * (typeof blockBytes === 'number' ? blockBytes : 1);
 }
 
-/** The last row per mount point of each df type (blocks, inodes), real disks only. */
-function rowsByMount(facts: readonly Fact[]): Record<'blocks' | 'inodes', Map<string, Row>> {
-  const rows = { blocks: new Map<string, Row>(), inodes: new Map<string, Row>() };
+/** What df shows: the last row per mount point of each type (real disks only), and every mount point. */
+interface DfView {
+  readonly blocks: Map<string, Row>;
+  readonly inodes: Map<string, Row>;
+  /** Mount points of every row, union layers included (`/var/lib/docker/overlay2/…/merged`). */
+  readonly mounts: Set<string>;
+}
+
+function dfView(facts: readonly Fact[]): DfView {
+  const rows: DfView = { blocks: new Map(), inodes: new Map(), mounts: new Set() };
   for (const fact of facts) {
     const { type, mount, filesystem, avail, size, blockBytes } = fact.fields;
     if ((type !== 'blocks' && type !== 'inodes') || typeof mount !== 'string') continue;
+    rows.mounts.add(mount);
     if (!mount.startsWith('/') || NOT_A_DISK.test(String(filesystem))) continue;
     const available = dfAmount(avail, blockBytes);
     const total = dfAmount(size, blockBytes);
@@ -46,6 +54,12 @@ function rowsByMount(facts: readonly Fact[]): Record<'blocks' | 'inodes', Map<st
     rows[type].set(mount, { fact, mount, available, size: total });
   }
   return rows;
+}
+
+/** The runtime's store paths, the ones df shows mounts under first (docker's layers name docker). */
+function imagefsPaths(mounts: ReadonlySet<string>): string[] {
+  const used = PATHS.imagefs.filter((path) => [...mounts].some((m) => m.startsWith(`${path}/`)));
+  return [...used, ...PATHS.imagefs.filter((path) => !used.includes(path))];
 }
 
 /** The row of the filesystem holding `path`: the longest mount point that is a prefix of it. */
@@ -89,13 +103,14 @@ export const diskEviction: FactJoin = {
     if (input.sections.length === 0) return [];
     const { thresholds, shown } = evictionConfig(input.sections);
     if (!shown || thresholds.length === 0) return [];
-    const rows = rowsByMount(input.facts('disk.usage'));
+    const rows = dfView(input.facts('disk.usage'));
+    const paths = { nodefs: PATHS.nodefs, imagefs: imagefsPaths(rows.mounts) };
     const facts: Fact[] = [];
     const seen = new Set<string>();
     for (const t of thresholds) {
       const fs = t.signal.startsWith('nodefs') ? 'nodefs' : 'imagefs';
       const byMount = t.signal.endsWith('inodesFree') ? rows.inodes : rows.blocks;
-      for (const path of PATHS[fs]) {
+      for (const path of paths[fs]) {
         const row = holding(path, byMount);
         // One fact per threshold and filesystem, even when it holds both runtimes' paths.
         const key = `${t.eviction} ${t.signal} ${row?.mount}`;
