@@ -95,7 +95,8 @@ export interface EvictionConfig {
  * Reads filesystem eviction thresholds from kubelet configurations: the JSON (EKS
  * kubelet-config.json, minified or not) and YAML (kubeadm config.yaml) forms, and the
  * `--eviction-hard=` flag. A map continues while its lines are `<resource>.<signal>:` entries; a
- * threshold named twice keeps its first setting. Linear in the text.
+ * threshold named twice keeps its first setting, the `kubelet.config` section's before any other.
+ * Linear in the text.
  */
 export function evictionConfig(sections: readonly JoinSection[]): EvictionConfig {
   const found = new Map<string, FsThreshold>();
@@ -109,7 +110,13 @@ export function evictionConfig(sections: readonly JoinSection[]): EvictionConfig
       if (!found.has(key)) found.set(key, threshold(signal, eviction, m[3]!, m[4] ?? '', at));
     }
   };
-  for (const { name, output } of sections) {
+  // The config file the collector reads speaks first: a kubelet's FLAG log shows flag defaults
+  // that its config file may override.
+  const ordered = [
+    ...sections.filter((s) => s.name === 'kubelet.config'),
+    ...sections.filter((s) => s.name !== 'kubelet.config'),
+  ];
+  for (const { name, output } of ordered) {
     let open: 'hard' | 'soft' | null = null;
     forEachLine(output, (line, lineNo) => {
       const at = (): FactLine => ({ section: name, line: lineNo, text: clip(line) });
@@ -125,8 +132,8 @@ export function evictionConfig(sections: readonly JoinSection[]): EvictionConfig
           else softNamed = true;
           const from = key.index + key[0].length;
           if (close < from) {
-            const found = line.indexOf('}', from);
-            close = found < 0 ? Number.POSITIVE_INFINITY : found;
+            const brace = line.indexOf('}', from);
+            close = brace < 0 ? Number.POSITIVE_INFINITY : brace;
           }
           const next = keys[i + 1]?.index ?? line.length;
           add(kind, line.slice(from, Math.min(close, next)), at());

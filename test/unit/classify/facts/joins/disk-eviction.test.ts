@@ -138,4 +138,17 @@ describe('disk.eviction (df joined with the kubelet eviction thresholds)', () =>
     ]);
     expect(joined(diskEviction, { ...flags, 'disk.inodes': dfi(131072) })).toEqual([]);
   });
+
+  it("the config file's threshold wins over the flag defaults the kubelet's log prints", () => {
+    const sections = {
+      'kubelet.journal':
+        'kubelet[912]: I1203 flags.go:64] FLAG: --eviction-hard="imagefs.available<15%,memory.available<100Mi,nodefs.available<10%"',
+      'kubelet.config': KUBEADM('  nodefs.available: 5%\n  imagefs.available: 5%'),
+    };
+    // 8% free: under the flag defaults, above the file's 5%.
+    expect(joined(diskEviction, { ...sections, 'disk.df': DF_H('1.6G', '92%') })).toEqual([]);
+    expect(
+      joined(diskEviction, { ...sections, 'disk.df': DF_H('0.9G', '95%') }).map((f) => f.threshold),
+    ).toEqual(['5%', '5%']);
+  });
 });
