@@ -9,7 +9,7 @@ const PATHS = {
 } as const;
 
 // Rows that are no disk the kubelet measures: memory filesystems, container layers, union mounts.
-const NOT_A_DISK = /^(tmpfs|devtmpfs|overlay|overlayfs|aufs|shm|none|udev|cgroup2?|squashfs|…)$/;
+const NOT_A_DISK = /^(tmpfs|devtmpfs|overlay|overlayfs|aufs|shm|none|udev|cgroup2?|squashfs)$/;
 
 /** A df row as the disk.usage fact reads it. */
 interface Row {
@@ -19,7 +19,8 @@ interface Row {
   readonly size: number;
 }
 
-const SUFFIXED = /^(\d{1,15}(?:\.\d{1,6})?)([KMGTPE])?$/i;
+// df -h prints a decimal comma under some locales (2,9G).
+const SUFFIXED = /^(\d{1,15}(?:[.,]\d{1,6})?)([KMGTPE])?$/i;
 const POWERS = 'KMGTPE';
 
 /** A df size column as a count: bare numbers in the header's blocks, df -h's suffixes in powers of 1024. */
@@ -27,7 +28,7 @@ function dfAmount(token: unknown, blockBytes: unknown): number | null {
   if (typeof token !== 'string') return null;
   const m = SUFFIXED.exec(token);
   if (!m) return null;
-  const n = Number(m[1]);
+  const n = Number(m[1]!.replace(',', '.'));
   if (m[2]) return n * 1024 ** (POWERS.indexOf(m[2].toUpperCase()) + 1);
   // A bare number under a "Size" header (df -h prints 0 for empty) counts as bytes.
   return n * (typeof blockBytes === 'number' ? blockBytes : 1);

@@ -15,8 +15,8 @@ const DF_H = (avail: string, use: string) =>
     'Filesystem      Size  Used Avail Use% Mounted on',
     'udev             32G     0   32G   0% /dev',
     'tmpfs           6.3G  1.2G  5.2G  18% /run',
-    `/dev/md3         20G   16G  ${avail}  ${use} /`,
-    '/dev/md4        1.8T  377G  1.4T  22% /home',
+    `/dev/sda2         20G   16G  ${avail}  ${use} /`,
+    '/dev/sdb1        1.8T  377G  1.4T  22% /home',
     `overlay          20G   16G  ${avail}  ${use} /var/lib/docker/overlay2/27f50/merged`,
   ].join('\n');
 
@@ -35,7 +35,7 @@ describe('disk.eviction (df joined with the kubelet eviction thresholds)', () =>
         threshold: '15%',
         path: '/var/lib/docker',
         mount: '/',
-        filesystem: '/dev/md3',
+        filesystem: '/dev/sda2',
         availablePercent: 14.5,
         usePercent: 85,
       },
@@ -97,6 +97,10 @@ describe('disk.eviction (df joined with the kubelet eviction thresholds)', () =>
     // df -h's 1.9G is GiB: below 2Gi.
     expect(
       joined(diskEviction, { ...config, 'disk.df': DF_H('1.9G', '91%') }).map((f) => f.eviction),
+    ).toEqual(['hard', 'soft']);
+    // A decimal comma (de_DE) reads the same.
+    expect(
+      joined(diskEviction, { ...config, 'disk.df': DF_H('1,9G', '91%') }).map((f) => f.eviction),
     ).toEqual(['hard', 'soft']);
   });
 
