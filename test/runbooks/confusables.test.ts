@@ -36,6 +36,29 @@ describe('confusable classes are told apart', () => {
     ).toBe('node-disk-pressure');
   });
 
+  it("disk-full (a full disk) vs node-disk-pressure (df below the kubelet's own threshold, short of full)", () => {
+    const kubelet = {
+      'kubelet.config':
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nevictionHard:\n  imagefs.available: 15%\n  nodefs.available: 10%\n  nodefs.inodesFree: 5%\n',
+    };
+    const df = (avail: string, use: string) =>
+      `Filesystem      Size  Used Avail Use% Mounted on\n/dev/root        50G   ${use === '100%' ? '50G' : '44G'}  ${avail}  ${use} /\ntmpfs           3.9G     0  3.9G   0% /dev/shm`;
+    // 6% free: past both thresholds, no write has failed yet: the kubelet evicts.
+    expect(top({ ...kubelet, 'disk.df': df('3.0G', '94%') })).toBe('node-disk-pressure');
+    // Full: still disk-full, with or without the writes that failed.
+    expect(top({ ...kubelet, 'disk.df': df('0', '100%') })).toBe('disk-full');
+    expect(
+      top({
+        ...kubelet,
+        'disk.df': df('0', '100%'),
+        'containerd.journal':
+          'failed to extract layer: write /var/lib/containerd/x: no space left on device',
+      }),
+    ).toBe('disk-full');
+    // Without the kubelet's thresholds 94% used proves nothing.
+    expect(top({ 'disk.df': df('3.0G', '94%') })).toBeNull();
+  });
+
   it('registry-dns-failure vs dns-resolution-failure vs egress-proxy-misconfigured', () => {
     expect(
       top({

@@ -134,4 +134,22 @@ describe('cross-section joins classify with the runbook library', () => {
     expect(top('eks', sections('2026-12-02T10:04:00Z'))).toBe('egress-proxy-misconfigured');
     expect(top('eks', sections('2026-12-02T08:00:00Z'))).toBeNull();
   });
+
+  it("a node's own df below its kubelet's eviction threshold is node-disk-pressure; the same disk without the config is nothing", () => {
+    const config = {
+      'kubelet.config':
+        '# /etc/kubernetes/kubelet/kubelet-config.json\n{\n  "kind": "KubeletConfiguration",\n  "evictionHard": {\n    "memory.available": "100Mi",\n    "nodefs.available": "15%"\n  }\n}',
+    };
+    const df = (availKb: number, use: string) =>
+      `Filesystem     1024-blocks     Used Available Capacity Mounted on\n/dev/nvme0n1p1    83873772 70000000 ${availKb} ${use} /\ntmpfs 100 0 100 0% /run`;
+    const result = classify('eks', { ...config, 'disk.df': df(11_000_000, '87%') });
+    expect(result.matches[0]).toMatchObject({ runbookId: 'node-disk-pressure' });
+    // Both halves are shown: the df row and the threshold.
+    expect(result.matches[0]!.evidence.map((e) => e.section)).toEqual([
+      'disk.df',
+      'kubelet.config',
+    ]);
+    expect(top('eks', { ...config, 'disk.df': df(13_000_000, '85%') })).toBeNull();
+    expect(top('eks', { 'disk.df': df(11_000_000, '87%') })).toBeNull();
+  });
 });

@@ -28,13 +28,14 @@ export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
 /**
  * Facts joined across sections (see classify/facts/joins): a published port with its listener,
  * a Service's selector with the pods' labels, a configured proxy with the dial that failed, an
- * ingress's backend with the Services listed.
+ * ingress's backend with the Services listed, a kubelet's eviction thresholds with df.
  */
 export const JOINED_FACT_KINDS = [
   'port.published',
   'service.selection',
   'proxy.dial',
   'ingress.backend',
+  'disk.eviction',
 ] as const;
 /** One of JOINED_FACT_KINDS. */
 export type JoinedFactKind = (typeof JOINED_FACT_KINDS)[number];

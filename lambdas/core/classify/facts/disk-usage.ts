@@ -1,6 +1,16 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 
-/** `df -P`, `df -h`, `df -i` rows: filesystem, mount, usePercent, kind (blocks | inodes). */
+/** Bytes one bare number of a df header's size column stands for (`1K-blocks`, `512-blocks`); null for df -h's suffixed sizes. */
+function blockBytes(header: string): number | null {
+  const m = /\b(\d{1,7})(K)?-blocks\b/i.exec(header);
+  return m ? Number(m[1]) * (m[2] ? 1024 : 1) : null;
+}
+
+/**
+ * `df -P`, `df -h`, `df -i` rows: filesystem, mount, usePercent, type (blocks | inodes), avail and
+ * size as printed, and blockBytes (what a bare size counts: 1024 for `1K-blocks`, 1 for inodes,
+ * null for df -h's suffixed sizes).
+ */
 export const diskUsage: FactExtractor = {
   kind: 'disk.usage',
   markers: ['use%', 'capacity'],
@@ -9,9 +19,11 @@ export const diskUsage: FactExtractor = {
     const facts: Fact[] = [];
     let kind: 'blocks' | 'inodes' | null = null;
     let pendingName: string | null = null;
+    let unit: number | null = null;
     forEachLine(text, (line, lineNo) => {
       if (/\bFilesystem\b/.test(line) && /(Use%|Capacity)/.test(line)) {
         kind = /IUse%|Inodes/.test(line) ? 'inodes' : 'blocks';
+        unit = kind === 'inodes' ? 1 : blockBytes(line);
         pendingName = null;
         return;
       }
@@ -42,6 +54,9 @@ export const diskUsage: FactExtractor = {
           usePercent,
           type: kind,
           avail: tokens[pct - 1] ?? null,
+          // Size, Used, Avail stand before Use%, with or without the device name on the line.
+          size: pct >= 3 ? tokens[pct - 3]! : null,
+          blockBytes: unit,
         },
       });
     });

@@ -4,6 +4,7 @@ import { diskUsage } from './disk-usage.js';
 import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { groupShare } from './group-share.js';
+import { diskEviction } from './joins/disk-eviction.js';
 import type { FactJoin } from './joins/fact-join.js';
 import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
@@ -48,6 +49,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'service.selection': serviceSelection,
   'proxy.dial': proxyDial,
   'ingress.backend': ingressBackend,
+  'disk.eviction': diskEviction,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -25,6 +25,27 @@ describe('disk.usage (df)', () => {
       expect.objectContaining({ line: 3, filesystem: 'tmpfs', mount: '/dev/shm', usePercent: 0 }),
     ]);
   });
+  it("keeps each row's size as printed and what a bare number counts (the header's blocks)", () => {
+    const rows = (header: string, row: string) => extract('disk.usage', `${header}\n${row}`)[0];
+    expect(
+      rows(
+        'Filesystem 1024-blocks Used Available Capacity Mounted on',
+        '/dev/sda1 2000 1500 500 75% /',
+      ),
+    ).toMatchObject({ size: '2000', avail: '500', blockBytes: 1024 });
+    expect(
+      rows(
+        'Filesystem 512-blocks Used Available Capacity Mounted on',
+        '/dev/sda1 2000 1500 500 75% /',
+      ),
+    ).toMatchObject({ blockBytes: 512 });
+    expect(
+      rows('Filesystem Size Used Avail Use% Mounted on', '/dev/md3 20G 16G 2.9G 85% /'),
+    ).toMatchObject({ size: '20G', avail: '2.9G', blockBytes: null });
+    expect(
+      rows('Filesystem Inodes IUsed IFree IUse% Mounted on', '/dev/sda1 100 97 3 97% /'),
+    ).toMatchObject({ size: '100', avail: '3', blockBytes: 1 });
+  });
   it('marks df -i output as inodes', () => {
     expect(
       extract(

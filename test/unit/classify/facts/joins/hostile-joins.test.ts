@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interleavedBest } from '../../../../../bench/adversarial.js';
 import type { FactJoin } from '../../../../../lambdas/core/classify/facts/joins/fact-join.js';
+import { diskEviction } from '../../../../../lambdas/core/classify/facts/joins/disk-eviction.js';
 import { ingressBackend } from '../../../../../lambdas/core/classify/facts/joins/ingress-backend.js';
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
@@ -47,6 +48,15 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
     (kib) => ({
       'k8s.services': `NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S)\n${lines('a ClusterIP ', kib / 2)}\n${lines('NAME ', kib / 4)}`,
       'k8s.ingress': `backend:\n  service:\n${lines('    name: x', kib / 4)}`,
+    }),
+  ],
+  [
+    'disk.eviction: map keys without braces, entries, flags and df rows of many mounts',
+    diskEviction,
+    (kib) => ({
+      // One long minified line (maps that never close) besides 16 KB lines of entries and flags.
+      'kubelet.config': `kind: KubeletConfiguration\n${'"evictionHard":{"nodefs.available":"1%",'.repeat(kib * 12)}\nevictionSoft:\n${lines('  nodefs.available: 99% ', kib / 4)}\n${lines('--eviction-hard=nodefs.inodesFree<1%,', kib / 4)}`,
+      'disk.df': `Filesystem 1K-blocks Used Available Use% Mounted on\n${Array.from({ length: kib * 16 }, (_, i) => `/dev/sd${i} 100 99 1 99% /var/lib/m${i}`).join('\n')}`,
     }),
   ],
 ];
