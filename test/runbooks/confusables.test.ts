@@ -1584,4 +1584,58 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
       ),
     ).toBeUndefined();
   });
+
+  it('a lookup of no host name (an IP literal, a name with a port or scheme) is a setting built wrong, not DNS; lookups of real names stay DNS', () => {
+    const logs = (line: string) => ({ 'k8s.pod-logs': line });
+    // A service link's `tcp://<ip>:<port>` read where a port or host belongs: Go asks no resolver.
+    expect(
+      top(
+        logs(
+          'F1122 23:50:10.1 main.go:61] failed to build client: lookup 10.100.0.1:tcp: no such host',
+        ),
+      ),
+    ).toBe('crashloop-config-error');
+    expect(
+      top(
+        logs(
+          'error: Get "https://tcp://10.100.14.2:8080/healthz": dial tcp: lookup tcp://10.100.14.2:8080: no such host',
+        ),
+      ),
+    ).toBe('crashloop-config-error');
+    expect(top(logs('dial tcp: lookup 172.20.0.15: no such host'))).toBe('crashloop-config-error');
+    // The moderate weight: beside a real DNS failure, DNS still wins.
+    expect(
+      top(
+        logs(
+          'lookup 10.100.0.1:tcp: no such host\ndial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+        ),
+      ),
+    ).toBe('dns-resolution-failure');
+    // Real names, as before: an unqualified cluster name NXDOMAIN is DNS, a resolver that is an IP is still DNS.
+    expect(top(logs('dial tcp: lookup orders-db: no such host'))).toBe('dns-resolution-failure');
+    expect(
+      top(
+        logs(
+          'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+        ),
+      ),
+    ).toBe('dns-resolution-failure');
+    // A namespace-qualified Service that does not exist stays the configured Service's.
+    expect(top(logs('dial tcp: lookup orders.shopp.svc.cluster.local: no such host'))).toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "registry.test/team/api:1.4": failed to resolve reference "registry.test/team/api:1.4": failed to do request: Head "https://registry.test/v2/team/api/manifests/1.4": dial tcp: lookup registry.test on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('registry-dns-failure');
+    // The same pull dialing an address with a port fragment in its name asked no resolver.
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "registry.test/team/api:1.4": failed to resolve reference "registry.test/team/api:1.4": failed to do request: Head "https://registry.test/v2/team/api/manifests/1.4": dial tcp: lookup 10.100.0.5:tcp: no such host',
+      }),
+    ).not.toBe('registry-dns-failure');
+  });
 });
