@@ -1497,4 +1497,145 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
       }),
     ).toBe('docker-daemon-down');
   });
+
+  it("a control plane's own unit failing (k3s's or rke2's server, kube-apiserver, etcd) is the control plane down; a worker's unit, one that started again, or another service is not", () => {
+    const journal = (...lines: string[]) => ({ 'kubelet.journal': lines.join('\n') });
+    const at = (time: string, text: string) => `Nov 22 23:${time} cp-1 systemd[1]: ${text}`;
+    // systemd 250+: the unit's name in "Failed to start".
+    const k3sFailed = [
+      at('50:10', 'k3s.service: Main process exited, code=exited, status=1/FAILURE'),
+      at('50:10', "k3s.service: Failed with result 'exit-code'."),
+      at('50:10', 'Failed to start k3s.service - Lightweight Kubernetes.'),
+    ];
+    const result = (sections: Record<string, string>) =>
+      classify(sections).matches.find((m) => m.runbookId === 'control-plane-unavailable');
+    expect(top(journal(...k3sFailed))).toBe('control-plane-unavailable');
+    // Older systemd (lower-case "main process exited", "entered failed state") and other units.
+    expect(
+      top(
+        journal(
+          at('50:10', 'rke2-server.service: main process exited, code=exited, status=1/FAILURE'),
+          at('50:10', 'Failed to start Rancher Kubernetes Engine v2 (server).'),
+          at('50:10', 'Unit rke2-server.service entered failed state.'),
+        ),
+      ),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top(journal(at('50:10', "kube-apiserver.service: Failed with result 'exit-code'."))),
+    ).toBe('control-plane-unavailable');
+    // The worker's unit has the same description: it is that node's, not the control plane's.
+    expect(
+      result(
+        journal(
+          at('50:10', 'k3s-agent.service: Main process exited, code=exited, status=1/FAILURE'),
+          at('50:10', 'Failed to start k3s-agent.service - Lightweight Kubernetes.'),
+          at('50:10', 'Failed to start Lightweight Kubernetes.'),
+          at('50:10', 'Unit k3s-agent.service entered failed state.'),
+        ),
+      ),
+    ).toBeUndefined();
+    // systemd restarted it and it came up (Type=notify: "Started" follows the server's own line).
+    expect(
+      result(journal(...k3sFailed, at('50:16', 'Started k3s.service - Lightweight Kubernetes.'))),
+    ).toBeUndefined();
+    expect(
+      result(
+        journal(
+          ...k3sFailed,
+          'Nov 22 23:50:16 cp-1 k3s[2211]: time="2026-11-22T23:50:16Z" level=info msg="k3s is up and running"',
+        ),
+      ),
+    ).toBeUndefined();
+    // ... but a start before the failure is no recovery.
+    expect(top(journal(at('49:00', 'Started Lightweight Kubernetes.'), ...k3sFailed))).toBe(
+      'control-plane-unavailable',
+    );
+    // A clean stop, and another service failing, say nothing about the control plane.
+    expect(
+      result(
+        journal(
+          at('50:10', 'k3s.service: Main process exited, code=killed, status=15/TERM'),
+          at('50:10', 'Stopped k3s.service - Lightweight Kubernetes.'),
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      result(
+        journal(
+          at('50:10', 'nginx.service: Main process exited, code=exited, status=1/FAILURE'),
+          at('50:10', "nginx.service: Failed with result 'exit-code'."),
+          at('50:10', 'Failed to start nginx.service - A high performance web server.'),
+        ),
+      ),
+    ).toBeUndefined();
+    // Datastore traces of many seconds: alone a warning; beside the failure, more weight.
+    const slow =
+      'Nov 22 23:50:09 cp-1 k3s[2211]: I1122 23:50:09.120000    2211 trace.go:205] Trace[1187]: "List etcd3" key:/pods,resourceVersion:,resourceVersionMatch:,limit:500,continue: (22-Nov-2026 23:49:57.100) (total time: 12020ms):';
+    expect(result(journal(slow))).toBeUndefined();
+    expect(result(journal(slow.replace('12020ms', '812ms'), ...k3sFailed))?.confidence).toBe(
+      result(journal(...k3sFailed))?.confidence,
+    );
+    expect(result(journal(slow, ...k3sFailed))?.confidence).toBeGreaterThan(
+      result(journal(...k3sFailed))?.confidence ?? 1,
+    );
+    expect(
+      result(
+        journal(slow, ...k3sFailed, at('50:16', 'Started k3s.service - Lightweight Kubernetes.')),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('a lookup of no host name (an IP literal, a name with a port or scheme) is a setting built wrong, not DNS; lookups of real names stay DNS', () => {
+    const logs = (line: string) => ({ 'k8s.pod-logs': line });
+    // A service link's `tcp://<ip>:<port>` read where a port or host belongs: Go asks no resolver.
+    expect(
+      top(
+        logs(
+          'F1122 23:50:10.1 main.go:61] failed to build client: lookup 10.100.0.1:tcp: no such host',
+        ),
+      ),
+    ).toBe('crashloop-config-error');
+    expect(
+      top(
+        logs(
+          'error: Get "https://tcp://10.100.14.2:8080/healthz": dial tcp: lookup tcp://10.100.14.2:8080: no such host',
+        ),
+      ),
+    ).toBe('crashloop-config-error');
+    expect(top(logs('dial tcp: lookup 172.20.0.15: no such host'))).toBe('crashloop-config-error');
+    // The moderate weight: beside a real DNS failure, DNS still wins.
+    expect(
+      top(
+        logs(
+          'lookup 10.100.0.1:tcp: no such host\ndial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+        ),
+      ),
+    ).toBe('dns-resolution-failure');
+    // Real names, as before: an unqualified cluster name NXDOMAIN is DNS, a resolver that is an IP is still DNS.
+    expect(top(logs('dial tcp: lookup orders-db: no such host'))).toBe('dns-resolution-failure');
+    expect(
+      top(
+        logs(
+          'dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+        ),
+      ),
+    ).toBe('dns-resolution-failure');
+    // A namespace-qualified Service that does not exist stays the configured Service's.
+    expect(top(logs('dial tcp: lookup orders.shopp.svc.cluster.local: no such host'))).toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "registry.test/team/api:1.4": failed to resolve reference "registry.test/team/api:1.4": failed to do request: Head "https://registry.test/v2/team/api/manifests/1.4": dial tcp: lookup registry.test on 10.100.0.10:53: read udp 10.0.3.7:40112->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('registry-dns-failure');
+    // The same pull dialing an address with a port fragment in its name asked no resolver.
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "registry.test/team/api:1.4": failed to resolve reference "registry.test/team/api:1.4": failed to do request: Head "https://registry.test/v2/team/api/manifests/1.4": dial tcp: lookup 10.100.0.5:tcp: no such host',
+      }),
+    ).not.toBe('registry-dns-failure');
+  });
 });

@@ -29,7 +29,12 @@ const unresolvedForm: LookupForm = (line) => {
 
 // NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver works and the name does not
 // exist. A timeout, SERVFAIL or refusal is the resolver itself failing.
+// Go prints the name it was handed as is (`lookup <name>[ on <server>]: <err>`). A name with a colon
+// or a slash in it (`10.96.0.1:tcp`, `tcp://10.96.91.199:6443`) is no host name: Go's resolver
+// answers "no such host" without asking any server. Such a name ends at the first ": " or " on ";
+// up to its first colon or slash it is read one way only, so a long run of colons stays linear.
 const FORMS: readonly LookupForm[] = [
+  regexForm(/lookup ([^\s":/]*[:/][^\s"]*?)(?: on \S+)?: (.*)$/, 1, 2),
   regexForm(/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)$/, 1, 2),
   regexForm(/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1),
   regexForm(/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2),
@@ -47,9 +52,15 @@ const ANSWERS: readonly [RegExp, string][] = [
   [/timeout|timed out|EAI_AGAIN|Temporary failure|Try again/i, 'timeout'],
 ];
 
-/** Whose name it is: the cluster's, an image registry's, a cloud provider API's, or anyone else's. */
+// An IP literal is never looked up, and no host name holds a colon or a slash: such a "name" is an
+// address a setting assembled wrong (a scheme, a port, or a service-link variable's
+// `tcp://<ip>:<port>` where a host or port belongs).
+const NOT_A_NAME = /[:/]|^\d{1,3}(\.\d{1,3}){3}\.?$/;
+
+/** Whose name it is: the cluster's, an image registry's, a cloud provider API's, anyone else's, or `malformed` (no host name at all). */
 export function nameScope(host: string): string {
   const h = host.toLowerCase();
+  if (NOT_A_NAME.test(h)) return 'malformed';
   if (/\.(svc|cluster\.local)$|\.svc\.|^kubernetes(\.default)?$|^[a-z0-9-]+$/.test(h))
     return 'cluster';
   if (

@@ -63,6 +63,28 @@ describe('dns.lookup', () => {
       [2, 'b.example.com', 'servfail'],
     ]);
   });
+  it('reads a name with a port or scheme in it (Go prints what it was handed) whole, as no host name', () => {
+    const text = [
+      'lookup 10.100.0.1:tcp: no such host',
+      'dial tcp: lookup tcp://10.100.14.2:8080: no such host',
+      'dial tcp: lookup 172.20.0.15: no such host',
+      // The resolver's address is no part of the name.
+      'lookup orders.shop.svc on 10.100.0.10:53: no such host',
+    ].join('\n');
+    expect(facts(text).map((f) => [f.host, f.scope, f.answer])).toEqual([
+      ['10.100.0.1:tcp', 'malformed', 'nxdomain'],
+      ['tcp://10.100.14.2:8080', 'malformed', 'nxdomain'],
+      ['172.20.0.15', 'malformed', 'nxdomain'],
+      ['orders.shop.svc', 'cluster', 'nxdomain'],
+    ]);
+  });
+  it('reads a long run of colons after "lookup" in time linear in the line', () => {
+    const run = `lookup ${'a:'.repeat(128 * 1024)}`;
+    const started = process.cpuUsage();
+    expect(facts(`${run}\n${run}b`)).toEqual([]);
+    const spent = process.cpuUsage(started);
+    expect((spent.user + spent.system) / 1000).toBeLessThan(1000);
+  });
   it('ignores lines that are not failed lookups', () => {
     expect(facts('Pulling image "nginx:1.25"\nlookup table rebuilt')).toEqual([]);
   });
@@ -81,6 +103,9 @@ describe('nameScope', () => {
         'ssm.ap-southeast-2.api.aws',
         'servicecontrol.googleapis.com',
         'github.com',
+        '10.96.0.1',
+        '10.96.0.1:tcp',
+        'tcp://10.96.91.199:6443',
       ].map(nameScope),
     ).toEqual([
       'cluster',
@@ -92,6 +117,9 @@ describe('nameScope', () => {
       'provider',
       'provider',
       'other',
+      'malformed',
+      'malformed',
+      'malformed',
     ]);
   });
   it("reads nginx's unresolved host in time linear in the line (a long run without spaces)", () => {
