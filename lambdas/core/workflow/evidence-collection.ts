@@ -1,18 +1,15 @@
 /**
- * Collecting and classifying evidence inside the workflow: the platform's collector document runs
- * through the CommandRunner port, each printed bundle is validated and stored once, and stored
- * bundles are read back by reference to classify. Shared by Collect, Classify and Verify.
+ * Collecting evidence inside the workflow: the platform's collector document runs through the
+ * CommandRunner port, and each printed bundle is validated and stored once (classifying the stored
+ * bundles is stored-classification.ts, so Classify loads no collection code). Shared by Collect and
+ * Verify.
  */
-import type { CompiledRulebook } from '../classify/compile.js';
-import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
-import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
-import type { Runbook } from '../runbook/model.js';
 import type { WorkflowConfig } from './config.js';
-import type { CollectedEvidence, CollectionResult, Target, TargetClassification } from './model.js';
+import type { CollectedEvidence, CollectionResult, Target } from './model.js';
 import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
 import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
 import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
@@ -163,65 +160,4 @@ export async function collectFromWait(
     );
   }
   return collectionResult(evidence);
-}
-
-/** One stored bundle's classification (and, when verifying, the runbook's verify checks). */
-export interface ClassifiedEvidence {
-  readonly target: string;
-  readonly result: ClassificationResult;
-  /** The runbook's verify checks; `unknown` when a Kubernetes section they need was not collected. */
-  readonly checks: readonly CoveredCheck[];
-}
-
-/**
- * The bundle as Verify judges it: its window starts at the fix, whatever the collector stamped (a
- * recorded bundle carries no incident, and joining an EKS node's bundle with the cluster's view
- * keeps neither's), so a line logged before the fix proves nothing and only a recurrence after it
- * keeps the failure matching. Lines with no timestamp still count, as in triage: nothing says they
- * are stale, and dropping them would let a fix that did not hold pass on untimed output.
- */
-export function windowedFromFix(bundle: EvidenceBundle, fixedAt: string): EvidenceBundle {
-  return {
-    ...bundle,
-    incident: { at: bundle.incident?.at ?? fixedAt, ...bundle.incident, remediatedAt: fixedAt },
-  };
-}
-
-/**
- * Classifies every stored bundle (skipping targets whose collection failed). `fixedAt`, when
- * verifying, is when the fix ran: only evidence from after it counts ({@link windowedFromFix}).
- */
-export async function classifyStored(
-  ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook },
-  evidence: readonly CollectedEvidence[],
-  verifying?: Runbook,
-  fixedAt?: string | null,
-): Promise<ClassifiedEvidence[]> {
-  const out: ClassifiedEvidence[] = [];
-  for (const e of evidence) {
-    if (!e.ref) continue;
-    const stored = await ports.evidence.get(e.ref);
-    const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
-    out.push({
-      target: e.target,
-      result: classifyEvidence(ports.rulebook, bundle),
-      checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [],
-    });
-  }
-  return out;
-}
-
-/** The top runbook of one target's result, with a few proving lines and the runner-up. */
-export function summarizeMatches(
-  result: ClassificationResult,
-  target: string,
-): TargetClassification {
-  const [top, second] = result.matches;
-  return {
-    target,
-    runbookId: top?.runbookId ?? null,
-    confidence: top?.confidence ?? 0,
-    evidence: (top?.evidence ?? []).slice(0, 5),
-    ...(second ? { runnerUp: { runbookId: second.runbookId, confidence: second.confidence } } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 /**
  * A runbook by id. Its own file: the steps that only look a runbook up (Intake, Plan) then have no
- * static path to the classifier and its regex engine through evidence-collection.ts.
+ * static path to the classifier and its regex engine through stored-classification.ts.
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import type { Runbook } from '../runbook/model.js';

@@ -45,15 +45,21 @@ const TARGET_KIB = 300;
  * Then CollectSend 360 -> 338 and VerifySend 361 -> 339: they read collectorRequests from
  * collector-requests.ts, not from evidence-collection.ts, whose evidence schemas (zod) are built
  * when it loads.
+ * Then Classify 504 -> 494: the Classify step reads stored-classification.ts, not
+ * evidence-collection.ts with the collection code and the command-document catalogue. Verify's
+ * ceiling is the one raised so far, 580 -> 590: the classifier it runs grew by ~8 KiB of
+ * evidence reading (wrapped messages over up to four lines, df against the kubelet's eviction
+ * thresholds, proxy access logs, collection-time ordering), and Verify, which also collects and
+ * runs remediation lookups, has no split left that sheds it.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'collect-send.ts': 343,
   'collect.ts': 367,
-  'classify.ts': 500,
+  'classify.ts': 499,
   'request-approval.ts': 334,
   'remediate-step.ts': 315,
   'verify-send.ts': 344,
-  'verify.ts': 580,
+  'verify.ts': 590,
   'escalate.ts': 356,
   'complete.ts': 320,
 };

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import { fixTime, verifyCollection } from '../../../lambdas/core/workflow/collection-phases.js';
-import { classifyStored } from '../../../lambdas/core/workflow/evidence-collection.js';
+import { classifyStored } from '../../../lambdas/core/workflow/stored-classification.js';
 import { runbookOf } from '../../../lambdas/core/workflow/runbook-lookup.js';
 import type { WorkflowState } from '../../../lambdas/core/workflow/model.js';
 import type { EvidenceStore } from '../../../lambdas/core/workflow/ports.js';

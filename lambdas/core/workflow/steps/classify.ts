@@ -1,6 +1,6 @@
 /** Classify: every stored bundle against the runbooks; the plan follows the manual choice, else the runbook most targets matched. */
 import { appendAudit, withRunbook } from '../audit-writer.js';
-import { classifyStored, summarizeMatches } from '../evidence-collection.js';
+import { classifyStored, summarizeMatches } from '../stored-classification.js';
 import type { ClassificationSummary } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';

@@ -6,7 +6,8 @@
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { verifyClusterState } from '../cluster-verification.js';
 import { unfinishedReason } from '../../collection/command-wait.js';
-import { classifyStored, collectFromWait } from '../evidence-collection.js';
+import { collectFromWait } from '../evidence-collection.js';
+import { classifyStored } from '../stored-classification.js';
 import { runbookOf } from '../runbook-lookup.js';
 import type { WaitedCommandPorts } from '../waited-commands.js';
 import { VERIFY_PHASE, verifyCollection } from '../collection-phases.js';
