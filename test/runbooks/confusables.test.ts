@@ -461,6 +461,73 @@ describe('confusable classes are told apart', () => {
     ).toBe('dns-resolution-failure');
   });
 
+  it('a policy that admits no DNS for the namespace vs the lookup that fails because of it (and policies that do admit DNS)', () => {
+    const policy = (name: string, spec: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n${spec}`;
+    // Every pod of the namespace may reach only pods of the namespace: kube-dns is in kube-system.
+    const namespaceOnly = policy(
+      'namespace-only',
+      '  egress:\n  - to:\n    - podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}\n  podSelector: {}\n  policyTypes:\n  - Ingress\n  - Egress',
+    );
+    const allowDns = policy(
+      'allow-dns',
+      '  podSelector: {}\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n    ports:\n    - protocol: UDP\n      port: 53\n    - protocol: TCP\n      port: 53',
+    );
+    const defaultDeny = policy('default-deny', '  podSelector: {}\n  policyTypes:\n  - Egress');
+    const lookupTimeout =
+      'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: read udp 10.0.1.5:40211->172.20.0.10:53: i/o timeout';
+    const eaiAgain = 'Error: getaddrinfo EAI_AGAIN orders.shop.svc.cluster.local';
+    const withLookup = (netpol: string, log = lookupTimeout) =>
+      classify({ 'k8s.networkpolicies': netpol, 'k8s.pod-logs': log });
+
+    // The policy with the lookup it breaks: the policy decides, over its DNS symptom.
+    for (const log of [lookupTimeout, eaiAgain]) {
+      const result = withLookup(namespaceOnly, log);
+      expect(result.matches[0]?.runbookId).toBe('network-policy-blocked');
+      expect(result.matches[0]!.confidence).toBeGreaterThanOrEqual(0.85);
+    }
+    // A default deny with no allow-list shown, and lookups that time out: the policy too.
+    expect(withLookup(defaultDeny).matches[0]?.runbookId).toBe('network-policy-blocked');
+    expect(withLookup(defaultDeny).matches[0]!.confidence).toBeGreaterThanOrEqual(0.85);
+    // The lookup alone is DNS's.
+    expect(top({ 'k8s.pod-logs': lookupTimeout })).toBe('dns-resolution-failure');
+    // The policy alone: it denies every pod DNS while allowing some egress, a defect on its own (weakly).
+    expect(top({ 'k8s.networkpolicies': namespaceOnly })).toBe('network-policy-blocked');
+
+    // Near misses: DNS admitted, so the policy alone proves nothing.
+    expect(top({ 'k8s.networkpolicies': `${defaultDeny}\n---\n${allowDns}` })).toBeNull();
+    expect(top({ 'k8s.networkpolicies': `${namespaceOnly}\n---\n${allowDns}` })).toBeNull();
+    expect(top({ 'k8s.networkpolicies': defaultDeny })).toBeNull();
+    expect(
+      top({
+        'k8s.networkpolicies': policy(
+          'ingress-only',
+          '  podSelector: {}\n  policyTypes:\n  - Ingress\n  ingress:\n  - from:\n    - podSelector: {}',
+        ),
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.networkpolicies': policy(
+          'dns-to-all',
+          '  podSelector: {}\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector: {}\n  - ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP',
+        ),
+      }),
+    ).toBeNull();
+    // A labelled subset limited to its peers, DNS allowed to every pod by another policy: unclassified.
+    const dbOnly = policy(
+      'db-egress',
+      '  podSelector:\n    matchLabels:\n      app: db\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          app: api',
+    );
+    expect(top({ 'k8s.networkpolicies': `${dbOnly}\n---\n${allowDns}` })).toBeNull();
+    // Alone, a subset whose egress may not need names stays unclassified too.
+    expect(top({ 'k8s.networkpolicies': dbOnly })).toBeNull();
+    // With DNS admitted, the lookup timing out is not this policy's doing by this signal.
+    expect(
+      withLookup(`${namespaceOnly}\n---\n${allowDns}`).matches[0]?.confidence ?? 0,
+    ).toBeLessThan(0.85);
+  });
+
   it('an ingress policy on the backend vs an upstream timeout with no policy in evidence', () => {
     const upstream =
       '2022/08/22 23:28:40 [error] 450#450: *7 upstream timed out (110: Connection timed out) while connecting to upstream, client: 192.0.2.7, server: shop.test, request: "GET / HTTP/1.1", upstream: "http://10.42.3.8:8080/", host: "shop.test"';
