@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { policyIsolation } from '../../../../lambdas/core/classify/facts/policy-isolation.js';
+import {
+  ALLOW_DNS,
+  NAMESPACE_ONLY,
+  policyManifest,
+} from '../../../fixtures/kubernetes/network-policies.js';
 
 const facts = (text: string) =>
   policyIsolation.extract('k8s.networkpolicies', text).map((f) => ({ ...f.fields }));
@@ -74,43 +79,33 @@ describe('netpol.isolation', () => {
   });
 
   describe('dnsBlocked: no egress rule of any policy of the namespace admits DNS', () => {
-    const policy = (name: string, spec: string, ns = 'shop') =>
-      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${spec}`;
     const egressOf = (text: string) =>
       facts(text)
         .filter((f) => f.direction === 'egress')
         .map((f) => ({ policy: f.policy, selectsAll: f.selectsAll, dnsBlocked: f.dnsBlocked }));
-    // Egress only to pods of the policy's own namespace: cluster DNS lives in kube-system.
-    const namespaceOnly = policy(
-      'namespace-only',
-      '  egress:\n  - to:\n    - podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}\n  podSelector: {}\n  policyTypes:\n  - Ingress\n  - Egress',
-    );
-    const allowDns = policy(
-      'allow-dns',
-      '  podSelector: {}\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n    ports:\n    - protocol: UDP\n      port: 53\n    - protocol: TCP\n      port: 53',
-    );
 
     it('blocks DNS for an egress policy that allows only its own namespace', () => {
-      expect(egressOf(namespaceOnly)).toEqual([
+      expect(egressOf(NAMESPACE_ONLY)).toEqual([
         { policy: 'namespace-only', selectsAll: true, dnsBlocked: true },
       ]);
     });
     it('admits DNS when another policy of the namespace allows port 53 to kube-system', () => {
-      expect(egressOf(`${namespaceOnly}\n---\n${allowDns}`)).toEqual([
+      expect(egressOf(`${NAMESPACE_ONLY}\n---\n${ALLOW_DNS}`)).toEqual([
         { policy: 'namespace-only', selectsAll: true, dnsBlocked: false },
         { policy: 'allow-dns', selectsAll: true, dnsBlocked: false },
       ]);
       // A policy of another namespace admits nothing here.
       expect(
         egressOf(
-          `${namespaceOnly}\n---\n${allowDns.replace('namespace: shop', 'namespace: other')}`,
+          `${NAMESPACE_ONLY}\n---\n${ALLOW_DNS.replace('namespace: shop', 'namespace: other')}`,
         )[0],
       ).toEqual({ policy: 'namespace-only', selectsAll: true, dnsBlocked: true });
     });
     it('admits DNS for port 53 to every peer, an ipBlock, a named port, a range over 53 or a protocol without port', () => {
       const rule = (r: string) =>
-        egressOf(policy('p', `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n${r}`))[0]!
-          .dnsBlocked;
+        egressOf(
+          policyManifest('p', `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n${r}`),
+        )[0]!.dnsBlocked;
       expect(rule('  - ports:\n    - port: 53\n      protocol: UDP')).toBe(false);
       expect(rule('  - to:\n    - ipBlock:\n        cidr: 169.254.20.10/32')).toBe(false);
       expect(rule('  - to:\n    - podSelector: {}\n  - ports:\n    - port: dns')).toBe(false);
@@ -123,7 +118,8 @@ describe('netpol.isolation', () => {
     });
     it('admits DNS for own-namespace peers in kube-system, and never says blocked for rules it does not read', () => {
       expect(
-        egressOf(namespaceOnly.replace('namespace: shop', 'namespace: kube-system'))[0]!.dnsBlocked,
+        egressOf(NAMESPACE_ONLY.replace('namespace: shop', 'namespace: kube-system'))[0]!
+          .dnsBlocked,
       ).toBe(false);
       expect(
         egressOf(
@@ -132,14 +128,14 @@ describe('netpol.isolation', () => {
       ).toBe(false);
     });
     it('tells a policy that selects a labelled subset from one that selects every pod', () => {
-      const subset = policy(
+      const subset = policyManifest(
         'db-egress',
         '  podSelector:\n    matchLabels:\n      app: db\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          app: api',
       );
       expect(egressOf(subset)).toEqual([
         { policy: 'db-egress', selectsAll: false, dnsBlocked: true },
       ]);
-      expect(egressOf(`${subset}\n---\n${allowDns}`)[0]).toEqual({
+      expect(egressOf(`${subset}\n---\n${ALLOW_DNS}`)[0]).toEqual({
         policy: 'db-egress',
         selectsAll: false,
         dnsBlocked: false,
