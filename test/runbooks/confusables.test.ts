@@ -3,6 +3,11 @@ import type { CompiledRulebook } from '../../lambdas/core/classify/compile.js';
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import { EVIDENCE_SCHEMA } from '../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
+import {
+  ALLOW_DNS,
+  NAMESPACE_ONLY,
+  policyManifest,
+} from '../fixtures/kubernetes/network-policies.js';
 
 let rulebook: CompiledRulebook;
 beforeAll(() => {
@@ -459,6 +464,65 @@ describe('confusable classes are told apart', () => {
         'k8s.networkpolicies': denyEgress,
       }),
     ).toBe('dns-resolution-failure');
+  });
+
+  it('a policy that admits no DNS for the namespace vs the lookup that fails because of it (and policies that do admit DNS)', () => {
+    const defaultDeny = policyManifest(
+      'default-deny',
+      '  podSelector: {}\n  policyTypes:\n  - Egress',
+    );
+    const lookupTimeout =
+      'dial tcp: lookup orders.shop.svc.cluster.local on 172.20.0.10:53: read udp 10.0.1.5:40211->172.20.0.10:53: i/o timeout';
+    const eaiAgain = 'Error: getaddrinfo EAI_AGAIN orders.shop.svc.cluster.local';
+    const withLookup = (netpol: string, log = lookupTimeout) =>
+      classify({ 'k8s.networkpolicies': netpol, 'k8s.pod-logs': log });
+
+    // The policy with the lookup it breaks: the policy decides, over its DNS symptom.
+    for (const log of [lookupTimeout, eaiAgain]) {
+      const result = withLookup(NAMESPACE_ONLY, log);
+      expect(result.matches[0]?.runbookId).toBe('network-policy-blocked');
+      expect(result.matches[0]!.confidence).toBeGreaterThanOrEqual(0.85);
+    }
+    // A default deny with no allow-list shown, and lookups that time out: the policy too.
+    expect(withLookup(defaultDeny).matches[0]?.runbookId).toBe('network-policy-blocked');
+    expect(withLookup(defaultDeny).matches[0]!.confidence).toBeGreaterThanOrEqual(0.85);
+    // The lookup alone is DNS's.
+    expect(top({ 'k8s.pod-logs': lookupTimeout })).toBe('dns-resolution-failure');
+    // The policy alone: it denies every pod DNS while allowing some egress, a defect on its own (weakly).
+    expect(top({ 'k8s.networkpolicies': NAMESPACE_ONLY })).toBe('network-policy-blocked');
+
+    // Near misses: DNS admitted, so the policy alone proves nothing.
+    expect(top({ 'k8s.networkpolicies': `${defaultDeny}\n---\n${ALLOW_DNS}` })).toBeNull();
+    expect(top({ 'k8s.networkpolicies': `${NAMESPACE_ONLY}\n---\n${ALLOW_DNS}` })).toBeNull();
+    expect(top({ 'k8s.networkpolicies': defaultDeny })).toBeNull();
+    expect(
+      top({
+        'k8s.networkpolicies': policyManifest(
+          'ingress-only',
+          '  podSelector: {}\n  policyTypes:\n  - Ingress\n  ingress:\n  - from:\n    - podSelector: {}',
+        ),
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.networkpolicies': policyManifest(
+          'dns-to-all',
+          '  podSelector: {}\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector: {}\n  - ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP',
+        ),
+      }),
+    ).toBeNull();
+    // A labelled subset limited to its peers, DNS allowed to every pod by another policy: unclassified.
+    const dbOnly = policyManifest(
+      'db-egress',
+      '  podSelector:\n    matchLabels:\n      app: db\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          app: api',
+    );
+    expect(top({ 'k8s.networkpolicies': `${dbOnly}\n---\n${ALLOW_DNS}` })).toBeNull();
+    // Alone, a subset whose egress may not need names stays unclassified too.
+    expect(top({ 'k8s.networkpolicies': dbOnly })).toBeNull();
+    // With DNS admitted, the lookup timing out is not this policy's doing by this signal.
+    expect(
+      withLookup(`${NAMESPACE_ONLY}\n---\n${ALLOW_DNS}`).matches[0]?.confidence ?? 0,
+    ).toBeLessThan(0.85);
   });
 
   it('an ingress policy on the backend vs an upstream timeout with no policy in evidence', () => {
