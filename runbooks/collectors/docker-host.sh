@@ -277,15 +277,12 @@ probe_ports() {
   if [ -e "$PM_TMP/probe.zz" ]; then IFS= read -r answer <"$PM_TMP/probe.zz" || true; printf '%s\n' "$answer"; fi
 }
 
+# dockerd's own environment (the library's probe), then what the daemon says it uses.
 probe_proxy() {
-  local pid
-  printf '# proxy variables of dockerd (credentials masked)\n'
-  for pid in $(pgrep -x dockerd 2>/dev/null || true); do
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -iE '^(https?|no|all)_proxy=' || printf '(pid %s: none)\n' "$pid"
-  done | sed -E 's#(://)[^/@]*@#\1****@#'
+  pm_probe_proxy dockerd
   if [ "$DOCKER_OK" -eq 1 ]; then
     printf '# docker info proxy settings\n'
-    grep -E '^ *(HTTPS? Proxy|No Proxy):' "$INFO" | sed -E 's#(://)[^/@]*@#\1****@#' || printf '(none)\n'
+    grep -E '^ *(HTTPS? Proxy|No Proxy):' "$INFO" | pm_mask_proxy_credentials || printf '(none)\n'
   fi
 }
 

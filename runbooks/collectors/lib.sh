@@ -412,6 +412,40 @@ pm_probe_net_dns() {
   fi
 }
 
+# pm_mask_proxy_credentials: a filter that hides the user:password of a proxy URL on each
+# `NAME=value` or `Name: value` line, keeping the host:port the classifier joins failures on. The
+# scheme is optional (`u:p@proxy:3128` is a proxy to curl and Go alike), and everything up to the
+# value's last @ goes: an unencoded password may hold `@`, `/` or `:`.
+pm_mask_proxy_credentials() {
+  LC_ALL=C sed -E 's#^([^=:]*[=:][[:space:]]*([A-Za-z][A-Za-z0-9+.-]*://)?).*@#\1****@#'
+}
+
+# pm_probe_proxy DAEMON...: the proxy variables (HTTP(S)_PROXY, NO_PROXY, ALL_PROXY, any case) each
+# running DAEMON process holds, read from /proc/PID/environ: what the process really got, whichever
+# unit, drop-in or DefaultEnvironment set it, and never what a shell exported. Credentials masked.
+# The heading names the daemon and its environ: that is what tells the classifier whose settings
+# follow. A daemon that is not running has no environment to show; an unreadable one is an error,
+# not "none".
+pm_probe_proxy() {
+  local daemon pid found
+  for daemon in "$@"; do
+    printf '# proxy variables of %s from /proc/<pid>/environ (credentials masked)\n' "$daemon"
+    found=0
+    # At most 4 processes per name: a daemon is one process; more are forks of it.
+    for pid in $(pgrep -x -- "$daemon" 2>/dev/null | head -n 4); do
+      found=1
+      if [ ! -r "/proc/$pid/environ" ]; then
+        printf '(pid %s: environ not readable)\n' "$pid"
+        pm_note_error "environ of $daemon not readable"
+        continue
+      fi
+      tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | LC_ALL=C grep -a -m 16 -iE '^(https?|no|all)_proxy=' \
+        | pm_mask_proxy_credentials || printf '(pid %s: none)\n' "$pid"
+    done
+    [ "$found" -eq 1 ] || printf '(no %s process)\n' "$daemon"
+  done
+}
+
 # pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the
 # uptime anchor printed first lets the classifier place them in time.
 pm_probe_kernel_log() {
