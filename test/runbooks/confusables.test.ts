@@ -1703,3 +1703,74 @@ describe('round 22: a client that raced the daemon, a controller rendering a mis
     ).not.toBe('registry-dns-failure');
   });
 });
+
+describe("round 24: tini's exec failure, a probe seen from the server's access log", () => {
+  it('tini failing to exec the command with ENOENT is a command missing from the image; its other exec failures are not', () => {
+    const logs = (line: string) => ({ 'docker.logs': line });
+    expect(
+      topOnDocker(
+        logs('[FATAL tini (7)] exec /docker-entrypoint.sh failed: No such file or directory'),
+      ),
+    ).toBe('container-exec-not-found');
+    // tini built minimal prints the message without its prefix.
+    expect(topOnDocker(logs('exec /app/run failed: No such file or directory'))).toBe(
+      'container-exec-not-found',
+    );
+    // A script that exists but is not executable, or built for another architecture: other failures.
+    expect(
+      topOnDocker(logs('[FATAL tini (7)] exec /docker-entrypoint.sh failed: Permission denied')),
+    ).toBeNull();
+    expect(
+      topOnDocker(logs('[FATAL tini (7)] exec /docker-entrypoint.sh failed: Exec format error')),
+    ).toBeNull();
+    // An app's own message that merely quotes an exec failure mid-line is not tini's.
+    expect(
+      topOnDocker(logs('warn: hook exec /opt/hooks/post.sh failed: No such file or directory')),
+    ).toBeNull();
+  });
+
+  it("the kubelet's probe requests answered 4xx in the container's access log are a failing probe; answered 2xx, once, or another client's 404 are not", () => {
+    const access = (path: string, status: number, agent: string, second = '27') =>
+      `10.0.3.1 - - [23/Nov/2026:00:00:${second} +0000] "GET ${path} HTTP/1.1" ${status} 19 "-" "${agent}"`;
+    const logs = (...lines: string[]) => ({ 'k8s.pod-logs': lines.join('\n') });
+    expect(
+      top(
+        logs(
+          access('/alive', 404, 'kube-probe/1.29', '17'),
+          access('/alive', 404, 'kube-probe/1.29'),
+        ),
+      ),
+    ).toBe('probe-failure');
+    expect(
+      top(
+        logs(
+          access('/alive', 200, 'kube-probe/1.29', '17'),
+          access('/alive', 200, 'kube-probe/1.29'),
+        ),
+      ),
+    ).toBeNull();
+    expect(top(logs(access('/alive', 404, 'kube-probe/1.29')))).toBeNull();
+    expect(
+      top(logs(access('/alive', 404, 'curl/8.4.0', '17'), access('/alive', 404, 'curl/8.4.0'))),
+    ).toBeNull();
+  });
+
+  it("an old kubelet's default Go client answered 4xx on a health path, then SIGTERM, is a liveness kill; without the SIGTERM, or on another path, it is not", () => {
+    const access = (path: string, status: number, second: string) =>
+      `172.17.0.1 - - [23/Nov/2026:00:00:${second} +0000] "GET ${path} HTTP/1.1" ${status} 21 "-" "Go-http-client/1.1"`;
+    const sigterm = 'I1123 00:00:27.108540       1 main.go:187] Received SIGTERM, shutting down';
+    const logs = (...lines: string[]) => ({ 'k8s.pod-logs': lines.join('\n') });
+    expect(top(logs(access('/healthz', 404, '16'), access('/healthz', 404, '26'), sigterm))).toBe(
+      'probe-failure',
+    );
+    // A scraper's 404s while the pod keeps running, or a normal shutdown after healthy probes.
+    expect(top(logs(access('/healthz', 404, '16'), access('/healthz', 404, '26')))).toBeNull();
+    expect(
+      top(logs(access('/healthz', 200, '16'), access('/healthz', 200, '26'), sigterm)),
+    ).toBeNull();
+    // A Go client's 404 on an application path before a rollout's SIGTERM says nothing of probes.
+    expect(
+      top(logs(access('/api/v1/orders', 404, '16'), access('/api/v1/orders', 404, '26'), sigterm)),
+    ).toBeNull();
+  });
+});
