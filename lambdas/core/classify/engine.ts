@@ -19,8 +19,7 @@ import {
   type SectionBudget,
 } from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
-import { WrapRetries } from './wrap-retries.js';
-import { wrappedJoins, type WrappedJoin } from './wrapped-joins.js';
+import { WrappedRetries } from './wrapped-retries.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -105,13 +104,7 @@ function scanSections(
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
-    // The joins of a wrapped candidate line, read once per line and only when a direct test fails.
-    let cachedJoins: readonly WrappedJoin[] | null = null;
-    const joinsOfLine = (lineStart: number): readonly WrappedJoin[] => {
-      cachedJoins ??= wrappedJoins(output, lineStart, cachedText);
-      return cachedJoins;
-    };
-    const retries = new WrapRetries(rulebook.patterns.length);
+    const retries = new WrappedRetries(output, rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
       (hit) => {
@@ -130,7 +123,6 @@ function scanSections(
           if (cachedLine !== hit.line) {
             cachedLine = hit.line;
             cachedText = lineAt(output, hit.lineStart);
-            cachedJoins = null;
             if (cachedText.length === LINE_CAP)
               limits.noteIfLong(section, hit.line, output, hit.lineStart);
           }
@@ -139,7 +131,7 @@ function scanSections(
             (matchesLine(pattern, cachedText, budget, hit.line) ||
               // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
               (budget.exhaustedAt === 0 &&
-                retries.matches(p, hit.line, joinsOfLine(hit.lineStart), (joined) =>
+                retries.matches(p, hit.line, hit.lineStart, cachedText, (joined) =>
                   matchesLine(pattern, joined, budget, hit.line, false),
                 ))) &&
             window.counts(section, cachedText, hit.line)

@@ -1,7 +1,7 @@
 /**
  * Does a line begin a new record, or may it continue a message hard-wrapped onto the line before?
  * The classifier retries a candidate line joined to its neighbours only across continuation lines
- * (wrapped-joins.ts): joining two records would let a pattern match words that no single message
+ * (wrapped-retries.ts): joining two records would let a pattern match words that no single message
  * says. Each test is an anchored regex with bounded repetition over a line of at most
  * WRAP_JOIN_MAX characters, so it costs time linear in the line.
  */

@@ -4,14 +4,16 @@ import {
   WRAP_WINDOW_LINES,
   WRAP_WINDOW_MAX,
 } from '../../../lambdas/core/classify/scan-limits.js';
-import { wrappedJoins } from '../../../lambdas/core/classify/wrapped-joins.js';
+import { WrappedRetries, wrappedJoins } from '../../../lambdas/core/classify/wrapped-retries.js';
 
 /** The joins of the 1-based line `lineNo` of `output`, as the engine asks for them. */
 function joinsOf(output: string, lineNo: number): string[] {
   const lines = output.split('\n');
   let start = 0;
   for (let i = 0; i < lineNo - 1; i++) start += lines[i]!.length + 1;
-  return wrappedJoins(output, start, lines[lineNo - 1]!.replace(/\r$/, '')).map((j) => j.text);
+  return wrappedJoins(output, lineNo, start, lines[lineNo - 1]!.replace(/\r$/, '')).map(
+    (j) => j.text,
+  );
 }
 
 describe('wrappedJoins', () => {
@@ -92,17 +94,17 @@ describe('wrappedJoins', () => {
     expect(WRAP_WINDOW_LINES).toBe(4);
   });
 
-  it('names each join by the lines it joins, relative to the candidate', () => {
-    const spans = wrappedJoins('p1\np2\np3\np4\np5', 6, 'p3').map(({ first, last, spaced }) => [
+  it('names each join by the line numbers it joins', () => {
+    const spans = wrappedJoins('p1\np2\np3\np4\np5', 3, 6, 'p3').map(({ first, last, spaced }) => [
       first,
       last,
       spaced,
     ]);
     expect(spans).toEqual([
-      [-2, 1, true],
-      [-1, 2, true],
-      [-1, 0, false],
-      [0, 1, false],
+      [1, 4, true],
+      [2, 5, true],
+      [2, 3, false],
+      [3, 4, false],
     ]);
   });
 
@@ -125,7 +127,7 @@ describe('wrappedJoins', () => {
     const huge = 'h'.repeat(8 * 1024 * 1024);
     const output = `${huge}\nmid\n${huge}`;
     const started = process.cpuUsage();
-    for (let i = 0; i < 2000; i++) wrappedJoins(output, huge.length + 1, 'mid');
+    for (let i = 0; i < 2000; i++) wrappedJoins(output, 2, huge.length + 1, 'mid');
     const used = process.cpuUsage(started);
     expect((used.user + used.system) / 1000).toBeLessThan(1000);
   });
@@ -135,5 +137,52 @@ describe('wrappedJoins', () => {
       'message: Tag v2 not found in repository',
       'message: Tag v2not found in repository',
     ]);
+  });
+});
+
+/** Offsets of each line of `output`. */
+const starts = (output: string) => {
+  const out = [0];
+  for (let i = 0; i < output.length; i++) if (output[i] === '\n') out.push(i + 1);
+  return out;
+};
+
+describe('WrappedRetries', () => {
+  it('tests each window of a run of candidate lines once: one new window per line', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `piece ${i} of a message nobody matches`);
+    const output = lines.join('\n');
+    const offsets = starts(output);
+    const retries = new WrappedRetries(output, 1);
+    const tested: string[] = [];
+    for (let i = 0; i < lines.length; i++)
+      retries.matches(0, i + 1, offsets[i]!, lines[i]!, (text) => {
+        tested.push(text);
+        return false;
+      });
+    // Every distinct text once: the windows of four lines, three and two at the ends, and the unspaced pairs.
+    expect(new Set(tested).size).toBe(tested.length);
+    expect(tested.length).toBeLessThanOrEqual(2 * lines.length + 6);
+    const unshared = lines.reduce(
+      (n, line, i) => n + wrappedJoins(output, i + 1, offsets[i]!, line).length,
+      0,
+    );
+    expect(unshared).toBeGreaterThan(2.5 * lines.length);
+  });
+
+  it('gives a later line of a matching window the same outcome without testing it again', () => {
+    const output = 'a\nb\nc';
+    const offsets = starts(output);
+    const retries = new WrappedRetries(output, 2);
+    let tests = 0;
+    const test = (text: string) => {
+      tests++;
+      return text === 'a b c';
+    };
+    expect(retries.matches(0, 1, offsets[0]!, 'a', test)).toBe(true);
+    expect(retries.matches(0, 2, offsets[1]!, 'b', test)).toBe(true);
+    expect(tests).toBe(1);
+    // Another pattern keeps its own record.
+    expect(retries.matches(1, 2, offsets[1]!, 'b', test)).toBe(true);
+    expect(tests).toBe(2);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * The texts a candidate line is retried as when a message was hard-wrapped: `kubectl get -o yaml`
- * folds a long `message:` at about 80 columns, a narrow terminal cuts `kubectl describe`, blogs and
- * issue reports re-wrap. The candidate is joined with the continuation lines around it (never across
- * a line that starts a new record, record-start.ts), in windows of at most WRAP_WINDOW_LINES lines
- * that contain it. Each window is joined with a space; a terminal's mid-word cut also gets the
- * two-line join without one.
+ * Retries of a candidate line as part of a hard-wrapped message: `kubectl get -o yaml` folds a long
+ * `message:` at about 80 columns, a narrow terminal cuts `kubectl describe`, blogs and issue reports
+ * re-wrap. A line whose own test failed is retried joined with the continuation lines around it
+ * (never across a line that starts a new record, record-start.ts), in windows of at most
+ * WRAP_WINDOW_LINES lines that contain it. Each window is joined with a space; a terminal's mid-word
+ * cut also gets the two-line join without one.
  *
  * Bounded per candidate line: at most WRAP_WINDOW_LINES space joins (only the widest window at each
  * start: an unanchored pattern that matches a narrower window matches the wider one too) plus two
@@ -14,18 +14,18 @@
 import { indentOf, startsRecord } from './record-start.js';
 import { WRAP_JOIN_MAX, WRAP_WINDOW_LINES, WRAP_WINDOW_MAX } from './scan-limits.js';
 
-/** One text to retry a candidate line as, and the lines it joins (offsets from the candidate's). */
+/** One text to retry a candidate line as, named by the lines it joins. */
 export interface WrappedJoin {
   readonly text: string;
-  /** Offset of the first joined line from the candidate's: -3..0. */
+  /** Line number of the first joined line: up to WRAP_WINDOW_LINES - 1 before the candidate's. */
   readonly first: number;
-  /** Offset of the last joined line from the candidate's: 0..3. */
+  /** Line number of the last joined line: up to WRAP_WINDOW_LINES - 1 after the candidate's. */
   readonly last: number;
   /** Joined with spaces, or without (a terminal's mid-word cut). */
   readonly spaced: boolean;
 }
 
-/** A neighbouring line: its raw text, and where the line beyond it starts (-1: none). */
+/** A neighbouring line: its text, and where the line beyond it (in the direction read) starts; -1: none. */
 interface Neighbour {
   readonly text: string;
   readonly beyond: number;
@@ -93,21 +93,33 @@ function continuationRun(
 }
 
 /**
- * The joins to retry the candidate line `line` (starting at offset `lineStart` of `output`) as;
- * empty when the line is too long to have been wrapped or no neighbour continues it.
- * @example wrappedJoins('message: Tag v2\n    not found', 16, '    not found').map((j) => j.text) // ['message: Tag v2 not found', 'message: Tag v2not found']
+ * The joins to retry line `lineNo` as (its text `line`, starting at offset `lineStart` of
+ * `output`); empty when the line is too long to have been wrapped or no neighbour continues it.
+ * @example wrappedJoins('message: Tag v2\n    not found', 2, 16, '    not found').map((j) => j.text) // ['message: Tag v2 not found', 'message: Tag v2not found']
  */
-export function wrappedJoins(output: string, lineStart: number, line: string): WrappedJoin[] {
+export function wrappedJoins(
+  output: string,
+  lineNo: number,
+  lineStart: number,
+  line: string,
+): WrappedJoin[] {
   // Only pieces a screen wide were wrapped; this also keeps the retries linear in the section.
   if (line.length > WRAP_JOIN_MAX) return [];
   const { pieces, candidate } = continuationRun(output, lineStart, line);
   if (pieces.length === 1) return [];
-  const joins: WrappedJoin[] = [];
+  const firstLine = lineNo - candidate;
+  const window = (from: number, to: number, spaced: boolean): WrappedJoin => ({
+    text: pieces.slice(from, to + 1).join(spaced ? ' ' : ''),
+    first: firstLine + from,
+    last: firstLine + to,
+    spaced,
+  });
   const lengthOf = (from: number, to: number) => {
     let n = to - from;
     for (let i = from; i <= to; i++) n += pieces[i]!.length;
     return n;
   };
+  const joins: WrappedJoin[] = [];
   let lastEnd = -1;
   for (let from = 0; from <= candidate; from++) {
     let to = Math.min(from + WRAP_WINDOW_LINES - 1, pieces.length - 1);
@@ -115,13 +127,69 @@ export function wrappedJoins(output: string, lineStart: number, line: string): W
     // A window that ends where the previous (wider) one ended lies inside it; the candidate alone was tested.
     if (to <= lastEnd || to === from || lengthOf(from, to) > WRAP_WINDOW_MAX) continue;
     lastEnd = to;
-    const text = pieces.slice(from, to + 1).join(' ');
-    joins.push({ text, first: from - candidate, last: to - candidate, spaced: true });
+    joins.push(window(from, to, true));
   }
-  const here = pieces[candidate]!;
-  if (candidate > 0)
-    joins.push({ text: `${pieces[candidate - 1]}${here}`, first: -1, last: 0, spaced: false });
-  if (candidate < pieces.length - 1)
-    joins.push({ text: `${here}${pieces[candidate + 1]}`, first: 0, last: 1, spaced: false });
+  // A terminal's mid-word cut: the candidate with the piece before it, then with the one after it.
+  for (let i = Math.max(candidate - 1, 0); i <= candidate && i < pieces.length - 1; i++)
+    joins.push(window(i, i + 1, false));
   return joins;
+}
+
+/** A join a pattern was tested on, and whether it matched. */
+interface TestedJoin {
+  readonly join: WrappedJoin;
+  readonly matched: boolean;
+}
+
+/** Joins of the same lines, spaced alike, are the same text. */
+function sameJoin(a: WrappedJoin, b: WrappedJoin): boolean {
+  return a.first === b.first && a.last === b.last && a.spaced === b.spaced;
+}
+
+/**
+ * The wrapped-message retries of one section, for every pattern. Consecutive candidate lines of a
+ * wrapped message share all but one of their windows, so each pattern remembers the joins its last
+ * retried line tested: a message whose every line is a candidate costs one new window per line, not
+ * WRAP_WINDOW_LINES.
+ */
+export class WrappedRetries {
+  /** The joins of line `joinsLine` (0: none yet), read once however many patterns retry it. */
+  private joinsLine = 0;
+  private joins: readonly WrappedJoin[] = [];
+  private readonly tested: (readonly TestedJoin[] | undefined)[];
+
+  constructor(
+    private readonly output: string,
+    patterns: number,
+  ) {
+    this.tested = new Array(patterns);
+  }
+
+  /**
+   * Whether pattern `pattern` matches a join of line `lineNo` (text `line`, at offset `lineStart`):
+   * each join is handed to `test` unless the pattern's previous retried line tested the same one.
+   */
+  matches(
+    pattern: number,
+    lineNo: number,
+    lineStart: number,
+    line: string,
+    test: (text: string) => boolean,
+  ): boolean {
+    if (this.joinsLine !== lineNo) {
+      this.joinsLine = lineNo;
+      this.joins = wrappedJoins(this.output, lineNo, lineStart, line);
+    }
+    const previous = this.tested[pattern];
+    const tested: TestedJoin[] = [];
+    let matched = false;
+    for (const join of this.joins) {
+      const known = previous?.find((t) => sameJoin(t.join, join));
+      matched = known ? known.matched : test(join.text);
+      tested.push({ join, matched });
+      if (matched) break;
+    }
+    this.tested[pattern] = tested;
+    return matched;
+  }
 }
