@@ -66,6 +66,10 @@ const isNetworkPolicy = (v: unknown): v is NetworkPolicy =>
   optional(arrayOf(isString))(v.spec.policyTypes) &&
   optional(arrayOf(isEgressRule))(v.spec.egress);
 
+/** A policy's spec pasted alone (its podSelector and egress rules, no kind): a whole policy of an unnamed namespace. */
+const isBareSpec = (v: unknown) =>
+  isObject(v) && v.kind === undefined && isObject(v.podSelector) && Array.isArray(v.egress);
+
 /**
  * A line that can belong to a YAML or JSON manifest: blank, indented, or at the margin a key, a
  * list item, a comment, a bracket or a document marker. Prose, prompts (`$ kubectl …`) and
@@ -98,7 +102,7 @@ export function readPolicyManifests(text: string): PolicyManifest[] {
   for (let i = 0; i <= lines.length; i++) {
     if (i < lines.length && MANIFEST_LINE.test(lines[i]!)) continue;
     const block = i > start ? lines.slice(start, i).join('\n') : '';
-    if (block.length <= budget && block.includes('NetworkPolicy')) {
+    if (block.length <= budget && /NetworkPolicy|egress/.test(block)) {
       budget -= block.length;
       readBlock(block, start, out);
     }
@@ -125,9 +129,10 @@ function readBlock(block: string, firstLine: number, out: PolicyManifest[]): voi
         ? listed.map((v, i) => [v, items.items[i] as Node])
         : [[value, doc.contents]];
     for (const [v, node] of entries) {
-      if (!isNetworkPolicy(v) || !node.range) continue;
+      const policy = isBareSpec(v) ? { kind: 'NetworkPolicy', spec: v } : v;
+      if (!isNetworkPolicy(policy) || !node.range) continue;
       out.push({
-        policy: v,
+        policy,
         firstLine: lineOf(node.range[0]),
         lastLine: lineOf(Math.max(node.range[0], node.range[1] - 1)),
       });

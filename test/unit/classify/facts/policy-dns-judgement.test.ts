@@ -131,6 +131,21 @@ describe('dnsBlocked judged by the NetworkPolicy evaluator (pod -> kube-dns 53/U
       blocked(`${heredoc}\n[{'toEndpoints': [{'matchLabels': {'k8s-app': 'kube-dns'}}]}]`),
     ).toEqual([false]);
   });
+  it('reads a spec pasted alone (podSelector and egress rules) as a policy of an unnamed namespace', () => {
+    const spec =
+      'podSelector:\n  matchLabels:\n    app: web\negress:\n  - ports:\n      - protocol: TCP\n        port: 4000\n    to:\n      - namespaceSelector: {}';
+    expect(blocked(spec)).toEqual([true]);
+    expect(blocked(spec.replace('protocol: TCP', 'protocol: UDP').replace('4000', '53'))).toEqual([
+      false,
+    ]);
+    // A rule cut out of its policy is not a whole policy: not read, so not blocked.
+    expect(blocked(spec.slice(spec.indexOf('egress:')))).toEqual([false]);
+  });
+  it('reads `to:` with nothing under it as every destination (the line reader said blocked)', () => {
+    expect(
+      blocked(egressPolicy('p', '  - to:\n    ports:\n    - port: 53\n      protocol: UDP')),
+    ).toEqual([false]);
+  });
   it('judges a policy without namespace in each namespace shown', () => {
     const own = policyManifest(
       'own',
