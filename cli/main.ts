@@ -1,5 +1,4 @@
 import { Command, type CommanderError } from 'commander';
-import { loadDnsJudgement } from '../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
 import { EXIT, exitQuietlyOnClosedPipe } from './output.js';
 
 type Register = (program: Command) => void;
@@ -57,8 +56,6 @@ export async function buildProgram(only?: string): Promise<Command> {
         ? [only]
         : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
-  // Commands classify synchronously; the NetworkPolicy DNS judgement must be loaded first.
-  await loadDnsJudgement();
   return program;
 }
 
