@@ -11,6 +11,11 @@ import {
   loadRulebook,
 } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
+import { loadDnsJudgement } from '../../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+
+// This command classifies synchronously: the NetworkPolicy DNS judgement (a YAML parser) loads
+// with it, so commands that do not classify (and `--version`) start without it.
+await loadDnsJudgement();
 
 interface ClassifyFlags {
   json?: boolean;

@@ -19,6 +19,11 @@ import {
   readFailureClassIds,
 } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, EXIT, green, progress, red, yellow } from '../output.js';
+import { loadDnsJudgement } from '../../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+
+// This command classifies synchronously: the NetworkPolicy DNS judgement (a YAML parser) loads
+// with it, so commands that do not classify (and `--version`) start without it.
+await loadDnsJudgement();
 
 /** Where `runbooks test` looks when given no directory: the labelled cases kept in the repository. */
 export const DEFAULT_CASE_DIRS = [

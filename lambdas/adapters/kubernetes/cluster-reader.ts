@@ -22,6 +22,12 @@ import {
   type ApiFailure,
   type ReadOutcome,
 } from '../../core/kubernetes/render/cluster-status.js';
+import {
+  CLUSTER_DNS_POD,
+  CLUSTER_DNS_PORT,
+  CLUSTER_DNS_PROTOCOL,
+  defaultNamespaceLabels,
+} from '../../core/kubernetes/cluster-dns.js';
 import { renderNetworkPolicySection } from '../../core/kubernetes/render/describe-network.js';
 import { eventLastSeen } from '../../core/kubernetes/render/describe-common.js';
 import { renderDescribeNode } from '../../core/kubernetes/render/describe-node.js';
@@ -620,7 +626,7 @@ export class ClusterReader {
     const nsLabels = (ns: string) =>
       (namespaces.ok
         ? (namespaces.value.items ?? []).find((n) => n.metadata?.name === ns)?.metadata?.labels
-        : undefined) ?? { 'kubernetes.io/metadata.name': ns };
+        : undefined) ?? defaultNamespaceLabels(ns);
     const ns = p.metadata?.namespace ?? 'default';
     const self = { pod: p, namespaceLabels: nsLabels(ns) };
     // Peers: one pod per distinct label set in the namespace (bounded), plus explicit ones.
@@ -663,17 +669,8 @@ export class ClusterReader {
           flows.push(judgeFlow(all, peer, self, port, f.protocol ?? 'TCP'));
       }
       // DNS: egress to CoreDNS on 53/UDP (only the sender's egress can be judged from this namespace's policies).
-      const dns: Pod = {
-        metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
-        spec: {
-          containers: [
-            { name: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] },
-          ],
-        },
-      };
-      flows.push(
-        judgeFlow(all, self, { pod: dns, namespaceLabels: nsLabels('kube-system') }, 53, 'UDP'),
-      );
+      const dns = { pod: CLUSTER_DNS_POD, namespaceLabels: nsLabels('kube-system') };
+      flows.push(judgeFlow(all, self, dns, CLUSTER_DNS_PORT, CLUSTER_DNS_PROTOCOL));
     }
     const deniedPeers = new Set(flows.filter((f) => !f.allowed).flatMap((f) => [f.from, f.to]));
     const shownPods = [

@@ -2,6 +2,7 @@
 export * from './types.js';
 export * from './label-selector.js';
 export * from './network-policy.js';
+export * from './cluster-dns.js';
 export * from './ingress-backends.js';
 export * from './drain-plan.js';
 export * from './alarm-targets.js';

@@ -4,6 +4,10 @@
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
+import {
+  loadDnsJudgement,
+  mayShowEgressPolicies,
+} from '../classify/facts/policy-dns-judgement-loader.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { Runbook } from '../runbook/model.js';
@@ -47,6 +51,9 @@ export async function classifyStored(
     if (!e.ref) continue;
     const stored = await ports.evidence.get(e.ref);
     const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
+    // The DNS judgement (a YAML parser) loads only for evidence that may show egress policies.
+    if (Object.values(bundle.sections).some((s) => s.output && mayShowEgressPolicies(s.output)))
+      await loadDnsJudgement();
     out.push({
       target: e.target,
       result: classifyEvidence(ports.rulebook, bundle),

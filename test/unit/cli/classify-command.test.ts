@@ -106,6 +106,24 @@ describe('paramedic classify', () => {
     expect(result.stdout).toMatch(/b-healthy\.json\n\s+unclassified/);
   });
 
+  // The NetworkPolicy DNS judgement loads with the classify command, not with every start (and not
+  // from this suite's setup, which a child process does not run): without it the policy's blocked DNS
+  // is never seen and this real case stays below the threshold.
+  it('judges a policy that lets no DNS out of its pods (the DNS judgement is loaded)', () => {
+    const file = join(
+      'test',
+      'runbooks',
+      'cases',
+      'round-23',
+      'r23-network-policy-blocked-01.json',
+    );
+    const r = run('classify', '--json', '--explain', file);
+    expect(r.status).toBe(0);
+    const explained = JSON.stringify(JSON.parse(r.stdout.trim()));
+    expect(JSON.parse(r.stdout.trim()).matches[0]?.runbookId).toBe('network-policy-blocked');
+    expect(explained).toContain('k8s.networkpolicies');
+  });
+
   it('rejects a nonsensical threshold with a clear message', () => {
     const result = run('classify', dir, '--threshold', 'high');
     expect(result.status).toBe(2);

@@ -1,5 +1,6 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
-import { EgressDnsReader } from './policy-egress-dns.js';
+import type { LabelSelector } from '../../kubernetes/types.js';
+import { dnsJudgement } from './policy-dns-judgement-loader.js';
 
 type Direction = 'ingress' | 'egress';
 interface Policy {
@@ -11,20 +12,16 @@ interface Policy {
   /** Peer list items (`- namespaceSelector:`) seen with no `from:`/`to:` or ingress/egress key above them. */
   barePeers: boolean;
   namespace: string | null;
-  dns: EgressDnsReader;
   /** Indentation of spec's own keys (policyTypes, ingress, egress): a podSelector there is the policy's. */
   specIndent: number | null;
   /** Indentations of `podSelector: {}` keys (not list items): the spec's selects every pod. */
   emptySelectorIndents: number[];
   selectsAll: boolean;
-  describedEgress: boolean;
   describedEgressNone: boolean;
-}
-
-/** A policy read to its end, its facts waiting for every policy's DNS rules. */
-interface ReadPolicy {
-  p: Policy;
-  dnsAdmitted: boolean;
+  /** `kubectl describe`'s PodSelector (`<none>`, `app=db,tier=be`); null when not described or not read. */
+  describedSelector: LabelSelector | null;
+  /** Egress rules shown in a form not read as a manifest (Cilium keys, described rules): they may admit DNS. */
+  unreadEgress: boolean;
 }
 
 /**
@@ -37,8 +34,9 @@ interface ReadPolicy {
  * from/to list) shows a policy with rules but not their direction: direction `unknown`.
  * Fields: policy, direction (ingress, egress or unknown), denyAll (isolated with no rule that allows anything);
  * egress facts also carry selectsAll (spec `podSelector: {}`: every pod of the namespace) and
- * dnsBlocked: the egress rules are shown and no rule of any policy shown for that namespace could
- * admit DNS (policy-egress-dns.ts; whatever is not read counts as admitted).
+ * dnsBlocked: a pod the policy selects cannot reach cluster DNS under every policy shown for its
+ * namespace (policy-dns-judgement.ts, loaded by loadDnsJudgement; whatever is not read as a whole policy
+ * counts as admitted).
  */
 export const policyIsolation: FactExtractor = {
   kind: 'netpol.isolation',
@@ -60,15 +58,13 @@ export const policyIsolation: FactExtractor = {
       text,
     ),
   extract(section, text) {
-    const read: ReadPolicy[] = [];
+    const read: Policy[] = [];
     let p: Policy | null = null;
     const flush = () => {
       if (!p) return;
       if (p.types.size === 0 && (p.rules.size > 0 || p.name)) p.types.add('ingress');
-      if (p.describedEgress) p.dns.shown = true;
-      if (p.describedEgress && !p.describedEgressNone) p.dns.unreadRules();
       p.selectsAll ||= p.emptySelectorIndents.includes(p.specIndent ?? -1);
-      read.push({ p, dnsAdmitted: p.dns.admitsDns(p.namespace) });
+      read.push(p);
       p = null;
     };
     const open = (lineNo: number, line: string) =>
@@ -80,12 +76,12 @@ export const policyIsolation: FactExtractor = {
         rules: new Map(),
         barePeers: false,
         namespace: null,
-        dns: new EgressDnsReader(),
         specIndent: null,
         emptySelectorIndents: [],
         selectsAll: false,
-        describedEgress: false,
         describedEgressNone: false,
+        describedSelector: null,
+        unreadEgress: false,
       });
     let inTypes = false;
     // Indentation of an open matchLabels/labels map: a `name:` label inside it (a namespace's
@@ -97,7 +93,7 @@ export const policyIsolation: FactExtractor = {
       if (!inLabels)
         labelsIndent = /^\s*"?(matchLabels|labels)"?:\s*\{?\s*$/.test(line) ? indent : null;
       if (
-        /^(---|Name:\s)|^\s*kind:\s*"?(Cilium)?NetworkPolicy/.test(line) &&
+        /^(---|Name:\s)|^\s*"?kind"?:\s*"?(Cilium)?NetworkPolicy/.test(line) &&
         p &&
         (p.name || p.types.size || p.rules.size || p.barePeers)
       )
@@ -110,13 +106,14 @@ export const policyIsolation: FactExtractor = {
       if (p) readSpecLine(p, line, indent);
       const types = /policyTypes"?:\s*(.*)$/.exec(line);
       if (types) {
-        open(lineNo, line).dns.shown = true;
+        open(lineNo, line);
         inTypes = !/\w/.test(types[1]!);
         for (const t of types[1]!.matchAll(/Ingress|Egress/g))
           open(lineNo, line).types.add(t[0].toLowerCase() as Direction);
         return;
       }
-      const item = inTypes ? /^\s*-\s*"?(Ingress|Egress)"?\s*$/.exec(line) : null;
+      // A block list item, or a pretty-printed JSON one (`"Egress",`).
+      const item = inTypes ? /^\s*(?:-\s*"?|")(Ingress|Egress)"?,?\s*$/.exec(line) : null;
       if (item) {
         open(lineNo, line).types.add(item[1]!.toLowerCase() as Direction);
         return;
@@ -134,7 +131,7 @@ export const policyIsolation: FactExtractor = {
       const isolated = /isolated for (ingress|egress) connectivity/.exec(line);
       if (isolated && p) p.rules.set(isolated[1] as Direction, false);
       if (isolated?.[1] === 'egress' && p) p.describedEgressNone = true;
-      if (/Allowing egress traffic:/.test(line)) p!.describedEgress = true;
+      if (/Allowing egress traffic:/.test(line)) p!.unreadEgress = true;
       // A rule's peer list: `to` only exists in egress rules, `from` only in ingress ones.
       const peers = /^\s*(?:-\s*)?(to|from):\s*$/.exec(line);
       if (peers) {
@@ -151,27 +148,54 @@ export const policyIsolation: FactExtractor = {
         const d: Direction = cilium[1] === 'to' ? 'egress' : 'ingress';
         open(lineNo, line).types.add(d);
         p!.rules.set(d, true);
-        p!.dns.unreadRules();
+        if (d === 'egress') p!.unreadEgress = true;
       }
     });
     flush();
-    return factsOf(section, read);
+    return factsOf(section, text, read);
   },
 };
 
-/** The spec-level keys of a manifest: where the policy's own podSelector sits, and its egress rules. */
+/** The spec-level keys of a manifest: where the policy's own podSelector sits; described selectors. */
 function readSpecLine(p: Policy, line: string, indent: number): void {
   if (/^\s*"?(policyTypes|ingress|egress)"?:/.test(line)) p.specIndent ??= indent;
   if (/^\s*"?podSelector"?:\s*\{\s*\}/.test(line)) p.emptySelectorIndents.push(indent);
+  const described = /^\s*PodSelector:\s+(\S+)/.exec(line);
+  if (described) p.describedSelector = describedSelector(described[1]!);
   if (/^\s*PodSelector:\s+<none>/.test(line)) p.selectsAll = true;
-  p.dns.line(line, indent);
 }
 
-/** Facts of every policy read; DNS counts as blocked only when no policy of the namespace admits it. */
-function factsOf(section: string, read: readonly ReadPolicy[]): Fact[] {
-  const admitting = new Set(read.filter((r) => r.dnsAdmitted).map((r) => r.p.namespace));
+/** kubectl describe's selector: `<none>` is every pod, `k=v,k2=v2` its labels; anything else is not read. */
+function describedSelector(text: string): LabelSelector | null {
+  if (text === '<none>') return {};
+  const matchLabels: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const kv = /^([\w./-]+)=([\w.-]*)$/.exec(pair);
+    if (!kv) return null;
+    matchLabels[kv[1]!] = kv[2]!;
+  }
+  return { matchLabels };
+}
+
+/** Facts of every policy read, each egress one with whether cluster DNS is out of its pods' reach. */
+function factsOf(section: string, text: string, read: readonly Policy[]): Fact[] {
+  // Not loaded (loadDnsJudgement): nothing read, so nothing blocked.
+  const judge =
+    dnsJudgement() ?? ((_: string, shown: readonly unknown[]) => shown.map(() => false));
+  const dnsBlocked = judge(
+    text,
+    read.map((p) => ({
+      line: p.line,
+      name: p.name,
+      namespace: p.namespace,
+      egress: p.types.has('egress'),
+      unread: p.unreadEgress && !p.describedEgressNone,
+      describedDenyAll:
+        p.describedEgressNone && p.describedSelector ? p.describedSelector : undefined,
+    })),
+  );
   const facts: Fact[] = [];
-  for (const { p } of read) {
+  for (const [i, p] of read.entries()) {
     const base = { kind: 'netpol.isolation' as const, section, line: p.line, text: clip(p.text) };
     if (p.types.size === 0 && p.barePeers)
       facts.push({ ...base, fields: { policy: p.name, direction: 'unknown', denyAll: false } });
@@ -181,12 +205,6 @@ function factsOf(section: string, read: readonly ReadPolicy[]): Fact[] {
         facts.push({ ...base, fields: { policy: p.name, direction: d, denyAll } });
         continue;
       }
-      // A policy whose namespace is not shown may be any namespace's: any admitting policy counts.
-      const admitted =
-        !p.dns.shown ||
-        admitting.has(null) ||
-        admitting.has(p.namespace) ||
-        (p.namespace === null && admitting.size > 0);
       facts.push({
         ...base,
         fields: {
@@ -194,7 +212,7 @@ function factsOf(section: string, read: readonly ReadPolicy[]): Fact[] {
           direction: d,
           denyAll,
           selectsAll: p.selectsAll,
-          dnsBlocked: !admitted,
+          dnsBlocked: dnsBlocked[i]!,
         },
       });
     }

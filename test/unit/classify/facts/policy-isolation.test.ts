@@ -108,24 +108,37 @@ describe('netpol.isolation', () => {
         )[0]!.dnsBlocked;
       expect(rule('  - ports:\n    - port: 53\n      protocol: UDP')).toBe(false);
       expect(rule('  - to:\n    - ipBlock:\n        cidr: 169.254.20.10/32')).toBe(false);
-      expect(rule('  - to:\n    - podSelector: {}\n  - ports:\n    - port: dns')).toBe(false);
-      expect(rule('  - ports:\n    - port: 1\n      endPort: 1024')).toBe(false);
+      expect(
+        rule('  - to:\n    - podSelector: {}\n  - ports:\n    - port: dns\n      protocol: UDP'),
+      ).toBe(false);
+      // A named port without protocol is TCP: CoreDNS's `dns` port is UDP (its TCP one is dns-tcp).
+      expect(rule('  - to:\n    - podSelector: {}\n  - ports:\n    - port: dns')).toBe(true);
+      expect(rule('  - ports:\n    - port: 1\n      endPort: 1024\n      protocol: UDP')).toBe(
+        false,
+      );
+      // The same range over TCP (the default protocol) leaves UDP lookups out.
+      expect(rule('  - ports:\n    - port: 1\n      endPort: 1024')).toBe(true);
       expect(rule('  - ports:\n    - protocol: UDP')).toBe(false);
       expect(rule('  - to:\n    - podSelector: {}\n    ports:\n    - port: 53')).toBe(true);
       expect(rule('  - ports:\n    - port: 443\n      protocol: TCP')).toBe(true);
       expect(rule('  - ports:\n    - port: 54\n      endPort: 1024')).toBe(true);
-      expect(rule('  - to: [{podSelector: {}}]')).toBe(false);
+      // Flow style is read too: its own namespace only, then every namespace on 53/UDP.
+      expect(rule('  - to: [{podSelector: {}}]')).toBe(true);
+      expect(rule('  - {to: [{namespaceSelector: {}}], ports: [{port: 53, protocol: UDP}]}')).toBe(
+        false,
+      );
     });
     it('admits DNS for own-namespace peers in kube-system, and never says blocked for rules it does not read', () => {
       expect(
         egressOf(NAMESPACE_ONLY.replace('namespace: shop', 'namespace: kube-system'))[0]!
           .dnsBlocked,
       ).toBe(false);
-      expect(
-        egressOf(
-          '{"kind": "NetworkPolicy", "metadata": {"name": "j"},\n"spec": {"policyTypes": ["Egress"],\n"egress": [{"to": [{"podSelector": {}}]}]}}',
-        )[0]!.dnsBlocked,
-      ).toBe(false);
+      const json =
+        '{"kind": "NetworkPolicy", "metadata": {"name": "j"},\n"spec": {"policyTypes": ["Egress"],\n"egress": [{"to": [{"podSelector": {}}]}]}}';
+      // A whole JSON manifest is read: its own namespace only, so no DNS.
+      expect(egressOf(json)[0]!.dnsBlocked).toBe(true);
+      // The same manifest cut short is not a policy that can be judged.
+      expect(egressOf(json.slice(0, -3))[0]!.dnsBlocked).toBe(false);
     });
     it('tells a policy that selects a labelled subset from one that selects every pod', () => {
       const subset = policyManifest(
