@@ -1774,3 +1774,54 @@ describe("round 24: tini's exec failure, a probe seen from the server's access l
     ).toBeNull();
   });
 });
+
+describe("a daemon's NO_PROXY that misses an internal host", () => {
+  const endpoint = '0123456789abcdef0123456789abcdef.gr7.us-west-2.eks.amazonaws.com';
+  const kubeletProxy = (noProxy: string) =>
+    `# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)\nHTTPS_PROXY=http://10.0.0.5:3128\nNO_PROXY=${noProxy}`;
+  const tlsTimeout = `E1122 23:58:00.000000 3321 kubelet_node_status.go:96] "Unable to register node with API server" err="Post \\"https://${endpoint}/api/v1/nodes\\": net/http: TLS handshake timeout"`;
+  const imdsTimeout =
+    'E1122 23:58:00.000000 3321 kubelet.go] "Failed to get instance identity" err="Get \\"https://169.254.169.254/latest/dynamic/instance-identity/document\\": context deadline exceeded"';
+
+  it("the kubelet's API calls time out through the proxy its NO_PROXY sends them to vs the API server itself slow", () => {
+    const noProxy = 'localhost,127.0.0.1,169.254.169.254,.svc,.cluster.local';
+    const missing = kubeletProxy(noProxy);
+    expect(top({ 'net.proxy': missing, 'kubelet.journal': tlsTimeout })).toBe(
+      'egress-proxy-misconfigured',
+    );
+    // NO_PROXY covers the endpoint (the domain, the host, or everything): the proxy is not on the
+    // path, so the timeout is the control plane's, as without any proxy.
+    const alone = top({ 'kubelet.journal': tlsTimeout });
+    expect(alone).not.toBe('egress-proxy-misconfigured');
+    for (const covered of [`${noProxy},.eks.amazonaws.com`, `localhost,${endpoint}`, '*'])
+      expect(top({ 'net.proxy': kubeletProxy(covered), 'kubelet.journal': tlsTimeout })).toBe(
+        alone,
+      );
+    // A proxy exported in a login shell is not the kubelet's.
+    expect(
+      top({
+        'net.proxy': 'export HTTPS_PROXY=http://10.0.0.5:3128\nexport NO_PROXY=localhost',
+        'kubelet.journal': tlsTimeout,
+      }),
+    ).toBe(alone);
+    // The request succeeded: nothing failed, nothing to classify.
+    expect(
+      top({
+        'net.proxy': missing,
+        'kubelet.journal': `I1122 23:58:00.000000 3321 round_trippers.go:553] POST https://${endpoint}/api/v1/nodes?timeout=10s 201 Created in 12 milliseconds`,
+      }),
+    ).toBeNull();
+  });
+
+  it('IMDS outside the CIDR and names NO_PROXY lists vs covered by a CIDR containing it', () => {
+    expect(
+      top({ 'net.proxy': kubeletProxy('localhost,.svc'), 'kubelet.journal': imdsTimeout }),
+    ).toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'net.proxy': kubeletProxy('localhost,169.254.0.0/16'),
+        'kubelet.journal': imdsTimeout,
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
+});

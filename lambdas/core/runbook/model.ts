@@ -27,13 +27,15 @@ export const PARSED_FACT_KINDS = [
 export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
 /**
  * Facts joined across sections (see classify/facts/joins): a published port with its listener,
- * a Service's selector with the pods' labels, a configured proxy with the dial that failed, an
+ * a Service's selector with the pods' labels, a configured proxy with the dial that failed, a
+ * daemon's failing request with its own NO_PROXY, an
  * ingress's backend with the Services listed, a kubelet's eviction thresholds with df.
  */
 export const JOINED_FACT_KINDS = [
   'port.published',
   'service.selection',
   'proxy.dial',
+  'proxy.routed',
   'ingress.backend',
   'disk.eviction',
 ] as const;

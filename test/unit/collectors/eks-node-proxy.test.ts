@@ -57,5 +57,27 @@ describe('EKS-node collector: the kubelet proxy in net.proxy, end to end', () =>
     const egress = result.explanations.find((e) => e.runbookId === 'egress-proxy-misconfigured');
     expect(egress?.signals.map((s) => s.id)).toContain('dial-to-configured-proxy-failed');
     expect(result.matches[0]!.evidence.some((e) => e.section === 'net.proxy')).toBe(true);
+    // The same kubelet's NO_PROXY lacks the endpoint: the join of its own settings with its request names that.
+    expect(egress?.signals.map((s) => s.id)).toContain('daemon-no-proxy-misses-internal-host');
+
+    // A failure that does not name the proxy (a TLS handshake through it timing out): only the
+    // kubelet's own NO_PROXY, which misses the API endpoint, says the proxy is on the path.
+    writeFileSync(
+      log,
+      `${new Date().toISOString()} ip-10-0-1-5 kubelet[3321]: E1203 12:00:01.000000    3321 kubelet_node_status.go:96] "Unable to register node with API server" err="Post \\"https://${ENDPOINT}/api/v1/nodes\\": net/http: TLS handshake timeout" node="ip-10-0-1-5.us-west-2.compute.internal"\n`,
+    );
+    const second = await collectEvidence({
+      platform: 'eks',
+      runner,
+      parameters: { kubeletLog: log, sinceMinutes: '5' },
+    });
+    const tls = classifyEvidence(loadRulebook(), second.bundle);
+    expect(tls.matches[0]?.runbookId).toBe('egress-proxy-misconfigured');
+    const named = tls.explanations.find((e) => e.runbookId === 'egress-proxy-misconfigured');
+    expect(named?.signals.map((s) => s.id)).toEqual(['daemon-no-proxy-misses-internal-host']);
+    // The evidence shows the request and the kubelet's own NO_PROXY line beside it.
+    const shown = tls.matches[0]!.evidence.map((e) => e.text);
+    expect(shown.some((t) => t.includes(`https://${ENDPOINT}/api/v1/nodes`))).toBe(true);
+    expect(shown.some((t) => t.startsWith('NO_PROXY=localhost'))).toBe(true);
   }, 60_000);
 });

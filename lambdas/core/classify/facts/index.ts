@@ -9,6 +9,7 @@ import type { FactJoin } from './joins/fact-join.js';
 import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
 import { proxyDial } from './joins/proxy-dial.js';
+import { proxyRouted } from './joins/proxy-routed.js';
 import { serviceSelection } from './joins/service-selection.js';
 import { ioWriter } from './io-writer.js';
 import { k8sEvent } from './k8s-event.js';
@@ -48,6 +49,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'port.published': portPublished,
   'service.selection': serviceSelection,
   'proxy.dial': proxyDial,
+  'proxy.routed': proxyRouted,
   'ingress.backend': ingressBackend,
   'disk.eviction': diskEviction,
 };

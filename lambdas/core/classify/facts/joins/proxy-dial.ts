@@ -23,7 +23,7 @@ const DIAL_FAILED =
   /temporarily unavailable|temporary failure in name resolution|name or service not known|no such host|could not resolve|unknown host|getaddrinfo|EAI_AGAIN|ENOTFOUND|connection refused|ECONNREFUSED|connect: |timed out|i\/o timeout|connect timeout|connection timeout|ETIMEDOUT|no route to host|host is unreachable|network is unreachable|EHOSTUNREACH|connection reset|ECONNRESET|proxyconnect|failed to connect|unable to connect|cannot connect|could not connect|couldn't connect|dial tcp|authentication ?required|\b407\b/i;
 
 /** host and port of a proxy URL (`http://user:pw@proxy.test:3128/`), or null when it names no host. */
-function endpointOf(value: string): { host: string; port: string | null } | null {
+export function endpointOf(value: string): { host: string; port: string | null } | null {
   const m =
     /^(?:[a-z][\w+.-]{0,15}:\/\/)?(?:[^@/\s]{0,256}@)?(\[[0-9a-f:]{2,45}\]|[\w.-]{1,253})(?::(\d{1,5}))?(?:[/?#]|$)/i.exec(
       value.trim(),

@@ -5,6 +5,7 @@ import { diskEviction } from '../../../../../lambdas/core/classify/facts/joins/d
 import { ingressBackend } from '../../../../../lambdas/core/classify/facts/joins/ingress-backend.js';
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
+import { proxyRouted } from '../../../../../lambdas/core/classify/facts/joins/proxy-routed.js';
 import { serviceSelection } from '../../../../../lambdas/core/classify/facts/joins/service-selection.js';
 import { joinInput } from './join-input.js';
 
@@ -33,6 +34,30 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
       'net.proxy': 'ENV HTTPS_PROXY=http://p:1/',
       'k8s.pod-logs': `${lines('(p:1) ', kib)} connection refused\n${lines('xp:1 ', kib)}`,
     }),
+  ],
+  [
+    'proxy.routed: a huge NO_PROXY (CIDRs, domains, ports) and many failing requests for distinct hosts',
+    proxyRouted,
+    (kib) => {
+      const entries = Array.from({ length: kib * 40 }, (_, i) =>
+        i % 3 === 0
+          ? `10.${i % 250}.${i % 199}.0/24`
+          : i % 3 === 1
+            ? `.d${i}.corp`
+            : `h${i}.corp:${i}`,
+      );
+      // Hosts NO_PROXY covers (deep names, each a suffix walk) until the decisions' bound, then
+      // addresses no CIDR covers: nothing here may cost the entries' count per line.
+      const requests = Array.from({ length: kib * 12 }, (_, i) =>
+        i % 4 === 3
+          ? `Get "https://172.${16 + (i % 16)}.${i % 250}.${i % 251}/api": Service Unavailable`
+          : `Post "https://${'a.'.repeat(100)}x${i}.d${1 + 3 * (i % (kib * 13))}.corp/v2/": Forbidden`,
+      );
+      return {
+        'net.proxy': `# proxy variables of kubelet from /proc/<pid>/environ\nHTTPS_PROXY=http://10.0.0.5:3128\nNO_PROXY=${entries.join(',')}`,
+        'kubelet.journal': `${requests.join('\n')}\n${lines('Get "https://x/": ', kib)}`,
+      };
+    },
   ],
   [
     'service.selection: upstream names, label continuations and YAML values',
