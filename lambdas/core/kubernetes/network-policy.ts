@@ -6,6 +6,7 @@ import type {
   Pod,
   StringMap,
 } from './types.js';
+import ipaddr from 'ipaddr.js';
 
 /** Traffic direction, seen from the pod under investigation. */
 export type TrafficDirection = 'ingress' | 'egress';
@@ -78,30 +79,22 @@ export function policiesSelectingPod(
   return policies.filter((p) => policySelectsPod(p, pod));
 }
 
-function ipv4ToInt(ip: string): number | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-/** True when an IPv4 address lies in a CIDR (IPv6 is not evaluated and never matches). */
+/**
+ * True when an address lies in a CIDR, IPv4 or IPv6 (a bare address is its own /32 or /128); an
+ * IPv4 address never lies in an IPv6 block or the reverse, as the API server's ipBlock reads them.
+ */
 export function ipInCidr(ip: string, cidr: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const addr = ipv4ToInt(ip);
-  const net = ipv4ToInt(base ?? '');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (addr === null || net === null || !Number.isInteger(bits) || bits < 0 || bits > 32)
-    return false;
-  if (bits === 0) return true;
-  const size = 2 ** (32 - bits);
-  return Math.floor(addr / size) === Math.floor(net / size);
+  if (!ipaddr.isValid(ip)) return false;
+  const addr = ipaddr.parse(ip);
+  let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    range = cidr.includes('/')
+      ? ipaddr.parseCIDR(cidr)
+      : [ipaddr.parse(cidr), addr.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return false; // not a CIDR: matches nothing
+  }
+  return addr.kind() === range[0].kind() && addr.match(range);
 }
 
 function peerMatches(

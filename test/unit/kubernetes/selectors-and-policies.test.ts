@@ -189,6 +189,11 @@ describe('NetworkPolicy evaluation', () => {
     ).toBe(true);
     expect(ipInCidr('192.168.1.1', '192.168.0.0/23')).toBe(true);
     expect(ipInCidr('192.168.2.1', '192.168.0.0/23')).toBe(false);
+    // IPv6 blocks (dual-stack and IPv6 clusters) are evaluated; families never match across.
+    expect(ipInCidr('fd00:10:96::a', 'fd00:10:96::/108')).toBe(true);
+    expect(ipInCidr('fd00:10:97::a', 'fd00:10:96::/108')).toBe(false);
+    expect(ipInCidr('10.0.0.1', '::ffff:10.0.0.0/104')).toBe(false);
+    expect(ipInCidr('10.0.0.1', 'not-a-cidr')).toBe(false);
   });
   it('defaults policyTypes like the API server', () => {
     expect([...effectivePolicyTypes(policy('a', { podSelector: {} }))]).toEqual(['Ingress']);

@@ -11,6 +11,7 @@ import {
 } from '../../kubernetes/network-policy.js';
 import type { LabelSelector, NetworkPolicy, Pod, StringMap } from '../../kubernetes/types.js';
 import { readPolicyManifests } from './policy-manifest-reader.js';
+import ipaddr from 'ipaddr.js';
 
 /** A policy as the line reader found it in the section. */
 export interface ShownPolicy {
@@ -31,7 +32,6 @@ const MAX_JUDGED_PODS = 64;
 const MAX_BLOCK_ADDRESSES = 16;
 /** A namespace no policy names: its pods are judged as nobody's namespace, so never kube-system. */
 const UNKNOWN_NAMESPACE = '';
-const IPV4_BLOCK = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
 
 /**
  * Whether a pod a policy isolates for egress can reach cluster DNS (CLUSTER_DNS_POD on 53/UDP),
@@ -130,8 +130,8 @@ function reachesDns(policies: readonly NetworkPolicy[], pod: Pod): boolean {
   for (const p of policies)
     for (const rule of p.spec?.egress ?? [])
       for (const peer of rule.to ?? []) if (peer.ipBlock) addresses.add(peer.ipBlock.cidr);
-  // IPv6 blocks are not evaluated (ipInCidr): unread, so admitted.
-  if (addresses.size > MAX_BLOCK_ADDRESSES || [...addresses].some((c) => !IPV4_BLOCK.test(c)))
+  // A block that is no CIDR cannot be judged: unread, so admitted.
+  if (addresses.size > MAX_BLOCK_ADDRESSES || [...addresses].some((c) => !ipaddr.isValidCIDR(c)))
     return true;
   const peers = [dns, ...[...addresses].map((cidr) => ({ ...dns, ip: cidr.split('/')[0] }))];
   try {

@@ -114,7 +114,7 @@ describe('dnsBlocked judged by the NetworkPolicy evaluator (pod -> kube-dns 53/U
     );
     expect(blocked(`${web}\n---\n${inWeb}`)).toEqual([false, false]);
   });
-  it('counts an ipBlock as possibly holding the DNS pod, an IPv6 one as unread', () => {
+  it('counts an ipBlock, IPv4 or IPv6, as possibly holding the DNS pod, and a block that is no CIDR as unread', () => {
     const block = (cidr: string) =>
       egressPolicy(
         'p',
@@ -122,6 +122,7 @@ describe('dnsBlocked judged by the NetworkPolicy evaluator (pod -> kube-dns 53/U
       );
     expect(blocked(block('10.0.0.0/8'))).toEqual([false]);
     expect(blocked(block('fd00::/8'))).toEqual([false]);
+    expect(blocked(block('not-a-cidr'))).toEqual([false]);
   });
   it('reads the policy inside a heredoc and keeps unread policies admitting for the namespace', () => {
     const heredoc = `kubectl apply -f- <<EOF\n${egressPolicy('own', '  - to:\n    - podSelector: {}')}\nEOF`;
