@@ -28,7 +28,8 @@ export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
 /**
  * Facts joined across sections (see classify/facts/joins): a published port with its listener,
  * a Service's selector with the pods' labels, a configured proxy with the dial that failed, an
- * ingress's backend with the Services listed, a kubelet's eviction thresholds with df.
+ * ingress's backend with the Services listed, a kubelet's eviction thresholds with df, a daemon's
+ * unit proxy value with the environment the daemon really got.
  */
 export const JOINED_FACT_KINDS = [
   'port.published',
@@ -36,6 +37,7 @@ export const JOINED_FACT_KINDS = [
   'proxy.dial',
   'ingress.backend',
   'disk.eviction',
+  'proxy.dropped',
 ] as const;
 /** One of JOINED_FACT_KINDS. */
 export type JoinedFactKind = (typeof JOINED_FACT_KINDS)[number];

@@ -9,6 +9,7 @@ import type { FactJoin } from './joins/fact-join.js';
 import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
 import { proxyDial } from './joins/proxy-dial.js';
+import { proxyDropped } from './joins/proxy-dropped.js';
 import { serviceSelection } from './joins/service-selection.js';
 import { ioWriter } from './io-writer.js';
 import { k8sEvent } from './k8s-event.js';
@@ -50,6 +51,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'proxy.dial': proxyDial,
   'ingress.backend': ingressBackend,
   'disk.eviction': diskEviction,
+  'proxy.dropped': proxyDropped,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -5,6 +5,7 @@ import { diskEviction } from '../../../../../lambdas/core/classify/facts/joins/d
 import { ingressBackend } from '../../../../../lambdas/core/classify/facts/joins/ingress-backend.js';
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
+import { proxyDropped } from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
 import { serviceSelection } from '../../../../../lambdas/core/classify/facts/joins/service-selection.js';
 import { joinInput } from './join-input.js';
 
@@ -32,6 +33,13 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
     (kib) => ({
       'net.proxy': 'ENV HTTPS_PROXY=http://p:1/',
       'k8s.pod-logs': `${lines('(p:1) ', kib)} connection refused\n${lines('xp:1 ', kib)}`,
+    }),
+  ],
+  [
+    'proxy.dropped: headings naming units, unit lines full of % values',
+    proxyDropped,
+    (kib) => ({
+      'net.proxy': `# ${lines('a-b@c-', kib / 4)}.servic\n# ${lines('systemctl show -x ', kib / 4)}\nEnvironment=${lines('https_proxy=%%%%%%%%%4 ', kib / 4)}\n${lines('Environment=https_proxy=%4\n', kib / 4)}`,
     }),
   ],
   [
