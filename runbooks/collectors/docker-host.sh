@@ -359,7 +359,7 @@ lane_history() {
 }
 lane_daemon_settings() {
   pm_section disk.usage "du -x -k --max-depth=2 $DOCKER_ROOT /var/log /var/lib/containerd" pm_probe_disk_usage "$DOCKER_ROOT" /var/log /var/lib/containerd
-  pm_section net.proxy 'proxy environment of dockerd' probe_proxy
+  pm_section net.proxy 'proxy environment of dockerd (/proc/PID/environ), its unit proxy lines (systemctl cat) and DefaultEnvironment; docker info' probe_proxy
   pm_section security.selinux 'getenforce; sestatus' probe_selinux
 }
 lane_failing() {

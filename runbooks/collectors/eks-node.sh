@@ -110,7 +110,7 @@ pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"
 # The daemons that pull images and call the API: their proxy is the one that counts.
-pm_section net.proxy 'proxy environment of kubelet, containerd, dockerd (/proc/PID/environ)' pm_probe_proxy kubelet containerd dockerd
+pm_section net.proxy 'proxy environment of kubelet, containerd, dockerd (/proc/PID/environ), their unit proxy lines (systemctl cat) and DefaultEnvironment' pm_probe_proxy kubelet containerd dockerd
 pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
 if [ "$STRACE_SECONDS" -gt 0 ] && [ -n "$TRACE_PID" ]; then
   pm_section trace.syscalls "strace -f -tt -C -p <pid> for ${STRACE_SECONDS}s" probe_strace

@@ -13,6 +13,9 @@ PM_SECTION_MAX_BYTES=${PM_SECTION_MAX_BYTES:-65536}
 PM_TOTAL_MAX_BYTES=${PM_TOTAL_MAX_BYTES:-1048576}
 PM_CMD_TIMEOUT=${PM_CMD_TIMEOUT:-5}            # default per command, seconds
 PM_LOG_READ_BYTES=4194304                      # how much of the end of a log file is read at most
+# Where a running systemd keeps its units (sd_booted(3)). Tests point it at a directory of their
+# own to read a fake systemctl's units on a machine without systemd; nothing else sets it.
+PM_SYSTEMD_RUN_DIR=${PM_SYSTEMD_RUN_DIR:-/run/systemd/system}
 
 PM_START_MS=0          # PM_PROFILE=1 (local runs) prints each section's start and duration on stderr
 PM_SECTION_DEADLINE=$PM_BUDGET_SECONDS         # in $SECONDS (the shell's own clock): no process to read it
@@ -415,9 +418,59 @@ pm_probe_net_dns() {
 # pm_mask_proxy_credentials: a filter that hides the user:password of a proxy URL on each
 # `NAME=value` or `Name: value` line, keeping the host:port the classifier joins failures on. The
 # scheme is optional (`u:p@proxy:3128` is a proxy to curl and Go alike), and everything up to the
-# value's last @ goes: an unencoded password may hold `@`, `/` or `:`.
+# value's last @ goes: an unencoded password may hold `@`, `/` or `:`. A `%` and the character
+# after it stay: systemd reads `%4` in a unit as a specifier it cannot resolve and drops the
+# assignment, `%%` is the escaped form, and that difference is the evidence (`p%40ss` -> `****%4****`).
+# A systemd `Environment=` or `DefaultEnvironment=` line is a list of words, each maybe quoted:
+# only its proxy words are kept, each masked alone, so no other variable's value reaches the bundle.
 pm_mask_proxy_credentials() {
-  LC_ALL=C sed -E 's#^([^=:]*[=:][[:space:]]*([A-Za-z][A-Za-z0-9+.-]*://)?).*@#\1****@#'
+  LC_ALL=C awk '
+    function userinfo(u,   out, i, n, run) {
+      out = ""; run = 0; n = length(u)
+      for (i = 1; i <= n; i++) {
+        if (substr(u, i, 1) == "%") { out = out (run ? "****" : "") substr(u, i, 2); run = 0; i++ }
+        else run = 1
+      }
+      return out (run ? "****" : "")
+    }
+    # A proxy value: the scheme kept, the part before its last @ masked.
+    function value(v,   s, i) {
+      s = ""
+      if (match(v, /^[A-Za-z][A-Za-z0-9+.-]*:\/\//)) { s = substr(v, 1, RLENGTH); v = substr(v, RLENGTH + 1) }
+      for (i = length(v); i > 0; i--) if (substr(v, i, 1) == "@") return s userinfo(substr(v, 1, i - 1)) substr(v, i)
+      return s v
+    }
+    # One word of an Environment= line: a proxy assignment masked, any other word dropped.
+    function word(w,   q, inner, eq) {
+      q = substr(w, 1, 1)
+      if (q == "\"" || q == "\047") { inner = substr(w, 2); if (substr(inner, length(inner)) == q) inner = substr(inner, 1, length(inner) - 1) }
+      else { q = ""; inner = w }
+      if (tolower(inner) !~ /^(https?|all|no)_proxy=/) return ""
+      eq = index(inner, "=")
+      return " " q substr(inner, 1, eq) value(substr(inner, eq + 1)) q
+    }
+    /^[ \t]*(Default)?Environment=/ {
+      eq = index($0, "="); out = substr($0, 1, eq); rest = substr($0, eq + 1); n = length(rest); i = 1; words = ""
+      while (i <= n) {
+        c = substr(rest, i, 1)
+        if (c == " " || c == "\t") { i++; continue }
+        q = ""
+        for (j = i; j <= n; j++) {
+          c = substr(rest, j, 1)
+          if (q != "") { if (c == q) q = "" }
+          else if (c == "\"" || c == "\047") q = c
+          else if (c == " " || c == "\t") break
+        }
+        words = words word(substr(rest, i, j - i))
+        i = j
+      }
+      # Never a bare `Environment=`: that is how systemctl show prints an empty environment.
+      if (words == "") print "(no proxy variable in " substr(out, 1, eq - 1) ")"
+      else print out substr(words, 2)
+      next
+    }
+    match($0, /^[^=:]*[=:][ \t]*/) { print substr($0, 1, RLENGTH) value(substr($0, RLENGTH + 1)); next }
+    { print }'
 }
 
 # pm_probe_proxy DAEMON...: the proxy variables (HTTP(S)_PROXY, NO_PROXY, ALL_PROXY, any case) each
@@ -425,9 +478,12 @@ pm_mask_proxy_credentials() {
 # unit, drop-in or DefaultEnvironment set it, and never what a shell exported. Credentials masked.
 # The heading names the daemon and its environ: that is what tells the classifier whose settings
 # follow. A daemon that is not running has no environment to show; an unreadable one is an error,
-# not "none".
+# not "none". Under systemd, then, where each daemon's proxy is configured (pm_unit_proxy_lines)
+# and the manager's DefaultEnvironment, which every unit inherits: a value set there and missing
+# from the environ above is one systemd dropped.
 pm_probe_proxy() {
-  local daemon pid found
+  local daemon pid found systemd=0
+  if pm_have systemctl && [ -d "$PM_SYSTEMD_RUN_DIR" ]; then systemd=1; fi
   for daemon in "$@"; do
     printf '# proxy variables of %s from /proc/<pid>/environ (credentials masked)\n' "$daemon"
     found=0
@@ -443,7 +499,42 @@ pm_probe_proxy() {
         | pm_mask_proxy_credentials || printf '(pid %s: none)\n' "$pid"
     done
     [ "$found" -eq 1 ] || printf '(no %s process)\n' "$daemon"
+    [ "$systemd" -eq 0 ] || pm_unit_proxy_lines "$daemon"
   done
+  if [ "$systemd" -eq 1 ]; then
+    printf '# proxy variables of the systemd manager from systemctl show --property=DefaultEnvironment: every unit inherits them (credentials masked)\n'
+    pm_cmd 3 systemctl show --property=DefaultEnvironment --no-pager >"$PM_TMP/default-env"
+    # The DefaultEnvironment= line with its proxy words only (the masker drops every other word).
+    LC_ALL=C grep -a -E '^(DefaultEnvironment=|\(systemctl )' "$PM_TMP/default-env" | head -n 2 | cut -c1-4096 \
+      | pm_mask_proxy_credentials
+  else
+    printf '# systemd is not running: no unit files or DefaultEnvironment to read\n'
+  fi
+}
+
+# pm_unit_proxy_lines DAEMON: the proxy lines of the daemon's unit (dockerd runs as docker.service):
+# each Environment= line that names a proxy variable and every EnvironmentFile= line, with the
+# `# /path` line of the unit file or drop-in they are in. These are the lines systemd was given,
+# before it resolved specifiers; the environ above is what it made of them. A unit that does not
+# exist is no error: not every host runs every daemon.
+pm_unit_proxy_lines() {
+  local daemon=$1 unit out="$PM_TMP/unit-proxy" rc=$PM_SECTION_RC
+  case "$daemon" in dockerd) unit=docker.service ;; *) unit=$daemon.service ;; esac
+  printf '# proxy lines of %s from systemctl cat, its unit file and drop-ins (credentials masked)\n' "$unit"
+  pm_cmd 3 systemctl cat --no-pager -- "$unit" >"$out"
+  if LC_ALL=C grep -q '^No files found' "$out"; then
+    PM_SECTION_RC=$rc
+    printf '(no unit %s)\n' "$unit"
+    return 0
+  fi
+  # A file's `# /path` line is printed before its first kept line only; 32 lines of 512 at most.
+  LC_ALL=C awk '
+    /^# \// { file = $0; next }
+    (/^[ \t]*Environment=/ && tolower($0) ~ /(https?|all|no)_proxy=/) || /^[ \t]*EnvironmentFile=/ || /^\(systemctl / {
+      if (file != "") { print substr(file, 1, 512); file = "" }
+      print substr($0, 1, 512)
+      if (++kept >= 32) exit
+    }' "$out" | pm_mask_proxy_credentials
 }
 
 # pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the

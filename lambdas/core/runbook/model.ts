@@ -28,8 +28,9 @@ export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
 /**
  * Facts joined across sections (see classify/facts/joins): a published port with its listener,
  * a Service's selector with the pods' labels, a configured proxy with the dial that failed, a
- * daemon's failing request with its own NO_PROXY, an
- * ingress's backend with the Services listed, a kubelet's eviction thresholds with df.
+ * daemon's failing request with its own NO_PROXY, an ingress's backend with the Services listed, a
+ * kubelet's eviction thresholds with df, a daemon's unit proxy value with the environment the daemon
+ * really got.
  */
 export const JOINED_FACT_KINDS = [
   'port.published',
@@ -38,6 +39,7 @@ export const JOINED_FACT_KINDS = [
   'proxy.routed',
   'ingress.backend',
   'disk.eviction',
+  'proxy.dropped',
 ] as const;
 /** One of JOINED_FACT_KINDS. */
 export type JoinedFactKind = (typeof JOINED_FACT_KINDS)[number];

@@ -30,7 +30,8 @@ function fakeDaemon(env: Record<string, string>): string {
 function probe(...names: string[]): string {
   const script = `set -euo pipefail\n. ${JSON.stringify(LIB)}\npm_init\npm_window '' 15\npm_begin eks\npm_section net.proxy 'proxy' pm_probe_proxy ${names.join(' ')}\npm_end 15 ''\n`;
   const r = spawnSync('bash', ['-c', script], {
-    env: { PATH: process.env.PATH, TMPDIR: scratch },
+    // No systemd here, whatever the machine runs: the unit part has a test of its own (unit-proxy).
+    env: { PATH: process.env.PATH, TMPDIR: scratch, PM_SYSTEMD_RUN_DIR: join(scratch, 'absent') },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 30_000,
@@ -56,6 +57,7 @@ describe("pm_probe_proxy: a daemon's proxy variables from its own /proc/PID/envi
       'http_proxy=****@10.0.0.5:3128',
       'NO_PROXY=localhost,127.0.0.1,169.254.169.254,.svc,.cluster.local,10.100.0.0/16',
       'ALL_PROXY=socks5h://****@10.0.0.6:1080',
+      '# systemd is not running: no unit files or DefaultEnvironment to read',
     ]);
     expect(out).not.toMatch(/p@ss|w0rd|hunter2|not-for-the-bundle|leak/);
   });

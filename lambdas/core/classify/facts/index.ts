@@ -10,6 +10,7 @@ import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
 import { proxyDial } from './joins/proxy-dial.js';
 import { proxyRouted } from './joins/proxy-routed.js';
+import { proxyDropped } from './joins/proxy-dropped.js';
 import { serviceSelection } from './joins/service-selection.js';
 import { ioWriter } from './io-writer.js';
 import { k8sEvent } from './k8s-event.js';
@@ -52,6 +53,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'proxy.routed': proxyRouted,
   'ingress.backend': ingressBackend,
   'disk.eviction': diskEviction,
+  'proxy.dropped': proxyDropped,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -6,6 +6,7 @@ import { ingressBackend } from '../../../../../lambdas/core/classify/facts/joins
 import { portPublished } from '../../../../../lambdas/core/classify/facts/joins/port-published.js';
 import { proxyDial } from '../../../../../lambdas/core/classify/facts/joins/proxy-dial.js';
 import { proxyRouted } from '../../../../../lambdas/core/classify/facts/joins/proxy-routed.js';
+import { proxyDropped } from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
 import { serviceSelection } from '../../../../../lambdas/core/classify/facts/joins/service-selection.js';
 import { joinInput } from './join-input.js';
 
@@ -58,6 +59,13 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
         'kubelet.journal': `${requests.join('\n')}\n${lines('Get "https://x/": ', kib)}`,
       };
     },
+  ],
+  [
+    'proxy.dropped: headings naming units, unit lines full of % values',
+    proxyDropped,
+    (kib) => ({
+      'net.proxy': `# ${lines('a-b@c-', kib / 4)}.servic\n# ${lines('systemctl show -x ', kib / 4)}\nEnvironment=${lines('https_proxy=%%%%%%%%%4 ', kib / 4)}\n${lines('Environment=https_proxy=%4\n', kib / 4)}`,
+    }),
   ],
   [
     'service.selection: upstream names, label continuations and YAML values',
