@@ -194,10 +194,16 @@ probe_events() {
 }
 
 probe_daemon_config() {
-  pm_cat "$DOCKER_CONFIG_FILE" /etc/sysconfig/docker /etc/default/docker
-  if pm_have systemctl && [ -d /run/systemd/system ]; then
-    pm_cmd 4 systemctl cat docker.service docker.socket --no-pager
-  fi
+  # Config files and units may carry a proxy URL with its password: masked before filing. Through a
+  # temp file, not a pipe: a pipe would run the commands in a subshell and lose their section errors.
+  local raw="$PM_TMP/daemon-config.raw"
+  {
+    pm_cat "$DOCKER_CONFIG_FILE" /etc/sysconfig/docker /etc/default/docker
+    if pm_have systemctl && [ -d /run/systemd/system ]; then
+      pm_cmd 4 systemctl cat docker.service docker.socket --no-pager
+    fi
+  } >"$raw"
+  pm_mask_url_credentials <"$raw"
   printf '# dockerd processes\n'
   pgrep -a -x dockerd 2>/dev/null | cut -c1-400 || printf '(no dockerd process)\n'
 }

@@ -415,6 +415,15 @@ pm_probe_net_dns() {
   fi
 }
 
+# pm_mask_url_credentials: a filter that hides the user:password of every URL in free text (a
+# daemon.json "proxies" entry, an /etc/sysconfig line, a unit's Environment= or ExecStart=),
+# keeping the scheme and host:port. Everything up to the last @ of the URL's run of non-blank,
+# non-quote characters goes: an unencoded password may hold `@`, `/` or `:`. One sed pass, no
+# backtracking across lines: linear in the text.
+pm_mask_url_credentials() {
+  LC_ALL=C sed -E 's#([A-Za-z][A-Za-z0-9+.-]*://)[^[:space:]"'"'"',]*@#\1****@#g'
+}
+
 # pm_mask_proxy_credentials: a filter that hides the user:password of a proxy URL on each
 # `NAME=value` or `Name: value` line, keeping the host:port the classifier joins failures on. The
 # scheme is optional (`u:p@proxy:3128` is a proxy to curl and Go alike), and everything up to the

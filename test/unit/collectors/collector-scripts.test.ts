@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { collectEvidence, CollectError } from '../../../lambdas/adapters/local/collect-evidence.js';
 import {
   LocalCommandRunner,
@@ -38,9 +39,18 @@ describe('collector and action scripts', () => {
 });
 
 describe('local collection, without a Docker daemon', () => {
+  // A daemon.json with a proxy password (Docker 23+ reads "proxies" there): never filed as written.
+  const configDir = mkdtempSync(join(tmpdir(), 'pm-daemon-config-'));
+  const daemonJson = join(configDir, 'daemon.json');
+  writeFileSync(
+    daemonJson,
+    '{\n  "proxies": {\n    "https-proxy": "http://svc:p@ss/w0rd@proxy.test:3128",\n    "no-proxy": "localhost"\n  }\n}\n',
+  );
+  afterAll(() => rmSync(configDir, { recursive: true, force: true }));
   // Points the CLI at a socket nobody serves: the collector must still produce a valid bundle.
   const runner = new LocalCommandRunner({
     env: {
+      PARAMEDIC_DOCKER_CONFIG_FILE: daemonJson,
       DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock',
       PARAMEDIC_IO_SAMPLE_SECONDS: '1',
     },
@@ -71,6 +81,9 @@ describe('local collection, without a Docker daemon', () => {
       /Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/paramedic-test\.sock|docker: command not found/,
     );
     expect(bundle.sections['docker.ps']!.error).toBe('docker daemon not reachable');
+    const config = bundle.sections['docker.daemon-config']!.output;
+    expect(config).toContain('"https-proxy": "http://****@proxy.test:3128"');
+    expect(config).not.toMatch(/p@ss|w0rd/);
     expect(bundle.sections['disk.df']!.output).toMatch(/Use%|Capacity/);
     expect(bundle.sections['io.block']!.output).toContain('PID COMM CONTAINER READ_B/S WRITE_B/S');
     const known = new Set<string>(CANONICAL_SECTIONS);
