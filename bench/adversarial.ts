@@ -3,7 +3,7 @@ import {
   type CompiledPattern,
   type CompiledRulebook,
 } from '../lambdas/core/classify/compile.js';
-import { loadDnsJudgement } from '../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../lambdas/core/classify/facts/deferred-readers.js';
 import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import type { LineRegex } from '../lambdas/core/classify/regex-engine.js';
 import type { EvidenceBundle } from '../lambdas/core/evidence/bundle.js';
@@ -94,7 +94,7 @@ export const ORDINARY_BUNDLE_BYTES = 1024 * 1024;
 
 /** Hostile evidence: adversarial lines vs ordinary ones, and the linear engine vs the backtracking one it replaced. */
 export async function run(): Promise<void> {
-  await loadDnsJudgement();
+  await loadDeferredReaders();
   const { runbooks } = loadRunbookDirectory();
   const linear = compileRunbooks(runbooks);
   const backtracking = withBacktrackingEngine(linear);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileRunbooks, expressionsOf } from '../lambdas/core/classify/compile.js';
-import { loadDnsJudgement } from '../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../lambdas/core/classify/facts/deferred-readers.js';
 import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import type { MatchExpression, Runbook } from '../lambdas/core/runbook/model.js';
 import { loadRunbookDirectory } from '../lambdas/adapters/local/runbook-directory.js';
@@ -48,7 +48,7 @@ function toEre(source: string): string {
 
 /** Classifier vs grep on the same text: MB/s and the ratio, plus scaling with runbook count. */
 export async function run(): Promise<void> {
-  await loadDnsJudgement();
+  await loadDeferredReaders();
   const { runbooks } = loadRunbookDirectory();
   const all = compileRunbooks(runbooks);
   const five = compileRunbooks(runbooks.slice(0, 5));

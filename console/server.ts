@@ -19,7 +19,7 @@ import {
   parseSince,
   viewExecution,
 } from '../lambdas/core/audit/execution-summary.js';
-import { loadDnsJudgement } from '../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../lambdas/core/classify/facts/deferred-readers.js';
 import { classifyEvidence } from '../lambdas/core/classify/engine.js';
 import {
   ApprovalError,
@@ -210,7 +210,7 @@ async function executionDetail(
 
 /** Starts the console on 127.0.0.1. */
 export async function startConsoleServer(options: ConsoleOptions): Promise<ConsoleServer> {
-  await loadDnsJudgement();
+  await loadDeferredReaders();
   const token = options.token ?? randomBytes(32).toString('base64url');
   const audit = options.audit ?? new LocalAuditStore(options.dataDir);
   const evidence =

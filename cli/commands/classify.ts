@@ -11,11 +11,11 @@ import {
   loadRulebook,
 } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDnsJudgement } from '../../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
-// This command classifies synchronously: the NetworkPolicy DNS judgement (a YAML parser) loads
-// with it, so commands that do not classify (and `--version`) start without it.
-await loadDnsJudgement();
+// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
+// load with it, so commands that do not classify (and `--version`) start without them.
+await loadDeferredReaders();
 
 interface ClassifyFlags {
   json?: boolean;

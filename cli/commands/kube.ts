@@ -12,11 +12,11 @@ import {
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import type { EvidenceBundle } from '../../lambdas/core/evidence/bundle.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDnsJudgement } from '../../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
-// This command classifies synchronously: the NetworkPolicy DNS judgement (a YAML parser) loads
-// with it, so commands that do not classify (and `--version`) start without it.
-await loadDnsJudgement();
+// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
+// load with it, so commands that do not classify (and `--version`) start without them.
+await loadDeferredReaders();
 
 interface KubeFlags {
   kubeconfig: string;

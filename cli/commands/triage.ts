@@ -14,11 +14,11 @@ import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js'
 import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
-import { loadDnsJudgement } from '../../lambdas/core/classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
-// This command classifies synchronously: the NetworkPolicy DNS judgement (a YAML parser) loads
-// with it, so commands that do not classify (and `--version`) start without it.
-await loadDnsJudgement();
+// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
+// load with it, so commands that do not classify (and `--version`) start without them.
+await loadDeferredReaders();
 
 interface TriageFlags {
   alarm?: string;

@@ -4,10 +4,7 @@
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
-import {
-  loadDnsJudgement,
-  mayShowEgressPolicies,
-} from '../classify/facts/policy-dns-judgement-loader.js';
+import { loadDeferredReaders, mayNeedDeferredReaders } from '../classify/facts/deferred-readers.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { Runbook } from '../runbook/model.js';
@@ -51,9 +48,9 @@ export async function classifyStored(
     if (!e.ref) continue;
     const stored = await ports.evidence.get(e.ref);
     const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
-    // The DNS judgement (a YAML parser) loads only for evidence that may show egress policies.
-    if (Object.values(bundle.sections).some((s) => s.output && mayShowEgressPolicies(s.output)))
-      await loadDnsJudgement();
+    // The deferred readers (a YAML parser, Go's NO_PROXY rules) load only for evidence that may need them.
+    if (Object.values(bundle.sections).some((s) => s.output && mayNeedDeferredReaders(s.output)))
+      await loadDeferredReaders();
     out.push({
       target: e.target,
       result: classifyEvidence(ports.rulebook, bundle),

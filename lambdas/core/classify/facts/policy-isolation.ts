@@ -1,6 +1,6 @@
 import { clip, forEachLine, type Fact, type FactExtractor } from './fact.js';
 import type { LabelSelector } from '../../kubernetes/types.js';
-import { dnsJudgement } from './policy-dns-judgement-loader.js';
+import { deferredReaders } from './deferred-readers.js';
 
 type Direction = 'ingress' | 'egress';
 interface Policy {
@@ -35,7 +35,7 @@ interface Policy {
  * Fields: policy, direction (ingress, egress or unknown), denyAll (isolated with no rule that allows anything);
  * egress facts also carry selectsAll (spec `podSelector: {}`: every pod of the namespace) and
  * dnsBlocked: a pod the policy selects cannot reach cluster DNS under every policy shown for its
- * namespace (policy-dns-judgement.ts, loaded by loadDnsJudgement; whatever is not read as a whole policy
+ * namespace (policy-dns-judgement.ts, loaded by loadDeferredReaders; whatever is not read as a whole policy
  * counts as admitted).
  */
 export const policyIsolation: FactExtractor = {
@@ -179,9 +179,10 @@ function describedSelector(text: string): LabelSelector | null {
 
 /** Facts of every policy read, each egress one with whether cluster DNS is out of its pods' reach. */
 function factsOf(section: string, text: string, read: readonly Policy[]): Fact[] {
-  // Not loaded (loadDnsJudgement): nothing read, so nothing blocked.
+  // Not loaded (loadDeferredReaders): nothing read, so nothing blocked.
   const judge =
-    dnsJudgement() ?? ((_: string, shown: readonly unknown[]) => shown.map(() => false));
+    deferredReaders()?.judgeDnsBlocked ??
+    ((_: string, shown: readonly unknown[]) => shown.map(() => false));
   const dnsBlocked = judge(
     text,
     read.map((p) => ({

@@ -1,7 +1,7 @@
 /**
  * Reads NetworkPolicy manifests out of a section's text with a real YAML parser (JSON is YAML):
  * `---`-separated documents and `kind: List` items. Loaded with the DNS judgement, by `import()`
- * (policy-dns-judgement-loader.ts): the parser weighs ~95 KiB, and only sections that show egress
+ * (deferred-readers.ts): the parser weighs ~95 KiB, and only sections that show egress
  * policies need it.
  */
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
