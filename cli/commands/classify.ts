@@ -11,11 +11,7 @@ import {
   loadRulebook,
 } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
-
-// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
-// load with it, so commands that do not classify (and `--version`) start without them.
-await loadDeferredReaders();
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
 interface ClassifyFlags {
   json?: boolean;
@@ -115,7 +111,7 @@ export function registerClassifyCommand(program: Command): void {
       'after',
       '\nExamples:\n  npx paramedic classify test/fixtures/recorded --json\n  npx paramedic classify test/integration/local/fixtures/disk-full-docker-host.json --explain\n',
     )
-    .action((paths: string[], flags: ClassifyFlags) => {
+    .action(async (paths: string[], flags: ClassifyFlags) => {
       const threshold = Number(flags.threshold);
       const maxBytes = Number(flags.maxBytes);
       if (!(threshold > 0 && threshold <= 1)) {
@@ -155,6 +151,7 @@ export function registerClassifyCommand(program: Command): void {
             process.stdout.write(`${JSON.stringify({ file, error: (error as Error).message })}\n`);
           continue;
         }
+        await loadDeferredReadersFor(bundle);
         const result = classifyEvidence(rulebook, bundle, { threshold });
         // `limits` appears only when a bound was hit, so the line keeps the spec's shape otherwise.
         if (flags.json)

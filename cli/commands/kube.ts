@@ -12,11 +12,7 @@ import {
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import type { EvidenceBundle } from '../../lambdas/core/evidence/bundle.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
-
-// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
-// load with it, so commands that do not classify (and `--version`) start without them.
-await loadDeferredReaders();
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
 interface KubeFlags {
   kubeconfig: string;
@@ -172,6 +168,7 @@ export function registerKubeCommand(program: Command): void {
       const bundle = await collect(flags);
       if (!bundle) return;
       if (flags.output) writeFileSync(flags.output, `${JSON.stringify(bundle, null, 1)}\n`);
+      await loadDeferredReadersFor(bundle);
       const result = classifyEvidence(rulebook, bundle);
       if (flags.json) {
         process.stdout.write(

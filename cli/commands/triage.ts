@@ -14,11 +14,7 @@ import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js'
 import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
-import { loadDeferredReaders } from '../../lambdas/core/classify/facts/deferred-readers.js';
-
-// This command classifies synchronously: the deferred readers (a YAML parser, Go's NO_PROXY rules)
-// load with it, so commands that do not classify (and `--version`) start without them.
-await loadDeferredReaders();
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
 
 interface TriageFlags {
   alarm?: string;
@@ -105,6 +101,7 @@ export async function replayAudit(
     const before = view.classification.runbookId;
     try {
       const bundle = await evidence.get(ref as EvidenceRef);
+      await loadDeferredReadersFor(bundle);
       const now = classifyEvidence(rulebook, bundle).matches[0]?.runbookId ?? null;
       out.push({ executionId, target: view.summary.target, before, now, changed: before !== now });
     } catch (error) {

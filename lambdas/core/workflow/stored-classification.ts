@@ -4,7 +4,7 @@
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
-import { loadDeferredReaders, mayNeedDeferredReaders } from '../classify/facts/deferred-readers.js';
+import { loadDeferredReadersFor } from '../classify/facts/deferred-readers.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { Runbook } from '../runbook/model.js';
@@ -49,8 +49,7 @@ export async function classifyStored(
     const stored = await ports.evidence.get(e.ref);
     const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
     // The deferred readers (a YAML parser, Go's NO_PROXY rules) load only for evidence that may need them.
-    if (Object.values(bundle.sections).some((s) => s.output && mayNeedDeferredReaders(s.output)))
-      await loadDeferredReaders();
+    await loadDeferredReadersFor(bundle);
     out.push({
       target: e.target,
       result: classifyEvidence(ports.rulebook, bundle),

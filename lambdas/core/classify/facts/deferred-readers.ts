@@ -1,3 +1,4 @@
+import type { EvidenceBundle } from '../../evidence/bundle.js';
 import type { Fact } from './fact.js';
 import type { JoinInput } from './joins/fact-join.js';
 import type { ShownPolicy } from './policy-dns-judgement.js';
@@ -17,7 +18,7 @@ let readers: DeferredReaders | null = null;
 
 /**
  * Loads the deferred readers, a chunk of their own in the Lambda bundles. Call it before
- * classifying evidence that may need them ({@link mayNeedDeferredReaders}): fact extractors and
+ * classifying evidence that may need them (or use {@link loadDeferredReadersFor}): fact extractors and
  * joins are synchronous, and without the readers they read nothing in the safe direction (no
  * policy judged to block DNS, no request judged sent to a proxy), never a false finding.
  */
@@ -30,7 +31,12 @@ export function deferredReaders(): DeferredReaders | null {
   return readers;
 }
 
-/** Cheap test on a section: only text that says "egress" or names a proxy variable needs them. */
-export function mayNeedDeferredReaders(text: string): boolean {
-  return /egress|_proxy/i.test(text);
+/**
+ * Loads the deferred readers when the bundle may need them: only a section that says "egress" can
+ * show an egress-isolating policy, and only one naming a `*_proxy` variable a daemon's proxy.
+ */
+export async function loadDeferredReadersFor(bundle: EvidenceBundle): Promise<void> {
+  if (readers) return;
+  if (Object.values(bundle.sections).some((s) => s.output && /egress|_proxy/i.test(s.output)))
+    await loadDeferredReaders();
 }
