@@ -15,7 +15,7 @@ export const DEFAULT_LOOKBACK_MINUTES = 15;
  * dmesg stamps come from the kernel's scheduler clock, placed in time through /proc/uptime; the
  * two drift apart by milliseconds over days of uptime, so a kernel line gets this much slack.
  */
-const KERNEL_CLOCK_SLACK_MS = 1000;
+export const KERNEL_CLOCK_SLACK_MS = 1000;
 
 /** Places a section's lines in time and says whether they count. */
 export interface IncidentWindow {

@@ -22,6 +22,7 @@ import {
 } from '../../../lambdas/core/classify/engine.js';
 import { decideVerification } from '../../../lambdas/core/workflow/verification.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
+import { KERNEL_CLOCK_SLACK_MS } from '../../../lambdas/core/classify/incident-window.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { DockerLab, labUnavailableReason, run, type Daemon } from './docker-lab.js';
@@ -129,6 +130,7 @@ describe.skipIf(skip)(
       rulebook = loadRulebook();
       // Noise before any incident: an unrelated OOM kill in the kernel log, stale errors in the daemon log.
       plantKernelOom('pm-noise-java', 31337);
+      const plantedAt = Date.now();
       labDir = lab.dir;
       await lab.setUp();
       // Mounted before dockerd starts: the host's mounts are private, so only mounts that exist
@@ -136,6 +138,11 @@ describe.skipIf(skip)(
       volume = lab.smallFilesystem('small-volume', 24);
       daemon = await lab.startDaemon('main', daemonArgs, { staleLog: staleDaemonLog() });
       lab.importBusybox(daemon);
+      // A kernel line within KERNEL_CLOCK_SLACK_MS of the incident counts as in its window (dmesg's
+      // clock is placed through /proc/uptime). On a quick machine the setup above takes about a
+      // second, so the first incident could fall within the slack of the planted noise: wait it out.
+      const clear = plantedAt + KERNEL_CLOCK_SLACK_MS + 500 - Date.now();
+      if (clear > 0) await new Promise((r) => setTimeout(r, clear));
     });
 
     afterAll(async () => {

@@ -136,6 +136,11 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     for (const file of ['collect-send.ts', 'verify-send.ts'])
       expect(sizes.get(file)!.eagerPackages, file).not.toContain('zod');
     // The classifier's regex engine in Plan, and the evidence parser: only for a runbook with preconditions.
+    // The deferred readers (a YAML parser, an address library) load with the first bundle that needs them.
+    for (const [file, size] of sizes) {
+      expect(size.eagerPackages, file).not.toContain('yaml');
+      expect(size.eagerPackages, file).not.toContain('ipaddr.js');
+    }
     expect(sizes.get('plan.ts')!.eagerPackages).not.toContain('re2js');
     expect(sizes.get('plan.ts')!.eagerPackages).not.toContain('zod');
     // The action catalogue in the functions that run no document (the settings read the prefix only).
