@@ -11,7 +11,7 @@ import {
   loadRulebook,
 } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/load-deferred-readers-for.js';
 
 interface ClassifyFlags {
   json?: boolean;

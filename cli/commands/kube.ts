@@ -12,7 +12,7 @@ import {
 import { classifyEvidence } from '../../lambdas/core/classify/engine.js';
 import type { EvidenceBundle } from '../../lambdas/core/evidence/bundle.js';
 import { bold, complain, cyan, dim, green, yellow } from '../output.js';
-import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/load-deferred-readers-for.js';
 
 interface KubeFlags {
   kubeconfig: string;

@@ -14,7 +14,7 @@ import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js'
 import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
 import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
-import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/deferred-readers.js';
+import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/load-deferred-readers-for.js';
 
 interface TriageFlags {
   alarm?: string;

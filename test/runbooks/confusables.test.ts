@@ -333,6 +333,30 @@ describe('confusable classes are told apart', () => {
     ).toBeNull();
   });
 
+  it("probe-failure vs egress-proxy-misconfigured: the kubelet's prober never uses its proxy", () => {
+    // pkg/probe/http sets `Proxy: http.ProxyURL(nil)` (kubernetes/kubernetes#68663): a probe that
+    // times out went to the pod directly, whatever HTTP_PROXY and NO_PROXY the kubelet holds.
+    const proxy = [
+      '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
+      'HTTP_PROXY=http://10.0.0.5:3128',
+      'HTTPS_PROXY=http://10.0.0.5:3128',
+      'NO_PROXY=localhost,127.0.0.1,169.254.169.254,.svc,.cluster.local,.internal,10.100.0.0/16',
+    ].join('\n');
+    const probe =
+      'I1122 23:58:00.000000 3321 prober.go:107] "Probe failed" probeType="Readiness" pod="default/web-1" podUID="5c1d" containerName="web" probeResult="failure" output="Get \\"http://100.64.12.34:8080/healthz\\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"';
+    const { matches } = classify({ 'net.proxy': proxy, 'kubelet.journal': probe });
+    expect(matches[0]?.runbookId).toBe('probe-failure');
+    expect(matches.map((m) => m.runbookId)).not.toContain('egress-proxy-misconfigured');
+    // Near miss: the kubelet's own API call, to an endpoint its NO_PROXY misses, is the proxy's.
+    const endpoint = '0123456789abcdef0123456789abcdef.gr7.us-west-2.eks.amazonaws.com';
+    expect(
+      top({
+        'net.proxy': proxy,
+        'kubelet.journal': `E1122 23:58:00.000000 3321 kubelet_node_status.go:96] "Unable to register node with API server" err="Post \\"https://${endpoint}/api/v1/nodes\\": Service Unavailable"`,
+      }),
+    ).toBe('egress-proxy-misconfigured');
+  });
+
   it('probe-failure vs port-not-listening', () => {
     expect(
       top({

@@ -4,7 +4,7 @@
  */
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
-import { loadDeferredReadersFor } from '../classify/facts/deferred-readers.js';
+import { loadDeferredReadersFor } from '../classify/facts/load-deferred-readers-for.js';
 import { verifyChecksWithCoverage, type CoveredCheck } from '../classify/verify-coverage.js';
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { Runbook } from '../runbook/model.js';

@@ -22,7 +22,14 @@ const [c] = await classifyStored(ports, [{ target: 't', status: 'Success', ref: 
 process.stdout.write(JSON.stringify(c.result.matches[0] ?? null));
 `;
 
-function classifyStoredInFreshProcess(file: string): { runbookId: string } | null {
+/**
+ * The top match of classifyStored in a child process, with its stderr for failure messages only: a
+ * Node or tsx warning on stderr is no failure.
+ */
+function classifyStoredInFreshProcess(file: string): {
+  match: { runbookId: string } | null;
+  stderr: string;
+} {
   const script = join(scratch, 'classify-stored.mjs');
   writeFileSync(script, CLASSIFY_STORED);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, file], {
@@ -30,14 +37,15 @@ function classifyStoredInFreshProcess(file: string): { runbookId: string } | nul
     encoding: 'utf8',
     timeout: 60_000,
   });
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { runbookId: string } | null;
+  expect(r.status, `the child process failed; its stderr:\n${r.stderr}`).toBe(0);
+  return { match: JSON.parse(r.stdout) as { runbookId: string } | null, stderr: r.stderr };
 }
 
 describe('classifyStored loads the deferred readers it needs (a fresh process, as in Lambda)', () => {
   it('judges a policy that lets no DNS out (the YAML reading of policies)', () => {
     const file = join(REPO_ROOT, 'test/runbooks/cases/round-23/r23-network-policy-blocked-01.json');
-    expect(classifyStoredInFreshProcess(file)?.runbookId).toBe('network-policy-blocked');
+    const { match, stderr } = classifyStoredInFreshProcess(file);
+    expect(match?.runbookId, `stderr of the child:\n${stderr}`).toBe('network-policy-blocked');
   });
 
   it("judges a kubelet request its own NO_PROXY sends to the proxy (Go's NO_PROXY rules)", () => {
@@ -66,6 +74,7 @@ describe('classifyStored loads the deferred readers it needs (a fresh process, a
         },
       }),
     );
-    expect(classifyStoredInFreshProcess(file)?.runbookId).toBe('egress-proxy-misconfigured');
+    const { match, stderr } = classifyStoredInFreshProcess(file);
+    expect(match?.runbookId, `stderr of the child:\n${stderr}`).toBe('egress-proxy-misconfigured');
   });
 });

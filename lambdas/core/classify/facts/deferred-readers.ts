@@ -1,4 +1,3 @@
-import type { EvidenceBundle } from '../../evidence/bundle.js';
 import type { Fact } from './fact.js';
 import type { JoinInput } from './joins/fact-join.js';
 import type { ShownPolicy } from './policy-dns-judgement.js';
@@ -18,8 +17,8 @@ let readers: DeferredReaders | null = null;
 
 /**
  * Loads the deferred readers, a chunk of their own in the Lambda bundles. Call it before
- * classifying evidence that may need them (or use {@link loadDeferredReadersFor}): fact extractors and
- * joins are synchronous, and without the readers they read nothing in the safe direction (no
+ * classifying evidence that may need them (or loadDeferredReadersFor, load-deferred-readers-for.ts):
+ * fact extractors and joins are synchronous, and without the readers they read nothing in the safe direction (no
  * policy judged to block DNS, no request judged sent to a proxy), never a false finding.
  */
 export async function loadDeferredReaders(): Promise<void> {
@@ -29,14 +28,4 @@ export async function loadDeferredReaders(): Promise<void> {
 /** The loaded readers, or null when {@link loadDeferredReaders} has not run. */
 export function deferredReaders(): DeferredReaders | null {
   return readers;
-}
-
-/**
- * Loads the deferred readers when the bundle may need them: only a section that says "egress" can
- * show an egress-isolating policy, and only one naming a `*_proxy` variable a daemon's proxy.
- */
-export async function loadDeferredReadersFor(bundle: EvidenceBundle): Promise<void> {
-  if (readers) return;
-  if (Object.values(bundle.sections).some((s) => s.output && /egress|_proxy/i.test(s.output)))
-    await loadDeferredReaders();
 }

@@ -10,8 +10,14 @@ import ipaddr from 'ipaddr.js';
  * - `localhost` and loopback addresses are never proxied;
  * - NO_PROXY is split on commas, each entry trimmed and lower-cased, empty ones skipped;
  *   `*` turns the proxy off for every host;
- * - an IP or CIDR entry matches IP hosts only (`1.2.3.4`, `10.0.0.0/8`, `[::1]:80`), a domain entry
- *   names only; `host:port` matches that port only (a CIDR entry matches every port);
+ * - an IP or CIDR entry matches IP hosts only (`1.2.3.4`, `10.0.0.0/8`, `[::1]:80`); `host:port`
+ *   matches that port only (a CIDR entry matches every port);
+ * - a domain entry matches names only: `useProxy` runs the domain matchers on every host (proxy.go
+ *   lines 199-203), but `domainMatch.match` returns false for an IP (lines 366-368, golang/net
+ *   cde1dda9 for CVE-2025-22870, vendored into net/http by Go 1.23.7 and 1.24.1). Go
+ *   before that ran the domain rules on an IP host's text too, so `NO_PROXY=2.3` sent 10.1.2.3 and
+ *   `.254` sent 169.254.169.254 direct. Which Go a daemon was built with is not in evidence: where
+ *   the two disagree (a domain entry matches an IP host no IP entry covers) the answer is undecided;
  * - `foo.com` matches foo.com and its subdomains; `.foo.com` and `*.foo.com` match subdomains only
  *   (`strings.HasSuffix(host, ".foo.com")`), not foo.com itself;
  * - the request host is lower-cased, its port defaulted from the scheme (http 80, https 443).
@@ -125,7 +131,8 @@ export class GoProxyChoice {
 
   /**
    * The proxy URL Go would use for `scheme://host:port`, null for a direct connection, undefined
-   * when NO_PROXY has more CIDR entries than are compared (MAX_CIDR_ENTRIES) and none decided.
+   * when NO_PROXY has more CIDR entries than are compared (MAX_CIDR_ENTRIES) and none decided, or
+   * when Go versions disagree (a domain entry matching an IP host).
    * `host` as the URL names it (brackets of an IPv6 literal removed); `port` empty for the default.
    */
   proxyFor(scheme: string, host: string, port = ''): string | null | undefined {
@@ -147,13 +154,20 @@ export class GoProxyChoice {
       const cidrs = this.cidrs.slice(0, MAX_CIDR_ENTRIES);
       if (cidrs.some(([net, bits]) => ip.kind() === net.kind() && ip.match(net, bits)))
         return false;
+      // Go >= 1.23.7 / 1.24.1 proxies it, an older Go goes direct: undecided.
+      if (this.domainMatches(host, port)) return undefined;
       return this.cidrs.length > MAX_CIDR_ENTRIES ? undefined : true;
     }
-    if (this.all || allows(this.names.get(host), port)) return false;
+    return !(this.all || this.domainMatches(host, port));
+  }
+
+  /** Whether a domain entry covers `host` (upstream's domainMatch on the host's text). */
+  private domainMatches(host: string, port: string): boolean {
+    if (allows(this.names.get(host), port)) return true;
     // strings.HasSuffix(host, ".suffix") for every entry: the suffixes of host that start at a dot.
     for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-      if (allows(this.suffixes.get(host.slice(dot)), port)) return false;
+      if (allows(this.suffixes.get(host.slice(dot)), port)) return true;
     }
-    return true;
+    return false;
   }
 }

@@ -21,7 +21,10 @@ const PID_NONE = /^\(pid \d+: none\)/;
 // docker.service.d/http-proxy.conf`, a pasted `$ systemctl show docker --property=Environment`.
 const ENVIRON_OF = /proxy variables of ([\w.@-]+) from \/proc\/|pidof ([\w.@-]+)/;
 const UNIT_FILE = /([\w@-]+)\.service\b/;
-const SYSTEMCTL = /\bsystemctl\s+(?:cat|show)\s+(?:-\S+\s+)*([\w@.-]+)/;
+const SYSTEMCTL = /\bsystemctl\s+(?:cat|show)\s+(?:-\S+\s+)*(\w[\w@.-]*)/;
+// The manager's DefaultEnvironment (`systemctl show --property=DefaultEnvironment`, system.conf) is
+// no unit's: its heading names no daemon, whatever words follow the command.
+const MANAGER = /\bDefaultEnvironment\b|\bsystem\.conf\b/;
 
 /** A daemon's name as its unit has it: dockerd runs as docker.service, the others as themselves. */
 function daemonKey(name: string): string {
@@ -30,10 +33,11 @@ function daemonKey(name: string): string {
 }
 
 /** What a heading line says follows it: a daemon's environ, its unit's lines, or neither. */
-function headingContext(line: string): { mode: 'environ' | 'unit'; daemon: string } | null {
+export function headingContext(line: string): { mode: 'environ' | 'unit'; daemon: string } | null {
   const head = line.slice(0, HEADING_CHARS);
   const environ = ENVIRON_OF.exec(head);
   if (environ) return { mode: 'environ', daemon: daemonKey(environ[1] ?? environ[2]!) };
+  if (MANAGER.test(head)) return null;
   const unit = UNIT_FILE.exec(head) ?? SYSTEMCTL.exec(head);
   if (unit) return { mode: 'unit', daemon: daemonKey(unit[1]!) };
   return null;

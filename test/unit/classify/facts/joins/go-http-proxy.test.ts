@@ -45,6 +45,14 @@ const proxied = (noProxy: string, host: string, port = '', scheme = 'https') =>
     port,
   ) !== null;
 
+/** The raw decision: the proxy URL, null for direct, undefined for undecided. */
+const decide = (noProxy: string, host: string, port = '') =>
+  new GoProxyChoice({ httpProxy: 'http://p:1', httpsProxy: 'http://p:2', noProxy }).proxyFor(
+    'https',
+    host,
+    port,
+  );
+
 describe("Go's NO_PROXY rules (httpproxy.useProxy)", () => {
   it.each(UPSTREAM_USE_PROXY)('upstream table: %s proxied = %s', (host, want) => {
     expect(proxied(UPSTREAM_NO_PROXY, host, '80', 'http')).toBe(want);
@@ -77,10 +85,20 @@ describe("Go's NO_PROXY rules (httpproxy.useProxy)", () => {
     expect(proxied('10.100.0.0/16', '10.100.0.1', '6443')).toBe(false);
   });
 
-  it('IP entries never cover names, nor domain entries IPs', () => {
+  it('IP entries never cover names', () => {
     expect(proxied('10.0.0.0/8', 'ip-10-0-1-5.ec2.internal')).toBe(true);
     expect(proxied('169.254.169.254', '169.254.169.254')).toBe(false);
-    expect(proxied('.254', '169.254.169.254')).toBe(true);
+  });
+
+  it('a domain entry matching an IP host is undecided: Go >= 1.23.7/1.24.1 proxies it, older Go went direct', () => {
+    // proxy.go domainMatch.match: `if ip != nil { return false }` (golang/net cde1dda9, CVE-2025-22870).
+    expect(decide('.254', '169.254.169.254')).toBeUndefined();
+    expect(decide('2.3', '10.1.2.3')).toBeUndefined();
+    expect(decide('*.2.3:443', '10.1.2.3')).toBeUndefined();
+    // Near misses: no domain entry ends the host's text, or another port; an IP entry still decides.
+    expect(decide('.25', '169.254.169.254')).toBe('http://p:2');
+    expect(decide('2.3:80', '10.1.2.3')).toBe('http://p:2');
+    expect(decide('2.3,10.1.2.3', '10.1.2.3')).toBeNull();
   });
 
   it('the scheme picks the variable: no HTTP_PROXY, http goes direct; other schemes never proxied', () => {

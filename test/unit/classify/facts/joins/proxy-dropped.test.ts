@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { proxyDropped } from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
+import {
+  headingContext,
+  proxyDropped,
+} from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
 import { joined } from './join-input.js';
 
 // The net.proxy section as the collectors print it: each daemon's environ, then its unit's lines.
@@ -70,5 +73,24 @@ describe('proxy.dropped (a unit proxy value systemd drops, joined with what the 
         ),
       }),
     ).toEqual([]);
+  });
+
+  it("headings: the manager's DefaultEnvironment names no unit; a unit follows systemctl's options", () => {
+    expect(
+      headingContext(
+        '# proxy variables of the systemd manager from systemctl show --property=DefaultEnvironment: every unit inherits them (credentials masked)',
+      ),
+    ).toBeNull();
+    expect(headingContext('$ systemctl show --property=DefaultEnvironment --no-pager')).toBeNull();
+    expect(headingContext('# cat /etc/systemd/system.conf')).toBeNull();
+    // Near misses: a unit named after the options, or in a drop-in's path, is still read.
+    expect(headingContext('# systemctl show --property=Environment docker')).toEqual({
+      mode: 'unit',
+      daemon: 'docker',
+    });
+    expect(headingContext('# /etc/systemd/system/kubelet.service.d/http-proxy.conf')).toEqual({
+      mode: 'unit',
+      daemon: 'kubelet',
+    });
   });
 });

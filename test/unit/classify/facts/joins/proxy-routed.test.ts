@@ -4,13 +4,13 @@ import { joined } from './join-input.js';
 
 const ENDPOINT = '0123456789abcdef0123456789abcdef.gr7.us-west-2.eks.amazonaws.com';
 /** net.proxy as the EKS collector files it (pm_probe_proxy), kubelet's NO_PROXY given. */
-const kubeletProxy = (noProxy: string) =>
+const kubeletProxy = (noProxy: string, containerdEnviron = '(pid 812: none)') =>
   [
     '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
     'HTTPS_PROXY=http://****@10.0.0.5:3128',
     `NO_PROXY=${noProxy}`,
     '# proxy variables of containerd from /proc/<pid>/environ (credentials masked)',
-    '(pid 812: none)',
+    containerdEnviron,
   ].join('\n');
 const NO_PROXY_WITHOUT_ENDPOINT =
   'localhost,127.0.0.1,169.254.169.254,.svc,.cluster.local,10.100.0.0/16';
@@ -54,7 +54,7 @@ describe("proxy.routed (a daemon's failing request its own NO_PROXY sends to the
     expect(
       joined(proxyRouted, { 'net.proxy': kubeletProxy('localhost'), 'kubelet.journal': pull }),
     ).toEqual([]);
-    const both = `${kubeletProxy('localhost')}\n# systemctl show containerd --property=Environment\nEnvironment=HTTPS_PROXY=http://10.0.0.5:3128 NO_PROXY=localhost,.svc`;
+    const both = `${kubeletProxy('localhost', '(no containerd process)')}\n# systemctl show containerd --property=Environment\nEnvironment=HTTPS_PROXY=http://10.0.0.5:3128 NO_PROXY=localhost,.svc`;
     expect(joined(proxyRouted, { 'net.proxy': both, 'kubelet.journal': pull })).toMatchObject([
       { daemon: 'containerd', host: 'registry.corp.internal', destination: 'private' },
     ]);
@@ -70,6 +70,131 @@ describe("proxy.routed (a daemon's failing request its own NO_PROXY sends to the
     ).toMatchObject([
       { daemon: 'dockerd', host: '10.0.4.20', port: '5000', proxy: 'proxy.corp:3128' },
     ]);
+  });
+
+  describe("the kubelet's prober never uses a proxy (pkg/probe/http: Proxy: http.ProxyURL(nil))", () => {
+    const proxied = [
+      '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
+      'HTTP_PROXY=http://10.0.0.5:3128',
+      'HTTPS_PROXY=http://10.0.0.5:3128',
+      `NO_PROXY=${NO_PROXY_WITHOUT_ENDPOINT}`,
+    ].join('\n');
+    it.each([
+      [
+        'prober.go "Probe failed"',
+        'I1203 12:00:00.000000 3321 prober.go:107] "Probe failed" probeType="Readiness" pod="default/web-1" podUID="5c1d" containerName="web" probeResult="failure" output="Get \\"http://100.64.12.34:8080/healthz\\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"',
+      ],
+      [
+        'the Unhealthy event relayed in the journal',
+        'Dec 03 12:00:00 ip-10-0-1-5 kubelet[3321]: I1203 event.go] "Event occurred" object="default/web-1" reason="Unhealthy" message="Liveness probe failed: Get \\"http://100.64.12.34:8080/healthz\\": context deadline exceeded"',
+      ],
+    ])('%s is no proxied request', (_name, line) => {
+      expect(joined(proxyRouted, { 'net.proxy': proxied, 'kubelet.journal': line })).toEqual([]);
+    });
+
+    it('near miss: the same target fetched by another kubelet client still counts', () => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': proxied,
+          'kubelet.journal':
+            'E1203 12:00:00.000000 3321 reflector.go:147] Get "http://100.64.12.34:8080/api/v1/pods": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+        }),
+      ).toMatchObject([{ daemon: 'kubelet', host: '100.64.12.34', proxy: '10.0.0.5:3128' }]);
+    });
+  });
+
+  describe("NO_PROXY read whole, as Go splits it (httpproxy config.init: split on ',', trim, skip '')", () => {
+    const request = 'E1203 3321 reflector.go] Get "https://10.1.2.3/api": Service Unavailable';
+    const environ = (noProxy: string) =>
+      `# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)\nHTTPS_PROXY=http://10.0.0.5:3128\n${noProxy}`;
+    it.each([
+      ['a space after a comma', 'NO_PROXY=localhost, 10.0.0.0/8'],
+      ['a leading comma', 'NO_PROXY=,10.0.0.0/8'],
+      [
+        'both cases set, the upper-case list read whole',
+        'no_proxy=localhost\nNO_PROXY=localhost, 10.0.0.0/8',
+      ],
+    ])('the environ: %s', (_name, noProxy) => {
+      expect(
+        joined(proxyRouted, { 'net.proxy': environ(noProxy), 'kubelet.journal': request }),
+      ).toEqual([]);
+    });
+
+    it.each([
+      [
+        'a quoted word with a space',
+        'Environment="HTTPS_PROXY=http://10.0.0.5:3128" "NO_PROXY=localhost, 10.0.0.0/8"',
+      ],
+      [
+        'lists keyed by variable, not by their first entry',
+        'Environment="no_proxy=localhost" "NO_PROXY=localhost,10.0.0.0/8" "HTTPS_PROXY=http://10.0.0.5:3128"',
+      ],
+    ])('a unit line: %s', (_name, line) => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': `# proxy lines of kubelet.service from systemctl cat, its unit file and drop-ins (credentials masked)\n${line}`,
+          'kubelet.journal': request,
+        }),
+      ).toEqual([]);
+    });
+
+    it('near miss: a list that misses the host, spaces and all, still sends it to the proxy', () => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': environ('NO_PROXY=localhost, 192.168.0.0/16'),
+          'kubelet.journal': request,
+        }),
+      ).toMatchObject([{ host: '10.1.2.3', noProxy: 'localhost, 192.168.0.0/16' }]);
+    });
+  });
+
+  describe('whose settings a daemon runs with: its environ, else its unit (last wins), else DefaultEnvironment', () => {
+    const unitHeading =
+      '# proxy lines of kubelet.service from systemctl cat, its unit file and drop-ins (credentials masked)';
+    it("a unit proxy systemd dropped (the environ shows none) is not the daemon's", () => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': [
+            '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
+            '(pid 3321: none)',
+            unitHeading,
+            'Environment="HTTPS_PROXY=http://****%4****@proxy.test:3128"',
+          ].join('\n'),
+          'kubelet.journal': registerFailed,
+        }),
+      ).toEqual([]);
+    });
+
+    it('the environ overrides the unit, whatever the case of the variables', () => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': [
+            '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
+            'https_proxy=http://proxy.live:3128',
+            unitHeading,
+            'Environment="HTTPS_PROXY=http://proxy.unit:3128"',
+          ].join('\n'),
+          'kubelet.journal': registerFailed,
+        }),
+      ).toMatchObject([{ proxy: 'proxy.live:3128' }]);
+    });
+
+    it("without an environ the unit's last assignment wins, over DefaultEnvironment", () => {
+      expect(
+        joined(proxyRouted, {
+          'net.proxy': [
+            unitHeading,
+            '# /usr/lib/systemd/system/kubelet.service',
+            'Environment="HTTPS_PROXY=http://proxy.old:3128"',
+            '# /etc/systemd/system/kubelet.service.d/http-proxy.conf',
+            'Environment="HTTPS_PROXY=http://proxy.new:3128"',
+            '# proxy variables of the systemd manager from systemctl show --property=DefaultEnvironment: every unit inherits them (credentials masked)',
+            'DefaultEnvironment="HTTPS_PROXY=http://proxy.default:3128"',
+          ].join('\n'),
+          'kubelet.journal': registerFailed,
+        }),
+      ).toMatchObject([{ proxy: 'proxy.new:3128' }]);
+    });
   });
 
   describe('near misses: no fact', () => {
