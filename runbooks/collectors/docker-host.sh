@@ -193,23 +193,19 @@ probe_events() {
   pm_run 5 docker events --since "$PM_FROM_EPOCH" --until "$until" 2>&1 | tail -n 300
 }
 
+# Filed through pm_masked: config files, units and dockerd's command line may carry a proxy password.
 probe_daemon_config() {
-  # Config files and units may carry a proxy URL with its password: masked before filing. Through a
-  # temp file, not a pipe: a pipe would run the commands in a subshell and lose their section errors.
-  local raw="$PM_TMP/daemon-config.raw"
-  {
-    pm_cat "$DOCKER_CONFIG_FILE" /etc/sysconfig/docker /etc/default/docker
-    if pm_have systemctl && [ -d /run/systemd/system ]; then
-      pm_cmd 4 systemctl cat docker.service docker.socket --no-pager
-    fi
-  } >"$raw"
-  pm_mask_url_credentials <"$raw"
+  pm_cat "$DOCKER_CONFIG_FILE" /etc/sysconfig/docker /etc/default/docker
+  if pm_have_systemd; then
+    pm_cmd 4 systemctl cat docker.service docker.socket --no-pager
+  fi
   printf '# dockerd processes\n'
-  pgrep -a -x dockerd 2>/dev/null | cut -c1-400 || printf '(no dockerd process)\n'
+  pm_processes dockerd 400
 }
 
+# Filed through pm_masked: systemctl status shows the daemons' command lines and log lines.
 probe_services() {
-  if pm_have systemctl && [ -d /run/systemd/system ]; then
+  if pm_have_systemd; then
     pm_cmd 4 systemctl --failed --no-pager
     pm_cmd 5 systemctl status docker.service docker.socket containerd.service --no-pager -l -n 20
   else
@@ -218,8 +214,8 @@ probe_services() {
     if pm_have service; then pm_cmd 4 service docker status; fi
   fi
   printf '# processes\n'
-  pgrep -a -x dockerd 2>/dev/null | cut -c1-300 || printf '(no dockerd process running)\n'
-  pgrep -a -x containerd 2>/dev/null | cut -c1-300 || printf '(no containerd process running)\n'
+  pm_processes dockerd 300
+  pm_processes containerd 300
 }
 
 probe_sockets() {
@@ -343,11 +339,11 @@ probe_io() {
 # a few sections long, each section with its own budget: nothing is skipped for time.
 lane_host() {
   pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
-  pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' probe_services
-  pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" probe_daemon_config
+  pm_section host.services 'systemctl --failed; systemctl status docker docker.socket containerd' pm_masked probe_services
+  pm_section docker.daemon-config "cat $DOCKER_CONFIG_FILE /etc/sysconfig/docker; systemctl cat docker" pm_masked probe_daemon_config
 }
 lane_logs() {
-  pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' probe_journal
+  pm_section docker.journal 'journalctl -u docker -u docker.socket -u containerd, or the daemon log file, since the window start' pm_masked probe_journal
   pm_section kernel.log 'dmesg since the window start | tail' pm_probe_kernel_log
   pm_section kernel.loop 'losetup -a; losetup -f; ls -l /dev/loop*' pm_probe_kernel_loop
 }

@@ -38,8 +38,9 @@ crictl_run() {
   pm_cmd "$secs" crictl "$@"
 }
 
+# Filed through pm_masked: systemctl status shows the daemons' command lines and log lines.
 probe_services() {
-  if pm_have systemctl && [ -d /run/systemd/system ]; then
+  if pm_have_systemd; then
     pm_cmd 4 systemctl --failed --no-pager
     pm_cmd 5 systemctl status kubelet.service containerd.service sandbox-image.service --no-pager -l -n 15
   else
@@ -47,8 +48,8 @@ probe_services() {
     pm_note_error 'no systemd'
   fi
   printf '# processes\n'
-  pgrep -a -x kubelet 2>/dev/null | cut -c1-400 || printf '(no kubelet process running)\n'
-  pgrep -a -x containerd 2>/dev/null | cut -c1-300 || printf '(no containerd process running)\n'
+  pm_processes kubelet 400
+  pm_processes containerd 300
 }
 
 probe_crictl() {
@@ -94,7 +95,7 @@ lane_runtime() {
 }
 lane_host() {
   pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os
-  pm_section host.services 'systemctl --failed; systemctl status kubelet containerd' probe_services
+  pm_section host.services 'systemctl --failed; systemctl status kubelet containerd' pm_masked probe_services
   pm_section disk.df 'df -P' pm_probe_disk_df
   pm_section disk.inodes 'df -iP' pm_probe_disk_inodes
   pm_section disk.usage 'du -x -k --max-depth=2 /var/lib/containerd /var/lib/kubelet /var/log' pm_probe_disk_usage /var/lib/containerd /var/lib/kubelet /var/log
@@ -104,8 +105,8 @@ pm_begin eks
 pm_io_sample_start "$IO_SECONDS"
 pm_lane lane_runtime
 pm_lane lane_host
-pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' probe_kubelet_log
-pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' probe_containerd_log
+pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' pm_masked probe_kubelet_log
+pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' pm_masked probe_containerd_log
 pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"

@@ -13,8 +13,9 @@ PM_SECTION_MAX_BYTES=${PM_SECTION_MAX_BYTES:-65536}
 PM_TOTAL_MAX_BYTES=${PM_TOTAL_MAX_BYTES:-1048576}
 PM_CMD_TIMEOUT=${PM_CMD_TIMEOUT:-5}            # default per command, seconds
 PM_LOG_READ_BYTES=4194304                      # how much of the end of a log file is read at most
-# Where a running systemd keeps its units (sd_booted(3)). Tests point it at a directory of their
-# own to read a fake systemctl's units on a machine without systemd; nothing else sets it.
+# Where a running systemd keeps its units (sd_booted(3)); pm_have_systemd is its one reader. Tests
+# point it at a directory of their own to read a fake systemctl's units on a machine without
+# systemd, or at an absent one to say no systemd runs; nothing else sets it.
 PM_SYSTEMD_RUN_DIR=${PM_SYSTEMD_RUN_DIR:-/run/systemd/system}
 
 PM_START_MS=0          # PM_PROFILE=1 (local runs) prints each section's start and duration on stderr
@@ -89,6 +90,10 @@ pm_window() {
 pm_utc_iso() { TZ=UTC0 printf -v "$1" '%(%Y-%m-%dT%H:%M:%SZ)T' "$2"; }
 
 pm_have() { command -v "$1" >/dev/null 2>&1; }
+
+# pm_systemd_booted: systemd runs this host (sd_booted(3)). pm_have_systemd: and systemctl is there.
+pm_systemd_booted() { [ -d "$PM_SYSTEMD_RUN_DIR" ]; }
+pm_have_systemd() { pm_have systemctl && pm_systemd_booted; }
 
 
 # pm_now_ms: milliseconds since the epoch in REPLY; bash 5's clock needs no process, bash 4 forks date.
@@ -313,7 +318,8 @@ pm_log_file() {
   fi
 }
 
-pm_have_journal() { pm_have journalctl && [ -d /run/systemd/journal ]; }
+# The journal is read where systemd runs and journald has its runtime directory.
+pm_have_journal() { pm_have journalctl && pm_systemd_booted && [ -d /run/systemd/journal ]; }
 
 # pm_probe_daemon_log GIVEN_PATH "DEDICATED FILES" PROGRAM_REGEX UNIT...: a daemon's log of the
 # window, wherever the host keeps it: the path given as a parameter, the systemd journal, the
@@ -415,40 +421,109 @@ pm_probe_net_dns() {
   fi
 }
 
-# pm_mask_url_credentials: a filter that hides the user:password of every URL in free text (a
-# daemon.json "proxies" entry, an /etc/sysconfig line, a unit's Environment= or ExecStart=),
-# keeping the scheme and host:port. Everything up to the last @ of the URL's run of non-blank,
-# non-quote characters goes: an unencoded password may hold `@`, `/` or `:`. One sed pass, no
-# backtracking across lines: linear in the text.
-pm_mask_url_credentials() {
-  LC_ALL=C sed -E 's#([A-Za-z][A-Za-z0-9+.-]*://)[^[:space:]"'"'"',]*@#\1****@#g'
-}
-
-# pm_mask_proxy_credentials: a filter that hides the user:password of a proxy URL on each
-# `NAME=value` or `Name: value` line, keeping the host:port the classifier joins failures on. The
-# scheme is optional (`u:p@proxy:3128` is a proxy to curl and Go alike), and everything up to the
-# value's last @ goes: an unencoded password may hold `@`, `/` or `:`. A `%` and the character
-# after it stay: systemd reads `%4` in a unit as a specifier it cannot resolve and drops the
-# assignment, `%%` is the escaped form, and that difference is the evidence (`p%40ss` -> `****%4****`).
-# A systemd `Environment=` or `DefaultEnvironment=` line is a list of words, each maybe quoted:
-# only its proxy words are kept, each masked alone, so no other variable's value reaches the bundle.
-pm_mask_proxy_credentials() {
-  LC_ALL=C awk '
+# The masking of a proxy URL's credentials, shared by the two filters below (awk functions).
+# value(): the scheme (optional: `u:p@proxy:3128` is a proxy to curl and Go alike) and everything
+# from the value's last @ on are kept, everything before that @ goes: an unencoded password may
+# hold `@`, `/`, `:`, `,` or `'`. userinfo(): a `%` and the character after it stay: systemd reads
+# `%4` in a unit as a specifier it cannot resolve and drops the assignment, `%%` is the escaped
+# form, and that difference is the evidence (`p%40ss` -> `****%4****`). A userinfo beyond 4 KiB
+# is masked whole: its pairs would cost quadratic time to keep, and no proxy has one.
+PM_MASK_AWK_FUNCTIONS='
     function userinfo(u,   out, i, n, run) {
       out = ""; run = 0; n = length(u)
+      if (n > 4096) return "****"
       for (i = 1; i <= n; i++) {
         if (substr(u, i, 1) == "%") { out = out (run ? "****" : "") substr(u, i, 2); run = 0; i++ }
         else run = 1
       }
       return out (run ? "****" : "")
     }
-    # A proxy value: the scheme kept, the part before its last @ masked.
     function value(v,   s, i) {
       s = ""
       if (match(v, /^[A-Za-z][A-Za-z0-9+.-]*:\/\//)) { s = substr(v, 1, RLENGTH); v = substr(v, RLENGTH + 1) }
       for (i = length(v); i > 0; i--) if (substr(v, i, 1) == "@") return s userinfo(substr(v, 1, i - 1)) substr(v, i)
       return s v
     }
+'
+
+# pm_mask_text_credentials: a filter that hides the credentials of every proxy or URL in free text
+# (a log line, `systemctl status`, a unit file, daemon.json, /etc/sysconfig/docker, a command
+# line), changing nothing else. A value is masked as value() does when it is a URL with a scheme
+# anywhere, or the value of a proxy variable, key or flag, scheme or not: `HTTP_PROXY=u:p@h:3128`,
+# `--http-proxy=…`, `--http-proxy …`, `"https-proxy": "…"`, `HTTPS Proxy: …`. A value runs to the
+# next blank, or, when a quote opens it or the word of its name (`"HTTPS_PROXY=…"`), to the
+# closing quote. Lines without an @ (most) are passed as they are; the others are read once, left
+# to right, their pieces printed as they come: linear in the text, whatever it holds.
+pm_mask_text_credentials() {
+  LC_ALL=C awk "$PM_MASK_AWK_FUNCTIONS"'
+    # Where a value starting at s ends: at its closing quote q (a backslash escapes), or at a blank.
+    function value_end(s, q,   i, c) {
+      for (i = s; i <= n; i++) {
+        c = substr(line, i, 1)
+        if (q != "") { if (c == "\\") i++; else if (c == q) return i }
+        else if (c == " " || c == "\t") return i
+      }
+      return n + 1
+    }
+    function quote(c) { return (c == "\"" || c == "\047") ? c : "" }
+    function blanks(j) { while (substr(line, j, 1) == " " || substr(line, j, 1) == "\t") j++; return j }
+    BEGIN {
+      schemechars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-"
+      namechars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    }
+    !index($0, "@") || (!index($0, "://") && tolower($0) !~ /proxy/) { print; next }
+    {
+      line = $0; n = length(line); pos = 1; scheme = 0; name = 0
+      for (i = 1; i <= n; i++) {
+        c = substr(line, i, 1); s = 0
+        if (c == ":" && scheme && substr(line, i + 1, 2) == "//") {
+          s = scheme; q = quote(substr(line, s - 1, 1))
+        } else if ((c == "y" || c == "Y") && i >= 5 && tolower(substr(line, i - 4, 5)) == "proxy" && !index(namechars, substr(line, i + 1, 1))) {
+          # A proxy name ends here: its value follows after an optional closing quote (a JSON
+          # key), `=` or `:`, and blanks; a quote opening the value, or else the name, closes it.
+          j = i + 1; if (quote(substr(line, j, 1)) != "") j++
+          j = blanks(j); if (substr(line, j, 1) == "=" || substr(line, j, 1) == ":") j = blanks(j + 1)
+          q = quote(substr(line, j, 1))
+          if (q != "") s = j + 1
+          else { s = j; q = quote(substr(line, name - 1, 1)) }
+        }
+        if (s) {
+          e = value_end(s, q)
+          printf "%s%s", substr(line, pos, s - pos), value(substr(line, s, e - s))
+          pos = e; i = e - 1; scheme = 0; name = 0
+          continue
+        }
+        if (index(schemechars, c)) { if (!scheme) scheme = i } else scheme = 0
+        if (index(namechars, c)) { if (!name) name = i } else name = 0
+      }
+      print substr(line, pos)
+    }'
+}
+
+# pm_masked FUNCTION [ARGS...]: runs FUNCTION in this shell (its section errors stay) and prints
+# what it printed with credentials masked (pm_mask_text_credentials): for the sections of free
+# text a proxy password may be in, such as daemon logs, `systemctl status`, unit files.
+pm_masked() {
+  local out="$PM_TMP/masked.$BASHPID" rc=0
+  "$@" >"$out" 2>&1 || rc=$?
+  pm_mask_text_credentials <"$out"
+  return "$rc"
+}
+
+# pm_processes NAME WIDTH: each process named NAME with its command line (pgrep -a), masked before
+# it is cut to WIDTH (a cut inside a password leaves no @ to mask at): dockerd 23+ takes
+# `--http-proxy=http://user:pass@proxy`.
+pm_processes() {
+  pgrep -a -x -- "$1" 2>/dev/null | pm_mask_text_credentials | cut -c1-"$2" || printf '(no %s process running)\n' "$1"
+}
+
+# pm_mask_proxy_credentials: a filter for proxy lines only (a daemon's environ, unit proxy lines,
+# DefaultEnvironment, docker info), masking as value() does: the whole rest of a `NAME=value` or
+# `Name: value` line is the value. A systemd `Environment=` or `DefaultEnvironment=` line is a
+# list of words, each maybe quoted: only its proxy words are kept, each masked alone, so no other
+# variable's value reaches the bundle. Mask before any cut: a cut inside the userinfo leaves no @.
+pm_mask_proxy_credentials() {
+  LC_ALL=C awk "$PM_MASK_AWK_FUNCTIONS"'
     # One word of an Environment= line: a proxy assignment masked, any other word dropped.
     function word(w,   q, inner, eq) {
       q = substr(w, 1, 1)
@@ -491,8 +566,8 @@ pm_mask_proxy_credentials() {
 # and the manager's DefaultEnvironment, which every unit inherits: a value set there and missing
 # from the environ above is one systemd dropped.
 pm_probe_proxy() {
-  local daemon pid found systemd=0
-  if pm_have systemctl && [ -d "$PM_SYSTEMD_RUN_DIR" ]; then systemd=1; fi
+  local daemon pid found systemd=0 environ="$PM_TMP/environ"
+  if pm_have_systemd; then systemd=1; fi
   for daemon in "$@"; do
     printf '# proxy variables of %s from /proc/<pid>/environ (credentials masked)\n' "$daemon"
     found=0
@@ -504,8 +579,15 @@ pm_probe_proxy() {
         pm_note_error "environ of $daemon not readable"
         continue
       fi
-      tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | LC_ALL=C grep -a -m 16 -iE '^(https?|no|all)_proxy=' \
-        | pm_mask_proxy_credentials || printf '(pid %s: none)\n' "$pid"
+      # Readable by its mode is not readable: SELinux or ptrace rules refuse root an open. Only an
+      # environ read whole may say "none", which the classifier reads as "the daemon got no proxy".
+      if ! tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" >"$environ"; then
+        printf '(pid %s: environ not readable)\n' "$pid"
+        pm_note_error "environ of $daemon not readable"
+        continue
+      fi
+      LC_ALL=C grep -a -m 16 -iE '^(https?|no|all)_proxy=' "$environ" | pm_mask_proxy_credentials \
+        || printf '(pid %s: none)\n' "$pid"
     done
     [ "$found" -eq 1 ] || printf '(no %s process)\n' "$daemon"
     [ "$systemd" -eq 0 ] || pm_unit_proxy_lines "$daemon"
@@ -513,9 +595,10 @@ pm_probe_proxy() {
   if [ "$systemd" -eq 1 ]; then
     printf '# proxy variables of the systemd manager from systemctl show --property=DefaultEnvironment: every unit inherits them (credentials masked)\n'
     pm_cmd 3 systemctl show --property=DefaultEnvironment --no-pager >"$PM_TMP/default-env"
-    # The DefaultEnvironment= line with its proxy words only (the masker drops every other word).
-    LC_ALL=C grep -a -E '^(DefaultEnvironment=|\(systemctl )' "$PM_TMP/default-env" | head -n 2 | cut -c1-4096 \
-      | pm_mask_proxy_credentials
+    # The DefaultEnvironment= line with its proxy words only (the masker drops every other word),
+    # masked before it is cut.
+    LC_ALL=C grep -a -E '^(DefaultEnvironment=|\(systemctl )' "$PM_TMP/default-env" | head -n 2 \
+      | pm_mask_proxy_credentials | cut -c1-4096
   else
     printf '# systemd is not running: no unit files or DefaultEnvironment to read\n'
   fi
@@ -527,23 +610,29 @@ pm_probe_proxy() {
 # before it resolved specifiers; the environ above is what it made of them. A unit that does not
 # exist is no error: not every host runs every daemon.
 pm_unit_proxy_lines() {
-  local daemon=$1 unit out="$PM_TMP/unit-proxy" rc=$PM_SECTION_RC
+  local daemon=$1 unit out="$PM_TMP/unit-proxy" rc=$PM_SECTION_RC cat_rc=0
   case "$daemon" in dockerd) unit=docker.service ;; *) unit=$daemon.service ;; esac
   printf '# proxy lines of %s from systemctl cat, its unit file and drop-ins (credentials masked)\n' "$unit"
-  pm_cmd 3 systemctl cat --no-pager -- "$unit" >"$out"
+  pm_run 3 systemctl cat --no-pager -- "$unit" >"$out" 2>&1 || cat_rc=$?
   if LC_ALL=C grep -q '^No files found' "$out"; then
     PM_SECTION_RC=$rc
     printf '(no unit %s)\n' "$unit"
     return 0
   fi
-  # A file's `# /path` line is printed before its first kept line only; 32 lines of 512 at most.
+  # A file's `# /path` line is printed before its first kept line only; 32 lines, each masked
+  # whole and then cut to 512 characters.
   LC_ALL=C awk '
     /^# \// { file = $0; next }
     (/^[ \t]*Environment=/ && tolower($0) ~ /(https?|all|no)_proxy=/) || /^[ \t]*EnvironmentFile=/ || /^\(systemctl / {
-      if (file != "") { print substr(file, 1, 512); file = "" }
-      print substr($0, 1, 512)
+      if (file != "") { print file; file = "" }
+      print
       if (++kept >= 32) exit
-    }' "$out" | pm_mask_proxy_credentials
+    }' "$out" | pm_mask_proxy_credentials | cut -c1-512
+  # Without this, a unit systemctl could not print would read as one without proxy lines.
+  if [ "$cat_rc" -ne 0 ]; then
+    printf '(systemctl cat failed)\n'
+    pm_note_error "systemctl cat $unit failed"
+  fi
 }
 
 # pm_probe_kernel_log: kernel lines of the window. dmesg stamps lines in seconds since boot; the

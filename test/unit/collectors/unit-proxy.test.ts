@@ -17,7 +17,10 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A directory with a fake `systemctl` printing `units` for `cat` and `defaults` for `show`. */
+/**
+ * A directory with a fake `systemctl` printing `units` for `cat` and `defaults` for `show`. A unit
+ * named `<unit>.fail` makes `cat` of it fail as an access denied by polkit or SELinux does.
+ */
 function fakeSystemd(units: Record<string, string>, defaults: string): string {
   const dir = mkdtempSync(join(scratch, 'bin-'));
   for (const [unit, text] of Object.entries(units)) writeFileSync(join(dir, unit), text);
@@ -26,7 +29,7 @@ function fakeSystemd(units: Record<string, string>, defaults: string): string {
   // `systemctl cat --no-pager -- UNIT` and `systemctl show --property=DefaultEnvironment --no-pager`.
   writeFileSync(
     script,
-    `#!/bin/sh\nd=$(dirname "$0")\ncase "$1" in\n  cat) if [ -f "$d/$4" ]; then cat "$d/$4"; else echo "No files found for $4." >&2; exit 1; fi ;;\n  show) cat "$d/defaults" ;;\nesac\n`,
+    `#!/bin/sh\nd=$(dirname "$0")\ncase "$1" in\n  cat) if [ -f "$d/$4.fail" ]; then echo "Failed to get properties: Access denied" >&2; exit 1; elif [ -f "$d/$4" ]; then cat "$d/$4"; else echo "No files found for $4." >&2; exit 1; fi ;;\n  show) cat "$d/defaults" ;;\nesac\n`,
   );
   chmodSync(script, 0o755);
   return dir;
@@ -133,5 +136,57 @@ describe("pm_probe_proxy under systemd: where each daemon's proxy is configured"
     const out = probe(bin, false, kubelet).output;
     expect(out).not.toContain('proxy lines of');
     expect(out).toContain('# systemd is not running: no unit files or DefaultEnvironment to read');
+  });
+
+  it('masks a long line before cutting it: a cut inside the password leaves nothing to mask', () => {
+    const kubelet = fakeDaemon({});
+    // Cut at 512 characters (unit lines) or 4096 (DefaultEnvironment), each line would end inside
+    // the password, after `Su`.
+    const noProxy = (n: number) => `.${'a'.repeat(n - 1)}`;
+    const unit = `# /etc/systemd/system/kubelet.service.d/http-proxy.conf\n[Service]\nEnvironment="NO_PROXY=${noProxy(461)}" "HTTPS_PROXY=http://user:SuperSecretUnit@proxy.test:3128"\n`;
+    const defaults = `DefaultEnvironment="NO_PROXY=${noProxy(4041)}" HTTP_PROXY=http://ops:SuperSecretDefault@10.0.0.5:3128`;
+    expect(unit.split('\n')[2]!.indexOf('SuperSecret')).toBe(510);
+    expect(defaults.indexOf('SuperSecret')).toBe(4094);
+    const bin = fakeSystemd({ [`${kubelet}.service`]: unit }, defaults);
+    const out = probe(bin, true, kubelet).output;
+    expect(out).toMatch(/^Environment="NO_PROXY=\.a+" "HTTPS_PROXY=http:\/\/\*\*/m);
+    expect(out).toMatch(/^DefaultEnvironment="NO_PROXY=\.a+" HTTP_PROXY=http:\/\/\*\*/m);
+    expect(out).not.toMatch(/user:|ops:|Su(?!per)|SuperSecret/);
+  });
+
+  it('says the unit could not be read when systemctl cat fails, not that it has no proxy lines', () => {
+    const kubelet = fakeDaemon({});
+    const bin = fakeSystemd(
+      { [`${kubelet}.service`]: KUBELET_UNIT, [`${kubelet}.service.fail`]: '' },
+      '',
+    );
+    const section = probe(bin, true, kubelet);
+    const lines = section.output.split('\n');
+    const heading = lines.findIndex((l) => l.startsWith(`# proxy lines of ${kubelet}.service`));
+    expect(lines[heading + 1]).toBe('(systemctl cat failed)');
+    expect(section.error).toBe(`systemctl cat ${kubelet}.service failed`);
+    expect(section.exitCode).not.toBe(0);
+  });
+});
+
+describe('pm_probe_proxy: an environ it cannot read is no daemon without a proxy', () => {
+  it('reports the environ as not readable, an error, never "none", when reading it fails', () => {
+    // Root passes `[ -r ]` whatever SELinux or ptrace rules then refuse: a tr that cannot read.
+    const kubelet = fakeDaemon({ HTTPS_PROXY: 'http://10.0.0.5:3128' });
+    const bin = fakeSystemd({}, '');
+    writeFileSync(
+      join(bin, 'tr'),
+      `#!/bin/sh\nif [ "$1" = '\\0' ]; then echo "tr: read error: Permission denied" >&2; exit 1; fi\nexec ${findOnPath('tr')} "$@"\n`,
+    );
+    chmodSync(join(bin, 'tr'), 0o755);
+    const section = probe(bin, false, kubelet);
+    expect(section.output).toMatch(/^\(pid \d+: environ not readable\)$/m);
+    expect(section.output).not.toMatch(/: none\)/);
+    expect(section.error).toBe(`environ of ${kubelet} not readable`);
+    // The classifier reads no "the daemon got nothing" from it.
+    const none = proxySetting
+      .extract('net.proxy', section.output.replaceAll(kubelet, 'kubelet'))
+      .filter((f) => f.fields.set === false);
+    expect(none).toEqual([]);
   });
 });
