@@ -45,8 +45,43 @@ export class ParameterDefaultError extends Error {
   }
 }
 
+/**
+ * SSM's quota on a document (CreateDocument, MaxDocumentSizeExceeded): 64 KB, counting the values
+ * its parameters are given at run time. The collectors inline runbooks/collectors/lib.sh whole.
+ */
+export const SSM_DOCUMENT_MAX_BYTES = 64 * 1024;
+
+/** Thrown at synth when a document, with its longest parameter values, would exceed SSM's quota. */
+export class DocumentTooLargeError extends Error {
+  constructor(doc: string, script: string, bytes: number) {
+    super(
+      `${doc} would be ${bytes} bytes with its longest parameter values, over SSM's ${SSM_DOCUMENT_MAX_BYTES}-byte document quota: move code out of ${script} or the library it inlines (runbooks/collectors/lib.sh), or split the document`,
+    );
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
+/**
+ * The most bytes a value of this pattern can take: its largest repetition bound, plus room for the
+ * pattern's fixed characters. Over-counts, never under-counts, for the anchored patterns we use.
+ */
+function longestValueBytes(allowedPattern: string): number {
+  const bounds = [...allowedPattern.matchAll(/\{(?:\d+,)?(\d+)\}/g)].map((m) => Number(m[1]));
+  return Math.max(0, ...bounds) + 64;
+}
+
 /** The SSM document content (schema 2.2) of one command document. */
 export function documentContent(doc: CommandDocument, script: string): Record<string, unknown> {
+  const content = buildDocumentContent(doc, script);
+  const bytes =
+    Buffer.byteLength(JSON.stringify(content)) +
+    Object.values(doc.parameters).reduce((n, p) => n + longestValueBytes(p.allowedPattern), 0);
+  if (bytes > SSM_DOCUMENT_MAX_BYTES)
+    throw new DocumentTooLargeError(doc.documentName, doc.script, bytes);
+  return content;
+}
+
+function buildDocumentContent(doc: CommandDocument, script: string): Record<string, unknown> {
   for (const [name, p] of Object.entries(doc.parameters)) {
     const re = new RegExp(p.allowedPattern);
     if (!p.allowedPattern.startsWith('^') || SHELL_BREAKERS.some((s) => re.test(s)))

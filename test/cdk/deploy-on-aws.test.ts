@@ -4,7 +4,12 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp, type ParamedicApp } from '../../cdk/app.js';
 import { ConfigError, parseConfig } from '../../cdk/config.js';
 import { OUTPUT_NAMES } from '../../cdk/constructs/stack-outputs.js';
-import { ParameterDefaultError, documentContent } from '../../cdk/constructs/command-documents.js';
+import {
+  DocumentTooLargeError,
+  ParameterDefaultError,
+  SSM_DOCUMENT_MAX_BYTES,
+  documentContent,
+} from '../../cdk/constructs/command-documents.js';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import {
@@ -291,6 +296,25 @@ describe('SSM action documents (item 11)', () => {
     };
     expect(() => documentContent(doc, 'echo hi')).toThrow(ParameterDefaultError);
     expect(() => documentContent(doc, 'echo hi')).toThrow(/container: default "" does not match/);
+  });
+
+  it("fails the synth when a document with its longest parameter values would pass SSM's 64 KB quota", () => {
+    const doc = COLLECTOR_DOCUMENTS[0]!;
+    const script = (bytes: number) => `#!/usr/bin/env bash\n# ${'x'.repeat(bytes)}\n`;
+    expect(() => documentContent(doc, script(SSM_DOCUMENT_MAX_BYTES))).toThrow(
+      DocumentTooLargeError,
+    );
+    expect(() => documentContent(doc, script(SSM_DOCUMENT_MAX_BYTES))).toThrow(
+      /over SSM's 65536-byte document quota/,
+    );
+    expect(() => documentContent(doc, script(1000))).not.toThrow();
+    // The real documents, as synthesized above, are under the quota.
+    const documents = Object.values(pipeline.findResources('AWS::SSM::Document'));
+    expect(documents.length).toBeGreaterThan(2);
+    for (const d of documents)
+      expect(Buffer.byteLength(JSON.stringify(d.Properties.Content))).toBeLessThan(
+        SSM_DOCUMENT_MAX_BYTES,
+      );
   });
 });
 
