@@ -1751,6 +1751,19 @@ describe("round 24: tini's exec failure, a probe seen from the server's access l
     expect(
       topOnDocker(logs('warn: hook exec /opt/hooks/post.sh failed: No such file or directory')),
     ).toBeNull();
+    // Nor one after its own timestamp or tag: tini's minimal build prints the bare message as the
+    // whole line, every other build behind `[FATAL tini (<pid>)] `.
+    expect(
+      topOnDocker(logs('[2024-01-01] exec /opt/hook.sh failed: No such file or directory')),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': '[hooks] exec /opt/hook.sh failed: No such file or directory' }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs': '[FATAL tini (1)] exec /opt/run.sh failed: No such file or directory',
+      }),
+    ).toBe('container-exec-not-found');
   });
 
   it("the kubelet's probe requests answered 4xx in the container's access log are a failing probe; answered 2xx, once, or another client's 404 are not", () => {

@@ -23,7 +23,8 @@ import {
   type ReadOutcome,
 } from '../../core/kubernetes/render/cluster-status.js';
 import {
-  CLUSTER_DNS_POD,
+  CLUSTER_DNS_NAMESPACE,
+  CLUSTER_DNS_PODS,
   CLUSTER_DNS_PORT,
   CLUSTER_DNS_PROTOCOL,
   defaultNamespaceLabels,
@@ -668,9 +669,19 @@ export class ClusterReader {
         for (const port of f.port !== undefined ? [f.port] : portsOf(p).map((x) => x.port))
           flows.push(judgeFlow(all, peer, self, port, f.protocol ?? 'TCP'));
       }
-      // DNS: egress to CoreDNS on 53/UDP (only the sender's egress can be judged from this namespace's policies).
-      const dns = { pod: CLUSTER_DNS_POD, namespaceLabels: nsLabels('kube-system') };
-      flows.push(judgeFlow(all, self, dns, CLUSTER_DNS_PORT, CLUSTER_DNS_PROTOCOL));
+      // DNS: egress to CoreDNS on 53/UDP (only the sender's egress can be judged from this
+      // namespace's policies). Its pods' labels are not read: judged towards each known label set
+      // (EKS's, the Helm chart's, NodeLocal DNSCache's), denied only when none is reached.
+      const dns = CLUSTER_DNS_PODS.map((pod) =>
+        judgeFlow(
+          all,
+          self,
+          { pod, namespaceLabels: nsLabels(CLUSTER_DNS_NAMESPACE) },
+          CLUSTER_DNS_PORT,
+          CLUSTER_DNS_PROTOCOL,
+        ),
+      );
+      flows.push(dns.find((f) => f.allowed) ?? dns[0]!);
     }
     const deniedPeers = new Set(flows.filter((f) => !f.allowed).flatMap((f) => [f.from, f.to]));
     const shownPods = [

@@ -23,7 +23,7 @@ export function matchesLabelSelector(
     if (have[key] !== value) return false;
   }
   for (const req of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(have, req.key);
+    const present = Object.hasOwn(have, req.key);
     const values = req.values ?? [];
     switch (req.operator) {
       case 'In':
@@ -54,6 +54,20 @@ export function matchesLabelSelector(
     }
   }
   return true;
+}
+
+/**
+ * Labels the selector selects: its matchLabels, the first value of each `In` requirement and an
+ * empty value for each `Exists` one (NotIn and DoesNotExist hold for a missing key).
+ * @example labelsSelectedBy({ matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }] }) // { app: 'web' }
+ */
+export function labelsSelectedBy(selector: LabelSelector): Record<string, string> {
+  const labels: Record<string, string> = { ...selector.matchLabels };
+  for (const r of selector.matchExpressions ?? []) {
+    if (r.operator === 'In') labels[r.key] = r.values?.[0] ?? '';
+    if (r.operator === 'Exists') labels[r.key] ??= '';
+  }
+  return labels;
 }
 
 /** True for `{}` (or undefined fields): selects every object. */

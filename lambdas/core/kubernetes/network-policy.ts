@@ -79,21 +79,43 @@ export function policiesSelectingPod(
   return policies.filter((p) => policySelectsPod(p, pod));
 }
 
+// Go's net.ParseIP forms, as the API server validates ipBlock: dotted-quad IPv4 without leading
+// zeros (ipaddr.js alone also reads `10.1`, `0xa.0.0.1`, `167772161` and octal `010.0.0.0`), or
+// IPv6 without a zone.
+const IPV4 = /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/;
+const PREFIX_LENGTH = /^(0|[1-9]\d{0,2})$/;
+
+/** An IP address in a form the API server accepts, or null. */
+export function parseStrictIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (IPV4.test(text))
+    return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : null;
+  if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return null;
+  return ipaddr.IPv6.parse(text);
+}
+
+/** A CIDR (`10.0.0.0/8`, `fd00::/8`) in a form the API server accepts, or null. */
+export function parseStrictCidr(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+  const slash = text.indexOf('/');
+  if (slash < 0 || !PREFIX_LENGTH.test(text.slice(slash + 1))) return null;
+  const addr = parseStrictIp(text.slice(0, slash));
+  const bits = Number(text.slice(slash + 1));
+  if (!addr || bits > (addr.kind() === 'ipv4' ? 32 : 128)) return null;
+  return [addr, bits];
+}
+
 /**
  * True when an address lies in a CIDR, IPv4 or IPv6 (a bare address is its own /32 or /128); an
  * IPv4 address never lies in an IPv6 block or the reverse, as the API server's ipBlock reads them.
+ * Forms the API server rejects (`10.1`, `0xa.0.0.1`, `010.0.0.0/8`, a zone) match nothing.
  */
 export function ipInCidr(ip: string, cidr: string): boolean {
-  if (!ipaddr.isValid(ip)) return false;
-  const addr = ipaddr.parse(ip);
-  let range: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    range = cidr.includes('/')
-      ? ipaddr.parseCIDR(cidr)
-      : [ipaddr.parse(cidr), addr.kind() === 'ipv4' ? 32 : 128];
-  } catch {
-    return false; // not a CIDR: matches nothing
-  }
+  const addr = parseStrictIp(ip);
+  if (!addr) return false;
+  const bare = cidr.includes('/') ? null : parseStrictIp(cidr);
+  const range: [ipaddr.IPv4 | ipaddr.IPv6, number] | null = bare
+    ? [bare, bare.kind() === 'ipv4' ? 32 : 128]
+    : parseStrictCidr(cidr);
+  if (!range) return false; // not a CIDR: matches nothing
   return addr.kind() === range[0].kind() && addr.match(range);
 }
 

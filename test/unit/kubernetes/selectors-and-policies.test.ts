@@ -195,6 +195,20 @@ describe('NetworkPolicy evaluation', () => {
     expect(ipInCidr('10.0.0.1', '::ffff:10.0.0.0/104')).toBe(false);
     expect(ipInCidr('10.0.0.1', 'not-a-cidr')).toBe(false);
   });
+  it("reads addresses and blocks only in the API server's forms: dotted quads without leading zeros, IPv6 without a zone", () => {
+    expect(ipInCidr('10.0.0.1', '10.0.0.0/8')).toBe(true);
+    expect(ipInCidr('10.0.0.1', '10.0.0.1')).toBe(true);
+    // ipaddr.js alone reads these as 10.0.0.1; Go's net.ParseIP rejects them.
+    for (const loose of ['10.1', '0xa.0.0.1', '167772161', '10.0.0.01'])
+      expect(ipInCidr(loose, '10.0.0.0/8')).toBe(false);
+    // Octal `010` is 8 to ipaddr.js, 10 (or an error) to the API server: matches nothing.
+    expect(ipInCidr('8.0.0.1', '010.0.0.0/8')).toBe(false);
+    expect(ipInCidr('10.0.0.1', '010.0.0.0/8')).toBe(false);
+    expect(ipInCidr('10.0.0.1', '10.0.0.0/08')).toBe(false);
+    expect(ipInCidr('10.0.0.1', '10.0.0.0/33')).toBe(false);
+    expect(ipInCidr('fd00::1%eth0', 'fd00::/8')).toBe(false);
+    expect(ipInCidr('fd00::1', 'fd00::/8')).toBe(true);
+  });
   it('defaults policyTypes like the API server', () => {
     expect([...effectivePolicyTypes(policy('a', { podSelector: {} }))]).toEqual(['Ingress']);
     expect([...effectivePolicyTypes(policy('b', { podSelector: {}, egress: [{}] }))]).toEqual([

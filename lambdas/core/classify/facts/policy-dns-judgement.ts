@@ -1,17 +1,9 @@
-import {
-  CLUSTER_DNS_POD,
-  CLUSTER_DNS_PORT,
-  CLUSTER_DNS_PROTOCOL,
-  defaultNamespaceLabels,
-} from '../../kubernetes/cluster-dns.js';
-import {
-  evaluateTraffic,
-  namedPortsOf,
-  type TrafficPeer,
-} from '../../kubernetes/network-policy.js';
-import type { LabelSelector, NetworkPolicy, Pod, StringMap } from '../../kubernetes/types.js';
+import { CLUSTER_DNS_PORT, CLUSTER_DNS_PROTOCOL } from '../../kubernetes/cluster-dns.js';
+import { labelsSelectedBy } from '../../kubernetes/label-selector.js';
+import { evaluateTraffic, type TrafficPeer } from '../../kubernetes/network-policy.js';
+import type { LabelSelector, NetworkPolicy, Pod } from '../../kubernetes/types.js';
+import { plausibleDnsPeers } from './plausible-dns-peers.js';
 import { readPolicyManifests } from './policy-manifest-reader.js';
-import ipaddr from 'ipaddr.js';
 
 /** A policy as the line reader found it in the section. */
 export interface ShownPolicy {
@@ -27,17 +19,22 @@ export interface ShownPolicy {
   readonly describedDenyAll?: LabelSelector;
 }
 
-/** Distinct pods judged per section, and ipBlock addresses tried per namespace: beyond them, admitted. */
+/** Distinct pods judged per section: beyond them, admitted. */
 const MAX_JUDGED_PODS = 64;
-const MAX_BLOCK_ADDRESSES = 16;
+/**
+ * Rule peers matched per section (each judged pod costs its DNS peers times the rule peers of its
+ * namespace): past it the rest are admitted, so a hostile section costs bounded time.
+ */
+const MAX_PEER_MATCHES = 1_000_000;
 /** A namespace no policy names: its pods are judged as nobody's namespace, so never kube-system. */
 const UNKNOWN_NAMESPACE = '';
 
 /**
- * Whether a pod a policy isolates for egress can reach cluster DNS (CLUSTER_DNS_POD on 53/UDP),
- * judged by the NetworkPolicy evaluator against every policy shown for its namespace: one entry
- * per shown policy, true when its pods' lookups cannot leave. A pod is synthesised from the
- * policy's podSelector. What is not read as a whole policy (fragments, described rules, Cilium
+ * Whether a pod a policy isolates for egress can reach cluster DNS on 53/UDP, judged by the
+ * NetworkPolicy evaluator against every policy shown for its namespace: one entry per shown
+ * policy, true when its pods' lookups cannot leave. A pod is synthesised from the policy's
+ * podSelector; cluster DNS is every peer it may be (plausibleDnsPeers), since its labels and
+ * address are not shown. What is not read as a whole policy (fragments, described rules, Cilium
  * rules, a manifest that does not parse) counts as admitting DNS for its namespace: never a false
  * "blocked". Only UDP is judged: resolvers ask over UDP and retry over TCP only after a truncated
  * UDP answer, which never comes when UDP is dropped, so a policy that admits 53/TCP alone still
@@ -70,6 +67,7 @@ export function judgeDnsBlocked(text: string, shown: readonly ShownPolicy[]): bo
   });
   const known = [...new Set(policies.map((p) => p.metadata?.namespace).filter((n) => n))];
   const verdicts = new Map<string, boolean>();
+  let matches = 0;
   return judged.map((policy, i) => {
     if (!policy || !shown[i]!.egress) return false;
     const ns = policy.metadata?.namespace ?? null;
@@ -82,7 +80,12 @@ export function judgeDnsBlocked(text: string, shown: readonly ShownPolicy[]): bo
       let blocked = verdicts.get(key);
       if (blocked === undefined) {
         if (verdicts.size >= MAX_JUDGED_PODS) return false;
-        blocked = !reachesDns(policiesOf(policies, n), pod);
+        const applying = policiesOf(policies, n);
+        const peers = plausibleDnsPeers(applying);
+        if (!peers) return false; // rules past the bound or unreadable: not judged
+        matches += peers.length * rulePeerCount(applying);
+        if (matches > MAX_PEER_MATCHES) return false;
+        blocked = !reachesDns(applying, pod, peers);
         verdicts.set(key, blocked);
       }
       return blocked;
@@ -97,43 +100,24 @@ function policiesOf(policies: readonly NetworkPolicy[], ns: string): NetworkPoli
     .map((p) => ({ ...p, metadata: { ...p.metadata, namespace: ns } }));
 }
 
-/** A pod the selector selects: its matchLabels, and a value for each `In`/`Exists` requirement. */
-function podSelectedBy(selector: LabelSelector, namespace: string): Pod {
-  const labels: Record<string, string> = { ...selector.matchLabels };
-  for (const r of selector.matchExpressions ?? []) {
-    if (r.operator === 'In') labels[r.key] = r.values?.[0] ?? '';
-    if (r.operator === 'Exists') labels[r.key] ??= '';
-  }
-  return { metadata: { name: 'selected', namespace, labels } };
+/** Egress rules and their peers: what one evaluation may match a peer against. */
+function rulePeerCount(policies: readonly NetworkPolicy[]): number {
+  let n = 0;
+  for (const p of policies)
+    for (const rule of p.spec?.egress ?? []) n += 1 + (rule.to?.length ?? 0);
+  return n;
 }
 
-/**
- * kube-system's labels: the one every namespace carries, and `name: kube-system`, which older
- * guides tell operators to add. The real labels are not shown, and a selector that names the
- * namespace by a label we cannot see counts as admitting.
- */
-const DNS_NAMESPACE_LABELS: StringMap = {
-  ...defaultNamespaceLabels('kube-system'),
-  name: 'kube-system',
-};
+/** A pod the selector selects (labelsSelectedBy), in `namespace`. */
+function podSelectedBy(selector: LabelSelector, namespace: string): Pod {
+  return { metadata: { name: 'selected', namespace, labels: labelsSelectedBy(selector) } };
+}
 
-function reachesDns(policies: readonly NetworkPolicy[], pod: Pod): boolean {
-  const dns: TrafficPeer = {
-    namespace: 'kube-system',
-    labels: CLUSTER_DNS_POD.metadata?.labels,
-    namespaceLabels: DNS_NAMESPACE_LABELS,
-    namedPorts: namedPortsOf(CLUSTER_DNS_POD),
-    description: 'cluster DNS',
-  };
-  // CoreDNS's pod address (or node-local DNS's) is not shown: any ipBlock may hold it.
-  const addresses = new Set<string>();
-  for (const p of policies)
-    for (const rule of p.spec?.egress ?? [])
-      for (const peer of rule.to ?? []) if (peer.ipBlock) addresses.add(peer.ipBlock.cidr);
-  // A block that is no CIDR cannot be judged: unread, so admitted.
-  if (addresses.size > MAX_BLOCK_ADDRESSES || [...addresses].some((c) => !ipaddr.isValidCIDR(c)))
-    return true;
-  const peers = [dns, ...[...addresses].map((cidr) => ({ ...dns, ip: cidr.split('/')[0] }))];
+function reachesDns(
+  policies: readonly NetworkPolicy[],
+  pod: Pod,
+  peers: readonly TrafficPeer[],
+): boolean {
   try {
     return peers.some(
       (peer) =>

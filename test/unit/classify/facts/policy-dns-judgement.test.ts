@@ -81,15 +81,86 @@ describe('dnsBlocked judged by the NetworkPolicy evaluator (pod -> kube-dns 53/U
     expect(blocked(rule('kubernetes.io/metadata.name: kube-system'))).toEqual([false]);
     // kube-system's own labels are not shown: the `name` label older guides add counts as there.
     expect(blocked(rule('name: kube-system'))).toEqual([false]);
-    // A pod selector that is not CoreDNS's in kube-system admits nothing.
-    expect(
-      blocked(
-        egressPolicy(
-          'p',
-          '  - to:\n    - namespaceSelector: {}\n      podSelector:\n        matchLabels:\n          app: metrics\n    ports:\n    - port: 53\n      protocol: UDP',
+    // A pod selector asking for a label no known DNS set carries may still select the resolver
+    // (its labels are not shown; a label added to it, a chart's extra ones): admitted. It was
+    // judged blocked against the one kube-dns label set before.
+    const toPods = (selector: string) =>
+      egressPolicy(
+        'p',
+        `  - to:\n    - namespaceSelector: {}\n      podSelector:\n        matchLabels:\n          ${selector}\n    ports:\n    - port: 53\n      protocol: UDP`,
+      );
+    expect(blocked(toPods('app: metrics'))).toEqual([false]);
+    // One that contradicts every known set (each carries k8s-app) cannot: blocked.
+    expect(blocked(toPods('k8s-app: metrics'))).toEqual([true]);
+  });
+  describe('never calls DNS blocked for a rule that could select the resolver, whose labels and address are not shown', () => {
+    const rule = (to: string) =>
+      egressPolicy('allow-dns', `  - to:\n${to}\n    ports:\n    - port: 53\n      protocol: UDP`);
+    const selectors = (ns: string, pod: string) =>
+      `    - namespaceSelector:\n        matchLabels:\n          ${ns}\n      podSelector:\n        matchLabels:\n          ${pod}`;
+    it("admits EKS CoreDNS's own label, the Helm chart's and NodeLocal DNSCache's", () => {
+      const inKubeSystem = (pod: string) =>
+        blocked(rule(selectors('kubernetes.io/metadata.name: kube-system', pod)));
+      expect(inKubeSystem('eks.amazonaws.com/component: coredns')).toEqual([false]);
+      expect(inKubeSystem('k8s-app: coredns')).toEqual([false]);
+      expect(inKubeSystem('app.kubernetes.io/instance: my-coredns')).toEqual([false]);
+      expect(inKubeSystem('k8s-app: node-local-dns')).toEqual([false]);
+      // Near misses: another namespace by its immutable name, a label no DNS pod can carry, or a
+      // podSelector alone (the policy's own namespace).
+      expect(
+        blocked(
+          rule(
+            selectors(
+              'kubernetes.io/metadata.name: monitoring',
+              'eks.amazonaws.com/component: coredns',
+            ),
+          ),
         ),
-      ),
-    ).toEqual([true]);
+      ).toEqual([true]);
+      expect(inKubeSystem('k8s-app: kube-proxy')).toEqual([true]);
+      // A key only some known sets fix stays open on the others: kube-dns outside EKS may carry it.
+      expect(inKubeSystem('eks.amazonaws.com/component: kube-proxy')).toEqual([false]);
+      expect(
+        blocked(
+          rule(
+            '    - podSelector:\n        matchLabels:\n          eks.amazonaws.com/component: coredns',
+          ),
+        ),
+      ).toEqual([true]);
+      expect(
+        blocked(
+          rule(
+            '    - namespaceSelector: {}\n      podSelector:\n        matchExpressions:\n        - {key: k8s-app, operator: NotIn, values: [kube-dns, coredns, node-local-dns]}',
+          ),
+        ),
+      ).toEqual([true]);
+    });
+    it('admits a namespace label that is not shown, and blocks only a contradiction of kube-system', () => {
+      const inNamespace = (ns: string) => blocked(rule(selectors(ns, 'k8s-app: kube-dns')));
+      expect(inNamespace('networking/namespace: kube-system')).toEqual([false]);
+      expect(inNamespace('name: kube-system')).toEqual([false]);
+      expect(inNamespace('kubernetes.io/metadata.name: kube-system')).toEqual([false]);
+      expect(inNamespace('kubernetes.io/metadata.name: default')).toEqual([true]);
+    });
+    it('admits a port named as DNS pods name it', () => {
+      const named = (port: string) =>
+        blocked(egressPolicy('p', `  - ports:\n    - port: ${port}\n      protocol: UDP`));
+      expect(named('dns')).toEqual([false]);
+      expect(named('udp-53')).toEqual([false]);
+      expect(named('http')).toEqual([true]);
+    });
+    it('admits an ipBlock that keeps any address past its excepts; blocks one its excepts cover', () => {
+      const block = (cidr: string, except: string[]) =>
+        blocked(
+          rule(`    - ipBlock:\n        cidr: ${cidr}\n        except: [${except.join(', ')}]`),
+        );
+      expect(block('10.0.0.0/8', ['10.0.0.0/24'])).toEqual([false]);
+      expect(block('fd00::/8', ['fd00::/16'])).toEqual([false]);
+      expect(block('10.0.0.0/8', ['10.0.0.0/9', '10.128.0.0/9'])).toEqual([true]);
+      expect(block('10.0.0.0/31', ['10.0.0.0/32', '10.0.0.1/32'])).toEqual([true]);
+      // A block in a form the API server rejects is unread: admitted.
+      expect(block('010.0.0.0/8', ['10.0.0.0/9', '10.128.0.0/9'])).toEqual([false]);
+    });
   });
   it('blocks 53/TCP alone: resolvers ask over UDP first, and never get the truncated answer that sends them to TCP', () => {
     expect(
@@ -155,6 +226,33 @@ describe('dnsBlocked judged by the NetworkPolicy evaluator (pod -> kube-dns 53/U
     expect(blocked(own)).toEqual([true]);
     // It may be shop's, where DNS is admitted.
     expect(blocked(`${own}\n---\n${ALLOW_DNS}`)).toEqual([false, false]);
+  });
+  it('bounds the work of many pods times many rule peers within the parse budget', () => {
+    const distinct = Array.from(
+      { length: 60 },
+      (_, i) => `    - podSelector: {matchLabels: {n: "${i}"}}\n`,
+    ).join('');
+    const wide = egressPolicy(
+      'wide',
+      `  - to:\n${distinct}${'    - podSelector: {}\n'.repeat(1_500)}`,
+    );
+    const pods = Array.from({ length: 60 }, (_, i) =>
+      policyManifest(
+        `p${i}`,
+        `  podSelector: {matchLabels: {pod: "${i}"}}\n  policyTypes: [Egress]`,
+      ),
+    );
+    const text = [wide, ...pods].join('\n---\n');
+    expect(text.length).toBeLessThan(MANIFEST_BUDGET_CHARS);
+    const started = process.cpuUsage();
+    const result = blocked(text);
+    const { user, system } = process.cpuUsage(started);
+    expect(result).toHaveLength(61);
+    // The first pods are judged (blocked: every rule names pods of shop); past the bound of peer
+    // matches the rest are admitted, not judged.
+    expect(result[0]).toBe(true);
+    expect(result.filter((b) => b).length).toBeLessThan(61);
+    expect((user + system) / 1000).toBeLessThan(1500);
   });
   it('stays linear on a hostile section: many blocks, a long list, past the parse budget', () => {
     const many = Array.from({ length: 400 }, (_, i) =>
