@@ -10,6 +10,7 @@
  * client, aws-local-stepfunctions), loaded only by the chunk of the command that needs it.
  */
 import { build } from 'esbuild';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,11 @@ export async function buildCli({ quiet = false } = {}) {
     banner: {
       js: "import { createRequire as __paramedicCreateRequire } from 'node:module'; const require = __paramedicCreateRequire(import.meta.url);",
     },
-    define: { 'process.env.PARAMEDIC_BUILD_VERSION': JSON.stringify(version) },
+    define: {
+      'process.env.PARAMEDIC_BUILD_VERSION': JSON.stringify(version),
+      // Keys the validated-runbook cache: a rebuilt command validates every runbook afresh.
+      'process.env.PARAMEDIC_BUILD_ID': JSON.stringify(randomUUID()),
+    },
     plugins: [externalPackages],
     metafile: true,
     logLevel: 'warning',

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { findRepoRoot } from './repo-root.js';
 import { compileRunbooks, type CompiledRulebook } from '../../core/classify/compile.js';
+import type { Runbook } from '../../core/runbook/model.js';
+import { type RunbookFile, validatedRunbooks } from './validated-runbook-cache.js';
 import {
   loadRunbooksFromTexts,
   RunbookError,
@@ -39,11 +41,15 @@ export function loadRunbookDirectory(
       warnings: [],
     };
   }
-  const files = readdirSync(dir)
+  return loadRunbooksFromTexts(runbookFiles(dir), classIds);
+}
+
+/** Every `<id>.yaml` of a directory (not `_`-prefixed ones), in name order, with its text. */
+function runbookFiles(dir: string): RunbookFile[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
     .sort()
     .map((f) => ({ id: f.slice(0, -'.yaml'.length), text: readFileSync(join(dir, f), 'utf8') }));
-  return loadRunbooksFromTexts(files, classIds);
 }
 
 /**
@@ -51,11 +57,22 @@ export function loadRunbookDirectory(
  * never classify with a half-loaded library.
  */
 export function loadRulebook(dir = DEFAULT_RUNBOOK_DIR): CompiledRulebook {
-  const result = loadRunbookDirectory(dir);
+  if (!existsSync(dir)) return compileRunbooks(validRunbooks(loadRunbookDirectory(dir)));
+  const files = runbookFiles(dir);
+  return compileRunbooks(
+    validatedRunbooks(files, () => validRunbooks(loadRunbooksFromTexts(files)), RUNBOOK_CACHE_DIR),
+  );
+}
+
+/** Where the compiled command caches validated runbooks (validated-runbook-cache.ts). */
+const RUNBOOK_CACHE_DIR = join(REPO_ROOT, 'dist', 'runbook-cache');
+
+/** The runbooks of a load, or the error that lists every problem in it. */
+function validRunbooks(result: RunbookLoadResult): readonly Runbook[] {
   if (result.errors.length > 0) {
     throw new Error(
       `${result.errors.length} runbook error(s); run "npx paramedic runbooks lint":\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`,
     );
   }
-  return compileRunbooks(result.runbooks);
+  return result.runbooks;
 }

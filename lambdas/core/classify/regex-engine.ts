@@ -38,17 +38,33 @@ export function linearEngineAccepts(source: string): boolean {
 }
 
 /**
- * Compiles a runbook regex (JavaScript syntax) on the linear engine when RE2 can express it,
- * else on the backtracking engine. Throws SyntaxError when neither accepts it (validation
- * reports that first, as `invalid regular expression`).
+ * A runbook regex (JavaScript syntax) on the linear engine when RE2 can express it, else on the
+ * backtracking engine. Compiled on first use: a classification tests only the patterns whose
+ * literals the evidence holds (literal-scanner.ts), and compiling all of them (about 200) costs more
+ * than classifying a small bundle. A source neither engine accepts throws SyntaxError on first use
+ * (validation reports it earlier, as `invalid regular expression`).
  * @example compileLineRegex('no space left on device', true).test('write: No space left on device') // true
  */
 export function compileLineRegex(source: string, caseInsensitive: boolean): LineRegex {
-  const linear = compileLinear(source, caseInsensitive);
-  if (linear) return { source, engine: 'linear', test: (text) => linear.test(text) };
-  const backtracking = new RegExp(source, caseInsensitive ? 'i' : '');
+  let compiled: { engine: RegexEngineKind; test: (text: string) => boolean } | undefined;
+  const regex = () => (compiled ??= compileNow(source, caseInsensitive));
   return {
     source,
+    get engine() {
+      return regex().engine;
+    },
+    test: (text) => regex().test(text),
+  };
+}
+
+function compileNow(
+  source: string,
+  caseInsensitive: boolean,
+): { engine: RegexEngineKind; test: (text: string) => boolean } {
+  const linear = compileLinear(source, caseInsensitive);
+  if (linear) return { engine: 'linear', test: (text) => linear.test(text) };
+  const backtracking = new RegExp(source, caseInsensitive ? 'i' : '');
+  return {
     engine: 'backtracking',
     test: (text) =>
       backtracking.test(

@@ -77,6 +77,10 @@ export const proxyDropped: FactJoin = {
   inputs: [],
   markers: ['environment='],
   join(input) {
+    // Only a proxy value holding a `%` can have been dropped: without one anywhere, no line is read
+    // (the marker alone lets in every bundle that shows a unit's Environment=).
+    const mayHoldDropped = (text: string) => text.includes('%') && /_proxy=/i.test(text);
+    if (!input.allSections.some(({ output }) => mayHoldDropped(output))) return [];
     const dropped: DroppedValue[] = [];
     const running = new Map<string, RunningEnvironment>();
     const runningOf = (daemon: string) => {
