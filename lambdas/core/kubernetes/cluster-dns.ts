@@ -56,9 +56,6 @@ function clusterDnsPod(labels: StringMap): Pod {
  */
 export const CLUSTER_DNS_PODS: readonly Pod[] = CLUSTER_DNS_LABEL_SETS.map(clusterDnsPod);
 
-/** The kubeadm/GKE/AKS CoreDNS pod (`k8s-app: kube-dns`), the first of CLUSTER_DNS_PODS. */
-export const CLUSTER_DNS_POD: Pod = CLUSTER_DNS_PODS[0]!;
-
 /** The labels every namespace carries (Kubernetes 1.21+), when its own were not read. */
 export function defaultNamespaceLabels(namespace: string): StringMap {
   return { 'kubernetes.io/metadata.name': namespace };
