@@ -113,7 +113,7 @@ export function skeletonOf(source: string): string {
 export function adversarialLineFor(source: string, length = ADVERSARIAL_LINE): string {
   const skeleton = skeletonOf(source);
   const unit = skeleton.length > 1 ? skeleton.slice(0, -1) : `${skeleton}x`;
-  return `${unit.repeat(Math.ceil(length / unit.length))}`.slice(0, length - 1) + '\t';
+  return `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1)}\t`;
 }
 
 /**
@@ -122,7 +122,7 @@ export function adversarialLineFor(source: string, length = ADVERSARIAL_LINE): s
  */
 export function allLiteralsLine(rulebook: CompiledRulebook, length = ADVERSARIAL_LINE): string {
   const unit = `${rulebook.scanner.literals.join(' ')} `;
-  return unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1) + '\t';
+  return `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1)}\t`;
 }
 
 /**

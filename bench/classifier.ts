@@ -34,7 +34,7 @@ function patternsOf(runbooks: readonly Runbook[]): string[] {
       walk(m.resolvedBy);
     }
   };
-  runbooks.forEach((r) => expressionsOf(r).forEach(walk));
+  for (const r of runbooks) expressionsOf(r).forEach(walk);
   return out;
 }
 

@@ -47,7 +47,6 @@ import {
   sendAndRegister,
 } from '../lambdas/core/workflow/waited-commands.js';
 import { jsonBytes } from '../lambdas/core/workflow/state-by-reference.js';
-import { lambdaEsbuildOptions } from '../cdk/constructs/lambda-bundling.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 

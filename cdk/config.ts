@@ -152,7 +152,7 @@ const schema = z.strictObject({
           .string()
           .check(
             z.regex(
-              /^[A-Za-z0-9_.:\/ -]{1,200}$/,
+              /^[A-Za-z0-9_.:/ -]{1,200}$/,
               'alarm name prefixes are 1-200 characters of letters, digits, space and _.:/-',
             ),
           ),
@@ -249,7 +249,7 @@ const schema = z.strictObject({
         .string()
         .check(
           z.regex(
-            /^[\w+=,.@:\/-]{16,1224}$/,
+            /^[\w+=,.@:/-]{16,1224}$/,
             'an ExternalId of 16-1224 characters of letters, digits and +=,.@:/-_',
           ),
         ),

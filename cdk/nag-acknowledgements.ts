@@ -5,7 +5,7 @@
  * constructs (cross-stack ones through `exportValue`, which returns the very export CDK creates for
  * the reference), so renaming a construct cannot silently widen or break an acknowledgement.
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { WORKFLOW_TASK_NAMES } from '../lambdas/core/workflow/task-names.js';
 import { instanceArnPattern } from './constructs/command-documents.js';

@@ -101,7 +101,7 @@ export function layoutWorkflow(definition: {
   const nodes: GraphNode[] = [];
   for (const [l, ids] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
     const rowWidth = ids.length * NODE_W + (ids.length - 1) * GAP_X;
-    ids.forEach((id, i) =>
+    for (const [i, id] of ids.entries())
       nodes.push({
         id,
         type: String(states[id].Type),
@@ -110,8 +110,7 @@ export function layoutWorkflow(definition: {
         y: MARGIN + l * (NODE_H + GAP_Y),
         w: NODE_W,
         h: NODE_H,
-      }),
-    );
+      });
   }
   const height =
     MARGIN * 2 + (Math.max(...nodes.map((n) => n.layer)) + 1) * (NODE_H + GAP_Y) - GAP_Y;

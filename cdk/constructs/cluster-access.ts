@@ -96,7 +96,7 @@ export class ClusterAccess extends Construct {
             accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
           }),
       );
-      props.remediationRoles.forEach((role, ri) =>
+      for (const [ri, role] of props.remediationRoles.entries())
         list.push(
           new eks.CfnAccessEntry(this, ri === 0 ? `Remediate${ci}` : `Remediate${ci}x${ri}`, {
             clusterName: cluster,
@@ -104,8 +104,7 @@ export class ClusterAccess extends Construct {
             type: 'STANDARD',
             kubernetesGroups: [REMEDIATION_GROUP],
           }),
-        ),
-      );
+        );
       entries.set(cluster, list);
     });
     this.accessEntries = entries;

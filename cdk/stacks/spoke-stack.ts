@@ -164,16 +164,14 @@ export class SpokeStack extends Stack {
       actionTargets: ['kubernetes', 'aws'],
     }))
       this.role.addToPolicy(s);
-    clusters.forEach(
-      (cluster, i) =>
-        new eks.CfnAccessEntry(this, `ClusterAccess${i}`, {
-          clusterName: cluster,
-          principalArn: this.role.roleArn,
-          type: 'STANDARD',
-          kubernetesGroups: [COLLECTION_GROUP, REMEDIATION_GROUP],
-          accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
-        }),
-    );
+    for (const [i, cluster] of clusters.entries())
+      new eks.CfnAccessEntry(this, `ClusterAccess${i}`, {
+        clusterName: cluster,
+        principalArn: this.role.roleArn,
+        type: 'STANDARD',
+        kubernetesGroups: [COLLECTION_GROUP, REMEDIATION_GROUP],
+        accessPolicies: [{ policyArn: VIEW_POLICY_ARN, accessScope: { type: 'cluster' } }],
+      });
 
     // Alarms of this account and region go to the hub's bus, filtered here so only ours travel.
     const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn.valueAsString);

@@ -3,7 +3,11 @@
  * state and pipeline stacks of one deployment), so no command needs a name copied from the console.
  * Each stack is described at most once per command, and only when one of its outputs is asked for.
  */
-import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeStacksCommand,
+  type CloudFormationClient,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
 import {
   OUTPUT_STACK,
   stackNamesOf,
@@ -85,7 +89,7 @@ export class DeployedStack {
   }
 
   private async describe(stackName: string): Promise<ReadonlyMap<string, string>> {
-    let stack;
+    let stack: Stack | undefined;
     try {
       stack = (await this.cfn.send(new DescribeStacksCommand({ StackName: stackName })))
         .Stacks?.[0];

@@ -124,7 +124,7 @@ export function registerClassifyCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      let rulebook;
+      let rulebook: ReturnType<typeof loadRulebook>;
       try {
         rulebook = loadRulebook(flags.runbooks);
       } catch (error) {
@@ -141,7 +141,7 @@ export function registerClassifyCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ file: e.file, error: e.message })}\n`);
       }
       for (const file of files) {
-        let bundle;
+        let bundle: ReturnType<typeof readEvidenceFile>['bundle'];
         try {
           bundle = readEvidenceFile(file, maxBytes).bundle;
         } catch (error) {

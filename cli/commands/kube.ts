@@ -157,7 +157,7 @@ export function registerKubeCommand(program: Command): void {
       '\nExample:\n  npx paramedic kube classify --kubeconfig ~/.kube/config --node ip-10-0-1-23.eu-west-1.compute.internal\n',
     )
     .action(async (flags: KubeFlags) => {
-      let rulebook;
+      let rulebook: ReturnType<typeof loadRulebook>;
       try {
         rulebook = loadRulebook(flags.runbooks);
       } catch (error) {

@@ -65,7 +65,7 @@ export function registerRunCommand(program: Command): void {
         usageError('--wait and --stack go with --aws (a local run always waits)');
         return;
       }
-      let approval;
+      let approval: ReturnType<typeof approvalPolicyFromFlags>;
       try {
         parseTarget(flags.target);
         approval = approvalPolicyFromFlags(flags);

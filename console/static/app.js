@@ -1,5 +1,6 @@
 // Paramedic console: a small single-page app over the JSON API. Data is put in the page with
 // textContent only; the two SVG pictures come from the server, which escapes every label.
+// biome-ignore lint/suspicious/noRedundantUseStrict: a classic script (index.html loads it without type=module), where the directive is not redundant
 'use strict';
 const TOKEN = document.querySelector('meta[name="paramedic-token"]').content;
 const CAN_EXECUTE = document.querySelector('meta[name="paramedic-execute"]').content === 'true';
@@ -25,7 +26,7 @@ async function api(path, options) {
   const res = await fetch(path, options);
   const type = res.headers.get('content-type') || '';
   const body = type.includes('json') ? await res.json() : await res.text();
-  if (!res.ok) throw new Error((body && body.error) || `${res.status} ${res.statusText}`);
+  if (!res.ok) throw new Error(body?.error || `${res.status} ${res.statusText}`);
   return body;
 }
 const post = (path, body) =>
@@ -199,7 +200,7 @@ function evidenceView(ev) {
 }
 
 function whyView(c) {
-  if (!c || !c.runbookId) return el('p', { class: 'muted' }, 'No runbook reached the threshold.');
+  if (!c?.runbookId) return el('p', { class: 'muted' }, 'No runbook reached the threshold.');
   const top = (c.explanations || []).find((e) => e.runbookId === c.runbookId);
   const ru = c.runnerUp;
   const list = el('ul', { class: 'why' });

@@ -160,8 +160,7 @@ async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<
   const pending = await state.get(approvalKey(request.executionId));
   // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
   if (
-    !pending ||
-    pending.status !== 'pending' ||
+    pending?.status !== 'pending' ||
     typeof pending.taskToken !== 'string' ||
     pending.executionId !== request.executionId
   ) {

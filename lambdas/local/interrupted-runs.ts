@@ -51,7 +51,7 @@ export async function closeInterruptedRuns(
   });
   for (const { executionId, reason } of interrupted) {
     const record = await records.get(executionId);
-    if (!record || record.status !== 'RUNNING') continue; // closed meanwhile by another start
+    if (record?.status !== 'RUNNING') continue; // closed meanwhile by another start
     await audit.append({
       executionId,
       type: 'interrupted',

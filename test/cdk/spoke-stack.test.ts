@@ -87,6 +87,7 @@ describe('spoke stack', () => {
               StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
               ArnLike: {
                 'aws:PrincipalArn': {
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
                   'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:role/ParamedicPipeline-*',
                 },
               },

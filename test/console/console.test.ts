@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 /** Where the screenshots go (checked below; CI can keep them as artifacts). */
-export const SCREENSHOT_DIR = join(tmpdir(), 'paramedic-console-screenshots');
+const SCREENSHOT_DIR = join(tmpdir(), 'paramedic-console-screenshots');
 
 const rulebook = loadRulebook();
 let dataDir: string;

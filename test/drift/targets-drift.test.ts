@@ -95,7 +95,7 @@ describe('a target string means the same thing to the CLI, the console API and t
   // The cloud knows no instance by these names here (a machine without AWS cannot ask either).
   const ec2 = mockClient(EC2Client);
   let consoleServer: ConsoleServer;
-  let restore = () => undefined as void;
+  let restore: () => void = () => undefined;
   const consoleDir = tempDir();
 
   beforeAll(async () => {
@@ -247,7 +247,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
       CompositeAlarms: [],
     }));
   };
-  let restore = () => undefined as void;
+  let restore: () => void = () => undefined;
   beforeAll(() => dynamo.start());
   afterAll(() => dynamo.stop());
   afterEach(() => restore());
@@ -271,7 +271,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
     async (_name, file) => {
       const doc = JSON.parse(readFileSync(file, 'utf8'));
       const alarm = 'executionId' in doc ? doc.state : doc;
-      let specs;
+      let specs: ReturnType<typeof alarmEventTargets> | undefined;
       try {
         specs = alarmEventTargets(alarm, ['prod']);
       } catch {

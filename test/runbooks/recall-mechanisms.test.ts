@@ -171,6 +171,7 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     expect(
       top({
         'k8s.pod-logs':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Spring placeholder, quoted from the log
           'Caused by: java.lang.IllegalArgumentException: Could not resolve placeholder \'queue.url\' in value "${queue.url}"',
       }),
     ).toBe('crashloop-config-error');

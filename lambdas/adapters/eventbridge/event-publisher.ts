@@ -14,6 +14,7 @@ import {
   EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
+  type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import type {
   ExecutionEventPublisher,
@@ -141,7 +142,7 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
     let published = 0;
     const failed: Array<PublishReport['failed'][number]> = [];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      let entries;
+      let entries: PutEventsResultEntry[] | undefined;
       try {
         ({ Entries: entries } = await this.client.send(
           new PutEventsCommand({ Entries: pending.map((p) => p.entry) }),

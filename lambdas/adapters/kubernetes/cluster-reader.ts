@@ -453,7 +453,8 @@ export class ClusterReader {
             `$ kubectl describe pod -n ${p.metadata?.namespace} ${p.metadata?.name}`,
             renderDescribePod(p, allPodEvents, now).replace(/\n$/, ''),
           ]),
-        ].join('\n') + '\n'
+          '', // the section ends with a newline
+        ].join('\n')
       : formatApiFailure(pods.failure);
     sections['k8s.pods'] = this.section(
       `kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`,

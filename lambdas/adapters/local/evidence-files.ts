@@ -1,4 +1,4 @@
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import {
   parseEvidenceDocument,
@@ -36,7 +36,7 @@ export function expandEvidencePaths(paths: readonly string[]): {
     }
   };
   for (const p of paths) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,8 +52,8 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  *   checked: it stays held, and the timeout error tells the operator what to do.
  */
 async function staleInode(lockPath: string, staleMs: number): Promise<number | null> {
-  let st;
-  let text;
+  let st: Stats;
+  let text: string;
   try {
     st = await stat(lockPath);
     if (Date.now() - st.mtimeMs <= staleMs) return null;

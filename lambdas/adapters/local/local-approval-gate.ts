@@ -4,7 +4,7 @@
  */
 import type { ApprovalDecision } from '../../core/workflow/model.js';
 import type { ApprovalGate, ApprovalRequest } from '../../core/workflow/ports.js';
-import type { LocalApprovals } from './local-approvals.js';
+import type { ApprovalRecord, LocalApprovals } from './local-approvals.js';
 
 /** How approval requests resolve locally: time out at once, wait for the console, or decided on the command line. */
 export type ApprovalPolicy =
@@ -37,7 +37,7 @@ export function localApprovalGate(approvals: LocalApprovals, policy: ApprovalPol
         plan: request.plan,
         timeoutSeconds,
       });
-      let rec;
+      let rec: ApprovalRecord | undefined;
       if (policy.kind === 'approve' || policy.kind === 'reject')
         rec = await approvals.decide(id, {
           approved: policy.kind === 'approve',

@@ -198,7 +198,7 @@ export class LocalApprovals {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const rec = await this.get(id);
-      if (!rec || rec.status !== 'pending' || Date.now() >= deadline) return rec;
+      if (rec?.status !== 'pending' || Date.now() >= deadline) return rec;
       await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
     }
   }

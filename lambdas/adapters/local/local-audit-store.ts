@@ -1,4 +1,12 @@
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  writeFile,
+} from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   chainEntry,
@@ -166,7 +174,7 @@ export class LocalAuditStore implements AuditStore {
           };
         }
       }
-      let head;
+      let head: ChainHead | undefined;
       try {
         head = await this.readHead();
       } catch (error) {
@@ -221,7 +229,7 @@ export class LocalAuditStore implements AuditStore {
 
   /** The last record, reading only the file's tail (growing the window until a whole line fits). */
   private async readLast(): Promise<AuditEntry | undefined> {
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(this.file, 'r');
     } catch (error) {

@@ -18,6 +18,7 @@ export interface ExecutionChains {
 }
 
 const first = (entries: readonly AuditEntry[]): string =>
+  // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings; Math.min would make them NaN
   entries.reduce((min, e) => (e.at < min ? e.at : min), entries[0]?.at ?? '');
 
 /**

@@ -37,10 +37,10 @@ function visit(
 ): void {
   if ('pattern' in expression) onPattern(expression);
   else if ('fact' in expression) onFact(expression.fact);
-  else if ('all' in expression) expression.all.forEach((e) => visit(e, onPattern, onFact));
-  else if ('any' in expression) expression.any.forEach((e) => visit(e, onPattern, onFact));
+  else if ('all' in expression) for (const e of expression.all) visit(e, onPattern, onFact);
+  else if ('any' in expression) for (const e of expression.any) visit(e, onPattern, onFact);
   else if ('unresolved' in expression)
-    [expression.unresolved, expression.resolvedBy].forEach((e) => visit(e, onPattern, onFact));
+    for (const e of [expression.unresolved, expression.resolvedBy]) visit(e, onPattern, onFact);
   else visit(expression.absent, onPattern, onFact);
 }
 

@@ -81,7 +81,7 @@ function matchesLine(
   direct = true,
 ): boolean {
   if (!budget.spend(pattern.unless ? 2 * text.length : text.length, line, direct)) return false;
-  return pattern.regex.test(text) && !(pattern.unless !== null && pattern.unless.test(text));
+  return pattern.regex.test(text) && !pattern.unless?.test(text);
 }
 
 /**

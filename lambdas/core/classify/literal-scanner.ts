@@ -93,11 +93,9 @@ export class LiteralScanner {
     }
     // Targets that end a literal are stored as ~target (negative).
     this.delta = new Int32Array(goto.length * width);
-    goto.forEach((row, s) =>
-      row.forEach((t, k) => {
+    for (const [s, row] of goto.entries())
+      for (const [k, t] of row.entries())
         this.delta[(s << shift) + k] = out[t]!.length > 0 ? ~t : t;
-      }),
-    );
     this.outputStart = new Int32Array(goto.length + 1);
     let total = 0;
     out.forEach((o, s) => {

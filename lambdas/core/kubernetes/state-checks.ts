@@ -100,7 +100,7 @@ function nodeChecks(
     `node ${name} is Ready`,
     ...watched.map((t) => `node ${name} ${t} is not True`),
   ];
-  if (!node || !node.read)
+  if (!node?.read)
     return descriptions.map((description) => ({
       description,
       status: 'unknown',
@@ -137,7 +137,7 @@ function podChecks(
 ): StateCheck[] {
   const healthy = `pod ${label} (or its replacement) is Running and Ready`;
   const calm = `no container of pod ${label} (or its replacement) restarted after ${since.toISOString()}`;
-  if (!pods || !pods.read)
+  if (!pods?.read)
     return [healthy, calm].map((description) => ({
       description,
       status: 'unknown' as const,

@@ -48,9 +48,9 @@ function regexSites(expression: MatchExpression, path: string, out: RegexSite[])
         });
     }
   } else if ('all' in expression)
-    expression.all.forEach((e, i) => regexSites(e, `${path}.all[${i}]`, out));
+    for (const [i, e] of expression.all.entries()) regexSites(e, `${path}.all[${i}]`, out);
   else if ('any' in expression)
-    expression.any.forEach((e, i) => regexSites(e, `${path}.any[${i}]`, out));
+    for (const [i, e] of expression.any.entries()) regexSites(e, `${path}.any[${i}]`, out);
   else if ('unresolved' in expression) {
     regexSites(expression.unresolved, `${path}.unresolved`, out);
     regexSites(expression.resolvedBy, `${path}.resolvedBy`, out);
@@ -60,12 +60,12 @@ function regexSites(expression: MatchExpression, path: string, out: RegexSite[])
 /** Every regex of a runbook with its path in the document. */
 function runbookRegexSites(runbook: Runbook): RegexSite[] {
   const out: RegexSite[] = [];
-  runbook.signals.forEach((s, i) => regexSites(s.match, `signals[${i}].match`, out));
-  runbook.rulesOut.forEach((r, i) => regexSites(r.match, `rulesOut[${i}].match`, out));
-  runbook.verify.checks.forEach((c, i) => regexSites(c.match, `verify.checks[${i}].match`, out));
-  (runbook.remediation.preconditions ?? []).forEach((p, i) =>
-    regexSites(p.match, `remediation.preconditions[${i}].match`, out),
-  );
+  for (const [i, s] of runbook.signals.entries()) regexSites(s.match, `signals[${i}].match`, out);
+  for (const [i, r] of runbook.rulesOut.entries()) regexSites(r.match, `rulesOut[${i}].match`, out);
+  for (const [i, c] of runbook.verify.checks.entries())
+    regexSites(c.match, `verify.checks[${i}].match`, out);
+  for (const [i, p] of (runbook.remediation.preconditions ?? []).entries())
+    regexSites(p.match, `remediation.preconditions[${i}].match`, out);
   return out;
 }
 

@@ -153,7 +153,7 @@ export const runbookSchema = z.strictObject({
             .string()
             .check(
               z.regex(
-                /^[A-Za-z0-9_.\/#: *-]{1,255}$/,
+                /^[A-Za-z0-9_./#: *-]{1,255}$/,
                 'a CloudWatch namespace, `*` for any characters (e.g. CWAgent, AWS/EC2, ContainerInsights)',
               ),
             ),
@@ -161,7 +161,7 @@ export const runbookSchema = z.strictObject({
             .string()
             .check(
               z.regex(
-                /^[A-Za-z0-9_.\/#:%*-]{1,255}$/,
+                /^[A-Za-z0-9_./#:%*-]{1,255}$/,
                 'a CloudWatch metric name, `*` for any characters (e.g. disk_used_percent, node_filesystem_*)',
               ),
             ),

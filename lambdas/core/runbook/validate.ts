@@ -105,9 +105,11 @@ function checkExpression(
       }
     }
   } else if ('all' in expression)
-    expression.all.forEach((e, i) => checkExpression(e, `${path}.all[${i}]`, runbook, errors));
+    for (const [i, e] of expression.all.entries())
+      checkExpression(e, `${path}.all[${i}]`, runbook, errors);
   else if ('any' in expression)
-    expression.any.forEach((e, i) => checkExpression(e, `${path}.any[${i}]`, runbook, errors));
+    for (const [i, e] of expression.any.entries())
+      checkExpression(e, `${path}.any[${i}]`, runbook, errors);
   else if ('unresolved' in expression) {
     checkExpression(expression.unresolved, `${path}.unresolved`, runbook, errors);
     checkExpression(expression.resolvedBy, `${path}.resolvedBy`, runbook, errors);
@@ -255,12 +257,10 @@ export function validateRunbooks(
       seen.add(s.id);
       checkExpression(s.match, `signals[${i}].match`, runbook, errors);
     });
-    runbook.rulesOut.forEach((r, i) =>
-      checkExpression(r.match, `rulesOut[${i}].match`, runbook, errors),
-    );
-    runbook.verify.checks.forEach((c, i) =>
-      checkExpression(c.match, `verify.checks[${i}].match`, runbook, errors),
-    );
+    for (const [i, r] of runbook.rulesOut.entries())
+      checkExpression(r.match, `rulesOut[${i}].match`, runbook, errors);
+    for (const [i, c] of runbook.verify.checks.entries())
+      checkExpression(c.match, `verify.checks[${i}].match`, runbook, errors);
     checkPreconditions(runbook, errors);
     runbook.supersededBy.forEach((id, i) => {
       if (id === runbook.id)

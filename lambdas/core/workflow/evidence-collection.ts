@@ -5,7 +5,7 @@
  * Verify.
  */
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
-import { parseEvidenceDocument, type EvidenceBundle } from '../evidence/bundle.js';
+import { parseEvidenceDocument } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
 import type { WorkflowConfig } from './config.js';

@@ -21,7 +21,7 @@ export class ManualInputError extends Error {
 }
 
 const RUNBOOK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const INVOKER = /^[A-Za-z0-9@._:+=\/-]{1,128}$/;
+const INVOKER = /^[A-Za-z0-9@._:+=/-]{1,128}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const FIELDS = new Set(['runbookId', 'target', 'mode', 'invokedBy', 'platform', 'replay']);
 

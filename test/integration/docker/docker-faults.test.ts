@@ -96,19 +96,17 @@ function plantKernelOom(task: string, pid: number): void {
 /** Errors of every fault class, logged 40 minutes ago: an older incident the window must leave out. */
 function staleDaemonLog(): string {
   const at = new Date(Date.now() - 40 * 60_000).toISOString();
-  return (
-    [
-      'Handler for POST /v1.43/images/create returned error: Get \\"https://10.77.0.1:5000/v2/\\": http: server gave HTTP response to HTTPS client',
-      'Handler for POST /v1.43/images/create returned error: Head \\"http://10.77.0.1:5001/v2/app/manifests/1.2\\": unauthorized: authentication required',
-      'Handler for POST /v1.43/images/create returned error: manifest for 10.77.0.2:5000/app:1.2 not found: manifest unknown: manifest unknown',
-      'Handler for POST /v1.43/images/create returned error: Get \\"https://registry.pm.invalid/v2/\\": dial tcp: lookup registry.pm.invalid on 10.77.0.1:53: no such host',
-      'could not change group /var/run/docker.sock to docker: group docker not found',
-      'Handler for POST /v1.43/containers/create returned error: mkdir /var/lib/docker/overlay2/x: no space left on device',
-      'failed to start daemon: Error initializing network controller: error obtaining controller instance',
-    ]
-      .map((msg) => `time="${at}" level=error msg="${msg}"`)
-      .join('\n') + '\n'
-  );
+  return [
+    'Handler for POST /v1.43/images/create returned error: Get \\"https://10.77.0.1:5000/v2/\\": http: server gave HTTP response to HTTPS client',
+    'Handler for POST /v1.43/images/create returned error: Head \\"http://10.77.0.1:5001/v2/app/manifests/1.2\\": unauthorized: authentication required',
+    'Handler for POST /v1.43/images/create returned error: manifest for 10.77.0.2:5000/app:1.2 not found: manifest unknown: manifest unknown',
+    'Handler for POST /v1.43/images/create returned error: Get \\"https://registry.pm.invalid/v2/\\": dial tcp: lookup registry.pm.invalid on 10.77.0.1:53: no such host',
+    'could not change group /var/run/docker.sock to docker: group docker not found',
+    'Handler for POST /v1.43/containers/create returned error: mkdir /var/lib/docker/overlay2/x: no space left on device',
+    'failed to start daemon: Error initializing network controller: error obtaining controller instance',
+  ]
+    .map((msg) => `time="${at}" level=error msg="${msg}"\n`)
+    .join('');
 }
 
 describe.skipIf(skip)(

@@ -5,9 +5,6 @@
  * local API server and recorded AWS clients, and checks that what each one called is exactly
  * what the catalogue declares: nothing missing (a denied call in production), nothing extra.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
@@ -179,8 +176,8 @@ describe('every kubernetes and aws action calls exactly what the catalogue decla
       c.arrange?.();
       const called = await run(id, c.params);
       expect(called.status, JSON.stringify(c.params)).toBe('changed');
-      called.iam.forEach((a) => iam.add(a));
-      called.kubernetes.forEach((v) => kubernetes.add(v));
+      for (const a of called.iam) iam.add(a);
+      for (const v of called.kubernetes) kubernetes.add(v);
     }
     const declared = findAction(id)!.permissions;
     expect({ id, iam: [...iam].sort(), kubernetes: [...kubernetes].sort() }).toEqual({

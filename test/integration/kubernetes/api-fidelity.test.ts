@@ -1,5 +1,5 @@
 /** The local API server answers as kube-apiserver does, seen through @kubernetes/client-node. */
-import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { type ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { KubeClients } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { listAllPages } from '../../../lambdas/adapters/kubernetes/paged-list.js';

@@ -357,7 +357,7 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
       JSON.parse(readFileSync(join(ALARMS, 'eks-node-filesystem-no-instance.json'), 'utf8')),
     );
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.remediation.failed).toBe(false);
     expect(run.state.verification.checks).toEqual(
       expect.arrayContaining([

@@ -66,7 +66,7 @@ describe('precondition: never more than a third of a group at once', () => {
     });
 
     // Refused by a precondition: the plan escalates and the run ends in the Escalated Fail state.
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.plan.decision).toBe('escalate');
     expect(run.state.plan.reason).toMatch(
       /^refused by preconditions: i-0123456789abcdef0: precondition at-most-a-third-of-the-group \(not met/,
@@ -141,7 +141,7 @@ describe('precondition: never more than a third of a group at once', () => {
       invokedBy: 'erin',
     });
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.plan.decision).toBe('escalate');
     expect(run.state.plan.reason).toContain('at-most-a-third-of-the-group (evidence cannot decide');
   });

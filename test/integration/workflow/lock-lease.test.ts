@@ -65,7 +65,7 @@ describe('the lock lasts through the approval and is renewed before remediation'
     const run = await s.execute(fixture<any>('alarm-state-change-instance.json'));
 
     expect(s.fleet.actions).toEqual([]);
-    expect((run.error?.cause as Error).name).toBe('RemediationWorkflowFailed');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationWorkflowFailed');
     const completed = (await s.audit.execution(run.executionId)).at(-1)!;
     expect(completed).toMatchObject({
       type: 'completed',

@@ -41,7 +41,7 @@ describe('Verify reads the alarm only as far as it can have re-evaluated', () =>
 
     const run = await s.execute(fixture<any>('alarm-state-change-instance.json'));
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.completion.outcome).toBe('escalated');
     expect(run.state.verification.reason).toMatch(/still in ALARM after a full evaluation window/);
   });

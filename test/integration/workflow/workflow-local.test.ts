@@ -147,7 +147,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.completion.outcome).toBe('escalated');
     expect(run.state.escalation.reason).toContain('docker-start-service');
     expect(s.notifier.messages.some((m) => m.kind === 'escalation')).toBe(true);
@@ -189,7 +189,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.verification.cleared).toBe(false);
     expect(run.state.verification.reason).toContain('still matches');
     expect(run.state.completion.outcome).toBe('escalated');
@@ -282,7 +282,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect((run.error?.cause as Error).name).toBe('RemediationWorkflowFailed');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationWorkflowFailed');
     const trail = await s.audit.execution(run.executionId);
     expect(trail.map((e) => e.type)).toEqual([
       'triggered',

@@ -34,7 +34,7 @@ describe('safety you can declare: preconditions in a local run of the synthesize
       invokedBy: 'dave',
     });
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.plan.decision).toBe('escalate');
     expect(run.state.plan.reason).toMatch(
       /^refused by preconditions: i-0123456789abcdef0: precondition space-is-low \(not met/,
@@ -138,7 +138,7 @@ describe('safety you can undo: rollback in a local run of the synthesized workfl
       invokedBy: 'erin',
     });
 
-    expect((run.error?.cause as Error).name).toBe('RemediationEscalated');
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.plan.steps.map((st: any) => st.action)).toEqual([
       'k8s-cordon-node',
       'k8s-drain-node',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
 import { EVIDENCE_SCHEMA, type EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
-import type { FactMatch, Runbook, Signal } from '../../../lambdas/core/runbook/model.js';
+import type { FactMatch } from '../../../lambdas/core/runbook/model.js';
 import { minimalRunbook as runbook } from '../../support/minimal-runbook.js';
 
 const bundle = (sections: Record<string, string>): EvidenceBundle => ({

@@ -35,7 +35,11 @@ function memoryState(): StateStore & { items: Map<string, Record<string, unknown
   const items = new Map<string, Record<string, unknown>>();
   return {
     items,
-    putIfAbsent: async (k, v) => !items.has(k) && (items.set(k, v), true),
+    putIfAbsent: async (k, v) => {
+      if (items.has(k)) return false;
+      items.set(k, v);
+      return true;
+    },
     get: async (k) => items.get(k),
     put: async (k, v) => {
       items.set(k, v);

@@ -114,7 +114,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
   });
 
   it('reads a hostile rule in linear time', () => {
-    const hostile = 'ALARM('.repeat(1700) + ')';
+    const hostile = `${'ALARM('.repeat(1700)})`;
     const start = process.cpuUsage();
     for (let i = 0; i < 200; i++) alarmsInRule(hostile);
     expect(process.cpuUsage(start).user / 1000).toBeLessThan(2000);

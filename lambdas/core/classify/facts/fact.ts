@@ -39,7 +39,7 @@ export interface FactExtractor {
 /** Calls `visit` for each line with its 1-based number; stops early when it returns false. */
 export function forEachLine(
   text: string,
-  visit: (line: string, lineNo: number) => boolean | void,
+  visit: (line: string, lineNo: number) => boolean | undefined,
 ): void {
   let start = 0;
   let lineNo = 1;

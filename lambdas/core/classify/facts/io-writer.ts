@@ -13,7 +13,7 @@ const IOTOP_UNITS: Record<string, number> = {
 const cellsOf = (line: string) => line.trim().split(/\s{2,}|\t+/);
 
 function readWrite(cell: string | undefined): [number | null, number | null] {
-  if (!cell || !cell.includes('/')) return [null, null];
+  if (!cell?.includes('/')) return [null, null];
   const [a, b] = cell.split('/').map((s) => parseSize(s));
   return [a ?? null, b ?? null];
 }

@@ -36,6 +36,15 @@ export function podRequestsAndLimits(pod: Pod): {
 }
 
 const ZERO: Quantity = { value: 0, format: 'DecimalSI' };
+
+/** Adds one pod's quantities to the node's totals, per resource. */
+function addQuantities(totals: Record<string, Quantity[]>, pod: Record<string, Quantity>): void {
+  for (const [resource, quantity] of Object.entries(pod)) {
+    const list = totals[resource] ?? [];
+    list.push(quantity);
+    totals[resource] = list;
+  }
+}
 const pct = (part: number, whole: number) => (whole > 0 ? Math.trunc((part / whole) * 100) : 0);
 
 /** Pods that count against a node: on the node and not Succeeded/Failed. */
@@ -132,8 +141,8 @@ export function renderDescribeNode(
   };
   for (const pod of running) {
     const { requests, limits } = podRequestsAndLimits(pod);
-    for (const [k, q] of Object.entries(requests)) (totals.requests[k] ??= []).push(q);
-    for (const [k, q] of Object.entries(limits)) (totals.limits[k] ??= []).push(q);
+    addQuantities(totals.requests, requests);
+    addQuantities(totals.limits, limits);
     const cpuReq = requests.cpu ?? ZERO;
     const cpuLim = limits.cpu ?? ZERO;
     const memReq = requests.memory ?? ZERO;

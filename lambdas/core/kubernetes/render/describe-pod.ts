@@ -106,9 +106,8 @@ function describeContainer(
   for (const e of env) {
     const from = e.valueFrom;
     if (!from) {
-      e.value
-        ?.split('\n')
-        .forEach((s, i) => w.write(3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`));
+      for (const [i, s] of (e.value?.split('\n') ?? []).entries())
+        w.write(3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`);
       if (e.value === undefined) w.write(3, `${e.name}:\t\n`);
     } else if (from.fieldRef) {
       w.write(3, `${e.name}:\t (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})\n`);
