@@ -23,9 +23,8 @@ const RUNNING = /\/proc\/|\benviron\b|\bdocker info\b/i;
 const MANAGER = /\bDefaultEnvironment\b|\bsystem\.conf\b|\bshow-environment\b/;
 const SYSTEMCTL_SHOW = /\bsystemctl\s+show\s/;
 const UNIT_FILE = /([\w@-]+)\.service\b/;
-// The unit is the first word that is no option nor an option's value (`-p Environment`).
-const SYSTEMCTL =
-  /\bsystemctl\s+(?:cat|show|status)\s+(?:(?:-p|--property)\s+\S+\s+|-\S+\s+)*(\w[\w@.-]*)/;
+const SYSTEMCTL_VERB = /(?:^|[^\w.-])systemctl$/;
+const UNIT_WORD = /^\w[\w@.-]*/;
 // A daemon named anywhere in a heading that names no unit (`# docker info proxy settings`,
 // `$ cat /etc/docker/daemon.json`): the daemons whose settings the collectors show.
 const DAEMON_WORD = /\b(kubelet|containerd|dockerd|docker)\b|\bdaemon\.json\b/i;
@@ -71,9 +70,28 @@ export function settingsHeading(line: string): SettingsHeading | null {
   }
   if (RUNNING.test(head)) return { daemon: namedIn(head), shows: 'running' };
   if (MANAGER.test(head)) return { daemon: null, shows: 'manager' };
-  const unit = UNIT_FILE.exec(head) ?? SYSTEMCTL.exec(head);
-  const daemon = unit ? daemonName(unit[1]!) : namedIn(head);
+  const unit = UNIT_FILE.exec(head)?.[1] ?? systemctlUnit(head);
+  const daemon = unit ? daemonName(unit) : namedIn(head);
   return { daemon, shows: SYSTEMCTL_SHOW.test(head) ? 'loaded' : 'configured' };
+}
+
+/**
+ * The unit a `systemctl cat|show|status` command names: its first word that is no option nor an
+ * option's value (`-p Environment`). Read word by word: a regex with an optional option value
+ * (`(?:-p \S+ |-\S+ )*`) parses `-p -p -p …` in exponentially many ways before it fails.
+ */
+function systemctlUnit(head: string): string | null {
+  const words = head.split(/\s+/);
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (!SYSTEMCTL_VERB.test(words[i]!) || !/^(?:cat|show|status)$/.test(words[i + 1]!)) continue;
+    for (let j = i + 2; j < words.length; j++) {
+      const word = words[j]!;
+      if (word === '-p' || word === '--property') j++;
+      else if (!word.startsWith('-')) return UNIT_WORD.exec(word)?.[0] ?? null;
+    }
+    return null;
+  }
+  return null;
 }
 
 /** The daemon a heading names without a unit: daemon.json is dockerd's file. */

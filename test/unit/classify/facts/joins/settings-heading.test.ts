@@ -148,6 +148,27 @@ describe('the heading above proxy settings: whose they are and what they show', 
       shows: 'configured',
     });
   });
+
+  it('reads a systemctl command word by word: options that may take a value cost linear time', () => {
+    // `-p -p -p …` with no unit after them: a regex whose option value is optional tried
+    // exponentially many parses here (38 options took 36 s).
+    const start = process.cpuUsage();
+    expect(settingsHeading(`# systemctl show ${'-p '.repeat(170)}!`)).toEqual({
+      daemon: null,
+      shows: 'loaded',
+    });
+    expect(process.cpuUsage(start).user / 1000).toBeLessThan(200);
+    expect(
+      settingsHeading('$ sudo /usr/bin/systemctl show -p Environment --no-pager crio'),
+    ).toEqual({
+      daemon: 'crio',
+      shows: 'loaded',
+    });
+    expect(settingsHeading('# `systemctl cat containerd`')).toEqual({
+      daemon: 'containerd',
+      shows: 'configured',
+    });
+  });
 });
 
 describe('each line with the heading it sits under', () => {
