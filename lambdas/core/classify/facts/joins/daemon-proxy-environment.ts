@@ -1,8 +1,12 @@
 import { LINE_CAP } from '../../scan-limits.js';
-import { clip, type Fact, type FactLine, forEachLine } from '../fact.js';
+import { clip, type Fact, type FactLine } from '../fact.js';
 import type { JoinSection } from './fact-join.js';
+import { forEachUnderHeading, type SettingsHeading } from './settings-heading.js';
 
-/** The Go daemons whose proxy settings the collectors show and whose logs they read. */
+/**
+ * The Go daemons whose proxy settings the collectors show and whose logs they read, by their
+ * process names (settings-heading's names: docker.service's daemon is `dockerd`).
+ */
 export type Daemon = 'kubelet' | 'containerd' | 'dockerd';
 
 /** The proxy values a daemon's Go client reads (httpproxy.FromEnvironment) and the lines showing them. */
@@ -15,6 +19,18 @@ export interface DaemonProxyEnvironment {
 
 /** Where a settings line says its values come from. */
 type Source = 'running' | 'configured';
+
+/**
+ * The layer a heading's lines go to. `systemctl show <unit> --property=Environment` (`loaded`)
+ * ranks with the unit's own lines, not with the running environment: it lists the unit's
+ * Environment= as systemd parsed it, but not DefaultEnvironment nor EnvironmentFile=, which the
+ * process gets too, so it cannot stand for the whole environment as /proc/<pid>/environ does; read
+ * in order with the unit's lines (the last assignment wins), DefaultEnvironment stays under it.
+ * proxy.dropped reads the same line as what systemd kept of the unit, which is all it asks.
+ */
+function sourceOf(heading: SettingsHeading | null): Source {
+  return heading?.shows === 'running' ? 'running' : 'configured';
+}
 
 /** One `NAME=value` read from a settings line, in the order the line gives them. */
 interface Assignment {
@@ -29,12 +45,6 @@ interface Layer {
   readonly lines: FactLine[];
 }
 
-const DAEMON_NAME = /\b(kubelet|containerd|dockerd|docker)\b/i;
-// What opens a block of settings in net.proxy or host.services: a heading, a prompt, a command.
-const HEADING = /^\s*(#|\$|➜)|systemctl|\.service\b|\/proc\/|daemon\.json/i;
-// Headings of what the process holds now: its /proc/<pid>/environ, or `docker info` (the daemon's
-// effective proxy, environment and daemon.json together). Anything else is configuration.
-const RUNNING_HEADING = /\/proc\/|\benviron\b|docker info/i;
 const UNIT_ENVIRONMENT = /^\s*(Default)?Environment=/;
 // A variable and its separator: `NO_PROXY=`, `"no-proxy": ` (daemon.json), `No Proxy: ` (docker info).
 const ASSIGNMENT = /\b((?:https?|all|no)[_ -]?proxy)"?\s*[:=][ \t]*/gi;
@@ -159,7 +169,7 @@ export function daemonProxyEnvironments(
     else wanted.set(f.section, new Set([f.line]));
   }
   const layers = new Map<string, Layer>(); // `${daemon ?? '*'}:${source}`
-  const layer = (daemon: Daemon | null, source: Source) => {
+  const layer = (daemon: string | null, source: Source) => {
     const key = `${daemon ?? '*'}:${daemon ? source : 'configured'}`;
     let l = layers.get(key);
     if (!l) {
@@ -171,19 +181,12 @@ export function daemonProxyEnvironments(
   for (const { name, output } of sections) {
     const lines = wanted.get(name);
     if (!lines) continue;
-    let daemon: Daemon | null = null;
-    let source: Source = 'configured';
-    forEachLine(output, (line, lineNo) => {
-      if (HEADING.test(line) && !UNIT_ENVIRONMENT.test(line)) {
-        const named = DAEMON_NAME.exec(line)?.[1]?.toLowerCase();
-        daemon = named === 'docker' ? 'dockerd' : ((named as Daemon | undefined) ?? null);
-        source = RUNNING_HEADING.test(line) ? 'running' : 'configured';
-      }
+    forEachUnderHeading(output, (line, lineNo, heading) => {
       if (!lines.has(lineNo)) return;
       // systemd's manager-wide DefaultEnvironment is every unit's, under whatever heading.
       const l = /^\s*DefaultEnvironment=/.test(line)
         ? layer(null, 'configured')
-        : layer(daemon, source);
+        : layer(heading?.daemon ?? null, sourceOf(heading));
       l.assignments.push(...assignmentsOf(line));
       if (l.lines.length < 8)
         l.lines.push({ section: name, line: lineNo, text: clip(line.trim()) });

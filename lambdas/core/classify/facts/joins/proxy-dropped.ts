@@ -1,47 +1,19 @@
-import { clip, type Fact, type FactLine, forEachLine } from '../fact.js';
+import { clip, type Fact, type FactLine } from '../fact.js';
 import { MAX_JOINED_FACTS, type FactJoin } from './fact-join.js';
+import { forEachUnderHeading } from './settings-heading.js';
 
 // systemd reads `%` followed by anything but `%` in a unit's Environment= value as a specifier; one
 // it cannot resolve (`%4` of a percent-encoded `@`) drops the whole assignment (systemd >= 236,
 // systemd/systemd#9842). So a proxy the unit sets is only the daemon's when its running environment
 // shows it: the unit's line is joined with what the SAME daemon got, its /proc/<pid>/environ or
-// `systemctl show <unit> --property=Environment`, never with another daemon's.
+// `systemctl show <unit> --property=Environment`, never with another daemon's. Whose lines follow
+// which heading is settings-heading's answer, shared with the daemons' proxy environments.
 
-/** How many characters of a heading are read for the daemon it names. */
-const HEADING_CHARS = 512;
-const HEADING = /^\s*(#|\$)/;
 const UNIT_LINE = /^\s*Environment=/;
 const EMPTY_ENVIRONMENT = /^\s*Environment=\s*$/;
 const PROXY_WORD = /\b((?:https?|all|no)_proxy)=("?)([^\s"']*)/gi;
 const ENVIRON_LINE = /^((?:https?|all|no)_proxy)=\S/i;
 const PID_NONE = /^\(pid \d+: none\)/;
-
-// Whose lines follow a heading: the collector's `proxy variables of kubelet from /proc/<pid>/environ`
-// and `proxy lines of kubelet.service from systemctl cat`, a unit file's `# /etc/systemd/system/
-// docker.service.d/http-proxy.conf`, a pasted `$ systemctl show docker --property=Environment`.
-const ENVIRON_OF = /proxy variables of ([\w.@-]+) from \/proc\/|pidof ([\w.@-]+)/;
-const UNIT_FILE = /([\w@-]+)\.service\b/;
-const SYSTEMCTL = /\bsystemctl\s+(?:cat|show)\s+(?:-\S+\s+)*(\w[\w@.-]*)/;
-// The manager's DefaultEnvironment (`systemctl show --property=DefaultEnvironment`, system.conf) is
-// no unit's: its heading names no daemon, whatever words follow the command.
-const MANAGER = /\bDefaultEnvironment\b|\bsystem\.conf\b/;
-
-/** A daemon's name as its unit has it: dockerd runs as docker.service, the others as themselves. */
-function daemonKey(name: string): string {
-  const bare = name.toLowerCase().replace(/\.service$/, '');
-  return bare === 'dockerd' ? 'docker' : bare;
-}
-
-/** What a heading line says follows it: a daemon's environ, its unit's lines, or neither. */
-export function headingContext(line: string): { mode: 'environ' | 'unit'; daemon: string } | null {
-  const head = line.slice(0, HEADING_CHARS);
-  const environ = ENVIRON_OF.exec(head);
-  if (environ) return { mode: 'environ', daemon: daemonKey(environ[1] ?? environ[2]!) };
-  if (MANAGER.test(head)) return null;
-  const unit = UNIT_FILE.exec(head) ?? SYSTEMCTL.exec(head);
-  if (unit) return { mode: 'unit', daemon: daemonKey(unit[1]!) };
-  return null;
-}
 
 /** Whether a unit value holds a `%` systemd reads as a specifier (`%%` is the escaped form). */
 function hasSpecifier(value: string): boolean {
@@ -70,7 +42,8 @@ interface RunningEnvironment {
 /**
  * A proxy value in a daemon's unit (a drop-in's `Environment=`) holding an unescaped `%`, joined
  * with the same daemon's running environment lacking that variable: systemd dropped the
- * assignment and the daemon runs without the proxy. Fields: daemon (unit name), variable.
+ * assignment and the daemon runs without the proxy. Fields: daemon (its process name, `dockerd`
+ * for docker.service), variable.
  */
 export const proxyDropped: FactJoin = {
   kind: 'proxy.dropped',
@@ -92,31 +65,36 @@ export const proxyDropped: FactJoin = {
       return r;
     };
     for (const { name, output } of input.allSections) {
-      let context: ReturnType<typeof headingContext> = null;
-      forEachLine(output, (line, lineNo) => {
+      forEachUnderHeading(output, (line, lineNo, heading, opens) => {
+        if (opens || !heading?.daemon) return;
+        const daemon = heading.daemon;
         const at = (): FactLine => ({ section: name, line: lineNo, text: clip(line.trim()) });
-        if (HEADING.test(line)) {
-          context = headingContext(line);
-          return;
-        }
-        if (!context) return;
-        if (context.mode === 'environ') {
+        if (heading.shows === 'running') {
           const variable = ENVIRON_LINE.exec(line);
           if (variable) {
-            const r = runningOf(context.daemon);
+            const r = runningOf(daemon);
             r.variables.add(variable[1]!.toLowerCase());
             r.shown ??= at();
-          } else if (PID_NONE.test(line)) runningOf(context.daemon).empty ??= at();
+          } else if (PID_NONE.test(line)) runningOf(daemon).empty ??= at();
           return;
         }
-        if (EMPTY_ENVIRONMENT.test(line)) {
-          runningOf(context.daemon).empty ??= at();
+        if (!UNIT_LINE.test(line)) return;
+        // `systemctl show`'s Environment= is the unit as systemd parsed it: what it kept, or an
+        // empty line when it kept nothing. Either is what the daemon got from its unit, never a
+        // value systemd has yet to read (a `%` there is a literal one, already resolved).
+        if (heading.shows === 'loaded') {
+          const r = runningOf(daemon);
+          if (EMPTY_ENVIRONMENT.test(line)) r.empty ??= at();
+          else {
+            for (const m of line.matchAll(PROXY_WORD)) r.variables.add(m[1]!.toLowerCase());
+            r.shown ??= at();
+          }
           return;
         }
-        if (!UNIT_LINE.test(line) || dropped.length >= MAX_JOINED_FACTS) return;
+        if (heading.shows !== 'configured' || dropped.length >= MAX_JOINED_FACTS) return;
         for (const m of line.matchAll(PROXY_WORD)) {
           if (hasSpecifier(m[3]!)) {
-            dropped.push({ daemon: context.daemon, variable: m[1]!.toLowerCase(), line: at() });
+            dropped.push({ daemon, variable: m[1]!.toLowerCase(), line: at() });
           }
         }
       });

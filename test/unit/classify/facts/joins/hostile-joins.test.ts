@@ -68,6 +68,14 @@ const HOSTILE: [string, FactJoin, (kib: number) => Record<string, string>][] = [
     }),
   ],
   [
+    'proxy.routed: long headings naming units and commands, a heading before every setting',
+    proxyRouted,
+    (kib) => ({
+      'net.proxy': `# ${lines('a-b@c-', kib / 4)}.servic\n$ ${lines('systemctl show -p x ', kib / 4)}\n${lines('# /etc/systemd/system/kubelet.service.d/p.conf\nEnvironment=HTTPS_PROXY=http://10.0.0.5:3128\n', kib / 4)}`,
+      'kubelet.journal': lines('Get "https://10.1.2.3/api": Forbidden\n', kib / 4),
+    }),
+  ],
+  [
     'service.selection: upstream names, label continuations and YAML values',
     serviceSelection,
     (kib) => ({

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  headingContext,
-  proxyDropped,
-} from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
+import { proxyDropped } from '../../../../../lambdas/core/classify/facts/joins/proxy-dropped.js';
 import { joined } from './join-input.js';
 
 // The net.proxy section as the collectors print it: each daemon's environ, then its unit's lines.
@@ -44,7 +41,7 @@ describe('proxy.dropped (a unit proxy value systemd drops, joined with what the 
     ).toEqual([]);
   });
 
-  it('joins a pasted drop-in with `systemctl show` of the same unit printing Environment= empty; dockerd is docker.service', () => {
+  it('joins a pasted drop-in with `systemctl show` of the same unit printing Environment= empty; docker.service is dockerd', () => {
     const pasted = [
       '# cat /etc/systemd/system/docker.service.d/http-proxy.conf',
       '[Service]',
@@ -53,7 +50,7 @@ describe('proxy.dropped (a unit proxy value systemd drops, joined with what the 
       'Environment=',
     ].join('\n');
     expect(joined(proxyDropped, { 'net.proxy': pasted })).toEqual([
-      { daemon: 'docker', variable: 'https_proxy' },
+      { daemon: 'dockerd', variable: 'https_proxy' },
     ]);
     const environ = [
       '# proxy lines of docker.service from systemctl cat, its unit file and drop-ins (credentials masked)',
@@ -62,7 +59,7 @@ describe('proxy.dropped (a unit proxy value systemd drops, joined with what the 
       '(pid 901: none)',
     ].join('\n');
     expect(joined(proxyDropped, { 'net.proxy': environ })).toEqual([
-      { daemon: 'docker', variable: 'https_proxy' },
+      { daemon: 'dockerd', variable: 'https_proxy' },
     ]);
     // Another unit's empty environment says nothing about docker's.
     expect(
@@ -75,22 +72,41 @@ describe('proxy.dropped (a unit proxy value systemd drops, joined with what the 
     ).toEqual([]);
   });
 
-  it("headings: the manager's DefaultEnvironment names no unit; a unit follows systemctl's options", () => {
-    expect(
-      headingContext(
-        '# proxy variables of the systemd manager from systemctl show --property=DefaultEnvironment: every unit inherits them (credentials masked)',
-      ),
-    ).toBeNull();
-    expect(headingContext('$ systemctl show --property=DefaultEnvironment --no-pager')).toBeNull();
-    expect(headingContext('# cat /etc/systemd/system.conf')).toBeNull();
-    // Near misses: a unit named after the options, or in a drop-in's path, is still read.
-    expect(headingContext('# systemctl show --property=Environment docker')).toEqual({
-      mode: 'unit',
-      daemon: 'docker',
-    });
-    expect(headingContext('# /etc/systemd/system/kubelet.service.d/http-proxy.conf')).toEqual({
-      mode: 'unit',
-      daemon: 'kubelet',
-    });
+  it('`systemctl show` printing the value is what systemd kept: nothing was dropped', () => {
+    const kept = [
+      '# cat /etc/systemd/system/docker.service.d/http-proxy.conf',
+      "Environment='HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/'",
+      '# proxy variables of dockerd from /proc/<pid>/environ (credentials masked)',
+      '(pid 901: none)',
+      '$ systemctl show docker --property=Environment',
+      'Environment=HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/',
+    ].join('\n');
+    // The environ (no proxy) and systemd's reading (the proxy kept) disagree: a restart pending,
+    // not a dropped value.
+    expect(joined(proxyDropped, { 'net.proxy': kept })).toEqual([]);
+  });
+
+  it("near miss: an empty Environment= in a unit file (it resets the list) is no daemon's environment", () => {
+    const unitFile = [
+      '$ systemctl cat docker',
+      '# /etc/systemd/system/docker.service.d/http-proxy.conf',
+      '[Service]',
+      "Environment='HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/'",
+      'Environment=',
+    ].join('\n');
+    expect(joined(proxyDropped, { 'net.proxy': unitFile })).toEqual([]);
+  });
+
+  it('near miss: a log line naming another unit or /proc/ under a heading keeps its daemon', () => {
+    const pasted = [
+      '# cat /etc/systemd/system/docker.service.d/http-proxy.conf',
+      "Environment='HTTPS_PROXY=http://sa:p%5Fword@proxy.test:3128/'",
+      '# systemctl show --property=Environment docker',
+      'Dec 28 16:36:20 host systemd[1]: containerd.service: reading /proc/1/environ',
+      'Environment=',
+    ].join('\n');
+    expect(joined(proxyDropped, { 'net.proxy': pasted })).toEqual([
+      { daemon: 'dockerd', variable: 'https_proxy' },
+    ]);
   });
 });
