@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic collector library: sections, bounds, JSON escaping. Sourced by the collectors, and
 # inlined into the SSM document in place of their `# paramedic:include` line, so the document
-# is one self-contained script. Read-only: the only files it writes are under its own mktemp dir.
+# is one self-contained script. The document carries it without comments (SSM's 64 KB document
+# quota; lambdas/adapters/local/document-scripts.ts): comment here freely. Read-only: the only files it writes are under its own mktemp dir.
 # shellcheck shell=bash
 
 # --- limits -------------------------------------------------------------------------------
