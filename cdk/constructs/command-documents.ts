@@ -4,9 +4,9 @@
  * repository at synth and made self-contained. Parameters are typed with allowedPattern; SSM
  * rejects any other value before the host sees it, and the values reach the script only as
  * environment variables assigned in single quotes (every pattern is checked at synth to refuse `'`).
+ * The scripts come from document-scripts.ts: libraries inlined without their comments, the very
+ * text the local runner executes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Annotations, Arn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -17,10 +17,9 @@ import {
   defaultsRejectedByPattern,
   deployedDocumentName,
   DOCUMENT_PREFIX,
-  inlineIncludes,
   type CommandDocument,
 } from '../../lambdas/core/collection/collector-documents.js';
-import { REPO_ROOT } from '../paths.js';
+import { documentScripts } from './document-scripts.js';
 
 const HEREDOC = 'PARAMEDIC_SCRIPT_END';
 const SHELL_BREAKERS = ["'", "a'", "'a", "1'", "a'b", 'a\nb'];
@@ -47,7 +46,8 @@ export class ParameterDefaultError extends Error {
 
 /**
  * SSM's quota on a document (CreateDocument, MaxDocumentSizeExceeded): 64 KB, counting the values
- * its parameters are given at run time. The collectors inline runbooks/collectors/lib.sh whole.
+ * its parameters are given at run time. The collectors inline runbooks/collectors/lib.sh, without
+ * its comments.
  */
 export const SSM_DOCUMENT_MAX_BYTES = 64 * 1024;
 
@@ -133,14 +133,6 @@ function buildDocumentContent(doc: CommandDocument, script: string): Record<stri
   };
 }
 
-function readScript(doc: CommandDocument): string | undefined {
-  const path = join(REPO_ROOT, doc.script);
-  if (!existsSync(path)) return undefined;
-  return inlineIncludes(readFileSync(path, 'utf8'), (p) =>
-    readFileSync(join(REPO_ROOT, p), 'utf8'),
-  );
-}
-
 /** The tag an instance must carry before the workflow may send it a command. */
 export interface ManagedInstanceTag {
   readonly key: string;
@@ -176,8 +168,9 @@ export class CommandDocuments extends Construct {
     this.documentPrefix = props.documentPrefix ?? DOCUMENT_PREFIX;
     if (props.managedInstanceTag) this.managedInstanceTag = props.managedInstanceTag;
     const docs = new Map<string, ssm.CfnDocument>();
+    const scripts = documentScripts(props.documents.map((d) => d.script));
     for (const doc of props.documents) {
-      let script = readScript(doc);
+      let script = scripts.get(doc.script);
       if (script === undefined) {
         Annotations.of(this).addWarningV2(
           `paramedic:missing-script:${doc.documentName}`,

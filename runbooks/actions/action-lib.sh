@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Paramedic host action library: typed parameters, dry runs, state checks. Sourced by the action
-# scripts and inlined into their SSM documents in place of the `# paramedic:include` line.
+# scripts and inlined into their SSM documents in place of the `# paramedic:include` line, without
+# its comments (lambdas/adapters/local/document-scripts.ts).
 # shellcheck shell=bash
 
 pa_fail() { printf 'paramedic action: %s\n' "$*" >&2; exit 1; }

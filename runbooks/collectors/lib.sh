@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paramedic collector library: sections, bounds, JSON escaping. Sourced by the collectors, and
 # inlined into the SSM document in place of their `# paramedic:include` line, so the document
-# is one self-contained script. Read-only: the only files it writes are under its own mktemp dir.
+# is one self-contained script. The document carries it without comments (SSM's 64 KB document
+# quota; lambdas/adapters/local/document-scripts.ts): comment here freely. Read-only: the only files it writes are under its own mktemp dir.
 # shellcheck shell=bash
 
 # --- limits -------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ pm_window() {
     at=$PM_NOW_EPOCH
     pm_utc_iso PM_INCIDENT_ISO "$at"
   fi
-  PM_FROM_EPOCH=$(( at - lookback * 60 ))
+  PM_FROM_EPOCH=$((at - lookback * 60))
   pm_utc_iso PM_FROM_ISO "$PM_FROM_EPOCH"
   printf -v PM_FROM_LOCAL '%(%Y-%m-%d %H:%M:%S)T' "$PM_FROM_EPOCH"
 }
@@ -645,7 +646,7 @@ pm_probe_kernel_log() {
   pm_utc_iso now $((now_ms / 1000))
   printf -v now '%s.%03dZ' "${now%Z}" $((now_ms % 1000))
   # The uptime at the window start (2 s early: dmesg and uptime round differently).
-  from=$(( ${up%.*} - (now_ms / 1000 - PM_FROM_EPOCH) - 2 ))
+  from=$((${up%.*} - (now_ms / 1000 - PM_FROM_EPOCH) - 2))
   if pm_have dmesg && timeout -k 1 4 dmesg >"$PM_TMP/dmesg.raw" 2>/dev/null; then
     awk -v from="$from" '
       match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0; keep = (t >= from) }

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   documentEnvironment,
   findCommandDocument,
-  inlineIncludes,
   listCommandDocuments,
   resolveDocumentParameters,
   type CommandDocument,
@@ -16,6 +15,7 @@ import type {
   CommandRunner,
   CommandStatus,
 } from '../../core/collection/command-runner.js';
+import { renderDocumentScript } from './document-scripts.js';
 import { REPO_ROOT } from './runbook-directory.js';
 
 /** Options of the local runner. */
@@ -43,12 +43,6 @@ export class UnknownDocumentError extends Error {
     );
     this.name = 'UnknownDocumentError';
   }
-}
-
-/** The self-contained script text of a document, libraries inlined (what SSM runs). */
-export function readDocumentScript(doc: CommandDocument, repoRoot = REPO_ROOT): string {
-  const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
-  return inlineIncludes(read(doc.script), read);
 }
 
 interface Captured {
@@ -172,10 +166,11 @@ export class LocalCommandRunner implements CommandRunner {
     resolved: Record<string, string>,
     timeoutSeconds: number,
   ): Promise<CommandResult> {
+    const script = await renderDocumentScript(doc, this.repoRoot);
     const dir = mkdtempSync(join(tmpdir(), 'paramedic-doc-'));
     const file = join(dir, `${doc.documentName}.sh`);
     try {
-      writeFileSync(file, readDocumentScript(doc, this.repoRoot), { mode: 0o700 });
+      writeFileSync(file, script, { mode: 0o700 });
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         LANG: 'C.UTF-8',

@@ -1,8 +1,9 @@
 /**
  * The catalogue of Paramedic's command documents: the two evidence collectors and one document
  * per host remediation action of the action catalogue. The AWS side builds SSM documents from
- * these entries; the local runner executes the very same scripts. Pure: script texts are read by
- * the caller and handed to {@link inlineIncludes}.
+ * these entries; the local runner executes the very same scripts. Pure: script texts are read and
+ * their libraries prepared by the caller (lambdas/adapters/local/document-scripts.ts) and handed
+ * to {@link inlineIncludes}.
  */
 import { listActions, type ActionParameter } from '../remediation/catalog.js';
 import { DOCUMENT_PREFIX } from './document-names.js';
@@ -360,20 +361,33 @@ export function documentEnvironment(
   );
 }
 
+/** The library path an include line names; undefined for any other line (a comment that mentions the marker too). */
+function includePathOf(line: string): string | undefined {
+  const at = line.indexOf(INCLUDE_MARKER);
+  if (at < 0 || line.trimStart().startsWith('#')) return undefined;
+  return line.slice(at + INCLUDE_MARKER.length).trim();
+}
+
+/** The repository paths a script includes through {@link INCLUDE_MARKER} lines, in order, each once. */
+export function includedLibraries(script: string): string[] {
+  return [...new Set(script.split('\n').flatMap((line) => includePathOf(line) ?? []))];
+}
+
 /**
  * Makes a script self-contained, as an SSM document needs it: each line carrying
- * `# paramedic:include <repo path>` is replaced by that file's text (read through `read`).
- * @example inlineIncludes(text, (path) => readFileSync(join(REPO_ROOT, path), 'utf8'))
+ * `# paramedic:include <repo path>` is replaced by the library text `inlined` gives for that path.
+ * The document scripts inline their libraries without comments (the SSM document quota, see
+ * lambdas/adapters/local/document-scripts.ts); the markers name the commented source.
+ * @example inlineIncludes(text, (path) => libraries.get(path)!)
  */
-export function inlineIncludes(script: string, read: (repoPath: string) => string): string {
+export function inlineIncludes(script: string, inlined: (repoPath: string) => string): string {
   return script
     .split('\n')
     .map((line) => {
-      const at = line.indexOf(INCLUDE_MARKER);
-      if (at < 0 || line.trimStart().startsWith('#')) return line;
-      const path = line.slice(at + INCLUDE_MARKER.length).trim();
-      const lib = read(path).replace(/^#!.*\n/, '');
-      return `# --- begin ${path} (inlined) ---\n${lib.trimEnd()}\n# --- end ${path} ---`;
+      const path = includePathOf(line);
+      if (path === undefined) return line;
+      const lib = inlined(path).replace(/^#!.*\n/, '');
+      return `# --- begin ${path} (inlined without comments; the commented source is ${path} in the Paramedic repository) ---\n${lib.trimEnd()}\n# --- end ${path} ---`;
     })
     .join('\n');
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDocumentScript } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { renderDocumentScript } from '../../../lambdas/adapters/local/document-scripts.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
   ACTION_DOCUMENTS,
@@ -33,7 +33,7 @@ describe('command documents', () => {
   });
 
   for (const doc of listCommandDocuments()) {
-    it(`${doc.documentName}: script exists, defaults match their own patterns, env names are PARAMEDIC_*`, () => {
+    it(`${doc.documentName}: script exists, defaults match their own patterns, env names are PARAMEDIC_*`, async () => {
       expect(existsSync(join(REPO_ROOT, doc.script)), doc.script).toBe(true);
       for (const [name, p] of Object.entries(doc.parameters)) {
         // A required parameter declares no default; a declared one (even '') must pass its own pattern.
@@ -45,7 +45,7 @@ describe('command documents', () => {
           `${doc.script} reads ${p.env}`,
         ).toContain(p.env.replace(/^PARAMEDIC_/, ''));
       }
-      const inlined = readDocumentScript(doc);
+      const inlined = await renderDocumentScript(doc);
       expect(inlined).not.toMatch(/^[^#\n]*# paramedic:include/m);
       expect(inlined.length).toBeLessThan(64_000); // SSM document content limit is 64 KB
     });
@@ -71,7 +71,7 @@ describe('command documents', () => {
       '#!/bin/bash\n# paramedic:include lib.sh is explained here\n. ./lib.sh # paramedic:include lib.sh\necho done\n';
     const out = inlineIncludes(text, (p) => (p === 'lib.sh' ? '#!/bin/bash\nf() { :; }\n' : ''));
     expect(out).toBe(
-      '#!/bin/bash\n# paramedic:include lib.sh is explained here\n# --- begin lib.sh (inlined) ---\nf() { :; }\n# --- end lib.sh ---\necho done\n',
+      '#!/bin/bash\n# paramedic:include lib.sh is explained here\n# --- begin lib.sh (inlined without comments; the commented source is lib.sh in the Paramedic repository) ---\nf() { :; }\n# --- end lib.sh ---\necho done\n',
     );
   });
 });
