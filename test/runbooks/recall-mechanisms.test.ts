@@ -253,6 +253,10 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       '/etc/bash.bashrc: line 7: PS1: unbound variable',
     ])
       expect(top({ 'docker.logs': line }, 'docker'), line).toBeNull();
+    // A setting whose name starts like one of the shell's own is still a setting.
+    expect(
+      top({ 'docker.logs': '/entrypoint.sh: line 5: HISTORY_DB_URL: unbound variable' }, 'docker'),
+    ).toBe('crashloop-config-error');
     // A CI job's build script is not a workload starting.
     expect(
       top({ 'ci.job-log': '$ ./build.sh\n./build.sh: line 3: RELEASE_TAG: unbound variable' }),
