@@ -1862,3 +1862,26 @@ describe("a daemon's NO_PROXY that misses an internal host", () => {
     ).not.toBe('egress-proxy-misconfigured');
   });
 });
+
+// Round 27's pair: two apps that exit at start on a Docker host, one for a setting it lacks, one for
+// state its last run left behind (no class defines that).
+describe('crash at start: a missing setting vs a stale pid file', () => {
+  it('an unset variable or a setting with no default is a config error; a stale server.pid is not', () => {
+    expect(
+      topOnDocker({
+        'docker.logs': '/opt/app/docker-entrypoint.sh: line 156: DB_ADDR: unbound variable',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      topOnDocker({
+        'docker.cli': 'KeyError: "Config \'SECRET_KEY\' is missing, and has no default."',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      topOnDocker({
+        'docker.logs':
+          '=> Booting Puma\n=> Rails 6.1.7 application starting in production\nA server is already running. Check /app/tmp/pids/server.pid.\nExiting',
+      }),
+    ).toBeNull();
+  });
+});

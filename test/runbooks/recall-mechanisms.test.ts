@@ -177,6 +177,93 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     ).toBe('crashloop-config-error');
   });
 
+  it('a required setting by its library wording (Starlette, decouple, environs, node-config, dotenv-safe, envalid, SmallRye) is a config error', () => {
+    for (const line of [
+      // starlette/config.py Config.get
+      'KeyError: "Config \'JW_DEBUG\' is missing, and has no default."',
+      // python-decouple (since 2017, and the wording before it)
+      'decouple.UndefinedValueError: SECRET_KEY not found. Declare it as envvar or define a default value.',
+      'decouple.UndefinedValueError: SECRET_KEY option not found and default value was not defined.',
+      // environs (eager Env)
+      'environs.EnvError: Environment variable "DATABASE_URL" not set',
+      // node-config's get()
+      'Error: Configuration property "db.host" is not defined',
+      // dotenv-safe's MissingEnvVarsError
+      'MissingEnvVarsError: The following variables were defined in .env.example but are not present in the environment:',
+      // envalid's reporter heading, as written (coloured) and as a log shipper strips it
+      ' \x1b[33mMissing\x1b[0m environment variables:',
+      ' Missing environment variables:',
+      // SmallRye Config (Quarkus), SRCFG00014
+      'java.util.NoSuchElementException: SRCFG00014: The config property quarkus.datasource.jdbc.url is required but it could not be found in any config source',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+    // On a Docker host, printed by `docker run`: the eks runbook keeps 0.9 of its confidence and still decides.
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Traceback (most recent call last):\n  File "/usr/local/lib/python3.6/site-packages/starlette/config.py", line 72, in get\n    raise KeyError(f"Config \'{key}\' is missing, and has no default.")\nKeyError: "Config \'APP_SECRET\' is missing, and has no default."',
+        },
+        'docker',
+      ),
+    ).toBe('crashloop-config-error');
+  });
+
+  it('the same words without the exception (a help text, a KeyError of app data) are not a missing setting', () => {
+    expect(
+      top(
+        {
+          'docker.logs':
+            'INFO:     Started server process [1]\nDEBUG:    settings: a key with no value raises KeyError ("Config \'<key>\' is missing, and has no default.")\nINFO:     Application startup complete.',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.logs':
+            'Traceback (most recent call last):\n  File "/app/views.py", line 31, in render\n    theme = THEMES["DARK_MODE"]\nKeyError: \'DARK_MODE\'',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+  });
+
+  it('an entrypoint stopped on an unset UPPER_CASE variable (bash, dash, busybox) is a config error; its own variables are not', () => {
+    for (const line of [
+      // bash, set -u
+      '/opt/app/docker-entrypoint.sh: line 156: DB_ADDR: unbound variable',
+      // bash ${X:?}
+      '/run.sh: line 3: S3_BUCKET: parameter null or not set',
+      // dash and busybox ash: set -u, ${X?} and ${X:?}
+      '/entrypoint.sh: 7: REDIS_HOST: parameter not set',
+      '/docker-entrypoint.sh: line 4: API_KEY: parameter not set or null',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBe('crashloop-config-error');
+    expect(top({ 'k8s.pod-logs': '/entrypoint.sh: 7: REDIS_HOST: parameter not set' })).toBe(
+      'crashloop-config-error',
+    );
+    for (const line of [
+      // A lower-case name is the script's own variable: a bug in the script, not configuration.
+      '/docker-entrypoint.sh: line 40: tmpdir: unbound variable',
+      // A positional parameter is how the script was called.
+      '/docker-entrypoint.sh: line 9: $1: unbound variable',
+      '/entrypoint.sh: 9: 1: parameter not set',
+      // The shell's own variable: a script that sourced an interactive profile under set -u.
+      '/etc/bash.bashrc: line 7: PS1: unbound variable',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBeNull();
+    // A setting whose name starts like one of the shell's own is still a setting.
+    expect(
+      top({ 'docker.logs': '/entrypoint.sh: line 5: HISTORY_DB_URL: unbound variable' }, 'docker'),
+    ).toBe('crashloop-config-error');
+    // A CI job's build script is not a workload starting.
+    expect(
+      top({ 'ci.job-log': '$ ./build.sh\n./build.sh: line 3: RELEASE_TAG: unbound variable' }),
+    ).toBeNull();
+  });
+
   it("Python's os.environ frame is a missing variable; a KeyError from a dict is not", () => {
     expect(
       top({
