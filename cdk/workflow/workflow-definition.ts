@@ -68,10 +68,14 @@ export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
 
 /**
- * Tasks whose handler errors are retried: a re-run changes nothing twice (Intake finds its own
- * claim, AcquireLock re-acquires as the same owner, Collect/Verify only read hosts, Escalate is
- * de-duplicated by the idempotency layer). Classify and Plan append to the trail and RemediateStep
- * may have changed a host before it threw: they are not retried, their failure goes to ReleaseLock.
+ * Tasks whose handler errors are retried. A retry re-runs the whole Lambda, and the idempotency
+ * layer does not help: it deletes its record when the handler throws. So each of these steps is
+ * safe to re-run by itself: Intake finds its own claim, AcquireLock re-acquires as the same owner,
+ * CollectSend/Collect/VerifySend/Verify only read hosts, and Escalate (like ReleaseLock and Complete
+ * below) reuses what an earlier attempt recorded in the execution's trail instead of rolling back
+ * or recording the escalation again (core/workflow/recorded-effects.ts). Classify and Plan append
+ * to the trail and RemediateStep may have changed a host before it threw: they are not retried,
+ * their failure goes to ReleaseLock.
  */
 const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>([
   'Intake',

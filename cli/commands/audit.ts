@@ -147,6 +147,11 @@ function describeTyped(e: AuditEntry): string {
       return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
     case 'released':
       return `lock released on ${e.data.released.join(', ')}`;
+    case 'notify-failed':
+      return `${e.data.kind} notification not sent: ${e.data.error.name} ${e.data.error.message}`.slice(
+        0,
+        200,
+      );
     case 'event-unpublished':
       return `status event ${e.data.status} not published: ${e.data.errors
         .map((x) => `${x.errorCode} ${x.errorMessage}`)

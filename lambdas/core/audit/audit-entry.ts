@@ -100,6 +100,12 @@ export interface AuditPayloads {
   /** The completed steps undone, last first, with each undo's outcomes. */
   readonly 'rolled-back': RollbackRecord;
   readonly released: { readonly released: readonly string[] };
+  /** A notification (escalation, report) that still failed after the notifier's retries; the run went on to its outcome. */
+  readonly 'notify-failed': {
+    readonly kind: 'approval' | 'escalation' | 'report';
+    readonly subject: string;
+    readonly error: { readonly name: string; readonly message: string };
+  };
   /** A status event the bus refused (events are a copy of the trail; the execution goes on). */
   readonly 'event-unpublished': {
     readonly status: string;

@@ -30,6 +30,7 @@ export const EXECUTION_STATUSES = [
   'verified',
   'escalated',
   'failed',
+  'notification-failed',
 ] as const;
 /** One of {@link EXECUTION_STATUSES}. */
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];

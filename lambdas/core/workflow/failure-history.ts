@@ -25,17 +25,29 @@ export async function historyOf(
   );
 }
 
-/** Records one failed remediation (or verification) on a target, dropping failures outside the window. */
+/**
+ * Records one failed remediation (or verification) of `executionId` on a target, dropping failures
+ * outside the window. A retried Verify re-runs its whole step: the record names the execution that
+ * wrote it last, and a second record by that execution changes nothing (one execution fails a
+ * target once: a failed step ends the loop, a verification runs once; the lock keeps any other
+ * execution off the target meanwhile).
+ */
 export async function recordFailure(
   state: StateStore,
   clock: Clock,
   target: string,
+  executionId: string,
 ): Promise<void> {
   const key = failuresKey(target);
   const current = await state.get(key);
+  if (current?.lastExecution === executionId) return;
   const times = recentFailures(
     Array.isArray(current?.times) ? (current.times as string[]) : [],
     clock.now(),
   );
-  await state.put(key, { times: [...times, clock.now().toISOString()] }, FAILURE_RETENTION_SECONDS);
+  await state.put(
+    key,
+    { times: [...times, clock.now().toISOString()], lastExecution: executionId },
+    FAILURE_RETENTION_SECONDS,
+  );
 }

@@ -316,7 +316,12 @@ export interface WorkflowState {
   readonly approval?: ApprovalDecision;
   readonly remediation?: RemediationProgress;
   readonly verification?: VerificationResult;
-  readonly escalation?: { readonly reason: string; readonly rollback?: RollbackRecord };
+  /** `notified: false`: the escalation notification failed and was recorded (`notify-failed`) instead. */
+  readonly escalation?: {
+    readonly reason: string;
+    readonly rollback?: RollbackRecord;
+    readonly notified?: boolean;
+  };
   readonly failure?: CaughtError;
   readonly release?: { readonly released: readonly string[] };
   readonly [raw: string]: unknown;

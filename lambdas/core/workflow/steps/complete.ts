@@ -1,8 +1,15 @@
-/** Complete: the execution's outcome, recorded as the final audit entry and sent as a report. */
+/**
+ * Complete: the execution's outcome, recorded as the final audit entry and sent as a report. Its
+ * Task is retried on handler errors: a retry finds the `completed` entry of an earlier attempt and
+ * does not record (or publish) the outcome again; a report that fails is recorded
+ * (notify-or-record.ts) and the run still ends with its outcome.
+ */
 import { appendAudit } from '../audit-writer.js';
 import type { CompletionSummary } from '../model.js';
+import { notifyOrRecord } from '../notify-or-record.js';
 import { decideOutcome } from '../outcome.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { recordedEntry } from '../recorded-effects.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
@@ -28,30 +35,39 @@ export async function runComplete(
     durationMs,
     failed: Boolean(state.failure),
   };
-  await appendAudit(
+  if (!recordedEntry(await ports.audit.execution(executionId), 'completed')) {
+    await appendAudit(
+      ports,
+      clock,
+      executionId,
+      intake,
+      'completed',
+      {
+        ...summary,
+        decision: state.plan?.decision ?? null,
+        reason: state.plan?.reason ?? null,
+        ...(state.failure ? { failure: state.failure } : {}),
+        ...(state.escalation ? { escalation: state.escalation } : {}),
+      },
+      { outcome, ...(runbookId ? { runbookId } : {}) },
+    );
+    if (state.failure)
+      await publishStatus(ports, clock, executionId, intake, 'failed', {
+        runbookId,
+        summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}`,
+      });
+  }
+  await notifyOrRecord(
     ports,
     clock,
     executionId,
     intake,
-    'completed',
     {
-      ...summary,
-      decision: state.plan?.decision ?? null,
-      reason: state.plan?.reason ?? null,
-      ...(state.failure ? { failure: state.failure } : {}),
-      ...(state.escalation ? { escalation: state.escalation } : {}),
+      kind: 'report',
+      subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
+      body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000),
     },
-    { outcome, ...(runbookId ? { runbookId } : {}) },
+    runbookId,
   );
-  if (state.failure)
-    await publishStatus(ports, clock, executionId, intake, 'failed', {
-      runbookId,
-      summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}`,
-    });
-  await ports.notifier.notify({
-    kind: 'report',
-    subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
-    body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000),
-  });
   return summary;
 }

@@ -1,11 +1,18 @@
-/** Escalate: tells people why the workflow gave up (a failed step, a fix that did not help, or the plan's own reason). */
+/**
+ * Escalate: tells people why the workflow gave up (a failed step, a fix that did not help, or the
+ * plan's own reason), after undoing the completed steps. Its Task is retried on handler errors and
+ * a retry re-runs the whole step, so each side effect an earlier attempt recorded in this
+ * execution's trail (the rollback, the `escalated` entry and event) is reused, not done again; a
+ * notification that fails is recorded (notify-or-record.ts) and the run still ends Escalated.
+ */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { RollbackRecord, WorkflowState } from '../model.js';
+import { notifyOrRecord } from '../notify-or-record.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { recordedEntry, recordedRollback } from '../recorded-effects.js';
+import { rollBack } from '../rollback-run.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
-
-import { rollBack } from '../rollback-run.js';
 
 /** What Escalate uses (commands and executors: it undoes the completed steps before telling people). */
 export type EscalatePorts = Pick<
@@ -27,46 +34,57 @@ export function escalationReason(state: WorkflowState): string {
   return state.plan?.decision === 'escalate' ? state.plan.reason : 'escalated';
 }
 
-/** Escalate: notifies with the plan, evidence references and verification. */
+/** Escalate: rolls back once, records the escalation once, then notifies with the plan, evidence references and verification. */
 export async function runEscalate(
   { executionId, state }: TaskInput,
   ports: EscalatePorts,
   clock: Clock,
-): Promise<{ reason: string; rollback?: RollbackRecord }> {
+): Promise<{ reason: string; rollback?: RollbackRecord; notified: boolean }> {
   const intake = requireState('Escalate', state.intake, 'intake');
   const plan = state.plan;
   const reason = escalationReason(state);
+  const trail = await ports.audit.execution(executionId);
   const rollback =
     plan && state.remediation
-      ? await rollBack(executionId, intake, plan, state.remediation, reason, ports, clock)
+      ? (recordedRollback(trail) ??
+        (await rollBack(executionId, intake, plan, state.remediation, reason, ports, clock)))
       : undefined;
-  await ports.notifier.notify({
-    kind: 'escalation',
-    subject: `[paramedic] escalation: ${plan?.runbookId ?? 'unclassified'} on ${intake.targets
-      .slice(0, 5)
-      .map((t) => t.id)
-      .join(', ')}`,
-    body: JSON.stringify({
+  if (!recordedEntry(trail, 'escalated')) {
+    await appendAudit(
+      ports,
+      clock,
       executionId,
-      reason,
-      plan,
-      evidence: state.collection?.evidence ?? [],
-      verification: state.verification ?? null,
-      rollback: rollback ?? null,
-    }).slice(0, 200_000),
-  });
-  await appendAudit(
+      intake,
+      'escalated',
+      { reason, ...(rollback ? { rolledBack: rollback.status } : {}) },
+      withRunbook(plan?.runbookId),
+    );
+    await publishStatus(ports, clock, executionId, intake, 'escalated', {
+      runbookId: plan?.runbookId ?? null,
+      summary: reason,
+    });
+  }
+  const notified = await notifyOrRecord(
     ports,
     clock,
     executionId,
     intake,
-    'escalated',
-    { reason, ...(rollback ? { rolledBack: rollback.status } : {}) },
-    withRunbook(plan?.runbookId),
+    {
+      kind: 'escalation',
+      subject: `[paramedic] escalation: ${plan?.runbookId ?? 'unclassified'} on ${intake.targets
+        .slice(0, 5)
+        .map((t) => t.id)
+        .join(', ')}`,
+      body: JSON.stringify({
+        executionId,
+        reason,
+        plan,
+        evidence: state.collection?.evidence ?? [],
+        verification: state.verification ?? null,
+        rollback: rollback ?? null,
+      }).slice(0, 200_000),
+    },
+    plan?.runbookId,
   );
-  await publishStatus(ports, clock, executionId, intake, 'escalated', {
-    runbookId: plan?.runbookId ?? null,
-    summary: reason,
-  });
-  return { reason, ...(rollback ? { rollback } : {}) };
+  return { reason, ...(rollback ? { rollback } : {}), notified };
 }

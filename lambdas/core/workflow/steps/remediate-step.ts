@@ -51,7 +51,7 @@ export async function runRemediateStep(
   const outcomes = await executeStep(step, intake.targets, executionId, executorsOf(ports, clock));
   const failed = outcomes.some((o) => o.status === 'failed');
   for (const o of outcomes)
-    if (o.status === 'failed') await recordFailure(ports.state, clock, o.target);
+    if (o.status === 'failed') await recordFailure(ports.state, clock, o.target, executionId);
   await appendAudit(
     ports,
     clock,

@@ -82,7 +82,8 @@ export async function runVerify(
           : {}),
       })
     : { cleared: false, reason: 'no runbook to verify against', stillMatching: [] };
-  if (!decision.cleared) for (const t of plan.targets) await recordFailure(ports.state, clock, t);
+  if (!decision.cleared)
+    for (const t of plan.targets) await recordFailure(ports.state, clock, t, executionId);
   const result: VerificationResult = {
     ...decision,
     evidence: collection.evidence,
