@@ -9,7 +9,11 @@ import { requireState, type TaskInput } from '../task-input.js';
 /** What Complete uses. */
 export type CompletePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
 
-/** Complete: outcome, runbook, targets and duration. */
+/**
+ * Complete: outcome, runbook, targets and duration. A ReleaseLock that failed after its retries
+ * leaves the outcome as it was (it says what happened to the hosts), but is recorded beside it and
+ * named in the report's subject; the run then ends in `LocksNotReleased`, not `Done`.
+ */
 export async function runComplete(
   { executionId, state }: TaskInput,
   ports: CompletePorts,
@@ -40,6 +44,7 @@ export async function runComplete(
       reason: state.plan?.reason ?? null,
       ...(state.failure ? { failure: state.failure } : {}),
       ...(state.escalation ? { escalation: state.escalation } : {}),
+      ...(state.releaseFailure ? { releaseFailure: state.releaseFailure } : {}),
     },
     { outcome, ...(runbookId ? { runbookId } : {}) },
   );
@@ -50,8 +55,12 @@ export async function runComplete(
     });
   await ports.notifier.notify({
     kind: 'report',
-    subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
-    body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000),
+    subject: `[paramedic] ${outcome}${state.releaseFailure ? ' (target locks NOT released)' : ''}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
+    body: JSON.stringify({
+      ...summary,
+      ...(state.releaseFailure ? { releaseFailure: state.releaseFailure } : {}),
+      plan: state.plan ?? null,
+    }).slice(0, 200_000),
   });
   return summary;
 }
