@@ -3,7 +3,8 @@
  * for this state machine's executions that end FAILED, TIMED_OUT or ABORTED, invoking the
  * ExecutionInterrupted Lambda, which closes a run whose Complete step never wrote its outcome
  * (core/workflow/close-interrupted-execution.ts). A run that completed (the workflow's own `Failed`
- * state) is left alone by the Lambda: the rule cannot tell the two apart.
+ * state) is left alone by the Lambda, the rule cannot tell the two apart, except that a run ended
+ * in `LocksNotReleased` gets its lock release retried.
  * https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html
  */
 import { Duration } from 'aws-cdk-lib';

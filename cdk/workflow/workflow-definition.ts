@@ -6,12 +6,14 @@
  * RouteByDecision: automatic -> RemediateStep loop | approval -> RequestApproval (waitForTaskToken)
  * -> RecordApproval -> IsApproved | escalate -> Escalate | otherwise report -> ...
  * RemediateStep loop -> VerifyWait -> VerifySend (waitForTaskToken) -> Verify -> IsCleared (or Escalate)
- * -> ReleaseLock -> Complete -> HasFailed: `Failed` (a step failed) | `Escalated` (a person must act) | `Done`.
+ * -> ReleaseLock -> Complete -> HasFailed: `LocksNotReleased` (ReleaseLock failed) | `Failed` (a step failed)
+ * | `Escalated` (a person must act) | `Done`.
  * CollectSend and VerifySend send the SSM collectors and return; the last command's completion event
  * resumes them (lambdas/core/collection/command-wait.ts). On States.Timeout they go on to the read
  * Task anyway, which reads what finished and cancels the rest: the wall time is the slowest host's.
  * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
- * per-target lock is released and the failure recorded on every path.
+ * per-target lock is released and the failure recorded on every path. ReleaseLock releases every
+ * target this execution owns, so a lock taken by an AcquireLock that failed part-way is freed too.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +22,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import {
   ESCALATED_CAUSE,
+  LOCKS_NOT_RELEASED_CAUSE,
+  LOCKS_NOT_RELEASED_ERROR,
   REMEDIATION_ESCALATED_ERROR,
   WORKFLOW_FAILED_ERROR,
 } from '../../lambdas/core/workflow/end-states.js';
@@ -249,7 +253,14 @@ export function buildWorkflowDefinition(
     cause: ESCALATED_CAUSE,
   });
 
+  // A run that could not give its locks back ends failed even if it remediated: later alarms on its hosts would give up busy.
+  const locksNotReleased = new sfn.Fail(scope, 'LocksNotReleased', {
+    error: LOCKS_NOT_RELEASED_ERROR,
+    cause: LOCKS_NOT_RELEASED_CAUSE,
+  });
+
   const hasFailed = new sfn.Choice(scope, 'HasFailed')
+    .when(sfn.Condition.isPresent('$.releaseFailure'), locksNotReleased)
     .when(sfn.Condition.isPresent('$.failure'), failed)
     .when(sfn.Condition.isPresent('$.escalation'), escalated)
     .otherwise(done);

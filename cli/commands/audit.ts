@@ -145,8 +145,14 @@ function describeTyped(e: AuditEntry): string {
       return `${e.data.reason}${e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
     case 'rolled-back':
       return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
-    case 'released':
-      return `lock released on ${e.data.released.join(', ')}`;
+    case 'released': {
+      const freed = e.data.released.length
+        ? `lock released on ${e.data.released.slice(0, 20).join(', ')}${e.data.released.length > 20 ? ` and ${e.data.released.length - 20} more` : ''}`
+        : 'no lock was held';
+      return e.data.failed?.length
+        ? `${freed}; NOT released on ${e.data.failed.slice(0, 20).join(', ')}${e.data.failed.length > 20 ? ` and ${e.data.failed.length - 20} more` : ''} (${e.data.error ?? 'unknown error'})`
+        : freed;
+    }
     case 'notify-failed':
       return `${e.data.kind} notification not sent: ${e.data.error.name} ${e.data.error.message}`.slice(
         0,
@@ -162,7 +168,7 @@ function describeTyped(e: AuditEntry): string {
     case 'anchored':
       return `head anchor created at seq ${e.data.seq}: ${e.data.reason}`;
     case 'completed':
-      return `outcome ${e.outcome} in ${e.data.durationMs} ms`;
+      return `outcome ${e.outcome} in ${e.data.durationMs} ms${e.data.releaseFailure ? `; locks NOT released: ${e.data.releaseFailure.Error}` : ''}`;
   }
 }
 

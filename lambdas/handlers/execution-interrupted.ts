@@ -80,6 +80,10 @@ export const handler = middy(async (event: unknown) => {
       released: result.released.length,
     });
   else
-    logger.info('execution needs no closing', { executionId: result.executionId, why: result.why });
+    logger.info('execution needs no closing', {
+      executionId: result.executionId,
+      why: result.why,
+      ...(result.released ? { released: result.released.length } : {}),
+    });
   return result;
 }).use(injectLambdaContext(logger, { clearState: true }));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { StateMachine } from 'aws-local-stepfunctions';
 import {
   endedInRecordedFailState,
+  LOCKS_NOT_RELEASED_ERROR,
   REMEDIATION_ESCALATED_ERROR,
   WORKFLOW_FAILED_ERROR,
 } from '../../lambdas/core/workflow/end-states.js';
@@ -14,11 +15,12 @@ const asl = JSON.parse(
 );
 
 describe('how an execution ends after Complete', () => {
-  it('an escalated run ends in its own Fail state, so ExecutionsFailed and the console show it; a failure first, success otherwise', () => {
+  it('an escalated run ends in its own Fail state, so ExecutionsFailed and the console show it; unreleased locks first, then a failure, success otherwise', () => {
     const complete = asl.States.Complete;
     expect(complete.Next).toBe('HasFailed');
     const hasFailed = asl.States.HasFailed;
     expect(hasFailed.Choices).toEqual([
+      { Variable: '$.releaseFailure', IsPresent: true, Next: 'LocksNotReleased' },
       { Variable: '$.failure', IsPresent: true, Next: 'Failed' },
       { Variable: '$.escalation', IsPresent: true, Next: 'Escalated' },
     ]);
@@ -30,6 +32,15 @@ describe('how an execution ends after Complete', () => {
       Cause: expect.stringContaining('a person must act'),
     });
     expect(asl.States.Done.Type).toBe('Succeed');
+    // A run that could not give its locks back ends failed, whatever its outcome, and says what to do.
+    expect(asl.States.LocksNotReleased).toMatchObject({
+      Type: 'Fail',
+      Error: LOCKS_NOT_RELEASED_ERROR,
+      Cause: expect.stringContaining('delete their lock# items'),
+    });
+    expect(asl.States.ReleaseLock.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.releaseFailure', Next: 'Complete' },
+    ]);
     // A duplicate delivery is not an incident of its own: it still succeeds.
     expect(asl.States.Duplicate.Type).toBe('Succeed');
   });
@@ -68,6 +79,11 @@ describe('the local runner tells a recorded end from a crash', () => {
     expect(
       endedInRecordedFailState(
         await failWith({ First: { Type: 'Fail', Error: WORKFLOW_FAILED_ERROR, Cause: 'x' } }),
+      ),
+    ).toBe(true);
+    expect(
+      endedInRecordedFailState(
+        await failWith({ First: { Type: 'Fail', Error: LOCKS_NOT_RELEASED_ERROR, Cause: 'x' } }),
       ),
     ).toBe(true);
   });

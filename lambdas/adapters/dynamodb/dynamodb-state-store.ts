@@ -129,8 +129,8 @@ export class DynamoDbLockStore implements LockStore {
     return typeof item?.owner === 'string' ? item.owner : undefined;
   }
 
-  /** Releases the lock if this owner holds it; someone else's lock is left alone. */
-  async release(target: string, owner: string): Promise<void> {
+  /** Releases the lock if this owner holds it (true); someone else's lock, or none, is left alone (false). */
+  async release(target: string, owner: string): Promise<boolean> {
     try {
       await this.client.send(
         new DeleteCommand({
@@ -141,8 +141,10 @@ export class DynamoDbLockStore implements LockStore {
           ExpressionAttributeValues: { ':owner': owner },
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 }

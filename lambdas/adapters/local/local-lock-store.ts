@@ -25,14 +25,19 @@ export class LocalLockStore implements LockStore {
     return join(this.dir, `${safeFileName(target)}.json`);
   }
 
-  /** The current holder, if the lock is held and not expired. */
-  async holder(target: string): Promise<LockRecord | undefined> {
+  /** The lock file's record, expired or not. */
+  private async record(target: string): Promise<LockRecord | undefined> {
     try {
-      const rec = JSON.parse(await readFile(this.file(target), 'utf8')) as LockRecord;
-      return Date.parse(rec.expiresAt) > this.clock.now().getTime() ? rec : undefined;
+      return JSON.parse(await readFile(this.file(target), 'utf8')) as LockRecord;
     } catch {
       return undefined;
     }
+  }
+
+  /** The current holder, if the lock is held and not expired. */
+  async holder(target: string): Promise<LockRecord | undefined> {
+    const rec = await this.record(target);
+    return rec && Date.parse(rec.expiresAt) > this.clock.now().getTime() ? rec : undefined;
   }
 
   /** The owner of the target's live lease, if any. */
@@ -56,13 +61,14 @@ export class LocalLockStore implements LockStore {
     });
   }
 
-  /** Releases the lock if this owner holds it; another owner's lock is left alone. */
-  async release(target: string, owner: string): Promise<void> {
+  /** Releases the lock if this owner holds it (true, even once expired); another owner's lock, or none, is left alone (false). */
+  async release(target: string, owner: string): Promise<boolean> {
     await mkdir(this.dir, { recursive: true });
-    await withFileLock(`${this.file(target)}.lock`, async () => {
-      const current = await this.holder(target);
-      if (current && current.owner !== owner) return;
+    return withFileLock(`${this.file(target)}.lock`, async () => {
+      const current = await this.record(target);
+      if (current?.owner !== owner) return false;
       await rm(this.file(target), { force: true });
+      return true;
     });
   }
 }

@@ -99,7 +99,12 @@ export interface AuditPayloads {
   readonly escalated: { readonly reason: string; readonly rolledBack?: RollbackRecord['status'] };
   /** The completed steps undone, last first, with each undo's outcomes. */
   readonly 'rolled-back': RollbackRecord;
-  readonly released: { readonly released: readonly string[] };
+  /** The targets whose locks this run held and freed; `failed`: those whose release failed (still held), with the first error. */
+  readonly released: {
+    readonly released: readonly string[];
+    readonly failed?: readonly string[];
+    readonly error?: string;
+  };
   /** A notification (escalation, report) that still failed after the notifier's retries; the run went on to its outcome. */
   readonly 'notify-failed': {
     readonly kind: 'approval' | 'escalation' | 'report';
@@ -115,9 +120,12 @@ export interface AuditPayloads {
   readonly interrupted: {
     readonly reason: string;
     readonly startedAt: string;
-    /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held (released). */
+    /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held and freed. */
     readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
     readonly released?: readonly string[];
+    /** On AWS: the targets whose release failed (still locked until their expiry), with the first error. */
+    readonly notReleased?: readonly string[];
+    readonly releaseError?: string;
   };
   /** `paramedic audit anchor`: a trail written before head anchors existed was anchored explicitly (executionId `audit`). */
   readonly anchored: { readonly seq: number; readonly hash: string; readonly reason: string };
@@ -126,6 +134,8 @@ export interface AuditPayloads {
     readonly reason: string | null;
     readonly failure?: CaughtError;
     readonly escalation?: { readonly reason: string };
+    /** ReleaseLock failed after its retries: the outcome stands, but some of the run's targets stay locked. */
+    readonly releaseFailure?: CaughtError;
   };
 }
 

@@ -3,13 +3,15 @@
  * writing the outcome, so the trail never shows a run that simply stops. Driven by Step Functions'
  * own status-change event (execution-status-event.ts). A run that recorded its completion (the
  * workflow's `Failed` or `Escalated` states come after Complete) is left alone; so is one already
- * closed, which makes a redelivered event harmless.
+ * closed, which makes a redelivered event harmless. The one exception is the locks: a run whose
+ * release failed (its ReleaseLock after its retries, which ends it in `LocksNotReleased`, or an
+ * earlier closing) gets its release retried here, at a later time and from another function.
  */
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { appendAudit } from './audit-writer.js';
-import { lockKey } from './dedupe.js';
 import type { EndedExecution } from './execution-status-event.js';
 import { interruptedOnAws } from './interrupted-executions.js';
+import { LockReleaseError, releaseLocks } from './lock-release.js';
 import type { Clock, WorkflowPorts } from './ports.js';
 import { publishStatus, type StatusSubject } from './status-events.js';
 
@@ -31,7 +33,13 @@ export type CloseInterruptedResult =
       readonly released: readonly string[];
       readonly published: boolean;
     }
-  | { readonly closed: false; readonly executionId: string; readonly why: string };
+  | {
+      readonly closed: false;
+      readonly executionId: string;
+      readonly why: string;
+      /** The locks a failed release had left held, freed now. */
+      readonly released?: readonly string[];
+    };
 
 /** Another delivery of the same event is closing this execution right now: retry later (it will find the entry). */
 export class ExecutionBeingClosedError extends Error {
@@ -73,18 +81,73 @@ export function subjectFromTrail(entries: readonly AuditEntry[]): StatusSubject 
   };
 }
 
-/** Targets whose locks the run took (AcquireLock's entry) and did not give back (no ReleaseLock entry). */
-export function locksStillHeld(entries: readonly AuditEntry[]): string[] {
-  if (entries.some((e) => e.type === 'released')) return [];
-  const locked = entries.find((e) => e.type === 'locked' && e.data.acquired);
-  return locked?.type === 'locked' ? [...(locked.data.targets ?? [])] : [];
+/**
+ * Targets whose locks the run may still hold: every target Intake recorded (AcquireLock may have
+ * taken any of them before it failed or was stopped, without recording it), less what the last
+ * release recorded as freed: a `released` entry, or an earlier closing, leaves only its failures.
+ * Every release is conditional on the owner, so naming a lock the run never took costs one request.
+ */
+export function locksMaybeHeld(entries: readonly AuditEntry[]): string[] {
+  let held = subjectFromTrail(entries)?.targets.map((t) => t.id) ?? [];
+  for (const e of entries) {
+    if (e.type === 'released') held = [...(e.data.failed ?? [])];
+    if (e.type === 'interrupted') held = [...(e.data.notReleased ?? [])];
+  }
+  return held;
+}
+
+/** True when the trail records a release that failed (ReleaseLock's, the workflow's catch of it, or an earlier closing). */
+function releaseFailed(entries: readonly AuditEntry[]): boolean {
+  return entries.some(
+    (e) =>
+      (e.type === 'completed' && e.data.releaseFailure !== undefined) ||
+      (e.type === 'released' && Boolean(e.data.failed?.length)) ||
+      (e.type === 'interrupted' && Boolean(e.data.notReleased?.length)),
+  );
 }
 
 /**
- * Closes one ended execution: releases the locks it still holds (only where it is still the
+ * A closed run whose release failed: releases what it may still hold and records it (actor `system`).
+ * @throws LockReleaseError when a release fails again (Lambda's retry of the event tries once more).
+ */
+async function retryFailedRelease(
+  ports: CloseInterruptedPorts,
+  clock: Clock,
+  executionId: string,
+  entries: readonly AuditEntry[],
+  why: string,
+): Promise<CloseInterruptedResult> {
+  const held = releaseFailed(entries) ? locksMaybeHeld(entries) : [];
+  if (!held.length) return { closed: false, executionId, why };
+  const report = await releaseLocks(ports, executionId, held);
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    subjectFromTrail(entries),
+    'released',
+    {
+      released: report.released,
+      ...(report.failed.length ? { failed: report.failed, error: report.error } : {}),
+    },
+    { actor: 'system' },
+  );
+  if (report.failed.length)
+    throw new LockReleaseError('ExecutionInterrupted', report.failed, report.error!);
+  return {
+    closed: false,
+    executionId,
+    why: `${why}; its failed lock release was retried`,
+    released: report.released,
+  };
+}
+
+/**
+ * Closes one ended execution: releases the locks it may still hold (only where it is still the
  * owner), appends one `interrupted` entry (actor `system`) and publishes its `failed` status event.
  * @example await closeInterruptedExecution(ended, ports, { now: () => new Date() })
  * @throws ExecutionBeingClosedError while a concurrent delivery holds the claim.
+ * @throws LockReleaseError after recording a release that failed (the event's retry tries again).
  */
 export async function closeInterruptedExecution(
   ended: EndedExecution,
@@ -94,7 +157,7 @@ export async function closeInterruptedExecution(
   const executionId = ended.executionArn;
   let entries = await ports.audit.execution(executionId);
   const closed = alreadyClosed(entries);
-  if (closed) return { closed: false, executionId, why: closed };
+  if (closed) return retryFailedRelease(ports, clock, executionId, entries, closed);
   if (
     !(await ports.state.putIfAbsent(
       closingKey(executionId),
@@ -115,8 +178,8 @@ export async function closeInterruptedExecution(
   const subject = subjectFromTrail(entries);
   const reason = `${verdict.reason}${detail}${subject ? '' : '; Intake recorded nothing, so no target was locked'}`;
   // Conditional on the owner: a lock that expired and was taken by another execution is left alone.
-  const released = locksStillHeld(entries);
-  for (const id of released) await ports.locks.release(lockKey(id), executionId);
+  const release = await releaseLocks(ports, executionId, locksMaybeHeld(entries));
+  const { released, failed } = release;
   await appendAudit(
     ports,
     clock,
@@ -128,6 +191,7 @@ export async function closeInterruptedExecution(
       startedAt: ended.startedAt,
       status: ended.status,
       ...(released.length ? { released } : {}),
+      ...(failed.length ? { notReleased: failed, releaseError: release.error } : {}),
     },
     { actor: 'system', outcome: 'interrupted' },
   );
@@ -136,6 +200,7 @@ export async function closeInterruptedExecution(
     await publishStatus(ports, clock, executionId, subject, 'failed', {
       summary: `interrupted: ${reason}`,
     });
+  if (failed.length) throw new LockReleaseError('ExecutionInterrupted', failed, release.error!);
   return {
     closed: true,
     executionId,

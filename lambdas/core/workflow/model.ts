@@ -324,6 +324,8 @@ export interface WorkflowState {
   };
   readonly failure?: CaughtError;
   readonly release?: { readonly released: readonly string[] };
+  /** ReleaseLock failed after its retries: some of the run's locks stay held until their expiry. */
+  readonly releaseFailure?: CaughtError;
   readonly [raw: string]: unknown;
 }
 

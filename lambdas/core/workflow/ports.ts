@@ -70,7 +70,11 @@ export interface AuditStore {
 export interface LockStore {
   /** True when acquired (or already held by the same owner). */
   acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean>;
-  release(target: string, owner: string): Promise<void>;
+  /**
+   * Frees the target's lock only if `owner` holds it (another owner's lock is left alone). True
+   * when this owner's lock was removed, false when it held none; throws when the store failed.
+   */
+  release(target: string, owner: string): Promise<boolean>;
   /** The owner of the target's live lease, or undefined when it is free (read-only). */
   leaseOwner?(target: string): Promise<string | undefined>;
 }

@@ -104,7 +104,7 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
     expect(result).toMatchObject({
       closed: true,
       executionId,
-      released: targets.map((t) => t.id),
+      released: [targets[0]!.id], // the other execution's lock is not this run's to free
       published: true,
     });
     const trail = await ports.audit.execution(executionId);
@@ -215,6 +215,69 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
       'completed',
     ]);
     expect(await events.list()).toEqual([]);
+  });
+
+  it('frees the locks of a run stopped inside AcquireLock, which recorded none of them', async () => {
+    const { ports } = await stores();
+    const executionId = EVENT.detail.executionArn as string;
+    await ports.audit.append(startedRun(executionId)[0]!); // triggered; AcquireLock never returned
+    await ports.locks.acquire(lockKey(targets[0]!.id), executionId, 7200);
+
+    const result = await handleExecutionStatusChange(EVENT, MACHINE, ports, clock);
+
+    expect(result).toMatchObject({ closed: true, released: [targets[0]!.id] });
+    expect(await ports.locks.leaseOwner(lockKey(targets[0]!.id))).toBeUndefined();
+  });
+
+  it('records a release that failed, throws so the event is retried, and the retry frees the lock', async () => {
+    const { ports, events } = await stores();
+    const executionId = EVENT.detail.executionArn as string;
+    for (const e of startedRun(executionId)) await ports.audit.append(e);
+    await ports.locks.acquire(lockKey(targets[0]!.id), executionId, 7200);
+    let throttling = true;
+    const flaky = {
+      ...ports,
+      locks: {
+        acquire: ports.locks.acquire.bind(ports.locks),
+        release: async (key: string, owner: string) => {
+          if (throttling)
+            throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+          return ports.locks.release(key, owner);
+        },
+      },
+    };
+
+    await expect(handleExecutionStatusChange(EVENT, MACHINE, flaky, clock)).rejects.toMatchObject({
+      name: 'LockReleaseError',
+      failed: targets.map((t) => t.id),
+    });
+    expect((await ports.audit.execution(executionId)).at(-1)).toMatchObject({
+      type: 'interrupted',
+      data: {
+        notReleased: targets.map((t) => t.id),
+        releaseError: 'ThrottlingException: slow down',
+      },
+    });
+    expect(await events.list()).toHaveLength(1);
+
+    throttling = false;
+    const retried = await handleExecutionStatusChange(EVENT, MACHINE, flaky, clock);
+
+    expect(retried).toMatchObject({ closed: false, released: [targets[0]!.id] });
+    expect(await ports.locks.leaseOwner(lockKey(targets[0]!.id))).toBeUndefined();
+    expect((await ports.audit.execution(executionId)).map((e) => e.type)).toEqual([
+      'triggered',
+      'locked',
+      'interrupted',
+      'released',
+    ]);
+    // Nothing left to retry: a further delivery changes nothing.
+    expect(await handleExecutionStatusChange(EVENT, MACHINE, flaky, clock)).toEqual({
+      closed: false,
+      executionId,
+      why: 'the run is already closed as interrupted',
+    });
+    expect(await events.list()).toHaveLength(1);
   });
 
   it("records a run Intake never recorded (it failed first), with Step Functions' error, and publishes nothing it cannot fill in", async () => {

@@ -305,6 +305,10 @@ export async function scenario(
     approvals?: ApprovalGate;
     ports?: Partial<WorkflowPorts>;
     onTask?: TaskObserver;
+    /** Task states run by these functions instead of their steps (a Lambda killed mid-way, say). */
+    taskOverrides?: Readonly<Record<string, (raw: unknown) => Promise<unknown>>>;
+    /** Retry back-off by state name, milliseconds (a state retried many times would otherwise wait for real). */
+    retryIntervalOverrides?: Readonly<Record<string, number>>;
   } = {},
 ): Promise<Scenario> {
   const n = ++tableSeq;
@@ -334,7 +338,10 @@ export async function scenario(
     groups: { groupOf: async () => undefined },
     ...options.ports,
   };
-  const tasks = observeTasks(bindWorkflowSteps(ports, clock), options.onTask);
+  const tasks = observeTasks(
+    { ...bindWorkflowSteps(ports, clock), ...options.taskOverrides },
+    options.onTask,
+  );
   let executions = 0;
   return {
     fleet,
@@ -352,6 +359,9 @@ export async function scenario(
         overrides: {
           taskResourceLocalHandlers: tasks as never,
           waitTimeOverrides: { LockBusyWait: 15, VerifyWait: 0 },
+          ...(options.retryIntervalOverrides
+            ? { retryIntervalOverrides: options.retryIntervalOverrides }
+            : {}),
         },
         context: {
           Execution: { Id: executionId },

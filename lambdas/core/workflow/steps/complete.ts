@@ -48,6 +48,7 @@ export async function runComplete(
         reason: state.plan?.reason ?? null,
         ...(state.failure ? { failure: state.failure } : {}),
         ...(state.escalation ? { escalation: state.escalation } : {}),
+        ...(state.releaseFailure ? { releaseFailure: state.releaseFailure } : {}),
       },
       { outcome, ...(runbookId ? { runbookId } : {}) },
     );
@@ -64,8 +65,12 @@ export async function runComplete(
     intake,
     {
       kind: 'report',
-      subject: `[paramedic] ${outcome}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
-      body: JSON.stringify({ ...summary, plan: state.plan ?? null }).slice(0, 200_000),
+      subject: `[paramedic] ${outcome}${state.releaseFailure ? ' (target locks NOT released)' : ''}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
+      body: JSON.stringify({
+        ...summary,
+        ...(state.releaseFailure ? { releaseFailure: state.releaseFailure } : {}),
+        plan: state.plan ?? null,
+      }).slice(0, 200_000),
     },
     runbookId,
   );
