@@ -20,6 +20,7 @@ import {
   type CommandDocument,
 } from '../../lambdas/core/collection/collector-documents.js';
 import { documentScripts } from './document-scripts.js';
+import type { ManagedInstanceTag } from '../../lambdas/adapters/ssm/send-command-rejection.js';
 
 const HEREDOC = 'PARAMEDIC_SCRIPT_END';
 const SHELL_BREAKERS = ["'", "a'", "'a", "1'", "a'b", 'a\nb'];
@@ -133,12 +134,6 @@ function buildDocumentContent(doc: CommandDocument, script: string): Record<stri
   };
 }
 
-/** The tag an instance must carry before the workflow may send it a command. */
-export interface ManagedInstanceTag {
-  readonly key: string;
-  readonly value: string;
-}
-
 /** Props of a set of documents. */
 export interface CommandDocumentsProps {
   readonly documents: readonly CommandDocument[];
@@ -160,8 +155,9 @@ export function instanceArnPattern(stack: Stack): string {
 export class CommandDocuments extends Construct {
   /** Catalogue document name (`Paramedic-…`) -> CfnDocument (deployed under the deployment prefix). */
   public readonly documents: ReadonlyMap<string, ssm.CfnDocument>;
+  /** The tag {@link grantRun} requires of an instance; the runner names it when one is denied. */
+  public readonly managedInstanceTag?: ManagedInstanceTag;
   private readonly documentPrefix: string;
-  private readonly managedInstanceTag?: ManagedInstanceTag;
 
   constructor(scope: Construct, id: string, props: CommandDocumentsProps) {
     super(scope, id);

@@ -88,12 +88,16 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     fn.addEnvironment(SSM_RUNNER_ENV.rateControl, JSON.stringify(r.ssmRateControl));
     // The stack's CommandCompletion rule marks finished commands: the runner waits for them (cdk/constructs/command-completion.ts).
     fn.addEnvironment(SSM_RUNNER_ENV.completionByEvent, '1');
-    if (access === 'collectors') r.collectorDocuments.grantRun(fn);
-    else {
-      r.actionDocuments.grantRun(fn);
-      // A host dry run only runs the documents; the API and Kubernetes actions' grants are for remediation.
-      if (access === 'actions') for (const s of r.remediationStatements) fn.addToRolePolicy(s);
-    }
+    const documents = access === 'collectors' ? r.collectorDocuments : r.actionDocuments;
+    // The tag the grant below requires, so a denied instance's result names it (send-command-rejection.ts).
+    if (documents.managedInstanceTag)
+      fn.addEnvironment(
+        SSM_RUNNER_ENV.managedInstanceTag,
+        JSON.stringify(documents.managedInstanceTag),
+      );
+    documents.grantRun(fn);
+    // A host dry run only runs the documents; the API and Kubernetes actions' grants are for remediation.
+    if (access === 'actions') for (const s of r.remediationStatements) fn.addToRolePolicy(s);
   },
   evidence: (fn, access, r) => {
     fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access);

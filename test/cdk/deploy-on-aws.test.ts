@@ -142,6 +142,21 @@ describe('hardening (item 10)', () => {
       expect(s.Condition).toEqual({ StringEquals: { 'ssm:resourceTag/team:oncall': 'payments' } });
   });
 
+  it('names the managed tag to every function that sends commands, as its grant requires it', () => {
+    for (const [t, tag] of [
+      [pipeline, { key: 'paramedic:managed', value: 'true' }],
+      [prodPipeline, { key: 'team:oncall', value: 'payments' }],
+    ] as const) {
+      type Fn = { Properties: { Environment?: { Variables?: Record<string, string> } } };
+      const senders = (Object.values(t.findResources('AWS::Lambda::Function')) as Fn[])
+        .map((f) => f.Properties.Environment?.Variables ?? {})
+        .filter((v) => SSM_RUNNER_ENV.documentPrefix in v && SSM_RUNNER_ENV.rateControl in v);
+      expect(senders.length).toBeGreaterThanOrEqual(4);
+      for (const v of senders)
+        expect(JSON.parse(v[SSM_RUNNER_ENV.managedInstanceTag] ?? 'null')).toEqual(tag);
+    }
+  });
+
   it('hands the SSM rate controls and document prefix to the functions that send commands', () => {
     const env = new Capture();
     prodPipeline.hasResourceProperties('AWS::Lambda::Function', {

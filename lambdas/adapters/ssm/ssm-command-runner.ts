@@ -7,8 +7,10 @@
  * - GetCommandInvocation right after SendCommand throws InvocationDoesNotExist until the agent
  *   registers the invocation: treated as "still pending".
  *   https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html
- * - SendCommand fails the whole batch with InvalidInstanceId when any instance is unmanaged or
- *   stopped: the batch is bisected to find the culprits, the others still run.
+ * - SendCommand fails the whole batch when SSM refuses any one instance: InvalidInstanceId (unmanaged
+ *   or stopped) or AccessDeniedException (IAM checks every instance named, and the roles may command
+ *   only instances with the managed tag). The refused instances are set apart (the one IAM names) or
+ *   found by halving the batch, the others still run; AccessDenied is never retried as such.
  * - ThrottlingException on any call: back off and retry; a batch that stays throttled is reported
  *   as `Throttled` rather than thrown.
  * - The runner stops polling at the earlier of the command's timeout (plus grace) and its caller's
@@ -31,6 +33,14 @@ import {
   findCommandDocument,
 } from '../../core/collection/collector-documents.js';
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
+import {
+  batchRefusal,
+  awsSaid,
+  deniedBatchMessage,
+  deniedInstanceMessage,
+  isAccessDenied,
+  type ManagedInstanceTag,
+} from './send-command-rejection.js';
 import type {
   CommandRequest,
   CommandResult,
@@ -92,6 +102,8 @@ export interface SsmCommandRunnerOptions {
   readonly documentPrefix?: string;
   /** Rate controls for collector documents and for action documents; unset leaves SSM's defaults. */
   readonly rateControl?: { readonly collect?: SsmRateLimit; readonly remediate?: SsmRateLimit };
+  /** The tag the roles may command (config `managedInstanceTag`), named in a denied instance's result. @default unnamed */
+  readonly managedInstanceTag?: ManagedInstanceTag;
 }
 
 const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
@@ -265,71 +277,118 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
         : undefined;
   }
 
+  /** Sends one batch; when SSM refuses some of its instances, sends to the others (see {@link sendAround}). */
   private async sendBatch(
     request: CommandRequest,
     batch: readonly string[],
     pending: Pending[],
     results: CommandResult[],
   ): Promise<void> {
-    const limit = this.rateLimitOf(request.document);
     try {
-      const out = await this.withThrottleRetry(() =>
-        this.ssm.send(
-          new SendCommandCommand({
-            DocumentName: deployedDocumentName(
-              request.document,
-              this.options.documentPrefix ?? DOCUMENT_PREFIX,
-            ),
-            ...(limit ? { MaxConcurrency: limit.maxConcurrency, MaxErrors: limit.maxErrors } : {}),
-            InstanceIds: [...batch],
-            Parameters: Object.fromEntries(
-              Object.entries(request.parameters).map(([k, v]) => [k, [v]]),
-            ),
-            TimeoutSeconds: Math.max(30, request.timeoutSeconds),
-            Comment: 'paramedic',
-            ...(this.options.outputBucket
-              ? {
-                  OutputS3BucketName: this.options.outputBucket,
-                  OutputS3KeyPrefix: this.options.outputPrefix ?? 'ssm-output',
-                }
-              : {}),
-            ...(this.options.cloudWatchLogGroup
-              ? {
-                  CloudWatchOutputConfig: {
-                    CloudWatchOutputEnabled: true,
-                    CloudWatchLogGroupName: this.options.cloudWatchLogGroup,
-                  },
-                }
-              : {}),
-          }),
-        ),
-      );
-      const commandId = out.Command?.CommandId;
-      if (!commandId) throw new Error('SendCommand returned no CommandId');
+      const commandId = await this.withThrottleRetry(() => this.sendCommand(request, batch));
       pending.push({ commandId, targets: batch, sentAt: this.now() });
     } catch (error) {
-      if (errorName(error) === 'InvalidInstanceId' && batch.length > 1) {
-        // Bisect: one unmanaged instance must not keep the other 49 from running.
-        const half = Math.ceil(batch.length / 2);
-        await this.sendBatch(request, batch.slice(0, half), pending, results);
-        await this.sendBatch(request, batch.slice(half), pending, results);
-        return;
-      }
-      const status: CommandStatus =
-        errorName(error) === 'InvalidInstanceId'
-          ? 'InvalidTarget'
-          : isThrottle(error)
-            ? 'Throttled'
-            : 'Failed';
-      for (const target of batch)
-        results.push({
-          target,
-          status,
-          exitCode: null,
-          stdout: '',
-          stderr: `${errorName(error)}: ${(error as Error).message}`,
-        });
+      if (batch.length > 1) await this.sendAround(request, batch, error, pending, results);
+      else results.push(this.notSent(batch[0]!, error));
     }
+  }
+
+  /**
+   * A batch of several instances was refused: one refused instance must not keep the other 49 from
+   * running. IAM names the first instance it denied: that one is set apart (k denied cost k extra
+   * calls); a refusal naming none is halved (about 2k·log2(n/k) extra calls). A refusal that is not
+   * about an instance (the document denied, a service error) fails the whole batch. Each part is a
+   * new send with its own throttling retries; none starts past the caller's deadline.
+   */
+  private async sendAround(
+    request: CommandRequest,
+    batch: readonly string[],
+    error: unknown,
+    pending: Pending[],
+    results: CommandResult[],
+  ): Promise<void> {
+    const refusal = batchRefusal(error, batch);
+    if (refusal.kind === 'whole-batch') {
+      for (const target of batch) results.push(this.notSent(target, error));
+      return;
+    }
+    let parts: (readonly string[])[];
+    if (refusal.kind === 'set-apart') {
+      results.push(this.notSent(refusal.instance, error));
+      parts = [batch.filter((t) => t !== refusal.instance)];
+    } else {
+      const half = Math.ceil(batch.length / 2);
+      parts = [batch.slice(0, half), batch.slice(half)];
+    }
+    for (const part of parts) {
+      const deadline = this.options.deadline?.();
+      if (deadline !== undefined && this.now() >= deadline) {
+        for (const target of part)
+          results.push({
+            target,
+            status: 'TimedOut',
+            exitCode: null,
+            stdout: '',
+            stderr: `not sent: the step's deadline (the Lambda/Task timeout) passed while setting apart the instances SendCommand refused in its batch; ${awsSaid(error)}`,
+          });
+        continue;
+      }
+      await this.sendBatch(request, part, pending, results);
+    }
+  }
+
+  /** The result of a target SendCommand refused, saying what to do. */
+  private notSent(target: string, error: unknown): CommandResult {
+    const status: CommandStatus =
+      errorName(error) === 'InvalidInstanceId'
+        ? 'InvalidTarget'
+        : isThrottle(error)
+          ? 'Throttled'
+          : 'Failed';
+    // Denied on the document, not the instance: tagging the instance would not help.
+    const stderr = !isAccessDenied(error)
+      ? awsSaid(error)
+      : batchRefusal(error, [target]).kind === 'whole-batch'
+        ? deniedBatchMessage(error)
+        : deniedInstanceMessage(target, this.options.managedInstanceTag, error);
+    return { target, status, exitCode: null, stdout: '', stderr };
+  }
+
+  /** One SendCommand of the request's document to `batch`; its CommandId. */
+  private async sendCommand(request: CommandRequest, batch: readonly string[]): Promise<string> {
+    const limit = this.rateLimitOf(request.document);
+    const out = await this.ssm.send(
+      new SendCommandCommand({
+        DocumentName: deployedDocumentName(
+          request.document,
+          this.options.documentPrefix ?? DOCUMENT_PREFIX,
+        ),
+        ...(limit ? { MaxConcurrency: limit.maxConcurrency, MaxErrors: limit.maxErrors } : {}),
+        InstanceIds: [...batch],
+        Parameters: Object.fromEntries(
+          Object.entries(request.parameters).map(([k, v]) => [k, [v]]),
+        ),
+        TimeoutSeconds: Math.max(30, request.timeoutSeconds),
+        Comment: 'paramedic',
+        ...(this.options.outputBucket
+          ? {
+              OutputS3BucketName: this.options.outputBucket,
+              OutputS3KeyPrefix: this.options.outputPrefix ?? 'ssm-output',
+            }
+          : {}),
+        ...(this.options.cloudWatchLogGroup
+          ? {
+              CloudWatchOutputConfig: {
+                CloudWatchOutputEnabled: true,
+                CloudWatchLogGroupName: this.options.cloudWatchLogGroup,
+              },
+            }
+          : {}),
+      }),
+    );
+    const commandId = out.Command?.CommandId;
+    if (!commandId) throw new Error('SendCommand returned no CommandId');
+    return commandId;
   }
 
   private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {

@@ -1,9 +1,10 @@
 /**
  * The SSM runner's per-deployment settings, carried in environment variables that CDK sets
- * (cdk/stacks/pipeline-stack.ts) and the Lambda reads back: the deployment's document prefix and
- * the SendCommand rate controls. One module owns the names so the two sides cannot drift apart.
+ * (cdk/constructs/port-bindings.ts) and the Lambda reads back: the deployment's document prefix,
+ * the SendCommand rate controls and the managed tag its roles may command. One module owns the names so the two sides cannot drift apart.
  */
 import { DOCUMENT_PREFIX } from '../../core/collection/document-names.js';
+import type { ManagedInstanceTag } from './send-command-rejection.js';
 import type { SsmCommandRunnerOptions, SsmRateLimit } from './ssm-command-runner.js';
 
 /** Environment variable names of the runner settings. */
@@ -14,6 +15,8 @@ export const SSM_RUNNER_ENV = {
   rateControl: 'PARAMEDIC_SSM_RATE_CONTROL',
   /** `1` when the stack delivers SSM's command status-change events (the CommandCompleted rule): wait for them instead of polling. */
   completionByEvent: 'PARAMEDIC_SSM_COMPLETION_BY_EVENT',
+  /** JSON `{ "key", "value" }`: the tag SendCommand's grant requires, named when an instance is denied. */
+  managedInstanceTag: 'PARAMEDIC_MANAGED_INSTANCE_TAG',
 } as const;
 
 /** A runner setting in the environment is unusable. */
@@ -27,6 +30,27 @@ export class SsmRunnerEnvironmentError extends Error {
 }
 
 const COUNT_OR_PERCENT = /^(\d{1,9}|\d{1,2}%|100%)$/;
+
+function managedInstanceTagOf(text: string | undefined): ManagedInstanceTag | undefined {
+  if (!text) return undefined;
+  let v: Record<string, unknown> | null;
+  try {
+    v = JSON.parse(text) as Record<string, unknown> | null;
+  } catch {
+    v = null;
+  }
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.key !== 'string' ||
+    typeof v.value !== 'string'
+  )
+    throw new SsmRunnerEnvironmentError(
+      SSM_RUNNER_ENV.managedInstanceTag,
+      'is not JSON {"key": "...", "value": "..."}',
+    );
+  return { key: v.key, value: v.value };
+}
 
 function rateLimitOf(value: unknown, where: string): SsmRateLimit | undefined {
   if (value === undefined) return undefined;
@@ -53,7 +77,7 @@ function rateLimitOf(value: unknown, where: string): SsmRateLimit | undefined {
  */
 export function ssmRunnerSettingsFrom(
   env: NodeJS.ProcessEnv,
-): Pick<SsmCommandRunnerOptions, 'documentPrefix' | 'rateControl'> {
+): Pick<SsmCommandRunnerOptions, 'documentPrefix' | 'rateControl' | 'managedInstanceTag'> {
   const prefix = env[SSM_RUNNER_ENV.documentPrefix];
   if (prefix !== undefined && !/^Paramedic-([a-z][a-z0-9]{0,15}-)?$/.test(prefix)) {
     throw new SsmRunnerEnvironmentError(
@@ -74,5 +98,10 @@ export function ssmRunnerSettingsFrom(
     const remediate = rateLimitOf(raw.remediate, 'remediate');
     rateControl = { ...(collect ? { collect } : {}), ...(remediate ? { remediate } : {}) };
   }
-  return { ...(prefix ? { documentPrefix: prefix } : {}), ...(rateControl ? { rateControl } : {}) };
+  const managedInstanceTag = managedInstanceTagOf(env[SSM_RUNNER_ENV.managedInstanceTag]);
+  return {
+    ...(prefix ? { documentPrefix: prefix } : {}),
+    ...(rateControl ? { rateControl } : {}),
+    ...(managedInstanceTag ? { managedInstanceTag } : {}),
+  };
 }

@@ -71,6 +71,13 @@ describe('SsmCommandRunner per deployment', () => {
     });
   });
 
+  it('reads the managed tag a denied instance lacks', () => {
+    const tag = { key: 'team:oncall', value: 'payments' };
+    expect(
+      ssmRunnerSettingsFrom({ [SSM_RUNNER_ENV.managedInstanceTag]: JSON.stringify(tag) }),
+    ).toEqual({ managedInstanceTag: tag });
+  });
+
   it('leaves SSM defaults and canonical names when the environment sets nothing', async () => {
     await new SsmCommandRunner(new SSMClient({}), { ...fast, ...ssmRunnerSettingsFrom({}) }).run({
       document: 'Paramedic-CollectEksNode',
@@ -89,6 +96,8 @@ describe('SsmCommandRunner per deployment', () => {
       { [SSM_RUNNER_ENV.rateControl]: '{"collect":{"maxConcurrency":"all","maxErrors":"0"}}' },
       /invalid collect entry/,
     ],
+    [{ [SSM_RUNNER_ENV.managedInstanceTag]: 'paramedic:managed=true' }, /is not JSON \{"key"/],
+    [{ [SSM_RUNNER_ENV.managedInstanceTag]: '{"key":"k"}' }, /PARAMEDIC_MANAGED_INSTANCE_TAG/],
   ])('refuses an unusable environment %j', (env, message) => {
     expect(() => ssmRunnerSettingsFrom(env)).toThrow(SsmRunnerEnvironmentError);
     expect(() => ssmRunnerSettingsFrom(env)).toThrow(message);
