@@ -168,6 +168,11 @@ function acknowledgeSpokeFindings(spoke: SpokeStack): void {
   );
   ack(
     spoke,
+    IAM5(`Resource::${nagResource(spoke, alarmArnPattern(spoke))}`),
+    "The hub reads the forwarded alarm and a composite's children, whose names are any names, in this account and region only (read-only DescribeAlarms)",
+  );
+  ack(
+    spoke,
     IAM5(`Resource::${nagResource(spoke, spoke.outputBucket.arnForObjects('ssm-output/*'))}`),
     "The SSM agent writes each command's output under ssm-output/<command>/<instance>/, unknown in advance; the hub reads it back",
   );

@@ -50,8 +50,8 @@ export interface PipelineStackProps extends StackProps {
   readonly auditStore: AuditStore;
 }
 
-/** Ports whose adapters act on targets, in a spoke account when the target is there. */
-const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups'] as const;
+/** Ports whose adapters act on targets (or read the alarm), in a spoke account when the target (or alarm) is there. */
+const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups', 'alarms'] as const;
 
 // The send halves only send (≤ 50 targets per call) but may back off on throttling: the same ceiling.
 const LONG_TASKS = new Set<WorkflowTaskName>([

@@ -1,7 +1,7 @@
 /**
  * The spoke: what one account and region needs so the hub's workflow can act there. A role the
  * hub's functions assume (trusting only the hub's pipeline roles, with an ExternalId) with exactly
- * the SSM, EKS, Auto Scaling and EC2 calls the hub's adapters make; the project's SSM documents
+ * the SSM, EKS, Auto Scaling, EC2 and CloudWatch calls the hub's adapters make; the project's SSM documents
  * (the same construct and names as the hub's); a bucket for full command output that the role
  * reads back; the rule that forwards the account's CloudWatch alarm state changes to the hub's bus.
  *
@@ -32,6 +32,7 @@ import type { ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { alarmEventPattern } from '../constructs/alarm-intake.js';
 import { COLLECTION_GROUP, REMEDIATION_GROUP } from '../constructs/cluster-rbac.js';
+import { alarmArnPattern } from '../constructs/port-bindings.js';
 import { VIEW_POLICY_ARN } from '../constructs/cluster-access.js';
 import { ActionDocuments, CollectorDocuments } from '../constructs/command-documents.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
@@ -155,6 +156,14 @@ export class SpokeStack extends Stack {
           'ec2:DescribeInstances',
         ],
         resources: ['*'],
+      }),
+    );
+    // Intake reads a forwarded composite alarm's children here, Verify the forwarded alarm itself:
+    // DescribeAlarms by name, on this account and region's alarms only (a child's name is any name).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [alarmArnPattern(this)],
       }),
     );
     // Reports notify from the hub: no topic in the spoke, so the `none` actions are left out.

@@ -123,6 +123,33 @@ describe('spoke stack', () => {
     });
   });
 
+  it("the role reads alarms (DescribeAlarms) of its own account and region only: the forwarded alarm and a composite's children", () => {
+    const describeAlarms = statementsOf(spoke, 'AWS::IAM::Policy').filter((x) =>
+      [x.Action].flat().includes('cloudwatch:DescribeAlarms'),
+    );
+    expect(describeAlarms).toEqual([
+      expect.objectContaining({
+        Action: 'cloudwatch:DescribeAlarms',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      }),
+    ]);
+    expect(describeAlarms[0].Condition).toBeUndefined();
+  });
+
   it('forwards alarm state changes of the configured prefixes to the hub bus through a role allowed PutEvents there', () => {
     spoke.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {

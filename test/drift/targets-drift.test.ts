@@ -288,7 +288,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
               (
                 await compositeDimensions(
                   rule,
-                  new CloudWatchAlarmReader(new CloudWatchClient({ region: 'eu-west-1' })),
+                  new CloudWatchAlarmReader(() => new CloudWatchClient({ region: 'eu-west-1' })),
                 )
               ).dimensions,
               ['prod'],

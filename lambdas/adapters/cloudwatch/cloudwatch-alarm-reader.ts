@@ -9,7 +9,7 @@ import {
   isMetricsInsightsQuery,
   queryDimensions,
 } from '../../core/workflow/metrics-insights-query.js';
-import type { AlarmReading, AlarmStateReader } from '../../core/workflow/ports.js';
+import type { AlarmReading, AlarmStateReader, TargetLocation } from '../../core/workflow/ports.js';
 
 /**
  * Period × EvaluationPeriods of a metric alarm: how much new data it needs before it can leave
@@ -40,12 +40,15 @@ export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
   return sets.filter((d) => Object.keys(d).length > 0);
 }
 
-/** AlarmStateReader over CloudWatch DescribeAlarms (metric and composite alarms). */
+/** AlarmStateReader over CloudWatch DescribeAlarms (metric and composite alarms), in the alarm's account and region when it has one. */
 export class CloudWatchAlarmReader implements AlarmStateReader {
-  constructor(private readonly cloudwatch: CloudWatchClient) {}
+  /** `cloudwatchFor` gives the client of a location (the hub's own when absent; the spoke role's in a spoke). */
+  constructor(
+    private readonly cloudwatchFor: (location?: TargetLocation) => Pick<CloudWatchClient, 'send'>,
+  ) {}
 
-  async readAlarm(alarmName: string): Promise<AlarmReading | undefined> {
-    const out = await this.cloudwatch.send(
+  async readAlarm(alarmName: string, location?: TargetLocation): Promise<AlarmReading | undefined> {
+    const out = await this.cloudwatchFor(location).send(
       new DescribeAlarmsCommand({
         AlarmNames: [alarmName],
         AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],

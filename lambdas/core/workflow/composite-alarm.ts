@@ -2,11 +2,13 @@
  * Composite alarms watch other alarms, not metrics: their state-change event carries no dimension,
  * only the rule (`ALARM("disk-high") AND NOT OK(arn:aws:cloudwatch:…:alarm:cpu-high)`). Their
  * targets are those of the children the rule waits on in ALARM, read through the alarms port
- * (a child may be composite too: bounded depth and count). The rule is alarm text, so it is read in
- * one pass with no regular expression.
+ * (a child may be composite too: bounded depth and count), in the composite's own account and
+ * region: a rule names the alarms "that you have created" there, so the same names elsewhere (the
+ * hub's, another spoke's) are other alarms. The rule is alarm text, so it is read in one pass with
+ * no regular expression.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html
  */
-import type { AlarmStateReader } from './ports.js';
+import type { AlarmStateReader, TargetLocation } from './ports.js';
 
 /** Children read per composite alarm at most (all levels together). */
 export const MAX_CHILD_ALARMS = 20;
@@ -69,12 +71,15 @@ export interface CompositeResolution {
 /**
  * Reads the children a composite alarm's rule waits on and returns their dimension sets (children
  * in ALARM first: those are the incident; all of them when none is, e.g. read after a change).
- * Without an alarms port (a machine without CloudWatch) the rule is recorded as unresolved.
+ * `location` is where the composite alarm is (a spoke's forwarded alarm; absent: the deployment's
+ * own): its children are read there. Without an alarms port (a machine without CloudWatch) the
+ * rule is recorded as unresolved.
  * @example await compositeDimensions('ALARM(disk-high)', alarms) // { dimensions: [{ InstanceId: 'i-0…' }], unresolved: [] }
  */
 export async function compositeDimensions(
   rule: string,
   alarms: AlarmStateReader | undefined,
+  location?: TargetLocation,
 ): Promise<CompositeResolution> {
   const unresolved: { dimensions: Dimensions; reason: string }[] = [];
   if (!alarms)
@@ -103,7 +108,7 @@ export async function compositeDimensions(
         break;
       }
       seen.add(child.name);
-      readings.push({ child, reading: await alarms.readAlarm(child.name) });
+      readings.push({ child, reading: await alarms.readAlarm(child.name, location) });
     }
     const inAlarm = readings.filter((r) => r.reading?.state === 'ALARM');
     for (const { child, reading } of inAlarm.length > 0 ? inAlarm : readings) {

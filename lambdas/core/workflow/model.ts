@@ -84,6 +84,10 @@ export interface Trigger {
   /** Manual runs: who the input claimed started it (`invokedBy`); a claim, never the actor. */
   readonly requestedBy?: string;
   readonly alarmName?: string;
+  /** Alarm runs: the account the alarm is in (a spoke's forwarded alarm, or the hub's), where Verify reads it again. */
+  readonly alarmAccount?: string;
+  /** Alarm runs: the region the alarm is in (with `alarmAccount`). */
+  readonly alarmRegion?: string;
   readonly alarmReason?: string;
   /** Replays: the recorded file the evidence came from. */
   readonly origin?: string;

@@ -194,8 +194,12 @@ export interface AlarmReading {
 
 /** Reads an alarm's current state (verification: did it leave ALARM?) and what it watches (a composite alarm's children). */
 export interface AlarmStateReader {
-  /** The alarm's reading, or undefined when there is no such alarm. */
-  readAlarm(alarmName: string): Promise<AlarmReading | undefined>;
+  /**
+   * The alarm's reading, or undefined when there is no such alarm. `location` is the account and
+   * region the alarm lives in (a spoke's forwarded alarm) when not the deployment's own: alarm
+   * names are unique only within one account and region.
+   */
+  readAlarm(alarmName: string, location?: TargetLocation): Promise<AlarmReading | undefined>;
 }
 
 /** An approval request, as notified and (locally) awaited. */

@@ -1,5 +1,6 @@
 /**
- * The `alarms` port: an alarm's current reading (Verify), a composite alarm's children (Intake).
+ * The `alarms` port: an alarm's current reading (Verify), a composite alarm's children (Intake),
+ * read in the account and region the alarm came from (the spoke role's credentials for a spoke's).
  * A lazy port in its own chunk: Intake needs it only for composite alarms, so an ordinary alarm's
  * cold start does not load the CloudWatch client.
  */
@@ -7,12 +8,12 @@ import type { AlarmStateReader } from '../../core/workflow/ports.js';
 import type { PortFactory } from '../aws-ports.js';
 import { lazyPort } from './lazy-port.js';
 
-/** Alarm state over CloudWatch DescribeAlarms. */
+/** Alarm state over CloudWatch DescribeAlarms, of the hub or of the alarm's spoke. */
 export const cloudWatchAlarmPorts: PortFactory = {
   provides: ['alarms'],
-  create: () => ({
+  create: (env) => ({
     alarms: lazyPort<AlarmStateReader>(async () =>
-      (await import('./cloudwatch-alarm-reader-client.js')).cloudWatchAlarmReader(),
+      (await import('./cloudwatch-alarm-reader-client.js')).cloudWatchAlarmReader(env),
     ),
   }),
 };

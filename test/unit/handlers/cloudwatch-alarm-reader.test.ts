@@ -15,7 +15,7 @@ describe('CloudWatchAlarmReader', () => {
     });
 
     expect(
-      await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('paramedic-disk'),
+      await new CloudWatchAlarmReader(() => new CloudWatchClient({})).readAlarm('paramedic-disk'),
     ).toEqual({ state: 'ALARM', evaluationSeconds: 300 });
   });
 
@@ -37,7 +37,7 @@ describe('CloudWatchAlarmReader', () => {
       ],
     });
 
-    expect(await new CloudWatchAlarmReader(new CloudWatchClient({})).readAlarm('q')).toEqual({
+    expect(await new CloudWatchAlarmReader(() => new CloudWatchClient({})).readAlarm('q')).toEqual({
       state: 'ALARM',
       evaluationSeconds: 900,
     });
@@ -48,7 +48,7 @@ describe('CloudWatchAlarmReader', () => {
       .on(DescribeAlarmsCommand)
       .resolvesOnce({ CompositeAlarms: [{ AlarmName: 'c', StateValue: 'ALARM' }] })
       .resolvesOnce({});
-    const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));
+    const reader = new CloudWatchAlarmReader(() => new CloudWatchClient({}));
 
     expect(await reader.readAlarm('c')).toEqual({ state: 'ALARM' });
     expect(await reader.readAlarm('gone')).toBeUndefined();
@@ -97,7 +97,7 @@ describe('CloudWatchAlarmReader', () => {
       .resolvesOnce({
         CompositeAlarms: [{ AlarmName: 'c', StateValue: 'OK', AlarmRule: 'ALARM(m) OR ALARM(q)' }],
       });
-    const reader = new CloudWatchAlarmReader(new CloudWatchClient({}));
+    const reader = new CloudWatchAlarmReader(() => new CloudWatchClient({}));
 
     expect(await reader.readAlarm('m')).toEqual({
       state: 'ALARM',

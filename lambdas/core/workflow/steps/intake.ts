@@ -10,7 +10,7 @@ import { resolveClusterDimensions } from '../cluster-targets.js';
 import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
 import { runbookOf } from '../runbook-lookup.js';
 import { parseManualInput } from '../manual-input.js';
-import type { IntakeResult } from '../model.js';
+import type { IntakeResult, Trigger } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { locationOf } from '../target-location.js';
@@ -23,6 +23,19 @@ export type IntakePorts = Pick<
   WorkflowPorts,
   'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller' | 'alarms'
 >;
+
+/** The trigger of an alarm run: the alarm, and where it is (so Verify reads that alarm, not a same-named one elsewhere). */
+function alarmTrigger(alarm: NormalizedAlarm, startedAt: string): Trigger {
+  const location = locationOf(alarm.account, alarm.region);
+  return {
+    kind: 'alarm',
+    actor: `alarm:${alarm.alarmName}`,
+    alarmName: alarm.alarmName,
+    ...(location ? { alarmAccount: location.account, alarmRegion: location.region } : {}),
+    alarmReason: alarm.reason.slice(0, 1000),
+    at: alarm.time || startedAt,
+  };
+}
 
 /**
  * A composite alarm whose actions are suppressed (its suppressor alarm is in ALARM, or the wait or
@@ -43,13 +56,7 @@ async function suppressedAlarm(
     duplicate: true,
     dedupeKey: alarmDedupeKey(alarm),
     startedAt,
-    trigger: {
-      kind: 'alarm',
-      actor: `alarm:${alarm.alarmName}`,
-      alarmName: alarm.alarmName,
-      alarmReason: alarm.reason.slice(0, 1000),
-      at: alarm.time || startedAt,
-    },
+    trigger: alarmTrigger(alarm, startedAt),
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state} with its actions suppressed (${alarm.actionsSuppressedBy}): nothing to do`;
   await appendAudit(
@@ -83,10 +90,12 @@ async function alarmIntake(
   const alarm = normalizeAlarmEvent(state);
   if (alarm.actionsSuppressedBy)
     return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
-  // A composite alarm's targets are its children's (read through the alarms port); a Metrics Insights query's, its WHERE equalities.
+  // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
+  const location = locationOf(alarm.account, alarm.region);
+  // A composite alarm's targets are its children's (read through the alarms port, where the alarm is); a Metrics Insights query's, its WHERE equalities.
   const composite =
     alarm.alarmRule !== undefined
-      ? await compositeDimensions(alarm.alarmRule, ports.alarms)
+      ? await compositeDimensions(alarm.alarmRule, ports.alarms, location)
       : { dimensions: [], unresolved: [] };
   const dimensions = [...alarm.dimensions, ...composite.dimensions];
   const notTargets = [
@@ -96,8 +105,6 @@ async function alarmIntake(
     })),
     ...composite.unresolved,
   ];
-  // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
-  const location = locationOf(alarm.account, alarm.region);
   // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
   const onCluster = await resolveClusterDimensions(dimensions, ports.cluster, location);
   const expanded = await expandTargets(
@@ -125,13 +132,7 @@ async function alarmIntake(
     duplicate,
     dedupeKey,
     startedAt,
-    trigger: {
-      kind: 'alarm',
-      actor: `alarm:${alarm.alarmName}`,
-      alarmName: alarm.alarmName,
-      alarmReason: alarm.reason.slice(0, 1000),
-      at: alarm.time || startedAt,
-    },
+    trigger: alarmTrigger(alarm, startedAt),
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
   try {

@@ -17,6 +17,7 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 import { renewLocks } from '../lock-lease.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
+import { locationOf } from '../target-location.js';
 import { alarmHadTimeToReevaluate, decideVerification } from '../verification.js';
 
 /** What Verify uses. */
@@ -55,9 +56,11 @@ export async function runVerify(
     ...classified.flatMap((c) => c.checks.map((k) => ({ target: c.target, ...k }))),
     ...(await verifyClusterState(ports, targets, state.collection?.evidence ?? [], since)),
   ];
+  // The alarm where it is: a same-named alarm of the hub (or of another spoke) is not this incident's.
+  const { alarmName, alarmAccount, alarmRegion } = intake.trigger;
   const reading =
-    intake.trigger.alarmName && ports.alarms
-      ? await ports.alarms.readAlarm(intake.trigger.alarmName)
+    alarmName && ports.alarms
+      ? await ports.alarms.readAlarm(alarmName, locationOf(alarmAccount, alarmRegion))
       : undefined;
   const alarmState = reading?.state;
   const decision = runbook

@@ -1,0 +1,160 @@
+/**
+ * The `alarms` port reads an alarm where it is: a spoke's forwarded alarm (and a composite's
+ * children) through the spoke role in the spoke's region, the hub's own with the function's
+ * credentials. Hub and spoke hold alarms of the same names in different states, as they do when
+ * one set of alarms is deployed to every account.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MetricAlarm, StateValue } from '@aws-sdk/client-cloudwatch';
+import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
+import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
+import { runIntake } from '../../../lambdas/core/workflow/steps/intake.js';
+import { cloudWatchAlarmPorts } from '../../../lambdas/handlers/ports/cloudwatch-ports.js';
+import {
+  fromSpoke,
+  HUB,
+  SPOKE,
+  twoAccountAlarms,
+  type TwoAccountAlarms,
+} from '../../support/two-account-alarms.js';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
+const dirs: string[] = [];
+let cloud: TwoAccountAlarms | undefined;
+afterEach(() => {
+  cloud?.restore();
+  cloud = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const metricAlarm = (name: string, state: StateValue, instanceId: string): MetricAlarm => ({
+  AlarmName: name,
+  StateValue: state,
+  Period: 60,
+  EvaluationPeriods: 1,
+  Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+});
+
+describe('the alarms port reads an alarm in the account and region it is in', () => {
+  it("a spoke's alarm through the spoke role, the hub's (same name, other state) with the function's own keys", async () => {
+    cloud = twoAccountAlarms({
+      hub: { 'paramedic-docker-health': metricAlarm('paramedic-docker-health', 'ALARM', 'i-0a') },
+      spoke: { 'paramedic-docker-health': metricAlarm('paramedic-docker-health', 'OK', 'i-0b') },
+    });
+    const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
+
+    const inSpoke = await alarms!.readAlarm('paramedic-docker-health', SPOKE);
+    const inHub = await alarms!.readAlarm('paramedic-docker-health', HUB);
+    const unlocated = await alarms!.readAlarm('paramedic-docker-health');
+
+    expect(inSpoke).toMatchObject({ state: 'OK', dimensions: [{ InstanceId: 'i-0b' }] });
+    expect(inHub).toMatchObject({ state: 'ALARM', dimensions: [{ InstanceId: 'i-0a' }] });
+    expect(unlocated?.state).toBe('ALARM');
+    expect(cloud.reads.map((r) => r.account)).toEqual([SPOKE.account, HUB.account, HUB.account]);
+  });
+});
+
+describe("Intake resolves a forwarded composite alarm's children in the spoke", () => {
+  const intakePorts = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paramedic-spoke-alarms-'));
+    dirs.push(dir);
+    const clock = { now: () => new Date('2026-11-23T09:08:00Z') };
+    return {
+      clock,
+      audit: new LocalAuditStore(dir),
+      state: new LocalStateStore(dir, clock),
+      rulebook: { runbooks: [] } as never,
+      config: resolveWorkflowConfig(),
+    };
+  };
+
+  it("targets the spoke child's instance, located in the spoke, not the hub's same-named child", async () => {
+    cloud = twoAccountAlarms({
+      hub: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa1',
+        ),
+        'paramedic-docker-health-child': metricAlarm(
+          'paramedic-docker-health-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa2',
+        ),
+      },
+      spoke: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0bbbbbbbbbbbbbbb1',
+        ),
+        'paramedic-docker-health-child': metricAlarm(
+          'paramedic-docker-health-child',
+          'OK',
+          'i-0bbbbbbbbbbbbbbb2',
+        ),
+      },
+    });
+    const p = intakePorts();
+    const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
+
+    const result = await runIntake(
+      { executionId: 'exec-spoke', state: fromSpoke(fixture('ec2-docker-hosts-composite.json')) },
+      { ...p, alarms },
+      p.clock,
+    );
+
+    expect(result.targets).toEqual([
+      {
+        id: 'i-0bbbbbbbbbbbbbbb1',
+        platform: 'docker',
+        instanceId: 'i-0bbbbbbbbbbbbbbb1',
+        account: SPOKE.account,
+        region: SPOKE.region,
+      },
+    ]);
+    expect(result.trigger).toMatchObject({
+      alarmName: 'paramedic-docker-hosts-composite',
+      alarmAccount: SPOKE.account,
+      alarmRegion: SPOKE.region,
+    });
+    expect(cloud.reads.every((r) => r.account === SPOKE.account)).toBe(true);
+    expect(cloud.reads.flatMap((r) => r.names)).toEqual([
+      'paramedic-docker-disk-child',
+      'paramedic-docker-health-child',
+    ]);
+  });
+
+  it("the hub's own composite alarm still reads its children at the hub", async () => {
+    cloud = twoAccountAlarms({
+      hub: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa1',
+        ),
+      },
+      spoke: {},
+    });
+    const p = intakePorts();
+    const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
+    const event = { ...fixture('ec2-docker-hosts-composite.json'), region: HUB.region };
+
+    const result = await runIntake(
+      { executionId: 'exec-hub', state: event },
+      { ...p, alarms },
+      p.clock,
+    );
+
+    expect(result.targets.map((t) => [t.id, t.account])).toEqual([
+      ['i-0aaaaaaaaaaaaaaa1', HUB.account],
+    ]);
+    expect(cloud.reads.every((r) => r.account === HUB.account)).toBe(true);
+  });
+});
