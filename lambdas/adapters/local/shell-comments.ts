@@ -2,7 +2,7 @@
  * Removes the comments of a bash library with a real shell parser (mvdan/sh, the parser of shfmt,
  * built to WebAssembly by sh-syntax): a `#` inside quotes, a here-document or an awk program is
  * text, not a comment, and only a parser knows which is which. The printer also lays the code out
- * its own way (indentation, one command per line); test/unit/collectors/library-comments.test.ts
+ * its own way (indentation, one command per line); test/unit/collectors/document-scripts.test.ts
  * checks with bash's own parser that the result is the same program.
  *
  * sh-syntax (~860 KB with its WebAssembly) is imported on first use, so nothing that imports this
