@@ -26,6 +26,7 @@ import { KERNEL_CLOCK_SLACK_MS } from '../../../lambdas/core/classify/incident-w
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { DockerLab, labUnavailableReason, run, type Daemon } from './docker-lab.js';
+import { holdKernelLog, KERNEL_LOG_WAIT_MS } from '../../support/kernel-log-lock.js';
 
 const unavailable = labUnavailableReason();
 // In CI everything is installed, so a missing piece is a failure; locally it may skip.
@@ -124,7 +125,10 @@ describe.skipIf(skip)(
       'info',
     ];
 
+    let releaseKernelLog: (() => Promise<void>) | undefined;
+
     beforeAll(async () => {
+      releaseKernelLog = await holdKernelLog();
       rulebook = loadRulebook();
       // Noise before any incident: an unrelated OOM kill in the kernel log, stale errors in the daemon log.
       plantKernelOom('pm-noise-java', 31337);
@@ -141,10 +145,14 @@ describe.skipIf(skip)(
       // second, so the first incident could fall within the slack of the planted noise: wait it out.
       const clear = plantedAt + KERNEL_CLOCK_SLACK_MS + 500 - Date.now();
       if (clear > 0) await new Promise((r) => setTimeout(r, clear));
-    });
+    }, KERNEL_LOG_WAIT_MS + 120_000);
 
     afterAll(async () => {
-      await lab.tearDown();
+      try {
+        await lab.tearDown();
+      } finally {
+        await releaseKernelLog?.();
+      }
     });
 
     it('a healthy daemon with running containers classifies as nothing', async () => {
