@@ -51,15 +51,18 @@ const TARGET_KIB = 300;
  * evidence reading (wrapped messages over up to four lines, df against the kubelet's eviction
  * thresholds, proxy access logs, collection-time ordering), and Verify, which also collects and
  * runs remediation lookups, has no split left that sheds it.
+ * Raised again on 2026-12-03, by what each function gained: Classify 499 -> 500 (the one reader of
+ * the headings above proxy settings, +1.0), Verify 590 -> 593 (that reader, and SendCommand
+ * setting apart the instances IAM denies so the rest of a batch still runs, +3.4).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'collect-send.ts': 343,
   'collect.ts': 367,
-  'classify.ts': 499,
+  'classify.ts': 500,
   'request-approval.ts': 334,
   'remediate-step.ts': 315,
   'verify-send.ts': 344,
-  'verify.ts': 590,
+  'verify.ts': 593,
   'escalate.ts': 356,
   'complete.ts': 320,
 };
