@@ -2,9 +2,10 @@
  * Interrupted executions on AWS: a rule on the default bus (Step Functions publishes nowhere else)
  * for this state machine's executions that end FAILED, TIMED_OUT or ABORTED, invoking the
  * ExecutionInterrupted Lambda, which closes a run whose Complete step never wrote its outcome
- * (core/workflow/close-interrupted-execution.ts). A run that completed (the workflow's own `Failed`
- * state) is left alone by the Lambda, the rule cannot tell the two apart, except that a run ended
- * in `LocksNotReleased` gets its lock release retried.
+ * (core/workflow/close-interrupted-execution.ts). The rule cannot tell such a run from one that
+ * completed and then failed on purpose (the workflow's own `Failed` state): the Lambda reads the
+ * trail, leaves a completed run alone, and only retries the lock release of a run that ended in
+ * `LocksNotReleased`.
  * https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html
  */
 import { Duration } from 'aws-cdk-lib';

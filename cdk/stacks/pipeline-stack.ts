@@ -38,6 +38,7 @@ import { HouseFunction } from '../constructs/house-function.js';
 import { bindPorts, grantTaskCallbacks } from '../constructs/port-bindings.js';
 import { remediationStatements } from '../constructs/remediation-permissions.js';
 import { RemediationWorkflow } from '../constructs/remediation-workflow.js';
+import { taskFunctionTimeout } from '../workflow/workflow-definition.js';
 import { SpokeAccess } from '../constructs/spoke-access.js';
 
 /** What the pipeline needs from the state stack. */
@@ -53,14 +54,9 @@ export interface PipelineStackProps extends StackProps {
 /** Ports whose adapters act on targets (or read the alarm), in a spoke account when the target (or alarm) is there. */
 const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups', 'alarms'] as const;
 
-// The send halves only send (≤ 50 targets per call) but may back off on throttling: the same ceiling.
-const LONG_TASKS = new Set<WorkflowTaskName>([
-  'CollectSend',
-  'Collect',
-  'VerifySend',
-  'Verify',
-  'RemediateStep',
-]);
+// The send halves only send (≤ 50 targets per call) but may back off on throttling: the ceiling of
+// the long Tasks.
+const SEND_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'VerifySend']);
 
 /** Functions, documents, workflow, intake, notifications. */
 export class PipelineStack extends Stack {
@@ -154,7 +150,8 @@ export class PipelineStack extends Stack {
     const make = (task: WorkflowTaskName): HouseFunction => {
       const fn = new HouseFunction(this, task, {
         entry: `lambdas/handlers/${TASK_HANDLER_FILES[task]}`,
-        timeout: LONG_TASKS.has(task) ? Duration.minutes(14) : Duration.minutes(1),
+        // The send halves hand their wait to a task token; the others end before their Task does.
+        timeout: SEND_TASKS.has(task) ? Duration.minutes(14) : taskFunctionTimeout(task),
         environment: { [ENV.config]: JSON.stringify(workflowConfig) },
         shipRunbooks: TASK_PORTS[task].rulebook !== undefined,
         logKey: props.key,

@@ -70,6 +70,20 @@ export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
 };
 
 const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
+const LONG_TASK_TIMEOUT = Duration.minutes(14);
+const SHORT_TASK_TIMEOUT = Duration.minutes(1);
+
+/**
+ * How long a request-response Task's function may run: a few seconds less than its Task waits.
+ * Step Functions starts the Task's clock before the function starts (scheduling, cold start), so
+ * a function as long as its Task outlives the Task's timeout: the Catch has already released the
+ * run's locks while the function goes on taking a lock or acting on a host. A function that times
+ * out first is dead when the Task fails (Sandbox.Timedout, not retried, like States.Timeout).
+ */
+export function taskFunctionTimeout(name: WorkflowTaskName): Duration {
+  const task = LONG_TASKS.has(name) ? LONG_TASK_TIMEOUT : SHORT_TASK_TIMEOUT;
+  return Duration.seconds(task.toSeconds() - (LONG_TASKS.has(name) ? 15 : 5));
+}
 
 /**
  * Tasks whose handler errors are retried. A retry re-runs the whole Lambda, and the idempotency
@@ -100,18 +114,13 @@ const NOT_RETRIED = [
   'HandlerEnvironmentError',
   'PortNotWiredError',
   sfn.Errors.TIMEOUT,
+  // The function's own timeout (taskFunctionTimeout): the same run out of time.
+  'Sandbox.Timedout',
 ];
 
 /** Lambda throttling (and the service errors CDK's retryOnServiceExceptions omits) on every Task, then handler errors where safe. */
 function addRetries(name: WorkflowTaskName, t: tasks.LambdaInvoke): void {
-  t.addRetry({
-    errors: ['Lambda.TooManyRequestsException'],
-    interval: Duration.seconds(1),
-    maxAttempts: 8,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(60),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  addThrottlingRetry(t);
   if (!RETRIED_ON_HANDLER_ERRORS.has(name)) return;
   t.addRetry({ errors: NOT_RETRIED, maxAttempts: 0 });
   t.addRetry({
@@ -123,13 +132,28 @@ function addRetries(name: WorkflowTaskName, t: tasks.LambdaInvoke): void {
   });
 }
 
+/**
+ * Throttling first and on its own: reserved concurrency is small, and an alarm storm throttles
+ * ReleaseLock and Complete as much as any Task; their own retries (below) are for their errors.
+ */
+function addThrottlingRetry(t: tasks.LambdaInvoke): void {
+  t.addRetry({
+    errors: ['Lambda.TooManyRequestsException'],
+    interval: Duration.seconds(1),
+    maxAttempts: 8,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+}
+
 /** Builds the workflow's states in `scope` and returns the start of the chain. */
 export function buildWorkflowDefinition(
   scope: Construct,
   props: WorkflowDefinitionProps,
 ): sfn.IChainable {
-  const longTimeout = props.longTaskTimeout ?? Duration.minutes(14);
-  const shortTimeout = props.shortTaskTimeout ?? Duration.minutes(1);
+  const longTimeout = props.longTaskTimeout ?? LONG_TASK_TIMEOUT;
+  const shortTimeout = props.shortTaskTimeout ?? SHORT_TASK_TIMEOUT;
   const payload = sfn.TaskInput.fromObject({
     executionId: sfn.JsonPath.executionId,
     state: sfn.JsonPath.entirePayload,
@@ -145,6 +169,7 @@ export function buildWorkflowDefinition(
       taskTimeout: sfn.Timeout.duration(LONG_TASKS.has(name) ? longTimeout : shortTimeout),
     });
     if (name !== 'ReleaseLock' && name !== 'Complete') addRetries(name, t);
+    else addThrottlingRetry(t);
     return t;
   };
 

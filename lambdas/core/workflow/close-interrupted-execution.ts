@@ -108,7 +108,8 @@ function releaseFailed(entries: readonly AuditEntry[]): boolean {
 
 /**
  * A closed run whose release failed: releases what it may still hold and records it (actor `system`).
- * @throws LockReleaseError when a release fails again (Lambda's retry of the event tries once more).
+ * @throws LockReleaseError when a release fails again: Lambda retries an asynchronous event twice
+ *   (after about 1 and 2 minutes), then drops it; the trail keeps the hosts still locked.
  */
 async function retryFailedRelease(
   ports: CloseInterruptedPorts,

@@ -22,7 +22,7 @@ const RUNNING = /\/proc\/|\benviron\b|\bdocker info\b/i;
 // `systemctl show-environment`) is every unit's and no daemon's, whatever words follow the command.
 const MANAGER = /\bDefaultEnvironment\b|\bsystem\.conf\b|\bshow-environment\b/;
 const SYSTEMCTL_SHOW = /\bsystemctl\s+show\s/;
-const UNIT_FILE = /([\w@-]+)\.service\b/;
+const UNIT_NAME_CHAR = /[\w@-]/;
 const SYSTEMCTL_VERB = /(?:^|[^\w.-])systemctl$/;
 const UNIT_WORD = /^\w[\w@.-]*/;
 // A daemon named anywhere in a heading that names no unit (`# docker info proxy settings`,
@@ -70,9 +70,25 @@ export function settingsHeading(line: string): SettingsHeading | null {
   }
   if (RUNNING.test(head)) return { daemon: namedIn(head), shows: 'running' };
   if (MANAGER.test(head)) return { daemon: null, shows: 'manager' };
-  const unit = UNIT_FILE.exec(head)?.[1] ?? systemctlUnit(head);
+  const unit = unitFileName(head) ?? systemctlUnit(head);
   const daemon = unit ? daemonName(unit) : namedIn(head);
   return { daemon, shows: SYSTEMCTL_SHOW.test(head) ? 'loaded' : 'configured' };
+}
+
+/**
+ * The unit a heading's first `NAME.service` names (a unit file, a drop-in's directory). Found with
+ * indexOf and read backwards: an unanchored `([\w@-]+)\.service` restarts its run at every
+ * character, quadratic in a long heading.
+ */
+function unitFileName(head: string): string | null {
+  for (let at = head.indexOf('.service'); at >= 0; at = head.indexOf('.service', at + 1)) {
+    const after = head[at + 8];
+    if (after !== undefined && /\w/.test(after)) continue; // `.services`, `.service_x`
+    let start = at;
+    while (start > 0 && UNIT_NAME_CHAR.test(head[start - 1]!)) start--;
+    if (start < at) return head.slice(start, at);
+  }
+  return null;
 }
 
 /**
