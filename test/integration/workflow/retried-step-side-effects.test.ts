@@ -61,7 +61,11 @@ describe('an Escalate retried after its rollback ran but was not recorded', () =
     const audit = failingFirstAppendOf('rolled-back');
     const s = await scenario(infra(), {
       approvals: {
-        waitForDecision: async () => ({ approved: true, approver: 'erin', at: '2026-11-23T09:05:00Z' }),
+        waitForDecision: async () => ({
+          approved: true,
+          approver: 'erin',
+          at: '2026-11-23T09:05:00Z',
+        }),
       },
       ports: {
         executors: { kubernetes },
@@ -95,6 +99,19 @@ describe('an Escalate retried after its rollback ran but was not recorded', () =
     // On main: [NODE, NODE]: the first attempt's undo ran, its `rolled-back` append threw, and the
     // retry found no `rolled-back` entry and undid the step again.
     expect(uncordons).toEqual([NODE]);
+    // The retry found the intent without its result: the rollback is reported unknown, for people to check.
+    const trail = await s.audit.execution(run.executionId);
+    expect(trail.filter((e) => e.type === 'rolling-back')).toHaveLength(1);
+    const rolledBack = trail.filter((e) => e.type === 'rolled-back');
+    expect(rolledBack).toHaveLength(1);
+    expect(rolledBack[0]!.data).toMatchObject({
+      status: 'unknown',
+      steps: [{ action: 'k8s-uncordon-node', outcomes: [] }],
+      check: expect.stringContaining('check on each host'),
+    });
+    expect(trail.find((e) => e.type === 'escalated')?.data).toMatchObject({
+      rolledBack: 'unknown',
+    });
   });
 });
 
