@@ -49,8 +49,9 @@ export async function rollBackOnce(
 }
 
 /**
- * Undoes what the remediation changed, after recording that it is about to (`rolling-back`); undefined when no completed step has an inverse. An undo that fails is recorded
- * and the rest still run (each undo restores an independent change); the status says `partial`.
+ * Undoes what the remediation changed, after recording that it is about to (`rolling-back`);
+ * undefined when no completed step has an inverse. An undo that fails is recorded and the rest
+ * still run (each undo restores an independent change); the status says `partial`.
  */
 export async function rollBack(
   executionId: string,
