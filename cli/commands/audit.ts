@@ -142,9 +142,13 @@ function describeTyped(e: AuditEntry): string {
             .slice(0, 200)}`
         : `all ${e.data.results.length} precondition checks held`;
     case 'escalated':
-      return `${e.data.reason}${e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
+      return `${e.data.reason}${e.data.rolledBack === 'unknown' ? ' (rollback cut short: check the hosts)' : e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
+    case 'rolling-back':
+      return `undoing ${e.data.steps.map((s) => `step ${s.undoes + 1} with ${s.action}`).join(', ')}`;
     case 'rolled-back':
-      return `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
+      return e.data.status === 'unknown'
+        ? `unknown: ${e.data.check ?? 'an earlier attempt stopped mid-rollback: check the hosts'}`
+        : `${e.data.status}: ${e.data.steps.map((s) => `undid step ${s.undoes + 1} with ${s.action}`).join(', ') || 'nothing to undo'}`;
     case 'released': {
       const freed = e.data.released.length
         ? `lock released on ${e.data.released.slice(0, 20).join(', ')}${e.data.released.length > 20 ? ` and ${e.data.released.length - 20} more` : ''}`

@@ -2,7 +2,9 @@
  * Closes local executions that were interrupted (their runner killed: kill -9, a closed terminal),
  * which would otherwise stay "RUNNING" for ever. Run at every local start (triage, run, console):
  * a record whose owner process is gone on this host becomes INTERRUPTED, with an `interrupted`
- * audit entry. Who is interrupted is decided by core/workflow/interrupted-executions.ts.
+ * audit entry, and the locks it may still hold are released (as on AWS: core's
+ * close-interrupted-execution.ts), so its targets are not blocked until their locks expire.
+ * Who is interrupted is decided by core/workflow/interrupted-executions.ts.
  */
 import { hostname } from 'node:os';
 import {
@@ -10,7 +12,10 @@ import {
   type InterruptedExecution,
   type RunningExecution,
 } from '../core/workflow/interrupted-executions.js';
+import { locksMaybeHeld } from '../core/workflow/close-interrupted-execution.js';
+import { releaseLocks } from '../core/workflow/lock-release.js';
 import type { AuditStore, Clock } from '../core/workflow/ports.js';
+import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { ExecutionRecords } from './execute-workflow.js';
 
 /** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
@@ -24,8 +29,10 @@ export function processIsAlive(pid: number): boolean {
 }
 
 /**
- * Finds this data directory's interrupted executions, marks each record INTERRUPTED and appends an
- * `interrupted` entry (actor `system`) to its audit trail. Returns what it closed.
+ * Finds this data directory's interrupted executions, releases the locks each may still hold (only
+ * where it is still the owner), marks each record INTERRUPTED and appends an `interrupted` entry
+ * (actor `system`) to its audit trail. A release that fails is recorded (`notReleased`), not thrown:
+ * the lock expires by itself, and one stuck run must not stop every later start. Returns what it closed.
  */
 export async function closeInterruptedRuns(
   dataDir: string,
@@ -34,6 +41,7 @@ export async function closeInterruptedRuns(
   isAlive: (pid: number) => boolean = processIsAlive,
 ): Promise<InterruptedExecution[]> {
   const records = new ExecutionRecords(dataDir);
+  const locks = new LocalLockStore(dataDir, clock);
   const running: RunningExecution[] = [];
   for (const id of await records.ids()) {
     const record = await records.get(id);
@@ -52,13 +60,20 @@ export async function closeInterruptedRuns(
   for (const { executionId, reason } of interrupted) {
     const record = await records.get(executionId);
     if (record?.status !== 'RUNNING') continue; // closed meanwhile by another start
+    const held = locksMaybeHeld(await audit.execution(executionId));
+    const { released, failed, error } = await releaseLocks({ locks }, executionId, held);
     await audit.append({
       executionId,
       type: 'interrupted',
       at: clock.now().toISOString(),
       actor: 'system',
       outcome: 'interrupted',
-      data: { reason, startedAt: record.startedAt },
+      data: {
+        reason,
+        startedAt: record.startedAt,
+        ...(released.length ? { released } : {}),
+        ...(failed.length ? { notReleased: failed, releaseError: error } : {}),
+      },
     });
     record.status = 'INTERRUPTED';
     record.finishedAt = clock.now().toISOString();

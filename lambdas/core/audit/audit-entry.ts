@@ -97,7 +97,16 @@ export interface AuditPayloads {
   readonly verified: VerificationResult;
   /** `rolledBack`: the rollback's status when completed steps were undone first. */
   readonly escalated: { readonly reason: string; readonly rolledBack?: RollbackRecord['status'] };
-  /** The completed steps undone, last first, with each undo's outcomes. */
+  /**
+   * Written before the first undo runs: the undo steps a rollback sets out to run, last first. A
+   * retried Escalate that finds it without a `rolled-back` entry knows an earlier attempt stopped
+   * mid-rollback, and records the rollback as `unknown` instead of undoing again.
+   */
+  readonly 'rolling-back': {
+    readonly reason: string;
+    readonly steps: readonly { readonly undoes: number; readonly action: string }[];
+  };
+  /** The completed steps undone, last first, with each undo's outcomes (`unknown`: an earlier attempt stopped mid-rollback). */
   readonly 'rolled-back': RollbackRecord;
   /** The targets whose locks this run held and freed; `failed`: those whose release failed (still held), with the first error. */
   readonly released: {
@@ -120,10 +129,11 @@ export interface AuditPayloads {
   readonly interrupted: {
     readonly reason: string;
     readonly startedAt: string;
-    /** On AWS: the Step Functions status it ended with, and the targets whose locks it still held and freed. */
+    /** On AWS: the Step Functions status it ended with. */
     readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+    /** The targets whose locks it still held and that closing freed. */
     readonly released?: readonly string[];
-    /** On AWS: the targets whose release failed (still locked until their expiry), with the first error. */
+    /** The targets whose release failed (still locked until their expiry), with the first error. */
     readonly notReleased?: readonly string[];
     readonly releaseError?: string;
   };

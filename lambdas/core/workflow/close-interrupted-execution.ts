@@ -11,7 +11,7 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import { appendAudit } from './audit-writer.js';
 import type { EndedExecution } from './execution-status-event.js';
 import { interruptedOnAws } from './interrupted-executions.js';
-import { LockReleaseError, releaseLocks } from './lock-release.js';
+import { LockReleaseError, releasedEntry, releaseLocks } from './lock-release.js';
 import type { Clock, WorkflowPorts } from './ports.js';
 import { publishStatus, type StatusSubject } from './status-events.js';
 
@@ -127,10 +127,7 @@ async function retryFailedRelease(
     executionId,
     subjectFromTrail(entries),
     'released',
-    {
-      released: report.released,
-      ...(report.failed.length ? { failed: report.failed, error: report.error } : {}),
-    },
+    releasedEntry(report),
     { actor: 'system' },
   );
   if (report.failed.length)

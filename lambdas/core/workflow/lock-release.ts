@@ -6,6 +6,7 @@
  * run may have up to 1,000 targets and DynamoDB has no conditional batch delete (BatchWriteItem
  * takes no condition; a transaction fails whole on one foreign lock).
  */
+import type { AuditPayloads } from '../audit/audit-entry.js';
 import { lockKey } from './dedupe.js';
 import type { WorkflowPorts } from './ports.js';
 
@@ -73,5 +74,13 @@ export async function releaseLocks(
     notHeld: sorted(notHeld),
     failed: sorted(failed),
     ...(error ? { error } : {}),
+  };
+}
+
+/** The `released` entry of a release: what it freed and, when some failed, which and why (the one place it is built). */
+export function releasedEntry(report: LockReleaseReport): AuditPayloads['released'] {
+  return {
+    released: [...report.released],
+    ...(report.failed.length ? { failed: [...report.failed], error: report.error } : {}),
   };
 }

@@ -282,9 +282,16 @@ export interface VerificationCheck {
 
 /** What rollback undid after a failed step or a fix that did not help (Escalate records it). */
 export interface RollbackRecord {
-  /** `rolled-back`: every undo succeeded; `partial`: one failed (its outcomes say which). */
-  readonly status: 'rolled-back' | 'partial';
+  /**
+   * `rolled-back`: every undo succeeded; `partial`: one failed (its outcomes say which); `unknown`:
+   * an earlier attempt started the undos and stopped before recording them (`steps` are what it set
+   * out to undo, without outcomes): which ran is not known, and running them again could undo a
+   * later change, so people check the hosts (`check` says so).
+   */
+  readonly status: 'rolled-back' | 'partial' | 'unknown';
   readonly reason: string;
+  /** With `unknown`: what people must check before trusting the hosts' state. */
+  readonly check?: string;
   readonly steps: readonly {
     readonly undoes: number;
     readonly action: string;

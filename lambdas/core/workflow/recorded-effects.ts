@@ -25,6 +25,35 @@ export function recordedEntry<T extends AuditEventType>(
 export function recordedRollback(trail: readonly AuditEntry[]): RollbackRecord | undefined {
   const entry = recordedEntry(trail, 'rolled-back');
   if (!entry) return undefined;
-  const { status, reason, steps } = entry.data;
-  return { status, reason, steps: Array.isArray(steps) ? steps : [] };
+  const { status, reason, steps, check } = entry.data;
+  return { status, reason, steps: Array.isArray(steps) ? steps : [], ...(check ? { check } : {}) };
+}
+
+/**
+ * The rollback an earlier attempt started (its `rolling-back` intent) and never recorded as done,
+ * as an `unknown` record, or undefined. Its undos may have run in full, in part or not at all.
+ */
+export function interruptedRollback(trail: readonly AuditEntry[]): RollbackRecord | undefined {
+  const intent = recordedEntry(trail, 'rolling-back');
+  if (!intent || recordedEntry(trail, 'rolled-back')) return undefined;
+  const { reason, steps } = intent.data;
+  return {
+    status: 'unknown',
+    reason,
+    steps: steps.map((s) => ({ undoes: s.undoes, action: s.action, outcomes: [] })),
+    check: `an earlier attempt stopped while undoing ${steps.map((s) => s.action).join(', ')}: check on each host whether the undo ran before acting on it (it is not run again, since it may undo a later change)`,
+  };
+}
+
+/**
+ * Targets this run locked (its `locked` entry) that the trail does not yet record as freed: when a
+ * release finds one of them no longer held, an earlier attempt of the step freed it and stopped
+ * before recording so.
+ */
+export function lockedNotRecordedFreed(trail: readonly AuditEntry[]): Set<string> {
+  const locked = recordedEntry(trail, 'locked');
+  const ids = new Set(locked?.data.acquired ? (locked.data.targets ?? []) : []);
+  for (const e of trail)
+    if (e.type === 'released') for (const id of e.data.released) ids.delete(id);
+  return ids;
 }

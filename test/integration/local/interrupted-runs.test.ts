@@ -8,6 +8,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
+import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
+import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { ExecutionRecords } from '../../../lambdas/local/execute-workflow.js';
 import { closeInterruptedRuns } from '../../../lambdas/local/interrupted-runs.js';
 
@@ -113,5 +115,54 @@ describe('interrupted local executions', () => {
     expect(closed.map((c) => c.executionId)).toEqual(['legacy-old']);
     expect((await records.get('alive'))!.status).toBe('RUNNING');
     expect((await records.get('legacy-recent'))!.status).toBe('RUNNING');
+  });
+  it("releases the killed run's locks, leaves another run's lock alone, and records what it freed", async () => {
+    // Prepare: a killed run (owner gone) that locked two hosts; a third host is locked by another run.
+    const [mine, alsoMine, theirs] = [
+      'i-0000000000000000a',
+      'i-0000000000000000b',
+      'i-0000000000000000c',
+    ];
+    const clock = { now: () => new Date() };
+    const locks = new LocalLockStore(dataDir, clock);
+    const audit = new LocalAuditStore(dataDir);
+    await new ExecutionRecords(dataDir).save({
+      workflowSource: 'cdk',
+      definitionSha256: '0'.repeat(64),
+      status: 'RUNNING',
+      path: [],
+      input: {},
+      executionId: 'killed',
+      startedAt: new Date().toISOString(),
+      owner: { pid: 2 ** 22 + 1, host: hostname() },
+    });
+    const at = new Date().toISOString();
+    await audit.append({
+      executionId: 'killed',
+      type: 'triggered',
+      at,
+      actor: 'user:erin',
+      data: {
+        trigger: { kind: 'manual', actor: 'user:erin', at },
+        summary: 'manual run',
+        mode: 'execute',
+        targets: [mine, alsoMine, theirs].map((id) => ({ id, platform: 'docker' as const })),
+      },
+    });
+    await locks.acquire(lockKey(mine), 'killed', 600);
+    await locks.acquire(lockKey(alsoMine), 'killed', 600);
+    await locks.acquire(lockKey(theirs), 'other', 600);
+
+    // Act
+    await closeInterruptedRuns(dataDir, audit, clock, () => false);
+
+    // Assess
+    expect(await locks.leaseOwner(lockKey(mine))).toBeUndefined();
+    expect(await locks.leaseOwner(lockKey(alsoMine))).toBeUndefined();
+    expect(await locks.leaseOwner(lockKey(theirs))).toBe('other');
+    expect((await audit.execution('killed')).at(-1)).toMatchObject({
+      type: 'interrupted',
+      data: { released: [mine, alsoMine] },
+    });
   });
 });

@@ -168,6 +168,7 @@ describe('safety you can undo: rollback in a local run of the synthesized workfl
       'step',
       'step',
       'step',
+      'rolling-back',
       'rolled-back',
       'escalated',
       'released',

@@ -149,6 +149,51 @@ describe.each(adapters)('lock steps over %s', (_name, makeLocks) => {
     });
     expect(await locks.leaseOwner!(lockKey(HOSTS[1]!))).toBe(ME);
   });
+
+  it('a retried ReleaseLock counts the locks an earlier attempt freed without recording them', async () => {
+    const { locks, ports, audit } = await world();
+    await runAcquireLock({ executionId: ME, state: { intake } }, ports, clock);
+    // The earlier attempt freed HOSTS[0], then its `released` append threw.
+    await locks.release(lockKey(HOSTS[0]!), ME);
+
+    const result = await runReleaseLock({ executionId: ME, state: { intake } }, ports, clock);
+
+    expect(result).toEqual({ released: HOSTS });
+    expect((await audit.execution(ME)).at(-1)).toMatchObject({
+      type: 'released',
+      data: { released: HOSTS },
+    });
+  });
+
+  it('a retried ReleaseLock names only what the trail does not yet record as freed, never a lock it did not take', async () => {
+    let failOnce = true;
+    const { locks, ports, audit } = await world((l) => ({
+      acquire: (key, owner, ttl) => l.acquire(key, owner, ttl),
+      release: async (key, owner) => {
+        if (key === lockKey(HOSTS[1]!) && failOnce) {
+          failOnce = false;
+          throw throttled();
+        }
+        return l.release(key, owner);
+      },
+    }));
+    const two = { ...intake, targets: intake.targets.slice(0, 2) };
+    await runAcquireLock({ executionId: ME, state: { intake: two } }, ports, clock);
+    await locks.acquire(lockKey(HOSTS[2]!), OTHER, 7200);
+    await expect(
+      runReleaseLock({ executionId: ME, state: { intake: two } }, ports, clock),
+    ).rejects.toBeInstanceOf(LockReleaseError);
+
+    const result = await runReleaseLock({ executionId: ME, state: { intake } }, ports, clock);
+
+    expect(result).toEqual({ released: [HOSTS[1]] });
+    expect(await locks.leaseOwner!(lockKey(HOSTS[2]!))).toBe(OTHER);
+    const released = (await audit.execution(ME)).filter((e) => e.type === 'released');
+    expect(released.map((e) => e.data)).toEqual([
+      { released: [HOSTS[0]], failed: [HOSTS[1]], error: expect.any(String) },
+      { released: [HOSTS[1]] },
+    ]);
+  });
 });
 
 describe('releaseLocks at the largest fleet', () => {

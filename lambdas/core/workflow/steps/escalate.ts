@@ -2,15 +2,16 @@
  * Escalate: tells people why the workflow gave up (a failed step, a fix that did not help, or the
  * plan's own reason), after undoing the completed steps. Its Task is retried on handler errors and
  * a retry re-runs the whole step, so each side effect an earlier attempt recorded in this
- * execution's trail (the rollback, the `escalated` entry and event) is reused, not done again; a
- * notification that fails is recorded (notify-or-record.ts) and the run still ends Escalated.
+ * execution's trail (the rollback, the `escalated` entry and event) is reused, not done again (a
+ * rollback an earlier attempt started but did not finish recording is reported `unknown`, for people
+ * to check on the hosts, never run twice); a notification that fails is recorded (notify-or-record.ts) and the run still ends Escalated.
  */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { RollbackRecord, WorkflowState } from '../model.js';
 import { notifyOrRecord } from '../notify-or-record.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { recordedEntry, recordedRollback } from '../recorded-effects.js';
-import { rollBack } from '../rollback-run.js';
+import { recordedEntry } from '../recorded-effects.js';
+import { rollBackOnce } from '../rollback-run.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
@@ -46,8 +47,16 @@ export async function runEscalate(
   const trail = await ports.audit.execution(executionId);
   const rollback =
     plan && state.remediation
-      ? (recordedRollback(trail) ??
-        (await rollBack(executionId, intake, plan, state.remediation, reason, ports, clock)))
+      ? await rollBackOnce(
+          trail,
+          executionId,
+          intake,
+          plan,
+          state.remediation,
+          reason,
+          ports,
+          clock,
+        )
       : undefined;
   if (!recordedEntry(trail, 'escalated')) {
     await appendAudit(
