@@ -6,6 +6,8 @@
  * that fails must not be lost either: it is recorded (`notify-failed`), published
  * (`notification-failed`), and the run still ends with its outcome. (A review found a failing
  * escalation notification running the rollback 4 times and ending the run Failed, nobody told.)
+ * An attempt that dies between a side effect and its record must not redo it either: a rollback
+ * cut short is reported unknown, and a ReleaseLock retry still names the locks it freed.
  */
 import { describe, expect, it } from 'vitest';
 import { fixture, scenario, sharedInfra } from './harness.js';
@@ -225,5 +227,47 @@ describe('a Verify retried after recording a failed verification', () => {
     const trail = await s.audit.execution(run.executionId);
     expect(trail.filter((e) => e.type === 'verified')).toHaveLength(1);
     expect((await s.state.get(`failures#${HOST}`))?.times).toHaveLength(1);
+  });
+});
+
+describe('an Escalate retried after its rollback ran but was not recorded', () => {
+  it('does not run the undo actions again and reports the rollback as unknown', {
+    timeout: 120_000,
+  }, async () => {
+    // The first attempt's undo ran and its `rolled-back` append threw: the retry finds the intent
+    // (`rolling-back`) without its result.
+    const { run, entries, count, uncordons } = await escalatingRun(
+      {},
+      failingFirstAppendOf('rolled-back'),
+    );
+
+    expect((run.error!.cause as Error).name).toBe('RemediationEscalated');
+    expect(uncordons).toEqual([NODE]);
+    expect(count('rolling-back')).toBe(1);
+    expect(count('rolled-back')).toBe(1);
+    expect(entries.find((e) => e.type === 'rolled-back')!.data).toMatchObject({
+      status: 'unknown',
+      steps: [{ action: 'k8s-uncordon-node', outcomes: [] }],
+      check: expect.stringContaining('check on each host'),
+    });
+    expect(entries.find((e) => e.type === 'escalated')?.data).toMatchObject({
+      rolledBack: 'unknown',
+    });
+  });
+});
+
+describe('a ReleaseLock retried after its `released` append failed', () => {
+  it('still records the host whose lock it freed', { timeout: 120_000 }, async () => {
+    const audit = failingFirstAppendOf('released');
+    const s = await scenario(infra(), { ports: { audit: audit.store } });
+    audit.over(s.audit);
+    s.fleet.hosts.set(HOST, { fault: 'docker-bridge-no-ipv4' });
+
+    const run = await s.execute(fixture('alarm-state-change-instance.json'));
+
+    const trail = await s.audit.execution(run.executionId);
+    expect(trail.filter((e) => e.type === 'locked')).toHaveLength(1);
+    // The retry finds the lock already gone; it was this run's, so it is still named as freed.
+    expect(trail.flatMap((e) => (e.type === 'released' ? e.data.released : []))).toContain(HOST);
   });
 });
