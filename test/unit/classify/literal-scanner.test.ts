@@ -60,4 +60,30 @@ describe('LiteralScanner', () => {
       expect(asciiOnly).toEqual(expected.filter((h) => !h.startsWith('6@')));
     }
   });
+
+  it('agrees with a naive search both below and above 32,768 automaton states (16- and 32-bit tables)', () => {
+    // 3,000 literals of 12 distinct-ish letters make ~30,000 states; 4,000 make more than 32,768.
+    for (const count of [3_000, 4_000]) {
+      let seed = count;
+      const rnd = () => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed / 0x7fffffff;
+      };
+      const word = () =>
+        Array.from({ length: 12 }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rnd() * 26)]).join(
+          '',
+        );
+      const literals = Array.from({ length: count }, word);
+      const scanner = new LiteralScanner(literals);
+      const text = [
+        literals[count - 1],
+        `x ${literals[0]} y`,
+        literals[count >> 1]!.toUpperCase(),
+      ].join('\n');
+      const hits: string[] = [];
+      scanner.scan(text, (h) => hits.push(`${h.literal}@${h.line}:${h.end - h.lineStart}`));
+      expect(hits.sort()).toEqual(naiveHits(text, literals));
+      expect(hits.length).toBeGreaterThanOrEqual(3);
+    }
+  });
 });
