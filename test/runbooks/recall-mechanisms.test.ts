@@ -264,6 +264,30 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     ).toBeNull();
   });
 
+  it('a program that exits asking for a flag (discovery failed, or the flag is required) is a config error; advice in a warning is not', () => {
+    for (const line of [
+      '{"level":"error","logger":"setup","msg":"unable to discover the cluster name from instance tags, specify --cluster-name instead"}',
+      'F1122 23:55:49.758325       1 main.go:52] --cloud-config is required',
+      'Error: please specify --region; instance metadata is not reachable',
+      'time="2026-11-22T23:55:49Z" level=fatal msg="you must specify the --namespace flag"',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+    expect(
+      top({ 'docker.logs': 'fatal: --listen-address must be set (no default)' }, 'docker'),
+    ).toBe('crashloop-config-error');
+    for (const line of [
+      // Advice in a running program's warning or info line is not why it exited.
+      'W1122 23:55:49.758325       1 client_config.go:618] --kubeconfig must be specified for out-of-cluster use; falling back to in-cluster config',
+      'time="2026-11-22T23:55:49Z" level=warn msg="metadata unavailable, please specify --region to silence this warning"',
+      '{"level":"info","msg":"no region in metadata, specify --region instead to pin it"}',
+      // A flag that is merely mentioned.
+      'use --force to overwrite the existing lock file',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBeNull();
+    // An operator's own command asking for a flag is not a workload starting.
+    expect(top({ 'docker.cli': 'Error: must specify --name' }, 'docker')).toBeNull();
+  });
+
   it("Python's os.environ frame is a missing variable; a KeyError from a dict is not", () => {
     expect(
       top({
