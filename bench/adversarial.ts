@@ -126,7 +126,7 @@ export async function run(): Promise<void> {
     `${'same + 4 adversarial 16 KB lines (must be <= 1.5)'.padEnd(58)}${host!.toFixed(2).padStart(9)}${(host! / ord!).toFixed(2).padStart(8)}\n`,
   );
   process.stdout.write(
-    `${'same + 4 lines carrying every literal (recorded as busy)'.padEnd(58)}${flood!.toFixed(2).padStart(9)}${(flood! / ord!).toFixed(2).padStart(8)}\n`,
+    `${'same + 4 lines carrying every literal (busy; must be < 4)'.padEnd(58)}${flood!.toFixed(2).padStart(9)}${(flood! / ord!).toFixed(2).padStart(8)}\n`,
   );
   process.stdout.write(
     `${'ordinary 64 KB'.padEnd(58)}${ordSmall!.toFixed(2).padStart(9)}${'1.00'.padStart(8)}\n`,
