@@ -264,6 +264,27 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     ).toBeNull();
   });
 
+  it("a pull whose registry lookup failed with musl's \"Try again\" is registry DNS, also wrapped over two lines; an app's lookup is pod DNS", () => {
+    expect(
+      top({
+        'k8s.events':
+          'Failed to pull image "registry.example.test/team/api:1.4": failed to resolve reference "registry.example.test/team/api:1.4": failed to do request: Head "https://registry.example.test/v2/team/api/manifests/1.4": dial tcp: lookup registry.example.test: Try again',
+      }),
+    ).toBe('registry-dns-failure');
+    expect(
+      top({
+        'k8s.events':
+          'Failed to resolve reference "registry.example.test/team/api:1.4":\ndial tcp: lookup registry.example.test: Try again',
+      }),
+    ).toBe('registry-dns-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Error: Get "https://billing.example.test/health": dial tcp: lookup billing.example.test: Try again',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+
   it('a program that exits asking for a flag (discovery failed, or the flag is required) is a config error; advice in a warning is not', () => {
     for (const line of [
       '{"level":"error","logger":"setup","msg":"unable to discover the cluster name from instance tags, specify --cluster-name instead"}',
