@@ -264,7 +264,7 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     ).toBeNull();
   });
 
-  it("a pull whose registry lookup failed with musl's \"Try again\" is registry DNS, also wrapped over two lines; an app's lookup is pod DNS", () => {
+  it('a pull whose registry lookup failed with musl\'s "Try again" is registry DNS, also wrapped over two lines; an app\'s lookup is pod DNS', () => {
     expect(
       top({
         'k8s.events':
