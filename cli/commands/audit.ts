@@ -211,6 +211,15 @@ function printOutcomeStats(stats: OutcomeStats, where: string): void {
     ];
     process.stdout.write(`${r === stats.total ? dim(row.join(' ')) : row.join(' ')}\n`);
   }
+  const unknown = stats.total.rollbackUnknownExecutions;
+  if (unknown.length > 0) {
+    // Not a rollback done: the undos may have run in full, in part or not at all.
+    const shown = unknown.slice(0, 10).join(', ');
+    const more = unknown.length > 10 ? ` and ${unknown.length - 10} more (--json lists them)` : '';
+    process.stdout.write(
+      `\n${yellow(`rollback outcome unknown: ${unknown.length} — check each host`)} (an undo cut short, not counted as rolled back; paramedic audit show <execution>): ${shown}${more}\n`,
+    );
+  }
   process.stdout.write(
     dim(
       `\nrates are over finished runs; time from the alarm (or the start of a manual run) to the verification that cleared it; ${where}\n`,
