@@ -153,9 +153,13 @@ function describeTyped(e: AuditEntry): string {
       const freed = e.data.released.length
         ? `lock released on ${e.data.released.slice(0, 20).join(', ')}${e.data.released.length > 20 ? ` and ${e.data.released.length - 20} more` : ''}`
         : 'no lock was held';
+      const notHeld = e.data.notHeld?.length
+        ? `; no longer held on ${e.data.notHeld.slice(0, 20).join(', ')}${e.data.notHeld.length > 20 ? ` and ${e.data.notHeld.length - 20} more` : ''} (${e.data.retried ? 'an earlier attempt freed it or its lease ran out' : 'its lease ran out: another run may have acted on it'})`
+        : '';
+      const retry = e.data.retried ? ' (retried step)' : '';
       return e.data.failed?.length
-        ? `${freed}; NOT released on ${e.data.failed.slice(0, 20).join(', ')}${e.data.failed.length > 20 ? ` and ${e.data.failed.length - 20} more` : ''} (${e.data.error ?? 'unknown error'})`
-        : freed;
+        ? `${freed}${notHeld}; NOT released on ${e.data.failed.slice(0, 20).join(', ')}${e.data.failed.length > 20 ? ` and ${e.data.failed.length - 20} more` : ''} (${e.data.error ?? 'unknown error'})${retry}`
+        : `${freed}${notHeld}${retry}`;
     }
     case 'notify-failed':
       return `${e.data.kind} notification not sent: ${e.data.error.name} ${e.data.error.message}`.slice(
