@@ -164,6 +164,15 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       'ALARM(arn:aws:cloudwatch:us-east-1:1234:alarm:x)',
       'is not a CloudWatch alarm ARN',
     ],
+    ['AT_LEAST without its list', 'AT_LEAST(2, ALARM)', "',' expected after the state"],
+    [
+      'AT_LEAST with a count of 0',
+      'AT_LEAST(0, ALARM, (a, b))',
+      'a count or percentage of at least 1',
+    ],
+    ['AT_LEAST of an unknown state', 'AT_LEAST(1, BROKEN, (a))', 'not "BROKEN"'],
+    ['AT_LEAST with an empty list entry', 'AT_LEAST(1, ALARM, (a, ))', 'names no alarm'],
+    ['AT_LEAST with an unclosed list', 'AT_LEAST(1, ALARM, ("a", "b"', "',' or ')' expected"],
     [
       'a rule over the length limit',
       `ALARM(${'a'.repeat(10_240)})`,
@@ -175,6 +184,34 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     expect((parsed as { error: string }).error).not.toContain('\n');
   });
 
+  it('reads AT_LEAST as CDK writes it: counted ALARM (or NOT OK / NOT INSUFFICIENT_DATA) children are the incident; OK or NOT ALARM ones are not', () => {
+    const arn = (name: string) => `arn:aws:cloudwatch:eu-west-1:111111111111:alarm:${name}`;
+    expect(
+      alarmsInRule(
+        `(AT_LEAST(2, ALARM, ("${arn('disk-a')}", "${arn('disk-b')}", "${arn('disk-c')}")) OR ALARM("cpu"))`,
+      ),
+    ).toEqual({
+      children: ['disk-a', 'disk-b', 'disk-c']
+        .map((name) => ({
+          name,
+          location: { account: '111111111111', region: 'eu-west-1' },
+        }))
+        .concat([{ name: 'cpu' } as never]),
+    });
+    expect(alarmsInRule('AT_LEAST(60%, NOT OK, (a, "b c"))')).toEqual({
+      children: [{ name: 'a' }, { name: 'b c' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, NOT INSUFFICIENT_DATA, (a))')).toEqual({
+      children: [{ name: 'a' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, OK, (a, b)) AND ALARM(c)')).toEqual({
+      children: [{ name: 'c' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, NOT ALARM, (a, b)) AND ALARM(c)')).toEqual({
+      children: [{ name: 'c' }],
+    });
+  });
+
   it('reads a hostile rule in linear time', () => {
     const hostile = [
       `${'ALARM('.repeat(1700)})`,
@@ -182,6 +219,8 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       `ALARM("${'a'.repeat(10_000)}`,
       `${'ALARM(a) OR '.repeat(850)}ALARM(b)`,
       `ALARM(${'x'.repeat(10_000)}`,
+      `AT_LEAST(1, ALARM, (${'a, '.repeat(3_000)}`,
+      `AT_LEAST(1, ALARM, (${'"a", '.repeat(2_000)}`,
     ];
     const start = process.cpuUsage();
     for (let i = 0; i < 200; i++) for (const rule of hostile) alarmsInRule(rule);
