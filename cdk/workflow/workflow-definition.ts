@@ -89,9 +89,10 @@ export function taskFunctionTimeout(name: WorkflowTaskName): Duration {
  * Tasks whose handler errors are retried. A retry re-runs the whole Lambda, and the idempotency
  * layer does not help: it deletes its record when the handler throws. So each of these steps is
  * safe to re-run by itself: Intake finds its own claim, AcquireLock re-acquires as the same owner,
- * CollectSend/Collect/VerifySend/Verify only read hosts, and Escalate (like ReleaseLock and Complete
- * below) reuses what an earlier attempt recorded in the execution's trail instead of recording the
- * escalation again (core/workflow/recorded-effects.ts). Its rollback is not idempotent: the trail
+ * CollectSend/Collect/VerifySend/Verify only read hosts, and Escalate (like Complete below)
+ * reuses what an earlier attempt recorded in the execution's trail instead of recording the
+ * escalation again (core/workflow/recorded-effects.ts); ReleaseLock (below) knows it is retried by
+ * its own claim in the state table, since the local emulator has no `$$.State.RetryCount`. Its rollback is not idempotent: the trail
  * records the intent before the first undo and the result after the last, so a retry that finds
  * only the intent reports the rollback `unknown` (people check the hosts) rather than undoing twice;
  * a retry cannot tell which undos ran. Classify and Plan append

@@ -153,9 +153,13 @@ function describeTyped(e: AuditEntry): string {
       const freed = e.data.released.length
         ? `lock released on ${e.data.released.slice(0, 20).join(', ')}${e.data.released.length > 20 ? ` and ${e.data.released.length - 20} more` : ''}`
         : 'no lock was held';
+      const notHeld = e.data.notHeld?.length
+        ? `; no longer held on ${e.data.notHeld.slice(0, 20).join(', ')}${e.data.notHeld.length > 20 ? ` and ${e.data.notHeld.length - 20} more` : ''} (${e.data.retried ? 'an earlier attempt freed it or its lease ran out' : 'its lease ran out: another run may have acted on it'})`
+        : '';
+      const retry = e.data.retried ? ' (retried step)' : '';
       return e.data.failed?.length
-        ? `${freed}; NOT released on ${e.data.failed.slice(0, 20).join(', ')}${e.data.failed.length > 20 ? ` and ${e.data.failed.length - 20} more` : ''} (${e.data.error ?? 'unknown error'})`
-        : freed;
+        ? `${freed}${notHeld}; NOT released on ${e.data.failed.slice(0, 20).join(', ')}${e.data.failed.length > 20 ? ` and ${e.data.failed.length - 20} more` : ''} (${e.data.error ?? 'unknown error'})${retry}`
+        : `${freed}${notHeld}${retry}`;
     }
     case 'notify-failed':
       return `${e.data.kind} notification not sent: ${e.data.error.name} ${e.data.error.message}`.slice(
@@ -210,6 +214,15 @@ function printOutcomeStats(stats: OutcomeStats, where: string): void {
       formatRate(r.rollbackRate).padStart(12),
     ];
     process.stdout.write(`${r === stats.total ? dim(row.join(' ')) : row.join(' ')}\n`);
+  }
+  const unknown = stats.total.rollbackUnknownExecutions;
+  if (unknown.length > 0) {
+    // Not a rollback done: the undos may have run in full, in part or not at all.
+    const shown = unknown.slice(0, 10).join(', ');
+    const more = unknown.length > 10 ? ` and ${unknown.length - 10} more (--json lists them)` : '';
+    process.stdout.write(
+      `\n${yellow(`rollback outcome unknown: ${unknown.length} — check each host`)} (an undo cut short, not counted as rolled back; paramedic audit show <execution>): ${shown}${more}\n`,
+    );
   }
   process.stdout.write(
     dim(

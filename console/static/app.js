@@ -597,6 +597,14 @@ async function showOutcomes(params) {
     stats.runbooks.length === 0
       ? el('p', { class: 'muted', id: 'empty' }, 'No executions in this period.')
       : chart,
+    // An undo cut short is not a rollback done: its hosts need checking, so it is named apart.
+    stats.total.rollbackUnknown > 0
+      ? el(
+          'p',
+          { class: 'error', id: 'rollback-unknown' },
+          `Rollback outcome unknown: ${stats.total.rollbackUnknown} — check each host (not counted as rolled back): ${stats.total.rollbackUnknownExecutions.join(', ')}`,
+        )
+      : '',
     el(
       'table',
       { id: 'outcomes' },

@@ -140,5 +140,26 @@ describe.skipIf(browserAvailable.skip)(
         .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-runbook')));
       expect(runbooks.sort()).toEqual(['(unclassified)', 'node-not-ready', 'oom-killed']);
     });
+
+    it('names the runs whose rollback outcome is unknown, apart from the rolled-back ones', async () => {
+      expect(await page.locator('#rollback-unknown').count()).toBe(0);
+      const store = new LocalAuditStore(dataDir);
+      for (const e of runEntries({
+        executionId: 'run-oom-3',
+        runbookId: 'oom-killed',
+        alarmAt: '2026-11-27T09:00:00.000Z',
+        outcome: 'escalated',
+        escalated: true,
+        rollback: 'unknown',
+      }))
+        await store.append(e);
+
+      await page.goto(`${server.url}#/outcomes?r=1`);
+      await page.waitForSelector('#rollback-unknown');
+
+      expect(await page.locator('#rollback-unknown').textContent()).toBe(
+        'Rollback outcome unknown: 1 — check each host (not counted as rolled back): run-oom-3',
+      );
+    });
   },
 );

@@ -290,7 +290,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
                   rule,
                   new CloudWatchAlarmReader(() => new CloudWatchClient({ region: 'eu-west-1' })),
                 )
-              ).dimensions,
+              ).dimensions.map((d) => d.dimensions),
               ['prod'],
             );
 

@@ -17,9 +17,10 @@ export interface RunSpec {
   readonly verifiedAfterMs?: number;
   /** A person approved the plan. */
   readonly approvedBy?: string;
-  /** The verification found it still failing and the run escalated; `rolledBack` undid its steps first. */
+  /** The verification found it still failing and the run escalated; `rollback` undid its steps first. */
   readonly escalated?: boolean;
-  readonly rolledBack?: boolean;
+  /** `unknown`: an earlier Escalate attempt started the undos and stopped before recording them. */
+  readonly rollback?: 'rolled-back' | 'unknown';
   /** A redelivered alarm (recorded as a duplicate, not a run). */
   readonly duplicate?: boolean;
 }
@@ -108,17 +109,28 @@ export function runEntries(run: RunSpec): AuditEntryInput[] {
         stillMatching: run.verifiedAfterMs !== undefined ? [] : ['disk-full'],
       },
     });
-  if (run.rolledBack)
+  if (run.rollback) {
+    const steps = [{ undoes: 0, action: 'docker-prune-images-undo' }];
+    out.push({
+      ...base,
+      type: 'rolling-back',
+      at: at(verifiedAt + 4_000),
+      data: { reason: 'verification regressed', steps },
+    });
     out.push({
       ...base,
       type: 'rolled-back',
       at: at(verifiedAt + 5_000),
       data: {
-        status: 'rolled-back',
+        status: run.rollback,
         reason: 'verification regressed',
-        steps: [{ undoes: 0, action: 'docker-prune-images-undo', outcomes: [] }],
+        steps: steps.map((s) => ({ ...s, outcomes: [] })),
+        ...(run.rollback === 'unknown'
+          ? { check: 'an earlier attempt stopped while undoing docker-prune-images-undo' }
+          : {}),
       },
     });
+  }
   if (run.escalated)
     out.push({
       ...base,
@@ -126,7 +138,7 @@ export function runEntries(run: RunSpec): AuditEntryInput[] {
       at: at(verifiedAt + 10_000),
       data: {
         reason: 'verification found the failure still there',
-        ...(run.rolledBack ? { rolledBack: 'rolled-back' as const } : {}),
+        ...(run.rollback ? { rolledBack: run.rollback } : {}),
       },
     });
   out.push({
@@ -182,7 +194,7 @@ export const OUTCOME_RUNS: readonly RunSpec[] = [
     alarmAt: '2026-11-23T09:00:00.000Z',
     outcome: 'escalated',
     escalated: true,
-    rolledBack: true,
+    rollback: 'rolled-back',
   },
   {
     executionId: 'run-oom-2',
@@ -197,7 +209,7 @@ export const OUTCOME_RUNS: readonly RunSpec[] = [
     alarmAt: '2026-11-25T09:00:00.000Z',
     outcome: 'escalated',
     escalated: true,
-    rolledBack: true,
+    rollback: 'rolled-back',
   },
   {
     executionId: 'run-none-1',

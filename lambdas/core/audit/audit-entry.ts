@@ -108,9 +108,18 @@ export interface AuditPayloads {
   };
   /** The completed steps undone, last first, with each undo's outcomes (`unknown`: an earlier attempt stopped mid-rollback). */
   readonly 'rolled-back': RollbackRecord;
-  /** The targets whose locks this run held and freed; `failed`: those whose release failed (still held), with the first error. */
+  /** The targets whose locks this run freed; `notHeld`: its locks it found no longer its own; `failed`: those whose release failed (still held), with the first error. */
   readonly released: {
+    /** Freed by this attempt. */
     readonly released: readonly string[];
+    /**
+     * Locks this run took (its `locked` entry) that were no longer its own at the release, so not
+     * freed by it: their lease ran out (another run may have taken the host), or, with `retried`,
+     * an earlier attempt of the step may have freed them before it stopped.
+     */
+    readonly notHeld?: readonly string[];
+    /** An earlier ReleaseLock attempt of this run ran (it stopped before or after recording). */
+    readonly retried?: true;
     readonly failed?: readonly string[];
     readonly error?: string;
   };

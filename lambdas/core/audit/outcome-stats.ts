@@ -1,8 +1,10 @@
 /**
  * Outcome figures per runbook, from the audit trail alone: how long from the alarm to a verified
- * fix, how often a run fixed things without a person, how often it escalated or rolled back.
+ * fix, how often a run fixed things without a person, how often it escalated or rolled back, and
+ * which runs' rollback was cut short (its outcome unknown: people check the hosts).
  * `paramedic audit stats` prints them and the console draws them. Pure: entries in, figures out.
  */
+import type { RollbackRecord } from '../workflow/model.js';
 import type { AuditEntry, AuditEntryOf, AuditEventType, AuditOutcome } from './audit-entry.js';
 import { summarizeExecution } from './execution-summary.js';
 
@@ -30,7 +32,16 @@ export interface RunbookOutcomes {
   /** Verified fixes that no person approved (the workflow fixed it alone). */
   readonly autoFixed: number;
   readonly escalated: number;
+  /** Finished runs whose rollback ran to its end (`rolled-back` or `partial`). */
   readonly rolledBack: number;
+  /**
+   * Finished runs whose rollback outcome is unknown: a retried Escalate found the rollback started
+   * and never recorded, so its undos may have run in full, in part or not at all. Never counted in
+   * `rolledBack`: each host needs checking.
+   */
+  readonly rollbackUnknown: number;
+  /** Those runs' execution ids, to check their hosts (`paramedic audit show <id>`). */
+  readonly rollbackUnknownExecutions: readonly string[];
   readonly outcomes: Readonly<Partial<Record<AuditOutcome, number>>>;
   readonly timeToVerified: DurationFigures | null;
   readonly autoFixRate: number | null;
@@ -47,6 +58,7 @@ export interface OutcomeStats {
 
 /** What one execution contributes. */
 interface RunFacts {
+  readonly executionId: string;
   readonly runbookId: string;
   readonly startedAt: number;
   readonly finished: boolean;
@@ -54,7 +66,8 @@ interface RunFacts {
   readonly verifiedAfterMs?: number;
   readonly autoFixed: boolean;
   readonly escalated: boolean;
-  readonly rolledBack: boolean;
+  /** The status of its `rolled-back` entry, when it rolled back. */
+  readonly rollback?: RollbackRecord['status'];
 }
 
 const has = (entries: readonly AuditEntry[], type: AuditEventType) =>
@@ -72,10 +85,14 @@ function runFacts(entries: readonly AuditEntry[]): RunFacts | undefined {
     (e): e is AuditEntry & AuditEntryOf<'verified'> =>
       e.type === 'verified' && e.data.cleared === true,
   );
+  const rollback = entries.find(
+    (e): e is AuditEntry & AuditEntryOf<'rolled-back'> => e.type === 'rolled-back',
+  )?.data.status;
   const approvedByPerson = entries.some(
     (e) => e.type === 'approval' && e.data.approved === true && !e.data.timedOut,
   );
   return {
+    executionId: summary.executionId,
     runbookId: summary.runbookId ?? UNCLASSIFIED_RUNBOOK,
     startedAt,
     finished: has(entries, 'completed'),
@@ -83,7 +100,7 @@ function runFacts(entries: readonly AuditEntry[]): RunFacts | undefined {
     ...(cleared ? { verifiedAfterMs: Math.max(0, Date.parse(cleared.at) - startedAt) } : {}),
     autoFixed: Boolean(cleared) && !approvedByPerson,
     escalated: has(entries, 'escalated'),
-    rolledBack: has(entries, 'rolled-back'),
+    ...(rollback ? { rollback } : {}),
   };
 }
 
@@ -128,7 +145,8 @@ function figures(runbookId: string, runs: readonly RunFacts[]): RunbookOutcomes 
   const verified = runs.filter((r) => r.verifiedAfterMs !== undefined);
   const autoFixed = finished.filter((r) => r.autoFixed).length;
   const escalated = finished.filter((r) => r.escalated).length;
-  const rolledBack = finished.filter((r) => r.rolledBack).length;
+  const rolledBack = finished.filter((r) => r.rollback && r.rollback !== 'unknown').length;
+  const rollbackUnknown = finished.filter((r) => r.rollback === 'unknown');
   return {
     runbookId,
     runs: runs.length,
@@ -137,6 +155,8 @@ function figures(runbookId: string, runs: readonly RunFacts[]): RunbookOutcomes 
     autoFixed,
     escalated,
     rolledBack,
+    rollbackUnknown: rollbackUnknown.length,
+    rollbackUnknownExecutions: rollbackUnknown.map((r) => r.executionId),
     outcomes,
     timeToVerified: durations(verified.map((r) => r.verifiedAfterMs!)),
     autoFixRate: rate(autoFixed),

@@ -22,6 +22,11 @@ export function lockKey(targetId: string): string {
   return `lock#${targetId}`;
 }
 
+/** Key a ReleaseLock attempt claims before releasing: the attempt that finds it taken is a retry. */
+export function releaseAttemptKey(executionId: string): string {
+  return `release#${executionId}`;
+}
+
 /** Key recording the last remediation of a runbook on a target (cooldown guard). */
 export function cooldownKey(runbookId: string, targetId: string): string {
   return `cooldown#${runbookId}#${targetId}`;

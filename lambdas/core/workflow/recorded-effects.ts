@@ -47,8 +47,8 @@ export function interruptedRollback(trail: readonly AuditEntry[]): RollbackRecor
 
 /**
  * Targets this run locked (its `locked` entry) that the trail does not yet record as freed: when a
- * release finds one of them no longer held, an earlier attempt of the step freed it and stopped
- * before recording so.
+ * release finds one of them no longer held, it was not freed by that release (its lease ran out, or
+ * an earlier attempt of the step freed it and stopped before recording so).
  */
 export function lockedNotRecordedFreed(trail: readonly AuditEntry[]): Set<string> {
   const locked = recordedEntry(trail, 'locked');

@@ -73,6 +73,45 @@ describe('paramedic audit stats', () => {
     expect(stats.total.runs).toBe(4);
   });
 
+  it('says how many rollbacks ended unknown and which runs to check; they are not counted as rolled back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paramedic-stats-unknown-'));
+    try {
+      const local = new LocalAuditStore(dir);
+      const cutShort = {
+        executionId: 'run-oom-3',
+        runbookId: 'oom-killed',
+        alarmAt: '2026-11-27T09:00:00.000Z',
+        outcome: 'escalated',
+        escalated: true,
+        rollback: 'unknown',
+      } as const;
+      for (const e of [...OUTCOME_RUNS, cutShort].flatMap(runEntries)) await local.append(e);
+
+      const r = await paramedic(['audit', 'stats', '--data-dir', dir]);
+
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(
+        /^oom-killed\s+3\s+3\s+1\s+2\.0 min \/ 2\.0 min\s+33%\s+67%\s+33%$/m,
+      );
+      expect(r.stdout).toMatch(/^rollback outcome unknown: 1 — check each host .*: run-oom-3$/m);
+      const json = JSON.parse(
+        (await paramedic(['audit', 'stats', '--data-dir', dir, '--json'])).stdout,
+      );
+      expect(json.total).toMatchObject({
+        rolledBack: 2,
+        rollbackUnknown: 1,
+        rollbackUnknownExecutions: ['run-oom-3'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints no unknown-rollback line when every rollback finished', async () => {
+    const r = await paramedic(['audit', 'stats', '--data-dir', dataDir]);
+    expect(r.stdout).not.toContain('rollback outcome unknown');
+  });
+
   it('exits 2 on a --since that is neither a time nor a duration', async () => {
     const r = await paramedic(['audit', 'stats', '--data-dir', dataDir, '--since', 'yesterday']);
     expect(r.code).toBe(2);

@@ -68,6 +68,37 @@ describe('outcome figures per runbook, from the audit trail', () => {
     expect(r['disk-full']!.outcomes).toEqual({ remediated: 2, escalated: 1 });
   });
 
+  it('a rollback whose outcome is unknown is counted apart with its execution, never as rolled back', () => {
+    const entries = [...trail()];
+    const cutShort = runEntries({
+      executionId: 'run-oom-3',
+      runbookId: 'oom-killed',
+      alarmAt: '2026-11-27T09:00:00.000Z',
+      outcome: 'escalated',
+      escalated: true,
+      rollback: 'unknown',
+    });
+    for (const input of cutShort)
+      entries.push(chainEntry(input, entries[entries.length - 1], sha256));
+    const stats = outcomeStats(entries);
+    expect(byId(stats)['oom-killed']).toMatchObject({
+      finished: 3,
+      rolledBack: 1,
+      rollbackUnknown: 1,
+      rollbackUnknownExecutions: ['run-oom-3'],
+    });
+    expect(byId(stats)['oom-killed']!.rollbackRate).toBeCloseTo(1 / 3);
+    expect(stats.total).toMatchObject({
+      rolledBack: 2,
+      rollbackUnknown: 1,
+      rollbackUnknownExecutions: ['run-oom-3'],
+    });
+    expect(r['node-not-ready']).toMatchObject({
+      rollbackUnknown: 0,
+      rollbackUnknownExecutions: [],
+    });
+  });
+
   it('--since keeps the executions that started then or later', () => {
     const later = outcomeStats(trail(), '2026-11-23T00:00:00.000Z');
     expect(later.runbooks.map((x) => x.runbookId).sort()).toEqual(

@@ -16,7 +16,6 @@ import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js'
 import { runIntake } from '../../../lambdas/core/workflow/steps/intake.js';
 import { cloudWatchAlarmPorts } from '../../../lambdas/handlers/ports/cloudwatch-ports.js';
 import {
-  fromSpoke,
   HUB,
   SPOKE,
   twoAccountAlarms,
@@ -25,6 +24,15 @@ import {
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
+/** The fixture's composite alarm as it is in `where`: the event's account and region, and its rule's ARN child there too. */
+const compositeIn = (where: { readonly account: string; readonly region: string }) => {
+  const event = fixture('ec2-docker-hosts-composite.json');
+  event.detail.configuration.alarmRule = event.detail.configuration.alarmRule.replace(
+    'eu-west-1:123456789012',
+    `${where.region}:${where.account}`,
+  );
+  return { ...event, account: where.account, region: where.region };
+};
 const dirs: string[] = [];
 let cloud: TwoAccountAlarms | undefined;
 afterEach(() => {
@@ -105,7 +113,7 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
 
     const result = await runIntake(
-      { executionId: 'exec-spoke', state: fromSpoke(fixture('ec2-docker-hosts-composite.json')) },
+      { executionId: 'exec-spoke', state: compositeIn(SPOKE) },
       { ...p, alarms },
       p.clock,
     );
@@ -144,10 +152,8 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
-    const event = { ...fixture('ec2-docker-hosts-composite.json'), region: HUB.region };
-
     const result = await runIntake(
-      { executionId: 'exec-hub', state: event },
+      { executionId: 'exec-hub', state: compositeIn(HUB) },
       { ...p, alarms },
       p.clock,
     );
@@ -156,5 +162,90 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
       ['i-0aaaaaaaaaaaaaaa1', HUB.account],
     ]);
     expect(cloud.reads.every((r) => r.account === HUB.account)).toBe(true);
+  });
+
+  it("a child named by another account's ARN is read there through the spoke role, and its target is there; a child by name stays at the composite's", async () => {
+    cloud = twoAccountAlarms({
+      hub: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa1',
+        ),
+        'paramedic-docker-health-child': metricAlarm(
+          'paramedic-docker-health-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa2',
+        ),
+      },
+      spoke: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0bbbbbbbbbbbbbbb1',
+        ),
+        'paramedic-docker-health-child': metricAlarm(
+          'paramedic-docker-health-child',
+          'ALARM',
+          'i-0bbbbbbbbbbbbbbb2',
+        ),
+      },
+    });
+    const p = intakePorts();
+    const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
+    const event = compositeIn(HUB);
+    event.detail.configuration.alarmRule = `ALARM(paramedic-docker-disk-child) OR ALARM("arn:aws:cloudwatch:${SPOKE.region}:${SPOKE.account}:alarm:paramedic-docker-health-child")`;
+
+    const result = await runIntake(
+      { executionId: 'exec-cross', state: event },
+      { ...p, alarms },
+      p.clock,
+    );
+
+    expect(cloud.reads).toEqual([
+      { ...HUB, names: ['paramedic-docker-disk-child'] },
+      { ...SPOKE, names: ['paramedic-docker-health-child'] },
+    ]);
+    expect(result.targets.map((t) => [t.id, t.account, t.region])).toEqual([
+      ['i-0aaaaaaaaaaaaaaa1', HUB.account, HUB.region],
+      ['i-0bbbbbbbbbbbbbbb2', SPOKE.account, SPOKE.region],
+    ]);
+  });
+
+  it('a child named by the ARN of an account without the spoke role is recorded as unresolved; the other children still resolve', async () => {
+    cloud = twoAccountAlarms({
+      hub: {
+        'paramedic-docker-disk-child': metricAlarm(
+          'paramedic-docker-disk-child',
+          'ALARM',
+          'i-0aaaaaaaaaaaaaaa1',
+        ),
+      },
+      spoke: {},
+    });
+    const p = intakePorts();
+    const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
+    const event = compositeIn(HUB);
+    event.detail.configuration.alarmRule =
+      'ALARM(paramedic-docker-disk-child) OR ALARM(arn:aws:cloudwatch:us-east-2:333333333333:alarm:elsewhere)';
+
+    const result = await runIntake(
+      { executionId: 'exec-nospoke', state: event },
+      { ...p, alarms },
+      p.clock,
+    );
+
+    expect(result.targets.map((t) => t.id)).toEqual(['i-0aaaaaaaaaaaaaaa1']);
+    const [triggered] = await p.audit.execution('exec-nospoke');
+    expect(triggered?.data).toMatchObject({
+      unresolved: [
+        {
+          dimensions: {},
+          reason: expect.stringMatching(
+            /^composite alarm: child alarm elsewhere \(333333333333\/us-east-2\) cannot be read: could not assume arn:aws:iam::333333333333:role\/paramedic-spoke-us-east-2 .*deploy the spoke stack/,
+          ),
+        },
+      ],
+    });
   });
 });

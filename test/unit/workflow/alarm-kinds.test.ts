@@ -102,22 +102,146 @@ describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
 });
 
 describe('composite alarms: targets from the children the rule waits on in ALARM', () => {
-  it('reads the ALARM(...) arguments: quoted names, ARNs; OK(...) and names ending in ALARM are not children', () => {
+  it('reads the ALARM(...) arguments: quoted names, ARNs where they are; OK(...) and INSUFFICIENT_DATA(...) are not children', () => {
     expect(
       alarmsInRule(
-        'ALARM("disk high") OR ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high) AND NOT OK(maint) OR MY_ALARM(x) OR INSUFFICIENT_DATA(y) OR ALARM( spaced )',
+        'ALARM("disk high") OR ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high) AND NOT OK(maint) OR INSUFFICIENT_DATA(y) OR (ALARM( spaced ) AND TRUE)',
       ),
-    ).toEqual(['disk high', 'cpu-high', 'spaced']);
+    ).toEqual({
+      children: [
+        { name: 'disk high' },
+        { name: 'cpu-high', location: { account: '123456789012', region: 'eu-west-1' } },
+        { name: 'spaced' },
+      ],
+    });
     expect(
       alarmsInRule(fixture('ec2-docker-hosts-composite.json').detail.configuration.alarmRule),
-    ).toEqual(['paramedic-docker-disk-child', 'paramedic-docker-health-child']);
+    ).toEqual({
+      children: [
+        { name: 'paramedic-docker-disk-child' },
+        {
+          name: 'paramedic-docker-health-child',
+          location: { account: '123456789012', region: 'eu-west-1' },
+        },
+      ],
+    });
+  });
+
+  it('a child by plain name is where the composite is; by ARN, where the ARN says (the same name in two places is two children)', () => {
+    const spoke = { account: '222222222222', region: 'us-east-2' };
+    expect(
+      alarmsInRule(
+        'ALARM(disk) OR ALARM("arn:aws:cloudwatch:us-east-1:123456789012:alarm:disk") OR ALARM(arn:aws:cloudwatch:us-east-2:222222222222:alarm:disk)',
+        spoke,
+      ),
+    ).toEqual({
+      children: [
+        { name: 'disk', location: spoke },
+        { name: 'disk', location: { account: '123456789012', region: 'us-east-1' } },
+      ],
+    });
+  });
+
+  it.each([
+    [
+      'an unterminated quote',
+      'ALARM("disk-high) OR ALARM(cpu)',
+      'unterminated quoted alarm name at character 7',
+    ],
+    ['a function without its )', 'ALARM(disk-high', "ALARM( without ')' at character 1"],
+    ['an unbalanced (', '(ALARM(a) OR ALARM(b)', "1 '(' without ')'"],
+    ['an unbalanced )', 'ALARM(a))', "')' without its '(' at character 9"],
+    ['a word outside the grammar', 'ALARM(a) OR MY_ALARM(x)', 'unknown word "MY_ALARM"'],
+    ['an empty argument', 'ALARM( )', 'ALARM() names no alarm'],
+    ['a name with ( unquoted', 'ALARM(a(b))', 'must be quoted'],
+    [
+      'an ARN of another service',
+      'ALARM(arn:aws:sns:us-east-1:123456789012:alarm:x)',
+      'is not a CloudWatch alarm ARN',
+    ],
+    [
+      'an ARN with a malformed account',
+      'ALARM(arn:aws:cloudwatch:us-east-1:1234:alarm:x)',
+      'is not a CloudWatch alarm ARN',
+    ],
+    ['AT_LEAST without its list', 'AT_LEAST(2, ALARM)', "',' expected after the state"],
+    [
+      'AT_LEAST with a count of 0',
+      'AT_LEAST(0, ALARM, (a, b))',
+      'a count or percentage of at least 1',
+    ],
+    ['AT_LEAST of an unknown state', 'AT_LEAST(1, BROKEN, (a))', 'not "BROKEN"'],
+    ['AT_LEAST with an empty list entry', 'AT_LEAST(1, ALARM, (a, ))', 'names no alarm'],
+    ['AT_LEAST with an unclosed list', 'AT_LEAST(1, ALARM, ("a", "b"', "',' or ')' expected"],
+    [
+      'a rule over the length limit',
+      `ALARM(${'a'.repeat(10_240)})`,
+      'longer than CloudWatch allows',
+    ],
+  ])('rejects %s with a one-line reason', (_what, rule, reason) => {
+    const parsed = alarmsInRule(rule);
+    expect(parsed).toEqual({ error: expect.stringContaining(reason) });
+    expect((parsed as { error: string }).error).not.toContain('\n');
+  });
+
+  it('reads AT_LEAST as CDK writes it: counted ALARM (or NOT OK / NOT INSUFFICIENT_DATA) children are the incident; OK or NOT ALARM ones are not', () => {
+    const arn = (name: string) => `arn:aws:cloudwatch:eu-west-1:111111111111:alarm:${name}`;
+    expect(
+      alarmsInRule(
+        `(AT_LEAST(2, ALARM, ("${arn('disk-a')}", "${arn('disk-b')}", "${arn('disk-c')}")) OR ALARM("cpu"))`,
+      ),
+    ).toEqual({
+      children: ['disk-a', 'disk-b', 'disk-c']
+        .map((name) => ({
+          name,
+          location: { account: '111111111111', region: 'eu-west-1' },
+        }))
+        .concat([{ name: 'cpu' } as never]),
+    });
+    expect(alarmsInRule('AT_LEAST(60%, NOT OK, (a, "b c"))')).toEqual({
+      children: [{ name: 'a' }, { name: 'b c' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, NOT INSUFFICIENT_DATA, (a))')).toEqual({
+      children: [{ name: 'a' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, OK, (a, b)) AND ALARM(c)')).toEqual({
+      children: [{ name: 'c' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, NOT ALARM, (a, b)) AND ALARM(c)')).toEqual({
+      children: [{ name: 'c' }],
+    });
   });
 
   it('reads a hostile rule in linear time', () => {
-    const hostile = `${'ALARM('.repeat(1700)})`;
+    const hostile = [
+      `${'ALARM('.repeat(1700)})`,
+      `${'('.repeat(10_000)}`,
+      `ALARM("${'a'.repeat(10_000)}`,
+      `${'ALARM(a) OR '.repeat(850)}ALARM(b)`,
+      `ALARM(${'x'.repeat(10_000)}`,
+      `AT_LEAST(1, ALARM, (${'a, '.repeat(3_000)}`,
+      `AT_LEAST(1, ALARM, (${'"a", '.repeat(2_000)}`,
+    ];
     const start = process.cpuUsage();
-    for (let i = 0; i < 200; i++) alarmsInRule(hostile);
+    for (let i = 0; i < 200; i++) for (const rule of hostile) alarmsInRule(rule);
     expect(process.cpuUsage(start).user / 1000).toBeLessThan(2000);
+  });
+
+  it('records a rule it cannot read as unresolved, reading no child', async () => {
+    const alarms = describing({
+      a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
+    });
+    expect(await compositeDimensions('ALARM(a) OR ALARM("b', alarms)).toEqual({
+      dimensions: [],
+      unresolved: [
+        {
+          dimensions: {},
+          reason:
+            'composite alarm: its rule cannot be read: unterminated quoted alarm name at character 19; name the target by hand (paramedic run --target)',
+        },
+      ],
+    });
+    expect(alarms.reads).toEqual([]);
   });
 
   it('takes the dimensions of the children in ALARM', async () => {
@@ -126,7 +250,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       b: { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] },
     });
     expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms)).toEqual({
-      dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }],
+      dimensions: [{ dimensions: { InstanceId: 'i-0bbbbbbbbbbbbbbb1' } }],
       unresolved: [],
     });
   });
@@ -146,7 +270,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
           }),
         )
       ).dimensions,
-    ).toEqual(leaf.dimensions);
+    ).toEqual([{ dimensions: leaf.dimensions[0] }]);
     // A fourth is not.
     const deep = await compositeDimensions(
       'ALARM(top)',

@@ -9,12 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
-import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import {
+  DynamoDbLockStore,
+  DynamoDbStateStore,
+} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { LockReleaseError, releaseLocks } from '../../../lambdas/core/workflow/lock-release.js';
 import type { IntakeResult } from '../../../lambdas/core/workflow/model.js';
-import type { LockStore } from '../../../lambdas/core/workflow/ports.js';
+import type { AuditStore, LockStore, StateStore } from '../../../lambdas/core/workflow/ports.js';
 import { runAcquireLock } from '../../../lambdas/core/workflow/steps/acquire-lock.js';
 import { runReleaseLock } from '../../../lambdas/core/workflow/steps/release-lock.js';
 import { LocalDynamo } from '../handlers/lambda-harness.js';
@@ -54,20 +58,32 @@ function tempDir(): string {
   return dir;
 }
 
-const adapters: [string, () => Promise<LockStore>][] = [
-  ['LocalLockStore', async () => new LocalLockStore(tempDir(), clock)],
+const adapters: [string, () => Promise<{ locks: LockStore; state: StateStore }>][] = [
+  [
+    'LocalLockStore',
+    async () => {
+      const dir = tempDir();
+      return { locks: new LocalLockStore(dir, clock), state: new LocalStateStore(dir, clock) };
+    },
+  ],
   [
     'DynamoDbLockStore',
-    async () => new DynamoDbLockStore(dynamo.doc, (await dynamo.tables()).state, clock),
+    async () => {
+      const table = (await dynamo.tables()).state;
+      return {
+        locks: new DynamoDbLockStore(dynamo.doc, table, clock),
+        state: new DynamoDbStateStore(dynamo.doc, table, clock),
+      };
+    },
   ],
 ];
 
-describe.each(adapters)('lock steps over %s', (_name, makeLocks) => {
+describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
   async function world(wrap: (locks: LockStore) => LockStore = (l) => l) {
-    const locks = await makeLocks();
+    const { locks, state } = await makeStores();
     const audit = new LocalAuditStore(tempDir());
     const config = resolveWorkflowConfig({});
-    return { locks, ports: { locks: wrap(locks), audit, config }, audit };
+    return { locks, ports: { locks: wrap(locks), audit, state, config }, audit };
   }
 
   it("release says whether it freed this owner's lock", async () => {
@@ -150,19 +166,52 @@ describe.each(adapters)('lock steps over %s', (_name, makeLocks) => {
     expect(await locks.leaseOwner!(lockKey(HOSTS[1]!))).toBe(ME);
   });
 
-  it('a retried ReleaseLock counts the locks an earlier attempt freed without recording them', async () => {
+  it('a first attempt does not count as freed a lock whose lease ran out (taken by another run, or gone)', async () => {
     const { locks, ports, audit } = await world();
     await runAcquireLock({ executionId: ME, state: { intake } }, ports, clock);
-    // The earlier attempt freed HOSTS[0], then its `released` append threw.
+    // The leases of HOSTS[0] and HOSTS[1] ran out: another run took the one, the other's item is gone.
     await locks.release(lockKey(HOSTS[0]!), ME);
+    await locks.acquire(lockKey(HOSTS[0]!), OTHER, 7200);
+    await locks.release(lockKey(HOSTS[1]!), ME);
 
     const result = await runReleaseLock({ executionId: ME, state: { intake } }, ports, clock);
 
-    expect(result).toEqual({ released: HOSTS });
+    expect(result).toEqual({ released: [HOSTS[2]] });
     expect((await audit.execution(ME)).at(-1)).toMatchObject({
       type: 'released',
-      data: { released: HOSTS },
+      data: { released: [HOSTS[2]], notHeld: [HOSTS[0], HOSTS[1]] },
     });
+    expect((await audit.execution(ME)).at(-1)!.data).not.toHaveProperty('retried');
+    expect(await locks.leaseOwner!(lockKey(HOSTS[0]!))).toBe(OTHER);
+  });
+
+  it('a retry after a `released` append that threw names the locks an earlier attempt may have freed apart, never as freed by itself', async () => {
+    const { locks, ports, audit } = await world();
+    await runAcquireLock({ executionId: ME, state: { intake } }, ports, clock);
+    let refuse = true;
+    const failingAppend: AuditStore = Object.assign(Object.create(audit), {
+      append: (input: Parameters<AuditStore['append']>[0]) => {
+        if (input.type === 'released' && refuse) {
+          refuse = false;
+          return Promise.reject(throttled());
+        }
+        return audit.append(input);
+      },
+    });
+    await expect(
+      runReleaseLock(
+        { executionId: ME, state: { intake } },
+        { ...ports, audit: failingAppend },
+        clock,
+      ),
+    ).rejects.toThrow(/capacity/);
+
+    const result = await runReleaseLock({ executionId: ME, state: { intake } }, ports, clock);
+
+    expect(result).toEqual({ released: [] });
+    for (const id of HOSTS) expect(await locks.leaseOwner!(lockKey(id))).toBeUndefined();
+    const released = (await audit.execution(ME)).filter((e) => e.type === 'released');
+    expect(released.map((e) => e.data)).toEqual([{ released: [], notHeld: HOSTS, retried: true }]);
   });
 
   it('a retried ReleaseLock names only what the trail does not yet record as freed, never a lock it did not take', async () => {
@@ -191,7 +240,7 @@ describe.each(adapters)('lock steps over %s', (_name, makeLocks) => {
     const released = (await audit.execution(ME)).filter((e) => e.type === 'released');
     expect(released.map((e) => e.data)).toEqual([
       { released: [HOSTS[0]], failed: [HOSTS[1]], error: expect.any(String) },
-      { released: [HOSTS[1]] },
+      { released: [HOSTS[1]], retried: true },
     ]);
   });
 });

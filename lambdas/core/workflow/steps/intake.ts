@@ -4,17 +4,17 @@
  * deliveries, and records the trigger.
  */
 import { isAlarmEvent, normalizeAlarmEvent, type NormalizedAlarm } from '../alarm-event.js';
-import { compositeDimensions } from '../composite-alarm.js';
+import { compositeDimensions, dimensionsByLocation } from '../composite-alarm.js';
 import { appendAudit } from '../audit-writer.js';
-import { resolveClusterDimensions } from '../cluster-targets.js';
+import { resolveClusterDimensions, type UnresolvedDimensions } from '../cluster-targets.js';
 import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
 import { runbookOf } from '../runbook-lookup.js';
 import { parseManualInput } from '../manual-input.js';
-import type { IntakeResult, Trigger } from '../model.js';
+import type { IntakeResult, Target, Trigger } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { locationOf } from '../target-location.js';
-import { expandTargets, parseTarget, resolveAlarmTargets } from '../targets.js';
+import { expandTargets, parseTarget, resolveAlarmTargets, type TargetSpec } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
 
@@ -92,12 +92,16 @@ async function alarmIntake(
     return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
   // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
   const location = locationOf(alarm.account, alarm.region);
-  // A composite alarm's targets are its children's (read through the alarms port, where the alarm is); a Metrics Insights query's, its WHERE equalities.
+  // A composite alarm's targets are its children's (read through the alarms port, each where it is); a Metrics Insights query's, its WHERE equalities.
   const composite =
     alarm.alarmRule !== undefined
       ? await compositeDimensions(alarm.alarmRule, ports.alarms, location)
       : { dimensions: [], unresolved: [] };
-  const dimensions = [...alarm.dimensions, ...composite.dimensions];
+  const located = [
+    ...alarm.dimensions.map((dimensions) => ({ dimensions, ...(location ? { location } : {}) })),
+    ...composite.dimensions,
+  ];
+  const dimensions = located.map((d) => d.dimensions);
   const notTargets = [
     ...alarm.unresolvedQueries.map(({ query, reason }) => ({
       dimensions: {},
@@ -105,15 +109,24 @@ async function alarmIntake(
     })),
     ...composite.unresolved,
   ];
-  // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
-  const onCluster = await resolveClusterDimensions(dimensions, ports.cluster, location);
-  const expanded = await expandTargets(
-    resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, location),
-    ports.targets,
-    ports.config.maxTargetsPerExecution,
-  );
+  // Each dimension set resolves where its alarm is: a composite's child named by ARN may be in another account.
+  const clusterTargets: Target[] = [];
+  const clusterUnresolved: UnresolvedDimensions[] = [];
+  const specs: TargetSpec[] = [];
+  for (const group of dimensionsByLocation(located)) {
+    // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
+    const onCluster = await resolveClusterDimensions(
+      group.dimensions,
+      ports.cluster,
+      group.location,
+    );
+    clusterTargets.push(...onCluster.targets);
+    clusterUnresolved.push(...onCluster.unresolved);
+    specs.push(...resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, group.location));
+  }
+  const expanded = await expandTargets(specs, ports.targets, ports.config.maxTargetsPerExecution);
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
-  const targets = [...onCluster.targets, ...expanded]
+  const targets = [...clusterTargets, ...expanded]
     .filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id)))
     .slice(0, ports.config.maxTargetsPerExecution);
   const dedupeKey = alarmDedupeKey(alarm);
@@ -151,8 +164,8 @@ async function alarmIntake(
         dimensions,
         targets,
         mode: result.mode,
-        ...(notTargets.length + onCluster.unresolved.length
-          ? { unresolved: [...notTargets, ...onCluster.unresolved] }
+        ...(notTargets.length + clusterUnresolved.length
+          ? { unresolved: [...notTargets, ...clusterUnresolved] }
           : {}),
       },
       duplicate ? { outcome: 'skipped' } : {},
