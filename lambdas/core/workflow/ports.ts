@@ -218,6 +218,18 @@ export interface ApprovalGate {
   waitForDecision(request: ApprovalRequest): Promise<ApprovalDecision>;
 }
 
+/**
+ * How a failure a port threw is worded for the operator, one line and bounded. The adapters know
+ * what their errors carry (an AWS SDK error's HTTP status and request id), the core does not, so
+ * the composition root passes their wording in (lambdas/adapters/aws-sdk/aws-error-message.ts).
+ */
+export interface ErrorWording {
+  /** `{ name, message }` as the trail records a failure; `message` is one line. */
+  parts(error: unknown): { readonly name: string; readonly message: string };
+  /** `Name: message` on one line, as a result message or summary ends. */
+  line(error: unknown): string;
+}
+
 /** Every port and setting the workflow's steps need (each step takes a narrow `Pick` of it). */
 export interface WorkflowPorts {
   readonly commands: CommandRunner;
@@ -235,6 +247,8 @@ export interface WorkflowPorts {
   readonly rulebook: CompiledRulebook;
   /** The settings, with every default filled in (see resolveWorkflowConfig). */
   readonly config: WorkflowConfig;
+  /** How a failure a port threw is put to the operator (in results, summaries, the trail). */
+  readonly errorWording: ErrorWording;
   /** Executors by action target; docker-host / eks-node default to the SSM documents through `commands`, `none` to the notifier. */
   readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
   readonly targets?: TargetDirectory;

@@ -6,7 +6,7 @@ import { lockedNotRecordedFreed } from '../recorded-effects.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What ReleaseLock uses. */
-export type ReleaseLockPorts = Pick<WorkflowPorts, 'audit' | 'locks'>;
+export type ReleaseLockPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'errorWording'>;
 
 /**
  * ReleaseLock: releases every target's lock this execution holds and records what it freed.
