@@ -129,6 +129,8 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     const intake = sizes.get('intake.ts')!;
     // Intake's EC2, Auto Scaling, EKS and Kubernetes clients.
     expect(intake.total - intake.eager).toBeGreaterThan(1500);
+    // EC2 (private DNS names, the managed tag check) loads on its first call, never at cold start.
+    expect(intake.eagerPackages).not.toContain('@aws-sdk/client-ec2');
     // STS loads on the first spoke target only (lambdas/handlers/ports/spoke-credentials.ts).
     const withSts = [...sizes]
       .filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-sts'))
