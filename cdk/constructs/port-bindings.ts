@@ -118,6 +118,17 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
       }),
     );
   },
+  managedTags: (fn, _access, r) => {
+    // The tag SendCommand's grant requires (the collector documents'; the action documents carry the same).
+    const tag = r.collectorDocuments.managedInstanceTag;
+    if (!tag) return; // no tag condition on SendCommand: nothing to warn about, no port
+    fn.addEnvironment(SSM_RUNNER_ENV.managedInstanceTag, JSON.stringify(tag));
+    // ec2:DescribeInstances supports no resource-level permissions or tag conditions: it is
+    // allowed on '*' or not at all (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+    );
+  },
   alarms: (fn) => {
     fn.addToRolePolicy(
       new iam.PolicyStatement({

@@ -8,6 +8,7 @@ import {
   type CloudFormationClient,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
+import { awsErrorMessage } from '../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import {
   OUTPUT_STACK,
   stackNamesOf,
@@ -102,7 +103,7 @@ export class DeployedStack {
         stack = undefined;
       else
         throw new DeployedStackError(
-          `could not read stack ${stackName} in ${this.where} (${(error as Error).name}: ${(error as Error).message.split('\n')[0]}); check your AWS credentials and region (--region)`,
+          `could not read stack ${stackName} in ${this.where} (${awsErrorMessage(error)}); check your AWS credentials and region (--region)`,
           { cause: error },
         );
     }

@@ -11,6 +11,7 @@ import {
   DynamoDbLockStore,
   DynamoDbStateStore,
 } from '../adapters/dynamodb/dynamodb-state-store.js';
+import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
 import { ENV, type HandlerPortName } from './environment.js';
@@ -98,6 +99,7 @@ export function createAwsPorts(
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
+    errorWording: awsErrorWording,
     // Results kept by reference; the S3 client is a few KiB over what DynamoDB's already loads.
     stateDocuments: new S3StateDocuments(
       s3ObjectsFrom(env),

@@ -62,6 +62,8 @@ export interface PortAccess {
   readonly notifier: 'publish';
   readonly events: 'publish';
   readonly targets: 'describe';
+  /** Which instance targets lack the managed tag SendCommand requires (DescribeInstances). */
+  readonly managedTags: 'describe';
   readonly alarms: 'describe';
   readonly rulebook: 'bundled';
   readonly cluster: 'read';
@@ -93,9 +95,11 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
   // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
   // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
+  // `managedTags`: instance targets without the managed tag are named before any SendCommand is denied.
   Intake: {
     ...CORE,
     targets: 'describe',
+    managedTags: 'describe',
     rulebook: 'bundled',
     cluster: 'read',
     events: 'publish',

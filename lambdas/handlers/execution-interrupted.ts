@@ -5,6 +5,7 @@
  * in one line and ignored, never thrown; a redelivery finds the entry and does nothing.
  */
 import middy from '@middy/core';
+import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
 import {
@@ -52,6 +53,7 @@ export function executionInterruptedPorts(
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
+    errorWording: awsErrorWording,
     // Published only when a run is closed (rare): the EventBridge client loads then, not at cold start.
     events: lazyPort<ExecutionEventPublisher>(
       async () =>

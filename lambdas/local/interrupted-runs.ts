@@ -15,6 +15,7 @@ import {
 import { locksMaybeHeld } from '../core/workflow/close-interrupted-execution.js';
 import { releaseLocks } from '../core/workflow/lock-release.js';
 import type { AuditStore, Clock } from '../core/workflow/ports.js';
+import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
 import { ExecutionRecords } from './execute-workflow.js';
 
@@ -61,7 +62,11 @@ export async function closeInterruptedRuns(
     const record = await records.get(executionId);
     if (record?.status !== 'RUNNING') continue; // closed meanwhile by another start
     const held = locksMaybeHeld(await audit.execution(executionId));
-    const { released, failed, error } = await releaseLocks({ locks }, executionId, held);
+    const { released, failed, error } = await releaseLocks(
+      { locks, errorWording: awsErrorWording },
+      executionId,
+      held,
+    );
     await audit.append({
       executionId,
       type: 'interrupted',

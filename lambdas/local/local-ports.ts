@@ -6,6 +6,7 @@ import type { CompiledRulebook } from '../core/classify/compile.js';
 import { firstGroupOf } from '../core/remediation/group-share.js';
 import { resolveWorkflowConfig, type WorkflowConfig } from '../core/workflow/config.js';
 import type { Clock, CommandRunner, WorkflowPorts } from '../core/workflow/ports.js';
+import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { localApprovalGate, type ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalApprovals } from '../adapters/local/local-approvals.js';
 import { LocalAuditStore } from '../adapters/local/local-audit-store.js';
@@ -84,6 +85,7 @@ export function localWorkflowPorts(
     ...(wiring.executors ? { executors: wiring.executors } : {}),
     approvals: localApprovalGate(adapters.approvals, wiring.approval),
     config: resolveWorkflowConfig(wiring.config),
+    errorWording: awsErrorWording,
     caller: osUserIdentity(),
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '../../lambdas/core/workflow/task-names.js';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { ENV, TASK_PORTS, type PortName } from '../../lambdas/handlers/environment.js';
+import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 
 const CONTEXT = {
   'aws:cdk:bundling-stacks': [],
@@ -25,11 +26,12 @@ const PORT_VARIABLES: Readonly<Record<PortName, readonly string[]>> = {
   state: [ENV.stateTable],
   idempotency: [ENV.idempotencyTable],
   stateDocuments: [ENV.evidenceBucket],
-  commands: [ENV.evidenceBucket],
+  commands: [ENV.evidenceBucket, SSM_RUNNER_ENV.managedInstanceTag],
   evidence: [ENV.evidenceBucket],
   notifier: [ENV.topicArn],
   events: [EVENT_BUS_ENV],
   targets: [],
+  managedTags: [SSM_RUNNER_ENV.managedInstanceTag],
   alarms: [],
   rulebook: [],
   cluster: [],

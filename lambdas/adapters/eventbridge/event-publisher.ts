@@ -21,6 +21,7 @@ import type {
   ParamedicEvent,
   PublishReport,
 } from '../../core/events/execution-events.js';
+import { awsErrorParts } from '../aws-sdk/aws-error-message.js';
 import { eventBusNameFrom } from './event-bus-name.js';
 
 export { EVENT_BUS_ENV } from './event-bus-name.js';
@@ -149,13 +150,9 @@ export class EventBridgePublisher implements ExecutionEventPublisher {
         ));
       } catch (error) {
         // The SDK already retried the call itself; a call that still fails fails the whole batch.
-        const e = error as { name?: string; message?: string };
+        const { name, message } = awsErrorParts(error);
         for (const p of pending)
-          failed.push({
-            event: p.event,
-            errorCode: e.name ?? 'Error',
-            errorMessage: e.message ?? String(error),
-          });
+          failed.push({ event: p.event, errorCode: name, errorMessage: message });
         return { published, failed };
       }
       const retry: Pending[] = [];

@@ -10,6 +10,7 @@
  * This module says which of a refused batch's instances to set apart, and what each one's result
  * tells the operator. The runner (ssm-command-runner.ts) does the sending.
  */
+import { awsErrorMessage } from '../aws-sdk/aws-error-message.js';
 
 /** The tag an instance needs before the functions may command it (config `managedInstanceTag`). */
 export interface ManagedInstanceTag {
@@ -55,12 +56,6 @@ export function batchRefusal(error: unknown, batch: readonly string[]): BatchRef
   return batch.includes(instance) ? { kind: 'set-apart', instance } : { kind: 'bisect' };
 }
 
-/** AWS's own words on one line, bounded: they end every result message. */
-export function awsSaid(error: unknown): string {
-  const text = `${errorName(error)}: ${errorMessage(error)}`.replace(/\s+/g, ' ').trim();
-  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
-}
-
 /**
  * The result message of an instance SendCommand was denied for, saying what to do.
  * @example deniedInstanceMessage('i-0abc', { key: 'paramedic:managed', value: 'true' }, error)
@@ -77,7 +72,7 @@ export function deniedInstanceMessage(
     `SendCommand denied for ${instance}: ${needs} or the function's role lacks ssm:SendCommand on it; ` +
     "tag the instance (an Auto Scaling group's tag needs PropagateAtLaunch, an EKS node group's goes in " +
     'its launch template\'s instance tags), see README Prerequisites 2 "The managed tag". ' +
-    awsSaid(error)
+    awsErrorMessage(error)
   );
 }
 
@@ -87,6 +82,6 @@ export function deniedBatchMessage(error: unknown): string {
   return (
     `SendCommand denied on ${resource ?? 'the command'}, not on an instance: the function's role may not run this document; ` +
     'redeploy the pipeline stack (cdk deploy) so its grant names the deployed documents. ' +
-    awsSaid(error)
+    awsErrorMessage(error)
   );
 }

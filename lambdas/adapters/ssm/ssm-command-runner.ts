@@ -26,6 +26,7 @@ import {
   type GetCommandInvocationCommandOutput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { awsErrorMessage } from '../aws-sdk/aws-error-message.js';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
 import {
   deployedDocumentName,
@@ -35,7 +36,6 @@ import {
 import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
 import {
   batchRefusal,
-  awsSaid,
   deniedBatchMessage,
   deniedInstanceMessage,
   isAccessDenied,
@@ -329,7 +329,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
             status: 'TimedOut',
             exitCode: null,
             stdout: '',
-            stderr: `not sent: the step's deadline (the Lambda/Task timeout) passed while setting apart the instances SendCommand refused in its batch; ${awsSaid(error)}`,
+            stderr: `not sent: the step's deadline (the Lambda/Task timeout) passed while setting apart the instances SendCommand refused in its batch; ${awsErrorMessage(error)}`,
           });
         continue;
       }
@@ -347,7 +347,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
           : 'Failed';
     // Denied on the document, not the instance: tagging the instance would not help.
     const stderr = !isAccessDenied(error)
-      ? awsSaid(error)
+      ? awsErrorMessage(error)
       : batchRefusal(error, [target]).kind === 'whole-batch'
         ? deniedBatchMessage(error)
         : deniedInstanceMessage(target, this.options.managedInstanceTag, error);
@@ -458,7 +458,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
       );
       return 'CancelCommand sent';
     } catch (error) {
-      return `CancelCommand failed (${errorName(error)}: ${(error as Error).message}); check the command ${commandId} in the SSM console`;
+      return `CancelCommand failed (${awsErrorMessage(error)}); check the command ${commandId} in the SSM console`;
     }
   }
 

@@ -31,6 +31,11 @@ export class SsmRunnerEnvironmentError extends Error {
 
 const COUNT_OR_PERCENT = /^(\d{1,9}|\d{1,2}%|100%)$/;
 
+/** The managed tag the functions' SendCommand grant requires, when the stack set one. */
+export function managedInstanceTagFrom(env: NodeJS.ProcessEnv): ManagedInstanceTag | undefined {
+  return managedInstanceTagOf(env[SSM_RUNNER_ENV.managedInstanceTag]);
+}
+
 function managedInstanceTagOf(text: string | undefined): ManagedInstanceTag | undefined {
   if (!text) return undefined;
   let v: Record<string, unknown> | null;
@@ -98,7 +103,7 @@ export function ssmRunnerSettingsFrom(
     const remediate = rateLimitOf(raw.remediate, 'remediate');
     rateControl = { ...(collect ? { collect } : {}), ...(remediate ? { remediate } : {}) };
   }
-  const managedInstanceTag = managedInstanceTagOf(env[SSM_RUNNER_ENV.managedInstanceTag]);
+  const managedInstanceTag = managedInstanceTagFrom(env);
   return {
     ...(prefix ? { documentPrefix: prefix } : {}),
     ...(rateControl ? { rateControl } : {}),

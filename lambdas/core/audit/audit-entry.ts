@@ -23,6 +23,7 @@ import type {
   VerificationResult,
 } from '../workflow/model.js';
 import type { RunbookMatch } from '../classify/engine.js';
+import type { ManagedTagCheck } from '../workflow/managed-tag-check.js';
 
 export type { AuditOutcome } from '../workflow/model.js';
 
@@ -46,6 +47,8 @@ export interface AuditPayloads {
     }[];
     /** A composite alarm whose actions were suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): skipped at intake. */
     readonly suppressed?: string;
+    /** The instance targets without the managed tag, or why that check was skipped (managed-tag-check.ts). */
+    readonly managedTag?: ManagedTagCheck;
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];

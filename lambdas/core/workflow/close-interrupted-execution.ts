@@ -18,7 +18,7 @@ import { publishStatus, type StatusSubject } from './status-events.js';
 /** What closing uses: the trail, the locks, the state table (a claim against concurrent deliveries) and the bus. */
 export type CloseInterruptedPorts = Pick<
   WorkflowPorts,
-  'audit' | 'locks' | 'state' | 'events' | 'config'
+  'audit' | 'locks' | 'state' | 'events' | 'config' | 'errorWording'
 >;
 
 /** How long one delivery's claim on closing an execution lasts: longer than the function runs, shorter than Lambda's first retry. */

@@ -21,7 +21,7 @@ export interface LockReleaseReport {
   readonly released: readonly string[];
   readonly notHeld: readonly string[];
   readonly failed: readonly string[];
-  /** The first failure, `Name: message`, when any release failed. */
+  /** The first failure, `Name: message` on one line (WorkflowPorts.errorWording), when any release failed. */
   readonly error?: string;
 }
 
@@ -43,7 +43,7 @@ export class LockReleaseError extends Error {
 
 /** Releases this execution's locks on `targetIds`; never throws: a failed release is reported, and the others still run. */
 export async function releaseLocks(
-  ports: Pick<WorkflowPorts, 'locks'>,
+  ports: Pick<WorkflowPorts, 'locks' | 'errorWording'>,
   executionId: string,
   targetIds: readonly string[],
 ): Promise<LockReleaseReport> {
@@ -59,7 +59,7 @@ export async function releaseLocks(
         ((await ports.locks.release(lockKey(id), executionId)) ? released : notHeld).push(id);
       } catch (e) {
         failed.push(id);
-        error ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        error ??= ports.errorWording.line(e);
       }
     }
   };

@@ -12,7 +12,10 @@ import type { Clock, Notifier, WorkflowPorts } from './ports.js';
 import { publishStatus } from './status-events.js';
 
 /** What sending (or recording the failure) uses. */
-export type NotifyOrRecordPorts = Pick<WorkflowPorts, 'notifier' | 'audit' | 'events' | 'config'>;
+export type NotifyOrRecordPorts = Pick<
+  WorkflowPorts,
+  'notifier' | 'audit' | 'events' | 'config' | 'errorWording'
+>;
 
 /** A message as the notifier takes it. */
 export type NotificationMessage = Parameters<Notifier['notify']>[0];
@@ -33,10 +36,7 @@ export async function notifyOrRecord(
     await ports.notifier.notify(message);
     return true;
   } catch (thrown) {
-    const error = {
-      name: (thrown as Error)?.name ?? 'Error',
-      message: String((thrown as Error)?.message ?? thrown).slice(0, 500),
-    };
+    const error = ports.errorWording.parts(thrown);
     await appendAudit(
       ports,
       clock,
@@ -48,7 +48,7 @@ export async function notifyOrRecord(
     );
     await publishStatus(ports, clock, executionId, intake, 'notification-failed', {
       runbookId: runbookId ?? null,
-      summary: `the ${message.kind} notification was not sent (${error.name}: ${error.message}); read the execution's audit trail`,
+      summary: `the ${message.kind} notification was not sent (${ports.errorWording.line(thrown)}); read the execution's audit trail`,
     });
     return false;
   }

@@ -127,6 +127,20 @@ export interface TargetDirectory {
   instanceOfPrivateDnsName?(name: string, location?: TargetLocation): Promise<string | undefined>;
 }
 
+/**
+ * The tag SendCommand's grant requires (condition `ssm:resourceTag/<key>`), read before any
+ * command so an instance without it is named at Intake rather than when Collect is denied.
+ */
+export interface ManagedTagDirectory {
+  /** The tag as `key=value`, as messages name it. */
+  readonly tag: string;
+  /**
+   * Of `instanceIds` (all in `location`; absent: the deployment's own account and region), those
+   * EC2 describes without the tag. Ids EC2 does not describe are left out: SendCommand reports them.
+   */
+  untagged(instanceIds: readonly string[], location?: TargetLocation): Promise<readonly string[]>;
+}
+
 /** An Auto Scaling group or EKS node group a target belongs to, as it is now. */
 export interface TargetGroup {
   readonly kind: 'auto-scaling-group' | 'node-group';
@@ -218,6 +232,18 @@ export interface ApprovalGate {
   waitForDecision(request: ApprovalRequest): Promise<ApprovalDecision>;
 }
 
+/**
+ * How a failure a port threw is worded for the operator, one line and bounded. The adapters know
+ * what their errors carry (an AWS SDK error's HTTP status and request id), the core does not, so
+ * the composition root passes their wording in (lambdas/adapters/aws-sdk/aws-error-message.ts).
+ */
+export interface ErrorWording {
+  /** `{ name, message }` as the trail records a failure; `message` is one line. */
+  parts(error: unknown): { readonly name: string; readonly message: string };
+  /** `Name: message` on one line, as a result message or summary ends. */
+  line(error: unknown): string;
+}
+
 /** Every port and setting the workflow's steps need (each step takes a narrow `Pick` of it). */
 export interface WorkflowPorts {
   readonly commands: CommandRunner;
@@ -235,9 +261,13 @@ export interface WorkflowPorts {
   readonly rulebook: CompiledRulebook;
   /** The settings, with every default filled in (see resolveWorkflowConfig). */
   readonly config: WorkflowConfig;
+  /** How a failure a port threw is put to the operator (in results, summaries, the trail). */
+  readonly errorWording: ErrorWording;
   /** Executors by action target; docker-host / eks-node default to the SSM documents through `commands`, `none` to the notifier. */
   readonly executors?: Partial<Record<ActionTarget, ActionExecutor>>;
   readonly targets?: TargetDirectory;
+  /** Which instance targets lack the managed tag (EC2); absent (local runs, no tag configured): not checked. */
+  readonly managedTags?: ManagedTagDirectory;
   /** EKS clusters' API; absent: EKS targets get an explicit "no cluster access" section and unknown checks. */
   readonly cluster?: ClusterPort;
   readonly alarms?: AlarmStateReader;

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,7 @@ async function stores() {
     state: new DynamoDbStateStore(ddb, tables.state, clock),
     events,
     config: resolveWorkflowConfig({ dryRun: false, deploymentName: 'prod' }),
+    errorWording: awsErrorWording,
   };
   return { ports, events };
 }

@@ -20,6 +20,7 @@ import {
   type WorkflowConfig,
 } from '../../../lambdas/core/workflow/config.js';
 import type { ApprovalGate, WorkflowPorts } from '../../../lambdas/core/workflow/ports.js';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import {
   DynamoDbLockStore,
@@ -332,6 +333,7 @@ export async function scenario(
     notifier,
     rulebook: infra.rulebook,
     config: resolveWorkflowConfig({ lockMaxAttempts: 200, ...options.config }),
+    errorWording: awsErrorWording,
     caller: startExecutionIdentity(),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     // The simulated hosts are in no Auto Scaling or node group unless a test says so (group share preconditions pass).

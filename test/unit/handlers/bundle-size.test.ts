@@ -54,15 +54,17 @@ const TARGET_KIB = 300;
  * Raised again on 2026-12-03, by what each function gained: Classify 499 -> 500 (the one reader of
  * the headings above proxy settings, +1.0), Verify 590 -> 593 (that reader, and SendCommand
  * setting apart the instances IAM denies so the rest of a batch still runs, +3.4).
+ * Raised again on 2026-12-03: every function carries the one wording of a failure the operator
+ * reads (aws-error-message.ts, +0.8): Classify 500 -> 501, Verify 593 -> 594.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'collect-send.ts': 343,
   'collect.ts': 367,
-  'classify.ts': 500,
+  'classify.ts': 501,
   'request-approval.ts': 334,
   'remediate-step.ts': 315,
   'verify-send.ts': 344,
-  'verify.ts': 593,
+  'verify.ts': 594,
   'escalate.ts': 356,
   'complete.ts': 320,
 };
@@ -127,6 +129,8 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     const intake = sizes.get('intake.ts')!;
     // Intake's EC2, Auto Scaling, EKS and Kubernetes clients.
     expect(intake.total - intake.eager).toBeGreaterThan(1500);
+    // EC2 (private DNS names, the managed tag check) loads on its first call, never at cold start.
+    expect(intake.eagerPackages).not.toContain('@aws-sdk/client-ec2');
     // STS loads on the first spoke target only (lambdas/handlers/ports/spoke-credentials.ts).
     const withSts = [...sizes]
       .filter(([, size]) => size.eagerPackages.includes('@aws-sdk/client-sts'))

@@ -21,6 +21,7 @@ import {
   twoAccountAlarms,
   type TwoAccountAlarms,
 } from '../../support/two-account-alarms.js';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
@@ -79,6 +80,7 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
       state: new LocalStateStore(dir, clock),
       rulebook: { runbooks: [] } as never,
       config: resolveWorkflowConfig(),
+      errorWording: awsErrorWording,
     };
   };
 

@@ -18,6 +18,7 @@ import { queryDimensions } from '../../../lambdas/core/workflow/metrics-insights
 import type { AlarmReading, AlarmStateReader } from '../../../lambdas/core/workflow/ports.js';
 import { runIntake } from '../../../lambdas/core/workflow/steps/intake.js';
 import { alarmEventTargets } from '../../../lambdas/core/workflow/targets.js';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'alarms', name), 'utf8'));
@@ -323,6 +324,7 @@ describe('Intake with composite and suppressed alarms', () => {
       state: new LocalStateStore(dir, clock),
       rulebook: { runbooks: [] } as never,
       config: resolveWorkflowConfig(),
+      errorWording: awsErrorWording,
     };
   };
 

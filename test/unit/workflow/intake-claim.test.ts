@@ -9,6 +9,7 @@ import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js'
 import { alarmDedupeKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { normalizeAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,6 +48,7 @@ describe('Intake that fails after claiming the alarm', () => {
       state,
       rulebook: { runbooks: [] } as never,
       config: resolveWorkflowConfig(),
+      errorWording: awsErrorWording,
     };
 
     await expect(

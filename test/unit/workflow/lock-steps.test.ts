@@ -22,6 +22,7 @@ import type { AuditStore, LockStore, StateStore } from '../../../lambdas/core/wo
 import { runAcquireLock } from '../../../lambdas/core/workflow/steps/acquire-lock.js';
 import { runReleaseLock } from '../../../lambdas/core/workflow/steps/release-lock.js';
 import { LocalDynamo } from '../handlers/lambda-harness.js';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 
 const clock = { now: () => new Date() };
 const ME = 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:me';
@@ -38,10 +39,11 @@ const intake: IntakeResult = {
   startedAt: '2026-12-03T10:00:00Z',
 };
 
+/** As the SDK throws it: the HTTP status and request id ride in `$metadata`. */
 function throttled(): Error {
   const e = new Error('Throughput exceeds the current capacity of your table');
   e.name = 'ProvisionedThroughputExceededException';
-  return e;
+  return Object.assign(e, { $metadata: { httpStatusCode: 400, requestId: 'REQ1' } });
 }
 
 const dirs: string[] = [];
@@ -83,7 +85,11 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
     const { locks, state } = await makeStores();
     const audit = new LocalAuditStore(tempDir());
     const config = resolveWorkflowConfig({});
-    return { locks, ports: { locks: wrap(locks), audit, state, config }, audit };
+    return {
+      locks,
+      ports: { locks: wrap(locks), audit, state, config, errorWording: awsErrorWording },
+      audit,
+    };
   }
 
   it("release says whether it freed this owner's lock", async () => {
@@ -160,7 +166,8 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
       data: {
         released: [HOSTS[0], HOSTS[2]],
         failed: [HOSTS[1]],
-        error: expect.stringContaining('ProvisionedThroughputExceededException'),
+        error:
+          'ProvisionedThroughputExceededException: Throughput exceeds the current capacity of your table (HTTP 400, request id REQ1)',
       },
     });
     expect(await locks.leaseOwner!(lockKey(HOSTS[1]!))).toBe(ME);
@@ -261,7 +268,7 @@ describe('releaseLocks at the largest fleet', () => {
       },
     };
 
-    const report = await releaseLocks({ locks }, ME, ids);
+    const report = await releaseLocks({ locks, errorWording: awsErrorWording }, ME, ids);
 
     expect(peak).toBe(25);
     expect(report.released).toHaveLength(900);

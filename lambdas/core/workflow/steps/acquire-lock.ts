@@ -7,7 +7,7 @@ import type { Clock, WorkflowPorts } from '../ports.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What AcquireLock uses. */
-export type AcquireLockPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'config'>;
+export type AcquireLockPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'config' | 'errorWording'>;
 
 /**
  * AcquireLock: all the targets' locks, or none (the workflow waits and retries up to `lockMaxAttempts`).

@@ -14,7 +14,10 @@ import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What Complete uses. */
-export type CompletePorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'events' | 'config'>;
+export type CompletePorts = Pick<
+  WorkflowPorts,
+  'audit' | 'notifier' | 'events' | 'config' | 'errorWording'
+>;
 
 /** Complete: outcome, runbook, targets and duration. */
 export async function runComplete(

@@ -18,7 +18,7 @@ import { requireState, type TaskInput } from '../task-input.js';
 /** What Escalate uses (commands and executors: it undoes the completed steps before telling people). */
 export type EscalatePorts = Pick<
   WorkflowPorts,
-  'audit' | 'notifier' | 'events' | 'config' | 'commands' | 'executors'
+  'audit' | 'notifier' | 'events' | 'config' | 'commands' | 'executors' | 'errorWording'
 >;
 
 /** The one-line reason of an escalation, from what the execution reached. */

@@ -17,12 +17,30 @@ import { locationOf } from '../target-location.js';
 import { expandTargets, parseTarget, resolveAlarmTargets, type TargetSpec } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
+import { checkManagedTag, type ManagedTagCheck } from '../managed-tag-check.js';
 
 /** What Intake uses. */
 export type IntakePorts = Pick<
   WorkflowPorts,
-  'audit' | 'state' | 'rulebook' | 'config' | 'targets' | 'cluster' | 'events' | 'caller' | 'alarms'
+  | 'audit'
+  | 'state'
+  | 'rulebook'
+  | 'config'
+  | 'targets'
+  | 'cluster'
+  | 'events'
+  | 'caller'
+  | 'alarms'
+  | 'managedTags'
+  | 'errorWording'
 >;
+
+/** The started event's summary: the trigger's, then the managed tag warning when there is one. */
+function startedSummary(summary: string, check: ManagedTagCheck | undefined): string {
+  return check && (check.untagged.length || check.skipped)
+    ? `${summary}; ${check.message}`
+    : summary;
+}
 
 /** The trigger of an alarm run: the alarm, and where it is (so Verify reads that alarm, not a same-named one elsewhere). */
 function alarmTrigger(alarm: NormalizedAlarm, startedAt: string): Trigger {
@@ -148,6 +166,10 @@ async function alarmIntake(
     trigger: alarmTrigger(alarm, startedAt),
   };
   const summary = `alarm ${alarm.alarmName} went ${alarm.state}${alarm.reason ? `: ${alarm.reason.slice(0, 300)}` : ''}`;
+  // Only a run that goes on sends commands; a duplicate's targets are another run's.
+  const managedTag = duplicate
+    ? undefined
+    : await checkManagedTag(targets, ports.managedTags, ports.errorWording);
   try {
     await appendAudit(
       ports,
@@ -167,6 +189,7 @@ async function alarmIntake(
         ...(notTargets.length + clusterUnresolved.length
           ? { unresolved: [...notTargets, ...clusterUnresolved] }
           : {}),
+        ...(managedTag ? { managedTag } : {}),
       },
       duplicate ? { outcome: 'skipped' } : {},
     );
@@ -178,7 +201,10 @@ async function alarmIntake(
         .catch(() => undefined);
     throw error;
   }
-  if (!duplicate) await publishStatus(ports, clock, executionId, result, 'started', { summary });
+  if (!duplicate)
+    await publishStatus(ports, clock, executionId, result, 'started', {
+      summary: startedSummary(summary, managedTag),
+    });
   return result;
 }
 
@@ -223,14 +249,21 @@ async function manualIntake(
   const summary = manual.replay
     ? `replay of recorded evidence ${manual.replay.origin ?? manual.replay.evidence.uri} on ${manual.target} by ${actor} (requested as ${requestedBy})`
     : `manual run of ${manual.runbookId} on ${manual.target} (${manual.mode}) by ${actor} (requested as ${requestedBy})`;
+  // A replay sends no commands: its evidence is recorded.
+  const managedTag = manual.replay
+    ? undefined
+    : await checkManagedTag(targets, ports.managedTags, ports.errorWording);
   await appendAudit(ports, clock, executionId, result, 'triggered', {
     trigger: result.trigger,
     summary,
     targets,
     mode: manual.mode,
     requested: manual,
+    ...(managedTag ? { managedTag } : {}),
   });
-  await publishStatus(ports, clock, executionId, result, 'started', { summary });
+  await publishStatus(ports, clock, executionId, result, 'started', {
+    summary: startedSummary(summary, managedTag),
+  });
   return result;
 }
 

@@ -7,7 +7,7 @@ import { lockedNotRecordedFreed } from '../recorded-effects.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What ReleaseLock uses. */
-export type ReleaseLockPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'state'>;
+export type ReleaseLockPorts = Pick<WorkflowPorts, 'audit' | 'locks' | 'state' | 'errorWording'>;
 
 /** How long an attempt's claim is kept: far beyond the step's retries (seconds to minutes). */
 export const RELEASE_ATTEMPT_TTL_SECONDS = 86_400;
