@@ -21,7 +21,9 @@ import {
   commandWaitsInState,
   readWaitedResults,
   sendAndRegister,
+  type WaitedCommandPorts,
 } from '../../../lambdas/core/workflow/waited-commands.js';
+import type { CommandResult } from '../../../lambdas/core/collection/command-runner.js';
 
 const ssm = mockClient(SSMClient);
 /** Every command's full output, as SSM writes it to the bucket. */
@@ -76,6 +78,13 @@ function fleet(running: ReadonlySet<string>) {
 beforeEach(() => {
   ssm.reset();
 });
+
+/** Every part the read yields, in order, flattened. */
+async function readAll(p: WaitedCommandPorts, phase: string, why = 'x'): Promise<CommandResult[]> {
+  const out: CommandResult[] = [];
+  for await (const part of readWaitedResults(p, EXECUTION, phase, why)) out.push(...part.results);
+  return out;
+}
 
 function ports() {
   const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
@@ -147,13 +156,11 @@ describe('a runner that runs to completion (the local one)', () => {
       ],
       { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 },
     );
-    const [read] = await readWaitedResults(p, EXECUTION, 'triage', 'x');
+    const read = await readAll(p, 'triage');
 
     expect(sent).toEqual({ phase: 'triage', commands: 0, resumedBy: 'sender' });
     expect(ran).toEqual([ids(3)]);
-    expect(read!.results.map((r) => [r.target, r.status])).toEqual(
-      ids(3).map((t) => [t, 'Success']),
-    );
+    expect(read.map((r) => [r.target, r.status])).toEqual(ids(3).map((t) => [t, 'Success']));
   });
 });
 
@@ -174,16 +181,11 @@ describe('reading after the wait', () => {
       ],
       { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
     );
-    const [read] = await readWaitedResults(
-      p,
-      EXECUTION,
-      'triage',
-      unfinishedReason({ phase: 'triage' }),
-    );
+    const read = await readAll(p, 'triage', unfinishedReason({ phase: 'triage' }));
 
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(3);
-    expect(read!.results.map((r) => r.target)).toEqual(ids(120));
-    expect(read!.results.every((r) => r.status === 'Success')).toBe(true);
+    expect(read.map((r) => r.target)).toEqual(ids(120));
+    expect(read.every((r) => r.status === 'Success')).toBe(true);
     expect(ssm.commandCalls(CancelCommandCommand)).toHaveLength(0);
   });
 
@@ -236,7 +238,7 @@ describe('reading after the wait', () => {
   });
 
   it('a phase whose send Task never ran is an error that says so', async () => {
-    await expect(readWaitedResults(ports(), EXECUTION, 'verify', 'x')).rejects.toThrow(
+    await expect(readAll(ports(), 'verify')).rejects.toThrow(
       /no commands were registered for the verify phase/,
     );
   });
