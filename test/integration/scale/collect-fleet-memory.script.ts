@@ -37,8 +37,8 @@ import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js'
 const STEP = process.env.FLEET_STEP ?? 'collect';
 const HOSTS = Number(process.env.FLEET_HOSTS ?? 1000);
 const PER_COMMAND = 50;
-const SECTION_BYTES = 60 * 1024;
-const SECTIONS = 16; // 16 × 60 KiB ≈ the collector's 1 MiB total cap
+const SECTION_BYTES = Number(process.env.FLEET_SECTION_KIB ?? 60) * 1024;
+const SECTIONS = 16; // 16 × 60 KiB ≈ the collector's 1 MiB total cap (the test halves both it and the heap)
 const SPOKE = { account: '222222222222', region: 'eu-west-1' };
 const fleet = Array.from(
   { length: HOSTS },
