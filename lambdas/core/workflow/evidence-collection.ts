@@ -1,8 +1,8 @@
 /**
  * Collecting evidence inside the workflow: the platform's collector document runs through the
- * command ports (waited-commands.ts), and each printed bundle is validated and stored once (classifying the stored
- * bundles is stored-classification.ts, so Classify loads no collection code). Shared by Collect and
- * Verify.
+ * command ports (waited-commands.ts), and each printed bundle is validated and stored once
+ * (classifying the stored bundles is stored-classification.ts, so Classify loads no collection
+ * code). Shared by Collect and Verify.
  */
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument } from '../evidence/bundle.js';
