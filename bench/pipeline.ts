@@ -399,9 +399,9 @@ async function triage(instances: number, mode: SsmMode): Promise<TriageRun> {
     });
     waitItemBytes = jsonBytes(await state.get(commandWaitKey('bench', 'triage')));
     const readFrom = clock.t;
-    const results = (await readWaitedResults(ports, execution, 'triage', 'bench')).flatMap(
-      (r) => r.results,
-    );
+    const results: CommandResult[] = [];
+    for await (const part of readWaitedResults(ports, execution, 'triage', 'bench'))
+      results.push(...part.results);
     lambdaMs += clock.t - readFrom;
     return results;
   };

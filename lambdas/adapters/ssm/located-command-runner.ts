@@ -4,6 +4,7 @@
  * that account/region (SSM and S3 clients with the spoke role's credentials, reading full output
  * from the spoke's own output bucket), and the results come back as one list.
  */
+import type { CommandResultSink } from '../../core/collection/command-runner.js';
 import type { CommandRequest, CommandResult, CommandRunner } from '../../core/ports.js';
 import type { TargetLocation as AccountRegion } from '../../core/workflow/ports.js';
 
@@ -16,8 +17,8 @@ export class LocatedCommandRunner implements CommandRunner {
 
   constructor(private readonly runnerFor: RunnerFor) {}
 
-  /** Runs every location's part at once (their targets are disjoint). */
-  async run(request: CommandRequest): Promise<readonly CommandResult[]> {
+  /** Runs every location's part at once (their targets are disjoint); `each` goes to every part. */
+  async run(request: CommandRequest, each?: CommandResultSink): Promise<readonly CommandResult[]> {
     const parts = new Map<string, { location?: AccountRegion; targets: string[] }>();
     for (const target of request.targets) {
       const location = request.locations?.[target];
@@ -29,7 +30,7 @@ export class LocatedCommandRunner implements CommandRunner {
     const { locations: _dispatched, ...rest } = request;
     const results = await Promise.all(
       [...parts].map(([key, part]) =>
-        this.runner(key, part.location).run({ ...rest, targets: part.targets }),
+        this.runner(key, part.location).run({ ...rest, targets: part.targets }, each),
       ),
     );
     return results.flat();

@@ -33,7 +33,13 @@ import {
   DOCUMENT_PREFIX,
   findCommandDocument,
 } from '../../core/collection/collector-documents.js';
-import type { DeferredCommandRunner, SentCommands } from '../../core/collection/command-runner.js';
+import type {
+  CommandResultSink,
+  DeferredCommandRunner,
+  SentCommand,
+  SentCommands,
+} from '../../core/collection/command-runner.js';
+import { FinishedTargets } from './finished-targets.js';
 import {
   batchRefusal,
   deniedBatchMessage,
@@ -56,6 +62,11 @@ export interface SsmRateLimit {
 
 /** SSM's documented limit of instance ids per SendCommand. */
 export const MAX_TARGETS_PER_SEND = 50;
+/**
+ * Output objects (each up to a collector's 1 MiB) read at once when one command is read alone: one by
+ * one, a 50-host command's reads add up; all at once, its memory.
+ */
+const OUTPUT_READS_AT_ONCE = 8;
 /** Characters of stdout GetCommandInvocation returns at most. */
 export const SSM_OUTPUT_LIMIT = 24_000;
 
@@ -180,8 +191,12 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     this.now = options.now ?? Date.now;
   }
 
-  /** Sends in batches, polls every command until each target is terminal or the deadline passes. */
-  async run(request: CommandRequest): Promise<readonly CommandResult[]> {
+  /**
+   * Sends in batches, polls every command until each target is terminal or the deadline passes. With
+   * `each`, every polled result goes to it as soon as its output is read (a spoke's collectors are
+   * stored one host at a time); the targets SendCommand refused are returned.
+   */
+  async run(request: CommandRequest, each?: CommandResultSink): Promise<readonly CommandResult[]> {
     if (!request.document.startsWith('Paramedic-'))
       throw new Error(
         `refusing to run ${request.document}: only the project's Paramedic-* documents may run`,
@@ -193,7 +208,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     for (let i = 0; i < unique.length; i += size) {
       await this.sendBatch(request, unique.slice(i, i + size), pending, results);
     }
-    const polled = await Promise.all(pending.map((p) => this.poll(request, p)));
+    const polled = await Promise.all(pending.map((p) => this.poll(request, p, each)));
     results.push(...polled.flat());
     const order = new Map(unique.map((t, i) => [t, i]));
     return results.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
@@ -226,24 +241,22 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   }
 
   /**
-   * Reads each sent command once (one ListCommandInvocations per 50 targets, output from S3), after
-   * its completion event or the wait's timeout: what has not finished is cancelled and reported as
-   * TimedOut, `why` saying why nobody waited longer.
+   * Reads one sent command once (one ListCommandInvocations, output from S3), after its completion
+   * event or the wait's timeout: what has not finished is cancelled and reported as TimedOut, `why`
+   * saying why nobody waited longer.
    */
-  async read(sent: SentCommands, why: string): Promise<readonly CommandResult[]> {
-    return (await Promise.all(sent.commands.map((c) => this.readOnce(c, why)))).flat();
-  }
-
-  private async readOnce(p: Pending, why: string): Promise<CommandResult[]> {
-    const done = new Map<string, CommandResult>();
+  async read(p: SentCommand, why: string): Promise<readonly CommandResult[]> {
+    const done = new FinishedTargets();
     await this.withThrottleRetry(() =>
-      p.targets.length === 1 ? this.pollOne(p, p.targets[0]!, done) : this.pollMany(p, done),
+      p.targets.length === 1
+        ? this.pollOne(p, p.targets[0]!, done)
+        : this.pollMany(p, done, OUTPUT_READS_AT_ONCE),
     );
     const unfinished = p.targets.filter((t) => !done.has(t));
     if (unfinished.length > 0) {
       const cancelled = await this.cancel(p.commandId, unfinished);
       for (const target of unfinished)
-        done.set(target, {
+        await done.add({
           target,
           status: 'TimedOut',
           exitCode: null,
@@ -252,7 +265,8 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
           commandId: p.commandId,
         });
     }
-    return [...done.values()];
+    const order = new Map(p.targets.map((t, i) => [t, i]));
+    return done.kept.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0));
   }
 
   private async withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
@@ -391,12 +405,16 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     return commandId;
   }
 
-  private async poll(request: CommandRequest, p: Pending): Promise<CommandResult[]> {
+  private async poll(
+    request: CommandRequest,
+    p: Pending,
+    each: CommandResultSink | undefined,
+  ): Promise<CommandResult[]> {
     const ownDeadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
     const callerDeadline = this.options.deadline?.();
     const deadline =
       callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);
-    const done = new Map<string, CommandResult>();
+    const done = new FinishedTargets(each);
     const initialDelay = this.options.pollInitialMs ?? 1000;
     if (this.options.completions)
       await this.waitForCompletion(this.options.completions, p.commandId, deadline);
@@ -409,21 +427,22 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
       delay = delay === 0 ? initialDelay : Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       try {
         if (p.targets.length === 1) await this.pollOne(p, p.targets[0]!, done);
-        else await this.pollMany(p, done);
+        // Every command of the request polls at once: one output read each keeps the run's memory flat.
+        else await this.pollMany(p, done, 1);
       } catch (error) {
         if (!isThrottle(error)) throw error;
         delay = Math.min(delay * 2, this.options.pollMaxMs ?? 15_000);
       }
     }
     const unfinished = p.targets.filter((t) => !done.has(t));
-    if (unfinished.length === 0) return [...done.values()];
+    if (unfinished.length === 0) return done.kept;
     const why =
       deadline < ownDeadline
         ? "before the step's deadline (the Lambda/Task timeout)"
         : `within ${request.timeoutSeconds}s`;
     const cancelled = await this.cancel(p.commandId, unfinished);
     for (const target of unfinished) {
-      done.set(target, {
+      await done.add({
         target,
         status: 'TimedOut',
         exitCode: null,
@@ -432,7 +451,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
         commandId: p.commandId,
       });
     }
-    return [...done.values()];
+    return done.kept;
   }
 
   /** Waits (state-table reads, no SSM call) until the command's terminal event is marked, or the deadline. */
@@ -463,11 +482,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   }
 
   /** One target: GetCommandInvocation gives status and up to 24,000 characters in one call. */
-  private async pollOne(
-    p: Pending,
-    target: string,
-    done: Map<string, CommandResult>,
-  ): Promise<void> {
+  private async pollOne(p: Pending, target: string, done: FinishedTargets): Promise<void> {
     let out: GetCommandInvocationCommandOutput;
     try {
       out = await this.ssm.send(
@@ -481,8 +496,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     if (!status) return;
     const stdout = await this.fullOutput(out.StandardOutputContent ?? '', out.StandardOutputUrl);
     const stderr = await this.fullOutput(out.StandardErrorContent ?? '', out.StandardErrorUrl);
-    done.set(
-      target,
+    await done.add(
       this.result(
         target,
         status,
@@ -496,7 +510,7 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
   }
 
   /** Many targets: one paginated ListCommandInvocations per poll instead of one call per instance. */
-  private async pollMany(p: Pending, done: Map<string, CommandResult>): Promise<void> {
+  private async pollMany(p: Pending, done: FinishedTargets, readsAtOnce: number): Promise<void> {
     let token: string | undefined;
     const finished: CommandInvocation[] = [];
     do {
@@ -518,34 +532,39 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
       }
       token = out.NextToken;
     } while (token);
-    for (const inv of finished) {
-      const target = inv.InstanceId!;
-      const status = terminalStatus(inv.Status, inv.StatusDetails)!;
-      const plugin = inv.CommandPlugins?.[0];
-      let stdout: string;
-      let stderr = '';
-      if (plugin?.StandardOutputUrl && this.options.s3) {
-        stdout = await this.readS3(plugin.StandardOutputUrl, plugin.Output ?? '');
-        stderr = plugin.StandardErrorUrl ? await this.readS3(plugin.StandardErrorUrl, '') : '';
-      } else {
-        // No bucket: GetCommandInvocation has up to 24,000 characters, Output only 2,500.
-        const full = await this.getInvocation(p.commandId, target);
-        stdout = full?.StandardOutputContent ?? plugin?.Output ?? '';
-        stderr = full?.StandardErrorContent ?? '';
-      }
-      done.set(
-        target,
-        this.result(
-          target,
-          status,
-          plugin?.ResponseCode ?? null,
-          stdout,
-          stderr,
-          p.commandId,
-          plugin?.StandardOutputUrl,
-        ),
+    for (let i = 0; i < finished.length; i += readsAtOnce)
+      await Promise.all(
+        finished
+          .slice(i, i + readsAtOnce)
+          .map(async (inv) => done.add(await this.invocationResult(p, inv))),
       );
+  }
+
+  /** The result of one finished invocation, its full output read back. */
+  private async invocationResult(p: Pending, inv: CommandInvocation): Promise<CommandResult> {
+    const target = inv.InstanceId!;
+    const status = terminalStatus(inv.Status, inv.StatusDetails)!;
+    const plugin = inv.CommandPlugins?.[0];
+    let stdout: string;
+    let stderr = '';
+    if (plugin?.StandardOutputUrl && this.options.s3) {
+      stdout = await this.readS3(plugin.StandardOutputUrl, plugin.Output ?? '');
+      stderr = plugin.StandardErrorUrl ? await this.readS3(plugin.StandardErrorUrl, '') : '';
+    } else {
+      // No bucket: GetCommandInvocation has up to 24,000 characters, Output only 2,500.
+      const full = await this.getInvocation(p.commandId, target);
+      stdout = full?.StandardOutputContent ?? plugin?.Output ?? '';
+      stderr = full?.StandardErrorContent ?? '';
     }
+    return this.result(
+      target,
+      status,
+      plugin?.ResponseCode ?? null,
+      stdout,
+      stderr,
+      p.commandId,
+      plugin?.StandardOutputUrl,
+    );
   }
 
   private async getInvocation(

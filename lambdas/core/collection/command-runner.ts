@@ -43,9 +43,19 @@ export interface CommandResult {
   readonly durationMs?: number;
 }
 
+/**
+ * Receives one target's result as soon as the runner knows it. A collector prints up to 1 MiB a host:
+ * a caller that stores each result here never holds the outputs of a whole fleet at once.
+ */
+export type CommandResultSink = (result: CommandResult) => Promise<void>;
+
 /** Runs documents on targets; never throws for a target's failure (that is a status). */
 export interface CommandRunner {
-  run(request: CommandRequest): Promise<readonly CommandResult[]>;
+  /**
+   * Runs the request to the end. A runner may give results to `each` as they come (and then does
+   * not return them); it returns the others, so a caller passing `each` handles both.
+   */
+  run(request: CommandRequest, each?: CommandResultSink): Promise<readonly CommandResult[]>;
 }
 
 /** One SendCommand that was accepted: its id and the targets it runs on. */
@@ -59,9 +69,9 @@ export interface SentCommand {
 /** What {@link DeferredCommandRunner.send} started: JSON, stored while the workflow waits. */
 export interface SentCommands {
   readonly request: CommandRequest;
-  /** Commands still running when send returned (none for a runner that runs synchronously). */
+  /** Commands still running when send returned. */
   readonly commands: readonly SentCommand[];
-  /** Targets whose result was known at send time (rejected by SSM, or every target of a synchronous runner). */
+  /** Targets whose result was known at send time (rejected by SSM: no output). */
   readonly finished: readonly CommandResult[];
 }
 
@@ -72,17 +82,10 @@ export interface SentCommands {
  */
 export interface DeferredCommandRunner {
   send(request: CommandRequest): Promise<SentCommands>;
-  /** The results of `sent.commands` (not `sent.finished`); `why` says, for unfinished targets, why nobody waited longer. */
-  read(sent: SentCommands, why: string): Promise<readonly CommandResult[]>;
-}
-
-/**
- * A synchronous runner seen as a deferred one (the local runner, `paramedic collect`'s runners):
- * `send` runs to the end, so nothing is left to wait for or read.
- */
-export function runToCompletion(runner: CommandRunner): DeferredCommandRunner {
-  return {
-    send: async (request) => ({ request, commands: [], finished: await runner.run(request) }),
-    read: async () => [],
-  };
+  /**
+   * The results of one sent command (at most 50 targets: the caller reads one command at a time, so
+   * it never holds more than one command's outputs); `why` says, for unfinished targets, why nobody
+   * waited longer.
+   */
+  read(command: SentCommand, why: string): Promise<readonly CommandResult[]>;
 }

@@ -25,6 +25,21 @@ export function commandPointerKey(commandId: string): string {
   return `ssm-cmd#${commandId}`;
 }
 
+/** One target's result known at send time, stored whole on its own (a runner that ran to the end). */
+export interface StoredResult {
+  readonly target: string;
+  readonly ref: EvidenceRef;
+}
+
+/**
+ * What a wait keeps of one request: what a deferred runner sent, or, for a runner that ran to the end
+ * (a spoke's, the local one), each target's result by reference. The outputs of a fleet (up to 1 MiB
+ * a host) never sit together in one object, one item or one function's memory.
+ */
+export interface WaitedSend extends SentCommands {
+  readonly stored?: readonly StoredResult[];
+}
+
 /** One registered wait. */
 export interface CommandWaitRecord {
   readonly executionId: string;
@@ -34,7 +49,7 @@ export interface CommandWaitRecord {
   /** Every command of the wait (the pending set starts as all of them). */
   readonly commandIds: readonly string[];
   /** What was sent, inline… */
-  readonly sent?: readonly SentCommands[];
+  readonly sent?: readonly WaitedSend[];
   /** …or stored by reference when large (the state documents: S3 on AWS). */
   readonly sentRef?: EvidenceRef;
   readonly registeredAt: string;

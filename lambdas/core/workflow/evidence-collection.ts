@@ -1,8 +1,8 @@
 /**
  * Collecting evidence inside the workflow: the platform's collector document runs through the
- * CommandRunner port, and each printed bundle is validated and stored once (classifying the stored
- * bundles is stored-classification.ts, so Classify loads no collection code). Shared by Collect and
- * Verify.
+ * command ports (waited-commands.ts), and each printed bundle is validated and stored once
+ * (classifying the stored bundles is stored-classification.ts, so Classify loads no collection
+ * code). Shared by Collect and Verify.
  */
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument } from '../evidence/bundle.js';
@@ -11,14 +11,12 @@ import { tail } from '../remediation/document-executor.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target } from './model.js';
 import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
-import type { Clock, ClusterPort, CommandResult, CommandRunner, EvidenceStore } from './ports.js';
+import type { Clock, ClusterPort, CommandRequest, CommandResult, EvidenceStore } from './ports.js';
 import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
 import { executionName } from './task-input.js';
-import { collectorRequests } from './collector-requests.js';
 
-/** Ports of {@link collectFromTargets}. */
+/** What storing collected evidence uses (reading it is waited-commands.ts). */
 export interface CollectionPorts {
-  readonly commands: CommandRunner;
   readonly evidence: EvidenceStore;
   readonly config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>;
   /** The clusters' API: EKS targets get its `k8s.*` view joined to their node evidence. */
@@ -67,7 +65,7 @@ async function storeCollected(
   ports: CollectionPorts,
   executionId: string,
   phase: string,
-  group: readonly Target[],
+  targetsById: ReadonlyMap<string, Target>,
   results: readonly CommandResult[],
   clock: Clock,
   timing: IncidentTiming,
@@ -81,7 +79,7 @@ async function storeCollected(
       ...(r.commandId ? { commandId: r.commandId } : {}),
     };
     const node = nodePart(r);
-    const target = group.find((t) => t.id === r.target);
+    const target = targetsById.get(r.target);
     const incident =
       target && isClusterTarget(target)
         ? await withClusterView(ports.cluster, target, node, clock.now(), window)
@@ -107,40 +105,16 @@ async function storeCollected(
   return evidence;
 }
 
-/**
- * Runs the collector of each platform on its targets, to the end, and stores every valid bundle.
- * `timing` anchors the collectors' window to the incident (and, when verifying, to the fix), so
- * stale lines and other tenants' old noise never prove the failure.
- */
-export async function collectFromTargets(
-  ports: CollectionPorts,
-  executionId: string,
-  phase: string,
-  targets: readonly Target[],
-  clock: Clock,
-  timing: IncidentTiming = {},
-): Promise<CollectionResult> {
-  const evidence: CollectedEvidence[] = [];
-  for (const { group, request } of collectorRequests(ports.config, targets, timing)) {
-    evidence.push(
-      ...(await storeCollected(
-        ports,
-        executionId,
-        phase,
-        group,
-        await ports.commands.run(request),
-        clock,
-        timing,
-      )),
-    );
-  }
-  return collectionResult(evidence);
-}
+const targetsById = (targets: readonly Target[]): ReadonlyMap<string, Target> =>
+  new Map(targets.map((t) => [t.id, t]));
 
 /**
  * The same, for collectors sent earlier by the phase's send Task (waited-commands.ts): reads each
  * command's outcome once (what still runs is cancelled and recorded as timed out, `why` saying so)
- * and stores every valid bundle.
+ * and stores every valid bundle. Each command's bundles are stored before the next command is read,
+ * so the function holds one command's outputs (at most 50 hosts), not the fleet's; a retry stores
+ * under the same keys (`<phase>/<target>.json`), so nothing is stored twice or lost. The evidence
+ * list keeps the order sent (requests in turn, targets in each request's order).
  */
 export async function collectFromWait(
   ports: CollectionPorts & WaitedCommandPorts,
@@ -151,13 +125,19 @@ export async function collectFromWait(
   timing: IncidentTiming,
   why: string,
 ): Promise<CollectionResult> {
+  const byId = targetsById(targets);
   const evidence: CollectedEvidence[] = [];
-  for (const { request, results } of await readWaitedResults(ports, executionId, phase, why)) {
-    const ids = new Set(request.targets);
-    const group = targets.filter((t) => ids.has(t.id));
+  const position = new Map<string, number>();
+  const seen = new Set<CommandRequest>();
+  for await (const { request, results } of readWaitedResults(ports, executionId, phase, why)) {
+    if (!seen.has(request)) {
+      seen.add(request);
+      for (const t of request.targets) if (!position.has(t)) position.set(t, position.size);
+    }
     evidence.push(
-      ...(await storeCollected(ports, executionId, phase, group, results, clock, timing)),
+      ...(await storeCollected(ports, executionId, phase, byId, results, clock, timing)),
     );
   }
-  return collectionResult(evidence);
+  const at = (e: CollectedEvidence) => position.get(e.target) ?? position.size;
+  return collectionResult(evidence.sort((a, b) => at(a) - at(b)));
 }

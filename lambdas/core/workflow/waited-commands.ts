@@ -3,14 +3,17 @@
  * token (core/collection/command-wait.ts): {@link sendAndRegister} (the `…Send` Task: send, register
  * the wait, resume at once when nothing is left to wait for) and {@link readWaitedResults} (the
  * Task after it: read each command's outcome once, cancel what still runs).
+ *
+ * Memory: a collector prints up to 1 MiB a host, so a 1,000-host alarm's outputs (1 GB) do not fit
+ * in a 512 MB function. Neither half ever holds them together: a runner that runs to the end hands
+ * each result over as it comes and it is stored on its own; the read yields one command's results
+ * (at most 50 hosts) or one stored result at a time, and its caller stores them before the next.
  */
 import { commandDoneKey } from '../collection/command-completion.js';
-import {
-  runToCompletion,
-  type CommandRequest,
-  type CommandResult,
-  type DeferredCommandRunner,
-  type SentCommands,
+import type {
+  CommandRequest,
+  CommandResult,
+  DeferredCommandRunner,
 } from '../collection/command-runner.js';
 import {
   COMMAND_WAIT_TTL_SECONDS,
@@ -20,6 +23,8 @@ import {
   type CommandWaitRecord,
   type CommandWaitStore,
   type CompletionCount,
+  type StoredResult,
+  type WaitedSend,
 } from '../collection/command-wait.js';
 import type { Clock, StateStore, WorkflowPorts } from './ports.js';
 import { jsonBytes } from './state-by-reference.js';
@@ -61,10 +66,34 @@ export function commandWaitsInState(state: StateStore): CommandWaitStore {
   };
 }
 
-const runnerOf = (ports: WaitedCommandPorts): DeferredCommandRunner =>
-  ports.deferredCommands ?? runToCompletion(ports.commands);
 const waitsOf = (ports: WaitedCommandPorts): CommandWaitStore =>
   ports.commandWaits ?? commandWaitsInState(ports.state);
+
+/**
+ * Sends one request. A deferred runner returns at once; a runner that runs to the end (a spoke's,
+ * the local one) hands each result over as it comes, and each is stored on its own under
+ * `<prefix>/<target>/` (one object per target, whatever the fleet): a retried send rewrites the
+ * same keys and registers the wait again with the new references.
+ */
+async function sendOne(
+  ports: WaitedCommandPorts,
+  request: CommandRequest,
+  prefix: string,
+): Promise<WaitedSend> {
+  if (ports.deferredCommands) return ports.deferredCommands.send(request);
+  const documents = ports.stateDocuments;
+  // Without a document store (unit compositions) the results stay inline.
+  if (!documents) return { request, commands: [], finished: await ports.commands.run(request) };
+  const stored: StoredResult[] = [];
+  const store = async (result: CommandResult): Promise<void> => {
+    stored.push({
+      target: result.target,
+      ref: await documents.put(`${prefix}/${result.target}`, result),
+    });
+  };
+  for (const result of await ports.commands.run(request, store)) await store(result);
+  return { request, commands: [], finished: [], stored };
+}
 
 /** Settings of one send. */
 export interface SendOptions {
@@ -88,11 +117,12 @@ export async function sendAndRegister(
   requests: readonly CommandRequest[],
   options: SendOptions,
 ): Promise<CommandWaitOutcome | { readonly waiting: true; readonly commands: number }> {
-  const runner = runnerOf(ports);
-  const sent: SentCommands[] = [];
-  for (const request of requests) sent.push(await runner.send(request));
+  const execution = executionName(options.executionId);
+  const sent: WaitedSend[] = [];
+  for (const request of requests)
+    sent.push(await sendOne(ports, request, `executions/${execution}/commands/${options.phase}`));
   const commandIds = sent.flatMap((s) => s.commands.map((c) => c.commandId));
-  const key = commandWaitKey(executionName(options.executionId), options.phase);
+  const key = commandWaitKey(execution, options.phase);
   const inline = ports.stateDocuments === undefined || jsonBytes(sent) <= INLINE_SENT_LIMIT_BYTES;
   const record: CommandWaitRecord = {
     executionId: options.executionId,
@@ -103,7 +133,7 @@ export async function sendAndRegister(
       ? { sent }
       : {
           sentRef: await ports.stateDocuments!.put(
-            `executions/${executionName(options.executionId)}/commands/${options.phase}`,
+            `executions/${execution}/commands/${options.phase}`,
             sent,
           ),
         }),
@@ -129,7 +159,7 @@ export async function sendAndRegister(
   return outcome;
 }
 
-/** One request and every target's result. */
+/** Some targets' results of one request: one command's, or one stored result, or those known at send time. */
 export interface WaitedResults {
   readonly request: CommandRequest;
   readonly results: readonly CommandResult[];
@@ -145,29 +175,41 @@ export class CommandWaitMissingError extends Error {
   }
 }
 
+/** The deferred runner that sent the wait's commands; a composition without one never sends any. */
+function deferredRunnerOf(ports: WaitedCommandPorts, phase: string): DeferredCommandRunner {
+  if (ports.deferredCommands) return ports.deferredCommands;
+  throw new Error(
+    `the ${phase} wait lists commands still running, but this function has no deferred command runner to read them: check that the send and read Tasks use the same command ports`,
+  );
+}
+
 /**
  * Reads the outcome of every command of the wait once (results of targets known at send time are
  * kept as they were); what has not finished is cancelled and reported as TimedOut with `why`.
+ * Yields one part at a time (one command's results, or one stored result), in the order sent,
+ * and reads the next only when asked: the caller stores each part and lets it go, so what this
+ * holds is one command's outputs whatever the fleet.
  */
-export async function readWaitedResults(
+export async function* readWaitedResults(
   ports: WaitedCommandPorts,
   executionId: string,
   phase: string,
   why: string,
-): Promise<WaitedResults[]> {
+): AsyncGenerator<WaitedResults> {
   const record = await waitsOf(ports).get(commandWaitKey(executionName(executionId), phase));
   if (!record) throw new CommandWaitMissingError(phase, executionId);
-  const sent =
-    record.sent ?? ((await ports.stateDocuments!.get(record.sentRef!)) as SentCommands[]);
-  const runner = runnerOf(ports);
-  const out: WaitedResults[] = [];
+  const sent = record.sent ?? ((await ports.stateDocuments!.get(record.sentRef!)) as WaitedSend[]);
   for (const s of sent) {
-    const read = s.commands.length > 0 ? await runner.read(s, why) : [];
-    const order = new Map(s.request.targets.map((t, i) => [t, i]));
-    const results = [...s.finished, ...read].sort(
-      (a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0),
-    );
-    out.push({ request: s.request, results });
+    if (s.finished.length > 0) yield { request: s.request, results: s.finished };
+    for (const { ref } of s.stored ?? [])
+      yield {
+        request: s.request,
+        results: [(await ports.stateDocuments!.get(ref)) as CommandResult],
+      };
+    for (const command of s.commands)
+      yield {
+        request: s.request,
+        results: await deferredRunnerOf(ports, phase).read(command, why),
+      };
   }
-  return out;
 }

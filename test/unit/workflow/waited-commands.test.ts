@@ -3,6 +3,8 @@
  * one SendCommand per 50 targets and no list or get; reading costs one ListCommandInvocations per
  * command; what has not finished when the wait timed out is cancelled and its evidence says so.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -21,11 +23,13 @@ import {
   commandWaitsInState,
   readWaitedResults,
   sendAndRegister,
+  type WaitedCommandPorts,
 } from '../../../lambdas/core/workflow/waited-commands.js';
+import type { CommandResult } from '../../../lambdas/core/collection/command-runner.js';
 
 const ssm = mockClient(SSMClient);
 /** Every command's full output, as SSM writes it to the bucket. */
-const s3 = { getText: async () => '{}' };
+const s3 = { getText: async (_bucket: string, _key: string): Promise<string> => '{}' };
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(17, '0')}`);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-7';
 const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
@@ -75,7 +79,15 @@ function fleet(running: ReadonlySet<string>) {
 
 beforeEach(() => {
   ssm.reset();
+  s3.getText = async () => '{}';
 });
+
+/** Every part the read yields, in order, flattened. */
+async function readAll(p: WaitedCommandPorts, phase: string, why = 'x'): Promise<CommandResult[]> {
+  const out: CommandResult[] = [];
+  for await (const part of readWaitedResults(p, EXECUTION, phase, why)) out.push(...part.results);
+  return out;
+}
 
 function ports() {
   const runner = new SsmCommandRunner(new SSMClient({ region: 'us-east-1' }), {
@@ -147,17 +159,158 @@ describe('a runner that runs to completion (the local one)', () => {
       ],
       { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 },
     );
-    const [read] = await readWaitedResults(p, EXECUTION, 'triage', 'x');
+    const read = await readAll(p, 'triage');
 
     expect(sent).toEqual({ phase: 'triage', commands: 0, resumedBy: 'sender' });
     expect(ran).toEqual([ids(3)]);
-    expect(read!.results.map((r) => [r.target, r.status])).toEqual(
-      ids(3).map((t) => [t, 'Success']),
+    expect(read.map((r) => [r.target, r.status])).toEqual(ids(3).map((t) => [t, 'Success']));
+  });
+});
+
+describe('a runner that runs to the end, with a document store (a spoke, the local run)', () => {
+  it('stores each host result on its own as it comes; the wait keeps references, and the read yields one result at a time', async () => {
+    const documents = new Map<string, unknown>();
+    const stateDocuments = {
+      put: async (prefix: string, value: unknown) => {
+        const uri = `mem://${prefix}/${documents.size}.json`;
+        documents.set(uri, value);
+        return { uri, sha256: '0'.repeat(64), bytes: 1 };
+      },
+      get: async (ref: { uri: string }) => documents.get(ref.uri),
+    };
+    const given: string[] = [];
+    // Hands two results to the sink as they come and returns the third, as the SSM runner returns the refused.
+    const spoke = {
+      run: async (
+        r: { targets: readonly string[] },
+        each?: (c: CommandResult) => Promise<void>,
+      ) => {
+        const results = r.targets.map((target) => ({
+          target,
+          status: 'Success' as const,
+          exitCode: 0,
+          stdout: `{"host":"${target}"}`,
+          stderr: '',
+        }));
+        for (const result of results.slice(0, 2)) {
+          given.push(result.target);
+          await each!(result);
+        }
+        return results.slice(2);
+      },
+    };
+    const state = memoryState();
+    const p = { commands: spoke, state, stateDocuments };
+
+    await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(3),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
+    );
+    const parts: CommandResult[][] = [];
+    for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
+      parts.push([...part.results]);
+
+    expect(given).toEqual(ids(2));
+    expect([...documents.keys()]).toEqual(
+      ids(3).map((t, i) => `mem://executions/run-7/commands/triage/${t}/${i}.json`),
+    );
+    expect(JSON.stringify(await state.get('ssm-wait#run-7#triage'))).not.toContain('host');
+    expect(parts.map((results) => results.map((r) => r.stdout))).toEqual(
+      ids(3).map((t) => [`{"host":"${t}"}`]),
     );
   });
 });
 
 describe('reading after the wait', () => {
+  it('reads the next command only once the caller has taken the one before', async () => {
+    fleet(new Set());
+    const p = ports();
+    await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(120),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
+    );
+    const lists: number[] = [];
+    for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
+      lists.push(part.results.length * 10 + ssm.commandCalls(ListCommandInvocationsCommand).length);
+
+    // 50, 50 and 20 results, each part read with one more list call than the part before.
+    expect(lists).toEqual([501, 502, 203]);
+  });
+
+  it('a retry after some bundles were stored stores each target once, under the same keys', async () => {
+    fleet(new Set());
+    const p = ports();
+    const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
+    const stored = new Map<string, number>();
+    let failAfter = 70;
+    const evidence: EvidenceStore = {
+      put: async (key) => {
+        if (failAfter-- === 0) throw new Error('the function died here');
+        stored.set(key, (stored.get(key) ?? 0) + 1);
+        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
+      },
+      get: async () => {
+        throw new Error('not read here');
+      },
+    };
+    await sendAndRegister(
+      p,
+      clock,
+      [
+        {
+          document: 'Paramedic-CollectDockerHost',
+          parameters: {},
+          targets: ids(120),
+          timeoutSeconds: 600,
+        },
+      ],
+      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
+    );
+    const collect = () =>
+      collectFromWait(
+        { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
+        EXECUTION,
+        'triage',
+        targets,
+        clock,
+        {},
+        'x',
+      );
+    const bundle = readFileSync(
+      join(import.meta.dirname, '../../fixtures/recorded/docker-daemon-killed.json'),
+      'utf8',
+    );
+    s3.getText = async () => bundle;
+
+    await expect(collect()).rejects.toThrow(/the function died here/);
+    expect(stored.size).toBe(70);
+    const retried = await collect();
+
+    expect([...stored.keys()].sort()).toEqual(
+      ids(120).map((t) => `executions/run-7/triage/${t}.json`),
+    );
+    expect(retried.collected).toBe(120);
+    expect(retried.evidence.map((e) => e.target)).toEqual(ids(120));
+  });
+
   it('reads each command once and keeps every target in the order sent', async () => {
     fleet(new Set());
     const p = ports();
@@ -174,16 +327,11 @@ describe('reading after the wait', () => {
       ],
       { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
     );
-    const [read] = await readWaitedResults(
-      p,
-      EXECUTION,
-      'triage',
-      unfinishedReason({ phase: 'triage' }),
-    );
+    const read = await readAll(p, 'triage', unfinishedReason({ phase: 'triage' }));
 
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(3);
-    expect(read!.results.map((r) => r.target)).toEqual(ids(120));
-    expect(read!.results.every((r) => r.status === 'Success')).toBe(true);
+    expect(read.map((r) => r.target)).toEqual(ids(120));
+    expect(read.every((r) => r.status === 'Success')).toBe(true);
     expect(ssm.commandCalls(CancelCommandCommand)).toHaveLength(0);
   });
 
@@ -236,7 +384,7 @@ describe('reading after the wait', () => {
   });
 
   it('a phase whose send Task never ran is an error that says so', async () => {
-    await expect(readWaitedResults(ports(), EXECUTION, 'verify', 'x')).rejects.toThrow(
+    await expect(readAll(ports(), 'verify')).rejects.toThrow(
       /no commands were registered for the verify phase/,
     );
   });
