@@ -47,6 +47,16 @@ const isWordChar = (c: string | undefined): boolean =>
 const shown = (text: string): string =>
   JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 
+/**
+ * The state a child is recorded with: ALARM when the rule is truer with the child in ALARM (it is
+ * the incident), else the state it is tested for. Under NOT the test flips: NOT OK and
+ * NOT INSUFFICIENT_DATA can be ALARM; NOT ALARM (recorded as OK) cannot.
+ */
+function countedState(state: AlarmRuleState, negated: boolean): AlarmRuleState {
+  const canBeAlarm = negated ? state !== 'ALARM' : state === 'ALARM';
+  return canBeAlarm ? 'ALARM' : negated ? 'OK' : state;
+}
+
 /** A reason the rule cannot be read, with where (1-based). */
 const failAt = (what: string, at: number): { error: string } => ({
   error: `${what} at character ${at + 1}`,
@@ -82,7 +92,12 @@ export function parseAlarmRule(rule: string): ParsedAlarmRule {
       error: `the rule is ${rule.length} characters, longer than CloudWatch allows (${MAX_ALARM_RULE_CHARS})`,
     };
   const alarms: RuleAlarm[] = [];
-  let open = 0;
+  // Whether each open group sits under an odd number of NOTs, and a NOT waiting for its operand:
+  // `ALARM(a) AND NOT ALARM(b)` waits on a, and b is what suppresses it.
+  const groupNegated: boolean[] = [];
+  let pendingNot = false;
+  const negatedHere = (): boolean =>
+    (groupNegated[groupNegated.length - 1] ?? false) !== pendingNot;
   let i = 0;
   const fail = failAt;
   while (i < rule.length) {
@@ -92,13 +107,14 @@ export function parseAlarmRule(rule: string): ParsedAlarmRule {
       continue;
     }
     if (c === '(') {
-      open++;
+      groupNegated.push(negatedHere());
+      pendingNot = false;
       i++;
       continue;
     }
     if (c === ')') {
-      if (open === 0) return fail("')' without its '('", i);
-      open--;
+      if (groupNegated.length === 0) return fail("')' without its '('", i);
+      groupNegated.pop();
       i++;
       continue;
     }
@@ -106,9 +122,18 @@ export function parseAlarmRule(rule: string): ParsedAlarmRule {
     const start = i;
     while (isWordChar(rule[i])) i++;
     const word = rule.slice(start, i);
-    if (KEYWORDS.has(word)) continue;
+    if (word === 'NOT') {
+      pendingNot = !pendingNot;
+      continue;
+    }
+    if (KEYWORDS.has(word)) {
+      if (word === 'TRUE' || word === 'FALSE') pendingNot = false;
+      continue;
+    }
+    const negated = negatedHere();
+    pendingNot = false;
     if (word === AT_LEAST) {
-      const read = atLeast(rule, i, start, alarms);
+      const read = atLeast(rule, i, start, alarms, negated);
       if ('error' in read) return read;
       i = read.next;
       continue;
@@ -128,11 +153,11 @@ export function parseAlarmRule(rule: string): ParsedAlarmRule {
     while (isSpace(rule[i])) i++;
     if (rule[i] !== ')') return fail(`${word}( without ')'`, start);
     i++;
-    const alarm = ruleAlarm(word as AlarmRuleState, argument.text);
+    const alarm = ruleAlarm(countedState(word as AlarmRuleState, negated), argument.text);
     if ('error' in alarm) return fail(alarm.error, start);
     alarms.push(alarm);
   }
-  if (open > 0) return { error: `${open} '(' without ')'` };
+  if (groupNegated.length > 0) return { error: `${groupNegated.length} '(' without ')'` };
   return { alarms };
 }
 
@@ -176,6 +201,7 @@ function atLeast(
   from: number,
   start: number,
   alarms: RuleAlarm[],
+  outerNegated: boolean,
 ): { readonly next: number } | { readonly error: string } {
   let i = from;
   const skip = () => {
@@ -206,9 +232,7 @@ function atLeast(
   if (negated) state = word();
   if (!STATE_FUNCTIONS.has(state))
     return failAt(`AT_LEAST(…): ALARM, OK or INSUFFICIENT_DATA expected, not ${shown(state)}`, i);
-  // NOT ALARM counts children in OK or INSUFFICIENT_DATA: recorded as OK, i.e. not the incident.
-  const canBeAlarm = negated ? state !== 'ALARM' : state === 'ALARM';
-  const counted: AlarmRuleState = canBeAlarm ? 'ALARM' : negated ? 'OK' : (state as AlarmRuleState);
+  const counted = countedState(state as AlarmRuleState, negated !== outerNegated);
   const listComma = expect(',', "',' expected after the state");
   if (listComma) return listComma;
   const listOpen = expect('(', "'(' expected before the list of alarms");

@@ -25,9 +25,10 @@ export interface ChildAlarm {
 }
 
 /**
- * The alarms a rule waits on in ALARM (the arguments of its `ALARM(…)` functions), in order,
- * de-duplicated, each where it is: its ARN's account and region, else `location` (the
- * composite's). `OK(…)` and `INSUFFICIENT_DATA(…)` name alarms that are not the incident.
+ * The alarms a rule waits on in ALARM (the arguments of its `ALARM(…)` and `NOT OK(…)` functions,
+ * and AT_LEAST's that count ALARM), in order, de-duplicated, each where it is: its ARN's account and
+ * region, else `location` (the composite's). `OK(…)`, `INSUFFICIENT_DATA(…)` and `NOT ALARM(…)`
+ * (a suppressor) name alarms that are not the incident.
  * @example alarmsInRule('ALARM("disk-high") OR ALARM(arn:aws:cloudwatch:us-east-2:222222222222:alarm:cpu-high)') // { children: [{ name: 'disk-high' }, { name: 'cpu-high', location: { account: '222222222222', region: 'us-east-2' } }] }
  */
 export function alarmsInRule(

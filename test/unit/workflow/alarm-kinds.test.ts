@@ -103,7 +103,7 @@ describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
 });
 
 describe('composite alarms: targets from the children the rule waits on in ALARM', () => {
-  it('reads the ALARM(...) arguments: quoted names, ARNs where they are; OK(...) and INSUFFICIENT_DATA(...) are not children', () => {
+  it('reads the ALARM(...) arguments, and NOT OK(...): quoted names, ARNs where they are; OK(...) and INSUFFICIENT_DATA(...) are not children', () => {
     expect(
       alarmsInRule(
         'ALARM("disk high") OR ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high) AND NOT OK(maint) OR INSUFFICIENT_DATA(y) OR (ALARM( spaced ) AND TRUE)',
@@ -112,6 +112,8 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       children: [
         { name: 'disk high' },
         { name: 'cpu-high', location: { account: '123456789012', region: 'eu-west-1' } },
+        // NOT OK is true in ALARM too: the child can be what fired the composite.
+        { name: 'maint' },
         { name: 'spaced' },
       ],
     });
@@ -124,6 +126,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
           name: 'paramedic-docker-health-child',
           location: { account: '123456789012', region: 'eu-west-1' },
         },
+        { name: 'paramedic-maintenance-window' },
       ],
     });
   });
@@ -213,6 +216,26 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     });
   });
 
+  it('reads NOT as CloudWatch does: NOT ALARM(x) suppresses (x is not the incident), NOT OK(x) is AT_LEAST(1, NOT OK, (x)), NOT over a group flips it', () => {
+    expect(alarmsInRule('ALARM(cpu-high) AND NOT ALARM(deploying)')).toEqual({
+      children: [{ name: 'cpu-high' }],
+    });
+    expect(alarmsInRule('AT_LEAST(1, NOT OK, (disk-high))')).toEqual({
+      children: [{ name: 'disk-high' }],
+    });
+    expect(alarmsInRule('NOT OK(disk-high)')).toEqual({ children: [{ name: 'disk-high' }] });
+    expect(alarmsInRule('ALARM(a) AND NOT (ALARM(b) OR ALARM(c))')).toEqual({
+      children: [{ name: 'a' }],
+    });
+    expect(alarmsInRule('NOT NOT ALARM(a) AND NOT (NOT ALARM(b))')).toEqual({
+      children: [{ name: 'a' }, { name: 'b' }],
+    });
+    expect(alarmsInRule('NOT AT_LEAST(1, ALARM, (a, b)) OR ALARM(c)')).toEqual({
+      children: [{ name: 'c' }],
+    });
+    expect(alarmsInRule('NOT TRUE OR ALARM(c)')).toEqual({ children: [{ name: 'c' }] });
+  });
+
   it('reads a hostile rule in linear time', () => {
     const hostile = [
       `${'ALARM('.repeat(1700)})`,
@@ -221,6 +244,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       `${'ALARM(a) OR '.repeat(850)}ALARM(b)`,
       `ALARM(${'x'.repeat(10_000)}`,
       `AT_LEAST(1, ALARM, (${'a, '.repeat(3_000)}`,
+      `${'NOT ('.repeat(2_000)}ALARM(a)`,
       `AT_LEAST(1, ALARM, (${'"a", '.repeat(2_000)}`,
     ];
     const start = process.cpuUsage();
