@@ -301,6 +301,11 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
       'W1122 23:55:49.758325       1 client_config.go:618] --kubeconfig must be specified for out-of-cluster use; falling back to in-cluster config',
       'time="2026-11-22T23:55:49Z" level=warn msg="metadata unavailable, please specify --region to silence this warning"',
       '{"level":"info","msg":"no region in metadata, specify --region instead to pin it"}',
+      // zap's console encoder, a bracketed level, Python's logging, Spring Boot.
+      '2026-11-22T23:55:49.000Z\tWARN\tsetup/region.go:42\tno region from IMDS, please specify --region',
+      '2026-11-22 23:55:49 [WARN] no region from IMDS, please specify --region',
+      'WARNING:root:no region from IMDS, please specify --region',
+      '2026-11-22 23:55:49.123  WARN 1 --- [main] c.e.Setup : no region from IMDS, please specify --region',
       // A flag that is merely mentioned.
       'use --force to overwrite the existing lock file',
     ])
