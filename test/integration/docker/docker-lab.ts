@@ -81,7 +81,8 @@ const alive = (pid: number) => {
   }
 };
 
-async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+/** Polls `check` every 150 ms until it holds; throws, naming `what`, after `ms`. */
+export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (check()) return;

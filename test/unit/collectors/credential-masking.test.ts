@@ -161,11 +161,24 @@ function fakeDaemon(...args: string[]): string {
   return name;
 }
 
+/**
+ * The command line pgrep shows for the process named `name`, once it has started. Waits for the
+ * start itself, not a fixed 200 ms: the start took 11-133 ms on a quiet 2-core machine and up to
+ * 147 ms with its cores busy, and CI's neighbours are busier still.
+ */
+async function commandLineOf(name: string): Promise<string> {
+  const deadline = performance.now() + 20_000;
+  for (;;) {
+    const raw = spawnSync('pgrep', ['-a', '-x', name], { encoding: 'utf8' }).stdout;
+    if (raw || performance.now() > deadline) return raw;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('pm_processes: a daemon command line, masked before it is cut', () => {
   it('masks a --http-proxy password the cut would split', async () => {
     const name = fakeDaemon('--http-proxy=http://user:SuperSecretPassword@proxy.test:3128');
-    await new Promise((r) => setTimeout(r, 200));
-    const raw = spawnSync('pgrep', ['-a', '-x', name], { encoding: 'utf8' }).stdout;
+    const raw = await commandLineOf(name);
     // A width that cuts the raw line inside the password, after `Sup`.
     const width = raw.indexOf('SuperSecret') + 3;
     expect(width).toBeGreaterThan(3);
