@@ -1,16 +1,21 @@
 /**
- * REPRO: a spoke's send stores each host's result under `<prefix>/<target>/<sha256>.json`
+ * REPRO: a spoke's send stored each host's result under `<prefix>/<target>/<sha256>.json`
  * (S3StateDocuments names objects by content). A retried CollectSend runs new commands (new
- * command ids, new output), so every host gets a second object and the first is orphaned; the
- * evidence bucket's lifecycle expires only `ssm-output/` and noncurrent versions, so neither copy
- * ever goes away. waited-commands.ts says "a retried send rewrites the same keys".
+ * command ids, new output), so every host got a second object and the first was orphaned; the
+ * evidence bucket's lifecycle expired only `ssm-output/` and noncurrent versions, so neither copy
+ * ever went away. Now each host has one fixed key under the prefix the bucket expires
+ * (test/cdk/deploy-on-aws.test.ts checks the rule), and the retry overwrites it.
  */
 import { describe, expect, it } from 'vitest';
 import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-documents.js';
 import type { S3Objects } from '../../../lambdas/adapters/s3/s3-objects.js';
 import type { CommandResult } from '../../../lambdas/core/collection/command-runner.js';
+import { COMMAND_RESULTS_PREFIX } from '../../../lambdas/core/collection/command-wait.js';
 import type { StateStore } from '../../../lambdas/core/workflow/ports.js';
-import { sendAndRegister } from '../../../lambdas/core/workflow/waited-commands.js';
+import {
+  readWaitedResults,
+  sendAndRegister,
+} from '../../../lambdas/core/workflow/waited-commands.js';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-7';
 const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
@@ -83,9 +88,14 @@ describe('REPRO: a retried spoke send', () => {
     await send();
     await send(); // the Task's retry
 
-    const perHost = [...objects.keys()].filter((k) =>
-      hosts.some((h) => k.startsWith(`executions/run-7/commands/triage/${h}/`)),
-    );
+    const perHost = [...objects.keys()].filter((k) => hosts.some((h) => k.includes(h)));
     expect(perHost).toHaveLength(hosts.length);
+    // Every object the send wrote lies where the bucket's lifecycle expires it.
+    expect([...objects.keys()].filter((k) => !k.startsWith(COMMAND_RESULTS_PREFIX))).toEqual([]);
+    // The read after the retry gets the retry's output (the overwritten objects match the wait's references).
+    const read: string[] = [];
+    for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
+      read.push(...part.results.map((r) => r.stdout));
+    expect(read).toEqual(hosts.map((h) => `{"host":"${h}","at":2}`));
   });
 });
