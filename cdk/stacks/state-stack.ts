@@ -8,6 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import {
+  COMMAND_RESULTS_PREFIX,
+  COMMAND_RESULTS_RETENTION_DAYS,
+} from '../../lambdas/core/collection/command-wait.js';
 import type { ParamedicConfig } from '../config.js';
 import { AuditStore } from '../constructs/audit-store.js';
 import { exportOutput } from '../constructs/stack-outputs.js';
@@ -26,7 +30,7 @@ export const SSM_OUTPUT_PREFIX = 'ssm-output/';
 export class StateStack extends Stack {
   /** Encrypts the bucket, tables, queue and logs. */
   public readonly key: kms.Key;
-  /** Evidence bundles and full SSM output (`ssm-output/`). */
+  /** Evidence bundles, full SSM output (`ssm-output/`) and the waits' per-host results (`command-results/`). */
   public readonly evidenceBucket: s3.Bucket;
   /** Server access logs of the evidence bucket. */
   public readonly accessLogBucket: s3.Bucket;
@@ -80,13 +84,22 @@ export class StateStack extends Stack {
       serverAccessLogsPrefix: 'evidence/',
       removalPolicy: RemovalPolicy.RETAIN,
       // The audit trail (kept without expiry) points at evidence bundles by URI and sha256, so a
-      // referenced bundle never expires: only the raw SSM output (already copied into the bundles)
-      // and overwritten versions do.
+      // referenced bundle never expires: only the raw SSM output (already copied into the bundles),
+      // the waits' per-host results (read into the bundles by Collect and Verify) and overwritten
+      // versions do.
       lifecycleRules: [
         {
           id: 'RawSsmOutput',
           prefix: SSM_OUTPUT_PREFIX,
           expiration: Duration.days(props.config.retentionDays),
+        },
+        {
+          // Up to 1 MiB a host (1 GB for a 1,000-host spoke collect); a retried send overwrites
+          // them, so the noncurrent versions it leaves go on the same schedule.
+          id: 'CommandResults',
+          prefix: COMMAND_RESULTS_PREFIX,
+          expiration: Duration.days(COMMAND_RESULTS_RETENTION_DAYS),
+          noncurrentVersionExpiration: Duration.days(COMMAND_RESULTS_RETENTION_DAYS),
         },
         {
           id: 'OverwrittenVersions',

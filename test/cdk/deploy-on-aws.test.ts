@@ -10,6 +10,13 @@ import {
   SSM_DOCUMENT_MAX_BYTES,
   documentContent,
 } from '../../cdk/constructs/command-documents.js';
+import {
+  COMMAND_RESULTS_PREFIX,
+  COMMAND_RESULTS_RETENTION_DAYS,
+  COMMAND_WAIT_TTL_SECONDS,
+  commandResultKey,
+  commandSentKey,
+} from '../../lambdas/core/collection/command-wait.js';
 import { EVENT_BUS_ENV } from '../../lambdas/adapters/eventbridge/event-publisher.js';
 import { SSM_RUNNER_ENV } from '../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import {
@@ -258,16 +265,32 @@ describe('hardening (item 10)', () => {
     expect(a.filter((n) => b.includes(n))).toEqual([]);
   });
 
-  it('keeps evidence the audit trail points at: only raw SSM output and overwritten versions expire', () => {
+  it("keeps evidence the audit trail points at: only raw SSM output, the waits' per-host results and overwritten versions expire", () => {
     const rules = new Capture();
     state.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: { Rules: rules },
     });
     const list = rules.asArray() as any[];
-    for (const r of list.filter((x) => x.ExpirationInDays !== undefined))
-      expect(r.Prefix).toBe('ssm-output/');
-    expect(list.some((r) => r.NoncurrentVersionExpiration)).toBe(true);
+    const expiring = list.filter((x) => x.ExpirationInDays !== undefined);
+    expect(expiring.map((r) => r.Prefix).sort()).toEqual(['command-results/', 'ssm-output/']);
+    // The bundles and the documents the audit trail points at (under executions/) never expire.
+    for (const key of [
+      'executions/run-1/triage/i-1.json',
+      'executions/run-1/audit/collected/x.json',
+    ])
+      expect(expiring.filter((r) => key.startsWith(r.Prefix))).toEqual([]);
+    // The per-host results, and the copies a retried send overwrites, go within a week: long after
+    // the wait record that points at them (a day), long before the raw SSM output (retentionDays).
+    const results = expiring.find((r) => r.Prefix === COMMAND_RESULTS_PREFIX);
+    expect(commandResultKey('run-1', 'triage', 'i-1').startsWith(results.Prefix)).toBe(true);
+    expect(commandSentKey('run-1', 'triage').startsWith(results.Prefix)).toBe(true);
+    expect(results.ExpirationInDays).toBe(COMMAND_RESULTS_RETENTION_DAYS);
+    expect(results.NoncurrentVersionExpiration).toEqual({
+      NoncurrentDays: COMMAND_RESULTS_RETENTION_DAYS,
+    });
+    expect(results.ExpirationInDays * 86_400).toBeGreaterThan(COMMAND_WAIT_TTL_SECONDS);
+    expect(list.some((r) => r.NoncurrentVersionExpiration && r.Prefix === undefined)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Step results too large for the execution state, as JSON files under `<dataDir>/state-documents/`, named by their sha256. */
+/** Step results too large for the execution state, as JSON files under `<dataDir>/state-documents/`. */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,17 +18,29 @@ export class LocalStateDocuments implements StateDocumentStore {
   /** Stores `value` under `<prefix>/<sha256>.json` (the prefix's unsafe characters become `_`). */
   async put(prefix: string, value: unknown): Promise<EvidenceRef> {
     const text = JSON.stringify(value);
-    const sha256 = sha256Hex(text);
+    return this.write(`${prefix}/${sha256Hex(text)}.json`, text);
+  }
+
+  /** Stores `value` at `key` (its unsafe characters become `_`), replacing what is there. */
+  async putAt(key: string, value: unknown): Promise<EvidenceRef> {
+    return this.write(key, JSON.stringify(value));
+  }
+
+  /** Writes `text` to the file of `key` atomically (a reader never sees half a document). */
+  private async write(key: string, text: string): Promise<EvidenceRef> {
     const file = join(
       this.root,
-      ...prefix.split('/').map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')),
-      `${sha256}.json`,
+      ...key.split('/').map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')),
     );
     await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, text);
     await rename(tmp, file);
-    return { uri: pathToFileURL(file).href, sha256, bytes: Buffer.byteLength(text) };
+    return {
+      uri: pathToFileURL(file).href,
+      sha256: sha256Hex(text),
+      bytes: Buffer.byteLength(text),
+    };
   }
 
   /** Reads a stored result back; it must lie in the store and match its sha256. */

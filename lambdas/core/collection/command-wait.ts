@@ -25,6 +25,34 @@ export function commandPointerKey(commandId: string): string {
   return `ssm-cmd#${commandId}`;
 }
 
+/**
+ * Where a wait's documents live in the evidence bucket: each host's result of a runner that ran to
+ * the end, and the sent list when too large to keep inline. They matter only until Collect or
+ * Verify reads them into evidence bundles (which live elsewhere and are kept), so the bucket expires
+ * this prefix after {@link COMMAND_RESULTS_RETENTION_DAYS} (cdk/stacks/state-stack.ts).
+ */
+export const COMMAND_RESULTS_PREFIX = 'command-results/';
+
+/**
+ * Days the bucket keeps a wait's documents. Nothing reads them once the wait record that points at
+ * them has expired ({@link COMMAND_WAIT_TTL_SECONDS}, a day); a week covers that day, the read Task's
+ * retries, S3's day-granular and asynchronous expiry, and leaves a few days to look at a failed run.
+ */
+export const COMMAND_RESULTS_RETENTION_DAYS = 7;
+
+/**
+ * The key of one target's result of one phase: fixed, so a retried send (new command ids, new
+ * output) replaces the first attempt's object instead of leaving a second one.
+ */
+export function commandResultKey(executionName: string, phase: string, target: string): string {
+  return `${COMMAND_RESULTS_PREFIX}${executionName}/${phase}/hosts/${target}.json`;
+}
+
+/** The key of one phase's sent list, when stored by reference (fixed, like {@link commandResultKey}). */
+export function commandSentKey(executionName: string, phase: string): string {
+  return `${COMMAND_RESULTS_PREFIX}${executionName}/${phase}/sent.json`;
+}
+
 /** One target's result known at send time, stored whole on its own (a runner that ran to the end). */
 export interface StoredResult {
   readonly target: string;

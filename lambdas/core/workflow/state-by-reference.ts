@@ -14,6 +14,11 @@ import type { EvidenceRef, WorkflowState } from './model.js';
 export interface StateDocumentStore {
   /** Stores `value` as JSON under `prefix` (the adapter names the object by its sha256). */
   put(prefix: string, value: unknown): Promise<EvidenceRef>;
+  /**
+   * Stores `value` as JSON at exactly `key`, replacing what is there: for a document a retried Task
+   * writes again with other content (a host's command output), which must not leave a copy per attempt.
+   */
+  putAt(key: string, value: unknown): Promise<EvidenceRef>;
   /** Reads a stored result back; the sha256 must match. */
   get(ref: EvidenceRef): Promise<unknown>;
 }

@@ -18,6 +18,8 @@ import type {
 import {
   COMMAND_WAIT_TTL_SECONDS,
   commandPointerKey,
+  commandResultKey,
+  commandSentKey,
   commandWaitKey,
   type CommandWaitOutcome,
   type CommandWaitRecord,
@@ -71,14 +73,16 @@ const waitsOf = (ports: WaitedCommandPorts): CommandWaitStore =>
 
 /**
  * Sends one request. A deferred runner returns at once; a runner that runs to the end (a spoke's,
- * the local one) hands each result over as it comes, and each is stored on its own under
- * `<prefix>/<target>/` (one object per target, whatever the fleet): a retried send rewrites the
- * same keys and registers the wait again with the new references.
+ * the local one) hands each result over as it comes, and each is stored on its own at
+ * {@link commandResultKey} (one object per target, whatever the fleet). The key does not depend on
+ * the output, so a retried send (new commands, new output) replaces each object rather than
+ * orphaning it, and registers the wait again with the new references.
  */
 async function sendOne(
   ports: WaitedCommandPorts,
   request: CommandRequest,
-  prefix: string,
+  execution: string,
+  phase: string,
 ): Promise<WaitedSend> {
   if (ports.deferredCommands) return ports.deferredCommands.send(request);
   const documents = ports.stateDocuments;
@@ -88,7 +92,7 @@ async function sendOne(
   const store = async (result: CommandResult): Promise<void> => {
     stored.push({
       target: result.target,
-      ref: await documents.put(`${prefix}/${result.target}`, result),
+      ref: await documents.putAt(commandResultKey(execution, phase, result.target), result),
     });
   };
   for (const result of await ports.commands.run(request, store)) await store(result);
@@ -120,7 +124,7 @@ export async function sendAndRegister(
   const execution = executionName(options.executionId);
   const sent: WaitedSend[] = [];
   for (const request of requests)
-    sent.push(await sendOne(ports, request, `executions/${execution}/commands/${options.phase}`));
+    sent.push(await sendOne(ports, request, execution, options.phase));
   const commandIds = sent.flatMap((s) => s.commands.map((c) => c.commandId));
   const key = commandWaitKey(execution, options.phase);
   const inline = ports.stateDocuments === undefined || jsonBytes(sent) <= INLINE_SENT_LIMIT_BYTES;
@@ -132,8 +136,8 @@ export async function sendAndRegister(
     ...(inline
       ? { sent }
       : {
-          sentRef: await ports.stateDocuments!.put(
-            `executions/${execution}/commands/${options.phase}`,
+          sentRef: await ports.stateDocuments!.putAt(
+            commandSentKey(execution, options.phase),
             sent,
           ),
         }),

@@ -82,15 +82,20 @@ const clock = { now: () => new Date() };
 
 // S3: what leaves the function's memory once stored (deflated here, so the fake holds ~nothing).
 const objects = new Map<string, Buffer>();
+const storeAt = (key: string, body: string): EvidenceRef => {
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const uri = `s3://evidence/${key}`;
+  objects.set(uri, deflateSync(body, { level: 1 }));
+  sample();
+  return { uri, sha256, bytes: body.length };
+};
 const stateDocuments = {
   put: async (prefix: string, value: unknown): Promise<EvidenceRef> => {
     const body = JSON.stringify(value);
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    const uri = `s3://evidence/${prefix}/${sha256}.json`;
-    objects.set(uri, deflateSync(body, { level: 1 }));
-    sample();
-    return { uri, sha256, bytes: body.length };
+    return storeAt(`${prefix}/${createHash('sha256').update(body).digest('hex')}.json`, body);
   },
+  putAt: async (key: string, value: unknown): Promise<EvidenceRef> =>
+    storeAt(key, JSON.stringify(value)),
   get: async (ref: EvidenceRef): Promise<unknown> => {
     sample();
     return JSON.parse(inflateSync(objects.get(ref.uri)!).toString('utf8'));

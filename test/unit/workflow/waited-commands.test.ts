@@ -171,8 +171,11 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
   it('stores each host result on its own as it comes; the wait keeps references, and the read yields one result at a time', async () => {
     const documents = new Map<string, unknown>();
     const stateDocuments = {
-      put: async (prefix: string, value: unknown) => {
-        const uri = `mem://${prefix}/${documents.size}.json`;
+      put: async () => {
+        throw new Error('a wait names its documents by key');
+      },
+      putAt: async (key: string, value: unknown) => {
+        const uri = `mem://${key}`;
         documents.set(uri, value);
         return { uri, sha256: '0'.repeat(64), bytes: 1 };
       },
@@ -221,9 +224,9 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
 
     expect(given).toEqual(ids(2));
     expect([...documents.keys()]).toEqual(
-      ids(3).map((t, i) => `mem://executions/run-7/commands/triage/${t}/${i}.json`),
+      ids(3).map((t) => `mem://command-results/run-7/triage/hosts/${t}.json`),
     );
-    expect(JSON.stringify(await state.get('ssm-wait#run-7#triage'))).not.toContain('host');
+    expect(JSON.stringify(await state.get('ssm-wait#run-7#triage'))).not.toContain('stdout');
     expect(parts.map((results) => results.map((r) => r.stdout))).toEqual(
       ids(3).map((t) => [`{"host":"${t}"}`]),
     );
