@@ -37,7 +37,7 @@ export type IntakePorts = Pick<
 
 /** The started event's summary: the trigger's, then the managed tag warning when there is one. */
 function startedSummary(summary: string, check: ManagedTagCheck | undefined): string {
-  return check && (check.untagged.length || check.skipped)
+  return check && (check.untagged.length || check.notFound.length || check.skipped)
     ? `${summary}; ${check.message}`
     : summary;
 }
