@@ -1,6 +1,10 @@
-/** Which instances lack the managed tag, through DescribeInstances (of the hub, or of the target's spoke). */
+/** Which instances lack the managed tag or are not there, through DescribeInstances (of the hub, or of the target's spoke). */
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { ManagedTagDirectory, TargetLocation } from '../../core/workflow/ports.js';
+import type {
+  ManagedTagDirectory,
+  ManagedTagLookup,
+  TargetLocation,
+} from '../../core/workflow/ports.js';
 
 /**
  * Ids per DescribeInstances. They go in an `instance-id` filter, not in `InstanceIds`: one id EC2
@@ -20,7 +24,7 @@ export interface ManagedInstanceTagValue {
   readonly value: string;
 }
 
-/** Instances without the managed tag, looked up with the EC2 client of each target's location. */
+/** Instances without the managed tag or not found, looked up with the EC2 client of each target's location. */
 export class Ec2ManagedTagDirectory implements ManagedTagDirectory {
   readonly tag: string;
   private readonly key: string;
@@ -34,12 +38,13 @@ export class Ec2ManagedTagDirectory implements ManagedTagDirectory {
     this.key = managed.key.toLowerCase();
   }
 
-  async untagged(
+  async lookUp(
     instanceIds: readonly string[],
     location?: TargetLocation,
-  ): Promise<readonly string[]> {
+  ): Promise<ManagedTagLookup> {
     const ec2 = this.ec2For(location);
     const lacking = new Set<string>();
+    const described = new Set<string>();
     for (let i = 0; i < instanceIds.length; i += IDS_PER_CALL) {
       const ids = instanceIds.slice(i, i + IDS_PER_CALL);
       let NextToken: string | undefined;
@@ -52,8 +57,9 @@ export class Ec2ManagedTagDirectory implements ManagedTagDirectory {
           }),
         );
         for (const instance of page.Reservations?.flatMap((r) => r.Instances ?? []) ?? []) {
-          // A terminated instance lingers up to an hour; SendCommand reports it as not a target.
+          // A terminated instance lingers up to an hour, then is not described at all: not found either way.
           if (!instance.InstanceId || instance.State?.Name === 'terminated') continue;
+          described.add(instance.InstanceId);
           const tagged = instance.Tags?.some(
             // IAM matches condition key names (ssm:resourceTag/<key>) case-insensitively, values exactly.
             (t) => t.Key?.toLowerCase() === this.key && t.Value === this.managed.value,
@@ -64,6 +70,9 @@ export class Ec2ManagedTagDirectory implements ManagedTagDirectory {
       } while (NextToken);
     }
     // In the order the targets were given, whatever order EC2 answered in.
-    return instanceIds.filter((id) => lacking.has(id));
+    return {
+      untagged: instanceIds.filter((id) => lacking.has(id)),
+      notFound: instanceIds.filter((id) => !described.has(id)),
+    };
   }
 }

@@ -1,9 +1,12 @@
 /**
  * Intake's early warning about instances without the managed tag. SendCommand's grant requires the
  * tag, so IAM denies every command to such an instance; without this check an operator learns it
- * only when Collect's results come back denied. The check only reports: it drops no target and
- * fails no run, and SendCommand's isolation of denied instances (send-command-rejection.ts) still
- * decides. A check that cannot run (throttled, denied) says it was skipped and why.
+ * only when Collect's results come back denied. An instance EC2 does not find where the check
+ * looked (another account or region than the alarm's, a mistyped --target, an instance gone) is
+ * named apart: it is neither tagged nor untagged, and SendCommand will refuse it. The check only
+ * reports: it drops no target and fails no run, and SendCommand's isolation of denied instances
+ * (send-command-rejection.ts) still decides. A check that cannot run (throttled, denied) says it
+ * was skipped and why.
  */
 import type { Target } from './model.js';
 import type { ErrorWording, ManagedTagDirectory, TargetLocation } from './ports.js';
@@ -24,6 +27,8 @@ export interface ManagedTagCheck {
   readonly checked: number;
   /** Those EC2 describes without the tag (target ids: a run's ids are unique whatever account they are in). */
   readonly untagged: readonly string[];
+  /** Those EC2 does not describe where they were looked up, or describes as terminated. */
+  readonly notFound: readonly string[];
   /** Why (part of) the check did not run, when it did not. */
   readonly skipped?: string;
   /** One line for the operator: what lacks the tag and what to do, or why the check was skipped. */
@@ -47,19 +52,43 @@ function instancesByLocation(
   return groups;
 }
 
-function messageOf(tag: string, checked: number, untagged: readonly string[], skipped?: string) {
+/** Up to SHOWN ids, then how many more. */
+function listed(ids: readonly string[]): string {
+  const more = ids.length > SHOWN ? ` and ${ids.length - SHOWN} more` : '';
+  return `${ids.slice(0, SHOWN).join(', ')}${more}`;
+}
+
+/** `location` as the operator reads it. */
+const whereOf = (location?: TargetLocation): string =>
+  location ? `${location.account}/${location.region}` : "the deployment's own account/region";
+
+interface Findings {
+  readonly tag: string;
+  readonly checked: number;
+  readonly tagged: number;
+  readonly untagged: readonly string[];
+  readonly notFound: readonly string[];
+  /** Where the not-found ids were looked up, in first-seen order. */
+  readonly notFoundWhere: readonly string[];
+  readonly skipped?: string;
+}
+
+function messageOf(f: Findings): string {
   const parts: string[] = [];
-  if (untagged.length) {
-    const more = untagged.length > SHOWN ? ` and ${untagged.length - SHOWN} more` : '';
+  if (f.untagged.length)
     parts.push(
-      `${untagged.length} of ${checked} instance target(s) lack the managed tag ${tag} (${untagged.slice(0, SHOWN).join(', ')}${more}): SendCommand will be denied on them and Collect sets them apart; tag them, see ${MANAGED_TAG_PREREQUISITE}`,
+      `${f.untagged.length} of ${f.checked} instance target(s) lack the managed tag ${f.tag} (${listed(f.untagged)}): SendCommand will be denied on them and Collect sets them apart; tag them, see ${MANAGED_TAG_PREREQUISITE}`,
     );
-  }
-  if (skipped)
+  if (f.notFound.length)
     parts.push(
-      `the managed tag check was skipped (${skipped}); an instance without the tag ${tag} fails at Collect, see ${MANAGED_TAG_PREREQUISITE}`,
+      `${f.notFound.length} of ${f.checked} instance target(s) were not found in ${f.notFoundWhere.join(', ')} (${listed(f.notFound)}; not described, or terminated): SendCommand will refuse them; check that the alarm's account and region are where the instances run and that the target ids are right`,
     );
-  if (!parts.length) parts.push(`all ${checked} instance target(s) carry the managed tag ${tag}`);
+  if (f.skipped)
+    parts.push(
+      `the managed tag check was skipped (${f.skipped}); an instance without the tag ${f.tag} fails at Collect, see ${MANAGED_TAG_PREREQUISITE}`,
+    );
+  if (!parts.length)
+    parts.push(`all ${f.tagged} instance target(s) carry the managed tag ${f.tag}`);
   return parts.join('; ');
 }
 
@@ -77,22 +106,30 @@ export async function checkManagedTag(
   const checked = groups.reduce((n, g) => n + g.ids.length, 0);
   if (checked === 0) return undefined;
   const untagged: string[] = [];
+  const notFound: string[] = [];
+  const notFoundWhere: string[] = [];
   const skips: string[] = [];
+  let tagged = 0;
   for (const { location, ids } of groups) {
     try {
-      const found = await directory.untagged(ids, location);
-      untagged.push(...found);
+      const found = await directory.lookUp(ids, location);
+      untagged.push(...found.untagged);
+      notFound.push(...found.notFound);
+      if (found.notFound.length) notFoundWhere.push(whereOf(location));
+      tagged += ids.length - found.untagged.length - found.notFound.length;
     } catch (error) {
       const where = location ? ` in ${location.account}/${location.region}` : '';
       skips.push(`DescribeInstances${where} failed: ${wording.line(error)}`);
     }
   }
   const skipped = skips.length ? skips.join('; ') : undefined;
+  const findings = { tag: directory.tag, checked, tagged, untagged, notFound, notFoundWhere };
   return {
     tag: directory.tag,
     checked,
     untagged,
+    notFound,
     ...(skipped ? { skipped } : {}),
-    message: messageOf(directory.tag, checked, untagged, skipped),
+    message: messageOf({ ...findings, ...(skipped ? { skipped } : {}) }),
   };
 }

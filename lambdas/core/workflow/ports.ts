@@ -136,9 +136,21 @@ export interface ManagedTagDirectory {
   readonly tag: string;
   /**
    * Of `instanceIds` (all in `location`; absent: the deployment's own account and region), those
-   * EC2 describes without the tag. Ids EC2 does not describe are left out: SendCommand reports them.
+   * EC2 describes without the tag, and those it does not describe or describes as terminated.
    */
-  untagged(instanceIds: readonly string[], location?: TargetLocation): Promise<readonly string[]>;
+  lookUp(instanceIds: readonly string[], location?: TargetLocation): Promise<ManagedTagLookup>;
+}
+
+/** What one managed tag lookup found; ids not in either list were found carrying the tag. */
+export interface ManagedTagLookup {
+  /** Instances EC2 describes without the tag, in the order they were asked for. */
+  readonly untagged: readonly string[];
+  /**
+   * Instances EC2 does not describe in that account and region (another account or region, a
+   * mistyped id, an instance gone), or describes as terminated: a terminated instance is listed
+   * for about an hour and then not at all, so both are one answer. SendCommand refuses them.
+   */
+  readonly notFound: readonly string[];
 }
 
 /** An Auto Scaling group or EKS node group a target belongs to, as it is now. */

@@ -9,19 +9,19 @@ import type { ManagedTagDirectory } from '../../core/workflow/ports.js';
 import type { PortFactory } from '../aws-ports.js';
 import { lazyPort } from './lazy-port.js';
 
-/** Instances without the managed tag, through DescribeInstances in the target's account. */
+/** Instances without the managed tag or not found, through DescribeInstances in the target's account. */
 export const ec2ManagedTagPorts: PortFactory = {
   provides: ['managedTags'],
   create: (env) => {
     const tag = managedInstanceTagFrom(env);
     if (!tag) return {};
-    const directory = lazyPort<Pick<ManagedTagDirectory, 'untagged'>>(async () =>
+    const directory = lazyPort<Pick<ManagedTagDirectory, 'lookUp'>>(async () =>
       (await import('./ec2-managed-tag-client.js')).ec2ManagedTagDirectory(env, tag),
     );
     // The name is known without EC2: only the lookup is lazy.
     const managedTags: ManagedTagDirectory = {
       tag: `${tag.key}=${tag.value}`,
-      untagged: (ids, location) => directory.untagged(ids, location),
+      lookUp: (ids, location) => directory.lookUp(ids, location),
     };
     return { managedTags };
   },

@@ -118,6 +118,7 @@ describe('Intake warns about instance targets without the managed tag', () => {
       tag: 'paramedic:managed=true',
       checked: 1,
       untagged: [],
+      notFound: [],
       message: 'all 1 instance target(s) carry the managed tag paramedic:managed=true',
     });
     const calls = ec2.commandCalls(DescribeInstancesCommand);
@@ -134,11 +135,24 @@ describe('Intake warns about instance targets without the managed tag', () => {
     const { result, check } = await intake(diskAlarm());
 
     expect(result.targets.map((t) => t.id)).toEqual([INSTANCE]);
-    expect(check).toMatchObject({ checked: 1, untagged: [INSTANCE] });
+    expect(check).toMatchObject({ checked: 1, untagged: [INSTANCE], notFound: [] });
     expect(check!.message).toBe(
       `1 of 1 instance target(s) lack the managed tag paramedic:managed=true (${INSTANCE}): SendCommand will be denied on them and Collect sets them apart; tag them, see README Prerequisites 2 "The managed tag"`,
     );
     expect(check).not.toHaveProperty('skipped');
+  });
+
+  it('names a target EC2 does not find apart, says where it looked and what to check, and keeps the target', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    const { result, check } = await intake(diskAlarm(SPOKE));
+
+    expect(result.targets.map((t) => t.id)).toEqual([INSTANCE]);
+    expect(check).toMatchObject({ checked: 1, untagged: [], notFound: [INSTANCE] });
+    expect(check!.message).toBe(
+      `1 of 1 instance target(s) were not found in ${SPOKE}/eu-west-1 (${INSTANCE}; not described, or terminated): SendCommand will refuse them; check that the alarm's account and region are where the instances run and that the target ids are right`,
+    );
+    expect(check!.message).not.toMatch(/carry the managed tag/);
   });
 
   it("looks a spoke's target up with the spoke role's credentials, in its region, and says where it is", async () => {
@@ -185,7 +199,7 @@ describe('Intake warns about instance targets without the managed tag', () => {
       const { result, check } = await intake(diskAlarm());
 
       expect(result).toMatchObject({ duplicate: false, targets: [{ id: INSTANCE }] });
-      expect(check).toMatchObject({ checked: 1, untagged: [], skipped: why });
+      expect(check).toMatchObject({ checked: 1, untagged: [], notFound: [], skipped: why });
       expect(check!.message).toBe(
         `the managed tag check was skipped (${why}); an instance without the tag paramedic:managed=true fails at Collect, see README Prerequisites 2 "The managed tag"`,
       );
@@ -209,21 +223,21 @@ describe('Ec2ManagedTagDirectory', () => {
   const ids = (n: number) =>
     Array.from({ length: n }, (_, i) => `i-${(i + 1).toString(16).padStart(17, '0')}`);
 
-  it('finds no untagged instance among tagged ones, and ignores ids EC2 does not describe', async () => {
+  it('finds no untagged instance among tagged ones, and lists ids EC2 does not describe as not found', async () => {
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [instance(ids(1)[0]!, { 'Paramedic:Managed': 'true' })] }],
     });
     // IAM matches the condition key's tag name case-insensitively; the second id is unknown to EC2.
-    expect(await directory().untagged(ids(2))).toEqual([]);
+    expect(await directory().lookUp(ids(2))).toEqual({ untagged: [], notFound: [ids(2)[1]] });
   });
 
-  it('leaves a terminated instance to SendCommand (it is not a target any more)', async () => {
+  it('counts a terminated instance as not found (EC2 stops listing it within the hour)', async () => {
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         { Instances: [{ ...instance(ids(1)[0]!), State: { Name: 'terminated' as const } }] },
       ],
     });
-    expect(await directory().untagged(ids(1))).toEqual([]);
+    expect(await directory().lookUp(ids(1))).toEqual({ untagged: [], notFound: ids(1) });
   });
 
   it('lists 1,500 untagged instances in their order, 200 ids per call, following every page', async () => {
@@ -239,9 +253,9 @@ describe('Ec2ManagedTagDirectory', () => {
       };
     });
 
-    const untagged = await directory().untagged(all);
+    const found = await directory().lookUp(all);
 
-    expect(untagged).toEqual(all);
+    expect(found).toEqual({ untagged: all, notFound: [] });
     const inputs = ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input);
     expect(inputs).toHaveLength(2 * Math.ceil(1500 / IDS_PER_CALL));
     for (const input of inputs) {

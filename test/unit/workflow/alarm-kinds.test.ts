@@ -256,7 +256,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     const alarms = describing({
       a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
     });
-    expect(await compositeDimensions('ALARM(a) OR ALARM("b', alarms)).toEqual({
+    expect(await compositeDimensions('ALARM(a) OR ALARM("b', alarms, awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [
         {
@@ -274,7 +274,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
       b: { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] },
     });
-    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms)).toEqual({
+    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms, awsErrorWording)).toEqual({
       dimensions: [{ dimensions: { InstanceId: 'i-0bbbbbbbbbbbbbbb1' } }],
       unresolved: [],
     });
@@ -293,6 +293,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
             mid: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
             leaf,
           }),
+          awsErrorWording,
         )
       ).dimensions,
     ).toEqual([{ dimensions: leaf.dimensions[0] }]);
@@ -305,12 +306,13 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
         low: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
         leaf,
       }),
+      awsErrorWording,
     );
     expect(deep.dimensions).toEqual([]);
     expect(deep.unresolved).toEqual([
       { dimensions: {}, reason: expect.stringContaining('low nests composites deeper than 3') },
     ]);
-    expect(await compositeDimensions('ALARM(gone)', describing({}))).toEqual({
+    expect(await compositeDimensions('ALARM(gone)', describing({}), awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [{ dimensions: {}, reason: 'composite alarm: child alarm gone does not exist' }],
     });
@@ -318,6 +320,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     const wide = await compositeDimensions(
       Array.from({ length: 50 }, (_, i) => `ALARM(c${i})`).join(' OR '),
       many,
+      awsErrorWording,
     );
     expect(many.reads).toHaveLength(MAX_CHILD_ALARMS);
     expect(
@@ -330,7 +333,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
   });
 
   it('without CloudWatch access (a local run) the rule is recorded as unresolved, not guessed', async () => {
-    expect(await compositeDimensions('ALARM(a)', undefined)).toEqual({
+    expect(await compositeDimensions('ALARM(a)', undefined, awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [{ dimensions: {}, reason: expect.stringContaining('cannot be read here') }],
     });

@@ -37,7 +37,7 @@ export type IntakePorts = Pick<
 
 /** The started event's summary: the trigger's, then the managed tag warning when there is one. */
 function startedSummary(summary: string, check: ManagedTagCheck | undefined): string {
-  return check && (check.untagged.length || check.skipped)
+  return check && (check.untagged.length || check.notFound.length || check.skipped)
     ? `${summary}; ${check.message}`
     : summary;
 }
@@ -113,7 +113,7 @@ async function alarmIntake(
   // A composite alarm's targets are its children's (read through the alarms port, each where it is); a Metrics Insights query's, its WHERE equalities.
   const composite =
     alarm.alarmRule !== undefined
-      ? await compositeDimensions(alarm.alarmRule, ports.alarms, location)
+      ? await compositeDimensions(alarm.alarmRule, ports.alarms, ports.errorWording, location)
       : { dimensions: [], unresolved: [] };
   const located = [
     ...alarm.dimensions.map((dimensions) => ({ dimensions, ...(location ? { location } : {}) })),
