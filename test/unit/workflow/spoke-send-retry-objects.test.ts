@@ -1,5 +1,5 @@
 /**
- * REPRO: a spoke's send stored each host's result under `<prefix>/<target>/<sha256>.json`
+ * Found by review (the defect, now fixed): a spoke's send stored each host's result under `<prefix>/<target>/<sha256>.json`
  * (S3StateDocuments names objects by content). A retried CollectSend runs new commands (new
  * command ids, new output), so every host got a second object and the first was orphaned; the
  * evidence bucket's lifecycle expired only `ssm-output/` and noncurrent versions, so neither copy
@@ -36,7 +36,7 @@ function memoryState(): StateStore {
   };
 }
 
-describe('REPRO: a retried spoke send', () => {
+describe('a retried spoke send', () => {
   it('leaves one stored result object per host, not one per attempt', async () => {
     const objects = new Map<string, string>();
     const s3: S3Objects = {

@@ -1,5 +1,5 @@
 /**
- * REPRO: a composite's child named by ARN in an account the hub cannot read is recorded unresolved
+ * Found by review (the defect, now fixed): a composite's child named by ARN in an account the hub cannot read is recorded unresolved
  * with the thrown error's raw `message` (composite-alarm.ts), not through the one error wording
  * (errorWording.line: one bounded line with the HTTP status and request id). A multi-line or
  * oversized message (a proxy's HTML error page, a stack of causes) goes into the trail as is.
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { compositeDimensions } from '../../../lambdas/core/workflow/composite-alarm.js';
 
-describe('REPRO: an unreadable child alarm in another account', () => {
+describe('an unreadable child alarm in another account', () => {
   it('is recorded on one bounded line', async () => {
     const alarms = {
       readAlarm: async (_name: string, location?: { account: string }) => {

@@ -1,5 +1,5 @@
 /**
- * REPRO: an instance target DescribeInstances does not find (another account or region than the
+ * Found by review (the defect, now fixed): an instance target DescribeInstances does not find (another account or region than the
  * alarm says, a mistyped --target, an id EC2 no longer lists) is neither untagged nor tagged, but
  * the check reports every instance "carries the managed tag": a false all-clear for an instance
  * SendCommand will refuse (InvalidInstanceId) at Collect.
@@ -12,7 +12,7 @@ import { Ec2ManagedTagDirectory } from '../../../lambdas/adapters/ec2/ec2-manage
 import { checkManagedTag } from '../../../lambdas/core/workflow/managed-tag-check.js';
 import type { Target } from '../../../lambdas/core/workflow/model.js';
 
-describe('REPRO: the managed tag check on an instance EC2 does not list', () => {
+describe('the managed tag check on an instance EC2 does not list', () => {
   it('does not say the instance carries the tag', async () => {
     const ec2 = mockClient(EC2Client);
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
