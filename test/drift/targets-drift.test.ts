@@ -20,6 +20,7 @@ import {
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchAlarmReader } from '../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
+import { awsErrorWording } from '../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { normalizeAlarmEvent } from '../../lambdas/core/workflow/alarm-event.js';
 import { compositeDimensions } from '../../lambdas/core/workflow/composite-alarm.js';
 import { Command } from 'commander';
@@ -289,6 +290,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
                 await compositeDimensions(
                   rule,
                   new CloudWatchAlarmReader(() => new CloudWatchClient({ region: 'eu-west-1' })),
+                  awsErrorWording,
                 )
               ).dimensions.map((d) => d.dimensions),
               ['prod'],

@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html
  */
 import { parseAlarmRule } from './alarm-rule.js';
-import type { AlarmStateReader, TargetLocation } from './ports.js';
+import type { AlarmStateReader, ErrorWording, TargetLocation } from './ports.js';
 
 /** Children read per composite alarm at most (all levels together). */
 export const MAX_CHILD_ALARMS = 20;
@@ -88,12 +88,14 @@ const sameLocation = (a?: TargetLocation, b?: TargetLocation): boolean =>
  * `location` is where the composite alarm is (a spoke's forwarded alarm; absent: the deployment's
  * own): children named by name are read there, children named by ARN in the ARN's account and
  * region. Without an alarms port (a machine without CloudWatch), or with a rule that cannot be
- * read, the rule is recorded as unresolved.
- * @example await compositeDimensions('ALARM(disk-high)', alarms) // { dimensions: [{ dimensions: { InstanceId: 'i-0…' } }], unresolved: [] }
+ * read, the rule is recorded as unresolved. A child that cannot be read is recorded with `wording`'s
+ * one bounded line, as every port failure is.
+ * @example await compositeDimensions('ALARM(disk-high)', alarms, ports.errorWording) // { dimensions: [{ dimensions: { InstanceId: 'i-0…' } }], unresolved: [] }
  */
 export async function compositeDimensions(
   rule: string,
   alarms: AlarmStateReader | undefined,
+  wording: ErrorWording,
   location?: TargetLocation,
 ): Promise<CompositeResolution> {
   const unresolved: { dimensions: Dimensions; reason: string }[] = [];
@@ -139,7 +141,7 @@ export async function compositeDimensions(
       } catch (error) {
         // The rule is alarm text: an ARN into an account without the spoke role must not stop the run; a failure where the composite itself is read still does (a retry may succeed).
         if (sameLocation(child.location, child.parent)) throw error;
-        unreadable(`composite alarm: child alarm ${labelOf(child)}`, (error as Error).message);
+        unreadable(`composite alarm: child alarm ${labelOf(child)}`, wording.line(error));
       }
     }
     const inAlarm = readings.filter((r) => r.reading?.state === 'ALARM');

@@ -5,6 +5,7 @@
  * oversized message (a proxy's HTML error page, a stack of causes) goes into the trail as is.
  */
 import { describe, expect, it } from 'vitest';
+import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { compositeDimensions } from '../../../lambdas/core/workflow/composite-alarm.js';
 
 describe('REPRO: an unreadable child alarm in another account', () => {
@@ -21,6 +22,7 @@ describe('REPRO: an unreadable child alarm in another account', () => {
     const out = await compositeDimensions(
       'ALARM(arn:aws:cloudwatch:eu-west-1:222222222222:alarm:cpu-high)',
       alarms,
+      awsErrorWording,
       { account: '111111111111', region: 'eu-west-1' },
     );
     const reason = out.unresolved[0]!.reason;

@@ -232,7 +232,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     const alarms = describing({
       a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
     });
-    expect(await compositeDimensions('ALARM(a) OR ALARM("b', alarms)).toEqual({
+    expect(await compositeDimensions('ALARM(a) OR ALARM("b', alarms, awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [
         {
@@ -250,7 +250,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
       a: { state: 'ALARM', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb1' }] },
       b: { state: 'OK', dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }] },
     });
-    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms)).toEqual({
+    expect(await compositeDimensions('ALARM(a) OR ALARM(b)', alarms, awsErrorWording)).toEqual({
       dimensions: [{ dimensions: { InstanceId: 'i-0bbbbbbbbbbbbbbb1' } }],
       unresolved: [],
     });
@@ -269,6 +269,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
             mid: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
             leaf,
           }),
+          awsErrorWording,
         )
       ).dimensions,
     ).toEqual([{ dimensions: leaf.dimensions[0] }]);
@@ -281,12 +282,13 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
         low: { state: 'ALARM', alarmRule: 'ALARM(leaf)' },
         leaf,
       }),
+      awsErrorWording,
     );
     expect(deep.dimensions).toEqual([]);
     expect(deep.unresolved).toEqual([
       { dimensions: {}, reason: expect.stringContaining('low nests composites deeper than 3') },
     ]);
-    expect(await compositeDimensions('ALARM(gone)', describing({}))).toEqual({
+    expect(await compositeDimensions('ALARM(gone)', describing({}), awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [{ dimensions: {}, reason: 'composite alarm: child alarm gone does not exist' }],
     });
@@ -294,6 +296,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
     const wide = await compositeDimensions(
       Array.from({ length: 50 }, (_, i) => `ALARM(c${i})`).join(' OR '),
       many,
+      awsErrorWording,
     );
     expect(many.reads).toHaveLength(MAX_CHILD_ALARMS);
     expect(
@@ -306,7 +309,7 @@ describe('composite alarms: targets from the children the rule waits on in ALARM
   });
 
   it('without CloudWatch access (a local run) the rule is recorded as unresolved, not guessed', async () => {
-    expect(await compositeDimensions('ALARM(a)', undefined)).toEqual({
+    expect(await compositeDimensions('ALARM(a)', undefined, awsErrorWording)).toEqual({
       dimensions: [],
       unresolved: [{ dimensions: {}, reason: expect.stringContaining('cannot be read here') }],
     });

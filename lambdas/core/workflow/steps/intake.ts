@@ -113,7 +113,7 @@ async function alarmIntake(
   // A composite alarm's targets are its children's (read through the alarms port, each where it is); a Metrics Insights query's, its WHERE equalities.
   const composite =
     alarm.alarmRule !== undefined
-      ? await compositeDimensions(alarm.alarmRule, ports.alarms, location)
+      ? await compositeDimensions(alarm.alarmRule, ports.alarms, ports.errorWording, location)
       : { dimensions: [], unresolved: [] };
   const located = [
     ...alarm.dimensions.map((dimensions) => ({ dimensions, ...(location ? { location } : {}) })),
