@@ -244,7 +244,7 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
         {
           dimensions: {},
           reason: expect.stringMatching(
-            /^composite alarm: child alarm elsewhere \(333333333333\/us-east-2\) cannot be read: could not assume arn:aws:iam::333333333333:role\/paramedic-spoke-us-east-2 .*deploy the spoke stack/,
+            /^composite alarm: child alarm elsewhere \(333333333333\/us-east-2\) cannot be read: SpokeRoleError: could not assume arn:aws:iam::333333333333:role\/paramedic-spoke-us-east-2 .*deploy the spoke stack/,
           ),
         },
       ],
