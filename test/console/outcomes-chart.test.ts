@@ -12,7 +12,7 @@ import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { startConsoleServer, type ConsoleServer } from '../../console/server.js';
 import { CHROMIUM_PATH, requires } from '../support/requirements.js';
-import { OUTCOME_RUNS, runEntries } from '../support/outcome-trail.js';
+import { OUTCOME_RUNS, runEntries, ROLLBACK_UNKNOWN_RUN } from '../support/outcome-trail.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -144,15 +144,7 @@ describe.skipIf(browserAvailable.skip)(
     it('names the runs whose rollback outcome is unknown, apart from the rolled-back ones', async () => {
       expect(await page.locator('#rollback-unknown').count()).toBe(0);
       const store = new LocalAuditStore(dataDir);
-      for (const e of runEntries({
-        executionId: 'run-oom-3',
-        runbookId: 'oom-killed',
-        alarmAt: '2026-11-27T09:00:00.000Z',
-        outcome: 'escalated',
-        escalated: true,
-        rollback: 'unknown',
-      }))
-        await store.append(e);
+      for (const e of runEntries(ROLLBACK_UNKNOWN_RUN)) await store.append(e);
 
       await page.goto(`${server.url}#/outcomes?r=1`);
       await page.waitForSelector('#rollback-unknown');

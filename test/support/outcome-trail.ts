@@ -225,3 +225,13 @@ export const OUTCOME_RUNS: readonly RunSpec[] = [
     duplicate: true,
   },
 ];
+
+/** A run escalated whose rollback was cut short: its intent recorded, no result (`unknown`). */
+export const ROLLBACK_UNKNOWN_RUN: RunSpec = {
+  executionId: 'run-oom-3',
+  runbookId: 'oom-killed',
+  alarmAt: '2026-11-27T09:00:00.000Z',
+  outcome: 'escalated',
+  escalated: true,
+  rollback: 'unknown',
+};

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
-import { OUTCOME_RUNS, runEntries } from '../../support/outcome-trail.js';
+import { OUTCOME_RUNS, runEntries, ROLLBACK_UNKNOWN_RUN } from '../../support/outcome-trail.js';
 import { paramedic } from './cli-helper.js';
 
 let dataDir: string;
@@ -77,15 +77,8 @@ describe('paramedic audit stats', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paramedic-stats-unknown-'));
     try {
       const local = new LocalAuditStore(dir);
-      const cutShort = {
-        executionId: 'run-oom-3',
-        runbookId: 'oom-killed',
-        alarmAt: '2026-11-27T09:00:00.000Z',
-        outcome: 'escalated',
-        escalated: true,
-        rollback: 'unknown',
-      } as const;
-      for (const e of [...OUTCOME_RUNS, cutShort].flatMap(runEntries)) await local.append(e);
+      for (const e of [...OUTCOME_RUNS, ROLLBACK_UNKNOWN_RUN].flatMap(runEntries))
+        await local.append(e);
 
       const r = await paramedic(['audit', 'stats', '--data-dir', dir]);
 

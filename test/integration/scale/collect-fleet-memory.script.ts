@@ -33,6 +33,7 @@ import { LocatedCommandRunner } from '../../../lambdas/adapters/ssm/located-comm
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { EvidenceRef } from '../../../lambdas/core/workflow/model.js';
 import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js';
+import { memoryState } from '../../support/memory-state-store.js';
 
 const STEP = process.env.FLEET_STEP ?? 'collect';
 const HOSTS = Number(process.env.FLEET_HOSTS ?? 1000);
@@ -113,18 +114,7 @@ const evidence = {
   // Verify classifies what it stored, one bundle at a time: a small one, so the run measures the collection.
   get: async () => recordedBundle,
 };
-const items = new Map<string, Record<string, unknown>>();
-const state = {
-  get: async (k: string) => items.get(k),
-  put: async (k: string, v: Record<string, unknown>) => {
-    items.set(k, v);
-  },
-  putIfAbsent: async (k: string, v: Record<string, unknown>) => {
-    if (items.has(k)) return false;
-    items.set(k, v);
-    return true;
-  },
-};
+const state = memoryState();
 
 /** The hub's runner after CollectSend: one command per 50 hosts, each host's output read from S3 as SSM wrote it. */
 function hubCommands() {

@@ -7,7 +7,7 @@ import {
   UNCLASSIFIED_RUNBOOK,
 } from '../../../lambdas/core/audit/outcome-stats.js';
 import { renderOutcomesSvg } from '../../../console/outcomes-chart.js';
-import { OUTCOME_RUNS, runEntries } from '../../support/outcome-trail.js';
+import { OUTCOME_RUNS, runEntries, ROLLBACK_UNKNOWN_RUN } from '../../support/outcome-trail.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 function trail(): AuditEntry[] {
@@ -70,14 +70,7 @@ describe('outcome figures per runbook, from the audit trail', () => {
 
   it('a rollback whose outcome is unknown is counted apart with its execution, never as rolled back', () => {
     const entries = [...trail()];
-    const cutShort = runEntries({
-      executionId: 'run-oom-3',
-      runbookId: 'oom-killed',
-      alarmAt: '2026-11-27T09:00:00.000Z',
-      outcome: 'escalated',
-      escalated: true,
-      rollback: 'unknown',
-    });
+    const cutShort = runEntries(ROLLBACK_UNKNOWN_RUN);
     for (const input of cutShort)
       entries.push(chainEntry(input, entries[entries.length - 1], sha256));
     const stats = outcomeStats(entries);

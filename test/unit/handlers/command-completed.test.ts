@@ -17,6 +17,7 @@ import {
 } from '../../../lambdas/core/collection/command-completion.js';
 import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runner.js';
 import type { StateStore } from '../../../lambdas/core/workflow/ports.js';
+import { memoryState } from '../../support/memory-state-store.js';
 
 // SSM's command-level event, as documented (docs/design/ssm-completion-by-event.md).
 const EVENT = JSON.parse(
@@ -30,22 +31,6 @@ const with_ = (detail: Record<string, unknown>, top: Record<string, unknown> = {
   ...top,
   detail: { ...EVENT.detail, ...detail },
 });
-
-function memoryState(): StateStore & { items: Map<string, Record<string, unknown>> } {
-  const items = new Map<string, Record<string, unknown>>();
-  return {
-    items,
-    putIfAbsent: async (k, v) => {
-      if (items.has(k)) return false;
-      items.set(k, v);
-      return true;
-    },
-    get: async (k) => items.get(k),
-    put: async (k, v) => {
-      items.set(k, v);
-    },
-  };
-}
 
 /** The handler's ports over one in-memory state (no wait registered: the mark is all it writes); nothing may resume. */
 const portsOver = (state: StateStore) => ({

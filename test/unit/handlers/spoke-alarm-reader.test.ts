@@ -50,6 +50,20 @@ const metricAlarm = (name: string, state: StateValue, instanceId: string): Metri
   Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
 });
 
+/** The fixture composite's two children in one account: disk in ALARM, health in `health`, on i-0<letter…>1 and 2. */
+const hostChildren = (letter: 'a' | 'b', health: StateValue): Record<string, MetricAlarm> => ({
+  'paramedic-docker-disk-child': metricAlarm(
+    'paramedic-docker-disk-child',
+    'ALARM',
+    `i-0${letter.repeat(15)}1`,
+  ),
+  'paramedic-docker-health-child': metricAlarm(
+    'paramedic-docker-health-child',
+    health,
+    `i-0${letter.repeat(15)}2`,
+  ),
+});
+
 describe('the alarms port reads an alarm in the account and region it is in', () => {
   it("a spoke's alarm through the spoke role, the hub's (same name, other state) with the function's own keys", async () => {
     cloud = twoAccountAlarms({
@@ -86,30 +100,8 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
 
   it("targets the spoke child's instance, located in the spoke, not the hub's same-named child", async () => {
     cloud = twoAccountAlarms({
-      hub: {
-        'paramedic-docker-disk-child': metricAlarm(
-          'paramedic-docker-disk-child',
-          'ALARM',
-          'i-0aaaaaaaaaaaaaaa1',
-        ),
-        'paramedic-docker-health-child': metricAlarm(
-          'paramedic-docker-health-child',
-          'ALARM',
-          'i-0aaaaaaaaaaaaaaa2',
-        ),
-      },
-      spoke: {
-        'paramedic-docker-disk-child': metricAlarm(
-          'paramedic-docker-disk-child',
-          'ALARM',
-          'i-0bbbbbbbbbbbbbbb1',
-        ),
-        'paramedic-docker-health-child': metricAlarm(
-          'paramedic-docker-health-child',
-          'OK',
-          'i-0bbbbbbbbbbbbbbb2',
-        ),
-      },
+      hub: hostChildren('a', 'ALARM'),
+      spoke: hostChildren('b', 'OK'),
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
@@ -170,30 +162,8 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
 
   it("a child named by another account's ARN is read there through the spoke role, and its target is there; a child by name stays at the composite's", async () => {
     cloud = twoAccountAlarms({
-      hub: {
-        'paramedic-docker-disk-child': metricAlarm(
-          'paramedic-docker-disk-child',
-          'ALARM',
-          'i-0aaaaaaaaaaaaaaa1',
-        ),
-        'paramedic-docker-health-child': metricAlarm(
-          'paramedic-docker-health-child',
-          'ALARM',
-          'i-0aaaaaaaaaaaaaaa2',
-        ),
-      },
-      spoke: {
-        'paramedic-docker-disk-child': metricAlarm(
-          'paramedic-docker-disk-child',
-          'ALARM',
-          'i-0bbbbbbbbbbbbbbb1',
-        ),
-        'paramedic-docker-health-child': metricAlarm(
-          'paramedic-docker-health-child',
-          'ALARM',
-          'i-0bbbbbbbbbbbbbbb2',
-        ),
-      },
+      hub: hostChildren('a', 'ALARM'),
+      spoke: hostChildren('b', 'ALARM'),
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);

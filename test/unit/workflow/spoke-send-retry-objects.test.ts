@@ -11,30 +11,15 @@ import { S3StateDocuments } from '../../../lambdas/adapters/s3/s3-state-document
 import type { S3Objects } from '../../../lambdas/adapters/s3/s3-objects.js';
 import type { CommandResult } from '../../../lambdas/core/collection/command-runner.js';
 import { COMMAND_RESULTS_PREFIX } from '../../../lambdas/core/collection/command-wait.js';
-import type { StateStore } from '../../../lambdas/core/workflow/ports.js';
 import {
   readWaitedResults,
   sendAndRegister,
 } from '../../../lambdas/core/workflow/waited-commands.js';
+import { memoryState } from '../../support/memory-state-store.js';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-7';
 const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
 const hosts = ['i-00000000000000001', 'i-00000000000000002', 'i-00000000000000003'];
-
-function memoryState(): StateStore {
-  const items = new Map<string, Record<string, unknown>>();
-  return {
-    putIfAbsent: async (k, v) => {
-      if (items.has(k)) return false;
-      items.set(k, v);
-      return true;
-    },
-    get: async (k) => items.get(k),
-    put: async (k, v) => {
-      items.set(k, v);
-    },
-  };
-}
 
 describe('a retried spoke send', () => {
   it('leaves one stored result object per host, not one per attempt', async () => {

@@ -18,7 +18,7 @@ import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runn
 import { unfinishedReason } from '../../../lambdas/core/collection/command-wait.js';
 import { collectFromWait } from '../../../lambdas/core/workflow/evidence-collection.js';
 import type { Target } from '../../../lambdas/core/workflow/model.js';
-import type { EvidenceStore, StateStore } from '../../../lambdas/core/workflow/ports.js';
+import type { EvidenceStore } from '../../../lambdas/core/workflow/ports.js';
 import {
   commandWaitsInState,
   readWaitedResults,
@@ -26,28 +26,18 @@ import {
   type WaitedCommandPorts,
 } from '../../../lambdas/core/workflow/waited-commands.js';
 import type { CommandResult } from '../../../lambdas/core/collection/command-runner.js';
+import { memoryState } from '../../support/memory-state-store.js';
 
 const ssm = mockClient(SSMClient);
 /** Every command's full output, as SSM writes it to the bucket. */
 const s3 = { getText: async (_bucket: string, _key: string): Promise<string> => '{}' };
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(17, '0')}`);
+/** One Collect command for the first `n` hosts, as CollectSend sends it. */
+const collectDockerHosts = (n: number) => [
+  { document: 'Paramedic-CollectDockerHost', parameters: {}, targets: ids(n), timeoutSeconds: 600 },
+];
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-7';
 const clock = { now: () => new Date('2026-12-02T10:00:00Z') };
-
-function memoryState(): StateStore {
-  const items = new Map<string, Record<string, unknown>>();
-  return {
-    putIfAbsent: async (k, v) => {
-      if (items.has(k)) return false;
-      items.set(k, v);
-      return true;
-    },
-    get: async (k) => items.get(k),
-    put: async (k, v) => {
-      items.set(k, v);
-    },
-  };
-}
 
 /** Every host has finished except `running`. */
 function fleet(running: ReadonlySet<string>) {
@@ -107,19 +97,12 @@ describe('sending without waiting', () => {
   it('costs one SendCommand per 50 targets and no list or get; the Task keeps waiting', async () => {
     fleet(new Set());
     const p = ports();
-    const sent = await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(120),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 },
-    );
+    const sent = await sendAndRegister(p, clock, collectDockerHosts(120), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      taskToken: 't',
+      waitSeconds: 720,
+    });
 
     expect(sent).toEqual({ waiting: true, commands: 3 });
     expect(ssm.commandCalls(SendCommandCommand)).toHaveLength(3);
@@ -146,19 +129,12 @@ describe('a runner that runs to completion (the local one)', () => {
     const state = memoryState();
     const p = { commands: local, state };
 
-    const sent = await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(3),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', taskToken: 'local-token', waitSeconds: 720 },
-    );
+    const sent = await sendAndRegister(p, clock, collectDockerHosts(3), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      taskToken: 'local-token',
+      waitSeconds: 720,
+    });
     const read = await readAll(p, 'triage');
 
     expect(sent).toEqual({ phase: 'triage', commands: 0, resumedBy: 'sender' });
@@ -205,19 +181,11 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
     const state = memoryState();
     const p = { commands: spoke, state, stateDocuments };
 
-    await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(3),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
-    );
+    await sendAndRegister(p, clock, collectDockerHosts(3), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      waitSeconds: 720,
+    });
     const parts: CommandResult[][] = [];
     for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
       parts.push([...part.results]);
@@ -237,19 +205,11 @@ describe('reading after the wait', () => {
   it('reads the next command only once the caller has taken the one before', async () => {
     fleet(new Set());
     const p = ports();
-    await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(120),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
-    );
+    await sendAndRegister(p, clock, collectDockerHosts(120), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      waitSeconds: 720,
+    });
     const lists: number[] = [];
     for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
       lists.push(part.results.length * 10 + ssm.commandCalls(ListCommandInvocationsCommand).length);
@@ -274,19 +234,11 @@ describe('reading after the wait', () => {
         throw new Error('not read here');
       },
     };
-    await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(120),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
-    );
+    await sendAndRegister(p, clock, collectDockerHosts(120), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      waitSeconds: 720,
+    });
     const collect = () =>
       collectFromWait(
         { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
@@ -317,19 +269,11 @@ describe('reading after the wait', () => {
   it('reads each command once and keeps every target in the order sent', async () => {
     fleet(new Set());
     const p = ports();
-    await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(120),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', waitSeconds: 720 },
-    );
+    await sendAndRegister(p, clock, collectDockerHosts(120), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      waitSeconds: 720,
+    });
     const read = await readAll(p, 'triage', unfinishedReason({ phase: 'triage' }));
 
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(3);
@@ -353,19 +297,12 @@ describe('reading after the wait', () => {
         throw new Error('not read here');
       },
     };
-    await sendAndRegister(
-      p,
-      clock,
-      [
-        {
-          document: 'Paramedic-CollectDockerHost',
-          parameters: {},
-          targets: ids(120),
-          timeoutSeconds: 600,
-        },
-      ],
-      { executionId: EXECUTION, phase: 'triage', taskToken: 't', waitSeconds: 720 },
-    );
+    await sendAndRegister(p, clock, collectDockerHosts(120), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      taskToken: 't',
+      waitSeconds: 720,
+    });
 
     const result = await collectFromWait(
       { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
