@@ -5,9 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const suites = ['cli', 'classifier', 'adversarial', 'collector', 'pipeline', 'audit-chain'].filter(
-  (s) => only.length === 0 || only.includes(s),
-);
+const suites = [
+  'cli',
+  'classifier',
+  'adversarial',
+  'collector',
+  'pipeline',
+  'eks-collect',
+  'audit-chain',
+].filter((s) => only.length === 0 || only.includes(s));
 for (const name of suites) {
   const file = join(here, `${name}.ts`);
   if (!existsSync(file)) continue;

@@ -52,8 +52,8 @@ export class KubernetesClusterPort implements ClusterPort {
     return this.lookup.resolve(dimensions, location);
   }
 
-  read(target: ClusterLocation): Promise<EvidencePart> {
-    return this.incident.collect(target);
+  read(targets: readonly ClusterLocation[]): Promise<EvidencePart[]> {
+    return this.incident.collect(targets);
   }
 
   verify(target: ClusterLocation, since: Date, baseline: DiagnosisBaseline): Promise<StateCheck[]> {

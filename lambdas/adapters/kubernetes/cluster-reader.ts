@@ -1,4 +1,5 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
+import pMap from 'p-map';
 import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
 import {
   EVIDENCE_SCHEMA,
@@ -58,8 +59,24 @@ import { toApiFailure, withTimeout } from './api-errors.js';
 import type { KubeAccess, KubeClients } from './kube-access.js';
 import { listAllPages, type ListBounds, type ListPage } from './paged-list.js';
 
-/** The clients of one collection, and the lists it had to cut short. */
-type Session = KubeClients & { readonly cut: string[] };
+/** Targets of one cluster read at a time (each is ~10 requests in flight at its widest). */
+const TARGETS_AT_ONCE = 8;
+
+/** A list read: its outcome, and the note when it was cut at its bound. */
+interface ListRead {
+  readonly outcome: ReadOutcome<{ items: unknown[] }>;
+  readonly cut?: string;
+}
+
+/**
+ * The clients of one target's collection, the lists it had to cut short, and the lists every
+ * target of the batch shares (namespace- and node-wide lists, by what they list): at 50 pods of
+ * one namespace, its services are listed once, not 50 times.
+ */
+type Session = KubeClients & {
+  readonly cut: string[];
+  readonly shared: Map<string, Promise<unknown>>;
+};
 
 /** What to collect about: a node, or a pod (its node is read too). */
 export interface ClusterTarget {
@@ -170,6 +187,16 @@ function eventWindow(
   };
 }
 
+/** `work` done once per batch under `key`: every later caller gets the first caller's promise. */
+function once<T>(c: Session, key: string, work: () => Promise<T>): Promise<T> {
+  let pending = c.shared.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = work();
+    c.shared.set(key, pending);
+  }
+  return pending;
+}
+
 type Plain<T> = T;
 const plain = <T>(v: unknown): Plain<T> => v as T;
 
@@ -200,20 +227,34 @@ export class ClusterReader {
     }
   }
 
-  /** A list read through every page (bounded); a list cut short is noted for k8s.cluster. */
-  private readList<T>(
+  /**
+   * A list read through every page (bounded); a list cut short is noted for k8s.cluster. With
+   * `sharedAs`, the batch reads it once and every target that asks gets that read.
+   */
+  private async readList<T>(
     c: Session,
     what: string,
     fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
+    sharedAs?: string,
   ): Promise<ReadOutcome<{ items: T[] }>> {
-    return this.read<{ items: T[] }>(c, what, async () => {
-      const list = await listAllPages(
-        fetchPage as (page: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
-        this.o.listBounds,
-      );
-      if (list.cut) c.cut.push(`${what}: ${list.cut}`);
+    const list = () => this.listOnce(c, what, fetchPage);
+    const { outcome, cut } = await (sharedAs === undefined ? list() : once(c, sharedAs, list));
+    if (cut) c.cut.push(cut);
+    return outcome as ReadOutcome<{ items: T[] }>;
+  }
+
+  private async listOnce(
+    c: Session,
+    what: string,
+    fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
+  ): Promise<ListRead> {
+    let cut: string | undefined;
+    const outcome = await this.read<{ items: unknown[] }>(c, what, async () => {
+      const list = await listAllPages(fetchPage, this.o.listBounds);
+      if (list.cut) cut = `${what}: ${list.cut}`;
       return { items: list.items };
     });
+    return cut ? { outcome, cut } : { outcome };
   }
 
   private section(command: string, output: string, error?: string): EvidenceSection {
@@ -259,13 +300,40 @@ export class ClusterReader {
 
   /** Collects every k8s.* section for the target; a failing read is recorded in its section, never thrown. */
   async collect(target: ClusterTarget): Promise<EvidenceBundle> {
+    return (await this.collectEach([target]))[0]!;
+  }
+
+  /**
+   * The same for each target of this cluster, in order. The cluster-wide section (readyz, version,
+   * the node list, CoreDNS) is read once for all of them: at 1,000 targets that is one list of the
+   * cluster's nodes, not 1,000, and the API server is not asked the same question per target.
+   * At most {@link TARGETS_AT_ONCE} targets are read at a time.
+   */
+  async collectEach(targets: readonly ClusterTarget[]): Promise<EvidenceBundle[]> {
     const now = this.o.clock.now();
-    let c: Session;
+    let clients: KubeClients;
     try {
-      c = { ...(await this.access.clients()), cut: [] };
+      clients = await this.access.clients();
     } catch (error) {
-      return this.unreachable(target, now, error);
+      return targets.map((t) => this.unreachable(t, now, error));
     }
+    const shared = new Map<string, Promise<unknown>>();
+    const clusterSession: Session = { ...clients, cut: [], shared };
+    const cluster = this.collectCluster(clusterSession, now).then((section) => ({
+      section,
+      cut: clusterSession.cut,
+    }));
+    return pMap(targets, (t) => this.collectTarget({ ...clients, cut: [], shared }, t, cluster), {
+      concurrency: TARGETS_AT_ONCE,
+    });
+  }
+
+  private async collectTarget(
+    c: Session,
+    target: ClusterTarget,
+    clusterPart: Promise<{ section: EvidenceSection; cut: readonly string[] }>,
+  ): Promise<EvidenceBundle> {
+    const now = this.o.clock.now();
     const window = eventWindow(target, now);
     const sections: Record<string, EvidenceSection> = {};
     const pod =
@@ -275,9 +343,6 @@ export class ClusterReader {
           )
         : undefined;
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
-    const clusterPart = this.collectCluster(c, now).then((s) => {
-      sections['k8s.cluster'] = s;
-    });
     const nodePart = nodeName
       ? this.collectNode(c, nodeName, now, !pod, sections, window.keep)
       : Promise.resolve([]);
@@ -293,15 +358,16 @@ export class ClusterReader {
           window.keep,
         )
       : Promise.resolve();
-    await Promise.all([clusterPart, nodePart, podPart]);
-    if (c.cut.length > 0) {
-      const cluster = sections['k8s.cluster']!;
-      sections['k8s.cluster'] = {
-        ...cluster,
-        output: `${cluster.output}Paramedic: lists cut at their bound (read in pages; the rest was not read): ${c.cut.join('; ')}\n`,
-        truncated: true,
-      };
-    }
+    const [cluster] = await Promise.all([clusterPart, nodePart, podPart]);
+    const cut = [...new Set([...cluster.cut, ...c.cut])];
+    sections['k8s.cluster'] =
+      cut.length > 0
+        ? {
+            ...cluster.section,
+            output: `${cluster.section.output}Paramedic: lists cut at their bound (read in pages; the rest was not read): ${cut.join('; ')}\n`,
+            truncated: true,
+          }
+        : cluster.section;
     const ordered: Record<string, EvidenceSection> = {};
     for (const k of [
       'k8s.cluster',
@@ -360,12 +426,16 @@ export class ClusterReader {
       this.readyz(c),
       this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
       this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
-      this.readList<Pod>(c, 'list coredns pods', (page) =>
-        c.core.listNamespacedPod({
-          namespace: 'kube-system',
-          labelSelector: 'k8s-app=kube-dns',
-          ...page,
-        }),
+      this.readList<Pod>(
+        c,
+        'list coredns pods',
+        (page) =>
+          c.core.listNamespacedPod({
+            namespace: 'kube-system',
+            labelSelector: 'k8s-app=kube-dns',
+            ...page,
+          }),
+        'coredns pods',
       ),
     ]);
     const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> =>
@@ -400,14 +470,22 @@ export class ClusterReader {
   ): Promise<Event[]> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
-      this.readList<Pod>(c, 'list pods on node', (page) =>
-        c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+      this.readList<Pod>(
+        c,
+        'list pods on node',
+        (page) =>
+          c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+        `pods on node ${name}`,
       ),
-      this.readList<Event>(c, 'list node events', (page) =>
-        c.core.listEventForAllNamespaces({
-          fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
-          ...page,
-        }),
+      this.readList<Event>(
+        c,
+        'list node events',
+        (page) =>
+          c.core.listEventForAllNamespaces({
+            fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
+            ...page,
+          }),
+        `events of node ${name}`,
       ),
     ]);
     const podItems = pods.ok ? (pods.value.items ?? []) : [];
@@ -484,24 +562,47 @@ export class ClusterReader {
   ): Promise<void> {
     const [events, policies, namespaces, nsPods, services, endpoints, ingresses] =
       await Promise.all([
-        this.readList<Event>(c, 'list events', (page) =>
-          c.core.listNamespacedEvent({ namespace, ...page }),
+        this.readList<Event>(
+          c,
+          'list events',
+          (page) => c.core.listNamespacedEvent({ namespace, ...page }),
+          `events in ${namespace}`,
         ),
-        this.readList<NetworkPolicy>(c, 'list networkpolicies', (page) =>
-          c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
+        this.readList<NetworkPolicy>(
+          c,
+          'list networkpolicies',
+          (page) => c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
+          `networkpolicies in ${namespace}`,
         ),
-        this.readList<Namespace>(c, 'list namespaces', (page) => c.core.listNamespace({ ...page })),
-        this.readList<Pod>(c, 'list pods', (page) =>
-          c.core.listNamespacedPod({ namespace, ...page }),
+        this.readList<Namespace>(
+          c,
+          'list namespaces',
+          (page) => c.core.listNamespace({ ...page }),
+          'namespaces',
         ),
-        this.readList<Service>(c, 'list services', (page) =>
-          c.core.listNamespacedService({ namespace, ...page }),
+        this.readList<Pod>(
+          c,
+          'list pods',
+          (page) => c.core.listNamespacedPod({ namespace, ...page }),
+          `pods in ${namespace}`,
         ),
-        this.readList<Endpoints>(c, 'list endpoints', (page) =>
-          c.core.listNamespacedEndpoints({ namespace, ...page }),
+        this.readList<Service>(
+          c,
+          'list services',
+          (page) => c.core.listNamespacedService({ namespace, ...page }),
+          `services in ${namespace}`,
         ),
-        this.readList<Ingress>(c, 'list ingresses', (page) =>
-          c.networking.listNamespacedIngress({ namespace, ...page }),
+        this.readList<Endpoints>(
+          c,
+          'list endpoints',
+          (page) => c.core.listNamespacedEndpoints({ namespace, ...page }),
+          `endpoints in ${namespace}`,
+        ),
+        this.readList<Ingress>(
+          c,
+          'list ingresses',
+          (page) => c.networking.listNamespacedIngress({ namespace, ...page }),
+          `ingresses in ${namespace}`,
         ),
       ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
@@ -735,25 +836,32 @@ export class ClusterReader {
     }
     // CoreDNS: a short tail of up to two pods, so a DNS failure shows both sides.
     if (namespace !== 'kube-system' || !/^coredns-/.test(name)) {
-      const dns = await this.readList<Pod>(c, 'list coredns pods', (page) =>
-        c.core.listNamespacedPod({
-          namespace: 'kube-system',
-          labelSelector: 'k8s-app=kube-dns',
-          ...page,
-        }),
+      const dns = await this.readList<Pod>(
+        c,
+        'list coredns pods',
+        (page) =>
+          c.core.listNamespacedPod({
+            namespace: 'kube-system',
+            labelSelector: 'k8s-app=kube-dns',
+            ...page,
+          }),
+        'coredns pods',
       );
       for (const d of (dns.ok ? (dns.value.items ?? []) : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
+        // The same tail for every target of the batch: read once.
         reads.push({
           header: `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`,
           work: () =>
-            c.core.readNamespacedPodLog({
-              name: dn,
-              namespace: 'kube-system',
-              container: 'coredns',
-              tailLines: 20,
-              limitBytes: 8 * 1024,
-            }),
+            once(c, `coredns log ${dn}`, () =>
+              c.core.readNamespacedPodLog({
+                name: dn,
+                namespace: 'kube-system',
+                container: 'coredns',
+                tailLines: 20,
+                limitBytes: 8 * 1024,
+              }),
+            ),
         });
       }
     }

@@ -22,32 +22,61 @@ export class KubernetesIncidentEvidence {
     private readonly options: ClusterReadOptions,
   ) {}
 
-  /** Reads the cluster's view of the target. */
-  async collect(target: KubernetesIncidentTarget): Promise<EvidencePart> {
-    const reference = `eks:${target.cluster}`;
+  /**
+   * Reads the cluster's view of each target, in order. Targets on one cluster (in one account and
+   * region) are read together, so the cluster-wide part is read once per cluster, not per target.
+   */
+  async collect(targets: readonly KubernetesIncidentTarget[]): Promise<EvidencePart[]> {
+    const byCluster = new Map<string, number[]>();
+    targets.forEach((t, i) => {
+      const key = `${t.account ?? ''}/${t.region ?? ''}/${t.cluster}`;
+      byCluster.set(key, [...(byCluster.get(key) ?? []), i]);
+    });
+    const parts: EvidencePart[] = new Array(targets.length);
+    await Promise.all(
+      [...byCluster.values()].map(async (indexes) => {
+        const group = indexes.map((i) => targets[i]!);
+        const read = await this.collectCluster(group);
+        indexes.forEach((i, k) => {
+          parts[i] = read[k]!;
+        });
+      }),
+    );
+    return parts;
+  }
+
+  /** The targets of one cluster (same account and region). */
+  private async collectCluster(
+    targets: readonly KubernetesIncidentTarget[],
+  ): Promise<EvidencePart[]> {
+    const first = targets[0]!;
+    const reference = `eks:${first.cluster}`;
     try {
       const reader = new ClusterReader(
-        this.accessFor(target.cluster, locationOf(target.account, target.region)),
+        this.accessFor(first.cluster, locationOf(first.account, first.region)),
         this.options,
       );
-      const bundle = await reader.collect({
-        cluster: target.cluster,
-        ...(target.node ? { node: target.node } : {}),
-        ...(target.namespace ? { namespace: target.namespace } : {}),
-        ...(target.pod ? { pod: target.pod } : {}),
-        ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}),
-        ...(target.remediatedAt ? { remediatedAt: target.remediatedAt } : {}),
-        ...(target.lookbackMinutes !== undefined
-          ? { lookbackMinutes: target.lookbackMinutes }
-          : {}),
-      });
-      return { kind: 'kubernetes-api', bundle, reference };
+      const bundles = await reader.collectEach(
+        targets.map((target) => ({
+          cluster: target.cluster,
+          ...(target.node ? { node: target.node } : {}),
+          ...(target.namespace ? { namespace: target.namespace } : {}),
+          ...(target.pod ? { pod: target.pod } : {}),
+          ...(target.incidentTime ? { incidentTime: target.incidentTime } : {}),
+          ...(target.remediatedAt ? { remediatedAt: target.remediatedAt } : {}),
+          ...(target.lookbackMinutes !== undefined
+            ? { lookbackMinutes: target.lookbackMinutes }
+            : {}),
+        })),
+      );
+      return bundles.map((bundle) => ({ kind: 'kubernetes-api', bundle, reference }));
     } catch (error) {
-      return {
+      const part: EvidencePart = {
         kind: 'kubernetes-api',
         reference,
-        error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint`,
+        error: `reading cluster ${first.cluster} failed: ${(error as Error)?.message ?? String(error)}. Check the collection role's EKS access entry and the function's network path to the endpoint`,
       };
+      return targets.map(() => part);
     }
   }
 }

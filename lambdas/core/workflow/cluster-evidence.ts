@@ -35,36 +35,63 @@ export function clusterLocationOf(target: Target & { readonly cluster: string })
   };
 }
 
+/** Where a batch's views sit in time (the incident, and the fix on a Verify read). */
+export type ViewWindow = Pick<ClusterLocation, 'incidentTime' | 'remediatedAt'>;
+
+/**
+ * The cluster's view of each EKS target of one batch, by target id. One port call for the batch, so
+ * what is cluster-wide is read once per cluster. A view that could not be read is an error part.
+ * @example const views = await clusterViews(ports.cluster, eksTargets, { incidentTime })
+ */
+export async function clusterViews(
+  cluster: ClusterPort | undefined,
+  targets: readonly (Target & { readonly cluster: string })[],
+  window: ViewWindow = {},
+): Promise<Map<string, EvidencePart>> {
+  const failed = (target: Target & { readonly cluster: string }, error: string): EvidencePart => ({
+    kind: 'kubernetes-api',
+    reference: `eks:${target.cluster}`,
+    error,
+  });
+  if (targets.length === 0) return new Map();
+  if (!cluster) return new Map(targets.map((t) => [t.id, failed(t, NO_CLUSTER_ACCESS)]));
+  const { incidentTime, remediatedAt } = window;
+  try {
+    const views = await cluster.read(
+      targets.map((t) => ({
+        ...clusterLocationOf(t),
+        ...(incidentTime ? { incidentTime } : {}),
+        ...(remediatedAt ? { remediatedAt } : {}),
+      })),
+    );
+    return new Map(
+      targets.map((t, i) => [t.id, views[i] ?? failed(t, `cluster ${t.cluster} returned no view`)]),
+    );
+  } catch (error) {
+    // The adapter promises not to throw; if it does, each record still says why its view is missing.
+    const why = (t: Target & { readonly cluster: string }) =>
+      `reading cluster ${t.cluster} failed: ${(error as Error)?.message ?? String(error)}`;
+    return new Map(targets.map((t) => [t.id, failed(t, why(t))]));
+  }
+}
+
 /**
  * The node's part joined with the cluster's view into one incident bundle.
- * @example await withClusterView(ports.cluster, target, { kind: 'ssm-command', bundle, reference: commandId }, clock.now())
+ * @example withClusterView(target, { kind: 'ssm-command', bundle, reference: commandId }, views.get(target.id)!, clock.now(), window)
  */
-export async function withClusterView(
-  cluster: ClusterPort | undefined,
+export function withClusterView(
   target: Target & { readonly cluster: string },
   node: EvidencePart,
+  view: EvidencePart,
   now: Date,
-  window: Pick<ClusterLocation, 'incidentTime' | 'remediatedAt'> = {},
-): Promise<IncidentBundle> {
+  window: ViewWindow = {},
+): IncidentBundle {
   const { incidentTime, remediatedAt } = window;
   const location = {
     ...clusterLocationOf(target),
     ...(incidentTime ? { incidentTime } : {}),
     ...(remediatedAt ? { remediatedAt } : {}),
   };
-  let view: EvidencePart;
-  try {
-    view = cluster
-      ? await cluster.read(location)
-      : { kind: 'kubernetes-api', reference: `eks:${target.cluster}`, error: NO_CLUSTER_ACCESS };
-  } catch (error) {
-    // The adapter promises not to throw; if it does, the record still says why the view is missing.
-    view = {
-      kind: 'kubernetes-api',
-      reference: `eks:${target.cluster}`,
-      error: `reading cluster ${target.cluster} failed: ${(error as Error)?.message ?? String(error)}`,
-    };
-  }
   return joinIncidentEvidence(
     [node, view],
     now,

@@ -4,13 +4,19 @@
  * (classifying the stored bundles is stored-classification.ts, so Classify loads no collection
  * code). Shared by Collect and Verify.
  */
+import pMap from 'p-map';
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
 import { tail } from '../remediation/document-executor.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target } from './model.js';
-import { isClusterTarget, sourceSummary, withClusterView } from './cluster-evidence.js';
+import {
+  clusterViews,
+  isClusterTarget,
+  sourceSummary,
+  withClusterView,
+} from './cluster-evidence.js';
 import type { Clock, ClusterPort, CommandRequest, CommandResult, EvidenceStore } from './ports.js';
 import { readWaitedResults, type WaitedCommandPorts } from './waited-commands.js';
 import { executionName } from './task-input.js';
@@ -56,10 +62,13 @@ function nodePart(r: CommandResult): EvidencePart {
   }
 }
 
+/** Bundles of one command stored at a time: S3 PUTs overlap; the bundles are already in memory. */
+const STORES_AT_ONCE = 8;
+
 /**
  * Stores every valid bundle of one collector run under `executions/<name>/<phase>/`. An EKS
- * target's bundle is one incident bundle: the node's SSM evidence and the cluster's `k8s.*` view,
- * so it is stored even when one of the two failed.
+ * target's bundle is one incident bundle: the node's SSM evidence and the cluster's `k8s.*` view
+ * (read for the run's EKS targets together), so it is stored even when one of the two failed.
  */
 async function storeCollected(
   ports: CollectionPorts,
@@ -70,39 +79,43 @@ async function storeCollected(
   clock: Clock,
   timing: IncidentTiming,
 ): Promise<CollectedEvidence[]> {
-  const evidence: CollectedEvidence[] = [];
   const window = incidentParameters(timing);
-  for (const r of results) {
-    const base = {
-      target: r.target,
-      status: r.status,
-      ...(r.commandId ? { commandId: r.commandId } : {}),
-    };
-    const node = nodePart(r);
-    const target = targetsById.get(r.target);
-    const incident =
-      target && isClusterTarget(target)
-        ? await withClusterView(ports.cluster, target, node, clock.now(), window)
-        : undefined;
-    const bundle = incident ?? node.bundle;
-    if (!bundle) {
-      evidence.push({ ...base, error: node.error ?? r.status });
-      continue;
-    }
-    // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
-    const ref = await ports.evidence.put(
-      `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
-      bundle,
-    );
-    evidence.push({
-      ...base,
-      ref,
-      sectionNames: Object.keys(bundle.sections),
-      ...(node.error ? { error: node.error } : {}),
-      ...(incident ? { sources: sourceSummary(incident) } : {}),
-    });
-  }
-  return evidence;
+  const clusterTargets = results
+    .map((r) => targetsById.get(r.target))
+    .filter((t): t is Target & { readonly cluster: string } => !!t && isClusterTarget(t));
+  const views = await clusterViews(ports.cluster, clusterTargets, window);
+  return pMap(
+    results,
+    async (r): Promise<CollectedEvidence> => {
+      const base = {
+        target: r.target,
+        status: r.status,
+        ...(r.commandId ? { commandId: r.commandId } : {}),
+      };
+      const node = nodePart(r);
+      const target = targetsById.get(r.target);
+      const view = views.get(r.target);
+      const incident =
+        target && view && isClusterTarget(target)
+          ? withClusterView(target, node, view, clock.now(), window)
+          : undefined;
+      const bundle = incident ?? node.bundle;
+      if (!bundle) return { ...base, error: node.error ?? r.status };
+      // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+      const ref = await ports.evidence.put(
+        `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
+        bundle,
+      );
+      return {
+        ...base,
+        ref,
+        sectionNames: Object.keys(bundle.sections),
+        ...(node.error ? { error: node.error } : {}),
+        ...(incident ? { sources: sourceSummary(incident) } : {}),
+      };
+    },
+    { concurrency: STORES_AT_ONCE },
+  );
 }
 
 const targetsById = (targets: readonly Target[]): ReadonlyMap<string, Target> =>

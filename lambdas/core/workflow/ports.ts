@@ -200,8 +200,11 @@ export interface ClusterPort {
     dimensions: readonly Readonly<Record<string, string>>[],
     location?: TargetLocation,
   ): Promise<KubernetesTargetResolution>;
-  /** The cluster's `k8s.*` view of one target, to join with the node's SSM evidence. */
-  read(target: ClusterLocation): Promise<EvidencePart>;
+  /**
+   * The cluster's `k8s.*` view of each target, in order, to join with the node's SSM evidence. The
+   * targets of one call are read together: what is cluster-wide is read once per cluster.
+   */
+  read(targets: readonly ClusterLocation[]): Promise<EvidencePart[]>;
   /** Verify: re-reads the node condition / pod state the diagnosis rested on and judges it. */
   verify(target: ClusterLocation, since: Date, baseline: DiagnosisBaseline): Promise<StateCheck[]>;
 }

@@ -29,12 +29,10 @@ it('the readers use exactly the declared collection verbs (plus the public /read
   const { access } = cluster;
   const clock = { now: () => new Date('2026-11-23T09:00:00Z') };
   const evidence = new KubernetesIncidentEvidence(() => access, { clock });
-  await evidence.collect({ cluster: 'shop-prod', node: NODE });
-  await evidence.collect({
-    cluster: 'shop-prod',
-    namespace: 'shop',
-    pod: 'reports-6f5d4c3b2-k7j6h',
-  });
+  await evidence.collect([{ cluster: 'shop-prod', node: NODE }]);
+  await evidence.collect([
+    { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' },
+  ]);
   await new KubernetesTargetLookup(() => access).resolve([
     { ClusterName: 'shop-prod', NodeName: NODE },
     { ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'reports' },

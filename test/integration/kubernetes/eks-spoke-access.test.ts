@@ -121,10 +121,10 @@ describe("the cluster port reads a spoke's cluster through the spoke role", () =
   it("DescribeCluster goes to the spoke's region with the spoke role's keys, and the API request carries a token they signed for that region and cluster", async () => {
     const cluster = eksClusterPorts.create(hubEnv()).cluster as ClusterPort;
 
-    const part = await cluster.read({ cluster: CLUSTER, node: NODE, ...spoke });
+    const [part] = await cluster.read([{ cluster: CLUSTER, node: NODE, ...spoke }]);
 
-    expect(part.error).toBeUndefined();
-    expect(part.bundle?.sections['k8s.node']?.error).toBeUndefined();
+    expect(part!.error).toBeUndefined();
+    expect(part!.bundle?.sections['k8s.node']?.error).toBeUndefined();
     expect(aws.refused).toEqual([]);
     expect(calls('AssumeRole')).toEqual([
       {
@@ -159,16 +159,18 @@ describe("the cluster port reads a spoke's cluster through the spoke role", () =
   it("the hub's own cluster of the same name keeps the function's own keys and region, with or without the hub's account on the target", async () => {
     const cluster = eksClusterPorts.create(hubEnv()).cluster as ClusterPort;
 
-    const own = await cluster.read({ cluster: CLUSTER, node: NODE });
-    const named = await cluster.read({
-      cluster: CLUSTER,
-      node: NODE,
-      account: HUB,
-      region: HUB_REGION,
-    });
-    const far = await cluster.read({ cluster: CLUSTER, node: NODE, ...spoke });
+    const [own] = await cluster.read([{ cluster: CLUSTER, node: NODE }]);
+    const [named] = await cluster.read([
+      {
+        cluster: CLUSTER,
+        node: NODE,
+        account: HUB,
+        region: HUB_REGION,
+      },
+    ]);
+    const [far] = await cluster.read([{ cluster: CLUSTER, node: NODE, ...spoke }]);
 
-    for (const part of [own, named, far]) expect(part.error).toBeUndefined();
+    for (const part of [own, named, far]) expect(part!.error).toBeUndefined();
     // One DescribeCluster per (account, region, cluster): the hub's, with its own key; the spoke's, with the role's.
     expect(
       calls('DescribeCluster').map((c) => [c.account, c.region, c.accessKeyId === HUB_KEY.id]),
@@ -224,9 +226,9 @@ describe('the local endpoints check what AWS checks (so the assertions above can
     process.env.AWS_SECRET_ACCESS_KEY = 'not-the-hub-secret';
     const cluster = eksClusterPorts.create(hubEnv()).cluster as ClusterPort;
 
-    const part = await cluster.read({ cluster: CLUSTER, node: NODE });
+    const [part] = await cluster.read([{ cluster: CLUSTER, node: NODE }]);
 
-    expect(part.bundle?.sections['k8s.cluster']?.error).toBe(
+    expect(part!.bundle?.sections['k8s.cluster']?.error).toBe(
       'cluster access failed: signature does not match',
     );
     expect(aws.refused).toEqual(['UnrecognizedClientException: signature does not match']);
@@ -234,7 +236,7 @@ describe('the local endpoints check what AWS checks (so the assertions above can
 
   it('an API server refuses a token signed by another account, or for another region or cluster', async () => {
     const cluster = eksClusterPorts.create(hubEnv()).cluster as ClusterPort;
-    await cluster.read({ cluster: CLUSTER, node: NODE });
+    await cluster.read([{ cluster: CLUSTER, node: NODE }]);
     const hubToken = shown.hub[0]!.token;
 
     expect(api.spoke.acceptsToken(hubToken)).toBe(false);

@@ -238,6 +238,8 @@ export class FakeApiServer {
   user = 'arn:aws:sts::123456789012:assumed-role/paramedic-collect/paramedic';
   /** Page size the server caps every list at, even without `limit` (0: no cap). */
   maxPageSize = 0;
+  /** Milliseconds each answer waits (an API server across a network, for benchmarks); 0: at once. */
+  latencyMs = 0;
   /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
   concurrentWrites = 0;
   /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
@@ -271,6 +273,7 @@ export class FakeApiServer {
     this.denied.clear();
     this.failNodePatches = 0;
     this.maxPageSize = 0;
+    this.latencyMs = 0;
     this.concurrentWrites = 0;
   }
 
@@ -297,11 +300,15 @@ export class FakeApiServer {
         raw += d;
       });
       req.on('end', () => {
-        try {
-          this.handle(req, res, raw);
-        } catch (e) {
-          this.send(res, 500, status(500, 'InternalError', String(e)));
-        }
+        const answer = () => {
+          try {
+            this.handle(req, res, raw);
+          } catch (e) {
+            this.send(res, 500, status(500, 'InternalError', String(e)));
+          }
+        };
+        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));

@@ -16,7 +16,7 @@ import {
   type EvidenceBundle,
 } from '../../../lambdas/core/evidence/bundle.js';
 import type { EvidencePart } from '../../../lambdas/core/evidence/incident-bundle.js';
-import { withClusterView } from '../../../lambdas/core/workflow/cluster-evidence.js';
+import { clusterViews, withClusterView } from '../../../lambdas/core/workflow/cluster-evidence.js';
 import { FakeApiServer } from './fake-api-server.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { FIXTURES, loadScenario, writeKubeconfig } from './scenario-loader.js';
@@ -35,17 +35,24 @@ const nodeEvidence = (): EvidenceBundle =>
 const collector = (accessFor: KubeAccessFor = () => access) =>
   new KubernetesIncidentEvidence(accessFor, { clock, requestTimeoutMs: 5000 });
 /** The Collect step's join, as the workflow runs it: the node's part and the cluster port's view. */
-const collectIncident = (
+const collectIncident = async (
   node: EvidencePart,
   instanceId = 'i-0a1b2c3d4e5f60701',
   accessFor: KubeAccessFor = () => access,
-) =>
-  withClusterView(
+) => {
+  const target = {
+    id: instanceId,
+    platform: 'eks' as const,
+    cluster: 'shop-prod',
+    node: NODE,
+    instanceId,
+  };
+  const views = await clusterViews(
     new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }),
-    { id: instanceId, platform: 'eks', cluster: 'shop-prod', node: NODE, instanceId },
-    node,
-    clock.now(),
+    [target],
   );
+  return withClusterView(target, node, views.get(instanceId)!, clock.now());
+};
 
 let cluster: LocalCluster;
 
@@ -96,17 +103,15 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
   it('reads a pod-level target: the pod, its namespace and its node', async () => {
     server.load(loadScenario('probe-failure-liveness'));
     const sc = loadScenario('probe-failure-liveness');
-    const part = await collector().collect({
-      cluster: 'shop-prod',
-      namespace: sc.target.namespace!,
-      pod: sc.target.pod!,
-    });
-    expect(part.bundle!.target).toMatchObject({
+    const [part] = await collector().collect([
+      { cluster: 'shop-prod', namespace: sc.target.namespace!, pod: sc.target.pod! },
+    ]);
+    expect(part!.bundle!.target).toMatchObject({
       namespace: sc.target.namespace,
       pod: sc.target.pod,
       node: expect.stringMatching(/compute\.internal$/),
     });
-    expect(Object.keys(part.bundle!.sections)).toEqual([
+    expect(Object.keys(part!.bundle!.sections)).toEqual([
       'k8s.cluster',
       'k8s.node',
       'k8s.pods',
@@ -115,13 +120,13 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
       'k8s.networkpolicies',
       'k8s.services',
     ]);
-    expect(classifyEvidence(rulebook, part.bundle!).matches[0]?.runbookId).toBe('probe-failure');
+    expect(classifyEvidence(rulebook, part!.bundle!).matches[0]?.runbookId).toBe('probe-failure');
   });
 
   it('reads every page of a list the server pages (limit/continue)', async () => {
     server.maxPageSize = 1;
-    const part = await collector().collect({ cluster: 'shop-prod', node: NODE });
-    const pods = part.bundle!.sections['k8s.pods']!.output;
+    const [part] = await collector().collect([{ cluster: 'shop-prod', node: NODE }]);
+    const pods = part!.bundle!.sections['k8s.pods']!.output;
     const expected = server
       .objects('pods')
       .filter((p) => p.spec?.nodeName === NODE)
@@ -135,12 +140,72 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     ).toBe(expected.length - 1);
   });
 
+  it("reads the cluster-wide part once for a batch of targets, and each target's own part in order", async () => {
+    const pods = [
+      ...server.objects('pods').map((p) => ({
+        namespace: p.metadata.namespace as string,
+        pod: p.metadata.name as string,
+      })),
+      // Pods already replaced when the batch is read: answered 404, recorded in their own bundle.
+      { namespace: 'shop', pod: 'reports-6f5d4c3b2-gone1' },
+      { namespace: 'shop', pod: 'reports-6f5d4c3b2-gone2' },
+    ].map((p) => ({ cluster: 'shop-prod', ...p }));
+    const nodes = server
+      .objects('nodes')
+      .map((n) => ({ cluster: 'shop-prod', node: n.metadata.name as string }));
+    const targets = [...pods, ...nodes];
+    expect(targets.length).toBeGreaterThan(8); // more than one wave of concurrent reads
+
+    const parts = await collector().collect(targets);
+
+    const asked = (path: RegExp) => server.requests.filter((r) => path.test(r.path)).length;
+    expect(asked(/^\/api\/v1\/nodes(\?|$)/)).toBe(1);
+    expect(asked(/^\/readyz/)).toBe(1);
+    expect(asked(/^\/version/)).toBe(1);
+    // What is namespace-wide is read once per namespace, however many of its pods are targets.
+    expect(asked(/^\/api\/v1\/namespaces(\?|$)/)).toBe(1);
+    expect(asked(/^\/api\/v1\/namespaces\/shop\/services(\?|$)/)).toBe(1);
+    expect(asked(/^\/apis\/networking\.k8s\.io\/v1\/namespaces\/shop\/networkpolicies(\?|$)/)).toBe(
+      1,
+    );
+    // Each pod is read for itself: one GET per pod target.
+    expect(asked(/^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/?]+$/)).toBe(pods.length);
+    expect(parts.map((p) => p.bundle?.target)).toEqual(
+      targets.map((t) => expect.objectContaining(t)),
+    );
+    const clusterSections = new Set(parts.map((p) => p.bundle!.sections['k8s.cluster']!.output));
+    expect(clusterSections.size).toBe(1);
+  });
+
+  it('reads each cluster of a batch through its own access', async () => {
+    const asked: string[] = [];
+    const parts = await new KubernetesIncidentEvidence(
+      (name) => {
+        asked.push(name);
+        return access;
+      },
+      { clock },
+    ).collect([
+      { cluster: 'shop-prod', node: NODE },
+      { cluster: 'shop-staging', node: NODE },
+      { cluster: 'shop-prod', node: NODE },
+    ]);
+
+    expect(asked.sort()).toEqual(['shop-prod', 'shop-staging']);
+    expect(parts.map((p) => p.reference)).toEqual([
+      'eks:shop-prod',
+      'eks:shop-staging',
+      'eks:shop-prod',
+    ]);
+    expect(server.requests.filter((r) => /^\/api\/v1\/nodes(\?|$)/.test(r.path))).toHaveLength(2);
+  });
+
   it('says when a list was cut at its bound instead of pretending it is complete', async () => {
-    const part = await new KubernetesIncidentEvidence(() => access, {
+    const [part] = await new KubernetesIncidentEvidence(() => access, {
       clock,
       listBounds: { pageSize: 1, maxItems: 1 },
-    }).collect({ cluster: 'shop-prod', node: NODE });
-    const cluster = part.bundle!.sections['k8s.cluster']!;
+    }).collect([{ cluster: 'shop-prod', node: NODE }]);
+    const cluster = part!.bundle!.sections['k8s.cluster']!;
     expect(cluster.truncated).toBe(true);
     expect(cluster.output).toMatch(
       /lists cut at their bound .*list nodes: more than 1 items \(2 not read\)/,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import {
   NO_CLUSTER_ACCESS,
+  clusterViews,
   withClusterView,
 } from '../../../lambdas/core/workflow/cluster-evidence.js';
 import {
@@ -118,10 +119,12 @@ describe('Intake: Container Insights dimension sets and the cluster port', () =>
 
 describe('Collect: one incident bundle per EKS target', () => {
   it('without cluster access the node evidence is kept beside an explicit k8s.cluster error section', async () => {
-    const b = await withClusterView(
-      undefined,
-      node as Target & { cluster: string },
+    const target = node as Target & { cluster: string };
+    const views = await clusterViews(undefined, [target]);
+    const b = withClusterView(
+      target,
       { kind: 'ssm-command', bundle: nodeBundle },
+      views.get(target.id)!,
       new Date('2026-11-23T09:01:00Z'),
     );
 
@@ -135,12 +138,15 @@ describe('Collect: one incident bundle per EKS target', () => {
   });
 
   it('the joined bundle keeps the incident window when the node produced nothing (the alarm time, not the collection time)', async () => {
-    const b = await withClusterView(
-      undefined,
-      node as Target & { cluster: string },
+    const target = node as Target & { cluster: string };
+    const window = { incidentTime: '2026-11-23T09:00:00Z', remediatedAt: '2026-11-23T09:30:00Z' };
+    const views = await clusterViews(undefined, [target], window);
+    const b = withClusterView(
+      target,
       { kind: 'ssm-command', error: 'Undeliverable' },
+      views.get(target.id)!,
       new Date('2026-11-23T09:40:00Z'),
-      { incidentTime: '2026-11-23T09:00:00Z', remediatedAt: '2026-11-23T09:30:00Z' },
+      window,
     );
 
     expect(b.incident).toEqual({
@@ -155,10 +161,12 @@ describe('Collect: one incident bundle per EKS target', () => {
         throw new Error('boom');
       },
     } as unknown as ClusterPort;
-    const b = await withClusterView(
-      cluster,
-      node as Target & { cluster: string },
+    const target = node as Target & { cluster: string };
+    const views = await clusterViews(cluster, [target]);
+    const b = withClusterView(
+      target,
       { kind: 'ssm-command', error: 'InvalidInstanceId' },
+      views.get(target.id)!,
       new Date(),
     );
 
@@ -273,9 +281,9 @@ describe("a cluster in a spoke account: every cluster call carries the target's 
     const reads: unknown[] = [];
     const verifies: unknown[] = [];
     const cluster = {
-      read: async (l: unknown) => {
-        reads.push(l);
-        return { kind: 'kubernetes-api', error: 'unused' };
+      read: async (l: unknown[]) => {
+        reads.push(...l);
+        return l.map(() => ({ kind: 'kubernetes-api', error: 'unused' }));
       },
       verify: async (l: unknown) => {
         verifies.push(l);
@@ -283,12 +291,7 @@ describe("a cluster in a spoke account: every cluster call carries the target's 
       },
     } as unknown as ClusterPort;
 
-    await withClusterView(
-      cluster,
-      spokeNode as Target & { cluster: string },
-      { kind: 'ssm-command', bundle: nodeBundle },
-      new Date(),
-    );
+    await clusterViews(cluster, [spokeNode as Target & { cluster: string }]);
     await verifyClusterState({ evidence: noStore, cluster }, [spokeNode], [], new Date());
 
     expect(reads).toEqual([

@@ -256,7 +256,9 @@ describe('reading after the wait', () => {
     s3.getText = async () => bundle;
 
     await expect(collect()).rejects.toThrow(/the function died here/);
-    expect(stored.size).toBe(70);
+    // Stores overlap (8 at a time): the 7 beside the one that failed may still land; none after them starts.
+    expect(stored.size).toBeGreaterThanOrEqual(70);
+    expect(stored.size).toBeLessThanOrEqual(77);
     const retried = await collect();
 
     expect([...stored.keys()].sort()).toEqual(
