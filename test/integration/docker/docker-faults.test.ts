@@ -539,9 +539,11 @@ describe.skipIf(skip)(
         });
         expect(bundle.sections['net.dns']?.output).toContain('nameserver 10.77.0.1');
         expectTop(bundle, 'registry-dns-failure');
-        // Fix: the image is pulled by a name the resolver knows (here the registry's address).
+        // Fix: the image is pulled by a name the resolver knows (here the registry's address). The
+        // test publishes the image itself, so it passes run alone (`-t`) as in the suite.
         const fixedAt = await lab.markIncident();
-        const pulled = lab.docker(daemon, ['pull', '10.77.0.2:5000/app:1.2']);
+        push('10.77.0.2:5000/app:by-address');
+        const pulled = lab.docker(daemon, ['pull', '10.77.0.2:5000/app:by-address']);
         expect(pulled.code, pulled.stderr).toBe(0);
         expectVerified(
           await lab.collect(daemon, { incidentTime, remediatedAt: fixedAt }),
