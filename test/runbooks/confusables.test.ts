@@ -1885,3 +1885,29 @@ describe('crash at start: a missing setting vs a stale pid file', () => {
     ).toBeNull();
   });
 });
+
+describe('a registry refusing: credentials asked for vs a refusal that does not say why', () => {
+  it('401 (or the registry naming credentials) is a confident credentials answer; a bare 403 is only a candidate', () => {
+    const answer = (line: string) => {
+      const m = classify({ 'docker.cli': line }, 'docker').matches[0];
+      return m ? [m.runbookId, m.confidence >= 0.8 ? 'confident' : 'candidate'] : null;
+    };
+    const ref = 'FATA[0000] failed to resolve reference "registry.test/team/app:1.2":';
+    expect(
+      answer(
+        `${ref} unexpected status from HEAD request to https://registry.test/v2/team/app/manifests/1.2: 401 Unauthorized`,
+      ),
+    ).toEqual(['registry-auth-required', 'confident']);
+    expect(
+      answer(
+        `${ref} pulling from host registry.test failed with status code [manifests 1.2]: 403 Forbidden\ndenied: access forbidden`,
+      ),
+    ).toEqual(['registry-auth-required', 'confident']);
+    // An address allow-list, a mirror serving only some clients or a proxy answer 403 just the same.
+    expect(
+      answer(
+        `${ref} unexpected status from HEAD request to https://mirror.registry.test/v2/team/app/manifests/1.2: 403 Forbidden`,
+      ),
+    ).toEqual(['registry-auth-required', 'candidate']);
+  });
+});
