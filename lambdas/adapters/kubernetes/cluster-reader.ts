@@ -329,8 +329,16 @@ export class ClusterReader {
     return pMap(
       targets,
       async (t) => {
+        // Asked again per target: the access keeps its clients until their token nears expiry
+        // (two minutes' margin), and a batch on a slow API server can outlast that.
+        let own: KubeClients;
         try {
-          return await this.collectTarget({ ...clients, cut: [], shared }, t, cluster);
+          own = await this.access.clients();
+        } catch (error) {
+          return this.unreachable(t, this.o.clock.now(), error);
+        }
+        try {
+          return await this.collectTarget({ ...own, cut: [], shared }, t, cluster);
         } catch (error) {
           // One target's failure (a malformed object it could not render) stays in its own bundle.
           return this.failed(t, now, error);

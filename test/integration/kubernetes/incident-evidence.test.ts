@@ -200,6 +200,30 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(parts[1]!.bundle!.sections['k8s.cluster']!.error).toBeUndefined();
   });
 
+  it("a target read after the access re-signed its token uses the new one, not the batch's first", async () => {
+    writeKubeconfig(join(dir, 'kc-new'), server.url, certs.ca, `${TOKEN}-new`);
+    const renewed = new KubeconfigAccess(join(dir, 'kc-new'));
+    // The token is re-signed once the first targets are under way; the old one stops working.
+    const rotated = () => server.requests.length >= 12;
+    server.acceptsToken = (t) => t === (rotated() ? `${TOKEN}-new` : TOKEN);
+    const rotating: KubeAccess = { clients: () => (rotated() ? renewed : access).clients() };
+    const nodes = server.objects('nodes').map((n) => n.metadata.name as string);
+    const targets = Array.from({ length: 12 }, (_, i) => ({
+      cluster: 'shop-prod',
+      node: nodes[i % nodes.length]!,
+    }));
+
+    const parts = await collector(() => rotating)
+      .collect(targets)
+      .finally(() => {
+        server.acceptsToken = (t) => t === TOKEN;
+      });
+
+    const last = parts.at(-1)!.bundle!.sections['k8s.node']!;
+    expect(last.output).toMatch(/^Name:/);
+    expect(last.output).not.toMatch(/Unauthorized|401/);
+  });
+
   it('reads each cluster of a batch through its own access', async () => {
     const asked: string[] = [];
     const parts = await new KubernetesIncidentEvidence(
