@@ -323,9 +323,29 @@ export class ClusterReader {
       section,
       cut: clusterSession.cut,
     }));
-    return pMap(targets, (t) => this.collectTarget({ ...clients, cut: [], shared }, t, cluster), {
-      concurrency: TARGETS_AT_ONCE,
-    });
+    // Each target awaits it (and records a failure); this only keeps a failure that comes before
+    // the first target awaits it from being an unhandled rejection, which ends the Lambda.
+    cluster.catch(() => undefined);
+    return pMap(
+      targets,
+      async (t) => {
+        // Asked again per target: the access keeps its clients until their token nears expiry
+        // (two minutes' margin), and a batch on a slow API server can outlast that.
+        let own: KubeClients;
+        try {
+          own = await this.access.clients();
+        } catch (error) {
+          return this.unreachable(t, this.o.clock.now(), error);
+        }
+        try {
+          return await this.collectTarget({ ...own, cut: [], shared }, t, cluster);
+        } catch (error) {
+          // One target's failure (a malformed object it could not render) stays in its own bundle.
+          return this.failed(t, now, error);
+        }
+      },
+      { concurrency: TARGETS_AT_ONCE },
+    );
   }
 
   private async collectTarget(
@@ -400,7 +420,32 @@ export class ClusterReader {
    */
   private unreachable(target: ClusterTarget, now: Date, error: unknown): EvidenceBundle {
     const message = (error as Error)?.message ?? String(error);
-    const output = `Unable to reach the Kubernetes API of cluster ${target.cluster ?? '(unknown)'}: ${message}\n`;
+    return this.errorBundle(
+      target,
+      now,
+      `Unable to reach the Kubernetes API of cluster ${target.cluster ?? '(unknown)'}: ${message}\n`,
+      `cluster access failed: ${message}`,
+    );
+  }
+
+  /** A target whose read failed past the per-request handling: its bundle says so, the batch's others stand. */
+  private failed(target: ClusterTarget, now: Date, error: unknown): EvidenceBundle {
+    const message = (error as Error)?.message ?? String(error);
+    const what = target.pod ? `pod ${target.namespace}/${target.pod}` : `node ${target.node}`;
+    return this.errorBundle(
+      target,
+      now,
+      `Paramedic could not read the cluster's view of ${what}: ${message}\n`,
+      `collection failed: ${message}. The batch's other targets were read; report this with the object's YAML (kubectl get -o yaml)`,
+    );
+  }
+
+  private errorBundle(
+    target: ClusterTarget,
+    now: Date,
+    output: string,
+    error: string,
+  ): EvidenceBundle {
     return {
       schema: EVIDENCE_SCHEMA,
       target: {
@@ -411,13 +456,7 @@ export class ClusterReader {
         pod: target.pod ?? null,
       },
       collectedAt: now.toISOString(),
-      sections: {
-        'k8s.cluster': this.section(
-          'kubectl cluster-info',
-          output,
-          `cluster access failed: ${message}`,
-        ),
-      },
+      sections: { 'k8s.cluster': this.section('kubectl cluster-info', output, error) },
     };
   }
 

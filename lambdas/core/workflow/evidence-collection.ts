@@ -4,7 +4,7 @@
  * (classifying the stored bundles is stored-classification.ts, so Classify loads no collection
  * code). Shared by Collect and Verify.
  */
-import pMap from 'p-map';
+import pMap, { pMapSkip } from 'p-map';
 import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
 import { parseEvidenceDocument } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
@@ -84,38 +84,53 @@ async function storeCollected(
     .map((r) => targetsById.get(r.target))
     .filter((t): t is Target & { readonly cluster: string } => !!t && isClusterTarget(t));
   const views = await clusterViews(ports.cluster, clusterTargets, window);
-  return pMap(
+  // After a failed store none is started, and the function throws only once the stores already
+  // under way have ended: none of them lands after it returned, beside (or over) its retry's.
+  let failure: { readonly error: unknown } | undefined;
+  const stored = await pMap(
     results,
-    async (r): Promise<CollectedEvidence> => {
-      const base = {
-        target: r.target,
-        status: r.status,
-        ...(r.commandId ? { commandId: r.commandId } : {}),
-      };
-      const node = nodePart(r);
-      const target = targetsById.get(r.target);
-      const view = views.get(r.target);
-      const incident =
-        target && view && isClusterTarget(target)
-          ? withClusterView(target, node, view, clock.now(), window)
-          : undefined;
-      const bundle = incident ?? node.bundle;
-      if (!bundle) return { ...base, error: node.error ?? r.status };
-      // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
-      const ref = await ports.evidence.put(
-        `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
-        bundle,
-      );
-      return {
-        ...base,
-        ref,
-        sectionNames: Object.keys(bundle.sections),
-        ...(node.error ? { error: node.error } : {}),
-        ...(incident ? { sources: sourceSummary(incident) } : {}),
-      };
+    async (r) => {
+      if (failure) return pMapSkip;
+      try {
+        return await store(r);
+      } catch (error) {
+        failure ??= { error };
+        return pMapSkip;
+      }
     },
     { concurrency: STORES_AT_ONCE },
   );
+  if (failure) throw failure.error;
+  return stored;
+
+  async function store(r: CommandResult): Promise<CollectedEvidence> {
+    const base = {
+      target: r.target,
+      status: r.status,
+      ...(r.commandId ? { commandId: r.commandId } : {}),
+    };
+    const node = nodePart(r);
+    const target = targetsById.get(r.target);
+    const view = views.get(r.target);
+    const incident =
+      target && view && isClusterTarget(target)
+        ? withClusterView(target, node, view, clock.now(), window)
+        : undefined;
+    const bundle = incident ?? node.bundle;
+    if (!bundle) return { ...base, error: node.error ?? r.status };
+    // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+    const ref = await ports.evidence.put(
+      `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
+      bundle,
+    );
+    return {
+      ...base,
+      ref,
+      sectionNames: Object.keys(bundle.sections),
+      ...(node.error ? { error: node.error } : {}),
+      ...(incident ? { sources: sourceSummary(incident) } : {}),
+    };
+  }
 }
 
 const targetsById = (targets: readonly Target[]): ReadonlyMap<string, Target> =>

@@ -177,6 +177,53 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(clusterSections.size).toBe(1);
   });
 
+  it("a target that cannot be rendered fails in its own bundle; the batch's other targets are read", async () => {
+    const sc = loadScenario('probe-failure-liveness');
+    const good = sc.objects.pods!.find((p) => p.metadata.namespace === 'shop')!;
+    // An owner reference without a name: the API server never sends one, but a bug on one object must not cost the others.
+    const bad = structuredClone(good);
+    bad.metadata.name = 'reports-6f5d4c3b2-broken';
+    bad.metadata.ownerReferences = [{ kind: 'ReplicaSet', apiVersion: 'apps/v1', uid: 'u-1' }];
+    sc.objects.pods!.push(bad);
+    server.load(sc);
+
+    const parts = await collector().collect([
+      { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-broken' },
+      { cluster: 'shop-prod', namespace: 'shop', pod: good.metadata.name as string },
+    ]);
+
+    expect(parts.map((p) => p.error)).toEqual([undefined, undefined]);
+    expect(parts[0]!.bundle!.sections['k8s.cluster']!.error).toMatch(
+      /^collection failed: .*other targets were read/,
+    );
+    expect(Object.keys(parts[1]!.bundle!.sections)).toContain('k8s.pod-logs');
+    expect(parts[1]!.bundle!.sections['k8s.cluster']!.error).toBeUndefined();
+  });
+
+  it("a target read after the access re-signed its token uses the new one, not the batch's first", async () => {
+    writeKubeconfig(join(dir, 'kc-new'), server.url, certs.ca, `${TOKEN}-new`);
+    const renewed = new KubeconfigAccess(join(dir, 'kc-new'));
+    // The token is re-signed once the first targets are under way; the old one stops working.
+    const rotated = () => server.requests.length >= 12;
+    server.acceptsToken = (t) => t === (rotated() ? `${TOKEN}-new` : TOKEN);
+    const rotating: KubeAccess = { clients: () => (rotated() ? renewed : access).clients() };
+    const nodes = server.objects('nodes').map((n) => n.metadata.name as string);
+    const targets = Array.from({ length: 12 }, (_, i) => ({
+      cluster: 'shop-prod',
+      node: nodes[i % nodes.length]!,
+    }));
+
+    const parts = await collector(() => rotating)
+      .collect(targets)
+      .finally(() => {
+        server.acceptsToken = (t) => t === TOKEN;
+      });
+
+    const last = parts.at(-1)!.bundle!.sections['k8s.node']!;
+    expect(last.output).toMatch(/^Name:/);
+    expect(last.output).not.toMatch(/Unauthorized|401/);
+  });
+
   it('reads each cluster of a batch through its own access', async () => {
     const asked: string[] = [];
     const parts = await new KubernetesIncidentEvidence(

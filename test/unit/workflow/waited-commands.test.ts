@@ -268,6 +268,55 @@ describe('reading after the wait', () => {
     expect(retried.evidence.map((e) => e.target)).toEqual(ids(120));
   });
 
+  it('a failed store ends the read only once the stores under way have ended, and starts none after it', async () => {
+    fleet(new Set());
+    const p = ports();
+    const targets: Target[] = ids(50).map((id) => ({ id, platform: 'docker' }) as Target);
+    let started = 0;
+    let running = 0;
+    const evidence: EvidenceStore = {
+      put: async (key) => {
+        if (++started === 3) {
+          // Refused while the other seven of the first eight still write.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error('S3 refused this one');
+        }
+        running++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
+      },
+      get: async () => {
+        throw new Error('not read here');
+      },
+    };
+    await sendAndRegister(p, clock, collectDockerHosts(50), {
+      executionId: EXECUTION,
+      phase: 'triage',
+      waitSeconds: 720,
+    });
+    s3.getText = async () =>
+      readFileSync(
+        join(import.meta.dirname, '../../fixtures/recorded/docker-daemon-killed.json'),
+        'utf8',
+      );
+
+    await expect(
+      collectFromWait(
+        { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
+        EXECUTION,
+        'triage',
+        targets,
+        clock,
+        {},
+        'x',
+      ),
+    ).rejects.toThrow('S3 refused this one');
+    // Nothing still writes after the step returned (a Lambda would freeze it mid-PUT, to land during the retry).
+    expect(running).toBe(0);
+    expect(started).toBe(8);
+  });
+
   it('reads each command once and keeps every target in the order sent', async () => {
     fleet(new Set());
     const p = ports();
