@@ -4,11 +4,8 @@ import type { EvidencePart } from '../../core/evidence/incident-bundle.js';
 import { ClusterReader, type ClusterReadOptions } from './cluster-reader.js';
 import type { KubeAccessFor } from './eks-access-for.js';
 
-/** What an alarm names on a cluster: the node, and/or the pod (its namespace with it). */
-export type KubernetesIncidentTarget = ClusterLocation & {
-  /** The window's lookback before the incident time, minutes. */
-  readonly lookbackMinutes?: number;
-};
+/** What an alarm names on a cluster (the node, and/or the pod with its namespace), and its incident window. */
+export type KubernetesIncidentTarget = ClusterLocation;
 
 /**
  * The Kubernetes half of an EKS incident's evidence: the k8s.* sections for the node and for the

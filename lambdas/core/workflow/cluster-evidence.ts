@@ -36,7 +36,7 @@ export function clusterLocationOf(target: Target & { readonly cluster: string })
 }
 
 /** Where a batch's views sit in time (the incident, and the fix on a Verify read). */
-export type ViewWindow = Pick<ClusterLocation, 'incidentTime' | 'remediatedAt'>;
+export type ViewWindow = Pick<ClusterLocation, 'incidentTime' | 'remediatedAt' | 'lookbackMinutes'>;
 
 /**
  * The cluster's view of each EKS target of one batch, by target id. One port call for the batch, so
@@ -55,15 +55,8 @@ export async function clusterViews(
   });
   if (targets.length === 0) return new Map();
   if (!cluster) return new Map(targets.map((t) => [t.id, failed(t, NO_CLUSTER_ACCESS)]));
-  const { incidentTime, remediatedAt } = window;
   try {
-    const views = await cluster.read(
-      targets.map((t) => ({
-        ...clusterLocationOf(t),
-        ...(incidentTime ? { incidentTime } : {}),
-        ...(remediatedAt ? { remediatedAt } : {}),
-      })),
-    );
+    const views = await cluster.read(targets.map((t) => ({ ...clusterLocationOf(t), ...window })));
     return new Map(
       targets.map((t, i) => [t.id, views[i] ?? failed(t, `cluster ${t.cluster} returned no view`)]),
     );
@@ -86,17 +79,18 @@ export function withClusterView(
   now: Date,
   window: ViewWindow = {},
 ): IncidentBundle {
-  const { incidentTime, remediatedAt } = window;
-  const location = {
-    ...clusterLocationOf(target),
-    ...(incidentTime ? { incidentTime } : {}),
-    ...(remediatedAt ? { remediatedAt } : {}),
-  };
+  const { incidentTime, remediatedAt, lookbackMinutes } = window;
   return joinIncidentEvidence(
     [node, view],
     now,
-    location,
-    incidentTime ? { at: incidentTime, ...(remediatedAt ? { remediatedAt } : {}) } : undefined,
+    { ...clusterLocationOf(target), ...window },
+    incidentTime
+      ? {
+          at: incidentTime,
+          ...(lookbackMinutes !== undefined ? { lookbackMinutes } : {}),
+          ...(remediatedAt ? { remediatedAt } : {}),
+        }
+      : undefined,
   );
 }
 

@@ -15,6 +15,7 @@ import {
   clusterViews,
   isClusterTarget,
   sourceSummary,
+  type ViewWindow,
   withClusterView,
 } from './cluster-evidence.js';
 import type { Clock, ClusterPort, CommandRequest, CommandResult, EvidenceStore } from './ports.js';
@@ -62,6 +63,16 @@ function nodePart(r: CommandResult): EvidencePart {
   }
 }
 
+/** The incident window the cluster's view is read in: the one the node collector was given. */
+function viewWindow(timing: IncidentTiming): ViewWindow {
+  const p = incidentParameters(timing);
+  return {
+    ...(p.incidentTime ? { incidentTime: p.incidentTime } : {}),
+    ...(p.remediatedAt ? { remediatedAt: p.remediatedAt } : {}),
+    ...(p.sinceMinutes !== undefined ? { lookbackMinutes: Number(p.sinceMinutes) } : {}),
+  };
+}
+
 /** Bundles of one command stored at a time: S3 PUTs overlap; the bundles are already in memory. */
 const STORES_AT_ONCE = 8;
 
@@ -79,7 +90,7 @@ async function storeCollected(
   clock: Clock,
   timing: IncidentTiming,
 ): Promise<CollectedEvidence[]> {
-  const window = incidentParameters(timing);
+  const window = viewWindow(timing);
   const clusterTargets = results
     .map((r) => targetsById.get(r.target))
     .filter((t): t is Target & { readonly cluster: string } => !!t && isClusterTarget(t));

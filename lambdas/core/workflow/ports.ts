@@ -187,6 +187,8 @@ export interface ClusterLocation {
   readonly incidentTime?: string;
   /** Set when the read verifies a fix (RFC 3339): events last seen before it are left out, so only a recurrence counts. */
   readonly remediatedAt?: string;
+  /** How far before `incidentTime` the cluster's events still count (the node collector's lookback); default 15. */
+  readonly lookbackMinutes?: number;
 }
 
 /**

@@ -18,7 +18,11 @@ import { SsmCommandRunner } from '../../../lambdas/adapters/ssm/ssm-command-runn
 import { unfinishedReason } from '../../../lambdas/core/collection/command-wait.js';
 import { collectFromWait } from '../../../lambdas/core/workflow/evidence-collection.js';
 import type { Target } from '../../../lambdas/core/workflow/model.js';
-import type { EvidenceStore } from '../../../lambdas/core/workflow/ports.js';
+import type {
+  ClusterLocation,
+  ClusterPort,
+  EvidenceStore,
+} from '../../../lambdas/core/workflow/ports.js';
 import {
   commandWaitsInState,
   readWaitedResults,
@@ -315,6 +319,64 @@ describe('reading after the wait', () => {
     // Nothing still writes after the step returned (a Lambda would freeze it mid-PUT, to land during the retry).
     expect(running).toBe(0);
     expect(started).toBe(8);
+  });
+
+  it("reads the cluster's view of a command's EKS targets in one call, in the window the node collector was given", async () => {
+    fleet(new Set());
+    const p = ports();
+    const targets: Target[] = ids(60).map(
+      (id, i) =>
+        ({
+          id,
+          platform: 'eks',
+          cluster: 'shop-prod',
+          node: `node-${i}`,
+          instanceId: id,
+        }) as Target,
+    );
+    const asked: ClusterLocation[][] = [];
+    const cluster = {
+      read: async (locations: readonly ClusterLocation[]) => {
+        asked.push([...locations]);
+        return locations.map(() => ({ kind: 'kubernetes-api' as const, error: 'not read here' }));
+      },
+    } as unknown as ClusterPort;
+    const evidence: EvidenceStore = {
+      put: async (key) => ({ uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 }),
+      get: async () => {
+        throw new Error('not read here');
+      },
+    };
+    await sendAndRegister(p, clock, collectDockerHosts(60), {
+      executionId: EXECUTION,
+      phase: 'verify',
+      waitSeconds: 720,
+    });
+
+    const result = await collectFromWait(
+      { ...p, evidence, cluster, config: { collectTimeoutSeconds: 600 } },
+      EXECUTION,
+      'verify',
+      targets,
+      clock,
+      {
+        incidentTime: '2026-12-02T09:30:00Z',
+        remediatedAt: '2026-12-02T09:50:00Z',
+        lookbackMinutes: 45,
+      },
+      'x',
+    );
+
+    // Two commands (50 + 10 hosts): one read each, every target with the same window.
+    expect(asked.map((a) => a.length)).toEqual([50, 10]);
+    for (const location of asked.flat())
+      expect(location).toMatchObject({
+        cluster: 'shop-prod',
+        incidentTime: '2026-12-02T09:30:00.000Z',
+        remediatedAt: '2026-12-02T09:50:00.000Z',
+        lookbackMinutes: 45,
+      });
+    expect(result.evidence.map((e) => e.target)).toEqual(ids(60));
   });
 
   it('reads each command once and keeps every target in the order sent', async () => {
