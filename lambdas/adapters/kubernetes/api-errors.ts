@@ -30,6 +30,17 @@ export function statusOf(
   return undefined;
 }
 
+/**
+ * A 429's Retry-After, seconds (API Priority and Fairness and PodDisruptionBudget refusals send
+ * one); undefined for anything else, or a 429 without a usable header.
+ */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof ApiException) || error.code !== 429) return undefined;
+  const headers = (error as ApiException<unknown>).headers as Record<string, string> | undefined;
+  const seconds = Number(headers?.['retry-after']);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+}
+
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO/;
 
 /** Classifies anything a client-node call threw as an ApiFailure (what kubectl would have printed). */

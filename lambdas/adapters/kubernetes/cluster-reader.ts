@@ -1,4 +1,5 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { ApiException } from '@kubernetes/client-node';
 import pMap from 'p-map';
 import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
 import {
@@ -55,9 +56,19 @@ import type {
   Service,
 } from '../../core/kubernetes/types.js';
 import type { Clock } from '../../core/ports.js';
-import { toApiFailure, withTimeout } from './api-errors.js';
+import { retryAfterSeconds, toApiFailure, withTimeout } from './api-errors.js';
+import { realSleep } from './executor.js';
 import type { KubeAccess, KubeClients } from './kube-access.js';
 import { listAllPages, type ListBounds, type ListPage } from './paged-list.js';
+
+/** Times a read answered 429 is tried again. */
+const THROTTLED_RETRIES = 3;
+
+/** How long to wait before reading again after a 429: its Retry-After (1 s without one), at most 5 s. */
+function throttledFor(error: unknown): number | undefined {
+  if (!(error instanceof ApiException) || error.code !== 429) return undefined;
+  return Math.min((retryAfterSeconds(error) ?? 1) * 1000, 5_000);
+}
 
 /** Targets of one cluster read at a time (each is ~10 requests in flight at its widest). */
 const TARGETS_AT_ONCE = 8;
@@ -212,18 +223,27 @@ export class ClusterReader {
     this.o = { ...DEFAULTS, ...options };
   }
 
+  /**
+   * One read, its failure recorded. A 429 (API Priority and Fairness shedding load, likely while a
+   * batch of targets is read during an incident) is tried again after its Retry-After, a few times.
+   */
   private async read<T>(
     c: Session,
     what: string,
     work: () => Promise<unknown>,
   ): Promise<ReadOutcome<T>> {
-    try {
-      return {
-        ok: true,
-        value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())),
-      };
-    } catch (error) {
-      return { ok: false, failure: toApiFailure(error, c.server) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return {
+          ok: true,
+          value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())),
+        };
+      } catch (error) {
+        const retryAfter = throttledFor(error);
+        if (retryAfter === undefined || attempt > THROTTLED_RETRIES)
+          return { ok: false, failure: toApiFailure(error, c.server) };
+        await realSleep(retryAfter);
+      }
     }
   }
 

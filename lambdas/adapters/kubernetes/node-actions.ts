@@ -1,7 +1,7 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { planDrain, type PodRef } from '../../core/kubernetes/drain-plan.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
-import { statusOf } from './api-errors.js';
+import { retryAfterSeconds, statusOf } from './api-errors.js';
 import {
   realSleep,
   result,
@@ -157,9 +157,8 @@ async function evictWithRetry(
       if (code === 429) {
         // 429 is either a PodDisruptionBudget refusal or API priority-and-fairness throttling; both mean "later".
         pdb = /disruption budget/i.test(last);
-        const retryAfter = Number((error as ApiException<unknown>).headers?.['retry-after']);
-        if (Number.isFinite(retryAfter) && retryAfter > 0)
-          delay = Math.max(delay, retryAfter * 1000);
+        const retryAfter = retryAfterSeconds(error);
+        if (retryAfter !== undefined) delay = Math.max(delay, retryAfter * 1000);
       } else if (code !== undefined && code >= 500 && serverErrors < 3) {
         serverErrors++;
       } else {

@@ -240,6 +240,8 @@ export class FakeApiServer {
   maxPageSize = 0;
   /** Milliseconds each answer waits (an API server across a network, for benchmarks); 0: at once. */
   latencyMs = 0;
+  /** Requests whose path starts with a key are answered 429 with `Retry-After: 1` this many times (API Priority and Fairness shedding load). */
+  readonly throttled = new Map<string, number>();
   /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
   concurrentWrites = 0;
   /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
@@ -274,6 +276,7 @@ export class FakeApiServer {
     this.failNodePatches = 0;
     this.maxPageSize = 0;
     this.latencyMs = 0;
+    this.throttled.clear();
     this.concurrentWrites = 0;
   }
 
@@ -447,6 +450,17 @@ export class FakeApiServer {
       return;
     }
     const p = url.pathname;
+    for (const [prefix, left] of this.throttled)
+      if (left > 0 && p.startsWith(prefix)) {
+        this.throttled.set(prefix, left - 1);
+        this.send(
+          res,
+          429,
+          status(429, 'TooManyRequests', 'Too many requests, please try again later.'),
+          { 'retry-after': '1' },
+        );
+        return;
+      }
     if (p === '/readyz') {
       const r = this.scenario.readyz ?? {
         status: 200,

@@ -224,6 +224,29 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(last.output).not.toMatch(/Unauthorized|401/);
   });
 
+  it('a list the API server sheds with 429 is read again after its Retry-After; shed past the retries, it says so', async () => {
+    server.throttled.set('/api/v1/namespaces/shop/services', 2);
+    const [part] = await collector().collect([
+      { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' },
+    ]);
+    const services = server.requests.filter((r) =>
+      r.path.startsWith('/api/v1/namespaces/shop/services'),
+    );
+    expect(services).toHaveLength(3);
+    expect(part!.bundle!.sections['k8s.services']?.error).toBeUndefined();
+
+    server.throttled.set('/api/v1/namespaces/shop/endpoints', 10);
+    server.requests.length = 0;
+    const [shed] = await collector().collect([
+      { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' },
+    ]);
+    // The first answer and three retries, then the 429 is recorded.
+    expect(
+      server.requests.filter((r) => r.path.startsWith('/api/v1/namespaces/shop/endpoints')),
+    ).toHaveLength(4);
+    expect(shed!.bundle!.sections['k8s.services']?.error).toMatch(/Too many requests/);
+  }, 20_000);
+
   it('reads each cluster of a batch through its own access', async () => {
     const asked: string[] = [];
     const parts = await new KubernetesIncidentEvidence(
