@@ -480,22 +480,27 @@ export class ClusterReader {
     };
   }
 
+  /** The cluster's CoreDNS pods (read once per batch: the cluster part and every pod's logs use them). */
+  private coreDnsPods(c: Session): Promise<ReadOutcome<{ items: Pod[] }>> {
+    return this.readList<Pod>(
+      c,
+      'list coredns pods',
+      (page) =>
+        c.core.listNamespacedPod({
+          namespace: 'kube-system',
+          labelSelector: 'k8s-app=kube-dns',
+          ...page,
+        }),
+      'coredns pods',
+    );
+  }
+
   private async collectCluster(c: Session, now: Date): Promise<EvidenceSection> {
     const [readyz, version, nodes, coreDns] = await Promise.all([
       this.readyz(c),
       this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
       this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
-      this.readList<Pod>(
-        c,
-        'list coredns pods',
-        (page) =>
-          c.core.listNamespacedPod({
-            namespace: 'kube-system',
-            labelSelector: 'k8s-app=kube-dns',
-            ...page,
-          }),
-        'coredns pods',
-      ),
+      this.coreDnsPods(c),
     ]);
     const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> =>
       r.ok ? { ok: true, value: r.value.items ?? [] } : r;
@@ -619,19 +624,16 @@ export class ClusterReader {
     nodeEventsPromise: Promise<Event[]>,
     keep: EventFilter,
   ): Promise<void> {
+    // Namespace-wide lists: every target of the batch in this namespace shares one read of each.
+    const inNamespace = <T>(
+      kind: string,
+      fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
+    ) => this.readList<T>(c, `list ${kind}`, fetchPage, `${kind} in ${namespace}`);
     const [events, policies, namespaces, nsPods, services, endpoints, ingresses] =
       await Promise.all([
-        this.readList<Event>(
-          c,
-          'list events',
-          (page) => c.core.listNamespacedEvent({ namespace, ...page }),
-          `events in ${namespace}`,
-        ),
-        this.readList<NetworkPolicy>(
-          c,
-          'list networkpolicies',
-          (page) => c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
-          `networkpolicies in ${namespace}`,
+        inNamespace<Event>('events', (page) => c.core.listNamespacedEvent({ namespace, ...page })),
+        inNamespace<NetworkPolicy>('networkpolicies', (page) =>
+          c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
         ),
         this.readList<Namespace>(
           c,
@@ -639,29 +641,15 @@ export class ClusterReader {
           (page) => c.core.listNamespace({ ...page }),
           'namespaces',
         ),
-        this.readList<Pod>(
-          c,
-          'list pods',
-          (page) => c.core.listNamespacedPod({ namespace, ...page }),
-          `pods in ${namespace}`,
+        inNamespace<Pod>('pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
+        inNamespace<Service>('services', (page) =>
+          c.core.listNamespacedService({ namespace, ...page }),
         ),
-        this.readList<Service>(
-          c,
-          'list services',
-          (page) => c.core.listNamespacedService({ namespace, ...page }),
-          `services in ${namespace}`,
+        inNamespace<Endpoints>('endpoints', (page) =>
+          c.core.listNamespacedEndpoints({ namespace, ...page }),
         ),
-        this.readList<Endpoints>(
-          c,
-          'list endpoints',
-          (page) => c.core.listNamespacedEndpoints({ namespace, ...page }),
-          `endpoints in ${namespace}`,
-        ),
-        this.readList<Ingress>(
-          c,
-          'list ingresses',
-          (page) => c.networking.listNamespacedIngress({ namespace, ...page }),
-          `ingresses in ${namespace}`,
+        inNamespace<Ingress>('ingresses', (page) =>
+          c.networking.listNamespacedIngress({ namespace, ...page }),
         ),
       ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
@@ -895,17 +883,7 @@ export class ClusterReader {
     }
     // CoreDNS: a short tail of up to two pods, so a DNS failure shows both sides.
     if (namespace !== 'kube-system' || !/^coredns-/.test(name)) {
-      const dns = await this.readList<Pod>(
-        c,
-        'list coredns pods',
-        (page) =>
-          c.core.listNamespacedPod({
-            namespace: 'kube-system',
-            labelSelector: 'k8s-app=kube-dns',
-            ...page,
-          }),
-        'coredns pods',
-      );
+      const dns = await this.coreDnsPods(c);
       for (const d of (dns.ok ? (dns.value.items ?? []) : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
         // The same tail for every target of the batch: read once.

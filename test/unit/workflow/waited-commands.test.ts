@@ -76,6 +76,38 @@ beforeEach(() => {
   s3.getText = async () => '{}';
 });
 
+/** A bundle store the read only writes to (Collect reads nothing back). */
+const storeOnly = (put: EvidenceStore['put']): EvidenceStore => ({
+  put,
+  get: async () => {
+    throw new Error('not read here');
+  },
+});
+/** The reference a store returns for `key` (nothing is kept). */
+const refTo = (key: string) => ({ uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 });
+
+/** Collect's read of the triage phase, storing in `evidence`. */
+const collectTriage = (
+  p: ReturnType<typeof ports>,
+  evidence: EvidenceStore,
+  targets: readonly Target[],
+) =>
+  collectFromWait(
+    { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
+    EXECUTION,
+    'triage',
+    targets,
+    clock,
+    {},
+    'x',
+  );
+/** A collector's output as a Docker host prints it. */
+const recordedBundle = () =>
+  readFileSync(
+    join(import.meta.dirname, '../../fixtures/recorded/docker-daemon-killed.json'),
+    'utf8',
+  );
+
 /** Every part the read yields, in order, flattened. */
 async function readAll(p: WaitedCommandPorts, phase: string, why = 'x'): Promise<CommandResult[]> {
   const out: CommandResult[] = [];
@@ -228,35 +260,18 @@ describe('reading after the wait', () => {
     const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
     const stored = new Map<string, number>();
     let failAfter = 70;
-    const evidence: EvidenceStore = {
-      put: async (key) => {
-        if (failAfter-- === 0) throw new Error('the function died here');
-        stored.set(key, (stored.get(key) ?? 0) + 1);
-        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
-      },
-      get: async () => {
-        throw new Error('not read here');
-      },
-    };
+    const evidence = storeOnly(async (key) => {
+      if (failAfter-- === 0) throw new Error('the function died here');
+      stored.set(key, (stored.get(key) ?? 0) + 1);
+      return refTo(key);
+    });
     await sendAndRegister(p, clock, collectDockerHosts(120), {
       executionId: EXECUTION,
       phase: 'triage',
       waitSeconds: 720,
     });
-    const collect = () =>
-      collectFromWait(
-        { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
-        EXECUTION,
-        'triage',
-        targets,
-        clock,
-        {},
-        'x',
-      );
-    const bundle = readFileSync(
-      join(import.meta.dirname, '../../fixtures/recorded/docker-daemon-killed.json'),
-      'utf8',
-    );
+    const collect = () => collectTriage(p, evidence, targets);
+    const bundle = recordedBundle();
     s3.getText = async () => bundle;
 
     await expect(collect()).rejects.toThrow(/the function died here/);
@@ -278,44 +293,25 @@ describe('reading after the wait', () => {
     const targets: Target[] = ids(50).map((id) => ({ id, platform: 'docker' }) as Target);
     let started = 0;
     let running = 0;
-    const evidence: EvidenceStore = {
-      put: async (key) => {
-        if (++started === 3) {
-          // Refused while the other seven of the first eight still write.
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          throw new Error('S3 refused this one');
-        }
-        running++;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        running--;
-        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
-      },
-      get: async () => {
-        throw new Error('not read here');
-      },
-    };
+    const evidence = storeOnly(async (key) => {
+      if (++started === 3) {
+        // Refused while the other seven of the first eight still write.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw new Error('S3 refused this one');
+      }
+      running++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running--;
+      return refTo(key);
+    });
     await sendAndRegister(p, clock, collectDockerHosts(50), {
       executionId: EXECUTION,
       phase: 'triage',
       waitSeconds: 720,
     });
-    s3.getText = async () =>
-      readFileSync(
-        join(import.meta.dirname, '../../fixtures/recorded/docker-daemon-killed.json'),
-        'utf8',
-      );
+    s3.getText = async () => recordedBundle();
 
-    await expect(
-      collectFromWait(
-        { ...p, evidence, config: { collectTimeoutSeconds: 600 } },
-        EXECUTION,
-        'triage',
-        targets,
-        clock,
-        {},
-        'x',
-      ),
-    ).rejects.toThrow('S3 refused this one');
+    await expect(collectTriage(p, evidence, targets)).rejects.toThrow('S3 refused this one');
     // Nothing still writes after the step returned (a Lambda would freeze it mid-PUT, to land during the retry).
     expect(running).toBe(0);
     expect(started).toBe(8);
@@ -341,12 +337,7 @@ describe('reading after the wait', () => {
         return locations.map(() => ({ kind: 'kubernetes-api' as const, error: 'not read here' }));
       },
     } as unknown as ClusterPort;
-    const evidence: EvidenceStore = {
-      put: async (key) => ({ uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 }),
-      get: async () => {
-        throw new Error('not read here');
-      },
-    };
+    const evidence = storeOnly(async (key) => refTo(key));
     await sendAndRegister(p, clock, collectDockerHosts(60), {
       executionId: EXECUTION,
       phase: 'verify',
@@ -401,15 +392,10 @@ describe('reading after the wait', () => {
     const p = ports();
     const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
     const stored: string[] = [];
-    const evidence: EvidenceStore = {
-      put: async (key) => {
-        stored.push(key);
-        return { uri: `mem://${key}`, sha256: '0'.repeat(64), bytes: 2 };
-      },
-      get: async () => {
-        throw new Error('not read here');
-      },
-    };
+    const evidence = storeOnly(async (key) => {
+      stored.push(key);
+      return refTo(key);
+    });
     await sendAndRegister(p, clock, collectDockerHosts(120), {
       executionId: EXECUTION,
       phase: 'triage',
