@@ -1910,4 +1910,17 @@ describe('a registry refusing: credentials asked for vs a refusal that does not 
       ),
     ).toEqual(['registry-auth-required', 'candidate']);
   });
+
+  it("ECR's bare 403 is its answer to an expired token or a caller without pull rights: confident, and counted once", () => {
+    const ecr = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
+    const m = classify(
+      {
+        'docker.cli': `FATA[0000] failed to resolve reference "${ecr}/team/app:1.2": unexpected status from HEAD request to https://${ecr}/v2/team/app/manifests/1.2: 403 Forbidden`,
+      },
+      'docker',
+    ).matches[0];
+    expect(m?.runbookId).toBe('registry-auth-required');
+    expect(m?.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(m?.confidence).toBeLessThan(0.95);
+  });
 });

@@ -858,7 +858,11 @@ export class ClusterReader {
         'pod not read',
       );
     const name = p.metadata?.name ?? '';
-    const reads: { header: string; work: () => Promise<unknown> }[] = [];
+    // Each entry's read, 429 retries included: a shared read is shared with its retries, or a retry
+    // would be answered the batch's first refusal again instead of asking the server.
+    const reads: { header: string; read: () => Promise<ReadOutcome<string>> }[] = [];
+    const readLog = (header: string, work: () => Promise<unknown>) => () =>
+      this.read<string>(c, header, work);
     for (const cont of p.spec?.containers ?? []) {
       const status = (p.status?.containerStatuses ?? []).find((s) => s.name === cont.name);
       const base = {
@@ -869,15 +873,14 @@ export class ClusterReader {
         limitBytes: this.o.logLimitBytes,
       };
       if (status?.state?.running || status?.state?.terminated || status?.lastState?.terminated) {
-        reads.push({
-          header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`,
-          work: () => c.core.readNamespacedPodLog(base),
-        });
+        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`;
+        reads.push({ header, read: readLog(header, () => c.core.readNamespacedPodLog(base)) });
       }
       if ((status?.restartCount ?? 0) > 0 || status?.lastState?.terminated) {
+        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`;
         reads.push({
-          header: `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`,
-          work: () => c.core.readNamespacedPodLog({ ...base, previous: true }),
+          header,
+          read: readLog(header, () => c.core.readNamespacedPodLog({ ...base, previous: true })),
         });
       }
     }
@@ -887,22 +890,20 @@ export class ClusterReader {
       for (const d of (dns.ok ? (dns.value.items ?? []) : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
         // The same tail for every target of the batch: read once.
-        reads.push({
-          header: `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`,
-          work: () =>
-            once(c, `coredns log ${dn}`, () =>
-              c.core.readNamespacedPodLog({
-                name: dn,
-                namespace: 'kube-system',
-                container: 'coredns',
-                tailLines: 20,
-                limitBytes: 8 * 1024,
-              }),
-            ),
-        });
+        const header = `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`;
+        const read = readLog(header, () =>
+          c.core.readNamespacedPodLog({
+            name: dn,
+            namespace: 'kube-system',
+            container: 'coredns',
+            tailLines: 20,
+            limitBytes: 8 * 1024,
+          }),
+        );
+        reads.push({ header, read: () => once(c, `coredns log ${dn}`, read) });
       }
     }
-    const results = await Promise.all(reads.map((r) => this.read<string>(c, r.header, r.work)));
+    const results = await Promise.all(reads.map((r) => r.read()));
     const parts: string[] = [];
     const errors: string[] = [];
     reads.forEach((r, i) => {

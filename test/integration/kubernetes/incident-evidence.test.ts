@@ -247,6 +247,18 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(shed!.bundle!.sections['k8s.services']?.error).toMatch(/Too many requests/);
   }, 20_000);
 
+  it('a CoreDNS log read the batch shares is read again after a 429, not answered its first refusal again', async () => {
+    const coreDnsLog = '/api/v1/namespaces/kube-system/pods/coredns-787cb67946-9tlmz/log';
+    server.throttled.set(coreDnsLog, 1);
+    const [part] = await collector().collect([
+      { cluster: 'shop-prod', namespace: 'shop', pod: 'batch-etl-6f5e4d3c2-u7i8o' },
+    ]);
+    expect(server.requests.filter((r) => r.path.startsWith(coreDnsLog))).toHaveLength(2);
+    const logs = part!.bundle!.sections['k8s.pod-logs']!;
+    expect(logs.output).toContain('kubectl logs -n kube-system coredns-787cb67946-9tlmz');
+    expect(logs.output).not.toMatch(/Too many requests/);
+  }, 20_000);
+
   it('reads each cluster of a batch through its own access', async () => {
     const asked: string[] = [];
     const parts = await new KubernetesIncidentEvidence(
