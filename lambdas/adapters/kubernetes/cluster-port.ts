@@ -22,6 +22,8 @@ export interface KubernetesClusterPortOptions {
   readonly clock: Clock;
   /** Per-request timeout. @default 10000 */
   readonly requestTimeoutMs?: number;
+  /** Epoch ms by which the incident view must stop reading (the invocation's deadline); undefined: none. */
+  readonly deadline?: () => number | undefined;
 }
 
 /**
@@ -41,6 +43,7 @@ export class KubernetesClusterPort implements ClusterPort {
     this.incident = new KubernetesIncidentEvidence(options.accessFor, {
       clock: options.clock,
       requestTimeoutMs: timeout,
+      ...(options.deadline ? { deadline: options.deadline } : {}),
     });
     this.state = new KubernetesStateReader(options.accessFor, timeout);
   }

@@ -125,6 +125,11 @@ export interface ClusterReadOptions {
   readonly maxDescribedPods?: number;
   /** Page size and caps of every list (a big cluster is read in pages, never unbounded). */
   readonly listBounds?: ListBounds;
+  /**
+   * Epoch ms by which reading must stop (the Lambda invocation's, less its margin); undefined: none.
+   * Past it no target starts, no 429 is waited out, and a request's timeout is what time is left.
+   */
+  readonly deadline?: () => number | undefined;
 }
 
 const DEFAULTS = {
@@ -213,8 +218,10 @@ const plain = <T>(v: unknown): Plain<T> => v as T;
 
 /** Reads one pod's or node's state from the Kubernetes API and renders the k8s.* sections. */
 export class ClusterReader {
-  private readonly o: Required<Omit<ClusterReadOptions, 'ingressFrom' | 'listBounds'>> &
-    Pick<ClusterReadOptions, 'ingressFrom' | 'listBounds'>;
+  private readonly o: Required<
+    Omit<ClusterReadOptions, 'ingressFrom' | 'listBounds' | 'deadline'>
+  > &
+    Pick<ClusterReadOptions, 'ingressFrom' | 'listBounds' | 'deadline'>;
 
   constructor(
     private readonly access: KubeAccess,
@@ -233,18 +240,29 @@ export class ClusterReader {
     work: () => Promise<unknown>,
   ): Promise<ReadOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
+      const left = this.timeLeftMs();
       try {
-        return {
-          ok: true,
-          value: plain<T>(await withTimeout(what, this.o.requestTimeoutMs, work())),
-        };
+        const timeout = Math.max(1, Math.min(this.o.requestTimeoutMs, left));
+        return { ok: true, value: plain<T>(await withTimeout(what, timeout, work())) };
       } catch (error) {
         const retryAfter = throttledFor(error);
-        if (retryAfter === undefined || attempt > THROTTLED_RETRIES)
+        if (
+          retryAfter === undefined ||
+          attempt > THROTTLED_RETRIES ||
+          retryAfter >= this.timeLeftMs()
+        )
           return { ok: false, failure: toApiFailure(error, c.server) };
         await realSleep(retryAfter);
       }
     }
+  }
+
+  /** Milliseconds until the deadline (Infinity without one). */
+  private timeLeftMs(): number {
+    const deadline = this.o.deadline?.();
+    return deadline === undefined
+      ? Number.POSITIVE_INFINITY
+      : deadline - this.o.clock.now().getTime();
   }
 
   /**
@@ -349,6 +367,8 @@ export class ClusterReader {
     return pMap(
       targets,
       async (t) => {
+        // Out of time: the target is not started, and its bundle says why (its node evidence stands).
+        if (this.timeLeftMs() <= 0) return this.outOfTime(t);
         // Asked again per target: the access keeps its clients until their token nears expiry
         // (two minutes' margin), and a batch on a slow API server can outlast that.
         let own: KubeClients;
@@ -445,6 +465,17 @@ export class ClusterReader {
       now,
       `Unable to reach the Kubernetes API of cluster ${target.cluster ?? '(unknown)'}: ${message}\n`,
       `cluster access failed: ${message}`,
+    );
+  }
+
+  /** A target not read because the invocation's time ran out before it could start. */
+  private outOfTime(target: ClusterTarget): EvidenceBundle {
+    const what = target.pod ? `pod ${target.namespace}/${target.pod}` : `node ${target.node}`;
+    return this.errorBundle(
+      target,
+      this.o.clock.now(),
+      `Paramedic did not read the cluster's view of ${what}: the function's time ran out first.\n`,
+      'not read: the time budget of this step ran out (a slow or throttled API server, or many targets); collect this target again with fewer targets, or check the API server',
     );
   }
 

@@ -12,13 +12,18 @@ import {
 } from '../../adapters/kubernetes/cluster-port.js';
 import { LocatedClients } from '../../adapters/sts/spoke-credentials.js';
 import type { ActionExecutor, ClusterPort } from '../../core/workflow/ports.js';
+import { invocationDeadline } from '../invocation-deadline.js';
 import { eksClusterAccess } from './eks-sites.js';
 
 const clock = { now: () => new Date() };
 
 /** Read-only cluster access: alarm resolution, the incident view, Verify's state re-read. */
 export function eksClusterPort(env: NodeJS.ProcessEnv): ClusterPort {
-  return new KubernetesClusterPort({ accessFor: eksClusterAccess(env).accessFor, clock });
+  return new KubernetesClusterPort({
+    accessFor: eksClusterAccess(env).accessFor,
+    clock,
+    deadline: invocationDeadline,
+  });
 }
 
 /** The one executor of the catalogue's `kubernetes` and `aws` actions (dry run when the deployment is), in each target's account and region. */

@@ -259,6 +259,32 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(logs.output).not.toMatch(/Too many requests/);
   }, 20_000);
 
+  it("past the invocation's deadline no target starts and no 429 is waited out; each bundle says why", async () => {
+    const pod = { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' };
+    const withDeadline = (inMs: number) => {
+      const at = Date.now() + inMs;
+      return new KubernetesIncidentEvidence(() => access, {
+        clock: { now: () => new Date() },
+        deadline: () => at,
+      });
+    };
+
+    const late = await withDeadline(-1).collect([pod, { cluster: 'shop-prod', node: NODE }]);
+    for (const part of late)
+      expect(part.bundle!.sections['k8s.cluster']!.error).toMatch(/^not read: the time budget/);
+    expect(server.requests.filter((r) => r.path.startsWith('/api/v1/namespaces/shop'))).toEqual([]);
+
+    // 500 ms left: a 429 asking for 1 s is recorded, not slept on.
+    server.throttled.set('/api/v1/namespaces/shop/services', 1);
+    const started = Date.now();
+    const [shed] = await withDeadline(500).collect([pod]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(
+      server.requests.filter((r) => r.path.startsWith('/api/v1/namespaces/shop/services')),
+    ).toHaveLength(1);
+    expect(shed!.bundle!.sections['k8s.services']?.error).toMatch(/Too many requests/);
+  });
+
   it('reads each cluster of a batch through its own access', async () => {
     const asked: string[] = [];
     const parts = await new KubernetesIncidentEvidence(
