@@ -213,6 +213,10 @@ function once<T>(c: Session, key: string, work: () => Promise<T>): Promise<T> {
   return pending;
 }
 
+/** `pod ns/name` or `node name`, as an error line names the target. */
+const targetName = (t: ClusterTarget): string =>
+  t.pod ? `pod ${t.namespace}/${t.pod}` : `node ${t.node}`;
+
 type Plain<T> = T;
 const plain = <T>(v: unknown): Plain<T> => v as T;
 
@@ -349,6 +353,7 @@ export class ClusterReader {
    */
   async collectEach(targets: readonly ClusterTarget[]): Promise<EvidenceBundle[]> {
     const now = this.o.clock.now();
+    if (this.timeLeftMs() <= 0) return targets.map((t) => this.outOfTime(t));
     let clients: KubeClients;
     try {
       clients = await this.access.clients();
@@ -470,11 +475,10 @@ export class ClusterReader {
 
   /** A target not read because the invocation's time ran out before it could start. */
   private outOfTime(target: ClusterTarget): EvidenceBundle {
-    const what = target.pod ? `pod ${target.namespace}/${target.pod}` : `node ${target.node}`;
     return this.errorBundle(
       target,
       this.o.clock.now(),
-      `Paramedic did not read the cluster's view of ${what}: the function's time ran out first.\n`,
+      `Paramedic did not read the cluster's view of ${targetName(target)}: the function's time ran out first.\n`,
       'not read: the time budget of this step ran out (a slow or throttled API server, or many targets); collect this target again with fewer targets, or check the API server',
     );
   }
@@ -482,11 +486,10 @@ export class ClusterReader {
   /** A target whose read failed past the per-request handling: its bundle says so, the batch's others stand. */
   private failed(target: ClusterTarget, now: Date, error: unknown): EvidenceBundle {
     const message = (error as Error)?.message ?? String(error);
-    const what = target.pod ? `pod ${target.namespace}/${target.pod}` : `node ${target.node}`;
     return this.errorBundle(
       target,
       now,
-      `Paramedic could not read the cluster's view of ${what}: ${message}\n`,
+      `Paramedic could not read the cluster's view of ${targetName(target)}: ${message}\n`,
       `collection failed: ${message}. The batch's other targets were read; report this with the object's YAML (kubectl get -o yaml)`,
     );
   }

@@ -129,7 +129,7 @@ async function storeCollected(
         : undefined;
     const bundle = incident ?? node.bundle;
     if (!bundle) return { ...base, error: node.error ?? r.status };
-    // Outside any try: a storage outage is an infrastructure failure (retried by the state machine), not the collector's fault.
+    // Not caught as the target's error: a storage outage is an infrastructure failure (the step throws it once the other stores end; the state machine retries).
     const ref = await ports.evidence.put(
       `executions/${executionName(executionId)}/${phase}/${r.target}.json`,
       bundle,

@@ -108,6 +108,18 @@ const recordedBundle = () =>
     'utf8',
   );
 
+/** Ports after CollectSend sent the collector to the first `n` hosts, every one of them finished. */
+async function sentToFleet(n: number, phase: string) {
+  fleet(new Set());
+  const p = ports();
+  await sendAndRegister(p, clock, collectDockerHosts(n), {
+    executionId: EXECUTION,
+    phase,
+    waitSeconds: 720,
+  });
+  return p;
+}
+
 /** Every part the read yields, in order, flattened. */
 async function readAll(p: WaitedCommandPorts, phase: string, why = 'x'): Promise<CommandResult[]> {
   const out: CommandResult[] = [];
@@ -239,13 +251,7 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
 
 describe('reading after the wait', () => {
   it('reads the next command only once the caller has taken the one before', async () => {
-    fleet(new Set());
-    const p = ports();
-    await sendAndRegister(p, clock, collectDockerHosts(120), {
-      executionId: EXECUTION,
-      phase: 'triage',
-      waitSeconds: 720,
-    });
+    const p = await sentToFleet(120, 'triage');
     const lists: number[] = [];
     for await (const part of readWaitedResults(p, EXECUTION, 'triage', 'x'))
       lists.push(part.results.length * 10 + ssm.commandCalls(ListCommandInvocationsCommand).length);
@@ -255,8 +261,7 @@ describe('reading after the wait', () => {
   });
 
   it('a retry after some bundles were stored stores each target once, under the same keys', async () => {
-    fleet(new Set());
-    const p = ports();
+    const p = await sentToFleet(120, 'triage');
     const targets: Target[] = ids(120).map((id) => ({ id, platform: 'docker' }) as Target);
     const stored = new Map<string, number>();
     let failAfter = 70;
@@ -264,11 +269,6 @@ describe('reading after the wait', () => {
       if (failAfter-- === 0) throw new Error('the function died here');
       stored.set(key, (stored.get(key) ?? 0) + 1);
       return refTo(key);
-    });
-    await sendAndRegister(p, clock, collectDockerHosts(120), {
-      executionId: EXECUTION,
-      phase: 'triage',
-      waitSeconds: 720,
     });
     const collect = () => collectTriage(p, evidence, targets);
     const bundle = recordedBundle();
@@ -288,8 +288,7 @@ describe('reading after the wait', () => {
   });
 
   it('a failed store ends the read only once the stores under way have ended, and starts none after it', async () => {
-    fleet(new Set());
-    const p = ports();
+    const p = await sentToFleet(50, 'triage');
     const targets: Target[] = ids(50).map((id) => ({ id, platform: 'docker' }) as Target);
     let started = 0;
     let running = 0;
@@ -304,11 +303,6 @@ describe('reading after the wait', () => {
       running--;
       return refTo(key);
     });
-    await sendAndRegister(p, clock, collectDockerHosts(50), {
-      executionId: EXECUTION,
-      phase: 'triage',
-      waitSeconds: 720,
-    });
     s3.getText = async () => recordedBundle();
 
     await expect(collectTriage(p, evidence, targets)).rejects.toThrow('S3 refused this one');
@@ -318,8 +312,7 @@ describe('reading after the wait', () => {
   });
 
   it("reads the cluster's view of a command's EKS targets in one call, in the window the node collector was given", async () => {
-    fleet(new Set());
-    const p = ports();
+    const p = await sentToFleet(60, 'verify');
     const targets: Target[] = ids(60).map(
       (id, i) =>
         ({
@@ -338,11 +331,6 @@ describe('reading after the wait', () => {
       },
     } as unknown as ClusterPort;
     const evidence = storeOnly(async (key) => refTo(key));
-    await sendAndRegister(p, clock, collectDockerHosts(60), {
-      executionId: EXECUTION,
-      phase: 'verify',
-      waitSeconds: 720,
-    });
 
     const result = await collectFromWait(
       { ...p, evidence, cluster, config: { collectTimeoutSeconds: 600 } },
@@ -371,13 +359,7 @@ describe('reading after the wait', () => {
   });
 
   it('reads each command once and keeps every target in the order sent', async () => {
-    fleet(new Set());
-    const p = ports();
-    await sendAndRegister(p, clock, collectDockerHosts(120), {
-      executionId: EXECUTION,
-      phase: 'triage',
-      waitSeconds: 720,
-    });
+    const p = await sentToFleet(120, 'triage');
     const read = await readAll(p, 'triage', unfinishedReason({ phase: 'triage' }));
 
     expect(ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(3);
