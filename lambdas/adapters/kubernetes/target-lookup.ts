@@ -17,6 +17,9 @@ import { listAllPages } from './paged-list.js';
 /** Distinct nodes read for the pods of one resolution; beyond this pods keep their node name only. */
 const MAX_NODE_READS = 20;
 
+/** A cluster-level alarm lists every node: up to 10,000 (more than EKS's largest clusters), 500 a page. */
+const CLUSTER_NODE_LIST = { pageSize: 500, maxPages: 20, maxItems: 10_000 } as const;
+
 /** The facts resolution needs from a pod object. */
 export function podFacts(cluster: string, pod: Pod): PodFacts {
   const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o.controller);
@@ -87,8 +90,44 @@ export class KubernetesTargetLookup {
     }
   }
 
+  /** Every node of a cluster with its conditions (paged); undefined when the list cannot be read. */
+  private async clusterNodes(
+    cluster: string,
+    location?: TargetLocation,
+  ): Promise<NodeFacts[] | undefined> {
+    try {
+      const c = await this.accessFor(cluster, location).clients();
+      const list = await withTimeout(
+        `list the nodes of ${cluster}`,
+        this.requestTimeoutMs,
+        listAllPages((page) => c.core.listNode(page), CLUSTER_NODE_LIST),
+      );
+      return list.items.map((item) => {
+        const node = item as unknown as Node;
+        return {
+          cluster,
+          node: node.metadata?.name ?? '',
+          ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
+          conditions: (node.status?.conditions ?? []).map((x) => ({
+            type: x.type,
+            status: x.status,
+          })),
+        };
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Performs the lookups `kubernetesLookupsFor` asked for, plus the nodes of the pods found, on the clusters of `location`. */
   async read(lookups: KubernetesLookups, location?: TargetLocation): Promise<KubernetesFacts> {
+    const clusterNodes: Record<string, NodeFacts[]> = {};
+    await Promise.all(
+      lookups.clusters.map(async (cluster) => {
+        const nodes = await this.clusterNodes(cluster, location);
+        if (nodes) clusterNodes[cluster] = nodes;
+      }),
+    );
     const namespaces = new Map<string, { cluster: string; namespace: string }>();
     for (const p of lookups.pods) namespaces.set(`${p.cluster}/${p.namespace}`, p);
     const pods = (
@@ -104,7 +143,7 @@ export class KubernetesTargetLookup {
     const nodes = (
       await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))
     ).filter((n): n is NodeFacts => n !== undefined);
-    return { nodes, pods };
+    return { nodes, pods, clusterNodes };
   }
 
   /**
@@ -118,7 +157,9 @@ export class KubernetesTargetLookup {
   ): Promise<KubernetesTargetResolution> {
     const lookups = kubernetesLookupsFor(dimensions);
     const facts =
-      lookups.nodes.length + lookups.pods.length > 0 ? await this.read(lookups, location) : {};
+      lookups.clusters.length + lookups.nodes.length + lookups.pods.length > 0
+        ? await this.read(lookups, location)
+        : {};
     return resolveKubernetesAlarmTargets(dimensions, facts);
   }
 

@@ -1,9 +1,10 @@
 /**
  * What an alarm would reach if it fired now, decided from its definition alone: the targets its
  * dimension maps name through the one resolver (targets.ts), and the Container Insights pod-level
- * sets that Intake resolves through the cluster API at alarm time (cluster-targets.ts).
+ * and cluster-level sets that Intake resolves through the cluster API at alarm time
+ * (cluster-targets.ts).
  */
-import { isClusterDimensionSet } from '../workflow/cluster-targets.js';
+import { isClusterDimensionSet, isClusterLevelDimensionSet } from '../workflow/cluster-targets.js';
 import { formatTarget, resolveAlarmTargets } from '../workflow/targets.js';
 import type { AlarmDefinition } from './described-alarm.js';
 
@@ -11,7 +12,7 @@ import type { AlarmDefinition } from './described-alarm.js';
 export interface AlarmReach {
   /** Target strings of the grammar (`i-…`, `asg:…`, `eks:<cluster>/<node>`). */
   readonly targets: readonly string[];
-  /** Pod-level sets of a configured cluster: resolved to their pods' nodes when the alarm fires. */
+  /** Pod-level and cluster-level sets of a configured cluster: resolved to their pods' nodes, or the failing nodes, when the alarm fires. */
   readonly atAlarmTime: readonly string[];
   /** Why the alarm reaches nothing (empty when it reaches something). */
   readonly problems: readonly string[];
@@ -48,6 +49,10 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
   const atAlarmTime: string[] = [];
   const problems: string[] = [];
   for (const d of alarm.dimensions) {
+    if (isClusterLevelDimensionSet(d, eksClusters)) {
+      atAlarmTime.push(`failing nodes of cluster ${d.ClusterName}`);
+      continue;
+    }
     if (isClusterDimensionSet(d) && d.NodeName === undefined) {
       const pods = `${d.Namespace ?? '*'}/${d.FullPodName ?? d.PodName ?? '*'} on cluster ${d.ClusterName}`;
       if (eksClusters.includes(d.ClusterName!)) atAlarmTime.push(`pods ${pods}`);
@@ -61,7 +66,9 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
     for (const t of resolved) targets.add(t);
     if (resolved.length === 0)
       problems.push(
-        `dimensions ${describeDimensions(d)} name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)`,
+        describeDimensions(d) === 'ClusterName'
+          ? `a cluster-level alarm reaches the failing nodes of ${d.ClusterName} only when ${d.ClusterName} is in eksClusters`
+          : `dimensions ${describeDimensions(d)} name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)`,
       );
   }
   return {

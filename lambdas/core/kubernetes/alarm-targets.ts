@@ -8,9 +8,12 @@
  *   aggregated or OTel metrics: then the node's spec.providerID `aws:///<az>/<instance-id>` says it);
  * - pod metrics: ClusterName, Namespace, PodName, where PodName is the *workload* name
  *   (`reports` for pods `reports-6f5d4c3b2-k7j6h`) unless the agent runs with
- *   prefer_full_pod_name, and FullPodName (enhanced observability) is the pod's own name.
+ *   prefer_full_pod_name, and FullPodName (enhanced observability) is the pod's own name;
+ * - cluster metrics: ClusterName alone (`cluster_failed_node_count`, node metrics aggregated per
+ *   cluster): the alarm names the cluster, so its targets are the nodes that fail (failing-nodes.ts).
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
  */
+import { failingNodes, type NodeConditionFacts } from './failing-nodes.js';
 
 /** Dimension values are untrusted text: only names of these shapes become targets. */
 const CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -46,6 +49,8 @@ export type KubernetesAlarmTarget = NodeAlarmTarget | PodAlarmTarget;
 
 /** What the resolver needs read from a cluster before it can decide. */
 export interface KubernetesLookups {
+  /** Clusters whose every node is needed (a cluster-level alarm: which of them fail). */
+  readonly clusters: readonly string[];
   /** Nodes whose providerID (and so instance id) is needed, by cluster. */
   readonly nodes: readonly { readonly cluster: string; readonly node: string }[];
   /** Pods named by a pod alarm (exact or workload-level name), by cluster and namespace. */
@@ -61,6 +66,8 @@ export interface NodeFacts {
   readonly cluster: string;
   readonly node: string;
   readonly providerID?: string;
+  /** Read with a cluster's node list (a cluster-level alarm); a single node read leaves them out. */
+  readonly conditions?: readonly NodeConditionFacts[];
 }
 
 /** A pod as read for resolution (the candidates of one pod alarm). */
@@ -80,6 +87,8 @@ export interface PodFacts {
 /** Lookup results; a missing entry means it could not be read (the resolution says so). */
 export interface KubernetesFacts {
   readonly nodes?: readonly NodeFacts[];
+  /** Every node of each cluster a cluster-level alarm names, by cluster; a cluster left out could not be listed. */
+  readonly clusterNodes?: Readonly<Record<string, readonly NodeFacts[]>>;
   readonly pods?: readonly PodFacts[];
 }
 
@@ -105,6 +114,7 @@ function parse(
 ):
   | { kind: 'node'; cluster: string; node: string; instanceId?: string }
   | { kind: 'pod'; cluster: string; namespace: string; podName: string; full: boolean }
+  | { kind: 'cluster'; cluster: string }
   | { kind: 'none'; reason: string } {
   const cluster = d.ClusterName;
   if (!cluster) return { kind: 'none', reason: 'no ClusterName dimension' };
@@ -134,22 +144,27 @@ function parse(
     const instanceId = d.InstanceId && INSTANCE_ID.test(d.InstanceId) ? d.InstanceId : undefined;
     return { kind: 'node', cluster, node: d.NodeName, ...(instanceId ? { instanceId } : {}) };
   }
+  if (Object.keys(d).length === 1) return { kind: 'cluster', cluster };
   return {
     kind: 'none',
-    reason: 'a cluster-level dimension set (ClusterName only) names no node or pod',
+    reason:
+      'ClusterName with dimensions other than NodeName, InstanceId or a pod names no node or pod',
   };
 }
 
 /**
- * What must be read from the clusters before `resolveKubernetesAlarmTargets` can decide: nodes
- * without an InstanceId dimension, and the pods of every pod-level dimension set.
+ * What must be read from the clusters before `resolveKubernetesAlarmTargets` can decide: the node
+ * list of every cluster-level set's cluster, nodes without an InstanceId dimension, and the pods of
+ * every pod-level dimension set.
  * @example kubernetesLookupsFor([{ ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' }]) // nodes: [{ cluster: 'prod', node: … }]
  */
 export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): KubernetesLookups {
+  const clusters = new Set<string>();
   const nodes = new Map<string, { cluster: string; node: string }>();
   const pods = new Map<string, { cluster: string; namespace: string; podName: string }>();
   for (const d of dimensions) {
     const p = parse(d);
+    if (p.kind === 'cluster') clusters.add(p.cluster);
     if (p.kind === 'node' && !p.instanceId)
       nodes.set(`${p.cluster}/${p.node}`, { cluster: p.cluster, node: p.node });
     if (p.kind === 'pod')
@@ -159,7 +174,7 @@ export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): Kuberne
         podName: p.podName,
       });
   }
-  return { nodes: [...nodes.values()], pods: [...pods.values()] };
+  return { clusters: [...clusters], nodes: [...nodes.values()], pods: [...pods.values()] };
 }
 
 /**
@@ -206,6 +221,27 @@ export function resolveKubernetesAlarmTargets(
     const p = parse(d);
     if (p.kind === 'none') {
       unresolved.push({ dimensions: d, reason: p.reason });
+      continue;
+    }
+    if (p.kind === 'cluster') {
+      const listed = facts.clusterNodes?.[p.cluster];
+      const failing = listed ? failingNodes(listed) : [];
+      if (failing.length === 0)
+        unresolved.push({
+          dimensions: d,
+          reason: listed
+            ? `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its ${listed.length} nodes`
+            : `the nodes of cluster ${p.cluster} could not be listed: a cluster-level alarm's targets are its failing nodes`,
+        });
+      for (const { node } of failing) {
+        const instanceId = instanceIdFromProviderId(node.providerID);
+        targets.set(`node:${p.cluster}/${node.node}`, {
+          kind: 'node',
+          cluster: p.cluster,
+          node: node.node,
+          ...(instanceId ? { instanceId } : {}),
+        });
+      }
       continue;
     }
     if (p.kind === 'node') {

@@ -1,9 +1,10 @@
 /**
  * Container Insights alarms on EKS: dimension sets with a ClusterName and a node or pod name are
  * resolved through the cluster's API (the node's providerID gives its instance, a workload-level
- * PodName gives its least healthy pods and their nodes). Every other dimension set keeps the one
- * target grammar of targets.ts. Without cluster access a node still resolves through the target
- * directory, a pod cannot, and that is recorded.
+ * PodName gives its least healthy pods and their nodes, a configured cluster's name alone gives its
+ * failing nodes). Every other dimension set keeps the one target grammar of targets.ts. Without
+ * cluster access a node still resolves through the target directory, a pod or a cluster cannot,
+ * and that is recorded.
  */
 import type { KubernetesAlarmTarget } from '../kubernetes/alarm-targets.js';
 import type { Target } from './model.js';
@@ -22,6 +23,17 @@ export interface ClusterResolution {
   readonly targets: readonly Target[];
   readonly unresolved: readonly UnresolvedDimensions[];
   readonly rest: readonly Dimensions[];
+}
+
+/**
+ * True for a cluster-level dimension set (ClusterName alone: `cluster_failed_node_count`, node
+ * metrics aggregated per cluster) of a configured EKS cluster. Its targets are the cluster's
+ * failing nodes. Only configured clusters: ClusterName alone is also how ECS and other services
+ * name their clusters.
+ */
+export function isClusterLevelDimensionSet(d: Dimensions, eksClusters: readonly string[]): boolean {
+  const keys = Object.keys(d);
+  return keys.length === 1 && keys[0] === 'ClusterName' && eksClusters.includes(d.ClusterName!);
 }
 
 /** True for a Container Insights node or pod dimension set (a cluster and something on it). */
@@ -55,28 +67,31 @@ export function workflowTargetOf(t: KubernetesAlarmTarget, location?: TargetLoca
 }
 
 /**
- * Splits an alarm's dimension sets: the Container Insights ones are resolved through `cluster`
- * (when wired) on the clusters of `location` (the alarm's account and region), the others are
- * returned in `rest` for the target grammar. Without `cluster`, node sets go to `rest` (resolved
- * through the target directory) and pod sets are unresolved.
+ * Splits an alarm's dimension sets: the Container Insights ones (node, pod, and cluster-level sets
+ * of `eksClusters`) are resolved through `cluster` (when wired) on the clusters of `location` (the
+ * alarm's account and region), the others are returned in `rest` for the target grammar. Without
+ * `cluster`, node sets go to `rest` (resolved through the target directory) and pod and
+ * cluster-level sets are unresolved.
  */
 export async function resolveClusterDimensions(
   dimensions: readonly Dimensions[],
   cluster: ClusterPort | undefined,
   location?: TargetLocation,
+  eksClusters: readonly string[] = [],
 ): Promise<ClusterResolution> {
-  const onCluster = dimensions.filter(isClusterDimensionSet);
-  const others = dimensions.filter((d) => !isClusterDimensionSet(d));
+  const isOnCluster = (d: Dimensions) =>
+    isClusterDimensionSet(d) || isClusterLevelDimensionSet(d, eksClusters);
+  const onCluster = dimensions.filter(isOnCluster);
+  const others = dimensions.filter((d) => !isOnCluster(d));
   if (onCluster.length === 0) return { targets: [], unresolved: [], rest: others };
   if (!cluster) {
-    const pods = onCluster.filter((d) => d.NodeName === undefined);
+    const needApi = onCluster.filter((d) => d.NodeName === undefined);
     return {
       targets: [],
       rest: [...others, ...onCluster.filter((d) => d.NodeName !== undefined)],
-      unresolved: pods.map((d) => ({
+      unresolved: needApi.map((d) => ({
         dimensions: d,
-        reason:
-          'a pod-level alarm needs the cluster API to find its pods, and no cluster access is configured (config eksClusters; locally --kubeconfig)',
+        reason: `${isClusterDimensionSet(d) ? 'a pod-level alarm needs the cluster API to find its pods' : "a cluster-level alarm needs the cluster API to find the cluster's failing nodes"}, and no cluster access is configured (config eksClusters; locally --kubeconfig)`,
       })),
     };
   }

@@ -7,8 +7,9 @@
  * Memory: a collector prints up to 1 MiB a host, so a 1,000-host alarm's outputs (1 GB) do not fit
  * in a 512 MB function. Neither half ever holds them together: a runner that runs to the end hands
  * each result over as it comes and it is stored on its own; the read yields one command's results
- * (at most 50 hosts) or one stored result at a time, and its caller stores them before the next.
+ * or up to 50 stored results (50 hosts) at a time, and its caller stores them before the next.
  */
+import pMap from 'p-map';
 import { commandDoneKey } from '../collection/command-completion.js';
 import type {
   CommandRequest,
@@ -163,7 +164,7 @@ export async function sendAndRegister(
   return outcome;
 }
 
-/** Some targets' results of one request: one command's, or one stored result, or those known at send time. */
+/** Some targets' results of one request: one command's, or up to 50 stored results, or those known at send time. */
 export interface WaitedResults {
   readonly request: CommandRequest;
   readonly results: readonly CommandResult[];
@@ -188,11 +189,20 @@ function deferredRunnerOf(ports: WaitedCommandPorts, phase: string): DeferredCom
 }
 
 /**
+ * Stored results yielded together: as many as one SSM command's (50 instance ids), so a part holds
+ * what one command's results would, and its caller reads what the part's targets share (an EKS
+ * cluster's view) once for the part, not once per target.
+ */
+const STORED_RESULTS_PER_PART = 50;
+/** Stored results read at a time (state-document GETs overlap). */
+const STORED_READS_AT_ONCE = 8;
+
+/**
  * Reads the outcome of every command of the wait once (results of targets known at send time are
  * kept as they were); what has not finished is cancelled and reported as TimedOut with `why`.
- * Yields one part at a time (one command's results, or one stored result), in the order sent,
- * and reads the next only when asked: the caller stores each part and lets it go, so what this
- * holds is one command's outputs whatever the fleet.
+ * Yields one part at a time (one command's results, or up to 50 stored results), in the order
+ * sent, and reads the next only when asked: the caller stores each part and lets it go, so what
+ * this holds is one command's outputs whatever the fleet.
  */
 export async function* readWaitedResults(
   ports: WaitedCommandPorts,
@@ -205,10 +215,15 @@ export async function* readWaitedResults(
   const sent = record.sent ?? ((await ports.stateDocuments!.get(record.sentRef!)) as WaitedSend[]);
   for (const s of sent) {
     if (s.finished.length > 0) yield { request: s.request, results: s.finished };
-    for (const { ref } of s.stored ?? [])
+    const stored = s.stored ?? [];
+    for (let i = 0; i < stored.length; i += STORED_RESULTS_PER_PART)
       yield {
         request: s.request,
-        results: [(await ports.stateDocuments!.get(ref)) as CommandResult],
+        results: await pMap(
+          stored.slice(i, i + STORED_RESULTS_PER_PART),
+          async ({ ref }) => (await ports.stateDocuments!.get(ref)) as CommandResult,
+          { concurrency: STORED_READS_AT_ONCE },
+        ),
       };
     for (const command of s.commands)
       yield {

@@ -71,3 +71,29 @@ it('a forbidden read or an unknown cluster leaves the target unresolved with the
   const other = await lookup.resolve([{ ClusterName: 'other', NodeName: N1 }]);
   expect(other.unresolved[0]!.reason).toMatch(/could not be read from cluster other/);
 });
+
+it("resolves a cluster-level alarm to the cluster's failing nodes (paged node list), and says why when it cannot list them", async () => {
+  server.maxPageSize = 1;
+  const nodes = server.objects('nodes');
+  expect(nodes.length).toBeGreaterThan(1);
+  const failing = nodes[nodes.length - 1]!;
+  failing.status.conditions = failing.status.conditions.map((c: any) =>
+    c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c,
+  );
+  const r = await lookup.resolve([{ ClusterName: 'shop-prod' }]);
+  expect(r.targets).toEqual([
+    expect.objectContaining({ kind: 'node', cluster: 'shop-prod', node: failing.metadata.name }),
+  ]);
+  expect(r.unresolved).toEqual([]);
+  // Every page of the list was read (one node a page).
+  expect(server.requests.filter((x) => /^\/api\/v1\/nodes\?/.test(x.path))).toHaveLength(
+    nodes.length,
+  );
+
+  server.denied.add('list nodes');
+  const denied = await lookup.resolve([{ ClusterName: 'shop-prod' }]);
+  expect(denied.targets).toEqual([]);
+  expect(denied.unresolved[0]!.reason).toBe(
+    "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
+  );
+});

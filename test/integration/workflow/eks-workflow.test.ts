@@ -14,83 +14,16 @@ import {
 } from '../../../lambdas/adapters/kubernetes/cluster-port.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
-import type {
-  ActionExecutor,
-  CommandRequest,
-  CommandResult,
-  CommandRunner,
-} from '../../../lambdas/core/workflow/ports.js';
+import type { ActionExecutor } from '../../../lambdas/core/workflow/ports.js';
 import type { FakeApiServer } from '../kubernetes/fake-api-server.js';
 import { startLocalCluster, type LocalCluster } from '../kubernetes/local-cluster.js';
 import { loadScenario } from '../kubernetes/scenario-loader.js';
+import { EksNodeFleet } from './eks-node-fleet.js';
 import { scenario, startInfra, type LocalInfra } from './harness.js';
 
 const TOKEN = 'k8s-aws-v1.eks-workflow';
 const CLUSTER = 'shop-prod';
-const NODE_EVIDENCE = join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'node-evidence');
 const ALARMS = join(REPO_ROOT, 'test', 'fixtures', 'alarms');
-
-/** A simulated EKS node's SSM side: what its collector prints, and what its host actions repair. */
-interface SimulatedNode {
-  evidence: string;
-  healthy: boolean;
-  /** The kubelet's status once the host action repaired the node (the API server's node object). */
-  repair(server: FakeApiServer): void;
-}
-
-/** CommandRunner over simulated EKS nodes: the collector prints the recorded node bundle; action documents repair. */
-class EksNodeFleet implements CommandRunner {
-  readonly nodes = new Map<string, SimulatedNode>();
-  readonly requests: CommandRequest[] = [];
-
-  constructor(private readonly server: () => FakeApiServer) {}
-
-  async run(request: CommandRequest): Promise<readonly CommandResult[]> {
-    this.requests.push(request);
-    const commandId = `cmd-${this.requests.length}`;
-    return request.targets.map((target): CommandResult => {
-      const node = this.nodes.get(target);
-      if (!node)
-        return {
-          target,
-          status: 'InvalidTarget',
-          exitCode: null,
-          stdout: '',
-          stderr: 'InvalidInstanceId',
-          commandId,
-        };
-      if (request.document.startsWith('Paramedic-Collect')) {
-        const bundle = JSON.parse(readFileSync(join(NODE_EVIDENCE, node.evidence), 'utf8'));
-        if (node.healthy) {
-          // After the repair the node's journals are quiet and its root filesystem has room.
-          bundle.sections['kubelet.journal'].output = '-- No entries --\n';
-          bundle.sections['containerd.journal'].output = '-- No entries --\n';
-          bundle.sections['disk.df'].output = bundle.sections['disk.df'].output.replace(
-            /\d+G +\d+M +9\d%/,
-            '8.1G   12G  41%',
-          );
-          bundle.sections['crictl.ps'] = {
-            ...bundle.sections['crictl.ps'],
-            exitCode: 0,
-            output:
-              'CONTAINER           IMAGE               CREATED             STATE               NAME\n',
-          };
-        }
-        return {
-          target,
-          status: 'Success',
-          exitCode: 0,
-          stdout: JSON.stringify(bundle),
-          stderr: '',
-          commandId,
-        };
-      }
-      node.repair(this.server());
-      node.healthy = true;
-      return { target, status: 'Success', exitCode: 0, stdout: 'done', stderr: '', commandId };
-    });
-  }
-}
 
 /** Sets a node condition (and drops the taint the node lifecycle controller keeps for it). */
 function setCondition(

@@ -11,6 +11,7 @@ import {
   DescribeAlarmsFormatError,
   metricAlarmDefinition,
 } from '../../../lambdas/core/coverage/described-alarm.js';
+import { alarmReach } from '../../../lambdas/core/coverage/alarm-reach.js';
 import { globMatches, runbooksExplaining } from '../../../lambdas/core/coverage/metric-patterns.js';
 import { normalizeAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
 import { alarmMatchesIntake } from '../../../lambdas/core/workflow/intake-filter.js';
@@ -118,6 +119,29 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
       }),
     );
     expect(covered).toMatchObject({ covered: true, noTarget: [], noRunbook: [], untested: [] });
+  });
+});
+
+describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)', () => {
+  const failedNodes = metricAlarmDefinition({
+    AlarmName: 'paramedic-shop-prod-failed-nodes',
+    Namespace: 'ContainerInsights',
+    MetricName: 'cluster_failed_node_count',
+    Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
+  });
+
+  it("reaches a configured cluster's failing nodes at alarm time", () => {
+    expect(alarmReach(failedNodes, ['shop-prod'])).toEqual({
+      targets: [],
+      atAlarmTime: ['failing nodes of cluster shop-prod'],
+      problems: [],
+    });
+  });
+
+  it('reaches nothing on a cluster that is not configured, and says what to configure', () => {
+    expect(alarmReach(failedNodes, []).problems).toEqual([
+      'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',
+    ]);
   });
 });
 

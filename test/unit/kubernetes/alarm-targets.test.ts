@@ -9,6 +9,7 @@ import {
   resolveKubernetesAlarmTargets,
   type PodFacts,
 } from '../../../lambdas/core/kubernetes/alarm-targets.js';
+import { failingNodes, nodeFailures } from '../../../lambdas/core/kubernetes/failing-nodes.js';
 
 /** The dimension maps of an alarm fixture, as EventBridge delivers them. */
 function dimensionsOf(file: string): Record<string, string>[] {
@@ -53,7 +54,7 @@ describe('providerID', () => {
 describe('node alarms', () => {
   it('takes the InstanceId dimension when Container Insights sends it (no lookup needed)', () => {
     const dims = dimensionsOf('eks-node-not-ready.json');
-    expect(kubernetesLookupsFor(dims)).toEqual({ nodes: [], pods: [] });
+    expect(kubernetesLookupsFor(dims)).toEqual({ clusters: [], nodes: [], pods: [] });
     expect(resolveKubernetesAlarmTargets(dims).targets).toEqual([
       {
         kind: 'node',
@@ -67,6 +68,7 @@ describe('node alarms', () => {
   it('without InstanceId, asks for the node and resolves it through spec.providerID', () => {
     const dims = dimensionsOf('eks-node-filesystem-no-instance.json');
     expect(kubernetesLookupsFor(dims)).toEqual({
+      clusters: [],
       nodes: [{ cluster: 'shop-prod', node: N1 }],
       pods: [],
     });
@@ -116,6 +118,7 @@ describe('pod alarms', () => {
   it('a workload-level PodName resolves to its pods (least healthy first), each with its node and instance', () => {
     const dims = dimensionsOf('eks-pod-restarts-workload.json');
     expect(kubernetesLookupsFor(dims)).toEqual({
+      clusters: [],
       nodes: [],
       pods: [{ cluster: 'shop-prod', namespace: 'shop', podName: 'reports' }],
     });
@@ -214,13 +217,97 @@ describe('pod alarms', () => {
   });
 });
 
+describe('cluster-level alarms (ClusterName only)', () => {
+  const ready = (status: string) => [
+    { type: 'MemoryPressure', status: 'False' },
+    { type: 'DiskPressure', status: 'False' },
+    { type: 'Ready', status },
+  ];
+  const node = (name: string, conditions: { type: string; status: string }[], i = 1) => ({
+    cluster: 'shop-prod',
+    node: name,
+    providerID: `aws:///eu-west-1a/i-0a1b2c3d4e5f6070${i}`,
+    conditions,
+  });
+
+  it("asks for the cluster's node list and targets its failing nodes, least healthy first, with their instances", () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    expect(kubernetesLookupsFor(dims)).toEqual({ clusters: ['shop-prod'], nodes: [], pods: [] });
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: {
+        'shop-prod': [
+          node('n-healthy', ready('True'), 1),
+          node('n-disk', [...ready('True'), { type: 'DiskPressure', status: 'True' }], 2),
+          node('n-unknown', ready('Unknown'), 3),
+          node('n-not-ready', ready('False'), 4),
+          node('n-never-reported', [], 5),
+        ],
+      },
+    });
+    expect(r.unresolved).toEqual([]);
+    expect(r.targets).toEqual([
+      {
+        kind: 'node',
+        cluster: 'shop-prod',
+        node: 'n-never-reported',
+        instanceId: 'i-0a1b2c3d4e5f60705',
+      },
+      {
+        kind: 'node',
+        cluster: 'shop-prod',
+        node: 'n-not-ready',
+        instanceId: 'i-0a1b2c3d4e5f60704',
+      },
+      { kind: 'node', cluster: 'shop-prod', node: 'n-unknown', instanceId: 'i-0a1b2c3d4e5f60703' },
+      { kind: 'node', cluster: 'shop-prod', node: 'n-disk', instanceId: 'i-0a1b2c3d4e5f60702' },
+    ]);
+  });
+
+  it('says why when no node fails, and when the nodes could not be listed', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const healthy = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: { 'shop-prod': [node('a', ready('True')), node('b', ready('True'))] },
+    });
+    expect(healthy.targets).toEqual([]);
+    expect(healthy.unresolved[0]!.reason).toBe(
+      'no node of cluster shop-prod reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its 2 nodes',
+    );
+    expect(resolveKubernetesAlarmTargets(dims, {}).unresolved[0]!.reason).toBe(
+      "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
+    );
+  });
+});
+
+describe('failing nodes', () => {
+  it('reads every condition Container Insights counts as a failure, and nothing else', () => {
+    expect(nodeFailures([{ type: 'Ready', status: 'True' }])).toEqual([]);
+    expect(
+      nodeFailures([
+        { type: 'Ready', status: 'True' },
+        { type: 'MemoryPressure', status: 'True' },
+        { type: 'PIDPressure', status: 'True' },
+        { type: 'NetworkUnavailable', status: 'True' },
+        // A condition a node-problem-detector adds is not one Container Insights counts.
+        { type: 'KernelDeadlock', status: 'True' },
+      ]),
+    ).toEqual(['MemoryPressure=True', 'PIDPressure=True', 'NetworkUnavailable=True']);
+    expect(nodeFailures(undefined)).toEqual(['Ready not reported']);
+    expect(
+      failingNodes([
+        { node: 'b', conditions: [{ type: 'Ready', status: 'False' }] },
+        { node: 'a', conditions: [{ type: 'Ready', status: 'False' }] },
+      ]).map((n) => n.node.node),
+    ).toEqual(['a', 'b']);
+  });
+});
+
 describe('untrusted and unusable dimension sets', () => {
   it('drops shell text and says why each set named nothing', () => {
     const r = resolveKubernetesAlarmTargets([
       { ClusterName: 'prod; rm -rf /', NodeName: 'n1' },
       { ClusterName: 'prod', NodeName: '$(reboot)' },
       { ClusterName: 'prod', Namespace: 'shop' },
-      { ClusterName: 'prod' },
+      { ClusterName: 'prod', ServiceName: 'web' },
       { InstanceId: 'i-0123456789abcdef0' },
     ]);
     expect(r.targets).toEqual([]);
@@ -228,7 +315,7 @@ describe('untrusted and unusable dimension sets', () => {
       'ClusterName is not an EKS cluster name',
       'NodeName is not a Kubernetes node name',
       'Namespace without a valid PodName or FullPodName (namespace-level alarms name no pod)',
-      'a cluster-level dimension set (ClusterName only) names no node or pod',
+      'ClusterName with dimensions other than NodeName, InstanceId or a pod names no node or pod',
       'no ClusterName dimension',
     ]);
   });

@@ -117,6 +117,43 @@ describe('Intake: Container Insights dimension sets and the cluster port', () =>
   });
 });
 
+describe('Intake: a cluster-level dimension set (ClusterName only)', () => {
+  const recording = (asked: unknown[]) =>
+    ({
+      resolve: async (d: unknown) => {
+        asked.push(d);
+        return { targets: [], unresolved: [] };
+      },
+    }) as unknown as ClusterPort;
+
+  it("of a configured cluster goes to the cluster port (its failing nodes); another's stays with the target grammar", async () => {
+    const asked: unknown[] = [];
+    const r = await resolveClusterDimensions(
+      [{ ClusterName: 'shop-prod' }, { ClusterName: 'orders-ecs' }],
+      recording(asked),
+      undefined,
+      ['shop-prod'],
+    );
+    expect(asked).toEqual([[{ ClusterName: 'shop-prod' }]]);
+    // An ECS cluster (or any cluster not in eksClusters) is not read as Kubernetes.
+    expect(r.rest).toEqual([{ ClusterName: 'orders-ecs' }]);
+  });
+
+  it('without cluster access it is recorded as unresolved, with what to configure', async () => {
+    const r = await resolveClusterDimensions([{ ClusterName: 'shop-prod' }], undefined, undefined, [
+      'shop-prod',
+    ]);
+    expect(r.rest).toEqual([]);
+    expect(r.unresolved).toEqual([
+      {
+        dimensions: { ClusterName: 'shop-prod' },
+        reason:
+          "a cluster-level alarm needs the cluster API to find the cluster's failing nodes, and no cluster access is configured (config eksClusters; locally --kubeconfig)",
+      },
+    ]);
+  });
+});
+
 describe('Collect: one incident bundle per EKS target', () => {
   it('without cluster access the node evidence is kept beside an explicit k8s.cluster error section', async () => {
     const target = node as Target & { cluster: string };

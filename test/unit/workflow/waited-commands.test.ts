@@ -192,7 +192,7 @@ describe('a runner that runs to completion (the local one)', () => {
 });
 
 describe('a runner that runs to the end, with a document store (a spoke, the local run)', () => {
-  it('stores each host result on its own as it comes; the wait keeps references, and the read yields one result at a time', async () => {
+  it("stores each host result on its own as it comes; the wait keeps references, and the read yields them 50 at a time (one command's worth)", async () => {
     const documents = new Map<string, unknown>();
     const stateDocuments = {
       put: async () => {
@@ -229,7 +229,7 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
     const state = memoryState();
     const p = { commands: spoke, state, stateDocuments };
 
-    await sendAndRegister(p, clock, collectDockerHosts(3), {
+    await sendAndRegister(p, clock, collectDockerHosts(120), {
       executionId: EXECUTION,
       phase: 'triage',
       waitSeconds: 720,
@@ -240,12 +240,12 @@ describe('a runner that runs to the end, with a document store (a spoke, the loc
 
     expect(given).toEqual(ids(2));
     expect([...documents.keys()]).toEqual(
-      ids(3).map((t) => `mem://command-results/run-7/triage/hosts/${t}.json`),
+      ids(120).map((t) => `mem://command-results/run-7/triage/hosts/${t}.json`),
     );
     expect(JSON.stringify(await state.get('ssm-wait#run-7#triage'))).not.toContain('stdout');
-    expect(parts.map((results) => results.map((r) => r.stdout))).toEqual(
-      ids(3).map((t) => [`{"host":"${t}"}`]),
-    );
+    // In the order sent, 50 at a time: the caller reads what a part's EKS targets share once a part.
+    expect(parts.map((results) => results.length)).toEqual([50, 50, 20]);
+    expect(parts.flat().map((r) => r.stdout)).toEqual(ids(120).map((t) => `{"host":"${t}"}`));
   });
 });
 

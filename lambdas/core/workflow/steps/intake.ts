@@ -132,11 +132,12 @@ async function alarmIntake(
   const clusterUnresolved: UnresolvedDimensions[] = [];
   const specs: TargetSpec[] = [];
   for (const group of dimensionsByLocation(located)) {
-    // Container Insights node/pod alarms resolve through the cluster's API; the rest through the target grammar.
+    // Container Insights node, pod and cluster-level alarms resolve through the cluster's API; the rest through the target grammar.
     const onCluster = await resolveClusterDimensions(
       group.dimensions,
       ports.cluster,
       group.location,
+      ports.config.eksClusters,
     );
     clusterTargets.push(...onCluster.targets);
     clusterUnresolved.push(...onCluster.unresolved);
