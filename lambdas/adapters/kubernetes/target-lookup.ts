@@ -19,6 +19,12 @@ const MAX_NODE_READS = 20;
 
 /** A cluster-level alarm lists every node: up to 10,000 (more than EKS's largest clusters), 500 a page. */
 const CLUSTER_NODE_LIST = { pageSize: 500, maxPages: 20, maxItems: 10_000 } as const;
+/**
+ * The whole node list's time: a page of 500 node objects (~5 MB) can take a second or two on a
+ * busy API server, so a large cluster's list needs more than one request's timeout; 30 s leaves
+ * Intake (a 1-minute Task) the rest of its time.
+ */
+const CLUSTER_NODE_LIST_TIMEOUT_MS = 30_000;
 
 /** The facts resolution needs from a pod object. */
 export function podFacts(cluster: string, pod: Pod): PodFacts {
@@ -99,7 +105,7 @@ export class KubernetesTargetLookup {
       const c = await this.accessFor(cluster, location).clients();
       const list = await withTimeout(
         `list the nodes of ${cluster}`,
-        this.requestTimeoutMs,
+        Math.max(this.requestTimeoutMs, CLUSTER_NODE_LIST_TIMEOUT_MS),
         listAllPages((page) => c.core.listNode(page), CLUSTER_NODE_LIST),
       );
       return list.items.map((item) => {

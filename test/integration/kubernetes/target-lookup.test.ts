@@ -97,3 +97,17 @@ it("resolves a cluster-level alarm to the cluster's failing nodes (paged node li
     "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
   );
 });
+
+it("a large cluster's node list may take longer than one request's timeout: it has a budget of its own", async () => {
+  // Three pages, each answered after 150 ms, with a 200 ms request timeout: a budget of one request would cut the list.
+  const slow = new KubernetesTargetLookup(() => cluster.access, 200);
+  server.maxPageSize = Math.ceil(server.objects('nodes').length / 3);
+  server.latencyMs = 150;
+  const failing = server.objects('nodes')[0]!;
+  failing.status.conditions = failing.status.conditions.map((c: any) =>
+    c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c,
+  );
+  const r = await slow.resolve([{ ClusterName: 'shop-prod' }]);
+  expect(r.unresolved).toEqual([]);
+  expect(r.targets.map((t) => t.node)).toEqual([failing.metadata.name]);
+});
