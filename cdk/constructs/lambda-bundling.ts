@@ -36,6 +36,12 @@
  *   error classes and schemas of operations a function never calls stayed. Measured 2026-12-03,
  *   eager KiB: Collect 435 -> 362 (SSM 78 -> 15), Verify 648 -> 575, Escalate 377 -> 351,
  *   AcquireLock 250 -> 239.
+ * - A barrel that also defines names is served as its re-exports and its own part, so importing
+ *   one of its own names reaches no more than that part (sdk-barrel-imports.ts); three SDK imports
+ *   used only in async code that other configurations run (adaptive retry, the instance-metadata
+ *   region lookup, S3's endpoint parameters) load with `import()` (sdk-lazy-imports.ts). Measured
+ *   2026-12-04, eager KiB: RemediateStep 311 -> 300, Collect 366 -> 354, Plan 274 -> 262,
+ *   Complete 317 -> 312 (4-12 per function).
  * - That plugin needs esbuild's async API, and CDK's local bundling is synchronous: the synth
  *   runs {@link buildLambda} in a child node process ({@link bundleLambda},
  *   lambda-build-process.ts), while the bench and the tests call {@link buildLambda} or
@@ -47,6 +53,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { sdkBarrelImports } from './sdk-barrel-imports.js';
+import { sdkLazyImports } from './sdk-lazy-imports.js';
 import { chainTransforms, sdkOperationErrors } from './sdk-operation-errors.js';
 import { sdkPackageVersion } from './sdk-package-version.js';
 
@@ -80,7 +87,11 @@ export function lambdaEsbuildOptions(repoRoot: string): BuildOptions {
     mainFields: ['module', 'main'],
     banner: { js: REQUIRE_BANNER },
     alias: { [CREDENTIAL_CHAIN_PACKAGE]: join(repoRoot, ENVIRONMENT_CREDENTIALS_MODULE) },
-    plugins: [sdkBarrelImports(chainTransforms(sdkOperationErrors(), sdkPackageVersion()))],
+    plugins: [
+      sdkBarrelImports(
+        chainTransforms(sdkOperationErrors(), sdkPackageVersion(), sdkLazyImports()),
+      ),
+    ],
   };
 }
 

@@ -16,6 +16,14 @@
  * specifier esbuild cannot resolve, a cycle) is left as written: the bundle is then bigger, never
  * different in behaviour.
  *
+ * A barrel that also defines names itself (`@smithy/core/serde` binds `v4` and
+ * `Uint8ArrayBlobAdapter`, `@smithy/core/retry` binds `retryMiddleware`, `@aws-sdk/core/httpAuthSchemes`
+ * binds `resolveAwsSdkSigV4Config`) is served as two modules ({@link splitBarrel}): its re-exports,
+ * and its own part (its imports and definitions, without the re-exports), which the re-export part
+ * re-exports in turn. An import of a name it defines points at the own part, so what the barrel
+ * lists besides stays out of the entry's graph; every importer still sees one instance of each
+ * definition, since the barrel re-exports the own part rather than copying it.
+ *
  * Cost: es-module-lexer reads each file once (linear in its size); the export table of every
  * module it follows, each resolution and each package.json are cached for the build.
  */
@@ -92,6 +100,56 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(glob.includes('/') ? `^${body}$` : `(?:^|/)${body}$`);
 }
 
+/** The prefix of a barrel's own part ({@link splitBarrel}) as a specifier; the rest is the barrel's path. */
+export const OWN_PART_PREFIX = 'sdk-barrel-own:';
+
+/** The esbuild namespace of the own parts. */
+const OWN_PART_NAMESPACE = 'sdk-barrel-own';
+
+/** A barrel that defines names itself, as two modules. */
+export interface BarrelParts {
+  /** Its `export … from` statements, then a re-export of the own part's names. */
+  readonly reexports: string;
+  /** Everything else: its imports and definitions, the `export … from` statements left out. */
+  readonly own: string;
+}
+
+/**
+ * Splits a module that both re-exports (`export … from`) and defines or exports names of its own
+ * into {@link BarrelParts}, or undefined for any other module (nothing to split, or an export name
+ * that is not an identifier). `file` names the own part in the re-export part's last statement.
+ * Both parts keep the module's line count, so source maps still point at the right line.
+ */
+export function splitBarrel(file: string, source: string): BarrelParts | undefined {
+  const [imports, exports] = parse(source, file);
+  const reexports = imports.filter(
+    (statement) =>
+      statement.t === 1 &&
+      statement.n !== undefined &&
+      /^export\b/.test(source.slice(statement.ss, statement.s - 1)),
+  );
+  if (reexports.length === 0) return undefined;
+  const isReexported = (at: number): boolean =>
+    reexports.some((statement) => at >= statement.ss && at < statement.se);
+  const ownNames = exports.filter((e) => !isReexported(e.s)).map((e) => e.n);
+  if (ownNames.length === 0) return undefined;
+  if (ownNames.some((name) => !IDENTIFIER.test(name))) return undefined;
+  const newlines = (text: string): string => text.replace(/[^\n]/g, '');
+  let reexportPart = '';
+  let ownPart = '';
+  let at = 0;
+  for (const statement of reexports) {
+    const between = source.slice(at, statement.ss);
+    const text = source.slice(statement.ss, statement.se);
+    reexportPart += `${newlines(between)}${text};`;
+    ownPart += between + newlines(text);
+    at = statement.se;
+  }
+  reexportPart += `${newlines(source.slice(at))}\nexport { ${ownNames.join(', ')} } from ${JSON.stringify(OWN_PART_PREFIX + file)};\n`;
+  ownPart += source.slice(at);
+  return { reexports: reexportPart, own: ownPart };
+}
+
 /**
  * The esbuild plugin; one instance per build (its caches live as long as the build).
  * `transform` rewrites an SDK file before the barrel imports are read (sdk-operation-errors.ts):
@@ -104,6 +162,44 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
       const packages = new Map<string, { root: string; sideEffects: SideEffects } | null>();
       const resolved = new Map<string, Promise<string | undefined>>();
       const tables = new Map<string, ExportTable>();
+      const sources = new Map<string, string>();
+      const splits = new Map<string, BarrelParts | undefined>();
+
+      /** The file a module id names: a path, or a barrel's own part (OWN_PART_PREFIX + its path). */
+      const fileOf = (id: string): string =>
+        id.startsWith(OWN_PART_PREFIX) ? id.slice(OWN_PART_PREFIX.length) : id;
+
+      /** An SDK file's text after `transform`, read once per build. */
+      function transformed(file: string): string {
+        let text = sources.get(file);
+        if (text === undefined) {
+          const raw = readFileSync(file, 'utf8');
+          text = transform?.(file, raw) ?? raw;
+          sources.set(file, text);
+        }
+        return text;
+      }
+
+      /** The parts of an SDK file that is a side-effect-free barrel defining names itself, or undefined. */
+      function partsOf(file: string): BarrelParts | undefined {
+        if (!splits.has(file))
+          splits.set(
+            file,
+            SDK_ESM_FILE.test(file) && !hasSideEffects(file)
+              ? splitBarrel(file, transformed(file))
+              : undefined,
+          );
+        return splits.get(file);
+      }
+
+      /** The text esbuild is given for a module id (before its barrel imports are pointed). */
+      function textOf(id: string): string {
+        const file = fileOf(id);
+        if (!SDK_ESM_FILE.test(file)) return readFileSync(file, 'utf8');
+        const parts = partsOf(file);
+        if (id !== file) return parts!.own;
+        return parts?.reexports ?? transformed(file);
+      }
 
       /** The nearest package.json with a name (nested ones that only set `type` don't count). */
       function packageOf(dir: string): { root: string; sideEffects: SideEffects } | null {
@@ -139,7 +235,9 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
       }
 
       /** The file esbuild would load for `specifier` imported from `importer`, or undefined. */
-      function resolveFrom(importer: string, specifier: string): Promise<string | undefined> {
+      function resolveFrom(importerId: string, specifier: string): Promise<string | undefined> {
+        if (specifier.startsWith(OWN_PART_PREFIX)) return Promise.resolve(specifier);
+        const importer = fileOf(importerId);
         const key = `${dirname(importer)}\0${specifier}`;
         let hit = resolved.get(key);
         if (!hit) {
@@ -161,33 +259,34 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
        * The export table of `file`. `visiting` guards against re-export cycles (a name caught in
        * one stays bound to the module that exports it, which is always right).
        */
-      async function tableOf(file: string, visiting: ReadonlySet<string>): Promise<ExportTable> {
-        const cached = tables.get(file);
+      async function tableOf(id: string, visiting: ReadonlySet<string>): Promise<ExportTable> {
+        const cached = tables.get(id);
         if (cached) return cached;
+        const file = fileOf(id);
         const own = (names: readonly string[]): ExportTable => ({
-          names: new Map(names.map((name) => [name, { file, name }])),
+          names: new Map(names.map((name) => [name, { file: id, name }])),
           keep: [],
         });
-        const source = readFileSync(file, 'utf8');
+        const source = textOf(id);
         const [imports, exports] = parse(source, file);
         const exportedNames = exports.map((e) => e.n);
-        if (visiting.has(file) || hasSideEffects(file)) {
-          // Importers must load this file itself: bind every name here.
+        if (visiting.has(id) || hasSideEffects(file)) {
+          // Importers must load this module itself: bind every name here.
           const table = own(exportedNames);
-          if (!visiting.has(file)) tables.set(file, table);
+          if (!visiting.has(id)) tables.set(id, table);
           return table;
         }
-        const inside = new Set(visiting).add(file);
+        const inside = new Set(visiting).add(id);
         const names = new Map<string, Binding | null>();
         const keep = new Set<string>();
         const follow = async (
           specifier: string,
           name: string,
         ): Promise<Binding | null | undefined> => {
-          const target = await resolveFrom(file, specifier);
+          const target = await resolveFrom(id, specifier);
           if (!target) return undefined;
           const table = await tableOf(target, inside);
-          if (hasSideEffects(target)) keep.add(target);
+          if (hasSideEffects(fileOf(target))) keep.add(target);
           for (const k of table.keep) keep.add(k);
           return table.names.get(name);
         };
@@ -205,26 +304,26 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
           if (!clause) continue;
           for (const [from, as] of clause.names) {
             if (clause.kind === 'import') importedAs.set(as, [statement.n, from]);
-            else names.set(as, (await follow(statement.n, from)) ?? { file, name: as });
+            else names.set(as, (await follow(statement.n, from)) ?? { file: id, name: as });
           }
         }
         for (const e of exports) {
           if (names.has(e.n)) continue;
           const via = e.ln === undefined ? undefined : importedAs.get(e.ln);
-          names.set(e.n, (via && (await follow(via[0], via[1]))) || { file, name: e.n });
+          names.set(e.n, (via && (await follow(via[0], via[1]))) || { file: id, name: e.n });
         }
         // `export *` adds the names not exported explicitly; two different bindings hide a name.
         const fromStars = new Map<string, Binding | null>();
         for (const specifier of stars) {
-          const target = await resolveFrom(file, specifier);
+          const target = await resolveFrom(id, specifier);
           if (!target) {
             // A star we cannot read: its names are unknown, so none of them is pointed past this file.
             const table = own(exportedNames);
-            tables.set(file, table);
+            tables.set(id, table);
             return table;
           }
           const table = await tableOf(target, inside);
-          if (hasSideEffects(target)) keep.add(target);
+          if (hasSideEffects(fileOf(target))) keep.add(target);
           for (const k of table.keep) keep.add(k);
           for (const [name, binding] of table.names) {
             if (name === 'default' || names.has(name)) continue;
@@ -236,33 +335,33 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
         }
         for (const [name, binding] of fromStars) names.set(name, binding);
         const table = { names, keep: [...keep] };
-        tables.set(file, table);
+        tables.set(id, table);
         return table;
       }
 
       build.onStart(() => init);
 
-      build.onLoad({ filter: SDK_ESM_FILE }, async (args) => {
-        const raw = readFileSync(args.path, 'utf8');
-        const transformed = transform?.(args.path, raw);
-        const source = transformed ?? raw;
-        const asIs =
-          transformed === undefined
-            ? undefined
-            : { contents: source, loader: 'js' as const, resolveDir: dirname(args.path) };
-        if (!source.includes('@smithy/core') && !source.includes('@aws-sdk/core')) return asIs;
-        const [imports] = parse(source, args.path);
+      /**
+       * `source` (the text of module `id`) with each named import or re-export from a barrel (an
+       * SDK barrel specifier, or a relative one whose module re-exports) pointed at the defining
+       * modules, or undefined when nothing changes.
+       */
+      async function pointImports(id: string, source: string): Promise<string | undefined> {
+        const [imports] = parse(source, fileOf(id));
         const edits: { start: number; end: number; text: string }[] = [];
         for (const statement of imports) {
-          if (statement.t !== 1 || !statement.n || !SDK_BARREL_SPECIFIER.test(statement.n))
-            continue;
+          if (statement.t !== 1 || !statement.n) continue;
+          const relative = /^\.\.?\//.test(statement.n);
+          if (!relative && !SDK_BARREL_SPECIFIER.test(statement.n)) continue;
           const clause = namedClause(source.slice(statement.ss, statement.s - 1));
           if (!clause) continue;
-          const barrel = await resolveFrom(args.path, statement.n);
+          const barrel = await resolveFrom(id, statement.n);
           if (!barrel) continue;
           const table = await tableOf(barrel, new Set());
           const bindings = clause.names.map(([from]) => table.names.get(from));
           if (bindings.some((b) => !b)) continue;
+          // A relative import of a module that defines what it is asked for stays as written.
+          if (relative && bindings.every((b) => b!.file === barrel)) continue;
           const byFile = new Map<string, string[]>();
           clause.names.forEach(([, as], i) => {
             const { file, name } = bindings[i]!;
@@ -285,14 +384,36 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
             text: text + '\n'.repeat(newlines),
           });
         }
-        if (edits.length === 0) return asIs;
+        if (edits.length === 0) return undefined;
         let contents = '';
         let at = 0;
         for (const edit of edits) {
           contents += source.slice(at, edit.start) + edit.text;
           at = edit.end;
         }
-        contents += source.slice(at);
+        return contents + source.slice(at);
+      }
+
+      build.onResolve({ filter: new RegExp(`^${OWN_PART_PREFIX}`) }, (args) => ({
+        path: fileOf(args.path),
+        namespace: OWN_PART_NAMESPACE,
+      }));
+
+      build.onLoad({ filter: /.*/, namespace: OWN_PART_NAMESPACE }, async (args) => {
+        const id = OWN_PART_PREFIX + args.path;
+        const source = textOf(id);
+        return {
+          contents: (await pointImports(id, source)) ?? source,
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        };
+      });
+
+      build.onLoad({ filter: SDK_ESM_FILE }, async (args) => {
+        const source = textOf(args.path);
+        const contents = (await pointImports(args.path, source)) ?? source;
+        // Unchanged: esbuild reads the file itself, as without the plugin.
+        if (contents === readFileSync(args.path, 'utf8')) return undefined;
         return { contents, loader: 'js', resolveDir: dirname(args.path) };
       });
     },

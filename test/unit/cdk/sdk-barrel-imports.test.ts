@@ -2,15 +2,22 @@
  * The SDK barrel plugin on a small package tree shaped like the SDK's (a `@smithy/core` with a
  * barrel submodule, an `@aws-sdk/client-demo` that imports from it): each name is pointed at its
  * defining file, a side-effectful file the barrel lists still runs, and what the plugin cannot
- * point past (a name the barrel defines, a namespace import, a package that declares side effects)
- * keeps the barrel, so the build behaves as without the plugin.
+ * point past (a namespace import, a package that declares side effects) keeps the barrel, so the
+ * build behaves as without the plugin. A name the barrel defines itself loads the barrel's own part
+ * (its definitions without its re-exports), one instance for every importer.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
-import { namedClause, sdkBarrelImports } from '../../../cdk/constructs/sdk-barrel-imports.js';
+import { init } from 'es-module-lexer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  namedClause,
+  OWN_PART_PREFIX,
+  sdkBarrelImports,
+  splitBarrel,
+} from '../../../cdk/constructs/sdk-barrel-imports.js';
 
 const root = mkdtempSync(join(tmpdir(), 'paramedic-barrel-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -42,6 +49,7 @@ write(
     'export { registered } from "./register";',
     // Defined here, as the SDK's endpoints and serde barrels define bound functions.
     'export const own = helper();',
+    'export class OwnBox {}',
   ].join('\n'),
 );
 write(`${SMITHY}/dist-es/submodules/proto/json/Json.js`, 'export class Json { name = "json"; }');
@@ -110,19 +118,26 @@ describe('sdkBarrelImports', () => {
     expect(reads(metafile, BARREL)).toBe(false);
   });
 
-  it('keeps the barrel for a name it defines itself, and leaves a namespace import as written', async () => {
-    const own = await bundle(
+  it('a name the barrel defines itself loads its own part only: what the barrel lists besides stays out', async () => {
+    const { text, metafile } = await bundle(
       'import { Json, own } from "@smithy/core/proto";\nexport const run = () => [new Json().name, own];',
     );
-    expect(reads(own.metafile, BARREL)).toBe(true);
-    const run = new Function(`${own.text.replace(/console\.log\(/, 'return (')}`);
+    expect(reads(metafile, BARREL)).toBe(false);
+    expect(reads(metafile, `${OWN_PART_PREFIX}${join(root, BARREL)}`)).toBe(true);
+    expect(reads(metafile, `${SMITHY}/dist-es/submodules/proto/xml.js`)).toBe(false);
+    expect(text).not.toContain('xml-protocol-code');
+    const run = new Function(`${text.replace(/console\.log\(/, 'return (')}`);
     expect(run()).toEqual(['json', 42]);
+  });
 
-    const namespace = await bundle(
-      'import * as proto from "@smithy/core/proto";\nexport const run = () => proto.Xml;',
+  it('leaves a namespace import as written, and the barrel re-exports the one instance of its own part', async () => {
+    const { text, metafile } = await bundle(
+      'import { OwnBox } from "@smithy/core/proto";\nimport * as proto from "@smithy/core/proto";\n' +
+        'export const run = () => [proto.Xml, proto.OwnBox === OwnBox, proto.own];',
     );
-    expect(reads(namespace.metafile, BARREL)).toBe(true);
-    expect(namespace.text).toContain('xml-protocol-code');
+    expect(reads(metafile, BARREL)).toBe(true);
+    const run = new Function(`${text.replace(/console\.log\(/, 'return (')}`);
+    expect(run()).toEqual(['xml-protocol-code', true, 42]);
   });
 
   it('leaves a barrel whose package declares side effects (no sideEffects field) as written', async () => {
@@ -148,6 +163,43 @@ describe('sdkBarrelImports', () => {
         }),
       );
     }
+  });
+});
+
+describe('splitBarrel', () => {
+  beforeAll(() => init);
+
+  it('splits re-exports from own definitions, each part keeping the line count', () => {
+    const source = [
+      'import { helper } from "./helper";',
+      'export { Json } from "./json";',
+      'export * from "./xml";',
+      'export const own = helper();',
+      'export { helper };',
+    ].join('\n');
+    const parts = splitBarrel('/pkg/index.js', source)!;
+    expect(parts.reexports.split('\n').slice(0, 5)).toEqual([
+      '',
+      'export { Json } from "./json";',
+      'export * from "./xml";',
+      '',
+      '',
+    ]);
+    expect(parts.reexports).toContain(
+      `export { own, helper } from "${OWN_PART_PREFIX}/pkg/index.js";`,
+    );
+    expect(parts.own.split('\n')).toEqual([
+      'import { helper } from "./helper";',
+      ';',
+      ';',
+      'export const own = helper();',
+      'export { helper };',
+    ]);
+  });
+
+  it('leaves a module that only re-exports, or only defines, as it is', () => {
+    expect(splitBarrel('/a.js', 'export { a } from "./a";\nexport * from "./b";')).toBeUndefined();
+    expect(splitBarrel('/b.js', 'import { a } from "./a";\nexport const b = a;')).toBeUndefined();
   });
 });
 

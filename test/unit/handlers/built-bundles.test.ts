@@ -2,7 +2,8 @@
  * The built bundles behave, not just weigh less: every handler is bundled as it deploys
  * (buildLambda, with the SDK barrel plugin that points imports past the SDK's barrels), and
  * - each bundle's cold start loads in a fresh node process and exports a handler;
- * - AcquireLock's bundle (DynamoDB only) takes the lock in dynalite;
+ * - AcquireLock's bundle (DynamoDB only) takes the lock in dynalite, and reaches it in adaptive
+ *   retry mode too, whose strategy loads from its own chunk on the first request (sdk-lazy-imports.ts);
  * - RemediateStep's bundle, on a report step, loads its SNS chunk (the AwsQuery/XML protocol the
  *   plugin moved out of the eager chunk) and its EventBridge chunk (JSON 1.1), and both speak
  *   their wire protocol to a loopback server that answers as the services do;
@@ -203,6 +204,38 @@ describe('built Lambda bundles', () => {
     expect(result).toMatchObject({ acquired: true, attempts: 1, gaveUp: false });
     const entries = await dynamo.auditEntries(tables.audit);
     expect(entries.map((e) => e.type)).toEqual(['locked']);
+  });
+
+  it('AcquireLock in adaptive retry mode loads the adaptive strategy on its first request (sdk-lazy-imports.ts) and reaches dynalite', async () => {
+    // A fresh process: a client picks its retry strategy once, on its first request.
+    const input = {
+      ...afterPlanInput(),
+      executionId: 'arn:aws:states:eu-west-1:1:execution:p:adaptive',
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        [
+          'const { handler } = await import(process.argv[1]);',
+          'const context = { functionName: "paramedic-AcquireLock", awsRequestId: "adaptive-1",',
+          '  getRemainingTimeInMillis: () => 60000 };',
+          'const result = await handler(JSON.parse(process.argv[2]), context);',
+          'console.log(JSON.stringify(result));',
+        ].join('\n'),
+        pathToFileURL(bundleOf('acquire-lock.ts')).href,
+        JSON.stringify(input),
+      ],
+      {
+        env: { ...process.env, ...deployedEnvironment(dynamo, tables), AWS_RETRY_MODE: 'adaptive' },
+      },
+    );
+    // Taken, or busy when the test above holds the target's lock: either way DynamoDB answered
+    // (a request that failed would have thrown, and the process with it).
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(typeof result.acquired).toBe('boolean');
+    expect(result).toMatchObject({ attempts: 1 });
   });
 
   it('RemediateStep on a report step loads its SNS and EventBridge chunks, which speak to the services', async () => {
