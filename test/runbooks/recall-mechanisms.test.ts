@@ -683,6 +683,23 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 
+  it('GitHub\'s registry\'s bare "denied" (private or missing) leaves both readings as candidates, neither an answer', () => {
+    const line =
+      'docker: Error response from daemon: Head "https://ghcr.io/v2/team/app/manifests/latest": denied.';
+    expect(top({ 'docker.cli': line }, 'docker')).toBeNull();
+    const candidates = classifyEvidence(
+      rulebook,
+      {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'docker.cli': { output: line } },
+      },
+      { threshold: 0.1 },
+    ).matches.map((m) => m.runbookId);
+    expect(candidates).toEqual(['registry-auth-required', 'image-not-found']);
+  });
+
   it("the VPC CNI's IPAM daemon refused its EC2 calls keeps the node NotReady; another controller's refusal does not", () => {
     expect(
       top({
