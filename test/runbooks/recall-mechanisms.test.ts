@@ -625,3 +625,93 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     ).not.toBe('ingress-backend-misconfigured');
   });
 });
+
+// Held-out rounds 34 and 35: what each line means on any host, with the reading it must not borrow.
+describe('rounds 34-35: a line read by what it proves', () => {
+  it("kubectl's lookup of the API endpoint answered NXDOMAIN: no API server was reached, no pod resolved anything", () => {
+    expect(
+      top({
+        'k8s.cluster':
+          'Unable to connect to the server: dial tcp: lookup api.stage.example.test on 127.0.0.53:53: no such host',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.cluster': 'Unable to connect to the server: dial tcp 10.0.12.34:443: i/o timeout',
+      }),
+    ).toBe('control-plane-unavailable');
+  });
+
+  it("kingpin's flag errors (unknown, repeated, required) are a rejected invocation", () => {
+    for (const line of [
+      `time="2026-11-22T23:58:00Z" level=fatal msg="flag parsing error: flag 'source' cannot be repeated"`,
+      `time="2026-11-22T23:58:00Z" level=fatal msg="flag parsing error: unknown long flag '--txt-prefx'"`,
+      "exporter: error: required flag '--config.file' not provided, try --help",
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+  });
+
+  it("a HEALTHCHECK's shell that cannot find its tool, as docker inspect keeps it", () => {
+    expect(
+      top(
+        {
+          'docker.inspect':
+            '[{"Start":"2026-11-22T23:58:00Z","ExitCode":127,"Output":"/bin/sh: curl: not found\\n"}]',
+        },
+        'docker',
+      ),
+    ).toBe('container-exec-not-found');
+  });
+
+  it('unauthorized after layers finished downloading is a token that ran out, not missing credentials', () => {
+    const pull = 'Using default tag: latest\nlatest: Pulling from team/app\n';
+    expect(
+      top(
+        {
+          'docker.cli': `${pull}3f4e5d6c7b8a: Already exists\nunauthorized: authentication required`,
+        },
+        'docker',
+      ),
+    ).toBe('registry-auth-required');
+    expect(
+      top(
+        {
+          'docker.cli': `${pull}3f4e5d6c7b8a: Pull complete\n9a8b7c6d5e4f: Downloading  120MB/900MB\nunauthorized: authentication required`,
+        },
+        'docker',
+      ),
+    ).toBeNull();
+  });
+
+  it('GitHub\'s registry\'s bare "denied" (private or missing) leaves both readings as candidates, neither an answer', () => {
+    const line =
+      'docker: Error response from daemon: Head "https://ghcr.io/v2/team/app/manifests/latest": denied.';
+    expect(top({ 'docker.cli': line }, 'docker')).toBeNull();
+    const candidates = classifyEvidence(
+      rulebook,
+      {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'docker.cli': { output: line } },
+      },
+      { threshold: 0.1 },
+    ).matches.map((m) => m.runbookId);
+    expect(candidates).toEqual(['registry-auth-required', 'image-not-found']);
+  });
+
+  it("the VPC CNI's IPAM daemon refused its EC2 calls keeps the node NotReady; another controller's refusal does not", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          '{"level":"error","ts":"2026-11-22T23:58:00.000Z","caller":"ipamd/ipamd.go:444","msg":"Failed to call ec2:DescribeNetworkInterfaces for [eni-0123456789abcdef0]: UnauthorizedOperation: You are not authorized to perform this operation.\\n\\tstatus code: 403"}',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'ERROR controller.provisioner creating instance, UnauthorizedOperation: You are not authorized to perform this operation. status code: 403',
+      }),
+    ).not.toBe('node-not-ready');
+  });
+});
