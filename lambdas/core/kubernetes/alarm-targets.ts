@@ -230,7 +230,7 @@ export function resolveKubernetesAlarmTargets(
         unresolved.push({
           dimensions: d,
           reason: listed
-            ? `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its ${listed.length} nodes`
+            ? `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`
             : `the nodes of cluster ${p.cluster} could not be listed: a cluster-level alarm's targets are its failing nodes`,
         });
       for (const { node } of failing) {

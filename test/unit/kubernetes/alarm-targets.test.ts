@@ -270,7 +270,7 @@ describe('cluster-level alarms (ClusterName only)', () => {
     });
     expect(healthy.targets).toEqual([]);
     expect(healthy.unresolved[0]!.reason).toBe(
-      'no node of cluster shop-prod reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its 2 nodes',
+      'no node of cluster shop-prod reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its 2 nodes',
     );
     expect(resolveKubernetesAlarmTargets(dims, {}).unresolved[0]!.reason).toBe(
       "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
@@ -292,6 +292,21 @@ describe('failing nodes', () => {
       ]),
     ).toEqual(['MemoryPressure=True', 'PIDPressure=True', 'NetworkUnavailable=True']);
     expect(nodeFailures(undefined)).toEqual(['Ready not reported']);
+    // The agent counts a pressure or network condition that is not False: Unknown fails too.
+    expect(
+      nodeFailures([
+        { type: 'Ready', status: 'True' },
+        { type: 'DiskPressure', status: 'Unknown' },
+        { type: 'NetworkUnavailable', status: 'False' },
+      ]),
+    ).toEqual(['DiskPressure=Unknown']);
+    // The node lifecycle controller's view of a silent kubelet: every condition Unknown.
+    expect(
+      nodeFailures([
+        { type: 'MemoryPressure', status: 'Unknown' },
+        { type: 'Ready', status: 'Unknown' },
+      ]),
+    ).toEqual(['Ready=Unknown', 'MemoryPressure=Unknown']);
     expect(
       failingNodes([
         { node: 'b', conditions: [{ type: 'Ready', status: 'False' }] },
