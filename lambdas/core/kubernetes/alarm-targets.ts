@@ -89,6 +89,8 @@ export interface KubernetesFacts {
   readonly nodes?: readonly NodeFacts[];
   /** Every node of each cluster a cluster-level alarm names, by cluster; a cluster left out could not be listed. */
   readonly clusterNodes?: Readonly<Record<string, readonly NodeFacts[]>>;
+  /** Why a cluster's node list is missing (the API's error) or incomplete (where it stopped), by cluster. */
+  readonly clusterNodeListNotes?: Readonly<Record<string, string>>;
   readonly pods?: readonly PodFacts[];
 }
 
@@ -225,13 +227,23 @@ export function resolveKubernetesAlarmTargets(
     }
     if (p.kind === 'cluster') {
       const listed = facts.clusterNodes?.[p.cluster];
+      const note = facts.clusterNodeListNotes?.[p.cluster];
       const failing = listed ? failingNodes(listed) : [];
-      if (failing.length === 0)
+      if (!listed)
         unresolved.push({
           dimensions: d,
-          reason: listed
-            ? `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`
-            : `the nodes of cluster ${p.cluster} could not be listed: a cluster-level alarm's targets are its failing nodes`,
+          reason: `the nodes of cluster ${p.cluster} could not be listed${note ? ` (${note})` : ''}: a cluster-level alarm's targets are its failing nodes`,
+        });
+      else if (note)
+        // A cut list (a cluster past the list's bounds) may hide failing nodes: say so beside the targets.
+        unresolved.push({
+          dimensions: d,
+          reason: `the node list of cluster ${p.cluster} stopped after ${listed.length} nodes (${note}): failing nodes past them are not targets`,
+        });
+      else if (failing.length === 0)
+        unresolved.push({
+          dimensions: d,
+          reason: `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`,
         });
       for (const { node } of failing) {
         const instanceId = instanceIdFromProviderId(node.providerID);

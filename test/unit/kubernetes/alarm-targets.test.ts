@@ -275,6 +275,25 @@ describe('cluster-level alarms (ClusterName only)', () => {
     expect(resolveKubernetesAlarmTargets(dims, {}).unresolved[0]!.reason).toBe(
       "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
     );
+    expect(
+      resolveKubernetesAlarmTargets(dims, {
+        clusterNodeListNotes: { 'shop-prod': 'Error from server (Forbidden): nodes is forbidden' },
+      }).unresolved[0]!.reason,
+    ).toBe(
+      "the nodes of cluster shop-prod could not be listed (Error from server (Forbidden): nodes is forbidden): a cluster-level alarm's targets are its failing nodes",
+    );
+  });
+
+  it('a node list cut at its bounds keeps the failing nodes read, and says the rest were not', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: { 'shop-prod': [node('a', ready('True')), node('b', ready('False'))] },
+      clusterNodeListNotes: { 'shop-prod': 'more than 2 items (8 not read)' },
+    });
+    expect(r.targets.map((t) => t.kind === 'node' && t.node)).toEqual(['b']);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      'the node list of cluster shop-prod stopped after 2 nodes (more than 2 items (8 not read)): failing nodes past them are not targets',
+    ]);
   });
 });
 
