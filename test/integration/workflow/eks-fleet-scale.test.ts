@@ -168,9 +168,9 @@ describe('a cluster-wide NotReady at 1,000 EKS nodes through the synthesized wor
         { kind: 'ssm-command', status: 'partial', failedSections: ['io.block'] },
         { kind: 'kubernetes-api', status: 'collected' },
       ]);
-      const node = state.intake.targets?.[i]?.node;
+      const node = fleet.nodes.get(record.target)!.name;
       expect(bundle.sections['kubelet.journal']!.output).toContain('PLEG is not healthy');
-      if (node) expect(bundle.sections['k8s.node']!.output).toContain(node);
+      expect(bundle.sections['k8s.node']!.output).toContain(node);
       expect(bundle.sections['k8s.node']!.output).toMatch(/Ready\s+False/);
     }
     // Nothing was cordoned or drained, and no node action ran.
