@@ -23,8 +23,8 @@ const MAX_NODE_READS = 20;
  * megabytes: each is reduced to its name, providerID and conditions before the next is read).
  */
 const CLUSTER_NODE_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
-/** The whole node list's time (each page has requestTimeoutMs): well inside Intake's one minute. */
-const CLUSTER_NODE_LIST_MS = 40_000;
+/** The whole node list's time (each page has requestTimeoutMs): Intake's function has 55 s for all its work. */
+const CLUSTER_NODE_LIST_MS = 30_000;
 
 /** The facts a cluster-level alarm needs from a node object: its name, instance and conditions. */
 function nodeConditionFacts(cluster: string, node: Node): NodeFacts {
