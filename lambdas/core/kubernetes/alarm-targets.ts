@@ -245,8 +245,10 @@ export function resolveKubernetesAlarmTargets(
           dimensions: d,
           reason: `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`,
         });
+      const noInstance: string[] = [];
       for (const { node } of failing) {
         const instanceId = instanceIdFromProviderId(node.providerID);
+        if (!instanceId) noInstance.push(node.node);
         targets.set(`node:${p.cluster}/${node.node}`, {
           kind: 'node',
           cluster: p.cluster,
@@ -254,6 +256,12 @@ export function resolveKubernetesAlarmTargets(
           ...(instanceId ? { instanceId } : {}),
         });
       }
+      // As for a node alarm: the API can still read and act on them; one line for all of them.
+      if (noInstance.length)
+        unresolved.push({
+          dimensions: d,
+          reason: `${noInstance.length} failing nodes of cluster ${p.cluster} have no EC2 providerID (${noInstance.slice(0, 5).join(', ')}${noInstance.length > 5 ? ` and ${noInstance.length - 5} more` : ''}): node-side (SSM) evidence and actions are not possible on them`,
+        });
       continue;
     }
     if (p.kind === 'node') {

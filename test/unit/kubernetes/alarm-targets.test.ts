@@ -284,6 +284,32 @@ describe('cluster-level alarms (ClusterName only)', () => {
     );
   });
 
+  it('failing nodes without an EC2 providerID (Fargate, a node the cloud provider never initialized) stay targets, and one line says so', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: {
+        'shop-prod': [
+          node('n-ec2', ready('False'), 1),
+          {
+            cluster: 'shop-prod',
+            node: 'fargate-ip-10-0-9-9',
+            providerID: 'aws:///eu-west-1a/7f1e/fargate-ip-10-0-9-9',
+            conditions: ready('Unknown'),
+          },
+          { cluster: 'shop-prod', node: 'n-uninitialized', conditions: ready('False') },
+        ],
+      },
+    });
+    expect(r.targets.map((t) => t.kind === 'node' && [t.node, t.instanceId])).toEqual([
+      ['fargate-ip-10-0-9-9', undefined],
+      ['n-ec2', 'i-0a1b2c3d4e5f60701'],
+      ['n-uninitialized', undefined],
+    ]);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      '2 failing nodes of cluster shop-prod have no EC2 providerID (fargate-ip-10-0-9-9, n-uninitialized): node-side (SSM) evidence and actions are not possible on them',
+    ]);
+  });
+
   it('a node list cut at its bounds keeps the failing nodes read, and says the rest were not', () => {
     const dims = [{ ClusterName: 'shop-prod' }];
     const r = resolveKubernetesAlarmTargets(dims, {
