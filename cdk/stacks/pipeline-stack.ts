@@ -114,7 +114,9 @@ export class PipelineStack extends Stack {
     const workflowConfig: Partial<WorkflowConfig> = {
       dryRun: config.dryRun,
       automaticRemediation: config.automaticRemediation,
-      eksClusters: [...config.eksClusters],
+      // The hub's clusters and the spokes': Intake reads a cluster-level alarm (ClusterName alone) as
+      // EKS only for a cluster named here, wherever the alarm came from (IAM stays per stack).
+      eksClusters: [...new Set([...config.eksClusters, ...(config.spokes?.eksClusters ?? [])])],
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60,
       collectTimeoutSeconds: 600,
       ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),

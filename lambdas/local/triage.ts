@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { AuditEntry } from '../core/audit/audit-entry.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../core/evidence/bundle.js';
+import { normalizeAlarmEvent } from '../core/workflow/alarm-event.js';
 import type { WorkflowConfig } from '../core/workflow/config.js';
 import { endedInRecordedFailState } from '../core/workflow/end-states.js';
 import type { CommandRunner } from '../core/workflow/ports.js';
@@ -151,6 +152,12 @@ export async function triageReplay(
   });
 }
 
+/** The ClusterName dimension values of an alarm event. */
+function clusterNamesOf(alarm: unknown): string[] {
+  const names = normalizeAlarmEvent(alarm).dimensions.map((d) => d.ClusterName);
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
+}
+
 /** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */
 export async function triageAlarm(
   file: string,
@@ -162,6 +169,9 @@ export async function triageAlarm(
   const runner = new ThisMachineRunner(options.runner ?? (await defaultRunner()));
   return execute(alarm, options.executionId ?? newExecutionId(), adapters, options, runner, {
     dryRun: options.mode === 'dry-run',
+    // One kubeconfig, one cluster (local-cluster.ts): the clusters the alarm names are the kubeconfig's,
+    // as a deployment's config eksClusters says, so a cluster-level alarm reaches its failing nodes.
+    ...(options.kubeconfig ? { eksClusters: clusterNamesOf(alarm) } : {}),
   });
 }
 

@@ -40,6 +40,17 @@ beforeAll(() => {
 const statementsOf = (t: Template, type: string): any[] =>
   Object.values(t.findResources(type)).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
 
+describe('hub workflow config with spokes', () => {
+  it("lists the spokes' EKS clusters with the hub's, so a spoke's cluster-level alarm (ClusterName alone) resolves to its failing nodes", () => {
+    const configs = Object.values(pipeline.findResources('AWS::Lambda::Function'))
+      .map((f: any) => f.Properties.Environment?.Variables?.PARAMEDIC_CONFIG)
+      .filter((c): c is string => typeof c === 'string')
+      .map((c) => JSON.parse(c));
+    expect(configs.length).toBeGreaterThan(0);
+    for (const c of configs) expect(c.eksClusters).toEqual(['shop']);
+  });
+});
+
 describe('spoke stack', () => {
   it('exists only when spokes are configured', () => {
     expect(

@@ -10,21 +10,31 @@ import {
 } from '../../core/kubernetes/alarm-targets.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import type { TargetLocation } from '../../core/workflow/ports.js';
-import { withTimeout } from './api-errors.js';
+import { formatApiFailure } from '../../core/kubernetes/render/cluster-status.js';
+import { toApiFailure, withTimeout } from './api-errors.js';
 import type { KubeAccessFor } from './eks-access-for.js';
-import { listAllPages } from './paged-list.js';
+import { listAllPages, type ListBounds } from './paged-list.js';
 
 /** Distinct nodes read for the pods of one resolution; beyond this pods keep their node name only. */
 const MAX_NODE_READS = 20;
 
-/** A cluster-level alarm lists every node: up to 10,000 (more than EKS's largest clusters), 500 a page. */
-const CLUSTER_NODE_LIST = { pageSize: 500, maxPages: 20, maxItems: 10_000 } as const;
 /**
- * The whole node list's time: a page of 500 node objects (~5 MB) can take a second or two on a
- * busy API server, so a large cluster's list needs more than one request's timeout; 30 s leaves
- * Intake (a 1-minute Task) the rest of its time.
+ * A cluster-level alarm lists every node: up to 10,000, 500 a page (a page of EKS nodes is some
+ * megabytes: each is reduced to its name, providerID and conditions before the next is read).
  */
-const CLUSTER_NODE_LIST_TIMEOUT_MS = 30_000;
+const CLUSTER_NODE_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
+/** The whole node list's time (each page has requestTimeoutMs): Intake's function has 55 s for all its work. */
+const CLUSTER_NODE_LIST_MS = 30_000;
+
+/** The facts a cluster-level alarm needs from a node object: its name, instance and conditions. */
+function nodeConditionFacts(cluster: string, node: Node): NodeFacts {
+  return {
+    cluster,
+    node: node.metadata?.name ?? '',
+    ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
+    conditions: (node.status?.conditions ?? []).map((x) => ({ type: x.type, status: x.status })),
+  };
+}
 
 /** The facts resolution needs from a pod object. */
 export function podFacts(cluster: string, pod: Pod): PodFacts {
@@ -52,6 +62,8 @@ export class KubernetesTargetLookup {
   constructor(
     private readonly accessFor: KubeAccessFor,
     private readonly requestTimeoutMs = 10_000,
+    /** How far a cluster-level alarm's node list goes. */
+    private readonly clusterNodeList: ListBounds = CLUSTER_NODE_LIST,
   ) {}
 
   /** Reads one node; undefined when it does not exist or cannot be read. */
@@ -96,42 +108,47 @@ export class KubernetesTargetLookup {
     }
   }
 
-  /** Every node of a cluster with its conditions (paged); undefined when the list cannot be read. */
+  /** Every node of a cluster with its conditions (paged), and why the list stopped early; the API's error when it cannot be read. */
   private async clusterNodes(
     cluster: string,
     location?: TargetLocation,
-  ): Promise<NodeFacts[] | undefined> {
+  ): Promise<{ nodes: NodeFacts[]; cut?: string } | { error: string }> {
+    let server = cluster;
     try {
       const c = await this.accessFor(cluster, location).clients();
+      server = c.server;
       const list = await withTimeout(
         `list the nodes of ${cluster}`,
-        Math.max(this.requestTimeoutMs, CLUSTER_NODE_LIST_TIMEOUT_MS),
-        listAllPages((page) => c.core.listNode(page), CLUSTER_NODE_LIST),
+        CLUSTER_NODE_LIST_MS,
+        listAllPages(async (page) => {
+          const read = await withTimeout(
+            `list the nodes of ${cluster}`,
+            this.requestTimeoutMs,
+            c.core.listNode(page),
+          );
+          // Only the facts are kept: the page's node objects (images, labels) go with it.
+          return {
+            items: (read.items ?? []).map((n) => nodeConditionFacts(cluster, n as unknown as Node)),
+            metadata: read.metadata,
+          };
+        }, this.clusterNodeList),
       );
-      return list.items.map((item) => {
-        const node = item as unknown as Node;
-        return {
-          cluster,
-          node: node.metadata?.name ?? '',
-          ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
-          conditions: (node.status?.conditions ?? []).map((x) => ({
-            type: x.type,
-            status: x.status,
-          })),
-        };
-      });
-    } catch {
-      return undefined;
+      return { nodes: list.items, ...(list.cut ? { cut: list.cut } : {}) };
+    } catch (error) {
+      return { error: formatApiFailure(toApiFailure(error, server)) };
     }
   }
 
   /** Performs the lookups `kubernetesLookupsFor` asked for, plus the nodes of the pods found, on the clusters of `location`. */
   async read(lookups: KubernetesLookups, location?: TargetLocation): Promise<KubernetesFacts> {
     const clusterNodes: Record<string, NodeFacts[]> = {};
+    const clusterNodeListNotes: Record<string, string> = {};
     await Promise.all(
       lookups.clusters.map(async (cluster) => {
-        const nodes = await this.clusterNodes(cluster, location);
-        if (nodes) clusterNodes[cluster] = nodes;
+        const list = await this.clusterNodes(cluster, location);
+        if ('nodes' in list) clusterNodes[cluster] = list.nodes;
+        const note = 'error' in list ? list.error : list.cut;
+        if (note) clusterNodeListNotes[cluster] = note;
       }),
     );
     const namespaces = new Map<string, { cluster: string; namespace: string }>();
@@ -149,7 +166,7 @@ export class KubernetesTargetLookup {
     const nodes = (
       await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))
     ).filter((n): n is NodeFacts => n !== undefined);
-    return { nodes, pods, clusterNodes };
+    return { nodes, pods, clusterNodes, clusterNodeListNotes };
   }
 
   /**

@@ -22,6 +22,23 @@ const describeDimensions = (d: Readonly<Record<string, string>>) =>
   Object.keys(d).sort().join(', ');
 
 /**
+ * True when every metric of the alarm with exactly these dimensions is outside EKS Container
+ * Insights (`AWS/ECS`, `ECS/ContainerInsights` also name a cluster by ClusterName alone); a set only
+ * a query names has no namespace here, and counts as Container Insights.
+ */
+function outsideContainerInsights(
+  alarm: AlarmDefinition,
+  d: Readonly<Record<string, string>>,
+): boolean {
+  const same = alarm.metrics.filter(
+    (m) =>
+      Object.keys(m.dimensions).length === Object.keys(d).length &&
+      Object.entries(d).every(([k, v]) => m.dimensions[k] === v),
+  );
+  return same.length > 0 && same.every((m) => m.namespace !== 'ContainerInsights');
+}
+
+/**
  * Resolves an alarm definition as Intake would resolve its event (without calling any cluster).
  * @example alarmReach(metricAlarmDefinition({ AlarmName: 'a', Namespace: 'AWS/EC2', MetricName: 'CPUUtilization', Dimensions: [{ Name: 'InstanceId', Value: 'i-0abc12345678' }] }), []).targets // ['i-0abc12345678']
  */
@@ -49,6 +66,10 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
   const atAlarmTime: string[] = [];
   const problems: string[] = [];
   for (const d of alarm.dimensions) {
+    // The advice to configure the cluster is for EKS Container Insights only.
+    const eksClusterLevel =
+      describeDimensions(d) === 'ClusterName' && !outsideContainerInsights(alarm, d);
+    // As Intake resolves it: the event carries no namespace, so a configured name alone is EKS.
     if (isClusterLevelDimensionSet(d, eksClusters)) {
       atAlarmTime.push(`failing nodes of cluster ${d.ClusterName}`);
       continue;
@@ -66,7 +87,7 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
     for (const t of resolved) targets.add(t);
     if (resolved.length === 0)
       problems.push(
-        describeDimensions(d) === 'ClusterName'
+        eksClusterLevel
           ? `a cluster-level alarm reaches the failing nodes of ${d.ClusterName} only when ${d.ClusterName} is in eksClusters`
           : `dimensions ${describeDimensions(d)} name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)`,
       );

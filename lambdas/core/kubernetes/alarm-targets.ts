@@ -89,6 +89,8 @@ export interface KubernetesFacts {
   readonly nodes?: readonly NodeFacts[];
   /** Every node of each cluster a cluster-level alarm names, by cluster; a cluster left out could not be listed. */
   readonly clusterNodes?: Readonly<Record<string, readonly NodeFacts[]>>;
+  /** Why a cluster's node list is missing (the API's error) or incomplete (where it stopped), by cluster. */
+  readonly clusterNodeListNotes?: Readonly<Record<string, string>>;
   readonly pods?: readonly PodFacts[];
 }
 
@@ -225,16 +227,28 @@ export function resolveKubernetesAlarmTargets(
     }
     if (p.kind === 'cluster') {
       const listed = facts.clusterNodes?.[p.cluster];
+      const note = facts.clusterNodeListNotes?.[p.cluster];
       const failing = listed ? failingNodes(listed) : [];
-      if (failing.length === 0)
+      if (!listed)
         unresolved.push({
           dimensions: d,
-          reason: listed
-            ? `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its ${listed.length} nodes`
-            : `the nodes of cluster ${p.cluster} could not be listed: a cluster-level alarm's targets are its failing nodes`,
+          reason: `the nodes of cluster ${p.cluster} could not be listed${note ? ` (${note})` : ''}: a cluster-level alarm's targets are its failing nodes`,
         });
+      else if (note)
+        // A cut list (a cluster past the list's bounds) may hide failing nodes: say so beside the targets.
+        unresolved.push({
+          dimensions: d,
+          reason: `the node list of cluster ${p.cluster} stopped after ${listed.length} nodes (${note}): failing nodes past them are not targets`,
+        });
+      else if (failing.length === 0)
+        unresolved.push({
+          dimensions: d,
+          reason: `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`,
+        });
+      const noInstance: string[] = [];
       for (const { node } of failing) {
         const instanceId = instanceIdFromProviderId(node.providerID);
+        if (!instanceId) noInstance.push(node.node);
         targets.set(`node:${p.cluster}/${node.node}`, {
           kind: 'node',
           cluster: p.cluster,
@@ -242,6 +256,12 @@ export function resolveKubernetesAlarmTargets(
           ...(instanceId ? { instanceId } : {}),
         });
       }
+      // As for a node alarm: the API can still read and act on them; one line for all of them.
+      if (noInstance.length)
+        unresolved.push({
+          dimensions: d,
+          reason: `${noInstance.length} failing nodes of cluster ${p.cluster} have no EC2 providerID (${noInstance.slice(0, 5).join(', ')}${noInstance.length > 5 ? ` and ${noInstance.length - 5} more` : ''}): node-side (SSM) evidence and actions are not possible on them`,
+        });
       continue;
     }
     if (p.kind === 'node') {

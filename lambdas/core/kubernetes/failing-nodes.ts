@@ -1,9 +1,14 @@
 /**
- * Which nodes of a cluster are failing, as Container Insights counts them for
- * `cluster_failed_node_count`: "a node is considered failed if it is suffering from any node
- * conditions" (Ready not True, or a pressure or network condition True). A cluster-level alarm
- * (ClusterName only) names no node, so these are its targets, least healthy first.
+ * Which nodes of a cluster are failing, for a cluster-level alarm (ClusterName only) that names
+ * no node: its targets are these, least healthy first. Two readings, both kept:
+ * - Container Insights' `cluster_failed_node_count`: a node fails when MemoryPressure,
+ *   DiskPressure, PIDPressure or NetworkUnavailable is not False (True, or Unknown: the node
+ *   lifecycle controller's word for a kubelet that stopped posting). The agent does not read Ready.
+ * - kubectl's NotReady (Ready not True): a kubelet that posts Ready=False (PLEG, runtime or CNI
+ *   down) with its pressures False is not counted by the agent, but it is a failing node to an
+ *   operator, and the alarm may have fired for a node beside it.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
+ * @see https://github.com/aws/amazon-cloudwatch-agent/blob/main/internal/k8sCommon/k8sclient/node.go (failedNodeConditions)
  * @see https://kubernetes.io/docs/reference/node/node-status/#condition
  */
 
@@ -13,8 +18,13 @@ export interface NodeConditionFacts {
   readonly status: string;
 }
 
-/** The conditions that are a failure when True (the kubelet's pressures; the route controller's NetworkUnavailable). */
-const FAILING_WHEN_TRUE = ['DiskPressure', 'MemoryPressure', 'PIDPressure', 'NetworkUnavailable'];
+/** The conditions Container Insights counts as a failure unless False (the kubelet's pressures; the route controller's NetworkUnavailable). */
+const FAILING_UNLESS_FALSE = [
+  'DiskPressure',
+  'MemoryPressure',
+  'PIDPressure',
+  'NetworkUnavailable',
+];
 
 /**
  * What is wrong with a node, one `Type=Status` per failing condition; empty when it is healthy. A
@@ -29,7 +39,8 @@ export function nodeFailures(conditions: readonly NodeConditionFacts[] | undefin
   if (!ready) failures.push('Ready not reported');
   else if (ready.status !== 'True') failures.push(`Ready=${ready.status}`);
   for (const c of all)
-    if (FAILING_WHEN_TRUE.includes(c.type) && c.status === 'True') failures.push(`${c.type}=True`);
+    if (FAILING_UNLESS_FALSE.includes(c.type) && c.status !== 'False')
+      failures.push(`${c.type}=${c.status}`);
   return failures;
 }
 

@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeAccessError } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { localClusterPorts } from '../../../lambdas/local/local-cluster.js';
+import { triageAlarm } from '../../../lambdas/local/triage.js';
 import { startLocalCluster, type LocalCluster } from './local-cluster.js';
 import { loadScenario } from './scenario-loader.js';
 
@@ -47,5 +51,38 @@ describe('the local root wires the cluster through --kubeconfig (paramedic triag
     expect(() =>
       localClusterPorts({ file: join(cluster.dir, 'kc'), context: 'nope' }, clock, false),
     ).toThrow(KubeAccessError);
+  });
+});
+
+describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (ClusterName only)', () => {
+  it("targets the kubeconfig's cluster's failing nodes: the alarm's cluster is the kubeconfig's, as eksClusters is deployed", async () => {
+    const r = await triageAlarm(
+      join(REPO_ROOT, 'test/fixtures/alarms/eks-cluster-failed-nodes.json'),
+      {
+        dataDir: mkdtempSync(join(tmpdir(), 'paramedic-cluster-alarm-')),
+        rulebook: loadRulebook(),
+        mode: 'dry-run',
+        kubeconfig: { file: join(cluster.dir, 'kc') },
+        // The collector's output is not what this is about: every target answers at once.
+        runner: {
+          run: async (request) =>
+            request.targets.map((target) => ({
+              target,
+              status: 'Failed' as const,
+              exitCode: 1,
+              stdout: '',
+              stderr: 'not run in this test',
+            })),
+        },
+        print: () => undefined,
+      },
+    );
+    const triggered = r.entries.find((e) => e.type === 'triggered')!;
+    if (triggered.type !== 'triggered') throw new Error('no triggered entry');
+    expect(triggered.data.targets).toEqual([
+      expect.objectContaining({ platform: 'eks', cluster: 'shop-prod', node: NODE }),
+    ]);
+    expect(triggered.data.unresolved).toBeUndefined();
+    expect(cluster.server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 });

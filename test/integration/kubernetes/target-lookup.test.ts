@@ -93,8 +93,8 @@ it("resolves a cluster-level alarm to the cluster's failing nodes (paged node li
   server.denied.add('list nodes');
   const denied = await lookup.resolve([{ ClusterName: 'shop-prod' }]);
   expect(denied.targets).toEqual([]);
-  expect(denied.unresolved[0]!.reason).toBe(
-    "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
+  expect(denied.unresolved[0]!.reason).toMatch(
+    /^the nodes of cluster shop-prod could not be listed \(Error from server \(Forbidden\): .*nodes.*\): a cluster-level alarm's targets are its failing nodes$/,
   );
 });
 
@@ -110,4 +110,24 @@ it("a large cluster's node list may take longer than one request's timeout: it h
   const r = await slow.resolve([{ ClusterName: 'shop-prod' }]);
   expect(r.unresolved).toEqual([]);
   expect(r.targets.map((t) => t.node)).toEqual([failing.metadata.name]);
+});
+
+it("a cluster past the node list's bounds keeps the failing nodes read and says where the list stopped", async () => {
+  const nodes = server.objects('nodes');
+  expect(nodes.length).toBeGreaterThan(1);
+  for (const n of nodes)
+    n.status.conditions = n.status.conditions.map((c: any) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c,
+    );
+  const bounded = new KubernetesTargetLookup(() => cluster.access, 10_000, {
+    pageSize: 1,
+    maxItems: 1,
+  });
+  const r = await bounded.resolve([{ ClusterName: 'shop-prod' }]);
+  expect(r.targets).toHaveLength(1);
+  expect(r.unresolved.map((u) => u.reason)).toEqual([
+    expect.stringMatching(
+      /^the node list of cluster shop-prod stopped after 1 nodes \(more than 1 items.*\): failing nodes past them are not targets$/,
+    ),
+  ]);
 });

@@ -39,7 +39,7 @@ const instanceOf = (i: number) => `i-${(0x20000000000 + i).toString(16).padStart
 const nameOf = (i: number) =>
   `ip-10-2-${Math.floor(i / 250)}-${i % 250}.eu-west-1.compute.internal`;
 
-/** The recorded NotReady (PLEG) cluster (its node and the base cluster's healthy ones) with FAILING - 1 more nodes NotReady and HEALTHY more Ready. */
+/** The recorded NotReady (PLEG) cluster (its node and the base cluster's healthy ones) with FAILING - 1 more nodes whose kubelet stopped posting status and HEALTHY more Ready. */
 function clusterWideFailure(): ApiScenario {
   const base = loadScenario('node-not-ready-pleg');
   const notReady = (n: any) =>
@@ -49,10 +49,20 @@ function clusterWideFailure(): ApiScenario {
     const copy = structuredClone(template);
     copy.metadata.name = nameOf(i);
     copy.spec.providerID = `aws:///eu-west-1a/${instanceOf(i)}`;
-    if (i >= FAILING - 1)
-      copy.status.conditions = copy.status.conditions.map((c: any) =>
-        c.type === 'Ready' ? { ...c, status: 'True', reason: 'KubeletReady' } : c,
-      );
+    copy.status.conditions = copy.status.conditions.map((c: any) =>
+      i >= FAILING - 1
+        ? c.type === 'Ready'
+          ? { ...c, status: 'True', reason: 'KubeletReady' }
+          : c
+        : // A kubelet hung on its runtime stops posting status: the node lifecycle controller marks
+          // every condition Unknown, which is what cluster_failed_node_count counts.
+          {
+            ...c,
+            status: 'Unknown',
+            reason: 'NodeStatusUnknown',
+            message: 'Kubelet stopped posting node status.',
+          },
+    );
     return copy;
   });
   return { ...base, objects: { ...base.objects, nodes: [...base.objects.nodes!, ...nodes] } };
@@ -168,10 +178,10 @@ describe('a cluster-wide NotReady at 1,000 EKS nodes through the synthesized wor
         { kind: 'ssm-command', status: 'partial', failedSections: ['io.block'] },
         { kind: 'kubernetes-api', status: 'collected' },
       ]);
-      const node = state.intake.targets?.[i]?.node;
+      const node = fleet.nodes.get(record.target)!.name;
       expect(bundle.sections['kubelet.journal']!.output).toContain('PLEG is not healthy');
-      if (node) expect(bundle.sections['k8s.node']!.output).toContain(node);
-      expect(bundle.sections['k8s.node']!.output).toMatch(/Ready\s+False/);
+      expect(bundle.sections['k8s.node']!.output).toContain(node);
+      expect(bundle.sections['k8s.node']!.output).toMatch(/Ready\s+(False|Unknown)/);
     }
     // Nothing was cordoned or drained, and no node action ran.
     expect(server.requests.filter((r) => r.method !== 'GET')).toEqual([]);

@@ -138,6 +138,18 @@ describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)
     });
   });
 
+  it('an ECS cluster alarm (ClusterName only, another namespace) is not told to join eksClusters', () => {
+    const ecs = metricAlarmDefinition({
+      AlarmName: 'orders-cpu-reservation',
+      Namespace: 'AWS/ECS',
+      MetricName: 'CPUReservation',
+      Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
+    });
+    expect(alarmReach(ecs, []).problems).toEqual([
+      'dimensions ClusterName name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)',
+    ]);
+  });
+
   it('reaches nothing on a cluster that is not configured, and says what to configure', () => {
     expect(alarmReach(failedNodes, []).problems).toEqual([
       'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',

@@ -270,11 +270,56 @@ describe('cluster-level alarms (ClusterName only)', () => {
     });
     expect(healthy.targets).toEqual([]);
     expect(healthy.unresolved[0]!.reason).toBe(
-      'no node of cluster shop-prod reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable True) among its 2 nodes',
+      'no node of cluster shop-prod reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its 2 nodes',
     );
     expect(resolveKubernetesAlarmTargets(dims, {}).unresolved[0]!.reason).toBe(
       "the nodes of cluster shop-prod could not be listed: a cluster-level alarm's targets are its failing nodes",
     );
+    expect(
+      resolveKubernetesAlarmTargets(dims, {
+        clusterNodeListNotes: { 'shop-prod': 'Error from server (Forbidden): nodes is forbidden' },
+      }).unresolved[0]!.reason,
+    ).toBe(
+      "the nodes of cluster shop-prod could not be listed (Error from server (Forbidden): nodes is forbidden): a cluster-level alarm's targets are its failing nodes",
+    );
+  });
+
+  it('failing nodes without an EC2 providerID (Fargate, a node the cloud provider never initialized) stay targets, and one line says so', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: {
+        'shop-prod': [
+          node('n-ec2', ready('False'), 1),
+          {
+            cluster: 'shop-prod',
+            node: 'fargate-ip-10-0-9-9',
+            providerID: 'aws:///eu-west-1a/7f1e/fargate-ip-10-0-9-9',
+            conditions: ready('Unknown'),
+          },
+          { cluster: 'shop-prod', node: 'n-uninitialized', conditions: ready('False') },
+        ],
+      },
+    });
+    expect(r.targets.map((t) => t.kind === 'node' && [t.node, t.instanceId])).toEqual([
+      ['fargate-ip-10-0-9-9', undefined],
+      ['n-ec2', 'i-0a1b2c3d4e5f60701'],
+      ['n-uninitialized', undefined],
+    ]);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      '2 failing nodes of cluster shop-prod have no EC2 providerID (fargate-ip-10-0-9-9, n-uninitialized): node-side (SSM) evidence and actions are not possible on them',
+    ]);
+  });
+
+  it('a node list cut at its bounds keeps the failing nodes read, and says the rest were not', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: { 'shop-prod': [node('a', ready('True')), node('b', ready('False'))] },
+      clusterNodeListNotes: { 'shop-prod': 'more than 2 items (8 not read)' },
+    });
+    expect(r.targets.map((t) => t.kind === 'node' && t.node)).toEqual(['b']);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      'the node list of cluster shop-prod stopped after 2 nodes (more than 2 items (8 not read)): failing nodes past them are not targets',
+    ]);
   });
 });
 
@@ -292,6 +337,21 @@ describe('failing nodes', () => {
       ]),
     ).toEqual(['MemoryPressure=True', 'PIDPressure=True', 'NetworkUnavailable=True']);
     expect(nodeFailures(undefined)).toEqual(['Ready not reported']);
+    // The agent counts a pressure or network condition that is not False: Unknown fails too.
+    expect(
+      nodeFailures([
+        { type: 'Ready', status: 'True' },
+        { type: 'DiskPressure', status: 'Unknown' },
+        { type: 'NetworkUnavailable', status: 'False' },
+      ]),
+    ).toEqual(['DiskPressure=Unknown']);
+    // The node lifecycle controller's view of a silent kubelet: every condition Unknown.
+    expect(
+      nodeFailures([
+        { type: 'MemoryPressure', status: 'Unknown' },
+        { type: 'Ready', status: 'Unknown' },
+      ]),
+    ).toEqual(['Ready=Unknown', 'MemoryPressure=Unknown']);
     expect(
       failingNodes([
         { node: 'b', conditions: [{ type: 'Ready', status: 'False' }] },

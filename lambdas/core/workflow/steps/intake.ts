@@ -143,11 +143,24 @@ async function alarmIntake(
     clusterUnresolved.push(...onCluster.unresolved);
     specs.push(...resolveAlarmTargets(onCluster.rest, ports.config.eksClusters, group.location));
   }
-  const expanded = await expandTargets(specs, ports.targets, ports.config.maxTargetsPerExecution);
+  // Expanded in full (the directory is read whole anyway), so the cut below can say what it left out.
+  const expanded = await expandTargets(specs, ports.targets, Number.POSITIVE_INFINITY);
   const seen = new Set<string>(); // first wins: a pod target carries more than its node's
-  const targets = [...clusterTargets, ...expanded]
-    .filter((t) => !seen.has(t.id) && Boolean(seen.add(t.id)))
-    .slice(0, ports.config.maxTargetsPerExecution);
+  const named = [...clusterTargets, ...expanded].filter(
+    (t) => !seen.has(t.id) && Boolean(seen.add(t.id)),
+  );
+  const max = ports.config.maxTargetsPerExecution;
+  const targets = named.slice(0, max);
+  // Targets past the cap (a cluster-wide failure, a large group) are not this run's: the record says so.
+  const cut: UnresolvedDimensions[] =
+    named.length > max
+      ? [
+          {
+            dimensions: {},
+            reason: `the alarm names ${named.length} targets, more than maxTargetsPerExecution (${max}): this run has the first ${max}`,
+          },
+        ]
+      : [];
   const dedupeKey = alarmDedupeKey(alarm);
   let duplicate = !(await ports.state.putIfAbsent(
     dedupeKey,
@@ -187,8 +200,8 @@ async function alarmIntake(
         dimensions,
         targets,
         mode: result.mode,
-        ...(notTargets.length + clusterUnresolved.length
-          ? { unresolved: [...notTargets, ...clusterUnresolved] }
+        ...(notTargets.length + clusterUnresolved.length + cut.length
+          ? { unresolved: [...notTargets, ...clusterUnresolved, ...cut] }
           : {}),
         ...(managedTag ? { managedTag } : {}),
       },
