@@ -12,6 +12,7 @@ import type {
   CommandRunner,
 } from '../../../lambdas/core/workflow/ports.js';
 import type { FakeApiServer } from '../kubernetes/fake-api-server.js';
+import { invalidTarget } from './harness.js';
 
 const NODE_EVIDENCE = join(REPO_ROOT, 'test', 'fixtures', 'kubernetes', 'node-evidence');
 
@@ -45,15 +46,7 @@ export class EksNodeFleet implements CommandRunner {
     const commandId = `cmd-${this.requests.length}`;
     return request.targets.map((target): CommandResult => {
       const node = this.nodes.get(target);
-      if (!node)
-        return {
-          target,
-          status: 'InvalidTarget',
-          exitCode: null,
-          stdout: '',
-          stderr: 'InvalidInstanceId',
-          commandId,
-        };
+      if (!node) return invalidTarget(target, commandId);
       if (request.document.startsWith('Paramedic-Collect')) {
         const bundle = this.recording(node.evidence);
         bundle.target = {

@@ -85,6 +85,18 @@ export interface ActionRun {
   readonly end: number;
 }
 
+/** What SSM answers for an instance it does not manage: the fleets' result for a host they do not simulate. */
+export function invalidTarget(target: string, commandId: string): CommandResult {
+  return {
+    target,
+    status: 'InvalidTarget',
+    exitCode: null,
+    stdout: '',
+    stderr: 'InvalidInstanceId',
+    commandId,
+  };
+}
+
 /** CommandRunner over simulated hosts: collectors print their evidence, action documents change them. */
 export class SimulatedFleet implements CommandRunner {
   readonly hosts = new Map<string, SimulatedHost>();
@@ -103,15 +115,7 @@ export class SimulatedFleet implements CommandRunner {
     return Promise.all(
       request.targets.map(async (target): Promise<CommandResult> => {
         const host = this.hosts.get(target);
-        if (!host)
-          return {
-            target,
-            status: 'InvalidTarget',
-            exitCode: null,
-            stdout: '',
-            stderr: 'InvalidInstanceId',
-            commandId,
-          };
+        if (!host) return invalidTarget(target, commandId);
         if (collector) {
           const recorded = hostEvidence(host.fault);
           const bundle =
