@@ -235,19 +235,15 @@ export class ClusterReader {
   }
 
   /**
-   * One read, its failure recorded. A 429 (API Priority and Fairness shedding load, likely while a
-   * batch of targets is read during an incident) is tried again after its Retry-After, a few times.
+   * One request, with the request timeout (never past the deadline). A 429 (API Priority and
+   * Fairness shedding load, likely while a batch of targets is read during an incident) is tried
+   * again after its Retry-After, a few times; other errors, and the last 429, are thrown.
    */
-  private async read<T>(
-    c: Session,
-    what: string,
-    work: () => Promise<unknown>,
-  ): Promise<ReadOutcome<T>> {
+  private async request<T>(what: string, work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const left = this.timeLeftMs();
       try {
-        const timeout = Math.max(1, Math.min(this.o.requestTimeoutMs, left));
-        return { ok: true, value: plain<T>(await withTimeout(what, timeout, work())) };
+        const timeout = Math.max(1, Math.min(this.o.requestTimeoutMs, this.timeLeftMs()));
+        return await withTimeout(what, timeout, work());
       } catch (error) {
         const retryAfter = throttledFor(error);
         if (
@@ -255,9 +251,22 @@ export class ClusterReader {
           attempt > THROTTLED_RETRIES ||
           retryAfter >= this.timeLeftMs()
         )
-          return { ok: false, failure: toApiFailure(error, c.server) };
+          throw error;
         await realSleep(retryAfter);
       }
+    }
+  }
+
+  /** One read, its failure recorded. */
+  private async read<T>(
+    c: Session,
+    what: string,
+    work: () => Promise<unknown>,
+  ): Promise<ReadOutcome<T>> {
+    try {
+      return { ok: true, value: plain<T>(await this.request(what, work)) };
+    } catch (error) {
+      return { ok: false, failure: toApiFailure(error, c.server) };
     }
   }
 
@@ -290,13 +299,17 @@ export class ClusterReader {
     what: string,
     fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
   ): Promise<ListRead> {
-    let cut: string | undefined;
-    const outcome = await this.read<{ items: unknown[] }>(c, what, async () => {
-      const list = await listAllPages(fetchPage, this.o.listBounds);
-      if (list.cut) cut = `${what}: ${list.cut}`;
-      return { items: list.items };
-    });
-    return cut ? { outcome, cut } : { outcome };
+    try {
+      // Each page is one request: a 429 on a later page reads that page again, not the list.
+      const list = await listAllPages(
+        (page) => this.request(what, () => fetchPage(page)),
+        this.o.listBounds,
+      );
+      const outcome = { ok: true as const, value: { items: list.items } };
+      return list.cut ? { outcome, cut: `${what}: ${list.cut}` } : { outcome };
+    } catch (error) {
+      return { outcome: { ok: false, failure: toApiFailure(error, c.server) } };
+    }
   }
 
   private section(command: string, output: string, error?: string): EvidenceSection {

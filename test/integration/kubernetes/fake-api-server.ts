@@ -242,6 +242,8 @@ export class FakeApiServer {
   latencyMs = 0;
   /** Requests whose path starts with a key are answered 429 with `Retry-After: 1` this many times (API Priority and Fairness shedding load). */
   readonly throttled = new Map<string, number>();
+  /** The same for a list's later pages only (requests that carry a `continue` token). */
+  readonly throttledLaterPages = new Map<string, number>();
   /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
   concurrentWrites = 0;
   /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
@@ -277,6 +279,7 @@ export class FakeApiServer {
     this.maxPageSize = 0;
     this.latencyMs = 0;
     this.throttled.clear();
+    this.throttledLaterPages.clear();
     this.concurrentWrites = 0;
   }
 
@@ -450,9 +453,15 @@ export class FakeApiServer {
       return;
     }
     const p = url.pathname;
-    for (const [prefix, left] of this.throttled)
+    const laterPage = url.searchParams.has('continue');
+    for (const [budget, prefix, left] of [
+      ...[...this.throttled].map(([k, n]) => [this.throttled, k, n] as const),
+      ...(laterPage
+        ? [...this.throttledLaterPages].map(([k, n]) => [this.throttledLaterPages, k, n] as const)
+        : []),
+    ])
       if (left > 0 && p.startsWith(prefix)) {
-        this.throttled.set(prefix, left - 1);
+        budget.set(prefix, left - 1);
         this.send(
           res,
           429,

@@ -247,6 +247,25 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     expect(shed!.bundle!.sections['k8s.services']?.error).toMatch(/Too many requests/);
   }, 20_000);
 
+  it('a 429 on a later page of a list reads that page again, not the whole list', async () => {
+    const pod = { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' };
+    const nodeLists = () => server.requests.filter((r) => /^\/api\/v1\/nodes\?/.test(r.path));
+    server.maxPageSize = 1;
+    const [calm] = await collector().collect([pod]);
+    const pages = nodeLists().length;
+    expect(pages).toBeGreaterThan(1);
+
+    server.load(loadScenario('node-disk-pressure-node'));
+    server.maxPageSize = 1;
+    server.throttledLaterPages.set('/api/v1/nodes', 1);
+    const [shed] = await collector().collect([pod]);
+    // Every page once, and the shed page once more (the list from its start would be `pages` more).
+    expect(nodeLists()).toHaveLength(pages + 1);
+    expect(shed!.bundle!.sections['k8s.cluster']!.output).toBe(
+      calm!.bundle!.sections['k8s.cluster']!.output,
+    );
+  }, 20_000);
+
   it('a CoreDNS log read the batch shares is read again after a 429, not answered its first refusal again', async () => {
     const coreDnsLog = '/api/v1/namespaces/kube-system/pods/coredns-787cb67946-9tlmz/log';
     server.throttled.set(coreDnsLog, 1);
