@@ -706,4 +706,107 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).not.toBe('node-not-ready');
   });
+
+  it('Elasticsearch refusing to start on a failed bootstrap check is a start-up configuration error; the same check as a warning is not', () => {
+    for (const platform of ['docker', 'eks'] as const)
+      expect(
+        top(
+          {
+            [platform === 'docker' ? 'docker.logs' : 'k8s.pod-logs']:
+              'ERROR: [1] bootstrap checks failed\n[1]: max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]',
+          },
+          platform,
+        ),
+      ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'bootstrap check failure [1] of [1]: max file descriptors [4096] for elasticsearch process is too low, increase to at least [65535]\nERROR: Elasticsearch did not exit normally - check the logs at /usr/share/elasticsearch/logs/docker-cluster.log',
+      }),
+    ).toBe('crashloop-config-error');
+    // Bound to loopback (development mode) the same checks only warn, and the node starts.
+    expect(
+      top(
+        {
+          'docker.logs':
+            '[2026-11-22T23:58:00,000][WARN ][o.e.b.BootstrapChecks    ] [node-1] max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+  });
+
+  it("a failed lookup of a registry's own name in the runtime's output is registry DNS; cut before the answer, or an app's lookup, it is not", () => {
+    expect(
+      top({
+        'k8s.events':
+          'dial tcp: lookup registry-1.docker.io on 127.0.0.11:53: read udp 127.0.0.1:41970->127.0.0.11:53: i/o timeout',
+      }),
+    ).toBe('registry-dns-failure');
+    expect(
+      top(
+        {
+          'docker.cli':
+            'dial tcp: lookup 123456789012.dkr.ecr.eu-west-1.amazonaws.com: no such host',
+        },
+        'docker',
+      ),
+    ).toBe('registry-dns-failure');
+    // The line cut before the resolver's answer proves nothing (a proxy-less daemon fails the same way).
+    expect(
+      top(
+        { 'docker.cli': 'dial tcp: lookup registry-1.docker.io on 127.0.1.1:53: no such' },
+        'docker',
+      ),
+    ).toBeNull();
+    // An application in a pod resolving a registry's name is the pod's DNS, not an image pull.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup quay.io on 10.100.0.10:53: read udp 10.0.1.5:40000->10.100.0.10:53: i/o timeout',
+      }),
+    ).not.toBe('registry-dns-failure');
+    // Another host's name in the same wording stays out of registry DNS.
+    expect(
+      top({
+        'k8s.events': 'dial tcp: lookup api.example.com on 127.0.0.11:53: no such host',
+      }),
+    ).not.toBe('registry-dns-failure');
+  });
+
+  it("systemctl status showing the kubelet's last run exited with a failure keeps the node NotReady; a running kubelet does not", () => {
+    expect(
+      top({
+        'host.services':
+          '● kubelet.service - kubelet: The Kubernetes Node Agent\n   Active: activating (auto-restart) (Result: exit-code) since Sun 2026-11-22 23:58:00 UTC; 2s ago\n  Process: 1066 ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=exited, status=255/EXCEPTION)\n Main PID: 1066 (code=exited, status=255/EXCEPTION)',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({
+        'host.services':
+          '● kubelet.service - kubelet: The Kubernetes Node Agent\n   Active: active (running) since Sun 2026-11-22 23:50:00 UTC; 8min ago\n  Process: 990 ExecStartPre=/bin/mkdir -p /var/lib/kubelet (code=exited, status=0/SUCCESS)\n Main PID: 1066 (kubelet)',
+      }),
+    ).toBeNull();
+    // Another unit's binary exiting is not the kubelet's.
+    expect(
+      top({
+        'host.services':
+          '● kubelet-monitor.service\n  Process: 77 ExecStart=/usr/local/bin/kubelet-health-check.sh (code=exited, status=1/FAILURE)',
+      }),
+    ).not.toBe('node-not-ready');
+  });
+
+  it("the kubelet's image GC starting at its default high threshold (85%) is housekeeping; past 85% it is disk pressure", () => {
+    for (const line of [
+      'I1122 23:58:02.095150 8836 image_gc_manager.go:323] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=85 highThreshold=85 amountToFree=4356579328 lowThreshold=80',
+      'I1122 23:58:02.095150 8836 image_gc_manager.go:300] [imageGCManager]: Disk usage on image filesystem is at 85% which is over the high threshold (85%). Trying to free 2147483648 bytes down to the low threshold (80%).',
+    ])
+      expect(top({ 'kubelet.journal': line }), line).toBeNull();
+    expect(
+      top({
+        'kubelet.journal':
+          'I1122 23:58:02.095150 8836 image_gc_manager.go:300] [imageGCManager]: Disk usage on image filesystem is at 91% which is over the high threshold (85%). Trying to free 2147483648 bytes down to the low threshold (80%).',
+      }),
+    ).toBe('node-disk-pressure');
+  });
 });
