@@ -103,8 +103,13 @@ function globToRegExp(glob: string): RegExp {
 /** The prefix of a barrel's own part ({@link splitBarrel}) as a specifier; the rest is the barrel's path. */
 export const OWN_PART_PREFIX = 'sdk-barrel-own:';
 
-/** The esbuild namespace of the own parts. */
-const OWN_PART_NAMESPACE = 'sdk-barrel-own';
+/**
+ * How esbuild tells an own part from its barrel: the same file, with this path suffix. A suffix
+ * rather than a namespace of its own, because esbuild names a module of another namespace in the
+ * source map by its absolute path (`sdk-barrel-own:/home/…`), which would make each bundle, and so
+ * its asset hash, depend on where the repository is checked out.
+ */
+export const OWN_PART_SUFFIX = '?sdk-barrel-own';
 
 /** A barrel that defines names itself, as two modules. */
 export interface BarrelParts {
@@ -396,24 +401,16 @@ export function sdkBarrelImports(transform?: SourceTransform): Plugin {
 
       build.onResolve({ filter: new RegExp(`^${OWN_PART_PREFIX}`) }, (args) => ({
         path: fileOf(args.path),
-        namespace: OWN_PART_NAMESPACE,
+        suffix: OWN_PART_SUFFIX,
       }));
 
-      build.onLoad({ filter: /.*/, namespace: OWN_PART_NAMESPACE }, async (args) => {
-        const id = OWN_PART_PREFIX + args.path;
-        const source = textOf(id);
-        return {
-          contents: (await pointImports(id, source)) ?? source,
-          loader: 'js',
-          resolveDir: dirname(args.path),
-        };
-      });
-
       build.onLoad({ filter: SDK_ESM_FILE }, async (args) => {
-        const source = textOf(args.path);
-        const contents = (await pointImports(args.path, source)) ?? source;
+        const ownPart = args.suffix === OWN_PART_SUFFIX;
+        const id = ownPart ? OWN_PART_PREFIX + args.path : args.path;
+        const source = textOf(id);
+        const contents = (await pointImports(id, source)) ?? source;
         // Unchanged: esbuild reads the file itself, as without the plugin.
-        if (contents === readFileSync(args.path, 'utf8')) return undefined;
+        if (!ownPart && contents === readFileSync(args.path, 'utf8')) return undefined;
         return { contents, loader: 'js', resolveDir: dirname(args.path) };
       });
     },

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   namedClause,
   OWN_PART_PREFIX,
+  OWN_PART_SUFFIX,
   sdkBarrelImports,
   splitBarrel,
 } from '../../../cdk/constructs/sdk-barrel-imports.js';
@@ -123,11 +124,37 @@ describe('sdkBarrelImports', () => {
       'import { Json, own } from "@smithy/core/proto";\nexport const run = () => [new Json().name, own];',
     );
     expect(reads(metafile, BARREL)).toBe(false);
-    expect(reads(metafile, `${OWN_PART_PREFIX}${join(root, BARREL)}`)).toBe(true);
+    expect(reads(metafile, `${BARREL}${OWN_PART_SUFFIX}`)).toBe(true);
     expect(reads(metafile, `${SMITHY}/dist-es/submodules/proto/xml.js`)).toBe(false);
     expect(text).not.toContain('xml-protocol-code');
     const run = new Function(`${text.replace(/console\.log\(/, 'return (')}`);
     expect(run()).toEqual(['json', 42]);
+  });
+
+  it('names the own part in the source map by its file, relative, as every other module: the asset hash does not depend on where the repository is', async () => {
+    write(
+      `${CLIENT}/dist-es/index.js`,
+      'import { own } from "@smithy/core/proto";\nexport const run = () => own;',
+    );
+    write('entry.js', 'import { run } from "@aws-sdk/client-demo"; console.log(run());');
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: ['entry.js'],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      mainFields: ['module', 'main'],
+      outdir: join(root, 'out'),
+      sourcemap: true,
+      sourcesContent: false,
+      write: false,
+      logLevel: 'silent',
+      plugins: [sdkBarrelImports()],
+    });
+    const map = result.outputFiles.find((file) => file.path.endsWith('.map'))!;
+    const { sources } = JSON.parse(map.text) as { sources: string[] };
+    expect(sources).toContain(`../${BARREL}`);
+    expect(sources.filter((source) => !source.startsWith('../'))).toEqual([]);
   });
 
   it('leaves a namespace import as written, and the barrel re-exports the one instance of its own part', async () => {

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { lambdaBuildOptions, LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-bundling.js';
 import { weighBundle } from '../../../cdk/constructs/bundle-weight.js';
+import { OWN_PART_SUFFIX } from '../../../cdk/constructs/sdk-barrel-imports.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
 
@@ -205,7 +206,7 @@ describe('Lambda bundle size (what a cold start loads)', () => {
         ? notEager
         : [...notEager, sigV4a];
       return size.eagerFiles
-        .filter((input) => !input.startsWith('sdk-barrel-own:'))
+        .filter((input) => !input.endsWith(OWN_PART_SUFFIX))
         .filter((input) => patterns.some((pattern) => pattern.test(input)))
         .map((input) => `${file}: ${input}`);
     });
