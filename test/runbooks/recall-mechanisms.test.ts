@@ -647,6 +647,11 @@ describe('rounds 34-35: a line read by what it proves', () => {
       `time="2026-11-22T23:58:00Z" level=fatal msg="flag parsing error: flag 'source' cannot be repeated"`,
       `time="2026-11-22T23:58:00Z" level=fatal msg="flag parsing error: unknown long flag '--txt-prefx'"`,
       "exporter: error: required flag '--config.file' not provided, try --help",
+      // kingpin/v2 (Prometheus, kopia) quotes each missing flag; gopkg.in/alecthomas/kingpin.v2 does not.
+      "prometheus: error: required flag(s) '--config.file' not provided, try --help",
+      "kopia: error: required flag(s) '--key', '--key-id' not provided, try --help",
+      'node_exporter: error: required flag --collector.textfile.directory not provided, try --help',
+      'blackbox_exporter: error: required flags --config.file, --web.listen-address not provided, try --help',
     ])
       expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
   });
