@@ -152,10 +152,33 @@ export async function triageReplay(
   });
 }
 
-/** The ClusterName dimension values of an alarm event. */
-function clusterNamesOf(alarm: unknown): string[] {
+/** Each metric's ClusterName with its namespace, as the alarm event states them (a query's are not here). */
+function clusterNamespaces(alarm: unknown): { name: string; namespace: unknown }[] {
+  const metrics = (alarm as { detail?: { configuration?: { metrics?: unknown } } }).detail
+    ?.configuration?.metrics;
+  return (Array.isArray(metrics) ? metrics : []).flatMap((m) => {
+    const metric = (m as { metricStat?: { metric?: Record<string, unknown> } } | null)?.metricStat
+      ?.metric;
+    const name = (metric?.dimensions as { ClusterName?: unknown } | undefined)?.ClusterName;
+    return typeof name === 'string' ? [{ name, namespace: metric?.namespace }] : [];
+  });
+}
+
+/**
+ * The EKS clusters an alarm event names: its ClusterName values, less those that only metrics
+ * outside Container Insights name (AWS/ECS and ECS/ContainerInsights name an ECS cluster by
+ * ClusterName alone too, and with one kubeconfig any name would read as the kubeconfig's cluster).
+ * A Metrics Insights query carries no namespace in the event and counts as Container Insights, as
+ * the coverage report reads it (alarm-reach.ts).
+ */
+function eksClusterNamesOf(alarm: unknown): string[] {
+  const stated = clusterNamespaces(alarm);
+  const notEks = (name: string) => {
+    const of = stated.filter((s) => s.name === name);
+    return of.length > 0 && of.every((s) => s.namespace !== 'ContainerInsights');
+  };
   const names = normalizeAlarmEvent(alarm).dimensions.map((d) => d.ClusterName);
-  return [...new Set(names.filter((n): n is string => n !== undefined))];
+  return [...new Set(names.filter((n): n is string => n !== undefined && !notEks(n)))];
 }
 
 /** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */
@@ -171,7 +194,7 @@ export async function triageAlarm(
     dryRun: options.mode === 'dry-run',
     // One kubeconfig, one cluster (local-cluster.ts): the clusters the alarm names are the kubeconfig's,
     // as a deployment's config eksClusters says, so a cluster-level alarm reaches its failing nodes.
-    ...(options.kubeconfig ? { eksClusters: clusterNamesOf(alarm) } : {}),
+    ...(options.kubeconfig ? { eksClusters: eksClusterNamesOf(alarm) } : {}),
   });
 }
 

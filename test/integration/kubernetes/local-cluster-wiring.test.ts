@@ -54,29 +54,42 @@ describe('the local root wires the cluster through --kubeconfig (paramedic triag
   });
 });
 
+/** paramedic triage --alarm --kubeconfig with a collector that answers every target at once. */
+const triageWithKubeconfig = (alarm: string) =>
+  triageAlarm(join(REPO_ROOT, 'test/fixtures/alarms', alarm), {
+    dataDir: mkdtempSync(join(tmpdir(), 'paramedic-cluster-alarm-')),
+    rulebook: loadRulebook(),
+    mode: 'dry-run',
+    kubeconfig: { file: join(cluster.dir, 'kc') },
+    // The collector's output is not what this is about: every target answers at once.
+    runner: {
+      run: async (request) =>
+        request.targets.map((target) => ({
+          target,
+          status: 'Failed' as const,
+          exitCode: 1,
+          stdout: '',
+          stderr: 'not run in this test',
+        })),
+    },
+    print: () => undefined,
+  });
+
 describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (ClusterName only)', () => {
+  it("an ECS cluster's alarm (AWS/ECS names its clusters by ClusterName alone too) is not read as the kubeconfig's cluster", async () => {
+    const before = cluster.server.requests.length;
+    const r = await triageWithKubeconfig('ecs-cluster-cpu-reservation.json');
+    const triggered = r.entries.find((e) => e.type === 'triggered')!;
+    if (triggered.type !== 'triggered') throw new Error('no triggered entry');
+    expect(triggered.data.targets.filter((t) => t.platform === 'eks')).toEqual([]);
+    const listed = cluster.server.requests
+      .slice(before)
+      .filter((q) => q.path.startsWith('/api/v1/nodes'));
+    expect(listed).toEqual([]);
+  });
+
   it("targets the kubeconfig's cluster's failing nodes: the alarm's cluster is the kubeconfig's, as eksClusters is deployed", async () => {
-    const r = await triageAlarm(
-      join(REPO_ROOT, 'test/fixtures/alarms/eks-cluster-failed-nodes.json'),
-      {
-        dataDir: mkdtempSync(join(tmpdir(), 'paramedic-cluster-alarm-')),
-        rulebook: loadRulebook(),
-        mode: 'dry-run',
-        kubeconfig: { file: join(cluster.dir, 'kc') },
-        // The collector's output is not what this is about: every target answers at once.
-        runner: {
-          run: async (request) =>
-            request.targets.map((target) => ({
-              target,
-              status: 'Failed' as const,
-              exitCode: 1,
-              stdout: '',
-              stderr: 'not run in this test',
-            })),
-        },
-        print: () => undefined,
-      },
-    );
+    const r = await triageWithKubeconfig('eks-cluster-failed-nodes.json');
     const triggered = r.entries.find((e) => e.type === 'triggered')!;
     if (triggered.type !== 'triggered') throw new Error('no triggered entry');
     expect(triggered.data.targets).toEqual([
