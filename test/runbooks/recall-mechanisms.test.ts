@@ -429,7 +429,7 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
     expect(
       top({
         'kubelet.journal':
-          'I1122 23:58:02.123456 3021 image_gc_manager.go:310] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=88 highThreshold=85 amountToFree=912345678 lowThreshold=80',
+          'I1122 23:58:02.123456 3021 image_gc_manager.go:310] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=93 highThreshold=85 amountToFree=912345678 lowThreshold=80',
       }),
     ).toBe('node-disk-pressure');
   });
@@ -801,8 +801,12 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).not.toBe('node-not-ready');
   });
 
-  it("the kubelet's image GC starting at its default high threshold (85%) is housekeeping; past 85% it is disk pressure", () => {
+  it("the kubelet's image GC starting at its default high threshold (85%) is housekeeping; at 90% or more it is disk pressure", () => {
     for (const line of [
+      // An EKS AMI's kubelet sets evictionHard without imagefs.available, so with images on the
+      // root volume pressure starts at nodefs.available 10%: 88% is the collector doing its job.
+      'I1122 23:58:02.095150 8836 image_gc_manager.go:323] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=88 highThreshold=85 amountToFree=4356579328 lowThreshold=80',
+      'I1122 23:58:02.095150 8836 image_gc_manager.go:300] [imageGCManager]: Disk usage on image filesystem is at 87% which is over the high threshold (85%). Trying to free 2147483648 bytes down to the low threshold (80%).',
       'I1122 23:58:02.095150 8836 image_gc_manager.go:323] "Disk usage on image filesystem is over the high threshold, trying to free bytes down to the low threshold" usage=85 highThreshold=85 amountToFree=4356579328 lowThreshold=80',
       'I1122 23:58:02.095150 8836 image_gc_manager.go:300] [imageGCManager]: Disk usage on image filesystem is at 85% which is over the high threshold (85%). Trying to free 2147483648 bytes down to the low threshold (80%).',
     ])
