@@ -112,8 +112,13 @@ export interface ClusterReadOptions {
   readonly logLimitBytes?: number;
   /** Byte cap per section (the head is dropped, the tail kept). Default 64 KiB. */
   readonly maxSectionBytes?: number;
-  /** Per-request timeout. Default 10 s. */
+  /** Per-request timeout (each page of a list is a request). Default 10 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * One list's time, all its pages and their 429 retries together (and never past the deadline).
+   * Default 60 s: without a deadline (a local run) twenty slow pages must not hold the read for minutes.
+   */
+  readonly listTimeoutMs?: number;
   /** Extra flows to judge against NetworkPolicies: ingress to the target pod from these pods (`ns/name`). */
   readonly ingressFrom?: readonly {
     readonly namespace: string;
@@ -137,6 +142,7 @@ const DEFAULTS = {
   logLimitBytes: 32 * 1024,
   maxSectionBytes: 64 * 1024,
   requestTimeoutMs: 10_000,
+  listTimeoutMs: 60_000,
   maxDescribedPods: 5,
 };
 
@@ -301,9 +307,10 @@ export class ClusterReader {
   ): Promise<ListRead> {
     try {
       // Each page is one request: a 429 on a later page reads that page again, not the list.
-      const list = await listAllPages(
-        (page) => this.request(what, () => fetchPage(page)),
-        this.o.listBounds,
+      const list = await withTimeout(
+        `${what} (every page)`,
+        Math.max(1, Math.min(this.o.listTimeoutMs, this.timeLeftMs())),
+        listAllPages((page) => this.request(what, () => fetchPage(page)), this.o.listBounds),
       );
       const outcome = { ok: true as const, value: { items: list.items } };
       return list.cut ? { outcome, cut: `${what}: ${list.cut}` } : { outcome };

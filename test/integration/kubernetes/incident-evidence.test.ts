@@ -266,6 +266,20 @@ describe('one incident bundle from the node (SSM) and the cluster (API)', () => 
     );
   }, 20_000);
 
+  it('a list has a time of its own, all its pages together: without a deadline (a local run) slow pages cannot hold the read for minutes', async () => {
+    // Each page of the node list answers in 200 ms, within the request timeout; the list's 300 ms is spent before its second page ends.
+    server.maxPageSize = 1;
+    server.latencyMs = 200;
+    expect(server.objects('nodes').length).toBeGreaterThanOrEqual(3);
+    const [part] = await new KubernetesIncidentEvidence(() => access, {
+      clock,
+      requestTimeoutMs: 5000,
+      listTimeoutMs: 300,
+    }).collect([{ cluster: 'shop-prod', node: NODE }]);
+    // A timeout reads as kubectl words it.
+    expect(part!.bundle!.sections['k8s.cluster']!.error).toMatch(/i\/o timeout/);
+  }, 20_000);
+
   it('a CoreDNS log read the batch shares is read again after a 429, not answered its first refusal again', async () => {
     const coreDnsLog = '/api/v1/namespaces/kube-system/pods/coredns-787cb67946-9tlmz/log';
     server.throttled.set(coreDnsLog, 1);
