@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type OutputFile } from 'esbuild';
 import { init } from 'es-module-lexer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -74,7 +74,11 @@ write(
   }),
 );
 
-async function bundle(importer: string): Promise<{ text: string; metafile: Metafile }> {
+/** Bundles an entry that imports the demo client, whose index is `importer`; `extra` adds build options (a source map). */
+async function bundle(
+  importer: string,
+  extra: BuildOptions = {},
+): Promise<{ text: string; metafile: Metafile; outputFiles: OutputFile[] }> {
   write(`${CLIENT}/dist-es/index.js`, importer);
   write('entry.js', 'import { run } from "@aws-sdk/client-demo"; console.log(run());');
   const result = await build({
@@ -88,8 +92,14 @@ async function bundle(importer: string): Promise<{ text: string; metafile: Metaf
     metafile: true,
     logLevel: 'silent',
     plugins: [sdkBarrelImports()],
+    ...extra,
   });
-  return { text: result.outputFiles[0]!.text, metafile: result.metafile };
+  // Written in memory with a metafile: esbuild returns both (the spread options widen the types).
+  return {
+    text: result.outputFiles![0]!.text,
+    metafile: result.metafile!,
+    outputFiles: result.outputFiles!,
+  };
 }
 
 const BARREL = `${SMITHY}/dist-es/submodules/proto/index.js`;
@@ -132,25 +142,10 @@ describe('sdkBarrelImports', () => {
   });
 
   it('names the own part in the source map by its file, relative, as every other module: the asset hash does not depend on where the repository is', async () => {
-    write(
-      `${CLIENT}/dist-es/index.js`,
+    const result = await bundle(
       'import { own } from "@smithy/core/proto";\nexport const run = () => own;',
+      { outdir: join(root, 'out'), sourcemap: true, sourcesContent: false },
     );
-    write('entry.js', 'import { run } from "@aws-sdk/client-demo"; console.log(run());');
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: ['entry.js'],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      mainFields: ['module', 'main'],
-      outdir: join(root, 'out'),
-      sourcemap: true,
-      sourcesContent: false,
-      write: false,
-      logLevel: 'silent',
-      plugins: [sdkBarrelImports()],
-    });
     const map = result.outputFiles.find((file) => file.path.endsWith('.map'))!;
     const { sources } = JSON.parse(map.text) as { sources: string[] };
     expect(sources).toContain(`../${BARREL}`);
