@@ -310,6 +310,16 @@ export function parseConfig(raw: unknown): ParamedicConfig {
   return config;
 }
 
+/**
+ * The clusters Intake reads as EKS: the hub's and the spokes'. A cluster-level alarm (ClusterName
+ * alone) resolves to a cluster's failing nodes only for a cluster named here, wherever the alarm came
+ * from (IAM stays per stack); the pipeline's Intake and `paramedic coverage` both read this.
+ * @example intakeEksClusters(parseConfig({ eksClusters: ['a'], spokes: { accounts: ['111111111111'], eksClusters: ['b'] } })) // ['a', 'b']
+ */
+export function intakeEksClusters(config: ParamedicConfig): string[] {
+  return [...new Set([...config.eksClusters, ...(config.spokes?.eksClusters ?? [])])];
+}
+
 /** Reads and validates `context.paramedic` from a construct's node. */
 export function loadConfig(node: Node): ParamedicConfig {
   return parseConfig(node.tryGetContext('paramedic'));

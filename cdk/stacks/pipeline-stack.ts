@@ -23,7 +23,7 @@ import {
   TASK_HANDLER_FILES,
   TASK_PORTS,
 } from '../../lambdas/handlers/environment.js';
-import type { ParamedicConfig } from '../config.js';
+import { intakeEksClusters, type ParamedicConfig } from '../config.js';
 import type { DeploymentNames } from '../deployment-names.js';
 import { AlarmIntake } from '../constructs/alarm-intake.js';
 import { ClusterAccess } from '../constructs/cluster-access.js';
@@ -114,9 +114,7 @@ export class PipelineStack extends Stack {
     const workflowConfig: Partial<WorkflowConfig> = {
       dryRun: config.dryRun,
       automaticRemediation: config.automaticRemediation,
-      // The hub's clusters and the spokes': Intake reads a cluster-level alarm (ClusterName alone) as
-      // EKS only for a cluster named here, wherever the alarm came from (IAM stays per stack).
-      eksClusters: [...new Set([...config.eksClusters, ...(config.spokes?.eksClusters ?? [])])],
+      eksClusters: intakeEksClusters(config),
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60,
       collectTimeoutSeconds: 600,
       ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),

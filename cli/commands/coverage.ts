@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { intakeEksClusters, type ParamedicConfig, parseConfig } from '../../cdk/config.js';
 import { alarmDefinitions } from '../../lambdas/core/coverage/described-alarm.js';
 import {
   coverageReport,
@@ -45,22 +46,24 @@ interface CoverageFlags {
   json?: boolean;
 }
 
-/** The intake settings of the deployment (`cdk.json` → `context.paramedic`), as far as coverage needs them. */
+/**
+ * The intake settings of the deployment (`cdk.json` → `context.paramedic`, parsed and validated as
+ * `cdk synth` parses them): its alarm name prefixes and the clusters Intake reads as EKS, the
+ * spokes' included. No file: the defaults.
+ */
 function deploymentSettings(file: string): {
-  alarmNamePrefixes?: string[];
-  eksClusters?: string[];
+  alarmNamePrefixes: readonly string[];
+  eksClusters: string[];
 } {
-  if (!existsSync(file)) return {};
+  if (!existsSync(file)) return { alarmNamePrefixes: DEFAULT_ALARM_NAME_PREFIXES, eksClusters: [] };
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { context?: { paramedic?: unknown } };
-  let settings = doc.context?.paramedic ?? {};
-  if (typeof settings === 'string') settings = JSON.parse(settings);
-  const { alarmNamePrefixes, eksClusters } = settings as {
-    alarmNamePrefixes?: unknown;
-    eksClusters?: unknown;
-  };
-  const strings = (v: unknown) =>
-    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
-  return { alarmNamePrefixes: strings(alarmNamePrefixes), eksClusters: strings(eksClusters) };
+  let config: ParamedicConfig;
+  try {
+    config = parseConfig(doc.context?.paramedic);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message} (or give --prefix and --eks-cluster)`);
+  }
+  return { alarmNamePrefixes: config.alarmNamePrefixes, eksClusters: intakeEksClusters(config) };
 }
 
 async function readAlarms(flags: CoverageFlags): Promise<unknown> {
@@ -158,7 +161,7 @@ export function registerCoverageCommand(program: Command): void {
     )
     .option(
       '--eks-cluster <name...>',
-      'configured EKS clusters (default: cdk.json context.paramedic.eksClusters)',
+      'configured EKS clusters (default: cdk.json context.paramedic.eksClusters and spokes.eksClusters)',
     )
     .option(
       '--config <cdk.json>',
@@ -186,10 +189,9 @@ export function registerCoverageCommand(program: Command): void {
         const report = coverageReport({
           alarms: alarmDefinitions(await readAlarms(flags)),
           filter: {
-            alarmNamePrefixes:
-              flags.prefix ?? settings.alarmNamePrefixes ?? DEFAULT_ALARM_NAME_PREFIXES,
+            alarmNamePrefixes: flags.prefix ?? settings.alarmNamePrefixes,
           },
-          eksClusters: flags.eksCluster ?? settings.eksClusters ?? [],
+          eksClusters: flags.eksCluster ?? settings.eksClusters,
           runbooks: loaded.runbooks,
           failureClasses: [...loaded.runbooks.map((r) => r.id), ...(readFailureClassIds() ?? [])],
           caseLabels: caseLabels(flags.cases ?? COVERAGE_CASE_DIRS),

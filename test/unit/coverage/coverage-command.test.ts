@@ -2,7 +2,8 @@
  * `paramedic coverage`: `--aws` reads every page of DescribeAlarms (aws-sdk-client-mock: no AWS),
  * `--file` reads the CLI's output; exit 1 when anything is uncovered, 2 for usage errors.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -158,6 +159,46 @@ describe('paramedic coverage (compiled command)', () => {
     const report = JSON.parse(r.stdout);
     expect(report.untested).not.toContain('disk-full');
     expect(report.untested).toContain('oom-killed');
+  });
+
+  it("reads the deployment's clusters from cdk.json, the spokes' included, as Intake does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paramedic-coverage-'));
+    const config = join(dir, 'cdk.json');
+    const paramedicContext = {
+      alarmNamePrefixes: ['paramedic-'],
+      eksClusters: ['shop-prod'],
+      spokes: {
+        accounts: ['111111111111'],
+        externalId: 'paramedic-coverage-test',
+        eksClusters: ['staging'],
+      },
+    };
+    writeFileSync(config, JSON.stringify({ context: { paramedic: paramedicContext } }));
+    try {
+      const r = await paramedic(['coverage', '--file', FIXTURE, '--config', config, '--json']);
+      const staging = JSON.parse(r.stdout).alarms.find(
+        (a: { alarmName: string }) => a.alarmName === 'paramedic-staging-api-restarts',
+      );
+      expect(staging).toMatchObject({
+        atAlarmTime: ['pods api/api on cluster staging'],
+        targetProblems: [],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 naming the field when cdk.json holds an invalid configuration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paramedic-coverage-'));
+    const config = join(dir, 'cdk.json');
+    writeFileSync(config, JSON.stringify({ context: { paramedic: { eksCluster: ['typo'] } } }));
+    try {
+      const r = await paramedic(['coverage', '--file', FIXTURE, '--config', config]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cdk\.json: paramedic config: .*unknown field\(s\) eksCluster/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([[[]], [['--aws', '--file', FIXTURE]]])(
