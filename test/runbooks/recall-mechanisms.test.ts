@@ -818,4 +818,76 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('node-disk-pressure');
   });
+
+  it('a shell that reports its child Killed and lives on reads as the OOM killer; the container killed whole does not', () => {
+    for (const line of [
+      '/run.sh: line 7:   301 Killed                  node dist/index.js',
+      '/usr/local/bin/entrypoint: line 82:    48 Killed                  bundle install',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBe('oom-killed');
+    // The word alone, a person's message, or a stop (the shell goes with its child) is no such report.
+    for (const line of [
+      'Killed',
+      'worker 3 Killed by supervisor after 30 s timeout',
+      'Received SIGTERM, shutting down',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBeNull();
+  });
+
+  it('a shell that cannot open the script it was told to run is a command missing from the image (dash, busybox, bash)', () => {
+    for (const line of [
+      '/bin/sh: 0: cannot open ./entrypoint.sh: No such file',
+      "/bin/sh: 0: Can't open /docker-entrypoint.sh",
+      "sh: can't open '/app/start.sh': No such file or directory",
+      '/bin/bash: ./entrypoint.sh: No such file or directory',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBe('container-exec-not-found');
+    // bash's redirection into a missing directory reads the same but is no script to run.
+    expect(
+      top(
+        { 'docker.logs': '/bin/bash: /var/log/app/out.log: No such file or directory' },
+        'docker',
+      ),
+    ).toBeNull();
+  });
+
+  it("kubectl's bare status text is a proxy that refused the tunnel (NO_PROXY lacks the cluster); an API server's own refusal is not", () => {
+    expect(top({ 'k8s.cluster': 'Unable to connect to the server: Forbidden' })).toBe(
+      'egress-proxy-misconfigured',
+    );
+    expect(
+      top({
+        'k8s.cluster': 'Unable to connect to the server: dial tcp 10.0.0.10:443: i/o timeout',
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'k8s.cluster':
+          'Error from server (Forbidden): nodes is forbidden: User "system:anonymous" cannot list resource "nodes"',
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
+
+  it("the autoscaler's no-scale-up is a shortage only for a capacity reason; a selector or taint no node group matches is not", () => {
+    expect(
+      top({
+        'k8s.events':
+          "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up: 1 node(s) had untolerated taint {dedicated: worker}, 8 node(s) didn't match Pod's node affinity/selector",
+      }),
+    ).toBeNull();
+    for (const line of [
+      "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up: 2 max node group size reached, 1 node(s) didn't match Pod's node affinity/selector",
+      "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up (it wouldn't fit if a new node is added): 1 Insufficient memory",
+    ])
+      expect(top({ 'k8s.events': line }), line).toBe('insufficient-resources');
+  });
+
+  it('an application that says its configuration file is invalid is a start-up configuration error', () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Error: ✗ Datasource provisioning error: datasource.yaml config is invalid. Only one datasource per organization can be marked as default',
+      }),
+    ).toBe('crashloop-config-error');
+  });
 });
