@@ -152,33 +152,15 @@ export async function triageReplay(
   });
 }
 
-/** Each metric's ClusterName with its namespace, as the alarm event states them (a query's are not here). */
-function clusterNamespaces(alarm: unknown): { name: string; namespace: unknown }[] {
-  const metrics = (alarm as { detail?: { configuration?: { metrics?: unknown } } }).detail
-    ?.configuration?.metrics;
-  return (Array.isArray(metrics) ? metrics : []).flatMap((m) => {
-    const metric = (m as { metricStat?: { metric?: Record<string, unknown> } } | null)?.metricStat
-      ?.metric;
-    const name = (metric?.dimensions as { ClusterName?: unknown } | undefined)?.ClusterName;
-    return typeof name === 'string' ? [{ name, namespace: metric?.namespace }] : [];
-  });
-}
-
 /**
- * The EKS clusters an alarm event names: its ClusterName values, less those that only metrics
- * outside Container Insights name (AWS/ECS and ECS/ContainerInsights name an ECS cluster by
- * ClusterName alone too, and with one kubeconfig any name would read as the kubeconfig's cluster).
- * A Metrics Insights query carries no namespace in the event and counts as Container Insights, as
- * the coverage report reads it (alarm-reach.ts).
+ * The EKS clusters an alarm event names: the ClusterName values of the dimension sets it names
+ * targets by. Another service's cluster (AWS/ECS, ECS/ContainerInsights name an ECS cluster by
+ * ClusterName alone too) is not among them (metric-namespace.ts), so with one kubeconfig it is not
+ * read as the kubeconfig's cluster; a Metrics Insights query's is, as Intake and coverage read it.
  */
 function eksClusterNamesOf(alarm: unknown): string[] {
-  const stated = clusterNamespaces(alarm);
-  const notEks = (name: string) => {
-    const of = stated.filter((s) => s.name === name);
-    return of.length > 0 && of.every((s) => s.namespace !== 'ContainerInsights');
-  };
   const names = normalizeAlarmEvent(alarm).dimensions.map((d) => d.ClusterName);
-  return [...new Set(names.filter((n): n is string => n !== undefined && !notEks(n)))];
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
 /** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */

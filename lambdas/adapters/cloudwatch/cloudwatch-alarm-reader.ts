@@ -5,6 +5,7 @@ import {
   type Dimension,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
+import { namesNonEksCluster } from '../../core/workflow/metric-namespace.js';
 import {
   isMetricsInsightsQuery,
   queryDimensions,
@@ -27,11 +28,22 @@ const asMap = (dims: readonly Dimension[] | undefined): Record<string, string> =
     (dims ?? []).filter((d) => d.Name && d.Value !== undefined).map((d) => [d.Name!, d.Value!]),
   );
 
-/** The dimension sets a metric alarm watches: its metric, each metric of its math, each Metrics Insights WHERE. */
+/**
+ * The dimension sets a metric alarm watches: its metric, each metric of its math, each Metrics
+ * Insights WHERE. A set whose ClusterName is another service's cluster (an `AWS/ECS` metric's) is
+ * left out, as the alarm event leaves it out of its targets (metric-namespace.ts): the sets leave
+ * here without their namespace, and the composite parent would read a configured name as its EKS
+ * cluster. A query carries its namespace in its text only, and counts as EKS, as in the event.
+ */
 export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
-  const sets = [asMap(alarm.Dimensions)];
+  const sets: Record<string, string>[] = [];
+  const add = (namespace: string | undefined, dims: readonly Dimension[] | undefined) => {
+    const d = asMap(dims);
+    if (!namesNonEksCluster(namespace, d)) sets.push(d);
+  };
+  add(alarm.Namespace, alarm.Dimensions);
   for (const m of alarm.Metrics ?? []) {
-    if (m.MetricStat?.Metric) sets.push(asMap(m.MetricStat.Metric.Dimensions));
+    if (m.MetricStat?.Metric) add(m.MetricStat.Metric.Namespace, m.MetricStat.Metric.Dimensions);
     else if (isMetricsInsightsQuery(m.Expression)) {
       const pinned = queryDimensions(m.Expression);
       if ('dimensions' in pinned) sets.push({ ...pinned.dimensions });

@@ -2,9 +2,11 @@
  * What an alarm would reach if it fired now, decided from its definition alone: the targets its
  * dimension maps name through the one resolver (targets.ts), and the Container Insights pod-level
  * and cluster-level sets that Intake resolves through the cluster API at alarm time
- * (cluster-targets.ts).
+ * (cluster-targets.ts). A ClusterName of another service's metric (`AWS/ECS`) reaches nothing,
+ * whatever eksClusters says (metric-namespace.ts).
  */
 import { isClusterDimensionSet, isClusterLevelDimensionSet } from '../workflow/cluster-targets.js';
+import { namesNonEksCluster, nonEksClusterReason } from '../workflow/metric-namespace.js';
 import { formatTarget, resolveAlarmTargets } from '../workflow/targets.js';
 import type { AlarmDefinition } from './described-alarm.js';
 
@@ -22,20 +24,24 @@ const describeDimensions = (d: Readonly<Record<string, string>>) =>
   Object.keys(d).sort().join(', ');
 
 /**
- * True when every metric of the alarm with exactly these dimensions is outside EKS Container
- * Insights (`AWS/ECS`, `ECS/ContainerInsights` also name a cluster by ClusterName alone); a set only
- * a query names has no namespace here, and counts as Container Insights.
+ * The namespace whose own cluster these dimensions name (`AWS/ECS`, `ECS/ContainerInsights`: a
+ * ClusterName that is not an EKS cluster, metric-namespace.ts), when every metric of the alarm with
+ * exactly these dimensions is from such a namespace: Intake leaves the set out of its targets
+ * (alarm-event.ts). `ContainerInsights`, `AWS/EKS` and custom namespaces can name an EKS cluster; a
+ * set only a query names has no metric here and counts as EKS, as in the event.
  */
-function outsideContainerInsights(
+function otherServiceNamespace(
   alarm: AlarmDefinition,
   d: Readonly<Record<string, string>>,
-): boolean {
+): string | undefined {
   const same = alarm.metrics.filter(
     (m) =>
       Object.keys(m.dimensions).length === Object.keys(d).length &&
       Object.entries(d).every(([k, v]) => m.dimensions[k] === v),
   );
-  return same.length > 0 && same.every((m) => m.namespace !== 'ContainerInsights');
+  return same.length > 0 && same.every((m) => namesNonEksCluster(m.namespace, d))
+    ? same[0]!.namespace
+    : undefined;
 }
 
 /**
@@ -66,10 +72,14 @@ export function alarmReach(alarm: AlarmDefinition, eksClusters: readonly string[
   const atAlarmTime: string[] = [];
   const problems: string[] = [];
   for (const d of alarm.dimensions) {
-    // The advice to configure the cluster is for EKS Container Insights only.
-    const eksClusterLevel =
-      describeDimensions(d) === 'ClusterName' && !outsideContainerInsights(alarm, d);
-    // As Intake resolves it: the event carries no namespace, so a configured name alone is EKS.
+    // Another service's cluster is no target, whatever eksClusters says (as Intake records it).
+    const otherService = otherServiceNamespace(alarm, d);
+    if (otherService) {
+      problems.push(nonEksClusterReason(otherService, d.ClusterName!));
+      continue;
+    }
+    // What is left can name an EKS cluster: a configured name alone is its failing nodes.
+    const eksClusterLevel = describeDimensions(d) === 'ClusterName';
     if (isClusterLevelDimensionSet(d, eksClusters)) {
       atAlarmTime.push(`failing nodes of cluster ${d.ClusterName}`);
       continue;

@@ -5,6 +5,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
  */
 
+import type { UnresolvedDimensions } from './cluster-targets.js';
+import { namesNonEksCluster, nonEksClusterReason } from './metric-namespace.js';
 import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
 
 /** An alarm state change, reduced to what the workflow uses. */
@@ -19,10 +21,17 @@ export interface NormalizedAlarm {
   readonly time: string;
   readonly account: string;
   readonly region: string;
-  /** The dimension maps of every metric the alarm watches (a Metrics Insights query: its WHERE equalities). */
+  /**
+   * The dimension maps of the metrics the alarm watches that can name a target (a Metrics Insights
+   * query: its WHERE equalities); a map that names another service's cluster is in `unresolved`.
+   */
   readonly dimensions: readonly Readonly<Record<string, string>>[];
-  /** Metrics Insights queries that pin no dimension, with why (recorded on the `triggered` entry). */
-  readonly unresolvedQueries: readonly { readonly query: string; readonly reason: string }[];
+  /**
+   * What named no target, with why (recorded on the `triggered` entry): Metrics Insights queries
+   * that pin no dimension (`dimensions` {}), and maps whose ClusterName is another service's cluster
+   * (an ECS cluster: metric-namespace.ts).
+   */
+  readonly unresolved: readonly UnresolvedDimensions[];
   /** A composite alarm's rule (`ALARM("child") OR …`): its targets are its children's. */
   readonly alarmRule?: string;
   /** Set when a composite alarm's actions are suppressed (`Alarm`, `WaitPeriod`, `ExtensionPeriod`): nothing should act on it. */
@@ -52,20 +61,21 @@ export function isAlarmEvent(input: unknown): boolean {
 
 function dimensionsOf(
   detail: Record<string, unknown>,
-): Pick<NormalizedAlarm, 'dimensions' | 'unresolvedQueries'> {
+): Pick<NormalizedAlarm, 'dimensions' | 'unresolved'> {
   const configuration = isRecord(detail.configuration) ? detail.configuration : {};
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
   const out: Record<string, string>[] = [];
-  const unresolvedQueries: { query: string; reason: string }[] = [];
+  const unresolved: UnresolvedDimensions[] = [];
   for (const m of metrics) {
     if (isRecord(m) && !isRecord(m.metricStat) && isMetricsInsightsQuery(m.expression)) {
+      // The event carries no namespace for a query: its ClusterName counts as EKS (metric-namespace.ts).
       const pinned = queryDimensions(m.expression);
       if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0)
         out.push({ ...pinned.dimensions });
       else
-        unresolvedQueries.push({
-          query: m.expression.slice(0, 300),
-          reason: 'reason' in pinned ? pinned.reason : 'no dimension',
+        unresolved.push({
+          dimensions: {},
+          reason: `${'reason' in pinned ? pinned.reason : 'no dimension'}: ${m.expression.slice(0, 300)}`,
         });
       continue;
     }
@@ -77,9 +87,17 @@ function dimensionsOf(
     if (!dims) continue;
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(dims)) if (typeof v === 'string') clean[k] = v;
-    if (Object.keys(clean).length > 0) out.push(clean);
+    if (Object.keys(clean).length === 0) continue;
+    const namespace = str(metric?.namespace);
+    // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS cluster.
+    if (namespace !== undefined && namesNonEksCluster(namespace, clean))
+      unresolved.push({
+        dimensions: clean,
+        reason: nonEksClusterReason(namespace, clean.ClusterName!),
+      });
+    else out.push(clean);
   }
-  return { dimensions: out, unresolvedQueries };
+  return { dimensions: out, unresolved };
 }
 
 /**

@@ -29,7 +29,8 @@ export interface ClusterResolution {
  * True for a cluster-level dimension set (ClusterName alone: `cluster_failed_node_count`, node
  * metrics aggregated per cluster) of a configured EKS cluster. Its targets are the cluster's
  * failing nodes. Only configured clusters: ClusterName alone is also how ECS and other services
- * name their clusters.
+ * name their clusters (a set from their namespaces never gets here: alarm-event.ts leaves it out,
+ * metric-namespace.ts).
  */
 export function isClusterLevelDimensionSet(d: Dimensions, eksClusters: readonly string[]): boolean {
   const keys = Object.keys(d);

@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeAccessError } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -56,7 +56,7 @@ describe('the local root wires the cluster through --kubeconfig (paramedic triag
 
 /** paramedic triage --alarm --kubeconfig with a collector that answers every target at once. */
 const triageWithKubeconfig = (alarm: string) =>
-  triageAlarm(join(REPO_ROOT, 'test/fixtures/alarms', alarm), {
+  triageAlarm(isAbsolute(alarm) ? alarm : join(REPO_ROOT, 'test/fixtures/alarms', alarm), {
     dataDir: mkdtempSync(join(tmpdir(), 'paramedic-cluster-alarm-')),
     rulebook: loadRulebook(),
     mode: 'dry-run',
@@ -82,6 +82,13 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
     const triggered = r.entries.find((e) => e.type === 'triggered')!;
     if (triggered.type !== 'triggered') throw new Error('no triggered entry');
     expect(triggered.data.targets.filter((t) => t.platform === 'eks')).toEqual([]);
+    // Recorded as Intake records it in a deployment: the ECS cluster, and why it is no target.
+    expect(triggered.data.unresolved).toEqual([
+      {
+        dimensions: { ClusterName: 'shop-prod' },
+        reason: expect.stringMatching(/^AWS\/ECS names ECS cluster shop-prod, not an EKS cluster/),
+      },
+    ]);
     const listed = cluster.server.requests
       .slice(before)
       .filter((q) => q.path.startsWith('/api/v1/nodes'));
@@ -97,5 +104,22 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
     ]);
     expect(triggered.data.unresolved).toBeUndefined();
     expect(cluster.server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  it("an AWS/EKS alarm (ClusterName of the control plane) is the kubeconfig's cluster too", async () => {
+    const event = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'test/fixtures/alarms/eks-cluster-failed-nodes.json'), 'utf8'),
+    );
+    event.detail.configuration.metrics[0].metricStat.metric.namespace = 'AWS/EKS';
+    const file = join(cluster.dir, 'aws-eks-cluster-alarm.json');
+    writeFileSync(file, JSON.stringify(event));
+
+    const r = await triageWithKubeconfig(file);
+
+    const triggered = r.entries.find((e) => e.type === 'triggered')!;
+    if (triggered.type !== 'triggered') throw new Error('no triggered entry');
+    expect(triggered.data.targets).toEqual([
+      expect.objectContaining({ platform: 'eks', cluster: 'shop-prod', node: NODE }),
+    ]);
   });
 });

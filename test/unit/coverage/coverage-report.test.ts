@@ -145,8 +145,29 @@ describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)
       MetricName: 'CPUReservation',
       Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
     });
-    expect(alarmReach(ecs, []).problems).toEqual([
-      'dimensions ClusterName name no instance (InstanceId), Auto Scaling group (AutoScalingGroupName) or EKS node (ClusterName + NodeName)',
+    const reason =
+      'AWS/ECS names ECS cluster shop-prod, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods';
+    expect(alarmReach(ecs, []).problems).toEqual([reason]);
+    // An EKS cluster of the same name is configured: the ECS alarm still reaches no EKS node.
+    expect(alarmReach(ecs, ['shop-prod'])).toEqual({
+      targets: [],
+      atAlarmTime: [],
+      problems: [reason],
+    });
+  });
+
+  it('an AWS/EKS alarm (the control plane names its cluster by ClusterName) is an EKS cluster-level alarm', () => {
+    const controlPlane = metricAlarmDefinition({
+      AlarmName: 'paramedic-shop-prod-apiserver-5xx',
+      Namespace: 'AWS/EKS',
+      MetricName: 'apiserver_request_total_5XX',
+      Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
+    });
+    expect(alarmReach(controlPlane, ['shop-prod']).atAlarmTime).toEqual([
+      'failing nodes of cluster shop-prod',
+    ]);
+    expect(alarmReach(controlPlane, []).problems).toEqual([
+      'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',
     ]);
   });
 

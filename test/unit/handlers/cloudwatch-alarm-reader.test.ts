@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchAlarmReader } from '../../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
+import {
+  CloudWatchAlarmReader,
+  dimensionsOf,
+} from '../../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
 
 const cloudwatch = mockClient(CloudWatchClient);
 beforeEach(() => cloudwatch.reset());
@@ -108,5 +111,30 @@ describe('CloudWatchAlarmReader', () => {
       dimensions: [{ AutoScalingGroupName: 'web' }, { InstanceId: 'i-0a1b2c3d4e5f60719' }],
     });
     expect(await reader.readAlarm('c')).toEqual({ state: 'OK', alarmRule: 'ALARM(m) OR ALARM(q)' });
+  });
+
+  it("leaves out a child's ClusterName of another service (an ECS cluster is not an EKS cluster), keeps Container Insights and AWS/EKS ones", () => {
+    const cluster = [{ Name: 'ClusterName', Value: 'shop-prod' }];
+    const stat = (Namespace: string) => ({
+      Metric: { Namespace, MetricName: 'm', Dimensions: cluster },
+      Period: 60,
+      Stat: 'Maximum',
+    });
+    expect(dimensionsOf({ Namespace: 'AWS/ECS', Dimensions: cluster })).toEqual([]);
+    expect(
+      dimensionsOf({
+        Metrics: [
+          {
+            Id: 'a',
+            MetricStat: stat('ECS/ContainerInsights'),
+          },
+          {
+            Id: 'b',
+            MetricStat: stat('ContainerInsights'),
+          },
+          { Id: 'c', MetricStat: stat('AWS/EKS') },
+        ],
+      }),
+    ).toEqual([{ ClusterName: 'shop-prod' }, { ClusterName: 'shop-prod' }]);
   });
 });

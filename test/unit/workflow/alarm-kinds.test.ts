@@ -51,10 +51,12 @@ describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
   it('a GROUP BY alarm over the fleet names no target, and says so', () => {
     const alarm = normalizeAlarmEvent(fixture('ec2-metrics-insights-group-by.json'));
     expect(alarm.dimensions).toEqual([]);
-    expect(alarm.unresolvedQueries).toEqual([
+    expect(alarm.unresolved).toEqual([
       {
-        query: expect.stringContaining('GROUP BY InstanceId'),
-        reason: expect.stringMatching(/GROUP BY.*names no single target/),
+        dimensions: {},
+        reason: expect.stringMatching(
+          /GROUP BY.*names no single target.*: SELECT .*GROUP BY InstanceId/,
+        ),
       },
     ]);
   });

@@ -120,13 +120,8 @@ async function alarmIntake(
     ...composite.dimensions,
   ];
   const dimensions = located.map((d) => d.dimensions);
-  const notTargets = [
-    ...alarm.unresolvedQueries.map(({ query, reason }) => ({
-      dimensions: {},
-      reason: `${reason}: ${query}`,
-    })),
-    ...composite.unresolved,
-  ];
+  // Queries that pin nothing and other services' clusters (alarm-event.ts), then the composite's children that named nothing.
+  const notTargets = [...alarm.unresolved, ...composite.unresolved];
   // Each dimension set resolves where its alarm is: a composite's child named by ARN may be in another account.
   const clusterTargets: Target[] = [];
   const clusterUnresolved: UnresolvedDimensions[] = [];
