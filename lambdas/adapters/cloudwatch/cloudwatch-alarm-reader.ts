@@ -33,7 +33,7 @@ const asMap = (dims: readonly Dimension[] | undefined): Record<string, string> =
  * Insights WHERE. A set whose ClusterName is another service's cluster (an `AWS/ECS` metric's) is
  * left out, as the alarm event leaves it out of its targets (metric-namespace.ts): the sets leave
  * here without their namespace, and the composite parent would read a configured name as its EKS
- * cluster. A query carries its namespace in its text only, and counts as EKS, as in the event.
+ * cluster. A query's namespace is its FROM's, as in the event.
  */
 export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
   const sets: Record<string, string>[] = [];
@@ -46,7 +46,8 @@ export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
     if (m.MetricStat?.Metric) add(m.MetricStat.Metric.Namespace, m.MetricStat.Metric.Dimensions);
     else if (isMetricsInsightsQuery(m.Expression)) {
       const pinned = queryDimensions(m.Expression);
-      if ('dimensions' in pinned) sets.push({ ...pinned.dimensions });
+      if ('dimensions' in pinned && !namesNonEksCluster(pinned.namespace, pinned.dimensions))
+        sets.push({ ...pinned.dimensions });
     }
   }
   return sets.filter((d) => Object.keys(d).length > 0);

@@ -66,12 +66,21 @@ function dimensionsOf(
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
   const out: Record<string, string>[] = [];
   const unresolved: UnresolvedDimensions[] = [];
+  // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS cluster.
+  const keep = (namespace: string | undefined, dims: Record<string, string>): void => {
+    if (namespace !== undefined && namesNonEksCluster(namespace, dims))
+      unresolved.push({
+        dimensions: dims,
+        reason: nonEksClusterReason(namespace, dims.ClusterName!),
+      });
+    else out.push(dims);
+  };
   for (const m of metrics) {
     if (isRecord(m) && !isRecord(m.metricStat) && isMetricsInsightsQuery(m.expression)) {
-      // The event carries no namespace for a query: its ClusterName counts as EKS (metric-namespace.ts).
+      // A query's namespace is its FROM's (none named: its ClusterName counts as EKS, metric-namespace.ts).
       const pinned = queryDimensions(m.expression);
       if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0)
-        out.push({ ...pinned.dimensions });
+        keep(pinned.namespace, { ...pinned.dimensions });
       else
         unresolved.push({
           dimensions: {},
@@ -88,14 +97,7 @@ function dimensionsOf(
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(dims)) if (typeof v === 'string') clean[k] = v;
     if (Object.keys(clean).length === 0) continue;
-    const namespace = str(metric?.namespace);
-    // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS cluster.
-    if (namespace !== undefined && namesNonEksCluster(namespace, clean))
-      unresolved.push({
-        dimensions: clean,
-        reason: nonEksClusterReason(namespace, clean.ClusterName!),
-      });
-    else out.push(clean);
+    keep(str(metric?.namespace), clean);
   }
   return { dimensions: out, unresolved };
 }

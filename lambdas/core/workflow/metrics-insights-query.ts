@@ -7,9 +7,12 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html
  */
 
-/** What a query pins: the dimension equalities of its WHERE clause, or why it pins nothing. */
+/**
+ * What a query pins: the dimension equalities of its WHERE clause and the namespace its FROM names
+ * (when it names one: `FROM SCHEMA("AWS/ECS", ClusterName)` or `FROM "AWS/ECS"`), or why it pins nothing.
+ */
 export type QueryDimensions =
-  | { readonly dimensions: Readonly<Record<string, string>> }
+  | { readonly dimensions: Readonly<Record<string, string>>; readonly namespace?: string }
   | { readonly reason: string };
 
 /** Longest query read (CloudWatch allows 2,048 characters in an alarm's expression). */
@@ -72,10 +75,19 @@ function tokenize(query: string): Token[] | undefined {
 
 const CLAUSE_END = new Set(['GROUP', 'ORDER', 'LIMIT']);
 
+/** The namespace after FROM: `SCHEMA("ns", …)`'s first argument or a bare `"ns"`; undefined when FROM names none. */
+function fromNamespace(tokens: readonly Token[]): string | undefined {
+  const from = tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'FROM');
+  const [first, open, inner] = [tokens[from + 1], tokens[from + 2], tokens[from + 3]];
+  if (from < 0 || first?.kind !== 'word') return undefined;
+  if (first.text.toUpperCase() !== 'SCHEMA') return first.text;
+  return open?.text === '(' && inner?.kind === 'word' ? inner.text : undefined;
+}
+
 /**
  * The dimensions a Metrics Insights query pins: `Dim = 'value'` terms joined by AND in its WHERE
  * clause. Anything else there (OR, !=, IN, LIKE, parentheses) pins nothing we can act on alone.
- * @example queryDimensions("SELECT MAX(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) WHERE InstanceId = 'i-0123456789abcdef0'") // { dimensions: { InstanceId: 'i-0123456789abcdef0' } }
+ * @example queryDimensions("SELECT MAX(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) WHERE InstanceId = 'i-0123456789abcdef0'") // { dimensions: { InstanceId: 'i-0123456789abcdef0' }, namespace: 'AWS/EC2' }
  */
 export function queryDimensions(query: string): QueryDimensions {
   if (query.length > MAX_QUERY_CHARS)
@@ -108,5 +120,6 @@ export function queryDimensions(query: string): QueryDimensions {
     }
     i += 4;
   }
-  return { dimensions };
+  const namespace = fromNamespace(tokens);
+  return namespace === undefined ? { dimensions } : { dimensions, namespace };
 }

@@ -65,12 +65,20 @@ describe('Metrics Insights alarms: targets from the WHERE equalities', () => {
     [
       'AND-joined equalities',
       "SELECT AVG(node_cpu_utilization) FROM SCHEMA(ContainerInsights, ClusterName, NodeName) WHERE ClusterName = 'prod' AND NodeName = 'ip-10-0-1-23.ec2.internal' GROUP BY NodeName",
-      { dimensions: { ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' } },
+      {
+        dimensions: { ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' },
+        namespace: 'ContainerInsights',
+      },
+    ],
+    [
+      'a quoted namespace in SCHEMA, and one FROM names bare',
+      `SELECT MAX(CPUReservation) FROM SCHEMA("AWS/ECS", ClusterName) WHERE ClusterName = 'shop-prod'`,
+      { dimensions: { ClusterName: 'shop-prod' }, namespace: 'AWS/ECS' },
     ],
     [
       'a quoted dimension name and a doubled quote',
       "SELECT MAX(x) FROM y WHERE \"AutoScalingGroupName\" = 'web''s'",
-      { dimensions: { AutoScalingGroupName: "web's" } },
+      { dimensions: { AutoScalingGroupName: "web's" }, namespace: 'y' },
     ],
     [
       'OR',

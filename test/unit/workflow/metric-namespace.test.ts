@@ -81,6 +81,27 @@ describe('normalizeAlarmEvent: a ClusterName of another service is no dimension 
     expect(alarm.unresolved[0]!.reason).toMatch(/^AWS\/MemoryDB names MemoryDB cluster sessions/);
   });
 
+  it("a Metrics Insights query's namespace is its FROM's: an ECS cluster there is no dimension set either", () => {
+    const event = fixture('eks-cluster-failed-nodes.json');
+    event.detail.configuration.metrics = [
+      {
+        id: 'q1',
+        expression: `SELECT MAX(CPUReservation) FROM SCHEMA("AWS/ECS", ClusterName) WHERE ClusterName = 'shop-prod'`,
+        returnData: true,
+      },
+    ];
+    const alarm = normalizeAlarmEvent(event);
+    expect(alarm.dimensions).toEqual([]);
+    expect(alarm.unresolved).toEqual([
+      {
+        dimensions: { ClusterName: 'shop-prod' },
+        reason: nonEksClusterReason('AWS/ECS', 'shop-prod'),
+      },
+    ]);
+    event.detail.configuration.metrics[0].expression = `SELECT MAX(node_status_condition_ready) FROM SCHEMA(ContainerInsights, ClusterName) WHERE ClusterName = 'shop-prod'`;
+    expect(normalizeAlarmEvent(event).dimensions).toEqual([{ ClusterName: 'shop-prod' }]);
+  });
+
   it.each(['ContainerInsights', 'AWS/EKS', 'CWAgent'])(
     'a %s ClusterName stays a dimension set',
     (ns) => {
