@@ -8,6 +8,7 @@ import {
   type NodeFacts,
   type PodFacts,
 } from '../../core/kubernetes/alarm-targets.js';
+import { nodeRemovedBy } from '../../core/kubernetes/node-removal.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import type { TargetLocation } from '../../core/workflow/ports.js';
 import { formatApiFailure } from '../../core/kubernetes/render/cluster-status.js';
@@ -20,19 +21,22 @@ const MAX_NODE_READS = 20;
 
 /**
  * A cluster-level alarm lists every node: up to 10,000, 500 a page (a page of EKS nodes is some
- * megabytes: each is reduced to its name, providerID and conditions before the next is read).
+ * megabytes: each is reduced to its name, providerID, conditions and who removes it before the next
+ * is read).
  */
 const CLUSTER_NODE_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
 /** The whole node list's time (each page has requestTimeoutMs): Intake's function has 55 s for all its work. */
 const CLUSTER_NODE_LIST_MS = 30_000;
 
-/** The facts a cluster-level alarm needs from a node object: its name, instance and conditions. */
+/** The facts a cluster-level alarm needs from a node object: its name, instance, conditions and whether it is being removed. */
 function nodeConditionFacts(cluster: string, node: Node): NodeFacts {
+  const removedBy = nodeRemovedBy(node);
   return {
     cluster,
     node: node.metadata?.name ?? '',
     ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
     conditions: (node.status?.conditions ?? []).map((x) => ({ type: x.type, status: x.status })),
+    ...(removedBy ? { removedBy } : {}),
   };
 }
 

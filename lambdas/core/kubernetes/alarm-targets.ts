@@ -10,10 +10,12 @@
  *   (`reports` for pods `reports-6f5d4c3b2-k7j6h`) unless the agent runs with
  *   prefer_full_pod_name, and FullPodName (enhanced observability) is the pod's own name;
  * - cluster metrics: ClusterName alone (`cluster_failed_node_count`, node metrics aggregated per
- *   cluster): the alarm names the cluster, so its targets are the nodes that fail (failing-nodes.ts).
+ *   cluster): the alarm names the cluster, so its targets are the nodes that fail (failing-nodes.ts),
+ *   less those being removed on purpose (node-removal.ts: they fail because they shut down).
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
  */
 import { failingNodes, type NodeConditionFacts } from './failing-nodes.js';
+import { removedNodesReason, type NodeRemover } from './node-removal.js';
 
 /** Dimension values are untrusted text: only names of these shapes become targets. */
 const CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -68,6 +70,8 @@ export interface NodeFacts {
   readonly providerID?: string;
   /** Read with a cluster's node list (a cluster-level alarm); a single node read leaves them out. */
   readonly conditions?: readonly NodeConditionFacts[];
+  /** Who is removing the node (an autoscaler's taint, a deleted Node object), read with a cluster's node list; absent when nothing is. */
+  readonly removedBy?: NodeRemover;
 }
 
 /** A pod as read for resolution (the candidates of one pod alarm). */
@@ -228,7 +232,12 @@ export function resolveKubernetesAlarmTargets(
     if (p.kind === 'cluster') {
       const listed = facts.clusterNodes?.[p.cluster];
       const note = facts.clusterNodeListNotes?.[p.cluster];
-      const failing = listed ? failingNodes(listed) : [];
+      const allFailing = listed ? failingNodes(listed) : [];
+      // A node being removed reads NotReady while it shuts down: not a failure to collect from or act on.
+      const failing = allFailing.filter(({ node }) => !node.removedBy);
+      const removed = allFailing.flatMap(({ node }) =>
+        node.removedBy ? [{ node: node.node, removedBy: node.removedBy }] : [],
+      );
       if (!listed)
         unresolved.push({
           dimensions: d,
@@ -240,10 +249,15 @@ export function resolveKubernetesAlarmTargets(
           dimensions: d,
           reason: `the node list of cluster ${p.cluster} stopped after ${listed.length} nodes (${note}): failing nodes past them are not targets`,
         });
-      else if (failing.length === 0)
+      else if (allFailing.length === 0)
         unresolved.push({
           dimensions: d,
           reason: `no node of cluster ${p.cluster} reports a failing condition (Ready not True, or DiskPressure, MemoryPressure, PIDPressure or NetworkUnavailable not False) among its ${listed.length} nodes`,
+        });
+      if (removed.length)
+        unresolved.push({
+          dimensions: d,
+          reason: removedNodesReason(p.cluster, removed, failing.length === 0),
         });
       const noInstance: string[] = [];
       for (const { node } of failing) {

@@ -122,4 +122,47 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
       expect.objectContaining({ platform: 'eks', cluster: 'shop-prod', node: NODE }),
     ]);
   });
+
+  it('leaves out the failing nodes Karpenter is removing, says so on the triggered entry, and has no targets when they are all it found', async () => {
+    const others = cluster.server.objects('nodes').filter((n) => n.metadata.name !== NODE);
+    expect(others).toHaveLength(2);
+    // Consolidated by Karpenter v1: tainted, then deleted, and NotReady once its instance shuts down.
+    for (const n of others) {
+      n.metadata.deletionTimestamp = '2026-11-23T10:58:00Z';
+      n.spec.taints = [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }];
+      n.status.conditions = n.status.conditions.map((c: any) =>
+        c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c,
+      );
+    }
+    try {
+      const r = await triageWithKubeconfig('eks-cluster-failed-nodes.json');
+      const triggered = r.entries.find((e) => e.type === 'triggered')!;
+      if (triggered.type !== 'triggered') throw new Error('no triggered entry');
+      expect(triggered.data.targets).toEqual([
+        expect.objectContaining({ platform: 'eks', cluster: 'shop-prod', node: NODE }),
+      ]);
+      expect(triggered.data.unresolved?.map((u) => u.reason)).toEqual([
+        expect.stringMatching(
+          /^2 failing nodes of cluster shop-prod are being removed by Karpenter \(ip-10-0-2-45\.eu-west-1\.compute\.internal, ip-10-0-3-67\.eu-west-1\.compute\.internal\): not targets: /,
+        ),
+      ]);
+
+      // The node that failed on its own is being removed too: nothing is left to collect from or act on.
+      const failing = cluster.server.objects('nodes').find((n) => n.metadata.name === NODE)!;
+      failing.spec.taints = [
+        { key: 'karpenter.sh/disruption', value: 'disrupting', effect: 'NoSchedule' },
+      ];
+      const none = await triageWithKubeconfig('eks-cluster-failed-nodes.json');
+      const noTargets = none.entries.find((e) => e.type === 'triggered')!;
+      if (noTargets.type !== 'triggered') throw new Error('no triggered entry');
+      expect(noTargets.data.targets).toEqual([]);
+      expect(noTargets.data.unresolved?.map((u) => u.reason)).toEqual([
+        expect.stringMatching(
+          /^all 3 failing nodes of cluster shop-prod are being removed by Karpenter \(.*\): no targets: the alarm counts nodes that shut down on purpose, and should clear once they are gone; /,
+        ),
+      ]);
+    } finally {
+      cluster.server.load(loadScenario('node-disk-pressure-node'));
+    }
+  });
 });

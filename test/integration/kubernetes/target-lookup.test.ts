@@ -131,3 +131,49 @@ it("a cluster past the node list's bounds keeps the failing nodes read and says 
     ),
   ]);
 });
+
+it("reduces each listed node to who removes it, and a cluster-level alarm's targets leave out the failing nodes being removed (not the cordoned one)", async () => {
+  server.maxPageSize = 1;
+  const [byKarpenter, byAutoscaler, cordoned] = server.objects('nodes');
+  for (const n of [byKarpenter, byAutoscaler, cordoned])
+    n.status.conditions = n.status.conditions.map((c: any) =>
+      c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c,
+    );
+  // As Karpenter v1 leaves a node it terminates: tainted, then deleted, held by its finalizer.
+  byKarpenter.metadata.deletionTimestamp = '2026-11-23T10:58:00Z';
+  byKarpenter.metadata.finalizers = ['karpenter.sh/termination'];
+  byKarpenter.spec.taints = [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }];
+  byAutoscaler.spec.taints = [
+    { key: 'ToBeDeletedByClusterAutoscaler', value: '1763895480', effect: 'NoSchedule' },
+  ];
+  cordoned.spec.unschedulable = true;
+  cordoned.spec.taints = [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }];
+
+  const facts = await lookup.read({ clusters: ['shop-prod'], nodes: [], pods: [] });
+  // Only the facts are kept: who removes the node, not its taints or metadata.
+  expect(facts.clusterNodes?.['shop-prod']?.map(({ conditions: _, ...rest }) => rest)).toEqual([
+    {
+      cluster: 'shop-prod',
+      node: byKarpenter.metadata.name,
+      providerID: byKarpenter.spec.providerID,
+      removedBy: 'karpenter',
+    },
+    {
+      cluster: 'shop-prod',
+      node: byAutoscaler.metadata.name,
+      providerID: byAutoscaler.spec.providerID,
+      removedBy: 'cluster-autoscaler',
+    },
+    { cluster: 'shop-prod', node: cordoned.metadata.name, providerID: cordoned.spec.providerID },
+  ]);
+
+  const r = await lookup.resolve([{ ClusterName: 'shop-prod' }]);
+  expect(r.targets).toEqual([
+    expect.objectContaining({ kind: 'node', cluster: 'shop-prod', node: cordoned.metadata.name }),
+  ]);
+  expect(r.unresolved.map((u) => u.reason)).toEqual([
+    expect.stringMatching(
+      /^2 failing nodes of cluster shop-prod are being removed, 1 by Karpenter and 1 by the Cluster Autoscaler \(ip-10-0-1-23\.eu-west-1\.compute\.internal, ip-10-0-2-45\.eu-west-1\.compute\.internal\): not targets: /,
+    ),
+  ]);
+});

@@ -321,6 +321,44 @@ describe('cluster-level alarms (ClusterName only)', () => {
       'the node list of cluster shop-prod stopped after 2 nodes (more than 2 items (8 not read)): failing nodes past them are not targets',
     ]);
   });
+  it('failing nodes being removed (Karpenter, the Cluster Autoscaler, a deleted Node) are not targets, and one line says so', () => {
+    const dims = [{ ClusterName: 'shop-prod' }];
+    const r = resolveKubernetesAlarmTargets(dims, {
+      clusterNodes: {
+        'shop-prod': [
+          node('n-broken', ready('False'), 1),
+          { ...node('n-consolidated', ready('Unknown'), 2), removedBy: 'karpenter' as const },
+          { ...node('n-drifted', ready('Unknown'), 3), removedBy: 'karpenter' as const },
+          // A healthy node being removed is not failing: it is neither a target nor on the line.
+          { ...node('n-draining', ready('True'), 4), removedBy: 'cluster-autoscaler' as const },
+        ],
+      },
+    });
+    expect(r.targets).toEqual([
+      { kind: 'node', cluster: 'shop-prod', node: 'n-broken', instanceId: 'i-0a1b2c3d4e5f60701' },
+    ]);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      '2 failing nodes of cluster shop-prod are being removed by Karpenter (n-consolidated, n-drifted): not targets: they shut down on purpose and their pods move to other nodes, which are targets if they fail; a node still there long after is a stuck removal (a finalizer, a pod that will not evict), not a node failure',
+    ]);
+  });
+
+  it('when every failing node is being removed there are no targets, and the line says so', () => {
+    const r = resolveKubernetesAlarmTargets([{ ClusterName: 'shop-prod' }], {
+      clusterNodes: {
+        'shop-prod': [
+          node('n-healthy', ready('True'), 1),
+          { ...node('n-scaled-in', ready('Unknown'), 2), removedBy: 'cluster-autoscaler' as const },
+          { ...node('n-deleted', ready('False'), 3), removedBy: 'deletion' as const },
+        ],
+      },
+    });
+    expect(r.targets).toEqual([]);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      expect.stringMatching(
+        /^all 2 failing nodes of cluster shop-prod are being removed, 1 by a delete of the Node object and 1 by the Cluster Autoscaler \(n-deleted, n-scaled-in\): no targets: the alarm counts nodes that shut down on purpose, and should clear once they are gone; /,
+      ),
+    ]);
+  });
 });
 
 describe('failing nodes', () => {
