@@ -12,6 +12,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
+#   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_PID             host pid to trace (with PARAMEDIC_STRACE_SECONDS > 0)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
@@ -24,6 +25,7 @@ SINCE=$(pm_param SINCE_MINUTES 15 '^[0-9]{1,5}$')
 REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
 KUBELET_LOG=$(pm_param KUBELET_LOG '' "$PM_PATH_PATTERN")
 CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
+IPAMD_LOG=$(pm_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log "$PM_PATH_PATTERN")
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
@@ -76,6 +78,21 @@ probe_containerd_log() {
   pm_probe_daemon_log "$CONTAINERD_LOG" '/var/log/containerd.log /var/log/containerd/containerd.log' 'containerd(\[[0-9]+\])?:' containerd
 }
 
+# The VPC CNI's IP address manager (aws-node's ipamd) logs why pod networking is not ready (EC2
+# calls refused, no free IPs, the API server unreachable) on the node itself, where the kubelet's
+# "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
+# seconds): only warnings and errors of the window, so the section stays small.
+probe_ipamd_log() {
+  if [ ! -r "$IPAMD_LOG" ]; then
+    printf '# %s: not on this node (no VPC CNI, or another CNI)\n' "$IPAMD_LOG"
+    return 0
+  fi
+  printf '# log file %s, warnings and errors (lines since %s)\n' "$IPAMD_LOG" "$PM_FROM_ISO"
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$IPAMD_LOG" |
+    { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
+    pm_window_filter | tail -n 500
+}
+
 probe_strace() { pm_probe_strace "$TRACE_PID" "$STRACE_SECONDS"; }
 
 probe_io() {
@@ -107,6 +124,7 @@ pm_lane lane_runtime
 pm_lane lane_host
 pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' pm_masked probe_kubelet_log
 pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' pm_masked probe_containerd_log
+pm_section cni.ipamd 'warnings and errors of /var/log/aws-routed-eni/ipamd.log since the window start' pm_masked probe_ipamd_log
 pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"

@@ -288,7 +288,8 @@ pm_end() {
 # --- the incident window: logs read from where it starts ----------------------------------------
 
 # pm_window_filter [YEAR]: keeps log lines logged at or after the window start (ISO stamps,
-# dockerd time="…", syslog "Mon DD HH:MM:SS"); a line without a stamp goes with the line before.
+# dockerd time="…", a JSON line's "ts"/"time" (zap, logrus: the VPC CNI's ipamd), syslog
+# "Mon DD HH:MM:SS"); a line without a stamp goes with the line before.
 pm_window_filter() {
   local year
   TZ=UTC0 printf -v year '%(%Y)T' -1
@@ -298,6 +299,7 @@ pm_window_filter() {
       t = ""
       if (match($0, /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) { t = substr($0, 1, 19); sub(/ /, "T", t) }
       else if (match($0, /time="[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) t = substr($0, RSTART + 6, 19)
+      else if (match($0, /^\{.*"(ts|time)": ?"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) t = substr($0, RSTART + RLENGTH - 19, 19)
       else if (match($0, /^[A-Z][a-z][a-z]  ?[0-9]?[0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && (substr($0, 1, 3) in mon)) {
         split(substr($0, 4, RLENGTH - 3), p, " ")
         t = year "-" mon[substr($0, 1, 3)] "-" sprintf("%02d", p[1]) "T" p[2]

@@ -27,6 +27,9 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 // dockerd's logrus fields: time="2026-12-02T12:00:00.123456789Z"
 const LOGRUS = /\btime="(\d{4}-\d{2}-\d{2}T[^"]{8,40})"/;
+// A JSON log line's own stamp (zap "ts", logrus/slog "time"; the VPC CNI's ipamd, most controllers):
+// {"level":"error","ts":"2026-12-02T12:00:00.000Z",…}. Only near the line's start, as loggers put it.
+const JSON_STAMP = /^\{.{0,80}?"(?:ts|time)": ?"(\d{4}-\d{2}-\d{2}T[^"]{8,40})"/;
 // syslog / journald short: "Dec  2 12:00:00 host unit[pid]: ..."
 const SYSLOG = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
 // klog: "I1202 12:00:00.000000    1234 file.go:12] ..."
@@ -88,6 +91,10 @@ export function lineTime(line: string, clock: LineClock): number | null {
   const head = (line.length > HEAD ? line.slice(0, HEAD) : line).trimStart();
   const c = head.charCodeAt(0);
   if (c >= 48 && c <= 57) return isoMillis(head);
+  if (c === 123) {
+    const json = JSON_STAMP.exec(head);
+    return json ? isoMillis(json[1]!) : null;
+  }
   if (c === 91) {
     const m = DMESG.exec(head);
     return m && clock.bootedAt !== null

@@ -91,6 +91,7 @@ export const CANONICAL_SECTIONS = [
   'io.block',
   'kubelet.journal',
   'containerd.journal',
+  'cni.ipamd',
   'crictl.ps',
   'k8s.node',
   'k8s.pods',

@@ -21,6 +21,20 @@ describe('lineTime', () => {
       at('2026-12-02T12:00:01.500Z'),
     );
   });
+  it("reads a JSON log line's own stamp near its start (zap ts, logrus/slog time), not one quoted in its message", () => {
+    expect(
+      lineTime(
+        '{"level":"error","ts":"2026-12-02T12:00:02.585Z","caller":"ipamd/ipamd.go:444","msg":"Failed to call ec2:DescribeNetworkInterfaces"}',
+        clock,
+      ),
+    ).toBe(at('2026-12-02T12:00:02.585Z'));
+    expect(lineTime('{"time":"2026-12-02T12:00:03Z","level":"ERROR","msg":"x"}', clock)).toBe(
+      at('2026-12-02T12:00:03Z'),
+    );
+    // An escaped quote inside the message is no field of the line, nor is a stamp far into it.
+    expect(lineTime('{"msg":"retry at \\"time\\":\\"2026-12-02T12:00:04Z\\""}', clock)).toBeNull();
+    expect(lineTime(`{"msg":"${'x'.repeat(120)}","ts":"2026-12-02T12:00:05Z"}`, clock)).toBeNull();
+  });
   it('reads syslog stamps in the year of the reference, and December read in January in the year before', () => {
     expect(lineTime('Dec  2 12:00:00 host dockerd[1]: x', clock)).toBe(at('2026-12-02T12:00:00Z'));
     expect(

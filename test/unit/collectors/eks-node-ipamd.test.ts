@@ -1,0 +1,87 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
+import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+
+// The EKS-node document as SSM would run it (library inlined), on this machine, with an ipamd log
+// as the VPC CNI writes it: JSON lines at debug level, the refusals that keep pod networking down
+// among them, some from before the incident window.
+const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-ipamd-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const ENI = 'eni-0123456789abcdef0';
+/** One ipamd log line (zap JSON) stamped `minutesAgo` before now. */
+const ipamdLine = (minutesAgo: number, level: string, msg: string) =>
+  `${JSON.stringify({
+    level,
+    ts: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    caller: 'ipamd/ipamd.go:444',
+    msg,
+  })}\n`;
+const refused = `Failed to call ec2:DescribeNetworkInterfaces for [${ENI}]: UnauthorizedOperation: You are not authorized to perform this operation.\n\tstatus code: 403`;
+
+/** Collects with `ipamdLog` as the node's ipamd log (none when undefined) and classifies. */
+async function collectAndClassify(ipamdLog: string | undefined) {
+  const dir = mkdtempSync(join(scratch, 'case-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // The machine's own kernel log is not this test's.
+  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(bin, 'dmesg'), 0o755);
+  const log = join(dir, 'ipamd.log');
+  if (ipamdLog !== undefined) writeFileSync(log, ipamdLog);
+  const { bundle } = await collectEvidence({
+    platform: 'eks',
+    runner: new LocalCommandRunner({
+      env: {
+        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        PARAMEDIC_IPAMD_LOG: log,
+        PATH: `${bin}:${process.env.PATH}`,
+        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
+      },
+    }),
+    parameters: { sinceMinutes: '15' },
+  });
+  return { section: bundle.sections['cni.ipamd']?.output ?? '', bundle };
+}
+
+describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
+  it("keeps the window's warnings and errors and reads them as the node's CNI refused its EC2 calls", async () => {
+    const { section, bundle } = await collectAndClassify(
+      ipamdLine(
+        40,
+        'error',
+        'Failed to call ec2:AssignPrivateIpAddresses for [eni-0aaaaaaaaaaaaaaaa]: old',
+      ) +
+        ipamdLine(5, 'debug', 'Reconcile existing ENI eni-0123456789abcdef0 IP pool') +
+        ipamdLine(
+          4,
+          'info',
+          'IP pool stats: Total IPs/Prefixes = 14/0, AssignedIPs/CooldownIPs: 3/0',
+        ) +
+        ipamdLine(2, 'error', refused),
+    );
+    expect(section).toContain(`Failed to call ec2:DescribeNetworkInterfaces for [${ENI}]`);
+    // Debug and info lines are left out (a line every few seconds), and so is the hour-old error.
+    expect(section).not.toContain('Reconcile existing ENI');
+    expect(section).not.toContain('IP pool stats');
+    expect(section).not.toContain('AssignPrivateIpAddresses');
+    const result = classifyEvidence(loadRulebook(), bundle);
+    expect(result.matches[0]?.runbookId).toBe('node-not-ready');
+    expect(result.matches[0]!.evidence.some((e) => e.section === 'cni.ipamd')).toBe(true);
+  }, 60_000);
+
+  it('an error from before the window proves nothing, and a node without the VPC CNI says so', async () => {
+    const stale = await collectAndClassify(ipamdLine(40, 'error', refused));
+    expect(stale.section).not.toContain('UnauthorizedOperation');
+    expect(classifyEvidence(loadRulebook(), stale.bundle).matches[0]?.runbookId).not.toBe(
+      'node-not-ready',
+    );
+    const none = await collectAndClassify(undefined);
+    expect(none.section).toMatch(/ipamd\.log: not on this node \(no VPC CNI, or another CNI\)/);
+  }, 60_000);
+});
