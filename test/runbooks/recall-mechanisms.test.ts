@@ -890,4 +890,33 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('crashloop-config-error');
   });
+
+  it("Envoy's access log flags (503 UH, 404 NR) are a gateway with no backend for the route; a served request is not", () => {
+    for (const line of [
+      '[2026-11-23T00:00:00.000Z] "GET /heartbeat HTTP/1.1" 503 UH 0 19 3 - "-" "curl/8.5.0" "4f1c" "my-app.example.test" "-"',
+      '[2026-11-23T00:00:00.000Z] "GET /api HTTP/1.1" 404 NR 0 0 0 - "-" "curl/8.5.0" "4f1c" "shop.example.test" "-"',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('ingress-backend-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs':
+          '[2026-11-23T00:00:00.000Z] "GET /heartbeat HTTP/1.1" 200 - 0 19 3 2 "-" "curl/8.5.0" "4f1c" "my-app.example.test" "10.0.1.7:8080"',
+      }),
+    ).toBeNull();
+  });
+
+  it("the ingress controller refused by a backend pod's address is a server not listening there; an app refused by its database is not", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          '2026/11/23 00:00:00 [error] 1263#1263: *228689 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.4, server: shop.example.test, request: "GET / HTTP/2.0", upstream: "http://10.56.2.20:8080/", host: "shop.example.test"',
+      }),
+    ).toBe('port-not-listening');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'psycopg2.OperationalError: connection to server at "db.shop.svc.cluster.local" (10.43.239.89), port 5432 failed: Connection refused',
+      }),
+    ).not.toBe('port-not-listening');
+  });
 });
