@@ -26,7 +26,7 @@ import { KERNEL_CLOCK_SLACK_MS } from '../../../lambdas/core/classify/incident-w
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { DockerLab, labUnavailableReason, run, waitFor, type Daemon } from './docker-lab.js';
-import { holdKernelLog, KERNEL_LOG_WAIT_MS } from '../../support/kernel-log-lock.js';
+import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
 
 const unavailable = labUnavailableReason();
 // In CI everything is installed, so a missing piece is a failure; locally it may skip.
@@ -149,7 +149,7 @@ describe.skipIf(skip)(
     let releaseKernelLog: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      releaseKernelLog = await holdKernelLog();
+      releaseKernelLog = await holdMachineLock('kernel-log');
       rulebook = loadRulebook();
       // Noise before any incident: an unrelated OOM kill in the kernel log, stale errors in the daemon log.
       plantKernelOom('pm-noise-java', 31337);
@@ -166,7 +166,7 @@ describe.skipIf(skip)(
       // second, so the first incident could fall within the slack of the planted noise: wait it out.
       const clear = plantedAt + KERNEL_CLOCK_SLACK_MS + 500 - Date.now();
       if (clear > 0) await new Promise((r) => setTimeout(r, clear));
-    }, KERNEL_LOG_WAIT_MS + 120_000);
+    }, MACHINE_LOCK_WAIT_MS + 120_000);
 
     afterAll(async () => {
       try {

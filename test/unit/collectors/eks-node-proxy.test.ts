@@ -3,22 +3,38 @@ import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
 import { findOnPath } from '../../support/requirements.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine. The collector
 // finds the kubelet by its process name (`pgrep -x kubelet`), so every case of this file starts a
 // process of that name: they are one file, run in sequence, and each case stops its kubelet (and
-// waits for it to be gone) before the next starts. No other test file starts a process named kubelet.
+// waits for it to be gone) before the next starts. No other test file starts a process named
+// kubelet, and another copy of this file (a second checkout's run on the same machine) waits for
+// the machine's kubelet-process lock: the process table is one per machine.
 const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-proxy-'));
 const running = new Set<ChildProcess>();
-afterAll(() => {
-  for (const p of running) p.kill('SIGKILL');
+let releaseKubeletName: () => Promise<void> = async () => {};
+beforeAll(async () => {
+  releaseKubeletName = await holdMachineLock('kubelet-process');
+}, MACHINE_LOCK_WAIT_MS);
+afterAll(async () => {
+  // Gone before the lock is: the next holder must not find this file's kubelet.
+  await Promise.all(
+    [...running].map(async (p) => {
+      if (p.exitCode !== null || p.signalCode !== null) return;
+      const exited = once(p, 'exit');
+      p.kill('SIGKILL');
+      await exited;
+    }),
+  );
   rmSync(scratch, { recursive: true, force: true });
+  await releaseKubeletName();
 });
 
 const ENDPOINT = '0123456789ABCDEF0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com';
