@@ -6,7 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { intakeEksClusters, type ParamedicConfig, parseConfig } from '../../cdk/config.js';
+import {
+  intakeEksClusters,
+  type ParamedicConfig,
+  parseConfig,
+} from '../../lambdas/core/deployment-config.js';
 import { alarmDefinitions } from '../../lambdas/core/coverage/described-alarm.js';
 import {
   coverageReport,
