@@ -131,6 +131,18 @@ function printReport(r: CoverageReport): void {
     'reach no target',
     r.noTarget.map((a) => `${a.alarmName}: ${a.targetProblems.join('; ')}`),
   );
+  // A composite reaches its children's targets, each when that child is in ALARM: too long for the table.
+  const composites = r.alarms.filter((a) => a.kind === 'composite' && a.atAlarmTime.length);
+  if (composites.length) {
+    process.stdout.write(
+      `\n${bold('composite alarms reach, when they fire')} (${composites.length})\n`,
+    );
+    for (const a of composites) {
+      process.stdout.write(`  ${a.alarmName}:\n`);
+      for (const line of a.atAlarmTime) process.stdout.write(`    ${line}\n`);
+      for (const line of a.notReached) process.stdout.write(`    ${dim(`not reached: ${line}`)}\n`);
+    }
+  }
   section(
     'watch a metric no runbook explains',
     r.noRunbook.map(
@@ -190,7 +202,7 @@ export function registerCoverageCommand(program: Command): void {
           throw new Error(
             `${loaded.errors.length} runbook error(s) in ${flags.runbooks}, first: ${loaded.errors[0]!.message}; run "npx paramedic runbooks lint"`,
           );
-        const report = coverageReport({
+        const report = await coverageReport({
           alarms: alarmDefinitions(await readAlarms(flags)),
           filter: {
             alarmNamePrefixes: flags.prefix ?? settings.alarmNamePrefixes,

@@ -2,14 +2,9 @@
 import {
   DescribeAlarmsCommand,
   type CloudWatchClient,
-  type Dimension,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { namesNonEksCluster } from '../../core/workflow/metric-namespace.js';
-import {
-  isMetricsInsightsQuery,
-  queryDimensions,
-} from '../../core/workflow/metrics-insights-query.js';
+import { describedAlarmDimensions } from '../../core/workflow/described-metric-alarm.js';
 import type { AlarmReading, AlarmStateReader, TargetLocation } from '../../core/workflow/ports.js';
 
 /**
@@ -21,36 +16,6 @@ export function evaluationSecondsOf(alarm: MetricAlarm): number | undefined {
     alarm.Period ??
     Math.max(0, ...(alarm.Metrics ?? []).map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
   return period > 0 && alarm.EvaluationPeriods ? period * alarm.EvaluationPeriods : undefined;
-}
-
-const asMap = (dims: readonly Dimension[] | undefined): Record<string, string> =>
-  Object.fromEntries(
-    (dims ?? []).filter((d) => d.Name && d.Value !== undefined).map((d) => [d.Name!, d.Value!]),
-  );
-
-/**
- * The dimension sets a metric alarm watches: its metric, each metric of its math, each Metrics
- * Insights WHERE. A set whose ClusterName is another service's cluster (an `AWS/ECS` metric's) is
- * left out, as the alarm event leaves it out of its targets (metric-namespace.ts): the sets leave
- * here without their namespace, and the composite parent would read a configured name as its EKS
- * cluster. A query's namespace is its FROM's, as in the event.
- */
-export function dimensionsOf(alarm: MetricAlarm): Record<string, string>[] {
-  const sets: Record<string, string>[] = [];
-  const add = (namespace: string | undefined, dims: readonly Dimension[] | undefined) => {
-    const d = asMap(dims);
-    if (!namesNonEksCluster(namespace, d)) sets.push(d);
-  };
-  add(alarm.Namespace, alarm.Dimensions);
-  for (const m of alarm.Metrics ?? []) {
-    if (m.MetricStat?.Metric) add(m.MetricStat.Metric.Namespace, m.MetricStat.Metric.Dimensions);
-    else if (isMetricsInsightsQuery(m.Expression)) {
-      const pinned = queryDimensions(m.Expression);
-      if ('dimensions' in pinned && !namesNonEksCluster(pinned.namespace, pinned.dimensions))
-        sets.push({ ...pinned.dimensions });
-    }
-  }
-  return sets.filter((d) => Object.keys(d).length > 0);
 }
 
 /** AlarmStateReader over CloudWatch DescribeAlarms (metric and composite alarms), in the alarm's account and region when it has one. */
@@ -70,7 +35,10 @@ export class CloudWatchAlarmReader implements AlarmStateReader {
     const metric = out.MetricAlarms?.[0];
     if (metric?.StateValue) {
       const evaluationSeconds = evaluationSecondsOf(metric);
-      const dimensions = dimensionsOf(metric);
+      // What a composite parent targets: the sets the child's own event would name. The rest (another
+      // service's cluster, a query pinning nothing) are left out: the reading carries no namespace,
+      // so the parent would read an ECS cluster's name as the configured EKS cluster's.
+      const { dimensions } = describedAlarmDimensions(metric);
       return {
         state: metric.StateValue,
         ...(evaluationSeconds ? { evaluationSeconds } : {}),

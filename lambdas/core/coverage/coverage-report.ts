@@ -16,9 +16,14 @@ export interface AlarmCoverage {
   /** `<namespace>/<metric>` of each metric. */
   readonly metrics: readonly string[];
   readonly targets: readonly string[];
+  /** Reached only when it fires: pods and failing nodes of a configured cluster, a composite's children's targets. */
   readonly atAlarmTime: readonly string[];
   /** Why it reaches no target (empty when it reaches one). */
   readonly targetProblems: readonly string[];
+  /** What it names that reaches no target, with why, even when the rest reaches one (as Intake records `unresolved`). */
+  readonly notReached: readonly string[];
+  /** A composite alarm's child alarms whose targets it reaches (each when that child is in ALARM). */
+  readonly children?: readonly string[];
   /** Runbooks whose `explains:` covers one of its metrics. */
   readonly explainedBy: readonly string[];
 }
@@ -48,6 +53,7 @@ export interface CoverageReport {
 
 /** What the report is computed from. */
 export interface CoverageInput {
+  /** Every alarm of the listing: those of the intake filter are judged, all are a composite's possible children. */
   readonly alarms: readonly AlarmDefinition[];
   readonly filter: IntakeFilter;
   readonly eksClusters: readonly string[];
@@ -59,24 +65,24 @@ export interface CoverageInput {
 }
 
 /** Judges every alarm of the intake filter and every failure class. */
-export function coverageReport(input: CoverageInput): CoverageReport {
-  const alarms = input.alarms
-    .filter((a) => alarmMatchesIntake(a.alarmName, input.filter))
-    .map((a): AlarmCoverage => {
-      const reach = alarmReach(a, input.eksClusters);
-      const explainedBy = [
-        ...new Set(a.metrics.flatMap((m) => runbooksExplaining(m, input.runbooks))),
-      ];
-      return {
-        alarmName: a.alarmName,
-        kind: a.kind,
-        metrics: [...new Set(a.metrics.map((m) => `${m.namespace}/${m.name}`))],
-        targets: reach.targets,
-        atAlarmTime: reach.atAlarmTime,
-        targetProblems: reach.problems,
-        explainedBy,
-      };
+export async function coverageReport(input: CoverageInput): Promise<CoverageReport> {
+  const inIntake = (name: string) => alarmMatchesIntake(name, input.filter);
+  const alarms: AlarmCoverage[] = [];
+  for (const a of input.alarms.filter((alarm) => inIntake(alarm.alarmName))) {
+    // A composite's children are read from the whole listing, the filter's or not: Intake reads them by name.
+    const reach = await alarmReach(a, input.eksClusters, input.alarms, inIntake);
+    alarms.push({
+      alarmName: a.alarmName,
+      kind: a.kind,
+      metrics: [...new Set(a.metrics.map((m) => `${m.namespace}/${m.name}`))],
+      targets: reach.targets,
+      atAlarmTime: reach.atAlarmTime,
+      targetProblems: reach.problems,
+      notReached: reach.notReached,
+      ...(reach.children ? { children: reach.children } : {}),
+      explainedBy: [...new Set(a.metrics.flatMap((m) => runbooksExplaining(m, input.runbooks)))],
     });
+  }
   const counts = new Map<string, number>();
   for (const label of input.caseLabels)
     if (label !== null) counts.set(label, (counts.get(label) ?? 0) + 1);
@@ -84,7 +90,7 @@ export function coverageReport(input: CoverageInput): CoverageReport {
     .sort()
     .map((failureClass) => ({ failureClass, cases: counts.get(failureClass) ?? 0 }));
   const noTarget = alarms.filter((a) => a.targetProblems.length > 0);
-  // A composite alarm has no metric of its own: it is reported once, as reaching no target.
+  // A composite alarm has no metric of its own: what explains an incident is its children's.
   const noRunbook = alarms.filter((a) => a.kind === 'metric' && a.explainedBy.length === 0);
   const untested = classes.filter((c) => c.cases === 0).map((c) => c.failureClass);
   return {

@@ -1,31 +1,21 @@
 /**
  * CloudWatch alarm definitions, as DescribeAlarms returns them (the SDK and `aws cloudwatch
  * describe-alarms` print the same PascalCase fields), turned into the shape the alarm event gives
- * the workflow (alarm-event.ts): a name and one dimension map per metric. Intake resolves targets
- * from exactly those maps, so coverage can ask the same resolver what a future alarm would reach.
+ * the workflow (alarm-event.ts): a name, the dimension sets that can name a target and those that
+ * cannot (with why), and a composite's rule. A metric alarm's sets are read by the same function
+ * as the CloudWatch alarm reader's (described-metric-alarm.ts), so coverage asks the resolver Intake
+ * uses what a future alarm would reach.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  */
 import type { NormalizedAlarm } from '../workflow/alarm-event.js';
+import {
+  describedAlarmDimensions,
+  dimensionMap,
+  type DescribedMetric,
+  type DescribedMetricAlarm,
+} from '../workflow/described-metric-alarm.js';
 
-/** A metric in DescribeAlarms. */
-export interface DescribedMetric {
-  readonly Namespace?: string;
-  readonly MetricName?: string;
-  readonly Dimensions?: readonly { readonly Name?: string; readonly Value?: string }[];
-}
-
-/** A MetricAlarm of DescribeAlarms (the fields coverage reads). */
-export interface DescribedMetricAlarm extends DescribedMetric {
-  readonly AlarmName?: string;
-  readonly AlarmArn?: string;
-  readonly StateValue?: string;
-  /** Metric math and Metrics Insights alarms: their queries instead of one metric. */
-  readonly Metrics?: readonly {
-    readonly Id?: string;
-    readonly MetricStat?: { readonly Metric?: DescribedMetric };
-    readonly Expression?: string;
-  }[];
-}
+export type { DescribedMetric, DescribedMetricAlarm };
 
 /** A CompositeAlarm of DescribeAlarms. */
 export interface DescribedCompositeAlarm {
@@ -50,7 +40,10 @@ export interface AlarmMetric {
 
 /** An alarm definition in the alarm event's shape, plus what kind of alarm it is and its metrics. */
 export interface AlarmDefinition
-  extends Pick<NormalizedAlarm, 'alarmName' | 'alarmArn' | 'dimensions'> {
+  extends Pick<
+    NormalizedAlarm,
+    'alarmName' | 'alarmArn' | 'dimensions' | 'unresolved' | 'alarmRule'
+  > {
   readonly kind: 'metric' | 'composite';
   readonly state?: string;
   readonly metrics: readonly AlarmMetric[];
@@ -68,42 +61,42 @@ export class DescribeAlarmsFormatError extends Error {
 
 function metricOf(m: DescribedMetric | undefined): AlarmMetric | undefined {
   if (!m?.Namespace || !m.MetricName) return undefined;
-  const dimensions: Record<string, string> = {};
-  for (const d of m.Dimensions ?? [])
-    if (typeof d.Name === 'string' && typeof d.Value === 'string') dimensions[d.Name] = d.Value;
-  return { namespace: m.Namespace, name: m.MetricName, dimensions };
+  return { namespace: m.Namespace, name: m.MetricName, dimensions: dimensionMap(m) };
 }
 
-/** A MetricAlarm as the alarm event would carry it: its metric, or each metric of its queries. */
+/**
+ * A MetricAlarm as the alarm event would carry it: the dimension sets of its metric, of each metric
+ * of its math and of each Metrics Insights WHERE, and what names no target, with why.
+ */
 export function metricAlarmDefinition(alarm: DescribedMetricAlarm): AlarmDefinition {
   const single = metricOf(alarm);
   const queried = (alarm.Metrics ?? [])
     .map((q) => metricOf(q.MetricStat?.Metric))
     .filter((m): m is AlarmMetric => m !== undefined);
-  const metrics = single ? [single, ...queried] : queried;
   return {
     kind: 'metric',
     alarmName: alarm.AlarmName ?? '',
     alarmArn: alarm.AlarmArn ?? '',
     ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
-    metrics,
-    // The event carries a dimension map per metric that has dimensions (alarm-event.ts dimensionsOf).
-    dimensions: metrics.map((m) => m.dimensions).filter((d) => Object.keys(d).length > 0),
+    metrics: single ? [single, ...queried] : queried,
+    ...describedAlarmDimensions(alarm),
     expressions: (alarm.Metrics ?? []).flatMap((q) =>
       typeof q.Expression === 'string' ? [q.Expression] : [],
     ),
   };
 }
 
-/** A CompositeAlarm: no metric, no dimensions (its rule names other alarms). */
+/** A CompositeAlarm: no metric, no dimensions of its own (its rule names the alarms it waits on). */
 export function compositeAlarmDefinition(alarm: DescribedCompositeAlarm): AlarmDefinition {
   return {
     kind: 'composite',
     alarmName: alarm.AlarmName ?? '',
     alarmArn: alarm.AlarmArn ?? '',
     ...(alarm.StateValue ? { state: alarm.StateValue } : {}),
+    ...(alarm.AlarmRule ? { alarmRule: alarm.AlarmRule } : {}),
     metrics: [],
     dimensions: [],
+    unresolved: [],
     expressions: alarm.AlarmRule ? [alarm.AlarmRule] : [],
   };
 }

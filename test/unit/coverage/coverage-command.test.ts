@@ -43,8 +43,12 @@ describe('describeAllAlarms', () => {
   it('follows NextToken through every page, asking for metric and composite alarms', async () => {
     servePages();
     const out = await describeAllAlarms(new CloudWatchClient({ region: 'eu-west-1' }));
-    expect(out.MetricAlarms).toHaveLength(11);
-    expect(out.CompositeAlarms?.map((a) => a.AlarmName)).toEqual(['paramedic-shop-degraded']);
+    expect(out.MetricAlarms).toHaveLength(13);
+    expect(out.CompositeAlarms?.map((a) => a.AlarmName)).toEqual([
+      'paramedic-shop-degraded',
+      'paramedic-build-degraded',
+      'paramedic-orders-degraded',
+    ]);
     const calls = cloudwatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.NextToken)).toEqual([undefined, 'page-2', 'page-3']);
     expect(
@@ -98,13 +102,16 @@ describe('paramedic coverage --aws (in process, DescribeAlarms mocked)', () => {
     );
     const report = JSON.parse(out);
     expect(process.exitCode).toBe(1);
-    expect(report.alarmsRead).toBe(12);
-    expect(report.noTarget.map((a: { alarmName: string }) => a.alarmName)).toContain(
-      'paramedic-shop-degraded',
-    );
+    expect(report.alarmsRead).toBe(16);
+    // The composite's children came on other pages: it reaches theirs.
+    const noTarget = report.noTarget.map((a: { alarmName: string }) => a.alarmName);
+    expect(noTarget).toContain('paramedic-orders-degraded');
+    expect(noTarget).not.toContain('paramedic-shop-degraded');
     expect(report.noRunbook.map((a: { alarmName: string }) => a.alarmName).sort()).toEqual([
       'paramedic-build-host-cpu',
+      'paramedic-build-host-cpu-insights',
       'paramedic-fleet-cpu-insights',
+      'paramedic-orders-ecs-cpu-insights',
       'paramedic-orders-lambda-errors',
     ]);
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(3);
@@ -123,8 +130,11 @@ describe('paramedic coverage (compiled command)', () => {
       'shop-prod',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/reach no target \(5\)/);
-    expect(r.stdout).toMatch(/watch a metric no runbook explains \(3\)/);
+    expect(r.stdout).toMatch(/reach no target \(6\)/);
+    expect(r.stdout).toMatch(/watch a metric no runbook explains \(5\)/);
+    expect(r.stdout).toMatch(
+      /composite alarms reach, when they fire \(2\)\n {2}paramedic-shop-degraded:\n {4}pods shop\/web on cluster shop-prod when child alarm paramedic-shop-web-restarts is in ALARM as paramedic-shop-degraded fires\n/,
+    );
     expect(r.stdout).toMatch(/paramedic-orders-lambda-errors: AWS\/Lambda\/Errors/);
     expect(r.stdout).toMatch(/UNCOVERED/);
   });

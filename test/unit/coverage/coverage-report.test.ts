@@ -39,13 +39,14 @@ const input = (overrides: Partial<CoverageInput> = {}): CoverageInput => ({
 });
 const names = (alarms: readonly { alarmName: string }[]) => alarms.map((a) => a.alarmName).sort();
 
-describe('coverage of a DescribeAlarms output (covered and uncovered alarms of each kind)', () => {
-  const report = coverageReport(input());
+const report = await coverageReport(input());
+const judged = (name: string) => report.alarms.find((a) => a.alarmName === name)!;
 
+describe('coverage of a DescribeAlarms output (covered and uncovered alarms of each kind)', () => {
   it('judges only the alarms of the intake filter', () => {
-    expect(report.alarmsRead).toBe(12);
+    expect(report.alarmsRead).toBe(16);
     expect(report.alarms.map((a) => a.alarmName)).not.toContain('team-billing-cpu-high');
-    expect(report.alarms).toHaveLength(11);
+    expect(report.alarms).toHaveLength(15);
   });
 
   it('resolves instance, Auto Scaling group, EKS node and metric-math alarms through the one target grammar', () => {
@@ -66,9 +67,10 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
   it('lists the alarms that reach no target, each with why', () => {
     expect(names(report.noTarget)).toEqual([
       'paramedic-fleet-cpu-insights',
+      'paramedic-orders-degraded',
+      'paramedic-orders-ecs-cpu-insights',
       'paramedic-orders-lambda-errors',
       'paramedic-shop-alb-unhealthy-targets',
-      'paramedic-shop-degraded',
       'paramedic-staging-api-restarts',
     ]);
     const why = Object.fromEntries(
@@ -78,19 +80,81 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
     expect(why['paramedic-shop-alb-unhealthy-targets']).toMatch(
       /LoadBalancer, TargetGroup name no instance/,
     );
-    expect(why['paramedic-shop-degraded']).toMatch(/composite alarm/);
-    expect(why['paramedic-fleet-cpu-insights']).toMatch(/Metrics Insights/);
+    // Intake's own reason for a query without WHERE, with the query.
+    expect(why['paramedic-fleet-cpu-insights']).toMatch(
+      /^a Metrics Insights query with no WHERE Dimension = 'value' names no single target.*: SELECT MAX\(CPUUtilization\) FROM SCHEMA/,
+    );
   });
 
-  it('a pod alarm of a cluster Paramedic may read is covered; of another cluster it is not', () => {
-    const none = coverageReport(input({ eksClusters: [] }));
+  it('a Metrics Insights alarm reaches what its WHERE pins, as Intake resolves the query', () => {
+    expect(judged('paramedic-build-host-cpu-insights')).toMatchObject({
+      targets: ['i-0d4e5f60718293a4b'],
+      targetProblems: [],
+      notReached: [],
+    });
+  });
+
+  it('a Metrics Insights query FROM an ECS schema names an ECS cluster, even one sharing a configured EKS name', () => {
+    expect(input().eksClusters).toContain('shop-prod');
+    expect(judged('paramedic-orders-ecs-cpu-insights')).toMatchObject({
+      targets: [],
+      atAlarmTime: [],
+      targetProblems: [
+        'AWS/ECS names ECS cluster shop-prod, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods',
+      ],
+    });
+  });
+
+  it("a composite alarm reaches its children's targets, each when that child is in ALARM as it fires", () => {
+    expect(judged('paramedic-shop-degraded')).toMatchObject({
+      targets: [],
+      atAlarmTime: [
+        'pods shop/web on cluster shop-prod when child alarm paramedic-shop-web-restarts is in ALARM as paramedic-shop-degraded fires',
+      ],
+      targetProblems: [],
+      notReached: [
+        expect.stringMatching(
+          /^child alarm paramedic-shop-alb-unhealthy-targets: dimensions LoadBalancer, TargetGroup name no instance/,
+        ),
+      ],
+      children: ['paramedic-shop-web-restarts'],
+    });
+    // A child named by ARN is found in the listing; one outside the intake filter is read all the same.
+    expect(judged('paramedic-build-degraded')).toMatchObject({
+      atAlarmTime: [
+        'i-0123456789abcdef0 when child alarm paramedic-build-host-cpu is in ALARM as paramedic-build-degraded fires',
+        'i-0c3d4e5f607182930 when child alarm team-billing-cpu-high is in ALARM as paramedic-build-degraded fires (team-billing-cpu-high alone starts no run: outside the intake filter)',
+      ],
+      targetProblems: [],
+      notReached: [],
+      children: ['paramedic-build-host-cpu', 'team-billing-cpu-high'],
+    });
+  });
+
+  it('a composite alarm whose child is not in the listing says so, beside what its other children name', () => {
+    expect(judged('paramedic-orders-degraded')).toMatchObject({
+      atAlarmTime: [],
+      children: [],
+      targetProblems: [
+        expect.stringMatching(
+          /^child alarm paramedic-orders-lambda-errors: dimensions FunctionName name no instance/,
+        ),
+        'child alarm paramedic-orders-db-cpu is not in this DescribeAlarms listing: when the composite fires, Intake reaches nothing through it unless it exists then; if it exists, list every alarm (aws cloudwatch describe-alarms without a name filter)',
+      ],
+    });
+  });
+
+  it('a pod alarm of a cluster Paramedic may read is covered; of another cluster it is not', async () => {
+    const none = await coverageReport(input({ eksClusters: [] }));
     expect(names(none.noTarget)).toContain('paramedic-shop-web-restarts');
   });
 
-  it('lists the metric alarms whose metric no runbook explains (composite alarms only once, as targetless)', () => {
+  it('lists the metric alarms whose metric no runbook explains (composite alarms have no metric of their own)', () => {
     expect(names(report.noRunbook)).toEqual([
       'paramedic-build-host-cpu',
+      'paramedic-build-host-cpu-insights',
       'paramedic-fleet-cpu-insights',
+      'paramedic-orders-ecs-cpu-insights',
       'paramedic-orders-lambda-errors',
     ]);
     const by = Object.fromEntries(report.alarms.map((a) => [a.alarmName, a.explainedBy]));
@@ -99,8 +163,8 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
     expect(by['paramedic-shop-web-restarts']).toContain('oom-killed');
   });
 
-  it('lists failure classes without a labelled case (negatives count for none)', () => {
-    const partial = coverageReport(
+  it('lists failure classes without a labelled case (negatives count for none)', async () => {
+    const partial = await coverageReport(
       input({ caseLabels: ['disk-full', 'disk-full', null, 'oom-killed'] }),
     );
     expect(partial.classes.find((c) => c.failureClass === 'disk-full')?.cases).toBe(2);
@@ -109,9 +173,9 @@ describe('coverage of a DescribeAlarms output (covered and uncovered alarms of e
     expect(report.untested).toEqual([]);
   });
 
-  it('is covered only when nothing is uncovered', () => {
+  it('is covered only when nothing is uncovered', async () => {
     expect(report.covered).toBe(false);
-    const covered = coverageReport(
+    const covered = await coverageReport(
       input({
         alarms: input().alarms.filter((a) =>
           ['paramedic-web-fleet-memory', 'paramedic-fleet-disk-max'].includes(a.alarmName),
@@ -130,15 +194,16 @@ describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)
     Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
   });
 
-  it("reaches a configured cluster's failing nodes at alarm time", () => {
-    expect(alarmReach(failedNodes, ['shop-prod'])).toEqual({
+  it("reaches a configured cluster's failing nodes at alarm time", async () => {
+    expect(await alarmReach(failedNodes, ['shop-prod'])).toEqual({
       targets: [],
       atAlarmTime: ['failing nodes of cluster shop-prod'],
       problems: [],
+      notReached: [],
     });
   });
 
-  it('an ECS cluster alarm (ClusterName only, another namespace) is not told to join eksClusters', () => {
+  it('an ECS cluster alarm (ClusterName only, another namespace) is not told to join eksClusters', async () => {
     const ecs = metricAlarmDefinition({
       AlarmName: 'orders-cpu-reservation',
       Namespace: 'AWS/ECS',
@@ -147,32 +212,33 @@ describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)
     });
     const reason =
       'AWS/ECS names ECS cluster shop-prod, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods';
-    expect(alarmReach(ecs, []).problems).toEqual([reason]);
+    expect((await alarmReach(ecs, [])).problems).toEqual([reason]);
     // An EKS cluster of the same name is configured: the ECS alarm still reaches no EKS node.
-    expect(alarmReach(ecs, ['shop-prod'])).toEqual({
+    expect(await alarmReach(ecs, ['shop-prod'])).toEqual({
       targets: [],
       atAlarmTime: [],
       problems: [reason],
+      notReached: [reason],
     });
   });
 
-  it('an AWS/EKS alarm (the control plane names its cluster by ClusterName) is an EKS cluster-level alarm', () => {
+  it('an AWS/EKS alarm (the control plane names its cluster by ClusterName) is an EKS cluster-level alarm', async () => {
     const controlPlane = metricAlarmDefinition({
       AlarmName: 'paramedic-shop-prod-apiserver-5xx',
       Namespace: 'AWS/EKS',
       MetricName: 'apiserver_request_total_5XX',
       Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
     });
-    expect(alarmReach(controlPlane, ['shop-prod']).atAlarmTime).toEqual([
+    expect((await alarmReach(controlPlane, ['shop-prod'])).atAlarmTime).toEqual([
       'failing nodes of cluster shop-prod',
     ]);
-    expect(alarmReach(controlPlane, []).problems).toEqual([
+    expect((await alarmReach(controlPlane, [])).problems).toEqual([
       'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',
     ]);
   });
 
-  it('reaches nothing on a cluster that is not configured, and says what to configure', () => {
-    expect(alarmReach(failedNodes, []).problems).toEqual([
+  it('reaches nothing on a cluster that is not configured, and says what to configure', async () => {
+    expect((await alarmReach(failedNodes, [])).problems).toEqual([
       'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',
     ]);
   });

@@ -1,10 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CloudWatchAlarmReader,
-  dimensionsOf,
-} from '../../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
+import { CloudWatchAlarmReader } from '../../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
 
 const cloudwatch = mockClient(CloudWatchClient);
 beforeEach(() => cloudwatch.reset());
@@ -113,28 +110,44 @@ describe('CloudWatchAlarmReader', () => {
     expect(await reader.readAlarm('c')).toEqual({ state: 'OK', alarmRule: 'ALARM(m) OR ALARM(q)' });
   });
 
-  it("leaves out a child's ClusterName of another service (an ECS cluster is not an EKS cluster), keeps Container Insights and AWS/EKS ones", () => {
+  it("leaves out a child's ClusterName of another service (an ECS cluster is not an EKS cluster), keeps Container Insights and AWS/EKS ones", async () => {
     const cluster = [{ Name: 'ClusterName', Value: 'shop-prod' }];
     const stat = (Namespace: string) => ({
       Metric: { Namespace, MetricName: 'm', Dimensions: cluster },
       Period: 60,
       Stat: 'Maximum',
     });
-    expect(dimensionsOf({ Namespace: 'AWS/ECS', Dimensions: cluster })).toEqual([]);
-    expect(
-      dimensionsOf({
-        Metrics: [
-          {
-            Id: 'a',
-            MetricStat: stat('ECS/ContainerInsights'),
-          },
-          {
-            Id: 'b',
-            MetricStat: stat('ContainerInsights'),
-          },
-          { Id: 'c', MetricStat: stat('AWS/EKS') },
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [
+          { AlarmName: 'ecs', StateValue: 'ALARM', Namespace: 'AWS/ECS', Dimensions: cluster },
         ],
-      }),
-    ).toEqual([{ ClusterName: 'shop-prod' }, { ClusterName: 'shop-prod' }]);
+      })
+      .resolvesOnce({
+        MetricAlarms: [
+          {
+            AlarmName: 'mixed',
+            StateValue: 'ALARM',
+            Metrics: [
+              { Id: 'a', MetricStat: stat('ECS/ContainerInsights') },
+              { Id: 'b', MetricStat: stat('ContainerInsights') },
+              { Id: 'c', MetricStat: stat('AWS/EKS') },
+              {
+                Id: 'd',
+                Expression:
+                  'SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/ECS", ClusterName) WHERE ClusterName = \'shop-prod\'',
+              },
+            ],
+          },
+        ],
+      });
+    const reader = new CloudWatchAlarmReader(() => new CloudWatchClient({}));
+
+    expect(await reader.readAlarm('ecs')).toEqual({ state: 'ALARM' });
+    expect(await reader.readAlarm('mixed')).toEqual({
+      state: 'ALARM',
+      dimensions: [{ ClusterName: 'shop-prod' }, { ClusterName: 'shop-prod' }],
+    });
   });
 });
