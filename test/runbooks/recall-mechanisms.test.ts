@@ -175,6 +175,13 @@ describe('upstream wordings: each is read as its mechanism, and its near misses 
           'Caused by: java.lang.IllegalArgumentException: Could not resolve placeholder \'queue.url\' in value "${queue.url}"',
       }),
     ).toBe('crashloop-config-error');
+    // A program that keeps its previous or in-cluster configuration is running, not crashing.
+    for (const line of [
+      'WARN kubeconfig is invalid, falling back to in-cluster config',
+      'level=warn msg="reloaded config is invalid, keeping previous configuration"',
+      'envoy config is invalid: rejected update, keeping previous config version 42',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBeNull();
   });
 
   it('a required setting by its library wording (Starlette, decouple, environs, node-config, dotenv-safe, envalid, SmallRye) is a config error', () => {
@@ -825,7 +832,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
       '/usr/local/bin/entrypoint: line 82:    48 Killed                  bundle install',
     ])
       expect(top({ 'docker.logs': line }, 'docker'), line).toBe('oom-killed');
-    // The word alone, a person's message, or a stop (the shell goes with its child) is no such report.
+    // The word alone, a person's message, a stop (the shell goes with its child), or timeout's
+    // deliberate SIGKILL is no such report; nor a pod's log (cgroup v2 kills the whole container).
+    expect(
+      top(
+        {
+          'docker.logs': 't.sh: line 1:  8557 Killed                  timeout -s KILL 1 sleep 5',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': '/run.sh: line 7:   301 Killed                  node dist/index.js' }),
+    ).toBeNull();
     for (const line of [
       'Killed',
       'worker 3 Killed by supervisor after 30 s timeout',
@@ -842,6 +861,14 @@ describe('rounds 34-35: a line read by what it proves', () => {
       '/bin/bash: ./entrypoint.sh: No such file or directory',
     ])
       expect(top({ 'docker.logs': line }, 'docker'), line).toBe('container-exec-not-found');
+    // dash's and busybox's failed `< file` redirection (a missing secret or config file: line 1 and
+    // up, the name unquoted) is no script to run.
+    for (const line of [
+      'sh: 1: cannot open /run/secrets/db_password: No such file',
+      '/bin/sh: 1: cannot open /config/app.env: No such file',
+      "sh: can't open /run/secrets/db_password: no such file",
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).not.toBe('container-exec-not-found');
     // bash's redirection into a missing directory reads the same but is no script to run.
     expect(
       top(
@@ -852,8 +879,17 @@ describe('rounds 34-35: a line read by what it proves', () => {
   });
 
   it("kubectl's bare status text is a proxy that refused the tunnel (NO_PROXY lacks the cluster); an API server's own refusal is not", () => {
-    expect(top({ 'k8s.cluster': 'Unable to connect to the server: Forbidden' })).toBe(
-      'egress-proxy-misconfigured',
+    // Whatever reason phrase the proxy sent (squid's Forbidden, tinyproxy's Filtered).
+    for (const line of [
+      'Unable to connect to the server: Forbidden',
+      'Unable to connect to the server: Access violation',
+      'Unable to connect to the server: Filtered',
+      'Unable to connect to the server: Proxy Authentication Required',
+    ])
+      expect(top({ 'k8s.cluster': line }), line).toBe('egress-proxy-misconfigured');
+    // The connection closed by the far end is no proxy's phrase.
+    expect(top({ 'k8s.cluster': 'Unable to connect to the server: EOF' })).toBe(
+      'control-plane-unavailable',
     );
     expect(
       top({
@@ -878,6 +914,8 @@ describe('rounds 34-35: a line read by what it proves', () => {
     for (const line of [
       "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up: 2 max node group size reached, 1 node(s) didn't match Pod's node affinity/selector",
       "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up (it wouldn't fit if a new node is added): 1 Insufficient memory",
+      "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up: 1 max cluster cpu, memory limit reached",
+      "Normal  NotTriggerScaleUp  2m  cluster-autoscaler  pod didn't trigger scale-up: 2 in backoff after failed scale-up",
     ])
       expect(top({ 'k8s.events': line }), line).toBe('insufficient-resources');
   });
