@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
+  ConfigError,
   intakeEksClusters,
   type ParamedicConfig,
   parseConfig,
@@ -53,21 +54,31 @@ interface CoverageFlags {
 /**
  * The intake settings of the deployment (`cdk.json` → `context.paramedic`, parsed and validated as
  * `cdk synth` parses them): its alarm name prefixes and the clusters Intake reads as EKS, the
- * spokes' included. No file: the defaults.
+ * spokes' included. Read only for what the flags leave out; no file: the defaults.
  */
-function deploymentSettings(file: string): {
+function deploymentSettings(flags: CoverageFlags): {
   alarmNamePrefixes: readonly string[];
-  eksClusters: string[];
+  eksClusters: readonly string[];
 } {
-  if (!existsSync(file)) return { alarmNamePrefixes: DEFAULT_ALARM_NAME_PREFIXES, eksClusters: [] };
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { context?: { paramedic?: unknown } };
-  let config: ParamedicConfig;
-  try {
-    config = parseConfig(doc.context?.paramedic);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message} (or give --prefix and --eks-cluster)`);
+  if (flags.prefix && flags.eksCluster)
+    return { alarmNamePrefixes: flags.prefix, eksClusters: flags.eksCluster };
+  const file = flags.config;
+  let config: ParamedicConfig | undefined;
+  if (existsSync(file)) {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { context?: { paramedic?: unknown } };
+    try {
+      config = parseConfig(doc.context?.paramedic);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new Error(
+        `${file}: context.paramedic: ${error.problem}; fix it, or give both --prefix and --eks-cluster`,
+      );
+    }
   }
-  return { alarmNamePrefixes: config.alarmNamePrefixes, eksClusters: intakeEksClusters(config) };
+  return {
+    alarmNamePrefixes: flags.prefix ?? config?.alarmNamePrefixes ?? DEFAULT_ALARM_NAME_PREFIXES,
+    eksClusters: flags.eksCluster ?? (config ? intakeEksClusters(config) : []),
+  };
 }
 
 async function readAlarms(flags: CoverageFlags): Promise<unknown> {
@@ -196,7 +207,7 @@ export function registerCoverageCommand(program: Command): void {
         return;
       }
       try {
-        const settings = deploymentSettings(flags.config);
+        const settings = deploymentSettings(flags);
         const loaded = loadRunbookDirectory(flags.runbooks, readFailureClassIds());
         if (loaded.errors.length)
           throw new Error(
@@ -205,9 +216,9 @@ export function registerCoverageCommand(program: Command): void {
         const report = await coverageReport({
           alarms: alarmDefinitions(await readAlarms(flags)),
           filter: {
-            alarmNamePrefixes: flags.prefix ?? settings.alarmNamePrefixes,
+            alarmNamePrefixes: settings.alarmNamePrefixes,
           },
-          eksClusters: flags.eksCluster ?? settings.eksClusters,
+          eksClusters: settings.eksClusters,
           runbooks: loaded.runbooks,
           failureClasses: [...loaded.runbooks.map((r) => r.id), ...(readFailureClassIds() ?? [])],
           caseLabels: caseLabels(flags.cases ?? COVERAGE_CASE_DIRS),

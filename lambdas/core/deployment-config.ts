@@ -109,11 +109,14 @@ export const DEFAULT_CONFIG: ParamedicConfig = {
 
 /** The configuration is invalid; the message names the field and how to fix it. */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** What is wrong, without the advice (a reader other than `cdk synth` words its own). */
+  readonly problem: string;
+  constructor(problem: string) {
     super(
-      `paramedic config: ${message}. Fix cdk.json "context.paramedic" or pass -c paramedic='{...}'`,
+      `paramedic config: ${problem}. Fix cdk.json "context.paramedic" or pass -c paramedic='{...}'`,
     );
     this.name = 'ConfigError';
+    this.problem = problem;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 
 import type { UnresolvedDimensions } from './cluster-targets.js';
-import { namesNonEksCluster, nonEksClusterReason } from './metric-namespace.js';
+import { unresolvedByNamespace } from './metric-namespace.js';
 import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
 
 /** An alarm state change, reduced to what the workflow uses. */
@@ -66,13 +66,11 @@ function dimensionsOf(
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
   const out: Record<string, string>[] = [];
   const unresolved: UnresolvedDimensions[] = [];
-  // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS cluster.
+  // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS
+  // cluster; an AWS/EKS control-plane metric names no node (metric-namespace.ts).
   const keep = (namespace: string | undefined, dims: Record<string, string>): void => {
-    if (namespace !== undefined && namesNonEksCluster(namespace, dims))
-      unresolved.push({
-        dimensions: dims,
-        reason: nonEksClusterReason(namespace, dims.ClusterName!),
-      });
+    const reason = unresolvedByNamespace(namespace, dims);
+    if (reason) unresolved.push({ dimensions: dims, reason });
     else out.push(dims);
   };
   for (const m of metrics) {

@@ -8,7 +8,7 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  */
 import type { UnresolvedDimensions } from './cluster-targets.js';
-import { namesNonEksCluster, nonEksClusterReason } from './metric-namespace.js';
+import { unresolvedByNamespace } from './metric-namespace.js';
 import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
 
 /** A metric of DescribeAlarms. */
@@ -57,14 +57,11 @@ export function dimensionMap(metric: DescribedMetric | undefined): Record<string
 export function describedAlarmDimensions(alarm: DescribedMetricAlarm): DescribedAlarmDimensions {
   const dimensions: Record<string, string>[] = [];
   const unresolved: UnresolvedDimensions[] = [];
-  // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS cluster.
+  // As the alarm event is read (alarm-event.ts): another service's cluster, an AWS/EKS control-plane metric.
   const keep = (namespace: string | undefined, set: Record<string, string>): void => {
     if (Object.keys(set).length === 0) return;
-    if (namespace !== undefined && namesNonEksCluster(namespace, set))
-      unresolved.push({
-        dimensions: set,
-        reason: nonEksClusterReason(namespace, set.ClusterName!),
-      });
+    const reason = unresolvedByNamespace(namespace, set);
+    if (reason) unresolved.push({ dimensions: set, reason });
     else dimensions.push(set);
   };
   keep(alarm.Namespace, dimensionMap(alarm));

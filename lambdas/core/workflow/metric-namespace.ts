@@ -60,3 +60,24 @@ export function nonEksClusterReason(namespace: string, cluster: string): string 
     : namespace.split('/')[0];
   return `${namespace} names ${service} cluster ${cluster}, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods`;
 }
+
+/**
+ * Why a metric's dimension set names no target by its namespace, or undefined when it may: another
+ * service's cluster (nonEksClusterReason), or an `AWS/EKS` metric of the cluster alone. `AWS/EKS`
+ * holds the control plane's metrics (API server requests, etcd size, scheduler): an alarm on them
+ * says nothing of any node, so reading it as "the cluster's failing nodes" (as a Container Insights
+ * cluster-level alarm is) would act on whatever node happens to be unhealthy at that moment.
+ * @example unresolvedByNamespace('AWS/EKS', { ClusterName: 'prod' }) // 'AWS/EKS is the control plane of cluster prod: …'
+ */
+export function unresolvedByNamespace(
+  namespace: string | undefined,
+  dimensions: Readonly<Record<string, string>>,
+): string | undefined {
+  if (namespace === undefined || dimensions.ClusterName === undefined) return undefined;
+  if (namesNonEksCluster(namespace, dimensions))
+    return nonEksClusterReason(namespace, dimensions.ClusterName);
+  const keys = Object.keys(dimensions);
+  if (namespace === AWS_EKS && keys.length === 1)
+    return `${AWS_EKS} is the control plane of cluster ${dimensions.ClusterName} (API server, etcd, scheduler): its alarm names no node or pod, so no node is a target; a control-plane alarm needs the cluster's own view (paramedic triage on a node of the cluster, or the EKS console)`;
+  return undefined;
+}

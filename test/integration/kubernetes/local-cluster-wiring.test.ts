@@ -106,7 +106,7 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
     expect(cluster.server.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 
-  it("an AWS/EKS alarm (ClusterName of the control plane) is the kubeconfig's cluster too", async () => {
+  it("an AWS/EKS alarm of the cluster alone (the control plane's metric) names no node: no failing node is taken for it", async () => {
     const event = JSON.parse(
       readFileSync(join(REPO_ROOT, 'test/fixtures/alarms/eks-cluster-failed-nodes.json'), 'utf8'),
     );
@@ -118,8 +118,9 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
 
     const triggered = r.entries.find((e) => e.type === 'triggered')!;
     if (triggered.type !== 'triggered') throw new Error('no triggered entry');
-    expect(triggered.data.targets).toEqual([
-      expect.objectContaining({ platform: 'eks', cluster: 'shop-prod', node: NODE }),
+    expect(triggered.data.targets).toEqual([]);
+    expect(triggered.data.unresolved?.map((u) => u.reason)).toEqual([
+      expect.stringMatching(/^AWS\/EKS is the control plane of cluster shop-prod /),
     ]);
   });
 

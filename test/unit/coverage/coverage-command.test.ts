@@ -205,7 +205,25 @@ describe('paramedic coverage (compiled command)', () => {
     try {
       const r = await paramedic(['coverage', '--file', FIXTURE, '--config', config]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/cdk\.json: paramedic config: .*unknown field\(s\) eksCluster/);
+      expect(r.stderr).toMatch(
+        /cdk\.json: context\.paramedic: .*unknown field\(s\) eksCluster.*; fix it, or give both --prefix and --eks-cluster$/m,
+      );
+      expect(r.stderr).not.toMatch(/-c paramedic/);
+      // Both flags given: the file is not needed, and not read.
+      const flagged = await paramedic([
+        'coverage',
+        '--file',
+        FIXTURE,
+        '--config',
+        config,
+        '--prefix',
+        'paramedic-web-fleet-',
+        '--eks-cluster',
+        'shop-prod',
+        '--json',
+      ]);
+      expect(flagged.stderr).toBe('');
+      expect(JSON.parse(flagged.stdout).filter.alarmNamePrefixes).toEqual(['paramedic-web-fleet-']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

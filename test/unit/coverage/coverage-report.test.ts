@@ -222,19 +222,22 @@ describe('a cluster-level alarm (ClusterName only, as cluster_failed_node_count)
     });
   });
 
-  it('an AWS/EKS alarm (the control plane names its cluster by ClusterName) is an EKS cluster-level alarm', async () => {
+  it("an AWS/EKS alarm (the control plane's metric of the cluster alone) names no node, whatever eksClusters says", async () => {
     const controlPlane = metricAlarmDefinition({
       AlarmName: 'paramedic-shop-prod-apiserver-5xx',
       Namespace: 'AWS/EKS',
       MetricName: 'apiserver_request_total_5XX',
       Dimensions: [{ Name: 'ClusterName', Value: 'shop-prod' }],
     });
-    expect((await alarmReach(controlPlane, ['shop-prod'])).atAlarmTime).toEqual([
-      'failing nodes of cluster shop-prod',
-    ]);
-    expect((await alarmReach(controlPlane, [])).problems).toEqual([
-      'a cluster-level alarm reaches the failing nodes of shop-prod only when shop-prod is in eksClusters',
-    ]);
+    for (const configured of [['shop-prod'], []]) {
+      const reach = await alarmReach(controlPlane, configured);
+      expect(reach.atAlarmTime).toEqual([]);
+      expect(reach.problems).toEqual([
+        expect.stringMatching(
+          /^AWS\/EKS is the control plane of cluster shop-prod \(API server, etcd, scheduler\): its alarm names no node or pod, so no node is a target; /,
+        ),
+      ]);
+    }
   });
 
   it('reaches nothing on a cluster that is not configured, and says what to configure', async () => {

@@ -110,7 +110,7 @@ describe('CloudWatchAlarmReader', () => {
     expect(await reader.readAlarm('c')).toEqual({ state: 'OK', alarmRule: 'ALARM(m) OR ALARM(q)' });
   });
 
-  it("leaves out a child's ClusterName of another service (an ECS cluster is not an EKS cluster), keeps Container Insights and AWS/EKS ones", async () => {
+  it("leaves out a child's ClusterName of another service (an ECS cluster is not an EKS cluster), keeps Container Insights ones; an AWS/EKS control-plane metric of the cluster alone names no node either", async () => {
     const cluster = [{ Name: 'ClusterName', Value: 'shop-prod' }];
     const stat = (Namespace: string) => ({
       Metric: { Namespace, MetricName: 'm', Dimensions: cluster },
@@ -147,7 +147,7 @@ describe('CloudWatchAlarmReader', () => {
     expect(await reader.readAlarm('ecs')).toEqual({ state: 'ALARM' });
     expect(await reader.readAlarm('mixed')).toEqual({
       state: 'ALARM',
-      dimensions: [{ ClusterName: 'shop-prod' }, { ClusterName: 'shop-prod' }],
+      dimensions: [{ ClusterName: 'shop-prod' }],
     });
   });
 });

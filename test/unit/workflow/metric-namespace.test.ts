@@ -7,6 +7,7 @@ import {
   namesNonEksCluster,
   namespaceCanNameEksCluster,
   nonEksClusterReason,
+  unresolvedByNamespace,
 } from '../../../lambdas/core/workflow/metric-namespace.js';
 
 const fixture = (name: string) =>
@@ -102,12 +103,23 @@ describe('normalizeAlarmEvent: a ClusterName of another service is no dimension 
     expect(normalizeAlarmEvent(event).dimensions).toEqual([{ ClusterName: 'shop-prod' }]);
   });
 
-  it.each(['ContainerInsights', 'AWS/EKS', 'CWAgent'])(
-    'a %s ClusterName stays a dimension set',
-    (ns) => {
-      const alarm = normalizeAlarmEvent(alarmOn(ns, { ClusterName: 'shop-prod' }));
-      expect(alarm.dimensions).toEqual([{ ClusterName: 'shop-prod' }]);
-      expect(alarm.unresolved).toEqual([]);
-    },
-  );
+  it("an AWS/EKS metric of the cluster alone (the control plane's) names no node: unresolved, with why", () => {
+    const alarm = normalizeAlarmEvent(alarmOn('AWS/EKS', { ClusterName: 'shop-prod' }));
+    expect(alarm.dimensions).toEqual([]);
+    expect(alarm.unresolved).toEqual([
+      {
+        dimensions: { ClusterName: 'shop-prod' },
+        reason: unresolvedByNamespace('AWS/EKS', { ClusterName: 'shop-prod' }),
+      },
+    ]);
+    expect(alarm.unresolved[0]!.reason).toMatch(
+      /^AWS\/EKS is the control plane of cluster shop-prod/,
+    );
+  });
+
+  it.each(['ContainerInsights', 'CWAgent'])('a %s ClusterName stays a dimension set', (ns) => {
+    const alarm = normalizeAlarmEvent(alarmOn(ns, { ClusterName: 'shop-prod' }));
+    expect(alarm.dimensions).toEqual([{ ClusterName: 'shop-prod' }]);
+    expect(alarm.unresolved).toEqual([]);
+  });
 });
