@@ -957,4 +957,22 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).not.toBe('port-not-listening');
   });
+
+  it('docker.socket refusing to listen for a docker.service that is not loaded (masked) is a daemon that cannot start', () => {
+    for (const line of [
+      'Nov 22 23:55:35 vm systemd[1]: docker.socket: Socket service docker.service not loaded, refusing.',
+      'Failed to start docker.service: Unit docker.service is masked.',
+    ])
+      expect(top({ 'docker.journal': line }, 'docker'), line).toBe('docker-daemon-down');
+    // The daemon started afterwards: it is up.
+    expect(
+      top(
+        {
+          'docker.journal':
+            'Nov 22 23:55:35 vm systemd[1]: docker.socket: Socket service docker.service not loaded, refusing.\nNov 22 23:57:02 vm systemd[1]: Started Docker Application Container Engine.',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+  });
 });
