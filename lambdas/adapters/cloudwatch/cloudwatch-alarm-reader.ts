@@ -38,11 +38,12 @@ export class CloudWatchAlarmReader implements AlarmStateReader {
       // What a composite parent targets: the sets the child's own event would name. The rest (another
       // service's cluster, a query pinning nothing) are left out: the reading carries no namespace,
       // so the parent would read an ECS cluster's name as the configured EKS cluster's.
-      const { dimensions } = describedAlarmDimensions(metric);
+      const { dimensions, unresolved } = describedAlarmDimensions(metric);
       return {
         state: metric.StateValue,
         ...(evaluationSeconds ? { evaluationSeconds } : {}),
         ...(dimensions.length ? { dimensions } : {}),
+        ...(unresolved.length ? { unresolved } : {}),
       };
     }
     const composite = out.CompositeAlarms?.[0];

@@ -62,7 +62,11 @@ export class ListedAlarmReader implements AlarmStateReader {
             state: 'ALARM',
             ...(alarm.alarmRule !== undefined ? { alarmRule: alarm.alarmRule } : {}),
           }
-        : { state: 'ALARM', ...(alarm.dimensions.length ? { dimensions: alarm.dimensions } : {}) };
+        : {
+            state: 'ALARM',
+            ...(alarm.dimensions.length ? { dimensions: alarm.dimensions } : {}),
+            ...(alarm.unresolved.length ? { unresolved: alarm.unresolved } : {}),
+          };
     this.reads.push({
       name: alarmName,
       ...(location ? { location } : {}),

@@ -91,8 +91,10 @@ export function removedNodesReason(
   const which = one
     ? `${noneLeft ? 'the only' : '1'} failing node of cluster ${cluster} is`
     : `${noneLeft ? 'all ' : ''}${removed.length} failing nodes of cluster ${cluster} are`;
+  // An autoscaler also removes nodes that failed first (the Cluster Autoscaler's unready nodes,
+  // Karpenter's node repair): say that the cause leaves with the node, not that nothing failed.
   const what = noneLeft
-    ? `no targets: the alarm counts ${one ? 'a node that shuts' : 'nodes that shut'} down on purpose, and should clear once ${one ? 'it is' : 'they are'} gone`
-    : `${one ? 'not a target: it shuts' : 'not targets: they shut'} down on purpose and ${one ? 'its' : 'their'} pods move to other nodes, which are targets if they fail`;
-  return `${which} being removed${by} (${names.join(', ')}${more}): ${what}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict), not a node failure`;
+    ? `no targets: nothing is left to collect from or act on, and the alarm should clear once ${one ? 'it is' : 'they are'} gone; if ${one ? 'it' : 'they'} failed first, the autoscaler events say why it removed ${one ? 'it' : 'them'}`
+    : `${one ? 'not a target: its' : 'not targets: their'} pods move to other nodes, which are targets if they fail; if ${one ? 'it' : 'they'} failed first, the autoscaler events say why it removed ${one ? 'it' : 'them'}`;
+  return `${which} being removed${by} (${names.join(', ')}${more}): ${what}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)`;
 }

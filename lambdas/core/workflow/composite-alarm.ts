@@ -175,11 +175,18 @@ export async function compositeDimensions(
           );
         continue;
       }
-      if (!reading.dimensions?.length) {
+      // What the child names no target with says why (an ECS cluster, a query pinning nothing).
+      for (const u of reading.unresolved ?? [])
         unresolved.push({
-          dimensions: {},
-          reason: `composite alarm: child alarm ${labelOf(child)} watches no dimension that names a target`,
+          dimensions: u.dimensions,
+          reason: `composite alarm: child alarm ${labelOf(child)}: ${u.reason}`,
         });
+      if (!reading.dimensions?.length) {
+        if (!reading.unresolved?.length)
+          unresolved.push({
+            dimensions: {},
+            reason: `composite alarm: child alarm ${labelOf(child)} watches no dimension that names a target`,
+          });
         continue;
       }
       for (const d of reading.dimensions)

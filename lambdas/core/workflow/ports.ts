@@ -219,6 +219,11 @@ export interface AlarmReading {
   readonly evaluationSeconds?: number;
   /** A metric alarm's dimension sets (its metric, its metric-math metrics, its Metrics Insights WHERE): what a composite parent targets. */
   readonly dimensions?: readonly Readonly<Record<string, string>>[];
+  /** A metric alarm's dimension sets that name no target, with why (another service's cluster, a query pinning nothing). */
+  readonly unresolved?: readonly {
+    readonly dimensions: Readonly<Record<string, string>>;
+    readonly reason: string;
+  }[];
   /** A composite alarm's rule. */
   readonly alarmRule?: string;
 }

@@ -159,7 +159,7 @@ describe('paramedic triage --alarm --kubeconfig on a cluster-level alarm (Cluste
       expect(noTargets.data.targets).toEqual([]);
       expect(noTargets.data.unresolved?.map((u) => u.reason)).toEqual([
         expect.stringMatching(
-          /^all 3 failing nodes of cluster shop-prod are being removed by Karpenter \(.*\): no targets: the alarm counts nodes that shut down on purpose, and should clear once they are gone; /,
+          /^all 3 failing nodes of cluster shop-prod are being removed by Karpenter \(.*\): no targets: nothing is left to collect from or act on, and the alarm should clear once they are gone; /,
         ),
       ]);
     } finally {

@@ -48,7 +48,7 @@ describe('a composite alarm in coverage', () => {
       problems: [],
       // The reader leaves an ECS set out of a child's reading, so Intake records the child as naming nothing.
       notReached: [
-        'composite alarm: child alarm ecs-cpu (123456789012/eu-west-1) watches no dimension that names a target',
+        'composite alarm: child alarm ecs-cpu (123456789012/eu-west-1): AWS/ECS names ECS cluster shop-prod, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods',
       ],
       children: ['host-cpu'],
     });
@@ -58,7 +58,7 @@ describe('a composite alarm in coverage', () => {
     // level-3 → level-2 → outer → inner: inner is the third level, a composite, so not followed.
     expect((await reach('level-3')).problems).toEqual([
       'composite alarm: inner (123456789012/eu-west-1) nests composites deeper than 3 levels; not followed',
-      'composite alarm: child alarm ecs-cpu (123456789012/eu-west-1) watches no dimension that names a target',
+      'composite alarm: child alarm ecs-cpu (123456789012/eu-west-1): AWS/ECS names ECS cluster shop-prod, not an EKS cluster: Paramedic acts on EC2 instances, Auto Scaling groups and EKS nodes and pods',
     ]);
   });
 

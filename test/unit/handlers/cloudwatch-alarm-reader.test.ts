@@ -40,6 +40,12 @@ describe('CloudWatchAlarmReader', () => {
     expect(await new CloudWatchAlarmReader(() => new CloudWatchClient({})).readAlarm('q')).toEqual({
       state: 'ALARM',
       evaluationSeconds: 900,
+      unresolved: [
+        {
+          dimensions: {},
+          reason: expect.stringMatching(/^a Metrics Insights query with no WHERE /),
+        },
+      ],
     });
   });
 
@@ -144,10 +150,30 @@ describe('CloudWatchAlarmReader', () => {
       });
     const reader = new CloudWatchAlarmReader(() => new CloudWatchClient({}));
 
-    expect(await reader.readAlarm('ecs')).toEqual({ state: 'ALARM' });
+    // Named no target, with why: the composite parent records it (composite-alarm.ts).
+    expect(await reader.readAlarm('ecs')).toEqual({
+      state: 'ALARM',
+      unresolved: [
+        {
+          dimensions: { ClusterName: 'shop-prod' },
+          reason: expect.stringMatching(
+            /^AWS\/ECS names ECS cluster shop-prod, not an EKS cluster/,
+          ),
+        },
+      ],
+    });
     expect(await reader.readAlarm('mixed')).toEqual({
       state: 'ALARM',
       dimensions: [{ ClusterName: 'shop-prod' }],
+      unresolved: [
+        expect.objectContaining({
+          reason: expect.stringMatching(/^ECS\/ContainerInsights names ECS cluster/),
+        }),
+        expect.objectContaining({
+          reason: expect.stringMatching(/^AWS\/EKS is the control plane of cluster shop-prod/),
+        }),
+        expect.objectContaining({ reason: expect.stringMatching(/^AWS\/ECS names ECS cluster/) }),
+      ],
     });
   });
 });

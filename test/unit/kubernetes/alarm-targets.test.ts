@@ -338,7 +338,7 @@ describe('cluster-level alarms (ClusterName only)', () => {
       { kind: 'node', cluster: 'shop-prod', node: 'n-broken', instanceId: 'i-0a1b2c3d4e5f60701' },
     ]);
     expect(r.unresolved.map((u) => u.reason)).toEqual([
-      '2 failing nodes of cluster shop-prod are being removed by Karpenter (n-consolidated, n-drifted): not targets: they shut down on purpose and their pods move to other nodes, which are targets if they fail; a node still there long after is a stuck removal (a finalizer, a pod that will not evict), not a node failure',
+      '2 failing nodes of cluster shop-prod are being removed by Karpenter (n-consolidated, n-drifted): not targets: their pods move to other nodes, which are targets if they fail; if they failed first, the autoscaler events say why it removed them; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)',
     ]);
   });
 
@@ -355,7 +355,7 @@ describe('cluster-level alarms (ClusterName only)', () => {
     expect(r.targets).toEqual([]);
     expect(r.unresolved.map((u) => u.reason)).toEqual([
       expect.stringMatching(
-        /^all 2 failing nodes of cluster shop-prod are being removed, 1 by a delete of the Node object and 1 by the Cluster Autoscaler \(n-deleted, n-scaled-in\): no targets: the alarm counts nodes that shut down on purpose, and should clear once they are gone; /,
+        /^all 2 failing nodes of cluster shop-prod are being removed, 1 by a delete of the Node object and 1 by the Cluster Autoscaler \(n-deleted, n-scaled-in\): no targets: nothing is left to collect from or act on, and the alarm should clear once they are gone; /,
       ),
     ]);
   });

@@ -94,10 +94,10 @@ describe('the line for failing nodes being removed', () => {
   it('says who removes them, names at most 5, and says when none is left', () => {
     const byKarpenter = ['a', 'b', 'c'].map((node) => ({ node, removedBy: 'karpenter' as const }));
     expect(removedNodesReason('shop-prod', byKarpenter, false)).toBe(
-      '3 failing nodes of cluster shop-prod are being removed by Karpenter (a, b, c): not targets: they shut down on purpose and their pods move to other nodes, which are targets if they fail; a node still there long after is a stuck removal (a finalizer, a pod that will not evict), not a node failure',
+      '3 failing nodes of cluster shop-prod are being removed by Karpenter (a, b, c): not targets: their pods move to other nodes, which are targets if they fail; if they failed first, the autoscaler events say why it removed them; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)',
     );
     expect(removedNodesReason('shop-prod', byKarpenter.slice(0, 1), true)).toBe(
-      'the only failing node of cluster shop-prod is being removed by Karpenter (a): no targets: the alarm counts a node that shuts down on purpose, and should clear once it is gone; a node still there long after is a stuck removal (a finalizer, a pod that will not evict), not a node failure',
+      'the only failing node of cluster shop-prod is being removed by Karpenter (a): no targets: nothing is left to collect from or act on, and the alarm should clear once it is gone; if it failed first, the autoscaler events say why it removed it; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)',
     );
     const mixed = [
       ...['n1', 'n2', 'n3', 'n4'].map((node) => ({
