@@ -83,8 +83,12 @@ probe_containerd_log() {
 # "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
 # seconds): only warnings and errors of the window, so the section stays small.
 probe_ipamd_log() {
-  if [ ! -r "$IPAMD_LOG" ]; then
+  if [ ! -e "$IPAMD_LOG" ]; then
     printf '# %s: not on this node (no VPC CNI, or another CNI)\n' "$IPAMD_LOG"
+    return 0
+  fi
+  if [ ! -f "$IPAMD_LOG" ] || [ ! -r "$IPAMD_LOG" ]; then
+    printf '# %s: not a readable file (run the collector as root, or give PARAMEDIC_IPAMD_LOG)\n' "$IPAMD_LOG"
     return 0
   fi
   printf '# log file %s, warnings and errors (lines since %s)\n' "$IPAMD_LOG" "$PM_FROM_ISO"
@@ -124,7 +128,7 @@ pm_lane lane_runtime
 pm_lane lane_host
 pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' pm_masked probe_kubelet_log
 pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' pm_masked probe_containerd_log
-pm_section cni.ipamd 'warnings and errors of /var/log/aws-routed-eni/ipamd.log since the window start' pm_masked probe_ipamd_log
+pm_section cni.ipamd "warnings and errors of the VPC CNI's ipamd log ($IPAMD_LOG) since the window start" pm_masked probe_ipamd_log
 pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"

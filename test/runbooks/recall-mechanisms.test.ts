@@ -887,10 +887,13 @@ describe('rounds 34-35: a line read by what it proves', () => {
       'Unable to connect to the server: Proxy Authentication Required',
     ])
       expect(top({ 'k8s.cluster': line }), line).toBe('egress-proxy-misconfigured');
-    // The connection closed by the far end is no proxy's phrase.
-    expect(top({ 'k8s.cluster': 'Unable to connect to the server: EOF' })).toBe(
-      'control-plane-unavailable',
-    );
+    // Go's own errors (the connection closed, a timeout) are no proxy's phrase.
+    for (const line of [
+      'Unable to connect to the server: EOF',
+      'Unable to connect to the server: unexpected EOF',
+      'Unable to connect to the server: context deadline exceeded',
+    ])
+      expect(top({ 'k8s.cluster': line }), line).toBe('control-plane-unavailable');
     expect(
       top({
         'k8s.cluster': 'Unable to connect to the server: dial tcp 10.0.0.10:443: i/o timeout',
@@ -929,12 +932,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBe('crashloop-config-error');
   });
 
-  it("Envoy's access log flags (503 UH, 404 NR) are a gateway with no backend for the route; a served request is not", () => {
+  it("Envoy's no healthy upstream (503 UH, text or JSON access log) is a gateway with no backend for the route; a served request or a scanner's 404 NR is not", () => {
     for (const line of [
       '[2026-11-23T00:00:00.000Z] "GET /heartbeat HTTP/1.1" 503 UH 0 19 3 - "-" "curl/8.5.0" "4f1c" "my-app.example.test" "-"',
-      '[2026-11-23T00:00:00.000Z] "GET /api HTTP/1.1" 404 NR 0 0 0 - "-" "curl/8.5.0" "4f1c" "shop.example.test" "-"',
+      '{"start_time":"2026-11-23T00:00:00.000Z","method":"GET","response_code":"503","response_flags":"UH","upstream_host":null}',
     ])
       expect(top({ 'k8s.pod-logs': line }), line).toBe('ingress-backend-misconfigured');
+    // An internet-facing gateway answers unknown hosts and paths 404 NR all day.
+    expect(
+      top({
+        'k8s.pod-logs':
+          '[2026-11-23T00:00:00.000Z] "GET /wp-login.php HTTP/1.1" 404 NR route_not_found - "-" 0 0 0 - "-" "scanner" "4f1c" "203.0.113.9" "-"',
+      }),
+    ).toBeNull();
     expect(
       top({
         'k8s.pod-logs':
@@ -943,13 +953,11 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 
-  it("the ingress controller refused by a backend pod's address is a server not listening there; an app refused by its database is not", () => {
-    expect(
-      top({
-        'k8s.pod-logs':
-          '2026/11/23 00:00:00 [error] 1263#1263: *228689 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.4, server: shop.example.test, request: "GET / HTTP/2.0", upstream: "http://10.56.2.20:8080/", host: "shop.example.test"',
-      }),
-    ).toBe('port-not-listening');
+  it("the ingress controller refused by a backend pod's address, again and again, is a server not listening there; one refusal (a rolling restart) or an app refused by its database is not", () => {
+    const refused =
+      '2026/11/23 00:00:00 [error] 1263#1263: *228689 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.4, server: shop.example.test, request: "GET / HTTP/2.0", upstream: "http://10.56.2.20:8080/", host: "shop.example.test"';
+    expect(top({ 'k8s.pod-logs': `${refused}\n${refused}` })).toBe('port-not-listening');
+    expect(top({ 'k8s.pod-logs': refused })).toBeNull();
     expect(
       top({
         'k8s.pod-logs':

@@ -76,7 +76,8 @@ export function compileRunbooks(runbooks: readonly Runbook[]): CompiledRulebook 
             index,
             leaf,
             regex: compileLineRegex(leaf.pattern, !leaf.caseSensitive),
-            unless: leaf.unless ? compileLineRegex(leaf.unless, true) : null,
+            // A case-sensitive signal's exclusion is case-sensitive too (kubectl's capitalised reason phrases).
+            unless: leaf.unless ? compileLineRegex(leaf.unless, !leaf.caseSensitive) : null,
             literals,
           });
           patternIndex.set(leaf, index);

@@ -1,17 +1,26 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with an ipamd log
 // as the VPC CNI writes it: JSON lines at debug level, the refusals that keep pod networking down
 // among them, some from before the incident window.
 const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-ipamd-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
+let releaseKubeletName: () => Promise<void> = async () => {};
+beforeAll(async () => {
+  releaseKubeletName = await holdMachineLock('kubelet-process');
+}, MACHINE_LOCK_WAIT_MS);
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await releaseKubeletName();
+});
 
 const ENI = 'eni-0123456789abcdef0';
 /** One ipamd log line (zap JSON) stamped `minutesAgo` before now. */
@@ -63,13 +72,16 @@ describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
           'info',
           'IP pool stats: Total IPs/Prefixes = 14/0, AssignedIPs/CooldownIPs: 3/0',
         ) +
-        ipamdLine(2, 'error', refused),
+        ipamdLine(2, 'error', refused) +
+        // The line's own stamp is its first: a stamp nested in its fields does not move it in time.
+        `${JSON.stringify({ level: 'error', ts: new Date(Date.now() - 60_000).toISOString(), msg: 'Failed to call ec2:DescribeInstances for [i-0123456789abcdef0]: RequestLimitExceeded', event: { time: '2020-01-01T00:00:00Z' } })}\n`,
     );
     expect(section).toContain(`Failed to call ec2:DescribeNetworkInterfaces for [${ENI}]`);
     // Debug and info lines are left out (a line every few seconds), and so is the hour-old error.
     expect(section).not.toContain('Reconcile existing ENI');
     expect(section).not.toContain('IP pool stats');
     expect(section).not.toContain('AssignPrivateIpAddresses');
+    expect(section).toContain('RequestLimitExceeded');
     const result = classifyEvidence(loadRulebook(), bundle);
     expect(result.matches[0]?.runbookId).toBe('node-not-ready');
     expect(result.matches[0]!.evidence.some((e) => e.section === 'cni.ipamd')).toBe(true);
