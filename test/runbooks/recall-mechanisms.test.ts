@@ -983,4 +983,49 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBeNull();
   });
+
+  it('ENOSPC while df and df -i show every filesystem with room is no full disk; with a full one, a thin pool or a quota it is', () => {
+    const enospc =
+      'level=error msg="failed to flush user" err="open /tmp/loki/chunks/ZmFrZS84: no space left on device"';
+    const df = (use: number) =>
+      `Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       915G  223G  646G  ${use}% /`;
+    const dfi =
+      'Filesystem       Inodes   IUsed    IFree IUse% Mounted on\n/dev/sda1      60981248 5473071 55508177    9% /';
+    expect(
+      top({ 'docker.logs': enospc, 'disk.df': df(26), 'disk.inodes': dfi }, 'docker'),
+    ).toBeNull();
+    expect(top({ 'docker.logs': enospc, 'disk.df': df(98), 'disk.inodes': dfi }, 'docker')).toBe(
+      'disk-full',
+    );
+    // df alone (no df -i: inodes may be what ran out) decides nothing.
+    expect(top({ 'docker.logs': enospc, 'disk.df': df(26) }, 'docker')).toBe('disk-full');
+    expect(
+      top(
+        {
+          'docker.logs': `${enospc}\nwrite /data/x: disk quota exceeded`,
+          'disk.df': df(26),
+          'disk.inodes': dfi,
+        },
+        'docker',
+      ),
+    ).toBe('disk-full');
+  });
+
+  it('a program refusing a secret or data file others may read is a start-up configuration error', () => {
+    for (const line of [
+      '{"Cookie file /var/lib/rabbitmq/.erlang.cookie must be accessible by owner only",',
+      'FATAL:  data directory "/var/lib/postgresql/data" has invalid permissions',
+      'FATAL:  private key file "server.key" has group or world access',
+    ])
+      expect(top({ 'k8s.pod-logs': line }), line).toBe('crashloop-config-error');
+  });
+
+  it('a URL naming a cluster Service that times out is no external endpoint (egress)', () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'failed to download artifact, error: Get "http://source-controller.flux-system.svc.cluster.local./gitrepository/x.tar.gz": dial tcp 10.0.165.86:80: i/o timeout',
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
 });
