@@ -6,8 +6,8 @@
  */
 
 import type { UnresolvedDimensions } from './cluster-targets.js';
-import { unresolvedByNamespace } from './metric-namespace.js';
-import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
+import { AlarmDimensionSets } from './alarm-dimension-sets.js';
+import { isMetricsInsightsQuery } from './metrics-insights-query.js';
 
 /** An alarm state change, reduced to what the workflow uses. */
 export interface NormalizedAlarm {
@@ -64,26 +64,10 @@ function dimensionsOf(
 ): Pick<NormalizedAlarm, 'dimensions' | 'unresolved'> {
   const configuration = isRecord(detail.configuration) ? detail.configuration : {};
   const metrics = Array.isArray(configuration.metrics) ? configuration.metrics : [];
-  const out: Record<string, string>[] = [];
-  const unresolved: UnresolvedDimensions[] = [];
-  // An ECS (or other service's) cluster that shares a configured EKS cluster's name is not that EKS
-  // cluster; an AWS/EKS control-plane metric names no node (metric-namespace.ts).
-  const keep = (namespace: string | undefined, dims: Record<string, string>): void => {
-    const reason = unresolvedByNamespace(namespace, dims);
-    if (reason) unresolved.push({ dimensions: dims, reason });
-    else out.push(dims);
-  };
+  const sets = new AlarmDimensionSets();
   for (const m of metrics) {
     if (isRecord(m) && !isRecord(m.metricStat) && isMetricsInsightsQuery(m.expression)) {
-      // A query's namespace is its FROM's (none named: its ClusterName counts as EKS, metric-namespace.ts).
-      const pinned = queryDimensions(m.expression);
-      if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0)
-        keep(pinned.namespace, { ...pinned.dimensions });
-      else
-        unresolved.push({
-          dimensions: {},
-          reason: `${'reason' in pinned ? pinned.reason : 'no dimension'}: ${m.expression.slice(0, 300)}`,
-        });
+      sets.addQuery(m.expression);
       continue;
     }
     const metric =
@@ -94,10 +78,9 @@ function dimensionsOf(
     if (!dims) continue;
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(dims)) if (typeof v === 'string') clean[k] = v;
-    if (Object.keys(clean).length === 0) continue;
-    keep(str(metric?.namespace), clean);
+    sets.addMetric(str(metric?.namespace), clean);
   }
-  return { dimensions: out, unresolved };
+  return { dimensions: sets.dimensions, unresolved: sets.unresolved };
 }
 
 /**

@@ -8,8 +8,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
  */
 import type { UnresolvedDimensions } from './cluster-targets.js';
-import { unresolvedByNamespace } from './metric-namespace.js';
-import { isMetricsInsightsQuery, queryDimensions } from './metrics-insights-query.js';
+import { AlarmDimensionSets } from './alarm-dimension-sets.js';
+import { isMetricsInsightsQuery } from './metrics-insights-query.js';
 
 /** A metric of DescribeAlarms. */
 export interface DescribedMetric {
@@ -55,31 +55,13 @@ export function dimensionMap(metric: DescribedMetric | undefined): Record<string
  * @example describedAlarmDimensions({ Metrics: [{ Id: 'q', Expression: "SELECT MAX(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) WHERE InstanceId = 'i-0123456789abcdef0'" }] }).dimensions // [{ InstanceId: 'i-0123456789abcdef0' }]
  */
 export function describedAlarmDimensions(alarm: DescribedMetricAlarm): DescribedAlarmDimensions {
-  const dimensions: Record<string, string>[] = [];
-  const unresolved: UnresolvedDimensions[] = [];
-  // As the alarm event is read (alarm-event.ts): another service's cluster, an AWS/EKS control-plane metric.
-  const keep = (namespace: string | undefined, set: Record<string, string>): void => {
-    if (Object.keys(set).length === 0) return;
-    const reason = unresolvedByNamespace(namespace, set);
-    if (reason) unresolved.push({ dimensions: set, reason });
-    else dimensions.push(set);
-  };
-  keep(alarm.Namespace, dimensionMap(alarm));
+  const sets = new AlarmDimensionSets();
+  sets.addMetric(alarm.Namespace, dimensionMap(alarm));
   for (const m of alarm.Metrics ?? []) {
-    if (m.MetricStat) {
-      keep(m.MetricStat.Metric?.Namespace, dimensionMap(m.MetricStat.Metric));
-      continue;
-    }
-    if (!isMetricsInsightsQuery(m.Expression)) continue; // metric math over the ids above
-    // A query's namespace is its FROM's (none named: its ClusterName counts as EKS, metric-namespace.ts).
-    const pinned = queryDimensions(m.Expression);
-    if ('dimensions' in pinned && Object.keys(pinned.dimensions).length > 0)
-      keep(pinned.namespace, { ...pinned.dimensions });
-    else
-      unresolved.push({
-        dimensions: {},
-        reason: `${'reason' in pinned ? pinned.reason : 'no dimension'}: ${m.Expression.slice(0, 300)}`,
-      });
+    if (m.MetricStat)
+      sets.addMetric(m.MetricStat.Metric?.Namespace, dimensionMap(m.MetricStat.Metric));
+    else if (isMetricsInsightsQuery(m.Expression)) sets.addQuery(m.Expression);
+    // Anything else is metric math over the ids above.
   }
-  return { dimensions, unresolved };
+  return { dimensions: sets.dimensions, unresolved: sets.unresolved };
 }
