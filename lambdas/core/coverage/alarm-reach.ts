@@ -9,6 +9,7 @@
 import { compositeDimensions } from '../workflow/composite-alarm.js';
 import { isClusterDimensionSet, isClusterLevelDimensionSet } from '../workflow/cluster-targets.js';
 import type { ErrorWording, TargetLocation } from '../workflow/ports.js';
+import { sameLocation } from '../workflow/target-location.js';
 import { formatTarget, resolveAlarmTargets } from '../workflow/targets.js';
 import type { AlarmDefinition } from './described-alarm.js';
 import { alarmArnLocation, ListedAlarmReader } from './listed-alarm-reader.js';
@@ -116,8 +117,6 @@ const LISTING_WORDING: ErrorWording = {
 const sameSet = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) =>
   Object.keys(a).length === Object.keys(b).length &&
   Object.entries(a).every(([k, v]) => b[k] === v);
-const sameLocation = (a?: TargetLocation, b?: TargetLocation): boolean =>
-  a?.account === b?.account && a?.region === b?.region;
 
 /**
  * A composite's reach: Intake's composite resolution over the listing gives its children's sets and
@@ -138,7 +137,7 @@ async function compositeReach(
     LISTING_WORDING,
     location,
   );
-  const targets: string[] = [];
+  // A composite names no target of its own: everything it reaches is its children's, at alarm time.
   const atAlarmTime: string[] = [];
   const children = new Set<string>();
   const notReached = resolved.unresolved.map((u) => u.reason);
@@ -175,7 +174,7 @@ async function compositeReach(
     notReached.push(
       `child alarm ${name} is not in this DescribeAlarms listing: when the composite fires, Intake reaches nothing through it unless it exists then; if it exists, list every alarm (aws cloudwatch describe-alarms without a name filter)`,
     );
-  return { ...reachOf(targets, atAlarmTime, notReached), children: [...children] };
+  return { ...reachOf([], atAlarmTime, notReached), children: [...children] };
 }
 
 /**

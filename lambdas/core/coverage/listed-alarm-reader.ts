@@ -5,7 +5,8 @@
  * listing is read, nothing is called.
  */
 import type { AlarmReading, AlarmStateReader, TargetLocation } from '../workflow/ports.js';
-import { locationOf } from '../workflow/target-location.js';
+import { parseAlarmArn } from '../workflow/alarm-rule.js';
+import { sameLocation } from '../workflow/target-location.js';
 import type { AlarmDefinition } from './described-alarm.js';
 
 /** One child read: its name, where, and what the listing said (undefined: not in it). */
@@ -23,14 +24,9 @@ export class OutsideListingError extends Error {
   }
 }
 
-/** The account and region of `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`, else undefined. */
-export function alarmArnLocation(arn: string): TargetLocation | undefined {
-  const [prefix, , service, region, account] = arn.split(':');
-  return prefix === 'arn' && service === 'cloudwatch' ? locationOf(account, region) : undefined;
-}
-
-const sameLocation = (a: TargetLocation, b: TargetLocation): boolean =>
-  a.account === b.account && a.region === b.region;
+/** The account and region of an alarm's ARN, else undefined (a hand-written listing without ARNs). */
+export const alarmArnLocation = (arn: string): TargetLocation | undefined =>
+  parseAlarmArn(arn)?.location;
 
 /**
  * Reads each alarm from the listing, every one as in ALARM. At alarm time Intake takes the children

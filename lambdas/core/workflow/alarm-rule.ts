@@ -68,17 +68,31 @@ const failAt = (what: string, at: number): { error: string } => ({
  */
 function ruleAlarm(state: AlarmRuleState, argument: string): RuleAlarm | { error: string } {
   if (!argument.startsWith('arn:')) return { state, name: argument };
-  const [, partition, service, region, account, ...resource] = argument.split(':');
+  const alarm = parseAlarmArn(argument);
+  if (!alarm)
+    return {
+      error: `${shown(argument)} is not a CloudWatch alarm ARN (arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>)`,
+    };
+  return { state, ...alarm };
+}
+
+/**
+ * The name and location of `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`, or
+ * undefined for anything else (split on `:`, linear; an alarm name may itself hold `:`).
+ * @example parseAlarmArn('arn:aws:cloudwatch:us-east-2:222222222222:alarm:cpu-high') // { name: 'cpu-high', location: { account: '222222222222', region: 'us-east-2' } }
+ */
+export function parseAlarmArn(
+  arn: string,
+): { readonly name: string; readonly location: TargetLocation } | undefined {
+  const [prefix, partition, service, region, account, ...resource] = arn.split(':');
   const qualified = resource.join(':');
   const location = locationOf(account, region);
   const name = qualified.startsWith(ALARM_ARN_RESOURCE)
     ? qualified.slice(ALARM_ARN_RESOURCE.length)
     : '';
-  if (!partition || service !== 'cloudwatch' || !location || !name)
-    return {
-      error: `${shown(argument)} is not a CloudWatch alarm ARN (arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>)`,
-    };
-  return { state, name, location };
+  return prefix === 'arn' && partition && service === 'cloudwatch' && location && name
+    ? { name, location }
+    : undefined;
 }
 
 /**

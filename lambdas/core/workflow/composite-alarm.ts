@@ -10,6 +10,7 @@
  */
 import { parseAlarmRule } from './alarm-rule.js';
 import type { AlarmStateReader, ErrorWording, TargetLocation } from './ports.js';
+import { sameLocation } from './target-location.js';
 
 /** Children read per composite alarm at most (all levels together). */
 export const MAX_CHILD_ALARMS = 20;
@@ -79,9 +80,6 @@ export interface CompositeResolution {
   readonly dimensions: readonly ChildDimensions[];
   readonly unresolved: readonly { readonly dimensions: Dimensions; readonly reason: string }[];
 }
-
-const sameLocation = (a?: TargetLocation, b?: TargetLocation): boolean =>
-  a?.account === b?.account && a?.region === b?.region;
 
 /**
  * Reads the children a composite alarm's rule waits on and returns their dimension sets (children

@@ -12,6 +12,10 @@ export const ACCOUNT_PATTERN = /^\d{12}$/;
 /** An AWS region name (`eu-west-1`, `us-gov-west-1`). */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
+/** True when two locations (either absent: the hub's own) are the same account and region. */
+export const sameLocation = (a?: TargetLocation, b?: TargetLocation): boolean =>
+  a?.account === b?.account && a?.region === b?.region;
+
 /** The location of a well-formed account and region, or undefined (an alarm without them, a malformed value). */
 export function locationOf(
   account: string | undefined,
