@@ -70,7 +70,7 @@ export class KubernetesTargetLookup {
     private readonly clusterNodeList: ListBounds = CLUSTER_NODE_LIST,
   ) {}
 
-  /** Reads one node; undefined when it does not exist or cannot be read. */
+  /** Reads one node (its instance, and who removes it); undefined when it does not exist or cannot be read. */
   private async node(
     cluster: string,
     name: string,
@@ -83,10 +83,12 @@ export class KubernetesTargetLookup {
         this.requestTimeoutMs,
         c.core.readNode({ name }),
       )) as unknown as Node;
+      const removedBy = nodeRemovedBy(node);
       return {
         cluster,
         node: name,
         ...(node.spec?.providerID ? { providerID: node.spec.providerID } : {}),
+        ...(removedBy ? { removedBy } : {}),
       };
     } catch {
       return undefined;

@@ -15,7 +15,7 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html
  */
 import { failingNodes, type NodeConditionFacts } from './failing-nodes.js';
-import { removedNodesReason, type NodeRemover } from './node-removal.js';
+import { removedAlarmNodeReason, removedNodesReason, type NodeRemover } from './node-removal.js';
 
 /** Dimension values are untrusted text: only names of these shapes become targets. */
 const CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -70,7 +70,7 @@ export interface NodeFacts {
   readonly providerID?: string;
   /** Read with a cluster's node list (a cluster-level alarm); a single node read leaves them out. */
   readonly conditions?: readonly NodeConditionFacts[];
-  /** Who is removing the node (an autoscaler's taint, a deleted Node object), read with a cluster's node list; absent when nothing is. */
+  /** Who is removing the node (an autoscaler's taint, a deleted Node object); absent when nothing is. */
   readonly removedBy?: NodeRemover;
 }
 
@@ -160,8 +160,9 @@ function parse(
 
 /**
  * What must be read from the clusters before `resolveKubernetesAlarmTargets` can decide: the node
- * list of every cluster-level set's cluster, nodes without an InstanceId dimension, and the pods of
- * every pod-level dimension set.
+ * list of every cluster-level set's cluster, every node a node-level set names (its instance when
+ * the InstanceId dimension is missing, and whether it is being removed either way), and the pods
+ * of every pod-level dimension set.
  * @example kubernetesLookupsFor([{ ClusterName: 'prod', NodeName: 'ip-10-0-1-23.ec2.internal' }]) // nodes: [{ cluster: 'prod', node: … }]
  */
 export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): KubernetesLookups {
@@ -171,7 +172,7 @@ export function kubernetesLookupsFor(dimensions: readonly Dimensions[]): Kuberne
   for (const d of dimensions) {
     const p = parse(d);
     if (p.kind === 'cluster') clusters.add(p.cluster);
-    if (p.kind === 'node' && !p.instanceId)
+    if (p.kind === 'node')
       nodes.set(`${p.cluster}/${p.node}`, { cluster: p.cluster, node: p.node });
     if (p.kind === 'pod')
       pods.set(`${p.cluster}/${p.namespace}/${p.podName}`, {
@@ -279,9 +280,17 @@ export function resolveKubernetesAlarmTargets(
       continue;
     }
     if (p.kind === 'node') {
+      const known = nodeFacts.get(`${p.cluster}/${p.node}`);
+      // As for a cluster-level alarm: a node shutting down on purpose fails because it leaves.
+      if (known?.removedBy) {
+        unresolved.push({
+          dimensions: d,
+          reason: removedAlarmNodeReason(p.cluster, p.node, known.removedBy),
+        });
+        continue;
+      }
       const instanceId = p.instanceId ?? instanceOf(p.cluster, p.node);
       if (!instanceId) {
-        const known = nodeFacts.get(`${p.cluster}/${p.node}`);
         unresolved.push({
           dimensions: d,
           reason: known

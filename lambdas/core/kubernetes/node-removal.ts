@@ -98,3 +98,20 @@ export function removedNodesReason(
     : `${one ? 'not a target: its' : 'not targets: their'} pods move to other nodes, which are targets if they fail; if ${one ? 'it' : 'they'} failed first, the autoscaler events say why it removed ${one ? 'it' : 'them'}`;
   return `${which} being removed${by} (${names.join(', ')}${more}): ${what}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)`;
 }
+
+/**
+ * The line that says why a node-level alarm has no target: the node it names is being removed on
+ * purpose (it fails because it shuts down), and what the operator looks at if it failed first.
+ * @example removedAlarmNodeReason('shop-prod', 'ip-10-0-1-23.ec2.internal', 'karpenter') // 'node ip-10-0-1-23.ec2.internal of cluster shop-prod is being removed by Karpenter: not a target: …'
+ */
+export function removedAlarmNodeReason(
+  cluster: string,
+  node: string,
+  removedBy: NodeRemover,
+): string {
+  const why =
+    removedBy === 'deletion'
+      ? "the Node's events and the Kubernetes audit log say who deleted it"
+      : 'the autoscaler events say why it removed it';
+  return `node ${node} of cluster ${cluster} is being removed ${BY[removedBy]}: not a target: nothing is left to collect from or act on, and the alarm should clear once it is gone; if it failed first, ${why}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)`;
+}

@@ -61,6 +61,34 @@ it("resolves a node alarm without InstanceId through the node's providerID", asy
   ).toBeUndefined();
 });
 
+it('a node alarm naming a node Karpenter is terminating has no target, even with its InstanceId; a cordoned node stays one', async () => {
+  const [node] = server.objects('nodes');
+  const alarm = [{ ClusterName: 'shop-prod', NodeName: N1, InstanceId: 'i-0a1b2c3d4e5f60701' }];
+  node.spec.unschedulable = true;
+  node.spec.taints = [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }];
+  expect((await lookup.resolve(alarm)).targets).toEqual([
+    { kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' },
+  ]);
+  // As Karpenter v1 leaves a node it terminates: tainted, then deleted, held by its finalizer.
+  node.metadata.deletionTimestamp = '2026-11-23T10:58:00Z';
+  node.metadata.finalizers = ['karpenter.sh/termination'];
+  node.spec.taints = [{ key: 'karpenter.sh/disrupted', effect: 'NoSchedule' }];
+  const r = await lookup.resolve(alarm);
+  expect(r.targets).toEqual([]);
+  expect(r.unresolved.map((u) => u.reason)).toEqual([
+    expect.stringMatching(
+      new RegExp(
+        `^node ${N1.replaceAll('.', '\\.')} of cluster shop-prod is being removed by Karpenter: not a target`,
+      ),
+    ),
+  ]);
+  // Without read access to the node the InstanceId dimension still names the target.
+  server.denied.add('get nodes');
+  expect((await lookup.resolve(alarm)).targets).toEqual([
+    { kind: 'node', cluster: 'shop-prod', node: N1, instanceId: 'i-0a1b2c3d4e5f60701' },
+  ]);
+});
+
 it('a forbidden read or an unknown cluster leaves the target unresolved with the reason, without throwing', async () => {
   server.denied.add('get nodes').add('list pods');
   const node = await lookup.resolve(dimensionsOf('eks-node-filesystem-no-instance.json'));

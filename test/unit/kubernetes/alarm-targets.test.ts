@@ -52,9 +52,14 @@ describe('providerID', () => {
 });
 
 describe('node alarms', () => {
-  it('takes the InstanceId dimension when Container Insights sends it (no lookup needed)', () => {
+  it('takes the InstanceId dimension when Container Insights sends it, and still asks for the node (is it being removed?)', () => {
     const dims = dimensionsOf('eks-node-not-ready.json');
-    expect(kubernetesLookupsFor(dims)).toEqual({ clusters: [], nodes: [], pods: [] });
+    expect(kubernetesLookupsFor(dims)).toEqual({
+      clusters: [],
+      nodes: [{ cluster: 'prod-eu', node: 'ip-10-0-12-34.eu-west-1.compute.internal' }],
+      pods: [],
+    });
+    // The node could not be read (no access to the cluster): the instance is still the target.
     expect(resolveKubernetesAlarmTargets(dims).targets).toEqual([
       {
         kind: 'node',
@@ -83,6 +88,50 @@ describe('node alarms', () => {
       ],
       unresolved: [],
     });
+  });
+
+  it('a node being removed on purpose is no target of the alarm that names it, and the line says who removes it', () => {
+    const dims = dimensionsOf('eks-node-not-ready.json');
+    const name = 'ip-10-0-12-34.eu-west-1.compute.internal';
+    for (const removedBy of ['karpenter', 'cluster-autoscaler', 'deletion'] as const) {
+      const r = resolveKubernetesAlarmTargets(dims, {
+        nodes: [{ cluster: 'prod-eu', node: name, removedBy }],
+      });
+      expect(r.targets).toEqual([]);
+      expect(r.unresolved).toEqual([
+        {
+          dimensions: dims[0],
+          reason: expect.stringMatching(
+            new RegExp(
+              `^node ${name.replaceAll('.', '\\.')} of cluster prod-eu is being removed by ${
+                {
+                  karpenter: 'Karpenter',
+                  'cluster-autoscaler': 'the Cluster Autoscaler',
+                  deletion: 'a delete of the Node object',
+                }[removedBy]
+              }: not a target: .*the alarm should clear once it is gone; if it failed first, the ${
+                removedBy === 'deletion' ? "Node's events" : 'autoscaler events'
+              }.*stuck removal`,
+            ),
+          ),
+        },
+      ]);
+    }
+    // Another node of the cluster being removed changes nothing for this one.
+    const other = resolveKubernetesAlarmTargets(dims, {
+      nodes: [
+        { cluster: 'prod-eu', node: name },
+        {
+          cluster: 'prod-eu',
+          node: 'ip-10-0-99-1.eu-west-1.compute.internal',
+          removedBy: 'karpenter',
+        },
+      ],
+    });
+    expect(other.targets).toEqual([
+      { kind: 'node', cluster: 'prod-eu', node: name, instanceId: 'i-03c4d5e6f7a8b9c0d' },
+    ]);
+    expect(other.unresolved).toEqual([]);
   });
 
   it('keeps a node it could not read as an API-only target and says why it has no instance', () => {
