@@ -1028,4 +1028,56 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).not.toBe('egress-proxy-misconfigured');
   });
+  it("the process that runs the API server saying at its fatal level that the API server exited is the control plane down; any other program's 'API server exited' is not", () => {
+    const yamlError =
+      'error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context';
+    expect(
+      top({
+        'kubelet.journal': `Nov 22 23:51:48 node microk8s.daemon-kubelite[1085]: F1122 23:51:48.534397    1085 daemon.go:67] API Server exited open cluster.yaml node store: ${yamlError}`,
+      }),
+    ).toBe('control-plane-unavailable');
+    expect(
+      top({
+        'kubelet.journal':
+          'Nov 22 23:50:01 cp k3s[812]: time="2026-11-22T23:50:01Z" level=fatal msg="apiserver exited: unable to load server certificate: open /var/lib/rancher/k3s/server/tls/serving-kube-apiserver.crt: no such file or directory"',
+      }),
+    ).toBe('control-plane-unavailable');
+    // An application's own API server stopping is its business, not the Kubernetes API's.
+    expect(
+      top({
+        'k8s.pod-logs': `[ERROR] API server exited: listen tcp :8080: bind: address already in use`,
+      }),
+    ).not.toBe('control-plane-unavailable');
+    expect(top({ 'k8s.pod-logs': `API Server exited with code 1\n${yamlError}` })).not.toBe(
+      'control-plane-unavailable',
+    );
+  });
+
+  it('an API server that keeps saying it is not ready to handle requests, with no start after, is the control plane down; the wait at a start is not', () => {
+    const notReady = (t: string) =>
+      `Nov 22 23:54:${t} cp k3s[23475]: E1122 23:54:${t}.647340   23475 controller.go:156] Unable to perform initial Kubernetes service initialization: services "kubernetes" is forbidden: not yet ready to handle request`;
+    expect(top({ 'kubelet.journal': [notReady('11'), notReady('21')].join('\n') })).toBe(
+      'control-plane-unavailable',
+    );
+    // Once is the normal wait for storage at a start; followed by k3s saying it is up, it came up.
+    expect(top({ 'kubelet.journal': notReady('11') })).toBeNull();
+    expect(
+      top({
+        'kubelet.journal': [
+          notReady('11'),
+          notReady('21'),
+          'Nov 22 23:54:30 cp k3s[23475]: time="2026-11-22T23:54:30Z" level=info msg="k3s is up and running"',
+        ].join('\n'),
+      }),
+    ).toBeNull();
+  });
+
+  it("an ingress controller that finds no port of the Service by the Ingress's port name is a backend misconfiguration", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          "type: 'Warning' reason: 'ERROR' error instantiating load balancer: no port is mapped for service shop-api and port name 3001",
+      }),
+    ).toBe('ingress-backend-misconfigured');
+  });
 });
