@@ -1080,4 +1080,21 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('ingress-backend-misconfigured');
   });
+  it("a container's memory cgroup counting OOM kills is the OOM killer inside it, whatever its symptom; a count of zero is not", () => {
+    const refused =
+      '2026/11/22 23:58:23 Error 111 connecting to localhost:32781. Connection refused.';
+    const events = (kills: number) =>
+      `low 0\nhigh 0\nmax 43791\noom ${kills + 3}\noom_kill ${kills}\noom_group_kill 0`;
+    expect(top({ 'docker.logs': refused, 'container.memory-events': events(8) }, 'docker')).toBe(
+      'oom-killed',
+    );
+    // cgroup v1's memory.oom_control prints the same counter.
+    expect(
+      top({ 'container.memory': 'oom_kill_disable 0\nunder_oom 0\noom_kill 2' }, 'docker'),
+    ).toBe('oom-killed');
+    // At its limit (max, oom) but nothing killed: reclaim kept up, no kill.
+    expect(
+      top({ 'docker.logs': refused, 'container.memory-events': events(0) }, 'docker'),
+    ).not.toBe('oom-killed');
+  });
 });
