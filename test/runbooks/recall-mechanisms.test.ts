@@ -1051,6 +1051,13 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(top({ 'k8s.pod-logs': `API Server exited with code 1\n${yamlError}` })).not.toBe(
       'control-plane-unavailable',
     );
+    // A stop ends the server's context; older k3s logged that at its fatal level.
+    for (const stop of ['context canceled', '<nil>'])
+      expect(
+        top({
+          'kubelet.journal': `Nov 22 23:50:01 cp k3s[812]: time="2026-11-22T23:50:01Z" level=fatal msg="apiserver exited: ${stop}"`,
+        }),
+      ).toBeNull();
   });
 
   it('an API server that keeps saying it is not ready to handle requests, with no start after, is the control plane down; the wait at a start is not', () => {
@@ -1067,6 +1074,21 @@ describe('rounds 34-35: a line read by what it proves', () => {
           notReady('11'),
           notReady('21'),
           'Nov 22 23:54:30 cp k3s[23475]: time="2026-11-22T23:54:30Z" level=info msg="k3s is up and running"',
+        ].join('\n'),
+      }),
+    ).toBeNull();
+    // A kubeadm API server's start (an upgrade, a certificate renewal) waits the same way, and it and
+    // the kubelet it refuses meanwhile log no line that says it came up.
+    expect(
+      top({
+        'k8s.pod-logs': [
+          '2026-11-22T23:54:01.100Z stderr F I1122 23:54:01.100000       1 secure_serving.go:213] Serving securely on [::]:6443',
+          '2026-11-22T23:54:02.100Z stderr F E1122 23:54:02.100000       1 controller.go:148] "Unhandled Error" err="Unable to perform initial Kubernetes service initialization: services \\"kubernetes\\" is forbidden: not yet ready to handle request"',
+          '2026-11-22T23:54:02.200Z stderr F E1122 23:54:02.200000       1 controller.go:95] unable to sync kubernetes service: services "kubernetes" is forbidden: not yet ready to handle request',
+        ].join('\n'),
+        'kubelet.journal': [
+          'Nov 22 23:54:02 cp kubelet[901]: E1122 23:54:02.300000     901 controller.go:145] "Failed to ensure lease exists, will retry" err="leases.coordination.k8s.io \\"cp\\" is forbidden: not yet ready to handle request" interval="400ms"',
+          'Nov 22 23:54:02 cp kubelet[901]: E1122 23:54:02.700000     901 event.go:368] "Server rejected event (will not retry!)" err="events is forbidden: not yet ready to handle request"',
         ].join('\n'),
       }),
     ).toBeNull();

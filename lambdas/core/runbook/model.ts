@@ -101,7 +101,8 @@ export interface AbsentMatch {
 /**
  * Holds by the evidence of `unresolved` that no evidence of `resolvedBy` follows (later in time,
  * or later in the same section): a pull that failed and then completed, a daemon that failed and
- * then started, is a healthy signature, not a failure.
+ * then started, is a healthy signature, not a failure. A `minCount` on `unresolved` counts the
+ * lines no success follows.
  * @example { unresolved: { pattern: 'server gave HTTP response' }, resolvedBy: { pattern: 'Pull complete' } }
  */
 export interface UnresolvedMatch {

@@ -238,4 +238,30 @@ describe('unresolved / resolvedBy', () => {
       ).matches,
     ).toHaveLength(1);
   });
+  it("a failure's minCount counts the lines no success follows, not the ones a start resolved", () => {
+    const twice = compileRunbooks([
+      runbook('control-plane-unavailable', [
+        {
+          id: 'never-ready',
+          description: 'd',
+          weight: 0.75,
+          match: {
+            unresolved: { pattern: 'not yet ready', minCount: 2 },
+            resolvedBy: { pattern: 'is up and running' },
+          },
+        },
+      ]),
+    ]);
+    const lines = (...l: string[]) => bundle({ 'docker.cli': l.join('\n') });
+    // Two waits at one start that came up, then one wait at the next start: once is a start's wait.
+    expect(
+      classifyEvidence(
+        twice,
+        lines('not yet ready', 'not yet ready', 'is up and running', 'not yet ready'),
+      ).matches,
+    ).toEqual([]);
+    expect(
+      classifyEvidence(twice, lines('is up and running', 'not yet ready', 'not yet ready')).matches,
+    ).toHaveLength(1);
+  });
 });

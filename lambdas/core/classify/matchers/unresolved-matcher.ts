@@ -27,7 +27,9 @@ function isNow(line: EvidenceLine): boolean {
 
 /**
  * Holds by the failure lines that no success line follows: an error the system recovered from
- * (the pull completed, the daemon started) is a healthy signature and proves nothing.
+ * (the pull completed, the daemon started) is a healthy signature and proves nothing. A failure's
+ * `minCount` counts those open lines, not all of them: lines from an earlier start that came up
+ * must not lift one line after the last start over the count.
  */
 export const unresolvedMatcher: Matcher<UnresolvedMatch> = (expression, context) => {
   const failure = context.evaluate(expression.unresolved);
@@ -37,5 +39,6 @@ export const unresolvedMatcher: Matcher<UnresolvedMatch> = (expression, context)
   const open = failure.evidence.filter(
     (f) => !success.evidence.some((s) => follows(s, f, context)),
   );
-  return open.length > 0 ? { matched: true, evidence: open } : NO_MATCH;
+  const needed = 'minCount' in expression.unresolved ? (expression.unresolved.minCount ?? 1) : 1;
+  return open.length >= needed ? { matched: true, evidence: open } : NO_MATCH;
 };
