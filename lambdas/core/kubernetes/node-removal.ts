@@ -101,7 +101,8 @@ export function removedNodesReason(
 
 /**
  * The line that says why a node-level alarm has no target: the node it names is being removed on
- * purpose (it fails because it shuts down), and what the operator looks at if it failed first.
+ * purpose (it fails because it shuts down), what the alarm does once it is gone, and what the
+ * operator looks at if it failed first.
  * @example removedAlarmNodeReason('shop-prod', 'ip-10-0-1-23.ec2.internal', 'karpenter') // 'node ip-10-0-1-23.ec2.internal of cluster shop-prod is being removed by Karpenter: not a target: …'
  */
 export function removedAlarmNodeReason(
@@ -113,5 +114,6 @@ export function removedAlarmNodeReason(
     removedBy === 'deletion'
       ? "the Node's events and the Kubernetes audit log say who deleted it"
       : 'the autoscaler events say why it removed it';
-  return `node ${node} of cluster ${cluster} is being removed ${BY[removedBy]}: not a target: nothing is left to collect from or act on, and the alarm should clear once it is gone; if it failed first, ${why}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)`;
+  // Unlike cluster_failed_node_count, a per-node metric stops with its node: the alarm never reads OK again.
+  return `node ${node} of cluster ${cluster} is being removed ${BY[removedBy]}: not a target: it shuts down on purpose and its pods move to other nodes, which are targets if they fail; once it is gone its metrics stop, so this alarm goes to INSUFFICIENT_DATA, not OK (it stays in ALARM if it treats missing data as breaching or ignores it); if it failed first, ${why}; a node still there long after is a stuck removal (a finalizer, a pod that will not evict)`;
 }

@@ -109,7 +109,7 @@ describe('node alarms', () => {
                   'cluster-autoscaler': 'the Cluster Autoscaler',
                   deletion: 'a delete of the Node object',
                 }[removedBy]
-              }: not a target: .*the alarm should clear once it is gone; if it failed first, the ${
+              }: not a target: .*its metrics stop, so this alarm goes to INSUFFICIENT_DATA, not OK .*; if it failed first, the ${
                 removedBy === 'deletion' ? "Node's events" : 'autoscaler events'
               }.*stuck removal`,
             ),
