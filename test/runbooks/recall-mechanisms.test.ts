@@ -1119,4 +1119,46 @@ describe('rounds 34-35: a line read by what it proves', () => {
       top({ 'docker.logs': refused, 'container.memory-events': events(0) }, 'docker'),
     ).not.toBe('oom-killed');
   });
+  it("a quota alone is no full disk (a volume's or user's limit; the kernel's key quota is no disk at all)", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          '2026-11-22 23:56:31,061 WARN Disk quota exceeded (kafka.utils.CoreUtils$)\njava.io.IOException: Disk quota exceeded',
+      }),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: join session keyring: create session key: disk quota exceeded: unknown',
+        },
+        'docker',
+      ),
+    ).not.toBe('disk-full');
+  });
+
+  it('a database refusing for lack of free space is a full disk, unless df shows room everywhere', () => {
+    const mongo =
+      '2026-11-22T23:55:04.800+0000 I STORAGE  [initandlisten] exception in initAndListen: 15926 Insufficient free space for journals, terminating';
+    expect(top({ 'docker.logs': mongo }, 'docker')).toBe('disk-full');
+    const roomy = {
+      'disk.df':
+        'Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       915G  223G  646G  26% /',
+      'disk.inodes':
+        'Filesystem       Inodes   IUsed    IFree IUse% Mounted on\n/dev/sda1      60981248 5473071 55508177    9% /',
+    };
+    expect(top({ 'docker.logs': mongo, ...roomy }, 'docker')).toBeNull();
+  });
+
+  it("devicemapper's no more loopback devices is read where systemctl status cut the line in its middle", () => {
+    expect(
+      top(
+        {
+          'host.services':
+            'Nov 22 23:55:33 host docker[17652]: time="2026-11-22T23:55:33.404019330Z" level=error msg="There are no more loopback de...lable."\nNov 22 23:55:33 host docker[17652]: time="2026-11-22T23:55:33.404188107Z" level=fatal msg="Error starting daemon: error ...failed"',
+        },
+        'docker',
+      ),
+    ).toBe('docker-loopback-exhausted');
+  });
 });
