@@ -281,8 +281,12 @@ export function resolveKubernetesAlarmTargets(
     }
     if (p.kind === 'node') {
       const known = nodeFacts.get(`${p.cluster}/${p.node}`);
-      // As for a cluster-level alarm: a node shutting down on purpose fails because it leaves.
-      if (known?.removedBy) {
+      // As for a cluster-level alarm: a node shutting down on purpose fails because it leaves. Only
+      // when it is the alarm's instance: a node name (a private DNS name) is reused by a new
+      // instance once the old one is gone, and the new node's removal says nothing of the old.
+      const nodeInstance = instanceIdFromProviderId(known?.providerID);
+      const sameMachine = !p.instanceId || !nodeInstance || nodeInstance === p.instanceId;
+      if (known?.removedBy && sameMachine) {
         unresolved.push({
           dimensions: d,
           reason: removedAlarmNodeReason(p.cluster, p.node, known.removedBy),

@@ -117,6 +117,21 @@ describe('node alarms', () => {
         },
       ]);
     }
+    // The name now belongs to another instance (the alarm's is gone, its private name reused): the
+    // new node's removal says nothing of the alarm's instance, which stays the target.
+    const reused = resolveKubernetesAlarmTargets(dims, {
+      nodes: [
+        {
+          cluster: 'prod-eu',
+          node: name,
+          providerID: 'aws:///eu-west-1a/i-0ffffffffffffffff',
+          removedBy: 'karpenter',
+        },
+      ],
+    });
+    expect(reused.targets).toEqual([
+      { kind: 'node', cluster: 'prod-eu', node: name, instanceId: 'i-03c4d5e6f7a8b9c0d' },
+    ]);
     // Another node of the cluster being removed changes nothing for this one.
     const other = resolveKubernetesAlarmTargets(dims, {
       nodes: [
