@@ -1161,4 +1161,48 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('docker-loopback-exhausted');
   });
+  it("the kubelet's own client certificate expired is a node that cannot post its status; another client's expired certificate is not", () => {
+    expect(
+      top({
+        'kubelet.journal':
+          'E1122 23:53:23.994527    3081 bootstrap.go:265] part of the existing bootstrap client certificate in /etc/kubernetes/kubelet.conf is expired: 2026-11-22 04:45:09 +0000 UTC',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:53:23.994527       1 reflector.go:138] client certificate in /etc/app/tls.crt is expired',
+      }),
+    ).not.toBe('node-not-ready');
+  });
+
+  it("kubectl refusing the server's certificate is no confident API server down (expired server certificates or the client's clock); etcd's peers refusing theirs is", () => {
+    const rejected = (sections: Record<string, string>) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'eks' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: Object.fromEntries(
+          Object.entries(sections).map(([k, output]) => [k, { output }]),
+        ),
+      }).matches[0];
+    const kubectl = {
+      'k8s.cluster':
+        'Unable to connect to the server: x509: certificate has expired or is not yet valid',
+    };
+    expect(rejected(kubectl)?.runbookId).toBe('control-plane-unavailable');
+    expect(rejected(kubectl)!.confidence).toBeLessThan(0.6);
+    const peers = {
+      ...kubectl,
+      'k8s.pod-logs':
+        'W | rafthttp: health check for peer 6221a1d241bb2d0a could not connect: x509: certificate has expired or is not yet valid',
+    };
+    expect(rejected(peers)?.runbookId).toBe('control-plane-unavailable');
+    expect(rejected(peers)!.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(
+      top({
+        'k8s.cluster': 'Unable to connect to the server: dial tcp 10.0.0.10:443: i/o timeout',
+      }),
+    ).toBe('control-plane-unavailable');
+  });
 });
