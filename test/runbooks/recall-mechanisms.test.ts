@@ -1101,6 +1101,13 @@ describe('rounds 34-35: a line read by what it proves', () => {
           "type: 'Warning' reason: 'ERROR' error instantiating load balancer: no port is mapped for service shop-api and port name 3001",
       }),
     ).toBe('ingress-backend-misconfigured');
+    // Traefik's Kubernetes providers, when the Service's port (by name or number) is not in its Endpoints.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-22T23:55:25Z" level=error msg="cannot define a port for shop/api" ingress=api namespace=shop providerName=kubernetes',
+      }),
+    ).toBe('ingress-backend-misconfigured');
   });
   it("a container's memory cgroup counting OOM kills is the OOM killer inside it, whatever its symptom; a count of zero is not", () => {
     const refused =
