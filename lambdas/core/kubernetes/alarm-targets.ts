@@ -114,6 +114,21 @@ export function instanceIdFromProviderId(providerID: string | undefined): string
   return providerID ? AWS_PROVIDER_ID.exec(providerID)?.[1] : undefined;
 }
 
+/**
+ * The line that says why a node alarm whose instance no longer holds the node's name has no target:
+ * the Node of that name is another instance (EC2 gave the name to it once the alarm's was gone), so
+ * evidence read and actions taken by that name would be about a machine the alarm never measured.
+ * @example reusedNodeNameReason('prod', 'ip-10-0-1-23.ec2.internal', 'i-0aaa', 'i-0bbb') // 'node ip-10-0-1-23.ec2.internal of cluster prod is now instance i-0bbb, not the alarm's i-0aaa: not a target: …'
+ */
+export function reusedNodeNameReason(
+  cluster: string,
+  node: string,
+  alarmInstance: string,
+  nodeInstance: string,
+): string {
+  return `node ${node} of cluster ${cluster} is now instance ${nodeInstance}, not the alarm's ${alarmInstance}: not a target: the node name went to a new instance once the alarm's was gone, so reading or draining the node by that name would reach the other machine; the alarm's instance sends no more metrics, so this alarm goes to INSUFFICIENT_DATA (or stays in ALARM if it treats missing data as breaching or ignores it); if ${alarmInstance} failed before it went, its EC2 state reason and the cluster's events from then say why`;
+}
+
 /** The names a dimension set carries, validated; `kind` says which Container Insights level it is. */
 function parse(
   d: Dimensions,
@@ -281,12 +296,19 @@ export function resolveKubernetesAlarmTargets(
     }
     if (p.kind === 'node') {
       const known = nodeFacts.get(`${p.cluster}/${p.node}`);
-      // As for a cluster-level alarm: a node shutting down on purpose fails because it leaves. Only
-      // when it is the alarm's instance: a node name (a private DNS name) is reused by a new
-      // instance once the old one is gone, and the new node's removal says nothing of the old.
+      // A node name (a private DNS name) is reused by a new instance once the old one is gone: the
+      // Node of that name is then another machine, and the node's name is what the Kubernetes
+      // evidence and the node actions (drain, replace) go by. Neither a target nor its removal.
       const nodeInstance = instanceIdFromProviderId(known?.providerID);
-      const sameMachine = !p.instanceId || !nodeInstance || nodeInstance === p.instanceId;
-      if (known?.removedBy && sameMachine) {
+      if (p.instanceId && nodeInstance && nodeInstance !== p.instanceId) {
+        unresolved.push({
+          dimensions: d,
+          reason: reusedNodeNameReason(p.cluster, p.node, p.instanceId, nodeInstance),
+        });
+        continue;
+      }
+      // As for a cluster-level alarm: a node shutting down on purpose fails because it leaves.
+      if (known?.removedBy) {
         unresolved.push({
           dimensions: d,
           reason: removedAlarmNodeReason(p.cluster, p.node, known.removedBy),

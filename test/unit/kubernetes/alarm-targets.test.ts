@@ -118,20 +118,42 @@ describe('node alarms', () => {
       ]);
     }
     // The name now belongs to another instance (the alarm's is gone, its private name reused): the
-    // new node's removal says nothing of the alarm's instance, which stays the target.
-    const reused = resolveKubernetesAlarmTargets(dims, {
-      nodes: [
+    // new node's removal says nothing of the alarm's instance, and the node by that name is another
+    // machine, being removed or not: no target (a drain by name would drain the other one).
+    for (const removedBy of ['karpenter', undefined] as const) {
+      const reused = resolveKubernetesAlarmTargets(dims, {
+        nodes: [
+          {
+            cluster: 'prod-eu',
+            node: name,
+            providerID: 'aws:///eu-west-1a/i-0ffffffffffffffff',
+            ...(removedBy ? { removedBy } : {}),
+          },
+        ],
+      });
+      expect(reused.targets).toEqual([]);
+      expect(reused.unresolved).toEqual([
         {
-          cluster: 'prod-eu',
-          node: name,
-          providerID: 'aws:///eu-west-1a/i-0ffffffffffffffff',
-          removedBy: 'karpenter',
+          dimensions: dims[0],
+          reason: expect.stringMatching(
+            /^node ip-10-0-12-34\.eu-west-1\.compute\.internal of cluster prod-eu is now instance i-0ffffffffffffffff, not the alarm's i-03c4d5e6f7a8b9c0d: not a target: .*would reach the other machine.*INSUFFICIENT_DATA/,
+          ),
         },
-      ],
-    });
-    expect(reused.targets).toEqual([
-      { kind: 'node', cluster: 'prod-eu', node: name, instanceId: 'i-03c4d5e6f7a8b9c0d' },
-    ]);
+      ]);
+    }
+    // The same instance: its removal applies.
+    expect(
+      resolveKubernetesAlarmTargets(dims, {
+        nodes: [
+          {
+            cluster: 'prod-eu',
+            node: name,
+            providerID: 'aws:///eu-west-1a/i-03c4d5e6f7a8b9c0d',
+            removedBy: 'karpenter',
+          },
+        ],
+      }).unresolved[0]?.reason,
+    ).toMatch(/is being removed by Karpenter/);
     // Another node of the cluster being removed changes nothing for this one.
     const other = resolveKubernetesAlarmTargets(dims, {
       nodes: [
