@@ -1125,6 +1125,17 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(
       top({ 'docker.logs': refused, 'container.memory-events': events(0) }, 'docker'),
     ).not.toBe('oom-killed');
+    // /proc/vmstat counts the whole host's OOM kills since boot, in the same words.
+    expect(
+      top(
+        {
+          'docker.logs': refused,
+          'host.vmstat':
+            'nr_free_pages 812345\nnr_zone_inactive_anon 20211\npgfault 99812\ncompact_stall 0\noom_kill 3\nnuma_hit 4123',
+        },
+        'docker',
+      ),
+    ).not.toBe('oom-killed');
   });
   it("a quota alone is no full disk (a volume's or user's limit; the kernel's key quota is no disk at all)", () => {
     expect(
@@ -1142,6 +1153,20 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'docker',
       ),
     ).not.toBe('disk-full');
+    // Nor does the key quota keep an ENOSPC with room everywhere from being ruled out.
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: join session keyring: create session key: disk quota exceeded: unknown\nmkdir /srv/spool/q/4f1c: no space left on device',
+          'disk.df':
+            'Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda1       915G  223G  646G  26% /',
+          'disk.inodes':
+            'Filesystem       Inodes   IUsed    IFree IUse% Mounted on\n/dev/sda1      60981248 5473071 55508177    9% /',
+        },
+        'docker',
+      ),
+    ).not.toBe('disk-full');
   });
 
   it('a database refusing for lack of free space is a full disk, unless df shows room everywhere', () => {
@@ -1155,6 +1180,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'Filesystem       Inodes   IUsed    IFree IUse% Mounted on\n/dev/sda1      60981248 5473071 55508177    9% /',
     };
     expect(top({ 'docker.logs': mongo, ...roomy }, 'docker')).toBeNull();
+    // Windows' wording is the OS's ENOSPC, read once (by enospc), not also as a database's own check.
+    const windows = classifyEvidence(rulebook, {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: 'docker' },
+      collectedAt: '2026-11-23T00:00:00Z',
+      sections: {
+        'docker.cli': {
+          output:
+            're-exec error: exit status 1: output: write C:\\ProgramData\\docker\\tmp\\hcs123\\Files\\app.dll: There is not enough space on the disk.',
+        },
+      },
+    }).explanations.find((e) => e.runbookId === 'disk-full');
+    expect(windows?.signals.map((s) => s.id)).toEqual(['enospc']);
   });
 
   it("devicemapper's no more loopback devices is read where systemctl status cut the line in its middle", () => {
@@ -1167,6 +1205,16 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'docker',
       ),
     ).toBe('docker-loopback-exhausted');
+    // Wherever the terminal's width cuts it after "loop": between words too.
+    for (const cut of ['There are no more loopback devices ava…', 'There are no more loop...'])
+      expect(
+        top(
+          {
+            'host.services': `Nov 22 23:55:33 host docker[17652]: time="2026-11-22T23:55:33.404019330Z" level=error msg="${cut}`,
+          },
+          'docker',
+        ),
+      ).toBe('docker-loopback-exhausted');
   });
   it("the kubelet's own client certificate expired is a node that cannot post its status; another client's expired certificate is not", () => {
     expect(
