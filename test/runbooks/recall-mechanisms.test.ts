@@ -1260,4 +1260,30 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('control-plane-unavailable');
   });
+  it("the ECS agent relaying a container's OOM event is the OOM killer; a docker login to ECR's API endpoint is no registry refusing credentials", () => {
+    expect(
+      top(
+        {
+          'ecs.agent-log':
+            '2026-11-22T23:55:53Z [INFO] DockerGoClient: process within container db09e0887a0d3450ed9025319121451e32e805a15863f965166fd37eebc99486 (name: "ecs-shop-api-60-api-a8b5ae84e8c197b30200") died due to OOM',
+        },
+        'docker',
+      ),
+    ).toBe('oom-killed');
+    const login = (host: string) =>
+      `Error response from daemon: login attempt to https://${host}/v2/ failed with status: 403 Forbidden`;
+    expect(
+      top(
+        {
+          'docker.cli': login(
+            'vpce-0123456789abcdef0-abcdefgh.api.ecr.eu-west-1.vpce.amazonaws.com',
+          ),
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(top({ 'docker.cli': login('registry.example.invalid') }, 'docker')).toBe(
+      'registry-auth-required',
+    );
+  });
 });
