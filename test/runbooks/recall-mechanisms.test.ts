@@ -1286,4 +1286,23 @@ describe('rounds 34-35: a line read by what it proves', () => {
       'registry-auth-required',
     );
   });
+  it('a pod evicted for its own ephemeral-storage limit is no node under disk pressure; a pod evicted because the node ran low is', () => {
+    for (const message of [
+      'Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.',
+      'Usage of EmptyDir volume "cache" exceeds the limit "500Mi".',
+      'Container web exceeded its local ephemeral storage limit "1Gi".',
+    ])
+      expect(
+        top({
+          'k8s.events': `LAST SEEN   TYPE      REASON    OBJECT        MESSAGE\n2m          Warning   Evicted   pod/web-7d9f   ${message}`,
+        }),
+        message,
+      ).not.toBe('node-disk-pressure');
+    expect(
+      top({
+        'k8s.events':
+          'LAST SEEN   TYPE      REASON    OBJECT        MESSAGE\n2m          Warning   Evicted   pod/web-7d9f   The node was low on resource: ephemeral-storage. Threshold quantity: 2Gi, available: 1536Mi.',
+      }),
+    ).toBe('node-disk-pressure');
+  });
 });
