@@ -1305,4 +1305,54 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('node-disk-pressure');
   });
+  it("kubectl built with Go 1.20 or later wraps the x509 rejection in 'tls: failed to verify certificate:': still no confident API server down", () => {
+    const first = (output: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'eks' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'k8s.cluster': { output } },
+      }).matches[0];
+    const expired = first(
+      'Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2026-11-23T00:12:21Z is after 2026-11-22T04:29:31Z',
+    );
+    expect(expired?.runbookId).toBe('control-plane-unavailable');
+    expect(expired!.confidence).toBeLessThan(0.6);
+    // Another cluster's CA in the kubeconfig: the server answered, nothing says it is down.
+    expect(
+      first(
+        'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      )?.runbookId ?? null,
+    ).toBeNull();
+  });
+  it("etcd 3.5's structured prober line for a peer whose certificate expired is etcd's certificates expired", () => {
+    const first = (output: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'eks' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'k8s.pod-logs': { output } },
+      }).matches[0];
+    const peers = first(
+      '{"level":"warn","ts":"2026-11-22T23:55:26.342Z","caller":"rafthttp/probing_status.go:68","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"18176d0976f2223e","rtt":"15.701311ms","error":"tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2026-11-22T23:55:26Z is after 2026-11-22T00:18:47Z"}',
+    );
+    expect(peers?.runbookId).toBe('control-plane-unavailable');
+    expect(peers!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+  it("the kubelet's serving certificate expired is no node that cannot post its status; its client certificate expired is", () => {
+    // With serverTLSBootstrap (EKS's AMIs set it) the kubelet's serving certificate has its own
+    // manager: past its expiry logs and exec fail, the node still posts its status.
+    expect(
+      top({
+        'kubelet.journal':
+          'I1122 23:53:23.994527    3081 certificate_manager.go:356] kubernetes.io/kubelet-serving: Current certificate is expired',
+      }),
+    ).not.toBe('node-not-ready');
+    expect(
+      top({
+        'kubelet.journal':
+          'I1122 23:53:23.994527    3081 certificate_manager.go:356] kubernetes.io/kube-apiserver-client-kubelet: Current certificate is expired',
+      }),
+    ).toBe('node-not-ready');
+  });
 });
