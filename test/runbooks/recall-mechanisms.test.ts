@@ -1355,4 +1355,13 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('node-not-ready');
   });
+  it('a pod evicted because the node ran out of inodes is node disk pressure', () => {
+    // The kubelet names inode signals (nodefs.inodesFree, imagefs.inodesFree) by the resource "inodes".
+    expect(
+      top({
+        'k8s.events':
+          'LAST SEEN   TYPE      REASON    OBJECT        MESSAGE\n2m          Warning   Evicted   pod/web-7d9f   The node was low on resource: inodes. Threshold quantity: 5%, available: 1200. ',
+      }),
+    ).toBe('node-disk-pressure');
+  });
 });
