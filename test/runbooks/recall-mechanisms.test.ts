@@ -1364,4 +1364,18 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('node-disk-pressure');
   });
+  it("the API server failing to look up a kubelet's hostname (port 10250) is no pod's DNS; a pod's lookup failing is", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Error from server: Get https://node-7:10250/containerLogs/kube-system/coredns-6ccd496668-4zp4k/coredns: dial tcp: lookup node-7 on 10.0.0.2:53: no such host',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Get "https://billing.shop.svc:8443/api": dial tcp: lookup billing.shop.svc on 10.100.0.10:53: read udp 10.0.1.7:41234->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
 });
