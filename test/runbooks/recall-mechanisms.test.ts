@@ -1378,4 +1378,21 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('dns-resolution-failure');
   });
+
+  it("a C client's musl resolver message (`<host>:<port>: Try again`) beside an egress policy that admits no DNS is the policy", () => {
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: cache\nspec:\n  podSelector:\n    matchLabels:\n      app: cache\n  policyTypes:\n  - Egress\n  egress:\n  - to:\n    - podSelector: {}';
+    const lookup = 'Could not connect to Redis at cache-sentinel:26379: Try again';
+    expect(top({ 'k8s.pod-logs': lookup, 'k8s.networkpolicies': policy })).toBe(
+      'network-policy-blocked',
+    );
+    // Without a policy the same line is the cluster's DNS failing; a refusal is no lookup at all.
+    expect(top({ 'k8s.pod-logs': lookup })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs': 'Could not connect to Redis at cache-sentinel:26379: Connection refused',
+        'k8s.networkpolicies': policy,
+      }),
+    ).not.toBe('network-policy-blocked');
+  });
 });

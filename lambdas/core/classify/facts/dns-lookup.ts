@@ -27,6 +27,43 @@ const unresolvedForm: LookupForm = (line) => {
   return answer && host !== '' ? { host, answer: answer[1]! } : null;
 };
 
+// A C program's report of getaddrinfo failing (redis-cli's `Could not connect to Redis at
+// <host>:<port>: Try again`, `<host>: Name or service not known`): `<host>[:<port>]: ` and the
+// resolver library's own message (gai_strerror: glibc's, and musl's in Alpine images). Only these
+// messages are read, so a host is named only where a lookup failed. The message is found first
+// and the host read backwards from it, so a long run without spaces stays linear.
+const GAI_MESSAGES = [
+  'Temporary failure in name resolution',
+  'Name or service not known',
+  'No address associated with hostname',
+  'Non-recoverable failure in name resolution',
+  'Try again',
+  'Name does not resolve',
+] as const;
+const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+
+const gaiForm: LookupForm = (line) => {
+  for (const message of GAI_MESSAGES) {
+    const at = line.indexOf(`: ${message}`);
+    // The message ends the clause (`Try again later` is advice, not a resolver's answer).
+    if (at < 0 || !/^\s*($|[.;,)\]"'])/.test(line.slice(at + 2 + message.length))) continue;
+    let end = at;
+    let start = end;
+    while (start > 0 && line.charCodeAt(start - 1) >= 48 && line.charCodeAt(start - 1) <= 57)
+      start--;
+    const port = start < end && line[start - 1] === ':';
+    if (port) end = start - 1;
+    start = end;
+    while (start > 0 && !/[\s:"'(\[=,<>]/.test(line[start - 1]!)) start--;
+    const host = line.slice(start, end).replace(/\.$/, '');
+    // A bare word before the message (`ERROR: Try again`) is a prefix, not a host: a name without
+    // a dot counts only with the port it was dialled on (`redis:6379: Try again`).
+    if (HOST_NAME.test(host) && /[A-Za-z]/.test(host) && (port || host.includes('.')))
+      return { host, answer: message };
+  }
+  return null;
+};
+
 // NXDOMAIN ("no such host", ENOTFOUND) is an answer: the resolver works and the name does not
 // exist. A timeout, SERVFAIL or refusal is the resolver itself failing.
 // Go prints the name it was handed as is (`lookup <name>[ on <server>]: <err>`). A name with a colon
@@ -42,11 +79,15 @@ const FORMS: readonly LookupForm[] = [
   // MongoDB's drivers and shell: `Could not find address for <host>:<port>: SocketException: Host not found (authoritative)`.
   regexForm(/Could not find address for ([^\s:"]+?)\.?(?::\d+)?: (.*)$/, 1, 2),
   unresolvedForm,
+  gaiForm,
 ];
 
 const ANSWERS: readonly [RegExp, string][] = [
-  [/no such host|ENOTFOUND|NXDOMAIN|Host not found/i, 'nxdomain'],
-  [/misbehaving|SERVFAIL|Server failure/i, 'servfail'],
+  [
+    /no such host|ENOTFOUND|NXDOMAIN|Host not found|Name or service not known|Name does not resolve|No address associated/i,
+    'nxdomain',
+  ],
+  [/misbehaving|SERVFAIL|Server failure|Non-recoverable failure/i, 'servfail'],
   [/refused/i, 'refused'],
   // musl's gai_strerror(EAI_AGAIN) is "Try again".
   [/timeout|timed out|EAI_AGAIN|Temporary failure|Try again/i, 'timeout'],
@@ -108,9 +149,10 @@ export const dnsLookup: FactExtractor = {
     'not found: ',
     'could not be resolved',
     'find address for',
+    ...GAI_MESSAGES.map((message) => `: ${message}`),
   ],
   mayContain: (text) =>
-    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved|find address for/.test(
+    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved|find address for|: (Temporary failure in|Name or service|No address associated|Non-recoverable failure|Try again|Name does not resolve)/.test(
       text,
     ),
   extract(section, text) {

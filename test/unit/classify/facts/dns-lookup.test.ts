@@ -37,6 +37,35 @@ describe('dns.lookup', () => {
       facts('dial tcp: lookup orders.shop.svc.cluster.local: Try again').map((f) => f.answer),
     ).toEqual(['timeout']);
   });
+  it("reads a C program's getaddrinfo failure (glibc's and musl's messages) after the host it dialled", () => {
+    const text = [
+      'Could not connect to Redis at redis-ha:26379: Try again',
+      'psql: error: could not translate host name "db.shop.svc.cluster.local" to address: Name or service not known',
+      'curl: (6) getaddrinfo() thread failed to start',
+      'ping: queue.internal.test: Name does not resolve',
+      'wget: unable to resolve host address; mirror.example.test: Temporary failure in name resolution.',
+    ].join('\n');
+    expect(facts(text).map((f) => [f.line, f.host, f.answer])).toEqual([
+      [1, 'redis-ha', 'timeout'],
+      [4, 'queue.internal.test', 'nxdomain'],
+      [5, 'mirror.example.test', 'timeout'],
+    ]);
+  });
+  it('reads no host where the message is advice or follows a bare word', () => {
+    const text = [
+      'E: Could not get lock /var/lib/dpkg/lock: Try again later',
+      'ERROR: Try again',
+      'socket.gaierror: [Errno -3] Temporary failure in name resolution',
+    ].join('\n');
+    expect(facts(text)).toEqual([]);
+  });
+  it('reads a getaddrinfo message after a long run without spaces in time linear in the line', () => {
+    const run = 'a.'.repeat(128 * 1024);
+    const started = process.cpuUsage();
+    expect(facts(`${run}-: Try again\n${'1'.repeat(256 * 1024)}: Try again`)).toEqual([]);
+    const spent = process.cpuUsage(started);
+    expect((spent.user + spent.system) / 1000).toBeLessThan(1000);
+  });
   it('reads nslookup, host and Node NXDOMAIN wordings', () => {
     const text =
       "** server can't find api.ecr.us-west-1a.amazonaws.com: NXDOMAIN\nHost mobile.eu-central-1.amazonaws.com not found: 3(NXDOMAIN)\nError: getaddrinfo ENOTFOUND s3.asd.amazonaws.com";
