@@ -1911,6 +1911,23 @@ describe('a registry refusing: credentials asked for vs a refusal that does not 
     ).toEqual(['registry-auth-required', 'candidate']);
   });
 
+  it("GitLab's `denied: access forbidden` on a manifest pull is a missing project as often as a private one: a candidate; on a push it is the credentials", () => {
+    const answer = (line: string) => {
+      const m = classify({ 'docker.cli': line }, 'docker').matches[0];
+      return m ? [m.runbookId, m.confidence >= 0.8 ? 'confident' : 'candidate'] : null;
+    };
+    expect(
+      answer(
+        'ERROR: Head "https://registry.gitlab.test/v2/team/app/manifests/latest": denied: access forbidden',
+      ),
+    ).not.toEqual(expect.arrayContaining(['confident']));
+    expect(
+      answer(
+        'The push refers to repository [registry.gitlab.test/team/app]\n5f70bf18a086: Preparing\ndenied: access forbidden',
+      ),
+    ).toEqual(['registry-auth-required', 'confident']);
+  });
+
   it("ECR's bare 403 is its answer to an expired token or a caller without pull rights: confident, and counted once", () => {
     const ecr = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
     const m = classify(
