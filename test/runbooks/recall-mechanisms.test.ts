@@ -1395,4 +1395,31 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).not.toBe('network-policy-blocked');
   });
+
+  it('a pod that prints its usage and is restarted in a loop was started with the wrong arguments; usage alone is not', () => {
+    const usage =
+      'Keycloak - Open Source Identity and Access Management\n\nUsage:\n\nkc.sh [OPTIONS] [COMMAND]';
+    expect(
+      top({
+        'k8s.pod-logs': usage,
+        'k8s.pods':
+          'NAME               READY   STATUS             RESTARTS      AGE\nkeycloak-1-6pmv9   0/1     CrashLoopBackOff   5 (24s ago)   3m27s',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(top({ 'k8s.pod-logs': usage })).toBeNull();
+  });
+
+  it("an image's entrypoint naming the variable it needs is a configuration error, also in compose's own output", () => {
+    expect(
+      top(
+        {
+          'docker.cli':
+            'db-1  | Error: Database is uninitialized and superuser password is not specified.\ndb-1  |        You must specify POSTGRES_PASSWORD to a non-empty value for the\ndb-1 exited with code 1',
+        },
+        'docker',
+      ),
+    ).toBe('crashloop-config-error');
+    // Advice to specify a flag or a lower-case word is no variable name.
+    expect(top({ 'docker.cli': 'Hint: you must specify a tag to push' }, 'docker')).toBeNull();
+  });
 });
