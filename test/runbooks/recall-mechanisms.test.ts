@@ -1422,4 +1422,46 @@ describe('rounds 34-35: a line read by what it proves', () => {
     // Advice to specify a flag or a lower-case word is no variable name.
     expect(top({ 'docker.cli': 'Hint: you must specify a tag to push' }, 'docker')).toBeNull();
   });
+
+  it("the cluster autoscaler's scale-down simulation (a pod that would fit on no other node) is no pod short of resources", () => {
+    const simulation =
+      'I1122 23:55:30.105993       1 cluster.go:222] Evaluation ip-10-0-1-5.ec2.internal for shop/api-7b584bf689-vzbn4 -> PodFitsResources predicate mismatch, reason: Insufficient pods\nI1122 23:55:30.106106       1 cluster.go:126] Fast evaluation: node ip-10-0-1-9.ec2.internal is not suitable for removal: failed to find place for shop/api-7b584bf689-vzbn4';
+    expect(top({ 'k8s.pod-logs': simulation })).toBeNull();
+    expect(
+      top({
+        'k8s.events':
+          'Warning  FailedScheduling  12s  default-scheduler  0/4 nodes are available: 4 Insufficient pods.',
+      }),
+    ).toBe('insufficient-resources');
+  });
+
+  it("a daemon that does not resolve (docker CLI's `error during connect`) is no registry name failing, and only a candidate for the daemon down", () => {
+    const cli = (line: string) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: { 'docker.cli': { output: line } },
+      }).matches[0];
+    const lookup = cli(
+      'error during connect: Post "https://docker:2376/v1.51/images/create?fromImage=docker.io%2Flibrary%2Fnode&tag=18-alpine": dial tcp: lookup docker on 127.0.0.11:53: no such host',
+    );
+    expect([lookup?.runbookId, lookup!.confidence < 0.8]).toEqual(['docker-daemon-down', true]);
+    const refused = cli(
+      'error during connect: Post "http://docker:2375/v1.24/auth": dial tcp 172.18.0.3:2375: connect: connection refused',
+    );
+    expect([refused?.runbookId, refused!.confidence >= 0.9]).toEqual(['docker-daemon-down', true]);
+  });
+
+  it("Go's old resolver wording (`no answer from server`) on a pull is the registry's name not resolving", () => {
+    expect(
+      top(
+        {
+          'docker.cli':
+            'FATA[0270] Get https://index.docker.io/v1/repositories/library/nginx/images: dial tcp: lookup index.docker.io on 10.0.2.71:53: no answer from server',
+        },
+        'docker',
+      ),
+    ).toBe('registry-dns-failure');
+  });
 });

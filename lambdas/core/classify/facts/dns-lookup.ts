@@ -90,7 +90,8 @@ const ANSWERS: readonly [RegExp, string][] = [
   [/misbehaving|SERVFAIL|Server failure|Non-recoverable failure/i, 'servfail'],
   [/refused/i, 'refused'],
   // musl's gai_strerror(EAI_AGAIN) is "Try again".
-  [/timeout|timed out|EAI_AGAIN|Temporary failure|Try again/i, 'timeout'],
+  // Go before 1.5: `no answer from server` (no reply from any resolver).
+  [/timeout|timed out|EAI_AGAIN|Temporary failure|Try again|no answer from/i, 'timeout'],
 ];
 
 // An IP literal is never looked up, and no host name holds a colon or a slash: such a "name" is an
