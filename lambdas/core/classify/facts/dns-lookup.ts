@@ -79,10 +79,32 @@ const FORMS: readonly LookupForm[] = [
   // MongoDB's drivers and shell: `Could not find address for <host>:<port>: SocketException: Host not found (authoritative)`.
   regexForm(/Could not find address for ([^\s:"]+?)\.?(?::\d+)?: (.*)$/, 1, 2),
   unresolvedForm,
+  // Clients that name the host beside the resolver library's message: libpq (`could not translate
+  // host name "db" to address: …`), urllib3 2 (`Failed to resolve 'api.example' ([Errno -3] …)`),
+  // Ruby's Net::HTTP (`Failed to open TCP connection to host:443 (getaddrinfo: …)`), PHP 8
+  // (`getaddrinfo for host failed: …`), Java (`UnknownHostException: host: …`), MySQL's client
+  // (`Unknown MySQL server host 'db' (-3)`: the getaddrinfo code, read below). A host name is at most
+  // 253 characters, which also bounds the work a failed start costs on a long line.
+  regexForm(/could not translate host name "([^"\s]{1,253})" to address: (.*)$/, 1, 2),
+  regexForm(/Failed to resolve '([^'\s]{1,253})' \(([^)]*)\)/, 1, 2),
+  regexForm(
+    /Failed to open TCP connection to ([^\s:]{1,253})(?::\d{1,5})? \(getaddrinfo: ([^)]*)\)/,
+    1,
+    2,
+  ),
+  regexForm(/getaddrinfo for (\S{1,253}) failed: (.*)$/, 1, 2),
+  regexForm(/UnknownHostException: ([^\s:]{1,253}): (.*)$/, 1, 2),
+  regexForm(/Unknown MySQL server host '([^'\s]{1,253})' \((-?\d{1,5})\)/, 1, 2),
   gaiForm,
 ];
 
+// getaddrinfo's codes as clients print them: EAI_NONAME (-2) and EAI_NODATA (-5) say the name has no
+// address, EAI_AGAIN (-3) that no answer came, EAI_FAIL (-4) that the server failed; Windows' 11001
+// (WSAHOST_NOT_FOUND) and 11002 (WSATRY_AGAIN) the same.
 const ANSWERS: readonly [RegExp, string][] = [
+  [/^(-2|-5|11001)$/, 'nxdomain'],
+  [/^(-3|11002)$/, 'timeout'],
+  [/^-4$/, 'servfail'],
   [
     /no such host|ENOTFOUND|NXDOMAIN|Host not found|Name or service not known|Name does not resolve|No address associated/i,
     'nxdomain',
@@ -150,10 +172,15 @@ export const dnsLookup: FactExtractor = {
     'not found: ',
     'could not be resolved',
     'find address for',
+    'translate host name',
+    'Failed to resolve',
+    'getaddrinfo',
+    'UnknownHostException',
+    'Unknown MySQL server host',
     ...GAI_MESSAGES.map((message) => `: ${message}`),
   ],
   mayContain: (text) =>
-    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved|find address for|: (Temporary failure in|Name or service|No address associated|Non-recoverable failure|Try again|Name does not resolve)/.test(
+    /lookup |getaddrinfo|can.t find|not found: \d\(|could not be resolved|find address for|translate host name|Failed to resolve|UnknownHostException|Unknown MySQL server host|: (Temporary failure in|Name or service|No address associated|Non-recoverable failure|Try again|Name does not resolve)/.test(
       text,
     ),
   extract(section, text) {

@@ -47,9 +47,37 @@ describe('dns.lookup', () => {
     ].join('\n');
     expect(facts(text).map((f) => [f.line, f.host, f.answer])).toEqual([
       [1, 'redis-ha', 'timeout'],
+      [2, 'db.shop.svc.cluster.local', 'nxdomain'],
       [4, 'queue.internal.test', 'nxdomain'],
       [5, 'mirror.example.test', 'timeout'],
     ]);
+  });
+  it('reads the host and answer of the clients that name both (libpq, urllib3, Ruby, PHP, Java, MySQL)', () => {
+    const text = [
+      'psql: error: could not translate host name "db.shop.svc.cluster.local" to address: Temporary failure in name resolution',
+      'NameResolutionError("<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve \'sts.eu-west-9.amazonaws.com\' ([Errno -2] Name or service not known)")',
+      'Failed to open TCP connection to rubygems.org:443 (getaddrinfo: Temporary failure in name resolution)',
+      'SQLSTATE[HY000] [2002] getaddrinfo for mysql failed: Name or service not known',
+      'java.net.UnknownHostException: kafka-0.kafka.svc: Temporary failure in name resolution',
+      "ERROR 2005 (HY000): Unknown MySQL server host 'mysql' (-3)",
+      "ERROR 2005 (HY000): Unknown MySQL server host 'mysql.prod.test' (-2)",
+    ].join('\n');
+    expect(facts(text).map((f) => [f.line, f.host, f.scope, f.answer])).toEqual([
+      [1, 'db.shop.svc.cluster.local', 'cluster', 'timeout'],
+      [2, 'sts.eu-west-9.amazonaws.com', 'provider', 'nxdomain'],
+      [3, 'rubygems.org', 'other', 'timeout'],
+      [4, 'mysql', 'cluster', 'nxdomain'],
+      [5, 'kafka-0.kafka.svc', 'cluster', 'timeout'],
+      [6, 'mysql', 'cluster', 'timeout'],
+      [7, 'mysql.prod.test', 'other', 'nxdomain'],
+    ]);
+  });
+  it('reads many client wordings without a host on a long line in time linear in the line', () => {
+    const line = `${"Failed to resolve '".repeat(20000)}${'could not translate host name "'.repeat(20000)}`;
+    const started = process.cpuUsage();
+    expect(facts(line)).toEqual([]);
+    const spent = process.cpuUsage(started);
+    expect((spent.user + spent.system) / 1000).toBeLessThan(1000);
   });
   it('reads no host where the message is advice or follows a bare word', () => {
     const text = [
