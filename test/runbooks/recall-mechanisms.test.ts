@@ -1464,4 +1464,26 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('registry-dns-failure');
   });
+
+  it("the cluster DNS server's own account refused what it serves from, or CoreDNS waiting on the API again and again, is cluster DNS failing", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:37.616396       1 reflector.go:138] pkg/mod/k8s.io/client-go@v0.21.1/tools/cache/reflector.go:167: Failed to watch *v1.EndpointSlice: failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "endpointslices" in API group "discovery.k8s.io" at the cluster scope',
+      }),
+    ).toBe('dns-resolution-failure');
+    // Another controller refused is its own RBAC, not DNS.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:37.616396       1 reflector.go:138] Failed to watch *v1.EndpointSlice: failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:monitoring:exporter" cannot list resource "endpointslices"',
+      }),
+    ).toBeNull();
+    const waiting = '[INFO] plugin/kubernetes: waiting for Kubernetes API before starting server';
+    expect(top({ 'k8s.pod-logs': Array(4).fill(waiting).join('\n') })).toBe(
+      'dns-resolution-failure',
+    );
+    // A normal start waits once or twice.
+    expect(top({ 'k8s.pod-logs': `${waiting}\n${waiting}` })).toBeNull();
+  });
 });
