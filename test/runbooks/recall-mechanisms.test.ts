@@ -1486,4 +1486,17 @@ describe('rounds 34-35: a line read by what it proves', () => {
     // A normal start waits once or twice.
     expect(top({ 'k8s.pod-logs': `${waiting}\n${waiting}` })).toBeNull();
   });
+
+  it('an eviction under node memory pressure is no OOM kill alone (the pod used more than it requested, under no limit)', () => {
+    const evicted =
+      'Warning  Evicted  pod/egg-1  The node was low on resource: memory. Container egg was using 5053216Ki, which exceeds its request of 0.\nWarning  Evicted  pod/egg-2  The node had condition: [MemoryPressure].';
+    expect(top({ 'k8s.events': evicted })).toBeNull();
+    expect(
+      top({
+        'k8s.events': evicted,
+        'k8s.pods':
+          '    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137',
+      }),
+    ).toBe('oom-killed');
+  });
 });
