@@ -1499,4 +1499,24 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('oom-killed');
   });
+
+  it("a dial to a private address behind its URL (the kubernetes Service's ClusterIP) is no external endpoint, so no proxy's business; a policy that isolates egress explains it", () => {
+    const timeout =
+      'webhook: error building admission chain: Get https://172.30.0.1:443/api: dial tcp 172.30.0.1:443: i/o timeout';
+    expect(top({ 'k8s.pod-logs': timeout })).not.toBe('egress-proxy-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs': timeout,
+        'k8s.networkpolicies':
+          'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: webhook\nspec:\n  podSelector:\n    matchLabels:\n      app: webhook\n  policyTypes:\n  - Egress\n  egress:\n  - ports:\n    - port: 443\n      protocol: TCP',
+      }),
+    ).toBe('network-policy-blocked');
+    // A public endpoint timing out is still the egress path's.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Get https://api.example.test/v1/items: dial tcp 203.0.113.7:443: i/o timeout',
+      }),
+    ).toBe('egress-proxy-misconfigured');
+  });
 });
