@@ -1519,4 +1519,34 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('egress-proxy-misconfigured');
   });
+
+  it("a client pointed at a rootless daemon's socket is only a candidate; the system daemon's socket stays an answer", () => {
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Cannot connect to the Docker daemon at unix:///run/user/0/docker.sock. Is the docker daemon running?',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        },
+        'docker',
+      ),
+    ).toBe('docker-daemon-down');
+  });
+
+  it('nslookup failing in a container run by `docker run` on a Docker host is no cluster DNS (CoreDNS) failing', () => {
+    const inContainer =
+      "Status: Downloaded newer image for busybox:latest\nServer:    10.0.2.3\nAddress 1: 10.0.2.3\n\nnslookup: can't resolve 'example.test'";
+    expect(top({ 'docker.cli': inContainer }, 'docker')).not.toBe('dns-resolution-failure');
+    expect(top({ 'net.dns': "nslookup: can't resolve 'orders.shop.svc.cluster.local'" })).toBe(
+      'dns-resolution-failure',
+    );
+  });
 });
