@@ -70,14 +70,18 @@ const gaiForm: LookupForm = (line) => {
 // or a slash in it (`10.96.0.1:tcp`, `tcp://10.96.91.199:6443`) is no host name: Go's resolver
 // answers "no such host" without asking any server. Such a name ends at the first ": " or " on ";
 // up to its first colon or slash it is read one way only, so a long run of colons stays linear.
+// An answer is read to the end of the line with `(.*)`, never `(.*)$`: `.` stops at a carriage
+// return (a progress line's) or U+2028, where `$` would fail and send every later occurrence of the
+// form's literal back to the end of the line, which is quadratic. An answer in parentheses is read
+// to a bounded length for the same reason.
 const FORMS: readonly LookupForm[] = [
-  regexForm(/lookup ([^\s":/]*[:/][^\s"]*?)(?: on \S+)?: (.*)$/, 1, 2),
-  regexForm(/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)$/, 1, 2),
+  regexForm(/lookup ([^\s":/]*[:/][^\s"]*?)(?: on \S+)?: (.*)/, 1, 2),
+  regexForm(/lookup ([^\s:"]+?)\.? ?(?: on \S+)?: (.*)/, 1, 2),
   regexForm(/getaddrinfo (ENOTFOUND|EAI_AGAIN) ([^\s:"]+)/, 2, 1),
   regexForm(/server can.t find ([^\s:]+?)\.?: (\w+)/, 1, 2),
   regexForm(/Host ([^\s:]+?)\.? not found: \d\((\w+)\)/, 1, 2),
   // MongoDB's drivers and shell: `Could not find address for <host>:<port>: SocketException: Host not found (authoritative)`.
-  regexForm(/Could not find address for ([^\s:"]+?)\.?(?::\d+)?: (.*)$/, 1, 2),
+  regexForm(/Could not find address for ([^\s:"]+?)\.?(?::\d+)?: (.*)/, 1, 2),
   unresolvedForm,
   // Clients that name the host beside the resolver library's message: libpq (`could not translate
   // host name "db" to address: …`), urllib3 2 (`Failed to resolve 'api.example' ([Errno -3] …)`),
@@ -85,15 +89,15 @@ const FORMS: readonly LookupForm[] = [
   // (`getaddrinfo for host failed: …`), Java (`UnknownHostException: host: …`), MySQL's client
   // (`Unknown MySQL server host 'db' (-3)`: the getaddrinfo code, read below). A host name is at most
   // 253 characters, which also bounds the work a failed start costs on a long line.
-  regexForm(/could not translate host name "([^"\s]{1,253})" to address: (.*)$/, 1, 2),
-  regexForm(/Failed to resolve '([^'\s]{1,253})' \(([^)]*)\)/, 1, 2),
+  regexForm(/could not translate host name "([^"\s]{1,253})" to address: (.*)/, 1, 2),
+  regexForm(/Failed to resolve '([^'\s]{1,253})' \(([^)]{0,256})\)/, 1, 2),
   regexForm(
-    /Failed to open TCP connection to ([^\s:]{1,253})(?::\d{1,5})? \(getaddrinfo: ([^)]*)\)/,
+    /Failed to open TCP connection to ([^\s:]{1,253})(?::\d{1,5})? \(getaddrinfo: ([^)]{0,256})\)/,
     1,
     2,
   ),
-  regexForm(/getaddrinfo for (\S{1,253}) failed: (.*)$/, 1, 2),
-  regexForm(/UnknownHostException: ([^\s:]{1,253}): (.*)$/, 1, 2),
+  regexForm(/getaddrinfo for (\S{1,253}) failed: (.*)/, 1, 2),
+  regexForm(/UnknownHostException: ([^\s:]{1,253}): (.*)/, 1, 2),
   regexForm(/Unknown MySQL server host '([^'\s]{1,253})' \((-?\d{1,5})\)/, 1, 2),
   gaiForm,
 ];
