@@ -1937,6 +1937,12 @@ describe('a registry refusing: credentials asked for vs a refusal that does not 
         'The push refers to repository [registry.gitlab.test/team/app]\n5f70bf18a086: Preparing\ndenied: access forbidden',
       ),
     ).toEqual(['registry-auth-required', 'confident']);
+    // A push writes the manifest with PUT (kaniko, crane): that refusal is the credentials too.
+    expect(
+      answer(
+        'error pushing image: failed to push to destination registry.gitlab.test/team/app:1: PUT https://registry.gitlab.test/v2/team/app/manifests/1: DENIED: access forbidden',
+      ),
+    ).toEqual(['registry-auth-required', 'confident']);
   });
 
   it("ECR's bare 403 is its answer to an expired token or a caller without pull rights: confident, and counted once", () => {
