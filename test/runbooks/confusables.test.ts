@@ -1916,14 +1916,31 @@ describe('a registry refusing: credentials asked for vs a refusal that does not 
       const m = classify({ 'docker.cli': line }, 'docker').matches[0];
       return m ? [m.runbookId, m.confidence >= 0.8 ? 'confident' : 'candidate'] : null;
     };
+    // Alone it decides nothing (no match reaches the threshold): both readings stay scored, for
+    // the rest of the evidence to decide between.
+    const pull = classify(
+      {
+        'docker.cli':
+          'ERROR: Head "https://registry.gitlab.test/v2/team/app/manifests/latest": denied: access forbidden',
+      },
+      'docker',
+    );
+    expect(pull.matches).toEqual([]);
     expect(
-      answer(
-        'ERROR: Head "https://registry.gitlab.test/v2/team/app/manifests/latest": denied: access forbidden',
-      ),
-    ).not.toEqual(expect.arrayContaining(['confident']));
+      pull.explanations
+        .filter((e) => e.signals.some((s) => s.id === 'manifest-pull-access-forbidden'))
+        .map((e) => e.runbookId)
+        .sort(),
+    ).toEqual(['image-not-found', 'registry-auth-required']);
     expect(
       answer(
         'The push refers to repository [registry.gitlab.test/team/app]\n5f70bf18a086: Preparing\ndenied: access forbidden',
+      ),
+    ).toEqual(['registry-auth-required', 'confident']);
+    // A push writes the manifest with PUT (kaniko, crane): that refusal is the credentials too.
+    expect(
+      answer(
+        'error pushing image: failed to push to destination registry.gitlab.test/team/app:1: PUT https://registry.gitlab.test/v2/team/app/manifests/1: DENIED: access forbidden',
       ),
     ).toEqual(['registry-auth-required', 'confident']);
   });

@@ -1419,8 +1419,11 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'docker',
       ),
     ).toBe('crashloop-config-error');
-    // Advice to specify a flag or a lower-case word is no variable name.
+    // Advice to specify a flag or a lower-case word is no variable name, nor is a config key.
     expect(top({ 'docker.cli': 'Hint: you must specify a tag to push' }, 'docker')).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'WARNING: you must specify log_level in config.yaml; using info' }),
+    ).toBeNull();
   });
 
   it("the cluster autoscaler's scale-down simulation (a pod that would fit on no other node) is no pod short of resources", () => {

@@ -79,6 +79,29 @@ describe('dns.lookup', () => {
     const spent = process.cpuUsage(started);
     expect((spent.user + spent.system) / 1000).toBeLessThan(1000);
   });
+  it('reads wordings repeated without their end (no closing parenthesis, a carriage return) in time linear in the line', () => {
+    const lines = [
+      "Failed to resolve 'a.test' (".repeat(20000),
+      'Failed to open TCP connection to a.test (getaddrinfo: '.repeat(20000),
+      `${'lookup a.test: '.repeat(20000)}\r`,
+      `${'could not translate host name "a.test" to address: '.repeat(20000)}\u2028`,
+      `${'UnknownHostException: a.test: '.repeat(20000)}\r`,
+    ];
+    for (const line of lines) {
+      const started = process.cpuUsage();
+      facts(line);
+      const spent = process.cpuUsage(started);
+      expect((spent.user + spent.system) / 1000, line.slice(0, 40)).toBeLessThan(1000);
+    }
+  });
+  it('reads the answer up to a carriage return inside the line', () => {
+    expect(
+      facts('dial tcp: lookup db.shop.svc on 10.96.0.10:53: no such host\rretrying').map((f) => [
+        f.host,
+        f.answer,
+      ]),
+    ).toEqual([['db.shop.svc', 'nxdomain']]);
+  });
   it('reads no host where the message is advice or follows a bare word', () => {
     const text = [
       'E: Could not get lock /var/lib/dpkg/lock: Try again later',
