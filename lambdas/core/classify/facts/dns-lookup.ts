@@ -41,6 +41,10 @@ const GAI_MESSAGES = [
   'Name does not resolve',
 ] as const;
 const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+// A logger's `file:line: ` prefix (`main.go:42: Try again`) reads like `host:port: `: a name ending in
+// a source file's extension is a file, not a host (only .py is also a top-level domain, Paraguay's,
+// and far more often a Python module in a log).
+const SOURCE_FILE = /\.(go|java|js|mjs|cjs|ts|tsx|rb|c|cc|cpp|cxx|h|hpp|kt|php|scala|swift|py)$/i;
 
 const gaiForm: LookupForm = (line) => {
   for (const message of GAI_MESSAGES) {
@@ -58,7 +62,12 @@ const gaiForm: LookupForm = (line) => {
     const host = line.slice(start, end).replace(/\.$/, '');
     // A bare word before the message (`ERROR: Try again`) is a prefix, not a host: a name without
     // a dot counts only with the port it was dialled on (`redis:6379: Try again`).
-    if (HOST_NAME.test(host) && /[A-Za-z]/.test(host) && (port || host.includes('.')))
+    if (
+      HOST_NAME.test(host) &&
+      /[A-Za-z]/.test(host) &&
+      !SOURCE_FILE.test(host) &&
+      (port || host.includes('.'))
+    )
       return { host, answer: message };
   }
   return null;

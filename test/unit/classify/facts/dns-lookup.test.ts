@@ -106,6 +106,8 @@ describe('dns.lookup', () => {
     const text = [
       'E: Could not get lock /var/lib/dpkg/lock: Try again later',
       'ERROR: Try again',
+      'main.go:42: Try again',
+      'resolver.py:118: Temporary failure in name resolution',
       'socket.gaierror: [Errno -3] Temporary failure in name resolution',
     ].join('\n');
     expect(facts(text)).toEqual([]);
