@@ -1558,4 +1558,22 @@ describe('rounds 34-35: a line read by what it proves', () => {
       'dns-resolution-failure',
     );
   });
+
+  it("a program's own space check that df contradicts is no full disk; a write the kernel refused still is", () => {
+    const df =
+      'Filesystem           1G-blocks  Used Available Use% Mounted on\n/dev/mapper/VolGroup-lv_root\n                            50    14        34  28% /\n/dev/sda1                    1     1         1  19% /boot';
+    const check =
+      'checkSpace.sh: ERROR - There is not enough space available in the docker container.\ncheckSpace.sh: The container needs at least 15 GB, but only 6 GB are available.';
+    expect(top({ 'docker.cli': check, 'disk.df': df }, 'docker')).toBeNull();
+    expect(top({ 'docker.cli': check }, 'docker')).toBe('disk-full');
+    expect(
+      top(
+        {
+          'docker.cli': `${check}\ncp: error writing '/u01/app/oracle/x.dbf': No space left on device`,
+          'disk.df': df,
+        },
+        'docker',
+      ),
+    ).toBe('disk-full');
+  });
 });
