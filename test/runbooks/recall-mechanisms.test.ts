@@ -1576,4 +1576,18 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('disk-full');
   });
+
+  it('a strict decoder naming a key its configuration does not know is a configuration error; a request it rejects is not', () => {
+    expect(
+      top({
+        'k8s.pod-logs': 'ERROR vector::cli: Configuration error. error=unknown field api_version',
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=warn msg="rejected request" error="json: unknown field \\"colour\\"" path=/api/v1/items',
+      }),
+    ).toBeNull();
+  });
 });
