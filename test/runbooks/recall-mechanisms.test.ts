@@ -1590,4 +1590,29 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBeNull();
   });
+
+  it('dockerd dying on its API listeners is the daemon down, and a "Started" systemd printed the same second before the failure does not bring it up', () => {
+    expect(
+      top(
+        {
+          'docker.journal':
+            'Nov 22 23:58:37 host systemd[1]: Starting Docker Application Container Engine...\nNov 22 23:58:38 host dockerd[19450]: time="2026-11-22T23:58:38.028768000Z" level=info msg="Starting up"\nNov 22 23:58:38 host dockerd[19450]: failed to load listeners: no sockets found via socket activation: make sure the service was started by systemd',
+        },
+        'docker',
+      ),
+    ).toBe('docker-daemon-down');
+    const sameSecond = (order: string[]) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker' },
+        collectedAt: '2016-02-02T23:15:00Z',
+        sections: { 'docker.journal': { output: order.join('\n') } },
+      }).matches[0];
+    const started = 'Feb 02 23:12:01 host systemd[1]: Started Docker Application Container Engine.';
+    const failed =
+      'Feb 02 23:12:01 host systemd[1]: Failed to start Docker Application Container Engine.';
+    expect(sameSecond([started, failed])?.runbookId).toBe('docker-daemon-down');
+    // Started after the failure, in the same second: the daemon came up.
+    expect(sameSecond([failed, started])).toBeUndefined();
+  });
 });

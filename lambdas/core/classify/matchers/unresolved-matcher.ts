@@ -10,12 +10,15 @@ import { isCollectionTimeSection } from '../collection-time.js';
 /**
  * Whether `later` happened after `earlier`: by time when both show one; a stamp-less line the
  * collector's own command printed (a `docker ps` table, `docker info`) is "now", after every
- * logged line; else by line within one section.
+ * logged line; else by line within one section. Two lines of one log stamped in the same instant
+ * (syslog's whole seconds) are in the order the log wrote them: systemd prints "Started" for a
+ * simple unit as it forks the daemon, and a daemon that dies that second logs its failure after it.
  */
 function follows(later: EvidenceLine, earlier: EvidenceLine, context: EvaluationContext): boolean {
   const a = context.timeOf(later);
   const b = context.timeOf(earlier);
-  if (a !== null && b !== null) return a >= b;
+  if (a !== null && b !== null)
+    return a === b && later.section === earlier.section ? later.line > earlier.line : a >= b;
   if (a === null && isNow(later) && (b !== null || !isNow(earlier))) return true;
   return later.section === earlier.section && later.line > earlier.line;
 }
