@@ -1615,4 +1615,26 @@ describe('rounds 34-35: a line read by what it proves', () => {
     // Started after the failure, in the same second: the daemon came up.
     expect(sameSecond([failed, started])).toBeUndefined();
   });
+
+  it("the kubelet's transport to the runtime socket failing is the runtime down; Karpenter's spent NodePool limits are capacity", () => {
+    expect(
+      top({
+        'kubelet.journal':
+          'Nov 22 23:58:31 ip-10-1-22-8 kubelet[5207]: W1122 23:58:31.864779  5207 clientconn.go:1326] [core] grpc: addrConn.createTransport failed to connect to {/run/dockershim.sock /run/dockershim.sock <nil> 0 <nil>}. Err: connection error: desc = "transport: failed to write client preface: write unix @->/run/dockershim.sock: write: broken pipe".Reconnecting...',
+      }),
+    ).toBe('node-not-ready');
+    expect(
+      top({
+        'k8s.events':
+          'Warning  FailedScheduling  2m  karpenter  Failed to schedule pod, all available instance types exceed limits for nodepool: "default"',
+      }),
+    ).toBe('insufficient-resources');
+    // Another client's gRPC transport failing is not the runtime.
+    expect(
+      top({
+        'kubelet.journal':
+          'Nov 22 23:58:31 ip-10-1-22-8 kubelet[5207]: W1122 23:58:31.864779  5207 clientconn.go:1326] grpc: addrConn.createTransport failed to connect to {/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock <nil> 0 <nil>}. Err: connection refused',
+      }),
+    ).toBeNull();
+  });
 });
