@@ -31,6 +31,7 @@ PM_NOW_EPOCH=0
 PM_INCIDENT_ISO=''
 PM_FROM_ISO=''        # window start, UTC: 2026-12-02T15:00:00Z
 PM_FROM_LOCAL=''      # window start, local time, as journalctl --since reads it
+PM_UTC_OFFSET=''      # the host's local time from UTC at the window start, strftime's %z: -0500
 
 pm_cleanup() {
   # Refuse to delete anything but our own mktemp directory.
@@ -85,6 +86,9 @@ pm_window() {
   PM_FROM_EPOCH=$((at - lookback * 60))
   pm_utc_iso PM_FROM_ISO "$PM_FROM_EPOCH"
   printf -v PM_FROM_LOCAL '%(%Y-%m-%d %H:%M:%S)T' "$PM_FROM_EPOCH"
+  # Logs stamp the host's wall clock without a zone (syslog, klog): the filter and the classifier
+  # place those lines with it. At the window start, like PM_FROM_LOCAL, so the two agree.
+  printf -v PM_UTC_OFFSET '%(%z)T' "$PM_FROM_EPOCH"
 }
 
 # pm_utc_iso VAR EPOCH: sets VAR to EPOCH as RFC 3339 UTC, with bash's own strftime (no date process).
@@ -287,24 +291,43 @@ pm_end() {
 
 # --- the incident window: logs read from where it starts ----------------------------------------
 
-# pm_window_filter [YEAR]: keeps log lines logged at or after the window start (ISO stamps,
-# dockerd time="…", a JSON line's "ts"/"time" (zap, logrus: the VPC CNI's ipamd), syslog
-# "Mon DD HH:MM:SS"); a line without a stamp goes with the line before.
+# pm_window_filter: keeps log lines logged at or after the window start (ISO stamps, dockerd
+# time="…", a JSON line's "ts"/"time" (zap, logrus: the VPC CNI's ipamd), syslog
+# "Mon DD HH:MM:SS"); a line without a stamp goes with the line before. Each stamp is compared
+# in its own zone: one without a zone (syslog, ISO without an offset) is the host's wall clock
+# and meets the window start in local time, a UTC one (Z, +00:00) in UTC, one at the host's own
+# offset (dockerd's logrus writes local time with it) in local time. A stamp at any other offset
+# cannot be compared as text: the line is kept, as what cannot be placed is never dropped.
+# (awk's zone(AT) reads the zone after the 19-character stamp at AT, past its fraction: "", "Z",
+# or "+hhmm" with the colon of "+hh:mm" taken out. No comments inside the awk program: the SSM
+# document keeps them, and its size is bounded.)
 pm_window_filter() {
   local year
-  TZ=UTC0 printf -v year '%(%Y)T' -1
-  LC_ALL=C awk -v from="${PM_FROM_ISO%Z}" -v year="$year" '
+  printf -v year '%(%Y)T' -1
+  LC_ALL=C awk -v from_utc="${PM_FROM_ISO%Z}" -v from_local="${PM_FROM_LOCAL/ /T}" -v here="$PM_UTC_OFFSET" -v year="$year" '
     BEGIN { n = split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i = 1; i <= n; i++) mon[m[i]] = sprintf("%02d", i); keep = 1 }
+    function zone(at,   rest, z) {
+      rest = substr($0, at + 19, 40)
+      if (match(rest, /^[.,][0-9]+/)) rest = substr(rest, RLENGTH + 1)
+      if (substr(rest, 1, 1) == "Z") return "Z"
+      if (!match(rest, /^[+-][0-9][0-9]:?[0-9][0-9]/)) return ""
+      z = substr(rest, 1, RLENGTH); sub(/:/, "", z)
+      return z
+    }
     {
-      t = ""
-      if (match($0, /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) { t = substr($0, 1, 19); sub(/ /, "T", t) }
-      else if (match($0, /time="[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) t = substr($0, RSTART + 6, 19)
-      else if (substr($0, 1, 1) == "{" && match($0, /"(ts|time)": ?"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && RSTART <= 90) t = substr($0, RSTART + RLENGTH - 19, 19)
+      t = ""; at = 0; z = ""
+      if (match($0, /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) at = 1
+      else if (match($0, /time="[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/)) at = RSTART + 6
+      else if (substr($0, 1, 1) == "{" && match($0, /"(ts|time)": ?"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && RSTART <= 90) at = RSTART + RLENGTH - 19
       else if (match($0, /^[A-Z][a-z][a-z]  ?[0-9]?[0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && (substr($0, 1, 3) in mon)) {
         split(substr($0, 4, RLENGTH - 3), p, " ")
         t = year "-" mon[substr($0, 1, 3)] "-" sprintf("%02d", p[1]) "T" p[2]
       }
-      if (t != "") keep = (t >= from)
+      if (at) { t = substr($0, at, 19); sub(/ /, "T", t); z = zone(at) }
+      if (t == "") { if (keep) print; next }
+      if (z == "" || z == here) keep = (t >= from_local)
+      else if (z == "Z" || z == "+0000" || z == "-0000") keep = (t >= from_utc)
+      else keep = 1
       if (keep) print
     }'
 }
@@ -314,6 +337,8 @@ pm_window_filter() {
 pm_log_file() {
   local file=$1 programs=${2:-}
   printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$PM_FROM_ISO"
+  # Its zoneless stamps are the host's wall clock: the classifier places them with this.
+  printf '# local-time-offset: %s\n' "$PM_UTC_OFFSET"
   if [ -n "$programs" ]; then
     timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | { LC_ALL=C grep -E "$programs" || true; } | pm_window_filter | tail -n 2000
   else

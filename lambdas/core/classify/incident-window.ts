@@ -7,6 +7,7 @@
 import type { EvidenceBundle } from '../evidence/bundle.js';
 import { eventRecords, eventRowTiming } from './event-timing.js';
 import { bootTimeOf, lineTime, type LineClock } from './line-time.js';
+import { localOffsetOf } from './local-offset.js';
 
 /** Default lookback before the incident time, minutes (the collectors' default too). */
 export const DEFAULT_LOOKBACK_MINUTES = 15;
@@ -54,7 +55,8 @@ export function incidentWindow(bundle: EvidenceBundle): IncidentWindow {
   const clockOf = (section: string): LineClock => {
     let clock = clocks.get(section);
     if (!clock) {
-      clock = { reference, bootedAt: bootTimeOf(bundle.sections[section]?.output ?? '') };
+      const output = bundle.sections[section]?.output ?? '';
+      clock = { reference, bootedAt: bootTimeOf(output), localOffset: localOffsetOf(output) };
       clocks.set(section, clock);
     }
     return clock;

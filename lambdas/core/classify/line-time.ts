@@ -1,6 +1,8 @@
 /**
  * When did a log line happen? Parses the timestamp formats the collectors gather, in milliseconds
  * since the epoch, or null when the line carries none (command output, headings, config files).
+ * Stamps without a zone (syslog, klog, ISO without an offset) are the host's local time: the
+ * section's clock says how far that is from UTC (`local-offset.ts`).
  * Pure and linear: each parser is an anchored regex over a short prefix of the line.
  */
 
@@ -39,30 +41,43 @@ const DMESG = /^\[ *(\d{1,10})\.(\d{1,9})\]/;
 /** The heading the collectors print in kernel.log so dmesg's uptime seconds can be placed in time. */
 export const UPTIME_ANCHOR = /# uptime-anchor: (\d+(?:\.\d+)?) s at (\S+)/;
 
+/** The month (0–11) a syslog stamp names (`Sep`), or undefined. */
+export function monthOf(name: string): number | undefined {
+  return MONTHS[name.toLowerCase()];
+}
+
 function fraction(digits: string | undefined): number {
   return digits ? Number(digits.slice(0, 3).padEnd(3, '0')) : 0;
 }
 
-function isoMillis(text: string): number | null {
+/** A zone suffix (`Z`, `+05:30`, `-0400`) in ms east of UTC. */
+export function zoneOffsetMs(zone: string): number {
+  if (zone === 'Z') return 0;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+}
+
+/**
+ * An ISO stamp in ms; one without a zone is local time, `localOffset` ms east of UTC.
+ * @example isoMillis('2026-12-02T12:00:00-0500') // the UTC instant 17:00
+ */
+export function isoMillis(text: string, localOffset = 0): number | null {
   const m = ISO.exec(text);
   if (!m) return null;
-  let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fraction(m[7]));
-  const zone = m[8];
-  if (zone && zone !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fraction(m[7]));
+  const ms = wall - (m[8] ? zoneOffsetMs(m[8]) : localOffset);
   return Number.isFinite(ms) ? ms : null;
 }
 
 /**
  * A timestamp without a year is taken in the year that puts it at most a day after `reference`
- * (a December line read in January belongs to the year before). Such stamps are read as UTC,
- * which is what EC2 and EKS AMIs log in.
+ * (a December line read in January belongs to the year before). It carries no zone either: it is
+ * the host's wall clock, `localOffset` ms east of UTC (0, UTC, on EC2 and EKS AMIs as shipped,
+ * but a host set to its operators' zone logs their time).
  */
 function yearless(
-  reference: number,
+  clock: LineClock,
   month: number,
   day: number,
   h: number,
@@ -70,9 +85,12 @@ function yearless(
   s: number,
   ms: number,
 ): number {
-  const year = new Date(reference).getUTCFullYear();
-  const at = Date.UTC(year, month, day, h, min, s, ms);
-  return at > reference + 86_400_000 ? Date.UTC(year - 1, month, day, h, min, s, ms) : at;
+  const { reference, localOffset } = clock;
+  const year = new Date(reference + localOffset).getUTCFullYear();
+  const at = Date.UTC(year, month, day, h, min, s, ms) - localOffset;
+  return at > reference + 86_400_000
+    ? Date.UTC(year - 1, month, day, h, min, s, ms) - localOffset
+    : at;
 }
 
 /** What placing lines in time needs beyond the line: a year for yearless stamps, boot time for dmesg. */
@@ -81,6 +99,11 @@ export interface LineClock {
   readonly reference: number;
   /** Milliseconds of boot (uptime 0), when the section carried an uptime anchor. */
   readonly bootedAt: number | null;
+  /**
+   * How far the host's local time is east of UTC, in ms (-5 h: -18_000_000), for stamps without
+   * a zone; 0 when the section does not say (`localOffsetOf`).
+   */
+  readonly localOffset: number;
 }
 
 /**
@@ -90,10 +113,10 @@ export interface LineClock {
 export function lineTime(line: string, clock: LineClock): number | null {
   const head = (line.length > HEAD ? line.slice(0, HEAD) : line).trimStart();
   const c = head.charCodeAt(0);
-  if (c >= 48 && c <= 57) return isoMillis(head);
+  if (c >= 48 && c <= 57) return isoMillis(head, clock.localOffset);
   if (c === 123) {
     const json = JSON_STAMP.exec(head);
-    return json ? isoMillis(json[1]!) : null;
+    return json ? isoMillis(json[1]!, clock.localOffset) : null;
   }
   if (c === 91) {
     const m = DMESG.exec(head);
@@ -103,10 +126,10 @@ export function lineTime(line: string, clock: LineClock): number | null {
   }
   const syslog = SYSLOG.exec(head);
   if (syslog) {
-    const month = MONTHS[syslog[1]!.toLowerCase()];
+    const month = monthOf(syslog[1]!);
     if (month !== undefined)
       return yearless(
-        clock.reference,
+        clock,
         month,
         +syslog[2]!,
         +syslog[3]!,
@@ -118,7 +141,7 @@ export function lineTime(line: string, clock: LineClock): number | null {
   const klog = KLOG.exec(head);
   if (klog)
     return yearless(
-      clock.reference,
+      clock,
       +klog[1]! - 1,
       +klog[2]!,
       +klog[3]!,
@@ -127,7 +150,7 @@ export function lineTime(line: string, clock: LineClock): number | null {
       fraction(klog[6]),
     );
   const logrus = LOGRUS.exec(head);
-  return logrus ? isoMillis(logrus[1]!) : null;
+  return logrus ? isoMillis(logrus[1]!, clock.localOffset) : null;
 }
 
 /** Boot time from a section's uptime anchor (`# uptime-anchor: 1234.5 s at 2026-12-02T12:00:00Z`), or null. */

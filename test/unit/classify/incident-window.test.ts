@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRunbooks } from '../../../lambdas/core/classify/compile.js';
 import { classifyEvidence, evaluateVerifyChecks } from '../../../lambdas/core/classify/engine.js';
+import { incidentWindow } from '../../../lambdas/core/classify/incident-window.js';
 import {
   EVIDENCE_SCHEMA,
   parseEvidenceDocument,
@@ -133,6 +134,60 @@ describe('the incident window', () => {
     expect(classifyEvidence(compiled, after).matches).toEqual([]);
     expect(evaluateVerifyChecks(compiled, after, rb)[0]?.held).toBe(true);
     expect(evaluateVerifyChecks(compiled, before, rb)[0]?.held).toBe(false);
+  });
+});
+
+describe("zoneless stamps in the host's local time", () => {
+  // The incident at 12:25 UTC with 15 minutes of lookback: the window starts at 12:10 UTC.
+  const incident = { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 };
+  const kill = (stamp: string) => `${stamp} host kernel: Killed process 9 (java)`;
+  it("places a syslog line by the collector's offset heading: in the window on a UTC-5 host, stale on a UTC+5 one", () => {
+    const west = bundle(
+      { 'docker.journal': `# local-time-offset: -0500\n${kill('Dec  2 07:20:00')}` },
+      { incident },
+    );
+    const east = bundle(
+      { 'docker.journal': `# local-time-offset: +0500\n${kill('Dec  2 12:20:00')}` },
+      { incident },
+    );
+    expect(classifyEvidence(oom, west).matches[0]?.runbookId).toBe('oom-killed');
+    expect(classifyEvidence(oom, east).matches).toEqual([]);
+  });
+  it("infers the offset from a line that dockerd's logrus stamped with a zone, when no heading says it", () => {
+    const journal = [
+      'Dec  2 07:19:00 host dockerd[812]: time="2026-12-02T12:18:59.600Z" level=info msg="Starting up"',
+      kill('Dec  2 07:20:00'),
+    ].join('\n');
+    const window = incidentWindow(bundle({ 'docker.journal': journal }, { incident }));
+    expect(window.timeOf('docker.journal', kill('Dec  2 07:20:00'))).toBe(
+      Date.parse('2026-12-02T12:20:00Z'),
+    );
+    expect(window.counts('docker.journal', kill('Dec  2 07:20:00'))).toBe(true);
+    // A stamp in the message is no logger's: nothing inferred, the line read as UTC, stale.
+    const quoted = bundle(
+      {
+        'docker.journal': `Dec  2 07:19:00 host app[9]: next run at time="2026-12-02T12:19:00Z"\n${kill('Dec  2 07:20:00')}`,
+      },
+      { incident },
+    );
+    expect(incidentWindow(quoted).counts('docker.journal', kill('Dec  2 07:20:00'))).toBe(false);
+  });
+  it('leaves zoned stamps as they are, and other sections at UTC', () => {
+    const b = bundle(
+      {
+        'docker.journal': `# local-time-offset: -0500\ntime="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"`,
+        'containerd.log': kill('Dec  2 07:20:00'),
+      },
+      { incident },
+    );
+    const window = incidentWindow(b);
+    expect(
+      window.counts(
+        'docker.journal',
+        'time="2026-12-02T12:00:00Z" level=error msg="Killed process 9 (java)"',
+      ),
+    ).toBe(false);
+    expect(window.counts('containerd.log', kill('Dec  2 07:20:00'))).toBe(false);
   });
 });
 

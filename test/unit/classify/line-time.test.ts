@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootTimeOf, lineTime } from '../../../lambdas/core/classify/line-time.js';
 
 const reference = Date.parse('2026-12-02T12:30:00Z');
-const clock = { reference, bootedAt: Date.parse('2026-12-02T10:00:00Z') };
+const clock = { reference, bootedAt: Date.parse('2026-12-02T10:00:00Z'), localOffset: 0 };
 const at = (iso: string) => Date.parse(iso);
 
 describe('lineTime', () => {
@@ -41,6 +41,7 @@ describe('lineTime', () => {
       lineTime('Dec 31 23:59:00 host kubelet[1]: x', {
         reference: at('2027-01-01T00:10:00Z'),
         bootedAt: null,
+        localOffset: 0,
       }),
     ).toBe(at('2026-12-31T23:59:00Z'));
   });
@@ -53,7 +54,27 @@ describe('lineTime', () => {
     expect(
       lineTime('[ 3600.500000] Memory cgroup out of memory: Killed process 1 (x)', clock),
     ).toBe(at('2026-12-02T11:00:00.500Z'));
-    expect(lineTime('[ 3600.5] x', { reference, bootedAt: null })).toBeNull();
+    expect(lineTime('[ 3600.5] x', { reference, bootedAt: null, localOffset: 0 })).toBeNull();
+  });
+  it("reads zoneless stamps in the host's local time, and zoned ones as they say", () => {
+    const eastern = { ...clock, localOffset: -5 * 3_600_000 }; // UTC-5
+    const utc = at('2026-12-02T12:00:00.250Z');
+    expect(lineTime('Dec  2 07:00:00.250 host dockerd[1]: x', eastern)).toBe(utc);
+    expect(lineTime('E1202 07:00:00.250000    1234 kubelet.go:2412] x', eastern)).toBe(utc);
+    expect(lineTime('2026-12-02 07:00:00,250 ERROR app: x', eastern)).toBe(utc);
+    expect(lineTime('{"level":"error","ts":"2026-12-02T07:00:00.250"}', eastern)).toBe(utc);
+    expect(lineTime('time="2026-12-02T07:00:00.25" level=error', eastern)).toBe(utc);
+    expect(lineTime('2026-12-02T12:00:00.250Z x', eastern)).toBe(utc);
+    expect(lineTime('2026-12-02T13:00:00.250+0100 host dockerd[1]: x', eastern)).toBe(utc);
+    expect(lineTime('time="2026-12-02T07:00:00.25-05:00" level=error', eastern)).toBe(utc);
+    // 23:30 on Dec 31 in UTC-5 is already the new year in UTC: still last year's line.
+    expect(
+      lineTime('Dec 31 23:30:00 host kubelet[1]: x', {
+        reference: at('2027-01-01T04:40:00Z'),
+        bootedAt: null,
+        localOffset: -5 * 3_600_000,
+      }),
+    ).toBe(at('2027-01-01T04:30:00Z'));
   });
   it('gives null for lines without a stamp', () => {
     for (const line of [
