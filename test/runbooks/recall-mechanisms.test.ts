@@ -1629,6 +1629,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
           'Warning  FailedScheduling  2m  karpenter  Failed to schedule pod, all available instance types exceed limits for nodepool: "default"',
       }),
     ).toBe('insufficient-resources');
+    expect(
+      top({
+        'k8s.events':
+          'Failed to schedule pod, incompatible with nodepool "trn1", daemonset overhead={"cpu":"280m"}, no instance type satisfied resources {"cpu":"124280m","memory":"498431899Ki"} and requirements node.kubernetes.io/instance-type In [trn1.32xlarge] (no instance type has enough resources)',
+      }),
+    ).toBe('insufficient-resources');
+    // A pod whose requirements no instance type meets is not short of capacity.
+    expect(
+      top({
+        'k8s.events':
+          'Failed to schedule pod, incompatible with nodepool "default", no instance type satisfied resources {"cpu":"1"} and requirements kubernetes.io/arch In [s390x] (no instance type met the scheduling requirements or had enough resources)',
+      }),
+    ).toBeNull();
     // Another client's gRPC transport failing is not the runtime.
     expect(
       top({
