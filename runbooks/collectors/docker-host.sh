@@ -207,6 +207,7 @@ probe_daemon_config() {
 probe_services() {
   if pm_have_systemd; then
     pm_cmd 4 systemctl --failed --no-pager
+    pm_local_time_heading
     pm_cmd 5 systemctl status docker.service docker.socket containerd.service --no-pager -l -n 20
   else
     printf 'systemctl: systemd is not running on this host\n'

@@ -44,6 +44,7 @@ crictl_run() {
 probe_services() {
   if pm_have_systemd; then
     pm_cmd 4 systemctl --failed --no-pager
+    pm_local_time_heading
     pm_cmd 5 systemctl status kubelet.service containerd.service sandbox-image.service --no-pager -l -n 15
   else
     printf 'systemctl: systemd is not running on this host\n'

@@ -332,13 +332,17 @@ pm_window_filter() {
     }'
 }
 
+# pm_local_time_heading: says how far the host's wall clock is from UTC, in a section whose lines
+# carry zoneless local stamps (a log file; systemctl status's journal lines, `short` like syslog):
+# the classifier places them with it.
+pm_local_time_heading() { printf '# local-time-offset: %s\n' "$PM_UTC_OFFSET"; }
+
 # pm_log_file FILE [PROGRAM_REGEX]: the window of a log file (its last 4 MiB at most), only the
 # lines of PROGRAM when the file is shared (syslog, messages), the last 2000 lines of that.
 pm_log_file() {
   local file=$1 programs=${2:-}
   printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$PM_FROM_ISO"
-  # Its zoneless stamps are the host's wall clock: the classifier places them with this.
-  printf '# local-time-offset: %s\n' "$PM_UTC_OFFSET"
+  pm_local_time_heading
   if [ -n "$programs" ]; then
     timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | { LC_ALL=C grep -E "$programs" || true; } | pm_window_filter | tail -n 2000
   else

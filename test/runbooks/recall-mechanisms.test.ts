@@ -1589,6 +1589,10 @@ describe('rounds 34-35: a line read by what it proves', () => {
           'level=warn msg="rejected request" error="json: unknown field \\"colour\\"" path=/api/v1/items',
       }),
     ).toBeNull();
+    // A program that skips the key it does not know keeps running.
+    expect(
+      top({ 'k8s.pod-logs': 'WARN config error: unknown key "log_colour" (ignored)' }),
+    ).toBeNull();
   });
 
   it('dockerd dying on its API listeners is the daemon down, and a "Started" systemd printed the same second before the failure does not bring it up', () => {

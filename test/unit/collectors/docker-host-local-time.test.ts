@@ -25,18 +25,29 @@ function syslogStamp(agoMs: number): string {
  * The Docker-host document as SSM would run it, on a host set to UTC-5 without systemd, whose
  * daemon logs to a file through syslog: one line of the window, one from three hours before.
  */
-async function collect(recent: string, stale: string) {
-  const bin = join(scratch, 'bin');
+async function collect(recent: string, stale: string, services?: string) {
+  const dir = mkdtempSync(join(scratch, 'run-'));
+  const bin = join(dir, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
   chmodSync(join(bin, 'dmesg'), 0o755);
-  const log = join(scratch, 'docker.log');
+  // With `services`, systemd runs and `systemctl status` shows these journal lines.
+  if (services !== undefined) {
+    writeFileSync(join(dir, 'status.txt'), `${services}\n`);
+    writeFileSync(
+      join(bin, 'systemctl'),
+      `#!/bin/sh\ncase "$1" in status) cat '${join(dir, 'status.txt')}' ;; esac\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'systemctl'), 0o755);
+    mkdirSync(join(dir, 'systemd'));
+  }
+  const log = join(dir, 'docker.log');
   writeFileSync(log, `${stale}\n${recent}\n`);
   const runner = new LocalCommandRunner({
     env: {
       TZ: HOST_TZ,
       PATH: `${bin}:${process.env.PATH}`,
-      PM_SYSTEMD_RUN_DIR: join(scratch, 'no-systemd'),
+      PM_SYSTEMD_RUN_DIR: join(dir, services === undefined ? 'no-systemd' : 'systemd'),
       PARAMEDIC_DOCKER_LOG_FILE: log,
       DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock',
       PARAMEDIC_IO_SAMPLE_SECONDS: '1',
@@ -57,5 +68,18 @@ describe("Docker-host collector: a daemon log in the host's local time", () => {
     expect(journal).not.toContain('stale: three hours old');
     // Read as UTC the kept line would be five hours old: the heading puts it in the window.
     expect(incidentWindow(bundle).counts('docker.journal', recent)).toBe(true);
+  }, 60_000);
+
+  it("says the offset where systemctl status shows journal lines in the host's wall clock", async () => {
+    const failed = `${syslogStamp(2 * 60_000)} ip-10-0-1-5 systemd[1]: docker.service: Failed with result 'exit-code'.`;
+    const bundle = await collect(
+      `${syslogStamp(60_000)} ip-10-0-1-5 dockerd[812]: level=info msg="x"`,
+      `${syslogStamp(3 * 3_600_000)} ip-10-0-1-5 dockerd[812]: level=info msg="y"`,
+      `● docker.service - Docker Application Container Engine\n   Active: failed (Result: exit-code)\n${failed}`,
+    );
+    const services = bundle.sections['host.services']!.output;
+    expect(services).toContain(failed);
+    // Read as UTC the failure would be five hours old, outside the window.
+    expect(incidentWindow(bundle).counts('host.services', failed)).toBe(true);
   }, 60_000);
 });

@@ -42,9 +42,10 @@ const GAI_MESSAGES = [
 ] as const;
 const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 // A logger's `file:line: ` prefix (`main.go:42: Try again`) reads like `host:port: `: a name ending in
-// a source file's extension is a file, not a host (only .py is also a top-level domain, Paraguay's,
-// and far more often a Python module in a log).
-const SOURCE_FILE = /\.(go|java|js|mjs|cjs|ts|tsx|rb|c|cc|cpp|cxx|h|hpp|kt|php|scala|swift|py)$/i;
+// a source file's extension is a file, not a host. Of these only .py is also a top-level domain
+// (Paraguay's), and far more often a Python module in a log; .cc, C++'s, is left out: it is the
+// Cocos Islands' domain, used by real hosts, and C++ loggers (glog, absl) close `file.cc:line` with `]`.
+const SOURCE_FILE = /\.(go|java|js|mjs|cjs|ts|tsx|rb|c|cpp|cxx|h|hpp|kt|php|scala|swift|py)$/i;
 
 const gaiForm: LookupForm = (line) => {
   for (const message of GAI_MESSAGES) {

@@ -112,6 +112,13 @@ describe('dns.lookup', () => {
     ].join('\n');
     expect(facts(text)).toEqual([]);
   });
+  it("reads a host in a top-level domain that is also a source file's extension (.cc)", () => {
+    expect(
+      facts('Could not connect to Redis at cache.example.cc:6379: Name or service not known').map(
+        (f) => f.host,
+      ),
+    ).toEqual(['cache.example.cc']);
+  });
   it('reads a getaddrinfo message after a long run without spaces in time linear in the line', () => {
     const run = 'a.'.repeat(128 * 1024);
     const started = process.cpuUsage();
