@@ -299,12 +299,15 @@ pm_end() {
 # offset (dockerd's logrus writes local time with it) in local time. A stamp at any other offset
 # cannot be compared as text: the line is kept, as what cannot be placed is never dropped.
 # (awk's zone(AT) reads the zone after the 19-character stamp at AT, past its fraction: "", "Z",
-# or "+hhmm" with the colon of "+hh:mm" taken out. No comments inside the awk program: the SSM
+# or "+hhmm" with the colon of "+hh:mm" taken out. A syslog stamp has no year: one from a month
+# after this one is last year's (December's lines read in January). No comments inside the awk program: the SSM
 # document keeps them, and its size is bounded.)
 pm_window_filter() {
-  local year
-  printf -v year '%(%Y)T' -1
-  LC_ALL=C awk -v from_utc="${PM_FROM_ISO%Z}" -v from_local="${PM_FROM_LOCAL/ /T}" -v here="$PM_UTC_OFFSET" -v year="$year" '
+  local year month now=-1
+  [ "$PM_NOW_EPOCH" -gt 0 ] && now=$PM_NOW_EPOCH
+  printf -v year '%(%Y)T' "$now"
+  printf -v month '%(%m)T' "$now"
+  LC_ALL=C awk -v from_utc="${PM_FROM_ISO%Z}" -v from_local="${PM_FROM_LOCAL/ /T}" -v here="$PM_UTC_OFFSET" -v year="$year" -v month="$month" '
     BEGIN { n = split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", m, " "); for (i = 1; i <= n; i++) mon[m[i]] = sprintf("%02d", i); keep = 1 }
     function zone(at,   rest, z) {
       rest = substr($0, at + 19, 40)
@@ -321,7 +324,8 @@ pm_window_filter() {
       else if (substr($0, 1, 1) == "{" && match($0, /"(ts|time)": ?"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && RSTART <= 90) at = RSTART + RLENGTH - 19
       else if (match($0, /^[A-Z][a-z][a-z]  ?[0-9]?[0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/) && (substr($0, 1, 3) in mon)) {
         split(substr($0, 4, RLENGTH - 3), p, " ")
-        t = year "-" mon[substr($0, 1, 3)] "-" sprintf("%02d", p[1]) "T" p[2]
+        y = year; if (mon[substr($0, 1, 3)] > month) y = year - 1
+        t = y "-" mon[substr($0, 1, 3)] "-" sprintf("%02d", p[1]) "T" p[2]
       }
       if (at) { t = substr($0, at, 19); sub(/ /, "T", t); z = zone(at) }
       if (t == "") { if (keep) print; next }

@@ -119,3 +119,20 @@ pm_section b.after 'after' printf 'ran\\n'`,
     expect(bundle.sections['b.after']!.error ?? null).toBeNull();
   });
 });
+
+describe('collector library: the window filter on log files', () => {
+  it("reads a syslog stamp from a month after this one as last year's (December's lines in January)", () => {
+    const script = `set -euo pipefail
+. ${JSON.stringify(LIB)}
+PM_NOW_EPOCH=$(date -u -d 2027-01-01T00:30:00Z +%s)
+PM_FROM_ISO=2027-01-01T00:15:00Z PM_FROM_LOCAL='2027-01-01 00:15:00' PM_UTC_OFFSET=+0000
+printf 'Dec 31 23:50:00 h dockerd[1]: stale\\nJan  1 00:20:00 h dockerd[1]: fresh\\n' | pm_window_filter`;
+    const r = spawnSync('bash', ['-c', script], {
+      env: { PATH: process.env.PATH, TZ: 'UTC0' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('Jan  1 00:20:00 h dockerd[1]: fresh\n');
+  });
+});
