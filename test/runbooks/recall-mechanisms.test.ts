@@ -1654,4 +1654,25 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBeNull();
   });
+
+  it("the kubelet's own eviction thresholds (memory.available among them) are configuration, not memory pressure that would explain the evictions", () => {
+    const evicted = [
+      'nginx-7dd5bd97-g4mqt   0/1     Evicted   0          69s   <none>   master3   <none>   <none>',
+      'nginx-7dd5bd97-gg9mb   0/1     Evicted   0          50s   <none>   master3   <none>   <none>',
+    ].join('\n');
+    expect(
+      top({
+        'k8s.pods': evicted,
+        'kubelet.config':
+          '--eviction-hard=memory.available<512Mi,nodefs.available<10Gi,imagefs.available<5Gi',
+      }),
+    ).toBe('node-disk-pressure');
+    expect(
+      top({
+        'k8s.pods': evicted,
+        'k8s.events':
+          'Warning  Evicted  pod/nginx-7dd5bd97-g4mqt  The node was low on resource: memory.',
+      }),
+    ).not.toBe('node-disk-pressure');
+  });
 });
