@@ -298,10 +298,10 @@ pm_end() {
 # and meets the window start in local time, a UTC one (Z, +00:00) in UTC, one at the host's own
 # offset (dockerd's logrus writes local time with it) in local time. A stamp at any other offset
 # cannot be compared as text: the line is kept, as what cannot be placed is never dropped.
-# (awk's zone(AT) reads the zone after the 19-character stamp at AT, past its fraction: "", "Z",
-# or "+hhmm" with the colon of "+hh:mm" taken out. A syslog stamp has no year: one from a month
-# after this one is last year's (December's lines read in January). No comments inside the awk program: the SSM
-# document keeps them, and its size is bounded.)
+# A syslog stamp has no year: one from a month after this one is last year's (December's lines
+# read in January). (awk's zone(AT) reads the zone after the 19-character stamp at AT, past its
+# fraction: "", "Z", or "+hhmm" with the colon of "+hh:mm" taken out. No comments inside the awk
+# program: the SSM document keeps them, and its size is bounded.)
 pm_window_filter() {
   local year month now=-1
   [ "$PM_NOW_EPOCH" -gt 0 ] && now=$PM_NOW_EPOCH

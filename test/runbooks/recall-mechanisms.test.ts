@@ -1543,6 +1543,15 @@ describe('rounds 34-35: a line read by what it proves', () => {
       top(
         {
           'docker.cli':
+            'error during connect: Get "http://%2Frun%2Fuser%2F1000%2Fdocker.sock/v1.43/info": dial unix /run/user/1000/docker.sock: connect: no such file or directory',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top(
+        {
+          'docker.cli':
             'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
         },
         'docker',

@@ -2,7 +2,8 @@
  * How far a host's local time is from UTC, for the stamps its logs carry without a zone (syslog,
  * klog, ISO without an offset): a host set to its operators' zone logs their wall clock, and read
  * as UTC its lines land hours off, inside the incident window or out of it.
- * The collectors say it in a heading where they read a log file (`pm_log_file`). A section without
+ * The collectors say it in a heading where they read a log file (`pm_log_file`) and before
+ * `systemctl status`, whose journal lines are zoneless too (`pm_local_time_heading`). A section without
  * the heading (a pasted log, an older collector) may still show it: a syslog line whose logger
  * stamped its own message with a zone carries the same instant twice, once in local time.
  * Pure and linear: one bounded, anchored regex per line, the first line that shows it decides.

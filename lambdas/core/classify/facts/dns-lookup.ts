@@ -188,7 +188,6 @@ export const dnsLookup: FactExtractor = {
     'find address for',
     'translate host name',
     'Failed to resolve',
-    'getaddrinfo',
     'UnknownHostException',
     'Unknown MySQL server host',
     ...GAI_MESSAGES.map((message) => `: ${message}`),
