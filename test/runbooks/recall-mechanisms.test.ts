@@ -1684,4 +1684,73 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).not.toBe('node-disk-pressure');
   });
+
+  it('where there is no systemd, the init script or the process list saying dockerd is not running is the daemon down; a daemon the collector reached is up', () => {
+    for (const status of [
+      'systemctl: systemd is not running on this host\n[FAIL] Docker is not running ... failed!',
+      'docker is stopped',
+      'docker dead but pid file exists',
+      ' * status: crashed',
+      'Starting docker\nStopped',
+      'systemctl: systemd is not running on this host\n# processes\n(no dockerd process running)',
+    ])
+      expect(top({ 'host.services': status }, 'docker'), status).toBe('docker-daemon-down');
+    // The same process list beside the collector's own docker ps answering: up (another PID namespace).
+    expect(
+      top(
+        {
+          'host.services': '# processes\n(no dockerd process running)',
+          'docker.ps': 'CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+    // A running daemon's status names no stop.
+    expect(
+      top({ 'host.services': 'Running\n# processes\n811 /usr/bin/dockerd -H fd://' }, 'docker'),
+    ).toBeNull();
+  });
+
+  it('a docker.socket unit that does not load (a ListenStream systemd cannot parse) leaves the daemon unstartable', () => {
+    expect(
+      top(
+        {
+          'host.services':
+            'Failed to start docker.socket: Unit is not loaded properly: Invalid argument.\nNov 22 23:55:01 h systemd[1]: [/etc/systemd/system/docker.socket:6] Failed to parse address value, ignoring: tcp://0.0.0.0:2375\nNov 22 23:55:01 h systemd[1]: docker.socket lacks Listen setting. Refusing.',
+        },
+        'docker',
+      ),
+    ).toBe('docker-daemon-down');
+    // Fixed and started afterwards: up.
+    expect(
+      top(
+        {
+          'host.services':
+            'Nov 22 23:55:01 h systemd[1]: docker.socket lacks Listen setting. Refusing.\nNov 22 23:56:40 h systemd[1]: Started Docker Application Container Engine.',
+        },
+        'docker',
+      ),
+    ).toBeNull();
+  });
+
+  it('a refusal on the IPv6 loopback alone (localhost resolved to [::1]) is no port left unbound; a refusal on an IPv4 address still is', () => {
+    const busybox = (address: string) => ({
+      'docker.cli': `wget: can't connect to remote host: Connection refused\nConnecting to localhost:80 (${address})\nwget: can't connect to remote host: Connection refused`,
+    });
+    expect(top(busybox('[::1]:80'), 'docker')).toBeNull();
+    const goDial = (address: string) => ({
+      'docker.logs': `Get "http://localhost:3000/healthz": dial tcp ${address}: connect: connection refused`,
+    });
+    expect(top(goDial('[::1]:3000'), 'docker')).toBeNull();
+    expect(top(goDial('127.0.0.1:3000'), 'docker')).toBe('port-not-listening');
+    expect(top(busybox('127.0.0.1:80'), 'docker')).toBe('port-not-listening');
+    expect(
+      top(
+        {
+          'docker.logs': `${goDial('[::1]:3000')['docker.logs']}\n${goDial('127.0.0.1:3000')['docker.logs']}`,
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
+  });
 });
