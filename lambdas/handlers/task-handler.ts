@@ -2,8 +2,9 @@
  * The one way a workflow Lambda is made: middy with the Powertools logger and metrics around the
  * Task's own step, imported by its handler file straight from `core/workflow/steps/<task>.ts` (not
  * the registry, which would bundle every step into every function). Tasks that declare the
- * idempotency port pass the layer from idempotency.ts; the others never bundle it. Handlers hold
- * no business logic.
+ * idempotency port pass the layer from idempotency.ts, which wraps the Task's invocation inside the
+ * logger and metrics middlewares, so a replayed result is logged and flushed as any other; the
+ * others never bundle it. Handlers hold no business logic.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -22,8 +23,14 @@ import { logger, metrics } from './powertools.js';
 /** A step of `core/workflow/steps/` (each declares a narrower ports type; WorkflowPorts satisfies it). */
 export type TaskStep<P> = (input: TaskInput, ports: P, clock: Clock) => Promise<unknown>;
 
-/** Builds the middleware that de-duplicates a Task's retries, or none (no table configured). */
-export type IdempotencyLayer = (task: WorkflowTaskName) => middy.MiddlewareObj | undefined;
+/** One invocation of a Task: the raw input Step Functions passed and the Lambda context. */
+export type TaskInvocation = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Wraps a Task's invocation so its retries get the first result back, or returns none (no table configured). */
+export type IdempotencyLayer = (
+  task: WorkflowTaskName,
+  invoke: TaskInvocation,
+) => TaskInvocation | undefined;
 
 /** Options of one handler. */
 export interface TaskHandlerOptions {
@@ -61,8 +68,7 @@ export function createTaskHandler<P>(
   }
   const clock = { now: () => new Date() };
   let ports: WorkflowPorts | undefined;
-  const base = async (event: unknown, context: Context): Promise<unknown> => {
-    startInvocation(context);
+  const invoke: TaskInvocation = async (event) => {
     // Built on first use (not at import) so a bad environment fails the invocation with a clear error.
     ports ??=
       options.ports ??
@@ -73,10 +79,13 @@ export function createTaskHandler<P>(
     metrics.addMetric(`${task}Duration`, MetricUnit.Milliseconds, Date.now() - started);
     return result;
   };
-  const handler = middy(base)
+  // Keyed on the raw event, before runStep reads state stored by reference back.
+  const once = options.idempotency?.(task, invoke) ?? invoke;
+  const base = async (event: unknown, context: Context): Promise<unknown> => {
+    startInvocation(context);
+    return once(event, context);
+  };
+  return middy(base)
     .use(injectLambdaContext(logger, { clearState: true }))
     .use(logMetrics(metrics));
-  const layer = options.idempotency?.(task);
-  if (layer) handler.use(layer);
-  return handler;
 }

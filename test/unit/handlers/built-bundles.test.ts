@@ -12,7 +12,9 @@
  *   SendCommand does not model (ThrottlingException) is still retried by name, one
  *   GetCommandInvocation models (InvocationDoesNotExist) is still recognised, and Powertools'
  *   idempotency still knows DynamoDB's ConditionalCheckFailedException (by `instanceof`) on a
- *   retried Task in dynalite.
+ *   retried Task in dynalite;
+ * - the idempotent bundles carry the JMESPath stand-in (jmespath-unused.ts), whose `search` throws:
+ *   CollectSend's retries above, answered or not from the record, prove nothing evaluates JMESPath.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +24,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda, LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-bundling.js';
+import {
+  buildLambda,
+  JMESPATH_UNUSED_MODULE,
+  LAMBDA_ENTRY_FILE,
+} from '../../../cdk/constructs/lambda-bundling.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
 import {
@@ -210,6 +216,21 @@ describe('built Lambda bundles', () => {
     expect(absolute).toEqual([]);
   });
 
+  it.each(['collect-send.ts', 'collect.ts', 'remediate-step.ts', 'complete.ts'])(
+    '%s carries the JMESPath stand-in, not the engine (idempotency keys come from idempotency-key.ts)',
+    (file) => {
+      const dir = join(bundleOf(file), '..');
+      const sources = readdirSync(dir)
+        .filter((name) => name.endsWith('.map'))
+        .flatMap(
+          (name) =>
+            (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { sources: string[] }).sources,
+        );
+      expect(sources.filter((s) => s.includes('@aws-lambda-powertools/jmespath/'))).toEqual([]);
+      expect(sources.some((s) => s.endsWith(JMESPATH_UNUSED_MODULE))).toBe(true);
+    },
+  );
+
   it('AcquireLock (DynamoDB only) takes the lock in dynalite and audits it', async () => {
     restore = setEnvironment(deployedEnvironment(dynamo, tables));
     const handler = await importBundle('acquire-lock.ts');
@@ -297,6 +318,11 @@ describe('built Lambda bundles', () => {
     // The second execution's command is not registered yet (InvocationDoesNotExist, modelled).
     await sendFor(second);
     const unfinished = await collect(second, lambdaContext('paramedic-Collect'));
+    // A retried Task waits on a new token: not a retry of the record, it sends again.
+    const resent = await send(
+      { ...first, taskToken: 'token-2' },
+      lambdaContext('paramedic-CollectSend'),
+    );
 
     expect(sent).toEqual({ waiting: true, commands: 1 });
     expect(again).toEqual(sent);
@@ -307,7 +333,9 @@ describe('built Lambda bundles', () => {
       'SendCommand',
       'GetCommandInvocation',
       'CancelCommand',
+      'SendCommand',
     ]);
+    expect(resent).toEqual({ waiting: true, commands: 1 });
     expect(JSON.parse(received[1]!.body)).toMatchObject({
       DocumentName: 'Paramedic-CollectDockerHost',
       InstanceIds: ['i-0a1b2c3d4e5f60718'],

@@ -8,6 +8,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable } from '../../../lambdas/adapters/dynamodb/create-tables.js';
 import {
+  acceptAllEvents,
   coldStart,
   deployedEnvironment,
   event,
@@ -15,6 +16,7 @@ import {
   lambdaContext,
   LocalDynamo,
   LocalS3,
+  reportStepInput,
   setEnvironment,
 } from './lambda-harness.js';
 
@@ -210,5 +212,66 @@ describe('request-approval handler (idempotent on retry)', () => {
         value: expect.objectContaining({ status: 'pending', taskToken: input.taskToken }),
       }),
     ]);
+  });
+});
+
+describe('remediate-step handler (idempotent per step of the loop)', () => {
+  it('a retried step returns its first result; the next step of the loop is not a retry', async () => {
+    // Prepare: a plan of two report steps (each notifies once, changes nothing).
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    acceptAllEvents();
+    const input = reportStepInput();
+    input.state.plan.steps.push({ ...input.state.plan.steps[0], index: 1 });
+    const handler = await coldStart('remediate-step.ts');
+    const context = lambdaContext('paramedic-RemediateStep');
+
+    // Act
+    const first = await handler(input, context);
+    const retry = await handler(input, context);
+    const next = { ...input, state: { ...input.state, remediation: first } };
+    const second = await handler(next, context);
+
+    // Assess
+    expect(first).toMatchObject({ nextStep: 1, done: false });
+    expect(retry).toEqual(first);
+    expect(second).toMatchObject({ nextStep: 2, done: true });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect((await dynamo.auditEntries(tables.audit)).filter((e) => e.type === 'step')).toHaveLength(
+      2,
+    );
+  });
+});
+
+describe('complete handler (an attempt that timed out)', () => {
+  it("a retry after the Lambda's remaining time runs the Task again instead of waiting for the record to expire", async () => {
+    // Prepare: the first attempt hangs in Publish past its Lambda's remaining time, as a timeout leaves it.
+    let publishing: () => void = () => undefined;
+    const reachedPublish = new Promise<void>((resolve) => (publishing = resolve));
+    sns
+      .on(PublishCommand)
+      .callsFakeOnce(() => {
+        publishing();
+        return new Promise(() => undefined);
+      })
+      .resolves({ MessageId: 'm-2' });
+    acceptAllEvents();
+    const handler = await coldStart('complete.ts');
+    const input = event<Record<string, unknown>>('request-approval-disk-full');
+    const timingOut = {
+      ...lambdaContext('paramedic-Complete', 'request-1'),
+      getRemainingTimeInMillis: () => 20,
+    };
+    // middy ends the invocation as Lambda would (timeoutEarly); the step itself never returns.
+    const attempt = handler(input, timingOut).catch((error: Error) => error);
+    await reachedPublish;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await attempt).toMatchObject({ name: 'TimeoutError' });
+
+    // Act
+    const retry = handler(input, lambdaContext('paramedic-Complete', 'request-2'));
+
+    // Assess: the in-progress record expired with the first attempt's time, not after 24 hours.
+    await expect(retry).resolves.toBeDefined();
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
   });
 });

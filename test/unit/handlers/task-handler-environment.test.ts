@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { search } from '@aws-lambda-powertools/jmespath';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -18,7 +17,7 @@ import {
   WORKFLOW_TASK_NAMES,
   type WorkflowTaskName,
 } from '../../../lambdas/core/workflow/task-names.js';
-import { idempotencyKeyPath } from '../../../lambdas/handlers/idempotency.js';
+import { idempotencyKey } from '../../../lambdas/handlers/idempotency-key.js';
 import {
   coldStart,
   deployedEnvironment,
@@ -120,33 +119,57 @@ describe('workflow handlers with a misconfigured environment', () => {
   });
 });
 
-describe('idempotency keys', () => {
+describe('idempotency keys (what the JMESPath expressions they replaced selected)', () => {
   const input = {
     executionId: 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:x',
     state: { remediation: { nextStep: 2 } },
   };
 
   it.each(WORKFLOW_TASK_NAMES.filter(isIdempotentTask))(
-    'the key path of %s parses and names the execution',
+    'the key of %s names the execution',
     (task) => {
-      const key = search(idempotencyKeyPath(task), input) as unknown[];
-
-      expect(key[0]).toBe(input.executionId);
+      expect(idempotencyKey(task, input)[0]).toBe(input.executionId);
     },
   );
 
   it('keys the remediation loop per step, and Verify apart from RemediateStep', () => {
-    expect(search(idempotencyKeyPath('RemediateStep'), input)).toEqual([input.executionId, 2]);
-    expect(search(idempotencyKeyPath('Verify'), input)).toEqual([input.executionId, 2, 'verify']);
-    expect(search(idempotencyKeyPath('Collect'), input)).toEqual([input.executionId, 'Collect']);
+    expect(idempotencyKey('RemediateStep', input)).toEqual([input.executionId, 2]);
+    expect(idempotencyKey('Verify', input)).toEqual([input.executionId, 2, 'verify']);
+    expect(idempotencyKey('Collect', input)).toEqual([input.executionId, 'Collect']);
+    expect(idempotencyKey('Escalate', input)).toEqual([input.executionId, 'Escalate']);
   });
 
-  it('keys RequestApproval on its task token: a retry waiting on a new token stores it instead of replaying the first result', () => {
-    const first = search(idempotencyKeyPath('RequestApproval'), { ...input, taskToken: 'token-1' });
-    const retry = search(idempotencyKeyPath('RequestApproval'), { ...input, taskToken: 'token-2' });
+  it.each(['RequestApproval', 'CollectSend', 'VerifySend'] as const)(
+    'keys %s on its task token: a retried waitForTaskToken Task waits on a new token and stores it instead of replaying the first result',
+    (task) => {
+      const first = idempotencyKey(task, { ...input, taskToken: 'token-1' });
+      const retry = idempotencyKey(task, { ...input, taskToken: 'token-2' });
 
-    expect(first).toEqual([input.executionId, 'RequestApproval', 'token-1']);
-    expect(retry).not.toEqual(first);
+      expect(first).toEqual([input.executionId, task, 'token-1']);
+      expect(retry).not.toEqual(first);
+    },
+  );
+
+  it('a missing field is null in the key, as JMESPath had it, so records written before still answer', () => {
+    expect(idempotencyKey('RemediateStep', { executionId: 'e' })).toEqual(['e', null]);
+    expect(idempotencyKey('Verify', { executionId: 'e', state: { remediation: [] } })).toEqual([
+      'e',
+      null,
+      'verify',
+    ]);
+    expect(idempotencyKey('RequestApproval', { executionId: 'e' })).toEqual([
+      'e',
+      'RequestApproval',
+      null,
+    ]);
+    expect(idempotencyKey('Complete', 'not an object')).toEqual([null, 'Complete']);
+    // A step number 0 is a value (JMESPath keeps falsy values), not a missing field.
+    expect(
+      idempotencyKey('RemediateStep', {
+        executionId: 'e',
+        state: { remediation: { nextStep: 0 } },
+      }),
+    ).toEqual(['e', 0]);
   });
 });
 
@@ -191,6 +214,19 @@ describe('handler wiring checks', () => {
     expect(() => createTaskHandler('Plan', runPlan, { idempotency: idempotentRetries })).toThrow(
       /does not declare the idempotency port/,
     );
+  });
+
+  it('the layer wraps the invocation only where the idempotency table is configured', async () => {
+    const { idempotentRetries } = await import('../../../lambdas/handlers/idempotency.js');
+    const invoke = async () => 'ran';
+    restore = setEnvironment({
+      ...deployedEnvironment(dynamo, tables),
+      [ENV.idempotencyTable]: undefined,
+    });
+    expect(idempotentRetries('Collect', invoke)).toBeUndefined();
+    restore();
+    restore = setEnvironment(deployedEnvironment(dynamo, tables));
+    expect(idempotentRetries('Collect', invoke)).toEqual(expect.any(Function));
   });
 
   it('the catalogue rulebook (Intake, Plan) lists runbooks but refuses compiled patterns with the fix', async () => {
