@@ -1753,4 +1753,14 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('port-not-listening');
   });
+
+  it('an application\'s own "ENV Variable \'X\' must be provided" is a missing setting, as "environment variable X" is', () => {
+    expect(
+      top({
+        'k8s.pod-logs': "2026-11-22 23:55:21,741 - ENV Variable 'SERVICE_API_KEY' must be provided",
+        'k8s.pods':
+          'NAME        READY   STATUS             RESTARTS       AGE\napi-0       0/1     CrashLoopBackOff   8 (2m ago)     20m',
+      }),
+    ).toBe('crashloop-config-error');
+  });
 });
