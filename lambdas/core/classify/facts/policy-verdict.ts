@@ -5,6 +5,8 @@ import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from
 //   "Src IP":"…","Src Port":443,"Dest IP":"…","Dest Port":40114,"Proto":"TCP","Verdict":"DENY"
 // - the same agent's text form (its node log file and CloudWatch):
 //   Node: …;SIP: …;SPORT: 4000;DIP: …;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY
+// - its later releases' flow line, the fields inside the logr message:
+//   "msg":"Flow Info: Src IP: … Src Port: 36132 Dest IP: … Dest Port: 8080 Proto: TCP Verdict: DENY Direction: egress"
 // - Calico Enterprise/Cloud flow logs (JSON, as exported): "action":"deny", "source_port", "dest_port", "proto"
 const FORMATS: readonly {
   verdict: RegExp;
@@ -29,6 +31,14 @@ const FORMATS: readonly {
     dstIp: /\bDIP: ([^;\s]+)/,
     dstPort: /\bDPORT: (\d+)/,
     proto: /\bPROTOCOL: ([^;\s]+)/,
+  },
+  {
+    verdict: /\bVerdict: ([A-Z/]+)/,
+    srcIp: /\bSrc IP: ([^\s"]+)/,
+    srcPort: /\bSrc Port: (\d+)/,
+    dstIp: /\bDest IP: ([^\s"]+)/,
+    dstPort: /\bDest Port: (\d+)/,
+    proto: /\bProto: ([^\s"]+)/,
   },
   {
     verdict: /"action":\s*"(allow|deny)"/,

@@ -28,6 +28,20 @@ describe('netpol.verdict', () => {
       ['expired/deleted', 39816, 4000],
     ]);
   });
+  it("reads the agent's later flow line, its fields inside the message (IPv6 addresses too)", () => {
+    const line =
+      '{"level":"info","ts":"2026-11-22T23:58:14.448Z","caller":"runtime/asm_amd64.s:1700","msg":"Flow Info: Src IP: 2600:1f14:252c:c310:70fb::2 Src Port: 36132 Dest IP: fd74:9d4e:ba42::2:ff4d Dest Port: 8080 Proto: TCP Verdict: DENY Direction: egress"}';
+    expect(facts(line)).toEqual([
+      {
+        verdict: 'deny',
+        srcIp: '2600:1f14:252c:c310:70fb::2',
+        srcPort: 36132,
+        dstIp: 'fd74:9d4e:ba42::2:ff4d',
+        dstPort: 8080,
+        proto: 'TCP',
+      },
+    ]);
+  });
   it('reads Calico flow logs, with ports the aggregation dropped as null', () => {
     const text =
       '{"start_time":1795392000,"end_time":1795392300,"source_ip":"10.2.0.9","source_port":null,"dest_ip":"10.2.1.4","dest_port":6379,"proto":"tcp","action":"deny","reporter":"dst"}';
