@@ -1763,4 +1763,33 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('crashloop-config-error');
   });
+
+  it('a client that cannot connect while the init system names the daemon running is no daemon down; one whose init says stopped is', () => {
+    const client =
+      'Cannot connect to the Docker daemon. Is the docker daemon running on this host?';
+    for (const running of [
+      'docker start/running, process 28966',
+      'Docker is running.',
+      'docker (pid  811) is running...',
+    ])
+      expect(top({ 'docker.cli': client, 'host.services': running }, 'docker'), running).toBeNull();
+    expect(top({ 'docker.cli': client, 'host.services': 'docker stop/waiting' }, 'docker')).toBe(
+      'docker-daemon-down',
+    );
+  });
+
+  it('df -i showing the root overlay out of inodes is a full disk, as the same row out of blocks is', () => {
+    const df = (header: string, row: string) => ({ 'disk.inodes': `${header}\n${row}` });
+    const inodes = 'Filesystem     Inodes IUsed IFree IUse% Mounted on';
+    expect(top(df(inodes, 'overlay           57K   57K   232  100% /'), 'docker')).toBe(
+      'disk-full',
+    );
+    // An overlay mounted elsewhere (a container's layer seen from the host) is not the root.
+    expect(
+      top(
+        df(inodes, 'overlay           57K   57K   232  100% /var/lib/docker/overlay2/abc/merged'),
+        'docker',
+      ),
+    ).toBeNull();
+  });
 });
