@@ -13,6 +13,8 @@
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
+#   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
+#                             (default /var/log/aws-routed-eni/network-policy-agent.log)
 #   PARAMEDIC_PID             host pid to trace (with PARAMEDIC_STRACE_SECONDS > 0)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
@@ -26,6 +28,7 @@ REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
 KUBELET_LOG=$(pm_param KUBELET_LOG '' "$PM_PATH_PATTERN")
 CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
 IPAMD_LOG=$(pm_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log "$PM_PATH_PATTERN")
+POLICY_AGENT_LOG=$(pm_param POLICY_AGENT_LOG /var/log/aws-routed-eni/network-policy-agent.log "$PM_PATH_PATTERN")
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
@@ -98,6 +101,42 @@ probe_ipamd_log() {
     pm_window_filter | tail -n 500
 }
 
+# The VPC CNI's network policy agent (aws-eks-nodeagent in aws-node) enforces NetworkPolicies in
+# eBPF; with policy event logs on (--enable-policy-event-logs, the add-on's
+# nodeAgent.enablePolicyEventLogs) it logs one line per flow verdict to its log file, by default
+# /var/log/aws-routed-eni/network-policy-agent.log (aws-network-policy-agent pkg/logger
+# DEFAULT_LOG_LOCATION; the chart's nodeAgent.networkPolicyAgentLogFileLocation), zap JSON with an
+# ISO "ts" in UTC, rotated by size (lumberjack, 200 MB: days of lines). Its DENY lines, in the
+# wordings the classifier's netpol.verdict fact reads:
+#   the fields as JSON keys: "msg":"Flow Info:  ","Src IP":"…",…,"Proto":"TCP","Verdict":"DENY"
+#   later releases, inside the message: "msg":"Flow Info: Src IP: … Proto: TCP Verdict: DENY
+#     Direction: egress" (IPv6); "… Proto TCP Verdict DENY Direction egress" (IPv4, no colons)
+#   the text form (Node: …;SIP: …;PolicyVerdict: DENY) the agent sends to CloudWatch; kept when a
+#     line of it carries a stamp (a file exported with one), as below.
+# ACCEPT lines are the bulk (every allowed flow; at debug level from v1.2.2) and prove nothing: only
+# DENY lines are kept. A stamp-less line would "go with the line before" in pm_window_filter, and
+# before the first stamp it is kept: in a file that can hold days of flows a stale DENY could then
+# pass as the incident's. So only lines carrying a stamp the filter places (a JSON "ts"/"time" near
+# the start, or an ISO stamp first) are read; the agent writes no other kind to its file.
+# https://github.com/aws/aws-network-policy-agent (README: log level, policy event logs)
+probe_policy_agent_log() {
+  if [ ! -e "$POLICY_AGENT_LOG" ]; then
+    printf '# %s: not on this node (no VPC CNI network policy agent, or another CNI)\n' "$POLICY_AGENT_LOG"
+    return 0
+  fi
+  if [ ! -f "$POLICY_AGENT_LOG" ] || [ ! -r "$POLICY_AGENT_LOG" ]; then
+    printf '# %s: not a readable file (run the collector as root, or give PARAMEDIC_POLICY_AGENT_LOG)\n' "$POLICY_AGENT_LOG"
+    return 0
+  fi
+  printf '# log file %s, DENY flow lines (lines since %s)\n' "$POLICY_AGENT_LOG" "$PM_FROM_ISO"
+  # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$POLICY_AGENT_LOG" |
+    { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
+    { LC_ALL=C grep -E '^\{.{0,88}"(ts|time)": ?"[0-9]{4}-[0-9]{2}-[0-9]{2}T|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}' || true; } |
+    pm_window_filter | tail -n 200 |
+    LC_ALL=C awk '{ print } END { if (NR == 0) print "# no DENY flow line in the window (no flow denied, or policy event logs off: enable-policy-event-logs)" }'
+}
+
 probe_strace() { pm_probe_strace "$TRACE_PID" "$STRACE_SECONDS"; }
 
 probe_io() {
@@ -130,6 +169,7 @@ pm_lane lane_host
 pm_section kubelet.journal 'journalctl -u kubelet, or the kubelet log file, since the window start' pm_masked probe_kubelet_log
 pm_section containerd.journal 'journalctl -u containerd, or the containerd log file, since the window start' pm_masked probe_containerd_log
 pm_section cni.ipamd "warnings and errors of the VPC CNI's ipamd log ($IPAMD_LOG) since the window start" pm_masked probe_ipamd_log
+pm_section cni.policy-verdicts "DENY flow lines of the VPC CNI network policy agent's log ($POLICY_AGENT_LOG) since the window start" pm_masked probe_policy_agent_log
 pm_section net.sockets 'ss -tlnp' probe_sockets
 pm_section net.addr 'ip addr; ip route' pm_probe_net_addr
 pm_section net.dns 'cat /etc/resolv.conf; getent hosts <probeHost>' pm_probe_net_dns "$PROBE_HOST"

@@ -100,6 +100,9 @@ describe('local collection, without a Docker daemon', () => {
       expect(crictl.output).toContain('crictl: command not found on this host');
     }
     expect(bundle.sections['kubelet.journal']).toBeDefined();
+    const known = new Set<string>(CANONICAL_SECTIONS);
+    const extra = Object.keys(bundle.sections).filter((s) => !known.has(s));
+    expect(extra).toEqual([]);
   });
 
   it('bounds every section and marks a cut one truncated, keeping the tail', async () => {

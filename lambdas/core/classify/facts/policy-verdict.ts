@@ -7,6 +7,8 @@ import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from
 //   Node: …;SIP: …;SPORT: 4000;DIP: …;DPORT: 39816;PROTOCOL: TCP;PolicyVerdict: DENY
 // - its later releases' flow line, the fields inside the logr message:
 //   "msg":"Flow Info: Src IP: … Src Port: 36132 Dest IP: … Dest Port: 8080 Proto: TCP Verdict: DENY Direction: egress"
+//   (the IPv6 wording; for IPv4 the same releases print no colon after Proto, Verdict, Direction:
+//   "… Dest Port: 8080 Proto TCP Verdict DENY Direction ingress", pkg/ebpf/events/events.go)
 // - Calico Enterprise/Cloud flow logs (JSON, as exported): "action":"deny", "source_port", "dest_port", "proto"
 const FORMATS: readonly {
   verdict: RegExp;
@@ -33,12 +35,12 @@ const FORMATS: readonly {
     proto: /\bPROTOCOL: ([^;\s]+)/,
   },
   {
-    verdict: /\bVerdict: ([A-Z/]+)/,
+    verdict: /\bVerdict:? ([A-Z/]+)/,
     srcIp: /\bSrc IP: ([^\s"]+)/,
     srcPort: /\bSrc Port: (\d+)/,
     dstIp: /\bDest IP: ([^\s"]+)/,
     dstPort: /\bDest Port: (\d+)/,
-    proto: /\bProto: ([^\s"]+)/,
+    proto: /\bProto:? ([^\s"]+)/,
   },
   {
     verdict: /"action":\s*"(allow|deny)"/,

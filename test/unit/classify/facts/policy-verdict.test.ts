@@ -42,6 +42,20 @@ describe('netpol.verdict', () => {
       },
     ]);
   });
+  it("reads the later flow line's IPv4 wording, no colon after Proto and Verdict", () => {
+    const line =
+      '{"level":"info","ts":"2026-11-22T23:58:14.448Z","caller":"events/events.go:270","msg":"Flow Info: Src IP: 10.1.12.220 Src Port: 51812 Dest IP: 10.1.202.70 Dest Port: 8080 Proto TCP Verdict DENY Direction ingress"}';
+    expect(facts(line)).toEqual([
+      {
+        verdict: 'deny',
+        srcIp: '10.1.12.220',
+        srcPort: 51812,
+        dstIp: '10.1.202.70',
+        dstPort: 8080,
+        proto: 'TCP',
+      },
+    ]);
+  });
   it('reads Calico flow logs, with ports the aggregation dropped as null', () => {
     const text =
       '{"start_time":1795392000,"end_time":1795392300,"source_ip":"10.2.0.9","source_port":null,"dest_ip":"10.2.1.4","dest_port":6379,"proto":"tcp","action":"deny","reporter":"dst"}';
