@@ -14,7 +14,10 @@
  *   idempotency still knows DynamoDB's ConditionalCheckFailedException (by `instanceof`) on a
  *   retried Task in dynalite;
  * - the idempotent bundles carry the JMESPath stand-in (jmespath-unused.ts), whose `search` throws:
- *   CollectSend's retries above, answered or not from the record, prove nothing evaluates JMESPath.
+ *   CollectSend's retries above, answered or not from the record, prove nothing evaluates JMESPath;
+ * - every bundle carries the LRU cache stand-in (endpoint-lru-cache.ts), not mnemonist: every
+ *   DynamoDB client builds one for its endpoint cache, so the runs above (AcquireLock, CollectSend)
+ *   construct it from the bundle.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +29,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildLambda,
+  ENDPOINT_LRU_CACHE_MODULE,
   JMESPATH_UNUSED_MODULE,
   LAMBDA_ENTRY_FILE,
 } from '../../../cdk/constructs/lambda-bundling.js';
@@ -183,6 +187,17 @@ async function importBundle(file: string): Promise<LambdaHandler> {
   return mod.handler;
 }
 
+/** The sources of every file of a built bundle, as its source maps name them. */
+function sourcesOf(file: string): string[] {
+  const dir = join(bundleOf(file), '..');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.map'))
+    .flatMap(
+      (name) =>
+        (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { sources: string[] }).sources,
+    );
+}
+
 describe('built Lambda bundles', () => {
   it.each(HANDLERS)(
     '%s: the cold start loads in a fresh node process and exports a handler',
@@ -219,17 +234,24 @@ describe('built Lambda bundles', () => {
   it.each(['collect-send.ts', 'collect.ts', 'remediate-step.ts', 'complete.ts'])(
     '%s carries the JMESPath stand-in, not the engine (idempotency keys come from idempotency-key.ts)',
     (file) => {
-      const dir = join(bundleOf(file), '..');
-      const sources = readdirSync(dir)
-        .filter((name) => name.endsWith('.map'))
-        .flatMap(
-          (name) =>
-            (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { sources: string[] }).sources,
-        );
+      const sources = sourcesOf(file);
       expect(sources.filter((s) => s.includes('@aws-lambda-powertools/jmespath/'))).toEqual([]);
       expect(sources.some((s) => s.endsWith(JMESPATH_UNUSED_MODULE))).toBe(true);
     },
   );
+
+  it('every bundle carries the LRU cache stand-in (endpoint-lru-cache.ts), not mnemonist or obliterator', () => {
+    const problems = HANDLERS.flatMap((file) => {
+      const sources = sourcesOf(file);
+      return [
+        ...sources.filter((s) => /node_modules\/(mnemonist|obliterator)\//.test(s)),
+        ...(sources.some((s) => s.endsWith(ENDPOINT_LRU_CACHE_MODULE))
+          ? []
+          : [`no ${ENDPOINT_LRU_CACHE_MODULE}`]),
+      ].map((problem) => `${file}: ${problem}`);
+    });
+    expect(problems).toEqual([]);
+  });
 
   it('AcquireLock (DynamoDB only) takes the lock in dynalite and audits it', async () => {
     restore = setEnvironment(deployedEnvironment(dynamo, tables));

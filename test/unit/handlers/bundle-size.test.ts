@@ -7,7 +7,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { lambdaBuildOptions, LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-bundling.js';
+import {
+  ENDPOINT_LRU_CACHE_MODULE,
+  lambdaBuildOptions,
+  LAMBDA_ENTRY_FILE,
+} from '../../../cdk/constructs/lambda-bundling.js';
 import { weighBundle } from '../../../cdk/constructs/bundle-weight.js';
 import { OWN_PART_SUFFIX } from '../../../cdk/constructs/sdk-barrel-imports.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -92,15 +96,23 @@ const TARGET_KIB = 300;
  * function; KiB before -> after): CollectSend 332.2 -> 309.2, Collect 352.6 -> 329.5,
  * RequestApproval 324.1 -> 301.1, VerifySend 332.9 -> 309.9, Verify 588.1 -> 565.1, Escalate
  * 344.5 -> 321.5, RemediateStep 298.1 -> 275.2, Complete 310.2 -> 287.2 (left the list).
+ * Lowered again on 2026-12-04: the LRU cache every DynamoDB client builds for endpoint discovery
+ * (@aws-sdk/endpoint-cache) is a Map-based stand-in (endpoint-lru-cache.ts) instead of mnemonist's
+ * with the obliterator iterators it requires (-6.2 to -7.0 in every function; KiB before -> after):
+ * CollectSend 309.2 -> 302.2, Collect 329.5 -> 323.3, Classify 498.1 -> 491.9, RequestApproval
+ * 301.1 -> 294.1 (left the list), VerifySend 309.9 -> 302.9, Verify 565.1 -> 558.8, Escalate
+ * 321.5 -> 315.2; Intake 282.2 -> 276.0, Plan 261.6 -> 255.3, RemediateStep 275.2 -> 268.9,
+ * Complete 287.2 -> 280.2, AcquireLock 236.1 -> 229.1, ReleaseLock 236.3 -> 229.3, RecordApproval
+ * 235.3 -> 228.3, Approve 223.2 -> 216.2, CommandCompleted 220.7 -> 213.7, ExecutionInterrupted
+ * 247.9 -> 240.9.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'collect-send.ts': 310,
-  'collect.ts': 330,
-  'classify.ts': 499,
-  'request-approval.ts': 302,
-  'verify-send.ts': 310,
-  'verify.ts': 566,
-  'escalate.ts': 322,
+  'collect-send.ts': 303,
+  'collect.ts': 324,
+  'classify.ts': 492,
+  'verify-send.ts': 303,
+  'verify.ts': 559,
+  'escalate.ts': 316,
 };
 
 const HANDLERS = [
@@ -268,6 +280,22 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     // The idempotency layer is still there (the check above would pass on a function without it).
     for (const file of idempotent)
       expect(sizes.get(file)!.eagerPackages, file).toContain('@aws-lambda-powertools/idempotency');
+  });
+
+  it('no function bundles mnemonist or obliterator: the endpoint cache LRU is endpoint-lru-cache.ts', () => {
+    expect(
+      [...sizes]
+        .filter(([, size]) =>
+          size.eagerPackages.some((name) => name === 'mnemonist' || name === 'obliterator'),
+        )
+        .map(([file]) => file),
+    ).toEqual([]);
+    // Where the endpoint cache is, the stand-in is; and it is there (the check above would pass
+    // on a function without DynamoDB).
+    for (const [file, size] of sizes)
+      if (size.eagerPackages.includes('@aws-sdk/endpoint-cache'))
+        expect(size.eagerFiles, file).toContain(ENDPOINT_LRU_CACHE_MODULE);
+    expect(sizes.get('acquire-lock.ts')!.eagerPackages).toContain('@aws-sdk/endpoint-cache');
   });
 
   it('no function bundles the SDK S3 client: S3 objects go through lambdas/adapters/s3/s3-object-client.ts', () => {
