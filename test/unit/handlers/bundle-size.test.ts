@@ -105,13 +105,17 @@ const TARGET_KIB = 300;
  * Complete 287.2 -> 280.2, AcquireLock 236.1 -> 229.1, ReleaseLock 236.3 -> 229.3, RecordApproval
  * 235.3 -> 228.3, Approve 223.2 -> 216.2, CommandCompleted 220.7 -> 213.7, ExecutionInterrupted
  * 247.9 -> 240.9.
+ * Lowered again on 2026-12-04: CollectSend and VerifySend load the Step Functions client only when
+ * they resume their own Task (every command finished before the wait was registered;
+ * lazy-task-callback-ports.ts), KiB before -> after: CollectSend 302.2 -> 293.9, VerifySend
+ * 302.9 -> 294.6 (both left the list).
+ * Raised again on 2026-12-04 by the policy agent's later flow wordings (policy-verdict.ts, +0.2):
+ * Classify 492 -> 493 (491.9 -> 492.0), Verify 559 -> 560 (558.8 -> 559.0).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'collect-send.ts': 303,
   'collect.ts': 324,
-  'classify.ts': 492,
-  'verify-send.ts': 303,
-  'verify.ts': 559,
+  'classify.ts': 493,
+  'verify.ts': 560,
   'escalate.ts': 316,
 };
 
@@ -217,6 +221,9 @@ describe('Lambda bundle size (what a cold start loads)', () => {
     // The sending steps parse no evidence (the schemas are built when evidence-collection.ts loads).
     for (const file of ['collect-send.ts', 'verify-send.ts'])
       expect(sizes.get(file)!.eagerPackages, file).not.toContain('zod');
+    // Step Functions in the sending steps: only to resume their own Task when every event came first.
+    for (const file of ['collect-send.ts', 'verify-send.ts'])
+      expect(sizes.get(file)!.eagerPackages, file).not.toContain('@aws-sdk/client-sfn');
     // The classifier's regex engine in Plan, and the evidence parser: only for a runbook with preconditions.
     // The deferred readers (a YAML parser, an address library) load with the first bundle that needs them.
     for (const [file, size] of sizes) {
