@@ -71,7 +71,7 @@ afterEach(() => restore());
 async function sendCollector(): Promise<unknown> {
   const send = await coldStart('collect-send.ts');
   return send(
-    { ...event('collect-one-docker-host'), taskToken: TOKEN },
+    { ...event<Record<string, unknown>>('collect-one-docker-host'), taskToken: TOKEN },
     lambdaContext('paramedic-CollectSend'),
   );
 }
