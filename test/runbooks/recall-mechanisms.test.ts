@@ -1733,7 +1733,7 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 
-  it('a refusal on the IPv6 loopback alone (localhost resolved to [::1]) is no port left unbound; a refusal on an IPv4 address still is', () => {
+  it('a refusal on the IPv6 loopback alone (localhost resolved to [::1], no fallback) is no port left unbound; a refusal on an IPv4 address still is', () => {
     const busybox = (address: string) => ({
       'docker.cli': `wget: can't connect to remote host: Connection refused\nConnecting to localhost:80 (${address})\nwget: can't connect to remote host: Connection refused`,
     });
@@ -1741,7 +1741,8 @@ describe('rounds 34-35: a line read by what it proves', () => {
     const goDial = (address: string) => ({
       'docker.logs': `Get "http://localhost:3000/healthz": dial tcp ${address}: connect: connection refused`,
     });
-    expect(top(goDial('[::1]:3000'), 'docker')).toBeNull();
+    // Go falls back to 127.0.0.1 and reports only the first family's error: down on both, maybe.
+    expect(top(goDial('[::1]:3000'), 'docker')).toBe('port-not-listening');
     expect(top(goDial('127.0.0.1:3000'), 'docker')).toBe('port-not-listening');
     expect(top(busybox('127.0.0.1:80'), 'docker')).toBe('port-not-listening');
     expect(
@@ -1791,5 +1792,39 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'docker',
       ),
     ).toBeNull();
+  });
+
+  it('a docker.socket that later systemd refuses (no Listen setting, a bad unit file setting) leaves the daemon unstartable', () => {
+    for (const status of [
+      'Nov 22 23:55:01 h systemd[1]: docker.socket: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.',
+      '     Loaded: bad-setting (Reason: Unit docker.socket has a bad unit file setting.)',
+    ])
+      expect(top({ 'host.services': status }, 'docker'), status).toBe('docker-daemon-down');
+  });
+
+  it("nginx refused on an upstream's IPv4 address is no IPv6-only refusal, whatever else refused on [::1]", () => {
+    const refused = (n: number) =>
+      `2026/11/22 23:5${n}:01 [error] 31#31: *${n} connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.1.5, server: _, request: "GET / HTTP/1.1", upstream: "http://10.1.2.3:8080/", host: "shop.example.test"`;
+    expect(
+      top({
+        'k8s.pod-logs': `${refused(1)}\n${refused(2)}\nConnecting to localhost:9229 ([::1]:9229)`,
+      }),
+    ).toBe('port-not-listening');
+  });
+
+  it("a policy agent's DENY of some other pod's flow does not undo the evaluation that allowed this one's; a reply it dropped does", () => {
+    const sections = (flow: string) => ({
+      'k8s.networkpolicies':
+        'Name:         default-deny-egress\nNamespace:    shop\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Policy Types: Egress\nALLOWED shop/web -> shop/api 8080/TCP: allowed by allow-api',
+      'k8s.events':
+        'Warning  Unhealthy  2m  kubelet  Readiness probe failed: Get "http://10.0.3.4:8080/ready": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      'cni.policy-verdicts': `{"level":"info","ts":"2026-11-22T23:58:14.448Z","msg":"Flow Info: ${flow} Proto TCP Verdict DENY Direction ingress"}`,
+    });
+    expect(
+      top(sections('Src IP: 10.0.77.12 Src Port: 51000 Dest IP: 10.0.9.70 Dest Port: 22')),
+    ).toBe('probe-failure');
+    expect(
+      top(sections('Src IP: 10.0.3.4 Src Port: 8080 Dest IP: 10.0.5.6 Dest Port: 41000')),
+    ).toBe('network-policy-blocked');
   });
 });

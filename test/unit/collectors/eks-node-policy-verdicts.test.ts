@@ -49,6 +49,20 @@ const keyedFlow = (minutesAgo: number, verdict: string, srcPort: number) =>
     Proto: 'TCP',
     Verdict: verdict,
   })}\n`;
+/** The reply of such a flow (pod shop/web's 8080 back to the client's port), keyed like keyedFlow. */
+const replyFlow = (minutesAgo: number, verdict: string, clientPort: number) =>
+  `${JSON.stringify({
+    level: 'info',
+    ts: stamp(minutesAgo),
+    logger: 'ebpf-client',
+    msg: 'Flow Info:  ',
+    'Src IP': '10.1.202.70',
+    'Src Port': 8080,
+    'Dest IP': '10.1.12.220',
+    'Dest Port': clientPort,
+    Proto: 'TCP',
+    Verdict: verdict,
+  })}\n`;
 /** A later release's flow line, the fields inside the message (its IPv6 wording, with colons). */
 const messageFlow = (minutesAgo: number, verdict: string, srcPort: number) =>
   `${JSON.stringify({
@@ -157,9 +171,9 @@ describe('EKS-node collector: the VPC CNI network policy agent flow verdicts (cn
     );
   }, 60_000);
 
-  it('reads connections denied beside a deny-all policy as network-policy-blocked; without the section it is not', async () => {
+  it("reads the pod's replies the agent dropped beside a deny-all policy as network-policy-blocked; without the section it is not", async () => {
     const { section, bundle } = await collect(
-      keyedFlow(5, 'ACCEPT', 40003) + keyedFlow(4, 'DENY', 40005) + messageFlow(3, 'DENY', 40006),
+      keyedFlow(5, 'ACCEPT', 40003) + replyFlow(4, 'DENY', 40005) + replyFlow(3, 'DENY', 40006),
     );
     expect(section).toContain('Verdict');
     const collected = withDenyAllPolicy(bundle);
@@ -171,7 +185,7 @@ describe('EKS-node collector: the VPC CNI network policy agent flow verdicts (cn
   }, 60_000);
 
   it('a DENY from before the window proves nothing, and a node without the agent or its log says so', async () => {
-    const stale = await collect(keyedFlow(40, 'DENY', 40001) + messageFlow(30, 'DENY', 40006));
+    const stale = await collect(replyFlow(40, 'DENY', 40001) + replyFlow(30, 'DENY', 40006));
     expect(stale.section).not.toContain('Verdict');
     expect(stale.section).toMatch(/^# no DENY flow line in the window/m);
     expect(topAnswer(withDenyAllPolicy(stale.bundle))).not.toBe('network-policy-blocked');

@@ -11,6 +11,8 @@ import { clip, forEachLine, type Fact, type FactExtractor, type FactValue } from
 //   "… Dest Port: 8080 Proto TCP Verdict DENY Direction ingress", pkg/ebpf/events/events.go)
 // - Calico Enterprise/Cloud flow logs (JSON, as exported): "action":"deny", "source_port", "dest_port", "proto"
 const FORMATS: readonly {
+  /** A literal the line must hold, where the field names alone are common words (an app's own "Verdict: DENY"). */
+  requires?: string;
   verdict: RegExp;
   srcIp: RegExp;
   srcPort: RegExp;
@@ -35,6 +37,7 @@ const FORMATS: readonly {
     proto: /\bPROTOCOL: ([^;\s]+)/,
   },
   {
+    requires: 'Flow Info:',
     verdict: /\bVerdict:? ([A-Z/]+)/,
     srcIp: /\bSrc IP: ([^\s"]+)/,
     srcPort: /\bSrc Port: (\d+)/,
@@ -69,6 +72,7 @@ export const policyVerdict: FactExtractor = {
     const facts: Fact[] = [];
     forEachLine(text, (line, lineNo) => {
       for (const f of FORMATS) {
+        if (f.requires !== undefined && !line.includes(f.requires)) continue;
         const verdict = f.verdict.exec(line);
         if (!verdict) continue;
         const port = (re: RegExp): FactValue => {

@@ -72,5 +72,7 @@ describe('netpol.verdict', () => {
   });
   it('reads nothing from lines that only mention a verdict', () => {
     expect(facts('level=info msg="policy verdict cache warmed" entries=42')).toEqual([]);
+    // An application's own authorisation log names a verdict too; only the agent's flow line counts.
+    expect(facts('2026-11-22T23:58:14Z audit user=alice action=delete Verdict: DENY')).toEqual([]);
   });
 });
