@@ -82,20 +82,28 @@ probe_containerd_log() {
   pm_probe_daemon_log "$CONTAINERD_LOG" '/var/log/containerd.log /var/log/containerd/containerd.log' 'containerd(\[[0-9]+\])?:' containerd
 }
 
+# cni_log_heading FILE PARAMETER WHY_ABSENT WHICH_LINES: the heading of a VPC CNI log section, or
+# (returning 1, so the probe stops) why the file cannot be read: absent on this node, or not a
+# readable file.
+cni_log_heading() {
+  local file=$1 parameter=$2 absent=$3 lines=$4
+  if [ ! -e "$file" ]; then
+    printf '# %s: not on this node (%s)\n' "$file" "$absent"
+    return 1
+  fi
+  if [ ! -f "$file" ] || [ ! -r "$file" ]; then
+    printf '# %s: not a readable file (run the collector as root, or give %s)\n' "$file" "$parameter"
+    return 1
+  fi
+  printf '# log file %s, %s (lines since %s)\n' "$file" "$lines" "$PM_FROM_ISO"
+}
+
 # The VPC CNI's IP address manager (aws-node's ipamd) logs why pod networking is not ready (EC2
 # calls refused, no free IPs, the API server unreachable) on the node itself, where the kubelet's
 # "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
 # seconds): only warnings and errors of the window, so the section stays small.
 probe_ipamd_log() {
-  if [ ! -e "$IPAMD_LOG" ]; then
-    printf '# %s: not on this node (no VPC CNI, or another CNI)\n' "$IPAMD_LOG"
-    return 0
-  fi
-  if [ ! -f "$IPAMD_LOG" ] || [ ! -r "$IPAMD_LOG" ]; then
-    printf '# %s: not a readable file (run the collector as root, or give PARAMEDIC_IPAMD_LOG)\n' "$IPAMD_LOG"
-    return 0
-  fi
-  printf '# log file %s, warnings and errors (lines since %s)\n' "$IPAMD_LOG" "$PM_FROM_ISO"
+  cni_log_heading "$IPAMD_LOG" PARAMEDIC_IPAMD_LOG 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
   timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$IPAMD_LOG" |
     { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
     pm_window_filter | tail -n 500
@@ -120,15 +128,7 @@ probe_ipamd_log() {
 # the start, or an ISO stamp first) are read; the agent writes no other kind to its file.
 # https://github.com/aws/aws-network-policy-agent (README: log level, policy event logs)
 probe_policy_agent_log() {
-  if [ ! -e "$POLICY_AGENT_LOG" ]; then
-    printf '# %s: not on this node (no VPC CNI network policy agent, or another CNI)\n' "$POLICY_AGENT_LOG"
-    return 0
-  fi
-  if [ ! -f "$POLICY_AGENT_LOG" ] || [ ! -r "$POLICY_AGENT_LOG" ]; then
-    printf '# %s: not a readable file (run the collector as root, or give PARAMEDIC_POLICY_AGENT_LOG)\n' "$POLICY_AGENT_LOG"
-    return 0
-  fi
-  printf '# log file %s, DENY flow lines (lines since %s)\n' "$POLICY_AGENT_LOG" "$PM_FROM_ISO"
+  cni_log_heading "$POLICY_AGENT_LOG" PARAMEDIC_POLICY_AGENT_LOG 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
   # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
   timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$POLICY_AGENT_LOG" |
     { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
