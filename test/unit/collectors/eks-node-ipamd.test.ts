@@ -1,12 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
 import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { collectWithNodeLog } from './eks-node-log-collection.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with an ipamd log
 // as the VPC CNI writes it: JSON lines at debug level, the refusals that keep pod networking down
@@ -33,30 +32,15 @@ const ipamdLine = (minutesAgo: number, level: string, msg: string) =>
   })}\n`;
 const refused = `Failed to call ec2:DescribeNetworkInterfaces for [${ENI}]: UnauthorizedOperation: You are not authorized to perform this operation.\n\tstatus code: 403`;
 
-/** Collects with `ipamdLog` as the node's ipamd log (none when undefined) and classifies. */
-async function collectAndClassify(ipamdLog: string | undefined) {
-  const dir = mkdtempSync(join(scratch, 'case-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  // The machine's own kernel log is not this test's.
-  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(bin, 'dmesg'), 0o755);
-  const log = join(dir, 'ipamd.log');
-  if (ipamdLog !== undefined) writeFileSync(log, ipamdLog);
-  const { bundle } = await collectEvidence({
-    platform: 'eks',
-    runner: new LocalCommandRunner({
-      env: {
-        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        PARAMEDIC_IPAMD_LOG: log,
-        PATH: `${bin}:${process.env.PATH}`,
-        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
-      },
-    }),
-    parameters: { sinceMinutes: '15' },
-  });
-  return { section: bundle.sections['cni.ipamd']?.output ?? '', bundle };
-}
+/** Collects with `ipamdLog` as the node's ipamd log (none when undefined). */
+const collectAndClassify = (ipamdLog: string | undefined) =>
+  collectWithNodeLog(
+    scratch,
+    'PARAMEDIC_IPAMD_LOG',
+    'ipamd.log',
+    ipamdLog ?? 'absent',
+    'cni.ipamd',
+  );
 
 describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
   it("keeps the window's warnings and errors and reads them as the node's CNI refused its EC2 calls", async () => {

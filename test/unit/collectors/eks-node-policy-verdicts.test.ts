@@ -1,9 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
@@ -17,6 +15,7 @@ import {
 import { judgeFlow } from '../../../lambdas/core/kubernetes/network-policy.js';
 import { renderNetworkPolicySection } from '../../../lambdas/core/kubernetes/render/describe-network.js';
 import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { collectWithNodeLog, type NodeLogFile } from './eks-node-log-collection.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with the VPC CNI
 // network policy agent's log as the agent writes it with policy event logs on: zap JSON lines, one
@@ -75,31 +74,15 @@ const messageFlow = (minutesAgo: number, verdict: string, srcPort: number) =>
 const textFlow = (srcPort: number, minutesAgo?: number) =>
   `${minutesAgo === undefined ? '' : `${stamp(minutesAgo)} `}Node: ip-10-1-12-7.eu-west-1.compute.internal;SIP: 10.1.12.220;SPORT: ${srcPort};DIP: 10.1.202.70;DPORT: 8080;PROTOCOL: TCP;PolicyVerdict: DENY\n`;
 
-/** Collects with `agentLog` as the node's policy agent log (`absent`: none; `directory`: unreadable as a file). */
-async function collect(agentLog: string | 'absent' | 'directory') {
-  const dir = mkdtempSync(join(scratch, 'case-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  // The machine's own kernel log is not this test's.
-  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(bin, 'dmesg'), 0o755);
-  const log = join(dir, 'network-policy-agent.log');
-  if (agentLog === 'directory') mkdirSync(log);
-  else if (agentLog !== 'absent') writeFileSync(log, agentLog);
-  const { bundle } = await collectEvidence({
-    platform: 'eks',
-    runner: new LocalCommandRunner({
-      env: {
-        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        PARAMEDIC_POLICY_AGENT_LOG: log,
-        PATH: `${bin}:${process.env.PATH}`,
-        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
-      },
-    }),
-    parameters: { sinceMinutes: '15' },
-  });
-  return { section: bundle.sections['cni.policy-verdicts']?.output ?? '', bundle };
-}
+/** Collects with `agentLog` as the node's policy agent log. */
+const collect = (agentLog: NodeLogFile) =>
+  collectWithNodeLog(
+    scratch,
+    'PARAMEDIC_POLICY_AGENT_LOG',
+    'network-policy-agent.log',
+    agentLog,
+    'cni.policy-verdicts',
+  );
 
 /**
  * The bundle the pipeline classifies: the node's evidence and the Kubernetes reader's

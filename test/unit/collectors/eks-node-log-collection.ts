@@ -1,0 +1,48 @@
+/**
+ * The EKS-node document as SSM would run it (library inlined), on this machine, with one of the
+ * node's log files given through its parameter: the shared setup of the tests of the sections read
+ * from a log file (cni.ipamd, cni.policy-verdicts). The machine's own kernel log and systemd stay
+ * out, so only the given file decides the section.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
+import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
+
+/** What the node holds at the log's path: the file's text, nothing, or a directory (not a readable file). */
+export type NodeLogFile = string | 'absent' | 'directory';
+
+/**
+ * Collects in a fresh folder of `scratch`, with `content` at `fileName` and the collector's
+ * `parameter` (`PARAMEDIC_IPAMD_LOG`, …) naming it; returns `section`'s output and the bundle.
+ */
+export async function collectWithNodeLog(
+  scratch: string,
+  parameter: string,
+  fileName: string,
+  content: NodeLogFile,
+  section: string,
+) {
+  const dir = mkdtempSync(join(scratch, 'case-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // The machine's own kernel log is not this test's.
+  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(bin, 'dmesg'), 0o755);
+  const log = join(dir, fileName);
+  if (content === 'directory') mkdirSync(log);
+  else if (content !== 'absent') writeFileSync(log, content);
+  const { bundle } = await collectEvidence({
+    platform: 'eks',
+    runner: new LocalCommandRunner({
+      env: {
+        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        [parameter]: log,
+        PATH: `${bin}:${process.env.PATH}`,
+        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
+      },
+    }),
+    parameters: { sinceMinutes: '15' },
+  });
+  return { section: bundle.sections[section]?.output ?? '', bundle };
+}
