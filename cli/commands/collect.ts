@@ -18,11 +18,14 @@ interface CollectFlags {
   daemonLog?: string;
   containerdLog?: string;
   kubeletLog?: string;
+  ipamdLog?: string;
+  policyAgentLog?: string;
 }
 
 /**
  * `paramedic collect [--platform docker|eks] [--container NAME] [--pid N] [--incident-time T] [--since MIN]
- * [--daemon-log FILE] [--containerd-log FILE] [--kubelet-log FILE] [--strace-seconds N] [-o bundle.json]`
+ * [--daemon-log FILE] [--containerd-log FILE] [--kubelet-log FILE] [--ipamd-log FILE]
+ * [--policy-agent-log FILE] [--strace-seconds N] [-o bundle.json]`
  */
 export function registerCollectCommand(program: Command): void {
   program
@@ -52,6 +55,14 @@ export function registerCollectCommand(program: Command): void {
     )
     .option('--containerd-log <file>', 'containerd log file, likewise')
     .option('--kubelet-log <file>', 'kubelet log file, likewise (eks)')
+    .option(
+      '--ipamd-log <file>',
+      "the VPC CNI's ipamd log, when not at /var/log/aws-routed-eni/ipamd.log (eks)",
+    )
+    .option(
+      '--policy-agent-log <file>',
+      "the VPC CNI network policy agent's log, when not at /var/log/aws-routed-eni/network-policy-agent.log (eks)",
+    )
     .option('--strace-seconds <n>', 'strace sample length, 0-10 (0: no trace)', '0')
     .option('--probe-host <name>', 'host name to resolve in net.dns')
     .option('-o, --output <file>', 'write the bundle here instead of stdout')
@@ -77,8 +88,15 @@ export function registerCollectCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      if (flags.platform === 'docker' && flags.kubeletLog) {
-        complain('--kubelet-log applies to --platform eks only');
+      const eksOnly = (
+        [
+          ['--kubelet-log', flags.kubeletLog],
+          ['--ipamd-log', flags.ipamdLog],
+          ['--policy-agent-log', flags.policyAgentLog],
+        ] as const
+      ).find(([, value]) => value);
+      if (flags.platform === 'docker' && eksOnly) {
+        complain(`${eksOnly[0]} applies to --platform eks only`);
         process.exitCode = 2;
         return;
       }
@@ -101,6 +119,8 @@ export function registerCollectCommand(program: Command): void {
       if (flags.daemonLog) parameters.daemonLog = flags.daemonLog;
       if (flags.containerdLog) parameters.containerdLog = flags.containerdLog;
       if (flags.kubeletLog) parameters.kubeletLog = flags.kubeletLog;
+      if (flags.ipamdLog) parameters.ipamdLog = flags.ipamdLog;
+      if (flags.policyAgentLog) parameters.policyAgentLog = flags.policyAgentLog;
       if (flags.pid) parameters.pid = flags.pid;
       if (flags.probeHost) parameters.probeHost = flags.probeHost;
       try {

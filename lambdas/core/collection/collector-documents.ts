@@ -161,6 +161,18 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
         description:
           'kubelet log file, when it is neither in the journal nor /var/log/kubelet.log, messages or syslog',
       }),
+      param('ipamdLog', {
+        allowedPattern: LOG_PATH_PATTERN,
+        default: '',
+        description:
+          "The VPC CNI's ipamd log, when not at /var/log/aws-routed-eni/ipamd.log; empty: that path",
+      }),
+      param('policyAgentLog', {
+        allowedPattern: LOG_PATH_PATTERN,
+        default: '',
+        description:
+          "The VPC CNI network policy agent's log (its flow verdicts), when not at /var/log/aws-routed-eni/network-policy-agent.log (the add-on's networkPolicyAgentLogFileLocation); empty: that path",
+      }),
     ]),
   },
 ];

@@ -112,6 +112,15 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     expect(run(...args, '--data-dir', dataDir).status).toBe(2);
   });
 
+  it.each(['--kubelet-log', '--ipamd-log', '--policy-agent-log'])(
+    'collect refuses the EKS-node log flag %s on a Docker host (2), naming it',
+    (flag) => {
+      const r = run('collect', '--platform', 'docker', flag, '/var/log/x.log');
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`paramedic: ${flag} applies to --platform eks only`);
+    },
+  );
+
   it('a bundle that does not parse is a failure (1) and the message names the file', () => {
     const bad = join(dataDir, 'broken-bundle.json');
     writeFileSync(bad, '{"schema": ');

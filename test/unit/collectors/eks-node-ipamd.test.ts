@@ -34,13 +34,7 @@ const refused = `Failed to call ec2:DescribeNetworkInterfaces for [${ENI}]: Unau
 
 /** Collects with `ipamdLog` as the node's ipamd log (none when undefined). */
 const collectAndClassify = (ipamdLog: string | undefined) =>
-  collectWithNodeLog(
-    scratch,
-    'PARAMEDIC_IPAMD_LOG',
-    'ipamd.log',
-    ipamdLog ?? 'absent',
-    'cni.ipamd',
-  );
+  collectWithNodeLog(scratch, 'ipamdLog', 'ipamd.log', ipamdLog ?? 'absent', 'cni.ipamd');
 
 describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
   it("keeps the window's warnings and errors and reads them as the node's CNI refused its EC2 calls", async () => {
@@ -78,6 +72,8 @@ describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
       'node-not-ready',
     );
     const none = await collectAndClassify(undefined);
-    expect(none.section).toMatch(/ipamd\.log: not on this node \(no VPC CNI, or another CNI\)/);
+    expect(none.section).toMatch(
+      /ipamd\.log: not on this node \(no VPC CNI, or another CNI; a log written elsewhere: give its path in the ipamdLog parameter\)/,
+    );
   }, 60_000);
 });

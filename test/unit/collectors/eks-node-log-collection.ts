@@ -1,6 +1,6 @@
 /**
  * The EKS-node document as SSM would run it (library inlined), on this machine, with one of the
- * node's log files given through its parameter: the shared setup of the tests of the sections read
+ * node's log files given through its document parameter: the shared setup of the tests of the sections read
  * from a log file (cni.ipamd, cni.policy-verdicts). The machine's own kernel log and systemd stay
  * out, so only the given file decides the section.
  */
@@ -13,8 +13,8 @@ import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-comman
 export type NodeLogFile = string | 'absent' | 'directory';
 
 /**
- * Collects in a fresh folder of `scratch`, with `content` at `fileName` and the collector's
- * `parameter` (`PARAMEDIC_IPAMD_LOG`, …) naming it; returns `section`'s output and the bundle.
+ * Collects in a fresh folder of `scratch`, with `content` at `fileName` and the collector document's
+ * `parameter` (`ipamdLog`, …) naming it; returns `section`'s output and the bundle.
  */
 export async function collectWithNodeLog(
   scratch: string,
@@ -37,12 +37,11 @@ export async function collectWithNodeLog(
     runner: new LocalCommandRunner({
       env: {
         PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        [parameter]: log,
         PATH: `${bin}:${process.env.PATH}`,
         PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
       },
     }),
-    parameters: { sinceMinutes: '15' },
+    parameters: { sinceMinutes: '15', [parameter]: log },
   });
   return { section: bundle.sections[section]?.output ?? '', bundle };
 }

@@ -78,7 +78,7 @@ const textFlow = (srcPort: number, minutesAgo?: number) =>
 const collect = (agentLog: NodeLogFile) =>
   collectWithNodeLog(
     scratch,
-    'PARAMEDIC_POLICY_AGENT_LOG',
+    'policyAgentLog',
     'network-policy-agent.log',
     agentLog,
     'cni.policy-verdicts',
@@ -174,11 +174,11 @@ describe('EKS-node collector: the VPC CNI network policy agent flow verdicts (cn
     expect(topAnswer(withDenyAllPolicy(stale.bundle))).not.toBe('network-policy-blocked');
     const none = await collect('absent');
     expect(none.section).toMatch(
-      /network-policy-agent\.log: not on this node \(no VPC CNI network policy agent, or another CNI\)/,
+      /network-policy-agent\.log: not on this node \(no VPC CNI network policy agent, or another CNI; a log written elsewhere: give its path in the policyAgentLog parameter\)/,
     );
     const unreadable = await collect('directory');
     expect(unreadable.section).toMatch(
-      /network-policy-agent\.log: not a readable file \(run the collector as root, or give PARAMEDIC_POLICY_AGENT_LOG\)/,
+      /network-policy-agent\.log: not a readable file \(run the collector as root, or give a readable copy in the policyAgentLog parameter\)/,
     );
   }, 90_000);
 });
