@@ -1827,4 +1827,24 @@ describe('rounds 34-35: a line read by what it proves', () => {
       top(sections('Src IP: 10.0.3.4 Src Port: 8080 Dest IP: 10.0.5.6 Dest Port: 41000')),
     ).toBe('network-policy-blocked');
   });
+
+  it("a runtime service systemd keeps restarting (its last ExecStart exited with a failure) is the daemon down on a Docker host, the node's runtime down on an EKS node; one started since is neither", () => {
+    const status = (then: string) => ({
+      'host.services': `● docker.service - Docker Application Container Engine
+   Loaded: loaded (/lib/systemd/system/docker.service; enabled)
+   Active: activating (auto-restart) (Result: exit-code) since Sun 2026-11-22 23:57:38 UTC; 1s ago
+  Process: 28622 ExecStart=/usr/bin/dockerd -H fd:// $DOCKER_OPTS (code=exited, status=1/FAILURE)${then}`,
+    });
+    expect(top(status(''), 'docker')).toBe('docker-daemon-down');
+    expect(top(status(''), 'eks')).toBe('node-not-ready');
+    const containerd = {
+      'host.services':
+        '● containerd.service - containerd container runtime\n   Active: activating (auto-restart) (Result: exit-code) since Sun 2026-11-22 23:57:38 UTC; 3s ago\n  Process: 4121 ExecStart=/usr/bin/containerd (code=exited, status=1/FAILURE)',
+    };
+    expect(top(containerd, 'eks')).toBe('node-not-ready');
+    const started =
+      '\nNov 22 23:58:02 ip-10-0-1-23 systemd[1]: Started Docker Application Container Engine.';
+    expect(top(status(started), 'docker')).toBeNull();
+    expect(top(status(started), 'eks')).toBeNull();
+  });
 });
