@@ -1847,4 +1847,15 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(top(status(started), 'docker')).toBeNull();
     expect(top(status(started), 'eks')).toBeNull();
   });
+
+  it("the API server failing to resolve a node's host name when it dials the kubelet (kubectl logs) is not the pods' DNS; a Service lookup failing beside it still is", () => {
+    const kubeletDial =
+      'Error from server: Get "https://node-a:10250/containerLogs/default/web-0/web": dial tcp: lookup node-a: Try again';
+    expect(top({ 'k8s.pod-logs': kubeletDial })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs': `${kubeletDial}\n2026-11-22T23:58:01Z error dial tcp: lookup api.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.4:41000->10.100.0.10:53: i/o timeout`,
+      }),
+    ).toBe('dns-resolution-failure');
+  });
 });
