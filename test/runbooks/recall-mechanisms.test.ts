@@ -1858,4 +1858,23 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('dns-resolution-failure');
   });
+
+  it('ENOSPC from the kernel where no disk is involved (a pid written to a cgroup, a semaphore past its limit) is no full disk; from a write to a real path it is', () => {
+    const cli = (line: string) => top({ 'docker.cli': line }, 'docker');
+    expect(
+      cli(
+        'Error response from daemon: Cannot start container 4c1e: [8] System error: write /sys/fs/cgroup/cpuset/system.slice/docker-4c1e.scope/cgroup.procs: no space left on device',
+      ),
+    ).toBeNull();
+    expect(
+      cli(
+        "[Sun Nov 22 23:58:01.000001 2026] [core:emerg] [pid 1:tid 1] (28)No space left on device: AH00023: Couldn't create the mpm-accept mutex",
+      ),
+    ).toBeNull();
+    expect(
+      cli(
+        'Error response from daemon: write /var/lib/docker/tmp/GetImageBlob123: no space left on device',
+      ),
+    ).toBe('disk-full');
+  });
 });
