@@ -1877,4 +1877,21 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('disk-full');
   });
+
+  it("a registry named without a port refusing 443 is one that serves no HTTPS; a public registry's refusal, or one on its own port, is not read so", () => {
+    const login = (url: string, addr: string) =>
+      top(
+        {
+          'docker.cli': `Error response from daemon: Get "${url}": dial tcp ${addr}: connect: connection refused`,
+        },
+        'docker',
+      );
+    expect(login('https://10.0.1.16/v2/', '10.0.1.16:443')).toBe('registry-insecure-http');
+    expect(login('https://registry-1.docker.io/v2/', '54.0.0.1:443')).not.toBe(
+      'registry-insecure-http',
+    );
+    expect(login('https://10.0.1.16:5000/v2/', '10.0.1.16:5000')).not.toBe(
+      'registry-insecure-http',
+    );
+  });
 });
