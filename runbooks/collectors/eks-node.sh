@@ -84,15 +84,16 @@ probe_containerd_log() {
 
 # cni_log_heading FILE PARAMETER WHY_ABSENT WHICH_LINES: the heading of a VPC CNI log section, or
 # (returning 1, so the probe stops) why the file cannot be read: absent on this node, or not a
-# readable file. PARAMETER is the collector document's parameter that names the file elsewhere.
+# readable file. PARAMETER names the file elsewhere: the document parameter, its CLI flag and its
+# environment variable.
 cni_log_heading() {
   local file=$1 parameter=$2 absent=$3 lines=$4
   if [ ! -e "$file" ]; then
-    printf '# %s: not on this node (%s; a log written elsewhere: give its path in the %s parameter)\n' "$file" "$absent" "$parameter"
+    printf '# %s: not on this node (%s; a log written elsewhere: give its path in the %s)\n' "$file" "$absent" "$parameter"
     return 1
   fi
   if [ ! -f "$file" ] || [ ! -r "$file" ]; then
-    printf '# %s: not a readable file (run the collector as root, or give a readable copy in the %s parameter)\n' "$file" "$parameter"
+    printf '# %s: not a readable file (run the collector as root, or give a readable copy in the %s)\n' "$file" "$parameter"
     return 1
   fi
   printf '# log file %s, %s (lines since %s)\n' "$file" "$lines" "$PM_FROM_ISO"
@@ -103,7 +104,7 @@ cni_log_heading() {
 # "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
 # seconds): only warnings and errors of the window, so the section stays small.
 probe_ipamd_log() {
-  cni_log_heading "$IPAMD_LOG" ipamdLog 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
+  cni_log_heading "$IPAMD_LOG" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
   timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$IPAMD_LOG" |
     { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
     pm_window_filter | tail -n 500
@@ -128,7 +129,7 @@ probe_ipamd_log() {
 # the start, or an ISO stamp first) are read; the agent writes no other kind to its file.
 # https://github.com/aws/aws-network-policy-agent (README: log level, policy event logs)
 probe_policy_agent_log() {
-  cni_log_heading "$POLICY_AGENT_LOG" policyAgentLog 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
+  cni_log_heading "$POLICY_AGENT_LOG" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
   # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
   timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$POLICY_AGENT_LOG" |
     { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |

@@ -1828,24 +1828,42 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBe('network-policy-blocked');
   });
 
-  it("a runtime service systemd keeps restarting (its last ExecStart exited with a failure) is the daemon down on a Docker host, the node's runtime down on an EKS node; one started since is neither", () => {
-    const status = (then: string) => ({
-      'host.services': `● docker.service - Docker Application Container Engine
-   Loaded: loaded (/lib/systemd/system/docker.service; enabled)
+  it("a runtime service systemd keeps restarting (its last ExecStart exited with a failure) is the daemon down on a Docker host, the node's runtime down on an EKS node; a unit that came back is neither", () => {
+    // systemd resets a unit's exec status when it starts it again: the failed Process line is the
+    // unit's state now, and the "Started" of the journal tail below it is from before that run.
+    const status = (unit: string, binary: string, tail = '') => ({
+      'host.services': `● ${unit}.service - ${unit === 'docker' ? 'Docker Application Container Engine' : 'containerd container runtime'}
    Active: activating (auto-restart) (Result: exit-code) since Sun 2026-11-22 23:57:38 UTC; 1s ago
-  Process: 28622 ExecStart=/usr/bin/dockerd -H fd:// $DOCKER_OPTS (code=exited, status=1/FAILURE)${then}`,
+  Process: 28622 ExecStart=/usr/bin/${binary} (code=exited, status=1/FAILURE)${tail}`,
     });
-    expect(top(status(''), 'docker')).toBe('docker-daemon-down');
-    expect(top(status(''), 'eks')).toBe('node-not-ready');
-    const containerd = {
-      'host.services':
-        '● containerd.service - containerd container runtime\n   Active: activating (auto-restart) (Result: exit-code) since Sun 2026-11-22 23:57:38 UTC; 3s ago\n  Process: 4121 ExecStart=/usr/bin/containerd (code=exited, status=1/FAILURE)',
+    const startedBefore = `\nNov 22 23:57:20 ip-10-0-1-23 systemd[1]: Started Docker Application Container Engine.`;
+    expect(top(status('docker', 'dockerd -H fd://', startedBefore), 'docker')).toBe(
+      'docker-daemon-down',
+    );
+    expect(top(status('docker', 'dockerd -H fd://'), 'eks')).toBe('node-not-ready');
+    const kubelet = '\n● kubelet.service - Kubernetes Kubelet\n   Active: active (running)';
+    expect(top(status('containerd', 'containerd', kubelet), 'eks')).toBe('node-not-ready');
+    // A Docker host runs containerd too, and a snapshotter plug-in is no runtime.
+    expect(top(status('containerd', 'containerd'), 'docker')).not.toBe('node-not-ready');
+    expect(
+      top(status('containerd-stargz', 'containerd-stargz-grpc --log-level=debug', kubelet), 'eks'),
+    ).toBeNull();
+    // The journal's failure, then the unit started again (systemd 250+ names the unit first).
+    const recovered = {
+      'containerd.journal':
+        'Nov 22 23:57:10 ip-10-0-1-23 systemd[1]: containerd.service: Main process exited, code=exited, status=1/FAILURE\nNov 22 23:57:16 ip-10-0-1-23 systemd[1]: Started containerd.service - containerd container runtime.',
+      'host.services': '● kubelet.service - Kubernetes Kubelet\n   Active: active (running)',
     };
-    expect(top(containerd, 'eks')).toBe('node-not-ready');
-    const started =
-      '\nNov 22 23:58:02 ip-10-0-1-23 systemd[1]: Started Docker Application Container Engine.';
-    expect(top(status(started), 'docker')).toBeNull();
-    expect(top(status(started), 'eks')).toBeNull();
+    expect(top(recovered, 'eks')).toBeNull();
+    expect(
+      top(
+        {
+          'host.services':
+            '● docker.service - Docker Application Container Engine\n     Active: active (running) since Sun 2026-11-22 23:57:58 UTC; 2min ago\nNov 22 23:57:40 host systemd[1]: docker.service: Main process exited, code=exited, status=1/FAILURE\nNov 22 23:57:58 host systemd[1]: Started docker.service - Docker Application Container Engine.',
+        },
+        'docker',
+      ),
+    ).toBeNull();
   });
 
   it("the API server failing to resolve a node's host name when it dials the kubelet (kubectl logs) is not the pods' DNS; a Service lookup failing beside it still is", () => {
@@ -1857,6 +1875,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'k8s.pod-logs': `${kubeletDial}\n2026-11-22T23:58:01Z error dial tcp: lookup api.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.4:41000->10.100.0.10:53: i/o timeout`,
       }),
     ).toBe('dns-resolution-failure');
+    // Any other name failing beside it, on the cluster resolver: the pods' DNS may be down.
+    expect(
+      top({
+        'k8s.pod-logs': `${kubeletDial}\n2026-11-22T23:58:01Z error dial tcp: lookup api.payments.example.com on 10.100.0.10:53: read udp 10.0.3.4:41000->10.100.0.10:53: i/o timeout`,
+      }),
+    ).toBe('dns-resolution-failure');
+    // Older kubectl printed the URL without quotes.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Error from server: Get https://node-a:10250/containerLogs/default/web-0/web: dial tcp: lookup node-a: Try again',
+      }),
+    ).toBeNull();
   });
 
   it('ENOSPC from the kernel where no disk is involved (a pid written to a cgroup, a semaphore past its limit) is no full disk; from a write to a real path it is', () => {
@@ -1876,22 +1907,21 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'Error response from daemon: write /var/lib/docker/tmp/GetImageBlob123: no space left on device',
       ),
     ).toBe('disk-full');
-  });
-
-  it("a registry named without a port refusing 443 is one that serves no HTTPS; a public registry's refusal, or one on its own port, is not read so", () => {
-    const login = (url: string, addr: string) =>
-      top(
-        {
-          'docker.cli': `Error response from daemon: Get "${url}": dial tcp ${addr}: connect: connection refused`,
-        },
-        'docker',
-      );
-    expect(login('https://10.0.1.16/v2/', '10.0.1.16:443')).toBe('registry-insecure-http');
-    expect(login('https://registry-1.docker.io/v2/', '54.0.0.1:443')).not.toBe(
-      'registry-insecure-http',
-    );
-    expect(login('https://10.0.1.16:5000/v2/', '10.0.1.16:5000')).not.toBe(
-      'registry-insecure-http',
-    );
+    expect(
+      cli(
+        'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to apply cgroup configuration: mkdir /sys/fs/cgroup/memory/docker/4c1e: no space left on device: unknown',
+      ),
+    ).toBeNull();
+    expect(
+      cli(
+        '2026-11-22 23:58:01.000 UTC [1] FATAL:  could not create semaphores: No space left on device',
+      ),
+    ).toBeNull();
+    // A mutex kept in a file is written to a disk.
+    expect(
+      cli(
+        "[Sun Nov 22 23:58:01.000001 2026] [rewrite:crit] [pid 1] (28)No space left on device: AH00023: Couldn't create the rewrite-map mutex (file /var/run/apache2/rewrite-map.1)",
+      ),
+    ).toBe('disk-full');
   });
 });

@@ -73,7 +73,7 @@ describe('EKS-node collector: the VPC CNI ipamd log (cni.ipamd)', () => {
     );
     const none = await collectAndClassify(undefined);
     expect(none.section).toMatch(
-      /ipamd\.log: not on this node \(no VPC CNI, or another CNI; a log written elsewhere: give its path in the ipamdLog parameter\)/,
+      /ipamd\.log: not on this node \(no VPC CNI, or another CNI; a log written elsewhere: give its path in the ipamdLog parameter \(--ipamd-log, PARAMEDIC_IPAMD_LOG\)\)/,
     );
   }, 60_000);
 });

@@ -174,11 +174,11 @@ describe('EKS-node collector: the VPC CNI network policy agent flow verdicts (cn
     expect(topAnswer(withDenyAllPolicy(stale.bundle))).not.toBe('network-policy-blocked');
     const none = await collect('absent');
     expect(none.section).toMatch(
-      /network-policy-agent\.log: not on this node \(no VPC CNI network policy agent, or another CNI; a log written elsewhere: give its path in the policyAgentLog parameter\)/,
+      /network-policy-agent\.log: not on this node \(no VPC CNI network policy agent, or another CNI; a log written elsewhere: give its path in the policyAgentLog parameter \(--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG\)\)/,
     );
     const unreadable = await collect('directory');
     expect(unreadable.section).toMatch(
-      /network-policy-agent\.log: not a readable file \(run the collector as root, or give a readable copy in the policyAgentLog parameter\)/,
+      /network-policy-agent\.log: not a readable file \(run the collector as root, or give a readable copy in the policyAgentLog parameter \(--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG\)\)/,
     );
   }, 90_000);
 });

@@ -10,7 +10,7 @@ import { isCollectionTimeSection } from '../collection-time.js';
 /**
  * Whether `later` happened after `earlier`: by time when both show one; a stamp-less line the
  * collector's own command printed (a `docker ps` table, `docker info`) is "now", after every
- * logged line; else by line within one section. Two lines of one log stamped in the same instant
+ * logged line and before none; else by line within one section. Two lines of one log stamped in the same instant
  * (syslog's whole seconds) are in the order the log wrote them: systemd prints "Started" for a
  * simple unit as it forks the daemon, and a daemon that dies that second logs its failure after it.
  */
@@ -20,6 +20,9 @@ function follows(later: EvidenceLine, earlier: EvidenceLine, context: Evaluation
   if (a !== null && b !== null)
     return a === b && later.section === earlier.section ? later.line > earlier.line : a >= b;
   if (a === null && isNow(later) && (b !== null || !isNow(earlier))) return true;
+  // Nor can a logged line follow the present: `systemctl status` prints the unit's state (its last
+  // run's Process line) above a journal tail whose "Started" is from before that run failed.
+  if (a !== null && b === null && isNow(earlier)) return false;
   return later.section === earlier.section && later.line > earlier.line;
 }
 
