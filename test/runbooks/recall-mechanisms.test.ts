@@ -1924,4 +1924,32 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBe('disk-full');
   });
+
+  it("an ingress controller naming the backend Service it cannot find without quotes (haproxy-ingress, Contour) or the Service port it lacks (the ALB controller's wording) is the backend misconfigured", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'W1122 23:58:01.698621       9 controller.go:790] error obtaining service endpoints: error getting service shop/web from the cache: service shop/web was not found',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(
+      top({
+        'k8s.services':
+          "status:\n  currentStatus: invalid\n  description: 'tcpforward: service default/kuard: not found'",
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'kubebuilder/controller "msg"="Reconciler error" "error"="failed to reconcile targetGroups due to failed to reconcile targetGroup targets due to Unable to find 5003 port on service nexus"',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    // The controller's own publish Service missing is its setup, not a rule's backend.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:01.000000       7 status.go:290] error getting publish service: service ingress-nginx/ingress-nginx-controller was not found',
+      }),
+    ).toBeNull();
+  });
 });
