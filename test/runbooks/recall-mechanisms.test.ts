@@ -1952,4 +1952,15 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBeNull();
   });
+
+  it("a kubelet whose clusterDNS is not the cluster DNS Service's address gives every pod a resolver that answers nothing; one that is, or a node-local cache, is healthy", () => {
+    const node = (clusterDns: string) => ({
+      'kubelet.config': `{\n  "clusterDomain": "cluster.local",\n  "clusterDNS": ["${clusterDns}"],\n  "maxPods": 29\n}`,
+      'k8s.cluster':
+        '$ kubectl -n kube-system get service kube-dns\nNAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\nkube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   9d',
+    });
+    expect(top(node('10.100.0.1'))).toBe('dns-resolution-failure');
+    expect(top(node('10.100.0.10'))).toBeNull();
+    expect(top(node('169.254.20.10'))).toBeNull();
+  });
 });

@@ -30,7 +30,7 @@ export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];
  * a Service's selector with the pods' labels, a configured proxy with the dial that failed, a
  * daemon's failing request with its own NO_PROXY, an ingress's backend with the Services listed, a
  * kubelet's eviction thresholds with df, a daemon's unit proxy value with the environment the daemon
- * really got.
+ * really got, the resolver pods are given with the cluster DNS Service's address.
  */
 export const JOINED_FACT_KINDS = [
   'port.published',
@@ -40,6 +40,7 @@ export const JOINED_FACT_KINDS = [
   'ingress.backend',
   'disk.eviction',
   'proxy.dropped',
+  'dns.resolver',
 ] as const;
 /** One of JOINED_FACT_KINDS. */
 export type JoinedFactKind = (typeof JOINED_FACT_KINDS)[number];

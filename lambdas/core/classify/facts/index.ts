@@ -5,6 +5,7 @@ import { dnsLookup } from './dns-lookup.js';
 import type { FactExtractor } from './fact.js';
 import { groupShare } from './group-share.js';
 import { diskEviction } from './joins/disk-eviction.js';
+import { dnsResolver } from './joins/dns-resolver.js';
 import type { FactJoin } from './joins/fact-join.js';
 import { ingressBackend } from './joins/ingress-backend.js';
 import { portPublished } from './joins/port-published.js';
@@ -54,6 +55,7 @@ export const FACT_JOINS: Readonly<Record<JoinedFactKind, FactJoin>> = {
   'ingress.backend': ingressBackend,
   'disk.eviction': diskEviction,
   'proxy.dropped': proxyDropped,
+  'dns.resolver': dnsResolver,
 };
 
 export type { Fact, FactExtractor, FactValue } from './fact.js';

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { dnsResolver } from '../../../../../lambdas/core/classify/facts/joins/dns-resolver.js';
+import { joined } from './join-input.js';
+
+const KUBE_DNS = [
+  '$ kubectl -n kube-system get service kube-dns',
+  'NAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE',
+  'kube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   9d',
+].join('\n');
+const POD_RESOLV_CONF = (nameserver: string) =>
+  [
+    'search shop.svc.cluster.local svc.cluster.local cluster.local ec2.internal',
+    `nameserver ${nameserver}`,
+    'options ndots:5',
+  ].join('\n');
+
+describe('dns.resolver (the resolver pods are given, joined with the cluster DNS Service)', () => {
+  it("a pod's resolv.conf naming another address than kube-dns's is not the cluster DNS; the Service's own, or a node-local cache, is", () => {
+    const of = (nameserver: string) =>
+      joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF(nameserver), 'k8s.cluster': KUBE_DNS });
+    expect(of('10.100.0.1')).toEqual([
+      {
+        nameserver: '10.100.0.1',
+        source: 'pod-resolv.conf',
+        clusterDns: '10.100.0.10',
+        isClusterDns: false,
+      },
+    ]);
+    expect(of('10.100.0.10')).toMatchObject([{ isClusterDns: true }]);
+    expect(of('169.254.20.10')).toMatchObject([{ isClusterDns: true }]);
+  });
+
+  it("reads the kubelet's clusterDNS in kubelet-config.json (one line or several), KubeletConfiguration YAML and the flag", () => {
+    const kubelet = (config: string) =>
+      joined(dnsResolver, { 'kubelet.config': config, 'k8s.cluster': KUBE_DNS }).map((f) => [
+        f.source,
+        f.nameserver,
+        f.isClusterDns,
+      ]);
+    expect(
+      kubelet(
+        '{\n  "clusterDomain": "cluster.local",\n  "clusterDNS": ["10.100.0.1"],\n  "maxPods": 29\n}',
+      ),
+    ).toEqual([['kubelet', '10.100.0.1', false]]);
+    expect(kubelet('{\n  "clusterDNS": [\n    "10.100.0.10"\n  ],\n  "maxPods": 29\n}')).toEqual([
+      ['kubelet', '10.100.0.10', true],
+    ]);
+    expect(kubelet('clusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local')).toEqual([
+      ['kubelet', '10.96.0.10', false],
+    ]);
+    expect(
+      kubelet('ExecStart=/usr/bin/kubelet --cluster_dns=10.3.0.1 --cluster_domain=cluster.local'),
+    ).toEqual([['kubelet', '10.3.0.1', false]]);
+  });
+
+  it("reads kubectl's listing without the TYPE column (before 1.5) and with -A; coredns is the Service's other name", () => {
+    const old = 'kube-system   kube-dns           10.3.0.10    <none>        53/UDP,53/TCP   9d';
+    expect(
+      joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF('10.3.0.1'), 'k8s.services': old }),
+    ).toMatchObject([{ clusterDns: '10.3.0.10', isClusterDns: false }]);
+    const all = 'kube-system   coredns   ClusterIP   fd00:10:96::a   <none>   53/UDP,53/TCP   9d';
+    expect(
+      joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF('fd00:10:96::a'), 'k8s.services': all }),
+    ).toMatchObject([{ isClusterDns: true }]);
+  });
+
+  it("decides nothing without the Service's address, and a node's own resolv.conf (no cluster search domains) is no pod's", () => {
+    expect(joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF('10.100.0.1') })).toEqual([]);
+    expect(
+      joined(dnsResolver, {
+        'net.dns': 'search ec2.internal\nnameserver 10.0.0.2',
+        'k8s.cluster': KUBE_DNS,
+      }),
+    ).toEqual([]);
+  });
+});
