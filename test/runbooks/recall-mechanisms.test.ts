@@ -1963,4 +1963,34 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(top(node('10.100.0.10'))).toBeNull();
     expect(top(node('169.254.20.10'))).toBeNull();
   });
+
+  it('a server that cannot create its IPv6 listening socket (IPv6 disabled in the kernel) listens on nothing; a validator that says the configuration holds invalid values is a configuration error', () => {
+    expect(
+      top(
+        {
+          'docker.logs':
+            'nginx: [emerg] socket() [::]:8080 failed (97: Address family not supported by protocol)',
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
+    expect(
+      top({
+        'k8s.pod-logs':
+          '2026/11/22 23:58:01 listen tcp [::]:8080: socket: address family not supported by protocol',
+      }),
+    ).toBe('port-not-listening');
+    const validator = (line: string) =>
+      top({
+        'k8s.pods':
+          'NAME               READY   STATUS             RESTARTS     AGE\nshop-courier-0     0/1     CrashLoopBackOff   1 (9s ago)   10s',
+        'k8s.pod-logs': line,
+      });
+    expect(validator('The configuration contains values or keys which are invalid:')).toBe(
+      'crashloop-config-error',
+    );
+    expect(validator('The configuration contains no invalid values; starting')).not.toBe(
+      'crashloop-config-error',
+    );
+  });
 });
