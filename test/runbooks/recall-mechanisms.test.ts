@@ -1993,4 +1993,18 @@ describe('rounds 34-35: a line read by what it proves', () => {
       'crashloop-config-error',
     );
   });
+
+  it('etcd taking seconds to serve a request while the controllers lose their leases is the control plane down; a slow request alone is a warning', () => {
+    const etcd =
+      '{"level":"warn","ts":"2026-11-22T23:58:20.943Z","caller":"v3rpc/interceptor.go:197","msg":"request stats","start time":"2026-11-22T23:58:18.918Z","time spent":"2.024605217s","remote":"127.0.0.1:58682"}';
+    const leaseLost =
+      'E1122 23:58:19.396976       1 leaderelection.go:330] error retrieving resource lock kube-system/kube-controller-manager: Get "https://127.0.0.1:6443/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager?timeout=5s": context deadline exceeded';
+    expect(top({ 'k8s.pod-logs': `${etcd}\n${leaseLost}` })).toBe('control-plane-unavailable');
+    expect(top({ 'k8s.pod-logs': etcd })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs': `{"level":"warn","ts":"2026-11-22T23:58:20.943Z","msg":"apply request took too long","took":"3.2s","expected-duration":"100ms"}\n${leaseLost}`,
+      }),
+    ).toBe('control-plane-unavailable');
+  });
 });
