@@ -2007,4 +2007,34 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('control-plane-unavailable');
   });
+
+  it('an external name the cluster resolver says does not exist, beside a proxy set for containers, went around the proxy; without a proxy, or with the resolver failing too, it is DNS', () => {
+    const lookup =
+      'Error: Get "https://charts.example.com/index.yaml": dial tcp: lookup charts.example.com on 10.100.0.10:53: no such host';
+    const proxy =
+      'env:\n- name: https_proxy\n  value: http://proxy.corp.test:3128/\n- name: no_proxy\n  value: argocd-repo-server,10.0.0.0/8';
+    expect(top({ 'k8s.pod-logs': lookup, 'net.proxy': proxy })).toBe('egress-proxy-misconfigured');
+    expect(top({ 'k8s.pod-logs': lookup })).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs': `${lookup}\ndial tcp: lookup api.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.4:41000->10.100.0.10:53: i/o timeout`,
+        'net.proxy': proxy,
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+
+  it("Traefik's missing-Service wordings are the ingress backend", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-22T23:58:01Z" level=error msg="Cannot create service: service not found" providerName=kubernetes ingress=vault serviceName=ws namespace=vault',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'time="2026-11-22T23:58:01Z" level=error msg="kubernetes service not found: shop/web" providerName=kubernetescrd ingress=web namespace=shop',
+      }),
+    ).toBe('ingress-backend-misconfigured');
+  });
 });

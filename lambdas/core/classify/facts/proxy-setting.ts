@@ -15,6 +15,9 @@ const CONTAINER_LINE = /^\s*(ENV|ARG)\s|^\s*-\s*name:|--build-arg|\s-e\s+\w*prox
 // The value may be empty (`HTTPProxy= HTTPSProxy=`): never read the next variable as a value.
 const VARIABLE =
   /\b(https?|all|no)[_ -]?proxy"?\s*[:=][ \t]*"?(?![\w-]*proxy"?\s*[:=])([^\s"',}]*)/gi;
+// A Kubernetes container's `env:` list names the variable on one line and its value on the next.
+const ENV_NAME = /^\s*-\s*name:\s*["']?(https?|all|no)[_-]?proxy["']?\s*$/i;
+const ENV_VALUE = /^\s*value:\s*["']?([^\s"']*)/;
 
 /** Proxy settings and whose they are (`daemon`, `container` or `shell`): fields variable, value, set, scope. */
 export const proxySetting: FactExtractor = {
@@ -24,7 +27,27 @@ export const proxySetting: FactExtractor = {
   extract(section, text) {
     const facts: Fact[] = [];
     let daemonContext = false;
+    let envName: { variable: string; line: number; text: string } | null = null;
     forEachLine(text, (line, lineNo) => {
+      const value = envName ? ENV_VALUE.exec(line) : null;
+      if (envName && value) {
+        facts.push({
+          kind: 'proxy.setting',
+          section,
+          line: envName.line,
+          text: clip(`${envName.text} ${line.trim()}`),
+          fields: {
+            variable: envName.variable,
+            value: value[1]!,
+            set: value[1]!.length > 0,
+            scope: 'container',
+          },
+        });
+      }
+      const name = ENV_NAME.exec(line);
+      envName = name
+        ? { variable: `${name[1]!.toLowerCase()}_proxy`, line: lineNo, text: line.trim() }
+        : null;
       const exported = /^\s*(#\s*|\$\s*)?export\s/.test(line);
       if (!exported && PROMPT.test(line)) daemonContext = DAEMON_CONTEXT.test(line);
       if (!exported && /^\s*#/.test(line)) return; // a heading, a prompt, or a commented-out setting

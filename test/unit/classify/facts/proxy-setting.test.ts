@@ -5,6 +5,22 @@ const facts = (text: string) =>
   proxySetting.extract('net.proxy', text).map((f) => ({ ...f.fields }));
 
 describe('proxy.setting', () => {
+  it("reads a Kubernetes env list (the name on one line, its value on the next) as the container's", () => {
+    expect(
+      facts(
+        'env:\n- name: https_proxy\n  value: http://proxy.corp.test:3128/\n- name: NO_PROXY\n  value: ""\n- name: LOG_LEVEL\n  value: debug',
+      ),
+    ).toEqual([
+      {
+        variable: 'https_proxy',
+        value: 'http://proxy.corp.test:3128/',
+        set: true,
+        scope: 'container',
+      },
+      { variable: 'no_proxy', value: '', set: false, scope: 'container' },
+    ]);
+  });
+
   it("reads proxies exported in a shell as the shell's", () => {
     expect(
       facts('export http_proxy=http://abc.com:8080\nexport https_proxy=https://abc.com:8080'),
