@@ -111,11 +111,14 @@ const TARGET_KIB = 300;
  * 302.9 -> 294.6 (both left the list).
  * Raised again on 2026-12-04 by the policy agent's later flow wordings (policy-verdict.ts, +0.2):
  * Classify 492 -> 493 (491.9 -> 492.0), Verify 559 -> 560 (558.8 -> 559.0).
+ * Raised again on 2026-12-04: Verify 560 -> 561 (559.5 -> 560.1; Classify 492.1 -> 492.7, within
+ * its ceiling). ingress.backend sets aside a `get svc` listing narrowed to names or a selector
+ * (k8s.cluster's `get service kube-dns` would otherwise make every other backend unlisted).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'collect.ts': 324,
   'classify.ts': 493,
-  'verify.ts': 560,
+  'verify.ts': 561,
   'escalate.ts': 316,
 };
 
