@@ -20,6 +20,7 @@ import {
 } from '../../core/kubernetes/network-policy.js';
 import {
   formatApiFailure,
+  isNotFound,
   renderClusterStatus,
   type ApiFailure,
   type ReadOutcome,
@@ -29,6 +30,7 @@ import {
   CLUSTER_DNS_PODS,
   CLUSTER_DNS_PORT,
   CLUSTER_DNS_PROTOCOL,
+  CLUSTER_DNS_SERVICE,
   defaultNamespaceLabels,
 } from '../../core/kubernetes/cluster-dns.js';
 import { renderNetworkPolicySection } from '../../core/kubernetes/render/describe-network.js';
@@ -367,8 +369,9 @@ export class ClusterReader {
 
   /**
    * The same for each target of this cluster, in order. The cluster-wide section (readyz, version,
-   * the node list, CoreDNS) is read once for all of them: at 1,000 targets that is one list of the
-   * cluster's nodes, not 1,000, and the API server is not asked the same question per target.
+   * the node list, CoreDNS and its Service) is read once for all of them: at 1,000 targets that is
+   * one list of the cluster's nodes, not 1,000, and the API server is not asked the same question
+   * per target.
    * At most {@link TARGETS_AT_ONCE} targets are read at a time.
    */
   async collectEach(targets: readonly ClusterTarget[]): Promise<EvidenceBundle[]> {
@@ -550,19 +553,34 @@ export class ClusterReader {
   }
 
   private async collectCluster(c: Session, now: Date): Promise<EvidenceSection> {
-    const [readyz, version, nodes, coreDns] = await Promise.all([
+    const [readyz, version, nodes, coreDns, dnsService] = await Promise.all([
       this.readyz(c),
       this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
       this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
       this.coreDnsPods(c),
+      this.read<Service>(c, 'read cluster DNS service', () =>
+        c.core.readNamespacedService({
+          name: CLUSTER_DNS_SERVICE,
+          namespace: CLUSTER_DNS_NAMESPACE,
+        }),
+      ),
     ]);
     const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> =>
       r.ok ? { ok: true, value: r.value.items ?? [] } : r;
     const output = renderClusterStatus(
-      { server: c.server, readyz, version, nodes: items(nodes), coreDns: items(coreDns) },
+      {
+        server: c.server,
+        readyz,
+        version,
+        nodes: items(nodes),
+        coreDns: items(coreDns),
+        dnsService,
+      },
       now,
     );
-    const failures = [readyz, version, nodes, coreDns]
+    // No Service kube-dns is a cluster that names its DNS Service otherwise, not a failed read.
+    const dnsServiceFailed = !dnsService.ok && !isNotFound(dnsService.failure);
+    const failures = [readyz, version, nodes, coreDns, ...(dnsServiceFailed ? [dnsService] : [])]
       .filter((r): r is { ok: false; failure: ApiFailure } => !r.ok)
       .map((r) => formatApiFailure(r.failure));
     const notReady =

@@ -10,6 +10,13 @@ export const CLUSTER_DNS_PROTOCOL = 'UDP';
 export const CLUSTER_DNS_NAMESPACE = 'kube-system';
 
 /**
+ * The cluster DNS Service in that namespace, as kubeadm, EKS and GKE name it (whatever serves it,
+ * CoreDNS or kube-dns); its ClusterIP is the address kubelet's clusterDNS hands pods. Some
+ * installs (the coredns Helm chart) name it `coredns` instead.
+ */
+export const CLUSTER_DNS_SERVICE = 'kube-dns';
+
+/**
  * The label sets cluster DNS pods carry, by who deploys them. Evidence rarely shows them, so a
  * NetworkPolicy is judged against each: a selector that picks any of them may admit DNS.
  * - `k8s-app: kube-dns`: kubeadm's CoreDNS, GKE's kube-dns, AKS, k3s, RKE2;

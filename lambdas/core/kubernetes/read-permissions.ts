@@ -12,6 +12,9 @@ export const COLLECTION_KUBERNETES_PERMISSIONS = [
   'get pods/log',
   'list events',
   'list namespaces',
+  // The cluster DNS Service (kube-system/kube-dns), read by name: its ClusterIP is compared with
+  // kubelet's clusterDNS.
+  'get services',
   'list services',
   'list endpoints',
   'list ingresses',

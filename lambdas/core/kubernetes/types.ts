@@ -307,6 +307,12 @@ export interface Service {
     readonly externalName?: string;
     readonly internalTrafficPolicy?: string;
     readonly externalTrafficPolicy?: string;
+    readonly externalIPs?: readonly string[];
+  };
+  readonly status?: {
+    readonly loadBalancer?: {
+      readonly ingress?: readonly { readonly ip?: string; readonly hostname?: string }[];
+    };
   };
 }
 

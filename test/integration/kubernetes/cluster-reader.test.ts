@@ -100,6 +100,52 @@ describe('cluster reader against a local HTTPS API server', () => {
     expect(b.sections['k8s.cluster']!.error).toBeUndefined();
   });
 
+  it("shows the cluster DNS Service's ClusterIP in k8s.cluster, after the CoreDNS pods", async () => {
+    const b = await collect('oom-killed-pod');
+    expect(b.sections['k8s.cluster']!.output).toContain(
+      [
+        'CoreDNS: 2/2 pods ready',
+        '',
+        '$ kubectl -n kube-system get service kube-dns',
+        'NAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE',
+        'kube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   6d6h',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      server.requests.filter((r) => r.path === '/api/v1/namespaces/kube-system/services/kube-dns'),
+    ).toHaveLength(1);
+  });
+
+  it('a cluster without a Service kube-dns gets a neutral line, not an error; a refused read is an error', async () => {
+    const sc = loadScenario('oom-killed-pod');
+    sc.objects.services = (sc.objects.services ?? []).filter(
+      (s) => s.metadata?.name !== 'kube-dns',
+    );
+    server.load(sc);
+    const kubeconfig = join(dir, 'no-kube-dns.kubeconfig');
+    writeKubeconfig(kubeconfig, server.url, certs.ca, TOKEN);
+    const read = () =>
+      new ClusterReader(new KubeconfigAccess(kubeconfig), {
+        clock: { now: () => new Date(sc.now) },
+      }).collect(sc.target);
+    const absent = (await read()).sections['k8s.cluster']!;
+    expect(absent.output).toContain(
+      '$ kubectl -n kube-system get service kube-dns\n(no Service kube-dns in kube-system)\n',
+    );
+    expect(absent.output).not.toMatch(/NotFound|not found/);
+    expect(absent.error).toBeUndefined();
+    expect(absent.exitCode).toBe(0);
+
+    server.denied.add('get services');
+    const refused = (await read()).sections['k8s.cluster']!;
+    const forbidden = `Error from server (Forbidden): services "kube-dns" is forbidden: User "${server.user}" cannot get resource "services" in API group "" in the namespace "kube-system"`;
+    expect(refused.output).toContain(
+      `$ kubectl -n kube-system get service kube-dns\n${forbidden}\n`,
+    );
+    expect(refused.error).toBe(forbidden);
+  });
+
   it("rejects a wrong bearer token with the API server's 401 in every section, not an exception", async () => {
     const sc = loadScenario('oom-killed-pod');
     server.load(sc);

@@ -1,4 +1,6 @@
-import type { Node, Pod } from '../types.js';
+import { CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_SERVICE } from '../cluster-dns.js';
+import type { Node, Pod, Service } from '../types.js';
+import { renderGetServices } from './get-tables.js';
 import { formatTabbed, GET_TABS } from './tab-writer.js';
 import { since } from './time-format.js';
 
@@ -30,6 +32,11 @@ export function formatApiFailure(f: ApiFailure): string {
     default:
       return `error: ${f.message}`;
   }
+}
+
+/** A read the API server answered 404: the object does not exist (not a failure to read it). */
+export function isNotFound(f: ApiFailure): boolean {
+  return f.kind === 'http' && f.status === 404;
 }
 
 function statusReason(status: number | undefined): string {
@@ -92,9 +99,15 @@ export interface ClusterStatus {
   readonly version: ReadOutcome<{ readonly gitVersion: string }>;
   readonly nodes: ReadOutcome<readonly Node[]>;
   readonly coreDns: ReadOutcome<readonly Pod[]>;
+  /**
+   * The cluster DNS Service, `kube-system/kube-dns`: its ClusterIP is the resolver kubelet's
+   * clusterDNS and pods' resolv.conf should name. A 404 is a cluster that names it otherwise,
+   * rendered as a neutral line.
+   */
+  readonly dnsService: ReadOutcome<Service>;
 }
 
-/** Renders the k8s.cluster section: cluster-info, version, /readyz, nodes and CoreDNS readiness, kubectl wording throughout. */
+/** Renders the k8s.cluster section: cluster-info, version, /readyz, nodes, CoreDNS readiness and the cluster DNS Service, kubectl wording throughout. */
 export function renderClusterStatus(s: ClusterStatus, now: Date): string {
   const out: string[] = [];
   out.push('$ kubectl cluster-info');
@@ -138,5 +151,13 @@ export function renderClusterStatus(s: ClusterStatus, now: Date): string {
     ).length;
     out.push(`CoreDNS: ${ready}/${s.coreDns.value.length} pods ready`);
   }
+  out.push('', `$ kubectl -n ${CLUSTER_DNS_NAMESPACE} get service ${CLUSTER_DNS_SERVICE}`);
+  if (s.dnsService.ok) out.push(renderGetServices([s.dnsService.value], now).replace(/\n$/, ''));
+  // Not kubectl's `Error from server (NotFound): services "kube-dns" not found`: that line reads as
+  // an ingress backend's Service missing (ingress-backend-misconfigured), and a cluster whose DNS
+  // Service is named coredns is not broken.
+  else if (isNotFound(s.dnsService.failure))
+    out.push(`(no Service ${CLUSTER_DNS_SERVICE} in ${CLUSTER_DNS_NAMESPACE})`);
+  else out.push(formatApiFailure(s.dnsService.failure));
   return `${out.join('\n')}\n`;
 }

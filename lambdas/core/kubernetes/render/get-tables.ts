@@ -1,4 +1,4 @@
-import type { Event, Pod } from '../types.js';
+import type { Event, Pod, Service } from '../types.js';
 import { eventLastSeen } from './describe-common.js';
 import { formatTabbed, GET_TABS } from './tab-writer.js';
 import { since, toDate } from './time-format.js';
@@ -120,4 +120,62 @@ export function renderGetPods(
       : base;
   });
   return formatTabbed(`${header}\n${rows.join('\n')}\n`, GET_TABS);
+}
+
+/** kubectl's loadBalancerWidth: a longer EXTERNAL-IP is cut to 13 characters and `...` (not -o wide). */
+const LOAD_BALANCER_WIDTH = 16;
+
+/** kubectl's getServiceExternalIP (not -o wide): what a client outside the cluster dials, by type. */
+function serviceExternalIp(service: Service): string {
+  const spec = service.spec ?? {};
+  const external = spec.externalIPs ?? [];
+  switch (spec.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return external.length > 0 ? external.join(',') : '<none>';
+    case 'LoadBalancer': {
+      // A sorted set of the ingress IPs (or hostnames), as kubectl's sets.String.List().
+      const ingress = [
+        ...new Set(
+          (service.status?.loadBalancer?.ingress ?? [])
+            .map((i) => i.ip || i.hostname || '')
+            .filter(Boolean),
+        ),
+      ].sort();
+      let lb = ingress.join(',');
+      if (lb.length > LOAD_BALANCER_WIDTH) lb = `${lb.slice(0, LOAD_BALANCER_WIDTH - 3)}...`;
+      if (external.length > 0) return [...(lb ? lb.split(',') : []), ...external].join(',');
+      return lb || '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName ?? '';
+    default:
+      return '<unknown>';
+  }
+}
+
+/**
+ * `kubectl get services` (NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE): CLUSTER-IP is the first of
+ * spec.clusterIPs (a dual-stack Service shows its primary family only), PORT(S) `port[:nodePort]/PROTOCOL`.
+ * @example renderGetServices([kubeDns], now) // 'NAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\nkube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   9d\n'
+ */
+export function renderGetServices(
+  services: readonly Service[],
+  now: Date,
+  namespace?: string,
+): string {
+  if (services.length === 0)
+    return `No resources found${namespace ? ` in ${namespace} namespace` : ''}.\n`;
+  const rows = services.map((s) => {
+    const spec = s.spec ?? {};
+    const clusterIp = spec.clusterIPs?.[0] ?? spec.clusterIP ?? '<none>';
+    const ports = (spec.ports ?? [])
+      .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+      .join(',');
+    return `${s.metadata?.name ?? ''}\t${spec.type ?? ''}\t${clusterIp || '<none>'}\t${serviceExternalIp(s)}\t${ports || '<none>'}\t${since(s.metadata?.creationTimestamp, now)}`;
+  });
+  return formatTabbed(
+    `NAME\tTYPE\tCLUSTER-IP\tEXTERNAL-IP\tPORT(S)\tAGE\n${rows.join('\n')}\n`,
+    GET_TABS,
+  );
 }

@@ -7,17 +7,51 @@ import { ingressBackends } from './service-selection.js';
 const LISTING_HEADER = /^\s*(NAMESPACE\s+)?NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)/;
 const ROW = /^\s*(\S{1,253})\s+(\S{1,253})(\s+\S+)?/;
 const SERVICE_TYPE = /^(ClusterIP|NodePort|LoadBalancer|ExternalName)$/;
+// The command above a listing: `kubectl get svc …`, `k -n ns get service NAME`, `get svc/NAME`.
+const GET_SERVICES = /\bget\s+(?:svc|services?)(\/\S)?([^|;&>]{0,512})/;
+// kubectl get flags that take a value as the next word (`-n shop`), which is then no Service name.
+const VALUE_FLAG =
+  /^(-n|--namespace|-o|--output|--context|--cluster|--user|--kubeconfig|-s|--server|--sort-by|-L|--label-columns|--chunk-size|--template|--request-timeout)$/;
+const SELECTOR_FLAG = /^(-l|--selector|--field-selector)(=|$)|^-l\S/;
 
-/** Names of the Services in every `kubectl get svc` listing, or null when no listing was shown. */
+/**
+ * Whether a command line is a `get svc` narrowed to named Services or a selector: its table holds
+ * only what was asked for (`kubectl -n kube-system get service kube-dns`), so a name missing
+ * from it says nothing of which Services exist.
+ */
+function narrowedGet(command: string): boolean {
+  const get = GET_SERVICES.exec(command);
+  if (!get) return false;
+  if (get[1]) return true;
+  const words = get[2]!.trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (SELECTOR_FLAG.test(w)) return true;
+    if (w.startsWith('-')) {
+      if (VALUE_FLAG.test(w)) i++;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Names of the Services in every full `kubectl get svc` listing, or null when none was shown. A
+ * listing under a command narrowed to names or a selector is left out.
+ */
 function listedServices(sections: readonly { output: string }[]): Set<string> | null {
   let names: Set<string> | null = null;
   for (const { output } of sections) {
     let namespaced: boolean | null = null;
+    let previous = '';
     forEachLine(output, (line) => {
+      const above = previous;
+      if (/\S/.test(line)) previous = line.length > 1024 ? '' : line;
       const header = LISTING_HEADER.exec(line);
       if (header) {
-        namespaced = header[1] !== undefined;
-        names ??= new Set();
+        namespaced = narrowedGet(above) ? null : header[1] !== undefined;
+        if (namespaced !== null) names ??= new Set();
         return;
       }
       if (namespaced === null) return;

@@ -51,6 +51,33 @@ describe('ingress.backend (an ingress backend joined with the Services listed)',
     ).toEqual([]);
   });
 
+  it('a listing narrowed to named Services or a selector decides nothing: it shows only what was asked', () => {
+    // k8s.cluster's cluster DNS Service, beside an ingress in another namespace.
+    const kubeDns = [
+      '$ kubectl -n kube-system get service kube-dns',
+      'NAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE',
+      'kube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   9d',
+    ].join('\n');
+    expect(
+      joined(ingressBackend, { 'k8s.cluster': kubeDns, 'k8s.services': INGRESS_RULE('web') }),
+    ).toEqual([]);
+    const rows = LISTING.split('\n').slice(1).join('\n');
+    for (const command of [
+      'kubectl get svc/search -n search',
+      'kubectl get services -n search -l app=search',
+      'k get svc --selector=app=search -n search',
+    ])
+      expect(
+        joined(ingressBackend, { 'k8s.services': `${INGRESS_RULE('web')}\n${command}\n${rows}` }),
+      ).toEqual([]);
+    // Flags and their values name no Service: the listing is the namespace's.
+    expect(
+      joined(ingressBackend, {
+        'k8s.services': `${INGRESS_RULE('web')}\n$ kubectl get svc -n search -o wide --show-labels\n${rows}`,
+      }),
+    ).toEqual([{ service: 'web', listed: false }]);
+  });
+
   it('a listing ends at the first row that is not a Service', () => {
     const text = `${LISTING}\nk get pods\nother   Running   1/1\n${INGRESS_RULE('other')}`;
     expect(joined(ingressBackend, { 'k8s.services': text })).toEqual([
