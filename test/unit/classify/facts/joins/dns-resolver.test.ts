@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dnsResolver } from '../../../../../lambdas/core/classify/facts/joins/dns-resolver.js';
+import { renderClusterStatus } from '../../../../../lambdas/core/kubernetes/render/cluster-status.js';
 import { joined } from './join-input.js';
 
 const KUBE_DNS = [
@@ -62,6 +63,47 @@ describe('dns.resolver (the resolver pods are given, joined with the cluster DNS
     expect(
       joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF('fd00:10:96::a'), 'k8s.services': all }),
     ).toMatchObject([{ isClusterDns: true }]);
+  });
+
+  it("reads the cluster DNS Service as the cluster reader prints it in k8s.cluster, against the EKS collector's kubelet-config.json", () => {
+    const now = new Date('2026-11-23T09:00:00Z');
+    const cluster = renderClusterStatus(
+      {
+        server: 'https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+        readyz: { ok: true, value: { status: 200, body: 'readyz check passed\n' } },
+        version: { ok: true, value: { gitVersion: 'v1.30.4-eks-a737599' } },
+        nodes: { ok: true, value: [] },
+        coreDns: { ok: true, value: [] },
+        dnsService: {
+          ok: true,
+          value: {
+            metadata: {
+              name: 'kube-dns',
+              namespace: 'kube-system',
+              creationTimestamp: '2026-11-14T09:00:00Z',
+            },
+            spec: {
+              type: 'ClusterIP',
+              clusterIP: '172.20.0.10',
+              ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }],
+            },
+          },
+        },
+      },
+      now,
+    );
+    const kubeletConfig =
+      '# /etc/kubernetes/kubelet/kubelet-config.json\n{\n  "kind": "KubeletConfiguration",\n  "clusterDNS": [\n    "10.100.0.10"\n  ],\n  "clusterDomain": "cluster.local"\n}';
+    expect(
+      joined(dnsResolver, { 'kubelet.config': kubeletConfig, 'k8s.cluster': cluster }),
+    ).toEqual([
+      {
+        nameserver: '10.100.0.10',
+        source: 'kubelet',
+        clusterDns: '172.20.0.10',
+        isClusterDns: false,
+      },
+    ]);
   });
 
   it("decides nothing without the Service's address, and a node's own resolv.conf (no cluster search domains) is no pod's", () => {
