@@ -1953,14 +1953,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 
-  it("a kubelet whose clusterDNS is not the cluster DNS Service's address gives every pod a resolver that answers nothing; one that is, or a node-local cache, is healthy", () => {
+  it("a kubelet whose clusterDNS is not the cluster DNS Service's address gives every pod a resolver that answers nothing, once lookups fail; one that is, or a node-local cache, is healthy", () => {
     const node = (clusterDns: string) => ({
       'kubelet.config': `{\n  "clusterDomain": "cluster.local",\n  "clusterDNS": ["${clusterDns}"],\n  "maxPods": 29\n}`,
       'k8s.cluster':
         '$ kubectl -n kube-system get service kube-dns\nNAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\nkube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   9d',
     });
-    expect(top(node('10.100.0.1'))).toBe('dns-resolution-failure');
-    expect(top(node('10.100.0.10'))).toBeNull();
+    const failing = {
+      'k8s.pod-logs':
+        'dial tcp: lookup api.shop.svc.cluster.local on 10.100.0.1:53: read udp 10.0.3.4:41000->10.100.0.1:53: i/o timeout',
+    };
+    expect(top({ ...node('10.100.0.1'), ...failing })).toBe('dns-resolution-failure');
+    // A resolver that differs with nothing failing (a cache on a ULA, a pod's own) is no finding.
+    expect(top(node('10.100.0.1'))).toBeNull();
     expect(top(node('169.254.20.10'))).toBeNull();
   });
 
@@ -1992,6 +1997,12 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(validator('The configuration contains no invalid values; starting')).not.toBe(
       'crashloop-config-error',
     );
+    expect(validator('Configuration contains 0 invalid entries')).not.toBe(
+      'crashloop-config-error',
+    );
+    expect(
+      validator('checking whether configuration contains invalid keys (strict mode off)'),
+    ).not.toBe('crashloop-config-error');
   });
 
   it('etcd taking seconds to serve a request while the controllers lose their leases is the control plane down; a slow request alone is a warning', () => {
@@ -2006,6 +2017,12 @@ describe('rounds 34-35: a line read by what it proves', () => {
         'k8s.pod-logs': `{"level":"warn","ts":"2026-11-22T23:58:20.943Z","msg":"apply request took too long","took":"3.2s","expected-duration":"100ms"}\n${leaseLost}`,
       }),
     ).toBe('control-plane-unavailable');
+    // Go prints a minute or more as 1m2.5s.
+    expect(
+      top({
+        'k8s.pod-logs': `{"level":"warn","ts":"2026-11-22T23:58:20.943Z","msg":"apply request took too long","took":"1m2.5s","expected-duration":"100ms"}\n${leaseLost}`,
+      }),
+    ).toBe('control-plane-unavailable');
   });
 
   it('an external name the cluster resolver says does not exist, beside a proxy set for containers, went around the proxy; without a proxy, or with the resolver failing too, it is DNS', () => {
@@ -2015,6 +2032,13 @@ describe('rounds 34-35: a line read by what it proves', () => {
       'env:\n- name: https_proxy\n  value: http://proxy.corp.test:3128/\n- name: no_proxy\n  value: argocd-repo-server,10.0.0.0/8';
     expect(top({ 'k8s.pod-logs': lookup, 'net.proxy': proxy })).toBe('egress-proxy-misconfigured');
     expect(top({ 'k8s.pod-logs': lookup })).toBe('dns-resolution-failure');
+    // A Service's name.namespace short form is the cluster's, not a public name.
+    expect(
+      top({
+        'k8s.pod-logs': 'dial tcp: lookup redis.cache on 10.96.0.10:53: no such host',
+        'net.proxy': proxy,
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
     expect(
       top({
         'k8s.pod-logs': `${lookup}\ndial tcp: lookup api.shop.svc.cluster.local on 10.100.0.10:53: read udp 10.0.3.4:41000->10.100.0.10:53: i/o timeout`,

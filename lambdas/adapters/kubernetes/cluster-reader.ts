@@ -20,7 +20,6 @@ import {
 } from '../../core/kubernetes/network-policy.js';
 import {
   formatApiFailure,
-  isNotFound,
   renderClusterStatus,
   type ApiFailure,
   type ReadOutcome,
@@ -578,9 +577,11 @@ export class ClusterReader {
       },
       now,
     );
-    // No Service kube-dns is a cluster that names its DNS Service otherwise, not a failed read.
-    const dnsServiceFailed = !dnsService.ok && !isNotFound(dnsService.failure);
-    const failures = [readyz, version, nodes, coreDns, ...(dnsServiceFailed ? [dnsService] : [])]
+    // The cluster DNS Service is context for the classifier (the address pods should be given), not
+    // the control plane's state: its read failing (no such Service, a role from before this read,
+    // an API error the other reads show too) is printed, never the section's error, which would
+    // make the section's checks unknown after a fix.
+    const failures = [readyz, version, nodes, coreDns]
       .filter((r): r is { ok: false; failure: ApiFailure } => !r.ok)
       .map((r) => formatApiFailure(r.failure));
     const notReady =
@@ -589,7 +590,7 @@ export class ClusterReader {
         : [];
     const errors = [...failures, ...notReady];
     return this.section(
-      "kubectl cluster-info; kubectl version; kubectl get --raw '/readyz?verbose'; kubectl get nodes",
+      "kubectl cluster-info; kubectl version; kubectl get --raw '/readyz?verbose'; kubectl get nodes; kubectl -n kube-system get pods -l k8s-app=kube-dns; kubectl -n kube-system get service kube-dns",
       output,
       errors.length ? errors.join('; ') : undefined,
     );

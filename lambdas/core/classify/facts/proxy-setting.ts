@@ -15,9 +15,12 @@ const CONTAINER_LINE = /^\s*(ENV|ARG)\s|^\s*-\s*name:|--build-arg|\s-e\s+\w*prox
 // The value may be empty (`HTTPProxy= HTTPSProxy=`): never read the next variable as a value.
 const VARIABLE =
   /\b(https?|all|no)[_ -]?proxy"?\s*[:=][ \t]*"?(?![\w-]*proxy"?\s*[:=])([^\s"',}]*)/gi;
-// A Kubernetes container's `env:` list names the variable on one line and its value on the next.
+// A Kubernetes container's `env:` list names the variable on one line and its value on the next
+// (a comment may sit between; a block scalar or `valueFrom:` shows no value here).
 const ENV_NAME = /^\s*-\s*name:\s*["']?(https?|all|no)[_-]?proxy["']?\s*$/i;
 const ENV_VALUE = /^\s*value:\s*["']?([^\s"']*)/;
+// `kubectl describe pod` lists a container's variables under its `Environment:` heading.
+const DESCRIBE_ENVIRONMENT = /^(\s*)Environment:\s*$/;
 
 /** Proxy settings and whose they are (`daemon`, `container` or `shell`): fields variable, value, set, scope. */
 export const proxySetting: FactExtractor = {
@@ -28,9 +31,16 @@ export const proxySetting: FactExtractor = {
     const facts: Fact[] = [];
     let daemonContext = false;
     let envName: { variable: string; line: number; text: string } | null = null;
+    let describeIndent: number | null = null;
     forEachLine(text, (line, lineNo) => {
+      const indent = /^\s*/.exec(line)![0].length;
+      if (describeIndent !== null && (indent <= describeIndent || !/\S/.test(line)))
+        describeIndent = null;
+      const heading = DESCRIBE_ENVIRONMENT.exec(line);
+      if (heading) describeIndent = heading[1]!.length;
+      if (envName && /^\s*#/.test(line)) return;
       const value = envName ? ENV_VALUE.exec(line) : null;
-      if (envName && value) {
+      if (envName && value && !/^[>|]/.test(value[1]!)) {
         facts.push({
           kind: 'proxy.setting',
           section,
@@ -53,11 +63,13 @@ export const proxySetting: FactExtractor = {
       if (!exported && /^\s*#/.test(line)) return; // a heading, a prompt, or a commented-out setting
       const scope = exported
         ? 'shell'
-        : DAEMON_LINE.test(line) || daemonContext
-          ? 'daemon'
-          : CONTAINER_LINE.test(line)
-            ? 'container'
-            : 'shell';
+        : describeIndent !== null && !heading
+          ? 'container'
+          : DAEMON_LINE.test(line) || daemonContext
+            ? 'daemon'
+            : CONTAINER_LINE.test(line)
+              ? 'container'
+              : 'shell';
       const fact = (variable: string | null, value: string) =>
         facts.push({
           kind: 'proxy.setting',

@@ -21,6 +21,34 @@ describe('proxy.setting', () => {
     ]);
   });
 
+  it("reads kubectl describe's Environment block as the container's; a comment may sit between an env list's name and value, a secret reference or block scalar shows none", () => {
+    expect(
+      facts(
+        'Containers:\n  repo-server:\n    Environment:\n      HTTPS_PROXY:  http://proxy.corp.test:3128\n      LOG_LEVEL:    info\n    Mounts:\n      /tmp from tmp (rw)\nexport http_proxy=http://other.test:8080',
+      ),
+    ).toEqual([
+      {
+        variable: 'https_proxy',
+        value: 'http://proxy.corp.test:3128',
+        set: true,
+        scope: 'container',
+      },
+      { variable: 'http_proxy', value: 'http://other.test:8080', set: true, scope: 'shell' },
+    ]);
+    expect(
+      facts(
+        '- name: HTTPS_PROXY\n  # the corporate proxy\n  value: http://proxy.corp.test:3128\n- name: HTTP_PROXY\n  valueFrom:\n    secretKeyRef: { name: proxy, key: url }\n- name: NO_PROXY\n  value: >-\n    10.0.0.0/8',
+      ),
+    ).toEqual([
+      {
+        variable: 'https_proxy',
+        value: 'http://proxy.corp.test:3128',
+        set: true,
+        scope: 'container',
+      },
+    ]);
+  });
+
   it("reads proxies exported in a shell as the shell's", () => {
     expect(
       facts('export http_proxy=http://abc.com:8080\nexport https_proxy=https://abc.com:8080'),

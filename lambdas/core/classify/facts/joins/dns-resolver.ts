@@ -6,23 +6,31 @@ import { MAX_JOINED_FACTS, type FactJoin, type JoinSection } from './fact-join.j
 // included) or coredns. Anchored, literal first: linear on the JavaScript engine.
 const CLUSTER_DNS_ROW =
   /^\s*(?:kube-system\s+)?(?:kube-dns|coredns)\s+(?:ClusterIP\s+)?([0-9a-fA-F.:]{2,45})\s+\S/;
-// A pod's resolv.conf: the kubelet writes the cluster's search domains (<ns>.svc.<domain>).
-const POD_SEARCH = /^search\s.*\bsvc\.\S/;
-const NAMESERVER = /^nameserver\s+([0-9a-fA-F.:]{2,45})\s*$/;
+// One resolv.conf: a run of its own directives. The kubelet writes a pod's with the cluster's
+// search domains (<ns>.svc.<domain>); a node's, or a container's with dnsPolicy Default, has none.
+const RESOLV_CONF_LINE = /^\s*(search|nameserver|options|domain|sortlist)\s/;
+const NAMESERVER = /^\s*nameserver\s+([0-9a-fA-F.:]{2,45})\s*$/;
 // The kubelet's configuration: kubelet-config.json / KubeletConfiguration YAML (`clusterDNS`, a
 // list, on one line or the next ones) or the flag (`--cluster-dns=`, `--cluster_dns=`).
 const CONFIG_KEY = /^\s*"?clusterDNS"?\s*:\s*(.*)$/;
+const LIST_VALUE = /^\s*(-\s*)?"?[0-9a-fA-F.:]{2,45}"?,?\s*$/;
 const FLAG = /--cluster[-_]dns[=\s]+([0-9a-fA-F.:,]{2,200})/;
-const ADDRESS = /[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}/g;
-// NodeLocal DNSCache listens on a link-local address and forwards to the cluster DNS.
+const ADDRESS = /[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7}/g;
+// NodeLocal DNSCache listens on a link-local address (IPv4) and forwards to the cluster DNS. In an
+// IPv6 cluster it takes a ULA, like the Service itself: there the symptom the runbook also asks
+// for keeps a cache from reading as a wrong resolver.
 const NODE_LOCAL_CACHE = /^169\.254\.|^fe80:/i;
 
-interface Resolver {
-  readonly nameserver: string;
+/** An IPv4 address, or an IPv6 one (`::` or eight groups): not a time such as 23:58:20. */
+function isAddress(candidate: string): boolean {
+  return candidate.includes('.') || candidate.includes('::') || candidate.split(':').length === 8;
+}
+
+/** The resolvers one place hands out: a pod's resolv.conf, or one kubelet configuration. */
+interface ResolverList {
   readonly source: 'pod-resolv.conf' | 'kubelet';
   readonly section: string;
-  readonly line: number;
-  readonly text: string;
+  readonly entries: { nameserver: string; line: number; text: string }[];
 }
 
 /** The cluster DNS Service's addresses in every listing shown, lower-cased. */
@@ -31,61 +39,65 @@ function clusterDnsAddresses(sections: readonly JoinSection[]): Set<string> {
   for (const { output } of sections) {
     forEachLine(output, (line) => {
       const row = CLUSTER_DNS_ROW.exec(line);
-      if (row && /[.:]/.test(row[1]!)) addresses.add(row[1]!.toLowerCase());
-      if (addresses.size > 16) return false;
+      if (row && isAddress(row[1]!)) addresses.add(row[1]!.toLowerCase());
+      return addresses.size > 16 ? false : undefined;
     });
   }
   return addresses;
 }
 
-/** Whether a section shows a pod's resolv.conf: a search line with the cluster's `svc.` domains. */
-function showsPodResolvConf(output: string): boolean {
-  let pod = false;
-  forEachLine(output, (line) => {
-    if (line.startsWith('search') && /^search\s/.test(line) && line.includes('svc.')) pod = true;
-    return pod ? false : undefined;
-  });
-  return pod;
+/** The addresses a text names. */
+function addressesIn(text: string): string[] {
+  return (text.match(ADDRESS) ?? []).filter(isAddress).map((a) => a.toLowerCase());
 }
 
-/** The resolvers pods are given: nameservers of a pod's resolv.conf, and the kubelet's clusterDNS. */
-function configuredResolvers(sections: readonly JoinSection[]): Resolver[] {
-  const found: Resolver[] = [];
-  for (const { name, output } of sections) {
-    const podResolvConf = showsPodResolvConf(output);
-    // Where the kubelet's clusterDNS list goes on: a JSON list left open, or YAML's `- address` lines.
-    let list: 'json' | 'yaml' | null = null;
-    forEachLine(output, (line, lineNo) => {
-      const addAll = (text: string, source: Resolver['source']) => {
-        for (const address of text.match(ADDRESS) ?? [])
-          found.push({
-            nameserver: address.toLowerCase(),
-            source,
-            section: name,
-            line: lineNo,
-            text: clip(line.trim()),
-          });
-      };
-      const key = CONFIG_KEY.exec(line);
-      if (key) {
-        addAll(key[1]!, 'kubelet');
-        list = /\[[^\]]*$/.test(key[1]!) ? 'json' : key[1]!.trim() === '' ? 'yaml' : null;
-      } else if (list === 'json') {
-        addAll(line, 'kubelet');
-        if (line.includes(']')) list = null;
-      } else if (list === 'yaml' && /^\s*-\s*\S/.test(line)) {
-        addAll(line, 'kubelet');
-      } else {
-        list = null;
-        const flag = FLAG.exec(line);
-        if (flag) addAll(flag[1]!, 'kubelet');
-        const ns = podResolvConf ? NAMESERVER.exec(line) : null;
-        if (ns) addAll(ns[1]!, 'pod-resolv.conf');
+/**
+ * The resolver lists a section shows: each resolv.conf block that carries the cluster's `svc.`
+ * search domains (a pod's), and each kubelet clusterDNS setting.
+ */
+function resolverLists(name: string, output: string): ResolverList[] {
+  const lists: ResolverList[] = [];
+  let block: ResolverList | null = null;
+  let podBlock = false;
+  let kubelet: ResolverList | null = null;
+  let list: 'json' | 'yaml' | null = null;
+  const closeBlock = () => {
+    if (block && podBlock && block.entries.length > 0) lists.push(block);
+    block = null;
+    podBlock = false;
+  };
+  forEachLine(output, (line, lineNo) => {
+    const entry = (nameserver: string) => ({ nameserver, line: lineNo, text: clip(line.trim()) });
+    if (RESOLV_CONF_LINE.test(line)) {
+      block ??= { source: 'pod-resolv.conf', section: name, entries: [] };
+      if (/^\s*search\s/.test(line) && line.includes('svc.')) podBlock = true;
+      const ns = NAMESERVER.exec(line);
+      if (ns && isAddress(ns[1]!)) block.entries.push(entry(ns[1]!.toLowerCase()));
+    } else if (!/^\s*(#|$)/.test(line)) {
+      closeBlock();
+    }
+    const key = CONFIG_KEY.exec(line);
+    if (key) {
+      const rest = key[1]!;
+      kubelet = { source: 'kubelet', section: name, entries: [] };
+      lists.push(kubelet);
+      for (const a of addressesIn(rest)) kubelet.entries.push(entry(a));
+      list =
+        rest.lastIndexOf('[') > rest.lastIndexOf(']') ? 'json' : rest.trim() === '' ? 'yaml' : null;
+    } else if (list !== null && kubelet !== null && LIST_VALUE.test(line)) {
+      // One address per line: anything else (a closing bracket, the next key) ends the list.
+      for (const a of addressesIn(line)) (kubelet as ResolverList).entries.push(entry(a));
+    } else {
+      list = null;
+      const flag = FLAG.exec(line);
+      if (flag) {
+        lists.push({ source: 'kubelet', section: name, entries: addressesIn(flag[1]!).map(entry) });
       }
-      return found.length >= MAX_JOINED_FACTS ? false : undefined;
-    });
-  }
-  return found;
+    }
+    return lists.length >= MAX_JOINED_FACTS ? false : undefined;
+  });
+  closeBlock();
+  return lists;
 }
 
 /**
@@ -93,7 +105,9 @@ function configuredResolvers(sections: readonly JoinSection[]): Resolver[] {
  * domains; the kubelet's `clusterDNS`), joined with the cluster DNS Service's address shown beside
  * it (`kubectl -n kube-system get svc kube-dns`; the cluster reader prints it in `k8s.cluster`).
  * `isClusterDns` is false when the resolver is neither that address nor a node-local cache
- * (169.254.0.0/16): a kubelet configured with a typo'd clusterDNS gives every pod on the node a
+ * (169.254.0.0/16), and its list names no address that is: a resolv.conf with the cluster DNS and
+ * a resolver a pod's dnsConfig added, or a dual-stack kubelet whose second family kubectl does not
+ * print, are not wrong. A kubelet configured with a typo'd clusterDNS gives every pod on the node a
  * resolver that answers nothing. Only emitted when both sides were shown. Fields: nameserver,
  * source (`pod-resolv.conf`, `kubelet`), clusterDns (the Service's addresses, comma-joined),
  * isClusterDns.
@@ -107,21 +121,29 @@ export const dnsResolver: FactJoin = {
     const cluster = clusterDnsAddresses(input.allSections);
     if (cluster.size === 0) return [];
     const clusterDns = [...cluster].join(',');
-    return configuredResolvers(input.sections)
-      .slice(0, MAX_JOINED_FACTS)
-      .map(
-        (r): Fact => ({
-          kind: 'dns.resolver',
-          section: r.section,
-          line: r.line,
-          text: r.text,
-          fields: {
-            nameserver: r.nameserver,
-            source: r.source,
-            clusterDns,
-            isClusterDns: cluster.has(r.nameserver) || NODE_LOCAL_CACHE.test(r.nameserver),
-          },
-        }),
-      );
+    const isCluster = (nameserver: string) =>
+      cluster.has(nameserver) || NODE_LOCAL_CACHE.test(nameserver);
+    const facts: Fact[] = [];
+    for (const { name, output } of input.sections) {
+      for (const list of resolverLists(name, output)) {
+        const listNamesCluster = list.entries.some((e) => isCluster(e.nameserver));
+        for (const e of list.entries) {
+          if (facts.length >= MAX_JOINED_FACTS) return facts;
+          facts.push({
+            kind: 'dns.resolver',
+            section: list.section,
+            line: e.line,
+            text: e.text,
+            fields: {
+              nameserver: e.nameserver,
+              source: list.source,
+              clusterDns,
+              isClusterDns: listNamesCluster,
+            },
+          });
+        }
+      }
+    }
+    return facts;
   },
 };

@@ -11,7 +11,9 @@ const SERVICE_TYPE = /^(ClusterIP|NodePort|LoadBalancer|ExternalName)$/;
 const GET_SERVICES = /\bget\s+(?:svc|services?)(\/\S)?([^|;&>]{0,512})/;
 // kubectl get flags that take a value as the next word (`-n shop`), which is then no Service name.
 const VALUE_FLAG =
-  /^(-n|--namespace|-o|--output|--context|--cluster|--user|--kubeconfig|-s|--server|--sort-by|-L|--label-columns|--chunk-size|--template|--request-timeout)$/;
+  /^(-n|--namespace|-o|--output|--context|--cluster|--user|--kubeconfig|-s|--server|--sort-by|-L|--label-columns|--chunk-size|--template|--request-timeout|--as|--as-group|--as-uid|--token|--certificate-authority|--client-certificate|--client-key)$/;
+// A Service's name is a DNS-1035 label: a word that is none (`2` of `2>&1`) names no Service.
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SELECTOR_FLAG = /^(-l|--selector|--field-selector)(=|$)|^-l\S/;
 
 /**
@@ -31,7 +33,7 @@ function narrowedGet(command: string): boolean {
       if (VALUE_FLAG.test(w)) i++;
       continue;
     }
-    return true;
+    if (SERVICE_NAME.test(w)) return true;
   }
   return false;
 }

@@ -106,6 +106,52 @@ describe('dns.resolver (the resolver pods are given, joined with the cluster DNS
     ]);
   });
 
+  it("a list that also names the cluster DNS is not wrong: a resolver a pod's dnsConfig adds, the second family of a dual-stack kubelet", () => {
+    expect(
+      joined(dnsResolver, {
+        'net.dns': `${POD_RESOLV_CONF('10.100.0.10')}\nnameserver 1.1.1.1`,
+        'k8s.cluster': KUBE_DNS,
+      }).map((f) => [f.nameserver, f.isClusterDns]),
+    ).toEqual([
+      ['10.100.0.10', true],
+      ['1.1.1.1', true],
+    ]);
+    expect(
+      joined(dnsResolver, {
+        'kubelet.config': '{\n  "clusterDNS": ["10.100.0.10", "fd00:10:96::a"]\n}',
+        'k8s.cluster': KUBE_DNS,
+      }).map((f) => f.isClusterDns),
+    ).toEqual([true, true]);
+  });
+
+  it("reads only the pod's own resolv.conf block: the node's, printed above it, is not a pod's", () => {
+    expect(
+      joined(dnsResolver, {
+        'net.dns': `search ec2.internal\nnameserver 10.0.0.2\n$ crictl exec web cat /etc/resolv.conf\n${POD_RESOLV_CONF('10.100.0.10')}`,
+        'k8s.cluster': KUBE_DNS,
+      }).map((f) => [f.nameserver, f.isClusterDns]),
+    ).toEqual([['10.100.0.10', true]]);
+  });
+
+  it('a clusterDNS list cut before it closes stops at the first line that is not an address; a time is no address', () => {
+    expect(
+      joined(dnsResolver, {
+        'kubelet.config':
+          '{\n  "clusterDNS": [\n    "10.100.0.1"\n# ... 40 lines cut ...\nBUILD_TIME="Sun Nov 22 23:58:20 UTC 2026"',
+        'k8s.cluster': KUBE_DNS,
+      }).map((f) => f.nameserver),
+    ).toEqual(['10.100.0.1']);
+  });
+
+  it('stays linear on a hostile clusterDNS line', () => {
+    const started = performance.now();
+    joined(dnsResolver, {
+      'k8s.pod-logs': `clusterDNS: ${'['.repeat(200_000)}]`,
+      'k8s.cluster': KUBE_DNS,
+    });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it("decides nothing without the Service's address, and a node's own resolv.conf (no cluster search domains) is no pod's", () => {
     expect(joined(dnsResolver, { 'net.dns': POD_RESOLV_CONF('10.100.0.1') })).toEqual([]);
     expect(

@@ -76,6 +76,12 @@ describe('ingress.backend (an ingress backend joined with the Services listed)',
         'k8s.services': `${INGRESS_RULE('web')}\n$ kubectl get svc -n search -o wide --show-labels\n${rows}`,
       }),
     ).toEqual([{ service: 'web', listed: false }]);
+    // Nor do a redirection's file descriptor and an impersonation flag's value.
+    expect(
+      joined(ingressBackend, {
+        'k8s.services': `${INGRESS_RULE('web')}\n$ kubectl get svc -n search --as admin 2>&1\n${rows}`,
+      }),
+    ).toEqual([{ service: 'web', listed: false }]);
   });
 
   it('a listing ends at the first row that is not a Service', () => {
