@@ -115,11 +115,12 @@ const TARGET_KIB = 300;
  * cluster DNS Service, dns-resolver.ts), the rounds 88-97 runbook wordings in the compiled
  * runbooks, and ingress.backend setting aside a `get svc` listing narrowed to names or a selector
  * (k8s.cluster's `get service kube-dns` would otherwise make every other backend unlisted):
- * Classify 493 -> 495 (492.0 -> 494.7), Verify 560 -> 563 (559.0 -> 562.0).
+ * Classify 493 -> 496 (492.0 -> 495.5), Verify 560 -> 563 (559.0 -> 562.9); the last 0.8 is the
+ * second review's fixes (dns.resolver's resolv.conf blocks, kubectl describe's Environment block).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'collect.ts': 324,
-  'classify.ts': 495,
+  'classify.ts': 496,
   'verify.ts': 563,
   'escalate.ts': 316,
 };
