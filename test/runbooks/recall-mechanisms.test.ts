@@ -2061,4 +2061,15 @@ describe('rounds 34-35: a line read by what it proves', () => {
       }),
     ).toBe('ingress-backend-misconfigured');
   });
+
+  it("the host's own resolver failing for the registry in net.dns (the collector's probe host) is registry DNS, on either platform; for another name it is not", () => {
+    const probe = (host: string) => ({
+      'net.dns': `;; Got SERVFAIL reply from 192.168.49.1\nServer:\t\t192.168.49.1\nAddress:\t192.168.49.1#53\n\n** server can't find ${host}: SERVFAIL`,
+    });
+    expect(top(probe('registry-1.docker.io'), 'eks')).toBe('registry-dns-failure');
+    expect(top(probe('123456789012.dkr.ecr.eu-west-1.amazonaws.com'), 'docker')).toBe(
+      'registry-dns-failure',
+    );
+    expect(top(probe('api.shop.svc.cluster.local'), 'eks')).not.toBe('registry-dns-failure');
+  });
 });
