@@ -1985,6 +1985,27 @@ describe('rounds 34-35: a line read by what it proves', () => {
           '2026/11/22 23:58:01 listen tcp [::]:8080: socket: address family not supported by protocol',
       }),
     ).toBe('port-not-listening');
+    expect(
+      top(
+        {
+          'docker.logs':
+            '[ALERT] 098/102718 (1) : Starting frontend dockerfrontend: cannot create listening socket [:::2375]',
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
+    // The errno alone counts only beside a configuration that listens on [::].
+    const errno = { 'docker.logs': '97: Address family not supported by protocol' };
+    expect(top(errno, 'docker')).toBeNull();
+    expect(
+      top(
+        {
+          ...errno,
+          'container.nginx-config': 'listen 80 default_server;\nlisten [::]:80 default_server;',
+        },
+        'docker',
+      ),
+    ).toBe('port-not-listening');
     const validator = (line: string) =>
       top({
         'k8s.pods':
