@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_RUNBOOK_DIR } from '../lambdas/adapters/local/runbook-directory.js';
+import { LOG_FILE_PATTERN } from '../lambdas/core/collection/collector-documents.js';
+import type { CollectorLogPaths } from '../lambdas/core/workflow/config.js';
 
 /** `--data-dir` and `--runbooks`: where the local pipeline keeps its store and reads its runbooks. */
 export function withLocalStoreOptions(command: Command): Command {
@@ -44,4 +46,59 @@ export function withAwsTrailOptions(command: Command, what: string): Command {
       '--bucket <name>',
       'with --aws: the evidence bucket (default $PARAMEDIC_EVIDENCE_BUCKET, else the stack output EvidenceBucketName)',
     );
+}
+
+/** The log-file flags of {@link withCollectorLogOptions}, as commander names them. */
+export interface CollectorLogFlags {
+  daemonLog?: string;
+  containerdLog?: string;
+  kubeletLog?: string;
+  ipamdLog?: string;
+  policyAgentLog?: string;
+}
+
+/** Flag of each collector log parameter, and the platforms whose collector reads it. */
+const COLLECTOR_LOG_FLAGS = [
+  ['daemonLog', '--daemon-log', ['docker']],
+  ['containerdLog', '--containerd-log', ['docker', 'eks']],
+  ['kubeletLog', '--kubelet-log', ['eks']],
+  ['ipamdLog', '--ipamd-log', ['eks']],
+  ['policyAgentLog', '--policy-agent-log', ['eks']],
+] as const;
+
+/** `--daemon-log`, `--containerd-log`, `--kubelet-log`, `--ipamd-log`, `--policy-agent-log`: where the collector finds a daemon's log when it is neither in the journal nor a usual file. */
+export function withCollectorLogOptions(command: Command): Command {
+  return command
+    .option(
+      '--daemon-log <file>',
+      'dockerd log file, when it is neither in the journal nor a usual /var/log file (docker)',
+    )
+    .option('--containerd-log <file>', 'containerd log file, likewise')
+    .option('--kubelet-log <file>', 'kubelet log file, likewise (eks)')
+    .option(
+      '--ipamd-log <file>',
+      "the VPC CNI's ipamd log, when not at /var/log/aws-routed-eni/ipamd.log (eks)",
+    )
+    .option(
+      '--policy-agent-log <file>',
+      "the VPC CNI network policy agent's log, when not at /var/log/aws-routed-eni/network-policy-agent.log (eks)",
+    );
+}
+
+/**
+ * The collector log parameters the flags give, per platform (a run's targets decide which applies).
+ * @throws Error naming the flag when a value is not an absolute path the collector accepts.
+ */
+export function collectorLogsOf(flags: CollectorLogFlags): CollectorLogPaths {
+  const out: { docker?: Record<string, string>; eks?: Record<string, string> } = {};
+  for (const [name, flag, platforms] of COLLECTOR_LOG_FLAGS) {
+    const file = flags[name];
+    if (file === undefined) continue;
+    if (!new RegExp(LOG_FILE_PATTERN).test(file))
+      throw new Error(
+        `${flag} ${JSON.stringify(file)}: give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)`,
+      );
+    for (const platform of platforms) out[platform] = { ...out[platform], [name]: file };
+  }
+  return out;
 }

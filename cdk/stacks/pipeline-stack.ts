@@ -118,6 +118,7 @@ export class PipelineStack extends Stack {
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60,
       collectTimeoutSeconds: 600,
       ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
+      ...(config.collectorLogs ? { collectorLogs: config.collectorLogs } : {}),
     };
     // The bus first: the functions' `events` port binds to it; its run-request rule follows the workflow.
     this.events = new ParamedicEventBus(this, 'Events', {

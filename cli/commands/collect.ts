@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { collectEvidence } from '../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../lambdas/adapters/local/local-command-runner.js';
 import { incidentParameters } from '../../lambdas/core/collection/collector-documents.js';
+import { collectorLogsOf, withCollectorLogOptions, type CollectorLogFlags } from '../options.js';
 import { complain, dim, progress } from '../output.js';
 
-interface CollectFlags {
+interface CollectFlags extends CollectorLogFlags {
   platform: string;
   container?: string;
   pid?: string;
@@ -15,11 +16,6 @@ interface CollectFlags {
   output?: string;
   incidentTime?: string;
   remediatedAt?: string;
-  daemonLog?: string;
-  containerdLog?: string;
-  kubeletLog?: string;
-  ipamdLog?: string;
-  policyAgentLog?: string;
 }
 
 /**
@@ -28,41 +24,29 @@ interface CollectFlags {
  * [--policy-agent-log FILE] [--strace-seconds N] [-o bundle.json]`
  */
 export function registerCollectCommand(program: Command): void {
-  program
-    .command('collect')
-    .description(
-      'Run the evidence collector on this machine (the script SSM runs on a host) and print or save the bundle',
-    )
-    .option('--platform <platform>', 'docker (EC2 Docker host) or eks (EKS node)', 'docker')
-    .option('--container <name>', 'container to inspect closely and trace (docker)')
-    .option('--pid <n>', 'host pid to trace (with --strace-seconds)')
-    .option(
-      '--incident-time <time>',
-      'when the incident began, e.g. 2026-12-02T12:00:00Z (default: now)',
-    )
-    .option(
-      '--since <minutes>',
-      'lookback before the incident time, minutes: logs, events and the kernel log are read from there',
-      '15',
-    )
-    .option(
-      '--remediated-at <time>',
-      'evidence to verify a fix: when the fix ran; only later lines count',
-    )
-    .option(
-      '--daemon-log <file>',
-      'dockerd log file, when it is neither in the journal nor a usual /var/log file (docker)',
-    )
-    .option('--containerd-log <file>', 'containerd log file, likewise')
-    .option('--kubelet-log <file>', 'kubelet log file, likewise (eks)')
-    .option(
-      '--ipamd-log <file>',
-      "the VPC CNI's ipamd log, when not at /var/log/aws-routed-eni/ipamd.log (eks)",
-    )
-    .option(
-      '--policy-agent-log <file>',
-      "the VPC CNI network policy agent's log, when not at /var/log/aws-routed-eni/network-policy-agent.log (eks)",
-    )
+  withCollectorLogOptions(
+    program
+      .command('collect')
+      .description(
+        'Run the evidence collector on this machine (the script SSM runs on a host) and print or save the bundle',
+      )
+      .option('--platform <platform>', 'docker (EC2 Docker host) or eks (EKS node)', 'docker')
+      .option('--container <name>', 'container to inspect closely and trace (docker)')
+      .option('--pid <n>', 'host pid to trace (with --strace-seconds)')
+      .option(
+        '--incident-time <time>',
+        'when the incident began, e.g. 2026-12-02T12:00:00Z (default: now)',
+      )
+      .option(
+        '--since <minutes>',
+        'lookback before the incident time, minutes: logs, events and the kernel log are read from there',
+        '15',
+      )
+      .option(
+        '--remediated-at <time>',
+        'evidence to verify a fix: when the fix ran; only later lines count',
+      ),
+  )
     .option('--strace-seconds <n>', 'strace sample length, 0-10 (0: no trace)', '0')
     .option('--probe-host <name>', 'host name to resolve in net.dns')
     .option('-o, --output <file>', 'write the bundle here instead of stdout')
@@ -103,6 +87,7 @@ export function registerCollectCommand(program: Command): void {
       let parameters: Record<string, string>;
       try {
         parameters = {
+          ...collectorLogsOf(flags)[flags.platform],
           sinceMinutes: flags.since ?? '15',
           straceSeconds: flags.straceSeconds ?? '0',
           ...incidentParameters({
@@ -116,11 +101,6 @@ export function registerCollectCommand(program: Command): void {
         return;
       }
       if (flags.container) parameters.container = flags.container;
-      if (flags.daemonLog) parameters.daemonLog = flags.daemonLog;
-      if (flags.containerdLog) parameters.containerdLog = flags.containerdLog;
-      if (flags.kubeletLog) parameters.kubeletLog = flags.kubeletLog;
-      if (flags.ipamdLog) parameters.ipamdLog = flags.ipamdLog;
-      if (flags.policyAgentLog) parameters.policyAgentLog = flags.policyAgentLog;
       if (flags.pid) parameters.pid = flags.pid;
       if (flags.probeHost) parameters.probeHost = flags.probeHost;
       try {

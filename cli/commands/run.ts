@@ -7,9 +7,17 @@ import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js'
 import { complain, EXIT, failWith, progress, usageError } from '../output.js';
 import { approvalPolicyFromFlags, kubeconfigOf } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
-import { withApprovalOptions, withAwsOptions, withLocalStoreOptions } from '../options.js';
+import {
+  collectorLogsOf,
+  withApprovalOptions,
+  withAwsOptions,
+  withCollectorLogOptions,
+  withLocalStoreOptions,
+  type CollectorLogFlags,
+} from '../options.js';
+import type { CollectorLogPaths } from '../../lambdas/core/workflow/config.js';
 
-interface RunFlags {
+interface RunFlags extends CollectorLogFlags {
   aws?: boolean;
   stack?: string;
   region?: string;
@@ -31,7 +39,7 @@ interface RunFlags {
 /** `paramedic run <runbookId> --target <local|instance id|node> [--execute]` */
 export function registerRunCommand(program: Command): void {
   withAwsOptions(
-    withLocalStoreOptions(withApprovalOptions(program.command('run'))),
+    withCollectorLogOptions(withLocalStoreOptions(withApprovalOptions(program.command('run')))),
     'start the run on the deployed state machine (names from the stack outputs; you are recorded as your IAM principal)',
   )
     .option('--wait', 'with --aws: poll the execution until it ends and print its outcome')
@@ -57,7 +65,20 @@ export function registerRunCommand(program: Command): void {
       '\nExamples:\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718\n  npx paramedic run docker-daemon-down --target local --execute --approve-as alice\n  npx paramedic run disk-full --target i-0a1b2c3d4e5f60718 --aws --wait\n',
     )
     .action(async (runbookId: string, flags: RunFlags) => {
+      let collectorLogs: CollectorLogPaths;
+      try {
+        collectorLogs = collectorLogsOf(flags);
+      } catch (error) {
+        usageError((error as Error).message);
+        return;
+      }
       if (flags.aws) {
+        if (Object.keys(collectorLogs).length) {
+          usageError(
+            '--daemon-log and the other log flags are local only: a deployment reads them from its collectorLogs setting',
+          );
+          return;
+        }
         await runOnAws(runbookId, flags);
         return;
       }
@@ -84,6 +105,7 @@ export function registerRunCommand(program: Command): void {
           mode: flags.execute ? 'execute' : 'dry-run',
           print: progress,
           ...kubeconfigOf(flags),
+          collectorLogs,
         });
         if (flags.json)
           process.stdout.write(

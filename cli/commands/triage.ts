@@ -13,10 +13,17 @@ import { isValidActor } from '../../lambdas/adapters/local/local-approvals.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '../output.js';
 import { formatTriageReport } from './triage-report.js';
-import { withApprovalOptions, withLocalStoreOptions } from '../options.js';
+import {
+  collectorLogsOf,
+  withApprovalOptions,
+  withCollectorLogOptions,
+  withLocalStoreOptions,
+  type CollectorLogFlags,
+} from '../options.js';
+import type { CollectorLogPaths } from '../../lambdas/core/workflow/config.js';
 import { loadDeferredReadersFor } from '../../lambdas/core/classify/facts/load-deferred-readers-for.js';
 
-interface TriageFlags {
+interface TriageFlags extends CollectorLogFlags {
   alarm?: string;
   replay?: string;
   replayAudit?: boolean;
@@ -138,8 +145,10 @@ function printResult(result: TriageResult, runbookDir: string, json: boolean): v
 
 /** `paramedic triage --alarm <event.json> | --replay <bundle.json> | --replay-audit` */
 export function registerTriageCommand(program: Command): void {
-  withLocalStoreOptions(
-    withApprovalOptions(program.command('triage'), ' (default: time out at once)'),
+  withCollectorLogOptions(
+    withLocalStoreOptions(
+      withApprovalOptions(program.command('triage'), ' (default: time out at once)'),
+    ),
   )
     .description(
       'Run the whole pipeline locally: on a CloudWatch alarm event (collecting from this machine), on a recorded evidence bundle, or re-classify every audited incident',
@@ -184,10 +193,18 @@ export function registerTriageCommand(program: Command): void {
         return;
       }
       let approval: ApprovalPolicy;
+      let collectorLogs: CollectorLogPaths;
       try {
         approval = approvalPolicyFromFlags(flags);
+        collectorLogs = collectorLogsOf(flags);
       } catch (error) {
         usageError((error as Error).message);
+        return;
+      }
+      if (!flags.alarm && Object.keys(collectorLogs).length) {
+        usageError(
+          '--daemon-log and the other log flags apply to --alarm only: a replay collects nothing',
+        );
         return;
       }
       const dataDir = resolveDataDir(flags.dataDir);
@@ -218,6 +235,7 @@ export function registerTriageCommand(program: Command): void {
           print: progress,
           onState: (step: { state: string }) => progress(`  … ${step.state}`),
           ...kubeconfigOf(flags),
+          collectorLogs,
         };
         if (flags.alarm)
           progress(

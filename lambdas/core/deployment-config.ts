@@ -4,6 +4,8 @@
  * Pure (no CDK): `cdk synth` reads it through cdk/config.ts, `paramedic coverage` from cdk.json.
  */
 import * as z from 'zod/mini';
+import { collectorLogParameters, LOG_FILE_PATTERN } from './collection/collector-documents.js';
+import type { CollectorLogPaths } from './workflow/config.js';
 import { DEFAULT_ALARM_NAME_PREFIXES } from './workflow/intake-filter.js';
 
 /** What a deployment may set. */
@@ -54,6 +56,14 @@ export interface ParamedicConfig {
     readonly subnetIds: readonly string[];
     readonly securityGroupIds: readonly string[];
   };
+  /**
+   * Log files every collection reads on a platform's hosts, by collector parameter: docker
+   * `daemonLog`, `containerdLog`; eks `kubeletLog`, `containerdLog`, `ipamdLog`, `policyAgentLog`.
+   * For fleets that keep a daemon's log outside the journal and the usual files (no systemd, a
+   * custom `--log-file`); passed to the collector document on every Collect and Verify.
+   * @default none
+   */
+  readonly collectorLogs?: CollectorLogPaths;
   /**
    * Many accounts: this deployment is the hub; the spoke stack (cdk/stacks/spoke-stack.ts) goes to
    * each listed account/region (or each account of the organization, through StackSets).
@@ -146,6 +156,17 @@ const rateLimit = z.strictObject({
       ),
     ),
 });
+
+// A log file as the collector document accepts it.
+const logPath = z
+  .string()
+  .check(
+    z.regex(
+      new RegExp(LOG_FILE_PATTERN),
+      'an absolute path of letters, digits and /_.- (e.g. /var/log/docker/dockerd.log)',
+    ),
+  );
+const logPaths = z.record(z.string(), logPath);
 
 const schema = z.strictObject({
   alarmNamePrefixes: z.optional(
@@ -240,6 +261,9 @@ const schema = z.strictObject({
         .check(z.minLength(1, 'at least one security group')),
     }),
   ),
+  collectorLogs: z.optional(
+    z.strictObject({ docker: z.optional(logPaths), eks: z.optional(logPaths) }),
+  ),
   spokes: z.optional(
     z.strictObject({
       accounts: z.optional(
@@ -305,6 +329,14 @@ export function parseConfig(raw: unknown): ParamedicConfig {
       eksClusters: data.spokes.eksClusters ?? [],
       ...(data.spokes.organizationId ? { organizationId: data.spokes.organizationId } : {}),
     };
+  }
+  for (const platform of ['docker', 'eks'] as const) {
+    const known = collectorLogParameters(platform);
+    for (const name of Object.keys(data.collectorLogs?.[platform] ?? {}))
+      if (!known.includes(name))
+        throw new ConfigError(
+          `collectorLogs.${platform}.${name}: not a log the ${platform} collector reads; known: ${known.join(', ')}`,
+        );
   }
   if (config.approvalEmail && config.approvalTopicArn)
     throw new ConfigError(

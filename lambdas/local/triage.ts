@@ -9,7 +9,7 @@ import type { AuditEntry } from '../core/audit/audit-entry.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
 import { parseEvidenceDocument, type EvidenceBundle } from '../core/evidence/bundle.js';
 import { normalizeAlarmEvent } from '../core/workflow/alarm-event.js';
-import type { WorkflowConfig } from '../core/workflow/config.js';
+import type { CollectorLogPaths, WorkflowConfig } from '../core/workflow/config.js';
 import { endedInRecordedFailState } from '../core/workflow/end-states.js';
 import type { CommandRunner } from '../core/workflow/ports.js';
 import { bindWorkflowSteps } from '../core/workflow/steps/index.js';
@@ -45,6 +45,8 @@ export interface TriageOptions {
   readonly executionId?: string;
   /** Read and act on a cluster through this kubeconfig (EKS targets); without it their records say the cluster was not read. */
   readonly kubeconfig?: LocalKubeconfig;
+  /** Log files the collector reads on this machine, as a deployment's `collectorLogs` (`--daemon-log` …). */
+  readonly collectorLogs?: CollectorLogPaths;
 }
 
 /** What one local run produced. */
@@ -78,7 +80,12 @@ async function execute(
     commands,
     rulebook: options.rulebook,
     approval: options.approval ?? { kind: 'none' },
-    config: { lockMaxAttempts: 3, collectTimeoutSeconds: 120, ...config },
+    config: {
+      lockMaxAttempts: 3,
+      collectTimeoutSeconds: 120,
+      ...(options.collectorLogs ? { collectorLogs: options.collectorLogs } : {}),
+      ...config,
+    },
     ...cluster,
   });
   const workflow = {

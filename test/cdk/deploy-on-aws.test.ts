@@ -463,6 +463,23 @@ describe('config of a deployment', () => {
       { eventBusName: 'arn:aws:events:eu-west-1:123456789012:event-bus/x' },
       /eventBusName: an EventBridge bus name/,
     ],
+    [
+      { collectorLogs: { docker: { daemonLog: 'var/log/docker.log' } } },
+      /collectorLogs\.docker\.daemonLog: an absolute path/,
+    ],
+    [
+      { collectorLogs: { docker: { daemonLog: '/var/log/docker.log; reboot' } } },
+      /collectorLogs\.docker\.daemonLog: an absolute path/,
+    ],
+    [
+      { collectorLogs: { eks: { daemonLog: '/var/log/docker.log' } } },
+      /collectorLogs\.eks\.daemonLog: not a log the eks collector reads; known: containerdLog, kubeletLog, ipamdLog, policyAgentLog/,
+    ],
+    [
+      { collectorLogs: { docker: { incidentTime: '/2026' } } },
+      /collectorLogs\.docker\.incidentTime: not a log the docker collector reads; known: containerdLog, daemonLog/,
+    ],
+    [{ collectorLogs: { ecs: {} } }, /collectorLogs: unknown field\(s\) ecs/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);

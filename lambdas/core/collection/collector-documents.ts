@@ -71,7 +71,10 @@ const SINCE_PATTERN = '^[0-9]{1,5}$';
 /** RFC 3339 in UTC, as CloudWatch stamps an alarm's state change (`StateChangeTime`, `time`). */
 export const INCIDENT_TIME_PATTERN =
   '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
-const LOG_PATH_PATTERN = '^$|^/[a-zA-Z0-9/_.-]{1,255}$';
+/** A log file: an absolute path of letters, digits and `/_.-` (nothing a shell would expand). */
+export const LOG_FILE_PATTERN = '^/[a-zA-Z0-9/_.-]{1,255}$';
+// A log parameter's value: a log file, or empty for the collector's own search.
+const LOG_PATH_PATTERN = `^$|${LOG_FILE_PATTERN}`;
 const STRACE_PATTERN = '^([0-9]|10)$';
 const HOST_PATTERN = '^$|^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$';
 
@@ -301,6 +304,17 @@ export function incidentParameters(timing: IncidentTiming): Record<string, strin
 /** The collector document of a platform. */
 export function collectorDocumentFor(platform: 'docker' | 'eks'): CommandDocument {
   return COLLECTOR_DOCUMENTS.find((d) => d.platform === platform)!;
+}
+
+/**
+ * The parameters of a platform's collector that name a log file (`daemonLog`, `kubeletLog`, …):
+ * the ones a deployment may set for every collection (`collectorLogs`, deployment-config.ts).
+ * @example collectorLogParameters('docker') // ['containerdLog', 'daemonLog']
+ */
+export function collectorLogParameters(platform: 'docker' | 'eks'): string[] {
+  return Object.entries(collectorDocumentFor(platform).parameters)
+    .filter(([, p]) => p.allowedPattern === LOG_PATH_PATTERN)
+    .map(([name]) => name);
 }
 
 /** A parameter value that the document refuses. */

@@ -22,9 +22,14 @@ export interface CollectorRequest {
   readonly request: CommandRequest;
 }
 
-/** The collector request of each platform that has targets (docker first, then eks). */
+/**
+ * The collector request of each platform that has targets (docker first, then eks), with the
+ * deployment's log paths of that platform and the incident window.
+ * @throws DocumentParameterError when a configured log path is not one of the document's (a
+ * deployment is checked at synth, deployment-config.ts; this guards a hand-edited environment).
+ */
 export function collectorRequests(
-  config: Pick<WorkflowConfig, 'collectTimeoutSeconds'>,
+  config: Pick<WorkflowConfig, 'collectTimeoutSeconds' | 'collectorLogs'>,
   targets: readonly Target[],
   timing: IncidentTiming = {},
 ): CollectorRequest[] {
@@ -40,7 +45,11 @@ export function collectorRequests(
       group,
       request: {
         document: doc.documentName,
-        parameters: resolveDocumentParameters(doc, window),
+        // The deployment's log paths first: the incident window is per run and always wins.
+        parameters: resolveDocumentParameters(doc, {
+          ...config.collectorLogs?.[platform],
+          ...window,
+        }),
         targets: group.map((t) => t.id),
         timeoutSeconds: config.collectTimeoutSeconds,
         ...(locations ? { locations } : {}),

@@ -26,7 +26,18 @@ export interface WorkflowConfig {
   readonly maxTargetsPerExecution: number;
   /** The deployment's name, stamped on status events when deployments share a bus. @default none */
   readonly deploymentName?: string;
+  /**
+   * Log files every collection on a platform reads, by collector parameter (`daemonLog`,
+   * `kubeletLog`, …), where a fleet keeps a daemon's log outside the journal and the usual files.
+   * @default none: the collectors look in the journal and the usual files
+   */
+  readonly collectorLogs?: CollectorLogPaths;
 }
+
+/** Collector log parameters (`daemonLog`: `/var/log/custom/dockerd.log`) per platform. */
+export type CollectorLogPaths = Readonly<
+  Partial<Record<'docker' | 'eks', Readonly<Record<string, string>>>>
+>;
 
 /** The defaults of {@link WorkflowConfig}. */
 export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {

@@ -106,10 +106,17 @@ describe('triage --replay: the CDK workflow on recorded evidence', () => {
 
 describe('triage --alarm: collects from this machine', () => {
   it('normalizes the alarm, runs the real collector through the local command runner and records the evidence', async () => {
+    // A host whose dockerd logs to a file of its own (`--daemon-log`, a deployment's collectorLogs).
+    const daemonLog = join(dataDir, 'dockerd.log');
+    writeFileSync(
+      daemonLog,
+      'time="2026-11-23T09:00:12.000000000Z" level=error msg="failed to write to the log file: no space left on device"\n',
+    );
     const r = await triageAlarm(FIXTURES.alarmDiskUsed, {
       dataDir,
       rulebook,
       mode: 'dry-run',
+      collectorLogs: { docker: { daemonLog } },
       ...quiet,
     });
     expect(r.record.status).toBe('SUCCEEDED');
@@ -121,6 +128,8 @@ describe('triage --alarm: collects from this machine', () => {
     const bundle = JSON.parse(readFileSync(fileURLToPath(collected.ref!.uri), 'utf8'));
     expect(bundle.schema).toBe('paramedic.evidence/v1');
     expect(Object.keys(bundle.sections)).toEqual(expect.arrayContaining(['disk.df', 'host.os']));
+    const journal = bundle.sections['docker.journal'];
+    expect(journal.output).toContain(`# log file ${daemonLog} (lines since`);
     expect(view.steps).toHaveLength(0); // dry run by default: nothing changed on this machine
     expect(['dry-run', 'unclassified', 'reported']).toContain(view.summary.outcome);
   });

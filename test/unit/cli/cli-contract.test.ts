@@ -121,6 +121,32 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     },
   );
 
+  it.each([
+    [
+      ['triage', '--replay', DISK_FULL, '--daemon-log', '/var/log/dockerd.log'],
+      '--daemon-log and the other log flags apply to --alarm only: a replay collects nothing',
+    ],
+    [
+      ['triage', '--alarm', 'alarm.json', '--kubelet-log', 'kubelet.log'],
+      '--kubelet-log "kubelet.log": give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)',
+    ],
+    [
+      ['run', 'disk-full', '--target', 'i-0123456789abcdef0', '--aws', '--ipamd-log', '/x.log'],
+      '--daemon-log and the other log flags are local only: a deployment reads them from its collectorLogs setting',
+    ],
+    [
+      ['collect', '--daemon-log', '/var/log/docker log'],
+      '--daemon-log "/var/log/docker log": give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)',
+    ],
+  ])(
+    'a log flag where it cannot apply, or not a path, is a usage error (2): %j',
+    (args, message) => {
+      const r = run(...args, ...(args[0] === 'collect' ? [] : ['--data-dir', dataDir]));
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe(`paramedic: ${message}`);
+    },
+  );
+
   it('a bundle that does not parse is a failure (1) and the message names the file', () => {
     const bad = join(dataDir, 'broken-bundle.json');
     writeFileSync(bad, '{"schema": ');
