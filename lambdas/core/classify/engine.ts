@@ -184,7 +184,11 @@ function createContext(
       const marked = [...(factSections.get(kind) ?? [])];
       if (isJoinedKind(kind)) {
         const read = (names: readonly string[]) =>
-          names.map((name) => ({ name, output: bundle.sections[name]!.output }));
+          names.map((name) => ({
+            name,
+            output: bundle.sections[name]!.output,
+            command: bundle.sections[name]!.command,
+          }));
         facts = FACT_JOINS[kind].join({
           facts: allFacts,
           sections: read(marked),

@@ -255,3 +255,28 @@ describe('rounds 34-35: a line read by what it proves', () => {
     expect(top(probe('api.shop.svc.cluster.local'), 'eks')).not.toBe('registry-dns-failure');
   });
 });
+
+// Held-out round 103: busybox 1.29+'s nslookup, told by how it prints its server.
+describe("round 103: busybox 1.29+'s nslookup asks a bare name as written", () => {
+  it('its NXDOMAIN for a bare cluster name proves no DNS failure; a timeout beside it, or a SERVFAIL, still does', () => {
+    const busybox = (name: string) =>
+      `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find ${name}: NXDOMAIN\n`;
+    expect(top({ 'net.dns': busybox('kubernetes.default') })).toBeNull();
+    expect(
+      top({
+        'net.dns': `${busybox('kubernetes.default')};; connection timed out; no servers could be reached`,
+      }),
+    ).toBe('dns-resolution-failure');
+    // The server failing to answer is DNS failing, whichever tool asked.
+    expect(top({ 'net.dns': busybox('kubernetes.default').replace('NXDOMAIN', 'SERVFAIL') })).toBe(
+      'dns-resolution-failure',
+    );
+    // bind's nslookup writes the server's port after `#`, and applies the search list.
+    expect(
+      top({
+        'net.dns':
+          "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find kubernetes.default: NXDOMAIN\n",
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+});

@@ -178,3 +178,52 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBe('dns-resolution-failure');
   });
 });
+
+// Held-out round 103: a report pastes each command's output under it, with no heading inside.
+describe('round 103: the section command is the heading of a pasted output', () => {
+  const classify = (sections: Record<string, { command: string; output: string }>) =>
+    classifyEvidence(rulebook, {
+      schema: EVIDENCE_SCHEMA,
+      target: { platform: 'docker' },
+      collectedAt: '2026-11-23T00:00:00Z',
+      sections,
+    }).matches[0]?.runbookId ?? null;
+  const dropIn = {
+    command: 'cat /etc/systemd/system/docker.service.d/http-proxy.conf',
+    output:
+      'Environment="HTTP_PROXY=http://corp%5Cuser:secret@proxy.corp.test:3128"\nEnvironment="NO_PROXY=localhost,127.0.0.1"',
+  };
+
+  it("a drop-in's %-encoded proxy that `systemctl show` of the same daemon lacks was dropped by systemd", () => {
+    expect(
+      classify({
+        'docker.daemon-config': dropIn,
+        'net.proxy': {
+          command: 'sudo systemctl show --property Environment docker',
+          output: 'Environment=NO_PROXY=localhost,127.0.0.1',
+        },
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    // systemd kept it (the value shown resolved): nothing was dropped.
+    expect(
+      classify({
+        'docker.daemon-config': dropIn,
+        'net.proxy': {
+          command: 'sudo systemctl show --property Environment docker',
+          output:
+            'Environment=HTTP_PROXY=http://corp\\user:secret@proxy.corp.test:3128 NO_PROXY=localhost,127.0.0.1',
+        },
+      }),
+    ).toBeNull();
+    // Another daemon's environment says nothing of dockerd's.
+    expect(
+      classify({
+        'docker.daemon-config': dropIn,
+        'net.proxy': {
+          command: 'sudo systemctl show --property Environment containerd',
+          output: 'Environment=NO_PROXY=localhost,127.0.0.1',
+        },
+      }),
+    ).toBeNull();
+  });
+});

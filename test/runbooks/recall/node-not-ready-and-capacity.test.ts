@@ -138,3 +138,33 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 });
+
+// Held-out round 103: a node that runs Docker as its runtime, whose dockerd refuses to start.
+describe('round 103: the runtime of a node that runs Docker', () => {
+  it("dockerd's own start failure is the node's runtime down on EKS, the daemon down on a Docker host, and history once it started", () => {
+    const failed = { 'host.services': 'Error starting daemon: layer does not exist' };
+    expect(top(failed, 'eks')).toBe('node-not-ready');
+    expect(top(failed, 'docker')).toBe('docker-daemon-down');
+    // 17.06 and later say it in lower case.
+    expect(
+      top({
+        'host.services':
+          'failed to start daemon: error initializing graphdriver: driver not supported',
+      }),
+    ).toBe('node-not-ready');
+    // A daemon that then came up is serving: the failure is history.
+    expect(
+      top({
+        'docker.journal':
+          'Nov 22 23:50:01 node-1 dockerd[811]: Error starting daemon: layer does not exist\nNov 22 23:55:12 node-1 dockerd[1203]: time="2026-11-22T23:55:12Z" level=info msg="API listen on /var/run/docker.sock"',
+      }),
+    ).toBeNull();
+    // "pid file found" means a daemon is already running.
+    expect(
+      top({
+        'host.services':
+          'failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid',
+      }),
+    ).not.toBe('node-not-ready');
+  });
+});

@@ -178,10 +178,10 @@ export function daemonProxyEnvironments(
     }
     return l;
   };
-  for (const { name, output } of sections) {
-    const lines = wanted.get(name);
+  for (const section of sections) {
+    const lines = wanted.get(section.name);
     if (!lines) continue;
-    forEachUnderHeading(output, (line, lineNo, heading) => {
+    forEachUnderHeading(section, (line, lineNo, heading) => {
       if (!lines.has(lineNo)) return;
       // systemd's manager-wide DefaultEnvironment is every unit's, under whatever heading.
       const l = /^\s*DefaultEnvironment=/.test(line)
@@ -189,7 +189,7 @@ export function daemonProxyEnvironments(
         : layer(heading?.daemon ?? null, sourceOf(heading));
       l.assignments.push(...assignmentsOf(line));
       if (l.lines.length < 8)
-        l.lines.push({ section: name, line: lineNo, text: clip(line.trim()) });
+        l.lines.push({ section: section.name, line: lineNo, text: clip(line.trim()) });
     });
   }
   const cache = new Map<Daemon, DaemonProxyEnvironment | null>();

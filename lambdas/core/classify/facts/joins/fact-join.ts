@@ -10,6 +10,8 @@ import type { Fact } from '../fact.js';
 export interface JoinSection {
   readonly name: string;
   readonly output: string;
+  /** The command that printed the output (a pasted report's `systemctl show docker …`), when known. */
+  readonly command?: string;
 }
 
 /** What a join may read: its input facts, the sections that showed its markers, the incident window. */

@@ -64,8 +64,9 @@ export const proxyDropped: FactJoin = {
       }
       return r;
     };
-    for (const { name, output } of input.allSections) {
-      forEachUnderHeading(output, (line, lineNo, heading, opens) => {
+    for (const section of input.allSections) {
+      const { name } = section;
+      forEachUnderHeading(section, (line, lineNo, heading, opens) => {
         if (opens || !heading?.daemon) return;
         const daemon = heading.daemon;
         const at = (): FactLine => ({ section: name, line: lineNo, text: clip(line.trim()) });

@@ -118,11 +118,14 @@ function namedIn(head: string): string | null {
 }
 
 /**
- * Visits each line of a section with the heading it sits under (null above the first); a heading
- * line is visited as under itself, with `opens` true. Return false to stop, as with forEachLine.
+ * Visits each line of a section with the heading it sits under; a heading line is visited as
+ * under itself, with `opens` true. Above the first heading the lines are under the section's
+ * command when it reads as one (a pasted `sudo systemctl show --property Environment docker`
+ * printed them); the collectors' commands describe their sections and read as none. Return false
+ * to stop, as with forEachLine.
  */
 export function forEachUnderHeading(
-  output: string,
+  { output, command }: { readonly output: string; readonly command?: string },
   visit: (
     line: string,
     lineNo: number,
@@ -130,7 +133,7 @@ export function forEachUnderHeading(
     opens: boolean,
   ) => ReturnType<Parameters<typeof forEachLine>[1]>,
 ): void {
-  let heading: SettingsHeading | null = null;
+  let heading: SettingsHeading | null = command ? settingsHeading(command) : null;
   forEachLine(output, (line, lineNo) => {
     const opened = settingsHeading(line);
     if (opened) heading = opened;

@@ -175,14 +175,16 @@ describe('each line with the heading it sits under', () => {
   it('keeps a heading until the next, and a log line in between opens none', () => {
     const seen: [string, string | null, string | undefined, boolean][] = [];
     forEachUnderHeading(
-      [
-        'NO_PROXY=localhost',
-        '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
-        'HTTPS_PROXY=http://squid.service.consul:3128',
-        'kubelet[3321]: containerd.service restarted, read /proc/1/environ',
-        '# /etc/systemd/system/containerd.service.d/proxy.conf',
-        'Environment="HTTPS_PROXY=http://p:3128"',
-      ].join('\n'),
+      {
+        output: [
+          'NO_PROXY=localhost',
+          '# proxy variables of kubelet from /proc/<pid>/environ (credentials masked)',
+          'HTTPS_PROXY=http://squid.service.consul:3128',
+          'kubelet[3321]: containerd.service restarted, read /proc/1/environ',
+          '# /etc/systemd/system/containerd.service.d/proxy.conf',
+          'Environment="HTTPS_PROXY=http://p:3128"',
+        ].join('\n'),
+      },
       (line, _lineNo, heading, opens) => {
         seen.push([line.slice(0, 12), heading?.daemon ?? null, heading?.shows, opens]);
       },
@@ -197,9 +199,34 @@ describe('each line with the heading it sits under', () => {
     ]);
   });
 
+  it("puts the lines above the first heading under the section's command when it reads as one", () => {
+    const seen = (command: string) => {
+      const out: [string | null, string | undefined][] = [];
+      forEachUnderHeading(
+        { output: 'Environment=NO_PROXY=localhost\n# /etc/docker/daemon.json\n{}', command },
+        (_line, _lineNo, heading) => {
+          out.push([heading?.daemon ?? null, heading?.shows]);
+        },
+      );
+      return out;
+    };
+    // A pasted report's command printed the lines.
+    expect(seen('sudo systemctl show --property Environment docker')).toEqual([
+      ['dockerd', 'loaded'],
+      ['dockerd', 'configured'],
+      ['dockerd', 'configured'],
+    ]);
+    // The collectors' commands describe their sections: no heading above the first.
+    expect(
+      seen(
+        'proxy environment of dockerd (/proc/PID/environ), its unit proxy lines (systemctl cat) and DefaultEnvironment; docker info',
+      )[0],
+    ).toEqual([null, undefined]);
+  });
+
   it('stops when the visitor returns false', () => {
     let visited = 0;
-    forEachUnderHeading('# a\nb\nc', () => {
+    forEachUnderHeading({ output: '# a\nb\nc' }, () => {
       visited++;
       return visited < 2;
     });
