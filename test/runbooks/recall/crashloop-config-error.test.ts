@@ -377,3 +377,23 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBe('crashloop-config-error');
   });
 });
+
+// Held-out round 106: the configuration file's path is a directory.
+describe('round 106: a configuration path that is a directory', () => {
+  it.each([
+    'lvl=eror msg="Server shutdown" logger=server reason="Service init failed: Datasource provisioning error: read /etc/grafana/provisioning/datasources/datasources.yaml: is a directory"',
+    "IsADirectoryError: [Errno 21] Is a directory: '/app/config.yml'",
+    'java.io.FileNotFoundException: /opt/app/conf/application.properties (Is a directory)',
+    'nginx: [emerg] pread() "/etc/nginx/conf.d/default.conf" failed (21: Is a directory)',
+  ])('%s is a configuration error', (line) => {
+    expect(top({ 'k8s.pod-logs': line })).toBe('crashloop-config-error');
+    expect(top({ 'docker.logs': line }, 'docker')).toBe('crashloop-config-error');
+  });
+
+  it('a data file or a directory the program walks is no configuration', () => {
+    expect(top({ 'k8s.pod-logs': 'read /var/lib/app/blobs/0001.bin: is a directory' })).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': "IsADirectoryError: [Errno 21] Is a directory: '/data'" }),
+    ).toBeNull();
+  });
+});
