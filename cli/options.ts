@@ -85,9 +85,17 @@ export function withCollectorLogOptions(command: Command): Command {
     );
 }
 
+/** A log flag's value the collector would refuse; the message names the flag and the form it takes. */
+export class CollectorLogFlagError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectorLogFlagError';
+  }
+}
+
 /**
  * The collector log parameters the flags give, per platform (a run's targets decide which applies).
- * @throws Error naming the flag when a value is not an absolute path the collector accepts.
+ * @throws CollectorLogFlagError naming the flag when a value is not an absolute path the collector accepts.
  */
 export function collectorLogsOf(flags: CollectorLogFlags): CollectorLogPaths {
   const out: { docker?: Record<string, string>; eks?: Record<string, string> } = {};
@@ -95,8 +103,8 @@ export function collectorLogsOf(flags: CollectorLogFlags): CollectorLogPaths {
     const file = flags[name];
     if (file === undefined) continue;
     if (!new RegExp(LOG_FILE_PATTERN).test(file))
-      throw new Error(
-        `${flag} ${JSON.stringify(file)}: give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)`,
+      throw new CollectorLogFlagError(
+        `${flag} ${JSON.stringify(file)}: give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)`,
       );
     for (const platform of platforms) out[platform] = { ...out[platform], [name]: file };
   }

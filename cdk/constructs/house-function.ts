@@ -12,6 +12,7 @@ import {
   Duration,
   type ILocalBundling,
   RemovalPolicy,
+  Stack,
 } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,6 +28,29 @@ import { REPO_ROOT } from '../paths.js';
 import { bundleLambda, LAMBDA_ENTRY_FILE } from './lambda-bundling.js';
 import { writeRunbookJson } from '../../lambdas/adapters/local/runbook-json-writer.js';
 import { RUNBOOK_JSON_FILE } from '../../lambdas/core/runbook/runbook-json.js';
+
+/** Lambda's limit on a function's environment variables, names and values together. */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * What a reference resolved at deploy (a table name, an ARN, a bus name) is counted as: longer
+ * than the names CloudFormation generates here, shorter than the longest ARN it could be.
+ */
+const UNRESOLVED_REFERENCE_BYTES = 128;
+
+/**
+ * The bytes of a function's variables as the synthesized template gives them (resolved): a value
+ * CloudFormation computes at deploy (`Ref`, `Fn::GetAtt`, `Fn::Join`) counts as
+ * {@link UNRESOLVED_REFERENCE_BYTES}.
+ */
+export function environmentBytes(variables: Readonly<Record<string, unknown>>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(variables))
+    bytes +=
+      Buffer.byteLength(name) +
+      (typeof value === 'string' ? Buffer.byteLength(value) : UNRESOLVED_REFERENCE_BYTES);
+  return bytes;
+}
 
 /** Props of a house function. */
 export interface HouseFunctionProps {
@@ -137,6 +161,20 @@ export class HouseFunction extends lambda.Function {
     });
     this.executionRole = role;
     this.functionLogGroup = logGroup;
+    // Lambda refuses a function whose variables add up to more than 4 KB, at deploy; say so at synth.
+    this.node.addValidation({
+      validate: () => {
+        const environment = Stack.of(this).resolve(
+          (this.node.defaultChild as lambda.CfnFunction).environment,
+        ) as { variables?: Record<string, unknown> } | undefined;
+        const bytes = environmentBytes(environment?.variables ?? {});
+        return bytes > LAMBDA_ENVIRONMENT_MAX_BYTES
+          ? [
+              `${this.node.path}: its environment variables come to about ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit; shorten what the configuration puts there (eksClusters, collectorLogs, deploymentName)`,
+            ]
+          : [];
+      },
+    });
   }
 
   /** Sets `envName` to the table name and grants `access`. */

@@ -118,6 +118,11 @@ export class PipelineStack extends Stack {
       approvalTimeoutSeconds: config.approvalTimeoutMinutes * 60,
       collectTimeoutSeconds: 600,
       ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
+    };
+    // Only the send halves send the collector: the log paths (up to ~1.6 KB) stay out of the
+    // other functions' environment, which Lambda caps at 4 KB with every variable counted.
+    const senderConfig: Partial<WorkflowConfig> = {
+      ...workflowConfig,
       ...(config.collectorLogs ? { collectorLogs: config.collectorLogs } : {}),
     };
     // The bus first: the functions' `events` port binds to it; its run-request rule follows the workflow.
@@ -153,7 +158,9 @@ export class PipelineStack extends Stack {
         entry: `lambdas/handlers/${TASK_HANDLER_FILES[task]}`,
         // The send halves hand their wait to a task token; the others end before their Task does.
         timeout: SEND_TASKS.has(task) ? Duration.minutes(14) : taskFunctionTimeout(task),
-        environment: { [ENV.config]: JSON.stringify(workflowConfig) },
+        environment: {
+          [ENV.config]: JSON.stringify(SEND_TASKS.has(task) ? senderConfig : workflowConfig),
+        },
         shipRunbooks: TASK_PORTS[task].rulebook !== undefined,
         logKey: props.key,
         ...reserved,

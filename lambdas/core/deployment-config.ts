@@ -163,7 +163,7 @@ const logPath = z
   .check(
     z.regex(
       new RegExp(LOG_FILE_PATTERN),
-      'an absolute path of letters, digits and /_.- (e.g. /var/log/docker/dockerd.log)',
+      'an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker/dockerd.log)',
     ),
   );
 const logPaths = z.record(z.string(), logPath);

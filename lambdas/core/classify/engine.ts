@@ -167,6 +167,15 @@ function scanSections(
   return { hits, factSections };
 }
 
+/**
+ * The command a section's first lines were printed by, for the readers that take it as the
+ * heading above the output's first one; none for a truncated section, which lost its head.
+ */
+function headingCommandOf(bundle: EvidenceBundle, section: string): string | undefined {
+  const s = bundle.sections[section]!;
+  return s.truncated ? undefined : s.command;
+}
+
 function createContext(
   rulebook: CompiledRulebook,
   bundle: EvidenceBundle,
@@ -187,7 +196,7 @@ function createContext(
           names.map((name) => ({
             name,
             output: bundle.sections[name]!.output,
-            command: bundle.sections[name]!.command,
+            command: headingCommandOf(bundle, name),
           }));
         facts = FACT_JOINS[kind].join({
           facts: allFacts,
@@ -202,7 +211,7 @@ function createContext(
           const output = bundle.sections[section]!.output;
           // A fact read from a line before the window (an event last seen an hour ago) proves nothing either.
           if (extractor.mayContain(output))
-            for (const f of extractor.extract(section, output))
+            for (const f of extractor.extract(section, output, headingCommandOf(bundle, section)))
               if (window.counts(f.section, f.text, f.line)) facts.push(f);
         }
       }

@@ -22,6 +22,8 @@ export interface DocumentParameter {
   readonly description: string;
   /** Environment variable the script reads (`PARAMEDIC_<UPPER_SNAKE_NAME>`). */
   readonly env: string;
+  /** A log file the collector reads, which a deployment may set for every collection (`collectorLogs`). */
+  readonly logFile?: true;
   /** Inclusive bounds for integer parameters, checked again by the script. */
   readonly min?: number;
   readonly max?: number;
@@ -106,6 +108,7 @@ const commonCollectorParameters = [
   }),
   param('containerdLog', {
     allowedPattern: LOG_PATH_PATTERN,
+    logFile: true,
     default: '',
     description:
       'containerd log file, when it is neither in the journal nor /var/log/containerd.log',
@@ -143,6 +146,7 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
       ...commonCollectorParameters,
       param('daemonLog', {
         allowedPattern: LOG_PATH_PATTERN,
+        logFile: true,
         default: '',
         description:
           'dockerd log file, when it is neither in the journal nor /var/log/docker.log, daemon.log, messages or syslog',
@@ -160,18 +164,21 @@ export const COLLECTOR_DOCUMENTS: readonly CommandDocument[] = [
       ...commonCollectorParameters,
       param('kubeletLog', {
         allowedPattern: LOG_PATH_PATTERN,
+        logFile: true,
         default: '',
         description:
           'kubelet log file, when it is neither in the journal nor /var/log/kubelet.log, messages or syslog',
       }),
       param('ipamdLog', {
         allowedPattern: LOG_PATH_PATTERN,
+        logFile: true,
         default: '',
         description:
           "The VPC CNI's ipamd log, when not at /var/log/aws-routed-eni/ipamd.log; empty: that path",
       }),
       param('policyAgentLog', {
         allowedPattern: LOG_PATH_PATTERN,
+        logFile: true,
         default: '',
         description:
           "The VPC CNI network policy agent's log (its flow verdicts), when not at /var/log/aws-routed-eni/network-policy-agent.log (the add-on's networkPolicyAgentLogFileLocation); empty: that path",
@@ -313,7 +320,7 @@ export function collectorDocumentFor(platform: 'docker' | 'eks'): CommandDocumen
  */
 export function collectorLogParameters(platform: 'docker' | 'eks'): string[] {
   return Object.entries(collectorDocumentFor(platform).parameters)
-    .filter(([, p]) => p.allowedPattern === LOG_PATH_PATTERN)
+    .filter(([, p]) => p.logFile)
     .map(([name]) => name);
 }
 

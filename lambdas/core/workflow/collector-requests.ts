@@ -7,6 +7,8 @@
  */
 import {
   collectorDocumentFor,
+  collectorLogParameters,
+  DocumentParameterError,
   incidentParameters,
   resolveDocumentParameters,
   type IncidentTiming,
@@ -23,10 +25,32 @@ export interface CollectorRequest {
 }
 
 /**
+ * The deployment's log paths for a platform's collector. Only log parameters: the incident window
+ * and the rest are the run's own, so a key such as `remediatedAt` here would make the triage
+ * collection read as verification evidence.
+ * @throws DocumentParameterError for any other key or a value that is no string (the synth
+ * checks the configuration, deployment-config.ts; this guards a hand-edited environment).
+ */
+function deploymentLogPaths(
+  config: Pick<WorkflowConfig, 'collectorLogs'>,
+  platform: 'docker' | 'eks',
+): Record<string, string> {
+  const given: Readonly<Record<string, unknown>> = config.collectorLogs?.[platform] ?? {};
+  const known = collectorLogParameters(platform);
+  for (const [name, value] of Object.entries(given))
+    if (!known.includes(name) || typeof value !== 'string')
+      throw new DocumentParameterError(
+        collectorDocumentFor(platform).documentName,
+        name,
+        `PARAMEDIC_CONFIG collectorLogs.${platform}.${name} is not a log file path this collector reads (${known.join(', ')}); fix collectorLogs in the deployment's configuration and redeploy (cdk deploy)`,
+      );
+  return given as Record<string, string>;
+}
+
+/**
  * The collector request of each platform that has targets (docker first, then eks), with the
  * deployment's log paths of that platform and the incident window.
- * @throws DocumentParameterError when a configured log path is not one of the document's (a
- * deployment is checked at synth, deployment-config.ts; this guards a hand-edited environment).
+ * @throws DocumentParameterError when a configured log path is not one of the document's.
  */
 export function collectorRequests(
   config: Pick<WorkflowConfig, 'collectTimeoutSeconds' | 'collectorLogs'>,
@@ -45,9 +69,8 @@ export function collectorRequests(
       group,
       request: {
         document: doc.documentName,
-        // The deployment's log paths first: the incident window is per run and always wins.
         parameters: resolveDocumentParameters(doc, {
-          ...config.collectorLogs?.[platform],
+          ...deploymentLogPaths(config, platform),
           ...window,
         }),
         targets: group.map((t) => t.id),

@@ -227,3 +227,28 @@ describe('round 103: the section command is the heading of a pasted output', () 
     ).toBeNull();
   });
 });
+
+describe('round 103 review: a truncated section lost its head', () => {
+  it("its command heads none of its first lines: they may not be the command's own", () => {
+    const sections = (truncated: boolean) => ({
+      'docker.daemon-config': {
+        command: 'cat /etc/systemd/system/docker.service.d/http-proxy.conf',
+        output: 'Environment="HTTP_PROXY=http://corp%5Cuser:secret@proxy.corp.test:3128"',
+      },
+      'net.proxy': {
+        command: 'sudo systemctl show --property Environment docker',
+        output: 'Environment=NO_PROXY=localhost,127.0.0.1',
+        truncated,
+      },
+    });
+    const classify = (truncated: boolean) =>
+      classifyEvidence(rulebook, {
+        schema: EVIDENCE_SCHEMA,
+        target: { platform: 'docker' },
+        collectedAt: '2026-11-23T00:00:00Z',
+        sections: sections(truncated),
+      }).matches[0]?.runbookId ?? null;
+    expect(classify(false)).toBe('egress-proxy-misconfigured');
+    expect(classify(true)).toBeNull();
+  });
+});

@@ -128,7 +128,7 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     ],
     [
       ['triage', '--alarm', 'alarm.json', '--kubelet-log', 'kubelet.log'],
-      '--kubelet-log "kubelet.log": give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)',
+      '--kubelet-log "kubelet.log": give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)',
     ],
     [
       ['run', 'disk-full', '--target', 'i-0123456789abcdef0', '--aws', '--ipamd-log', '/x.log'],
@@ -136,7 +136,7 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     ],
     [
       ['collect', '--daemon-log', '/var/log/docker log'],
-      '--daemon-log "/var/log/docker log": give an absolute path of letters, digits and /_.- (e.g. /var/log/docker.log)',
+      '--daemon-log "/var/log/docker log": give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)',
     ],
   ])(
     'a log flag where it cannot apply, or not a path, is a usage error (2): %j',

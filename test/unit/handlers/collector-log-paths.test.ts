@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type ParamedicApp } from '../../../cdk/app.js';
 import { ENV } from '../../../lambdas/handlers/environment.js';
+import type { WorkflowTaskName } from '../../../lambdas/core/workflow/task-names.js';
 import { collectorRequests } from '../../../lambdas/core/workflow/collector-requests.js';
 import { DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
 import {
@@ -51,7 +52,7 @@ afterAll(() => Promise.all([dynamo.stop(), s3.stop()]));
 afterEach(() => restore());
 
 /** PARAMEDIC_CONFIG as the stack gives a Task's function. */
-function deployedConfigOf(task: 'CollectSend' | 'VerifySend'): string {
+function deployedConfigOf(task: WorkflowTaskName): string {
   const fn = built.pipeline.functions[task].node.defaultChild as CfnFunction;
   const resource = template.findResources('AWS::Lambda::Function')[
     built.pipeline.getLogicalId(fn)
@@ -71,9 +72,12 @@ function documentParameters(suffix: string): Record<string, { allowedPattern: st
 }
 
 describe('collectorLogs, from the deployment to the SSM command', () => {
-  it('the functions that send the collector carry the log paths in their PARAMEDIC_CONFIG', () => {
+  it('the functions that send the collector carry the log paths in their PARAMEDIC_CONFIG, and only they', () => {
     for (const task of ['CollectSend', 'VerifySend'] as const)
       expect(JSON.parse(deployedConfigOf(task)).collectorLogs).toEqual(COLLECTOR_LOGS);
+    // The others' environment stays small (Lambda caps it at 4 KB).
+    for (const task of ['Collect', 'RemediateStep', 'Escalate'] as const)
+      expect(JSON.parse(deployedConfigOf(task))).not.toHaveProperty('collectorLogs');
   });
 
   it("CollectSend sends each platform's log paths to its collector document, which accepts them", async () => {
@@ -142,18 +146,23 @@ describe('collectorRequests with log paths', () => {
     });
   });
 
-  it('a hand-edited environment naming a parameter the document lacks fails with the document and the name', () => {
-    expect(() =>
-      collectorRequests(
-        { collectTimeoutSeconds: 600, collectorLogs: { docker: { kubeletLog: '/var/log/k.log' } } },
-        targets,
-      ),
-    ).toThrow(DocumentParameterError);
-    expect(() =>
-      collectorRequests(
-        { collectTimeoutSeconds: 600, collectorLogs: { docker: { kubeletLog: '/var/log/k.log' } } },
-        targets,
-      ),
-    ).toThrow(/Paramedic-CollectDockerHost parameter kubeletLog: unknown parameter/);
-  });
+  it.each([
+    [{ kubeletLog: '/var/log/k.log' }, 'kubeletLog'],
+    // A parameter the document has but no log: the run's own, never the deployment's.
+    [{ remediatedAt: '2026-12-02T12:05:00Z' }, 'remediatedAt'],
+    [{ daemonLog: 42 }, 'daemonLog'],
+  ])(
+    'a hand-edited environment with collectorLogs.docker %j fails naming the setting and the fix',
+    (logs, name) => {
+      const request = () =>
+        collectorRequests(
+          { collectTimeoutSeconds: 600, collectorLogs: { docker: logs as Record<string, string> } },
+          targets,
+        );
+      expect(request).toThrow(DocumentParameterError);
+      expect(request).toThrow(
+        `Paramedic-CollectDockerHost parameter ${name}: PARAMEDIC_CONFIG collectorLogs.docker.${name} is not a log file path this collector reads (containerdLog, daemonLog); fix collectorLogs in the deployment's configuration and redeploy (cdk deploy)`,
+      );
+    },
+  );
 });

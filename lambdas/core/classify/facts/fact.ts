@@ -33,7 +33,13 @@ export interface FactExtractor {
   readonly markers: readonly string[];
   /** Exact test on a section that showed a marker (case, structure) before it is parsed line by line. */
   mayContain(text: string): boolean;
-  extract(section: string, text: string): Fact[];
+  /**
+   * The facts of one section's output. `command` is the command that printed it, when the lines
+   * above the output's first heading may be read under it (a pasted report's `sudo cat
+   * /proc/$(pidof dockerd)/environ`): absent on a truncated section, whose first lines are not
+   * the command's first.
+   */
+  extract(section: string, text: string, command?: string): Fact[];
 }
 
 /** Calls `visit` for each line with its 1-based number; stops early when it returns false. */

@@ -27,9 +27,11 @@ export const proxySetting: FactExtractor = {
   kind: 'proxy.setting',
   markers: ['proxy'],
   mayContain: (text) => /(https?|all|no)[_ -]?proxy/i.test(text),
-  extract(section, text) {
+  extract(section, text, command) {
     const facts: Fact[] = [];
-    let daemonContext = false;
+    // Lines above the first heading are under the command that printed them, as in proxy.dropped.
+    let daemonContext =
+      command !== undefined && PROMPT.test(command) && DAEMON_CONTEXT.test(command);
     let envName: { variable: string; line: number; text: string } | null = null;
     let describeIndent: number | null = null;
     forEachLine(text, (line, lineNo) => {

@@ -97,3 +97,27 @@ describe('proxy.setting', () => {
     expect(facts('#Environment="HTTPS_PROXY=http://xxx:8080/"')).toEqual([]);
   });
 });
+
+describe("proxy.setting under the section's command", () => {
+  const environ = 'HTTPS_PROXY=http://proxy.corp.test:3128\nNO_PROXY=169.254.169.254';
+  const scopes = (command?: string) =>
+    proxySetting.extract('net.proxy', environ, command).map((f) => f.fields.scope);
+
+  it("a pasted dump of dockerd's environment is the daemon's; the same lines with no command, or under a shell's, are a shell's", () => {
+    expect(scopes("sudo cat /proc/$(pidof dockerd)/environ | tr '\\0' '\\n'")).toEqual([
+      'daemon',
+      'daemon',
+    ]);
+    expect(scopes()).toEqual(['shell', 'shell']);
+    expect(scopes('env | grep -i proxy')).toEqual(['shell', 'shell']);
+  });
+
+  it("a heading in the output still decides the lines under it: the command's context ends there", () => {
+    const out = proxySetting.extract(
+      'net.proxy',
+      `${environ}\n$ env | grep -i proxy\nHTTPS_PROXY=http://other.corp.test:3128`,
+      'sudo cat /proc/1234/environ',
+    );
+    expect(out.map((f) => f.fields.scope)).toEqual(['daemon', 'daemon', 'shell']);
+  });
+});

@@ -10,7 +10,7 @@ import type { Fact } from '../fact.js';
 export interface JoinSection {
   readonly name: string;
   readonly output: string;
-  /** The command that printed the output (a pasted report's `systemctl show docker …`), when known. */
+  /** The command that printed the output (a pasted report's `systemctl show docker …`); absent when unknown or the section was truncated (its head lost). */
   readonly command?: string;
 }
 

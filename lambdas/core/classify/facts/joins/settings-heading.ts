@@ -121,8 +121,10 @@ function namedIn(head: string): string | null {
  * Visits each line of a section with the heading it sits under; a heading line is visited as
  * under itself, with `opens` true. Above the first heading the lines are under the section's
  * command when it reads as one (a pasted `sudo systemctl show --property Environment docker`
- * printed them); the collectors' commands describe their sections and read as none. Return false
- * to stop, as with forEachLine.
+ * printed them). The collectors open each block they print with a heading of its own, so their
+ * commands (`systemctl --failed; systemctl status docker …` for host.services) head at most a
+ * line that says a probe could not run; the engine gives no command for a truncated section.
+ * Return false to stop, as with forEachLine.
  */
 export function forEachUnderHeading(
   { output, command }: { readonly output: string; readonly command?: string },
