@@ -10,7 +10,7 @@ import {
   incidentParameters,
   resolveDocumentParameters,
   type IncidentTiming,
-} from '../collection/collector-documents.js';
+} from '../collection/evidence-collectors.js';
 import type { WorkflowConfig } from './config.js';
 import type { Target } from './model.js';
 import type { CommandRequest } from './ports.js';

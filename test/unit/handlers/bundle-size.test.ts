@@ -247,6 +247,12 @@ describe('Lambda bundle size (what a cold start loads)', () => {
       'command-completed.ts',
     ])
       expect(sizes.get(file)!.eagerPackages, file).not.toContain('lambdas/core/remediation');
+    // Nor in the functions that only collect: they read the collector documents
+    // (evidence-collectors.ts), and the SSM runner asks only whether a document is a collector.
+    for (const file of ['collect.ts', 'collect-send.ts', 'verify-send.ts'])
+      expect(sizes.get(file)!.eagerFiles, file).not.toContain(
+        'lambdas/core/remediation/catalog.ts',
+      );
     // SNS in RemediateStep: only for a report step.
     expect(sizes.get('remediate-step.ts')!.eagerPackages).not.toContain('@aws-sdk/client-sns');
     // EventBridge in the steps that publish a status event on some paths only.
