@@ -117,12 +117,19 @@ const TARGET_KIB = 300;
  * (k8s.cluster's `get service kube-dns` would otherwise make every other backend unlisted):
  * Classify 493 -> 496 (492.0 -> 495.5), Verify 560 -> 563 (559.0 -> 562.9); the last 0.8 is the
  * second review's fixes (dns.resolver's resolv.conf blocks, kubectl describe's Environment block).
+ * Lowered again on 2026-12-05 (before -> after, KiB): the functions that only collect load no
+ * action catalogue (the collector documents are evidence-collectors.ts, and the SSM runner asks
+ * only whether a document is a collector; -7.7 to -8.3), Escalate loads its rollback with the
+ * catalogue only for an execution whose remediation ran (-15.0), and every function leaves out
+ * the SDK's JavaScript SHA-256, which runs only where node:crypto has none
+ * (sdk-native-sha256.ts; -2.9 to -3.2): Escalate 315.6 -> 297.8 (left the list), Collect
+ * 323.6 -> 312.4, CollectSend 294.3 -> 283.1, VerifySend 295.0 -> 283.8, Verify 562.9 -> 551.6,
+ * Classify 495.5 -> 492.5; the other eleven 2.9-3.0 each (RequestApproval 294.1 -> 291.1).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'collect.ts': 324,
-  'classify.ts': 496,
-  'verify.ts': 563,
-  'escalate.ts': 316,
+  'collect.ts': 313,
+  'classify.ts': 493,
+  'verify.ts': 552,
 };
 
 const HANDLERS = [
@@ -253,6 +260,12 @@ describe('Lambda bundle size (what a cold start loads)', () => {
       expect(sizes.get(file)!.eagerFiles, file).not.toContain(
         'lambdas/core/remediation/catalog.ts',
       );
+    // Escalate loads the rollback (with the catalogue) only for an execution whose remediation ran.
+    for (const file of [
+      'lambdas/core/workflow/rollback-run.ts',
+      'lambdas/core/remediation/catalog.ts',
+    ])
+      expect(sizes.get('escalate.ts')!.eagerFiles).not.toContain(file);
     // SNS in RemediateStep: only for a report step.
     expect(sizes.get('remediate-step.ts')!.eagerPackages).not.toContain('@aws-sdk/client-sns');
     // EventBridge in the steps that publish a status event on some paths only.
@@ -260,7 +273,7 @@ describe('Lambda bundle size (what a cold start loads)', () => {
       expect(sizes.get(file)!.eagerPackages, file).not.toContain('@aws-sdk/client-eventbridge');
   });
 
-  it('SDK code that only other configurations run is not loaded at cold start (sdk-barrel-imports.ts, sdk-lazy-imports.ts)', () => {
+  it('SDK code that only other configurations run is not loaded at cold start (sdk-barrel-imports.ts, sdk-lazy-imports.ts, sdk-native-sha256.ts)', () => {
     const notEager = [
       // Its barrel's own part is loaded, not the barrel with every module it lists.
       /@smithy\/core\/dist-es\/submodules\/\w+\/index\.js$/,
@@ -270,6 +283,8 @@ describe('Lambda bundle size (what a cold start loads)', () => {
       /util-retry\/DefaultRateLimiter\.js$/,
       /regionConfig\/getInstanceMetadataRegion\.js$/,
       /service-customizations\/s3\.js$/,
+      // node:crypto's SHA-256 only; the JavaScript one is left out (sdk-native-sha256.ts).
+      /checksum\/sha256\/Sha256Js\.js$/,
     ];
     // SigV4A: EventBridge signs with it (global endpoints); no other client here does.
     const sigV4a = /AwsSdkSigV4ASigner\.js$/;
