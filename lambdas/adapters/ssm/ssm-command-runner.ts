@@ -28,11 +28,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { awsErrorMessage } from '../aws-sdk/aws-error-message.js';
 import type { CommandCompletions } from '../../core/collection/command-completion.js';
-import {
-  deployedDocumentName,
-  DOCUMENT_PREFIX,
-  findCommandDocument,
-} from '../../core/collection/collector-documents.js';
+import { deployedDocumentName, DOCUMENT_PREFIX } from '../../core/collection/document-names.js';
+import { isCollectorDocument } from '../../core/collection/evidence-collectors.js';
 import type {
   CommandResultSink,
   DeferredCommandRunner,
@@ -281,14 +278,16 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     }
   }
 
-  /** MaxConcurrency/MaxErrors for this document's kind (collectors are read-only, actions change hosts). */
+  /**
+   * MaxConcurrency/MaxErrors for this document's kind (collectors are read-only, actions change
+   * hosts). Every document of the project that is not a collector is an action; a name that is
+   * neither is no document of the deployment, and SSM refuses it whatever the limits. Asking
+   * only whether it is a collector keeps the action catalogue out of the functions that collect.
+   */
   private rateLimitOf(document: string): SsmRateLimit | undefined {
-    const kind = findCommandDocument(document)?.kind;
-    return kind === 'collector'
+    return isCollectorDocument(document)
       ? this.options.rateControl?.collect
-      : kind === 'action'
-        ? this.options.rateControl?.remediate
-        : undefined;
+      : this.options.rateControl?.remediate;
   }
 
   /** Sends one batch; when SSM refuses some of its instances, sends to the others (see {@link sendAround}). */

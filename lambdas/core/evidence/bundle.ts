@@ -1,4 +1,15 @@
-import * as z from 'zod/mini';
+import {
+  boolean,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  record,
+  type Shape,
+  ShapeError,
+  string,
+} from './document-shapes.js';
 
 /** Schema id every evidence bundle carries (docs/evidence-bundle.md). */
 export const EVIDENCE_SCHEMA = 'paramedic.evidence/v1';
@@ -104,18 +115,18 @@ export const CANONICAL_SECTIONS = [
   'k8s.cluster',
 ] as const;
 
-const sectionSchema = z.object({
-  command: z.optional(z.nullable(z.string())),
-  exitCode: z.optional(z.nullable(z.number())),
-  output: z.string(),
-  truncated: z.optional(z.boolean()),
-  error: z.optional(z.nullable(z.string())),
-  durationMs: z.optional(z.number().check(z.gte(0))),
+const sectionShape = object({
+  command: optional(nullable(string())),
+  exitCode: optional(nullable(number())),
+  output: string(),
+  truncated: optional(boolean()),
+  error: optional(nullable(string())),
+  durationMs: optional(number(0)),
 });
 
-const optionalName = z.optional(z.nullable(z.string()));
-const targetSchema = z.object({
-  platform: z.enum(['docker', 'eks']),
+const optionalName = optional(nullable(string()));
+const targetShape = object({
+  platform: oneOf(['docker', 'eks']),
   instanceId: optionalName,
   cluster: optionalName,
   node: optionalName,
@@ -125,40 +136,36 @@ const targetSchema = z.object({
   containerId: optionalName,
 });
 
-const incidentSchema = z.object({
-  at: z.string(),
-  lookbackMinutes: z.optional(z.number().check(z.gte(0))),
-  remediatedAt: z.optional(z.nullable(z.string())),
+const incidentShape = object({
+  at: string(),
+  lookbackMinutes: optional(number(0)),
+  remediatedAt: optional(nullable(string())),
 });
 
-const sectionNameSchema = z
-  .string()
-  .check(
-    z.regex(
-      /^[a-z0-9][a-z0-9._-]{0,63}$/,
-      'section names are lower-case words joined by . _ or -, e.g. docker.journal',
-    ),
-  );
-const sectionsSchema = z.record(sectionNameSchema, sectionSchema);
+const sectionNameShape = string(
+  /^[a-z0-9][a-z0-9._-]{0,63}$/,
+  'section names are lower-case words joined by . _ or -, e.g. docker.journal',
+);
+const sectionsShape = record(sectionNameShape, sectionShape);
 
-const bundleSchema = z.object({
-  schema: z.literal(EVIDENCE_SCHEMA),
-  target: targetSchema,
-  collectedAt: z.string(),
-  incident: z.optional(incidentSchema),
-  sections: sectionsSchema,
+const bundleShape = object({
+  schema: oneOf([EVIDENCE_SCHEMA]),
+  target: targetShape,
+  collectedAt: string(),
+  incident: optional(incidentShape),
+  sections: sectionsShape,
 });
 
-const caseSchema = z.object({
-  id: z.optional(z.string()),
-  label: z.nullable(z.string()),
-  platform: z.optional(z.enum(['docker', 'eks'])),
-  source: z.optional(z.string()),
-  note: z.optional(z.string()),
+const caseShape = object({
+  id: optional(string()),
+  label: nullable(string()),
+  platform: optional(oneOf(['docker', 'eks'])),
+  source: optional(string()),
+  note: optional(string()),
   // A case taken from a live host keeps its times, so its stale lines are judged as the host's would be.
-  collectedAt: z.optional(z.string()),
-  incident: z.optional(incidentSchema),
-  sections: sectionsSchema,
+  collectedAt: optional(string()),
+  incident: optional(incidentShape),
+  sections: sectionsShape,
 });
 
 /** Why a document is not an evidence bundle; `path` points into the document. */
@@ -172,10 +179,14 @@ export class EvidenceFormatError extends Error {
   }
 }
 
-function describeIssue(error: z.core.$ZodError): EvidenceFormatError {
-  const issue = error.issues[0];
-  const path = issue ? issue.path.map(String).join('.') : '';
-  return new EvidenceFormatError(issue?.message ?? 'invalid evidence', path);
+/** `shape`'s reading of `doc`, or the first problem as an {@link EvidenceFormatError}. */
+function readAs<T>(shape: Shape<T>, doc: unknown): T {
+  try {
+    return shape.read(doc, []);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new EvidenceFormatError(error.message, error.path.join('.'));
+  }
 }
 
 /**
@@ -193,11 +204,9 @@ export function parseEvidenceDocument(
       '',
     );
   }
-  const record = doc as Record<string, unknown>;
-  if ('label' in record) {
-    const parsed = caseSchema.safeParse(doc);
-    if (!parsed.success) throw describeIssue(parsed.error);
-    const c = parsed.data;
+  const fields = doc as Record<string, unknown>;
+  if ('label' in fields) {
+    const c = readAs(caseShape, doc);
     const bundle: EvidenceBundle = {
       schema: EVIDENCE_SCHEMA,
       target: { platform: c.platform ?? 'docker' },
@@ -211,16 +220,14 @@ export function parseEvidenceDocument(
       labelled: { id: c.id ?? fallbackId, label: c.label, bundle, source: c.source, note: c.note },
     };
   }
-  if (!('schema' in record)) {
+  if (!('schema' in fields)) {
     throw new EvidenceFormatError(`missing "schema": expected "${EVIDENCE_SCHEMA}"`, '');
   }
-  if (record.schema !== EVIDENCE_SCHEMA) {
+  if (fields.schema !== EVIDENCE_SCHEMA) {
     throw new EvidenceFormatError(
-      `unsupported schema ${JSON.stringify(record.schema)}: expected "${EVIDENCE_SCHEMA}"`,
+      `unsupported schema ${JSON.stringify(fields.schema)}: expected "${EVIDENCE_SCHEMA}"`,
       'schema',
     );
   }
-  const parsed = bundleSchema.safeParse(doc);
-  if (!parsed.success) throw describeIssue(parsed.error);
-  return { bundle: parsed.data as EvidenceBundle };
+  return { bundle: readAs(bundleShape, doc) as EvidenceBundle };
 }

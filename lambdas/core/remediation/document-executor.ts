@@ -8,14 +8,10 @@ import {
   findCommandDocument,
   resolveDocumentParameters,
 } from '../collection/collector-documents.js';
+import { tail } from '../collection/output-tail.js';
 import type { StepOutcome } from '../workflow/model.js';
 import { commandLocations } from '../workflow/target-location.js';
 import type { ActionExecutor, Clock, CommandRunner, Notifier } from '../workflow/ports.js';
-
-/** The last `max` characters of a text, marked when cut. */
-export function tail(text: string, max: number): string {
-  return text.length > max ? `…${text.slice(-max)}` : text;
-}
 
 /**
  * Executes host actions as the project's SSM documents through a CommandRunner (one call per distinct

@@ -3,7 +3,7 @@
  * phase names (their wait key and evidence prefix) and what Verify collects. Shared by the send and
  * read steps without one step file importing another (each Lambda bundles its own step only).
  */
-import type { IncidentTiming } from '../collection/collector-documents.js';
+import type { IncidentTiming } from '../collection/evidence-collectors.js';
 import type { Target, WorkflowState } from './model.js';
 import { requireState } from './task-input.js';
 

@@ -1,9 +1,9 @@
 /**
  * The collector request of each platform among the targets: which document, with which
  * parameters, on which targets. A file of its own because the sending steps (CollectSend,
- * VerifySend) need only this, and evidence-collection.ts, which reads and parses what the
- * collectors print, builds its evidence schemas (zod) when it loads: ~20 KiB those Lambdas'
- * cold starts would load and never use.
+ * VerifySend) need only this, and evidence-collection.ts reads and parses what the collectors
+ * print (with its evidence schemas, zod's until 2026-12-05: ~20 KiB): code those Lambdas' cold
+ * starts would load and never use.
  */
 import {
   collectorDocumentFor,
@@ -12,7 +12,7 @@ import {
   incidentParameters,
   resolveDocumentParameters,
   type IncidentTiming,
-} from '../collection/collector-documents.js';
+} from '../collection/evidence-collectors.js';
 import type { WorkflowConfig } from './config.js';
 import type { Target } from './model.js';
 import type { CommandRequest } from './ports.js';

@@ -5,10 +5,10 @@
  * code). Shared by Collect and Verify.
  */
 import pMap, { pMapSkip } from 'p-map';
-import { incidentParameters, type IncidentTiming } from '../collection/collector-documents.js';
+import { incidentParameters, type IncidentTiming } from '../collection/evidence-collectors.js';
 import { parseEvidenceDocument } from '../evidence/bundle.js';
 import type { EvidencePart } from '../evidence/incident-bundle.js';
-import { tail } from '../remediation/document-executor.js';
+import { tail } from '../collection/output-tail.js';
 import type { WorkflowConfig } from './config.js';
 import type { CollectedEvidence, CollectionResult, Target } from './model.js';
 import {

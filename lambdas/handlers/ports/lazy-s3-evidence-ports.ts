@@ -1,8 +1,8 @@
 /**
  * The `evidence` port for Plan, which reads the triage evidence only for a runbook that declares
  * preconditions (steps/plan.ts), in the same invocations that load the precondition chunk. The
- * store and the evidence parser (zod/mini, ~20 KiB) load on the first read, so Plan's cold start
- * for the other runbooks does not load them. Collect, Classify and Verify read or write evidence on
+ * store and the evidence parser load on the first read, so Plan's cold start for the other
+ * runbooks does not load them. Collect, Classify and Verify read or write evidence on
  * every invocation and wire s3-ports.ts directly.
  */
 import type { EvidenceStore } from '../../core/ports.js';

@@ -71,6 +71,25 @@ describe('SsmCommandRunner per deployment', () => {
     });
   });
 
+  it('gives every document that is not a collector the stricter limits of actions', async () => {
+    // The runner asks only whether a document is a collector (the action catalogue stays out of the
+    // functions that collect); a name that is neither is no document of the deployment, SSM refuses it.
+    const settings = ssmRunnerSettingsFrom({
+      [SSM_RUNNER_ENV.rateControl]: JSON.stringify({
+        collect: { maxConcurrency: '50', maxErrors: '100%' },
+        remediate: { maxConcurrency: '10%', maxErrors: '0' },
+      }),
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...fast, ...settings });
+    await runner.run({
+      document: 'Paramedic-NoSuchDocument',
+      parameters: {},
+      targets: [TARGET],
+      timeoutSeconds: 60,
+    });
+    expect(sentInput()).toMatchObject({ MaxConcurrency: '10%', MaxErrors: '0' });
+  });
+
   it('reads the managed tag a denied instance lacks', () => {
     const tag = { key: 'team:oncall', value: 'payments' };
     expect(

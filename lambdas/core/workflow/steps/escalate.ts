@@ -11,7 +11,6 @@ import type { RollbackRecord, WorkflowState } from '../model.js';
 import { notifyOrRecord } from '../notify-or-record.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { recordedEntry } from '../recorded-effects.js';
-import { rollBackOnce } from '../rollback-run.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
@@ -45,9 +44,12 @@ export async function runEscalate(
   const plan = state.plan;
   const reason = escalationReason(state);
   const trail = await ports.audit.execution(executionId);
+  // The rollback (the action catalogue and the document executor, ~15 KiB bundled) loads for an
+  // execution whose remediation ran, with the SSM client its undos need (lazy-ssm-ports.ts): an
+  // escalation the plan decided never reads them.
   const rollback =
     plan && state.remediation
-      ? await rollBackOnce(
+      ? await (await import('../rollback-run.js')).rollBackOnce(
           trail,
           executionId,
           intake,
