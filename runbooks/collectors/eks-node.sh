@@ -65,8 +65,28 @@ probe_crictl() {
   crictl_run 6 stats
 }
 
+# The kubelet's configuration as the AMI wrote it: AL2's bootstrap.sh writes kubelet-config.json;
+# AL2023's nodeadm writes config.json and, for kubelet 1.29+, the NodeConfig's own kubelet options
+# (a clusterDNS, evictionHard, …) as drop-ins in config.json.d that override it, read in name order
+# (https://kubernetes.io/docs/tasks/administer-cluster/kubelet-config-file/#kubelet-conf-d;
+# amazon-eks-ami nodeadm/internal/kubelet/config.go). Tests point PM_KUBELET_CONFIG_DIR at a
+# directory of their own; nothing else sets it.
+KUBELET_CONFIG_DIR=${PM_KUBELET_CONFIG_DIR:-/etc/kubernetes/kubelet}
 probe_kubelet_config() {
-  pm_cat /etc/kubernetes/kubelet/kubelet-config.json /etc/eks/release /etc/containerd/config.toml
+  local dropins="$KUBELET_CONFIG_DIR/config.json.d" f shown=0
+  pm_cat "$KUBELET_CONFIG_DIR/kubelet-config.json" "$KUBELET_CONFIG_DIR/config.json"
+  # In the kubelet's order (byte order of the names): the last file printed wins.
+  if [ -d "$dropins" ]; then
+    while IFS= read -r f; do
+      shown=$((shown + 1))
+      if [ "$shown" -gt 8 ]; then
+        printf '# %s: more drop-ins than the first 8 (not shown)\n' "$dropins"
+        break
+      fi
+      pm_cat "$f"
+    done < <(compgen -G "$dropins/*.conf" | LC_ALL=C sort | head -n 9)
+  fi
+  pm_cat /etc/eks/release /etc/containerd/config.toml
 }
 
 probe_sockets() {
@@ -153,7 +173,7 @@ probe_io() {
 # Lanes run side by side: most of a collection is waiting (on a daemon, a sample, a timeout).
 lane_runtime() {
   pm_section crictl.ps 'crictl ps -a; crictl pods; crictl images; crictl stats' probe_crictl
-  pm_section kubelet.config 'cat kubelet-config.json /etc/eks/release containerd config.toml' probe_kubelet_config
+  pm_section kubelet.config 'cat kubelet-config.json (AL2), config.json and config.json.d/*.conf (AL2023), /etc/eks/release, containerd config.toml' probe_kubelet_config
 }
 lane_host() {
   pm_section host.os 'uname -a; cat /etc/os-release; uptime' pm_probe_host_os

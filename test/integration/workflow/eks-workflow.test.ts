@@ -5,25 +5,16 @@
  * SSM side is simulated: the collector prints a recorded eks-node bundle, and a host action
  * (prune images, restart the runtime) makes the simulated kubelet report the node healthy again.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  clusterActionExecutors,
-  KubernetesClusterPort,
-} from '../../../lambdas/adapters/kubernetes/cluster-port.js';
-import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
-import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
+import { KubernetesClusterPort } from '../../../lambdas/adapters/kubernetes/cluster-port.js';
 import type { ActionExecutor } from '../../../lambdas/core/workflow/ports.js';
 import type { FakeApiServer } from '../kubernetes/fake-api-server.js';
 import { startLocalCluster, type LocalCluster } from '../kubernetes/local-cluster.js';
 import { loadScenario } from '../kubernetes/scenario-loader.js';
-import { EksNodeFleet } from './eks-node-fleet.js';
-import { scenario, startInfra, type LocalInfra } from './harness.js';
+import { alarm, alarmWith, bundleOf, CLUSTER, eksScenario as eksWorld } from './eks-world.js';
+import { startInfra, type LocalInfra } from './harness.js';
 
 const TOKEN = 'k8s-aws-v1.eks-workflow';
-const CLUSTER = 'shop-prod';
-const ALARMS = join(REPO_ROOT, 'test', 'fixtures', 'alarms');
 
 /** Sets a node condition (and drops the taint the node lifecycle controller keeps for it). */
 function setCondition(
@@ -39,21 +30,6 @@ function setCondition(
     c.type === type ? { ...c, status, reason } : c,
   );
   n.spec.taints = (n.spec.taints ?? []).filter((t: any) => t.key !== taint);
-}
-
-/** An alarm fixture with other dimensions and, when given, the time it went into ALARM (the incident's window starts there). */
-function alarmWith(
-  file: string,
-  dimensions: Record<string, string>,
-  at?: string,
-): Record<string, any> {
-  const event = JSON.parse(readFileSync(join(ALARMS, file), 'utf8'));
-  event.detail.configuration.metrics[0].metricStat.metric.dimensions = dimensions;
-  if (at) {
-    event.time = at;
-    event.detail.state.timestamp = at;
-  }
-  return event;
 }
 
 /** A pod of workload `app` (ReplicaSet-owned) on `node`, Running and Ready. */
@@ -106,47 +82,9 @@ afterAll(async () => {
 });
 beforeEach(() => cluster.server.load(loadScenario('node-disk-pressure-node')));
 
-/** One EKS scenario's world: the fleet, the cluster port and executors over the local API server, approvals granted. */
-async function eksScenario(
-  options: {
-    wrap?: (executor: ActionExecutor) => ActionExecutor;
-    sleep?: (ms: number) => Promise<void>;
-  } = {},
-) {
-  const clock = { now: () => new Date() };
-  const accessFor = () => cluster.access;
-  const fleet = new EksNodeFleet(() => cluster.server);
-  const executors = clusterActionExecutors({
-    accessFor,
-    clock,
-    dryRun: false,
-    sleep: options.sleep ?? (async () => undefined),
-  });
-  const kubernetes = options.wrap ? options.wrap(executors.kubernetes!) : executors.kubernetes!;
-  const approvals: string[] = [];
-  const s = await scenario(infra, {
-    config: { eksClusters: [CLUSTER] },
-    approvals: {
-      waitForDecision: async (r) => {
-        approvals.push(r.plan.steps.map((st) => st.action).join(','));
-        return { approved: true, approver: 'oncall', at: new Date().toISOString() };
-      },
-    },
-    ports: {
-      commands: fleet,
-      cluster: new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }),
-      executors: { kubernetes, aws: executors.aws! },
-    },
-  });
-  return { s, fleet, approvals };
-}
-
-async function bundleOf(
-  s: Awaited<ReturnType<typeof eksScenario>>['s'],
-  ref: { uri: string },
-): Promise<EvidenceBundle> {
-  return s.ports.evidence.get(ref as never);
-}
+/** One EKS scenario's world (eks-world.ts) over this file's infrastructure and local cluster. */
+const eksScenario = (options: Omit<Parameters<typeof eksWorld>[0], 'infra' | 'cluster'> = {}) =>
+  eksWorld({ infra, cluster, ...options });
 
 const evictions = (server: FakeApiServer) =>
   server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/eviction'));
@@ -184,9 +122,7 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
         ),
     });
 
-    const run = await s.execute(
-      JSON.parse(readFileSync(join(ALARMS, 'eks-node-filesystem-no-instance.json'), 'utf8')),
-    );
+    const run = await s.execute(alarm('eks-node-filesystem-no-instance.json'));
 
     expect(run.error).toBeUndefined();
     // The alarm's account and region travel with the target (the hub's own here: read with the function's role).
@@ -286,9 +222,7 @@ describe('EKS alarms through the synthesized workflow (real steps, local API ser
       repair: () => undefined,
     });
 
-    const run = await s.execute(
-      JSON.parse(readFileSync(join(ALARMS, 'eks-node-filesystem-no-instance.json'), 'utf8')),
-    );
+    const run = await s.execute(alarm('eks-node-filesystem-no-instance.json'));
 
     expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
     expect(run.state.remediation.failed).toBe(false);

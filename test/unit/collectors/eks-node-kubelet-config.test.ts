@@ -1,0 +1,120 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
+import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
+import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+
+// The EKS-node document as SSM would run it (library inlined), on this machine, with the kubelet's
+// configuration directory as each AMI writes it (the test-only PM_KUBELET_CONFIG_DIR stands for
+// /etc/kubernetes/kubelet). What kubelet.config shows decides dns.resolver: a clusterDNS the
+// collector does not print can never be joined with the cluster DNS Service's address.
+const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-kubelet-config-'));
+// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
+let releaseKubeletName: () => Promise<void> = async () => {};
+beforeAll(async () => {
+  releaseKubeletName = await holdMachineLock('kubelet-process');
+}, MACHINE_LOCK_WAIT_MS);
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await releaseKubeletName();
+});
+
+/** Collects with `files` (path under the kubelet's directory -> text) as the node's kubelet configuration. */
+async function collectWithKubeletDir(files: Record<string, string>) {
+  const dir = mkdtempSync(join(scratch, 'case-'));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // The machine's own kernel log is not this test's.
+  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(bin, 'dmesg'), 0o755);
+  const kubelet = join(dir, 'kubelet');
+  mkdirSync(join(kubelet, 'config.json.d'), { recursive: true });
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(kubelet, path), text);
+  const { bundle } = await collectEvidence({
+    platform: 'eks',
+    runner: new LocalCommandRunner({
+      env: {
+        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        PATH: `${bin}:${process.env.PATH}`,
+        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
+        PM_KUBELET_CONFIG_DIR: kubelet,
+      },
+    }),
+    parameters: { sinceMinutes: '15' },
+  });
+  return { section: bundle.sections['kubelet.config']?.output ?? '', bundle };
+}
+
+// What nodeadm writes (json.MarshalIndent, four spaces, no final newline): its own config.json with
+// the clusterDNS it derives from the Service CIDR, and the NodeConfig's kubelet options as a
+// drop-in (keys sorted, its kind and apiVersion merged in).
+const nodeadmConfig = (clusterDns: string) =>
+  `{\n    "kind": "KubeletConfiguration",\n    "apiVersion": "kubelet.config.k8s.io/v1beta1",\n    "address": "0.0.0.0",\n    "cgroupDriver": "systemd",\n    "clusterDNS": [\n        "${clusterDns}"\n    ],\n    "clusterDomain": "cluster.local",\n    "maxPods": 29,\n    "providerID": "aws:///eu-west-1a/i-0a1b2c3d4e5f60701"\n}`;
+const nodeadmDropIn = (clusterDns: string) =>
+  `{\n    "apiVersion": "kubelet.config.k8s.io/v1beta1",\n    "clusterDNS": [\n        "${clusterDns}"\n    ],\n    "kind": "KubeletConfiguration"\n}`;
+
+/** The cluster's side and a pod's failed lookup, as the cluster reader prints them. */
+const clusterSide = {
+  'k8s.cluster': {
+    command: 'kubectl -n kube-system get service kube-dns',
+    exitCode: 0,
+    truncated: false,
+    output:
+      '$ kubectl -n kube-system get service kube-dns\nNAME       TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\nkube-dns   ClusterIP   10.100.0.10   <none>        53/UDP,53/TCP,9153/TCP   6d6h\n',
+  },
+  'k8s.pod-logs': {
+    command: 'kubectl logs',
+    exitCode: 0,
+    truncated: false,
+    output:
+      'FATAL orders client: dial tcp: lookup orders.shop.svc.cluster.local on 10.100.0.100:53: read udp 10.0.1.87:39114->10.100.0.100:53: i/o timeout\n',
+  },
+};
+
+/** The dns-resolution-failure signals the node's evidence, joined with the cluster's side, fires. */
+function dnsSignals(bundle: Awaited<ReturnType<typeof collectWithKubeletDir>>['bundle']) {
+  const result = classifyEvidence(loadRulebook(), {
+    ...bundle,
+    sections: { ...bundle.sections, ...clusterSide },
+  });
+  return (
+    result.explanations
+      .find((e) => e.runbookId === 'dns-resolution-failure')
+      ?.signals.map((s) => s.id) ?? []
+  );
+}
+
+describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () => {
+  it("AL2023 (nodeadm): config.json, then its drop-ins in the kubelet's order; a drop-in's typo'd clusterDNS is the pods' resolver", async () => {
+    const { section, bundle } = await collectWithKubeletDir({
+      'config.json': nodeadmConfig('10.100.0.10'),
+      'config.json.d/40-nodeadm.conf': nodeadmDropIn('10.100.0.100'),
+      'config.json.d/10-earlier.conf': '{\n    "maxPods": 20\n}',
+      'config.json.d/README': 'not a drop-in: the kubelet reads *.conf only',
+    });
+    const at = (text: string) => section.indexOf(text);
+    expect(section).toMatch(/kubelet-config\.json: absent\n/);
+    expect(at('/config.json\n{')).toBeGreaterThan(-1);
+    expect(at('/config.json.d/10-earlier.conf\n')).toBeGreaterThan(at('/config.json\n{'));
+    expect(at('/config.json.d/40-nodeadm.conf\n')).toBeGreaterThan(
+      at('/config.json.d/10-earlier.conf\n'),
+    );
+    expect(section).toContain('"10.100.0.100"');
+    expect(section).not.toContain('README');
+    expect(dnsSignals(bundle)).toContain('pod-resolver-not-cluster-dns');
+  }, 60_000);
+
+  it("AL2 (bootstrap.sh): kubelet-config.json; one whose clusterDNS is the Service's address is no finding", async () => {
+    const { section, bundle } = await collectWithKubeletDir({
+      'kubelet-config.json':
+        '{\n  "kind": "KubeletConfiguration",\n  "clusterDNS": [\n    "10.100.0.10"\n  ],\n  "clusterDomain": "cluster.local"\n}\n',
+    });
+    expect(section).toMatch(/\/kubelet-config\.json\n\{\n {2}"kind"/);
+    expect(section).toMatch(/\/config\.json: absent\n/);
+    expect(dnsSignals(bundle)).not.toContain('pod-resolver-not-cluster-dns');
+  }, 60_000);
+});
