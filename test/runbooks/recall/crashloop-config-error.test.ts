@@ -397,3 +397,19 @@ describe('round 106: a configuration path that is a directory', () => {
     ).toBeNull();
   });
 });
+
+// Held-out round 110: a CNI agent whose node was allocated no pod CIDR.
+describe('round 110: flannel on a node without a pod CIDR', () => {
+  it("flannel's exit for want of the node's podCIDR is the cluster's configuration", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:38.016872       1 main.go:280] Error registering network: failed to acquire lease: node "worker-1" pod cidr not assigned',
+      }),
+    ).toBe('crashloop-config-error');
+    // A pod that only mentions the words is not flannel's exit.
+    expect(
+      top({ 'k8s.pod-logs': 'INFO checking whether pod cidr not assigned warnings appear' }),
+    ).toBeNull();
+  });
+});

@@ -252,3 +252,33 @@ describe('round 103 review: a truncated section lost its head', () => {
     expect(classify(true)).toBeNull();
   });
 });
+
+// Held-out round 108: the node could not ask ECR for its pull token.
+describe('round 108: the ECR token endpoint out of reach', () => {
+  const noCredentials =
+    'RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = Error response from daemon: Get https://602401143452.dkr.ecr.us-east-1.amazonaws.com/v2/eks/pause-amd64/manifests/3.1:  no basic auth credentials';
+
+  it("a token request that timed out explains the registry's missing credentials: a network path, not a login", () => {
+    expect(
+      top({
+        'kubelet.journal': `aws_credentials.go:194] while requesting ECR authorization token RequestError: send request failed\ncaused by: Post https://api.ecr.us-east-1.amazonaws.com/:  dial tcp i/o timeout\n${noCredentials}`,
+      }),
+    ).toBe('egress-proxy-misconfigured');
+    // Through an interface endpoint, refused.
+    expect(
+      top({
+        'kubelet.journal': `caused by: Post "https://vpce-0a1b2c3d-4e5f.api.ecr.eu-west-1.vpce.amazonaws.com/": dial tcp 10.0.3.7:443: connect: connection refused\n${noCredentials}`,
+      }),
+    ).toBe('egress-proxy-misconfigured');
+  });
+
+  it('without it the missing credentials are a login; a name that does not resolve is no network path', () => {
+    expect(top({ 'kubelet.journal': noCredentials })).toBe('registry-auth-required');
+    expect(
+      top({
+        'kubelet.journal':
+          'caused by: Post https://api.ecr.us-west-1a.amazonaws.com/: dial tcp: lookup api.ecr.us-west-1a.amazonaws.com on 10.0.0.2:53: no such host',
+      }),
+    ).not.toBe('egress-proxy-misconfigured');
+  });
+});
