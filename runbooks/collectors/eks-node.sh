@@ -73,20 +73,23 @@ probe_crictl() {
 # directory of their own; nothing else sets it.
 KUBELET_CONFIG_DIR=${PM_KUBELET_CONFIG_DIR:-/etc/kubernetes/kubelet}
 probe_kubelet_config() {
-  local dropins="$KUBELET_CONFIG_DIR/config.json.d" f shown=0
+  local dropins="$KUBELET_CONFIG_DIR/config.json.d" f total=0
   pm_cat "$KUBELET_CONFIG_DIR/kubelet-config.json" "$KUBELET_CONFIG_DIR/config.json"
-  # In the kubelet's order (byte order of the names): the last file printed wins.
+  # In the kubelet's order (byte order of the names): the last file printed wins, so beyond 8
+  # drop-ins the last 8 are shown (the ones that take effect) and the skipped ones are counted.
   if [ -d "$dropins" ]; then
-    while IFS= read -r f; do
-      shown=$((shown + 1))
-      if [ "$shown" -gt 8 ]; then
-        printf '# %s: more drop-ins than the first 8 (not shown)\n' "$dropins"
-        break
-      fi
-      pm_cat "$f"
-    done < <(compgen -G "$dropins/*.conf" | LC_ALL=C sort | head -n 9)
+    total=$(compgen -G "$dropins/*.conf" | wc -l)
+    if [ "$total" -gt 8 ]; then
+      printf '# %s: %d drop-ins; the first %d (overridden by the ones below) are not shown\n' \
+        "$dropins" "$total" $((total - 8))
+    fi
+    while IFS= read -r f; do pm_cat "$f"; done < <(compgen -G "$dropins/*.conf" | LC_ALL=C sort | tail -n 8)
   fi
-  pm_cat /etc/eks/release /etc/containerd/config.toml
+  pm_cat /etc/eks/release
+  # containerd's registry credentials (registry.configs."…".auth: password, auth, identitytoken)
+  # never leave the node: their values are masked, the keys kept.
+  pm_cat /etc/containerd/config.toml |
+    sed -E 's/^([[:space:]]*"?(password|auth|identitytoken|token)"?[[:space:]]*=[[:space:]]*).+$/\1"<masked>"/'
 }
 
 probe_sockets() {

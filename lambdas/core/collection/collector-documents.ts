@@ -6,7 +6,7 @@
  * (lambdas/adapters/local/document-scripts.ts) and handed to {@link inlineIncludes}.
  */
 import { listActions, type ActionParameter } from '../remediation/catalog.js';
-import { DOCUMENT_PREFIX } from './document-names.js';
+import { catalogueDocumentName, DOCUMENT_PREFIX } from './document-names.js';
 import {
   COLLECTOR_DOCUMENTS,
   documentParameter,
@@ -33,7 +33,12 @@ export {
   type IncidentTiming,
 } from './evidence-collectors.js';
 
-export { DOCUMENT_PREFIX, deployedDocumentName, documentPrefixOf } from './document-names.js';
+export {
+  catalogueDocumentName,
+  DOCUMENT_PREFIX,
+  deployedDocumentName,
+  documentPrefixOf,
+} from './document-names.js';
 
 /** Marker a script puts on its `. lib.sh` line; {@link inlineIncludes} swaps in the library. */
 export const INCLUDE_MARKER = '# paramedic:include ';
@@ -122,9 +127,10 @@ export function listCommandDocuments(): readonly CommandDocument[] {
   return [...COLLECTOR_DOCUMENTS, ...ACTION_DOCUMENTS];
 }
 
-/** Looks a document up by its SSM name (`Paramedic-…`); undefined when unknown. */
+/** Looks a document up by its SSM name (`Paramedic-…`, under a deployment's prefix or not); undefined when unknown. */
 export function findCommandDocument(documentName: string): CommandDocument | undefined {
-  return listCommandDocuments().find((d) => d.documentName === documentName);
+  const name = catalogueDocumentName(documentName);
+  return listCommandDocuments().find((d) => d.documentName === name);
 }
 
 /** The library path an include line names; undefined for any other line (a comment that mentions the marker too). */

@@ -31,3 +31,16 @@ export function deployedDocumentName(documentName: string, prefix: string): stri
     return documentName;
   return `${prefix}${documentName.slice(DOCUMENT_PREFIX.length)}`;
 }
+
+// A deployment's segment: its name (lower-case letters and digits, deployment-config.ts) between
+// the prefix and a catalogue name, which starts with a capital (`Paramedic-prod-DockerPruneImages`).
+const DEPLOYMENT_SEGMENT = /^Paramedic-[a-z][a-z0-9]{0,15}-(?=[A-Z])/;
+
+/**
+ * The catalogue name of a document, with or without a deployment's prefix: the inverse of
+ * {@link deployedDocumentName}, so a plan's step under `Paramedic-prod-` finds its catalogue entry.
+ * @example catalogueDocumentName('Paramedic-prod-DockerPruneImages') // 'Paramedic-DockerPruneImages'
+ */
+export function catalogueDocumentName(documentName: string): string {
+  return documentName.replace(DEPLOYMENT_SEGMENT, DOCUMENT_PREFIX);
+}

@@ -6,7 +6,7 @@
  * when it loads: a function that only collects evidence (Collect, CollectSend, VerifySend) would
  * load the whole action catalogue and never read it.
  */
-import { DOCUMENT_PREFIX } from './document-names.js';
+import { catalogueDocumentName, DOCUMENT_PREFIX } from './document-names.js';
 
 /** Where a document runs: an EC2 Docker host, an EKS node, or either. */
 export type DocumentPlatform = 'docker' | 'eks' | 'any';
@@ -215,9 +215,10 @@ export function incidentParameters(timing: IncidentTiming): Record<string, strin
   return out;
 }
 
-/** Whether `documentName` (`Paramedic-…`) is one of the evidence collectors. */
+/** Whether `documentName` (`Paramedic-…`, under a deployment's prefix or not) is one of the evidence collectors. */
 export function isCollectorDocument(documentName: string): boolean {
-  return COLLECTOR_DOCUMENTS.some((d) => d.documentName === documentName);
+  const name = catalogueDocumentName(documentName);
+  return COLLECTOR_DOCUMENTS.some((d) => d.documentName === name);
 }
 
 /** The collector document of a platform. */

@@ -99,7 +99,14 @@ describe("a kubelet's typo'd clusterDNS through the synthesized workflow (real s
       expect.objectContaining({
         id: 'pods-ask-the-cluster-dns',
         action: 'k8s-restart-coredns',
-        evidence: [expect.objectContaining(TYPO_LINE)],
+        // The kubelet's line, and the pod's lookup of that address that failed.
+        evidence: [
+          expect.objectContaining(TYPO_LINE),
+          expect.objectContaining({
+            section: 'k8s.pod-logs',
+            text: expect.stringContaining('on 10.100.0.100:53: read udp'),
+          }),
+        ],
       }),
     ]);
     expect(approvals).toEqual([]);

@@ -272,6 +272,22 @@ describe('round 108: the ECR token endpoint out of reach', () => {
     ).toBe('egress-proxy-misconfigured');
   });
 
+  it('a lookup of the endpoint that timed out is DNS, and a registry that refused credentials it was given is still auth', () => {
+    const ids = (journal: string) => matchedIds({ 'kubelet.journal': journal });
+    const lookupTimedOut = ids(
+      `caused by: Post "https://api.ecr.us-east-1.amazonaws.com/": dial tcp: lookup api.ecr.us-east-1.amazonaws.com on 10.0.0.2:53: read udp 10.0.1.5:41234->10.0.0.2:53: i/o timeout\n${noCredentials}`,
+    );
+    expect(lookupTimedOut).not.toContain('egress-proxy-misconfigured');
+    expect(lookupTimedOut).toContain('dns-resolution-failure');
+    // ECR's 403 for a token it was given, beside a token request that once timed out.
+    expect(
+      top({
+        'kubelet.journal':
+          'caused by: Post https://api.ecr.us-east-1.amazonaws.com/:  dial tcp 10.0.3.7:443: i/o timeout\nfailed to pull image: rpc error: code = Unknown desc = failed to resolve reference "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1": unexpected status from HEAD request to https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/app/manifests/1: 403 Forbidden',
+      }),
+    ).toBe('registry-auth-required');
+  });
+
   it('without it the missing credentials are a login; a name that does not resolve is no network path', () => {
     expect(top({ 'kubelet.journal': noCredentials })).toBe('registry-auth-required');
     expect(

@@ -108,6 +108,23 @@ describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () 
     expect(dnsSignals(bundle)).toContain('pod-resolver-not-cluster-dns');
   }, 60_000);
 
+  it('beyond 8 drop-ins, the last 8 (the ones in effect) are shown and the skipped ones counted', async () => {
+    const files: Record<string, string> = { 'config.json': nodeadmConfig('10.100.0.10') };
+    for (let i = 0; i < 10; i++)
+      files[`config.json.d/${i}0-part.conf`] = nodeadmDropIn(
+        i === 9 ? '10.100.0.100' : '10.100.0.10',
+      );
+    const { section } = await collectWithKubeletDir(files);
+    expect(section).toContain(
+      'config.json.d: 10 drop-ins; the first 2 (overridden by the ones below) are not shown',
+    );
+    expect(section).not.toContain('/00-part.conf');
+    expect(section).not.toContain('/10-part.conf');
+    expect(section).toContain('/20-part.conf');
+    expect(section).toContain('/90-part.conf\n{');
+    expect(section).toContain('"10.100.0.100"');
+  }, 60_000);
+
   it("AL2 (bootstrap.sh): kubelet-config.json; one whose clusterDNS is the Service's address is no finding", async () => {
     const { section, bundle } = await collectWithKubeletDir({
       'kubelet-config.json':

@@ -8,8 +8,10 @@ import {
   ssmRunnerSettingsFrom,
 } from '../../../lambdas/adapters/ssm/ssm-runner-environment.js';
 import {
+  catalogueDocumentName,
   deployedDocumentName,
   documentPrefixOf,
+  findCommandDocument,
 } from '../../../lambdas/core/collection/collector-documents.js';
 
 const ssm = mockClient(SSMClient);
@@ -90,6 +92,28 @@ describe('SsmCommandRunner per deployment', () => {
     expect(sentInput()).toMatchObject({ MaxConcurrency: '10%', MaxErrors: '0' });
   });
 
+  it("knows a document under the deployment's prefix, as Plan names a step's: a collector gets the collectors' limits, an action the actions'", async () => {
+    const settings = ssmRunnerSettingsFrom({
+      [SSM_RUNNER_ENV.documentPrefix]: 'Paramedic-prod-',
+      [SSM_RUNNER_ENV.rateControl]: JSON.stringify({
+        collect: { maxConcurrency: '50', maxErrors: '100%' },
+        remediate: { maxConcurrency: '10%', maxErrors: '0' },
+      }),
+    });
+    const runner = new SsmCommandRunner(new SSMClient({}), { ...fast, ...settings });
+    for (const document of ['Paramedic-prod-CollectDockerHost', 'Paramedic-prod-DockerPruneImages'])
+      await runner.run({ document, parameters: {}, targets: [TARGET], timeoutSeconds: 60 });
+    const [collect, remediate] = ssm.commandCalls(SendCommandCommand).map((c) => c.args[0].input);
+    expect(collect).toMatchObject({
+      DocumentName: 'Paramedic-prod-CollectDockerHost',
+      MaxErrors: '100%',
+    });
+    expect(remediate).toMatchObject({
+      DocumentName: 'Paramedic-prod-DockerPruneImages',
+      MaxErrors: '0',
+    });
+  });
+
   it('reads the managed tag a denied instance lacks', () => {
     const tag = { key: 'team:oncall', value: 'payments' };
     expect(
@@ -120,6 +144,21 @@ describe('SsmCommandRunner per deployment', () => {
   ])('refuses an unusable environment %j', (env, message) => {
     expect(() => ssmRunnerSettingsFrom(env)).toThrow(SsmRunnerEnvironmentError);
     expect(() => ssmRunnerSettingsFrom(env)).toThrow(message);
+  });
+
+  it("finds a deployed name's catalogue entry: the deployment's segment is lower-case, a catalogue name starts with a capital", () => {
+    expect(catalogueDocumentName('Paramedic-prod-DockerPruneImages')).toBe(
+      'Paramedic-DockerPruneImages',
+    );
+    expect(catalogueDocumentName('Paramedic-DockerPruneImages')).toBe(
+      'Paramedic-DockerPruneImages',
+    );
+    expect(catalogueDocumentName('Other-prod-DockerPruneImages')).toBe(
+      'Other-prod-DockerPruneImages',
+    );
+    expect(findCommandDocument('Paramedic-prod-DockerPruneImages')?.documentName).toBe(
+      'Paramedic-DockerPruneImages',
+    );
   });
 
   it('names documents per deployment, idempotently', () => {

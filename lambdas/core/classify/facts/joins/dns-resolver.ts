@@ -125,7 +125,12 @@ export const dnsResolver: FactJoin = {
       cluster.has(nameserver) || NODE_LOCAL_CACHE.test(nameserver);
     const facts: Fact[] = [];
     for (const { name, output } of input.sections) {
-      for (const list of resolverLists(name, output)) {
+      const lists = resolverLists(name, output);
+      // One section's kubelet settings are files the kubelet reads in the order the collector
+      // prints them (config.json, then its drop-ins): the last clusterDNS is the one in effect.
+      const lastKubelet = lists.findLast((l) => l.source === 'kubelet');
+      for (const list of lists) {
+        if (list.source === 'kubelet' && list !== lastKubelet) continue;
         const listNamesCluster = list.entries.some((e) => isCluster(e.nameserver));
         for (const e of list.entries) {
           if (facts.length >= MAX_JOINED_FACTS) return facts;

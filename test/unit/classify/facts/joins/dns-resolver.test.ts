@@ -54,6 +54,21 @@ describe('dns.resolver (the resolver pods are given, joined with the cluster DNS
     ).toEqual([['kubelet', '10.3.0.1', false]]);
   });
 
+  it("of the kubelet's files one section prints, the last clusterDNS is the one in effect (a drop-in overrides config.json)", () => {
+    const files = (configJson: string, dropIn: string) =>
+      joined(dnsResolver, {
+        'kubelet.config': [
+          '# /etc/kubernetes/kubelet/config.json',
+          `{\n    "clusterDNS": [\n        "${configJson}"\n    ]\n}`,
+          '# /etc/kubernetes/kubelet/config.json.d/40-nodeadm.conf',
+          `{\n    "clusterDNS": [\n        "${dropIn}"\n    ]\n}`,
+        ].join('\n'),
+        'k8s.cluster': KUBE_DNS,
+      }).map((f) => [f.nameserver, f.isClusterDns]);
+    expect(files('10.96.0.10', '10.100.0.10')).toEqual([['10.100.0.10', true]]);
+    expect(files('10.100.0.10', '10.100.0.100')).toEqual([['10.100.0.100', false]]);
+  });
+
   it("reads kubectl's listing without the TYPE column (before 1.5) and with -A; coredns is the Service's other name", () => {
     const old = 'kube-system   kube-dns           10.3.0.10    <none>        53/UDP,53/TCP   9d';
     expect(
