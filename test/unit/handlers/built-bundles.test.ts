@@ -1,6 +1,7 @@
 /**
  * The built bundles behave, not just weigh less: every handler is bundled as it deploys
- * (buildLambda, with the SDK barrel plugin that points imports past the SDK's barrels), and
+ * (buildLambda, with the SDK barrel plugin that points imports past the SDK's barrels; the build
+ * bundle-size.test.ts weighs, shared through test/support/handler-builds.ts), and
  * - each bundle's cold start loads in a fresh node process and exports a handler;
  * - AcquireLock's bundle (DynamoDB only) takes the lock in dynalite, and reaches it in adaptive
  *   retry mode too, whose strategy loads from its own chunk on the first request (sdk-lazy-imports.ts);
@@ -20,16 +21,16 @@
  *   CollectSend) constructs the stand-in's cache from the bundle.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda, LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-bundling.js';
+import { LAMBDA_ENTRY_FILE } from '../../../cdk/constructs/lambda-bundling.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { EVENT_HANDLERS, TASK_HANDLER_FILES } from '../../../lambdas/handlers/environment.js';
+import { handlerBuild } from '../../support/handler-builds.js';
 import {
   afterPlanInput,
   deployedEnvironment,
@@ -49,7 +50,8 @@ const HANDLERS = [
   ...Object.values(EVENT_HANDLERS).map((h) => h.file),
 ];
 
-const out = mkdtempSync(join(tmpdir(), 'paramedic-built-bundles-'));
+/** Each handler's build folder (shared with the other test files: never written to here). */
+const buildDirs = new Map<string, string>();
 const dynamo = new LocalDynamo();
 const s3 = new LocalS3();
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
@@ -60,7 +62,7 @@ const received: { api: string; body: string }[] = [];
 let services: Server;
 let servicesUrl = '';
 
-const bundleOf = (file: string): string => join(out, file.replace(/\.ts$/, ''), LAMBDA_ENTRY_FILE);
+const bundleOf = (file: string): string => join(buildDirs.get(file)!, LAMBDA_ENTRY_FILE);
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -157,12 +159,15 @@ function startServices(): Promise<void> {
   );
 }
 
-// Every handler's build (about 1 s each when the machine is quiet) and two local servers.
+// Every handler's build (about 1 s each when the machine is quiet, none when another file of the
+// run built it) and two local servers.
 const SETUP_TIMEOUT_MS = 600_000;
 
 beforeAll(async () => {
-  for (const file of HANDLERS)
-    await buildLambda(REPO_ROOT, `lambdas/handlers/${file}`, join(bundleOf(file), '..'));
+  for (const [file, { dir }] of await Promise.all(
+    HANDLERS.map(async (file) => [file, await handlerBuild(file)] as const),
+  ))
+    buildDirs.set(file, dir);
   await Promise.all([dynamo.start(), s3.start(), startServices()]);
   tables = await dynamo.tables();
 }, SETUP_TIMEOUT_MS);
@@ -172,7 +177,6 @@ afterEach(() => {
 });
 afterAll(async () => {
   await Promise.all([dynamo.stop(), s3.stop(), new Promise((r) => services.close(r))]);
-  rmSync(out, { recursive: true, force: true });
 });
 
 async function importBundle(file: string): Promise<LambdaHandler> {

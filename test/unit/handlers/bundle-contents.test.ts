@@ -15,6 +15,11 @@ import {
 } from '../../../lambdas/handlers/environment.js';
 import { WORKFLOW_TASK_NAMES } from '../../../lambdas/core/workflow/task-names.js';
 
+// A single-file build of its own, not the shared production one (test/support/handler-builds.ts):
+// the two ship different inputs. With code splitting esbuild makes every `import()` target a
+// chunk even where the importing code is tree-shaken away (Plan's asset carries the deferred
+// readers' chunk with yaml, which Plan never loads), and without it a module reached by `import()`
+// keeps whole SDK barrels the split build drops. The assertions below are about this build.
 async function inputsOf(file: string): Promise<string[]> {
   const { metafile } = await build({
     ...lambdaEsbuildOptions(REPO_ROOT),

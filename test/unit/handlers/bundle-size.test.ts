@@ -1,26 +1,25 @@
 /**
  * Issue 14's Lambda size target: what a cold start loads (the entry and the chunks it imports
- * statically) is at most 300 KiB. Built with the options CDK's bundling uses (lambdaBuildOptions,
- * which bundleLambda runs at synth), in memory. Handlers still over the target are listed with a
+ * statically) is at most 300 KiB. Built as CDK's bundling builds them (buildLambda, which
+ * bundleLambda runs at synth; the build built-bundles.test.ts runs, shared through
+ * test/support/handler-builds.ts). Handlers still over the target are listed with a
  * ceiling at today's size plus a small margin: they may only shrink, and leave the list when
  * they are under the target (the test says so), so the list cannot go stale.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import {
   ENDPOINT_LRU_CACHE_MODULE,
-  lambdaBuildOptions,
   LAMBDA_ENTRY_FILE,
 } from '../../../cdk/constructs/lambda-bundling.js';
 import { weighBundle } from '../../../cdk/constructs/bundle-weight.js';
 import { OWN_PART_SUFFIX } from '../../../cdk/constructs/sdk-barrel-imports.js';
-import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
   EVENT_HANDLERS,
   isIdempotentTask,
   TASK_HANDLER_FILES,
 } from '../../../lambdas/handlers/environment.js';
 import type { WorkflowTaskName } from '../../../lambdas/core/workflow/task-names.js';
+import { handlerBuild } from '../../support/handler-builds.js';
 
 const TARGET_KIB = 300;
 
@@ -150,10 +149,7 @@ interface Size {
 }
 
 async function eagerKib(file: string): Promise<Size> {
-  const { metafile } = await build({
-    ...lambdaBuildOptions(REPO_ROOT, `lambdas/handlers/${file}`, '/bundle-size-test'),
-    write: false,
-  });
+  const { metafile } = await handlerBuild(file);
   const weight = weighBundle(metafile, LAMBDA_ENTRY_FILE);
   const lazy = new Set(weight.lazyFiles);
   return {
@@ -170,7 +166,8 @@ async function eagerKib(file: string): Promise<Size> {
   };
 }
 
-// One build per handler for the whole file; generous because the machine may be busy (about 10 s when quiet).
+// One build per handler for the whole run (or none: another file of the run built it); generous
+// because the machine may be busy (about 10 s when quiet).
 const BUILD_TIMEOUT_MS = 600_000;
 let sizes: ReadonlyMap<string, Size>;
 
