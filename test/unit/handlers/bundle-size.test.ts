@@ -127,10 +127,15 @@ const TARGET_KIB = 300;
  * Then evidence is read with lambdas/core/evidence/document-shapes.ts instead of zod/mini (which
  * read it alike, held to zod by test/unit/evidence/document-shapes.test.ts): Collect
  * 312.4 -> 294.5 (left the list), Classify 492.5 -> 474.6, Verify 551.6 -> 533.7.
+ * Raised again on 2026-12-05 by the rounds 103-110 wordings and joins (dockerd's start failure on a
+ * node, busybox's server line, a pasted section's command as its heading, EISDIR on configuration,
+ * the ECR token endpoint, flannel's missing pod CIDR, the last kubelet clusterDNS) and deployed
+ * document names finding their catalogue entry: Classify 475 -> 476 (474.6 -> 474.8), Verify
+ * 534 -> 535 (533.7 -> 534.1).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 475,
-  'verify.ts': 534,
+  'classify.ts': 476,
+  'verify.ts': 535,
 };
 
 const HANDLERS = [
