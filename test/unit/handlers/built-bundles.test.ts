@@ -284,6 +284,28 @@ describe('built Lambda bundles', () => {
     expect(JSON.parse(entry.Detail).status).toBe('remediated');
   });
 
+  it("Escalate after a remediation that ran loads its rollback chunk (escalate.ts's import()), then notifies and publishes", async () => {
+    restore = setEnvironment(
+      deployedEnvironment(dynamo, tables, {
+        AWS_ENDPOINT_URL_SNS: servicesUrl,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: servicesUrl,
+      }),
+    );
+    const handler = await importBundle('escalate.ts');
+    const input = reportStepInput();
+    input.state.remediation = { nextStep: 1, ...REPORT_STEP_DONE, failed: true };
+
+    const result = await handler(input, lambdaContext('paramedic-Escalate'));
+
+    // A report step has no undo: the rollback ran (its chunk loaded) and found nothing to undo.
+    expect(result).toMatchObject({
+      notified: true,
+      reason: expect.stringContaining('step failed'),
+    });
+    // The status event first, then the notification (escalate.ts).
+    expect(received.map((r) => r.api)).toEqual(['PutEvents', 'Publish']);
+  });
+
   it('CollectSend and Collect speak SSM; modelled and unmodelled errors and a retried Task behave as before', async () => {
     restore = setEnvironment(
       deployedEnvironment(dynamo, tables, {
