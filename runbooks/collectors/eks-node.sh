@@ -72,6 +72,8 @@ probe_crictl() {
 # amazon-eks-ami nodeadm/internal/kubelet/config.go). Tests point PM_KUBELET_CONFIG_DIR at a
 # directory of their own; nothing else sets it.
 KUBELET_CONFIG_DIR=${PM_KUBELET_CONFIG_DIR:-/etc/kubernetes/kubelet}
+# containerd's configuration, with its registry credentials masked. PM_CONTAINERD_CONFIG: tests only.
+CONTAINERD_CONFIG=${PM_CONTAINERD_CONFIG:-/etc/containerd/config.toml}
 probe_kubelet_config() {
   local dropins="$KUBELET_CONFIG_DIR/config.json.d" f total=0
   pm_cat "$KUBELET_CONFIG_DIR/kubelet-config.json" "$KUBELET_CONFIG_DIR/config.json"
@@ -86,10 +88,7 @@ probe_kubelet_config() {
     while IFS= read -r f; do pm_cat "$f"; done < <(compgen -G "$dropins/*.conf" | LC_ALL=C sort | tail -n 8)
   fi
   pm_cat /etc/eks/release
-  # containerd's registry credentials (registry.configs."…".auth: password, auth, identitytoken)
-  # never leave the node: their values are masked, the keys kept.
-  pm_cat /etc/containerd/config.toml |
-    sed -E 's/^([[:space:]]*"?(password|auth|identitytoken|token)"?[[:space:]]*=[[:space:]]*).+$/\1"<masked>"/'
+  pm_cat "$CONTAINERD_CONFIG" | pm_mask_toml_secrets
 }
 
 probe_sockets() {

@@ -536,6 +536,26 @@ pm_mask_text_credentials() {
     }'
 }
 
+# pm_mask_toml_secrets: a filter for a TOML file (containerd's config.toml) that keeps every key
+# and masks the value of any assignment that names a credential (password, auth, identitytoken,
+# token, authorization), in any of TOML's forms: `password = "…"` under a
+# [….registry.configs."host".auth] table, a dotted key (`auth.password = …`), an inline table
+# (`"host" = { auth = { password = … } }`), a multi-line string, whose continuation lines are
+# dropped. Over-masking a line is harmless; a credential in the bundle is not. One pass, linear.
+pm_mask_toml_secrets() {
+  LC_ALL=C awk '
+    closing != "" { if (index($0, closing)) closing = ""; next }
+    tolower($0) ~ /(^|[^a-z0-9_-])(password|auth|identitytoken|token|authorization)["\047]?[ \t]*=/ {
+      # A multi-line string opens here when its delimiter appears once on the line.
+      line = $0
+      if (gsub(/"""/, "", line) == 1) closing = "\"\"\""
+      else if (gsub(/\047\047\047/, "", line) == 1) closing = "\047\047\047"
+      print substr($0, 1, index($0, "=")) " \"<masked>\""
+      next
+    }
+    { print }'
+}
+
 # pm_masked FUNCTION [ARGS...]: runs FUNCTION in this shell (its section errors stay) and prints
 # what it printed with credentials masked (pm_mask_text_credentials): for the sections of free
 # text a proxy password may be in, such as daemon logs, `systemctl status`, unit files.

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 /** Collects with `files` (path under the kubelet's directory -> text) as the node's kubelet configuration. */
-async function collectWithKubeletDir(files: Record<string, string>) {
+async function collectWithKubeletDir(files: Record<string, string>, containerdConfig?: string) {
   const dir = mkdtempSync(join(scratch, 'case-'));
   const bin = join(dir, 'bin');
   mkdirSync(bin);
@@ -34,6 +34,8 @@ async function collectWithKubeletDir(files: Record<string, string>) {
   const kubelet = join(dir, 'kubelet');
   mkdirSync(join(kubelet, 'config.json.d'), { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFileSync(join(kubelet, path), text);
+  const containerdConfigFile = join(dir, 'config.toml');
+  if (containerdConfig !== undefined) writeFileSync(containerdConfigFile, containerdConfig);
   const { bundle } = await collectEvidence({
     platform: 'eks',
     runner: new LocalCommandRunner({
@@ -42,6 +44,7 @@ async function collectWithKubeletDir(files: Record<string, string>) {
         PATH: `${bin}:${process.env.PATH}`,
         PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
         PM_KUBELET_CONFIG_DIR: kubelet,
+        PM_CONTAINERD_CONFIG: containerdConfigFile,
       },
     }),
     parameters: { sinceMinutes: '15' },
@@ -133,5 +136,51 @@ describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () 
     expect(section).toMatch(/\/kubelet-config\.json\n\{\n {2}"kind"/);
     expect(section).toMatch(/\/config\.json: absent\n/);
     expect(dnsSignals(bundle)).not.toContain('pod-resolver-not-cluster-dns');
+  }, 60_000);
+
+  it("containerd's config.toml: registry credentials masked in every TOML form, everything else kept", async () => {
+    const secrets = [
+      's3cret-1',
+      'cm9ib3Q6czNjcmV0',
+      'tok-2',
+      's3cret-3',
+      'tok-4',
+      's3cret-5',
+      's3cret-6',
+      's3cret-7',
+    ];
+    const { section } = await collectWithKubeletDir(
+      {},
+      [
+        'version = 2',
+        '[plugins."io.containerd.grpc.v1.cri"]',
+        '  sandbox_image = "602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/pause:3.5"',
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."reg.test".auth]',
+        '  username = "robot"',
+        '  password = "s3cret-1"',
+        '  auth = "cm9ib3Q6czNjcmV0"',
+        '  identitytoken = "tok-2"',
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."b.test"]',
+        '  auth.password = "s3cret-3"',
+        `  "auth".token = 'tok-4'`,
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs]',
+        '  "c.test" = { auth = { username = "u", password = "s3cret-5" } }',
+        '  "d.test".auth = { Password = "s3cret-6" }',
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."e.test".auth]',
+        '  password = """',
+        's3cret-7"""',
+        '[plugins."io.containerd.grpc.v1.cri".registry]',
+        '  config_path = "/etc/containerd/certs.d"',
+        '',
+      ].join('\n'),
+    );
+    for (const secret of secrets) expect(section).not.toContain(secret);
+    expect(section).toContain(
+      '[plugins."io.containerd.grpc.v1.cri".registry.configs."reg.test".auth]',
+    );
+    expect(section).toContain('  username = "robot"\n  password = "<masked>"\n  auth = "<masked>"');
+    expect(section).toContain('  "c.test" = "<masked>"');
+    expect(section).toContain('pause:3.5"');
+    expect(section).toContain('  config_path = "/etc/containerd/certs.d"');
   }, 60_000);
 });
