@@ -66,6 +66,22 @@ const COLLECTOR_LOG_FLAGS = [
   ['policyAgentLog', '--policy-agent-log', ['eks']],
 ] as const;
 
+/** The flags that give `names` (collector log parameters: `kubeletLog` …), for a message. */
+export function collectorLogFlagsOf(names: readonly string[]): string[] {
+  return COLLECTOR_LOG_FLAGS.filter(([name]) => names.includes(name)).map(([, flag]) => flag);
+}
+
+const PLATFORM_NOUNS = { docker: 'Docker hosts', eks: 'EKS nodes' } as const;
+
+/** The usage error for log flags whose platform none of the run's targets is on. */
+export function unreadCollectorLogFlagsMessage(
+  names: readonly string[],
+  platforms: readonly (keyof typeof PLATFORM_NOUNS)[],
+): string {
+  const flags = collectorLogFlagsOf(names);
+  return `${flags.join(', ')}: this run's targets are ${platforms.map((p) => PLATFORM_NOUNS[p]).join(' and ')}, whose collector does not read ${flags.length > 1 ? 'them' : 'it'}; drop ${flags.length > 1 ? 'them' : 'it'} or name a target on the platform ${flags.length > 1 ? 'they are' : 'it is'} for`;
+}
+
 /** `--daemon-log`, `--containerd-log`, `--kubelet-log`, `--ipamd-log`, `--policy-agent-log`: where the collector finds a daemon's log when it is neither in the journal nor a usual file. */
 export function withCollectorLogOptions(command: Command): Command {
   return command

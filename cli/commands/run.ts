@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
-import { manualRun } from '../../lambdas/local/triage.js';
+import { CollectorLogsNotReadError, manualRun } from '../../lambdas/local/triage.js';
 import { parseTarget, TARGET_GRAMMAR } from '../../lambdas/core/workflow/targets.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
 import { complain, EXIT, failWith, progress, usageError } from '../output.js';
@@ -9,6 +9,7 @@ import { approvalPolicyFromFlags, kubeconfigOf } from './triage.js';
 import { formatTriageReport } from './triage-report.js';
 import {
   collectorLogsOf,
+  unreadCollectorLogFlagsMessage,
   withApprovalOptions,
   withAwsOptions,
   withCollectorLogOptions,
@@ -123,6 +124,10 @@ export function registerRunCommand(program: Command): void {
           );
         if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;
       } catch (error) {
+        if (error instanceof CollectorLogsNotReadError) {
+          usageError(unreadCollectorLogFlagsMessage(error.names, error.platforms));
+          return;
+        }
         complain((error as Error).message);
         process.exitCode = EXIT.failure;
       }

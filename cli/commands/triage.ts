@@ -7,7 +7,12 @@ import { resolveDataDir } from '../../lambdas/adapters/local/data-dir.js';
 import { ExecutionRecords } from '../../lambdas/local/execute-workflow.js';
 import { LocalAuditStore } from '../../lambdas/adapters/local/local-audit-store.js';
 import { LocalEvidenceStore } from '../../lambdas/adapters/local/local-evidence-store.js';
-import { triageAlarm, triageReplay, type TriageResult } from '../../lambdas/local/triage.js';
+import {
+  CollectorLogsNotReadError,
+  triageAlarm,
+  triageReplay,
+  type TriageResult,
+} from '../../lambdas/local/triage.js';
 import type { ApprovalPolicy } from '../../lambdas/adapters/local/local-approval-gate.js';
 import { isValidActor } from '../../lambdas/adapters/local/local-approvals.js';
 import { loadRulebook } from '../../lambdas/adapters/local/runbook-directory.js';
@@ -15,6 +20,7 @@ import { bold, complain, dim, EXIT, green, progress, usageError, yellow } from '
 import { formatTriageReport } from './triage-report.js';
 import {
   collectorLogsOf,
+  unreadCollectorLogFlagsMessage,
   withApprovalOptions,
   withCollectorLogOptions,
   withLocalStoreOptions,
@@ -250,6 +256,10 @@ export function registerTriageCommand(program: Command): void {
         printResult(result, flags.runbooks, Boolean(flags.json));
         if (result.record.status !== 'SUCCEEDED') process.exitCode = 1;
       } catch (error) {
+        if (error instanceof CollectorLogsNotReadError) {
+          usageError(unreadCollectorLogFlagsMessage(error.names, error.platforms));
+          return;
+        }
         // JSON.parse names no file; the operator needs to know which input is broken.
         const input = flags.replay ?? flags.alarm;
         complain(

@@ -7,7 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AuditEntry } from '../core/audit/audit-entry.js';
 import type { CompiledRulebook } from '../core/classify/compile.js';
-import { parseEvidenceDocument, type EvidenceBundle } from '../core/evidence/bundle.js';
+import {
+  parseEvidenceDocument,
+  type EvidenceBundle,
+  type Platform,
+} from '../core/evidence/bundle.js';
 import { normalizeAlarmEvent } from '../core/workflow/alarm-event.js';
 import type { CollectorLogPaths, WorkflowConfig } from '../core/workflow/config.js';
 import { endedInRecordedFailState } from '../core/workflow/end-states.js';
@@ -18,6 +22,7 @@ import {
   formatTarget,
   parseTarget,
   TargetGrammarError,
+  type TargetSpec,
 } from '../core/workflow/targets.js';
 import type { ApprovalPolicy } from '../adapters/local/local-approval-gate.js';
 import { LocalOnlyRunner, ThisMachineRunner } from '../adapters/local/this-machine-runners.js';
@@ -176,7 +181,9 @@ export async function triageAlarm(
   options: TriageOptions & { mode: 'dry-run' | 'execute' },
 ): Promise<TriageResult> {
   const alarm = JSON.parse(await readFile(file, 'utf8')) as unknown;
-  alarmEventTargets(alarm); // a broken event fails here, before anything is recorded
+  // A broken event fails here, before anything is recorded.
+  const targets = alarmEventTargets(alarm, options.kubeconfig ? eksClusterNamesOf(alarm) : []);
+  assertCollectorLogsRead(options.collectorLogs, targets.map(platformOfSpec));
   const adapters = createLocalAdapters(options.dataDir, { print: options.print });
   const runner = new ThisMachineRunner(options.runner ?? (await defaultRunner()));
   return execute(alarm, options.executionId ?? newExecutionId(), adapters, options, runner, {
@@ -185,6 +192,44 @@ export async function triageAlarm(
     // as a deployment's config eksClusters says, so a cluster-level alarm reaches its failing nodes.
     ...(options.kubeconfig ? { eksClusters: eksClusterNamesOf(alarm) } : {}),
   });
+}
+
+/** Log files given (`--kubelet-log` …) that no collector of the run reads: its targets are on another platform. */
+export class CollectorLogsNotReadError extends Error {
+  constructor(
+    /** The collector parameters given and never read (`kubeletLog` …). */
+    readonly names: readonly string[],
+    /** The platforms of the run's targets. */
+    readonly platforms: readonly Platform[],
+  ) {
+    super(
+      `${names.join(', ')}: no collector of this run reads it (the targets are ${platforms.join(', ')})`,
+    );
+    this.name = 'CollectorLogsNotReadError';
+  }
+}
+
+/** The platform whose collector a target's evidence comes from. */
+function platformOfSpec(spec: TargetSpec): Platform {
+  return spec.kind === 'eks-node' ? 'eks' : spec.platform;
+}
+
+/**
+ * Refuses log files for a platform none of the run's targets is on, before anything runs: a
+ * `--kubelet-log` beside a Docker host's alarm would otherwise be dropped without a word, and the
+ * operator would read "no kubelet log found" as the node's state.
+ * @throws CollectorLogsNotReadError naming the unread parameters.
+ */
+function assertCollectorLogsRead(
+  logs: CollectorLogPaths | undefined,
+  platforms: readonly Platform[],
+): void {
+  // No target at all is the workflow's to report (it escalates), not a flag's fault.
+  if (!logs || platforms.length === 0) return;
+  const read = new Set(platforms.flatMap((p) => Object.keys(logs[p] ?? {})));
+  const given = new Set(Object.values(logs).flatMap((paths) => Object.keys(paths ?? {})));
+  const unread = [...given].filter((name) => !read.has(name));
+  if (unread.length) throw new CollectorLogsNotReadError(unread, [...new Set(platforms)]);
 }
 
 /** `run <runbookId> --target`: a manual run (dry run unless `execute`); only `local` is in reach here. */
@@ -196,7 +241,7 @@ export async function manualRun(
 ): Promise<TriageResult> {
   if (!options.rulebook.runbooks.some((r) => r.id === runbookId))
     throw new Error(`unknown runbook ${runbookId}; list them with "npx paramedic runbooks list"`);
-  parseTarget(target);
+  assertCollectorLogsRead(options.collectorLogs, [platformOfSpec(parseTarget(target))]);
   const adapters = createLocalAdapters(options.dataDir, { print: options.print });
   const runner = new LocalOnlyRunner(
     options.runner ?? (options.mode === 'execute' ? await defaultRunner() : undefined),

@@ -135,6 +135,29 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
       '--daemon-log and the other log flags are local only: a deployment reads them from its collectorLogs setting',
     ],
     [
+      [
+        'triage',
+        '--alarm',
+        join(REPO_ROOT, 'test/fixtures/alarms/ec2-docker-host-disk-used.json'),
+        '--kubelet-log',
+        '/var/log/kubelet.log',
+        '--containerd-log',
+        '/var/log/containerd.log',
+      ],
+      "--kubelet-log: this run's targets are Docker hosts, whose collector does not read it; drop it or name a target on the platform it is for",
+    ],
+    [
+      [
+        'run',
+        'node-not-ready',
+        '--target',
+        'eks:prod/ip-10-0-1-23.ec2.internal',
+        '--daemon-log',
+        '/var/log/docker.log',
+      ],
+      "--daemon-log: this run's targets are EKS nodes, whose collector does not read it; drop it or name a target on the platform it is for",
+    ],
+    [
       ['collect', '--daemon-log', '/var/log/docker log'],
       '--daemon-log "/var/log/docker log": give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)',
     ],
