@@ -279,4 +279,48 @@ describe("round 103: busybox 1.29+'s nslookup asks a bare name as written", () =
       }),
     ).toBe('dns-resolution-failure');
   });
+
+  it("any client dialling a kubelet by its node's name (a dashboard's log view, metrics-server's scrape) is no pod's DNS failing", () => {
+    // Lens prints the API server's answer under its own heading; metrics-server scrapes every kubelet.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Failed to load logs: Get "https://sys0017:10250/containerLogs/mongodb/db-1/mongodb?tailLines=500": dial tcp: lookup sys0017: Temporary failure in name resolution',
+      }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:10.000000       1 scraper.go:140] "Failed to scrape node" err="Get \\"https://ip-10-0-1-23.ec2.internal:10250/metrics/resource\\": dial tcp: lookup ip-10-0-1-23.ec2.internal on 10.100.0.10:53: no such host" node="ip-10-0-1-23.ec2.internal"',
+      }),
+    ).toBeNull();
+    // The same host name dialled by a workload on its own port is a pod's lookup.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Get "https://sys0017:8443/api": dial tcp: lookup sys0017 on 10.100.0.10:53: read udp 10.0.1.7:41234->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+
+  it('a server that cannot resolve its own listen address, or localhost, has a broken /etc/hosts, not a broken cluster DNS', () => {
+    expect(
+      top({ 'k8s.pod-logs': 'listen tcp: lookup localhost on 127.0.0.1:53: no such host' }),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'error: listen tcp4: lookup etcd-0.internal on 10.100.0.10:53: no such host',
+      }),
+    ).toBeNull();
+    expect(
+      top({ 'k8s.pod-logs': 'dial tcp: lookup localhost: Temporary failure in name resolution' }),
+    ).toBeNull();
+    // A dial to another name on the same resolver is a lookup that failed.
+    expect(
+      top({
+        'k8s.pod-logs': 'dial tcp: lookup etcd-0.internal on 10.100.0.10:53: server misbehaving',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
 });

@@ -135,10 +135,12 @@ const ANSWERS: readonly [RegExp, string][] = [
 // `tcp://<ip>:<port>` where a host or port belongs).
 const NOT_A_NAME = /[:/]|^\d{1,3}(\.\d{1,3}){3}\.?$/;
 
-/** Whose name it is: the cluster's, an image registry's, a cloud provider API's, anyone else's, or `malformed` (no host name at all). */
+/** Whose name it is: the cluster's, an image registry's, a cloud provider API's, anyone else's, `local` (localhost, which /etc/hosts answers) or `malformed` (no host name at all); a lookup's `node` scope (a kubelet dialled by its node's name) comes from its line. */
 export function nameScope(host: string): string {
   const h = host.toLowerCase();
   if (NOT_A_NAME.test(h)) return 'malformed';
+  // The machine's own name, which /etc/hosts answers: asking a resolver for it is the files' fault.
+  if (/^localhost\.?$|\.localhost\.?$/.test(h)) return 'local';
   if (/\.(svc|cluster\.local)$|\.svc\.|^kubernetes(\.default)?$|^[a-z0-9-]+$/.test(h))
     return 'cluster';
   if (
@@ -150,6 +152,16 @@ export function nameScope(host: string): string {
   return /\.(amazonaws\.com(\.cn)?|api\.aws|googleapis\.com|azure\.com|windows\.net)$/.test(h)
     ? 'provider'
     : 'other';
+}
+
+/**
+ * A node's host name dialled on the kubelet's API port (`https://<node>:10250/containerLogs/…`,
+ * `/exec/`, `/metrics/resource`): the API server fetching logs or metrics-server scraping. The
+ * name is the node's, answered by the host's or the VPC's resolver (or not at all, where nodes are
+ * named only in /etc/hosts), never by the pods' cluster DNS, so its failure is no CoreDNS fault.
+ */
+function dialledAsKubelet(line: string, host: string): boolean {
+  return line.includes(`//${host}:10250/`);
 }
 
 /** Adds the lookup `line` shows, if it shows one; whether it did. Evidence quotes the first line as written. */
@@ -169,7 +181,11 @@ function pushLookup(
       section,
       line: lineNo,
       text: clip(shown.trim()),
-      fields: { host: m.host, scope: nameScope(m.host), answer },
+      fields: {
+        host: m.host,
+        scope: dialledAsKubelet(line, m.host) ? 'node' : nameScope(m.host),
+        answer,
+      },
     });
     return true;
   }
