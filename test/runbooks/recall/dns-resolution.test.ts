@@ -323,4 +323,19 @@ describe("round 103: busybox 1.29+'s nslookup asks a bare name as written", () =
       }),
     ).toBe('dns-resolution-failure');
   });
+
+  it('an mDNS name (`<host>.local`) a unicast resolver answers "no such host" is by design; a resolver timing out on it is not', () => {
+    expect(
+      top(
+        { 'docker.logs': 'dial tcp: lookup server.local on 127.0.0.11:53: no such host' },
+        'docker',
+      ),
+    ).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup printer.local on 10.100.0.10:53: read udp 10.0.1.7:41234->10.100.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
 });
