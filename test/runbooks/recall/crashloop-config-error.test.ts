@@ -415,4 +415,20 @@ describe('round 110: flannel on a node without a pod CIDR', () => {
       }),
     ).toBeNull();
   });
+
+  it("a CNI agent that exits because the node lacks the bridge netfilter sysctls (br_netfilter not loaded) is the node's setup, a configuration error", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:38.016872       1 main.go:268] Failed to check br_netfilter: stat /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory',
+      }),
+    ).toBe('crashloop-config-error');
+    // Another file missing under /proc/sys is no such finding.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:38.016872       1 main.go:268] stat /proc/sys/net/ipv4/conf/all/rp_filter: permission denied',
+      }),
+    ).toBeNull();
+  });
 });

@@ -273,4 +273,19 @@ describe('rounds 34-35: a line read by what it proves', () => {
       ),
     ).toBeNull();
   });
+
+  it("crictl dialling dockershim's socket (its deprecated first default endpoint) is no Docker daemon down; docker's own socket refused is", () => {
+    const crictl =
+      'FATA[0000] listing containers: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial unix /var/run/dockershim.sock: connect: no such file or directory"';
+    expect(top({ 'crictl.ps': crictl }, 'eks')).toBeNull();
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nerror during connect: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.45/containers/json": dial unix /var/run/docker.sock: connect: no such file or directory',
+        },
+        'docker',
+      ),
+    ).toBe('docker-daemon-down');
+  });
 });
