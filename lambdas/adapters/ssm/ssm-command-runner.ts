@@ -114,6 +114,13 @@ export interface SsmCommandRunnerOptions {
   readonly managedInstanceTag?: ManagedInstanceTag;
 }
 
+/**
+ * Terminal StatusDetails, keyed without spaces. SSM sends them with spaces ("Delivery Timed Out",
+ * "Execution Timed Out", "Access Denied"), as the API reference lists the StatusDetails of
+ * GetCommandInvocation and ListCommandInvocations and the user guide its statuses; a lookup strips them.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitor-commands.html
+ */
 const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
   Success: 'Success',
   Failed: 'Failed',
@@ -138,8 +145,13 @@ export function terminalStatus(
   status: string | undefined,
   details: string | undefined,
 ): CommandStatus | undefined {
-  if (details && TERMINAL_BY_DETAILS[details]) return TERMINAL_BY_DETAILS[details];
-  return status ? TERMINAL_BY_STATUS[status] : undefined;
+  // Status alone says TimedOut for an agent that never took the command (Delivery Timed Out):
+  // the details tell it from a script that ran too long.
+  const key = details?.replace(/\s+/g, '');
+  if (key && Object.hasOwn(TERMINAL_BY_DETAILS, key)) return TERMINAL_BY_DETAILS[key];
+  return status && Object.hasOwn(TERMINAL_BY_STATUS, status)
+    ? TERMINAL_BY_STATUS[status]
+    : undefined;
 }
 
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? '';
