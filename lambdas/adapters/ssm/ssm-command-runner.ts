@@ -13,6 +13,10 @@
  *   found by halving the batch, the others still run; AccessDenied is never retried as such.
  * - ThrottlingException on any call: back off and retry; a batch that stays throttled is reported
  *   as `Throttled` rather than thrown.
+ * - A host whose role may not upload its output (no InstanceOutputPolicy, or no use of the bucket's
+ *   KMS key): SSM still lists the output's URL, but no object is there. The output then comes from
+ *   GetCommandInvocation (24,000 characters, not the listed 2,500); cut there, the result's
+ *   `outputError` says so and what to attach, instead of a cut bundle failing to parse.
  * - The runner stops polling at the earlier of the command's timeout (plus grace) and its caller's
  *   `deadline` (the Lambda's remaining time: its timeout is the Task's): what is still running then is
  *   cancelled (CancelCommand), so no host keeps acting after the workflow moved on.
@@ -66,6 +70,29 @@ export const MAX_TARGETS_PER_SEND = 50;
 const OUTPUT_READS_AT_ONCE = 8;
 /** Characters of stdout GetCommandInvocation returns at most. */
 export const SSM_OUTPUT_LIMIT = 24_000;
+/** Characters of stderr GetCommandInvocation returns at most. */
+const SSM_ERROR_LIMIT = 8_000;
+/**
+ * The marks the SSM agent puts where it cut an output (amazon-ssm-agent,
+ * agent/framework/processor/executer/iohandler): a cut StandardOutputContent (24,000 characters in
+ * all) ends with the suffix; a plugin's listed Output (2,500 characters, stdout then stderr) has the
+ * mark after its cut stdout.
+ */
+const INLINE_CUT_SUFFIX = '--output truncated--';
+const LISTED_CUT_MARK = '\n---Output truncated---';
+
+/** True when GetCommandInvocation's text is only the start of the output. */
+const isCutInline = (text: string, limit = SSM_OUTPUT_LIMIT): boolean =>
+  text.length >= limit || text.endsWith(INLINE_CUT_SUFFIX);
+/** True when a listed plugin Output is only the start of stdout. */
+const isCutListed = (text: string): boolean => text.includes(LISTED_CUT_MARK);
+
+/** An output read back: its text, where SSM stored it, and why the text is not whole when it is not. */
+interface Output {
+  readonly text: string;
+  readonly uri?: string;
+  readonly error?: string;
+}
 
 /** Reads SSM's full output from its bucket (lambdas/adapters/s3/s3-object-client.ts fills it in). */
 export interface SsmOutputReader {
@@ -114,6 +141,13 @@ export interface SsmCommandRunnerOptions {
   readonly managedInstanceTag?: ManagedInstanceTag;
 }
 
+/**
+ * Terminal StatusDetails, keyed without spaces. SSM sends them with spaces ("Delivery Timed Out",
+ * "Execution Timed Out", "Access Denied"), as the API reference lists the StatusDetails of
+ * GetCommandInvocation and ListCommandInvocations and the user guide its statuses; a lookup strips them.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetCommandInvocation.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/monitor-commands.html
+ */
 const TERMINAL_BY_DETAILS: Readonly<Record<string, CommandStatus>> = {
   Success: 'Success',
   Failed: 'Failed',
@@ -138,8 +172,13 @@ export function terminalStatus(
   status: string | undefined,
   details: string | undefined,
 ): CommandStatus | undefined {
-  if (details && TERMINAL_BY_DETAILS[details]) return TERMINAL_BY_DETAILS[details];
-  return status ? TERMINAL_BY_STATUS[status] : undefined;
+  // Status alone says TimedOut for an agent that never took the command (Delivery Timed Out):
+  // the details tell it from a script that ran too long.
+  const key = details?.replace(/\s+/g, '');
+  if (key && Object.hasOwn(TERMINAL_BY_DETAILS, key)) return TERMINAL_BY_DETAILS[key];
+  return status && Object.hasOwn(TERMINAL_BY_STATUS, status)
+    ? TERMINAL_BY_STATUS[status]
+    : undefined;
 }
 
 const errorName = (e: unknown): string => (e as { name?: string })?.name ?? '';
@@ -493,19 +532,19 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     }
     const status = terminalStatus(out.Status, out.StatusDetails);
     if (!status) return;
-    const stdout = await this.fullOutput(out.StandardOutputContent ?? '', out.StandardOutputUrl);
-    const stderr = await this.fullOutput(out.StandardErrorContent ?? '', out.StandardErrorUrl);
-    await done.add(
-      this.result(
-        target,
-        status,
-        out.ResponseCode,
-        stdout,
-        stderr,
-        p.commandId,
-        out.StandardOutputUrl,
-      ),
+    const stdout = await this.fullOutput(
+      target,
+      out.StandardOutputContent ?? '',
+      out.StandardOutputUrl,
+      SSM_OUTPUT_LIMIT,
     );
+    const stderr = await this.fullOutput(
+      target,
+      out.StandardErrorContent ?? '',
+      out.StandardErrorUrl,
+      SSM_ERROR_LIMIT,
+    );
+    await done.add(this.result(target, status, out.ResponseCode, stdout, stderr.text, p.commandId));
   }
 
   /** Many targets: one paginated ListCommandInvocations per poll instead of one call per instance. */
@@ -544,26 +583,24 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     const target = inv.InstanceId!;
     const status = terminalStatus(inv.Status, inv.StatusDetails)!;
     const plugin = inv.CommandPlugins?.[0];
-    let stdout: string;
-    let stderr = '';
-    if (plugin?.StandardOutputUrl && this.options.s3) {
-      stdout = await this.readS3(plugin.StandardOutputUrl, plugin.Output ?? '');
-      stderr = plugin.StandardErrorUrl ? await this.readS3(plugin.StandardErrorUrl, '') : '';
+    const url = plugin?.StandardOutputUrl;
+    const saved = url ? await this.readS3(url) : undefined;
+    let stdout: Output;
+    let stderr: string;
+    if (url && saved !== undefined) {
+      stdout = { text: saved, uri: url };
+      stderr = plugin?.StandardErrorUrl ? ((await this.readS3(plugin.StandardErrorUrl)) ?? '') : '';
     } else {
-      // No bucket: GetCommandInvocation has up to 24,000 characters, Output only 2,500.
+      // No object: no bucket, an empty output (SSM writes no object for it), or a host whose role
+      // may not upload it, while SSM still lists its URL. GetCommandInvocation has up to 24,000
+      // characters; the listed Output only 2,500, stdout and stderr together.
       const full = await this.getInvocation(p.commandId, target);
-      stdout = full?.StandardOutputContent ?? plugin?.Output ?? '';
+      stdout = full
+        ? this.inlineOutput(target, full.StandardOutputContent ?? '', url, isCutInline)
+        : this.inlineOutput(target, plugin?.Output ?? '', url, isCutListed);
       stderr = full?.StandardErrorContent ?? '';
     }
-    return this.result(
-      target,
-      status,
-      plugin?.ResponseCode ?? null,
-      stdout,
-      stderr,
-      p.commandId,
-      plugin?.StandardOutputUrl,
-    );
+    return this.result(target, status, plugin?.ResponseCode ?? null, stdout, stderr, p.commandId);
   }
 
   private async getInvocation(
@@ -585,36 +622,62 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     return undefined;
   }
 
-  private async fullOutput(inline: string, url: string | undefined): Promise<string> {
-    if (inline.length < SSM_OUTPUT_LIMIT || !url || !this.options.s3) return inline;
-    return this.readS3(url, inline);
+  /** The whole output: `inline` when SSM did not cut it at `limit`, else the object at `url`. */
+  private async fullOutput(
+    target: string,
+    inline: string,
+    url: string | undefined,
+    limit: number,
+  ): Promise<Output> {
+    if (!isCutInline(inline, limit)) return { text: inline, ...(url ? { uri: url } : {}) };
+    const saved = url ? await this.readS3(url) : undefined;
+    if (url && saved !== undefined) return { text: saved, uri: url };
+    return this.inlineOutput(target, inline, url, (text) => isCutInline(text, limit));
   }
 
-  private async readS3(url: string, fallback: string): Promise<string> {
+  /** Output as SSM returned it inline, with why it is not whole when it was cut. */
+  private inlineOutput(
+    target: string,
+    inline: string,
+    url: string | undefined,
+    isCut: (text: string) => boolean,
+  ): Output {
+    if (!isCut(inline)) return { text: inline };
+    const where = url ? parseS3OutputUrl(url) : undefined;
+    return {
+      text: inline,
+      error:
+        where && this.options.s3
+          ? `SSM could not store the output of ${target} in bucket ${where.bucket}, and returns only its start (${inline.length} characters): attach the managed policy of stack output InstanceOutputPolicyArn (upload to ${this.options.outputPrefix ?? 'ssm-output'}/* and use of the bucket's KMS key) to the host's instance profile role, or list the role in config instanceRoleNames and deploy`
+          : `SSM returns only the start of the output of ${target} (${inline.length} characters) and names no object to read the rest from: the runner was given no output bucket`,
+    };
+  }
+
+  /** The object's text at an SSM output URL; undefined when it is not there or no reader is set. */
+  private async readS3(url: string): Promise<string | undefined> {
     const loc = parseS3OutputUrl(url);
-    if (!loc || !this.options.s3) return fallback;
-    // SSM writes no object for empty output: a missing key is the fallback.
-    return (await this.options.s3.getText(loc.bucket, loc.key)) ?? fallback;
+    if (!loc || !this.options.s3) return undefined;
+    return this.options.s3.getText(loc.bucket, loc.key);
   }
 
   private result(
     target: string,
     status: CommandStatus,
     code: number | null | undefined,
-    stdout: string,
+    stdout: Output,
     stderr: string,
     commandId: string,
-    url?: string,
   ): CommandResult {
-    const loc = url ? parseS3OutputUrl(url) : undefined;
+    const loc = stdout.uri ? parseS3OutputUrl(stdout.uri) : undefined;
     return {
       target,
       status,
       exitCode: typeof code === 'number' && code >= 0 ? code : null,
-      stdout,
+      stdout: stdout.text,
       stderr,
       commandId,
       ...(loc ? { outputUri: `s3://${loc.bucket}/${loc.key}` } : {}),
+      ...(stdout.error ? { outputError: stdout.error } : {}),
     };
   }
 }

@@ -40,6 +40,11 @@ export interface CommandResult {
   readonly commandId?: string;
   /** Where the full output is stored (s3://… or file://…), when it is. */
   readonly outputUri?: string;
+  /**
+   * Set when `stdout` is only the start of the output (SSM cut it and its full copy could not be
+   * read): what happened and what to do. The status stays the command's own.
+   */
+  readonly outputError?: string;
   readonly durationMs?: number;
 }
 

@@ -48,6 +48,8 @@ function nodePart(r: CommandResult): EvidencePart {
       ...reference,
       error: tail(r.stderr || r.stdout || r.status, 400),
     };
+  // A cut bundle cannot parse; why it was cut (and what fixes it) is the error, not the JSON's.
+  if (r.outputError) return { kind: 'ssm-command', ...reference, error: r.outputError };
   try {
     return {
       kind: 'ssm-command',

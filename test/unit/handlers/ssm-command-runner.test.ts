@@ -64,13 +64,16 @@ describe('SsmCommandRunner', () => {
     });
   });
 
+  // StatusDetails as SSM spells them, with spaces (GetCommandInvocation's and CommandInvocation's
+  // StatusDetails in the API reference): "Delivery Timed Out" is an agent that never took the command.
   it.each([
     ['Failed', 'Failed', 'Failed'],
-    ['TimedOut', 'ExecutionTimedOut', 'TimedOut'],
-    ['TimedOut', 'DeliveryTimedOut', 'Undeliverable'],
+    ['TimedOut', 'Execution Timed Out', 'TimedOut'],
+    ['TimedOut', 'Delivery Timed Out', 'Undeliverable'],
     ['Cancelled', 'Cancelled', 'Cancelled'],
     ['Failed', 'Undeliverable', 'Undeliverable'],
-    ['Failed', 'InvalidPlatform', 'InvalidTarget'],
+    ['Failed', 'Access Denied', 'Failed'],
+    ['Failed', 'Invalid Platform', 'InvalidTarget'],
     ['Cancelled', 'Terminated', 'Cancelled'],
   ])('maps terminal status %s/%s to %s', async (Status, StatusDetails, expected) => {
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-2' } });
@@ -87,8 +90,13 @@ describe('SsmCommandRunner', () => {
     expect(r!.status).toBe(expected);
   });
 
+  it('is not fooled by details or statuses that name an object property', () => {
+    expect(terminalStatus('InProgress', 'constructor')).toBeUndefined();
+    expect(terminalStatus('toString', undefined)).toBeUndefined();
+  });
+
   it('keeps polling while InProgress/Pending/Delayed and reports TimedOut after the deadline', async () => {
-    expect(terminalStatus('InProgress', 'InProgress')).toBeUndefined();
+    expect(terminalStatus('InProgress', 'In Progress')).toBeUndefined();
     expect(terminalStatus('Delayed', 'Delayed')).toBeUndefined();
     let t = 0;
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'c-3' } });
