@@ -74,9 +74,33 @@ function throttledFor(error: unknown): number | undefined {
 /** Targets of one cluster read at a time (each is ~10 requests in flight at its widest). */
 const TARGETS_AT_ONCE = 8;
 
+/**
+ * Objects whose events a pod target reads (the pod, its owners, the services and ingresses in
+ * front of it), one list each by field selector as `kubectl describe` reads them: a namespace's
+ * whole event list is thousands long in a busy namespace, and a cut one hides the pod's events.
+ */
+const MAX_EVENT_OBJECTS = 20;
+
+/** A list's items, and where it stopped when its bounds cut it. */
+interface ListItems<T> {
+  readonly items: T[];
+  readonly cut?: string;
+}
+
+/** Events of several objects: their items, the failed reads (kubectl's wording) and the cut lists. */
+interface ObjectEvents {
+  readonly items: Event[];
+  readonly errors: string[];
+  readonly cuts: string[];
+}
+
+/** The cut notes of list reads that were cut (a failed read has none). */
+const cutsOf = (...reads: ReadOutcome<{ cut?: string }>[]): string[] =>
+  reads.flatMap((r) => (r.ok && r.value.cut ? [r.value.cut] : []));
+
 /** A list read: its outcome, and the note when it was cut at its bound. */
 interface ListRead {
-  readonly outcome: ReadOutcome<{ items: unknown[] }>;
+  readonly outcome: ReadOutcome<ListItems<unknown>>;
   readonly cut?: string;
 }
 
@@ -286,19 +310,62 @@ export class ClusterReader {
   }
 
   /**
-   * A list read through every page (bounded); a list cut short is noted for k8s.cluster. With
-   * `sharedAs`, the batch reads it once and every target that asks gets that read.
+   * A list read through every page (bounded); a list cut short is noted for k8s.cluster, and its
+   * `cut` says so to the section that renders it. With `sharedAs`, the batch reads it once and every
+   * target that asks gets that read.
    */
   private async readList<T>(
     c: Session,
     what: string,
     fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
     sharedAs?: string,
-  ): Promise<ReadOutcome<{ items: T[] }>> {
+  ): Promise<ReadOutcome<ListItems<T>>> {
     const list = () => this.listOnce(c, what, fetchPage);
     const { outcome, cut } = await (sharedAs === undefined ? list() : once(c, sharedAs, list));
     if (cut) c.cut.push(cut);
-    return outcome as ReadOutcome<{ items: T[] }>;
+    return outcome as ReadOutcome<ListItems<T>>;
+  }
+
+  /**
+   * The events of the named objects of a namespace, one list each by field selector
+   * (`involvedObject.name`, `involvedObject.namespace`), shared by the batch's targets. Past
+   * {@link MAX_EVENT_OBJECTS} names the rest are not read, and that is a cut like a list's.
+   */
+  private async objectEvents(
+    c: Session,
+    namespace: string,
+    names: readonly string[],
+  ): Promise<ObjectEvents> {
+    const wanted = [...new Set(names.filter((n) => n !== ''))];
+    const read = wanted.slice(0, MAX_EVENT_OBJECTS);
+    const left = wanted.slice(MAX_EVENT_OBJECTS);
+    const reads = await Promise.all(
+      read.map((n) =>
+        this.readList<Event>(
+          c,
+          `list events of ${namespace}/${n}`,
+          (page) =>
+            c.core.listNamespacedEvent({
+              namespace,
+              fieldSelector: `involvedObject.name=${n},involvedObject.namespace=${namespace}`,
+              ...page,
+            }),
+          `events of ${namespace}/${n}`,
+        ),
+      ),
+    );
+    return {
+      items: reads.flatMap((r) => (r.ok ? r.value.items : [])),
+      errors: reads.flatMap((r) => (r.ok ? [] : [formatApiFailure(r.failure)])),
+      cuts: [
+        ...cutsOf(...reads),
+        ...(left.length
+          ? [
+              `events of ${left.length} more related objects not read (at most ${MAX_EVENT_OBJECTS}): ${left.join(', ')}`,
+            ]
+          : []),
+      ],
+    };
   }
 
   private async listOnce(
@@ -313,21 +380,41 @@ export class ClusterReader {
         Math.max(1, Math.min(this.o.listTimeoutMs, this.timeLeftMs())),
         listAllPages((page) => this.request(what, () => fetchPage(page)), this.o.listBounds),
       );
-      const outcome = { ok: true as const, value: { items: list.items } };
-      return list.cut ? { outcome, cut: `${what}: ${list.cut}` } : { outcome };
+      if (!list.cut) return { outcome: { ok: true, value: { items: list.items } } };
+      const cut = `${what}: ${list.cut}`;
+      return { outcome: { ok: true, value: { items: list.items, cut } }, cut };
     } catch (error) {
       return { outcome: { ok: false, failure: toApiFailure(error, c.server) } };
     }
   }
 
-  private section(command: string, output: string, error?: string): EvidenceSection {
-    const b = boundOutput(output, this.o.maxSectionBytes);
+  /**
+   * One section. `cuts` are the lists it was rendered from that stopped at their bounds: the
+   * section says so in its output, is marked truncated, and carries an error, so no check reads
+   * an absence in it ("No resources found", no pressure event) as proven.
+   */
+  private section(
+    command: string,
+    output: string,
+    error?: string,
+    cuts: readonly string[] = [],
+  ): EvidenceSection {
+    const cut = [...new Set(cuts)];
+    const note = cut.length
+      ? `Paramedic: incomplete: lists cut at their bound (the rest was not read, so an absence here proves nothing): ${cut.join('; ')}\n`
+      : '';
+    const errors = [
+      ...(error ? [error] : []),
+      ...(cut.length ? [`incomplete: ${cut.join('; ')}`] : []),
+    ];
+    // The head is dropped when the section is too long: the note goes last, where it is kept.
+    const b = boundOutput(`${output}${note}`, this.o.maxSectionBytes);
     return {
       command,
       output: b.output,
-      truncated: b.truncated,
-      exitCode: error ? 1 : 0,
-      ...(error ? { error } : {}),
+      truncated: b.truncated || cut.length > 0,
+      exitCode: errors.length ? 1 : 0,
+      ...(errors.length ? { error: errors.join('; ') } : {}),
     };
   }
 
@@ -432,7 +519,7 @@ export class ClusterReader {
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
     const nodePart = nodeName
       ? this.collectNode(c, nodeName, now, !pod, sections, window.keep)
-      : Promise.resolve([]);
+      : Promise.resolve({ items: [] });
     const podPart = pod
       ? this.collectPod(
           c,
@@ -604,7 +691,7 @@ export class ClusterReader {
     nodeIsTarget: boolean,
     sections: Record<string, EvidenceSection>,
     keep: EventFilter,
-  ): Promise<Event[]> {
+  ): Promise<ListItems<Event>> {
     const [node, pods, events] = await Promise.all([
       this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
       this.readList<Pod>(
@@ -637,9 +724,12 @@ export class ClusterReader {
       `kubectl describe node ${name}`,
       nodeOut,
       nodeErr.length ? nodeErr.join('; ') : undefined,
+      cutsOf(pods, events),
     );
+    const [eventsCut] = cutsOf(events);
+    const nodeEvents = { items: eventItems, ...(eventsCut ? { cut: eventsCut } : {}) };
     // For a pod target the node's events join the pod's in k8s.events (collectPod).
-    if (!nodeIsTarget) return eventItems;
+    if (!nodeIsTarget) return nodeEvents;
     const unhealthy = podItems
       .filter((p) => {
         const s = podStatusColumns(p, now);
@@ -675,6 +765,7 @@ export class ClusterReader {
       `kubectl get pods -A -o wide --field-selector spec.nodeName=${name}`,
       podsOut,
       pods.ok ? undefined : formatApiFailure(pods.failure),
+      cutsOf(pods, ...podEvents),
     );
     const evErr = [events, ...podEvents]
       .filter((r) => !r.ok)
@@ -683,8 +774,9 @@ export class ClusterReader {
       `kubectl get events -A --field-selector involvedObject.name=${name}`,
       renderGetEvents([...eventItems, ...allPodEvents], now),
       evErr.length ? evErr.join('; ') : undefined,
+      cutsOf(events, ...podEvents),
     );
-    return eventItems;
+    return nodeEvents;
   }
 
   private async collectPod(
@@ -694,46 +786,52 @@ export class ClusterReader {
     pod: ReadOutcome<Pod>,
     now: Date,
     sections: Record<string, EvidenceSection>,
-    nodeEventsPromise: Promise<Event[]>,
+    nodeEventsPromise: Promise<ListItems<Event>>,
     keep: EventFilter,
   ): Promise<void> {
+    const p = pod.ok ? pod.value : undefined;
+    // The pod and its owners are known now: their events are read beside the lists below.
+    const own = new Set<string>([name, ...(p?.metadata?.ownerReferences ?? []).map((o) => o.name)]);
+    for (const o of p?.metadata?.ownerReferences ?? [])
+      if (o.kind === 'ReplicaSet') own.add(o.name.replace(/-[a-z0-9]{5,10}$/, ''));
+    const ownEventsPromise = this.objectEvents(c, namespace, [...own]);
     // Namespace-wide lists: every target of the batch in this namespace shares one read of each.
     const inNamespace = <T>(
       kind: string,
       fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
     ) => this.readList<T>(c, `list ${kind}`, fetchPage, `${kind} in ${namespace}`);
-    const [events, policies, namespaces, nsPods, services, endpoints, ingresses] =
-      await Promise.all([
-        inNamespace<Event>('events', (page) => c.core.listNamespacedEvent({ namespace, ...page })),
-        inNamespace<NetworkPolicy>('networkpolicies', (page) =>
-          c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
-        ),
-        this.readList<Namespace>(
-          c,
-          'list namespaces',
-          (page) => c.core.listNamespace({ ...page }),
-          'namespaces',
-        ),
-        inNamespace<Pod>('pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
-        inNamespace<Service>('services', (page) =>
-          c.core.listNamespacedService({ namespace, ...page }),
-        ),
-        inNamespace<Endpoints>('endpoints', (page) =>
-          c.core.listNamespacedEndpoints({ namespace, ...page }),
-        ),
-        inNamespace<Ingress>('ingresses', (page) =>
-          c.networking.listNamespacedIngress({ namespace, ...page }),
-        ),
-      ]);
+    const [policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
+      inNamespace<NetworkPolicy>('networkpolicies', (page) =>
+        c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
+      ),
+      this.readList<Namespace>(
+        c,
+        'list namespaces',
+        (page) => c.core.listNamespace({ ...page }),
+        'namespaces',
+      ),
+      inNamespace<Pod>('pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
+      inNamespace<Service>('services', (page) =>
+        c.core.listNamespacedService({ namespace, ...page }),
+      ),
+      inNamespace<Endpoints>('endpoints', (page) =>
+        c.core.listNamespacedEndpoints({ namespace, ...page }),
+      ),
+      inNamespace<Ingress>('ingresses', (page) =>
+        c.networking.listNamespacedIngress({ namespace, ...page }),
+      ),
+    ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
-    const nsEvents = keep(events.ok ? (events.value.items ?? []) : []);
+    const joined = (errors: readonly string[]) => (errors.length ? errors.join('; ') : undefined);
 
     // k8s.pods
+    const ownEvents = await ownEventsPromise;
     sections['k8s.pods'] = pod.ok
       ? this.section(
           `kubectl describe pod -n ${namespace} ${name}`,
-          renderDescribePod(pod.value, nsEvents, now),
-          err(events),
+          renderDescribePod(pod.value, keep(ownEvents.items), now),
+          joined(ownEvents.errors),
+          ownEvents.cuts,
         )
       : this.section(
           `kubectl describe pod -n ${namespace} ${name}`,
@@ -742,13 +840,7 @@ export class ClusterReader {
         );
 
     // k8s.events: the pod, its owners, services and ingresses in front of it, and its node.
-    const p = pod.ok ? pod.value : undefined;
-    const related = new Set<string>([
-      name,
-      ...(p?.metadata?.ownerReferences ?? []).map((o) => o.name),
-    ]);
-    for (const o of p?.metadata?.ownerReferences ?? [])
-      if (o.kind === 'ReplicaSet') related.add(o.name.replace(/-[a-z0-9]{5,10}$/, ''));
+    const related = new Set<string>(own);
     const podServices = p && services.ok ? servicesSelectingPod(services.value.items ?? [], p) : [];
     for (const s of podServices) related.add(s.metadata?.name ?? '');
     const ingressList = ingresses.ok ? (ingresses.value.items ?? []) : [];
@@ -764,12 +856,24 @@ export class ClusterReader {
         ),
     );
     for (const i of podIngresses) related.add(i.metadata?.name ?? '');
-    const nodeEvents = await nodeEventsPromise;
+    // Services behind those ingresses are described in k8s.services with their events too.
+    const ingressServices = svcList.filter(
+      (s) =>
+        podIngresses.some((i) => ingressServiceNames(i).includes(s.metadata?.name ?? '')) &&
+        !podServices.includes(s),
+    );
+    const described = [...related, ...ingressServices.map((s) => s.metadata?.name ?? '')];
+    const [objectEvents, nodeEvents] = await Promise.all([
+      this.objectEvents(c, namespace, described),
+      nodeEventsPromise,
+    ]);
+    const nsEvents = keep(objectEvents.items);
     const podEvents = nsEvents.filter((e) => related.has(e.involvedObject.name ?? ''));
     sections['k8s.events'] = this.section(
       `kubectl get events -n ${namespace} (pod ${name}, its owners, services, ingresses and node)`,
-      renderGetEvents([...podEvents, ...nodeEvents], now, namespace),
-      err(events),
+      renderGetEvents([...podEvents, ...nodeEvents.items], now, namespace),
+      joined(objectEvents.errors),
+      [...objectEvents.cuts, ...(nodeEvents.cut ? [nodeEvents.cut] : [])],
     );
 
     const [logs, netpol] = await Promise.all([
@@ -777,17 +881,15 @@ export class ClusterReader {
       Promise.resolve(this.renderPolicies(p, name, policies, namespaces, nsPods)),
     ]);
     sections['k8s.pod-logs'] = logs;
-    sections['k8s.networkpolicies'] = netpol;
+    const netpolCuts = cutsOf(policies, namespaces, nsPods);
+    sections['k8s.networkpolicies'] = netpolCuts.length
+      ? this.section(netpol.command ?? '', netpol.output, netpol.error, netpolCuts)
+      : netpol;
 
     // k8s.services: services selecting the pod, ingresses routing to them (or to services that do not exist).
     const svcItems = services.ok ? (services.value.items ?? []) : [];
     const epItems = endpoints.ok ? (endpoints.value.items ?? []) : [];
     const parts: string[] = [];
-    const ingressServices = svcItems.filter(
-      (s) =>
-        podIngresses.some((i) => ingressServiceNames(i).includes(s.metadata?.name ?? '')) &&
-        !podServices.includes(s),
-    );
     for (const s of [...podServices, ...ingressServices])
       parts.push(
         `$ kubectl describe service -n ${namespace} ${s.metadata?.name}`,
@@ -822,6 +924,7 @@ export class ClusterReader {
       `kubectl describe services,ingresses -n ${namespace} (routing to pod ${name})`,
       parts.join('\n'),
       svcErr.length ? svcErr.join('; ') : undefined,
+      cutsOf(services, endpoints, ingresses),
     );
   }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/ports.js';
+import { withTimeout } from './api-errors.js';
 import type { KubeAccess } from './kube-access.js';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EKSClient } from '@aws-sdk/client-eks';
@@ -33,6 +34,33 @@ export interface ExecutionContext {
   readonly clusterName?: string;
   /** The incident target (fills parameters a runbook leaves to the target). */
   readonly target?: { readonly node?: string; readonly namespace?: string; readonly pod?: string };
+  /** Most milliseconds one Kubernetes API request may take; default {@link ACTION_REQUEST_TIMEOUT_MS}. */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * Time one Kubernetes API request of an action may take. client-node sets no timeout: without one a
+ * connection that never answers holds the Remediate function until Lambda kills it, and a node the
+ * drain cordoned is never uncordoned.
+ */
+export const ACTION_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * One API request of an action under the context's request timeout, and never past `deadline`
+ * (epoch ms on the context's clock) when one is given. A request that runs out rejects with a
+ * ReadTimeoutError (`<what> timed out after <ms> ms`), which the action reports like any failure.
+ * @example await apiRequest(ctx, `read node ${name}`, () => c.core.readNode({ name }), deadline)
+ */
+export function apiRequest<T>(
+  ctx: ExecutionContext,
+  what: string,
+  work: () => Promise<T>,
+  deadline?: number,
+): Promise<T> {
+  const perRequest = ctx.requestTimeoutMs ?? ACTION_REQUEST_TIMEOUT_MS;
+  const left =
+    deadline === undefined ? Number.POSITIVE_INFINITY : deadline - ctx.clock.now().getTime();
+  return withTimeout(what, Math.max(1, Math.min(perRequest, left)), work());
 }
 
 /** Parameters as the planner passes them (already validated against the catalogue's patterns). */

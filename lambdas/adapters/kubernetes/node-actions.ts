@@ -1,8 +1,9 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { planDrain, type PodRef } from '../../core/kubernetes/drain-plan.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
-import { retryAfterSeconds, statusOf } from './api-errors.js';
+import { ReadTimeoutError, retryAfterSeconds, statusOf } from './api-errors.js';
 import {
+  apiRequest,
   realSleep,
   result,
   stringParam,
@@ -28,6 +29,16 @@ export function describeFailure(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
+/**
+ * What a failed write left behind: nothing, unless the API server never answered, when the write
+ * may have been applied; `check` is the command that shows which.
+ */
+export function afterFailedWrite(error: unknown, check: string): string {
+  return error instanceof ReadTimeoutError
+    ? `no answer came, so the change may have been made: check with "${check}"`
+    : 'nothing changed';
+}
+
 /** Attempts of a write that keeps meeting 409 Conflict (another writer between our read and our write). */
 export const CONFLICT_ATTEMPTS = 3;
 
@@ -35,6 +46,9 @@ export const CONFLICT_ATTEMPTS = 3;
 export function isConflict(error: unknown): boolean {
   return error instanceof ApiException && error.code === 409;
 }
+
+/** Runs one API request under a timeout (apiRequest with the action's context and deadline bound in). */
+type Request = <T>(what: string, work: () => Promise<T>) => Promise<T>;
 
 /**
  * Sets spec.unschedulable with the node's resourceVersion as a precondition. On 409 the node is
@@ -44,6 +58,7 @@ export function isConflict(error: unknown): boolean {
  */
 async function setUnschedulable(
   c: KubeClients,
+  request: Request,
   name: string,
   value: boolean,
   node: Node,
@@ -52,20 +67,24 @@ async function setUnschedulable(
   for (let attempt = 1; ; attempt++) {
     const resourceVersion = current.metadata?.resourceVersion;
     try {
-      await c.core.patchNode(
-        {
-          name,
-          body: {
-            ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
-            spec: { unschedulable: value ? true : null },
+      await request(`patch node ${name}`, () =>
+        c.core.patchNode(
+          {
+            name,
+            body: {
+              ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
+              spec: { unschedulable: value ? true : null },
+            },
           },
-        },
-        MERGE,
+          MERGE,
+        ),
       );
       return true;
     } catch (error) {
       if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
-      current = (await c.core.readNode({ name })) as unknown as Node;
+      current = (await request(`read node ${name}`, () =>
+        c.core.readNode({ name }),
+      )) as unknown as Node;
       if ((current.spec?.unschedulable === true) === value) return false;
     }
   }
@@ -78,9 +97,12 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
     async execute(params: ActionParams, ctx: ExecutionContext): Promise<ExecutionResult> {
       const name = stringParam(actionId, params, 'node', ctx.target?.node);
       const c = await ctx.kube.clients();
+      const request: Request = (what, work) => apiRequest(ctx, what, work);
       let node: Node;
       try {
-        node = (await c.core.readNode({ name })) as unknown as Node;
+        node = (await request(`read node ${name}`, () =>
+          c.core.readNode({ name }),
+        )) as unknown as Node;
       } catch (error) {
         return result(
           'failed',
@@ -99,7 +121,7 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
       if (ctx.dryRun)
         return result('changed', `dry run: would ${verb} node ${name}`, true, [change]);
       try {
-        if (!(await setUnschedulable(c, name, want, node)))
+        if (!(await setUnschedulable(c, request, name, want, node)))
           return result(
             'unchanged',
             `node ${name} was ${want ? 'cordoned' : 'uncordoned'} by another writer while this action ran; nothing to do`,
@@ -108,7 +130,7 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
       } catch (error) {
         return result(
           'failed',
-          `${verb} of node ${name} failed (${describeFailure(error)}); nothing changed. Retry, or check the role's "patch nodes" permission`,
+          `${verb} of node ${name} failed (${describeFailure(error)}); ${afterFailedWrite(error, `kubectl get node ${name}`)}. Retry, or check the role's "patch nodes" permission`,
           false,
         );
       }
@@ -124,11 +146,15 @@ export const uncordonNode = cordonExecutor('k8s-uncordon-node', false);
 
 const podKey = (p: PodRef) => `${p.namespace}/${p.name}`;
 
+/** Times a timed-out or 5xx eviction is sent again (an eviction already done answers 404: no harm). */
+const EVICTION_SERVER_ERRORS = 3;
+
 /** Outcome of evicting one pod. */
 type EvictionOutcome = { ok: true } | { ok: false; reason: string; pdb: boolean };
 
 async function evictWithRetry(
   c: KubeClients,
+  request: Request,
   ref: PodRef,
   deadline: number,
   ctx: ExecutionContext,
@@ -140,15 +166,17 @@ async function evictWithRetry(
   let pdb = false;
   for (;;) {
     try {
-      await c.core.createNamespacedPodEviction({
-        name: ref.name,
-        namespace: ref.namespace,
-        body: {
-          apiVersion: 'policy/v1',
-          kind: 'Eviction',
-          metadata: { name: ref.name, namespace: ref.namespace },
-        },
-      });
+      await request(`evict pod ${podKey(ref)}`, () =>
+        c.core.createNamespacedPodEviction({
+          name: ref.name,
+          namespace: ref.namespace,
+          body: {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name: ref.name, namespace: ref.namespace },
+          },
+        }),
+      );
       return { ok: true };
     } catch (error) {
       const code = error instanceof ApiException ? error.code : undefined;
@@ -159,7 +187,12 @@ async function evictWithRetry(
         pdb = /disruption budget/i.test(last);
         const retryAfter = retryAfterSeconds(error);
         if (retryAfter !== undefined) delay = Math.max(delay, retryAfter * 1000);
-      } else if (code !== undefined && code >= 500 && serverErrors < 3) {
+      } else if (
+        ((code !== undefined && code >= 500) || error instanceof ReadTimeoutError) &&
+        serverErrors < EVICTION_SERVER_ERRORS
+      ) {
+        // A 5xx or an answer that never came: the eviction may or may not have happened; asking
+        // again is safe (a pod already evicted answers 404).
         serverErrors++;
       } else {
         return { ok: false, reason: last, pdb: false };
@@ -171,8 +204,14 @@ async function evictWithRetry(
   }
 }
 
+/**
+ * Waits until every evicted pod is gone: its name answers 404, or another pod holds the name (a
+ * different uid: a StatefulSet recreates `db-0` as soon as the evicted one is deleted), as kubectl
+ * drain decides. A read that fails or times out counts as not gone yet.
+ */
 async function waitGone(
   c: KubeClients,
+  request: Request,
   refs: readonly PodRef[],
   deadline: number,
   ctx: ExecutionContext,
@@ -183,8 +222,11 @@ async function waitGone(
     const still: PodRef[] = [];
     for (const r of remaining) {
       try {
-        await c.core.readNamespacedPod({ name: r.name, namespace: r.namespace });
-        still.push(r);
+        const pod = (await request(`read pod ${podKey(r)}`, () =>
+          c.core.readNamespacedPod({ name: r.name, namespace: r.namespace }),
+        )) as unknown as Pod;
+        const uid = pod.metadata?.uid;
+        if (!(r.uid && uid && uid !== r.uid)) still.push(r);
       } catch (error) {
         if (!(error instanceof ApiException && error.code === 404)) still.push(r);
       }
@@ -207,13 +249,19 @@ export const drainNode: ActionExecutor = {
     const timeoutSeconds = typeof params.timeoutSeconds === 'number' ? params.timeoutSeconds : 600;
     const deadline = ctx.clock.now().getTime() + timeoutSeconds * 1000;
     const c = await ctx.kube.clients();
+    // Every request of the drain ends by its deadline; the undo below gets requests of its own.
+    const request: Request = (what, work) => apiRequest(ctx, what, work, deadline);
     let node: Node;
     let pods: Pod[];
     try {
-      node = (await c.core.readNode({ name })) as unknown as Node;
+      node = (await request(`read node ${name}`, () =>
+        c.core.readNode({ name }),
+      )) as unknown as Node;
       const listed = await listAllPages(
         (page) =>
-          c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+          request(`list the pods of node ${name}`, () =>
+            c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+          ),
         { maxItems: MAX_PODS_PER_NODE },
       );
       if (listed.cut)
@@ -262,13 +310,13 @@ export const drainNode: ActionExecutor = {
     let cordonedByOther = false;
     if (!wasCordoned) {
       try {
-        if (await setUnschedulable(c, name, true, node))
+        if (await setUnschedulable(c, request, name, true, node))
           changes.push(`node ${name}: spec.unschedulable false -> true`);
         else cordonedByOther = true;
       } catch (error) {
         return result(
           'failed',
-          `could not cordon ${name} (${describeFailure(error)}); nothing changed`,
+          `could not cordon ${name} (${describeFailure(error)}); ${afterFailedWrite(error, `kubectl get node ${name}`)}`,
           false,
         );
       }
@@ -277,7 +325,7 @@ export const drainNode: ActionExecutor = {
     const pdbBlocked: string[] = [];
     const evicted: PodRef[] = [];
     for (const ref of plan.evict) {
-      const out = await evictWithRetry(c, ref, deadline, ctx);
+      const out = await evictWithRetry(c, request, ref, deadline, ctx);
       if (out.ok) {
         evicted.push(ref);
         changes.push(`evicted pod ${podKey(ref)}`);
@@ -286,7 +334,8 @@ export const drainNode: ActionExecutor = {
         if (out.pdb) pdbBlocked.push(podKey(ref));
       }
     }
-    const lingering = failures.length === 0 ? await waitGone(c, evicted, deadline, ctx) : [];
+    const lingering =
+      failures.length === 0 ? await waitGone(c, request, evicted, deadline, ctx) : [];
     if (failures.length === 0 && lingering.length === 0) {
       return result(
         'changed',
@@ -298,9 +347,13 @@ export const drainNode: ActionExecutor = {
     const undone: string[] = [];
     let undoNote = '';
     if (!wasCordoned && !cordonedByOther) {
+      // Not bounded by the drain's deadline, which has likely passed: the undo must still run.
+      const undo: Request = (what, work) => apiRequest(ctx, what, work);
       try {
-        const fresh = (await c.core.readNode({ name })) as unknown as Node;
-        await setUnschedulable(c, name, false, fresh);
+        const fresh = (await undo(`read node ${name}`, () =>
+          c.core.readNode({ name }),
+        )) as unknown as Node;
+        await setUnschedulable(c, undo, name, false, fresh);
         undone.push(`node ${name}: spec.unschedulable true -> false`);
         undoNote = ` Node ${name} was uncordoned again (this drain had cordoned it).`;
       } catch (error) {

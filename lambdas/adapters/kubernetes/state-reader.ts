@@ -14,7 +14,7 @@ import { locationOf } from '../../core/workflow/target-location.js';
 import { httpStatusOf, toApiFailure, withTimeout } from './api-errors.js';
 import type { KubeAccessFor } from './eks-access-for.js';
 import type { KubeClients } from './kube-access.js';
-import { listAllPages } from './paged-list.js';
+import { listAllPages, type ListBounds } from './paged-list.js';
 import { podFacts } from './target-lookup.js';
 
 /** What Verify re-reads: the target's node and/or pod on its cluster (in its account and region when given). */
@@ -49,6 +49,11 @@ export function observePod(pod: Pod): ObservedPod {
   };
 }
 
+/** How far the list of a namespace's pods goes when a replaced pod is followed to its workload's: 500 a page, up to 10,000. */
+const NAMESPACE_POD_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
+/** That list's whole time (each page has the request timeout): Verify's function has minutes, not hours. */
+const NAMESPACE_POD_LIST_MS = 30_000;
+
 /** The workload a pod name belongs to when it follows the Deployment pattern `<workload>-<rs hash>-<5>`. */
 function workloadOfPodName(name: string): string | undefined {
   return /^(.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$/.exec(name)?.[1];
@@ -64,6 +69,8 @@ export class KubernetesStateReader {
   constructor(
     private readonly accessFor: KubeAccessFor,
     private readonly requestTimeoutMs = 10_000,
+    /** How far the namespace's pod list goes when a replaced pod is followed to its workload's. */
+    private readonly namespacePodList: ListBounds = NAMESPACE_POD_LIST,
   ) {}
 
   private failed(error: unknown, c: KubeClients | undefined): { read: false; reason: string } {
@@ -135,15 +142,35 @@ export class KubernetesStateReader {
     const workload = workloadOfPodName(name);
     if (!workload) return { read: true, value: [] };
     try {
+      // A list of its own time, each page a request of its own; only the workload's pods are kept.
       const list = await withTimeout(
         `list pods in ${namespace}`,
-        this.requestTimeoutMs,
-        listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })),
+        NAMESPACE_POD_LIST_MS,
+        listAllPages(async (page) => {
+          const read = await withTimeout(
+            `list pods in ${namespace}`,
+            this.requestTimeoutMs,
+            c.core.listNamespacedPod({ namespace, ...page }),
+          );
+          const pods = (read.items ?? []) as unknown as Pod[];
+          return {
+            items: pods
+              .filter(
+                (p) =>
+                  podBelongsToWorkload(podFacts('', p), workload) && !p.metadata?.deletionTimestamp,
+              )
+              .map(observePod),
+            metadata: read.metadata,
+          };
+        }, this.namespacePodList),
       );
-      const pods = (list.items as unknown as Pod[]).filter(
-        (p) => podBelongsToWorkload(podFacts('', p), workload) && !p.metadata?.deletionTimestamp,
-      );
-      return { read: true, value: pods.map(observePod) };
+      // Pods past a cut list were never seen: "none exists now" would fail a fix that worked.
+      if (list.cut)
+        return {
+          read: false,
+          reason: `pod ${namespace}/${name} is gone and the pods of namespace ${namespace} could not all be read (${list.cut}): its replacement may be among those not read; check with "kubectl get pods -n ${namespace}"`,
+        };
+      return { read: true, value: list.items };
     } catch (error) {
       return this.failed(error, c);
     }

@@ -7,6 +7,7 @@ import {
   type KubernetesTargetResolution,
   type NodeFacts,
   type PodFacts,
+  type PodListNote,
 } from '../../core/kubernetes/alarm-targets.js';
 import { nodeRemovedBy } from '../../core/kubernetes/node-removal.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
@@ -27,6 +28,15 @@ const MAX_NODE_READS = 20;
 const CLUSTER_NODE_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
 /** The whole node list's time (each page has requestTimeoutMs): Intake's function has 55 s for all its work. */
 const CLUSTER_NODE_LIST_MS = 30_000;
+
+/**
+ * A workload-level pod alarm lists its namespace (the alarm names the workload, not a selector,
+ * and the collection role reads no workloads): up to 10,000 pods, 500 a page, each page reduced
+ * to the facts resolution needs.
+ */
+const NAMESPACE_POD_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 10_000 };
+/** The whole pod list's time; it runs beside the node lists, within Intake's 55 s. */
+const NAMESPACE_POD_LIST_MS = 30_000;
 
 /** The facts a cluster-level alarm needs from a node object: its name, instance, conditions and whether it is being removed. */
 function nodeConditionFacts(cluster: string, node: Node): NodeFacts {
@@ -68,6 +78,8 @@ export class KubernetesTargetLookup {
     private readonly requestTimeoutMs = 10_000,
     /** How far a cluster-level alarm's node list goes. */
     private readonly clusterNodeList: ListBounds = CLUSTER_NODE_LIST,
+    /** How far a workload-level pod alarm's namespace pod list goes. */
+    private readonly namespacePodList: ListBounds = NAMESPACE_POD_LIST,
   ) {}
 
   /** Reads one node (its instance, and who removes it); undefined when it does not exist or cannot be read. */
@@ -95,22 +107,62 @@ export class KubernetesTargetLookup {
     }
   }
 
-  /** The pods of a namespace (paged); an empty list when they cannot be read. */
+  /**
+   * The pods an alarm's pod names may mean in one namespace: each name read as a pod first (a
+   * FullPodName, or a PodName that is a pod's own, needs no list), and only when one is not a pod
+   * the namespace listed (paged, under a budget of its own) for the workload it names. A list that
+   * fails or stops at its bounds comes back as a note, so resolution says so instead of "no pod".
+   */
   private async pods(
     cluster: string,
     namespace: string,
+    podNames: readonly string[],
     location?: TargetLocation,
-  ): Promise<PodFacts[]> {
+  ): Promise<{ pods: PodFacts[]; note?: PodListNote }> {
+    let server = cluster;
     try {
       const c = await this.accessFor(cluster, location).clients();
-      const list = await withTimeout(
-        `list pods in ${namespace}`,
-        this.requestTimeoutMs,
-        listAllPages((page) => c.core.listNamespacedPod({ namespace, ...page })),
+      server = c.server;
+      const named = await Promise.all(
+        podNames.map(async (name) => {
+          try {
+            const pod = (await withTimeout(
+              `read pod ${namespace}/${name}`,
+              this.requestTimeoutMs,
+              c.core.readNamespacedPod({ name, namespace }),
+            )) as unknown as Pod;
+            return podFacts(cluster, pod);
+          } catch {
+            // Not a pod's name (404: a workload's), or not readable: the list below decides.
+            return undefined;
+          }
+        }),
       );
-      return list.items.map((p) => podFacts(cluster, p as unknown as Pod));
-    } catch {
-      return [];
+      const found = named.filter((p): p is PodFacts => p !== undefined);
+      if (found.length === podNames.length) return { pods: found };
+      const list = await withTimeout(
+        `list the pods of ${cluster}/${namespace}`,
+        NAMESPACE_POD_LIST_MS,
+        listAllPages(async (page) => {
+          const read = await withTimeout(
+            `list the pods of ${cluster}/${namespace}`,
+            this.requestTimeoutMs,
+            c.core.listNamespacedPod({ namespace, ...page }),
+          );
+          // Only the facts are kept: the page's pod objects go with it.
+          return {
+            items: (read.items ?? []).map((p) => podFacts(cluster, p as unknown as Pod)),
+            metadata: read.metadata,
+          };
+        }, this.namespacePodList),
+      );
+      const listed = new Set(list.items.map((p) => p.name));
+      return {
+        pods: [...list.items, ...found.filter((p) => !listed.has(p.name))],
+        ...(list.cut ? { note: { cut: list.cut } } : {}),
+      };
+    } catch (error) {
+      return { pods: [], note: { error: formatApiFailure(toApiFailure(error, server)) } };
     }
   }
 
@@ -149,21 +201,37 @@ export class KubernetesTargetLookup {
   async read(lookups: KubernetesLookups, location?: TargetLocation): Promise<KubernetesFacts> {
     const clusterNodes: Record<string, NodeFacts[]> = {};
     const clusterNodeListNotes: Record<string, string> = {};
-    await Promise.all(
-      lookups.clusters.map(async (cluster) => {
-        const list = await this.clusterNodes(cluster, location);
-        if ('nodes' in list) clusterNodes[cluster] = list.nodes;
-        const note = 'error' in list ? list.error : list.cut;
-        if (note) clusterNodeListNotes[cluster] = note;
-      }),
-    );
-    const namespaces = new Map<string, { cluster: string; namespace: string }>();
-    for (const p of lookups.pods) namespaces.set(`${p.cluster}/${p.namespace}`, p);
-    const pods = (
-      await Promise.all(
-        [...namespaces.values()].map((n) => this.pods(n.cluster, n.namespace, location)),
-      )
-    ).flat();
+    const namespaces = new Map<string, { cluster: string; namespace: string; names: string[] }>();
+    for (const p of lookups.pods) {
+      const key = `${p.cluster}/${p.namespace}`;
+      const entry = namespaces.get(key) ?? {
+        cluster: p.cluster,
+        namespace: p.namespace,
+        names: [],
+      };
+      entry.names.push(p.podName);
+      namespaces.set(key, entry);
+    }
+    const podListNotes: Record<string, PodListNote> = {};
+    // The node lists and the pod lists are independent: read side by side, each with its budget.
+    const [, podReads] = await Promise.all([
+      Promise.all(
+        lookups.clusters.map(async (cluster) => {
+          const list = await this.clusterNodes(cluster, location);
+          if ('nodes' in list) clusterNodes[cluster] = list.nodes;
+          const note = 'error' in list ? list.error : list.cut;
+          if (note) clusterNodeListNotes[cluster] = note;
+        }),
+      ),
+      Promise.all(
+        [...namespaces.entries()].map(async ([key, n]) => {
+          const read = await this.pods(n.cluster, n.namespace, n.names, location);
+          if (read.note) podListNotes[key] = read.note;
+          return read.pods;
+        }),
+      ),
+    ]);
+    const pods = podReads.flat();
     const nodeKeys = new Map<string, { cluster: string; node: string }>();
     for (const n of lookups.nodes) nodeKeys.set(`${n.cluster}/${n.node}`, n);
     for (const p of pods)
@@ -172,7 +240,7 @@ export class KubernetesTargetLookup {
     const nodes = (
       await Promise.all([...nodeKeys.values()].map((n) => this.node(n.cluster, n.node, location)))
     ).filter((n): n is NodeFacts => n !== undefined);
-    return { nodes, pods, clusterNodes, clusterNodeListNotes };
+    return { nodes, pods, clusterNodes, clusterNodeListNotes, podListNotes };
   }
 
   /**

@@ -1,13 +1,19 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Pod } from '../../core/kubernetes/types.js';
 import {
+  apiRequest,
   result,
   stringParam,
   type ActionExecutor,
   type ActionParams,
   type ExecutionContext,
 } from './executor.js';
-import { CONFLICT_ATTEMPTS, describeFailure, isConflict } from './node-actions.js';
+import {
+  afterFailedWrite,
+  CONFLICT_ATTEMPTS,
+  describeFailure,
+  isConflict,
+} from './node-actions.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** The annotation `kubectl rollout restart` sets on the pod template. */
@@ -24,7 +30,9 @@ export const deletePod: ActionExecutor = {
     const c = await ctx.kube.clients();
     let pod: Pod;
     try {
-      pod = (await c.core.readNamespacedPod({ name, namespace })) as unknown as Pod;
+      pod = (await apiRequest(ctx, `read pod ${namespace}/${name}`, () =>
+        c.core.readNamespacedPod({ name, namespace }),
+      )) as unknown as Pod;
     } catch (error) {
       if (error instanceof ApiException && error.code === 404)
         return result(
@@ -55,7 +63,9 @@ export const deletePod: ActionExecutor = {
     if (ctx.dryRun)
       return result('changed', `dry run: would delete pod ${namespace}/${name}`, true, [change]);
     try {
-      await c.core.deleteNamespacedPod({ name, namespace });
+      await apiRequest(ctx, `delete pod ${namespace}/${name}`, () =>
+        c.core.deleteNamespacedPod({ name, namespace }),
+      );
     } catch (error) {
       if (error instanceof ApiException && error.code === 404)
         return result(
@@ -65,7 +75,7 @@ export const deletePod: ActionExecutor = {
         );
       return result(
         'failed',
-        `delete of pod ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`,
+        `delete of pod ${namespace}/${name} failed (${describeFailure(error)}); ${afterFailedWrite(error, `kubectl get pod -n ${namespace} ${name}`)}`,
         false,
       );
     }
@@ -98,7 +108,11 @@ async function rolloutRestart(
       };
     };
     try {
-      workload = (await read()) as typeof workload;
+      workload = (await apiRequest(
+        ctx,
+        `read ${kind} ${namespace}/${name}`,
+        read,
+      )) as typeof workload;
     } catch (error) {
       return result(
         'failed',
@@ -139,17 +153,18 @@ async function rolloutRestart(
       ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
       spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } },
     };
+    const patch = {
+      Deployment: () => c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE),
+      DaemonSet: () => c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE),
+      StatefulSet: () => c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE),
+    }[kind];
     try {
-      if (kind === 'Deployment')
-        await c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE);
-      else if (kind === 'DaemonSet')
-        await c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE);
-      else await c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE);
+      await apiRequest(ctx, `patch ${kind} ${namespace}/${name}`, patch);
     } catch (error) {
       if (isConflict(error) && attempt < CONFLICT_ATTEMPTS) continue;
       return result(
         'failed',
-        `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); nothing changed`,
+        `rollout restart of ${kind} ${namespace}/${name} failed (${describeFailure(error)}); ${afterFailedWrite(error, `kubectl get ${kind.toLowerCase()} -n ${namespace} ${name} -o yaml`)}`,
         false,
       );
     }

@@ -96,7 +96,15 @@ export interface KubernetesFacts {
   /** Why a cluster's node list is missing (the API's error) or incomplete (where it stopped), by cluster. */
   readonly clusterNodeListNotes?: Readonly<Record<string, string>>;
   readonly pods?: readonly PodFacts[];
+  /**
+   * Namespaces whose pod list is missing (`error`: the API's answer) or incomplete (`cut`: where it
+   * stopped), by `cluster/namespace`; a namespace read in full, or not needed, is not here.
+   */
+  readonly podListNotes?: Readonly<Record<string, PodListNote>>;
 }
+
+/** Why the pods of a namespace are not all known. */
+export type PodListNote = { readonly error: string } | { readonly cut: string };
 
 /** The decision: targets, and every dimension set that named nothing usable, with why. */
 export interface KubernetesTargetResolution {
@@ -345,13 +353,25 @@ export function resolveKubernetesAlarmTargets(
             .filter((x) => podBelongsToWorkload(x, p.podName))
             .sort((a, b) => unhealthiness(b) - unhealthiness(a) || a.name.localeCompare(b.name))
             .slice(0, MAX_PODS_PER_WORKLOAD_ALARM);
+    // A list that failed or stopped early proves no pod is gone: say which, never "no pod".
+    const note = facts.podListNotes?.[`${p.cluster}/${p.namespace}`];
+    const sought = `${p.full ? 'named' : 'named or owned by workload'} ${p.podName}`;
     if (chosen.length === 0) {
       unresolved.push({
         dimensions: d,
-        reason: `no pod ${p.full ? 'named' : 'named or owned by workload'} ${p.podName} in ${p.cluster}/${p.namespace} (gone, or not readable)`,
+        reason: !note
+          ? `no pod ${sought} in ${p.cluster}/${p.namespace} (gone, or not readable)`
+          : 'error' in note
+            ? `the pods of ${p.cluster}/${p.namespace} could not be read (${note.error}): whether a pod ${sought} exists is unknown`
+            : `no pod ${sought} among the ${candidates.length} pods of ${p.cluster}/${p.namespace} read before the list stopped (${note.cut}): pods past them were not read`,
       });
       continue;
     }
+    if (!exact && note && 'cut' in note)
+      unresolved.push({
+        dimensions: d,
+        reason: `the pod list of ${p.cluster}/${p.namespace} stopped after ${candidates.length} pods (${note.cut}): pods of workload ${p.podName} past them are not targets`,
+      });
     for (const pod of chosen) {
       const instanceId = instanceOf(p.cluster, pod.nodeName);
       targets.set(`pod:${p.cluster}/${p.namespace}/${pod.name}`, {

@@ -1,9 +1,14 @@
 import type { Pod } from './types.js';
 
-/** A pod, by namespace and name. */
+/** A pod, by namespace and name, and the uid of the instance that was planned for. */
 export interface PodRef {
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The pod's metadata.uid. A StatefulSet recreates an evicted pod under the same name at once: only
+   * the uid tells the evicted instance from its successor (kubectl drain waits on it the same way).
+   */
+  readonly uid?: string;
 }
 
 /** What a drain will do with each pod of a node. */
@@ -30,6 +35,7 @@ function refOf(pod: Pod): PodRef {
   return {
     namespace: pod.metadata?.namespace ?? 'default',
     name: pod.metadata?.name ?? '<unnamed>',
+    ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}),
   };
 }
 

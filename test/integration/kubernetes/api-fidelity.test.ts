@@ -148,3 +148,31 @@ it("answers a denied verb with RBAC's 403 wording, namespaced and cluster-scoped
     },
   });
 });
+
+it("selects events by involvedObject fields and refuses a field label the resource does not support, as kube-apiserver's field selectors do", async () => {
+  const own = await c.core.listNamespacedEvent({
+    namespace: 'shop',
+    fieldSelector: 'involvedObject.name=reports-6f5d4c3b2-k7j6h,involvedObject.namespace=shop',
+  });
+  expect(own.items.map((e) => e.reason).sort()).toEqual(['BackOff', 'Pulled']);
+  const notPulled = await c.core.listNamespacedEvent({
+    namespace: 'shop',
+    fieldSelector: 'involvedObject.name=reports-6f5d4c3b2-k7j6h,reason!=Pulled',
+  });
+  expect(notPulled.items.map((e) => e.reason)).toEqual(['BackOff']);
+  const unsupported = await failure(
+    c.core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'message=OOMKilled' }),
+  );
+  expect(unsupported).toEqual({
+    code: 400,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'field label not supported: message',
+      reason: 'BadRequest',
+      code: 400,
+    },
+  });
+});

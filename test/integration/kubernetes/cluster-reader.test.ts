@@ -9,6 +9,7 @@ import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js'
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { ClusterReader } from '../../../lambdas/adapters/kubernetes/cluster-reader.js';
 import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
+import type { ListBounds } from '../../../lambdas/adapters/kubernetes/paged-list.js';
 import { FakeApiServer, makeCertificates } from './fake-api-server.js';
 import { FIXTURES, loadScenario, scenarioIds, writeKubeconfig } from './scenario-loader.js';
 
@@ -187,6 +188,67 @@ describe('cluster reader against a local HTTPS API server', () => {
     expect(logReads.length).toBeGreaterThanOrEqual(2);
     for (const r of logReads) expect(r.path).toMatch(/tailLines=\d+/);
     expect(logReads.some((r) => r.path.includes('previous=true'))).toBe(true);
+  });
+});
+
+describe("a pod's events in a busy namespace", () => {
+  const POD = 'reports-6f5d4c3b2-k7j6h';
+  /** The oom-killed-pod scenario with `others` events of other pods listed before the pod's own. */
+  async function collectAmong(others: number, listBounds?: ListBounds): Promise<EvidenceBundle> {
+    const sc = loadScenario('oom-killed-pod');
+    const own = sc.objects.events ?? [];
+    sc.objects.events = [
+      ...Array.from({ length: others }, (_, i) => ({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `batch-${i}.17a`, namespace: 'shop' },
+        involvedObject: { kind: 'Pod', name: `batch-${i}`, namespace: 'shop' },
+        reason: 'Scheduled',
+        message: `Successfully assigned shop/batch-${i} to ip-10-0-1-23.eu-west-1.compute.internal`,
+        type: 'Normal',
+        lastTimestamp: '2026-11-23T08:59:00Z',
+        count: 1,
+      })),
+      ...own,
+    ];
+    server.load(sc);
+    const kubeconfig = join(dir, 'busy.kubeconfig');
+    writeKubeconfig(kubeconfig, server.url, certs.ca, TOKEN);
+    return new ClusterReader(new KubeconfigAccess(kubeconfig), {
+      clock: { now: () => new Date(sc.now) },
+      ...(listBounds ? { listBounds } : {}),
+    }).collect({ cluster: 'shop-prod', ...sc.target });
+  }
+
+  it('are read by field selector, so 2,100 other events in the namespace hide none of them', async () => {
+    const b = await collectAmong(2100);
+    expect(b.sections['k8s.events']!.output).toContain(
+      `Back-off restarting failed container reports in pod ${POD}_shop`,
+    );
+    expect(b.sections['k8s.pods']!.output).toMatch(/BackOff/);
+    const eventLists = server.requests.filter((r) => /\/events\?/.test(r.path));
+    expect(eventLists.length).toBeGreaterThan(0);
+    for (const r of eventLists) expect(r.path).toMatch(/fieldSelector=involvedObject/);
+    expect(eventLists.map((r) => decodeURIComponent(r.path))).toContainEqual(
+      expect.stringContaining(`involvedObject.name=${POD},involvedObject.namespace=shop`),
+    );
+    expect(b.sections['k8s.events']!.error).toBeUndefined();
+  });
+
+  it("a list cut at its bound marks the section truncated with an error, never a clean 'No resources found'", async () => {
+    const b = await collectAmong(0, { pageSize: 1, maxItems: 1 });
+    const events = b.sections['k8s.events']!;
+    expect(events.truncated).toBe(true);
+    expect(events.error).toMatch(
+      new RegExp(`^incomplete: list events of shop/${POD}: more than 1 items`),
+    );
+    expect(events.output).toMatch(
+      /Paramedic: incomplete: lists cut at their bound .* an absence here proves nothing/,
+    );
+    expect(b.sections['k8s.pods']!).toMatchObject({
+      truncated: true,
+      error: expect.stringMatching(/^incomplete: /),
+    });
   });
 });
 

@@ -79,11 +79,34 @@ function webBudget(disruptionsAllowed: number): Record<string, any> {
   };
 }
 
+/** A StatefulSet's pod on the node: its controller recreates it under the same name. */
+function statefulPod(name: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'shop',
+      uid: `${name}-first`,
+      labels: { app: 'db' },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u2', controller: true },
+      ],
+    },
+    spec: { nodeName: NODE, containers: [{ name: 'db', image: 'db:1' }] },
+    status: { phase: 'Running' },
+  };
+}
+
 /** A clock that only moves when the executor sleeps: retries and deadlines run instantly. */
-function context(dryRun = false): ExecutionContext & { slept: number[] } {
+function context(
+  dryRun = false,
+  requestTimeoutMs?: number,
+): ExecutionContext & { slept: number[] } {
   let t = Date.parse('2026-11-23T09:00:00Z');
   const slept: number[] = [];
   return {
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     dryRun,
     kube: access,
     clock: { now: () => new Date(t) },
@@ -286,6 +309,23 @@ describe('drain through the Eviction API', () => {
     expect(node().spec.unschedulable).toBe(true);
   });
 
+  it('a StatefulSet pod recreated under its name (a new uid) counts as gone: the drain finishes at once and the node stays cordoned', async () => {
+    server.objects('pods').push(statefulPod('db-0'));
+    server.recreatedByController.add('shop/db-0');
+    const ctx = context();
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 600 },
+      ctx,
+    );
+    expect(r.status).toBe('changed');
+    expect(r.report).toMatch(/evicted 3 pod\(s\)/);
+    expect(node().spec.unschedulable).toBe(true);
+    // The successor holds the name, unscheduled: the drain did not wait on it.
+    const successor = server.objects('pods').find((p) => p.metadata.name === 'db-0')!;
+    expect(successor.status.phase).toBe('Pending');
+    expect(ctx.slept.reduce((a, b) => a + b, 0)).toBeLessThan(10_000);
+  });
+
   it('refuses before any change when an unmanaged pod is on the node', async () => {
     server.objects('pods').push({
       ...workloadPod('debug-shell'),
@@ -295,6 +335,65 @@ describe('drain through the Eviction API', () => {
     expect(r.status).toBe('blocked');
     expect(r.report).toMatch(/shop\/debug-shell: not managed by a controller/);
     expect(writes()).toHaveLength(0);
+  });
+});
+
+describe('every API request of an action has a timeout (a connection that never answers)', () => {
+  const EVICT_A = 'POST /api/v1/namespaces/shop/pods/web-6d5c4b3a2-aaaaa/eviction';
+
+  it('an eviction that gets no answer is abandoned at the request timeout and sent again; the drain finishes', async () => {
+    server.unanswered.set(EVICT_A, 1);
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 120 },
+      context(false, 200),
+    );
+    expect(r.status).toBe('changed');
+    expect(server.requests.filter((q) => `${q.method} ${q.path}` === EVICT_A)).toHaveLength(2);
+    expect(node().spec.unschedulable).toBe(true);
+  });
+
+  it('evictions that never answer end the drain well before the Lambda is killed, and the node is uncordoned', async () => {
+    server.unanswered.set(EVICT_A, 100);
+    const started = Date.now();
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 120 },
+      context(false, 200),
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.status).toBe('failed');
+    expect(r.report).toMatch(/evict pod shop\/web-6d5c4b3a2-aaaaa timed out after 200 ms/);
+    expect(r.report).toMatch(/uncordoned again/);
+    expect(node().spec.unschedulable).toBeUndefined();
+  });
+
+  it('cordon, pod delete and rollout restart each fail at the timeout, saying a write may have happened', async () => {
+    server.unanswered.set(`GET /api/v1/nodes/${NODE}`, 1);
+    const cordon = await kubernetesActionExecutors['k8s-cordon-node']!.execute(
+      { node: NODE },
+      context(false, 200),
+    );
+    expect(cordon).toMatchObject({ status: 'failed' });
+    expect(cordon.report).toMatch(
+      /could not read node .* timed out after 200 ms\); nothing changed/,
+    );
+
+    server.unanswered.set('DELETE /api/v1/namespaces/shop/pods/', 1);
+    const del = await kubernetesActionExecutors['k8s-delete-pod']!.execute(
+      { namespace: 'shop', pod: 'web-6d5c4b3a2-aaaaa' },
+      context(false, 200),
+    );
+    expect(del.status).toBe('failed');
+    expect(del.report).toMatch(
+      /delete pod shop\/web-6d5c4b3a2-aaaaa timed out after 200 ms\); no answer came, so the change may have been made: check with "kubectl get pod -n shop web-6d5c4b3a2-aaaaa"/,
+    );
+
+    server.unanswered.set('PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns', 1);
+    const restart = await kubernetesActionExecutors['k8s-restart-coredns']!.execute(
+      {},
+      context(false, 200),
+    );
+    expect(restart.status).toBe('failed');
+    expect(restart.report).toMatch(/timed out after 200 ms\); no answer came/);
   });
 });
 

@@ -4,11 +4,14 @@
  * depend on it: PodDisruptionBudgets evaluated on eviction (429 with the real Status body,
  * disruptionsAllowed decremented on success), list pagination with limit/continue (410 Expired
  * for a token older than a compaction), 409 Conflict on a stale resourceVersion (PATCH/PUT),
- * 403 Forbidden from a denied verb with RBAC's wording, 404 NotFound. Scripted throttling and
- * 500 answers remain for fault injection.
+ * 403 Forbidden from a denied verb with RBAC's wording, 404 NotFound, field selectors with the
+ * field labels each resource supports (400 for any other), a uid on every object, and controllers
+ * that recreate a named pod under the same name with a new uid. Scripted throttling, 500 answers
+ * and requests never answered remain for fault injection.
  * The CA and server certificate are generated per run with the openssl CLI (SAN IP:127.0.0.1).
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -124,6 +127,67 @@ const VERB: Record<string, string> = {
 
 function getPath(obj: Obj, dotted: string): unknown {
   return dotted.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+/** A field label's value on an object, as the resource's GetAttrs gives it. */
+type FieldOf = (o: Obj) => string;
+const at =
+  (dotted: string, unset = ''): FieldOf =>
+  (o) =>
+    String(getPath(o, dotted) ?? unset);
+
+/**
+ * The field labels kube-apiserver accepts in a fieldSelector, by resource; metadata.name and
+ * metadata.namespace go with every resource, anything else is 400 "field label not supported".
+ * Sources: pkg/registry/core/pod/strategy.go and event/strategy.go (ToSelectableFields),
+ * pkg/registry/core/node/strategy.go, pkg/registry/core/namespace/strategy.go.
+ */
+const FIELD_LABELS: Record<string, Record<string, FieldOf>> = {
+  pods: {
+    'spec.nodeName': at('spec.nodeName'),
+    'spec.restartPolicy': at('spec.restartPolicy'),
+    'spec.schedulerName': at('spec.schedulerName'),
+    'spec.serviceAccountName': at('spec.serviceAccountName'),
+    'spec.hostNetwork': at('spec.hostNetwork', 'false'),
+    'status.phase': at('status.phase'),
+    'status.podIP': at('status.podIP'),
+    'status.nominatedNodeName': at('status.nominatedNodeName'),
+  },
+  events: {
+    'involvedObject.kind': at('involvedObject.kind'),
+    'involvedObject.namespace': at('involvedObject.namespace'),
+    'involvedObject.name': at('involvedObject.name'),
+    'involvedObject.uid': at('involvedObject.uid'),
+    'involvedObject.apiVersion': at('involvedObject.apiVersion'),
+    'involvedObject.resourceVersion': at('involvedObject.resourceVersion'),
+    'involvedObject.fieldPath': at('involvedObject.fieldPath'),
+    reason: at('reason'),
+    reportingComponent: at('reportingComponent'),
+    source: at('source.component'),
+    type: at('type'),
+  },
+  nodes: { 'spec.unschedulable': at('spec.unschedulable', 'false') },
+  namespaces: { 'status.phase': at('status.phase') },
+};
+
+/** `field op value` terms of a fieldSelector (`=`, `==`, `!=`), or the label the resource does not support. */
+function fieldFilter(
+  resource: string,
+  selector: string,
+): { keep: (o: Obj) => boolean } | { unsupported: string } {
+  const tests: ((o: Obj) => boolean)[] = [];
+  for (const term of selector.split(',')) {
+    const m = /^([^!=]+)(==|!=|=)(.*)$/.exec(term.trim());
+    if (!m) return { unsupported: term };
+    const [, label, op, value] = m as unknown as [string, string, string, string];
+    const field =
+      label === 'metadata.name' || label === 'metadata.namespace'
+        ? at(label)
+        : FIELD_LABELS[resource]?.[label];
+    if (!field) return { unsupported: label };
+    tests.push(op === '!=' ? (o) => field(o) !== value : (o) => field(o) === value);
+  }
+  return { keep: (o) => tests.every((t) => t(o)) };
 }
 
 function mergePatch(target: Obj, patch: Obj): Obj {
@@ -246,6 +310,16 @@ export class FakeApiServer {
   readonly throttledLaterPages = new Map<string, number>();
   /** Before a write, mutates the stored object this many times (another writer racing: the caller's resourceVersion goes stale). */
   concurrentWrites = 0;
+  /**
+   * `ns/pod` names whose controller recreates them at once under the same name with a new uid
+   * (a StatefulSet's pods): evicting or deleting one leaves a new Pending, unscheduled pod.
+   */
+  readonly recreatedByController = new Set<string>();
+  /**
+   * Requests whose `METHOD path` starts with a key are read and never answered, this many times
+   * (a connection a proxy or an overloaded API server keeps open without a reply).
+   */
+  readonly unanswered = new Map<string, number>();
   /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
   acceptsToken: (token: string) => boolean = (t) => t === this.token;
   private server?: Server;
@@ -271,6 +345,7 @@ export class FakeApiServer {
       for (const o of this.store[r]!) {
         o.metadata ??= {};
         o.metadata.resourceVersion ??= String(this.nextVersion());
+        o.metadata.uid ??= randomUUID();
       }
     this.requests.length = 0;
     this.evictions.clear();
@@ -281,6 +356,8 @@ export class FakeApiServer {
     this.throttled.clear();
     this.throttledLaterPages.clear();
     this.concurrentWrites = 0;
+    this.recreatedByController.clear();
+    this.unanswered.clear();
   }
 
   /** Current objects of a resource (tests assert on writes and add objects). */
@@ -420,13 +497,31 @@ export class FakeApiServer {
       pdb.status.disruptionsAllowed--;
       this.bump(pdb);
     }
-    this.store.pods!.splice(idx, 1);
+    this.removePod(idx);
     this.send(res, 201, {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Success',
       code: 201,
+    });
+  }
+
+  /** Deletes a pod; a controller in `recreatedByController` creates its successor under the same name. */
+  private removePod(idx: number): void {
+    const [gone] = this.store.pods!.splice(idx, 1);
+    const key = `${gone?.metadata?.namespace}/${gone?.metadata?.name}`;
+    if (!gone || !this.recreatedByController.has(key)) return;
+    const { nodeName: _scheduledTo, ...spec } = gone.spec ?? {};
+    this.store.pods!.push({
+      ...structuredClone(gone),
+      metadata: {
+        ...structuredClone(gone.metadata),
+        uid: randomUUID(),
+        resourceVersion: String(this.nextVersion()),
+      },
+      spec,
+      status: { phase: 'Pending' },
     });
   }
 
@@ -448,6 +543,14 @@ export class FakeApiServer {
       contentType: req.headers['content-type'],
       body,
     });
+    const hang = [...this.unanswered].find(
+      ([prefix, left]) => left > 0 && `${method} ${url.pathname}`.startsWith(prefix),
+    );
+    if (hang) {
+      // Read, never answered: the caller's own timeout is all that ends the wait.
+      this.unanswered.set(hang[0], hang[1] - 1);
+      return;
+    }
     if (!this.acceptsToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
@@ -549,11 +652,18 @@ export class FakeApiServer {
     if (!name) {
       let items = this.store[resource]!.filter(inNs);
       const fs = url.searchParams.get('fieldSelector');
-      if (fs)
-        for (const term of fs.split(',')) {
-          const [k, v] = term.split('=');
-          items = items.filter((o) => String(getPath(o, k!) ?? '') === v);
+      if (fs) {
+        const filter = fieldFilter(resource, fs);
+        if ('unsupported' in filter) {
+          this.send(
+            res,
+            400,
+            status(400, 'BadRequest', `field label not supported: ${filter.unsupported}`),
+          );
+          return;
         }
+        items = items.filter(filter.keep);
+      }
       const ls = url.searchParams.get('labelSelector');
       if (ls)
         for (const term of ls.split(',')) {
@@ -632,7 +742,8 @@ export class FakeApiServer {
       return;
     }
     if (method === 'DELETE') {
-      this.store[resource]!.splice(idx, 1);
+      if (resource === 'pods') this.removePod(idx);
+      else this.store[resource]!.splice(idx, 1);
       this.send(res, 200, obj);
       return;
     }

@@ -107,4 +107,60 @@ describe('Verify follows a deleted pod to its replacement', () => {
       ['passed', 'restart counts 0'],
     ]);
   });
+
+  /** Deletes the reports pod and adds its replacement after `others` pods of other workloads. */
+  async function replaceAmong(others: number): Promise<void> {
+    server.load(loadScenario('oom-killed-pod'));
+    const ctx = { dryRun: false, kube: access, clock: { now: () => since } };
+    await kubernetesActionExecutors['k8s-delete-pod']!.execute(
+      { namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' },
+      ctx,
+    );
+    for (let i = 0; i < others; i++)
+      server.objects('pods').push({
+        metadata: {
+          name: `batch-${String(i).padStart(5, '0')}`,
+          namespace: 'shop',
+          ownerReferences: [{ kind: 'Job', name: `batch-${i}`, controller: true }],
+        },
+        spec: { nodeName: NODE, containers: [{ name: 'c' }] },
+        status: { phase: 'Running' },
+      });
+    server.objects('pods').push({
+      metadata: {
+        name: 'reports-6f5d4c3b2-q9w8e',
+        namespace: 'shop',
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'reports-6f5d4c3b2', controller: true }],
+      },
+      spec: { nodeName: NODE, containers: [{ name: 'reports' }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'reports', ready: true, restartCount: 0, state: { running: {} } },
+        ],
+      },
+    });
+  }
+  const target = { cluster: 'shop-prod', namespace: 'shop', pod: 'reports-6f5d4c3b2-k7j6h' };
+
+  it('a replacement past the bounds of the pod list is unknown (the state could not be read), not "no pod of it exists now"', async () => {
+    await replaceAmong(4);
+    const bounded = new KubernetesStateReader(() => access, 10_000, { pageSize: 2, maxPages: 2 });
+    const checks = await bounded.verify(target, since);
+    expect(checks.map((c) => c.status)).toEqual(['unknown', 'unknown']);
+    expect(checks[0]!.observed).toMatch(
+      /^pod shop\/reports-6f5d4c3b2-k7j6h is gone and the pods of namespace shop could not all be read \(more than 2 pages of 2\): its replacement may be among those not read/,
+    );
+  });
+
+  it('finds the replacement among 2,100 other pods, on a list with a budget of its own', async () => {
+    await replaceAmong(2100);
+    expect((await reader.verify(target, since)).map((c) => c.status)).toEqual(['passed', 'passed']);
+    // Three pages answered after 150 ms each, under a 200 ms request timeout.
+    await replaceAmong(1);
+    server.maxPageSize = 1;
+    server.latencyMs = 150;
+    const slow = new KubernetesStateReader(() => access, 200);
+    expect((await slow.verify(target, since)).map((c) => c.status)).toEqual(['passed', 'passed']);
+  });
 });

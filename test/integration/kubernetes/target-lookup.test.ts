@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesTargetLookup } from '../../../lambdas/adapters/kubernetes/target-lookup.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { FakeApiServer } from './fake-api-server.js';
@@ -204,4 +204,79 @@ it("reduces each listed node to who removes it, and a cluster-level alarm's targ
       /^2 failing nodes of cluster shop-prod are being removed, 1 by Karpenter and 1 by the Cluster Autoscaler \(ip-10-0-1-23\.eu-west-1\.compute\.internal, ip-10-0-2-45\.eu-west-1\.compute\.internal\): not targets: /,
     ),
   ]);
+});
+
+describe('a workload-level pod alarm in a large or unreadable namespace', () => {
+  const alarm = [{ ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'reports' }];
+  /** `n` Job pods listed before the reports pod (etcd lists by name: "batch-…" before "reports-…"). */
+  function crowd(n: number): void {
+    const pods = server.objects('pods');
+    const target = pods.find((p) => p.metadata.name.startsWith('reports-'))!;
+    pods.splice(pods.indexOf(target), 1);
+    for (let i = 0; i < n; i++)
+      pods.push({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `batch-${String(i).padStart(5, '0')}`,
+          namespace: 'shop',
+          ownerReferences: [{ kind: 'Job', name: `batch-${i}`, controller: true }],
+        },
+        spec: { nodeName: N1, containers: [{ name: 'c' }] },
+        status: { phase: 'Running' },
+      });
+    pods.push(target);
+  }
+
+  it('finds the workload among 2,100 other pods', async () => {
+    crowd(2100);
+    const r = await lookup.resolve(alarm);
+    expect(r.targets).toEqual([expect.objectContaining({ pod: 'reports-6f5d4c3b2-k7j6h' })]);
+    expect(r.unresolved).toEqual([]);
+  });
+
+  it('a pod list cut at its bounds says where it stopped, not "no pod"', async () => {
+    crowd(5);
+    const bounded = new KubernetesTargetLookup(() => cluster.access, 10_000, undefined, {
+      pageSize: 2,
+      maxItems: 4,
+    });
+    const r = await bounded.resolve(alarm);
+    expect(r.targets).toEqual([]);
+    expect(r.unresolved.map((u) => u.reason)).toEqual([
+      expect.stringMatching(
+        /^no pod named or owned by workload reports among the 4 pods of shop-prod\/shop read before the list stopped \(more than 4 items.*\): pods past them were not read$/,
+      ),
+    ]);
+  });
+
+  it('a refused list gives the API\'s answer, not "no pod"', async () => {
+    server.denied.add('list pods');
+    const r = await lookup.resolve(alarm);
+    expect(r.targets).toEqual([]);
+    expect(r.unresolved[0]!.reason).toMatch(
+      /^the pods of shop-prod\/shop could not be read \(Error from server \(Forbidden\): pods is forbidden: .*\): whether a pod named or owned by workload reports exists is unknown$/,
+    );
+  });
+
+  it("the namespace's pod list has a budget of its own, longer than one request's timeout", async () => {
+    // Four pages, each answered after 150 ms, with a 200 ms request timeout.
+    crowd(3);
+    server.maxPageSize = 1;
+    server.latencyMs = 150;
+    const slow = new KubernetesTargetLookup(() => cluster.access, 200);
+    const r = await slow.resolve(alarm);
+    expect(r.targets).toEqual([expect.objectContaining({ pod: 'reports-6f5d4c3b2-k7j6h' })]);
+  });
+
+  it("a FullPodName (or a PodName that is a pod's) is read by name: the namespace is not listed", async () => {
+    crowd(10);
+    const r = await lookup.resolve([
+      { ClusterName: 'shop-prod', Namespace: 'shop', FullPodName: 'reports-6f5d4c3b2-k7j6h' },
+    ]);
+    expect(r.targets).toEqual([expect.objectContaining({ pod: 'reports-6f5d4c3b2-k7j6h' })]);
+    expect(server.requests.some((q) => q.path.startsWith('/api/v1/namespaces/shop/pods?'))).toBe(
+      false,
+    );
+  });
 });
