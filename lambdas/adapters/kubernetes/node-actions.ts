@@ -146,7 +146,7 @@ export const uncordonNode = cordonExecutor('k8s-uncordon-node', false);
 
 const podKey = (p: PodRef) => `${p.namespace}/${p.name}`;
 
-/** Times a timed-out or 5xx eviction is sent again (an eviction already done answers 404: no harm). */
+/** Times a timed-out or 5xx eviction is sent again (an eviction already done answers 404, or 409 on its uid: no harm). */
 const EVICTION_SERVER_ERRORS = 3;
 
 /** Outcome of evicting one pod. */
@@ -174,13 +174,17 @@ async function evictWithRetry(
             apiVersion: 'policy/v1',
             kind: 'Eviction',
             metadata: { name: ref.name, namespace: ref.namespace },
+            // Only the planned instance: after a lost answer, a StatefulSet's successor may already
+            // hold the name (on another node), and evicting it would be a disruption nobody planned.
+            ...(ref.uid ? { deleteOptions: { preconditions: { uid: ref.uid } } } : {}),
           },
         }),
       );
       return { ok: true };
     } catch (error) {
       const code = error instanceof ApiException ? error.code : undefined;
-      if (code === 404) return { ok: true }; // already gone
+      // 404: already gone. 409 on the uid precondition: gone, and a successor holds the name.
+      if (code === 404 || (code === 409 && ref.uid)) return { ok: true };
       last = describeFailure(error);
       if (code === 429) {
         // 429 is either a PodDisruptionBudget refusal or API priority-and-fairness throttling; both mean "later".
@@ -192,7 +196,7 @@ async function evictWithRetry(
         serverErrors < EVICTION_SERVER_ERRORS
       ) {
         // A 5xx or an answer that never came: the eviction may or may not have happened; asking
-        // again is safe (a pod already evicted answers 404).
+        // again is safe (a pod already evicted answers 404, or 409 when a successor took its name).
         serverErrors++;
       } else {
         return { ok: false, reason: last, pdb: false };

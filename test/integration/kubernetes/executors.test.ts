@@ -326,6 +326,28 @@ describe('drain through the Eviction API', () => {
     expect(ctx.slept.reduce((a, b) => a + b, 0)).toBeLessThan(10_000);
   });
 
+  it("an eviction whose answer was lost is sent again for the planned pod only: the StatefulSet's successor under the same name is left alone", async () => {
+    server.objects('pods').push(statefulPod('db-0'));
+    server.recreatedByController.add('shop/db-0');
+    server.evictions.set('shop/db-0', ['evicted-then-500']);
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 600 },
+      context(),
+    );
+    expect(r.status).toBe('changed');
+    const evictions = server.requests.filter(
+      (q) => q.method === 'POST' && q.path === '/api/v1/namespaces/shop/pods/db-0/eviction',
+    );
+    expect(evictions).toHaveLength(2);
+    // The retry names the evicted instance; the successor the controller made is still there.
+    const planned = (evictions[0]!.body as any).deleteOptions.preconditions.uid;
+    expect((evictions[1]!.body as any).deleteOptions.preconditions.uid).toBe(planned);
+    const successors = server.objects('pods').filter((p) => p.metadata.name === 'db-0');
+    expect(successors).toHaveLength(1);
+    expect(successors[0]!.metadata.uid).not.toBe(planned);
+    expect(successors[0]!.status.phase).toBe('Pending');
+  });
+
   it('refuses before any change when an unmanaged pod is on the node', async () => {
     server.objects('pods').push({
       ...workloadPod('debug-shell'),

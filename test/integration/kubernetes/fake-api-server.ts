@@ -77,7 +77,7 @@ export interface RecordedRequest {
  * A scripted eviction answer (fault injection). PodDisruptionBudget refusals are not scripted:
  * put a PodDisruptionBudget in the scenario and the server evaluates it.
  */
-export type EvictionAnswer = 201 | '429-throttle' | 500;
+export type EvictionAnswer = 201 | '429-throttle' | 500 | 'evicted-then-500';
 
 const RESOURCES = [
   'nodes',
@@ -714,8 +714,31 @@ export class FakeApiServer {
         missing();
         return;
       }
+      // The eviction's deleteOptions preconditions, as the store's Delete checks them
+      // (apiserver registry/generic/registry/store.go): another pod under the name is a 409.
+      const expectedUid = body?.deleteOptions?.preconditions?.uid;
+      if (expectedUid !== undefined && expectedUid !== obj.metadata?.uid) {
+        this.send(
+          res,
+          409,
+          status(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on Pod "${name}": Precondition failed: UID in precondition: ${expectedUid}, UID in object meta: ${obj.metadata?.uid}`,
+          ),
+        );
+        return;
+      }
       const answer = this.evictions.get(`${ns}/${name}`)?.shift() ?? 201;
-      if (answer === '429-throttle') {
+      if (answer === 'evicted-then-500') {
+        // The eviction is done, but its answer is lost (a timeout on the way back, an apiserver restart).
+        this.removePod(idx);
+        this.send(
+          res,
+          500,
+          status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'),
+        );
+      } else if (answer === '429-throttle') {
         this.send(
           res,
           429,
