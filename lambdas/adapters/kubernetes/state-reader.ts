@@ -54,9 +54,15 @@ const NAMESPACE_POD_LIST: ListBounds = { pageSize: 500, maxPages: 20, maxItems: 
 /** That list's whole time (each page has the request timeout): Verify's function has minutes, not hours. */
 const NAMESPACE_POD_LIST_MS = 30_000;
 
-/** The workload a pod name belongs to when it follows the Deployment pattern `<workload>-<rs hash>-<5>`. */
-function workloadOfPodName(name: string): string | undefined {
-  return /^(.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$/.exec(name)?.[1];
+/**
+ * The workloads a generated pod name may belong to: a Deployment's (`<workload>-<rs hash>-<5>`),
+ * or its controller's own, which named it `<controller>-<5>` (a ReplicaSet, DaemonSet or Job: the
+ * VPC CNI's `aws-node-x7k2p`). A pod's owner decides which, so both are asked.
+ */
+function workloadsOfPodName(name: string): string[] {
+  const deployment = /^(.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$/.exec(name)?.[1];
+  const controller = /^(.+)-[a-z0-9]{5}$/.exec(name)?.[1];
+  return [deployment, controller].filter((w): w is string => w !== undefined);
 }
 
 /**
@@ -139,8 +145,8 @@ export class KubernetesStateReader {
       if (httpStatusOf(error) !== 404) return this.failed(error, c);
     }
     // Gone: a delete or rollout restart replaced it; look at the pods of its workload instead.
-    const workload = workloadOfPodName(name);
-    if (!workload) return { read: true, value: [] };
+    const workloads = workloadsOfPodName(name);
+    if (workloads.length === 0) return { read: true, value: [] };
     try {
       // A list of its own time, each page a request of its own; only the workload's pods are kept.
       const list = await withTimeout(
@@ -157,7 +163,8 @@ export class KubernetesStateReader {
             items: pods
               .filter(
                 (p) =>
-                  podBelongsToWorkload(podFacts('', p), workload) && !p.metadata?.deletionTimestamp,
+                  workloads.some((w) => podBelongsToWorkload(podFacts('', p), w)) &&
+                  !p.metadata?.deletionTimestamp,
               )
               .map(observePod),
             metadata: read.metadata,

@@ -108,6 +108,43 @@ describe('Verify follows a deleted pod to its replacement', () => {
     ]);
   });
 
+  it("follows a deleted DaemonSet pod (`<daemonset>-<5>`) to the DaemonSet's new pod, not to nothing", async () => {
+    server.load(loadScenario('oom-killed-pod'));
+    const daemonPod = (name: string, phase: string) => ({
+      metadata: {
+        name,
+        namespace: 'kube-system',
+        ownerReferences: [{ kind: 'DaemonSet', name: 'aws-node', controller: true }],
+      },
+      spec: { nodeName: NODE, containers: [{ name: 'aws-node' }] },
+      status: {
+        phase,
+        containerStatuses: [
+          { name: 'aws-node', ready: phase === 'Running', restartCount: 0, state: { running: {} } },
+        ],
+      },
+    });
+    server.objects('pods').push(daemonPod('aws-node-x7k2p', 'Running'));
+    const ctx = { dryRun: false, kube: access, clock: { now: () => since } };
+    expect(
+      (
+        await kubernetesActionExecutors['k8s-delete-pod']!.execute(
+          { namespace: 'kube-system', pod: 'aws-node-x7k2p' },
+          ctx,
+        )
+      ).status,
+    ).toBe('changed');
+    server.objects('pods').push(daemonPod('aws-node-b5m9q', 'Running'));
+    const checks = await reader.verify(
+      { cluster: 'shop-prod', namespace: 'kube-system', pod: 'aws-node-x7k2p' },
+      since,
+    );
+    // The DaemonSet's pods on every node are its pods (the scenario's others among them).
+    expect(checks.map((c) => c.status)).toEqual(['passed', 'passed']);
+    expect(checks[0]!.observed).toContain('aws-node-b5m9q: Running, ready 1/1');
+    expect(checks[0]!.observed).not.toContain('aws-node-x7k2p');
+  });
+
   /** Deletes the reports pod and adds its replacement after `others` pods of other workloads. */
   async function replaceAmong(others: number): Promise<void> {
     server.load(loadScenario('oom-killed-pod'));
