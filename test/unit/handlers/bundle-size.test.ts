@@ -132,9 +132,12 @@ const TARGET_KIB = 300;
  * the ECR token endpoint, flannel's missing pod CIDR, the last kubelet clusterDNS) and deployed
  * document names finding their catalogue entry: Classify 475 -> 476 (474.6 -> 474.8), Verify
  * 534 -> 535 (533.7 -> 534.1).
+ * Raised again on 2026-12-05: Classify reads a fleet's stored bundles eight at a time with p-map
+ * (the bounded concurrency Collect and Verify already load; 1,000 GETs one after another outran
+ * its timeout): Classify 476 -> 478 (475.0 -> 477.2); Plan, for its preconditions, 253.0 -> 255.4.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 476,
+  'classify.ts': 478,
   'verify.ts': 535,
 };
 
