@@ -54,9 +54,19 @@ export interface PipelineStackProps extends StackProps {
 /** Ports whose adapters act on targets (or read the alarm), in a spoke account when the target (or alarm) is there. */
 const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups', 'alarms'] as const;
 
-// The send halves only send (≤ 50 targets per call) but may back off on throttling: the ceiling of
-// the long Tasks.
+// The send halves' config carries the collectors' log paths; the others' does not.
 const SEND_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'VerifySend']);
+
+/**
+ * Memory of the steps that classify a whole fleet's stored evidence (Classify) or hold the planned
+ * targets' bundles for the preconditions (Plan). Lambda gives CPU in proportion to memory, one vCPU
+ * at 1,769 MB: the classifier's ~13 ms per MiB of evidence at one vCPU is ~45 ms at 512 MB, so
+ * 1,000 hosts (maxTargetsPerExecution) at the collectors' 1 MiB are ~13 s of CPU instead of ~45 s.
+ */
+const FLEET_EVIDENCE_MEMORY_MB: Partial<Record<WorkflowTaskName, number>> = {
+  Classify: 1769,
+  Plan: 1769,
+};
 
 /** Functions, documents, workflow, intake, notifications. */
 export class PipelineStack extends Stack {
@@ -152,12 +162,18 @@ export class PipelineStack extends Stack {
       documentPrefix: props.names.documentPrefix,
       ssmRateControl: config.ssmRateControl,
     };
+    const taskTimeouts = {
+      commandWaitTimeout: Duration.seconds(
+        commandWaitSeconds(workflowConfig.collectTimeoutSeconds!),
+      ),
+    };
     // Least privilege per step: each function's variables and grants follow from the ports its handler wires.
     const make = (task: WorkflowTaskName): HouseFunction => {
       const fn = new HouseFunction(this, task, {
         entry: `lambdas/handlers/${TASK_HANDLER_FILES[task]}`,
-        // The send halves hand their wait to a task token; the others end before their Task does.
-        timeout: SEND_TASKS.has(task) ? Duration.minutes(14) : taskFunctionTimeout(task),
+        // Every function ends before its Task does, the send halves before their command wait.
+        timeout: taskFunctionTimeout(task, taskTimeouts),
+        ...(FLEET_EVIDENCE_MEMORY_MB[task] ? { memorySize: FLEET_EVIDENCE_MEMORY_MB[task] } : {}),
         environment: {
           [ENV.config]: JSON.stringify(SEND_TASKS.has(task) ? senderConfig : workflowConfig),
         },
@@ -203,9 +219,7 @@ export class PipelineStack extends Stack {
       approvalTimeout: Duration.minutes(config.approvalTimeoutMinutes),
       lockRetryInterval: Duration.seconds(config.lockRetrySeconds),
       verifyDelay: Duration.seconds(config.verifyDelaySeconds),
-      commandWaitTimeout: Duration.seconds(
-        commandWaitSeconds(workflowConfig.collectTimeoutSeconds!),
-      ),
+      ...taskTimeouts,
       logKey: props.key,
     });
     // CollectSend/VerifySend resume themselves when nothing is pending; CommandCompleted resumes them on the last event.

@@ -12,7 +12,10 @@
  * resumes them (lambdas/core/collection/command-wait.ts). On States.Timeout they go on to the read
  * Task anyway, which reads what finished and cancels the rest: the wall time is the slowest host's.
  * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
- * per-target lock is released and the failure recorded on every path. ReleaseLock releases every
+ * per-target lock is released and the failure recorded on every path. Intake has no Catch: before it
+ * nothing is locked or recorded, and a run that fails there is closed on the trail by
+ * ExecutionInterrupted (cdk/constructs/interrupted-executions.ts) and counted by the ExecutionsFailed
+ * alarm; its throttling is retried long enough to outlast a storm (THROTTLE_RETRY). ReleaseLock releases every
  * target this execution owns, so a lock taken by an AcquireLock that failed part-way is freed too.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -39,16 +42,13 @@ export interface WorkflowDefinitionProps {
   readonly lockRetryInterval?: Duration;
   /** Pause before verification collects again. @default 60 seconds */
   readonly verifyDelay?: Duration;
-  /** Task timeout of the collecting steps (Collect, Verify, RemediateStep). @default 14 minutes */
-  readonly longTaskTimeout?: Duration;
   /**
    * How long CollectSend and VerifySend wait for the completion events before their read Task runs
    * anyway: the collectors' timeout plus delivery grace (commandWaitSeconds). Must be shorter than the
-   * execution's timeout. @default 12 minutes
+   * execution's timeout. The send functions' own timeout follows from it ({@link taskFunctionTimeout}).
+   * @default 12 minutes
    */
   readonly commandWaitTimeout?: Duration;
-  /** Task timeout of the other steps. @default 1 minute */
-  readonly shortTaskTimeout?: Duration;
 }
 
 /** Where each Task's result lands in the execution state. */
@@ -69,20 +69,53 @@ export const RESULT_PATHS: Readonly<Record<WorkflowTaskName, string>> = {
   Complete: '$.completion',
 };
 
-const LONG_TASKS = new Set<WorkflowTaskName>(['Collect', 'Verify', 'RemediateStep']);
+/**
+ * Tasks that go over every target of the run, sized for maxTargetsPerExecution (1,000) hosts:
+ * Collect and Verify read each host's result and store its bundle, RemediateStep waits for its
+ * commands, Classify reads and classifies every stored bundle (up to 1 MiB each, ~13 ms of
+ * classifier CPU a MiB at one vCPU, ~45 ms at 512 MB), Plan reads the planned targets' bundles for the preconditions
+ * and asks the hosts for a dry run. A short Task's minute is a fleet's S3 latency alone.
+ */
+const LONG_TASKS = new Set<WorkflowTaskName>([
+  'Collect',
+  'Verify',
+  'RemediateStep',
+  'Classify',
+  'Plan',
+]);
+/** The Tasks that send commands and wait for their completion events (waitForTaskToken). */
+const SEND_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'VerifySend']);
 const LONG_TASK_TIMEOUT = Duration.minutes(14);
 const SHORT_TASK_TIMEOUT = Duration.minutes(1);
+const COMMAND_WAIT_TIMEOUT = Duration.minutes(12);
+
+/** The Task timeouts a deployment sets (the others are fixed here). */
+export type TaskTimeouts = Pick<WorkflowDefinitionProps, 'commandWaitTimeout'>;
 
 /**
- * How long a request-response Task's function may run: a few seconds less than its Task waits.
+ * A Task's own timeout (its `TimeoutSeconds`), the one source of truth its function's timeout is
+ * taken from. RequestApproval waits for a person (`approvalTimeout`); this is its function's Task
+ * budget, the time to announce the request.
+ */
+export function taskTimeout(name: WorkflowTaskName, timeouts: TaskTimeouts = {}): Duration {
+  if (SEND_TASKS.has(name)) return timeouts.commandWaitTimeout ?? COMMAND_WAIT_TIMEOUT;
+  return LONG_TASKS.has(name) ? LONG_TASK_TIMEOUT : SHORT_TASK_TIMEOUT;
+}
+
+/**
+ * How long a Task's function may run: a few seconds less than its Task waits ({@link taskTimeout}).
  * Step Functions starts the Task's clock before the function starts (scheduling, cold start), so
  * a function as long as its Task outlives the Task's timeout: the Catch has already released the
  * run's locks while the function goes on taking a lock or acting on a host. A function that times
- * out first is dead when the Task fails (Sandbox.Timedout, not retried, like States.Timeout).
+ * out first is dead when the Task fails (Sandbox.Timedout, not retried, like States.Timeout). The
+ * send halves too: their Task's clock (the command wait) runs while they send, and a sender still
+ * sending when it ran out would reach hosts after Collect found "no commands registered" and the
+ * locks were released; the SSM runner stops sending at the function's own deadline.
  */
-export function taskFunctionTimeout(name: WorkflowTaskName): Duration {
-  const task = LONG_TASKS.has(name) ? LONG_TASK_TIMEOUT : SHORT_TASK_TIMEOUT;
-  return Duration.seconds(task.toSeconds() - (LONG_TASKS.has(name) ? 15 : 5));
+export function taskFunctionTimeout(name: WorkflowTaskName, timeouts: TaskTimeouts = {}): Duration {
+  const task = taskTimeout(name, timeouts);
+  const margin = LONG_TASKS.has(name) || SEND_TASKS.has(name) ? 15 : 5;
+  return Duration.seconds(task.toSeconds() - margin);
 }
 
 /**
@@ -137,16 +170,29 @@ function addRetries(name: WorkflowTaskName, t: tasks.LambdaInvoke): void {
 }
 
 /**
+ * Lambda throttling, retried until a slot is likely free. Every function has reserved concurrency
+ * (deployment config `reservedConcurrency`, 20 by default), and in an alarm storm the 21st run's
+ * call is refused while 20 others hold their slots, a long Task's for up to its function timeout
+ * (825 s). Full jitter waits a random part of each interval (so the runs do not retry in step):
+ * the expected wait is half the intervals' sum, here more than twice the longest slot, so a run
+ * waits out a storm instead of failing (or, at Intake, never handling its alarm). 26 attempts,
+ * 2 s doubling to 3 min: ~31 minutes expected, ~61 at most, well inside the execution's 2 days.
+ */
+const THROTTLE_RETRY = {
+  interval: Duration.seconds(2),
+  maxAttempts: 26,
+  backoffRate: 2,
+  maxDelay: Duration.minutes(3),
+} as const;
+
+/**
  * Throttling first and on its own: reserved concurrency is small, and an alarm storm throttles
  * ReleaseLock and Complete as much as any Task; their own retries (below) are for their errors.
  */
 function addThrottlingRetry(t: tasks.LambdaInvoke): void {
   t.addRetry({
     errors: ['Lambda.TooManyRequestsException'],
-    interval: Duration.seconds(1),
-    maxAttempts: 8,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(60),
+    ...THROTTLE_RETRY,
     jitterStrategy: sfn.JitterType.FULL,
   });
 }
@@ -156,8 +202,6 @@ export function buildWorkflowDefinition(
   scope: Construct,
   props: WorkflowDefinitionProps,
 ): sfn.IChainable {
-  const longTimeout = props.longTaskTimeout ?? LONG_TASK_TIMEOUT;
-  const shortTimeout = props.shortTaskTimeout ?? SHORT_TASK_TIMEOUT;
   const payload = sfn.TaskInput.fromObject({
     executionId: sfn.JsonPath.executionId,
     state: sfn.JsonPath.entirePayload,
@@ -170,7 +214,7 @@ export function buildWorkflowDefinition(
       payloadResponseOnly: true,
       resultPath: RESULT_PATHS[name],
       retryOnServiceExceptions: true,
-      taskTimeout: sfn.Timeout.duration(LONG_TASKS.has(name) ? longTimeout : shortTimeout),
+      taskTimeout: sfn.Timeout.duration(taskTimeout(name)),
     });
     if (name !== 'ReleaseLock' && name !== 'Complete') addRetries(name, t);
     else addThrottlingRetry(t);
@@ -188,7 +232,7 @@ export function buildWorkflowDefinition(
         taskToken: sfn.JsonPath.taskToken,
       }),
       resultPath: RESULT_PATHS[name],
-      taskTimeout: sfn.Timeout.duration(props.commandWaitTimeout ?? Duration.minutes(12)),
+      taskTimeout: sfn.Timeout.duration(taskTimeout(name, props)),
     });
     addRetries(name, t);
     return t;

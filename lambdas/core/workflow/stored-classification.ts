@@ -2,6 +2,7 @@
  * Classifying stored evidence inside the workflow: each stored bundle is read back by reference and
  * classified (Classify), or judged from the fix on with the runbook's verify checks (Verify).
  */
+import pMap from 'p-map';
 import type { CompiledRulebook } from '../classify/compile.js';
 import { classifyEvidence, type ClassificationResult } from '../classify/engine.js';
 import { loadDeferredReadersFor } from '../classify/facts/load-deferred-readers-for.js';
@@ -10,6 +11,7 @@ import type { EvidenceBundle } from '../evidence/bundle.js';
 import type { Runbook } from '../runbook/model.js';
 import type { CollectedEvidence, TargetClassification } from './model.js';
 import type { EvidenceStore } from './ports.js';
+import { STORED_BUNDLES_AT_ONCE } from './stored-bundle-reads.js';
 
 /** One stored bundle's classification (and, when verifying, the runbook's verify checks). */
 export interface ClassifiedEvidence {
@@ -34,8 +36,10 @@ export function windowedFromFix(bundle: EvidenceBundle, fixedAt: string): Eviden
 }
 
 /**
- * Classifies every stored bundle (skipping targets whose collection failed). `fixedAt`, when
- * verifying, is when the fix ran: only evidence from after it counts ({@link windowedFromFix}).
+ * Classifies every stored bundle (skipping targets whose collection failed), in the order given,
+ * reading {@link STORED_BUNDLES_AT_ONCE} at a time and classifying each as it arrives, so a
+ * fleet's reads overlap and only that many bundles are held. `fixedAt`, when verifying, is when the fix ran:
+ * only evidence from after it counts ({@link windowedFromFix}).
  */
 export async function classifyStored(
   ports: { readonly evidence: EvidenceStore; readonly rulebook: CompiledRulebook },
@@ -43,20 +47,21 @@ export async function classifyStored(
   verifying?: Runbook,
   fixedAt?: string | null,
 ): Promise<ClassifiedEvidence[]> {
-  const out: ClassifiedEvidence[] = [];
-  for (const e of evidence) {
-    if (!e.ref) continue;
-    const stored = await ports.evidence.get(e.ref);
-    const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
-    // The deferred readers (a YAML parser, Go's NO_PROXY rules) load only for evidence that may need them.
-    await loadDeferredReadersFor(bundle);
-    out.push({
-      target: e.target,
-      result: classifyEvidence(ports.rulebook, bundle),
-      checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [],
-    });
-  }
-  return out;
+  return pMap(
+    evidence.filter((e) => e.ref),
+    async (e) => {
+      const stored = await ports.evidence.get(e.ref!);
+      const bundle = fixedAt ? windowedFromFix(stored, fixedAt) : stored;
+      // The deferred readers (a YAML parser, Go's NO_PROXY rules) load only for evidence that may need them.
+      await loadDeferredReadersFor(bundle);
+      return {
+        target: e.target,
+        result: classifyEvidence(ports.rulebook, bundle),
+        checks: verifying ? verifyChecksWithCoverage(ports.rulebook, bundle, verifying) : [],
+      };
+    },
+    { concurrency: STORED_BUNDLES_AT_ONCE },
+  );
 }
 
 /** The top runbook of one target's result, with a few proving lines and the runner-up. */

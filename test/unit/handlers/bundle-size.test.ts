@@ -134,10 +134,13 @@ const TARGET_KIB = 300;
  * 534 -> 535 (533.7 -> 534.1).
  * Raised again on 2026-12-05 by the SSM runner reading a host's output from GetCommandInvocation when
  * the host could not upload it, and saying what to attach when that output is cut: Verify
- * 535 -> 536 (534.3 -> 535.3).
+ * 535 -> 536 (534.3 -> 535.3). And the same day: Classify reads a fleet's stored bundles eight at a
+ * time with p-map (the bounded concurrency Collect and Verify already load; 1,000 GETs one after
+ * another outran its timeout): Classify 476 -> 478 (475.0 -> 477.2); Plan, for its preconditions,
+ * 253.0 -> 255.4.
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 476,
+  'classify.ts': 478,
   'verify.ts': 536,
 };
 

@@ -1,4 +1,5 @@
 /** Plan: the runbook's remediation on the eligible targets, with the decision of how (or whether) it may run. */
+import pMap from 'p-map';
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { runbookOf } from '../runbook-lookup.js';
 import { dryRunOnHosts } from '../../remediation/host-dry-run.js';
@@ -14,6 +15,7 @@ import { lockKey } from '../dedupe.js';
 import type { Plan, Target, TargetGroupShare } from '../model.js';
 import { buildPlan } from '../plan.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { STORED_BUNDLES_AT_ONCE } from '../stored-bundle-reads.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** evaluatePreconditions of remediation/preconditions.ts, loaded with `import()` when a runbook declares preconditions. */
@@ -102,9 +104,17 @@ export async function runPlan(
     // Preconditions compile their patterns (the classifier and its RE2 engine, ~180 KiB bundled):
     // loaded for a runbook that declares some, so Plan's cold start for the others does not load them.
     ({ evaluatePreconditions } = await import('../../remediation/preconditions.js'));
-    for (const e of state.collection?.evidence ?? [])
-      if (e.ref && targets.some((t) => t.id === e.target))
-        bundles.set(e.target, await ports.evidence.get(e.ref));
+    const planned = new Set(targets.map((t) => t.id));
+    const read = (state.collection?.evidence ?? []).filter((e) => e.ref && planned.has(e.target));
+    // A fleet's reads overlap, as Classify's do (1,000 GETs one after another are most of a minute).
+    const got = await pMap(
+      read,
+      async (e) => [e.target, await ports.evidence.get(e.ref!)] as const,
+      {
+        concurrency: STORED_BUNDLES_AT_ONCE,
+      },
+    );
+    for (const [target, bundle] of got) bundles.set(target, bundle);
     if (readsGroupShare(runbook.remediation.preconditions))
       groups.push(...(await addGroupSections(bundles, targets, ports, executionId)));
   }

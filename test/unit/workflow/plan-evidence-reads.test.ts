@@ -1,0 +1,113 @@
+/**
+ * Plan reads the planned targets' stored bundles for the preconditions a few at a time, as Classify
+ * does: one after another, a 1,000-host plan spent most of a minute on S3 latency alone. Local
+ * stores on disk; each read of the evidence store answers after a delay, as S3 does.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
+import { LocalEvidenceStore } from '../../../lambdas/adapters/local/local-evidence-store.js';
+import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
+import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
+import { LocalOnlyRunner } from '../../../lambdas/adapters/local/this-machine-runners.js';
+import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js';
+import type { EvidenceRef } from '../../../lambdas/core/ports.js';
+import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
+import type { CollectedEvidence, IntakeResult } from '../../../lambdas/core/workflow/model.js';
+import type { EvidenceStore } from '../../../lambdas/core/workflow/ports.js';
+import { runPlan } from '../../../lambdas/core/workflow/steps/plan.js';
+import { STORED_BUNDLES_AT_ONCE } from '../../../lambdas/core/workflow/stored-bundle-reads.js';
+
+const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:Paramedic:fleet';
+const HOSTS = Array.from({ length: 40 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+const READ_MS = 20;
+
+/** The local store, each read answered {@link READ_MS} later, counting the reads under way. */
+class SlowEvidence implements EvidenceStore {
+  inFlight = 0;
+  mostAtOnce = 0;
+  constructor(private readonly store: EvidenceStore) {}
+  put(key: string, bundle: Parameters<EvidenceStore['put']>[1]) {
+    return this.store.put(key, bundle);
+  }
+  async get(ref: EvidenceRef | string) {
+    this.mostAtOnce = Math.max(this.mostAtOnce, ++this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, READ_MS));
+      return await this.store.get(ref);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+let dir: string;
+let evidence: SlowEvidence;
+let collected: CollectedEvidence[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'paramedic-plan-reads-'));
+  const recorded = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'test/fixtures/recorded/docker-bridge-no-ipv4.json'), 'utf8'),
+  );
+  evidence = new SlowEvidence(new LocalEvidenceStore(dir));
+  collected = await Promise.all(
+    HOSTS.map(async (target) => ({
+      target,
+      status: 'Success',
+      ref: await evidence.put(
+        `executions/fleet/collect/${target}`,
+        parseEvidenceDocument(recorded, target).bundle,
+      ),
+    })),
+  );
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Plan reads the evidence for its preconditions', () => {
+  it(`a few bundles at a time (up to ${STORED_BUNDLES_AT_ONCE}), every planned target's`, async () => {
+    const intake: IntakeResult = {
+      executionId: EXECUTION,
+      trigger: { kind: 'manual', actor: 'user:erin', at: '2026-12-03T10:00:00Z' },
+      mode: 'execute',
+      runbookId: 'docker-bridge-no-ipv4',
+      targets: HOSTS.map((id) => ({ id, platform: 'docker' as const })),
+      duplicate: false,
+      dedupeKey: 'dedupe#fleet',
+      startedAt: '2026-12-03T10:00:00Z',
+    };
+    const clock = { now: () => new Date('2026-12-03T10:05:00Z') };
+
+    const plan = await runPlan(
+      {
+        executionId: EXECUTION,
+        state: {
+          intake,
+          collection: { evidence: collected, collected: HOSTS.length, failed: 0 },
+          classification: { runbookId: 'docker-bridge-no-ipv4', targets: [] },
+        } as never,
+      },
+      {
+        audit: new LocalAuditStore(dir),
+        state: new LocalStateStore(dir, clock),
+        locks: new LocalLockStore(dir, clock),
+        rulebook: loadRulebook(),
+        config: resolveWorkflowConfig({ dryRun: false }),
+        evidence,
+        commands: new LocalOnlyRunner(undefined),
+      },
+      clock,
+    );
+
+    // Every target was judged on its own evidence (no group section here: the rule cannot decide).
+    expect(new Set(plan.preconditions?.map((p) => p.target))).toEqual(new Set(HOSTS));
+    expect(evidence.mostAtOnce).toBeGreaterThan(1);
+    expect(evidence.mostAtOnce).toBeLessThanOrEqual(STORED_BUNDLES_AT_ONCE);
+  });
+});
