@@ -304,8 +304,8 @@ export const ACTION_CATALOG = {
     parameters: {
       node: nodeName,
       // At most 12 minutes: the drain runs inside one RemediateStep invocation, whose Lambda timeout
-      // is 14 minutes (cdk/stacks/pipeline-stack.ts LONG_TASKS); the rest is for cordon, the undo and
-      // the audit write. A drain that needs longer gives up, reports, and the workflow escalates.
+      // is 825 s (taskFunctionTimeout of a long Task, cdk/workflow/workflow-definition.ts); the rest
+      // is for cordon, the undo and the audit write. A drain that needs longer gives up, reports, and the workflow escalates.
       timeoutSeconds: {
         type: 'integer',
         description: 'Give up (and report) after this long',
