@@ -41,6 +41,11 @@ export interface CommandDocument {
   readonly parameters: Readonly<Record<string, DocumentParameter>>;
   /** Execution timeout the document declares (inside it, each collector section has a 10 s budget and the whole run 40 s). */
   readonly timeoutSeconds: number;
+  /**
+   * Action documents: the script's own time limit, seconds (the action's `maxSeconds`), given to it
+   * as PARAMEDIC_TIME_LIMIT_SECONDS: its changes are cut to fit before SSM's timeoutSeconds.
+   */
+  readonly timeLimitSeconds?: number;
   /** For action documents: the catalogue action ids this document serves. */
   readonly actions?: readonly string[];
 }
@@ -297,12 +302,26 @@ export function resolveDocumentParameters(
   return resolved;
 }
 
-/** Maps resolved parameter values to the environment variables the script reads. */
+/**
+ * The environment a document sets whatever the parameters: for an action, its time limit. Not a
+ * parameter: no caller of the document can change it.
+ * @example fixedDocumentEnvironment(nodeRestartRuntime) // { PARAMEDIC_TIME_LIMIT_SECONDS: '420' }
+ */
+export function fixedDocumentEnvironment(doc: CommandDocument): Record<string, string> {
+  return doc.timeLimitSeconds === undefined
+    ? {}
+    : { PARAMEDIC_TIME_LIMIT_SECONDS: String(doc.timeLimitSeconds) };
+}
+
+/** Maps resolved parameter values to the environment variables the script reads, and adds the fixed ones. */
 export function documentEnvironment(
   doc: CommandDocument,
   resolved: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']),
+    ),
+    ...fixedDocumentEnvironment(doc),
+  };
 }
