@@ -14,6 +14,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_DAEMON_LOG      dockerd's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
+#   (log files: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
 # Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE (old name of
@@ -30,9 +31,9 @@ REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
 IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
-DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' "$PM_PATH_PATTERN")
-DAEMON_LOG=$(pm_param DAEMON_LOG "$DOCKER_LOG_FILE" "$PM_PATH_PATTERN")
-CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
+DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' "$PM_LOG_PATH_PATTERN")
+DAEMON_LOG=$(pm_log_param DAEMON_LOG "$DOCKER_LOG_FILE")
+CONTAINERD_LOG=$(pm_log_param CONTAINERD_LOG '')
 DOCKER_CONFIG_FILE=$(pm_param DOCKER_CONFIG_FILE /etc/docker/daemon.json '^/[a-zA-Z0-9/_.-]{1,255}$')
 MAX_INSPECT=10
 MAX_LOGS=5

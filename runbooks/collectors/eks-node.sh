@@ -12,6 +12,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
+#   (every log file: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
 #                             (default /var/log/aws-routed-eni/network-policy-agent.log)
@@ -25,10 +26,10 @@ set -euo pipefail
 INCIDENT_TIME=$(pm_param INCIDENT_TIME '' "$PM_TIME_PATTERN")
 SINCE=$(pm_param SINCE_MINUTES 15 '^[0-9]{1,5}$')
 REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
-KUBELET_LOG=$(pm_param KUBELET_LOG '' "$PM_PATH_PATTERN")
-CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
-IPAMD_LOG=$(pm_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log "$PM_PATH_PATTERN")
-POLICY_AGENT_LOG=$(pm_param POLICY_AGENT_LOG /var/log/aws-routed-eni/network-policy-agent.log "$PM_PATH_PATTERN")
+KUBELET_LOG=$(pm_log_param KUBELET_LOG '')
+CONTAINERD_LOG=$(pm_log_param CONTAINERD_LOG '')
+IPAMD_LOG=$(pm_log_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log)
+POLICY_AGENT_LOG=$(pm_log_param POLICY_AGENT_LOG /var/log/aws-routed-eni/network-policy-agent.log)
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')

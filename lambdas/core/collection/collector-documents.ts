@@ -31,6 +31,7 @@ export {
   INCIDENT_TIME_PATTERN,
   incidentParameters,
   LOG_FILE_PATTERN,
+  LOG_FILE_RULE,
   isCollectorDocument,
   resolveDocumentParameters,
   type CommandDocument,
