@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_RUNBOOK_DIR } from '../lambdas/adapters/local/runbook-directory.js';
-import { LOG_FILE_PATTERN } from '../lambdas/core/collection/collector-documents.js';
+import { LOG_FILE_PATTERN, LOG_FILE_RULE } from '../lambdas/core/collection/collector-documents.js';
 import type { CollectorLogPaths } from '../lambdas/core/workflow/config.js';
 
 /** `--data-dir` and `--runbooks`: where the local pipeline keeps its store and reads its runbooks. */
@@ -120,7 +120,7 @@ export function collectorLogsOf(flags: CollectorLogFlags): CollectorLogPaths {
     if (file === undefined) continue;
     if (!new RegExp(LOG_FILE_PATTERN).test(file))
       throw new CollectorLogFlagError(
-        `${flag} ${JSON.stringify(file)}: give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)`,
+        `${flag} ${JSON.stringify(file)}: give ${LOG_FILE_RULE}, e.g. /var/log/docker.log`,
       );
     for (const platform of platforms) out[platform] = { ...out[platform], [name]: file };
   }

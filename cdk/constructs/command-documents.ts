@@ -17,6 +17,7 @@ import {
   defaultsRejectedByPattern,
   deployedDocumentName,
   DOCUMENT_PREFIX,
+  fixedDocumentEnvironment,
   type CommandDocument,
 } from '../../lambdas/core/collection/collector-documents.js';
 import { documentScripts } from './document-scripts.js';
@@ -123,6 +124,8 @@ function buildDocumentContent(doc: CommandDocument, script: string): Record<stri
           timeoutSeconds: String(doc.timeoutSeconds),
           runCommand: [
             ...Object.entries(doc.parameters).map(([name, p]) => `export ${p.env}='{{ ${name} }}'`),
+            // Digits only (the catalogue's numbers): nothing to quote.
+            ...Object.entries(fixedDocumentEnvironment(doc)).map(([k, v]) => `export ${k}='${v}'`),
             // bash reads the script from a quoted heredoc: nothing in it is expanded by the outer shell.
             `exec bash -s <<'${HEREDOC}'`,
             ...script.split('\n'),

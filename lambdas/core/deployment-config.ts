@@ -4,7 +4,11 @@
  * Pure (no CDK): `cdk synth` reads it through cdk/config.ts, `paramedic coverage` from cdk.json.
  */
 import * as z from 'zod/mini';
-import { collectorLogParameters, LOG_FILE_PATTERN } from './collection/collector-documents.js';
+import {
+  collectorLogParameters,
+  LOG_FILE_PATTERN,
+  LOG_FILE_RULE,
+} from './collection/collector-documents.js';
 import type { CollectorLogPaths } from './workflow/config.js';
 import { DEFAULT_ALARM_NAME_PREFIXES } from './workflow/intake-filter.js';
 
@@ -161,10 +165,7 @@ const rateLimit = z.strictObject({
 const logPath = z
   .string()
   .check(
-    z.regex(
-      new RegExp(LOG_FILE_PATTERN),
-      'an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker/dockerd.log)',
-    ),
+    z.regex(new RegExp(LOG_FILE_PATTERN), `${LOG_FILE_RULE}, e.g. /var/log/docker/dockerd.log`),
   );
 const logPaths = z.record(z.string(), logPath);
 

@@ -35,16 +35,29 @@ PA_DRY_RUN=$(pa_param DRY_RUN 0 '^[01]$')
 
 pa_have() { command -v "$1" >/dev/null 2>&1; }
 
-# pa_do SECONDS CMD [ARGS...]: runs a change (or, in a dry run, says what it would run).
+# The longest the script may spend before its last change, seconds: the action's maxSeconds in the
+# action catalogue, which its document exports (not a parameter: no caller sets it). SSM kills the
+# script at the document's timeoutSeconds, a margin later, kept for the checks after a change.
+PA_TIME_LIMIT=$(pa_param TIME_LIMIT_SECONDS 240 '^[0-9]{1,5}$' 1 86400)
+
+# pa_do SECONDS CMD [ARGS...]: runs a change (or, in a dry run, says what it would run), under
+# timeout: SECONDS, or less when less is left of the time limit (SECONDS: bash's clock since the
+# script began), so a change ends before SSM would kill it midway; none starts past the limit.
 pa_do() {
-  local secs=$1
+  local secs=$1 left rc=0
   shift
   if [ "$PA_DRY_RUN" = 1 ]; then
     printf 'dry run: would run: %s\n' "$*"
     return 0
   fi
+  # 5: the grace timeout gives a command between its TERM and its KILL.
+  left=$((PA_TIME_LIMIT - SECONDS - 5))
+  [ "$left" -ge 1 ] || pa_fail "out of time: not running $* (the document allows ${PA_TIME_LIMIT}s for its changes; what ran is above; run the action again)"
+  [ "$secs" -le "$left" ] || secs=$left
   printf 'running: %s\n' "$*"
-  timeout -k 5 "$secs" "$@"
+  timeout -k 5 "$secs" "$@" || rc=$?
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then printf 'paramedic action: %s timed out after %ss\n' "$1" "$secs" >&2; fi
+  return "$rc"
 }
 
 pa_nothing() { printf 'nothing to do: %s\n' "$*"; exit 0; }
@@ -55,7 +68,7 @@ pa_require_systemd() {
   if ! pa_have systemctl || [ ! -d /run/systemd/system ]; then pa_fail "systemd is not running on this host; cannot $1"; fi
 }
 
-pa_active() { systemctl is-active --quiet "$1"; }
+pa_active() { timeout -k 2 10 systemctl is-active --quiet "$1"; }
 
 # pa_verify_active UNIT...: after a change, every unit must be active (skipped in dry runs).
 pa_verify_active() {
@@ -63,7 +76,7 @@ pa_verify_active() {
   [ "$PA_DRY_RUN" = 1 ] && return 0
   for u in "$@"; do
     if pa_active "$u"; then printf 'verified: %s is active\n' "$u"; else
-      systemctl status "$u" --no-pager -l -n 20 2>&1 | tail -n 25
+      timeout -k 2 10 systemctl status "$u" --no-pager -l -n 20 2>&1 | tail -n 25
       pa_fail "$u is not active after the change"
     fi
   done

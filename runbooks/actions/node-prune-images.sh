@@ -10,4 +10,4 @@ images=$(timeout -k 2 30 crictl images -q 2>/dev/null | wc -l)
 [ "$images" -gt 0 ] || pa_nothing 'crictl lists no images'
 printf '%s image(s) on the node before pruning\n' "$images"
 pa_do 600 crictl rmi --prune
-[ "$PA_DRY_RUN" = 1 ] || printf '%s image(s) left\n' "$(timeout -k 2 30 crictl images -q | wc -l)"
+[ "$PA_DRY_RUN" = 1 ] || printf '%s image(s) left\n' "$(timeout -k 2 10 crictl images -q | wc -l)"

@@ -14,6 +14,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_DAEMON_LOG      dockerd's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
+#   (log files: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
 # Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE (old name of
@@ -30,9 +31,9 @@ REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
 IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
-DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' "$PM_PATH_PATTERN")
-DAEMON_LOG=$(pm_param DAEMON_LOG "$DOCKER_LOG_FILE" "$PM_PATH_PATTERN")
-CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
+DOCKER_LOG_FILE=$(pm_param DOCKER_LOG_FILE '' "$PM_LOG_PATH_PATTERN")
+DAEMON_LOG=$(pm_log_param DAEMON_LOG "$DOCKER_LOG_FILE")
+CONTAINERD_LOG=$(pm_log_param CONTAINERD_LOG '')
 DOCKER_CONFIG_FILE=$(pm_param DOCKER_CONFIG_FILE /etc/docker/daemon.json '^/[a-zA-Z0-9/_.-]{1,255}$')
 MAX_INSPECT=10
 MAX_LOGS=5
@@ -96,6 +97,15 @@ probe_docker_ps() {
   pm_run 8 docker ps -a -n 200
 }
 
+# target_in_listing: the full id of CONTAINER in the listing, resolved as docker resolves a
+# reference: full id, then name, then a unique id prefix; empty when it is not listed.
+target_in_listing() {
+  [ -n "$CONTAINER" ] || return 0
+  LC_ALL=C awk -v ref="$CONTAINER" '
+    $1 == ref { id = $1 } $2 == ref && !byname { byname = $1 } index($1, ref) == 1 { prefixed++; pre = $1 }
+    END { if (id == "") id = byname; if (id == "" && prefixed == 1) id = pre; print id }' "$PM_TMP/all"
+}
+
 # One listing of every container (failing ones, exited, restarting, dead, created, unhealthy, for
 # inspect and logs), then one inspect of the running ones (pids for namespaces and I/O, addresses
 # and ports for probes). Started first, in the background, beside docker version/info: each
@@ -104,9 +114,12 @@ LISTING_PID=''
 start_listing() {
   pm_have docker || return 0
   (
-    local ids
+    local ids target
     timeout -k 1 10 docker ps -a -n 500 --no-trunc --format '{{.ID}} {{.Names}} {{.Status}}' >"$PM_TMP/all" 2>/dev/null || true
-    ids=$(awk '$3 == "Up" { print $1 }' "$PM_TMP/all" | head -n "$MAX_NETNS")
+    # The MAX_NETNS newest running ones, and the alarmed container whatever its age: its pid is
+    # what its trace, its sockets and its line in the I/O table need.
+    target=$(target_in_listing)
+    ids=$(LC_ALL=C awk -v target="$target" -v max="$MAX_NETNS" '$3 == "Up" && ($1 == target || n++ < max) { print $1 }' "$PM_TMP/all")
     [ -n "$ids" ] || exit 0
     # shellcheck disable=SC2086,SC2016 # ids are docker's own hex ids; $p is a Go template variable
     timeout -k 1 15 docker inspect -f '{{.State.Pid}} {{.Name}} {{.Id}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}|{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{range $b}}->{{.HostIp}}:{{.HostPort}}{{end}} {{end}}' $ids 2>/dev/null \
@@ -122,10 +135,7 @@ list_containers() {
   if [ "$DOCKER_OK" -ne 1 ]; then : >"$RUNNING"; : >"$PORTS"; return 0; fi
   : >>"$PM_TMP/all"
   if [ -n "$CONTAINER" ]; then
-    # Resolved as docker resolves a reference: full id, then name, then a unique id prefix.
-    TARGET_ID=$(LC_ALL=C awk -v ref="$CONTAINER" '
-      $1 == ref { id = $1 } $2 == ref && !byname { byname = $1 } index($1, ref) == 1 { prefixed++; pre = $1 }
-      END { if (id == "") id = byname; if (id == "" && prefixed == 1) id = pre; print id }' "$PM_TMP/all")
+    TARGET_ID=$(target_in_listing)
     if [ -z "$TARGET_ID" ]; then
       # Beyond the 500 listed: ask the daemon.
       TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
@@ -317,6 +327,10 @@ probe_strace() {
     [ "$DOCKER_OK" -eq 1 ] || { daemon_skip; return 1; }
     # The listing of running containers has the pid; a stopped target has none to trace.
     pid=$(awk -v id="$TARGET_ID" 'id != "" && $3 == id { print $1; exit }' "$RUNNING")
+    if [ -z "$pid" ] && [ -n "$TARGET_ID" ]; then
+      # Beyond the 500 listed, or the inspect of the running ones failed: ask for its pid alone.
+      pid=$(timeout -k 1 5 docker inspect -f '{{.State.Pid}}' -- "$TARGET_ID" 2>/dev/null | head -n 1 | tr -cd '0-9' || true)
+    fi
     if [ -z "$pid" ] || [ "$pid" = 0 ]; then
       printf 'container %s has no running main process to trace\n' "$CONTAINER"
       pm_note_error 'container not running'

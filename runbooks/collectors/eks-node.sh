@@ -12,6 +12,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
+#   (every log file: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
 #                             (default /var/log/aws-routed-eni/network-policy-agent.log)
@@ -25,10 +26,10 @@ set -euo pipefail
 INCIDENT_TIME=$(pm_param INCIDENT_TIME '' "$PM_TIME_PATTERN")
 SINCE=$(pm_param SINCE_MINUTES 15 '^[0-9]{1,5}$')
 REMEDIATED_AT=$(pm_param REMEDIATED_AT '' "$PM_TIME_PATTERN")
-KUBELET_LOG=$(pm_param KUBELET_LOG '' "$PM_PATH_PATTERN")
-CONTAINERD_LOG=$(pm_param CONTAINERD_LOG '' "$PM_PATH_PATTERN")
-IPAMD_LOG=$(pm_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log "$PM_PATH_PATTERN")
-POLICY_AGENT_LOG=$(pm_param POLICY_AGENT_LOG /var/log/aws-routed-eni/network-policy-agent.log "$PM_PATH_PATTERN")
+KUBELET_LOG=$(pm_log_param KUBELET_LOG '')
+CONTAINERD_LOG=$(pm_log_param CONTAINERD_LOG '')
+IPAMD_LOG=$(pm_log_param IPAMD_LOG /var/log/aws-routed-eni/ipamd.log)
+POLICY_AGENT_LOG=$(pm_log_param POLICY_AGENT_LOG /var/log/aws-routed-eni/network-policy-agent.log)
 TRACE_PID=$(pm_param PID '' '^[1-9][0-9]{0,9}$')
 STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
@@ -162,13 +163,31 @@ probe_policy_agent_log() {
 
 probe_strace() { pm_probe_strace "$TRACE_PID" "$STRACE_SECONDS"; }
 
+# crictl_names: "ID NAME" lines of the running containers, from `crictl ps -o json` on stdin. Each
+# container object lists "id" before its "metadata" (whose "name" is the container's); label and
+# annotation keys are dotted ("io.kubernetes.container.name"), never a bare "name". Read token by
+# token, so pretty-printed and one-line JSON alike.
+crictl_names() {
+  LC_ALL=C grep -oE '"(id|name)": *"[^"]*"' |
+    LC_ALL=C awk -F'"' '$2 == "id" { id = $4; next } $2 == "name" && id != "" { print id, $4; id = "" }'
+}
+
+# Container ids to names through crictl when it answers; otherwise ids are shown. One listing
+# (one ListContainers call), inside the section's budget: a `crictl inspect` per container took
+# 3 s each on a loaded node, which with 40 containers outran the document's 60 s, and SSM then
+# kills the script before pm_end prints anything.
 probe_io() {
-  local map="$PM_TMP/io.map"
-  # Map container ids to names through crictl when it answers; otherwise ids are shown.
-  timeout -k 1 5 crictl ps -q 2>/dev/null | while read -r id; do
-    timeout -k 1 3 crictl inspect --output go-template --template '{{.status.id}} {{.status.metadata.name}}' "$id" 2>/dev/null || true
-    printf '\n'
-  done >"$map" || true
+  local map="$PM_TMP/io.map" secs=$((PM_SECTION_DEADLINE - SECONDS))
+  [ "$secs" -le 5 ] || secs=5
+  [ "$secs" -ge 1 ] || secs=1
+  : >"$map"
+  if pm_have crictl; then
+    if timeout -k 1 "$secs" crictl ps -o json >"$PM_TMP/crictl-ps.json" 2>/dev/null; then
+      crictl_names <"$PM_TMP/crictl-ps.json" >"$map" || true
+    else
+      printf '# crictl ps -o json did not answer within %ss: containers are shown by id\n' "$secs"
+    fi
+  fi
   pm_probe_io_block "$map"
 }
 

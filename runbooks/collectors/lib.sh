@@ -67,8 +67,20 @@ pm_param() {
 
 # Incident and fix times: RFC 3339 in UTC, as CloudWatch stamps an alarm's state change.
 PM_TIME_PATTERN='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$'
-# shellcheck disable=SC2034 # used by the collectors that source this library
-PM_PATH_PATTERN='^/[a-zA-Z0-9/_.-]{1,255}$'
+# A log file a parameter names: LOG_FILE_PATTERN of lambdas/core/collection/evidence-collectors.ts,
+# which the SSM document's allowedPattern already checks; again here, so that the script run any
+# other way reads nothing outside /var/log either (it runs as root and files what it reads).
+PM_LOG_PATH_PATTERN='^/var/log(/[a-zA-Z0-9_-][a-zA-Z0-9_.-]{0,60}){1,4}$'
+# Where /var/log is. Tests point PM_VAR_LOG_DIR at a directory of their own; nothing else sets it.
+PM_VAR_LOG_DIR=${PM_VAR_LOG_DIR:-/var/log}
+
+# pm_log_param NAME DEFAULT: pm_param for a log file (PM_LOG_PATH_PATTERN); prints the file to read.
+pm_log_param() {
+  local value
+  value=$(pm_param "$1" "$2" "$PM_LOG_PATH_PATTERN") || exit 2
+  [ -z "$value" ] || value="$PM_VAR_LOG_DIR/${value#/var/log/}"
+  printf '%s' "$value"
+}
 
 # pm_window INCIDENT_TIME LOOKBACK_MINUTES: the window every timestamped section is read from:
 # LOOKBACK minutes before the incident (or before now, when no incident time was given).

@@ -465,18 +465,22 @@ describe('config of a deployment', () => {
     ],
     [
       { collectorLogs: { docker: { daemonLog: 'var/log/docker.log' } } },
-      /collectorLogs\.docker\.daemonLog: an absolute path/,
+      /collectorLogs\.docker\.daemonLog: a file under \/var\/log\//,
     ],
     [
       { collectorLogs: { docker: { daemonLog: '/var/log/docker.log; reboot' } } },
-      /collectorLogs\.docker\.daemonLog: an absolute path/,
+      /collectorLogs\.docker\.daemonLog: a file under \/var\/log\//,
     ],
     [
       { collectorLogs: { eks: { daemonLog: '/var/log/docker.log' } } },
       /collectorLogs\.eks\.daemonLog: not a log the eks collector reads; known: containerdLog, kubeletLog, ipamdLog, policyAgentLog/,
     ],
     [
-      { collectorLogs: { docker: { incidentTime: '/2026' } } },
+      { collectorLogs: { docker: { daemonLog: '/var/log/../../etc/shadow' } } },
+      /collectorLogs\.docker\.daemonLog: a file under \/var\/log\/ \(at most 4 levels/,
+    ],
+    [
+      { collectorLogs: { docker: { incidentTime: '/var/log/x.log' } } },
       /collectorLogs\.docker\.incidentTime: not a log the docker collector reads; known: containerdLog, daemonLog/,
     ],
     [{ collectorLogs: { ecs: {} } }, /collectorLogs: unknown field\(s\) ecs/],

@@ -17,7 +17,9 @@ describe("a function's environment within Lambda's 4 KB", () => {
   });
 
   it('the longest log paths the collectors accept, and a dozen long cluster names, still fit', () => {
-    const long = `/${'a'.repeat(255)}`;
+    // Under /var/log, 4 names of 61 characters: 256 characters, the most LOG_FILE_PATTERN takes.
+    const long = `/var/log${`/${'a'.repeat(61)}`.repeat(4)}`;
+    expect(long).toHaveLength(256);
     const { app } = createApp({
       context: {
         ...BUNDLING,

@@ -90,6 +90,21 @@ describe('CDK app', () => {
     );
   });
 
+  it('gives an action document the timeout its catalogue entry derives, and its script the time limit inside it', () => {
+    const doc = ACTION_DOCUMENTS.find((d) => d.documentName === 'Paramedic-NodeRestartRuntime')!;
+    const content = new Capture();
+    pipeline.hasResourceProperties('AWS::SSM::Document', {
+      Name: doc.documentName,
+      Content: content,
+    });
+    const inputs = (content.asObject() as any).mainSteps[0].inputs;
+    expect(inputs.timeoutSeconds).toBe(String(doc.timeoutSeconds));
+    expect(inputs.runCommand).toContain(
+      `export PARAMEDIC_TIME_LIMIT_SECONDS='${doc.timeLimitSeconds}'`,
+    );
+    expect(doc.timeLimitSeconds).toBe(420);
+  });
+
   it('refuses a parameter pattern that would let a value break out of its quotes', () => {
     const doc = {
       ...COLLECTOR_DOCUMENTS[0]!,

@@ -3,6 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../cdk/app.js';
 import { ENV } from '../../lambdas/handlers/environment.js';
 import { resolveWorkflowConfig } from '../../lambdas/core/workflow/config.js';
+import { taskFunctionTimeout } from '../../cdk/workflow/workflow-definition.js';
+import { ACTION_DOCUMENTS } from '../../lambdas/core/collection/collector-documents.js';
+import { COMMAND_GRACE_MS } from '../../lambdas/adapters/ssm/ssm-command-runner.js';
+import { DEADLINE_MARGIN_MS } from '../../lambdas/handlers/invocation-deadline.js';
 
 const WEEK_MINUTES = 7 * 24 * 60;
 
@@ -60,5 +64,16 @@ describe('timeouts follow the approval timeout, so they cannot contradict each o
       resolveWorkflowConfig({ approvalTimeoutSeconds: 600, lockTtlSeconds: 900 }).lockTtlSeconds,
     ).toBe(900);
     expect(resolveWorkflowConfig({ approvalTimeoutSeconds: 600 }).lockTtlSeconds).toBe(4200);
+  });
+});
+
+describe('RemediateStep waits for the longest host action', () => {
+  it("the longest action document's timeout, plus the runner's grace for its result, ends before RemediateStep's own deadline", () => {
+    const longest = Math.max(...ACTION_DOCUMENTS.map((d) => d.timeoutSeconds));
+    // The runner waits the document's timeoutSeconds plus the grace, capped by the invocation's
+    // deadline (the function's timeout less the margin kept to record the outcome): a cap below
+    // would report TimedOut an action SSM still lets run.
+    const deadlineMs = taskFunctionTimeout('RemediateStep').toMilliseconds() - DEADLINE_MARGIN_MS;
+    expect(longest * 1000 + COMMAND_GRACE_MS).toBeLessThanOrEqual(deadlineMs);
   });
 });

@@ -94,6 +94,12 @@ interface Output {
   readonly error?: string;
 }
 
+/**
+ * How long after a command's own timeout the runner still waits for its result (the agent reports
+ * a script SSM killed at its timeoutSeconds a little later) before it counts the target TimedOut.
+ */
+export const COMMAND_GRACE_MS = 30_000;
+
 /** Reads SSM's full output from its bucket (lambdas/adapters/s3/s3-object-client.ts fills it in). */
 export interface SsmOutputReader {
   /** The object's text; undefined when there is none (SSM writes no object for empty output). */
@@ -448,7 +454,8 @@ export class SsmCommandRunner implements CommandRunner, DeferredCommandRunner {
     p: Pending,
     each: CommandResultSink | undefined,
   ): Promise<CommandResult[]> {
-    const ownDeadline = p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? 30_000);
+    const ownDeadline =
+      p.sentAt + request.timeoutSeconds * 1000 + (this.options.graceMs ?? COMMAND_GRACE_MS);
     const callerDeadline = this.options.deadline?.();
     const deadline =
       callerDeadline === undefined ? ownDeadline : Math.min(ownDeadline, callerDeadline);

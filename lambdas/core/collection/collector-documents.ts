@@ -5,7 +5,12 @@
  * scripts. Pure: script texts are read and their libraries prepared by the caller
  * (lambdas/adapters/local/document-scripts.ts) and handed to {@link inlineIncludes}.
  */
-import { listActions, type ActionParameter } from '../remediation/catalog.js';
+import {
+  ACTION_CHECK_SECONDS,
+  listActions,
+  type ActionDefinition,
+  type ActionParameter,
+} from '../remediation/catalog.js';
 import { catalogueDocumentName, DOCUMENT_PREFIX } from './document-names.js';
 import {
   COLLECTOR_DOCUMENTS,
@@ -22,9 +27,11 @@ export {
   documentEnvironment,
   DocumentParameterError,
   envNameOf,
+  fixedDocumentEnvironment,
   INCIDENT_TIME_PATTERN,
   incidentParameters,
   LOG_FILE_PATTERN,
+  LOG_FILE_RULE,
   isCollectorDocument,
   resolveDocumentParameters,
   type CommandDocument,
@@ -87,17 +94,30 @@ export function defaultsRejectedByPattern(
   );
 }
 
+/** A host action's `maxSeconds`. @throws Error naming the action when it declares none. */
+function maxSecondsOf(action: ActionDefinition): number {
+  if (action.maxSeconds === undefined)
+    throw new Error(
+      `action ${action.id}: a host action declares maxSeconds (the longest its script may run before its last change) in the action catalogue`,
+    );
+  return action.maxSeconds;
+}
+
 function actionDocuments(): CommandDocument[] {
   const byDocument = new Map<string, CommandDocument>();
   for (const action of listActions()) {
     if (!action.document || (action.target !== 'docker-host' && action.target !== 'eks-node'))
       continue;
     const platform: DocumentPlatform = action.target === 'docker-host' ? 'docker' : 'eks';
+    const limit = maxSecondsOf(action);
     const existing = byDocument.get(action.document);
     if (existing) {
+      const timeLimitSeconds = Math.max(existing.timeLimitSeconds ?? 0, limit);
       byDocument.set(action.document, {
         ...existing,
         platform: existing.platform === platform ? platform : 'any',
+        timeLimitSeconds,
+        timeoutSeconds: timeLimitSeconds + ACTION_CHECK_SECONDS,
         actions: [...(existing.actions ?? []), action.id],
       });
       continue;
@@ -108,7 +128,10 @@ function actionDocuments(): CommandDocument[] {
       description: action.title,
       script: `runbooks/actions/${kebabOf(action.document)}.sh`,
       platform,
-      timeoutSeconds: 300,
+      // SSM kills the script at timeoutSeconds: the script's changes fit its limit (pa_do cuts
+      // them), and what runs after the last one fits ACTION_CHECK_SECONDS.
+      timeLimitSeconds: limit,
+      timeoutSeconds: limit + ACTION_CHECK_SECONDS,
       actions: [action.id],
       parameters: Object.fromEntries([
         ...Object.entries(action.parameters).map(([n, p]) => fromActionParameter(n, p)),

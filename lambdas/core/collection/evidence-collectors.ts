@@ -41,6 +41,11 @@ export interface CommandDocument {
   readonly parameters: Readonly<Record<string, DocumentParameter>>;
   /** Execution timeout the document declares (inside it, each collector section has a 10 s budget and the whole run 40 s). */
   readonly timeoutSeconds: number;
+  /**
+   * Action documents: the script's own time limit, seconds (the action's `maxSeconds`), given to it
+   * as PARAMEDIC_TIME_LIMIT_SECONDS: its changes are cut to fit before SSM's timeoutSeconds.
+   */
+  readonly timeLimitSeconds?: number;
   /** For action documents: the catalogue action ids this document serves. */
   readonly actions?: readonly string[];
 }
@@ -64,8 +69,19 @@ const SINCE_PATTERN = '^[0-9]{1,5}$';
 /** RFC 3339 in UTC, as CloudWatch stamps an alarm's state change (`StateChangeTime`, `time`). */
 export const INCIDENT_TIME_PATTERN =
   '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$';
-/** A log file: an absolute path of letters, digits and `/_.-` (nothing a shell would expand). */
-export const LOG_FILE_PATTERN = '^/[a-zA-Z0-9/_.-]{1,255}$';
+/**
+ * A log file a collector may be pointed at: under /var/log, at most 4 levels of names of 1-61
+ * letters, digits and `_.-`, none beginning with a dot. The collector runs as root and files what
+ * it reads in the evidence (a line without a timestamp passes the window filter), so anyone who
+ * may run the document would otherwise have /etc/shadow copied out; no `..` can climb out, and
+ * nothing a shell would expand. At most 256 characters. No lookahead: SSM's allowedPattern, the
+ * JavaScript checks and the collector's own bash check (lib.sh PM_LOG_PATH_PATTERN) read it alike.
+ * @example new RegExp(LOG_FILE_PATTERN).test('/var/log/docker/dockerd.log') // true; '/var/log/../../etc/shadow' false
+ */
+export const LOG_FILE_PATTERN = '^/var/log(/[a-zA-Z0-9_-][a-zA-Z0-9_.-]{0,60}){1,4}$';
+/** {@link LOG_FILE_PATTERN} in words, for the errors that refuse a value. */
+export const LOG_FILE_RULE =
+  'a file under /var/log/ (at most 4 levels of names of 1-61 letters, digits and _.-, none beginning with a dot, so no ..)';
 // A log parameter's value: a log file, or empty for the collector's own search.
 const LOG_PATH_PATTERN = `^$|${LOG_FILE_PATTERN}`;
 const STRACE_PATTERN = '^([0-9]|10)$';
@@ -297,12 +313,26 @@ export function resolveDocumentParameters(
   return resolved;
 }
 
-/** Maps resolved parameter values to the environment variables the script reads. */
+/**
+ * The environment a document sets whatever the parameters: for an action, its time limit. Not a
+ * parameter: no caller of the document can change it.
+ * @example fixedDocumentEnvironment(nodeRestartRuntime) // { PARAMEDIC_TIME_LIMIT_SECONDS: '420' }
+ */
+export function fixedDocumentEnvironment(doc: CommandDocument): Record<string, string> {
+  return doc.timeLimitSeconds === undefined
+    ? {}
+    : { PARAMEDIC_TIME_LIMIT_SECONDS: String(doc.timeLimitSeconds) };
+}
+
+/** Maps resolved parameter values to the environment variables the script reads, and adds the fixed ones. */
 export function documentEnvironment(
   doc: CommandDocument,
   resolved: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(doc.parameters).map(([name, p]) => [p.env, resolved[name] ?? p.default ?? '']),
+    ),
+    ...fixedDocumentEnvironment(doc),
+  };
 }

@@ -42,6 +42,13 @@ export interface ActionDefinition {
   readonly mutates: boolean;
   /** SSM document name suffix for host actions (`Paramedic-<document>`). */
   readonly document?: string;
+  /**
+   * Host actions: the longest their document's script may spend before its last change, seconds.
+   * The script's changes are cut to fit it (action-lib.sh `pa_do`), and its SSM document's
+   * timeoutSeconds is this plus {@link ACTION_CHECK_SECONDS}, so SSM never kills a change midway.
+   * @example maxSeconds: 420 // two systemctl restarts of up to 180 s each, and their checks
+   */
+  readonly maxSeconds?: number;
   readonly parameters: Readonly<Record<string, ActionParameter>>;
   readonly permissions: ActionPermissions;
   /** The action that undoes this one on the same target with the same parameters (rollback runs it). */
@@ -72,6 +79,13 @@ const podName: ActionParameter = {
   allowedPattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
   fromTarget: 'pod',
 };
+/**
+ * Time a host action's document allows after its script's time limit (`maxSeconds`): the checks
+ * after the last change (systemctl is-active, a container's state, a count), each under its own
+ * timeout, and the shell's start.
+ */
+export const ACTION_CHECK_SECONDS = 60;
+
 const ssmOnly: ActionPermissions = {
   iam: ['ssm:SendCommand', 'ssm:GetCommandInvocation'],
   kubernetes: [],
@@ -95,6 +109,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'DockerStartService',
+    maxSeconds: 300,
     parameters: {},
     permissions: ssmOnly,
   },
@@ -105,6 +120,7 @@ export const ACTION_CATALOG = {
     risk: 'risky',
     mutates: true,
     document: 'DockerRestartService',
+    maxSeconds: 240,
     parameters: {},
     permissions: ssmOnly,
   },
@@ -115,6 +131,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'DockerCreateGroup',
+    maxSeconds: 180,
     parameters: {},
     permissions: ssmOnly,
   },
@@ -125,6 +142,7 @@ export const ACTION_CATALOG = {
     risk: 'risky',
     mutates: true,
     document: 'DockerDisableSelinuxOption',
+    maxSeconds: 60,
     parameters: {},
     permissions: ssmOnly,
   },
@@ -135,6 +153,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'LoopDevicesCreate',
+    maxSeconds: 120,
     parameters: {
       count: {
         type: 'integer',
@@ -153,6 +172,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'DockerPruneImages',
+    maxSeconds: 660,
     parameters: {
       olderThanHours: {
         type: 'integer',
@@ -171,6 +191,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'DockerPruneContainers',
+    maxSeconds: 360,
     parameters: {
       olderThanHours: {
         type: 'integer',
@@ -189,6 +210,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'DockerTruncateContainerLogs',
+    maxSeconds: 120,
     parameters: {
       largerThanMb: {
         type: 'integer',
@@ -207,6 +229,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'JournalVacuum',
+    maxSeconds: 330,
     parameters: {
       keepMb: {
         type: 'integer',
@@ -225,6 +248,7 @@ export const ACTION_CATALOG = {
     risk: 'risky',
     mutates: true,
     document: 'DockerRestartContainer',
+    maxSeconds: 120,
     parameters: { container: containerName },
     permissions: ssmOnly,
   },
@@ -235,6 +259,7 @@ export const ACTION_CATALOG = {
     risk: 'risky',
     mutates: true,
     document: 'DockerStopContainer',
+    maxSeconds: 120,
     parameters: { container: containerName },
     permissions: ssmOnly,
   },
@@ -245,6 +270,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'NodePruneImages',
+    maxSeconds: 660,
     parameters: {},
     permissions: ssmOnly,
   },
@@ -255,6 +281,7 @@ export const ACTION_CATALOG = {
     risk: 'safe',
     mutates: true,
     document: 'JournalVacuum',
+    maxSeconds: 330,
     parameters: {
       keepMb: {
         type: 'integer',
@@ -273,6 +300,7 @@ export const ACTION_CATALOG = {
     risk: 'risky',
     mutates: true,
     document: 'NodeRestartRuntime',
+    maxSeconds: 420,
     parameters: {},
     permissions: ssmOnly,
   },

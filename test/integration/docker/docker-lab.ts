@@ -17,7 +17,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
@@ -346,7 +346,9 @@ export class DockerLab {
 
   /**
    * Runs the Docker-host collector inside the lab, through the LocalCommandRunner. The daemon's
-   * log file is passed as the `daemonLog` document parameter, as on a host without systemd.
+   * log file is passed as the `daemonLog` document parameter, as on a host without systemd: as
+   * /var/log/<name> (the document takes nothing else), its folder standing for /var/log
+   * (PM_VAR_LOG_DIR).
    */
   async collect(
     daemon: Daemon,
@@ -360,12 +362,17 @@ export class DockerLab {
         DOCKER_HOST: daemon.dockerHost,
         PARAMEDIC_DOCKER_CONFIG_FILE: join(this.dir, daemon.name, 'daemon.json'),
         PARAMEDIC_IO_SAMPLE_SECONDS: '1',
+        PM_VAR_LOG_DIR: dirname(daemon.logFile),
         ...env,
       },
     });
     const { bundle } = await collectEvidence({
       platform: 'docker',
-      parameters: { sinceMinutes: '0', daemonLog: daemon.logFile, ...parameters },
+      parameters: {
+        sinceMinutes: '0',
+        daemonLog: `/var/log/${basename(daemon.logFile)}`,
+        ...parameters,
+      },
       runner,
     });
     const record = process.env.PARAMEDIC_RECORD_DIR;

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { manualRun, triageAlarm, triageReplay } from '../../../lambdas/local/triage.js';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
+import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
 import { LocalApprovals } from '../../../lambdas/adapters/local/local-approvals.js';
 import { viewExecution } from '../../../lambdas/core/audit/execution-summary.js';
@@ -116,7 +117,9 @@ describe('triage --alarm: collects from this machine', () => {
       dataDir,
       rulebook,
       mode: 'dry-run',
-      collectorLogs: { docker: { daemonLog } },
+      // The document takes log files under /var/log only: the data dir stands for it.
+      collectorLogs: { docker: { daemonLog: '/var/log/dockerd.log' } },
+      runner: new LocalCommandRunner({ env: { PM_VAR_LOG_DIR: dataDir } }),
       ...quiet,
     });
     expect(r.record.status).toBe('SUCCEEDED');

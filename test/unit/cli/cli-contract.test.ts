@@ -128,10 +128,18 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     ],
     [
       ['triage', '--alarm', 'alarm.json', '--kubelet-log', 'kubelet.log'],
-      '--kubelet-log "kubelet.log": give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)',
+      '--kubelet-log "kubelet.log": give a file under /var/log/ (at most 4 levels of names of 1-61 letters, digits and _.-, none beginning with a dot, so no ..), e.g. /var/log/docker.log',
     ],
     [
-      ['run', 'disk-full', '--target', 'i-0123456789abcdef0', '--aws', '--ipamd-log', '/x.log'],
+      [
+        'run',
+        'disk-full',
+        '--target',
+        'i-0123456789abcdef0',
+        '--aws',
+        '--ipamd-log',
+        '/var/log/x.log',
+      ],
       '--daemon-log and the other log flags are local only: a deployment reads them from its collectorLogs setting',
     ],
     [
@@ -159,7 +167,7 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     ],
     [
       ['collect', '--daemon-log', '/var/log/docker log'],
-      '--daemon-log "/var/log/docker log": give an absolute path of at most 256 letters, digits and /_.- (e.g. /var/log/docker.log)',
+      '--daemon-log "/var/log/docker log": give a file under /var/log/ (at most 4 levels of names of 1-61 letters, digits and _.-, none beginning with a dot, so no ..), e.g. /var/log/docker.log',
     ],
   ])(
     'a log flag where it cannot apply, or not a path, is a usage error (2): %j',

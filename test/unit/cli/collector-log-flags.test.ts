@@ -8,14 +8,17 @@ describe('the log flags, per platform', () => {
       collectorLogsOf({
         daemonLog: '/var/log/dockerd.log',
         containerdLog: '/var/log/containerd/containerd.log',
-        ipamdLog: '/data/ipamd.log',
+        ipamdLog: '/var/log/data/ipamd.log',
       }),
     ).toEqual({
       docker: {
         daemonLog: '/var/log/dockerd.log',
         containerdLog: '/var/log/containerd/containerd.log',
       },
-      eks: { containerdLog: '/var/log/containerd/containerd.log', ipamdLog: '/data/ipamd.log' },
+      eks: {
+        containerdLog: '/var/log/containerd/containerd.log',
+        ipamdLog: '/var/log/data/ipamd.log',
+      },
     });
     expect(collectorLogsOf({})).toEqual({});
   });
@@ -25,8 +28,25 @@ describe('the log flags, per platform', () => {
       CollectorLogFlagError,
     );
     expect(() => collectorLogsOf({ policyAgentLog: '/var/log/$(reboot)' })).toThrow(
-      /^--policy-agent-log "\/var\/log\/\$\(reboot\)": give an absolute path/,
+      /^--policy-agent-log "\/var\/log\/\$\(reboot\)": give a file under \/var\/log\//,
     );
+  });
+
+  it('a file outside /var/log, or a path that climbs out of it, is refused: the collector runs as root', () => {
+    for (const file of [
+      '/etc/shadow',
+      '/var/log/../../etc/shadow',
+      '/var/log/..',
+      '/var/log/./../../root/.ssh/id_rsa',
+      '/var/logs/x.log',
+      '/var/log',
+    ])
+      expect(() => collectorLogsOf({ daemonLog: file }), file).toThrow(
+        `--daemon-log ${JSON.stringify(file)}: give a file under /var/log/ (at most 4 levels of names of 1-61 letters, digits and _.-, none beginning with a dot, so no ..), e.g. /var/log/docker.log`,
+      );
+    expect(collectorLogsOf({ daemonLog: '/var/log/docker/docker.2026-12-05.log' })).toEqual({
+      docker: { daemonLog: '/var/log/docker/docker.2026-12-05.log' },
+    });
   });
 
   it("the deployment's collectorLogs takes containerd's log on both platforms", () => {

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,5 +143,65 @@ describe('host action documents', () => {
         /^(dry run: |nothing to do: |paramedic action: |[\s\S]*dry run: )/,
       );
     }
+  });
+});
+
+/** Image ids as docker prints them: `sha256:` and 64 hex digits. */
+const imageId = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+
+/**
+ * A fake docker first on PATH for the image prune: two containers listed, the second removed
+ * before the inspect (docker inspect prints the first's image, names the second "No such object"
+ * and exits 1), or, with `inspectError`, an inspect that fails outright; two images, one of them
+ * used. `image prune` writes a file, so a test sees whether it ran.
+ */
+function fakeDockerForPrune(inspectError?: string) {
+  const bin = mkdtempSync(join(dir, 'prune-bin-'));
+  const pruned = join(bin, 'pruned');
+  const inspect = inspectError
+    ? `echo ${JSON.stringify(inspectError)} >&2; exit 1`
+    : `echo ${imageId(1)}; echo 'Error: No such object: bbbb' >&2; exit 1`;
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/bin/bash
+case "$1" in
+  version) exit 0 ;;
+  ps) printf 'aaaa\\nbbbb\\n' ;;
+  inspect) ${inspect} ;;
+  images) printf '%s\\n' ${imageId(1)} ${imageId(2)} ;;
+  image) touch ${JSON.stringify(pruned)}; echo 'Total reclaimed space: 1MB' ;;
+esac
+`,
+  );
+  chmodSync(join(bin, 'docker'), 0o755);
+  return { env: { PATH: `${bin}:${process.env.PATH}` }, pruned };
+}
+
+describe('docker image prune: a container removed mid-run', () => {
+  it('counts the images of the containers still there and prunes', async () => {
+    const { env, pruned } = fakeDockerForPrune();
+    const r = await runAction('Paramedic-DockerPruneImages', {}, env);
+    expect(r.status, r.stdout + r.stderr).toBe('Success');
+    expect(r.stdout).toContain('1 image(s) unused by any container');
+    expect(r.stdout).toContain('running: docker image prune -a -f --filter until=24h');
+    expect(existsSync(pruned)).toBe(true);
+  });
+
+  it('in a dry run says what it would prune and prunes nothing', async () => {
+    const { env, pruned } = fakeDockerForPrune();
+    const r = await runAction('Paramedic-DockerPruneImages', { dryRun: '1' }, env);
+    expect(r.status, r.stdout + r.stderr).toBe('Success');
+    expect(r.stdout).toContain('dry run: would run: docker image prune -a -f --filter until=24h');
+    expect(existsSync(pruned)).toBe(false);
+  });
+
+  it('an inspect that fails for another reason stops it, saying why, before anything is pruned', async () => {
+    const { env, pruned } = fakeDockerForPrune('Error response from daemon: i/o timeout');
+    const r = await runAction('Paramedic-DockerPruneImages', {}, env);
+    expect(r.status).toBe('Failed');
+    expect(r.stderr).toContain(
+      'paramedic action: docker inspect of the containers failed (exit 1): Error response from daemon: i/o timeout; nothing pruned',
+    );
+    expect(existsSync(pruned)).toBe(false);
   });
 });

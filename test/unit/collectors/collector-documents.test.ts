@@ -63,6 +63,8 @@ describe('command documents', () => {
     expect(documentEnvironment(doc, { olderThanHours: '48' })).toEqual({
       PARAMEDIC_OLDER_THAN_HOURS: '48',
       PARAMEDIC_DRY_RUN: '0',
+      // Not a parameter: the action's time limit from the catalogue, the same for every caller.
+      PARAMEDIC_TIME_LIMIT_SECONDS: '660',
     });
   });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,10 @@ import {
 } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { CANONICAL_SECTIONS } from '../../../lambdas/core/evidence/bundle.js';
-import { DocumentParameterError } from '../../../lambdas/core/collection/collector-documents.js';
+import {
+  DocumentParameterError,
+  LOG_FILE_PATTERN,
+} from '../../../lambdas/core/collection/collector-documents.js';
 import { requires } from '../../support/requirements.js';
 
 const scriptsIn = (dir: string) =>
@@ -134,6 +137,10 @@ describe('parameters', () => {
     { incidentTime: '2026-12-02 12:00:00' },
     { incidentTime: '$(date)' },
     { daemonLog: '/var/log/x;id' },
+    // Root reads and files what a log parameter names: nothing outside /var/log.
+    { daemonLog: '/etc/shadow' },
+    { daemonLog: '/var/log/../../etc/shadow' },
+    { containerdLog: '/var/log/containerd/../../../root/.ssh/id_rsa' },
     { straceSeconds: '11' },
     { probeHost: 'a b.invalid' },
     { probeHost: 'x\nid' },
@@ -160,6 +167,32 @@ describe('parameters', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('invalid parameter PARAMEDIC_CONTAINER');
+  });
+
+  it.each([
+    ['docker-host.sh', 'PARAMEDIC_DAEMON_LOG', '/etc/shadow'],
+    ['docker-host.sh', 'PARAMEDIC_DOCKER_LOG_FILE', '/var/log/../../etc/shadow'],
+    ['docker-host.sh', 'PARAMEDIC_CONTAINERD_LOG', '/var/log/..'],
+    ['eks-node.sh', 'PARAMEDIC_KUBELET_LOG', '/var/log/../etc/shadow'],
+    ['eks-node.sh', 'PARAMEDIC_IPAMD_LOG', '/etc/shadow'],
+    ['eks-node.sh', 'PARAMEDIC_POLICY_AGENT_LOG', '/var/log/aws-routed-eni/../../../etc/shadow'],
+    ['eks-node.sh', 'PARAMEDIC_CONTAINERD_LOG', '/root/.ssh/id_rsa'],
+  ])(
+    '%s refuses %s=%s however it is run: it reads only log files under /var/log',
+    (script, env, file) => {
+      const r = spawnSync('bash', [join(REPO_ROOT, 'runbooks/collectors', script)], {
+        env: { PATH: process.env.PATH, [env]: file },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`invalid parameter ${env}=${file}: must match`);
+    },
+  );
+
+  it("the collector's own log path check is the document's", () => {
+    const lib = readFileSync(join(REPO_ROOT, 'runbooks/collectors/lib.sh'), 'utf8');
+    expect(lib).toContain(`PM_LOG_PATH_PATTERN='${LOG_FILE_PATTERN}'`);
   });
 
   it('rejects unknown documents and reports non-local targets as InvalidTarget', async () => {

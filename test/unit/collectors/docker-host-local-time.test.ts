@@ -48,7 +48,9 @@ async function collect(recent: string, stale: string, services?: string) {
       TZ: HOST_TZ,
       PATH: `${bin}:${process.env.PATH}`,
       PM_SYSTEMD_RUN_DIR: join(dir, services === undefined ? 'no-systemd' : 'systemd'),
-      PARAMEDIC_DOCKER_LOG_FILE: log,
+      // The case's folder stands for /var/log: the collector reads only log files under it.
+      PM_VAR_LOG_DIR: dir,
+      PARAMEDIC_DOCKER_LOG_FILE: '/var/log/docker.log',
       DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock',
       PARAMEDIC_IO_SAMPLE_SECONDS: '1',
     },

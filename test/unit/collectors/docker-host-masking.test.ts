@@ -77,7 +77,9 @@ async function collect() {
       PATH: `${bin}:${process.env.PATH}`,
       PM_SYSTEMD_RUN_DIR: join(scratch, 'run-systemd-system'),
       PARAMEDIC_DOCKER_CONFIG_FILE: daemonJson,
-      PARAMEDIC_DOCKER_LOG_FILE: log,
+      // The scratch folder stands for /var/log: the collector reads only log files under it.
+      PM_VAR_LOG_DIR: scratch,
+      PARAMEDIC_DOCKER_LOG_FILE: '/var/log/docker.log',
       DOCKER_HOST: 'unix:///nonexistent/paramedic-test.sock',
       PARAMEDIC_IO_SAMPLE_SECONDS: '1',
     },

@@ -14,7 +14,9 @@ export type NodeLogFile = string | 'absent' | 'directory';
 
 /**
  * Collects in a fresh folder of `scratch`, with `content` at `fileName` and the collector document's
- * `parameter` (`ipamdLog`, …) naming it; returns `section`'s output and the bundle.
+ * `parameter` (`ipamdLog`, …) naming it as `/var/log/<fileName>` (the document takes nothing
+ * else), the folder standing for /var/log (the test-only PM_VAR_LOG_DIR); returns `section`'s
+ * output and the bundle.
  */
 export async function collectWithNodeLog(
   scratch: string,
@@ -39,9 +41,10 @@ export async function collectWithNodeLog(
         PARAMEDIC_IO_SAMPLE_SECONDS: '1',
         PATH: `${bin}:${process.env.PATH}`,
         PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
+        PM_VAR_LOG_DIR: dir,
       },
     }),
-    parameters: { sinceMinutes: '15', [parameter]: log },
+    parameters: { sinceMinutes: '15', [parameter]: `/var/log/${fileName}` },
   });
   return { section: bundle.sections[section]?.output ?? '', bundle };
 }

@@ -93,6 +93,8 @@ async function collectAndClassify(host: Host) {
     PARAMEDIC_IO_SAMPLE_SECONDS: '1',
     PATH: `${bin}:${process.env.PATH}`,
     PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
+    // The case's folder stands for /var/log: the kubeletLog parameter names a file there.
+    PM_VAR_LOG_DIR: dir,
   };
   if (host.unit !== undefined) {
     mkdirSync(join(dir, 'run-systemd-system'));
@@ -110,7 +112,7 @@ async function collectAndClassify(host: Host) {
   const { bundle } = await collectEvidence({
     platform: 'eks',
     runner: new LocalCommandRunner({ env }),
-    parameters: { kubeletLog: log, sinceMinutes: '5' },
+    parameters: { kubeletLog: '/var/log/kubelet.log', sinceMinutes: '5' },
   });
   const result = classifyEvidence(loadRulebook(), bundle);
   const egress = result.explanations.find((e) => e.runbookId === 'egress-proxy-misconfigured');

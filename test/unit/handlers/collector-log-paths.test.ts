@@ -29,7 +29,7 @@ import {
 
 const COLLECTOR_LOGS = {
   docker: { daemonLog: '/var/log/custom/dockerd.log' },
-  eks: { kubeletLog: '/opt/kubelet/kubelet.log', ipamdLog: '/data/cni/ipamd.log' },
+  eks: { kubeletLog: '/var/log/kubelet/kubelet.log', ipamdLog: '/var/log/cni/ipamd.log' },
 };
 const CONTEXT = {
   'aws:cdk:bundling-stacks': [],
