@@ -35,6 +35,16 @@ STRACE_SECONDS=$(pm_param STRACE_SECONDS 0 '^([0-9]|10)$')
 PROBE_HOST=$(pm_param PROBE_HOST '' '^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$')
 IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
 
+# Bottlerocket runs SSM's commands in its control container, whose own namespaces hold neither the
+# kubelet, containerd, their logs nor the node's files: collected there, a healthy node would read
+# as one whose kubelet is gone. The control container is known by the Bottlerocket API's socket and
+# its client; then nothing is collected, and the operator is told where the node can be read.
+# PM_BOTTLEROCKET_API_SOCKET: tests only.
+if [ -S "${PM_BOTTLEROCKET_API_SOCKET:-/run/api.sock}" ] && command -v apiclient >/dev/null 2>&1; then
+  printf '%s\n' "paramedic collector: this node runs Bottlerocket and SSM ran the collector in its control container, which sees neither the kubelet nor containerd; no node evidence was collected (the cluster's side is still read through the Kubernetes API). Read the node from its admin container (apiclient exec admin sheltie) or run the collector there." >&2
+  exit 3
+fi
+
 pm_init
 pm_window "$INCIDENT_TIME" "$SINCE"
 
