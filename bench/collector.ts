@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { REPO_ROOT } from '../lambdas/adapters/local/runbook-directory.js';
 import {
   DockerLab,
@@ -47,18 +47,28 @@ function timeScript(
   lab: DockerLab,
   daemon: Daemon,
   script: string,
+  logUnderVarLog: boolean,
 ): { seconds: number; bytes: number; sections: number } {
   const started = performance.now();
+  // Today's collector reads a log only under /var/log: the lab's folder stands for it
+  // (PM_VAR_LOG_DIR); the baseline predates that and takes the file's own path.
+  const logFile = logUnderVarLog
+    ? {
+        PARAMEDIC_DOCKER_LOG_FILE: `/var/log/${basename(daemon.logFile)}`,
+        PM_VAR_LOG_DIR: dirname(daemon.logFile),
+      }
+    : { PARAMEDIC_DOCKER_LOG_FILE: daemon.logFile };
   const r = runArgv(
     [...lab.wrapper, 'bash', script],
     {
       ...process.env,
       DOCKER_HOST: daemon.dockerHost,
-      PARAMEDIC_DOCKER_LOG_FILE: daemon.logFile,
+      ...logFile,
       PARAMEDIC_IO_SAMPLE_SECONDS: '2',
     },
     90_000,
   );
+  if (r.code !== 0) throw new Error(`${script} exited ${r.code}: ${r.stderr.trim().slice(-400)}`);
   const seconds = (performance.now() - started) / 1000;
   const bundle = JSON.parse(r.stdout) as { sections: Record<string, { error?: string | null }> };
   const skipped = Object.entries(bundle.sections)
@@ -107,13 +117,18 @@ export async function run(): Promise<void> {
     const base: { seconds: number; bytes: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       if (baselineDir) {
-        const b = timeScript(lab, daemon, join(baselineDir, 'docker-host.sh'));
+        const b = timeScript(lab, daemon, join(baselineDir, 'docker-host.sh'), false);
         base.push(b);
         console.log(
           `baseline (${BASELINE_REF}) run ${round}: ${b.seconds.toFixed(2)} s, ${(b.bytes / 1024).toFixed(1)} KiB, ${b.sections} sections`,
         );
       }
-      const c = timeScript(lab, daemon, join(REPO_ROOT, 'runbooks/collectors/docker-host.sh'));
+      const c = timeScript(
+        lab,
+        daemon,
+        join(REPO_ROOT, 'runbooks/collectors/docker-host.sh'),
+        true,
+      );
       now.push(c);
       console.log(
         `collector (docker host, ${CONTAINERS} containers) run ${round}: ${c.seconds.toFixed(2)} s, ${(c.bytes / 1024).toFixed(1)} KiB, ${c.sections} sections`,
