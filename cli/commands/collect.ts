@@ -52,7 +52,7 @@ export function registerCollectCommand(program: Command): void {
     .option('-o, --output <file>', 'write the bundle here instead of stdout')
     .addHelpText(
       'after',
-      '\nExamples:\n  npx paramedic collect -o bundle.json\n  npx paramedic collect --container web --incident-time 2026-12-02T12:00:00Z --since 30\n  DOCKER_HOST=unix:///tmp/d.sock npx paramedic collect --daemon-log /tmp/dockerd.log --strace-seconds 3\n',
+      '\nExamples:\n  npx paramedic collect -o bundle.json\n  npx paramedic collect --container web --incident-time 2026-12-02T12:00:00Z --since 30\n  DOCKER_HOST=unix:///tmp/d.sock npx paramedic collect --daemon-log /var/log/dockerd.log --strace-seconds 3\n',
     )
     .action(async (flags: CollectFlags) => {
       if (flags.platform !== 'docker' && flags.platform !== 'eks') {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
+import { LOG_FILE_PATTERN } from '../../../lambdas/core/collection/evidence-collectors.js';
 
 const BIN = join(REPO_ROOT, 'cli', 'bin', 'paramedic.mjs');
 const run = (...args: string[]) =>
@@ -120,6 +121,15 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
       expect(r.stderr.trim()).toBe(`paramedic: ${flag} applies to --platform eks only`);
     },
   );
+
+  it('every log file the help examples name (collect, triage, run) is one the collector accepts', () => {
+    const help = ['collect', 'triage', 'run'].map((c) => run(c, '--help').stdout).join('\n');
+    const files = [
+      ...help.matchAll(/--(?:daemon|containerd|kubelet|ipamd|policy-agent)-log (\/\S+)/g),
+    ].map((m) => m[1]);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(file).toMatch(new RegExp(LOG_FILE_PATTERN));
+  });
 
   it.each([
     [
