@@ -338,4 +338,32 @@ describe("round 103: busybox 1.29+'s nslookup asks a bare name as written", () =
       }),
     ).toBe('dns-resolution-failure');
   });
+
+  it("a kubelet's name, a listen address or localhost on which the cluster DNS server times out is CoreDNS down, not the host's files", () => {
+    // metrics-server asks the cluster DNS for the node's name: a timeout there is the DNS server.
+    expect(
+      top({
+        'k8s.pod-logs':
+          'E1122 23:58:10.000000       1 scraper.go:140] "Failed to scrape node" err="Get \\"https://ip-10-0-1-23.ec2.internal:10250/metrics/resource\\": dial tcp: lookup ip-10-0-1-23.ec2.internal on 172.20.0.10:53: read udp 10.0.1.7:41234->172.20.0.10:53: i/o timeout"',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'listen tcp: lookup etcd-0.etcd-headless.default.svc.cluster.local on 10.96.0.10:53: read udp 10.244.1.5:52100->10.96.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup localhost on 10.96.0.10:53: read udp 10.244.1.5:52100->10.96.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'dial tcp: lookup localhost-db.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.244.1.5:52100->10.96.0.10:53: i/o timeout',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
 });

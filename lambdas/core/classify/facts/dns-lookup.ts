@@ -157,11 +157,23 @@ export function nameScope(host: string): string {
 /**
  * A node's host name dialled on the kubelet's API port (`https://<node>:10250/containerLogs/…`,
  * `/exec/`, `/metrics/resource`): the API server fetching logs or metrics-server scraping. The
- * name is the node's, answered by the host's or the VPC's resolver (or not at all, where nodes are
- * named only in /etc/hosts), never by the pods' cluster DNS, so its failure is no CoreDNS fault.
+ * name is the node's, which cluster DNS never holds (or which only the hosts' files hold).
  */
 function dialledAsKubelet(line: string, host: string): boolean {
   return line.includes(`//${host}:10250/`);
+}
+
+/**
+ * Whose failure a node's or localhost's lookup shows: its own (`node`, `local`) where the answer
+ * cannot be the pods' DNS failing (no such record, or a lookup that names no DNS server: the host's
+ * resolver library, not Go's in a pod), else the name's ordinary scope; a cluster DNS server that
+ * timed out on it is still CoreDNS down.
+ */
+function lookupScope(line: string, host: string, answer: string): string {
+  const own = answer === 'nxdomain' || !line.includes(`${host} on `);
+  if (own && dialledAsKubelet(line, host)) return 'node';
+  const scope = nameScope(host);
+  return scope === 'local' && !own ? 'cluster' : scope;
 }
 
 /** Adds the lookup `line` shows, if it shows one; whether it did. Evidence quotes the first line as written. */
@@ -183,7 +195,7 @@ function pushLookup(
       text: clip(shown.trim()),
       fields: {
         host: m.host,
-        scope: dialledAsKubelet(line, m.host) ? 'node' : nameScope(m.host),
+        scope: lookupScope(line, m.host, answer),
         answer,
       },
     });
