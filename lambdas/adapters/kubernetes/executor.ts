@@ -46,9 +46,25 @@ export interface ExecutionContext {
 export const ACTION_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
+ * Least time left before a deadline in which a request is still sent: a request given less would
+ * reach the API server and have its answer dropped, an eviction done and reported as failed.
+ */
+export const MIN_REQUEST_MS = 2_000;
+
+/** A request never sent: the action's deadline came first. Nothing was changed by it. */
+export class RequestNotSentError extends Error {
+  constructor(what: string) {
+    super(`${what}: not sent, the action's deadline had passed`);
+    this.name = 'RequestNotSentError';
+  }
+}
+
+/**
  * One API request of an action under the context's request timeout, and never past `deadline`
  * (epoch ms on the context's clock) when one is given. A request that runs out rejects with a
  * ReadTimeoutError (`<what> timed out after <ms> ms`), which the action reports like any failure.
+ * Within {@link MIN_REQUEST_MS} of the deadline the request is not sent at all
+ * (RequestNotSentError): a write whose answer would be dropped leaves its outcome unknown.
  * @example await apiRequest(ctx, `read node ${name}`, () => c.core.readNode({ name }), deadline)
  */
 export function apiRequest<T>(
@@ -60,7 +76,9 @@ export function apiRequest<T>(
   const perRequest = ctx.requestTimeoutMs ?? ACTION_REQUEST_TIMEOUT_MS;
   const left =
     deadline === undefined ? Number.POSITIVE_INFINITY : deadline - ctx.clock.now().getTime();
-  return withTimeout(what, Math.max(1, Math.min(perRequest, left)), work());
+  if (left < Math.min(MIN_REQUEST_MS, perRequest))
+    return Promise.reject(new RequestNotSentError(what));
+  return withTimeout(what, Math.min(perRequest, left), work());
 }
 
 /** Parameters as the planner passes them (already validated against the catalogue's patterns). */

@@ -163,6 +163,7 @@ async function evictWithRetry(
   let delay = 1000;
   let serverErrors = 0;
   let last = '';
+  let lastTimedOut = false;
   let pdb = false;
   for (;;) {
     try {
@@ -186,6 +187,7 @@ async function evictWithRetry(
       // 404: already gone. 409 on the uid precondition: gone, and a successor holds the name.
       if (code === 404 || (code === 409 && ref.uid)) return { ok: true };
       last = describeFailure(error);
+      lastTimedOut = error instanceof ReadTimeoutError;
       if (code === 429) {
         // 429 is either a PodDisruptionBudget refusal or API priority-and-fairness throttling; both mean "later".
         pdb = /disruption budget/i.test(last);
@@ -199,12 +201,37 @@ async function evictWithRetry(
         // again is safe (a pod already evicted answers 404, or 409 when a successor took its name).
         serverErrors++;
       } else {
+        if (lastTimedOut && (await evictedMeanwhile(c, ref, ctx))) return { ok: true };
         return { ok: false, reason: last, pdb: false };
       }
     }
-    if (ctx.clock.now().getTime() + delay > deadline) return { ok: false, reason: last, pdb };
+    if (ctx.clock.now().getTime() + delay > deadline) {
+      // The last eviction may have been done with its answer lost: the pod itself says.
+      if (lastTimedOut && (await evictedMeanwhile(c, ref, ctx))) return { ok: true };
+      return { ok: false, reason: last, pdb };
+    }
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
+  }
+}
+
+/**
+ * Whether the planned pod is gone (404, or a successor with another uid holds its name), read with
+ * a request of its own, not bound to the drain's deadline: an eviction whose answer never came may
+ * have been done, and an evicted pod reported as not evicted would be re-drained by the operator.
+ */
+async function evictedMeanwhile(
+  c: KubeClients,
+  ref: PodRef,
+  ctx: ExecutionContext,
+): Promise<boolean> {
+  try {
+    const pod = await apiRequest(ctx, `read pod ${podKey(ref)}`, () =>
+      c.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }),
+    );
+    return ref.uid !== undefined && pod.metadata?.uid !== ref.uid;
+  } catch (error) {
+    return error instanceof ApiException && error.code === 404;
   }
 }
 

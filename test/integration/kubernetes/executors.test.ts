@@ -6,6 +6,7 @@ import {
   kubernetesActionExecutors,
   type ExecutionContext,
 } from '../../../lambdas/adapters/kubernetes/index.js';
+import { apiRequest } from '../../../lambdas/adapters/kubernetes/executor.js';
 import { KubeconfigAccess } from '../../../lambdas/adapters/kubernetes/kube-access.js';
 import { ACTION_CATALOG } from '../../../lambdas/core/remediation/catalog.js';
 import { FakeApiServer, makeCertificates, type Scenario } from './fake-api-server.js';
@@ -245,6 +246,53 @@ describe('drain through the Eviction API', () => {
       /HTTP 429 TooManyRequests: Cannot evict pod as it would violate the pod's disruption budget\./,
     );
     expect(server.objects('poddisruptionbudgets')[0]!.status.disruptionsAllowed).toBe(0);
+  });
+
+  it('near its deadline the drain sends no eviction whose answer it could not wait for: what it reports evicted is what the server evicted', async () => {
+    // No disruption allowed: the web pods hold the drain to its deadline; db-0 has no budget.
+    server.objects('poddisruptionbudgets').push(webBudget(0));
+    server.objects('pods').push(statefulPod('db-0'));
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 31 },
+      context(),
+    );
+    expect(r.status).toBe('failed');
+    const dbGone = !server.objects('pods').some((p) => p.metadata.name === 'db-0');
+    const evictions = server.requests.filter(
+      (q) => q.method === 'POST' && q.path.endsWith('/pods/db-0/eviction'),
+    );
+    if (dbGone) expect(r.report).toMatch(/\b1 pod\(s\) were evicted/);
+    else {
+      expect(evictions).toHaveLength(0);
+      expect(r.report).toMatch(
+        /shop\/db-0: evict pod shop\/db-0: not sent, the action's deadline had passed/,
+      );
+    }
+  });
+
+  it('an eviction carried out whose every answer was lost is confirmed from the pod itself, not reported failed', async () => {
+    server.objects('pods').push(statefulPod('db-0'));
+    server.recreatedByController.add('shop/db-0');
+    server.answerLost.set('POST /api/v1/namespaces/shop/pods/db-0/eviction', 10);
+    const r = await kubernetesActionExecutors['k8s-drain-node']!.execute(
+      { node: NODE, timeoutSeconds: 600 },
+      context(false, 200),
+    );
+    expect(r.status).toBe('changed');
+    expect(r.report).toMatch(/evicted 3 pod\(s\)/);
+    expect(node().spec.unschedulable).toBe(true);
+  });
+
+  it('a request is not sent within 2 s of its deadline; one with the time is', async () => {
+    const ctx = context();
+    const now = ctx.clock.now().getTime();
+    let sent = 0;
+    const work = async () => ++sent;
+    await expect(apiRequest(ctx, 'evict pod shop/x', work, now + 1_999)).rejects.toThrow(
+      "evict pod shop/x: not sent, the action's deadline had passed",
+    );
+    expect(sent).toBe(0);
+    await expect(apiRequest(ctx, 'evict pod shop/x', work, now + 5_000)).resolves.toBe(1);
   });
 
   it('drains once the budget allows it again (the workload became healthy mid-drain)', async () => {

@@ -320,6 +320,11 @@ export class FakeApiServer {
    * (a connection a proxy or an overloaded API server keeps open without a reply).
    */
   readonly unanswered = new Map<string, number>();
+  /**
+   * Requests whose `METHOD path` starts with a key are carried out and their answer never sent, this
+   * many times (an answer lost on the way back: the write was done, the caller cannot know it).
+   */
+  readonly answerLost = new Map<string, number>();
   /** Tokens the server accepts; default: exactly `token`. EKS-token tests accept any `k8s-aws-v1.` token they signed. */
   acceptsToken: (token: string) => boolean = (t) => t === this.token;
   private server?: Server;
@@ -358,6 +363,7 @@ export class FakeApiServer {
     this.concurrentWrites = 0;
     this.recreatedByController.clear();
     this.unanswered.clear();
+    this.answerLost.clear();
   }
 
   /** Current objects of a resource (tests assert on writes and add objects). */
@@ -550,6 +556,19 @@ export class FakeApiServer {
       // Read, never answered: the caller's own timeout is all that ends the wait.
       this.unanswered.set(hang[0], hang[1] - 1);
       return;
+    }
+    const lost = [...this.answerLost].find(
+      ([prefix, left]) => left > 0 && `${method} ${url.pathname}`.startsWith(prefix),
+    );
+    if (lost) {
+      this.answerLost.set(lost[0], lost[1] - 1);
+      // Carried out against a response that goes nowhere; the real one is never ended.
+      res = {
+        writeHead: () => res,
+        setHeader: () => res,
+        write: () => true,
+        end: () => res,
+      } as unknown as ServerResponse;
     }
     if (!this.acceptsToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
