@@ -1,8 +1,11 @@
 /**
  * How long a per-target lock lasts and how it is kept. The lock must outlive the longest stretch
- * with no step to renew it: Collect (≤ 14 min), Classify and Plan, then the approval wait. From
- * there every RemediateStep and Verify renews it (a re-acquire by the same owner extends the
- * expiry) before acting, so a long remediation loop never outlives its lock either. A lock that
+ * with no step to renew it: Plan (≤ 14 min) then the approval wait, since Plan renews it; before
+ * that, CollectSend, Collect and Classify (about 40 minutes at their timeouts) sit well inside one
+ * lease. From there every RemediateStep and Verify renews it (a re-acquire by the same owner
+ * extends the expiry) before acting, so a long remediation loop never outlives its lock either.
+ * The margin also absorbs a throttled Task's retries (Lambda.TooManyRequestsException, about 31
+ * minutes expected at worst, workflow-definition.ts). A lock that
  * expired and was taken by another execution is never taken back: the step fails before changing
  * anything.
  */
@@ -10,7 +13,7 @@ import { lockKey } from './dedupe.js';
 import type { IntakeResult } from './model.js';
 import type { WorkflowPorts } from './ports.js';
 
-/** Margin over the approval wait: Collect's 14-minute task timeout, Classify, Plan and slack. */
+/** Margin over the approval wait: Plan's 14-minute Task, RecordApproval, and a throttled Task's retries. */
 export const LOCK_MARGIN_SECONDS = 3600;
 
 /** The lock TTL that covers AcquireLock → RequestApproval's timeout. @example lockTtlFor(3600) // 7200 */

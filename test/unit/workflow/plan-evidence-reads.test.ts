@@ -1,7 +1,8 @@
 /**
  * Plan reads the planned targets' stored bundles for the preconditions a few at a time, as Classify
  * does: one after another, a 1,000-host plan spent most of a minute on S3 latency alone. Local
- * stores on disk; each read of the evidence store answers after a delay, as S3 does.
+ * stores on disk; each read of the evidence store answers after a delay, as S3 does. And Plan
+ * renews the targets' locks, which must then last through the approval wait.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { LocalEvidenceStore } from '../../../lambdas/adapters/local/local-eviden
 import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
 import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
 import { LocalOnlyRunner } from '../../../lambdas/adapters/local/this-machine-runners.js';
+import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js';
 import type { EvidenceRef } from '../../../lambdas/core/ports.js';
@@ -70,40 +72,75 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The intake of a manual run of docker-bridge-no-ipv4 on every host. */
+const fleetIntake = (): IntakeResult => ({
+  executionId: EXECUTION,
+  trigger: { kind: 'manual', actor: 'user:erin', at: '2026-12-03T10:00:00Z' },
+  mode: 'execute',
+  runbookId: 'docker-bridge-no-ipv4',
+  targets: HOSTS.map((id) => ({ id, platform: 'docker' as const })),
+  duplicate: false,
+  dedupeKey: 'dedupe#fleet',
+  startedAt: '2026-12-03T10:00:00Z',
+});
+
+/** Plan of {@link fleetIntake} over the local stores and `locks`, at `clock`. */
+function planFleet(locks: LocalLockStore, clock: { now: () => Date }) {
+  return runPlan(
+    {
+      executionId: EXECUTION,
+      state: {
+        intake: fleetIntake(),
+        collection: { evidence: collected, collected: HOSTS.length, failed: 0 },
+        classification: { runbookId: 'docker-bridge-no-ipv4', targets: [] },
+      } as never,
+    },
+    {
+      audit: new LocalAuditStore(dir),
+      state: new LocalStateStore(dir, clock),
+      locks,
+      rulebook: loadRulebook(),
+      config: resolveWorkflowConfig({ dryRun: false }),
+      evidence,
+      commands: new LocalOnlyRunner(undefined),
+    },
+    clock,
+  );
+}
+
+describe('Plan renews the locks before the approval wait', () => {
+  it('extends each target lock by the lock TTL from Plan on; a lock another execution took fails the step before any plan', async () => {
+    const acquiredAt = { now: () => new Date('2026-12-03T10:00:00Z') };
+    const locks = new LocalLockStore(dir, acquiredAt);
+    for (const h of HOSTS) expect(await locks.acquire(lockKey(h), EXECUTION, 7200)).toBe(true);
+    const planAt = { now: () => new Date('2026-12-03T10:40:00Z') };
+    await planFleet(new LocalLockStore(dir, planAt), planAt);
+    // Renewed at 10:40, not left at 10:00: the approval wait that follows has the whole lease.
+    const ttl = resolveWorkflowConfig({ dryRun: false }).lockTtlSeconds * 1000;
+    const at = (ms: number) => new LocalLockStore(dir, { now: () => new Date(ms) });
+    const acquired = Date.parse('2026-12-03T10:00:00Z');
+    expect(await at(acquired + ttl + 60_000).leaseOwner(lockKey(HOSTS[0]!))).toBe(EXECUTION);
+    expect(
+      await at(acquired + 40 * 60_000 + ttl + 60_000).leaseOwner(lockKey(HOSTS[0]!)),
+    ).toBeUndefined();
+
+    const taken = new LocalLockStore(dir, planAt);
+    await taken.release(lockKey(HOSTS[3]!), EXECUTION);
+    expect(await taken.acquire(lockKey(HOSTS[3]!), `${EXECUTION}-other`, 3600)).toBe(true);
+    try {
+      await expect(planFleet(taken, planAt)).rejects.toThrow(
+        /^Plan: the lock on i-0+3 expired and another execution holds it/,
+      );
+    } finally {
+      await taken.release(lockKey(HOSTS[3]!), `${EXECUTION}-other`);
+    }
+  });
+});
+
 describe('Plan reads the evidence for its preconditions', () => {
   it(`a few bundles at a time (up to ${STORED_BUNDLES_AT_ONCE}), every planned target's`, async () => {
-    const intake: IntakeResult = {
-      executionId: EXECUTION,
-      trigger: { kind: 'manual', actor: 'user:erin', at: '2026-12-03T10:00:00Z' },
-      mode: 'execute',
-      runbookId: 'docker-bridge-no-ipv4',
-      targets: HOSTS.map((id) => ({ id, platform: 'docker' as const })),
-      duplicate: false,
-      dedupeKey: 'dedupe#fleet',
-      startedAt: '2026-12-03T10:00:00Z',
-    };
     const clock = { now: () => new Date('2026-12-03T10:05:00Z') };
-
-    const plan = await runPlan(
-      {
-        executionId: EXECUTION,
-        state: {
-          intake,
-          collection: { evidence: collected, collected: HOSTS.length, failed: 0 },
-          classification: { runbookId: 'docker-bridge-no-ipv4', targets: [] },
-        } as never,
-      },
-      {
-        audit: new LocalAuditStore(dir),
-        state: new LocalStateStore(dir, clock),
-        locks: new LocalLockStore(dir, clock),
-        rulebook: loadRulebook(),
-        config: resolveWorkflowConfig({ dryRun: false }),
-        evidence,
-        commands: new LocalOnlyRunner(undefined),
-      },
-      clock,
-    );
+    const plan = await planFleet(new LocalLockStore(dir, clock), clock);
 
     // Every target was judged on its own evidence (no group section here: the rule cannot decide).
     expect(new Set(plan.preconditions?.map((p) => p.target))).toEqual(new Set(HOSTS));

@@ -15,6 +15,7 @@ import { lockKey } from '../dedupe.js';
 import type { Plan, Target, TargetGroupShare } from '../model.js';
 import { buildPlan } from '../plan.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
+import { renewLocks } from '../lock-lease.js';
 import { STORED_BUNDLES_AT_ONCE } from '../stored-bundle-reads.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
@@ -79,6 +80,9 @@ export async function runPlan(
   clock: Clock,
 ): Promise<Plan> {
   const intake = requireState('Plan', state.intake, 'intake');
+  // The approval wait comes next: the locks must last through it from here, not from AcquireLock
+  // (Collect, Classify and Plan are long Tasks, each throttled Task may wait too).
+  await renewLocks(ports, 'Plan', executionId, intake);
   const classification = requireState('Plan', state.classification, 'classification');
   const runbook = runbookOf(ports.rulebook, classification.runbookId);
   const matched = new Set(
