@@ -120,6 +120,8 @@ export class KubernetesTargetLookup {
     location?: TargetLocation,
   ): Promise<{ pods: PodFacts[]; note?: PodListNote }> {
     let server = cluster;
+    // Pods read by name stand even when the namespace's list then fails.
+    let found: PodFacts[] = [];
     try {
       const c = await this.accessFor(cluster, location).clients();
       server = c.server;
@@ -138,7 +140,7 @@ export class KubernetesTargetLookup {
           }
         }),
       );
-      const found = named.filter((p): p is PodFacts => p !== undefined);
+      found = named.filter((p): p is PodFacts => p !== undefined);
       if (found.length === podNames.length) return { pods: found };
       const list = await withTimeout(
         `list the pods of ${cluster}/${namespace}`,
@@ -162,7 +164,7 @@ export class KubernetesTargetLookup {
         ...(list.cut ? { note: { cut: list.cut } } : {}),
       };
     } catch (error) {
-      return { pods: [], note: { error: formatApiFailure(toApiFailure(error, server)) } };
+      return { pods: found, note: { error: formatApiFailure(toApiFailure(error, server)) } };
     }
   }
 

@@ -269,6 +269,16 @@ describe('a workload-level pod alarm in a large or unreadable namespace', () => 
     expect(r.targets).toEqual([expect.objectContaining({ pod: 'reports-6f5d4c3b2-k7j6h' })]);
   });
 
+  it('a pod read by name stays a target when the namespace list a workload alarm needs is refused', async () => {
+    server.denied.add('list pods');
+    const r = await lookup.resolve([
+      { ClusterName: 'shop-prod', Namespace: 'shop', PodName: 'billing' },
+      { ClusterName: 'shop-prod', Namespace: 'shop', FullPodName: 'reports-6f5d4c3b2-k7j6h' },
+    ]);
+    expect(r.targets).toEqual([expect.objectContaining({ pod: 'reports-6f5d4c3b2-k7j6h' })]);
+    expect(r.unresolved[0]!.reason).toMatch(/^the pods of shop-prod\/shop could not be read/);
+  });
+
   it("a FullPodName (or a PodName that is a pod's) is read by name: the namespace is not listed", async () => {
     crowd(10);
     const r = await lookup.resolve([
