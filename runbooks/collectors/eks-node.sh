@@ -37,10 +37,15 @@ IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
 
 # Bottlerocket runs SSM's commands in its control container, whose own namespaces hold neither the
 # kubelet, containerd, their logs nor the node's files: collected there, a healthy node would read
-# as one whose kubelet is gone. The control container is known by the Bottlerocket API's socket and
-# its client; then nothing is collected, and the operator is told where the node can be read.
-# PM_BOTTLEROCKET_API_SOCKET: tests only.
-if [ -S "${PM_BOTTLEROCKET_API_SOCKET:-/run/api.sock}" ] && command -v apiclient >/dev/null 2>&1; then
+# as one whose kubelet is gone. The API's socket and its client (apiclient) are also in the admin
+# container and on the host (after `sheltie`), where the node can be read; the control container
+# alone has both and sees no kubelet process (a PID namespace of its own) and no host root at
+# /.bottlerocket/rootfs (the admin container's mount of it). Only there is nothing collected, and
+# the operator told where the node can be read. The process names are read from /proc/PID/comm,
+# what `pgrep -x` matches, so a host without procps is read alike.
+# PM_BOTTLEROCKET_API_SOCKET, PM_BOTTLEROCKET_ROOTFS: tests only.
+if [ -S "${PM_BOTTLEROCKET_API_SOCKET:-/run/api.sock}" ] && command -v apiclient >/dev/null 2>&1 &&
+  ! grep -qsx kubelet /proc/[0-9]*/comm && [ ! -d "${PM_BOTTLEROCKET_ROOTFS:-/.bottlerocket/rootfs}" ]; then
   printf '%s\n' "paramedic collector: this node runs Bottlerocket and SSM ran the collector in its control container, which sees neither the kubelet nor containerd; no node evidence was collected (the cluster's side is still read through the Kubernetes API). Read the node from its admin container (apiclient exec admin sheltie) or run the collector there." >&2
   exit 3
 fi
