@@ -549,23 +549,47 @@ pm_mask_text_credentials() {
 }
 
 # pm_mask_toml_secrets: a filter for a TOML file (containerd's config.toml) that keeps every key
-# and masks the value of any assignment that names a credential (password, auth, identitytoken,
-# token, authorization), in any of TOML's forms: `password = "…"` under a
-# [….registry.configs."host".auth] table, a dotted key (`auth.password = …`), an inline table
-# (`"host" = { auth = { password = … } }`), a multi-line string, whose continuation lines are
-# dropped. Over-masking a line is harmless; a credential in the bundle is not. One pass, linear.
+# and table header and masks the values that may hold a credential, in any of TOML's forms:
+# - every value under a table whose header ends in `.auth]`, `.headers]` or `.header]` (until the
+#   next header): registry credentials, and the headers containerd sends a registry
+#   (`X-Auth-Token = ["…"]`, `Private-Token`, `X-JFrog-Art-Api`: any name, so all are masked);
+# - elsewhere, an assignment whose key, or a dotted part of it, ends in a credential word
+#   (password, passwd, auth, token, secret, authorization, api key, credential, headers; after any
+#   character: `registry_token`, `identitytoken`, `client_secret`), as a dotted key
+#   (`auth.password = …`, `headers."X-Auth-Token" = …`) or in an inline table
+#   (`"host" = { auth = { password = … } }`).
+# A masked value's continuation lines are dropped: a multi-line string (one opens only where its
+# delimiter follows the `=` and does not close on that line: `password = 'ab"""cd'` opens none) or
+# a multi-line array (its brackets counted with its strings taken out). Over-masking a line is
+# harmless; a credential in the bundle is not. One pass, linear.
 pm_mask_toml_secrets() {
   LC_ALL=C awk '
+    function depth(s) {
+      gsub(/"([^"\\]|\\.)*"/, "", s); gsub(/\047[^\047]*\047/, "", s)
+      return gsub(/[[]/, "", s) - gsub(/[]]/, "", s)
+    }
+    BEGIN { word = "(password|passwd|auth|token|secret|authorization|api[_-]?key|credential|headers?)s?[\"\047]?[ \t]*" }
     closing != "" { if (index($0, closing)) closing = ""; next }
-    tolower($0) ~ /(^|[^a-z0-9_-])(password|auth|identitytoken|token|authorization)["\047]?[ \t]*=/ {
-      # A multi-line string opens here when its delimiter appears once on the line.
-      line = $0
-      if (gsub(/"""/, "", line) == 1) closing = "\"\"\""
-      else if (gsub(/\047\047\047/, "", line) == 1) closing = "\047\047\047"
-      print substr($0, 1, index($0, "=")) " \"<masked>\""
+    open > 0 { open += depth($0); next }
+    /^[ \t]*\[/ {
+      secret = (tolower($0) ~ /[.][ \t]*["\047]?(auth|headers?)["\047]?[ \t]*\]\]?[ \t]*(#.*)?$/)
+      print
       next
     }
-    { print }'
+    {
+      line = tolower($0); key = line; sub(/=.*/, "", key)
+      eq = index($0, "=")
+      if (eq && (secret || line ~ (word "=") || key ~ (word "[.]"))) {
+        if (match($0, /=[ \t]*("""|\047\047\047)/)) {
+          closing = substr($0, RSTART + RLENGTH - 3, 3)
+          if (index(substr($0, RSTART + RLENGTH), closing)) closing = ""
+        } else open = depth(substr($0, eq + 1))
+        print substr($0, 1, eq) " \"<masked>\""
+        next
+      }
+      if (secret && $0 !~ /^[ \t]*$/) next
+      print
+    }'
 }
 
 # pm_masked FUNCTION [ARGS...]: runs FUNCTION in this shell (its section errors stay) and prints
