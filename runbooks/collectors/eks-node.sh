@@ -12,7 +12,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
-#   (every log file: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
+#   (every log file: under /var/log only, no `..`, links resolved; PM_LOG_PATH_PATTERN, pm_log_inside)
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
 #                             (default /var/log/aws-routed-eni/network-policy-agent.log)
@@ -142,8 +142,10 @@ cni_log_heading() {
 # "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
 # seconds): only warnings and errors of the window, so the section stays small.
 probe_ipamd_log() {
-  cni_log_heading "$IPAMD_LOG" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$IPAMD_LOG" |
+  local log
+  pm_log_inside log "$IPAMD_LOG" || return 0
+  cni_log_heading "$log" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
     { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
     pm_window_filter | tail -n 500
 }
@@ -167,9 +169,11 @@ probe_ipamd_log() {
 # the start, or an ISO stamp first) are read; the agent writes no other kind to its file.
 # https://github.com/aws/aws-network-policy-agent (README: log level, policy event logs)
 probe_policy_agent_log() {
-  cni_log_heading "$POLICY_AGENT_LOG" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
+  local log
+  pm_log_inside log "$POLICY_AGENT_LOG" || return 0
+  cni_log_heading "$log" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
   # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$POLICY_AGENT_LOG" |
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
     { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
     { LC_ALL=C grep -E '^\{.{0,88}"(ts|time)": ?"[0-9]{4}-[0-9]{2}-[0-9]{2}T|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}' || true; } |
     pm_window_filter | tail -n 200 |

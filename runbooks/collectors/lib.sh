@@ -82,6 +82,28 @@ pm_log_param() {
   printf '%s' "$value"
 }
 
+# pm_log_inside VAR FILE: sets VAR to the file to read for FILE, a log file a parameter named: its
+# real path, links resolved. PM_LOG_PATH_PATTERN checks the name only and tail follows links, so a
+# collector running as root would file `/var/log/app.log -> /etc/shadow` as a log: a FILE whose
+# real path is not under the real /var/log is not read (returns 1, says so, notes the section's
+# error, and keeps that error in PM_LOG_REFUSED for a caller that resets the section's errors).
+# An absent FILE, or a link to nothing, is left as it is for the caller to report.
+PM_LOG_REFUSED=''
+pm_log_inside() {
+  local pm_given=$2 pm_real='' pm_root
+  printf -v "$1" '%s' "$pm_given"
+  [ -e "$pm_given" ] || return 0
+  if pm_root=$(realpath -e -- "$PM_VAR_LOG_DIR" 2>/dev/null) && pm_real=$(realpath -e -- "$pm_given" 2>/dev/null); then
+    case "$pm_real" in "$pm_root"/*) printf -v "$1" '%s' "$pm_real"; return 0 ;; esac
+    printf '# log file %s: a link out of /var/log (to %s); not read (give a file under /var/log)\n' "$pm_given" "$pm_real"
+  else
+    printf '# log file %s: its real path could not be resolved (realpath -e); not read\n' "$pm_given"
+  fi
+  PM_LOG_REFUSED="log $pm_given is a link out of /var/log; not read"
+  pm_note_error "$PM_LOG_REFUSED"
+  return 1
+}
+
 # pm_window INCIDENT_TIME LOOKBACK_MINUTES: the window every timestamped section is read from:
 # LOOKBACK minutes before the incident (or before now, when no incident time was given).
 pm_window() {
@@ -373,10 +395,11 @@ pm_have_journal() { pm_have journalctl && pm_systemd_booted && [ -d /run/systemd
 # window, wherever the host keeps it: the path given as a parameter, the systemd journal, the
 # daemon's own log file, else the lines of the daemon in the shared syslog files.
 pm_probe_daemon_log() {
-  local given=$1 dedicated=$2 programs=$3 found=0 f u args=()
+  local given=$1 dedicated=$2 programs=$3 found=0 f u args=() refused=''
   shift 3
   if [ -n "$given" ]; then
-    if [ -r "$given" ]; then pm_log_file "$given"; found=1
+    if ! pm_log_inside given "$given"; then refused=$PM_LOG_REFUSED
+    elif [ -r "$given" ]; then pm_log_file "$given"; found=1
     else printf '# log file %s (given): absent or not readable\n' "$given"; pm_note_error "given log $given unreadable"; fi
   fi
   if pm_have_journal; then
@@ -399,8 +422,10 @@ pm_probe_daemon_log() {
     pm_note_error 'no daemon log found'
     return 1
   fi
+  # Another source's failures do not matter once one was read; a refused link always does.
   PM_SECTION_ERROR=''
   PM_SECTION_RC=0
+  [ -z "$refused" ] || pm_note_error "$refused"
 }
 
 # --- probes shared by both collectors -------------------------------------------------------
