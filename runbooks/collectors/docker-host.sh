@@ -14,7 +14,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_DAEMON_LOG      dockerd's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
-#   (log files: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
+#   (log files: under /var/log only, no `..`, links resolved; PM_LOG_PATH_PATTERN, pm_log_inside)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
 # Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE (old name of
@@ -189,7 +189,10 @@ probe_system_df() {
 probe_journal() {
   pm_probe_daemon_log "$DAEMON_LOG" '/var/log/docker.log /var/log/docker /var/log/upstart/docker.log' \
     '(dockerd|docker)(\[[0-9]+\])?:' docker docker.socket containerd
-  if [ -n "$CONTAINERD_LOG" ] && [ -r "$CONTAINERD_LOG" ]; then pm_log_file "$CONTAINERD_LOG"; fi
+  local containerd_log
+  if [ -n "$CONTAINERD_LOG" ] && pm_log_inside containerd_log "$CONTAINERD_LOG" && [ -r "$containerd_log" ]; then
+    pm_log_file "$containerd_log"
+  fi
 }
 
 # What the daemon did in the window: OOM, die (with exit codes), restarts, pulls.

@@ -12,7 +12,7 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
-#   (every log file: under /var/log only, no `..`; PM_LOG_PATH_PATTERN in lib.sh)
+#   (every log file: under /var/log only, no `..`, links resolved; PM_LOG_PATH_PATTERN, pm_log_inside)
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
 #                             (default /var/log/aws-routed-eni/network-policy-agent.log)
@@ -37,10 +37,15 @@ IO_SECONDS=$(pm_param IO_SAMPLE_SECONDS 2 '^[1-5]$')
 
 # Bottlerocket runs SSM's commands in its control container, whose own namespaces hold neither the
 # kubelet, containerd, their logs nor the node's files: collected there, a healthy node would read
-# as one whose kubelet is gone. The control container is known by the Bottlerocket API's socket and
-# its client; then nothing is collected, and the operator is told where the node can be read.
-# PM_BOTTLEROCKET_API_SOCKET: tests only.
-if [ -S "${PM_BOTTLEROCKET_API_SOCKET:-/run/api.sock}" ] && command -v apiclient >/dev/null 2>&1; then
+# as one whose kubelet is gone. The API's socket and its client (apiclient) are also in the admin
+# container and on the host (after `sheltie`), where the node can be read; the control container
+# alone has both and sees no kubelet process (a PID namespace of its own) and no host root at
+# /.bottlerocket/rootfs (the admin container's mount of it). Only there is nothing collected, and
+# the operator told where the node can be read. The process names are read from /proc/PID/comm,
+# what `pgrep -x` matches, so a host without procps is read alike.
+# PM_BOTTLEROCKET_API_SOCKET, PM_BOTTLEROCKET_ROOTFS: tests only.
+if [ -S "${PM_BOTTLEROCKET_API_SOCKET:-/run/api.sock}" ] && command -v apiclient >/dev/null 2>&1 &&
+  ! grep -qsx kubelet /proc/[0-9]*/comm && [ ! -d "${PM_BOTTLEROCKET_ROOTFS:-/.bottlerocket/rootfs}" ]; then
   printf '%s\n' "paramedic collector: this node runs Bottlerocket and SSM ran the collector in its control container, which sees neither the kubelet nor containerd; no node evidence was collected (the cluster's side is still read through the Kubernetes API). Read the node from its admin container (apiclient exec admin sheltie) or run the collector there." >&2
   exit 3
 fi
@@ -137,8 +142,10 @@ cni_log_heading() {
 # "cni plugin not initialized" does not say why. Its log is JSON at debug level (a line every few
 # seconds): only warnings and errors of the window, so the section stays small.
 probe_ipamd_log() {
-  cni_log_heading "$IPAMD_LOG" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$IPAMD_LOG" |
+  local log
+  pm_log_inside log "$IPAMD_LOG" || return 0
+  cni_log_heading "$log" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
     { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
     pm_window_filter | tail -n 500
 }
@@ -162,9 +169,11 @@ probe_ipamd_log() {
 # the start, or an ISO stamp first) are read; the agent writes no other kind to its file.
 # https://github.com/aws/aws-network-policy-agent (README: log level, policy event logs)
 probe_policy_agent_log() {
-  cni_log_heading "$POLICY_AGENT_LOG" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
+  local log
+  pm_log_inside log "$POLICY_AGENT_LOG" || return 0
+  cni_log_heading "$log" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
   # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$POLICY_AGENT_LOG" |
+  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
     { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
     { LC_ALL=C grep -E '^\{.{0,88}"(ts|time)": ?"[0-9]{4}-[0-9]{2}-[0-9]{2}T|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}' || true; } |
     pm_window_filter | tail -n 200 |

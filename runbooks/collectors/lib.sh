@@ -82,6 +82,28 @@ pm_log_param() {
   printf '%s' "$value"
 }
 
+# pm_log_inside VAR FILE: sets VAR to the file to read for FILE, a log file a parameter named: its
+# real path, links resolved. PM_LOG_PATH_PATTERN checks the name only and tail follows links, so a
+# collector running as root would file `/var/log/app.log -> /etc/shadow` as a log: a FILE whose
+# real path is not under the real /var/log is not read (returns 1, says so, notes the section's
+# error, and keeps that error in PM_LOG_REFUSED for a caller that resets the section's errors).
+# An absent FILE, or a link to nothing, is left as it is for the caller to report.
+PM_LOG_REFUSED=''
+pm_log_inside() {
+  local pm_given=$2 pm_real='' pm_root
+  printf -v "$1" '%s' "$pm_given"
+  [ -e "$pm_given" ] || return 0
+  if pm_root=$(realpath -e -- "$PM_VAR_LOG_DIR" 2>/dev/null) && pm_real=$(realpath -e -- "$pm_given" 2>/dev/null); then
+    case "$pm_real" in "$pm_root"/*) printf -v "$1" '%s' "$pm_real"; return 0 ;; esac
+    printf '# log file %s: a link out of /var/log (to %s); not read (give a file under /var/log)\n' "$pm_given" "$pm_real"
+  else
+    printf '# log file %s: its real path could not be resolved (realpath -e); not read\n' "$pm_given"
+  fi
+  PM_LOG_REFUSED="log $pm_given is a link out of /var/log; not read"
+  pm_note_error "$PM_LOG_REFUSED"
+  return 1
+}
+
 # pm_window INCIDENT_TIME LOOKBACK_MINUTES: the window every timestamped section is read from:
 # LOOKBACK minutes before the incident (or before now, when no incident time was given).
 pm_window() {
@@ -373,10 +395,11 @@ pm_have_journal() { pm_have journalctl && pm_systemd_booted && [ -d /run/systemd
 # window, wherever the host keeps it: the path given as a parameter, the systemd journal, the
 # daemon's own log file, else the lines of the daemon in the shared syslog files.
 pm_probe_daemon_log() {
-  local given=$1 dedicated=$2 programs=$3 found=0 f u args=()
+  local given=$1 dedicated=$2 programs=$3 found=0 f u args=() refused=''
   shift 3
   if [ -n "$given" ]; then
-    if [ -r "$given" ]; then pm_log_file "$given"; found=1
+    if ! pm_log_inside given "$given"; then refused=$PM_LOG_REFUSED
+    elif [ -r "$given" ]; then pm_log_file "$given"; found=1
     else printf '# log file %s (given): absent or not readable\n' "$given"; pm_note_error "given log $given unreadable"; fi
   fi
   if pm_have_journal; then
@@ -399,8 +422,10 @@ pm_probe_daemon_log() {
     pm_note_error 'no daemon log found'
     return 1
   fi
+  # Another source's failures do not matter once one was read; a refused link always does.
   PM_SECTION_ERROR=''
   PM_SECTION_RC=0
+  [ -z "$refused" ] || pm_note_error "$refused"
 }
 
 # --- probes shared by both collectors -------------------------------------------------------
@@ -549,23 +574,47 @@ pm_mask_text_credentials() {
 }
 
 # pm_mask_toml_secrets: a filter for a TOML file (containerd's config.toml) that keeps every key
-# and masks the value of any assignment that names a credential (password, auth, identitytoken,
-# token, authorization), in any of TOML's forms: `password = "…"` under a
-# [….registry.configs."host".auth] table, a dotted key (`auth.password = …`), an inline table
-# (`"host" = { auth = { password = … } }`), a multi-line string, whose continuation lines are
-# dropped. Over-masking a line is harmless; a credential in the bundle is not. One pass, linear.
+# and table header and masks the values that may hold a credential, in any of TOML's forms:
+# - every value under a table whose header ends in `.auth]`, `.headers]` or `.header]` (until the
+#   next header): registry credentials, and the headers containerd sends a registry
+#   (`X-Auth-Token = ["…"]`, `Private-Token`, `X-JFrog-Art-Api`: any name, so all are masked);
+# - elsewhere, an assignment whose key, or a dotted part of it, ends in a credential word
+#   (password, passwd, auth, token, secret, authorization, api key, credential, headers; after any
+#   character: `registry_token`, `identitytoken`, `client_secret`), as a dotted key
+#   (`auth.password = …`, `headers."X-Auth-Token" = …`) or in an inline table
+#   (`"host" = { auth = { password = … } }`).
+# A masked value's continuation lines are dropped: a multi-line string (one opens only where its
+# delimiter follows the `=` and does not close on that line: `password = 'ab"""cd'` opens none) or
+# a multi-line array (its brackets counted with its strings taken out). Over-masking a line is
+# harmless; a credential in the bundle is not. One pass, linear.
 pm_mask_toml_secrets() {
   LC_ALL=C awk '
+    function depth(s) {
+      gsub(/"([^"\\]|\\.)*"/, "", s); gsub(/\047[^\047]*\047/, "", s)
+      return gsub(/[[]/, "", s) - gsub(/[]]/, "", s)
+    }
+    BEGIN { word = "(password|passwd|auth|token|secret|authorization|api[_-]?key|credential|headers?)s?[\"\047]?[ \t]*" }
     closing != "" { if (index($0, closing)) closing = ""; next }
-    tolower($0) ~ /(^|[^a-z0-9_-])(password|auth|identitytoken|token|authorization)["\047]?[ \t]*=/ {
-      # A multi-line string opens here when its delimiter appears once on the line.
-      line = $0
-      if (gsub(/"""/, "", line) == 1) closing = "\"\"\""
-      else if (gsub(/\047\047\047/, "", line) == 1) closing = "\047\047\047"
-      print substr($0, 1, index($0, "=")) " \"<masked>\""
+    open > 0 { open += depth($0); next }
+    /^[ \t]*\[/ {
+      secret = (tolower($0) ~ /[.][ \t]*["\047]?(auth|headers?)["\047]?[ \t]*\]\]?[ \t]*(#.*)?$/)
+      print
       next
     }
-    { print }'
+    {
+      line = tolower($0); key = line; sub(/=.*/, "", key)
+      eq = index($0, "=")
+      if (eq && (secret || line ~ (word "=") || key ~ (word "[.]"))) {
+        if (match($0, /=[ \t]*("""|\047\047\047)/)) {
+          closing = substr($0, RSTART + RLENGTH - 3, 3)
+          if (index(substr($0, RSTART + RLENGTH), closing)) closing = ""
+        } else open = depth(substr($0, eq + 1))
+        print substr($0, 1, eq) " \"<masked>\""
+        next
+      }
+      if (secret && $0 !~ /^[ \t]*$/) next
+      print
+    }'
 }
 
 # pm_masked FUNCTION [ARGS...]: runs FUNCTION in this shell (its section errors stay) and prints

@@ -148,6 +148,17 @@ describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () 
       's3cret-5',
       's3cret-6',
       's3cret-7',
+      'hdr-1',
+      'hdr-2',
+      'hdr-3',
+      'hdr-4',
+      'hdr-5',
+      'tok-6',
+      's3cret-8',
+      'key-9',
+      'cred-10',
+      'hdr-11',
+      'tok-12',
     ];
     const { section } = await collectWithKubeletDir(
       {},
@@ -169,6 +180,24 @@ describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () 
         '[plugins."io.containerd.grpc.v1.cri".registry.configs."e.test".auth]',
         '  password = """',
         's3cret-7"""',
+        // The headers containerd sends a registry: any header name may carry a credential.
+        '[plugins."io.containerd.grpc.v1.cri".registry.headers]',
+        '  X-Auth-Token = ["hdr-1"]',
+        '  "Private-Token" = ["hdr-2"]',
+        '  X-JFrog-Art-Api = [',
+        '    "hdr-3",',
+        '    ["hdr-4"]',
+        '  ]',
+        '  # the token is hdr-5',
+        '[plugins."io.containerd.cri.v1.images".registry.configs."f.test"]',
+        '  registry_token = "tok-6"',
+        '  client_secret = "s3cret-8"',
+        '  api-key = "key-9"',
+        '  credentials = "cred-10"',
+        '  headers."X-JFrog-Art-Api" = "hdr-11"',
+        '  tokens = [',
+        '    "tok-12",',
+        '  ]',
         '[plugins."io.containerd.grpc.v1.cri".registry]',
         '  config_path = "/etc/containerd/certs.d"',
         '',
@@ -178,9 +207,38 @@ describe("EKS-node collector: the kubelet's configuration (kubelet.config)", () 
     expect(section).toContain(
       '[plugins."io.containerd.grpc.v1.cri".registry.configs."reg.test".auth]',
     );
-    expect(section).toContain('  username = "robot"\n  password = "<masked>"\n  auth = "<masked>"');
+    // Every value of an .auth table, the user name too.
+    expect(section).toContain(
+      '  username = "<masked>"\n  password = "<masked>"\n  auth = "<masked>"',
+    );
     expect(section).toContain('  "c.test" = "<masked>"');
+    expect(section).toContain(
+      '[plugins."io.containerd.grpc.v1.cri".registry.headers]\n  X-Auth-Token = "<masked>"\n  "Private-Token" = "<masked>"\n  X-JFrog-Art-Api = "<masked>"\n[',
+    );
+    expect(section).toContain('  registry_token = "<masked>"\n  client_secret = "<masked>"');
     expect(section).toContain('pause:3.5"');
     expect(section).toContain('  config_path = "/etc/containerd/certs.d"');
+  }, 60_000);
+
+  it("containerd's config.toml: a password holding a multi-line string's delimiter hides none of the lines after it", async () => {
+    const { section } = await collectWithKubeletDir(
+      {},
+      [
+        'version = 2',
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."reg.test".auth]',
+        `  password = 'ab"""cd'`,
+        '[plugins."io.containerd.grpc.v1.cri".registry]',
+        '  config_path = "/etc/containerd/certs.d"',
+        '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+        '  SystemdCgroup = true',
+        '',
+      ].join('\n'),
+    );
+    expect(section).not.toContain('ab"""cd');
+    expect(section).toContain(
+      '  password = "<masked>"\n[plugins."io.containerd.grpc.v1.cri".registry]',
+    );
+    expect(section).toContain('  config_path = "/etc/containerd/certs.d"');
+    expect(section).toContain('  SystemdCgroup = true');
   }, 60_000);
 });

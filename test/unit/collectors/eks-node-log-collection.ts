@@ -4,19 +4,22 @@
  * from a log file (cni.ipamd, cni.policy-verdicts). The machine's own kernel log and systemd stay
  * out, so only the given file decides the section.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 
-/** What the node holds at the log's path: the file's text, nothing, or a directory (not a readable file). */
-export type NodeLogFile = string | 'absent' | 'directory';
+/**
+ * What the node holds at the log's path: the file's text, nothing, a directory (not a readable
+ * file), or a symbolic link to `linkTo` (a path, or one relative to the folder standing for /var/log).
+ */
+export type NodeLogFile = string | 'absent' | 'directory' | { readonly linkTo: string };
 
 /**
  * Collects in a fresh folder of `scratch`, with `content` at `fileName` and the collector document's
  * `parameter` (`ipamdLog`, …) naming it as `/var/log/<fileName>` (the document takes nothing
  * else), the folder standing for /var/log (the test-only PM_VAR_LOG_DIR); returns `section`'s
- * output and the bundle.
+ * output, the bundle and the folder. `others` are more files of that folder (path in it -> text).
  */
 export async function collectWithNodeLog(
   scratch: string,
@@ -24,6 +27,7 @@ export async function collectWithNodeLog(
   fileName: string,
   content: NodeLogFile,
   section: string,
+  others: Readonly<Record<string, string>> = {},
 ) {
   const dir = mkdtempSync(join(scratch, 'case-'));
   const bin = join(dir, 'bin');
@@ -31,8 +35,13 @@ export async function collectWithNodeLog(
   // The machine's own kernel log is not this test's.
   writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
   chmodSync(join(bin, 'dmesg'), 0o755);
+  for (const [path, text] of Object.entries(others)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
   const log = join(dir, fileName);
-  if (content === 'directory') mkdirSync(log);
+  if (typeof content === 'object') symlinkSync(content.linkTo, log);
+  else if (content === 'directory') mkdirSync(log);
   else if (content !== 'absent') writeFileSync(log, content);
   const { bundle } = await collectEvidence({
     platform: 'eks',
@@ -46,5 +55,5 @@ export async function collectWithNodeLog(
     }),
     parameters: { sinceMinutes: '15', [parameter]: `/var/log/${fileName}` },
   });
-  return { section: bundle.sections[section]?.output ?? '', bundle };
+  return { section: bundle.sections[section]?.output ?? '', bundle, dir };
 }
