@@ -1,4 +1,5 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { INCOMPLETE_MARK } from '../../core/evidence/incomplete-section.js';
 import { ApiException } from '@kubernetes/client-node';
 import pMap from 'p-map';
 import { DEFAULT_LOOKBACK_MINUTES } from '../../core/classify/incident-window.js';
@@ -405,7 +406,7 @@ export class ClusterReader {
       : '';
     const errors = [
       ...(error ? [error] : []),
-      ...(cut.length ? [`incomplete: ${cut.join('; ')}`] : []),
+      ...(cut.length ? [`${INCOMPLETE_MARK}${cut.join(', ')}`] : []),
     ];
     // The head is dropped when the section is too long: the note goes last, where it is kept.
     const b = boundOutput(`${output}${note}`, this.o.maxSectionBytes);

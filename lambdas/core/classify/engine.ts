@@ -1,4 +1,5 @@
 import type { EvidenceBundle } from '../evidence/bundle.js';
+import { isIncompleteSection } from '../evidence/incomplete-section.js';
 import type { FactKind, MatchExpression, PatternMatch, Runbook } from '../runbook/model.js';
 import type { CompiledPattern, CompiledRulebook } from './compile.js';
 import { sectionSelected, type EvaluationContext, type EvidenceLine } from './evaluation.js';
@@ -223,6 +224,10 @@ function createContext(
     patternHits: (leaf: PatternMatch) => hits[rulebook.patternIndex.get(leaf) ?? -1] ?? [],
     facts: (kind, selectors) => allFacts(kind).filter((f) => sectionSelected(selectors, f.section)),
     collected: (selectors) => sections.some((s) => sectionSelected(selectors, s)),
+    incomplete: (selectors) =>
+      sections.some(
+        (s) => sectionSelected(selectors, s) && isIncompleteSection(bundle.sections[s]),
+      ),
     timeOf: (line) => window.timeOf(line.section, line.text),
     evaluate: (expression) => evaluateExpression(expression, context),
   };

@@ -25,6 +25,8 @@ export interface EvaluationContext {
   facts(kind: FactKind, selectors: readonly string[] | undefined): readonly Fact[];
   /** Whether any section passing the selectors was collected. */
   collected(selectors: readonly string[]): boolean;
+  /** Whether a section passing the selectors says it is incomplete (a list cut at its bound). */
+  incomplete(selectors: readonly string[]): boolean;
   /** When an evidence line was logged (ms since the epoch), or null when it shows no timestamp. */
   timeOf(line: EvidenceLine): number | null;
   evaluate(expression: MatchExpression): MatchOutcome;
