@@ -1,10 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
-import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
 import { collectWithNodeLog } from './eks-node-log-collection.js';
 
 // A log parameter names a file under /var/log (the collectors' PM_LOG_PATH_PATTERN), but a name
@@ -12,7 +11,8 @@ import { collectWithNodeLog } from './eks-node-log-collection.js';
 // `/var/log/app.log -> /etc/shadow` as evidence. Each case's folder stands for /var/log (the
 // test-only PM_VAR_LOG_DIR); `outside` stands for /etc/shadow, a file that would pass every
 // section's filter were it read.
-const scratch = mkdtempSync(join(tmpdir(), 'pm-log-links-'));
+// The collector reads the process table: the file holds the kubelet-process lock (support).
+const scratch = eksNodeCollectorScratch('pm-log-links-');
 const outside = join(scratch, 'shadow');
 const now = new Date().toISOString();
 writeFileSync(
@@ -24,15 +24,6 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-// The EKS-node collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
-let releaseKubeletName: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  releaseKubeletName = await holdMachineLock('kubelet-process');
-}, MACHINE_LOCK_WAIT_MS);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await releaseKubeletName();
-});
 
 describe('collectors: a log parameter naming a link out of /var/log', () => {
   it.each([

@@ -1,24 +1,15 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
-import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
 
 // The EKS-node document as SSM would run it, on a node whose runtime is slow to answer: its
 // io.block section must stay inside the 10 s section budget whatever the number of containers,
 // or the whole run outgrows the document's 60 s and SSM kills it before anything is printed.
-const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-io-budget-'));
-// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
-let releaseKubeletName: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  releaseKubeletName = await holdMachineLock('kubelet-process');
-}, MACHINE_LOCK_WAIT_MS);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await releaseKubeletName();
-});
+// The collector reads the process table: the file holds the kubelet-process lock (support).
+const scratch = eksNodeCollectorScratch('pm-eks-io-budget-');
 
 const SECTION_BUDGET_MS = 10_000;
 const ids = Array.from({ length: 8 }, (_, i) => (i + 1).toString(16).padStart(64, '0'));

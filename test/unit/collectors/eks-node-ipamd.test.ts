@@ -1,25 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
-import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
 import { collectWithNodeLog } from './eks-node-log-collection.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with an ipamd log
 // as the VPC CNI writes it: JSON lines at debug level, the refusals that keep pod networking down
 // among them, some from before the incident window.
-const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-ipamd-'));
-// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
-let releaseKubeletName: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  releaseKubeletName = await holdMachineLock('kubelet-process');
-}, MACHINE_LOCK_WAIT_MS);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await releaseKubeletName();
-});
+// The collector reads the process table: the file holds the kubelet-process lock (support).
+const scratch = eksNodeCollectorScratch('pm-eks-ipamd-');
 
 const ENI = 'eni-0123456789abcdef0';
 /** One ipamd log line (zap JSON) stamped `minutesAgo` before now. */

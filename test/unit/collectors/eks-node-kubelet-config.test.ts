@@ -1,27 +1,18 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
-import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with the kubelet's
 // configuration directory as each AMI writes it (the test-only PM_KUBELET_CONFIG_DIR stands for
 // /etc/kubernetes/kubelet). What kubelet.config shows decides dns.resolver: a clusterDNS the
 // collector does not print can never be joined with the cluster DNS Service's address.
-const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-kubelet-config-'));
-// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
-let releaseKubeletName: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  releaseKubeletName = await holdMachineLock('kubelet-process');
-}, MACHINE_LOCK_WAIT_MS);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await releaseKubeletName();
-});
+// The collector reads the process table: the file holds the kubelet-process lock (support).
+const scratch = eksNodeCollectorScratch('pm-eks-kubelet-config-');
 
 /** Collects with `files` (path under the kubelet's directory -> text) as the node's kubelet configuration. */
 async function collectWithKubeletDir(files: Record<string, string>, containerdConfig?: string) {

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
@@ -14,22 +11,14 @@ import {
 } from '../../../lambdas/core/kubernetes/cluster-dns.js';
 import { judgeFlow } from '../../../lambdas/core/kubernetes/network-policy.js';
 import { renderNetworkPolicySection } from '../../../lambdas/core/kubernetes/render/describe-network.js';
-import { holdMachineLock, MACHINE_LOCK_WAIT_MS } from '../../support/machine-lock.js';
+import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
 import { collectWithNodeLog, type NodeLogFile } from './eks-node-log-collection.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with the VPC CNI
 // network policy agent's log as the agent writes it with policy event logs on: zap JSON lines, one
 // per flow verdict, ACCEPT among the DENY, some from before the incident window.
-const scratch = mkdtempSync(join(tmpdir(), 'pm-eks-npa-'));
-// The collector reads the process table (pgrep -x kubelet): not beside a suite that starts a kubelet.
-let releaseKubeletName: () => Promise<void> = async () => {};
-beforeAll(async () => {
-  releaseKubeletName = await holdMachineLock('kubelet-process');
-}, MACHINE_LOCK_WAIT_MS);
-afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  await releaseKubeletName();
-});
+// The collector reads the process table: the file holds the kubelet-process lock (support).
+const scratch = eksNodeCollectorScratch('pm-eks-npa-');
 
 const stamp = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 // The flows: a client (10.1.12.220, an ephemeral port) connecting to pod shop/web (10.1.202.70) on
