@@ -100,7 +100,7 @@ export class KubernetesStateReader {
     const [node, pods] = await Promise.all([
       target.node ? this.node(c, target.node) : Promise.resolve(undefined),
       target.pod
-        ? this.pods(c, target.namespace ?? 'default', target.pod)
+        ? this.pods(c, target.namespace ?? 'default', target.pod, target.node)
         : Promise.resolve(undefined),
     ]);
     return { ...(node ? { node } : {}), ...(pods ? { pods } : {}) };
@@ -133,6 +133,7 @@ export class KubernetesStateReader {
     c: KubeClients,
     namespace: string,
     name: string,
+    node?: string,
   ): Promise<Observation<readonly ObservedPod[]>> {
     try {
       const pod = (await withTimeout(
@@ -161,11 +162,15 @@ export class KubernetesStateReader {
           const pods = (read.items ?? []) as unknown as Pod[];
           return {
             items: pods
-              .filter(
-                (p) =>
-                  workloads.some((w) => podBelongsToWorkload(podFacts('', p), w)) &&
-                  !p.metadata?.deletionTimestamp,
-              )
+              .filter((p) => {
+                const facts = podFacts('', p);
+                return (
+                  workloads.some((w) => podBelongsToWorkload(facts, w)) &&
+                  !p.metadata?.deletionTimestamp &&
+                  // A DaemonSet's replacement is its pod on the same node; the others are other nodes'.
+                  (facts.ownerKind !== 'DaemonSet' || !node || facts.nodeName === node)
+                );
+              })
               .map(observePod),
             metadata: read.metadata,
           };

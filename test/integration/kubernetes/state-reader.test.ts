@@ -124,7 +124,13 @@ describe('Verify follows a deleted pod to its replacement', () => {
         ],
       },
     });
-    server.objects('pods').push(daemonPod('aws-node-x7k2p', 'Running'));
+    // The scenario's own aws-node pod on this node is the one deleted here.
+    const pods = server.objects('pods');
+    pods.splice(
+      pods.findIndex((p) => p.metadata.name.startsWith('aws-node-') && p.spec?.nodeName === NODE),
+      1,
+    );
+    pods.push(daemonPod('aws-node-x7k2p', 'Running'));
     const ctx = { dryRun: false, kube: access, clock: { now: () => since } };
     expect(
       (
@@ -135,14 +141,23 @@ describe('Verify follows a deleted pod to its replacement', () => {
       ).status,
     ).toBe('changed');
     server.objects('pods').push(daemonPod('aws-node-b5m9q', 'Running'));
-    const checks = await reader.verify(
+    // Without the node, every pod of the DaemonSet is its pods (the scenario's others among them);
+    // with it, the replacement is the one pod on that node.
+    const anyNode = await reader.verify(
       { cluster: 'shop-prod', namespace: 'kube-system', pod: 'aws-node-x7k2p' },
       since,
     );
-    // The DaemonSet's pods on every node are its pods (the scenario's others among them).
-    expect(checks.map((c) => c.status)).toEqual(['passed', 'passed']);
-    expect(checks[0]!.observed).toContain('aws-node-b5m9q: Running, ready 1/1');
-    expect(checks[0]!.observed).not.toContain('aws-node-x7k2p');
+    expect(anyNode.map((c) => c.status)).toEqual(['passed', 'passed']);
+    expect(anyNode[0]!.observed).toContain('aws-node-b5m9q: Running, ready 1/1');
+    expect(anyNode[0]!.observed).not.toContain('aws-node-x7k2p');
+    const onNode = await reader.verify(
+      { cluster: 'shop-prod', node: NODE, namespace: 'kube-system', pod: 'aws-node-x7k2p' },
+      since,
+    );
+    expect(onNode.map((c) => [c.status, c.observed])).toEqual([
+      ['passed', 'aws-node-b5m9q: Running, ready 1/1'],
+      ['passed', 'restart counts 0'],
+    ]);
   });
 
   /** Deletes the reports pod and adds its replacement after `others` pods of other workloads. */
