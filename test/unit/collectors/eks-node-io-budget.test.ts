@@ -1,9 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
-import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
+import {
+  collectOnQuietNode,
+  eksNodeCase,
+  eksNodeCollectorScratch,
+} from '../../support/eks-node-collector-scratch.js';
 
 // The EKS-node document as SSM would run it, on a node whose runtime is slow to answer: its
 // io.block section must stay inside the 10 s section budget whatever the number of containers,
@@ -45,25 +47,11 @@ exit 0
 }
 
 async function collect(listingHangs: boolean) {
-  const dir = mkdtempSync(join(scratch, 'case-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  const calls = join(dir, 'calls');
+  const node = eksNodeCase(scratch);
+  const calls = join(node.dir, 'calls');
   writeFileSync(calls, '');
-  fakeCrictl(bin, calls, listingHangs);
-  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(bin, 'dmesg'), 0o755);
-  const { bundle } = await collectEvidence({
-    platform: 'eks',
-    runner: new LocalCommandRunner({
-      env: {
-        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        PATH: `${bin}:${process.env.PATH}`,
-        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
-      },
-    }),
-    parameters: { sinceMinutes: '5' },
-  });
+  fakeCrictl(node.bin, calls, listingHangs);
+  const bundle = await collectOnQuietNode(node, {}, { sinceMinutes: '5' });
   return { io: bundle.sections['io.block']!, calls: readFileSync(calls, 'utf8') };
 }
 

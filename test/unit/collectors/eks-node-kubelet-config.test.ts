@@ -1,11 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import { classifyEvidence } from '../../../lambdas/core/classify/engine.js';
-import { eksNodeCollectorScratch } from '../../support/eks-node-collector-scratch.js';
+import {
+  collectOnQuietNode,
+  eksNodeCase,
+  eksNodeCollectorScratch,
+} from '../../support/eks-node-collector-scratch.js';
 
 // The EKS-node document as SSM would run it (library inlined), on this machine, with the kubelet's
 // configuration directory as each AMI writes it (the test-only PM_KUBELET_CONFIG_DIR stands for
@@ -16,29 +18,15 @@ const scratch = eksNodeCollectorScratch('pm-eks-kubelet-config-');
 
 /** Collects with `files` (path under the kubelet's directory -> text) as the node's kubelet configuration. */
 async function collectWithKubeletDir(files: Record<string, string>, containerdConfig?: string) {
-  const dir = mkdtempSync(join(scratch, 'case-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  // The machine's own kernel log is not this test's.
-  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(bin, 'dmesg'), 0o755);
-  const kubelet = join(dir, 'kubelet');
+  const node = eksNodeCase(scratch);
+  const kubelet = join(node.dir, 'kubelet');
   mkdirSync(join(kubelet, 'config.json.d'), { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFileSync(join(kubelet, path), text);
-  const containerdConfigFile = join(dir, 'config.toml');
+  const containerdConfigFile = join(node.dir, 'config.toml');
   if (containerdConfig !== undefined) writeFileSync(containerdConfigFile, containerdConfig);
-  const { bundle } = await collectEvidence({
-    platform: 'eks',
-    runner: new LocalCommandRunner({
-      env: {
-        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        PATH: `${bin}:${process.env.PATH}`,
-        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
-        PM_KUBELET_CONFIG_DIR: kubelet,
-        PM_CONTAINERD_CONFIG: containerdConfigFile,
-      },
-    }),
-    parameters: { sinceMinutes: '15' },
+  const bundle = await collectOnQuietNode(node, {
+    PM_KUBELET_CONFIG_DIR: kubelet,
+    PM_CONTAINERD_CONFIG: containerdConfigFile,
   });
   return { section: bundle.sections['kubelet.config']?.output ?? '', bundle };
 }

@@ -4,10 +4,9 @@
  * from a log file (cni.ipamd, cni.policy-verdicts). The machine's own kernel log and systemd stay
  * out, so only the given file decides the section.
  */
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { collectEvidence } from '../../../lambdas/adapters/local/collect-evidence.js';
-import { LocalCommandRunner } from '../../../lambdas/adapters/local/local-command-runner.js';
+import { collectOnQuietNode, eksNodeCase } from '../../support/eks-node-collector-scratch.js';
 
 /**
  * What the node holds at the log's path: the file's text, nothing, a directory (not a readable
@@ -29,12 +28,8 @@ export async function collectWithNodeLog(
   section: string,
   others: Readonly<Record<string, string>> = {},
 ) {
-  const dir = mkdtempSync(join(scratch, 'case-'));
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  // The machine's own kernel log is not this test's.
-  writeFileSync(join(bin, 'dmesg'), '#!/bin/sh\nexit 0\n');
-  chmodSync(join(bin, 'dmesg'), 0o755);
+  const node = eksNodeCase(scratch);
+  const { dir } = node;
   for (const [path, text] of Object.entries(others)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -43,17 +38,10 @@ export async function collectWithNodeLog(
   if (typeof content === 'object') symlinkSync(content.linkTo, log);
   else if (content === 'directory') mkdirSync(log);
   else if (content !== 'absent') writeFileSync(log, content);
-  const { bundle } = await collectEvidence({
-    platform: 'eks',
-    runner: new LocalCommandRunner({
-      env: {
-        PARAMEDIC_IO_SAMPLE_SECONDS: '1',
-        PATH: `${bin}:${process.env.PATH}`,
-        PM_SYSTEMD_RUN_DIR: join(dir, 'absent'),
-        PM_VAR_LOG_DIR: dir,
-      },
-    }),
-    parameters: { sinceMinutes: '15', [parameter]: `/var/log/${fileName}` },
-  });
+  const bundle = await collectOnQuietNode(
+    node,
+    { PM_VAR_LOG_DIR: dir },
+    { sinceMinutes: '15', [parameter]: `/var/log/${fileName}` },
+  );
   return { section: bundle.sections[section]?.output ?? '', bundle, dir };
 }
