@@ -90,6 +90,28 @@ describe('rounds 34-35: a line read by what it proves', () => {
       expect(top({ 'docker.logs': line }, 'docker'), line).toBeNull();
   });
 
+  it("bash running a script names the script: its 'line N: tool: command not found' is a tool missing from the image, also in an exec probe's event", () => {
+    for (const line of [
+      '/docker-entrypoint.sh: line 12: gosu: command not found',
+      'entrypoint: line 3: envsubst: command not found',
+    ])
+      expect(top({ 'docker.logs': line }, 'docker'), line).toBe('container-exec-not-found');
+    // The probe failing is the symptom: the probe's own script cannot find its tool.
+    expect(
+      top({
+        'k8s.events':
+          'Warning  Unhealthy  3s (x4 over 33s)  kubelet  Liveness probe failed: /opt/scripts/ping-db.sh: line 2: dbcli: command not found',
+      }),
+    ).toBe('container-exec-not-found');
+    // A probe whose script ran and reported the service down is a failing probe.
+    expect(
+      top({
+        'k8s.events':
+          'Warning  Unhealthy  3s (x4 over 33s)  kubelet  Liveness probe failed: /opt/scripts/ping-db.sh: line 2: connection refused',
+      }),
+    ).not.toBe('container-exec-not-found');
+  });
+
   it('a shell that cannot open the script it was told to run is a command missing from the image (dash, busybox, bash)', () => {
     for (const line of [
       '/bin/sh: 0: cannot open ./entrypoint.sh: No such file',
