@@ -97,26 +97,11 @@ export function httpStatusOf(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;
 }
 
-/** A timer that rejects, so one stuck read cannot hold the collection. */
+/** A request that ran past its time (withTimeout in request-timeout.ts); it was aborted. */
 export class ReadTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
   constructor(what: string, ms: number) {
     super(`${what} timed out after ${ms} ms`);
     this.name = 'TimeoutError';
-  }
-}
-
-/** Races a promise against a timeout. */
-export async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ReadTimeoutError(what, ms)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -58,7 +58,8 @@ import type {
   Service,
 } from '../../core/kubernetes/types.js';
 import type { Clock } from '../../core/ports.js';
-import { retryAfterSeconds, toApiFailure, withTimeout } from './api-errors.js';
+import { retryAfterSeconds, toApiFailure } from './api-errors.js';
+import { abortOn, withTimeout } from './request-timeout.js';
 import { realSleep } from './executor.js';
 import type { KubeAccess, KubeClients } from './kube-access.js';
 import { listAllPages, type ListBounds, type ListPage } from './paged-list.js';
@@ -235,6 +236,12 @@ function eventWindow(
   };
 }
 
+/** One page of a list, read as one request that `signal` aborts. */
+type PageFetch = (
+  page: { limit: number; _continue?: string },
+  signal: AbortSignal,
+) => Promise<ListPage<unknown>>;
+
 /** `work` done once per batch under `key`: every later caller gets the first caller's promise. */
 function once<T>(c: Session, key: string, work: () => Promise<T>): Promise<T> {
   let pending = c.shared.get(key) as Promise<T> | undefined;
@@ -271,11 +278,15 @@ export class ClusterReader {
    * Fairness shedding load, likely while a batch of targets is read during an incident) is tried
    * again after its Retry-After, a few times; other errors, and the last 429, are thrown.
    */
-  private async request<T>(what: string, work: () => Promise<T>): Promise<T> {
+  private async request<T>(
+    what: string,
+    work: (signal: AbortSignal) => Promise<T>,
+    within?: AbortSignal,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const timeout = Math.max(1, Math.min(this.o.requestTimeoutMs, this.timeLeftMs()));
-        return await withTimeout(what, timeout, work());
+        return await withTimeout(what, timeout, work, within);
       } catch (error) {
         const retryAfter = throttledFor(error);
         if (
@@ -293,7 +304,7 @@ export class ClusterReader {
   private async read<T>(
     c: Session,
     what: string,
-    work: () => Promise<unknown>,
+    work: (signal: AbortSignal) => Promise<unknown>,
   ): Promise<ReadOutcome<T>> {
     try {
       return { ok: true, value: plain<T>(await this.request(what, work)) };
@@ -318,7 +329,7 @@ export class ClusterReader {
   private async readList<T>(
     c: Session,
     what: string,
-    fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
+    fetchPage: PageFetch,
     sharedAs?: string,
   ): Promise<ReadOutcome<ListItems<T>>> {
     const list = () => this.listOnce(c, what, fetchPage);
@@ -345,12 +356,15 @@ export class ClusterReader {
         this.readList<Event>(
           c,
           `list events of ${namespace}/${n}`,
-          (page) =>
-            c.core.listNamespacedEvent({
-              namespace,
-              fieldSelector: `involvedObject.name=${n},involvedObject.namespace=${namespace}`,
-              ...page,
-            }),
+          (page, signal) =>
+            c.core.listNamespacedEvent(
+              {
+                namespace,
+                fieldSelector: `involvedObject.name=${n},involvedObject.namespace=${namespace}`,
+                ...page,
+              },
+              abortOn(signal),
+            ),
           `events of ${namespace}/${n}`,
         ),
       ),
@@ -369,17 +383,18 @@ export class ClusterReader {
     };
   }
 
-  private async listOnce(
-    c: Session,
-    what: string,
-    fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
-  ): Promise<ListRead> {
+  private async listOnce(c: Session, what: string, fetchPage: PageFetch): Promise<ListRead> {
     try {
       // Each page is one request: a 429 on a later page reads that page again, not the list.
+      // The list's timeout aborts the page in flight too: `whole` ends the page's request.
       const list = await withTimeout(
         `${what} (every page)`,
         Math.max(1, Math.min(this.o.listTimeoutMs, this.timeLeftMs())),
-        listAllPages((page) => this.request(what, () => fetchPage(page)), this.o.listBounds),
+        (whole) =>
+          listAllPages(
+            (page) => this.request(what, (signal) => fetchPage(page, signal), whole),
+            this.o.listBounds,
+          ),
       );
       if (!list.cut) return { outcome: { ok: true, value: { items: list.items } } };
       const cut = `${what}: ${list.cut}`;
@@ -421,7 +436,7 @@ export class ClusterReader {
 
   /** GET /readyz?verbose with the client's TLS settings and credentials. */
   private readyz(c: Session): Promise<ReadOutcome<{ status: number; body: string }>> {
-    return this.read(c, 'GET /readyz', async () => {
+    return this.read(c, 'GET /readyz', async (signal) => {
       const url = new URL('/readyz?verbose', c.server);
       const opts: RequestOptions = {
         method: 'GET',
@@ -429,6 +444,7 @@ export class ClusterReader {
         port: url.port || 443,
         path: `${url.pathname}${url.search}`,
         headers: {},
+        signal,
       };
       await c.kubeConfig.applyToHTTPSOptions(opts);
       return await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -440,10 +456,8 @@ export class ClusterReader {
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         });
+        // The request's timeout aborts it through `signal`, as it does the client's requests.
         req.on('error', reject);
-        req.setTimeout(this.o.requestTimeoutMs, () =>
-          req.destroy(Object.assign(new Error('GET /readyz timed out'), { code: 'ETIMEDOUT' })),
-        );
         req.end();
       });
     });
@@ -513,8 +527,11 @@ export class ClusterReader {
     const sections: Record<string, EvidenceSection> = {};
     const pod =
       target.pod && target.namespace
-        ? await this.read<Pod>(c, 'read pod', () =>
-            c.core.readNamespacedPod({ name: target.pod!, namespace: target.namespace! }),
+        ? await this.read<Pod>(c, 'read pod', (signal) =>
+            c.core.readNamespacedPod(
+              { name: target.pod!, namespace: target.namespace! },
+              abortOn(signal),
+            ),
           )
         : undefined;
     const nodeName = target.node ?? (pod?.ok ? pod.value.spec?.nodeName : undefined);
@@ -629,12 +646,15 @@ export class ClusterReader {
     return this.readList<Pod>(
       c,
       'list coredns pods',
-      (page) =>
-        c.core.listNamespacedPod({
-          namespace: 'kube-system',
-          labelSelector: 'k8s-app=kube-dns',
-          ...page,
-        }),
+      (page, signal) =>
+        c.core.listNamespacedPod(
+          {
+            namespace: 'kube-system',
+            labelSelector: 'k8s-app=kube-dns',
+            ...page,
+          },
+          abortOn(signal),
+        ),
       'coredns pods',
     );
   }
@@ -642,14 +662,21 @@ export class ClusterReader {
   private async collectCluster(c: Session, now: Date): Promise<EvidenceSection> {
     const [readyz, version, nodes, coreDns, dnsService] = await Promise.all([
       this.readyz(c),
-      this.read<{ gitVersion: string }>(c, 'GET /version', () => c.version.getCode()),
-      this.readList<Node>(c, 'list nodes', (page) => c.core.listNode({ ...page })),
+      this.read<{ gitVersion: string }>(c, 'GET /version', (signal) =>
+        c.version.getCode({}, abortOn(signal)),
+      ),
+      this.readList<Node>(c, 'list nodes', (page, signal) =>
+        c.core.listNode({ ...page }, abortOn(signal)),
+      ),
       this.coreDnsPods(c),
-      this.read<Service>(c, 'read cluster DNS service', () =>
-        c.core.readNamespacedService({
-          name: CLUSTER_DNS_SERVICE,
-          namespace: CLUSTER_DNS_NAMESPACE,
-        }),
+      this.read<Service>(c, 'read cluster DNS service', (signal) =>
+        c.core.readNamespacedService(
+          {
+            name: CLUSTER_DNS_SERVICE,
+            namespace: CLUSTER_DNS_NAMESPACE,
+          },
+          abortOn(signal),
+        ),
       ),
     ]);
     const items = <T>(r: ReadOutcome<{ items: T[] }>): ReadOutcome<readonly T[]> =>
@@ -694,22 +721,28 @@ export class ClusterReader {
     keep: EventFilter,
   ): Promise<ListItems<Event>> {
     const [node, pods, events] = await Promise.all([
-      this.read<Node>(c, 'read node', () => c.core.readNode({ name })),
+      this.read<Node>(c, 'read node', (signal) => c.core.readNode({ name }, abortOn(signal))),
       this.readList<Pod>(
         c,
         'list pods on node',
-        (page) =>
-          c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+        (page, signal) =>
+          c.core.listPodForAllNamespaces(
+            { fieldSelector: `spec.nodeName=${name}`, ...page },
+            abortOn(signal),
+          ),
         `pods on node ${name}`,
       ),
       this.readList<Event>(
         c,
         'list node events',
-        (page) =>
-          c.core.listEventForAllNamespaces({
-            fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
-            ...page,
-          }),
+        (page, signal) =>
+          c.core.listEventForAllNamespaces(
+            {
+              fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}`,
+              ...page,
+            },
+            abortOn(signal),
+          ),
         `events of node ${name}`,
       ),
     ]);
@@ -740,12 +773,15 @@ export class ClusterReader {
       .slice(0, this.o.maxDescribedPods);
     const podEvents = await Promise.all(
       unhealthy.map((p) =>
-        this.readList<Event>(c, 'list pod events', (page) =>
-          c.core.listNamespacedEvent({
-            namespace: p.metadata?.namespace ?? 'default',
-            fieldSelector: `involvedObject.name=${p.metadata?.name}`,
-            ...page,
-          }),
+        this.readList<Event>(c, 'list pod events', (page, signal) =>
+          c.core.listNamespacedEvent(
+            {
+              namespace: p.metadata?.namespace ?? 'default',
+              fieldSelector: `involvedObject.name=${p.metadata?.name}`,
+              ...page,
+            },
+            abortOn(signal),
+          ),
         ),
       ),
     );
@@ -797,29 +833,29 @@ export class ClusterReader {
       if (o.kind === 'ReplicaSet') own.add(o.name.replace(/-[a-z0-9]{5,10}$/, ''));
     const ownEventsPromise = this.objectEvents(c, namespace, [...own]);
     // Namespace-wide lists: every target of the batch in this namespace shares one read of each.
-    const inNamespace = <T>(
-      kind: string,
-      fetchPage: (page: { limit: number; _continue?: string }) => Promise<ListPage<unknown>>,
-    ) => this.readList<T>(c, `list ${kind}`, fetchPage, `${kind} in ${namespace}`);
+    const inNamespace = <T>(kind: string, fetchPage: PageFetch) =>
+      this.readList<T>(c, `list ${kind}`, fetchPage, `${kind} in ${namespace}`);
     const [policies, namespaces, nsPods, services, endpoints, ingresses] = await Promise.all([
-      inNamespace<NetworkPolicy>('networkpolicies', (page) =>
-        c.networking.listNamespacedNetworkPolicy({ namespace, ...page }),
+      inNamespace<NetworkPolicy>('networkpolicies', (page, signal) =>
+        c.networking.listNamespacedNetworkPolicy({ namespace, ...page }, abortOn(signal)),
       ),
       this.readList<Namespace>(
         c,
         'list namespaces',
-        (page) => c.core.listNamespace({ ...page }),
+        (page, signal) => c.core.listNamespace({ ...page }, abortOn(signal)),
         'namespaces',
       ),
-      inNamespace<Pod>('pods', (page) => c.core.listNamespacedPod({ namespace, ...page })),
-      inNamespace<Service>('services', (page) =>
-        c.core.listNamespacedService({ namespace, ...page }),
+      inNamespace<Pod>('pods', (page, signal) =>
+        c.core.listNamespacedPod({ namespace, ...page }, abortOn(signal)),
       ),
-      inNamespace<Endpoints>('endpoints', (page) =>
-        c.core.listNamespacedEndpoints({ namespace, ...page }),
+      inNamespace<Service>('services', (page, signal) =>
+        c.core.listNamespacedService({ namespace, ...page }, abortOn(signal)),
       ),
-      inNamespace<Ingress>('ingresses', (page) =>
-        c.networking.listNamespacedIngress({ namespace, ...page }),
+      inNamespace<Endpoints>('endpoints', (page, signal) =>
+        c.core.listNamespacedEndpoints({ namespace, ...page }, abortOn(signal)),
+      ),
+      inNamespace<Ingress>('ingresses', (page, signal) =>
+        c.networking.listNamespacedIngress({ namespace, ...page }, abortOn(signal)),
       ),
     ]);
     const err = (r: ReadOutcome<unknown>) => (r.ok ? undefined : formatApiFailure(r.failure));
@@ -1038,7 +1074,7 @@ export class ClusterReader {
     // Each entry's read, 429 retries included: a shared read is shared with its retries, or a retry
     // would be answered the batch's first refusal again instead of asking the server.
     const reads: { header: string; read: () => Promise<ReadOutcome<string>> }[] = [];
-    const readLog = (header: string, work: () => Promise<unknown>) => () =>
+    const readLog = (header: string, work: (signal: AbortSignal) => Promise<unknown>) => () =>
       this.read<string>(c, header, work);
     for (const cont of p.spec?.containers ?? []) {
       const status = (p.status?.containerStatuses ?? []).find((s) => s.name === cont.name);
@@ -1051,13 +1087,18 @@ export class ClusterReader {
       };
       if (status?.state?.running || status?.state?.terminated || status?.lastState?.terminated) {
         const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`;
-        reads.push({ header, read: readLog(header, () => c.core.readNamespacedPodLog(base)) });
+        reads.push({
+          header,
+          read: readLog(header, (signal) => c.core.readNamespacedPodLog(base, abortOn(signal))),
+        });
       }
       if ((status?.restartCount ?? 0) > 0 || status?.lastState?.terminated) {
         const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`;
         reads.push({
           header,
-          read: readLog(header, () => c.core.readNamespacedPodLog({ ...base, previous: true })),
+          read: readLog(header, (signal) =>
+            c.core.readNamespacedPodLog({ ...base, previous: true }, abortOn(signal)),
+          ),
         });
       }
     }
@@ -1068,14 +1109,17 @@ export class ClusterReader {
         const dn = d.metadata?.name ?? '';
         // The same tail for every target of the batch: read once.
         const header = `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`;
-        const read = readLog(header, () =>
-          c.core.readNamespacedPodLog({
-            name: dn,
-            namespace: 'kube-system',
-            container: 'coredns',
-            tailLines: 20,
-            limitBytes: 8 * 1024,
-          }),
+        const read = readLog(header, (signal) =>
+          c.core.readNamespacedPodLog(
+            {
+              name: dn,
+              namespace: 'kube-system',
+              container: 'coredns',
+              tailLines: 20,
+              limitBytes: 8 * 1024,
+            },
+            abortOn(signal),
+          ),
         );
         reads.push({ header, read: () => once(c, `coredns log ${dn}`, read) });
       }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/ports.js';
-import { withTimeout } from './api-errors.js';
+import { withTimeout } from './request-timeout.js';
 import type { KubeAccess } from './kube-access.js';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EKSClient } from '@aws-sdk/client-eks';
@@ -61,16 +61,18 @@ export class RequestNotSentError extends Error {
 
 /**
  * One API request of an action under the context's request timeout, and never past `deadline`
- * (epoch ms on the context's clock) when one is given. A request that runs out rejects with a
- * ReadTimeoutError (`<what> timed out after <ms> ms`), which the action reports like any failure.
+ * (epoch ms on the context's clock) when one is given. A request that runs out is aborted (pass
+ * the signal to the client with `abortOn`) and rejects with a ReadTimeoutError
+ * (`<what> timed out after <ms> ms`), which the action reports like any failure: a write the
+ * server received before the abort may still have been applied, so the action says so.
  * Within {@link MIN_REQUEST_MS} of the deadline the request is not sent at all
  * (RequestNotSentError): a write whose answer would be dropped leaves its outcome unknown.
- * @example await apiRequest(ctx, `read node ${name}`, () => c.core.readNode({ name }), deadline)
+ * @example await apiRequest(ctx, `read node ${name}`, (signal) => c.core.readNode({ name }, abortOn(signal)), deadline)
  */
 export function apiRequest<T>(
   ctx: ExecutionContext,
   what: string,
-  work: () => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
   deadline?: number,
 ): Promise<T> {
   const perRequest = ctx.requestTimeoutMs ?? ACTION_REQUEST_TIMEOUT_MS;
@@ -78,7 +80,7 @@ export function apiRequest<T>(
     deadline === undefined ? Number.POSITIVE_INFINITY : deadline - ctx.clock.now().getTime();
   if (left < Math.min(MIN_REQUEST_MS, perRequest))
     return Promise.reject(new RequestNotSentError(what));
-  return withTimeout(what, Math.min(perRequest, left), work());
+  return withTimeout(what, Math.min(perRequest, left), work);
 }
 
 /** Parameters as the planner passes them (already validated against the catalogue's patterns). */

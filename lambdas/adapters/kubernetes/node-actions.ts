@@ -2,6 +2,7 @@ import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/clien
 import { planDrain, type PodRef } from '../../core/kubernetes/drain-plan.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import { ReadTimeoutError, retryAfterSeconds, statusOf } from './api-errors.js';
+import { abortOn } from './request-timeout.js';
 import {
   apiRequest,
   realSleep,
@@ -47,8 +48,8 @@ export function isConflict(error: unknown): boolean {
   return error instanceof ApiException && error.code === 409;
 }
 
-/** Runs one API request under a timeout (apiRequest with the action's context and deadline bound in). */
-type Request = <T>(what: string, work: () => Promise<T>) => Promise<T>;
+/** Runs one API request under a timeout (apiRequest with the action's context and deadline bound in); `work` passes the signal to the client. */
+type Request = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 /**
  * Sets spec.unschedulable with the node's resourceVersion as a precondition. On 409 the node is
@@ -67,7 +68,7 @@ async function setUnschedulable(
   for (let attempt = 1; ; attempt++) {
     const resourceVersion = current.metadata?.resourceVersion;
     try {
-      await request(`patch node ${name}`, () =>
+      await request(`patch node ${name}`, (signal) =>
         c.core.patchNode(
           {
             name,
@@ -76,14 +77,14 @@ async function setUnschedulable(
               spec: { unschedulable: value ? true : null },
             },
           },
-          MERGE,
+          abortOn(signal, MERGE),
         ),
       );
       return true;
     } catch (error) {
       if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
-      current = (await request(`read node ${name}`, () =>
-        c.core.readNode({ name }),
+      current = (await request(`read node ${name}`, (signal) =>
+        c.core.readNode({ name }, abortOn(signal)),
       )) as unknown as Node;
       if ((current.spec?.unschedulable === true) === value) return false;
     }
@@ -100,8 +101,8 @@ function cordonExecutor(actionId: string, want: boolean): ActionExecutor {
       const request: Request = (what, work) => apiRequest(ctx, what, work);
       let node: Node;
       try {
-        node = (await request(`read node ${name}`, () =>
-          c.core.readNode({ name }),
+        node = (await request(`read node ${name}`, (signal) =>
+          c.core.readNode({ name }, abortOn(signal)),
         )) as unknown as Node;
       } catch (error) {
         return result(
@@ -167,19 +168,22 @@ async function evictWithRetry(
   let pdb = false;
   for (;;) {
     try {
-      await request(`evict pod ${podKey(ref)}`, () =>
-        c.core.createNamespacedPodEviction({
-          name: ref.name,
-          namespace: ref.namespace,
-          body: {
-            apiVersion: 'policy/v1',
-            kind: 'Eviction',
-            metadata: { name: ref.name, namespace: ref.namespace },
-            // Only the planned instance: after a lost answer, a StatefulSet's successor may already
-            // hold the name (on another node), and evicting it would be a disruption nobody planned.
-            ...(ref.uid ? { deleteOptions: { preconditions: { uid: ref.uid } } } : {}),
+      await request(`evict pod ${podKey(ref)}`, (signal) =>
+        c.core.createNamespacedPodEviction(
+          {
+            name: ref.name,
+            namespace: ref.namespace,
+            body: {
+              apiVersion: 'policy/v1',
+              kind: 'Eviction',
+              metadata: { name: ref.name, namespace: ref.namespace },
+              // Only the planned instance: after a lost answer, a StatefulSet's successor may already
+              // hold the name (on another node), and evicting it would be a disruption nobody planned.
+              ...(ref.uid ? { deleteOptions: { preconditions: { uid: ref.uid } } } : {}),
+            },
           },
-        }),
+          abortOn(signal),
+        ),
       );
       return { ok: true };
     } catch (error) {
@@ -226,8 +230,8 @@ async function evictedMeanwhile(
   ctx: ExecutionContext,
 ): Promise<boolean> {
   try {
-    const pod = await apiRequest(ctx, `read pod ${podKey(ref)}`, () =>
-      c.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }),
+    const pod = await apiRequest(ctx, `read pod ${podKey(ref)}`, (signal) =>
+      c.core.readNamespacedPod({ name: ref.name, namespace: ref.namespace }, abortOn(signal)),
     );
     return ref.uid !== undefined && pod.metadata?.uid !== ref.uid;
   } catch (error) {
@@ -253,8 +257,8 @@ async function waitGone(
     const still: PodRef[] = [];
     for (const r of remaining) {
       try {
-        const pod = (await request(`read pod ${podKey(r)}`, () =>
-          c.core.readNamespacedPod({ name: r.name, namespace: r.namespace }),
+        const pod = (await request(`read pod ${podKey(r)}`, (signal) =>
+          c.core.readNamespacedPod({ name: r.name, namespace: r.namespace }, abortOn(signal)),
         )) as unknown as Pod;
         const uid = pod.metadata?.uid;
         if (!(r.uid && uid && uid !== r.uid)) still.push(r);
@@ -285,13 +289,16 @@ export const drainNode: ActionExecutor = {
     let node: Node;
     let pods: Pod[];
     try {
-      node = (await request(`read node ${name}`, () =>
-        c.core.readNode({ name }),
+      node = (await request(`read node ${name}`, (signal) =>
+        c.core.readNode({ name }, abortOn(signal)),
       )) as unknown as Node;
       const listed = await listAllPages(
         (page) =>
-          request(`list the pods of node ${name}`, () =>
-            c.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}`, ...page }),
+          request(`list the pods of node ${name}`, (signal) =>
+            c.core.listPodForAllNamespaces(
+              { fieldSelector: `spec.nodeName=${name}`, ...page },
+              abortOn(signal),
+            ),
           ),
         { maxItems: MAX_PODS_PER_NODE },
       );
@@ -381,8 +388,8 @@ export const drainNode: ActionExecutor = {
       // Not bounded by the drain's deadline, which has likely passed: the undo must still run.
       const undo: Request = (what, work) => apiRequest(ctx, what, work);
       try {
-        const fresh = (await undo(`read node ${name}`, () =>
-          c.core.readNode({ name }),
+        const fresh = (await undo(`read node ${name}`, (signal) =>
+          c.core.readNode({ name }, abortOn(signal)),
         )) as unknown as Node;
         await setUnschedulable(c, undo, name, false, fresh);
         undone.push(`node ${name}: spec.unschedulable true -> false`);

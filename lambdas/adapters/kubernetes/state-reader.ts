@@ -11,7 +11,8 @@ import {
 } from '../../core/kubernetes/state-checks.js';
 import type { Node, Pod, Timestamp } from '../../core/kubernetes/types.js';
 import { locationOf } from '../../core/workflow/target-location.js';
-import { httpStatusOf, toApiFailure, withTimeout } from './api-errors.js';
+import { httpStatusOf, toApiFailure } from './api-errors.js';
+import { abortOn, withTimeout } from './request-timeout.js';
 import type { KubeAccessFor } from './eks-access-for.js';
 import type { KubeClients } from './kube-access.js';
 import { listAllPages, type ListBounds } from './paged-list.js';
@@ -108,10 +109,8 @@ export class KubernetesStateReader {
 
   private async node(c: KubeClients, name: string): Promise<Observation<ObservedNode>> {
     try {
-      const node = (await withTimeout(
-        `read node ${name}`,
-        this.requestTimeoutMs,
-        c.core.readNode({ name }),
+      const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, (signal) =>
+        c.core.readNode({ name }, abortOn(signal)),
       )) as unknown as Node;
       return {
         read: true,
@@ -136,10 +135,8 @@ export class KubernetesStateReader {
     node?: string,
   ): Promise<Observation<readonly ObservedPod[]>> {
     try {
-      const pod = (await withTimeout(
-        `read pod ${name}`,
-        this.requestTimeoutMs,
-        c.core.readNamespacedPod({ name, namespace }),
+      const pod = (await withTimeout(`read pod ${name}`, this.requestTimeoutMs, (signal) =>
+        c.core.readNamespacedPod({ name, namespace }, abortOn(signal)),
       )) as unknown as Pod;
       return { read: true, value: [observePod(pod)] };
     } catch (error) {
@@ -150,14 +147,13 @@ export class KubernetesStateReader {
     if (workloads.length === 0) return { read: true, value: [] };
     try {
       // A list of its own time, each page a request of its own; only the workload's pods are kept.
-      const list = await withTimeout(
-        `list pods in ${namespace}`,
-        NAMESPACE_POD_LIST_MS,
+      const list = await withTimeout(`list pods in ${namespace}`, NAMESPACE_POD_LIST_MS, (whole) =>
         listAllPages(async (page) => {
           const read = await withTimeout(
             `list pods in ${namespace}`,
             this.requestTimeoutMs,
-            c.core.listNamespacedPod({ namespace, ...page }),
+            (signal) => c.core.listNamespacedPod({ namespace, ...page }, abortOn(signal)),
+            whole,
           );
           const pods = (read.items ?? []) as unknown as Pod[];
           return {

@@ -13,7 +13,8 @@ import { nodeRemovedBy } from '../../core/kubernetes/node-removal.js';
 import type { Node, Pod } from '../../core/kubernetes/types.js';
 import type { TargetLocation } from '../../core/workflow/ports.js';
 import { formatApiFailure } from '../../core/kubernetes/render/cluster-status.js';
-import { toApiFailure, withTimeout } from './api-errors.js';
+import { toApiFailure } from './api-errors.js';
+import { abortOn, withTimeout } from './request-timeout.js';
 import type { KubeAccessFor } from './eks-access-for.js';
 import { listAllPages, type ListBounds } from './paged-list.js';
 
@@ -90,10 +91,8 @@ export class KubernetesTargetLookup {
   ): Promise<NodeFacts | undefined> {
     try {
       const c = await this.accessFor(cluster, location).clients();
-      const node = (await withTimeout(
-        `read node ${name}`,
-        this.requestTimeoutMs,
-        c.core.readNode({ name }),
+      const node = (await withTimeout(`read node ${name}`, this.requestTimeoutMs, (signal) =>
+        c.core.readNode({ name }, abortOn(signal)),
       )) as unknown as Node;
       const removedBy = nodeRemovedBy(node);
       return {
@@ -131,7 +130,7 @@ export class KubernetesTargetLookup {
             const pod = (await withTimeout(
               `read pod ${namespace}/${name}`,
               this.requestTimeoutMs,
-              c.core.readNamespacedPod({ name, namespace }),
+              (signal) => c.core.readNamespacedPod({ name, namespace }, abortOn(signal)),
             )) as unknown as Pod;
             return podFacts(cluster, pod);
           } catch {
@@ -145,18 +144,20 @@ export class KubernetesTargetLookup {
       const list = await withTimeout(
         `list the pods of ${cluster}/${namespace}`,
         NAMESPACE_POD_LIST_MS,
-        listAllPages(async (page) => {
-          const read = await withTimeout(
-            `list the pods of ${cluster}/${namespace}`,
-            this.requestTimeoutMs,
-            c.core.listNamespacedPod({ namespace, ...page }),
-          );
-          // Only the facts are kept: the page's pod objects go with it.
-          return {
-            items: (read.items ?? []).map((p) => podFacts(cluster, p as unknown as Pod)),
-            metadata: read.metadata,
-          };
-        }, this.namespacePodList),
+        (whole) =>
+          listAllPages(async (page) => {
+            const read = await withTimeout(
+              `list the pods of ${cluster}/${namespace}`,
+              this.requestTimeoutMs,
+              (signal) => c.core.listNamespacedPod({ namespace, ...page }, abortOn(signal)),
+              whole,
+            );
+            // Only the facts are kept: the page's pod objects go with it.
+            return {
+              items: (read.items ?? []).map((p) => podFacts(cluster, p as unknown as Pod)),
+              metadata: read.metadata,
+            };
+          }, this.namespacePodList),
       );
       const listed = new Set(list.items.map((p) => p.name));
       return {
@@ -180,18 +181,22 @@ export class KubernetesTargetLookup {
       const list = await withTimeout(
         `list the nodes of ${cluster}`,
         CLUSTER_NODE_LIST_MS,
-        listAllPages(async (page) => {
-          const read = await withTimeout(
-            `list the nodes of ${cluster}`,
-            this.requestTimeoutMs,
-            c.core.listNode(page),
-          );
-          // Only the facts are kept: the page's node objects (images, labels) go with it.
-          return {
-            items: (read.items ?? []).map((n) => nodeConditionFacts(cluster, n as unknown as Node)),
-            metadata: read.metadata,
-          };
-        }, this.clusterNodeList),
+        (whole) =>
+          listAllPages(async (page) => {
+            const read = await withTimeout(
+              `list the nodes of ${cluster}`,
+              this.requestTimeoutMs,
+              (signal) => c.core.listNode(page, abortOn(signal)),
+              whole,
+            );
+            // Only the facts are kept: the page's node objects (images, labels) go with it.
+            return {
+              items: (read.items ?? []).map((n) =>
+                nodeConditionFacts(cluster, n as unknown as Node),
+              ),
+              metadata: read.metadata,
+            };
+          }, this.clusterNodeList),
       );
       return { nodes: list.items, ...(list.cut ? { cut: list.cut } : {}) };
     } catch (error) {

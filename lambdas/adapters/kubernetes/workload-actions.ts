@@ -14,6 +14,7 @@ import {
   describeFailure,
   isConflict,
 } from './node-actions.js';
+import { abortOn } from './request-timeout.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** The annotation `kubectl rollout restart` sets on the pod template. */
@@ -30,8 +31,8 @@ export const deletePod: ActionExecutor = {
     const c = await ctx.kube.clients();
     let pod: Pod;
     try {
-      pod = (await apiRequest(ctx, `read pod ${namespace}/${name}`, () =>
-        c.core.readNamespacedPod({ name, namespace }),
+      pod = (await apiRequest(ctx, `read pod ${namespace}/${name}`, (signal) =>
+        c.core.readNamespacedPod({ name, namespace }, abortOn(signal)),
       )) as unknown as Pod;
     } catch (error) {
       if (error instanceof ApiException && error.code === 404)
@@ -63,8 +64,8 @@ export const deletePod: ActionExecutor = {
     if (ctx.dryRun)
       return result('changed', `dry run: would delete pod ${namespace}/${name}`, true, [change]);
     try {
-      await apiRequest(ctx, `delete pod ${namespace}/${name}`, () =>
-        c.core.deleteNamespacedPod({ name, namespace }),
+      await apiRequest(ctx, `delete pod ${namespace}/${name}`, (signal) =>
+        c.core.deleteNamespacedPod({ name, namespace }, abortOn(signal)),
       );
     } catch (error) {
       if (error instanceof ApiException && error.code === 404)
@@ -93,9 +94,12 @@ async function rolloutRestart(
 ) {
   const c = await ctx.kube.clients();
   const read = {
-    Deployment: () => c.apps.readNamespacedDeployment({ name, namespace }),
-    DaemonSet: () => c.apps.readNamespacedDaemonSet({ name, namespace }),
-    StatefulSet: () => c.apps.readNamespacedStatefulSet({ name, namespace }),
+    Deployment: (signal: AbortSignal) =>
+      c.apps.readNamespacedDeployment({ name, namespace }, abortOn(signal)),
+    DaemonSet: (signal: AbortSignal) =>
+      c.apps.readNamespacedDaemonSet({ name, namespace }, abortOn(signal)),
+    StatefulSet: (signal: AbortSignal) =>
+      c.apps.readNamespacedStatefulSet({ name, namespace }, abortOn(signal)),
   }[kind];
   // The patch carries the resourceVersion read: a 409 means another writer came between, so read
   // again and decide again (it may have restarted the workload itself).
@@ -154,9 +158,12 @@ async function rolloutRestart(
       spec: { template: { metadata: { annotations: { [RESTARTED_AT]: stamp } } } },
     };
     const patch = {
-      Deployment: () => c.apps.patchNamespacedDeployment({ name, namespace, body }, MERGE),
-      DaemonSet: () => c.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE),
-      StatefulSet: () => c.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE),
+      Deployment: (signal: AbortSignal) =>
+        c.apps.patchNamespacedDeployment({ name, namespace, body }, abortOn(signal, MERGE)),
+      DaemonSet: (signal: AbortSignal) =>
+        c.apps.patchNamespacedDaemonSet({ name, namespace, body }, abortOn(signal, MERGE)),
+      StatefulSet: (signal: AbortSignal) =>
+        c.apps.patchNamespacedStatefulSet({ name, namespace, body }, abortOn(signal, MERGE)),
     }[kind];
     try {
       await apiRequest(ctx, `patch ${kind} ${namespace}/${name}`, patch);

@@ -321,6 +321,11 @@ export class FakeApiServer {
    */
   readonly unanswered = new Map<string, number>();
   /**
+   * Each request left unanswered, and when (epoch ms) its connection closed: a caller that aborts
+   * a timed-out request closes it at once, one that abandons it leaves it open until the server stops.
+   */
+  readonly hung: { request: string; closed: Promise<number> }[] = [];
+  /**
    * Requests whose `METHOD path` starts with a key are carried out and their answer never sent, this
    * many times (an answer lost on the way back: the write was done, the caller cannot know it).
    */
@@ -363,6 +368,7 @@ export class FakeApiServer {
     this.concurrentWrites = 0;
     this.recreatedByController.clear();
     this.unanswered.clear();
+    this.hung.length = 0;
     this.answerLost.clear();
   }
 
@@ -555,6 +561,9 @@ export class FakeApiServer {
     if (hang) {
       // Read, never answered: the caller's own timeout is all that ends the wait.
       this.unanswered.set(hang[0], hang[1] - 1);
+      // A response never ended closes only with its connection.
+      const closed = new Promise<number>((resolve) => res.on('close', () => resolve(Date.now())));
+      this.hung.push({ request: `${method} ${url.pathname}`, closed });
       return;
     }
     const lost = [...this.answerLost].find(
