@@ -186,7 +186,7 @@ export const ACTION_CATALOG = {
   },
   'docker-prune-containers': {
     id: 'docker-prune-containers',
-    title: 'Remove stopped containers older than a threshold',
+    title: 'Remove containers stopped more than a threshold ago',
     target: 'docker-host',
     risk: 'safe',
     mutates: true,

@@ -205,3 +205,63 @@ describe('docker image prune: a container removed mid-run', () => {
     expect(existsSync(pruned)).toBe(false);
   });
 });
+
+/** A container id as docker prints it with --no-trunc: 64 hex digits. */
+const containerId = (c: string) => c.repeat(64);
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+/**
+ * A fake docker first on PATH for the container prune: `ps` lists four stopped containers, `inspect`
+ * answers for three (the fourth was removed meanwhile: "No such object", exit 1), `rm` records what
+ * it was asked to remove, and `container prune` (whose `until` is the creation time) records that
+ * it ran.
+ */
+function fakeDockerForContainerPrune() {
+  const bin = mkdtempSync(join(dir, 'cprune-bin-'));
+  const removed = join(bin, 'removed');
+  const rows = [
+    // Stopped two days ago, created four: old enough.
+    `${containerId('a')} ${hoursAgo(48)} ${hoursAgo(100)}`,
+    // Created four days ago, stopped a minute ago (in this incident): too recent.
+    `${containerId('b')} ${hoursAgo(1 / 60)} ${hoursAgo(100)}`,
+    // Never ran (FinishedAt is Go's zero time), created 30 hours ago: old enough.
+    `${containerId('c')} 0001-01-01T00:00:00Z ${hoursAgo(30)}`,
+  ];
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/bin/bash
+case "$1" in
+  version) exit 0 ;;
+  ps) printf '%s\\n' ${['a', 'b', 'c', 'd'].map(containerId).join(' ')} ;;
+  inspect) printf '%s\\n' ${rows.map((r) => JSON.stringify(r)).join(' ')}; echo 'Error: No such object: ${containerId('d')}' >&2; exit 1 ;;
+  rm) shift; printf '%s\\n' "$@" > ${JSON.stringify(removed)}; printf '%s\\n' "$@" ;;
+  container) echo prune > ${JSON.stringify(removed)} ;;
+esac
+`,
+  );
+  chmodSync(join(bin, 'docker'), 0o755);
+  return { env: { PATH: `${bin}:${process.env.PATH}` }, removed };
+}
+
+describe('docker container prune: the age is when a container stopped, not when it was created', () => {
+  it('removes the containers stopped (or created, never run) more than the threshold ago, and keeps one that stopped in this incident', async () => {
+    const { env, removed } = fakeDockerForContainerPrune();
+    const r = await runAction('Paramedic-DockerPruneContainers', {}, env);
+    expect(r.status, r.stdout + r.stderr).toBe('Success');
+    expect(r.stdout).toContain('3 stopped container(s); removing the 2 stopped more than 24h ago');
+    expect(readFileSync(removed, 'utf8').trim().split('\n')).toEqual([
+      containerId('a'),
+      containerId('c'),
+    ]);
+  });
+
+  it('in a dry run names what it would remove and removes nothing', async () => {
+    const { env, removed } = fakeDockerForContainerPrune();
+    const r = await runAction('Paramedic-DockerPruneContainers', { dryRun: '1' }, env);
+    expect(r.status, r.stdout + r.stderr).toBe('Success');
+    expect(r.stdout).toContain(
+      `dry run: would run: docker rm ${containerId('a')} ${containerId('c')}`,
+    );
+    expect(existsSync(removed)).toBe(false);
+  });
+});
