@@ -58,8 +58,8 @@ const SPOKE_PORTS = ['commands', 'targets', 'cluster', 'executors', 'groups', 'a
 const SEND_TASKS = new Set<WorkflowTaskName>(['CollectSend', 'VerifySend']);
 
 /**
- * Memory of the steps that classify a whole fleet's stored evidence (Classify) or hold the planned
- * targets' bundles for the preconditions (Plan). Lambda gives CPU in proportion to memory, one vCPU
+ * Memory of the steps that classify a whole fleet's stored evidence (Classify) or judge the planned
+ * targets' bundles on the preconditions (Plan). Lambda gives CPU in proportion to memory, one vCPU
  * at 1,769 MB: the classifier's ~13 ms per MiB of evidence at one vCPU is ~45 ms at 512 MB, so
  * 1,000 hosts (maxTargetsPerExecution) at the collectors' 1 MiB are ~13 s of CPU instead of ~45 s.
  */

@@ -1,7 +1,9 @@
 /**
  * Runbook preconditions, evaluated per planned step and target on the target's triage evidence
- * before anything runs. Pure: the bundles come in, the results go out. A precondition the evidence
- * cannot decide counts as not met: a safety rule that cannot be checked must not be assumed to hold.
+ * before anything runs. Pure: each target's bundle is judged on every precondition as it comes
+ * (a precondition's outcome depends on the target's evidence alone), and the planned steps then
+ * take the outcomes of the preconditions that guard them. A precondition the evidence cannot
+ * decide counts as not met: a safety rule that cannot be checked must not be assumed to hold.
  */
 import { compileRunbooks, type CompiledRulebook } from '../classify/compile.js';
 import { evaluateChecks } from '../classify/engine.js';
@@ -41,28 +43,70 @@ function compilePreconditions(runbook: Runbook): CompiledRulebook {
   ]);
 }
 
+/** What one precondition found in one target's evidence: whether it held, and the first lines it matched. */
+export interface PreconditionOutcome {
+  readonly held: boolean | null;
+  readonly evidence: PreconditionResult['evidence'];
+}
+
+/** One target's evidence judged on each of the runbook's preconditions, by precondition id (ids are unique per runbook). */
+export type TargetPreconditionOutcomes = ReadonlyMap<string, PreconditionOutcome>;
+
 /**
- * One result per (step, target, precondition). A target without evidence gets `held: null`.
- * @example evaluatePreconditions(runbook, plan.steps, new Map([['i-1', bundle]]))
+ * A copy of a matched line that shares no memory with the section it was read from: V8 keeps the
+ * whole parent string of a slice alive, so a 400-character evidence line would otherwise hold its
+ * target's 1 MiB section for as long as the plan keeps the outcome.
+ */
+function detached(text: string): string {
+  return Array.from(text).join('');
+}
+
+/**
+ * Compiles the runbook's preconditions once and returns what judges one target's evidence on all of
+ * them. The outcomes keep nothing of the bundle (at most 3 lines, copied), so a caller can let each
+ * bundle go as soon as it is judged: Plan holds a few bundles at a time, not the fleet's.
+ * @example const judge = preconditionJudge(runbook); outcomes.set('i-1', judge(bundle));
+ */
+export function preconditionJudge(
+  runbook: Runbook,
+): (bundle: EvidenceBundle) => TargetPreconditionOutcomes {
+  const preconditions = runbook.remediation.preconditions ?? [];
+  if (preconditions.length === 0) return () => new Map();
+  const rulebook = compilePreconditions(runbook);
+  return (bundle) =>
+    new Map(
+      preconditions.map((p) => {
+        // One evaluation per precondition, each with its own sections and limits budget, as before.
+        const o = evaluateChecks(rulebook, bundle, [p], sectionsOf(runbook, p))[0]!;
+        const evidence = o.evidence.slice(0, 3).map((line) => ({
+          ...line,
+          text: detached(line.text),
+          ...(line.subject === undefined ? {} : { subject: detached(line.subject) }),
+        }));
+        return [p.id, { held: o.held, evidence }];
+      }),
+    );
+}
+
+/**
+ * One result per (step, target, precondition), from each target's judged evidence
+ * ({@link preconditionJudge}). A target without evidence gets `held: null`.
+ * @example evaluatePreconditions(runbook, plan.steps, new Map([['i-1', preconditionJudge(runbook)(bundle)]]))
  */
 export function evaluatePreconditions(
   runbook: Runbook,
   steps: readonly PlannedStep[],
-  bundles: ReadonlyMap<string, EvidenceBundle>,
+  judged: ReadonlyMap<string, TargetPreconditionOutcomes>,
 ): PreconditionResult[] {
   const results: PreconditionResult[] = [];
   if ((runbook.remediation.preconditions?.length ?? 0) === 0) return results;
-  const rulebook = compilePreconditions(runbook);
   for (const step of steps) {
     const guarding = preconditionsOf(runbook, step);
     if (guarding.length === 0) continue;
     for (const inv of step.invocations) {
-      const bundle = bundles.get(inv.target);
-      const outcomes = bundle
-        ? guarding.map((p) => evaluateChecks(rulebook, bundle, [p], sectionsOf(runbook, p))[0]!)
-        : [];
-      guarding.forEach((p, i) => {
-        const o = outcomes[i];
+      const outcomes = judged.get(inv.target);
+      for (const p of guarding) {
+        const o = outcomes?.get(p.id);
         results.push({
           id: p.id,
           description: p.description,
@@ -70,9 +114,9 @@ export function evaluatePreconditions(
           action: step.action,
           target: inv.target,
           held: o ? o.held : null,
-          evidence: o ? o.evidence.slice(0, 3) : [],
+          evidence: o ? o.evidence : [],
         });
-      });
+      }
     }
   }
   return results;

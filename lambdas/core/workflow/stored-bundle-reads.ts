@@ -5,8 +5,8 @@
 
 /**
  * Stored bundles read at a time. A fleet's reads overlap (1,000 S3 GETs one after another are
- * 25-60 s of latency alone). Classify and Verify let each bundle go once classified, so they hold
- * at most this many (up to 1 MiB each) whatever the fleet; Plan keeps every planned target's bundle
- * for its preconditions (at most the plan's targets).
+ * 25-60 s of latency alone). Each step lets a bundle go once it is done with it (Classify and Verify
+ * once classified, Plan once judged on every precondition, keeping only the outcomes and their few
+ * lines), so each holds at most this many (up to 1 MiB each) whatever the fleet.
  */
 export const STORED_BUNDLES_AT_ONCE = 8;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
   evaluatePreconditions,
+  preconditionJudge,
   preconditionsOf,
 } from '../../../lambdas/core/remediation/preconditions.js';
 import { loadRunbooksFromTexts } from '../../../lambdas/core/runbook/validate.js';
@@ -25,6 +26,11 @@ function bundle(sections: Record<string, string>): EvidenceBundle {
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   };
 }
+/** Each target's bundle judged on the runbook's preconditions, as Plan judges them while it reads. */
+const judgedOn = (rb: Runbook, bundles: ReadonlyMap<string, EvidenceBundle>) => {
+  const judge = preconditionJudge(rb);
+  return new Map([...bundles].map(([target, b]) => [target, judge(b)]));
+};
 const inspect = (labels: Record<string, string>) =>
   JSON.stringify(
     [{ Name: '/web', Config: { Labels: labels }, State: { Status: 'running' } }],
@@ -53,10 +59,13 @@ describe('runbook preconditions', () => {
     const results = evaluatePreconditions(
       rb,
       steps,
-      new Map([
-        ['i-01', protectedHost],
-        ['i-02', ordinaryHost],
-      ]),
+      judgedOn(
+        rb,
+        new Map([
+          ['i-01', protectedHost],
+          ['i-02', ordinaryHost],
+        ]),
+      ),
     );
     expect(results.map((r) => [r.target, r.action, r.held])).toEqual([
       ['i-01', 'docker-restart-container', false],
@@ -71,19 +80,22 @@ describe('runbook preconditions', () => {
     const results = evaluatePreconditions(
       rb,
       steps,
-      new Map([['i-01', bundle({ 'net.sockets': 'LISTEN 0 128 *:80' })]]),
+      judgedOn(rb, new Map([['i-01', bundle({ 'net.sockets': 'LISTEN 0 128 *:80' })]])),
     );
     expect(results.map((r) => r.held)).toEqual([null, null]);
   });
 
   it('the plan holds a protected target, shows why, and escalates when no target is left', () => {
     const rb = byId('port-not-listening');
-    const bundles = new Map([
-      ['i-01', protectedHost],
-      ['i-02', ordinaryHost],
-    ]);
+    const judged = judgedOn(
+      rb,
+      new Map([
+        ['i-01', protectedHost],
+        ['i-02', ordinaryHost],
+      ]),
+    );
     const preconditions = (steps: Parameters<typeof evaluatePreconditions>[1]) =>
-      evaluatePreconditions(rb, steps, bundles);
+      evaluatePreconditions(rb, steps, judged);
     const both = buildPlan({
       runbook: rb,
       mode: 'execute',
@@ -147,7 +159,7 @@ describe('runbook preconditions', () => {
       'ip-10-0-1-2.ec2.internal   Ready    <none>   5d    v1.29.3-eks-ae9a62a',
     ]);
     const lastReady = (b: typeof lastOne) =>
-      evaluatePreconditions(rb, steps, new Map([['i-0a', b]]))
+      evaluatePreconditions(rb, steps, judgedOn(rb, new Map([['i-0a', b]])))
         .filter((r) => r.id === 'another-ready-node')
         .map((r) => [r.action, r.held]);
     expect(lastReady(lastOne)).toEqual([['k8s-cordon-node', false]]);
@@ -182,8 +194,12 @@ verify: { description: d, collect: [disk.df] }
       bundle({
         'disk.df': `Filesystem     1K-blocks     Used Available Use% Mounted on\n/dev/nvme0n1p1  8376300 ${Math.round(83763 * pct)}   100000  ${pct}% /`,
       });
-    expect(evaluatePreconditions(rb, steps, new Map([['i-01', df(95)]]))[0]!.held).toBe(true);
-    expect(evaluatePreconditions(rb, steps, new Map([['i-01', df(40)]]))[0]!.held).toBe(false);
+    expect(
+      evaluatePreconditions(rb, steps, judgedOn(rb, new Map([['i-01', df(95)]])))[0]!.held,
+    ).toBe(true);
+    expect(
+      evaluatePreconditions(rb, steps, judgedOn(rb, new Map([['i-01', df(40)]])))[0]!.held,
+    ).toBe(false);
     // A precondition naming an action no step runs is a validation error, with its path.
     const wrong = loadRunbooksFromTexts([
       { id: 'disk-full', text: yaml('docker-restart-container') },

@@ -18,8 +18,16 @@ import { loadRulebook, REPO_ROOT } from '../../../lambdas/adapters/local/runbook
 import { parseEvidenceDocument } from '../../../lambdas/core/evidence/bundle.js';
 import type { EvidenceRef } from '../../../lambdas/core/ports.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
-import type { CollectedEvidence, IntakeResult } from '../../../lambdas/core/workflow/model.js';
-import type { EvidenceStore } from '../../../lambdas/core/workflow/ports.js';
+import type {
+  CollectedEvidence,
+  IntakeResult,
+  Target,
+} from '../../../lambdas/core/workflow/model.js';
+import type {
+  EvidenceStore,
+  GroupMembership,
+  TargetGroup,
+} from '../../../lambdas/core/workflow/ports.js';
 import { runPlan } from '../../../lambdas/core/workflow/steps/plan.js';
 import { STORED_BUNDLES_AT_ONCE } from '../../../lambdas/core/workflow/stored-bundle-reads.js';
 
@@ -84,8 +92,8 @@ const fleetIntake = (): IntakeResult => ({
   startedAt: '2026-12-03T10:00:00Z',
 });
 
-/** Plan of {@link fleetIntake} over the local stores and `locks`, at `clock`. */
-function planFleet(locks: LocalLockStore, clock: { now: () => Date }) {
+/** Plan of {@link fleetIntake} over the local stores and `locks`, at `clock`, with `groups` when given. */
+function planFleet(locks: LocalLockStore, clock: { now: () => Date }, groups?: GroupMembership) {
   return runPlan(
     {
       executionId: EXECUTION,
@@ -103,9 +111,33 @@ function planFleet(locks: LocalLockStore, clock: { now: () => Date }) {
       config: resolveWorkflowConfig({ dryRun: false }),
       evidence,
       commands: new LocalOnlyRunner(undefined),
+      ...(groups ? { groups } : {}),
     },
     clock,
   );
+}
+
+/** Auto Scaling groups of three hosts in a row; reading the group of `unreadable` fails, as an API that refuses. */
+class ThreesGroups implements GroupMembership {
+  inFlight = 0;
+  mostAtOnce = 0;
+  constructor(private readonly unreadable: string) {}
+  async groupOf(target: Target): Promise<TargetGroup | undefined> {
+    this.mostAtOnce = Math.max(this.mostAtOnce, ++this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, READ_MS));
+      if (target.id === this.unreadable) throw new Error('AccessDenied: autoscaling:Describe*');
+      const first = HOSTS.indexOf(target.id) - (HOSTS.indexOf(target.id) % 3);
+      return {
+        kind: 'auto-scaling-group',
+        name: `web-${first / 3}`,
+        members: HOSTS.slice(first, first + 3),
+        outOfService: {},
+      };
+    } finally {
+      this.inFlight--;
+    }
+  }
 }
 
 describe('Plan renews the locks before the approval wait', () => {
@@ -146,5 +178,22 @@ describe('Plan reads the evidence for its preconditions', () => {
     expect(new Set(plan.preconditions?.map((p) => p.target))).toEqual(new Set(HOSTS));
     expect(evidence.mostAtOnce).toBeGreaterThan(1);
     expect(evidence.mostAtOnce).toBeLessThanOrEqual(STORED_BUNDLES_AT_ONCE);
+  });
+
+  it("a group that cannot be read holds its target; the others' groups are read a few at a time, their shares in the targets' order", async () => {
+    const clock = { now: () => new Date('2026-12-03T10:05:00Z') };
+    const unreadable = HOSTS[4]!;
+    const groups = new ThreesGroups(unreadable);
+    const plan = await planFleet(new LocalLockStore(dir, clock), clock, groups);
+
+    const held = (target: string) =>
+      plan.preconditions?.filter((p) => p.target === target).map((p) => p.held);
+    // Its group section says the group could not be read: the share is not shown to be small, so not met.
+    expect(new Set(held(unreadable))).toEqual(new Set([false]));
+    expect(new Set(held(HOSTS[5]!))).toEqual(new Set([true]));
+    expect(plan.groups?.map((g) => g.target)).toEqual(HOSTS.filter((h) => h !== unreadable));
+    expect(plan.groups?.[0]).toMatchObject({ name: 'web-0', size: 3, affectedPercent: 33.33 });
+    expect(groups.mostAtOnce).toBeGreaterThan(1);
+    expect(groups.mostAtOnce).toBeLessThanOrEqual(STORED_BUNDLES_AT_ONCE);
   });
 });
