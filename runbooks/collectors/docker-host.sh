@@ -14,7 +14,8 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_DAEMON_LOG      dockerd's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
-#   (log files: under /var/log only, no `..`, links resolved; PM_LOG_PATH_PATTERN, pm_log_inside)
+#   (log files: under /var/log only, no `..`, links resolved, and the file opened checked again;
+#   PM_LOG_PATH_PATTERN, pm_log_inside, pm_log_read)
 #   PARAMEDIC_STRACE_SECONDS  strace sample length, 0 = no trace (default 0, max 10)
 #   PARAMEDIC_PROBE_HOST      a host name to resolve in net.dns (default: none)
 # Local-run knobs (not SSM parameters): DOCKER_HOST, PARAMEDIC_DOCKER_LOG_FILE (old name of

@@ -12,7 +12,8 @@
 #   PARAMEDIC_REMEDIATED_AT   on evidence that verifies a fix: when the fix ran, RFC 3339 UTC
 #   PARAMEDIC_KUBELET_LOG     kubelet's log file, when it is neither in the journal nor a usual file
 #   PARAMEDIC_CONTAINERD_LOG  containerd's log file, likewise
-#   (every log file: under /var/log only, no `..`, links resolved; PM_LOG_PATH_PATTERN, pm_log_inside)
+#   (every log file: under /var/log only, no `..`, links resolved, and the file opened checked
+#   again; PM_LOG_PATH_PATTERN, pm_log_inside, pm_log_read)
 #   PARAMEDIC_IPAMD_LOG       the VPC CNI's ipamd log (default /var/log/aws-routed-eni/ipamd.log)
 #   PARAMEDIC_POLICY_AGENT_LOG  the VPC CNI network policy agent's log, its flow verdicts
 #                             (default /var/log/aws-routed-eni/network-policy-agent.log)
@@ -145,8 +146,12 @@ probe_ipamd_log() {
   local log
   pm_log_inside log "$IPAMD_LOG" || return 0
   cni_log_heading "$log" 'ipamdLog parameter (--ipamd-log, PARAMEDIC_IPAMD_LOG)' 'no VPC CNI, or another CNI' 'warnings and errors' || return 0
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
-    { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
+  pm_log_read "$log" ipamd_window_warnings
+}
+
+# ipamd_window_warnings: probe_ipamd_log's filter.
+ipamd_window_warnings() {
+  { LC_ALL=C grep -E '"level": ?"(warn|warning|error|fatal|panic|dpanic)"|\[(WARN|WARNING|ERROR|FATAL)\]' || true; } |
     pm_window_filter | tail -n 500
 }
 
@@ -172,9 +177,13 @@ probe_policy_agent_log() {
   local log
   pm_log_inside log "$POLICY_AGENT_LOG" || return 0
   cni_log_heading "$log" 'policyAgentLog parameter (--policy-agent-log, PARAMEDIC_POLICY_AGENT_LOG)' 'no VPC CNI network policy agent, or another CNI' 'DENY flow lines' || return 0
-  # The newest 200 lines (about 60 KB, under the section cap): a flood repeats the same few flows.
-  timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$log" |
-    { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
+  pm_log_read "$log" policy_window_denies
+}
+
+# policy_window_denies: probe_policy_agent_log's filter. The newest 200 lines (about 60 KB, under
+# the section cap): a flood repeats the same few flows.
+policy_window_denies() {
+  { LC_ALL=C grep -E '"Verdict": ?"DENY"|Verdict:? DENY([^A-Za-z/]|$)' || true; } |
     { LC_ALL=C grep -E '^\{.{0,88}"(ts|time)": ?"[0-9]{4}-[0-9]{2}-[0-9]{2}T|^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}' || true; } |
     pm_window_filter | tail -n 200 |
     LC_ALL=C awk '{ print } END { if (NR == 0) print "# no DENY flow line in the window (no flow denied, or policy event logs off: enable-policy-event-logs)" }'

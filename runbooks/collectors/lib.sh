@@ -88,6 +88,9 @@ pm_log_param() {
 # real path is not under the real /var/log is not read (returns 1, says so, notes the section's
 # error, and keeps that error in PM_LOG_REFUSED for a caller that resets the section's errors).
 # An absent FILE, or a link to nothing, is left as it is for the caller to report.
+# This checks a name, which can be re-pointed before the read: read VAR with pm_log_read, which
+# checks the file it opens. This check stays so that a link standing still (to /dev/watchdog, say,
+# whose open alone arms the watchdog) is never opened.
 PM_LOG_REFUSED=''
 pm_log_inside() {
   local pm_given=$2 pm_real='' pm_root
@@ -102,6 +105,43 @@ pm_log_inside() {
   PM_LOG_REFUSED="log $pm_given is a link out of /var/log; not read"
   pm_note_error "$PM_LOG_REFUSED"
   return 1
+}
+
+# The child of pm_log_read, run as `bash -c` (arguments FILE ROOT BYTES): opens FILE as its stdin,
+# hands that descriptor to tail for its last BYTES when the file opened is a regular file under
+# ROOT; else says why on stderr and exits 3 (out of ROOT) or 4 (not openable, not a regular file).
+# readlink runs in a child of this one but inherits stdin: its /proc/self/fd/0 is the file opened.
+# shellcheck disable=SC2016 # expanded by the child, from its own arguments
+PM_LOG_READ_CHECKED='{ exec <"$1"; } 2>/dev/null || { printf "# log file %s: could not be opened; not read\n" "$1" >&2; exit 4; }
+opened=$(readlink /proc/self/fd/0)
+if [ "${opened#"$2"/}" = "$opened" ]; then printf "# log file %s: a link out of /var/log when opened (to %s); not read (give a file under /var/log)\n" "$1" "$opened" >&2; exit 3; fi
+[ -f /dev/stdin ] || { printf "# log file %s: not a regular file; not read\n" "$1" >&2; exit 4; }
+exec tail -c "$3"'
+
+# pm_log_read FILE FILTER [ARGS...]: FILTER [ARGS...] run on the last PM_LOG_READ_BYTES of FILE, a
+# log file under /var/log (pm_log_inside let it through, or one of the usual ones); returns what
+# that pipeline returns, or 3 when FILE was refused. A check on FILE's name proves nothing about
+# the read: whoever may write in its folder (an app user, a container the folder is mounted in)
+# can put a link to /etc/shadow in its place in between, and the collector runs as root. So the
+# file is opened once, the check is made on the opened descriptor, and that descriptor is what is
+# read (PM_LOG_READ_CHECKED). All three run in a child under timeout: the open of a FIFO put in
+# the file's place would wait for a writer forever. A file out of /var/log when opened is refused
+# as pm_log_inside refuses one: said, noted as the section's error, kept in PM_LOG_REFUSED.
+pm_log_read() {
+  local file=$1 root rc first
+  shift
+  if ! root=$(realpath -e -- "$PM_VAR_LOG_DIR" 2>/dev/null); then
+    printf '# log file %s: the real path of /var/log could not be resolved (realpath -e); not read\n' "$file"
+    PM_LOG_REFUSED="log $file: /var/log unresolved; not read"
+    pm_note_error "$PM_LOG_REFUSED"
+    return 3
+  fi
+  timeout -k 1 4 "$BASH" -c "$PM_LOG_READ_CHECKED" pm_log_read "$file" "$root" "$PM_LOG_READ_BYTES" | "$@"
+  rc=$? first=${PIPESTATUS[0]}
+  [ "$first" -eq 3 ] || return "$rc"
+  PM_LOG_REFUSED="log $file is a link out of /var/log; not read"
+  pm_note_error "$PM_LOG_REFUSED"
+  return 3
 }
 
 # pm_window INCIDENT_TIME LOOKBACK_MINUTES: the window every timestamped section is read from:
@@ -376,15 +416,22 @@ pm_window_filter() {
 pm_local_time_heading() { printf '# local-time-offset: %s\n' "$PM_UTC_OFFSET"; }
 
 # pm_log_file FILE [PROGRAM_REGEX]: the window of a log file (its last 4 MiB at most), only the
-# lines of PROGRAM when the file is shared (syslog, messages), the last 2000 lines of that.
+# lines of PROGRAM when the file is shared (syslog, messages), the last 2000 lines of that. Read
+# with pm_log_read: returns 3 when FILE was refused.
 pm_log_file() {
   local file=$1 programs=${2:-}
   printf '# log file %s%s (lines since %s)\n' "$file" "${programs:+, lines of ${programs}}" "$PM_FROM_ISO"
   pm_local_time_heading
-  if [ -n "$programs" ]; then
-    timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | { LC_ALL=C grep -E "$programs" || true; } | pm_window_filter | tail -n 2000
+  pm_log_read "$file" pm_log_window_lines "$programs"
+}
+
+# pm_log_window_lines [PROGRAM_REGEX]: pm_log_file's filter: the lines of PROGRAM (all when
+# empty) logged in the window, the last 2000 of them.
+pm_log_window_lines() {
+  if [ -n "${1:-}" ]; then
+    { LC_ALL=C grep -E "$1" || true; } | pm_window_filter | tail -n 2000
   else
-    timeout -k 1 4 tail -c "$PM_LOG_READ_BYTES" -- "$file" | pm_window_filter | tail -n 2000
+    pm_window_filter | tail -n 2000
   fi
 }
 
@@ -393,14 +440,18 @@ pm_have_journal() { pm_have journalctl && pm_systemd_booted && [ -d /run/systemd
 
 # pm_probe_daemon_log GIVEN_PATH "DEDICATED FILES" PROGRAM_REGEX UNIT...: a daemon's log of the
 # window, wherever the host keeps it: the path given as a parameter, the systemd journal, the
-# daemon's own log file, else the lines of the daemon in the shared syslog files.
+# daemon's own log file, else the lines of the daemon in the shared syslog files. The usual files
+# are under /var/log too (PM_VAR_LOG_DIR) and read as a given one is (pm_log_read): anyone who may
+# write in /var/log (group syslog on Ubuntu) could put a link in their place.
 pm_probe_daemon_log() {
-  local given=$1 dedicated=$2 programs=$3 found=0 f u args=() refused=''
+  local named=$1 given=$1 dedicated=$2 programs=$3 found=0 f u args=() refused=''
   shift 3
   if [ -n "$given" ]; then
     if ! pm_log_inside given "$given"; then refused=$PM_LOG_REFUSED
-    elif [ -r "$given" ]; then pm_log_file "$given"; found=1
-    else printf '# log file %s (given): absent or not readable\n' "$given"; pm_note_error "given log $given unreadable"; fi
+    elif ! [ -r "$given" ]; then printf '# log file %s (given): absent or not readable\n' "$given"; pm_note_error "given log $given unreadable"
+    # A read cut short (timeout) still counts as read; a file refused when opened does not.
+    elif pm_log_file "$given" || [ $? -ne 3 ]; then found=1
+    else refused=$PM_LOG_REFUSED; fi
   fi
   if pm_have_journal; then
     for u in "$@"; do args+=(-u "$u"); done
@@ -409,12 +460,17 @@ pm_probe_daemon_log() {
   fi
   if [ "$found" -eq 0 ]; then
     for f in $dedicated; do
-      if [ -r "$f" ]; then pm_log_file "$f"; found=1; fi
+      f="$PM_VAR_LOG_DIR/${f#/var/log/}"
+      # The given file, when it is one of these, was read or refused already.
+      if [ "$f" = "$named" ] || [ ! -r "$f" ]; then continue; fi
+      if pm_log_file "$f" || [ $? -ne 3 ]; then found=1; else refused="${refused:+$refused; }$PM_LOG_REFUSED"; fi
     done
   fi
   if [ "$found" -eq 0 ]; then
-    for f in /var/log/daemon.log /var/log/messages /var/log/syslog; do
-      if [ -r "$f" ]; then pm_log_file "$f" "$programs"; found=1; fi
+    for f in daemon.log messages syslog; do
+      f="$PM_VAR_LOG_DIR/$f"
+      if [ "$f" = "$named" ] || [ ! -r "$f" ]; then continue; fi
+      if pm_log_file "$f" "$programs" || [ $? -ne 3 ]; then found=1; else refused="${refused:+$refused; }$PM_LOG_REFUSED"; fi
     done
   fi
   if [ "$found" -eq 0 ]; then
