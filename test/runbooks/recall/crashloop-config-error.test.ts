@@ -432,3 +432,21 @@ describe('round 110: flannel on a node without a pod CIDR', () => {
     ).toBeNull();
   });
 });
+
+// Held-out round 120: the OpenTelemetry Collector's confmap refusing its configuration.
+describe('round 120: a collector whose configuration names a removed component', () => {
+  it("`cannot unmarshal the configuration` is the configuration failing to load; a client's JSON error about a response is not", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          "Error: failed to get config: cannot unmarshal the configuration: decoding failed due to the following error(s): error decoding 'exporters': the logging exporter has been deprecated, use the debug exporter instead",
+      }),
+    ).toBe('crashloop-config-error');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'level=warn msg="cannot unmarshal the response body" status=502 url=http://upstream.test/api',
+      }),
+    ).toBeNull();
+  });
+});

@@ -367,3 +367,43 @@ describe("round 103: busybox 1.29+'s nslookup asks a bare name as written", () =
     ).toBe('dns-resolution-failure');
   });
 });
+
+// Held-out round 120: a client pointed at a Service name that does not exist.
+describe('round 120: an HTTP client of a Service the chart never created', () => {
+  const push = (host: string, answer: string) =>
+    `level=warn ts=2026-11-22T23:57:10.266631785Z caller=client.go:349 component=client host=${host} msg="error sending batch, will retry" status=-1 error="Post \\"http://${host}/loki/api/v1/push\\": dial tcp: lookup ${host} on 10.100.0.10:53: ${answer}"`;
+
+  it('a push API path is no registry: its lookup is never registry-dns-failure', () => {
+    expect(top({ 'k8s.pod-logs': push('loki-gateway', 'no such host') })).not.toBe(
+      'registry-dns-failure',
+    );
+    // `docker push` still is.
+    expect(
+      top(
+        {
+          'docker.cli':
+            'Error response from daemon: Get "https://registry.example.invalid/v2/": dial tcp: lookup registry.example.invalid on 10.0.0.2:53: no such host\nThe push refers to repository [registry.example.invalid/app]',
+        },
+        'docker',
+      ),
+    ).toBe('registry-dns-failure');
+  });
+
+  it('cluster DNS answering NXDOMAIN for a bare Service name (after the search list) is the name that is wrong; a timeout on it, or NXDOMAIN for `kubernetes`, is DNS failing', () => {
+    expect(top({ 'k8s.pod-logs': push('loki-gateway', 'no such host') })).toBeNull();
+    expect(
+      top({
+        'k8s.pod-logs': push(
+          'loki-gateway',
+          'read udp 10.0.1.5:41234->10.100.0.10:53: i/o timeout',
+        ),
+      }),
+    ).toBe('dns-resolution-failure');
+    expect(
+      top({
+        'k8s.pod-logs':
+          'Get "https://kubernetes/api": dial tcp: lookup kubernetes on 10.100.0.10:53: no such host',
+      }),
+    ).toBe('dns-resolution-failure');
+  });
+});

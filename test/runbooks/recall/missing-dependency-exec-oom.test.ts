@@ -29,6 +29,24 @@ describe('recall mechanisms: each wording family is read, and only as that mecha
 
 // Wordings taken from the upstream source that prints them (test/runbooks/cases/upstream): each rule
 // that reads one, with the same program's other-cause or healthy output beside it.
+// Held-out round 121: an app that logs Python's exception text bare.
+describe('round 121: a missing driver module logged without its exception class', () => {
+  it("an error-level `No module named 'x'` is a missing dependency; a warning that falls back is an optional import", () => {
+    expect(
+      top({
+        'k8s.pod-logs':
+          "2026/11/22 23:58:41 ERROR mlflow.cli: Error initializing backend store\n2026/11/22 23:58:41 ERROR mlflow.cli: No module named 'pymysql'",
+      }),
+    ).toBe('crashloop-missing-dependency');
+    expect(
+      top({
+        'k8s.pod-logs':
+          "2026-11-22 23:58:41 WARNING app.json: No module named 'ujson', falling back to json",
+      }),
+    ).toBeNull();
+  });
+});
+
 describe('upstream wordings: each is read as its mechanism, and its near misses are not', () => {
   it("Java's native library missing from java.library.path is a missing dependency", () => {
     expect(
