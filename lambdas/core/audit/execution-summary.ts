@@ -56,11 +56,14 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
   const classified = first(entries, 'classified');
   const planned = first(entries, 'planned');
   const completed = last(entries, 'completed');
+  // A run that ended before Complete (aborted, timed out, failed outside its catches) is closed by
+  // ExecutionInterrupted with an `interrupted` entry: it has ended, it is not running.
+  const ended = completed ?? last(entries, 'interrupted');
   return {
     executionId: start.executionId,
     startedAt: start.at,
-    finishedAt: completed?.at,
-    durationMs: completed ? Date.parse(completed.at) - Date.parse(start.at) : undefined,
+    finishedAt: ended?.at,
+    durationMs: ended ? Date.parse(ended.at) - Date.parse(start.at) : undefined,
     trigger: triggered?.actor ?? start.actor,
     source: triggered?.data.trigger?.kind,
     mode: triggered?.data.mode,
@@ -72,7 +75,7 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
       entries.find((e) => e.runbookId)?.runbookId,
     confidence: classified?.data.confidence ?? null,
     decision: planned?.data.plan?.decision,
-    outcome: completed?.outcome ?? (first(entries, 'deduplicated') ? 'skipped' : 'running'),
+    outcome: ended?.outcome ?? (first(entries, 'deduplicated') ? 'skipped' : 'running'),
     summary: triggered?.data.summary,
     entries: entries.length,
   };
