@@ -9,6 +9,7 @@ import type { AwsSession } from './aws-session.js';
 import { approvalBinding } from '../../lambdas/core/workflow/approval-identity.js';
 import { presignCallerIdentity } from './caller-identity-proof.js';
 import { postSignedJson, regionOfFunctionUrl } from './signed-post.js';
+import { EXECUTION_ARN, EXECUTION_NAME } from '../../lambdas/core/workflow/execution-arn.js';
 
 /** The id given on the command line names no execution, or the function refused the decision. */
 export class AwsApprovalError extends Error {
@@ -20,10 +21,6 @@ export class AwsApprovalError extends Error {
     this.name = 'AwsApprovalError';
   }
 }
-
-const EXECUTION_ARN =
-  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9._-]{1,80}:[A-Za-z0-9._-]{1,80}$/;
-const EXECUTION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,79}$/;
 
 /**
  * The execution ARN the approve function wants, from an ARN, an execution name or the approval id

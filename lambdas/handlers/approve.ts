@@ -20,6 +20,7 @@ import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
 import { functionUrlCall, FunctionUrlCallError } from './function-url-call.js';
 import { logger } from './powertools.js';
+import { EXECUTION_ARN } from '../core/workflow/execution-arn.js';
 
 /** The request is malformed, names someone else as approver, the approval is not pending, or Step Functions no longer knows its token. */
 export class ApprovalRequestError extends Error {
@@ -68,6 +69,12 @@ export function parseApproveRequest(
     );
   if (typeof e.executionId !== 'string' || !e.executionId)
     throw new ApprovalRequestError('executionId is required (the execution ARN)');
+  // Checked before it reaches a header or a key: a newline or a non-Latin-1 character would make
+  // the STS proof's request throw (a 502 blaming STS) instead of telling the caller.
+  if (!EXECUTION_ARN.test(e.executionId))
+    throw new ApprovalRequestError(
+      `executionId "${e.executionId.slice(0, 100).replace(/[^\x20-\x7e]/g, '?')}" is not an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>); "paramedic approve <name> --aws" builds it`,
+    );
   if (typeof e.approved !== 'boolean')
     throw new ApprovalRequestError('approved must be true or false');
   // A body may repeat the approver (older scripts did) but never name someone else.

@@ -20,7 +20,7 @@ import { regionOfFunctionUrl } from '../../../cli/aws/signed-post.js';
 import { AwsSession } from '../../../cli/aws/aws-session.js';
 import { DeployedStack, deploymentOfStackFlag } from '../../../cli/aws/deployed-stack.js';
 import { startRunOnAws } from '../../../cli/aws/run-on-aws.js';
-import { parseApproveRequest } from '../../../lambdas/handlers/approve.js';
+import { ApprovalRequestError, parseApproveRequest } from '../../../lambdas/handlers/approve.js';
 import { verifyCallerIdentityProof } from '../../../lambdas/adapters/sts/caller-identity-proof.js';
 import { approvalBinding } from '../../../lambdas/core/workflow/approval-identity.js';
 import { startFakeSts } from '../../support/fake-sts.js';
@@ -484,6 +484,22 @@ describe('paramedic approve|reject --aws', () => {
       'stack ParamedicPipeline has no output ApproveUrl',
     );
     expect(received).toHaveLength(0);
+  });
+
+  it('the approve function refuses an executionId that is no execution ARN with a 400 naming it, before any header or STS call is built from it', () => {
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:Wf:4f1c';
+    expect(parseApproveRequest({ executionId: arn, approved: true }, CALLER).executionId).toBe(arn);
+    for (const executionId of [`${arn}\nX-Injected: 1`, `${arn}\u2603`, '4f1c', 'approval#4f1c']) {
+      let error: unknown;
+      try {
+        parseApproveRequest({ executionId, approved: true }, CALLER);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, executionId).toBeInstanceOf(ApprovalRequestError);
+      expect((error as Error).message).toMatch(/^executionId ".*" is not an execution ARN/);
+      expect((error as Error).message).not.toMatch(/[\n\u2603]/);
+    }
   });
 
   it('signs for the region the function URL names', () => {

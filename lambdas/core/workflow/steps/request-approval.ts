@@ -55,7 +55,8 @@ export async function runRequestApproval(
   const answer = {
     approve: cli('approve'),
     reject: cli('reject'),
-    url: 'or POST {"executionId","approved","comment"} signed with SigV4 (service lambda) to the ApproveUrl stack output',
+    // Without identityProof the function refuses the answer (403): say so, or the hint fails.
+    url: 'or POST {"executionId","approved","comment","identityProof"} signed with SigV4 (service lambda) to the ApproveUrl stack output; identityProof is a presigned STS GetCallerIdentity bound to the decision, which the command above builds',
   };
   await ports.notifier.notify({
     kind: 'approval',
