@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { collectEvidence } from '../../lambdas/adapters/local/collect-evidence.js';
 import { LocalCommandRunner } from '../../lambdas/adapters/local/local-command-runner.js';
 import { incidentParameters } from '../../lambdas/core/collection/collector-documents.js';
+import { DocumentParameterError } from '../../lambdas/core/collection/evidence-collectors.js';
 import { collectorLogsOf, withCollectorLogOptions, type CollectorLogFlags } from '../options.js';
-import { complain, dim, progress } from '../output.js';
+import { complain, dim, progress, usageError } from '../output.js';
 
 interface CollectFlags extends CollectorLogFlags {
   platform: string;
@@ -122,8 +123,28 @@ export function registerCollectCommand(program: Command): void {
           process.stderr.write(`${dim(`collected ${summary}`)}\n`);
         }
       } catch (error) {
+        // A flag's value the collector document refuses is the caller's input: a usage error
+        // naming the flag, not the document's parameter.
+        if (error instanceof DocumentParameterError) {
+          const flag = FLAG_OF_PARAMETER[error.parameter];
+          usageError(
+            flag
+              ? error.message.replace(`${error.documentName} parameter ${error.parameter}`, flag)
+              : error.message,
+          );
+          return;
+        }
         complain((error as Error).message);
         process.exitCode = 1;
       }
     });
 }
+
+/** The flag each collector parameter comes from (log flags carry their own names in their checks). */
+const FLAG_OF_PARAMETER: Readonly<Record<string, string>> = {
+  sinceMinutes: '--since',
+  straceSeconds: '--strace-seconds',
+  container: '--container',
+  pid: '--pid',
+  probeHost: '--probe-host',
+};

@@ -73,6 +73,18 @@ export function registerRunCommand(program: Command): void {
         usageError((error as Error).message);
         return;
       }
+      // A misspelt runbook is the caller's input: refused here, before a run (or, with --aws, an
+      // execution that Intake would fail) starts. The deployment's runbooks are built from these.
+      try {
+        if (!loadRulebook(flags.runbooks).runbooks.some((r) => r.id === runbookId)) {
+          usageError(`unknown runbook ${runbookId}; list them with "npx paramedic runbooks list"`);
+          return;
+        }
+      } catch (error) {
+        complain((error as Error).message);
+        process.exitCode = EXIT.failure;
+        return;
+      }
       if (flags.aws) {
         if (Object.keys(collectorLogs).length) {
           usageError(

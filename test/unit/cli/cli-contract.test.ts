@@ -113,6 +113,20 @@ describe('exit codes: 0 ok, 1 failure or finding, 2 usage', () => {
     expect(run(...args, '--data-dir', dataDir).status).toBe(2);
   });
 
+  it.each([
+    [['collect', '--since', '-5'], '--since: "-5" does not match'],
+    [['collect', '--container', 'a;b'], '--container: "a;b" does not match'],
+    [['run', 'disk-ful', '--target', 'local'], 'unknown runbook disk-ful'],
+    [['run', 'disk-ful', '--target', 'i-0123456789abcdef0', '--aws'], 'unknown runbook disk-ful'],
+  ])(
+    'a flag value or runbook the command refuses is a usage error (2) naming it: %j',
+    (args, message) => {
+      const r = run(...args, ...(args[0] === 'collect' ? [] : ['--data-dir', dataDir]));
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+    },
+  );
+
   it.each(['--kubelet-log', '--ipamd-log', '--policy-agent-log'])(
     'collect refuses the EKS-node log flag %s on a Docker host (2), naming it',
     (flag) => {
