@@ -116,7 +116,8 @@ PM_LOG_READ_CHECKED='{ exec <"$1"; } 2>/dev/null || { printf "# log file %s: cou
 opened=$(readlink /proc/self/fd/0)
 if [ "${opened#"$2"/}" = "$opened" ]; then printf "# log file %s: a link out of /var/log when opened (to %s); not read (give a file under /var/log)\n" "$1" "$opened" >&2; exit 3; fi
 [ -f /dev/stdin ] || { printf "# log file %s: not a regular file; not read\n" "$1" >&2; exit 4; }
-exec tail -c "$3"'
+[ "$(stat -L -c %s /dev/stdin)" -gt "$3" ] || exec cat
+tail -c "$3" | tail -n +2'
 
 # pm_log_read FILE FILTER [ARGS...]: FILTER [ARGS...] run on the last PM_LOG_READ_BYTES of FILE, a
 # log file under /var/log (pm_log_inside let it through, or one of the usual ones); returns what
@@ -127,6 +128,9 @@ exec tail -c "$3"'
 # read (PM_LOG_READ_CHECKED). All three run in a child under timeout: the open of a FIFO put in
 # the file's place would wait for a writer forever. A file out of /var/log when opened is refused
 # as pm_log_inside refuses one: said, noted as the section's error, kept in PM_LOG_REFUSED.
+# A file longer than PM_LOG_READ_BYTES is cut mid-line: that first fragment has lost its stamp,
+# and an undated line counts as current, so a days-old error's tail would read as today's; it is
+# dropped (with a whole line when the cut falls on a line's start).
 pm_log_read() {
   local file=$1 root rc first
   shift

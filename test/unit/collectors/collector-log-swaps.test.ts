@@ -197,3 +197,32 @@ describe('collectors: the usual daemon log files are under /var/log too', () => 
     expect(section.error).toContain(`log ${log} is a link out of /var/log; not read`);
   }, 60_000);
 });
+
+describe('collectors: a log file longer than what is read is cut at a line, not mid-line', () => {
+  it('EKS node, kubeletLog of more than 4 MiB: the fragment of the old line the cut falls in (its stamp lost) is not read; the recent lines are', async () => {
+    const node = eksNodeCase(scratch);
+    const old = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    const READ_BYTES = 4 * 1024 * 1024; // PM_LOG_READ_BYTES: the end of the file that is read
+    // The read starts just after `E1119 pull failed: ` in a 4-day-old line: what follows the cut is
+    // that line's end (no stamp), old lines (dropped by their stamps), then today's lines.
+    const cutLine = `${old} ip-10-0-1-5 kubelet[3321]: E1119 pull failed: `;
+    const fragment = 'OLD-FRAGMENT manifest unknown\n';
+    const recent = logText('RECENT-LINE');
+    const oldLine = `${old} ip-10-0-1-5 kubelet[3321]: I1119 sync loop\n`;
+    const filler = READ_BYTES - fragment.length - recent.length;
+    // Old lines, then one old line padded to make the end exactly READ_BYTES long.
+    const fillers = oldLine.repeat(Math.floor((filler - old.length - 3) / oldLine.length));
+    const pad = `${old} ${'p'.repeat(filler - fillers.length - old.length - 2)}\n`;
+    const tail = fragment + fillers + pad + recent;
+    expect(tail.length).toBe(READ_BYTES);
+    writeFileSync(join(node.dir, 'kubelet.log'), `${oldLine.repeat(100)}${cutLine}${tail}`);
+    const bundle = await collectOnQuietNode(
+      node,
+      { PM_VAR_LOG_DIR: node.dir },
+      { sinceMinutes: '15', kubeletLog: '/var/log/kubelet.log' },
+    );
+    const output = bundle.sections['kubelet.journal']!.output;
+    expect(output).toContain('RECENT-LINE');
+    expect(output).not.toContain('OLD-FRAGMENT');
+  }, 60_000);
+});
