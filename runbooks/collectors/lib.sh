@@ -116,7 +116,7 @@ PM_LOG_READ_CHECKED='{ exec <"$1"; } 2>/dev/null || { printf "# log file %s: cou
 opened=$(readlink /proc/self/fd/0)
 if [ "${opened#"$2"/}" = "$opened" ]; then printf "# log file %s: a link out of /var/log when opened (to %s); not read (give a file under /var/log)\n" "$1" "$opened" >&2; exit 3; fi
 [ -f /dev/stdin ] || { printf "# log file %s: not a regular file; not read\n" "$1" >&2; exit 4; }
-[ "$(stat -L -c %s /dev/stdin)" -gt "$3" ] || exec cat
+[ "$(stat -L -c %s /dev/stdin)" -gt "$3" ] || exec tail -c "$3"
 tail -c "$3" | tail -n +2'
 
 # pm_log_read FILE FILTER [ARGS...]: FILTER [ARGS...] run on the last PM_LOG_READ_BYTES of FILE, a
