@@ -21,6 +21,7 @@ import {
 } from './scan-limits.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 import { WrappedRetries } from './wrapped-retries.js';
+import { detachedText } from './detached-text.js';
 
 /** One runbook that the evidence supports (the spec's match shape). */
 export interface RunbookMatch {
@@ -71,7 +72,7 @@ function lineAt(text: string, lineStart: number): string {
 
 function displayLine(line: string): string {
   const trimmed = line.trim();
-  return trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed;
+  return detachedText(trimmed.length > 400 ? `${trimmed.slice(0, 400)}…` : trimmed);
 }
 
 function matchesLine(

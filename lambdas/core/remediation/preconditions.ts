@@ -53,15 +53,6 @@ export interface PreconditionOutcome {
 export type TargetPreconditionOutcomes = ReadonlyMap<string, PreconditionOutcome>;
 
 /**
- * A copy of a matched line that shares no memory with the section it was read from: V8 keeps the
- * whole parent string of a slice alive, so a 400-character evidence line would otherwise hold its
- * target's 1 MiB section for as long as the plan keeps the outcome.
- */
-function detached(text: string): string {
-  return Array.from(text).join('');
-}
-
-/**
  * Compiles the runbook's preconditions once and returns what judges one target's evidence on all of
  * them. The outcomes keep nothing of the bundle (at most 3 lines, copied), so a caller can let each
  * bundle go as soon as it is judged: Plan holds a few bundles at a time, not the fleet's.
@@ -78,12 +69,8 @@ export function preconditionJudge(
       preconditions.map((p) => {
         // One evaluation per precondition, each with its own sections and limits budget, as before.
         const o = evaluateChecks(rulebook, bundle, [p], sectionsOf(runbook, p))[0]!;
-        const evidence = o.evidence.slice(0, 3).map((line) => ({
-          ...line,
-          text: detached(line.text),
-          ...(line.subject === undefined ? {} : { subject: detached(line.subject) }),
-        }));
-        return [p.id, { held: o.held, evidence }];
+        // Evidence lines are copies already (classify/detached-text.ts): they hold no section.
+        return [p.id, { held: o.held, evidence: o.evidence.slice(0, 3) }];
       }),
     );
 }

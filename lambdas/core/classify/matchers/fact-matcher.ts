@@ -1,6 +1,7 @@
 import type { Condition, FactMatch } from '../../runbook/model.js';
 import type { Matcher } from '../evaluation.js';
 import type { FactValue } from '../facts/index.js';
+import { detachedText } from '../detached-text.js';
 import { compileLineRegex, type LineRegex } from '../regex-engine.js';
 
 // Fact fields come from the evidence too: the same linear-time engine as patterns.
@@ -40,11 +41,15 @@ export const factMatcher: Matcher<FactMatch> = (expression, context) => {
     .filter((f) => where.every(([k, c]) => satisfies(f.fields[k], c)));
   return {
     matched: hits.length >= (expression.minCount ?? 1),
+    // Copies (detachedText): a fact's text and fields are cut from its section, and an evidence
+    // line outlives the bundle in a result.
     evidence: hits.flatMap((f) => {
       const subject = f.fields.name ?? f.fields.container ?? f.fields.pod;
-      const lines = [{ section: f.section, line: f.line, text: f.text }, ...(f.joined ?? [])];
+      const lines = [{ section: f.section, line: f.line, text: f.text }, ...(f.joined ?? [])].map(
+        (l) => ({ ...l, text: detachedText(l.text) }),
+      );
       return typeof subject === 'string' && subject !== ''
-        ? lines.map((l) => ({ ...l, subject }))
+        ? lines.map((l) => ({ ...l, subject: detachedText(subject) }))
         : lines;
     }),
   };
