@@ -6,7 +6,8 @@ import {
 import { DescribeNodegroupCommand, UpdateNodegroupConfigCommand } from '@aws-sdk/client-eks';
 import { instanceIdFromProviderId } from '../../core/kubernetes/alarm-targets.js';
 import type { Node } from '../../core/kubernetes/types.js';
-import { result, stringParam, type ActionExecutor } from './executor.js';
+import { apiRequest, result, stringParam, type ActionExecutor } from './executor.js';
+import { abortOn } from './request-timeout.js';
 import { describeFailure } from './node-actions.js';
 
 /** The EC2 instance id in a node's providerID (`aws:///eu-west-1a/i-0abc...`). */
@@ -35,7 +36,9 @@ export const replaceNode: ActionExecutor = {
     const c = await ctx.kube.clients();
     let nodes: Node[];
     try {
-      nodes = ((await c.core.listNode({})).items ?? []) as unknown as Node[];
+      nodes = ((
+        await apiRequest(ctx, 'list nodes', (signal) => c.core.listNode({}, abortOn(signal)))
+      ).items ?? []) as unknown as Node[];
     } catch (error) {
       return result(
         'failed',
@@ -130,7 +133,10 @@ export const scaleUpNodegroup: ActionExecutor = {
     if (!nodegroup && ctx.target?.node) {
       try {
         const c = await ctx.kube.clients();
-        const node = (await c.core.readNode({ name: ctx.target.node })) as unknown as Node;
+        const name = ctx.target.node;
+        const node = (await apiRequest(ctx, `read node ${name}`, (signal) =>
+          c.core.readNode({ name }, abortOn(signal)),
+        )) as unknown as Node;
         nodegroup = node.metadata?.labels?.['eks.amazonaws.com/nodegroup'];
       } catch (error) {
         return result(

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterReader } from '../../../lambdas/adapters/kubernetes/cluster-reader.js';
 import {
@@ -87,6 +88,17 @@ describe('a Kubernetes API request that times out is aborted: its connection clo
         actionContext(),
       );
       expect(r.report).toMatch(/timed out after 200 ms/);
+    });
+  });
+
+  it("node-replace's node list (the action has a timeout too)", async () => {
+    await expectAborted('GET /api/v1/nodes', async () => {
+      const r = await kubernetesActionExecutors['node-replace']!.execute(
+        { node: NODE },
+        // Never called: the node list comes first and does not answer.
+        { ...actionContext(), autoScaling: new AutoScalingClient({ region: 'eu-west-1' }) },
+      );
+      expect(r.report).toMatch(/could not list nodes .*timed out after 200 ms/);
     });
   });
 
