@@ -142,8 +142,25 @@ list_containers() {
       TARGET_ID=$(timeout -k 1 5 docker inspect -f '{{.Id}}' -- "$CONTAINER" 2>/dev/null | head -n 1 | tr -cd '0-9a-f' || true)
     fi
   fi
-  LC_ALL=C awk -v target="$TARGET_ID" -v name="$CONTAINER" -v max="$MAX_INSPECT" '
+  # A container that exited before the window (last night's batch job, OOM-killed three days ago)
+  # is no failure of this incident: its state would only crowd the inspect slots and mislead. Its
+  # age is docker's HumanDuration ("3 days ago", "About an hour ago", rounded): one unit less is
+  # the least it can be, so a container is left out only when it surely exited before the window.
+  # Without an incident time the window is a guess, and the classifier keeps a state up to a day
+  # old (UNTIMED_ENDED_STATE_LOOKBACK_MS): so does this.
+  local span=$((PM_NOW_EPOCH - PM_FROM_EPOCH))
+  [ -n "$INCIDENT_TIME" ] || [ "$span" -ge 86400 ] || span=86400
+  LC_ALL=C awk -v target="$TARGET_ID" -v name="$CONTAINER" -v max="$MAX_INSPECT" -v span="$span" '
+    function exited_at_least(   n, u, s) {
+      n = $5; u = $6
+      if (n == "About") return 0
+      if (n !~ /^[0-9]+$/) return -1
+      sub(/s$/, "", u)
+      s = u == "second" ? 1 : u == "minute" ? 60 : u == "hour" ? 3600 : u == "day" ? 86400 : u == "week" ? 604800 : u == "month" ? 2592000 : u == "year" ? 31536000 : -1
+      return s < 0 ? -1 : (n - 1) * s
+    }
     BEGIN { if (target != "") { print target, name; seen[target] = 1; n = 1 } }
+    $3 == "Exited" && span >= 0 && exited_at_least() > span { next }
     # Status, as every CLI version prints it: "Up 2 minutes (unhealthy)", "Exited (1) …", "Created".
     ($3 ~ /^(Exited|Restarting|Dead|Created)$/ || /\(unhealthy\)/) && !seen[$1]++ && n++ < max { print $1, $2 }' "$PM_TMP/all" >"$FAILING"
 }

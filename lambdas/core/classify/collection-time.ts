@@ -6,7 +6,9 @@
  * a pasted journal) has no known time at all.
  *
  * Sections that mix state with history are left out: `kubectl describe` prints an events table
- * (k8s.node, k8s.pods), and `k8s.events` is history by definition.
+ * (k8s.node, k8s.pods), and `k8s.events` is history by definition. `docker inspect` is state, but an
+ * exited container's State is as old as its FinishedAt: the window places those lines by it
+ * (ended-state-time.ts) before this "now" is ever asked.
  */
 const COLLECTION_TIME_SECTIONS: ReadonlySet<string> = new Set([
   'host.os',

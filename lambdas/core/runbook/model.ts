@@ -22,6 +22,7 @@ export const PARSED_FACT_KINDS = [
   'netpol.verdict',
   'group.share',
   'k8s.event',
+  'service.unit',
 ] as const;
 /** One of PARSED_FACT_KINDS: read from one section's text. */
 export type ParsedFactKind = (typeof PARSED_FACT_KINDS)[number];

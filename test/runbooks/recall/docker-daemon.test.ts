@@ -274,6 +274,39 @@ describe('rounds 34-35: a line read by what it proves', () => {
     ).toBeNull();
   });
 
+  it("systemctl status of docker.service inactive or failed is the daemon down; another unit's failure in the same status, or a daemon that answers, is not", () => {
+    const status = (
+      service: string,
+      socket: string,
+    ) => `$ systemctl status docker.service docker.socket --no-pager -l -n 20
+● docker.service - Docker Application Container Engine
+     Loaded: loaded (/usr/lib/systemd/system/docker.service; enabled; preset: disabled)
+     Active: ${service}
+   Main PID: 28407 (dockerd)
+     CGroup: /system.slice/docker.service
+
+● docker.socket - Docker Socket for the API
+     Loaded: loaded (/usr/lib/systemd/system/docker.socket; enabled; preset: disabled)
+     Active: ${socket}
+   Triggers: ● docker.service
+     Listen: /run/docker.sock (Stream)`;
+    const running = 'active (running) since Tue 2026-12-01 22:14:09 UTC; 3 days ago';
+    const failed =
+      'failed (Result: service-start-limit-hit) since Tue 2026-12-01 22:09:51 UTC; 3 days ago';
+    const dead = 'inactive (dead) since Tue 2026-12-01 22:09:51 UTC; 3 days ago';
+    const answers = {
+      'docker.ps':
+        'CONTAINER ID   IMAGE          COMMAND       CREATED         STATUS        PORTS     NAMES\nc6602fabcb44   pm/busybox:1   "sleep 600"   1 second ago    Up 1 second             pm-idle-3',
+    };
+    expect(top({ 'host.services': status(running, failed), ...answers }, 'docker')).toBeNull();
+    expect(top({ 'host.services': status(running, failed) }, 'docker')).toBeNull();
+    expect(top({ 'host.services': status(running, running), ...answers }, 'docker')).toBeNull();
+    expect(top({ 'host.services': status(failed, running) }, 'docker')).toBe('docker-daemon-down');
+    expect(top({ 'host.services': status(dead, dead) }, 'docker')).toBe('docker-daemon-down');
+    // The unit failed, yet the collector's own docker ps reached a daemon (started by hand): up.
+    expect(top({ 'host.services': status(dead, dead), ...answers }, 'docker')).toBeNull();
+  });
+
   it("crictl dialling dockershim's socket (its deprecated first default endpoint) is no Docker daemon down; docker's own socket refused is", () => {
     const crictl =
       'FATA[0000] listing containers: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial unix /var/run/dockershim.sock: connect: no such file or directory"';

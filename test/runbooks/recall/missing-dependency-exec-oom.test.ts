@@ -2,7 +2,7 @@
 // container-exec-not-found and oom-killed. Together because each is the process itself failing
 // (a module, binary or script it cannot load, or the kernel killing it), not its configuration.
 import { describe, expect, it } from 'vitest';
-import { top } from './support.js';
+import { top, topAt } from './support.js';
 
 // Wording families real daemons and runtimes print, each with the healthy or other-cause output
 // that must not borrow it.
@@ -222,5 +222,111 @@ describe('rounds 34-35: a line read by what it proves', () => {
           '    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137',
       }),
     ).toBe('oom-killed');
+  });
+});
+
+// kubectl describe keeps a container's last termination until it next terminates, and docker
+// inspect an exited container's State until it is removed: days later, beside today's failure.
+describe('a container state that ended before the incident is not its evidence', () => {
+  const alarmed = { collectedAt: '2026-11-23T09:00:00Z', incident: { at: '2026-11-23T08:58:00Z' } };
+  const describePod = (
+    reason: string,
+    exitCode: number,
+  ) => `Name:             catalog-8b7a6c5d4-f3g4h
+Containers:
+  catalog:
+    State:          Running
+      Started:      Fri, 20 Nov 2026 03:12:40 +0000
+    Last State:     Terminated
+      Reason:       ${reason}
+      Exit Code:    ${exitCode}
+      Started:      Tue, 17 Nov 2026 03:01:10 +0000
+      Finished:     Fri, 20 Nov 2026 03:12:39 +0000
+    Ready:          False
+    Restart Count:  1
+    Limits:
+      memory:  256Mi
+Events:
+  Type     Reason     Age                 From     Message
+  ----     ------     ----                ----     -------
+  Warning  Unhealthy  20s (x40 over 12m)  kubelet  Readiness probe failed: HTTP probe failed with statuscode: 503`;
+
+  it("a pod's readiness probe failing now is the probe, not the OOM kill its Last State shows from three days ago", () => {
+    expect(topAt({ 'k8s.pods': describePod('OOMKilled', 137) }, 'eks', alarmed)).toBe(
+      'probe-failure',
+    );
+    expect(topAt({ 'k8s.pods': describePod('Completed', 0) }, 'eks', alarmed)).toBe(
+      'probe-failure',
+    );
+    // The same kill inside the window is the diagnosis.
+    const fresh = describePod('OOMKilled', 137).replace(
+      'Fri, 20 Nov 2026 03:12:39 +0000',
+      'Mon, 23 Nov 2026 08:55:02 +0000',
+    );
+    expect(topAt({ 'k8s.pods': fresh }, 'eks', alarmed)).toBe('oom-killed');
+  });
+
+  const inspect = (state: string) => `[
+    {
+        "Id": "c41e8d2b9a70f3a1e5b7c9d2f4a6b8c0d1e3f5a7b9c2d4e6f8a0b1c3d5e7f9a2",
+        "State": {
+${state}
+        },
+        "Name": "/report-nightly",
+        "RestartCount": 0
+    }
+]`;
+  const oomKilledAt = (finishedAt: string) =>
+    inspect(`            "Status": "exited",
+            "Running": false,
+            "OOMKilled": true,
+            "ExitCode": 137,
+            "Error": "",
+            "StartedAt": "2026-11-20T01:00:00.901Z",
+            "FinishedAt": "${finishedAt}"`);
+  const diskFull = {
+    'docker.cli':
+      'failed to register layer: write /var/lib/docker/overlay2/8d2c71e0f5b4/diff/usr/lib/jvm/java-21-amazon-corretto/lib/modules: no space left on device',
+    'disk.df':
+      'Filesystem      Size  Used Avail Use% Mounted on\n/dev/nvme0n1p1   30G   30G   20K 100% /',
+  };
+
+  it("a disk-full host is disk-full, not the OOM kill of a nightly job's container that exited three days ago", () => {
+    expect(
+      topAt(
+        { ...diskFull, 'docker.inspect': oomKilledAt('2026-11-20T01:41:17.233Z') },
+        'docker',
+        alarmed,
+      ),
+    ).toBe('disk-full');
+    // Killed inside the window, it is the OOM kill (the stronger evidence).
+    expect(
+      topAt(
+        { ...diskFull, 'docker.inspect': oomKilledAt('2026-11-23T08:59:01.5Z') },
+        'docker',
+        alarmed,
+      ),
+    ).toBe('oom-killed');
+  });
+
+  it("a neighbour that failed to start five days ago is no command missing from today's image; one that failed now is", () => {
+    const failedStart = (finishedAt: string) =>
+      inspect(`            "Status": "created",
+            "Running": false,
+            "OOMKilled": false,
+            "ExitCode": 127,
+            "Error": "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \\"/usr/local/bin/backup.sh\\": stat /usr/local/bin/backup.sh: no such file or directory: unknown",
+            "StartedAt": "0001-01-01T00:00:00Z",
+            "FinishedAt": "${finishedAt}"`);
+    expect(
+      topAt({ 'docker.inspect': failedStart('2026-11-18T02:00:00.498Z') }, 'docker', alarmed),
+    ).toBeNull();
+    expect(
+      topAt({ 'docker.inspect': failedStart('2026-11-23T08:59:30Z') }, 'docker', alarmed),
+    ).toBe('container-exec-not-found');
+    // Never finished (Go's zero time): the state is the container now.
+    expect(
+      topAt({ 'docker.inspect': failedStart('0001-01-01T00:00:00Z') }, 'docker', alarmed),
+    ).toBe('container-exec-not-found');
   });
 });

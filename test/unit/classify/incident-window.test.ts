@@ -320,3 +320,34 @@ describe('unresolved / resolvedBy', () => {
     ).toHaveLength(1);
   });
 });
+
+describe("a container's ended state in the window", () => {
+  const lastState = (finished: string) =>
+    `    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n      Finished:     ${finished}\n    Ready:          True`;
+  const reasonCounts = (finished: string, extra: Parameters<typeof bundle>[1]) =>
+    incidentWindow(bundle({ 'k8s.pods': lastState(finished) }, extra)).counts(
+      'k8s.pods',
+      '      Reason:       OOMKilled',
+      2,
+    );
+
+  it('with an incident time, a termination counts only inside the window', () => {
+    const alarmed = { incident: { at: '2026-12-02T12:25:00Z', lookbackMinutes: 15 } };
+    expect(reasonCounts('Wed, 02 Dec 2026 12:12:00 +0000', alarmed)).toBe(true);
+    expect(reasonCounts('Wed, 02 Dec 2026 12:05:00 +0000', alarmed)).toBe(false);
+  });
+
+  it('without one, a termination hours before the collection still counts; one days old does not', () => {
+    // A describe taken by hand some time after the kill someone noticed (collected 12:30).
+    expect(reasonCounts('Wed, 02 Dec 2026 11:25:00 +0000', {})).toBe(true);
+    expect(reasonCounts('Sun, 29 Nov 2026 11:25:00 +0000', {})).toBe(false);
+  });
+
+  it('on verification evidence, a termination before the fix proves nothing', () => {
+    const verified = {
+      incident: { at: '2026-12-02T12:00:00Z', remediatedAt: '2026-12-02T12:20:00Z' },
+    };
+    expect(reasonCounts('Wed, 02 Dec 2026 12:10:00 +0000', verified)).toBe(false);
+    expect(reasonCounts('Wed, 02 Dec 2026 12:25:00 +0000', verified)).toBe(true);
+  });
+});

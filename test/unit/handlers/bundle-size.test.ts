@@ -138,10 +138,13 @@ const TARGET_KIB = 300;
  * time with p-map (the bounded concurrency Collect and Verify already load; 1,000 GETs one after
  * another outran its timeout): Classify 476 -> 478 (475.0 -> 477.2); Plan, for its preconditions,
  * 253.0 -> 255.4.
+ * Raised again on 2026-12-05 by old container state read as old (ended-state-time.ts: a Last State
+ * or an exited container's inspect State placed at its Finished time) and the service.unit fact
+ * (systemctl status read unit by unit): Classify 478 -> 480 (479.3), Verify 536 -> 538 (537.4).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 478,
-  'verify.ts': 536,
+  'classify.ts': 480,
+  'verify.ts': 538,
 };
 
 const HANDLERS = [

@@ -53,6 +53,8 @@ function fromInspectJson(section: string, text: string): Fact[] | null {
 /**
  * Container states: `docker inspect` JSON (OOMKilled, ExitCode, Error), `docker ps -a` rows
  * ("Exited (137) 2 minutes ago") and `key=value` lines (`name=web oomkilled=true exitcode=137`).
+ * The engine places an exited container's inspect State at its FinishedAt (ended-state-time.ts):
+ * one that exited before the incident window yields none.
  */
 export const containerState: FactExtractor = {
   kind: 'container.state',

@@ -25,6 +25,7 @@ import { policyIsolation } from './policy-isolation.js';
 import { policyVerdict } from './policy-verdict.js';
 import { proxyRequest } from './proxy-request.js';
 import { proxySetting } from './proxy-setting.js';
+import { serviceUnit } from './service-unit.js';
 
 /** Every fact extractor, by the fact kind runbooks name. */
 export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = {
@@ -44,6 +45,7 @@ export const FACT_EXTRACTORS: Readonly<Record<ParsedFactKind, FactExtractor>> = 
   'netpol.verdict': policyVerdict,
   'group.share': groupShare,
   'k8s.event': k8sEvent,
+  'service.unit': serviceUnit,
 };
 
 /** Every cross-section join, by the fact kind runbooks name. */

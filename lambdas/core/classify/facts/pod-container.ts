@@ -19,7 +19,9 @@ const unquote = (v: string) =>
  * Container states of pods, from `kubectl describe pod` (State / Last State blocks, Restart
  * Count), pod YAML or JSON (waiting / terminated objects, restartCount) and `kubectl get pods`
  * rows. Fields: state (waiting | terminated | running), last, reason, exitCode, restartCount;
- * memoryLimit (bytes) on the facts of a described container whose Limits name memory.
+ * memoryLimit (bytes) on the facts of a described container whose Limits name memory. The engine
+ * places a terminated state's facts at its Finished time (ended-state-time.ts): one that ended
+ * before the incident window yields none.
  */
 export const podContainer: FactExtractor = {
   kind: 'pod.container',

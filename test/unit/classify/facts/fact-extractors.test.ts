@@ -366,3 +366,32 @@ describe('loop.devices: loop-control without loop nodes', () => {
     });
   });
 });
+
+describe('service.unit (systemctl status)', () => {
+  it("reads each unit's Active line beside the unit whose block it is in", () => {
+    const text = `● docker.service - Docker Application Container Engine
+     Loaded: loaded (/usr/lib/systemd/system/docker.service; enabled; preset: disabled)
+     Active: active (running) since Tue 2026-12-01 22:14:09 UTC; 3 days ago
+TriggeredBy: × docker.socket
+
+× docker.socket - Docker Socket for the API
+     Active: failed (Result: service-start-limit-hit) since Tue 2026-12-01 22:09:51 UTC; 3 days ago
+   Triggers: ● docker.service
+○ containerd.service - containerd container runtime
+   Active: inactive (dead)`;
+    expect(extract('service.unit', text)).toEqual([
+      { line: 3, unit: 'docker.service', active: 'active', sub: 'running' },
+      { line: 7, unit: 'docker.socket', active: 'failed', sub: 'Result: service-start-limit-hit' },
+      { line: 10, unit: 'containerd.service', active: 'inactive', sub: 'dead' },
+    ]);
+  });
+  it('an Active line under no unit heading names no unit', () => {
+    expect(extract('service.unit', '   Active: failed (Result: exit-code)')).toEqual([]);
+    expect(
+      extract(
+        'service.unit',
+        '● docker.service - Docker\n   Active: active (running)\n   Active: failed (Result: exit-code)',
+      ),
+    ).toHaveLength(1);
+  });
+});
