@@ -7,7 +7,11 @@ import {
   type ClassificationResult,
   classifyEvidence,
 } from '../../../lambdas/core/classify/engine.js';
-import { EVIDENCE_SCHEMA, type Platform } from '../../../lambdas/core/evidence/bundle.js';
+import {
+  EVIDENCE_SCHEMA,
+  type EvidenceTarget,
+  type Platform,
+} from '../../../lambdas/core/evidence/bundle.js';
 import { loadRulebook } from '../../../lambdas/adapters/local/runbook-directory.js';
 
 /** The shipped runbooks, compiled once per test file as the CLI loads them. */
@@ -17,10 +21,11 @@ export const rulebook: CompiledRulebook = loadRulebook();
 function classifySections(
   sections: Record<string, string>,
   platform: Platform,
+  target: EvidenceTarget = { platform },
 ): ClassificationResult {
   return classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
-    target: { platform },
+    target,
     collectedAt: '2026-11-23T00:00:00Z',
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   });
@@ -29,6 +34,10 @@ function classifySections(
 /** The id of the best-matching runbook for section outputs, or null when none matched. */
 export const top = (sections: Record<string, string>, platform: Platform = 'eks') =>
   classifySections(sections, platform).matches[0]?.runbookId ?? null;
+
+/** The best-matching runbook id for section outputs collected for a named target, or null. */
+export const topFor = (target: EvidenceTarget, sections: Record<string, string>) =>
+  classifySections(sections, target.platform, target).matches[0]?.runbookId ?? null;
 
 /** Every matching runbook id for section outputs from an EKS target, best first. */
 export const matchedIds = (sections: Record<string, string>) =>
