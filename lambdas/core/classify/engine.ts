@@ -19,6 +19,7 @@ import {
   type ClassificationLimits,
   type SectionBudget,
 } from './scan-limits.js';
+import { lineWorkloadsReader, type LineWorkloadsReader } from './line-refs.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 import { WrappedRetries } from './wrapped-retries.js';
 import { detachedText } from './detached-text.js';
@@ -261,6 +262,7 @@ function scoreRunbook(
   maxEvidence: number,
   prior: number,
   targetNames: TargetNames,
+  workloadsOf: LineWorkloadsReader,
 ): Scored | null {
   const matched: {
     id: string;
@@ -271,7 +273,10 @@ function scoreRunbook(
   for (const signal of runbook.signals) {
     const outcome = context.evaluate(signal.match);
     if (outcome.matched)
-      matched.push({ id: signal.id, ...linkSignal(signal, outcome.evidence, targetNames) });
+      matched.push({
+        id: signal.id,
+        ...linkSignal(signal, outcome.evidence, targetNames, workloadsOf, runbook),
+      });
   }
   if (matched.length === 0) return null;
   let confidence = (1 - matched.reduce((miss, s) => miss * (1 - s.weight), 1)) * prior;
@@ -323,10 +328,18 @@ export function classifyEvidence(
   const maxEvidence = options.maxEvidence ?? 8;
   const limits = new LimitsRecorder();
   const context = createContext(rulebook, bundle, limits);
-  const targetNames = targetNamesOf(bundle.target);
+  const targetNames = targetNamesOf(bundle);
+  const workloadsOf = lineWorkloadsReader(bundle);
   const scored = rulebook.runbooks
     .map((r) =>
-      scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform), targetNames),
+      scoreRunbook(
+        r,
+        context,
+        maxEvidence,
+        platformPrior(r, bundle.target.platform),
+        targetNames,
+        workloadsOf,
+      ),
     )
     .filter((s): s is Scored => s !== null);
   const passing = new Map(

@@ -128,12 +128,20 @@ export interface Signal {
   /** 0..1. Above the threshold (0.5) alone is enough; below it needs company. */
   readonly weight: number;
   readonly match: MatchExpression;
-  /**
-   * `target`: the evidence is about one workload (an OOM kill, an exit code, a restart). When the
-   * bundle names the alarmed container or pod, evidence about another one counts only as context.
-   */
-  readonly about?: 'target';
+  /** What a line must be about to count in full; default: the runbook's `about`. */
+  readonly about?: SignalSubject;
 }
+
+/**
+ * What a signal's evidence must be about to count at full weight when the bundle names the alarmed
+ * target; otherwise it counts as context, a tenth of its weight.
+ * - `target`: the line names the alarmed container or pod (an OOM kill, an exit code, a restart).
+ * - `workload`: the line names no other pod, container, image or node (a pull, a crash loop, a
+ *   probe): a node's kubelet logs every tenant's failures, and another's is not the target's.
+ * - `node` (the default): the line names no other node; any tenant's line on the target's node may
+ *   prove a node-wide failure (a full disk, a runtime down, a registry the node cannot resolve).
+ */
+export type SignalSubject = 'target' | 'workload' | 'node';
 
 /** Evidence that this is a different failure; multiplies confidence by `penalty` (default 0). */
 export interface RuleOut {
@@ -216,6 +224,8 @@ export interface Runbook {
   readonly summary: string;
   readonly why: string;
   readonly evidence: { readonly sections: readonly string[] };
+  /** What its signals' evidence must be about unless a signal says; absent: `node`. */
+  readonly about?: SignalSubject;
   readonly signals: readonly Signal[];
   readonly rulesOut: readonly RuleOut[];
   /** When one of these runbooks also matches, it is the more specific diagnosis; this one halves. */

@@ -75,12 +75,13 @@ export const matchExpression: z.ZodMiniType<MatchExpression> = z.union([
   unresolvedMatch,
 ]);
 
+const signalSubject = z.enum(['target', 'workload', 'node']);
 const signal = z.strictObject({
   id,
   description: z.string().check(z.minLength(1)),
   weight: z.number().check(z.gt(0), z.lte(1)),
   match: matchExpression,
-  about: z.optional(z.literal('target')),
+  about: z.optional(signalSubject),
 });
 const ruleOut = z.strictObject({
   id,
@@ -111,6 +112,7 @@ export const runbookSchema = z.strictObject({
   summary: z.string().check(z.minLength(1)),
   why: z.string().check(z.minLength(1)),
   evidence: z.strictObject({ sections: z.array(sectionSelector).check(z.minLength(1)) }),
+  about: z.optional(signalSubject),
   signals: z.array(signal).check(z.minLength(1)),
   rulesOut: z._default(z.array(ruleOut), []),
   supersededBy: z._default(z.array(id), []),

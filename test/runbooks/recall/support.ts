@@ -9,6 +9,7 @@ import {
 } from '../../../lambdas/core/classify/engine.js';
 import {
   EVIDENCE_SCHEMA,
+  type EvidenceTarget,
   type IncidentTime,
   type Platform,
 } from '../../../lambdas/core/evidence/bundle.js';
@@ -28,10 +29,11 @@ function classifySections(
   sections: Record<string, string>,
   platform: Platform,
   times: CollectionTimes = { collectedAt: '2026-11-23T00:00:00Z' },
+  target: EvidenceTarget = { platform },
 ): ClassificationResult {
   return classifyEvidence(rulebook, {
     schema: EVIDENCE_SCHEMA,
-    target: { platform },
+    target,
     ...times,
     sections: Object.fromEntries(Object.entries(sections).map(([k, output]) => [k, { output }])),
   });
@@ -47,6 +49,10 @@ export const topAt = (
   platform: Platform,
   times: CollectionTimes,
 ) => classifySections(sections, platform, times).matches[0]?.runbookId ?? null;
+
+/** The best-matching runbook id for section outputs collected for a named target, or null. */
+export const topFor = (target: EvidenceTarget, sections: Record<string, string>) =>
+  classifySections(sections, target.platform, undefined, target).matches[0]?.runbookId ?? null;
 
 /** Every matching runbook id for section outputs from an EKS target, best first. */
 export const matchedIds = (sections: Record<string, string>) =>
