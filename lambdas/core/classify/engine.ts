@@ -19,6 +19,7 @@ import {
   type ClassificationLimits,
   type SectionBudget,
 } from './scan-limits.js';
+import { withoutRuntimeStamp } from './runtime-stamp.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 import { WrappedRetries } from './wrapped-retries.js';
 
@@ -105,6 +106,8 @@ function scanSections(
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
+    // What a pattern reads: the line after the runtime's stamp, where `^` means the program's line start.
+    let cachedWritten = '';
     const retries = new WrappedRetries(output, rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
@@ -124,12 +127,13 @@ function scanSections(
           if (cachedLine !== hit.line) {
             cachedLine = hit.line;
             cachedText = lineAt(output, hit.lineStart);
+            cachedWritten = withoutRuntimeStamp(section, cachedText);
             if (cachedText.length === LINE_CAP)
               limits.noteIfLong(section, hit.line, output, hit.lineStart);
           }
           const pattern = rulebook.patterns[p]!;
           if (
-            (matchesLine(pattern, cachedText, budget, hit.line) ||
+            (matchesLine(pattern, cachedWritten, budget, hit.line) ||
               // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
               (budget.exhaustedAt === 0 &&
                 retries.matches(p, hit.line, hit.lineStart, cachedText, (joined) =>
@@ -152,7 +156,7 @@ function scanSections(
           const pattern = rulebook.patterns[p]!;
           if (
             hits[p]!.length < MAX_HITS_PER_PATTERN &&
-            matchesLine(pattern, text, budget, lineNo) &&
+            matchesLine(pattern, withoutRuntimeStamp(section, text), budget, lineNo) &&
             window.counts(section, text, lineNo)
           ) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });
@@ -322,7 +326,7 @@ export function classifyEvidence(
   const maxEvidence = options.maxEvidence ?? 8;
   const limits = new LimitsRecorder();
   const context = createContext(rulebook, bundle, limits);
-  const targetNames = targetNamesOf(bundle.target);
+  const targetNames = targetNamesOf(bundle.target, bundle.sections);
   const scored = rulebook.runbooks
     .map((r) =>
       scoreRunbook(r, context, maxEvidence, platformPrior(r, bundle.target.platform), targetNames),

@@ -3,9 +3,10 @@
  * the alarmed container or pod only when it is about that workload; about another process on the
  * same host it is context (another tenant's OOM kill is not why this container's alarm fired).
  */
-import type { EvidenceTarget } from '../evidence/bundle.js';
+import type { EvidenceSection, EvidenceTarget } from '../evidence/bundle.js';
 import type { Signal } from '../runbook/model.js';
 import type { EvidenceLine } from './evaluation.js';
+import { otherPodLogLines } from './other-pod-logs.js';
 
 /** Weight factor of a target signal whose evidence is all about other workloads. */
 export const CONTEXT_WEIGHT_FACTOR = 0.1;
@@ -38,10 +39,21 @@ export interface TargetNames {
   readonly pods: readonly string[];
   /** Sections collected for the target alone (`kubectl describe pod <target>`, its logs). */
   readonly scopedSections: readonly string[];
+  /**
+   * Lines of a scoped section that are about another workload after all, by section: k8s.pod-logs
+   * ends with CoreDNS's tail, under its own `$ kubectl logs` heading.
+   */
+  readonly otherWorkloadLines?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
-/** The names by which evidence may refer to the alarmed workload: container name, id (short), pod. */
-export function targetNamesOf(target: EvidenceTarget): TargetNames {
+/**
+ * The names by which evidence may refer to the alarmed workload: container name, id (short), pod;
+ * with the bundle's `sections`, which lines of its scoped sections are about other pods.
+ */
+export function targetNamesOf(
+  target: EvidenceTarget,
+  sections: Readonly<Record<string, EvidenceSection>> = {},
+): TargetNames {
   const containers = [target.container].filter(
     (n): n is string => typeof n === 'string' && n !== '',
   );
@@ -50,7 +62,12 @@ export function targetNamesOf(target: EvidenceTarget): TargetNames {
   if (id && /^[0-9a-f]{12,64}$/.test(id)) containers.push(id.slice(0, 12));
   const pods = [target.pod].filter((n): n is string => typeof n === 'string' && n !== '');
   // The Kubernetes reader renders k8s.pods and k8s.pod-logs for a pod target only.
-  return { containers, pods, scopedSections: pods.length > 0 ? ['k8s.pods', 'k8s.pod-logs'] : [] };
+  const scopedSections = pods.length > 0 ? ['k8s.pods', 'k8s.pod-logs'] : [];
+  const logs = sections['k8s.pod-logs']?.output;
+  const otherWorkloadLines = new Map<string, ReadonlySet<number>>();
+  if (pods.length > 0 && logs)
+    otherWorkloadLines.set('k8s.pod-logs', otherPodLogLines(logs, target.namespace, pods[0]!));
+  return { containers, pods, scopedSections, otherWorkloadLines };
 }
 
 const known = (t: TargetNames) => t.containers.length + t.pods.length > 0;
@@ -61,7 +78,11 @@ const known = (t: TargetNames) => t.containers.length + t.pods.length > 0;
  * inside a pod cannot be told from the pod's).
  */
 export function aboutTarget(line: EvidenceLine, t: TargetNames): boolean {
-  if (t.scopedSections.includes(line.section)) return true;
+  if (
+    t.scopedSections.includes(line.section) &&
+    !t.otherWorkloadLines?.get(line.section)?.has(line.line)
+  )
+    return true;
   if (line.subject !== undefined) {
     if (t.containers.length === 0) return true;
     return t.containers.some(

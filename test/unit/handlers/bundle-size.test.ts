@@ -138,10 +138,14 @@ const TARGET_KIB = 300;
  * time with p-map (the bounded concurrency Collect and Verify already load; 1,000 GETs one after
  * another outran its timeout): Classify 476 -> 478 (475.0 -> 477.2); Plan, for its preconditions,
  * 253.0 -> 255.4.
+ * Raised again on 2026-12-05 by pod logs read with their time: the classifier reads a log line
+ * after the runtime's stamp (runtime-stamp.ts) and tells the CoreDNS tail in k8s.pod-logs from the
+ * target's logs (other-pod-logs.ts), and the cluster reader bounds its log reads to the window:
+ * Classify 478 -> 479 (from under 477.5 to over 478.0), Verify 536 -> 537 (to over 536.0).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 478,
-  'verify.ts': 536,
+  'classify.ts': 479,
+  'verify.ts': 537,
 };
 
 const HANDLERS = [
