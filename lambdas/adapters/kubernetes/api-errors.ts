@@ -69,6 +69,9 @@ export function toApiFailure(error: unknown, server: string): ApiFailure {
     cause?: { code?: string; message?: string };
     name?: string;
   };
+  // Paramedic's own limit, not the network's: the connection may be fine and the answer slow.
+  if (error instanceof ReadTimeoutError)
+    return { kind: 'deadline', server: host, message: error.message };
   const code = e?.code ?? e?.errno ?? e?.cause?.code ?? '';
   const message = e?.message ?? String(error);
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message))

@@ -124,7 +124,7 @@ export interface ClusterTarget {
   readonly pod?: string;
   /** When the incident began (the alarm's state change, RFC 3339); default: the time of collection. */
   readonly incidentTime?: string;
-  /** Events that last happened more than this long before the incident are left out; default 15. */
+  /** Events that last happened, and log lines logged, more than this long before the incident are left out; default 15. */
   readonly lookbackMinutes?: number;
   /** On a read that verifies a fix (RFC 3339): events last seen before it are left out; one that recurred after it stays. */
   readonly remediatedAt?: string;
@@ -210,12 +210,12 @@ type EventFilter = (events: readonly Event[]) => Event[];
  * the window starts at the fix, as the classifier's does (incident-window.ts): an event whose last
  * occurrence (series, lastTimestamp, eventTime) is before it is gone, one that recurred after it
  * stays. The rendered LAST SEEN column is relative ("9d"), so this is the one place the event's
- * own time can be judged. Events without a time stay.
+ * own time can be judged. Events without a time stay. `from` bounds the pod logs too (collectLogs).
  */
 function eventWindow(
   target: ClusterTarget,
   now: Date,
-): { keep: EventFilter; incident: IncidentTime } {
+): { keep: EventFilter; from: number; incident: IncidentTime } {
   const atMs = target.incidentTime ? Date.parse(target.incidentTime) : Number.NaN;
   const at = Number.isFinite(atMs) ? new Date(atMs) : now;
   const lookbackMinutes = target.lookbackMinutes ?? DEFAULT_LOOKBACK_MINUTES;
@@ -228,6 +228,7 @@ function eventWindow(
         const t = eventLastSeen(e);
         return !(t > 0) || t >= from;
       }),
+    from,
     incident: {
       at: at.toISOString(),
       lookbackMinutes,
@@ -539,16 +540,7 @@ export class ClusterReader {
       ? this.collectNode(c, nodeName, now, !pod, sections, window.keep)
       : Promise.resolve({ items: [] });
     const podPart = pod
-      ? this.collectPod(
-          c,
-          target.namespace!,
-          target.pod!,
-          pod,
-          now,
-          sections,
-          nodePart,
-          window.keep,
-        )
+      ? this.collectPod(c, target.namespace!, target.pod!, pod, now, sections, nodePart, window)
       : Promise.resolve();
     const [cluster] = await Promise.all([clusterPart, nodePart, podPart]);
     const cut = [...new Set([...cluster.cut, ...c.cut])];
@@ -824,8 +816,9 @@ export class ClusterReader {
     now: Date,
     sections: Record<string, EvidenceSection>,
     nodeEventsPromise: Promise<ListItems<Event>>,
-    keep: EventFilter,
+    window: { readonly keep: EventFilter; readonly from: number },
   ): Promise<void> {
+    const { keep } = window;
     const p = pod.ok ? pod.value : undefined;
     // The pod and its owners are known now: their events are read beside the lists below.
     const own = new Set<string>([name, ...(p?.metadata?.ownerReferences ?? []).map((o) => o.name)]);
@@ -914,7 +907,7 @@ export class ClusterReader {
     );
 
     const [logs, netpol] = await Promise.all([
-      this.collectLogs(c, namespace, p),
+      this.collectLogs(c, namespace, p, now, window.from),
       Promise.resolve(this.renderPolicies(p, name, policies, namespaces, nsPods)),
     ]);
     sections['k8s.pod-logs'] = logs;
@@ -1059,10 +1052,19 @@ export class ClusterReader {
     );
   }
 
+  /**
+   * k8s.pod-logs: the target's containers, current and previous, then a short CoreDNS tail. Every
+   * log is read as `kubectl logs --timestamps --since=<window>` reads it: the kubelet prefixes each
+   * line with the time it was logged (RFC 3339, nanoseconds) and leaves out lines from before the
+   * window. Most application and CoreDNS lines carry no time of their own, and the classifier keeps
+   * a line without one, so without this a crash of days ago reads as the failure of now.
+   */
   private async collectLogs(
     c: Session,
     namespace: string,
     p: Pod | undefined,
+    now: Date,
+    from: number,
   ): Promise<EvidenceSection> {
     if (!p)
       return this.section(
@@ -1071,11 +1073,14 @@ export class ClusterReader {
         'pod not read',
       );
     const name = p.metadata?.name ?? '';
+    const sinceSeconds = logSinceSeconds(now, from);
+    const bounded = `--timestamps --since=${sinceSeconds}s`;
     // Each entry's read, 429 retries included: a shared read is shared with its retries, or a retry
     // would be answered the batch's first refusal again instead of asking the server.
     const reads: { header: string; read: () => Promise<ReadOutcome<string>> }[] = [];
-    const readLog = (header: string, work: (signal: AbortSignal) => Promise<unknown>) => () =>
-      this.read<string>(c, header, work);
+    const notes: string[] = [];
+    const readLog = (what: string, work: (signal: AbortSignal) => Promise<unknown>) => () =>
+      this.read<string>(c, what, work);
     for (const cont of p.spec?.containers ?? []) {
       const status = (p.status?.containerStatuses ?? []).find((s) => s.name === cont.name);
       const base = {
@@ -1084,20 +1089,33 @@ export class ClusterReader {
         container: cont.name,
         tailLines: this.o.logTailLines,
         limitBytes: this.o.logLimitBytes,
+        timestamps: true,
+        sinceSeconds,
       };
       if (status?.state?.running || status?.state?.terminated || status?.lastState?.terminated) {
-        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --tail=${this.o.logTailLines}`;
+        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} ${bounded} --tail=${this.o.logTailLines}`;
         reads.push({
           header,
-          read: readLog(header, (signal) => c.core.readNamespacedPodLog(base, abortOn(signal))),
+          read: readLog(`read log of ${namespace}/${name} container ${cont.name}`, (signal) =>
+            c.core.readNamespacedPodLog(base, abortOn(signal)),
+          ),
         });
       }
       if ((status?.restartCount ?? 0) > 0 || status?.lastState?.terminated) {
-        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous --tail=${this.o.logTailLines}`;
+        const finished = timeMs(status?.lastState?.terminated?.finishedAt);
+        // The window would leave out every line of a run that ended before it: not asked at all.
+        if (finished !== null && finished < from) {
+          notes.push(
+            `Paramedic: the previous run of container ${cont.name} ended at ${new Date(finished).toISOString()}, before the incident window (from ${new Date(from).toISOString()}): its log (--previous) was not read`,
+          );
+          continue;
+        }
+        const header = `$ kubectl logs -n ${namespace} ${name} -c ${cont.name} --previous ${bounded} --tail=${this.o.logTailLines}`;
         reads.push({
           header,
-          read: readLog(header, (signal) =>
-            c.core.readNamespacedPodLog({ ...base, previous: true }, abortOn(signal)),
+          read: readLog(
+            `read previous log of ${namespace}/${name} container ${cont.name}`,
+            (signal) => c.core.readNamespacedPodLog({ ...base, previous: true }, abortOn(signal)),
           ),
         });
       }
@@ -1107,9 +1125,9 @@ export class ClusterReader {
       const dns = await this.coreDnsPods(c);
       for (const d of (dns.ok ? (dns.value.items ?? []) : []).slice(0, 2)) {
         const dn = d.metadata?.name ?? '';
-        // The same tail for every target of the batch: read once.
-        const header = `$ kubectl logs -n kube-system ${dn} -c coredns --tail=20`;
-        const read = readLog(header, (signal) =>
+        // The same tail for every target of the batch with the same window: read once.
+        const header = `$ kubectl logs -n kube-system ${dn} -c coredns ${bounded} --tail=20`;
+        const read = readLog(`read log of kube-system/${dn} container coredns`, (signal) =>
           c.core.readNamespacedPodLog(
             {
               name: dn,
@@ -1117,15 +1135,17 @@ export class ClusterReader {
               container: 'coredns',
               tailLines: 20,
               limitBytes: 8 * 1024,
+              timestamps: true,
+              sinceSeconds,
             },
             abortOn(signal),
           ),
         );
-        reads.push({ header, read: () => once(c, `coredns log ${dn}`, read) });
+        reads.push({ header, read: () => once(c, `coredns log ${dn} ${sinceSeconds}`, read) });
       }
     }
     const results = await Promise.all(reads.map((r) => r.read()));
-    const parts: string[] = [];
+    const parts: string[] = [...notes];
     const errors: string[] = [];
     reads.forEach((r, i) => {
       const res = results[i]!;
@@ -1137,11 +1157,27 @@ export class ClusterReader {
         errors.push(e);
       }
     });
-    if (reads.length === 0) parts.push(`(no container of pod ${name} has started yet: no logs)`);
+    if (reads.length === 0 && notes.length === 0)
+      parts.push(`(no container of pod ${name} has started yet: no logs)`);
     return this.section(
-      `kubectl logs -n ${namespace} ${name} --all-containers (current and --previous, --tail=${this.o.logTailLines})`,
+      `kubectl logs -n ${namespace} ${name} --all-containers (current and --previous, ${bounded}, --tail=${this.o.logTailLines})`,
       `${parts.join('\n')}\n`,
       errors.length ? errors.join('; ') : undefined,
     );
   }
+}
+
+/**
+ * `sinceSeconds` of a log read: from the window's start to now, whole seconds rounded up (at
+ * least 1, the API's minimum), so no line of the window is left out.
+ */
+function logSinceSeconds(now: Date, from: number): number {
+  return Math.max(1, Math.ceil((now.getTime() - from) / 1000));
+}
+
+/** An API time (a Date once deserialized, a string in a raw object) in ms, or null. */
+function timeMs(t: Date | string | undefined): number | null {
+  if (t === undefined) return null;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
 }

@@ -20,6 +20,7 @@ import {
   type SectionBudget,
 } from './scan-limits.js';
 import { lineWorkloadsReader, type LineWorkloadsReader } from './line-refs.js';
+import { withoutRuntimeStamp } from './runtime-stamp.js';
 import { linkSignal, targetNamesOf, type TargetNames } from './target-link.js';
 import { WrappedRetries } from './wrapped-retries.js';
 import { detachedText } from './detached-text.js';
@@ -107,6 +108,8 @@ function scanSections(
     lastLine.fill(0);
     let cachedLine = 0;
     let cachedText = '';
+    // What a pattern reads: the line after the runtime's stamp, where `^` means the program's line start.
+    let cachedWritten = '';
     const retries = new WrappedRetries(output, rulebook.patterns.length);
     rulebook.scanner.scan(
       output,
@@ -126,12 +129,13 @@ function scanSections(
           if (cachedLine !== hit.line) {
             cachedLine = hit.line;
             cachedText = lineAt(output, hit.lineStart);
+            cachedWritten = withoutRuntimeStamp(section, cachedText);
             if (cachedText.length === LINE_CAP)
               limits.noteIfLong(section, hit.line, output, hit.lineStart);
           }
           const pattern = rulebook.patterns[p]!;
           if (
-            (matchesLine(pattern, cachedText, budget, hit.line) ||
+            (matchesLine(pattern, cachedWritten, budget, hit.line) ||
               // A hard-wrapped message: retried joined to its continuation lines, on the section's budget.
               (budget.exhaustedAt === 0 &&
                 retries.matches(p, hit.line, hit.lineStart, cachedText, (joined) =>
@@ -154,7 +158,7 @@ function scanSections(
           const pattern = rulebook.patterns[p]!;
           if (
             hits[p]!.length < MAX_HITS_PER_PATTERN &&
-            matchesLine(pattern, text, budget, lineNo) &&
+            matchesLine(pattern, withoutRuntimeStamp(section, text), budget, lineNo) &&
             window.counts(section, text, lineNo)
           ) {
             hits[p]!.push({ section, line: lineNo, text: displayLine(text) });

@@ -10,6 +10,7 @@ import type { Runbook, Signal, SignalSubject } from '../runbook/model.js';
 import type { EvidenceLine } from './evaluation.js';
 import type { LineWorkloadsReader } from './line-refs.js';
 import { sameContainerId, sameImage, sameNode, type LineWorkloads } from './line-workloads.js';
+import { otherPodLogLines } from './other-pod-logs.js';
 
 /** Weight factor of a target signal whose evidence is all about other workloads. */
 export const CONTEXT_WEIGHT_FACTOR = 0.1;
@@ -48,6 +49,11 @@ export interface TargetNames {
   readonly images: readonly string[];
   /** The target's node; null for a pod that no node runs (Pending, unscheduled); absent when unknown. */
   readonly node?: string | null;
+  /**
+   * Lines of a scoped section that are about another workload after all, by section: k8s.pod-logs
+   * ends with CoreDNS's tail, under its own `$ kubectl logs` heading.
+   */
+  readonly otherWorkloadLines?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 const DESCRIBED_IMAGE = /^\s+Image:\s+(\S+)\s*$/gm;
@@ -55,7 +61,8 @@ const DESCRIBED_NODE = /^Node:\s+([^\s/]+)/m;
 
 /**
  * The names by which evidence may refer to the alarmed workload: container name, id (short), pod,
- * and for a pod its images and node as its own describe prints them.
+ * and for a pod its images and node as its own describe prints them; which lines of its scoped
+ * sections are about other pods.
  */
 export function targetNamesOf(bundle: Pick<EvidenceBundle, 'target' | 'sections'>): TargetNames {
   const target = bundle.target;
@@ -74,6 +81,10 @@ export function targetNamesOf(bundle: Pick<EvidenceBundle, 'target' | 'sections'
   const images = [...described.matchAll(DESCRIBED_IMAGE)].map((m) => m[1]!);
   const describedNode = DESCRIBED_NODE.exec(described)?.[1];
   const node = target.node ? target.node : describedNode === '<none>' ? null : describedNode;
+  const logs = bundle.sections['k8s.pod-logs']?.output;
+  const otherWorkloadLines = new Map<string, ReadonlySet<number>>();
+  if (pods.length > 0 && logs)
+    otherWorkloadLines.set('k8s.pod-logs', otherPodLogLines(logs, target.namespace, pods[0]!));
   return {
     containers,
     pods,
@@ -81,6 +92,7 @@ export function targetNamesOf(bundle: Pick<EvidenceBundle, 'target' | 'sections'
     ...(id ? { containerId: id } : {}),
     images,
     ...(node !== undefined ? { node } : {}),
+    otherWorkloadLines,
   };
 }
 
@@ -126,7 +138,11 @@ export function namesAnother(named: LineWorkloads, t: TargetNames, onlyNodes = f
  * target is a pod (container names inside a pod cannot be told from the pod's).
  */
 export function aboutTarget(line: EvidenceLine, t: TargetNames, named: LineWorkloads): boolean {
-  if (t.scopedSections.includes(line.section)) return true;
+  if (
+    t.scopedSections.includes(line.section) &&
+    !t.otherWorkloadLines?.get(line.section)?.has(line.line)
+  )
+    return true;
   // A process name is anyone's (nginx, java): a cgroup that is not the target's settles it.
   if (namesAnother(named, t)) return false;
   if (line.subject !== undefined) {

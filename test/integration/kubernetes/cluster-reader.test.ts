@@ -95,7 +95,7 @@ describe('cluster reader against a local HTTPS API server', () => {
       'Back-off restarting failed container reports in pod reports-6f5d4c3b2-k7j6h_shop',
     );
     expect(b.sections['k8s.pod-logs']!.output).toContain(
-      '--previous --tail=100\n2026-11-23T08:57:01Z INFO building monthly report',
+      '--previous --timestamps --since=900s --tail=100\n2026-11-23T08:57:01.000000000Z 2026-11-23T08:57:01Z INFO building monthly report',
     );
     expect(b.sections['k8s.cluster']!.output).toContain('readyz check passed');
     expect(b.sections['k8s.cluster']!.error).toBeUndefined();

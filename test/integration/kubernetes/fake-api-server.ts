@@ -28,6 +28,7 @@ import {
   notFound,
   statusBody as status,
 } from './api-status.js';
+import { kubeletLog } from './kubelet-log.js';
 
 type Obj = Record<string, any>;
 
@@ -732,9 +733,23 @@ export class FakeApiServer {
         );
         return;
       }
-      const tail = Number(url.searchParams.get('tailLines') ?? '0');
-      const lines = text.replace(/\n$/, '').split('\n');
-      this.send(res, 200, `${(tail > 0 ? lines.slice(-tail) : lines).join('\n')}\n`);
+      const cs = (obj.status?.containerStatuses ?? []).find((x: Obj) => x.name === container);
+      const now = Date.parse(this.scenario.now);
+      const ended = previous
+        ? cs?.lastState?.terminated?.finishedAt
+        : cs?.state?.terminated?.finishedAt;
+      const q = url.searchParams;
+      const body = kubeletLog(
+        text,
+        {
+          tailLines: Number(q.get('tailLines') ?? '0'),
+          sinceSeconds: Number(q.get('sinceSeconds') ?? '0'),
+          timestamps: q.get('timestamps') === 'true',
+        },
+        ended ? Date.parse(ended) : now,
+        now,
+      );
+      this.send(res, 200, body);
       return;
     }
     if (sub === 'eviction' && method === 'POST') {

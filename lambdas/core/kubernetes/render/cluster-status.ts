@@ -6,8 +6,13 @@ import { since } from './time-format.js';
 
 /** How a Kubernetes API read failed, independent of the client library. */
 export interface ApiFailure {
-  /** `http`: the server answered with an error status; `connection`/`timeout`/`tls`: it did not answer usefully. */
-  readonly kind: 'http' | 'connection' | 'timeout' | 'tls' | 'other';
+  /**
+   * `http`: the server answered with an error status; `connection`/`timeout`/`tls`: it did not
+   * answer usefully (refused, the connection timed out, TLS or name resolution failed);
+   * `deadline`: Paramedic's own limit on the read ran out first (`message` names the read and the
+   * limit), which by itself says nothing about the server's reachability (a slow log stream).
+   */
+  readonly kind: 'http' | 'connection' | 'timeout' | 'tls' | 'deadline' | 'other';
   /** `host:port` of the API server. */
   readonly server: string;
   readonly status?: number;
@@ -25,6 +30,10 @@ export function formatApiFailure(f: ApiFailure): string {
       return `Unable to connect to the server: dial tcp ${f.server}: i/o timeout`;
     case 'tls':
       return `Unable to connect to the server: ${f.message}`;
+    // Not kubectl's "Unable to connect": that names a server that cannot be reached, and a read
+    // cut at Paramedic's limit beside others the server answered is no outage.
+    case 'deadline':
+      return `Paramedic: ${f.message} (no answer within Paramedic's limit for one read)`;
     case 'http':
       // kubectl omits the parenthesised reason when the Status body carries none (StatusReasonUnknown).
       if (f.reason === '') return `Error from server: ${f.message}`;
@@ -110,9 +119,18 @@ export interface ClusterStatus {
 /** Renders the k8s.cluster section: cluster-info, version, /readyz, nodes, CoreDNS readiness and the cluster DNS Service, kubectl wording throughout. */
 export function renderClusterStatus(s: ClusterStatus, now: Date): string {
   const out: string[] = [];
+  // No read of the server answered at all, not even within Paramedic's limit: that is the server
+  // unreachable, and said in kubectl's words so it reads as one.
+  const unreachable = [s.version, s.readyz, s.nodes].every(
+    (r) => !r.ok && r.failure.kind !== 'http',
+  );
+  const failed = (f: ApiFailure) =>
+    unreachable && f.kind === 'deadline'
+      ? `Unable to connect to the server: ${f.message}`
+      : formatApiFailure(f);
   out.push('$ kubectl cluster-info');
   if (!s.version.ok) {
-    out.push(formatApiFailure(s.version.failure));
+    out.push(failed(s.version.failure));
   } else {
     out.push(`Kubernetes control plane is running at ${s.server}`);
     if (s.coreDns.ok && s.coreDns.value.length > 0)
@@ -122,12 +140,10 @@ export function renderClusterStatus(s: ClusterStatus, now: Date): string {
   }
   out.push('', '$ kubectl version');
   out.push(
-    !s.version.ok
-      ? formatApiFailure(s.version.failure)
-      : `Server Version: ${s.version.value.gitVersion}`,
+    !s.version.ok ? failed(s.version.failure) : `Server Version: ${s.version.value.gitVersion}`,
   );
   out.push('', "$ kubectl get --raw '/readyz?verbose'");
-  if (!s.readyz.ok) out.push(formatApiFailure(s.readyz.failure));
+  if (!s.readyz.ok) out.push(failed(s.readyz.failure));
   else {
     const body = s.readyz.value.body.replace(/\n+$/, '');
     if (s.readyz.value.status >= 200 && s.readyz.value.status < 300) out.push(body);
@@ -139,12 +155,10 @@ export function renderClusterStatus(s: ClusterStatus, now: Date): string {
   }
   out.push('', '$ kubectl get nodes');
   out.push(
-    !s.nodes.ok
-      ? formatApiFailure(s.nodes.failure)
-      : renderGetNodes(s.nodes.value, now).replace(/\n$/, ''),
+    !s.nodes.ok ? failed(s.nodes.failure) : renderGetNodes(s.nodes.value, now).replace(/\n$/, ''),
   );
   out.push('', '$ kubectl -n kube-system get pods -l k8s-app=kube-dns');
-  if (!s.coreDns.ok) out.push(formatApiFailure(s.coreDns.failure));
+  if (!s.coreDns.ok) out.push(failed(s.coreDns.failure));
   else {
     const ready = s.coreDns.value.filter((p) =>
       (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
@@ -158,6 +172,6 @@ export function renderClusterStatus(s: ClusterStatus, now: Date): string {
   // Service is named coredns is not broken.
   else if (isNotFound(s.dnsService.failure))
     out.push(`(no Service ${CLUSTER_DNS_SERVICE} in ${CLUSTER_DNS_NAMESPACE})`);
-  else out.push(formatApiFailure(s.dnsService.failure));
+  else out.push(failed(s.dnsService.failure));
   return `${out.join('\n')}\n`;
 }
