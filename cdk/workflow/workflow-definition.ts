@@ -4,7 +4,7 @@
  *
  * Intake -> IsDuplicate -> AcquireLock (LockBusyWait loop) -> CollectSend (waitForTaskToken) -> Collect -> Classify -> Plan ->
  * RouteByDecision: automatic -> RemediateStep loop | approval -> RequestApproval (waitForTaskToken)
- * -> RecordApproval -> IsApproved | escalate -> Escalate | otherwise report -> ...
+ * -> RecordApproval -> IsApproved (timed out -> Escalate) | escalate -> Escalate | otherwise report -> ...
  * RemediateStep loop -> VerifyWait -> VerifySend (waitForTaskToken) -> Verify -> IsCleared (or Escalate)
  * -> ReleaseLock -> Complete -> HasFailed: `LocksNotReleased` (ReleaseLock failed) | `Failed` (a step failed)
  * | `Escalated` (a person must act) | `Done`.
@@ -12,7 +12,8 @@
  * resumes them (lambdas/core/collection/command-wait.ts). On States.Timeout they go on to the read
  * Task anyway, which reads what finished and cancels the rest: the wall time is the slowest host's.
  * Every Task after Intake catches States.ALL into `$.failure` and goes to ReleaseLock, so the
- * per-target lock is released and the failure recorded on every path. Intake has no Catch: before it
+ * per-target lock is released and the failure recorded on every path; RemediateStep, VerifySend and
+ * Verify, which come after a host may have changed, go through Escalate first (it rolls back). Intake has no Catch: before it
  * nothing is locked or recorded, and a run that fails there is closed on the trail by
  * ExecutionInterrupted (cdk/constructs/interrupted-executions.ts) and counted by the ExecutionsFailed
  * alarm; its throttling is retried long enough to outlast a storm (THROTTLE_RETRY). ReleaseLock releases every
@@ -129,8 +130,8 @@ export function taskFunctionTimeout(name: WorkflowTaskName, timeouts: TaskTimeou
  * records the intent before the first undo and the result after the last, so a retry that finds
  * only the intent reports the rollback `unknown` (people check the hosts) rather than undoing twice;
  * a retry cannot tell which undos ran. Classify and Plan append
- * to the trail and RemediateStep may have changed a host before it threw: they are not retried,
- * their failure goes to ReleaseLock.
+ * to the trail and RemediateStep may have changed a host before it threw: they are not retried;
+ * Classify's and Plan's failure goes to ReleaseLock, RemediateStep's to Escalate (it rolls back).
  */
 const RETRIED_ON_HANDLER_ERRORS = new Set<WorkflowTaskName>([
   'Intake',
@@ -264,18 +265,18 @@ export function buildWorkflowDefinition(
   const releaseLock = task('ReleaseLock');
   const complete = task('Complete');
 
-  // Every failure after intake still releases the lock and completes the audit record.
-  for (const t of [
-    acquireLock,
-    collect,
-    classify,
-    plan,
-    recordApproval,
-    remediateStep,
-    verify,
-    escalate,
-  ]) {
+  // Every failure after intake still releases the lock and completes the audit record. Before
+  // RemediateStep no host was changed: straight to ReleaseLock.
+  for (const t of [acquireLock, collect, classify, plan, recordApproval, escalate]) {
     t.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  }
+  // From RemediateStep on, a host may have been changed (a node cordoned, not yet drained): an
+  // error goes through Escalate, which undoes the completed steps that have an inverse (and a step
+  // that started without recording its outcome) and tells people, then ReleaseLock. `$.failure`
+  // leaves `$.remediation` (what Escalate undoes) as it was, and makes HasFailed end the run Failed.
+  // Escalate's own error still goes to ReleaseLock (above).
+  for (const t of [remediateStep, verify]) {
+    t.addCatch(escalate, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   }
   collectSend.addCatch(collect, {
     errors: [sfn.Errors.TIMEOUT],
@@ -286,7 +287,7 @@ export function buildWorkflowDefinition(
     errors: [sfn.Errors.TIMEOUT],
     resultPath: RESULT_PATHS.VerifySend,
   });
-  verifySend.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  verifySend.addCatch(escalate, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   requestApproval.addCatch(recordApproval, {
     errors: [sfn.Errors.TIMEOUT],
     resultPath: '$.approvalTimeout',
@@ -354,8 +355,17 @@ export function buildWorkflowDefinition(
     .otherwise(remediateStep);
   remediateStep.next(stepsRemaining);
 
+  // An approval nobody answered escalates (the run ends Escalated, so ExecutionsFailed counts it):
+  // the incident is still there and nobody was told. A rejection was a person's answer: it ends.
   const isApproved = new sfn.Choice(scope, 'IsApproved')
     .when(sfn.Condition.booleanEquals('$.approval.approved', true), remediateStep)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.approval.timedOut'),
+        sfn.Condition.booleanEquals('$.approval.timedOut', true),
+      ),
+      escalate,
+    )
     .otherwise(releaseLock);
   requestApproval.next(recordApproval);
   recordApproval.next(isApproved);

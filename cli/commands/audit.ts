@@ -130,6 +130,8 @@ function describeTyped(e: AuditEntry): string {
       return `approval requested for ${e.data.plan.steps.join(', ') || 'no steps'} (times out after ${e.data.timeoutSeconds} s)`;
     case 'approval':
       return `${e.data.timedOut ? 'timed out' : e.data.approved ? 'approved' : 'rejected'} by ${e.data.approver} at ${e.data.at}`;
+    case 'step-started':
+      return `step ${e.data.step + 1} ${e.data.action} starting on ${e.data.targets.slice(0, 20).join(', ')}${e.data.targets.length > 20 ? ` and ${e.data.targets.length - 20} more` : ''}`;
     case 'step':
       return `step ${e.data.step + 1} ${e.data.action}: ${e.data.outcomes.map((o) => `${o.target} ${o.status}${o.durationMs !== undefined ? ` in ${o.durationMs} ms` : ''}`).join(', ')}`;
     case 'verified':
@@ -144,7 +146,7 @@ function describeTyped(e: AuditEntry): string {
     case 'escalated':
       return `${e.data.reason}${e.data.rolledBack === 'unknown' ? ' (rollback cut short: check the hosts)' : e.data.rolledBack ? ` (completed steps ${e.data.rolledBack})` : ''}`;
     case 'rolling-back':
-      return `undoing ${e.data.steps.map((s) => `step ${s.undoes + 1} with ${s.action}`).join(', ')}`;
+      return `undoing ${e.data.steps.map((s) => `step ${s.undoes + 1} with ${s.action}`).join(', ')}${e.data.outcomeUnknown?.length ? ` (outcome of step ${e.data.outcomeUnknown.map((i) => i + 1).join(', ')} never recorded: undone in case it ran)` : ''}`;
     case 'rolled-back':
       return e.data.status === 'unknown'
         ? `unknown: ${e.data.check ?? 'an earlier attempt stopped mid-rollback: check the hosts'}`

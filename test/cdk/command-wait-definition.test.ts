@@ -28,10 +28,11 @@ beforeAll(() => {
   );
 });
 
+// Before remediation nothing changed on a host: a failure releases the lock. After it, Escalate rolls back first.
 describe.each([
-  ['CollectSend', 'Collect', '$.collectWait'],
-  ['VerifySend', 'Verify', '$.verifyCollectWait'],
-])('%s', (send, read, resultPath) => {
+  ['CollectSend', 'Collect', '$.collectWait', 'ReleaseLock'],
+  ['VerifySend', 'Verify', '$.verifyCollectWait', 'Escalate'],
+])('%s', (send, read, resultPath, onFailure) => {
   it('is a waitForTaskToken Task that passes its token and goes on to the read Task', () => {
     const state = definition.States[send];
     expect(state.Type).toBe('Task');
@@ -47,7 +48,7 @@ describe.each([
     expect(state.TimeoutSeconds).toBeLessThan(definition.TimeoutSeconds);
   });
 
-  it('on States.Timeout still reads what finished; any other failure releases the lock', () => {
+  it('on States.Timeout still reads what finished; any other failure releases the lock (through the rollback once remediation ran)', () => {
     const catches = definition.States[send].Catch as {
       ErrorEquals: string[];
       Next: string;
@@ -60,7 +61,7 @@ describe.each([
     });
     expect(catches[1]).toEqual({
       ErrorEquals: ['States.ALL'],
-      Next: 'ReleaseLock',
+      Next: onFailure,
       ResultPath: '$.failure',
     });
   });

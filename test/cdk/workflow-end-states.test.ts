@@ -46,6 +46,49 @@ describe('how an execution ends after Complete', () => {
   });
 });
 
+describe('which failures roll back', () => {
+  const catchOf = (state: string) =>
+    (asl.States[state].Catch as { ErrorEquals: string[]; Next: string; ResultPath: string }[]).find(
+      (c) => c.ErrorEquals.includes('States.ALL'),
+    );
+
+  it('an error once remediation has begun goes through Escalate (it undoes the completed steps) into $.failure, so the run still ends Failed', () => {
+    for (const state of ['RemediateStep', 'VerifySend', 'Verify'])
+      expect(catchOf(state), state).toEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.failure',
+        Next: 'Escalate',
+      });
+    // Escalate failing still releases the locks; a host change was impossible before RemediateStep.
+    for (const state of [
+      'Escalate',
+      'AcquireLock',
+      'CollectSend',
+      'Collect',
+      'Classify',
+      'Plan',
+      'RequestApproval',
+      'RecordApproval',
+    ])
+      expect(catchOf(state)?.Next, state).toBe('ReleaseLock');
+    expect(asl.States.Escalate.Next).toBe('ReleaseLock');
+  });
+
+  it('an approval that timed out escalates; one that was rejected ends', () => {
+    expect(asl.States.IsApproved.Choices).toEqual([
+      { Variable: '$.approval.approved', BooleanEquals: true, Next: 'RemediateStep' },
+      {
+        And: [
+          { Variable: '$.approval.timedOut', IsPresent: true },
+          { Variable: '$.approval.timedOut', BooleanEquals: true },
+        ],
+        Next: 'Escalate',
+      },
+    ]);
+    expect(asl.States.IsApproved.Default).toBe('ReleaseLock');
+  });
+});
+
 describe('the local runner tells a recorded end from a crash', () => {
   const failWith = async (states: Record<string, unknown>): Promise<unknown> => {
     const machine = new StateMachine({ StartAt: 'First', States: states } as never, {

@@ -91,6 +91,17 @@ export interface AuditPayloads {
     readonly timeoutSeconds: number;
   };
   readonly approval: ApprovalDecision;
+  /**
+   * Written before a remediation step acts, so the trail names the action even when its `step`
+   * entry (the outcomes) is never written: a step with this entry and no `step` entry has an unknown
+   * outcome, and Escalate's rollback treats it as possibly done (rollback-run.ts).
+   */
+  readonly 'step-started': {
+    readonly step: number;
+    readonly action: string;
+    readonly document: string | null;
+    readonly targets: readonly string[];
+  };
   readonly step: {
     readonly step: number;
     readonly action: string;
@@ -108,6 +119,8 @@ export interface AuditPayloads {
   readonly 'rolling-back': {
     readonly reason: string;
     readonly steps: readonly { readonly undoes: number; readonly action: string }[];
+    /** Steps undone although their outcome was never recorded (a `step-started` without its `step`). */
+    readonly outcomeUnknown?: readonly number[];
   };
   /** The completed steps undone, last first, with each undo's outcomes (`unknown`: an earlier attempt stopped mid-rollback). */
   readonly 'rolled-back': RollbackRecord;

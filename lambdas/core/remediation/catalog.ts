@@ -51,7 +51,11 @@ export interface ActionDefinition {
   readonly maxSeconds?: number;
   readonly parameters: Readonly<Record<string, ActionParameter>>;
   readonly permissions: ActionPermissions;
-  /** The action that undoes this one on the same target with the same parameters (rollback runs it). */
+  /**
+   * The action that undoes this one on the same target with the same parameters (rollback runs it).
+   * It must be idempotent, a no-op where this action did not run: rollback also runs it for a step
+   * whose outcome was never recorded (remediation/rollback.ts).
+   */
   readonly inverse?: string;
 }
 

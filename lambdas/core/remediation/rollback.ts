@@ -23,17 +23,29 @@ function documentPrefixOf(step: PlannedStep): string | undefined {
 
 /**
  * The undo steps, in the order to run them (last completed first). A step is undone only on the
- * targets where it succeeded, only when its action declares an inverse, and not when a later
- * completed step already ran that inverse on the target (cordon ... uncordon needs no undo).
- * @example rollbackSteps(plan.steps, remediation.outcomes)
+ * targets where it succeeded (or, for a step in `outcomeUnknown`, on every target it was run on),
+ * only when its action declares an inverse, and not when a later step that succeeded already ran
+ * that inverse on the target (cordon ... uncordon needs no undo).
+ *
+ * A step whose outcome is unknown (it started and its result was never recorded) is undone as if it
+ * succeeded. Running an inverse whose forward action may not have run is safe because a catalogue
+ * inverse is idempotent (catalog.ts `inverse`): uncordoning a node that is schedulable changes
+ * nothing. What it could undo that this run did not do is a cordon someone else made on that node
+ * before the step, and a cordon that succeeded on an already cordoned node (`unchanged`, counted as
+ * succeeded) is undone the same way; leaving a node cordoned that this run may have cordoned would
+ * take it out of service with nobody told. The rollback record names such steps (`outcomeUnknown`).
+ * @example rollbackSteps(plan.steps, remediation.outcomes, stepsWithUnknownOutcome(trail))
  */
 export function rollbackSteps(
   steps: readonly PlannedStep[],
   outcomes: readonly StepOutcome[],
+  outcomeUnknown: readonly number[] = [],
 ): UndoStep[] {
   const undo: UndoStep[] = [];
   const succeeded = (index: number, target: string) =>
     outcomes.some((o) => o.step === index && o.target === target && o.status === 'succeeded');
+  const mayHaveRun = (index: number, target: string) =>
+    outcomeUnknown.includes(index) || succeeded(index, target);
   for (const step of [...steps].reverse()) {
     const inverse = findAction(step.action)?.inverse;
     const inverseAction = inverse ? findAction(inverse) : undefined;
@@ -46,7 +58,7 @@ export function rollbackSteps(
           succeeded(later.index, target),
       );
     const invocations = step.invocations.filter(
-      (inv) => succeeded(step.index, inv.target) && !undone(inv.target),
+      (inv) => mayHaveRun(step.index, inv.target) && !undone(inv.target),
     );
     if (invocations.length === 0) continue;
     undo.push({

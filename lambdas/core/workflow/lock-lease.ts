@@ -21,6 +21,9 @@ export function lockTtlFor(approvalTimeoutSeconds: number): number {
   return approvalTimeoutSeconds + LOCK_MARGIN_SECONDS;
 }
 
+/** The name of {@link LockLostError}, as a caught error's `Error` carries it in the execution state. */
+export const LOCK_LOST_ERROR = 'LockLostError';
+
 /** The execution lost a target's lock (it expired and another execution holds it): nothing was changed. */
 export class LockLostError extends Error {
   constructor(
@@ -30,7 +33,7 @@ export class LockLostError extends Error {
     super(
       `${task}: the lock on ${target} expired and another execution holds it; nothing was changed by this step. Check that execution's audit trail, then run again if still needed`,
     );
-    this.name = 'LockLostError';
+    this.name = LOCK_LOST_ERROR;
   }
 }
 

@@ -57,3 +57,14 @@ export function lockedNotRecordedFreed(trail: readonly AuditEntry[]): Set<string
     if (e.type === 'released') for (const id of e.data.released) ids.delete(id);
   return ids;
 }
+
+/**
+ * The remediation steps that started acting (their `step-started` intent) and whose outcome was
+ * never recorded (no `step` entry): RemediateStep failed or was killed after it may have changed
+ * the hosts. Ascending step indices.
+ */
+export function stepsWithUnknownOutcome(trail: readonly AuditEntry[]): number[] {
+  const recorded = new Set(trail.flatMap((e) => (e.type === 'step' ? [e.data.step] : [])));
+  const started = trail.flatMap((e) => (e.type === 'step-started' ? [e.data.step] : []));
+  return [...new Set(started)].filter((i) => !recorded.has(i)).sort((a, b) => a - b);
+}

@@ -10,7 +10,11 @@ import type {
 } from './model.js';
 import type { Clock, WorkflowPorts } from './ports.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
-import { interruptedRollback, recordedRollback } from './recorded-effects.js';
+import {
+  interruptedRollback,
+  recordedRollback,
+  stepsWithUnknownOutcome,
+} from './recorded-effects.js';
 import { executeStep, executorsOf } from './step-execution.js';
 
 /** What a rollback uses. */
@@ -20,7 +24,8 @@ type RollbackPorts = Pick<WorkflowPorts, 'audit' | 'notifier' | 'commands' | 'ex
  * Rolls back at most once per execution, for a step whose retry re-runs it: reuses the rollback an
  * earlier attempt recorded; when an earlier attempt started one and stopped before recording it
  * (a throttled append, a Lambda timeout mid-rollback), records it as `unknown` instead of running
- * the undos again; otherwise runs it.
+ * the undos again; otherwise runs it, over the steps that succeeded and those the trail shows
+ * started without a recorded outcome.
  */
 export async function rollBackOnce(
   trail: readonly AuditEntry[],
@@ -35,7 +40,17 @@ export async function rollBackOnce(
   const recorded = recordedRollback(trail);
   if (recorded) return recorded;
   const cutShort = interruptedRollback(trail);
-  if (!cutShort) return rollBack(executionId, intake, plan, progress, reason, ports, clock);
+  if (!cutShort)
+    return rollBack(
+      executionId,
+      intake,
+      plan,
+      progress,
+      reason,
+      ports,
+      clock,
+      stepsWithUnknownOutcome(trail),
+    );
   await appendAudit(
     ports,
     clock,
@@ -51,7 +66,8 @@ export async function rollBackOnce(
 /**
  * Undoes what the remediation changed, after recording that it is about to (`rolling-back`);
  * undefined when no completed step has an inverse. An undo that fails is recorded and the rest
- * still run (each undo restores an independent change); the status says `partial`.
+ * still run (each undo restores an independent change); the status says `partial`. Steps in
+ * `outcomeUnknown` (started, outcome never recorded) are undone as if they succeeded (rollback.ts says why).
  */
 export async function rollBack(
   executionId: string,
@@ -61,8 +77,10 @@ export async function rollBack(
   reason: string,
   ports: RollbackPorts,
   clock: Clock,
+  outcomeUnknown: readonly number[] = [],
 ): Promise<RollbackRecord | undefined> {
-  const undo = rollbackSteps(plan.steps, progress.outcomes);
+  const undo = rollbackSteps(plan.steps, progress.outcomes, outcomeUnknown);
+  const unknownUndone = outcomeUnknown.filter((i) => undo.some((u) => u.undoes === i));
   // Nothing this remediation changed has an inverse: nothing to record either.
   if (undo.length === 0) return undefined;
   // The intent goes first: a retry that finds it without `rolled-back` must not undo again (rollBackOnce).
@@ -72,7 +90,11 @@ export async function rollBack(
     executionId,
     intake,
     'rolling-back',
-    { reason, steps: undo.map(({ undoes, step }) => ({ undoes, action: step.action })) },
+    {
+      reason,
+      steps: undo.map(({ undoes, step }) => ({ undoes, action: step.action })),
+      ...(unknownUndone.length ? { outcomeUnknown: unknownUndone } : {}),
+    },
     withRunbook(plan.runbookId),
   );
   const executors = executorsOf(ports, clock);

@@ -11,7 +11,7 @@ import {
 } from '../../../lambdas/adapters/kubernetes/cluster-port.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import type { EvidenceBundle } from '../../../lambdas/core/evidence/bundle.js';
-import type { ActionExecutor } from '../../../lambdas/core/workflow/ports.js';
+import type { ActionExecutor, WorkflowPorts } from '../../../lambdas/core/workflow/ports.js';
 import type { LocalCluster } from '../kubernetes/local-cluster.js';
 import { EksNodeFleet } from './eks-node-fleet.js';
 import { scenario, type LocalInfra } from './harness.js';
@@ -48,6 +48,8 @@ export async function eksScenario(options: {
   readonly wrap?: (executor: ActionExecutor) => ActionExecutor;
   /** The executors' back-off sleep; default: none. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Ports that replace the world's (a store that fails, a recording publisher). */
+  readonly ports?: Partial<WorkflowPorts>;
 }) {
   const { infra, cluster } = options;
   const clock = { now: () => new Date() };
@@ -73,6 +75,7 @@ export async function eksScenario(options: {
       commands: fleet,
       cluster: new KubernetesClusterPort({ accessFor, clock, requestTimeoutMs: 5000 }),
       executors: { kubernetes, aws: executors.aws! },
+      ...options.ports,
     },
   });
   return { s, fleet, approvals };

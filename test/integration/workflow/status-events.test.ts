@@ -4,7 +4,12 @@
  * on the audit trail and never fails the execution.
  */
 import { describe, expect, it } from 'vitest';
-import { fixture, scenario, sharedInfra } from './harness.js';
+import { fixture, scenario, sharedInfra, type Scenario } from './harness.js';
+import {
+  LOCKS_NOT_RELEASED_ERROR,
+  REMEDIATION_ESCALATED_ERROR,
+} from '../../../lambdas/core/workflow/end-states.js';
+import type { LockStore } from '../../../lambdas/core/workflow/ports.js';
 import type {
   ExecutionEventPublisher,
   ExecutionStatusChangeDetail,
@@ -127,6 +132,69 @@ describe('status events published by the workflow steps', () => {
     expect(events.statuses()).toEqual(['started', 'failed']);
     expect((events.events[1]!.detail as ExecutionStatusChangeDetail).summary).toContain(
       'AccessDenied',
+    );
+  });
+
+  it('an approval nobody answers: escalated after awaiting-approval, notified, and the run ends Escalated with nothing changed', async () => {
+    const events = new RecordingPublisher();
+    const timeout = Object.assign(new Error('approval timed out'), { name: 'States.Timeout' });
+    const s = await scenario(infra(), {
+      ports: { events },
+      approvals: {
+        waitForDecision: async () => {
+          throw timeout;
+        },
+      },
+    });
+    s.fleet.hosts.set(HOST, { fault: 'docker-bridge-no-ipv4' });
+
+    const run = await s.execute(alarm());
+
+    expect((run.error?.cause as Error | undefined)?.name).toBe(REMEDIATION_ESCALATED_ERROR);
+    expect(events.statuses()).toEqual(['started', 'classified', 'awaiting-approval', 'escalated']);
+    expect((events.events.at(-1)!.detail as ExecutionStatusChangeDetail).summary).toMatch(
+      /^nobody approved or rejected the plan/,
+    );
+    expect(s.notifier.messages.map((m) => m.kind)).toEqual(['approval', 'escalation', 'report']);
+    expect(s.fleet.actions).toEqual([]);
+    const trail = await s.audit.execution(run.executionId);
+    expect(trail.map((e) => e.type).slice(-4)).toEqual([
+      'approval',
+      'escalated',
+      'released',
+      'completed',
+    ]);
+    expect(trail.at(-1)).toMatchObject({ outcome: 'timed-out' });
+  });
+
+  it('a run whose locks cannot be released ends with failed, though it remediated', async () => {
+    const events = new RecordingPublisher();
+    let s: Scenario;
+    const locks: LockStore = {
+      acquire: (key, owner, ttl) => s.locks.acquire(key, owner, ttl),
+      release: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+    };
+    s = await scenario(infra(), {
+      ports: { events, locks },
+      retryIntervalOverrides: { ReleaseLock: 0 },
+    });
+    s.fleet.hosts.set(HOST, { fault: 'docker-daemon-down' });
+
+    const run = await s.execute(alarm());
+
+    expect((run.error?.cause as Error | undefined)?.name).toBe(LOCKS_NOT_RELEASED_ERROR);
+    expect(run.state.completion.outcome).toBe('remediated');
+    expect(events.statuses()).toEqual([
+      'started',
+      'classified',
+      'remediated',
+      'verified',
+      'failed',
+    ]);
+    expect((events.events.at(-1)!.detail as ExecutionStatusChangeDetail).summary).toMatch(
+      /^target locks NOT released: LockReleaseError/,
     );
   });
 

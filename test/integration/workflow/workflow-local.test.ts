@@ -51,6 +51,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
       'collected',
       'classified',
       'planned',
+      'step-started',
       'step',
       'verified',
       'released',
@@ -122,7 +123,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
     expect(await lockItem(s, HOST)).toBeUndefined();
   });
 
-  it('approval timed out: the States.Timeout catch records a timeout and nothing runs', async () => {
+  it('approval timed out: the States.Timeout catch records a timeout, nothing runs, and the run escalates', async () => {
     const timeout = Object.assign(new Error('approval timed out'), { name: 'States.Timeout' });
     const s = await scenario(infra, {
       approvals: {
@@ -135,10 +136,15 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
 
     const run = await s.execute(alarm());
 
-    expect(run.output.completion.outcome).toBe('timed-out');
-    expect(run.output.approval).toMatchObject({ approved: false, timedOut: true });
+    // Nobody answered and the incident is still there: it ends Escalated (ExecutionsFailed counts it), not Done.
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
+    expect(run.state.completion.outcome).toBe('timed-out');
+    expect(run.state.approval).toMatchObject({ approved: false, timedOut: true });
+    expect(run.state.escalation.reason).toMatch(/^nobody approved or rejected the plan/);
     expect(s.fleet.actions).toHaveLength(0);
-    expect(await types(s, run.executionId)).toContain('released');
+    expect(await types(s, run.executionId)).toEqual(
+      expect.arrayContaining(['escalated', 'released']),
+    );
   });
 
   it('remediation failing escalates, records the failure and still releases the lock', async () => {
@@ -157,6 +163,7 @@ describe('remediation workflow, synthesized ASL run locally with the real task f
       'collected',
       'classified',
       'planned',
+      'step-started',
       'step',
       'escalated',
       'released',

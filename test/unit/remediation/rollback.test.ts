@@ -79,4 +79,35 @@ describe('rollback', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('a step whose outcome was never recorded is undone on every target it was run on; a later unrecorded inverse does not count as done', () => {
+    const steps = planSteps(
+      [
+        { action: 'k8s-cordon-node' },
+        { action: 'node-restart-runtime' },
+        { action: 'k8s-uncordon-node' },
+      ],
+      [a, b],
+    );
+    expect(rollbackSteps(steps, [], [0])).toEqual([
+      {
+        undoes: 0,
+        step: expect.objectContaining({
+          action: 'k8s-uncordon-node',
+          invocations: [
+            { target: 'i-0a', parameters: { node: 'ip-10-0-1-1.ec2.internal' } },
+            { target: 'i-0b', parameters: { node: 'ip-10-0-1-2.ec2.internal' } },
+          ],
+        }),
+      },
+    ]);
+    // The uncordon of step 2 may not have run: the cordon that succeeded is undone.
+    expect(
+      rollbackSteps(
+        steps,
+        [ok(0, 'k8s-cordon-node', 'i-0a'), ok(1, 'node-restart-runtime', 'i-0a')],
+        [2],
+      ).map((u) => [u.undoes, u.step.action, u.step.invocations.map((i) => i.target)]),
+    ).toEqual([[0, 'k8s-uncordon-node', ['i-0a']]]);
+  });
 });

@@ -55,10 +55,21 @@ export async function runComplete(
       },
       { outcome, ...(runbookId ? { runbookId } : {}) },
     );
-    if (state.failure)
+    // Every run that ends in a Fail state other than Escalated (which published `escalated`)
+    // publishes `failed`: a step's error (Failed), or locks it could not give back (LocksNotReleased,
+    // whatever its outcome), so consumers never see a run end on its last milestone.
+    const failedWith = [
+      state.failure ? `${state.failure.Error}: ${state.failure.Cause ?? ''}` : '',
+      state.releaseFailure
+        ? `target locks NOT released: ${state.releaseFailure.Error}: ${state.releaseFailure.Cause ?? ''}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    if (failedWith)
       await publishStatus(ports, clock, executionId, intake, 'failed', {
         runbookId,
-        summary: `${state.failure.Error}: ${state.failure.Cause ?? ''}`,
+        summary: failedWith,
       });
   }
   await notifyOrRecord(

@@ -1,7 +1,8 @@
 /**
  * RemediateStep: one planned step per invocation (the state machine loops), run by the executor of
  * its action target. A failure of the step is an outcome, never an exception: it stops the loop
- * and counts towards the target's repeated-failure guard.
+ * and counts towards the target's repeated-failure guard. An exception (a lost lock, a throttled
+ * write) goes to Escalate, which undoes what the run changed before people are told.
  */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { cooldownKey } from '../dedupe.js';
@@ -48,6 +49,23 @@ export async function runRemediateStep(
         COOLDOWN_RETENTION_SECONDS,
       );
   }
+  // The intent before the act: if the `step` entry below is never written (a throttled append, the
+  // Lambda killed mid-action), the trail still names what may have run, and Escalate's rollback
+  // undoes it when it has an inverse (rollback-run.ts).
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    intake,
+    'step-started',
+    {
+      step: step.index,
+      action: step.action,
+      document: step.document ?? null,
+      targets: step.invocations.map((inv) => inv.target),
+    },
+    withRunbook(plan.runbookId),
+  );
   const outcomes = await executeStep(step, intake.targets, executionId, executorsOf(ports, clock));
   const failed = outcomes.some((o) => o.status === 'failed');
   for (const o of outcomes)
