@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { VERIFIED_APPROVAL_KEY_PREFIX } from '../../lambdas/core/workflow/verified-approval.js';
 import {
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
@@ -64,6 +65,26 @@ export class AuditStore extends Construct {
       partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
     });
+  }
+
+  /**
+   * Record verified approval decisions: PutItem on the state table's `approval-decision#` items only
+   * (IAM `dynamodb:LeadingKeys`), so the approve function, reachable by URL, can write no lock,
+   * claim or pending approval.
+   */
+  grantRecordVerifiedApprovals(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.stateTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [`${VERIFIED_APPROVAL_KEY_PREFIX}*`],
+          },
+        },
+      }),
+    );
+    this.stateTable.encryptionKey?.grantEncryptDecrypt(grantee);
   }
 
   /**

@@ -73,7 +73,11 @@ export class RemediationWorkflow extends Construct {
       ),
       timeout,
       tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event (its type, state and time) is logged, not the data: the data carries the token
+      // of each waiting Task (approval, collectors), which anyone allowed states:SendTaskSuccess can
+      // resume with; log readers need not hold them. Inputs and outputs stay in the execution history
+      // (states:GetExecutionHistory, the console) and what matters of them in the audit trail.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
   }
 }

@@ -235,6 +235,8 @@ export class PipelineStack extends Stack {
       ...reserved,
     });
     this.approveFunction.bindTable(props.auditStore.stateTable, ENV.stateTable, 'read');
+    // It records the verified decision before it resumes the task (core/workflow/answer-approval.ts).
+    props.auditStore.grantRecordVerifiedApprovals(this.approveFunction);
     this.workflow.stateMachine.grantTaskResponse(this.approveFunction);
     // Approvals arrive only through this URL: Lambda checks the SigV4 signature and hands the
     // function the signer's ARN, which is recorded as the approver (who may approve = who holds

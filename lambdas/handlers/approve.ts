@@ -1,7 +1,8 @@
 /**
  * Lambda that answers a pending approval, called through its Function URL (`AuthType: AWS_IAM`,
- * stack output `ApproveUrl`) with a SigV4-signed `POST { executionId, approved, comment? }`. It looks
- * the task token up in the state table (written by RequestApproval) and calls SendTaskSuccess.
+ * stack output `ApproveUrl`) with a SigV4-signed `POST { executionId, approved, comment? }`. It
+ * records the verified decision in the state table, then resumes the task whose token RequestApproval
+ * stored there (core/workflow/answer-approval.ts); RecordApproval records only a decision recorded so.
  * The approver is the IAM principal Lambda authenticated from the signature, never a name in the body.
  * Called by an operator (`paramedic approve|reject --aws`); never by the alarm path.
  */
@@ -14,8 +15,8 @@ import {
   IdentityProofError,
   verifyCallerIdentityProof,
 } from '../adapters/sts/caller-identity-proof.js';
+import { ApprovalAnswerError, answerApproval } from '../core/workflow/answer-approval.js';
 import { approvalBinding } from '../core/workflow/approval-identity.js';
-import { approvalKey } from '../core/workflow/task-input.js';
 import { documentClient, requiredEnvironment } from './handler-environment.js';
 import { ENV } from './environment.js';
 import { functionUrlCall, FunctionUrlCallError } from './function-url-call.js';
@@ -41,8 +42,6 @@ export class ApprovalRequestError extends Error {
 const DIRECT_INVOKE_REFUSED =
   'this function is answered only through its function URL (stack output ApproveUrl), which records your IAM principal as the approver: run "paramedic approve|reject <execution> --aws"';
 const REQUEST_FIELDS = new Set(['executionId', 'approved', 'approver', 'comment', 'identityProof']);
-/** What Step Functions answers for a token it will not resume (unknown, already answered, or timed out). */
-const DEAD_TOKEN_ERRORS = new Set(['InvalidToken', 'TaskDoesNotExist', 'TaskTimedOut']);
 
 /** Validates the operator's request body; the approver is `authenticatedApprover`, the URL's IAM principal. */
 export function parseApproveRequest(
@@ -150,7 +149,7 @@ async function proveApprover(request: ReturnType<typeof parseApproveRequest>): P
   }
 }
 
-/** Resumes the waiting execution with the decision; returns what was recorded. */
+/** Records the verified decision, then resumes the waiting execution with it; returns what was recorded. */
 async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<{
   executionId: string;
   approved: boolean;
@@ -164,33 +163,17 @@ async function decide(request: ReturnType<typeof parseApproveRequest>): Promise<
     requiredEnvironment(process.env, ENV.stateTable),
     clock,
   );
-  const pending = await state.get(approvalKey(request.executionId));
-  // The key holds only the execution's name: the stored ARN must match too (same name, other state machine).
-  if (
-    pending?.status !== 'pending' ||
-    typeof pending.taskToken !== 'string' ||
-    pending.executionId !== request.executionId
-  ) {
-    throw new ApprovalRequestError(
-      `no pending approval for ${request.executionId}; it may have been decided or timed out`,
-      { statusCode: 409 },
-    );
-  }
-  const decision = {
-    approved: request.approved,
-    approver: request.approver,
-    at: clock.now().toISOString(),
-    ...(request.comment ? { comment: request.comment } : {}),
-  };
+  const { identityProof: _proof, ...answer } = request;
   try {
-    await new StepFunctionsApprovalCallback(new SFNClient({})).decide(pending.taskToken, decision);
-  } catch (error) {
-    if (!DEAD_TOKEN_ERRORS.has((error as Error).name)) throw error;
-    throw new ApprovalRequestError(
-      `Step Functions no longer waits on the approval of ${request.executionId} (${(error as Error).name}); it was decided, timed out or the execution ended`,
-      { cause: error, statusCode: 409 },
+    const decision = await answerApproval(
+      answer,
+      { state, resumer: new StepFunctionsApprovalCallback(new SFNClient({})) },
+      clock,
     );
+    logger.info('approval decided', { ...decision });
+    return decision;
+  } catch (error) {
+    if (!(error instanceof ApprovalAnswerError)) throw error;
+    throw new ApprovalRequestError(error.message, { cause: error, statusCode: 409 });
   }
-  logger.info('approval decided', { executionId: request.executionId, ...decision });
-  return { executionId: request.executionId, ...decision };
 }

@@ -385,6 +385,36 @@ describe('approve function URL (item 9; issue 13: the approver is authenticated)
   });
 });
 
+describe('approve function: records the verified decision before it resumes the task', () => {
+  it('may write the state table only with PutItem, only on approval-decision# items', () => {
+    // Prepare: the statements of the approve function's role.
+    const [approveId, approveFn] = Object.entries(
+      pipeline.findResources('AWS::Lambda::Function'),
+    ).find(([id]) => id.startsWith('Approve'))! as [string, any];
+    const roleId = approveFn.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(pipeline.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const actionsOf = (st: any): string[] => [st.Action].flat();
+    const writes = statements.filter((st: any) =>
+      actionsOf(st).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
+    );
+
+    // Assess
+    expect(approveId).toBeDefined();
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Effect: 'Allow',
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['approval-decision#*'] },
+        },
+      }),
+    ]);
+    expect(statements.some((st: any) => actionsOf(st).includes('kms:GenerateDataKey*'))).toBe(true);
+  });
+});
+
 describe('stack outputs and events (item 12)', () => {
   it('exports every name the CLI needs, under stable export names', () => {
     const outputs = { ...state.toJSON().Outputs, ...pipeline.toJSON().Outputs } as Record<

@@ -240,13 +240,23 @@ export interface TargetGroupShare {
   readonly reasons: Readonly<Record<string, string>>;
 }
 
-/** What an approver answered (or the timeout). */
+/** What an approver answered (or the timeout, or the refusal of a resume nobody verified). */
 export interface ApprovalDecision {
   readonly approved: boolean;
   readonly approver: string;
   readonly at: string;
   readonly comment?: string;
   readonly timedOut?: boolean;
+  /** Set when the task was resumed with a decision the approve function never verified: counted as a rejection by `system`. */
+  readonly refused?: UnverifiedResume;
+}
+
+/** A resume of the approval task that matched no verified decision (see verified-approval.ts). */
+export interface UnverifiedResume {
+  /** What the task output claimed. */
+  readonly claimed: { readonly approved: boolean; readonly approver: string };
+  /** What happened and what to do next, for the trail, the report and the event. */
+  readonly reason: string;
 }
 
 /** Result of one step on one target. */

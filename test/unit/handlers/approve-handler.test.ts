@@ -229,6 +229,111 @@ describe('approve handler', () => {
     });
   });
 
+  it('records the verified decision in the state table before it resumes the task', async () => {
+    // Prepare: SendTaskSuccess looks at the state table when it is called.
+    await approvalIsPending();
+    let recordedWhenResumed: unknown;
+    sfn.on(SendTaskSuccessCommand).callsFake(async () => {
+      recordedWhenResumed = (
+        await dynamo.doc.send(
+          new GetCommand({ TableName: tables.state, Key: { pk: 'approval-decision#manual-0001' } }),
+        )
+      ).Item?.value;
+      return {};
+    });
+
+    // Act
+    answered(
+      await approve(
+        await viaUrl(event('approve-rejected'), BOB),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
+
+    // Assess
+    expect(recordedWhenResumed).toEqual({
+      executionId: request.executionId,
+      approved: false,
+      approver: BOB,
+      at: DECIDED_AT.toISOString(),
+      comment: 'not during the release freeze',
+    });
+  });
+
+  it('RecordApproval refuses a task output no approve call verified (a direct SendTaskSuccess naming alice): a rejection by system', async () => {
+    // Prepare: the token is readable (execution history, the approval item); someone resumes it directly.
+    await approvalIsPending();
+    const forged = { approved: true, approver: ALICE, at: DECIDED_AT.toISOString() };
+
+    // Act
+    const decided = await (await coldStart('record-approval.ts'))(
+      { executionId: request.executionId, state: { ...request.state, approval: forged } },
+      lambdaContext('paramedic-RecordApproval'),
+    );
+
+    // Assess: nothing in alice's name; the run goes on as rejected, and later answers find it closed.
+    expect(decided).toMatchObject({ approved: false, approver: 'system' });
+    const entry = (await dynamo.auditEntries(tables.audit)).find((e) => e.type === 'approval');
+    expect(entry?.actor).toBe('system');
+    expect(JSON.parse(entry!.data).refused).toEqual({
+      claimed: { approved: true, approver: ALICE },
+      reason: expect.stringMatching(
+        /^approval refused: the task was resumed with "approve by .*alice" but the approve function recorded no decision for this execution; someone allowed states:SendTaskSuccess resumed it directly/,
+      ),
+    });
+    expect(
+      answered(
+        await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+      ),
+    ).toMatchObject({
+      status: 409,
+      body: { error: expect.stringContaining('no pending approval') },
+    });
+  });
+
+  it('a resume that failed after the decision was recorded: the same answer retried resumes with the first record; another answer is refused', async () => {
+    // Prepare: the first SendTaskSuccess is throttled after the decision is recorded.
+    await approvalIsPending();
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({});
+    await expect(
+      approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+    ).rejects.toMatchObject({ name: 'ThrottlingException' });
+
+    // Act: bob answers the other way; alice retries a minute later.
+    const bob = answered(
+      await approve(
+        await viaUrl(event('approve-rejected'), BOB),
+        lambdaContext('paramedic-Approve'),
+      ),
+    );
+    vi.setSystemTime(new Date(DECIDED_AT.getTime() + 60_000));
+    const retried = answered(
+      await approve(await viaUrl(event('approve-approved')), lambdaContext('paramedic-Approve')),
+    );
+
+    // Assess: bob changed nothing; alice's retry resumed with her first, recorded decision.
+    expect(bob).toMatchObject({
+      status: 409,
+      body: {
+        error: expect.stringContaining(
+          `was already decided: approved by ${ALICE} at ${DECIDED_AT.toISOString()}; a second decision is refused`,
+        ),
+      },
+    });
+    expect(retried).toMatchObject({
+      status: 200,
+      body: { approved: true, approver: ALICE, at: DECIDED_AT.toISOString() },
+    });
+    const outputs = sfn
+      .commandCalls(SendTaskSuccessCommand)
+      .map((c) => JSON.parse(c.args[0].input.output!));
+    expect(outputs).toHaveLength(2);
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+
   it('refuses a body that names another approver than the signer; the audit then shows only the signer', async () => {
     // Prepare
     await approvalIsPending();

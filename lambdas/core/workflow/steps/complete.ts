@@ -27,6 +27,7 @@ export async function runComplete(
 ): Promise<CompletionSummary> {
   const intake = requireState('Complete', state.intake, 'intake');
   const outcome = decideOutcome(state);
+  const refused = state.approval?.refused;
   const runbookId =
     state.plan?.runbookId ?? state.classification?.runbookId ?? intake.runbookId ?? null;
   const durationMs = Math.max(0, clock.now().getTime() - Date.parse(intake.startedAt));
@@ -71,6 +72,12 @@ export async function runComplete(
         runbookId,
         summary: failedWith,
       });
+    // A forged or unverified resume of the approval: the run is a rejection, and someone must look.
+    if (refused)
+      await publishStatus(ports, clock, executionId, intake, 'escalated', {
+        runbookId,
+        summary: refused.reason,
+      });
   }
   await notifyOrRecord(
     ports,
@@ -79,9 +86,10 @@ export async function runComplete(
     intake,
     {
       kind: 'report',
-      subject: `[paramedic] ${outcome}${state.releaseFailure ? ' (target locks NOT released)' : ''}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
+      subject: `[paramedic] ${outcome}${refused ? ' (unverified approval refused)' : ''}${state.releaseFailure ? ' (target locks NOT released)' : ''}: ${runbookId ?? 'unclassified'} on ${summary.targets.slice(0, 5).join(', ') || 'no target'}`,
       body: JSON.stringify({
         ...summary,
+        ...(refused ? { approvalRefused: refused } : {}),
         ...(state.releaseFailure ? { releaseFailure: state.releaseFailure } : {}),
         plan: state.plan ?? null,
       }).slice(0, 200_000),

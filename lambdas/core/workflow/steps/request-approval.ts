@@ -1,13 +1,15 @@
 /**
  * RequestApproval: records the pending approval (with the task token, so the approve Lambda can
  * resume the execution) and notifies. On AWS the state then waits for SendTaskSuccess; locally the
- * ApprovalGate port answers in-process (rejecting with `States.Timeout` on a timeout).
+ * ApprovalGate port answers in-process (rejecting with `States.Timeout` on a timeout) and its answer
+ * is recorded as the verified decision RecordApproval checks.
  */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import type { ApprovalDecision } from '../model.js';
 import type { ApprovalRequest, Clock, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { approvalKey, requireState, type TaskInput } from '../task-input.js';
+import { recordVerifiedApproval } from '../verified-approval.js';
 
 /** What RequestApproval uses. */
 export type RequestApprovalPorts = Pick<
@@ -83,6 +85,16 @@ export async function runRequestApproval(
     runbookId: plan.runbookId,
     summary: request.summary,
   });
-  if (ports.approvals) return ports.approvals.waitForDecision(request);
-  return { requested: true };
+  if (!ports.approvals) return { requested: true };
+  // Locally the gate answers in-process, with no task token anyone else could resume: its answer is
+  // the verified decision, recorded like the approve function's so RecordApproval checks both alike.
+  const decision = await ports.approvals.waitForDecision(request);
+  await recordVerifiedApproval(ports.state, {
+    executionId,
+    approved: decision.approved,
+    approver: decision.approver,
+    at: decision.at,
+    ...(decision.comment ? { comment: decision.comment } : {}),
+  });
+  return decision;
 }
