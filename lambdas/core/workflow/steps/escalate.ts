@@ -22,6 +22,11 @@ export type EscalatePorts = Pick<
 
 /** The one-line reason of an escalation, from what the execution reached. */
 export function escalationReason(state: WorkflowState): string {
+  if (state.remediation?.held?.length)
+    return `refused by preconditions when the step was to act: ${state.remediation.held
+      .map((h) => `${h.target}: ${h.reason}`)
+      .join('; ')
+      .slice(0, 1000)}`;
   if (state.remediation?.failed) {
     return `step failed: ${state.remediation.outcomes
       .filter((o) => o.status === 'failed')
