@@ -138,10 +138,14 @@ const TARGET_KIB = 300;
  * time with p-map (the bounded concurrency Collect and Verify already load; 1,000 GETs one after
  * another outran its timeout): Classify 476 -> 478 (475.0 -> 477.2); Plan, for its preconditions,
  * 253.0 -> 255.4.
+ * Raised again on 2026-12-05 by the audit store's appends that an SDK retry cannot repeat (a put
+ * whose answer was lost is found by its append id, the count's ADD is sent at most once past an
+ * ambiguous answer: at-most-once-write.ts), +0.9 in every function: Classify 478 -> 479
+ * (477.6 -> 478.5), Verify 536 -> 537 (535.7 -> 536.6).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 478,
-  'verify.ts': 536,
+  'classify.ts': 479,
+  'verify.ts': 537,
 };
 
 const HANDLERS = [
