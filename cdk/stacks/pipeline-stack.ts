@@ -198,8 +198,12 @@ export class PipelineStack extends Stack {
 
     if (config.eksClusters.length > 0) {
       // Who reads and who acts follows from the ports (TASK_PORTS): `cluster` reads, `executors` acts.
+      // One access entry per principal: an actor that also reads node groups (RemediateStep's
+      // group share re-check) reads them with its remediation group, which gets and lists nodes.
       const readers = WORKFLOW_TASK_NAMES.filter(
-        (t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined,
+        (t) =>
+          (TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined) &&
+          TASK_PORTS[t].executors === undefined,
       ).map((t) => functions[t]);
       const actors = WORKFLOW_TASK_NAMES.filter((t) => TASK_PORTS[t].executors !== undefined).map(
         (t) => functions[t],

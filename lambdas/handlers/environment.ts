@@ -123,12 +123,15 @@ export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   RequestApproval: { ...ONCE, notifier: 'publish', events: 'publish' },
   RecordApproval: CORE,
   // `report` steps notify; host steps run documents; Kubernetes and AWS node steps call the cluster and Auto Scaling.
+  // `rulebook` and `groups`: the group share preconditions are judged again on the groups as they are when a step acts.
   RemediateStep: {
     ...ONCE,
     commands: 'actions',
     notifier: 'publish',
     executors: 'cluster-actions',
     events: 'publish',
+    rulebook: 'bundled',
+    groups: 'describe',
   },
   VerifySend: { ...ONCE, commands: 'collectors', taskCallback: 'respond' },
   Verify: {

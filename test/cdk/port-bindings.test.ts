@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { createApp, type ParamedicApp } from '../../cdk/app.js';
+import { remediationPermissions } from '../../cdk/constructs/cluster-rbac.js';
 import {
   WORKFLOW_TASK_NAMES,
   type WorkflowTaskName,
@@ -176,10 +177,14 @@ describe('each workflow function gets exactly the environment and grants of the 
   it('the EKS access entries follow the ports: readers get the view policy, the executors (RemediateStep, Escalate) the remediation group', () => {
     const entries = built.pipeline.clusterAccess!.accessEntries.get('prod')!;
     const principals = entries.map((e) => JSON.stringify(built.pipeline.resolve(e.principalArn)));
-    // Plan reads node groups through the cluster (groups port): a reader too.
+    // Plan reads node groups through the cluster (groups port): a reader too. RemediateStep reads
+    // them as well (its group share re-check), with its one entry: the remediation group's.
     const readers = WORKFLOW_TASK_NAMES.filter(
-      (t) => TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined,
+      (t) =>
+        (TASK_PORTS[t].cluster !== undefined || TASK_PORTS[t].groups !== undefined) &&
+        TASK_PORTS[t].executors === undefined,
     );
+    expect(remediationPermissions()).toEqual(expect.arrayContaining(['get nodes', 'list nodes']));
     const roleArn = (t: WorkflowTaskName) =>
       JSON.stringify(built.pipeline.resolve(built.pipeline.functions[t].executionRole.roleArn));
 

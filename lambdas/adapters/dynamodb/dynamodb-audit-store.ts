@@ -7,9 +7,20 @@
  * unconditional ADD, which never contends). `verify` reads everything back: a cut tail or a
  * rewritten chain breaks against its anchor, a chain removed with its anchor shows in the count.
  * Tables written with the single-chain layout stay readable: their chain is verified as before.
+ *
+ * Each write is safe to repeat, since the SDK repeats a write whose answer was lost (a 5xx, a
+ * timeout) even when DynamoDB applied it. The entry carries the id of its append (`appendId`,
+ * outside the hashed entry): a put refused at seq N because N holds this very append is done, not
+ * contention (appending it again one place later would record it twice). The head anchor only
+ * ever advances. The count's ADD is sent at most once past an ambiguous answer
+ * (at-most-once-write.ts): so the count never exceeds the entries, which `verify` would report as
+ * removed chains forever; it may trail them by such an append, as by a writer stopped before
+ * counting, which `verify` accepts.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  GetCommand,
   PutCommand,
   ScanCommand,
   UpdateCommand,
@@ -42,6 +53,7 @@ import {
   type AuditStoreOptions,
 } from './single-partition-audit-store.js';
 import { AUDIT_TABLE } from './table-layout.js';
+import { AmbiguousWriteError, atMostOnce } from './at-most-once-write.js';
 
 export { AuditAppendError, sha256Hex } from './audit-items.js';
 export type { AuditStoreOptions } from './single-partition-audit-store.js';
@@ -87,6 +99,7 @@ export class DynamoDbAuditStore implements AuditStore {
   async append(input: AuditEntryInput): Promise<AuditEntry> {
     const attempts = this.options.maxAttempts ?? 20;
     const chain = chainKeyOf(input.executionId);
+    const appendId = randomUUID();
     let lastError: unknown;
     for (let i = 0; i < attempts; i++) {
       const entry = chainEntry(input, await this.last(input.executionId), sha256Hex);
@@ -95,33 +108,66 @@ export class DynamoDbAuditStore implements AuditStore {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: toItem(entry, { [PK]: chain, [AUDIT_TABLE.trailAttribute]: AUDIT_TABLE.trailId }),
+            Item: toItem(entry, {
+              [PK]: chain,
+              [AUDIT_TABLE.trailAttribute]: AUDIT_TABLE.trailId,
+              appendId,
+            }),
             ConditionExpression: 'attribute_not_exists(#s)',
             ExpressionAttributeNames: { '#s': SK },
           }),
         );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        lastError = error;
-        await (this.options.sleep ?? jitterSleep)(Math.floor(Math.random() * 20 * (i + 1)));
-        continue;
+        // The SDK's repeat of a put DynamoDB applied finds its own entry in the place: written.
+        if (!(await this.holds(chain, entry.seq, appendId))) {
+          lastError = error;
+          await (this.options.sleep ?? jitterSleep)(Math.floor(Math.random() * 20 * (i + 1)));
+          continue;
+        }
       }
       await this.advanceHead(chain, headOf(entry));
-      // Counted after the entry is written: a writer stopped in between leaves the count behind, which verify accepts.
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: COUNT_KEY,
-          UpdateExpression: 'ADD appended :one',
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
+      await this.count();
       return entry;
     }
     throw new AuditAppendError(
       `could not append to the audit chain of ${input.executionId} after ${attempts} attempts (writers of one execution contending); retry the step`,
       { cause: lastError },
     );
+  }
+
+  /** True when `seq` of the chain holds the entry of append `appendId` (strongly consistent). */
+  private async holds(chain: string, seq: number, appendId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [PK]: chain, [SK]: seq },
+        ProjectionExpression: 'appendId',
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.appendId === appendId;
+  }
+
+  /**
+   * Adds the append to the trail's count, after its entry is written (a writer stopped in between
+   * leaves the count behind, which verify accepts). Never repeated past an ambiguous answer: a lost
+   * answer to an applied ADD repeated would count the append twice, and a count above the entries
+   * reads as removed chains forever; left uncounted, it only trails them.
+   */
+  private async count(): Promise<void> {
+    const add = new UpdateCommand({
+      TableName: this.tableName,
+      Key: COUNT_KEY,
+      UpdateExpression: 'ADD appended :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+    atMostOnce(add, 'counting an audit append');
+    try {
+      await this.client.send(add);
+    } catch (error) {
+      if (!(error instanceof AmbiguousWriteError)) throw error;
+    }
   }
 
   /**

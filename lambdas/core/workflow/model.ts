@@ -277,6 +277,8 @@ export interface RemediationProgress {
   readonly done: boolean;
   readonly failed: boolean;
   readonly outcomes: readonly StepOutcome[];
+  /** Targets a group share precondition held when the next step was to act (the group changed since Plan): the loop stopped before it. */
+  readonly held?: Plan['held'];
   /** When the last step ended (RFC 3339): Verify counts only evidence logged after it. */
   readonly finishedAt?: string;
 }

@@ -28,9 +28,10 @@ export type PreconditionEvidencePorts = Pick<WorkflowPorts, 'evidence' | 'locks'
 /**
  * The target's group as it is now (members, who is out of service, whose lease another execution
  * holds), as the evidence section the group share preconditions read. A group that cannot be read
- * becomes an error section, which no such precondition accepts: the target is held.
+ * becomes an error section, which no such precondition accepts: the target is held. Plan reads it
+ * here, and RemediateStep again before it acts (group-share-recheck.ts).
  */
-async function groupEvidence(
+export async function groupEvidence(
   target: Target,
   groups: GroupMembership,
   locks: LockStore,

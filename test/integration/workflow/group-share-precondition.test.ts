@@ -24,9 +24,8 @@ afterAll(async () => {
   await infra?.stop();
 });
 
-/** A data directory whose groups file puts the three hosts in one Auto Scaling group. */
-function webGroup(outOfService: Record<string, string> = {}): LocalGroupMembership {
-  const dir = mkdtempSync(join(tmpdir(), 'paramedic-groups-'));
+/** Writes the groups file of `dir`: the three hosts in one Auto Scaling group. */
+function writeWebGroup(dir: string, outOfService: Record<string, string>): void {
   writeFileSync(
     join(dir, 'groups.json'),
     JSON.stringify({
@@ -35,7 +34,31 @@ function webGroup(outOfService: Record<string, string> = {}): LocalGroupMembersh
       ],
     }),
   );
+}
+
+/** A data directory whose groups file puts the three hosts in one Auto Scaling group. */
+function webGroup(outOfService: Record<string, string> = {}): LocalGroupMembership {
+  const dir = mkdtempSync(join(tmpdir(), 'paramedic-groups-'));
+  writeWebGroup(dir, outOfService);
   return new LocalGroupMembership(dir);
+}
+
+/**
+ * The web group, all in service at Plan, and an approver who answers after `during` changed it:
+ * the approval wait lasts up to days, and the group moves meanwhile.
+ */
+function groupChangingDuringTheWait(during: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'paramedic-groups-'));
+  writeWebGroup(dir, {});
+  return {
+    groups: new LocalGroupMembership(dir),
+    approvals: {
+      waitForDecision: async () => {
+        writeWebGroup(dir, during);
+        return { approved: true, approver: 'erin', at: '2026-12-02T09:05:00Z' };
+      },
+    },
+  };
 }
 
 const approve = {
@@ -128,6 +151,73 @@ describe('precondition: never more than a third of a group at once', () => {
       ],
     });
     expect(s.fleet.actions.map((a) => a.document)).toContain('Paramedic-DockerRestartService');
+  });
+
+  it('holds an approved docker restart when another member went to Standby during the approval wait: nothing runs, the trail says why, the run escalates', async () => {
+    const { groups, approvals } = groupChangingDuringTheWait({ [SIBLING]: 'Standby' });
+    const s = await scenario(infra, { approvals, ports: { groups } });
+    s.fleet.hosts.set(HOST, { fault: 'disk-full' });
+
+    const run = await s.execute({
+      runbookId: 'docker-bridge-no-ipv4',
+      target: HOST,
+      mode: 'execute',
+      invokedBy: 'erin',
+    });
+
+    // At Plan one of three (33.33%) was out: the plan asked for an approval and got it.
+    expect(run.state.plan.decision).toBe('approval');
+    expect(run.state.plan.groups).toEqual([expect.objectContaining({ affected: 1 })]);
+    // When the step was to act, two of three (66.66%): held, nothing ran.
+    expect(s.fleet.actions).toEqual([]);
+    expect((run.error?.cause as Error | undefined)?.name).toBe('RemediationEscalated');
+    expect(run.state.remediation).toMatchObject({
+      failed: true,
+      held: [{ target: HOST, reason: expect.stringContaining('at-most-a-third-of-the-group') }],
+      outcomes: [{ step: 0, target: HOST, status: 'skipped' }],
+    });
+    expect(run.state.escalation.reason).toMatch(
+      /^refused by preconditions when the step was to act: i-0123456789abcdef0: precondition at-most-a-third-of-the-group \(not met/,
+    );
+    const entries = await s.audit.execution(run.executionId);
+    const [atPlan, whenActing] = entries.filter((e) => e.type === 'preconditions');
+    expect(atPlan!.data).toMatchObject({ held: [] });
+    expect(whenActing!.data).toMatchObject({
+      held: [{ target: HOST }],
+      groups: [
+        {
+          target: HOST,
+          affected: 2,
+          affectedPercent: 66.66,
+          reasons: { [HOST]: 'this remediation', [SIBLING]: 'Standby' },
+        },
+      ],
+    });
+    expect(entries.find((e) => e.type === 'step')!.data).toMatchObject({
+      outcomes: [{ target: HOST, status: 'skipped', detail: expect.stringMatching(/^held when/) }],
+    });
+    expect(run.state.completion.outcome).toBe('escalated');
+    expect((await s.audit.verify()).ok).toBe(true);
+  });
+
+  it('still acts when the group moved during the approval wait but stays within the share (a member of another group went out)', async () => {
+    // Control for the case above: the same wait, the same re-check, a change that does not count.
+    const { groups, approvals } = groupChangingDuringTheWait({ 'i-0fedcba9876543210': 'Standby' });
+    const s = await scenario(infra, { approvals, ports: { groups } });
+    s.fleet.hosts.set(HOST, { fault: 'disk-full' });
+
+    const run = await s.execute({
+      runbookId: 'docker-bridge-no-ipv4',
+      target: HOST,
+      mode: 'execute',
+      invokedBy: 'erin',
+    });
+
+    expect(run.state.remediation).toMatchObject({ failed: false, done: true });
+    expect(run.state.remediation.held).toBeUndefined();
+    expect(s.fleet.actions.map((a) => a.document)).toContain('Paramedic-DockerRestartService');
+    const entries = await s.audit.execution(run.executionId);
+    expect(entries.filter((e) => e.type === 'preconditions')).toHaveLength(1);
   });
 
   it('without a groups port the precondition cannot decide, so the target is held', async () => {

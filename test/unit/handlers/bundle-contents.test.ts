@@ -54,9 +54,10 @@ describe('Lambda bundle contents', () => {
       expect(has(inputs, 'yaml')).toBe(task === 'Classify' || task === 'Verify');
       expect(has(inputs, 'aws-xray-sdk-core')).toBe(false);
       expect(has(inputs, '@aws-lambda-powertools/idempotency')).toBe(isIdempotentTask(task));
-      // The regex engine only where patterns run (Classify, Verify, and Plan's preconditions); Intake looks runbooks up by id.
+      // The regex engine only where patterns run (Classify, Verify, and the preconditions: Plan's, and
+      // RemediateStep's re-check of the group share before it acts); Intake looks runbooks up by id.
       expect(has(inputs, 're2js')).toBe(
-        task === 'Classify' || task === 'Verify' || task === 'Plan',
+        task === 'Classify' || task === 'Verify' || task === 'Plan' || task === 'RemediateStep',
       );
       if (TASK_PORTS[task].rulebook === undefined)
         expect(inputs.some((i) => i.includes('runbook-json'))).toBe(false);

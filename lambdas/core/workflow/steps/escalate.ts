@@ -42,6 +42,11 @@ export function escalationReason(state: WorkflowState): string {
   }
   if (state.approval?.timedOut)
     return `nobody approved or rejected the plan (${state.plan?.steps.map((s) => s.action).join(', ') || 'no steps'}) before the approval timeout; nothing was changed. Run it again, or fix the target by hand`;
+  if (state.remediation?.held?.length)
+    return `refused by preconditions when the step was to act: ${state.remediation.held
+      .map((h) => `${h.target}: ${h.reason}`)
+      .join('; ')
+      .slice(0, 1000)}`;
   if (state.remediation?.failed) {
     return `step failed: ${state.remediation.outcomes
       .filter((o) => o.status === 'failed')

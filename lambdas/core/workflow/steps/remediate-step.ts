@@ -2,22 +2,42 @@
  * RemediateStep: one planned step per invocation (the state machine loops), run by the executor of
  * its action target. A failure of the step is an outcome, never an exception: it stops the loop
  * and counts towards the target's repeated-failure guard. An exception (a lost lock, a throttled
- * write) goes to Escalate, which undoes what the run changed before people are told.
+ * write) goes to Escalate, which undoes what the run changed before people are told. Before acting,
+ * the step's group share preconditions are judged again on the groups as they are now
+ * (group-share-recheck.ts): a target they hold stops the loop before anything of the step runs,
+ * and the run escalates.
  */
 import { appendAudit, withRunbook } from '../audit-writer.js';
 import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
-import type { RemediationProgress } from '../model.js';
+import type {
+  IntakeResult,
+  Plan,
+  PlannedStep,
+  RemediationProgress,
+  StepOutcome,
+} from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
 import { renewLocks } from '../lock-lease.js';
 import { executeStep, executorsOf } from '../step-execution.js';
+import { needsGroupShareRecheck, recheckGroupShare } from '../group-share-recheck.js';
+import { runbookOf } from '../runbook-lookup.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
 
 /** What RemediateStep uses. */
 export type RemediateStepPorts = Pick<
   WorkflowPorts,
-  'audit' | 'state' | 'locks' | 'commands' | 'notifier' | 'executors' | 'events' | 'config'
+  | 'audit'
+  | 'state'
+  | 'locks'
+  | 'commands'
+  | 'notifier'
+  | 'executors'
+  | 'events'
+  | 'config'
+  | 'rulebook'
+  | 'groups'
 >;
 
 /** How long a runbook's last remediation is remembered for its cooldown guard, seconds. */
@@ -41,6 +61,8 @@ export async function runRemediateStep(
   if (!step || progress.failed) return { ...progress, done: true };
   // Before changing anything: the lock must still be ours, and it must last through this step.
   await renewLocks(ports, 'RemediateStep', executionId, intake);
+  const held = await heldNow(executionId, intake, plan, step, ports, clock);
+  if (held.length > 0) return stoppedByPreconditions(progress, step, held, clock);
   if (progress.nextStep === 0 && plan.runbookId) {
     for (const t of plan.targets)
       await ports.state.put(
@@ -92,5 +114,95 @@ export async function runRemediateStep(
     failed,
     outcomes: [...progress.outcomes, ...outcomes],
     ...(done ? { finishedAt: clock.now().toISOString() } : {}),
+  };
+}
+
+/**
+ * The targets of `step` its group share preconditions hold now, recorded in the trail (a
+ * `preconditions` entry with the groups as read now, then the step's `skipped` outcomes) when there
+ * are any. The approval wait between Plan and here lasts up to days: Plan's reading is stale.
+ */
+async function heldNow(
+  executionId: string,
+  intake: IntakeResult,
+  plan: Plan,
+  step: PlannedStep,
+  ports: RemediateStepPorts,
+  clock: Clock,
+): Promise<Plan['held']> {
+  const runbook = runbookOf(ports.rulebook, plan.runbookId);
+  if (!needsGroupShareRecheck(runbook)) return [];
+  // The evaluator compiles patterns (classifier, RE2): loaded only for a runbook with a group share precondition.
+  const recheck = await recheckGroupShare(
+    await import('../../remediation/preconditions.js'),
+    runbook,
+    step,
+    intake.targets,
+    ports,
+    executionId,
+    clock.now().toISOString(),
+  );
+  if (recheck.held.length === 0) return [];
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    intake,
+    'preconditions',
+    { results: recheck.results, held: recheck.held, groups: recheck.groups },
+    withRunbook(plan.runbookId),
+  );
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    intake,
+    'step',
+    {
+      step: step.index,
+      action: step.action,
+      document: step.document ?? null,
+      outcomes: heldOutcomes(step, recheck.held),
+    },
+    withRunbook(plan.runbookId),
+  );
+  return recheck.held;
+}
+
+/**
+ * The step's outcomes when a precondition holds some of its targets: nothing of it runs, on any
+ * target. The approval (or the automatic decision) was for the plan as a whole, and Verify and the
+ * rollback judge the plan's targets as a whole: acting on part of them is a person's decision.
+ */
+function heldOutcomes(step: PlannedStep, held: Plan['held']): StepOutcome[] {
+  const reasons = new Map(held.map((h) => [h.target, h.reason]));
+  return step.invocations.map((inv) => ({
+    step: step.index,
+    action: step.action,
+    target: inv.target,
+    status: 'skipped',
+    detail: reasons.has(inv.target)
+      ? `held when the step was to act: ${reasons.get(inv.target)}`.slice(0, 1000)
+      : `not run: ${held.map((h) => h.target).join(', ')} held by a precondition when the step was to act`.slice(
+          0,
+          1000,
+        ),
+  }));
+}
+
+/** The loop stopped before `step` (Escalate undoes the completed steps and says which precondition held what). */
+function stoppedByPreconditions(
+  progress: RemediationProgress,
+  step: PlannedStep,
+  held: Plan['held'],
+  clock: Clock,
+): RemediationProgress {
+  return {
+    nextStep: progress.nextStep,
+    done: true,
+    failed: true,
+    held,
+    outcomes: [...progress.outcomes, ...heldOutcomes(step, held)],
+    finishedAt: clock.now().toISOString(),
   };
 }
