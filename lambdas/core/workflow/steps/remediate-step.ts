@@ -8,7 +8,8 @@ import { cooldownKey } from '../dedupe.js';
 import { recordFailure } from '../failure-history.js';
 import type { RemediationProgress } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { renewLocks } from '../lock-lease.js';
+import { actingDeadline } from '../acting-deadline.js';
+import { endActing, renewLocks } from '../lock-lease.js';
 import { executeStep, executorsOf } from '../step-execution.js';
 import { publishStatus } from '../status-events.js';
 import { requireState, type TaskInput } from '../task-input.js';
@@ -38,8 +39,14 @@ export async function runRemediateStep(
   };
   const step = plan.steps[progress.nextStep];
   if (!step || progress.failed) return { ...progress, done: true };
-  // Before changing anything: the lock must still be ours, and it must last through this step.
-  await renewLocks(ports, 'RemediateStep', executionId, intake);
+  // Before changing anything: the lock must still be ours, and it must last through this step. Its
+  // targets' locks are marked acting until the action's deadline: stopping the execution does not
+  // stop this invocation nor its commands, so no release may free them while the action can run.
+  const acting = {
+    targets: new Set(step.invocations.map((inv) => inv.target)),
+    until: actingDeadline(step, clock.now()),
+  };
+  await renewLocks(ports, 'RemediateStep', executionId, intake, acting);
   if (progress.nextStep === 0 && plan.runbookId) {
     for (const t of plan.targets)
       await ports.state.put(
@@ -49,6 +56,7 @@ export async function runRemediateStep(
       );
   }
   const outcomes = await executeStep(step, intake.targets, executionId, executorsOf(ports, clock));
+  const releasedAfterAction = await endActing(ports, executionId, [...acting.targets]);
   const failed = outcomes.some((o) => o.status === 'failed');
   for (const o of outcomes)
     if (o.status === 'failed') await recordFailure(ports.state, clock, o.target, executionId);
@@ -58,7 +66,13 @@ export async function runRemediateStep(
     executionId,
     intake,
     'step',
-    { step: step.index, action: step.action, document: step.document ?? null, outcomes },
+    {
+      step: step.index,
+      action: step.action,
+      document: step.document ?? null,
+      outcomes,
+      ...(releasedAfterAction.length ? { releasedAfterAction } : {}),
+    },
     withRunbook(plan.runbookId),
   );
   const nextStep = progress.nextStep + 1;
