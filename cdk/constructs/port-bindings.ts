@@ -73,9 +73,10 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
   state: (fn, _access, r) => {
     fn.bindTable(r.auditStore.stateTable, ENV.stateTable);
   },
-  // Every Task reads results stored by reference and may store its own (state-by-reference.ts).
-  stateDocuments: (fn, _access, r) => {
-    fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, 'readWrite');
+  // Every Task reads results stored by reference and may store its own (state-by-reference.ts);
+  // ExecutionInterrupted only reads a large run's audit payloads.
+  stateDocuments: (fn, access, r) => {
+    fn.bindBucket(r.evidenceBucket, ENV.evidenceBucket, access);
   },
   idempotency: (fn, _access, r) => {
     fn.bindTable(r.auditStore.idempotencyTable as dynamodb.ITable, ENV.idempotencyTable);

@@ -55,7 +55,8 @@ export interface PortAccess {
   readonly audit: 'append';
   readonly state: 'readWrite';
   readonly idempotency: 'readWrite';
-  readonly stateDocuments: 'readWrite';
+  /** `read`: reads results and audit payloads stored by reference, stores none. */
+  readonly stateDocuments: 'read' | 'readWrite';
   /** `action-dry-runs`: the action documents (run with dryRun=1), without the actions' other grants. */
   readonly commands: 'collectors' | 'actions' | 'action-dry-runs';
   readonly evidence: 'read' | 'readWrite';
@@ -162,10 +163,13 @@ export const EVENT_HANDLERS = {
     file: 'command-completed.ts',
     ports: { state: 'readWrite', taskCallback: 'respond' },
   },
-  /** Step Functions' status-change events (failed, timed out, aborted) -> an `interrupted` entry, locks released, a `failed` event (handlers/execution-interrupted.ts). */
+  /**
+   * Step Functions' status-change events (failed, timed out, aborted) -> an `interrupted` entry, locks released, a `failed` event (handlers/execution-interrupted.ts).
+   * `stateDocuments`: a large fleet's `triggered` entry, whose targets say which locks to release, is stored by reference.
+   */
   ExecutionInterrupted: {
     file: 'execution-interrupted.ts',
-    ports: { audit: 'append', state: 'readWrite', events: 'publish' },
+    ports: { audit: 'append', state: 'readWrite', stateDocuments: 'read', events: 'publish' },
   },
 } as const satisfies Readonly<Record<string, { readonly file: string; readonly ports: PortList }>>;
 

@@ -21,6 +21,7 @@ import {
 import { isEndedExecution, parseEndedExecution } from '../core/workflow/execution-status-event.js';
 import type { Clock } from '../core/workflow/ports.js';
 import type { ExecutionEventPublisher } from '../core/events/execution-events.js';
+import type { StateDocumentStore } from '../core/workflow/state-by-reference.js';
 import { documentClient, requiredEnvironment, workflowConfigFrom } from './handler-environment.js';
 import { ENV } from './environment.js';
 import { lazyPort } from './ports/lazy-port.js';
@@ -48,12 +49,21 @@ export function executionInterruptedPorts(
 ): CloseInterruptedPorts {
   const ddb = documentClient();
   const stateTable = requiredEnvironment(env, ENV.stateTable);
+  const evidenceBucket = requiredEnvironment(env, ENV.evidenceBucket);
   return {
     audit: new DynamoDbAuditStore(ddb, requiredEnvironment(env, ENV.auditTable)),
     locks: new DynamoDbLockStore(ddb, stateTable, clock),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
     errorWording: awsErrorWording,
+    // Read only for a large fleet's run (its `triggered` entry by reference): S3 loads then, not at cold start.
+    stateDocuments: lazyPort<StateDocumentStore>(async () => {
+      const [{ S3StateDocuments }, { s3ObjectsFrom }] = await Promise.all([
+        import('../adapters/s3/s3-state-documents.js'),
+        import('./ports/s3-objects.js'),
+      ]);
+      return new S3StateDocuments(s3ObjectsFrom(env), evidenceBucket);
+    }),
     // Published only when a run is closed (rare): the EventBridge client loads then, not at cold start.
     events: lazyPort<ExecutionEventPublisher>(
       async () =>

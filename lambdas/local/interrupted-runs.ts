@@ -12,11 +12,13 @@ import {
   type InterruptedExecution,
   type RunningExecution,
 } from '../core/workflow/interrupted-executions.js';
-import { locksMaybeHeld } from '../core/workflow/close-interrupted-execution.js';
+import { CLOSING_READS, locksMaybeHeld } from '../core/workflow/close-interrupted-execution.js';
 import { releaseLocks } from '../core/workflow/lock-release.js';
 import type { AuditStore, Clock } from '../core/workflow/ports.js';
 import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { LocalLockStore } from '../adapters/local/local-lock-store.js';
+import { LocalStateDocuments } from '../adapters/local/local-state-documents.js';
+import { loadReferencedAuditData } from '../core/workflow/state-by-reference.js';
 import { ExecutionRecords } from './execute-workflow.js';
 
 /** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
@@ -43,6 +45,7 @@ export async function closeInterruptedRuns(
 ): Promise<InterruptedExecution[]> {
   const records = new ExecutionRecords(dataDir);
   const locks = new LocalLockStore(dataDir, clock);
+  const documents = new LocalStateDocuments(dataDir);
   const running: RunningExecution[] = [];
   for (const id of await records.ids()) {
     const record = await records.get(id);
@@ -61,8 +64,15 @@ export async function closeInterruptedRuns(
   for (const { executionId, reason } of interrupted) {
     const record = await records.get(executionId);
     if (record?.status !== 'RUNNING') continue; // closed meanwhile by another start
-    const held = locksMaybeHeld(await audit.execution(executionId));
-    const { released, failed, error } = await releaseLocks(
+    // A large run's Intake payload is stored by reference (its targets with it).
+    const trail = await loadReferencedAuditData(
+      await audit.execution(executionId),
+      documents,
+      CLOSING_READS,
+      executionId,
+    );
+    const held = locksMaybeHeld(trail);
+    const { released, failed, acting, error } = await releaseLocks(
       { locks, errorWording: awsErrorWording },
       executionId,
       held,
@@ -77,6 +87,7 @@ export async function closeInterruptedRuns(
         reason,
         startedAt: record.startedAt,
         ...(released.length ? { released } : {}),
+        ...(acting.length ? { acting } : {}),
         ...(failed.length ? { notReleased: failed, releaseError: error } : {}),
       },
     });

@@ -51,7 +51,7 @@ describe('interrupted executions on AWS', () => {
     );
   });
 
-  it('ExecutionInterrupted gets its ports from EVENT_HANDLERS: audit, state, the bus, and the state machine it acts for', () => {
+  it('ExecutionInterrupted gets its ports from EVENT_HANDLERS: audit, state, stored payloads (read), the bus, and the state machine it acts for', () => {
     const fn = built.pipeline.interruptedExecutions.function;
     const props =
       template.findResources('AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties;
@@ -59,6 +59,7 @@ describe('interrupted executions on AWS', () => {
       expect.arrayContaining([
         ENV.auditTable,
         ENV.stateTable,
+        ENV.evidenceBucket,
         EVENT_BUS_ENV,
         ENV.config,
         ENV.stateMachineArn,
@@ -79,13 +80,19 @@ describe('interrupted executions on AWS', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
         'events:PutEvents',
+        // A large run's `triggered` entry (its targets) is stored by reference in the bucket.
+        's3:GetObject*',
       ]),
     );
-    // It closes runs; it never starts, stops or acts on hosts.
+    // It closes runs; it never starts, stops or acts on hosts, nor writes to the bucket.
     expect(
       actions.filter(
-        (a: string) => a.startsWith('ssm:') || a.startsWith('states:') || a.startsWith('s3:'),
+        (a: string) =>
+          a.startsWith('ssm:') ||
+          a.startsWith('states:') ||
+          (a.startsWith('s3:') && !/^s3:(GetObject\*|GetBucket\*|List\*)$/.test(a)),
       ),
     ).toEqual([]);
   });

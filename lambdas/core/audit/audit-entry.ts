@@ -27,6 +27,13 @@ import type { ManagedTagCheck } from '../workflow/managed-tag-check.js';
 
 export type { AuditOutcome } from '../workflow/model.js';
 
+/** Locks a release kept because an action of the run may still be running on their targets. */
+export interface ActingLocksRecord {
+  /** When the action's time is up at the latest (the locks expire then). */
+  readonly until: string;
+  readonly targets: readonly string[];
+}
+
 /** What each kind of entry records: one typed payload per step of the workflow. */
 export interface AuditPayloads {
   /** Intake accepted the run. `summary` is the one line people read (`alarm X went ALARM: …`). */
@@ -107,6 +114,8 @@ export interface AuditPayloads {
     readonly action: string;
     readonly document: string | null;
     readonly outcomes: readonly StepOutcome[];
+    /** The run was closed while this step acted: the locks a release kept for its action, freed once it returned. */
+    readonly releasedAfterAction?: readonly string[];
   };
   readonly verified: VerificationResult;
   /** `rolledBack`: the rollback's status when completed steps were undone first. */
@@ -136,6 +145,8 @@ export interface AuditPayloads {
     readonly notHeld?: readonly string[];
     /** An earlier ReleaseLock attempt of this run ran (it stopped before or after recording). */
     readonly retried?: true;
+    /** Kept locked, by deadline: an action of this run may still be running on them (they free themselves then, or when it returns). */
+    readonly acting?: readonly ActingLocksRecord[];
     readonly failed?: readonly string[];
     readonly error?: string;
   };
@@ -158,6 +169,8 @@ export interface AuditPayloads {
     readonly status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
     /** The targets whose locks it still held and that closing freed. */
     readonly released?: readonly string[];
+    /** Kept locked, by deadline: an action of the run may still be running on them (they free themselves then, or when it returns). */
+    readonly acting?: readonly ActingLocksRecord[];
     /** The targets whose release failed (still locked until their expiry), with the first error. */
     readonly notReleased?: readonly string[];
     readonly releaseError?: string;

@@ -6,19 +6,39 @@
  * closed, which makes a redelivered event harmless. The one exception is the locks: a run whose
  * release failed (its ReleaseLock after its retries, which ends it in `LocksNotReleased`, or an
  * earlier closing) gets its release retried here, at a later time and from another function.
+ *
+ * Which locks the run may hold comes from the targets Intake recorded: AcquireLock may have taken
+ * any of them before it was stopped, without recording it (its `locked` entry comes after the last
+ * lock), and the lock table is keyed by target, so asking it which locks an execution owns would
+ * scan the whole table (a GSI on the owner is eventually consistent: it can miss a lock just taken).
+ * A large fleet's `triggered` entry is stored by reference (above 64 KiB, ~780 targets): it is read
+ * back from the document store, as every Task reads its state.
+ *
+ * A lock the run marked acting (RemediateStep, while its action may still run: StopExecution stops
+ * neither the Lambda invocation nor its SSM command) is not freed: it is kept until the action's
+ * deadline, or until the action returns (lock-lease.ts), and the `interrupted` entry says so.
+ *
+ * Not covered: a lock taken after closing released the run's locks (an AcquireLock invocation, or
+ * a RemediateStep renewal, still running when the execution was stopped). It is held until its
+ * expiry (the lock TTL); the run's trail shows the run closed, and the lock's owner names it.
  */
 import type { AuditEntry } from '../audit/audit-entry.js';
 import { appendAudit } from './audit-writer.js';
 import type { EndedExecution } from './execution-status-event.js';
 import { interruptedOnAws } from './interrupted-executions.js';
-import { LockReleaseError, releasedEntry, releaseLocks } from './lock-release.js';
+import { type ActingLocks, LockReleaseError, releasedEntry, releaseLocks } from './lock-release.js';
 import type { Clock, WorkflowPorts } from './ports.js';
+import {
+  AuditDataUnreadableError,
+  isResultSummary,
+  loadReferencedAuditData,
+} from './state-by-reference.js';
 import { publishStatus, type StatusSubject } from './status-events.js';
 
-/** What closing uses: the trail, the locks, the state table (a claim against concurrent deliveries) and the bus. */
+/** What closing uses: the trail (and its payloads stored by reference), the locks, the state table (a claim against concurrent deliveries) and the bus. */
 export type CloseInterruptedPorts = Pick<
   WorkflowPorts,
-  'audit' | 'locks' | 'state' | 'events' | 'config' | 'errorWording'
+  'audit' | 'locks' | 'state' | 'events' | 'config' | 'errorWording' | 'stateDocuments'
 >;
 
 /** How long one delivery's claim on closing an execution lasts: longer than the function runs, shorter than Lambda's first retry. */
@@ -31,6 +51,8 @@ export type CloseInterruptedResult =
       readonly executionId: string;
       readonly reason: string;
       readonly released: readonly string[];
+      /** Locks kept because an action of the run may still be running on them, by deadline. */
+      readonly acting: readonly ActingLocks[];
       readonly published: boolean;
     }
   | {
@@ -48,6 +70,49 @@ export class ExecutionBeingClosedError extends Error {
       `${executionId}: another delivery is closing this execution as interrupted; the retry will find its audit entry`,
     );
     this.name = 'ExecutionBeingClosedError';
+  }
+}
+
+/**
+ * The run's trail cannot be read whole, so which hosts it locked is unknown: nothing was released
+ * and the run is not closed.
+ */
+export class InterruptedTrailUnreadableError extends Error {
+  constructor(
+    readonly executionId: string,
+    options: { readonly cause: AuditDataUnreadableError },
+  ) {
+    super(
+      `ExecutionInterrupted: cannot tell which hosts ${executionId} locked: ${options.cause.message}. Nothing was released and the run is not closed; the event is retried. Its hosts stay locked until their locks expire (the lock TTL): to free them now, delete the state table's lock# items whose owner is ${executionId}`,
+      options,
+    );
+    this.name = 'InterruptedTrailUnreadableError';
+  }
+}
+
+/** Entries whose payloads closing reads whole: Intake's (the targets, trigger and mode) and the releases'. */
+export const CLOSING_READS: ReadonlySet<string> = new Set([
+  'triggered',
+  'deduplicated',
+  'released',
+  'interrupted',
+]);
+
+/**
+ * The execution's trail with the payloads closing reads stored by reference read back.
+ * @throws InterruptedTrailUnreadableError when one cannot be read.
+ */
+async function trailOf(
+  ports: CloseInterruptedPorts,
+  executionId: string,
+): Promise<readonly AuditEntry[]> {
+  const entries = await ports.audit.execution(executionId);
+  try {
+    return await loadReferencedAuditData(entries, ports.stateDocuments, CLOSING_READS, executionId);
+  } catch (error) {
+    if (error instanceof AuditDataUnreadableError)
+      throw new InterruptedTrailUnreadableError(executionId, { cause: error });
+    throw error;
   }
 }
 
@@ -72,6 +137,15 @@ export function subjectFromTrail(entries: readonly AuditEntry[]): StatusSubject 
   if (!triggered || (triggered.type !== 'triggered' && triggered.type !== 'deduplicated'))
     return undefined;
   const { data } = triggered;
+  // A payload stored by reference keeps no targets nor trigger in the trail: reading it as the
+  // payload would free no lock (a TypeError on every retry, before this check).
+  if (isResultSummary(data))
+    throw new AuditDataUnreadableError(
+      triggered.executionId,
+      triggered.type,
+      data.stateRef.uri,
+      'it was not read back before use',
+    );
   const runbookId = data.requested?.runbookId;
   return {
     trigger: data.trigger,
@@ -140,6 +214,14 @@ async function retryFailedRelease(
   };
 }
 
+/** The reason's note on locks kept while the run's action may still run (empty when none). */
+function actingNote(acting: readonly ActingLocks[]): string {
+  if (!acting.length) return '';
+  const count = acting.reduce((n, a) => n + a.targets.length, 0);
+  const until = acting.at(-1)!.until;
+  return `; ${count} target(s) stay locked until their action returns, at the latest ${until}: stopping the execution does not stop a running RemediateStep nor its commands`;
+}
+
 /**
  * Closes one ended execution: releases the locks it may still hold (only where it is still the
  * owner), appends one `interrupted` entry (actor `system`) and publishes its `failed` status event.
@@ -153,7 +235,7 @@ export async function closeInterruptedExecution(
   clock: Clock,
 ): Promise<CloseInterruptedResult> {
   const executionId = ended.executionArn;
-  let entries = await ports.audit.execution(executionId);
+  let entries = await trailOf(ports, executionId);
   const closed = alreadyClosed(entries);
   if (closed) return retryFailedRelease(ports, clock, executionId, entries, closed);
   if (
@@ -163,21 +245,21 @@ export async function closeInterruptedExecution(
       CLOSING_CLAIM_SECONDS,
     ))
   ) {
-    const meanwhile = alreadyClosed(await ports.audit.execution(executionId));
+    const meanwhile = alreadyClosed(await trailOf(ports, executionId));
     if (meanwhile) return { closed: false, executionId, why: meanwhile };
     throw new ExecutionBeingClosedError(executionId);
   }
-  entries = await ports.audit.execution(executionId); // the claim is ours: nothing was appended since
+  entries = await trailOf(ports, executionId); // the claim is ours: nothing was appended since
   const again = alreadyClosed(entries);
   if (again) return { closed: false, executionId, why: again };
 
   const verdict = interruptedOnAws(executionId, ended.status)!;
   const detail = ended.error ? ` (${ended.error}${ended.cause ? `: ${ended.cause}` : ''})` : '';
   const subject = subjectFromTrail(entries);
-  const reason = `${verdict.reason}${detail}${subject ? '' : '; Intake recorded nothing, so no target was locked'}`;
   // Conditional on the owner: a lock that expired and was taken by another execution is left alone.
   const release = await releaseLocks(ports, executionId, locksMaybeHeld(entries));
-  const { released, failed } = release;
+  const { released, failed, acting } = release;
+  const reason = `${verdict.reason}${detail}${subject ? '' : '; Intake recorded nothing, so no target was locked'}${actingNote(acting)}`;
   await appendAudit(
     ports,
     clock,
@@ -189,6 +271,7 @@ export async function closeInterruptedExecution(
       startedAt: ended.startedAt,
       status: ended.status,
       ...(released.length ? { released } : {}),
+      ...(acting.length ? { acting } : {}),
       ...(failed.length ? { notReleased: failed, releaseError: release.error } : {}),
     },
     { actor: 'system', outcome: 'interrupted' },
@@ -204,6 +287,7 @@ export async function closeInterruptedExecution(
     executionId,
     reason,
     released,
+    acting,
     published: Boolean(subject && ports.events),
   };
 }

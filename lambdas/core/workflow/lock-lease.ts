@@ -7,7 +7,10 @@
  * The margin also absorbs a throttled Task's retries (Lambda.TooManyRequestsException, about 31
  * minutes expected at worst, workflow-definition.ts). A lock that
  * expired and was taken by another execution is never taken back: the step fails before changing
- * anything.
+ * anything. RemediateStep's renewal also marks the locks of the targets it is about to act on as
+ * acting until its action's deadline (acting-deadline.ts): a release before then (ReleaseLock after
+ * its function timed out, ExecutionInterrupted after StopExecution) keeps them until the action
+ * returns or its time is up, since neither stops the action.
  */
 import { lockKey } from './dedupe.js';
 import type { IntakeResult } from './model.js';
@@ -37,15 +40,60 @@ export class LockLostError extends Error {
   }
 }
 
-/** Extends every target's lock by the configured TTL; throws {@link LockLostError} when one is held by another execution. */
+/** Targets a step is about to act on, and until when its action may run on them. */
+export interface ActingMark {
+  readonly targets: ReadonlySet<string>;
+  readonly until: Date;
+}
+
+/**
+ * Extends every target's lock by the configured TTL, marking those in `acting` as acting until its
+ * deadline (and clearing any earlier mark on the others); throws {@link LockLostError} when one is
+ * held by another execution.
+ */
 export async function renewLocks(
   ports: Pick<WorkflowPorts, 'locks' | 'config'>,
   task: string,
   executionId: string,
   intake: IntakeResult,
+  acting?: ActingMark,
 ): Promise<void> {
   for (const id of intake.targets.map((t) => t.id).sort()) {
-    if (!(await ports.locks.acquire(lockKey(id), executionId, ports.config.lockTtlSeconds)))
+    const until = acting?.targets.has(id) ? acting.until : undefined;
+    if (!(await ports.locks.acquire(lockKey(id), executionId, ports.config.lockTtlSeconds, until)))
       throw new LockLostError(task, id);
   }
+}
+
+/** endActing calls in flight at once (as releases: lock-release.ts). */
+const END_ACTING_CONCURRENCY = 25;
+
+/**
+ * The step's action returned: clears the acting mark of its targets' locks, and frees those a
+ * release kept for it meanwhile (the execution was stopped while it acted). Returns the freed
+ * targets. Best effort: a mark it fails to clear only keeps that lock until its deadline (a later
+ * release records it as acting), never frees one too early, so a store error is not worth failing
+ * a step whose action already ran.
+ */
+export async function endActing(
+  ports: Pick<WorkflowPorts, 'locks'>,
+  executionId: string,
+  targetIds: readonly string[],
+): Promise<string[]> {
+  const freed: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targetIds.length) {
+      const id = targetIds[next++]!;
+      try {
+        if (await ports.locks.endActing(lockKey(id), executionId)) freed.push(id);
+      } catch {
+        // Kept until its deadline: see above.
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(END_ACTING_CONCURRENCY, targetIds.length) }, worker),
+  );
+  return freed.sort();
 }

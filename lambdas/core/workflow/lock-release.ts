@@ -4,7 +4,9 @@
  * is safe whether or not AcquireLock returned: it is how a lock taken by an AcquireLock that failed
  * part-way (a throttled write, its Task timeout) is freed. Releases run a few at a time, since a
  * run may have up to 1,000 targets and DynamoDB has no conditional batch delete (BatchWriteItem
- * takes no condition; a transaction fails whole on one foreign lock).
+ * takes no condition; a transaction fails whole on one foreign lock). A lock the run marked acting
+ * (RemediateStep, while its action may still run on the host) is not freed before the action's
+ * deadline: it is kept until then, or until the action returns (LockStore.release).
  */
 import type { AuditPayloads } from '../audit/audit-entry.js';
 import { lockKey } from './dedupe.js';
@@ -16,10 +18,18 @@ import type { WorkflowPorts } from './ports.js';
  */
 export const RELEASE_CONCURRENCY = 25;
 
-/** What releasing did: the targets freed, those not held by this run, and those whose release failed (with the first error). */
+/** Targets a release kept locked because an action of the run may still be running on them, until its deadline. */
+export interface ActingLocks {
+  readonly until: string;
+  readonly targets: readonly string[];
+}
+
+/** What releasing did: the targets freed, those not held by this run, those kept while an action may run, and those whose release failed (with the first error). */
 export interface LockReleaseReport {
   readonly released: readonly string[];
   readonly notHeld: readonly string[];
+  /** Kept locked (their expiry cut to the deadline) because the run's action may still run on them; by deadline. */
+  readonly acting: readonly ActingLocks[];
   readonly failed: readonly string[];
   /** The first failure, `Name: message` on one line (WorkflowPorts.errorWording), when any release failed. */
   readonly error?: string;
@@ -50,13 +60,17 @@ export async function releaseLocks(
   const released: string[] = [];
   const notHeld: string[] = [];
   const failed: string[] = [];
+  const acting = new Map<string, string[]>();
   let error: string | undefined;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < targetIds.length) {
       const id = targetIds[next++]!;
       try {
-        ((await ports.locks.release(lockKey(id), executionId)) ? released : notHeld).push(id);
+        const outcome = await ports.locks.release(lockKey(id), executionId);
+        if (outcome === 'released') released.push(id);
+        else if (outcome === 'not-held') notHeld.push(id);
+        else acting.set(outcome.actingUntil, [...(acting.get(outcome.actingUntil) ?? []), id]);
       } catch (e) {
         failed.push(id);
         error ??= ports.errorWording.line(e);
@@ -72,6 +86,9 @@ export async function releaseLocks(
   return {
     released: sorted(released),
     notHeld: sorted(notHeld),
+    acting: [...acting]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([until, targets]) => ({ until, targets: sorted(targets) })),
     failed: sorted(failed),
     ...(error ? { error } : {}),
   };
@@ -81,6 +98,7 @@ export async function releaseLocks(
 export function releasedEntry(report: LockReleaseReport): AuditPayloads['released'] {
   return {
     released: [...report.released],
+    ...(report.acting.length ? { acting: report.acting } : {}),
     ...(report.failed.length ? { failed: [...report.failed], error: report.error } : {}),
   };
 }

@@ -66,15 +66,34 @@ export interface AuditStore {
   verify(): Promise<ChainReport>;
 }
 
+/**
+ * What releasing one lock did: freed it, found it not this owner's, or kept it because the owner
+ * marked it acting until a later time (an action it started may still be running on the target:
+ * neither Step Functions' StopExecution nor a Task timeout stops a running Lambda or its SSM
+ * command). A kept lock now expires at `actingUntil`, or sooner when the action returns.
+ */
+export type LockRelease = 'released' | 'not-held' | { readonly actingUntil: string };
+
 /** Per-target mutual exclusion with expiry, so a crashed execution cannot hold a host forever. */
 export interface LockStore {
-  /** True when acquired (or already held by the same owner). */
-  acquire(target: string, owner: string, ttlSeconds: number): Promise<boolean>;
   /**
-   * Frees the target's lock only if `owner` holds it (another owner's lock is left alone). True
-   * when this owner's lock was removed, false when it held none; throws when the store failed.
+   * True when acquired (or already held by the same owner, whose expiry is then extended). With
+   * `actingUntil`, the owner is about to act on the target: the lock lasts at least until then and
+   * a release before then keeps it ({@link LockRelease}). Without it, an earlier acting mark of the
+   * owner is cleared: only RemediateStep marks, and it ends its mark itself once its action returned.
    */
-  release(target: string, owner: string): Promise<boolean>;
+  acquire(target: string, owner: string, ttlSeconds: number, actingUntil?: Date): Promise<boolean>;
+  /**
+   * Frees the target's lock only if `owner` holds it (another owner's lock is left alone) and no
+   * action of the owner may still be running on it: a lock marked acting until a later time is
+   * kept, its expiry cut to that time. Throws when the store failed.
+   */
+  release(target: string, owner: string): Promise<LockRelease>;
+  /**
+   * The owner's action on the target returned: clears its acting mark, or, when a release kept the
+   * lock for it meanwhile (the execution was stopped), frees the lock. True when the lock was freed.
+   */
+  endActing(target: string, owner: string): Promise<boolean>;
   /** The owner of the target's live lease, or undefined when it is free (read-only). */
   leaseOwner?(target: string): Promise<string | undefined>;
 }

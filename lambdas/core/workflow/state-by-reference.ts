@@ -137,3 +137,52 @@ export function auditWithLargeDataByReference(
     verify: () => audit.verify(),
   };
 }
+
+/** An audit entry's payload was stored by reference and could not be read back. */
+export class AuditDataUnreadableError extends Error {
+  constructor(
+    readonly executionId: string,
+    readonly entryType: string,
+    readonly uri: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `execution ${executionId}: its ${entryType} audit entry is stored by reference at ${uri} and could not be read back (${reason}). Check that the object exists and that this function may read the evidence bucket`,
+      options,
+    );
+    this.name = 'AuditDataUnreadableError';
+  }
+}
+
+/**
+ * The entries with the payload of each entry of `types` read back in place of its summary (the
+ * payloads {@link auditWithLargeDataByReference} stored). Entries of other types stay as they are.
+ * @throws AuditDataUnreadableError when one is by reference and `store` is missing or the read fails.
+ */
+export async function loadReferencedAuditData<E extends { type: string; data?: unknown }>(
+  entries: readonly E[],
+  store: StateDocumentStore | undefined,
+  types: ReadonlySet<string>,
+  executionId: string,
+): Promise<E[]> {
+  return Promise.all(
+    entries.map(async (entry) => {
+      if (!types.has(entry.type) || !isResultSummary(entry.data)) return entry;
+      const { uri } = entry.data.stateRef;
+      if (!store)
+        throw new AuditDataUnreadableError(executionId, entry.type, uri, 'no document store wired');
+      try {
+        return { ...entry, data: await store.get(entry.data.stateRef) };
+      } catch (error) {
+        throw new AuditDataUnreadableError(
+          executionId,
+          entry.type,
+          uri,
+          `${(error as Error).name}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }),
+  );
+}

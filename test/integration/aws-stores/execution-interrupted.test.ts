@@ -10,6 +10,7 @@ import {
   DynamoDbStateStore,
 } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
 import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
+import { LocalStateDocuments } from '../../../lambdas/adapters/local/local-state-documents.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
@@ -241,6 +242,7 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
       ...ports,
       locks: {
         acquire: ports.locks.acquire.bind(ports.locks),
+        endActing: ports.locks.endActing.bind(ports.locks),
         release: async (key: string, owner: string) => {
           if (throttling)
             throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
@@ -280,6 +282,45 @@ describe('ExecutionInterrupted over dynalite: an execution that ended without it
       why: 'the run is already closed as interrupted',
     });
     expect(await events.list()).toHaveLength(1);
+  });
+
+  it('a large run whose stored Intake payload cannot be read: throws an error saying what to do, frees nothing, records nothing', async () => {
+    const { ports, events } = await stores();
+    const executionId = EVENT.detail.executionArn as string;
+    const [triggered] = startedRun(executionId);
+    // Above 64 KiB, the trail keeps a summary of Intake's payload and the payload goes to the document store.
+    const summary = {
+      summary: 'alarm prod-disk went ALARM',
+      mode: 'alarm',
+      counts: { targets: 1000 },
+      stateRef: {
+        uri: `file:///nowhere/executions/${executionId}/audit/triggered/0.json`,
+        sha256: '0'.repeat(64),
+        bytes: 120_000,
+      },
+    };
+    await ports.audit.append({ ...triggered!, data: summary } as unknown as AuditEntryInput);
+    await ports.locks.acquire(lockKey(targets[0]!.id), executionId, 7200);
+    const dir = mkdtempSync(join(tmpdir(), 'paramedic-documents-'));
+    dirs.push(dir);
+
+    for (const stateDocuments of [undefined, new LocalStateDocuments(dir)]) {
+      const attempt = handleExecutionStatusChange(
+        EVENT,
+        MACHINE,
+        { ...ports, ...(stateDocuments ? { stateDocuments } : {}) },
+        clock,
+      );
+      await expect(attempt).rejects.toMatchObject({
+        name: 'InterruptedTrailUnreadableError',
+        message: expect.stringMatching(
+          /cannot tell which hosts .* could not be read back .* delete the state table's lock# items whose owner is/,
+        ),
+      });
+    }
+    expect(await ports.locks.leaseOwner(lockKey(targets[0]!.id))).toBe(executionId);
+    expect((await ports.audit.execution(executionId)).map((e) => e.type)).toEqual(['triggered']);
+    expect(await events.list()).toEqual([]);
   });
 
   it("records a run Intake never recorded (it failed first), with Step Functions' error, and publishes nothing it cannot fill in", async () => {

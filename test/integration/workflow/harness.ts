@@ -300,6 +300,11 @@ export interface Scenario {
     input: unknown,
     executionId?: string,
   ): Promise<{ output?: any; error?: Error; state?: any; executionId: string }>;
+  /**
+   * StopExecution: the running execution ends ABORTED (its `execute` resolves with the error) and
+   * runs no further state, while the Task it was in goes on, as a Lambda invocation does on AWS.
+   */
+  stop(executionId: string): void;
 }
 
 /** Builds a scenario on fresh tables. */
@@ -349,6 +354,7 @@ export async function scenario(
     options.onTask,
   );
   let executions = 0;
+  const running = new Map<string, () => void>();
   return {
     fleet,
     notifier,
@@ -374,6 +380,7 @@ export async function scenario(
           Task: { Token: `token-${executionId}` },
         } as never,
       });
+      running.set(executionId, run.abort);
       // The input of a Fail state the run entered: what the Step Functions console shows of a failed or escalated run.
       let failState: any;
       const consume = (async () => {
@@ -388,7 +395,14 @@ export async function scenario(
       } catch (error) {
         await consume.catch(() => undefined);
         return { error: error as Error, ...(failState ? { state: failState } : {}), executionId };
+      } finally {
+        running.delete(executionId);
       }
+    },
+    stop(executionId) {
+      const abort = running.get(executionId);
+      if (!abort) throw new Error(`stop: ${executionId} is not running in this scenario`);
+      abort();
     },
   };
 }

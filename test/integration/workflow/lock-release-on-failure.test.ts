@@ -49,6 +49,7 @@ describe('AcquireLock failing part-way leaves no target locked', () => {
         return s.locks.acquire(key, owner, ttl);
       },
       release: (key, owner) => s.locks.release(key, owner),
+      endActing: (key, owner) => s.locks.endActing(key, owner),
     };
     s = await scenario(infra(), {
       ports: { locks: flakyLocks, targets: fleetTargets },
@@ -116,6 +117,7 @@ describe('ReleaseLock failing after its retries', () => {
     let releaseBroken = false;
     const locks: LockStore = {
       acquire: (key, owner, ttl) => s.locks.acquire(key, owner, ttl),
+      endActing: (key, owner) => s.locks.endActing(key, owner),
       release: async (key, owner) => {
         if (releaseBroken) throw throttled();
         return s.locks.release(key, owner);

@@ -61,15 +61,16 @@ describe('a run that fails after changing a host rolls back what it changed', ()
     const { s, run, trail } = await diskPressureRun((s) => ({
       locks: {
         // The renewal RemediateStep makes before step 2 (the drain): the node is cordoned by then.
-        acquire: async (key, owner, ttl) => {
+        acquire: async (key, owner, ttl, acting) => {
           if (cordoned() && !throttledOnce) {
             throttledOnce = true;
             throw throttled();
           }
-          return s().locks.acquire(key, owner, ttl);
+          return s().locks.acquire(key, owner, ttl, acting);
         },
         release: (key, owner) => s().locks.release(key, owner),
         leaseOwner: (key) => s().locks.leaseOwner(key),
+        endActing: (key, owner) => s().locks.endActing(key, owner),
       } satisfies LockStore,
     }));
 
@@ -146,16 +147,17 @@ describe('a run that fails after changing a host rolls back what it changed', ()
     const { s, run, trail } = await diskPressureRun((s) => ({
       locks: {
         // The lease ran out after the cordon and another execution took the node.
-        acquire: async (key, owner, ttl) => {
+        acquire: async (key, owner, ttl, acting) => {
           if (cordoned() && !takenOver) {
             takenOver = true;
             await s().locks.release(key, owner);
             await s().locks.acquire(key, other, ttl);
           }
-          return s().locks.acquire(key, owner, ttl);
+          return s().locks.acquire(key, owner, ttl, acting);
         },
         release: (key, owner) => s().locks.release(key, owner),
         leaseOwner: (key) => s().locks.leaseOwner(key),
+        endActing: (key, owner) => s().locks.endActing(key, owner),
       } satisfies LockStore,
     }));
 

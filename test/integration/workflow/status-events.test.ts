@@ -171,10 +171,11 @@ describe('status events published by the workflow steps', () => {
     const events = new RecordingPublisher();
     let s: Scenario;
     const locks: LockStore = {
-      acquire: (key, owner, ttl) => s.locks.acquire(key, owner, ttl),
+      acquire: (key, owner, ttl, acting) => s.locks.acquire(key, owner, ttl, acting),
       release: async () => {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       },
+      endActing: (key, owner) => s.locks.endActing(key, owner),
     };
     s = await scenario(infra(), {
       ports: { events, locks },

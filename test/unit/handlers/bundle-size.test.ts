@@ -143,12 +143,13 @@ const TARGET_KIB = 300;
  * (systemctl status read unit by unit), pod logs read with their time (runtime-stamp.ts,
  * other-pod-logs.ts), lines that name another workload (line-workloads.ts), evidence lines copied
  * off their sections (detached-text.ts) and the audit store's appends that an SDK retry cannot
- * repeat (at-most-once-write.ts, +0.9 in every function): Classify 478 -> CLASSIFY_NOW, Verify
- * 536 -> VERIFY_NOW.
+ * repeat (at-most-once-write.ts, +0.9 in every function), and the lock store's acting marks
+ * (a stopped run's lock kept while its action runs): Classify 478 -> 486 (485.6), Verify
+ * 536 -> 544 (543.7).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
-  'classify.ts': 999,
-  'verify.ts': 999,
+  'classify.ts': 486,
+  'verify.ts': 544,
 };
 
 const HANDLERS = [

@@ -95,9 +95,9 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
   it("release says whether it freed this owner's lock", async () => {
     const { locks } = await world();
     expect(await locks.acquire(lockKey(HOSTS[0]!), ME, 60)).toBe(true);
-    expect(await locks.release(lockKey(HOSTS[0]!), OTHER)).toBe(false);
-    expect(await locks.release(lockKey(HOSTS[0]!), ME)).toBe(true);
-    expect(await locks.release(lockKey(HOSTS[0]!), ME)).toBe(false);
+    expect(await locks.release(lockKey(HOSTS[0]!), OTHER)).toBe('not-held');
+    expect(await locks.release(lockKey(HOSTS[0]!), ME)).toBe('released');
+    expect(await locks.release(lockKey(HOSTS[0]!), ME)).toBe('not-held');
     expect(await locks.leaseOwner!(lockKey(HOSTS[0]!))).toBeUndefined();
   });
 
@@ -108,6 +108,7 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
         return l.acquire(key, owner, ttl);
       },
       release: (key, owner) => l.release(key, owner),
+      endActing: (key, owner) => l.endActing(key, owner),
     }));
 
     await expect(
@@ -143,6 +144,7 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
   it('ReleaseLock records the releases that failed, frees the rest, and throws LockReleaseError', async () => {
     const { locks, ports, audit } = await world((l) => ({
       acquire: (key, owner, ttl) => l.acquire(key, owner, ttl),
+      endActing: (key, owner) => l.endActing(key, owner),
       release: async (key, owner) => {
         if (key === lockKey(HOSTS[1]!)) throw throttled();
         return l.release(key, owner);
@@ -225,6 +227,7 @@ describe.each(adapters)('lock steps over %s', (_name, makeStores) => {
     let failOnce = true;
     const { locks, ports, audit } = await world((l) => ({
       acquire: (key, owner, ttl) => l.acquire(key, owner, ttl),
+      endActing: (key, owner) => l.endActing(key, owner),
       release: async (key, owner) => {
         if (key === lockKey(HOSTS[1]!) && failOnce) {
           failOnce = false;
@@ -259,12 +262,13 @@ describe('releaseLocks at the largest fleet', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `i-${String(i).padStart(17, '0')}`);
     const locks: LockStore = {
       acquire: async () => true,
+      endActing: async () => false,
       release: async (key) => {
         inFlight++;
         peak = Math.max(peak, inFlight);
         await new Promise((r) => setTimeout(r, Math.random() * 2));
         inFlight--;
-        return !key.endsWith('7');
+        return key.endsWith('7') ? 'not-held' : 'released';
       },
     };
 

@@ -18,7 +18,8 @@ import type {
   StepOutcome,
 } from '../model.js';
 import type { Clock, WorkflowPorts } from '../ports.js';
-import { renewLocks } from '../lock-lease.js';
+import { actingDeadline } from '../acting-deadline.js';
+import { endActing, renewLocks } from '../lock-lease.js';
 import { executeStep, executorsOf } from '../step-execution.js';
 import { needsGroupShareRecheck, recheckGroupShare } from '../group-share-recheck.js';
 import { runbookOf } from '../runbook-lookup.js';
@@ -59,10 +60,22 @@ export async function runRemediateStep(
   };
   const step = plan.steps[progress.nextStep];
   if (!step || progress.failed) return { ...progress, done: true };
-  // Before changing anything: the lock must still be ours, and it must last through this step.
-  await renewLocks(ports, 'RemediateStep', executionId, intake);
+  // The group share judged again on the groups as they are now (a step it holds runs nothing),
+  // before the lock is marked acting.
   const held = await heldNow(executionId, intake, plan, step, ports, clock);
-  if (held.length > 0) return stoppedByPreconditions(progress, step, held, clock);
+  if (held.length > 0) {
+    // The run escalates next, and its rollback needs the lock: renewed, not marked acting.
+    await renewLocks(ports, 'RemediateStep', executionId, intake);
+    return stoppedByPreconditions(progress, step, held, clock);
+  }
+  // Before changing anything: the lock must still be ours, and it must last through this step. Its
+  // targets' locks are marked acting until the action's deadline: stopping the execution does not
+  // stop this invocation nor its commands, so no release may free them while the action can run.
+  const acting = {
+    targets: new Set(step.invocations.map((inv) => inv.target)),
+    until: actingDeadline(step, clock.now()),
+  };
+  await renewLocks(ports, 'RemediateStep', executionId, intake, acting);
   if (progress.nextStep === 0 && plan.runbookId) {
     for (const t of plan.targets)
       await ports.state.put(
@@ -89,6 +102,7 @@ export async function runRemediateStep(
     withRunbook(plan.runbookId),
   );
   const outcomes = await executeStep(step, intake.targets, executionId, executorsOf(ports, clock));
+  const releasedAfterAction = await endActing(ports, executionId, [...acting.targets]);
   const failed = outcomes.some((o) => o.status === 'failed');
   for (const o of outcomes)
     if (o.status === 'failed') await recordFailure(ports.state, clock, o.target, executionId);
@@ -98,7 +112,13 @@ export async function runRemediateStep(
     executionId,
     intake,
     'step',
-    { step: step.index, action: step.action, document: step.document ?? null, outcomes },
+    {
+      step: step.index,
+      action: step.action,
+      document: step.document ?? null,
+      outcomes,
+      ...(releasedAfterAction.length ? { releasedAfterAction } : {}),
+    },
     withRunbook(plan.runbookId),
   );
   const nextStep = progress.nextStep + 1;
