@@ -7,10 +7,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
 import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { S3StateDocuments } from '../adapters/s3/s3-state-documents.js';
 import { startExecutionIdentity } from '../adapters/stepfunctions/start-execution-identity.js';
@@ -21,6 +18,8 @@ import type { CompiledRulebook } from '../core/classify/compile.js';
 import { resolveWorkflowConfig } from '../core/workflow/config.js';
 import type { Clock, WorkflowPorts } from '../core/workflow/ports.js';
 import type { WorkflowTaskName } from '../core/workflow/task-names.js';
+import { lazyPort } from './ports/lazy-port.js';
+import type { LockStore } from '../core/ports.js';
 
 export {
   documentClient,
@@ -96,7 +95,12 @@ export function createAwsPorts(
   const stateTable = requiredEnvironment(env, ENV.stateTable);
   const base = {
     audit: new DynamoDbAuditStore(ddb, requiredEnvironment(env, ENV.auditTable)),
-    locks: new DynamoDbLockStore(ddb, stateTable, clock),
+    // Loaded on first use: Classify, Collect, Escalate and Complete take no lock, and carry none.
+    locks: lazyPort<LockStore>(() =>
+      import('../adapters/dynamodb/dynamodb-lock-store.js').then(
+        (m) => new m.DynamoDbLockStore(ddb, stateTable, clock),
+      ),
+    ),
     state: new DynamoDbStateStore(ddb, stateTable, clock),
     config: resolveWorkflowConfig(workflowConfigFrom(env)),
     errorWording: awsErrorWording,

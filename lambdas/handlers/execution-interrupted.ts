@@ -8,10 +8,8 @@ import middy from '@middy/core';
 import { awsErrorWording } from '../adapters/aws-sdk/aws-error-message.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDbAuditStore } from '../adapters/dynamodb/dynamodb-audit-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../adapters/dynamodb/dynamodb-lock-store.js';
 import { resolveWorkflowConfig } from '../core/workflow/config.js';
 import {
   closeInterruptedExecution,

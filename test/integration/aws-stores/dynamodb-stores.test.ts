@@ -18,10 +18,8 @@ import {
   HEAD_KEY,
   SinglePartitionAuditStore,
 } from '../../../lambdas/adapters/dynamodb/single-partition-audit-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-lock-store.js';
 import {
   createAuditTable,
   createStateTable,

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-lock-store.js';
 import { LocalEventPublisher } from '../../../lambdas/adapters/local/local-event-publisher.js';
 import { LocalStateDocuments } from '../../../lambdas/adapters/local/local-state-documents.js';
 import type { AuditEntryInput } from '../../../lambdas/core/audit/audit-entry.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-lock-store.js';
 import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
 import type { Clock, LockStore } from '../../../lambdas/core/workflow/ports.js';
 import { LocalDynamo } from '../../unit/handlers/lambda-harness.js';

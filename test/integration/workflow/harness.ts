@@ -22,10 +22,8 @@ import {
 import type { ApprovalGate, WorkflowPorts } from '../../../lambdas/core/workflow/ports.js';
 import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 import { DynamoDbAuditStore } from '../../../lambdas/adapters/dynamodb/dynamodb-audit-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-lock-store.js';
 import {
   createAuditTable,
   createStateTable,

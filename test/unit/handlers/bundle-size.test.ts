@@ -144,12 +144,13 @@ const TARGET_KIB = 300;
  * other-pod-logs.ts), lines that name another workload (line-workloads.ts), evidence lines copied
  * off their sections (detached-text.ts) and the audit store's appends that an SDK retry cannot
  * repeat (at-most-once-write.ts, +0.9 in every function), and the lock store's acting marks
- * (a stopped run's lock kept while its action runs): Classify 478 -> 486 (485.6), Verify
- * 536 -> 544 (543.7).
+ * (a stopped run's lock kept while its action runs): Classify 478 -> 486 (485.2), Verify
+ * 536 -> 543 (542.8). The lock store became a lazy port (aws-ports.ts) so Escalate, which takes no
+ * lock, stays under the target (301.1 -> 299.7).
  */
 const OVER_TARGET_CEILING_KIB: Readonly<Record<string, number>> = {
   'classify.ts': 486,
-  'verify.ts': 544,
+  'verify.ts': 543,
 };
 
 const HANDLERS = [

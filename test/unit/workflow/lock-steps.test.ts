@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import { LocalLockStore } from '../../../lambdas/adapters/local/local-lock-store.js';
-import {
-  DynamoDbLockStore,
-  DynamoDbStateStore,
-} from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbStateStore } from '../../../lambdas/adapters/dynamodb/dynamodb-state-store.js';
+import { DynamoDbLockStore } from '../../../lambdas/adapters/dynamodb/dynamodb-lock-store.js';
 import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
 import { resolveWorkflowConfig } from '../../../lambdas/core/workflow/config.js';
 import { lockKey } from '../../../lambdas/core/workflow/dedupe.js';
