@@ -56,12 +56,13 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
   const classified = first(entries, 'classified');
   const planned = first(entries, 'planned');
   const completed = last(entries, 'completed');
+  const refused = first(entries, 'refused');
   return {
     executionId: start.executionId,
     startedAt: start.at,
     finishedAt: completed?.at,
     durationMs: completed ? Date.parse(completed.at) - Date.parse(start.at) : undefined,
-    trigger: triggered?.actor ?? start.actor,
+    trigger: triggered?.actor ?? refused?.actor ?? start.actor,
     source: triggered?.data.trigger?.kind,
     mode: triggered?.data.mode,
     target: entries.find((e) => e.target)?.target,
@@ -72,8 +73,10 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
       entries.find((e) => e.runbookId)?.runbookId,
     confidence: classified?.data.confidence ?? null,
     decision: planned?.data.plan?.decision,
-    outcome: completed?.outcome ?? (first(entries, 'deduplicated') ? 'skipped' : 'running'),
-    summary: triggered?.data.summary,
+    outcome:
+      completed?.outcome ??
+      (refused ? 'rejected' : first(entries, 'deduplicated') ? 'skipped' : 'running'),
+    summary: triggered?.data.summary ?? refused?.data.summary,
     entries: entries.length,
   };
 }
