@@ -98,7 +98,7 @@ export function acknowledgeFindings({
   ack(
     pipeline,
     IAM5(`Resource::${nagResource(pipeline, alarmArnPattern(pipeline))}`),
-    'Verification reads the state of whichever alarm started the execution (read-only DescribeAlarms)',
+    'Intake confirms, and Verification reads, the state of whichever alarm started the execution (read-only DescribeAlarms, DescribeAlarmHistory)',
   );
   for (const task of WORKFLOW_TASK_NAMES) {
     const fn = pipeline.functions[task];
@@ -169,7 +169,7 @@ function acknowledgeSpokeFindings(spoke: SpokeStack): void {
   ack(
     spoke,
     IAM5(`Resource::${nagResource(spoke, alarmArnPattern(spoke))}`),
-    "The hub reads the forwarded alarm and a composite's children, whose names are any names, in this account and region only (read-only DescribeAlarms)",
+    "The hub confirms and reads the forwarded alarm and a composite's children, whose names are any names, in this account and region only (read-only DescribeAlarms, DescribeAlarmHistory)",
   );
   ack(
     spoke,

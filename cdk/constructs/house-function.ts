@@ -170,7 +170,7 @@ export class HouseFunction extends lambda.Function {
         const bytes = environmentBytes(environment?.variables ?? {});
         return bytes > LAMBDA_ENVIRONMENT_MAX_BYTES
           ? [
-              `${this.node.path}: its environment variables come to about ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit; shorten what the configuration puts there (eksClusters, collectorLogs, deploymentName)`,
+              `${this.node.path}: its environment variables come to about ${bytes} bytes, over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit; shorten what the configuration puts there (eksClusters, alarmNamePrefixes, collectorLogs, deploymentName)`,
             ]
           : [];
       },

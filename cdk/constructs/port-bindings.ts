@@ -131,9 +131,10 @@ const BINDERS: { readonly [P in PortName]: Binder<P> } = {
     );
   },
   alarms: (fn) => {
+    // History: Intake confirms an alarm event whose alarm has left ALARM since (alarm-confirmation.ts).
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
         resources: [alarmArnPattern(Stack.of(fn))],
       }),
     );

@@ -135,6 +135,13 @@ export class PipelineStack extends Stack {
       ...workflowConfig,
       ...(config.collectorLogs ? { collectorLogs: config.collectorLogs } : {}),
     };
+    // Intake refuses an alarm event the intake rule would not have delivered: only it needs the prefixes.
+    const intakeConfig: Partial<WorkflowConfig> = {
+      ...workflowConfig,
+      alarmNamePrefixes: config.alarmNamePrefixes,
+    };
+    const configOf = (task: WorkflowTaskName): Partial<WorkflowConfig> =>
+      task === 'Intake' ? intakeConfig : SEND_TASKS.has(task) ? senderConfig : workflowConfig;
     // The bus first: the functions' `events` port binds to it; its run-request rule follows the workflow.
     this.events = new ParamedicEventBus(this, 'Events', {
       busName: config.eventBusName ?? props.names.createdEventBusName,
@@ -175,7 +182,7 @@ export class PipelineStack extends Stack {
         timeout: taskFunctionTimeout(task, taskTimeouts),
         ...(FLEET_EVIDENCE_MEMORY_MB[task] ? { memorySize: FLEET_EVIDENCE_MEMORY_MB[task] } : {}),
         environment: {
-          [ENV.config]: JSON.stringify(SEND_TASKS.has(task) ? senderConfig : workflowConfig),
+          [ENV.config]: JSON.stringify(configOf(task)),
         },
         shipRunbooks: TASK_PORTS[task].rulebook !== undefined,
         logKey: props.key,

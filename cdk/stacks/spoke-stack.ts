@@ -158,11 +158,12 @@ export class SpokeStack extends Stack {
         resources: ['*'],
       }),
     );
-    // Intake reads a forwarded composite alarm's children here, Verify the forwarded alarm itself:
-    // DescribeAlarms by name, on this account and region's alarms only (a child's name is any name).
+    // Intake confirms a forwarded alarm here (its state, or its history when it has left ALARM since)
+    // and reads a composite's children, Verify the forwarded alarm itself: by name, on this account
+    // and region's alarms only (a child's name is any name).
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
         resources: [alarmArnPattern(this)],
       }),
     );

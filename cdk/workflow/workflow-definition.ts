@@ -147,6 +147,8 @@ const NOT_RETRIED = [
   'TaskInputError',
   'ManualInputError',
   'AlarmEventError',
+  // Intake recorded the refusal; a retry would only be refused again (and record it twice).
+  'AlarmRefusedError',
   'TargetGrammarError',
   'LockLostError',
   'HandlerEnvironmentError',

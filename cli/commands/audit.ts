@@ -103,6 +103,8 @@ function describeTyped(e: AuditEntry): string {
       return `${e.data.summary} (${e.data.mode}; targets ${e.data.targets.map((t) => t.id).join(', ') || 'none'})`;
     case 'deduplicated':
       return `duplicate of event ${e.data.eventId ?? '?'}: ${e.data.summary}`;
+    case 'refused':
+      return e.data.summary;
     case 'locked':
       return e.data.acquired
         ? `lock taken on ${(e.data.targets ?? []).join(', ')} (attempt ${e.data.attempts})`

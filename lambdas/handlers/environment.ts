@@ -95,7 +95,7 @@ const ONCE: PortList = { ...CORE, idempotency: 'readWrite' };
 export const TASK_PORTS: Readonly<Record<WorkflowTaskName, PortList>> = {
   // `cluster`: Container Insights node/pod alarms resolve through the API (providerID, workload pods).
   // `events`: the steps that reach a milestone publish it (started, classified, awaiting-approval, remediated, verified, escalated, failed).
-  // `alarms`: a composite alarm's targets are its children's (DescribeAlarms).
+  // `alarms`: the alarm event is confirmed at CloudWatch (DescribeAlarms, DescribeAlarmHistory); a composite alarm's targets are its children's.
   // `managedTags`: instance targets without the managed tag are named before any SendCommand is denied.
   Intake: {
     ...CORE,

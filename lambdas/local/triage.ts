@@ -52,6 +52,8 @@ export interface TriageOptions {
   readonly kubeconfig?: LocalKubeconfig;
   /** Log files the collector reads on this machine, as a deployment's `collectorLogs` (`--daemon-log` …). */
   readonly collectorLogs?: CollectorLogPaths;
+  /** The alarm name prefixes `triage --alarm` admits, as a deployment's `alarmNamePrefixes`. @default ['paramedic-'] */
+  readonly alarmNamePrefixes?: readonly string[];
 }
 
 /** What one local run produced. */
@@ -89,6 +91,7 @@ async function execute(
       lockMaxAttempts: 3,
       collectTimeoutSeconds: 120,
       ...(options.collectorLogs ? { collectorLogs: options.collectorLogs } : {}),
+      ...(options.alarmNamePrefixes ? { alarmNamePrefixes: options.alarmNamePrefixes } : {}),
       ...config,
     },
     ...cluster,
@@ -175,7 +178,12 @@ function eksClusterNamesOf(alarm: unknown): string[] {
   return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
-/** `triage --alarm`: collects from this machine (every target the alarm names is this machine here). */
+/**
+ * `triage --alarm`: collects from this machine (every target the alarm names is this machine here).
+ * Intake refuses the event as it would on AWS when it is not a change to ALARM or its alarm has none
+ * of the prefixes; there is no CloudWatch to confirm it with, so the trail records it as the
+ * operator's own, unconfirmed input (core/workflow/alarm-confirmation.ts).
+ */
 export async function triageAlarm(
   file: string,
   options: TriageOptions & { mode: 'dry-run' | 'execute' },

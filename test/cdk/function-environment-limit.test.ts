@@ -45,7 +45,7 @@ describe("a function's environment within Lambda's 4 KB", () => {
       },
     });
     expect(() => app.synth()).toThrow(
-      /Intake: its environment variables come to about \d+ bytes, over Lambda's 4096-byte limit; shorten what the configuration puts there \(eksClusters, collectorLogs, deploymentName\)/,
+      /Intake: its environment variables come to about \d+ bytes, over Lambda's 4096-byte limit; shorten what the configuration puts there \(eksClusters, alarmNamePrefixes, collectorLogs, deploymentName\)/,
     );
   });
 });

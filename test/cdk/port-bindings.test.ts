@@ -121,7 +121,7 @@ describe('each workflow function gets exactly the environment and grants of the 
     },
   );
 
-  it('the targets port grants the Auto Scaling and EC2 lookups, the alarms port DescribeAlarms', () => {
+  it('the targets port grants the Auto Scaling and EC2 lookups, the alarms port DescribeAlarms and DescribeAlarmHistory', () => {
     expect(actionsOf('Intake')).toEqual(
       expect.arrayContaining(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances']),
     );
@@ -135,6 +135,10 @@ describe('each workflow function gets exactly the environment and grants of the 
           byCatalogue,
       );
       expect(actionsOf(task).includes('cloudwatch:DescribeAlarms')).toBe(
+        TASK_PORTS[task].alarms !== undefined,
+      );
+      // Intake confirms an alarm that has left ALARM since its event from the alarm's history.
+      expect(actionsOf(task).includes('cloudwatch:DescribeAlarmHistory')).toBe(
         TASK_PORTS[task].alarms !== undefined,
       );
     }

@@ -134,13 +134,13 @@ describe('spoke stack', () => {
     });
   });
 
-  it("the role reads alarms (DescribeAlarms) of its own account and region only: the forwarded alarm and a composite's children", () => {
+  it("the role reads alarms (DescribeAlarms, and their history to confirm a forwarded alarm) of its own account and region only: the forwarded alarm and a composite's children", () => {
     const describeAlarms = statementsOf(spoke, 'AWS::IAM::Policy').filter((x) =>
       [x.Action].flat().includes('cloudwatch:DescribeAlarms'),
     );
     expect(describeAlarms).toEqual([
       expect.objectContaining({
-        Action: 'cloudwatch:DescribeAlarms',
+        Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
         Effect: 'Allow',
         Resource: {
           'Fn::Join': [

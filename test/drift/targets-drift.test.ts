@@ -17,6 +17,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
+  type CompositeAlarm,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchAlarmReader } from '../../lambdas/adapters/cloudwatch/cloudwatch-alarm-reader.js';
@@ -239,14 +240,51 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
       Dimensions: [{ Name: 'InstanceId', Value: 'i-0bbbbbbbbbbbbbbb2' }],
     },
   };
-  const describeChildren = () => {
+  /** The event's own alarm as DescribeAlarms describes it (Intake confirms it first): in ALARM since the event, watching what it says. */
+  const described = (event: unknown): { metric?: MetricAlarm; composite?: CompositeAlarm } => {
+    const alarm = normalizeAlarmEvent(event);
+    const base = {
+      AlarmName: alarm.alarmName,
+      StateValue: 'ALARM' as const,
+      StateTransitionedTimestamp: new Date(alarm.time),
+    };
+    if (alarm.alarmRule !== undefined)
+      return { composite: { ...base, AlarmRule: alarm.alarmRule } };
+    const metrics = (event as any).detail.configuration?.metrics ?? [];
+    return {
+      metric: {
+        ...base,
+        Metrics: metrics.map((m: any) => ({
+          Id: m.id,
+          Expression: m.expression,
+          MetricStat: m.metricStat && {
+            Metric: {
+              Namespace: m.metricStat.metric?.namespace,
+              MetricName: m.metricStat.metric?.name,
+              Dimensions: Object.entries(m.metricStat.metric?.dimensions ?? {}).map(
+                ([Name, Value]) => ({ Name, Value: Value as string }),
+              ),
+            },
+          },
+        })),
+      },
+    };
+  };
+  const describeChildren = (event: unknown) => {
+    const own = described(event);
     cloudwatch.reset();
-    cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input) => ({
-      MetricAlarms: (input.AlarmNames ?? []).flatMap((n: string) =>
-        CHILDREN[n] ? [CHILDREN[n]] : [],
-      ),
-      CompositeAlarms: [],
-    }));
+    cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input) => {
+      const names: string[] = input.AlarmNames ?? [];
+      const is = (a: { AlarmName?: string } | undefined) =>
+        a !== undefined && names.includes(a.AlarmName!);
+      return {
+        MetricAlarms: [
+          ...names.flatMap((n) => (CHILDREN[n] ? [CHILDREN[n]] : [])),
+          ...(is(own.metric) ? [own.metric!] : []),
+        ],
+        CompositeAlarms: is(own.composite) ? [own.composite!] : [],
+      };
+    });
   };
   let restore: () => void = () => undefined;
   beforeAll(() => dynamo.start());
@@ -264,6 +302,8 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
         stderr: 'drift test: not collected',
       })),
   };
+  /** Every fixture's alarm passes the intake filter here (this test is about targets): the ECS one is `shop-…`. */
+  const PREFIXES = ['paramedic-', 'shop-'];
   /** The group an alarm names has these instances (the Lambda asks Auto Scaling; the local runner has no cloud to ask). */
   const FLEET = ['i-0aaaaaaaaaaaaaaa1', 'i-0aaaaaaaaaaaaaaa2'];
 
@@ -280,7 +320,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
       }
 
       // A composite alarm's children are read through CloudWatch: the Lambda can, a machine without AWS cannot.
-      describeChildren();
+      if (specs) describeChildren(alarm);
       const rule = specs ? normalizeAlarmEvent(alarm).alarmRule : undefined;
       const children =
         rule === undefined || normalizeAlarmEvent(alarm).actionsSuppressedBy
@@ -299,7 +339,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
       const tables = await dynamo.tables();
       restore = setEnvironment({
         ...deployedEnvironment(dynamo, tables),
-        PARAMEDIC_CONFIG: JSON.stringify({ eksClusters: ['prod'] }),
+        PARAMEDIC_CONFIG: JSON.stringify({ eksClusters: ['prod'], alarmNamePrefixes: PREFIXES }),
       });
       autoscaling.reset();
       autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({
@@ -326,6 +366,7 @@ describe('an alarm names the same targets to the CLI, the Intake Lambda and the 
         rulebook,
         mode: 'dry-run',
         runner: unreachable,
+        alarmNamePrefixes: PREFIXES,
         print: () => undefined,
       }).then(
         (r) => triggeredTargets(r.entries),

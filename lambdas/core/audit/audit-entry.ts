@@ -56,9 +56,27 @@ export interface AuditPayloads {
     readonly suppressed?: string;
     /** The instance targets without the managed tag, or why that check was skipped (managed-tag-check.ts). */
     readonly managedTag?: ManagedTagCheck;
+    /** An alarm run: how CloudWatch confirmed the event, or why nothing could (alarm-confirmation.ts). */
+    readonly confirmation?: string;
   };
   /** A redelivery of an alarm already being handled. */
   readonly deduplicated: AuditPayloads['triggered'];
+  /**
+   * Intake refused an alarm event the intake rule would not have sent (another state, another
+   * prefix) or CloudWatch does not confirm: nothing was claimed, locked or run. The entry's actor is
+   * the authenticated caller; `requestedBy` is what the event claimed (`alarm:<name>`).
+   */
+  readonly refused: {
+    readonly summary: string;
+    readonly check: 'state' | 'prefix' | 'source';
+    readonly requestedBy: string;
+    readonly alarmName: string;
+    readonly state: string;
+    readonly eventId: string;
+    readonly time: string;
+    readonly account: string;
+    readonly region: string;
+  };
   readonly locked: {
     readonly acquired: boolean;
     readonly attempts: number;

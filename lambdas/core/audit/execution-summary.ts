@@ -59,12 +59,13 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
   // A run that ended before Complete (aborted, timed out, failed outside its catches) is closed by
   // ExecutionInterrupted with an `interrupted` entry: it has ended, it is not running.
   const ended = completed ?? last(entries, 'interrupted');
+  const refused = first(entries, 'refused');
   return {
     executionId: start.executionId,
     startedAt: start.at,
     finishedAt: ended?.at,
     durationMs: ended ? Date.parse(ended.at) - Date.parse(start.at) : undefined,
-    trigger: triggered?.actor ?? start.actor,
+    trigger: triggered?.actor ?? refused?.actor ?? start.actor,
     source: triggered?.data.trigger?.kind,
     mode: triggered?.data.mode,
     target: entries.find((e) => e.target)?.target,
@@ -75,8 +76,10 @@ export function summarizeExecution(entries: readonly AuditEntry[]): ExecutionSum
       entries.find((e) => e.runbookId)?.runbookId,
     confidence: classified?.data.confidence ?? null,
     decision: planned?.data.plan?.decision,
-    outcome: ended?.outcome ?? (first(entries, 'deduplicated') ? 'skipped' : 'running'),
-    summary: triggered?.data.summary,
+    outcome:
+      ended?.outcome ??
+      (refused ? 'rejected' : first(entries, 'deduplicated') ? 'skipped' : 'running'),
+    summary: triggered?.data.summary ?? refused?.data.summary,
     entries: entries.length,
   };
 }

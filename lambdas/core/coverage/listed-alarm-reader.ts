@@ -70,4 +70,9 @@ export class ListedAlarmReader implements AlarmStateReader {
     });
     return reading;
   }
+
+  /** A listing has no state history: nothing to confirm an alarm event with (coverage confirms none). */
+  async changesToAlarm(): Promise<readonly string[]> {
+    return [];
+  }
 }

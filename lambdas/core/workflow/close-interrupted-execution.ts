@@ -127,6 +127,8 @@ export function alreadyClosed(entries: readonly AuditEntry[]): string | undefine
     if (e.type === 'completed')
       return `the run recorded its completion (outcome ${e.data.outcome})`;
     if (e.type === 'interrupted') return 'the run is already closed as interrupted';
+    // Intake refused the alarm event: it recorded why, and nothing was claimed or locked.
+    if (e.type === 'refused') return 'Intake refused the run (its refused entry says why)';
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 /** The workflow's settings: a deployment's (CDK config, `PARAMEDIC_CONFIG`) or a local run's. */
 import { DOCUMENT_PREFIX } from '../collection/document-names.js';
+import { DEFAULT_ALARM_NAME_PREFIXES } from './intake-filter.js';
 import { lockTtlFor } from './lock-lease.js';
 
 /** Settings of a deployment (CDK config) or of a local run. */
@@ -8,6 +9,11 @@ export interface WorkflowConfig {
   readonly dryRun: boolean;
   /** When false, even automatic runbooks wait for an approval on alarm runs. @default true */
   readonly automaticRemediation: boolean;
+  /**
+   * The deployment's alarm name prefixes (config `alarmNamePrefixes`): Intake refuses an alarm event
+   * whose alarm has none, as the intake rule would never have delivered it. @default ['paramedic-']
+   */
+  readonly alarmNamePrefixes: readonly string[];
   /** Clusters whose nodes are EKS targets (an InstanceId with one of these ClusterName is an EKS node). */
   readonly eksClusters: readonly string[];
   /** Prefix of the project's SSM documents. @default 'Paramedic-' */
@@ -43,6 +49,7 @@ export type CollectorLogPaths = Readonly<
 export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
   dryRun: false,
   automaticRemediation: true,
+  alarmNamePrefixes: DEFAULT_ALARM_NAME_PREFIXES,
   eksClusters: [],
   documentPrefix: DOCUMENT_PREFIX,
   collectTimeoutSeconds: 120,

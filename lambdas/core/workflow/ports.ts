@@ -245,9 +245,11 @@ export interface AlarmReading {
   }[];
   /** A composite alarm's rule. */
   readonly alarmRule?: string;
+  /** When the state last changed (RFC 3339): what an alarm event's `state.timestamp` is confirmed against. */
+  readonly stateChangedAt?: string;
 }
 
-/** Reads an alarm's current state (verification: did it leave ALARM?) and what it watches (a composite alarm's children). */
+/** Reads an alarm's current state (verification: did it leave ALARM?), what it watches (a composite alarm's children) and its changes into ALARM (Intake's confirmation). */
 export interface AlarmStateReader {
   /**
    * The alarm's reading, or undefined when there is no such alarm. `location` is the account and
@@ -255,6 +257,15 @@ export interface AlarmStateReader {
    * names are unique only within one account and region.
    */
   readAlarm(alarmName: string, location?: TargetLocation): Promise<AlarmReading | undefined>;
+  /**
+   * When the alarm changed into ALARM between `from` and `to` (RFC 3339, oldest first), from its
+   * state history: an alarm that has left ALARM since an event still has the change on record.
+   */
+  changesToAlarm(
+    alarmName: string,
+    window: { readonly from: string; readonly to: string },
+    location?: TargetLocation,
+  ): Promise<readonly string[]>;
 }
 
 /** An approval request, as notified and (locally) awaited. */
@@ -311,6 +322,10 @@ export interface WorkflowPorts {
   readonly managedTags?: ManagedTagDirectory;
   /** EKS clusters' API; absent: EKS targets get an explicit "no cluster access" section and unknown checks. */
   readonly cluster?: ClusterPort;
+  /**
+   * CloudWatch's alarms (their state, a composite's children) and the source Intake confirms an
+   * alarm event against; absent only where there is no CloudWatch (a local run: alarm-confirmation.ts).
+   */
   readonly alarms?: AlarmStateReader;
   /** Groups of targets (Plan's group share precondition); absent: that precondition cannot decide, so it holds the target. */
   readonly groups?: GroupMembership;

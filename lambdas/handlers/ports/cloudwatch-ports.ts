@@ -1,8 +1,8 @@
 /**
- * The `alarms` port: an alarm's current reading (Verify), a composite alarm's children (Intake),
- * read in the account and region the alarm came from (the spoke role's credentials for a spoke's).
- * A lazy port in its own chunk: Intake needs it only for composite alarms, so an ordinary alarm's
- * cold start does not load the CloudWatch client.
+ * The `alarms` port: an alarm's current reading (Verify), Intake's confirmation of an alarm event
+ * and a composite alarm's children, read in the account and region the alarm came from (the spoke
+ * role's credentials for a spoke's). A lazy port in its own chunk: a manual run's Intake never
+ * loads the CloudWatch client.
  */
 import type { AlarmStateReader } from '../../core/workflow/ports.js';
 import type { PortFactory } from '../aws-ports.js';

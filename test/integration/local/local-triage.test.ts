@@ -137,6 +137,45 @@ describe('triage --alarm: collects from this machine', () => {
     expect(['dry-run', 'unclassified', 'reported']).toContain(view.summary.outcome);
   });
 
+  it("refuses an OK event, and an alarm without the deployment's prefix, before anything runs (review 12's spoof)", async () => {
+    const alarm = JSON.parse(readFileSync(FIXTURES.alarmDiskUsed, 'utf8'));
+    const ok = join(dataDir, 'ok-event.json');
+    writeFileSync(
+      ok,
+      JSON.stringify({
+        ...alarm,
+        detail: { ...alarm.detail, state: { ...alarm.detail.state, value: 'OK' } },
+      }),
+    );
+    const unrelated = join(dataDir, 'unrelated-event.json');
+    writeFileSync(
+      unrelated,
+      JSON.stringify({ ...alarm, detail: { ...alarm.detail, alarmName: 'billing-spend' } }),
+    );
+    let collected = 0;
+    const runner = {
+      run: async () => {
+        collected++;
+        return [];
+      },
+    };
+
+    for (const [file, check] of [
+      [ok, 'state'],
+      [unrelated, 'prefix'],
+    ] as const) {
+      const executionId = `refused-${check}`;
+      await expect(
+        triageAlarm(file, { dataDir, rulebook, mode: 'dry-run', runner, executionId, ...quiet }),
+      ).rejects.toMatchObject({ cause: { name: 'AlarmRefusedError', refusal: { check } } });
+      const entries = await new LocalAuditStore(dataDir).execution(executionId);
+      expect(entries.map((e) => [e.type, e.actor])).toEqual([
+        ['refused', `user:${userInfo().username}`],
+      ]);
+    }
+    expect(collected).toBe(0);
+  });
+
   it('a second delivery of the same alarm is de-duplicated', async () => {
     const r = await triageAlarm(FIXTURES.alarmDiskUsed, {
       dataDir,

@@ -41,6 +41,8 @@ import type {
 } from '../../../lambdas/core/workflow/ports.js';
 import type { CompiledRulebook } from '../../../lambdas/core/classify/compile.js';
 import { startExecutionIdentity } from '../../../lambdas/adapters/stepfunctions/start-execution-identity.js';
+import { isAlarmEvent } from '../../../lambdas/core/workflow/alarm-event.js';
+import { RaisedAlarms } from '../../support/raised-alarms.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -290,13 +292,18 @@ export interface Scenario {
   readonly locks: DynamoDbLockStore;
   readonly state: DynamoDbStateStore;
   readonly ports: WorkflowPorts;
+  /** CloudWatch as Intake confirms alarm events against it: every alarm event executed is raised on it first, unless `forged`. */
+  readonly cloudwatch: RaisedAlarms;
   /**
    * Runs one execution to its end; resolves with the output, or `{ error }` when it failed. `state`
    * is the final execution state either way: the output, or the input of the Fail state it ended in.
+   * An alarm event is raised on `cloudwatch` first, as CloudWatch sends only what it raised;
+   * `forged`: it is not (someone else wrote it).
    */
   execute(
     input: unknown,
     executionId?: string,
+    options?: { readonly forged?: boolean },
   ): Promise<{ output?: any; error?: Error; state?: any; executionId: string }>;
   /**
    * StopExecution: the running execution ends ABORTED (its `execute` resolves with the error) and
@@ -330,6 +337,7 @@ export async function scenario(
   const audit = new DynamoDbAuditStore(infra.ddb, auditTable);
   const locks = new DynamoDbLockStore(infra.ddb, stateTable, clock);
   const state = new DynamoDbStateStore(infra.ddb, stateTable, clock);
+  const cloudwatch = new RaisedAlarms(options.ports?.alarms);
   const ports: WorkflowPorts = {
     commands: fleet,
     evidence: new S3EvidenceStore(infra.s3, infra.bucket),
@@ -346,6 +354,7 @@ export async function scenario(
     // The simulated hosts are in no Auto Scaling or node group unless a test says so (group share preconditions pass).
     groups: { groupOf: async () => undefined },
     ...options.ports,
+    alarms: cloudwatch,
   };
   const tasks = observeTasks(
     { ...bindWorkflowSteps(ports, clock), ...options.taskOverrides },
@@ -360,10 +369,13 @@ export async function scenario(
     locks,
     state,
     ports,
+    cloudwatch,
     async execute(
       input,
       executionId = `arn:aws:states:us-east-1:123456789012:execution:Paramedic:run-${n}-${++executions}`,
+      { forged = false } = {},
     ) {
+      if (isAlarmEvent(input) && !forged) cloudwatch.raise(input);
       const machine = new StateMachine(infra.asl as never);
       const run = machine.run(input as never, {
         overrides: {

@@ -13,6 +13,7 @@ const infra = sharedInfra();
 
 const stuckInAlarm = (reading: AlarmReading): AlarmStateReader => ({
   readAlarm: async () => reading,
+  changesToAlarm: async () => [],
 });
 
 describe('Verify reads the alarm only as far as it can have re-evaluated', () => {

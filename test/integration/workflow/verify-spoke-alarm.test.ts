@@ -49,7 +49,11 @@ describe("Verify reads a spoke's alarm in the spoke", () => {
 
     expect(run.output?.completion.outcome).toBe('remediated');
     expect(run.output.verification).toMatchObject({ cleared: true, alarmState: 'OK' });
-    expect(cloud.reads).toEqual([{ ...SPOKE, names: [ALARM] }]);
+    // Intake confirms the alarm there, Verify reads it there: never the hub's same-named alarm.
+    expect(cloud.reads).toEqual([
+      { ...SPOKE, names: [ALARM] },
+      { ...SPOKE, names: [ALARM] },
+    ]);
   });
 
   it("a spoke's alarm still in ALARM after its window escalates, whatever the hub's says", async () => {
@@ -66,6 +70,10 @@ describe("Verify reads a spoke's alarm in the spoke", () => {
 
     expect(run.state.completion.outcome).toBe('escalated');
     expect(run.state.verification.reason).toMatch(/still in ALARM after a full evaluation window/);
-    expect(cloud.reads).toEqual([{ ...SPOKE, names: [ALARM] }]);
+    // Intake confirms the alarm there, Verify reads it there: never the hub's same-named alarm.
+    expect(cloud.reads).toEqual([
+      { ...SPOKE, names: [ALARM] },
+      { ...SPOKE, names: [ALARM] },
+    ]);
   });
 });

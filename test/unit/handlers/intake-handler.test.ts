@@ -2,6 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
 import {
   acceptAllEvents,
   coldStart,
@@ -16,6 +20,36 @@ import {
 } from './lambda-harness.js';
 
 const autoscaling = mockClient(AutoScalingClient);
+/**
+ * CloudWatch (no local server exists) has the alarms of the intake-alarm-* events on record: in ALARM
+ * since the event, watching its metric, so Intake confirms them (core/workflow/alarm-confirmation.ts).
+ */
+const cloudwatch = mockClient(CloudWatchClient);
+const EVENTS = join(REPO_ROOT, 'test', 'fixtures', 'events');
+const onRecord = readdirSync(EVENTS)
+  .filter((f) => f.startsWith('intake-alarm-'))
+  .map((f) => JSON.parse(readFileSync(join(EVENTS, f), 'utf8')))
+  .map((doc) => ('executionId' in doc ? doc.state : doc))
+  // The broken events (no detail, no alarm name) are refused before CloudWatch is asked.
+  .filter((e) => typeof e.detail?.alarmName === 'string')
+  .map((e) => ({
+    AlarmName: e.detail.alarmName as string,
+    StateValue: 'ALARM' as const,
+    StateTransitionedTimestamp: new Date(e.detail.state.timestamp ?? e.time),
+    Metrics: e.detail.configuration.metrics.map((m: any) => ({
+      Id: m.id,
+      MetricStat: {
+        Metric: {
+          Namespace: m.metricStat.metric.namespace,
+          MetricName: m.metricStat.metric.name,
+          Dimensions: Object.entries(m.metricStat.metric.dimensions).map(([Name, Value]) => ({
+            Name,
+            Value: Value as string,
+          })),
+        },
+      },
+    })),
+  }));
 const dynamo = new LocalDynamo();
 let tables: Awaited<ReturnType<LocalDynamo['tables']>>;
 let restore: () => void;
@@ -26,6 +60,10 @@ beforeAll(() => dynamo.start());
 afterAll(() => dynamo.stop());
 beforeEach(async () => {
   autoscaling.reset();
+  cloudwatch.reset();
+  cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input) => ({
+    MetricAlarms: onRecord.filter((a) => (input.AlarmNames ?? []).includes(a.AlarmName)),
+  }));
   acceptAllEvents();
   tables = await dynamo.tables();
   restore = setEnvironment(deployedEnvironment(dynamo, tables));

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MetricAlarm, StateValue } from '@aws-sdk/client-cloudwatch';
+import type { CompositeAlarm, MetricAlarm, StateValue } from '@aws-sdk/client-cloudwatch';
 import { LocalAuditStore } from '../../../lambdas/adapters/local/local-audit-store.js';
 import { LocalStateStore } from '../../../lambdas/adapters/local/local-state-store.js';
 import { REPO_ROOT } from '../../../lambdas/adapters/local/runbook-directory.js';
@@ -34,6 +34,15 @@ const compositeIn = (where: { readonly account: string; readonly region: string 
   );
   return { ...event, account: where.account, region: where.region };
 };
+/** The composite alarm an event is about, as CloudWatch has it: in ALARM since the event, with its rule (Intake confirms it first). */
+const raised = (event: ReturnType<typeof compositeIn>): Record<string, CompositeAlarm> => ({
+  [event.detail.alarmName]: {
+    AlarmName: event.detail.alarmName,
+    AlarmRule: event.detail.configuration.alarmRule,
+    StateValue: 'ALARM',
+    StateTransitionedTimestamp: new Date(event.detail.state.timestamp),
+  },
+});
 const dirs: string[] = [];
 let cloud: TwoAccountAlarms | undefined;
 afterEach(() => {
@@ -99,15 +108,16 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
   };
 
   it("targets the spoke child's instance, located in the spoke, not the hub's same-named child", async () => {
+    const event = compositeIn(SPOKE);
     cloud = twoAccountAlarms({
       hub: hostChildren('a', 'ALARM'),
-      spoke: hostChildren('b', 'OK'),
+      spoke: { ...hostChildren('b', 'OK'), ...raised(event) },
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
 
     const result = await runIntake(
-      { executionId: 'exec-spoke', state: compositeIn(SPOKE) },
+      { executionId: 'exec-spoke', state: event },
       { ...p, alarms },
       p.clock,
     );
@@ -128,7 +138,9 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
     });
     expect(cloud.reads.every((r) => r.account === SPOKE.account)).toBe(true);
     // NOT OK(paramedic-maintenance-window) is true in ALARM too, so that child is read as well.
+    // The forwarded alarm itself first: confirmed in the spoke, through the spoke role.
     expect(cloud.reads.flatMap((r) => r.names)).toEqual([
+      'paramedic-docker-hosts-composite',
       'paramedic-docker-disk-child',
       'paramedic-docker-health-child',
       'paramedic-maintenance-window',
@@ -136,6 +148,7 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
   });
 
   it("the hub's own composite alarm still reads its children at the hub", async () => {
+    const event = compositeIn(HUB);
     cloud = twoAccountAlarms({
       hub: {
         'paramedic-docker-disk-child': metricAlarm(
@@ -143,13 +156,14 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
           'ALARM',
           'i-0aaaaaaaaaaaaaaa1',
         ),
+        ...raised(event),
       },
       spoke: {},
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
     const result = await runIntake(
-      { executionId: 'exec-hub', state: compositeIn(HUB) },
+      { executionId: 'exec-hub', state: event },
       { ...p, alarms },
       p.clock,
     );
@@ -161,14 +175,14 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
   });
 
   it("a child named by another account's ARN is read there through the spoke role, and its target is there; a child by name stays at the composite's", async () => {
+    const event = compositeIn(HUB);
+    event.detail.configuration.alarmRule = `ALARM(paramedic-docker-disk-child) OR ALARM("arn:aws:cloudwatch:${SPOKE.region}:${SPOKE.account}:alarm:paramedic-docker-health-child")`;
     cloud = twoAccountAlarms({
-      hub: hostChildren('a', 'ALARM'),
+      hub: { ...hostChildren('a', 'ALARM'), ...raised(event) },
       spoke: hostChildren('b', 'ALARM'),
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
-    const event = compositeIn(HUB);
-    event.detail.configuration.alarmRule = `ALARM(paramedic-docker-disk-child) OR ALARM("arn:aws:cloudwatch:${SPOKE.region}:${SPOKE.account}:alarm:paramedic-docker-health-child")`;
 
     const result = await runIntake(
       { executionId: 'exec-cross', state: event },
@@ -177,6 +191,7 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
     );
 
     expect(cloud.reads).toEqual([
+      { ...HUB, names: ['paramedic-docker-hosts-composite'] },
       { ...HUB, names: ['paramedic-docker-disk-child'] },
       { ...SPOKE, names: ['paramedic-docker-health-child'] },
     ]);
@@ -187,6 +202,9 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
   });
 
   it('a child named by the ARN of an account without the spoke role is recorded as unresolved; the other children still resolve', async () => {
+    const event = compositeIn(HUB);
+    event.detail.configuration.alarmRule =
+      'ALARM(paramedic-docker-disk-child) OR ALARM(arn:aws:cloudwatch:us-east-2:333333333333:alarm:elsewhere)';
     cloud = twoAccountAlarms({
       hub: {
         'paramedic-docker-disk-child': metricAlarm(
@@ -194,14 +212,12 @@ describe("Intake resolves a forwarded composite alarm's children in the spoke", 
           'ALARM',
           'i-0aaaaaaaaaaaaaaa1',
         ),
+        ...raised(event),
       },
       spoke: {},
     });
     const p = intakePorts();
     const { alarms } = cloudWatchAlarmPorts.create(cloud.env);
-    const event = compositeIn(HUB);
-    event.detail.configuration.alarmRule =
-      'ALARM(paramedic-docker-disk-child) OR ALARM(arn:aws:cloudwatch:us-east-2:333333333333:alarm:elsewhere)';
 
     const result = await runIntake(
       { executionId: 'exec-nospoke', state: event },

@@ -17,6 +17,7 @@ import { alarmDedupeKey } from '../../../lambdas/core/workflow/dedupe.js';
 import { queryDimensions } from '../../../lambdas/core/workflow/metrics-insights-query.js';
 import type { AlarmReading, AlarmStateReader } from '../../../lambdas/core/workflow/ports.js';
 import { runIntake } from '../../../lambdas/core/workflow/steps/intake.js';
+import { RaisedAlarms } from '../../support/raised-alarms.js';
 import { alarmEventTargets } from '../../../lambdas/core/workflow/targets.js';
 import { awsErrorWording } from '../../../lambdas/adapters/aws-sdk/aws-error-message.js';
 
@@ -38,6 +39,7 @@ const describing = (
       reads.push(name);
       return alarms[name];
     },
+    changesToAlarm: async () => [],
   };
 };
 
@@ -377,9 +379,10 @@ describe('Intake with composite and suppressed alarms', () => {
         dimensions: [{ InstanceId: 'i-0bbbbbbbbbbbbbbb2' }],
       },
     });
+    const event = fixture('ec2-docker-hosts-composite.json');
     const result = await runIntake(
-      { executionId: 'exec-c', state: fixture('ec2-docker-hosts-composite.json') },
-      { ...p, alarms },
+      { executionId: 'exec-c', state: event },
+      { ...p, alarms: new RaisedAlarms(alarms).raise(event) },
       p.clock,
     );
     expect(result.targets.map((t) => t.id)).toEqual(['i-0bbbbbbbbbbbbbbb1']);
@@ -396,11 +399,12 @@ describe('Intake with composite and suppressed alarms', () => {
     const alarms = describing({});
     const result = await runIntake(
       { executionId: 'exec-s', state: event },
-      { ...p, alarms },
+      { ...p, alarms: new RaisedAlarms(alarms).raise(event) },
       p.clock,
     );
     expect(result).toMatchObject({ duplicate: true, targets: [] });
-    expect(alarms.reads).toEqual([]);
+    // The alarm itself is confirmed; none of its children is read.
+    expect(alarms.reads).toEqual(['paramedic-docker-hosts-composite']);
     const trail = await p.audit.execution('exec-s');
     expect(trail).toEqual([
       expect.objectContaining({

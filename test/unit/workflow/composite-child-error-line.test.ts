@@ -18,6 +18,7 @@ describe('an unreadable child alarm in another account', () => {
           });
         return undefined;
       },
+      changesToAlarm: async () => [],
     };
     const out = await compositeDimensions(
       'ALARM(arn:aws:cloudwatch:eu-west-1:222222222222:alarm:cpu-high)',

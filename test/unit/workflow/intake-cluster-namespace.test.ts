@@ -36,7 +36,11 @@ async function intake(event: unknown) {
     audit: { append: async (e: never) => entries.push(e) },
     state: memoryState(),
     rulebook: { runbooks: [] } as never,
-    config: resolveWorkflowConfig({ eksClusters: ['shop-prod'] }),
+    // The ECS fixture's alarm is `shop-…`: admitted here, this test is about its namespace.
+    config: resolveWorkflowConfig({
+      eksClusters: ['shop-prod'],
+      alarmNamePrefixes: ['paramedic-', 'shop-'],
+    }),
     cluster,
     errorWording: awsErrorWording,
   };

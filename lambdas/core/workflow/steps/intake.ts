@@ -1,7 +1,7 @@
 /**
  * Intake: reads what started the execution (a CloudWatch alarm event, a manual run, or a replay of
- * recorded evidence), resolves its targets through the one target grammar, de-duplicates alarm
- * deliveries, and records the trigger.
+ * recorded evidence), refuses an alarm event CloudWatch did not send (alarm-confirmation.ts), resolves
+ * its targets through the one target grammar, de-duplicates alarm deliveries, and records the trigger.
  */
 import { isAlarmEvent, normalizeAlarmEvent, type NormalizedAlarm } from '../alarm-event.js';
 import { compositeDimensions, dimensionsByLocation } from '../composite-alarm.js';
@@ -11,12 +11,18 @@ import { alarmDedupeKey, manualDedupeKey } from '../dedupe.js';
 import { runbookOf } from '../runbook-lookup.js';
 import { parseManualInput } from '../manual-input.js';
 import type { IntakeResult, Target, Trigger } from '../model.js';
-import type { Clock, WorkflowPorts } from '../ports.js';
+import type { Clock, TargetLocation, WorkflowPorts } from '../ports.js';
 import { publishStatus } from '../status-events.js';
 import { locationOf } from '../target-location.js';
 import { expandTargets, parseTarget, resolveAlarmTargets, type TargetSpec } from '../targets.js';
 import type { TaskInput } from '../task-input.js';
 import { manualRunActor } from '../caller-identity.js';
+import {
+  AlarmRefusedError,
+  confirmAlarm,
+  ruleRefusal,
+  type AlarmRefusal,
+} from '../alarm-confirmation.js';
 import { checkManagedTag, type ManagedTagCheck } from '../managed-tag-check.js';
 
 /** What Intake uses. */
@@ -66,6 +72,7 @@ async function suppressedAlarm(
   ports: IntakePorts,
   clock: Clock,
   startedAt: string,
+  confirmation: string,
 ): Promise<IntakeResult> {
   const result: IntakeResult = {
     executionId,
@@ -93,10 +100,70 @@ async function suppressedAlarm(
       targets: [],
       mode: result.mode,
       suppressed: alarm.actionsSuppressedBy!,
+      confirmation,
     },
     { outcome: 'skipped' },
   );
   return result;
+}
+
+/**
+ * Records the refusal (actor: the authenticated caller, as a manual run's; the event's claim kept as
+ * `requestedBy`) and ends the run: nothing is claimed, so the real alarm's delivery is not a duplicate.
+ * @throws AlarmRefusedError always (not retried: cdk/workflow/workflow-definition.ts).
+ */
+async function refuseAlarm(
+  executionId: string,
+  alarm: NormalizedAlarm,
+  refusal: AlarmRefusal,
+  ports: IntakePorts,
+  clock: Clock,
+): Promise<never> {
+  const { actor, requestedBy } = await manualRunActor(
+    ports.caller,
+    executionId,
+    `alarm:${alarm.alarmName}`,
+  );
+  await appendAudit(
+    ports,
+    clock,
+    executionId,
+    undefined,
+    'refused',
+    {
+      summary: `refused alarm event started by ${actor}: ${refusal.reason}`,
+      check: refusal.check,
+      requestedBy,
+      alarmName: alarm.alarmName,
+      state: alarm.state,
+      eventId: alarm.eventId,
+      time: alarm.time,
+      account: alarm.account,
+      region: alarm.region,
+    },
+    { actor, outcome: 'rejected' },
+  );
+  throw new AlarmRefusedError(alarm.alarmName, refusal);
+}
+
+/**
+ * Admits an alarm event only as the intake rule would have sent it and as CloudWatch confirms it
+ * (alarm-confirmation.ts), before anything is claimed or written; returns how it was confirmed.
+ * @throws AlarmRefusedError when refused (recorded first).
+ */
+async function admitAlarm(
+  executionId: string,
+  alarm: NormalizedAlarm,
+  location: TargetLocation | undefined,
+  ports: IntakePorts,
+  clock: Clock,
+): Promise<string> {
+  const rule = ruleRefusal(alarm, ports.config);
+  if (rule) return refuseAlarm(executionId, alarm, rule, ports, clock);
+  const answer = await confirmAlarm(alarm, ports.alarms, location);
+  if (answer.status === 'refused')
+    return refuseAlarm(executionId, alarm, answer.refusal, ports, clock);
+  return answer.status === 'confirmed' ? answer.how : `not confirmed: ${answer.reason}`;
 }
 
 async function alarmIntake(
@@ -106,10 +173,11 @@ async function alarmIntake(
 ): Promise<IntakeResult> {
   const startedAt = clock.now().toISOString();
   const alarm = normalizeAlarmEvent(state);
-  if (alarm.actionsSuppressedBy)
-    return suppressedAlarm(executionId, alarm, ports, clock, startedAt);
   // The alarm's account and region say where its targets are (a spoke's forwarded alarm, or the hub's own).
   const location = locationOf(alarm.account, alarm.region);
+  const confirmation = await admitAlarm(executionId, alarm, location, ports, clock);
+  if (alarm.actionsSuppressedBy)
+    return suppressedAlarm(executionId, alarm, ports, clock, startedAt, confirmation);
   // A composite alarm's targets are its children's (read through the alarms port, each where it is); a Metrics Insights query's, its WHERE equalities.
   const composite =
     alarm.alarmRule !== undefined
@@ -199,6 +267,7 @@ async function alarmIntake(
           ? { unresolved: [...notTargets, ...clusterUnresolved, ...cut] }
           : {}),
         ...(managedTag ? { managedTag } : {}),
+        confirmation,
       },
       duplicate ? { outcome: 'skipped' } : {},
     );
